@@ -1,0 +1,90 @@
+"""Native JSONL reader (DESIGN.md contract): one document per line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import ImportFailed
+from annotator.importers import ReadOptions
+from annotator.model import DocData, RelationData, SpanData
+from annotator.textfile import read_text
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.jsonl") if p.is_file())
+    return [path]
+
+
+def _need(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:
+    if key not in obj:
+        raise ValueError(f"{what} has no '{key}'")
+    value = obj[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+        raise ValueError(f"{what} '{key}' has the wrong type ({type(value).__name__})")
+    return value
+
+
+def parse_record(obj: Any, line_no: int) -> DocData:
+    """One parsed JSON object -> DocData; raise ValueError naming the problem."""
+    if not isinstance(obj, dict):
+        raise ValueError("a line must be a JSON object")
+    text = _need(obj, "text", str, "the record")
+    if not text:
+        raise ValueError("the record's text is empty")
+    doc_id = obj.get("id")
+    doc_id = str(doc_id) if doc_id not in (None, "") else ""
+    meta = obj.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise ValueError("'meta' must be an object")
+    spans: list[SpanData] = []
+    for i, raw in enumerate(obj.get("spans") or []):
+        if not isinstance(raw, dict):
+            raise ValueError(f"span #{i + 1} must be an object")
+        sid = str(raw.get("id", f"s{i + 1}"))
+        start = _need(raw, "start", int, f"span '{sid}'")
+        end = _need(raw, "end", int, f"span '{sid}'")
+        label = _need(raw, "label", str, f"span '{sid}'")
+        attrs = raw.get("attrs") or {}
+        if not isinstance(attrs, dict):
+            raise ValueError(f"span '{sid}' 'attrs' must be an object")
+        if "text" in raw and 0 <= start < end <= len(text) and raw["text"] != text[start:end]:
+            raise ValueError(
+                f"span '{sid}' text {raw['text']!r} does not match the text at [{start}, {end})"
+            )
+        entity = raw.get("entity")
+        spans.append(SpanData(sid, start, end, label, attrs,
+                              str(entity) if entity else None, raw.get("entity_type")))
+    relations: list[RelationData] = []
+    for i, raw in enumerate(obj.get("relations") or []):
+        if not isinstance(raw, dict):
+            raise ValueError(f"relation #{i + 1} must be an object")
+        rid = str(raw.get("id", f"r{i + 1}"))
+        relations.append(RelationData(rid, _need(raw, "label", str, f"relation '{rid}'"),
+                                      str(_need(raw, "head", (str, int), f"relation '{rid}'")),
+                                      str(_need(raw, "tail", (str, int), f"relation '{rid}'"))))
+    layer = obj.get("layer")
+    return DocData(doc_id, text, meta, tuple(spans), tuple(relations),
+                   layer=str(layer) if layer else None, source_line=line_no)
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
+    for file in _files(path):
+        content = read_text(file, options.encoding)
+        for line_no, line in enumerate(content.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ImportFailed(f"invalid JSON: {exc.msg} (column {exc.colno})",
+                                   path=str(file), line=line_no) from None
+            try:
+                doc = parse_record(obj, line_no)
+            except ValueError as exc:
+                raise ImportFailed(str(exc), path=str(file), line=line_no) from None
+            yield DocData(doc.id or f"{file.stem}-{line_no}", doc.text, doc.meta, doc.spans,
+                          doc.relations, doc.layer, str(file), line_no)

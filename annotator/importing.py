@@ -1,0 +1,340 @@
+"""Importing documents and annotations into a project: atomic, idempotent and fast.
+
+Everything is read and checked before anything is written; then one transaction inserts the new
+documents, spans and relations in bulk. The same text twice is one document; the same annotation
+twice (same start, end and label in the same layer) is one span.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import AnnotatorError, ImportFailed, ValidationError
+from annotator.model import DocData
+from annotator.project import Project
+from annotator.rules import validate_doc
+from annotator.settings import current_user
+from storage import repository as repo
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+class ImportCancelled(AnnotatorError):
+    code = "E121"
+
+
+@dataclass
+class ImportReport:
+    documents_read: int = 0
+    documents_new: int = 0
+    documents_existing: int = 0
+    spans_added: int = 0
+    spans_existing: int = 0
+    relations_added: int = 0
+    relations_existing: int = 0
+    suggestions_added: int = 0
+    entities_added: int = 0
+    renamed_ids: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    layers: Counter[str] = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"documents: {self.documents_read} read, {self.documents_new} new, "
+            f"{self.documents_existing} already in the project",
+            f"spans: {self.spans_added} added, {self.spans_existing} already there",
+            f"relations: {self.relations_added} added, {self.relations_existing} already there",
+        ]
+        if self.suggestions_added:
+            out.append(f"suggestions: {self.suggestions_added} added")
+        if self.entities_added:
+            out.append(f"actors: {self.entities_added} added to the registry")
+        if self.layers:
+            out.append("layers: " + ", ".join(f"{k} ({v} documents)"
+                                              for k, v in sorted(self.layers.items())))
+        if self.renamed_ids:
+            out.append(f"ids already used by another text, renamed: {len(self.renamed_ids)}")
+        out.extend(self.notes)
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "documents_read": self.documents_read,
+            "documents_new": self.documents_new,
+            "documents_existing": self.documents_existing,
+            "spans_added": self.spans_added,
+            "spans_existing": self.spans_existing,
+            "relations_added": self.relations_added,
+            "relations_existing": self.relations_existing,
+            "suggestions_added": self.suggestions_added,
+            "entities_added": self.entities_added,
+            "notes": list(self.notes),
+        }
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_paths(
+    paths: Sequence[Path],
+    fmt: str = "auto",
+    tsv_feature: str | None = None,
+    encoding: str | None = None,
+    cancelled: Cancelled | None = None,
+) -> tuple[list[DocData], list[str]]:
+    """Read every document of every path (nothing is written); return docs and reader notes."""
+    from annotator.importers import ReadOptions, read_documents
+
+    options = ReadOptions(tsv_feature=tsv_feature, encoding=encoding)
+    docs: list[DocData] = []
+    for path in paths:
+        for doc in read_documents(Path(path), fmt, options):
+            docs.append(doc)
+            if cancelled is not None and len(docs) % 200 == 0 and cancelled():
+                raise ImportCancelled("import cancelled; nothing was imported")
+    if not docs:
+        raise ImportFailed("found no document to import",
+                           path=", ".join(str(p) for p in paths))
+    return docs, options.report.lines()
+
+
+def map_labels(
+    project: Project,
+    docs: list[DocData],
+    label_map: Path | None = None,
+    skip_unmapped: bool = False,
+) -> tuple[list[DocData], list[str]]:
+    """Map foreign labels onto the scheme; unknown labels stop the import (listing every one)."""
+    from annotator import label_map as lm
+
+    mapping = lm.load_label_map(label_map) if label_map is not None else {}
+    mapped, report = lm.apply_label_map(docs, project.scheme, mapping, skip_unmapped)
+    lines = report.lines() if hasattr(report, "lines") else [str(x) for x in report]
+    return list(mapped), lines
+
+
+def validate_all(project: Project, docs: Iterable[DocData]) -> None:
+    for doc in docs:
+        try:
+            validate_doc(project.scheme, doc)
+        except ValidationError as exc:
+            name = f"document '{doc.id}': " if doc.id else ""
+            raise ImportFailed(f"{name}{exc.message}", path=doc.source_path,
+                               line=doc.source_line) from None
+
+
+def import_paths(
+    project: Project,
+    paths: Sequence[Path],
+    fmt: str = "auto",
+    layer: str | None = None,
+    as_suggestions: bool = False,
+    label_map: Path | None = None,
+    skip_unmapped: bool = False,
+    tsv_feature: str | None = None,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportReport:
+    docs, notes = read_paths(paths, fmt, tsv_feature, encoding, cancelled)
+    docs, map_notes = map_labels(project, docs, label_map, skip_unmapped)
+    origin = "import:" + ",".join(Path(p).name for p in paths)
+    report = import_documents(project, docs, layer=layer, as_suggestions=as_suggestions,
+                              origin=origin[:250], progress=progress, cancelled=cancelled)
+    report.notes = [*notes, *map_notes, *report.notes]
+    return report
+
+
+def import_documents(
+    project: Project,
+    docs: Sequence[DocData],
+    layer: str | None = None,
+    as_suggestions: bool = False,
+    origin: str = "import",
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportReport:
+    """Validate then insert ``docs`` in one transaction. Raise before writing anything."""
+    validate_all(project, docs)
+    report = ImportReport(documents_read=len(docs))
+    default_layer = layer or current_user()
+    total = len(docs)
+    with project.session() as s:
+        known_sha = repo.document_hashes(s)
+        id_to_sha = {did: sha for sha, did in known_sha.items()}
+        ext_sha = {ext: id_to_sha[did] for ext, did in repo.external_ids(s).items()}
+        doc_key: list[str] = []  # text hash of each input doc
+        new_rows: list[dict[str, Any]] = []
+        new_shas: dict[str, None] = {}
+        for i, doc in enumerate(docs):
+            sha = text_sha256(doc.text)
+            doc_key.append(sha)
+            if sha in known_sha or sha in new_shas:
+                continue
+            ext = doc.id or sha[:16]
+            if ext in ext_sha and ext_sha[ext] != sha:
+                ext = f"{ext}@{sha[:8]}"
+                report.renamed_ids.append(doc.id)
+            ext_sha[ext] = sha
+            new_rows.append(_document_row(doc, ext, sha))
+            new_shas[sha] = None
+            if i % 500 == 0:
+                _tick(progress, cancelled, i, total * 2)
+        ids = repo.insert_documents(s, new_rows)
+        known_sha.update(zip(new_shas, ids, strict=True))
+        report.documents_new = len(ids)
+        report.documents_existing = len(set(doc_key)) - len(ids)
+        if as_suggestions:
+            from annotator.services import add_suggestions
+
+            for i, doc in enumerate(docs):
+                if doc.spans:
+                    report.suggestions_added += add_suggestions(
+                        s, known_sha[doc_key[i]], doc.spans, doc.relations, model=origin)
+        else:
+            _insert_annotations(s, docs, doc_key, known_sha, set(ids), default_layer,
+                                layer is not None, origin, report, progress, cancelled)
+        repo.log_event(s, default_layer, "import", None, origin[:64], None, report.as_dict())
+        if progress is not None:
+            progress(total * 2, total * 2)
+    return report
+
+
+def _tick(progress: Progress | None, cancelled: Cancelled | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+    if cancelled is not None and cancelled():
+        raise ImportCancelled("import cancelled; nothing was imported")
+
+
+def _document_row(doc: DocData, ext: str, sha: str) -> dict[str, Any]:
+    meta = {k: v for k, v in doc.meta.items() if k != "doc_id"}
+    published = meta.pop("published", None)
+    return {
+        "external_id": ext,
+        "title": str(meta.pop("title", "") or ""),
+        "source": str(meta.pop("source", "") or ""),
+        "url": str(meta.pop("url", "") or ""),
+        "published": str(published) if published else None,
+        "text": doc.text,
+        "sha256": sha,
+        "meta": meta,
+    }
+
+
+def _insert_annotations(
+    s: Any,
+    docs: Sequence[DocData],
+    doc_key: list[str],
+    known_sha: dict[str, int],
+    fresh: set[int],
+    default_layer: str,
+    layer_forced: bool,
+    origin: str,
+    report: ImportReport,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> None:
+    annotator_ids: dict[str, int] = {}
+    entity_ids: dict[tuple[str, str], int] = {}
+
+    def ann(name: str) -> int:
+        if name not in annotator_ids:
+            annotator_ids[name] = repo.ensure_annotator(s, name)
+        return annotator_ids[name]
+
+    def entity(name: str, type_: str) -> int:
+        key = (name, type_)
+        if key not in entity_ids:
+            found = repo.find_entity(s, name, type_)
+            if found is None:
+                found = repo.add_entity(s, name, type_)
+                report.entities_added += 1
+            entity_ids[key] = found
+        return entity_ids[key]
+
+    # Existing spans of documents that were already in the project (for idempotence).
+    existing_docs = {known_sha[k] for k, d in zip(doc_key, docs, strict=True)
+                     if d.spans and known_sha[k] not in fresh}
+    existing_spans: dict[tuple[int, str], dict[tuple[int, int, str], int]] = {}
+    if existing_docs:
+        for rec in repo.spans_of(s, doc_ids=existing_docs):
+            existing_spans.setdefault((rec.document_id, rec.annotator), {})[
+                (rec.start, rec.end, rec.label)] = rec.id
+    existing_rels: set[tuple[int, int, str]] = set()
+    all_existing = [sid for m in existing_spans.values() for sid in m.values()]
+    if all_existing:
+        existing_rels = {(r.head_id, r.tail_id, r.label)
+                         for r in repo.relations_of_spans(s, all_existing)}
+
+    span_rows: list[dict[str, Any]] = []
+    row_of: dict[tuple[int, str], int] = {}  # (input doc, span id) -> index into span_rows
+    first_of: dict[tuple[int, str, int, int, str], tuple[int, str]] = {}
+    resolved: dict[tuple[int, str], int] = {}  # (input doc, span id) -> database id
+    aliases: dict[tuple[int, str], tuple[int, str]] = {}  # same span twice in one import
+    touched_layers: set[tuple[int, str]] = set()
+    total = len(docs)
+    for i, doc in enumerate(docs):
+        if not doc.spans and doc.layer is None:
+            continue
+        name = default_layer if layer_forced else (doc.layer or default_layer)
+        doc_id = known_sha[doc_key[i]]
+        if (doc_id, name) not in touched_layers:
+            touched_layers.add((doc_id, name))
+            report.layers[name] += 1
+        have = existing_spans.get((doc_id, name), {})
+        ann_id = ann(name)
+        for sp in doc.spans:
+            key = (sp.start, sp.end, sp.label)
+            if key in have:
+                resolved[(i, sp.id)] = have[key]
+                report.spans_existing += 1
+                continue
+            first = first_of.setdefault((doc_id, name, *key), (i, sp.id))
+            if first != (i, sp.id):
+                aliases[(i, sp.id)] = first
+                report.spans_existing += 1
+                continue
+            ent = None
+            if sp.entity:
+                etype = sp.entity_type or str(sp.attrs.get("type", "") or "")
+                ent = entity(sp.entity, etype)
+            row_of[(i, sp.id)] = len(span_rows)
+            span_rows.append({"document_id": doc_id, "annotator_id": ann_id, "start": sp.start,
+                              "end": sp.end, "label": sp.label, "attrs": dict(sp.attrs),
+                              "entity_id": ent, "origin": origin})
+        if i % 500 == 0:
+            _tick(progress, cancelled, total + i // 2, total * 2)
+    new_ids = repo.insert_spans(s, span_rows)
+    report.spans_added = len(span_rows)
+    for ref, row in row_of.items():
+        resolved[ref] = new_ids[row]
+    for ref, first in aliases.items():
+        resolved[ref] = resolved[first]
+    # Documents imported into a layer belong to it even without spans.
+    for doc_id, name in touched_layers:
+        existing = repo.assignments(s, annotator=name, document_id=doc_id)
+        if not existing:
+            repo.set_assignment(s, doc_id, ann(name), "done")
+    rel_rows: list[dict[str, Any]] = []
+    for i, doc in enumerate(docs):
+        for rel in doc.relations:
+            head, tail = resolved.get((i, rel.head)), resolved.get((i, rel.tail))
+            if head is None or tail is None:
+                continue
+            key = (head, tail, rel.label)
+            if key in existing_rels:
+                report.relations_existing += 1
+                continue
+            existing_rels.add(key)
+            rel_rows.append({"head_id": head, "tail_id": tail, "label": rel.label,
+                             "origin": origin})
+    repo.insert_relations(s, rel_rows)
+    report.relations_added = len(rel_rows)
