@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,11 +88,12 @@ def read_paths(
     tsv_feature: str | None = None,
     encoding: str | None = None,
     cancelled: Cancelled | None = None,
+    predictions: bool = False,
 ) -> tuple[list[DocData], list[str]]:
     """Read every document of every path (nothing is written); return docs and reader notes."""
     from annotator.importers import ReadOptions, read_documents
 
-    options = ReadOptions(tsv_feature=tsv_feature, encoding=encoding)
+    options = ReadOptions(tsv_feature=tsv_feature, encoding=encoding, predictions=predictions)
     docs: list[DocData] = []
     for path in paths:
         for doc in read_documents(Path(path), fmt, options):
@@ -115,9 +116,35 @@ def map_labels(
     from annotator import label_map as lm
 
     mapping = lm.load_label_map(label_map) if label_map is not None else {}
-    mapped, report = lm.apply_label_map(docs, project.scheme, mapping, skip_unmapped)
+    if not mapping and _all_labels_known(project, docs):
+        return docs, []
+    try:
+        mapped, report = lm.apply_label_map(docs, project.scheme, mapping, skip_unmapped)
+    except ImportFailed as exc:
+        if exc.path is not None:
+            raise
+        first = _first_unknown(project, docs, mapping)
+        raise ImportFailed(exc.message, path=first.source_path if first else None,
+                           line=first.source_line if first else None) from None
     lines = report.lines() if hasattr(report, "lines") else [str(x) for x in report]
     return list(mapped), lines
+
+
+def _first_unknown(project: Project, docs: Iterable[DocData],
+                   mapping: Mapping[str, Any]) -> DocData | None:
+    labels = set(project.scheme.label_names) | set(project.scheme.relation_names) | set(mapping)
+    for doc in docs:
+        if any(sp.label not in labels for sp in doc.spans) or any(
+                r.label not in labels for r in doc.relations):
+            return doc
+    return None
+
+
+def _all_labels_known(project: Project, docs: Iterable[DocData]) -> bool:
+    labels = set(project.scheme.label_names)
+    relations = set(project.scheme.relation_names)
+    return all(sp.label in labels for d in docs for sp in d.spans) and all(
+        r.label in relations for d in docs for r in d.relations)
 
 
 def validate_all(project: Project, docs: Iterable[DocData]) -> None:
@@ -143,7 +170,8 @@ def import_paths(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportReport:
-    docs, notes = read_paths(paths, fmt, tsv_feature, encoding, cancelled)
+    docs, notes = read_paths(paths, fmt, tsv_feature, encoding, cancelled,
+                             predictions=as_suggestions)
     docs, map_notes = map_labels(project, docs, label_map, skip_unmapped)
     origin = "import:" + ",".join(Path(p).name for p in paths)
     report = import_documents(project, docs, layer=layer, as_suggestions=as_suggestions,
@@ -319,10 +347,7 @@ def _insert_annotations(
     for ref, first in aliases.items():
         resolved[ref] = resolved[first]
     # Documents imported into a layer belong to it even without spans.
-    for doc_id, name in touched_layers:
-        existing = repo.assignments(s, annotator=name, document_id=doc_id)
-        if not existing:
-            repo.set_assignment(s, doc_id, ann(name), "done")
+    repo.add_assignments(s, [(doc_id, ann(name)) for doc_id, name in touched_layers], "done")
     rel_rows: list[dict[str, Any]] = []
     for i, doc in enumerate(docs):
         for rel in doc.relations:

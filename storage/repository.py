@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from storage.bulk import bulk_insert
 from storage.models import (
     Annotator,
     Assignment,
@@ -127,8 +128,9 @@ def insert_documents(session: Session, rows: Sequence[Mapping[str, Any]]) -> lis
         return []
     now = utcnow()
     params = [{"imported_at": now, "meta": {}, **r} for r in rows]
-    result = session.execute(
-        insert(Document).returning(Document.id, sort_by_parameter_order=True), params
+    table = Document.__table__
+    result = session.connection().execute(
+        table.insert().returning(table.c.id, sort_by_parameter_order=True), params
     )
     return [r[0] for r in result]
 
@@ -232,7 +234,11 @@ def _span_record(s: Span, annotator: str) -> SpanRecord:
 
 
 def insert_spans(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Bulk-insert spans (dicts of Span columns); return ids in order."""
+    """Bulk-insert spans (dicts of Span columns) with one executemany; return ids in order.
+
+    Rows must be unique by (document, annotator, start, end, label); the ids are read back by
+    that key, which works on every database (no reliance on RETURNING or id ranges).
+    """
     if not rows:
         return []
     now = utcnow()
@@ -241,15 +247,26 @@ def insert_spans(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[in
          **r}
         for r in rows
     ]
-    result = session.execute(insert(Span).returning(Span.id, sort_by_parameter_order=True), params)
-    return [r[0] for r in result]
+    bulk_insert(session, Span.__table__, params)
+    doc_ids = sorted({r["document_id"] for r in rows})
+    ann_ids = sorted({r["annotator_id"] for r in rows})
+    ids: dict[tuple[int, int, int, int, str], int] = {}
+    for i in range(0, len(doc_ids), 20000):
+        stmt = select(Span.id, Span.document_id, Span.annotator_id, Span.start, Span.end,
+                      Span.label).where(Span.document_id.in_(doc_ids[i : i + 20000]),
+                                        Span.annotator_id.in_(ann_ids))
+        for sid, d, a, st, en, lab in session.connection().execute(stmt):
+            ids[(d, a, st, en, lab)] = sid
+    return [ids[(r["document_id"], r["annotator_id"], r["start"], r["end"], r["label"])]
+            for r in rows]
 
 
 def insert_relations(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     if not rows:
         return
     now = utcnow()
-    session.execute(insert(Relation), [{"origin": "manual", "created_at": now, **r} for r in rows])
+    bulk_insert(session, Relation.__table__,
+                [{"origin": "manual", "created_at": now, **r} for r in rows])
 
 
 def add_span(
@@ -682,6 +699,28 @@ def set_assignment(
     row.seconds_spent = (row.seconds_spent or 0.0) + add_seconds
     row.updated_at = utcnow()
     session.flush()
+
+
+def add_assignments(
+    session: Session, pairs: Collection[tuple[int, int]], status: str = "todo"
+) -> int:
+    """Create the (document id, annotator id) assignments that do not exist yet; return how many."""
+    if not pairs:
+        return 0
+    ann_ids = {a for _, a in pairs}
+    existing = set(
+        tuple(row) for row in session.execute(
+            select(Assignment.document_id, Assignment.annotator_id).where(
+                Assignment.annotator_id.in_(list(ann_ids))
+            )
+        )
+    )
+    now = utcnow()
+    rows = [{"document_id": d, "annotator_id": a, "status": status, "seconds_spent": 0.0,
+             "updated_at": now} for d, a in pairs if (d, a) not in existing]
+    if rows:
+        session.connection().execute(Assignment.__table__.insert(), rows)
+    return len(rows)
 
 
 def assignments(

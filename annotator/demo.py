@@ -1,0 +1,121 @@
+"""The bundled demo project: a few original news-style articles with annotations of every label.
+
+``ensure_demo_project()`` creates it in the user's data folder on first use. Three annotators'
+layers are made: ``alice`` (complete), ``bob`` (with realistic differences, so review mode and
+agreement have something to show) and ``gold`` for the first two articles; the current user gets
+the first three articles annotated and the rest to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from annotator.errors import AnnotatorError
+from annotator.model import DocData, RelationData, SpanData
+from annotator.settings import data_dir
+
+DEMO_FILE = "demo.annproj"
+
+
+def _locate(text: str, needle: str, occurrence: int) -> int:
+    pos = -1
+    for _ in range(occurrence):
+        pos = text.find(needle, pos + 1)
+        if pos < 0:
+            raise AnnotatorError(f"demo span text {needle!r} (occurrence {occurrence}) not found")
+    return pos
+
+
+def demo_documents() -> list[DocData]:
+    """The demo articles with their reference annotations."""
+    raw = yaml.safe_load(files("resources").joinpath("samples", "demo.yaml").read_text("utf-8"))
+    docs: list[DocData] = []
+    for art in raw["articles"]:
+        text: str = art["text"]
+        spans = []
+        for sp in art.get("spans", []):
+            start = _locate(text, sp["text"], int(sp.get("occurrence", 1)))
+            spans.append(SpanData(sp["id"], start, start + len(sp["text"]), sp["label"],
+                                  dict(sp.get("attrs") or {}), sp.get("entity"),
+                                  (sp.get("attrs") or {}).get("type") if sp.get("entity") else None))
+        relations = [RelationData(f"r{i + 1}", r["label"], r["head"], r["tail"])
+                     for i, r in enumerate(art.get("relations", []))]
+        meta: dict[str, Any] = {k: art[k] for k in ("title", "source", "published") if k in art}
+        docs.append(DocData(art["id"], text, meta, tuple(spans), tuple(relations)))
+    return docs
+
+
+def _variant(doc: DocData, seed: int) -> DocData:
+    """A second annotator's plausible version: some spans missed, relabelled or re-bounded."""
+    spans: list[SpanData] = []
+    dropped: set[str] = set()
+    for i, sp in enumerate(doc.spans):
+        k = i + seed
+        if k % 7 == 3:
+            dropped.add(sp.id)
+            continue
+        if k % 9 == 4 and sp.label == "ACTOR" and doc.text[sp.start:sp.end].startswith(("The ",
+                                                                                        "the ")):
+            sp = SpanData(sp.id, sp.start + 4, sp.end, sp.label, sp.attrs, sp.entity,
+                          sp.entity_type)
+        elif k % 5 == 2 and "stance" in sp.attrs:
+            flipped = {"support": "neutral", "neutral": "oppose", "oppose": "neutral"}
+            sp = SpanData(sp.id, sp.start, sp.end, sp.label,
+                          {**sp.attrs, "stance": flipped[str(sp.attrs["stance"])]}, sp.entity,
+                          sp.entity_type)
+        elif k % 11 == 6 and sp.label == "EVENT":
+            sp = SpanData(sp.id, sp.start, sp.end, sp.label, {**sp.attrs, "status": "alleged"})
+        spans.append(sp)
+    relations = tuple(r for r in doc.relations if r.head not in dropped and r.tail not in dropped)
+    return DocData(doc.id, doc.text, doc.meta, tuple(spans), relations)
+
+
+def build_demo_project(path: Path, user: str | None = None) -> Path:
+    """Create the demo project at ``path`` (which must not exist)."""
+    from annotator.importing import import_documents
+    from annotator.project import Project
+    from annotator.services import set_status
+
+    docs = demo_documents()
+    project = Project.create(path, "news")
+    try:
+        import_documents(project, docs, layer="alice", origin="demo")
+        import_documents(project, [_variant(d, 1) for d in docs], layer="bob", origin="demo")
+        import_documents(project, docs[:2], layer="gold", origin="demo")
+        if user and user not in ("alice", "bob", "gold"):
+            import_documents(project, docs[:3], layer=user, origin="demo")
+            by_ext = _doc_ids(project)
+            with project.session() as s:
+                for doc in docs[3:]:
+                    set_status(s, by_ext[doc.id], user, "todo")
+    finally:
+        project.close()
+    return path
+
+
+def _doc_ids(project: Any) -> Mapping[str, int]:
+    from storage import repository as repo
+
+    with project.session() as s:
+        return repo.external_ids(s)
+
+
+def ensure_demo_project(user: str | None = None) -> Path:
+    """The demo project in the user's data folder, created on first call."""
+    from annotator.settings import current_user
+
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / DEMO_FILE
+    if not path.exists():
+        tmp = folder / f".{DEMO_FILE}.partial"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        build_demo_project(tmp, user or current_user())
+        tmp.replace(path)
+    return path

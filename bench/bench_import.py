@@ -1,0 +1,84 @@
+"""Import N news-length articles with 20 spans each from native JSONL.
+
+Compares, in the same run, `annotator.importing.import_paths` into a new project with a bare
+script that parses the same file with `json` and inserts the same rows with
+`sqlite3.executemany` in one transaction. Prints both throughputs and their ratio (goal >= 0.5).
+
+    python bench/bench_import.py [--docs 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _synth import articles  # noqa: E402
+
+
+def bare(path: Path, db: Path) -> float:
+    t0 = time.perf_counter()
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("CREATE TABLE document (id INTEGER PRIMARY KEY, external_id TEXT UNIQUE, "
+                "title TEXT, text TEXT, sha256 TEXT UNIQUE, meta TEXT)")
+    con.execute("CREATE TABLE span (id INTEGER PRIMARY KEY, document_id INTEGER, "
+                "annotator_id INTEGER, start INTEGER, \"end\" INTEGER, label TEXT, attrs TEXT)")
+    docs, spans = [], []
+    with path.open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh, start=1):
+            rec = json.loads(line)
+            docs.append((i, rec["id"], rec["meta"]["title"], rec["text"],
+                         hashlib.sha256(rec["text"].encode()).hexdigest(), json.dumps({})))
+            spans.extend((i, 1, s["start"], s["end"], s["label"], json.dumps(s["attrs"]))
+                         for s in rec["spans"])
+    with con:
+        con.executemany("INSERT INTO document VALUES (?, ?, ?, ?, ?, ?)", docs)
+        con.executemany("INSERT INTO span (document_id, annotator_id, start, \"end\", label, "
+                        "attrs) VALUES (?, ?, ?, ?, ?, ?)", spans)
+    con.close()
+    return time.perf_counter() - t0
+
+
+def ours(path: Path, project_path: Path) -> float:
+    from annotator.importing import import_paths
+    from annotator.project import Project
+
+    with Project.create(project_path) as project:
+        t0 = time.perf_counter()
+        report = import_paths(project, [path], "jsonl")
+        elapsed = time.perf_counter() - t0
+    assert report.spans_added > 0
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        src = base / "in.jsonl"
+        with src.open("w", encoding="utf-8") as fh:
+            for rec in articles(args.docs):
+                fh.write(json.dumps(rec) + "\n")
+        size = src.stat().st_size / 1e6
+        t_bare = bare(src, base / "bare.db")
+        t_ours = ours(src, base / "ours.annproj")
+    n = args.docs
+    print(f"import {n} articles x 20 spans ({size:.0f} MB JSONL)")
+    print(f"  bare json + sqlite3.executemany: {t_bare:6.2f} s  {n / t_bare:8.0f} docs/s")
+    print(f"  annotator import               : {t_ours:6.2f} s  {n / t_ours:8.0f} docs/s")
+    print(f"  throughput ratio (ours / bare) : {t_bare / t_ours:.2f}  (goal >= 0.5)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""The command line on real files: init, import, export, stats, check."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.e2e.conftest import Cli
+
+
+def _native(tmp: Path, records: list[dict], name: str = "in.jsonl") -> Path:
+    path = tmp / name
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+RECORD = {
+    "id": "doc-1",
+    "text": "Khalifa Haftar said the attack on Tripoli was planned.",
+    "meta": {"title": "A test", "source": "unit", "published": "2019-05-11"},
+    "layer": "gold",
+    "spans": [
+        {"id": "s1", "start": 0, "end": 14, "label": "ACTOR", "text": "Khalifa Haftar",
+         "attrs": {"type": "person"}, "entity": "Khalifa Haftar"},
+        {"id": "s2", "start": 20, "end": 53, "label": "CLAIM",
+         "attrs": {"form": "reported", "stance": "neutral"}},
+        {"id": "s3", "start": 24, "end": 30, "label": "EVENT", "attrs": {"type": "attack"}},
+        {"id": "s4", "start": 34, "end": 41, "label": "PLACE"},
+    ],
+    "relations": [
+        {"id": "r1", "label": "claimant", "head": "s2", "tail": "s1"},
+        {"id": "r2", "label": "place", "head": "s3", "tail": "s4"},
+    ],
+}
+
+
+def test_init_import_seed_stats(cli: Cli, tmp_path: Path, seed_article: Path, stats) -> None:
+    proj = tmp_path / "p.annproj"
+    cli("init", proj)
+    out = cli("import", proj, seed_article.parent).stdout
+    assert "1 new" in out
+    data = stats(proj)
+    assert data["documents"] == 1
+    assert set(data) >= {"documents", "annotators", "spans", "relations", "suggestions"}
+    from annotator.project import Project
+    from storage import repository as repo
+
+    with Project.open(proj) as p, p.session() as s:
+        doc = repo.get_documents(s)[0]
+    assert doc.title == "Libya's Haftar admits sending Daesh members back to Tunisia"
+    assert doc.published == "2019-05-11"
+    assert doc.text == seed_article.read_text("utf-8")
+
+
+def test_import_is_idempotent(cli: Cli, tmp_path: Path, stats) -> None:
+    proj = tmp_path / "p.annproj"
+    cli("init", proj)
+    src = _native(tmp_path, [RECORD])
+    cli("import", proj, src)
+    first = stats(proj)
+    out = cli("import", proj, src).stdout
+    assert "0 new" in out and "0 added" in out
+    assert stats(proj) == first
+    assert first["spans"] == {"gold": {"ACTOR": 1, "CLAIM": 1, "EVENT": 1, "PLACE": 1}}
+    assert first["relations"] == {"gold": {"claimant": 1, "place": 1}}
+
+
+def test_same_text_attaches_annotations_to_existing_document(cli: Cli, tmp_path: Path,
+                                                             stats) -> None:
+    proj = tmp_path / "p.annproj"
+    cli("init", proj)
+    plain = {k: v for k, v in RECORD.items() if k not in ("spans", "relations", "layer")}
+    cli("import", proj, _native(tmp_path, [plain], "plain.jsonl"))
+    cli("import", proj, _native(tmp_path, [RECORD]), "--as", "alice")
+    data = stats(proj)
+    assert data["documents"] == 1
+    assert data["spans"]["alice"]["ACTOR"] == 1
+
+
+def test_export_jsonl_round_trip(cli: Cli, tmp_path: Path) -> None:
+    proj = tmp_path / "p.annproj"
+    cli("init", proj)
+    cli("import", proj, _native(tmp_path, [RECORD]))
+    out1 = tmp_path / "out1.jsonl"
+    cli("export", proj, out1, "--format", "jsonl", "--layer", "gold")
+    rec = json.loads(out1.read_text("utf-8").splitlines()[0])
+    assert rec["text"] == RECORD["text"]
+    assert {(s["start"], s["end"], s["label"]) for s in rec["spans"]} == {
+        (s["start"], s["end"], s["label"]) for s in RECORD["spans"]}
+    assert rec["spans"][0]["entity"] == "Khalifa Haftar"
+    proj2 = tmp_path / "p2.annproj"
+    cli("init", proj2)
+    cli("import", proj2, out1)
+    out2 = tmp_path / "out2.jsonl"
+    cli("export", proj2, out2, "--format", "jsonl", "--layer", "gold")
+    assert out1.read_text("utf-8") == out2.read_text("utf-8")
+
+
+def test_csv_and_txt_import(cli: Cli, tmp_path: Path, stats) -> None:
+    proj = tmp_path / "p.annproj"
+    cli("init", proj)
+    csv_file = tmp_path / "docs.csv"
+    csv_file.write_text('id,title,date,url,text\n1,First,2024-01-02,http://x,"Some text, here."\n'
+                        '2,Second,"March 3, 2024",,"Other\ntext"\n', "utf-8")
+    cli("import", proj, csv_file)
+    folder = tmp_path / "txt"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Title here\n\nBody text.\n", "utf-8")
+    (folder / "b.txt").write_bytes("Caf\u00e9 news\r\n\r\nBody.\r\n".encode("utf-16"))
+    cli("import", proj, folder)
+    assert stats(proj)["documents"] == 4
+
+
+def test_check_reports_warnings(cli: Cli, tmp_path: Path) -> None:
+    proj = tmp_path / "p.annproj"
+    cli("init", proj)
+    rec = dict(RECORD, relations=[])
+    cli("import", proj, _native(tmp_path, [rec]))
+    out = cli("check", proj).stdout
+    assert "has no 'claimant'" in out and "0 errors" in out
+
+
+def test_console_script_runs(tmp_path: Path) -> None:
+    proj = tmp_path / "p.annproj"
+    result = subprocess.run([sys.executable, "-m", "annotator.cli", "init", str(proj)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    result = subprocess.run([sys.executable, "-m", "annotator.cli", "stats", str(tmp_path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "is a directory" in result.stderr

@@ -1,0 +1,134 @@
+"""Migrations: upgrade from empty, models and migrations agree, refusals leave files untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from annotator.errors import ProjectError, ProjectLocked, SchemaTooNew
+from annotator.project import Project
+from storage.db import Database, head_revision, make_engine, upgrade
+from storage.models import Base
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_upgrade_from_empty_database_creates_every_table(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'e.db'}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        tables = {r[0] for r in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert set(Base.metadata.tables) <= tables
+    engine.dispose()
+
+
+def test_autogenerate_finds_no_difference(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'e.db'}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_project_is_wal_with_foreign_keys(project: Project) -> None:
+    with project.db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_reopen_project_keeps_scheme(project_path: Path) -> None:
+    Project.create(project_path).close()
+    with Project.open(project_path) as proj:
+        assert proj.scheme.label_names[0] == "ACTOR"
+
+
+def test_open_directory_fails(tmp_path: Path) -> None:
+    with pytest.raises(ProjectError, match="is a directory"):
+        Project.open(tmp_path)
+
+
+def test_open_text_file_fails_and_leaves_it(tmp_path: Path) -> None:
+    path = tmp_path / "notes.annproj"
+    path.write_text("just some notes\n")
+    before = _digest(path)
+    with pytest.raises(ProjectError, match="not a SQLite file"):
+        Project.open(path)
+    assert _digest(path) == before
+
+
+def test_open_foreign_sqlite_fails_and_leaves_it(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    before = _digest(path)
+    with pytest.raises(ProjectError, match="not a News Annotator project"):
+        Project.open(path)
+    assert _digest(path) == before
+    assert not Path(f"{path}-wal").exists()
+
+
+def test_newer_schema_is_refused_untouched(project_path: Path) -> None:
+    Project.create(project_path).close()
+    con = sqlite3.connect(project_path)
+    con.execute("UPDATE alembic_version SET version_num='9999_future'")
+    con.commit()
+    con.close()
+    before = _digest(project_path)
+    with pytest.raises(SchemaTooNew, match="newer version"):
+        Project.open(project_path)
+    assert _digest(project_path) == before
+
+
+def test_missing_file_is_not_created(tmp_path: Path) -> None:
+    path = tmp_path / "nope.annproj"
+    with pytest.raises(ProjectError, match="no such project file"):
+        Project.open(path)
+    assert not path.exists()
+
+
+def test_create_refuses_existing_file(project_path: Path) -> None:
+    Project.create(project_path).close()
+    with pytest.raises(ProjectError, match="already exists"):
+        Project.create(project_path)
+
+
+def test_locked_project_gives_clear_error(project_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    import storage.db as db_module
+
+    Project.create(project_path).close()
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(project_path, timeout=0.2)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(ProjectLocked, match="locked"):
+            with Project.open(project_path) as proj, proj.session() as s:
+                from storage import repository as repo
+
+                repo.ensure_annotator(s, "someone")
+    finally:
+        holder.rollback()
+        holder.close()
+    with Project.open(project_path) as proj, proj.session() as s:
+        from storage import repository as repo
+
+        assert "someone" not in {a.name for a in repo.list_annotators(s)}
+
+
+def test_head_revision_matches_database(project: Project) -> None:
+    from storage.db import current_revision
+
+    assert current_revision(project.db.engine) == head_revision()
+    assert isinstance(project.db, Database)
