@@ -40,9 +40,10 @@ def demo_documents() -> list[DocData]:
         spans = []
         for sp in art.get("spans", []):
             start = _locate(text, sp["text"], int(sp.get("occurrence", 1)))
-            spans.append(SpanData(sp["id"], start, start + len(sp["text"]), sp["label"],
-                                  dict(sp.get("attrs") or {}), sp.get("entity"),
-                                  (sp.get("attrs") or {}).get("type") if sp.get("entity") else None))
+            attrs = dict(sp.get("attrs") or {})
+            entity_type = attrs.get("type") if sp.get("entity") else None
+            spans.append(SpanData(sp["id"], start, start + len(sp["text"]), sp["label"], attrs,
+                                  sp.get("entity"), entity_type))
         relations = [RelationData(f"r{i + 1}", r["label"], r["head"], r["tail"])
                      for i, r in enumerate(art.get("relations", []))]
         meta: dict[str, Any] = {k: art[k] for k in ("title", "source", "published") if k in art}

@@ -103,7 +103,8 @@ def missing_roles(
             out.append(
                 Problem(
                     "warning",
-                    f"{span.label} span '{span.id}' [{span.start}, {span.end}) has no '{rdef.name}'",
+                    f"{span.label} span '{span.id}' [{span.start}, {span.end}) "
+                    f"has no '{rdef.name}'",
                 )
             )
     return out

@@ -118,7 +118,8 @@ class Scheme:
         """Hash of what annotations depend on (labels, attributes, relations), not of colours."""
         core = {
             "labels": [
-                [lab.name, [[a.name, list(a.values)] for a in lab.attributes]] for lab in self.labels
+                [lab.name, [[a.name, list(a.values)] for a in lab.attributes]]
+                for lab in self.labels
             ],
             "relations": [[r.name, list(r.heads), list(r.tails)] for r in self.relations],
         }

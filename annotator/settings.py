@@ -1,4 +1,4 @@
-"""User settings (annotator name, recent projects, model) stored as TOML in the user's config dir."""
+"""User settings (annotator name, recent projects, model), stored as TOML in the config dir."""
 
 from __future__ import annotations
 

@@ -9,23 +9,59 @@ the dialect; on any other database the ordinary Core path is used.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON, DateTime
 
 
-def _sqlite_value(value: Any, column_type: Any) -> Any:
-    if value is None:
-        return None
+def _converter(column_type: Any) -> Callable[[Any], Any] | None:
+    """How SQLite stores a Python value of this column type (None: as it is)."""
     if isinstance(column_type, JSON):
-        return json.dumps(value)
-    if isinstance(column_type, DateTime) and isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    return value
+        def to_json(value: Any) -> Any:
+            return None if value is None else json.dumps(value)
+
+        return to_json
+    if isinstance(column_type, DateTime):
+        stamps: dict[datetime, str] = {}
+
+        def to_text(value: Any) -> Any:
+            if not isinstance(value, datetime):
+                return value
+            hit = stamps.get(value)
+            if hit is None:
+                hit = stamps[value] = value.isoformat(sep=" ")
+            return hit
+
+        return to_text
+    return None
+
+
+def _sqlite_executemany(
+    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], ids: Sequence[int] | None
+) -> None:
+    conn = session.connection()
+    keys = list(rows[0].keys())
+    if ids is not None:
+        keys = [k for k in keys if k != "id"]
+    all_keys = [*keys, "id"] if ids is not None else keys
+    compiled = table.insert().compile(dialect=conn.dialect, column_keys=all_keys)
+    order = list(compiled.positiontup or all_keys)
+    converters = {k: _converter(table.c[k].type) for k in keys}
+    getters = [(k, converters.get(k)) for k in order]
+    if ids is None:
+        params = [tuple(row[k] if c is None else c(row[k]) for k, c in getters) for row in rows]
+    else:
+        id_pos = order.index("id")
+        params = []
+        for row, new_id in zip(rows, ids, strict=True):
+            values = [row[k] if c is None else c(row[k]) for k, c in getters if k != "id"]
+            values.insert(id_pos, new_id)
+            params.append(tuple(values))
+    conn.exec_driver_sql(str(compiled), params)
 
 
 def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -36,13 +72,26 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     if conn.dialect.name != "sqlite":
         conn.execute(table.insert(), list(rows))
         return
-    keys = list(rows[0].keys())
-    compiled = table.insert().compile(dialect=conn.dialect, column_keys=keys)
-    order = list(compiled.positiontup or keys)
-    types = {k: table.c[k].type for k in keys}
-    plain = {k for k in keys if not isinstance(types[k], JSON | DateTime)}
-    params = [
-        tuple(row[k] if k in plain else _sqlite_value(row[k], types[k]) for k in order)
-        for row in rows
-    ]
-    conn.exec_driver_sql(str(compiled), params)
+    _sqlite_executemany(session, table, rows, None)
+
+
+def bulk_insert_ids(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert ``rows`` and return their new primary keys, in order.
+
+    On SQLite the keys are allocated here (one past the current maximum) and written explicitly,
+    so no row has to be read back; a concurrent writer would make the insert fail on the unique
+    key and roll the whole transaction back, never mis-assign ids. Elsewhere the rows are
+    inserted with RETURNING.
+    """
+    if not rows:
+        return []
+    conn = session.connection()
+    pk = table.c.id
+    if conn.dialect.name != "sqlite":
+        result = conn.execute(table.insert().returning(pk, sort_by_parameter_order=True),
+                              list(rows))
+        return [r[0] for r in result]
+    first = (conn.execute(select(func.max(pk))).scalar() or 0) + 1
+    ids = list(range(first, first + len(rows)))
+    _sqlite_executemany(session, table, rows, ids)
+    return ids

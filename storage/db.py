@@ -90,7 +90,8 @@ def inspect_sqlite_file(path: Path) -> str | None:
     try:
         con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            rows = con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            tables = {r[0] for r in rows}
             if "alembic_version" not in tables or "project_meta" not in tables:
                 return None
             row = con.execute("SELECT version_num FROM alembic_version").fetchone()

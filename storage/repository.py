@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.bulk import bulk_insert
+from storage.bulk import bulk_insert, bulk_insert_ids
 from storage.models import (
     Annotator,
     Assignment,
@@ -128,11 +128,7 @@ def insert_documents(session: Session, rows: Sequence[Mapping[str, Any]]) -> lis
         return []
     now = utcnow()
     params = [{"imported_at": now, "meta": {}, **r} for r in rows]
-    table = Document.__table__
-    result = session.connection().execute(
-        table.insert().returning(table.c.id, sort_by_parameter_order=True), params
-    )
-    return [r[0] for r in result]
+    return bulk_insert_ids(session, Document.__table__, params)
 
 
 def get_document(session: Session, doc_id: int) -> DocumentRecord | None:
@@ -234,11 +230,7 @@ def _span_record(s: Span, annotator: str) -> SpanRecord:
 
 
 def insert_spans(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Bulk-insert spans (dicts of Span columns) with one executemany; return ids in order.
-
-    Rows must be unique by (document, annotator, start, end, label); the ids are read back by
-    that key, which works on every database (no reliance on RETURNING or id ranges).
-    """
+    """Bulk-insert spans (dicts of Span columns) with one executemany; return ids in order."""
     if not rows:
         return []
     now = utcnow()
@@ -247,18 +239,7 @@ def insert_spans(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[in
          **r}
         for r in rows
     ]
-    bulk_insert(session, Span.__table__, params)
-    doc_ids = sorted({r["document_id"] for r in rows})
-    ann_ids = sorted({r["annotator_id"] for r in rows})
-    ids: dict[tuple[int, int, int, int, str], int] = {}
-    for i in range(0, len(doc_ids), 20000):
-        stmt = select(Span.id, Span.document_id, Span.annotator_id, Span.start, Span.end,
-                      Span.label).where(Span.document_id.in_(doc_ids[i : i + 20000]),
-                                        Span.annotator_id.in_(ann_ids))
-        for sid, d, a, st, en, lab in session.connection().execute(stmt):
-            ids[(d, a, st, en, lab)] = sid
-    return [ids[(r["document_id"], r["annotator_id"], r["start"], r["end"], r["label"])]
-            for r in rows]
+    return bulk_insert_ids(session, Span.__table__, params)
 
 
 def insert_relations(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -17,13 +17,18 @@ from storage.models import Annotator, Assignment, Entity, EntityAlias, Relation,
 from storage.records import RelationRecord, SpanRecord
 
 
-def layer_spans(session: Any, annotator: str | None = None) -> list[SpanRecord]:
-    """Spans of one layer (every layer when None), read as columns (fast for large layers)."""
+def layer_spans(
+    session: Any, annotator: str | None = None, doc_ids: Collection[int] | None = None
+) -> list[SpanRecord]:
+    """Spans of one layer (every layer when None), optionally of some documents only, read as
+    columns (fast for large layers)."""
     stmt = select(Span.id, Span.document_id, Annotator.name, Span.start, Span.end, Span.label,
                   type_coerce(Span.attrs, Text), Span.entity_id, Span.origin).join(
         Annotator, Annotator.id == Span.annotator_id)
     if annotator is not None:
         stmt = stmt.where(Annotator.name == annotator)
+    if doc_ids is not None and len(doc_ids) <= 30000:
+        stmt = stmt.where(Span.document_id.in_(list(doc_ids)))
     stmt = stmt.order_by(Span.document_id, Span.start, Span.end, Span.id)
     parsed: dict[str | None, dict[str, Any]] = {None: {}, "null": {}}
     out: list[SpanRecord] = []
@@ -32,18 +37,42 @@ def layer_spans(session: Any, annotator: str | None = None) -> list[SpanRecord]:
         if attrs is None:
             attrs = parsed[raw] = json.loads(raw)
         out.append(SpanRecord(sid, doc, name, start, end, label, dict(attrs), ent, origin))
+    if doc_ids is not None and len(doc_ids) > 30000:
+        wanted = set(doc_ids)
+        out = [s for s in out if s.document_id in wanted]
     return out
 
 
-def layer_relations(session: Any, annotator: str | None = None) -> list[RelationRecord]:
-    """Relations whose head span belongs to one layer (every layer when None)."""
+def layer_relations(
+    session: Any, annotator: str | None = None, doc_ids: Collection[int] | None = None
+) -> list[RelationRecord]:
+    """Relations whose head span belongs to one layer (every layer when None), optionally of
+    some documents only (a superset when more than 30,000 are given)."""
     stmt = select(Relation.id, Relation.head_id, Relation.tail_id, Relation.label,
                   Relation.origin)
+    if doc_ids is not None and len(doc_ids) > 30000:
+        doc_ids = None  # too many to list: the caller keeps the relations of its spans
+    if annotator is not None or doc_ids is not None:
+        stmt = stmt.join(Span, Span.id == Relation.head_id)
     if annotator is not None:
-        stmt = stmt.join(Span, Span.id == Relation.head_id).join(
-            Annotator, Annotator.id == Span.annotator_id).where(Annotator.name == annotator)
+        stmt = stmt.join(Annotator, Annotator.id == Span.annotator_id).where(
+            Annotator.name == annotator)
+    if doc_ids is not None:
+        stmt = stmt.where(Span.document_id.in_(list(doc_ids)))
     return [RelationRecord(*row)
             for row in session.connection().execute(stmt.order_by(Relation.id))]
+
+
+def active_assignments(
+    session: Any, doc_ids: Collection[int] | None = None
+) -> list[tuple[int, str]]:
+    """(document id, annotator) of assignments in progress or done."""
+    stmt = select(Assignment.document_id, Annotator.name).join(
+        Annotator, Annotator.id == Assignment.annotator_id).where(
+        Assignment.status.in_(["in_progress", "done"]))
+    if doc_ids is not None:
+        stmt = stmt.where(Assignment.document_id.in_(list(doc_ids)))
+    return [(d, n) for d, n in session.connection().execute(stmt)]
 
 
 def insert_assignments(session: Any, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -45,15 +45,19 @@ def parse_record(obj: Any, line_no: int) -> DocData:
         if not isinstance(raw, dict):
             raise ValueError(f"span #{i + 1} must be an object")
         sid = str(raw.get("id", f"s{i + 1}"))
-        start = _need(raw, "start", int, f"span '{sid}'")
-        end = _need(raw, "end", int, f"span '{sid}'")
-        label = _need(raw, "label", str, f"span '{sid}'")
+        start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
+        if type(start) is not int or type(end) is not int or type(label) is not str:
+            # Slow path only to name the problem precisely.
+            _need(raw, "start", int, f"span '{sid}'")
+            _need(raw, "end", int, f"span '{sid}'")
+            _need(raw, "label", str, f"span '{sid}'")
         attrs = raw.get("attrs") or {}
         if not isinstance(attrs, dict):
             raise ValueError(f"span '{sid}' 'attrs' must be an object")
-        if "text" in raw and 0 <= start < end <= len(text) and raw["text"] != text[start:end]:
+        stored = raw.get("text")
+        if stored is not None and 0 <= start < end <= len(text) and stored != text[start:end]:
             raise ValueError(
-                f"span '{sid}' text {raw['text']!r} does not match the text at [{start}, {end})"
+                f"span '{sid}' text {stored!r} does not match the text at [{start}, {end})"
             )
         entity = raw.get("entity")
         spans.append(SpanData(sid, start, end, label, attrs,

@@ -22,7 +22,7 @@ def _dump(project: Path) -> str:
         for (table,) in con.execute(
             "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
         ):
-            rows = con.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()  # noqa: S608
+            rows = con.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
             parts.append(f"{table}:{rows!r}")
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
     finally:
