@@ -302,11 +302,11 @@ def _insert_annotations(
         existing_rels = {(r.head_id, r.tail_id, r.label)
                          for r in repo.relations_of_spans(s, all_existing)}
 
-    span_rows: list[dict[str, Any]] = []
-    row_of: dict[tuple[int, str], int] = {}  # (input doc, span id) -> index into span_rows
-    first_of: dict[tuple[int, str, int, int, str], tuple[int, str]] = {}
+    span_values: list[tuple[Any, ...]] = []
+    row_of: dict[tuple[int, str], int] = {}  # (input doc, span id) -> index into span_values
     resolved: dict[tuple[int, str], int] = {}  # (input doc, span id) -> database id
     aliases: dict[tuple[int, str], tuple[int, str]] = {}  # same span twice in one import
+    batch_seen: dict[tuple[int, str], dict[tuple[int, int, str], tuple[int, str]]] = {}
     touched_layers: set[tuple[int, str]] = set()
     total = len(docs)
     for i, doc in enumerate(docs):
@@ -318,30 +318,34 @@ def _insert_annotations(
             touched_layers.add((doc_id, name))
             report.layers[name] += 1
         have = existing_spans.get((doc_id, name), {})
+        seen = batch_seen.setdefault((doc_id, name), {})
         ann_id = ann(name)
+        track = bool(doc.relations)  # span ids are only needed to resolve relations
         for sp in doc.spans:
             key = (sp.start, sp.end, sp.label)
             if key in have:
-                resolved[(i, sp.id)] = have[key]
+                if track:
+                    resolved[(i, sp.id)] = have[key]
                 report.spans_existing += 1
                 continue
-            first = first_of.setdefault((doc_id, name, *key), (i, sp.id))
-            if first != (i, sp.id):
+            first = seen.get(key)
+            if first is not None:
                 aliases[(i, sp.id)] = first
                 report.spans_existing += 1
                 continue
+            seen[key] = (i, sp.id)
             ent = None
             if sp.entity:
                 etype = sp.entity_type or str(sp.attrs.get("type", "") or "")
                 ent = entity(sp.entity, etype)
-            row_of[(i, sp.id)] = len(span_rows)
-            span_rows.append({"document_id": doc_id, "annotator_id": ann_id, "start": sp.start,
-                              "end": sp.end, "label": sp.label, "attrs": dict(sp.attrs),
-                              "entity_id": ent, "origin": origin})
+            if track:
+                row_of[(i, sp.id)] = len(span_values)
+            span_values.append((doc_id, ann_id, sp.start, sp.end, sp.label, sp.attrs, ent,
+                                origin))
         if i % 500 == 0:
             _tick(progress, cancelled, total + i // 2, total * 2)
-    new_ids = repo.insert_spans(s, span_rows)
-    report.spans_added = len(span_rows)
+    new_ids = repo.insert_span_values(s, span_values)
+    report.spans_added = len(span_values)
     for ref, row in row_of.items():
         resolved[ref] = new_ids[row]
     for ref, first in aliases.items():

@@ -59,17 +59,47 @@ def check_relation_labels(scheme: Scheme, label: str, head_label: str, tail_labe
         )
 
 
+_INDEXES: dict[int, tuple[Scheme, dict[str, dict[str, frozenset[str]]]]] = {}
+
+
+def _attribute_index(scheme: Scheme) -> dict[str, dict[str, frozenset[str]]]:
+    """label -> attribute -> allowed values (empty: free text), cached per scheme object."""
+    cached = _INDEXES.get(id(scheme))
+    if cached is not None and cached[0] is scheme:
+        return cached[1]
+    index = {lab.name: {a.name: frozenset(a.values) for a in lab.attributes}
+             for lab in scheme.labels}
+    _INDEXES[id(scheme)] = (scheme, index)
+    return index
+
+
+def _span_ok(index: dict[str, dict[str, frozenset[str]]], n: int, span: SpanData) -> bool:
+    """Fast check of the common case; False means "look closer" (check_span_values)."""
+    attrs = index.get(span.label)
+    if attrs is None or type(span.start) is not int or type(span.end) is not int:
+        return False
+    if not 0 <= span.start < span.end <= n:
+        return False
+    for name, value in span.attrs.items():
+        allowed = attrs.get(name)
+        if allowed is None or (allowed and str(value) not in allowed):
+            return False
+    return True
+
+
 def validate_doc(scheme: Scheme, doc: DocData) -> None:
     """Raise ValidationError on the first span or relation that breaks the rules."""
     n = len(doc.text)
+    index = _attribute_index(scheme)
     by_id: dict[str, SpanData] = {}
     for span in doc.spans:
         if span.id in by_id:
             raise ValidationError(f"duplicate span id '{span.id}'")
-        try:
-            check_span_values(scheme, n, span.start, span.end, span.label, span.attrs)
-        except ValidationError as exc:
-            raise ValidationError(f"span '{span.id}': {exc.message}") from None
+        if not _span_ok(index, n, span):
+            try:
+                check_span_values(scheme, n, span.start, span.end, span.label, span.attrs)
+            except ValidationError as exc:
+                raise ValidationError(f"span '{span.id}': {exc.message}") from None
         by_id[span.id] = span
     rel_ids: set[str] = set()
     for rel in doc.relations:

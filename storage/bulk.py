@@ -26,15 +26,14 @@ def _converter(column_type: Any) -> Callable[[Any], Any] | None:
 
         return to_json
     if isinstance(column_type, DateTime):
-        stamps: dict[datetime, str] = {}
+        last: list[Any] = [None, None]  # the previous value and its text: rows share stamps
 
         def to_text(value: Any) -> Any:
-            if not isinstance(value, datetime):
-                return value
-            hit = stamps.get(value)
-            if hit is None:
-                hit = stamps[value] = value.isoformat(sep=" ")
-            return hit
+            if value is last[0]:
+                return last[1]
+            text = value.isoformat(sep=" ") if isinstance(value, datetime) else value
+            last[0], last[1] = value, text
+            return text
 
         return to_text
     return None
@@ -95,3 +94,38 @@ def bulk_insert_ids(session: Session, table: Table, rows: Sequence[Mapping[str, 
     ids = list(range(first, first + len(rows)))
     _sqlite_executemany(session, table, rows, ids)
     return ids
+
+
+def bulk_insert_values(
+    session: Session, table: Table, columns: Sequence[str], values: Sequence[Sequence[Any]]
+) -> list[int]:
+    """Insert rows given as value tuples in ``columns`` order; return their new primary keys.
+
+    The cheapest path for very large imports: no per-row dicts. JSON and DateTime columns are
+    converted here on SQLite, as in :func:`bulk_insert`.
+    """
+    if not values:
+        return []
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return bulk_insert_ids(session, table, [dict(zip(columns, v, strict=True))
+                                                for v in values])
+    pk = table.c.id
+    first = (conn.execute(select(func.max(pk))).scalar() or 0) + 1
+    ids = range(first, first + len(values))
+    all_columns = [*columns, "id"]
+    compiled = table.insert().compile(dialect=conn.dialect, column_keys=all_columns)
+    order = list(compiled.positiontup or all_columns)
+    position = {c: i for i, c in enumerate(columns)}
+    converters = [(_converter(table.c[c].type) if c != "id" else None) for c in order]
+    if order == all_columns and all(c is None for c in converters):
+        params = [(*v, i) for v, i in zip(values, ids, strict=True)]
+    else:
+        getters = [(position.get(c, -1), conv) for c, conv in zip(order, converters, strict=True)]
+        params = []
+        for v, new_id in zip(values, ids, strict=True):
+            row = [new_id if p < 0 else (v[p] if conv is None else conv(v[p]))
+                   for p, conv in getters]
+            params.append(tuple(row))
+    conn.exec_driver_sql(str(compiled), params)
+    return list(ids)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.bulk import bulk_insert, bulk_insert_ids
+from storage.bulk import bulk_insert, bulk_insert_ids, bulk_insert_values
 from storage.models import (
     Annotator,
     Assignment,
@@ -240,6 +240,20 @@ def insert_spans(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[in
         for r in rows
     ]
     return bulk_insert_ids(session, Span.__table__, params)
+
+
+SPAN_VALUE_COLUMNS = ("document_id", "annotator_id", "start", "end", "label", "attrs",
+                      "entity_id", "origin")
+
+
+def insert_span_values(session: Session, values: Sequence[Sequence[Any]]) -> list[int]:
+    """Bulk-insert spans given as tuples in SPAN_VALUE_COLUMNS order; return ids in order."""
+    if not values:
+        return []
+    now = utcnow()
+    rows = [(*v, now, now) for v in values]
+    return bulk_insert_values(session, Span.__table__,
+                              (*SPAN_VALUE_COLUMNS, "created_at", "updated_at"), rows)
 
 
 def insert_relations(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
