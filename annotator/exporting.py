@@ -150,8 +150,13 @@ def _looks_like_export(path: Path) -> bool:
 
 
 def _check_target(out: Path, folder: bool) -> None:
-    if not out.parent.is_dir():
-        raise ExportFailed("its folder does not exist", path=str(out))
+    if out.parent.exists() and not out.parent.is_dir():
+        raise ExportFailed("its parent is a file, not a folder", path=str(out))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportFailed(f"cannot create its folder: {exc.strerror or exc}",
+                           path=str(out)) from None
     if not out.exists():
         return
     if folder:
