@@ -155,3 +155,13 @@ def test_upgrade_from_each_released_schema(dump: Path, tmp_path: Path) -> None:
             counts = repo.span_counts(s)
             assert counts["alice"]["ACTOR"] > 0 and "gold" in counts
             assert repo.list_entities(s)
+
+
+def test_fast_revision_reading_agrees_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from storage.db import alembic_config, known_revisions
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == scripts.get_current_head()
+    assert known_revisions() == {r.revision for r in scripts.walk_revisions()}

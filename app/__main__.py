@@ -1,0 +1,62 @@
+"""Entry point: ``annotator-gui [PROJECT]`` or ``python -m app [PROJECT]``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="annotator-gui",
+                                     description="News Annotator desktop window")
+    parser.add_argument("project", nargs="?", help="project file (.annproj); default: the last "
+                        "project, else the demo project")
+    parser.add_argument("--theme", choices=["system", "light", "dark"],
+                        help="force a palette for this session")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.errors import AnnotatorError
+    from annotator.settings import Settings
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("News Annotator")
+    app.setOrganizationName("news-annotator")
+
+    from app.dialogs import show_error
+    from app.launcher import default_project, follow_system_theme, open_window
+
+    def report(exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
+        sys.__excepthook__(exc_type, exc, tb)  # type: ignore[arg-type]  # keep the trace on stderr
+        show_error(app.activeWindow(), "Unexpected error", exc)
+
+    sys.excepthook = report
+    follow_system_theme()
+
+    if args.theme:
+        settings = Settings.load()
+        settings.theme = args.theme
+        settings.save()
+    try:
+        path = Path(args.project) if args.project else default_project()
+    except AnnotatorError as exc:
+        show_error(None, "News Annotator", exc)
+        return 1
+    if path is None:
+        show_error(None, "News Annotator", "No project given; run: annotator-gui PROJECT")
+        return 2
+    window = open_window(path, create=bool(args.project) and not path.exists())
+    if window is None:
+        return 1
+    if os.environ.get("NEWS_ANNOTATOR_BENCH_STARTUP"):
+        from app.startup_probe import StartupProbe
+
+        window._startup_probe = StartupProbe(window)  # type: ignore[attr-defined]
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

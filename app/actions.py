@@ -1,0 +1,142 @@
+"""Every menu and toolbar action, declared once: (id, text, shortcut, handler, menu)."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import NamedTuple
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
+
+
+class ActionSpec(NamedTuple):
+    id: str
+    text: str
+    shortcut: str  # portable text ("Ctrl+Z"), "" for none
+    handler: str  # method name on the main window
+    menu: str  # File, Edit, Annotate, View, Help
+    toolbar: bool = False
+    icon: str = ""  # a QStyle standard pixmap name
+    tip: str = ""
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("new_project", "&New project…", "Ctrl+Shift+N", "new_project", "File",
+               icon="SP_FileIcon"),
+    ActionSpec("open_project", "&Open project…", "Ctrl+O", "open_project_dialog", "File",
+               True, "SP_DialogOpenButton"),
+    ActionSpec("import_files", "&Import files…", "Ctrl+I", "import_files", "File", True,
+               "", "Import documents or annotations (also: drop files here)"),
+    ActionSpec("export", "&Export…", "Ctrl+E", "export_dialog", "File", True, "",
+               "Export annotations in a training or analysis format"),
+    ActionSpec("preannotate", "&Pre-annotate with spaCy…", "", "preannotate", "File"),
+    ActionSpec("quit", "&Quit", "Ctrl+Q", "close", "File"),
+    ActionSpec("undo", "&Undo", "Ctrl+Z", "undo", "Edit", True, "SP_ArrowBack"),
+    ActionSpec("redo", "&Redo", "Ctrl+Shift+Z", "redo", "Edit", True, "SP_ArrowForward"),
+    ActionSpec("find", "&Find in document…", "Ctrl+F", "find", "Edit"),
+    ActionSpec("find_all", "Find in &all documents…", "Ctrl+Shift+F", "find_all", "Edit"),
+    ActionSpec("delete_span", "&Delete span", "Del", "delete_span", "Annotate"),
+    ActionSpec("link", "&Link claimant / role…", "L", "start_link", "Annotate"),
+    ActionSpec("accept", "&Accept suggestion", "A", "accept_suggestion", "Annotate"),
+    ActionSpec("accept_label", "Accept all suggestions of this &label", "Shift+A",
+               "accept_label", "Annotate"),
+    ActionSpec("reject", "&Reject suggestion", "R", "reject_suggestion", "Annotate"),
+    ActionSpec("done_next", "Mark &done and open next", "Ctrl+Return", "done_and_next",
+               "Annotate", True, "SP_DialogApplyButton"),
+    ActionSpec("skip_next", "Mark &skipped and open next", "Ctrl+Shift+Return",
+               "skip_and_next", "Annotate"),
+    ActionSpec("zoom_in", "&Larger text", "Ctrl++", "zoom_in", "View"),
+    ActionSpec("zoom_out", "&Smaller text", "Ctrl+-", "zoom_out", "View"),
+    ActionSpec("theme_system", "Theme: follow the &system", "", "theme_system", "View"),
+    ActionSpec("theme_light", "Theme: &light", "", "theme_light", "View"),
+    ActionSpec("theme_dark", "Theme: &dark", "", "theme_dark", "View"),
+    ActionSpec("review", "&Review mode", "Ctrl+R", "show_review", "View", True),
+    ActionSpec("dashboard", "Das&hboard", "Ctrl+D", "show_dashboard", "View", True),
+    ActionSpec("shortcuts", "&Keyboard shortcuts", "F1", "show_shortcuts", "Help"),
+    ActionSpec("about", "&About", "", "show_about", "Help"),
+)
+
+TOOLBAR_TEXT = {"open_project": "Open", "import_files": "Import", "export": "Export",
+                "done_next": "Done, next", "review": "Review", "dashboard": "Dashboard"}
+
+# Keys handled inside the article view (not menu actions), for the shortcut sheet.
+VIEW_KEYS: tuple[tuple[str, str], ...] = (
+    ("1 … 5 (label keys)", "Label the selection (snapped to whole words), or relabel the "
+                           "selected span"),
+    ("Alt + label key", "Label the exact selection, without snapping"),
+    ("Shift + arrows", "Select text with the keyboard"),
+    ("Tab / Shift+Tab", "Next / previous span or suggestion (while linking: next candidate)"),
+    ("Delete", "Delete the selected span (reject a selected suggestion)"),
+    ("L", "Link the selected claim or event: choose the role, then Tab and Enter or click"),
+    ("A / R", "Accept / reject the selected suggestion"),
+    ("Shift+A", "Accept every pending suggestion of the selected suggestion's label"),
+    ("Esc", "Cancel linking, clear the selection"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo any edit"),
+)
+
+# Annotate keys are single letters typed into the article view; as window shortcuts they would
+# steal typing from line edits, so they appear in the menu but are dispatched by the view.
+VIEW_DISPATCHED = frozenset({"delete_span", "link", "accept", "accept_label", "reject"})
+
+
+def module_available(name: str) -> bool:
+    """Whether an optional panel module (review, dashboard) is installed."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def build_actions(window: QMainWindow) -> dict[str, QAction]:
+    """Create every QAction, wire it to its handler and add it to the menus and toolbar."""
+    menus: dict[str, QMenu] = {}
+    toolbar = QToolBar("Main", window)
+    toolbar.setObjectName("main_toolbar")
+    toolbar.setMovable(False)
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    window.addToolBar(toolbar)
+    actions: dict[str, QAction] = {}
+    style = window.style()
+    for spec in ACTIONS:
+        action = QAction(spec.text, window)
+        action.setObjectName(f"action_{spec.id}")
+        if spec.shortcut:
+            seq = QKeySequence(spec.shortcut)
+            if spec.id in VIEW_DISPATCHED:
+                action.setText(f"{spec.text}\t{seq.toString(QKeySequence.SequenceFormat.NativeText)}")
+            else:
+                action.setShortcut(seq)
+        if spec.id == "redo":
+            action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        if spec.id == "zoom_in":
+            action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        if spec.icon:
+            pixmap = getattr(QStyle.StandardPixmap, spec.icon, None)
+            if pixmap is not None:
+                action.setIcon(style.standardIcon(pixmap))
+        if spec.tip:
+            action.setToolTip(spec.tip)
+            action.setStatusTip(spec.tip)
+        action.triggered.connect(getattr(window, spec.handler))
+        if spec.menu not in menus:
+            menus[spec.menu] = window.menuBar().addMenu(f"&{spec.menu}")
+        menus[spec.menu].addAction(action)
+        if spec.toolbar:
+            toolbar.addAction(action)
+            action.setIconText(TOOLBAR_TEXT.get(spec.id, spec.text.replace("&", "").rstrip("…")))
+        actions[spec.id] = action
+    window.menus = menus  # type: ignore[attr-defined]
+    window.toolbar = toolbar  # type: ignore[attr-defined]
+    return actions
+
+
+def shortcut_rows() -> list[tuple[str, str, str]]:
+    """(group, keys, what) for the shortcut sheet."""
+    rows: list[tuple[str, str, str]] = [("Article", keys, what) for keys, what in VIEW_KEYS]
+    order = ("Annotate", "Edit", "View", "File", "Help")
+    for spec in sorted(ACTIONS, key=lambda s: order.index(s.menu)):
+        if spec.shortcut and spec.id not in VIEW_DISPATCHED and spec.id not in ("undo", "redo"):
+            keys = QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+            rows.append((spec.menu, keys, spec.text.replace("&", "").rstrip("…")))
+    return rows

@@ -1,0 +1,1 @@
+"""Team dashboard (pyqtgraph plots of progress, labels, agreement and pace)."""

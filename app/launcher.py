@@ -1,0 +1,118 @@
+"""Opening a project in a window: lock, first-run name, recent projects, theme."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from annotator.errors import AnnotatorError
+from annotator.project import Project
+from annotator.settings import Settings, current_user
+from app.context import AppContext
+from app.dialogs import ask_user_name, show_error
+from app.main_window import MainWindow
+from app.theme import apply_theme
+
+_windows: list[MainWindow] = []  # keeps open windows alive
+
+
+def lock_path(project: Path) -> Path:
+    return project.with_name(project.name + ".lock")
+
+
+def acquire_lock(project: Path) -> QLockFile | None:
+    """Lock a project for this process; None when another running instance holds it."""
+    lock = QLockFile(str(lock_path(project)))
+    lock.setStaleLockTime(0)  # a lock is stale only when its process is gone
+    if lock.tryLock(100):
+        return lock
+    if lock.removeStaleLockFile() and lock.tryLock(100):
+        return lock
+    return None
+
+
+def annotator_name() -> str:
+    """The user's annotator name; asked once on the first run and remembered."""
+    if os.environ.get("NEWS_ANNOTATOR_USER"):
+        return current_user()
+    settings = Settings.load()
+    if not settings.annotator:
+        name = ask_user_name(None, current_user())
+        settings.annotator = name or current_user()
+        settings.save()
+    return settings.annotator
+
+
+def open_window(path: Path, create: bool = False) -> MainWindow | None:
+    """Open (or create) a project in a new window; show errors as dialogs; None on failure."""
+    path = Path(path).expanduser().resolve()
+    lock = acquire_lock(path) if path.parent.exists() else None
+    read_only = False
+    if lock is None and path.parent.exists():
+        answer = QMessageBox.question(
+            None, "Project already open",
+            f"{path.name} is open in another News Annotator window or on another computer "
+            "sharing this folder.\n\nOpen it read-only here? (Edits are refused; open it for "
+            "writing once the other window is closed.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        read_only = True
+    try:
+        project = Project.create(path) if create else Project.open(path)
+    except AnnotatorError as exc:
+        if lock is not None:
+            lock.unlock()
+        show_error(None, "Cannot open the project", exc)
+        return None
+    user = annotator_name()
+    settings = Settings.load()
+    settings.add_recent(str(path))
+    settings.save()
+    app = QApplication.instance()
+    dark = apply_theme(app, settings.theme) if isinstance(app, QApplication) else False
+    context = AppContext(project, user, read_only=read_only)
+    window = MainWindow(context, lock, dark=dark)
+    _windows.append(window)
+    window.destroyed.connect(lambda *_: _forget(window))
+    window.show()
+    window.start_after_first_paint()
+    return window
+
+
+def follow_system_theme() -> None:
+    """Re-apply the palette when the system switches between light and dark."""
+    hints = QGuiApplication.styleHints()
+    signal = getattr(hints, "colorSchemeChanged", None)
+    if signal is not None:
+        signal.connect(_system_scheme_changed)
+
+
+def _system_scheme_changed(*_args: object) -> None:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication) or Settings.load().theme != "system":
+        return
+    dark = apply_theme(app, "system")
+    for window in _windows:
+        window.view.highlighter.set_dark(dark)
+
+
+def _forget(window: MainWindow) -> None:
+    if window in _windows:
+        _windows.remove(window)
+
+
+def default_project() -> Path | None:
+    """The last project that still exists, else the demo project (created on first run)."""
+    for recent in Settings.load().recent_projects:
+        if Path(recent).exists():
+            return Path(recent)
+    try:
+        from annotator.demo import ensure_demo_project
+    except ImportError:
+        return None
+    return ensure_demo_project()

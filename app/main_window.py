@@ -1,0 +1,496 @@
+"""The main window: composes the panels, the action table, the status bar and persistence."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QLockFile, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from annotator.errors import AnnotatorError
+from annotator.settings import Settings
+from app import commands as cmd
+from app import persistence
+from app.actions import build_actions, module_available
+from app.actor_panel import ActorPanel, LoadEntities
+from app.article_panel import ArticlePanel
+from app.context import AppContext
+from app.dialogs import ExportDialog, SearchResultsDialog, ShortcutSheet, show_error
+from app.doc_state import DocumentContent, load_content
+from app.document_panel import DocumentPanel
+from app.highlighter import Key
+from app.inspector import InspectorPanel
+from app.models import STATUS_TEXT, MentionRow
+from app.operations import Operations
+from app.palette import LabelPalette
+from app.tasks import TaskState
+from app.theme import apply_theme
+
+
+class _LoadDocument:
+    def __init__(self, context: AppContext, doc_id: int) -> None:
+        self.project, self.user, self.doc_id = context.project, context.user, doc_id
+
+    def __call__(self, state: TaskState) -> DocumentContent:
+        with self.project.session() as s:
+            return load_content(s, self.doc_id, self.user)
+
+
+class MainWindow(QMainWindow):
+    """One window per open project."""
+
+    def __init__(self, context: AppContext, lock: QLockFile | None = None,
+                 dark: bool = False) -> None:
+        super().__init__()
+        self.context = context
+        self.lock = lock
+        self.settings = Settings.load()
+        self.setObjectName("main_window")
+        self.setAcceptDrops(True)
+        ro = " (read-only)" if context.read_only else ""
+        self.setWindowTitle(f"{context.project.path.name}{ro} — News Annotator")
+
+        self.article = ArticlePanel(context, self)
+        self.view = self.article.view
+        self.view.highlighter.dark = dark
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.article, "Article")
+        self.setCentralWidget(self.tabs)
+        self.documents = DocumentPanel(context, self)
+        self.palette_panel = LabelPalette(context.project.scheme, self)
+        self.inspector = InspectorPanel(context, self)
+        self.actors = ActorPanel(context, self)
+        self._dock("documents", "Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("labels", "Labels", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("inspector", "Inspector", self.inspector,
+                   Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("actors", "Actors", self.actors, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.actions_by_id: dict[str, QAction] = build_actions(self)
+        self._recent_menu = self.menus["File"].addMenu("Open &recent")  # type: ignore[attr-defined]
+        self._recent_menu.aboutToShow.connect(self._fill_recent)
+        view_menu = self.menus["View"]  # type: ignore[attr-defined]
+        view_menu.addSeparator()
+        for dock in self.findChildren(QDockWidget):
+            view_menu.addAction(dock.toggleViewAction())
+        self._extra_panels: dict[str, QWidget] = {}
+        for action_id, module in (("review", "app.review.panel"),
+                                  ("dashboard", "app.dashboard.panel")):
+            if not module_available(module):
+                self.actions_by_id[action_id].setEnabled(False)
+        self.operations = Operations(context, self)
+        self._status_user = QLabel()
+        self._status_doc = QLabel()
+        self._status_counts = QLabel()
+        for w in (self._status_user, self._status_doc, self._status_counts):
+            self.statusBar().addPermanentWidget(w)
+        self._pending_restore: dict[str, Any] = {}
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(500)
+        self._save_timer.timeout.connect(self.save_position)
+        self._wire()
+        self._restore_layout()
+        if self.settings.font_size:
+            self.view.set_font_size(self.settings.font_size)
+        self._update_status()
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+
+    def _wire(self) -> None:
+        c = self.context
+        self.documents.document_chosen.connect(self.open_document)
+        self.documents.loaded.connect(self._documents_loaded)
+        self.palette_panel.label_chosen.connect(self._palette_label)
+        self.view.selection_changed.connect(self._selection_changed)
+        self.view.message.connect(self._message)
+        self.view.link_mode_changed.connect(self._update_status)
+        self.view.verticalScrollBar().valueChanged.connect(self._save_timer.start)
+        self.inspector.message.connect(self._message)
+        self.inspector.link_requested.connect(self._inspector_link)
+        self.inspector.accept_requested.connect(self.accept_suggestion)
+        self.inspector.reject_requested.connect(self.reject_suggestion)
+        self.article.corpus_search_requested.connect(self.operations.search)
+        self.operations.search_done.connect(self._show_search)
+        self.operations.data_changed.connect(self._data_changed)
+        c.open_document_requested.connect(self._open_requested)
+        c.document_changed.connect(self._document_changed)
+        c.doc_state.status_changed.connect(self._update_status)
+        c.edit_failed.connect(self._edit_failed)
+        c.runner.failed.connect(lambda _id, exc: show_error(self, "Error", exc))
+        c.entities_changed.connect(self._reload_entities)
+        c.undo_stack.canUndoChanged.connect(self.actions_by_id["undo"].setEnabled)
+        c.undo_stack.canRedoChanged.connect(self.actions_by_id["redo"].setEnabled)
+        self.actions_by_id["undo"].setEnabled(False)
+        self.actions_by_id["redo"].setEnabled(False)
+
+    # ------------------------------------------------------------ start-up and persistence
+
+    def start_after_first_paint(self) -> None:
+        """Start the background loads once the window is on screen (the worker competes with
+        the first paint for the interpreter otherwise); a timer covers a window never painted."""
+        self._started = False
+        QTimer.singleShot(500, self.start)
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.Paint and getattr(self, "_started", True) is False:
+            QTimer.singleShot(0, self.start)
+        return super().event(e)
+
+    def start(self) -> None:
+        """Load the document list and the registry, then reopen the last document."""
+        if getattr(self, "_started", False) is True:
+            return
+        self._started = True
+        self._pending_restore = persistence.load_position(self.context.project.path)
+        if self._pending_restore:
+            self.open_document(int(self._pending_restore["doc"]))
+        self.documents.reload()
+        self._reload_entities()
+
+    def _restore_layout(self) -> None:
+        if persistence.restore_layout(self):
+            return
+        self.resize(1400, 860)
+        docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
+        self.resizeDocks([docks["dock_documents"], docks["dock_inspector"]], [340, 430],
+                         Qt.Orientation.Horizontal)
+
+    def save_position(self) -> None:
+        content = self.context.doc_state.content
+        if content is None:
+            return
+        selected = self.view.selected
+        persistence.save_position(self.context.project.path, content.document.id,
+                                  self.view.scroll_value(),
+                                  selected[1] if selected and selected[0] == "s" else 0,
+                                  self.view.stored_selection())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_position()
+        persistence.save_layout(self)
+        self.context.runner.shutdown()
+        self.context.project.close()
+        if self.lock is not None:
+            self.lock.unlock()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------ documents
+
+    def open_document(self, doc_id: int, span_id: int = 0) -> None:
+        if self.context.doc_state.doc_id is not None:
+            self.save_position()
+        if span_id:
+            self._pending_restore = {"doc": doc_id, "span": span_id}
+        self.context.runner.run(_LoadDocument(self.context, doc_id), self._document_loaded,
+                                self._document_failed, title="Opening document")
+
+    def _open_requested(self, doc_id: int, span_id: int) -> None:
+        self.open_document(doc_id, span_id)
+
+    def _document_loaded(self, content: DocumentContent) -> None:
+        self.context.current_doc_id = content.document.id
+        self.context.doc_state.set_content(content)
+        restore = self._pending_restore
+        self._pending_restore = {}
+        if restore.get("doc") == content.document.id:
+            if restore.get("scroll"):
+                self.view.verticalScrollBar().setValue(int(restore["scroll"]))
+            sel = restore.get("sel")
+            if sel and sel[1] > sel[0]:
+                self.view.set_stored_selection(*sel)
+            if restore.get("span"):
+                self.view.select_item(("s", int(restore["span"])),
+                                      scroll=not restore.get("scroll"))
+            elif isinstance(restore.get("offset"), int):
+                self.view.set_stored_selection(restore["offset"], restore["offset"])
+                self.view.ensureCursorVisible()
+        self.documents.select_document(content.document.id)
+        self.view.setFocus()
+        self._update_status()
+        self.save_position()
+        self.context.current_document.emit(content.document.id)
+
+    def _document_failed(self, exc: Exception) -> None:
+        self._pending_restore = {}
+        show_error(self, "Cannot open the document", exc)
+
+    def _documents_loaded(self) -> None:
+        if self.context.doc_state.content is None and not self._pending_restore:
+            first = self.documents.next_document(-1)
+            if first is None and self.documents.model.rowCount():
+                first = self.documents.model.record(0).id  # type: ignore[union-attr]
+            if first is not None:
+                self.open_document(first)
+
+    def _document_changed(self, doc_id: int) -> None:
+        state = self.context.doc_state
+        local = state.consume_local(doc_id)
+        if not state.is_current(doc_id) and local:
+            self.open_document(doc_id)  # an undo/redo in another document: show it
+        elif state.is_current(doc_id) and not local:
+            self.open_document(doc_id)  # changed elsewhere (e.g. review): reload
+        self._update_status()
+        self._save_timer.start()
+
+    def _data_changed(self) -> None:
+        self.documents.reload()
+        doc_id = self.context.doc_state.doc_id
+        if doc_id is not None:
+            self.open_document(doc_id)
+
+    def _reload_entities(self) -> None:
+        self.actors.reload()
+        self.context.runner.run(LoadEntities(self.context.project), self.inspector.set_entities,
+                                title="Loading actors")
+
+    # ------------------------------------------------------------ status
+
+    def _selection_changed(self, key: Key | None) -> None:
+        self.inspector.show_item(key)
+        self._save_timer.start()
+
+    def _message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _edit_failed(self, text: str) -> None:
+        show_error(self, "The change could not be applied", text)
+
+    def _update_status(self, *_args: object) -> None:
+        c = self.context
+        self._status_user.setText(f"Annotator: {c.user}" + ("  (read-only)" if c.read_only
+                                                             else ""))
+        content = c.doc_state.content
+        if content is None:
+            self._status_doc.setText("No document")
+            self._status_counts.setText("")
+            return
+        self._status_doc.setText(f"Status: {STATUS_TEXT.get(content.status, content.status)}")
+        counts = f"{len(content.spans)} spans · {len(content.relations)} links"
+        if content.suggestions:
+            counts += f" · {len(content.suggestions)} suggestions"
+        if self.view.linking:
+            counts = f"Linking {self.view.linking}…  " + counts
+        self._status_counts.setText(counts)
+
+    # ------------------------------------------------------------ action handlers
+
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New project", "",
+                                              "Annotation projects (*.annproj)")
+        if path:
+            from app.launcher import open_window
+
+            if not path.endswith(".annproj"):
+                path += ".annproj"
+            if open_window(Path(path), create=True) is not None:
+                self.close()
+
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", "",
+                                              "Annotation projects (*.annproj);;All files (*)")
+        if path:
+            self.open_project(Path(path))
+
+    def _fill_recent(self) -> None:
+        self._recent_menu.clear()
+        for recent in Settings.load().recent_projects:
+            action = self._recent_menu.addAction(recent)
+            action.setEnabled(Path(recent).exists())
+            action.triggered.connect(lambda _=False, p=recent: self.open_project(Path(p)))
+
+    def open_project(self, path: Path) -> None:
+        from app.launcher import open_window
+
+        if Path(path).resolve() == self.context.project.path.resolve():
+            return
+        if open_window(Path(path)) is not None:
+            self.close()
+
+    def import_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import files")
+        if paths:
+            self.operations.import_paths([Path(p) for p in paths])
+
+    def export_dialog(self) -> None:
+        from annotator.exporters import WRITERS
+        from annotator.layers import layers_with_spans
+
+        with self.context.project.session() as s:
+            layers = layers_with_spans(s)
+        layers = sorted({*layers, "gold", "majority", self.context.user})
+        dialog = ExportDialog(sorted(WRITERS), layers, "gold", self)
+        if not dialog.exec():
+            return
+        try:
+            fmt, layer, out, split = dialog.values()
+        except ValueError as exc:
+            show_error(self, "Export", str(exc))
+            return
+        if not str(out) or str(out) == ".":
+            show_error(self, "Export", "Choose where to write the export.")
+            return
+        self.operations.export(out, fmt, layer, split)
+
+    def preannotate(self) -> None:
+        self.operations.preannotate(self.settings.model or None)
+
+    def undo(self) -> None:
+        self.context.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.context.undo_stack.redo()
+
+    def find(self) -> None:
+        self.article.show_find()
+
+    def find_all(self) -> None:
+        self.article.show_find()
+        if self.article.find_edit.text().strip():
+            self.operations.search(self.article.find_edit.text())
+
+    def _show_search(self, query: str, hits: list[MentionRow]) -> None:
+        dialog = SearchResultsDialog(query, hits, self)
+        dialog.document_chosen.connect(self._open_at_offset)
+        dialog.show()
+
+    def _open_at_offset(self, doc_id: int, offset: int) -> None:
+        self._pending_restore = {"doc": doc_id, "offset": offset}
+        self.open_document(doc_id)
+
+    def delete_span(self) -> None:
+        self.view.delete_selected()
+
+    def start_link(self) -> None:
+        self.view.start_link()
+
+    def _inspector_link(self, relation: str) -> None:
+        self.view.setFocus()
+        if relation:
+            self.view.begin_link(relation)
+        else:
+            self.view.start_link()
+
+    def accept_suggestion(self) -> None:
+        self.view.accept_selected()
+
+    def accept_label(self) -> None:
+        self.view.accept_selected(all_of_label=True)
+
+    def reject_suggestion(self) -> None:
+        self.view.reject_selected()
+
+    def _palette_label(self, label: str) -> None:
+        self.view.label_pressed(label)
+        self.view.setFocus()
+
+    def done_and_next(self) -> None:
+        self._status_and_next("done")
+
+    def skip_and_next(self) -> None:
+        self._status_and_next("skipped")
+
+    def _status_and_next(self, status: str) -> None:
+        content = self.context.doc_state.content
+        if content is None:
+            return
+        doc_id = content.document.id
+        try:
+            cmd.push(self.context, cmd.SetStatusCommand(self.context, doc_id, status))
+        except AnnotatorError as exc:
+            show_error(self, "Cannot change the status", exc)
+            return
+        nxt = self.documents.next_document(doc_id)
+        if nxt is None:
+            self._message("Every document of the queue is done.")
+        else:
+            self.open_document(nxt)
+
+    def zoom_in(self) -> None:
+        self._zoom(+1)
+
+    def zoom_out(self) -> None:
+        self._zoom(-1)
+
+    def _zoom(self, step: int) -> None:
+        size = self.view.font().pointSize() + step
+        self.view.set_font_size(size)
+        self.settings.font_size = self.view.font().pointSize()
+        self.settings.save()
+
+    def theme_system(self) -> None:
+        self._theme("system")
+
+    def theme_light(self) -> None:
+        self._theme("light")
+
+    def theme_dark(self) -> None:
+        self._theme("dark")
+
+    def _theme(self, mode: str) -> None:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        dark = apply_theme(app, mode)
+        self.view.highlighter.set_dark(dark)
+        self.settings.theme = mode
+        self.settings.save()
+
+    def show_review(self) -> None:
+        self._show_panel("review", "app.review.panel", "ReviewPanel", "Review")
+
+    def show_dashboard(self) -> None:
+        self._show_panel("dashboard", "app.dashboard.panel", "DashboardPanel", "Dashboard")
+
+    def _show_panel(self, key: str, module: str, cls: str, title: str) -> None:
+        panel = self._extra_panels.get(key)
+        if panel is None:
+            try:
+                mod = importlib.import_module(module)
+                panel = getattr(mod, cls)(self.context, self)
+            except Exception as exc:  # a missing or broken optional panel
+                self.actions_by_id[key].setEnabled(False)
+                show_error(self, f"{title} is not available", exc)
+                return
+            self._extra_panels[key] = panel
+            self.tabs.addTab(panel, title)
+        self.tabs.setCurrentWidget(panel)
+
+    def show_shortcuts(self) -> None:
+        self._sheet = ShortcutSheet(self)
+        self._sheet.open()
+
+    def show_about(self) -> None:
+        from annotator import __version__
+
+        QMessageBox.about(self, "News Annotator",
+                          f"News Annotator {__version__}\nLabel actors, claims and events in "
+                          "news articles.\nProject: " + str(self.context.project.path))
+
+    # ------------------------------------------------------------ drag and drop
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.operations.import_paths(paths)
+

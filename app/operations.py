@@ -1,0 +1,184 @@
+"""Long project operations run in the worker with a progress dialog: import, export,
+pre-annotation and corpus search. The GUI thread only shows progress and results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from annotator.project import Project
+from app.context import AppContext
+from app.dialogs import show_error
+from app.models import MentionRow
+from app.tasks import TaskHandle, TaskState
+
+
+class ImportTask:
+    """Import files; progress and cancel go through the TaskState."""
+
+    def __init__(self, project: Project, paths: Sequence[Path], layer: str) -> None:
+        self.project = project
+        self.paths = list(paths)
+        self.layer = layer
+
+    def __call__(self, state: TaskState) -> list[str]:
+        from annotator.importing import import_paths
+
+        report = import_paths(self.project, self.paths, layer=self.layer,
+                              progress=state.progress, cancelled=lambda: state.cancelled)
+        return [*report.lines(), *report.notes[:20]]
+
+
+class ExportTask:
+    def __init__(self, project: Project, out: Path, fmt: str, layer: str,
+                 split: tuple[int, int, int] | None) -> None:
+        self.project, self.out, self.fmt, self.layer, self.split = project, out, fmt, layer, split
+
+    def __call__(self, state: TaskState) -> str:
+        from annotator.exporting import export_documents
+
+        state.progress(0, 0)
+        summary = export_documents(self.project, self.out, self.fmt, layer=self.layer,
+                                   split=self.split)
+        lines = getattr(summary, "lines", None)
+        text = "\n".join(lines()) if callable(lines) else ""
+        total = summary.total_documents
+        total = total() if callable(total) else total
+        return f"Exported {total} documents to {self.out}.\n{text}".strip()
+
+
+class PreannotateTask:
+    def __init__(self, project: Project, model: str | None) -> None:
+        self.project, self.model = project, model
+
+    def __call__(self, state: TaskState) -> str:
+        from annotator.preannotating import preannotate_project
+
+        report = preannotate_project(self.project, self.model, progress=state.progress,
+                                     cancelled=lambda: state.cancelled)
+        lines = getattr(report, "lines", None)
+        return "\n".join(lines()) if callable(lines) else str(report)
+
+
+class SearchTask:
+    def __init__(self, project: Project, needle: str) -> None:
+        self.project, self.needle = project, needle
+
+    def __call__(self, state: TaskState) -> tuple[str, list[MentionRow]]:
+        from annotator.view_queries import search_documents
+
+        with self.project.session() as s:
+            hits = search_documents(s, self.needle)
+        return self.needle, [MentionRow(0, h.document_id, h.title, h.snippet, "", h.start)
+                             for h in hits]
+
+
+class Operations(QObject):
+    """Starts the long operations and shows their progress; emits when data changed."""
+
+    data_changed = Signal()  # documents or suggestions were added
+    search_done = Signal(str, list)  # query, list[MentionRow]
+
+    def __init__(self, context: AppContext, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.window = parent
+        self.dialog: QProgressDialog | None = None
+        self.handle: TaskHandle[Any] | None = None
+        context.runner.progress.connect(self._progress)
+
+    @property
+    def busy(self) -> bool:
+        return self.handle is not None
+
+    def _start(self, title: str, task: Any, on_done: Any) -> TaskHandle[Any] | None:
+        if self.handle is not None:
+            QMessageBox.information(self.window, title, "Another operation is still running.")
+            return None
+        dialog = QProgressDialog(title + "…", "Cancel", 0, 0, self.window)
+        dialog.setWindowTitle(title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(self.cancel)
+        self.dialog = dialog
+        self.handle = self.context.runner.run(task, on_done, self._failed, title=title)
+        return self.handle
+
+    def cancel(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+            if self.dialog is not None:
+                self.dialog.setLabelText("Cancelling…")
+
+    def _progress(self, handle_id: int, done: int, total: int) -> None:
+        if self.handle is None or handle_id != self.handle.id or self.dialog is None:
+            return
+        self.dialog.setMaximum(max(total, 0))
+        self.dialog.setValue(min(done, total) if total > 0 else 0)
+
+    def _finish(self) -> None:
+        if self.dialog is not None:
+            self.dialog.canceled.disconnect(self.cancel)
+            self.dialog.close()
+            self.dialog.deleteLater()
+        self.dialog = None
+        self.handle = None
+
+    def _failed(self, exc: Exception) -> None:
+        cancelled = self.handle is not None and self.handle.cancelled
+        title = self.handle.title if self.handle else "Operation"
+        self._finish()
+        if cancelled:
+            self.window.statusBar().showMessage(f"{title} cancelled; nothing was changed.",
+                                                8000)  # type: ignore[attr-defined]
+        else:
+            show_error(self.window, f"{title} failed", exc)
+
+    # ------------------------------------------------------------ operations
+
+    def import_paths(self, paths: Sequence[Path]) -> TaskHandle[Any] | None:
+        if self.context.read_only:
+            show_error(self.window, "Import", "The project is open read-only.")
+            return None
+        return self._start("Importing", ImportTask(self.context.project, paths,
+                                                   self.context.user), self._imported)
+
+    def _imported(self, lines: list[str]) -> None:
+        self._finish()
+        self.data_changed.emit()
+        self.context.project_changed.emit()
+        QMessageBox.information(self.window, "Import finished", "\n".join(lines))
+
+    def export(self, out: Path, fmt: str, layer: str,
+               split: tuple[int, int, int] | None) -> TaskHandle[Any] | None:
+        return self._start("Exporting", ExportTask(self.context.project, out, fmt, layer, split),
+                           self._exported)
+
+    def _exported(self, text: str) -> None:
+        self._finish()
+        QMessageBox.information(self.window, "Export finished", text)
+
+    def preannotate(self, model: str | None) -> TaskHandle[Any] | None:
+        return self._start("Pre-annotating", PreannotateTask(self.context.project, model),
+                           self._preannotated)
+
+    def _preannotated(self, text: str) -> None:
+        self._finish()
+        self.data_changed.emit()
+        QMessageBox.information(self.window, "Pre-annotation finished", text)
+
+    def search(self, needle: str) -> None:
+        self.context.runner.run(SearchTask(self.context.project, needle), self._searched,
+                                self._search_failed, title="Searching")
+
+    def _searched(self, result: tuple[str, list[MentionRow]]) -> None:
+        self.search_done.emit(result[0], result[1])
+
+    def _search_failed(self, exc: Exception) -> None:
+        show_error(self.window, "Search failed", exc)

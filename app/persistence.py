@@ -1,0 +1,69 @@
+"""What the window remembers between runs: layout (QSettings with a layout version) and, per
+project, the open document, scroll position, selected span and text selection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QMainWindow
+
+from annotator.settings import config_dir
+
+LAYOUT_VERSION = 2
+
+
+def window_settings() -> QSettings:
+    """An INI file in the user's config folder (isolated by NEWS_ANNOTATOR_CONFIG_DIR)."""
+    return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+def project_key(path: Path) -> str:
+    key = str(Path(path).resolve()).replace("/", "|").replace("\\", "|")
+    return f"projects/{key}"
+
+
+def restore_layout(window: QMainWindow) -> bool:
+    """Restore geometry and dock layout; False when nothing (or an older layout) was saved."""
+    qs = window_settings()
+    if qs.value("layout_version", 0, int) != LAYOUT_VERSION:
+        return False
+    geometry = qs.value("geometry")
+    state = qs.value("window_state")
+    if isinstance(geometry, QByteArray):
+        window.restoreGeometry(geometry)
+    return isinstance(state, QByteArray) and window.restoreState(state, LAYOUT_VERSION)
+
+
+def save_layout(window: QMainWindow) -> None:
+    qs = window_settings()
+    qs.setValue("layout_version", LAYOUT_VERSION)
+    qs.setValue("geometry", window.saveGeometry())
+    qs.setValue("window_state", window.saveState(LAYOUT_VERSION))
+    qs.sync()
+
+
+def save_position(project: Path, doc_id: int, scroll: int, span_id: int,
+                  selection: tuple[int, int]) -> None:
+    qs = window_settings()
+    prefix = project_key(project)
+    qs.setValue(f"{prefix}/doc", doc_id)
+    qs.setValue(f"{prefix}/scroll", scroll)
+    qs.setValue(f"{prefix}/span", span_id)
+    qs.setValue(f"{prefix}/sel_start", selection[0])
+    qs.setValue(f"{prefix}/sel_end", selection[1])
+    qs.sync()  # on disk at once: a killed app still reopens here
+
+
+def load_position(project: Path) -> dict[str, Any]:
+    """{"doc", "scroll", "span", "sel"} of the last session on this project ({} if none)."""
+    qs = window_settings()
+    prefix = project_key(project)
+    doc_id = qs.value(f"{prefix}/doc", 0, int)
+    if not doc_id:
+        return {}
+    return {"doc": int(doc_id), "scroll": qs.value(f"{prefix}/scroll", 0, int),
+            "span": qs.value(f"{prefix}/span", 0, int),
+            "sel": (qs.value(f"{prefix}/sel_start", 0, int),
+                    qs.value(f"{prefix}/sel_end", 0, int))}

@@ -1,0 +1,1 @@
+"""Review mode: the disagreement queue and one-key adjudication decisions."""

@@ -1,0 +1,249 @@
+"""The dashboard panel: real numbers in the plot items, in-place updates, throttling, PNG export.
+
+Set ANNOTATOR_SCREENSHOTS=1 to also write docs/screenshots/dashboard.png.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import random
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("pytestqt")
+pytest.importorskip("pyqtgraph")
+
+from annotator.demo import _variant, demo_documents
+from annotator.importing import import_documents
+from annotator.model import DocData
+from annotator.project import Project
+from storage import repository as repo
+
+pytestmark = [
+    pytest.mark.gui,
+    # pyqtgraph inverts the transform of value labels in a plot not laid out yet (NumPy 2.5).
+    pytest.mark.filterwarnings("ignore:Setting the shape on a NumPy array:DeprecationWarning"),
+]
+
+NAMES = ("alice", "bob", "carol")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def build_team_project(path: Path, n_docs: int = 9, seed: int = 7) -> Project:
+    """Demo articles given to two of three annotators each (every fourth to all three), with a
+    few days of status and span events (so progress and pace have a history)."""
+    base = demo_documents()
+    docs = [DocData(f"{d.id}-{i + 1}", f"{d.text}\n\n(Report {i + 1}.)", d.meta, d.spans,
+                    d.relations)
+            for i, d in ((i, base[i % len(base)]) for i in range(n_docs))]
+    rng = random.Random(seed)
+    plan: dict[str, list[int]] = {n: [] for n in NAMES}
+    for i in range(n_docs):
+        for name in rng.sample(NAMES, 3 if i % 4 == 1 else 2):
+            plan[name].append(i)
+    project = Project.create(path, "news")
+    import_documents(project, [DocData(d.id, d.text, d.meta) for d in docs], layer="lead",
+                     origin="test")
+    done_count = {n: int(len(plan[n]) * (0.9 - 0.25 * k)) for k, n in enumerate(NAMES)}
+    for k, name in enumerate(NAMES):
+        mine = [docs[i] if k == 0 else _variant(docs[i], k) for i in plan[name]]
+        import_documents(project, mine[:done_count[name]], layer=name, origin="test")
+    rows = []
+    with project.session() as s:
+        ext = repo.external_ids(s)
+        for k, name in enumerate(NAMES):
+            ann = repo.ensure_annotator(s, name)
+            t = datetime(2026, 11, 20, 8, 0) + timedelta(minutes=40 * k)
+            for j, i in enumerate(plan[name]):
+                doc_id = ext[docs[i].id]
+                done = j < done_count[name]
+                repo.set_assignment(s, doc_id, ann, "done" if done else "todo",
+                                    add_seconds=(300 + 200 * k) if done else 0)
+                if not done:
+                    continue
+                for _ in docs[i].spans:
+                    t += timedelta(seconds=rng.randint(10, 40) * (1 + k))
+                    rows.append({"at": t, "actor": name, "action": "span.add",
+                                 "document_id": doc_id})
+                rows.append({"at": t, "actor": name, "action": "status", "document_id": doc_id,
+                             "target": f"status:{name}", "after": {"status": "done"}})
+                t += timedelta(minutes=rng.randint(20, 140))
+                if t.hour >= 17:
+                    t = (t + timedelta(days=1)).replace(hour=8 + k, minute=rng.randint(0, 50))
+        repo.log_events(s, rows)
+    return project
+
+
+@pytest.fixture
+def team_context(tmp_path: Path) -> Iterator[object]:
+    from app.context import AppContext
+
+    project = build_team_project(tmp_path / "team.annproj")
+    context = AppContext(project, "lead")
+    yield context
+    context.runner.shutdown()
+    project.close()
+
+
+def _refresh(qtbot, panel) -> None:
+    with qtbot.waitSignal(panel.refreshed, timeout=30_000):
+        panel.refresh()
+
+
+def test_dashboard_shows_the_project_numbers(qtbot, team_context) -> None:
+    from app.dashboard.panel import DashboardPanel
+
+    panel = DashboardPanel(team_context)
+    qtbot.addWidget(panel)
+    _refresh(qtbot, panel)
+    project = team_context.project
+    with project.session() as s:
+        counts = repo.span_counts(s)
+        done = {n: sum(a.status == "done" for a in repo.assignments(s, annotator=n))
+                for n in NAMES}
+    labels = list(project.scheme.label_names)
+    for name in NAMES:
+        bars = panel.labels.bars[name]
+        expected = [counts.get(name, {}).get(lab, 0) for lab in labels]
+        assert list(bars.opts["height"]) == expected
+        _x, y = panel.progress.curves[name].getData()
+        assert y[-1] == done[name] and y[0] == 0
+    assert sum(counts["alice"].values()) > 0
+    # Pace bars: spans added per tracked hour (300 + 200 k seconds per finished document).
+    heights = np.asarray(panel.pace.bar.opts["height"])
+    spans = np.asarray(panel.data.pace.spans, dtype=float)
+    hours = np.array([done[n] * (300 + 200 * k) / 3600 for k, n in enumerate(NAMES)])
+    np.testing.assert_allclose(heights, spans / hours)
+    # The heatmap image holds the pairwise kappas of the agreement report.
+    image = panel.kappa.image.image
+    assert image.shape == (3, 3)
+    np.testing.assert_allclose(np.diag(image), 1.0)
+    assert 0.3 < image[0, 1] < 1.0 and image[0, 1] == image[1, 0]
+    assert panel.kappa.cells.texts()[1] == f"{image[1, 0]:.2f}"
+    agreement = panel.data.agreement
+    f1 = panel.agreement.bars["F1 exact"].opts["height"]
+    np.testing.assert_allclose(f1, np.nan_to_num(agreement.values[0]))
+    assert "Documents" in panel.summary.text() and "<b>9</b>" in panel.summary.text()
+
+
+def test_edits_update_the_plot_items_in_place_with_throttling(qtbot, team_context) -> None:
+    from annotator.services import add_span
+    from app.dashboard.panel import DashboardPanel
+
+    panel = DashboardPanel(team_context)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    _refresh(qtbot, panel)
+    bar = panel.labels.bars["carol"]
+    curve = panel.progress.curves["carol"]
+    before = list(bar.opts["height"])
+    spans_before = panel.data.pace.spans[2]
+    started: list[int] = []
+    team_context.runner.started.connect(lambda handle, _title: started.append(handle))
+    panel._timer.setInterval(100)
+    with team_context.project.session() as s:
+        doc_id = sorted(repo.documents_in_layer(s, "carol"))[0]
+        add_span(s, team_context.project.scheme, doc_id, "carol", 0, 4, "TIME")
+    with qtbot.waitSignal(panel.refreshed, timeout=30_000):
+        for _ in range(25):
+            team_context.document_changed.emit(doc_id)
+    assert len(started) == 1  # 25 edits, one refresh
+    assert panel.labels.bars["carol"] is bar and panel.progress.curves["carol"] is curve
+    after = list(bar.opts["height"])
+    time_ix = list(team_context.project.scheme.label_names).index("TIME")
+    assert after[time_ix] == before[time_ix] + 1
+    assert panel.data.pace.spans[2] == spans_before + 1  # the edit logged a span.add event
+
+
+def test_hidden_dashboard_waits_until_shown(qtbot, team_context) -> None:
+    from app.dashboard.panel import DashboardPanel
+
+    panel = DashboardPanel(team_context)
+    qtbot.addWidget(panel)
+    started: list[int] = []
+    team_context.runner.started.connect(lambda handle, _title: started.append(handle))
+    team_context.document_changed.emit(1)
+    qtbot.wait(50)
+    assert started == [] and panel.data is None
+    with qtbot.waitSignal(panel.refreshed, timeout=30_000):
+        panel.show()
+    assert len(started) == 1 and panel.data is not None
+
+
+def test_save_each_plot_as_png(qtbot, team_context, tmp_path: Path) -> None:
+    from PySide6.QtGui import QImage
+
+    from app.dashboard.panel import DashboardPanel
+
+    panel = DashboardPanel(team_context)
+    qtbot.addWidget(panel)
+    _refresh(qtbot, panel)
+    paths = panel.save_all(tmp_path)
+    assert {p.name for p in paths} == {
+        "progress.png", "label_distribution.png", "pace.png", "agreement_per_label.png",
+        "cohen's_kappa_between_annotators.png"}
+    for path in paths:
+        image = QImage(str(path))
+        assert image.width() == 1200 and image.height() > 100
+    heat = QImage(str(tmp_path / "cohen's_kappa_between_annotators.png"))
+    colours = {heat.pixel(x, y) for x in range(0, heat.width(), 9)
+               for y in range(0, heat.height(), 9)}
+    assert len(colours) > 20  # the image and colour bar were drawn, not a blank plot
+
+
+def test_plots_follow_a_palette_switch(qtbot, team_context) -> None:
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from app.dashboard.panel import DashboardPanel
+
+    panel = DashboardPanel(team_context)
+    qtbot.addWidget(panel)
+    _refresh(qtbot, panel)
+    app = QApplication.instance()
+    before = app.palette()
+    dark = QPalette(before)
+    dark.setColor(QPalette.ColorRole.Base, QColor("#202124"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#e8eaed"))
+    try:
+        app.setPalette(dark)
+        qtbot.waitUntil(lambda: panel.labels.background == QColor("#202124"), timeout=2000)
+        for card in panel.cards:
+            assert card.plot_widget.backgroundBrush().color() == QColor("#202124")
+            assert card.plot.getAxis("left").textPen().color() == QColor("#e8eaed")
+        assert all(t.color == QColor("#e8eaed") for t in panel.labels.values.items)
+    finally:
+        app.setPalette(before)
+
+
+@pytest.mark.skipif(not os.environ.get("ANNOTATOR_SCREENSHOTS"), reason="screenshots on demand")
+def test_screenshot(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.context import AppContext
+    from app.dashboard.panel import DashboardPanel
+
+    project = build_team_project(tmp_path / "demo.annproj", n_docs=30)
+    context = AppContext(project, "lead")
+    try:
+        panel = DashboardPanel(context)
+        qtbot.addWidget(panel)
+        panel.resize(1500, 850)
+        with qtbot.waitSignal(panel.refreshed, timeout=60_000):
+            panel.show()
+        out = REPO / "docs" / "screenshots" / "dashboard.png"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(10):  # let pending layout and paint events run before grabbing
+            QApplication.processEvents()
+        assert panel.grab().save(str(out))
+    finally:
+        context.runner.shutdown()
+        project.close()

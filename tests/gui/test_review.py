@@ -1,0 +1,355 @@
+"""Review mode: the disagreement queue, one-key decisions, unanimous acceptance and undo.
+
+Set ANNOTATOR_SCREENSHOTS=1 to also write docs/screenshots/review.png.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt
+
+from annotator.importing import import_documents
+from annotator.model import DocData, RelationData, SpanData
+from annotator.project import Project
+from storage import repository as repo
+
+pytestmark = pytest.mark.gui
+
+REPO = Path(__file__).resolve().parents[2]
+T1 = ("Khalifa Haftar said on Monday that his forces attacked the airport in Tripoli.\n\n"
+      "Residents described heavy smoke over the city.")
+T2 = "Police arrested three protesters near the main gate on Tuesday."
+
+
+def _span(text: str, needle: str, label: str, sid: str, **attrs: str) -> SpanData:
+    start = text.index(needle)
+    return SpanData(sid, start, start + len(needle), label, attrs)
+
+
+def _d1(stance: str, time: bool = True, place: str = "Tripoli", about: bool = False) -> DocData:
+    spans = [
+        _span(T1, "Khalifa Haftar", "ACTOR", "s1", type="person"),
+        _span(T1, "said", "CLAIM", "s2", form="reported", stance=stance),
+        _span(T1, "attacked", "EVENT", "s3", type="attack", status="occurred"),
+        _span(T1, place, "PLACE", "s4"),
+    ]
+    if time:
+        spans.append(_span(T1, "Monday", "TIME", "s5"))
+    relations = [RelationData("r1", "claimant", "s2", "s1")]
+    if about:
+        relations.append(RelationData("r2", "about", "s2", "s3"))
+    return DocData("d1", T1, {"title": "Haftar says forces attacked airport"}, tuple(spans),
+                   tuple(relations))
+
+
+def _d2(label: str) -> DocData:
+    attrs = {"type": "arrest", "status": "occurred"} if label == "EVENT" else {}
+    start = T2.index("arrested")
+    return DocData("d2", T2, {"title": "Protesters arrested"}, (
+        _span(T2, "Police", "ACTOR", "s1", type="other"),
+        SpanData("s2", start, start + len("arrested"), label, attrs),
+    ))
+
+
+def build_review_project(path: Path) -> Project:
+    """d1 by alice, bob and carol (a missing TIME, a stance, PLACE boundaries, an "about"
+    relation only alice drew); d2 by alice and bob (EVENT against PLACE on the same word)."""
+    project = Project.create(path, "news")
+    import_documents(project, [_d1("neutral", about=True), _d2("EVENT")], layer="alice",
+                     origin="test")
+    import_documents(project, [_d1("support", time=False), _d2("PLACE")], layer="bob",
+                     origin="test")
+    import_documents(project, [_d1("neutral", place="the airport in Tripoli")], layer="carol",
+                     origin="test")
+    return project
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> Iterator[object]:
+    from app.context import AppContext
+
+    project = build_review_project(tmp_path / "review.annproj")
+    ctx = AppContext(project, "rita")
+    yield ctx
+    ctx.runner.shutdown()
+    project.close()
+
+
+@pytest.fixture
+def panel(qtbot, context):
+    from app.review.panel import ReviewPanel
+
+    widget = ReviewPanel(context)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    with qtbot.waitSignal(widget.loaded, timeout=20_000):
+        widget.show()
+    return widget
+
+
+def _doc_ids(context) -> dict[str, int]:
+    with context.project.session() as s:
+        return repo.external_ids(s)
+
+
+def _gold(context, ext: str) -> set[tuple[int, int, str]]:
+    with context.project.session() as s:
+        return {(sp.start, sp.end, sp.label)
+                for sp in repo.spans_of(s, document_id=_doc_ids(context)[ext],
+                                        annotator="gold")}
+
+
+def _select_kind(panel, kind: str) -> int:
+    for i, row in enumerate(panel.model.rows()):
+        if row.item.kind == kind:
+            panel._select(i)
+            return i
+    raise AssertionError(f"no {kind} item in {[r.item.kind for r in panel.model.rows()]}")
+
+
+def _events(context, action: str = "adjudicate") -> list:
+    with context.project.session() as s:
+        return repo.events(s, action=action)
+
+
+def test_queue_lists_every_kind_across_documents(qtbot, qtmodeltester, panel, context) -> None:
+    qtmodeltester.check(panel.model)
+    kinds = sorted(r.item.kind for r in panel.model.rows())
+    assert kinds == ["attribute", "boundaries", "label", "missing", "relation"]
+    assert {r.doc_id for r in panel.model.rows()} == set(_doc_ids(context).values())
+    assert "5</b> open" in panel.counts.text()
+    _select_kind(panel, "attribute")
+    assert panel.lanes.lane_names() == ["alice", "bob", "carol", "gold"]
+    headers = [lane.header.text() for lane in panel.lanes.lanes[:3]]
+    assert "stance = neutral" in headers[0] and "stance = support" in headers[1]
+    # Every lane shows the same passage with that layer's spans.
+    texts = {lane.text.toPlainText() for lane in panel.lanes.lanes[:3]}
+    assert len(texts) == 1 and texts.pop().startswith("Khalifa Haftar said")
+    assert len(panel.lanes.lanes[0].spans) == 5 and len(panel.lanes.lanes[1].spans) == 4
+    _select_kind(panel, "label")
+    assert panel.lanes.lane_names() == ["alice", "bob", "gold"]
+    tip = panel.model.data(panel.model.index(panel.table.currentIndex().row(), 0),
+                           Qt.ItemDataRole.ToolTipRole)
+    assert "alice: EVENT" in tip and "bob: PLACE" in tip
+    _select_kind(panel, "relation")
+    headers = [lane.header.text() for lane in panel.lanes.lanes[:4]]
+    assert "about" in headers[0] and "(no relation)" in headers[1]
+    assert "(no relation)" in headers[3]  # gold
+
+
+def test_accept_a_relation_copies_its_spans_and_the_relation(qtbot, panel, context) -> None:
+    _select_kind(panel, "relation")
+    with qtbot.waitSignal(panel.settled, timeout=20_000):
+        qtbot.keyClick(panel.table, Qt.Key.Key_1)  # alice drew "about"
+    d1 = _doc_ids(context)["d1"]
+    with context.project.session() as s:
+        gold = {sp.id: sp for sp in repo.spans_of(s, document_id=d1, annotator="gold")}
+        rels = repo.relations_of_spans(s, list(gold))
+    about = [r for r in rels if r.label == "about"]
+    assert len(about) == 1
+    assert gold[about[0].head_id].label == "CLAIM" and gold[about[0].tail_id].label == "EVENT"
+    context.undo_stack.undo()
+    with context.project.session() as s:
+        assert repo.spans_of(s, document_id=d1, annotator="gold") == []
+
+
+def test_accept_a_version_by_key_then_undo_and_redo(qtbot, panel, context) -> None:
+    row = _select_kind(panel, "label")
+    key = panel.model.row(row).key
+    start = T2.index("arrested")
+    with qtbot.waitSignal(panel.settled, timeout=20_000):
+        qtbot.keyClick(panel.table, Qt.Key.Key_1)  # alice: EVENT
+    assert (start, start + 8, "EVENT") in _gold(context, "d2")
+    (event,) = _events(context)
+    assert event.actor == "rita" and event.after["choice"] == "alice"
+    assert event.after["key"] == key
+    decided = panel.model.row(panel.model.row_of(key))
+    assert decided.state == "decided" and decided.choice == "alice"
+    assert panel.current_row().pending and panel.current_key() != key  # moved on
+    assert context.undo_stack.count() == 1
+
+    context.undo_stack.undo()  # what Ctrl+Z does in the window
+    assert (start, start + 8, "EVENT") not in _gold(context, "d2")
+    assert panel.model.row(panel.model.row_of(key)).state == "open"
+    context.undo_stack.redo()
+    assert (start, start + 8, "EVENT") in _gold(context, "d2")
+    assert panel.model.row(panel.model.row_of(key)).state == "decided"
+
+
+def test_second_version_and_reject_all(qtbot, panel, context) -> None:
+    _select_kind(panel, "label")
+    with qtbot.waitSignal(panel.settled, timeout=20_000):
+        qtbot.keyClick(panel.table, Qt.Key.Key_2)  # bob: PLACE
+    start = T2.index("arrested")
+    assert _gold(context, "d2") == {(start, start + 8, "PLACE")}
+    _select_kind(panel, "missing")  # TIME "Monday": alice and carol, not bob
+    with qtbot.waitSignal(panel.settled, timeout=20_000):
+        qtbot.keyClick(panel.table, Qt.Key.Key_X)
+    monday = T1.index("Monday")
+    assert (monday, monday + 6, "TIME") not in _gold(context, "d1")
+    choices = [e.after["choice"] for e in _events(context)]
+    assert choices == ["bob", "reject"]
+    missing = next(r for r in panel.model.rows() if r.item.kind == "missing")
+    assert missing.state == "decided" and missing.choice == "reject"
+    qtbot.keyClick(panel.table, Qt.Key.Key_7)  # no seventh version: refused, nothing written
+    assert "press 1–" in panel.status.text()
+    assert len(_events(context)) == 2
+    # G keeps gold as it is (e.g. after fixing it by hand with E): logged, gold unchanged.
+    _select_kind(panel, "boundaries")
+    before = _gold(context, "d1")
+    with qtbot.waitSignal(panel.settled, timeout=20_000):
+        qtbot.keyClick(panel.table, Qt.Key.Key_G)
+    assert _gold(context, "d1") == before
+    assert [e.after["choice"] for e in _events(context)][-1] == "keep"
+
+
+def test_fast_keys_queue_decisions_without_waiting(qtbot, panel, context) -> None:
+    panel._select(0)
+    first, second = panel.model.row(0), panel.model.row(1)
+    assert first.pending and second.pending
+    with qtbot.waitSignals([panel.settled, panel.settled], timeout=20_000):
+        qtbot.keyClick(panel.table, Qt.Key.Key_X)
+        # The first decision is still being written: shown as deciding, the cursor moved on.
+        assert panel.model.row(0).state in ("deciding", "decided")
+        assert panel.current_key() == second.key
+        qtbot.keyClick(panel.table, Qt.Key.Key_X)
+    qtbot.waitUntil(lambda: not context.runner.busy, timeout=20_000)
+    assert [e.after["key"] for e in _events(context)] == [first.key, second.key]
+    assert panel.model.counts()["decided"] == 2 and context.undo_stack.count() == 2
+
+
+def test_accept_unanimous_in_one_document_and_undo(qtbot, panel, context) -> None:
+    _select_kind(panel, "attribute")  # in d1
+    with qtbot.waitSignal(panel.settled, timeout=20_000):
+        qtbot.keyClick(panel.table, Qt.Key.Key_U)
+    gold = _gold(context, "d1")
+    haftar, said = T1.index("Khalifa Haftar"), T1.index("said")
+    assert (haftar, haftar + 14, "ACTOR") in gold and (said, said + 4, "CLAIM") in gold
+    attacked = T1.index("attacked")
+    assert (attacked, attacked + 8, "EVENT") in gold
+    assert not any(lab == "TIME" or lab == "PLACE" for _s, _e, lab in gold)  # disputed
+    assert _gold(context, "d2") == set()  # other documents untouched
+    with context.project.session() as s:
+        rels = repo.relations_of_spans(s, [sp.id for sp in repo.spans_of(
+            s, document_id=_doc_ids(context)["d1"], annotator="gold")])
+    assert [r.label for r in rels] == ["claimant"]
+    assert "Accepted unanimous" in panel.status.text()
+    context.undo_stack.undo()
+    assert _gold(context, "d1") == set()
+
+
+def test_accept_unanimous_in_the_whole_corpus(qtbot, panel, context) -> None:
+    with qtbot.waitSignal(panel.settled, timeout=20_000):
+        qtbot.keyClick(panel.table, Qt.Key.Key_U, Qt.KeyboardModifier.ShiftModifier)
+    police = T2.index("Police")
+    assert (police, police + 6, "ACTOR") in _gold(context, "d2")
+    assert len(_gold(context, "d1")) == 3
+    assert context.undo_stack.count() == 1
+    with qtbot.waitSignal(panel.loaded, timeout=20_000):
+        context.undo_stack.undo()
+    assert _gold(context, "d1") == set() and _gold(context, "d2") == set()
+
+
+def test_keys_move_between_open_items_and_e_opens_the_document(qtbot, panel, context) -> None:
+    panel._select(0)
+    assert panel.table.currentIndex().row() == 0
+    qtbot.keyClick(panel.table, Qt.Key.Key_J)
+    assert panel.table.currentIndex().row() == 1
+    qtbot.keyClick(panel.table, Qt.Key.Key_K)
+    assert panel.table.currentIndex().row() == 0
+    qtbot.keyClick(panel.table, Qt.Key.Key_Down)  # arrows move too
+    assert panel.table.currentIndex().row() == 1
+    row = panel.current_row()
+    with qtbot.waitSignal(context.open_document_requested, timeout=2000) as blocker:
+        qtbot.keyClick(panel.table, Qt.Key.Key_E)
+    doc_id, span_id = blocker.args
+    assert doc_id == row.doc_id and span_id > 0
+    with context.project.session() as s:
+        span = repo.get_span(s, span_id)
+    assert span is not None and span.document_id == doc_id
+    assert span.start < row.item.end and row.item.start < span.end
+
+
+def test_decided_items_come_back_flagged_when_their_inputs_change(qtbot, panel, context) -> None:
+    from annotator.services import update_span
+
+    _select_kind(panel, "attribute")
+    with qtbot.waitSignal(panel.settled, timeout=20_000):
+        qtbot.keyClick(panel.table, Qt.Key.Key_1)  # alice: stance neutral
+    assert panel.model.counts()["decided"] == 1
+    with qtbot.waitSignal(panel.loaded, timeout=20_000):
+        panel.reload()
+    attribute = next(r for r in panel.model.rows() if r.item.kind == "attribute")
+    assert attribute.state == "decided"  # decisions survive a reload
+    # Newer work from bob lands (as a re-merge would): his stance changes to oppose.
+    d1 = _doc_ids(context)["d1"]
+    with context.project.session() as s:
+        said = next(sp for sp in repo.spans_of(s, document_id=d1, annotator="bob")
+                    if sp.label == "CLAIM")
+        update_span(s, context.project.scheme, said.id, "bob",
+                    attrs={"form": "reported", "stance": "oppose"})
+    with qtbot.waitSignal(panel.loaded, timeout=20_000):
+        context.document_changed.emit(d1)
+    attribute = next(r for r in panel.model.rows() if r.item.kind == "attribute")
+    assert attribute.state == "changed"
+    assert "1</b> changed" in panel.counts.text()
+
+
+@pytest.mark.skipif(not os.environ.get("ANNOTATOR_SCREENSHOTS"), reason="screenshots on demand")
+def test_screenshot(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+    from test_dashboard import build_team_project
+
+    from app.context import AppContext
+    from app.review.panel import ReviewPanel
+
+    project = build_team_project(tmp_path / "demo.annproj", n_docs=30)
+    ctx = AppContext(project, "rita")
+    try:
+        widget = ReviewPanel(ctx)
+        qtbot.addWidget(widget)
+        widget.resize(1400, 900)
+        with qtbot.waitSignal(widget.loaded, timeout=20_000):
+            widget.show()
+        with qtbot.waitSignal(widget.loaded, timeout=20_000):
+            widget.accept_unanimous_corpus()
+        _select_kind(widget, "attribute")
+        with qtbot.waitSignal(widget.loaded, timeout=20_000):
+            qtbot.keyClick(widget.table, Qt.Key.Key_1)
+        rows = widget.model.rows()
+        widget._select(next(i for i, r in enumerate(rows) if len(r.item.versions) == 3
+                            and r.item.kind == "boundaries" and r.pending))
+        out = REPO / "docs" / "screenshots" / "review.png"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(10):  # let pending layout and paint events run before grabbing
+            QApplication.processEvents()
+        assert widget.grab().save(str(out))
+    finally:
+        ctx.runner.shutdown()
+        project.close()
+
+
+def test_the_window_opens_review_and_dashboard_tabs(qtbot, window) -> None:
+    from app.dashboard.panel import DashboardPanel
+    from app.review.panel import ReviewPanel
+
+    with qtbot.waitSignal(window.context.runner.finished, timeout=20_000):
+        window.show_review()
+    review = window.tabs.currentWidget()
+    assert isinstance(review, ReviewPanel)
+    qtbot.waitUntil(lambda: "0</b> open" in review.counts.text(), timeout=20_000)
+    window.show_dashboard()
+    dashboard = window.tabs.currentWidget()
+    assert isinstance(dashboard, DashboardPanel)
+    qtbot.waitUntil(lambda: dashboard.data is not None, timeout=20_000)
+    assert dashboard.data.documents == 3 and dashboard.data.annotators == ()  # no spans yet
