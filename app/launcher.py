@@ -47,6 +47,18 @@ def annotator_name() -> str:
     return settings.annotator
 
 
+def _workfile_owner(project: Project) -> str | None:
+    """A work file packaged for an annotator is annotated as that annotator, whoever opens it,
+    so that merging it back finds the work in her layer."""
+    from annotator.workfile import workfile_owner
+
+    try:
+        with project.session() as session:
+            return workfile_owner(session)
+    except AnnotatorError:
+        return None
+
+
 def open_window(path: Path, create: bool = False) -> MainWindow | None:
     """Open (or create) a project in a new window; show errors as dialogs; None on failure."""
     path = Path(path).expanduser().resolve()
@@ -69,7 +81,7 @@ def open_window(path: Path, create: bool = False) -> MainWindow | None:
             lock.unlock()
         show_error(None, "Cannot open the project", exc)
         return None
-    user = annotator_name()
+    user = _workfile_owner(project) or annotator_name()
     settings = Settings.load()
     settings.add_recent(str(path))
     settings.save()

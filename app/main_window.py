@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
                                 self._document_failed, title="Opening document")
 
     def _open_requested(self, doc_id: int, span_id: int) -> None:
+        self.tabs.setCurrentWidget(self.article)
         self.open_document(doc_id, span_id)
 
     def _document_loaded(self, content: DocumentContent) -> None:

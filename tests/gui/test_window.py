@@ -259,3 +259,21 @@ def test_shortcut_sheet_and_dark_mode(qtbot, window) -> None:
     qtbot.waitUntil(lambda: window.palette().window().color().lightness() < 100, timeout=2000)
     window.theme_light()
     assert not window.view.highlighter.dark
+
+
+def test_work_file_is_annotated_as_its_owner(qtbot, gui_project, tmp_path) -> None:
+    """A work file packaged for alice opens as alice's layer, whoever runs the app."""
+    from annotator.assignments import assign
+    from annotator.project import Project
+    from annotator.workfile import package
+
+    work = tmp_path / "alice.annproj"
+    with Project.open(gui_project) as project:
+        with project.session() as session:
+            assign(session, ["alice"], per_doc=1, seed=0)
+        package(project, "alice", work)
+    window = open_test_window(qtbot, work)
+    try:
+        assert window.context.user == "alice"
+    finally:
+        window.close()
