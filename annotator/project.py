@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -13,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from annotator import __version__
-from annotator.errors import ProjectError, ProjectLocked, SchemaTooNew
+from annotator.errors import ProjectError, ProjectLocked, SchemaTooNew, SchemeError
 from annotator.scheme import Scheme, load_scheme, scheme_from_json
 from storage import repository as repo
 from storage.db import Database, StorageError
@@ -83,7 +82,7 @@ class Project:
             raise ProjectError("the project has no scheme", path=str(path))
         try:
             scheme = scheme_from_json(raw)
-        except (json.JSONDecodeError, Exception) as exc:
+        except (ValueError, SchemeError) as exc:
             db.dispose()
             raise ProjectError(f"the project's scheme is damaged ({exc})", path=str(path)) from None
         return cls(path, db, scheme)

@@ -165,3 +165,13 @@ def test_fast_revision_reading_agrees_with_alembic() -> None:
     scripts = ScriptDirectory.from_config(alembic_config())
     assert head_revision() == scripts.get_current_head()
     assert known_revisions() == {r.revision for r in scripts.walk_revisions()}
+
+
+def test_damaged_scheme_is_reported(project_path: Path) -> None:
+    Project.create(project_path).close()
+    con = sqlite3.connect(project_path)
+    con.execute("UPDATE project_meta SET value='{not json' WHERE key='scheme'")
+    con.commit()
+    con.close()
+    with pytest.raises(ProjectError, match="scheme is damaged"):
+        Project.open(project_path)
