@@ -83,6 +83,17 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> str:
     """Decode file contents; ``name`` is used in error messages."""
     if not data:
         raise ImportFailed("file is empty", path=name)
+    if encoding is None and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE,
+                                                 codecs.BOM_UTF16_BE)):
+        try:  # the common case, decoded once
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if "\x00" in text:
+                detect_encoding(data, name)  # refuses NUL bytes with its own message
+            _refuse_binary(text, name)
+            return text
     codec = encoding or detect_encoding(data, name)
     try:
         text = data.decode(codec)

@@ -97,35 +97,51 @@ def bulk_insert_ids(session: Session, table: Table, rows: Sequence[Mapping[str, 
 
 
 def bulk_insert_values(
-    session: Session, table: Table, columns: Sequence[str], values: Sequence[Sequence[Any]]
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    values: Sequence[Sequence[Any]],
+    constants: Mapping[str, Any] | None = None,
 ) -> list[int]:
-    """Insert rows given as value tuples in ``columns`` order; return their new primary keys.
+    """Insert rows given as value tuples in ``columns`` order, plus ``constants`` (the same value
+    in every row, e.g. a timestamp); return their new primary keys.
 
-    The cheapest path for very large imports: no per-row dicts. JSON and DateTime columns are
-    converted here on SQLite, as in :func:`bulk_insert`.
+    The cheapest path for very large imports: no per-row dicts, constants converted once. JSON
+    and DateTime columns are converted here on SQLite, as in :func:`bulk_insert`.
     """
     if not values:
         return []
+    constants = dict(constants or {})
     conn = session.connection()
     if conn.dialect.name != "sqlite":
-        return bulk_insert_ids(session, table, [dict(zip(columns, v, strict=True))
-                                                for v in values])
+        return bulk_insert_ids(session, table, [{**dict(zip(columns, v, strict=True)),
+                                                 **constants} for v in values])
     pk = table.c.id
     first = (conn.execute(select(func.max(pk))).scalar() or 0) + 1
     ids = range(first, first + len(values))
-    all_columns = [*columns, "id"]
+    const_keys = list(constants)
+    const_values = tuple(
+        v if (conv := _converter(table.c[k].type)) is None else conv(v)
+        for k, v in constants.items()
+    )
+    all_columns = [*columns, *const_keys, "id"]
     compiled = table.insert().compile(dialect=conn.dialect, column_keys=all_columns)
     order = list(compiled.positiontup or all_columns)
-    position = {c: i for i, c in enumerate(columns)}
-    converters = [(_converter(table.c[c].type) if c != "id" else None) for c in order]
-    if order == all_columns and all(c is None for c in converters):
-        params = [(*v, i) for v, i in zip(values, ids, strict=True)]
+    to_convert = [(i, conv) for i, c in enumerate(columns)
+                  if (conv := _converter(table.c[c].type)) is not None]
+    params: list[tuple[Any, ...]]
+    if order == all_columns and len(to_convert) == 1:
+        # The usual case (spans: only attrs is JSON): one conversion per row, no copies.
+        i, conv = to_convert[0]
+        params = [(*v[:i], conv(v[i]), *v[i + 1:], *const_values, new_id)
+                  for v, new_id in zip(values, ids, strict=True)]
     else:
-        getters = [(position.get(c, -1), conv) for c, conv in zip(order, converters, strict=True)]
+        position = {c: n for n, c in enumerate(all_columns)}
+        converters = dict(to_convert)
         params = []
         for v, new_id in zip(values, ids, strict=True):
-            row = [new_id if p < 0 else (v[p] if conv is None else conv(v[p]))
-                   for p, conv in getters]
-            params.append(tuple(row))
+            full = [*(converters[n](x) if n in converters else x for n, x in enumerate(v)),
+                    *const_values, new_id]
+            params.append(tuple(full[position[c]] for c in order))
     conn.exec_driver_sql(str(compiled), params)
     return list(ids)

@@ -251,9 +251,8 @@ def insert_span_values(session: Session, values: Sequence[Sequence[Any]]) -> lis
     if not values:
         return []
     now = utcnow()
-    rows = [(*v, now, now) for v in values]
-    return bulk_insert_values(session, Span.__table__,
-                              (*SPAN_VALUE_COLUMNS, "created_at", "updated_at"), rows)
+    return bulk_insert_values(session, Span.__table__, SPAN_VALUE_COLUMNS, values,
+                              {"created_at": now, "updated_at": now})
 
 
 def insert_relations(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:

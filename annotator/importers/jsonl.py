@@ -41,10 +41,12 @@ def parse_record(obj: Any, line_no: int) -> DocData:
     if not isinstance(meta, dict):
         raise ValueError("'meta' must be an object")
     spans: list[SpanData] = []
-    for i, raw in enumerate(obj.get("spans") or []):
-        if not isinstance(raw, dict):
+    n = len(text)
+    for i, raw in enumerate(obj.get("spans") or ()):
+        if type(raw) is not dict:
             raise ValueError(f"span #{i + 1} must be an object")
-        sid = str(raw.get("id", f"s{i + 1}"))
+        raw_id = raw.get("id")
+        sid = f"s{i + 1}" if raw_id is None else str(raw_id)
         start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
         if type(start) is not int or type(end) is not int or type(label) is not str:
             # Slow path only to name the problem precisely.
@@ -52,16 +54,17 @@ def parse_record(obj: Any, line_no: int) -> DocData:
             _need(raw, "end", int, f"span '{sid}'")
             _need(raw, "label", str, f"span '{sid}'")
         attrs = raw.get("attrs") or {}
-        if not isinstance(attrs, dict):
+        if type(attrs) is not dict:
             raise ValueError(f"span '{sid}' 'attrs' must be an object")
         stored = raw.get("text")
-        if stored is not None and 0 <= start < end <= len(text) and stored != text[start:end]:
+        if stored is not None and 0 <= start < end <= n and stored != text[start:end]:
             raise ValueError(
                 f"span '{sid}' text {stored!r} does not match the text at [{start}, {end})"
             )
         entity = raw.get("entity")
         spans.append(SpanData(sid, start, end, label, attrs,
-                              str(entity) if entity else None, raw.get("entity_type")))
+                              str(entity) if entity else None,
+                              raw.get("entity_type") if entity else None))
     relations: list[RelationData] = []
     for i, raw in enumerate(obj.get("relations") or []):
         if not isinstance(raw, dict):
