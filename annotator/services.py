@@ -70,14 +70,17 @@ def add_span(
     entity_id: int | None = None,
     origin: str = "manual",
     span_id: int | None = None,
+    actor: str | None = None,
 ) -> int:
+    """Add a span to ``annotator``'s layer; ``actor`` (default: the annotator) is who did it,
+    e.g. a reviewer editing the gold layer."""
     doc = _document(session, doc_id)
     attrs = dict(attrs or {})
     check_span_values(scheme, len(doc.text), start, end, label, attrs)
     ann_id = repo.ensure_annotator(session, annotator)
     new_id = repo.add_span(session, doc_id, ann_id, start, end, label, attrs, entity_id, origin,
                            span_id=span_id)
-    repo.log_event(session, annotator, "span.add", doc_id, f"span:{new_id}", None,
+    repo.log_event(session, actor or annotator, "span.add", doc_id, f"span:{new_id}", None,
                    {"start": start, "end": end, "label": label, "attrs": attrs,
                     "entity_id": entity_id, "origin": origin})
     return new_id
