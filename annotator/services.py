@@ -209,14 +209,16 @@ def delete_relation(session: Session, relation_id: int, actor: str) -> RelationR
 
 
 def set_status(
-    session: Session, doc_id: int, annotator: str, status: str, add_seconds: float = 0.0
+    session: Session, doc_id: int, annotator: str, status: str, add_seconds: float = 0.0,
+    actor: str | None = None,
 ) -> None:
+    """Set ``annotator``'s status of a document; ``actor`` (default: the annotator) did it."""
     if status not in STATUSES:
         raise ValidationError(f"unknown status '{status}' ({', '.join(STATUSES)})")
     _document(session, doc_id)
     ann_id = repo.ensure_annotator(session, annotator)
     repo.set_assignment(session, doc_id, ann_id, status, add_seconds)
-    repo.log_event(session, annotator, "status", doc_id, f"status:{annotator}", None,
+    repo.log_event(session, actor or annotator, "status", doc_id, f"status:{annotator}", None,
                    {"status": status})
 
 
@@ -316,7 +318,8 @@ def add_suggestions(
 
 
 def accept_suggestions(
-    session: Session, scheme: Scheme, suggestion_ids: Iterable[int], annotator: str
+    session: Session, scheme: Scheme, suggestion_ids: Iterable[int], annotator: str,
+    actor: str | None = None,
 ) -> dict[int, int]:
     """Turn suggestions into the annotator's spans (with their accepted relations).
 
@@ -343,15 +346,15 @@ def accept_suggestions(
             session, rec.document_id, ann_id, rec.start, rec.end, rec.label, rec.attrs,
             rec.entity_id, origin=rec.model)
         created[rec.id] = span_id
-        repo.log_event(session, annotator, "suggestion.accept", rec.document_id,
+        repo.log_event(session, actor or annotator, "suggestion.accept", rec.document_id,
                        f"suggestion:{rec.id}", None, {"span": span_id, "model": rec.model})
     repo.set_suggestion_state(session, list(created), "accepted")
-    _materialise_relations(session, scheme, list(created), annotator)
+    _materialise_relations(session, scheme, list(created), annotator, actor or annotator)
     return created
 
 
 def _materialise_relations(
-    session: Session, scheme: Scheme, suggestion_ids: list[int], annotator: str
+    session: Session, scheme: Scheme, suggestion_ids: list[int], annotator: str, actor: str
 ) -> None:
     rels = repo.suggestion_relations_of(session, suggestion_ids, state="pending")
     if not rels:
@@ -372,7 +375,7 @@ def _materialise_relations(
         if rel.head_id in span_of and rel.tail_id in span_of:
             try:
                 add_relation(session, scheme, span_of[rel.head_id], span_of[rel.tail_id],
-                             rel.label, annotator, origin="suggestion")
+                             rel.label, actor, origin="suggestion")
             except ValidationError:
                 continue
             done.append(rel.id)

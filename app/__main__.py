@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         from app.startup_probe import StartupProbe
 
         window._startup_probe = StartupProbe(window)  # type: ignore[attr-defined]
-    return int(app.exec())
+    code = int(app.exec())
+    return 1 if window.open_failed and not code else code
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@ the mentions of the selected actor (double-click opens the document at the menti
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,14 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator import services
 from annotator.errors import AnnotatorError
-from annotator.project import Project
-from annotator.view_queries import Mention, mentions_with_context
 from app.context import AppContext
 from app.models import EntityTableModel, MentionRow, MentionTableModel
 from app.tasks import TaskState
 from storage.records import EntityRecord
+
+if TYPE_CHECKING:  # the panel paints before the database modules are imported
+    from annotator.project import Project
+    from annotator.view_queries import Mention
 
 
 class LoadEntities:
@@ -35,6 +38,8 @@ class LoadEntities:
 
     def __call__(self, state: TaskState) -> list[EntityRecord]:
         with self.project.session() as s:
+            from annotator import services
+
             return services.list_entities(s)
 
 
@@ -45,6 +50,8 @@ class _LoadMentions:
 
     def __call__(self, state: TaskState) -> tuple[int, list[Mention]]:
         with self.project.session() as s:
+            from annotator.view_queries import mentions_with_context
+
             return self.entity_id, mentions_with_context(s, self.entity_id)
 
 
@@ -171,6 +178,8 @@ class ActorPanel(QWidget):
     # ------------------------------------------------------------ edits
 
     def _run_edit(self, action: str, *args: object) -> bool:
+        from annotator import services
+
         try:
             with self.context.project.session() as s:
                 getattr(services, action)(s, *args, self.context.user)

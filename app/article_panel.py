@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.article_view import ArticleView
 from app.context import AppContext
+from app.layer_combo import LayerCombo
 from app.models import STATUS_TEXT
 
 
@@ -36,6 +37,9 @@ class ArticlePanel(QWidget):
         self.meta.setTextFormat(Qt.TextFormat.PlainText)
         self.meta.setEnabled(False)  # muted colour from the palette
         self.view = ArticleView(context, self)
+        self.layer_combo = LayerCombo(context)
+        self.layer_note = QLabel()
+        self.layer_note.setTextFormat(Qt.TextFormat.PlainText)
 
         self.find_edit = QLineEdit()
         self.find_edit.setPlaceholderText("Find in this document (Enter: next, Shift+Enter: "
@@ -58,13 +62,36 @@ class ArticlePanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
-        layout.addWidget(self.title)
-        layout.addWidget(self.meta)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        layer_label = QLabel("&Layer:")
+        layer_label.setBuddy(self.layer_combo)
+        header.addWidget(layer_label, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.layer_combo, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
+        meta_row = QHBoxLayout()
+        meta_row.addWidget(self.meta, 1)
+        meta_row.addWidget(self.layer_note)
+        layout.addLayout(meta_row)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.find_bar)
         context.doc_state.loaded.connect(self._update_header)
         context.doc_state.status_changed.connect(lambda _s: self._update_header())
+        context.layer_changed.connect(lambda _l: self._update_layer_note())
         self._update_header()
+        self._update_layer_note()
+
+    def _update_layer_note(self) -> None:
+        c = self.context
+        if c.read_only:
+            text = "read-only"
+        elif c.layer == c.user:
+            text = "editing your layer"
+        elif c.is_editable():
+            text = f"editing {c.layer}"
+        else:
+            text = f"{c.layer}'s layer: read-only"
+        self.layer_note.setText(text)
 
     def _update_header(self) -> None:
         content = self.context.doc_state.content

@@ -9,16 +9,20 @@ selected suggestion, Shift+A accepts every pending suggestion of its label; Esc 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.errors import AnnotatorError
-from app import commands as cmd
 from app.context import AppContext
 from app.highlighter import Item, Key, SpanHighlighter
 from app.link_mode import LinkModeMixin
 from app.text_map import TextMap
+
+if TYPE_CHECKING:  # edits import the services on first use, after the window painted
+    from app import commands as cmd
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -195,14 +199,18 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
     # ------------------------------------------------------------ editing
 
     def _push(self, command: cmd.EditCommand) -> bool:
+        from app.commands import push
+
         try:
-            cmd.push(self.context, command)
+            push(self.context, command)
         except AnnotatorError as exc:
             self.message.emit(exc.one_line())
             return False
         return True
 
     def label_pressed(self, label: str, exact: bool = False) -> None:
+        from app import commands as cmd
+
         content = self.context.doc_state.content
         if content is None:
             return
@@ -230,6 +238,8 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
             self.accept_selected()
 
     def delete_selected(self) -> None:
+        from app import commands as cmd
+
         content = self.context.doc_state.content
         if content is None or self.selected is None:
             return
@@ -240,6 +250,8 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
             self.reject_selected()
 
     def accept_selected(self, all_of_label: bool = False) -> None:
+        from app import commands as cmd
+
         content = self.context.doc_state.content
         if content is None or self.selected is None or self.selected[0] != "g":
             self.message.emit("Select a suggestion first (Tab moves between items).")
@@ -256,6 +268,8 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
             self.select_item(("s", created) if created and not all_of_label else nxt)
 
     def reject_selected(self) -> None:
+        from app import commands as cmd
+
         content = self.context.doc_state.content
         if content is None or self.selected is None or self.selected[0] != "g":
             return

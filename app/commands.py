@@ -22,21 +22,23 @@ from storage.records import RelationRecord, SpanRecord
 
 
 class EditCommand(QUndoCommand):
-    """Base class: subclasses implement ``_apply`` and ``_revert``."""
+    """Base class: subclasses implement ``_apply`` and ``_revert``.
+
+    A command edits the layer shown when it was made (``layer``), whatever the window shows
+    when it is undone or redone; ``actor`` (the user) is recorded in the event log.
+    """
 
     def __init__(self, context: AppContext, doc_id: int, text: str) -> None:
         super().__init__(text)
         self.context = context
         self.doc_id = doc_id
+        self.layer = context.layer
+        self.actor = context.user
         self._skip_first_redo = False
 
     @property
     def _scheme(self) -> Any:
         return self.context.project.scheme
-
-    @property
-    def _user(self) -> str:
-        return self.context.user
 
     def _apply(self) -> None:
         raise NotImplementedError
@@ -45,7 +47,7 @@ class EditCommand(QUndoCommand):
         raise NotImplementedError
 
     def _changed(self) -> None:
-        self.context.doc_state.mark_local(self.doc_id)
+        self.context.doc_state.mark_local(self.doc_id, self.layer)
         self.context.document_changed.emit(self.doc_id)
 
     def redo(self) -> None:
@@ -67,9 +69,11 @@ class EditCommand(QUndoCommand):
 
 
 def push(context: AppContext, command: EditCommand) -> None:
-    """Apply ``command`` now and put it on the undo stack; raise AnnotatorError if refused."""
-    if context.read_only:
-        raise AnnotatorError("the project is open read-only; nothing was changed")
+    """Apply ``command`` now and put it on the undo stack; raise AnnotatorError if refused
+    (a project open read-only, or another annotator's layer)."""
+    refusal = context.refusal(command.layer)
+    if refusal:
+        raise AnnotatorError(refusal)
     command._apply()
     command._skip_first_redo = True
     context.undo_stack.push(command)
@@ -91,8 +95,8 @@ class AddSpanCommand(EditCommand):
     def _apply(self) -> None:
         with self.context.project.session() as s:
             self.span_id = services.add_span(
-                s, self._scheme, self.doc_id, self._user, self.start, self.end, self.label,
-                self.attrs, self.entity_id, span_id=self.span_id)
+                s, self._scheme, self.doc_id, self.layer, self.start, self.end, self.label,
+                self.attrs, self.entity_id, span_id=self.span_id, actor=self.actor)
             rec = repo.get_span(s, self.span_id)
         if rec is not None:
             self.context.doc_state.put_span(rec)
@@ -100,7 +104,7 @@ class AddSpanCommand(EditCommand):
     def _revert(self) -> None:
         assert self.span_id is not None
         with self.context.project.session() as s:
-            services.delete_span(s, self.span_id, self._user)
+            services.delete_span(s, self.span_id, self.actor)
         self.context.doc_state.remove_span(self.span_id)
 
 
@@ -112,13 +116,13 @@ class DeleteSpanCommand(EditCommand):
 
     def _apply(self) -> None:
         with self.context.project.session() as s:
-            self.snapshot = services.delete_span(s, self.span_id, self._user)
+            self.snapshot = services.delete_span(s, self.span_id, self.actor)
         self.context.doc_state.remove_span(self.span_id)
 
     def _revert(self) -> None:
         assert self.snapshot is not None
         with self.context.project.session() as s:
-            services.restore_span(s, self.snapshot, self._user)
+            services.restore_span(s, self.snapshot, self.actor)
             rec = repo.get_span(s, self.span_id)
             rels = repo.relations_of_spans(s, [self.span_id])
         state = self.context.doc_state
@@ -140,7 +144,7 @@ class _UpdateSpanCommand(EditCommand):
 
     def _write(self, **values: Any) -> SpanRecord:
         with self.context.project.session() as s:
-            before = services.update_span(s, self._scheme, self.span_id, self._user, **values)
+            before = services.update_span(s, self._scheme, self.span_id, self.actor, **values)
             rec = repo.get_span(s, self.span_id)
         if rec is not None:
             self.context.doc_state.put_span(rec)
@@ -194,7 +198,7 @@ class AddRelationCommand(EditCommand):
     def _apply(self) -> None:
         with self.context.project.session() as s:
             self.relation_id = services.add_relation(
-                s, self._scheme, self.head_id, self.tail_id, self.label, self._user,
+                s, self._scheme, self.head_id, self.tail_id, self.label, self.actor,
                 relation_id=self.relation_id)
             rel = repo.get_relation(s, self.relation_id)
         if rel is not None:
@@ -203,7 +207,7 @@ class AddRelationCommand(EditCommand):
     def _revert(self) -> None:
         assert self.relation_id is not None
         with self.context.project.session() as s:
-            services.delete_relation(s, self.relation_id, self._user)
+            services.delete_relation(s, self.relation_id, self.actor)
         self.context.doc_state.remove_relation(self.relation_id)
 
 
@@ -215,14 +219,14 @@ class DeleteRelationCommand(EditCommand):
 
     def _apply(self) -> None:
         with self.context.project.session() as s:
-            self.before = services.delete_relation(s, self.relation_id, self._user)
+            self.before = services.delete_relation(s, self.relation_id, self.actor)
         self.context.doc_state.remove_relation(self.relation_id)
 
     def _revert(self) -> None:
         b = self.before
         assert b is not None
         with self.context.project.session() as s:
-            services.add_relation(s, self._scheme, b.head_id, b.tail_id, b.label, self._user,
+            services.add_relation(s, self._scheme, b.head_id, b.tail_id, b.label, self.actor,
                                   origin=b.origin, relation_id=b.id)
             rel = repo.get_relation(s, b.id)
         if rel is not None:
@@ -242,8 +246,8 @@ class AcceptSuggestionsCommand(EditCommand):
     def _apply(self) -> None:
         state = self.context.doc_state
         with self.context.project.session() as s:
-            self.created = services.accept_suggestions(s, self._scheme, self.suggestion_ids,
-                                                       self._user)
+            self.created = services.accept_suggestions(
+                s, self._scheme, self.suggestion_ids, self.layer, actor=self.actor)
             spans = [r for sid in self.created.values() if (r := repo.get_span(s, sid))]
             rels = repo.relations_of_spans(s, list(self.created.values()))
         for sid in self.created:
@@ -257,7 +261,7 @@ class AcceptSuggestionsCommand(EditCommand):
         state = self.context.doc_state
         ids = list(self.created)
         with self.context.project.session() as s:
-            services.reset_suggestions(s, ids, list(self.created.values()), self._user)
+            services.reset_suggestions(s, ids, list(self.created.values()), self.actor)
             suggs = [r for sid in ids if (r := repo.get_suggestion(s, sid))]
         for span_id in self.created.values():
             state.remove_span(span_id)
@@ -273,13 +277,13 @@ class RejectSuggestionsCommand(EditCommand):
 
     def _apply(self) -> None:
         with self.context.project.session() as s:
-            services.reject_suggestions(s, self.suggestion_ids, self._user)
+            services.reject_suggestions(s, self.suggestion_ids, self.actor)
         for sid in self.suggestion_ids:
             self.context.doc_state.remove_suggestion(sid)
 
     def _revert(self) -> None:
         with self.context.project.session() as s:
-            services.reset_suggestions(s, self.suggestion_ids, [], self._user)
+            services.reset_suggestions(s, self.suggestion_ids, [], self.actor)
             suggs = [r for sid in self.suggestion_ids if (r := repo.get_suggestion(s, sid))]
         for rec in suggs:
             self.context.doc_state.put_suggestion(rec)
@@ -296,12 +300,12 @@ class SetStatusCommand(EditCommand):
 
     def _set(self, status: str) -> None:
         with self.context.project.session() as s:
-            services.set_status(s, self.doc_id, self._user, status)
-        self.context.doc_state.set_status(self.doc_id, status)
+            services.set_status(s, self.doc_id, self.layer, status, actor=self.actor)
+        self.context.doc_state.set_status(self.doc_id, status, self.layer)
 
     def _apply(self) -> None:
         with self.context.project.session() as s:
-            found = repo.assignments(s, annotator=self._user, document_id=self.doc_id)
+            found = repo.assignments(s, annotator=self.layer, document_id=self.doc_id)
         self.before = found[0].status if found else ""
         self._set(self.status)
 

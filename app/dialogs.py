@@ -1,24 +1,16 @@
-"""Dialogs: shortcut sheet, annotator name, export, corpus search results, errors."""
+"""Dialogs: shortcut sheet, annotator name, corpus search results, errors."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
-    QPushButton,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -85,56 +77,6 @@ class ShortcutSheet(QDialog):
         layout.addWidget(table)
         layout.addWidget(buttons)
         self.resize(900, 640)
-
-
-class ExportDialog(QDialog):
-    """Choose format, layer and target of an export."""
-
-    def __init__(self, formats: list[str], layers: list[str], default_layer: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Export annotations")
-        self.format_combo = QComboBox()
-        self.format_combo.addItems(formats)
-        self.layer_combo = QComboBox()
-        self.layer_combo.addItems(layers)
-        self.layer_combo.setCurrentText(default_layer)
-        self.split_edit = QLineEdit()
-        self.split_edit.setPlaceholderText("e.g. 80,10,10 (empty: no split)")
-        self.out_edit = QLineEdit()
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        out_row = QHBoxLayout()
-        out_row.addWidget(self.out_edit, 1)
-        out_row.addWidget(browse)
-        form = QFormLayout()
-        form.addRow("Format", self.format_combo)
-        form.addRow("Layer", self.layer_combo)
-        form.addRow("Train/dev/test split", self.split_edit)
-        form.addRow("Write to", out_row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.out_edit.text())
-        if path:
-            self.out_edit.setText(path)
-
-    def values(self) -> tuple[str, str, Path, tuple[int, int, int] | None]:
-        split = None
-        text = self.split_edit.text().strip()
-        if text:
-            parts = [int(p) for p in text.replace(" ", "").split(",")]
-            if len(parts) != 3:
-                raise ValueError("the split needs three numbers, e.g. 80,10,10")
-            split = (parts[0], parts[1], parts[2])
-        return (self.format_combo.currentText(), self.layer_combo.currentText(),
-                Path(self.out_edit.text().strip()), split)
 
 
 class SearchResultsDialog(QDialog):

@@ -7,12 +7,14 @@ the article view re-formats only the text blocks that change and never reloads t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy.orm import Session
 
-from storage import repository as repo
-from storage.records import DocumentRecord, RelationRecord, SpanRecord, SuggestionRecord
+if TYPE_CHECKING:  # the window paints before the database modules are imported
+    from sqlalchemy.orm import Session
+
+    from storage.records import DocumentRecord, RelationRecord, SpanRecord, SuggestionRecord
 
 
 @dataclass
@@ -29,6 +31,8 @@ class DocumentContent:
 
 def load_content(session: Session, doc_id: int, annotator: str) -> DocumentContent:
     """Read one document with the annotator's spans, relations and pending suggestions."""
+    from storage import repository as repo
+
     doc = repo.get_document(session, doc_id)
     if doc is None:
         from annotator.errors import NotFound
@@ -62,7 +66,8 @@ class DocumentState(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.content: DocumentContent | None = None
-        self._local_changes: list[int] = []  # doc ids changed by commands, not yet seen
+        # (doc id, layer) changed by commands of this window, not yet seen by the window
+        self._local_changes: list[tuple[int, str]] = []
 
     @property
     def doc_id(self) -> int | None:
@@ -86,22 +91,31 @@ class DocumentState(QObject):
 
     # ------------------------------------------------------------ updates from commands
 
-    def is_current(self, doc_id: int) -> bool:
-        return self.content is not None and self.content.document.id == doc_id
+    @property
+    def layer(self) -> str | None:
+        return self.content.annotator if self.content else None
 
-    def mark_local(self, doc_id: int) -> None:
-        """A command changed ``doc_id`` and updated this state itself (no reload needed)."""
-        self._local_changes.append(doc_id)
+    def is_current(self, doc_id: int, layer: str | None = None) -> bool:
+        """Whether ``doc_id`` (in ``layer``, when given) is the document shown."""
+        return (self.content is not None and self.content.document.id == doc_id
+                and (layer is None or self.content.annotator == layer))
 
-    def consume_local(self, doc_id: int) -> bool:
-        """True (once) if the change to ``doc_id`` came from a command of this window."""
-        if doc_id in self._local_changes:
-            self._local_changes.remove(doc_id)
-            return True
-        return False
+    def mark_local(self, doc_id: int, layer: str = "") -> None:
+        """A command changed ``doc_id`` in ``layer`` and updated this state itself when that
+        document and layer are shown (no reload needed)."""
+        self._local_changes.append((doc_id, layer))
+
+    def consume_local(self, doc_id: int) -> str | None:
+        """The layer (once) if the change to ``doc_id`` came from a command of this window,
+        else None."""
+        for entry in self._local_changes:
+            if entry[0] == doc_id:
+                self._local_changes.remove(entry)
+                return entry[1]
+        return None
 
     def put_span(self, span: SpanRecord) -> None:
-        if not self.is_current(span.document_id) or self.content is None:
+        if not self.is_current(span.document_id, span.annotator) or self.content is None:
             return
         self.content.spans[span.id] = span
         self.items_changed.emit([("s", span.id)])
@@ -147,8 +161,8 @@ class DocumentState(QObject):
         if old is not None:
             self.items_changed.emit([("g", suggestion_id)])
 
-    def set_status(self, doc_id: int, status: str) -> None:
-        if self.content is not None and self.is_current(doc_id):
+    def set_status(self, doc_id: int, status: str, layer: str | None = None) -> None:
+        if self.content is not None and self.is_current(doc_id, layer):
             self.content.status = status
             self.status_changed.emit(status)
 

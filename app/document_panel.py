@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,15 +16,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from annotator.layers import annotator_names
-from annotator.project import Project
 from app.context import AppContext
+from app.layer_combo import LayerCombo
 from app.models import STATUS_TEXT, DocumentTableModel
-from app.tasks import TaskState
-from storage import repository as repo
-from storage.records import DocumentSummary
+
+if TYPE_CHECKING:  # the list paints before the database modules are imported
+    from sqlalchemy.orm import Session
+
+    from annotator.project import Project
+    from app.tasks import TaskState
+    from storage.records import DocumentSummary
 
 ALL = "__all__"
 
@@ -34,12 +38,16 @@ class _LoadSummaries:
         self.project = project
         self.annotator = annotator
 
-    def __call__(self, state: TaskState) -> tuple[list[DocumentSummary], list[str]]:
+    def __call__(self, state: TaskState) -> tuple[str, list[DocumentSummary], list[str]]:
         with self.project.session() as s:
-            return load_summaries(s, self.annotator)
+            return (self.annotator, *load_summaries(s, self.annotator))
 
 
 def load_summaries(session: Session, annotator: str) -> tuple[list[DocumentSummary], list[str]]:
+    """The documents with ``annotator``'s statuses and span counts, and every annotator."""
+    from annotator.layers import annotator_names
+    from storage import repository as repo
+
     return repo.document_summaries(session, annotator), annotator_names(session)
 
 
@@ -61,10 +69,9 @@ class DocumentPanel(QWidget):
         self.status_combo.addItem("Any status", ALL)
         for key, text in STATUS_TEXT.items():
             self.status_combo.addItem(text.capitalize(), key)
-        self.annotator_combo = QComboBox()
-        self.annotator_combo.setToolTip("Whose status and span counts to show")
-        self.annotator_combo.addItem(context.user, context.user)
-        self.count_label = QLabel()
+        # Whose status and span counts to show: the layer of the window (shown and edited).
+        self.annotator_combo = LayerCombo(context)
+        self.count_label = QLabel("Loading…")
         self.count_label.setEnabled(False)
 
         self.table = QTableView()
@@ -105,7 +112,7 @@ class DocumentPanel(QWidget):
         self._search_timer.timeout.connect(self._apply_filter)
         self.search.textChanged.connect(self._search_timer.start)
         self.status_combo.currentIndexChanged.connect(self._apply_filter)
-        self.annotator_combo.activated.connect(self.reload)
+        context.layer_changed.connect(lambda _layer: self.reload())
         self.table.activated.connect(self._activated)
         self.table.clicked.connect(self._activated)
         self._pending_select: int | None = None
@@ -116,7 +123,8 @@ class DocumentPanel(QWidget):
 
     @property
     def annotator(self) -> str:
-        return str(self.annotator_combo.currentData() or self.context.user)
+        """The layer whose statuses and span counts the list shows."""
+        return self.context.layer
 
     def reload(self) -> None:
         """Reload the list in the worker; the table keeps its filters and sort."""
@@ -124,13 +132,11 @@ class DocumentPanel(QWidget):
         self.context.runner.run(_LoadSummaries(self.context.project, self.annotator),
                                 self._loaded, self._failed, title="Loading documents")
 
-    def _loaded(self, result: tuple[list[DocumentSummary], list[str]]) -> None:
-        summaries, names = result
-        current = self.annotator
-        self.annotator_combo.clear()
-        for name in sorted({*names, self.context.user}):
-            self.annotator_combo.addItem(name, name)
-        self.annotator_combo.setCurrentIndex(max(0, self.annotator_combo.findData(current)))
+    def _loaded(self, result: tuple[str, list[DocumentSummary], list[str]]) -> None:
+        layer, summaries, names = result
+        self.context.set_layers(names)
+        if layer != self.annotator:
+            return  # the layer changed meanwhile; its list is on its way
         self.model.set_records(summaries)
         self._update_count()
         if self.context.current_doc_id is not None:
@@ -189,11 +195,12 @@ class DocumentPanel(QWidget):
 
     def _document_changed(self, doc_id: int) -> None:
         state = self.context.doc_state
-        if state.is_current(doc_id) and self.annotator == self.context.user:
+        if state.is_current(doc_id, self.annotator):
             self.model.update_document(doc_id, span_count=len(state.spans()))
 
     def _status_changed(self, status: str) -> None:
-        doc_id = self.context.doc_state.doc_id
-        if doc_id is not None and self.annotator == self.context.user:
+        state = self.context.doc_state
+        doc_id = state.doc_id
+        if doc_id is not None and state.layer == self.annotator:
             self.model.update_document(doc_id, status=status)
             self._update_count()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator import services
 from annotator.errors import AnnotatorError
-from app import commands as cmd
 from app.context import AppContext
 from app.highlighter import Key
 from app.models import RelationRow, RelationTableModel
 from storage.records import EntityRecord, SpanRecord, SuggestionRecord
+
+if TYPE_CHECKING:  # edits import the services on first use, after the window painted
+    from app import commands as cmd
 
 NONE_TEXT = "—"
 
@@ -184,11 +185,13 @@ class InspectorPanel(QWidget):
         scheme = self.context.project.scheme
         content = self.context.doc_state.content
         editable = rec is not None and self.key is not None and self.key[0] == "s"
+        writable = self.context.is_editable(content.annotator if content else None)
         for w in (self.label_combo, self._attr_box, self._actor_widget, self.relation_view,
                   self.link_button, self.unlink_relation_button):
-            w.setEnabled(editable and not self.context.read_only)
+            w.setEnabled(editable and writable)
         self._sugg_widget.setVisible(rec is not None and self.key is not None
                                      and self.key[0] == "g")
+        self._sugg_widget.setEnabled(writable)
         self._clear_attrs()
         if rec is None or content is None:
             self.heading.setText("Nothing selected. Select text and press a label key, "
@@ -221,7 +224,7 @@ class InspectorPanel(QWidget):
                         combo.addItem(str(current), current)
                         i = combo.count() - 1
                     combo.setCurrentIndex(i)
-                combo.setEnabled(editable and not self.context.read_only)
+                combo.setEnabled(editable and writable)
                 combo.activated.connect(self._attributes_edited)
                 self._attr_rows[attr.name] = combo
                 self._attr_form.addRow(attr.name.replace("_", " ").capitalize()
@@ -231,7 +234,7 @@ class InspectorPanel(QWidget):
         self._actor_widget.setVisible(links)
         entity = next((e for e in self._entities if e.id == rec.entity_id), None)
         self.actor_edit.setText(self._entity_text(entity) if entity else "")
-        self.unlink_button.setEnabled(editable and rec.entity_id is not None)
+        self.unlink_button.setEnabled(editable and writable and rec.entity_id is not None)
         rels_from = scheme.relations_from(rec.label)
         self.link_button.setVisible(bool(rels_from))
         rows = []
@@ -261,8 +264,10 @@ class InspectorPanel(QWidget):
     # ------------------------------------------------------------ edits
 
     def _push(self, command: cmd.EditCommand) -> None:
+        from app.commands import push
+
         try:
-            cmd.push(self.context, command)
+            push(self.context, command)
         except AnnotatorError as exc:
             self.message.emit(exc.one_line())
             self._refresh()
@@ -272,6 +277,8 @@ class InspectorPanel(QWidget):
         return rec if isinstance(rec, SpanRecord) else None
 
     def _label_chosen(self, _index: int) -> None:
+        from app import commands as cmd
+
         span = self._span()
         label = self.label_combo.currentText()
         if self._updating or span is None or label == span.label:
@@ -279,6 +286,8 @@ class InspectorPanel(QWidget):
         self._push(cmd.RelabelSpanCommand(self.context, span.document_id, span.id, label))
 
     def _attributes_edited(self, _index: int = 0) -> None:
+        from app import commands as cmd
+
         span = self._span()
         if self._updating or span is None:
             return
@@ -300,6 +309,8 @@ class InspectorPanel(QWidget):
         self._attributes_edited()
 
     def _link_typed_actor(self) -> None:
+        from app import commands as cmd
+
         span = self._span()
         if span is None:
             return
@@ -312,6 +323,8 @@ class InspectorPanel(QWidget):
             self._push(cmd.LinkEntityCommand(self.context, span.document_id, span.id, entity.id))
 
     def _unlink_actor(self) -> None:
+        from app import commands as cmd
+
         span = self._span()
         if span is not None and span.entity_id is not None:
             self._push(cmd.LinkEntityCommand(self.context, span.document_id, span.id, None))
@@ -330,6 +343,9 @@ class InspectorPanel(QWidget):
 
     def link_new_actor(self, name: str, type_: str = "") -> None:
         """Create (or find) an actor of the registry and link the selected span to it."""
+        from annotator import services
+        from app import commands as cmd
+
         span = self._span()
         if span is None:
             return
@@ -346,6 +362,8 @@ class InspectorPanel(QWidget):
         self.context.entities_changed.emit()
 
     def _remove_relation(self) -> None:
+        from app import commands as cmd
+
         rows = self.relation_view.selectionModel().selectedRows()
         span = self._span()
         if not rows or span is None:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.errors import AnnotatorError
-from annotator.project import Project
 from annotator.settings import Settings, current_user
 from app.context import AppContext
 from app.dialogs import ask_user_name, show_error
 from app.main_window import MainWindow
+from app.startup import ProjectHandle, peek_project
 from app.theme import apply_theme
+
+if TYPE_CHECKING:
+    from annotator.project import Project
 
 _windows: list[MainWindow] = []  # keeps open windows alive
 
@@ -35,11 +39,11 @@ def acquire_lock(project: Path) -> QLockFile | None:
     return None
 
 
-def annotator_name() -> str:
+def annotator_name(settings: Settings | None = None) -> str:
     """The user's annotator name; asked once on the first run and remembered."""
     if os.environ.get("NEWS_ANNOTATOR_USER"):
         return current_user()
-    settings = Settings.load()
+    settings = settings if settings is not None else Settings.load()
     if not settings.annotator:
         name = ask_user_name(None, current_user())
         settings.annotator = name or current_user()
@@ -59,8 +63,20 @@ def _workfile_owner(project: Project) -> str | None:
         return None
 
 
-def open_window(path: Path, create: bool = False) -> MainWindow | None:
-    """Open (or create) a project in a new window; show errors as dialogs; None on failure."""
+def _open_project(path: Path) -> Project:
+    from annotator.project import Project
+
+    return Project.open(path)
+
+
+def open_window(path: Path, create: bool = False,
+                defer_database: bool = True) -> MainWindow | None:
+    """Open (or create) a project in a new window; show errors as dialogs; None on failure.
+
+    With ``defer_database`` (at start-up), an existing project's window is built from a quick
+    read-only look at the file (scheme and owner) and painted before the database layer loads;
+    the window then opens the project (:meth:`MainWindow.start`) and closes with a message if
+    that fails. Without it, a project that cannot open gives None (the calling window stays)."""
     path = Path(path).expanduser().resolve()
     lock = acquire_lock(path) if path.parent.exists() else None
     read_only = False
@@ -74,21 +90,30 @@ def open_window(path: Path, create: bool = False) -> MainWindow | None:
         if answer != QMessageBox.StandardButton.Yes:
             return None
         read_only = True
-    try:
-        project = Project.create(path) if create else Project.open(path)
-    except AnnotatorError as exc:
-        if lock is not None:
-            lock.unlock()
-        show_error(None, "Cannot open the project", exc)
-        return None
-    user = _workfile_owner(project) or annotator_name()
+    peek = peek_project(path) if defer_database and not create else None
+    project: Project | ProjectHandle
+    if peek is not None:
+        project = ProjectHandle(path, peek.scheme, _open_project)
+        owner = peek.workfile_owner
+    else:
+        try:
+            from annotator.project import Project
+
+            project = Project.create(path) if create else Project.open(path)
+        except AnnotatorError as exc:
+            if lock is not None:
+                lock.unlock()
+            show_error(None, "Cannot open the project", exc)
+            return None
+        owner = _workfile_owner(project)
     settings = Settings.load()
+    user = owner or annotator_name(settings)
     settings.add_recent(str(path))
     settings.save()
     app = QApplication.instance()
     dark = apply_theme(app, settings.theme) if isinstance(app, QApplication) else False
-    context = AppContext(project, user, read_only=read_only)
-    window = MainWindow(context, lock, dark=dark)
+    context = AppContext(project, user, read_only=read_only)  # type: ignore[arg-type]
+    window = MainWindow(context, lock, dark=dark, settings=settings)
     _windows.append(window)
     window.destroyed.connect(lambda *_: _forget(window))
     window.show()

@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMenu
 
-from app import commands as cmd
 from app.highlighter import Key
 
 
@@ -112,6 +111,8 @@ class LinkModeMixin:
         if target not in self._link_candidates_all(relation, head):
             self.message.emit(f"That span cannot be the {relation} of this one.")
         else:
+            from app import commands as cmd
+
             self._push(cmd.AddRelationCommand(self.context, content.document.id, head[1],
                                               target[1], relation))
         self.select_item(head, scroll=False)

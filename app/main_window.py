@@ -21,13 +21,12 @@ from PySide6.QtWidgets import (
 
 from annotator.errors import AnnotatorError
 from annotator.settings import Settings
-from app import commands as cmd
 from app import persistence
 from app.actions import build_actions, module_available
 from app.actor_panel import ActorPanel, LoadEntities
 from app.article_panel import ArticlePanel
-from app.context import AppContext
-from app.dialogs import ExportDialog, SearchResultsDialog, ShortcutSheet, show_error
+from app.context import GOLD, AppContext
+from app.dialogs import SearchResultsDialog, ShortcutSheet, show_error
 from app.doc_state import DocumentContent, load_content
 from app.document_panel import DocumentPanel
 from app.highlighter import Key
@@ -35,28 +34,51 @@ from app.inspector import InspectorPanel
 from app.models import STATUS_TEXT, MentionRow
 from app.operations import Operations
 from app.palette import LabelPalette
+from app.startup import ProjectHandle
 from app.tasks import TaskState
 from app.theme import apply_theme
 
 
 class _LoadDocument:
-    def __init__(self, context: AppContext, doc_id: int) -> None:
-        self.project, self.user, self.doc_id = context.project, context.user, doc_id
+    """Worker-side job: one document in one layer; with ``span_id``, also where that span is
+    (a span of another layer, e.g. an annotator's version opened from review in gold)."""
 
-    def __call__(self, state: TaskState) -> DocumentContent:
+    def __init__(self, context: AppContext, doc_id: int, span_id: int = 0) -> None:
+        self.project, self.layer, self.doc_id = context.project, context.layer, doc_id
+        self.span_id = span_id
+
+    def __call__(self, state: TaskState) -> tuple[DocumentContent, tuple[int, int] | None]:
         with self.project.session() as s:
-            return load_content(s, self.doc_id, self.user)
+            content = load_content(s, self.doc_id, self.layer)
+            where = None
+            if self.span_id and self.span_id not in content.spans:
+                from storage import repository as repo
+
+                span = repo.get_span(s, self.span_id)
+                if span is not None and span.document_id == self.doc_id:
+                    where = (span.start, span.end)
+        return content, where
+
+
+class _OpenProject:
+    def __init__(self, project: ProjectHandle) -> None:
+        self.project = project
+
+    def __call__(self, state: TaskState) -> object:
+        return self.project.open()
 
 
 class MainWindow(QMainWindow):
     """One window per open project."""
 
     def __init__(self, context: AppContext, lock: QLockFile | None = None,
-                 dark: bool = False) -> None:
+                 dark: bool = False, settings: Settings | None = None) -> None:
         super().__init__()
         self.context = context
         self.lock = lock
-        self.settings = Settings.load()
+        self.open_failed = False  # the project could not be opened after the first paint
+        self._quiet_layer_change = False
+        self.settings = settings if settings is not None else Settings.load()
         self.setObjectName("main_window")
         self.setAcceptDrops(True)
         ro = " (read-only)" if context.read_only else ""
@@ -130,6 +152,7 @@ class MainWindow(QMainWindow):
         self.operations.search_done.connect(self._show_search)
         self.operations.data_changed.connect(self._data_changed)
         c.open_document_requested.connect(self._open_requested)
+        c.layer_changed.connect(self._layer_changed)
         c.document_changed.connect(self._document_changed)
         c.doc_state.status_changed.connect(self._update_status)
         c.edit_failed.connect(self._edit_failed)
@@ -154,10 +177,29 @@ class MainWindow(QMainWindow):
         return super().event(e)
 
     def start(self) -> None:
-        """Load the document list and the registry, then reopen the last document."""
+        """Open the project's database (in the worker, when the window was built from a quick
+        look at the file), then load the document list and the registry and reopen the last
+        document."""
         if getattr(self, "_started", False) is True:
             return
         self._started = True
+        project = self.context.project
+        if isinstance(project, ProjectHandle) and not project.is_open:
+            self.context.runner.run(_OpenProject(project), lambda _p: self._load_data(),
+                                    self._project_failed, title="Opening the project")
+        else:
+            self._load_data()
+
+    def _project_failed(self, exc: Exception) -> None:
+        self.open_failed = True
+        # Do not offer it again as the project to open at start-up.
+        recent = str(self.context.project.path)
+        self.settings.recent_projects = [p for p in self.settings.recent_projects if p != recent]
+        self.settings.save()
+        show_error(self, "Cannot open the project", exc)
+        self.close()
+
+    def _load_data(self) -> None:
         self._pending_restore = persistence.load_position(self.context.project.path)
         if self._pending_restore:
             self.open_document(int(self._pending_restore["doc"]))
@@ -198,14 +240,37 @@ class MainWindow(QMainWindow):
             self.save_position()
         if span_id:
             self._pending_restore = {"doc": doc_id, "span": span_id}
-        self.context.runner.run(_LoadDocument(self.context, doc_id), self._document_loaded,
-                                self._document_failed, title="Opening document")
+        self.context.runner.run(_LoadDocument(self.context, doc_id, span_id),
+                                self._document_loaded, self._document_failed,
+                                title="Opening document")
 
     def _open_requested(self, doc_id: int, span_id: int) -> None:
+        review = self._extra_panels.get("review")
+        if review is not None and self.tabs.currentWidget() is review:
+            # Review mode opens a document for editing its adjudicated layer.
+            self._set_layer_quietly(GOLD)
         self.tabs.setCurrentWidget(self.article)
         self.open_document(doc_id, span_id)
 
-    def _document_loaded(self, content: DocumentContent) -> None:
+    def _set_layer_quietly(self, layer: str) -> None:
+        """Switch layers without reloading the document shown (the caller opens one)."""
+        self._quiet_layer_change = True
+        try:
+            self.context.set_layer(layer)
+        finally:
+            self._quiet_layer_change = False
+
+    def _layer_changed(self, layer: str) -> None:
+        self.view.cancel_link()
+        self._update_status()
+        doc_id = self.context.doc_state.doc_id
+        if doc_id is not None and not self._quiet_layer_change:
+            self.open_document(doc_id)
+
+    def _document_loaded(self, result: tuple[DocumentContent, tuple[int, int] | None]) -> None:
+        content, where = result
+        if content.annotator != self.context.layer:
+            return  # the layer changed while it loaded; the new layer's load follows
         self.context.current_doc_id = content.document.id
         self.context.doc_state.set_content(content)
         restore = self._pending_restore
@@ -216,7 +281,10 @@ class MainWindow(QMainWindow):
             sel = restore.get("sel")
             if sel and sel[1] > sel[0]:
                 self.view.set_stored_selection(*sel)
-            if restore.get("span"):
+            if restore.get("span") and where is not None:
+                self.view.set_stored_selection(*where)  # the span is in another layer
+                self.view.ensureCursorVisible()
+            elif restore.get("span"):
                 self.view.select_item(("s", int(restore["span"])),
                                       scroll=not restore.get("scroll"))
             elif isinstance(restore.get("offset"), int):
@@ -242,10 +310,14 @@ class MainWindow(QMainWindow):
 
     def _document_changed(self, doc_id: int) -> None:
         state = self.context.doc_state
-        local = state.consume_local(doc_id)
-        if not state.is_current(doc_id) and local:
+        layer = state.consume_local(doc_id)
+        if layer and layer != self.context.layer:
+            # an undo/redo of an edit made in another layer: show that layer and document
+            self._set_layer_quietly(layer)
+            self.open_document(doc_id)
+        elif layer is not None and not state.is_current(doc_id):
             self.open_document(doc_id)  # an undo/redo in another document: show it
-        elif state.is_current(doc_id) and not local:
+        elif layer is None and state.is_current(doc_id):
             self.open_document(doc_id)  # changed elsewhere (e.g. review): reload
         self._update_status()
         self._save_timer.start()
@@ -275,8 +347,13 @@ class MainWindow(QMainWindow):
 
     def _update_status(self, *_args: object) -> None:
         c = self.context
-        self._status_user.setText(f"Annotator: {c.user}" + ("  (read-only)" if c.read_only
-                                                             else ""))
+        if c.layer == c.user:
+            who = f"Annotator: {c.user}"
+        else:
+            who = f"Annotator: {c.user} · layer: {c.layer}"
+        if c.read_only or not c.is_editable():
+            who += "  (read-only)"
+        self._status_user.setText(who)
         content = c.doc_state.content
         if content is None:
             self._status_doc.setText("No document")
@@ -321,33 +398,42 @@ class MainWindow(QMainWindow):
 
         if Path(path).resolve() == self.context.project.path.resolve():
             return
-        if open_window(Path(path)) is not None:
+        if open_window(Path(path), defer_database=False) is not None:
             self.close()
 
     def import_files(self) -> None:
+        from annotator.importers import READERS
+        from app.transfer_dialogs import ImportDialog
+
         paths, _ = QFileDialog.getOpenFileNames(self, "Import files")
-        if paths:
-            self.operations.import_paths([Path(p) for p in paths])
+        dialog = ImportDialog([Path(p) for p in paths], sorted(READERS), self.context.layers,
+                              self.context.user, self)
+        if not dialog.exec():
+            return
+        options = dialog.options()
+        if not options.paths:
+            show_error(self, "Import", "Choose at least one file or folder to import.")
+            return
+        self.operations.import_paths(list(options.paths), options)
 
     def export_dialog(self) -> None:
         from annotator.exporters import WRITERS
         from annotator.layers import layers_with_spans
+        from app.transfer_dialogs import ExportOptionsDialog
 
         with self.context.project.session() as s:
             layers = layers_with_spans(s)
-        layers = sorted({*layers, "gold", "majority", self.context.user})
-        dialog = ExportDialog(sorted(WRITERS), layers, "gold", self)
+        layers = sorted({*layers, GOLD, "majority", "suggestions", *self.context.layers})
+        dialog = ExportOptionsDialog(sorted(WRITERS), layers,
+                                     list(self.context.project.scheme.label_names), GOLD, self)
         if not dialog.exec():
             return
         try:
-            fmt, layer, out, split = dialog.values()
+            options = dialog.options()
         except ValueError as exc:
             show_error(self, "Export", str(exc))
             return
-        if not str(out) or str(out) == ".":
-            show_error(self, "Export", "Choose where to write the export.")
-            return
-        self.operations.export(out, fmt, layer, split)
+        self.operations.export(options.out, options.format, options.layer, options=options)
 
     def preannotate(self) -> None:
         self.operations.preannotate(self.settings.model or None)
@@ -413,6 +499,8 @@ class MainWindow(QMainWindow):
             return
         doc_id = content.document.id
         try:
+            from app import commands as cmd
+
             cmd.push(self.context, cmd.SetStatusCommand(self.context, doc_id, status))
         except AnnotatorError as exc:
             show_error(self, "Cannot change the status", exc)

@@ -5,50 +5,56 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from annotator.project import Project
 from app.context import AppContext
 from app.dialogs import show_error
 from app.models import MentionRow
 from app.tasks import TaskHandle, TaskState
+from app.transfer_dialogs import ExportOptions, ImportOptions
+
+if TYPE_CHECKING:
+    from annotator.project import Project
 
 
 class ImportTask:
-    """Import files; progress and cancel go through the TaskState."""
+    """Import files with the dialog's options; progress and cancel go through the TaskState."""
 
-    def __init__(self, project: Project, paths: Sequence[Path], layer: str) -> None:
+    def __init__(self, project: Project, options: ImportOptions) -> None:
         self.project = project
-        self.paths = list(paths)
-        self.layer = layer
+        self.options = options
 
     def __call__(self, state: TaskState) -> list[str]:
         from annotator.importing import import_paths
 
-        report = import_paths(self.project, self.paths, layer=self.layer,
+        o = self.options
+        report = import_paths(self.project, list(o.paths), o.format, layer=o.layer,
+                              as_suggestions=o.as_suggestions, label_map=o.label_map,
+                              skip_unmapped=o.skip_unmapped, tsv_feature=o.tsv_feature,
                               progress=state.progress, cancelled=lambda: state.cancelled)
         return [*report.lines(), *report.notes[:20]]
 
 
 class ExportTask:
-    def __init__(self, project: Project, out: Path, fmt: str, layer: str,
-                 split: tuple[int, int, int] | None) -> None:
-        self.project, self.out, self.fmt, self.layer, self.split = project, out, fmt, layer, split
+    def __init__(self, project: Project, options: ExportOptions) -> None:
+        self.project, self.options = project, options
 
     def __call__(self, state: TaskState) -> str:
         from annotator.exporting import export_documents
 
         state.progress(0, 0)
-        summary = export_documents(self.project, self.out, self.fmt, layer=self.layer,
-                                   split=self.split)
+        o = self.options
+        summary = export_documents(self.project, o.out, o.format, layer=o.layer, split=o.split,
+                                   seed=o.seed, labels=list(o.labels) if o.labels else None,
+                                   strict=o.strict)
         lines = getattr(summary, "lines", None)
         text = "\n".join(lines()) if callable(lines) else ""
         total = summary.total_documents
         total = total() if callable(total) else total
-        return f"Exported {total} documents to {self.out}.\n{text}".strip()
+        return f"Exported {total} documents to {o.out}.\n{text}".strip()
 
 
 class PreannotateTask:
@@ -142,12 +148,15 @@ class Operations(QObject):
 
     # ------------------------------------------------------------ operations
 
-    def import_paths(self, paths: Sequence[Path]) -> TaskHandle[Any] | None:
+    def import_paths(self, paths: Sequence[Path], options: ImportOptions | None = None
+                     ) -> TaskHandle[Any] | None:
+        """Import ``paths`` (into the user's layer unless ``options`` say otherwise)."""
         if self.context.read_only:
             show_error(self.window, "Import", "The project is open read-only.")
             return None
-        return self._start("Importing", ImportTask(self.context.project, paths,
-                                                   self.context.user), self._imported)
+        options = options or ImportOptions(tuple(paths), layer=self.context.user)
+        return self._start("Importing", ImportTask(self.context.project, options),
+                           self._imported)
 
     def _imported(self, lines: list[str]) -> None:
         self._finish()
@@ -156,8 +165,10 @@ class Operations(QObject):
         QMessageBox.information(self.window, "Import finished", "\n".join(lines))
 
     def export(self, out: Path, fmt: str, layer: str,
-               split: tuple[int, int, int] | None) -> TaskHandle[Any] | None:
-        return self._start("Exporting", ExportTask(self.context.project, out, fmt, layer, split),
+               split: tuple[int, int, int] | None = None,
+               options: ExportOptions | None = None) -> TaskHandle[Any] | None:
+        options = options or ExportOptions(out, fmt, layer, split)
+        return self._start("Exporting", ExportTask(self.context.project, options),
                            self._exported)
 
     def _exported(self, text: str) -> None:

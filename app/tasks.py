@@ -88,6 +88,7 @@ class TaskRunner(QObject):
         self._emitter.result_raw.connect(self._on_result, Qt.ConnectionType.QueuedConnection)
         self._pending: dict[int, tuple[TaskHandle[Any], Callable[[Any], None],
                                        Callable[[Exception], None] | None]] = {}
+        self._closed = False
 
     def run(
         self,
@@ -96,10 +97,15 @@ class TaskRunner(QObject):
         on_error: Callable[[Exception], None] | None = None,
         title: str = "",
     ) -> TaskHandle[T]:
-        """Submit ``fn(state)``; ``on_done(result)`` or ``on_error(exc)`` run on the GUI thread."""
+        """Submit ``fn(state)``; ``on_done(result)`` or ``on_error(exc)`` run on the GUI thread.
+
+        After :meth:`shutdown` (the window closed) the task is cancelled and never runs."""
         handle_id = next(self._ids)
         state = TaskState(handle_id, self._emitter)
         handle: TaskHandle[T] = TaskHandle(handle_id, title, state)
+        if self._closed:  # e.g. a panel's timer firing while its window closes
+            handle.cancel()
+            return handle
         self._pending[handle_id] = (handle, on_done, on_error)
         emitter = self._emitter
 
@@ -128,6 +134,7 @@ class TaskRunner(QObject):
         barrier.result(timeout=timeout)
 
     def shutdown(self) -> None:
+        self._closed = True
         for handle, _done, _err in self._pending.values():
             handle.cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)

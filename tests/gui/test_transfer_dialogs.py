@@ -48,3 +48,53 @@ def test_export_dialog_options_and_errors(qtbot, tmp_path: Path) -> None:
     dialog.split_edit.setText("80,20")
     with pytest.raises(ValueError):
         dialog.options()
+
+
+def test_import_options_reach_the_library(qtbot, window, tmp_path: Path, dialogs) -> None:
+    """A brat folder with foreign labels, a label map, imported into gold from the GUI."""
+    import json
+
+    from app.transfer_dialogs import ImportOptions
+    from storage import repository as repo
+
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "n1.txt").write_text("Haftar met Benotman in Tripoli.\n", "utf-8")
+    (folder / "n1.ann").write_text("T1\tPerson 0 6\tHaftar\nT2\tGPE 23 30\tTripoli\n", "utf-8")
+    label_map = tmp_path / "map.json"
+    label_map.write_text(json.dumps({"Person": {"label": "ACTOR", "attrs": {"type": "person"}},
+                                     "GPE": "PLACE"}), "utf-8")
+    ops = window.operations
+    ops.import_paths([folder], ImportOptions((folder,), "brat", layer="gold",
+                                             label_map=label_map))
+    qtbot.waitUntil(lambda: not ops.busy, timeout=10000)
+    assert dialogs.shown[-1][1] == "Import finished", dialogs.shown[-1]
+    with window.context.project.session() as s:
+        spans = repo.spans_of(s, annotator="gold")
+    assert sorted((sp.label, sp.attrs.get("type")) for sp in spans) == [
+        ("ACTOR", "person"), ("PLACE", None)]
+
+
+def test_export_options_reach_the_library(qtbot, window, tmp_path: Path, dialogs) -> None:
+    from annotator import services
+    from app.transfer_dialogs import ExportOptions
+    from storage import repository as repo
+
+    project = window.context.project
+    with project.session() as s:
+        for doc in repo.get_documents(s):
+            services.add_span(s, project.scheme, doc.id, "tester", 0, 3, "ACTOR")
+            services.add_span(s, project.scheme, doc.id, "tester", 4, 8, "TIME")
+    out = tmp_path / "export"
+    ops = window.operations
+    ops.export(out, "jsonl", "tester", options=ExportOptions(out / "data", "jsonl", "tester",
+                                                             split=(50, 25, 25), seed=3,
+                                                             labels=("ACTOR",)))
+    qtbot.waitUntil(lambda: not ops.busy, timeout=20000)
+    assert dialogs.shown[-1][1] == "Export finished", dialogs.shown[-1]
+    written = sorted(p.name for p in (out / "data").iterdir())
+    assert "train.jsonl" in written and "README.md" in written
+    labels = {s["label"] for p in (out / "data").glob("*.jsonl")
+              for line in p.read_text("utf-8").splitlines() for s in __import__("json").loads(
+                  line)["spans"]}
+    assert labels <= {"ACTOR"}
