@@ -9,7 +9,14 @@ from sqlalchemy.orm import Session
 
 from annotator.model import DocData, RelationData, SpanData
 from storage import repository as repo
-from storage.records import DocumentRecord
+from storage.records import (
+    DocumentRecord,
+    EntityRecord,
+    RelationRecord,
+    SpanRecord,
+    SuggestionRecord,
+    SuggestionRelationRecord,
+)
 
 SUGGESTIONS = "suggestions"
 
@@ -36,55 +43,52 @@ def layers_with_spans(session: Session) -> list[str]:
     return repo.layers_with_spans(session)
 
 
+def _span_data(rec: SpanRecord | SuggestionRecord, entities: dict[int, EntityRecord]
+               ) -> SpanData:
+    ent = entities.get(rec.entity_id) if rec.entity_id else None
+    return SpanData(f"s{rec.id}", rec.start, rec.end, rec.label, dict(rec.attrs),
+                    ent.name if ent else None, ent.type if ent else None)
+
+
+def _relation_data(rel: RelationRecord | SuggestionRelationRecord) -> RelationData:
+    return RelationData(f"r{rel.id}", rel.label, f"s{rel.head_id}", f"s{rel.tail_id}")
+
+
+def _docs(session: Session, doc_ids: Collection[int], layer: str,
+          spans: dict[int, list[SpanData]], relations: dict[int, list[RelationData]]
+          ) -> list[DocData]:
+    return [
+        DocData(d.external_id, d.text, {**doc_meta(d), "doc_id": d.id},
+                tuple(spans[d.id]), tuple(relations[d.id]), layer=layer)
+        for d in repo.get_documents(session, sorted(doc_ids))
+    ]
+
+
 def load_layer(
     session: Session, layer: str, doc_ids: Collection[int] | None = None
 ) -> list[DocData]:
     """One layer (an annotator, ``gold`` or ``suggestions``) as DocData, one per document that
     the layer covers. ``meta['doc_id']`` holds the database id."""
     entities = {e.id: e for e in repo.list_entities(session)}
+    span_by_doc: dict[int, list[SpanData]] = defaultdict(list)
+    rel_by_doc: dict[int, list[RelationData]] = defaultdict(list)
     if layer == SUGGESTIONS:
         suggs = repo.suggestions_of(session, state="pending", doc_ids=doc_ids)
-        by_doc: dict[int, list[SpanData]] = defaultdict(list)
-        for s in suggs:
-            ent = entities.get(s.entity_id) if s.entity_id else None
-            by_doc[s.document_id].append(
-                SpanData(f"s{s.id}", s.start, s.end, s.label, dict(s.attrs),
-                         ent.name if ent else None, ent.type if ent else None)
-            )
-        rels_by_doc: dict[int, list[RelationData]] = defaultdict(list)
-        doc_of = {s.id: s.document_id for s in suggs}
-        for r in repo.suggestion_relations_of(session, list(doc_of), state="pending"):
-            if r.head_id in doc_of and r.tail_id in doc_of:
-                rels_by_doc[doc_of[r.head_id]].append(
-                    RelationData(f"r{r.id}", r.label, f"s{r.head_id}", f"s{r.tail_id}"))
-        docs = repo.get_documents(session, list(by_doc))
-        return [
-            DocData(d.external_id, d.text, {**doc_meta(d), "doc_id": d.id},
-                    tuple(by_doc[d.id]), tuple(rels_by_doc[d.id]), layer=SUGGESTIONS)
-            for d in docs
-        ]
+        for sug in suggs:
+            span_by_doc[sug.document_id].append(_span_data(sug, entities))
+        doc_of = {sug.id: sug.document_id for sug in suggs}
+        for srel in repo.suggestion_relations_of(session, list(doc_of), state="pending"):
+            if srel.head_id in doc_of and srel.tail_id in doc_of:
+                rel_by_doc[doc_of[srel.head_id]].append(_relation_data(srel))
+        return _docs(session, list(span_by_doc), SUGGESTIONS, span_by_doc, rel_by_doc)
     covered = repo.documents_in_layer(session, layer)
     if doc_ids is not None:
         covered &= set(doc_ids)
-    spans = repo.spans_of(session, annotator=layer, doc_ids=covered if doc_ids else None)
-    span_by_doc: dict[int, list[SpanData]] = defaultdict(list)
     doc_of_span: dict[int, int] = {}
-    for s in spans:
-        if s.document_id not in covered:
-            continue
-        ent = entities.get(s.entity_id) if s.entity_id else None
-        span_by_doc[s.document_id].append(
-            SpanData(f"s{s.id}", s.start, s.end, s.label, dict(s.attrs),
-                     ent.name if ent else None, ent.type if ent else None)
-        )
-        doc_of_span[s.id] = s.document_id
-    rel_by_doc: dict[int, list[RelationData]] = defaultdict(list)
-    for r in repo.relations_of_spans(session, list(doc_of_span)):
-        rel_by_doc[doc_of_span[r.head_id]].append(
-            RelationData(f"r{r.id}", r.label, f"s{r.head_id}", f"s{r.tail_id}"))
-    docs = repo.get_documents(session, sorted(covered))
-    return [
-        DocData(d.external_id, d.text, {**doc_meta(d), "doc_id": d.id},
-                tuple(span_by_doc[d.id]), tuple(rel_by_doc[d.id]), layer=layer)
-        for d in docs
-    ]
+    for rec in repo.spans_of(session, annotator=layer, doc_ids=covered if doc_ids else None):
+        if rec.document_id in covered:
+            span_by_doc[rec.document_id].append(_span_data(rec, entities))
+            doc_of_span[rec.id] = rec.document_id
+    for rel in repo.relations_of_spans(session, list(doc_of_span)):
+        rel_by_doc[doc_of_span[rel.head_id]].append(_relation_data(rel))
+    return _docs(session, covered, layer, span_by_doc, rel_by_doc)
