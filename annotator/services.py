@@ -287,11 +287,15 @@ def add_suggestions(
 ) -> int:
     """Store model suggestions for one document; return how many new spans were stored.
 
-    A suggestion that repeats a human span (same start, end, label, any layer) or an existing
-    suggestion (any state) is skipped, so running a model twice adds nothing.
+    A suggestion that repeats an existing suggestion (same start, end, label, any state) or a
+    span of the gold layer is skipped, so running a model twice adds nothing. Suggestions are
+    shared by every annotator: :func:`pending_suggestions` hides, for each annotator, those
+    that repeat one of their own spans, so a suggestion never duplicates the work it is shown
+    with.
     """
     scores = scores or {}
-    human = {(s.start, s.end, s.label) for s in repo.spans_of(session, document_id=doc_id)}
+    human = {(s.start, s.end, s.label)
+             for s in repo.spans_of(session, document_id=doc_id, annotator="gold")}
     seen = repo.suggestion_keys(session, doc_id)
     rows: list[dict[str, Any]] = []
     keys: list[str] = []
@@ -315,6 +319,16 @@ def add_suggestions(
     ]
     repo.insert_suggestion_relations(session, rel_rows)
     return len(rows)
+
+
+def pending_suggestions(session: Session, doc_id: int, annotator: str
+                        ) -> list[SuggestionRecord]:
+    """Pending suggestions of a document as ``annotator`` sees them: without those that repeat
+    one of the annotator's spans (same start, end and label)."""
+    own = {(s.start, s.end, s.label)
+           for s in repo.spans_of(session, document_id=doc_id, annotator=annotator)}
+    return [g for g in repo.suggestions_of(session, document_id=doc_id)
+            if (g.start, g.end, g.label) not in own]
 
 
 def accept_suggestions(

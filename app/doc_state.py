@@ -40,7 +40,9 @@ def load_content(session: Session, doc_id: int, annotator: str) -> DocumentConte
         raise NotFound(f"no document with id {doc_id}")
     spans = {s.id: s for s in repo.spans_of(session, document_id=doc_id, annotator=annotator)}
     rels = {r.id: r for r in repo.relations_of(session, document_id=doc_id, annotator=annotator)}
-    suggs = {s.id: s for s in repo.suggestions_of(session, document_id=doc_id)}
+    from annotator.services import pending_suggestions
+
+    suggs = {s.id: s for s in pending_suggestions(session, doc_id, annotator)}
     status = ""
     for a in repo.assignments(session, annotator=annotator, document_id=doc_id):
         status = a.status

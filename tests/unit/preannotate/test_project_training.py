@@ -81,9 +81,13 @@ def test_preannotate_stores_suggestions_once(project: Project, nlp_sm: Any) -> N
     with project.session() as s:
         assert repo.suggestion_counts(s) == {"pending": first.stored}
         suggs = repo.suggestions_of(s, state="pending")
-        human = {(sp.start, sp.end, sp.label) for sp in repo.spans_of(s)}
         linked = [g for g in suggs if g.entity_id is not None]
-    assert not {(g.start, g.end, g.label) for g in suggs} & human
+        for layer in {sp.annotator for sp in repo.spans_of(s)}:
+            for doc in repo.get_documents(s):
+                own = {(sp.start, sp.end, sp.label)
+                       for sp in repo.spans_of(s, document_id=doc.id, annotator=layer)}
+                shown = services.pending_suggestions(s, doc.id, layer)
+                assert not {(g.start, g.end, g.label) for g in shown} & own
     assert linked, "the registered actor 'Lopez' should be suggested with its link"
 
 
