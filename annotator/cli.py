@@ -204,7 +204,24 @@ _register_commands()
 
 
 def main() -> None:
-    app()
+    """Run the command line; an unexpected failure is one line too (set
+    NEWS_ANNOTATOR_DEBUG=1 for the traceback)."""
+    import os
+    import sys
+
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted; nothing was changed", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if os.environ.get("NEWS_ANNOTATOR_DEBUG"):
+            raise
+        typer.echo(f"error: unexpected {type(exc).__name__}: {exc} "
+                   "(set NEWS_ANNOTATOR_DEBUG=1 for details)", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":
