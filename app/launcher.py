@@ -148,8 +148,7 @@ def default_project() -> Path | None:
     for recent in Settings.load().recent_projects:
         if Path(recent).exists():
             return Path(recent)
-    try:
-        from annotator.demo import ensure_demo_project
-    except ImportError:
-        return None
-    return ensure_demo_project()
+    from annotator.demo import ensure_demo_project
+
+    # Ask the name first: the demo gives the new annotator's own layer a few annotated articles.
+    return ensure_demo_project(annotator_name())
