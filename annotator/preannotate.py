@@ -137,8 +137,14 @@ class Suggester:
             if name.startswith("spancat") and key and labels and labels <= self.labels:
                 self.spans_keys.append(str(key))
                 self.span_labels |= labels
-        self._labels = {lab.name: lab for lab in scheme.labels}
-        self._relations = {rel.name: rel for rel in scheme.relations}
+        # Per label: does it link an entity, and per attribute the values allowed (empty: any).
+        self._labels: dict[str, tuple[bool, dict[str, frozenset[str]]]] = {
+            lab.name: (lab.links_entity, {a.name: frozenset(a.values) for a in lab.attributes})
+            for lab in scheme.labels
+        }
+        self._relations: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+            rel.name: (frozenset(rel.heads), frozenset(rel.tails)) for rel in scheme.relations
+        }
         # Hashes of the words the claim and event rules start from: one vectorised look-up
         # per doc picks the few tokens worth a Python-level look.
         import numpy
@@ -241,43 +247,71 @@ class Suggester:
         spans: list[SpanData] = []
         scores: dict[str, float] = {}
         seen: dict[tuple[int, int, str], str] = {}
-        alias: dict[int, str] = {}
-        for cand in sorted(cands, key=lambda c: (c.start, -c.end, c.label, -c.score)):
-            lab = self._labels.get(cand.label)
+        labels = self._labels
+        rounded = _ROUNDED
+        cands.sort(key=_cand_order)
+        for cand in cands:
+            lab = labels.get(cand.label)
             if lab is None or not (0 <= cand.start < cand.end <= n):
                 continue
             key = (cand.start, cand.end, cand.label)
-            if key in seen:
-                alias[id(cand)] = seen[key]
+            sid = seen.get(key)
+            if sid is not None:
+                ids[id(cand)] = sid
                 continue
             attrs: dict[str, AttrValue] = {}
-            for name, value in cand.attrs.items():
-                adef = lab.attribute(name)
-                if adef is not None and (not adef.values or str(value) in adef.values):
-                    attrs[name] = value
+            if cand.attrs:
+                allowed = lab[1]
+                for name, value in cand.attrs.items():
+                    values = allowed.get(name)
+                    if values is not None and (not values or str(value) in values):
+                        attrs[name] = value
             sid = f"p{len(spans) + 1}"
             seen[key] = ids[id(cand)] = sid
-            entity = cand.entity if lab.links_entity else None
+            entity = cand.entity if lab[0] else None
             spans.append(SpanData(sid, cand.start, cand.end, cand.label, attrs, entity,
                                   cand.entity_type if entity else None))
-            scores[sid] = round(float(cand.score), 4)
-        ids.update(alias)
+            score = rounded.get(cand.score)
+            if score is None:
+                score = _rounded(cand.score)
+            scores[sid] = score
         relations: list[RelationData] = []
         done: set[tuple[str, str, str]] = set()
+        allowed_rels = self._relations
         for rel in rels:
             head, tail = ids.get(id(rel.head)), ids.get(id(rel.tail))
-            rdef = self._relations.get(rel.label)
+            rdef = allowed_rels.get(rel.label)
             if head is None or tail is None or rdef is None or head == tail:
                 continue
-            if rel.head.label not in rdef.heads or rel.tail.label not in rdef.tails:
+            if rel.head.label not in rdef[0] or rel.tail.label not in rdef[1]:
                 continue
-            if (rel.label, head, tail) in done:
+            key3 = (rel.label, head, tail)
+            if key3 in done:
                 continue
-            done.add((rel.label, head, tail))
+            done.add(key3)
             rid = f"q{len(relations) + 1}"
             relations.append(RelationData(rid, rel.label, head, tail))
-            scores[rid] = round(float(rel.score), 4)
+            score = rounded.get(rel.score)
+            if score is None:
+                score = _rounded(rel.score)
+            scores[rid] = score
         return Proposal(tuple(spans), tuple(relations), scores)
+
+
+# Rounded scores by raw score: rule scores are a handful of constants (learned ones are not,
+# hence the bound).
+_ROUNDED: dict[float, float] = {}
+
+
+def _rounded(score: float) -> float:
+    value = round(float(score), 4)
+    if len(_ROUNDED) < 512:
+        _ROUNDED[score] = value
+    return value
+
+
+def _cand_order(c: Cand) -> tuple[int, int, str, float]:
+    return (c.start, -c.end, c.label, -c.score)
 
 
 def _member(arr: Any, ids: Any) -> Any:

@@ -106,16 +106,25 @@ def ner_candidates(
     """Candidates from ``doc.ents``: mapped through the scheme, or taken as they are when the
     entity label is itself a scheme label (a pipeline trained by ``annotator train``)."""
     out: list[Cand] = []
-    for ent in doc.ents:
-        if ent.label_ in direct:
-            out.append(Cand(ent.start_char, ent.end_char, ent.label_, SCORE_NER, source="ner"))
+    ents = doc.ents
+    if not ents:
+        return out
+    # Punctuation or space per token, read once: most entities need no trimming at all.
+    edge = doc.to_array(["IS_PUNCT", "IS_SPACE"]).any(axis=1).tolist()
+    for ent in ents:
+        label = ent.label_
+        if label in direct:
+            out.append(Cand(ent.start_char, ent.end_char, label, SCORE_NER, source="ner"))
             continue
-        target = mapping.get(ent.label_)
+        target = mapping.get(label)
         if target is None:
             continue
-        start, end = _trim(doc, ent.start, ent.end)
-        if start >= end:
-            continue
+        if edge[ent.start] or edge[ent.end - 1]:
+            start, end = _trim(doc, ent.start, ent.end)
+            if start >= end:
+                continue
+        else:
+            start, end = ent.start_char, ent.end_char
         out.append(Cand(start, end, target[0], SCORE_NER, dict(target[1]), source="ner"))
     return out
 

@@ -67,10 +67,11 @@ class EventRules:
         for tok in toks:
             if tok.i in taken:
                 continue
-            key = tok.lemma_.lower() or tok.lower_
+            lemma, lower = tok.lemma_.lower(), tok.lower_
+            key = lemma or lower
             options = self.multi.get(key, [])
-            if key != tok.lower_:
-                options = options + self.multi.get(tok.lower_, [])
+            if key != lower and lower in self.multi:
+                options = options + self.multi[lower]
             for parts, etype in options:
                 n = len(parts)
                 window = doc[tok.i : tok.i + n]
@@ -89,7 +90,7 @@ class EventRules:
                     break
             if tok.i in taken:
                 continue
-            etype = self.type_of(tok)
+            etype = self.single.get(lemma) or self.single.get(lower)
             if etype is None or (has_pos and tok.pos_ not in _TRIGGER_POS):
                 continue
             if tok.dep_ == "prep" or (tok.pos_ == "VERB" and _predicative(tok)):
@@ -97,8 +98,10 @@ class EventRules:
             out.append((tok.i, tok.i + 1, etype, tok))
         # "held talks", "signed an agreement": the object is the event, not the light verb.
         heads = {head.i for _, _, _, head in out}
+        if len(heads) < 2:
+            return out
         return [t for t in out if not (t[3].pos_ == "VERB" and any(
-            c.dep_ == "dobj" and c.i in heads and self.type_of(c) != t[2] for c in t[3].children
+            c.i in heads and c.dep_ == "dobj" and self.type_of(c) != t[2] for c in t[3].children
         ))]
 
     def find(
@@ -107,21 +110,29 @@ class EventRules:
     ) -> tuple[list[Cand], list[RelCand]]:
         events: list[Cand] = []
         rels: list[RelCand] = []
+        parsed = doc.has_annotation("DEP")
         for start, end, etype, head in self.triggers(doc, candidates):
-            span = doc[start:end]
-            event = Cand(span.start_char, span.end_char, "EVENT", SCORE_TRIGGER,
+            if end == start + 1:
+                start_char, end_char = head.idx, head.idx + len(head)
+            else:
+                span = doc[start:end]
+                start_char, end_char = span.start_char, span.end_char
+            event = Cand(start_char, end_char, "EVENT", SCORE_TRIGGER,
                          {"type": etype}, source="trigger")
             events.append(event)
-            rels.extend(self.roles(doc, event, head, actors, places, times, sents))
+            rels.extend(self.roles(doc, event, head, actors, places, times, sents, parsed))
         return events, rels
 
     def roles(
         self, doc: Doc, event: Cand, head: Token, actors: SpanIndex, places: SpanIndex,
-        times: SpanIndex, sents: SentIndex,
+        times: SpanIndex, sents: SentIndex, parsed: bool | None = None,
     ) -> list[RelCand]:
-        """Status attribute and agent/target/place/time relations of one event trigger."""
+        """Status attribute and agent/target/place/time relations of one event trigger
+        (``parsed``: whether the doc has a parse, when the caller knows already)."""
         out: list[RelCand] = []
-        if doc.has_annotation("DEP"):
+        if parsed is None:
+            parsed = doc.has_annotation("DEP")
+        if parsed:
             if "status" not in event.attrs:
                 event.attrs["status"] = _status(head)
             agent_tok, target_tok = _arguments(head, str(event.attrs.get("type", "")))
@@ -165,9 +176,14 @@ def _arguments(tok: Token, etype: str) -> tuple[Token | None, Token | None]:
 
 
 def _status(tok: Token) -> str:
-    if any(c.dep_ == "neg" for c in tok.children):
-        return "denied"
-    if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") for c in tok.children):
+    planned = False
+    for c in tok.children:
+        dep = c.dep_
+        if dep == "neg":
+            return "denied"
+        if dep == "aux" and not planned and c.lower_ in ("will", "shall", "'ll"):
+            planned = True
+    if planned:
         return "planned"
     up = tok
     for _ in range(3):
