@@ -149,25 +149,23 @@ def nanmean(values: Sequence[float]) -> float:
 # ------------------------------------------------------------------------------------ matching
 
 
-def _runs_of(sorted_rows: npt.NDArray[np.int64]) -> IntArray:
-    """Run id of each row of a lexicographically sorted 2-D array (equal rows share an id)."""
-    new = np.ones(len(sorted_rows), dtype=bool)
-    if len(sorted_rows) > 1:
-        new[1:] = np.any(sorted_rows[1:] != sorted_rows[:-1], axis=1)
-    return np.cumsum(new) - 1
-
-
-def _pack(rows: npt.NDArray[np.int64]) -> IntArray | None:
-    """Rows of non-negative integers as one int64 each (order-preserving), if they fit."""
+def _pack(rows: npt.NDArray[np.int64]) -> list[IntArray] | None:
+    """Rows of non-negative integers as few int64 words each: consecutive columns packed into
+    one word while they fit in 61 bits (so comparing the words in order compares the rows)."""
     if rows.size == 0 or rows.min() < 0:
         return None
-    bits = [int(x).bit_length() for x in rows.max(axis=0)]
-    if sum(bits) > 61:
-        return None
-    key = np.zeros(len(rows), dtype=np.int64)
-    for col, width in enumerate(bits):
-        key = (key << width) | rows[:, col]
-    return key
+    words: list[IntArray] = []
+    used = 62
+    for col, x in enumerate(rows.max(axis=0)):
+        width = int(x).bit_length()
+        if width > 61:
+            return None
+        if used + width > 61:
+            words.append(np.zeros(len(rows), dtype=np.int64))
+            used = 0
+        words[-1] = (words[-1] << width) | rows[:, col]
+        used += width
+    return words
 
 
 def exact_matching(rows_a: npt.ArrayLike, rows_b: npt.ArrayLike) -> tuple[IntArray, IntArray]:
@@ -178,25 +176,39 @@ def exact_matching(rows_a: npt.ArrayLike, rows_b: npt.ArrayLike) -> tuple[IntArr
     if len(a) == 0 or len(b) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     rows = np.concatenate([a.reshape(len(a), -1), b.reshape(len(b), -1)])
-    src = np.r_[np.zeros(len(a), np.int64), np.ones(len(b), np.int64)]
-    idx = np.r_[np.arange(len(a)), np.arange(len(b))]
-    packed = _pack(rows)
-    if packed is not None:  # one integer per row: a single stable argsort
-        order = np.argsort(packed * 2 + src, kind="stable")
-        run = np.cumsum(np.r_[True, np.diff(packed[order]) != 0]) - 1
+    n_a = len(a)
+    src = np.r_[np.zeros(n_a, np.int64), np.ones(len(b), np.int64)]
+    words = _pack(rows)
+    # sort by row, then A before B, then by index (all sorts are stable, and A's indices come
+    # before B's in ``rows``), so that every run of equal rows lists its copies in A, then in B
+    if words is not None and len(words) == 1:
+        order = np.argsort(words[0] * 2 + src, kind="stable")
+        new = np.r_[True, np.diff(words[0][order]) != 0]
+    elif words is not None:
+        order = np.lexsort((src, *words[::-1]))
+        new = np.zeros(len(order), dtype=bool)
+        new[0] = True
+        for w in words:
+            ws = w[order]
+            new[1:] |= ws[1:] != ws[:-1]
     else:
-        order = np.lexsort((idx, src, *rows.T[::-1]))
-        run = _runs_of(rows[order])
-    src_s, idx_s = src[order], idx[order]
+        order = np.lexsort((src, *rows.T[::-1]))
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = np.any(rows[order][1:] != rows[order][:-1], axis=1)
+    run = np.cumsum(new) - 1
+    run_start = np.flatnonzero(new)
+    in_a = np.bincount(run, weights=order < n_a, minlength=len(run_start)).astype(np.int64)
+    size = np.diff(np.r_[run_start, len(order)])
+    # the k-th copy in A (position run_start + k) pairs with the k-th in B (run_start + in_a + k)
     pos = np.arange(len(order))
-    starts = np.r_[True, (np.diff(run) != 0) | (np.diff(src_s) != 0)]
-    rank = pos - np.maximum.accumulate(np.where(starts, pos, 0))
-    key = run * (len(order) + 1) + rank
-    is_a = src_s == 0
-    _, ka, kb = np.intersect1d(key[is_a], key[~is_a], assume_unique=True, return_indices=True)
-    ia, ib = idx_s[is_a][ka], idx_s[~is_a][kb]
-    keep = np.argsort(ia, kind="stable")
-    return ia[keep], ib[keep]
+    rank = pos - run_start[run]
+    take = (rank < in_a[run]) & (rank < size[run] - in_a[run])
+    pa = pos[take]
+    pb = run_start[run[take]] + in_a[run[take]] + rank[take]
+    partner = np.full(n_a, -1, dtype=np.int64)
+    partner[order[pa]] = order[pb] - n_a
+    ia = np.flatnonzero(partner >= 0)
+    return ia, partner[ia]
 
 
 def overlap_matching(
@@ -220,11 +232,18 @@ def overlap_matching(
     ia = np.repeat(np.arange(len(ga)), cnt)
     within = np.arange(len(ia)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
     ib = ob[lo[ia] + within]
-    overlap = np.minimum(ea[ia], eb[ib]) - np.maximum(sa[ia], sb[ib])
-    ok = (overlap > 0) | ((sa[ia] == sb[ib]) & (ea[ia] == eb[ib]))  # identical empty spans too
+    s_a, e_a, s_b, e_b = sa[ia], ea[ia], sb[ib], eb[ib]
+    overlap = np.minimum(e_a, e_b) - np.maximum(s_a, s_b)
+    ok = (overlap > 0) | ((s_a == s_b) & (e_a == e_b))  # identical empty spans too
     ia, ib, overlap = ia[ok], ib[ok], overlap[ok]
-    dist = np.abs(sa[ia] - sb[ib]) + np.abs(ea[ia] - eb[ib])
-    order = np.lexsort((ib, ia, dist, -overlap))
+    dist = np.abs(s_a[ok] - s_b[ok]) + np.abs(e_a[ok] - e_b[ok])
+    # best first; the four keys order the pairs totally, so when they fit in one integer a
+    # plain sort of that integer gives the same order as the lexsort
+    words = _pack(np.column_stack([overlap.max() - overlap, dist, ia, ib])) if len(ia) else None
+    if words is not None and len(words) == 1:
+        order = np.argsort(words[0])
+    else:
+        order = np.lexsort((ib, ia, dist, -overlap))
     ia, ib = ia[order], ib[order]
     out_a: list[IntArray] = []
     out_b: list[IntArray] = []
@@ -336,6 +355,30 @@ def _collect(
     return ids, texts, per_annotator
 
 
+def _find_spans(
+    span_doc: IntArray, span_ids: list[str], rel_doc: IntArray, *wanted: list[str]
+) -> list[IntArray]:
+    """For each list of span ids in ``wanted`` (one per relation), the index of the span with
+    that id in the relation's document (the last one if several), or -1."""
+    if not span_ids:
+        return [np.full(len(ids), -1, dtype=np.int64) for ids in wanted]
+    codes = dict(zip(dict.fromkeys(span_ids), range(len(span_ids)), strict=False))
+    width = len(codes) + 1
+    key = span_doc * width + np.fromiter(map(codes.__getitem__, span_ids), np.int64,
+                                         len(span_ids))
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    out: list[IntArray] = []
+    for ids in wanted:
+        code = np.fromiter(map(codes.get, ids, [-1] * len(ids)), np.int64, len(ids))
+        query = rel_doc * width + code
+        at = np.searchsorted(sorted_key, query, side="right") - 1
+        hit = (code >= 0) & (at >= 0)
+        hit[hit] = sorted_key[at[hit]] == query[hit]
+        out.append(np.where(hit, order[np.maximum(at, 0)], -1))
+    return out
+
+
 def _columns(
     name: str,
     docs: list[tuple[int, DocData]],
@@ -363,27 +406,26 @@ def _columns(
         attrs={},
         relations=np.zeros((0, 8), dtype=np.int64),
     )
-    rels = [(d, rel) for d, doc in docs for rel in doc.relations]
+    rels = [rel for _, doc in docs for rel in doc.relations]
     if rels:
-        rel_doc = np.fromiter((d for d, _ in rels), dtype=np.int64, count=len(rels))
-        position = dict(zip(map(attrgetter("id"), spans), range(n), strict=True))
-        if n and len(position) == n:  # span ids unique across documents (as in a project)
-            h = np.fromiter((position.get(r.head, -1) for _, r in rels), np.int64, len(rels))
-            t = np.fromiter((position.get(r.tail, -1) for _, r in rels), np.int64, len(rels))
-            h[cols.doc[h] != rel_doc] = -1
-            t[cols.doc[t] != rel_doc] = -1
-        else:
-            span_keys = zip(cols.doc.tolist(), map(attrgetter("id"), spans), strict=True)
-            where = dict(zip(span_keys, range(n), strict=True))
-            h = np.array([where.get((d, r.head), -1) for d, r in rels], dtype=np.int64)
-            t = np.array([where.get((d, r.tail), -1) for d, r in rels], dtype=np.int64)
+        per_doc_rel = [len(doc.relations) for _, doc in docs]
+        rel_doc = np.repeat(np.fromiter((d for d, _ in docs), np.int64, len(docs)), per_doc_rel)
+        h, t = _find_spans(cols.doc, list(map(attrgetter("id"), spans)), rel_doc,
+                           list(map(attrgetter("head"), rels)), list(map(attrgetter("tail"), rels)))
         ok = (h >= 0) & (t >= 0)
         h, t = h[ok], t[ok]
-        rel_label = [rel_ix.setdefault(rels[i][1].label, len(rel_ix))
-                     for i in np.flatnonzero(ok).tolist()]
+        names_r = list(map(attrgetter("label"), rels))
+        local = dict(zip(dict.fromkeys(names_r), range(len(names_r)), strict=False))
+        lab_code = np.fromiter(map(local.__getitem__, names_r), np.int64, len(rels))[ok]
+        # codes in order of first use among the kept relations, as ``setdefault`` would give
+        first_code, first_at = np.unique(lab_code, return_index=True)
+        to_global = np.zeros(len(local), dtype=np.int64)
+        local_names = list(local)
+        for c in first_code[np.argsort(first_at)].tolist():
+            to_global[c] = rel_ix.setdefault(local_names[c], len(rel_ix))
         cols.relations = np.column_stack([
             cols.doc[h], cols.start[h], cols.end[h], cols.label[h],
-            cols.start[t], cols.end[t], cols.label[t], np.array(rel_label, np.int64),
+            cols.start[t], cols.end[t], cols.label[t], to_global[lab_code],
         ])
     attr_pos: dict[tuple[str, str], tuple[list[int], list[int], dict[str, int]]] = {}
     for pos in [i for i, sp in enumerate(spans) if sp.attrs or sp.entity is not None]:
@@ -418,6 +460,14 @@ def _table_2x2(n: int, ones_a: int, ones_b: int, both: int) -> FloatArray:
     )
 
 
+def _common_count(x: IntArray, y: IntArray) -> int:
+    """How many values two sorted arrays of unique values share."""
+    if len(x) == 0 or len(y) == 0:
+        return 0
+    at = np.minimum(np.searchsorted(y, x), len(y) - 1)
+    return int(np.count_nonzero(y[at] == x))
+
+
 def _token_statistics(
     cols: Sequence[_Columns], annotated: npt.NDArray[np.bool_], texts: Sequence[str],
     n_labels: int, pairs: Sequence[tuple[int, int]],
@@ -446,8 +496,12 @@ def _token_statistics(
             sel = (c.label == lab) & (remap[c.doc] >= 0)
             covered.append(covered_tokens_in_table(
                 table, remap[c.doc[sel]], c.start[sel], c.end[sel]))
+        # each annotator's covered tokens are sorted and unique: a stable sort (a merge of
+        # sorted runs) and run lengths give what ``np.unique(..., return_counts=True)`` would
         every = np.concatenate(covered) if covered else np.zeros(0, dtype=np.int64)
-        tokens, ones = np.unique(every, return_counts=True)
+        every.sort(kind="stable")
+        first = np.flatnonzero(np.r_[True, every[1:] != every[:-1]]) if len(every) else every
+        tokens, ones = every[first], np.diff(np.r_[first, len(every)])
         coders = n_coders[shared][doc_of_token[tokens]]
         hist = np.bincount(coders * (n_ann + 1) + ones, minlength=(n_ann + 1) ** 2)
         hist = hist.reshape(n_ann + 1, n_ann + 1).astype(np.int64)
@@ -458,7 +512,7 @@ def _token_statistics(
             doc_a, doc_b = doc_of_token[covered[a]], doc_of_token[covered[b]]
             ones_a = int(np.count_nonzero(annotated[b, shared][doc_a]))
             ones_b = int(np.count_nonzero(annotated[a, shared][doc_b]))
-            both = len(np.intersect1d(covered[a], covered[b], assume_unique=True))
+            both = _common_count(covered[a], covered[b])
             row.append(_table_2x2(n_common[p], ones_a, ones_b, both))
         tables.append(row)
     return hists, tables

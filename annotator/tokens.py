@@ -17,7 +17,6 @@ dashboard that recomputes agreement as work lands does not tokenise again.
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,15 +42,24 @@ def token_bounds(text: str) -> tuple[IntArray, IntArray]:
 
     Whitespace tokens that spaCy emits for runs of extra spaces or newlines are kept.
     """
+    starts, ends = _bounds32(_tokenizer(), text)
+    return starts.astype(np.int64), ends.astype(np.int64)
+
+
+def _bounds32(
+    tokenizer: Callable[[str], Any], text: str
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """``token_bounds`` as int32 (texts are far shorter than 2**31 code points)."""
     from spacy.attrs import IDX, LENGTH
 
-    doc = _tokenizer()(text)
+    doc = tokenizer(text)
     if len(doc) == 0:
-        empty = np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int32)
         return empty, empty.copy()
-    arr = doc.to_array([IDX, LENGTH]).astype(np.int64, copy=False)
-    starts = np.ascontiguousarray(arr[:, 0])
-    return starts, starts + arr[:, 1]
+    # one (2, n) block: row 0 the starts, row 1 the lengths and then the ends
+    block = doc.to_array([IDX, LENGTH]).T.astype(np.int32)
+    block[1] += block[0]
+    return block[0], block[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,26 +90,25 @@ class TokenTable:
 
 
 class _TokenCache:
-    """Token bounds of recently tokenised texts (keyed by a digest of the text), so that a
+    """Token bounds of recently tokenised texts (keyed by the text itself: Python caches a str's
+    hash, and the texts are held by the caller's documents anyway), so that a
     dashboard or a second agreement run in the same process does not tokenise again. Bounded
     by the number of tokens held (least recently used texts are dropped first)."""
 
     def __init__(self, max_tokens: int = 8_000_000) -> None:
         self.max_tokens = max_tokens
         self.tokens = 0
-        self.items: OrderedDict[bytes, tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]]
+        self.items: OrderedDict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]]
         self.items = OrderedDict()
 
     def bounds(self, text: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        hit = self.items.get(key)
+        hit = self.items.get(text)
         if hit is not None:
-            self.items.move_to_end(key)
+            self.items.move_to_end(text)
             return hit
-        starts, ends = token_bounds(text)
-        value = (starts.astype(np.int32), ends.astype(np.int32))
-        self.items[key] = value
-        self.tokens += len(starts)
+        value = _bounds32(_tokenizer(), text)
+        self.items[text] = value
+        self.tokens += len(value[0])
         while self.tokens > self.max_tokens and self.items:
             _, (old, _) = self.items.popitem(last=False)
             self.tokens -= len(old)
@@ -126,12 +133,15 @@ def tokenize_texts(texts: Sequence[str]) -> TokenTable:
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     char_offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=char_offsets[1:])
-    pairs = [TOKEN_CACHE.bounds(text) for text in texts]
+    bounds = TOKEN_CACHE.bounds
+    pairs = [bounds(text) for text in texts]
     counts = np.fromiter((len(s) for s, _ in pairs), dtype=np.int64, count=len(pairs))
     shift = np.repeat(char_offsets[:-1], counts)
     if pairs:
-        starts = np.concatenate([s for s, _ in pairs]).astype(np.int64) + shift
-        ends = np.concatenate([e for _, e in pairs]).astype(np.int64) + shift
+        starts = np.concatenate([s for s, _ in pairs], dtype=np.int64)
+        starts += shift
+        ends = np.concatenate([e for _, e in pairs], dtype=np.int64)
+        ends += shift
     else:
         starts = ends = np.zeros(0, dtype=np.int64)
     return TokenTable(starts, ends, np.r_[0, np.cumsum(counts)], char_offsets)
