@@ -55,8 +55,6 @@ def set_meta(session: Session, key: str, value: str) -> None:
         row.value = value
 
 
-def all_meta(session: Session) -> dict[str, str]:
-    return {r.key: r.value for r in session.scalars(select(ProjectMeta))}
 
 
 def write_scheme_tables(session: Session, scheme: Mapping[str, Any]) -> None:
@@ -208,8 +206,6 @@ def list_annotators(session: Session) -> list[AnnotatorRecord]:
     ]
 
 
-def set_annotator_role(session: Session, name: str, role: str) -> None:
-    session.execute(update(Annotator).where(Annotator.name == name).values(role=role))
 
 
 # ---------------------------------------------------------------- spans and relations
@@ -387,21 +383,6 @@ def delete_relation(session: Session, relation_id: int) -> None:
     session.execute(delete(Relation).where(Relation.id == relation_id))
 
 
-def delete_layer(session: Session, document_id: int, annotator_id_: int) -> int:
-    """Delete every span (and so relation) of one annotator in one document; return the count."""
-    ids = list(
-        session.scalars(
-            select(Span.id).where(
-                Span.document_id == document_id, Span.annotator_id == annotator_id_
-            )
-        )
-    )
-    if ids:
-        session.execute(
-            delete(Relation).where(Relation.head_id.in_(ids) | Relation.tail_id.in_(ids))
-        )
-        session.execute(delete(Span).where(Span.id.in_(ids)))
-    return len(ids)
 
 
 def span_counts(session: Session) -> dict[str, dict[str, int]]:
@@ -617,8 +598,6 @@ def rename_entity(session: Session, entity_id: int, name: str) -> None:
     session.execute(update(Entity).where(Entity.id == entity_id).values(name=name))
 
 
-def set_entity_type(session: Session, entity_id: int, type_: str) -> None:
-    session.execute(update(Entity).where(Entity.id == entity_id).values(type=type_))
 
 
 def add_alias(session: Session, entity_id: int, alias: str) -> None:
@@ -630,10 +609,6 @@ def add_alias(session: Session, entity_id: int, alias: str) -> None:
         session.flush()
 
 
-def remove_alias(session: Session, entity_id: int, alias: str) -> None:
-    session.execute(
-        delete(EntityAlias).where(EntityAlias.entity_id == entity_id, EntityAlias.alias == alias)
-    )
 
 
 def merge_entities(session: Session, keep_id: int, drop_id: int) -> None:
@@ -651,12 +626,6 @@ def merge_entities(session: Session, keep_id: int, drop_id: int) -> None:
     session.flush()
 
 
-def delete_entity(session: Session, entity_id: int) -> None:
-    session.execute(update(Span).where(Span.entity_id == entity_id).values(entity_id=None))
-    row = session.get(Entity, entity_id)
-    if row is not None:
-        session.delete(row)
-        session.flush()
 
 
 def entity_mentions(session: Session, entity_id: int) -> list[SpanRecord]:
@@ -733,11 +702,6 @@ def assignments(
     ]
 
 
-def delete_assignments(session: Session, annotator_id_: int | None = None) -> None:
-    stmt = delete(Assignment)
-    if annotator_id_ is not None:
-        stmt = stmt.where(Assignment.annotator_id == annotator_id_)
-    session.execute(stmt)
 
 
 # ---------------------------------------------------------------- event log
