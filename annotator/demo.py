@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 
 from annotator.errors import AnnotatorError
-from annotator.model import DocData, RelationData, SpanData
 from annotator.settings import data_dir
+from annotator.values import DocData, RelationData, SpanData
 
 DEMO_FILE = "demo.annproj"
 
@@ -42,10 +42,21 @@ def demo_documents() -> list[DocData]:
             start = _locate(text, sp["text"], int(sp.get("occurrence", 1)))
             attrs = dict(sp.get("attrs") or {})
             entity_type = attrs.get("type") if sp.get("entity") else None
-            spans.append(SpanData(sp["id"], start, start + len(sp["text"]), sp["label"], attrs,
-                                  sp.get("entity"), entity_type))
-        relations = [RelationData(f"r{i + 1}", r["label"], r["head"], r["tail"])
-                     for i, r in enumerate(art.get("relations", []))]
+            spans.append(
+                SpanData(
+                    sp["id"],
+                    start,
+                    start + len(sp["text"]),
+                    sp["label"],
+                    attrs,
+                    sp.get("entity"),
+                    entity_type,
+                )
+            )
+        relations = [
+            RelationData(f"r{i + 1}", r["label"], r["head"], r["tail"])
+            for i, r in enumerate(art.get("relations", []))
+        ]
         meta: dict[str, Any] = {k: art[k] for k in ("title", "source", "published") if k in art}
         docs.append(DocData(art["id"], text, meta, tuple(spans), tuple(relations)))
     return docs
@@ -60,15 +71,25 @@ def _variant(doc: DocData, seed: int) -> DocData:
         if k % 7 == 3:
             dropped.add(sp.id)
             continue
-        if k % 9 == 4 and sp.label == "ACTOR" and doc.text[sp.start:sp.end].startswith(("The ",
-                                                                                        "the ")):
-            sp = SpanData(sp.id, sp.start + 4, sp.end, sp.label, sp.attrs, sp.entity,
-                          sp.entity_type)
+        if (
+            k % 9 == 4
+            and sp.label == "ACTOR"
+            and doc.text[sp.start : sp.end].startswith(("The ", "the "))
+        ):
+            sp = SpanData(
+                sp.id, sp.start + 4, sp.end, sp.label, sp.attrs, sp.entity, sp.entity_type
+            )
         elif k % 5 == 2 and "stance" in sp.attrs:
             flipped = {"support": "neutral", "neutral": "oppose", "oppose": "neutral"}
-            sp = SpanData(sp.id, sp.start, sp.end, sp.label,
-                          {**sp.attrs, "stance": flipped[str(sp.attrs["stance"])]}, sp.entity,
-                          sp.entity_type)
+            sp = SpanData(
+                sp.id,
+                sp.start,
+                sp.end,
+                sp.label,
+                {**sp.attrs, "stance": flipped[str(sp.attrs["stance"])]},
+                sp.entity,
+                sp.entity_type,
+            )
         elif k % 11 == 6 and sp.label == "EVENT":
             sp = SpanData(sp.id, sp.start, sp.end, sp.label, {**sp.attrs, "status": "alleged"})
         spans.append(sp)
@@ -78,9 +99,9 @@ def _variant(doc: DocData, seed: int) -> DocData:
 
 def build_demo_project(path: Path, user: str | None = None) -> Path:
     """Create the demo project at ``path`` (which must not exist)."""
-    from annotator.importing import import_documents
     from annotator.project import Project
     from annotator.services import set_status
+    from annotator.transfer.importing import import_documents
 
     docs = demo_documents()
     project = Project.create(path, "news")

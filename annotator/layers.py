@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 from sqlalchemy.orm import Session
 
-from annotator.model import DocData, RelationData, SpanData
+from annotator.values import DocData, RelationData, SpanData
 from storage import repository as repo
 from storage.records import (
     DocumentRecord,
@@ -43,23 +43,39 @@ def layers_with_spans(session: Session) -> list[str]:
     return repo.layers_with_spans(session)
 
 
-def _span_data(rec: SpanRecord | SuggestionRecord, entities: dict[int, EntityRecord]
-               ) -> SpanData:
+def _span_data(rec: SpanRecord | SuggestionRecord, entities: dict[int, EntityRecord]) -> SpanData:
     ent = entities.get(rec.entity_id) if rec.entity_id else None
-    return SpanData(f"s{rec.id}", rec.start, rec.end, rec.label, dict(rec.attrs),
-                    ent.name if ent else None, ent.type if ent else None)
+    return SpanData(
+        f"s{rec.id}",
+        rec.start,
+        rec.end,
+        rec.label,
+        dict(rec.attrs),
+        ent.name if ent else None,
+        ent.type if ent else None,
+    )
 
 
 def _relation_data(rel: RelationRecord | SuggestionRelationRecord) -> RelationData:
     return RelationData(f"r{rel.id}", rel.label, f"s{rel.head_id}", f"s{rel.tail_id}")
 
 
-def _docs(session: Session, doc_ids: Collection[int], layer: str,
-          spans: dict[int, list[SpanData]], relations: dict[int, list[RelationData]]
-          ) -> list[DocData]:
+def _docs(
+    session: Session,
+    doc_ids: Collection[int],
+    layer: str,
+    spans: dict[int, list[SpanData]],
+    relations: dict[int, list[RelationData]],
+) -> list[DocData]:
     return [
-        DocData(d.external_id, d.text, {**doc_meta(d), "doc_id": d.id},
-                tuple(spans[d.id]), tuple(relations[d.id]), layer=layer)
+        DocData(
+            d.external_id,
+            d.text,
+            {**doc_meta(d), "doc_id": d.id},
+            tuple(spans[d.id]),
+            tuple(relations[d.id]),
+            layer=layer,
+        )
         for d in repo.get_documents(session, sorted(doc_ids))
     ]
 

@@ -74,8 +74,9 @@ class Project:
         except OperationalError as exc:
             db.dispose()
             if "locked" in str(exc):
-                raise ProjectLocked("the project is locked by another program",
-                                    path=str(path)) from None
+                raise ProjectLocked(
+                    "the project is locked by another program", path=str(path)
+                ) from None
             raise ProjectError(f"cannot read project: {exc.orig}", path=str(path)) from None
         if not raw:
             db.dispose()

@@ -19,8 +19,18 @@ import yaml
 from annotator.errors import SchemeError
 
 BUILTIN_SCHEMES = ("news",)
-_DEFAULT_COLORS = ("#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2", "#edc948",
-                   "#ff9da7", "#9c755f", "#bab0ac")
+_DEFAULT_COLORS = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#59a14f",
+    "#b07aa1",
+    "#76b7b2",
+    "#edc948",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
 
 
 @dataclass(frozen=True, slots=True)

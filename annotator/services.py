@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from annotator.errors import NotFound, ValidationError
-from annotator.model import AttrValue, RelationData, SpanData
-from annotator.rules import check_relation_labels, check_span_values
 from annotator.scheme import Scheme
+from annotator.validation import check_relation_labels, check_span_values
+from annotator.values import AttrValue, RelationData, SpanData
 from storage import repository as repo
 from storage.records import (
     DocumentRecord,
@@ -37,8 +37,14 @@ class SpanSnapshot:
 
 
 def _span_dict(rec: SpanRecord) -> dict[str, Any]:
-    return {"start": rec.start, "end": rec.end, "label": rec.label, "attrs": rec.attrs,
-            "entity_id": rec.entity_id, "annotator": rec.annotator}
+    return {
+        "start": rec.start,
+        "end": rec.end,
+        "label": rec.label,
+        "attrs": rec.attrs,
+        "entity_id": rec.entity_id,
+        "annotator": rec.annotator,
+    }
 
 
 def _document(session: Session, doc_id: int) -> DocumentRecord:
@@ -78,11 +84,25 @@ def add_span(
     attrs = dict(attrs or {})
     check_span_values(scheme, len(doc.text), start, end, label, attrs)
     ann_id = repo.ensure_annotator(session, annotator)
-    new_id = repo.add_span(session, doc_id, ann_id, start, end, label, attrs, entity_id, origin,
-                           span_id=span_id)
-    repo.log_event(session, actor or annotator, "span.add", doc_id, f"span:{new_id}", None,
-                   {"start": start, "end": end, "label": label, "attrs": attrs,
-                    "entity_id": entity_id, "origin": origin})
+    new_id = repo.add_span(
+        session, doc_id, ann_id, start, end, label, attrs, entity_id, origin, span_id=span_id
+    )
+    repo.log_event(
+        session,
+        actor or annotator,
+        "span.add",
+        doc_id,
+        f"span:{new_id}",
+        None,
+        {
+            "start": start,
+            "end": end,
+            "label": label,
+            "attrs": attrs,
+            "entity_id": entity_id,
+            "origin": origin,
+        },
+    )
     return new_id
 
 
@@ -106,20 +126,32 @@ def update_span(
     if label is not None and label != before.label and attrs is None:
         # Keep only the attributes the new label knows.
         ldef = scheme.label(new_label)
-        new_attrs = {k: v for k, v in new_attrs.items()
-                     if ldef is not None and ldef.attribute(k) is not None}
+        new_attrs = {
+            k: v for k, v in new_attrs.items() if ldef is not None and ldef.attribute(k) is not None
+        }
     new_start = start if start is not None else before.start
     new_end = end if end is not None else before.end
     check_span_values(scheme, len(doc.text), new_start, new_end, new_label, new_attrs)
-    values: dict[str, Any] = {"start": new_start, "end": new_end, "label": new_label,
-                              "attrs": new_attrs}
+    values: dict[str, Any] = {
+        "start": new_start,
+        "end": new_end,
+        "label": new_label,
+        "attrs": new_attrs,
+    }
     if entity_id is not ...:
         values["entity_id"] = entity_id
     if new_label != before.label:
         _check_relations_after_relabel(session, scheme, span_id, new_label)
     repo.update_span(session, span_id, **values)
-    repo.log_event(session, actor, "span.update", before.document_id, f"span:{span_id}",
-                   _span_dict(before), {**_span_dict(before), **values})
+    repo.log_event(
+        session,
+        actor,
+        "span.update",
+        before.document_id,
+        f"span:{span_id}",
+        _span_dict(before),
+        {**_span_dict(before), **values},
+    )
     return before
 
 
@@ -143,11 +175,15 @@ def _check_relations_after_relabel(
 
 def delete_span(session: Session, span_id: int, actor: str) -> SpanSnapshot:
     rec = _span(session, span_id)
-    rels = tuple(r for r in repo.relations_of(session, document_id=rec.document_id)
-                 if span_id in (r.head_id, r.tail_id))
+    rels = tuple(
+        r
+        for r in repo.relations_of(session, document_id=rec.document_id)
+        if span_id in (r.head_id, r.tail_id)
+    )
     repo.delete_span(session, span_id)
-    repo.log_event(session, actor, "span.delete", rec.document_id, f"span:{span_id}",
-                   _span_dict(rec), None)
+    repo.log_event(
+        session, actor, "span.delete", rec.document_id, f"span:{span_id}", _span_dict(rec), None
+    )
     return SpanSnapshot(rec, rels)
 
 
@@ -155,14 +191,26 @@ def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> None:
     """Put back a deleted span with its id and relations (undo of delete)."""
     rec = snapshot.span
     ann_id = repo.ensure_annotator(session, rec.annotator)
-    repo.add_span(session, rec.document_id, ann_id, rec.start, rec.end, rec.label, rec.attrs,
-                  rec.entity_id, rec.origin, span_id=rec.id)
+    repo.add_span(
+        session,
+        rec.document_id,
+        ann_id,
+        rec.start,
+        rec.end,
+        rec.label,
+        rec.attrs,
+        rec.entity_id,
+        rec.origin,
+        span_id=rec.id,
+    )
     for rel in snapshot.relations:
         if repo.get_span(session, rel.head_id) and repo.get_span(session, rel.tail_id):
-            repo.add_relation(session, rel.head_id, rel.tail_id, rel.label, rel.origin,
-                              relation_id=rel.id)
-    repo.log_event(session, actor, "span.restore", rec.document_id, f"span:{rec.id}", None,
-                   _span_dict(rec))
+            repo.add_relation(
+                session, rel.head_id, rel.tail_id, rel.label, rel.origin, relation_id=rel.id
+            )
+    repo.log_event(
+        session, actor, "span.restore", rec.document_id, f"span:{rec.id}", None, _span_dict(rec)
+    )
 
 
 # ---------------------------------------------------------------- relations
@@ -188,8 +236,15 @@ def add_relation(
         if rel.tail_id == tail_id and rel.label == label:
             return rel.id
     new_id = repo.add_relation(session, head_id, tail_id, label, origin, relation_id=relation_id)
-    repo.log_event(session, actor, "relation.add", head.document_id, f"relation:{new_id}", None,
-                   {"head": head_id, "tail": tail_id, "label": label})
+    repo.log_event(
+        session,
+        actor,
+        "relation.add",
+        head.document_id,
+        f"relation:{new_id}",
+        None,
+        {"head": head_id, "tail": tail_id, "label": label},
+    )
     return new_id
 
 
@@ -199,9 +254,15 @@ def delete_relation(session: Session, relation_id: int, actor: str) -> RelationR
         raise NotFound(f"no relation with id {relation_id}")
     head = _span(session, rel.head_id)
     repo.delete_relation(session, relation_id)
-    repo.log_event(session, actor, "relation.delete", head.document_id,
-                   f"relation:{relation_id}",
-                   {"head": rel.head_id, "tail": rel.tail_id, "label": rel.label}, None)
+    repo.log_event(
+        session,
+        actor,
+        "relation.delete",
+        head.document_id,
+        f"relation:{relation_id}",
+        {"head": rel.head_id, "tail": rel.tail_id, "label": rel.label},
+        None,
+    )
     return rel
 
 
@@ -209,7 +270,11 @@ def delete_relation(session: Session, relation_id: int, actor: str) -> RelationR
 
 
 def set_status(
-    session: Session, doc_id: int, annotator: str, status: str, add_seconds: float = 0.0,
+    session: Session,
+    doc_id: int,
+    annotator: str,
+    status: str,
+    add_seconds: float = 0.0,
     actor: str | None = None,
 ) -> None:
     """Set ``annotator``'s status of a document; ``actor`` (default: the annotator) did it."""
@@ -218,8 +283,15 @@ def set_status(
     _document(session, doc_id)
     ann_id = repo.ensure_annotator(session, annotator)
     repo.set_assignment(session, doc_id, ann_id, status, add_seconds)
-    repo.log_event(session, actor or annotator, "status", doc_id, f"status:{annotator}", None,
-                   {"status": status})
+    repo.log_event(
+        session,
+        actor or annotator,
+        "status",
+        doc_id,
+        f"status:{annotator}",
+        None,
+        {"status": status},
+    )
 
 
 # ---------------------------------------------------------------- actor registry
@@ -237,8 +309,15 @@ def ensure_entity(session: Session, name: str, type_: str = "", actor: str = "")
     if found is not None:
         return found
     new_id = repo.add_entity(session, name, type_)
-    repo.log_event(session, actor or "system", "entity.add", None, f"entity:{new_id}", None,
-                   {"name": name, "type": type_})
+    repo.log_event(
+        session,
+        actor or "system",
+        "entity.add",
+        None,
+        f"entity:{new_id}",
+        None,
+        {"name": name, "type": type_},
+    )
     return new_id
 
 
@@ -251,16 +330,24 @@ def rename_entity(session: Session, entity_id: int, name: str, actor: str) -> No
     if repo.find_entity(session, name.strip(), rec.type) not in (None, entity_id):
         raise ValidationError(f"an actor '{name}' of type '{rec.type}' exists already; merge")
     repo.rename_entity(session, entity_id, name.strip())
-    repo.log_event(session, actor, "entity.rename", None, f"entity:{entity_id}",
-                   {"name": rec.name}, {"name": name.strip()})
+    repo.log_event(
+        session,
+        actor,
+        "entity.rename",
+        None,
+        f"entity:{entity_id}",
+        {"name": rec.name},
+        {"name": name.strip()},
+    )
 
 
 def add_alias(session: Session, entity_id: int, alias: str, actor: str) -> None:
     if not alias.strip():
         raise ValidationError("an alias cannot be empty")
     repo.add_alias(session, entity_id, alias.strip())
-    repo.log_event(session, actor, "entity.alias", None, f"entity:{entity_id}", None,
-                   {"alias": alias.strip()})
+    repo.log_event(
+        session, actor, "entity.alias", None, f"entity:{entity_id}", None, {"alias": alias.strip()}
+    )
 
 
 def merge_entities(session: Session, keep_id: int, drop_id: int, actor: str) -> None:
@@ -270,8 +357,15 @@ def merge_entities(session: Session, keep_id: int, drop_id: int, actor: str) -> 
     if keep is None or drop is None:
         raise NotFound("no such actor to merge")
     repo.merge_entities(session, keep_id, drop_id)
-    repo.log_event(session, actor, "entity.merge", None, f"entity:{keep_id}",
-                   {"dropped": drop.name, "dropped_id": drop_id}, {"kept": keep.name})
+    repo.log_event(
+        session,
+        actor,
+        "entity.merge",
+        None,
+        f"entity:{keep_id}",
+        {"dropped": drop.name, "dropped_id": drop_id},
+        {"kept": keep.name},
+    )
 
 
 # ---------------------------------------------------------------- suggestions
@@ -294,8 +388,10 @@ def add_suggestions(
     with.
     """
     scores = scores or {}
-    human = {(s.start, s.end, s.label)
-             for s in repo.spans_of(session, document_id=doc_id, annotator="gold")}
+    human = {
+        (s.start, s.end, s.label)
+        for s in repo.spans_of(session, document_id=doc_id, annotator="gold")
+    }
     seen = repo.suggestion_keys(session, doc_id)
     rows: list[dict[str, Any]] = []
     keys: list[str] = []
@@ -307,32 +403,53 @@ def add_suggestions(
         entity_id = None
         if sp.entity:
             entity_id = repo.find_entity(session, sp.entity, sp.entity_type)
-        rows.append({"document_id": doc_id, "start": sp.start, "end": sp.end, "label": sp.label,
-                     "attrs": dict(sp.attrs), "entity_id": entity_id, "model": model,
-                     "score": float(scores.get(sp.id, 1.0))})
+        rows.append(
+            {
+                "document_id": doc_id,
+                "start": sp.start,
+                "end": sp.end,
+                "label": sp.label,
+                "attrs": dict(sp.attrs),
+                "entity_id": entity_id,
+                "model": model,
+                "score": float(scores.get(sp.id, 1.0)),
+            }
+        )
         keys.append(sp.id)
     ids = dict(zip(keys, repo.insert_suggestions(session, rows), strict=True))
     rel_rows = [
-        {"head_id": ids[r.head], "tail_id": ids[r.tail], "label": r.label,
-         "score": float(scores.get(r.id, 1.0))}
-        for r in relations if r.head in ids and r.tail in ids
+        {
+            "head_id": ids[r.head],
+            "tail_id": ids[r.tail],
+            "label": r.label,
+            "score": float(scores.get(r.id, 1.0)),
+        }
+        for r in relations
+        if r.head in ids and r.tail in ids
     ]
     repo.insert_suggestion_relations(session, rel_rows)
     return len(rows)
 
 
-def pending_suggestions(session: Session, doc_id: int, annotator: str
-                        ) -> list[SuggestionRecord]:
+def pending_suggestions(session: Session, doc_id: int, annotator: str) -> list[SuggestionRecord]:
     """Pending suggestions of a document as ``annotator`` sees them: without those that repeat
     one of the annotator's spans (same start, end and label)."""
-    own = {(s.start, s.end, s.label)
-           for s in repo.spans_of(session, document_id=doc_id, annotator=annotator)}
-    return [g for g in repo.suggestions_of(session, document_id=doc_id)
-            if (g.start, g.end, g.label) not in own]
+    own = {
+        (s.start, s.end, s.label)
+        for s in repo.spans_of(session, document_id=doc_id, annotator=annotator)
+    }
+    return [
+        g
+        for g in repo.suggestions_of(session, document_id=doc_id)
+        if (g.start, g.end, g.label) not in own
+    ]
 
 
 def accept_suggestions(
-    session: Session, scheme: Scheme, suggestion_ids: Iterable[int], annotator: str,
+    session: Session,
+    scheme: Scheme,
+    suggestion_ids: Iterable[int],
+    annotator: str,
     actor: str | None = None,
 ) -> dict[int, int]:
     """Turn suggestions into the annotator's spans (with their accepted relations).
@@ -353,15 +470,39 @@ def accept_suggestions(
     for rec in recs:
         doc = _document(session, rec.document_id)
         check_span_values(scheme, len(doc.text), rec.start, rec.end, rec.label, rec.attrs)
-        existing = next((s for s in repo.spans_of(session, document_id=rec.document_id,
-                                                  annotator=annotator)
-                         if (s.start, s.end, s.label) == (rec.start, rec.end, rec.label)), None)
-        span_id = existing.id if existing else repo.add_span(
-            session, rec.document_id, ann_id, rec.start, rec.end, rec.label, rec.attrs,
-            rec.entity_id, origin=rec.model)
+        existing = next(
+            (
+                s
+                for s in repo.spans_of(session, document_id=rec.document_id, annotator=annotator)
+                if (s.start, s.end, s.label) == (rec.start, rec.end, rec.label)
+            ),
+            None,
+        )
+        span_id = (
+            existing.id
+            if existing
+            else repo.add_span(
+                session,
+                rec.document_id,
+                ann_id,
+                rec.start,
+                rec.end,
+                rec.label,
+                rec.attrs,
+                rec.entity_id,
+                origin=rec.model,
+            )
+        )
         created[rec.id] = span_id
-        repo.log_event(session, actor or annotator, "suggestion.accept", rec.document_id,
-                       f"suggestion:{rec.id}", None, {"span": span_id, "model": rec.model})
+        repo.log_event(
+            session,
+            actor or annotator,
+            "suggestion.accept",
+            rec.document_id,
+            f"suggestion:{rec.id}",
+            None,
+            {"span": span_id, "model": rec.model},
+        )
     repo.set_suggestion_state(session, list(created), "accepted")
     _materialise_relations(session, scheme, list(created), annotator, actor or annotator)
     return created
@@ -379,17 +520,29 @@ def _materialise_relations(
         rec = repo.get_suggestion(session, sid)
         if rec is None or rec.state != "accepted":
             continue
-        match = next((s for s in repo.spans_of(session, document_id=rec.document_id,
-                                               annotator=annotator)
-                      if (s.start, s.end, s.label) == (rec.start, rec.end, rec.label)), None)
+        match = next(
+            (
+                s
+                for s in repo.spans_of(session, document_id=rec.document_id, annotator=annotator)
+                if (s.start, s.end, s.label) == (rec.start, rec.end, rec.label)
+            ),
+            None,
+        )
         if match:
             span_of[sid] = match.id
     done = []
     for rel in rels:
         if rel.head_id in span_of and rel.tail_id in span_of:
             try:
-                add_relation(session, scheme, span_of[rel.head_id], span_of[rel.tail_id],
-                             rel.label, actor, origin="suggestion")
+                add_relation(
+                    session,
+                    scheme,
+                    span_of[rel.head_id],
+                    span_of[rel.tail_id],
+                    rel.label,
+                    actor,
+                    origin="suggestion",
+                )
             except ValidationError:
                 continue
             done.append(rel.id)
@@ -397,8 +550,11 @@ def _materialise_relations(
 
 
 def reject_suggestions(session: Session, suggestion_ids: Iterable[int], annotator: str) -> int:
-    ids = [sid for sid in suggestion_ids
-           if (rec := repo.get_suggestion(session, sid)) is not None and rec.state == "pending"]
+    ids = [
+        sid
+        for sid in suggestion_ids
+        if (rec := repo.get_suggestion(session, sid)) is not None and rec.state == "pending"
+    ]
     repo.set_suggestion_state(session, ids, "rejected")
     rels = repo.suggestion_relations_of(session, ids, state="pending")
     repo.set_suggestion_relation_state(session, [r.id for r in rels], "rejected")
@@ -407,8 +563,9 @@ def reject_suggestions(session: Session, suggestion_ids: Iterable[int], annotato
     return len(ids)
 
 
-def reset_suggestions(session: Session, suggestion_ids: Iterable[int], span_ids: Iterable[int],
-                      annotator: str) -> None:
+def reset_suggestions(
+    session: Session, suggestion_ids: Iterable[int], span_ids: Iterable[int], annotator: str
+) -> None:
     """Undo of accept/reject: delete the spans made from them and mark them pending again."""
     for span_id in span_ids:
         if repo.get_span(session, span_id) is not None:

@@ -9,12 +9,17 @@ from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="annotator-gui",
-                                     description="News Annotator desktop window")
-    parser.add_argument("project", nargs="?", help="project file (.annproj); default: the last "
-                        "project, else the demo project")
-    parser.add_argument("--theme", choices=["system", "light", "dark"],
-                        help="force a palette for this session")
+    parser = argparse.ArgumentParser(
+        prog="annotator-gui", description="News Annotator desktop window"
+    )
+    parser.add_argument(
+        "project",
+        nargs="?",
+        help="project file (.annproj); default: the last project, else the demo project",
+    )
+    parser.add_argument(
+        "--theme", choices=["system", "light", "dark"], help="force a palette for this session"
+    )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
 
     from PySide6.QtWidgets import QApplication
@@ -26,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("News Annotator")
     app.setOrganizationName("news-annotator")
 
-    from app.dialogs import show_error
+    from app.dialogs.common import show_error
     from app.launcher import default_project, follow_system_theme, open_window
 
     def report(exc_type: type[BaseException], exc: BaseException, tb: object) -> None:

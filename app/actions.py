@@ -22,14 +22,38 @@ class ActionSpec(NamedTuple):
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("new_project", "&New project…", "Ctrl+Shift+N", "new_project", "File",
-               icon="SP_FileIcon"),
-    ActionSpec("open_project", "&Open project…", "Ctrl+O", "open_project_dialog", "File",
-               True, "SP_DialogOpenButton"),
-    ActionSpec("import_files", "&Import files…", "Ctrl+I", "import_files", "File", True,
-               "", "Import documents or annotations (also: drop files here)"),
-    ActionSpec("export", "&Export…", "Ctrl+E", "export_dialog", "File", True, "",
-               "Export annotations in a training or analysis format"),
+    ActionSpec(
+        "new_project", "&New project…", "Ctrl+Shift+N", "new_project", "File", icon="SP_FileIcon"
+    ),
+    ActionSpec(
+        "open_project",
+        "&Open project…",
+        "Ctrl+O",
+        "open_project_dialog",
+        "File",
+        True,
+        "SP_DialogOpenButton",
+    ),
+    ActionSpec(
+        "import_files",
+        "&Import files…",
+        "Ctrl+I",
+        "import_files",
+        "File",
+        True,
+        "",
+        "Import documents or annotations (also: drop files here)",
+    ),
+    ActionSpec(
+        "export",
+        "&Export…",
+        "Ctrl+E",
+        "export_dialog",
+        "File",
+        True,
+        "",
+        "Export annotations in a training or analysis format",
+    ),
     ActionSpec("preannotate", "&Pre-annotate with spaCy…", "", "preannotate", "File"),
     ActionSpec("quit", "&Quit", "Ctrl+Q", "close", "File"),
     ActionSpec("undo", "&Undo", "Ctrl+Z", "undo", "Edit", True, "SP_ArrowBack"),
@@ -39,13 +63,26 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("delete_span", "&Delete span", "Del", "delete_span", "Annotate"),
     ActionSpec("link", "&Link claimant / role…", "L", "start_link", "Annotate"),
     ActionSpec("accept", "&Accept suggestion", "A", "accept_suggestion", "Annotate"),
-    ActionSpec("accept_label", "Accept all suggestions of this &label", "Shift+A",
-               "accept_label", "Annotate"),
+    ActionSpec(
+        "accept_label",
+        "Accept all suggestions of this &label",
+        "Shift+A",
+        "accept_label",
+        "Annotate",
+    ),
     ActionSpec("reject", "&Reject suggestion", "R", "reject_suggestion", "Annotate"),
-    ActionSpec("done_next", "Mark &done and open next", "Ctrl+Return", "done_and_next",
-               "Annotate", True, "SP_DialogApplyButton"),
-    ActionSpec("skip_next", "Mark &skipped and open next", "Ctrl+Shift+Return",
-               "skip_and_next", "Annotate"),
+    ActionSpec(
+        "done_next",
+        "Mark &done and open next",
+        "Ctrl+Return",
+        "done_and_next",
+        "Annotate",
+        True,
+        "SP_DialogApplyButton",
+    ),
+    ActionSpec(
+        "skip_next", "Mark &skipped and open next", "Ctrl+Shift+Return", "skip_and_next", "Annotate"
+    ),
     ActionSpec("zoom_in", "&Larger text", "Ctrl++", "zoom_in", "View"),
     ActionSpec("zoom_out", "&Smaller text", "Ctrl+-", "zoom_out", "View"),
     ActionSpec("theme_system", "Theme: follow the &system", "", "theme_system", "View"),
@@ -57,13 +94,21 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("about", "&About", "", "show_about", "Help"),
 )
 
-TOOLBAR_TEXT = {"open_project": "Open", "import_files": "Import", "export": "Export",
-                "done_next": "Done, next", "review": "Review", "dashboard": "Dashboard"}
+TOOLBAR_TEXT = {
+    "open_project": "Open",
+    "import_files": "Import",
+    "export": "Export",
+    "done_next": "Done, next",
+    "review": "Review",
+    "dashboard": "Dashboard",
+}
 
 # Keys handled inside the article view (not menu actions), for the shortcut sheet.
 VIEW_KEYS: tuple[tuple[str, str], ...] = (
-    ("1 … 5 (label keys)", "Label the selection (snapped to whole words), or relabel the "
-                           "selected span"),
+    (
+        "1 … 5 (label keys)",
+        "Label the selection (snapped to whole words), or relabel the selected span",
+    ),
     ("Alt + label key", "Label the exact selection, without snapping"),
     ("Shift + arrows", "Select text with the keyboard"),
     ("Tab / Shift+Tab", "Next / previous span or suggestion (while linking: next candidate)"),
@@ -104,7 +149,9 @@ def build_actions(window: QMainWindow) -> dict[str, QAction]:
         if spec.shortcut:
             seq = QKeySequence(spec.shortcut)
             if spec.id in VIEW_DISPATCHED:
-                action.setText(f"{spec.text}\t{seq.toString(QKeySequence.SequenceFormat.NativeText)}")
+                action.setText(
+                    f"{spec.text}\t{seq.toString(QKeySequence.SequenceFormat.NativeText)}"
+                )
             else:
                 action.setShortcut(seq)
         if spec.id == "redo":

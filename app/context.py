@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from app.doc_state import DocumentState
+from app.editing.doc_state import DocumentState
 from app.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -77,8 +77,10 @@ class AppContext(QObject):
         if self.read_only:
             return "the project is open read-only; nothing was changed"
         if layer not in (self.user, GOLD):
-            return (f"the layer '{layer}' is read-only (edit your own layer or gold); "
-                    "nothing was changed")
+            return (
+                f"the layer '{layer}' is read-only (edit your own layer or gold); "
+                "nothing was changed"
+            )
         return ""
 
     def set_layer(self, layer: str) -> None:
@@ -101,8 +103,9 @@ class AppContext(QObject):
 
     # ------------------------------------------------------------ navigation
 
-    def open_document(self, doc_id: int, span_id: int | None = None,
-                      layer: str | None = None) -> None:
+    def open_document(
+        self, doc_id: int, span_id: int | None = None, layer: str | None = None
+    ) -> None:
         """Ask the window to show a document (and select a span in it), in ``layer`` when
         given (else in the layer shown)."""
         if layer is not None:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator.errors import AnnotatorError
 from annotator.settings import Settings, current_user
 from app.context import AppContext
-from app.dialogs import ask_user_name, show_error
+from app.dialogs.common import ask_user_name, show_error
 from app.main_window import MainWindow
 from app.startup import ProjectHandle, peek_project
 from app.theme import apply_theme
@@ -54,7 +54,7 @@ def annotator_name(settings: Settings | None = None) -> str:
 def _workfile_owner(project: Project) -> str | None:
     """A work file packaged for an annotator is annotated as that annotator, whoever opens it,
     so that merging it back finds the work in her layer."""
-    from annotator.workfile import workfile_owner
+    from annotator.team.workfile import workfile_owner
 
     try:
         with project.session() as session:
@@ -69,8 +69,7 @@ def _open_project(path: Path) -> Project:
     return Project.open(path)
 
 
-def open_window(path: Path, create: bool = False,
-                defer_database: bool = True) -> MainWindow | None:
+def open_window(path: Path, create: bool = False, defer_database: bool = True) -> MainWindow | None:
     """Open (or create) a project in a new window; show errors as dialogs; None on failure.
 
     With ``defer_database`` (at start-up), an existing project's window is built from a quick
@@ -82,11 +81,13 @@ def open_window(path: Path, create: bool = False,
     read_only = False
     if lock is None and path.parent.exists():
         answer = QMessageBox.question(
-            None, "Project already open",
+            None,
+            "Project already open",
             f"{path.name} is open in another News Annotator window or on another computer "
             "sharing this folder.\n\nOpen it read-only here? (Edits are refused; open it for "
             "writing once the other window is closed.)",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return None
         read_only = True

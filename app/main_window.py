@@ -23,17 +23,17 @@ from annotator.errors import AnnotatorError
 from annotator.settings import Settings
 from app import persistence
 from app.actions import build_actions, module_available
-from app.actor_panel import ActorPanel, LoadEntities
-from app.article_panel import ArticlePanel
 from app.context import GOLD, AppContext
-from app.dialogs import SearchResultsDialog, ShortcutSheet, show_error
-from app.doc_state import DocumentContent, load_content
-from app.document_panel import DocumentPanel
-from app.highlighter import Key
-from app.inspector import InspectorPanel
-from app.models import STATUS_TEXT, MentionRow
+from app.dialogs.common import SearchResultsDialog, ShortcutSheet, show_error
+from app.editing.doc_state import DocumentContent, load_content
+from app.item_models import STATUS_TEXT, MentionRow
 from app.operations import Operations
-from app.palette import LabelPalette
+from app.panels.actors import ActorPanel, LoadEntities
+from app.panels.article import ArticlePanel
+from app.panels.documents import DocumentPanel
+from app.panels.highlighter import Key
+from app.panels.inspector import InspectorPanel
+from app.panels.label_palette import LabelPalette
 from app.startup import ProjectHandle
 from app.tasks import TaskState
 from app.theme import apply_theme
@@ -71,8 +71,13 @@ class _OpenProject:
 class MainWindow(QMainWindow):
     """One window per open project."""
 
-    def __init__(self, context: AppContext, lock: QLockFile | None = None,
-                 dark: bool = False, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        lock: QLockFile | None = None,
+        dark: bool = False,
+        settings: Settings | None = None,
+    ) -> None:
         super().__init__()
         self.context = context
         self.lock = lock
@@ -97,8 +102,7 @@ class MainWindow(QMainWindow):
         self.actors = ActorPanel(context, self)
         self._dock("documents", "Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("labels", "Labels", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("inspector", "Inspector", self.inspector,
-                   Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("actors", "Actors", self.actors, Qt.DockWidgetArea.RightDockWidgetArea)
         self.actions_by_id: dict[str, QAction] = build_actions(self)
         self._recent_menu = self.menus["File"].addMenu("Open &recent")  # type: ignore[attr-defined]
@@ -108,8 +112,10 @@ class MainWindow(QMainWindow):
         for dock in self.findChildren(QDockWidget):
             view_menu.addAction(dock.toggleViewAction())
         self._extra_panels: dict[str, QWidget] = {}
-        for action_id, module in (("review", "app.review.panel"),
-                                  ("dashboard", "app.dashboard.panel")):
+        for action_id, module in (
+            ("review", "app.review.panel"),
+            ("dashboard", "app.dashboard.panel"),
+        ):
             if not module_available(module):
                 self.actions_by_id[action_id].setEnabled(False)
         self.operations = Operations(context, self)
@@ -185,8 +191,12 @@ class MainWindow(QMainWindow):
         self._started = True
         project = self.context.project
         if isinstance(project, ProjectHandle) and not project.is_open:
-            self.context.runner.run(_OpenProject(project), lambda _p: self._load_data(),
-                                    self._project_failed, title="Opening the project")
+            self.context.runner.run(
+                _OpenProject(project),
+                lambda _p: self._load_data(),
+                self._project_failed,
+                title="Opening the project",
+            )
         else:
             self._load_data()
 
@@ -211,18 +221,24 @@ class MainWindow(QMainWindow):
             return
         self.resize(1400, 860)
         docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
-        self.resizeDocks([docks["dock_documents"], docks["dock_inspector"]], [340, 430],
-                         Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [docks["dock_documents"], docks["dock_inspector"]],
+            [340, 430],
+            Qt.Orientation.Horizontal,
+        )
 
     def save_position(self) -> None:
         content = self.context.doc_state.content
         if content is None:
             return
         selected = self.view.selected
-        persistence.save_position(self.context.project.path, content.document.id,
-                                  self.view.scroll_value(),
-                                  selected[1] if selected and selected[0] == "s" else 0,
-                                  self.view.stored_selection())
+        persistence.save_position(
+            self.context.project.path,
+            content.document.id,
+            self.view.scroll_value(),
+            selected[1] if selected and selected[0] == "s" else 0,
+            self.view.stored_selection(),
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_position()
@@ -240,9 +256,12 @@ class MainWindow(QMainWindow):
             self.save_position()
         if span_id:
             self._pending_restore = {"doc": doc_id, "span": span_id}
-        self.context.runner.run(_LoadDocument(self.context, doc_id, span_id),
-                                self._document_loaded, self._document_failed,
-                                title="Opening document")
+        self.context.runner.run(
+            _LoadDocument(self.context, doc_id, span_id),
+            self._document_loaded,
+            self._document_failed,
+            title="Opening document",
+        )
 
     def _open_requested(self, doc_id: int, span_id: int) -> None:
         review = self._extra_panels.get("review")
@@ -285,8 +304,7 @@ class MainWindow(QMainWindow):
                 self.view.set_stored_selection(*where)  # the span is in another layer
                 self.view.ensureCursorVisible()
             elif restore.get("span"):
-                self.view.select_item(("s", int(restore["span"])),
-                                      scroll=not restore.get("scroll"))
+                self.view.select_item(("s", int(restore["span"])), scroll=not restore.get("scroll"))
             elif isinstance(restore.get("offset"), int):
                 self.view.set_stored_selection(restore["offset"], restore["offset"])
                 self.view.ensureCursorVisible()
@@ -330,8 +348,9 @@ class MainWindow(QMainWindow):
 
     def _reload_entities(self) -> None:
         self.actors.reload()
-        self.context.runner.run(LoadEntities(self.context.project), self.inspector.set_entities,
-                                title="Loading actors")
+        self.context.runner.run(
+            LoadEntities(self.context.project), self.inspector.set_entities, title="Loading actors"
+        )
 
     # ------------------------------------------------------------ status
 
@@ -370,8 +389,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ action handlers
 
     def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", "",
-                                              "Annotation projects (*.annproj)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New project", "", "Annotation projects (*.annproj)"
+        )
         if path:
             from app.launcher import open_window
 
@@ -381,8 +401,9 @@ class MainWindow(QMainWindow):
                 self.close()
 
     def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "",
-                                              "Annotation projects (*.annproj);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", "", "Annotation projects (*.annproj);;All files (*)"
+        )
         if path:
             self.open_project(Path(path))
 
@@ -402,12 +423,13 @@ class MainWindow(QMainWindow):
             self.close()
 
     def import_files(self) -> None:
-        from annotator.importers import READERS
-        from app.transfer_dialogs import ImportDialog
+        from annotator.formats.reading import READERS
+        from app.dialogs.transfer import ImportDialog
 
         paths, _ = QFileDialog.getOpenFileNames(self, "Import files")
-        dialog = ImportDialog([Path(p) for p in paths], sorted(READERS), self.context.layers,
-                              self.context.user, self)
+        dialog = ImportDialog(
+            [Path(p) for p in paths], sorted(READERS), self.context.layers, self.context.user, self
+        )
         if not dialog.exec():
             return
         options = dialog.options()
@@ -417,15 +439,16 @@ class MainWindow(QMainWindow):
         self.operations.import_paths(list(options.paths), options)
 
     def export_dialog(self) -> None:
-        from annotator.exporters import WRITERS
+        from annotator.formats.writing import WRITERS
         from annotator.layers import layers_with_spans
-        from app.transfer_dialogs import ExportOptionsDialog
+        from app.dialogs.transfer import ExportOptionsDialog
 
         with self.context.project.session() as s:
             layers = layers_with_spans(s)
         layers = sorted({*layers, GOLD, "majority", "suggestions", *self.context.layers})
-        dialog = ExportOptionsDialog(sorted(WRITERS), layers,
-                                     list(self.context.project.scheme.label_names), GOLD, self)
+        dialog = ExportOptionsDialog(
+            sorted(WRITERS), layers, list(self.context.project.scheme.label_names), GOLD, self
+        )
         if not dialog.exec():
             return
         try:
@@ -499,7 +522,7 @@ class MainWindow(QMainWindow):
             return
         doc_id = content.document.id
         try:
-            from app import commands as cmd
+            from app.editing import undo_commands as cmd
 
             cmd.push(self.context, cmd.SetStatusCommand(self.context, doc_id, status))
         except AnnotatorError as exc:
@@ -567,9 +590,12 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         from annotator import __version__
 
-        QMessageBox.about(self, "News Annotator",
-                          f"News Annotator {__version__}\nLabel actors, claims and events in "
-                          "news articles.\nProject: " + str(self.context.project.path))
+        QMessageBox.about(
+            self,
+            "News Annotator",
+            f"News Annotator {__version__}\nLabel actors, claims and events in "
+            "news articles.\nProject: " + str(self.context.project.path),
+        )
 
     # ------------------------------------------------------------ drag and drop
 
@@ -582,4 +608,3 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.operations.import_paths(paths)
-

@@ -11,10 +11,10 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from app.context import AppContext
-from app.dialogs import show_error
-from app.models import MentionRow
+from app.dialogs.common import show_error
+from app.dialogs.transfer import ExportOptions, ImportOptions
+from app.item_models import MentionRow
 from app.tasks import TaskHandle, TaskState
-from app.transfer_dialogs import ExportOptions, ImportOptions
 
 if TYPE_CHECKING:
     from annotator.project import Project
@@ -28,13 +28,21 @@ class ImportTask:
         self.options = options
 
     def __call__(self, state: TaskState) -> list[str]:
-        from annotator.importing import import_paths
+        from annotator.transfer.importing import import_paths
 
         o = self.options
-        report = import_paths(self.project, list(o.paths), o.format, layer=o.layer,
-                              as_suggestions=o.as_suggestions, label_map=o.label_map,
-                              skip_unmapped=o.skip_unmapped, tsv_feature=o.tsv_feature,
-                              progress=state.progress, cancelled=lambda: state.cancelled)
+        report = import_paths(
+            self.project,
+            list(o.paths),
+            o.format,
+            layer=o.layer,
+            as_suggestions=o.as_suggestions,
+            label_map=o.label_map,
+            skip_unmapped=o.skip_unmapped,
+            tsv_feature=o.tsv_feature,
+            progress=state.progress,
+            cancelled=lambda: state.cancelled,
+        )
         return [*report.lines(), *report.notes[:20]]
 
 
@@ -43,13 +51,20 @@ class ExportTask:
         self.project, self.options = project, options
 
     def __call__(self, state: TaskState) -> str:
-        from annotator.exporting import export_documents
+        from annotator.transfer.exporting import export_documents
 
         state.progress(0, 0)
         o = self.options
-        summary = export_documents(self.project, o.out, o.format, layer=o.layer, split=o.split,
-                                   seed=o.seed, labels=list(o.labels) if o.labels else None,
-                                   strict=o.strict)
+        summary = export_documents(
+            self.project,
+            o.out,
+            o.format,
+            layer=o.layer,
+            split=o.split,
+            seed=o.seed,
+            labels=list(o.labels) if o.labels else None,
+            strict=o.strict,
+        )
         lines = getattr(summary, "lines", None)
         text = "\n".join(lines()) if callable(lines) else ""
         total = summary.total_documents
@@ -62,10 +77,11 @@ class PreannotateTask:
         self.project, self.model = project, model
 
     def __call__(self, state: TaskState) -> str:
-        from annotator.preannotating import preannotate_project
+        from annotator.suggest.run import preannotate_project
 
-        report = preannotate_project(self.project, self.model, progress=state.progress,
-                                     cancelled=lambda: state.cancelled)
+        report = preannotate_project(
+            self.project, self.model, progress=state.progress, cancelled=lambda: state.cancelled
+        )
         lines = getattr(report, "lines", None)
         return "\n".join(lines()) if callable(lines) else str(report)
 
@@ -75,12 +91,13 @@ class SearchTask:
         self.project, self.needle = project, needle
 
     def __call__(self, state: TaskState) -> tuple[str, list[MentionRow]]:
-        from annotator.view_queries import search_documents
+        from annotator.reports.search import search_documents
 
         with self.project.session() as s:
             hits = search_documents(s, self.needle)
-        return self.needle, [MentionRow(0, h.document_id, h.title, h.snippet, "", h.start)
-                             for h in hits]
+        return self.needle, [
+            MentionRow(0, h.document_id, h.title, h.snippet, "", h.start) for h in hits
+        ]
 
 
 class Operations(QObject):
@@ -141,22 +158,21 @@ class Operations(QObject):
         title = self.handle.title if self.handle else "Operation"
         self._finish()
         if cancelled:
-            self.window.statusBar().showMessage(f"{title} cancelled; nothing was changed.",
-                                                8000)  # type: ignore[attr-defined]
+            self.window.statusBar().showMessage(f"{title} cancelled; nothing was changed.", 8000)  # type: ignore[attr-defined]
         else:
             show_error(self.window, f"{title} failed", exc)
 
     # ------------------------------------------------------------ operations
 
-    def import_paths(self, paths: Sequence[Path], options: ImportOptions | None = None
-                     ) -> TaskHandle[Any] | None:
+    def import_paths(
+        self, paths: Sequence[Path], options: ImportOptions | None = None
+    ) -> TaskHandle[Any] | None:
         """Import ``paths`` (into the user's layer unless ``options`` say otherwise)."""
         if self.context.read_only:
             show_error(self.window, "Import", "The project is open read-only.")
             return None
         options = options or ImportOptions(tuple(paths), layer=self.context.user)
-        return self._start("Importing", ImportTask(self.context.project, options),
-                           self._imported)
+        return self._start("Importing", ImportTask(self.context.project, options), self._imported)
 
     def _imported(self, lines: list[str]) -> None:
         self._finish()
@@ -164,20 +180,25 @@ class Operations(QObject):
         self.context.project_changed.emit()
         QMessageBox.information(self.window, "Import finished", "\n".join(lines))
 
-    def export(self, out: Path, fmt: str, layer: str,
-               split: tuple[int, int, int] | None = None,
-               options: ExportOptions | None = None) -> TaskHandle[Any] | None:
+    def export(
+        self,
+        out: Path,
+        fmt: str,
+        layer: str,
+        split: tuple[int, int, int] | None = None,
+        options: ExportOptions | None = None,
+    ) -> TaskHandle[Any] | None:
         options = options or ExportOptions(out, fmt, layer, split)
-        return self._start("Exporting", ExportTask(self.context.project, options),
-                           self._exported)
+        return self._start("Exporting", ExportTask(self.context.project, options), self._exported)
 
     def _exported(self, text: str) -> None:
         self._finish()
         QMessageBox.information(self.window, "Export finished", text)
 
     def preannotate(self, model: str | None) -> TaskHandle[Any] | None:
-        return self._start("Pre-annotating", PreannotateTask(self.context.project, model),
-                           self._preannotated)
+        return self._start(
+            "Pre-annotating", PreannotateTask(self.context.project, model), self._preannotated
+        )
 
     def _preannotated(self, text: str) -> None:
         self._finish()
@@ -185,8 +206,12 @@ class Operations(QObject):
         QMessageBox.information(self.window, "Pre-annotation finished", text)
 
     def search(self, needle: str) -> None:
-        self.context.runner.run(SearchTask(self.context.project, needle), self._searched,
-                                self._search_failed, title="Searching")
+        self.context.runner.run(
+            SearchTask(self.context.project, needle),
+            self._searched,
+            self._search_failed,
+            title="Searching",
+        )
 
     def _searched(self, result: tuple[str, list[MentionRow]]) -> None:
         self.search_done.emit(result[0], result[1])

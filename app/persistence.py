@@ -44,8 +44,9 @@ def save_layout(window: QMainWindow) -> None:
     qs.sync()
 
 
-def save_position(project: Path, doc_id: int, scroll: int, span_id: int,
-                  selection: tuple[int, int]) -> None:
+def save_position(
+    project: Path, doc_id: int, scroll: int, span_id: int, selection: tuple[int, int]
+) -> None:
     qs = window_settings()
     prefix = project_key(project)
     qs.setValue(f"{prefix}/doc", doc_id)
@@ -63,7 +64,9 @@ def load_position(project: Path) -> dict[str, Any]:
     doc_id = qs.value(f"{prefix}/doc", 0, int)
     if not doc_id:
         return {}
-    return {"doc": int(doc_id), "scroll": qs.value(f"{prefix}/scroll", 0, int),
-            "span": qs.value(f"{prefix}/span", 0, int),
-            "sel": (qs.value(f"{prefix}/sel_start", 0, int),
-                    qs.value(f"{prefix}/sel_end", 0, int))}
+    return {
+        "doc": int(doc_id),
+        "scroll": qs.value(f"{prefix}/scroll", 0, int),
+        "span": qs.value(f"{prefix}/span", 0, int),
+        "sel": (qs.value(f"{prefix}/sel_start", 0, int), qs.value(f"{prefix}/sel_end", 0, int)),
+    }

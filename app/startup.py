@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from annotator.scheme import Scheme
 
 # Keys of the project_meta table (storage.repository.get_meta): the scheme as JSON
-# (annotator.project) and the owner of a work file (annotator.workfile.WORKFILE_FOR).
+# (annotator.project) and the owner of a work file (annotator.team.workfile.WORKFILE_FOR).
 SCHEME_KEY = "scheme"
 WORKFILE_KEY = "workfile_for"
 

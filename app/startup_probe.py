@@ -33,15 +33,26 @@ class StartupProbe(QObject):
         return False
 
     def _emit(self, what: str) -> None:
-        print(json.dumps({"event": what, "time": time.time(),
-                          "spacy": "spacy" in sys.modules,
-                          "pyqtgraph": "pyqtgraph" in sys.modules}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "event": what,
+                    "time": time.time(),
+                    "spacy": "spacy" in sys.modules,
+                    "pyqtgraph": "pyqtgraph" in sys.modules,
+                }
+            ),
+            flush=True,
+        )
 
     def _check_ready(self) -> None:
         w = self.window
-        ready = (self.painted and getattr(w, "context", None) is not None
-                 and w.context.doc_state.content is not None  # type: ignore[attr-defined]
-                 and w.documents.model.rowCount() > 0)  # type: ignore[attr-defined]
+        ready = (
+            self.painted
+            and getattr(w, "context", None) is not None
+            and w.context.doc_state.content is not None  # type: ignore[attr-defined]
+            and w.documents.model.rowCount() > 0
+        )  # type: ignore[attr-defined]
         if ready:
             self._timer.stop()
             self._emit("ready")

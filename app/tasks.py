@@ -86,8 +86,9 @@ class TaskRunner(QObject):
         self._emitter = _Emitter(self)
         self._emitter.progress_raw.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         self._emitter.result_raw.connect(self._on_result, Qt.ConnectionType.QueuedConnection)
-        self._pending: dict[int, tuple[TaskHandle[Any], Callable[[Any], None],
-                                       Callable[[Exception], None] | None]] = {}
+        self._pending: dict[
+            int, tuple[TaskHandle[Any], Callable[[Any], None], Callable[[Exception], None] | None]
+        ] = {}
         self._closed = False
 
     def run(

@@ -58,8 +58,11 @@ def apply_theme(app: QApplication, mode: str = "system") -> bool:
     palette = QPalette()
     for role, color in (_DARK if dark else _LIGHT).items():
         palette.setColor(role, QColor(color))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
-                 QPalette.ColorRole.ButtonText):
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
         muted = QColor(palette.color(role))
         muted.setAlpha(120)
         palette.setColor(QPalette.ColorGroup.Disabled, role, muted)

@@ -5,15 +5,30 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-WORDS = ("the government said on Monday that talks with rebel leaders in the capital would "
-         "resume next week after clashes near the border killed several soldiers and forced "
-         "thousands of residents to flee their homes according to officials and witnesses who "
-         "spoke to reporters").split()
-NAMES = ["Khalifa Haftar", "Noman Benotman", "Presidential Council", "Tripoli", "Sabha",
-         "United Nations", "Libyan National Army", "Government of National Accord"]
-LABELS = [("ACTOR", {"type": "person"}), ("ACTOR", {"type": "organisation"}), ("PLACE", {}),
-          ("TIME", {}), ("EVENT", {"type": "attack", "status": "occurred"}),
-          ("CLAIM", {"form": "reported", "stance": "neutral"})]
+WORDS = (
+    "the government said on Monday that talks with rebel leaders in the capital would "
+    "resume next week after clashes near the border killed several soldiers and forced "
+    "thousands of residents to flee their homes according to officials and witnesses who "
+    "spoke to reporters"
+).split()
+NAMES = [
+    "Khalifa Haftar",
+    "Noman Benotman",
+    "Presidential Council",
+    "Tripoli",
+    "Sabha",
+    "United Nations",
+    "Libyan National Army",
+    "Government of National Accord",
+]
+LABELS = [
+    ("ACTOR", {"type": "person"}),
+    ("ACTOR", {"type": "organisation"}),
+    ("PLACE", {}),
+    ("TIME", {}),
+    ("EVENT", {"type": "attack", "status": "occurred"}),
+    ("CLAIM", {"form": "reported", "stance": "neutral"}),
+]
 
 
 def article(i: int, words: int = 600, spans: int = 20) -> dict:
@@ -35,10 +50,17 @@ def article(i: int, words: int = 600, spans: int = 20) -> dict:
     out_spans = []
     for j, (s, e) in enumerate(marks):
         label, attrs = LABELS[(i + j) % len(LABELS)]
-        out_spans.append({"id": f"s{j}", "start": s + shift, "end": e + shift, "label": label,
-                          "attrs": attrs})
-    return {"id": f"a{i}", "text": text, "meta": {"title": f"Article {i}"}, "layer": "gold",
-            "spans": out_spans, "relations": []}
+        out_spans.append(
+            {"id": f"s{j}", "start": s + shift, "end": e + shift, "label": label, "attrs": attrs}
+        )
+    return {
+        "id": f"a{i}",
+        "text": text,
+        "meta": {"title": f"Article {i}"},
+        "layer": "gold",
+        "spans": out_spans,
+        "relations": [],
+    }
 
 
 def articles(n: int, words: int = 600, spans: int = 20) -> Iterator[dict]:

@@ -6,7 +6,8 @@ annotated by 3 annotators whose spans are perturbed copies of a hidden "truth" (
 shifted boundaries, changed labels and attributes, extra spans).
 
 Timed: ``agreement_report(layers)`` (tokenisation of every document included, once each; then
-a second call in the same process, where the token cache of ``annotator.tokens`` applies) and
+a second call in the same process, where the token cache of
+``annotator.agreement.tokens`` applies) and
 ``krippendorff.alpha(reliability_data=codes, level_of_measurement="nominal")`` called once per
 label on the token codes of that label (annotators x tokens, NaN where a document was not
 annotated), which is the set of alphas the report produces. The reference is also timed with
@@ -29,9 +30,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from annotator.agreement import agreement_report
-from annotator.model import DocData, RelationData, SpanData
-from annotator.tokens import cover_tokens_in_table, tokenize_texts
+from annotator.agreement.report import agreement_report
+from annotator.agreement.tokens import cover_tokens_in_table, tokenize_texts
+from annotator.values import DocData, RelationData, SpanData
 
 LABELS = ("ACTOR", "CLAIM", "EVENT", "PLACE", "TIME")
 TYPES = ("person", "organisation", "government", "armed_group", "media")
@@ -77,8 +78,9 @@ def make_corpus(n_docs: int, seed: int) -> dict[str, list[DocData]]:
         text, wstarts = make_text(rng, vocab, int(rng.integers(560, 640)))
         bounds = np.array([*wstarts, len(text) + 1])
         first = np.sort(rng.choice(len(wstarts) - 6, size=20, replace=False))
-        truth = [(int(w), int(w + rng.integers(1, 5)), LABELS[int(rng.integers(0, 5))])
-                 for w in first]
+        truth = [
+            (int(w), int(w + rng.integers(1, 5)), LABELS[int(rng.integers(0, 5))]) for w in first
+        ]
         for name in ANNOTATORS:
             spans: list[SpanData] = []
             for k, (w0, w1, label) in enumerate(truth):
@@ -112,8 +114,12 @@ def reference_codes(layers: dict[str, list[DocData]]) -> dict[str, np.ndarray]:
     for label in LABELS:
         data = np.full((len(names), table.n_tokens), np.nan)
         for a, name in enumerate(names):
-            rows = [(pos[doc.id], s.start, s.end) for doc in layers[name]
-                    for s in doc.spans if s.label == label]
+            rows = [
+                (pos[doc.id], s.start, s.end)
+                for doc in layers[name]
+                for s in doc.spans
+                if s.label == label
+            ]
             arr = np.array(rows, dtype=np.int64).reshape(-1, 3)
             code = cover_tokens_in_table(table, arr[:, 0], arr[:, 1], arr[:, 2])
             have = np.zeros(len(ids), dtype=bool)
@@ -129,9 +135,11 @@ def run(n_docs: int, seed: int) -> None:
 
     t0 = time.perf_counter()
     layers = make_corpus(n_docs, seed)
-    print(f"\n== {n_docs} documents x {len(ANNOTATORS)} annotators "
-          f"(corpus built in {time.perf_counter() - t0:.1f} s)")
-    from annotator.tokens import token_bounds
+    print(
+        f"\n== {n_docs} documents x {len(ANNOTATORS)} annotators "
+        f"(corpus built in {time.perf_counter() - t0:.1f} s)"
+    )
+    from annotator.agreement.tokens import token_bounds
 
     token_bounds("warm up the tokenizer")  # spaCy import and tokenizer construction not timed
     wall, cpu = time.perf_counter(), time.process_time()
@@ -150,8 +158,9 @@ def run(n_docs: int, seed: int) -> None:
         t_ref[0] += time.perf_counter() - wall
         t_ref[1] += time.process_time() - cpu
         wall, cpu = time.perf_counter(), time.process_time()
-        krippendorff.alpha(reliability_data=data, level_of_measurement="nominal",
-                           value_domain=[0.0, 1.0])
+        krippendorff.alpha(
+            reliability_data=data, level_of_measurement="nominal", value_domain=[0.0, 1.0]
+        )
         t_dom[0] += time.perf_counter() - wall
         t_dom[1] += time.process_time() - cpu
         mine = report.labels[label]["krippendorff_alpha"]
@@ -161,29 +170,50 @@ def run(n_docs: int, seed: int) -> None:
     print("                                                wall s    cpu s")
     print(f"agreement report (all metrics, tokenisation):  {t_report[0]:7.2f}  {t_report[1]:7.2f}")
     ref = f"krippendorff.alpha, {len(codes)} labels:"
-    print(f"{ref:<47}{t_ref[0]:7.2f}  {t_ref[1]:7.2f}"
-          f"   ratio wall {t_report[0] / t_ref[0]:.3f}, cpu {t_report[1] / t_ref[1]:.3f}"
-          " (goal <= 0.25)")
-    print(f"  same with value_domain=[0, 1]:               {t_dom[0]:7.2f}  {t_dom[1]:7.2f}"
-          f"   ratio wall {t_report[0] / t_dom[0]:.3f}, cpu {t_report[1] / t_dom[1]:.3f}")
-    print(f"{'report again, same process (tokens cached):':<47}{t_warm[0]:7.2f}  {t_warm[1]:7.2f}"
-          f"   ratio wall {t_warm[0] / t_ref[0]:.3f}, cpu {t_warm[1] / t_ref[1]:.3f}")
+    print(
+        f"{ref:<47}{t_ref[0]:7.2f}  {t_ref[1]:7.2f}"
+        f"   ratio wall {t_report[0] / t_ref[0]:.3f}, cpu {t_report[1] / t_ref[1]:.3f}"
+        " (goal <= 0.25)"
+    )
+    print(
+        f"  same with value_domain=[0, 1]:               {t_dom[0]:7.2f}  {t_dom[1]:7.2f}"
+        f"   ratio wall {t_report[0] / t_dom[0]:.3f}, cpu {t_report[1] / t_dom[1]:.3f}"
+    )
+    print(
+        f"{'report again, same process (tokens cached):':<47}{t_warm[0]:7.2f}  {t_warm[1]:7.2f}"
+        f"   ratio wall {t_warm[0] / t_ref[0]:.3f}, cpu {t_warm[1] / t_ref[1]:.3f}"
+    )
     print("alpha values identical to the package's (|diff| < 1e-9) for every label")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
-    parser.add_argument("--also", type=int, default=1_000,
-                        help="then a run of this many documents in a new process (0: none)")
+    parser.add_argument(
+        "--also",
+        type=int,
+        default=1_000,
+        help="then a run of this many documents in a new process (0: none)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     run(args.docs, args.seed)
     if args.also:  # in a fresh process, so that caches and memory of the first run do not count
         import subprocess
 
-        subprocess.run([sys.executable, __file__, "--docs", str(args.also), "--also", "0",
-                        "--seed", str(args.seed + 1)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--docs",
+                str(args.also),
+                "--also",
+                "0",
+                "--seed",
+                str(args.seed + 1),
+            ],
+            check=True,
+        )
 
 
 if __name__ == "__main__":

@@ -21,18 +21,27 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from annotator.exporters import ExportContext
-from annotator.exporters import spacy as spacy_writer
-from annotator.model import DocData, RelationData, SpanData
+from annotator.formats import docbin as spacy_writer
+from annotator.formats.writing import ExportContext
 from annotator.scheme import load_scheme
+from annotator.values import DocData, RelationData, SpanData
 
-WORDS = ("the of and to in a that for on is was with said by as at from his it an were are "
-         "which this be has have had not but after their government forces city army people "
-         "officials minister police report week president talks military group attack security "
-         "spokesman statement country capital region ceasefire agreement election protest "
-         "opposition leaders national council local sources reported").split()
-NAMES = ["Khalifa Haftar", "Fayez al-Sarraj", "Ghassan Salamé", "the United Nations",
-         "Abdel Fattah el-Sisi", "the Government of National Accord", "Amnesty International"]
+WORDS = (
+    "the of and to in a that for on is was with said by as at from his it an were are "
+    "which this be has have had not but after their government forces city army people "
+    "officials minister police report week president talks military group attack security "
+    "spokesman statement country capital region ceasefire agreement election protest "
+    "opposition leaders national council local sources reported"
+).split()
+NAMES = [
+    "Khalifa Haftar",
+    "Fayez al-Sarraj",
+    "Ghassan Salamé",
+    "the United Nations",
+    "Abdel Fattah el-Sisi",
+    "the Government of National Accord",
+    "Amnesty International",
+]
 PLACES = ["Tripoli", "Benghazi", "Sirte", "Misrata", "Cairo", "Tunis", "the Nafusa Mountains"]
 TIMES = ["on Monday", "last week", "in April 2019", "on 4 April", "overnight", "this morning"]
 EVENTS = ["attacked", "arrested", "killed", "met", "signed", "protested", "detained"]
@@ -49,15 +58,24 @@ def make_doc(i: int, rng: random.Random, words: int = 600) -> DocData:
         length = rng.randint(12, 28)
         for k in range(length):
             if len(spans) < 18 and rng.random() < 0.06:
-                label, pool = rng.choice((("ACTOR", NAMES), ("PLACE", PLACES), ("TIME", TIMES),
-                                          ("EVENT", EVENTS)))
+                label, pool = rng.choice(
+                    (("ACTOR", NAMES), ("PLACE", PLACES), ("TIME", TIMES), ("EVENT", EVENTS))
+                )
                 item = rng.choice(pool)
                 end = pos + len(item)
                 if len(spans) % 10 == 9 and len(item) > 4:
                     end -= 2  # cut inside a word: widened to the token
                 attrs = {"type": "person"} if label == "ACTOR" else {}
-                spans.append(SpanData(f"s{len(spans) + 1}", pos, end, label, attrs,
-                                      item if label == "ACTOR" else None))
+                spans.append(
+                    SpanData(
+                        f"s{len(spans) + 1}",
+                        pos,
+                        end,
+                        label,
+                        attrs,
+                        item if label == "ACTOR" else None,
+                    )
+                )
                 word = item
             else:
                 word = rng.choice(WORDS)
@@ -75,8 +93,11 @@ def make_doc(i: int, rng: random.Random, words: int = 600) -> DocData:
         pos += 2
     text = "".join(parts).rstrip()
     for k, (s, e) in enumerate(rng.sample(sentence_starts, 2)):
-        spans.append(SpanData(f"c{k}", s, min(e, len(text)), "CLAIM",
-                              {"form": "reported", "stance": "neutral"}))
+        spans.append(
+            SpanData(
+                f"c{k}", s, min(e, len(text)), "CLAIM", {"form": "reported", "stance": "neutral"}
+            )
+        )
     while len(spans) < 20:  # short articles: pad with single-word TIME spans
         s = text.index(" ", rng.randint(0, len(text) // 2)) + 1
         e = text.index(" ", s)
@@ -117,8 +138,10 @@ def main() -> None:
     docs = [make_doc(i, rng) for i in range(args.docs)]
     words = sum(len(d.text.split()) for d in docs) / len(docs)
     spans = sum(len(d.spans) for d in docs) / len(docs)
-    print(f"generated {len(docs)} articles ({words:.0f} words, {spans:.0f} spans each) "
-          f"in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"generated {len(docs)} articles ({words:.0f} words, {spans:.0f} spans each) "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
     import spacy  # noqa: F401  (import cost kept out of both timings)
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -23,8 +23,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-WORDS = ("the minister said forces attacked a convoy near the border while officials in the "
-         "capital denied any role and protesters gathered outside parliament on Monday").split()
+WORDS = (
+    "the minister said forces attacked a convoy near the border while officials in the "
+    "capital denied any role and protesters gathered outside parliament on Monday"
+).split()
 LABELS = ("ACTOR", "PLACE", "TIME", "EVENT")
 
 
@@ -56,16 +58,21 @@ def make_article(n_words: int, n_spans: int, seed: int) -> tuple[str, list[tuple
 
 
 def build(path: Path) -> None:
-    from annotator.importing import import_documents
-    from annotator.model import DocData, SpanData
     from annotator.project import Project
+    from annotator.transfer.importing import import_documents
+    from annotator.values import DocData, SpanData
 
     docs = []
     for ext, n_words, n_spans in (("big", 50_000, 5_000), ("small", 500, 50)):
         text, spans = make_article(n_words, n_spans, seed=n_words)
-        docs.append(DocData(ext, text, {"title": f"{ext} article"},
-                            tuple(SpanData(f"s{i}", s, e, lab)
-                                  for i, (s, e, lab) in enumerate(spans))))
+        docs.append(
+            DocData(
+                ext,
+                text,
+                {"title": f"{ext} article"},
+                tuple(SpanData(f"s{i}", s, e, lab) for i, (s, e, lab) in enumerate(spans)),
+            )
+        )
     with Project.create(path, "news") as project:
         import_documents(project, docs, layer="bench", origin="bench")
 
@@ -75,15 +82,25 @@ def list_figures(app: object) -> None:
     from PySide6.QtCore import QSortFilterProxyModel
     from PySide6.QtWidgets import QTableView
 
-    from app.models import DocumentTableModel
+    from app.item_models import DocumentTableModel
     from storage.records import DocumentSummary
 
     rng = random.Random(0)
 
     def records(n: int) -> list[DocumentSummary]:
-        return [DocumentSummary(i, f"d{i}", f"Title {rng.random():.6f}", f"src{i % 50}",
-                                "2020-01-01", 1000, i % 37, rng.choice(["", "todo", "done"]))
-                for i in range(n)]
+        return [
+            DocumentSummary(
+                i,
+                f"d{i}",
+                f"Title {rng.random():.6f}",
+                f"src{i % 50}",
+                "2020-01-01",
+                1000,
+                i % 37,
+                rng.choice(["", "todo", "done"]),
+            )
+            for i in range(n)
+        ]
 
     model = DocumentTableModel()
     view = QTableView()
@@ -103,8 +120,10 @@ def list_figures(app: object) -> None:
     model.set_query("0.12")
     app.processEvents()  # type: ignore[attr-defined]
     search = time.perf_counter() - t
-    print(f"document list, 100,000 rows: show {load * 1000:.0f} ms, sort by title "
-          f"{sort * 1000:.0f} ms, text filter {search * 1000:.0f} ms")
+    print(
+        f"document list, 100,000 rows: show {load * 1000:.0f} ms, sort by title "
+        f"{sort * 1000:.0f} ms, text filter {search * 1000:.0f} ms"
+    )
     small = DocumentTableModel()
     small.set_records(records(10_000))
     proxy = QSortFilterProxyModel()
@@ -113,8 +132,10 @@ def list_figures(app: object) -> None:
     t = time.perf_counter()
     proxy.sort(0)
     app.processEvents()  # type: ignore[attr-defined]
-    print(f"  for comparison, QSortFilterProxyModel sort of 10,000 rows: "
-          f"{(time.perf_counter() - t) * 1000:.0f} ms")
+    print(
+        f"  for comparison, QSortFilterProxyModel sort of 10,000 rows: "
+        f"{(time.perf_counter() - t) * 1000:.0f} ms"
+    )
     view.close()
 
 
@@ -123,17 +144,24 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=30)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench_gui_"))
-    os.environ.update({"NEWS_ANNOTATOR_CONFIG_DIR": str(tmp / "config"),
-                       "NEWS_ANNOTATOR_DATA_DIR": str(tmp / "data"),
-                       "NEWS_ANNOTATOR_USER": "bench"})
+    os.environ.update(
+        {
+            "NEWS_ANNOTATOR_CONFIG_DIR": str(tmp / "config"),
+            "NEWS_ANNOTATOR_DATA_DIR": str(tmp / "data"),
+            "NEWS_ANNOTATOR_USER": "bench",
+        }
+    )
     from PySide6.QtCore import QEvent, QObject, Qt, qInstallMessageHandler
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
     # The offscreen platform warns on every layout change; keep the report readable.
-    qInstallMessageHandler(lambda _mode, _ctx, msg: None if "propagateSizeHints" in msg
-                           else sys.stderr.write(msg + "\n"))
+    qInstallMessageHandler(
+        lambda _mode, _ctx, msg: (
+            None if "propagateSizeHints" in msg else sys.stderr.write(msg + "\n")
+        )
+    )
     path = tmp / "bench.annproj"
     build(path)
 
@@ -210,12 +238,18 @@ def main() -> None:
     big = add_span_times(ids["big"], args.trials)
     small = add_span_times(ids["small"], args.trials)
     mb, ms = statistics.median(big), statistics.median(small)
-    print(f"first paint, 50,000 words / 5,000 spans: {paint_big * 1000:.0f} ms "
-          f"(500 words / 50 spans: {paint_small * 1000:.0f} ms)")
-    print(f"add one span by keyboard, median of {args.trials}: big {mb * 1000:.2f} ms, "
-          f"small {ms * 1000:.2f} ms, ratio {mb / ms:.2f} (goal <= 2)")
-    print(f"  p90: big {sorted(big)[int(0.9 * len(big))] * 1000:.2f} ms, "
-          f"small {sorted(small)[int(0.9 * len(small))] * 1000:.2f} ms")
+    print(
+        f"first paint, 50,000 words / 5,000 spans: {paint_big * 1000:.0f} ms "
+        f"(500 words / 50 spans: {paint_small * 1000:.0f} ms)"
+    )
+    print(
+        f"add one span by keyboard, median of {args.trials}: big {mb * 1000:.2f} ms, "
+        f"small {ms * 1000:.2f} ms, ratio {mb / ms:.2f} (goal <= 2)"
+    )
+    print(
+        f"  p90: big {sorted(big)[int(0.9 * len(big))] * 1000:.2f} ms, "
+        f"small {sorted(small)[int(0.9 * len(small))] * 1000:.2f} ms"
+    )
     window.close()
     list_figures(app)
 

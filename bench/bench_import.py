@@ -1,6 +1,7 @@
 """Import N news-length articles with 20 spans each from native JSONL.
 
-Compares, in the same run, `annotator.importing.import_paths` into a new project with a bare
+Compares, in the same run, `annotator.transfer.importing.import_paths` into a new project with a
+bare
 script that parses the same file with `json` and inserts the same rows (documents and spans, all
 columns) into the same schema (a fresh project file: same tables and indexes) with
 `sqlite3.executemany` in one transaction. The bare script does no validation, no deduplication
@@ -38,24 +39,55 @@ def bare(path: Path, db: Path) -> tuple[float, float]:
     with path.open(encoding="utf-8") as fh:
         for i, line in enumerate(fh, start=1):
             rec = json.loads(line)
-            docs.append((i, rec["id"], rec["meta"]["title"], "", "", None, rec["text"],
-                         hashlib.sha256(rec["text"].encode()).hexdigest(), "{}", now))
-            spans.extend((i, 2, s["start"], s["end"], s["label"], json.dumps(s["attrs"]), None,
-                          "import", now, now) for s in rec["spans"])
+            docs.append(
+                (
+                    i,
+                    rec["id"],
+                    rec["meta"]["title"],
+                    "",
+                    "",
+                    None,
+                    rec["text"],
+                    hashlib.sha256(rec["text"].encode()).hexdigest(),
+                    "{}",
+                    now,
+                )
+            )
+            spans.extend(
+                (
+                    i,
+                    2,
+                    s["start"],
+                    s["end"],
+                    s["label"],
+                    json.dumps(s["attrs"]),
+                    None,
+                    "import",
+                    now,
+                    now,
+                )
+                for s in rec["spans"]
+            )
     with con:
         con.execute("INSERT INTO annotator (id, name, role) VALUES (2, 'gold2', 'annotator')")
-        con.executemany("INSERT INTO document (id, external_id, title, source, url, published, "
-                        "text, sha256, meta, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)", docs)
-        con.executemany("INSERT INTO span (document_id, annotator_id, start, \"end\", label, "
-                        "attrs, entity_id, origin, created_at, updated_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?)", spans)
+        con.executemany(
+            "INSERT INTO document (id, external_id, title, source, url, published, "
+            "text, sha256, meta, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            docs,
+        )
+        con.executemany(
+            'INSERT INTO span (document_id, annotator_id, start, "end", label, '
+            "attrs, entity_id, origin, created_at, updated_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?)",
+            spans,
+        )
     con.close()
     return time.perf_counter() - t0, time.process_time() - c0
 
 
 def ours(path: Path, project_path: Path) -> tuple[float, float]:
-    from annotator.importing import import_paths
     from annotator.project import Project
+    from annotator.transfer.importing import import_paths
 
     with Project.create(project_path) as project:
         t0, c0 = time.perf_counter(), time.process_time()
@@ -81,12 +113,18 @@ def main() -> None:
     n = args.docs
     print(f"import {n} articles x 20 spans ({size:.0f} MB JSONL)")
     (t_bare, c_bare), (t_ours, c_ours) = t_bare, t_ours
-    print(f"  bare json + sqlite3.executemany: {t_bare:6.2f} s wall {c_bare:6.2f} s cpu "
-          f"{n / t_bare:8.0f} docs/s")
-    print(f"  annotator import               : {t_ours:6.2f} s wall {c_ours:6.2f} s cpu "
-          f"{n / t_ours:8.0f} docs/s")
-    print(f"  throughput ratio (ours / bare) : {t_bare / t_ours:.2f} wall, "
-          f"{c_bare / c_ours:.2f} cpu  (goal >= 0.5)")
+    print(
+        f"  bare json + sqlite3.executemany: {t_bare:6.2f} s wall {c_bare:6.2f} s cpu "
+        f"{n / t_bare:8.0f} docs/s"
+    )
+    print(
+        f"  annotator import               : {t_ours:6.2f} s wall {c_ours:6.2f} s cpu "
+        f"{n / t_ours:8.0f} docs/s"
+    )
+    print(
+        f"  throughput ratio (ours / bare) : {t_bare / t_ours:.2f} wall, "
+        f"{c_bare / c_ours:.2f} cpu  (goal >= 0.5)"
+    )
 
 
 if __name__ == "__main__":

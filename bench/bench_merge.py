@@ -23,17 +23,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from annotator.assignments import assign
-from annotator.importing import import_documents
-from annotator.model import DocData, RelationData, SpanData
 from annotator.project import Project
-from annotator.workfile import merge, package
+from annotator.team.assignments import assign
+from annotator.team.workfile import merge, package
+from annotator.transfer.importing import import_documents
+from annotator.values import DocData, RelationData, SpanData
 from storage import repository as repo
 from storage import team_queries as tq
 
-WORDS = ("the government said forces attacked the city on monday while officials in the capital "
-         "denied any role and protesters gathered near the ministry before police arrested "
-         "several people according to local media reports").split()
+WORDS = (
+    "the government said forces attacked the city on monday while officials in the capital "
+    "denied any role and protesters gathered near the ministry before police arrested "
+    "several people according to local media reports"
+).split()
 
 
 def make_text(rng: random.Random, words: int = 600) -> str:
@@ -117,16 +119,24 @@ def main() -> None:
             [third] = merge(project, [folder / "alice.annwork"])
             t_third = time.perf_counter() - t0
 
-    print(f"work file: {args.docs} documents, {n_spans} spans "
-          f"({n_spans / args.docs:.1f} per document)")
+    print(
+        f"work file: {args.docs} documents, {n_spans} spans "
+        f"({n_spans / args.docs:.1f} per document)"
+    )
     print(f"package (empty layer):            {t_package:7.2f} s")
-    print(f"merge 1 (all spans new):          {t_first:7.2f} s   "
-          f"+{first.total('added')} spans, +{first.total('relations_added')} relations")
-    print(f"merge 2 (same file again):        {t_second:7.2f} s   "
-          f"{len(second.changes)} documents changed")
+    print(
+        f"merge 1 (all spans new):          {t_first:7.2f} s   "
+        f"+{first.total('added')} spans, +{first.total('relations_added')} relations"
+    )
+    print(
+        f"merge 2 (same file again):        {t_second:7.2f} s   "
+        f"{len(second.changes)} documents changed"
+    )
     print(f"package (the merged layer):       {t_package_full:7.2f} s")
-    print(f"merge 3 (10% documents edited):   {t_third:7.2f} s   "
-          f"{len(third.changes)} documents, ~{third.total('changed')} -{third.total('removed')}")
+    print(
+        f"merge 3 (10% documents edited):   {t_third:7.2f} s   "
+        f"{len(third.changes)} documents, ~{third.total('changed')} -{third.total('removed')}"
+    )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ organisations, places and dates, reporting verbs, quotations, "according to", ev
 Every measurement runs in its own subprocess so that its peak RSS is its own:
 
 * bare: ``for doc in nlp.pipe(texts, batch_size, n_process)`` (touching ``doc.ents``);
-* ours: ``annotator.preannotate.propose`` over the same texts, same pipeline and settings
+* ours: ``annotator.suggest.propose.propose`` over the same texts, same pipeline and settings
   (every proposal consumed).
 
 Both use the default pipeline and ``n_process`` = 2 when the machine has two cores or more
@@ -30,24 +30,125 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-FIRST = ["Ahmed", "Maria", "John", "Omar", "Fatima", "Khalid", "Elena", "Samir", "Laura",
-         "Youssef", "Peter", "Amina", "Hassan", "Sofia", "Tarek", "Nadia", "David", "Leila"]
-LAST = ["Salem", "Lopez", "Smith", "Ali", "Haddad", "Benali", "Rossi", "Mansour", "Keller",
-        "Nasser", "Ibrahim", "Garcia", "Khoury", "Brown", "Aziz", "Fischer", "Mahmoud"]
-ORGS = ["the United Nations", "the Presidential Council", "the Libyan National Army",
-        "the European Union", "Amnesty International", "the Interior Ministry",
-        "the African Union", "Human Rights Watch", "the Red Crescent", "the World Bank"]
-PLACES = ["Tripoli", "Benghazi", "Sabha", "Misrata", "Tunis", "Cairo", "Rome", "Madrid",
-          "Geneva", "Brussels", "Algiers", "Khartoum", "Niamey", "Athens", "Malta"]
+FIRST = [
+    "Ahmed",
+    "Maria",
+    "John",
+    "Omar",
+    "Fatima",
+    "Khalid",
+    "Elena",
+    "Samir",
+    "Laura",
+    "Youssef",
+    "Peter",
+    "Amina",
+    "Hassan",
+    "Sofia",
+    "Tarek",
+    "Nadia",
+    "David",
+    "Leila",
+]
+LAST = [
+    "Salem",
+    "Lopez",
+    "Smith",
+    "Ali",
+    "Haddad",
+    "Benali",
+    "Rossi",
+    "Mansour",
+    "Keller",
+    "Nasser",
+    "Ibrahim",
+    "Garcia",
+    "Khoury",
+    "Brown",
+    "Aziz",
+    "Fischer",
+    "Mahmoud",
+]
+ORGS = [
+    "the United Nations",
+    "the Presidential Council",
+    "the Libyan National Army",
+    "the European Union",
+    "Amnesty International",
+    "the Interior Ministry",
+    "the African Union",
+    "Human Rights Watch",
+    "the Red Crescent",
+    "the World Bank",
+]
+PLACES = [
+    "Tripoli",
+    "Benghazi",
+    "Sabha",
+    "Misrata",
+    "Tunis",
+    "Cairo",
+    "Rome",
+    "Madrid",
+    "Geneva",
+    "Brussels",
+    "Algiers",
+    "Khartoum",
+    "Niamey",
+    "Athens",
+    "Malta",
+]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
-REPORT = ["said", "claimed", "warned", "denied", "insisted", "told reporters", "announced",
-          "stressed", "argued", "confirmed"]
-EVENTS = ["attacked", "arrested", "detained", "deported", "killed", "shelled", "raided",
-          "expelled", "captured", "targeted"]
-OBJECTS = ["the town", "several activists", "migrants", "the airport", "a convoy",
-           "two journalists", "the camp", "protesters", "a checkpoint", "the port"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+REPORT = [
+    "said",
+    "claimed",
+    "warned",
+    "denied",
+    "insisted",
+    "told reporters",
+    "announced",
+    "stressed",
+    "argued",
+    "confirmed",
+]
+EVENTS = [
+    "attacked",
+    "arrested",
+    "detained",
+    "deported",
+    "killed",
+    "shelled",
+    "raided",
+    "expelled",
+    "captured",
+    "targeted",
+]
+OBJECTS = [
+    "the town",
+    "several activists",
+    "migrants",
+    "the airport",
+    "a convoy",
+    "two journalists",
+    "the camp",
+    "protesters",
+    "a checkpoint",
+    "the port",
+]
 FILLER = [
     "The situation in the region has remained tense for several months, with residents "
     "reporting shortages of fuel, medicine and electricity in many districts.",
@@ -67,9 +168,15 @@ def person(rng: random.Random) -> str:
 
 
 def date(rng: random.Random) -> str:
-    return rng.choice([rng.choice(DAYS), f"{rng.choice(MONTHS)} {rng.randint(1, 28)}",
-                       f"{rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.randint(2011, 2024)}",
-                       "last week", "Sunday evening"])
+    return rng.choice(
+        [
+            rng.choice(DAYS),
+            f"{rng.choice(MONTHS)} {rng.randint(1, 28)}",
+            f"{rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.randint(2011, 2024)}",
+            "last week",
+            "Sunday evening",
+        ]
+    )
 
 
 def sentence(rng: random.Random) -> str:
@@ -80,28 +187,38 @@ def sentence(rng: random.Random) -> str:
     if kind == 0:
         return f"{who} {rng.choice(REPORT)} that {org} had {event} {obj} in {place} on {when}."
     if kind == 1:
-        return (f"“We will not accept that {n} people were {event} in {place} without any "
-                f"investigation,” {who} {rng.choice(['said', 'told reporters', 'added'])}.")
+        return (
+            f"“We will not accept that {n} people were {event} in {place} without any "
+            f"investigation,” {who} {rng.choice(['said', 'told reporters', 'added'])}."
+        )
     if kind == 2:
         return f"According to {org}, at least {n} people were {event} near {place} {when}."
     if kind == 3:
-        return (f"{org[0].upper()}{org[1:]} accused forces loyal to {who} of having {event} "
-                f"{obj} outside {place}.")
+        return (
+            f"{org[0].upper()}{org[1:]} accused forces loyal to {who} of having {event} "
+            f"{obj} outside {place}."
+        )
     if kind == 4:
-        return (f"In a statement, {org} said: \"The attack on {place} is a violation of "
-                f"international law and those responsible will be held to account.\"")
+        return (
+            f'In a statement, {org} said: "The attack on {place} is a violation of '
+            f'international law and those responsible will be held to account."'
+        )
     if kind == 5:
         return f"Forces {event} {obj} in {place} on {when}, witnesses said."
     if kind == 6:
-        return (f"{who}, a spokesman for {org}, met officials in {place} on {when} to "
-                f"discuss a ceasefire and the release of {n} detainees.")
+        return (
+            f"{who}, a spokesman for {org}, met officials in {place} on {when} to "
+            f"discuss a ceasefire and the release of {n} detainees."
+        )
     return rng.choice(FILLER)
 
 
 def article(i: int, words: int = 600) -> str:
     rng = random.Random(1000 + i)
-    paragraphs: list[str] = [f"{person(rng)} {rng.choice(REPORT)} {rng.choice(ORGS)} "
-                             f"{rng.choice(EVENTS)} {rng.choice(OBJECTS)}"]
+    paragraphs: list[str] = [
+        f"{person(rng)} {rng.choice(REPORT)} {rng.choice(ORGS)} "
+        f"{rng.choice(EVENTS)} {rng.choice(OBJECTS)}"
+    ]
     count = len(paragraphs[0].split())
     while count < words:
         para = " ".join(sentence(rng) for _ in range(rng.randint(2, 4)))
@@ -118,8 +235,8 @@ def peak_rss_mb() -> tuple[float, float]:
 
 def worker(mode: str, docs: int, batch_size: int, n_process: int, zone_size: int) -> None:
     sys.path.insert(0, str(ROOT))
-    from annotator.preannotate import load_pipeline, propose
     from annotator.scheme import load_scheme
+    from annotator.suggest.propose import load_pipeline, propose
 
     nlp = load_pipeline(None)
     scheme = load_scheme("news")
@@ -132,29 +249,65 @@ def worker(mode: str, docs: int, batch_size: int, n_process: int, zone_size: int
         for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
             spans += len(doc.ents)
     else:
-        for _, proposal in propose(((t, i) for i, t in enumerate(texts)), nlp, scheme,
-                                   n_process=n_process, batch_size=batch_size,
-                                   zone_size=zone_size):
+        for _, proposal in propose(
+            ((t, i) for i, t in enumerate(texts)),
+            nlp,
+            scheme,
+            n_process=n_process,
+            batch_size=batch_size,
+            zone_size=zone_size,
+        ):
             spans += len(proposal.spans) + len(proposal.relations)
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pipe's workers, joined by now
-    cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-           + kids.ru_utime + kids.ru_stime)
+    cpu = (
+        after.ru_utime
+        + after.ru_stime
+        - before.ru_utime
+        - before.ru_stime
+        + kids.ru_utime
+        + kids.ru_stime
+    )
     main_mb, child_mb = peak_rss_mb()
-    print(json.dumps({"mode": mode, "docs": docs, "words": words, "seconds": seconds,
-                      "cpu_seconds": cpu,
-                      "items": spans, "rss_main_mb": main_mb, "rss_worker_mb": child_mb,
-                      "pipeline": f"{nlp.meta['lang']}_{nlp.meta['name']}"}))
+    print(
+        json.dumps(
+            {
+                "mode": mode,
+                "docs": docs,
+                "words": words,
+                "seconds": seconds,
+                "cpu_seconds": cpu,
+                "items": spans,
+                "rss_main_mb": main_mb,
+                "rss_worker_mb": child_mb,
+                "pipeline": f"{nlp.meta['lang']}_{nlp.meta['name']}",
+            }
+        )
+    )
 
 
 def measure(
     mode: str, docs: int, batch_size: int, n_process: int, zone_size: int = 1000
 ) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, __file__, "--worker", mode, "--docs", str(docs), "--batch-size",
-         str(batch_size), "--n-process", str(n_process), "--zone-size", str(zone_size)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            __file__,
+            "--worker",
+            mode,
+            "--docs",
+            str(docs),
+            "--batch-size",
+            str(batch_size),
+            "--n-process",
+            str(n_process),
+            "--zone-size",
+            str(zone_size),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -166,8 +319,12 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--n-process", type=int, default=0, help="0: 2 if 2+ cores, else 1")
     parser.add_argument("--single", action="store_true", help="also compare with 1 process")
-    parser.add_argument("--zone-size", type=int, default=1000,
-                        help="documents per memory zone in propose() (library default 1000)")
+    parser.add_argument(
+        "--zone-size",
+        type=int,
+        default=1000,
+        help="documents per memory zone in propose() (library default 1000)",
+    )
     parser.add_argument("--rss-only", action="store_true", help="skip the throughput runs")
     parser.add_argument("--repeat", type=int, default=2, help="throughput runs per mode")
     parser.add_argument("--worker", choices=["bare", "ours"])
@@ -178,8 +335,10 @@ def main() -> None:
         worker(args.worker, args.docs, args.batch_size, n_process, args.zone_size)
         return
     sample = article(0)
-    print(f"{args.docs} synthetic articles (~{len(sample.split())} words each), "
-          f"batch_size={args.batch_size}, {cores} cores")
+    print(
+        f"{args.docs} synthetic articles (~{len(sample.split())} words each), "
+        f"batch_size={args.batch_size}, {cores} cores"
+    )
     settings = [n_process] + ([1] if args.single and n_process != 1 else [])
     if args.rss_only:
         settings = []
@@ -188,26 +347,34 @@ def main() -> None:
         for _ in range(args.repeat):  # interleaved, so both see the same machine load
             for mode in ("bare", "ours"):
                 runs[mode].append(measure(mode, args.docs, args.batch_size, n, args.zone_size))
-        print(f"\nn_process={n} ({runs['bare'][0]['pipeline']}), best of {args.repeat} runs "
-              f"each (wall clock; CPU = main + workers):")
+        print(
+            f"\nn_process={n} ({runs['bare'][0]['pipeline']}), best of {args.repeat} runs "
+            f"each (wall clock; CPU = main + workers):"
+        )
         best = {m: min(rs, key=lambda r: r["seconds"]) for m, rs in runs.items()}
         cpu = {m: min(r["cpu_seconds"] for r in rs) for m, rs in runs.items()}
         for mode, r in best.items():
             every = ", ".join(f"{x['seconds']:.1f}" for x in runs[mode])
-            print(f"  {mode:<5} {r['docs'] / r['seconds']:8.1f} docs/s "
-                  f"{r['words'] / r['seconds']:9.0f} words/s  ({r['seconds']:.1f} s wall, "
-                  f"{cpu[mode]:.1f} s CPU; all runs: "
-                  f"{every} s)")
+            print(
+                f"  {mode:<5} {r['docs'] / r['seconds']:8.1f} docs/s "
+                f"{r['words'] / r['seconds']:9.0f} words/s  ({r['seconds']:.1f} s wall, "
+                f"{cpu[mode]:.1f} s CPU; all runs: "
+                f"{every} s)"
+            )
         wall = best["bare"]["seconds"] / best["ours"]["seconds"]
-        print(f"  ratio ours/bare throughput: wall {wall:.3f}, "
-              f"CPU {cpu['bare'] / cpu['ours']:.3f} (goal >= 0.9)")
+        print(
+            f"  ratio ours/bare throughput: wall {wall:.3f}, "
+            f"CPU {cpu['bare'] / cpu['ours']:.3f} (goal >= 0.9)"
+        )
     print(f"\npeak RSS (n_process={n_process}, zone_size={args.zone_size}):")
     for docs in (args.small, args.docs):
         r = measure("ours", docs, args.batch_size, n_process, args.zone_size)
         b = measure("bare", docs, args.batch_size, n_process)
-        print(f"  {docs:>5} articles: ours main {r['rss_main_mb']:.0f} MB / worker "
-              f"{r['rss_worker_mb']:.0f} MB; bare main {b['rss_main_mb']:.0f} MB / worker "
-              f"{b['rss_worker_mb']:.0f} MB")
+        print(
+            f"  {docs:>5} articles: ours main {r['rss_main_mb']:.0f} MB / worker "
+            f"{r['rss_worker_mb']:.0f} MB; bare main {b['rss_main_mb']:.0f} MB / worker "
+            f"{b['rss_worker_mb']:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

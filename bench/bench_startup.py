@@ -51,21 +51,33 @@ app.exec()
 
 
 def build_project(path: Path, n_docs: int) -> None:
-    from annotator.importing import import_documents
-    from annotator.model import DocData, SpanData
     from annotator.project import Project
+    from annotator.transfer.importing import import_documents
+    from annotator.values import DocData, SpanData
 
-    words = ("government officials said the ministry would respond to protests in the capital "
-             "after forces attacked a convoy near the border on Monday").split()
+    words = (
+        "government officials said the ministry would respond to protests in the capital "
+        "after forces attacked a convoy near the border on Monday"
+    ).split()
     docs = []
     for i in range(n_docs):
         body = " ".join(words[(i + k) % len(words)] for k in range(400))
         text = f"Article {i}: {body}."
-        spans = tuple(SpanData(f"s{j}", k * 40, k * 40 + 10, "ACTOR") for j, k in
-                      enumerate(range(0, 10)))
-        docs.append(DocData(f"doc-{i}", text, {"title": f"Article number {i}",
-                                               "source": f"Source {i % 17}",
-                                               "published": f"2024-{i % 12 + 1:02d}-01"}, spans))
+        spans = tuple(
+            SpanData(f"s{j}", k * 40, k * 40 + 10, "ACTOR") for j, k in enumerate(range(0, 10))
+        )
+        docs.append(
+            DocData(
+                f"doc-{i}",
+                text,
+                {
+                    "title": f"Article number {i}",
+                    "source": f"Source {i % 17}",
+                    "published": f"2024-{i % 12 + 1:02d}-01",
+                },
+                spans,
+            )
+        )
     with Project.create(path, "news") as project:
         import_documents(project, docs, layer="bench", origin="bench")
 
@@ -99,11 +111,15 @@ def main() -> None:
         print(f"built a project of {args.docs:,} documents in {time.perf_counter() - t:.1f} s")
         bare = tmpdir / "bare.py"
         bare.write_text(BARE, "utf-8")
-        env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-               "NEWS_ANNOTATOR_CONFIG_DIR": str(tmpdir / "config"),
-               "NEWS_ANNOTATOR_DATA_DIR": str(tmpdir / "data"),
-               "NEWS_ANNOTATOR_USER": "bench", "NEWS_ANNOTATOR_BENCH_STARTUP": "1",
-               "PYTHONPATH": str(REPO)}
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            "NEWS_ANNOTATOR_CONFIG_DIR": str(tmpdir / "config"),
+            "NEWS_ANNOTATOR_DATA_DIR": str(tmpdir / "data"),
+            "NEWS_ANNOTATOR_USER": "bench",
+            "NEWS_ANNOTATOR_BENCH_STARTUP": "1",
+            "PYTHONPATH": str(REPO),
+        }
         ours: list[dict[str, float | bool]] = []
         base: list[dict[str, float | bool]] = []
         run([sys.executable, str(bare), str(project)], env)  # warm the file cache
@@ -113,14 +129,24 @@ def main() -> None:
         app_paint = statistics.median(float(r["painted"]) for r in ours)
         app_ready = statistics.median(float(r.get("ready", float("nan"))) for r in ours)
         bare_paint = statistics.median(float(r["painted"]) for r in base)
-        print(f"bare script (QApplication + SQLAlchemy + empty QMainWindow): "
-              f"{bare_paint * 1000:.0f} ms to first paint")
-        print(f"annotator-gui: {app_paint * 1000:.0f} ms to first paint "
-              f"({app_paint / bare_paint:.2f} x bare; goal <= 1.5)")
-        print(f"annotator-gui: {app_ready * 1000:.0f} ms until the list of {args.docs:,} "
-              "documents is loaded and a document is shown")
-        print("spaCy imported at start-up:", any(r.get("spacy_at_ready") for r in ours),
-              "| pyqtgraph imported at start-up:", any(r.get("pyqtgraph_at_ready") for r in ours))
+        print(
+            f"bare script (QApplication + SQLAlchemy + empty QMainWindow): "
+            f"{bare_paint * 1000:.0f} ms to first paint"
+        )
+        print(
+            f"annotator-gui: {app_paint * 1000:.0f} ms to first paint "
+            f"({app_paint / bare_paint:.2f} x bare; goal <= 1.5)"
+        )
+        print(
+            f"annotator-gui: {app_ready * 1000:.0f} ms until the list of {args.docs:,} "
+            "documents is loaded and a document is shown"
+        )
+        print(
+            "spaCy imported at start-up:",
+            any(r.get("spacy_at_ready") for r in ours),
+            "| pyqtgraph imported at start-up:",
+            any(r.get("pyqtgraph_at_ready") for r in ours),
+        )
 
 
 if __name__ == "__main__":

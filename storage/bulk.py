@@ -21,6 +21,7 @@ from sqlalchemy.types import JSON, DateTime
 def _converter(column_type: Any) -> Callable[[Any], Any] | None:
     """How SQLite stores a Python value of this column type (None: as it is)."""
     if isinstance(column_type, JSON):
+
         def to_json(value: Any) -> Any:
             return None if value is None else json.dumps(value)
 
@@ -87,8 +88,9 @@ def bulk_insert_ids(session: Session, table: Table, rows: Sequence[Mapping[str, 
     conn = session.connection()
     pk = table.c.id
     if conn.dialect.name != "sqlite":
-        result = conn.execute(table.insert().returning(pk, sort_by_parameter_order=True),
-                              list(rows))
+        result = conn.execute(
+            table.insert().returning(pk, sort_by_parameter_order=True), list(rows)
+        )
         return [r[0] for r in result]
     first = (conn.execute(select(func.max(pk))).scalar() or 0) + 1
     ids = list(range(first, first + len(rows)))
@@ -114,8 +116,9 @@ def bulk_insert_values(
     constants = dict(constants or {})
     conn = session.connection()
     if conn.dialect.name != "sqlite":
-        return bulk_insert_ids(session, table, [{**dict(zip(columns, v, strict=True)),
-                                                 **constants} for v in values])
+        return bulk_insert_ids(
+            session, table, [{**dict(zip(columns, v, strict=True)), **constants} for v in values]
+        )
     pk = table.c.id
     first = (conn.execute(select(func.max(pk))).scalar() or 0) + 1
     ids = range(first, first + len(values))
@@ -127,21 +130,29 @@ def bulk_insert_values(
     all_columns = [*columns, *const_keys, "id"]
     compiled = table.insert().compile(dialect=conn.dialect, column_keys=all_columns)
     order = list(compiled.positiontup or all_columns)
-    to_convert = [(i, conv) for i, c in enumerate(columns)
-                  if (conv := _converter(table.c[c].type)) is not None]
+    to_convert = [
+        (i, conv)
+        for i, c in enumerate(columns)
+        if (conv := _converter(table.c[c].type)) is not None
+    ]
     params: list[tuple[Any, ...]]
     if order == all_columns and len(to_convert) == 1:
         # The usual case (spans: only attrs is JSON): one conversion per row, no copies.
         i, conv = to_convert[0]
-        params = [(*v[:i], conv(v[i]), *v[i + 1:], *const_values, new_id)
-                  for v, new_id in zip(values, ids, strict=True)]
+        params = [
+            (*v[:i], conv(v[i]), *v[i + 1 :], *const_values, new_id)
+            for v, new_id in zip(values, ids, strict=True)
+        ]
     else:
         position = {c: n for n, c in enumerate(all_columns)}
         converters = dict(to_convert)
         params = []
         for v, new_id in zip(values, ids, strict=True):
-            full = [*(converters[n](x) if n in converters else x for n, x in enumerate(v)),
-                    *const_values, new_id]
+            full = [
+                *(converters[n](x) if n in converters else x for n, x in enumerate(v)),
+                *const_values,
+                new_id,
+            ]
             params.append(tuple(full[position[c]] for c in order))
     conn.exec_driver_sql(str(compiled), params)
     return list(ids)

@@ -55,8 +55,6 @@ def set_meta(session: Session, key: str, value: str) -> None:
         row.value = value
 
 
-
-
 def write_scheme_tables(session: Session, scheme: Mapping[str, Any]) -> None:
     """Mirror a scheme (as a plain dict, see annotator.scheme.Scheme.to_dict) into its tables."""
     session.execute(delete(AttributeRow))
@@ -206,8 +204,6 @@ def list_annotators(session: Session) -> list[AnnotatorRecord]:
     ]
 
 
-
-
 # ---------------------------------------------------------------- spans and relations
 
 
@@ -231,15 +227,29 @@ def insert_spans(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[in
         return []
     now = utcnow()
     params = [
-        {"attrs": {}, "entity_id": None, "origin": "manual", "created_at": now, "updated_at": now,
-         **r}
+        {
+            "attrs": {},
+            "entity_id": None,
+            "origin": "manual",
+            "created_at": now,
+            "updated_at": now,
+            **r,
+        }
         for r in rows
     ]
     return bulk_insert_ids(session, Span.__table__, params)
 
 
-SPAN_VALUE_COLUMNS = ("document_id", "annotator_id", "start", "end", "label", "attrs",
-                      "entity_id", "origin")
+SPAN_VALUE_COLUMNS = (
+    "document_id",
+    "annotator_id",
+    "start",
+    "end",
+    "label",
+    "attrs",
+    "entity_id",
+    "origin",
+)
 
 
 def insert_span_values(session: Session, values: Sequence[Sequence[Any]]) -> list[int]:
@@ -247,16 +257,18 @@ def insert_span_values(session: Session, values: Sequence[Sequence[Any]]) -> lis
     if not values:
         return []
     now = utcnow()
-    return bulk_insert_values(session, Span.__table__, SPAN_VALUE_COLUMNS, values,
-                              {"created_at": now, "updated_at": now})
+    return bulk_insert_values(
+        session, Span.__table__, SPAN_VALUE_COLUMNS, values, {"created_at": now, "updated_at": now}
+    )
 
 
 def insert_relations(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     if not rows:
         return
     now = utcnow()
-    bulk_insert(session, Relation.__table__,
-                [{"origin": "manual", "created_at": now, **r} for r in rows])
+    bulk_insert(
+        session, Relation.__table__, [{"origin": "manual", "created_at": now, **r} for r in rows]
+    )
 
 
 def add_span(
@@ -383,8 +395,6 @@ def delete_relation(session: Session, relation_id: int) -> None:
     session.execute(delete(Relation).where(Relation.id == relation_id))
 
 
-
-
 def span_counts(session: Session) -> dict[str, dict[str, int]]:
     stmt = (
         select(Annotator.name, Span.label, func.count(Span.id))
@@ -441,8 +451,16 @@ def documents_in_layer(session: Session, annotator: str) -> set[int]:
 
 def _sugg_record(s: Suggestion) -> SuggestionRecord:
     return SuggestionRecord(
-        s.id, s.document_id, s.start, s.end, s.label, dict(s.attrs or {}), s.entity_id, s.model,
-        s.score, s.state,
+        s.id,
+        s.document_id,
+        s.start,
+        s.end,
+        s.label,
+        dict(s.attrs or {}),
+        s.entity_id,
+        s.model,
+        s.score,
+        s.state,
     )
 
 
@@ -450,8 +468,10 @@ def insert_suggestions(session: Session, rows: Sequence[Mapping[str, Any]]) -> l
     if not rows:
         return []
     now = utcnow()
-    params = [{"attrs": {}, "entity_id": None, "score": 1.0, "state": "pending", "created_at": now,
-               **r} for r in rows]
+    params = [
+        {"attrs": {}, "entity_id": None, "score": 1.0, "state": "pending", "created_at": now, **r}
+        for r in rows
+    ]
     result = session.execute(
         insert(Suggestion).returning(Suggestion.id, sort_by_parameter_order=True), params
     )
@@ -460,8 +480,9 @@ def insert_suggestions(session: Session, rows: Sequence[Mapping[str, Any]]) -> l
 
 def insert_suggestion_relations(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     if rows:
-        session.execute(insert(SuggestionRelation), [{"score": 1.0, "state": "pending", **r}
-                                                     for r in rows])
+        session.execute(
+            insert(SuggestionRelation), [{"score": 1.0, "state": "pending", **r} for r in rows]
+        )
 
 
 def suggestions_of(
@@ -598,8 +619,6 @@ def rename_entity(session: Session, entity_id: int, name: str) -> None:
     session.execute(update(Entity).where(Entity.id == entity_id).values(name=name))
 
 
-
-
 def add_alias(session: Session, entity_id: int, alias: str) -> None:
     exists = session.scalar(
         select(EntityAlias.id).where(EntityAlias.entity_id == entity_id, EntityAlias.alias == alias)
@@ -607,8 +626,6 @@ def add_alias(session: Session, entity_id: int, alias: str) -> None:
     if exists is None:
         session.add(EntityAlias(entity_id=entity_id, alias=alias))
         session.flush()
-
-
 
 
 def merge_entities(session: Session, keep_id: int, drop_id: int) -> None:
@@ -624,8 +641,6 @@ def merge_entities(session: Session, keep_id: int, drop_id: int) -> None:
         add_alias(session, keep_id, alias)
     session.delete(drop)
     session.flush()
-
-
 
 
 def entity_mentions(session: Session, entity_id: int) -> list[SpanRecord]:
@@ -654,8 +669,12 @@ def set_assignment(
         )
     )
     if row is None:
-        row = Assignment(document_id=document_id, annotator_id=annotator_id_,
-                         status=status or "todo", seconds_spent=0.0)
+        row = Assignment(
+            document_id=document_id,
+            annotator_id=annotator_id_,
+            status=status or "todo",
+            seconds_spent=0.0,
+        )
         session.add(row)
     elif status is not None:
         row.status = status
@@ -672,15 +691,25 @@ def add_assignments(
         return 0
     ann_ids = {a for _, a in pairs}
     existing = set(
-        tuple(row) for row in session.execute(
+        tuple(row)
+        for row in session.execute(
             select(Assignment.document_id, Assignment.annotator_id).where(
                 Assignment.annotator_id.in_(list(ann_ids))
             )
         )
     )
     now = utcnow()
-    rows = [{"document_id": d, "annotator_id": a, "status": status, "seconds_spent": 0.0,
-             "updated_at": now} for d, a in pairs if (d, a) not in existing]
+    rows = [
+        {
+            "document_id": d,
+            "annotator_id": a,
+            "status": status,
+            "seconds_spent": 0.0,
+            "updated_at": now,
+        }
+        for d, a in pairs
+        if (d, a) not in existing
+    ]
     if rows:
         session.connection().execute(Assignment.__table__.insert(), rows)
     return len(rows)
@@ -700,8 +729,6 @@ def assignments(
         AssignmentRecord(a.id, a.document_id, name, a.status, a.seconds_spent, a.updated_at)
         for a, name in session.execute(stmt.order_by(Assignment.document_id, Annotator.name))
     ]
-
-
 
 
 # ---------------------------------------------------------------- event log
@@ -731,13 +758,19 @@ def log_event(
 def log_events(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     if rows:
         now = utcnow()
-        session.execute(insert(EventLog), [{"at": now, "target": "", "before": None,
-                                            "after": None, "document_id": None, **r}
-                                           for r in rows])
+        session.execute(
+            insert(EventLog),
+            [
+                {"at": now, "target": "", "before": None, "after": None, "document_id": None, **r}
+                for r in rows
+            ],
+        )
 
 
 def events(
-    session: Session, document_id: int | None = None, action: str | None = None,
+    session: Session,
+    document_id: int | None = None,
+    action: str | None = None,
     limit: int | None = None,
 ) -> list[EventRecord]:
     stmt = select(EventLog)

@@ -22,9 +22,17 @@ def layer_spans(
 ) -> list[SpanRecord]:
     """Spans of one layer (every layer when None), optionally of some documents only, read as
     columns (fast for large layers)."""
-    stmt = select(Span.id, Span.document_id, Annotator.name, Span.start, Span.end, Span.label,
-                  type_coerce(Span.attrs, Text), Span.entity_id, Span.origin).join(
-        Annotator, Annotator.id == Span.annotator_id)
+    stmt = select(
+        Span.id,
+        Span.document_id,
+        Annotator.name,
+        Span.start,
+        Span.end,
+        Span.label,
+        type_coerce(Span.attrs, Text),
+        Span.entity_id,
+        Span.origin,
+    ).join(Annotator, Annotator.id == Span.annotator_id)
     if annotator is not None:
         stmt = stmt.where(Annotator.name == annotator)
     if doc_ids is not None and len(doc_ids) <= 30000:
@@ -48,28 +56,31 @@ def layer_relations(
 ) -> list[RelationRecord]:
     """Relations whose head span belongs to one layer (every layer when None), optionally of
     some documents only (a superset when more than 30,000 are given)."""
-    stmt = select(Relation.id, Relation.head_id, Relation.tail_id, Relation.label,
-                  Relation.origin)
+    stmt = select(Relation.id, Relation.head_id, Relation.tail_id, Relation.label, Relation.origin)
     if doc_ids is not None and len(doc_ids) > 30000:
         doc_ids = None  # too many to list: the caller keeps the relations of its spans
     if annotator is not None or doc_ids is not None:
         stmt = stmt.join(Span, Span.id == Relation.head_id)
     if annotator is not None:
         stmt = stmt.join(Annotator, Annotator.id == Span.annotator_id).where(
-            Annotator.name == annotator)
+            Annotator.name == annotator
+        )
     if doc_ids is not None:
         stmt = stmt.where(Span.document_id.in_(list(doc_ids)))
-    return [RelationRecord(*row)
-            for row in session.connection().execute(stmt.order_by(Relation.id))]
+    return [
+        RelationRecord(*row) for row in session.connection().execute(stmt.order_by(Relation.id))
+    ]
 
 
 def active_assignments(
     session: Any, doc_ids: Collection[int] | None = None
 ) -> list[tuple[int, str]]:
     """(document id, annotator) of assignments in progress or done."""
-    stmt = select(Assignment.document_id, Annotator.name).join(
-        Annotator, Annotator.id == Assignment.annotator_id).where(
-        Assignment.status.in_(["in_progress", "done"]))
+    stmt = (
+        select(Assignment.document_id, Annotator.name)
+        .join(Annotator, Annotator.id == Assignment.annotator_id)
+        .where(Assignment.status.in_(["in_progress", "done"]))
+    )
     if doc_ids is not None:
         stmt = stmt.where(Assignment.document_id.in_(list(doc_ids)))
     return [(d, n) for d, n in session.connection().execute(stmt)]
@@ -95,8 +106,15 @@ def put_assignment(
         )
     )
     if row is None:
-        session.add(Assignment(document_id=document_id, annotator_id=annotator_id,
-                               status=status, seconds_spent=seconds_spent, updated_at=utcnow()))
+        session.add(
+            Assignment(
+                document_id=document_id,
+                annotator_id=annotator_id,
+                status=status,
+                seconds_spent=seconds_spent,
+                updated_at=utcnow(),
+            )
+        )
     else:
         row.status = status
         row.seconds_spent = seconds_spent
@@ -111,8 +129,9 @@ def insert_entities(
     (``entity_id, alias``)."""
     if rows:
         now = utcnow()
-        session.execute(insert(Entity), [{"created_at": now, "external_id": None, **r}
-                                         for r in rows])
+        session.execute(
+            insert(Entity), [{"created_at": now, "external_id": None, **r} for r in rows]
+        )
     if aliases:
         session.execute(insert(EntityAlias), [dict(a) for a in aliases])
 

@@ -8,16 +8,18 @@ from sqlalchemy.orm import Session
 from storage.models import Annotator, Document, Span
 
 
-def documents_containing(session: Session, needle: str, limit: int = 500
-                         ) -> list[tuple[int, str, str]]:
+def documents_containing(
+    session: Session, needle: str, limit: int = 500
+) -> list[tuple[int, str, str]]:
     """(id, title, text) of documents whose text or title contains ``needle``
     (case-insensitive for ASCII), in id order."""
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = "%" + escaped + "%"
     stmt = (
         select(Document.id, Document.title, Document.text)
-        .where(Document.text.ilike(pattern, escape="\\")
-               | Document.title.ilike(pattern, escape="\\"))
+        .where(
+            Document.text.ilike(pattern, escape="\\") | Document.title.ilike(pattern, escape="\\")
+        )
         .order_by(Document.id)
         .limit(limit)
     )
@@ -25,6 +27,9 @@ def documents_containing(session: Session, needle: str, limit: int = 500
 
 
 def span_count(session: Session, doc_id: int, annotator: str) -> int:
-    stmt = (select(func.count(Span.id)).join(Annotator, Annotator.id == Span.annotator_id)
-            .where(Span.document_id == doc_id, Annotator.name == annotator))
+    stmt = (
+        select(func.count(Span.id))
+        .join(Annotator, Annotator.id == Span.annotator_id)
+        .where(Span.document_id == doc_id, Annotator.name == annotator)
+    )
     return session.scalar(stmt) or 0

@@ -17,8 +17,9 @@ SEEDS = SHARED / "seeds"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     base = tmp_path_factory.mktemp("userdirs")
     monkeypatch.setenv("NEWS_ANNOTATOR_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("NEWS_ANNOTATOR_DATA_DIR", str(base / "data"))

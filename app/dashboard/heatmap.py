@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QWidget
 
-from annotator.dashboard_data import KappaMatrix
+from annotator.reports.dashboard import KappaMatrix
 from app.dashboard.plot_card import PlotCard, TextPool, fmt
 
 
@@ -26,8 +26,9 @@ class KappaHeatmap(PlotCard):
         self.plot.addItem(self.image)
         self.plot.invertY(True)
         self.plot.setAspectLocked(False)
-        self.colour_bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=self.colour_map,
-                                          interactive=False, width=14)
+        self.colour_bar = pg.ColorBarItem(
+            values=(0.0, 1.0), colorMap=self.colour_map, interactive=False, width=14
+        )
         self.colour_bar.setImageItem(self.image, insert_in=self.plot)
         bar_axis = self.colour_bar.axis
         bar_axis.setPen(pg.mkPen(self.foreground))

@@ -1,6 +1,6 @@
 """The team dashboard: progress, label distribution, agreement, kappa heatmap and pace.
 
-The numbers are computed by :func:`annotator.dashboard_data.load_dashboard` in the context's
+The numbers are computed by :func:`annotator.reports.dashboard.load_dashboard` in the context's
 worker; the plots are updated in place. Edits (``context.document_changed``) schedule a refresh
 at most once per :data:`THROTTLE_MS`; a refresh asked for while one runs is run after it, and a
 hidden dashboard waits until it is shown.
@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.dashboard_data import DashboardData, load_dashboard
 from annotator.errors import AnnotatorError
 from annotator.project import Project
+from annotator.reports.dashboard import DashboardData, load_dashboard
 from app.context import AppContext
 from app.dashboard.plots import (
     AgreementPlot,
@@ -42,8 +42,9 @@ from app.tasks import TaskState
 THROTTLE_MS = 1500
 
 
-def compute_dashboard(project: Project, labels: tuple[str, ...], previous: DashboardData | None,
-                      state: TaskState) -> DashboardData:
+def compute_dashboard(
+    project: Project, labels: tuple[str, ...], previous: DashboardData | None, state: TaskState
+) -> DashboardData:
     """Worker side: one session, plain values out (``previous`` lets it reuse agreement)."""
     with project.session() as session:
         return load_dashboard(session, labels, check=state.check, previous=previous)
@@ -125,9 +126,12 @@ class DashboardPanel(QWidget):
         self._dirty = False
         self.status.setText("Updating…")
         labels = tuple(self.context.project.scheme.label_names)
-        self.context.runner.run(partial(compute_dashboard, self.context.project, labels,
-                                        self.data),
-                                self._on_data, self._on_error, title="Dashboard")
+        self.context.runner.run(
+            partial(compute_dashboard, self.context.project, labels, self.data),
+            self._on_data,
+            self._on_error,
+            title="Dashboard",
+        )
 
     def _on_document_changed(self, _doc_id: int) -> None:
         self._dirty = True
@@ -170,15 +174,18 @@ class DashboardPanel(QWidget):
         self.kappa.set_matrix(data.kappa)
         self.summary.setText(_summary_html(data))
         stamp = time.strftime("%H:%M:%S", time.localtime(data.generated_at))
-        self.status.setText(f"{data.documents} documents · {len(data.annotators)} annotators · "
-                            f"updated {stamp}")
+        self.status.setText(
+            f"{data.documents} documents · {len(data.annotators)} annotators · updated {stamp}"
+        )
         self.refreshed.emit()
 
     def save_all(self, folder: str | Path) -> list[Path]:
         """Save every plot as a PNG in ``folder``; return the paths."""
         folder = Path(folder)
-        return [card.save_png(folder / f"{card.objectName().lower().replace(' ', '_')}.png")
-                for card in self.cards]
+        return [
+            card.save_png(folder / f"{card.objectName().lower().replace(' ', '_')}.png")
+            for card in self.cards
+        ]
 
 
 def _num(value: float) -> str:
@@ -197,11 +204,14 @@ def _summary_html(data: DashboardData) -> str:
         ("Spans (all annotators)", str(spans)),
     ]
     metric_rows = [
-        ("F1 exact", "span_f1_exact"), ("F1 overlap", "span_f1_overlap"),
-        ("Cohen's κ (mean)", "cohen_kappa"), ("Fleiss' κ", "fleiss_kappa"),
+        ("F1 exact", "span_f1_exact"),
+        ("F1 overlap", "span_f1_overlap"),
+        ("Cohen's κ (mean)", "cohen_kappa"),
+        ("Fleiss' κ", "fleiss_kappa"),
         ("Krippendorff's α", "krippendorff_alpha"),
     ]
     rows += [(name, _num(float(data.overall.get(key, math.nan)))) for name, key in metric_rows]
     body = "".join(f"<tr><td>{k}</td><td align='right'><b>{v}</b></td></tr>" for k, v in rows)
-    return (f"<p><b>Overview</b></p><table cellspacing='0' cellpadding='3' width='100%'>"
-            f"{body}</table>")
+    return (
+        f"<p><b>Overview</b></p><table cellspacing='0' cellpadding='3' width='100%'>{body}</table>"
+    )

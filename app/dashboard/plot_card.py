@@ -22,12 +22,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-ANNOTATOR_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
-                     "#F0E442", "#999999")
+ANNOTATOR_COLOURS = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#999999",
+)
 METRIC_COLOURS = ("#4C72B0", "#55A868", "#C44E52", "#8172B2")
-METRIC_NAMES = {"span_f1_exact": "F1 exact", "span_f1_overlap": "F1 overlap",
-                "cohen_kappa": "Cohen κ", "fleiss_kappa": "Fleiss κ",
-                "krippendorff_alpha": "Krippendorff α"}
+METRIC_NAMES = {
+    "span_f1_exact": "F1 exact",
+    "span_f1_overlap": "F1 overlap",
+    "cohen_kappa": "Cohen κ",
+    "fleiss_kappa": "Fleiss κ",
+    "krippendorff_alpha": "Krippendorff α",
+}
 
 
 def annotator_colour(index: int) -> str:
@@ -47,8 +59,9 @@ class TextPool:
         self._anchor = anchor
         self.items: list[pg.TextItem] = []
 
-    def show(self, entries: Sequence[tuple[float, float, str]],
-             colours: Sequence[QColor] | None = None) -> None:
+    def show(
+        self, entries: Sequence[tuple[float, float, str]], colours: Sequence[QColor] | None = None
+    ) -> None:
         while len(self.items) < len(entries):
             item = pg.TextItem(color=self._colour, anchor=self._anchor)
             self._plot.addItem(item, ignoreBounds=True)
@@ -111,8 +124,12 @@ class Legend(pg.LegendItem):
 class PlotCard(QFrame):
     """A titled frame holding one plot and a "Save as PNG" button."""
 
-    def __init__(self, title: str, parent: QWidget | None = None,
-                 axis_items: dict[str, pg.AxisItem] | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        parent: QWidget | None = None,
+        axis_items: dict[str, pg.AxisItem] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName(title)
@@ -127,8 +144,9 @@ class PlotCard(QFrame):
         self.save_button.setText("Save as PNG…")
         self.save_button.setToolTip(f"Save the plot “{title}” as a PNG image")
         self.save_button.clicked.connect(self._ask_save)
-        self.plot_widget = pg.PlotWidget(self, background=self.background,
-                                         axisItems=axis_items or {})
+        self.plot_widget = pg.PlotWidget(
+            self, background=self.background, axisItems=axis_items or {}
+        )
         self.plot_widget.setMinimumSize(280, 200)
         self.plot: pg.PlotItem = self.plot_widget.getPlotItem()
         self.plot.setMenuEnabled(False)
@@ -172,8 +190,7 @@ class PlotCard(QFrame):
         self.foreground = pal.color(QPalette.ColorRole.Text)
         self.plot_widget.setBackground(self.background)
         pen = pg.mkPen(self.foreground)
-        for axis in (self.plot.getAxis("left"), self.plot.getAxis("bottom"),
-                     *self.extra_axes()):
+        for axis in (self.plot.getAxis("left"), self.plot.getAxis("bottom"), *self.extra_axes()):
             axis.setPen(pen)
             axis.setTextPen(pen)
             if axis.labelText:
@@ -201,13 +218,17 @@ class PlotCard(QFrame):
 
     def add_legend(self, right: bool = False) -> Legend:
         bg = self.background
-        legend = Legend(right, labelTextColor=self.foreground,
-                         brush=pg.mkBrush(bg.red(), bg.green(), bg.blue(), 200))
+        legend = Legend(
+            right,
+            labelTextColor=self.foreground,
+            brush=pg.mkBrush(bg.red(), bg.green(), bg.blue(), 200),
+        )
         legend.attach(self.plot)
         return legend
 
-    def category_axis(self, names: Sequence[str], axis: str = "bottom",
-                      offset: float = 0.0) -> None:
+    def category_axis(
+        self, names: Sequence[str], axis: str = "bottom", offset: float = 0.0
+    ) -> None:
         self.plot.getAxis(axis).setTicks([[(i + offset, n) for i, n in enumerate(names)]])
 
     def save_png(self, path: str | Path, width: int = 1200) -> Path:
@@ -225,9 +246,8 @@ class PlotCard(QFrame):
 
     def _ask_save(self) -> None:
         default = self.objectName().lower().replace(" ", "_") + ".png"
-        name, _ = QFileDialog.getSaveFileName(self, "Save plot as PNG", default,
-                                              "PNG image (*.png)")
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save plot as PNG", default, "PNG image (*.png)"
+        )
         if name:
             self.save_png(name if name.lower().endswith(".png") else name + ".png")
-
-

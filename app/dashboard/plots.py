@@ -1,5 +1,5 @@
 """The dashboard's charts. Each creates its plot items once and updates them in place
-(``setData`` / ``setOpts``) with plain values from :mod:`annotator.dashboard_data`; they never
+(``setData`` / ``setOpts``) with plain values from :mod:`annotator.reports.dashboard`; they never
 touch the database."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
-from annotator.dashboard_data import LabelAgreement, LabelDistribution, Pace, ProgressSeries
+from annotator.reports.dashboard import LabelAgreement, LabelDistribution, Pace, ProgressSeries
 from app.dashboard.heatmap import KappaHeatmap
 from app.dashboard.plot_card import (
     METRIC_COLOURS,
@@ -21,8 +21,7 @@ from app.dashboard.plot_card import (
     annotator_colour,
 )
 
-__all__ = ["AgreementPlot", "KappaHeatmap", "LabelBarsPlot", "PacePlot", "PlotCard",
-           "ProgressPlot"]
+__all__ = ["AgreementPlot", "KappaHeatmap", "LabelBarsPlot", "PacePlot", "PlotCard", "ProgressPlot"]
 
 
 class ProgressPlot(PlotCard):
@@ -45,8 +44,9 @@ class ProgressPlot(PlotCard):
             x, y = _steps(s.times, s.done, now)
             curve = self.curves.get(s.annotator)
             if curve is None:
-                curve = self.plot.plot(x, y, name=s.annotator,
-                                       pen=pg.mkPen(annotator_colour(i), width=2.5))
+                curve = self.plot.plot(
+                    x, y, name=s.annotator, pen=pg.mkPen(annotator_colour(i), width=2.5)
+                )
                 self.curves[s.annotator] = curve
             else:
                 curve.setData(x, y)
@@ -82,8 +82,9 @@ class GroupedBars(PlotCard):
 
     HEADROOM = 1.3  # room above the highest bar for the legend row
 
-    def __init__(self, title: str, y_label: str, parent: QWidget | None = None,
-                 value_labels: bool = True) -> None:
+    def __init__(
+        self, title: str, y_label: str, parent: QWidget | None = None, value_labels: bool = True
+    ) -> None:
         super().__init__(title, parent)
         self.plot.setLabel("left", y_label, color=self.foreground.name())
         self.legend = self.add_legend(right=True)
@@ -91,9 +92,14 @@ class GroupedBars(PlotCard):
         self.bars: dict[str, pg.BarGraphItem] = {}
         self.values = TextPool(self.plot, self.foreground, (0.5, 1.0))
 
-    def set_bars(self, categories: Sequence[str], series: Sequence[str],
-                 heights: Sequence[Sequence[float]], colours: Sequence[str],
-                 value_format: str = "{:.0f}") -> None:
+    def set_bars(
+        self,
+        categories: Sequence[str],
+        series: Sequence[str],
+        heights: Sequence[Sequence[float]],
+        colours: Sequence[str],
+        value_format: str = "{:.0f}",
+    ) -> None:
         """``heights[s][c]``: series ``s`` in category ``c``; NaN bars are drawn empty."""
         for name in [n for n in self.bars if n not in series]:
             item = self.bars.pop(name)
@@ -112,8 +118,9 @@ class GroupedBars(PlotCard):
             item = self.bars.get(name)
             brush = pg.mkBrush(colours[s % len(colours)])
             if item is None:
-                item = pg.BarGraphItem(x=x, height=shown, width=width * 0.92, brush=brush,
-                                       pen=pg.mkPen(None))
+                item = pg.BarGraphItem(
+                    x=x, height=shown, width=width * 0.92, brush=brush, pen=pg.mkPen(None)
+                )
                 self.plot.addItem(item)
                 self.legend.addItem(item, name)
                 self.bars[name] = item
@@ -136,8 +143,12 @@ class LabelBarsPlot(GroupedBars):
         super().__init__("Label distribution", "spans", parent)
 
     def set_distribution(self, dist: LabelDistribution) -> None:
-        self.set_bars(dist.labels, dist.annotators, dist.counts,
-                      [annotator_colour(i) for i in range(len(dist.annotators))])
+        self.set_bars(
+            dist.labels,
+            dist.annotators,
+            dist.counts,
+            [annotator_colour(i) for i in range(len(dist.annotators))],
+        )
         top = max([max(row, default=0) for row in dist.counts] + [1])
         self.plot.setYRange(0, top * self.HEADROOM, padding=0)
         self.set_empty(None if any(any(row) for row in dist.counts) else "No spans yet.")
@@ -151,12 +162,14 @@ class AgreementPlot(GroupedBars):
         names = [METRIC_NAMES.get(m, m) for m in agreement.metrics]
         self.set_bars(agreement.labels, names, agreement.values, METRIC_COLOURS, "{:.2f}")
         finite = [v for row in agreement.values for v in row if not math.isnan(v)]
-        self.set_empty(None if finite else
-                       "Agreement needs two annotators who labelled the same documents.")
+        self.set_empty(
+            None if finite else "Agreement needs two annotators who labelled the same documents."
+        )
         low = min([0.0, *finite])
         self.plot.setYRange(low - 0.05 if low < 0 else 0.0, self.HEADROOM, padding=0)
-        self.plot.getAxis("left").setTicks([[(v / 5, f"{v / 5:.1f}") for v in range(-5, 6)
-                                             if v / 5 >= low - 0.05]])
+        self.plot.getAxis("left").setTicks(
+            [[(v / 5, f"{v / 5:.1f}") for v in range(-5, 6) if v / 5 >= low - 0.05]]
+        )
 
 
 class PacePlot(PlotCard):
@@ -165,8 +178,7 @@ class PacePlot(PlotCard):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Pace", parent)
         self.plot.setLabel("left", "spans per hour", color=self.foreground.name())
-        self.bar = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.6,
-                                   pen=pg.mkPen(None))
+        self.bar = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.6, pen=pg.mkPen(None))
         self.plot.addItem(self.bar)
         self.values = TextPool(self.plot, self.foreground, (0.5, 1.0))
 
@@ -175,16 +187,22 @@ class PacePlot(PlotCard):
         x = np.arange(len(pace.annotators), dtype=float)
         brushes = [pg.mkBrush(annotator_colour(i)) for i in range(len(pace.annotators))]
         self.bar.setOpts(x=x, height=np.nan_to_num(rate, nan=0.0), brushes=brushes)
-        self.values.show([
-            (float(xi), 0.0 if math.isnan(r) else float(r),
-             "n/a" if math.isnan(r) else f"{r:.1f}/h ({n} in {h:.1f} h)")
-            for xi, r, n, h in zip(x, rate, pace.spans, pace.hours, strict=True)
-        ])
+        self.values.show(
+            [
+                (
+                    float(xi),
+                    0.0 if math.isnan(r) else float(r),
+                    "n/a" if math.isnan(r) else f"{r:.1f}/h ({n} in {h:.1f} h)",
+                )
+                for xi, r, n, h in zip(x, rate, pace.spans, pace.hours, strict=True)
+            ]
+        )
         self.category_axis(pace.annotators)
-        self.set_empty(None if np.any(~np.isnan(rate)) else
-                       "No spans added in the app yet (imported layers have no timing).")
+        self.set_empty(
+            None
+            if np.any(~np.isnan(rate))
+            else "No spans added in the app yet (imported layers have no timing)."
+        )
         top = float(np.nanmax(rate)) if len(rate) and not np.all(np.isnan(rate)) else 1.0
         self.plot.setYRange(0, max(top, 1.0) * 1.18, padding=0)
         self.plot.setXRange(-0.6, max(len(x), 1) - 0.4, padding=0)
-
-

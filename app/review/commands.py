@@ -1,4 +1,4 @@
-"""Undoable review decisions: each calls :mod:`annotator.adjudication` in one session per step.
+"""Undoable review decisions: each calls :mod:`annotator.team.adjudication` in one session per step.
 
 The first application happens before the command enters the undo stack, usually in the
 worker (:func:`apply_in_worker`): a refused decision leaves nothing on the stack. Later
@@ -15,8 +15,8 @@ from collections.abc import Callable, Collection
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator import adjudication as adj
 from annotator.errors import AnnotatorError
+from annotator.team import adjudication as adj
 from app.context import AppContext
 
 Listener = Callable[["ReviewCommand", bool], None]  # (command, undone)
@@ -79,40 +79,56 @@ class ReviewCommand(QUndoCommand):
 class DecideCommand(ReviewCommand):
     """Accept one annotator's version of an item, reject all, or keep gold as edited."""
 
-    def __init__(self, context: AppContext, item: adj.Disagreement, choice: str,
-                 listener: Listener | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        item: adj.Disagreement,
+        choice: str,
+        listener: Listener | None = None,
+    ) -> None:
         what = {adj.REJECT: "reject all versions", adj.KEEP: "keep gold"}.get(
-            choice, f"accept {choice}'s version")
+            choice, f"accept {choice}'s version"
+        )
         super().__init__(context, f"Review: {what} ({item.kind})", listener)
         self.item = item
         self.choice = choice
 
     def apply(self) -> None:
         with self.context.project.session() as s:
-            self.decision = adj.decide(s, self.context.project.scheme, self.item, self.choice,
-                                       self.context.user)
+            self.decision = adj.decide(
+                s, self.context.project.scheme, self.item, self.choice, self.context.user
+            )
 
 
 class UnanimousCommand(ReviewCommand):
     """Accept everything the annotators agree on, in some documents or (None) the corpus."""
 
-    def __init__(self, context: AppContext, doc_ids: Collection[int] | None,
-                 listener: Listener | None = None,
-                 decision: adj.Decision | None = None) -> None:
-        where = "whole corpus" if doc_ids is None else (
-            "1 document" if len(doc_ids) == 1 else f"{len(doc_ids)} documents")
+    def __init__(
+        self,
+        context: AppContext,
+        doc_ids: Collection[int] | None,
+        listener: Listener | None = None,
+        decision: adj.Decision | None = None,
+    ) -> None:
+        where = (
+            "whole corpus"
+            if doc_ids is None
+            else ("1 document" if len(doc_ids) == 1 else f"{len(doc_ids)} documents")
+        )
         super().__init__(context, f"Review: accept all unanimous ({where})", listener)
         self.scope = tuple(sorted(doc_ids)) if doc_ids is not None else None
         self.decision = decision
 
     def apply(self) -> None:
         with self.context.project.session() as s:
-            self.decision = adj.accept_unanimous(s, self.context.project.scheme, self.scope,
-                                                 self.context.user)
+            self.decision = adj.accept_unanimous(
+                s, self.context.project.scheme, self.scope, self.context.user
+            )
 
 
-def apply_in_worker(command: ReviewCommand, _state: object) -> tuple[ReviewCommand,
-                                                                     AnnotatorError | None]:
+def apply_in_worker(
+    command: ReviewCommand, _state: object
+) -> tuple[ReviewCommand, AnnotatorError | None]:
     """Worker side of a first application: the command and the refusal, if any."""
     try:
         command.apply()

@@ -1,6 +1,6 @@
 """Plain records for review mode, read in the worker (no Qt here).
 
-:func:`load_review` is :func:`annotator.adjudication.queue` plus what the panel needs to draw
+:func:`load_review` is :func:`annotator.team.adjudication.queue` plus what the panel needs to draw
 the lanes (each document's text and layers), read in the same pass so the layers are loaded
 once. Decided items are kept (state ``decided``) so the reviewer sees them greyed and can undo.
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from annotator import adjudication as adj
-from annotator.model import DocData
+from annotator.team import adjudication as adj
+from annotator.values import DocData
 from storage import repository as repo
 
 OPEN, CHANGED, DECIDED = "open", "changed", "decided"
@@ -71,15 +71,24 @@ def load_review(session: Session, doc_ids: Collection[int] | None = None) -> Rev
             rows.append(ReviewRow(item, state, info.choice, info.reviewer))
     docs: dict[int, ReviewDoc] = {}
     for rec in repo.get_documents(session, list(layers)):
-        docs[rec.id] = ReviewDoc(rec.id, rec.external_id, rec.title or rec.external_id,
-                                 rec.text, dict(sorted(layers[rec.id].items())),
-                                 gold.get(rec.id))
+        docs[rec.id] = ReviewDoc(
+            rec.id,
+            rec.external_id,
+            rec.title or rec.external_id,
+            rec.text,
+            dict(sorted(layers[rec.id].items())),
+            gold.get(rec.id),
+        )
     return ReviewData(tuple(rows), docs, frozenset(doc_ids) if doc_ids is not None else None)
 
 
-KIND_TITLES = {"missing": "Missing span", "label": "Different label",
-               "boundaries": "Different boundaries", "attribute": "Different attribute",
-               "relation": "Different relation"}
+KIND_TITLES = {
+    "missing": "Missing span",
+    "label": "Different label",
+    "boundaries": "Different boundaries",
+    "attribute": "Different attribute",
+    "relation": "Different relation",
+}
 
 
 def _quote(text: str, start: int, end: int, limit: int = 40) -> str:
@@ -96,8 +105,9 @@ def describe_version(item: adj.Disagreement, value: object, text: str) -> str:
         parts = []
         for v in views:
             where = _quote(text, v.start, v.end)
-            extra = "" if item.kind == "label" or item.kind == "missing" else \
-                f" [{v.start}–{v.end}]"
+            extra = (
+                "" if item.kind == "label" or item.kind == "missing" else f" [{v.start}–{v.end}]"
+            )
             parts.append(f"{v.label} {where}{extra}")
         return "; ".join(parts)
     if item.kind == "attribute":
@@ -109,8 +119,10 @@ def describe_version(item: adj.Disagreement, value: object, text: str) -> str:
 def describe_item(item: adj.Disagreement, text: str) -> str:
     """Where the item is, in words: the text it concerns."""
     if item.kind == "relation" and item.head and item.tail:
-        return (f"{item.head[2]} {_quote(text, item.head[0], item.head[1], 28)} → "
-                f"{item.tail[2]} {_quote(text, item.tail[0], item.tail[1], 28)}")
+        return (
+            f"{item.head[2]} {_quote(text, item.head[0], item.head[1], 28)} → "
+            f"{item.tail[2]} {_quote(text, item.tail[0], item.tail[1], 28)}"
+        )
     if item.kind == "attribute":
         return f"{item.label} {_quote(text, item.start, item.end)} · {item.attribute}"
     return _quote(text, item.start, item.end)

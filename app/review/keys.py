@@ -11,9 +11,11 @@ from typing import Protocol
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 
-KEY_HELP = ("<b>1–9</b> accept version · <b>X</b> reject all · <b>G</b> keep gold · "
-            "<b>E</b> edit · <b>J</b>/<b>K</b> next/previous · <b>U</b> unanimous (document) · "
-            "<b>Shift+U</b> unanimous (corpus) · <b>Ctrl+Z</b> undo")
+KEY_HELP = (
+    "<b>1–9</b> accept version · <b>X</b> reject all · <b>G</b> keep gold · "
+    "<b>E</b> edit · <b>J</b>/<b>K</b> next/previous · <b>U</b> unanimous (document) · "
+    "<b>Shift+U</b> unanimous (corpus) · <b>Ctrl+Z</b> undo"
+)
 DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 LETTERS = {Qt.Key.Key_X, Qt.Key.Key_G, Qt.Key.Key_E, Qt.Key.Key_J, Qt.Key.Key_K, Qt.Key.Key_U}
 
@@ -64,8 +66,11 @@ class ReviewKeys(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and isinstance(
-                event, QKeyEvent) and handles(event):
+        if (
+            kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+            and isinstance(event, QKeyEvent)
+            and handles(event)
+        ):
             if kind == QEvent.Type.ShortcutOverride:
                 event.accept()  # the key is ours, not a window shortcut's
             else:

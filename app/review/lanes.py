@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.model import DocData
 from annotator.offsets import Utf16Index
+from annotator.values import DocData
 from app.review.data import KIND_TITLES, ReviewDoc, ReviewRow, describe_version
 
 CONTEXT = 320  # code points of context at most on each side of the item
@@ -136,8 +136,13 @@ class LanesView(QWidget):
             self.lanes.append(lane)
         return self.lanes[i]
 
-    def show_item(self, row: ReviewRow | None, doc: ReviewDoc | None,
-                  colours: Mapping[str, str], hint: str = "No disagreement selected.") -> None:
+    def show_item(
+        self,
+        row: ReviewRow | None,
+        doc: ReviewDoc | None,
+        colours: Mapping[str, str],
+        hint: str = "No disagreement selected.",
+    ) -> None:
         """Draw ``row`` of ``doc`` (or ``hint``)."""
         if row is None or doc is None:
             self.title.setText(f"<i>{escape(hint)}</i>")
@@ -147,21 +152,27 @@ class LanesView(QWidget):
         item = row.item
         start, end = item_region(row)
         ex = excerpt(doc.text, start, end)
-        state = {"open": "open", "changed": "<b style='color:#d55e00'>changed since "
-                 f"decided ({escape(str(row.choice))})</b>",
-                 "decided": f"decided: {escape(str(row.choice))}",
-                 "deciding": f"deciding: {escape(str(row.choice))}…"}.get(row.state, row.state)
+        state = {
+            "open": "open",
+            "changed": "<b style='color:#d55e00'>changed since "
+            f"decided ({escape(str(row.choice))})</b>",
+            "decided": f"decided: {escape(str(row.choice))}",
+            "deciding": f"deciding: {escape(str(row.choice))}…",
+        }.get(row.state, row.state)
         legend = " ".join(
             f"<span style='background-color:{c}; color:{_ink(c)}'>&nbsp;{escape(n)}&nbsp;</span>"
-            for n, c in colours.items())
+            for n, c in colours.items()
+        )
         self.title.setText(
             f"<b>{escape(KIND_TITLES.get(item.kind, item.kind))}</b> in "
             f"<b>{escape(doc.title)}</b> ({escape(doc.external_id)}, characters "
-            f"{start}–{end}) · {state}<br>{legend}")
+            f"{start}–{end}) · {state}<br>{legend}"
+        )
         lanes: list[tuple[str, str, DocData | None, object]] = []
         for i, (name, value) in enumerate(item.versions.items(), start=1):
-            lanes.append((name, f"<b>{i}</b>&nbsp;&nbsp;{escape(name)}", doc.layers.get(name),
-                          value))
+            lanes.append(
+                (name, f"<b>{i}</b>&nbsp;&nbsp;{escape(name)}", doc.layers.get(name), value)
+            )
         lanes.append(("gold", "<b>G</b>&nbsp;&nbsp;gold (now)", doc.gold, item.gold))
         for i, (name, head, layer, value) in enumerate(lanes):
             lane = self._lane(i)
@@ -170,12 +181,19 @@ class LanesView(QWidget):
             mark = " ✓" if row.choice == name and row.state != "open" else ""
             lane.header.setText(f"{head} — {described}{mark}")
             self._draw(lane, name, ex, layer, (start, end), chosen_keys(row, value), colours)
-        for lane in self.lanes[len(lanes):]:
+        for lane in self.lanes[len(lanes) :]:
             lane.hide()
 
-    def _draw(self, lane: Lane, name: str, ex: Excerpt, layer: DocData | None,
-              region: tuple[int, int], strong: set[tuple[int, int, str]],
-              colours: Mapping[str, str]) -> None:
+    def _draw(
+        self,
+        lane: Lane,
+        name: str,
+        ex: Excerpt,
+        layer: DocData | None,
+        region: tuple[int, int],
+        strong: set[tuple[int, int, str]],
+        colours: Mapping[str, str],
+    ) -> None:
         lane.name = name
         shown = f"{ex.prefix}{ex.text}{ex.suffix}"
         lane.text.setPlainText(shown)
@@ -221,7 +239,6 @@ class LanesView(QWidget):
 
     def lane_names(self) -> Sequence[str]:
         return [lane.name for lane in self.lanes if not lane.isHidden()]
-
 
 
 def _ink(colour: str) -> str:

@@ -45,8 +45,9 @@ class DisagreementTableModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -63,8 +64,9 @@ class DisagreementTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row)
         if role == Qt.ItemDataRole.ForegroundRole and row.state in (DECIDED, DECIDING):
-            return QApplication.palette().color(QPalette.ColorGroup.Disabled,
-                                                QPalette.ColorRole.Text)
+            return QApplication.palette().color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
         if role == Qt.ItemDataRole.ForegroundRole and row.state == CHANGED and col == 4:
             return QColor("#d55e00")
         if role == Qt.ItemDataRole.FontRole and row.state == CHANGED and col == 4:
@@ -97,8 +99,10 @@ class DisagreementTableModel(QAbstractTableModel):
         if col == 2:
             return describe_item(item, text)
         if col == 3:
-            return " | ".join(f"{name}: {describe_version(item, value, text)}"
-                              for name, value in item.versions.items())
+            return " | ".join(
+                f"{name}: {describe_version(item, value, text)}"
+                for name, value in item.versions.items()
+            )
         if row.state == DECIDED:
             return f"decided: {row.choice}"
         if row.state == DECIDING:
@@ -110,8 +114,10 @@ class DisagreementTableModel(QAbstractTableModel):
     def _tooltip(self, row: ReviewRow) -> str:
         doc = self._docs.get(row.doc_id)
         text = doc.text if doc else ""
-        lines = [f"{KIND_TITLES.get(row.item.kind, row.item.kind)} in "
-                 f"{doc.title if doc else row.item.external_id}"]
+        lines = [
+            f"{KIND_TITLES.get(row.item.kind, row.item.kind)} in "
+            f"{doc.title if doc else row.item.external_id}"
+        ]
         for i, (name, value) in enumerate(row.item.versions.items(), start=1):
             lines.append(f"{i}  {name}: {describe_version(row.item, value, text)}")
         lines.append(f"gold now: {describe_version(row.item, row.item.gold, text)}")
@@ -127,8 +133,9 @@ class DisagreementTableModel(QAbstractTableModel):
         self._reindex()
         self.endResetModel()
 
-    def replace_documents(self, doc_ids: Collection[int], rows: Iterable[ReviewRow],
-                          docs: Mapping[int, ReviewDoc]) -> None:
+    def replace_documents(
+        self, doc_ids: Collection[int], rows: Iterable[ReviewRow], docs: Mapping[int, ReviewDoc]
+    ) -> None:
         """Swap the rows of some documents for fresh ones (document order is kept)."""
         ids = set(doc_ids)
         fresh = list(rows)

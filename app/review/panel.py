@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator import adjudication as adj
 from annotator.errors import AnnotatorError
 from annotator.project import Project
+from annotator.team import adjudication as adj
 from app.context import AppContext
 from app.review.commands import (
     DecideCommand,
@@ -47,11 +47,15 @@ from app.review.model import DisagreementTableModel
 from app.tasks import TaskState
 
 PARTIAL_RELOAD_LIMIT = 50  # after a decision touching more documents, re-read everything
-EMPTY_HINT = ("No disagreements. Review compares documents that at least two annotators "
-              "labelled: assign documents to several annotators and merge their work files.")
+EMPTY_HINT = (
+    "No disagreements. Review compares documents that at least two annotators "
+    "labelled: assign documents to several annotators and merge their work files."
+)
 
-def _load_task(project: Project, doc_ids: Collection[int] | None, generation: int,
-               state: TaskState) -> tuple[int, ReviewData]:
+
+def _load_task(
+    project: Project, doc_ids: Collection[int] | None, generation: int, state: TaskState
+) -> tuple[int, ReviewData]:
     with project.session() as session:
         return generation, load_review(session, doc_ids)
 
@@ -101,8 +105,7 @@ class ReviewPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(
-            self.table.fontMetrics().height() + 8)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         for col, width in enumerate((200, 150, 300, 420, 130)):
@@ -149,9 +152,16 @@ class ReviewPanel(QWidget):
         if doc_ids is None:
             self._latest = generation  # older partial or full results are now stale
         self.context.runner.run(
-            partial(_load_task, self.context.project,
-                    None if doc_ids is None else sorted(doc_ids), generation),
-            self._on_loaded, self._on_error, title="Review queue")
+            partial(
+                _load_task,
+                self.context.project,
+                None if doc_ids is None else sorted(doc_ids),
+                generation,
+            ),
+            self._on_loaded,
+            self._on_error,
+            title="Review queue",
+        )
 
     def _on_loaded(self, result: tuple[int, ReviewData]) -> None:
         generation, data = result
@@ -214,8 +224,10 @@ class ReviewPanel(QWidget):
             return
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
         self.table.scrollTo(index)
         self._show(row)
 
@@ -231,8 +243,11 @@ class ReviewPanel(QWidget):
 
     def _colours(self) -> dict[str, str]:
         scheme = self.context.project.scheme
-        return {name: lab.color for name in scheme.label_names
-                if (lab := scheme.label(name)) is not None}
+        return {
+            name: lab.color
+            for name in scheme.label_names
+            if (lab := scheme.label(name)) is not None
+        }
 
     def move(self, step: int) -> None:
         """Go to the next (1) or previous (-1) item that still needs a decision."""
@@ -310,8 +325,12 @@ class ReviewPanel(QWidget):
                 self._inflight[new.key] = new
         self._waiting[id(command)] = originals
         self._update_counts()
-        self.context.runner.run(partial(apply_in_worker, command), self._command_done,
-                                self._on_error, title=command.text())
+        self.context.runner.run(
+            partial(apply_in_worker, command),
+            self._command_done,
+            self._on_error,
+            title=command.text(),
+        )
 
     def _command_done(self, result: tuple[ReviewCommand, AnnotatorError | None]) -> None:
         command, error = result
@@ -368,9 +387,11 @@ class ReviewPanel(QWidget):
             if i is None:
                 continue
             row = self.model.row(i)
-            self.model.set_row(replace(row, state=OPEN, choice=None, reviewer=None) if undone
-                               else replace(row, state=DECIDED, choice=decision.choice,
-                                            reviewer=decision.reviewer))
+            self.model.set_row(
+                replace(row, state=OPEN, choice=None, reviewer=None)
+                if undone
+                else replace(row, state=DECIDED, choice=decision.choice, reviewer=decision.reviewer)
+            )
         self._update_counts()
         current = self.table.currentIndex()
         self._show(current.row() if current.isValid() else None)
@@ -401,7 +422,8 @@ class ReviewPanel(QWidget):
         docs = len({r.doc_id for r in self.model.rows()})
         self.counts.setText(
             f"<b>{c[OPEN]}</b> open · <b>{c['changed']}</b> changed since decided · "
-            f"{c['decided']} decided · {self.model.rowCount()} disagreements in {docs} documents")
+            f"{c['decided']} decided · {self.model.rowCount()} disagreements in {docs} documents"
+        )
 
     def _note(self, text: str) -> None:
         self.status.setText(text)
@@ -410,6 +432,8 @@ class ReviewPanel(QWidget):
 
 def _unanimous_note(decision: adj.Decision) -> str:
     c = decision.counts
-    return (f"Accepted unanimous: {c.get('spans_added', 0)} spans and "
-            f"{c.get('relations_added', 0)} relations added to gold, "
-            f"{c.get('items_settled', 0)} items settled, in {c.get('documents', 0)} documents.")
+    return (
+        f"Accepted unanimous: {c.get('spans_added', 0)} spans and "
+        f"{c.get('relations_added', 0)} relations added to gold, "
+        f"{c.get('items_settled', 0)} items settled, in {c.get('documents', 0)} documents."
+    )

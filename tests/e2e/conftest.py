@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from annotator.cli import app
+from annotator.cli.main import app
 
 
 class Cli:
@@ -19,7 +19,8 @@ class Cli:
         if ok and result.exit_code != 0:
             raise AssertionError(
                 f"annotator {' '.join(map(str, args))} failed ({result.exit_code}):\n"
-                f"{result.stdout}\n{result.stderr}\n{result.exception!r}")
+                f"{result.stdout}\n{result.stderr}\n{result.exception!r}"
+            )
         if not ok:
             assert result.exit_code != 0, result.stdout
         return result

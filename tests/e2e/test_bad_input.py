@@ -64,8 +64,15 @@ def _other(**changes: object) -> dict:
 
 def test_broken_line_in_the_middle(cli: Cli, proj: Path, tmp_path: Path) -> None:
     src = tmp_path / "broken.jsonl"
-    src.write_text(_lines([_other(), '{"id": "x", "text": "oops"',
-                           _other(id="d3", text="t3", spans=[], relations=[])]))
+    src.write_text(
+        _lines(
+            [
+                _other(),
+                '{"id": "x", "text": "oops"',
+                _other(id="d3", text="t3", spans=[], relations=[]),
+            ]
+        )
+    )
     _expect_refusal(cli, proj, src, f"{src}:2:", "invalid JSON")
 
 
@@ -107,23 +114,40 @@ def test_binary_file(cli: Cli, proj: Path, tmp_path: Path) -> None:
         ({"spans": [{"id": "s1", "start": 5, "end": 5, "label": "ACTOR"}]}, "or empty"),
         ({"spans": [{"id": "s1", "start": 9, "end": 3, "label": "ACTOR"}]}, "or empty"),
         ({"spans": [{"id": "s1", "start": 0, "end": 5, "label": "WEAPON"}]}, "WEAPON"),
-        ({"spans": [{"id": "s1", "start": 0, "end": 5, "label": "ACTOR",
-                     "attrs": {"type": "robot"}}]}, "'robot' is not a value"),
-        ({"spans": [{"id": "s1", "start": 0, "end": 5, "label": "ACTOR"},
-                    {"id": "s1", "start": 6, "end": 9, "label": "ACTOR"}], "relations": []},
-         "duplicate span id"),
-        ({"relations": [{"id": "r1", "label": "claimant", "head": "s2", "tail": "s9"}]},
-         "missing span 's9'"),
-        ({"relations": [{"id": "r1", "label": "claimant", "head": "s1", "tail": "s2"}]},
-         "cannot start at a ACTOR"),
+        (
+            {
+                "spans": [
+                    {"id": "s1", "start": 0, "end": 5, "label": "ACTOR", "attrs": {"type": "robot"}}
+                ]
+            },
+            "'robot' is not a value",
+        ),
+        (
+            {
+                "spans": [
+                    {"id": "s1", "start": 0, "end": 5, "label": "ACTOR"},
+                    {"id": "s1", "start": 6, "end": 9, "label": "ACTOR"},
+                ],
+                "relations": [],
+            },
+            "duplicate span id",
+        ),
+        (
+            {"relations": [{"id": "r1", "label": "claimant", "head": "s2", "tail": "s9"}]},
+            "missing span 's9'",
+        ),
+        (
+            {"relations": [{"id": "r1", "label": "claimant", "head": "s1", "tail": "s2"}]},
+            "cannot start at a ACTOR",
+        ),
     ],
 )
-def test_bad_annotations(cli: Cli, proj: Path, tmp_path: Path, change: dict, needle: str
-                         ) -> None:
+def test_bad_annotations(cli: Cli, proj: Path, tmp_path: Path, change: dict, needle: str) -> None:
     bad = _other(**change)
     if "relations" not in change:
-        bad["relations"] = [r for r in bad["relations"] if r["head"] in {s["id"] for s in
-                                                                       bad["spans"]}]
+        bad["relations"] = [
+            r for r in bad["relations"] if r["head"] in {s["id"] for s in bad["spans"]}
+        ]
         if change.get("spans") is not None:
             bad["relations"] = []
     src = tmp_path / "bad.jsonl"
@@ -148,8 +172,9 @@ def test_project_is_not_sqlite(cli: Cli, tmp_path: Path) -> None:
     assert fake.read_text() == "hello"
 
 
-def test_locked_project(cli: Cli, proj: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                        ) -> None:
+def test_locked_project(
+    cli: Cli, proj: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import storage.db as db_module
 
     monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 200)

@@ -22,10 +22,22 @@ RECORD = {
     "meta": {"title": "A test", "source": "unit", "published": "2019-05-11"},
     "layer": "gold",
     "spans": [
-        {"id": "s1", "start": 0, "end": 14, "label": "ACTOR", "text": "Khalifa Haftar",
-         "attrs": {"type": "person"}, "entity": "Khalifa Haftar"},
-        {"id": "s2", "start": 20, "end": 53, "label": "CLAIM",
-         "attrs": {"form": "reported", "stance": "neutral"}},
+        {
+            "id": "s1",
+            "start": 0,
+            "end": 14,
+            "label": "ACTOR",
+            "text": "Khalifa Haftar",
+            "attrs": {"type": "person"},
+            "entity": "Khalifa Haftar",
+        },
+        {
+            "id": "s2",
+            "start": 20,
+            "end": 53,
+            "label": "CLAIM",
+            "attrs": {"form": "reported", "stance": "neutral"},
+        },
         {"id": "s3", "start": 24, "end": 30, "label": "EVENT", "attrs": {"type": "attack"}},
         {"id": "s4", "start": 34, "end": 41, "label": "PLACE"},
     ],
@@ -67,8 +79,9 @@ def test_import_is_idempotent(cli: Cli, tmp_path: Path, stats) -> None:
     assert first["relations"] == {"gold": {"claimant": 1, "place": 1}}
 
 
-def test_same_text_attaches_annotations_to_existing_document(cli: Cli, tmp_path: Path,
-                                                             stats) -> None:
+def test_same_text_attaches_annotations_to_existing_document(
+    cli: Cli, tmp_path: Path, stats
+) -> None:
     proj = tmp_path / "p.annproj"
     cli("init", proj)
     plain = {k: v for k, v in RECORD.items() if k not in ("spans", "relations", "layer")}
@@ -88,7 +101,8 @@ def test_export_jsonl_round_trip(cli: Cli, tmp_path: Path) -> None:
     rec = json.loads(out1.read_text("utf-8").splitlines()[0])
     assert rec["text"] == RECORD["text"]
     assert {(s["start"], s["end"], s["label"]) for s in rec["spans"]} == {
-        (s["start"], s["end"], s["label"]) for s in RECORD["spans"]}
+        (s["start"], s["end"], s["label"]) for s in RECORD["spans"]
+    }
     assert rec["spans"][0]["entity"] == "Khalifa Haftar"
     proj2 = tmp_path / "p2.annproj"
     cli("init", proj2)
@@ -102,8 +116,11 @@ def test_csv_and_txt_import(cli: Cli, tmp_path: Path, stats) -> None:
     proj = tmp_path / "p.annproj"
     cli("init", proj)
     csv_file = tmp_path / "docs.csv"
-    csv_file.write_text('id,title,date,url,text\n1,First,2024-01-02,http://x,"Some text, here."\n'
-                        '2,Second,"March 3, 2024",,"Other\ntext"\n', "utf-8")
+    csv_file.write_text(
+        'id,title,date,url,text\n1,First,2024-01-02,http://x,"Some text, here."\n'
+        '2,Second,"March 3, 2024",,"Other\ntext"\n',
+        "utf-8",
+    )
     cli("import", proj, csv_file)
     folder = tmp_path / "txt"
     folder.mkdir()
@@ -124,10 +141,18 @@ def test_check_reports_warnings(cli: Cli, tmp_path: Path) -> None:
 
 def test_console_script_runs(tmp_path: Path) -> None:
     proj = tmp_path / "p.annproj"
-    result = subprocess.run([sys.executable, "-m", "annotator.cli", "init", str(proj)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "annotator.cli", "init", str(proj)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
-    result = subprocess.run([sys.executable, "-m", "annotator.cli", "stats", str(tmp_path)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "annotator.cli", "stats", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "is a directory" in result.stderr

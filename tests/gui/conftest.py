@@ -34,6 +34,7 @@ class DialogRecorder:
             if kind == "question":
                 return self.answers.pop(0) if self.answers else QMessageBox.StandardButton.No
             return QMessageBox.StandardButton.Ok
+
         return show
 
     def kinds(self) -> list[str]:
@@ -68,17 +69,22 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> DialogRecorder:
     rec = DialogRecorder()
     for kind in ("warning", "information", "critical", "question"):
         monkeypatch.setattr(QMessageBox, kind, staticmethod(rec.message(kind)))
-    monkeypatch.setattr(QMessageBox, "about", staticmethod(
-        lambda parent, title, text: rec.shown.append(("about", title, text))))
+    monkeypatch.setattr(
+        QMessageBox,
+        "about",
+        staticmethod(lambda parent, title, text: rec.shown.append(("about", title, text))),
+    )
 
     def file_answer(*args: Any, **kwargs: Any) -> Any:
         return rec.files.pop(0) if rec.files else ("", "")
 
-    for name in ("getOpenFileName", "getOpenFileNames", "getSaveFileName",
-                 "getExistingDirectory"):
+    for name in ("getOpenFileName", "getOpenFileNames", "getSaveFileName", "getExistingDirectory"):
         monkeypatch.setattr(QFileDialog, name, staticmethod(file_answer))
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(
-        lambda *a, **k: (rec.texts.pop(0), True) if rec.texts else ("", False)))
+    monkeypatch.setattr(
+        QInputDialog,
+        "getText",
+        staticmethod(lambda *a, **k: (rec.texts.pop(0), True) if rec.texts else ("", False)),
+    )
     return rec
 
 

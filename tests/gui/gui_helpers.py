@@ -24,15 +24,27 @@ UNICODE_TEXT = (
 
 
 def make_project(path: Path, extra: tuple[tuple[str, str], ...] = ()) -> Path:
-    from annotator.importing import import_documents
-    from annotator.model import DocData
     from annotator.project import Project
+    from annotator.transfer.importing import import_documents
+    from annotator.values import DocData
 
-    docs = [DocData("a1", ARTICLE, {"title": "Haftar says forces attacked airport",
-                                    "source": "Test Wire", "published": "2019-04-08"}),
-            DocData("u1", UNICODE_TEXT, {"title": "Unicode article", "source": "Test Wire"}),
-            DocData("a3", "A third article about nothing in particular.\n",
-                    {"title": "Third", "source": "Other"})]
+    docs = [
+        DocData(
+            "a1",
+            ARTICLE,
+            {
+                "title": "Haftar says forces attacked airport",
+                "source": "Test Wire",
+                "published": "2019-04-08",
+            },
+        ),
+        DocData("u1", UNICODE_TEXT, {"title": "Unicode article", "source": "Test Wire"}),
+        DocData(
+            "a3",
+            "A third article about nothing in particular.\n",
+            {"title": "Third", "source": "Other"},
+        ),
+    ]
     docs += [DocData(i, t, {"title": i}) for i, t in extra]
     with Project.create(path, "news") as project:
         import_documents(project, docs, layer="tester", origin="test")
@@ -65,16 +77,16 @@ def select_range(view: Any, start: int, end: int) -> None:
     view.set_stored_selection(start, end)
 
 
-def press(qtbot: Any, view: Any, key: Qt.Key,
-          mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def press(
+    qtbot: Any, view: Any, key: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
     qtbot.keyClick(view, key, mods)
 
 
 def db_spans(window: Any, doc_id: int | None = None) -> list[Any]:
     ctx = window.context
     with ctx.project.session() as s:
-        return repo.spans_of(s, document_id=doc_id or ctx.doc_state.doc_id,
-                             annotator=ctx.user)
+        return repo.spans_of(s, document_id=doc_id or ctx.doc_state.doc_id, annotator=ctx.user)
 
 
 def db_relations(window: Any) -> list[Any]:
@@ -84,13 +96,15 @@ def db_relations(window: Any) -> list[Any]:
 
 
 def text_of(window: Any, span: Any) -> str:
-    return window.context.doc_state.content.document.text[span.start:span.end]
+    return window.context.doc_state.content.document.text[span.start : span.end]
 
 
 def open_doc(qtbot: Any, window: Any, external_id: str) -> int:
     with window.context.project.session() as s:
         doc_id = repo.external_ids(s)[external_id]
     window.open_document(doc_id)
-    qtbot.waitUntil(lambda: window.context.doc_state.doc_id == doc_id
-                    and not window.context.runner.busy, timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.context.doc_state.doc_id == doc_id and not window.context.runner.busy,
+        timeout=5000,
+    )
     return doc_id

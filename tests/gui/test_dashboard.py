@@ -21,9 +21,9 @@ pytest.importorskip("pytestqt")
 pytest.importorskip("pyqtgraph")
 
 from annotator.demo import _variant, demo_documents
-from annotator.importing import import_documents
-from annotator.model import DocData
 from annotator.project import Project
+from annotator.transfer.importing import import_documents
+from annotator.values import DocData
 from storage import repository as repo
 
 pytestmark = [
@@ -40,21 +40,23 @@ def build_team_project(path: Path, n_docs: int = 9, seed: int = 7) -> Project:
     """Demo articles given to two of three annotators each (every fourth to all three), with a
     few days of status and span events (so progress and pace have a history)."""
     base = demo_documents()
-    docs = [DocData(f"{d.id}-{i + 1}", f"{d.text}\n\n(Report {i + 1}.)", d.meta, d.spans,
-                    d.relations)
-            for i, d in ((i, base[i % len(base)]) for i in range(n_docs))]
+    docs = [
+        DocData(f"{d.id}-{i + 1}", f"{d.text}\n\n(Report {i + 1}.)", d.meta, d.spans, d.relations)
+        for i, d in ((i, base[i % len(base)]) for i in range(n_docs))
+    ]
     rng = random.Random(seed)
     plan: dict[str, list[int]] = {n: [] for n in NAMES}
     for i in range(n_docs):
         for name in rng.sample(NAMES, 3 if i % 4 == 1 else 2):
             plan[name].append(i)
     project = Project.create(path, "news")
-    import_documents(project, [DocData(d.id, d.text, d.meta) for d in docs], layer="lead",
-                     origin="test")
+    import_documents(
+        project, [DocData(d.id, d.text, d.meta) for d in docs], layer="lead", origin="test"
+    )
     done_count = {n: int(len(plan[n]) * (0.9 - 0.25 * k)) for k, n in enumerate(NAMES)}
     for k, name in enumerate(NAMES):
         mine = [docs[i] if k == 0 else _variant(docs[i], k) for i in plan[name]]
-        import_documents(project, mine[:done_count[name]], layer=name, origin="test")
+        import_documents(project, mine[: done_count[name]], layer=name, origin="test")
     rows = []
     with project.session() as s:
         ext = repo.external_ids(s)
@@ -64,16 +66,30 @@ def build_team_project(path: Path, n_docs: int = 9, seed: int = 7) -> Project:
             for j, i in enumerate(plan[name]):
                 doc_id = ext[docs[i].id]
                 done = j < done_count[name]
-                repo.set_assignment(s, doc_id, ann, "done" if done else "todo",
-                                    add_seconds=(300 + 200 * k) if done else 0)
+                repo.set_assignment(
+                    s,
+                    doc_id,
+                    ann,
+                    "done" if done else "todo",
+                    add_seconds=(300 + 200 * k) if done else 0,
+                )
                 if not done:
                     continue
                 for _ in docs[i].spans:
                     t += timedelta(seconds=rng.randint(10, 40) * (1 + k))
-                    rows.append({"at": t, "actor": name, "action": "span.add",
-                                 "document_id": doc_id})
-                rows.append({"at": t, "actor": name, "action": "status", "document_id": doc_id,
-                             "target": f"status:{name}", "after": {"status": "done"}})
+                    rows.append(
+                        {"at": t, "actor": name, "action": "span.add", "document_id": doc_id}
+                    )
+                rows.append(
+                    {
+                        "at": t,
+                        "actor": name,
+                        "action": "status",
+                        "document_id": doc_id,
+                        "target": f"status:{name}",
+                        "after": {"status": "done"},
+                    }
+                )
                 t += timedelta(minutes=rng.randint(20, 140))
                 if t.hour >= 17:
                     t = (t + timedelta(days=1)).replace(hour=8 + k, minute=rng.randint(0, 50))
@@ -106,8 +122,7 @@ def test_dashboard_shows_the_project_numbers(qtbot, team_context) -> None:
     project = team_context.project
     with project.session() as s:
         counts = repo.span_counts(s)
-        done = {n: sum(a.status == "done" for a in repo.assignments(s, annotator=n))
-                for n in NAMES}
+        done = {n: sum(a.status == "done" for a in repo.assignments(s, annotator=n)) for n in NAMES}
     labels = list(project.scheme.label_names)
     for name in NAMES:
         bars = panel.labels.bars[name]
@@ -188,14 +203,19 @@ def test_save_each_plot_as_png(qtbot, team_context, tmp_path: Path) -> None:
     _refresh(qtbot, panel)
     paths = panel.save_all(tmp_path)
     assert {p.name for p in paths} == {
-        "progress.png", "label_distribution.png", "pace.png", "agreement_per_label.png",
-        "cohen's_kappa_between_annotators.png"}
+        "progress.png",
+        "label_distribution.png",
+        "pace.png",
+        "agreement_per_label.png",
+        "cohen's_kappa_between_annotators.png",
+    }
     for path in paths:
         image = QImage(str(path))
         assert image.width() == 1200 and image.height() > 100
     heat = QImage(str(tmp_path / "cohen's_kappa_between_annotators.png"))
-    colours = {heat.pixel(x, y) for x in range(0, heat.width(), 9)
-               for y in range(0, heat.height(), 9)}
+    colours = {
+        heat.pixel(x, y) for x in range(0, heat.width(), 9) for y in range(0, heat.height(), 9)
+    }
     assert len(colours) > 20  # the image and colour bar were drawn, not a blank plot
 
 

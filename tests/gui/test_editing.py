@@ -6,7 +6,7 @@ import pytest
 from gui_helpers import db_relations, db_spans, open_doc, press, select_needle, text_of
 from PySide6.QtCore import Qt
 
-from app.article_view import snap_to_words
+from app.panels.article_view import snap_to_words
 from storage import repository as repo
 
 pytestmark = pytest.mark.gui
@@ -96,10 +96,14 @@ def test_tab_moves_between_spans_and_attributes(qtbot, window) -> None:
 def test_link_claimant_and_event_roles(qtbot, window) -> None:
     view = window.view
     open_doc(qtbot, window, "a1")
-    for needle, key in (("Khalifa Haftar", K.Key_1), ("Noman Benotman", K.Key_1),
-                        ("his forces", K.Key_1), ("the Presidential Council had lost control",
-                                                  K.Key_2),
-                        ("attacked", K.Key_3), ("Tripoli", K.Key_4)):
+    for needle, key in (
+        ("Khalifa Haftar", K.Key_1),
+        ("Noman Benotman", K.Key_1),
+        ("his forces", K.Key_1),
+        ("the Presidential Council had lost control", K.Key_2),
+        ("attacked", K.Key_3),
+        ("Tripoli", K.Key_4),
+    ):
         select_needle(view, needle)
         press(qtbot, view, key)
     spans = {text_of(window, s): s for s in db_spans(window)}
@@ -116,7 +120,8 @@ def test_link_claimant_and_event_roles(qtbot, window) -> None:
     press(qtbot, view, K.Key_Return)
     rels = db_relations(window)
     assert [(r.label, r.head_id, r.tail_id) for r in rels] == [
-        ("claimant", claim.id, spans["Noman Benotman"].id)]
+        ("claimant", claim.id, spans["Noman Benotman"].id)
+    ]
     assert view.linking == ""
     # The selected claim emphasises its claimant.
     assert ("s", spans["Noman Benotman"].id) in view.highlighter._arguments

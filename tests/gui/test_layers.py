@@ -31,8 +31,7 @@ def _add_layer(path: Path, layer: str, spans: list[tuple[str, str]], ext: str = 
         text = repo.get_document(s, doc_id).text  # type: ignore[union-attr]
         for needle, label in spans:
             start = text.index(needle)
-            services.add_span(s, project.scheme, doc_id, layer, start, start + len(needle),
-                              label)
+            services.add_span(s, project.scheme, doc_id, layer, start, start + len(needle), label)
 
 
 def _choose_layer(qtbot: Any, window: Any, layer: str) -> None:
@@ -54,16 +53,20 @@ def _spans(window: Any, layer: str) -> list[tuple[str, str]]:
     text = ARTICLE
     with ctx.project.session() as s:
         doc_id = repo.external_ids(s)["a1"]
-        return sorted((text[sp.start:sp.end], sp.label)
-                      for sp in repo.spans_of(s, document_id=doc_id, annotator=layer))
+        return sorted(
+            (text[sp.start : sp.end], sp.label)
+            for sp in repo.spans_of(s, document_id=doc_id, annotator=layer)
+        )
 
 
 def _open_a1(qtbot: Any, window: Any) -> int:
     with window.context.project.session() as s:
         doc_id = repo.external_ids(s)["a1"]
     window.open_document(doc_id)
-    qtbot.waitUntil(lambda: window.context.doc_state.doc_id == doc_id
-                    and not window.context.runner.busy, timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.context.doc_state.doc_id == doc_id and not window.context.runner.busy,
+        timeout=5000,
+    )
     return doc_id
 
 
@@ -212,8 +215,7 @@ def test_review_e_opens_the_document_in_gold(qtbot, opened, tmp_path, dialogs) -
     assert ctx.layer == "tester"
     window.show_review()
     panel = window._extra_panels["review"]
-    qtbot.waitUntil(lambda: panel.model.rowCount() > 0 and not ctx.runner.busy,
-                    timeout=20_000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0 and not ctx.runner.busy, timeout=20_000)
     panel._select(0)
     row = panel.current_row()
     assert row is not None
@@ -231,8 +233,9 @@ def test_review_e_opens_the_document_in_gold(qtbot, opened, tmp_path, dialogs) -
     press(qtbot, window.view, K.Key_4, Qt.KeyboardModifier.AltModifier)
     with ctx.project.session() as s:
         gold = repo.spans_of(s, document_id=row.doc_id, annotator="gold")
-    assert [(ARTICLE[sp.start:sp.end], sp.label) for sp in gold] == [
-        (ARTICLE[start:end], "PLACE")]
+    assert [(ARTICLE[sp.start : sp.end], sp.label) for sp in gold] == [
+        (ARTICLE[start:end], "PLACE")
+    ]
     if os.environ.get("ANNOTATOR_SCREENSHOTS"):
         window.view.select_item(("s", gold[0].id))
         window.grab().save(str(REPO / "docs" / "screenshots" / "gold_layer.png"))
@@ -245,7 +248,7 @@ def test_review_e_opens_the_document_in_gold(qtbot, opened, tmp_path, dialogs) -
 def test_the_window_paints_before_the_database_opens(qtbot, opened, layered) -> None:
     import sqlite3
 
-    from annotator.workfile import WORKFILE_FOR
+    from annotator.team.workfile import WORKFILE_FOR
     from app.launcher import open_window
     from app.startup import WORKFILE_KEY, ProjectHandle, peek_project
 
@@ -256,20 +259,20 @@ def test_the_window_paints_before_the_database_opens(qtbot, opened, layered) -> 
     con.close()
     peek = peek_project(layered)
     assert peek is not None and peek.workfile_owner == "bob"
-    assert [lab.name for lab in peek.scheme.labels] == ["ACTOR", "CLAIM", "EVENT", "PLACE",
-                                                        "TIME"]
+    assert [lab.name for lab in peek.scheme.labels] == ["ACTOR", "CLAIM", "EVENT", "PLACE", "TIME"]
     window = open_window(layered)
     assert window is not None
     project = window.context.project
     assert isinstance(project, ProjectHandle) and not project.is_open  # built from the peek
     assert window.context.user == "bob" and window.context.layer == "bob"
     assert window.view._label_keys["4"] == "PLACE"  # label keys from the project's scheme
-    qtbot.waitUntil(lambda: window.context.doc_state.content is not None
-                    and not window.context.runner.busy, timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.context.doc_state.content is not None and not window.context.runner.busy,
+        timeout=5000,
+    )
     assert project.is_open
     assert project.scheme.fingerprint == project.open().scheme.fingerprint
-    assert sorted(r.label for r in window.context.doc_state.spans().values()) == ["ACTOR",
-                                                                                   "ACTOR"]
+    assert sorted(r.label for r in window.context.doc_state.spans().values()) == ["ACTOR", "ACTOR"]
     window.close()
 
 

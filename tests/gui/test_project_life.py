@@ -51,7 +51,8 @@ def test_search_across_the_corpus_opens_the_hit(qtbot, window) -> None:
         window.operations.search("Benotman")
     query, hits = blocker.args
     assert query == "Benotman" and [h.title for h in hits] == [
-        "Haftar says forces attacked airport"]
+        "Haftar says forces attacked airport"
+    ]
     open_doc(qtbot, window, "a3")
     window._open_at_offset(hits[0].document_id, hits[0].start)
     qtbot.waitUntil(lambda: window.context.doc_state.doc_id == hits[0].document_id)
@@ -74,8 +75,13 @@ def test_dropping_files_imports_them(qtbot, window, tmp_path: Path, dialogs) -> 
     src.write_text("A dropped article about the Presidential Council.\n", "utf-8")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(src))])
-    event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPoint(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.dropEvent(event)
     qtbot.waitUntil(lambda: not window.operations.busy, timeout=10000)
     with window.context.project.session() as s:

@@ -18,16 +18,18 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt
 
-from annotator.importing import import_documents
-from annotator.model import DocData, RelationData, SpanData
 from annotator.project import Project
+from annotator.transfer.importing import import_documents
+from annotator.values import DocData, RelationData, SpanData
 from storage import repository as repo
 
 pytestmark = pytest.mark.gui
 
 REPO = Path(__file__).resolve().parents[2]
-T1 = ("Khalifa Haftar said on Monday that his forces attacked the airport in Tripoli.\n\n"
-      "Residents described heavy smoke over the city.")
+T1 = (
+    "Khalifa Haftar said on Monday that his forces attacked the airport in Tripoli.\n\n"
+    "Residents described heavy smoke over the city."
+)
 T2 = "Police arrested three protesters near the main gate on Tuesday."
 
 
@@ -48,29 +50,38 @@ def _d1(stance: str, time: bool = True, place: str = "Tripoli", about: bool = Fa
     relations = [RelationData("r1", "claimant", "s2", "s1")]
     if about:
         relations.append(RelationData("r2", "about", "s2", "s3"))
-    return DocData("d1", T1, {"title": "Haftar says forces attacked airport"}, tuple(spans),
-                   tuple(relations))
+    return DocData(
+        "d1", T1, {"title": "Haftar says forces attacked airport"}, tuple(spans), tuple(relations)
+    )
 
 
 def _d2(label: str) -> DocData:
     attrs = {"type": "arrest", "status": "occurred"} if label == "EVENT" else {}
     start = T2.index("arrested")
-    return DocData("d2", T2, {"title": "Protesters arrested"}, (
-        _span(T2, "Police", "ACTOR", "s1", type="other"),
-        SpanData("s2", start, start + len("arrested"), label, attrs),
-    ))
+    return DocData(
+        "d2",
+        T2,
+        {"title": "Protesters arrested"},
+        (
+            _span(T2, "Police", "ACTOR", "s1", type="other"),
+            SpanData("s2", start, start + len("arrested"), label, attrs),
+        ),
+    )
 
 
 def build_review_project(path: Path) -> Project:
     """d1 by alice, bob and carol (a missing TIME, a stance, PLACE boundaries, an "about"
     relation only alice drew); d2 by alice and bob (EVENT against PLACE on the same word)."""
     project = Project.create(path, "news")
-    import_documents(project, [_d1("neutral", about=True), _d2("EVENT")], layer="alice",
-                     origin="test")
-    import_documents(project, [_d1("support", time=False), _d2("PLACE")], layer="bob",
-                     origin="test")
-    import_documents(project, [_d1("neutral", place="the airport in Tripoli")], layer="carol",
-                     origin="test")
+    import_documents(
+        project, [_d1("neutral", about=True), _d2("EVENT")], layer="alice", origin="test"
+    )
+    import_documents(
+        project, [_d1("support", time=False), _d2("PLACE")], layer="bob", origin="test"
+    )
+    import_documents(
+        project, [_d1("neutral", place="the airport in Tripoli")], layer="carol", origin="test"
+    )
     return project
 
 
@@ -104,9 +115,10 @@ def _doc_ids(context) -> dict[str, int]:
 
 def _gold(context, ext: str) -> set[tuple[int, int, str]]:
     with context.project.session() as s:
-        return {(sp.start, sp.end, sp.label)
-                for sp in repo.spans_of(s, document_id=_doc_ids(context)[ext],
-                                        annotator="gold")}
+        return {
+            (sp.start, sp.end, sp.label)
+            for sp in repo.spans_of(s, document_id=_doc_ids(context)[ext], annotator="gold")
+        }
 
 
 def _select_kind(panel, kind: str) -> int:
@@ -138,8 +150,9 @@ def test_queue_lists_every_kind_across_documents(qtbot, qtmodeltester, panel, co
     assert len(panel.lanes.lanes[0].spans) == 5 and len(panel.lanes.lanes[1].spans) == 4
     _select_kind(panel, "label")
     assert panel.lanes.lane_names() == ["alice", "bob", "gold"]
-    tip = panel.model.data(panel.model.index(panel.table.currentIndex().row(), 0),
-                           Qt.ItemDataRole.ToolTipRole)
+    tip = panel.model.data(
+        panel.model.index(panel.table.currentIndex().row(), 0), Qt.ItemDataRole.ToolTipRole
+    )
     assert "alice: EVENT" in tip and "bob: PLACE" in tip
     _select_kind(panel, "relation")
     headers = [lane.header.text() for lane in panel.lanes.lanes[:4]]
@@ -240,8 +253,13 @@ def test_accept_unanimous_in_one_document_and_undo(qtbot, panel, context) -> Non
     assert not any(lab == "TIME" or lab == "PLACE" for _s, _e, lab in gold)  # disputed
     assert _gold(context, "d2") == set()  # other documents untouched
     with context.project.session() as s:
-        rels = repo.relations_of_spans(s, [sp.id for sp in repo.spans_of(
-            s, document_id=_doc_ids(context)["d1"], annotator="gold")])
+        rels = repo.relations_of_spans(
+            s,
+            [
+                sp.id
+                for sp in repo.spans_of(s, document_id=_doc_ids(context)["d1"], annotator="gold")
+            ],
+        )
     assert [r.label for r in rels] == ["claimant"]
     assert "Accepted unanimous" in panel.status.text()
     context.undo_stack.undo()
@@ -294,10 +312,16 @@ def test_decided_items_come_back_flagged_when_their_inputs_change(qtbot, panel, 
     # Newer work from bob lands (as a re-merge would): his stance changes to oppose.
     d1 = _doc_ids(context)["d1"]
     with context.project.session() as s:
-        said = next(sp for sp in repo.spans_of(s, document_id=d1, annotator="bob")
-                    if sp.label == "CLAIM")
-        update_span(s, context.project.scheme, said.id, "bob",
-                    attrs={"form": "reported", "stance": "oppose"})
+        said = next(
+            sp for sp in repo.spans_of(s, document_id=d1, annotator="bob") if sp.label == "CLAIM"
+        )
+        update_span(
+            s,
+            context.project.scheme,
+            said.id,
+            "bob",
+            attrs={"form": "reported", "stance": "oppose"},
+        )
     with qtbot.waitSignal(panel.loaded, timeout=20_000):
         context.document_changed.emit(d1)
     attribute = next(r for r in panel.model.rows() if r.item.kind == "attribute")
@@ -327,8 +351,13 @@ def test_screenshot(qtbot, tmp_path: Path) -> None:
         with qtbot.waitSignal(widget.loaded, timeout=20_000):
             qtbot.keyClick(widget.table, Qt.Key.Key_1)
         rows = widget.model.rows()
-        widget._select(next(i for i, r in enumerate(rows) if len(r.item.versions) == 3
-                            and r.item.kind == "boundaries" and r.pending))
+        widget._select(
+            next(
+                i
+                for i, r in enumerate(rows)
+                if len(r.item.versions) == 3 and r.item.kind == "boundaries" and r.pending
+            )
+        )
         out = REPO / "docs" / "screenshots" / "review.png"
         out.parent.mkdir(parents=True, exist_ok=True)
         for _ in range(10):  # let pending layout and paint events run before grabbing

@@ -11,9 +11,13 @@ from pathlib import Path
 import pytest
 from gui_helpers import open_test_window
 
-pytestmark = [pytest.mark.gui,
-              pytest.mark.skipif(not os.environ.get("ANNOTATOR_SCREENSHOTS"),
-                                 reason="set ANNOTATOR_SCREENSHOTS=1 to write screenshots")]
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.skipif(
+        not os.environ.get("ANNOTATOR_SCREENSHOTS"),
+        reason="set ANNOTATOR_SCREENSHOTS=1 to write screenshots",
+    ),
+]
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -33,8 +37,11 @@ def _open_richest(qtbot, window) -> None:
         qtbot.waitUntil(lambda rid=rec.id: window.context.doc_state.doc_id == rid, timeout=5000)
         state = window.context.doc_state
         labels = [s.label for s in state.spans().values()]
-        score = (_claim_with_claimant(window) is not None, labels.count("CLAIM")
-                 + labels.count("EVENT"), len(labels))
+        score = (
+            _claim_with_claimant(window) is not None,
+            labels.count("CLAIM") + labels.count("EVENT"),
+            len(labels),
+        )
         if best is None or score > best[0]:
             best = (score, rec.id)
     assert best is not None
@@ -45,7 +52,7 @@ def _open_richest(qtbot, window) -> None:
 def _suggestions_screenshot(qtbot, window) -> None:
     """Pending suggestions from the default pipeline on a to-do article (opt-in: loads spaCy)."""
     pytest.importorskip("spacy")
-    from annotator.preannotating import preannotate_project
+    from annotator.suggest.run import preannotate_project
 
     todo = next(r for r in window.documents.model.records() if r.status != "done")
     preannotate_project(window.context.project, None, documents=[todo.external_id])
@@ -73,8 +80,9 @@ def test_screenshots(qtbot) -> None:
         assert {"ACTOR", "CLAIM", "EVENT"} <= labels
         actors = window.actors
         qtbot.waitUntil(lambda: actors.model.rowCount() > 0, timeout=5000)
-        busiest = max(range(actors.model.rowCount()),
-                      key=lambda r: actors.model.record(r).mention_count)
+        busiest = max(
+            range(actors.model.rowCount()), key=lambda r: actors.model.record(r).mention_count
+        )
         actors.table.selectRow(busiest)
         qtbot.waitUntil(lambda: actors.mentions.rowCount() > 0, timeout=5000)
         qtbot.waitUntil(lambda: not window.context.runner.busy, timeout=5000)
@@ -85,13 +93,16 @@ def test_screenshots(qtbot) -> None:
         window.view.select_span(claim)
         inspector = window.inspector
         assert inspector.relations.rowCount() >= 1
-        qtbot.waitUntil(lambda: inspector.heading.text().startswith("Span")
-                        and all(c.isVisible() for c in inspector._attr_rows.values()))
+        qtbot.waitUntil(
+            lambda: (
+                inspector.heading.text().startswith("Span")
+                and all(c.isVisible() for c in inspector._attr_rows.values())
+            )
+        )
         window.grab().save(str(OUT / "inspector_claim.png"))
 
         window.theme_dark()
-        qtbot.waitUntil(lambda: window.palette().window().color().lightness() < 100,
-                        timeout=2000)
+        qtbot.waitUntil(lambda: window.palette().window().color().lightness() < 100, timeout=2000)
         window.grab().save(str(OUT / "dark_mode.png"))
         window.theme_light()
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from app.text_map import TextMap
+from app.panels.text_map import TextMap
 
 pytestmark = pytest.mark.gui
 
@@ -28,7 +28,7 @@ def test_every_offset_maps_to_the_same_character_in_qt(text: str) -> None:
     doc.setPlainText(m.display)
     assert doc.characterCount() - 1 == len(m.display.encode("utf-16-le")) // 2
     for i, ch in enumerate(text):
-        if text[i:i + 2] == "\r\n":
+        if text[i : i + 2] == "\r\n":
             continue  # the CR and LF of one pair are one Qt position
         q = m.to_qt(i)
         cursor = QTextCursor(doc)
@@ -37,7 +37,7 @@ def test_every_offset_maps_to_the_same_character_in_qt(text: str) -> None:
         got = cursor.selectedText()
         expected = "\u2029" if ch in "\r\n" else ch
         assert got == expected, (i, ch, got)
-        in_pair = i > 0 and text[i - 1:i + 1] == "\r\n"
+        in_pair = i > 0 and text[i - 1 : i + 1] == "\r\n"
         assert m.from_qt(q) == (i - 1 if in_pair else i)
 
 
@@ -45,7 +45,7 @@ def test_every_offset_maps_to_the_same_character_in_qt(text: str) -> None:
 def test_round_trip_property(text: str) -> None:
     m = TextMap(text)
     for i in range(len(text) + 1):
-        if i > 0 and text[i - 1:i + 1] == "\r\n":
+        if i > 0 and text[i - 1 : i + 1] == "\r\n":
             assert m.from_qt(m.to_qt(i)) == i - 1  # inside a CRLF pair: before the pair
         else:
             assert m.from_qt(m.to_qt(i)) == i

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from app.transfer_dialogs import AS_SUGGESTIONS, ExportOptionsDialog, ImportDialog
+from app.dialogs.transfer import AS_SUGGESTIONS, ExportOptionsDialog, ImportDialog
 
 pytestmark = pytest.mark.gui
 
@@ -25,14 +25,20 @@ def test_import_dialog_options(qtbot, tmp_path: Path) -> None:
     dialog.tsv_feature.setText("webanno.custom.Referent|entity")
     opts = dialog.options()
     assert (opts.format, opts.layer, opts.label_map, opts.skip_unmapped, opts.tsv_feature) == (
-        "webanno", "gold", tmp_path / "map.json", True, "webanno.custom.Referent|entity")
+        "webanno",
+        "gold",
+        tmp_path / "map.json",
+        True,
+        "webanno.custom.Referent|entity",
+    )
     dialog.layer_combo.setCurrentText(AS_SUGGESTIONS)
     assert dialog.options().as_suggestions and dialog.options().layer is None
 
 
 def test_export_dialog_options_and_errors(qtbot, tmp_path: Path) -> None:
-    dialog = ExportOptionsDialog(["jsonl", "spacy"], ["gold", "majority"], ["ACTOR", "CLAIM"],
-                                 "gold")
+    dialog = ExportOptionsDialog(
+        ["jsonl", "spacy"], ["gold", "majority"], ["ACTOR", "CLAIM"], "gold"
+    )
     qtbot.addWidget(dialog)
     with pytest.raises(ValueError, match="where to write"):
         dialog.options()
@@ -44,7 +50,13 @@ def test_export_dialog_options_and_errors(qtbot, tmp_path: Path) -> None:
     dialog.labels.item(1).setCheckState(Qt.CheckState.Unchecked)
     opts = dialog.options()
     assert (opts.format, opts.layer, opts.split, opts.seed, opts.labels, opts.strict) == (
-        "spacy", "gold", (70, 20, 10), 7, ("ACTOR",), True)
+        "spacy",
+        "gold",
+        (70, 20, 10),
+        7,
+        ("ACTOR",),
+        True,
+    )
     dialog.split_edit.setText("80,20")
     with pytest.raises(ValueError):
         dialog.options()
@@ -54,7 +66,7 @@ def test_import_options_reach_the_library(qtbot, window, tmp_path: Path, dialogs
     """A brat folder with foreign labels, a label map, imported into gold from the GUI."""
     import json
 
-    from app.transfer_dialogs import ImportOptions
+    from app.dialogs.transfer import ImportOptions
     from storage import repository as repo
 
     folder = tmp_path / "brat"
@@ -62,22 +74,25 @@ def test_import_options_reach_the_library(qtbot, window, tmp_path: Path, dialogs
     (folder / "n1.txt").write_text("Haftar met Benotman in Tripoli.\n", "utf-8")
     (folder / "n1.ann").write_text("T1\tPerson 0 6\tHaftar\nT2\tGPE 23 30\tTripoli\n", "utf-8")
     label_map = tmp_path / "map.json"
-    label_map.write_text(json.dumps({"Person": {"label": "ACTOR", "attrs": {"type": "person"}},
-                                     "GPE": "PLACE"}), "utf-8")
+    label_map.write_text(
+        json.dumps({"Person": {"label": "ACTOR", "attrs": {"type": "person"}}, "GPE": "PLACE"}),
+        "utf-8",
+    )
     ops = window.operations
-    ops.import_paths([folder], ImportOptions((folder,), "brat", layer="gold",
-                                             label_map=label_map))
+    ops.import_paths([folder], ImportOptions((folder,), "brat", layer="gold", label_map=label_map))
     qtbot.waitUntil(lambda: not ops.busy, timeout=10000)
     assert dialogs.shown[-1][1] == "Import finished", dialogs.shown[-1]
     with window.context.project.session() as s:
         spans = repo.spans_of(s, annotator="gold")
     assert sorted((sp.label, sp.attrs.get("type")) for sp in spans) == [
-        ("ACTOR", "person"), ("PLACE", None)]
+        ("ACTOR", "person"),
+        ("PLACE", None),
+    ]
 
 
 def test_export_options_reach_the_library(qtbot, window, tmp_path: Path, dialogs) -> None:
     from annotator import services
-    from app.transfer_dialogs import ExportOptions
+    from app.dialogs.transfer import ExportOptions
     from storage import repository as repo
 
     project = window.context.project
@@ -87,14 +102,22 @@ def test_export_options_reach_the_library(qtbot, window, tmp_path: Path, dialogs
             services.add_span(s, project.scheme, doc.id, "tester", 4, 8, "TIME")
     out = tmp_path / "export"
     ops = window.operations
-    ops.export(out, "jsonl", "tester", options=ExportOptions(out / "data", "jsonl", "tester",
-                                                             split=(50, 25, 25), seed=3,
-                                                             labels=("ACTOR",)))
+    ops.export(
+        out,
+        "jsonl",
+        "tester",
+        options=ExportOptions(
+            out / "data", "jsonl", "tester", split=(50, 25, 25), seed=3, labels=("ACTOR",)
+        ),
+    )
     qtbot.waitUntil(lambda: not ops.busy, timeout=20000)
     assert dialogs.shown[-1][1] == "Export finished", dialogs.shown[-1]
     written = sorted(p.name for p in (out / "data").iterdir())
     assert "train.jsonl" in written and "README.md" in written
-    labels = {s["label"] for p in (out / "data").glob("*.jsonl")
-              for line in p.read_text("utf-8").splitlines() for s in __import__("json").loads(
-                  line)["spans"]}
+    labels = {
+        s["label"]
+        for p in (out / "data").glob("*.jsonl")
+        for line in p.read_text("utf-8").splitlines()
+        for s in __import__("json").loads(line)["spans"]
+    }
     assert labels <= {"ACTOR"}

@@ -18,9 +18,9 @@ from gui_helpers import (
 from PySide6.QtCore import Qt
 
 from annotator import services
-from annotator.model import RelationData, SpanData
 from annotator.project import Project
-from app.models import (
+from annotator.values import RelationData, SpanData
+from app.item_models import (
     DocumentTableModel,
     EntityTableModel,
     MentionRow,
@@ -36,8 +36,9 @@ K = Qt.Key
 M = Qt.KeyboardModifier
 
 
-@pytest.mark.parametrize("needle", ["Mira Tolland", "😀", "خليفة حفتر", "Jose\u0301 Marti\u0301",
-                                    "Zoë", "Libya", "🇱🇾"])
+@pytest.mark.parametrize(
+    "needle", ["Mira Tolland", "😀", "خليفة حفتر", "Jose\u0301 Marti\u0301", "Zoë", "Libya", "🇱🇾"]
+)
 def test_unicode_offsets_through_the_window(qtbot, window, needle) -> None:
     open_doc(qtbot, window, "u1")
     select_needle(window.view, needle)
@@ -123,8 +124,12 @@ def test_second_instance_is_read_only_or_refused(qtbot, window, gui_project, dia
 
 def test_models_pass_the_model_tester(qtmodeltester) -> None:
     docs = DocumentTableModel()
-    docs.set_records([DocumentSummary(i, f"d{i}", f"Title {i}", "src", "2020-01-01", 10, i, "")
-                      for i in range(50)])
+    docs.set_records(
+        [
+            DocumentSummary(i, f"d{i}", f"Title {i}", "src", "2020-01-01", 10, i, "")
+            for i in range(50)
+        ]
+    )
     qtmodeltester.check(docs)
     docs.sort(4, Qt.SortOrder.DescendingOrder)
     assert docs.record(0).span_count == 49
@@ -156,13 +161,20 @@ def test_document_list_filters_and_sorts(qtbot, window) -> None:
 def _write_jsonl(path: Path, n: int) -> Path:
     with path.open("w", encoding="utf-8") as f:
         for i in range(n):
-            f.write(json.dumps({"id": f"bulk-{i}", "text": f"Bulk article {i} says hello.",
-                                "meta": {"title": f"Bulk {i}"}}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "id": f"bulk-{i}",
+                        "text": f"Bulk article {i} says hello.",
+                        "meta": {"title": f"Bulk {i}"},
+                    }
+                )
+                + "\n"
+            )
     return path
 
 
-def test_import_runs_in_background_and_can_be_cancelled(qtbot, window, tmp_path,
-                                                        dialogs) -> None:
+def test_import_runs_in_background_and_can_be_cancelled(qtbot, window, tmp_path, dialogs) -> None:
     ops = window.operations
     big = _write_jsonl(tmp_path / "big.jsonl", 20000)
     handle = ops.import_paths([big])
@@ -192,13 +204,20 @@ def _add_suggestions(project_path: Path) -> None:
             start = text.index(needle)
             return SpanData(sid, start, start + len(needle), label, attrs or {})
 
-        spans = [sp("g1", "Khalifa Haftar", "ACTOR", {"type": "person"}),
-                 sp("g2", "Noman Benotman", "ACTOR", {"type": "person"}),
-                 sp("g3", "said on Monday that his forces attacked the airport in Tripoli",
-                    "CLAIM", {"form": "reported"}),
-                 sp("g4", "Tripoli", "PLACE")]
-        services.add_suggestions(s, doc_id, spans, [RelationData("r1", "claimant", "g3", "g1")],
-                                 model="test-model")
+        spans = [
+            sp("g1", "Khalifa Haftar", "ACTOR", {"type": "person"}),
+            sp("g2", "Noman Benotman", "ACTOR", {"type": "person"}),
+            sp(
+                "g3",
+                "said on Monday that his forces attacked the airport in Tripoli",
+                "CLAIM",
+                {"form": "reported"},
+            ),
+            sp("g4", "Tripoli", "PLACE"),
+        ]
+        services.add_suggestions(
+            s, doc_id, spans, [RelationData("r1", "claimant", "g3", "g1")], model="test-model"
+        )
 
 
 def test_accept_and_reject_suggestions(qtbot, gui_project) -> None:
@@ -212,27 +231,35 @@ def test_accept_and_reject_suggestions(qtbot, gui_project) -> None:
         press(qtbot, view, K.Key_Tab)
         assert view.selected[0] == "g"
         assert view.describe_at(view.highlighter.item(view.selected).start)[0].startswith(
-            "suggested ACTOR")
+            "suggested ACTOR"
+        )
         press(qtbot, view, K.Key_A)  # accept Khalifa Haftar
         spans = db_spans(window)
-        assert [(text_of(window, s), s.origin) for s in spans] == [
-            ("Khalifa Haftar", "test-model")]
+        assert [(text_of(window, s), s.origin) for s in spans] == [("Khalifa Haftar", "test-model")]
         window.undo()
         assert db_spans(window) == []
         assert len(window.context.doc_state.suggestions()) == 4
         window.redo()
         # Reject Noman Benotman, accept the claim: its claimant link comes along.
-        g2 = next(k for k, r in window.context.doc_state.suggestions().items()
-                  if text_of(window, r) == "Noman Benotman")
+        g2 = next(
+            k
+            for k, r in window.context.doc_state.suggestions().items()
+            if text_of(window, r) == "Noman Benotman"
+        )
         view.select_item(("g", g2))
         press(qtbot, view, K.Key_R)
-        g3 = next(k for k, r in window.context.doc_state.suggestions().items()
-                  if r.label == "CLAIM")
+        g3 = next(
+            k for k, r in window.context.doc_state.suggestions().items() if r.label == "CLAIM"
+        )
         view.select_item(("g", g3))
         press(qtbot, view, K.Key_A)
         with window.context.project.session() as s:
-            states = {r.label: r.state for r in repo.suggestions_of(
-                s, document_id=window.context.doc_state.doc_id, state=None)}
+            states = {
+                r.label: r.state
+                for r in repo.suggestions_of(
+                    s, document_id=window.context.doc_state.doc_id, state=None
+                )
+            }
             rels = repo.relations_of(s, document_id=window.context.doc_state.doc_id)
         assert states["CLAIM"] == "accepted"
         assert [r.label for r in rels] == ["claimant"]
@@ -263,9 +290,9 @@ def test_shortcut_sheet_and_dark_mode(qtbot, window) -> None:
 
 def test_work_file_is_annotated_as_its_owner(qtbot, gui_project, tmp_path) -> None:
     """A work file packaged for alice opens as alice's layer, whoever runs the app."""
-    from annotator.assignments import assign
     from annotator.project import Project
-    from annotator.workfile import package
+    from annotator.team.assignments import assign
+    from annotator.team.workfile import package
 
     work = tmp_path / "alice.annproj"
     with Project.open(gui_project) as project:

@@ -24,8 +24,9 @@ def test_upgrade_from_empty_database_creates_every_table(tmp_path: Path) -> None
     engine = make_engine(f"sqlite:///{tmp_path / 'e.db'}")
     upgrade(engine)
     with engine.connect() as conn:
-        tables = {r[0] for r in conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+        }
     assert set(Base.metadata.tables) <= tables
     engine.dispose()
 
@@ -104,8 +105,9 @@ def test_create_refuses_existing_file(project_path: Path) -> None:
         Project.create(project_path)
 
 
-def test_locked_project_gives_clear_error(project_path: Path, monkeypatch: pytest.MonkeyPatch
-                                          ) -> None:
+def test_locked_project_gives_clear_error(
+    project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import storage.db as db_module
 
     Project.create(project_path).close()

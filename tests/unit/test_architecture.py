@@ -17,8 +17,9 @@ def test_import_linter_contracts_hold() -> None:
     exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     if exe is None:
         pytest.skip("import-linter is not installed")
-    result = subprocess.run([exe, "--no-cache"], cwd=REPO, capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [exe, "--no-cache"], cwd=REPO, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "broken" not in result.stdout.lower().replace("0 broken", "")
 
@@ -26,13 +27,15 @@ def test_import_linter_contracts_hold() -> None:
 def test_library_imports_no_qt_spacy_or_pyqtgraph() -> None:
     code = textwrap.dedent("""
         import sys
-        import annotator.cli, annotator.services, annotator.importing, annotator.layers
+        import annotator.cli.main, annotator.services, annotator.transfer.importing
+        import annotator.layers
         import storage.repository
         bad = [m for m in ("PySide6", "pyqtgraph", "spacy", "app") if m in sys.modules]
         print(",".join(bad))
     """)
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""
 
 
@@ -50,9 +53,13 @@ def test_many_void_qt_calls_do_not_abort() -> None:
             cur.setPosition(i % 100)
         print("survived")
     """)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=False, env={"QT_QPA_PLATFORM": "offscreen",
-                                              "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "survived"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.dashboard_data import (
+from annotator.reports.dashboard import (
     dashboard_from_records,
     kappa_matrix,
     label_agreement,
@@ -17,24 +17,41 @@ from annotator.dashboard_data import (
     pace,
     progress_series,
 )
-from annotator.model import DocData, SpanData
+from annotator.values import DocData, SpanData
 from storage.records import AssignmentRecord, EventRecord
 
 T0 = datetime(2026, 3, 2, 9, 0)  # naive UTC, as the database stores it
 
 
 def _status(i: int, minutes: int, name: str, doc: int, status: str) -> EventRecord:
-    return EventRecord(i, T0 + timedelta(minutes=minutes), name, "status", doc,
-                       f"status:{name}", None, {"status": status})
+    return EventRecord(
+        i,
+        T0 + timedelta(minutes=minutes),
+        name,
+        "status",
+        doc,
+        f"status:{name}",
+        None,
+        {"status": status},
+    )
 
 
 def _span_add(i: int, minutes: int, name: str) -> EventRecord:
-    return EventRecord(i, T0 + timedelta(minutes=minutes), name, "span.add", 1, f"span:{i}",
-                       None, {"label": "ACTOR"})
+    return EventRecord(
+        i,
+        T0 + timedelta(minutes=minutes),
+        name,
+        "span.add",
+        1,
+        f"span:{i}",
+        None,
+        {"label": "ACTOR"},
+    )
 
 
-def _assignment(i: int, name: str, doc: int, status: str, seconds: float = 0.0,
-                minutes: int = 0) -> AssignmentRecord:
+def _assignment(
+    i: int, name: str, doc: int, status: str, seconds: float = 0.0, minutes: int = 0
+) -> AssignmentRecord:
     return AssignmentRecord(i, doc, name, status, seconds, T0 + timedelta(minutes=minutes))
 
 
@@ -75,8 +92,11 @@ def test_progress_merges_simultaneous_steps_and_handles_no_activity() -> None:
 
 
 def test_label_distribution_keeps_scheme_order_and_adds_unknown_labels() -> None:
-    counts = {"alice": {"CLAIM": 3, "ACTOR": 5}, "bob": {"ACTOR": 2, "ODD": 1},
-              "gold": {"ACTOR": 9}}
+    counts = {
+        "alice": {"CLAIM": 3, "ACTOR": 5},
+        "bob": {"ACTOR": 2, "ODD": 1},
+        "gold": {"ACTOR": 9},
+    }
     dist = label_distribution(counts, ["ACTOR", "CLAIM", "EVENT"], ["alice", "bob"])
     assert dist.labels == ("ACTOR", "CLAIM", "EVENT", "ODD")
     assert dist.counts == ((5, 3, 0, 0), (2, 0, 0, 1))
@@ -93,8 +113,12 @@ def test_kappa_matrix_is_symmetric_with_unit_diagonal_and_nan_for_missing_pairs(
 
 
 def test_label_agreement_reads_metrics_per_label() -> None:
-    report = {"labels": {"ACTOR": {"span_f1_exact": 0.8, "krippendorff_alpha": 0.7},
-                         "CLAIM": {"span_f1_exact": None}}}
+    report = {
+        "labels": {
+            "ACTOR": {"span_f1_exact": 0.8, "krippendorff_alpha": 0.7},
+            "CLAIM": {"span_f1_exact": None},
+        }
+    }
     agr = label_agreement(report, ["ACTOR", "CLAIM"], ["span_f1_exact", "krippendorff_alpha"])
     assert agr.value("span_f1_exact", "ACTOR") == 0.8
     assert agr.value("krippendorff_alpha", "ACTOR") == 0.7
@@ -114,8 +138,15 @@ def test_pace_uses_tracked_time_else_active_clock_hours() -> None:
 
 def test_dashboard_from_records_without_agreement() -> None:
     data = dashboard_from_records(
-        documents=4, annotators=["alice"], labels=["ACTOR"], assignments=[], events=[],
-        span_counts={"alice": {"ACTOR": 2}}, report=None, now=1.0)
+        documents=4,
+        annotators=["alice"],
+        labels=["ACTOR"],
+        assignments=[],
+        events=[],
+        span_counts={"alice": {"ACTOR": 2}},
+        report=None,
+        now=1.0,
+    )
     assert data.labels.counts == ((2,),)
     assert math.isnan(data.agreement.value("span_f1_exact", "ACTOR"))
     assert data.kappa.values == ((1.0,),)
@@ -123,27 +154,41 @@ def test_dashboard_from_records_without_agreement() -> None:
 
 
 def _doc(ext: str, text: str, spans: list[tuple[int, int, str]]) -> DocData:
-    return DocData(ext, text, {"title": ext},
-                   tuple(SpanData(f"s{i}", a, b, lab) for i, (a, b, lab) in enumerate(spans)))
+    return DocData(
+        ext,
+        text,
+        {"title": ext},
+        tuple(SpanData(f"s{i}", a, b, lab) for i, (a, b, lab) in enumerate(spans)),
+    )
 
 
 def test_load_dashboard_on_a_project_matches_the_agreement_report(tmp_path: Path) -> None:
-    from annotator.agreement import agreement_report
-    from annotator.importing import import_documents
+    from annotator.agreement.report import agreement_report
     from annotator.layers import load_layer
     from annotator.project import Project
     from annotator.services import add_span, set_status, update_span
+    from annotator.transfer.importing import import_documents
     from storage import repository as repo
 
     t1 = "Ahmed Said met the mayor of Tripoli on Monday."
     t2 = "Police arrested two protesters in Benghazi."
     with Project.create(tmp_path / "p.annproj") as project:
-        import_documents(project, [_doc("d1", t1, [(0, 10, "ACTOR"), (28, 35, "PLACE")]),
-                                   _doc("d2", t2, [(0, 6, "ACTOR"), (35, 43, "PLACE")])],
-                         layer="alice")
-        import_documents(project, [_doc("d1", t1, [(0, 10, "ACTOR"), (39, 45, "TIME")]),
-                                   _doc("d2", t2, [(0, 6, "ACTOR"), (15, 34, "ACTOR")])],
-                         layer="bob")
+        import_documents(
+            project,
+            [
+                _doc("d1", t1, [(0, 10, "ACTOR"), (28, 35, "PLACE")]),
+                _doc("d2", t2, [(0, 6, "ACTOR"), (35, 43, "PLACE")]),
+            ],
+            layer="alice",
+        )
+        import_documents(
+            project,
+            [
+                _doc("d1", t1, [(0, 10, "ACTOR"), (39, 45, "TIME")]),
+                _doc("d2", t2, [(0, 6, "ACTOR"), (15, 34, "ACTOR")]),
+            ],
+            layer="bob",
+        )
         with project.session() as s:
             ids = repo.external_ids(s)
             set_status(s, ids["d1"], "alice", "done")
@@ -152,18 +197,22 @@ def test_load_dashboard_on_a_project_matches_the_agreement_report(tmp_path: Path
         labels = project.scheme.label_names
         with project.session() as s:
             data = load_dashboard(s, labels)
-            expected = agreement_report({n: load_layer(s, n) for n in ("alice", "bob")},
-                                        list(labels))
+            expected = agreement_report(
+                {n: load_layer(s, n) for n in ("alice", "bob")}, list(labels)
+            )
         assert data.documents == 2 and data.annotators == ("alice", "bob")
         assert data.shared_documents == 2
         assert data.labels.counts[0][:4] == (2, 0, 0, 2)  # alice: ACTOR, CLAIM, EVENT, PLACE
         assert data.labels.counts[1][0] == 4
         assert data.kappa.value("alice", "bob") == pytest.approx(
-            expected.pairs["alice|bob"]["cohen_kappa"])
+            expected.pairs["alice|bob"]["cohen_kappa"]
+        )
         assert data.agreement.value("span_f1_exact", "ACTOR") == pytest.approx(
-            expected.labels["ACTOR"]["span_f1_exact"])
+            expected.labels["ACTOR"]["span_f1_exact"]
+        )
         assert data.overall["krippendorff_alpha"] == pytest.approx(
-            expected.overall["krippendorff_alpha"])
+            expected.overall["krippendorff_alpha"]
+        )
         alice, bob = data.progress  # an imported layer counts as done
         assert alice.current == 2 and alice.assigned == 2
         assert bob.current == 1 and bob.assigned == 2  # d2 was reopened
@@ -175,8 +224,11 @@ def test_load_dashboard_on_a_project_matches_the_agreement_report(tmp_path: Path
         assert again.report is data.report
         # ...and recomputed after any change to them (here a relabel: same counts and offsets).
         with project.session() as s:
-            span = next(sp for sp in repo.spans_of(s, document_id=ids["d1"], annotator="bob")
-                        if sp.label == "TIME")
+            span = next(
+                sp
+                for sp in repo.spans_of(s, document_id=ids["d1"], annotator="bob")
+                if sp.label == "TIME"
+            )
             update_span(s, project.scheme, span.id, "bob", label="PLACE")
             changed = load_dashboard(s, labels, previous=again)
         assert changed.report is not again.report

@@ -1,9 +1,9 @@
 import pytest
 
 from annotator.errors import ValidationError
-from annotator.model import DocData, RelationData, SpanData
-from annotator.rules import missing_roles, validate_doc
 from annotator.scheme import load_scheme
+from annotator.validation import missing_roles, validate_doc
+from annotator.values import DocData, RelationData, SpanData
 
 SCHEME = load_scheme("news")
 TEXT = "Haftar said the attack was planned."
@@ -14,10 +14,16 @@ def doc(spans: list[SpanData], relations: list[RelationData] | None = None) -> D
 
 
 def test_valid_doc_passes() -> None:
-    validate_doc(SCHEME, doc(
-        [SpanData("a", 0, 6, "ACTOR", {"type": "person"}), SpanData("c", 12, 34, "CLAIM",
-                                                                    {"form": "reported"})],
-        [RelationData("r", "claimant", "c", "a")]))
+    validate_doc(
+        SCHEME,
+        doc(
+            [
+                SpanData("a", 0, 6, "ACTOR", {"type": "person"}),
+                SpanData("c", 12, 34, "CLAIM", {"form": "reported"}),
+            ],
+            [RelationData("r", "claimant", "c", "a")],
+        ),
+    )
 
 
 @pytest.mark.parametrize(
@@ -48,8 +54,13 @@ def test_relation_rules() -> None:
     with pytest.raises(ValidationError, match="duplicate span id 'a'"):
         validate_doc(SCHEME, doc([a, SpanData("a", 1, 2, "TIME")]))
     with pytest.raises(ValidationError, match="duplicate relation id"):
-        validate_doc(SCHEME, doc([a, c], [RelationData("r", "claimant", "c", "a"),
-                                          RelationData("r", "about", "c", "a")]))
+        validate_doc(
+            SCHEME,
+            doc(
+                [a, c],
+                [RelationData("r", "claimant", "c", "a"), RelationData("r", "about", "c", "a")],
+            ),
+        )
 
 
 def test_required_claimant_unless_unattributed() -> None:

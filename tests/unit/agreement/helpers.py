@@ -6,12 +6,14 @@ import random
 
 import numpy as np
 
-from annotator.model import DocData, RelationData, SpanData
-from annotator.tokens import token_bounds
+from annotator.agreement.tokens import token_bounds
+from annotator.values import DocData, RelationData, SpanData
 
-WORDS = ("The minister said on Tuesday that rebels had attacked Tripoli , killing 12 people . "
-         "“ We will not accept this , ” he told reporters in Benghazi 😊 . U.S. officials "
-         "didn't comment\r\n").split(" ")
+WORDS = (
+    "The minister said on Tuesday that rebels had attacked Tripoli , killing 12 people . "
+    "“ We will not accept this , ” he told reporters in Benghazi 😊 . U.S. officials "
+    "didn't comment\r\n"
+).split(" ")
 LABELS = ("ACTOR", "EVENT", "PLACE")
 
 
@@ -20,7 +22,10 @@ def random_text(rng: random.Random) -> str:
 
 
 def random_layers(
-    seed: int, n_docs: int = 12, names: tuple[str, ...] = ("a", "b", "c"), p_missing: float = 0.3,
+    seed: int,
+    n_docs: int = 12,
+    names: tuple[str, ...] = ("a", "b", "c"),
+    p_missing: float = 0.3,
 ) -> dict[str, list[DocData]]:
     """Each annotator skips a document with probability ``p_missing``; spans are partly shared
     (copied from a per-document pool) so that agreement is neither 0 nor 1."""
@@ -43,9 +48,11 @@ def random_layers(
             if text and rng.random() < 0.5:
                 s = rng.randint(0, len(text) - 1)
                 spans.append(SpanData("extra", s, s + 1, rng.choice(LABELS)))
-            rels = tuple(RelationData(f"r{i}", rng.choice(["agent", "place"]), spans[i].id,
-                                      spans[i + 1].id)
-                         for i in range(len(spans) - 1) if rng.random() < 0.6)
+            rels = tuple(
+                RelationData(f"r{i}", rng.choice(["agent", "place"]), spans[i].id, spans[i + 1].id)
+                for i in range(len(spans) - 1)
+                if rng.random() < 0.6
+            )
             layers[name].append(DocData(f"d{d}", text, spans=tuple(spans), relations=rels))
     return layers
 
@@ -67,8 +74,10 @@ def reference_codes(layers: dict[str, list[DocData]], label: str) -> np.ndarray:
                 if doc_id not in by_id:
                     row.append(np.nan)
                     continue
-                hit = any(sp.label == label and sp.start < te and sp.end > ts and sp.end > sp.start
-                          for sp in by_id[doc_id].spans)
+                hit = any(
+                    sp.label == label and sp.start < te and sp.end > ts and sp.end > sp.start
+                    for sp in by_id[doc_id].spans
+                )
                 row.append(1.0 if hit else 0.0)
         rows.append(row)
     return np.array(rows, dtype=np.float64).reshape(len(rows), -1)

@@ -8,28 +8,35 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from annotator.agreement import agreement_report
-from annotator.cli import app
-from annotator.importing import import_documents
+from annotator.agreement.report import agreement_report
+from annotator.cli.main import app
 from annotator.layers import load_layer
-from annotator.model import DocData, SpanData
 from annotator.project import Project
+from annotator.transfer.importing import import_documents
+from annotator.values import DocData, SpanData
 
 TEXTS = ("Haftar's forces attacked Tripoli on Monday.", "Sarraj met Erdogan in Ankara in May.")
 
 
 def _layer(variant: int) -> list[DocData]:
-    first = [SpanData("h", 0, 6, "ACTOR", {"type": "person"}),
-             SpanData("t", 25, 32, "PLACE"), SpanData("m", 36, 42, "TIME")]
+    first = [
+        SpanData("h", 0, 6, "ACTOR", {"type": "person"}),
+        SpanData("t", 25, 32, "PLACE"),
+        SpanData("m", 36, 42, "TIME"),
+    ]
     if variant == 1:
         first[0] = SpanData("h", 0, 15, "ACTOR", {"type": "armed_group"})
-    second = [SpanData("s", 0, 6, "ACTOR", {"type": "person"}),
-              SpanData("e", 11, 18, "ACTOR", {"type": "person"}),
-              SpanData("a", 22, 28, "PLACE")]
+    second = [
+        SpanData("s", 0, 6, "ACTOR", {"type": "person"}),
+        SpanData("e", 11, 18, "ACTOR", {"type": "person"}),
+        SpanData("a", 22, 28, "PLACE"),
+    ]
     if variant == 2:
         second = second[:2]
-    return [DocData("d1", TEXTS[0], {"title": "one"}, tuple(first)),
-            DocData("d2", TEXTS[1], {"title": "two"}, tuple(second))]
+    return [
+        DocData("d1", TEXTS[0], {"title": "one"}, tuple(first)),
+        DocData("d2", TEXTS[1], {"title": "two"}, tuple(second)),
+    ]
 
 
 @pytest.fixture
@@ -61,8 +68,9 @@ def test_json_equals_the_report_of_the_loaded_layers(project: Path) -> None:
 
 
 def test_subset_of_annotators_and_labels(project: Path) -> None:
-    code, out, err = run("agreement", project, "--annotators", "alice,carol",
-                         "--labels", "PLACE", "--json")
+    code, out, err = run(
+        "agreement", project, "--annotators", "alice,carol", "--labels", "PLACE", "--json"
+    )
     assert code == 0, err
     data = json.loads(out)
     assert data["annotators"] == ["alice", "carol"] and list(data["labels"]) == ["PLACE"]

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.agreement import exact_matching, overlap_matching
-from annotator.tokens import cover_tokens, token_bounds, tokenize_texts
+from annotator.agreement.report import exact_matching, overlap_matching
+from annotator.agreement.tokens import cover_tokens, token_bounds, tokenize_texts
 
 from .helpers import random_text
 
@@ -36,7 +36,8 @@ def _greedy_reference(a: list[tuple[int, int, int]], b: list[tuple[int, int, int
 
 spans = st.lists(
     st.tuples(st.integers(0, 2), st.integers(0, 30), st.integers(0, 12)).map(
-        lambda t: (t[0], t[1], t[1] + t[2])),
+        lambda t: (t[0], t[1], t[1] + t[2])
+    ),
     max_size=25,
 )
 
@@ -91,11 +92,15 @@ def test_cover_tokens_matches_a_loop(seed: int) -> None:
     for d, text in enumerate(texts):
         ts, te = table.doc_bounds(d)
         assert list(zip(ts, te, strict=True)) == list(zip(*token_bounds(text), strict=True))
-        spans = [(s, min(len(text), s + rng.randint(0, 12)))
-                 for s in (rng.randint(0, len(text)) for _ in range(rng.randint(0, 5)))]
+        spans = [
+            (s, min(len(text), s + rng.randint(0, 12)))
+            for s in (rng.randint(0, len(text)) for _ in range(rng.randint(0, 5)))
+        ]
         got = cover_tokens(ts, te, [s for s, _ in spans], [e for _, e in spans])
-        want = [any(s < e2 and e > s2 and e > s for s, e in spans)
-                for s2, e2 in zip(ts, te, strict=True)]
+        want = [
+            any(s < e2 and e > s2 and e > s for s, e in spans)
+            for s2, e2 in zip(ts, te, strict=True)
+        ]
         assert got.tolist() == want
 
 
@@ -108,7 +113,7 @@ def test_cover_tokens_spans_touching_and_inside_tokens() -> None:
 
 
 def test_token_cache_reuses_and_stays_bounded() -> None:
-    from annotator.tokens import _TokenCache
+    from annotator.agreement.tokens import _TokenCache
 
     cache = _TokenCache(max_tokens=10)
     first = cache.bounds("Haftar said no.")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from annotator.agreement import (
+from annotator.agreement.report import (
     cohen_kappa,
     f1_score,
     fleiss_kappa,
@@ -69,7 +69,8 @@ def test_weighted_counts_equal_repeated_units() -> None:
     counts = np.array([[2, 1], [0, 3], [1, 1]], dtype=float)
     repeated = np.repeat(counts, [3, 1, 2], axis=0)
     assert krippendorff_alpha_from_counts(counts, [3, 1, 2]) == pytest.approx(
-        krippendorff_alpha_from_counts(repeated))
+        krippendorff_alpha_from_counts(repeated)
+    )
 
 
 @pytest.mark.parametrize(

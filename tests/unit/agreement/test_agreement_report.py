@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from annotator.agreement import AgreementFailed, agreement_report
-from annotator.model import DocData, RelationData, SpanData
+from annotator.agreement.report import AgreementFailed, agreement_report
+from annotator.values import DocData, RelationData, SpanData
 
 from .helpers import LABELS, fleiss_reference, random_layers, reference_codes
 
@@ -29,8 +29,7 @@ def test_token_metrics_match_reference_packages(seed: int) -> None:
         except ValueError:  # the package refuses data with a single value
             alpha = float("nan")
         assert got["krippendorff_alpha"] == pytest.approx(alpha, abs=1e-12, nan_ok=True)
-        assert got["fleiss_kappa"] == pytest.approx(fleiss_reference(data), abs=1e-12,
-                                                    nan_ok=True)
+        assert got["fleiss_kappa"] == pytest.approx(fleiss_reference(data), abs=1e-12, nan_ok=True)
         kappas = []
         for a, b in combinations(range(len(data)), 2):
             both = ~np.isnan(data[a]) & ~np.isnan(data[b])
@@ -50,7 +49,8 @@ def test_overlap_f1_is_never_below_exact_f1(seed: int) -> None:
 
 def _doc(doc_id: str, text: str, *spans: tuple, rels: tuple = ()) -> DocData:
     return DocData(
-        doc_id, text,
+        doc_id,
+        text,
         spans=tuple(SpanData(s[0], s[1], s[2], s[3], s[4] if len(s) > 4 else {}) for s in spans),
         relations=tuple(RelationData(f"r{i}", lab, h, t) for i, (lab, h, t) in enumerate(rels)),
     )
@@ -60,12 +60,28 @@ TEXT = "Haftar said the army attacked Tripoli on Monday."
 
 
 def test_hand_computed_f1_relations_and_attributes() -> None:
-    a = [_doc("d1", TEXT, ("h", 0, 6, "ACTOR", {"type": "person"}),
-              ("r", 16, 20, "ACTOR", {"type": "government"}), ("e", 21, 29, "EVENT"),
-              ("p", 30, 37, "PLACE"), rels=(("agent", "e", "r"), ("place", "e", "p")))]
-    b = [_doc("d1", TEXT, ("h", 0, 6, "ACTOR", {"type": "person"}),
-              ("r", 12, 20, "ACTOR", {"type": "government"}), ("e", 21, 29, "EVENT"),
-              ("t", 38, 47, "TIME"), rels=(("agent", "e", "r"),))]
+    a = [
+        _doc(
+            "d1",
+            TEXT,
+            ("h", 0, 6, "ACTOR", {"type": "person"}),
+            ("r", 16, 20, "ACTOR", {"type": "government"}),
+            ("e", 21, 29, "EVENT"),
+            ("p", 30, 37, "PLACE"),
+            rels=(("agent", "e", "r"), ("place", "e", "p")),
+        )
+    ]
+    b = [
+        _doc(
+            "d1",
+            TEXT,
+            ("h", 0, 6, "ACTOR", {"type": "person"}),
+            ("r", 12, 20, "ACTOR", {"type": "government"}),
+            ("e", 21, 29, "EVENT"),
+            ("t", 38, 47, "TIME"),
+            rels=(("agent", "e", "r"),),
+        )
+    ]
     report = agreement_report({"a": a, "b": b})
     # ACTOR: exact 1 of (2 + 2) -> 0.5; overlap 2 -> 1.0. EVENT 1/1. PLACE, TIME: 0 matches.
     assert report.labels["ACTOR"]["span_f1_exact"] == pytest.approx(0.5)
@@ -84,10 +100,18 @@ def test_hand_computed_f1_relations_and_attributes() -> None:
 
 
 def test_relations_match_on_exact_head_and_tail() -> None:
-    a = [_doc("d1", TEXT, ("x", 0, 6, "ACTOR"), ("y", 21, 29, "EVENT"),
-              rels=(("agent", "y", "x"), ("target", "y", "x")))]
-    b = [_doc("d1", TEXT, ("p", 0, 6, "ACTOR"), ("q", 21, 29, "EVENT"),
-              rels=(("agent", "q", "p"),))]
+    a = [
+        _doc(
+            "d1",
+            TEXT,
+            ("x", 0, 6, "ACTOR"),
+            ("y", 21, 29, "EVENT"),
+            rels=(("agent", "y", "x"), ("target", "y", "x")),
+        )
+    ]
+    b = [
+        _doc("d1", TEXT, ("p", 0, 6, "ACTOR"), ("q", 21, 29, "EVENT"), rels=(("agent", "q", "p"),))
+    ]
     report = agreement_report({"a": a, "b": b})
     assert report.relations["agent"]["f1"] == 1.0
     assert report.relations["target"]["f1"] == 0.0
@@ -120,18 +144,39 @@ def test_missing_documents_are_not_zero() -> None:
 def test_degenerate_cases_give_null_not_errors(layers: dict) -> None:
     report = agreement_report(layers, labels=["ACTOR"])
     data = json.loads(report.to_json())
-    assert set(data) >= {"annotators", "documents", "labels", "overall", "pairs", "relations",
-                         "attributes"}
+    assert set(data) >= {
+        "annotators",
+        "documents",
+        "labels",
+        "overall",
+        "pairs",
+        "relations",
+        "attributes",
+    }
     assert data["labels"]["ACTOR"]["krippendorff_alpha"] is None
     assert data["overall"]["fleiss_kappa"] is None
     assert math.isnan(report.overall["span_f1_exact"]) or report.overall["span_f1_exact"] == 0.0
 
 
 def test_labels_restrict_spans_relations_and_attributes() -> None:
-    a = [_doc("d1", TEXT, ("h", 0, 6, "ACTOR", {"type": "person"}), ("e", 21, 29, "EVENT"),
-              rels=(("agent", "e", "h"),))]
-    b = [_doc("d1", TEXT, ("h", 0, 6, "ACTOR", {"type": "person"}), ("e", 21, 29, "EVENT"),
-              rels=(("agent", "e", "h"),))]
+    a = [
+        _doc(
+            "d1",
+            TEXT,
+            ("h", 0, 6, "ACTOR", {"type": "person"}),
+            ("e", 21, 29, "EVENT"),
+            rels=(("agent", "e", "h"),),
+        )
+    ]
+    b = [
+        _doc(
+            "d1",
+            TEXT,
+            ("h", 0, 6, "ACTOR", {"type": "person"}),
+            ("e", 21, 29, "EVENT"),
+            rels=(("agent", "e", "h"),),
+        )
+    ]
     report = agreement_report({"a": a, "b": b}, labels=["ACTOR"])
     assert list(report.labels) == ["ACTOR"]
     assert report.relations == {}
@@ -145,8 +190,13 @@ def test_json_has_the_contract_keys_and_pairs() -> None:
     assert data["annotators"] == ["a", "b", "c"]
     assert set(data["pairs"]) == {"a|b", "a|c", "b|c"}
     for metrics in data["labels"].values():
-        assert set(metrics) == {"span_f1_exact", "span_f1_overlap", "cohen_kappa",
-                                "fleiss_kappa", "krippendorff_alpha"}
+        assert set(metrics) == {
+            "span_f1_exact",
+            "span_f1_overlap",
+            "cohen_kappa",
+            "fleiss_kappa",
+            "krippendorff_alpha",
+        }
     assert all(set(v) == {"f1"} for v in data["relations"].values())
 
 

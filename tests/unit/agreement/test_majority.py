@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.agreement import AgreementFailed
-from annotator.majority import majority_layer
-from annotator.model import DocData, RelationData, SpanData
+from annotator.agreement.majority import majority_layer
+from annotator.agreement.report import AgreementFailed
+from annotator.values import DocData, RelationData, SpanData
 
 TEXT = "Haftar said the army attacked Tripoli on Monday."
 HAFTAR = (0, 6, "ACTOR")
@@ -19,39 +19,64 @@ def _span(sid: str, key: tuple, attrs: dict | None = None, entity: str | None = 
     return SpanData(sid, key[0], key[1], key[2], attrs or {}, entity, "person" if entity else None)
 
 
-def _doc(spans: list[SpanData], rels: list[tuple[str, str, str]] = (), doc_id: str = "d1",
-         text: str = TEXT) -> DocData:
+def _doc(
+    spans: list[SpanData],
+    rels: list[tuple[str, str, str]] = (),
+    doc_id: str = "d1",
+    text: str = TEXT,
+) -> DocData:
     relations = tuple(RelationData(f"x{i}", lab, h, t) for i, (lab, h, t) in enumerate(rels))
     return DocData(doc_id, text, {"title": "T"}, tuple(spans), relations, layer="someone")
 
 
 def test_three_annotators_keep_what_two_agree_on() -> None:
-    alice = _doc([_span("a1", HAFTAR, {"type": "person"}, "Khalifa Haftar"),
-                  _span("a2", ARMY, {"type": "government"}), _span("a3", ATTACK),
-                  _span("a4", TRIPOLI)],
-                 [("agent", "a3", "a2"), ("place", "a3", "a4")])
-    bob = _doc([_span("b1", HAFTAR, {"type": "person"}, "Khalifa Haftar"),
-                _span("b2", ARMY, {"type": "armed_group"}), _span("b3", ATTACK)],
-               [("agent", "b3", "b2")])
-    carol = _doc([_span("c1", HAFTAR, {"type": "organisation"}),
-                  _span("c2", ARMY, {"type": "other"}), _span("c3", ATTACK)])
+    alice = _doc(
+        [
+            _span("a1", HAFTAR, {"type": "person"}, "Khalifa Haftar"),
+            _span("a2", ARMY, {"type": "government"}),
+            _span("a3", ATTACK),
+            _span("a4", TRIPOLI),
+        ],
+        [("agent", "a3", "a2"), ("place", "a3", "a4")],
+    )
+    bob = _doc(
+        [
+            _span("b1", HAFTAR, {"type": "person"}, "Khalifa Haftar"),
+            _span("b2", ARMY, {"type": "armed_group"}),
+            _span("b3", ATTACK),
+        ],
+        [("agent", "b3", "b2")],
+    )
+    carol = _doc(
+        [
+            _span("c1", HAFTAR, {"type": "organisation"}),
+            _span("c2", ARMY, {"type": "other"}),
+            _span("c3", ATTACK),
+        ]
+    )
     docs, ties = majority_layer({"alice": [alice], "bob": [bob], "carol": [carol]})
     (doc,) = docs
     assert doc.layer == "majority" and doc.text == TEXT and doc.meta == {"title": "T"}
     assert [(s.id, s.start, s.end, s.label) for s in doc.spans] == [
-        ("s1", *HAFTAR), ("s2", *ARMY), ("s3", *ATTACK)]  # Tripoli: 1 of 3, no tie
+        ("s1", *HAFTAR),
+        ("s2", *ARMY),
+        ("s3", *ATTACK),
+    ]  # Tripoli: 1 of 3, no tie
     haftar, army, _ = doc.spans
     assert dict(haftar.attrs) == {"type": "person"}
     assert (haftar.entity, haftar.entity_type) == ("Khalifa Haftar", "person")
     assert dict(army.attrs) == {}  # government / armed_group / other: no majority
     assert [(r.id, r.label, r.head, r.tail) for r in doc.relations] == [("r1", "agent", "s3", "s2")]
-    assert ties == ["d1: ACTOR [16, 20) 'army': no majority for type "
-                    "(armed_group: bob; government: alice; other: carol); left out"]
+    assert ties == [
+        "d1: ACTOR [16, 20) 'army': no majority for type "
+        "(armed_group: bob; government: alice; other: carol); left out"
+    ]
 
 
 def test_two_annotators_ties_are_reported_and_left_out() -> None:
-    alice = _doc([_span("a1", HAFTAR), _span("a2", ATTACK), _span("a3", TRIPOLI)],
-                 [("place", "a2", "a3")])
+    alice = _doc(
+        [_span("a1", HAFTAR), _span("a2", ATTACK), _span("a3", TRIPOLI)], [("place", "a2", "a3")]
+    )
     bob = _doc([_span("b1", HAFTAR), _span("b2", ATTACK)])
     docs, ties = majority_layer({"alice": [alice], "bob": [bob]})
     assert [(s.start, s.end, s.label) for s in docs[0].spans] == [HAFTAR, ATTACK]
@@ -75,10 +100,14 @@ def test_majority_counts_only_annotators_of_the_document() -> None:
 
 
 def test_ids_are_deterministic_whatever_the_input_order() -> None:
-    one = _doc([_span("p", TRIPOLI), _span("q", HAFTAR), _span("r", ATTACK)],
-               [("place", "r", "p"), ("agent", "r", "q")])
-    two = _doc([_span("k", ATTACK), _span("l", TRIPOLI), _span("m", HAFTAR)],
-               [("agent", "k", "m"), ("place", "k", "l")])
+    one = _doc(
+        [_span("p", TRIPOLI), _span("q", HAFTAR), _span("r", ATTACK)],
+        [("place", "r", "p"), ("agent", "r", "q")],
+    )
+    two = _doc(
+        [_span("k", ATTACK), _span("l", TRIPOLI), _span("m", HAFTAR)],
+        [("agent", "k", "m"), ("place", "k", "l")],
+    )
     first, _ = majority_layer({"a": [one], "b": [two], "c": [one]})
     second, _ = majority_layer({"c": [two], "a": [one], "b": [two]})
     assert first[0].spans == second[0].spans and first[0].relations == second[0].relations

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from annotator.model import DocData, RelationData, SpanData
+from annotator.values import DocData, RelationData, SpanData
 
 TEXTS = [
     f"Story {i}: Khalifa Haftar said the army attacked Tripoli on Monday, officials in "
@@ -27,12 +27,18 @@ def offsets(text: str, word: str, nth: int = 0) -> tuple[int, int]:
 def span(text: str, word: str, label: str, sid: str, **attrs: Any) -> SpanData:
     start, end = offsets(text, word)
     entity = attrs.pop("entity", None)
-    return SpanData(sid, start, end, label, attrs, entity=entity,
-                    entity_type=attrs.get("type") if entity else None)
+    return SpanData(
+        sid,
+        start,
+        end,
+        label,
+        attrs,
+        entity=entity,
+        entity_type=attrs.get("type") if entity else None,
+    )
 
 
-def doc(i: int, spans: Sequence[SpanData] = (), relations: Sequence[RelationData] = ()
-        ) -> DocData:
+def doc(i: int, spans: Sequence[SpanData] = (), relations: Sequence[RelationData] = ()) -> DocData:
     return DocData(f"doc-{i}", TEXTS[i], {"title": f"Story {i}"}, tuple(spans), tuple(relations))
 
 
@@ -49,9 +55,14 @@ def table_dump(path: Path, skip: Sequence[str] = ()) -> dict[str, list[tuple[Any
     """Every row of every table (read-only), for 'nothing changed' checks."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        return {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
-                for t in tables if t not in skip}
+        tables = [
+            r[0]
+            for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+        ]
+        return {
+            t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
+            for t in tables
+            if t not in skip
+        }
     finally:
         con.close()

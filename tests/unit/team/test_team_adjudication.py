@@ -8,37 +8,44 @@ from pathlib import Path
 import pytest
 from team_helpers import TEXTS, doc, offsets, span
 
-from annotator import adjudication as adj
 from annotator import services
 from annotator.layers import load_layer
-from annotator.model import DocData, RelationData, SpanData
 from annotator.project import Project
-from annotator.workfile import merge, package
+from annotator.team import adjudication as adj
+from annotator.team.workfile import merge, package
+from annotator.values import DocData, RelationData, SpanData
 from storage import repository as repo
 
 T = TEXTS[0]
 
 
 def _alice() -> DocData:
-    return doc(0, [
-        span(T, "Khalifa Haftar", "ACTOR", "s1", type="person"),
-        span(T, "said", "CLAIM", "s2", form="reported"),
-        span(T, "attacked", "EVENT", "s3", type="attack"),
-        span(T, "Tripoli", "PLACE", "s4"),
-        span(T, "Monday", "TIME", "s5"),
-        span(T, "officials", "ACTOR", "s6", type="government"),
-    ], [RelationData("r1", "claimant", "s2", "s1")])
+    return doc(
+        0,
+        [
+            span(T, "Khalifa Haftar", "ACTOR", "s1", type="person"),
+            span(T, "said", "CLAIM", "s2", form="reported"),
+            span(T, "attacked", "EVENT", "s3", type="attack"),
+            span(T, "Tripoli", "PLACE", "s4"),
+            span(T, "Monday", "TIME", "s5"),
+            span(T, "officials", "ACTOR", "s6", type="government"),
+        ],
+        [RelationData("r1", "claimant", "s2", "s1")],
+    )
 
 
 def _bob() -> DocData:
     s, e = offsets(T, "on Monday")
-    return doc(0, [
-        span(T, "Khalifa Haftar", "ACTOR", "s1", type="person"),
-        span(T, "said", "CLAIM", "s2", form="reported"),
-        span(T, "attacked", "PLACE", "s3"),
-        SpanData("s5", s, e, "TIME"),
-        span(T, "officials", "ACTOR", "s6"),
-    ])
+    return doc(
+        0,
+        [
+            span(T, "Khalifa Haftar", "ACTOR", "s1", type="person"),
+            span(T, "said", "CLAIM", "s2", form="reported"),
+            span(T, "attacked", "PLACE", "s3"),
+            SpanData("s5", s, e, "TIME"),
+            span(T, "officials", "ACTOR", "s6"),
+        ],
+    )
 
 
 def _by_kind(items: list[adj.Disagreement]) -> dict[str, adj.Disagreement]:
@@ -62,10 +69,11 @@ def test_each_kind_of_disagreement_on_hand_made_layers() -> None:
     bounds = kinds["boundaries"]
     assert (bounds.start, bounds.end) == (offsets(T, "on Monday")[0], offsets(T, "Monday")[1])
     assert {a: [(v.start, v.end) for v in vs] for a, vs in bounds.versions.items()} == {
-        "alice": [offsets(T, "Monday")], "bob": [offsets(T, "on Monday")]}
+        "alice": [offsets(T, "Monday")],
+        "bob": [offsets(T, "on Monday")],
+    }
     attr = kinds["attribute"]
-    assert (attr.attribute, dict(attr.versions)) == ("type", {"alice": "government",
-                                                              "bob": None})
+    assert (attr.attribute, dict(attr.versions)) == ("type", {"alice": "government", "bob": None})
     assert attr.unanimous  # only alice filled it in
     rel = kinds["relation"]
     assert rel.versions == {"alice": ("claimant",), "bob": ()}
@@ -85,9 +93,10 @@ def test_keys_are_stable_and_inputs_track_versions() -> None:
     again = {d.key: d for d in adj.disagreements({3: {"bob": _bob(), "alice": _alice()}})}
     assert {k: d.inputs for k, d in first.items()} == {k: d.inputs for k, d in again.items()}
     bob = _bob()
-    changed_spans = tuple(sp if sp.id != "s6" else SpanData("s6", sp.start, sp.end, "ACTOR",
-                                                            {"type": "party"})
-                          for sp in bob.spans)
+    changed_spans = tuple(
+        sp if sp.id != "s6" else SpanData("s6", sp.start, sp.end, "ACTOR", {"type": "party"})
+        for sp in bob.spans
+    )
     bob2 = DocData(bob.id, bob.text, bob.meta, changed_spans, bob.relations)
     third = {d.key: d for d in adj.disagreements({3: {"alice": _alice(), "bob": bob2}})}
     assert set(third) == set(first)
@@ -98,8 +107,9 @@ def test_keys_are_stable_and_inputs_track_versions() -> None:
 
 def test_three_annotators_missing_and_gold_value() -> None:
     a = _alice()
-    c = DocData(a.id, a.text, a.meta, tuple(sp for sp in a.spans if sp.label != "PLACE"),
-                a.relations)
+    c = DocData(
+        a.id, a.text, a.meta, tuple(sp for sp in a.spans if sp.label != "PLACE"), a.relations
+    )
     gold = DocData(a.id, a.text, a.meta, tuple(sp for sp in a.spans if sp.label == "PLACE"))
     items = adj.disagreements({1: {"alice": a, "bob": a, "carol": c}}, {1: gold})
     [item] = items
@@ -148,7 +158,9 @@ def test_decide_accept_reject_and_undo(review_project: Project) -> None:
     assert decided[label.key].state == "decided"
     assert decided[label.key].decision is not None
     assert (decided[label.key].decision.reviewer, decided[label.key].decision.choice) == (
-        "rita", "alice")
+        "rita",
+        "alice",
+    )
     with p.session() as s:
         log = repo.events(s, action="adjudicate")
     assert [e.after["choice"] for e in log if e.after] == ["alice", "reject"]
@@ -173,8 +185,9 @@ def test_decide_relation_brings_its_spans_and_stale_items_are_refused(
     assert ("claimant", said, haftar) in _gold(p)
     attr = next(x.item for x in _queue(p).values() if x.item.kind == "attribute")
     with p.session() as s:  # bob fills the attribute in after the queue was built
-        bob = next(sp for sp in repo.spans_of(s, annotator="bob") if sp.attrs == {}
-                   and sp.label == "ACTOR")
+        bob = next(
+            sp for sp in repo.spans_of(s, annotator="bob") if sp.attrs == {} and sp.label == "ACTOR"
+        )
         services.update_span(s, p.scheme, bob.id, "bob", attrs={"type": "party"})
     with p.session() as s, pytest.raises(adj.StaleItem):
         adj.decide(s, p.scheme, attr, "alice", "rita")
@@ -185,10 +198,13 @@ def test_decide_relation_brings_its_spans_and_stale_items_are_refused(
 def test_accept_unanimous_for_a_document_and_the_corpus(
     make_project: Callable[..., Project],
 ) -> None:
-    p = make_project(n_docs=3, layers={"alice": [_alice(), doc(1, [span(TEXTS[1], "Tripoli",
-                                                                        "PLACE", "x")])],
-                                       "bob": [_bob(), doc(1, [span(TEXTS[1], "Tripoli",
-                                                                    "PLACE", "x")])]})
+    p = make_project(
+        n_docs=3,
+        layers={
+            "alice": [_alice(), doc(1, [span(TEXTS[1], "Tripoli", "PLACE", "x")])],
+            "bob": [_bob(), doc(1, [span(TEXTS[1], "Tripoli", "PLACE", "x")])],
+        },
+    )
     with p.session() as s:
         d1 = repo.external_ids(s)["doc-1"]
         one = adj.accept_unanimous(s, p.scheme, [d1], "rita")
@@ -225,8 +241,9 @@ def test_remerge_keeps_unchanged_decisions_and_flags_changed_items(
         adj.decide(s, p.scheme, attr, "alice", "rita")
     assert label.key not in _queue(p) and attr.key not in _queue(p)
     with Project.open(out) as work, work.session() as w:
-        bob = next(sp for sp in repo.spans_of(w, annotator="bob")
-                   if sp.label == "ACTOR" and sp.attrs == {})
+        bob = next(
+            sp for sp in repo.spans_of(w, annotator="bob") if sp.label == "ACTOR" and sp.attrs == {}
+        )
         services.update_span(w, work.scheme, bob.id, "bob", attrs={"type": "party"})
     [report] = merge(p, [out])
     assert report.total("changed") == 1
@@ -264,9 +281,14 @@ def test_change_of_mind_on_boundaries_and_keep(review_project: Project) -> None:
 def test_accepting_a_span_brings_its_relations_to_gold_spans(
     make_project: Callable[..., Project],
 ) -> None:
-    alice = doc(0, [span(T, "Khalifa Haftar", "ACTOR", "a", type="person"),
-                    span(T, "said", "CLAIM", "c", form="reported")],
-                [RelationData("r", "claimant", "c", "a")])
+    alice = doc(
+        0,
+        [
+            span(T, "Khalifa Haftar", "ACTOR", "a", type="person"),
+            span(T, "said", "CLAIM", "c", form="reported"),
+        ],
+        [RelationData("r", "claimant", "c", "a")],
+    )
     bob = doc(0, [span(T, "Khalifa Haftar", "ACTOR", "a", type="person")])
     p = make_project(n_docs=1, layers={"alice": [alice], "bob": [bob]})
     with p.session() as s:

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
-from annotator.assignments import assign, parse_names, plan
 from annotator.errors import ValidationError
 from annotator.project import Project
 from annotator.services import set_status
+from annotator.team.assignments import assign, parse_names, plan
 from storage import repository as repo
 
 

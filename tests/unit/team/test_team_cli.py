@@ -10,9 +10,9 @@ import pytest
 from team_helpers import TEXTS, doc, standard_layer, table_dump
 from typer.testing import CliRunner
 
-from annotator.cli import app
-from annotator.importing import import_documents
+from annotator.cli.main import app
 from annotator.project import Project
+from annotator.transfer.importing import import_documents
 
 
 @pytest.fixture
@@ -31,8 +31,9 @@ def run(*args: object) -> tuple[int, str, str]:
 
 
 def test_assign_package_merge_queue_adjudicate(project_path: Path, tmp_path: Path) -> None:
-    code, out, _ = run("assign", project_path, "--annotators", "alice,bob,carol",
-                       "--per-doc", "2", "--seed", "4")
+    code, out, _ = run(
+        "assign", project_path, "--annotators", "alice,bob,carol", "--per-doc", "2", "--seed", "4"
+    )
     assert code == 0 and "new assignments: 14" in out  # doc-0 had alice and bob already
     work = tmp_path / "carol.annwork"
     code, out, _ = run("package", project_path, "--for", "carol", work)
@@ -57,8 +58,9 @@ def test_assign_package_merge_queue_adjudicate(project_path: Path, tmp_path: Pat
     code, out, _ = run("queue", project_path)
     assert out.strip().endswith("1 items (missing 1)")
 
-    code, out, _ = run("adjudicate", project_path, "--unanimous", "--documents", "doc-0",
-                       "--as", "rita")
+    code, out, _ = run(
+        "adjudicate", project_path, "--unanimous", "--documents", "doc-0", "--as", "rita"
+    )
     assert code == 0 and "gold spans added: 2" in out
     code, _, err = run("adjudicate", project_path, "--unanimous", "--documents", "nope")
     assert code == 1 and "nope" in err

@@ -12,11 +12,11 @@ import pytest
 from team_helpers import TEXTS, doc, offsets, standard_layer, table_dump
 
 from annotator import services
-from annotator.assignments import assign
 from annotator.errors import MergeRefused
 from annotator.layers import load_layer
 from annotator.project import Project
-from annotator.workfile import PackageFailed, merge, package
+from annotator.team.assignments import assign
+from annotator.team.workfile import PackageFailed, merge, package
 from storage import repository as repo
 
 MakeProject = Callable[..., Project]
@@ -39,8 +39,10 @@ def _layer(project: Project, name: str) -> dict[str, set[tuple[object, ...]]]:
     out: dict[str, set[tuple[object, ...]]] = {}
     for d in docs:
         key = {sp.id: (sp.start, sp.end, sp.label) for sp in d.spans}
-        out[d.id] = {(sp.start, sp.end, sp.label, json.dumps(dict(sp.attrs), sort_keys=True),
-                      sp.entity) for sp in d.spans}
+        out[d.id] = {
+            (sp.start, sp.end, sp.label, json.dumps(dict(sp.attrs), sort_keys=True), sp.entity)
+            for sp in d.spans
+        }
         out[d.id] |= {(r.label, key[r.head], key[r.tail]) for r in d.relations}
     return out
 
@@ -59,22 +61,27 @@ def _edit_offline(path: Path) -> str:
     work = Project.open(path)
     with work.session() as w:
         d0, d1 = _doc_id(w, "doc-0"), _doc_id(w, "doc-1")
-        spans0 = {(sp.start, sp.end, sp.label): sp
-                  for sp in repo.spans_of(w, document_id=d0, annotator="alice")}
+        spans0 = {
+            (sp.start, sp.end, sp.label): sp
+            for sp in repo.spans_of(w, document_id=d0, annotator="alice")
+        }
         text = TEXTS[0]
         actor = spans0[(*offsets(text, "Khalifa Haftar"), "ACTOR")]
         event = spans0[(*offsets(text, "attacked"), "EVENT")]
         place = spans0[(*offsets(text, "Tripoli"), "PLACE")]
-        services.update_span(w, work.scheme, event.id, "alice",
-                             attrs={"type": "attack", "status": "occurred"})
+        services.update_span(
+            w, work.scheme, event.id, "alice", attrs={"type": "attack", "status": "occurred"}
+        )
         services.delete_span(w, place.id, "alice")
         services.add_relation(w, work.scheme, event.id, actor.id, "agent", "alice")
         new_ent = services.ensure_entity(w, "Benghazi officials", "government", "alice")
-        services.add_alias(w, repo.find_entity(w, "Khalifa Haftar", "person") or 0, "Haftar",
-                           "alice")
+        services.add_alias(
+            w, repo.find_entity(w, "Khalifa Haftar", "person") or 0, "Haftar", "alice"
+        )
         s, e = offsets(text, "officials")
-        services.add_span(w, work.scheme, d0, "alice", s, e, "ACTOR", {"type": "government"},
-                          entity_id=new_ent)
+        services.add_span(
+            w, work.scheme, d0, "alice", s, e, "ACTOR", {"type": "government"}, entity_id=new_ent
+        )
         s, e = offsets(TEXTS[1], "Monday")
         services.add_span(w, work.scheme, d1, "alice", s, e, "TIME")
         todo = next(a for a in repo.assignments(w, annotator="alice") if a.status == "todo")
@@ -157,9 +164,7 @@ def test_merge_with_actor_created_offline_under_an_existing_name(
         assert sum(e.name == "Benghazi officials" for e in repo.list_entities(s)) == 1
 
 
-def test_other_layers_in_a_work_file_are_ignored(
-    make_project: MakeProject, tmp_path: Path
-) -> None:
+def test_other_layers_in_a_work_file_are_ignored(make_project: MakeProject, tmp_path: Path) -> None:
     project = _team_project(make_project)
     out = tmp_path / "alice.annwork"
     package(project, "alice", out)
@@ -208,8 +213,12 @@ def test_merge_refuses_a_changed_text(make_project: MakeProject, tmp_path: Path)
     package(project, "alice", out)
     _edit_offline(out)
     new_text = TEXTS[0].replace("Monday", "Sunday")
-    _sql(out, "UPDATE document SET text = ?, sha256 = ? WHERE external_id = 'doc-0'",
-         new_text, hashlib.sha256(new_text.encode()).hexdigest())
+    _sql(
+        out,
+        "UPDATE document SET text = ?, sha256 = ? WHERE external_id = 'doc-0'",
+        new_text,
+        hashlib.sha256(new_text.encode()).hexdigest(),
+    )
     _refused(project, [out], "do not match any text of the project")
 
 
@@ -290,14 +299,20 @@ def test_random_offline_rounds_round_trip_exactly(
                 elif action == "attr":
                     actors = [sp for sp in mine if sp.label == "ACTOR"]
                     if actors:
-                        services.update_span(w, work.scheme, rng.choice(actors).id, "alice",
-                                             attrs={"type": rng.choice(["party", "media"])})
+                        services.update_span(
+                            w,
+                            work.scheme,
+                            rng.choice(actors).id,
+                            "alice",
+                            attrs={"type": rng.choice(["party", "media"])},
+                        )
                 else:
                     ev = [sp for sp in mine if sp.label == "EVENT"]
                     ac = [sp for sp in mine if sp.label == "ACTOR"]
                     if ev and ac:
-                        services.add_relation(w, work.scheme, ev[0].id, rng.choice(ac).id,
-                                              "target", "alice")
+                        services.add_relation(
+                            w, work.scheme, ev[0].id, rng.choice(ac).id, "target", "alice"
+                        )
         bob_before = _layer(project, "bob")
         merge(project, [out])
         assert _layer(project, "alice") == _work_layer(out)

@@ -1,0 +1,1 @@
+"""Inter-annotator agreement: span matching, kappa/alpha on token codes, the majority layer."""

@@ -1,0 +1,270 @@
+"""The ``annotator`` command line: thin commands over the services.
+
+Every command takes the project file first, prints errors as one line on stderr, exits non-zero
+and changes nothing when it fails. Command groups live in ``annotator/cli/<group>.py``, each
+with a ``register(app)``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotator.cli.support import fail, progress_bar
+from annotator.errors import AnnotatorError
+
+app = typer.Typer(
+    name="annotator",
+    help="News Annotator: label actors, claims and events in news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ProjectArg = Annotated[Path, typer.Argument(help="The project file (.annproj).")]
+IMPORT_FORMATS = (
+    "auto",
+    "txt",
+    "jsonl",
+    "csv",
+    "html",
+    "brat",
+    "doccano",
+    "labelstudio",
+    "prodigy",
+    "conll",
+    "spacy",
+    "webanno",
+)
+EXPORT_FORMATS = ("jsonl", "spacy", "conll", "brat", "doccano", "hf", "csv")
+
+
+def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        fail(f"unknown {what} '{value}' (choose from {', '.join(allowed)})")
+    return value
+
+
+@app.command()
+def init(
+    project: ProjectArg,
+    scheme: Annotated[str, typer.Option(help="Built-in scheme name or a scheme file.")] = "news",
+) -> None:
+    """Create a new, empty project with a label scheme."""
+    from annotator.project import Project
+    from annotator.scheme import load_scheme
+
+    try:
+        loaded = load_scheme(scheme)
+        Project.create(project, loaded).close()
+    except AnnotatorError as exc:
+        fail(exc)
+    typer.echo(f"created {project} with scheme '{loaded.name}' ({', '.join(loaded.label_names)})")
+
+
+@app.command("import")
+def import_cmd(
+    project: ProjectArg,
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="Input format.")] = "auto",
+    as_: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Layer (annotator) to import into; "
+            "default: the record's layer or the current user.",
+        ),
+    ] = None,
+    as_suggestions: Annotated[
+        bool, typer.Option("--as-suggestions", help="Store annotations as suggestions.")
+    ] = False,
+    label_map: Annotated[
+        Path | None, typer.Option(help="JSON file mapping foreign labels.")
+    ] = None,
+    skip_unmapped: Annotated[
+        bool, typer.Option(help="Skip labels the scheme does not know.")
+    ] = False,
+    tsv_feature: Annotated[
+        str | None, typer.Option(help="WebAnno TSV: LAYER|FEATURE to read labels from.")
+    ] = None,
+    encoding: Annotated[str | None, typer.Option(help="Force a text encoding.")] = None,
+) -> None:
+    """Import documents (and their annotations) from files or folders. All or nothing."""
+    from annotator.project import Project
+    from annotator.transfer.importing import import_paths
+
+    _choice(format, IMPORT_FORMATS, "format")
+    if as_ and as_suggestions:
+        fail("--as and --as-suggestions exclude each other")
+    try:
+        with Project.open(project) as proj, progress_bar("importing") as progress:
+            report = import_paths(
+                proj,
+                paths,
+                format,
+                layer=as_,
+                as_suggestions=as_suggestions,
+                label_map=label_map,
+                skip_unmapped=skip_unmapped,
+                tsv_feature=tsv_feature,
+                encoding=encoding,
+                progress=progress,
+            )
+    except AnnotatorError as exc:
+        fail(exc)
+    for line in report.lines():
+        typer.echo(line)
+
+
+@app.command()
+def export(
+    project: ProjectArg,
+    out: Annotated[Path, typer.Argument(help="Output file or folder.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "jsonl",
+    layer: Annotated[
+        str, typer.Option(help="gold, majority, suggestions or an annotator.")
+    ] = "gold",
+    split: Annotated[
+        str | None, typer.Option(help="Train/dev/test percentages, e.g. 80,10,10.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the split.")] = 0,
+    labels: Annotated[str | None, typer.Option(help="Only these labels (comma-separated).")] = None,
+    strict: Annotated[
+        bool, typer.Option(help="Drop spans off token boundaries instead of expanding them.")
+    ] = False,
+) -> None:
+    """Export a layer of the project in a training-ready format."""
+    from annotator.project import Project
+    from annotator.transfer.exporting import export_documents
+    from annotator.transfer.splits import parse_split
+
+    _choice(format, EXPORT_FORMATS, "format")
+    try:
+        split_parts = parse_split(split) if split else None
+        label_list = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
+        with Project.open(project) as proj:
+            summary = export_documents(
+                proj,
+                out,
+                format,
+                layer=layer,
+                split=split_parts,
+                seed=seed,
+                labels=label_list,
+                strict=strict,
+            )
+    except AnnotatorError as exc:
+        fail(exc)
+    typer.echo(summary.to_text())
+
+
+@app.command()
+def stats(
+    project: ProjectArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Counts of documents, annotators, spans, relations and suggestions."""
+    from annotator.project import Project
+    from annotator.reports.stats import project_stats
+
+    try:
+        with Project.open(project) as proj, proj.session() as s:
+            data = project_stats(s)
+    except AnnotatorError as exc:
+        fail(exc)
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, sort_keys=True))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(
+        f"[bold]{project}[/bold]: {data['documents']} documents, "
+        f"{len(data['annotators'])} annotators, {data['actors']} actors"
+    )
+    table = Table("layer", "label", "spans", "relations")
+    for name, counts in sorted(data["spans"].items()):
+        for label, n in sorted(counts.items()):
+            table.add_row(name, label, str(n), "")
+        for label, n in sorted(data["relations"].get(name, {}).items()):
+            table.add_row(name, label, "", str(n))
+    console.print(table)
+    if data["suggestions"]:
+        console.print(
+            "suggestions: " + ", ".join(f"{k} {v}" for k, v in sorted(data["suggestions"].items()))
+        )
+
+
+@app.command()
+def check(project: ProjectArg) -> None:
+    """Check the integrity of a project; exit 1 when an error is found."""
+    from annotator.project import Project
+    from annotator.reports.check import check_project
+
+    try:
+        with Project.open(project) as proj, proj.session() as s:
+            problems = check_project(s, proj.scheme)
+    except AnnotatorError as exc:
+        fail(exc)
+    errors = [p for p in problems if p[1].severity == "error"]
+    for where, problem in problems:
+        typer.echo(f"{problem.severity}: {where}: {problem.message}")
+    typer.echo(f"{len(errors)} errors, {len(problems) - len(errors)} warnings")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def gui(
+    project: Annotated[Path | None, typer.Argument(help="Project to open.")] = None,
+) -> None:
+    """Open the desktop app (runs ``python -m app``; the library never imports the GUI)."""
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "app", *([str(project)] if project else [])]
+    raise typer.Exit(subprocess.call(args))
+
+
+COMMAND_GROUPS = ("agreement", "suggest", "team")
+
+
+def _register_commands() -> None:
+    for name in COMMAND_GROUPS:
+        importlib.import_module(f"annotator.cli.{name}").register(app)
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Run the command line; an unexpected failure is one line too (set
+    NEWS_ANNOTATOR_DEBUG=1 for the traceback)."""
+    import os
+    import sys
+
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted; nothing was changed", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if os.environ.get("NEWS_ANNOTATOR_DEBUG"):
+            raise
+        typer.echo(
+            f"error: unexpected {type(exc).__name__}: {exc} "
+            "(set NEWS_ANNOTATOR_DEBUG=1 for details)",
+            err=True,
+        )
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""brat standoff (.txt + .ann): reader and writer."""

@@ -1,0 +1,343 @@
+"""brat standoff reader: ``.txt`` + ``.ann`` pairs (a folder, searched recursively, or one file).
+
+Offsets are code points of the ``.txt`` text (brat counts Python ``str`` indices). Lines:
+
+- ``T`` text-bound annotations become spans. **Discontinuous** ``T`` (``5 7;9 10``): when only
+  whitespace separates the fragments (brat splits a span at line breaks this way) they are
+  joined into one span, which loses nothing; otherwise one span per fragment: the first keeps
+  the brat id, the others get ``<id>~2``, ``<id>~3``...; every fragment carries the annotation's
+  attributes, note and normalisation; relations and event roles attach to the first fragment.
+  Both cases are counted in the report.
+- ``R`` relations: ``Arg1`` is the head, ``Arg2`` the tail (other role names: first, second).
+- ``E`` events (contract): the trigger ``T`` span takes the event type as label, and each argument
+  becomes a relation from the trigger span to the argument labelled with the role name exactly as
+  written (``Org-Arg2`` stays ``Org-Arg2``). An argument that is itself an event points at that
+  event's trigger span. When several events share one trigger (or the event type differs from the
+  trigger's label) the later event gets its own copy of the span, with the event id as span id.
+- ``A``/``M`` attributes and modifications: binary -> ``True``, valued -> the value string, on the
+  span (for an event: on its trigger span).
+- ``N`` normalisations: ``span.entity`` is the normalised name (or the reference when brat
+  stores no name); the reference itself (``Wikipedia:64488``) is not kept, which is counted.
+- ``#`` AnnotatorNotes on spans and events: attribute ``note``; notes on relations are skipped
+  and counted.
+- ``*`` equivalences are skipped and counted (they have no id to link to).
+
+A 0-byte ``.ann`` gives a document without annotations; in a folder, a ``.txt`` without an
+``.ann`` (brat refuses those; often a README) and an ``.ann`` without a ``.txt`` are skipped and
+counted. Given one ``.txt`` file without ``.ann``, the text is read without annotations.
+``annotation.conf`` (in the folder or a parent) is read when present: labels it does not declare
+are counted in the report. A span whose offsets fall outside the text or whose stored text
+differs from the text at its offsets stops the import with an error naming the ``.ann`` file and
+line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from annotator.errors import ImportFailed
+from annotator.formats.common import UniqueIds, rel_name
+from annotator.formats.reading import ReadOptions, ReadReport
+from annotator.formats.textfile import read_text
+from annotator.values import AttrValue, DocData, RelationData, SpanData
+
+_WS_RUN = re.compile(r"\s+")
+
+
+@dataclass
+class _TextBound:
+    id: str
+    label: str
+    fragments: list[tuple[int, int]]
+    line: int
+    attrs: dict[str, AttrValue] = field(default_factory=dict)
+    entity: str | None = None
+
+
+@dataclass
+class _Event:
+    id: str
+    label: str
+    trigger: str
+    args: list[tuple[str, str]]
+    line: int
+    span_id: str = ""
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
+    pairs = _pairs(path, options)
+    ids = UniqueIds()
+    root = path if path.is_dir() else path.parent
+    confs: dict[Path, set[str] | None] = {}
+    for txt, ann in pairs:
+        if txt.parent not in confs:
+            confs[txt.parent] = _declared_types(txt.parent, root)
+        doc = _read_pair(txt, ann, options, confs[txt.parent])
+        yield DocData(
+            id=ids(rel_name(txt, root)),
+            text=doc[0],
+            meta={"source": txt.name},
+            spans=doc[1],
+            relations=doc[2],
+            source_path=str(ann or txt),
+        )
+
+
+def _pairs(path: Path, options: ReadOptions) -> list[tuple[Path, Path | None]]:
+    if path.is_file():
+        suffix = path.suffix.lower()
+        if suffix not in (".ann", ".txt"):
+            raise ImportFailed("a brat file must end in .ann or .txt", path=str(path))
+        txt, ann = path.with_suffix(".txt"), path.with_suffix(".ann")
+        if not txt.exists():
+            raise ImportFailed(f"no text file {txt.name} next to the .ann file", path=str(path))
+        return [(txt, ann if ann.exists() else None)]
+    anns = sorted(p for p in path.rglob("*.ann") if not p.name.startswith("."))
+    txts = sorted(p for p in path.rglob("*.txt") if not p.name.startswith("."))
+    pairs: list[tuple[Path, Path | None]] = []
+    ann_set = {a.with_suffix("") for a in anns}
+    for ann in anns:
+        txt = ann.with_suffix(".txt")
+        if not txt.exists():
+            # e.g. DKPro's "document1-ref.ann": expected outputs without their own text
+            options.report.add("brat .ann file without a .txt file skipped")
+            continue
+        pairs.append((txt, ann))
+    for txt in txts:
+        if txt.with_suffix("") not in ann_set:
+            # brat itself refuses such a document; often a README or SOURCE.txt
+            options.report.add("brat .txt file without an .ann file skipped")
+    if not pairs:
+        raise ImportFailed("no brat .txt/.ann files in the folder", path=str(path))
+    return sorted(pairs, key=lambda p: p[0])
+
+
+def _declared_types(folder: Path, root: Path) -> set[str] | None:
+    """Entity, relation and event type names from the nearest annotation.conf (up to ``root``)."""
+    chain = [folder, *folder.parents]
+    if root in chain:
+        chain = chain[: chain.index(root) + 1]
+    conf = next((f / "annotation.conf" for f in chain if (f / "annotation.conf").is_file()), None)
+    if conf is None:
+        return None
+    names: set[str] = set()
+    section = ""
+    for raw in read_text(conf, allow_empty=True).splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+            continue
+        if section in ("entities", "relations", "events") and "=" not in line.split()[0]:
+            names.add(line.split()[0].lstrip("!"))
+    return names
+
+
+def _read_pair(
+    txt: Path, ann: Path | None, options: ReadOptions, declared: set[str] | None
+) -> tuple[str, tuple[SpanData, ...], tuple[RelationData, ...]]:
+    text = read_text(txt, options.encoding)
+    if ann is None:
+        return text, (), ()
+    name = str(ann)
+    tbs: dict[str, _TextBound] = {}
+    events: dict[str, _Event] = {}
+    relations: list[tuple[str, str, str, str, int]] = []  # id, label, head, tail, line
+    attrs: list[tuple[str, str, AttrValue, int]] = []  # target, name, value, line
+    report = options.report
+    content = read_text(ann, options.encoding or "utf-8", allow_empty=True)
+    for lineno, raw in enumerate(content.splitlines(), start=1):
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        ident = parts[0].strip()
+        body = parts[1].strip() if len(parts) > 1 else ""
+        kind = ident[:1]
+        if kind == "T":
+            tb = _text_bound(ident, body, parts[2] if len(parts) > 2 else None, text, name, lineno)
+            tbs[ident] = tb
+        elif kind == "E":
+            fields = body.split()
+            if not fields or ":" not in fields[0]:
+                raise ImportFailed(f"event {ident} has no TYPE:TRIGGER", path=name, line=lineno)
+            label, trigger = fields[0].split(":", 1)
+            args = [_role(f, name, lineno) for f in fields[1:]]
+            events[ident] = _Event(ident, label, trigger, args, lineno)
+        elif kind == "R":
+            fields = body.split()
+            if len(fields) < 3:
+                raise ImportFailed(
+                    f"relation {ident} needs a type and two arguments", path=name, line=lineno
+                )
+            head = _role(fields[1], name, lineno)[1]
+            tail = _role(fields[2], name, lineno)[1]
+            relations.append((ident, fields[0], head, tail, lineno))
+        elif kind in ("A", "M"):
+            fields = body.split()
+            if len(fields) < 2:
+                raise ImportFailed(
+                    f"attribute {ident} needs a name and a target", path=name, line=lineno
+                )
+            value: AttrValue = " ".join(fields[2:]) if len(fields) > 2 else True
+            attrs.append((fields[1], fields[0], value, lineno))
+        elif kind == "N":
+            fields = body.split()
+            if len(fields) < 3:
+                raise ImportFailed(
+                    f"normalisation {ident} needs a type, target and reference",
+                    path=name,
+                    line=lineno,
+                )
+            shown = parts[2].strip() if len(parts) > 2 else ""
+            db, _, key = fields[2].partition(":")
+            if not shown and db == "Registry":
+                shown = unquote(key)
+            if db != "Registry":
+                report.add("brat normalisation reference not kept (the entity name is)")
+            attrs.append((fields[1], "\x00entity", shown or fields[2], lineno))
+        elif kind == "#":
+            fields = body.split()
+            note = parts[2].strip() if len(parts) > 2 else ""
+            if len(fields) >= 2 and note:
+                attrs.append((fields[1], "note", note, lineno))
+        elif kind == "*":
+            report.add("brat equivalence (*) line skipped")
+        else:
+            raise ImportFailed(f"unknown annotation line '{ident}'", path=name, line=lineno)
+    return text, *_assemble(text, tbs, events, relations, attrs, declared, report, name)
+
+
+def _text_bound(
+    ident: str, body: str, stored: str | None, text: str, name: str, lineno: int
+) -> _TextBound:
+    label, _, offsets = body.partition(" ")
+    fragments: list[tuple[int, int]] = []
+    try:
+        for frag in offsets.split(";"):
+            a, b = frag.split()
+            fragments.append((int(a), int(b)))
+    except ValueError:
+        raise ImportFailed(
+            f"span {ident} has malformed offsets '{offsets}'", path=name, line=lineno
+        ) from None
+    for a, b in fragments:
+        if not 0 <= a <= b <= len(text):
+            raise ImportFailed(
+                f"span {ident} [{a}, {b}) is outside the text (length {len(text)})",
+                path=name,
+                line=lineno,
+            )
+    if stored is not None:
+        actual = " ".join(text[a:b] for a, b in fragments)
+        want = stored.rstrip("\r\n")
+        if actual != want and _WS_RUN.sub(" ", actual) != _WS_RUN.sub(" ", want):
+            raise ImportFailed(
+                f"span {ident} [{fragments[0][0]}, {fragments[-1][1]}) reads {actual[:40]!r} "
+                f"in the text but the .ann says {want[:40]!r}",
+                path=name,
+                line=lineno,
+            )
+    return _TextBound(ident, label, fragments, lineno)
+
+
+def _role(field_: str, name: str, lineno: int) -> tuple[str, str]:
+    role, sep, target = field_.partition(":")
+    if not sep or not target:
+        raise ImportFailed(f"argument '{field_}' is not ROLE:ID", path=name, line=lineno)
+    return role, target
+
+
+def _assemble(
+    text: str,
+    tbs: dict[str, _TextBound],
+    events: dict[str, _Event],
+    relations: list[tuple[str, str, str, str, int]],
+    attrs: list[tuple[str, str, AttrValue, int]],
+    declared: set[str] | None,
+    report: ReadReport,
+    name: str,
+) -> tuple[tuple[SpanData, ...], tuple[RelationData, ...]]:
+    # Spans: the T lines, then a copy per event whose trigger is taken or differently labelled.
+    extra: dict[str, _TextBound] = {}
+    used: set[str] = set()
+    for ev in events.values():
+        tb = tbs.get(ev.trigger)
+        if tb is None:
+            raise ImportFailed(
+                f"event {ev.id} has unknown trigger '{ev.trigger}'", path=name, line=ev.line
+            )
+        if ev.trigger in used or tb.label != ev.label:
+            extra[ev.id] = _TextBound(ev.id, ev.label, list(tb.fragments), ev.line)
+            ev.span_id = ev.id
+            report.add("brat event sharing its trigger given its own span")
+        else:
+            used.add(ev.trigger)
+            ev.span_id = ev.trigger
+    all_tbs = {**tbs, **extra}
+
+    def span_of(ref: str, line: int) -> str:
+        if ref in all_tbs:
+            return ref
+        if ref in events:
+            return events[ref].span_id
+        raise ImportFailed(f"reference to unknown annotation '{ref}'", path=name, line=line)
+
+    for target, attr_name, value, line in attrs:
+        if target in all_tbs or target in events:
+            tb = all_tbs[span_of(target, line)]
+            if attr_name == "\x00entity":
+                tb.entity = str(value)
+            else:
+                tb.attrs[attr_name] = value
+        elif target in {r[0] for r in relations}:
+            report.add(f"brat {attr_name} on a relation skipped")
+        elif target.startswith("*") or not target:
+            report.add("brat attribute on an equivalence skipped")
+        else:
+            raise ImportFailed(f"reference to unknown annotation '{target}'", path=name, line=line)
+
+    spans: list[SpanData] = []
+    for tb in all_tbs.values():
+        if declared is not None and tb.label not in declared:
+            report.add("brat label not declared in annotation.conf")
+        if len(tb.fragments) > 1:
+            if all(
+                not text[a:b].strip()
+                for (_x, a), (b, _y) in zip(tb.fragments, tb.fragments[1:], strict=False)
+            ):
+                tb.fragments = [(tb.fragments[0][0], tb.fragments[-1][1])]
+                report.add("brat fragments separated only by whitespace joined into one span")
+            else:
+                report.add("brat discontinuous span split into one span per fragment")
+        for k, (a, b) in enumerate(tb.fragments, start=1):
+            if a == b:
+                report.add("brat empty fragment skipped")
+                continue
+            span_id = tb.id if k == 1 else f"{tb.id}~{k}"
+            spans.append(SpanData(span_id, a, b, tb.label, dict(tb.attrs), tb.entity))
+    # Fragments skipped above (empty) must not be referenced.
+    have = {s.id for s in spans}
+
+    rels: list[RelationData] = []
+    for rid, label, head, tail, line in relations:
+        h, t = span_of(head, line), span_of(tail, line)
+        if declared is not None and label not in declared:
+            report.add("brat label not declared in annotation.conf")
+        if h not in have or t not in have:
+            report.add("brat relation to an empty span skipped")
+            continue
+        rels.append(RelationData(rid, label, h, t))
+    for ev in events.values():
+        for role, ref in ev.args:
+            t = span_of(ref, ev.line)
+            if ev.span_id not in have or t not in have:
+                report.add("brat event role to an empty span skipped")
+                continue
+            rels.append(RelationData(f"{ev.id}.{role}", role, ev.span_id, t))
+    return tuple(spans), tuple(rels)

@@ -1,0 +1,199 @@
+"""CSV of documents: a ``text`` column and optional ``id``, ``title``, ``date``, ``url``,
+``source`` columns; other columns are kept as metadata.
+
+Writing:
+
+Analysts' tables: ``claims.csv``, ``events.csv`` and ``actors.csv`` (UTF-8 with a byte-order
+mark so spreadsheet programs read the accents right; one row per claim, event or actor).
+
+- claims: document, date, claim text, claimant, claimant's registry name, form, stance, then
+  ``about`` (text of what the claim is about).
+- events: document, date, type, status, trigger, agent, target, place, time.
+- actors: registry name, type, aliases, mention count, documents (counted in this export).
+Several values in one cell (two claimants, say) are joined with `` | ``. With a split, a last
+``split`` column says where each document went.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from annotator.errors import ImportFailed
+from annotator.formats.plaintext import parse_date
+from annotator.formats.reading import ReadOptions
+from annotator.formats.textfile import read_text
+from annotator.formats.writing import ExportContext, ExportSummary, new_summary
+from annotator.values import DocData, SpanData
+
+_KNOWN = {"id", "text", "title", "date", "published", "url", "source"}
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
+    files = sorted(path.rglob("*.csv")) if path.is_dir() else [path]
+    for file in files:
+        content = read_text(file, options.encoding)
+        reader = csv.DictReader(io.StringIO(content, newline=""))
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        if "text" not in header:
+            raise ImportFailed("a CSV of documents needs a 'text' column", path=str(file), line=1)
+        reader.fieldnames = header
+        try:
+            for row in reader:
+                line = reader.line_num
+                if None in row:
+                    raise ImportFailed(
+                        "row has more cells than the header", path=str(file), line=line
+                    )
+                text = row.get("text") or ""
+                if not text.strip():
+                    raise ImportFailed("row has an empty 'text'", path=str(file), line=line)
+                meta: dict[str, str] = {}
+                for key in ("title", "url", "source"):
+                    if row.get(key):
+                        meta[key] = row[key].strip()
+                raw_date = (row.get("date") or row.get("published") or "").strip()
+                if raw_date:
+                    meta["published"] = parse_date(raw_date) or raw_date
+                for key, value in row.items():
+                    if key not in _KNOWN and value:
+                        meta[key] = value
+                doc_id = (row.get("id") or "").strip() or f"{file.stem}-{line}"
+                yield DocData(doc_id, text, meta, source_path=str(file), source_line=line)
+        except csv.Error as exc:
+            raise ImportFailed(
+                f"malformed CSV: {exc}", path=str(file), line=reader.line_num
+            ) from None
+
+
+CLAIM, EVENT, ACTOR = "CLAIM", "EVENT", "ACTOR"
+JOIN = " | "
+CLAIM_COLUMNS = [
+    "document",
+    "date",
+    "claim",
+    "claimant",
+    "claimant_registry_name",
+    "form",
+    "stance",
+    "about",
+]
+EVENT_COLUMNS = [
+    "document",
+    "date",
+    "type",
+    "status",
+    "trigger",
+    "agent",
+    "target",
+    "place",
+    "time",
+]
+ACTOR_COLUMNS = ["registry_name", "type", "aliases", "mentions", "documents"]
+
+
+def _cell(values: Sequence[str]) -> str:
+    return JOIN.join(v for v in values if v)
+
+
+def _rows(doc: DocData) -> tuple[list[list[str]], list[list[str]]]:
+    spans = {s.id: s for s in doc.spans}
+    roles: dict[str, dict[str, list[SpanData]]] = defaultdict(lambda: defaultdict(list))
+    for rel in doc.relations:
+        if rel.tail in spans:
+            roles[rel.head][rel.label].append(spans[rel.tail])
+
+    def texts(span_id: str, role: str) -> list[str]:
+        return [doc.text[t.start : t.end] for t in roles[span_id][role]]
+
+    date = str(doc.meta.get("published") or "")
+    claims, events = [], []
+    for span in sorted(doc.spans, key=lambda s: (s.start, s.end)):
+        if span.label == CLAIM:
+            claimants = roles[span.id]["claimant"]
+            claims.append(
+                [
+                    doc.id,
+                    date,
+                    doc.text[span.start : span.end],
+                    _cell(texts(span.id, "claimant")),
+                    _cell([c.entity or "" for c in claimants]),
+                    str(span.attrs.get("form", "")),
+                    str(span.attrs.get("stance", "")),
+                    _cell(texts(span.id, "about")),
+                ]
+            )
+        elif span.label == EVENT:
+            events.append(
+                [
+                    doc.id,
+                    date,
+                    str(span.attrs.get("type", "")),
+                    str(span.attrs.get("status", "")),
+                    doc.text[span.start : span.end],
+                    *(_cell(texts(span.id, role)) for role in ("agent", "target", "place", "time")),
+                ]
+            )
+    return claims, events
+
+
+def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+    summary = new_summary("csv", ctx)
+    out.mkdir(parents=True, exist_ok=True)
+    split_col = ["split"] if ctx.splits is not None else []
+    claim_rows: list[list[str]] = []
+    event_rows: list[list[str]] = []
+    mentions: Counter[str] = Counter()
+    documents: dict[str, set[str]] = defaultdict(set)
+    types: dict[str, str] = {}
+    for doc in docs:
+        split = ctx.split_of(doc)
+        summary.add_doc(split)
+        extra = [split] if split_col else []
+        claims, events = _rows(doc)
+        claim_rows += [row + extra for row in claims]
+        event_rows += [row + extra for row in events]
+        for span in doc.spans:
+            summary.add_span(split, span.label)
+            if span.entity:
+                mentions[span.entity] += 1
+                documents[span.entity].add(doc.id)
+                if span.entity_type:
+                    types.setdefault(span.entity, span.entity_type)
+        summary.relations.update(r.label for r in doc.relations)
+    actor_rows: list[list[str]] = []
+    listed: set[str] = set()
+    for entry in ctx.entities:
+        listed.add(entry.name)
+        actor_rows.append(
+            [
+                entry.name,
+                entry.type or types.get(entry.name, ""),
+                _cell(entry.aliases),
+                str(mentions[entry.name]),
+                str(len(documents[entry.name])),
+            ]
+        )
+    for name in sorted(set(mentions) - listed):
+        actor_rows.append(
+            [name, types.get(name, ""), "", str(mentions[name]), str(len(documents[name]))]
+        )
+    tables = (
+        ("claims.csv", CLAIM_COLUMNS + split_col, claim_rows),
+        ("events.csv", EVENT_COLUMNS + split_col, event_rows),
+        ("actors.csv", ACTOR_COLUMNS, actor_rows),
+    )
+    for name, header, rows in tables:
+        with (out / name).open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            writer.writerows(rows)
+        summary.files.append(name)
+    summary.notes.append(
+        f"{len(claim_rows)} claims, {len(event_rows)} events, "
+        f"{len(actor_rows)} actors in the tables"
+    )
+    return summary

@@ -1,0 +1,310 @@
+"""spaCy DocBin (``.spacy``) reader.
+
+Spans: ``doc.ents`` (offsets in code points, label ``ent.label_``) and every ``doc.spans``
+group. A span present twice (same offsets and label, e.g. as an entity and in a group) is kept
+once and counted; which group a span came from is not kept. ``doc.user_data``
+keys that are plain strings/numbers go to ``meta``. spaCy is imported here, lazily; the vocab is a
+bare ``spacy.blank("xx")`` (no model needed).
+
+DocBins written by this tool's own exporter carry the exact annotations (code-point spans with
+attributes, registry names and relations, the document id, layer and metadata) in
+``doc.spans["sc"].attrs["annotator"]``; when that record is present and consistent it is used
+instead, so an export reads back without loss. A file spaCy cannot read (corrupt, or written by an
+incompatible version) gives an ImportFailed naming the file.
+
+Writing:
+
+spaCy v3 training data: ``train.spacy``, ``dev.spacy``, ``test.spacy`` (DocBin) + ``config.cfg``.
+
+- ``doc.spans["sc"]`` holds every span; ``doc.ents`` holds the spans of the labels that never
+  overlap one another anywhere in the export (chosen most frequent first).
+- Span ids and registry names ride on the spaCy spans (``span.id_``, ``span.kb_id_``); the exact
+  code-point spans with their attributes, entity types and relations, and the document's id and
+  metadata, are kept in the span group's attributes: ``doc.spans["sc"].attrs["annotator"]``.
+- A span whose ends are not token boundaries is widened to the enclosing tokens and counted per
+  label (``--strict``: left out, counted). Two entity spans that only collide after widening stay
+  in ``spans["sc"]``; the shorter leaves ``doc.ents`` and is counted.
+- ``config.cfg`` comes from spaCy's own ``init config`` for a blank pipeline with ``ner`` (when an
+  entity label exists) and ``spancat`` on CPU, so ``python -m spacy train config.cfg
+  --paths.train train.spacy --paths.dev dev.spacy`` runs as written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import ImportFailed
+from annotator.formats.common import UniqueIds, files_with_suffix, rel_name
+from annotator.formats.jsonl import PRIVATE_META
+from annotator.formats.reading import ReadOptions
+from annotator.formats.span_geometry import non_overlapping_labels
+from annotator.formats.writing import (
+    SPLIT_NAMES,
+    ExportContext,
+    ExportSummary,
+    group_by_split,
+    new_summary,
+)
+from annotator.values import DocData, RelationData, SpanData
+
+OWN_RECORD = "annotator"  # key of annotator.formats.docbin's record in the span group attrs
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
+    import spacy
+    from spacy.tokens import DocBin
+
+    ids = UniqueIds()
+    root = path if path.is_dir() else path.parent
+    vocab = spacy.blank("xx").vocab
+    for file in files_with_suffix(path, (".spacy",)):
+        name = str(file)
+        stem = rel_name(file, root)
+        try:
+            docbin = DocBin().from_bytes(file.read_bytes())
+            for n, doc in enumerate(docbin.get_docs(vocab), start=1):
+                yield _doc(doc, ids(f"{stem}:{n}"), name, options)
+        except (KeyError, ValueError, TypeError, OSError, IndexError) as exc:
+            raise ImportFailed(
+                f"cannot read this spaCy DocBin (corrupt, or written by an incompatible spaCy "
+                f"version): {type(exc).__name__}: {str(exc)[:120]}",
+                path=name,
+            ) from None
+        except ImportFailed:
+            raise
+        except Exception as exc:  # msgpack/zlib errors have no common base class
+            raise ImportFailed(
+                f"cannot read this spaCy DocBin: {type(exc).__name__}", path=name
+            ) from None
+
+
+def _doc(doc: Any, doc_id: str, name: str, options: ReadOptions) -> DocData:
+    text = doc.text
+    for group in doc.spans.values():
+        record = group.attrs.get(OWN_RECORD)
+        if isinstance(record, dict):
+            own = _own_record(record, text, doc_id, name)
+            if own is not None:
+                options.report.add("spaCy exact annotations read from this tool's own record")
+                return own
+            options.report.add("spaCy inconsistent annotator record ignored")
+    sources: list[tuple[str, Any]] = [("ents", doc.ents)]
+    sources += [(key, group) for key, group in doc.spans.items()]
+    nonempty = [(key, group) for key, group in sources if len(group)]
+    seen: set[tuple[int, int, str]] = set()
+    spans: list[SpanData] = []
+    for _key, group in nonempty:
+        for sp in group:
+            k = (sp.start_char, sp.end_char, sp.label_)
+            if k in seen:
+                options.report.add("spaCy span repeated (same offsets and label) kept once")
+                continue
+            seen.add(k)
+            if not sp.label_:
+                options.report.add("spaCy span without a label skipped")
+                continue
+            spans.append(
+                SpanData(
+                    f"s{len(spans) + 1}",
+                    sp.start_char,
+                    sp.end_char,
+                    sp.label_,
+                    {},
+                    sp.kb_id_ or None,
+                )
+            )
+    meta = {
+        str(k): v
+        for k, v in doc.user_data.items()
+        if isinstance(k, str) and isinstance(v, str | int | float | bool)
+    }
+    return DocData(doc_id, text, meta, tuple(spans), source_path=name)
+
+
+def _own_record(record: dict[str, Any], text: str, doc_id: str, name: str) -> DocData | None:
+    """DocData from the record our exporter stores; None when it does not fit the text."""
+    try:
+        spans = tuple(
+            SpanData(
+                str(sid),
+                int(a),
+                int(b),
+                str(label),
+                dict(attrs or {}),
+                entity or None,
+                etype or None,
+            )
+            for sid, a, b, label, attrs, entity, etype in record.get("spans", [])
+        )
+        rels = tuple(
+            RelationData(str(rid), str(label), str(head), str(tail))
+            for rid, label, head, tail in record.get("relations", [])
+        )
+        meta = dict(record.get("meta") or {})
+        ids = {sp.id for sp in spans}
+    except (TypeError, ValueError):
+        return None
+    if any(not 0 <= sp.start < sp.end <= len(text) for sp in spans) or any(
+        r.head not in ids or r.tail not in ids for r in rels
+    ):
+        return None
+    layer = record.get("layer")
+    return DocData(
+        str(record.get("id") or doc_id),
+        text,
+        meta,
+        spans,
+        rels,
+        layer=str(layer) if layer else None,
+        source_path=name,
+    )
+
+
+SPANS_KEY = "sc"
+ATTRS_KEY = "annotator"
+MAX_SUGGESTER = 20  # longest n-gram the span categoriser proposes
+
+
+def _record(doc: DocData, layer: str) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "layer": doc.layer if doc.layer is not None else layer,
+        "meta": {k: v for k, v in doc.meta.items() if k not in PRIVATE_META},
+        "spans": [
+            [s.id, s.start, s.end, s.label, dict(s.attrs), s.entity, s.entity_type]
+            for s in doc.spans
+        ],
+        "relations": [[r.id, r.label, r.head, r.tail] for r in doc.relations],
+    }
+
+
+class _DocConverter:
+    """Turns DocData into spaCy Docs with one tokenizer, counting changes into a summary."""
+
+    def __init__(self, ctx: ExportContext, summary: ExportSummary, ent_labels: set[str]) -> None:
+        import spacy
+
+        self.nlp = spacy.blank(ctx.lang)
+        self.tokenizer = self.nlp.tokenizer
+        self.ctx = ctx
+        self.summary = summary
+        self.ent_labels = ent_labels
+        self.lengths: list[int] = []
+
+    def convert(self, doc: DocData, split: str) -> Any:
+        summary, strict = self.summary, self.ctx.strict
+        sdoc = self.tokenizer(doc.text)
+        char_span = sdoc.char_span
+        group = []
+        ents = []
+        for s in doc.spans:
+            sp = char_span(s.start, s.end, s.label, s.entity or 0, None, "expand", s.id)
+            if sp is None or len(sp) == 0:
+                summary.skip(f"{s.label} span covers no token")
+                continue
+            if sp.start_char != s.start or sp.end_char != s.end:
+                if strict:
+                    summary.dropped[s.label] += 1
+                    continue
+                summary.expanded[s.label] += 1
+            group.append(sp)
+            if s.label in self.ent_labels:
+                ents.append(sp)
+        summary.spans.setdefault(split, Counter()).update(sp.label_ for sp in group)
+        self.lengths += [len(sp) for sp in group]
+        sdoc.spans[SPANS_KEY] = group
+        # In the span group's attrs, not doc.user_data: DocBin serialises both with msgpack, but
+        # the group is packed anyway, while user data costs one more (slow) srsly call per doc.
+        sdoc.spans[SPANS_KEY].attrs[ATTRS_KEY] = _record(doc, self.ctx.layer)
+        if ents:
+            sdoc.ents = self._no_overlap(ents)
+        summary.relations.update(r.label for r in doc.relations)
+        return sdoc
+
+    def _no_overlap(self, ents: list[Any]) -> list[Any]:
+        ents.sort(key=lambda sp: (sp.start, sp.end))
+        if all(a.end <= b.start for a, b in pairwise(ents)):
+            return ents
+        kept: list[Any] = []
+        for sp in sorted(ents, key=lambda sp: (-(sp.end - sp.start), sp.start)):
+            if any(sp.start < k.end and k.start < sp.end for k in kept):
+                self.summary.skip(
+                    f"{sp.label_} span only in spans['{SPANS_KEY}'], not doc.ents: it overlaps "
+                    "another entity once widened to tokens"
+                )
+            else:
+                kept.append(sp)
+        return sorted(kept, key=lambda sp: sp.start)
+
+
+def write_config(path: Path, ctx: ExportContext, ner: bool, max_len: int) -> None:
+    """Write a complete training config from spaCy's own defaults."""
+    from spacy.cli.init_config import init_config
+
+    pipeline = (["ner"] if ner else []) + ["spancat"]
+    config = init_config(lang=ctx.lang, pipeline=pipeline, optimize="efficiency", gpu=False)
+    config["paths"]["train"] = "train.spacy"
+    config["paths"]["dev"] = "dev.spacy"
+    config["components"]["spancat"]["spans_key"] = SPANS_KEY
+    config["components"]["spancat"]["suggester"] = {
+        "@misc": "spacy.ngram_range_suggester.v1",
+        "min_size": 1,
+        "max_size": max(1, min(max_len, MAX_SUGGESTER)),
+    }
+    config.to_disk(path)
+
+
+def _percentile(values: list[int], q: float) -> int:
+    if not values:
+        return 1
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+    from spacy.tokens import DocBin
+
+    summary = new_summary("spacy", ctx)
+    ent_list, pairs = non_overlapping_labels(docs)
+    ent_labels = set(ent_list)
+    others = sorted({s.label for d in docs for s in d.spans} - ent_labels)
+    summary.notes.append(
+        f"doc.ents labels: {', '.join(ent_list) or 'none'}; "
+        f"only in doc.spans['{SPANS_KEY}']: {', '.join(others) or 'none'}"
+    )
+    for (a, b), n in sorted(pairs.items()):
+        summary.notes.append(f"{n} overlap(s) between {a} and {b} spans (all kept in spans['sc'])")
+    if ctx.splits is None:
+        summary.notes.append("no split given: every document is in train.spacy")
+        ctx = replace(ctx, splits={doc.id: "train" for doc in docs})
+    groups = group_by_split(docs, ctx)
+    out.mkdir(parents=True, exist_ok=True)
+    converter = _DocConverter(ctx, summary, ent_labels)
+    for split in SPLIT_NAMES:
+        group = groups.get(split, [])
+        bin_ = DocBin(store_user_data=False)
+        for doc in group:
+            summary.add_doc(split)
+            bin_.add(converter.convert(doc, split))
+        bin_.to_disk(out / f"{split}.spacy")
+        summary.files.append(f"{split}.spacy")
+        if not group:
+            summary.notes.append(f"{split}.spacy is empty")
+    max_len = _percentile(converter.lengths, 0.95)
+    write_config(out / "config.cfg", ctx, bool(ent_labels), max_len)
+    summary.files.append("config.cfg")
+    summary.notes.append(
+        f"spancat proposes spans of 1 to {max(1, min(max_len, MAX_SUGGESTER))} tokens "
+        f"(95th percentile of span lengths, at most {MAX_SUGGESTER}); edit "
+        "[components.spancat.suggester] in config.cfg to change it"
+    )
+    summary.notes.append(
+        "train: python -m spacy train config.cfg --paths.train train.spacy "
+        "--paths.dev dev.spacy --output model"
+    )
+    return summary

@@ -1,0 +1,231 @@
+"""doccano JSONL reader: current, relation and older exports.
+
+Accepted record shapes (one JSON object per line, or pretty-printed objects one after another):
+
+- sequence labelling: ``{"text": ..., "label": [[start, end, "TAG"], ...]}``;
+- v1.2 export: the same under ``"labels"`` (with ``annotation_approver``, ``meta``);
+- relation export: ``"entities"`` (``id``, ``start_offset``, ``end_offset``, ``label``) and
+  ``"relations"`` (``from_id``, ``to_id``, ``type``);
+- old v1.0 export: ``"annotations"`` with integer label ids and integer ``user`` ids. Choice:
+  one DocData **per user**, same document id, ``layer`` = ``"doccano-user-<id>"``; the label is
+  the id as a string (``"12"``), to be named with ``--label-map``.
+
+Offsets are UTF-16 code units (doccano counts in JavaScript) and are converted to code points.
+A ``label`` list of plain strings (text classification) is kept in ``meta["categories"]``.
+Exact duplicate spans are merged and counted. The document id is the record's ``id`` when it
+has one, else ``<file>:<record number>``; ``meta`` is kept.
+
+Writing:
+
+doccano sequence-labelling-with-relations JSONL: one document per line with ``entities``
+(``id``, ``start_offset``, ``end_offset``, ``label``) and ``relations`` (``id``, ``from_id``,
+``to_id``, ``type``).
+
+Offsets are UTF-16 code units, as doccano (JavaScript) counts them. Span and relation ids are
+integers unique in the file, as doccano writes them. The document's own id is written as ``id``
+and its metadata as ``meta``. doccano has no span attributes and no registry links: those are
+counted in the summary as left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from annotator.errors import ImportFailed
+from annotator.formats.common import UniqueIds, files_with_suffix, iter_json_records, rel_name
+from annotator.formats.jsonl import PRIVATE_META, dumps_line
+from annotator.formats.reading import ReadOptions
+from annotator.formats.textfile import read_text
+from annotator.formats.writing import (
+    ALL,
+    ExportContext,
+    ExportSummary,
+    group_by_split,
+    new_summary,
+)
+from annotator.offsets import Utf16Index
+from annotator.values import DocData, RelationData, SpanData
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
+    ids = UniqueIds()
+    root = path if path.is_dir() else path.parent
+    for file in files_with_suffix(path, (".jsonl", ".json")):
+        name = str(file)
+        stem = rel_name(file, root)
+        content = read_text(file, options.encoding)
+        n = 0
+        for line, top in iter_json_records(content, name):
+            for rec in top if isinstance(top, list) else [top]:  # a .json array of records
+                n += 1
+                doc_id = ids(str(rec["id"])) if isinstance(rec, dict) and "id" in rec else None
+                yield from _record(rec, doc_id or ids(f"{stem}:{n}"), name, line, options)
+
+
+def _record(rec: Any, doc_id: str, name: str, line: int, options: ReadOptions) -> Iterator[DocData]:
+    if not isinstance(rec, dict):
+        raise ImportFailed("a record must be a JSON object", path=name, line=line)
+    text = rec.get("text")
+    if not isinstance(text, str):
+        keys = ", ".join(sorted(rec)) or "none"
+        hint = " (rename the 'column_data' field to 'text')" if "column_data" in rec else ""
+        raise ImportFailed(f"record has no 'text' (its keys: {keys}){hint}", path=name, line=line)
+    if not text:
+        raise ImportFailed("record has an empty 'text'", path=name, line=line)
+    index = Utf16Index(text)
+    meta: dict[str, Any] = dict(rec["meta"]) if isinstance(rec.get("meta"), dict) else {}
+    base = {"id": doc_id, "text": text, "source_path": name, "source_line": line}
+
+    def span(sid: str, start: Any, end: Any, label: Any) -> SpanData:
+        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(label, dict | list):
+            raise ImportFailed(
+                f"span {sid}: offsets must be integers and the label a name", path=name, line=line
+            )
+        a, b = index.from_utf16(start), index.from_utf16(end)
+        if not 0 <= a < b <= len(text):
+            raise ImportFailed(
+                f"span [{start}, {end}) is outside the text (length {len(text)}) or empty",
+                path=name,
+                line=line,
+            )
+        return SpanData(sid, a, b, str(label))
+
+    if isinstance(rec.get("annotations"), list):
+        by_user: dict[str, list[SpanData]] = {}
+        for k, ann in enumerate(rec["annotations"], start=1):
+            if not isinstance(ann, dict):
+                raise ImportFailed("'annotations' items must be objects", path=name, line=line)
+            user = str(ann.get("user", "unknown"))
+            by_user.setdefault(user, []).append(
+                span(f"s{k}", ann.get("start_offset"), ann.get("end_offset"), ann.get("label"))
+            )
+        if not by_user:
+            yield DocData(meta=meta, **base)
+        for user, spans in by_user.items():
+            yield DocData(
+                meta=meta, spans=_dedupe(spans, options), layer=f"doccano-user-{user}", **base
+            )
+        return
+
+    spans: list[SpanData] = []
+    relations: list[RelationData] = []
+    for key in ("label", "labels"):
+        items = rec.get(key)
+        if not isinstance(items, list):
+            continue
+        for k, item in enumerate(items, start=1):
+            if isinstance(item, str):
+                meta.setdefault("categories", []).append(item)
+            elif isinstance(item, list) and len(item) == 3:
+                spans.append(span(f"s{len(spans) + 1}", *item))
+            else:
+                raise ImportFailed(
+                    f"'{key}' item {k} is not [start, end, label]", path=name, line=line
+                )
+    ent_ids: dict[Any, str] = {}
+    for k, ent in enumerate(rec.get("entities") or [], start=1):
+        if not isinstance(ent, dict):
+            raise ImportFailed("'entities' items must be objects", path=name, line=line)
+        sid = f"e{ent.get('id', k)}"
+        ent_ids[ent.get("id", k)] = sid
+        spans.append(span(sid, ent.get("start_offset"), ent.get("end_offset"), ent.get("label")))
+    for k, rel in enumerate(rec.get("relations") or [], start=1):
+        if not isinstance(rel, dict):
+            raise ImportFailed("'relations' items must be objects", path=name, line=line)
+        head, tail = ent_ids.get(rel.get("from_id")), ent_ids.get(rel.get("to_id"))
+        if head is None or tail is None:
+            raise ImportFailed(
+                f"relation {rel.get('id', k)} points to a missing entity", path=name, line=line
+            )
+        label = rel.get("type", rel.get("label"))
+        if not isinstance(label, str | int):
+            raise ImportFailed(f"relation {rel.get('id', k)} has no type", path=name, line=line)
+        relations.append(RelationData(f"r{rel.get('id', k)}", str(label), head, tail))
+    yield DocData(meta=meta, spans=_dedupe(spans, options), relations=tuple(relations), **base)
+
+
+def _dedupe(spans: list[SpanData], options: ReadOptions) -> tuple[SpanData, ...]:
+    seen: set[tuple[int, int, str]] = set()
+    out: list[SpanData] = []
+    for s in spans:
+        key = (s.start, s.end, s.label)
+        if key in seen:
+            options.report.add("doccano duplicate span merged")
+            continue
+        seen.add(key)
+        out.append(s)
+    return tuple(out)
+
+
+class _Ids:
+    def __init__(self) -> None:
+        self.span = 0
+        self.relation = 0
+
+
+def record(doc: DocData, ids: _Ids, summary: ExportSummary) -> dict[str, Any]:
+    index = Utf16Index(doc.text)
+    span_ids: dict[str, int] = {}
+    entities = []
+    for span in doc.spans:
+        ids.span += 1
+        span_ids[span.id] = ids.span
+        entities.append(
+            {
+                "id": ids.span,
+                "label": span.label,
+                "start_offset": index.to_utf16(span.start),
+                "end_offset": index.to_utf16(span.end),
+            }
+        )
+        if span.attrs:
+            summary.skip("attributes of a span (doccano has none)")
+        if span.entity:
+            summary.skip("registry link of a span (doccano has none)")
+    relations = []
+    for rel in doc.relations:
+        if rel.head not in span_ids or rel.tail not in span_ids:
+            summary.skip(f"{rel.label} relation pointing to a span not in the export")
+            continue
+        ids.relation += 1
+        relations.append(
+            {
+                "id": ids.relation,
+                "from_id": span_ids[rel.head],
+                "to_id": span_ids[rel.tail],
+                "type": rel.label,
+            }
+        )
+        summary.relations[rel.label] += 1
+    return {
+        "id": doc.id,
+        "text": doc.text,
+        "meta": {k: v for k, v in doc.meta.items() if k not in PRIVATE_META},
+        "entities": entities,
+        "relations": relations,
+    }
+
+
+def _write(fh: IO[str], docs: Sequence[DocData], split: str, summary: ExportSummary) -> None:
+    ids = _Ids()
+    for doc in docs:
+        summary.add_doc(split)
+        for span in doc.spans:
+            summary.add_span(split, span.label)
+        fh.write(dumps_line(record(doc, ids, summary)))
+
+
+def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+    summary = new_summary("doccano", ctx)
+    for split, group in group_by_split(docs, ctx).items():
+        if split == ALL:
+            path = out
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            path = out / f"{split}.jsonl"
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            _write(fh, group, split, summary)
+        summary.files.append(path.name)
+    return summary

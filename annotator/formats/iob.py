@@ -1,0 +1,104 @@
+"""Token-level IOB2 views of documents, shared by the CoNLL and Hugging Face writers.
+
+Tokens come from ``spacy.blank(lang)`` (whitespace tokens left out), sentences from its rule-based
+``sentencizer`` (no trained parser). IOB cannot nest, so of overlapping spans the longest (then
+the earliest) is kept and every other one is counted as skipped. A sentence break that would cut a
+kept span is removed (the two sentences are merged) and counted.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.formats.span_geometry import outermost
+from annotator.formats.writing import ExportContext, ExportSummary
+from annotator.values import DocData, SpanData
+
+Sentence = list[tuple[str, str]]  # (token text, IOB2 tag)
+
+
+@dataclass(frozen=True, slots=True)
+class IobDoc:
+    doc: DocData
+    split: str
+    sentences: list[Sentence]
+
+
+def sentencizer(lang: str) -> Any:
+    import spacy
+
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _clean(text: str, summary: ExportSummary) -> str:
+    if any(ch.isspace() for ch in text):
+        summary.merge("token containing whitespace written with '_' for it")
+        return "".join("_" if ch.isspace() else ch for ch in text)
+    return text
+
+
+def iob_docs(
+    docs: Sequence[DocData], ctx: ExportContext, summary: ExportSummary
+) -> Iterator[IobDoc]:
+    """Yield each document as IOB2-tagged sentences, counting changes into ``summary``."""
+    nlp = sentencizer(ctx.lang)
+    texts = (doc.text for doc in docs)
+    for doc, sdoc in zip(docs, nlp.pipe(texts, batch_size=64), strict=True):
+        split = ctx.split_of(doc)
+        summary.add_doc(split)
+        toks = [t for t in sdoc if not t.is_space]
+        breaks: set[int] = set()  # spaCy token index of the first word of each sentence
+        for sent in sdoc.sents:
+            word = next((t.i for t in sent if not t.is_space), None)
+            if word is not None:
+                breaks.add(word)
+        starts = [t.idx for t in toks]
+        ends = [t.idx + len(t.text) for t in toks]
+        items: list[tuple[int, int, SpanData]] = []
+        for span in doc.spans:
+            first = bisect_right(ends, span.start)  # first token ending after the span starts
+            last = bisect_left(starts, span.end) - 1  # last token starting before it ends
+            if first > last:
+                summary.skip(f"{span.label} span covers no token")
+                continue
+            if starts[first] != span.start or ends[last] != span.end:
+                if ctx.strict:
+                    summary.dropped[span.label] += 1
+                    continue
+                summary.expanded[span.label] += 1
+            items.append((first, last + 1, span))
+        kept, rest = outermost(items)
+        for _, _, span in rest:
+            summary.skip(f"{span.label} span overlaps a longer span (IOB keeps the outermost)")
+        tags = ["O"] * len(toks)
+        inside = [False] * (len(toks) + 1)  # inside[i]: tokens i-1 and i are in one kept span
+        for first, end, span in kept:
+            summary.add_span(split, span.label)
+            if span.attrs:
+                summary.skip("attributes of a span (the format has none)")
+            if span.entity:
+                summary.skip("registry link of a span (the format has none)")
+            tags[first] = f"B-{span.label}"
+            for i in range(first + 1, end):
+                tags[i] = f"I-{span.label}"
+                inside[i] = True
+        sentences: list[Sentence] = []
+        current: Sentence = []
+        for i, tok in enumerate(toks):
+            if current and tok.i in breaks:
+                if inside[i]:
+                    summary.merge("sentence break inside a span removed (sentences joined)")
+                else:
+                    sentences.append(current)
+                    current = []
+            current.append((_clean(tok.text, summary), tags[i]))
+        if current:
+            sentences.append(current)
+        for rel in doc.relations:
+            summary.skip(f"{rel.label} relation (the format has no relations)")
+        yield IobDoc(doc, split, sentences)

@@ -1,0 +1,205 @@
+"""Native JSONL reader (DESIGN.md contract): one document per line.
+
+Writing:
+
+Native JSON Lines (DESIGN.md "Native JSONL", a contract): one document per line, lossless.
+
+``meta`` is written as stored except ``doc_id`` (the project database's own row id, meaningless
+outside it). ``entity_type`` is written on a span only when known. Characters that some line
+splitters treat as line breaks (U+0085, U+2028, U+2029) are escaped, so every record is exactly
+one physical line whatever reads it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from annotator.errors import ImportFailed
+from annotator.formats.reading import ReadOptions
+from annotator.formats.textfile import read_text
+from annotator.formats.writing import (
+    ALL,
+    ExportContext,
+    ExportSummary,
+    group_by_split,
+    new_summary,
+)
+from annotator.values import DocData, RelationData, SpanData
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.jsonl") if p.is_file())
+    return [path]
+
+
+def _need(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:
+    if key not in obj:
+        raise ValueError(f"{what} has no '{key}'")
+    value = obj[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+        raise ValueError(f"{what} '{key}' has the wrong type ({type(value).__name__})")
+    return value
+
+
+def parse_record(obj: Any, line_no: int) -> DocData:
+    """One parsed JSON object -> DocData; raise ValueError naming the problem."""
+    if not isinstance(obj, dict):
+        raise ValueError("a line must be a JSON object")
+    text = _need(obj, "text", str, "the record")
+    if not text:
+        raise ValueError("the record's text is empty")
+    doc_id = obj.get("id")
+    doc_id = str(doc_id) if doc_id not in (None, "") else ""
+    meta = obj.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise ValueError("'meta' must be an object")
+    spans: list[SpanData] = []
+    n = len(text)
+    for i, raw in enumerate(obj.get("spans") or ()):
+        if type(raw) is not dict:
+            raise ValueError(f"span #{i + 1} must be an object")
+        raw_id = raw.get("id")
+        sid = f"s{i + 1}" if raw_id is None else str(raw_id)
+        start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
+        if type(start) is not int or type(end) is not int or type(label) is not str:
+            # Slow path only to name the problem precisely.
+            _need(raw, "start", int, f"span '{sid}'")
+            _need(raw, "end", int, f"span '{sid}'")
+            _need(raw, "label", str, f"span '{sid}'")
+        attrs = raw.get("attrs") or {}
+        if type(attrs) is not dict:
+            raise ValueError(f"span '{sid}' 'attrs' must be an object")
+        stored = raw.get("text")
+        if stored is not None and 0 <= start < end <= n and stored != text[start:end]:
+            raise ValueError(
+                f"span '{sid}' text {stored!r} does not match the text at [{start}, {end})"
+            )
+        entity = raw.get("entity")
+        spans.append(
+            SpanData(
+                sid,
+                start,
+                end,
+                label,
+                attrs,
+                str(entity) if entity else None,
+                raw.get("entity_type") if entity else None,
+            )
+        )
+    relations: list[RelationData] = []
+    for i, raw in enumerate(obj.get("relations") or []):
+        if not isinstance(raw, dict):
+            raise ValueError(f"relation #{i + 1} must be an object")
+        rid = str(raw.get("id", f"r{i + 1}"))
+        relations.append(
+            RelationData(
+                rid,
+                _need(raw, "label", str, f"relation '{rid}'"),
+                str(_need(raw, "head", (str, int), f"relation '{rid}'")),
+                str(_need(raw, "tail", (str, int), f"relation '{rid}'")),
+            )
+        )
+    layer = obj.get("layer")
+    return DocData(
+        doc_id,
+        text,
+        meta,
+        tuple(spans),
+        tuple(relations),
+        layer=str(layer) if layer else None,
+        source_line=line_no,
+    )
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
+    for file in _files(path):
+        content = read_text(file, options.encoding)
+        for line_no, line in enumerate(content.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ImportFailed(
+                    f"invalid JSON: {exc.msg} (column {exc.colno})", path=str(file), line=line_no
+                ) from None
+            try:
+                doc = parse_record(obj, line_no)
+            except ValueError as exc:
+                raise ImportFailed(str(exc), path=str(file), line=line_no) from None
+            yield DocData(
+                doc.id or f"{file.stem}-{line_no}",
+                doc.text,
+                doc.meta,
+                doc.spans,
+                doc.relations,
+                doc.layer,
+                str(file),
+                line_no,
+            )
+
+
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+PRIVATE_META = frozenset({"doc_id"})
+
+
+def doc_record(doc: DocData, layer: str | None = None) -> dict[str, Any]:
+    """The contract's record for one document."""
+    spans = []
+    for s in doc.spans:
+        rec: dict[str, Any] = {
+            "id": s.id,
+            "start": s.start,
+            "end": s.end,
+            "label": s.label,
+            "text": doc.text[s.start : s.end],
+            "attrs": dict(s.attrs),
+            "entity": s.entity,
+        }
+        if s.entity_type is not None:
+            rec["entity_type"] = s.entity_type
+        spans.append(rec)
+    return {
+        "id": doc.id,
+        "text": doc.text,
+        "meta": {k: v for k, v in doc.meta.items() if k not in PRIVATE_META},
+        "layer": doc.layer if doc.layer is not None else layer,
+        "spans": spans,
+        "relations": [
+            {"id": r.id, "label": r.label, "head": r.head, "tail": r.tail} for r in doc.relations
+        ],
+    }
+
+
+def dumps_line(record: dict[str, Any]) -> str:
+    line = json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
+    for ch, esc in _LINE_BREAKS.items():
+        if ch in line:  # only possible inside JSON strings, where the escape means the same
+            line = line.replace(ch, esc)
+    return line + "\n"
+
+
+def write_lines(fh: IO[str], docs: Iterable[DocData], layer: str | None) -> None:
+    for doc in docs:
+        fh.write(dumps_line(doc_record(doc, layer)))
+
+
+def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+    summary = new_summary("jsonl", ctx)
+    for split, group in group_by_split(docs, ctx).items():
+        path = out if split == ALL else out / f"{split}.jsonl"
+        if split != ALL:
+            out.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            write_lines(fh, group, ctx.layer)
+        summary.files.append(path.name)
+        for doc in group:
+            summary.add_doc(split)
+            for span in doc.spans:
+                summary.add_span(split, span.label)
+            summary.relations.update(r.label for r in doc.relations)
+    return summary

@@ -1,0 +1,174 @@
+"""Readers of foreign annotation formats.
+
+Each reader module has ``read(path: Path, options: ReadOptions) -> Iterator[DocData]``; ``path``
+is a file or folder as the user gave it. Readers yield *foreign* labels; mapping onto the scheme
+(``--label-map``, ``--skip-unmapped``) happens afterwards
+(``annotator.transfer.label_map``). Anything a
+reader converts, merges or skips is counted in ``options.report`` so nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.errors import ImportFailed
+from annotator.values import DocData
+
+READERS: dict[str, str] = {
+    "jsonl": "annotator.formats.jsonl",
+    "txt": "annotator.formats.plaintext",
+    "csv": "annotator.formats.csv",
+    "brat": "annotator.formats.brat.reader",
+    "doccano": "annotator.formats.doccano",
+    "labelstudio": "annotator.formats.labelstudio",
+    "prodigy": "annotator.formats.prodigy",
+    "spacy": "annotator.formats.docbin",
+    "conll": "annotator.formats.conll",
+    "webanno": "annotator.formats.webanno",
+    "html": "annotator.formats.html",
+}
+
+
+@dataclass
+class ReadReport:
+    """What readers converted or skipped, counted by a one-line reason."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, reason: str, n: int = 1) -> None:
+        if n:
+            self.counts[reason] += n
+
+    def lines(self) -> list[str]:
+        return [f"{n} x {reason}" for reason, n in sorted(self.counts.items())]
+
+
+@dataclass
+class ReadOptions:
+    tsv_feature: str | None = None  # "LAYER|FEATURE" for WebAnno TSV; None: first span feature
+    encoding: str | None = None  # None: detect (annotator.formats.textfile)
+    predictions: bool = False  # Label Studio: read predictions when a task has no annotations
+    report: ReadReport = field(default_factory=ReadReport)
+
+
+_EXT_FORMATS = {
+    ".ann": "brat",
+    ".spacy": "spacy",
+    ".conll": "conll",
+    ".bio": "conll",
+    ".iob": "conll",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "labelstudio",
+    ".csv": "csv",
+}
+
+
+def sniff_json_record(record: object) -> str:
+    """Which JSONL dialect one parsed record belongs to: doccano, prodigy or (native) jsonl."""
+    if not isinstance(record, dict):
+        return "jsonl"
+    if "label" in record or "labels" in record or "column_label" in record:
+        return "doccano"
+    for key in ("entities", "annotations"):
+        items = record.get(key)
+        if isinstance(items, list) and any(
+            isinstance(it, dict) and "start_offset" in it for it in items
+        ):
+            return "doccano"
+    spans = record.get("spans")
+    if (
+        "tokens" in record
+        or "_input_hash" in record
+        or "_task_hash" in record
+        or (
+            isinstance(spans, list)
+            and any(isinstance(s, dict) and "token_start" in s for s in spans)
+        )
+    ):
+        return "prodigy"
+    return "jsonl"
+
+
+def _first_json_record(path: Path) -> object:
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    text = head.decode("utf-8-sig", errors="replace").lstrip()
+    try:
+        obj, _ = json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError:
+        return None
+    return obj
+
+
+def _detect_file(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        return "brat" if path.with_suffix(".ann").exists() else "txt"
+    if suffix == ".tsv":
+        with path.open("rb") as fh:
+            head = fh.read(4096).decode("utf-8-sig", errors="replace")
+        return "webanno" if head.lstrip().startswith("#FORMAT=WebAnno") else "conll"
+    if suffix == ".jsonl":
+        return sniff_json_record(_first_json_record(path))
+    return _EXT_FORMATS.get(suffix)
+
+
+def detect_format(path: Path) -> str:
+    """Guess the format of a file or folder from extensions and, for .jsonl/.tsv, contents."""
+    path = Path(path)
+    if not path.exists():
+        raise ImportFailed("no such file or folder", path=str(path))
+    if path.is_file():
+        fmt = _detect_file(path)
+        if fmt is None:
+            raise ImportFailed(
+                f"cannot tell the format from '{path.suffix or path.name}'; pass --format",
+                path=str(path),
+            )
+        return fmt
+    files = [p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+    suffixes = {p.suffix.lower() for p in files}
+    if ".ann" in suffixes:
+        return "brat"
+    for suffix in (
+        ".tsv",
+        ".spacy",
+        ".conll",
+        ".bio",
+        ".iob",
+        ".jsonl",
+        ".json",
+        ".html",
+        ".htm",
+        ".csv",
+    ):
+        if suffix in suffixes:
+            first = next(p for p in files if p.suffix.lower() == suffix)
+            fmt = _detect_file(first)
+            if fmt is not None:
+                return fmt
+    if ".txt" in suffixes:
+        return "txt"
+    raise ImportFailed(
+        "found no file of a known format in the folder; pass --format", path=str(path)
+    )
+
+
+def read_documents(path: Path, fmt: str, options: ReadOptions | None = None) -> Iterator[DocData]:
+    """Lazily yield the documents of ``path`` read as ``fmt`` ("auto" detects it)."""
+    path = Path(path)
+    if fmt == "auto":
+        fmt = detect_format(path)
+    module_name = READERS.get(fmt)
+    if module_name is None:
+        raise ImportFailed(f"unknown format '{fmt}' (known: {', '.join(sorted(READERS))})")
+    if not path.exists():
+        raise ImportFailed("no such file or folder", path=str(path))
+    module = importlib.import_module(module_name)
+    yield from module.read(path, options or ReadOptions())

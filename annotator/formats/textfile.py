@@ -1,0 +1,115 @@
+"""Read a text file written by another tool into a ``str``, detecting its encoding safely.
+
+Order of decisions: an explicit encoding wins; a byte-order mark (UTF-8, UTF-16, UTF-32) wins
+next; then strict UTF-8; then charset-normalizer, but only when its answer is unambiguous (every
+plausible candidate decodes to the same text and the text looks like text). Anything else is
+refused with :class:`ImportFailed` naming the file, as are empty and binary files: guessing wrong
+would shift every offset in the file. Line endings are kept verbatim (offsets count them).
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from annotator.errors import ImportFailed
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1c\x1d\x1e\x85")
+_MAX_CHAOS = 0.2
+_ADVICE = "save it as UTF-8 or name the encoding (--encoding, e.g. cp1252)"
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:20000]
+    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in _ALLOWED_CONTROLS)
+    return bad / max(1, len(sample))
+
+
+def _refuse_binary(text: str, name: str) -> None:
+    if "\x00" in text or _control_ratio(text) > 0.01:
+        raise ImportFailed("looks like a binary file, not text", path=name)
+
+
+def detect_encoding(data: bytes, name: str) -> str:
+    """Name of the codec to decode ``data`` with (see module docstring); raise if unsure."""
+    if not data:
+        raise ImportFailed("file is empty", path=name)
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec
+    if b"\x00" in data:
+        raise ImportFailed(
+            "looks like a binary file (or UTF-16 without a byte-order mark); " + _ADVICE,
+            path=name,
+        )
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    if not matches:
+        raise ImportFailed("cannot tell the text encoding; " + _ADVICE, path=name)
+    best = matches[0]
+    if best.chaos > _MAX_CHAOS:
+        raise ImportFailed(
+            f"cannot tell the text encoding (best guess {best.encoding} is unreliable); " + _ADVICE,
+            path=name,
+        )
+    best_text = str(best)
+    rivals = sorted(
+        {m.encoding for m in matches[1:] if m.chaos <= best.chaos + 0.05 and str(m) != best_text}
+    )
+    if rivals:
+        raise ImportFailed(
+            f"ambiguous text encoding ({best.encoding} or {', '.join(rivals[:4])}); " + _ADVICE,
+            path=name,
+        )
+    return best.encoding
+
+
+def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> str:
+    """Decode file contents; ``name`` is used in error messages."""
+    if not data:
+        raise ImportFailed("file is empty", path=name)
+    if encoding is None and not data.startswith(
+        (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
+        try:  # the common case, decoded once
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if "\x00" in text:
+                detect_encoding(data, name)  # refuses NUL bytes with its own message
+            _refuse_binary(text, name)
+            return text
+    codec = encoding or detect_encoding(data, name)
+    try:
+        text = data.decode(codec)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ImportFailed(f"cannot decode as {codec}: {exc}", path=name) from None
+    text = text.removeprefix("\ufeff")
+    _refuse_binary(text, name)
+    return text
+
+
+def read_text(path: Path, encoding: str | None = None, *, allow_empty: bool = False) -> str:
+    """The text of ``path``; ``allow_empty`` returns "" for a 0-byte file instead of refusing."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+    if not data and allow_empty:
+        return ""
+    return decode_bytes(data, str(path), encoding)

@@ -1,0 +1,226 @@
+"""Writers of training-ready and analysis formats.
+
+Each writer module has ``write(docs: Sequence[DocData], out: Path, ctx: ExportContext) ->
+ExportSummary``. ``out`` is a file for the single-file formats without a split and a folder
+otherwise (``SINGLE_FILE``); ``annotator.transfer.exporting`` picks it, writes to a temporary
+sibling and
+renames it into place, so writers never clean up after themselves. Writers never drop a span
+silently: everything expanded, merged or skipped is counted in the summary with its reason.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Protocol
+
+from annotator.errors import ExportFailed
+from annotator.scheme import Scheme
+from annotator.values import DocData
+
+WRITERS: dict[str, str] = {
+    "jsonl": "annotator.formats.jsonl",
+    "spacy": "annotator.formats.docbin",
+    "conll": "annotator.formats.conll",
+    "brat": "annotator.formats.brat.writer",
+    "doccano": "annotator.formats.doccano",
+    "hf": "annotator.formats.hf",
+    "csv": "annotator.formats.csv",
+}
+SINGLE_FILE = frozenset({"jsonl", "doccano", "conll"})  # one file at OUT unless split
+TRAINING = frozenset({"spacy", "hf"})  # always train/dev/test files
+SPLIT_NAMES = ("train", "dev", "test")
+ALL = "all"  # split name used when there is no split
+
+
+@dataclass(frozen=True, slots=True)
+class EntityEntry:
+    """One actor registry entry, as exported (brat N lines, actors.csv)."""
+
+    name: str
+    type: str | None = None
+    aliases: tuple[str, ...] = ()
+    external_id: str | None = None
+    mention_count: int = 0
+    document_count: int = 0
+
+
+@dataclass
+class ExportContext:
+    """What a writer needs besides the documents."""
+
+    scheme: Scheme
+    entities: Sequence[EntityEntry] = ()
+    annotators: Sequence[str] = ()
+    agreement: Mapping[str, Any] | None = None
+    strict: bool = False
+    labels: Sequence[str] | None = None  # the --labels filter (already applied to the docs)
+    splits: Mapping[str, str] | None = None  # document id -> train/dev/test; None: no split
+    layer: str = "gold"
+    lang: str = "en"
+    _by_name: dict[str, EntityEntry] = field(default_factory=dict, init=False, repr=False)
+
+    def split_of(self, doc: DocData) -> str:
+        if self.splits is None:
+            return ALL
+        return self.splits.get(doc.id, "train")
+
+    def label_names(self) -> tuple[str, ...]:
+        """Scheme labels in scheme order, restricted to the --labels filter."""
+        names = self.scheme.label_names
+        if self.labels:
+            wanted = set(self.labels)
+            names = tuple(n for n in names if n in wanted)
+        return names
+
+    def entity(self, name: str | None) -> EntityEntry | None:
+        if name is None:
+            return None
+        if not self._by_name and self.entities:
+            self._by_name = {e.name: e for e in self.entities}
+        return self._by_name.get(name)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return out
+
+
+@dataclass
+class ExportSummary:
+    """Counts of what an export wrote and of everything it changed or left out, with reasons."""
+
+    fmt: str
+    layer: str = "gold"
+    documents: Counter[str] = field(default_factory=Counter)  # split -> documents
+    spans: dict[str, Counter[str]] = field(default_factory=dict)  # split -> label -> spans
+    relations: Counter[str] = field(default_factory=Counter)  # relation label -> exported
+    expanded: Counter[str] = field(default_factory=Counter)  # label -> spans widened to tokens
+    dropped: Counter[str] = field(default_factory=Counter)  # label -> spans left out (strict)
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> count
+    merged: Counter[str] = field(default_factory=Counter)  # reason -> count
+    notes: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    annotators: list[str] = field(default_factory=list)
+    agreement: Mapping[str, Any] | None = None
+
+    def add_doc(self, split: str) -> None:
+        self.documents[split] += 1
+        self.spans.setdefault(split, Counter())
+
+    def add_span(self, split: str, label: str, n: int = 1) -> None:
+        self.spans.setdefault(split, Counter())[label] += n
+
+    def skip(self, reason: str, n: int = 1) -> None:
+        if n:
+            self.skipped[reason] += n
+
+    def merge(self, reason: str, n: int = 1) -> None:
+        if n:
+            self.merged[reason] += n
+
+    @property
+    def total_documents(self) -> int:
+        return sum(self.documents.values())
+
+    @property
+    def total_spans(self) -> int:
+        return sum(sum(c.values()) for c in self.spans.values())
+
+    def label_totals(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for counts in self.spans.values():
+            total.update(counts)
+        return total
+
+    def _splits(self) -> list[str]:
+        order = [s for s in (*SPLIT_NAMES, ALL) if s in self.documents or s in self.spans]
+        return order + sorted((set(self.documents) | set(self.spans)) - set(order))
+
+    def _changes(self) -> list[str]:
+        lines = [
+            f"{n} {label} span(s) expanded to token boundaries"
+            for label, n in sorted(self.expanded.items())
+        ]
+        lines += [
+            f"{n} {label} span(s) dropped: not on token boundaries (--strict)"
+            for label, n in sorted(self.dropped.items())
+        ]
+        lines += [f"{n} merged: {reason}" for reason, n in sorted(self.merged.items())]
+        lines += [f"{n} skipped: {reason}" for reason, n in sorted(self.skipped.items())]
+        return lines
+
+    def to_markdown(self) -> str:
+        splits = self._splits()
+        labels = sorted(self.label_totals())
+        out = [f"# Export ({self.fmt}, layer {self.layer})", ""]
+        out.append(
+            f"{self.total_documents} documents, {self.total_spans} spans, "
+            f"{sum(self.relations.values())} relations."
+        )
+        out.append("")
+        rows: list[list[object]] = [["documents", *(self.documents[s] for s in splits)]]
+        rows += [[lab, *(self.spans.get(s, Counter())[lab] for s in splits)] for lab in labels]
+        out += _table(["", *splits], rows)
+        if self.relations:
+            out += ["", *_table(["relation", "count"], sorted(self.relations.items()))]
+        out += ["", "## Annotators", "", ", ".join(self.annotators) or "(not recorded)"]
+        if self.agreement:
+            out += ["", "## Agreement", ""]
+            out += _table(["measure", "value"], [[k, v] for k, v in self.agreement.items()])
+        changes = self._changes()
+        out += ["", "## Changed or left out", ""]
+        out += [f"- {line}" for line in changes] if changes else ["Nothing."]
+        if self.notes:
+            out += ["", "## Notes", "", *(f"- {n}" for n in self.notes)]
+        if self.files:
+            out += ["", "## Files", "", *(f"- `{f}`" for f in self.files)]
+        return "\n".join(out) + "\n"
+
+    def to_text(self) -> str:
+        splits = self._splits()
+        parts = [f"{s}: {self.documents[s]} docs" for s in splits]
+        head = (
+            f"Exported {self.total_documents} documents ({', '.join(parts)}), "
+            f"{self.total_spans} spans, {sum(self.relations.values())} relations "
+            f"as {self.fmt} from layer {self.layer}."
+        )
+        out = [head]
+        totals = self.label_totals()
+        if totals:
+            out.append("Spans: " + ", ".join(f"{k} {v}" for k, v in sorted(totals.items())))
+        out += self._changes()
+        out += self.notes
+        return "\n".join(out)
+
+
+class Writer(Protocol):
+    def write(self, docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary: ...
+
+
+def writer_module(fmt: str) -> ModuleType:
+    name = WRITERS.get(fmt)
+    if name is None:
+        raise ExportFailed(f"unknown export format '{fmt}' (known: {', '.join(sorted(WRITERS))})")
+    return importlib.import_module(name)
+
+
+def group_by_split(docs: Sequence[DocData], ctx: ExportContext) -> dict[str, list[DocData]]:
+    """Documents per split name, in input order; ``{"all": docs}`` without a split."""
+    if ctx.splits is None:
+        return {ALL: list(docs)}
+    groups: dict[str, list[DocData]] = {name: [] for name in SPLIT_NAMES}
+    for doc in docs:
+        groups.setdefault(ctx.split_of(doc), []).append(doc)
+    return groups
+
+
+def new_summary(fmt: str, ctx: ExportContext) -> ExportSummary:
+    return ExportSummary(
+        fmt=fmt, layer=ctx.layer, annotators=list(ctx.annotators), agreement=ctx.agreement
+    )

@@ -1,0 +1,1 @@
+"""Read-only numbers about a project: stats, check, dashboard series, search."""

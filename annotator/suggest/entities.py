@@ -1,0 +1,304 @@
+"""Pre-annotation rules for actors, places and times, and the shared suggestion candidates.
+
+Works on a spaCy ``Doc`` (spaCy itself is never imported here). Candidates are mutable
+working values; :mod:`annotator.suggest.propose` turns them into ``SpanData``/``RelationData``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from annotator.values import AttrValue
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+# Default scores of rule suggestions (spaCy's parser-based NER gives none of its own).
+SCORE_REGISTRY = 1.0
+SCORE_NER = 0.8
+
+PRONOUNS = frozenset(
+    "i me my we us our he him his she her they them their it its you your this that these those"
+    " who whom which".split()
+)
+# Nouns naming a role; a subject like "the chairman of X, Noman Benotman" names its person.
+ROLE_NOUNS = frozenset(
+    "general commander chairman chairwoman researcher spokesman spokeswoman spokesperson minister"
+    " president official leader chief head director analyst envoy ambassador secretary premier"
+    " king prince mayor governor senator lawmaker adviser advisor founder editor correspondent"
+    " expert professor lawyer judge colonel officer activist member representative deputy"
+    " presenter host journalist".split()
+)
+
+
+@dataclass(eq=False, slots=True)
+class Cand:
+    """A suggested span under construction (identity matters: relations point at objects)."""
+
+    start: int
+    end: int
+    label: str
+    score: float
+    attrs: dict[str, AttrValue] = field(default_factory=dict)
+    entity: str | None = None
+    entity_type: str | None = None
+    source: str = ""
+
+
+@dataclass(eq=False, slots=True)
+class RelCand:
+    label: str
+    head: Cand
+    tail: Cand
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredActor:
+    """An actor of the registry: canonical name, ACTOR type and the aliases to look for."""
+
+    name: str
+    type: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def surface_forms(self) -> tuple[str, ...]:
+        forms = [self.name, *self.aliases]
+        return tuple(dict.fromkeys(f.strip() for f in forms if f and f.strip()))
+
+
+def registry_from(entries: Iterable[Any]) -> tuple[RegisteredActor, ...]:
+    """Accept RegisteredActor values, (name, type, aliases) tuples or records with those fields."""
+    out: list[RegisteredActor] = []
+    for item in entries:
+        if isinstance(item, RegisteredActor):
+            out.append(item)
+        elif isinstance(item, tuple | list):
+            name, etype, aliases = (list(item) + [None, ()])[:3]
+            out.append(RegisteredActor(str(name), etype, tuple(aliases or ())))
+        else:
+            name = getattr(item, "name", None) or getattr(item, "canonical_name", None)
+            out.append(
+                RegisteredActor(
+                    str(name), getattr(item, "type", None), tuple(getattr(item, "aliases", ()))
+                )
+            )
+    return tuple(out)
+
+
+def entity_mapping(preannotation: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, AttrValue]]]:
+    """spaCy entity label -> (scheme label, attributes), from ``scheme.preannotation``."""
+    out: dict[str, tuple[str, dict[str, AttrValue]]] = {}
+    for ent, target in (preannotation.get("entities") or {}).items():
+        if isinstance(target, Mapping):
+            out[str(ent)] = (str(target["label"]), dict(target.get("attrs") or {}))
+        else:
+            out[str(ent)] = (str(target), {})
+    return out
+
+
+def ner_candidates(
+    doc: Doc, mapping: Mapping[str, tuple[str, dict[str, AttrValue]]], direct: frozenset[str]
+) -> list[Cand]:
+    """Candidates from ``doc.ents``: mapped through the scheme, or taken as they are when the
+    entity label is itself a scheme label (a pipeline trained by ``annotator train``)."""
+    out: list[Cand] = []
+    ents = doc.ents
+    if not ents:
+        return out
+    # Punctuation or space per token, read once: most entities need no trimming at all.
+    edge = doc.to_array(["IS_PUNCT", "IS_SPACE"]).any(axis=1).tolist()
+    for ent in ents:
+        label = ent.label_
+        if label in direct:
+            out.append(Cand(ent.start_char, ent.end_char, label, SCORE_NER, source="ner"))
+            continue
+        target = mapping.get(label)
+        if target is None:
+            continue
+        if edge[ent.start] or edge[ent.end - 1]:
+            start, end = _trim(doc, ent.start, ent.end)
+            if start >= end:
+                continue
+        else:
+            start, end = ent.start_char, ent.end_char
+        out.append(Cand(start, end, target[0], SCORE_NER, dict(target[1]), source="ner"))
+    return out
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character span of tokens [start, end) without leading/trailing punctuation or space."""
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    if start >= end:
+        return 0, 0
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def registry_candidates(
+    doc: Doc, matcher: Any, by_key: Mapping[int, RegisteredActor], actor_types: Sequence[str]
+) -> list[Cand]:
+    """ACTOR candidates for every alias of a registered actor (longest match wins)."""
+    matches = sorted(matcher(doc), key=lambda m: (-(m[2] - m[1]), m[1]))
+    taken: set[int] = set()
+    out: list[Cand] = []
+    for key, start, end in matches:
+        if any(i in taken for i in range(start, end)):
+            continue
+        taken.update(range(start, end))
+        actor = by_key[key]
+        attrs: dict[str, AttrValue] = {}
+        if actor.type and actor.type in actor_types:
+            attrs["type"] = actor.type
+        span = doc[start:end]
+        out.append(
+            Cand(
+                span.start_char,
+                span.end_char,
+                "ACTOR",
+                SCORE_REGISTRY,
+                attrs,
+                actor.name,
+                actor.type,
+                "registry",
+            )
+        )
+    return sorted(out, key=lambda c: c.start)
+
+
+def merge_entities(registry: list[Cand], ner: list[Cand]) -> list[Cand]:
+    """Registry matches win over NER; an NER ACTOR that contains a registry match takes its link."""
+    out = list(registry)
+    for cand in ner:
+        overlapping = [r for r in registry if r.start < cand.end and cand.start < r.end]
+        if not overlapping:
+            out.append(cand)
+            continue
+        if cand.label == "ACTOR" and len(overlapping) == 1:
+            reg = overlapping[0]
+            same_kind = reg.entity_type is None or cand.attrs.get("type") == reg.entity_type
+            if same_kind and cand.start <= reg.start and reg.end <= cand.end:
+                reg.start, reg.end = cand.start, cand.end
+                for key, value in cand.attrs.items():
+                    reg.attrs.setdefault(key, value)
+    return sorted(out, key=lambda c: (c.start, -c.end))
+
+
+class SpanIndex:
+    """Spans of one label sorted by start, for overlap and nearest-preceding look-ups."""
+
+    def __init__(self, cands: Iterable[Cand]) -> None:
+        self.items = sorted(cands, key=lambda c: (c.start, c.end))
+        self._starts = [c.start for c in self.items]
+        self._longest = max((c.end - c.start for c in self.items), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[Cand]:
+        hi = bisect.bisect_left(self._starts, end)
+        lo = bisect.bisect_left(self._starts, start - self._longest)
+        return [c for c in self.items[lo:hi] if c.end > start]
+
+    def preceding(self, pos: int) -> Cand | None:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        while i >= 0:
+            if self.items[i].end <= pos:
+                return self.items[i]
+            i -= 1
+        return None
+
+    def nearest(self, start: int, end: int, lo: int, hi: int) -> Cand | None:
+        """The span inside [lo, hi) closest to [start, end)."""
+        best: tuple[int, Cand] | None = None
+        items = self.items
+        for i in range(bisect.bisect_left(self._starts, lo), len(items)):
+            cand = items[i]
+            if cand.start >= hi:
+                break
+            if cand.end > hi:
+                continue
+            gap = max(cand.start - end, start - cand.end, 0)
+            if best is None or gap < best[0]:
+                best = (gap, cand)
+        return best[1] if best else None
+
+
+class SentIndex:
+    """Sentence boundaries of one doc, computed once (``Token.sent`` rescans every time)."""
+
+    def __init__(self, doc: Doc, text: str | None = None) -> None:
+        # Doc.text joins every token on each call: read it once, or take the input text.
+        end = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+        self.text = text if text is not None and len(text) == end else doc.text
+        self.chars: list[tuple[int, int]] = []
+        self.tokens: list[tuple[int, int]] = []
+        if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+            for sent in doc.sents:
+                self.chars.append((sent.start_char, sent.end_char))
+                self.tokens.append((sent.start, sent.end))
+        else:
+            self.chars.append((0, len(self.text)))
+            self.tokens.append((0, len(doc)))
+        self._starts = [lo for lo, _ in self.chars]
+
+    def number(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self._starts, char) - 1)
+
+    def chars_of(self, char: int) -> tuple[int, int]:
+        return self.chars[self.number(char)]
+
+
+def core_range(tok: Token) -> tuple[int, int]:
+    """Character range of a noun's head phrase: the noun and its left dependents."""
+    lefts = list(tok.lefts)
+    first = lefts[0].left_edge if lefts else tok
+    return first.idx, tok.idx + len(tok.text)
+
+
+def actor_for(tok: Token, actors: SpanIndex) -> Cand | None:
+    """The ACTOR span a noun phrase headed by ``tok`` refers to, from the parse alone.
+
+    The ACTOR overlapping the head phrase; else an apposition's ACTOR; else, for a role noun
+    ("the chairman of X, Noman Benotman"), the person (or last apposed) ACTOR of its phrase.
+    """
+    start, end = core_range(tok)
+    hits = actors.overlapping(start, end)
+    if hits:
+        on_head = [c for c in hits if c.start <= tok.idx < c.end]
+        return (on_head or hits)[-1]
+    for child in tok.children:
+        if child.dep_ == "appos":
+            hits = actors.overlapping(*core_range(child))
+            if hits:
+                return hits[-1]
+    if tok.pos_ == "NOUN" and tok.lemma_.lower() in ROLE_NOUNS:
+        sub = tok.subtree
+        first = next(sub)
+        right = tok.right_edge
+        inside = [
+            c
+            for c in actors.overlapping(first.idx, right.idx + len(right.text))
+            if c.start > tok.idx
+        ]
+        persons = [c for c in inside if c.attrs.get("type") == "person"]
+        if persons:
+            return persons[-1]
+        doc = tok.doc
+        apposed = [
+            c
+            for c in inside
+            if any(
+                t.dep_ == "appos"
+                for t in doc.char_span(c.start, c.end, alignment_mode="expand") or ()
+            )
+        ]
+        if apposed:
+            return apposed[-1]
+    return None
+
+
+def is_pronoun(tok: Token) -> bool:
+    return tok.pos_ == "PRON" or tok.lower_ in PRONOUNS

@@ -1,0 +1,232 @@
+"""Pre-annotation rules for events: triggers from the scheme's lexicon, roles from the parse.
+
+``scheme.preannotation["event_triggers"]`` maps an event type to words; single words match a
+token's lemma (or its lower-case form), two-word entries match a contiguous lemma sequence
+("press conference") or a verb with that particle or complement ("sending them back").
+``agent``/``target`` come from the dependency parse and are mapped to ACTOR spans; ``place`` and
+``time`` are the nearest PLACE and TIME spans of the same sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from annotator.suggest.claims import subject_of
+from annotator.suggest.entities import (
+    Cand,
+    RelCand,
+    SentIndex,
+    SpanIndex,
+    actor_for,
+    is_pronoun,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+SCORE_TRIGGER = 0.5
+SCORE_ROLE = 0.5
+SCORE_NEAR = 0.4
+_TRIGGER_POS = frozenset({"VERB", "NOUN"})
+_TARGET_PREPS = frozenset({"against", "on", "upon", "at", "toward", "towards"})
+_OF_TARGET_TYPES = frozenset({"arrest", "detention", "deportation", "killing"})
+_PLANNED_HEADS = frozenset({"plan", "threaten", "vow", "intend", "prepare", "promise", "seek"})
+_ALLEGED_HEADS = frozenset({"accuse", "allege", "claim", "suspect"})
+
+
+class EventRules:
+    def __init__(self, triggers: Mapping[str, Iterable[str]]) -> None:
+        self.single: dict[str, str] = {}
+        self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for etype, words in triggers.items():
+            for word in words:
+                parts = tuple(str(word).lower().split())
+                if len(parts) == 1:
+                    self.single.setdefault(parts[0], str(etype))
+                elif parts:
+                    self.multi.setdefault(parts[0], []).append((parts, str(etype)))
+
+    def type_of(self, tok: Token) -> str | None:
+        return self.single.get(tok.lemma_.lower()) or self.single.get(tok.lower_)
+
+    @property
+    def words(self) -> set[str]:
+        """Every word a trigger can start with (for a fast pre-selection of tokens)."""
+        return set(self.single) | set(self.multi)
+
+    def triggers(
+        self, doc: Doc, candidates: Iterable[int] | None = None
+    ) -> list[tuple[int, int, str, Token]]:
+        """(start token, end token, event type, head token) of every trigger; ``candidates``
+        are the indices of tokens whose lemma or form is in ``words`` (all when None)."""
+        has_pos = doc.has_annotation("POS")
+        out: list[tuple[int, int, str, Token]] = []
+        taken: set[int] = set()
+        toks = (doc[i] for i in candidates) if candidates is not None else iter(doc)
+        for tok in toks:
+            if tok.i in taken:
+                continue
+            lemma, lower = tok.lemma_.lower(), tok.lower_
+            key = lemma or lower
+            options = self.multi.get(key, [])
+            if key != lower and lower in self.multi:
+                options = options + self.multi[lower]
+            for parts, etype in options:
+                n = len(parts)
+                window = doc[tok.i : tok.i + n]
+                if len(window) == n and all(
+                    w in (t.lemma_.lower(), t.lower_) for t, w in zip(window, parts, strict=True)
+                ):
+                    out.append((tok.i, tok.i + n, etype, window.root))
+                    taken.update(range(tok.i, tok.i + n))
+                    break
+                if (
+                    n == 2
+                    and tok.pos_ == "VERB"
+                    and any(c.lower_ == parts[1] for c in tok.children)
+                ):
+                    out.append((tok.i, tok.i + 1, etype, tok))
+                    taken.add(tok.i)
+                    break
+            if tok.i in taken:
+                continue
+            etype = self.single.get(lemma) or self.single.get(lower)
+            if etype is None or (has_pos and tok.pos_ not in _TRIGGER_POS):
+                continue
+            if tok.dep_ == "prep" or (tok.pos_ == "VERB" and _predicative(tok)):
+                continue  # "according to"; "held X responsible" is no detention
+            out.append((tok.i, tok.i + 1, etype, tok))
+        # "held talks", "signed an agreement": the object is the event, not the light verb.
+        heads = {head.i for _, _, _, head in out}
+        if len(heads) < 2:
+            return out
+        return [
+            t
+            for t in out
+            if not (
+                t[3].pos_ == "VERB"
+                and any(
+                    c.i in heads and c.dep_ == "dobj" and self.type_of(c) != t[2]
+                    for c in t[3].children
+                )
+            )
+        ]
+
+    def find(
+        self,
+        doc: Doc,
+        actors: SpanIndex,
+        places: SpanIndex,
+        times: SpanIndex,
+        sents: SentIndex,
+        candidates: Iterable[int] | None = None,
+    ) -> tuple[list[Cand], list[RelCand]]:
+        events: list[Cand] = []
+        rels: list[RelCand] = []
+        parsed = doc.has_annotation("DEP")
+        for start, end, etype, head in self.triggers(doc, candidates):
+            if end == start + 1:
+                start_char, end_char = head.idx, head.idx + len(head)
+            else:
+                span = doc[start:end]
+                start_char, end_char = span.start_char, span.end_char
+            event = Cand(
+                start_char, end_char, "EVENT", SCORE_TRIGGER, {"type": etype}, source="trigger"
+            )
+            events.append(event)
+            rels.extend(self.roles(doc, event, head, actors, places, times, sents, parsed))
+        return events, rels
+
+    def roles(
+        self,
+        doc: Doc,
+        event: Cand,
+        head: Token,
+        actors: SpanIndex,
+        places: SpanIndex,
+        times: SpanIndex,
+        sents: SentIndex,
+        parsed: bool | None = None,
+    ) -> list[RelCand]:
+        """Status attribute and agent/target/place/time relations of one event trigger
+        (``parsed``: whether the doc has a parse, when the caller knows already)."""
+        out: list[RelCand] = []
+        if parsed is None:
+            parsed = doc.has_annotation("DEP")
+        if parsed:
+            if "status" not in event.attrs:
+                event.attrs["status"] = _status(head)
+            agent_tok, target_tok = _arguments(head, str(event.attrs.get("type", "")))
+            agent = actor_for(agent_tok, actors) if agent_tok is not None else None
+            target = actor_for(target_tok, actors) if target_tok is not None else None
+            if agent is not None:
+                out.append(RelCand("agent", event, agent, SCORE_ROLE))
+            if target is not None and target is not agent:
+                out.append(RelCand("target", event, target, SCORE_ROLE))
+        lo, hi = sents.chars_of(head.idx)
+        for label, index in (("place", places), ("time", times)):
+            near = index.nearest(event.start, event.end, lo, hi)
+            if near is not None:
+                out.append(RelCand(label, event, near, SCORE_NEAR))
+        return out
+
+
+def _arguments(tok: Token, etype: str) -> tuple[Token | None, Token | None]:
+    agent: Token | None = None
+    target: Token | None = None
+    for child in tok.children:
+        dep = child.dep_
+        if dep in ("dobj", "nsubjpass", "dative") and target is None:
+            target = child
+        elif dep == "agent":
+            agent = next((c for c in child.children if c.dep_ == "pobj"), agent)
+        elif dep == "prep" and child.lower_ in _TARGET_PREPS and target is None:
+            target = next((c for c in child.children if c.dep_ == "pobj"), None)
+        elif tok.pos_ == "NOUN":
+            if dep in ("poss", "compound", "nmod") and agent is None:
+                agent = child
+            elif dep == "prep" and child.lower_ == "by":
+                agent = next((c for c in child.children if c.dep_ == "pobj"), agent)
+            elif dep == "prep" and child.lower_ == "of" and etype in _OF_TARGET_TYPES:
+                target = next((c for c in child.children if c.dep_ == "pobj"), target)
+    if agent is None and tok.pos_ == "VERB":
+        agent = subject_of(tok)
+    if agent is not None and is_pronoun(agent) and agent.dep_ != "poss":
+        agent = agent if agent.lower_ not in ("who", "which", "that") else None
+    return agent, target
+
+
+def _status(tok: Token) -> str:
+    planned = False
+    for c in tok.children:
+        dep = c.dep_
+        if dep == "neg":
+            return "denied"
+        if dep == "aux" and not planned and c.lower_ in ("will", "shall", "'ll"):
+            planned = True
+    if planned:
+        return "planned"
+    up = tok
+    for _ in range(3):
+        if up.head is up:
+            break
+        up = up.head
+        lemma = up.lemma_.lower()
+        if lemma == "deny":
+            return "denied"
+        if lemma in _ALLEGED_HEADS:
+            return "alleged"
+        if lemma in _PLANNED_HEADS:
+            return "planned"
+    return "occurred"
+
+
+def _predicative(verb: Token) -> bool:
+    """The verb takes a predicative complement ("held him responsible", "found it useful")."""
+    for child in verb.children:
+        if child.dep_ in ("oprd", "acomp"):
+            return True
+        if child.dep_ == "dobj" and any(g.pos_ == "ADJ" and g.i > child.i for g in child.children):
+            return True
+    return False

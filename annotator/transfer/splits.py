@@ -1,0 +1,242 @@
+"""Document-level train/dev/test splits: seeded, stratified by label, duplicates kept together.
+
+Documents with the same text (same SHA-256) or nearly the same text (Jaccard similarity of their
+word 5-gram sets >= ``threshold``, found with MinHash and banded LSH, then checked exactly) form
+one group, and a group goes to one split, so no article leaks from train into test by being
+re-published with a new headline. Groups are then placed one by one, rarest label first, in the
+split that most lacks that label (then documents), ties broken by a seeded random draw: the
+iterative stratification of Sechidis et al. (2011), applied to groups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import random
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from annotator.errors import ExportFailed
+from annotator.values import DocData
+
+SPLIT_NAMES = ("train", "dev", "test")
+SHINGLE = 5
+NUM_PERM = 64
+BANDS = 16  # 16 bands x 4 rows: a pair at Jaccard 0.8 becomes a candidate with p > 0.999
+_WORD = re.compile(r"\w+")
+_MASK61 = np.uint64((1 << 61) - 1)
+
+
+class SplitError(ExportFailed):
+    code = "E141"
+
+
+def parse_split(spec: str) -> tuple[int, int, int]:
+    """``"80,10,10"`` -> ``(80, 10, 10)``; any three non-negative whole numbers, not all zero."""
+    parts = [p.strip() for p in spec.replace("/", ",").split(",")]
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise SplitError(f"--split must be three whole numbers like 80,10,10, got '{spec}'")
+    train, dev, test = (int(p) for p in parts)
+    if train + dev + test == 0:
+        raise SplitError(f"--split must not be all zero, got '{spec}'")
+    return train, dev, test
+
+
+@dataclass
+class SplitPlan:
+    assignment: dict[str, str]  # document id -> split name
+    exact_duplicates: int = 0  # documents that share their text with an earlier one
+    near_duplicates: int = 0  # documents joined to a group by near-identical text
+    groups: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        self.parent[max(ra, rb)] = min(ra, rb)
+        return True
+
+
+def _shingles(text: str, vocab: dict[str, int], fresh: Iterator[int]) -> np.ndarray:
+    """Sorted unique 64-bit hashes of the word 5-grams of ``text`` (lower-cased words).
+
+    A word's number is its first ``fresh`` value (unique and deterministic, not dense).
+    """
+    words = _WORD.findall(text.lower())
+    ids = np.fromiter(map(vocab.setdefault, words, fresh), dtype=np.uint64, count=len(words))
+    if ids.size == 0:
+        return ids
+    if ids.size < SHINGLE:
+        ids = np.concatenate([ids, np.zeros(SHINGLE - ids.size, dtype=np.uint64)])
+    n = ids.size - SHINGLE + 1
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(SHINGLE):
+            h = h * np.uint64(1_000_003) + ids[k : k + n]
+    return np.unique(h)
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    if a.size == 0 or b.size == 0:
+        return 0.0
+    inter = np.intersect1d(a, b, assume_unique=True).size
+    return inter / (a.size + b.size - inter)
+
+
+def duplicate_groups(texts: Sequence[str], threshold: float = 0.8) -> tuple[list[int], int, int]:
+    """Group index per text (exact and near duplicates share one), and the two duplicate counts."""
+    n = len(texts)
+    uf = _UnionFind(n)
+    first: dict[bytes, int] = {}
+    exact = 0
+    unique: list[int] = []
+    for i, text in enumerate(texts):
+        digest = hashlib.sha256(text.encode("utf-8")).digest()
+        j = first.setdefault(digest, i)
+        if j != i:
+            uf.union(i, j)
+            exact += 1
+        else:
+            unique.append(i)
+    vocab: dict[str, int] = {}
+    fresh = itertools.count(1)
+    shingles = {i: _shingles(texts[i], vocab, fresh) for i in unique}
+    rng = np.random.default_rng(0x5EED)
+    a = rng.integers(1, int(_MASK61), size=NUM_PERM, dtype=np.uint64)
+    b = rng.integers(0, int(_MASK61), size=NUM_PERM, dtype=np.uint64)
+    rows = NUM_PERM // BANDS
+    buckets: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
+    with np.errstate(over="ignore"):
+        for i in unique:
+            sh = shingles[i]
+            if sh.size == 0:
+                continue
+            sig = ((np.outer(sh, a) + b) >> np.uint64(29)).min(axis=0)  # high bits
+            for band in range(BANDS):
+                key = sig[band * rows : (band + 1) * rows].tobytes()
+                buckets[band].setdefault(key, []).append(i)
+    near = 0
+    checked: set[tuple[int, int]] = set()
+    for band_buckets in buckets:
+        for members in band_buckets.values():
+            for pos, i in enumerate(members[1:], start=1):
+                for j in members[max(0, pos - 50) : pos]:
+                    if uf.find(i) == uf.find(j) or (j, i) in checked:
+                        continue
+                    checked.add((j, i))
+                    if _jaccard(shingles[i], shingles[j]) >= threshold:
+                        uf.union(i, j)
+                        near += 1
+    return [uf.find(i) for i in range(n)], exact, near
+
+
+def _fill_empty(
+    placed: dict[int, list[int]], members: dict[int, list[int]], usable: list[int]
+) -> list[str]:
+    """Give each empty split with a positive ratio one group from the fullest split, so that
+    a small corpus still has dev and test data (spaCy cannot train with an empty dev set)."""
+    moved: list[str] = []
+    for k in usable:
+        if placed[k]:
+            continue
+        donor = max(usable, key=lambda d: (len(placed[d]), -d))
+        if len(placed[donor]) < 2:
+            break
+        # the last group placed there is the one the stratification cared least about
+        g = min(reversed(placed[donor]), key=lambda x: len(members[x]))
+        placed[donor].remove(g)
+        placed[k].append(g)
+        moved.append(SPLIT_NAMES[k])
+    return moved
+
+
+def split_documents(
+    docs: Sequence[DocData],
+    ratios: tuple[int, int, int],
+    seed: int = 0,
+    threshold: float = 0.8,
+) -> SplitPlan:
+    """Assign every document to train, dev or test (see the module docstring)."""
+    total_ratio = sum(ratios)
+    if total_ratio <= 0 or min(ratios) < 0:
+        raise SplitError(f"split ratios must be non-negative and not all zero, got {ratios}")
+    fractions = [r / total_ratio for r in ratios]
+    group_of, exact, near = duplicate_groups([d.text for d in docs], threshold)
+    members: dict[int, list[int]] = {}
+    for i, g in enumerate(group_of):
+        members.setdefault(g, []).append(i)
+    label_docs: Counter[str] = Counter()
+    group_labels: dict[int, Counter[str]] = {}
+    for g, idx in members.items():
+        counts: Counter[str] = Counter()
+        for i in idx:
+            counts.update({s.label for s in docs[i].spans})
+        group_labels[g] = counts
+        label_docs.update(counts)
+    want_docs = [f * len(docs) for f in fractions]
+    want_label = {lab: [f * n for f in fractions] for lab, n in label_docs.items()}
+    rng = random.Random(seed)
+    groups = list(members)
+    rng.shuffle(groups)
+
+    def rarest(g: int) -> tuple[int, int]:
+        labels = group_labels[g]
+        return (min((label_docs[lab] for lab in labels), default=len(docs) + 1), -len(members[g]))
+
+    groups.sort(key=rarest)  # stable: the shuffle breaks ties
+    assignment: dict[str, str] = {}
+    usable = [k for k, f in enumerate(fractions) if f > 0]
+    placed: dict[int, list[int]] = {k: [] for k in usable}  # split -> groups, in placing order
+    for g in groups:
+        labels = group_labels[g]
+        size = len(members[g])
+        if labels:
+            lab = min(labels, key=lambda x: (label_docs[x], x))
+            key = [(want_label[lab][k], want_docs[k], rng.random()) for k in usable]
+        else:
+            key = [(0.0, want_docs[k], rng.random()) for k in usable]
+        k = usable[max(range(len(usable)), key=lambda u: key[u])]
+        want_docs[k] -= size
+        for lab2, n in labels.items():
+            want_label[lab2][k] -= n
+        placed[k].append(g)
+        for i in members[g]:
+            assignment[docs[i].id] = SPLIT_NAMES[k]
+    moved = _fill_empty(placed, members, usable)
+    for k, gs in placed.items():
+        for g in gs:
+            for i in members[g]:
+                assignment[docs[i].id] = SPLIT_NAMES[k]
+    plan = SplitPlan(assignment, exact, near, len(members))
+    if moved:
+        plan.notes.append(
+            f"tiny corpus: {', '.join(moved)} would have been empty and got one "
+            "document group from the fullest split"
+        )
+    if exact or near:
+        plan.notes.append(
+            f"{exact} exact and {near} near-duplicate document(s) kept in the same split as "
+            f"their look-alikes ({len(members)} groups)"
+        )
+    counts = Counter(assignment.values())
+    empty = [SPLIT_NAMES[k] for k in usable if counts[SPLIT_NAMES[k]] == 0]
+    if empty:
+        plan.notes.append(f"split(s) left empty for lack of documents: {', '.join(empty)}")
+    return plan

@@ -1,0 +1,1 @@
+"""Dialogs: common message boxes and the import/export dialogs."""

@@ -1,0 +1,114 @@
+"""Dialogs: shortcut sheet, annotator name, corpus search results, errors."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.errors import AnnotatorError
+from app.actions import shortcut_rows
+from app.item_models import MentionRow, MentionTableModel
+
+
+def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> None:
+    """A readable message, never a traceback."""
+    if isinstance(exc, AnnotatorError):
+        text = exc.one_line()
+    elif isinstance(exc, BaseException):
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    else:
+        text = exc
+    QMessageBox.warning(parent, title, text)
+
+
+def ask_user_name(parent: QWidget | None, current: str = "") -> str:
+    """Ask the annotator's name (first run); empty when cancelled."""
+    name, ok = QInputDialog.getText(
+        parent,
+        "Welcome to News Annotator",
+        "Your name as an annotator (it labels your layer of annotations):",
+        text=current,
+    )
+    return name.strip() if ok else ""
+
+
+class ShortcutSheet(QDialog):
+    """Every shortcut of the window and the article view (F1)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = shortcut_rows()
+        table = QTableWidget(len(rows), 3, self)
+        table.setHorizontalHeaderLabels(["Where", "Keys", "What it does"])
+        for i, (group, keys, what) in enumerate(rows):
+            for j, text in enumerate((group, keys, what)):
+                item = QTableWidgetItem(text)
+                if j == 1:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                table.setItem(i, j, item)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        table.setWordWrap(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        table.resizeColumnsToContents()
+        for col in (0, 1):
+            table.setColumnWidth(col, table.columnWidth(col) + 24)
+        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        table.setAlternatingRowColors(True)
+        self.table = table
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        self.resize(900, 640)
+
+
+class SearchResultsDialog(QDialog):
+    """Documents containing a text; double-click opens one."""
+
+    document_chosen = Signal(int, int)  # doc id, code-point offset of the hit
+
+    def __init__(self, query: str, hits: list[MentionRow], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"“{query}” in all documents")
+        self.model = MentionTableModel(self)
+        self.model.set_records(hits)
+        view = QTableView()
+        view.setModel(self.model)
+        view.verticalHeader().hide()
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        view.setColumnHidden(2, True)
+        view.activated.connect(self._open)
+        view.doubleClicked.connect(self._open)
+        label = QLabel(f"{len(hits):,} documents" + (" (first 500)" if len(hits) >= 500 else ""))
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(view)
+        self.resize(720, 420)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def _open(self, index: object) -> None:
+        row = self.model.record(index.row())  # type: ignore[attr-defined]
+        if row is not None:
+            self.document_chosen.emit(row.document_id, row.start)

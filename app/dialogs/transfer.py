@@ -1,0 +1,242 @@
+"""Import and export dialogs: every option of ``annotator import`` / ``annotator export``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+AS_SUGGESTIONS = "(as suggestions)"
+FROM_FILE = "(layer named in the file, else me)"
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    paths: tuple[Path, ...]
+    format: str = "auto"
+    layer: str | None = None  # None: the record's layer, else the current user
+    as_suggestions: bool = False
+    label_map: Path | None = None
+    skip_unmapped: bool = False
+    tsv_feature: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    out: Path
+    format: str
+    layer: str
+    split: tuple[int, int, int] | None = None
+    seed: int = 0
+    labels: tuple[str, ...] | None = None
+    strict: bool = False
+
+
+def _file_row(edit: QLineEdit, button: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    return row
+
+
+class ImportDialog(QDialog):
+    """Files or folders, their format, the layer to import into, and label mapping."""
+
+    def __init__(
+        self,
+        paths: list[Path],
+        formats: list[str],
+        layers: list[str],
+        user: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import documents and annotations")
+        self.files = QListWidget()
+        for path in paths:
+            self.files.addItem(str(path))
+        add_files = QPushButton("Add files…")
+        add_files.clicked.connect(self._add_files)
+        add_folder = QPushButton("Add folder…")
+        add_folder.clicked.connect(self._add_folder)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self._remove)
+        file_buttons = QHBoxLayout()
+        for button in (add_files, add_folder, remove):
+            file_buttons.addWidget(button)
+        file_buttons.addStretch(1)
+        self.format_combo = QComboBox()
+        self.format_combo.addItems(["auto", *formats])
+        self.layer_combo = QComboBox()
+        self.layer_combo.setEditable(True)
+        self.layer_combo.addItems(
+            [FROM_FILE, user, *[n for n in layers if n != user], AS_SUGGESTIONS]
+        )
+        self.layer_combo.setToolTip(
+            "Annotations in the files go into this layer. A text that is "
+            "already in the project gets them attached."
+        )
+        self.map_edit = QLineEdit()
+        self.map_edit.setPlaceholderText("optional: JSON mapping foreign labels onto the scheme")
+        browse_map = QPushButton("Browse…")
+        browse_map.clicked.connect(self._browse_map)
+        self.skip_unmapped = QCheckBox(
+            "Skip labels the scheme does not know (counted in the report)"
+        )
+        self.tsv_feature = QLineEdit()
+        self.tsv_feature.setPlaceholderText("WebAnno TSV only: LAYER|FEATURE (default: first)")
+        form = QFormLayout()
+        form.addRow("Format", self.format_combo)
+        form.addRow("Into layer", self.layer_combo)
+        form.addRow("Label map", _file_row(self.map_edit, browse_map))
+        form.addRow("", self.skip_unmapped)
+        form.addRow("TSV feature", self.tsv_feature)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.files)
+        layout.addLayout(file_buttons)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(640, 460)
+
+    def _add_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import files")
+        for path in paths:
+            self.files.addItem(path)
+
+    def _add_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Import a folder")
+        if path:
+            self.files.addItem(path)
+
+    def _remove(self) -> None:
+        for item in self.files.selectedItems():
+            self.files.takeItem(self.files.row(item))
+
+    def _browse_map(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Label map", "", "JSON (*.json)")
+        if path:
+            self.map_edit.setText(path)
+
+    def options(self) -> ImportOptions:
+        layer_text = self.layer_combo.currentText().strip()
+        map_text = self.map_edit.text().strip()
+        return ImportOptions(
+            paths=tuple(Path(self.files.item(i).text()) for i in range(self.files.count())),
+            format=self.format_combo.currentText(),
+            layer=None if layer_text in ("", FROM_FILE, AS_SUGGESTIONS) else layer_text,
+            as_suggestions=layer_text == AS_SUGGESTIONS,
+            label_map=Path(map_text) if map_text else None,
+            skip_unmapped=self.skip_unmapped.isChecked(),
+            tsv_feature=self.tsv_feature.text().strip() or None,
+        )
+
+
+class ExportOptionsDialog(QDialog):
+    """Format, layer, split, seed, labels and strictness of an export."""
+
+    def __init__(
+        self,
+        formats: list[str],
+        layers: list[str],
+        labels: list[str],
+        default_layer: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export annotations")
+        self.format_combo = QComboBox()
+        self.format_combo.addItems(formats)
+        self.layer_combo = QComboBox()
+        self.layer_combo.addItems(layers)
+        self.layer_combo.setCurrentText(default_layer)
+        self.split_edit = QLineEdit()
+        self.split_edit.setPlaceholderText("e.g. 80,10,10 (spacy and hf split 80,10,10 anyway)")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.labels = QListWidget()
+        for name in labels:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.labels.addItem(item)
+        self.labels.setMaximumHeight(120)
+        self.strict = QCheckBox("Drop spans off token boundaries instead of widening them")
+        self.out_edit = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        form = QFormLayout()
+        form.addRow("Format", self.format_combo)
+        form.addRow("Layer", self.layer_combo)
+        form.addRow("Train/dev/test split", self.split_edit)
+        form.addRow("Seed", self.seed)
+        form.addRow("Labels", self.labels)
+        form.addRow("", self.strict)
+        form.addRow("Write to", _file_row(self.out_edit, browse))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.out_edit.text())
+        if path:
+            self.out_edit.setText(path)
+
+    def options(self) -> ExportOptions:
+        """The chosen options; raise ValueError with a readable message when one is wrong."""
+        from annotator.errors import AnnotatorError
+        from annotator.transfer.splits import parse_split
+
+        text = self.split_edit.text().strip()
+        try:
+            split = parse_split(text) if text else None
+        except AnnotatorError as exc:
+            raise ValueError(exc.message) from None
+        out = self.out_edit.text().strip()
+        if not out:
+            raise ValueError("choose where to write the export")
+        checked = [
+            self.labels.item(i).text()
+            for i in range(self.labels.count())
+            if self.labels.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        if not checked:
+            raise ValueError("choose at least one label")
+        every = self.labels.count() == len(checked)
+        return ExportOptions(
+            out=Path(out),
+            format=self.format_combo.currentText(),
+            layer=self.layer_combo.currentText(),
+            split=split,
+            seed=self.seed.value(),
+            labels=None if every else tuple(checked),
+            strict=self.strict.isChecked(),
+        )

@@ -1,0 +1,1 @@
+"""Editing: undo commands, link mode, the state of the open document."""

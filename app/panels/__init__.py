@@ -1,0 +1,1 @@
+"""The window's panels: document list, article view, inspector, actor registry, label palette."""

@@ -1,0 +1,416 @@
+"""The article: read-only verbatim text with highlighted spans, driven from the keyboard.
+
+Keys (see also the shortcut sheet): a label key creates a span from the selection snapped to
+word boundaries (Alt + key keeps the exact selection) or relabels the selected span; Delete
+removes it; Tab / Shift+Tab move between spans; L links the selected claim or event to a
+claimant or role argument (pick with Tab then Enter, or click); A / R accept or reject the
+selected suggestion, Shift+A accepts every pending suggestion of its label; Esc cancels.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QTextCursor, QTextOption
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+
+from annotator.errors import AnnotatorError
+from app.context import AppContext
+from app.editing.link_mode import LinkModeMixin
+from app.panels.highlighter import Item, Key, SpanHighlighter
+from app.panels.text_map import TextMap
+
+if TYPE_CHECKING:  # edits import the services on first use, after the window painted
+    from app.editing import undo_commands as cmd
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) to whole words and trim surrounding spaces (stored offsets)."""
+
+    def inword(ch: str) -> bool:
+        return ch.isalnum() or ch in "_-'’" or 0x300 <= ord(ch) <= 0x36F
+
+    if start > end:
+        start, end = end, start
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        # An empty selection labels the word at the cursor.
+        while end < len(text) and inword(text[end]):
+            end += 1
+    while start > 0 and inword(text[start - 1]) and (start == end or inword(text[start])):
+        start -= 1
+    while end < len(text) and inword(text[end]) and end > start and inword(text[end - 1]):
+        end += 1
+    # Do not keep a trailing apostrophe or dash that only joined the next word.
+    while end > start and text[end - 1] in "-'’":
+        end -= 1
+    return start, end
+
+
+class ArticleView(LinkModeMixin, QPlainTextEdit):
+    """Shows the open document of ``context.doc_state`` and turns keys into commands."""
+
+    selection_changed = Signal(object)  # Key | None
+    message = Signal(str)  # one line for the status bar
+    link_mode_changed = Signal(str)  # relation label being linked, "" when not linking
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setMouseTracking(True)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        option = self.document().defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirection.LayoutDirectionAuto)
+        self.document().setDefaultTextOption(option)
+        self.document().setDocumentMargin(18)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF() + 2, 11.0))
+        self.setFont(font)
+        scheme = context.project.scheme
+        self._label_keys = {lab.key: lab.name for lab in scheme.labels if lab.key}
+        self.highlighter = SpanHighlighter(
+            self.document(), {lab.name: lab.color for lab in scheme.labels}
+        )
+        self.text_map = TextMap("")
+        self.selected: Key | None = None
+        self._link_label = ""
+        self._link_candidates: list[Key] = []
+        self._link_index = -1
+        state = context.doc_state
+        state.loaded.connect(self._on_loaded)
+        state.items_changed.connect(self._on_items_changed)
+        state.relations_changed.connect(self._refresh_emphasis)
+
+    # ------------------------------------------------------------ content
+
+    def _on_loaded(self) -> None:
+        content = self.context.doc_state.content
+        self.selected = None
+        self._end_link()
+        if content is None:
+            self.text_map = TextMap("")
+            self.setPlainText("")
+            self.highlighter.set_items({})
+            self.selection_changed.emit(None)
+            return
+        self.text_map = TextMap(content.document.text)
+        # Format once: no items while the text is replaced (each block returns at once), then
+        # one pass with the new items.
+        self.highlighter.clear_items()
+        self.setPlainText(self.text_map.display)
+        items = {}
+        for sp in content.spans.values():
+            items[("s", sp.id)] = self._item(sp.start, sp.end, sp.label)
+        for sg in content.suggestions.values():
+            items[("g", sg.id)] = self._item(sg.start, sg.end, sg.label, True)
+        self.highlighter.set_items(items)
+        self.selection_changed.emit(None)
+
+    def _item(self, start: int, end: int, label: str, suggestion: bool = False) -> Item:
+        qs, qe = self.text_map.range_to_qt(start, end)
+        return Item(qs, qe, label, suggestion)
+
+    def _record(self, key: Key) -> object | None:
+        state = self.context.doc_state
+        return state.spans().get(key[1]) if key[0] == "s" else state.suggestions().get(key[1])
+
+    def _on_items_changed(self, keys: list[Key]) -> None:
+        for key in keys:
+            rec = self._record(key)
+            if rec is None:
+                self.highlighter.update_item(key, None)
+                if key == self.selected:
+                    self.selected = None
+                    self.selection_changed.emit(None)
+            else:
+                self.highlighter.update_item(
+                    key, self._item(rec.start, rec.end, rec.label, key[0] == "g")
+                )  # type: ignore[attr-defined]
+                if key == self.selected:
+                    self.selection_changed.emit(key)
+        self._refresh_emphasis()
+
+    # ------------------------------------------------------------ selection
+
+    def select_item(self, key: Key | None, *, scroll: bool = True) -> None:
+        if key is not None and self.highlighter.item(key) is None:
+            key = None
+        self.selected = key
+        if key is not None and scroll:
+            item = self.highlighter.item(key)
+            assert item is not None
+            cursor = self.textCursor()
+            cursor.setPosition(item.start)
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        self._refresh_emphasis()
+        self.selection_changed.emit(key)
+
+    def select_span(self, span_id: int) -> None:
+        self.select_item(("s", span_id))
+
+    def _refresh_emphasis(self) -> None:
+        args: set[Key] = set()
+        if self.selected is not None and self.selected[0] == "s":
+            for rel in self.context.doc_state.relations_of_span(self.selected[1]):
+                if rel.head_id == self.selected[1]:
+                    args.add(("s", rel.tail_id))
+        pick = set(self._link_candidates) if self._link_label else set()
+        self.highlighter.set_emphasis(self.selected, args, pick)
+
+    def ordered_items(self, spans_only: bool = False) -> list[Key]:
+        items = self.highlighter.items()
+        keys = [k for k in items if not spans_only or k[0] == "s"]
+        keys.sort(key=lambda k: (items[k].start, -items[k].end, k))
+        return keys
+
+    def move_selection(self, step: int) -> None:
+        if self._link_label:
+            self._cycle_link(step)
+            return
+        keys = self.ordered_items()
+        if not keys:
+            return
+        if self.selected in keys:
+            i = (keys.index(self.selected) + step) % len(keys)  # type: ignore[arg-type]
+        else:
+            pos = self.textCursor().position()
+            items = self.highlighter.items()
+            after = [i for i, k in enumerate(keys) if items[k].start >= pos]
+            i = after[0] if after and step > 0 else (after[0] - 1 if after else len(keys) - 1)
+            i %= len(keys)
+        self.select_item(keys[i])
+
+    def stored_selection(self) -> tuple[int, int]:
+        cursor = self.textCursor()
+        return self.text_map.range_from_qt(cursor.selectionStart(), cursor.selectionEnd())
+
+    def set_stored_selection(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        qs, qe = self.text_map.range_to_qt(start, end)
+        cursor.setPosition(qs)
+        cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    # ------------------------------------------------------------ editing
+
+    def _push(self, command: cmd.EditCommand) -> bool:
+        from app.editing.undo_commands import push
+
+        try:
+            push(self.context, command)
+        except AnnotatorError as exc:
+            self.message.emit(exc.one_line())
+            return False
+        return True
+
+    def label_pressed(self, label: str, exact: bool = False) -> None:
+        from app.editing import undo_commands as cmd
+
+        content = self.context.doc_state.content
+        if content is None:
+            return
+        cursor = self.textCursor()
+        if cursor.hasSelection() or self.selected is None:
+            start, end = self.stored_selection()
+            if not exact:
+                start, end = snap_to_words(content.document.text, start, end)
+            if end <= start:
+                self.message.emit("Select some text first, then press a label key.")
+                return
+            command = cmd.AddSpanCommand(self.context, content.document.id, start, end, label)
+            if self._push(command):
+                cursor.clearSelection()
+                self.setTextCursor(cursor)
+                assert command.span_id is not None
+                self.select_item(("s", command.span_id), scroll=False)
+            return
+        kind, item_id = self.selected
+        if kind == "s":
+            if content.spans[item_id].label != label:
+                self._push(
+                    cmd.RelabelSpanCommand(self.context, content.document.id, item_id, label)
+                )
+        else:
+            self.accept_selected()
+
+    def delete_selected(self) -> None:
+        from app.editing import undo_commands as cmd
+
+        content = self.context.doc_state.content
+        if content is None or self.selected is None:
+            return
+        kind, item_id = self.selected
+        if kind == "s":
+            self._push(cmd.DeleteSpanCommand(self.context, content.document.id, item_id))
+        else:
+            self.reject_selected()
+
+    def accept_selected(self, all_of_label: bool = False) -> None:
+        from app.editing import undo_commands as cmd
+
+        content = self.context.doc_state.content
+        if content is None or self.selected is None or self.selected[0] != "g":
+            self.message.emit("Select a suggestion first (Tab moves between items).")
+            return
+        sugg = content.suggestions[self.selected[1]]
+        ids = [sugg.id]
+        if all_of_label:
+            ids = [
+                s.id
+                for s in sorted(content.suggestions.values(), key=lambda s: s.start)
+                if s.label == sugg.label
+            ]
+        nxt = self._next_after(self.selected)
+        command = cmd.AcceptSuggestionsCommand(self.context, content.document.id, ids)
+        if self._push(command):
+            created = command.created.get(sugg.id)
+            self.select_item(("s", created) if created and not all_of_label else nxt)
+
+    def reject_selected(self) -> None:
+        from app.editing import undo_commands as cmd
+
+        content = self.context.doc_state.content
+        if content is None or self.selected is None or self.selected[0] != "g":
+            return
+        nxt = self._next_after(self.selected)
+        if self._push(
+            cmd.RejectSuggestionsCommand(self.context, content.document.id, [self.selected[1]])
+        ):
+            self.select_item(nxt)
+
+    def _next_after(self, key: Key) -> Key | None:
+        keys = [k for k in self.ordered_items() if k[0] == "g"]
+        if key in keys and len(keys) > 1:
+            return keys[(keys.index(key) + 1) % len(keys)]
+        return None
+
+    # ------------------------------------------------------------ events
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.KeyPress and isinstance(e, QKeyEvent):
+            if e.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not (
+                e.modifiers() & Qt.KeyboardModifier.ControlModifier
+            ):
+                back = e.key() == Qt.Key.Key_Backtab or bool(
+                    e.modifiers() & Qt.KeyboardModifier.ShiftModifier
+                )
+                self.move_selection(-1 if back else 1)
+                return True
+        if e.type() == QEvent.Type.ToolTip:
+            self._show_tooltip(e.pos(), e.globalPos())  # type: ignore[attr-defined]
+            return True
+        return super().event(e)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        mods = e.modifiers()
+        ctrl = bool(mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier))
+        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        key = e.key()
+        if ctrl:
+            super().keyPressEvent(e)
+            return
+        if self._link_label:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.finish_link()
+            elif key == Qt.Key.Key_Escape:
+                self.cancel_link()
+            e.accept()
+            return
+        char = _key_char(key)
+        if char and char in self._label_keys and not shift:
+            self.label_pressed(self._label_keys[char], exact=alt)
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_selected()
+        elif key == Qt.Key.Key_L and not alt:
+            self.start_link()
+        elif key == Qt.Key.Key_A and not alt:
+            self.accept_selected(all_of_label=shift)
+        elif key == Qt.Key.Key_R and not alt and not shift:
+            self.reject_selected()
+        elif key == Qt.Key.Key_Escape:
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+            self.select_item(None, scroll=False)
+        else:
+            super().keyPressEvent(e)
+            return
+        e.accept()
+
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:
+        super().mouseReleaseEvent(e)
+        if e.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+            return
+        pos = self.cursorForPosition(e.position().toPoint()).position()
+        keys = self._keys_at_click(pos)
+        if self._link_label:
+            spans = [k for k in keys if k[0] == "s"]
+            if spans:
+                self.finish_link(spans[-1])
+            return
+        self.select_item(keys[-1] if keys else None, scroll=False)
+
+    def _keys_at_click(self, pos: int) -> list[Key]:
+        keys = self.highlighter.items_at(pos)
+        if not keys and pos > 0:
+            keys = [
+                k
+                for k in self.highlighter.items_at(pos - 1)
+                if (it := self.highlighter.item(k)) is not None and it.end == pos
+            ]
+        return keys
+
+    def _show_tooltip(self, pos: QPoint, global_pos: QPoint) -> None:
+        qpos = self.cursorForPosition(pos).position()
+        lines = self.describe_at(qpos)
+        if lines:
+            QToolTip.showText(global_pos, "\n".join(lines), self)
+        else:
+            QToolTip.hideText()
+
+    def describe_at(self, qpos: int) -> list[str]:
+        """One line per item covering a Qt position (used by the tooltip)."""
+        content = self.context.doc_state.content
+        if content is None:
+            return []
+        text = content.document.text
+        lines = []
+        for key in self.highlighter.items_at(qpos):
+            rec = self._record(key)
+            if rec is None:
+                continue
+            snippet = text[rec.start : rec.end]  # type: ignore[attr-defined]
+            if len(snippet) > 60:
+                snippet = snippet[:57] + "…"
+            attrs = ", ".join(f"{k}={v}" for k, v in rec.attrs.items())  # type: ignore[attr-defined]
+            kind = "suggested " if key[0] == "g" else ""
+            line = f"{kind}{rec.label}: “{snippet}”"  # type: ignore[attr-defined]
+            if attrs:
+                line += f"  ({attrs})"
+            lines.append(line)
+        return lines
+
+    def set_font_size(self, points: int) -> None:
+        font = QFont(self.font())
+        font.setPointSize(max(7, min(points, 40)))
+        self.setFont(font)
+
+    def scroll_value(self) -> int:
+        return self.verticalScrollBar().value()
+
+
+def _key_char(key: int) -> str:
+    if Qt.Key.Key_0 <= key <= Qt.Key.Key_9 or Qt.Key.Key_A <= key <= Qt.Key.Key_Z:
+        return chr(key).lower()
+    return ""

@@ -1,0 +1,212 @@
+"""The document list: search, status and annotator filters over a table of documents."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.context import AppContext
+from app.item_models import STATUS_TEXT, DocumentTableModel
+from app.panels.layer_combo import LayerCombo
+
+if TYPE_CHECKING:  # the list paints before the database modules are imported
+    from sqlalchemy.orm import Session
+
+    from annotator.project import Project
+    from app.tasks import TaskState
+    from storage.records import DocumentSummary
+
+ALL = "__all__"
+
+
+class _LoadSummaries:
+    """Worker-side job: the document list for one annotator (plain inputs, plain output)."""
+
+    def __init__(self, project: Project, annotator: str) -> None:
+        self.project = project
+        self.annotator = annotator
+
+    def __call__(self, state: TaskState) -> tuple[str, list[DocumentSummary], list[str]]:
+        with self.project.session() as s:
+            return (self.annotator, *load_summaries(s, self.annotator))
+
+
+def load_summaries(session: Session, annotator: str) -> tuple[list[DocumentSummary], list[str]]:
+    """The documents with ``annotator``'s statuses and span counts, and every annotator."""
+    from annotator.layers import annotator_names
+    from storage import repository as repo
+
+    return repo.document_summaries(session, annotator), annotator_names(session)
+
+
+class DocumentPanel(QWidget):
+    """Lists documents; emits ``document_chosen(doc_id)`` when the user opens one."""
+
+    document_chosen = Signal(int)
+    loaded = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.model = DocumentTableModel(self)
+        self.model.sort(-1)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search titles and sources…")
+        self.search.setClearButtonEnabled(True)
+        self.status_combo = QComboBox()
+        self.status_combo.addItem("Any status", ALL)
+        for key, text in STATUS_TEXT.items():
+            self.status_combo.addItem(text.capitalize(), key)
+        # Whose status and span counts to show: the layer of the window (shown and edited).
+        self.annotator_combo = LayerCombo(context)
+        self.count_label = QLabel("Loading…")
+        self.count_label.setEnabled(False)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        vh = self.table.verticalHeader()
+        vh.hide()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, 5):
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        hh.resizeSection(1, 110)
+        hh.resizeSection(2, 90)
+        hh.resizeSection(3, 90)
+        hh.resizeSection(4, 55)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.status_combo)
+        filters.addWidget(self.annotator_combo)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)
+        self._search_timer.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.status_combo.currentIndexChanged.connect(self._apply_filter)
+        context.layer_changed.connect(lambda _layer: self.reload())
+        self.table.activated.connect(self._activated)
+        self.table.clicked.connect(self._activated)
+        self._pending_select: int | None = None
+        context.document_changed.connect(self._document_changed)
+        context.doc_state.status_changed.connect(self._status_changed)
+
+    # ------------------------------------------------------------ loading
+
+    @property
+    def annotator(self) -> str:
+        """The layer whose statuses and span counts the list shows."""
+        return self.context.layer
+
+    def reload(self) -> None:
+        """Reload the list in the worker; the table keeps its filters and sort."""
+        self.count_label.setText("Loading…")
+        self.context.runner.run(
+            _LoadSummaries(self.context.project, self.annotator),
+            self._loaded,
+            self._failed,
+            title="Loading documents",
+        )
+
+    def _loaded(self, result: tuple[str, list[DocumentSummary], list[str]]) -> None:
+        layer, summaries, names = result
+        self.context.set_layers(names)
+        if layer != self.annotator:
+            return  # the layer changed meanwhile; its list is on its way
+        self.model.set_records(summaries)
+        self._update_count()
+        if self.context.current_doc_id is not None:
+            self.select_document(self.context.current_doc_id)
+        self.loaded.emit()
+
+    def _failed(self, exc: Exception) -> None:
+        self.count_label.setText(f"Could not load the documents: {exc}")
+
+    def _apply_filter(self) -> None:
+        status = self.status_combo.currentData()
+        self.model.set_query(self.search.text(), None if status == ALL else str(status))
+        self._update_count()
+        if self.context.current_doc_id is not None:
+            self.select_document(self.context.current_doc_id)
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), len(self.model.all_records())
+        done = sum(1 for d in self.model.all_records() if d.status == "done")
+        self.count_label.setText(f"{shown:,} of {total:,} documents · {done:,} done")
+
+    # ------------------------------------------------------------ navigation
+
+    def _activated(self, index: QModelIndex) -> None:
+        doc_id = self.model.data(index, Qt.ItemDataRole.UserRole + 1)
+        if doc_id is not None:
+            self.document_chosen.emit(int(doc_id))
+
+    def select_document(self, doc_id: int) -> None:
+        row = self.model.row_of(doc_id)
+        if row >= 0:
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                self.table.selectionModel().SelectionFlag.ClearAndSelect
+                | self.table.selectionModel().SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+
+    def next_document(self, after: int) -> int | None:
+        """The next document of the queue, in the list's order: while some documents are
+        assigned to the annotator and unfinished, the next of those; otherwise the next one
+        that is neither done nor skipped."""
+        rows = self.model.records()
+        if not rows:
+            return None
+        open_work = ("todo", "in_progress")
+        assigned = any(d.status in open_work for d in self.model.all_records() if d.id != after)
+        todo = open_work if assigned else ("", *open_work)
+        start = next((i for i, d in enumerate(rows) if d.id == after), -1)
+        for offset in range(1, len(rows) + 1):
+            d = rows[(start + offset) % len(rows)]
+            if d.id != after and d.status in todo:
+                return d.id
+        return None
+
+    # ------------------------------------------------------------ updates
+
+    def _document_changed(self, doc_id: int) -> None:
+        state = self.context.doc_state
+        if state.is_current(doc_id, self.annotator):
+            self.model.update_document(doc_id, span_count=len(state.spans()))
+
+    def _status_changed(self, status: str) -> None:
+        state = self.context.doc_state
+        doc_id = state.doc_id
+        if doc_id is not None and state.layer == self.annotator:
+            self.model.update_document(doc_id, status=status)
+            self._update_count()

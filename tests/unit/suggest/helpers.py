@@ -1,0 +1,53 @@
+"""Helpers for pre-annotation tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from annotator.scheme import Scheme
+from annotator.suggest.propose import Proposal, propose
+from annotator.values import DocData, SpanData
+
+SEEDS = Path(__file__).resolve().parents[3] / ".." / "shared" / "seeds"
+
+
+def run(text: str, nlp: Any, scheme: Scheme, registry: Any = ()) -> Proposal:
+    [(_, proposal)] = list(propose([(text, 0)], nlp, scheme, registry=registry))
+    return proposal
+
+
+def spans_of(text: str, proposal: Proposal, label: str) -> list[str]:
+    return [text[s.start : s.end] for s in proposal.spans if s.label == label]
+
+
+def find(text: str, proposal: Proposal, label: str, surface: str) -> SpanData:
+    hits = [s for s in proposal.spans if s.label == label and text[s.start : s.end] == surface]
+    assert hits, f"no {label} '{surface}' in {spans_of(text, proposal, label)}"
+    return hits[0]
+
+
+def related(text: str, proposal: Proposal, head: SpanData, label: str) -> list[str]:
+    by_id = {s.id: s for s in proposal.spans}
+    return [
+        text[by_id[r.tail].start : by_id[r.tail].end]
+        for r in proposal.relations
+        if r.head == head.id and r.label == label
+    ]
+
+
+def relations_valid(proposal: Proposal) -> bool:
+    ids = {s.id for s in proposal.spans}
+
+    return all(rel.head in ids and rel.tail in ids for rel in proposal.relations) and all(
+        i in proposal.scores for i in ids | {rel.id for rel in proposal.relations}
+    )
+
+
+def gold_doc(doc_id: str, text: str, spans: list[tuple[str, str, dict[str, Any]]]) -> DocData:
+    """A gold DocData from (surface, label, attrs); each surface's first occurrence."""
+    out = []
+    for i, (surface, label, attrs) in enumerate(spans):
+        k = text.index(surface)
+        out.append(SpanData(f"s{i}", k, k + len(surface), label, attrs))
+    return DocData(doc_id, text, {}, tuple(out), (), layer="gold")
