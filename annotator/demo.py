@@ -121,10 +121,10 @@ def build_demo_project(path: Path, user: str | None = None) -> Path:
 
 
 def _doc_ids(project: Any) -> Mapping[str, int]:
-    from storage import repository as repo
+    from storage.repository import documents as doc_repo
 
     with project.session() as s:
-        return repo.external_ids(s)
+        return doc_repo.external_ids(s)
 
 
 def ensure_demo_project(user: str | None = None) -> Path:

@@ -8,7 +8,6 @@ from collections.abc import Collection
 from sqlalchemy.orm import Session
 
 from annotator.values import DocData, RelationData, SpanData
-from storage import repository as repo
 from storage.records import (
     DocumentRecord,
     EntityRecord,
@@ -17,6 +16,11 @@ from storage.records import (
     SuggestionRecord,
     SuggestionRelationRecord,
 )
+from storage.repository import annotators_assignments as ann_repo
+from storage.repository import documents as doc_repo
+from storage.repository import registry as registry_repo
+from storage.repository import spans as span_repo
+from storage.repository import suggestions as sugg_repo
 
 SUGGESTIONS = "suggestions"
 
@@ -34,13 +38,15 @@ def doc_meta(doc: DocumentRecord) -> dict[str, object]:
 
 def annotator_names(session: Session) -> list[str]:
     """Human annotators with at least one span or assignment (not the gold layer)."""
-    names = {a.name for a in repo.list_annotators(session)}
-    active = set(repo.layers_with_spans(session)) | {a.annotator for a in repo.assignments(session)}
+    names = {a.name for a in ann_repo.list_annotators(session)}
+    active = set(span_repo.layers_with_spans(session)) | {
+        a.annotator for a in ann_repo.assignments(session)
+    }
     return sorted(n for n in names & active if n != "gold")
 
 
 def layers_with_spans(session: Session) -> list[str]:
-    return repo.layers_with_spans(session)
+    return span_repo.layers_with_spans(session)
 
 
 def _span_data(rec: SpanRecord | SuggestionRecord, entities: dict[int, EntityRecord]) -> SpanData:
@@ -76,7 +82,7 @@ def _docs(
             tuple(relations[d.id]),
             layer=layer,
         )
-        for d in repo.get_documents(session, sorted(doc_ids))
+        for d in doc_repo.get_documents(session, sorted(doc_ids))
     ]
 
 
@@ -85,26 +91,26 @@ def load_layer(
 ) -> list[DocData]:
     """One layer (an annotator, ``gold`` or ``suggestions``) as DocData, one per document that
     the layer covers. ``meta['doc_id']`` holds the database id."""
-    entities = {e.id: e for e in repo.list_entities(session)}
+    entities = {e.id: e for e in registry_repo.list_entities(session)}
     span_by_doc: dict[int, list[SpanData]] = defaultdict(list)
     rel_by_doc: dict[int, list[RelationData]] = defaultdict(list)
     if layer == SUGGESTIONS:
-        suggs = repo.suggestions_of(session, state="pending", doc_ids=doc_ids)
+        suggs = sugg_repo.suggestions_of(session, state="pending", doc_ids=doc_ids)
         for sug in suggs:
             span_by_doc[sug.document_id].append(_span_data(sug, entities))
         doc_of = {sug.id: sug.document_id for sug in suggs}
-        for srel in repo.suggestion_relations_of(session, list(doc_of), state="pending"):
+        for srel in sugg_repo.suggestion_relations_of(session, list(doc_of), state="pending"):
             if srel.head_id in doc_of and srel.tail_id in doc_of:
                 rel_by_doc[doc_of[srel.head_id]].append(_relation_data(srel))
         return _docs(session, list(span_by_doc), SUGGESTIONS, span_by_doc, rel_by_doc)
-    covered = repo.documents_in_layer(session, layer)
+    covered = span_repo.documents_in_layer(session, layer)
     if doc_ids is not None:
         covered &= set(doc_ids)
     doc_of_span: dict[int, int] = {}
-    for rec in repo.spans_of(session, annotator=layer, doc_ids=covered if doc_ids else None):
+    for rec in span_repo.spans_of(session, annotator=layer, doc_ids=covered if doc_ids else None):
         if rec.document_id in covered:
             span_by_doc[rec.document_id].append(_span_data(rec, entities))
             doc_of_span[rec.id] = rec.document_id
-    for rel in repo.relations_of_spans(session, list(doc_of_span)):
+    for rel in span_repo.relations_of_spans(session, list(doc_of_span)):
         rel_by_doc[doc_of_span[rel.head_id]].append(_relation_data(rel))
     return _docs(session, covered, layer, span_by_doc, rel_by_doc)

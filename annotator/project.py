@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from annotator import __version__
 from annotator.errors import ProjectError, ProjectLocked, SchemaTooNew, SchemeError
 from annotator.scheme import Scheme, load_scheme, scheme_from_json
-from storage import repository as repo
 from storage.db import Database, StorageError
+from storage.repository import annotators_assignments as ann_repo
+from storage.repository import documents as doc_repo
 
 GOLD = "gold"
 
@@ -49,11 +50,11 @@ class Project:
             raise _translate(exc, path) from None
         try:
             with db.session() as s:
-                repo.set_meta(s, "scheme", scheme.to_json())
-                repo.set_meta(s, "app_version", __version__)
-                repo.set_meta(s, "created", datetime.now(UTC).isoformat(timespec="seconds"))
-                repo.write_scheme_tables(s, scheme.to_dict())
-                repo.ensure_annotator(s, GOLD, role="reviewer")
+                doc_repo.set_meta(s, "scheme", scheme.to_json())
+                doc_repo.set_meta(s, "app_version", __version__)
+                doc_repo.set_meta(s, "created", datetime.now(UTC).isoformat(timespec="seconds"))
+                doc_repo.write_scheme_tables(s, scheme.to_dict())
+                ann_repo.ensure_annotator(s, GOLD, role="reviewer")
         except Exception:
             db.dispose()
             for suffix in ("", "-wal", "-shm"):
@@ -70,7 +71,7 @@ class Project:
             raise _translate(exc, path) from None
         try:
             with db.session() as s:
-                raw = repo.get_meta(s, "scheme")
+                raw = doc_repo.get_meta(s, "scheme")
         except OperationalError as exc:
             db.dispose()
             if "locked" in str(exc):

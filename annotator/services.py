@@ -16,7 +16,6 @@ from annotator.errors import NotFound, ValidationError
 from annotator.scheme import Scheme
 from annotator.validation import check_relation_labels, check_span_values
 from annotator.values import AttrValue, RelationData, SpanData
-from storage import repository as repo
 from storage.records import (
     DocumentRecord,
     EntityRecord,
@@ -24,6 +23,12 @@ from storage.records import (
     SpanRecord,
     SuggestionRecord,
 )
+from storage.repository import annotators_assignments as ann_repo
+from storage.repository import documents as doc_repo
+from storage.repository import events as event_repo
+from storage.repository import registry as registry_repo
+from storage.repository import spans as span_repo
+from storage.repository import suggestions as sugg_repo
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
 
@@ -48,14 +53,14 @@ def _span_dict(rec: SpanRecord) -> dict[str, Any]:
 
 
 def _document(session: Session, doc_id: int) -> DocumentRecord:
-    doc = repo.get_document(session, doc_id)
+    doc = doc_repo.get_document(session, doc_id)
     if doc is None:
         raise NotFound(f"no document with id {doc_id}")
     return doc
 
 
 def _span(session: Session, span_id: int) -> SpanRecord:
-    rec = repo.get_span(session, span_id)
+    rec = span_repo.get_span(session, span_id)
     if rec is None:
         raise NotFound(f"no span with id {span_id}")
     return rec
@@ -83,11 +88,11 @@ def add_span(
     doc = _document(session, doc_id)
     attrs = dict(attrs or {})
     check_span_values(scheme, len(doc.text), start, end, label, attrs)
-    ann_id = repo.ensure_annotator(session, annotator)
-    new_id = repo.add_span(
+    ann_id = ann_repo.ensure_annotator(session, annotator)
+    new_id = span_repo.add_span(
         session, doc_id, ann_id, start, end, label, attrs, entity_id, origin, span_id=span_id
     )
-    repo.log_event(
+    event_repo.log_event(
         session,
         actor or annotator,
         "span.add",
@@ -142,8 +147,8 @@ def update_span(
         values["entity_id"] = entity_id
     if new_label != before.label:
         _check_relations_after_relabel(session, scheme, span_id, new_label)
-    repo.update_span(session, span_id, **values)
-    repo.log_event(
+    span_repo.update_spans(session, {span_id: values})
+    event_repo.log_event(
         session,
         actor,
         "span.update",
@@ -158,7 +163,7 @@ def update_span(
 def _check_relations_after_relabel(
     session: Session, scheme: Scheme, span_id: int, new_label: str
 ) -> None:
-    doc_rels = repo.relations_of(session, document_id=_span(session, span_id).document_id)
+    doc_rels = span_repo.relations_of(session, document_id=_span(session, span_id).document_id)
     for rel in doc_rels:
         if span_id not in (rel.head_id, rel.tail_id):
             continue
@@ -177,11 +182,11 @@ def delete_span(session: Session, span_id: int, actor: str) -> SpanSnapshot:
     rec = _span(session, span_id)
     rels = tuple(
         r
-        for r in repo.relations_of(session, document_id=rec.document_id)
+        for r in span_repo.relations_of(session, document_id=rec.document_id)
         if span_id in (r.head_id, r.tail_id)
     )
-    repo.delete_span(session, span_id)
-    repo.log_event(
+    span_repo.delete_spans(session, [span_id])
+    event_repo.log_event(
         session, actor, "span.delete", rec.document_id, f"span:{span_id}", _span_dict(rec), None
     )
     return SpanSnapshot(rec, rels)
@@ -190,8 +195,8 @@ def delete_span(session: Session, span_id: int, actor: str) -> SpanSnapshot:
 def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> None:
     """Put back a deleted span with its id and relations (undo of delete)."""
     rec = snapshot.span
-    ann_id = repo.ensure_annotator(session, rec.annotator)
-    repo.add_span(
+    ann_id = ann_repo.ensure_annotator(session, rec.annotator)
+    span_repo.add_span(
         session,
         rec.document_id,
         ann_id,
@@ -204,11 +209,11 @@ def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> None:
         span_id=rec.id,
     )
     for rel in snapshot.relations:
-        if repo.get_span(session, rel.head_id) and repo.get_span(session, rel.tail_id):
-            repo.add_relation(
+        if span_repo.get_span(session, rel.head_id) and span_repo.get_span(session, rel.tail_id):
+            span_repo.add_relation(
                 session, rel.head_id, rel.tail_id, rel.label, rel.origin, relation_id=rel.id
             )
-    repo.log_event(
+    event_repo.log_event(
         session, actor, "span.restore", rec.document_id, f"span:{rec.id}", None, _span_dict(rec)
     )
 
@@ -232,11 +237,13 @@ def add_relation(
     if head_id == tail_id:
         raise ValidationError("a relation cannot link a span to itself")
     check_relation_labels(scheme, label, head.label, tail.label)
-    for rel in repo.relations_of_spans(session, [head_id]):
+    for rel in span_repo.relations_of_spans(session, [head_id]):
         if rel.tail_id == tail_id and rel.label == label:
             return rel.id
-    new_id = repo.add_relation(session, head_id, tail_id, label, origin, relation_id=relation_id)
-    repo.log_event(
+    new_id = span_repo.add_relation(
+        session, head_id, tail_id, label, origin, relation_id=relation_id
+    )
+    event_repo.log_event(
         session,
         actor,
         "relation.add",
@@ -249,12 +256,12 @@ def add_relation(
 
 
 def delete_relation(session: Session, relation_id: int, actor: str) -> RelationRecord:
-    rel = repo.get_relation(session, relation_id)
+    rel = span_repo.get_relation(session, relation_id)
     if rel is None:
         raise NotFound(f"no relation with id {relation_id}")
     head = _span(session, rel.head_id)
-    repo.delete_relation(session, relation_id)
-    repo.log_event(
+    span_repo.delete_relations(session, [relation_id])
+    event_repo.log_event(
         session,
         actor,
         "relation.delete",
@@ -281,9 +288,9 @@ def set_status(
     if status not in STATUSES:
         raise ValidationError(f"unknown status '{status}' ({', '.join(STATUSES)})")
     _document(session, doc_id)
-    ann_id = repo.ensure_annotator(session, annotator)
-    repo.set_assignment(session, doc_id, ann_id, status, add_seconds)
-    repo.log_event(
+    ann_id = ann_repo.ensure_annotator(session, annotator)
+    ann_repo.set_assignment(session, doc_id, ann_id, status, add_seconds)
+    event_repo.log_event(
         session,
         actor or annotator,
         "status",
@@ -298,18 +305,18 @@ def set_status(
 
 
 def list_entities(session: Session) -> list[EntityRecord]:
-    return repo.list_entities(session)
+    return registry_repo.list_entities(session)
 
 
 def ensure_entity(session: Session, name: str, type_: str = "", actor: str = "") -> int:
     name = name.strip()
     if not name:
         raise ValidationError("an actor needs a name")
-    found = repo.find_entity(session, name, type_)
+    found = registry_repo.find_entity(session, name, type_)
     if found is not None:
         return found
-    new_id = repo.add_entity(session, name, type_)
-    repo.log_event(
+    new_id = registry_repo.add_entity(session, name, type_)
+    event_repo.log_event(
         session,
         actor or "system",
         "entity.add",
@@ -322,15 +329,15 @@ def ensure_entity(session: Session, name: str, type_: str = "", actor: str = "")
 
 
 def rename_entity(session: Session, entity_id: int, name: str, actor: str) -> None:
-    rec = repo.get_entity(session, entity_id)
+    rec = registry_repo.get_entity(session, entity_id)
     if rec is None:
         raise NotFound(f"no actor with id {entity_id}")
     if not name.strip():
         raise ValidationError("an actor needs a name")
-    if repo.find_entity(session, name.strip(), rec.type) not in (None, entity_id):
+    if registry_repo.find_entity(session, name.strip(), rec.type) not in (None, entity_id):
         raise ValidationError(f"an actor '{name}' of type '{rec.type}' exists already; merge")
-    repo.rename_entity(session, entity_id, name.strip())
-    repo.log_event(
+    registry_repo.rename_entity(session, entity_id, name.strip())
+    event_repo.log_event(
         session,
         actor,
         "entity.rename",
@@ -344,8 +351,8 @@ def rename_entity(session: Session, entity_id: int, name: str, actor: str) -> No
 def add_alias(session: Session, entity_id: int, alias: str, actor: str) -> None:
     if not alias.strip():
         raise ValidationError("an alias cannot be empty")
-    repo.add_alias(session, entity_id, alias.strip())
-    repo.log_event(
+    registry_repo.add_alias(session, entity_id, alias.strip())
+    event_repo.log_event(
         session, actor, "entity.alias", None, f"entity:{entity_id}", None, {"alias": alias.strip()}
     )
 
@@ -353,11 +360,14 @@ def add_alias(session: Session, entity_id: int, alias: str, actor: str) -> None:
 def merge_entities(session: Session, keep_id: int, drop_id: int, actor: str) -> None:
     if keep_id == drop_id:
         raise ValidationError("cannot merge an actor with itself")
-    keep, drop = repo.get_entity(session, keep_id), repo.get_entity(session, drop_id)
+    keep, drop = (
+        registry_repo.get_entity(session, keep_id),
+        registry_repo.get_entity(session, drop_id),
+    )
     if keep is None or drop is None:
         raise NotFound("no such actor to merge")
-    repo.merge_entities(session, keep_id, drop_id)
-    repo.log_event(
+    registry_repo.merge_entities(session, keep_id, drop_id)
+    event_repo.log_event(
         session,
         actor,
         "entity.merge",
@@ -390,9 +400,9 @@ def add_suggestions(
     scores = scores or {}
     human = {
         (s.start, s.end, s.label)
-        for s in repo.spans_of(session, document_id=doc_id, annotator="gold")
+        for s in span_repo.spans_of(session, document_id=doc_id, annotator="gold")
     }
-    seen = repo.suggestion_keys(session, doc_id)
+    seen = sugg_repo.suggestion_keys(session, doc_id)
     rows: list[dict[str, Any]] = []
     keys: list[str] = []
     for sp in spans:
@@ -402,7 +412,7 @@ def add_suggestions(
         seen.add(key)
         entity_id = None
         if sp.entity:
-            entity_id = repo.find_entity(session, sp.entity, sp.entity_type)
+            entity_id = registry_repo.find_entity(session, sp.entity, sp.entity_type)
         rows.append(
             {
                 "document_id": doc_id,
@@ -416,7 +426,7 @@ def add_suggestions(
             }
         )
         keys.append(sp.id)
-    ids = dict(zip(keys, repo.insert_suggestions(session, rows), strict=True))
+    ids = dict(zip(keys, sugg_repo.insert_suggestions(session, rows), strict=True))
     rel_rows = [
         {
             "head_id": ids[r.head],
@@ -427,7 +437,7 @@ def add_suggestions(
         for r in relations
         if r.head in ids and r.tail in ids
     ]
-    repo.insert_suggestion_relations(session, rel_rows)
+    sugg_repo.insert_suggestion_relations(session, rel_rows)
     return len(rows)
 
 
@@ -436,11 +446,11 @@ def pending_suggestions(session: Session, doc_id: int, annotator: str) -> list[S
     one of the annotator's spans (same start, end and label)."""
     own = {
         (s.start, s.end, s.label)
-        for s in repo.spans_of(session, document_id=doc_id, annotator=annotator)
+        for s in span_repo.spans_of(session, document_id=doc_id, annotator=annotator)
     }
     return [
         g
-        for g in repo.suggestions_of(session, document_id=doc_id)
+        for g in sugg_repo.suggestions_of(session, document_id=doc_id)
         if (g.start, g.end, g.label) not in own
     ]
 
@@ -460,20 +470,22 @@ def accept_suggestions(
     created: dict[int, int] = {}
     recs: list[SuggestionRecord] = []
     for sid in suggestion_ids:
-        rec = repo.get_suggestion(session, sid)
+        rec = sugg_repo.get_suggestion(session, sid)
         if rec is None or rec.state != "pending":
             continue
         recs.append(rec)
     if not recs:
         return created
-    ann_id = repo.ensure_annotator(session, annotator)
+    ann_id = ann_repo.ensure_annotator(session, annotator)
     for rec in recs:
         doc = _document(session, rec.document_id)
         check_span_values(scheme, len(doc.text), rec.start, rec.end, rec.label, rec.attrs)
         existing = next(
             (
                 s
-                for s in repo.spans_of(session, document_id=rec.document_id, annotator=annotator)
+                for s in span_repo.spans_of(
+                    session, document_id=rec.document_id, annotator=annotator
+                )
                 if (s.start, s.end, s.label) == (rec.start, rec.end, rec.label)
             ),
             None,
@@ -481,7 +493,7 @@ def accept_suggestions(
         span_id = (
             existing.id
             if existing
-            else repo.add_span(
+            else span_repo.add_span(
                 session,
                 rec.document_id,
                 ann_id,
@@ -494,7 +506,7 @@ def accept_suggestions(
             )
         )
         created[rec.id] = span_id
-        repo.log_event(
+        event_repo.log_event(
             session,
             actor or annotator,
             "suggestion.accept",
@@ -503,7 +515,7 @@ def accept_suggestions(
             None,
             {"span": span_id, "model": rec.model},
         )
-    repo.set_suggestion_state(session, list(created), "accepted")
+    sugg_repo.set_suggestion_state(session, list(created), "accepted")
     _materialise_relations(session, scheme, list(created), annotator, actor or annotator)
     return created
 
@@ -511,19 +523,21 @@ def accept_suggestions(
 def _materialise_relations(
     session: Session, scheme: Scheme, suggestion_ids: list[int], annotator: str, actor: str
 ) -> None:
-    rels = repo.suggestion_relations_of(session, suggestion_ids, state="pending")
+    rels = sugg_repo.suggestion_relations_of(session, suggestion_ids, state="pending")
     if not rels:
         return
     involved = {r.head_id for r in rels} | {r.tail_id for r in rels}
     span_of: dict[int, int] = {}
     for sid in involved:
-        rec = repo.get_suggestion(session, sid)
+        rec = sugg_repo.get_suggestion(session, sid)
         if rec is None or rec.state != "accepted":
             continue
         match = next(
             (
                 s
-                for s in repo.spans_of(session, document_id=rec.document_id, annotator=annotator)
+                for s in span_repo.spans_of(
+                    session, document_id=rec.document_id, annotator=annotator
+                )
                 if (s.start, s.end, s.label) == (rec.start, rec.end, rec.label)
             ),
             None,
@@ -546,20 +560,20 @@ def _materialise_relations(
             except ValidationError:
                 continue
             done.append(rel.id)
-    repo.set_suggestion_relation_state(session, done, "accepted")
+    sugg_repo.set_suggestion_relation_state(session, done, "accepted")
 
 
 def reject_suggestions(session: Session, suggestion_ids: Iterable[int], annotator: str) -> int:
     ids = [
         sid
         for sid in suggestion_ids
-        if (rec := repo.get_suggestion(session, sid)) is not None and rec.state == "pending"
+        if (rec := sugg_repo.get_suggestion(session, sid)) is not None and rec.state == "pending"
     ]
-    repo.set_suggestion_state(session, ids, "rejected")
-    rels = repo.suggestion_relations_of(session, ids, state="pending")
-    repo.set_suggestion_relation_state(session, [r.id for r in rels], "rejected")
+    sugg_repo.set_suggestion_state(session, ids, "rejected")
+    rels = sugg_repo.suggestion_relations_of(session, ids, state="pending")
+    sugg_repo.set_suggestion_relation_state(session, [r.id for r in rels], "rejected")
     for sid in ids:
-        repo.log_event(session, annotator, "suggestion.reject", None, f"suggestion:{sid}")
+        event_repo.log_event(session, annotator, "suggestion.reject", None, f"suggestion:{sid}")
     return len(ids)
 
 
@@ -568,11 +582,11 @@ def reset_suggestions(
 ) -> None:
     """Undo of accept/reject: delete the spans made from them and mark them pending again."""
     for span_id in span_ids:
-        if repo.get_span(session, span_id) is not None:
-            repo.delete_span(session, span_id)
+        if span_repo.get_span(session, span_id) is not None:
+            span_repo.delete_spans(session, [span_id])
     ids = list(suggestion_ids)
-    repo.set_suggestion_state(session, ids, "pending")
-    rels = repo.suggestion_relations_of(session, ids)
-    repo.set_suggestion_relation_state(session, [r.id for r in rels], "pending")
+    sugg_repo.set_suggestion_state(session, ids, "pending")
+    rels = sugg_repo.suggestion_relations_of(session, ids)
+    sugg_repo.set_suggestion_relation_state(session, [r.id for r in rels], "pending")
     for sid in ids:
-        repo.log_event(session, annotator, "suggestion.reset", None, f"suggestion:{sid}")
+        event_repo.log_event(session, annotator, "suggestion.reset", None, f"suggestion:{sid}")

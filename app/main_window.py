@@ -52,9 +52,9 @@ class _LoadDocument:
             content = load_content(s, self.doc_id, self.layer)
             where = None
             if self.span_id and self.span_id not in content.spans:
-                from storage import repository as repo
+                from storage.repository import spans as span_repo
 
-                span = repo.get_span(s, self.span_id)
+                span = span_repo.get_span(s, self.span_id)
                 if span is not None and span.document_id == self.doc_id:
                     where = (span.start, span.end)
         return content, where

@@ -166,7 +166,7 @@ def main() -> None:
     build(path)
 
     from app.launcher import open_window
-    from storage import repository as repo
+    from storage.repository import documents as doc_repo
 
     window = open_window(path)
     assert window is not None
@@ -184,7 +184,7 @@ def main() -> None:
     probe = PaintProbe()
     view.viewport().installEventFilter(probe)
     with window.context.project.session() as s:
-        ids = repo.external_ids(s)
+        ids = doc_repo.external_ids(s)
 
     def wait(cond: object, timeout: float = 60.0) -> None:
         end = time.perf_counter() + timeout

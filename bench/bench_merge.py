@@ -28,8 +28,7 @@ from annotator.team.assignments import assign
 from annotator.team.workfile import merge, package
 from annotator.transfer.importing import import_documents
 from annotator.values import DocData, RelationData, SpanData
-from storage import repository as repo
-from storage import team_queries as tq
+from storage.repository import spans as span_repo
 
 WORDS = (
     "the government said forces attacked the city on monday while officials in the capital "
@@ -104,7 +103,7 @@ def main() -> None:
 
             with Project.open(folder / "alice.annwork") as work, work.session() as w:
                 edited = rng.sample(range(1, args.docs + 1), max(1, args.docs // 10))
-                spans = repo.spans_of(w, annotator="alice", doc_ids=edited)
+                spans = span_repo.spans_of(w, annotator="alice", doc_ids=edited)
                 by_doc: dict[int, list[int]] = {}
                 for sp in spans:
                     by_doc.setdefault(sp.document_id, []).append(sp.id)
@@ -113,8 +112,8 @@ def main() -> None:
                 for ids in by_doc.values():
                     changes[ids[0]] = {"attrs": {}}
                     drop.append(ids[1])
-                tq.set_span_values(w, changes)
-                tq.delete_spans(w, drop)
+                span_repo.update_spans(w, changes)
+                span_repo.delete_spans(w, drop)
             t0 = time.perf_counter()
             [third] = merge(project, [folder / "alice.annwork"])
             t_third = time.perf_counter() - t0

@@ -199,3 +199,11 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def make_single_file(db: Database) -> None:
+    """Fold the write-ahead log into the database file and leave it in rollback-journal mode,
+    so the file can be copied or mailed on its own."""
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.exec_driver_sql("PRAGMA journal_mode=DELETE")

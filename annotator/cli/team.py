@@ -83,12 +83,12 @@ def merge_cmd(
 
 
 def _doc_ids(session: object, documents: str | None) -> list[int] | None:
-    from storage import repository as repo
+    from storage.repository import documents as doc_repo
 
     wanted = _names(documents)
     if not wanted:
         return None
-    known = repo.external_ids(session)  # type: ignore[arg-type]
+    known = doc_repo.external_ids(session)  # type: ignore[arg-type]
     unknown = [w for w in wanted if w not in known]
     if unknown:
         fail(f"no document with id '{unknown[0]}'")

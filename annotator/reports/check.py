@@ -11,13 +11,14 @@ from annotator.errors import ValidationError
 from annotator.scheme import Scheme
 from annotator.validation import Problem, check_relation_labels, check_span_values, missing_roles
 from annotator.values import RelationData, SpanData
-from storage import repository as repo
+from storage.repository import documents as doc_repo
+from storage.repository import spans as span_repo
 
 
 def check_project(session: Session, scheme: Scheme) -> list[tuple[str, Problem]]:
     """(where, problem) for every problem found; errors first, then warnings."""
     found: list[tuple[str, Problem]] = []
-    docs = {d.id: d for d in repo.get_documents(session)}
+    docs = {d.id: d for d in doc_repo.get_documents(session)}
     for doc in docs.values():
         if hashlib.sha256(doc.text.encode("utf-8")).hexdigest() != doc.sha256:
             found.append(
@@ -26,7 +27,7 @@ def check_project(session: Session, scheme: Scheme) -> list[tuple[str, Problem]]
                     Problem("error", "text does not match its stored hash"),
                 )
             )
-    spans = repo.spans_of(session)
+    spans = span_repo.spans_of(session)
     by_id = {s.id: s for s in spans}
     layer_spans: dict[tuple[int, str], list[SpanData]] = defaultdict(list)
     for s in spans:
@@ -40,7 +41,7 @@ def check_project(session: Session, scheme: Scheme) -> list[tuple[str, Problem]]
             SpanData(str(s.id), s.start, s.end, s.label, s.attrs)
         )
     layer_rels: dict[tuple[int, str], list[RelationData]] = defaultdict(list)
-    for r in repo.relations_of(session):
+    for r in span_repo.relations_of(session):
         head, tail = by_id.get(r.head_id), by_id.get(r.tail_id)
         if head is None or tail is None:
             found.append((f"relation {r.id}", Problem("error", "points to a missing span")))

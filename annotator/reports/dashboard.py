@@ -28,8 +28,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from storage import activity
 from storage.records import AssignmentRecord, EventRecord
+from storage.repository import events as event_repo
+from storage.repository import spans as span_repo
 
 NAN = float("nan")
 GOLD = "gold"
@@ -295,24 +296,25 @@ def load_dashboard(
     slow part) is reused from ``previous`` when the annotator layers have not changed since.
     ``check`` is called between steps and may raise to cancel."""
     from annotator.layers import annotator_names
-    from storage import repository as repo
+    from storage.repository import annotators_assignments as ann_repo
+    from storage.repository import documents as doc_repo
 
     def tick() -> None:
         if check is not None:
             check()
 
     names = annotator_names(session)
-    assignments = repo.assignments(session)
-    events = activity_events(session)
-    counts = repo.span_counts(session)
-    fingerprint = (tuple(labels), *layer_fingerprint(session, names))
+    assignments = ann_repo.assignments(session)
+    events = event_repo.activity_events(session)
+    counts = span_repo.span_counts(session)
+    fingerprint = (tuple(labels), *span_repo.layer_fingerprint(session, names))
     tick()
     if previous is not None and previous.fingerprint == fingerprint:
         report = previous.report
     else:
         report = _agreement(session, names, labels, tick)
     return dashboard_from_records(
-        documents=repo.count_documents(session),
+        documents=doc_repo.count_documents(session),
         annotators=names,
         labels=labels,
         assignments=assignments,
@@ -338,11 +340,6 @@ def _agreement(
     if sum(1 for docs in layers.values() if docs) < 2:
         return None
     return agreement_report(layers, list(labels))
-
-
-# The light queries live in storage (storage/activity.py); re-exported for the dashboard.
-activity_events = activity.activity_events
-layer_fingerprint = activity.layer_fingerprint
 
 
 def finite(value: float) -> bool:

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from storage import repository as repo
-from storage import text_queries
+from storage.repository import documents as doc_repo
+from storage.repository import registry as registry_repo
+from storage.repository import spans as span_repo
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,7 @@ def search_documents(session: Session, needle: str, limit: int = 500) -> list[Te
         return []
     hits = []
     low = needle.lower()
-    for doc_id, title, text in text_queries.documents_containing(session, needle, limit):
+    for doc_id, title, text in doc_repo.documents_containing(session, needle, limit):
         pos = text.lower().find(low)
         start = max(pos, 0)
         hits.append(
@@ -57,8 +58,8 @@ class Mention:
 
 
 def mentions_with_context(session: Session, entity_id: int, limit: int = 2000) -> list[Mention]:
-    spans = repo.entity_mentions(session, entity_id)[:limit]
-    docs = {d.id: d for d in repo.get_documents(session, {s.document_id for s in spans})}
+    spans = registry_repo.entity_mentions(session, entity_id)[:limit]
+    docs = {d.id: d for d in doc_repo.get_documents(session, {s.document_id for s in spans})}
     out = []
     for sp in spans:
         doc = docs.get(sp.document_id)
@@ -78,4 +79,4 @@ def mentions_with_context(session: Session, entity_id: int, limit: int = 2000) -
 
 
 def document_span_count(session: Session, doc_id: int, annotator: str) -> int:
-    return text_queries.span_count(session, doc_id, annotator)
+    return span_repo.span_count(session, doc_id, annotator)

@@ -16,8 +16,11 @@ from annotator import services
 from annotator.errors import AnnotatorError, ModelUnavailable, NotFound
 from annotator.project import Project
 from annotator.suggest.propose import Proposal, Suggester, load_pipeline, pipeline_name, propose
-from storage import repository as repo
 from storage.records import DocumentRecord
+from storage.repository import documents as doc_repo
+from storage.repository import registry as registry_repo
+from storage.repository import spans as span_repo
+from storage.repository import suggestions as sugg_repo
 
 REGISTRY_ONLY = "registry"
 
@@ -99,7 +102,7 @@ def preannotate_project(
     annotator's spans (origin = the model), skipping spans the layer already has.
     """
     with project.session() as s:
-        docs = select_documents(repo.list_documents(s), documents)
+        docs = select_documents(doc_repo.get_documents(s), documents)
         registry = [(e.name, e.type or None, e.aliases) for e in services.list_entities(s)]
     warning = ""
     if nlp is None:
@@ -140,7 +143,7 @@ def preannotate_project(
                     name,
                     dict(proposal.scores),
                 )
-        report.states = repo.suggestion_counts(s)
+        report.states = sugg_repo.suggestion_counts(s)
     return report
 
 
@@ -149,7 +152,7 @@ def _store_as(
 ) -> int:
     have = {
         (sp.start, sp.end, sp.label): sp.id
-        for sp in repo.spans_of(session, document_id=doc_id, annotator=annotator)
+        for sp in span_repo.spans_of(session, document_id=doc_id, annotator=annotator)
     }
     ids: dict[str, int] = {}
     new = 0
@@ -160,7 +163,7 @@ def _store_as(
             continue
         entity_id = None
         if span.entity:
-            entity_id = repo.find_entity(session, span.entity, span.entity_type)
+            entity_id = registry_repo.find_entity(session, span.entity, span.entity_type)
         ids[span.id] = services.add_span(
             session,
             project.scheme,

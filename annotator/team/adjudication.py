@@ -37,9 +37,12 @@ from annotator.errors import AnnotatorError, NotFound, ValidationError
 from annotator.project import GOLD
 from annotator.scheme import Scheme
 from annotator.values import AttrValue, DocData, RelationData, SpanData
-from storage import repository as repo
-from storage import team_queries as tq
 from storage.records import RelationRecord, SpanRecord
+from storage.repository import annotators_assignments as ann_repo
+from storage.repository import documents as doc_repo
+from storage.repository import events as event_repo
+from storage.repository import registry as registry_repo
+from storage.repository import spans as span_repo
 
 KINDS = ("missing", "label", "boundaries", "attribute", "relation")
 ENTITY_ATTR = "@entity"
@@ -356,12 +359,12 @@ def load_for_review(
     """(annotator layers by document, gold by document) for the documents with >= 2 annotator
     layers (spans, or an assignment in progress or done). Texts are loaded only when asked
     (``DocData.text`` is "" otherwise); ``meta['doc_id']`` holds the database id."""
-    entities = {e.id: e for e in repo.list_entities(session)}
-    spans = tq.layer_spans(session, doc_ids=doc_ids)
+    entities = {e.id: e for e in registry_repo.list_entities(session)}
+    spans = span_repo.spans_of(session, doc_ids=doc_ids)
     covered: dict[int, set[str]] = defaultdict(set)
     for sp in spans:
         covered[sp.document_id].add(sp.annotator)
-    for d, name in tq.active_assignments(session, doc_ids):
+    for d, name in ann_repo.active_assignments(session, doc_ids):
         covered[d].add(name)
     multi = {d for d, names in covered.items() if len(names - {GOLD}) >= 2}
     if doc_ids is not None:
@@ -387,12 +390,12 @@ def load_for_review(
         )
         span_owner[sp.id] = (sp.document_id, sp.annotator)
     rels: dict[tuple[int, str], list[RelationData]] = defaultdict(list)
-    for r in tq.layer_relations(session, doc_ids=doc_ids):
+    for r in span_repo.relations_of(session, doc_ids=doc_ids):
         owner = span_owner.get(r.head_id)
         if owner is not None and r.tail_id in span_owner:
             rels[owner].append(RelationData(f"r{r.id}", r.label, f"s{r.head_id}", f"s{r.tail_id}"))
-    ext = {did: e for e, did in repo.external_ids(session).items() if did in multi}
-    text = {d.id: d.text for d in repo.get_documents(session, multi)} if texts else {}
+    ext = {did: e for e, did in doc_repo.external_ids(session).items() if did in multi}
+    text = {d.id: d.text for d in doc_repo.get_documents(session, multi)} if texts else {}
     layers: dict[int, dict[str, DocData]] = {}
     gold: dict[int, DocData] = {}
     for d in sorted(multi):
@@ -434,7 +437,8 @@ def decisions(session: Session, doc_ids: Collection[int] | None = None) -> dict[
     wanted = set(doc_ids) if doc_ids is not None else None
     evs = [
         e
-        for e in repo.events(session, action=ACTION) + repo.events(session, action=UNDO_ACTION)
+        for e in event_repo.events(session, action=ACTION)
+        + event_repo.events(session, action=UNDO_ACTION)
         if wanted is None or e.document_id in wanted
     ]
     stacks: dict[str, list[DecisionInfo]] = defaultdict(list)
@@ -507,12 +511,12 @@ class _Changes:
 def _gold_spans(session: Session, doc_id: int) -> dict[Key3, SpanRecord]:
     return {
         (s.start, s.end, s.label): s
-        for s in repo.spans_of(session, document_id=doc_id, annotator=GOLD)
+        for s in span_repo.spans_of(session, document_id=doc_id, annotator=GOLD)
     }
 
 
 def _layer_span(session: Session, doc_id: int, annotator: str, key: Key3) -> SpanRecord:
-    for s in repo.spans_of(session, document_id=doc_id, annotator=annotator):
+    for s in span_repo.spans_of(session, document_id=doc_id, annotator=annotator):
         if (s.start, s.end, s.label) == key:
             return s
     raise StaleItem(
@@ -549,13 +553,13 @@ def _copy_relations(
     ch: _Changes,
 ) -> None:
     """Copy the annotator's relations touching ``keys`` whose ends are both in gold."""
-    spans = {s.id: s for s in repo.spans_of(session, document_id=doc_id, annotator=annotator)}
+    spans = {s.id: s for s in span_repo.spans_of(session, document_id=doc_id, annotator=annotator)}
     gold = _gold_spans(session, doc_id)
     existing = {
         (r.head_id, r.tail_id, r.label)
-        for r in repo.relations_of_spans(session, [g.id for g in gold.values()])
+        for r in span_repo.relations_of_spans(session, [g.id for g in gold.values()])
     }
-    for r in repo.relations_of_spans(session, list(spans)):
+    for r in span_repo.relations_of_spans(session, list(spans)):
         head, tail = spans.get(r.head_id), spans.get(r.tail_id)
         if head is None or tail is None:
             continue
@@ -602,7 +606,7 @@ def decide(
             _decide_relation(session, scheme, item, choice, reviewer, ch)
     token = uuid.uuid4().hex
     chosen = item.versions.get(choice) if choice in item.versions else None
-    repo.log_event(
+    event_repo.log_event(
         session,
         reviewer,
         ACTION,
@@ -715,7 +719,7 @@ def _decide_relation(
     if item.head not in gold or item.tail not in gold:
         return
     head, tail = gold[item.head].id, gold[item.tail].id
-    have = {r.label: r for r in repo.relations_of_spans(session, [head]) if r.tail_id == tail}
+    have = {r.label: r for r in span_repo.relations_of_spans(session, [head]) if r.tail_id == tail}
     for label, rel in have.items():
         if label not in wanted:
             ch.deleted_relations.append(services.delete_relation(session, rel.id, reviewer))
@@ -730,36 +734,39 @@ def _decide_relation(
 def undo(session: Session, decision: Decision, reviewer: str) -> None:
     """Reverse a decision (or an ``accept_unanimous`` run) and withdraw its log entries."""
     for rid in decision.created_relations:
-        if repo.get_relation(session, rid) is not None:
-            repo.delete_relation(session, rid)
+        if span_repo.get_relation(session, rid) is not None:
+            span_repo.delete_relations(session, [rid])
     for sid in decision.created_spans:
-        if repo.get_span(session, sid) is not None:
-            repo.delete_span(session, sid)
+        if span_repo.get_span(session, sid) is not None:
+            span_repo.delete_spans(session, [sid])
     for before in reversed(decision.updated_spans):
-        if repo.get_span(session, before.id) is None:
+        if span_repo.get_span(session, before.id) is None:
             raise NotFound(f"gold span {before.id} was deleted since; cannot undo")
-        repo.update_span(
+        span_repo.update_spans(
             session,
-            before.id,
-            start=before.start,
-            end=before.end,
-            label=before.label,
-            attrs=dict(before.attrs),
-            entity_id=before.entity_id,
+            {
+                before.id: {
+                    "start": before.start,
+                    "end": before.end,
+                    "label": before.label,
+                    "attrs": dict(before.attrs),
+                    "entity_id": before.entity_id,
+                }
+            },
         )
     for snap in decision.deleted_spans:
-        if repo.get_span(session, snap.span.id) is None:
+        if span_repo.get_span(session, snap.span.id) is None:
             services.restore_span(session, snap, reviewer)
     for rel in decision.deleted_relations:
         if (
-            repo.get_relation(session, rel.id) is None
-            and repo.get_span(session, rel.head_id)
-            and repo.get_span(session, rel.tail_id)
+            span_repo.get_relation(session, rel.id) is None
+            and span_repo.get_span(session, rel.head_id)
+            and span_repo.get_span(session, rel.tail_id)
         ):
-            repo.add_relation(
+            span_repo.add_relation(
                 session, rel.head_id, rel.tail_id, rel.label, rel.origin, relation_id=rel.id
             )
-    repo.log_events(
+    event_repo.log_events(
         session,
         [
             {
@@ -797,8 +804,8 @@ def accept_unanimous(
     agree on, and those only some filled in alike), for some documents or the whole corpus.
     Gold spans that exist already are left as they are. Returns a Decision for ``undo``."""
     layers, gold_docs = load_for_review(session, doc_ids)
-    gold_id = repo.ensure_annotator(session, GOLD, role="reviewer")
-    entity_ids = {_entity_value(e.name, e.type): e.id for e in repo.list_entities(session)}
+    gold_id = ann_repo.ensure_annotator(session, GOLD, role="reviewer")
+    entity_ids = {_entity_value(e.name, e.type): e.id for e in registry_repo.list_entities(session)}
     token = uuid.uuid4().hex
     rows: list[dict[str, Any]] = []
     row_keys: list[tuple[int, Key3]] = []
@@ -833,14 +840,14 @@ def accept_unanimous(
                 }
             )
             row_keys.append((doc_id, key))
-    new_ids = repo.insert_spans(session, rows)
+    new_ids = span_repo.insert_spans(session, rows)
     gold_span_ids: dict[tuple[int, Key3], int] = dict(zip(row_keys, new_ids, strict=True))
     for doc_id, g in gold_docs.items():
         for sp in g.spans:
             gold_span_ids.setdefault((doc_id, (sp.start, sp.end, sp.label)), int(sp.id[1:]))
     existing_rels = {
         (r.head_id, r.tail_id, r.label)
-        for r in repo.relations_of_spans(session, list(gold_span_ids.values()))
+        for r in span_repo.relations_of_spans(session, list(gold_span_ids.values()))
     }
     rel_rows: list[dict[str, Any]] = []
     rel_docs: set[int] = set()
@@ -866,7 +873,7 @@ def accept_unanimous(
                         "origin": "adjudication:unanimous",
                     }
                 )
-    rel_ids = tq.insert_relations_returning(session, rel_rows)
+    rel_ids = span_repo.insert_relations(session, rel_rows)
     # Mark the unanimous items now settled in gold as decided (a span created here carries the
     # merged value; one that existed already must hold it).
     decided = decisions(session, list(layers))
@@ -911,7 +918,7 @@ def accept_unanimous(
         }
         for d in touched
     )
-    repo.log_events(session, log_rows)
+    event_repo.log_events(session, log_rows)
     counts = {
         "documents": len(layers),
         "spans_added": len(new_ids),

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from annotator.errors import ValidationError
 from annotator.project import GOLD
-from storage import repository as repo
-from storage import team_queries as tq
+from storage.repository import annotators_assignments as ann_repo
+from storage.repository import documents as doc_repo
+from storage.repository import events as event_repo
 
 
 @dataclass
@@ -96,14 +97,14 @@ def assign(
     actor: str = "lead",
 ) -> AssignReport:
     """Give every document (or ``doc_ids``) to ``per_doc`` of ``annotators``; see module doc."""
-    docs = [d.id for d in repo.document_summaries(session)]
+    docs = [d.id for d in doc_repo.document_summaries(session)]
     if doc_ids is not None:
         wanted = set(doc_ids)
         docs = [d for d in docs if d in wanted]
-    existing = [(a.document_id, a.annotator) for a in repo.assignments(session)]
+    existing = [(a.document_id, a.annotator) for a in ann_repo.assignments(session)]
     pairs = plan(docs, annotators, per_doc, existing, seed)
-    ids = {name: repo.ensure_annotator(session, name) for name in annotators}
-    tq.insert_assignments(
+    ids = {name: ann_repo.ensure_annotator(session, name) for name in annotators}
+    ann_repo.add_assignments(
         session, [{"document_id": d, "annotator_id": ids[a], "status": "todo"} for d, a in pairs]
     )
     report = AssignReport(documents=len(docs))
@@ -115,7 +116,7 @@ def assign(
     for name in annotators:
         report.load[name] += report.added[name]
     if pairs:
-        repo.log_event(
+        event_repo.log_event(
             session,
             actor,
             "assign",

@@ -35,9 +35,13 @@ from sqlalchemy.orm import Session
 from annotator.errors import AnnotatorError, MergeRefused, ProjectError
 from annotator.project import GOLD, Project
 from annotator.transfer.importing import text_sha256
-from storage import repository as repo
-from storage import team_queries as tq
+from storage.db import make_single_file
 from storage.records import AssignmentRecord, EntityRecord, RelationRecord, SpanRecord
+from storage.repository import annotators_assignments as ann_repo
+from storage.repository import documents as doc_repo
+from storage.repository import events as event_repo
+from storage.repository import registry as registry_repo
+from storage.repository import spans as span_repo
 
 WORKFILE_FOR = "workfile_for"
 WORKFILE_SOURCE = "workfile_source"
@@ -101,7 +105,7 @@ def _rels_by_doc(
 def workfile_owner(session: Session) -> str | None:
     """The annotator a work file was made for (None for an ordinary project). The app should
     annotate as this name when it opens a work file."""
-    return repo.get_meta(session, WORKFILE_FOR)
+    return doc_repo.get_meta(session, WORKFILE_FOR)
 
 
 # ---------------------------------------------------------------- packaging
@@ -146,26 +150,26 @@ def package(
     if not out.parent.is_dir():
         raise PackageFailed("its folder does not exist", path=str(out))
     with project.session() as s:
-        if repo.annotator_id(s, annotator) is None:
+        if ann_repo.annotator_id(s, annotator) is None:
             raise PackageFailed(
                 f"no annotator '{annotator}' in the project "
                 "(assign documents first with 'annotator assign')"
             )
-        role = next(a.role for a in repo.list_annotators(s) if a.name == annotator)
-        assigned = repo.assignments(s, annotator=annotator)
-        spans = tq.layer_spans(s, annotator)
+        role = next(a.role for a in ann_repo.list_annotators(s) if a.name == annotator)
+        assigned = ann_repo.assignments(s, annotator=annotator)
+        spans = span_repo.spans_of(s, annotator=annotator)
         doc_ids = sorted({a.document_id for a in assigned} | {sp.document_id for sp in spans})
         if not doc_ids:
             raise PackageFailed(
                 f"'{annotator}' has no assigned documents (run 'annotator assign' first)"
             )
         docs = (
-            repo.get_documents(s, doc_ids)
+            doc_repo.get_documents(s, doc_ids)
             if len(doc_ids) < 30000
-            else [d for d in repo.get_documents(s) if d.id in set(doc_ids)]
+            else [d for d in doc_repo.get_documents(s) if d.id in set(doc_ids)]
         )
-        relations = tq.layer_relations(s, annotator)
-        entities = repo.list_entities(s)
+        relations = span_repo.relations_of(s, annotator=annotator)
+        entities = registry_repo.list_entities(s)
         ent_by_id = {e.id: e for e in entities}
         spans_by_doc = _group(spans)
         rels_by_doc = _rels_by_doc(relations, {sp.id: sp.document_id for sp in spans})
@@ -178,8 +182,8 @@ def package(
     work = Project.create(tmp, project.scheme)
     try:
         with work.session() as w:
-            ann_id = repo.ensure_annotator(w, annotator, role=role)
-            new_docs = repo.insert_documents(
+            ann_id = ann_repo.ensure_annotator(w, annotator, role=role)
+            new_docs = doc_repo.insert_documents(
                 w,
                 [
                     {
@@ -197,7 +201,7 @@ def package(
                 ],
             )
             doc_map = dict(zip([d.id for d in docs], new_docs, strict=True))
-            tq.insert_entities(
+            registry_repo.insert_entities(
                 w,
                 [
                     {"id": e.id, "name": e.name, "type": e.type, "external_id": e.external_id}
@@ -205,7 +209,7 @@ def package(
                 ],
                 [{"entity_id": e.id, "alias": a} for e in entities for a in e.aliases],
             )
-            new_spans = repo.insert_spans(
+            new_spans = span_repo.insert_spans(
                 w,
                 [
                     {
@@ -222,7 +226,7 @@ def package(
                 ],
             )
             span_map = dict(zip([sp.id for sp in spans], new_spans, strict=True))
-            repo.insert_relations(
+            span_repo.insert_relations(
                 w,
                 [
                     {
@@ -235,7 +239,7 @@ def package(
                     if r.head_id in span_map and r.tail_id in span_map
                 ],
             )
-            tq.insert_assignments(
+            ann_repo.add_assignments(
                 w,
                 [
                     {
@@ -247,11 +251,11 @@ def package(
                     for a in assigned
                 ],
             )
-            repo.set_meta(w, WORKFILE_FOR, annotator)
-            repo.set_meta(w, WORKFILE_SOURCE, Path(project.path).name)
-            repo.set_meta(w, WORKFILE_CREATED, datetime.now(UTC).isoformat(timespec="seconds"))
-            repo.set_meta(w, WORKFILE_BASELINE, json.dumps(baseline))
-        tq.make_single_file(work.db)
+            doc_repo.set_meta(w, WORKFILE_FOR, annotator)
+            doc_repo.set_meta(w, WORKFILE_SOURCE, Path(project.path).name)
+            doc_repo.set_meta(w, WORKFILE_CREATED, datetime.now(UTC).isoformat(timespec="seconds"))
+            doc_repo.set_meta(w, WORKFILE_BASELINE, json.dumps(baseline))
+        make_single_file(work.db)
         work.close()
         os.replace(tmp, out)
     except BaseException:
@@ -259,7 +263,7 @@ def package(
         _remove_db_files(tmp)
         raise
     with project.session() as s:
-        repo.log_event(
+        event_repo.log_event(
             s,
             actor,
             "package",
@@ -297,14 +301,14 @@ def _read_workfile(path: Path) -> _WorkContent:
         raise MergeRefused(f"not a work file ({exc.message})", path=str(path)) from None
     try:
         with work.session() as w:
-            owner = repo.get_meta(w, WORKFILE_FOR)
+            owner = doc_repo.get_meta(w, WORKFILE_FOR)
             if not owner:
                 raise MergeRefused(
                     "is a project but not a work file (make one with 'annotator package')",
                     path=str(path),
                 )
             docs: dict[int, tuple[str, str]] = {}
-            for d in repo.get_documents(w):
+            for d in doc_repo.get_documents(w):
                 if text_sha256(d.text) != d.sha256:
                     raise MergeRefused(
                         f"document '{d.external_id}': its text was changed in "
@@ -312,7 +316,7 @@ def _read_workfile(path: Path) -> _WorkContent:
                         path=str(path),
                     )
                 docs[d.id] = (d.sha256, d.external_id)
-            all_spans = tq.layer_spans(w)
+            all_spans = span_repo.spans_of(w)
             spans = [sp for sp in all_spans if sp.annotator == owner]
             others: dict[str, int] = defaultdict(int)
             for sp in all_spans:
@@ -324,10 +328,10 @@ def _read_workfile(path: Path) -> _WorkContent:
                 fingerprint=work.scheme.fingerprint,
                 docs=docs,
                 spans=spans,
-                relations=tq.layer_relations(w, owner),
-                entities=repo.list_entities(w),
-                assignments=repo.assignments(w, annotator=owner),
-                baseline=json.loads(repo.get_meta(w, WORKFILE_BASELINE) or "{}"),
+                relations=span_repo.relations_of(w, annotator=owner),
+                entities=registry_repo.list_entities(w),
+                assignments=ann_repo.assignments(w, annotator=owner),
+                baseline=json.loads(doc_repo.get_meta(w, WORKFILE_BASELINE) or "{}"),
                 other_layers=dict(others),
             )
     finally:
@@ -441,7 +445,7 @@ def check_workfiles(project: Project, paths: Sequence[Path]) -> list[_WorkConten
     """Read and check every work file; raise MergeRefused before anything is written."""
     contents = [_read_workfile(Path(p)) for p in paths]
     with project.session() as s:
-        known = repo.document_hashes(s)
+        known = doc_repo.document_hashes(s)
     seen: dict[str, Path] = {}
     for c in contents:
         if c.fingerprint != project.scheme.fingerprint:
@@ -484,7 +488,7 @@ def merge(project: Project, paths: Sequence[str | Path]) -> list[MergeReport]:
 def _map_entities(s: Session, content: _WorkContent, report: MergeReport) -> dict[int, int]:
     """Work entity id -> project entity id; same name and type (or a known alias of that type)
     is the same actor; the rest are added, with their aliases."""
-    main = repo.list_entities(s)
+    main = registry_repo.list_entities(s)
     by_name = {(e.name, e.type): e for e in main}
     by_alias: dict[tuple[str, str], EntityRecord] = {}
     for e in main:
@@ -494,8 +498,8 @@ def _map_entities(s: Session, content: _WorkContent, report: MergeReport) -> dic
     for e in content.entities:
         found = by_name.get((e.name, e.type)) or by_alias.get((e.name, e.type))
         if found is None:
-            new_id = repo.add_entity(s, e.name, e.type, e.aliases, e.external_id)
-            repo.log_event(
+            new_id = registry_repo.add_entity(s, e.name, e.type, e.aliases, e.external_id)
+            event_repo.log_event(
                 s,
                 content.owner,
                 "entity.add",
@@ -510,7 +514,7 @@ def _map_entities(s: Session, content: _WorkContent, report: MergeReport) -> dic
         mapping[e.id] = found.id
         for alias in e.aliases:
             if alias != found.name and alias not in found.aliases:
-                repo.add_alias(s, found.id, alias)
+                registry_repo.add_alias(s, found.id, alias)
                 report.aliases_added += 1
     return mapping
 
@@ -522,16 +526,20 @@ def _apply(s: Session, content: _WorkContent) -> MergeReport:
             f"ignored layer '{layer}' ({n} spans): a work file brings back "
             f"only {content.owner}'s layer"
         )
-    known = repo.document_hashes(s)
+    known = doc_repo.document_hashes(s)
     main_doc = {wid: known[sha] for wid, (sha, _) in content.docs.items()}
     ext_of = {known[sha]: ext for sha, ext in content.docs.values()}
-    owner_id = repo.ensure_annotator(s, content.owner)
+    owner_id = ann_repo.ensure_annotator(s, content.owner)
     ent_map = _map_entities(s, content, report)
-    ent_by_id = {e.id: e for e in repo.list_entities(s)}
+    ent_by_id = {e.id: e for e in registry_repo.list_entities(s)}
 
-    main_spans = [sp for sp in tq.layer_spans(s, content.owner) if sp.document_id in ext_of]
+    main_spans = [
+        sp for sp in span_repo.spans_of(s, annotator=content.owner) if sp.document_id in ext_of
+    ]
     span_ids = {sp.id for sp in main_spans}
-    main_rels = [r for r in tq.layer_relations(s, content.owner) if r.head_id in span_ids]
+    main_rels = [
+        r for r in span_repo.relations_of(s, annotator=content.owner) if r.head_id in span_ids
+    ]
     main_by_doc = _group(main_spans)
     main_rels_by_doc = _rels_by_doc(main_rels, {sp.id: sp.document_id for sp in main_spans})
     work_by_doc: dict[int, list[SpanRecord]] = defaultdict(list)
@@ -605,14 +613,14 @@ def _apply(s: Session, content: _WorkContent) -> MergeReport:
             report.conflicts.append(change.external_id)
         change.merged = True
 
-    tq.delete_spans(s, to_delete)
-    tq.set_span_values(s, to_update)
-    work_to_main.update(zip(new_refs, repo.insert_spans(s, new_rows), strict=True))
+    span_repo.delete_spans(s, to_delete)
+    span_repo.update_spans(s, to_update)
+    work_to_main.update(zip(new_refs, span_repo.insert_spans(s, new_rows), strict=True))
     _merge_relations(s, changes, main_rels_by_doc, work_rels_by_doc, work_to_main, set(to_delete))
     _merge_assignments(s, content, main_doc, owner_id, changes)
 
     report.changes = [c for c in changes.values() if not c.empty]
-    repo.log_events(
+    event_repo.log_events(
         s,
         [
             {
@@ -676,8 +684,8 @@ def _merge_relations(
             for r in main_rels_by_doc.get(doc_id, ())
             if r.head_id in deleted or r.tail_id in deleted
         )
-    tq.delete_relations(s, drop)
-    repo.insert_relations(s, rows)
+    span_repo.delete_relations(s, drop)
+    span_repo.insert_relations(s, rows)
 
 
 def _merge_assignments(
@@ -687,7 +695,7 @@ def _merge_assignments(
     owner_id: int,
     changes: dict[int, DocChange],
 ) -> None:
-    current = {a.document_id: a for a in repo.assignments(s, annotator=content.owner)}
+    current = {a.document_id: a for a in ann_repo.assignments(s, annotator=content.owner)}
     for a in content.assignments:
         doc_id = main_doc.get(a.document_id)
         if doc_id is None:
@@ -696,6 +704,6 @@ def _merge_assignments(
         seconds = max(a.seconds_spent, old.seconds_spent if old else 0.0)
         if old is not None and old.status == a.status and old.seconds_spent == seconds:
             continue
-        tq.put_assignment(s, doc_id, owner_id, a.status, seconds)
+        ann_repo.set_assignment(s, doc_id, owner_id, a.status, seconds_spent=seconds)
         if old is None or old.status != a.status:
             changes[doc_id].status = a.status

@@ -21,7 +21,11 @@ from annotator.project import Project
 from annotator.settings import current_user
 from annotator.validation import validate_doc
 from annotator.values import DocData
-from storage import repository as repo
+from storage.repository import annotators_assignments as ann_repo
+from storage.repository import documents as doc_repo
+from storage.repository import events as event_repo
+from storage.repository import registry as registry_repo
+from storage.repository import spans as span_repo
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -227,9 +231,9 @@ def import_documents(
     default_layer = layer or current_user()
     total = len(docs)
     with project.session() as s:
-        known_sha = repo.document_hashes(s)
+        known_sha = doc_repo.document_hashes(s)
         id_to_sha = {did: sha for sha, did in known_sha.items()}
-        ext_sha = {ext: id_to_sha[did] for ext, did in repo.external_ids(s).items()}
+        ext_sha = {ext: id_to_sha[did] for ext, did in doc_repo.external_ids(s).items()}
         doc_key: list[str] = []  # text hash of each input doc
         new_rows: list[dict[str, Any]] = []
         new_shas: dict[str, None] = {}
@@ -247,7 +251,7 @@ def import_documents(
             new_shas[sha] = None
             if i % 500 == 0:
                 _tick(progress, cancelled, i, total * 2)
-        ids = repo.insert_documents(s, new_rows)
+        ids = doc_repo.insert_documents(s, new_rows)
         known_sha.update(zip(new_shas, ids, strict=True))
         report.documents_new = len(ids)
         report.documents_existing = len(set(doc_key)) - len(ids)
@@ -273,7 +277,7 @@ def import_documents(
                 progress,
                 cancelled,
             )
-        repo.log_event(s, default_layer, "import", None, origin[:64], None, report.as_dict())
+        event_repo.log_event(s, default_layer, "import", None, origin[:64], None, report.as_dict())
         if progress is not None:
             progress(total * 2, total * 2)
     return report
@@ -319,15 +323,15 @@ def _insert_annotations(
 
     def ann(name: str) -> int:
         if name not in annotator_ids:
-            annotator_ids[name] = repo.ensure_annotator(s, name)
+            annotator_ids[name] = ann_repo.ensure_annotator(s, name)
         return annotator_ids[name]
 
     def entity(name: str, type_: str) -> int:
         key = (name, type_)
         if key not in entity_ids:
-            found = repo.find_entity(s, name, type_)
+            found = registry_repo.find_entity(s, name, type_)
             if found is None:
-                found = repo.add_entity(s, name, type_)
+                found = registry_repo.add_entity(s, name, type_)
                 report.entities_added += 1
             entity_ids[key] = found
         return entity_ids[key]
@@ -340,7 +344,7 @@ def _insert_annotations(
     }
     existing_spans: dict[tuple[int, str], dict[tuple[int, int, str], int]] = {}
     if existing_docs:
-        for rec in repo.spans_of(s, doc_ids=existing_docs):
+        for rec in span_repo.spans_of(s, doc_ids=existing_docs):
             existing_spans.setdefault((rec.document_id, rec.annotator), {})[
                 (rec.start, rec.end, rec.label)
             ] = rec.id
@@ -348,7 +352,7 @@ def _insert_annotations(
     all_existing = [sid for m in existing_spans.values() for sid in m.values()]
     if all_existing:
         existing_rels = {
-            (r.head_id, r.tail_id, r.label) for r in repo.relations_of_spans(s, all_existing)
+            (r.head_id, r.tail_id, r.label) for r in span_repo.relations_of_spans(s, all_existing)
         }
 
     span_values: list[tuple[Any, ...]] = []
@@ -392,14 +396,20 @@ def _insert_annotations(
             span_values.append((doc_id, ann_id, sp.start, sp.end, sp.label, sp.attrs, ent, origin))
         if i % 500 == 0:
             _tick(progress, cancelled, total + i // 2, total * 2)
-    new_ids = repo.insert_span_values(s, span_values)
+    new_ids = span_repo.insert_span_values(s, span_values)
     report.spans_added = len(span_values)
     for ref, row in row_of.items():
         resolved[ref] = new_ids[row]
     for ref, first in aliases.items():
         resolved[ref] = resolved[first]
     # Documents imported into a layer belong to it even without spans.
-    repo.add_assignments(s, [(doc_id, ann(name)) for doc_id, name in touched_layers], "done")
+    ann_repo.add_assignments(
+        s,
+        [
+            {"document_id": doc_id, "annotator_id": ann(name), "status": "done"}
+            for doc_id, name in touched_layers
+        ],
+    )
     rel_rows: list[dict[str, Any]] = []
     for i, doc in enumerate(docs):
         for rel in doc.relations:
@@ -414,5 +424,5 @@ def _insert_annotations(
             rel_rows.append(
                 {"head_id": head, "tail_id": tail, "label": rel.label, "origin": origin}
             )
-    repo.insert_relations(s, rel_rows)
+    span_repo.insert_relations(s, rel_rows)
     report.relations_added = len(rel_rows)

@@ -31,20 +31,24 @@ class DocumentContent:
 
 def load_content(session: Session, doc_id: int, annotator: str) -> DocumentContent:
     """Read one document with the annotator's spans, relations and pending suggestions."""
-    from storage import repository as repo
+    from storage.repository import annotators_assignments as ann_repo
+    from storage.repository import documents as doc_repo
+    from storage.repository import spans as span_repo
 
-    doc = repo.get_document(session, doc_id)
+    doc = doc_repo.get_document(session, doc_id)
     if doc is None:
         from annotator.errors import NotFound
 
         raise NotFound(f"no document with id {doc_id}")
-    spans = {s.id: s for s in repo.spans_of(session, document_id=doc_id, annotator=annotator)}
-    rels = {r.id: r for r in repo.relations_of(session, document_id=doc_id, annotator=annotator)}
+    spans = {s.id: s for s in span_repo.spans_of(session, document_id=doc_id, annotator=annotator)}
+    rels = {
+        r.id: r for r in span_repo.relations_of(session, document_id=doc_id, annotator=annotator)
+    }
     from annotator.services import pending_suggestions
 
     suggs = {s.id: s for s in pending_suggestions(session, doc_id, annotator)}
     status = ""
-    for a in repo.assignments(session, annotator=annotator, document_id=doc_id):
+    for a in ann_repo.assignments(session, annotator=annotator, document_id=doc_id):
         status = a.status
     return DocumentContent(doc, annotator, spans, rels, suggs, status)
 

@@ -17,8 +17,10 @@ from annotator import services
 from annotator.errors import AnnotatorError
 from annotator.services import SpanSnapshot
 from app.context import AppContext
-from storage import repository as repo
 from storage.records import RelationRecord, SpanRecord
+from storage.repository import annotators_assignments as ann_repo
+from storage.repository import spans as span_repo
+from storage.repository import suggestions as sugg_repo
 
 
 class EditCommand(QUndoCommand):
@@ -115,7 +117,7 @@ class AddSpanCommand(EditCommand):
                 span_id=self.span_id,
                 actor=self.actor,
             )
-            rec = repo.get_span(s, self.span_id)
+            rec = span_repo.get_span(s, self.span_id)
         if rec is not None:
             self.context.doc_state.put_span(rec)
 
@@ -141,8 +143,8 @@ class DeleteSpanCommand(EditCommand):
         assert self.snapshot is not None
         with self.context.project.session() as s:
             services.restore_span(s, self.snapshot, self.actor)
-            rec = repo.get_span(s, self.span_id)
-            rels = repo.relations_of_spans(s, [self.span_id])
+            rec = span_repo.get_span(s, self.span_id)
+            rels = span_repo.relations_of_spans(s, [self.span_id])
         state = self.context.doc_state
         if rec is not None:
             state.put_span(rec)
@@ -164,7 +166,7 @@ class _UpdateSpanCommand(EditCommand):
     def _write(self, **values: Any) -> SpanRecord:
         with self.context.project.session() as s:
             before = services.update_span(s, self._scheme, self.span_id, self.actor, **values)
-            rec = repo.get_span(s, self.span_id)
+            rec = span_repo.get_span(s, self.span_id)
         if rec is not None:
             self.context.doc_state.put_span(rec)
         return before
@@ -228,7 +230,7 @@ class AddRelationCommand(EditCommand):
                 self.actor,
                 relation_id=self.relation_id,
             )
-            rel = repo.get_relation(s, self.relation_id)
+            rel = span_repo.get_relation(s, self.relation_id)
         if rel is not None:
             self.context.doc_state.put_relation(rel)
 
@@ -264,7 +266,7 @@ class DeleteRelationCommand(EditCommand):
                 origin=b.origin,
                 relation_id=b.id,
             )
-            rel = repo.get_relation(s, b.id)
+            rel = span_repo.get_relation(s, b.id)
         if rel is not None:
             self.context.doc_state.put_relation(rel)
 
@@ -285,8 +287,8 @@ class AcceptSuggestionsCommand(EditCommand):
             self.created = services.accept_suggestions(
                 s, self._scheme, self.suggestion_ids, self.layer, actor=self.actor
             )
-            spans = [r for sid in self.created.values() if (r := repo.get_span(s, sid))]
-            rels = repo.relations_of_spans(s, list(self.created.values()))
+            spans = [r for sid in self.created.values() if (r := span_repo.get_span(s, sid))]
+            rels = span_repo.relations_of_spans(s, list(self.created.values()))
         for sid in self.created:
             state.remove_suggestion(sid)
         for rec in spans:
@@ -299,7 +301,7 @@ class AcceptSuggestionsCommand(EditCommand):
         ids = list(self.created)
         with self.context.project.session() as s:
             services.reset_suggestions(s, ids, list(self.created.values()), self.actor)
-            suggs = [r for sid in ids if (r := repo.get_suggestion(s, sid))]
+            suggs = [r for sid in ids if (r := sugg_repo.get_suggestion(s, sid))]
         for span_id in self.created.values():
             state.remove_span(span_id)
         for rec in suggs:
@@ -321,7 +323,7 @@ class RejectSuggestionsCommand(EditCommand):
     def _revert(self) -> None:
         with self.context.project.session() as s:
             services.reset_suggestions(s, self.suggestion_ids, [], self.actor)
-            suggs = [r for sid in self.suggestion_ids if (r := repo.get_suggestion(s, sid))]
+            suggs = [r for sid in self.suggestion_ids if (r := sugg_repo.get_suggestion(s, sid))]
         for rec in suggs:
             self.context.doc_state.put_suggestion(rec)
 
@@ -342,7 +344,7 @@ class SetStatusCommand(EditCommand):
 
     def _apply(self) -> None:
         with self.context.project.session() as s:
-            found = repo.assignments(s, annotator=self.layer, document_id=self.doc_id)
+            found = ann_repo.assignments(s, annotator=self.layer, document_id=self.doc_id)
         self.before = found[0].status if found else ""
         self._set(self.status)
 

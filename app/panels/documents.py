@@ -46,9 +46,9 @@ class _LoadSummaries:
 def load_summaries(session: Session, annotator: str) -> tuple[list[DocumentSummary], list[str]]:
     """The documents with ``annotator``'s statuses and span counts, and every annotator."""
     from annotator.layers import annotator_names
-    from storage import repository as repo
+    from storage.repository import documents as doc_repo
 
-    return repo.document_summaries(session, annotator), annotator_names(session)
+    return doc_repo.document_summaries(session, annotator), annotator_names(session)
 
 
 class DocumentPanel(QWidget):

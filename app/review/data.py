@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from annotator.team import adjudication as adj
 from annotator.values import DocData
-from storage import repository as repo
+from storage.repository import documents as doc_repo
 
 OPEN, CHANGED, DECIDED = "open", "changed", "decided"
 DECIDING = "deciding"  # shown while the worker writes the decision
@@ -70,7 +70,7 @@ def load_review(session: Session, doc_ids: Collection[int] | None = None) -> Rev
             state = DECIDED if info.inputs == item.inputs else CHANGED
             rows.append(ReviewRow(item, state, info.choice, info.reviewer))
     docs: dict[int, ReviewDoc] = {}
-    for rec in repo.get_documents(session, list(layers)):
+    for rec in doc_repo.get_documents(session, list(layers)):
         docs[rec.id] = ReviewDoc(
             rec.id,
             rec.external_id,

@@ -88,10 +88,10 @@ def test_legacy_encoding_is_refused_unless_named(cli: Cli, proj: Path, tmp_path:
     _expect_refusal(cli, proj, src, str(src), "--encoding")
     cli("import", proj, src, "--encoding", "latin-1")
     from annotator.project import Project
-    from storage import repository as repo
+    from storage.repository import documents as doc_repo
 
     with Project.open(proj) as p, p.session() as s:
-        texts = [d.text for d in repo.get_documents(s)]
+        texts = [d.text for d in doc_repo.get_documents(s)]
     assert any("président" in t for t in texts)
 
 

@@ -57,10 +57,10 @@ def test_init_import_seed_stats(cli: Cli, tmp_path: Path, seed_article: Path, st
     assert data["documents"] == 1
     assert set(data) >= {"documents", "annotators", "spans", "relations", "suggestions"}
     from annotator.project import Project
-    from storage import repository as repo
+    from storage.repository import documents as doc_repo
 
     with Project.open(proj) as p, p.session() as s:
-        doc = repo.get_documents(s)[0]
+        doc = doc_repo.get_documents(s)[0]
     assert doc.title == "Libya's Haftar admits sending Daesh members back to Tunisia"
     assert doc.published == "2019-05-11"
     assert doc.text == seed_article.read_text("utf-8")

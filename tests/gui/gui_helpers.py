@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from storage import repository as repo
+from storage.repository import documents as doc_repo
+from storage.repository import spans as span_repo
 
 ARTICLE = (
     "Khalifa Haftar said on Monday that his forces attacked the airport in Tripoli.\n\n"
@@ -86,13 +87,13 @@ def press(
 def db_spans(window: Any, doc_id: int | None = None) -> list[Any]:
     ctx = window.context
     with ctx.project.session() as s:
-        return repo.spans_of(s, document_id=doc_id or ctx.doc_state.doc_id, annotator=ctx.user)
+        return span_repo.spans_of(s, document_id=doc_id or ctx.doc_state.doc_id, annotator=ctx.user)
 
 
 def db_relations(window: Any) -> list[Any]:
     ctx = window.context
     with ctx.project.session() as s:
-        return repo.relations_of(s, document_id=ctx.doc_state.doc_id, annotator=ctx.user)
+        return span_repo.relations_of(s, document_id=ctx.doc_state.doc_id, annotator=ctx.user)
 
 
 def text_of(window: Any, span: Any) -> str:
@@ -101,7 +102,7 @@ def text_of(window: Any, span: Any) -> str:
 
 def open_doc(qtbot: Any, window: Any, external_id: str) -> int:
     with window.context.project.session() as s:
-        doc_id = repo.external_ids(s)[external_id]
+        doc_id = doc_repo.external_ids(s)[external_id]
     window.open_document(doc_id)
     qtbot.waitUntil(
         lambda: window.context.doc_state.doc_id == doc_id and not window.context.runner.busy,

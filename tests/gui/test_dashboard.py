@@ -24,7 +24,10 @@ from annotator.demo import _variant, demo_documents
 from annotator.project import Project
 from annotator.transfer.importing import import_documents
 from annotator.values import DocData
-from storage import repository as repo
+from storage.repository import annotators_assignments as ann_repo
+from storage.repository import documents as doc_repo
+from storage.repository import events as event_repo
+from storage.repository import spans as span_repo
 
 pytestmark = [
     pytest.mark.gui,
@@ -59,14 +62,14 @@ def build_team_project(path: Path, n_docs: int = 9, seed: int = 7) -> Project:
         import_documents(project, mine[: done_count[name]], layer=name, origin="test")
     rows = []
     with project.session() as s:
-        ext = repo.external_ids(s)
+        ext = doc_repo.external_ids(s)
         for k, name in enumerate(NAMES):
-            ann = repo.ensure_annotator(s, name)
+            ann = ann_repo.ensure_annotator(s, name)
             t = datetime(2026, 11, 20, 8, 0) + timedelta(minutes=40 * k)
             for j, i in enumerate(plan[name]):
                 doc_id = ext[docs[i].id]
                 done = j < done_count[name]
-                repo.set_assignment(
+                ann_repo.set_assignment(
                     s,
                     doc_id,
                     ann,
@@ -93,7 +96,7 @@ def build_team_project(path: Path, n_docs: int = 9, seed: int = 7) -> Project:
                 t += timedelta(minutes=rng.randint(20, 140))
                 if t.hour >= 17:
                     t = (t + timedelta(days=1)).replace(hour=8 + k, minute=rng.randint(0, 50))
-        repo.log_events(s, rows)
+        event_repo.log_events(s, rows)
     return project
 
 
@@ -121,8 +124,10 @@ def test_dashboard_shows_the_project_numbers(qtbot, team_context) -> None:
     _refresh(qtbot, panel)
     project = team_context.project
     with project.session() as s:
-        counts = repo.span_counts(s)
-        done = {n: sum(a.status == "done" for a in repo.assignments(s, annotator=n)) for n in NAMES}
+        counts = span_repo.span_counts(s)
+        done = {
+            n: sum(a.status == "done" for a in ann_repo.assignments(s, annotator=n)) for n in NAMES
+        }
     labels = list(project.scheme.label_names)
     for name in NAMES:
         bars = panel.labels.bars[name]
@@ -165,7 +170,7 @@ def test_edits_update_the_plot_items_in_place_with_throttling(qtbot, team_contex
     team_context.runner.started.connect(lambda handle, _title: started.append(handle))
     panel._timer.setInterval(100)
     with team_context.project.session() as s:
-        doc_id = sorted(repo.documents_in_layer(s, "carol"))[0]
+        doc_id = sorted(span_repo.documents_in_layer(s, "carol"))[0]
         add_span(s, team_context.project.scheme, doc_id, "carol", 0, 4, "TIME")
     with qtbot.waitSignal(panel.refreshed, timeout=30_000):
         for _ in range(25):

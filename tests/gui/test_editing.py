@@ -7,7 +7,9 @@ from gui_helpers import db_relations, db_spans, open_doc, press, select_needle, 
 from PySide6.QtCore import Qt
 
 from app.panels.article_view import snap_to_words
-from storage import repository as repo
+from storage.repository import annotators_assignments as ann_repo
+from storage.repository import documents as doc_repo
+from storage.repository import registry as registry_repo
 
 pytestmark = pytest.mark.gui
 K = Qt.Key
@@ -85,7 +87,7 @@ def test_tab_moves_between_spans_and_attributes(qtbot, window) -> None:
     linked = next(s for s in db_spans(window) if s.id == first.id)
     assert linked.entity_id is not None
     with window.context.project.session() as s:
-        assert repo.get_entity(s, linked.entity_id).name == "Khalifa Haftar"
+        assert registry_repo.get_entity(s, linked.entity_id).name == "Khalifa Haftar"
     assert window.inspector.actor_edit.text() == "Khalifa Haftar (person)"
     window.undo()
     assert next(s for s in db_spans(window) if s.id == first.id).entity_id is None
@@ -180,12 +182,12 @@ def test_done_and_next(qtbot, window) -> None:
     press(qtbot, window.view, K.Key_Return, M.ControlModifier)
     qtbot.waitUntil(lambda: window.context.doc_state.doc_id not in (None, first), timeout=5000)
     with window.context.project.session() as s:
-        status = {a.document_id: a.status for a in repo.assignments(s, annotator="tester")}
+        status = {a.document_id: a.status for a in ann_repo.assignments(s, annotator="tester")}
     assert status[first] == "done"
     assert window.documents.model.record(window.documents.model.row_of(first)).status == "done"
     window.undo()
     with window.context.project.session() as s:
-        status = {a.document_id: a.status for a in repo.assignments(s, annotator="tester")}
+        status = {a.document_id: a.status for a in ann_repo.assignments(s, annotator="tester")}
     assert status[first] == "todo"
 
 
@@ -224,7 +226,7 @@ def test_the_queue_follows_assignments(qtbot, window) -> None:
     from annotator import services
 
     with window.context.project.session() as s:
-        ids = repo.external_ids(s)
+        ids = doc_repo.external_ids(s)
         services.set_status(s, ids["a3"], "tester", "todo")
     window.documents.reload()
     qtbot.waitUntil(lambda: any(d.status for d in window.documents.model.all_records()))

@@ -15,7 +15,9 @@ from gui_helpers import ARTICLE, make_project, open_test_window, press, select_n
 from PySide6.QtCore import Qt
 
 from annotator import services
-from storage import repository as repo
+from storage.repository import documents as doc_repo
+from storage.repository import events as event_repo
+from storage.repository import spans as span_repo
 
 pytestmark = pytest.mark.gui
 K = Qt.Key
@@ -27,8 +29,8 @@ def _add_layer(path: Path, layer: str, spans: list[tuple[str, str]], ext: str = 
     from annotator.project import Project
 
     with Project.open(path) as project, project.session() as s:
-        doc_id = repo.external_ids(s)[ext]
-        text = repo.get_document(s, doc_id).text  # type: ignore[union-attr]
+        doc_id = doc_repo.external_ids(s)[ext]
+        text = doc_repo.get_document(s, doc_id).text  # type: ignore[union-attr]
         for needle, label in spans:
             start = text.index(needle)
             services.add_span(s, project.scheme, doc_id, layer, start, start + len(needle), label)
@@ -52,16 +54,16 @@ def _spans(window: Any, layer: str) -> list[tuple[str, str]]:
     ctx = window.context
     text = ARTICLE
     with ctx.project.session() as s:
-        doc_id = repo.external_ids(s)["a1"]
+        doc_id = doc_repo.external_ids(s)["a1"]
         return sorted(
             (text[sp.start : sp.end], sp.label)
-            for sp in repo.spans_of(s, document_id=doc_id, annotator=layer)
+            for sp in span_repo.spans_of(s, document_id=doc_id, annotator=layer)
         )
 
 
 def _open_a1(qtbot: Any, window: Any) -> int:
     with window.context.project.session() as s:
-        doc_id = repo.external_ids(s)["a1"]
+        doc_id = doc_repo.external_ids(s)["a1"]
     window.open_document(doc_id)
     qtbot.waitUntil(
         lambda: window.context.doc_state.doc_id == doc_id and not window.context.runner.busy,
@@ -127,7 +129,7 @@ def test_switching_to_gold_shows_and_edits_gold(qtbot, opened, layered) -> None:
     press(qtbot, view, K.Key_2)  # relabel in gold
     assert ("Noman Benotman", "CLAIM") in _spans(window, "gold")
     with ctx.project.session() as s:
-        update = repo.events(s, action="span.update")[-1]
+        update = event_repo.events(s, action="span.update")[-1]
     assert update.actor == "tester"  # the reviewer, not "gold"
 
 
@@ -138,7 +140,7 @@ def test_a_span_added_to_gold_is_logged_under_the_user(qtbot, opened, layered) -
     select_needle(window.view, "Noman Benotman")
     press(qtbot, window.view, K.Key_1)
     with window.context.project.session() as s:
-        added = repo.events(s, action="span.add")[-1]
+        added = event_repo.events(s, action="span.add")[-1]
     assert added.target.startswith("span:")
     assert added.actor == "tester"
 
@@ -232,7 +234,7 @@ def test_review_e_opens_the_document_in_gold(qtbot, opened, tmp_path, dialogs) -
     # Editing now edits gold: the reviewer can keep gold as edited.
     press(qtbot, window.view, K.Key_4, Qt.KeyboardModifier.AltModifier)
     with ctx.project.session() as s:
-        gold = repo.spans_of(s, document_id=row.doc_id, annotator="gold")
+        gold = span_repo.spans_of(s, document_id=row.doc_id, annotator="gold")
     assert [(ARTICLE[sp.start : sp.end], sp.label) for sp in gold] == [
         (ARTICLE[start:end], "PLACE")
     ]

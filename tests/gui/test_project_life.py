@@ -11,7 +11,8 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from annotator.settings import Settings
-from storage import repository as repo
+from storage.repository import documents as doc_repo
+from storage.repository import spans as span_repo
 
 pytestmark = pytest.mark.gui
 
@@ -85,7 +86,7 @@ def test_dropping_files_imports_them(qtbot, window, tmp_path: Path, dialogs) -> 
     window.dropEvent(event)
     qtbot.waitUntil(lambda: not window.operations.busy, timeout=10000)
     with window.context.project.session() as s:
-        assert repo.count_documents(s) == 4
+        assert doc_repo.count_documents(s) == 4
     assert dialogs.shown[-1][1] == "Import finished"
 
 
@@ -101,7 +102,7 @@ def test_edits_survive_a_killed_window(qtbot, gui_project) -> None:
         select_needle(window.view, "Tripoli")
         press(qtbot, window.view, Qt.Key.Key_4)
         with Project.open(gui_project) as other, other.session() as s:
-            labels = [sp.label for sp in repo.spans_of(s, annotator="tester")]
+            labels = [sp.label for sp in span_repo.spans_of(s, annotator="tester")]
         assert labels == ["PLACE"]
     finally:
         window.close()

@@ -21,7 +21,9 @@ from PySide6.QtCore import Qt
 from annotator.project import Project
 from annotator.transfer.importing import import_documents
 from annotator.values import DocData, RelationData, SpanData
-from storage import repository as repo
+from storage.repository import documents as doc_repo
+from storage.repository import events as event_repo
+from storage.repository import spans as span_repo
 
 pytestmark = pytest.mark.gui
 
@@ -110,14 +112,14 @@ def panel(qtbot, context):
 
 def _doc_ids(context) -> dict[str, int]:
     with context.project.session() as s:
-        return repo.external_ids(s)
+        return doc_repo.external_ids(s)
 
 
 def _gold(context, ext: str) -> set[tuple[int, int, str]]:
     with context.project.session() as s:
         return {
             (sp.start, sp.end, sp.label)
-            for sp in repo.spans_of(s, document_id=_doc_ids(context)[ext], annotator="gold")
+            for sp in span_repo.spans_of(s, document_id=_doc_ids(context)[ext], annotator="gold")
         }
 
 
@@ -131,7 +133,7 @@ def _select_kind(panel, kind: str) -> int:
 
 def _events(context, action: str = "adjudicate") -> list:
     with context.project.session() as s:
-        return repo.events(s, action=action)
+        return event_repo.events(s, action=action)
 
 
 def test_queue_lists_every_kind_across_documents(qtbot, qtmodeltester, panel, context) -> None:
@@ -166,14 +168,14 @@ def test_accept_a_relation_copies_its_spans_and_the_relation(qtbot, panel, conte
         qtbot.keyClick(panel.table, Qt.Key.Key_1)  # alice drew "about"
     d1 = _doc_ids(context)["d1"]
     with context.project.session() as s:
-        gold = {sp.id: sp for sp in repo.spans_of(s, document_id=d1, annotator="gold")}
-        rels = repo.relations_of_spans(s, list(gold))
+        gold = {sp.id: sp for sp in span_repo.spans_of(s, document_id=d1, annotator="gold")}
+        rels = span_repo.relations_of_spans(s, list(gold))
     about = [r for r in rels if r.label == "about"]
     assert len(about) == 1
     assert gold[about[0].head_id].label == "CLAIM" and gold[about[0].tail_id].label == "EVENT"
     context.undo_stack.undo()
     with context.project.session() as s:
-        assert repo.spans_of(s, document_id=d1, annotator="gold") == []
+        assert span_repo.spans_of(s, document_id=d1, annotator="gold") == []
 
 
 def test_accept_a_version_by_key_then_undo_and_redo(qtbot, panel, context) -> None:
@@ -253,11 +255,13 @@ def test_accept_unanimous_in_one_document_and_undo(qtbot, panel, context) -> Non
     assert not any(lab == "TIME" or lab == "PLACE" for _s, _e, lab in gold)  # disputed
     assert _gold(context, "d2") == set()  # other documents untouched
     with context.project.session() as s:
-        rels = repo.relations_of_spans(
+        rels = span_repo.relations_of_spans(
             s,
             [
                 sp.id
-                for sp in repo.spans_of(s, document_id=_doc_ids(context)["d1"], annotator="gold")
+                for sp in span_repo.spans_of(
+                    s, document_id=_doc_ids(context)["d1"], annotator="gold"
+                )
             ],
         )
     assert [r.label for r in rels] == ["claimant"]
@@ -293,7 +297,7 @@ def test_keys_move_between_open_items_and_e_opens_the_document(qtbot, panel, con
     doc_id, span_id = blocker.args
     assert doc_id == row.doc_id and span_id > 0
     with context.project.session() as s:
-        span = repo.get_span(s, span_id)
+        span = span_repo.get_span(s, span_id)
     assert span is not None and span.document_id == doc_id
     assert span.start < row.item.end and row.item.start < span.end
 
@@ -313,7 +317,9 @@ def test_decided_items_come_back_flagged_when_their_inputs_change(qtbot, panel, 
     d1 = _doc_ids(context)["d1"]
     with context.project.session() as s:
         said = next(
-            sp for sp in repo.spans_of(s, document_id=d1, annotator="bob") if sp.label == "CLAIM"
+            sp
+            for sp in span_repo.spans_of(s, document_id=d1, annotator="bob")
+            if sp.label == "CLAIM"
         )
         update_span(
             s,

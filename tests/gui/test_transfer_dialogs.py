@@ -67,7 +67,7 @@ def test_import_options_reach_the_library(qtbot, window, tmp_path: Path, dialogs
     import json
 
     from app.dialogs.transfer import ImportOptions
-    from storage import repository as repo
+    from storage.repository import spans as span_repo
 
     folder = tmp_path / "brat"
     folder.mkdir()
@@ -83,7 +83,7 @@ def test_import_options_reach_the_library(qtbot, window, tmp_path: Path, dialogs
     qtbot.waitUntil(lambda: not ops.busy, timeout=10000)
     assert dialogs.shown[-1][1] == "Import finished", dialogs.shown[-1]
     with window.context.project.session() as s:
-        spans = repo.spans_of(s, annotator="gold")
+        spans = span_repo.spans_of(s, annotator="gold")
     assert sorted((sp.label, sp.attrs.get("type")) for sp in spans) == [
         ("ACTOR", "person"),
         ("PLACE", None),
@@ -93,11 +93,11 @@ def test_import_options_reach_the_library(qtbot, window, tmp_path: Path, dialogs
 def test_export_options_reach_the_library(qtbot, window, tmp_path: Path, dialogs) -> None:
     from annotator import services
     from app.dialogs.transfer import ExportOptions
-    from storage import repository as repo
+    from storage.repository import documents as doc_repo
 
     project = window.context.project
     with project.session() as s:
-        for doc in repo.get_documents(s):
+        for doc in doc_repo.get_documents(s):
             services.add_span(s, project.scheme, doc.id, "tester", 0, 3, "ACTOR")
             services.add_span(s, project.scheme, doc.id, "tester", 4, 8, "TIME")
     out = tmp_path / "export"

@@ -28,8 +28,10 @@ from app.item_models import (
     RelationRow,
     RelationTableModel,
 )
-from storage import repository as repo
 from storage.records import DocumentSummary, EntityRecord
+from storage.repository import documents as doc_repo
+from storage.repository import spans as span_repo
+from storage.repository import suggestions as sugg_repo
 
 pytestmark = pytest.mark.gui
 K = Qt.Key
@@ -182,7 +184,7 @@ def test_import_runs_in_background_and_can_be_cancelled(qtbot, window, tmp_path,
     ops.cancel()  # the GUI thread is free while the worker runs: cancel right away
     qtbot.waitUntil(lambda: not ops.busy, timeout=20000)
     with window.context.project.session() as s:
-        assert repo.count_documents(s) == 3  # nothing imported
+        assert doc_repo.count_documents(s) == 3  # nothing imported
     assert "cancelled" in window.statusBar().currentMessage()
 
     small = _write_jsonl(tmp_path / "small.jsonl", 30)
@@ -190,15 +192,15 @@ def test_import_runs_in_background_and_can_be_cancelled(qtbot, window, tmp_path,
         ops.import_paths([small])
     qtbot.waitUntil(lambda: not ops.busy, timeout=10000)
     with window.context.project.session() as s:
-        assert repo.count_documents(s) == 33
+        assert doc_repo.count_documents(s) == 33
     assert dialogs.shown[-1][1] == "Import finished"
     qtbot.waitUntil(lambda: window.documents.model.rowCount() == 33, timeout=5000)
 
 
 def _add_suggestions(project_path: Path) -> None:
     with Project.open(project_path) as project, project.session() as s:
-        doc_id = repo.external_ids(s)["a1"]
-        text = repo.get_document(s, doc_id).text
+        doc_id = doc_repo.external_ids(s)["a1"]
+        text = doc_repo.get_document(s, doc_id).text
 
         def sp(sid: str, needle: str, label: str, attrs: dict | None = None) -> SpanData:
             start = text.index(needle)
@@ -256,11 +258,11 @@ def test_accept_and_reject_suggestions(qtbot, gui_project) -> None:
         with window.context.project.session() as s:
             states = {
                 r.label: r.state
-                for r in repo.suggestions_of(
+                for r in sugg_repo.suggestions_of(
                     s, document_id=window.context.doc_state.doc_id, state=None
                 )
             }
-            rels = repo.relations_of(s, document_id=window.context.doc_state.doc_id)
+            rels = span_repo.relations_of(s, document_id=window.context.doc_state.doc_id)
         assert states["CLAIM"] == "accepted"
         assert [r.label for r in rels] == ["claimant"]
         assert [r.label for r in window.context.doc_state.suggestions().values()] == ["PLACE"]

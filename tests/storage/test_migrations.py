@@ -117,16 +117,16 @@ def test_locked_project_gives_clear_error(
     try:
         with pytest.raises(ProjectLocked, match="locked"):
             with Project.open(project_path) as proj, proj.session() as s:
-                from storage import repository as repo
+                from storage.repository import annotators_assignments as ann_repo
 
-                repo.ensure_annotator(s, "someone")
+                ann_repo.ensure_annotator(s, "someone")
     finally:
         holder.rollback()
         holder.close()
     with Project.open(project_path) as proj, proj.session() as s:
-        from storage import repository as repo
+        from storage.repository import annotators_assignments as ann_repo
 
-        assert "someone" not in {a.name for a in repo.list_annotators(s)}
+        assert "someone" not in {a.name for a in ann_repo.list_annotators(s)}
 
 
 def test_head_revision_matches_database(project: Project) -> None:
@@ -148,15 +148,17 @@ def test_upgrade_from_each_released_schema(dump: Path, tmp_path: Path) -> None:
     con.executescript(dump.read_text("utf-8"))
     con.close()
     with Project.open(path) as proj:
-        from storage import repository as repo
         from storage.db import current_revision
+        from storage.repository import documents as doc_repo
+        from storage.repository import registry as registry_repo
+        from storage.repository import spans as span_repo
 
         assert current_revision(proj.db.engine) == head_revision()
         with proj.session() as s:
-            assert repo.count_documents(s) == 5
-            counts = repo.span_counts(s)
+            assert doc_repo.count_documents(s) == 5
+            counts = span_repo.span_counts(s)
             assert counts["alice"]["ACTOR"] > 0 and "gold" in counts
-            assert repo.list_entities(s)
+            assert registry_repo.list_entities(s)
 
 
 def test_fast_revision_reading_agrees_with_alembic() -> None:

@@ -168,7 +168,8 @@ def test_load_dashboard_on_a_project_matches_the_agreement_report(tmp_path: Path
     from annotator.project import Project
     from annotator.services import add_span, set_status, update_span
     from annotator.transfer.importing import import_documents
-    from storage import repository as repo
+    from storage.repository import documents as doc_repo
+    from storage.repository import spans as span_repo
 
     t1 = "Ahmed Said met the mayor of Tripoli on Monday."
     t2 = "Police arrested two protesters in Benghazi."
@@ -190,7 +191,7 @@ def test_load_dashboard_on_a_project_matches_the_agreement_report(tmp_path: Path
             layer="bob",
         )
         with project.session() as s:
-            ids = repo.external_ids(s)
+            ids = doc_repo.external_ids(s)
             set_status(s, ids["d1"], "alice", "done")
             add_span(s, project.scheme, ids["d2"], "bob", 24, 34, "ACTOR")
             set_status(s, ids["d2"], "bob", "in_progress")
@@ -226,7 +227,7 @@ def test_load_dashboard_on_a_project_matches_the_agreement_report(tmp_path: Path
         with project.session() as s:
             span = next(
                 sp
-                for sp in repo.spans_of(s, document_id=ids["d1"], annotator="bob")
+                for sp in span_repo.spans_of(s, document_id=ids["d1"], annotator="bob")
                 if sp.label == "TIME"
             )
             update_span(s, project.scheme, span.id, "bob", label="PLACE")

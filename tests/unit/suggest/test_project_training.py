@@ -16,7 +16,9 @@ from annotator.suggest.propose import Suggester, load_pipeline
 from annotator.suggest.run import load_or_blank, preannotate_project
 from annotator.suggest.training import split_documents, to_docbin
 from annotator.transfer.importing import import_documents
-from storage import repository as repo
+from storage.repository import documents as doc_repo
+from storage.repository import spans as span_repo
+from storage.repository import suggestions as sugg_repo
 
 from .helpers import gold_doc
 
@@ -116,14 +118,14 @@ def test_preannotate_stores_suggestions_once(project: Project, nlp_sm: Any) -> N
     again = preannotate_project(project, nlp=nlp_sm)
     assert again.stored == 0
     with project.session() as s:
-        assert repo.suggestion_counts(s) == {"pending": first.stored}
-        suggs = repo.suggestions_of(s, state="pending")
+        assert sugg_repo.suggestion_counts(s) == {"pending": first.stored}
+        suggs = sugg_repo.suggestions_of(s, state="pending")
         linked = [g for g in suggs if g.entity_id is not None]
-        for layer in {sp.annotator for sp in repo.spans_of(s)}:
-            for doc in repo.get_documents(s):
+        for layer in {sp.annotator for sp in span_repo.spans_of(s)}:
+            for doc in doc_repo.get_documents(s):
                 own = {
                     (sp.start, sp.end, sp.label)
-                    for sp in repo.spans_of(s, document_id=doc.id, annotator=layer)
+                    for sp in span_repo.spans_of(s, document_id=doc.id, annotator=layer)
                 }
                 shown = services.pending_suggestions(s, doc.id, layer)
                 assert not {(g.start, g.end, g.label) for g in shown} & own
@@ -134,8 +136,8 @@ def test_preannotate_as_annotator_writes_spans(project: Project, nlp_sm: Any) ->
     report = preannotate_project(project, documents=["d0"], as_annotator="bot", nlp=nlp_sm)
     assert report.documents == 1 and report.stored > 0
     with project.session() as s:
-        spans = repo.spans_of(s, annotator="bot")
-        rels = repo.relations_of_spans(s, [sp.id for sp in spans])
+        spans = span_repo.spans_of(s, annotator="bot")
+        rels = span_repo.relations_of_spans(s, [sp.id for sp in spans])
     assert {sp.origin for sp in spans} == {report.model}
     assert any(r.label == "claimant" for r in rels)
     assert (

@@ -14,7 +14,10 @@ from annotator.project import Project
 from annotator.team import adjudication as adj
 from annotator.team.workfile import merge, package
 from annotator.values import DocData, RelationData, SpanData
-from storage import repository as repo
+from storage.repository import annotators_assignments as ann_repo
+from storage.repository import documents as doc_repo
+from storage.repository import events as event_repo
+from storage.repository import spans as span_repo
 
 T = TEXTS[0]
 
@@ -162,7 +165,7 @@ def test_decide_accept_reject_and_undo(review_project: Project) -> None:
         "alice",
     )
     with p.session() as s:
-        log = repo.events(s, action="adjudicate")
+        log = event_repo.events(s, action="adjudicate")
     assert [e.after["choice"] for e in log if e.after] == ["alice", "reject"]
     with p.session() as s:
         adj.undo(s, accepted, "rita")
@@ -186,7 +189,9 @@ def test_decide_relation_brings_its_spans_and_stale_items_are_refused(
     attr = next(x.item for x in _queue(p).values() if x.item.kind == "attribute")
     with p.session() as s:  # bob fills the attribute in after the queue was built
         bob = next(
-            sp for sp in repo.spans_of(s, annotator="bob") if sp.attrs == {} and sp.label == "ACTOR"
+            sp
+            for sp in span_repo.spans_of(s, annotator="bob")
+            if sp.attrs == {} and sp.label == "ACTOR"
         )
         services.update_span(s, p.scheme, bob.id, "bob", attrs={"type": "party"})
     with p.session() as s, pytest.raises(adj.StaleItem):
@@ -206,7 +211,7 @@ def test_accept_unanimous_for_a_document_and_the_corpus(
         },
     )
     with p.session() as s:
-        d1 = repo.external_ids(s)["doc-1"]
+        d1 = doc_repo.external_ids(s)["doc-1"]
         one = adj.accept_unanimous(s, p.scheme, [d1], "rita")
     assert one.counts["spans_added"] == 1 and len(_gold(p)) == 1
     with p.session() as s:
@@ -229,7 +234,7 @@ def test_remerge_keeps_unchanged_decisions_and_flags_changed_items(
     p = review_project
     with p.session() as s:
         for name in ("alice", "bob"):
-            for a in repo.assignments(s, annotator=name):
+            for a in ann_repo.assignments(s, annotator=name):
                 services.set_status(s, a.document_id, name, "done")
     out = tmp_path / "bob.annwork"
     package(p, "bob", out)
@@ -242,7 +247,9 @@ def test_remerge_keeps_unchanged_decisions_and_flags_changed_items(
     assert label.key not in _queue(p) and attr.key not in _queue(p)
     with Project.open(out) as work, work.session() as w:
         bob = next(
-            sp for sp in repo.spans_of(w, annotator="bob") if sp.label == "ACTOR" and sp.attrs == {}
+            sp
+            for sp in span_repo.spans_of(w, annotator="bob")
+            if sp.label == "ACTOR" and sp.attrs == {}
         )
         services.update_span(w, work.scheme, bob.id, "bob", attrs={"type": "party"})
     [report] = merge(p, [out])

@@ -11,7 +11,7 @@ from annotator.errors import ValidationError
 from annotator.project import Project
 from annotator.services import set_status
 from annotator.team.assignments import assign, parse_names, plan
-from storage import repository as repo
+from storage.repository import annotators_assignments as ann_repo
 
 
 def test_plan_balances_loads_and_never_repeats_an_annotator() -> None:
@@ -60,14 +60,14 @@ def test_assign_keeps_statuses_and_reaches_per_doc(make_project: Callable[..., P
         report = assign(s, ["alice", "bob", "carol"], per_doc=2, seed=1)
         assert sum(report.added.values()) == 18
         assert sorted(report.load.values()) == [6, 6, 6]
-        first = repo.assignments(s, annotator="alice")[0]
+        first = ann_repo.assignments(s, annotator="alice")[0]
         set_status(s, first.document_id, "alice", "done", add_seconds=42.0)
     with project.session() as s:
         again = assign(s, ["alice", "bob", "carol"], per_doc=2, seed=1)
         assert sum(again.added.values()) == 0
         more = assign(s, ["alice", "bob", "carol"], per_doc=3, seed=1)
         assert sum(more.added.values()) == 9
-        rows = repo.assignments(s)
+        rows = ann_repo.assignments(s)
     per_doc = Counter(a.document_id for a in rows)
     assert set(per_doc.values()) == {3}
     kept = next(a for a in rows if a.annotator == "alice" and a.document_id == first.document_id)

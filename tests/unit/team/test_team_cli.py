@@ -42,9 +42,9 @@ def test_assign_package_merge_queue_adjudicate(project_path: Path, tmp_path: Pat
     assert code == 1 and err.startswith("error: ") and len(err.strip().splitlines()) == 1
     with Project.open(work) as w, w.session() as s:
         from annotator import services
-        from storage import repository as repo
+        from storage.repository import annotators_assignments as ann_repo
 
-        first = repo.assignments(s, annotator="carol")[0].document_id
+        first = ann_repo.assignments(s, annotator="carol")[0].document_id
         services.add_span(s, w.scheme, first, "carol", 0, 5, "TIME")
     code, out, _ = run("merge", project_path, work)
     assert code == 0 and "spans 1 added, 0 changed, 0 removed" in out

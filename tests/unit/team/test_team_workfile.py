@@ -17,7 +17,10 @@ from annotator.layers import load_layer
 from annotator.project import Project
 from annotator.team.assignments import assign
 from annotator.team.workfile import PackageFailed, merge, package
-from storage import repository as repo
+from storage.repository import annotators_assignments as ann_repo
+from storage.repository import documents as doc_repo
+from storage.repository import registry as registry_repo
+from storage.repository import spans as span_repo
 
 MakeProject = Callable[..., Project]
 
@@ -53,7 +56,7 @@ def _work_layer(path: Path) -> dict[str, set[tuple[object, ...]]]:
 
 
 def _doc_id(session: object, ext: str) -> int:
-    return repo.external_ids(session)[ext]  # type: ignore[arg-type]
+    return doc_repo.external_ids(session)[ext]  # type: ignore[arg-type]
 
 
 def _edit_offline(path: Path) -> str:
@@ -63,7 +66,7 @@ def _edit_offline(path: Path) -> str:
         d0, d1 = _doc_id(w, "doc-0"), _doc_id(w, "doc-1")
         spans0 = {
             (sp.start, sp.end, sp.label): sp
-            for sp in repo.spans_of(w, document_id=d0, annotator="alice")
+            for sp in span_repo.spans_of(w, document_id=d0, annotator="alice")
         }
         text = TEXTS[0]
         actor = spans0[(*offsets(text, "Khalifa Haftar"), "ACTOR")]
@@ -76,7 +79,7 @@ def _edit_offline(path: Path) -> str:
         services.add_relation(w, work.scheme, event.id, actor.id, "agent", "alice")
         new_ent = services.ensure_entity(w, "Benghazi officials", "government", "alice")
         services.add_alias(
-            w, repo.find_entity(w, "Khalifa Haftar", "person") or 0, "Haftar", "alice"
+            w, registry_repo.find_entity(w, "Khalifa Haftar", "person") or 0, "Haftar", "alice"
         )
         s, e = offsets(text, "officials")
         services.add_span(
@@ -84,9 +87,9 @@ def _edit_offline(path: Path) -> str:
         )
         s, e = offsets(TEXTS[1], "Monday")
         services.add_span(w, work.scheme, d1, "alice", s, e, "TIME")
-        todo = next(a for a in repo.assignments(w, annotator="alice") if a.status == "todo")
+        todo = next(a for a in ann_repo.assignments(w, annotator="alice") if a.status == "todo")
         services.set_status(w, todo.document_id, "alice", "done", add_seconds=120.0)
-        finished = next(d.external_id for d in repo.get_documents(w, [todo.document_id]))
+        finished = next(d.external_id for d in doc_repo.get_documents(w, [todo.document_id]))
     work.close()
     return finished
 
@@ -98,16 +101,16 @@ def test_package_holds_assigned_documents_scheme_actors_and_work(
     out = tmp_path / "alice.annwork"
     report = package(project, "alice", out)
     with project.session() as s:
-        assigned = {a.document_id for a in repo.assignments(s, annotator="alice")}
+        assigned = {a.document_id for a in ann_repo.assignments(s, annotator="alice")}
     assert report.documents == len(assigned) and report.spans == 6
     assert not list(tmp_path.glob(".alice.annwork*"))  # temp file renamed away
     assert not Path(f"{out}-wal").exists()  # one self-contained file
     with Project.open(out) as work, work.session() as w:
-        assert repo.get_meta(w, "workfile_for") == "alice"
+        assert doc_repo.get_meta(w, "workfile_for") == "alice"
         assert work.scheme.fingerprint == project.scheme.fingerprint
-        assert {d.id for d in repo.get_documents(w)} == assigned
-        assert repo.layers_with_spans(w) == ["alice"]  # bob's work stays home
-        assert [e.name for e in repo.list_entities(w)] == ["Khalifa Haftar"]
+        assert {d.id for d in doc_repo.get_documents(w)} == assigned
+        assert span_repo.layers_with_spans(w) == ["alice"]  # bob's work stays home
+        assert [e.name for e in registry_repo.list_entities(w)] == ["Khalifa Haftar"]
     assert _work_layer(out) == _layer(project, "alice")
     with pytest.raises(PackageFailed, match="already exists"):
         package(project, "alice", out)
@@ -133,9 +136,9 @@ def test_package_then_merge_twice(make_project: MakeProject, tmp_path: Path) -> 
     assert _layer(project, "alice") == _work_layer(out)
     assert _layer(project, "bob") == bob_before
     with project.session() as s:
-        [a] = repo.assignments(s, annotator="alice", document_id=_doc_id(s, finished))
+        [a] = ann_repo.assignments(s, annotator="alice", document_id=_doc_id(s, finished))
         assert (a.status, a.seconds_spent) == ("done", 120.0)
-        ents = {(e.name, e.type): e for e in repo.list_entities(s)}
+        ents = {(e.name, e.type): e for e in registry_repo.list_entities(s)}
         assert ents[("Khalifa Haftar", "person")].aliases == ("Haftar",)
         assert ("Benghazi officials", "government") in ents
 
@@ -159,9 +162,9 @@ def test_merge_with_actor_created_offline_under_an_existing_name(
     [report] = merge(project, [out])
     assert report.entities_added == 0
     with project.session() as s:
-        linked = [sp for sp in repo.spans_of(s, annotator="alice") if sp.entity_id == home_id]
+        linked = [sp for sp in span_repo.spans_of(s, annotator="alice") if sp.entity_id == home_id]
         assert len(linked) == 1
-        assert sum(e.name == "Benghazi officials" for e in repo.list_entities(s)) == 1
+        assert sum(e.name == "Benghazi officials" for e in registry_repo.list_entities(s)) == 1
 
 
 def test_other_layers_in_a_work_file_are_ignored(make_project: MakeProject, tmp_path: Path) -> None:
@@ -282,10 +285,10 @@ def test_random_offline_rounds_round_trip_exactly(
         out = tmp_path / f"alice-{round_}.annwork"
         package(project, "alice", out)
         with Project.open(out) as work, work.session() as w:
-            docs = repo.get_documents(w)
+            docs = doc_repo.get_documents(w)
             for _ in range(12):
                 d = rng.choice(docs)
-                mine = repo.spans_of(w, document_id=d.id, annotator="alice")
+                mine = span_repo.spans_of(w, document_id=d.id, annotator="alice")
                 action = rng.choice(["add", "add", "delete", "attr", "relation", "dup"])
                 if action in ("add", "dup") or not mine:
                     s = rng.randrange(0, len(d.text) - 6)
@@ -318,10 +321,10 @@ def test_random_offline_rounds_round_trip_exactly(
         assert _layer(project, "alice") == _work_layer(out)
         assert _layer(project, "bob") == bob_before
         with project.session() as s:
-            counts = len(repo.spans_of(s, annotator="alice"))
+            counts = len(span_repo.spans_of(s, annotator="alice"))
         with Project.open(out) as work, work.session() as w:
-            assert len(repo.spans_of(w, annotator="alice")) == counts  # duplicates included
+            assert len(span_repo.spans_of(w, annotator="alice")) == counts  # duplicates included
         [again] = merge(project, [out])
         assert again.unchanged
         with project.session() as s:
-            assert len(repo.spans_of(s, annotator="alice")) == counts
+            assert len(span_repo.spans_of(s, annotator="alice")) == counts

@@ -1,0 +1,128 @@
+"""Annotators (one per layer) and their assignments (document, status, time spent)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Annotator, Assignment, utcnow
+from storage.records import AnnotatorRecord, AssignmentRecord
+
+# ---------------------------------------------------------------- annotators
+
+
+def annotator_id(session: Session, name: str) -> int | None:
+    return session.scalar(select(Annotator.id).where(Annotator.name == name))
+
+
+def ensure_annotator(session: Session, name: str, role: str = "annotator") -> int:
+    existing = annotator_id(session, name)
+    if existing is not None:
+        return existing
+    row = Annotator(name=name, role=role)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def list_annotators(session: Session) -> list[AnnotatorRecord]:
+    return [
+        AnnotatorRecord(a.id, a.name, a.role)
+        for a in session.scalars(select(Annotator).order_by(Annotator.name))
+    ]
+
+
+# ---------------------------------------------------------------- assignments
+
+
+def set_assignment(
+    session: Session,
+    document_id: int,
+    annotator_id_: int,
+    status: str | None = None,
+    add_seconds: float = 0.0,
+    *,
+    seconds_spent: float | None = None,
+) -> None:
+    """Create or change one assignment: ``status`` when given (a new one starts as "todo"), the
+    time spent set to ``seconds_spent`` when given, plus ``add_seconds``."""
+    row = session.scalar(
+        select(Assignment).where(
+            Assignment.document_id == document_id, Assignment.annotator_id == annotator_id_
+        )
+    )
+    if row is None:
+        row = Assignment(
+            document_id=document_id,
+            annotator_id=annotator_id_,
+            status=status or "todo",
+            seconds_spent=0.0,
+        )
+        session.add(row)
+    elif status is not None:
+        row.status = status
+    base = seconds_spent if seconds_spent is not None else (row.seconds_spent or 0.0)
+    row.seconds_spent = base + add_seconds
+    row.updated_at = utcnow()
+    session.flush()
+
+
+def add_assignments(session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Bulk-create assignments (dicts with ``document_id``, ``annotator_id`` and optionally
+    ``status`` (default "todo") and ``seconds_spent``), skipping (document, annotator) pairs
+    that have one already; return how many were created."""
+    if not rows:
+        return 0
+    ann_ids = {r["annotator_id"] for r in rows}
+    existing = {
+        (d, a)
+        for d, a in session.execute(
+            select(Assignment.document_id, Assignment.annotator_id).where(
+                Assignment.annotator_id.in_(list(ann_ids))
+            )
+        )
+    }
+    now = utcnow()
+    params = []
+    for r in rows:
+        pair = (r["document_id"], r["annotator_id"])
+        if pair in existing:
+            continue
+        existing.add(pair)
+        params.append({"status": "todo", "seconds_spent": 0.0, "updated_at": now, **r})
+    if params:
+        session.connection().execute(Assignment.__table__.insert(), params)
+    return len(params)
+
+
+def assignments(
+    session: Session, annotator: str | None = None, document_id: int | None = None
+) -> list[AssignmentRecord]:
+    stmt = select(Assignment, Annotator.name).join(
+        Annotator, Annotator.id == Assignment.annotator_id
+    )
+    if annotator is not None:
+        stmt = stmt.where(Annotator.name == annotator)
+    if document_id is not None:
+        stmt = stmt.where(Assignment.document_id == document_id)
+    return [
+        AssignmentRecord(a.id, a.document_id, name, a.status, a.seconds_spent, a.updated_at)
+        for a, name in session.execute(stmt.order_by(Assignment.document_id, Annotator.name))
+    ]
+
+
+def active_assignments(
+    session: Session, doc_ids: Collection[int] | None = None
+) -> list[tuple[int, str]]:
+    """(document id, annotator) of assignments in progress or done."""
+    stmt = (
+        select(Assignment.document_id, Annotator.name)
+        .join(Annotator, Annotator.id == Assignment.annotator_id)
+        .where(Assignment.status.in_(["in_progress", "done"]))
+    )
+    if doc_ids is not None:
+        stmt = stmt.where(Assignment.document_id.in_(list(doc_ids)))
+    return [(d, n) for d, n in session.connection().execute(stmt)]

@@ -1,0 +1,186 @@
+"""Documents, project meta and the scheme tables."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from storage.bulk import bulk_insert_ids
+from storage.models import (
+    Assignment,
+    AttributeRow,
+    Document,
+    LabelRow,
+    ProjectMeta,
+    RelationTypeRow,
+    Span,
+    utcnow,
+)
+from storage.records import DocumentRecord, DocumentSummary
+from storage.repository.annotators_assignments import annotator_id
+
+# ---------------------------------------------------------------- project meta and scheme
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    row = session.get(ProjectMeta, key)
+    return row.value if row else None
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(ProjectMeta, key)
+    if row is None:
+        session.add(ProjectMeta(key=key, value=value))
+    else:
+        row.value = value
+
+
+def write_scheme_tables(session: Session, scheme: Mapping[str, Any]) -> None:
+    """Mirror a scheme (as a plain dict, see annotator.scheme.Scheme.to_dict) into its tables."""
+    session.execute(delete(AttributeRow))
+    session.execute(delete(LabelRow))
+    session.execute(delete(RelationTypeRow))
+    for lab in scheme["labels"]:
+        row = LabelRow(
+            name=lab["name"],
+            key=lab.get("key", ""),
+            color=lab.get("color", "#888888"),
+            description=lab.get("description", ""),
+            links_entity=bool(lab.get("links_entity")),
+        )
+        session.add(row)
+        session.flush()
+        for attr in lab.get("attributes", []):
+            session.add(
+                AttributeRow(
+                    label_id=row.id,
+                    name=attr["name"],
+                    values=list(attr.get("values", [])),
+                    required=bool(attr.get("required")),
+                )
+            )
+    for rel in scheme.get("relations", []):
+        session.add(
+            RelationTypeRow(
+                name=rel["name"],
+                heads=list(rel["heads"]),
+                tails=list(rel["tails"]),
+                required=bool(rel.get("required")),
+                unless=dict(rel.get("unless", {})),
+            )
+        )
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _doc_record(d: Document) -> DocumentRecord:
+    return DocumentRecord(
+        id=d.id,
+        external_id=d.external_id,
+        title=d.title,
+        source=d.source,
+        url=d.url,
+        published=d.published,
+        text=d.text,
+        sha256=d.sha256,
+        meta=dict(d.meta or {}),
+        imported_at=d.imported_at,
+    )
+
+
+def document_hashes(session: Session) -> dict[str, int]:
+    """sha256 of every document text -> document id."""
+    return {sha: did for did, sha in session.execute(select(Document.id, Document.sha256))}
+
+
+def external_ids(session: Session) -> dict[str, int]:
+    return {ext: did for did, ext in session.execute(select(Document.id, Document.external_id))}
+
+
+def insert_documents(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Bulk-insert documents (dicts of Document columns); return their ids in order."""
+    if not rows:
+        return []
+    now = utcnow()
+    params = [{"imported_at": now, "meta": {}, **r} for r in rows]
+    return bulk_insert_ids(session, Document.__table__, params)
+
+
+def get_document(session: Session, doc_id: int) -> DocumentRecord | None:
+    d = session.get(Document, doc_id)
+    return _doc_record(d) if d else None
+
+
+def get_documents(session: Session, doc_ids: Collection[int] | None = None) -> list[DocumentRecord]:
+    """Documents in id order: all of them, or those of ``doc_ids``."""
+    stmt = select(Document).order_by(Document.id)
+    if doc_ids is not None:
+        stmt = stmt.where(Document.id.in_(list(doc_ids)))
+    return [_doc_record(d) for d in session.scalars(stmt)]
+
+
+def text_lengths(session: Session, doc_ids: Collection[int] | None = None) -> dict[int, int]:
+    """Document id -> length of its text (in characters), without reading the texts."""
+    stmt = select(Document.id, func.length(Document.text))
+    if doc_ids is not None:
+        stmt = stmt.where(Document.id.in_(list(doc_ids)))
+    return {did: n or 0 for did, n in session.execute(stmt)}
+
+
+def count_documents(session: Session) -> int:
+    return session.scalar(select(func.count(Document.id))) or 0
+
+
+def document_summaries(session: Session, annotator: str | None = None) -> list[DocumentSummary]:
+    """Rows for the document list, with span counts of ``annotator`` (all layers when None)."""
+    span_q = select(Span.document_id, func.count(Span.id).label("n"))
+    status_q = None
+    if annotator is not None:
+        ann_id = annotator_id(session, annotator)
+        span_q = span_q.where(Span.annotator_id == (ann_id or -1))
+        status_q = (
+            select(Assignment.document_id, Assignment.status)
+            .where(Assignment.annotator_id == (ann_id or -1))
+            .subquery()
+        )
+    counts = span_q.group_by(Span.document_id).subquery()
+    cols = [
+        Document.id,
+        Document.external_id,
+        Document.title,
+        Document.source,
+        Document.published,
+        func.length(Document.text),
+        func.coalesce(counts.c.n, 0),
+    ]
+    stmt = select(*cols).outerjoin(counts, counts.c.document_id == Document.id)
+    if status_q is not None:
+        stmt = stmt.add_columns(func.coalesce(status_q.c.status, "")).outerjoin(
+            status_q, status_q.c.document_id == Document.id
+        )
+    else:
+        stmt = stmt.add_columns(func.coalesce(None, ""))
+    stmt = stmt.order_by(Document.id)
+    return [DocumentSummary(*row) for row in session.execute(stmt)]
+
+
+def documents_containing(
+    session: Session, needle: str, limit: int = 500
+) -> list[tuple[int, str, str]]:
+    """(id, title, text) of documents whose text or title contains ``needle``
+    (case-insensitive for ASCII), in id order."""
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = "%" + escaped + "%"
+    stmt = (
+        select(Document.id, Document.title, Document.text)
+        .where(
+            Document.text.ilike(pattern, escape="\\") | Document.title.ilike(pattern, escape="\\")
+        )
+        .order_by(Document.id)
+        .limit(limit)
+    )
+    return [(doc_id, title, text) for doc_id, title, text in session.execute(stmt)]

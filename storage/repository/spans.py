@@ -1,0 +1,366 @@
+"""Spans and relations of every layer (an annotator's, gold's).
+
+Spans are read as columns, not ORM instances: a layer can hold 100,000 spans, and building
+ORM objects for them dominated exports and merges. Bulk writes go through ``storage.bulk``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Select, Text, delete, func, select, type_coerce, update
+from sqlalchemy.orm import Session
+
+from storage.bulk import bulk_insert_ids, bulk_insert_values
+from storage.models import Annotator, Assignment, Relation, Span, utcnow
+from storage.records import RelationRecord, SpanRecord
+from storage.repository.annotators_assignments import annotator_id
+
+# Ids per IN (...) list: below SQLite's limit on bound parameters (32,766).
+SQL_BATCH = 30000
+
+SPAN_VALUE_COLUMNS = (
+    "document_id",
+    "annotator_id",
+    "start",
+    "end",
+    "label",
+    "attrs",
+    "entity_id",
+    "origin",
+)
+_UPDATABLE = frozenset({"start", "end", "label", "attrs", "entity_id", "origin"})
+
+# ---------------------------------------------------------------- reading spans
+
+
+def _span_columns() -> Select[Any]:
+    return select(
+        Span.id,
+        Span.document_id,
+        Annotator.name,
+        Span.start,
+        Span.end,
+        Span.label,
+        type_coerce(Span.attrs, Text),
+        Span.entity_id,
+        Span.origin,
+    ).join(Annotator, Annotator.id == Span.annotator_id)
+
+
+def _read_spans(session: Session, stmt: Select[Any]) -> list[SpanRecord]:
+    session.flush()  # the rows are read on the connection, past the session's autoflush
+    parsed: dict[str | None, dict[str, Any]] = {None: {}, "null": {}}
+    out: list[SpanRecord] = []
+    for sid, doc, name, start, end, label, raw, ent, origin in session.connection().execute(stmt):
+        attrs = parsed.get(raw)
+        if attrs is None:
+            attrs = parsed[raw] = json.loads(raw)
+        out.append(SpanRecord(sid, doc, name, start, end, label, dict(attrs), ent, origin))
+    return out
+
+
+def spans_of(
+    session: Session,
+    document_id: int | None = None,
+    annotator: str | None = None,
+    doc_ids: Collection[int] | None = None,
+    entity_id: int | None = None,
+) -> list[SpanRecord]:
+    """Spans of one layer (every layer when None), of one document, of some documents or
+    linked to one registry entry, in (document, start, end, id) order."""
+    stmt = _span_columns()
+    if document_id is not None:
+        stmt = stmt.where(Span.document_id == document_id)
+    if annotator is not None:
+        stmt = stmt.where(Annotator.name == annotator)
+    if entity_id is not None:
+        stmt = stmt.where(Span.entity_id == entity_id)
+    many = doc_ids is not None and len(doc_ids) > SQL_BATCH
+    if doc_ids is not None and not many:
+        stmt = stmt.where(Span.document_id.in_(list(doc_ids)))
+    out = _read_spans(session, stmt.order_by(Span.document_id, Span.start, Span.end, Span.id))
+    if doc_ids is not None and many:
+        wanted = set(doc_ids)
+        out = [s for s in out if s.document_id in wanted]
+    return out
+
+
+def get_span(session: Session, span_id: int) -> SpanRecord | None:
+    found = _read_spans(session, _span_columns().where(Span.id == span_id))
+    return found[0] if found else None
+
+
+# ---------------------------------------------------------------- writing spans
+
+
+def insert_span_values(session: Session, values: Sequence[Sequence[Any]]) -> list[int]:
+    """Bulk-insert spans given as tuples in SPAN_VALUE_COLUMNS order; return ids in order."""
+    if not values:
+        return []
+    now = utcnow()
+    return bulk_insert_values(
+        session, Span.__table__, SPAN_VALUE_COLUMNS, values, {"created_at": now, "updated_at": now}
+    )
+
+
+def insert_spans(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Bulk-insert spans given as dicts of Span columns (``attrs``, ``entity_id`` and ``origin``
+    may be left out); return ids in order."""
+    return insert_span_values(
+        session,
+        [
+            (
+                r["document_id"],
+                r["annotator_id"],
+                r["start"],
+                r["end"],
+                r["label"],
+                r.get("attrs") or {},
+                r.get("entity_id"),
+                r.get("origin", "manual"),
+            )
+            for r in rows
+        ],
+    )
+
+
+def add_span(
+    session: Session,
+    document_id: int,
+    annotator_id_: int,
+    start: int,
+    end: int,
+    label: str,
+    attrs: Mapping[str, Any] | None = None,
+    entity_id: int | None = None,
+    origin: str = "manual",
+    span_id: int | None = None,
+) -> int:
+    """Add one span (with ``span_id`` when an undo puts a deleted span back); return its id."""
+    row = Span(
+        document_id=document_id,
+        annotator_id=annotator_id_,
+        start=start,
+        end=end,
+        label=label,
+        attrs=dict(attrs or {}),
+        entity_id=entity_id,
+        origin=origin,
+    )
+    if span_id is not None:
+        row.id = span_id
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def update_spans(session: Session, values: Mapping[int, Mapping[str, Any]]) -> None:
+    """Change columns of spans: span id -> {column: value} (start, end, label, attrs,
+    entity_id, origin)."""
+    bad = {k for vals in values.values() for k in vals} - _UPDATABLE
+    if bad:
+        raise ValueError(f"cannot update span fields {sorted(bad)}")
+    now = utcnow()
+    for span_id, vals in values.items():
+        session.execute(update(Span).where(Span.id == span_id).values(updated_at=now, **vals))
+
+
+def delete_spans(session: Session, span_ids: Collection[int]) -> None:
+    """Delete spans and every relation touching them."""
+    ids = list(span_ids)
+    for i in range(0, len(ids), SQL_BATCH):
+        chunk = ids[i : i + SQL_BATCH]
+        session.execute(
+            delete(Relation).where(Relation.head_id.in_(chunk) | Relation.tail_id.in_(chunk))
+        )
+        session.execute(delete(Span).where(Span.id.in_(chunk)))
+
+
+# ---------------------------------------------------------------- relations
+
+
+def relations_of(
+    session: Session,
+    document_id: int | None = None,
+    annotator: str | None = None,
+    doc_ids: Collection[int] | None = None,
+) -> list[RelationRecord]:
+    """Relations whose head span is in one layer (every layer when None), of one document or
+    of some documents, in id order (read as columns)."""
+    cols = [Relation.id, Relation.head_id, Relation.tail_id, Relation.label, Relation.origin]
+    many = doc_ids is not None and len(doc_ids) > SQL_BATCH
+    stmt = select(*cols, Span.document_id) if many else select(*cols)
+    if document_id is not None or annotator is not None or doc_ids is not None:
+        stmt = stmt.join(Span, Span.id == Relation.head_id)
+    if document_id is not None:
+        stmt = stmt.where(Span.document_id == document_id)
+    if annotator is not None:
+        stmt = stmt.join(Annotator, Annotator.id == Span.annotator_id).where(
+            Annotator.name == annotator
+        )
+    if doc_ids is not None and not many:
+        stmt = stmt.where(Span.document_id.in_(list(doc_ids)))
+    session.flush()
+    rows = session.connection().execute(stmt.order_by(Relation.id))
+    if doc_ids is not None and many:
+        wanted = set(doc_ids)
+        return [RelationRecord(*row[:5]) for row in rows if row[5] in wanted]
+    return [RelationRecord(*row) for row in rows]
+
+
+def relations_of_spans(session: Session, span_ids: Collection[int]) -> list[RelationRecord]:
+    """Relations whose head is one of ``span_ids``, in id order."""
+    ids = list(span_ids)
+    out: list[RelationRecord] = []
+    for i in range(0, len(ids), SQL_BATCH):
+        chunk = ids[i : i + SQL_BATCH]
+        stmt = select(Relation).where(Relation.head_id.in_(chunk)).order_by(Relation.id)
+        out.extend(
+            RelationRecord(r.id, r.head_id, r.tail_id, r.label, r.origin)
+            for r in session.scalars(stmt)
+        )
+    return out
+
+
+def get_relation(session: Session, relation_id: int) -> RelationRecord | None:
+    r = session.get(Relation, relation_id)
+    return RelationRecord(r.id, r.head_id, r.tail_id, r.label, r.origin) if r else None
+
+
+def insert_relations(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Bulk-insert relations (head_id, tail_id, label, origin); return their ids in order."""
+    now = utcnow()
+    return bulk_insert_ids(
+        session, Relation.__table__, [{"origin": "manual", "created_at": now, **r} for r in rows]
+    )
+
+
+def add_relation(
+    session: Session,
+    head_id: int,
+    tail_id: int,
+    label: str,
+    origin: str = "manual",
+    relation_id: int | None = None,
+) -> int:
+    row = Relation(head_id=head_id, tail_id=tail_id, label=label, origin=origin)
+    if relation_id is not None:
+        row.id = relation_id
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def delete_relations(session: Session, relation_ids: Collection[int]) -> None:
+    ids = list(relation_ids)
+    for i in range(0, len(ids), SQL_BATCH):
+        session.execute(delete(Relation).where(Relation.id.in_(ids[i : i + SQL_BATCH])))
+
+
+# ---------------------------------------------------------------- layers and counts
+
+
+def span_counts(session: Session) -> dict[str, dict[str, int]]:
+    """Layer -> label -> number of spans."""
+    stmt = (
+        select(Annotator.name, Span.label, func.count(Span.id))
+        .join(Annotator, Annotator.id == Span.annotator_id)
+        .group_by(Annotator.name, Span.label)
+    )
+    out: dict[str, dict[str, int]] = {}
+    for name, label, n in session.execute(stmt):
+        out.setdefault(name, {})[label] = n
+    return out
+
+
+def relation_counts(session: Session) -> dict[str, dict[str, int]]:
+    """Layer -> relation label -> number of relations."""
+    stmt = (
+        select(Annotator.name, Relation.label, func.count(Relation.id))
+        .join(Span, Span.id == Relation.head_id)
+        .join(Annotator, Annotator.id == Span.annotator_id)
+        .group_by(Annotator.name, Relation.label)
+    )
+    out: dict[str, dict[str, int]] = {}
+    for name, label, n in session.execute(stmt):
+        out.setdefault(name, {})[label] = n
+    return out
+
+
+def span_count(session: Session, doc_id: int, annotator: str) -> int:
+    """Number of spans of one layer in one document."""
+    stmt = (
+        select(func.count(Span.id))
+        .join(Annotator, Annotator.id == Span.annotator_id)
+        .where(Span.document_id == doc_id, Annotator.name == annotator)
+    )
+    return session.scalar(stmt) or 0
+
+
+def layers_with_spans(session: Session) -> list[str]:
+    stmt = (
+        select(Annotator.name)
+        .join(Span, Span.annotator_id == Annotator.id)
+        .group_by(Annotator.name)
+        .order_by(Annotator.name)
+    )
+    return list(session.scalars(stmt))
+
+
+def documents_in_layer(session: Session, annotator: str) -> set[int]:
+    """Documents an annotator has spans in or an assignment marked in progress/done."""
+    ann = annotator_id(session, annotator)
+    if ann is None:
+        return set()
+    ids = set(session.scalars(select(Span.document_id).where(Span.annotator_id == ann).distinct()))
+    ids |= set(
+        session.scalars(
+            select(Assignment.document_id).where(
+                Assignment.annotator_id == ann, Assignment.status.in_(["in_progress", "done"])
+            )
+        )
+    )
+    return ids
+
+
+def layer_fingerprint(session: Session, names: Sequence[str]) -> tuple[Any, ...]:
+    """A cheap summary that changes whenever an annotator's spans, relations or finished
+    documents change (counts, largest ids, last update, a checksum of the offsets)."""
+    wanted = sorted(set(names))
+    spans = session.execute(
+        select(
+            Annotator.name,
+            func.count(Span.id),
+            func.max(Span.id),
+            func.max(Span.updated_at),
+            func.sum(Span.start * 7 + Span.end * 13 + func.length(Span.label)),
+        )
+        .join(Span, Span.annotator_id == Annotator.id)
+        .where(Annotator.name.in_(wanted))
+        .group_by(Annotator.name)
+        .order_by(Annotator.name)
+    )
+    rels = session.execute(
+        select(Annotator.name, func.count(Relation.id), func.max(Relation.id))
+        .join(Span, Span.id == Relation.head_id)
+        .join(Annotator, Annotator.id == Span.annotator_id)
+        .where(Annotator.name.in_(wanted))
+        .group_by(Annotator.name)
+        .order_by(Annotator.name)
+    )
+    status = session.execute(
+        select(Annotator.name, Assignment.status, func.count(Assignment.id))
+        .join(Assignment, Assignment.annotator_id == Annotator.id)
+        .where(Annotator.name.in_(wanted))
+        .group_by(Annotator.name, Assignment.status)
+        .order_by(Annotator.name, Assignment.status)
+    )
+    return (
+        tuple(wanted),
+        tuple(map(tuple, spans)),
+        tuple(map(tuple, rels)),
+        tuple(map(tuple, status)),
+    )
