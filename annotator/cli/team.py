@@ -109,7 +109,7 @@ def adjudicate_cmd(
     """Adjudicate from the command line (the review mode of the app does the rest)."""
     from annotator.project import Project
     from annotator.settings import current_user
-    from annotator.team.adjudication import accept_unanimous
+    from annotator.team.unanimous import accept_unanimous
 
     if not unanimous:
         fail("nothing to do: pass --unanimous (the app's review mode resolves the rest)")
@@ -124,6 +124,8 @@ def adjudicate_cmd(
         f"{c['spans_added']}; relations added: {c['relations_added']}; "
         f"unanimous items settled: {c['items_settled']}"
     )
+    for problem in result.problems:
+        typer.echo(f"warning: not copied to gold: {problem}", err=True)
 
 
 def queue_cmd(
@@ -136,7 +138,7 @@ def queue_cmd(
 ) -> None:
     """List the disagreement queue across the corpus."""
     from annotator.project import Project
-    from annotator.team.adjudication import queue
+    from annotator.team.review_queue import queue
 
     try:
         with Project.open(project) as proj, proj.session() as s:
@@ -186,7 +188,7 @@ def queue_cmd(
 
 
 def _short(value: object) -> str:
-    from annotator.team.adjudication import SpanView
+    from annotator.team.disagreements import SpanView
 
     if isinstance(value, tuple):
         if not value:

@@ -17,6 +17,8 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator.errors import AnnotatorError
 from annotator.team import adjudication as adj
+from annotator.team.disagreements import Disagreement
+from annotator.team.unanimous import accept_unanimous
 from app.context import AppContext
 
 Listener = Callable[["ReviewCommand", bool], None]  # (command, undone)
@@ -82,7 +84,7 @@ class DecideCommand(ReviewCommand):
     def __init__(
         self,
         context: AppContext,
-        item: adj.Disagreement,
+        item: Disagreement,
         choice: str,
         listener: Listener | None = None,
     ) -> None:
@@ -121,7 +123,7 @@ class UnanimousCommand(ReviewCommand):
 
     def apply(self) -> None:
         with self.context.project.session() as s:
-            self.decision = adj.accept_unanimous(
+            self.decision = accept_unanimous(
                 s, self.context.project.scheme, self.scope, self.context.user
             )
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from annotator.team import adjudication as adj
+from annotator.team import review_queue
+from annotator.team.disagreements import Disagreement, disagreements
 from annotator.values import DocData
 from storage.repository import documents as doc_repo
 
@@ -32,7 +33,7 @@ class ReviewDoc:
 
 @dataclass(frozen=True, slots=True)
 class ReviewRow:
-    item: adj.Disagreement
+    item: Disagreement
     state: str  # open, changed (decided, then its inputs changed), deciding or decided
     choice: str | None = None  # the standing decision: an annotator, reject, keep, unanimous
     reviewer: str | None = None
@@ -59,10 +60,10 @@ class ReviewData:
 
 def load_review(session: Session, doc_ids: Collection[int] | None = None) -> ReviewData:
     """Every disagreement (open, changed and decided) of the documents with >= 2 annotators."""
-    layers, gold = adj.load_for_review(session, doc_ids)
-    standing = adj.decisions(session, list(layers))
+    layers, gold = review_queue.load_for_review(session, doc_ids)
+    standing = review_queue.decisions(session, list(layers))
     rows: list[ReviewRow] = []
-    for item in adj.disagreements(layers, gold):
+    for item in disagreements(layers, gold):
         info = standing.get(item.key)
         if info is None:
             rows.append(ReviewRow(item, OPEN))
@@ -96,7 +97,7 @@ def _quote(text: str, start: int, end: int, limit: int = 40) -> str:
     return f"“{piece[: limit - 1]}…”" if len(piece) > limit else f"“{piece}”"
 
 
-def describe_version(item: adj.Disagreement, value: object, text: str) -> str:
+def describe_version(item: Disagreement, value: object, text: str) -> str:
     """One line saying what a version (or gold's current value) of ``item`` is."""
     if item.kind in ("missing", "label", "boundaries"):
         views = value if isinstance(value, tuple) else ()
@@ -116,7 +117,7 @@ def describe_version(item: adj.Disagreement, value: object, text: str) -> str:
     return ", ".join(str(x) for x in labels) if labels else "(no relation)"
 
 
-def describe_item(item: adj.Disagreement, text: str) -> str:
+def describe_item(item: Disagreement, text: str) -> str:
     """Where the item is, in words: the text it concerns."""
     if item.kind == "relation" and item.head and item.tail:
         return (

@@ -436,4 +436,11 @@ def _unanimous_note(decision: adj.Decision) -> str:
         f"Accepted unanimous: {c.get('spans_added', 0)} spans and "
         f"{c.get('relations_added', 0)} relations added to gold, "
         f"{c.get('items_settled', 0)} items settled, in {c.get('documents', 0)} documents."
-    )
+    ) + _skipped_note(decision.problems)
+
+
+def _skipped_note(problems: tuple[str, ...]) -> str:
+    if not problems:
+        return ""
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f" Not copied, against the scheme: {problems[0]}{more}."

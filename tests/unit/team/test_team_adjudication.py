@@ -12,6 +12,9 @@ from annotator import services
 from annotator.layers import load_layer
 from annotator.project import Project
 from annotator.team import adjudication as adj
+from annotator.team.disagreements import KINDS, Disagreement, disagreements
+from annotator.team.review_queue import QueueItem, queue
+from annotator.team.unanimous import accept_unanimous
 from annotator.team.workfile import merge, package
 from annotator.values import DocData, RelationData, SpanData
 from storage.repository import annotators_assignments as ann_repo
@@ -51,16 +54,16 @@ def _bob() -> DocData:
     )
 
 
-def _by_kind(items: list[adj.Disagreement]) -> dict[str, adj.Disagreement]:
+def _by_kind(items: list[Disagreement]) -> dict[str, Disagreement]:
     out = {d.kind: d for d in items}
     assert len(out) == len(items), [d.key for d in items]
     return out
 
 
 def test_each_kind_of_disagreement_on_hand_made_layers() -> None:
-    items = adj.disagreements({7: {"alice": _alice(), "bob": _bob()}})
+    items = disagreements({7: {"alice": _alice(), "bob": _bob()}})
     kinds = _by_kind(items)
-    assert set(kinds) == set(adj.KINDS)
+    assert set(kinds) == set(KINDS)
     s, e = offsets(T, "attacked")
     label = kinds["label"]
     assert label.key == f"7:label:{s}-{e}"
@@ -86,14 +89,14 @@ def test_each_kind_of_disagreement_on_hand_made_layers() -> None:
 
 def test_agreement_single_layers_and_gold_are_not_disagreements() -> None:
     a = _alice()
-    assert adj.disagreements({1: {"alice": a, "bob": a}}) == []
-    assert adj.disagreements({1: {"alice": a}}) == []
-    assert adj.disagreements({1: {"alice": a, "gold": _bob()}}) == []
+    assert disagreements({1: {"alice": a, "bob": a}}) == []
+    assert disagreements({1: {"alice": a}}) == []
+    assert disagreements({1: {"alice": a, "gold": _bob()}}) == []
 
 
 def test_keys_are_stable_and_inputs_track_versions() -> None:
-    first = {d.key: d for d in adj.disagreements({3: {"alice": _alice(), "bob": _bob()}})}
-    again = {d.key: d for d in adj.disagreements({3: {"bob": _bob(), "alice": _alice()}})}
+    first = {d.key: d for d in disagreements({3: {"alice": _alice(), "bob": _bob()}})}
+    again = {d.key: d for d in disagreements({3: {"bob": _bob(), "alice": _alice()}})}
     assert {k: d.inputs for k, d in first.items()} == {k: d.inputs for k, d in again.items()}
     bob = _bob()
     changed_spans = tuple(
@@ -101,7 +104,7 @@ def test_keys_are_stable_and_inputs_track_versions() -> None:
         for sp in bob.spans
     )
     bob2 = DocData(bob.id, bob.text, bob.meta, changed_spans, bob.relations)
-    third = {d.key: d for d in adj.disagreements({3: {"alice": _alice(), "bob": bob2}})}
+    third = {d.key: d for d in disagreements({3: {"alice": _alice(), "bob": bob2}})}
     assert set(third) == set(first)
     diff = [k for k in first if first[k].inputs != third[k].inputs]
     assert len(diff) == 1 and ":attribute:" in diff[0]
@@ -114,7 +117,7 @@ def test_three_annotators_missing_and_gold_value() -> None:
         a.id, a.text, a.meta, tuple(sp for sp in a.spans if sp.label != "PLACE"), a.relations
     )
     gold = DocData(a.id, a.text, a.meta, tuple(sp for sp in a.spans if sp.label == "PLACE"))
-    items = adj.disagreements({1: {"alice": a, "bob": a, "carol": c}}, {1: gold})
+    items = disagreements({1: {"alice": a, "bob": a, "carol": c}}, {1: gold})
     [item] = items
     assert item.kind == "missing" and item.versions["carol"] == ()
     assert [v.label for v in item.gold] == ["PLACE"]
@@ -139,9 +142,9 @@ def _gold(project: Project) -> set[tuple[object, ...]]:
     return out
 
 
-def _queue(project: Project, **kw: object) -> dict[str, adj.QueueItem]:
+def _queue(project: Project, **kw: object) -> dict[str, QueueItem]:
     with project.session() as s:
-        return {q.item.key: q for q in adj.queue(s, **kw)}  # type: ignore[arg-type]
+        return {q.item.key: q for q in queue(s, **kw)}  # type: ignore[arg-type]
 
 
 def test_decide_accept_reject_and_undo(review_project: Project) -> None:
@@ -212,17 +215,17 @@ def test_accept_unanimous_for_a_document_and_the_corpus(
     )
     with p.session() as s:
         d1 = doc_repo.external_ids(s)["doc-1"]
-        one = adj.accept_unanimous(s, p.scheme, [d1], "rita")
+        one = accept_unanimous(s, p.scheme, [d1], "rita")
     assert one.counts["spans_added"] == 1 and len(_gold(p)) == 1
     with p.session() as s:
-        corpus = adj.accept_unanimous(s, p.scheme, None, "rita")
+        corpus = accept_unanimous(s, p.scheme, None, "rita")
     # doc-0: Haftar, said, officials (attribute filled in by alice alone)
     assert corpus.counts["spans_added"] == 3 and corpus.counts["items_settled"] == 1
     officials = (*offsets(T, "officials"), "ACTOR", (("type", "government"),))
     assert officials in _gold(p)
     assert not any(x.item.kind == "attribute" for x in _queue(p).values())
     with p.session() as s:
-        assert adj.accept_unanimous(s, p.scheme, None, "rita").counts["spans_added"] == 0
+        assert accept_unanimous(s, p.scheme, None, "rita").counts["spans_added"] == 0
         adj.undo(s, corpus, "rita")
     assert len(_gold(p)) == 1
     assert any(x.item.kind == "attribute" for x in _queue(p).values())
@@ -299,7 +302,7 @@ def test_accepting_a_span_brings_its_relations_to_gold_spans(
     bob = doc(0, [span(T, "Khalifa Haftar", "ACTOR", "a", type="person")])
     p = make_project(n_docs=1, layers={"alice": [alice], "bob": [bob]})
     with p.session() as s:
-        adj.accept_unanimous(s, p.scheme, None, "rita")
+        accept_unanimous(s, p.scheme, None, "rita")
     [item] = [q.item for q in _queue(p).values()]
     assert item.kind == "missing" and item.label == "CLAIM"
     with p.session() as s:

@@ -81,3 +81,21 @@ def test_refused_merge_is_one_line_non_zero_and_writes_nothing(
     assert code == 1 and out == ""
     assert err.count("\n") == 1 and "alice.annwork" in err and "hash mismatch" in err
     assert table_dump(project_path) == before
+
+
+def test_adjudicate_unanimous_warns_about_what_breaks_the_scheme(project_path: Path) -> None:
+    with Project.open(project_path) as project, project.session() as s:
+        from storage.repository import annotators_assignments as ann_repo
+        from storage.repository import documents as doc_repo
+        from storage.repository import spans as span_repo
+
+        d0 = doc_repo.external_ids(s)["doc-0"]
+        for name in ("alice", "bob"):
+            row = {"document_id": d0, "start": 0, "end": 3, "label": "BOGUS"}
+            span_repo.insert_spans(s, [{**row, "annotator_id": ann_repo.ensure_annotator(s, name)}])
+    code, out, err = run("adjudicate", project_path, "--unanimous", "--as", "rita")
+    assert code == 0 and "gold spans added: 2" in out
+    assert err.strip() == (
+        "warning: not copied to gold: doc-0: span [0, 3) BOGUS: unknown label 'BOGUS' "
+        "(scheme 'news' has ACTOR, CLAIM, EVENT, PLACE, TIME)"
+    )
