@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import cast
 
-from annotator.agreement.report import AgreementFailed
+from annotator.agreement.columns import AgreementFailed
 from annotator.values import AttrValue, DocData, RelationData, SpanData
 
 MAJORITY = "majority"

@@ -1,15 +1,9 @@
-"""Inter-annotator agreement: span F1, Cohen's and Fleiss' kappa, Krippendorff's alpha.
+"""The agreement report: every metric the ``agreement`` command prints, for every label, pair
+of annotators, relation and attribute (``agreement_report(layers, labels)``).
 
-Pure functions, no I/O. Definitions, conventions and worked examples: ``docs/agreement.md``.
-
-- Metric primitives (``cohen_kappa``, ``fleiss_kappa``, ``krippendorff_alpha``) take codes as
-  arrays, raters x units, with NaN for a missing code; the ``*_from_counts`` variants take a
-  units x categories matrix of how many raters chose each category (optionally weighted, so
-  that identical units can be counted once).
-- Span matching (``exact_matching``, ``overlap_matching``) works on columns of integers and
-  returns index pairs; ``overlap_matching`` is the greedy matching described in the docs.
-- ``agreement_report(layers, labels)`` computes everything the ``agreement`` command prints.
-  Undefined values (no pairs, no units, no variation) are NaN, shown as null in JSON.
+Pure functions, no I/O. The metrics are in ``annotator.agreement.metrics``, the span matching
+in ``annotator.agreement.matching``, the layers as columns in ``annotator.agreement.columns``.
+Undefined values (no pairs, no units, no variation) are NaN, shown as null in JSON.
 """
 
 from __future__ import annotations
@@ -18,19 +12,26 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from annotator.errors import AnnotatorError
+from annotator.agreement.columns import Columns, collect_documents, layer_columns
+from annotator.agreement.matching import exact_matching, overlap_matching
+from annotator.agreement.metrics import (
+    NAN,
+    FloatArray,
+    IntArray,
+    binary_counts,
+    cohen_kappa_from_table,
+    f1_score,
+    fleiss_kappa_from_counts,
+    krippendorff_alpha_from_counts,
+    nanmean,
+)
 from annotator.values import DocData
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-
-NAN = float("nan")
 LABEL_METRICS = (
     "span_f1_exact",
     "span_f1_overlap",
@@ -38,241 +39,6 @@ LABEL_METRICS = (
     "fleiss_kappa",
     "krippendorff_alpha",
 )
-
-
-class AgreementFailed(AnnotatorError):
-    """The layers cannot be compared (e.g. two copies of a document have different texts)."""
-
-    code = "E180"
-
-
-# ----------------------------------------------------------------------------- metric primitives
-
-
-def f1_score(matches: float, n_a: float, n_b: float) -> float:
-    """``2 * matches / (n_a + n_b)``; NaN when both sides are empty."""
-    total = n_a + n_b
-    return float(2.0 * matches / total) if total > 0 else NAN
-
-
-def value_counts(data: npt.ArrayLike) -> FloatArray:
-    """Raters x units codes (NaN = missing) -> units x categories counts (categories sorted)."""
-    arr = np.asarray(data, dtype=np.float64)
-    if arr.ndim != 2:
-        raise ValueError("codes must be a 2-D array: raters x units")
-    present = ~np.isnan(arr)
-    categories = np.unique(arr[present])
-    counts = np.zeros((arr.shape[1], len(categories)), dtype=np.float64)
-    for j, cat in enumerate(categories):
-        counts[:, j] = np.count_nonzero(present & (arr == cat), axis=0)
-    return counts
-
-
-def cohen_kappa_from_table(table: npt.ArrayLike) -> float:
-    """Cohen's kappa of a square contingency table (rows: rater A, columns: rater B)."""
-    t = np.asarray(table, dtype=np.float64)
-    n = t.sum()
-    if n <= 0:
-        return NAN
-    p_o = np.trace(t) / n
-    p_e = float(np.dot(t.sum(axis=1), t.sum(axis=0))) / (n * n)
-    return NAN if math.isclose(p_e, 1.0) else float((p_o - p_e) / (1.0 - p_e))
-
-
-def cohen_kappa(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
-    """Cohen's kappa of two raters over the units both coded (NaN = missing)."""
-    x = np.asarray(a, dtype=np.float64)
-    y = np.asarray(b, dtype=np.float64)
-    both = ~np.isnan(x) & ~np.isnan(y)
-    x, y = x[both], y[both]
-    cats, inv = np.unique(np.concatenate([x, y]), return_inverse=True)
-    k = len(cats)
-    table = np.bincount(inv[: len(x)] * k + inv[len(x) :], minlength=k * k).reshape(k, k)
-    return cohen_kappa_from_table(table)
-
-
-def _pairable(counts: npt.ArrayLike, weights: npt.ArrayLike | None) -> tuple[FloatArray, ...]:
-    c = np.asarray(counts, dtype=np.float64)
-    w = np.ones(len(c)) if weights is None else np.asarray(weights, dtype=np.float64)
-    n_u = c.sum(axis=1)
-    keep = n_u >= 2
-    return c[keep], w[keep], n_u[keep]
-
-
-def fleiss_kappa_from_counts(counts: npt.ArrayLike, weights: npt.ArrayLike | None = None) -> float:
-    """Fleiss' kappa; units coded by fewer than two raters are left out. Each unit's observed
-    agreement uses its own number of raters, so with a fixed number this is Fleiss (1971)."""
-    c, w, n_u = _pairable(counts, weights)
-    if w.sum() <= 0:
-        return NAN
-    p_unit = (c * (c - 1)).sum(axis=1) / (n_u * (n_u - 1))
-    p_obs = float(np.dot(w, p_unit) / w.sum())
-    p_cat = (w[:, None] * c).sum(axis=0) / np.dot(w, n_u)
-    p_exp = float(np.dot(p_cat, p_cat))
-    return NAN if math.isclose(p_exp, 1.0) else (p_obs - p_exp) / (1.0 - p_exp)
-
-
-def fleiss_kappa(data: npt.ArrayLike) -> float:
-    """Fleiss' kappa of raters x units codes (NaN = missing)."""
-    return fleiss_kappa_from_counts(value_counts(data))
-
-
-def krippendorff_alpha_from_counts(
-    counts: npt.ArrayLike, weights: npt.ArrayLike | None = None
-) -> float:
-    """Krippendorff's alpha, nominal, from units x categories counts (units with fewer than two
-    values are not pairable and are left out)."""
-    c, w, n_u = _pairable(counts, weights)
-    n_c = (w[:, None] * c).sum(axis=0)
-    n = float(n_c.sum())
-    expected = n * n - float(np.dot(n_c, n_c))
-    if n <= 1 or expected <= 0:
-        return NAN
-    diagonal = float(np.dot(w, (c * (c - 1)).sum(axis=1) / (n_u - 1)))
-    return 1.0 - (n - 1.0) * (n - diagonal) / expected
-
-
-def krippendorff_alpha(data: npt.ArrayLike) -> float:
-    """Krippendorff's alpha (nominal) of raters x units codes (NaN = missing)."""
-    return krippendorff_alpha_from_counts(value_counts(data))
-
-
-def _binary_counts(hist: npt.NDArray[Any]) -> tuple[FloatArray, FloatArray]:
-    """A histogram ``hist[n, k]`` (units with n coders, k of them coding 1) as counts + weights."""
-    n_idx, k_idx = np.nonzero(hist)
-    counts = np.stack([n_idx - k_idx, k_idx], axis=1).astype(np.float64)
-    return counts, hist[n_idx, k_idx].astype(np.float64)
-
-
-def nanmean(values: Sequence[float]) -> float:
-    """Mean of the defined values; NaN when none is defined (never a warning)."""
-    good = [v for v in values if not math.isnan(v)]
-    return sum(good) / len(good) if good else NAN
-
-
-# ------------------------------------------------------------------------------------ matching
-
-
-def _pack(rows: npt.NDArray[np.int64]) -> list[IntArray] | None:
-    """Rows of non-negative integers as few int64 words each: consecutive columns packed into
-    one word while they fit in 61 bits (so comparing the words in order compares the rows)."""
-    if rows.size == 0 or rows.min() < 0:
-        return None
-    words: list[IntArray] = []
-    used = 62
-    for col, x in enumerate(rows.max(axis=0)):
-        width = int(x).bit_length()
-        if width > 61:
-            return None
-        if used + width > 61:
-            words.append(np.zeros(len(rows), dtype=np.int64))
-            used = 0
-        words[-1] = (words[-1] << width) | rows[:, col]
-        used += width
-    return words
-
-
-def exact_matching(rows_a: npt.ArrayLike, rows_b: npt.ArrayLike) -> tuple[IntArray, IntArray]:
-    """Pair identical rows of A and B (multiset: each row used at most once, the k-th copy in A
-    with the k-th copy in B). Returns index arrays (ia, ib), sorted by ia."""
-    a = np.asarray(rows_a, dtype=np.int64)
-    b = np.asarray(rows_b, dtype=np.int64)
-    if len(a) == 0 or len(b) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    rows = np.concatenate([a.reshape(len(a), -1), b.reshape(len(b), -1)])
-    n_a = len(a)
-    src = np.r_[np.zeros(n_a, np.int64), np.ones(len(b), np.int64)]
-    words = _pack(rows)
-    # sort by row, then A before B, then by index (all sorts are stable, and A's indices come
-    # before B's in ``rows``), so that every run of equal rows lists its copies in A, then in B
-    if words is not None and len(words) == 1:
-        order = np.argsort(words[0] * 2 + src, kind="stable")
-        new = np.r_[True, np.diff(words[0][order]) != 0]
-    elif words is not None:
-        order = np.lexsort((src, *words[::-1]))
-        new = np.zeros(len(order), dtype=bool)
-        new[0] = True
-        for w in words:
-            ws = w[order]
-            new[1:] |= ws[1:] != ws[:-1]
-    else:
-        order = np.lexsort((src, *rows.T[::-1]))
-        new = np.ones(len(order), dtype=bool)
-        new[1:] = np.any(rows[order][1:] != rows[order][:-1], axis=1)
-    run = np.cumsum(new) - 1
-    run_start = np.flatnonzero(new)
-    in_a = np.bincount(run, weights=order < n_a, minlength=len(run_start)).astype(np.int64)
-    size = np.diff(np.r_[run_start, len(order)])
-    # the k-th copy in A (position run_start + k) pairs with the k-th in B (run_start + in_a + k)
-    pos = np.arange(len(order))
-    rank = pos - run_start[run]
-    take = (rank < in_a[run]) & (rank < size[run] - in_a[run])
-    pa = pos[take]
-    pb = run_start[run[take]] + in_a[run[take]] + rank[take]
-    partner = np.full(n_a, -1, dtype=np.int64)
-    partner[order[pa]] = order[pb] - n_a
-    ia = np.flatnonzero(partner >= 0)
-    return ia, partner[ia]
-
-
-def overlap_matching(
-    group_a: npt.ArrayLike,
-    start_a: npt.ArrayLike,
-    end_a: npt.ArrayLike,
-    group_b: npt.ArrayLike,
-    start_b: npt.ArrayLike,
-    end_b: npt.ArrayLike,
-) -> tuple[IntArray, IntArray]:
-    """Greedy one-to-one matching of spans of A and B in the same group (document and label)
-    that share at least one character (or are identical, for empty spans). Candidate pairs are
-    taken best first: larger overlap, then smaller boundary distance
-    ``|start_a-start_b| + |end_a-end_b|``, then lower index in A, then in B; a pair is kept when
-    neither span is matched yet. Returns (ia, ib) sorted by ia.
-
-    Implemented without a Python loop over pairs: in each round every candidate that is the
-    best remaining one of both its spans is accepted (this gives exactly the greedy result)."""
-    ga, sa, ea = (np.asarray(x, dtype=np.int64) for x in (group_a, start_a, end_a))
-    gb, sb, eb = (np.asarray(x, dtype=np.int64) for x in (group_b, start_b, end_b))
-    ob = np.argsort(gb, kind="stable")
-    gbs = gb[ob]
-    lo = np.searchsorted(gbs, ga, side="left")
-    cnt = np.searchsorted(gbs, ga, side="right") - lo
-    ia = np.repeat(np.arange(len(ga)), cnt)
-    within = np.arange(len(ia)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    ib = ob[lo[ia] + within]
-    s_a, e_a, s_b, e_b = sa[ia], ea[ia], sb[ib], eb[ib]
-    overlap = np.minimum(e_a, e_b) - np.maximum(s_a, s_b)
-    ok = (overlap > 0) | ((s_a == s_b) & (e_a == e_b))  # identical empty spans too
-    ia, ib, overlap = ia[ok], ib[ok], overlap[ok]
-    dist = np.abs(s_a[ok] - s_b[ok]) + np.abs(e_a[ok] - e_b[ok])
-    # best first; the four keys order the pairs totally, so when they fit in one integer a
-    # plain sort of that integer gives the same order as the lexsort
-    words = _pack(np.column_stack([overlap.max() - overlap, dist, ia, ib])) if len(ia) else None
-    if words is not None and len(words) == 1:
-        order = np.argsort(words[0])
-    else:
-        order = np.lexsort((ib, ia, dist, -overlap))
-    ia, ib = ia[order], ib[order]
-    out_a: list[IntArray] = []
-    out_b: list[IntArray] = []
-    used_a = np.zeros(len(ga), dtype=bool)
-    used_b = np.zeros(len(gb), dtype=bool)
-    while len(ia):
-        best = np.zeros(len(ia), dtype=bool)
-        best[np.unique(ia, return_index=True)[1]] = True
-        best_b = np.zeros(len(ia), dtype=bool)
-        best_b[np.unique(ib, return_index=True)[1]] = True
-        take = best & best_b
-        out_a.append(ia[take])
-        out_b.append(ib[take])
-        used_a[ia[take]] = True
-        used_b[ib[take]] = True
-        left = ~used_a[ia] & ~used_b[ib]
-        ia, ib = ia[left], ib[left]
-    ma = np.concatenate(out_a) if out_a else np.zeros(0, np.int64)
-    mb = np.concatenate(out_b) if out_b else np.zeros(0, np.int64)
-    keep = np.argsort(ma, kind="stable")
-    return ma[keep], mb[keep]
 
 
 # -------------------------------------------------------------------------------------- report
@@ -320,160 +86,6 @@ def _clean(value: Any) -> Any:
     return value
 
 
-@dataclass(slots=True)
-class _Columns:
-    """One annotator's spans (selected labels) and relations as integer columns."""
-
-    doc: IntArray
-    start: IntArray
-    end: IntArray
-    label: IntArray
-    attrs: dict[str, IntArray]  # "LABEL.name" -> value code per span, -1 = no value
-    relations: IntArray  # rows: doc, head start/end/label, tail start/end/label, relation label
-
-
-def _collect(
-    layers: Mapping[str, Sequence[DocData]],
-) -> tuple[list[str], list[str], list[list[tuple[int, DocData]]]]:
-    """Index the documents (by id) of all layers; check that copies of a document agree."""
-    index: dict[str, int] = {}
-    ids: list[str] = []
-    texts: list[str] = []
-    owner: list[str] = []
-    per_annotator: list[list[tuple[int, DocData]]] = []
-    for name, docs in layers.items():
-        seen: set[int] = set()
-        mine: list[tuple[int, DocData]] = []
-        for doc in docs:
-            d = index.setdefault(doc.id, len(ids))
-            if d == len(ids):
-                ids.append(doc.id)
-                texts.append(doc.text)
-                owner.append(name)
-            elif texts[d] != doc.text:
-                raise AgreementFailed(
-                    f"document {doc.id!r}: {name}'s text differs from {owner[d]}'s; "
-                    "layers of different texts cannot be compared"
-                )
-            if d in seen:
-                raise AgreementFailed(f"document {doc.id!r} is listed twice for {name}")
-            seen.add(d)
-            mine.append((d, doc))
-        per_annotator.append(mine)
-    return ids, texts, per_annotator
-
-
-def _find_spans(
-    span_doc: IntArray, span_ids: list[str], rel_doc: IntArray, *wanted: list[str]
-) -> list[IntArray]:
-    """For each list of span ids in ``wanted`` (one per relation), the index of the span with
-    that id in the relation's document (the last one if several), or -1."""
-    if not span_ids:
-        return [np.full(len(ids), -1, dtype=np.int64) for ids in wanted]
-    codes = dict(zip(dict.fromkeys(span_ids), range(len(span_ids)), strict=False))
-    width = len(codes) + 1
-    key = span_doc * width + np.fromiter(map(codes.__getitem__, span_ids), np.int64, len(span_ids))
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    out: list[IntArray] = []
-    for ids in wanted:
-        code = np.fromiter(map(codes.get, ids, [-1] * len(ids)), np.int64, len(ids))
-        query = rel_doc * width + code
-        at = np.searchsorted(sorted_key, query, side="right") - 1
-        hit = (code >= 0) & (at >= 0)
-        hit[hit] = sorted_key[at[hit]] == query[hit]
-        out.append(np.where(hit, order[np.maximum(at, 0)], -1))
-    return out
-
-
-def _columns(
-    name: str,
-    docs: list[tuple[int, DocData]],
-    label_ix: Mapping[str, int],
-    rel_ix: dict[str, int],
-    values: dict[str, dict[str, int]],
-    key_label: dict[str, int],
-    ids: Sequence[str],
-    text_len: IntArray,
-) -> _Columns:
-    every = [sp for _, doc in docs for sp in doc.spans]
-    per_doc = np.fromiter((len(doc.spans) for _, doc in docs), dtype=np.int64, count=len(docs))
-    doc_of = np.repeat(np.fromiter((d for d, _ in docs), np.int64, len(docs)), per_doc)
-    names = list(map(attrgetter("label"), every))
-    code = dict.fromkeys(set(names), -1) | dict(label_ix)
-    label = np.fromiter(map(code.__getitem__, names), dtype=np.int64, count=len(every))
-    kept = np.flatnonzero(label >= 0)
-    spans = [every[i] for i in kept.tolist()] if len(kept) < len(every) else every
-    n = len(spans)
-    cols = _Columns(
-        doc=doc_of[kept],
-        start=np.fromiter(map(attrgetter("start"), spans), dtype=np.int64, count=n),
-        end=np.fromiter(map(attrgetter("end"), spans), dtype=np.int64, count=n),
-        label=label[kept],
-        attrs={},
-        relations=np.zeros((0, 8), dtype=np.int64),
-    )
-    rels = [rel for _, doc in docs for rel in doc.relations]
-    if rels:
-        per_doc_rel = [len(doc.relations) for _, doc in docs]
-        rel_doc = np.repeat(np.fromiter((d for d, _ in docs), np.int64, len(docs)), per_doc_rel)
-        h, t = _find_spans(
-            cols.doc,
-            list(map(attrgetter("id"), spans)),
-            rel_doc,
-            list(map(attrgetter("head"), rels)),
-            list(map(attrgetter("tail"), rels)),
-        )
-        ok = (h >= 0) & (t >= 0)
-        h, t = h[ok], t[ok]
-        names_r = list(map(attrgetter("label"), rels))
-        local = dict(zip(dict.fromkeys(names_r), range(len(names_r)), strict=False))
-        lab_code = np.fromiter(map(local.__getitem__, names_r), np.int64, len(rels))[ok]
-        # codes in order of first use among the kept relations, as ``setdefault`` would give
-        first_code, first_at = np.unique(lab_code, return_index=True)
-        to_global = np.zeros(len(local), dtype=np.int64)
-        local_names = list(local)
-        for c in first_code[np.argsort(first_at)].tolist():
-            to_global[c] = rel_ix.setdefault(local_names[c], len(rel_ix))
-        cols.relations = np.column_stack(
-            [
-                cols.doc[h],
-                cols.start[h],
-                cols.end[h],
-                cols.label[h],
-                cols.start[t],
-                cols.end[t],
-                cols.label[t],
-                to_global[lab_code],
-            ]
-        )
-    attr_pos: dict[tuple[str, str], tuple[list[int], list[int], dict[str, int]]] = {}
-    for pos in [i for i, sp in enumerate(spans) if sp.attrs or sp.entity is not None]:
-        sp = spans[pos]
-        extra = (("entity", sp.entity),) if sp.entity is not None else ()
-        for attr, value in (*sp.attrs.items(), *extra):
-            slot = attr_pos.get((sp.label, attr))
-            if slot is None:
-                key = f"{sp.label}.{attr}"
-                key_label.setdefault(key, label_ix[sp.label])
-                slot = attr_pos[(sp.label, attr)] = ([], [], values.setdefault(key, {}))
-            where, got, codes = slot
-            where.append(pos)
-            got.append(codes.setdefault(str(value), len(codes)))
-    bad = (cols.start < 0) | (cols.end < cols.start) | (cols.end > text_len[cols.doc])
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise AgreementFailed(
-            f"document {ids[cols.doc[i]]!r}: {name}'s span [{cols.start[i]}, {cols.end[i]}) "
-            f"lies outside the text ({text_len[cols.doc[i]]} characters)"
-        )
-    for (lab, attr), (where, got, _) in attr_pos.items():
-        codes = np.full(n, -1, dtype=np.int64)
-        codes[where] = got
-        cols.attrs[f"{lab}.{attr}"] = codes
-    return cols
-
-
 def _table_2x2(n: int, ones_a: int, ones_b: int, both: int) -> FloatArray:
     return np.array(
         [[n - ones_a - ones_b + both, ones_b - both], [ones_a - both, both]], dtype=np.float64
@@ -489,7 +101,7 @@ def _common_count(x: IntArray, y: IntArray) -> int:
 
 
 def _token_statistics(
-    cols: Sequence[_Columns],
+    cols: Sequence[Columns],
     annotated: npt.NDArray[np.bool_],
     texts: Sequence[str],
     n_labels: int,
@@ -574,8 +186,8 @@ class _PairResult:
 
 
 def _compare_pair(
-    ca: _Columns,
-    cb: _Columns,
+    ca: Columns,
+    cb: Columns,
     common: npt.NDArray[np.bool_],
     n_lab: int,
     rel_ix: Mapping[str, int],
@@ -637,7 +249,7 @@ def agreement_report(
     ``labels`` restricts the span labels (default: every label used); relations and attributes
     are compared on spans of those labels only. See ``docs/agreement.md``."""
     names = tuple(layers)
-    ids, texts, per_annotator = _collect(layers)
+    ids, texts, per_annotator = collect_documents(layers)
     if labels is None:
         labels = sorted({sp.label for docs in layers.values() for doc in docs for sp in doc.spans})
     label_names = list(dict.fromkeys(labels))
@@ -648,7 +260,7 @@ def agreement_report(
     key_label: dict[str, int] = {}
     text_len = np.array([len(t) for t in texts], dtype=np.int64)
     cols = [
-        _columns(name, docs, label_ix, rel_ix, values, key_label, ids, text_len)
+        layer_columns(name, docs, label_ix, rel_ix, values, key_label, ids, text_len)
         for name, docs in zip(names, per_annotator, strict=True)
     ]
     annotated = np.zeros((len(names), len(ids)), dtype=bool)
@@ -683,7 +295,7 @@ def agreement_report(
 
     label_out: dict[str, dict[str, float]] = {}
     for i, lab in enumerate(label_names):
-        counts, weights = _binary_counts(hists[i])
+        counts, weights = binary_counts(hists[i])
         label_out[lab] = {
             "span_f1_exact": pair_mean(per_label["exact"], i),
             "span_f1_overlap": pair_mean(per_label["overlap"], i),
@@ -692,7 +304,7 @@ def agreement_report(
             "krippendorff_alpha": krippendorff_alpha_from_counts(counts, weights),
         }
     pooled = sum(hists) if hists else np.zeros((len(names) + 1, len(names) + 1), np.int64)
-    counts, weights = _binary_counts(np.asarray(pooled))
+    counts, weights = binary_counts(np.asarray(pooled))
     overall = {
         "span_f1_exact": nanmean([v["span_f1_exact"] for v in pair_out.values()]),
         "span_f1_overlap": nanmean([v["span_f1_overlap"] for v in pair_out.values()]),

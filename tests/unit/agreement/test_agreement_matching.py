@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.agreement.report import exact_matching, overlap_matching
+from annotator.agreement.matching import exact_matching, overlap_matching
 from annotator.agreement.tokens import cover_tokens, token_bounds, tokenize_texts
 
 from .helpers import random_text

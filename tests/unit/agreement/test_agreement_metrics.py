@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from annotator.agreement.report import (
+from annotator.agreement.metrics import (
     cohen_kappa,
     f1_score,
     fleiss_kappa,
