@@ -265,25 +265,26 @@ def delete_relations(session: Session, relation_ids: Collection[int]) -> None:
 
 def span_counts(session: Session) -> dict[str, dict[str, int]]:
     """Layer -> label -> number of spans."""
-    stmt = (
+    return _by_layer_and_label(
+        session,
         select(Annotator.name, Span.label, func.count(Span.id))
         .join(Annotator, Annotator.id == Span.annotator_id)
-        .group_by(Annotator.name, Span.label)
+        .group_by(Annotator.name, Span.label),
     )
-    out: dict[str, dict[str, int]] = {}
-    for name, label, n in session.execute(stmt):
-        out.setdefault(name, {})[label] = n
-    return out
 
 
 def relation_counts(session: Session) -> dict[str, dict[str, int]]:
     """Layer -> relation label -> number of relations."""
-    stmt = (
+    return _by_layer_and_label(
+        session,
         select(Annotator.name, Relation.label, func.count(Relation.id))
         .join(Span, Span.id == Relation.head_id)
         .join(Annotator, Annotator.id == Span.annotator_id)
-        .group_by(Annotator.name, Relation.label)
+        .group_by(Annotator.name, Relation.label),
     )
+
+
+def _by_layer_and_label(session: Session, stmt: Select[Any]) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for name, label, n in session.execute(stmt):
         out.setdefault(name, {})[label] = n

@@ -1,0 +1,108 @@
+"""The repository functions that replaced two versions of one meaning (a plain and a fast one)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from storage.db import Database
+from storage.repository import annotators_assignments as ann_repo
+from storage.repository import documents as doc_repo
+from storage.repository import spans as span_repo
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database.create_sqlite(tmp_path / "r.annproj")
+    yield database
+    database.dispose()
+
+
+def _docs(s: Session, n: int) -> list[int]:
+    rows = [
+        {"external_id": f"d{i}", "title": "", "source": "", "url": "", "text": "Tripoli, Monday."}
+        for i in range(n)
+    ]
+    return doc_repo.insert_documents(s, [{**r, "sha256": r["external_id"]} for r in rows])
+
+
+def _layer(s: Session, doc_ids: list[int], name: str) -> tuple[list[int], list[int]]:
+    ann = ann_repo.ensure_annotator(s, name)
+    spans = span_repo.insert_spans(
+        s,
+        [
+            {"document_id": d, "annotator_id": ann, "start": a, "end": b, "label": lab}
+            for d in doc_ids
+            for a, b, lab in ((0, 7, "PLACE"), (9, 15, "TIME"))
+        ],
+    )
+    rels = span_repo.insert_relations(
+        s,
+        [
+            {"head_id": h, "tail_id": t, "label": "when"}
+            for h, t in zip(spans[::2], spans[1::2], strict=True)
+        ],
+    )
+    return spans, rels
+
+
+@pytest.mark.parametrize("batch", [30000, 1], ids=["in-sql", "past-the-parameter-limit"])
+def test_spans_and_relations_of_some_documents_are_exactly_theirs(
+    db: Database, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    monkeypatch.setattr(span_repo, "SQL_BATCH", batch)
+    with db.session() as s:
+        d0, d1, d2 = _docs(s, 3)
+        spans, rels = _layer(s, [d0, d1, d2], "alice")
+        _layer(s, [d0, d1], "bob")
+        wanted = [d0, d2]
+        got = span_repo.spans_of(s, annotator="alice", doc_ids=wanted)
+        assert [sp.id for sp in got] == [spans[0], spans[1], spans[4], spans[5]]
+        assert [r.id for r in span_repo.relations_of(s, annotator="alice", doc_ids=wanted)] == [
+            rels[0],
+            rels[2],
+        ]
+        assert len(span_repo.relations_of(s, doc_ids=wanted)) == 3  # bob's relation on d0
+
+
+def test_inserted_relations_come_back_by_their_ids_and_deleting_spans_takes_them(
+    db: Database,
+) -> None:
+    with db.session() as s:
+        (d0,) = _docs(s, 1)
+        spans, rels = _layer(s, [d0], "alice")
+        rel = span_repo.get_relation(s, rels[0])
+        assert rel is not None and (rel.head_id, rel.tail_id) == (spans[0], spans[1])
+        span_repo.delete_spans(s, [spans[1]])
+        assert span_repo.get_relation(s, rels[0]) is None
+        assert [sp.id for sp in span_repo.spans_of(s)] == [spans[0]]
+
+
+def test_update_spans_refuses_unknown_columns_and_reads_see_the_change(db: Database) -> None:
+    with db.session() as s:
+        (d0,) = _docs(s, 1)
+        spans, _ = _layer(s, [d0], "alice")
+        with pytest.raises(ValueError, match="document_id"):
+            span_repo.update_spans(s, {spans[0]: {"label": "TIME", "document_id": 9}})
+        span_repo.update_spans(s, {spans[0]: {"label": "TIME", "attrs": {"a": "b"}}})
+        got = span_repo.get_span(s, spans[0])
+        assert got is not None and (got.label, got.attrs) == ("TIME", {"a": "b"})
+
+
+def test_assignments_are_created_once_and_time_is_set_or_added(db: Database) -> None:
+    with db.session() as s:
+        d0, d1 = _docs(s, 2)
+        ann = ann_repo.ensure_annotator(s, "alice")
+        rows = [
+            {"document_id": d0, "annotator_id": ann, "status": "done", "seconds_spent": 5.0},
+            {"document_id": d1, "annotator_id": ann},
+        ]
+        assert ann_repo.add_assignments(s, rows) == 2
+        assert ann_repo.add_assignments(s, [*rows, rows[0]]) == 0
+        ann_repo.set_assignment(s, d0, ann, add_seconds=2.0)
+        ann_repo.set_assignment(s, d1, ann, "in_progress", seconds_spent=30.0)
+        got = {a.document_id: (a.status, a.seconds_spent) for a in ann_repo.assignments(s)}
+    assert got == {d0: ("done", 7.0), d1: ("in_progress", 30.0)}
