@@ -282,6 +282,24 @@ def test_accept_unanimous_in_the_whole_corpus(qtbot, panel, context) -> None:
     assert _gold(context, "d1") == set() and _gold(context, "d2") == set()
 
 
+def test_accept_unanimous_says_what_it_did_not_copy(qtbot, panel, context) -> None:
+    from storage.repository import annotators_assignments as ann_repo
+
+    gate = T2.index("main gate")
+    with context.project.session() as s:  # alice and bob agree on a label the scheme lacks
+        for name in ("alice", "bob"):
+            row = {"document_id": _doc_ids(context)["d2"], "start": gate, "end": gate + 9}
+            ann = ann_repo.ensure_annotator(s, name)
+            span_repo.insert_spans(s, [{**row, "annotator_id": ann, "label": "BOGUS"}])
+    with qtbot.waitSignal(panel.settled, timeout=20_000):
+        qtbot.keyClick(panel.table, Qt.Key.Key_U, Qt.KeyboardModifier.ShiftModifier)
+    assert all(lab != "BOGUS" for _s, _e, lab in _gold(context, "d2"))
+    assert (
+        f"Not copied, against the scheme: d2: span [{gate}, {gate + 9}) BOGUS: unknown label "
+        in panel.status.text()
+    )
+
+
 def test_keys_move_between_open_items_and_e_opens_the_document(qtbot, panel, context) -> None:
     panel._select(0)
     assert panel.table.currentIndex().row() == 0
