@@ -169,7 +169,7 @@ def layer_columns(
             f"lies outside the text ({text_len[cols.doc[i]]} characters)"
         )
     for (lab, attr), (where, got, _) in attr_pos.items():
-        codes = np.full(n, -1, dtype=np.int64)
-        codes[where] = got
-        cols.attrs[f"{lab}.{attr}"] = codes
+        column = np.full(n, -1, dtype=np.int64)
+        column[where] = got
+        cols.attrs[f"{lab}.{attr}"] = column
     return cols

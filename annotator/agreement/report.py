@@ -118,7 +118,7 @@ def _token_statistics(
     shared = np.flatnonzero(n_coders >= 2)
     remap = np.full(annotated.shape[1], -1, dtype=np.int64)
     remap[shared] = np.arange(len(shared))
-    table = tokenize_texts([texts[i] for i in shared])
+    table = tokenize_texts([texts[i] for i in shared.tolist()])
     per_doc = table.tokens_per_doc()
     doc_of_token = np.repeat(np.arange(len(shared)), per_doc)
     tokens_with = np.bincount(n_coders[shared], weights=per_doc, minlength=n_ann + 1)
@@ -139,8 +139,8 @@ def _token_statistics(
         first = np.flatnonzero(np.r_[True, every[1:] != every[:-1]]) if len(every) else every
         tokens, ones = every[first], np.diff(np.r_[first, len(every)])
         coders = n_coders[shared][doc_of_token[tokens]]
-        hist = np.bincount(coders * (n_ann + 1) + ones, minlength=(n_ann + 1) ** 2)
-        hist = hist.reshape(n_ann + 1, n_ann + 1).astype(np.int64)
+        flat = np.bincount(coders * (n_ann + 1) + ones, minlength=(n_ann + 1) ** 2)
+        hist = flat.reshape(n_ann + 1, n_ann + 1).astype(np.int64)
         hist[:, 0] = tokens_with.astype(np.int64) - hist[:, 1:].sum(axis=1)
         hists.append(hist)
         row = []
@@ -233,8 +233,8 @@ def _compare_pair(
         },
         summary={
             "documents": int(common.sum()),
-            "span_f1_exact": f1_score(exact.sum(), n_a.sum(), n_b.sum()),
-            "span_f1_overlap": f1_score(over.sum(), n_a.sum(), n_b.sum()),
+            "span_f1_exact": f1_score(float(exact.sum()), float(n_a.sum()), float(n_b.sum())),
+            "span_f1_overlap": f1_score(float(over.sum()), float(n_a.sum()), float(n_b.sum())),
             "cohen_kappa": cohen_kappa_from_table(sum(label_tables)) if label_tables else NAN,
             "relation_f1": f1_score(len(ra_i), len(ra), len(rb)),
         },

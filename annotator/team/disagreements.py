@@ -219,7 +219,7 @@ def _doc_disagreements(
 
     # 1. spans by exact offsets (only where some annotator differs)
     keys = [{v.key for v in views[a]} for a in names]
-    differ = {(k[0], k[1]) for k in set.union(*keys) - set.intersection(*keys)}
+    differ = {(k[0], k[1]) for k in set[Key3]().union(*keys) - keys[0].intersection(*keys[1:])}
     by_pos: dict[tuple[int, int], dict[str, list[SpanView]]] = defaultdict(
         lambda: defaultdict(list)
     )
@@ -303,15 +303,15 @@ def _doc_disagreements(
     gold_rels = rel_index(gold) if gold else {}
     pairs = sorted({p for a in names for p in rels[a] if p[0] in agreed and p[1] in agreed})
     for head, tail in pairs:
-        versions = {a: tuple(sorted(rels[a].get((head, tail), ()))) for a in names}
-        if len(set(versions.values())) < 2:
+        drawn: dict[str, Version] = {a: tuple(sorted(rels[a].get((head, tail), ()))) for a in names}
+        if len(set(drawn.values())) < 2:
             continue
         emit(
             "relation",
             head[0],
             head[1],
             f"{doc_id}:relation:{head[0]}-{head[1]}:{head[2]}>{tail[0]}-{tail[1]}:{tail[2]}",
-            versions,
+            drawn,
             False,
             tuple(sorted(gold_rels.get((head, tail), ()))),
             label=head[2],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from storage.models import Annotator, Assignment, utcnow
@@ -94,7 +94,7 @@ def add_assignments(session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
         existing.add(pair)
         params.append({"status": "todo", "seconds_spent": 0.0, "updated_at": now, **r})
     if params:
-        session.connection().execute(Assignment.__table__.insert(), params)
+        session.execute(insert(Assignment), params)
     return len(params)
 
 

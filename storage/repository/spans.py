@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, Text, delete, func, select, type_coerce, update
+from sqlalchemy import Select, Table, Text, delete, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from storage.bulk import bulk_insert_ids, bulk_insert_values
@@ -36,7 +36,7 @@ _UPDATABLE = frozenset({"start", "end", "label", "attrs", "entity_id", "origin"}
 # ---------------------------------------------------------------- reading spans
 
 
-def _span_columns() -> Select[Any]:
+def _span_columns() -> Select[*tuple[Any, ...]]:
     return select(
         Span.id,
         Span.document_id,
@@ -50,7 +50,7 @@ def _span_columns() -> Select[Any]:
     ).join(Annotator, Annotator.id == Span.annotator_id)
 
 
-def _read_spans(session: Session, stmt: Select[Any]) -> list[SpanRecord]:
+def _read_spans(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[SpanRecord]:
     session.flush()  # the rows are read on the connection, past the session's autoflush
     parsed: dict[str | None, dict[str, Any]] = {None: {}, "null": {}}
     out: list[SpanRecord] = []
@@ -78,14 +78,13 @@ def spans_of(
         stmt = stmt.where(Annotator.name == annotator)
     if entity_id is not None:
         stmt = stmt.where(Span.entity_id == entity_id)
-    many = doc_ids is not None and len(doc_ids) > SQL_BATCH
-    if doc_ids is not None and not many:
+    wanted = None
+    if doc_ids is not None and len(doc_ids) > SQL_BATCH:
+        wanted = set(doc_ids)  # too many to list in SQL: filtered here
+    elif doc_ids is not None:
         stmt = stmt.where(Span.document_id.in_(list(doc_ids)))
     out = _read_spans(session, stmt.order_by(Span.document_id, Span.start, Span.end, Span.id))
-    if doc_ids is not None and many:
-        wanted = set(doc_ids)
-        out = [s for s in out if s.document_id in wanted]
-    return out
+    return out if wanted is None else [s for s in out if s.document_id in wanted]
 
 
 def get_span(session: Session, span_id: int) -> SpanRecord | None:
@@ -102,7 +101,11 @@ def insert_span_values(session: Session, values: Sequence[Sequence[Any]]) -> lis
         return []
     now = utcnow()
     return bulk_insert_values(
-        session, Span.__table__, SPAN_VALUE_COLUMNS, values, {"created_at": now, "updated_at": now}
+        session,
+        cast(Table, Span.__table__),
+        SPAN_VALUE_COLUMNS,
+        values,
+        {"created_at": now, "updated_at": now},
     )
 
 
@@ -190,9 +193,9 @@ def relations_of(
 ) -> list[RelationRecord]:
     """Relations whose head span is in one layer (every layer when None), of one document or
     of some documents, in id order (read as columns)."""
-    cols = [Relation.id, Relation.head_id, Relation.tail_id, Relation.label, Relation.origin]
-    many = doc_ids is not None and len(doc_ids) > SQL_BATCH
-    stmt = select(*cols, Span.document_id) if many else select(*cols)
+    stmt: Select[*tuple[Any, ...]] = select(
+        Relation.id, Relation.head_id, Relation.tail_id, Relation.label, Relation.origin
+    )
     if document_id is not None or annotator is not None or doc_ids is not None:
         stmt = stmt.join(Span, Span.id == Relation.head_id)
     if document_id is not None:
@@ -201,14 +204,18 @@ def relations_of(
         stmt = stmt.join(Annotator, Annotator.id == Span.annotator_id).where(
             Annotator.name == annotator
         )
-    if doc_ids is not None and not many:
+    wanted = None
+    if doc_ids is not None and len(doc_ids) > SQL_BATCH:
+        wanted = set(doc_ids)  # too many to list in SQL: filtered here
+        stmt = stmt.add_columns(Span.document_id)
+    elif doc_ids is not None:
         stmt = stmt.where(Span.document_id.in_(list(doc_ids)))
     session.flush()
-    rows = session.connection().execute(stmt.order_by(Relation.id))
-    if doc_ids is not None and many:
-        wanted = set(doc_ids)
-        return [RelationRecord(*row[:5]) for row in rows if row[5] in wanted]
-    return [RelationRecord(*row) for row in rows]
+    return [
+        RelationRecord(row[0], row[1], row[2], row[3], row[4])
+        for row in session.connection().execute(stmt.order_by(Relation.id))
+        if wanted is None or row[5] in wanted
+    ]
 
 
 def relations_of_spans(session: Session, span_ids: Collection[int]) -> list[RelationRecord]:
@@ -234,7 +241,9 @@ def insert_relations(session: Session, rows: Sequence[Mapping[str, Any]]) -> lis
     """Bulk-insert relations (head_id, tail_id, label, origin); return their ids in order."""
     now = utcnow()
     return bulk_insert_ids(
-        session, Relation.__table__, [{"origin": "manual", "created_at": now, **r} for r in rows]
+        session,
+        cast(Table, Relation.__table__),
+        [{"origin": "manual", "created_at": now, **r} for r in rows],
     )
 
 
@@ -284,7 +293,7 @@ def relation_counts(session: Session) -> dict[str, dict[str, int]]:
     )
 
 
-def _by_layer_and_label(session: Session, stmt: Select[Any]) -> dict[str, dict[str, int]]:
+def _by_layer_and_label(session: Session, stmt: Select[str, str, int]) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for name, label, n in session.execute(stmt):
         out.setdefault(name, {})[label] = n
