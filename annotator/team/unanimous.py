@@ -33,9 +33,6 @@ UNANIMOUS = "unanimous"
 ORIGIN = "adjudication:unanimous"
 
 
-# ---------------------------------------------------------------- accept all unanimous
-
-
 def _merged_value(values: Iterable[Any]) -> tuple[bool, Any]:
     """(usable, value): all equal, or all given values equal and the rest empty."""
     vals = list(values)

@@ -29,7 +29,9 @@ def test_library_imports_no_qt_spacy_or_pyqtgraph() -> None:
         import sys
         import annotator.cli.main, annotator.services, annotator.transfer.importing
         import annotator.layers
-        import storage.repository
+        import storage.repository.annotators_assignments, storage.repository.documents
+        import storage.repository.events, storage.repository.registry
+        import storage.repository.spans, storage.repository.suggestions
         bad = [m for m in ("PySide6", "pyqtgraph", "spacy", "app") if m in sys.modules]
         print(",".join(bad))
     """)
