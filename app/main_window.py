@@ -423,12 +423,16 @@ class MainWindow(QMainWindow):
             self.close()
 
     def import_files(self) -> None:
-        from annotator.formats.reading import READERS
+        from annotator.formats.registry import reader_names
         from app.dialogs.transfer import ImportDialog
 
         paths, _ = QFileDialog.getOpenFileNames(self, "Import files")
         dialog = ImportDialog(
-            [Path(p) for p in paths], sorted(READERS), self.context.layers, self.context.user, self
+            [Path(p) for p in paths],
+            sorted(reader_names()),
+            self.context.layers,
+            self.context.user,
+            self,
         )
         if not dialog.exec():
             return
@@ -439,7 +443,7 @@ class MainWindow(QMainWindow):
         self.operations.import_paths(list(options.paths), options)
 
     def export_dialog(self) -> None:
-        from annotator.formats.writing import WRITERS
+        from annotator.formats.registry import writer_names
         from annotator.layers import layers_with_spans
         from app.dialogs.transfer import ExportOptionsDialog
 
@@ -447,7 +451,11 @@ class MainWindow(QMainWindow):
             layers = layers_with_spans(s)
         layers = sorted({*layers, GOLD, "majority", "suggestions", *self.context.layers})
         dialog = ExportOptionsDialog(
-            sorted(WRITERS), layers, list(self.context.project.scheme.label_names), GOLD, self
+            sorted(writer_names()),
+            layers,
+            list(self.context.project.scheme.label_names),
+            GOLD,
+            self,
         )
         if not dialog.exec():
             return

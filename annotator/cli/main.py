@@ -16,6 +16,7 @@ import typer
 
 from annotator.cli.support import fail, progress_bar
 from annotator.errors import AnnotatorError
+from annotator.formats import registry
 
 app = typer.Typer(
     name="annotator",
@@ -26,21 +27,6 @@ app = typer.Typer(
 )
 
 ProjectArg = Annotated[Path, typer.Argument(help="The project file (.annproj).")]
-IMPORT_FORMATS = (
-    "auto",
-    "txt",
-    "jsonl",
-    "csv",
-    "html",
-    "brat",
-    "doccano",
-    "labelstudio",
-    "prodigy",
-    "conll",
-    "spacy",
-    "webanno",
-)
-EXPORT_FORMATS = ("jsonl", "spacy", "conll", "brat", "doccano", "hf", "csv")
 
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
@@ -97,7 +83,7 @@ def import_cmd(
     from annotator.project import Project
     from annotator.transfer.importing import import_paths
 
-    _choice(format, IMPORT_FORMATS, "format")
+    _choice(format, registry.import_choices(), "format")
     if as_ and as_suggestions:
         fail("--as and --as-suggestions exclude each other")
     try:
@@ -142,7 +128,7 @@ def export(
     from annotator.transfer.exporting import export_documents
     from annotator.transfer.splits import parse_split
 
-    _choice(format, EXPORT_FORMATS, "format")
+    _choice(format, registry.writer_names(), "format")
     try:
         split_parts = parse_split(split) if split else None
         label_list = [x.strip() for x in labels.split(",") if x.strip()] if labels else None

@@ -2,7 +2,7 @@
 
 Each writer module has ``write(docs: Sequence[DocData], out: Path, ctx: ExportContext) ->
 ExportSummary``. ``out`` is a file for the single-file formats without a split and a folder
-otherwise (``SINGLE_FILE``); ``annotator.transfer.exporting`` picks it, writes to a temporary
+otherwise (the format's ``output`` in ``annotator.formats.registry``); ``annotator.transfer.exporting`` picks it, writes to a temporary
 sibling and
 renames it into place, so writers never clean up after themselves. Writers never drop a span
 silently: everything expanded, merged or skipped is counted in the summary with its reason.
@@ -10,7 +10,6 @@ silently: everything expanded, merged or skipped is counted in the summary with 
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,20 +18,10 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from annotator.errors import ExportFailed
+from annotator.formats import registry
 from annotator.scheme import Scheme
 from annotator.values import DocData
 
-WRITERS: dict[str, str] = {
-    "jsonl": "annotator.formats.jsonl",
-    "spacy": "annotator.formats.docbin",
-    "conll": "annotator.formats.conll",
-    "brat": "annotator.formats.brat.writer",
-    "doccano": "annotator.formats.doccano",
-    "hf": "annotator.formats.hf",
-    "csv": "annotator.formats.csv",
-}
-SINGLE_FILE = frozenset({"jsonl", "doccano", "conll"})  # one file at OUT unless split
-TRAINING = frozenset({"spacy", "hf"})  # always train/dev/test files
 SPLIT_NAMES = ("train", "dev", "test")
 ALL = "all"  # split name used when there is no split
 
@@ -204,10 +193,11 @@ class Writer(Protocol):
 
 
 def writer_module(fmt: str) -> ModuleType:
-    name = WRITERS.get(fmt)
-    if name is None:
-        raise ExportFailed(f"unknown export format '{fmt}' (known: {', '.join(sorted(WRITERS))})")
-    return importlib.import_module(name)
+    module = registry.writer_module(fmt)
+    if module is None:
+        known = ", ".join(sorted(registry.writer_names()))
+        raise ExportFailed(f"unknown export format '{fmt}' (known: {known})")
+    return module
 
 
 def group_by_split(docs: Sequence[DocData], ctx: ExportContext) -> dict[str, list[DocData]]:

@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ExportFailed
+from annotator.formats.registry import Output, format_spec
 from annotator.formats.writing import (
-    SINGLE_FILE,
-    TRAINING,
     EntityEntry,
     ExportContext,
     ExportSummary,
@@ -242,7 +241,9 @@ def export_documents(
                 f"unknown label(s) in --labels: {', '.join(unknown)} (scheme has "
                 f"{', '.join(project.scheme.label_names)})"
             )
-    folder = fmt not in SINGLE_FILE or split is not None
+    spec = format_spec(fmt)
+    output = spec.output if spec else Output.FOLDER
+    folder = output is not Output.FILE or split is not None
     _check_target(out, folder)
     docs, entities, annotators, agreement, notes = _load(project, layer)
     if not docs:
@@ -253,7 +254,7 @@ def export_documents(
     left_out: dict[str, int] = {}
     if labels:
         docs, left_out = filter_labels(docs, labels)
-    if split is None and fmt in TRAINING:
+    if split is None and output is Output.SPLIT:
         split = DEFAULT_TRAINING_SPLIT
         notes.append("no --split given: used 80,10,10")
     splits = None
