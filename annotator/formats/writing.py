@@ -2,8 +2,8 @@
 
 Each writer module has ``write(docs: Sequence[DocData], out: Path, ctx: ExportContext) ->
 ExportSummary``. ``out`` is a file for the single-file formats without a split and a folder
-otherwise (the format's ``output`` in ``annotator.formats.registry``); ``annotator.transfer.exporting`` picks it, writes to a temporary
-sibling and
+otherwise (the format's ``output`` in ``annotator.formats.registry``);
+``annotator.transfer.exporting`` picks it, writes to a temporary sibling and
 renames it into place, so writers never clean up after themselves. Writers never drop a span
 silently: everything expanded, merged or skipped is counted in the summary with its reason.
 """
