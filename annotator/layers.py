@@ -8,6 +8,7 @@ from collections.abc import Collection
 from sqlalchemy.orm import Session
 
 from annotator.values import DocData, RelationData, SpanData
+from annotator.vocabulary import Layer, SuggestionState
 from storage import repository as repo
 from storage.records import (
     DocumentRecord,
@@ -17,8 +18,6 @@ from storage.records import (
     SuggestionRecord,
     SuggestionRelationRecord,
 )
-
-SUGGESTIONS = "suggestions"
 
 
 def doc_meta(doc: DocumentRecord) -> dict[str, object]:
@@ -36,7 +35,7 @@ def annotator_names(session: Session) -> list[str]:
     """Human annotators with at least one span or assignment (not the gold layer)."""
     names = {a.name for a in repo.list_annotators(session)}
     active = set(repo.layers_with_spans(session)) | {a.annotator for a in repo.assignments(session)}
-    return sorted(n for n in names & active if n != "gold")
+    return sorted(n for n in names & active if n != Layer.GOLD)
 
 
 def layers_with_spans(session: Session) -> list[str]:
@@ -88,15 +87,17 @@ def load_layer(
     entities = {e.id: e for e in repo.list_entities(session)}
     span_by_doc: dict[int, list[SpanData]] = defaultdict(list)
     rel_by_doc: dict[int, list[RelationData]] = defaultdict(list)
-    if layer == SUGGESTIONS:
-        suggs = repo.suggestions_of(session, state="pending", doc_ids=doc_ids)
+    if layer == Layer.SUGGESTIONS:
+        suggs = repo.suggestions_of(session, state=SuggestionState.PENDING, doc_ids=doc_ids)
         for sug in suggs:
             span_by_doc[sug.document_id].append(_span_data(sug, entities))
         doc_of = {sug.id: sug.document_id for sug in suggs}
-        for srel in repo.suggestion_relations_of(session, list(doc_of), state="pending"):
+        for srel in repo.suggestion_relations_of(
+            session, list(doc_of), state=SuggestionState.PENDING
+        ):
             if srel.head_id in doc_of and srel.tail_id in doc_of:
                 rel_by_doc[doc_of[srel.head_id]].append(_relation_data(srel))
-        return _docs(session, list(span_by_doc), SUGGESTIONS, span_by_doc, rel_by_doc)
+        return _docs(session, list(span_by_doc), Layer.SUGGESTIONS, span_by_doc, rel_by_doc)
     covered = repo.documents_in_layer(session, layer)
     if doc_ids is not None:
         covered &= set(doc_ids)

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 
 from annotator.errors import AnnotatorError
 from annotator.settings import Settings
+from annotator.vocabulary import AssignmentStatus, Layer
 from app import persistence
 from app.actions import build_actions, module_available
-from app.context import GOLD, AppContext
+from app.context import AppContext
 from app.dialogs.common import SearchResultsDialog, ShortcutSheet, show_error
 from app.editing.doc_state import DocumentContent, load_content
 from app.item_models import STATUS_TEXT, MentionRow
@@ -267,7 +268,7 @@ class MainWindow(QMainWindow):
         review = self._extra_panels.get("review")
         if review is not None and self.tabs.currentWidget() is review:
             # Review mode opens a document for editing its adjudicated layer.
-            self._set_layer_quietly(GOLD)
+            self._set_layer_quietly(Layer.GOLD)
         self.tabs.setCurrentWidget(self.article)
         self.open_document(doc_id, span_id)
 
@@ -449,12 +450,12 @@ class MainWindow(QMainWindow):
 
         with self.context.project.session() as s:
             layers = layers_with_spans(s)
-        layers = sorted({*layers, GOLD, "majority", "suggestions", *self.context.layers})
+        layers = sorted({*layers, *Layer, *self.context.layers})
         dialog = ExportOptionsDialog(
             sorted(writer_names()),
             layers,
             list(self.context.project.scheme.label_names),
-            GOLD,
+            Layer.GOLD,
             self,
         )
         if not dialog.exec():
@@ -519,10 +520,10 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def done_and_next(self) -> None:
-        self._status_and_next("done")
+        self._status_and_next(AssignmentStatus.DONE)
 
     def skip_and_next(self) -> None:
-        self._status_and_next("skipped")
+        self._status_and_next(AssignmentStatus.SKIPPED)
 
     def _status_and_next(self, status: str) -> None:
         content = self.context.doc_state.content

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Annotator, Assignment, EventLog, Relation, Span
 from storage.records import EventRecord
+from storage.vocabulary import EventAction
 
 
 def activity_events(session: Session) -> list[EventRecord]:
@@ -25,13 +26,13 @@ def activity_events(session: Session) -> list[EventRecord]:
     out = [
         EventRecord(i, at, actor, action, doc, target or "", None, after)
         for i, at, actor, action, doc, target, after in session.execute(
-            select(*cols, EventLog.after).where(EventLog.action == "status")
+            select(*cols, EventLog.after).where(EventLog.action == EventAction.STATUS)
         )
     ]
     out += [
         EventRecord(i, at, actor, action, doc, target or "", None, None)
         for i, at, actor, action, doc, target in session.execute(
-            select(*cols).where(EventLog.action == "span.add")
+            select(*cols).where(EventLog.action == EventAction.SPAN_ADD)
         )
     ]
     return out

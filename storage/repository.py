@@ -38,6 +38,7 @@ from storage.records import (
     SuggestionRecord,
     SuggestionRelationRecord,
 )
+from storage.vocabulary import SQL_BATCH_LIMIT, AssignmentStatus, Origin, SuggestionState
 
 # ---------------------------------------------------------------- project meta and scheme
 
@@ -230,7 +231,7 @@ def insert_spans(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[in
         {
             "attrs": {},
             "entity_id": None,
-            "origin": "manual",
+            "origin": Origin.MANUAL,
             "created_at": now,
             "updated_at": now,
             **r,
@@ -267,7 +268,9 @@ def insert_relations(session: Session, rows: Sequence[Mapping[str, Any]]) -> Non
         return
     now = utcnow()
     bulk_insert(
-        session, Relation.__table__, [{"origin": "manual", "created_at": now, **r} for r in rows]
+        session,
+        Relation.__table__,
+        [{"origin": Origin.MANUAL, "created_at": now, **r} for r in rows],
     )
 
 
@@ -280,7 +283,7 @@ def add_span(
     label: str,
     attrs: Mapping[str, Any] | None = None,
     entity_id: int | None = None,
-    origin: str = "manual",
+    origin: str = Origin.MANUAL,
     span_id: int | None = None,
 ) -> int:
     row = Span(
@@ -344,8 +347,8 @@ def relations_of_spans(session: Session, span_ids: Collection[int]) -> list[Rela
         return []
     ids = list(span_ids)
     out: list[RelationRecord] = []
-    for i in range(0, len(ids), 30000):
-        chunk = ids[i : i + 30000]
+    for i in range(0, len(ids), SQL_BATCH_LIMIT):
+        chunk = ids[i : i + SQL_BATCH_LIMIT]
         stmt = select(Relation).where(Relation.head_id.in_(chunk)).order_by(Relation.id)
         out.extend(
             RelationRecord(r.id, r.head_id, r.tail_id, r.label, r.origin)
@@ -375,7 +378,7 @@ def add_relation(
     head_id: int,
     tail_id: int,
     label: str,
-    origin: str = "manual",
+    origin: str = Origin.MANUAL,
     relation_id: int | None = None,
 ) -> int:
     row = Relation(head_id=head_id, tail_id=tail_id, label=label, origin=origin)
@@ -439,7 +442,8 @@ def documents_in_layer(session: Session, annotator: str) -> set[int]:
     ids |= set(
         session.scalars(
             select(Assignment.document_id).where(
-                Assignment.annotator_id == ann, Assignment.status.in_(["in_progress", "done"])
+                Assignment.annotator_id == ann,
+                Assignment.status.in_([AssignmentStatus.IN_PROGRESS, AssignmentStatus.DONE]),
             )
         )
     )
@@ -469,7 +473,14 @@ def insert_suggestions(session: Session, rows: Sequence[Mapping[str, Any]]) -> l
         return []
     now = utcnow()
     params = [
-        {"attrs": {}, "entity_id": None, "score": 1.0, "state": "pending", "created_at": now, **r}
+        {
+            "attrs": {},
+            "entity_id": None,
+            "score": 1.0,
+            "state": SuggestionState.PENDING,
+            "created_at": now,
+            **r,
+        }
         for r in rows
     ]
     result = session.execute(
@@ -481,14 +492,15 @@ def insert_suggestions(session: Session, rows: Sequence[Mapping[str, Any]]) -> l
 def insert_suggestion_relations(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     if rows:
         session.execute(
-            insert(SuggestionRelation), [{"score": 1.0, "state": "pending", **r} for r in rows]
+            insert(SuggestionRelation),
+            [{"score": 1.0, "state": SuggestionState.PENDING, **r} for r in rows],
         )
 
 
 def suggestions_of(
     session: Session,
     document_id: int | None = None,
-    state: str | None = "pending",
+    state: str | None = SuggestionState.PENDING,
     doc_ids: Collection[int] | None = None,
 ) -> list[SuggestionRecord]:
     stmt = select(Suggestion)
@@ -672,7 +684,7 @@ def set_assignment(
         row = Assignment(
             document_id=document_id,
             annotator_id=annotator_id_,
-            status=status or "todo",
+            status=status or AssignmentStatus.TODO,
             seconds_spent=0.0,
         )
         session.add(row)
@@ -684,7 +696,7 @@ def set_assignment(
 
 
 def add_assignments(
-    session: Session, pairs: Collection[tuple[int, int]], status: str = "todo"
+    session: Session, pairs: Collection[tuple[int, int]], status: str = AssignmentStatus.TODO
 ) -> int:
     """Create the (document id, annotator id) assignments that do not exist yet; return how many."""
     if not pairs:

@@ -15,6 +15,7 @@ from sqlalchemy import Text, delete, insert, select, type_coerce, update
 from storage.db import Database
 from storage.models import Annotator, Assignment, Entity, EntityAlias, Relation, Span, utcnow
 from storage.records import RelationRecord, SpanRecord
+from storage.vocabulary import SQL_BATCH_LIMIT, AssignmentStatus, Origin
 
 
 def layer_spans(
@@ -35,7 +36,7 @@ def layer_spans(
     ).join(Annotator, Annotator.id == Span.annotator_id)
     if annotator is not None:
         stmt = stmt.where(Annotator.name == annotator)
-    if doc_ids is not None and len(doc_ids) <= 30000:
+    if doc_ids is not None and len(doc_ids) <= SQL_BATCH_LIMIT:
         stmt = stmt.where(Span.document_id.in_(list(doc_ids)))
     stmt = stmt.order_by(Span.document_id, Span.start, Span.end, Span.id)
     parsed: dict[str | None, dict[str, Any]] = {None: {}, "null": {}}
@@ -45,7 +46,7 @@ def layer_spans(
         if attrs is None:
             attrs = parsed[raw] = json.loads(raw)
         out.append(SpanRecord(sid, doc, name, start, end, label, dict(attrs), ent, origin))
-    if doc_ids is not None and len(doc_ids) > 30000:
+    if doc_ids is not None and len(doc_ids) > SQL_BATCH_LIMIT:
         wanted = set(doc_ids)
         out = [s for s in out if s.document_id in wanted]
     return out
@@ -57,7 +58,7 @@ def layer_relations(
     """Relations whose head span belongs to one layer (every layer when None), optionally of
     some documents only (a superset when more than 30,000 are given)."""
     stmt = select(Relation.id, Relation.head_id, Relation.tail_id, Relation.label, Relation.origin)
-    if doc_ids is not None and len(doc_ids) > 30000:
+    if doc_ids is not None and len(doc_ids) > SQL_BATCH_LIMIT:
         doc_ids = None  # too many to list: the caller keeps the relations of its spans
     if annotator is not None or doc_ids is not None:
         stmt = stmt.join(Span, Span.id == Relation.head_id)
@@ -79,7 +80,7 @@ def active_assignments(
     stmt = (
         select(Assignment.document_id, Annotator.name)
         .join(Annotator, Annotator.id == Assignment.annotator_id)
-        .where(Assignment.status.in_(["in_progress", "done"]))
+        .where(Assignment.status.in_([AssignmentStatus.IN_PROGRESS, AssignmentStatus.DONE]))
     )
     if doc_ids is not None:
         stmt = stmt.where(Assignment.document_id.in_(list(doc_ids)))
@@ -92,7 +93,10 @@ def insert_assignments(session: Any, rows: Sequence[Mapping[str, Any]]) -> None:
         now = utcnow()
         session.execute(
             insert(Assignment),
-            [{"status": "todo", "seconds_spent": 0.0, "updated_at": now, **r} for r in rows],
+            [
+                {"status": AssignmentStatus.TODO, "seconds_spent": 0.0, "updated_at": now, **r}
+                for r in rows
+            ],
         )
 
 
@@ -139,8 +143,8 @@ def insert_entities(
 def delete_spans(session: Any, span_ids: Collection[int]) -> None:
     """Delete spans and every relation touching them."""
     ids = list(span_ids)
-    for i in range(0, len(ids), 30000):
-        chunk = ids[i : i + 30000]
+    for i in range(0, len(ids), SQL_BATCH_LIMIT):
+        chunk = ids[i : i + SQL_BATCH_LIMIT]
         session.execute(
             delete(Relation).where(Relation.head_id.in_(chunk) | Relation.tail_id.in_(chunk))
         )
@@ -154,15 +158,15 @@ def insert_relations_returning(session: Any, rows: Sequence[Mapping[str, Any]]) 
     now = utcnow()
     result = session.execute(
         insert(Relation).returning(Relation.id, sort_by_parameter_order=True),
-        [{"origin": "manual", "created_at": now, **r} for r in rows],
+        [{"origin": Origin.MANUAL, "created_at": now, **r} for r in rows],
     )
     return [r[0] for r in result]
 
 
 def delete_relations(session: Any, relation_ids: Collection[int]) -> None:
     ids = list(relation_ids)
-    for i in range(0, len(ids), 30000):
-        session.execute(delete(Relation).where(Relation.id.in_(ids[i : i + 30000])))
+    for i in range(0, len(ids), SQL_BATCH_LIMIT):
+        session.execute(delete(Relation).where(Relation.id.in_(ids[i : i + SQL_BATCH_LIMIT])))
 
 
 def set_span_values(session: Any, values: Mapping[int, Mapping[str, Any]]) -> None:

@@ -17,6 +17,7 @@ import typer
 from annotator.cli.support import fail, progress_bar
 from annotator.errors import AnnotatorError
 from annotator.formats import registry
+from annotator.vocabulary import Layer
 
 app = typer.Typer(
     name="annotator",
@@ -113,7 +114,7 @@ def export(
     format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "jsonl",
     layer: Annotated[
         str, typer.Option(help="gold, majority, suggestions or an annotator.")
-    ] = "gold",
+    ] = Layer.GOLD.value,
     split: Annotated[
         str | None, typer.Option(help="Train/dev/test percentages, e.g. 80,10,10.")
     ] = None,

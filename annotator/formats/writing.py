@@ -21,6 +21,7 @@ from annotator.errors import ExportFailed
 from annotator.formats import registry
 from annotator.scheme import Scheme
 from annotator.values import DocData
+from annotator.vocabulary import Layer
 
 SPLIT_NAMES = ("train", "dev", "test")
 ALL = "all"  # split name used when there is no split
@@ -49,7 +50,7 @@ class ExportContext:
     strict: bool = False
     labels: Sequence[str] | None = None  # the --labels filter (already applied to the docs)
     splits: Mapping[str, str] | None = None  # document id -> train/dev/test; None: no split
-    layer: str = "gold"
+    layer: str = Layer.GOLD
     lang: str = "en"
     _by_name: dict[str, EntityEntry] = field(default_factory=dict, init=False, repr=False)
 
@@ -85,7 +86,7 @@ class ExportSummary:
     """Counts of what an export wrote and of everything it changed or left out, with reasons."""
 
     fmt: str
-    layer: str = "gold"
+    layer: str = Layer.GOLD
     documents: Counter[str] = field(default_factory=Counter)  # split -> documents
     spans: dict[str, Counter[str]] = field(default_factory=dict)  # split -> label -> spans
     relations: Counter[str] = field(default_factory=Counter)  # relation label -> exported

@@ -34,9 +34,9 @@ from sqlalchemy.orm import Session
 
 from annotator import services
 from annotator.errors import AnnotatorError, NotFound, ValidationError
-from annotator.project import GOLD
 from annotator.scheme import Scheme
 from annotator.values import AttrValue, DocData, RelationData, SpanData
+from annotator.vocabulary import EventAction, Layer, adjudication_origin
 from storage import repository as repo
 from storage import team_queries as tq
 from storage.records import RelationRecord, SpanRecord
@@ -46,8 +46,6 @@ ENTITY_ATTR = "@entity"
 REJECT = "reject"  # choice: gold gets none of the versions
 KEEP = "keep"  # choice: gold stays as it is (after editing it by hand)
 UNANIMOUS = "unanimous"
-ACTION = "adjudicate"
-UNDO_ACTION = "adjudicate.undo"
 
 Key3 = tuple[int, int, str]
 
@@ -173,7 +171,7 @@ def disagreements(
     gold_by_doc = gold_by_doc or {}
     out: list[Disagreement] = []
     for doc_id in sorted(layers_by_doc):
-        layers = {a: d for a, d in layers_by_doc[doc_id].items() if a != GOLD}
+        layers = {a: d for a, d in layers_by_doc[doc_id].items() if a != Layer.GOLD}
         if len(layers) < 2:
             continue
         out.extend(_doc_disagreements(doc_id, layers, gold_by_doc.get(doc_id)))
@@ -363,7 +361,7 @@ def load_for_review(
         covered[sp.document_id].add(sp.annotator)
     for d, name in tq.active_assignments(session, doc_ids):
         covered[d].add(name)
-    multi = {d for d, names in covered.items() if len(names - {GOLD}) >= 2}
+    multi = {d for d, names in covered.items() if len(names - {Layer.GOLD}) >= 2}
     if doc_ids is not None:
         multi &= set(doc_ids)
     if not multi:
@@ -396,7 +394,7 @@ def load_for_review(
     layers: dict[int, dict[str, DocData]] = {}
     gold: dict[int, DocData] = {}
     for d in sorted(multi):
-        for name in sorted(covered[d] | ({GOLD} if (d, GOLD) in by_key else set())):
+        for name in sorted(covered[d] | ({Layer.GOLD} if (d, Layer.GOLD) in by_key else set())):
             data = DocData(
                 ext[d],
                 text.get(d, ""),
@@ -405,7 +403,7 @@ def load_for_review(
                 tuple(rels[(d, name)]),
                 layer=name,
             )
-            if name == GOLD:
+            if name == Layer.GOLD:
                 gold[d] = data
             else:
                 layers.setdefault(d, {})[name] = data
@@ -434,14 +432,15 @@ def decisions(session: Session, doc_ids: Collection[int] | None = None) -> dict[
     wanted = set(doc_ids) if doc_ids is not None else None
     evs = [
         e
-        for e in repo.events(session, action=ACTION) + repo.events(session, action=UNDO_ACTION)
+        for e in repo.events(session, action=EventAction.ADJUDICATE)
+        + repo.events(session, action=EventAction.ADJUDICATE_UNDO)
         if wanted is None or e.document_id in wanted
     ]
     stacks: dict[str, list[DecisionInfo]] = defaultdict(list)
     for e in sorted(evs, key=lambda e: e.id):
         after = e.after or {}
         key = str(after.get("key", ""))
-        if e.action == ACTION:
+        if e.action == EventAction.ADJUDICATE:
             stacks[key].append(
                 DecisionInfo(
                     e.id,
@@ -507,7 +506,7 @@ class _Changes:
 def _gold_spans(session: Session, doc_id: int) -> dict[Key3, SpanRecord]:
     return {
         (s.start, s.end, s.label): s
-        for s in repo.spans_of(session, document_id=doc_id, annotator=GOLD)
+        for s in repo.spans_of(session, document_id=doc_id, annotator=Layer.GOLD)
     }
 
 
@@ -527,13 +526,13 @@ def _copy_span(
         session,
         scheme,
         src.document_id,
-        GOLD,
+        Layer.GOLD,
         src.start,
         src.end,
         src.label,
         src.attrs,
         src.entity_id,
-        origin=f"adjudication:{src.annotator}",
+        origin=adjudication_origin(src.annotator),
     )
     ch.created_spans.append(new_id)
     return new_id
@@ -571,7 +570,7 @@ def _copy_relations(
                     gold[tk].id,
                     r.label,
                     reviewer,
-                    origin=f"adjudication:{annotator}",
+                    origin=adjudication_origin(annotator),
                 )
             except ValidationError:
                 continue
@@ -605,7 +604,7 @@ def decide(
     repo.log_event(
         session,
         reviewer,
-        ACTION,
+        EventAction.ADJUDICATE,
         item.doc_id,
         f"adj:{item.key}"[:64],
         None,
@@ -722,7 +721,7 @@ def _decide_relation(
     for label in sorted(wanted - set(have)):
         ch.created_relations.append(
             services.add_relation(
-                session, scheme, head, tail, label, reviewer, origin=f"adjudication:{choice}"
+                session, scheme, head, tail, label, reviewer, origin=adjudication_origin(choice)
             )
         )
 
@@ -764,7 +763,7 @@ def undo(session: Session, decision: Decision, reviewer: str) -> None:
         [
             {
                 "actor": reviewer,
-                "action": UNDO_ACTION,
+                "action": EventAction.ADJUDICATE_UNDO,
                 "document_id": doc_id,
                 "target": f"adj:{key}"[:64],
                 "after": {"key": key, "token": decision.token},
@@ -797,7 +796,7 @@ def accept_unanimous(
     agree on, and those only some filled in alike), for some documents or the whole corpus.
     Gold spans that exist already are left as they are. Returns a Decision for ``undo``."""
     layers, gold_docs = load_for_review(session, doc_ids)
-    gold_id = repo.ensure_annotator(session, GOLD, role="reviewer")
+    gold_id = repo.ensure_annotator(session, Layer.GOLD, role="reviewer")
     entity_ids = {_entity_value(e.name, e.type): e.id for e in repo.list_entities(session)}
     token = uuid.uuid4().hex
     rows: list[dict[str, Any]] = []
@@ -829,7 +828,7 @@ def accept_unanimous(
                     "label": key[2],
                     "attrs": attrs,
                     "entity_id": entity_ids.get(ent) if ok else None,
-                    "origin": "adjudication:unanimous",
+                    "origin": adjudication_origin("unanimous"),
                 }
             )
             row_keys.append((doc_id, key))
@@ -863,7 +862,7 @@ def accept_unanimous(
                         "head_id": head,
                         "tail_id": tail,
                         "label": label,
-                        "origin": "adjudication:unanimous",
+                        "origin": adjudication_origin("unanimous"),
                     }
                 )
     rel_ids = tq.insert_relations_returning(session, rel_rows)
@@ -887,7 +886,7 @@ def accept_unanimous(
             log_rows.append(
                 {
                     "actor": reviewer,
-                    "action": ACTION,
+                    "action": EventAction.ADJUDICATE,
                     "document_id": item.doc_id,
                     "target": f"adj:{item.key}"[:64],
                     "after": {
@@ -904,7 +903,7 @@ def accept_unanimous(
     log_rows.extend(
         {
             "actor": reviewer,
-            "action": "adjudicate.unanimous",
+            "action": EventAction.ADJUDICATE_UNANIMOUS,
             "document_id": d,
             "target": "layer:gold",
             "after": {"token": token},

@@ -33,8 +33,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from annotator.errors import AnnotatorError, MergeRefused, ProjectError
-from annotator.project import GOLD, Project
+from annotator.project import Project
 from annotator.transfer.importing import text_sha256
+from annotator.vocabulary import SQL_BATCH_LIMIT, EventAction, Layer
 from storage import repository as repo
 from storage import team_queries as tq
 from storage.records import AssignmentRecord, EntityRecord, RelationRecord, SpanRecord
@@ -137,7 +138,7 @@ def package(
 ) -> PackageReport:
     """Write ``out``: a project file with ``annotator``'s documents and work (see module doc)."""
     out = Path(out)
-    if annotator == GOLD:
+    if annotator == Layer.GOLD:
         raise PackageFailed("the gold layer is written by adjudication and cannot be packaged")
     if out.exists() and not overwrite:
         raise PackageFailed("already exists; choose another name or pass --force", path=str(out))
@@ -161,7 +162,7 @@ def package(
             )
         docs = (
             repo.get_documents(s, doc_ids)
-            if len(doc_ids) < 30000
+            if len(doc_ids) < SQL_BATCH_LIMIT
             else [d for d in repo.get_documents(s) if d.id in set(doc_ids)]
         )
         relations = tq.layer_relations(s, annotator)
@@ -262,7 +263,7 @@ def package(
         repo.log_event(
             s,
             actor,
-            "package",
+            EventAction.PACKAGE,
             None,
             f"workfile:{annotator}",
             None,
@@ -450,7 +451,7 @@ def check_workfiles(project: Project, paths: Sequence[Path]) -> list[_WorkConten
                 f"{project.scheme.fingerprint}); nothing was merged",
                 path=str(c.path),
             )
-        if c.owner == GOLD:
+        if c.owner == Layer.GOLD:
             raise MergeRefused(
                 "carries the gold layer, which only adjudication writes", path=str(c.path)
             )
@@ -498,7 +499,7 @@ def _map_entities(s: Session, content: _WorkContent, report: MergeReport) -> dic
             repo.log_event(
                 s,
                 content.owner,
-                "entity.add",
+                EventAction.ENTITY_ADD,
                 None,
                 f"entity:{new_id}",
                 None,
@@ -617,7 +618,7 @@ def _apply(s: Session, content: _WorkContent) -> MergeReport:
         [
             {
                 "actor": content.owner,
-                "action": "merge",
+                "action": EventAction.MERGE,
                 "document_id": c.doc_id,
                 "target": f"layer:{content.owner}"[:64],
                 "after": {

@@ -29,9 +29,9 @@ from annotator.formats.writing import (
 )
 from annotator.project import Project
 from annotator.values import DocData
+from annotator.vocabulary import Layer
 
 DEFAULT_TRAINING_SPLIT = (80, 10, 10)
-MAJORITY = "majority"
 _README_MARK = "# Export ("
 
 
@@ -117,21 +117,23 @@ def _agreement(layers: dict[str, list[DocData]]) -> dict[str, Any] | None:
 def _load(
     project: Project, layer: str
 ) -> tuple[list[DocData], list[EntityEntry], list[str], dict[str, Any] | None, list[str]]:
-    from annotator.layers import SUGGESTIONS, annotator_names, layers_with_spans, load_layer
+    from annotator.layers import annotator_names, layers_with_spans, load_layer
     from annotator.services import list_entities
 
     notes: list[str] = []
     with project.session() as s:
         names = annotator_names(s)
-        known = set(names) | set(layers_with_spans(s)) | {"gold", SUGGESTIONS, MAJORITY}
+        known = set(names) | set(layers_with_spans(s)) | set(Layer)
         if layer not in known:
             raise ExportFailed(
                 f"no layer '{layer}' in the project (layers: "
-                f"{', '.join(sorted(known - {MAJORITY}) + [MAJORITY])})",
+                f"{', '.join(sorted(known - {Layer.MAJORITY}) + [Layer.MAJORITY])})",
                 path=str(project.path),
             )
-        human = {n: load_layer(s, n) for n in names} if layer in ("gold", MAJORITY) else {}
-        if layer == MAJORITY:
+        human = (
+            {n: load_layer(s, n) for n in names} if layer in (Layer.GOLD, Layer.MAJORITY) else {}
+        )
+        if layer == Layer.MAJORITY:
             from annotator.agreement.majority import majority_layer
 
             if not human:
@@ -223,7 +225,7 @@ def export_documents(
     project: Project,
     out: Path,
     fmt: str,
-    layer: str = "gold",
+    layer: str = Layer.GOLD,
     split: tuple[int, int, int] | None = None,
     seed: int = 0,
     labels: list[str] | None = None,

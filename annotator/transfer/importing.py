@@ -21,6 +21,7 @@ from annotator.project import Project
 from annotator.settings import current_user
 from annotator.validation import validate_doc
 from annotator.values import DocData
+from annotator.vocabulary import AssignmentStatus, EventAction, Origin
 from storage import repository as repo
 
 Progress = Callable[[int, int], None]
@@ -217,7 +218,7 @@ def import_documents(
     docs: Sequence[DocData],
     layer: str | None = None,
     as_suggestions: bool = False,
-    origin: str = "import",
+    origin: str = Origin.IMPORT,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportReport:
@@ -273,7 +274,9 @@ def import_documents(
                 progress,
                 cancelled,
             )
-        repo.log_event(s, default_layer, "import", None, origin[:64], None, report.as_dict())
+        repo.log_event(
+            s, default_layer, EventAction.IMPORT, None, origin[:64], None, report.as_dict()
+        )
         if progress is not None:
             progress(total * 2, total * 2)
     return report
@@ -399,7 +402,9 @@ def _insert_annotations(
     for ref, first in aliases.items():
         resolved[ref] = resolved[first]
     # Documents imported into a layer belong to it even without spans.
-    repo.add_assignments(s, [(doc_id, ann(name)) for doc_id, name in touched_layers], "done")
+    repo.add_assignments(
+        s, [(doc_id, ann(name)) for doc_id, name in touched_layers], AssignmentStatus.DONE
+    )
     rel_rows: list[dict[str, Any]] = []
     for i, doc in enumerate(docs):
         for rel in doc.relations:
