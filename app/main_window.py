@@ -462,8 +462,8 @@ class MainWindow(QMainWindow):
             return
         try:
             options = dialog.options()
-        except ValueError as exc:
-            show_error(self, "Export", str(exc))
+        except AnnotatorError as exc:
+            show_error(self, "Export", exc)
             return
         self.operations.export(options.out, options.format, options.layer, options=options)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import cast
 
-from annotator.agreement.report import AgreementFailed
+from annotator.errors import AgreementFailed
 from annotator.values import AttrValue, DocData, RelationData, SpanData
 from annotator.vocabulary import Layer
 

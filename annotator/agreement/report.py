@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from annotator.errors import AnnotatorError
+from annotator.errors import AgreementFailed
 from annotator.values import DocData
 
 FloatArray = npt.NDArray[np.float64]
@@ -38,12 +38,6 @@ LABEL_METRICS = (
     "fleiss_kappa",
     "krippendorff_alpha",
 )
-
-
-class AgreementFailed(AnnotatorError):
-    """The layers cannot be compared (e.g. two copies of a document have different texts)."""
-
-    code = "E180"
 
 
 # ----------------------------------------------------------------------------- metric primitives

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli.support import fail, progress_bar
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, Cancelled, Unexpected
 from annotator.formats import registry
 from annotator.vocabulary import Layer
 
@@ -240,14 +240,13 @@ def main() -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        typer.echo("error: interrupted; nothing was changed", err=True)
+        typer.echo(f"error: {Cancelled('interrupted; nothing was changed').render()}", err=True)
         sys.exit(130)
     except Exception as exc:  # the last line of defence: one line, never a traceback
         if os.environ.get("NEWS_ANNOTATOR_DEBUG"):
             raise
         typer.echo(
-            f"error: unexpected {type(exc).__name__}: {exc} "
-            "(set NEWS_ANNOTATOR_DEBUG=1 for details)",
+            f"error: {Unexpected.wrap(exc).render()} (set NEWS_ANNOTATOR_DEBUG=1 for details)",
             err=True,
         )
         sys.exit(2)

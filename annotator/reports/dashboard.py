@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from annotator.cancel import Progress, quiet
 from annotator.vocabulary import AssignmentStatus, EventAction
 from storage import activity
 from storage.records import AssignmentRecord, EventRecord
@@ -288,18 +289,16 @@ def dashboard_from_records(
 def load_dashboard(
     session: Session,
     labels: Sequence[str],
-    check: Callable[[], None] | None = None,
+    progress: Progress | None = None,
     previous: DashboardData | None = None,
 ) -> DashboardData:
     """Read the records of one project and compute the dashboard. The agreement report (the
     slow part) is reused from ``previous`` when the annotator layers have not changed since.
-    ``check`` is called between steps and may raise to cancel."""
+    ``progress.check()`` runs between steps (a cancel raises ``Cancelled``)."""
     from annotator.layers import annotator_names
     from storage import repository as repo
 
-    def tick() -> None:
-        if check is not None:
-            check()
+    tick = (progress or quiet()).check
 
     names = annotator_names(session)
     assignments = repo.assignments(session)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator.errors import AnnotatorError, ModelUnavailable, NotFound
+from annotator.errors import ModelUnavailable, NotFound, TrainFailed
 from annotator.suggest.evaluation import Evaluation
 from annotator.values import DocData
 from annotator.vocabulary import SPANS_KEY, Layer
@@ -32,10 +32,6 @@ if TYPE_CHECKING:
 
 SPAN_LABELS = ("CLAIM", "EVENT")
 MAX_NGRAM_SIZES = 24
-
-
-class TrainFailed(AnnotatorError):
-    code = "E172"
 
 
 @dataclass(slots=True)

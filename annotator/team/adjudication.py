@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from annotator import services
-from annotator.errors import AnnotatorError, NotFound, ValidationError
+from annotator.errors import NotFound, StaleItem, ValidationError
 from annotator.scheme import Scheme
 from annotator.values import AttrValue, DocData, RelationData, SpanData
 from annotator.vocabulary import EventAction, Layer, adjudication_origin
@@ -48,12 +48,6 @@ KEEP = "keep"  # choice: gold stays as it is (after editing it by hand)
 UNANIMOUS = "unanimous"
 
 Key3 = tuple[int, int, str]
-
-
-class StaleItem(AnnotatorError):
-    """The annotators' layers changed since the queue was built."""
-
-    code = "E163"
 
 
 # ---------------------------------------------------------------- values

@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from annotator.errors import AnnotatorError, MergeRefused, ProjectError
+from annotator.errors import MergeRefused, PackageFailed, ProjectError
 from annotator.project import Project
 from annotator.transfer.importing import text_sha256
 from annotator.vocabulary import SQL_BATCH_LIMIT, EventAction, Layer
@@ -46,10 +46,6 @@ WORKFILE_CREATED = "workfile_created"
 WORKFILE_BASELINE = "workfile_baseline"  # JSON {text sha256: hash of the layer when packaged}
 
 SpanKey = tuple[int, int, str]
-
-
-class PackageFailed(AnnotatorError):
-    code = "E161"
 
 
 # ---------------------------------------------------------------- layer hashing

@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from annotator.cancel import Progress, quiet
 from annotator.errors import ExportFailed
 from annotator.formats.registry import Output, format_spec
 from annotator.formats.writing import (
@@ -33,6 +34,7 @@ from annotator.vocabulary import Layer
 
 DEFAULT_TRAINING_SPLIT = (80, 10, 10)
 _README_MARK = "# Export ("
+_STEPS = 3  # read the layer, write to a temporary sibling, put it in place
 
 
 def filter_labels(
@@ -230,8 +232,12 @@ def export_documents(
     seed: int = 0,
     labels: list[str] | None = None,
     strict: bool = False,
+    progress: Progress | None = None,
 ) -> ExportSummary:
-    """Export ``layer`` of ``project`` to ``out`` as ``fmt``; return what was written."""
+    """Export ``layer`` of ``project`` to ``out`` as ``fmt``; return what was written.
+
+    ``progress`` hears of the three steps (read the layer, write, put in place) and is checked
+    between them; a cancel leaves ``out`` as it was."""
     from annotator.transfer.splits import split_documents
 
     module = writer_module(fmt)
@@ -247,7 +253,11 @@ def export_documents(
     output = spec.output if spec else Output.FOLDER
     folder = output is not Output.FILE or split is not None
     _check_target(out, folder)
+    progress = progress or quiet()
+    progress.report(0, _STEPS)
     docs, entities, annotators, agreement, notes = _load(project, layer)
+    progress.report(1, _STEPS)
+    progress.check()
     if not docs:
         raise ExportFailed(
             f"layer '{layer}' has no documents; nothing was exported", path=str(project.path)
@@ -281,6 +291,8 @@ def export_documents(
     tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         summary = module.write(docs, tmp, ctx)
+        progress.report(2, _STEPS)
+        progress.check()
         for reason, n in left_out.items():
             summary.skip(reason, n)
         summary.notes = notes + summary.notes
@@ -288,6 +300,7 @@ def export_documents(
             summary.files.append("README.md")
             (tmp / "README.md").write_text(summary.to_markdown(), encoding="utf-8")
         _place(tmp, out)
+        progress.report(_STEPS, _STEPS)
     except OSError as exc:
         _remove(tmp)
         raise ExportFailed(
