@@ -163,3 +163,12 @@ def catalogue() -> list[type[AnnotatorError]]:
         found.append(cls)
         todo.extend(cls.__subclasses__())
     return sorted(set(found), key=lambda c: c.code)
+
+
+def markdown_table() -> str:
+    """The table of codes in ``docs/errors.md``, generated from the classes."""
+    lines = ["| code | error | meaning |", "|---|---|---|"]
+    for cls in catalogue():
+        doc = " ".join((cls.__doc__ or "").split())
+        lines.append(f"| {cls.code} | `{cls.__name__}` | {doc} |")
+    return "\n".join(lines) + "\n"
