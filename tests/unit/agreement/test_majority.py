@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.agreement.majority import majority_layer
-from annotator.agreement.report import AgreementFailed
+from annotator.errors import AgreementFailed
 from annotator.values import DocData, RelationData, SpanData
 
 TEXT = "Haftar said the army attacked Tripoli on Monday."
