@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from annotator import __version__
 from annotator.errors import ProjectError, ProjectLocked, SchemaTooNew, SchemeError
 from annotator.scheme import Scheme, load_scheme, scheme_from_json
-from annotator.vocabulary import Layer
+from annotator.vocabulary import AnnotatorRole, Layer
 from storage import repository as repo
 from storage.db import Database, StorageError
 
@@ -52,7 +52,7 @@ class Project:
                 repo.set_meta(s, "app_version", __version__)
                 repo.set_meta(s, "created", datetime.now(UTC).isoformat(timespec="seconds"))
                 repo.write_scheme_tables(s, scheme.to_dict())
-                repo.ensure_annotator(s, Layer.GOLD, role="reviewer")
+                repo.ensure_annotator(s, Layer.GOLD, role=AnnotatorRole.REVIEWER)
         except Exception:
             db.dispose()
             for suffix in ("", "-wal", "-shm"):

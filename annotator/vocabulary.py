@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from storage.vocabulary import (
     SQL_BATCH_LIMIT,
+    AnnotatorRole,
     AssignmentStatus,
     EventAction,
     Origin,
@@ -21,6 +22,7 @@ from storage.vocabulary import (
 __all__ = [
     "SPANS_KEY",
     "SQL_BATCH_LIMIT",
+    "AnnotatorRole",
     "AssignmentStatus",
     "EventAction",
     "Layer",

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from storage.vocabulary import AssignmentStatus, Origin, SuggestionState
+from storage.vocabulary import AnnotatorRole, AssignmentStatus, Origin, SuggestionState
 
 
 def utcnow() -> datetime:
@@ -43,7 +43,7 @@ class Annotator(Base):
     __tablename__ = "annotator"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
-    role: Mapped[str] = mapped_column(String(16), default="annotator")
+    role: Mapped[str] = mapped_column(String(16), default=AnnotatorRole.ANNOTATOR)
 
 
 class Assignment(Base):

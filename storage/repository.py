@@ -38,7 +38,13 @@ from storage.records import (
     SuggestionRecord,
     SuggestionRelationRecord,
 )
-from storage.vocabulary import SQL_BATCH_LIMIT, AssignmentStatus, Origin, SuggestionState
+from storage.vocabulary import (
+    SQL_BATCH_LIMIT,
+    AnnotatorRole,
+    AssignmentStatus,
+    Origin,
+    SuggestionState,
+)
 
 # ---------------------------------------------------------------- project meta and scheme
 
@@ -188,7 +194,7 @@ def annotator_id(session: Session, name: str) -> int | None:
     return session.scalar(select(Annotator.id).where(Annotator.name == name))
 
 
-def ensure_annotator(session: Session, name: str, role: str = "annotator") -> int:
+def ensure_annotator(session: Session, name: str, role: str = AnnotatorRole.ANNOTATOR) -> int:
     existing = annotator_id(session, name)
     if existing is not None:
         return existing

@@ -15,6 +15,14 @@ from enum import StrEnum
 SQL_BATCH_LIMIT = 30000
 
 
+class AnnotatorRole(StrEnum):
+    """``annotator.role``; the reserved ``gold`` annotator is a reviewer."""
+
+    ANNOTATOR = "annotator"
+    REVIEWER = "reviewer"
+    LEAD = "lead"
+
+
 class AssignmentStatus(StrEnum):
     """Where an annotator stands with an assigned document (``assignment.status``)."""
 

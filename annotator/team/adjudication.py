@@ -36,7 +36,7 @@ from annotator import services
 from annotator.errors import NotFound, StaleItem, ValidationError
 from annotator.scheme import Scheme
 from annotator.values import AttrValue, DocData, RelationData, SpanData
-from annotator.vocabulary import EventAction, Layer, adjudication_origin
+from annotator.vocabulary import AnnotatorRole, EventAction, Layer, adjudication_origin
 from storage import repository as repo
 from storage import team_queries as tq
 from storage.records import RelationRecord, SpanRecord
@@ -790,7 +790,7 @@ def accept_unanimous(
     agree on, and those only some filled in alike), for some documents or the whole corpus.
     Gold spans that exist already are left as they are. Returns a Decision for ``undo``."""
     layers, gold_docs = load_for_review(session, doc_ids)
-    gold_id = repo.ensure_annotator(session, Layer.GOLD, role="reviewer")
+    gold_id = repo.ensure_annotator(session, Layer.GOLD, role=AnnotatorRole.REVIEWER)
     entity_ids = {_entity_value(e.name, e.type): e.id for e in repo.list_entities(session)}
     token = uuid.uuid4().hex
     rows: list[dict[str, Any]] = []

@@ -8,6 +8,7 @@ from pathlib import Path
 from annotator import services
 from annotator.project import Project
 from annotator.vocabulary import (
+    AnnotatorRole,
     AssignmentStatus,
     EventAction,
     Layer,
@@ -24,6 +25,7 @@ def test_values_are_the_stored_strings() -> None:
     assert [s.value for s in AssignmentStatus] == ["todo", "in_progress", "done", "skipped"]
     assert [s.value for s in SuggestionState] == ["pending", "accepted", "rejected"]
     assert [s.value for s in Layer] == ["gold", "majority", "suggestions"]
+    assert [s.value for s in AnnotatorRole] == ["annotator", "reviewer", "lead"]
     assert Origin.MANUAL == "manual" and Origin.IMPORT == "import"
     assert EventAction.SPAN_ADD == "span.add" and EventAction.STATUS == "status"
     values = [a.value for a in EventAction]
@@ -44,11 +46,12 @@ def test_a_released_project_speaks_the_vocabulary(tmp_path: Path) -> None:
     statuses = {r[0] for r in con.execute("SELECT status FROM assignment")}
     actions = {r[0] for r in con.execute("SELECT action FROM event_log")}
     annotators = {r[0] for r in con.execute("SELECT name FROM annotator")}
+    roles = {r[0] for r in con.execute("SELECT role FROM annotator")}
     done = con.execute("SELECT count(*) FROM assignment WHERE status = 'done'").fetchone()[0]
     con.close()
     assert statuses and statuses <= set(AssignmentStatus)
     assert actions and actions <= set(EventAction)
-    assert Layer.GOLD in annotators
+    assert Layer.GOLD in annotators and roles <= set(AnnotatorRole)
     with Project.open(path) as proj, proj.session() as s:
         found = repo.assignments(s)
         assert sum(a.status == AssignmentStatus.DONE for a in found) == done > 0
