@@ -57,7 +57,9 @@ def init(
 def import_cmd(
     project: ProjectArg,
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="Input format.")] = "auto",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="|".join(registry.import_choices()))
+    ] = registry.AUTO,
     as_: Annotated[
         str | None,
         typer.Option(
@@ -111,7 +113,9 @@ def import_cmd(
 def export(
     project: ProjectArg,
     out: Annotated[Path, typer.Argument(help="Output file or folder.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "jsonl",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="|".join(registry.writer_names()))
+    ] = "jsonl",
     layer: Annotated[
         str, typer.Option(help="gold, majority, suggestions or an annotator.")
     ] = Layer.GOLD.value,

@@ -17,6 +17,7 @@ README = Path(__file__).parents[3] / "README.md"
 def test_readme_format_table_is_the_registry() -> None:
     text = README.read_text("utf-8")
     assert registry.markdown_table() in text
+    assert "[--format " + "|".join(registry.import_choices()) + "]" in text
 
 
 def test_names_are_unique_and_modules_have_their_functions() -> None:
@@ -53,6 +54,8 @@ def test_cli_format_choices_come_from_the_registry(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert ", ".join(registry.writer_names()) in result.stderr
     assert "txt" not in registry.writer_names() and "hf" not in registry.reader_names()
+    help_text = runner.invoke(app, ["export", "--help"], terminal_width=200).stdout
+    assert "|".join(registry.writer_names()) in help_text
 
 
 @pytest.mark.parametrize("fmt", ["txt", "hf"])
