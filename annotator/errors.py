@@ -34,7 +34,8 @@ class AnnotatorError(Exception):
 
 
 class UsageError(AnnotatorError):
-    """The command line's arguments do not fit together (e.g. an unknown --format)."""
+    """Options given on the command line or in a dialog do not fit (e.g. an unknown
+    --format, no output path)."""
 
     code = "E010"
 
