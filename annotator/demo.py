@@ -18,6 +18,7 @@ import yaml
 from annotator.errors import AnnotatorError
 from annotator.settings import data_dir
 from annotator.values import DocData, RelationData, SpanData
+from annotator.vocabulary import AssignmentStatus, Layer, Origin
 
 DEMO_FILE = "demo.annproj"
 
@@ -106,15 +107,15 @@ def build_demo_project(path: Path, user: str | None = None) -> Path:
     docs = demo_documents()
     project = Project.create(path, "news")
     try:
-        import_documents(project, docs, layer="alice", origin="demo")
-        import_documents(project, [_variant(d, 1) for d in docs], layer="bob", origin="demo")
-        import_documents(project, docs[:2], layer="gold", origin="demo")
-        if user and user not in ("alice", "bob", "gold"):
-            import_documents(project, docs[:3], layer=user, origin="demo")
+        import_documents(project, docs, layer="alice", origin=Origin.DEMO)
+        import_documents(project, [_variant(d, 1) for d in docs], layer="bob", origin=Origin.DEMO)
+        import_documents(project, docs[:2], layer=Layer.GOLD, origin=Origin.DEMO)
+        if user and user not in ("alice", "bob", Layer.GOLD):
+            import_documents(project, docs[:3], layer=user, origin=Origin.DEMO)
             by_ext = _doc_ids(project)
             with project.session() as s:
                 for doc in docs[3:]:
-                    set_status(s, by_ext[doc.id], user, "todo")
+                    set_status(s, by_ext[doc.id], user, AssignmentStatus.TODO)
     finally:
         project.close()
     return path

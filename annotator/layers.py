@@ -8,6 +8,7 @@ from collections.abc import Collection
 from sqlalchemy.orm import Session
 
 from annotator.values import DocData, RelationData, SpanData
+from annotator.vocabulary import Layer, SuggestionState
 from storage.records import (
     DocumentRecord,
     EntityRecord,
@@ -21,8 +22,6 @@ from storage.repository import documents as doc_repo
 from storage.repository import registry as registry_repo
 from storage.repository import spans as span_repo
 from storage.repository import suggestions as sugg_repo
-
-SUGGESTIONS = "suggestions"
 
 
 def doc_meta(doc: DocumentRecord) -> dict[str, object]:
@@ -42,7 +41,7 @@ def annotator_names(session: Session) -> list[str]:
     active = set(span_repo.layers_with_spans(session)) | {
         a.annotator for a in ann_repo.assignments(session)
     }
-    return sorted(n for n in names & active if n != "gold")
+    return sorted(n for n in names & active if n != Layer.GOLD)
 
 
 def layers_with_spans(session: Session) -> list[str]:
@@ -94,15 +93,17 @@ def load_layer(
     entities = {e.id: e for e in registry_repo.list_entities(session)}
     span_by_doc: dict[int, list[SpanData]] = defaultdict(list)
     rel_by_doc: dict[int, list[RelationData]] = defaultdict(list)
-    if layer == SUGGESTIONS:
-        suggs = sugg_repo.suggestions_of(session, state="pending", doc_ids=doc_ids)
+    if layer == Layer.SUGGESTIONS:
+        suggs = sugg_repo.suggestions_of(session, state=SuggestionState.PENDING, doc_ids=doc_ids)
         for sug in suggs:
             span_by_doc[sug.document_id].append(_span_data(sug, entities))
         doc_of = {sug.id: sug.document_id for sug in suggs}
-        for srel in sugg_repo.suggestion_relations_of(session, list(doc_of), state="pending"):
+        for srel in sugg_repo.suggestion_relations_of(
+            session, list(doc_of), state=SuggestionState.PENDING
+        ):
             if srel.head_id in doc_of and srel.tail_id in doc_of:
                 rel_by_doc[doc_of[srel.head_id]].append(_relation_data(srel))
-        return _docs(session, list(span_by_doc), SUGGESTIONS, span_by_doc, rel_by_doc)
+        return _docs(session, list(span_by_doc), Layer.SUGGESTIONS, span_by_doc, rel_by_doc)
     covered = span_repo.documents_in_layer(session, layer)
     if doc_ids is not None:
         covered &= set(doc_ids)

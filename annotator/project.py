@@ -14,11 +14,10 @@ from sqlalchemy.orm import Session
 from annotator import __version__
 from annotator.errors import ProjectError, ProjectLocked, SchemaTooNew, SchemeError
 from annotator.scheme import Scheme, load_scheme, scheme_from_json
+from annotator.vocabulary import AnnotatorRole, Layer
 from storage.db import Database, StorageError
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
-
-GOLD = "gold"
 
 
 def _translate(exc: StorageError, path: Path) -> ProjectError:
@@ -54,7 +53,7 @@ class Project:
                 doc_repo.set_meta(s, "app_version", __version__)
                 doc_repo.set_meta(s, "created", datetime.now(UTC).isoformat(timespec="seconds"))
                 doc_repo.write_scheme_tables(s, scheme.to_dict())
-                ann_repo.ensure_annotator(s, GOLD, role="reviewer")
+                ann_repo.ensure_annotator(s, Layer.GOLD, role=AnnotatorRole.REVIEWER)
         except Exception:
             db.dispose()
             for suffix in ("", "-wal", "-shm"):

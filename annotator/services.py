@@ -16,6 +16,7 @@ from annotator.errors import NotFound, ValidationError
 from annotator.scheme import Scheme
 from annotator.validation import check_relation_labels, check_span_values
 from annotator.values import AttrValue, RelationData, SpanData
+from annotator.vocabulary import AssignmentStatus, EventAction, Layer, Origin, SuggestionState
 from storage.records import (
     DocumentRecord,
     EntityRecord,
@@ -30,7 +31,7 @@ from storage.repository import registry as registry_repo
 from storage.repository import spans as span_repo
 from storage.repository import suggestions as sugg_repo
 
-STATUSES = ("todo", "in_progress", "done", "skipped")
+STATUSES = tuple(AssignmentStatus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ def add_span(
     label: str,
     attrs: Mapping[str, AttrValue] | None = None,
     entity_id: int | None = None,
-    origin: str = "manual",
+    origin: str = Origin.MANUAL,
     span_id: int | None = None,
     actor: str | None = None,
 ) -> int:
@@ -95,7 +96,7 @@ def add_span(
     event_repo.log_event(
         session,
         actor or annotator,
-        "span.add",
+        EventAction.SPAN_ADD,
         doc_id,
         f"span:{new_id}",
         None,
@@ -151,7 +152,7 @@ def update_span(
     event_repo.log_event(
         session,
         actor,
-        "span.update",
+        EventAction.SPAN_UPDATE,
         before.document_id,
         f"span:{span_id}",
         _span_dict(before),
@@ -187,7 +188,13 @@ def delete_span(session: Session, span_id: int, actor: str) -> SpanSnapshot:
     )
     span_repo.delete_spans(session, [span_id])
     event_repo.log_event(
-        session, actor, "span.delete", rec.document_id, f"span:{span_id}", _span_dict(rec), None
+        session,
+        actor,
+        EventAction.SPAN_DELETE,
+        rec.document_id,
+        f"span:{span_id}",
+        _span_dict(rec),
+        None,
     )
     return SpanSnapshot(rec, rels)
 
@@ -214,7 +221,13 @@ def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> None:
                 session, rel.head_id, rel.tail_id, rel.label, rel.origin, relation_id=rel.id
             )
     event_repo.log_event(
-        session, actor, "span.restore", rec.document_id, f"span:{rec.id}", None, _span_dict(rec)
+        session,
+        actor,
+        EventAction.SPAN_RESTORE,
+        rec.document_id,
+        f"span:{rec.id}",
+        None,
+        _span_dict(rec),
     )
 
 
@@ -228,7 +241,7 @@ def add_relation(
     tail_id: int,
     label: str,
     actor: str,
-    origin: str = "manual",
+    origin: str = Origin.MANUAL,
     relation_id: int | None = None,
 ) -> int:
     head, tail = _span(session, head_id), _span(session, tail_id)
@@ -246,7 +259,7 @@ def add_relation(
     event_repo.log_event(
         session,
         actor,
-        "relation.add",
+        EventAction.RELATION_ADD,
         head.document_id,
         f"relation:{new_id}",
         None,
@@ -264,7 +277,7 @@ def delete_relation(session: Session, relation_id: int, actor: str) -> RelationR
     event_repo.log_event(
         session,
         actor,
-        "relation.delete",
+        EventAction.RELATION_DELETE,
         head.document_id,
         f"relation:{relation_id}",
         {"head": rel.head_id, "tail": rel.tail_id, "label": rel.label},
@@ -293,7 +306,7 @@ def set_status(
     event_repo.log_event(
         session,
         actor or annotator,
-        "status",
+        EventAction.STATUS,
         doc_id,
         f"status:{annotator}",
         None,
@@ -319,7 +332,7 @@ def ensure_entity(session: Session, name: str, type_: str = "", actor: str = "")
     event_repo.log_event(
         session,
         actor or "system",
-        "entity.add",
+        EventAction.ENTITY_ADD,
         None,
         f"entity:{new_id}",
         None,
@@ -340,7 +353,7 @@ def rename_entity(session: Session, entity_id: int, name: str, actor: str) -> No
     event_repo.log_event(
         session,
         actor,
-        "entity.rename",
+        EventAction.ENTITY_RENAME,
         None,
         f"entity:{entity_id}",
         {"name": rec.name},
@@ -353,7 +366,13 @@ def add_alias(session: Session, entity_id: int, alias: str, actor: str) -> None:
         raise ValidationError("an alias cannot be empty")
     registry_repo.add_alias(session, entity_id, alias.strip())
     event_repo.log_event(
-        session, actor, "entity.alias", None, f"entity:{entity_id}", None, {"alias": alias.strip()}
+        session,
+        actor,
+        EventAction.ENTITY_ALIAS,
+        None,
+        f"entity:{entity_id}",
+        None,
+        {"alias": alias.strip()},
     )
 
 
@@ -370,7 +389,7 @@ def merge_entities(session: Session, keep_id: int, drop_id: int, actor: str) -> 
     event_repo.log_event(
         session,
         actor,
-        "entity.merge",
+        EventAction.ENTITY_MERGE,
         None,
         f"entity:{keep_id}",
         {"dropped": drop.name, "dropped_id": drop_id},
@@ -400,7 +419,7 @@ def add_suggestions(
     scores = scores or {}
     human = {
         (s.start, s.end, s.label)
-        for s in span_repo.spans_of(session, document_id=doc_id, annotator="gold")
+        for s in span_repo.spans_of(session, document_id=doc_id, annotator=Layer.GOLD)
     }
     seen = sugg_repo.suggestion_keys(session, doc_id)
     rows: list[dict[str, Any]] = []
@@ -471,7 +490,7 @@ def accept_suggestions(
     recs: list[SuggestionRecord] = []
     for sid in suggestion_ids:
         rec = sugg_repo.get_suggestion(session, sid)
-        if rec is None or rec.state != "pending":
+        if rec is None or rec.state != SuggestionState.PENDING:
             continue
         recs.append(rec)
     if not recs:
@@ -509,13 +528,13 @@ def accept_suggestions(
         event_repo.log_event(
             session,
             actor or annotator,
-            "suggestion.accept",
+            EventAction.SUGGESTION_ACCEPT,
             rec.document_id,
             f"suggestion:{rec.id}",
             None,
             {"span": span_id, "model": rec.model},
         )
-    sugg_repo.set_suggestion_state(session, list(created), "accepted")
+    sugg_repo.set_suggestion_state(session, list(created), SuggestionState.ACCEPTED)
     _materialise_relations(session, scheme, list(created), annotator, actor or annotator)
     return created
 
@@ -523,14 +542,14 @@ def accept_suggestions(
 def _materialise_relations(
     session: Session, scheme: Scheme, suggestion_ids: list[int], annotator: str, actor: str
 ) -> None:
-    rels = sugg_repo.suggestion_relations_of(session, suggestion_ids, state="pending")
+    rels = sugg_repo.suggestion_relations_of(session, suggestion_ids, state=SuggestionState.PENDING)
     if not rels:
         return
     involved = {r.head_id for r in rels} | {r.tail_id for r in rels}
     span_of: dict[int, int] = {}
     for sid in involved:
         rec = sugg_repo.get_suggestion(session, sid)
-        if rec is None or rec.state != "accepted":
+        if rec is None or rec.state != SuggestionState.ACCEPTED:
             continue
         match = next(
             (
@@ -555,25 +574,28 @@ def _materialise_relations(
                     span_of[rel.tail_id],
                     rel.label,
                     actor,
-                    origin="suggestion",
+                    origin=Origin.SUGGESTION,
                 )
             except ValidationError:
                 continue
             done.append(rel.id)
-    sugg_repo.set_suggestion_relation_state(session, done, "accepted")
+    sugg_repo.set_suggestion_relation_state(session, done, SuggestionState.ACCEPTED)
 
 
 def reject_suggestions(session: Session, suggestion_ids: Iterable[int], annotator: str) -> int:
     ids = [
         sid
         for sid in suggestion_ids
-        if (rec := sugg_repo.get_suggestion(session, sid)) is not None and rec.state == "pending"
+        if (rec := sugg_repo.get_suggestion(session, sid)) is not None
+        and rec.state == SuggestionState.PENDING
     ]
-    sugg_repo.set_suggestion_state(session, ids, "rejected")
-    rels = sugg_repo.suggestion_relations_of(session, ids, state="pending")
-    sugg_repo.set_suggestion_relation_state(session, [r.id for r in rels], "rejected")
+    sugg_repo.set_suggestion_state(session, ids, SuggestionState.REJECTED)
+    rels = sugg_repo.suggestion_relations_of(session, ids, state=SuggestionState.PENDING)
+    sugg_repo.set_suggestion_relation_state(session, [r.id for r in rels], SuggestionState.REJECTED)
     for sid in ids:
-        event_repo.log_event(session, annotator, "suggestion.reject", None, f"suggestion:{sid}")
+        event_repo.log_event(
+            session, annotator, EventAction.SUGGESTION_REJECT, None, f"suggestion:{sid}"
+        )
     return len(ids)
 
 
@@ -585,8 +607,10 @@ def reset_suggestions(
         if span_repo.get_span(session, span_id) is not None:
             span_repo.delete_spans(session, [span_id])
     ids = list(suggestion_ids)
-    sugg_repo.set_suggestion_state(session, ids, "pending")
+    sugg_repo.set_suggestion_state(session, ids, SuggestionState.PENDING)
     rels = sugg_repo.suggestion_relations_of(session, ids)
-    sugg_repo.set_suggestion_relation_state(session, [r.id for r in rels], "pending")
+    sugg_repo.set_suggestion_relation_state(session, [r.id for r in rels], SuggestionState.PENDING)
     for sid in ids:
-        event_repo.log_event(session, annotator, "suggestion.reset", None, f"suggestion:{sid}")
+        event_repo.log_event(
+            session, annotator, EventAction.SUGGESTION_RESET, None, f"suggestion:{sid}"
+        )

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from annotator.vocabulary import Layer
 from app.editing.doc_state import DocumentState
 from app.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from annotator.project import Project
-
-GOLD = "gold"  # the adjudicated layer (annotator.project.GOLD)
 
 
 class AppContext(QObject):
@@ -56,7 +55,7 @@ class AppContext(QObject):
         self.project = project
         self.user = user
         self.layer = user
-        self.layers: list[str] = [user, GOLD]
+        self.layers: list[str] = [user, Layer.GOLD]
         self.runner = runner if runner is not None else TaskRunner(self)
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.read_only = read_only
@@ -69,14 +68,14 @@ class AppContext(QObject):
         """Whether edits to ``layer`` (default: the layer shown) are allowed: the user's own
         layer and gold, in a project not opened read-only."""
         layer = self.layer if layer is None else layer
-        return not self.read_only and layer in (self.user, GOLD)
+        return not self.read_only and layer in (self.user, Layer.GOLD)
 
     def refusal(self, layer: str | None = None) -> str:
         """Why an edit to ``layer`` is refused ("" when it is allowed)."""
         layer = self.layer if layer is None else layer
         if self.read_only:
             return "the project is open read-only; nothing was changed"
-        if layer not in (self.user, GOLD):
+        if layer not in (self.user, Layer.GOLD):
             return (
                 f"the layer '{layer}' is read-only (edit your own layer or gold); "
                 "nothing was changed"
@@ -121,5 +120,5 @@ class AppContext(QObject):
 
 def _ordered_layers(user: str, names: list[str]) -> list[str]:
     """The user's layer first, then gold, then the other annotators by name."""
-    others = sorted({n for n in names if n and n not in (user, GOLD)})
-    return [user, GOLD, *others]
+    others = sorted({n for n in names if n and n not in (user, Layer.GOLD)})
+    return [user, Layer.GOLD, *others]

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from annotator.vocabulary import AssignmentStatus
 from storage.records import DocumentSummary, EntityRecord
 
 R = TypeVar("R")
@@ -28,10 +29,10 @@ RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 
 STATUS_TEXT = {
     "": "not assigned",
-    "todo": "to do",
-    "in_progress": "in progress",
-    "done": "done",
-    "skipped": "skipped",
+    AssignmentStatus.TODO: "to do",
+    AssignmentStatus.IN_PROGRESS: "in progress",
+    AssignmentStatus.DONE: "done",
+    AssignmentStatus.SKIPPED: "skipped",
 }
 
 

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 
 from annotator.errors import AnnotatorError
 from annotator.settings import Settings
+from annotator.vocabulary import AssignmentStatus, Layer
 from app import persistence
 from app.actions import build_actions, module_available
-from app.context import GOLD, AppContext
+from app.context import AppContext
 from app.dialogs.common import SearchResultsDialog, ShortcutSheet, show_error
 from app.editing.doc_state import DocumentContent, load_content
 from app.item_models import STATUS_TEXT, MentionRow
@@ -267,7 +268,7 @@ class MainWindow(QMainWindow):
         review = self._extra_panels.get("review")
         if review is not None and self.tabs.currentWidget() is review:
             # Review mode opens a document for editing its adjudicated layer.
-            self._set_layer_quietly(GOLD)
+            self._set_layer_quietly(Layer.GOLD)
         self.tabs.setCurrentWidget(self.article)
         self.open_document(doc_id, span_id)
 
@@ -423,12 +424,16 @@ class MainWindow(QMainWindow):
             self.close()
 
     def import_files(self) -> None:
-        from annotator.formats.reading import READERS
+        from annotator.formats.registry import reader_names
         from app.dialogs.transfer import ImportDialog
 
         paths, _ = QFileDialog.getOpenFileNames(self, "Import files")
         dialog = ImportDialog(
-            [Path(p) for p in paths], sorted(READERS), self.context.layers, self.context.user, self
+            [Path(p) for p in paths],
+            sorted(reader_names()),
+            self.context.layers,
+            self.context.user,
+            self,
         )
         if not dialog.exec():
             return
@@ -439,22 +444,26 @@ class MainWindow(QMainWindow):
         self.operations.import_paths(list(options.paths), options)
 
     def export_dialog(self) -> None:
-        from annotator.formats.writing import WRITERS
+        from annotator.formats.registry import writer_names
         from annotator.layers import layers_with_spans
         from app.dialogs.transfer import ExportOptionsDialog
 
         with self.context.project.session() as s:
             layers = layers_with_spans(s)
-        layers = sorted({*layers, GOLD, "majority", "suggestions", *self.context.layers})
+        layers = sorted({*layers, *Layer, *self.context.layers})
         dialog = ExportOptionsDialog(
-            sorted(WRITERS), layers, list(self.context.project.scheme.label_names), GOLD, self
+            sorted(writer_names()),
+            layers,
+            list(self.context.project.scheme.label_names),
+            Layer.GOLD,
+            self,
         )
         if not dialog.exec():
             return
         try:
             options = dialog.options()
-        except ValueError as exc:
-            show_error(self, "Export", str(exc))
+        except AnnotatorError as exc:
+            show_error(self, "Export", exc)
             return
         self.operations.export(options.out, options.format, options.layer, options=options)
 
@@ -511,10 +520,10 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def done_and_next(self) -> None:
-        self._status_and_next("done")
+        self._status_and_next(AssignmentStatus.DONE)
 
     def skip_and_next(self) -> None:
-        self._status_and_next("skipped")
+        self._status_and_next(AssignmentStatus.SKIPPED)
 
     def _status_and_next(self, status: str) -> None:
         content = self.context.doc_state.content

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from annotator.errors import Cancelled
 from app.context import AppContext
 from app.dialogs.common import show_error
 from app.dialogs.transfer import ExportOptions, ImportOptions
@@ -40,8 +41,7 @@ class ImportTask:
             label_map=o.label_map,
             skip_unmapped=o.skip_unmapped,
             tsv_feature=o.tsv_feature,
-            progress=state.progress,
-            cancelled=lambda: state.cancelled,
+            progress=state,
         )
         return [*report.lines(), *report.notes[:20]]
 
@@ -53,7 +53,6 @@ class ExportTask:
     def __call__(self, state: TaskState) -> str:
         from annotator.transfer.exporting import export_documents
 
-        state.progress(0, 0)
         o = self.options
         summary = export_documents(
             self.project,
@@ -64,6 +63,7 @@ class ExportTask:
             seed=o.seed,
             labels=list(o.labels) if o.labels else None,
             strict=o.strict,
+            progress=state,
         )
         lines = getattr(summary, "lines", None)
         text = "\n".join(lines()) if callable(lines) else ""
@@ -79,9 +79,7 @@ class PreannotateTask:
     def __call__(self, state: TaskState) -> str:
         from annotator.suggest.run import preannotate_project
 
-        report = preannotate_project(
-            self.project, self.model, progress=state.progress, cancelled=lambda: state.cancelled
-        )
+        report = preannotate_project(self.project, self.model, progress=state)
         lines = getattr(report, "lines", None)
         return "\n".join(lines()) if callable(lines) else str(report)
 
@@ -154,7 +152,9 @@ class Operations(QObject):
         self.handle = None
 
     def _failed(self, exc: Exception) -> None:
-        cancelled = self.handle is not None and self.handle.cancelled
+        cancelled = isinstance(exc, Cancelled) or (
+            self.handle is not None and self.handle.cancelled
+        )
         title = self.handle.title if self.handle else "Operation"
         self._finish()
         if cancelled:

@@ -1,6 +1,7 @@
 """Background work: one worker thread for everything that touches the database.
 
-Tasks receive plain inputs and a :class:`TaskState` (progress, cancel). Results and errors come
+Tasks receive plain inputs and a :class:`TaskState`, the ``annotator.cancel.Progress`` that
+import, export and pre-annotation take (progress, cancel). Results and errors come
 back to the GUI thread through a queued Qt signal connected to bound methods of
 :class:`TaskRunner`, which then call the ``on_done``/``on_error`` callbacks there.
 """
@@ -15,22 +16,22 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from annotator.errors import Cancelled
+
 T = TypeVar("T")
 
 
-class TaskCancelled(Exception):
-    """Raised inside a task (by :meth:`TaskState.check`) when the user cancelled it."""
-
-
 class TaskState:
-    """What a running task sees: report progress, ask whether it was cancelled."""
+    """What a running task sees: the ``annotator.cancel.Progress`` protocol. ``report`` goes to
+    the GUI thread as the runner's ``progress`` signal; ``check`` raises
+    ``annotator.errors.Cancelled`` once the user cancelled."""
 
     def __init__(self, handle_id: int, emitter: _Emitter) -> None:
         self._id = handle_id
         self._emitter = emitter
         self._cancel = threading.Event()
 
-    def progress(self, done: int, total: int) -> None:
+    def report(self, done: int, total: int) -> None:
         self._emitter.progress_raw.emit(self._id, int(done), int(total))
 
     @property
@@ -38,9 +39,8 @@ class TaskState:
         return self._cancel.is_set()
 
     def check(self) -> None:
-        """Raise :class:`TaskCancelled` if the user cancelled."""
         if self._cancel.is_set():
-            raise TaskCancelled()
+            raise Cancelled()
 
     def _request_cancel(self) -> None:
         self._cancel.set()

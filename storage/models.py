@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from storage.vocabulary import AnnotatorRole, AssignmentStatus, Origin, SuggestionState
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
@@ -41,7 +43,7 @@ class Annotator(Base):
     __tablename__ = "annotator"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
-    role: Mapped[str] = mapped_column(String(16), default="annotator")
+    role: Mapped[str] = mapped_column(String(16), default=AnnotatorRole.ANNOTATOR)
 
 
 class Assignment(Base):
@@ -50,7 +52,7 @@ class Assignment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(16), default="todo")
+    status: Mapped[str] = mapped_column(String(16), default=AssignmentStatus.TODO)
     seconds_spent: Mapped[float] = mapped_column(default=0.0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -92,7 +94,7 @@ class Span(Base):
     entity_id: Mapped[int | None] = mapped_column(
         ForeignKey("entity.id", ondelete="SET NULL"), index=True
     )
-    origin: Mapped[str] = mapped_column(String(255), default="manual")
+    origin: Mapped[str] = mapped_column(String(255), default=Origin.MANUAL)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -103,7 +105,7 @@ class Relation(Base):
     head_id: Mapped[int] = mapped_column(ForeignKey("span.id", ondelete="CASCADE"), index=True)
     tail_id: Mapped[int] = mapped_column(ForeignKey("span.id", ondelete="CASCADE"), index=True)
     label: Mapped[str] = mapped_column(String(64))
-    origin: Mapped[str] = mapped_column(String(255), default="manual")
+    origin: Mapped[str] = mapped_column(String(255), default=Origin.MANUAL)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -121,7 +123,7 @@ class Suggestion(Base):
     entity_id: Mapped[int | None] = mapped_column(ForeignKey("entity.id", ondelete="SET NULL"))
     model: Mapped[str] = mapped_column(String(255))
     score: Mapped[float] = mapped_column(default=1.0)
-    state: Mapped[str] = mapped_column(String(16), default="pending")
+    state: Mapped[str] = mapped_column(String(16), default=SuggestionState.PENDING)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -136,7 +138,7 @@ class SuggestionRelation(Base):
     )
     label: Mapped[str] = mapped_column(String(64))
     score: Mapped[float] = mapped_column(default=1.0)
-    state: Mapped[str] = mapped_column(String(16), default="pending")
+    state: Mapped[str] = mapped_column(String(16), default=SuggestionState.PENDING)
 
 
 class LabelRow(Base):

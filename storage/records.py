@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from storage.vocabulary import Origin
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentRecord:
@@ -61,7 +63,7 @@ class RelationRecord:
     head_id: int
     tail_id: int
     label: str
-    origin: str = "manual"
+    origin: str = Origin.MANUAL
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,14 +11,8 @@ from operator import attrgetter
 import numpy as np
 
 from annotator.agreement.metrics import IntArray
-from annotator.errors import AnnotatorError
+from annotator.errors import AgreementFailed
 from annotator.values import DocData
-
-
-class AgreementFailed(AnnotatorError):
-    """The layers cannot be compared (e.g. two copies of a document have different texts)."""
-
-    code = "E180"
 
 
 @dataclass(slots=True)

@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import cast
 
-from annotator.agreement.columns import AgreementFailed
+from annotator.errors import AgreementFailed
 from annotator.values import AttrValue, DocData, RelationData, SpanData
+from annotator.vocabulary import Layer
 
-MAJORITY = "majority"
 SpanKey = tuple[int, int, str]
 RelKey = tuple[SpanKey, SpanKey, str]
 
@@ -139,7 +139,7 @@ def _majority_doc(doc_id: str, versions: list[tuple[str, DocData]], ties: list[s
         meta=dict(first.meta),
         spans=tuple(spans),
         relations=tuple(relations),
-        layer=MAJORITY,
+        layer=Layer.MAJORITY,
     )
 
 

@@ -15,7 +15,9 @@ from typing import Annotated
 import typer
 
 from annotator.cli.support import fail, progress_bar
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, Cancelled, Unexpected
+from annotator.formats import registry
+from annotator.vocabulary import Layer
 
 app = typer.Typer(
     name="annotator",
@@ -26,21 +28,6 @@ app = typer.Typer(
 )
 
 ProjectArg = Annotated[Path, typer.Argument(help="The project file (.annproj).")]
-IMPORT_FORMATS = (
-    "auto",
-    "txt",
-    "jsonl",
-    "csv",
-    "html",
-    "brat",
-    "doccano",
-    "labelstudio",
-    "prodigy",
-    "conll",
-    "spacy",
-    "webanno",
-)
-EXPORT_FORMATS = ("jsonl", "spacy", "conll", "brat", "doccano", "hf", "csv")
 
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
@@ -70,7 +57,9 @@ def init(
 def import_cmd(
     project: ProjectArg,
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="Input format.")] = "auto",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="|".join(registry.import_choices()))
+    ] = registry.AUTO,
     as_: Annotated[
         str | None,
         typer.Option(
@@ -97,7 +86,7 @@ def import_cmd(
     from annotator.project import Project
     from annotator.transfer.importing import import_paths
 
-    _choice(format, IMPORT_FORMATS, "format")
+    _choice(format, registry.import_choices(), "format")
     if as_ and as_suggestions:
         fail("--as and --as-suggestions exclude each other")
     try:
@@ -124,10 +113,12 @@ def import_cmd(
 def export(
     project: ProjectArg,
     out: Annotated[Path, typer.Argument(help="Output file or folder.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "jsonl",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="|".join(registry.writer_names()))
+    ] = "jsonl",
     layer: Annotated[
         str, typer.Option(help="gold, majority, suggestions or an annotator.")
-    ] = "gold",
+    ] = Layer.GOLD.value,
     split: Annotated[
         str | None, typer.Option(help="Train/dev/test percentages, e.g. 80,10,10.")
     ] = None,
@@ -142,7 +133,7 @@ def export(
     from annotator.transfer.exporting import export_documents
     from annotator.transfer.splits import parse_split
 
-    _choice(format, EXPORT_FORMATS, "format")
+    _choice(format, registry.writer_names(), "format")
     try:
         split_parts = parse_split(split) if split else None
         label_list = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
@@ -253,14 +244,13 @@ def main() -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        typer.echo("error: interrupted; nothing was changed", err=True)
+        typer.echo(f"error: {Cancelled('interrupted; nothing was changed').render()}", err=True)
         sys.exit(130)
     except Exception as exc:  # the last line of defence: one line, never a traceback
         if os.environ.get("NEWS_ANNOTATOR_DEBUG"):
             raise
         typer.echo(
-            f"error: unexpected {type(exc).__name__}: {exc} "
-            "(set NEWS_ANNOTATOR_DEBUG=1 for details)",
+            f"error: {Unexpected.wrap(exc).render()} (set NEWS_ANNOTATOR_DEBUG=1 for details)",
             err=True,
         )
         sys.exit(2)

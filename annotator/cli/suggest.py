@@ -10,6 +10,7 @@ import typer
 
 from annotator.cli.support import fail, progress_bar
 from annotator.errors import AnnotatorError
+from annotator.vocabulary import Layer
 
 ProjectArg = Annotated[Path, typer.Argument(help="The project file (.annproj).")]
 ModelOpt = Annotated[
@@ -60,7 +61,7 @@ def preannotate(
 def train(
     project: ProjectArg,
     outdir: Annotated[Path, typer.Argument(help="Folder to write the spaCy pipeline to.")],
-    layer: Annotated[str, typer.Option(help="gold or an annotator's name.")] = "gold",
+    layer: Annotated[str, typer.Option(help="gold or an annotator's name.")] = Layer.GOLD.value,
     max_steps: Annotated[int, typer.Option(min=1, help="Training steps.")] = 2000,
     seed: Annotated[int, typer.Option(help="Seed of the split and of training.")] = 0,
     base: Annotated[
@@ -96,7 +97,7 @@ def train(
 def evaluate(
     project: ProjectArg,
     model: ModelOpt = None,
-    layer: Annotated[str, typer.Option(help="Human layer to compare with.")] = "gold",
+    layer: Annotated[str, typer.Option(help="Human layer to compare with.")] = Layer.GOLD.value,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Per-label precision, recall and F of a model's suggestions against a human layer."""

@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
 import typer
 
-from annotator.errors import AnnotatorError
+from annotator.cancel import CancelToken
+from annotator.errors import AnnotatorError, UsageError
 
 
 def fail(exc: AnnotatorError | str, code: int = 1) -> NoReturn:
-    """Print one clear line on stderr and exit non-zero."""
-    message = exc.one_line() if isinstance(exc, AnnotatorError) else str(exc)
-    typer.echo(f"error: {message}", err=True)
+    """Print one clear line on stderr, ``error: [E120] path:line: message``, and exit non-zero.
+    A plain string is a usage error (the arguments do not fit together)."""
+    error = exc if isinstance(exc, AnnotatorError) else UsageError(exc)
+    typer.echo(f"error: {error.render()}", err=True)
     raise typer.Exit(code)
 
 
 @contextmanager
-def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """Yield a ``progress(done, total)`` callback: a Rich bar on a terminal, silent otherwise."""
+def progress_bar(description: str) -> Iterator[CancelToken]:
+    """Yield a ``Progress`` (``annotator.cancel``): a Rich bar on a terminal, silent otherwise.
+    Ctrl+C stops the command (``main`` reports it); nothing else cancels from the CLI."""
     if not sys.stderr.isatty():
-        yield lambda done, total: None
+        yield CancelToken()
         return
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
 
@@ -37,6 +40,6 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
         task = bar.add_task(description, total=None)
 
         def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            bar.update(task, completed=done, total=total or None)
 
-        yield update
+        yield CancelToken(update)

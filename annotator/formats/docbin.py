@@ -51,6 +51,7 @@ from annotator.formats.writing import (
     new_summary,
 )
 from annotator.values import DocData, RelationData, SpanData
+from annotator.vocabulary import SPANS_KEY
 
 OWN_RECORD = "annotator"  # key of annotator.formats.docbin's record in the span group attrs
 
@@ -165,7 +166,6 @@ def _own_record(record: dict[str, Any], text: str, doc_id: str, name: str) -> Do
     )
 
 
-SPANS_KEY = "sc"
 ATTRS_KEY = "annotator"
 MAX_SUGGESTER = 20  # longest n-gram the span categoriser proposes
 

@@ -17,21 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import ImportFailed
+from annotator.formats.registry import AUTO, format_spec, formats_by_suffix, reader_names
 from annotator.values import DocData
-
-READERS: dict[str, str] = {
-    "jsonl": "annotator.formats.jsonl",
-    "txt": "annotator.formats.plaintext",
-    "csv": "annotator.formats.csv",
-    "brat": "annotator.formats.brat.reader",
-    "doccano": "annotator.formats.doccano",
-    "labelstudio": "annotator.formats.labelstudio",
-    "prodigy": "annotator.formats.prodigy",
-    "spacy": "annotator.formats.docbin",
-    "conll": "annotator.formats.conll",
-    "webanno": "annotator.formats.webanno",
-    "html": "annotator.formats.html",
-}
 
 
 @dataclass
@@ -56,17 +43,23 @@ class ReadOptions:
     report: ReadReport = field(default_factory=ReadReport)
 
 
-_EXT_FORMATS = {
-    ".ann": "brat",
-    ".spacy": "spacy",
-    ".conll": "conll",
-    ".bio": "conll",
-    ".iob": "conll",
-    ".html": "html",
-    ".htm": "html",
-    ".json": "labelstudio",
-    ".csv": "csv",
-}
+# Suffixes that several formats share are told apart by content (``_detect_file``); the others
+# name their format in the registry. A folder is read as the format of its first file in this
+# order of suffixes (a test checks it lists every suffix of the registry).
+_FOLDER_ORDER = (
+    ".ann",
+    ".tsv",
+    ".spacy",
+    ".conll",
+    ".bio",
+    ".iob",
+    ".jsonl",
+    ".json",
+    ".html",
+    ".htm",
+    ".csv",
+    ".txt",
+)
 
 
 def sniff_json_record(record: object) -> str:
@@ -116,7 +109,8 @@ def _detect_file(path: Path) -> str | None:
         return "webanno" if head.lstrip().startswith("#FORMAT=WebAnno") else "conll"
     if suffix == ".jsonl":
         return sniff_json_record(_first_json_record(path))
-    return _EXT_FORMATS.get(suffix)
+    names = formats_by_suffix().get(suffix, ())
+    return names[0] if len(names) == 1 else None
 
 
 def detect_format(path: Path) -> str:
@@ -134,27 +128,12 @@ def detect_format(path: Path) -> str:
         return fmt
     files = [p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")]
     suffixes = {p.suffix.lower() for p in files}
-    if ".ann" in suffixes:
-        return "brat"
-    for suffix in (
-        ".tsv",
-        ".spacy",
-        ".conll",
-        ".bio",
-        ".iob",
-        ".jsonl",
-        ".json",
-        ".html",
-        ".htm",
-        ".csv",
-    ):
+    for suffix in _FOLDER_ORDER:
         if suffix in suffixes:
             first = next(p for p in files if p.suffix.lower() == suffix)
             fmt = _detect_file(first)
             if fmt is not None:
                 return fmt
-    if ".txt" in suffixes:
-        return "txt"
     raise ImportFailed(
         "found no file of a known format in the folder; pass --format", path=str(path)
     )
@@ -163,12 +142,13 @@ def detect_format(path: Path) -> str:
 def read_documents(path: Path, fmt: str, options: ReadOptions | None = None) -> Iterator[DocData]:
     """Lazily yield the documents of ``path`` read as ``fmt`` ("auto" detects it)."""
     path = Path(path)
-    if fmt == "auto":
+    if fmt == AUTO:
         fmt = detect_format(path)
-    module_name = READERS.get(fmt)
-    if module_name is None:
-        raise ImportFailed(f"unknown format '{fmt}' (known: {', '.join(sorted(READERS))})")
+    spec = format_spec(fmt)
+    if spec is None or spec.reader is None:
+        known = ", ".join(sorted(reader_names()))
+        raise ImportFailed(f"unknown format '{fmt}' (known: {known})")
     if not path.exists():
         raise ImportFailed("no such file or folder", path=str(path))
-    module = importlib.import_module(module_name)
+    module = importlib.import_module(spec.reader)
     yield from module.read(path, options or ReadOptions())

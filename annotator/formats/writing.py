@@ -2,15 +2,14 @@
 
 Each writer module has ``write(docs: Sequence[DocData], out: Path, ctx: ExportContext) ->
 ExportSummary``. ``out`` is a file for the single-file formats without a split and a folder
-otherwise (``SINGLE_FILE``); ``annotator.transfer.exporting`` picks it, writes to a temporary
-sibling and
+otherwise (the format's ``output`` in ``annotator.formats.registry``);
+``annotator.transfer.exporting`` picks it, writes to a temporary sibling and
 renames it into place, so writers never clean up after themselves. Writers never drop a span
 silently: everything expanded, merged or skipped is counted in the summary with its reason.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,20 +18,11 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from annotator.errors import ExportFailed
+from annotator.formats import registry
 from annotator.scheme import Scheme
 from annotator.values import DocData
+from annotator.vocabulary import Layer
 
-WRITERS: dict[str, str] = {
-    "jsonl": "annotator.formats.jsonl",
-    "spacy": "annotator.formats.docbin",
-    "conll": "annotator.formats.conll",
-    "brat": "annotator.formats.brat.writer",
-    "doccano": "annotator.formats.doccano",
-    "hf": "annotator.formats.hf",
-    "csv": "annotator.formats.csv",
-}
-SINGLE_FILE = frozenset({"jsonl", "doccano", "conll"})  # one file at OUT unless split
-TRAINING = frozenset({"spacy", "hf"})  # always train/dev/test files
 SPLIT_NAMES = ("train", "dev", "test")
 ALL = "all"  # split name used when there is no split
 
@@ -60,7 +50,7 @@ class ExportContext:
     strict: bool = False
     labels: Sequence[str] | None = None  # the --labels filter (already applied to the docs)
     splits: Mapping[str, str] | None = None  # document id -> train/dev/test; None: no split
-    layer: str = "gold"
+    layer: str = Layer.GOLD
     lang: str = "en"
     _by_name: dict[str, EntityEntry] = field(default_factory=dict, init=False, repr=False)
 
@@ -96,7 +86,7 @@ class ExportSummary:
     """Counts of what an export wrote and of everything it changed or left out, with reasons."""
 
     fmt: str
-    layer: str = "gold"
+    layer: str = Layer.GOLD
     documents: Counter[str] = field(default_factory=Counter)  # split -> documents
     spans: dict[str, Counter[str]] = field(default_factory=dict)  # split -> label -> spans
     relations: Counter[str] = field(default_factory=Counter)  # relation label -> exported
@@ -204,10 +194,11 @@ class Writer(Protocol):
 
 
 def writer_module(fmt: str) -> ModuleType:
-    name = WRITERS.get(fmt)
-    if name is None:
-        raise ExportFailed(f"unknown export format '{fmt}' (known: {', '.join(sorted(WRITERS))})")
-    return importlib.import_module(name)
+    module = registry.writer_module(fmt)
+    if module is None:
+        known = ", ".join(sorted(registry.writer_names()))
+        raise ExportFailed(f"unknown export format '{fmt}' (known: {known})")
+    return module
 
 
 def group_by_split(docs: Sequence[DocData], ctx: ExportContext) -> dict[str, list[DocData]]:

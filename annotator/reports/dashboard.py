@@ -28,12 +28,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from annotator.cancel import Progress, quiet
+from annotator.vocabulary import AssignmentStatus, EventAction
 from storage.records import AssignmentRecord, EventRecord
 from storage.repository import events as event_repo
 from storage.repository import spans as span_repo
 
 NAN = float("nan")
-GOLD = "gold"
 AGREEMENT_METRICS = ("span_f1_exact", "span_f1_overlap", "krippendorff_alpha")
 
 
@@ -126,14 +127,14 @@ def progress_series(
     status: dict[tuple[str, int], str] = {}
     steps: dict[str, list[tuple[float, int]]] = defaultdict(list)
     for ev in sorted(status_events, key=lambda e: (_ts(e.at), e.id)):
-        if ev.action != "status" or ev.document_id is None or not ev.after:
+        if ev.action != EventAction.STATUS or ev.document_id is None or not ev.after:
             continue
         name = ev.target.split(":", 1)[1] if ev.target.startswith("status:") else ev.actor
         if name not in wanted:
             continue
         key = (name, ev.document_id)
-        was_done = status.get(key) == "done"
-        now_done = ev.after.get("status") == "done"
+        was_done = status.get(key) == AssignmentStatus.DONE
+        now_done = ev.after.get("status") == AssignmentStatus.DONE
         status[key] = str(ev.after.get("status", ""))
         if was_done != now_done:
             steps[name].append((_ts(ev.at), 1 if now_done else -1))
@@ -143,10 +144,10 @@ def progress_series(
             continue
         assigned[a.annotator] += 1
         key = (a.annotator, a.document_id)
-        logged_done = status.get(key) == "done"
-        if a.status == "done" and not logged_done:
+        logged_done = status.get(key) == AssignmentStatus.DONE
+        if a.status == AssignmentStatus.DONE and not logged_done:
             steps[a.annotator].append((_ts(a.updated_at), 1))
-        elif a.status != "done" and logged_done:
+        elif a.status != AssignmentStatus.DONE and logged_done:
             steps[a.annotator].append((_ts(a.updated_at), -1))
     out = []
     for name in annotators:
@@ -227,7 +228,7 @@ def pace(
     spans: dict[str, int] = defaultdict(int)
     hour_bins: dict[str, set[int]] = defaultdict(set)
     for ev in span_events:
-        if ev.action != "span.add" or ev.actor not in wanted:
+        if ev.action != EventAction.SPAN_ADD or ev.actor not in wanted:
             continue
         spans[ev.actor] += 1
         hour_bins[ev.actor].add(int(_ts(ev.at) // 3600))
@@ -289,19 +290,17 @@ def dashboard_from_records(
 def load_dashboard(
     session: Session,
     labels: Sequence[str],
-    check: Callable[[], None] | None = None,
+    progress: Progress | None = None,
     previous: DashboardData | None = None,
 ) -> DashboardData:
     """Read the records of one project and compute the dashboard. The agreement report (the
     slow part) is reused from ``previous`` when the annotator layers have not changed since.
-    ``check`` is called between steps and may raise to cancel."""
+    ``progress.check()`` runs between steps (a cancel raises ``Cancelled``)."""
     from annotator.layers import annotator_names
     from storage.repository import annotators_assignments as ann_repo
     from storage.repository import documents as doc_repo
 
-    def tick() -> None:
-        if check is not None:
-            check()
+    tick = (progress or quiet()).check
 
     names = annotator_names(session)
     assignments = ann_repo.assignments(session)

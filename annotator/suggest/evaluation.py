@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from annotator.values import RelationData, SpanData
+from annotator.vocabulary import Layer
 
 if TYPE_CHECKING:
     from annotator.project import Project
@@ -132,7 +133,7 @@ def _count(table: dict[str, LabelScore], gold: set[Any], pred: set[Any], label_o
 def evaluate_project(
     project: Project,
     model: str | None,
-    layer: str = "gold",
+    layer: str = Layer.GOLD,
     nlp: Any = None,
     batch_size: int = 64,
 ) -> Evaluation:

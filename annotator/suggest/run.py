@@ -1,19 +1,21 @@
 """Pre-annotating a project: run ``propose`` over its documents and store the suggestions.
 
 Used by ``annotator preannotate`` and by the GUI's background task (progress and cancel
-callbacks). The pipeline runs outside any transaction; everything is written at the end in one
-session, so a failure or a cancel changes nothing, and a second run adds nothing new.
+through ``annotator.cancel``). The pipeline runs outside any transaction; everything is
+written at the end in one session, so a failure or a cancel changes nothing, and a second run
+adds nothing new.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from annotator import services
-from annotator.errors import AnnotatorError, ModelUnavailable, NotFound
+from annotator.cancel import Progress, quiet
+from annotator.errors import ModelUnavailable, NotFound
 from annotator.project import Project
 from annotator.suggest.propose import Proposal, Suggester, load_pipeline, pipeline_name, propose
 from storage.records import DocumentRecord
@@ -23,10 +25,6 @@ from storage.repository import spans as span_repo
 from storage.repository import suggestions as sugg_repo
 
 REGISTRY_ONLY = "registry"
-
-
-class Cancelled(AnnotatorError):
-    code = "E171"
 
 
 @dataclass(slots=True)
@@ -92,15 +90,16 @@ def preannotate_project(
     as_annotator: str | None = None,
     n_process: int = 1,
     batch_size: int = 64,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
     nlp: Any = None,
 ) -> PreannotateReport:
     """Suggest spans and relations for the project's documents and store them.
 
     Suggestions go to the ``suggestion`` table; with ``as_annotator`` they become that
-    annotator's spans (origin = the model), skipping spans the layer already has.
+    annotator's spans (origin = the model), skipping spans the layer already has. A cancel
+    (``progress.check()``, once per document) stores nothing.
     """
+    progress = progress or quiet()
     with project.session() as s:
         docs = select_documents(doc_repo.get_documents(s), documents)
         registry = [(e.name, e.type or None, e.aliases) for e in services.list_entities(s)]
@@ -123,13 +122,12 @@ def preannotate_project(
         ),
         start=1,
     ):
-        if cancelled is not None and cancelled():
-            raise Cancelled("pre-annotation cancelled; nothing was stored")
+        progress.check()
         results.append((doc_id, proposal))
         report.proposed.update(proposal.label_counts())
         report.relations += len(proposal.relations)
-        if progress is not None:
-            progress(done, total)
+        progress.report(done, total)
+    progress.check()
     with project.session() as s:
         for doc_id, proposal in results:
             if as_annotator:

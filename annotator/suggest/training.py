@@ -22,20 +22,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator.errors import AnnotatorError, ModelUnavailable, NotFound
+from annotator.errors import ModelUnavailable, NotFound, TrainFailed
 from annotator.suggest.evaluation import Evaluation
 from annotator.values import DocData
+from annotator.vocabulary import SPANS_KEY, Layer
 
 if TYPE_CHECKING:
     from annotator.project import Project
 
 SPAN_LABELS = ("CLAIM", "EVENT")
-SPANS_KEY = "sc"
 MAX_NGRAM_SIZES = 24
-
-
-class TrainFailed(AnnotatorError):
-    code = "E172"
 
 
 @dataclass(slots=True)
@@ -161,7 +157,7 @@ def make_config(components: Sequence[str], sizes: Sequence[int], max_steps: int,
 def train_pipeline(
     project: Project,
     outdir: str | Path,
-    layer: str = "gold",
+    layer: str = Layer.GOLD,
     seed: int = 0,
     max_steps: int = 2000,
     base: str | None = None,

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from annotator import services
-from annotator.errors import AnnotatorError, NotFound, ValidationError
-from annotator.project import GOLD
+from annotator.errors import NotFound, StaleItem, ValidationError
 from annotator.scheme import Scheme
 from annotator.team.disagreements import (
     ENTITY_ATTR,
@@ -26,19 +25,14 @@ from annotator.team.disagreements import (
     disagreements,
     version_json,
 )
-from annotator.team.review_queue import ACTION, UNDO_ACTION, load_for_review
+from annotator.team.review_queue import load_for_review
+from annotator.vocabulary import EventAction, Layer, adjudication_origin
 from storage.records import RelationRecord, SpanRecord
 from storage.repository import events as event_repo
 from storage.repository import spans as span_repo
 
 REJECT = "reject"  # choice: gold gets none of the versions
 KEEP = "keep"  # choice: gold stays as it is (after editing it by hand)
-
-
-class StaleItem(AnnotatorError):
-    """The annotators' layers changed since the queue was built."""
-
-    code = "E163"
 
 
 # ---------------------------------------------------------------- decisions
@@ -74,7 +68,7 @@ class _Changes:
 def _gold_spans(session: Session, doc_id: int) -> dict[Key3, SpanRecord]:
     return {
         (s.start, s.end, s.label): s
-        for s in span_repo.spans_of(session, document_id=doc_id, annotator=GOLD)
+        for s in span_repo.spans_of(session, document_id=doc_id, annotator=Layer.GOLD)
     }
 
 
@@ -94,13 +88,13 @@ def _copy_span(
         session,
         scheme,
         src.document_id,
-        GOLD,
+        Layer.GOLD,
         src.start,
         src.end,
         src.label,
         src.attrs,
         src.entity_id,
-        origin=f"adjudication:{src.annotator}",
+        origin=adjudication_origin(src.annotator),
         actor=reviewer,
     )
     ch.created_spans.append(new_id)
@@ -139,7 +133,7 @@ def _copy_relations(
                     gold[tk].id,
                     r.label,
                     reviewer,
-                    origin=f"adjudication:{annotator}",
+                    origin=adjudication_origin(annotator),
                 )
             except ValidationError:
                 continue
@@ -173,7 +167,7 @@ def decide(
     event_repo.log_event(
         session,
         reviewer,
-        ACTION,
+        EventAction.ADJUDICATE,
         item.doc_id,
         f"adj:{item.key}"[:64],
         None,
@@ -290,7 +284,7 @@ def _decide_relation(
     for label in sorted(wanted - set(have)):
         ch.created_relations.append(
             services.add_relation(
-                session, scheme, head, tail, label, reviewer, origin=f"adjudication:{choice}"
+                session, scheme, head, tail, label, reviewer, origin=adjudication_origin(choice)
             )
         )
 
@@ -335,7 +329,7 @@ def undo(session: Session, decision: Decision, reviewer: str) -> None:
         [
             {
                 "actor": reviewer,
-                "action": UNDO_ACTION,
+                "action": EventAction.ADJUDICATE_UNDO,
                 "document_id": doc_id,
                 "target": f"adj:{key}"[:64],
                 "after": {"key": key, "token": decision.token},

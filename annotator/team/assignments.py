@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from annotator.errors import ValidationError
-from annotator.project import GOLD
+from annotator.vocabulary import AssignmentStatus, EventAction, Layer
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
 from storage.repository import events as event_repo
@@ -45,7 +45,7 @@ def parse_names(raw: str) -> list[str]:
     dupes = sorted(n for n, c in Counter(names).items() if c > 1)
     if dupes:
         raise ValidationError(f"annotator named twice: {', '.join(dupes)}")
-    if GOLD in names:
+    if Layer.GOLD in names:
         raise ValidationError("'gold' is the adjudicated layer, not an annotator")
     return names
 
@@ -105,7 +105,11 @@ def assign(
     pairs = plan(docs, annotators, per_doc, existing, seed)
     ids = {name: ann_repo.ensure_annotator(session, name) for name in annotators}
     ann_repo.add_assignments(
-        session, [{"document_id": d, "annotator_id": ids[a], "status": "todo"} for d, a in pairs]
+        session,
+        [
+            {"document_id": d, "annotator_id": ids[a], "status": AssignmentStatus.TODO}
+            for d, a in pairs
+        ],
     )
     report = AssignReport(documents=len(docs))
     report.added.update(a for _, a in pairs)
@@ -119,7 +123,7 @@ def assign(
         event_repo.log_event(
             session,
             actor,
-            "assign",
+            EventAction.ASSIGN,
             None,
             "assignments",
             None,

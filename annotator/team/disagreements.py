@@ -24,8 +24,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.project import GOLD
 from annotator.values import AttrValue, DocData
+from annotator.vocabulary import Layer
 
 KINDS = ("missing", "label", "boundaries", "attribute", "relation")
 ENTITY_ATTR = "@entity"
@@ -148,7 +148,7 @@ def disagreements(
     gold_by_doc = gold_by_doc or {}
     out: list[Disagreement] = []
     for doc_id in sorted(layers_by_doc):
-        layers = {a: d for a, d in layers_by_doc[doc_id].items() if a != GOLD}
+        layers = {a: d for a, d in layers_by_doc[doc_id].items() if a != Layer.GOLD}
         if len(layers) < 2:
             continue
         out.extend(_doc_disagreements(doc_id, layers, gold_by_doc.get(doc_id)))

@@ -12,17 +12,17 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from annotator.project import GOLD
 from annotator.team.disagreements import Disagreement, disagreements
 from annotator.values import DocData, RelationData, SpanData
+from annotator.vocabulary import EventAction, Layer
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
 from storage.repository import events as event_repo
 from storage.repository import registry as registry_repo
 from storage.repository import spans as span_repo
 
-ACTION = "adjudicate"
-UNDO_ACTION = "adjudicate.undo"
+ACTION = EventAction.ADJUDICATE
+UNDO_ACTION = EventAction.ADJUDICATE_UNDO
 
 
 # ---------------------------------------------------------------- reading from a project
@@ -41,7 +41,7 @@ def load_for_review(
         covered[sp.document_id].add(sp.annotator)
     for d, name in ann_repo.active_assignments(session, doc_ids):
         covered[d].add(name)
-    multi = {d for d, names in covered.items() if len(names - {GOLD}) >= 2}
+    multi = {d for d, names in covered.items() if len(names - {Layer.GOLD}) >= 2}
     if doc_ids is not None:
         multi &= set(doc_ids)
     if not multi:
@@ -74,7 +74,7 @@ def load_for_review(
     layers: dict[int, dict[str, DocData]] = {}
     gold: dict[int, DocData] = {}
     for d in sorted(multi):
-        for name in sorted(covered[d] | ({GOLD} if (d, GOLD) in by_key else set())):
+        for name in sorted(covered[d] | ({Layer.GOLD} if (d, Layer.GOLD) in by_key else set())):
             data = DocData(
                 ext[d],
                 text.get(d, ""),
@@ -83,7 +83,7 @@ def load_for_review(
                 tuple(rels[(d, name)]),
                 layer=name,
             )
-            if name == GOLD:
+            if name == Layer.GOLD:
                 gold[d] = data
             else:
                 layers.setdefault(d, {})[name] = data

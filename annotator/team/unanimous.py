@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from annotator.errors import ValidationError
-from annotator.project import GOLD
 from annotator.scheme import Scheme
 from annotator.team.adjudication import Decision
 from annotator.team.disagreements import (
@@ -23,6 +22,7 @@ from annotator.team.disagreements import (
 from annotator.team.review_queue import ACTION, decisions, load_for_review
 from annotator.validation import check_relation_labels, check_span_values
 from annotator.values import DocData
+from annotator.vocabulary import EventAction, Layer
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
 from storage.repository import events as event_repo
@@ -77,7 +77,7 @@ def accept_unanimous(
     log_rows.extend(
         {
             "actor": reviewer,
-            "action": "adjudicate.unanimous",
+            "action": EventAction.ADJUDICATE_UNANIMOUS,
             "document_id": d,
             "target": "layer:gold",
             "after": {"token": token},
@@ -115,7 +115,7 @@ def _span_rows(
     problems: list[str],
 ) -> list[dict[str, Any]]:
     """Gold span rows for the agreed spans gold lacks and the rules allow."""
-    gold_id = ann_repo.ensure_annotator(session, GOLD, role="reviewer")
+    gold_id = ann_repo.ensure_annotator(session, Layer.GOLD, role="reviewer")
     entity_ids = {entity_value(e.name, e.type): e.id for e in registry_repo.list_entities(session)}
     lengths = doc_repo.text_lengths(session, list(agreed_by_doc))
     rows: list[dict[str, Any]] = []
@@ -264,7 +264,7 @@ def _edit_events(
     out: list[dict[str, Any]] = [
         {
             "actor": reviewer,
-            "action": "span.add",
+            "action": EventAction.SPAN_ADD,
             "document_id": r["document_id"],
             "target": f"span:{sid}",
             "after": {k: r[k] for k in ("start", "end", "label", "attrs", "entity_id", "origin")},
@@ -274,7 +274,7 @@ def _edit_events(
     out.extend(
         {
             "actor": reviewer,
-            "action": "relation.add",
+            "action": EventAction.RELATION_ADD,
             "document_id": r["document_id"],
             "target": f"relation:{rid}",
             "after": {"head": r["head_id"], "tail": r["tail_id"], "label": r["label"]},

@@ -32,9 +32,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from annotator.errors import AnnotatorError, MergeRefused, ProjectError
-from annotator.project import GOLD, Project
+from annotator.errors import MergeRefused, PackageFailed, ProjectError
+from annotator.project import Project
 from annotator.transfer.importing import text_sha256
+from annotator.vocabulary import SQL_BATCH_LIMIT, EventAction, Layer
 from storage.db import make_single_file
 from storage.records import AssignmentRecord, EntityRecord, RelationRecord, SpanRecord
 from storage.repository import annotators_assignments as ann_repo
@@ -49,10 +50,6 @@ WORKFILE_CREATED = "workfile_created"
 WORKFILE_BASELINE = "workfile_baseline"  # JSON {text sha256: hash of the layer when packaged}
 
 SpanKey = tuple[int, int, str]
-
-
-class PackageFailed(AnnotatorError):
-    code = "E161"
 
 
 # ---------------------------------------------------------------- layer hashing
@@ -141,7 +138,7 @@ def package(
 ) -> PackageReport:
     """Write ``out``: a project file with ``annotator``'s documents and work (see module doc)."""
     out = Path(out)
-    if annotator == GOLD:
+    if annotator == Layer.GOLD:
         raise PackageFailed("the gold layer is written by adjudication and cannot be packaged")
     if out.exists() and not overwrite:
         raise PackageFailed("already exists; choose another name or pass --force", path=str(out))
@@ -165,7 +162,7 @@ def package(
             )
         docs = (
             doc_repo.get_documents(s, doc_ids)
-            if len(doc_ids) < 30000
+            if len(doc_ids) < SQL_BATCH_LIMIT
             else [d for d in doc_repo.get_documents(s) if d.id in set(doc_ids)]
         )
         relations = span_repo.relations_of(s, annotator=annotator)
@@ -266,7 +263,7 @@ def package(
         event_repo.log_event(
             s,
             actor,
-            "package",
+            EventAction.PACKAGE,
             None,
             f"workfile:{annotator}",
             None,
@@ -454,7 +451,7 @@ def check_workfiles(project: Project, paths: Sequence[Path]) -> list[_WorkConten
                 f"{project.scheme.fingerprint}); nothing was merged",
                 path=str(c.path),
             )
-        if c.owner == GOLD:
+        if c.owner == Layer.GOLD:
             raise MergeRefused(
                 "carries the gold layer, which only adjudication writes", path=str(c.path)
             )
@@ -502,7 +499,7 @@ def _map_entities(s: Session, content: _WorkContent, report: MergeReport) -> dic
             event_repo.log_event(
                 s,
                 content.owner,
-                "entity.add",
+                EventAction.ENTITY_ADD,
                 None,
                 f"entity:{new_id}",
                 None,
@@ -625,7 +622,7 @@ def _apply(s: Session, content: _WorkContent) -> MergeReport:
         [
             {
                 "actor": content.owner,
-                "action": "merge",
+                "action": EventAction.MERGE,
                 "document_id": c.doc_id,
                 "target": f"layer:{content.owner}"[:64],
                 "after": {

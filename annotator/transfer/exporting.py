@@ -19,10 +19,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from annotator.cancel import Progress, quiet
 from annotator.errors import ExportFailed
+from annotator.formats.registry import Output, format_spec
 from annotator.formats.writing import (
-    SINGLE_FILE,
-    TRAINING,
     EntityEntry,
     ExportContext,
     ExportSummary,
@@ -30,10 +30,11 @@ from annotator.formats.writing import (
 )
 from annotator.project import Project
 from annotator.values import DocData
+from annotator.vocabulary import Layer
 
 DEFAULT_TRAINING_SPLIT = (80, 10, 10)
-MAJORITY = "majority"
 _README_MARK = "# Export ("
+_STEPS = 3  # read the layer, write to a temporary sibling, put it in place
 
 
 def filter_labels(
@@ -118,21 +119,23 @@ def _agreement(layers: dict[str, list[DocData]]) -> dict[str, Any] | None:
 def _load(
     project: Project, layer: str
 ) -> tuple[list[DocData], list[EntityEntry], list[str], dict[str, Any] | None, list[str]]:
-    from annotator.layers import SUGGESTIONS, annotator_names, layers_with_spans, load_layer
+    from annotator.layers import annotator_names, layers_with_spans, load_layer
     from annotator.services import list_entities
 
     notes: list[str] = []
     with project.session() as s:
         names = annotator_names(s)
-        known = set(names) | set(layers_with_spans(s)) | {"gold", SUGGESTIONS, MAJORITY}
+        known = set(names) | set(layers_with_spans(s)) | set(Layer)
         if layer not in known:
             raise ExportFailed(
                 f"no layer '{layer}' in the project (layers: "
-                f"{', '.join(sorted(known - {MAJORITY}) + [MAJORITY])})",
+                f"{', '.join(sorted(known - {Layer.MAJORITY}) + [Layer.MAJORITY])})",
                 path=str(project.path),
             )
-        human = {n: load_layer(s, n) for n in names} if layer in ("gold", MAJORITY) else {}
-        if layer == MAJORITY:
+        human = (
+            {n: load_layer(s, n) for n in names} if layer in (Layer.GOLD, Layer.MAJORITY) else {}
+        )
+        if layer == Layer.MAJORITY:
             from annotator.agreement.majority import majority_layer
 
             if not human:
@@ -224,13 +227,17 @@ def export_documents(
     project: Project,
     out: Path,
     fmt: str,
-    layer: str = "gold",
+    layer: str = Layer.GOLD,
     split: tuple[int, int, int] | None = None,
     seed: int = 0,
     labels: list[str] | None = None,
     strict: bool = False,
+    progress: Progress | None = None,
 ) -> ExportSummary:
-    """Export ``layer`` of ``project`` to ``out`` as ``fmt``; return what was written."""
+    """Export ``layer`` of ``project`` to ``out`` as ``fmt``; return what was written.
+
+    ``progress`` hears of the three steps (read the layer, write, put in place) and is checked
+    between them; a cancel leaves ``out`` as it was."""
     from annotator.transfer.splits import split_documents
 
     module = writer_module(fmt)
@@ -242,9 +249,15 @@ def export_documents(
                 f"unknown label(s) in --labels: {', '.join(unknown)} (scheme has "
                 f"{', '.join(project.scheme.label_names)})"
             )
-    folder = fmt not in SINGLE_FILE or split is not None
+    spec = format_spec(fmt)
+    output = spec.output if spec else Output.FOLDER
+    folder = output is not Output.FILE or split is not None
     _check_target(out, folder)
+    progress = progress or quiet()
+    progress.report(0, _STEPS)
     docs, entities, annotators, agreement, notes = _load(project, layer)
+    progress.report(1, _STEPS)
+    progress.check()
     if not docs:
         raise ExportFailed(
             f"layer '{layer}' has no documents; nothing was exported", path=str(project.path)
@@ -253,7 +266,7 @@ def export_documents(
     left_out: dict[str, int] = {}
     if labels:
         docs, left_out = filter_labels(docs, labels)
-    if split is None and fmt in TRAINING:
+    if split is None and output is Output.SPLIT:
         split = DEFAULT_TRAINING_SPLIT
         notes.append("no --split given: used 80,10,10")
     splits = None
@@ -278,6 +291,8 @@ def export_documents(
     tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         summary = module.write(docs, tmp, ctx)
+        progress.report(2, _STEPS)
+        progress.check()
         for reason, n in left_out.items():
             summary.skip(reason, n)
         summary.notes = notes + summary.notes
@@ -285,6 +300,7 @@ def export_documents(
             summary.files.append("README.md")
             (tmp / "README.md").write_text(summary.to_markdown(), encoding="utf-8")
         _place(tmp, out)
+        progress.report(_STEPS, _STEPS)
     except OSError as exc:
         _remove(tmp)
         raise ExportFailed(

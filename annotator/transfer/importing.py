@@ -10,29 +10,24 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.errors import AnnotatorError, ImportFailed, ValidationError
+from annotator.cancel import Progress, quiet
+from annotator.errors import ImportFailed, ValidationError
 from annotator.project import Project
 from annotator.settings import current_user
 from annotator.validation import validate_doc
 from annotator.values import DocData
+from annotator.vocabulary import AssignmentStatus, EventAction, Origin
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
 from storage.repository import events as event_repo
 from storage.repository import registry as registry_repo
 from storage.repository import spans as span_repo
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
-
-
-class ImportCancelled(AnnotatorError):
-    code = "E121"
 
 
 @dataclass
@@ -108,10 +103,11 @@ def read_paths(
     fmt: str = "auto",
     tsv_feature: str | None = None,
     encoding: str | None = None,
-    cancelled: Cancelled | None = None,
+    progress: Progress | None = None,
     predictions: bool = False,
 ) -> tuple[list[DocData], list[str]]:
-    """Read every document of every path (nothing is written); return docs and reader notes."""
+    """Read every document of every path (nothing is written); return docs and reader notes.
+    ``progress.check()`` runs every 200 documents (cancelling raises ``Cancelled``)."""
     from annotator.formats.reading import ReadOptions, read_documents
 
     options = ReadOptions(tsv_feature=tsv_feature, encoding=encoding, predictions=predictions)
@@ -119,8 +115,8 @@ def read_paths(
     for path in paths:
         for doc in read_documents(Path(path), fmt, options):
             docs.append(doc)
-            if cancelled is not None and len(docs) % 200 == 0 and cancelled():
-                raise ImportCancelled("import cancelled; nothing was imported")
+            if progress is not None and len(docs) % 200 == 0:
+                progress.check()
     if not docs:
         raise ImportFailed("found no document to import", path=", ".join(str(p) for p in paths))
     return docs, options.report.lines()
@@ -195,11 +191,11 @@ def import_paths(
     tsv_feature: str | None = None,
     encoding: str | None = None,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
 ) -> ImportReport:
+    """Read, map and import ``paths``; a cancel (``progress.check()``) changes nothing."""
     with _bulk_allocation():
         docs, notes = read_paths(
-            paths, fmt, tsv_feature, encoding, cancelled, predictions=as_suggestions
+            paths, fmt, tsv_feature, encoding, progress, predictions=as_suggestions
         )
         docs, map_notes = map_labels(project, docs, label_map, skip_unmapped)
         origin = "import:" + ",".join(Path(p).name for p in paths)
@@ -210,7 +206,6 @@ def import_paths(
             as_suggestions=as_suggestions,
             origin=origin[:250],
             progress=progress,
-            cancelled=cancelled,
         )
     report.notes = [*notes, *map_notes, *report.notes]
     return report
@@ -221,11 +216,12 @@ def import_documents(
     docs: Sequence[DocData],
     layer: str | None = None,
     as_suggestions: bool = False,
-    origin: str = "import",
+    origin: str = Origin.IMPORT,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
 ) -> ImportReport:
-    """Validate then insert ``docs`` in one transaction. Raise before writing anything."""
+    """Validate then insert ``docs`` in one transaction. Raise before writing anything (also
+    ``Cancelled``, from ``progress.check()``)."""
+    progress = progress or quiet()
     validate_all(project, docs)
     report = ImportReport(documents_read=len(docs))
     default_layer = layer or current_user()
@@ -250,7 +246,7 @@ def import_documents(
             new_rows.append(_document_row(doc, ext, sha))
             new_shas[sha] = None
             if i % 500 == 0:
-                _tick(progress, cancelled, i, total * 2)
+                _tick(progress, i, total * 2)
         ids = doc_repo.insert_documents(s, new_rows)
         known_sha.update(zip(new_shas, ids, strict=True))
         report.documents_new = len(ids)
@@ -275,19 +271,17 @@ def import_documents(
                 origin,
                 report,
                 progress,
-                cancelled,
             )
-        event_repo.log_event(s, default_layer, "import", None, origin[:64], None, report.as_dict())
-        if progress is not None:
-            progress(total * 2, total * 2)
+        event_repo.log_event(
+            s, default_layer, EventAction.IMPORT, None, origin[:64], None, report.as_dict()
+        )
+        progress.report(total * 2, total * 2)
     return report
 
 
-def _tick(progress: Progress | None, cancelled: Cancelled | None, done: int, total: int) -> None:
-    if progress is not None:
-        progress(done, total)
-    if cancelled is not None and cancelled():
-        raise ImportCancelled("import cancelled; nothing was imported")
+def _tick(progress: Progress, done: int, total: int) -> None:
+    progress.report(done, total)
+    progress.check()
 
 
 def _document_row(doc: DocData, ext: str, sha: str) -> dict[str, Any]:
@@ -315,8 +309,7 @@ def _insert_annotations(
     layer_forced: bool,
     origin: str,
     report: ImportReport,
-    progress: Progress | None,
-    cancelled: Cancelled | None,
+    progress: Progress,
 ) -> None:
     annotator_ids: dict[str, int] = {}
     entity_ids: dict[tuple[str, str], int] = {}
@@ -395,7 +388,7 @@ def _insert_annotations(
                 row_of[(i, sp.id)] = len(span_values)
             span_values.append((doc_id, ann_id, sp.start, sp.end, sp.label, sp.attrs, ent, origin))
         if i % 500 == 0:
-            _tick(progress, cancelled, total + i // 2, total * 2)
+            _tick(progress, total + i // 2, total * 2)
     new_ids = span_repo.insert_span_values(s, span_values)
     report.spans_added = len(span_values)
     for ref, row in row_of.items():
@@ -406,7 +399,7 @@ def _insert_annotations(
     ann_repo.add_assignments(
         s,
         [
-            {"document_id": doc_id, "annotator_id": ann(name), "status": "done"}
+            {"document_id": doc_id, "annotator_id": ann(name), "status": AssignmentStatus.DONE}
             for doc_id, name in touched_layers
         ],
     )

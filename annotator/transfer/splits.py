@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from annotator.errors import ExportFailed
+from annotator.errors import SplitError
 from annotator.values import DocData
 
 SPLIT_NAMES = ("train", "dev", "test")
@@ -29,10 +29,6 @@ NUM_PERM = 64
 BANDS = 16  # 16 bands x 4 rows: a pair at Jaccard 0.8 becomes a candidate with p > 0.999
 _WORD = re.compile(r"\w+")
 _MASK61 = np.uint64((1 << 61) - 1)
-
-
-class SplitError(ExportFailed):
-    code = "E141"
 
 
 def parse_split(spec: str) -> tuple[int, int, int]:

@@ -47,7 +47,7 @@ def compute_dashboard(
 ) -> DashboardData:
     """Worker side: one session, plain values out (``previous`` lets it reuse agreement)."""
     with project.session() as session:
-        return load_dashboard(session, labels, check=state.check, previous=previous)
+        return load_dashboard(session, labels, progress=state, previous=previous)
 
 
 class DashboardPanel(QWidget):

@@ -18,19 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.errors import AnnotatorError
+from annotator.errors import as_annotator_error
 from app.actions import shortcut_rows
 from app.item_models import MentionRow, MentionTableModel
 
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> None:
-    """A readable message, never a traceback."""
-    if isinstance(exc, AnnotatorError):
-        text = exc.one_line()
-    elif isinstance(exc, BaseException):
-        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    else:
-        text = exc
+    """A readable message with its catalogue code (``[E120] a.ann:12: ...``), never a
+    traceback; an exception outside the catalogue shows as ``[E999] unexpected ...``."""
+    text = exc if isinstance(exc, str) else as_annotator_error(exc).render()
     QMessageBox.warning(parent, title, text)
 
 

@@ -211,25 +211,23 @@ class ExportOptionsDialog(QDialog):
             self.out_edit.setText(path)
 
     def options(self) -> ExportOptions:
-        """The chosen options; raise ValueError with a readable message when one is wrong."""
-        from annotator.errors import AnnotatorError
+        """The chosen options; raise an ``AnnotatorError`` (``SplitError``, ``UsageError``) with a
+        readable message when one is wrong."""
+        from annotator.errors import UsageError
         from annotator.transfer.splits import parse_split
 
         text = self.split_edit.text().strip()
-        try:
-            split = parse_split(text) if text else None
-        except AnnotatorError as exc:
-            raise ValueError(exc.message) from None
+        split = parse_split(text) if text else None
         out = self.out_edit.text().strip()
         if not out:
-            raise ValueError("choose where to write the export")
+            raise UsageError("choose where to write the export")
         checked = [
             self.labels.item(i).text()
             for i in range(self.labels.count())
             if self.labels.item(i).checkState() == Qt.CheckState.Checked
         ]
         if not checked:
-            raise ValueError("choose at least one label")
+            raise UsageError("choose at least one label")
         every = self.labels.count() == len(checked)
         return ExportOptions(
             out=Path(out),

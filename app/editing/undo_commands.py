@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoCommand
 from annotator import services
 from annotator.errors import AnnotatorError
 from annotator.services import SpanSnapshot
+from annotator.vocabulary import AssignmentStatus
 from app.context import AppContext
 from storage.records import RelationRecord, SpanRecord
 from storage.repository import annotators_assignments as ann_repo
@@ -349,4 +350,4 @@ class SetStatusCommand(EditCommand):
         self._set(self.status)
 
     def _revert(self) -> None:
-        self._set(self.before or "todo")
+        self._set(self.before or AssignmentStatus.TODO)

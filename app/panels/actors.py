@@ -200,7 +200,7 @@ class ActorPanel(QWidget):
             with self.context.project.session() as s:
                 getattr(services, action)(s, *args, self.context.user)
         except AnnotatorError as exc:
-            QMessageBox.warning(self, "Actor registry", exc.one_line())
+            QMessageBox.warning(self, "Actor registry", exc.render())
             return False
         self.context.entities_changed.emit()
         return True

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.vocabulary import AssignmentStatus
 from app.context import AppContext
 from app.item_models import STATUS_TEXT, DocumentTableModel
 from app.panels.layer_combo import LayerCombo
@@ -159,7 +160,7 @@ class DocumentPanel(QWidget):
 
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), len(self.model.all_records())
-        done = sum(1 for d in self.model.all_records() if d.status == "done")
+        done = sum(1 for d in self.model.all_records() if d.status == AssignmentStatus.DONE)
         self.count_label.setText(f"{shown:,} of {total:,} documents · {done:,} done")
 
     # ------------------------------------------------------------ navigation
@@ -187,7 +188,7 @@ class DocumentPanel(QWidget):
         rows = self.model.records()
         if not rows:
             return None
-        open_work = ("todo", "in_progress")
+        open_work = (AssignmentStatus.TODO, AssignmentStatus.IN_PROGRESS)
         assigned = any(d.status in open_work for d in self.model.all_records() if d.id != after)
         todo = open_work if assigned else ("", *open_work)
         start = next((i for i, d in enumerate(rows) if d.id == after), -1)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from app.context import GOLD, AppContext
+from annotator.vocabulary import Layer
+from app.context import AppContext
 
 
 def layer_text(context: AppContext, layer: str) -> str:
     """How a layer is named in the window: 'alice (you)', 'gold', 'bob (read-only)'."""
     if layer == context.user:
         return f"{layer} (you)"
-    if layer == GOLD:
-        return GOLD
+    if layer == Layer.GOLD:
+        return Layer.GOLD
     return f"{layer} (read-only)"
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from annotator.offsets import Utf16Index
 from annotator.values import DocData
+from annotator.vocabulary import Layer
 from app.review.data import KIND_TITLES, ReviewDoc, ReviewRow, describe_version
 
 CONTEXT = 320  # code points of context at most on each side of the item
@@ -173,7 +174,7 @@ class LanesView(QWidget):
             lanes.append(
                 (name, f"<b>{i}</b>&nbsp;&nbsp;{escape(name)}", doc.layers.get(name), value)
             )
-        lanes.append(("gold", "<b>G</b>&nbsp;&nbsp;gold (now)", doc.gold, item.gold))
+        lanes.append((Layer.GOLD, "<b>G</b>&nbsp;&nbsp;gold (now)", doc.gold, item.gold))
         for i, (name, head, layer, value) in enumerate(lanes):
             lane = self._lane(i)
             lane.show()

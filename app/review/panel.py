@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, StaleItem
 from annotator.project import Project
 from annotator.team import adjudication as adj
 from app.context import AppContext
@@ -347,7 +347,7 @@ class ReviewPanel(QWidget):
                 self.model.set_row(row)
             self._update_counts()
             self._note(error.one_line())
-            if isinstance(error, adj.StaleItem):
+            if isinstance(error, StaleItem):
                 self._load_async({r.doc_id for r in originals} or None)
         elif isinstance(command, UnanimousCommand) and command.decision is not None:
             self._note(_unanimous_note(command.decision))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Annotator, Assignment, utcnow
 from storage.records import AnnotatorRecord, AssignmentRecord
+from storage.vocabulary import AssignmentStatus
 
 # ---------------------------------------------------------------- annotators
 
@@ -58,7 +59,7 @@ def set_assignment(
         row = Assignment(
             document_id=document_id,
             annotator_id=annotator_id_,
-            status=status or "todo",
+            status=status or AssignmentStatus.TODO,
             seconds_spent=0.0,
         )
         session.add(row)
@@ -92,7 +93,9 @@ def add_assignments(session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
         if pair in existing:
             continue
         existing.add(pair)
-        params.append({"status": "todo", "seconds_spent": 0.0, "updated_at": now, **r})
+        params.append(
+            {"status": AssignmentStatus.TODO, "seconds_spent": 0.0, "updated_at": now, **r}
+        )
     if params:
         session.execute(insert(Assignment), params)
     return len(params)
@@ -121,7 +124,7 @@ def active_assignments(
     stmt = (
         select(Assignment.document_id, Annotator.name)
         .join(Annotator, Annotator.id == Assignment.annotator_id)
-        .where(Assignment.status.in_(["in_progress", "done"]))
+        .where(Assignment.status.in_([AssignmentStatus.IN_PROGRESS, AssignmentStatus.DONE]))
     )
     if doc_ids is not None:
         stmt = stmt.where(Assignment.document_id.in_(list(doc_ids)))

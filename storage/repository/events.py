@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import EventLog, utcnow
 from storage.records import EventRecord
+from storage.vocabulary import EventAction
 
 
 def log_event(
@@ -87,7 +88,7 @@ def activity_events(session: Session) -> list[EventRecord]:
     out += [
         EventRecord(i, at, actor, action, doc, target or "", None, None)
         for i, at, actor, action, doc, target in session.execute(
-            select(*cols).where(EventLog.action == "span.add")
+            select(*cols).where(EventLog.action == EventAction.SPAN_ADD)
         )
     ]
     return out

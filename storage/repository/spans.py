@@ -17,9 +17,10 @@ from storage.bulk import bulk_insert_ids, bulk_insert_values
 from storage.models import Annotator, Assignment, Relation, Span, utcnow
 from storage.records import RelationRecord, SpanRecord
 from storage.repository.annotators_assignments import annotator_id
+from storage.vocabulary import SQL_BATCH_LIMIT, AssignmentStatus
 
 # Ids per IN (...) list: below SQLite's limit on bound parameters (32,766).
-SQL_BATCH = 30000
+SQL_BATCH = SQL_BATCH_LIMIT
 
 SPAN_VALUE_COLUMNS = (
     "document_id",
@@ -329,7 +330,8 @@ def documents_in_layer(session: Session, annotator: str) -> set[int]:
     ids |= set(
         session.scalars(
             select(Assignment.document_id).where(
-                Assignment.annotator_id == ann, Assignment.status.in_(["in_progress", "done"])
+                Assignment.annotator_id == ann,
+                Assignment.status.in_([AssignmentStatus.IN_PROGRESS, AssignmentStatus.DONE]),
             )
         )
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Suggestion, SuggestionRelation, utcnow
 from storage.records import SuggestionRecord, SuggestionRelationRecord
+from storage.vocabulary import SuggestionState
 
 
 def _sugg_record(s: Suggestion) -> SuggestionRecord:
@@ -32,7 +33,14 @@ def insert_suggestions(session: Session, rows: Sequence[Mapping[str, Any]]) -> l
         return []
     now = utcnow()
     params = [
-        {"attrs": {}, "entity_id": None, "score": 1.0, "state": "pending", "created_at": now, **r}
+        {
+            "attrs": {},
+            "entity_id": None,
+            "score": 1.0,
+            "state": SuggestionState.PENDING,
+            "created_at": now,
+            **r,
+        }
         for r in rows
     ]
     result = session.execute(
@@ -44,14 +52,15 @@ def insert_suggestions(session: Session, rows: Sequence[Mapping[str, Any]]) -> l
 def insert_suggestion_relations(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     if rows:
         session.execute(
-            insert(SuggestionRelation), [{"score": 1.0, "state": "pending", **r} for r in rows]
+            insert(SuggestionRelation),
+            [{"score": 1.0, "state": SuggestionState.PENDING, **r} for r in rows],
         )
 
 
 def suggestions_of(
     session: Session,
     document_id: int | None = None,
-    state: str | None = "pending",
+    state: str | None = SuggestionState.PENDING,
     doc_ids: Collection[int] | None = None,
 ) -> list[SuggestionRecord]:
     stmt = select(Suggestion)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from annotator.errors import SplitError, UsageError
 from app.dialogs.transfer import AS_SUGGESTIONS, ExportOptionsDialog, ImportDialog
 
 pytestmark = pytest.mark.gui
@@ -40,7 +41,7 @@ def test_export_dialog_options_and_errors(qtbot, tmp_path: Path) -> None:
         ["jsonl", "spacy"], ["gold", "majority"], ["ACTOR", "CLAIM"], "gold"
     )
     qtbot.addWidget(dialog)
-    with pytest.raises(ValueError, match="where to write"):
+    with pytest.raises(UsageError, match="where to write"):
         dialog.options()
     dialog.out_edit.setText(str(tmp_path / "out"))
     dialog.format_combo.setCurrentText("spacy")
@@ -58,7 +59,7 @@ def test_export_dialog_options_and_errors(qtbot, tmp_path: Path) -> None:
         True,
     )
     dialog.split_edit.setText("80,20")
-    with pytest.raises(ValueError):
+    with pytest.raises(SplitError):
         dialog.options()
 
 

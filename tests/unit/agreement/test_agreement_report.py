@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from annotator.agreement.columns import AgreementFailed
 from annotator.agreement.report import agreement_report
+from annotator.errors import AgreementFailed
 from annotator.values import DocData, RelationData, SpanData
 
 from .helpers import LABELS, fleiss_reference, random_layers, reference_codes

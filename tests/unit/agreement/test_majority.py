@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.agreement.columns import AgreementFailed
 from annotator.agreement.majority import majority_layer
+from annotator.errors import AgreementFailed
 from annotator.values import DocData, RelationData, SpanData
 
 TEXT = "Haftar said the army attacked Tripoli on Monday."

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from annotator.errors import ExportFailed
-from annotator.formats.writing import WRITERS
+from annotator.formats.registry import writer_names
 from annotator.project import Project
 from annotator.transfer import importing
 from annotator.values import DocData
@@ -33,7 +33,7 @@ def project(tmp_path: Path) -> Iterator[Project]:
 def test_every_format_exports(project: Project, tmp_path: Path) -> None:
     from annotator.transfer.exporting import export_documents
 
-    for fmt in WRITERS:
+    for fmt in writer_names():
         out = tmp_path / f"out-{fmt}"
         summary = export_documents(project, out, fmt, split=(80, 10, 10), seed=1)
         assert out.is_dir(), fmt

@@ -7,7 +7,8 @@ from collections import Counter
 
 import pytest
 
-from annotator.transfer.splits import SplitError, duplicate_groups, parse_split, split_documents
+from annotator.errors import SplitError
+from annotator.transfer.splits import duplicate_groups, parse_split, split_documents
 from annotator.values import DocData, SpanData
 
 WORDS = [f"w{i}" for i in range(3000)]

@@ -9,6 +9,7 @@ import pytest
 from team_helpers import TEXTS, doc, offsets, span
 
 from annotator import services
+from annotator.errors import StaleItem
 from annotator.layers import load_layer
 from annotator.project import Project
 from annotator.team import adjudication as adj
@@ -197,7 +198,7 @@ def test_decide_relation_brings_its_spans_and_stale_items_are_refused(
             if sp.attrs == {} and sp.label == "ACTOR"
         )
         services.update_span(s, p.scheme, bob.id, "bob", attrs={"type": "party"})
-    with p.session() as s, pytest.raises(adj.StaleItem):
+    with p.session() as s, pytest.raises(StaleItem):
         adj.decide(s, p.scheme, attr, "alice", "rita")
     with p.session() as s, pytest.raises(Exception, match="not a version"):
         adj.decide(s, p.scheme, rel, "zoe", "rita")

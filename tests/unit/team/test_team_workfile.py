@@ -12,11 +12,11 @@ import pytest
 from team_helpers import TEXTS, doc, offsets, standard_layer, table_dump
 
 from annotator import services
-from annotator.errors import MergeRefused
+from annotator.errors import MergeRefused, PackageFailed
 from annotator.layers import load_layer
 from annotator.project import Project
 from annotator.team.assignments import assign
-from annotator.team.workfile import PackageFailed, merge, package
+from annotator.team.workfile import merge, package
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
 from storage.repository import registry as registry_repo
