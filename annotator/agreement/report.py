@@ -156,7 +156,7 @@ def nanmean(values: Sequence[float]) -> float:
 def _pack(rows: npt.NDArray[np.int64]) -> list[IntArray] | None:
     """Rows of non-negative integers as few int64 words each: consecutive columns packed into
     one word while they fit in 61 bits (so comparing the words in order compares the rows)."""
-    if rows.size == 0 or rows.min() < 0:
+    if rows.size == 0 or int(np.min(rows)) < 0:
         return None
     words: list[IntArray] = []
     used = 62
@@ -468,9 +468,9 @@ def _columns(
             f"lies outside the text ({text_len[cols.doc[i]]} characters)"
         )
     for (lab, attr), (where, got, _) in attr_pos.items():
-        codes = np.full(n, -1, dtype=np.int64)
-        codes[where] = got
-        cols.attrs[f"{lab}.{attr}"] = codes
+        attr_codes = np.full(n, -1, dtype=np.int64)
+        attr_codes[where] = got
+        cols.attrs[f"{lab}.{attr}"] = attr_codes
     return cols
 
 
@@ -506,7 +506,7 @@ def _token_statistics(
     shared = np.flatnonzero(n_coders >= 2)
     remap = np.full(annotated.shape[1], -1, dtype=np.int64)
     remap[shared] = np.arange(len(shared))
-    table = tokenize_texts([texts[i] for i in shared])
+    table = tokenize_texts([texts[int(i)] for i in shared])
     per_doc = table.tokens_per_doc()
     doc_of_token = np.repeat(np.arange(len(shared)), per_doc)
     tokens_with = np.bincount(n_coders[shared], weights=per_doc, minlength=n_ann + 1)
@@ -527,8 +527,8 @@ def _token_statistics(
         first = np.flatnonzero(np.r_[True, every[1:] != every[:-1]]) if len(every) else every
         tokens, ones = every[first], np.diff(np.r_[first, len(every)])
         coders = n_coders[shared][doc_of_token[tokens]]
-        hist = np.bincount(coders * (n_ann + 1) + ones, minlength=(n_ann + 1) ** 2)
-        hist = hist.reshape(n_ann + 1, n_ann + 1).astype(np.int64)
+        counts = np.bincount(coders * (n_ann + 1) + ones, minlength=(n_ann + 1) ** 2)
+        hist = counts.reshape(n_ann + 1, n_ann + 1).astype(np.int64)
         hist[:, 0] = tokens_with.astype(np.int64) - hist[:, 1:].sum(axis=1)
         hists.append(hist)
         row = []
@@ -621,8 +621,8 @@ def _compare_pair(
         },
         summary={
             "documents": int(common.sum()),
-            "span_f1_exact": f1_score(exact.sum(), n_a.sum(), n_b.sum()),
-            "span_f1_overlap": f1_score(over.sum(), n_a.sum(), n_b.sum()),
+            "span_f1_exact": f1_score(int(exact.sum()), int(n_a.sum()), int(n_b.sum())),
+            "span_f1_overlap": f1_score(int(over.sum()), int(n_a.sum()), int(n_b.sum())),
             "cohen_kappa": cohen_kappa_from_table(sum(label_tables)) if label_tables else NAN,
             "relation_f1": f1_score(len(ra_i), len(ra), len(rb)),
         },

@@ -346,7 +346,7 @@ def read_file(
                 continue
             layer_anns = anns.setdefault(col.layer, {})
             for k, (value, ident) in enumerate(_items(row.cells[ci])):
-                key = ("id", ident) if ident else ("pos", row.addr, str(k))
+                key: tuple[str, ...] = ("id", ident) if ident else ("pos", row.addr, str(k))
                 ann = layer_anns.get(key)
                 if ann is None:
                     ann = layer_anns[key] = _Ann()

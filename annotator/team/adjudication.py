@@ -244,7 +244,7 @@ def _doc_disagreements(
 
     # 1. spans by exact offsets (only where some annotator differs)
     keys = [{v.key for v in views[a]} for a in names]
-    differ = {(k[0], k[1]) for k in set.union(*keys) - set.intersection(*keys)}
+    differ = {(k[0], k[1]) for k in keys[0].union(*keys[1:]) - keys[0].intersection(*keys[1:])}
     by_pos: dict[tuple[int, int], dict[str, list[SpanView]]] = defaultdict(
         lambda: defaultdict(list)
     )
@@ -259,7 +259,9 @@ def _doc_disagreements(
         if all(label_sets[a] == labels for a in names):
             continue  # agreed; attributes below
         if len(labels) > 1 and len(marks) > 1:
-            versions = {a: tuple(sorted(marks.get(a, ()), key=lambda v: v.label)) for a in names}
+            versions: dict[str, Version] = {
+                a: tuple(sorted(marks.get(a, ()), key=lambda v: v.label)) for a in names
+            }
             emit(
                 "label",
                 start,

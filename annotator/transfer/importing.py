@@ -145,8 +145,7 @@ def map_labels(
             path=first.source_path if first else None,
             line=first.source_line if first else None,
         ) from None
-    lines = report.lines() if hasattr(report, "lines") else [str(x) for x in report]
-    return list(mapped), lines
+    return list(mapped), report.lines()
 
 
 def _first_unknown(

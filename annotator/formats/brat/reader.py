@@ -220,8 +220,8 @@ def _text_bound(
     fragments: list[tuple[int, int]] = []
     try:
         for frag in offsets.split(";"):
-            a, b = frag.split()
-            fragments.append((int(a), int(b)))
+            first, last = frag.split()
+            fragments.append((int(first), int(last)))
     except ValueError:
         raise ImportFailed(
             f"span {ident} has malformed offsets '{offsets}'", path=name, line=lineno
