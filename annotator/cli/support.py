@@ -23,7 +23,7 @@ def fail(exc: AnnotatorError | str, code: int = 1) -> NoReturn:
 def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     """Yield a ``progress(done, total)`` callback: a Rich bar on a terminal, silent otherwise."""
     if not sys.stderr.isatty():
-        yield lambda done, total: None
+        yield lambda _done, _total: None
         return
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
 

@@ -65,7 +65,9 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
                 yield from _record(rec, doc_id or ids(f"{stem}:{n}"), name, line, options)
 
 
-def _record(rec: Any, doc_id: str, name: str, line: int, options: ReadOptions) -> Iterator[DocData]:
+def _record(  # noqa: C901 - doccano's three record shapes
+    rec: Any, doc_id: str, name: str, line: int, options: ReadOptions
+) -> Iterator[DocData]:
     if not isinstance(rec, dict):
         raise ImportFailed("a record must be a JSON object", path=name, line=line)
     text = rec.get("text")

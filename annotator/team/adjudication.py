@@ -195,7 +195,7 @@ def agreed_spans(
     return {k: {a: per[a][k] for a in names} for k in sorted(common)}
 
 
-def _doc_disagreements(
+def _doc_disagreements(  # noqa: C901 - the four disagreement passes share their indexes
     doc_id: int, layers: Mapping[str, DocData], gold: DocData | None
 ) -> list[Disagreement]:
     names = sorted(layers)
@@ -536,6 +536,7 @@ def _copy_span(
         src.attrs,
         src.entity_id,
         origin=f"adjudication:{src.annotator}",
+        actor=reviewer,
     )
     ch.created_spans.append(new_id)
     return new_id
@@ -792,8 +793,11 @@ def _merged_value(values: Iterable[Any]) -> tuple[bool, Any]:
     return (not given), None
 
 
-def accept_unanimous(
-    session: Session, scheme: Scheme, doc_ids: Collection[int] | None, reviewer: str
+def accept_unanimous(  # noqa: C901 - spans, attributes, relations, decisions in one go
+    session: Session,
+    scheme: Scheme,  # noqa: ARG001 - unused: the spans it writes are not validated yet (issue 9)
+    doc_ids: Collection[int] | None,
+    reviewer: str,
 ) -> Decision:
     """Copy into gold every span and relation all annotators agree on (with the attributes they
     agree on, and those only some filled in alike), for some documents or the whole corpus.

@@ -300,7 +300,7 @@ def _document_row(doc: DocData, ext: str, sha: str) -> dict[str, Any]:
     }
 
 
-def _insert_annotations(
+def _insert_annotations(  # noqa: C901 - spans, relations, actor links share id maps
     s: Any,
     docs: Sequence[DocData],
     doc_key: list[str],

@@ -167,7 +167,7 @@ def _fill_empty(
     return moved
 
 
-def split_documents(
+def split_documents(  # noqa: C901 - grouping, rarest-label placement, rebalancing
     docs: Sequence[DocData],
     ratios: tuple[int, int, int],
     seed: int = 0,
