@@ -17,9 +17,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("pytestqt")
-pytest.importorskip("pyqtgraph")
-
 from annotator.demo import _variant, demo_documents
 from annotator.project import Project
 from annotator.transfer.importing import import_documents
@@ -170,7 +167,10 @@ def test_edits_update_the_plot_items_in_place_with_throttling(qtbot, team_contex
     with qtbot.waitSignal(panel.refreshed, timeout=30_000):
         for _ in range(25):
             team_context.document_changed.emit(doc_id)
+        assert started == []  # edits only arm the timer; the refresh waits for it
     assert len(started) == 1  # 25 edits, one refresh
+    qtbot.wait(300)  # three throttle intervals: no second refresh follows the first
+    assert len(started) == 1
     assert panel.labels.bars["carol"] is bar and panel.progress.curves["carol"] is curve
     after = list(bar.opts["height"])
     time_ix = list(team_context.project.scheme.label_names).index("TIME")
@@ -183,10 +183,11 @@ def test_hidden_dashboard_waits_until_shown(qtbot, team_context) -> None:
 
     panel = DashboardPanel(team_context)
     qtbot.addWidget(panel)
+    panel._timer.setInterval(10)
     started: list[int] = []
     team_context.runner.started.connect(lambda handle, _title: started.append(handle))
     team_context.document_changed.emit(1)
-    qtbot.wait(50)
+    qtbot.wait(200)  # twenty throttle intervals: a visible panel would have refreshed
     assert started == [] and panel.data is None
     with qtbot.waitSignal(panel.refreshed, timeout=30_000):
         panel.show()

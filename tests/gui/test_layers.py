@@ -209,7 +209,6 @@ def _review_project(path: Path) -> Path:
 
 
 def test_review_e_opens_the_document_in_gold(qtbot, opened, tmp_path, dialogs) -> None:
-    pytest.importorskip("app.review.panel")
     window = opened(_review_project(tmp_path / "review.annproj"))
     ctx = window.context
     assert ctx.layer == "tester"
