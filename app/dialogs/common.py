@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,18 +21,25 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.errors import AnnotatorError
+from annotator.logfile import log_failure
 from app.actions import shortcut_rows
 from app.item_models import MentionRow, MentionTableModel
 
+log = logging.getLogger(__name__)
+
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> None:
-    """A readable message, never a traceback."""
+    """A readable message, never a traceback; the log file gets the message and traceback."""
     if isinstance(exc, AnnotatorError):
         text = exc.one_line()
     elif isinstance(exc, BaseException):
         text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     else:
         text = exc
+    if isinstance(exc, BaseException):
+        log_failure(log, f"shown to the user: {title}: {text}", exc)
+    else:
+        log.error("shown to the user: %s: %s", title, text)
     QMessageBox.warning(parent, title, text)
 
 
