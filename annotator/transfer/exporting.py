@@ -277,7 +277,7 @@ def export_documents(
     )
     tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
-        summary = module.write(docs, tmp, ctx)
+        summary: ExportSummary = module.write(docs, tmp, ctx)
         for reason, n in left_out.items():
             summary.skip(reason, n)
         summary.notes = notes + summary.notes
