@@ -1,10 +1,11 @@
 # make run  : create .venv if needed, install, open the app on the demo project
-# make test : create .venv if needed, install, run the whole suite headless
+# make lint : ruff check, ruff format --check, mypy (annotator, storage), import-linter contracts
+# make test : create .venv if needed, install, lint, then run the whole suite headless
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $$(sh scripts/find_python.sh) -m venv $(VENV)
@@ -15,13 +16,20 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m app
 
-test: $(STAMP)
+lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy annotator storage
 	$(VENV)/bin/lint-imports
+
+test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build dist
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build dist

@@ -8,10 +8,12 @@ the first three articles annotated and the rest to do.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -20,7 +22,11 @@ from annotator.settings import data_dir
 from annotator.values import DocData, RelationData, SpanData
 from annotator.vocabulary import AssignmentStatus, Layer, Origin
 
+if TYPE_CHECKING:
+    from annotator.project import Project
+
 DEMO_FILE = "demo.annproj"
+TEAM_NAMES = ("alice", "bob", "carol")  # the annotators of :func:`build_team_demo_project`
 
 
 def _locate(text: str, needle: str, occurrence: int) -> int:
@@ -142,3 +148,72 @@ def ensure_demo_project(user: str | None = None) -> Path:
         build_demo_project(tmp, user or current_user())
         tmp.replace(path)
     return path
+
+
+def build_team_demo_project(path: Path, n_docs: int = 9, seed: int = 7) -> Project:
+    """A team project for the dashboard and review mode (tests, screenshots): ``n_docs`` demo
+    articles given to two of the three :data:`TEAM_NAMES` each (every fourth to all three),
+    with a few days of status and span events (so progress and pace have a history). Returns
+    the open project; the caller closes it."""
+    from annotator.project import Project
+    from annotator.transfer.importing import import_documents
+    from storage.repository import annotators_assignments as ann_repo
+    from storage.repository import documents as doc_repo
+    from storage.repository import events as event_repo
+
+    base = demo_documents()
+    docs = [
+        DocData(f"{d.id}-{i + 1}", f"{d.text}\n\n(Report {i + 1}.)", d.meta, d.spans, d.relations)
+        for i, d in ((i, base[i % len(base)]) for i in range(n_docs))
+    ]
+    rng = random.Random(seed)
+    plan: dict[str, list[int]] = {n: [] for n in TEAM_NAMES}
+    for i in range(n_docs):
+        for name in rng.sample(TEAM_NAMES, 3 if i % 4 == 1 else 2):
+            plan[name].append(i)
+    project = Project.create(path, "news")
+    import_documents(
+        project, [DocData(d.id, d.text, d.meta) for d in docs], layer="lead", origin="test"
+    )
+    done_count = {n: int(len(plan[n]) * (0.9 - 0.25 * k)) for k, n in enumerate(TEAM_NAMES)}
+    for k, name in enumerate(TEAM_NAMES):
+        mine = [docs[i] if k == 0 else _variant(docs[i], k) for i in plan[name]]
+        import_documents(project, mine[: done_count[name]], layer=name, origin="test")
+    rows = []
+    with project.session() as s:
+        ext = doc_repo.external_ids(s)
+        for k, name in enumerate(TEAM_NAMES):
+            ann = ann_repo.ensure_annotator(s, name)
+            t = datetime(2026, 11, 20, 8, 0) + timedelta(minutes=40 * k)
+            for j, i in enumerate(plan[name]):
+                doc_id = ext[docs[i].id]
+                done = j < done_count[name]
+                ann_repo.set_assignment(
+                    s,
+                    doc_id,
+                    ann,
+                    "done" if done else "todo",
+                    add_seconds=(300 + 200 * k) if done else 0,
+                )
+                if not done:
+                    continue
+                for _ in docs[i].spans:
+                    t += timedelta(seconds=rng.randint(10, 40) * (1 + k))
+                    rows.append(
+                        {"at": t, "actor": name, "action": "span.add", "document_id": doc_id}
+                    )
+                rows.append(
+                    {
+                        "at": t,
+                        "actor": name,
+                        "action": "status",
+                        "document_id": doc_id,
+                        "target": f"status:{name}",
+                        "after": {"status": "done"},
+                    }
+                )
+                t += timedelta(minutes=rng.randint(20, 140))
+                if t.hour >= 17:
+                    t = (t + timedelta(days=1)).replace(hour=8 + k, minute=rng.randint(0, 50))
+        event_repo.log_events(s, rows)
+    return project

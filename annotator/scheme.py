@@ -150,7 +150,9 @@ def _str_list(value: Any, where: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def scheme_from_dict(data: Any) -> Scheme:
+def scheme_from_dict(  # noqa: C901 - one check per scheme field
+    data: Any,
+) -> Scheme:
     """Build and check a scheme from parsed YAML/JSON; raise SchemeError naming the problem."""
     if not isinstance(data, Mapping):
         raise SchemeError("a scheme must be a mapping with 'name' and 'labels'")

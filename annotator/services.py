@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -122,7 +123,7 @@ def update_span(
     end: int | None = None,
     label: str | None = None,
     attrs: Mapping[str, AttrValue] | None = None,
-    entity_id: int | None | type[Ellipsis] = ...,
+    entity_id: int | None | EllipsisType = ...,
 ) -> SpanRecord:
     """Change a span's boundaries, label, attributes or actor link; return the span before."""
     before = _span(session, span_id)
@@ -144,7 +145,7 @@ def update_span(
         "label": new_label,
         "attrs": new_attrs,
     }
-    if entity_id is not ...:
+    if not isinstance(entity_id, EllipsisType):  # `...` = leave the actor link as it is
         values["entity_id"] = entity_id
     if new_label != before.label:
         _check_relations_after_relabel(session, scheme, span_id, new_label)

@@ -22,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
 
+    from annotator.logfile import setup_logging
+
+    setup_logging("annotator-gui")
+
     from PySide6.QtWidgets import QApplication
 
     from annotator.errors import AnnotatorError
@@ -36,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def report(exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
         sys.__excepthook__(exc_type, exc, tb)  # type: ignore[arg-type]  # keep the trace on stderr
-        show_error(app.activeWindow(), "Unexpected error", exc)
+        show_error(app.activeWindow(), "Unexpected error", exc)  # logs it with the traceback
 
     sys.excepthook = report
     follow_system_theme()

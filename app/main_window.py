@@ -48,7 +48,7 @@ class _LoadDocument:
         self.project, self.layer, self.doc_id = context.project, context.layer, doc_id
         self.span_id = span_id
 
-    def __call__(self, state: TaskState) -> tuple[DocumentContent, tuple[int, int] | None]:
+    def __call__(self, _state: TaskState) -> tuple[DocumentContent, tuple[int, int] | None]:
         with self.project.session() as s:
             content = load_content(s, self.doc_id, self.layer)
             where = None
@@ -65,7 +65,7 @@ class _OpenProject:
     def __init__(self, project: ProjectHandle) -> None:
         self.project = project
 
-    def __call__(self, state: TaskState) -> object:
+    def __call__(self, _state: TaskState) -> object:
         return self.project.open()
 
 
@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
         finally:
             self._quiet_layer_change = False
 
-    def _layer_changed(self, layer: str) -> None:
+    def _layer_changed(self, _layer: str) -> None:
         self.view.cancel_link()
         self._update_status()
         doc_id = self.context.doc_state.doc_id

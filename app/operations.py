@@ -88,7 +88,7 @@ class SearchTask:
     def __init__(self, project: Project, needle: str) -> None:
         self.project, self.needle = project, needle
 
-    def __call__(self, state: TaskState) -> tuple[str, list[MentionRow]]:
+    def __call__(self, _state: TaskState) -> tuple[str, list[MentionRow]]:
         from annotator.reports.search import search_documents
 
         with self.project.session() as s:

@@ -26,7 +26,7 @@ class StartupProbe(QObject):
         self._timer.timeout.connect(self._check_ready)
         self._timer.start(5)
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
         if not self.painted and event.type() == QEvent.Type.Paint:
             self.painted = True
             self._emit("painted")

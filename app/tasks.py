@@ -9,6 +9,7 @@ back to the GUI thread through a queued Qt signal connected to bound methods of
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,8 +18,10 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from annotator.errors import Cancelled
+from annotator.logfile import log_failure
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class TaskState:
@@ -113,7 +116,11 @@ class TaskRunner(QObject):
         def work() -> None:
             try:
                 result = fn(state)
+            except Cancelled as exc:  # the user asked for it: no traceback
+                log.info("task %d (%s) cancelled", handle_id, title or "untitled")
+                emitter.result_raw.emit(handle_id, None, exc)
             except Exception as exc:  # delivered to on_error on the GUI thread
+                log_failure(log, f"task {handle_id} ({title or 'untitled'}) failed: {exc!r}", exc)
                 emitter.result_raw.emit(handle_id, None, exc)
             else:
                 emitter.result_raw.emit(handle_id, result, None)

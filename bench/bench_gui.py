@@ -176,7 +176,7 @@ def main() -> None:
     class PaintProbe(QObject):
         painted = False
 
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
                 self.painted = True
             return False

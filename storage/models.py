@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.vocabulary import AnnotatorRole, AssignmentStatus, Origin, SuggestionState
@@ -17,6 +17,9 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    # Every model here maps one real Table (SQLAlchemy types it as the wider FromClause);
+    # saying so lets the bulk-insert helpers and ``.insert()`` type-check.
+    __table__: ClassVar[Table]
 
 
 class ProjectMeta(Base):

@@ -5,15 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from shared_data import MISSING, require_shared
+
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus"
-SEEDS = SHARED / "seeds"
 
 
 @pytest.fixture(autouse=True)
@@ -44,14 +44,16 @@ def project(project_path: Path) -> Iterator[object]:
 
 @pytest.fixture
 def shared_corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not present")
-    return CORPUS
+    return require_shared("corpus")
 
 
 @pytest.fixture
 def seed_article() -> Path:
-    path = SEEDS / "000_ef82534974ef4bb5.txt"
-    if not path.is_file():
-        pytest.skip("../shared/seeds is not present")
-    return path
+    return require_shared("seeds/000_ef82534974ef4bb5.txt")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if MISSING:
+        terminalreporter.write_sep(
+            "!", f"tests skipped: ../shared is missing {', '.join(sorted(MISSING))}", red=True
+        )

@@ -17,6 +17,7 @@ Span ids are ``s1, s2, ...`` in (start, end, label) order, relation ids ``r1, r2
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from functools import partial
 from typing import cast
 
 from annotator.errors import AgreementFailed
@@ -65,13 +66,17 @@ def _vote(
     return None
 
 
+def _attr_value(attr: str, span: SpanData) -> AttrValue | None:
+    return span.attrs.get(attr)
+
+
 def _majority_attrs(
     doc: DocData, key: SpanKey, marked: Mapping[str, SpanData], ties: list[str]
 ) -> tuple[dict[str, AttrValue], str | None, str | None]:
     where = f"{doc.id}: {key[2]} [{key[0]}, {key[1]}) {_excerpt(doc.text, key)}"
     attrs: dict[str, AttrValue] = {}
     for attr in sorted({a for sp in marked.values() for a in sp.attrs}):
-        value = _vote(marked, lambda sp, a=attr: sp.attrs.get(a), attr, where, ties)
+        value = _vote(marked, partial(_attr_value, attr), attr, where, ties)
         if value is not None:
             attrs[attr] = cast(AttrValue, value)
     link = _vote(

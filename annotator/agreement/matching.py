@@ -16,7 +16,7 @@ from annotator.agreement.metrics import IntArray
 def _pack(rows: npt.NDArray[np.int64]) -> list[IntArray] | None:
     """Rows of non-negative integers as few int64 words each: consecutive columns packed into
     one word while they fit in 61 bits (so comparing the words in order compares the rows)."""
-    if rows.size == 0 or rows.min() < 0:
+    if rows.size == 0 or int(np.min(rows)) < 0:
         return None
     words: list[IntArray] = []
     used = 62

@@ -234,11 +234,15 @@ _register_commands()
 
 
 def main() -> None:
-    """Run the command line; an unexpected failure is one line too (set
-    NEWS_ANNOTATOR_DEBUG=1 for the traceback)."""
+    """Run the command line; an unexpected failure is one line too, its traceback goes to the
+    log file (:mod:`annotator.logfile`; NEWS_ANNOTATOR_DEBUG=1 also raises it)."""
+    import logging
     import os
     import sys
 
+    from annotator.logfile import log_failure, log_path, setup_logging
+
+    setup_logging("annotator " + " ".join(sys.argv[1:2]))
     try:
         app(standalone_mode=True)
     except SystemExit:
@@ -247,10 +251,12 @@ def main() -> None:
         typer.echo(f"error: {Cancelled('interrupted; nothing was changed').render()}", err=True)
         sys.exit(130)
     except Exception as exc:  # the last line of defence: one line, never a traceback
+        log_failure(logging.getLogger("annotator.cli"), f"unexpected {type(exc).__name__}", exc)
         if os.environ.get("NEWS_ANNOTATOR_DEBUG"):
             raise
         typer.echo(
-            f"error: {Unexpected.wrap(exc).render()} (set NEWS_ANNOTATOR_DEBUG=1 for details)",
+            f"error: {Unexpected.wrap(exc).render()} "
+            f"(details in {log_path()}, or set NEWS_ANNOTATOR_DEBUG=1)",
             err=True,
         )
         sys.exit(2)

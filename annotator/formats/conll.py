@@ -63,7 +63,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
         docs = _split_docs(file, options)
         stem = rel_name(file, root)
         for k, doc in enumerate(docs, start=1):
-            text, spans = _spans(doc, str(file))
+            text, spans = _spans(doc)
             yield DocData(
                 id=ids(stem if len(docs) == 1 else f"{stem}-{k}"),
                 text=text,
@@ -120,7 +120,7 @@ def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:
     return docs
 
 
-def _spans(doc: _Doc, name: str) -> tuple[str, list[SpanData]]:
+def _spans(doc: _Doc) -> tuple[str, list[SpanData]]:
     pieces: list[str] = []
     spans: list[SpanData] = []
     pos = 0

@@ -30,6 +30,7 @@ counted in the summary as left out.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -64,7 +65,9 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
                 yield from _record(rec, doc_id or ids(f"{stem}:{n}"), name, line, options)
 
 
-def _record(rec: Any, doc_id: str, name: str, line: int, options: ReadOptions) -> Iterator[DocData]:
+def _record(  # noqa: C901 - doccano's three record shapes
+    rec: Any, doc_id: str, name: str, line: int, options: ReadOptions
+) -> Iterator[DocData]:
     if not isinstance(rec, dict):
         raise ImportFailed("a record must be a JSON object", path=name, line=line)
     text = rec.get("text")
@@ -76,7 +79,7 @@ def _record(rec: Any, doc_id: str, name: str, line: int, options: ReadOptions) -
         raise ImportFailed("record has an empty 'text'", path=name, line=line)
     index = Utf16Index(text)
     meta: dict[str, Any] = dict(rec["meta"]) if isinstance(rec.get("meta"), dict) else {}
-    base = {"id": doc_id, "text": text, "source_path": name, "source_line": line}
+    base = DocData(id=doc_id, text=text, source_path=name, source_line=line)
 
     def span(sid: str, start: Any, end: Any, label: Any) -> SpanData:
         if not (isinstance(start, int) and isinstance(end, int)) or isinstance(label, dict | list):
@@ -102,10 +105,10 @@ def _record(rec: Any, doc_id: str, name: str, line: int, options: ReadOptions) -
                 span(f"s{k}", ann.get("start_offset"), ann.get("end_offset"), ann.get("label"))
             )
         if not by_user:
-            yield DocData(meta=meta, **base)
-        for user, spans in by_user.items():
-            yield DocData(
-                meta=meta, spans=_dedupe(spans, options), layer=f"doccano-user-{user}", **base
+            yield replace(base, meta=meta)
+        for user, user_spans in by_user.items():
+            yield replace(
+                base, meta=meta, spans=_dedupe(user_spans, options), layer=f"doccano-user-{user}"
             )
         return
 
@@ -143,7 +146,7 @@ def _record(rec: Any, doc_id: str, name: str, line: int, options: ReadOptions) -
         if not isinstance(label, str | int):
             raise ImportFailed(f"relation {rel.get('id', k)} has no type", path=name, line=line)
         relations.append(RelationData(f"r{rel.get('id', k)}", str(label), head, tail))
-    yield DocData(meta=meta, spans=_dedupe(spans, options), relations=tuple(relations), **base)
+    yield replace(base, meta=meta, spans=_dedupe(spans, options), relations=tuple(relations))
 
 
 def _dedupe(spans: list[SpanData], options: ReadOptions) -> tuple[SpanData, ...]:

@@ -42,7 +42,7 @@ def _clean(text: str, summary: ExportSummary) -> str:
     return text
 
 
-def iob_docs(
+def iob_docs(  # noqa: C901 - align spans to spaCy tokens and tag them in one pass
     docs: Sequence[DocData], ctx: ExportContext, summary: ExportSummary
 ) -> Iterator[IobDoc]:
     """Yield each document as IOB2-tagged sentences, counting changes into ``summary``."""

@@ -67,9 +67,9 @@ def parse_record(obj: Any, line_no: int) -> DocData:
         start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
         if type(start) is not int or type(end) is not int or type(label) is not str:
             # Slow path only to name the problem precisely.
-            _need(raw, "start", int, f"span '{sid}'")
-            _need(raw, "end", int, f"span '{sid}'")
-            _need(raw, "label", str, f"span '{sid}'")
+            start = _need(raw, "start", int, f"span '{sid}'")
+            end = _need(raw, "end", int, f"span '{sid}'")
+            label = _need(raw, "label", str, f"span '{sid}'")
         attrs = raw.get("attrs") or {}
         if type(attrs) is not dict:
             raise ValueError(f"span '{sid}' 'attrs' must be an object")

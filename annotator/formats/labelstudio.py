@@ -186,7 +186,7 @@ def _task(
         yield DocData(doc_id, text, meta, spans, rels, layer=layer, source_path=name)
 
 
-def _results(
+def _results(  # noqa: C901 - one check per field of a Label Studio result
     results: list[Any], text: str, index: Utf16Index, name: str, n: int, options: ReadOptions
 ) -> tuple[tuple[SpanData, ...], tuple[RelationData, ...]]:
     report = options.report

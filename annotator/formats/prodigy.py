@@ -44,7 +44,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
             yield _record(rec, ids(f"{stem}:{key}"), name, line, options)
 
 
-def _record(
+def _record(  # noqa: C901 - spans by offsets or tokens, options, relations
     rec: dict[str, Any], doc_id: str, name: str, line: int, options: ReadOptions
 ) -> DocData:
     text = rec.get("text")

@@ -173,7 +173,7 @@ def _columns(headers: list[tuple[str, str]], name: str) -> list[_Column]:
     return cols
 
 
-def _parse(
+def _parse(  # noqa: C901 - header, #T_, #Text and token rows of the TSV
     file: Path, options: ReadOptions
 ) -> tuple[list[_Column], list[_Row], list[tuple[list[str], list[_Row]]]]:
     name = str(file)
@@ -314,7 +314,7 @@ def _choose(cols: list[_Column], options: ReadOptions, name: str) -> tuple[str, 
     return span_cols[0].layer, span_cols[0].feature
 
 
-def read_file(
+def read_file(  # noqa: C901 - span, chain and slot columns decided per cell
     file: Path, options: ReadOptions
 ) -> tuple[str, tuple[SpanData, ...], tuple[RelationData, ...]]:
     name = str(file)
@@ -346,7 +346,7 @@ def read_file(
                 continue
             layer_anns = anns.setdefault(col.layer, {})
             for k, (value, ident) in enumerate(_items(row.cells[ci])):
-                key = ("id", ident) if ident else ("pos", row.addr, str(k))
+                key: tuple[str, ...] = ("id", ident) if ident else ("pos", row.addr, str(k))
                 ann = layer_anns.get(key)
                 if ann is None:
                     ann = layer_anns[key] = _Ann()

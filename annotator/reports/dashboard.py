@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,12 @@ from annotator.vocabulary import AssignmentStatus, EventAction
 from storage.records import AssignmentRecord, EventRecord
 from storage.repository import events as event_repo
 from storage.repository import spans as span_repo
+
+if TYPE_CHECKING:
+    from annotator.agreement.report import AgreementReport
+
+    # An agreement report, its ``to_dict()``, or None (fewer than two annotators).
+    ReportLike: TypeAlias = AgreementReport | Mapping[str, Any] | None
 
 NAN = float("nan")
 AGREEMENT_METRICS = ("span_f1_exact", "span_f1_overlap", "krippendorff_alpha")
@@ -103,7 +109,7 @@ class DashboardData:
     shared_documents: int  # documents annotated by at least two annotators
     generated_at: float  # unix time
     fingerprint: tuple[Any, ...] = ()  # of the annotator layers the agreement was computed on
-    report: Any = None  # the AgreementReport (reused while the fingerprint is unchanged)
+    report: ReportLike = None  # the AgreementReport (reused while the fingerprint is unchanged)
 
 
 # ------------------------------------------------------------------------- pure functions
@@ -180,12 +186,14 @@ def label_distribution(
     return LabelDistribution(tuple(all_labels), tuple(annotators), counts)
 
 
-def _report_part(report: Any, name: str) -> Mapping[str, Any]:
+def _report_part(report: ReportLike, name: str) -> Mapping[str, Any]:
     if report is None:
         return {}
     if isinstance(report, Mapping):
-        return report.get(name) or {}
-    return getattr(report, name)
+        part: Mapping[str, Any] = report.get(name) or {}
+        return part
+    parts = {"labels": report.labels, "pairs": report.pairs, "overall": report.overall}
+    return parts[name]
 
 
 def _num(value: Any) -> float:
@@ -193,7 +201,7 @@ def _num(value: Any) -> float:
 
 
 def label_agreement(
-    report: Any, labels: Sequence[str], metrics: Sequence[str] = AGREEMENT_METRICS
+    report: ReportLike, labels: Sequence[str], metrics: Sequence[str] = AGREEMENT_METRICS
 ) -> LabelAgreement:
     """Per-label metrics from an ``AgreementReport`` (or its ``to_dict()``); NaN if absent."""
     per_label = _report_part(report, "labels")
@@ -203,7 +211,7 @@ def label_agreement(
     return LabelAgreement(tuple(labels), tuple(metrics), values)
 
 
-def kappa_matrix(report: Any, annotators: Sequence[str]) -> KappaMatrix:
+def kappa_matrix(report: ReportLike, annotators: Sequence[str]) -> KappaMatrix:
     """Annotator x annotator Cohen's kappa from the report's ``pairs`` ("a|b" keys)."""
     pairs = _report_part(report, "pairs")
     n = len(annotators)
@@ -245,7 +253,7 @@ def pace(
     return Pace(tuple(annotators), counts, hours, rate)
 
 
-def _overall(report: Any) -> dict[str, float]:
+def _overall(report: ReportLike) -> dict[str, float]:
     return {k: _num(v) for k, v in _report_part(report, "overall").items()}
 
 
@@ -257,7 +265,7 @@ def dashboard_from_records(
     assignments: Sequence[AssignmentRecord],
     events: Sequence[EventRecord],
     span_counts: Mapping[str, Mapping[str, int]],
-    report: Any,
+    report: ReportLike,
     now: float | None = None,
     fingerprint: tuple[Any, ...] = (),
 ) -> DashboardData:
@@ -326,7 +334,7 @@ def load_dashboard(
 
 def _agreement(
     session: Session, names: Sequence[str], labels: Sequence[str], tick: Callable[[], None]
-) -> Any:
+) -> AgreementReport | None:
     if len(names) < 2:
         return None
     from annotator.agreement.report import agreement_report

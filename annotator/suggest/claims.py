@@ -127,7 +127,7 @@ class ClaimRules:
                 continue
             if _in_quote(q.start, (o for o in quotes if o is not q)):
                 continue
-            cue = self._cue_for_quote(doc, q, verbs + according, sents)
+            cue = self._cue_for_quote(q, verbs + according, sents)
             claim = Cand(
                 q.inner_start,
                 q.inner_end,
@@ -184,7 +184,7 @@ class ClaimRules:
         source: Token | None = None
         if quote is not None:
             verbs = [t for t in doc if self._is_reporting(t) and not _in_quote(t.idx, quotes)]
-            cue = self._cue_for_quote(doc, quote, verbs, sents)
+            cue = self._cue_for_quote(quote, verbs, sents)
             source = self._source_of(cue) if cue is not None else None
         else:
             span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
@@ -202,9 +202,7 @@ class ClaimRules:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _cue_for_quote(
-        self, doc: Doc, q: Quote, cues: list[Token], sents: SentIndex
-    ) -> Token | None:
+    def _cue_for_quote(self, q: Quote, cues: list[Token], sents: SentIndex) -> Token | None:
         """The reporting verb (or "according") nearest to a quote in its sentences, or in the
         sentence before it when that one ends with a colon ("Benotman wrote: ...")."""
         if not cues:

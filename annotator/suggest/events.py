@@ -91,12 +91,12 @@ class EventRules:
                     break
             if tok.i in taken:
                 continue
-            etype = self.single.get(lemma) or self.single.get(lower)
-            if etype is None or (has_pos and tok.pos_ not in _TRIGGER_POS):
+            single = self.single.get(lemma) or self.single.get(lower)
+            if single is None or (has_pos and tok.pos_ not in _TRIGGER_POS):
                 continue
             if tok.dep_ == "prep" or (tok.pos_ == "VERB" and _predicative(tok)):
                 continue  # "according to"; "held X responsible" is no detention
-            out.append((tok.i, tok.i + 1, etype, tok))
+            out.append((tok.i, tok.i + 1, single, tok))
         # "held talks", "signed an agreement": the object is the event, not the light verb.
         heads = {head.i for _, _, _, head in out}
         if len(heads) < 2:

@@ -19,7 +19,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from annotator.errors import ModelUnavailable
 from annotator.scheme import Scheme
@@ -41,6 +41,7 @@ from annotator.values import AttrValue, RelationData, SpanData
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.pipeline import EntityRecognizer
     from spacy.tokens import Doc
 
 Key = TypeVar("Key")
@@ -121,7 +122,8 @@ class Suggester:
         self.actor_types: tuple[str, ...] = type_attr.values if type_attr else ()
         self.ner_direct: frozenset[str] = frozenset()
         if "ner" in nlp.pipe_names:
-            ner_labels = set(nlp.get_pipe("ner").labels)
+            ner = cast("EntityRecognizer", nlp.get_pipe("ner"))
+            ner_labels = set(ner.labels)
             if ner_labels and ner_labels <= self.labels:
                 self.ner_direct = frozenset(ner_labels)
         self.spans_keys: list[str] = []

@@ -28,6 +28,8 @@ from annotator.values import DocData
 from annotator.vocabulary import SPANS_KEY, Layer
 
 if TYPE_CHECKING:
+    from spacy.tokens import Span
+
     from annotator.project import Project
 
 SPAN_LABELS = ("CLAIM", "EVENT")
@@ -78,7 +80,8 @@ def to_docbin(nlp: Any, docs: Sequence[DocData], span_labels: Sequence[str]) -> 
     out = DocBin(store_user_data=False)
     for data in docs:
         doc = nlp.make_doc(data.text)
-        ents, spans = [], []
+        ents: list[Span] = []
+        spans: list[Span] = []
         for sp in data.spans:
             span = doc.char_span(sp.start, sp.end, label=sp.label, alignment_mode="expand")
             if span is None or not len(span):

@@ -170,7 +170,7 @@ def agreed_spans(
     return {k: {a: per[a][k] for a in names} for k in sorted(common)}
 
 
-def _doc_disagreements(
+def _doc_disagreements(  # noqa: C901 - one pass per kind of disagreement, kept together
     doc_id: int, layers: Mapping[str, DocData], gold: DocData | None
 ) -> list[Disagreement]:
     names = sorted(layers)

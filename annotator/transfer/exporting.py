@@ -290,7 +290,7 @@ def export_documents(
     )
     tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
-        summary = module.write(docs, tmp, ctx)
+        summary: ExportSummary = module.write(docs, tmp, ctx)
         progress.report(2, _STEPS)
         progress.check()
         for reason, n in left_out.items():

@@ -145,8 +145,7 @@ def map_labels(
             path=first.source_path if first else None,
             line=first.source_line if first else None,
         ) from None
-    lines = report.lines() if hasattr(report, "lines") else [str(x) for x in report]
-    return list(mapped), lines
+    return list(mapped), report.lines()
 
 
 def _first_unknown(
@@ -299,7 +298,7 @@ def _document_row(doc: DocData, ext: str, sha: str) -> dict[str, Any]:
     }
 
 
-def _insert_annotations(
+def _insert_annotations(  # noqa: C901 - spans, relations, actor links share id maps
     s: Any,
     docs: Sequence[DocData],
     doc_key: list[str],

@@ -177,6 +177,8 @@ def _map_doc(
     spans: list[SpanData] = []
     for span in doc.spans:
         target = mapping.get(span.label)
+        label: str | None
+        extra: Mapping[str, AttrValue]
         if target is None:
             label, extra = span.label, {}
         else:
@@ -194,28 +196,28 @@ def _map_doc(
                 report.dropped_attrs[f"{label}.{key}"] += 1
                 continue
             attrs[key] = value
-        spans.append(replace(span, label=label, attrs=attrs))
+        spans.append(replace(span, label=ldef.name, attrs=attrs))
     kept = {s.id: s.label for s in spans}
     rels: list[RelationData] = []
     names = set(scheme.relation_names)
     for rel in doc.relations:
         target = _relation_target(rel.label, mapping, names)
-        label = rel.label if target is None else target.label
-        if label is None or scheme.relation(label) is None:
+        rel_label = rel.label if target is None else target.label
+        if rel_label is None or scheme.relation(rel_label) is None:
             report.skipped_relations[rel.label] += 1
             continue
         if rel.head not in kept or rel.tail not in kept:
             report.relations_with_skipped_spans += 1
             continue
-        rdef = scheme.relation(label)
+        rdef = scheme.relation(rel_label)
         if (
             skip
             and rdef is not None
             and (kept[rel.head] not in rdef.heads or kept[rel.tail] not in rdef.tails)
         ):
-            report.disallowed_relations[f"{label} {kept[rel.head]} -> {kept[rel.tail]}"] += 1
+            report.disallowed_relations[f"{rel_label} {kept[rel.head]} -> {kept[rel.tail]}"] += 1
             continue
-        if label != rel.label:
-            report.mapped[f"{rel.label} -> {label}"] += 1
-        rels.append(replace(rel, label=label))
+        if rel_label != rel.label:
+            report.mapped[f"{rel.label} -> {rel_label}"] += 1
+        rels.append(replace(rel, label=rel_label))
     return replace(doc, spans=tuple(spans), relations=tuple(rels))

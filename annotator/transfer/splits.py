@@ -178,14 +178,7 @@ def split_documents(
     members: dict[int, list[int]] = {}
     for i, g in enumerate(group_of):
         members.setdefault(g, []).append(i)
-    label_docs: Counter[str] = Counter()
-    group_labels: dict[int, Counter[str]] = {}
-    for g, idx in members.items():
-        counts: Counter[str] = Counter()
-        for i in idx:
-            counts.update({s.label for s in docs[i].spans})
-        group_labels[g] = counts
-        label_docs.update(counts)
+    group_labels, label_docs = _labels_per_group(docs, members)
     want_docs = [f * len(docs) for f in fractions]
     want_label = {lab: [f * n for f in fractions] for lab, n in label_docs.items()}
     rng = random.Random(seed)
@@ -197,42 +190,65 @@ def split_documents(
         return (min((label_docs[lab] for lab in labels), default=len(docs) + 1), -len(members[g]))
 
     groups.sort(key=rarest)  # stable: the shuffle breaks ties
-    assignment: dict[str, str] = {}
     usable = [k for k, f in enumerate(fractions) if f > 0]
     placed: dict[int, list[int]] = {k: [] for k in usable}  # split -> groups, in placing order
     for g in groups:
         labels = group_labels[g]
-        size = len(members[g])
         if labels:
             lab = min(labels, key=lambda x: (label_docs[x], x))
             key = [(want_label[lab][k], want_docs[k], rng.random()) for k in usable]
         else:
             key = [(0.0, want_docs[k], rng.random()) for k in usable]
         k = usable[max(range(len(usable)), key=lambda u: key[u])]
-        want_docs[k] -= size
+        want_docs[k] -= len(members[g])
         for lab2, n in labels.items():
             want_label[lab2][k] -= n
         placed[k].append(g)
-        for i in members[g]:
-            assignment[docs[i].id] = SPLIT_NAMES[k]
     moved = _fill_empty(placed, members, usable)
-    for k, gs in placed.items():
-        for g in gs:
-            for i in members[g]:
-                assignment[docs[i].id] = SPLIT_NAMES[k]
+    split_of = {g: k for k, gs in placed.items() for g in gs}
+    assignment = {docs[i].id: SPLIT_NAMES[split_of[g]] for g in groups for i in members[g]}
     plan = SplitPlan(assignment, exact, near, len(members))
+    plan.notes += _plan_notes(moved, exact, near, len(members), assignment, usable)
+    return plan
+
+
+def _labels_per_group(
+    docs: Sequence[DocData], members: dict[int, list[int]]
+) -> tuple[dict[int, Counter[str]], Counter[str]]:
+    """Per duplicate group, in how many of its documents each label occurs; and per label, in
+    how many documents overall."""
+    label_docs: Counter[str] = Counter()
+    group_labels: dict[int, Counter[str]] = {}
+    for g, idx in members.items():
+        counts: Counter[str] = Counter()
+        for i in idx:
+            counts.update({s.label for s in docs[i].spans})
+        group_labels[g] = counts
+        label_docs.update(counts)
+    return group_labels, label_docs
+
+
+def _plan_notes(
+    moved: list[str],
+    exact: int,
+    near: int,
+    n_groups: int,
+    assignment: dict[str, str],
+    usable: list[int],
+) -> list[str]:
+    notes = []
     if moved:
-        plan.notes.append(
+        notes.append(
             f"tiny corpus: {', '.join(moved)} would have been empty and got one "
             "document group from the fullest split"
         )
     if exact or near:
-        plan.notes.append(
+        notes.append(
             f"{exact} exact and {near} near-duplicate document(s) kept in the same split as "
-            f"their look-alikes ({len(members)} groups)"
+            f"their look-alikes ({n_groups} groups)"
         )
     counts = Counter(assignment.values())
     empty = [SPLIT_NAMES[k] for k in usable if counts[SPLIT_NAMES[k]] == 0]
     if empty:
-        plan.notes.append(f"split(s) left empty for lack of documents: {', '.join(empty)}")
-    return plan
+        notes.append(f"split(s) left empty for lack of documents: {', '.join(empty)}")
+    return notes

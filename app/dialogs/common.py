@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,14 +21,22 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.errors import as_annotator_error
+from annotator.logfile import log_failure
 from app.actions import shortcut_rows
 from app.item_models import MentionRow, MentionTableModel
+
+log = logging.getLogger(__name__)
 
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> None:
     """A readable message with its catalogue code (``[E120] a.ann:12: ...``), never a
-    traceback; an exception outside the catalogue shows as ``[E999] unexpected ...``."""
+    traceback; an exception outside the catalogue shows as ``[E999] unexpected ...``. The log
+    file gets the message and the traceback."""
     text = exc if isinstance(exc, str) else as_annotator_error(exc).render()
+    if isinstance(exc, BaseException):
+        log_failure(log, f"shown to the user: {title}: {text}", exc)
+    else:
+        log.error("shown to the user: %s: %s", title, text)
     QMessageBox.warning(parent, title, text)
 
 

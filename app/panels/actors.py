@@ -36,7 +36,7 @@ class LoadEntities:
     def __init__(self, project: Project) -> None:
         self.project = project
 
-    def __call__(self, state: TaskState) -> list[EntityRecord]:
+    def __call__(self, _state: TaskState) -> list[EntityRecord]:
         with self.project.session() as s:
             from annotator import services
 
@@ -48,7 +48,7 @@ class _LoadMentions:
         self.project = project
         self.entity_id = entity_id
 
-    def __call__(self, state: TaskState) -> tuple[int, list[Mention]]:
+    def __call__(self, _state: TaskState) -> tuple[int, list[Mention]]:
         with self.project.session() as s:
             from annotator.reports.search import mentions_with_context
 

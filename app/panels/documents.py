@@ -39,7 +39,7 @@ class _LoadSummaries:
         self.project = project
         self.annotator = annotator
 
-    def __call__(self, state: TaskState) -> tuple[str, list[DocumentSummary], list[str]]:
+    def __call__(self, _state: TaskState) -> tuple[str, list[DocumentSummary], list[str]]:
         with self.project.session() as s:
             return (self.annotator, *load_summaries(s, self.annotator))
 

@@ -54,7 +54,7 @@ EMPTY_HINT = (
 
 
 def _load_task(
-    project: Project, doc_ids: Collection[int] | None, generation: int, state: TaskState
+    project: Project, doc_ids: Collection[int] | None, generation: int, _state: TaskState
 ) -> tuple[int, ReviewData]:
     with project.session() as session:
         return generation, load_review(session, doc_ids)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from storage.bulk import bulk_insert_ids
@@ -107,7 +107,7 @@ def insert_documents(session: Session, rows: Sequence[Mapping[str, Any]]) -> lis
         return []
     now = utcnow()
     params = [{"imported_at": now, "meta": {}, **r} for r in rows]
-    return bulk_insert_ids(session, cast(Table, Document.__table__), params)
+    return bulk_insert_ids(session, Document.__table__, params)
 
 
 def get_document(session: Session, doc_id: int) -> DocumentRecord | None:

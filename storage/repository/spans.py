@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Select, Table, Text, delete, func, select, type_coerce, update
+from sqlalchemy import Select, Text, delete, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from storage.bulk import bulk_insert_ids, bulk_insert_values
@@ -103,7 +103,7 @@ def insert_span_values(session: Session, values: Sequence[Sequence[Any]]) -> lis
     now = utcnow()
     return bulk_insert_values(
         session,
-        cast(Table, Span.__table__),
+        Span.__table__,
         SPAN_VALUE_COLUMNS,
         values,
         {"created_at": now, "updated_at": now},
@@ -243,7 +243,7 @@ def insert_relations(session: Session, rows: Sequence[Mapping[str, Any]]) -> lis
     now = utcnow()
     return bulk_insert_ids(
         session,
-        cast(Table, Relation.__table__),
+        Relation.__table__,
         [{"origin": "manual", "created_at": now, **r} for r in rows],
     )
 

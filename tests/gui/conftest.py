@@ -12,9 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-pytest.importorskip("pytestqt")
-
 from gui_helpers import make_project, open_test_window
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 

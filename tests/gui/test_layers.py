@@ -1,11 +1,7 @@
-"""Choosing the layer the window shows and edits: the user's own, gold, another annotator's.
-
-Set ANNOTATOR_SCREENSHOTS=1 to also write docs/screenshots/gold_layer.png.
-"""
+"""Choosing the layer the window shows and edits: the user's own, gold, another annotator's."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +17,6 @@ from storage.repository import spans as span_repo
 
 pytestmark = pytest.mark.gui
 K = Qt.Key
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _add_layer(path: Path, layer: str, spans: list[tuple[str, str]], ext: str = "a1") -> None:
@@ -211,7 +206,6 @@ def _review_project(path: Path) -> Path:
 
 
 def test_review_e_opens_the_document_in_gold(qtbot, opened, tmp_path, dialogs) -> None:
-    pytest.importorskip("app.review.panel")
     window = opened(_review_project(tmp_path / "review.annproj"))
     ctx = window.context
     assert ctx.layer == "tester"
@@ -238,9 +232,6 @@ def test_review_e_opens_the_document_in_gold(qtbot, opened, tmp_path, dialogs) -
     assert [(ARTICLE[sp.start : sp.end], sp.label) for sp in gold] == [
         (ARTICLE[start:end], "PLACE")
     ]
-    if os.environ.get("ANNOTATOR_SCREENSHOTS"):
-        window.view.select_item(("s", gold[0].id))
-        window.grab().save(str(REPO / "docs" / "screenshots" / "gold_layer.png"))
 
 
 # ---------------------------------------------------------------- start-up (the layer's window

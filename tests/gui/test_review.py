@@ -1,6 +1,6 @@
 """Review mode: the disagreement queue, one-key decisions, unanimous acceptance and undo.
 
-Set ANNOTATOR_SCREENSHOTS=1 to also write docs/screenshots/review.png.
+(docs/screenshots/review.png is written by scripts/screenshots.py.)
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("pytestqt")
-
 from PySide6.QtCore import Qt
 
 from annotator.project import Project
@@ -27,7 +24,6 @@ from storage.repository import spans as span_repo
 
 pytestmark = pytest.mark.gui
 
-REPO = Path(__file__).resolve().parents[2]
 T1 = (
     "Khalifa Haftar said on Monday that his forces attacked the airport in Tripoli.\n\n"
     "Residents described heavy smoke over the city."
@@ -351,45 +347,6 @@ def test_decided_items_come_back_flagged_when_their_inputs_change(qtbot, panel, 
     attribute = next(r for r in panel.model.rows() if r.item.kind == "attribute")
     assert attribute.state == "changed"
     assert "1</b> changed" in panel.counts.text()
-
-
-@pytest.mark.skipif(not os.environ.get("ANNOTATOR_SCREENSHOTS"), reason="screenshots on demand")
-def test_screenshot(qtbot, tmp_path: Path) -> None:
-    from PySide6.QtWidgets import QApplication
-    from test_dashboard import build_team_project
-
-    from app.context import AppContext
-    from app.review.panel import ReviewPanel
-
-    project = build_team_project(tmp_path / "demo.annproj", n_docs=30)
-    ctx = AppContext(project, "rita")
-    try:
-        widget = ReviewPanel(ctx)
-        qtbot.addWidget(widget)
-        widget.resize(1400, 900)
-        with qtbot.waitSignal(widget.loaded, timeout=20_000):
-            widget.show()
-        with qtbot.waitSignal(widget.loaded, timeout=20_000):
-            widget.accept_unanimous_corpus()
-        _select_kind(widget, "attribute")
-        with qtbot.waitSignal(widget.loaded, timeout=20_000):
-            qtbot.keyClick(widget.table, Qt.Key.Key_1)
-        rows = widget.model.rows()
-        widget._select(
-            next(
-                i
-                for i, r in enumerate(rows)
-                if len(r.item.versions) == 3 and r.item.kind == "boundaries" and r.pending
-            )
-        )
-        out = REPO / "docs" / "screenshots" / "review.png"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(10):  # let pending layout and paint events run before grabbing
-            QApplication.processEvents()
-        assert widget.grab().save(str(out))
-    finally:
-        ctx.runner.shutdown()
-        project.close()
 
 
 def test_the_window_opens_review_and_dashboard_tabs(qtbot, window) -> None:

@@ -138,7 +138,7 @@ def _declared_types(folder: Path, root: Path) -> set[str] | None:
     return names
 
 
-def _read_pair(
+def _read_pair(  # noqa: C901 - one branch per .ann line kind (T, E, R, A/M, N)
     txt: Path, ann: Path | None, options: ReadOptions, declared: set[str] | None
 ) -> tuple[str, tuple[SpanData, ...], tuple[RelationData, ...]]:
     text = read_text(txt, options.encoding)
@@ -220,8 +220,8 @@ def _text_bound(
     fragments: list[tuple[int, int]] = []
     try:
         for frag in offsets.split(";"):
-            a, b = frag.split()
-            fragments.append((int(a), int(b)))
+            first, last = frag.split()
+            fragments.append((int(first), int(last)))
     except ValueError:
         raise ImportFailed(
             f"span {ident} has malformed offsets '{offsets}'", path=name, line=lineno
@@ -253,7 +253,7 @@ def _role(field_: str, name: str, lineno: int) -> tuple[str, str]:
     return role, target
 
 
-def _assemble(
+def _assemble(  # noqa: C901 - events, attributes, fragments, relations in order
     text: str,
     tbs: dict[str, _TextBound],
     events: dict[str, _Event],

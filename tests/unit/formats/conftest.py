@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from shared_data import require_shared
 
 from annotator.formats.writing import EntityEntry, ExportContext
 from annotator.scheme import Scheme, load_scheme
 from annotator.values import DocData, RelationData, SpanData
-
-CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
 
 PEOPLE = ["Khalifa Haftar", "Fayez al-Sarraj", "Ghassan Salamé", "Antonio Guterres"]
 PLACES = ["Tripoli", "Benghazi", "Sirte", "Misrata"]
@@ -78,11 +77,6 @@ def split_of(docs: list[DocData]) -> dict[str, str]:
     return {d.id: names[i % 12] for i, d in enumerate(docs)}
 
 
-CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
-
-
 @pytest.fixture
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip("shared test corpus not available")
-    return CORPUS.resolve()
+    return require_shared("corpus")

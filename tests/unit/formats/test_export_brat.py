@@ -150,7 +150,7 @@ def test_multiline_spans_repeated_roles_crlf(ctx: ExportContext, tmp_path: Path)
 def test_split_goes_to_subfolders_and_reads_back(
     news_docs: list[DocData], ctx: ExportContext, tmp_path: Path
 ) -> None:
-    reader = pytest.importorskip("annotator.formats.brat.reader", reason="no brat reader yet")
+    from annotator.formats.brat import reader
     from annotator.formats.reading import ReadOptions
 
     ctx.splits = split_of(news_docs)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import spacy
 
 from annotator.formats import docbin as spacy_writer
 from annotator.formats.writing import ExportContext
 from annotator.values import DocData, SpanData
 
 from .conftest import split_of
-
-spacy = pytest.importorskip("spacy")
 
 
 def _load(path: Path) -> list:

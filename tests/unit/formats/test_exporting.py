@@ -130,9 +130,6 @@ def test_annotators_agreement_and_majority(project: Project, tmp_path: Path) -> 
     assert "## Agreement" in (tmp_path / "g" / "README.md").read_text("utf-8")
     summary = export_documents(project, tmp_path / "alice.jsonl", "jsonl", layer="alice")
     assert summary.total_documents == 4 and summary.layer == "alice"
-    pytest.importorskip(
-        "annotator.agreement.majority", reason="annotator.agreement.majority is not written yet"
-    )
     summary = export_documents(project, tmp_path / "m.jsonl", "jsonl", layer="majority")
     assert summary.total_documents == 4
     assert summary.total_spans == 16  # the four spans both annotators have, per document

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from annotator.scheme import Scheme
 from annotator.suggest.propose import Proposal, propose
 from annotator.values import DocData, SpanData
-
-SEEDS = Path(__file__).resolve().parents[3] / ".." / "shared" / "seeds"
 
 
 def run(text: str, nlp: Any, scheme: Scheme, registry: Any = ()) -> Proposal:

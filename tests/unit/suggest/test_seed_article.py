@@ -5,19 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from shared_data import require_shared
 
 from annotator.scheme import Scheme
 
-from .helpers import SEEDS, relations_valid, run
-
-SEED = SEEDS / "000_ef82534974ef4bb5.txt"
+from .helpers import relations_valid, run
 
 
 @pytest.fixture(scope="module")
 def seed(nlp_sm: Any, scheme: Scheme) -> tuple[str, Any]:
-    if not SEED.is_file():
-        pytest.skip("seed article not present")
-    text = SEED.read_text("utf-8")
+    text = require_shared("seeds/000_ef82534974ef4bb5.txt").read_text("utf-8")
     return text, run(text, nlp_sm, scheme)
 
 

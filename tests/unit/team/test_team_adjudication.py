@@ -181,6 +181,17 @@ def test_decide_accept_reject_and_undo(review_project: Project) -> None:
     assert len(_queue(p)) == 5
 
 
+def test_spans_copied_into_gold_are_logged_under_the_reviewer(review_project: Project) -> None:
+    p = review_project
+    label = next(x.item for x in _queue(p).values() if x.item.kind == "label")
+    with p.session() as s:
+        adj.decide(s, p.scheme, label, "alice", "rita")
+        added = event_repo.events(s, action="span.add")
+    gold_adds = [e for e in added if e.after and str(e.after.get("origin", "")).startswith("adj")]
+    assert gold_adds, added
+    assert {e.actor for e in gold_adds} == {"rita"}
+
+
 def test_decide_relation_brings_its_spans_and_stale_items_are_refused(
     review_project: Project,
 ) -> None:
