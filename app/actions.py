@@ -125,6 +125,20 @@ VIEW_KEYS: tuple[tuple[str, str], ...] = (
 VIEW_DISPATCHED = frozenset({"delete_span", "link", "accept", "accept_label", "reject"})
 
 
+# Actions that edit the open article: disabled while another tab (review, dashboard) is shown,
+# so no key edits a document the user cannot see.
+ARTICLE_ACTIONS = (
+    "delete_span",
+    "link",
+    "accept",
+    "accept_label",
+    "reject",
+    "done_next",
+    "skip_next",
+    "find",
+)
+
+
 def module_available(name: str) -> bool:
     """Whether an optional panel module (review, dashboard) is installed."""
     try:

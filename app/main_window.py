@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from annotator.errors import AnnotatorError
 from annotator.settings import Settings
 from app import persistence
-from app.actions import build_actions, module_available
+from app.actions import ARTICLE_ACTIONS, build_actions, module_available
 from app.context import GOLD, AppContext
 from app.dialogs.common import SearchResultsDialog, ShortcutSheet, show_error
 from app.editing.doc_state import DocumentContent, load_content
@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         c = self.context
         self.documents.document_chosen.connect(self.open_document)
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.documents.loaded.connect(self._documents_loaded)
         self.palette_panel.label_chosen.connect(self._palette_label)
         self.view.selection_changed.connect(self._selection_changed)
@@ -309,7 +310,8 @@ class MainWindow(QMainWindow):
                 self.view.set_stored_selection(restore["offset"], restore["offset"])
                 self.view.ensureCursorVisible()
         self.documents.select_document(content.document.id)
-        self.view.setFocus()
+        if self.article_shown():
+            self.view.setFocus()  # never pull the keyboard into a hidden article
         self._update_status()
         self.save_position()
         self.context.current_document.emit(content.document.id)
@@ -582,6 +584,18 @@ class MainWindow(QMainWindow):
             self._extra_panels[key] = panel
             self.tabs.addTab(panel, title)
         self.tabs.setCurrentWidget(panel)
+        panel.setFocus()  # the first key after Ctrl+R is the panel's
+
+    def article_shown(self) -> bool:
+        """Whether the article tab is the one shown (its keys and actions edit only then)."""
+        return self.tabs.currentWidget() is self.article
+
+    def _tab_changed(self, _index: int) -> None:
+        current = self.tabs.currentWidget()
+        if current is not None:
+            current.setFocus()
+        for action_id in ARTICLE_ACTIONS:
+            self.actions_by_id[action_id].setEnabled(self.article_shown())
 
     def show_shortcuts(self) -> None:
         self._sheet = ShortcutSheet(self)

@@ -206,6 +206,9 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
     def _push(self, command: cmd.EditCommand) -> bool:
         from app.editing.undo_commands import push
 
+        if not self.isVisible():  # e.g. review mode is shown: a key must not edit unseen text
+            self.message.emit("Show the Article tab to edit the document.")
+            return False
         try:
             push(self.context, command)
         except AnnotatorError as exc:
@@ -317,6 +320,9 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
         alt = bool(mods & Qt.KeyboardModifier.AltModifier)
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
         key = e.key()
+        if not self.isVisible():  # a hidden article takes no keys (review mode is shown)
+            e.ignore()
+            return
         if ctrl:
             super().keyPressEvent(e)
             return
