@@ -36,7 +36,7 @@ from app.panels.inspector import InspectorPanel
 from app.panels.label_palette import LabelPalette
 from app.startup import ProjectHandle
 from app.tasks import TaskState
-from app.theme import apply_theme
+from app.theme import apply_theme, undo_icon
 
 
 class _LoadDocument:
@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self._dock("labels", "Labels", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("actors", "Actors", self.actors, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.actions_by_id: dict[str, QAction] = build_actions(self)
+        self.actions_by_id: dict[str, QAction] = build_actions(self, context.undo_stack)
         self._recent_menu = self.menus["File"].addMenu("Open &recent")  # type: ignore[attr-defined]
         self._recent_menu.aboutToShow.connect(self._fill_recent)
         view_menu = self.menus["View"]  # type: ignore[attr-defined]
@@ -165,10 +165,6 @@ class MainWindow(QMainWindow):
         c.edit_failed.connect(self._edit_failed)
         c.runner.failed.connect(lambda _id, exc: show_error(self, "Error", exc))
         c.entities_changed.connect(self._reload_entities)
-        c.undo_stack.canUndoChanged.connect(self.actions_by_id["undo"].setEnabled)
-        c.undo_stack.canRedoChanged.connect(self.actions_by_id["redo"].setEnabled)
-        self.actions_by_id["undo"].setEnabled(False)
-        self.actions_by_id["redo"].setEnabled(False)
 
     # ------------------------------------------------------------ start-up and persistence
 
@@ -562,8 +558,16 @@ class MainWindow(QMainWindow):
         assert isinstance(app, QApplication)
         dark = apply_theme(app, mode)
         self.view.highlighter.set_dark(dark)
+        self.refresh_icons()
         self.settings.theme = mode
         self.settings.save()
+
+    def refresh_icons(self) -> None:
+        """Redraw the icons drawn in the palette's colours (after a theme change)."""
+        for action_id in ("undo", "redo"):
+            self.actions_by_id[action_id].setIcon(
+                undo_icon(QApplication.palette(), redo=action_id == "redo")
+            )
 
     def show_review(self) -> None:
         self._show_panel("review", "app.review.panel", "ReviewPanel", "Review")

@@ -172,7 +172,7 @@ def _store_as(
             dict(span.attrs),
             entity_id=entity_id,
             origin=model,
-        )
+        ).id
         have[key] = ids[span.id]
         new += 1
     for rel in proposal.relations:

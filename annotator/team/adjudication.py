@@ -534,7 +534,7 @@ def _copy_span(
         src.attrs,
         src.entity_id,
         origin=f"adjudication:{src.annotator}",
-    )
+    ).id
     ch.created_spans.append(new_id)
     return new_id
 
@@ -572,7 +572,7 @@ def _copy_relations(
                     r.label,
                     reviewer,
                     origin=f"adjudication:{annotator}",
-                )
+                ).id
             except ValidationError:
                 continue
             ch.created_relations.append(rid)
@@ -723,7 +723,7 @@ def _decide_relation(
         ch.created_relations.append(
             services.add_relation(
                 session, scheme, head, tail, label, reviewer, origin=f"adjudication:{choice}"
-            )
+            ).id
         )
 
 

@@ -91,3 +91,136 @@ def test_review_keys_stay_in_review_and_never_reach_the_hidden_article(
     # keys sent to the hidden article edit nothing
     qtbot.keyClick(win.view, Qt.Key.Key_1)
     assert _user_spans(win) == []
+
+
+def _suggest(
+    project_path: Path,
+    ext: str,
+    items: list[tuple[str, str, str, dict]],
+    rels: list[tuple[str, str, str]],
+) -> None:
+    """Store model suggestions (sid, needle, label, attrs) and relations (label, head, tail)."""
+    from annotator import services
+    from annotator.project import Project
+    from annotator.values import RelationData, SpanData
+
+    with Project.open(project_path) as project, project.session() as s:
+        doc_id = repo.external_ids(s)[ext]
+        text = repo.get_document(s, doc_id).text
+        spans = []
+        for _sid, needle, label, _attrs in items:
+            if label == "ACTOR":
+                services.ensure_entity(s, needle, "armed_group", actor="test")
+        for sid, needle, label, attrs in items:
+            start = text.index(needle)
+            spans.append(
+                SpanData(
+                    sid,
+                    start,
+                    start + len(needle),
+                    label,
+                    attrs,
+                    entity=needle if label == "ACTOR" else None,
+                    entity_type="armed_group" if label == "ACTOR" else None,
+                )
+            )
+        relations = [RelationData(f"r{i}", lab, h, t) for i, (lab, h, t) in enumerate(rels)]
+        services.add_suggestions(s, doc_id, spans, relations, model="test-model")
+
+
+def test_accepting_suggestions_shows_their_links_counts_and_mentions(qtbot, gui_project) -> None:
+    from gui_helpers import open_doc
+
+    _suggest(
+        gui_project,
+        "a1",
+        [
+            ("e", "attacked", "EVENT", {"type": "attack", "status": "occurred"}),
+            ("a", "his forces", "ACTOR", {"type": "armed_group"}),
+            ("p", "Tripoli", "PLACE", {}),
+        ],
+        [("agent", "e", "a"), ("place", "e", "p")],
+    )
+    win = open_test_window(qtbot, gui_project)
+    try:
+        ctx, view = win.context, win.view
+        open_doc(qtbot, win, "a1")
+        qtbot.waitUntil(lambda: win.actors.model.rowCount() == 1, timeout=5000)
+        by_label = {r.label: k for k, r in ctx.doc_state.suggestions().items()}
+        for label in ("EVENT", "ACTOR", "PLACE"):
+            view.select_item(("g", by_label[label]))
+            qtbot.keyClick(view, Qt.Key.Key_A)
+        with ctx.project.session() as s:
+            db_rels = repo.relations_of(s, document_id=ctx.doc_state.doc_id, annotator=ctx.user)
+        assert sorted(r.label for r in db_rels) == ["agent", "place"]
+        event = next(sp.id for sp in ctx.doc_state.spans().values() if sp.label == "EVENT")
+        view.select_item(("s", event))
+        shown = {
+            win.inspector.relations.record(i).label
+            for i in range(win.inspector.relations.rowCount())
+        }
+        assert shown == {"agent", "place"}
+        assert "3 spans · 2 links" in win._status_counts.text()
+        # the actor's mention count follows the accepted span
+        qtbot.waitUntil(lambda: win.actors.model.record(0).mention_count == 1, timeout=5000)
+    finally:
+        win.close()
+
+
+def test_actor_registry_edits_are_undoable_from_the_stack_actions(qtbot, window, dialogs) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator import services
+
+    ctx = window.context
+    doc_id = ctx.doc_state.doc_id
+    with ctx.project.session() as s:
+        keep = services.ensure_entity(s, "Khalifa Haftar", "person", actor="test")
+        drop = services.ensure_entity(s, "K. Haftar", "person", actor="test")
+        services.add_span(s, ctx.project.scheme, doc_id, "tester", 0, 14, "ACTOR", entity_id=drop)
+
+    def names() -> dict[int, tuple[str, tuple[str, ...], int]]:
+        with ctx.project.session() as s:
+            return {e.id: (e.name, e.aliases, e.mention_count) for e in services.list_entities(s)}
+
+    before = names()
+    window._reload_entities()
+    panel = window.actors
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)
+    undo, redo = window.actions_by_id["undo"], window.actions_by_id["redo"]
+    assert not undo.isEnabled()
+
+    def select(*ids: int) -> None:
+        panel.table.clearSelection()
+        for eid in ids:
+            index = panel.model.index(panel.model.row_of(eid), 0)
+            panel.table.selectionModel().select(
+                index,
+                panel.table.selectionModel().SelectionFlag.Select
+                | panel.table.selectionModel().SelectionFlag.Rows,
+            )
+
+    select(keep)
+    dialogs.texts.append("Haftar")
+    panel.alias_selected()
+    dialogs.texts.append("Field Marshal Haftar")
+    panel.rename_selected()
+    select(keep, drop)
+    dialogs.answers.append(QMessageBox.StandardButton.Yes)
+    panel.merge_selected()
+    after = names()
+    assert list(after) == [keep]
+    assert after[keep][0] == "Field Marshal Haftar" and after[keep][2] == 1
+    assert {"Haftar", "K. Haftar"} <= set(after[keep][1])
+    # The undo stack's own action names the step and takes the three edits back.
+    assert undo.isEnabled() and "Merge actors" in undo.text()
+    undo.trigger()
+    assert names()[drop] == before[drop]  # back with its id, names and mention
+    undo.trigger()
+    undo.trigger()
+    assert names() == before
+    assert not undo.isEnabled() and redo.isEnabled()
+    for _ in range(3):
+        redo.trigger()
+    assert names() == after
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
