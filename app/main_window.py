@@ -25,6 +25,7 @@ from app import persistence
 from app.actions import ARTICLE_ACTIONS, build_actions, module_available
 from app.context import GOLD, AppContext
 from app.dialogs.common import SearchResultsDialog, ShortcutSheet, show_error
+from app.dialogs.missing_roles import MissingRolesBox
 from app.editing.doc_state import DocumentContent, load_content
 from app.item_models import STATUS_TEXT, MentionRow
 from app.operations import Operations
@@ -83,6 +84,8 @@ class MainWindow(QMainWindow):
         self.lock = lock
         self.open_failed = False  # the project could not be opened after the first paint
         self._quiet_layer_change = False
+        self.missing_roles_box: MissingRolesBox | None = None
+        self._missing_first = 0
         self.settings = settings if settings is not None else Settings.load()
         self.setObjectName("main_window")
         self.setAcceptDrops(True)
@@ -515,6 +518,32 @@ class MainWindow(QMainWindow):
         self._status_and_next("skipped")
 
     def _status_and_next(self, status: str) -> None:
+        content = self.context.doc_state.content
+        if content is None or not self.article_shown():
+            return
+        if status == "done" and self.context.is_editable():
+            from app.dialogs.missing_roles import MissingRolesBox, missing_role_lines
+
+            missing = missing_role_lines(self.context.project.scheme, content)
+            if missing:
+                self.missing_roles_box = MissingRolesBox([line for _id, line in missing], self)
+                self.missing_roles_box.finished.connect(self._missing_roles_answered)
+                self._missing_first = missing[0][0]
+                self.missing_roles_box.open()
+                return
+        self._set_status_and_next(status)
+
+    def _missing_roles_answered(self, _result: int) -> None:
+        box = self.missing_roles_box
+        if box is None:
+            return
+        if box.clickedButton() is box.anyway:
+            self._set_status_and_next("done")
+        else:  # go back: the first span that lacks a role is selected
+            self.view.select_item(("s", self._missing_first))
+            self.view.setFocus()
+
+    def _set_status_and_next(self, status: str) -> None:
         content = self.context.doc_state.content
         if content is None:
             return

@@ -206,6 +206,7 @@ class InspectorPanel(QWidget):
                 "Nothing selected. Select text and press a label key, or Tab to a span."
             )
             self.relations.set_records([])
+            self._relations_label.setText("Links")  # no stale "(missing: …)" of a past span
             self.actor_edit.clear()
             self.label_combo.setCurrentIndex(-1)
             self._actor_label.hide()

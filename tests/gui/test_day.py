@@ -224,3 +224,58 @@ def test_actor_registry_edits_are_undoable_from_the_stack_actions(qtbot, window,
         redo.trigger()
     assert names() == after
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
+
+
+def test_done_with_a_required_role_missing_warns_and_lets_the_user_choose(qtbot, window) -> None:
+    from gui_helpers import db_spans, press, select_needle
+
+    ctx, view = window.context, window.view
+    select_needle(view, "claimed")
+    press(qtbot, view, Qt.Key.Key_2)  # a CLAIM, no claimant
+    (claim,) = db_spans(window)
+    view.select_item(None)
+    doc_id = ctx.doc_state.doc_id
+
+    def status() -> str:
+        with ctx.project.session() as s:
+            found = repo.assignments(s, annotator=ctx.user, document_id=doc_id)
+        return found[0].status if found else ""
+
+    before = status()
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    box = window.missing_roles_box
+    assert box is not None and box.isVisible()
+    assert "CLAIM “claimed” has no claimant" in box.informativeText()
+    assert status() == before and ctx.doc_state.doc_id == doc_id  # nothing marked yet
+    _screenshot(box, "missing-role-warning.png", window)
+    box.back.click()
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=2000)
+    assert view.selected == ("s", claim.id) and status() == before
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    window.missing_roles_box.anyway.click()
+    qtbot.waitUntil(lambda: status() == "done", timeout=5000)
+
+
+def _screenshot(widget: Any, name: str, window: Any | None = None) -> None:
+    """With ANNOTATOR_SCREENSHOTS=1, save ``widget`` (or the whole window with the widget
+    drawn over it, for a dialog) to docs/screenshots/NAME."""
+    if not os.environ.get("ANNOTATOR_SCREENSHOTS"):
+        return
+    from PySide6.QtGui import QColor, QPainter
+
+    for _ in range(10):
+        QApplication.processEvents()
+    out = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if window is None:
+        assert widget.grab().save(str(out))
+        return
+    shot = window.grab()
+    painter = QPainter(shot)
+    dialog = widget.grab()
+    painter.fillRect(shot.rect(), QColor(0, 0, 0, 70))  # the window behind a modal dialog
+    painter.drawPixmap(
+        (shot.width() - dialog.width()) // 2, (shot.height() - dialog.height()) // 3, dialog
+    )
+    painter.end()
+    assert shot.save(str(out))
