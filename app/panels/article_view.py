@@ -26,10 +26,15 @@ if TYPE_CHECKING:  # edits import the services on first use, after the window pa
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) to whole words and trim surrounding spaces (stored offsets)."""
+    """Widen [start, end) to whole words, then trim surrounding spaces, punctuation and quotes
+    ("Quilliam Foundation," -> "Quilliam Foundation"; stored offsets). An abbreviation's final
+    stop stays ("U.S."); Alt + label key keeps a selection exactly as made."""
 
     def inword(ch: str) -> bool:
         return ch.isalnum() or ch in "_-'’" or 0x300 <= ord(ch) <= 0x36F
+
+    def edge(ch: str) -> bool:  # what a snapped span never starts or ends with
+        return not (ch.isalnum() or 0x300 <= ord(ch) <= 0x36F)
 
     if start > end:
         start, end = end, start
@@ -45,8 +50,11 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
         start -= 1
     while end < len(text) and inword(text[end]) and end > start and inword(text[end - 1]):
         end += 1
-    # Do not keep a trailing apostrophe or dash that only joined the next word.
-    while end > start and text[end - 1] in "-'’":
+    while start < end and edge(text[start]):
+        start += 1
+    while end > start and edge(text[end - 1]):
+        if text[end - 1] == "." and end - start >= 4 and text[end - 3] == ".":
+            break  # "U.S.", "a.m."
         end -= 1
     return start, end
 
@@ -229,6 +237,20 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
                 start, end = snap_to_words(content.document.text, start, end)
             if end <= start:
                 self.message.emit("Select some text first, then press a label key.")
+                return
+            twin = next(
+                (
+                    sp.id
+                    for sp in content.spans.values()
+                    if (sp.start, sp.end, sp.label) == (start, end, label)
+                ),
+                None,
+            )
+            if twin is not None:  # the span exists: select it rather than add a twin
+                cursor.clearSelection()
+                self.setTextCursor(cursor)
+                self.select_item(("s", twin), scroll=False)
+                self.message.emit(f"This text is already a {label} span; it is selected.")
                 return
             command = cmd.AddSpanCommand(self.context, content.document.id, start, end, label)
             if self._push(command):

@@ -279,3 +279,52 @@ def _screenshot(widget: Any, name: str, window: Any | None = None) -> None:
     )
     painter.end()
     assert shot.save(str(out))
+
+
+def _format_at(view: Any, qpos: int) -> Any:
+    """The character format the highlighter gave the text at a Qt position."""
+    from PySide6.QtGui import QTextCharFormat
+
+    block = view.document().findBlock(qpos)
+    offset = qpos - block.position()
+    for r in block.layout().formats():
+        if r.start <= offset < r.start + r.length:
+            return QTextCharFormat(r.format)  # a copy: the range is freed with the list
+    return None
+
+
+def test_snapping_trims_punctuation_twins_are_selected_overlaps_are_told_apart(
+    qtbot, window
+) -> None:
+    from PySide6.QtGui import QTextCharFormat
+
+    from gui_helpers import db_spans, press, select_needle, text_of
+
+    view = window.view
+    select_needle(view, "Noman Benotman,")
+    press(qtbot, view, Qt.Key.Key_1)
+    (first,) = db_spans(window)
+    assert text_of(window, first) == "Noman Benotman"  # the comma is not taken
+    # The same words again (comma included): the span is selected, no twin is added.
+    select_needle(view, "Noman Benotman,")
+    press(qtbot, view, Qt.Key.Key_1)
+    assert [s.id for s in db_spans(window)] == [first.id]
+    assert view.selected == ("s", first.id)
+    # Two overlapping ACTOR spans: the overlap is drawn differently from either alone.
+    select_needle(view, "Benotman, an analyst")
+    press(qtbot, view, Qt.Key.Key_1)
+    assert len(db_spans(window)) == 2
+    view.select_item(None)
+    noman, _ = select_needle(view, "Noman")
+    bene, _ = select_needle(view, "Benotman")
+    analyst, _ = select_needle(view, "analyst")
+    view.select_item(None)
+    wave = QTextCharFormat.UnderlineStyle.WaveUnderline
+    assert _format_at(view, bene).underlineStyle() == wave
+    assert _format_at(view, noman).underlineStyle() != wave
+    assert _format_at(view, analyst).underlineStyle() != wave
+    # The selected span is emphasised without a bolder (wider) font: nothing re-flows.
+    view.select_item(("s", first.id))
+    fmt = _format_at(view, noman)
+    assert fmt.fontOverline() and not fmt.hasProperty(QTextCharFormat.Property.FontWeight)
+    assert not fmt.fontItalic()

@@ -20,7 +20,16 @@ def test_snap_to_words() -> None:
     assert snap_to_words(text, 0, 15) == (0, 14)  # trailing space trimmed
     assert snap_to_words(text, 3, 3) == (0, 7)  # empty selection: the word at the cursor
     assert snap_to_words(text, 16, 18) == (15, 19)  # the comma is not part of the word
-    assert snap_to_words(text, 15, 20) == (15, 20)  # a selected comma is kept
+    # Edge punctuation and quotes are trimmed (issue 13): no "said," next to "said".
+    assert snap_to_words(text, 15, 20) == (15, 19)
+    quoted = 'the "Quilliam Foundation," said a week ago, in the U.S. today'
+    q = quoted.index('"Quilliam')
+    assert quoted[slice(*snap_to_words(quoted, q, q + 22))] == "Quilliam Foundation"
+    w = quoted.index("a week")
+    assert quoted[slice(*snap_to_words(quoted, w, w + 11))] == "a week ago"
+    u = quoted.index("U.S.")
+    assert quoted[slice(*snap_to_words(quoted, u, u + 4))] == "U.S."
+    assert snap_to_words(quoted, q, q + 1) == (q + 1, q + 1)  # only a quote: nothing left
 
 
 def test_create_relabel_delete_undo_redo(qtbot, window) -> None:
