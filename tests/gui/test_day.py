@@ -296,9 +296,8 @@ def _format_at(view: Any, qpos: int) -> Any:
 def test_snapping_trims_punctuation_twins_are_selected_overlaps_are_told_apart(
     qtbot, window
 ) -> None:
-    from PySide6.QtGui import QTextCharFormat
-
     from gui_helpers import db_spans, press, select_needle, text_of
+    from PySide6.QtGui import QTextCharFormat
 
     view = window.view
     select_needle(view, "Noman Benotman,")
