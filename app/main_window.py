@@ -27,6 +27,7 @@ from app.context import GOLD, AppContext
 from app.dialogs.common import SearchResultsDialog, ShortcutSheet, show_error
 from app.dialogs.missing_roles import MissingRolesBox
 from app.editing.doc_state import DocumentContent, load_content
+from app.editing.time_tracker import ActivityTimer, format_duration
 from app.item_models import STATUS_TEXT, MentionRow
 from app.operations import Operations
 from app.panels.actors import ActorPanel, LoadEntities
@@ -122,10 +123,18 @@ class MainWindow(QMainWindow):
             if not module_available(module):
                 self.actions_by_id[action_id].setEnabled(False)
         self.operations = Operations(context, self)
+        self.activity = ActivityTimer(context)
+        self.activity.watch(
+            self.view, self.view.viewport(), self.inspector, self.palette_panel, self.actors
+        )
         self._status_user = QLabel()
         self._status_doc = QLabel()
         self._status_counts = QLabel()
-        for w in (self._status_user, self._status_doc, self._status_counts):
+        self._status_time = QLabel()
+        self._status_time.setToolTip(
+            "Active editing time on this document (pauses over two minutes not counted)"
+        )
+        for w in (self._status_user, self._status_doc, self._status_time, self._status_counts):
             self.statusBar().addPermanentWidget(w)
         self._pending_restore: dict[str, Any] = {}
         self._save_timer = QTimer(self)
@@ -166,6 +175,7 @@ class MainWindow(QMainWindow):
         c.document_changed.connect(self._document_changed)
         c.doc_state.status_changed.connect(self._update_status)
         c.edit_failed.connect(self._edit_failed)
+        c.time_recorded.connect(self._update_status)
         c.runner.failed.connect(lambda _id, exc: show_error(self, "Error", exc))
         c.entities_changed.connect(self._reload_entities)
 
@@ -242,6 +252,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_position()
+        self.activity.activity()
+        self.context.runner.wait_idle(timeout=30)
+        try:
+            self.activity.flush(wait=True)
+        except Exception:
+            pass
         persistence.save_layout(self)
         self.context.runner.shutdown()
         self.context.project.close()
@@ -378,8 +394,11 @@ class MainWindow(QMainWindow):
         if content is None:
             self._status_doc.setText("No document")
             self._status_counts.setText("")
+            self._status_time.setText("")
             return
         self._status_doc.setText(f"Status: {STATUS_TEXT.get(content.status, content.status)}")
+        seconds = content.seconds + self.activity.seconds_pending(content.document.id, c.layer)
+        self._status_time.setText(f"Time: {format_duration(seconds)}")
         counts = f"{len(content.spans)} spans · {len(content.relations)} links"
         if content.suggestions:
             counts += f" · {len(content.suggestions)} suggestions"
@@ -627,6 +646,8 @@ class MainWindow(QMainWindow):
         current = self.tabs.currentWidget()
         if current is not None:
             current.setFocus()
+        self.activity.activity()  # time up to now was editing; review time is not
+        self.activity.enabled = self.article_shown()
         for action_id in ARTICLE_ACTIONS:
             self.actions_by_id[action_id].setEnabled(self.article_shown())
 

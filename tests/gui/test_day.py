@@ -327,3 +327,36 @@ def test_snapping_trims_punctuation_twins_are_selected_overlaps_are_told_apart(
     fmt = _format_at(view, noman)
     assert fmt.fontOverline() and not fmt.hasProperty(QTextCharFormat.Property.FontWeight)
     assert not fmt.fontItalic()
+
+
+def test_active_editing_time_is_recorded_without_idle_time(qtbot, window) -> None:
+    from gui_helpers import open_doc
+
+    from annotator.reports.dashboard import pace
+
+    ctx, view = window.context, window.view
+    now = [1000.0]
+    timer = window.activity
+    timer.clock = lambda: now[0]
+    doc_id = open_doc(qtbot, window, "a1")
+    for step in (10, 10, 10):  # 30 s of work, key by key
+        now[0] += step
+        qtbot.keyClick(view, Qt.Key.Key_Right)
+    now[0] += 3600  # an hour away from the keyboard: not counted
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    now[0] += 15
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton)
+    assert timer.seconds_pending(doc_id, ctx.user) == pytest.approx(45)
+    window._update_status()  # (done on every edit and switch)
+    assert window._status_time.text() == "Time: 45 s"
+    now[0] += 5
+    open_doc(qtbot, window, "a3")  # leaving the document writes its time
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=5000)
+    with ctx.project.session() as s:
+        (a,) = repo.assignments(s, annotator=ctx.user, document_id=doc_id)
+        assignments = repo.assignments(s)
+    assert a.seconds_spent == pytest.approx(50)
+    # The dashboard's pace divides by this time, not by hours touched.
+    assert pace([], assignments, [ctx.user]).hours == (pytest.approx(50 / 3600),)
+    open_doc(qtbot, window, "a1")
+    assert "Time: 50 s" in window._status_time.text()
