@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -102,10 +103,18 @@ class DashboardPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
         top.addWidget(self.refresh_button)
+        # The plots scroll rather than widen the window past a 1,366 x 768 screen.
+        plots = QWidget(self)
+        plots.setLayout(grid)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidget(plots)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
-        layout.addLayout(grid, 1)
+        layout.addWidget(self.scroll, 1)
 
         context.document_changed.connect(self._on_document_changed)
         context.project_changed.connect(self.refresh)

@@ -147,7 +147,7 @@ class PlotCard(QFrame):
         self.plot_widget = pg.PlotWidget(
             self, background=self.background, axisItems=axis_items or {}
         )
-        self.plot_widget.setMinimumSize(280, 200)
+        self.plot_widget.setMinimumSize(200, 170)
         self.plot: pg.PlotItem = self.plot_widget.getPlotItem()
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()

@@ -360,3 +360,21 @@ def test_active_editing_time_is_recorded_without_idle_time(qtbot, window) -> Non
     assert pace([], assignments, [ctx.user]).hours == (pytest.approx(50 / 3600),)
     open_doc(qtbot, window, "a1")
     assert "Time: 50 s" in window._status_time.text()
+
+
+def test_every_mode_fits_a_1366_by_768_screen(qtbot, review_window) -> None:
+    win = review_window
+    modes = [("article", lambda: win.tabs.setCurrentWidget(win.article))]
+    modes.append(("review", win.show_review))
+    modes.append(("dashboard", win.show_dashboard))
+    for name, show in modes:
+        show()
+        qtbot.waitUntil(lambda: not win.context.runner.busy, timeout=20_000)
+        for _ in range(5):
+            QApplication.processEvents()
+        win.resize(1366, 768)
+        for _ in range(5):
+            QApplication.processEvents()
+        hint = win.minimumSizeHint()
+        assert (win.width(), win.height()) == (1366, 768), (name, win.size(), hint)
+        assert hint.width() <= 1366 and hint.height() <= 768, (name, hint)
