@@ -12,7 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QTextCursor, QTextOption
+from PySide6.QtGui import (
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QPaintEvent,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.errors import AnnotatorError
@@ -428,6 +435,32 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
                 line += f"  ({attrs})"
             lines.append(line)
         return lines
+
+    def paintEvent(self, e: QPaintEvent) -> None:
+        self.align_by_direction()
+        super().paintEvent(e)
+
+    def align_by_direction(self) -> None:
+        """Right-align the visible right-to-left paragraphs (Arabic, Hebrew, Persian).
+
+        The plain-text layout gives every block the document's one text option, whose
+        alignment it never mirrors; so each visible RTL block is laid out first (as painting
+        would) and then gets a right alignment. Alignment is applied at paint and hit-test
+        time, so line breaks and offsets do not change."""
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        bottom = self.viewport().height()
+        while block.isValid():
+            top = self.blockBoundingGeometry(block).translated(offset).top()  # lays it out
+            if top > bottom:
+                break
+            if block.textDirection() == Qt.LayoutDirection.RightToLeft:
+                layout = block.layout()
+                option = layout.textOption()
+                if not option.alignment() & Qt.AlignmentFlag.AlignRight:
+                    option.setAlignment(Qt.AlignmentFlag.AlignRight)
+                    layout.setTextOption(option)
+            block = block.next()
 
     def set_font_size(self, points: int) -> None:
         font = QFont(self.font())

@@ -378,3 +378,25 @@ def test_every_mode_fits_a_1366_by_768_screen(qtbot, review_window) -> None:
         hint = win.minimumSizeHint()
         assert (win.width(), win.height()) == (1366, 768), (name, win.size(), hint)
         assert hint.width() <= 1366 and hint.height() <= 768, (name, hint)
+
+
+def test_right_to_left_paragraphs_are_right_aligned(qtbot, window) -> None:
+    from gui_helpers import open_doc
+
+    view = window.view
+    open_doc(qtbot, window, "u1")
+    view.viewport().repaint()
+    width = view.viewport().width()
+    block = view.document().begin()
+    lines = {}
+    while block.isValid():
+        if block.text():
+            line = block.layout().lineAt(0)
+            ends = line.cursorToX(0)[0], line.cursorToX(len(block.text()))[0]
+            lines[block.text()[:5]] = (min(ends), max(ends))
+        block = block.next()
+    arabic = next(v for k, v in lines.items() if k.startswith("وقال"))
+    emoji = lines["Emoji"]
+    assert arabic[1] > width - 40  # flush with the right margin
+    assert emoji[0] < 40  # left-to-right paragraphs stay on the left
+    _screenshot(window, "rtl-article.png")
