@@ -400,3 +400,22 @@ def test_right_to_left_paragraphs_are_right_aligned(qtbot, window) -> None:
     assert arabic[1] > width - 40  # flush with the right margin
     assert emoji[0] < 40  # left-to-right paragraphs stay on the left
     _screenshot(window, "rtl-article.png")
+
+
+def test_escape_closes_the_find_bar_and_label_keys_then_label(qtbot, window) -> None:
+    from gui_helpers import db_spans, select_needle
+
+    article = window.article
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert article.find_bar.isVisible()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is article.find_edit, timeout=2000)
+    qtbot.keyClicks(article.find_edit, "Police")
+    _focus_key(qtbot, Qt.Key.Key_Escape)
+    assert not article.find_bar.isVisible()
+    assert QApplication.focusWidget() is window.view
+    select_needle(window.view, "Police")
+    _focus_key(qtbot, Qt.Key.Key_1)  # a label key labels; it does not type into the search
+    assert article.find_edit.text() == "Police"
+    assert [s.label for s in db_spans(window)] == ["ACTOR"]
