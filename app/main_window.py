@@ -26,6 +26,7 @@ from app.actions import ARTICLE_ACTIONS, build_actions, module_available
 from app.context import GOLD, AppContext
 from app.dialogs.common import SearchResultsDialog, ShortcutSheet, show_error
 from app.dialogs.missing_roles import MissingRolesBox
+from app.dialogs.transfer import ExportOptions, ExportOptionsDialog
 from app.editing.doc_state import DocumentContent, load_content
 from app.editing.time_tracker import ActivityTimer, format_duration
 from app.item_models import STATUS_TEXT, MentionRow
@@ -39,6 +40,15 @@ from app.panels.label_palette import LabelPalette
 from app.startup import ProjectHandle
 from app.tasks import TaskState
 from app.theme import apply_theme, undo_icon
+
+
+def default_export_layer(with_work: list[str], user: str) -> str:
+    """The layer the export dialog offers first: gold when it has spans, else the user's own
+    layer, else any layer with spans (gold when none has any)."""
+    for layer in (GOLD, user, *sorted(with_work)):
+        if layer in with_work:
+            return layer
+    return GOLD
 
 
 class _LoadDocument:
@@ -86,6 +96,7 @@ class MainWindow(QMainWindow):
         self.open_failed = False  # the project could not be opened after the first paint
         self._quiet_layer_change = False
         self.missing_roles_box: MissingRolesBox | None = None
+        self.export_options_dialog: ExportOptionsDialog | None = None
         self._missing_first = 0
         self.settings = settings if settings is not None else Settings.load()
         self.setObjectName("main_window")
@@ -459,24 +470,42 @@ class MainWindow(QMainWindow):
         self.operations.import_paths(list(options.paths), options)
 
     def export_dialog(self) -> None:
+        """The export options, defaulting to a layer with work; the dialog stays open (with
+        what was typed) when the export fails and closes when it succeeded."""
         from annotator.formats.writing import WRITERS
         from annotator.layers import layers_with_spans
         from app.dialogs.transfer import ExportOptionsDialog
 
         with self.context.project.session() as s:
-            layers = layers_with_spans(s)
-        layers = sorted({*layers, GOLD, "majority", "suggestions", *self.context.layers})
+            with_work = layers_with_spans(s)
+        layers = sorted({*with_work, GOLD, "majority", "suggestions", *self.context.layers})
         dialog = ExportOptionsDialog(
-            sorted(WRITERS), layers, list(self.context.project.scheme.label_names), GOLD, self
+            sorted(WRITERS),
+            layers,
+            list(self.context.project.scheme.label_names),
+            default_export_layer(with_work, self.context.user),
+            self,
         )
-        if not dialog.exec():
-            return
-        try:
-            options = dialog.options()
-        except ValueError as exc:
-            show_error(self, "Export", str(exc))
-            return
-        self.operations.export(options.out, options.format, options.layer, options=options)
+        dialog.export_requested.connect(self._export_requested)
+        self.export_options_dialog = dialog
+        dialog.open()
+
+    def _export_requested(self, options: ExportOptions) -> None:
+        dialog = self.export_options_dialog
+        assert dialog is not None
+        self.operations.export(
+            options.out,
+            options.format,
+            options.layer,
+            options=options,
+            after_ok=dialog.finished_ok,
+            after_error=self._export_failed,
+        )
+
+    def _export_failed(self, exc: Exception) -> None:
+        if self.export_options_dialog is not None:
+            text = exc.one_line() if isinstance(exc, AnnotatorError) else str(exc)
+            self.export_options_dialog.failed(text)
 
     def preannotate(self) -> None:
         self.operations.preannotate(self.settings.model or None)

@@ -419,3 +419,33 @@ def test_escape_closes_the_find_bar_and_label_keys_then_label(qtbot, window) -> 
     _focus_key(qtbot, Qt.Key.Key_1)  # a label key labels; it does not type into the search
     assert article.find_edit.text() == "Police"
     assert [s.label for s in db_spans(window)] == ["ACTOR"]
+
+
+def test_export_dialog_defaults_to_work_stays_open_on_error_and_shows_the_summary(
+    qtbot, window, tmp_path: Path, dialogs
+) -> None:
+    from annotator import services
+
+    ctx = window.context
+    with ctx.project.session() as s:
+        for doc in repo.get_documents(s):
+            services.add_span(s, ctx.project.scheme, doc.id, "tester", 0, 3, "ACTOR")
+    window.export_dialog()
+    dialog = window.export_options_dialog
+    assert dialog.isVisible()
+    assert dialog.layer_combo.currentText() == "tester"  # gold is empty: the user's work
+    out = tmp_path / "out.jsonl"
+    dialog.out_edit.setText(str(out))
+    dialog.layer_combo.setCurrentText("gold")
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not window.operations.busy, timeout=20_000)
+    assert dialog.isVisible() and dialog.out_edit.text() == str(out)  # nothing typed is lost
+    assert "no documents" in dialog.error.text()
+    dialog.layer_combo.setCurrentText("tester")
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not window.operations.busy, timeout=20_000)
+    assert not dialog.isVisible()
+    kind, title, text = dialogs.shown[-1]
+    assert title == "Export finished"
+    assert "Exported 3 documents" in text and "Spans: ACTOR 3" in text  # the summary
+    assert out.exists()
