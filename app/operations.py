@@ -68,6 +68,9 @@ class ExportTask:
         return f"{summary.to_text()}\nWritten to {o.out}."
 
 
+GUI_BATCH = 8  # documents per spaCy batch in the GUI: progress moves and Cancel answers soon
+
+
 class PreannotateTask:
     def __init__(self, project: Project, model: str | None) -> None:
         self.project, self.model = project, model
@@ -76,7 +79,11 @@ class PreannotateTask:
         from annotator.suggest.run import preannotate_project
 
         report = preannotate_project(
-            self.project, self.model, progress=state.progress, cancelled=lambda: state.cancelled
+            self.project,
+            self.model,
+            batch_size=GUI_BATCH,
+            progress=state.progress,
+            cancelled=lambda: state.cancelled,
         )
         lines = getattr(report, "lines", None)
         return "\n".join(lines()) if callable(lines) else str(report)
@@ -154,6 +161,10 @@ class Operations(QObject):
     def _progress(self, handle_id: int, done: int, total: int) -> None:
         if self.handle is None or handle_id != self.handle.id or self.dialog is None:
             return
+        if 0 < total == self.dialog.maximum() and done < self.dialog.value():
+            return  # an older report delivered late (setValue processes events)
+        if total > 0 and not self.handle.cancelled:
+            self.dialog.setLabelText(f"{self.handle.title}… {done:,} of {total:,} documents")
         self.dialog.setMaximum(max(total, 0))
         self.dialog.setValue(min(done, total) if total > 0 else 0)
 

@@ -102,8 +102,12 @@ def preannotate_project(
         docs = select_documents(repo.list_documents(s), documents)
         registry = [(e.name, e.type or None, e.aliases) for e in services.list_entities(s)]
     warning = ""
+    if progress is not None:
+        progress(0, len(docs))  # known before the (slow) pipeline loads
     if nlp is None:
         nlp, warning = load_or_blank(model)
+    if cancelled is not None and cancelled():
+        raise Cancelled("pre-annotation cancelled; nothing was stored")
     name = pipeline_name(nlp) if list(nlp.pipe_names) else REGISTRY_ONLY
     report = PreannotateReport(model=name, documents=len(docs), warning=warning)
     rules = Suggester(nlp, project.scheme, registry)

@@ -449,3 +449,50 @@ def test_export_dialog_defaults_to_work_stays_open_on_error_and_shows_the_summar
     assert title == "Export finished"
     assert "Exported 3 documents" in text and "Spans: ACTOR 3" in text  # the summary
     assert out.exists()
+
+
+def test_preannotation_shows_progress_and_can_be_cancelled(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    import spacy
+    from gui_helpers import make_project
+
+    from annotator.suggest import run
+
+    monkeypatch.setattr(run, "load_or_blank", lambda model: (spacy.blank("en"), ""))
+    extra = tuple((f"x{i}", f"Article {i} about Tripoli and Benghazi.\n") for i in range(40))
+    path = make_project(tmp_path / "many.annproj", extra)
+    win = open_test_window(qtbot, path)
+    try:
+        ops, runner = win.operations, win.context.runner
+        seen: list[tuple[int, int]] = []
+        labels: list[str] = []
+
+        def on_progress(_id: int, done: int, total: int) -> None:
+            seen.append((done, total))
+            labels.append(ops.dialog.labelText() if ops.dialog else "")
+
+        runner.progress.connect(on_progress)
+        win.preannotate()
+        qtbot.waitUntil(lambda: not ops.busy, timeout=30_000)
+        assert seen[0] == (0, 43)  # a determinate bar from the start
+        # (a modal progress dialog processes events in setValue: later reports can arrive
+        # nested inside earlier ones, so compare as sets)
+        assert sorted(seen) == [(i, 43) for i in range(44)]
+        assert any("43 of 43 documents" in text for text in labels)
+        # Cancel while it runs: nothing is stored.
+        with win.context.project.session() as s:
+            before = len(repo.suggestions_of(s, state=None))
+
+        def cancel_early(_id: int, done: int, total: int) -> None:
+            if done >= 8 and ops.handle is not None:
+                ops.cancel()
+
+        runner.progress.connect(cancel_early)
+        win.preannotate()
+        qtbot.waitUntil(lambda: not ops.busy, timeout=30_000)
+        with win.context.project.session() as s:
+            assert len(repo.suggestions_of(s, state=None)) == before
+        assert "cancelled" in win.statusBar().currentMessage()
+    finally:
+        win.close()
