@@ -496,3 +496,57 @@ def test_preannotation_shows_progress_and_can_be_cancelled(
         assert "cancelled" in win.statusBar().currentMessage()
     finally:
         win.close()
+
+
+def _processes_with(arg: str) -> list[int]:
+    """Pids of the running processes whose command line mentions ``arg``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if arg in cmdline:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find orphans")
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGHUP", "SIGTERM"])
+def test_annotator_gui_ends_with_its_terminal(tmp_path: Path, signame: str) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from gui_helpers import make_project
+
+    project = make_project(tmp_path / f"signal-{signame}.annproj")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator.cli", "gui", str(project)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    lock = project.with_name(project.name + ".lock")
+    try:
+        deadline = time.monotonic() + 60
+        while not lock.exists() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+        assert lock.exists(), "the window did not start"
+        time.sleep(1.0)  # the event loop runs
+        proc.send_signal(getattr(signal, signame))
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while _processes_with(str(project)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _processes_with(str(project)) == [], "the window was left running"
+        assert not lock.exists()  # it closed as Quit does: the lock is released
+    finally:
+        for pid in _processes_with(str(project)):
+            os.kill(pid, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
