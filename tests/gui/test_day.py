@@ -550,3 +550,31 @@ def test_annotator_gui_ends_with_its_terminal(tmp_path: Path, signame: str) -> N
             os.kill(pid, signal.SIGKILL)
         if proc.poll() is None:
             proc.kill()
+
+
+def test_the_demo_gives_a_newcomer_an_empty_layer_and_suggestions(qtbot) -> None:
+    from annotator.demo import ensure_demo_project
+
+    path = ensure_demo_project("newcomer")
+    win = open_test_window(qtbot, path)
+    try:
+        ctx = win.context
+        assert ctx.user == "tester"  # NEWS_ANNOTATOR_USER; the demo was made for "newcomer"
+        with ctx.project.session() as s:
+            docs = repo.external_ids(s)
+            mine = [
+                sp
+                for d in docs.values()
+                for sp in repo.spans_of(s, document_id=d, annotator="newcomer")
+            ]
+            todo = repo.assignments(s, annotator="newcomer")
+            pending = repo.suggestions_of(s)
+        assert mine == []  # nothing copied from alice
+        assert len(todo) == len(docs) and {a.status for a in todo} == {"todo"}
+        assert pending and {g.label for g in pending} <= {"ACTOR", "EVENT", "PLACE", "TIME"}
+        # The window shows suggestions to try on a document without gold.
+        with_suggestions = {g.document_id for g in pending}
+        win.open_document(min(with_suggestions))
+        qtbot.waitUntil(lambda: bool(ctx.doc_state.suggestions()), timeout=5000)
+    finally:
+        win.close()
