@@ -244,3 +244,12 @@ def test_the_queue_follows_assignments(qtbot, window) -> None:
     qtbot.waitUntil(lambda: not window.context.runner.busy)
     # The assigned work is finished: the queue falls back to documents nobody finished.
     assert window.documents.next_document(ids["a3"]) in {ids["a1"], ids["u1"]}
+
+
+def test_link_menu_keys_are_distinct() -> None:
+    from app.editing.link_mode import with_mnemonics
+
+    texts = with_mnemonics(["agent", "target", "place", "time"])
+    assert texts == ["&agent", "&target", "&place", "t&ime"]
+    keys = [t[t.index("&") + 1].lower() for t in texts]
+    assert len(set(keys)) == len(keys)
