@@ -88,6 +88,8 @@ def test_review_keys_stay_in_review_and_never_reach_the_hidden_article(
     _focus_key(qtbot, Qt.Key.Key_Down)
     assert review.table.currentIndex().row() == row + 1
     assert _user_spans(win) == []  # nothing was added to the user's own layer
+    win.resize(1366, 768)
+    _screenshot(win, "review-after-decision.png")
     # keys sent to the hidden article edit nothing
     qtbot.keyClick(win.view, Qt.Key.Key_1)
     assert _user_spans(win) == []
@@ -577,4 +579,36 @@ def test_the_demo_gives_a_newcomer_an_empty_layer_and_suggestions(qtbot) -> None
         win.open_document(min(with_suggestions))
         qtbot.waitUntil(lambda: bool(ctx.doc_state.suggestions()), timeout=5000)
     finally:
+        win.close()
+
+
+def test_dark_mode_keeps_the_undo_icon_visible(qtbot, gui_project) -> None:
+    from gui_helpers import press, select_needle
+
+    _suggest(gui_project, "a1", [("p", "Tripoli", "PLACE", {})], [])
+    win = open_test_window(qtbot, gui_project)
+    try:
+        win.theme_dark()
+        qtbot.waitUntil(lambda: win.palette().window().color().lightness() < 100, timeout=2000)
+        view = win.view
+        select_needle(view, "Khalifa Haftar")
+        press(qtbot, view, Qt.Key.Key_1)
+        select_needle(view, "said")
+        press(qtbot, view, Qt.Key.Key_2)
+        background = win.palette().window().color().lightness()
+        for action_id in ("undo", "redo"):
+            image = win.actions_by_id[action_id].icon().pixmap(24).toImage()
+            ink = [
+                image.pixelColor(x, y)
+                for x in range(image.width())
+                for y in range(image.height())
+                if image.pixelColor(x, y).alpha() > 200
+            ]
+            assert ink, action_id
+            lightness = sum(c.lightness() for c in ink) / len(ink)
+            assert lightness - background > 100, (action_id, lightness, background)
+        win.resize(1366, 768)
+        _screenshot(win, "dark-mode.png")
+    finally:
+        win.theme_light()
         win.close()
