@@ -42,6 +42,10 @@ from app.tasks import TaskState
 from app.theme import apply_theme, undo_icon
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def default_export_layer(with_work: list[str], user: str) -> str:
     """The layer the export dialog offers first: gold when it has spans, else the user's own
     layer, else any layer with spans (gold when none has any)."""
@@ -410,9 +414,9 @@ class MainWindow(QMainWindow):
         self._status_doc.setText(f"Status: {STATUS_TEXT.get(content.status, content.status)}")
         seconds = content.seconds + self.activity.seconds_pending(content.document.id, c.layer)
         self._status_time.setText(f"Time: {format_duration(seconds)}")
-        counts = f"{len(content.spans)} spans · {len(content.relations)} links"
+        counts = f"{_n(len(content.spans), 'span')} · {_n(len(content.relations), 'link')}"
         if content.suggestions:
-            counts += f" · {len(content.suggestions)} suggestions"
+            counts += f" · {_n(len(content.suggestions), 'suggestion')}"
         if self.view.linking:
             counts = f"Linking {self.view.linking}…  " + counts
         self._status_counts.setText(counts)

@@ -382,26 +382,44 @@ def test_every_mode_fits_a_1366_by_768_screen(qtbot, review_window) -> None:
         assert hint.width() <= 1366 and hint.height() <= 768, (name, hint)
 
 
-def test_right_to_left_paragraphs_are_right_aligned(qtbot, window) -> None:
-    from gui_helpers import open_doc
+ARABIC = (
+    "قال خليفة حفتر يوم الاثنين إن قواته هاجمت المطار في طرابلس.\n\n"
+    "وأكد المحلل نعمان بن عثمان أن المجلس الرئاسي فقد السيطرة على العاصمة.\n\n"
+    "An English paragraph in the same article stays on the left.\n"
+)
 
-    view = window.view
-    open_doc(qtbot, window, "u1")
-    view.viewport().repaint()
-    width = view.viewport().width()
-    block = view.document().begin()
-    lines = {}
-    while block.isValid():
-        if block.text():
-            line = block.layout().lineAt(0)
-            ends = line.cursorToX(0)[0], line.cursorToX(len(block.text()))[0]
-            lines[block.text()[:5]] = (min(ends), max(ends))
-        block = block.next()
-    arabic = next(v for k, v in lines.items() if k.startswith("وقال"))
-    emoji = lines["Emoji"]
-    assert arabic[1] > width - 40  # flush with the right margin
-    assert emoji[0] < 40  # left-to-right paragraphs stay on the left
-    _screenshot(window, "rtl-article.png")
+
+def test_right_to_left_paragraphs_are_right_aligned(qtbot, tmp_path: Path) -> None:
+    from gui_helpers import make_project, open_doc, press, select_needle
+
+    path = make_project(tmp_path / "rtl.annproj", (("ar1", ARABIC),))
+    win = open_test_window(qtbot, path)
+    try:
+        view = win.view
+        open_doc(qtbot, win, "ar1")
+        select_needle(view, "خليفة حفتر")
+        press(qtbot, view, Qt.Key.Key_1)
+        select_needle(view, "طرابلس")
+        press(qtbot, view, Qt.Key.Key_4)
+        select_needle(view, "هاجمت")
+        press(qtbot, view, Qt.Key.Key_3)
+        view.viewport().repaint()
+        width = view.viewport().width()
+        block = view.document().begin()
+        lines = {}
+        while block.isValid():
+            if block.text():
+                line = block.layout().lineAt(0)
+                ends = line.cursorToX(0)[0], line.cursorToX(len(block.text()))[0]
+                lines[block.text()[:3]] = (min(ends), max(ends))
+            block = block.next()
+        assert lines["قال"][1] > width - 40  # flush with the right margin
+        assert lines["وأك"][1] > width - 40
+        assert lines["An "][0] < 40  # left-to-right paragraphs stay on the left
+        win.resize(1366, 768)
+        _screenshot(win, "rtl-article.png")
+    finally:
+        win.close()
 
 
 def test_escape_closes_the_find_bar_and_label_keys_then_label(qtbot, window) -> None:
