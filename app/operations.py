@@ -85,8 +85,7 @@ class PreannotateTask:
             progress=state.progress,
             cancelled=lambda: state.cancelled,
         )
-        lines = getattr(report, "lines", None)
-        return "\n".join(lines()) if callable(lines) else str(report)
+        return "\n".join(report.lines())
 
 
 class SearchTask:
