@@ -471,15 +471,38 @@ def test_export_dialog_defaults_to_work_stays_open_on_error_and_shows_the_summar
     assert out.exists()
 
 
+def _slow_blank_pipeline(delay: float) -> Any:
+    """A blank English pipeline that takes ``delay`` seconds per document."""
+    import time
+
+    import spacy
+    from spacy.language import Language
+
+    name = "test_day_slow"
+    if name not in Language.factories:
+
+        @Language.factory(name, default_config={"delay": 0.0})
+        def _make(nlp: Any, name: str, delay: float) -> Any:
+            def slow(doc: Any) -> Any:
+                time.sleep(delay)
+                return doc
+
+            return slow
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe(name, config={"delay": delay})
+    return nlp
+
+
 def test_preannotation_shows_progress_and_can_be_cancelled(
     qtbot, tmp_path: Path, monkeypatch
 ) -> None:
-    import spacy
     from gui_helpers import make_project
 
     from annotator.suggest import run
 
-    monkeypatch.setattr(run, "load_or_blank", lambda model: (spacy.blank("en"), ""))
+    delay = [0.0]
+    monkeypatch.setattr(run, "load_or_blank", lambda model: (_slow_blank_pipeline(delay[0]), ""))
     extra = tuple((f"x{i}", f"Article {i} about Tripoli and Benghazi.\n") for i in range(40))
     path = make_project(tmp_path / "many.annproj", extra)
     win = open_test_window(qtbot, path)
@@ -495,25 +518,28 @@ def test_preannotation_shows_progress_and_can_be_cancelled(
         runner.progress.connect(on_progress)
         win.preannotate()
         qtbot.waitUntil(lambda: not ops.busy, timeout=30_000)
-        assert seen[0] == (0, 43)  # a determinate bar from the start
-        # (a modal progress dialog processes events in setValue: later reports can arrive
-        # nested inside earlier ones, so compare as sets)
+        # A determinate bar from the start: (0, 43) before the pipeline loads. (A modal
+        # progress dialog processes events in setValue, so later reports can arrive nested
+        # inside earlier ones: compare in order.)
         assert sorted(seen) == [(i, 43) for i in range(44)]
         assert any("43 of 43 documents" in text for text in labels)
-        # Cancel while it runs: nothing is stored.
+        # Cancel while it runs (50 ms a document): nothing is stored.
         with win.context.project.session() as s:
             before = len(repo.suggestions_of(s, state=None))
+        delay[0] = 0.05
 
         def cancel_early(_id: int, done: int, total: int) -> None:
-            if done >= 8 and ops.handle is not None:
+            if done >= 2 and ops.handle is not None:
                 ops.cancel()
 
         runner.progress.connect(cancel_early)
+        seen.clear()
         win.preannotate()
         qtbot.waitUntil(lambda: not ops.busy, timeout=30_000)
         with win.context.project.session() as s:
             assert len(repo.suggestions_of(s, state=None)) == before
         assert "cancelled" in win.statusBar().currentMessage()
+        assert max(seen) < (43, 43)  # it stopped before the end
     finally:
         win.close()
 
