@@ -656,3 +656,30 @@ def test_dark_mode_keeps_the_undo_icon_visible(qtbot, gui_project) -> None:
     finally:
         win.theme_light()
         win.close()
+
+
+def test_no_stale_missing_links_note_when_nothing_is_selected(qtbot, window) -> None:
+    from gui_helpers import press, select_needle
+
+    view = window.view
+    select_needle(view, "claimed")
+    press(qtbot, view, Qt.Key.Key_2)
+    assert window.inspector._relations_label.text() == "Links (missing: claimant)"
+    press(qtbot, view, Qt.Key.Key_Escape)
+    assert view.selected is None
+    assert window.inspector._relations_label.text() == "Links"
+
+
+def test_category_names_are_shortened_to_their_room() -> None:
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from app.dashboard.plot_card import elide_all
+
+    metrics = QFontMetrics(QFont())
+    names = ["ACTOR", "CLAIM", "EVENT"]
+    assert elide_all(names, metrics, 500) == names
+    short = elide_all(names, metrics, metrics.horizontalAdvance("ACT…"))
+    assert all(
+        s.endswith("…") and metrics.horizontalAdvance(s) <= metrics.horizontalAdvance("ACT…")
+        for s in short
+    )
