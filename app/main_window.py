@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 from pathlib import Path
 from typing import Any
@@ -268,11 +269,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_position()
         self.activity.activity()
-        self.context.runner.wait_idle(timeout=30)
-        try:
+        # The last seconds of work, written here (the worker stops next); closing the window
+        # must not fail on a database that could not be reached.
+        with contextlib.suppress(Exception):
             self.activity.flush(wait=True)
-        except Exception:
-            pass
         persistence.save_layout(self)
         self.context.runner.shutdown()
         self.context.project.close()

@@ -362,6 +362,16 @@ def test_active_editing_time_is_recorded_without_idle_time(qtbot, window) -> Non
     assert pace([], assignments, [ctx.user]).hours == (pytest.approx(50 / 3600),)
     open_doc(qtbot, window, "a1")
     assert "Time: 50 s" in window._status_time.text()
+    for _ in range(2):  # 20 s more, written when the window closes
+        now[0] += 10
+        qtbot.keyClick(view, Qt.Key.Key_Right)
+    path = ctx.project.path
+    window.close()
+    from annotator.project import Project
+
+    with Project.open(path) as project, project.session() as s:
+        (a,) = repo.assignments(s, annotator="tester", document_id=doc_id)
+    assert a.seconds_spent == pytest.approx(70)
 
 
 def test_every_mode_fits_a_1366_by_768_screen(qtbot, review_window) -> None:
