@@ -8,10 +8,13 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint bench screenshots clean
 
 $(STAMP): pyproject.toml
-	@test -x $(PY) || $$(sh scripts/find_python.sh) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	@test -x $(PY) || { echo "== Creating the virtual environment $(VENV)"; $$(sh scripts/find_python.sh) -m venv $(VENV); }
+	@echo "== Installing News Annotator and its dependencies into $(VENV)"
+	@echo "   (the first time takes a few minutes: PySide6 and spaCy are large downloads)"
+	$(PY) -m pip install --upgrade --progress-bar on pip
+	$(PY) -m pip install --progress-bar on -e ".[test]"
 	@touch $(STAMP)
+	@echo "== Installed"
 
 run: $(STAMP)
 	$(PY) -m app

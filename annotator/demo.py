@@ -2,8 +2,10 @@
 
 ``ensure_demo_project()`` creates it in the user's data folder on first use. Three annotators'
 layers are made: ``alice`` (complete), ``bob`` (with realistic differences, so review mode and
-agreement have something to show) and ``gold`` for the first two articles; the current user gets
-the first three articles annotated and the rest to do.
+agreement have something to show) and ``gold`` for the first two articles. The current user
+starts with an empty layer: every article assigned to do, and model-style suggestions (actors,
+events, places, times and their links) on the articles without gold, to accept or reject.
+Nobody's work is copied into the user's layer (that would show agreement the user never had).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
 DEMO_FILE = "demo.annproj"
 TEAM_NAMES = ("alice", "bob", "carol")  # the annotators of :func:`build_team_demo_project`
+DEMO_MODEL = "demo-suggestions"
+SUGGESTED_LABELS = ("ACTOR", "EVENT", "PLACE", "TIME")  # claims are left to the user
 
 
 def _locate(text: str, needle: str, occurrence: int) -> int:
@@ -107,7 +111,7 @@ def _variant(doc: DocData, seed: int) -> DocData:
 def build_demo_project(path: Path, user: str | None = None) -> Path:
     """Create the demo project at ``path`` (which must not exist)."""
     from annotator.project import Project
-    from annotator.services import set_status
+    from annotator.services import add_suggestions, set_status
     from annotator.transfer.importing import import_documents
 
     docs = demo_documents()
@@ -116,11 +120,15 @@ def build_demo_project(path: Path, user: str | None = None) -> Path:
         import_documents(project, docs, layer="alice", origin=Origin.DEMO)
         import_documents(project, [_variant(d, 1) for d in docs], layer="bob", origin=Origin.DEMO)
         import_documents(project, docs[:2], layer=Layer.GOLD, origin=Origin.DEMO)
-        if user and user not in ("alice", "bob", Layer.GOLD):
-            import_documents(project, docs[:3], layer=user, origin=Origin.DEMO)
-            by_ext = _doc_ids(project)
-            with project.session() as s:
-                for doc in docs[3:]:
+        by_ext = _doc_ids(project)
+        with project.session() as s:
+            for doc in docs[2:]:
+                spans = [sp for sp in doc.spans if sp.label in SUGGESTED_LABELS]
+                kept = {sp.id for sp in spans}
+                rels = [r for r in doc.relations if r.head in kept and r.tail in kept]
+                add_suggestions(s, by_ext[doc.id], spans, rels, DEMO_MODEL)
+            if user and user not in ("alice", "bob", Layer.GOLD):
+                for doc in docs:
                     set_status(s, by_ext[doc.id], user, AssignmentStatus.TODO)
     finally:
         project.close()

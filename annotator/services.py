@@ -1,7 +1,8 @@
 """Use-case services shared by the command line and the GUI.
 
 Every function receives a session (one per user action) and plain values, checks the scheme's
-rules, writes the change and an event-log entry, and returns ids or plain records.
+rules, writes the change and an event-log entry, and returns the plain records it wrote, so a
+caller (the GUI's undo commands) shows them without reading storage again.
 """
 
 from __future__ import annotations
@@ -40,6 +41,32 @@ class SpanSnapshot:
     """Everything needed to restore a deleted span exactly (used by undo)."""
 
     span: SpanRecord
+    relations: tuple[RelationRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SpanChange:
+    """A span before and after :func:`update_span`."""
+
+    before: SpanRecord
+    after: SpanRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """What :func:`restore_span` put back: the span and those of its relations that could be."""
+
+    span: SpanRecord
+    relations: tuple[RelationRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """What :func:`accept_suggestions` wrote: suggestion id -> span id, the spans, and every
+    relation of the layer that now links an accepted span (made now or earlier)."""
+
+    created: Mapping[int, int]
+    spans: tuple[SpanRecord, ...]
     relations: tuple[RelationRecord, ...]
 
 
@@ -84,9 +111,9 @@ def add_span(
     origin: str = Origin.MANUAL,
     span_id: int | None = None,
     actor: str | None = None,
-) -> int:
-    """Add a span to ``annotator``'s layer; ``actor`` (default: the annotator) is who did it,
-    e.g. a reviewer editing the gold layer."""
+) -> SpanRecord:
+    """Add a span to ``annotator``'s layer and return it; ``actor`` (default: the annotator)
+    is who did it, e.g. a reviewer editing the gold layer."""
     doc = _document(session, doc_id)
     attrs = dict(attrs or {})
     check_span_values(scheme, len(doc.text), start, end, label, attrs)
@@ -110,7 +137,7 @@ def add_span(
             "origin": origin,
         },
     )
-    return new_id
+    return _span(session, new_id)
 
 
 def update_span(
@@ -124,8 +151,9 @@ def update_span(
     label: str | None = None,
     attrs: Mapping[str, AttrValue] | None = None,
     entity_id: int | None | EllipsisType = ...,
-) -> SpanRecord:
-    """Change a span's boundaries, label, attributes or actor link; return the span before."""
+) -> SpanChange:
+    """Change a span's boundaries, label, attributes or actor link; return it before and
+    after."""
     before = _span(session, span_id)
     doc = _document(session, before.document_id)
     new_label = label if label is not None else before.label
@@ -159,7 +187,7 @@ def update_span(
         _span_dict(before),
         {**_span_dict(before), **values},
     )
-    return before
+    return SpanChange(before, _span(session, span_id))
 
 
 def _check_relations_after_relabel(
@@ -200,7 +228,7 @@ def delete_span(session: Session, span_id: int, actor: str) -> SpanSnapshot:
     return SpanSnapshot(rec, rels)
 
 
-def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> None:
+def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> Restored:
     """Put back a deleted span with its id and relations (undo of delete)."""
     rec = snapshot.span
     ann_id = ann_repo.ensure_annotator(session, rec.annotator)
@@ -216,11 +244,13 @@ def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> None:
         rec.origin,
         span_id=rec.id,
     )
+    restored = []
     for rel in snapshot.relations:
         if span_repo.get_span(session, rel.head_id) and span_repo.get_span(session, rel.tail_id):
             span_repo.add_relation(
                 session, rel.head_id, rel.tail_id, rel.label, rel.origin, relation_id=rel.id
             )
+            restored.append(rel)
     event_repo.log_event(
         session,
         actor,
@@ -230,6 +260,7 @@ def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> None:
         None,
         _span_dict(rec),
     )
+    return Restored(_span(session, rec.id), tuple(restored))
 
 
 # ---------------------------------------------------------------- relations
@@ -244,7 +275,8 @@ def add_relation(
     actor: str,
     origin: str = Origin.MANUAL,
     relation_id: int | None = None,
-) -> int:
+) -> RelationRecord:
+    """Link two spans of one layer (an existing identical link is returned as it is)."""
     head, tail = _span(session, head_id), _span(session, tail_id)
     if head.document_id != tail.document_id or head.annotator != tail.annotator:
         raise ValidationError("a relation links two spans of the same document and layer")
@@ -253,7 +285,7 @@ def add_relation(
     check_relation_labels(scheme, label, head.label, tail.label)
     for rel in span_repo.relations_of_spans(session, [head_id]):
         if rel.tail_id == tail_id and rel.label == label:
-            return rel.id
+            return rel
     new_id = span_repo.add_relation(
         session, head_id, tail_id, label, origin, relation_id=relation_id
     )
@@ -266,7 +298,7 @@ def add_relation(
         None,
         {"head": head_id, "tail": tail_id, "label": label},
     )
-    return new_id
+    return RelationRecord(new_id, head_id, tail_id, label, origin)
 
 
 def delete_relation(session: Session, relation_id: int, actor: str) -> RelationRecord:
@@ -297,11 +329,14 @@ def set_status(
     status: str,
     add_seconds: float = 0.0,
     actor: str | None = None,
-) -> None:
-    """Set ``annotator``'s status of a document; ``actor`` (default: the annotator) did it."""
+) -> str:
+    """Set ``annotator``'s status of a document; ``actor`` (default: the annotator) did it.
+    Return the status before ("" when the document was not assigned)."""
     if status not in STATUSES:
         raise ValidationError(f"unknown status '{status}' ({', '.join(STATUSES)})")
     _document(session, doc_id)
+    found = ann_repo.assignments(session, annotator=annotator, document_id=doc_id)
+    before = found[0].status if found else ""
     ann_id = ann_repo.ensure_annotator(session, annotator)
     ann_repo.set_assignment(session, doc_id, ann_id, status, add_seconds)
     event_repo.log_event(
@@ -313,6 +348,16 @@ def set_status(
         None,
         {"status": status},
     )
+    return before
+
+
+def add_time(session: Session, doc_id: int, annotator: str, seconds: float) -> None:
+    """Add active editing time to ``annotator``'s work on a document (status unchanged)."""
+    if seconds <= 0:
+        return
+    _document(session, doc_id)
+    ann_id = ann_repo.ensure_annotator(session, annotator)
+    ann_repo.set_assignment(session, doc_id, ann_id, None, float(seconds))
 
 
 # ---------------------------------------------------------------- actor registry
@@ -342,10 +387,16 @@ def ensure_entity(session: Session, name: str, type_: str = "", actor: str = "")
     return new_id
 
 
-def rename_entity(session: Session, entity_id: int, name: str, actor: str) -> None:
+def _entity(session: Session, entity_id: int) -> EntityRecord:
     rec = registry_repo.get_entity(session, entity_id)
     if rec is None:
         raise NotFound(f"no actor with id {entity_id}")
+    return rec
+
+
+def rename_entity(session: Session, entity_id: int, name: str, actor: str) -> EntityRecord:
+    """Rename an actor; return it before the change."""
+    rec = _entity(session, entity_id)
     if not name.strip():
         raise ValidationError("an actor needs a name")
     if registry_repo.find_entity(session, name.strip(), rec.type) not in (None, entity_id):
@@ -360,11 +411,16 @@ def rename_entity(session: Session, entity_id: int, name: str, actor: str) -> No
         {"name": rec.name},
         {"name": name.strip()},
     )
+    return rec
 
 
-def add_alias(session: Session, entity_id: int, alias: str, actor: str) -> None:
+def add_alias(session: Session, entity_id: int, alias: str, actor: str) -> bool:
+    """Give an actor another name; return whether the alias is new (False: it was there)."""
     if not alias.strip():
         raise ValidationError("an alias cannot be empty")
+    rec = _entity(session, entity_id)
+    if alias.strip() in rec.aliases:
+        return False
     registry_repo.add_alias(session, entity_id, alias.strip())
     event_repo.log_event(
         session,
@@ -375,9 +431,31 @@ def add_alias(session: Session, entity_id: int, alias: str, actor: str) -> None:
         None,
         {"alias": alias.strip()},
     )
+    return True
 
 
-def merge_entities(session: Session, keep_id: int, drop_id: int, actor: str) -> None:
+def remove_alias(session: Session, entity_id: int, alias: str, actor: str) -> None:
+    """Take an alias away from an actor (undo of :func:`add_alias`)."""
+    _entity(session, entity_id)
+    registry_repo.remove_alias(session, entity_id, alias)
+    event_repo.log_event(
+        session, actor, "entity.alias_remove", None, f"entity:{entity_id}", {"alias": alias}, None
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """What :func:`merge_entities` changed, enough to take it back exactly."""
+
+    kept: EntityRecord  # before the merge
+    dropped: EntityRecord
+    span_ids: tuple[int, ...]  # mentions moved from the dropped actor
+    suggestion_ids: tuple[int, ...]
+    document_ids: tuple[int, ...]  # documents whose spans changed actor
+
+
+def merge_entities(session: Session, keep_id: int, drop_id: int, actor: str) -> Merged:
+    """Move the mentions and names of ``drop_id`` onto ``keep_id`` and delete ``drop_id``."""
     if keep_id == drop_id:
         raise ValidationError("cannot merge an actor with itself")
     keep, drop = (
@@ -386,6 +464,8 @@ def merge_entities(session: Session, keep_id: int, drop_id: int, actor: str) -> 
     )
     if keep is None or drop is None:
         raise NotFound("no such actor to merge")
+    span_ids, sugg_ids = registry_repo.mention_ids(session, drop_id)
+    docs = sorted({m.document_id for m in registry_repo.entity_mentions(session, drop_id)})
     registry_repo.merge_entities(session, keep_id, drop_id)
     event_repo.log_event(
         session,
@@ -395,6 +475,31 @@ def merge_entities(session: Session, keep_id: int, drop_id: int, actor: str) -> 
         f"entity:{keep_id}",
         {"dropped": drop.name, "dropped_id": drop_id},
         {"kept": keep.name},
+    )
+    return Merged(keep, drop, tuple(span_ids), tuple(sugg_ids), tuple(docs))
+
+
+def unmerge_entities(session: Session, merged: Merged, actor: str) -> None:
+    """Undo of :func:`merge_entities`: the dropped actor comes back with its id, names and
+    mentions; the kept one loses the names it got."""
+    drop, keep = merged.dropped, merged.kept
+    if registry_repo.get_entity(session, drop.id) is not None or registry_repo.find_entity(
+        session, drop.name, drop.type
+    ):
+        raise ValidationError(f"the actor '{drop.name}' exists again; nothing was changed")
+    now = _entity(session, keep.id)
+    for alias in set(now.aliases) - set(keep.aliases):
+        registry_repo.remove_alias(session, keep.id, alias)
+    registry_repo.restore_entity(session, drop)
+    registry_repo.link_mentions(session, drop.id, merged.span_ids, merged.suggestion_ids)
+    event_repo.log_event(
+        session,
+        actor,
+        "entity.unmerge",
+        None,
+        f"entity:{drop.id}",
+        {"kept": keep.name},
+        {"restored": drop.name, "restored_id": drop.id},
     )
 
 
@@ -481,11 +586,12 @@ def accept_suggestions(
     suggestion_ids: Iterable[int],
     annotator: str,
     actor: str | None = None,
-) -> dict[int, int]:
+) -> Accepted:
     """Turn suggestions into the annotator's spans (with their accepted relations).
 
-    Returns suggestion id -> new span id. Relations between two accepted suggestions (in this
-    call or earlier) become relations of the annotator's layer.
+    Relations between two accepted suggestions (in this call or earlier) become relations of
+    the annotator's layer; the result holds every relation touching an accepted span, so a
+    link to a span accepted earlier is shown too.
     """
     created: dict[int, int] = {}
     recs: list[SuggestionRecord] = []
@@ -495,7 +601,7 @@ def accept_suggestions(
             continue
         recs.append(rec)
     if not recs:
-        return created
+        return Accepted({}, (), ())
     ann_id = ann_repo.ensure_annotator(session, annotator)
     for rec in recs:
         doc = _document(session, rec.document_id)
@@ -537,7 +643,15 @@ def accept_suggestions(
         )
     sugg_repo.set_suggestion_state(session, list(created), SuggestionState.ACCEPTED)
     _materialise_relations(session, scheme, list(created), annotator, actor or annotator)
-    return created
+    span_ids = set(created.values())
+    spans = tuple(_span(session, sid) for sid in sorted(span_ids))
+    relations = tuple(
+        r
+        for doc_id in sorted({sp.document_id for sp in spans})
+        for r in span_repo.relations_of(session, document_id=doc_id, annotator=annotator)
+        if r.head_id in span_ids or r.tail_id in span_ids
+    )
+    return Accepted(created, spans, relations)
 
 
 def _materialise_relations(
@@ -602,8 +716,9 @@ def reject_suggestions(session: Session, suggestion_ids: Iterable[int], annotato
 
 def reset_suggestions(
     session: Session, suggestion_ids: Iterable[int], span_ids: Iterable[int], annotator: str
-) -> None:
-    """Undo of accept/reject: delete the spans made from them and mark them pending again."""
+) -> list[SuggestionRecord]:
+    """Undo of accept/reject: delete the spans made from them and mark them pending again;
+    return the suggestions as they now are."""
     for span_id in span_ids:
         if span_repo.get_span(session, span_id) is not None:
             span_repo.delete_spans(session, [span_id])
@@ -615,3 +730,4 @@ def reset_suggestions(
         event_repo.log_event(
             session, annotator, EventAction.SUGGESTION_RESET, None, f"suggestion:{sid}"
         )
+    return [r for sid in ids if (r := sugg_repo.get_suggestion(session, sid)) is not None]

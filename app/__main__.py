@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.excepthook = report
     follow_system_theme()
+    _quit_on_signals(app)
 
     if args.theme:
         settings = Settings.load()
@@ -66,6 +67,36 @@ def main(argv: list[str] | None = None) -> int:
         window._startup_probe = StartupProbe(window)  # type: ignore[attr-defined]
     code = int(app.exec())
     return 1 if window.open_failed and not code else code
+
+
+def _quit_on_signals(app: object) -> None:
+    """Ctrl+C, closing the terminal (SIGHUP) and ``kill`` (SIGTERM) close the windows as the
+    Quit action does (positions saved, locks released), instead of leaving them running.
+
+    Python runs signal handlers only between bytecodes, so a timer lets the interpreter in
+    while Qt's event loop waits."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+
+    def close_all(_signum: int, _frame: object) -> None:
+        QTimer.singleShot(0, app.closeAllWindows)
+        QTimer.singleShot(0, app.quit)
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), close_all)
+    timer = QTimer(app)
+    timer.setObjectName("signal_wakeup")
+    timer.timeout.connect(_let_python_run)
+    timer.start(200)
+
+
+def _let_python_run() -> None:
+    """Nothing: returning to the interpreter is enough for pending signal handlers to run."""
 
 
 if __name__ == "__main__":

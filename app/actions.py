@@ -6,8 +6,10 @@ import importlib.util
 from typing import NamedTuple
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
+
+from app.theme import undo_icon
 
 
 class ActionSpec(NamedTuple):
@@ -56,8 +58,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("preannotate", "&Pre-annotate with spaCy…", "", "preannotate", "File"),
     ActionSpec("quit", "&Quit", "Ctrl+Q", "close", "File"),
-    ActionSpec("undo", "&Undo", "Ctrl+Z", "undo", "Edit", True, "SP_ArrowBack"),
-    ActionSpec("redo", "&Redo", "Ctrl+Shift+Z", "redo", "Edit", True, "SP_ArrowForward"),
+    # Undo and redo are the undo stack's own actions (their text names the step, e.g.
+    # "Undo Add ACTOR", and they enable themselves); the handler is not connected.
+    ActionSpec("undo", "&Undo", "Ctrl+Z", "undo", "Edit", True),
+    ActionSpec("redo", "&Redo", "Ctrl+Shift+Z", "redo", "Edit", True),
     ActionSpec("find", "&Find in document…", "Ctrl+F", "find", "Edit"),
     ActionSpec("find_all", "Find in &all documents…", "Ctrl+Shift+F", "find_all", "Edit"),
     ActionSpec("delete_span", "&Delete span", "Del", "delete_span", "Annotate"),
@@ -125,6 +129,20 @@ VIEW_KEYS: tuple[tuple[str, str], ...] = (
 VIEW_DISPATCHED = frozenset({"delete_span", "link", "accept", "accept_label", "reject"})
 
 
+# Actions that edit the open article: disabled while another tab (review, dashboard) is shown,
+# so no key edits a document the user cannot see.
+ARTICLE_ACTIONS = (
+    "delete_span",
+    "link",
+    "accept",
+    "accept_label",
+    "reject",
+    "done_next",
+    "skip_next",
+    "find",
+)
+
+
 def module_available(name: str) -> bool:
     """Whether an optional panel module (review, dashboard) is installed."""
     try:
@@ -133,8 +151,9 @@ def module_available(name: str) -> bool:
         return False
 
 
-def build_actions(window: QMainWindow) -> dict[str, QAction]:
-    """Create every QAction, wire it to its handler and add it to the menus and toolbar."""
+def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> dict[str, QAction]:
+    """Create every QAction, wire it to its handler and add it to the menus and toolbar; undo
+    and redo come from ``undo_stack``."""
     menus: dict[str, QMenu] = {}
     toolbar = QToolBar("Main", window)
     toolbar.setObjectName("main_toolbar")
@@ -144,7 +163,12 @@ def build_actions(window: QMainWindow) -> dict[str, QAction]:
     actions: dict[str, QAction] = {}
     style = window.style()
     for spec in ACTIONS:
-        action = QAction(spec.text, window)
+        if spec.id == "undo":
+            action = undo_stack.createUndoAction(window, "&Undo")
+        elif spec.id == "redo":
+            action = undo_stack.createRedoAction(window, "&Redo")
+        else:
+            action = QAction(spec.text, window)
         action.setObjectName(f"action_{spec.id}")
         if spec.shortcut:
             seq = QKeySequence(spec.shortcut)
@@ -158,14 +182,17 @@ def build_actions(window: QMainWindow) -> dict[str, QAction]:
             action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         if spec.id == "zoom_in":
             action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
-        if spec.icon:
+        if spec.id in ("undo", "redo"):
+            action.setIcon(undo_icon(window.palette(), redo=spec.id == "redo"))
+        elif spec.icon:
             pixmap = getattr(QStyle.StandardPixmap, spec.icon, None)
             if pixmap is not None:
                 action.setIcon(style.standardIcon(pixmap))
         if spec.tip:
             action.setToolTip(spec.tip)
             action.setStatusTip(spec.tip)
-        action.triggered.connect(getattr(window, spec.handler))
+        if spec.id not in ("undo", "redo"):
+            action.triggered.connect(getattr(window, spec.handler))
         if spec.menu not in menus:
             menus[spec.menu] = window.menuBar().addMenu(f"&{spec.menu}")
         menus[spec.menu].addAction(action)

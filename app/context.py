@@ -37,6 +37,7 @@ class AppContext(QObject):
     project_changed = Signal()
     entities_changed = Signal()
     edit_failed = Signal(str)  # an undo/redo could not be applied (one-line message)
+    time_recorded = Signal()  # active editing time was written
     current_document = Signal(int)
     open_document_requested = Signal(int, int)
     layer_changed = Signal(str)

@@ -137,6 +137,7 @@ def _system_scheme_changed(*_args: object) -> None:
     dark = apply_theme(app, "system")
     for window in _windows:
         window.view.highlighter.set_dark(dark)
+        window.refresh_icons()
 
 
 def _forget(window: MainWindow) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 from pathlib import Path
 from typing import Any
@@ -19,14 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, as_annotator_error
 from annotator.settings import Settings
 from annotator.vocabulary import AssignmentStatus, Layer
 from app import persistence
-from app.actions import build_actions, module_available
+from app.actions import ARTICLE_ACTIONS, build_actions, module_available
 from app.context import AppContext
 from app.dialogs.common import SearchResultsDialog, ShortcutSheet, show_error
+from app.dialogs.missing_roles import MissingRolesBox
+from app.dialogs.transfer import ExportOptions, ExportOptionsDialog
 from app.editing.doc_state import DocumentContent, load_content
+from app.editing.time_tracker import ActivityTimer, format_duration
 from app.item_models import STATUS_TEXT, MentionRow
 from app.operations import Operations
 from app.panels.actors import ActorPanel, LoadEntities
@@ -37,7 +41,20 @@ from app.panels.inspector import InspectorPanel
 from app.panels.label_palette import LabelPalette
 from app.startup import ProjectHandle
 from app.tasks import TaskState
-from app.theme import apply_theme
+from app.theme import apply_theme, undo_icon
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
+def default_export_layer(with_work: list[str], user: str) -> str:
+    """The layer the export dialog offers first: gold when it has spans, else the user's own
+    layer, else any layer with spans (gold when none has any)."""
+    for layer in (Layer.GOLD, user, *sorted(with_work)):
+        if layer in with_work:
+            return layer
+    return Layer.GOLD
 
 
 class _LoadDocument:
@@ -84,6 +101,9 @@ class MainWindow(QMainWindow):
         self.lock = lock
         self.open_failed = False  # the project could not be opened after the first paint
         self._quiet_layer_change = False
+        self.missing_roles_box: MissingRolesBox | None = None
+        self.export_options_dialog: ExportOptionsDialog | None = None
+        self._missing_first = 0
         self.settings = settings if settings is not None else Settings.load()
         self.setObjectName("main_window")
         self.setAcceptDrops(True)
@@ -105,7 +125,7 @@ class MainWindow(QMainWindow):
         self._dock("labels", "Labels", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("actors", "Actors", self.actors, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.actions_by_id: dict[str, QAction] = build_actions(self)
+        self.actions_by_id: dict[str, QAction] = build_actions(self, context.undo_stack)
         self._recent_menu = self.menus["File"].addMenu("Open &recent")  # type: ignore[attr-defined]
         self._recent_menu.aboutToShow.connect(self._fill_recent)
         view_menu = self.menus["View"]  # type: ignore[attr-defined]
@@ -120,10 +140,18 @@ class MainWindow(QMainWindow):
             if not module_available(module):
                 self.actions_by_id[action_id].setEnabled(False)
         self.operations = Operations(context, self)
+        self.activity = ActivityTimer(context)
+        self.activity.watch(
+            self.view, self.view.viewport(), self.inspector, self.palette_panel, self.actors
+        )
         self._status_user = QLabel()
         self._status_doc = QLabel()
         self._status_counts = QLabel()
-        for w in (self._status_user, self._status_doc, self._status_counts):
+        self._status_time = QLabel()
+        self._status_time.setToolTip(
+            "Active editing time on this document (pauses over two minutes not counted)"
+        )
+        for w in (self._status_user, self._status_doc, self._status_time, self._status_counts):
             self.statusBar().addPermanentWidget(w)
         self._pending_restore: dict[str, Any] = {}
         self._save_timer = QTimer(self)
@@ -145,6 +173,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         c = self.context
         self.documents.document_chosen.connect(self.open_document)
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.documents.loaded.connect(self._documents_loaded)
         self.palette_panel.label_chosen.connect(self._palette_label)
         self.view.selection_changed.connect(self._selection_changed)
@@ -163,12 +192,9 @@ class MainWindow(QMainWindow):
         c.document_changed.connect(self._document_changed)
         c.doc_state.status_changed.connect(self._update_status)
         c.edit_failed.connect(self._edit_failed)
+        c.time_recorded.connect(self._update_status)
         c.runner.failed.connect(lambda _id, exc: show_error(self, "Error", exc))
         c.entities_changed.connect(self._reload_entities)
-        c.undo_stack.canUndoChanged.connect(self.actions_by_id["undo"].setEnabled)
-        c.undo_stack.canRedoChanged.connect(self.actions_by_id["redo"].setEnabled)
-        self.actions_by_id["undo"].setEnabled(False)
-        self.actions_by_id["redo"].setEnabled(False)
 
     # ------------------------------------------------------------ start-up and persistence
 
@@ -243,6 +269,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_position()
+        self.activity.activity()
+        # The last seconds of work, written here (the worker stops next); closing the window
+        # must not fail on a database that could not be reached.
+        with contextlib.suppress(Exception):
+            self.activity.flush(wait=True)
         persistence.save_layout(self)
         self.context.runner.shutdown()
         self.context.project.close()
@@ -310,7 +341,8 @@ class MainWindow(QMainWindow):
                 self.view.set_stored_selection(restore["offset"], restore["offset"])
                 self.view.ensureCursorVisible()
         self.documents.select_document(content.document.id)
-        self.view.setFocus()
+        if self.article_shown():
+            self.view.setFocus()  # never pull the keyboard into a hidden article
         self._update_status()
         self.save_position()
         self.context.current_document.emit(content.document.id)
@@ -378,11 +410,14 @@ class MainWindow(QMainWindow):
         if content is None:
             self._status_doc.setText("No document")
             self._status_counts.setText("")
+            self._status_time.setText("")
             return
         self._status_doc.setText(f"Status: {STATUS_TEXT.get(content.status, content.status)}")
-        counts = f"{len(content.spans)} spans · {len(content.relations)} links"
+        seconds = content.seconds + self.activity.seconds_pending(content.document.id, c.layer)
+        self._status_time.setText(f"Time: {format_duration(seconds)}")
+        counts = f"{_n(len(content.spans), 'span')} · {_n(len(content.relations), 'link')}"
         if content.suggestions:
-            counts += f" · {len(content.suggestions)} suggestions"
+            counts += f" · {_n(len(content.suggestions), 'suggestion')}"
         if self.view.linking:
             counts = f"Linking {self.view.linking}…  " + counts
         self._status_counts.setText(counts)
@@ -444,28 +479,42 @@ class MainWindow(QMainWindow):
         self.operations.import_paths(list(options.paths), options)
 
     def export_dialog(self) -> None:
+        """The export options, defaulting to a layer with work; the dialog stays open (with
+        what was typed) when the export fails and closes when it succeeded."""
         from annotator.formats.registry import writer_names
         from annotator.layers import layers_with_spans
         from app.dialogs.transfer import ExportOptionsDialog
 
         with self.context.project.session() as s:
-            layers = layers_with_spans(s)
-        layers = sorted({*layers, *Layer, *self.context.layers})
+            with_work = layers_with_spans(s)
+        layers = sorted({*with_work, *Layer, *self.context.layers})
         dialog = ExportOptionsDialog(
             sorted(writer_names()),
             layers,
             list(self.context.project.scheme.label_names),
-            Layer.GOLD,
+            default_export_layer(with_work, self.context.user),
             self,
         )
-        if not dialog.exec():
-            return
-        try:
-            options = dialog.options()
-        except AnnotatorError as exc:
-            show_error(self, "Export", exc)
-            return
-        self.operations.export(options.out, options.format, options.layer, options=options)
+        dialog.export_requested.connect(self._export_requested)
+        self.export_options_dialog = dialog
+        dialog.open()
+
+    def _export_requested(self, options: ExportOptions) -> None:
+        dialog = self.export_options_dialog
+        assert dialog is not None
+        self.operations.export(
+            options.out,
+            options.format,
+            options.layer,
+            options=options,
+            after_ok=dialog.finished_ok,
+            after_error=self._export_failed,
+        )
+
+    def _export_failed(self, exc: Exception) -> None:
+        if self.export_options_dialog is not None:
+            text = as_annotator_error(exc).render()
+            self.export_options_dialog.failed(text)
 
     def preannotate(self) -> None:
         self.operations.preannotate(self.settings.model or None)
@@ -527,6 +576,32 @@ class MainWindow(QMainWindow):
 
     def _status_and_next(self, status: str) -> None:
         content = self.context.doc_state.content
+        if content is None or not self.article_shown():
+            return
+        if status == "done" and self.context.is_editable():
+            from app.dialogs.missing_roles import MissingRolesBox, missing_role_lines
+
+            missing = missing_role_lines(self.context.project.scheme, content)
+            if missing:
+                self.missing_roles_box = MissingRolesBox([line for _id, line in missing], self)
+                self.missing_roles_box.finished.connect(self._missing_roles_answered)
+                self._missing_first = missing[0][0]
+                self.missing_roles_box.open()
+                return
+        self._set_status_and_next(status)
+
+    def _missing_roles_answered(self, _result: int) -> None:
+        box = self.missing_roles_box
+        if box is None:
+            return
+        if box.clickedButton() is box.anyway:
+            self._set_status_and_next("done")
+        else:  # go back: the first span that lacks a role is selected
+            self.view.select_item(("s", self._missing_first))
+            self.view.setFocus()
+
+    def _set_status_and_next(self, status: str) -> None:
+        content = self.context.doc_state.content
         if content is None:
             return
         doc_id = content.document.id
@@ -569,8 +644,16 @@ class MainWindow(QMainWindow):
         assert isinstance(app, QApplication)
         dark = apply_theme(app, mode)
         self.view.highlighter.set_dark(dark)
+        self.refresh_icons()
         self.settings.theme = mode
         self.settings.save()
+
+    def refresh_icons(self) -> None:
+        """Redraw the icons drawn in the palette's colours (after a theme change)."""
+        for action_id in ("undo", "redo"):
+            self.actions_by_id[action_id].setIcon(
+                undo_icon(QApplication.palette(), redo=action_id == "redo")
+            )
 
     def show_review(self) -> None:
         self._show_panel("review", "app.review.panel", "ReviewPanel", "Review")
@@ -591,6 +674,20 @@ class MainWindow(QMainWindow):
             self._extra_panels[key] = panel
             self.tabs.addTab(panel, title)
         self.tabs.setCurrentWidget(panel)
+        panel.setFocus()  # the first key after Ctrl+R is the panel's
+
+    def article_shown(self) -> bool:
+        """Whether the article tab is the one shown (its keys and actions edit only then)."""
+        return self.tabs.currentWidget() is self.article
+
+    def _tab_changed(self, _index: int) -> None:
+        current = self.tabs.currentWidget()
+        if current is not None:
+            current.setFocus()
+        self.activity.activity()  # time up to now was editing; review time is not
+        self.activity.enabled = self.article_shown()
+        for action_id in ARTICLE_ACTIONS:
+            self.actions_by_id[action_id].setEnabled(self.article_shown())
 
     def show_shortcuts(self) -> None:
         self._sheet = ShortcutSheet(self)

@@ -3,7 +3,7 @@ pre-annotation and corpus search. The GUI thread only shows progress and results
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,11 +65,10 @@ class ExportTask:
             strict=o.strict,
             progress=state,
         )
-        lines = getattr(summary, "lines", None)
-        text = "\n".join(lines()) if callable(lines) else ""
-        total = summary.total_documents
-        total = total() if callable(total) else total
-        return f"Exported {total} documents to {o.out}.\n{text}".strip()
+        return f"{summary.to_text()}\nWritten to {o.out}."
+
+
+GUI_BATCH = 8  # documents per spaCy batch in the GUI: progress moves and Cancel answers soon
 
 
 class PreannotateTask:
@@ -79,9 +78,8 @@ class PreannotateTask:
     def __call__(self, state: TaskState) -> str:
         from annotator.suggest.run import preannotate_project
 
-        report = preannotate_project(self.project, self.model, progress=state)
-        lines = getattr(report, "lines", None)
-        return "\n".join(lines()) if callable(lines) else str(report)
+        report = preannotate_project(self.project, self.model, batch_size=GUI_BATCH, progress=state)
+        return "\n".join(report.lines())
 
 
 class SearchTask:
@@ -110,16 +108,32 @@ class Operations(QObject):
         self.window = parent
         self.dialog: QProgressDialog | None = None
         self.handle: TaskHandle[Any] | None = None
+        self._after: tuple[Callable[[], None] | None, Callable[[Exception], None] | None] = (
+            None,
+            None,
+        )
         context.runner.progress.connect(self._progress)
 
     @property
     def busy(self) -> bool:
         return self.handle is not None
 
-    def _start(self, title: str, task: Any, on_done: Any) -> TaskHandle[Any] | None:
+    def _start(
+        self,
+        title: str,
+        task: Any,
+        on_done: Any,
+        after_ok: Callable[[], None] | None = None,
+        after_error: Callable[[Exception], None] | None = None,
+    ) -> TaskHandle[Any] | None:
+        """Run ``task`` with a progress dialog; ``after_ok``/``after_error`` let the caller
+        follow the outcome (e.g. the export dialog closes or stays)."""
         if self.handle is not None:
             QMessageBox.information(self.window, title, "Another operation is still running.")
+            if after_error is not None:
+                after_error(RuntimeError("another operation is still running"))
             return None
+        self._after = (after_ok, after_error)
         dialog = QProgressDialog(title + "…", "Cancel", 0, 0, self.window)
         dialog.setWindowTitle(title)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -140,10 +154,20 @@ class Operations(QObject):
     def _progress(self, handle_id: int, done: int, total: int) -> None:
         if self.handle is None or handle_id != self.handle.id or self.dialog is None:
             return
+        if 0 < total == self.dialog.maximum() and done < self.dialog.value():
+            return  # an older report delivered late (setValue processes events)
+        if total > 0 and not self.handle.cancelled:
+            self.dialog.setLabelText(f"{self.handle.title}… {done:,} of {total:,} documents")
         self.dialog.setMaximum(max(total, 0))
         self.dialog.setValue(min(done, total) if total > 0 else 0)
 
-    def _finish(self) -> None:
+    def _finish(self, ok: bool = True, error: Exception | None = None) -> None:
+        after_ok, after_error = self._after
+        self._after = (None, None)
+        if ok and after_ok is not None:
+            after_ok()
+        if not ok and after_error is not None and error is not None:
+            after_error(error)
         if self.dialog is not None:
             self.dialog.canceled.disconnect(self.cancel)
             self.dialog.close()
@@ -156,7 +180,7 @@ class Operations(QObject):
             self.handle is not None and self.handle.cancelled
         )
         title = self.handle.title if self.handle else "Operation"
-        self._finish()
+        self._finish(ok=False, error=exc)
         if cancelled:
             self.window.statusBar().showMessage(f"{title} cancelled; nothing was changed.", 8000)  # type: ignore[attr-defined]
         else:
@@ -187,13 +211,21 @@ class Operations(QObject):
         layer: str,
         split: tuple[int, int, int] | None = None,
         options: ExportOptions | None = None,
+        after_ok: Callable[[], None] | None = None,
+        after_error: Callable[[Exception], None] | None = None,
     ) -> TaskHandle[Any] | None:
         options = options or ExportOptions(out, fmt, layer, split)
-        return self._start("Exporting", ExportTask(self.context.project, options), self._exported)
+        return self._start(
+            "Exporting",
+            ExportTask(self.context.project, options),
+            self._exported,
+            after_ok,
+            after_error,
+        )
 
     def _exported(self, text: str) -> None:
         self._finish()
-        QMessageBox.information(self.window, "Export finished", text)
+        QMessageBox.information(self.window, "Export finished", text)  # the summary
 
     def preannotate(self, model: str | None) -> TaskHandle[Any] | None:
         return self._start(

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QApplication
 
 _DARK = {
@@ -68,3 +77,38 @@ def apply_theme(app: QApplication, mode: str = "system") -> bool:
         palette.setColor(QPalette.ColorGroup.Disabled, role, muted)
     app.setPalette(palette)
     return dark
+
+
+def undo_icon(palette: QPalette, redo: bool = False) -> QIcon:
+    """A curved arrow drawn in the palette's text colour (the style's arrows are dark grey and
+    nearly invisible on a dark toolbar)."""
+    icon = QIcon()
+    for size in (16, 24, 32):
+        for mode, group in (
+            (QIcon.Mode.Normal, QPalette.ColorGroup.Active),
+            (QIcon.Mode.Disabled, QPalette.ColorGroup.Disabled),
+        ):
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            if redo:  # mirror the undo arrow
+                painter.translate(size, 0)
+                painter.scale(-1, 1)
+            u = size / 16
+            pen = QPen(palette.color(group, QPalette.ColorRole.ButtonText), 1.8 * u)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(pen)
+            path = QPainterPath(QPointF(4 * u, 6 * u))
+            path.lineTo(10 * u, 6 * u)
+            path.arcTo(QRectF(6 * u, 6 * u, 8 * u, 7 * u), 90, -180)
+            path.lineTo(6 * u, 13 * u)
+            painter.drawPath(path)
+            head = QPainterPath(QPointF(7 * u, 3 * u))
+            head.lineTo(4 * u, 6 * u)
+            head.lineTo(7 * u, 9 * u)
+            painter.drawPath(head)
+            painter.end()
+            icon.addPixmap(pixmap, mode)
+    return icon

@@ -214,12 +214,48 @@ def check(project: ProjectArg) -> None:
 def gui(
     project: Annotated[Path | None, typer.Argument(help="Project to open.")] = None,
 ) -> None:
-    """Open the desktop app (runs ``python -m app``; the library never imports the GUI)."""
-    import subprocess
+    """Open the desktop app (``python -m app``; the library never imports the GUI).
+
+    On POSIX the app replaces this process (same pid), so Ctrl+C, closing the terminal and
+    ``kill`` reach the window itself; elsewhere the app runs as a child that is sent the
+    signals this process receives, and this process waits for it."""
+    import os
     import sys
 
     args = [sys.executable, "-m", "app", *([str(project)] if project else [])]
-    raise typer.Exit(subprocess.call(args))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execv(sys.executable, args)
+    raise typer.Exit(_run_forwarding_signals(args))
+
+
+def _run_forwarding_signals(args: list[str]) -> int:
+    """Run ``args`` as a child; pass SIGINT/SIGTERM (and SIGHUP where it exists) on to it and
+    wait for it to end (never leave it running as an orphan)."""
+    import signal
+    import subprocess
+
+    child = subprocess.Popen(args)
+
+    def forward(signum: int, _frame: object) -> None:
+        child.send_signal(signum)
+
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    previous = {}
+    for name in names:
+        if hasattr(signal, name):
+            sig = getattr(signal, name)
+            previous[sig] = signal.signal(sig, forward)
+    try:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:  # forwarded already; keep waiting for the child
+                continue
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 COMMAND_GROUPS = ("agreement", "suggest", "team")

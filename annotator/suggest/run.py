@@ -104,8 +104,10 @@ def preannotate_project(
         docs = select_documents(doc_repo.get_documents(s), documents)
         registry = [(e.name, e.type or None, e.aliases) for e in services.list_entities(s)]
     warning = ""
+    progress.report(0, len(docs))  # known before the (slow) pipeline loads
     if nlp is None:
         nlp, warning = load_or_blank(model)
+    progress.check()
     name = pipeline_name(nlp) if list(nlp.pipe_names) else REGISTRY_ONLY
     report = PreannotateReport(model=name, documents=len(docs), warning=warning)
     rules = Suggester(nlp, project.scheme, registry)
@@ -173,7 +175,7 @@ def _store_as(
             dict(span.attrs),
             entity_id=entity_id,
             origin=model,
-        )
+        ).id
         have[key] = ids[span.id]
         new += 1
     for rel in proposal.relations:

@@ -96,7 +96,7 @@ def _copy_span(
         src.entity_id,
         origin=adjudication_origin(src.annotator),
         actor=reviewer,
-    )
+    ).id
     ch.created_spans.append(new_id)
     return new_id
 
@@ -134,7 +134,7 @@ def _copy_relations(
                     r.label,
                     reviewer,
                     origin=adjudication_origin(annotator),
-                )
+                ).id
             except ValidationError:
                 continue
             ch.created_relations.append(rid)
@@ -211,7 +211,7 @@ def _decide_spans(
                 ch.updated_spans.append(
                     services.update_span(
                         session, scheme, g.id, reviewer, attrs=src.attrs, entity_id=src.entity_id
-                    )
+                    ).before
                 )
         else:
             _copy_span(session, scheme, src, reviewer, ch)
@@ -230,12 +230,12 @@ def _decide_attribute(
         if item.attribute == ENTITY_ATTR:
             if gold.entity_id is not None:
                 ch.updated_spans.append(
-                    services.update_span(session, scheme, gold.id, reviewer, entity_id=None)
+                    services.update_span(session, scheme, gold.id, reviewer, entity_id=None).before
                 )
         elif item.attribute in gold.attrs:
             attrs = {k: v for k, v in gold.attrs.items() if k != item.attribute}
             ch.updated_spans.append(
-                services.update_span(session, scheme, gold.id, reviewer, attrs=attrs)
+                services.update_span(session, scheme, gold.id, reviewer, attrs=attrs).before
             )
         return
     src = _layer_span(session, item.doc_id, choice, key)
@@ -246,7 +246,9 @@ def _decide_attribute(
     if item.attribute == ENTITY_ATTR:
         if gold.entity_id != src.entity_id:
             ch.updated_spans.append(
-                services.update_span(session, scheme, gold.id, reviewer, entity_id=src.entity_id)
+                services.update_span(
+                    session, scheme, gold.id, reviewer, entity_id=src.entity_id
+                ).before
             )
         return
     attrs = dict(gold.attrs)
@@ -257,7 +259,7 @@ def _decide_attribute(
         attrs[str(item.attribute)] = value
     if attrs != dict(gold.attrs):
         ch.updated_spans.append(
-            services.update_span(session, scheme, gold.id, reviewer, attrs=attrs)
+            services.update_span(session, scheme, gold.id, reviewer, attrs=attrs).before
         )
 
 
@@ -285,7 +287,7 @@ def _decide_relation(
         ch.created_relations.append(
             services.add_relation(
                 session, scheme, head, tail, label, reviewer, origin=adjudication_origin(choice)
-            )
+            ).id
         )
 
 

@@ -14,13 +14,14 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +41,7 @@ from app.dashboard.plots import (
 from app.tasks import TaskState
 
 THROTTLE_MS = 1500
+WIDE = 900  # pixels: below this the cards go in two columns
 
 
 def compute_dashboard(
@@ -91,24 +93,52 @@ class DashboardPanel(QWidget):
 
         grid = QGridLayout()
         grid.setSpacing(6)
-        grid.addWidget(self.progress, 0, 0)
-        grid.addWidget(self.labels, 0, 1)
-        grid.addWidget(self.pace, 0, 2)
-        grid.addWidget(self.agreement, 1, 0)
-        grid.addWidget(self.kappa, 1, 1)
-        grid.addWidget(self.summary_card, 1, 2)
-        for col in range(3):
-            grid.setColumnStretch(col, 1)
+        self.grid = grid
+        self.columns = 0
+        self._arrange(3)
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
         top.addWidget(self.refresh_button)
+        # The plots scroll rather than widen the window past a 1,366 x 768 screen.
+        plots = QWidget(self)
+        plots.setLayout(grid)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidget(plots)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
-        layout.addLayout(grid, 1)
+        layout.addWidget(self.scroll, 1)
 
         context.document_changed.connect(self._on_document_changed)
         context.project_changed.connect(self.refresh)
+
+    def _arrange(self, columns: int) -> None:
+        """Lay the cards out in ``columns`` columns (3 when wide, 2 beside the docks of a
+        1,366 px screen; the rest scrolls vertically)."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        order = (
+            self.progress,
+            self.labels,
+            self.pace,
+            self.agreement,
+            self.kappa,
+            self.summary_card,
+        )
+        for widget in order:
+            self.grid.removeWidget(widget)
+        for i, widget in enumerate(order):
+            self.grid.addWidget(widget, i // columns, i % columns)
+        for col in range(3):
+            self.grid.setColumnStretch(col, 1 if col < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(3 if event.size().width() >= WIDE else 2)
 
     @property
     def cards(self) -> tuple[PlotCard, ...]:

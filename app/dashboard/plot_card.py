@@ -11,7 +11,7 @@ from pathlib import Path
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter
 from PySide6.QtCore import QEvent, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -121,6 +121,19 @@ class Legend(pg.LegendItem):
         self.place()
 
 
+def elide_all(names: Sequence[str], metrics: QFontMetrics, room: float) -> list[str]:
+    """``names`` shortened (with "…") to ``room`` pixels each; unchanged when they fit."""
+    if room <= 0 or all(metrics.horizontalAdvance(n) <= room for n in names):
+        return list(names)
+    out = []
+    for name in names:
+        text = name
+        while len(text) > 1 and metrics.horizontalAdvance(text + "…") > room:
+            text = text[:-1]
+        out.append(name if text == name else text + "…")
+    return out
+
+
 class PlotCard(QFrame):
     """A titled frame holding one plot and a "Save as PNG" button."""
 
@@ -140,15 +153,19 @@ class PlotCard(QFrame):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
+        self.title.setWordWrap(True)  # a long title wraps rather than widen the card
         self.save_button = QToolButton(self)
-        self.save_button.setText("Save as PNG…")
+        self.save_button.setText("PNG…")
         self.save_button.setToolTip(f"Save the plot “{title}” as a PNG image")
         self.save_button.clicked.connect(self._ask_save)
         self.plot_widget = pg.PlotWidget(
             self, background=self.background, axisItems=axis_items or {}
         )
-        self.plot_widget.setMinimumSize(280, 200)
+        self.plot_widget.setMinimumSize(200, 170)
         self.plot: pg.PlotItem = self.plot_widget.getPlotItem()
+        self._categories: dict[str, tuple[list[str], float]] = {}
+        self.plot.getViewBox().sigResized.connect(self._fit_categories)
+        self.plot.getViewBox().sigXRangeChanged.connect(self._fit_categories)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.getViewBox().setMouseEnabled(x=False, y=False)
@@ -166,8 +183,7 @@ class PlotCard(QFrame):
         self.empty_note.hide()
         head = QHBoxLayout()
         head.setContentsMargins(6, 4, 6, 0)
-        head.addWidget(self.title)
-        head.addStretch(1)
+        head.addWidget(self.title, 1)
         head.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -229,7 +245,26 @@ class PlotCard(QFrame):
     def category_axis(
         self, names: Sequence[str], axis: str = "bottom", offset: float = 0.0
     ) -> None:
-        self.plot.getAxis(axis).setTicks([[(i + offset, n) for i, n in enumerate(names)]])
+        """Name the categories at 0, 1, … (+ ``offset``); on the bottom axis the names are
+        shortened to the room each category has, so neighbours never run into each other."""
+        self._categories[axis] = (list(names), offset)
+        self._fit_categories()
+
+    def _fit_categories(self) -> None:
+        try:
+            categories = self.__dict__.get("_categories", {})
+            for axis, (names, offset) in categories.items():
+                item = self.plot.getAxis(axis)
+                shown = list(names)
+                if axis == "bottom" and names:
+                    view = self.plot.getViewBox()
+                    x0, x1 = view.viewRange()[0]
+                    per = view.width() / max(x1 - x0, 1e-9)  # pixels per category
+                    font = item.style.get("tickFont") or self.font()
+                    shown = elide_all(names, QFontMetrics(font), per - 6)
+                item.setTicks([[(i + offset, n) for i, n in enumerate(shown)]])
+        except RuntimeError:  # the plot is being deleted
+            return
 
     def save_png(self, path: str | Path, width: int = 1200) -> Path:
         """Write the plot as a PNG image ``width`` pixels wide; return the path."""

@@ -192,7 +192,7 @@ class PacePlot(PlotCard):
                 (
                     float(xi),
                     0.0 if math.isnan(r) else float(r),
-                    "n/a" if math.isnan(r) else f"{r:.1f}/h ({n} in {h:.1f} h)",
+                    "n/a" if math.isnan(r) else f"{r:.1f}/h\n{n} in {h:.1f} h",
                 )
                 for xi, r, n, h in zip(x, rate, pace.spans, pace.hours, strict=True)
             ]
@@ -204,5 +204,5 @@ class PacePlot(PlotCard):
             else "No spans added in the app yet (imported layers have no timing)."
         )
         top = float(np.nanmax(rate)) if len(rate) and not np.all(np.isnan(rate)) else 1.0
-        self.plot.setYRange(0, max(top, 1.0) * 1.18, padding=0)
+        self.plot.setYRange(0, max(top, 1.0) * 1.35, padding=0)  # room for two-line values
         self.plot.setXRange(-0.6, max(len(x), 1) - 0.4, padding=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -155,7 +156,13 @@ class ImportDialog(QDialog):
 
 
 class ExportOptionsDialog(QDialog):
-    """Format, layer, split, seed, labels and strictness of an export."""
+    """Format, layer, split, seed, labels and strictness of an export.
+
+    Export emits ``export_requested(options)`` and keeps the dialog open: the window closes it
+    when the export succeeded (:meth:`finished_ok`), and it stays with everything typed when
+    the options are wrong or the export fails (:meth:`failed`)."""
+
+    export_requested = Signal(object)  # ExportOptions
 
     def __init__(
         self,
@@ -198,12 +205,39 @@ class ExportOptionsDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        self.export_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.export_button.setText("Export")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c0392b")
+        self.error.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        """Export: check the options and ask for the export; the dialog stays open."""
+        try:
+            options = self.options()
+        except ValueError as exc:
+            self.failed(str(exc))
+            return
+        self.error.hide()
+        self.export_button.setEnabled(False)
+        self.export_requested.emit(options)
+
+    def failed(self, message: str) -> None:
+        """Show why the export did not happen; everything typed stays."""
+        self.error.setText(message)
+        self.error.show()
+        self.export_button.setEnabled(True)
+
+    def finished_ok(self) -> None:
+        self.export_button.setEnabled(True)
+        super().accept()
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export to", self.out_edit.text())

@@ -27,6 +27,7 @@ class DocumentContent:
     relations: dict[int, RelationRecord] = field(default_factory=dict)
     suggestions: dict[int, SuggestionRecord] = field(default_factory=dict)
     status: str = ""
+    seconds: float = 0.0  # active editing time recorded for this document and layer
 
 
 def load_content(session: Session, doc_id: int, annotator: str) -> DocumentContent:
@@ -47,10 +48,10 @@ def load_content(session: Session, doc_id: int, annotator: str) -> DocumentConte
     from annotator.services import pending_suggestions
 
     suggs = {s.id: s for s in pending_suggestions(session, doc_id, annotator)}
-    status = ""
+    status, seconds = "", 0.0
     for a in ann_repo.assignments(session, annotator=annotator, document_id=doc_id):
-        status = a.status
-    return DocumentContent(doc, annotator, spans, rels, suggs, status)
+        status, seconds = a.status, a.seconds_spent or 0.0
+    return DocumentContent(doc, annotator, spans, rels, suggs, status, seconds)
 
 
 class DocumentState(QObject):
@@ -174,6 +175,11 @@ class DocumentState(QObject):
         if self.content is not None and self.is_current(doc_id, layer):
             self.content.status = status
             self.status_changed.emit(status)
+
+    def add_seconds(self, doc_id: int, layer: str, seconds: float) -> None:
+        """Editing time written for ``doc_id`` in ``layer`` (shown in the status bar)."""
+        if self.content is not None and self.is_current(doc_id, layer):
+            self.content.seconds += seconds
 
     def _ends(self, rel: RelationRecord) -> list[tuple[str, int]]:
         return [("s", sid) for sid in (rel.head_id, rel.tail_id) if sid in self.spans()]

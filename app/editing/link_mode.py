@@ -15,6 +15,22 @@ from PySide6.QtWidgets import QMenu
 from app.panels.highlighter import Key
 
 
+def with_mnemonics(names: list[str]) -> list[str]:
+    """Menu texts whose underlined keys differ: the first letter not taken by an earlier
+    name ("target", "time" -> "&target", "t&ime")."""
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        for i, ch in enumerate(name):
+            if ch.isalnum() and ch.lower() not in taken:
+                taken.add(ch.lower())
+                out.append(f"{name[:i]}&{name[i:]}")
+                break
+        else:
+            out.append(name)
+    return out
+
+
 class LinkModeMixin:
     """Mixed into ArticleView (a QPlainTextEdit with ``context`` and ``highlighter``)."""
 
@@ -42,8 +58,8 @@ class LinkModeMixin:
             self.begin_link(rels[0].name)
             return
         menu = QMenu(self)
-        for rel in rels:
-            action = menu.addAction(f"&{rel.name}  → {', '.join(rel.tails)}")
+        for rel, text in zip(rels, with_mnemonics([r.name for r in rels]), strict=True):
+            action = menu.addAction(f"{text}  → {', '.join(rel.tails)}")
             action.setData(rel.name)
         item = self.highlighter.item(self.selected)
         pos = self.cursorRect(self._cursor_at(item.start if item else 0)).bottomLeft()

@@ -1,14 +1,17 @@
-"""Undoable edits. Each command calls the annotator services with ids and values, in one
-session per step, updates the in-memory document state and emits ``document_changed``.
+"""Undoable changes. Every change the window makes is a :class:`UndoCommand` on the window's
+one ``QUndoStack``: edits of a document (this module), review decisions
+(:mod:`app.review.commands`) and edits of the actor registry (below). Each command calls the
+annotator services with ids and values, in one session per step, shows the records the service
+returns (it never reads them back through storage) and announces what changed.
 
 Commands never touch widgets. Use :func:`push` to run one: the first application happens
-before the command enters the undo stack, so a refused edit raises to the caller (who shows
+before the command enters the undo stack, so a refused change raises to the caller (who shows
 the message) and leaves nothing on the stack.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
@@ -19,68 +22,91 @@ from annotator.services import SpanSnapshot
 from annotator.vocabulary import AssignmentStatus
 from app.context import AppContext
 from storage.records import RelationRecord, SpanRecord
-from storage.repository import annotators_assignments as ann_repo
-from storage.repository import spans as span_repo
-from storage.repository import suggestions as sugg_repo
 
 
-class EditCommand(QUndoCommand):
-    """Base class: subclasses implement ``_apply`` and ``_revert``.
+class UndoCommand(QUndoCommand):
+    """Base class of every undoable change: subclasses implement :meth:`apply`,
+    :meth:`revert` and :meth:`announce`.
+
+    ``apply`` makes the change (first time and redo), ``revert`` takes it back, ``announce``
+    tells the window what changed (after each step; ``undone`` after a revert). A step refused
+    on redo/undo (e.g. the data changed meanwhile) is reported through ``context.edit_failed``.
+    """
+
+    def __init__(self, context: AppContext, text: str) -> None:
+        super().__init__(text)
+        self.context = context
+        self._skip_first_redo = False
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def announce(self, undone: bool = False) -> None:
+        raise NotImplementedError
+
+    def refusal(self) -> str:
+        """Why the change may not be made ("" when it may)."""
+        if self.context.read_only:
+            return "the project is open read-only; nothing was changed"
+        return ""
+
+    def redo(self) -> None:
+        if self._skip_first_redo:
+            self._skip_first_redo = False
+            return
+        self._guarded(self.apply)
+
+    def undo(self) -> None:
+        self._guarded(self.revert, undone=True)
+
+    def _guarded(self, step: Callable[[], None], undone: bool = False) -> None:
+        try:
+            step()
+        except AnnotatorError as exc:
+            self.context.edit_failed.emit(exc.one_line())
+            return
+        self.announce(undone)
+
+
+def push(context: AppContext, command: UndoCommand, applied: bool = False) -> None:
+    """Apply ``command`` now (unless ``applied`` already, e.g. in the worker) and put it on the
+    undo stack; raise AnnotatorError if refused (nothing is pushed then)."""
+    refusal = command.refusal()
+    if refusal:
+        raise AnnotatorError(refusal)
+    if not applied:
+        command.apply()
+    command._skip_first_redo = True
+    context.undo_stack.push(command)
+    command.announce()
+
+
+class EditCommand(UndoCommand):
+    """An edit of one document.
 
     A command edits the layer shown when it was made (``layer``), whatever the window shows
     when it is undone or redone; ``actor`` (the user) is recorded in the event log.
     """
 
     def __init__(self, context: AppContext, doc_id: int, text: str) -> None:
-        super().__init__(text)
-        self.context = context
+        super().__init__(context, text)
         self.doc_id = doc_id
         self.layer = context.layer
         self.actor = context.user
-        self._skip_first_redo = False
 
     @property
     def _scheme(self) -> Any:
         return self.context.project.scheme
 
-    def _apply(self) -> None:
-        raise NotImplementedError
+    def refusal(self) -> str:
+        return self.context.refusal(self.layer)
 
-    def _revert(self) -> None:
-        raise NotImplementedError
-
-    def _changed(self) -> None:
+    def announce(self, undone: bool = False) -> None:  # noqa: ARG002 - same signature as the base
         self.context.doc_state.mark_local(self.doc_id, self.layer)
         self.context.document_changed.emit(self.doc_id)
-
-    def redo(self) -> None:
-        if self._skip_first_redo:
-            self._skip_first_redo = False
-            return
-        self._guarded(self._apply)
-
-    def undo(self) -> None:
-        self._guarded(self._revert)
-
-    def _guarded(self, step: Any) -> None:
-        try:
-            step()
-        except AnnotatorError as exc:
-            self.context.edit_failed.emit(exc.one_line())
-            return
-        self._changed()
-
-
-def push(context: AppContext, command: EditCommand) -> None:
-    """Apply ``command`` now and put it on the undo stack; raise AnnotatorError if refused
-    (a project open read-only, or another annotator's layer)."""
-    refusal = context.refusal(command.layer)
-    if refusal:
-        raise AnnotatorError(refusal)
-    command._apply()
-    command._skip_first_redo = True
-    context.undo_stack.push(command)
-    command._changed()
 
 
 # ---------------------------------------------------------------- spans
@@ -103,9 +129,9 @@ class AddSpanCommand(EditCommand):
         self.entity_id = entity_id
         self.span_id: int | None = None
 
-    def _apply(self) -> None:
+    def apply(self) -> None:
         with self.context.project.session() as s:
-            self.span_id = services.add_span(
+            rec = services.add_span(
                 s,
                 self._scheme,
                 self.doc_id,
@@ -118,11 +144,10 @@ class AddSpanCommand(EditCommand):
                 span_id=self.span_id,
                 actor=self.actor,
             )
-            rec = span_repo.get_span(s, self.span_id)
-        if rec is not None:
-            self.context.doc_state.put_span(rec)
+        self.span_id = rec.id
+        self.context.doc_state.put_span(rec)
 
-    def _revert(self) -> None:
+    def revert(self) -> None:
         assert self.span_id is not None
         with self.context.project.session() as s:
             services.delete_span(s, self.span_id, self.actor)
@@ -135,21 +160,18 @@ class DeleteSpanCommand(EditCommand):
         self.span_id = span_id
         self.snapshot: SpanSnapshot | None = None
 
-    def _apply(self) -> None:
+    def apply(self) -> None:
         with self.context.project.session() as s:
             self.snapshot = services.delete_span(s, self.span_id, self.actor)
         self.context.doc_state.remove_span(self.span_id)
 
-    def _revert(self) -> None:
+    def revert(self) -> None:
         assert self.snapshot is not None
         with self.context.project.session() as s:
-            services.restore_span(s, self.snapshot, self.actor)
-            rec = span_repo.get_span(s, self.span_id)
-            rels = span_repo.relations_of_spans(s, [self.span_id])
+            restored = services.restore_span(s, self.snapshot, self.actor)
         state = self.context.doc_state
-        if rec is not None:
-            state.put_span(rec)
-        for rel in rels:
+        state.put_span(restored.span)
+        for rel in restored.relations:
             state.put_relation(rel)
 
 
@@ -166,16 +188,14 @@ class _UpdateSpanCommand(EditCommand):
 
     def _write(self, **values: Any) -> SpanRecord:
         with self.context.project.session() as s:
-            before = services.update_span(s, self._scheme, self.span_id, self.actor, **values)
-            rec = span_repo.get_span(s, self.span_id)
-        if rec is not None:
-            self.context.doc_state.put_span(rec)
-        return before
+            change = services.update_span(s, self._scheme, self.span_id, self.actor, **values)
+        self.context.doc_state.put_span(change.after)
+        return change.before
 
-    def _apply(self) -> None:
+    def apply(self) -> None:
         self.before = self._write(**self.values)
 
-    def _revert(self) -> None:
+    def revert(self) -> None:
         b = self.before
         assert b is not None
         self._write(start=b.start, end=b.end, label=b.label, attrs=b.attrs, entity_id=b.entity_id)
@@ -220,9 +240,9 @@ class AddRelationCommand(EditCommand):
         self.head_id, self.tail_id, self.label = head_id, tail_id, label
         self.relation_id: int | None = None
 
-    def _apply(self) -> None:
+    def apply(self) -> None:
         with self.context.project.session() as s:
-            self.relation_id = services.add_relation(
+            rel = services.add_relation(
                 s,
                 self._scheme,
                 self.head_id,
@@ -231,11 +251,10 @@ class AddRelationCommand(EditCommand):
                 self.actor,
                 relation_id=self.relation_id,
             )
-            rel = span_repo.get_relation(s, self.relation_id)
-        if rel is not None:
-            self.context.doc_state.put_relation(rel)
+        self.relation_id = rel.id
+        self.context.doc_state.put_relation(rel)
 
-    def _revert(self) -> None:
+    def revert(self) -> None:
         assert self.relation_id is not None
         with self.context.project.session() as s:
             services.delete_relation(s, self.relation_id, self.actor)
@@ -248,16 +267,16 @@ class DeleteRelationCommand(EditCommand):
         self.relation_id = relation_id
         self.before: RelationRecord | None = None
 
-    def _apply(self) -> None:
+    def apply(self) -> None:
         with self.context.project.session() as s:
             self.before = services.delete_relation(s, self.relation_id, self.actor)
         self.context.doc_state.remove_relation(self.relation_id)
 
-    def _revert(self) -> None:
+    def revert(self) -> None:
         b = self.before
         assert b is not None
         with self.context.project.session() as s:
-            services.add_relation(
+            rel = services.add_relation(
                 s,
                 self._scheme,
                 b.head_id,
@@ -267,9 +286,7 @@ class DeleteRelationCommand(EditCommand):
                 origin=b.origin,
                 relation_id=b.id,
             )
-            rel = span_repo.get_relation(s, b.id)
-        if rel is not None:
-            self.context.doc_state.put_relation(rel)
+        self.context.doc_state.put_relation(rel)
 
 
 # ---------------------------------------------------------------- suggestions
@@ -282,27 +299,25 @@ class AcceptSuggestionsCommand(EditCommand):
         self.suggestion_ids = list(suggestion_ids)
         self.created: dict[int, int] = {}
 
-    def _apply(self) -> None:
+    def apply(self) -> None:
         state = self.context.doc_state
         with self.context.project.session() as s:
-            self.created = services.accept_suggestions(
+            accepted = services.accept_suggestions(
                 s, self._scheme, self.suggestion_ids, self.layer, actor=self.actor
             )
-            spans = [r for sid in self.created.values() if (r := span_repo.get_span(s, sid))]
-            rels = span_repo.relations_of_spans(s, list(self.created.values()))
+        self.created = dict(accepted.created)
         for sid in self.created:
             state.remove_suggestion(sid)
-        for rec in spans:
+        for rec in accepted.spans:
             state.put_span(rec)
-        for rel in rels:
+        for rel in accepted.relations:  # with links to spans accepted earlier
             state.put_relation(rel)
 
-    def _revert(self) -> None:
+    def revert(self) -> None:
         state = self.context.doc_state
         ids = list(self.created)
         with self.context.project.session() as s:
-            services.reset_suggestions(s, ids, list(self.created.values()), self.actor)
-            suggs = [r for sid in ids if (r := sugg_repo.get_suggestion(s, sid))]
+            suggs = services.reset_suggestions(s, ids, list(self.created.values()), self.actor)
         for span_id in self.created.values():
             state.remove_span(span_id)
         for rec in suggs:
@@ -315,16 +330,15 @@ class RejectSuggestionsCommand(EditCommand):
         super().__init__(context, doc_id, f"Reject {n} suggestion{'s' * (n != 1)}")
         self.suggestion_ids = list(suggestion_ids)
 
-    def _apply(self) -> None:
+    def apply(self) -> None:
         with self.context.project.session() as s:
             services.reject_suggestions(s, self.suggestion_ids, self.actor)
         for sid in self.suggestion_ids:
             self.context.doc_state.remove_suggestion(sid)
 
-    def _revert(self) -> None:
+    def revert(self) -> None:
         with self.context.project.session() as s:
-            services.reset_suggestions(s, self.suggestion_ids, [], self.actor)
-            suggs = [r for sid in self.suggestion_ids if (r := sugg_repo.get_suggestion(s, sid))]
+            suggs = services.reset_suggestions(s, self.suggestion_ids, [], self.actor)
         for rec in suggs:
             self.context.doc_state.put_suggestion(rec)
 
@@ -338,16 +352,82 @@ class SetStatusCommand(EditCommand):
         self.status = status
         self.before = ""
 
-    def _set(self, status: str) -> None:
+    def _set(self, status: str) -> str:
         with self.context.project.session() as s:
-            services.set_status(s, self.doc_id, self.layer, status, actor=self.actor)
+            before = services.set_status(s, self.doc_id, self.layer, status, actor=self.actor)
         self.context.doc_state.set_status(self.doc_id, status, self.layer)
+        return before
 
-    def _apply(self) -> None:
-        with self.context.project.session() as s:
-            found = ann_repo.assignments(s, annotator=self.layer, document_id=self.doc_id)
-        self.before = found[0].status if found else ""
-        self._set(self.status)
+    def apply(self) -> None:
+        self.before = self._set(self.status)
 
-    def _revert(self) -> None:
+    def revert(self) -> None:
         self._set(self.before or AssignmentStatus.TODO)
+
+
+# ---------------------------------------------------------------- actor registry
+
+
+class RegistryCommand(UndoCommand):
+    """An edit of the actor registry; ``actor`` (the user) is recorded in the event log."""
+
+    def __init__(self, context: AppContext, text: str) -> None:
+        super().__init__(context, text)
+        self.actor = context.user
+
+    def announce(self, undone: bool = False) -> None:  # noqa: ARG002 - same signature as the base
+        self.context.entities_changed.emit()
+
+
+class RenameActorCommand(RegistryCommand):
+    def __init__(self, context: AppContext, entity_id: int, name: str) -> None:
+        super().__init__(context, f"Rename actor to {name}")
+        self.entity_id, self.name = entity_id, name
+        self.before = ""
+
+    def apply(self) -> None:
+        with self.context.project.session() as s:
+            self.before = services.rename_entity(s, self.entity_id, self.name, self.actor).name
+
+    def revert(self) -> None:
+        with self.context.project.session() as s:
+            services.rename_entity(s, self.entity_id, self.before, self.actor)
+
+
+class AddAliasCommand(RegistryCommand):
+    def __init__(self, context: AppContext, entity_id: int, alias: str) -> None:
+        super().__init__(context, f"Add alias {alias}")
+        self.entity_id, self.alias = entity_id, alias.strip()
+        self.added = False
+
+    def apply(self) -> None:
+        with self.context.project.session() as s:
+            self.added = services.add_alias(s, self.entity_id, self.alias, self.actor)
+
+    def revert(self) -> None:
+        if self.added:
+            with self.context.project.session() as s:
+                services.remove_alias(s, self.entity_id, self.alias, self.actor)
+
+
+class MergeActorsCommand(RegistryCommand):
+    """Merge one actor into another; the open document is re-read when its links changed."""
+
+    def __init__(self, context: AppContext, keep_id: int, drop_id: int) -> None:
+        super().__init__(context, "Merge actors")
+        self.keep_id, self.drop_id = keep_id, drop_id
+        self.merged: services.Merged | None = None
+
+    def apply(self) -> None:
+        with self.context.project.session() as s:
+            self.merged = services.merge_entities(s, self.keep_id, self.drop_id, self.actor)
+
+    def revert(self) -> None:
+        assert self.merged is not None
+        with self.context.project.session() as s:
+            services.unmerge_entities(s, self.merged, self.actor)
+
+    def announce(self, undone: bool = False) -> None:
+        super().announce(undone)
+        for doc_id in self.merged.document_ids if self.merged else ():
+            self.context.document_changed.emit(doc_id)  # spans now link another actor

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,6 +30,7 @@ from storage.records import EntityRecord
 if TYPE_CHECKING:  # the panel paints before the database modules are imported
     from annotator.project import Project
     from annotator.reports.search import Mention
+    from app.editing import undo_commands as cmd
 
 
 class LoadEntities:
@@ -130,6 +131,16 @@ class ActorPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split)
         context.entities_changed.connect(self.reload)
+        # Mention counts follow every edit (an accepted suggestion, a linked span, a merge);
+        # edits come in bursts, so the registry is re-read once they pause.
+        self._stale = QTimer(self)
+        self._stale.setSingleShot(True)
+        self._stale.setInterval(400)
+        self._stale.timeout.connect(self.reload)
+        context.document_changed.connect(self._document_changed)
+
+    def _document_changed(self, _doc_id: int) -> None:
+        self._stale.start()
 
     def reload(self) -> None:
         self.context.runner.run(
@@ -193,36 +204,40 @@ class ActorPanel(QWidget):
 
     # ------------------------------------------------------------ edits
 
-    def _run_edit(self, action: str, *args: object) -> bool:
-        from annotator import services
+    def _run_edit(self, command: cmd.RegistryCommand) -> bool:
+        from app.editing.undo_commands import push
 
         try:
-            with self.context.project.session() as s:
-                getattr(services, action)(s, *args, self.context.user)
+            push(self.context, command)
         except AnnotatorError as exc:
             QMessageBox.warning(self, "Actor registry", exc.render())
             return False
-        self.context.entities_changed.emit()
         return True
 
     def rename_selected(self) -> None:
+        from app.editing import undo_commands as cmd
+
         ids = self.selected_ids()
         rec = self.model.record(self.model.row_of(ids[0])) if ids else None
         if rec is None:
             return
         name, ok = QInputDialog.getText(self, "Rename actor", "New name:", text=rec.name)
         if ok and name.strip():
-            self._run_edit("rename_entity", rec.id, name.strip())
+            self._run_edit(cmd.RenameActorCommand(self.context, rec.id, name.strip()))
 
     def alias_selected(self) -> None:
+        from app.editing import undo_commands as cmd
+
         ids = self.selected_ids()
         if not ids:
             return
         alias, ok = QInputDialog.getText(self, "Add alias", "Alias:")
         if ok and alias.strip():
-            self._run_edit("add_alias", ids[0], alias.strip())
+            self._run_edit(cmd.AddAliasCommand(self.context, ids[0], alias.strip()))
 
     def merge_selected(self) -> None:
+        from app.editing import undo_commands as cmd
+
         ids = self.selected_ids()
         if len(ids) != 2:
             QMessageBox.information(
@@ -239,4 +254,4 @@ class ActorPanel(QWidget):
             f"Merge “{drop.name}” into “{keep.name}”? Its mentions and aliases move over.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self._run_edit("merge_entities", keep.id, drop.id)
+            self._run_edit(cmd.MergeActorsCommand(self.context, keep.id, drop.id))

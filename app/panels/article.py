@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QTextDocument
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -47,6 +47,7 @@ class ArticlePanel(QWidget):
         )
         self.find_edit.setClearButtonEnabled(True)
         self.find_edit.returnPressed.connect(self.find_next)
+        self.find_edit.installEventFilter(self)  # Esc closes the bar
         self.find_status = QLabel()
         corpus = QPushButton("Search all documents")
         corpus.clicked.connect(lambda: self.corpus_search_requested.emit(self.find_edit.text()))
@@ -116,6 +117,19 @@ class ArticlePanel(QWidget):
             self.find_edit.setText(cursor.selectedText())
         self.find_edit.setFocus()
         self.find_edit.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.find_edit
+            and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            if event.type() == QEvent.Type.KeyPress:
+                self.hide_find()
+            event.accept()
+            return True
+        return super().eventFilter(watched, event)
 
     def hide_find(self) -> None:
         self.find_bar.hide()

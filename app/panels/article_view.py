@@ -12,7 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QTextCursor, QTextOption
+from PySide6.QtGui import (
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QPaintEvent,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.errors import AnnotatorError
@@ -26,10 +33,15 @@ if TYPE_CHECKING:  # edits import the services on first use, after the window pa
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) to whole words and trim surrounding spaces (stored offsets)."""
+    """Widen [start, end) to whole words, then trim surrounding spaces, punctuation and quotes
+    ("Quilliam Foundation," -> "Quilliam Foundation"; stored offsets). An abbreviation's final
+    stop stays ("U.S."); Alt + label key keeps a selection exactly as made."""
 
     def inword(ch: str) -> bool:
         return ch.isalnum() or ch in "_-'’" or 0x300 <= ord(ch) <= 0x36F
+
+    def edge(ch: str) -> bool:  # what a snapped span never starts or ends with
+        return not (ch.isalnum() or 0x300 <= ord(ch) <= 0x36F)
 
     if start > end:
         start, end = end, start
@@ -45,8 +57,11 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
         start -= 1
     while end < len(text) and inword(text[end]) and end > start and inword(text[end - 1]):
         end += 1
-    # Do not keep a trailing apostrophe or dash that only joined the next word.
-    while end > start and text[end - 1] in "-'’":
+    while start < end and edge(text[start]):
+        start += 1
+    while end > start and edge(text[end - 1]):
+        if text[end - 1] == "." and end - start >= 4 and text[end - 3] == ".":
+            break  # "U.S.", "a.m."
         end -= 1
     return start, end
 
@@ -206,6 +221,9 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
     def _push(self, command: cmd.EditCommand) -> bool:
         from app.editing.undo_commands import push
 
+        if not self.isVisible():  # e.g. review mode is shown: a key must not edit unseen text
+            self.message.emit("Show the Article tab to edit the document.")
+            return False
         try:
             push(self.context, command)
         except AnnotatorError as exc:
@@ -226,6 +244,20 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
                 start, end = snap_to_words(content.document.text, start, end)
             if end <= start:
                 self.message.emit("Select some text first, then press a label key.")
+                return
+            twin = next(
+                (
+                    sp.id
+                    for sp in content.spans.values()
+                    if (sp.start, sp.end, sp.label) == (start, end, label)
+                ),
+                None,
+            )
+            if twin is not None:  # the span exists: select it rather than add a twin
+                cursor.clearSelection()
+                self.setTextCursor(cursor)
+                self.select_item(("s", twin), scroll=False)
+                self.message.emit(f"This text is already a {label} span; it is selected.")
                 return
             command = cmd.AddSpanCommand(self.context, content.document.id, start, end, label)
             if self._push(command):
@@ -317,6 +349,9 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
         alt = bool(mods & Qt.KeyboardModifier.AltModifier)
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
         key = e.key()
+        if not self.isVisible():  # a hidden article takes no keys (review mode is shown)
+            e.ignore()
+            return
         if ctrl:
             super().keyPressEvent(e)
             return
@@ -400,6 +435,32 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
                 line += f"  ({attrs})"
             lines.append(line)
         return lines
+
+    def paintEvent(self, e: QPaintEvent) -> None:
+        self.align_by_direction()
+        super().paintEvent(e)
+
+    def align_by_direction(self) -> None:
+        """Right-align the visible right-to-left paragraphs (Arabic, Hebrew, Persian).
+
+        The plain-text layout gives every block the document's one text option, whose
+        alignment it never mirrors; so each visible RTL block is laid out first (as painting
+        would) and then gets a right alignment. Alignment is applied at paint and hit-test
+        time, so line breaks and offsets do not change."""
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        bottom = self.viewport().height()
+        while block.isValid():
+            top = self.blockBoundingGeometry(block).translated(offset).top()  # lays it out
+            if top > bottom:
+                break
+            if block.textDirection() == Qt.LayoutDirection.RightToLeft:
+                layout = block.layout()
+                option = layout.textOption()
+                if not option.alignment() & Qt.AlignmentFlag.AlignRight:
+                    option.setAlignment(Qt.AlignmentFlag.AlignRight)
+                    layout.setTextOption(option)
+            block = block.next()
 
     def set_font_size(self, points: int) -> None:
         font = QFont(self.font())

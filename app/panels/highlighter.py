@@ -5,9 +5,11 @@ re-formats only those blocks (``rehighlightBlock``), never the whole text.
 
 Look: every human span gets a translucent background in its label's colour (nested and
 overlapping spans stack, so they get darker) and an underline in the colour of the innermost
-span. Suggestions get a dashed underline and only a faint tint of their label's colour. The
-selected span is bold with a stronger background; the arguments of a selected claim or event
-(claimant, roles) are bold and italic with an overline.
+span; where two spans of the same label overlap, the underline is wavy, so the two are told
+apart. Suggestions get a dashed underline and only a faint tint of their label's colour. The
+selected span has a much stronger background and an overline; the arguments of a selected claim
+or event (claimant, roles) a stronger background and an overline. Emphasis never changes the
+font (bold or italic would re-flow the paragraph under the reader's eyes).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import (
     QColor,
-    QFont,
     QSyntaxHighlighter,
     QTextBlock,
     QTextCharFormat,
@@ -197,6 +198,8 @@ class SpanHighlighter(QSyntaxHighlighter):
         a_total = 0.0
         underline: QColor | None = None
         dashed = False
+        human = [item.label for _s, _e, _k, item in covering if not item.suggestion]
+        twins = len(human) != len(set(human))  # two spans of one label overlap here
         for _s, _e, key, item in covering:
             color = self._colors.get(item.label, QColor("#888888"))
             if item.suggestion:
@@ -207,17 +210,13 @@ class SpanHighlighter(QSyntaxHighlighter):
                 a = alpha * (0.9 if key == self._selected else 0.3)
                 r, g, bl, a_total = _over(r, g, bl, a_total, color, a)
                 continue
-            a = alpha * (2.0 if key == self._selected else 1.0)
-            if key in self._pick:
-                a = max(a, alpha * 1.6)
+            a = alpha * (2.6 if key == self._selected else 1.0)
+            if key in self._pick or key in self._arguments:
+                a = max(a, alpha * 1.8)
             r, g, bl, a_total = _over(r, g, bl, a_total, color, min(a, 0.85))
             underline = QColor(color)
             dashed = False
-            if key == self._selected:
-                fmt.setFontWeight(QFont.Weight.Bold)
-            if key in self._arguments:
-                fmt.setFontWeight(QFont.Weight.Bold)
-                fmt.setFontItalic(True)
+            if key == self._selected or key in self._arguments:
                 fmt.setFontOverline(True)
         if a_total > 0:
             fmt.setBackground(QColor.fromRgbF(r, g, bl, a_total))
@@ -228,7 +227,11 @@ class SpanHighlighter(QSyntaxHighlighter):
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
                 fmt.setUnderlineColor(muted)
             else:
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+                fmt.setUnderlineStyle(
+                    QTextCharFormat.UnderlineStyle.WaveUnderline
+                    if twins
+                    else QTextCharFormat.UnderlineStyle.SingleUnderline
+                )
                 fmt.setUnderlineColor(underline)
         return fmt
 

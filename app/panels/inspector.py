@@ -206,6 +206,7 @@ class InspectorPanel(QWidget):
                 "Nothing selected. Select text and press a label key, or Tab to a span."
             )
             self.relations.set_records([])
+            self._relations_label.setText("Links")  # no stale "(missing: …)" of a past span
             self.actor_edit.clear()
             self.label_combo.setCurrentIndex(-1)
             self._actor_label.hide()
@@ -216,7 +217,9 @@ class InspectorPanel(QWidget):
         extra = (
             f" · {rec.model}, score {rec.score:.2f}" if isinstance(rec, SuggestionRecord) else ""
         )
-        self.heading.setText(f"{kind} “{_short(text, 120)}”  [{rec.start}–{rec.end}]{extra}")
+        self.heading.setText(
+            f"{kind} “{_isolated(_short(text, 120))}”  [{rec.start}–{rec.end}]{extra}"
+        )
         self.label_combo.setCurrentText(rec.label)
         ldef = scheme.label(rec.label)
         if ldef is not None:
@@ -403,6 +406,16 @@ class InspectorPanel(QWidget):
         content = self.context.doc_state.content
         if row is not None and content is not None:
             self.context.open_document(content.document.id, row.other_id)
+
+
+def _isolated(text: str) -> str:
+    """Right-to-left text wrapped in a direction isolate (FSI … PDI), so that it does not
+    reorder the offsets and punctuation around it."""
+    import unicodedata
+
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        return f"\u2068{text}\u2069"
+    return text
 
 
 def _short(text: str, n: int) -> str:

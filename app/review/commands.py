@@ -13,26 +13,23 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Collection
 
-from PySide6.QtGui import QUndoCommand
-
 from annotator.errors import AnnotatorError
 from annotator.team import adjudication as adj
 from annotator.team.disagreements import Disagreement
 from annotator.team.unanimous import accept_unanimous
 from app.context import AppContext
+from app.editing.undo_commands import UndoCommand, push
 
 Listener = Callable[["ReviewCommand", bool], None]  # (command, undone)
 
 
-class ReviewCommand(QUndoCommand):
-    """Base class: subclasses implement ``apply`` and ``revert``."""
+class ReviewCommand(UndoCommand):
+    """A review decision: subclasses implement ``apply``; ``revert`` undoes the decision."""
 
     def __init__(self, context: AppContext, text: str, listener: Listener | None = None) -> None:
-        super().__init__(text)
-        self.context = context
+        super().__init__(context, text)
         self.decision: adj.Decision | None = None
         self._listener = weakref.WeakMethod(listener) if listener is not None else None
-        self._skip_first_redo = False
 
     @property
     def doc_ids(self) -> tuple[int, ...]:
@@ -45,23 +42,6 @@ class ReviewCommand(QUndoCommand):
         assert self.decision is not None
         with self.context.project.session() as s:
             adj.undo(s, self.decision, self.context.user)
-
-    def redo(self) -> None:
-        if self._skip_first_redo:
-            self._skip_first_redo = False
-            return
-        self._guarded(self.apply)
-
-    def undo(self) -> None:
-        self._guarded(self.revert, undone=True)
-
-    def _guarded(self, step: Callable[[], None], undone: bool = False) -> None:
-        try:
-            step()
-        except AnnotatorError as exc:
-            self.context.edit_failed.emit(exc.one_line())
-            return
-        self.announce(undone)
 
     @property
     def choice_name(self) -> str:
@@ -139,13 +119,4 @@ def apply_in_worker(
     return command, None
 
 
-def push(context: AppContext, command: ReviewCommand, applied: bool = False) -> None:
-    """Apply ``command`` (unless ``applied`` already, e.g. in the worker), then put it on the
-    undo stack. Raises AnnotatorError when the decision is refused; nothing is pushed then."""
-    if context.read_only:
-        raise AnnotatorError("the project is open read-only; nothing was changed")
-    if not applied:
-        command.apply()
-    command._skip_first_redo = True
-    context.undo_stack.push(command)
-    command.announce()
+__all__ = ["DecideCommand", "ReviewCommand", "UnanimousCommand", "apply_in_worker", "push"]

@@ -86,12 +86,19 @@ class ReviewPanel(QWidget):
         self._stale_timer.timeout.connect(self._reload_stale)
 
         self.counts = QLabel("Loading the queue…", self)
+        self.counts.setWordWrap(True)  # the panel fits a 1,366 px screen beside the docks
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.setToolTip("Re-read the whole queue")
         self.refresh_button.clicked.connect(self.reload)
-        self.unanimous_doc_button = QPushButton("Accept unanimous (document)  U", self)
+        self.unanimous_doc_button = QPushButton("Unanimous: document  U", self)
+        self.unanimous_doc_button.setToolTip(
+            "Accept everything the annotators agree on in this item's document"
+        )
         self.unanimous_doc_button.clicked.connect(self.accept_unanimous_document)
-        self.unanimous_all_button = QPushButton("Accept unanimous (corpus)  Shift+U", self)
+        self.unanimous_all_button = QPushButton("Unanimous: corpus  Shift+U", self)
+        self.unanimous_all_button.setToolTip(
+            "Accept everything the annotators agree on in the whole corpus"
+        )
         self.unanimous_all_button.clicked.connect(self.accept_unanimous_corpus)
         top = QHBoxLayout()
         top.addWidget(self.counts, 1)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Entity, EntityAlias, Span, Suggestion, utcnow
@@ -115,3 +115,47 @@ def merge_entities(session: Session, keep_id: int, drop_id: int) -> None:
 def entity_mentions(session: Session, entity_id: int) -> list[SpanRecord]:
     """Spans of every layer linked to one registry entry."""
     return spans_of(session, entity_id=entity_id)
+
+
+# ---------------------------------------------------------------- undoing registry edits
+
+
+def remove_alias(session: Session, entity_id: int, alias: str) -> None:
+    session.execute(
+        delete(EntityAlias).where(EntityAlias.entity_id == entity_id, EntityAlias.alias == alias)
+    )
+    session.flush()
+
+
+def mention_ids(session: Session, entity_id: int) -> tuple[list[int], list[int]]:
+    """Ids of the spans and of the suggestions linked to an actor."""
+    spans = list(session.scalars(select(Span.id).where(Span.entity_id == entity_id)))
+    suggs = list(session.scalars(select(Suggestion.id).where(Suggestion.entity_id == entity_id)))
+    return spans, suggs
+
+
+def restore_entity(session: Session, rec: EntityRecord) -> None:
+    """Insert an actor exactly as it was (same id, name, type, aliases, external id)."""
+    row = Entity(id=rec.id, name=rec.name, type=rec.type, external_id=rec.external_id)
+    row.aliases = [EntityAlias(alias=a) for a in dict.fromkeys(rec.aliases) if a != rec.name]
+    session.add(row)
+    session.flush()
+
+
+def link_mentions(
+    session: Session, entity_id: int, span_ids: Collection[int], suggestion_ids: Collection[int]
+) -> None:
+    """Point the given spans and suggestions at ``entity_id``."""
+    ids = list(span_ids)
+    for i in range(0, len(ids), 30000):
+        session.execute(
+            update(Span).where(Span.id.in_(ids[i : i + 30000])).values(entity_id=entity_id)
+        )
+    ids = list(suggestion_ids)
+    for i in range(0, len(ids), 30000):
+        session.execute(
+            update(Suggestion)
+            .where(Suggestion.id.in_(ids[i : i + 30000]))
+            .values(entity_id=entity_id)
+        )
+    session.flush()

@@ -22,7 +22,16 @@ def test_snap_to_words() -> None:
     assert snap_to_words(text, 0, 15) == (0, 14)  # trailing space trimmed
     assert snap_to_words(text, 3, 3) == (0, 7)  # empty selection: the word at the cursor
     assert snap_to_words(text, 16, 18) == (15, 19)  # the comma is not part of the word
-    assert snap_to_words(text, 15, 20) == (15, 20)  # a selected comma is kept
+    # Edge punctuation and quotes are trimmed (issue 13): no "said," next to "said".
+    assert snap_to_words(text, 15, 20) == (15, 19)
+    quoted = 'the "Quilliam Foundation," said a week ago, in the U.S. today'
+    q = quoted.index('"Quilliam')
+    assert quoted[slice(*snap_to_words(quoted, q, q + 22))] == "Quilliam Foundation"
+    w = quoted.index("a week")
+    assert quoted[slice(*snap_to_words(quoted, w, w + 11))] == "a week ago"
+    u = quoted.index("U.S.")
+    assert quoted[slice(*snap_to_words(quoted, u, u + 4))] == "U.S."
+    assert snap_to_words(quoted, q, q + 1) == (q + 1, q + 1)  # only a quote: nothing left
 
 
 def test_create_relabel_delete_undo_redo(qtbot, window) -> None:
@@ -237,3 +246,12 @@ def test_the_queue_follows_assignments(qtbot, window) -> None:
     qtbot.waitUntil(lambda: not window.context.runner.busy)
     # The assigned work is finished: the queue falls back to documents nobody finished.
     assert window.documents.next_document(ids["a3"]) in {ids["a1"], ids["u1"]}
+
+
+def test_link_menu_keys_are_distinct() -> None:
+    from app.editing.link_mode import with_mnemonics
+
+    texts = with_mnemonics(["agent", "target", "place", "time"])
+    assert texts == ["&agent", "&target", "&place", "t&ime"]
+    keys = [t[t.index("&") + 1].lower() for t in texts]
+    assert len(set(keys)) == len(keys)

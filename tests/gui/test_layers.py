@@ -114,7 +114,7 @@ def test_switching_to_gold_shows_and_edits_gold(qtbot, opened, layered) -> None:
     assert a1.span_count == 1  # gold's count, not tester's
     assert "layer: gold" in window._status_user.text()
     assert "read-only" not in window._status_user.text()
-    assert "1 spans" in window._status_counts.text()
+    assert "1 span ·" in window._status_counts.text()
 
     select_needle(view, "Noman Benotman")
     press(qtbot, view, K.Key_1)

@@ -124,18 +124,17 @@ def test_export_options_reach_the_library(qtbot, window, tmp_path: Path, dialogs
     assert labels <= {"ACTOR"}
 
 
-@pytest.mark.xfail(strict=True, reason="export dialog summary: fixed by the undo/GUI work")
 def test_export_finished_dialog_shows_the_summary(qtbot, window, tmp_path: Path, dialogs) -> None:
     """The "Export finished" message carries the export summary the CLI prints: the counts
     per split and label, and what was left out (here the TIME spans, by --labels)."""
     from annotator import services
     from annotator.transfer.exporting import export_documents
     from app.dialogs.transfer import ExportOptions
-    from storage import repository as repo
+    from storage.repository import documents as doc_repo
 
     project = window.context.project
     with project.session() as s:
-        for doc in repo.get_documents(s):
+        for doc in doc_repo.get_documents(s):
             services.add_span(s, project.scheme, doc.id, "tester", 0, 3, "ACTOR")
             services.add_span(s, project.scheme, doc.id, "tester", 4, 8, "TIME")
     options = ExportOptions(tmp_path / "gui", "jsonl", "tester", seed=3, labels=("ACTOR",))

@@ -134,7 +134,7 @@ def test_preannotation_cancelled_part_way_stores_nothing(project: Project) -> No
     token = _stop_when(lambda done, total: done == 2)
     with pytest.raises(Cancelled):
         preannotate_project(project, nlp=spacy.blank("en"), progress=token)
-    assert token.reports == [(1, 3), (2, 3)]  # type: ignore[attr-defined]
+    assert token.reports == [(0, 3), (1, 3), (2, 3)]  # type: ignore[attr-defined]
     assert _state(project) == before
     report = preannotate_project(project, nlp=spacy.blank("en"), progress=CancelToken())
     assert report.stored > 0
