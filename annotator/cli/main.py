@@ -92,6 +92,12 @@ def import_cmd(
         str | None, typer.Option(help="WebAnno TSV: LAYER|FEATURE to read labels from.")
     ] = None,
     encoding: Annotated[str | None, typer.Option(help="Force a text encoding.")] = None,
+    span_key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--span-key", help="spaCy DocBin: span group to read (repeatable; default: sc)."
+        ),
+    ] = None,
 ) -> None:
     """Import documents (and their annotations) from files or folders. All or nothing."""
     from annotator.project import Project
@@ -113,6 +119,7 @@ def import_cmd(
                 tsv_feature=tsv_feature,
                 encoding=encoding,
                 progress=progress,
+                span_keys=span_key,
             )
     except AnnotatorError as exc:
         fail(exc)
@@ -136,6 +143,10 @@ def export(
     strict: Annotated[
         bool, typer.Option(help="Drop spans off token boundaries instead of expanding them.")
     ] = False,
+    include_unannotated: Annotated[
+        bool,
+        typer.Option(help="Also write the documents nobody annotated (never by default)."),
+    ] = False,
 ) -> None:
     """Export a layer of the project in a training-ready format."""
     from annotator.project import Project
@@ -156,6 +167,7 @@ def export(
                 seed=seed,
                 labels=label_list,
                 strict=strict,
+                include_unannotated=include_unannotated,
             )
     except AnnotatorError as exc:
         fail(exc)

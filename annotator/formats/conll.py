@@ -71,6 +71,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
                 spans=tuple(spans),
                 source_path=str(file),
                 source_line=doc.line,
+                annotated=True,  # every token carries a tag: a sentence of O is a negative
             )
 
 

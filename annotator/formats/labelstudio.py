@@ -183,7 +183,9 @@ def _task(
     index = Utf16Index(text)
     for layer, results in layers:
         spans, rels = _results(results, text, index, name, n, options)
-        yield DocData(doc_id, text, meta, spans, rels, layer=layer, source_path=name)
+        yield DocData(
+            doc_id, text, meta, spans, rels, layer=layer, source_path=name, annotated=True
+        )
 
 
 def _results(

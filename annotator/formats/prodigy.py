@@ -136,4 +136,6 @@ def _record(
         layer=str(layer) if layer else None,
         source_path=name,
         source_line=line,
+        # an accepted task is annotated even without spans (a negative example)
+        annotated=True if rec.get("answer") == "accept" or "spans" in rec else None,
     )

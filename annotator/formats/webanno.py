@@ -81,6 +81,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
             spans=spans,
             relations=rels,
             source_path=str(file),
+            annotated=True,
         )
 
 

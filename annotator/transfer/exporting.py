@@ -116,9 +116,15 @@ def _agreement(layers: dict[str, list[DocData]]) -> dict[str, Any] | None:
 
 
 def _load(
-    project: Project, layer: str
+    project: Project, layer: str, include_unannotated: bool = False
 ) -> tuple[list[DocData], list[EntityEntry], list[str], dict[str, Any] | None, list[str]]:
-    from annotator.layers import SUGGESTIONS, annotator_names, layers_with_spans, load_layer
+    from annotator.layers import (
+        SUGGESTIONS,
+        annotator_names,
+        layers_with_spans,
+        load_layer,
+        unannotated_documents,
+    )
     from annotator.services import list_entities
 
     notes: list[str] = []
@@ -149,6 +155,9 @@ def _load(
                 )
         else:
             docs = load_layer(s, layer)
+        docs = [replace(d, annotated=True) for d in docs]
+        if include_unannotated:
+            docs += unannotated_documents(s)
         entities = [
             EntityEntry(
                 e.name,
@@ -229,8 +238,13 @@ def export_documents(
     seed: int = 0,
     labels: list[str] | None = None,
     strict: bool = False,
+    include_unannotated: bool = False,
 ) -> ExportSummary:
-    """Export ``layer`` of ``project`` to ``out`` as ``fmt``; return what was written."""
+    """Export ``layer`` of ``project`` to ``out`` as ``fmt``; return what was written.
+
+    The layer's documents include those its annotator marked done with no span (annotated-empty,
+    the negative examples of training data); ``include_unannotated`` adds the documents no layer
+    covers, marked ``annotated=False`` (formats that can tell write them as unannotated)."""
     from annotator.transfer.splits import split_documents
 
     module = writer_module(fmt)
@@ -244,7 +258,7 @@ def export_documents(
             )
     folder = fmt not in SINGLE_FILE or split is not None
     _check_target(out, folder)
-    docs, entities, annotators, agreement, notes = _load(project, layer)
+    docs, entities, annotators, agreement, notes = _load(project, layer, include_unannotated)
     if not docs:
         raise ExportFailed(
             f"layer '{layer}' has no documents; nothing was exported", path=str(project.path)
@@ -280,6 +294,8 @@ def export_documents(
         summary = module.write(docs, tmp, ctx)
         for reason, n in left_out.items():
             summary.skip(reason, n)
+        summary.annotated_empty = sum(1 for d in docs if d.annotated and not d.spans)
+        summary.unannotated = sum(1 for d in docs if d.annotated is False)
         summary.notes = notes + summary.notes
         if tmp.is_dir():
             summary.files.append("README.md")

@@ -20,7 +20,7 @@ from annotator.errors import AnnotatorError, ImportFailed, ValidationError
 from annotator.project import Project
 from annotator.settings import current_user
 from annotator.validation import validate_doc
-from annotator.values import DocData
+from annotator.values import DocData, is_annotated
 from storage import repository as repo
 
 Progress = Callable[[int, int], None]
@@ -106,11 +106,17 @@ def read_paths(
     encoding: str | None = None,
     cancelled: Cancelled | None = None,
     predictions: bool = False,
+    span_keys: Sequence[str] | None = None,
 ) -> tuple[list[DocData], list[str]]:
     """Read every document of every path (nothing is written); return docs and reader notes."""
     from annotator.formats.reading import ReadOptions, read_documents
 
-    options = ReadOptions(tsv_feature=tsv_feature, encoding=encoding, predictions=predictions)
+    options = ReadOptions(
+        tsv_feature=tsv_feature,
+        encoding=encoding,
+        predictions=predictions,
+        span_keys=tuple(span_keys) if span_keys else None,
+    )
     docs: list[DocData] = []
     for path in paths:
         for doc in read_documents(Path(path), fmt, options):
@@ -192,10 +198,17 @@ def import_paths(
     encoding: str | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    span_keys: Sequence[str] | None = None,
 ) -> ImportReport:
     with _bulk_allocation():
         docs, notes = read_paths(
-            paths, fmt, tsv_feature, encoding, cancelled, predictions=as_suggestions
+            paths,
+            fmt,
+            tsv_feature,
+            encoding,
+            cancelled,
+            predictions=as_suggestions,
+            span_keys=span_keys,
         )
         docs, map_notes = map_labels(project, docs, label_map, skip_unmapped)
         origin = "import:" + ",".join(Path(p).name for p in paths)
@@ -359,7 +372,7 @@ def _insert_annotations(
     touched_layers: set[tuple[int, str]] = set()
     total = len(docs)
     for i, doc in enumerate(docs):
-        if not doc.spans and doc.layer is None:
+        if not doc.spans and not is_annotated(doc):
             continue
         name = default_layer if layer_forced else (doc.layer or default_layer)
         doc_id = known_sha[doc_key[i]]

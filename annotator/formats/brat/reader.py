@@ -84,6 +84,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
             spans=doc[1],
             relations=doc[2],
             source_path=str(ann or txt),
+            annotated=True if ann is not None else None,  # an empty .ann: annotated-empty
         )
 
 
