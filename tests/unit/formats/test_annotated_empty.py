@@ -61,8 +61,8 @@ def test_empty_document_in_every_training_format(project: Project, tmp_path: Pat
     assert sorted({r["doc_id"] for r in rows}) == ["a", "b"]
     assert "1 annotated with no span" in (hf / "README.md").read_text("utf-8")
 
-    from spacy.tokens import DocBin
     import spacy
+    from spacy.tokens import DocBin
 
     sp = tmp_path / "sp"
     export_documents(project, sp, "spacy", layer="alice", split=(50, 50, 0))
