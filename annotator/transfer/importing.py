@@ -19,7 +19,7 @@ from typing import Any
 from annotator.errors import AnnotatorError, ImportFailed, ValidationError
 from annotator.project import Project
 from annotator.settings import current_user
-from annotator.validation import validate_doc
+from annotator.validation import unknown_vocabulary, validate_doc
 from annotator.values import DocData, is_annotated
 from storage import repository as repo
 
@@ -146,8 +146,13 @@ def map_labels(
         if exc.path is not None:
             raise
         first = _first_unknown(project, docs, mapping)
+        attrs = [
+            u.describe()
+            for u in unknown_vocabulary(project.scheme, docs)
+            if not u.problem.startswith(("unknown label", "unknown relation"))
+        ]
         raise ImportFailed(
-            exc.message,
+            exc.message + (f"; also unknown: {'; '.join(attrs)}" if attrs else ""),
             path=first.source_path if first else None,
             line=first.source_line if first else None,
         ) from None
@@ -175,7 +180,21 @@ def _all_labels_known(project: Project, docs: Iterable[DocData]) -> bool:
     )
 
 
-def validate_all(project: Project, docs: Iterable[DocData]) -> None:
+def validate_all(project: Project, docs: Sequence[DocData]) -> None:
+    """Refuse ``docs`` when anything breaks the scheme: every unknown label, attribute and value
+    in one error (not one per run), then the first structural problem (offsets, relations)."""
+    unknown = unknown_vocabulary(project.scheme, docs)
+    if unknown:
+        first = unknown[0]
+        if len(unknown) == 1:
+            message = first.describe(with_place=False)
+        else:
+            message = (
+                f"{len(unknown)} names unknown to scheme '{project.scheme.name}': "
+                + "; ".join(u.describe() for u in unknown)
+                + " (fix the files, or use --label-map / --skip-unmapped)"
+            )
+        raise ImportFailed(message, path=first.path, line=first.line)
     for doc in docs:
         try:
             validate_doc(project.scheme, doc)
