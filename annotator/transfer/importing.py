@@ -370,12 +370,16 @@ def _insert_annotations(
         for k, d in zip(doc_key, docs, strict=True)
         if d.spans and known_sha[k] not in fresh
     }
-    existing_spans: dict[tuple[int, str], dict[tuple[int, int, str], int]] = {}
+    # Keys are (start, end, label, n): the n-th span with those offsets and label. Two spans
+    # alike in one record (two events on one trigger) stay two; a repeated record merges.
+    existing_spans: dict[tuple[int, str], dict[tuple[int, int, str, int], int]] = {}
     if existing_docs:
-        for rec in repo.spans_of(s, doc_ids=existing_docs):
-            existing_spans.setdefault((rec.document_id, rec.annotator), {})[
-                (rec.start, rec.end, rec.label)
-            ] = rec.id
+        for rec in sorted(repo.spans_of(s, doc_ids=existing_docs), key=lambda r: r.id):
+            have_doc = existing_spans.setdefault((rec.document_id, rec.annotator), {})
+            n = 0
+            while (rec.start, rec.end, rec.label, n) in have_doc:
+                n += 1
+            have_doc[(rec.start, rec.end, rec.label, n)] = rec.id
     existing_rels: set[tuple[int, int, str]] = set()
     all_existing = [sid for m in existing_spans.values() for sid in m.values()]
     if all_existing:
@@ -387,7 +391,7 @@ def _insert_annotations(
     row_of: dict[tuple[int, str], int] = {}  # (input doc, span id) -> index into span_values
     resolved: dict[tuple[int, str], int] = {}  # (input doc, span id) -> database id
     aliases: dict[tuple[int, str], tuple[int, str]] = {}  # same span twice in one import
-    batch_seen: dict[tuple[int, str], dict[tuple[int, int, str], tuple[int, str]]] = {}
+    batch_seen: dict[tuple[int, str], dict[tuple[int, int, str, int], tuple[int, str]]] = {}
     touched_layers: set[tuple[int, str]] = set()
     total = len(docs)
     for i, doc in enumerate(docs):
@@ -402,8 +406,11 @@ def _insert_annotations(
         seen = batch_seen.setdefault((doc_id, name), {})
         ann_id = ann(name)
         track = bool(doc.relations)  # span ids are only needed to resolve relations
+        alike: Counter[tuple[int, int, str]] = Counter()
         for sp in doc.spans:
-            key = (sp.start, sp.end, sp.label)
+            plain = (sp.start, sp.end, sp.label)
+            key = (sp.start, sp.end, sp.label, alike[plain])
+            alike[plain] += 1
             if key in have:
                 if track:
                     resolved[(i, sp.id)] = have[key]
