@@ -27,7 +27,7 @@ def picture(project: Project, layer: str = "gold") -> Picture:
         for doc in docs:
             by_id = {sp.id: sp for sp in doc.spans}
 
-            def key(span_id: str) -> tuple[Any, ...]:
+            def key(span_id: str, by_id: dict[str, Any] = by_id) -> tuple[Any, ...]:
                 sp = by_id[span_id]
                 return (sp.start, sp.end, sp.label)
 
