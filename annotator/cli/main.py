@@ -40,7 +40,17 @@ IMPORT_FORMATS = (
     "spacy",
     "webanno",
 )
-EXPORT_FORMATS = ("jsonl", "spacy", "conll", "brat", "doccano", "hf", "csv")
+EXPORT_FORMATS = (
+    "jsonl",
+    "spacy",
+    "conll",
+    "brat",
+    "doccano",
+    "hf",
+    "csv",
+    "labelstudio",
+    "prodigy",
+)
 
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
@@ -52,14 +62,22 @@ def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
 @app.command()
 def init(
     project: ProjectArg,
-    scheme: Annotated[str, typer.Option(help="Built-in scheme name or a scheme file.")] = "news",
+    scheme: Annotated[
+        str,
+        typer.Option(help="Built-in scheme name, a scheme file or a brat annotation.conf."),
+    ] = "news",
 ) -> None:
     """Create a new, empty project with a label scheme."""
     from annotator.project import Project
     from annotator.scheme import load_scheme
 
     try:
-        loaded = load_scheme(scheme)
+        if Path(scheme).name == "annotation.conf":  # a brat corpus's configuration
+            from annotator.formats.brat.conf import scheme_from_annotation_conf
+
+            loaded = scheme_from_annotation_conf(Path(scheme))
+        else:
+            loaded = load_scheme(scheme)
         Project.create(project, loaded).close()
     except AnnotatorError as exc:
         fail(exc)

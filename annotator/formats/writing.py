@@ -30,8 +30,10 @@ WRITERS: dict[str, str] = {
     "doccano": "annotator.formats.doccano",
     "hf": "annotator.formats.hf",
     "csv": "annotator.formats.csv",
+    "labelstudio": "annotator.formats.labelstudio",
+    "prodigy": "annotator.formats.prodigy",
 }
-SINGLE_FILE = frozenset({"jsonl", "doccano", "conll"})  # one file at OUT unless split
+SINGLE_FILE = frozenset({"jsonl", "doccano", "conll", "prodigy"})  # one file at OUT unless split
 TRAINING = frozenset({"spacy", "hf"})  # always train/dev/test files
 SPLIT_NAMES = ("train", "dev", "test")
 ALL = "all"  # split name used when there is no split
@@ -62,6 +64,8 @@ class ExportContext:
     splits: Mapping[str, str] | None = None  # document id -> train/dev/test; None: no split
     layer: str = "gold"
     lang: str = "en"
+    # document id -> its pending suggestions (Label Studio "predictions"); empty unless asked
+    predictions: Mapping[str, DocData] = field(default_factory=dict)
     _by_name: dict[str, EntityEntry] = field(default_factory=dict, init=False, repr=False)
 
     def split_of(self, doc: DocData) -> str:

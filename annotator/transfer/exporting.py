@@ -32,6 +32,7 @@ from annotator.project import Project
 from annotator.values import DocData
 
 DEFAULT_TRAINING_SPLIT = (80, 10, 10)
+WITH_PREDICTIONS = frozenset({"labelstudio"})  # formats that carry suggestions beside the layer
 MAJORITY = "majority"
 _README_MARK = "# Export ("
 
@@ -279,7 +280,14 @@ def export_documents(
             "by label, duplicates kept together"
         )
         notes += plan.notes
+    predictions: dict[str, DocData] = {}
+    if fmt in WITH_PREDICTIONS and layer != "suggestions":
+        from annotator.layers import SUGGESTIONS, load_layer
+
+        with project.session() as s:
+            predictions = {d.id: canonical_ids(d) for d in load_layer(s, SUGGESTIONS)}
     ctx = ExportContext(
+        predictions=predictions,
         scheme=project.scheme,
         entities=entities,
         annotators=annotators,
