@@ -176,7 +176,10 @@ def _load(
 def _looks_like_export(path: Path) -> bool:
     readme = path / "README.md"
     try:
-        return readme.is_file() and readme.read_text("utf-8").startswith(_README_MARK)
+        text = readme.read_text("utf-8") if readme.is_file() else ""
+        if text.startswith("---\n") and "\n---\n" in text[3:]:  # a dataset card's front matter
+            text = text[text.index("\n---\n", 3) + 5 :].lstrip()
+        return text.startswith(_README_MARK)
     except (OSError, UnicodeDecodeError):
         return False
 
@@ -307,7 +310,9 @@ def export_documents(
         summary.notes = notes + summary.notes
         if tmp.is_dir():
             summary.files.append("README.md")
-            (tmp / "README.md").write_text(summary.to_markdown(), encoding="utf-8")
+            card = tmp / "README.md"  # a writer's dataset card keeps its front matter first
+            front = card.read_text("utf-8").rstrip() + "\n\n" if card.exists() else ""
+            card.write_text(front + summary.to_markdown(), encoding="utf-8")
         _place(tmp, out)
     except OSError as exc:
         _remove(tmp)
