@@ -50,6 +50,7 @@ EXPORT_FORMATS = (
     "csv",
     "labelstudio",
     "prodigy",
+    "webanno",
 )
 
 

@@ -40,7 +40,7 @@ def sentencizer(lang: str) -> Any:
 Words = list[tuple[int, int]]  # (start, end) of each token
 
 
-def _spacy_tokens(sdoc: Any) -> tuple[Words, set[int]]:
+def spacy_tokens(sdoc: Any) -> tuple[Words, set[int]]:
     """Non-space tokens of a spaCy doc and the indices (into them) that start a sentence."""
     index: dict[int, int] = {}
     words: Words = []
@@ -94,7 +94,7 @@ def iob_docs(
         if given is not None:
             words, breaks = given
         else:
-            words, breaks = _spacy_tokens(next(parsed))
+            words, breaks = spacy_tokens(next(parsed))
         starts = [a for a, _b in words]
         ends = [b for _a, b in words]
         items: list[tuple[int, int, SpanData]] = []

@@ -32,6 +32,7 @@ WRITERS: dict[str, str] = {
     "csv": "annotator.formats.csv",
     "labelstudio": "annotator.formats.labelstudio",
     "prodigy": "annotator.formats.prodigy",
+    "webanno": "annotator.formats.webanno",
 }
 SINGLE_FILE = frozenset({"jsonl", "doccano", "conll", "prodigy"})  # one file at OUT unless split
 TRAINING = frozenset({"spacy", "hf"})  # always train/dev/test files

@@ -46,7 +46,9 @@ LOSSLESS = {
     "prodigy": ("prodigy", True),
     "brat": ("brat", False),
     "spacy": ("spacy", False),
+    "webanno": ("webanno", False),
 }
+NO_LAYER_NAMES = frozenset({"brat", "webanno"})  # go into the layer named on import
 
 
 @pytest.mark.parametrize("fmt", sorted(LOSSLESS))
@@ -59,8 +61,7 @@ def test_round_trip_identical(fmt: str, tmp_path: Path) -> None:
         out = tmp_path / f"export-{fmt}"
         kwargs = {"split": None} if fmt != "spacy" else {"split": (50, 50, 0)}
         export_documents(first, out, fmt, include_unannotated=unannotated, **kwargs)
-        # brat has no layer names: its documents go into the layer named on import
-        import_paths(second, [out], read_fmt, layer="gold" if fmt == "brat" else None)
+        import_paths(second, [out], read_fmt, layer="gold" if fmt in NO_LAYER_NAMES else None)
         before, after = picture(first), picture(second)
         if not unannotated:
             before.pop("<unannotated>")
