@@ -25,7 +25,8 @@ Reading (a list of tasks, or one task object):
 Writing: ``tasks.json`` (``train.json``... with a split) and ``config.xml``. One task per
 document: ``data`` holds ``text``, ``doc_id`` and title/url/published/source, ``meta`` the
 metadata; ``annotations`` one annotation of the exported layer (``completed_by.email`` = the
-layer, ``ground_truth`` for gold) with ``labels`` regions (UTF-16 offsets), per-region
+layer, ``ground_truth`` for gold), then one per other annotator who did the document, each with
+``labels`` regions (UTF-16 offsets), per-region
 ``choices`` (attributes with a value list), ``textarea`` (free text; ``actor`` = the registry
 link), ``number`` results, and ``relation`` results; ``predictions`` the pending suggestions of
 the document (``model_version`` ``suggestions``). A document nobody annotated has no annotation.
@@ -396,6 +397,17 @@ def task_of(
                 "result": results_of(doc, ctx, summary),
             }
         )
+    for name, layer_docs in sorted(ctx.other_layers.items()):
+        other = layer_docs.get(doc.id)
+        if other is not None and other.annotated is not False:
+            task["annotations"].append(
+                {
+                    "completed_by": {"email": name},
+                    "ground_truth": False,
+                    "was_cancelled": False,
+                    "result": results_of(other, ctx, summary),
+                }
+            )
     if predictions is not None and predictions.spans:
         task["predictions"].append(
             {"model_version": "suggestions", "result": results_of(predictions, ctx, summary)}

@@ -67,6 +67,8 @@ class ExportContext:
     lang: str = "en"
     # document id -> its pending suggestions (Label Studio "predictions"); empty unless asked
     predictions: Mapping[str, DocData] = field(default_factory=dict)
+    # annotator -> document id -> that annotator's layer (Label Studio: one annotation each)
+    other_layers: Mapping[str, Mapping[str, DocData]] = field(default_factory=dict)
     _by_name: dict[str, EntityEntry] = field(default_factory=dict, init=False, repr=False)
 
     def split_of(self, doc: DocData) -> str:

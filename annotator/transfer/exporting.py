@@ -32,7 +32,8 @@ from annotator.project import Project
 from annotator.values import DocData
 
 DEFAULT_TRAINING_SPLIT = (80, 10, 10)
-WITH_PREDICTIONS = frozenset({"labelstudio"})  # formats that carry suggestions beside the layer
+# formats that carry suggestions and the other annotators' layers beside the exported layer
+WITH_PREDICTIONS = frozenset({"labelstudio"})
 MAJORITY = "majority"
 _README_MARK = "# Export ("
 
@@ -284,13 +285,18 @@ def export_documents(
         )
         notes += plan.notes
     predictions: dict[str, DocData] = {}
+    others: dict[str, dict[str, DocData]] = {}
     if fmt in WITH_PREDICTIONS and layer != "suggestions":
         from annotator.layers import SUGGESTIONS, load_layer
 
         with project.session() as s:
             predictions = {d.id: canonical_ids(d) for d in load_layer(s, SUGGESTIONS)}
+            for name in annotators:  # every annotator's annotation beside the exported one
+                if name != layer:
+                    others[name] = {d.id: canonical_ids(d) for d in load_layer(s, name)}
     ctx = ExportContext(
         predictions=predictions,
+        other_layers=others,
         scheme=project.scheme,
         entities=entities,
         annotators=annotators,

@@ -120,3 +120,26 @@ def test_prodigy_rel_corpus_round_trip(corpus: Path, tmp_path: Path) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_labelstudio_one_annotation_per_annotator_round_trip(tmp_path: Path) -> None:
+    """gold plus two annotators' layers in one task each; read back as the same three layers."""
+    from dataclasses import replace
+
+    first = Project.create(tmp_path / "a.annproj", "news")
+    second = Project.create(tmp_path / "b.annproj", "news")
+    try:
+        docs = [news_doc(i) for i in range(3)]
+        importing.import_documents(first, docs, layer="gold")
+        importing.import_documents(first, docs[:2], layer="alice")
+        bob = [replace(d, spans=d.spans[:3], relations=()) for d in docs]
+        importing.import_documents(first, bob, layer="bob")
+        export_documents(first, tmp_path / "ls", "labelstudio")
+        tasks = json.loads((tmp_path / "ls" / "tasks.json").read_text("utf-8"))
+        assert [len(t["annotations"]) for t in tasks] == [3, 3, 2]
+        import_paths(second, [tmp_path / "ls"], "labelstudio")
+        for layer in ("gold", "alice", "bob"):
+            assert picture(second, layer) == picture(first, layer), layer
+    finally:
+        first.close()
+        second.close()
