@@ -122,3 +122,46 @@ def test_cli_flag(project: Project, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "1 not annotated by anyone" in result.output
     assert len(out.read_text("utf-8").splitlines()) == 3
+
+
+def test_spacy_debug_data_accepts_export_with_negative_examples(tmp_path: Path) -> None:
+    """spaCy's own `debug data` on an export holding annotated-empty documents: the only error
+    is the corpus size (spaCy wants thousands of documents)."""
+    import os
+    import re
+    import subprocess
+    import sys
+    from dataclasses import replace
+
+    from annotator.transfer import importing
+
+    from .conftest import news_doc
+
+    proj = Project.create(tmp_path / "p.annproj", "news")
+    try:
+        docs = [news_doc(i) for i in range(4)]
+        docs += [
+            replace(news_doc(0), text=f"Nothing happened in town {i}.", spans=(), relations=())
+            for i in range(4)
+        ]
+        docs = [replace(d, annotated=True) for d in docs]
+        importing.import_documents(proj, docs, layer="gold")
+        out = tmp_path / "sp"
+        summary = export_documents(proj, out, "spacy", split=(60, 40, 0))
+        assert summary.total_documents == 8 and summary.annotated_empty == 4
+    finally:
+        proj.close()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "WASABI_NO_PRETTY")}
+    result = subprocess.run(
+        [sys.executable, "-m", "spacy", "debug", "data", "config.cfg"]
+        + ["--paths.train", "train.spacy", "--paths.dev", "dev.spacy"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    text = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    errors = [ln.strip() for ln in text.splitlines() if "✘" in ln and "error" not in ln]
+    assert errors == ["✘ Low number of examples to train a new pipeline (5)"], text[-2000:]
+    assert "8 training docs" not in text and "5 training docs" in text

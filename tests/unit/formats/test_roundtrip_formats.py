@@ -76,3 +76,31 @@ def test_round_trip_identical(fmt: str, tmp_path: Path) -> None:
     finally:
         first.close()
         second.close()
+
+
+def _without_attrs(pic: dict[str, object]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in pic.items():
+        if isinstance(value, dict):
+            spans = [(a, b, lab, "{}", None, rels) for a, b, lab, _at, _ent, rels in value["spans"]]
+            out[key] = {**value, "spans": spans}
+        else:
+            out[key] = value
+    return out
+
+
+def test_doccano_round_trip_spans_relations_empty_and_unannotated(tmp_path: Path) -> None:
+    """doccano has no attributes and no actor links (counted as left out); everything else,
+    including UTF-16 offsets, annotated-empty and unannotated documents, comes back."""
+    first = Project.create(tmp_path / "first.annproj", "news")
+    second = Project.create(tmp_path / "second.annproj", "news")
+    try:
+        import_paths(first, [_source(tmp_path)], "jsonl")
+        out = tmp_path / "export.jsonl"
+        summary = export_documents(first, out, "doccano", include_unannotated=True)
+        assert summary.skipped["attributes of a span (doccano has none)"] > 0
+        import_paths(second, [out], "doccano", layer="gold")
+        assert picture(second) == _without_attrs(picture(first))
+    finally:
+        first.close()
+        second.close()
