@@ -333,6 +333,29 @@ def _document_row(doc: DocData, ext: str, sha: str) -> dict[str, Any]:
     }
 
 
+def _mark_annotated_empty_done(
+    s: Any,
+    docs: Sequence[DocData],
+    doc_key: list[str],
+    known_sha: dict[str, int],
+    default_layer: str,
+    layer_forced: bool,
+) -> None:
+    """A record annotated with no span finishes an assignment still to do: without it the
+    document would not be in the layer (``repository.documents_in_layer``)."""
+    empty: dict[str, set[int]] = {}
+    for i, doc in enumerate(docs):
+        if not doc.spans and is_annotated(doc):
+            name = default_layer if layer_forced else (doc.layer or default_layer)
+            empty.setdefault(name, set()).add(known_sha[doc_key[i]])
+    for name, doc_ids in empty.items():
+        for a in repo.assignments(s, annotator=name):
+            if a.document_id in doc_ids and a.status not in ("in_progress", "done"):
+                ann_id = repo.annotator_id(s, name)
+                if ann_id is not None:
+                    repo.set_assignment(s, a.document_id, ann_id, "done")
+
+
 def _insert_annotations(
     s: Any,
     docs: Sequence[DocData],
@@ -439,6 +462,7 @@ def _insert_annotations(
         resolved[ref] = resolved[first]
     # Documents imported into a layer belong to it even without spans.
     repo.add_assignments(s, [(doc_id, ann(name)) for doc_id, name in touched_layers], "done")
+    _mark_annotated_empty_done(s, docs, doc_key, known_sha, default_layer, layer_forced)
     rel_rows: list[dict[str, Any]] = []
     for i, doc in enumerate(docs):
         for rel in doc.relations:

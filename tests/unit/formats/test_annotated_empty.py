@@ -165,3 +165,26 @@ def test_spacy_debug_data_accepts_export_with_negative_examples(tmp_path: Path) 
     errors = [ln.strip() for ln in text.splitlines() if "✘" in ln and "error" not in ln]
     assert errors == ["✘ Low number of examples to train a new pipeline (5)"], text[-2000:]
     assert "8 training docs" not in text and "5 training docs" in text
+
+
+def test_empty_record_finishes_an_assignment_still_to_do(tmp_path: Path) -> None:
+    """Assigned (todo), annotated elsewhere with no span, imported: the document is done and in
+    the annotator's layer."""
+    from annotator.layers import load_layer
+    from storage import repository as repo
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "b", "text": RECORDS[1]["text"]}) + "\n", encoding="utf-8")
+    proj = Project.create(tmp_path / "p.annproj", "news")
+    try:
+        import_paths(proj, [src], "jsonl")  # text only: nobody annotated it
+        with proj.session() as s:
+            (doc,) = repo.list_documents(s)
+            repo.set_assignment(s, doc.id, repo.ensure_annotator(s, "carol"), "todo")
+        src.write_text(json.dumps(RECORDS[1]) + "\n", encoding="utf-8")
+        import_paths(proj, [src], "jsonl", layer="carol")
+        with proj.session() as s:
+            assert [a.status for a in repo.assignments(s, annotator="carol")] == ["done"]
+            assert [d.id for d in load_layer(s, "carol")] == ["b"]
+    finally:
+        proj.close()
