@@ -274,6 +274,10 @@ def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSumma
             txt.parent.mkdir(parents=True, exist_ok=True)
             with txt.open("w", encoding="utf-8", newline="") as fh:
                 fh.write(doc.text)
+            if doc.annotated is False:
+                summary.merge(
+                    "document nobody annotated written with an empty .ann (brat needs one)"
+                )
             lines = ann_lines(doc, ctx, events, summary)
             with txt.with_suffix(".ann").open("w", encoding="utf-8", newline="\n") as fh:
                 fh.write("".join(line + "\n" for line in lines))
