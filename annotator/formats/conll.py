@@ -216,9 +216,6 @@ def _decode(tags: list[str]) -> Iterator[tuple[int, int, str]]:
         yield start, len(tags) - 1, label
 
 
-DOCSTART = "-DOCSTART-\tO"
-
-
 def _extra_columns(doc: DocData, n_tokens: int, summary: ExportSummary) -> list[str] | None:
     """The POS/chunk columns the document came with, when its tokens are still those."""
     extra = doc.meta.get(EXTRA_KEY)

@@ -552,8 +552,8 @@ def _feature_names(ctx: ExportContext, docs: Sequence[DocData]) -> list[str]:
 
 def _layout(
     doc: DocData, nlp: Any, summary: ExportSummary
-) -> tuple[list[tuple[str, int, int]], list[tuple[int, int, int]], dict[str, _Out]]:
-    """Rows (address, start, end) in order, sentences (first row, last row + 1, text start) and
+) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]], dict[str, _Out]]:
+    """Rows (address, start, end) in order, sentences (first row, last row + 1) and
     where each span goes (token rows, or a sub-token row for a span inside one token)."""
     given = given_tokens(doc)
     words, breaks = given if given is not None else spacy_tokens(nlp(doc.text))
@@ -578,13 +578,13 @@ def _layout(
             summary.expanded[span.label] += 1
             place[span.id] = (first, last)
     rows: list[tuple[str, int, int]] = []
-    sentences: list[tuple[int, int, int]] = []
+    sentences: list[tuple[int, int]] = []
     addr_of: dict[tuple[int, ...], str] = {}
     sent_no, tok_no, sent_first = 0, 0, 0
     for i, (a, b) in enumerate(words):
         if i in breaks or i == 0:
             if i:
-                sentences.append((sent_first, len(rows), 0))
+                sentences.append((sent_first, len(rows)))
             sent_no, tok_no, sent_first = sent_no + 1, 0, len(rows)
         tok_no += 1
         addr = f"{sent_no}-{tok_no}"
@@ -594,7 +594,7 @@ def _layout(
             addr_of[(i, sa, sb)] = f"{addr}.{k}"
             rows.append((f"{addr}.{k}", sa, sb))
     if words:
-        sentences.append((sent_first, len(rows), 0))
+        sentences.append((sent_first, len(rows)))
     outs: dict[str, _Out] = {}
     for span in doc.spans:
         spot = place.get(span.id)
@@ -658,7 +658,7 @@ def document_tsv(
     if isinstance(meta_header, dict):
         lines += [f"#{k}={v}" for k, v in meta_header.items()]
     lines += ["", ""]
-    for s_i, (first, stop, _x) in enumerate(sentences):
+    for s_i, (first, stop) in enumerate(sentences):
         begin = 0 if s_i == 0 else rows[first][1]
         end = rows[sentences[s_i + 1][0]][1] if s_i + 1 < len(sentences) else len(doc.text)
         if s_i:
