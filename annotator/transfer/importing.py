@@ -2,7 +2,9 @@
 
 Everything is read and checked before anything is written; then one transaction inserts the new
 documents, spans and relations in bulk. The same text twice is one document; the same annotation
-twice (same start, end and label in the same layer) is one span.
+twice (same start, end and label in the same layer) is one span, except that two such spans
+within one record stay two (brat events sharing a trigger). A record annotated with no span
+(``DocData.annotated``) puts its document in the layer all the same (annotated-empty).
 """
 
 from __future__ import annotations
