@@ -153,3 +153,16 @@ def test_scheme_from_brat_conf_refuses_bad_line(tmp_path: Path) -> None:
     with pytest.raises(SchemeError, match=r"annotation.conf:4: unknown type 'Persn'"):
         scheme_from_annotation_conf(conf)
     shutil.rmtree(tmp_path / "nothing", ignore_errors=True)
+
+
+def test_cli_init_with_brat_annotation_conf(corpus: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from annotator.cli.main import app
+
+    conf = _news_tutorial(corpus) / "annotation.conf"
+    result = CliRunner().invoke(app, ["init", str(tmp_path / "b.annproj"), "--scheme", str(conf)])
+    assert result.exit_code == 0, result.output
+    with Project.open(tmp_path / "b.annproj") as proj:
+        assert "Merge-org" in proj.scheme.event_labels
+        assert proj.scheme.label("Person") is not None
