@@ -198,7 +198,13 @@ def task_of(
         return task
     span_rec: dict[str, dict[str, Any]] = {}
     spans = []
+    alike: dict[tuple[int, int, str], dict[str, Any]] = {}
     for span in doc.spans:
+        twin = alike.get((span.start, span.end, span.label))
+        if twin is not None:  # Prodigy reads one span per offsets and label
+            summary.merge(f"{span.label} spans alike (e.g. events on one trigger) read as one")
+            span_rec[span.id] = twin
+            continue
         first = bisect_right(ends, span.start)
         last = bisect_left(starts, span.end) - 1
         rec: dict[str, Any] = {"start": span.start, "end": span.end, "label": span.label}
@@ -213,6 +219,7 @@ def task_of(
         if span.entity:
             rec["kb_id"] = span.entity
         span_rec[span.id] = rec
+        alike[(span.start, span.end, span.label)] = rec
         spans.append(rec)
         summary.add_span(split, span.label)
     rels = []
