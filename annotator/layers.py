@@ -115,3 +115,16 @@ def load_layer(
     for rel in span_repo.relations_of_spans(session, list(doc_of_span)):
         rel_by_doc[doc_of_span[rel.head_id]].append(_relation_data(rel))
     return _docs(session, covered, layer, span_by_doc, rel_by_doc)
+
+
+def unannotated_documents(session: Session) -> list[DocData]:
+    """Documents that no layer covers (no span and no assignment in progress or done in any
+    layer, gold included), as DocData with ``annotated=False``."""
+    covered: set[int] = set()
+    for ann in ann_repo.list_annotators(session):
+        covered |= span_repo.documents_in_layer(session, ann.name)
+    return [
+        DocData(d.external_id, d.text, {**doc_meta(d), "doc_id": d.id}, annotated=False)
+        for d in doc_repo.get_documents(session)
+        if d.id not in covered
+    ]

@@ -48,6 +48,7 @@ class LabelDef:
     description: str = ""
     attributes: tuple[AttributeDef, ...] = ()
     links_entity: bool = False
+    kind: str = "span"  # "event": an event type (trigger span; its relations are its roles)
 
     def attribute(self, name: str) -> AttributeDef | None:
         return next((a for a in self.attributes if a.name == name), None)
@@ -85,6 +86,11 @@ class Scheme:
     def relation_names(self) -> tuple[str, ...]:
         return tuple(r.name for r in self.relations)
 
+    @property
+    def event_labels(self) -> tuple[str, ...]:
+        """Labels of kind ``event`` (and ``EVENT``, for schemes saved before kinds existed)."""
+        return tuple(lab.name for lab in self.labels if lab.kind == "event" or lab.name == "EVENT")
+
     def relations_from(self, head_label: str) -> tuple[RelationTypeDef, ...]:
         return tuple(r for r in self.relations if head_label in r.heads)
 
@@ -99,6 +105,7 @@ class Scheme:
                     "color": lab.color,
                     "description": lab.description,
                     "links_entity": lab.links_entity,
+                    "kind": lab.kind,
                     "attributes": [
                         {"name": a.name, "values": list(a.values), "required": a.required}
                         for a in lab.attributes
@@ -148,6 +155,16 @@ def _str_list(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
         raise SchemeError(f"{where} must be a list of names")
     return tuple(str(v) for v in value)
+
+
+LABEL_KINDS = ("span", "event")
+
+
+def _kind(value: Any, where: str) -> str:
+    kind = str(value or "span")
+    if kind not in LABEL_KINDS:
+        raise SchemeError(f"{where}: kind '{kind}' is not one of {', '.join(LABEL_KINDS)}")
+    return kind
 
 
 def scheme_from_dict(  # noqa: C901 - one check per scheme field
@@ -202,6 +219,7 @@ def scheme_from_dict(  # noqa: C901 - one check per scheme field
                 description=str(raw.get("description") or ""),
                 attributes=tuple(attrs),
                 links_entity=bool(raw.get("links_entity", False)),
+                kind=_kind(raw.get("kind"), where),
             )
         )
     relations: list[RelationTypeDef] = []

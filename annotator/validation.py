@@ -5,7 +5,7 @@ head/tail labels allowed by the scheme, and required roles.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from annotator.errors import ValidationError
 from annotator.scheme import Scheme
@@ -115,6 +115,62 @@ def validate_doc(scheme: Scheme, doc: DocData) -> None:
             check_relation_labels(scheme, rel.label, head.label, tail.label)
         except ValidationError as exc:
             raise ValidationError(f"relation '{rel.id}': {exc.message}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownName:
+    """An unknown label, relation, attribute or value; how often, and where it first occurs."""
+
+    problem: str
+    count: int
+    path: str | None
+    line: int | None
+
+    def describe(self, with_place: bool = True) -> str:
+        where = self.path or ""
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        place = f", first at {where}" if with_place and where else ""
+        return f"{self.problem} ({self.count} x{place})"
+
+
+def unknown_vocabulary(scheme: Scheme, docs: Iterable[DocData]) -> list[UnknownName]:
+    """Every unknown label, relation, attribute and attribute value in ``docs``, each once with
+    its count and first place, so that one run lists them all (in order of first occurrence)."""
+    index = _attribute_index(scheme)
+    relations = set(scheme.relation_names)
+    found: dict[str, UnknownName] = {}
+
+    def note(problem: str, doc: DocData) -> None:
+        entry = found.get(problem)
+        if entry is None:
+            found[problem] = UnknownName(problem, 1, doc.source_path or doc.id, doc.source_line)
+        else:
+            found[problem] = replace(entry, count=entry.count + 1)
+
+    for doc in docs:
+        for span in doc.spans:
+            attrs = index.get(span.label)
+            if attrs is None:
+                note(f"unknown label '{span.label}'", doc)
+                continue
+            for name, value in span.attrs.items():
+                allowed = attrs.get(name)
+                if allowed is None:
+                    note(f"label '{span.label}' has no attribute '{name}'", doc)
+                elif allowed and str(value) not in allowed:
+                    values = ", ".join(_values(scheme, span.label, name))
+                    note(f"'{value}' is not a value of {span.label}.{name} ({values})", doc)
+        for rel in doc.relations:
+            if rel.label not in relations:
+                note(f"unknown relation '{rel.label}'", doc)
+    return list(found.values())
+
+
+def _values(scheme: Scheme, label: str, attribute: str) -> tuple[str, ...]:
+    lab = scheme.label(label)
+    adef = lab.attribute(attribute) if lab is not None else None
+    return adef.values if adef is not None else ()
 
 
 def missing_roles(

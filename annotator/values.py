@@ -47,6 +47,17 @@ class DocData:
     layer: str | None = None
     source_path: str | None = None  # file the record came from (for error messages)
     source_line: int | None = None  # 1-based line in that file
+    # True: the record carries an annotation of this layer, possibly with no span at all
+    # (annotated-empty, a negative example); False: text only, nobody annotated it; None: decided
+    # by the record's spans and layer (readers that cannot tell).
+    annotated: bool | None = None
+
+
+def is_annotated(doc: DocData) -> bool:
+    """Whether ``doc`` belongs to its layer even without spans (see ``DocData.annotated``)."""
+    if doc.annotated is not None:
+        return doc.annotated
+    return bool(doc.spans) or doc.layer is not None
 
 
 def span_text(doc: DocData, span: SpanData) -> str:

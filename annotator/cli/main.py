@@ -39,14 +39,22 @@ def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
 @app.command()
 def init(
     project: ProjectArg,
-    scheme: Annotated[str, typer.Option(help="Built-in scheme name or a scheme file.")] = "news",
+    scheme: Annotated[
+        str,
+        typer.Option(help="Built-in scheme name, a scheme file or a brat annotation.conf."),
+    ] = "news",
 ) -> None:
     """Create a new, empty project with a label scheme."""
     from annotator.project import Project
     from annotator.scheme import load_scheme
 
     try:
-        loaded = load_scheme(scheme)
+        if Path(scheme).name == "annotation.conf":  # a brat corpus's configuration
+            from annotator.formats.brat.conf import scheme_from_annotation_conf
+
+            loaded = scheme_from_annotation_conf(Path(scheme))
+        else:
+            loaded = load_scheme(scheme)
         Project.create(project, loaded).close()
     except AnnotatorError as exc:
         fail(exc)
@@ -81,6 +89,12 @@ def import_cmd(
         str | None, typer.Option(help="WebAnno TSV: LAYER|FEATURE to read labels from.")
     ] = None,
     encoding: Annotated[str | None, typer.Option(help="Force a text encoding.")] = None,
+    span_key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--span-key", help="spaCy DocBin: span group to read (repeatable; default: sc)."
+        ),
+    ] = None,
 ) -> None:
     """Import documents (and their annotations) from files or folders. All or nothing."""
     from annotator.project import Project
@@ -102,6 +116,7 @@ def import_cmd(
                 tsv_feature=tsv_feature,
                 encoding=encoding,
                 progress=progress,
+                span_keys=span_key,
             )
     except AnnotatorError as exc:
         fail(exc)
@@ -127,6 +142,10 @@ def export(
     strict: Annotated[
         bool, typer.Option(help="Drop spans off token boundaries instead of expanding them.")
     ] = False,
+    include_unannotated: Annotated[
+        bool,
+        typer.Option(help="Also write the documents nobody annotated (never by default)."),
+    ] = False,
 ) -> None:
     """Export a layer of the project in a training-ready format."""
     from annotator.project import Project
@@ -147,6 +166,7 @@ def export(
                 seed=seed,
                 labels=label_list,
                 strict=strict,
+                include_unannotated=include_unannotated,
             )
     except AnnotatorError as exc:
         fail(exc)

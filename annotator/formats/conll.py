@@ -8,8 +8,14 @@
   the line.
 - Blank lines end sentences; files without blank lines are read as one sentence per document.
   ``-DOCSTART-`` lines start a new document; without one the file is one document.
+- IO tagging (bare labels, no prefixes anywhere in the file, some ``O``): a run of tokens with
+  one label is one span.
 - The text is rebuilt: tokens joined by single spaces, sentences by newlines (the original
   spacing is not in the file). ``#`` comment lines (GermEval source URLs) are skipped.
+- ``meta["tokens"] = "conll"`` records that the text's words and lines are the file's tokens and
+  sentences (the writer writes them back as they were); the columns between token and tag (POS,
+  chunk) are kept per token in ``meta["conll_extra"]`` and written back. GermEval's index
+  column is not kept (counted).
 
 Writing:
 
@@ -17,8 +23,10 @@ CoNLL (IOB2): ``-DOCSTART-`` before each document, one ``token<TAB>tag`` per lin
 between sentences. Without a split one file at OUT; with one, ``train.conll``, ``dev.conll`` and
 ``test.conll`` in the folder OUT.
 
-Tokens and sentences come from ``annotator.formats.iob`` (spaCy's blank tokenizer and
-rule-based sentencizer). Nested or overlapping spans: the outermost (longest) is written and the
+Tokens and sentences come from ``annotator.formats.iob``: a document that came tokenised
+(``meta["tokens"] == "conll"``) keeps its own tokens and sentence breaks and its extra columns
+(the ``-DOCSTART-`` line then has as many ``-X-`` columns); others get spaCy's blank tokenizer
+and rule-based sentencizer. Nested or overlapping spans: the outermost (longest) is written and the
 others are counted as skipped; relations and attributes have no place in the format and are
 counted too.
 """
@@ -47,13 +55,20 @@ from annotator.formats.writing import (
 from annotator.values import DocData, SpanData
 
 _TAG = re.compile(r"^(?:O|[BIESLU]-\S+)$")
+_IO_TAG = re.compile(r"^[A-Za-z][\w.]*$")  # an IO tag: a bare label name
+TOKENS_KEY = "tokens"  # meta key: how the text is tokenised
+TOKENS_CONLL = "conll"  # tokens = the text's space-separated words, sentences = its lines
+EXTRA_KEY = "conll_extra"  # meta key: per token, the columns between token and tag
 _SUFFIXES = (".conll", ".bio", ".iob", ".conll03")  # in folders; a named file may be any
 
 
 @dataclass
 class _Doc:
     line: int
-    sentences: list[list[tuple[str, list[str], int]]] = field(default_factory=lambda: [[]])
+    # per sentence: (token, tag columns, line, extra columns between the token and the tags)
+    sentences: list[list[tuple[str, list[str], int, list[str]]]] = field(
+        default_factory=lambda: [[]]
+    )
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
@@ -64,13 +79,24 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
         stem = rel_name(file, root)
         for k, doc in enumerate(docs, start=1):
             text, spans = _spans(doc)
+            meta: dict[str, object] = {"source": file.name}
+            tokens = [tok for sent in doc.sentences for tok in sent]
+            if all(not any(ch.isspace() for ch in t[0]) for t in tokens):
+                meta[TOKENS_KEY] = TOKENS_CONLL
+                extra = [t[3] for t in tokens]
+                if any(extra):
+                    meta[EXTRA_KEY] = [" ".join(cols) for cols in extra]
+                    options.report.add("CoNLL extra columns (POS, chunk...) kept for export")
+            else:
+                options.report.add("CoNLL document with a token containing a space re-tokenised")
             yield DocData(
                 id=ids(stem if len(docs) == 1 else f"{stem}-{k}"),
                 text=text,
-                meta={"source": file.name},
+                meta=meta,
                 spans=tuple(spans),
                 source_path=str(file),
                 source_line=doc.line,
+                annotated=True,  # every token carries a tag: a sentence of O is a negative
             )
 
 
@@ -78,11 +104,13 @@ def _columns(line: str) -> list[str]:
     return line.split("\t") if "\t" in line else line.split()
 
 
-def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:
+def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:  # noqa: C901 - the CoNLL dialects' line forms in one scanner
     name = str(file)
     docs: list[_Doc] = []
     current: _Doc | None = None
     germeval: bool | None = None
+    bad: dict[str, int] = {}  # tag that is not IOB -> first line
+    prefixed = outside = False  # seen a B-/I-/E-/S- tag; seen an O tag
     for lineno, raw in enumerate(read_text(file, options.encoding).splitlines(), start=1):
         line = raw.strip("\r\n")
         if not line.strip():
@@ -104,16 +132,35 @@ def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:
             )
         if germeval is None:
             germeval = len(cols) == 4 and cols[0].isdigit() and all(map(_TAG.match, cols[2:]))
-        token, tags = (cols[1], cols[2:4]) if germeval else (cols[0], cols[-1:])
+        if germeval:
+            token, tags, extra = cols[1], cols[2:4], []
+        else:
+            token, tags, extra = cols[0], cols[-1:], cols[1:-1]
         for tag in tags:
             if not _TAG.match(tag):
-                raise ImportFailed(
-                    f"label {tag!r} is not a BIO tag (O, B-X, I-X)", path=name, line=lineno
-                )
+                bad.setdefault(tag, lineno)
+            elif tag != "O":
+                prefixed = True
+            else:
+                outside = True
         if current is None:
             current = _Doc(lineno)
             docs.append(current)
-        current.sentences[-1].append((token, tags, lineno))
+        current.sentences[-1].append((token, tags, lineno, extra))
+    if germeval:
+        options.report.add("CoNLL GermEval index column not kept (the export numbers nothing)")
+    if bad:
+        tag, lineno = min(bad.items(), key=lambda item: item[1])
+        if prefixed or not outside or any(not _IO_TAG.match(t) for t in bad):
+            raise ImportFailed(
+                f"label {tag!r} is not a BIO tag (O, B-X, I-X)", path=name, line=lineno
+            )
+        # IO tagging: no prefixes at all; a run of one label is one span
+        options.report.add("CoNLL IO tags (no B-/I- prefixes) read: a run of one label is a span")
+        for doc in docs:
+            for sent in doc.sentences:
+                for i, (token, tags, at_line, extra) in enumerate(sent):
+                    sent[i] = (token, [t if t == "O" else f"I-{t}" for t in tags], at_line, extra)
     docs = [d for d in docs if any(d.sentences)]
     if not docs:
         raise ImportFailed("no tokens found", path=name)
@@ -125,13 +172,13 @@ def _spans(doc: _Doc) -> tuple[str, list[SpanData]]:
     spans: list[SpanData] = []
     pos = 0
     sentences = [s for s in doc.sentences if s]
-    ncols = max(len(tags) for s in sentences for _t, tags, _l in s)
+    ncols = max(len(tags) for s in sentences for _t, tags, _l, _x in s)
     for si, sent in enumerate(sentences):
         if si:
             pieces.append("\n")
             pos += 1
         offsets: list[tuple[int, int]] = []
-        for ti, (token, _tags, _line) in enumerate(sent):
+        for ti, (token, _tags, _line, _extra) in enumerate(sent):
             if ti:
                 pieces.append(" ")
                 pos += 1
@@ -139,7 +186,7 @@ def _spans(doc: _Doc) -> tuple[str, list[SpanData]]:
             pieces.append(token)
             pos += len(token)
         for col in range(ncols):
-            for first, last, label in _decode([tags[col] for _t, tags, _l in sent]):
+            for first, last, label in _decode([tags[col] for _t, tags, _l, _x in sent]):
                 spans.append(
                     SpanData(f"s{len(spans) + 1}", offsets[first][0], offsets[last][1], label)
                 )
@@ -169,7 +216,16 @@ def _decode(tags: list[str]) -> Iterator[tuple[int, int, str]]:
         yield start, len(tags) - 1, label
 
 
-DOCSTART = "-DOCSTART-\tO"
+def _extra_columns(doc: DocData, n_tokens: int, summary: ExportSummary) -> list[str] | None:
+    """The POS/chunk columns the document came with, when its tokens are still those."""
+    extra = doc.meta.get(EXTRA_KEY)
+    if not isinstance(extra, list) or not extra:
+        return None
+    widths = {len(str(x).split()) for x in extra}
+    if len(extra) != n_tokens or len(widths) != 1:
+        summary.skip("extra CoNLL columns of a document whose tokens changed")
+        return None
+    return [str(x) for x in extra]
 
 
 def _open(path: Path) -> IO[str]:
@@ -189,9 +245,15 @@ def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSumma
     try:
         for item in iob_docs(docs, ctx, summary):
             fh = handles[item.split]
-            fh.write(DOCSTART + "\n\n")
+            extra = _extra_columns(item.doc, sum(len(s) for s in item.sentences), summary)
+            width = len(extra[0].split()) if extra else 0
+            fh.write("-DOCSTART-\t" + "-X-\t" * width + "O\n\n")
+            k = 0
             for sentence in item.sentences:
-                fh.writelines(f"{tok}\t{tag}\n" for tok, tag in sentence)
+                for tok, tag in sentence:
+                    middle = "".join(c + "\t" for c in extra[k].split()) if extra else ""
+                    fh.write(f"{tok}\t{middle}{tag}\n")
+                    k += 1
                 fh.write("\n")
     finally:
         for fh in handles.values():

@@ -1,7 +1,10 @@
 """spaCy DocBin (``.spacy``) reader.
 
-Spans: ``doc.ents`` (offsets in code points, label ``ent.label_``) and every ``doc.spans``
-group. A span present twice (same offsets and label, e.g. as an entity and in a group) is kept
+Spans: ``doc.ents`` (offsets in code points, label ``ent.label_``) and the ``doc.spans["sc"]``
+group; ``--span-key`` (``ReadOptions.span_keys``) chooses other groups instead of ``sc``. Groups
+left out (e.g. ``incorrect_spans``, which holds known-wrong spans) are counted in the report.
+Every document of a DocBin is annotated, even with no span (a negative example).
+A span present twice (same offsets and label, e.g. as an entity and in a group) is kept
 once and counted; which group a span came from is not kept. ``doc.user_data``
 keys that are plain strings/numbers go to ``meta``. spaCy is imported here, lazily; the vocab is a
 bare ``spacy.blank("xx")`` (no model needed).
@@ -53,6 +56,7 @@ from annotator.formats.writing import (
 from annotator.values import DocData, RelationData, SpanData
 from annotator.vocabulary import SPANS_KEY
 
+DEFAULT_SPAN_KEYS = ("sc",)  # span groups read besides doc.ents unless --span-key says others
 OWN_RECORD = "annotator"  # key of annotator.formats.docbin's record in the span group attrs
 
 
@@ -95,7 +99,15 @@ def _doc(doc: Any, doc_id: str, name: str, options: ReadOptions) -> DocData:
                 return own
             options.report.add("spaCy inconsistent annotator record ignored")
     sources: list[tuple[str, Any]] = [("ents", doc.ents)]
-    sources += [(key, group) for key, group in doc.spans.items()]
+    wanted = set(options.span_keys) if options.span_keys is not None else set(DEFAULT_SPAN_KEYS)
+    for key, group in doc.spans.items():
+        if key in wanted:
+            sources.append((key, group))
+        elif len(group):
+            options.report.add(
+                f"spans of spaCy span group '{key}' left out (read them with --span-key {key})",
+                len(group),
+            )
     nonempty = [(key, group) for key, group in sources if len(group)]
     seen: set[tuple[int, int, str]] = set()
     spans: list[SpanData] = []
@@ -124,7 +136,7 @@ def _doc(doc: Any, doc_id: str, name: str, options: ReadOptions) -> DocData:
         for k, v in doc.user_data.items()
         if isinstance(k, str) and isinstance(v, str | int | float | bool)
     }
-    return DocData(doc_id, text, meta, tuple(spans), source_path=name)
+    return DocData(doc_id, text, meta, tuple(spans), source_path=name, annotated=True)
 
 
 def _own_record(record: dict[str, Any], text: str, doc_id: str, name: str) -> DocData | None:
@@ -163,6 +175,7 @@ def _own_record(record: dict[str, Any], text: str, doc_id: str, name: str) -> Do
         rels,
         layer=str(layer) if layer else None,
         source_path=name,
+        annotated=True,
     )
 
 

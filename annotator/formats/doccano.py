@@ -2,7 +2,8 @@
 
 Accepted record shapes (one JSON object per line, or pretty-printed objects one after another):
 
-- sequence labelling: ``{"text": ..., "label": [[start, end, "TAG"], ...]}``;
+- sequence labelling: ``{"text": ..., "label": [[start, end, "TAG"], ...]}``; doccano >= 1.6
+  writes the text under ``data`` instead of ``text`` (``{"id": 7, "data": ..., "label": ...}``);
 - v1.2 export: the same under ``"labels"`` (with ``annotation_approver``, ``meta``);
 - relation export: ``"entities"`` (``id``, ``start_offset``, ``end_offset``, ``label``) and
   ``"relations"`` (``from_id``, ``to_id``, ``type``);
@@ -23,7 +24,10 @@ doccano sequence-labelling-with-relations JSONL: one document per line with ``en
 
 Offsets are UTF-16 code units, as doccano (JavaScript) counts them. Span and relation ids are
 integers unique in the file, as doccano writes them. The document's own id is written as ``id``
-and its metadata as ``meta``. doccano has no span attributes and no registry links: those are
+(an integer when it is one, as doccano's are) and its metadata as ``meta``. A record with
+``label``/``entities`` is annotated even when empty; a document nobody annotated
+(``--include-unannotated``) is written without them.
+doccano has no span attributes and no registry links: those are
 counted in the summary as left out.
 """
 
@@ -71,6 +75,8 @@ def _record(  # noqa: C901 - doccano's three record shapes
     if not isinstance(rec, dict):
         raise ImportFailed("a record must be a JSON object", path=name, line=line)
     text = rec.get("text")
+    if text is None and isinstance(rec.get("data"), str):
+        text = rec["data"]  # doccano >= 1.6 writes the text under "data"
     if not isinstance(text, str):
         keys = ", ".join(sorted(rec)) or "none"
         hint = " (rename the 'column_data' field to 'text')" if "column_data" in rec else ""
@@ -146,7 +152,14 @@ def _record(  # noqa: C901 - doccano's three record shapes
         if not isinstance(label, str | int):
             raise ImportFailed(f"relation {rel.get('id', k)} has no type", path=name, line=line)
         relations.append(RelationData(f"r{rel.get('id', k)}", str(label), head, tail))
-    yield replace(base, meta=meta, spans=_dedupe(spans, options), relations=tuple(relations))
+    annotated = True if any(k in rec for k in ("label", "labels", "entities")) else None
+    yield replace(
+        base,
+        meta=meta,
+        spans=_dedupe(spans, options),
+        relations=tuple(relations),
+        annotated=annotated,
+    )
 
 
 def _dedupe(spans: list[SpanData], options: ReadOptions) -> tuple[SpanData, ...]:
@@ -202,13 +215,24 @@ def record(doc: DocData, ids: _Ids, summary: ExportSummary) -> dict[str, Any]:
             }
         )
         summary.relations[rel.label] += 1
-    return {
-        "id": doc.id,
+    out: dict[str, Any] = {
+        "id": _doc_id(doc.id),
         "text": doc.text,
         "meta": {k: v for k, v in doc.meta.items() if k not in PRIVATE_META},
-        "entities": entities,
-        "relations": relations,
     }
+    if doc.annotated is not False:  # a document nobody annotated has no annotation fields
+        out["entities"] = entities
+        out["relations"] = relations
+    return out
+
+
+def _doc_id(doc_id: str) -> str | int:
+    """doccano's integer ids stay integers (``"7"`` was read from ``7``)."""
+    return (
+        int(doc_id)
+        if doc_id.isascii() and doc_id.isdigit() and str(int(doc_id)) == doc_id
+        else doc_id
+    )
 
 
 def _write(fh: IO[str], docs: Sequence[DocData], split: str, summary: ExportSummary) -> None:

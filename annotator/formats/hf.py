@@ -1,12 +1,13 @@
-"""Hugging Face token classification data: ``train.jsonl``, ``dev.jsonl``, ``test.jsonl`` and
-``labels.json``.
+"""Hugging Face token classification data: ``train.jsonl``, ``validation.jsonl``, ``test.jsonl``
+(the hub's split names), ``labels.json`` and a dataset card (``README.md``) whose front matter
+names the splits and describes the features, so ``datasets.load_dataset(FOLDER)`` returns the
+splits with ``ner_tags`` as class labels carrying their names (no side file needed).
 
 One JSON line per sentence: ``id`` (document id and sentence number), ``doc_id``, ``tokens`` and
 ``ner_tags`` (integers indexing ``labels.json``, IOB2: ``O``, then ``B-``/``I-`` per label in
-scheme order). Load it with ``datasets.load_dataset("json", data_files={"train":
-".../train.jsonl", "validation": ".../dev.jsonl", "test": ".../test.jsonl"})``. Tokens, sentences
-and the outermost-span rule are those of the CoNLL export (``annotator.formats.iob``).
-A split without sentences gets no file: ``datasets`` refuses an empty split.
+scheme order). Tokens, sentences and the outermost-span rule are those of the CoNLL export
+(``annotator.formats.iob``). A split without sentences gets no file: ``datasets`` refuses an
+empty split. An annotated-empty document gives sentences of ``O`` (negative examples).
 """
 
 from __future__ import annotations
@@ -57,12 +58,52 @@ def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSumma
                 "ner_tags": [index[tag] for _, tag in sentence],
             }
             rows[item.split].append(json.dumps(row, ensure_ascii=False) + "\n")
+    written: list[tuple[str, int]] = []
     for name in SPLIT_NAMES:
+        hub = HUB_SPLITS[name]
         if not rows[name]:  # datasets refuses a split without rows
-            summary.notes.append(f"{name}.jsonl not written: no sentences in {name}")
+            summary.notes.append(f"{hub}.jsonl not written: no sentences in {hub}")
             continue
-        with (out / f"{name}.jsonl").open("w", encoding="utf-8", newline="\n") as fh:
+        with (out / f"{hub}.jsonl").open("w", encoding="utf-8", newline="\n") as fh:
             fh.writelines(rows[name])
-        summary.files.append(f"{name}.jsonl")
+        summary.files.append(f"{hub}.jsonl")
+        written.append((hub, len(rows[name])))
     summary.files.append("labels.json")
+    (out / "README.md").write_text(dataset_card(names, written), encoding="utf-8")
+    summary.notes.append("load it with datasets.load_dataset(FOLDER) (the card names the splits)")
     return summary
+
+
+HUB_SPLITS = {"train": "train", "dev": "validation", "test": "test"}
+
+
+def _yaml_str(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
+
+
+def dataset_card(names: Sequence[str], splits: Sequence[tuple[str, int]]) -> str:
+    """The card's front matter: data files per split and the features (``ner_tags`` a sequence
+    of class labels with their names), as the hub and ``datasets`` read them."""
+    out = ["---", "configs:", "- config_name: default", "  data_files:"]
+    for split, _n in splits:
+        out += [f"  - split: {split}", f"    path: {split}.jsonl"]
+    out += [
+        "dataset_info:",
+        "  features:",
+        "  - name: id",
+        "    dtype: string",
+        "  - name: doc_id",
+        "    dtype: string",
+        "  - name: tokens",
+        "    sequence: string",
+        "  - name: ner_tags",
+        "    sequence:",
+        "      class_label:",
+        "        names:",
+    ]
+    out += [f"          '{i}': {_yaml_str(name)}" for i, name in enumerate(names)]
+    out.append("  splits:")
+    for split, n in splits:
+        out += [f"  - name: {split}", f"    num_examples: {n}"]
+    out += ["task_categories:", "- token-classification", "---", ""]
+    return "\n".join(out)

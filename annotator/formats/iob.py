@@ -1,7 +1,9 @@
 """Token-level IOB2 views of documents, shared by the CoNLL and Hugging Face writers.
 
 Tokens come from ``spacy.blank(lang)`` (whitespace tokens left out), sentences from its rule-based
-``sentencizer`` (no trained parser). IOB cannot nest, so of overlapping spans the longest (then
+``sentencizer`` (no trained parser), except for documents that came tokenised
+(``meta["tokens"] == "conll"``): their own words and lines are the tokens and sentences.
+IOB cannot nest, so of overlapping spans the longest (then
 the earliest) is kept and every other one is counted as skipped. A sentence break that would cut a
 kept span is removed (the two sentences are merged) and counted.
 """
@@ -35,6 +37,42 @@ def sentencizer(lang: str) -> Any:
     return nlp
 
 
+Words = list[tuple[int, int]]  # (start, end) of each token
+
+
+def spacy_tokens(sdoc: Any) -> tuple[Words, set[int]]:
+    """Non-space tokens of a spaCy doc and the indices (into them) that start a sentence."""
+    index: dict[int, int] = {}
+    words: Words = []
+    for t in sdoc:
+        if not t.is_space:
+            index[t.i] = len(words)
+            words.append((t.idx, t.idx + len(t.text)))
+    breaks: set[int] = set()
+    for sent in sdoc.sents:
+        word = next((t.i for t in sent if not t.is_space), None)
+        if word is not None:
+            breaks.add(index[word])
+    return words, breaks
+
+
+def given_tokens(doc: DocData) -> tuple[Words, set[int]] | None:
+    """The tokens and sentence starts of a document that came tokenised (CoNLL): its words
+    (split at single spaces) and lines. None for other documents."""
+    if doc.meta.get("tokens") != "conll":
+        return None
+    words: Words = []
+    breaks: set[int] = set()
+    pos = 0
+    for line in doc.text.split("\n"):
+        breaks.add(len(words))
+        for word in line.split(" "):
+            if word:
+                words.append((pos, pos + len(word)))
+            pos += len(word) + 1
+    return words, breaks
+
+
 def _clean(text: str, summary: ExportSummary) -> str:
     if any(ch.isspace() for ch in text):
         summary.merge("token containing whitespace written with '_' for it")
@@ -47,18 +85,18 @@ def iob_docs(  # noqa: C901 - align spans to spaCy tokens and tag them in one pa
 ) -> Iterator[IobDoc]:
     """Yield each document as IOB2-tagged sentences, counting changes into ``summary``."""
     nlp = sentencizer(ctx.lang)
-    texts = (doc.text for doc in docs)
-    for doc, sdoc in zip(docs, nlp.pipe(texts, batch_size=64), strict=True):
+    own = [given_tokens(doc) for doc in docs]
+    texts = (doc.text for doc, given in zip(docs, own, strict=True) if given is None)
+    parsed = iter(nlp.pipe(texts, batch_size=64))
+    for doc, given in zip(docs, own, strict=True):
         split = ctx.split_of(doc)
         summary.add_doc(split)
-        toks = [t for t in sdoc if not t.is_space]
-        breaks: set[int] = set()  # spaCy token index of the first word of each sentence
-        for sent in sdoc.sents:
-            word = next((t.i for t in sent if not t.is_space), None)
-            if word is not None:
-                breaks.add(word)
-        starts = [t.idx for t in toks]
-        ends = [t.idx + len(t.text) for t in toks]
+        if given is not None:
+            words, breaks = given
+        else:
+            words, breaks = spacy_tokens(next(parsed))
+        starts = [a for a, _b in words]
+        ends = [b for _a, b in words]
         items: list[tuple[int, int, SpanData]] = []
         for span in doc.spans:
             first = bisect_right(ends, span.start)  # first token ending after the span starts
@@ -75,8 +113,8 @@ def iob_docs(  # noqa: C901 - align spans to spaCy tokens and tag them in one pa
         kept, rest = outermost(items)
         for _, _, span in rest:
             summary.skip(f"{span.label} span overlaps a longer span (IOB keeps the outermost)")
-        tags = ["O"] * len(toks)
-        inside = [False] * (len(toks) + 1)  # inside[i]: tokens i-1 and i are in one kept span
+        tags = ["O"] * len(words)
+        inside = [False] * (len(words) + 1)  # inside[i]: tokens i-1 and i are in one kept span
         for first, end, span in kept:
             summary.add_span(split, span.label)
             if span.attrs:
@@ -89,14 +127,14 @@ def iob_docs(  # noqa: C901 - align spans to spaCy tokens and tag them in one pa
                 inside[i] = True
         sentences: list[Sentence] = []
         current: Sentence = []
-        for i, tok in enumerate(toks):
-            if current and tok.i in breaks:
+        for i, (a, b) in enumerate(words):
+            if current and i in breaks:
                 if inside[i]:
                     summary.merge("sentence break inside a span removed (sentences joined)")
                 else:
                     sentences.append(current)
                     current = []
-            current.append((_clean(tok.text, summary), tags[i]))
+            current.append((_clean(doc.text[a:b], summary), tags[i]))
         if current:
             sentences.append(current)
         for rel in doc.relations:

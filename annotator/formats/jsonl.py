@@ -112,6 +112,7 @@ def parse_record(obj: Any, line_no: int) -> DocData:
         tuple(relations),
         layer=str(layer) if layer else None,
         source_line=line_no,
+        annotated=True if isinstance(obj.get("spans"), list) else None,
     )
 
 
@@ -140,6 +141,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
                 doc.layer,
                 str(file),
                 line_no,
+                doc.annotated,
             )
 
 
@@ -163,10 +165,13 @@ def doc_record(doc: DocData, layer: str | None = None) -> dict[str, Any]:
         if s.entity_type is not None:
             rec["entity_type"] = s.entity_type
         spans.append(rec)
+    meta = {k: v for k, v in doc.meta.items() if k not in PRIVATE_META}
+    if doc.annotated is False:  # nobody annotated it: no layer, no "spans" (reads back as such)
+        return {"id": doc.id, "text": doc.text, "meta": meta}
     return {
         "id": doc.id,
         "text": doc.text,
-        "meta": {k: v for k, v in doc.meta.items() if k not in PRIVATE_META},
+        "meta": meta,
         "layer": doc.layer if doc.layer is not None else layer,
         "spans": spans,
         "relations": [

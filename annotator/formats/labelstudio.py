@@ -1,4 +1,6 @@
-"""Label Studio JSON export reader (a list of tasks, or one task object).
+"""Label Studio JSON: reader of its exports and writer of tasks + labelling config.
+
+Reading (a list of tasks, or one task object):
 
 - The JSON-MIN export (rows with ``text`` and ``label: [{start, end, text, labels}]``) is read
   as one annotation per row (``layer`` = ``annotator``).
@@ -15,15 +17,28 @@
   trusted and the mismatch is counted in the report (Label Studio itself highlights by offsets).
 - Per-region results (``choices``, ``textarea``, ``rating``, ``number`` sharing the id of a
   ``labels`` region) become attributes of that span, named by their ``from_name``.
+- A per-region text area named ``actor`` is the span's actor registry link; ``data.doc_id``
+  (written by this tool's exporter) is the document id.
 - HyperText (XPath) regions, image/audio regions, task-level choices and other result types are
   skipped and counted per type.
+
+Writing: ``tasks.json`` (``train.json``... with a split) and ``config.xml``. One task per
+document: ``data`` holds ``text``, ``doc_id`` and title/url/published/source, ``meta`` the
+metadata; ``annotations`` one annotation of the exported layer (``completed_by.email`` = the
+layer, ``ground_truth`` for gold), then one per other annotator who did the document, each with
+``labels`` regions (UTF-16 offsets), per-region
+``choices`` (attributes with a value list), ``textarea`` (free text; ``actor`` = the registry
+link), ``number`` results, and ``relation`` results; ``predictions`` the pending suggestions of
+the document (``model_version`` ``suggestions``). A document nobody annotated has no annotation.
+``config.xml`` is the labelling interface generated from the scheme; this reader reads the
+export back identically (booleans excepted: Label Studio has none, they come back as text).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +46,7 @@ from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, files_with_suffix, rel_name
 from annotator.formats.reading import ReadOptions
 from annotator.formats.textfile import read_text
+from annotator.formats.writing import ALL, ExportContext, ExportSummary, group_by_split, new_summary
 from annotator.offsets import Utf16Index
 from annotator.values import AttrValue, DocData, RelationData, SpanData
 
@@ -63,7 +79,11 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
                 raise ImportFailed(
                     f"task {n} is not a Label Studio task (no 'data' object)", path=name
                 )
-            doc_id = ids(str(task["id"]) if "id" in task else f"{stem}:{n}")
+            own_id = task["data"].get("doc_id")  # written by this tool's exporter
+            if isinstance(own_id, str) and own_id:
+                doc_id = ids(own_id)
+            else:
+                doc_id = ids(str(task["id"]) if "id" in task else f"{stem}:{n}")
             yield from _task(task, doc_id, text_keys, name, n, options)
 
 
@@ -178,12 +198,14 @@ def _task(
         if isinstance(task["data"].get(key), str):
             meta[key] = task["data"][key]
     if not layers:
-        yield DocData(doc_id, text, meta, source_path=name)
+        yield DocData(doc_id, text, meta, source_path=name, annotated=False)
         return
     index = Utf16Index(text)
     for layer, results in layers:
         spans, rels = _results(results, text, index, name, n, options)
-        yield DocData(doc_id, text, meta, spans, rels, layer=layer, source_path=name)
+        yield DocData(
+            doc_id, text, meta, spans, rels, layer=layer, source_path=name, annotated=True
+        )
 
 
 def _results(  # noqa: C901 - one check per field of a Label Studio result
@@ -203,7 +225,11 @@ def _results(  # noqa: C901 - one check per field of a Label Studio result
             and res.get("type") in _PER_REGION
             and str(res.get("id")) in region_ids
         ):
-            value = (res.get("value") or {}).get(res["type"])
+            value = (res.get("value") or {}).get(
+                "text" if res["type"] == "textarea" else res["type"]
+            )
+            if isinstance(value, list) and len(value) == 1:
+                value = value[0]
             if isinstance(value, list):
                 value = ", ".join(str(v) for v in value)
             if isinstance(value, str | int | float | bool):
@@ -250,7 +276,11 @@ def _results(  # noqa: C901 - one check per field of a Label Studio result
             sid = rid if j == 1 else f"{rid}~{j}"
             if any(s.id == sid for s in spans):
                 sid = f"{sid}#{k}"
-            spans.append(SpanData(sid, a, b, str(label), dict(region_attrs.get(rid, {}))))
+            attrs = dict(region_attrs.get(rid, {}))
+            actor = attrs.pop(ACTOR_FIELD, None)
+            spans.append(
+                SpanData(sid, a, b, str(label), attrs, str(actor) if actor is not None else None)
+            )
             first_span.setdefault(rid, sid)
     rels: list[RelationData] = []
     for k, res in enumerate(pending, start=1):
@@ -267,3 +297,196 @@ def _results(  # noqa: C901 - one check per field of a Label Studio result
             report.add("Label Studio relation without a label named 'related'")
         rels.append(RelationData(f"rel{k}", str(labels[0]) if labels else "related", head, tail))
     return tuple(spans), tuple(rels)
+
+
+# ---------------------------------------------------------------- writing
+
+ACTOR_FIELD = "actor"  # per-region text area holding a span's actor registry link
+LABELS_NAME, TEXT_NAME = "label", "text"
+
+
+def _region_attr_results(
+    rid: str, span: SpanData, ctx: ExportContext, summary: ExportSummary
+) -> list[dict[str, Any]]:
+    """Per-region results (same id as the region): choices for attributes with a value list,
+    text areas for free text, numbers for numbers; the actor link as the ``actor`` text area."""
+    out: list[dict[str, Any]] = []
+    lab = ctx.scheme.label(span.label)
+    for name, value in span.attrs.items():
+        adef = lab.attribute(name) if lab is not None else None
+        base = {"id": rid, "from_name": name, "to_name": TEXT_NAME}
+        if isinstance(value, bool):
+            summary.merge(f"boolean attribute {span.label}.{name} written as a text area")
+            out.append({**base, "type": "textarea", "value": {"text": [str(value).lower()]}})
+        elif isinstance(value, int | float):
+            out.append({**base, "type": "number", "value": {"number": value}})
+        elif adef is not None and adef.values:
+            out.append({**base, "type": "choices", "value": {"choices": [str(value)]}})
+        else:
+            out.append({**base, "type": "textarea", "value": {"text": [str(value)]}})
+    if span.entity:
+        out.append(
+            {
+                "id": rid,
+                "from_name": ACTOR_FIELD,
+                "to_name": TEXT_NAME,
+                "type": "textarea",
+                "value": {"text": [span.entity]},
+            }
+        )
+    return out
+
+
+def results_of(doc: DocData, ctx: ExportContext, summary: ExportSummary) -> list[dict[str, Any]]:
+    """Label Studio results for one layer of one document (UTF-16 offsets)."""
+    index = Utf16Index(doc.text)
+    results: list[dict[str, Any]] = []
+    ids = {span.id for span in doc.spans}
+    for span in doc.spans:
+        results.append(
+            {
+                "id": span.id,
+                "from_name": LABELS_NAME,
+                "to_name": TEXT_NAME,
+                "type": "labels",
+                "value": {
+                    "start": index.to_utf16(span.start),
+                    "end": index.to_utf16(span.end),
+                    "text": doc.text[span.start : span.end],
+                    "labels": [span.label],
+                },
+            }
+        )
+        results += _region_attr_results(span.id, span, ctx, summary)
+    for rel in doc.relations:
+        if rel.head not in ids or rel.tail not in ids:
+            summary.skip(f"{rel.label} relation pointing to a span not in the export")
+            continue
+        summary.relations[rel.label] += 1
+        results.append(
+            {
+                "from_id": rel.head,
+                "to_id": rel.tail,
+                "type": "relation",
+                "direction": "right",
+                "labels": [rel.label],
+            }
+        )
+    return results
+
+
+def task_of(
+    doc: DocData,
+    ctx: ExportContext,
+    summary: ExportSummary,
+    predictions: DocData | None = None,
+) -> dict[str, Any]:
+    meta = {k: v for k, v in doc.meta.items() if k != "doc_id"}
+    data: dict[str, Any] = {"text": doc.text, "doc_id": doc.id}
+    for key in ("title", "url", "published", "source"):
+        if isinstance(meta.get(key), str):
+            data[key] = meta[key]
+    task: dict[str, Any] = {"data": data, "meta": meta, "annotations": [], "predictions": []}
+    if doc.annotated is not False:
+        layer = doc.layer or ctx.layer
+        task["annotations"].append(
+            {
+                "completed_by": {"email": layer},
+                "ground_truth": layer == "gold",
+                "was_cancelled": False,
+                "result": results_of(doc, ctx, summary),
+            }
+        )
+    for name, layer_docs in sorted(ctx.other_layers.items()):
+        other = layer_docs.get(doc.id)
+        if other is not None and other.annotated is not False:
+            task["annotations"].append(
+                {
+                    "completed_by": {"email": name},
+                    "ground_truth": False,
+                    "was_cancelled": False,
+                    "result": results_of(other, ctx, summary),
+                }
+            )
+    if predictions is not None and predictions.spans:
+        task["predictions"].append(
+            {"model_version": "suggestions", "result": results_of(predictions, ctx, summary)}
+        )
+    return task
+
+
+def _xml(value: str) -> str:
+    return (
+        value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
+
+
+def labelling_config(ctx: ExportContext, labels: Sequence[str]) -> str:
+    """The labelling config XML for the scheme: labels, relations, per-region attributes (shown
+    for the labels that have them) and the actor link."""
+    scheme = ctx.scheme
+    out = ["<View>", f'  <Labels name="{LABELS_NAME}" toName="{TEXT_NAME}">']
+    for name in labels:
+        lab = scheme.label(name)
+        color = lab.color if lab is not None else "#888888"
+        out.append(f'    <Label value="{_xml(name)}" background="{_xml(color)}"/>')
+    out.append("  </Labels>")
+    out.append(f'  <Text name="{TEXT_NAME}" value="$text"/>')
+    if scheme.relations:
+        out.append("  <Relations>")
+        out += [f'    <Relation value="{_xml(r.name)}"/>' for r in scheme.relations]
+        out.append("  </Relations>")
+    attrs: dict[str, tuple[list[str], list[str]]] = {}
+    for lab in scheme.labels:
+        if lab.name not in labels:
+            continue
+        for adef in lab.attributes:
+            owners, values = attrs.setdefault(adef.name, ([], []))
+            owners.append(lab.name)
+            values += [v for v in adef.values if v not in values]
+    for name, (owners, values) in attrs.items():
+        when = f'visibleWhen="region-selected" whenLabelValue="{_xml(",".join(owners))}"'
+        if values:
+            out.append(
+                f'  <Choices name="{_xml(name)}" toName="{TEXT_NAME}" perRegion="true" {when}>'
+            )
+            out += [f'    <Choice value="{_xml(v)}"/>' for v in values]
+            out.append("  </Choices>")
+        else:
+            out.append(
+                f'  <TextArea name="{_xml(name)}" toName="{TEXT_NAME}" perRegion="true" {when}/>'
+            )
+    linked = [lab.name for lab in scheme.labels if lab.links_entity and lab.name in labels]
+    if linked:
+        when = f'visibleWhen="region-selected" whenLabelValue="{_xml(",".join(linked))}"'
+        out.append(
+            f'  <TextArea name="{ACTOR_FIELD}" toName="{TEXT_NAME}" perRegion="true" {when}/>'
+        )
+    out.append("</View>")
+    return "\n".join(out) + "\n"
+
+
+def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+    summary = new_summary("labelstudio", ctx)
+    out.mkdir(parents=True, exist_ok=True)
+    labels = list(ctx.label_names())
+    labels += sorted({s.label for d in docs for s in d.spans} - set(labels))
+    (out / "config.xml").write_text(labelling_config(ctx, labels), encoding="utf-8")
+    summary.files.append("config.xml")
+    for split, group in group_by_split(docs, ctx).items():
+        name = "tasks.json" if split == ALL else f"{split}.json"
+        tasks = []
+        for doc in group:
+            summary.add_doc(split)
+            for span in doc.spans:
+                summary.add_span(split, span.label)
+            tasks.append(task_of(doc, ctx, summary, ctx.predictions.get(doc.id)))
+        (out / name).write_text(
+            json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        summary.files.append(name)
+    summary.notes.append(
+        "Label Studio: create a project with config.xml as its labelling interface, then import "
+        "the tasks file (offsets are UTF-16, as Label Studio counts)"
+    )
+    return summary

@@ -8,21 +8,36 @@
 - ``answer`` ``reject`` and ``ignore`` records are skipped and counted.
 - Entity linking tasks (``options`` + ``accept``): the accepted option id becomes
   ``span.entity`` when the task has exactly one span (``NIL_*`` ids are ignored).
-- The document id is ``<file>:<_input_hash>`` (else the record number); ``meta`` is kept; the
-  layer is ``_annotator_id`` or ``_session_id`` when present.
+- The document id is ``doc_id`` when present (this tool's exports), else
+  ``<file>:<_input_hash>`` (else the record number); ``meta`` is kept; the layer is
+  ``_annotator_id`` or ``_session_id`` when present. A span's ``attrs`` (object) and ``kb_id``
+  are its attributes and actor link. An ``accept`` record without spans is annotated-empty.
+
+Writing: Prodigy JSONL, one task per document: ``text``, ``tokens`` (spaCy's tokenizer for the
+language; ``id``, ``start``, ``end``, ``ws``), ``spans`` with ``token_start``/``token_end`` (and the
+exact character offsets, kept even off token boundaries, counted), ``relations`` in the ``rel``
+layout (``head``/``child`` token indices with ``head_span``/``child_span``), ``answer``
+``accept``, ``_annotator_id`` the layer, ``_input_hash`` of the text, plus ``doc_id``, ``meta``
+and per span ``attrs``/``kb_id`` for a lossless read back. A document nobody annotated has no
+``spans`` and no ``answer``. Prodigy keeps one span per offsets and label: two events on one
+trigger become one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, files_with_suffix, iter_json_records, rel_name
+from annotator.formats.jsonl import dumps_line
 from annotator.formats.reading import ReadOptions
 from annotator.formats.textfile import read_text
-from annotator.values import DocData, RelationData, SpanData
+from annotator.formats.writing import ALL, ExportContext, ExportSummary, group_by_split, new_summary
+from annotator.values import AttrValue, DocData, RelationData, SpanData
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
@@ -41,7 +56,9 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
                 options.report.add(f"Prodigy '{answer}' record skipped")
                 continue
             key = rec.get("_input_hash", n)
-            yield _record(rec, ids(f"{stem}:{key}"), name, line, options)
+            own = rec.get("doc_id")  # written by this tool's exporter
+            doc_id = ids(own) if isinstance(own, str) and own else ids(f"{stem}:{key}")
+            yield _record(rec, doc_id, name, line, options)
 
 
 def _record(  # noqa: C901 - spans by offsets or tokens, options, relations
@@ -84,7 +101,10 @@ def _record(  # noqa: C901 - spans by offsets or tokens, options, relations
             return by_key[k]
         sid = f"s{len(spans) + 1}"
         by_key[k] = sid
-        spans.append(SpanData(sid, a, b, label))
+        given = sp.get("attrs")
+        attrs: dict[str, AttrValue] = dict(given) if isinstance(given, dict) else {}
+        kb_id = sp.get("kb_id")
+        spans.append(SpanData(sid, a, b, label, attrs, str(kb_id) if kb_id else None))
         if isinstance(sp.get("token_start"), int) and isinstance(sp.get("token_end"), int):
             tok_range.append((sp["token_start"], sp["token_end"], sid))
         return sid
@@ -136,4 +156,112 @@ def _record(  # noqa: C901 - spans by offsets or tokens, options, relations
         layer=str(layer) if layer else None,
         source_path=name,
         source_line=line,
+        # an accepted task is annotated even without spans (a negative example)
+        annotated=True if rec.get("answer") == "accept" or "spans" in rec else None,
     )
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _input_hash(text: str) -> int:
+    """A stable 32-bit signed hash of the text (Prodigy's hashes are such integers)."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
+
+
+def task_of(
+    doc: DocData, tokenizer: Any, ctx: ExportContext, summary: ExportSummary, split: str
+) -> dict[str, Any]:
+    """One Prodigy task: tokens, token-aligned spans (exact character offsets kept), relations
+    in the ``rel`` layout, ``answer`` accept (none for a document nobody annotated)."""
+    sdoc = tokenizer(doc.text)
+    tokens = [
+        {
+            "text": t.text,
+            "start": t.idx,
+            "end": t.idx + len(t.text),
+            "id": t.i,
+            "ws": bool(t.whitespace_),
+        }
+        for t in sdoc
+    ]
+    starts = [t["start"] for t in tokens]
+    ends = [t["end"] for t in tokens]
+    task: dict[str, Any] = {
+        "text": doc.text,
+        "_input_hash": _input_hash(doc.text),
+        "meta": {k: v for k, v in doc.meta.items() if k != "doc_id"},
+        "doc_id": doc.id,
+        "tokens": tokens,
+    }
+    if doc.annotated is False:
+        return task
+    span_rec: dict[str, dict[str, Any]] = {}
+    spans = []
+    alike: dict[tuple[int, int, str], dict[str, Any]] = {}
+    for span in doc.spans:
+        twin = alike.get((span.start, span.end, span.label))
+        if twin is not None:  # Prodigy reads one span per offsets and label
+            summary.merge(f"{span.label} spans alike (e.g. events on one trigger) read as one")
+            span_rec[span.id] = twin
+            continue
+        first = bisect_right(ends, span.start)
+        last = bisect_left(starts, span.end) - 1
+        rec: dict[str, Any] = {"start": span.start, "end": span.end, "label": span.label}
+        if first <= last:
+            rec["token_start"], rec["token_end"] = first, last
+            if starts[first] != span.start or ends[last] != span.end:
+                summary.merge(f"{span.label} span off token boundaries (its offsets kept)")
+        else:
+            summary.merge(f"{span.label} span inside one token (no token indices)")
+        if span.attrs:
+            rec["attrs"] = dict(span.attrs)
+        if span.entity:
+            rec["kb_id"] = span.entity
+        span_rec[span.id] = rec
+        alike[(span.start, span.end, span.label)] = rec
+        spans.append(rec)
+        summary.add_span(split, span.label)
+    rels = []
+    for rel in doc.relations:
+        head, child = span_rec.get(rel.head), span_rec.get(rel.tail)
+        if head is None or child is None or "token_end" not in head or "token_end" not in child:
+            summary.skip(f"{rel.label} relation without token-aligned ends")
+            continue
+        summary.relations[rel.label] += 1
+        rels.append(
+            {
+                "head": head["token_end"],
+                "child": child["token_end"],
+                "head_span": {
+                    k: head[k] for k in ("start", "end", "token_start", "token_end", "label")
+                },
+                "child_span": {
+                    k: child[k] for k in ("start", "end", "token_start", "token_end", "label")
+                },
+                "label": rel.label,
+            }
+        )
+    task["spans"] = spans
+    task["relations"] = rels
+    task["answer"] = "accept"
+    task["_annotator_id"] = doc.layer or ctx.layer
+    return task
+
+
+def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+    import spacy
+
+    summary = new_summary("prodigy", ctx)
+    tokenizer = spacy.blank(ctx.lang).tokenizer
+    for split, group in group_by_split(docs, ctx).items():
+        path = out if split == ALL else out / f"{split}.jsonl"
+        if split != ALL:
+            out.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            for doc in group:
+                summary.add_doc(split)
+                fh.write(dumps_line(task_of(doc, tokenizer, ctx, summary, split)))
+        summary.files.append(path.name)
+    return summary

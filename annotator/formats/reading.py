@@ -40,6 +40,7 @@ class ReadOptions:
     tsv_feature: str | None = None  # "LAYER|FEATURE" for WebAnno TSV; None: first span feature
     encoding: str | None = None  # None: detect (annotator.formats.textfile)
     predictions: bool = False  # Label Studio: read predictions when a task has no annotations
+    span_keys: tuple[str, ...] | None = None  # spaCy DocBin span groups; None: "sc"
     report: ReadReport = field(default_factory=ReadReport)
 
 

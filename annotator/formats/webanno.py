@@ -5,9 +5,14 @@
   (``#Summary1=``, ``#Sentence.id=``) are skipped. Legacy TSV 2 files are refused.
 - Spans come from one span layer: by default the first ``#T_SP`` layer, its first feature giving
   the label; ``--tsv-feature LAYER|FEATURE`` (full or short layer name) chooses another. The
-  layer's other features become attributes. A span without a value (``*``) takes the layer's
-  short name as label. Annotations of other span layers, chain layers and slot (role) features
-  are not imported; they are counted in the report.
+  layer's other features become attributes, except a feature named ``actor``: the actor registry
+  link (as this tool's export writes it; ``--label-map`` can name another, see
+  ``annotator.transfer.label_map``). A span without a value (``*``) takes the layer's short name
+  as label. Slot (link) features of that layer are relations from the host to each filler,
+  labelled with the role (event roles). Annotations of other span layers, chain layers and other
+  layers' slot features are not imported; they are counted in the report.
+- Header lines ``#Key=value`` other than ``#FORMAT``/``#T_`` before the first sentence (GUM's
+  ``#Summary1=``) are kept in ``meta["tsv_header"]`` and written back by the exporter.
 - Relations: relation layers whose base type is the chosen span layer; the label is the first
   feature's value (the layer's short name when there is none); the head is the source (governor)
   and the tail the annotation on the row holding the relation.
@@ -18,19 +23,33 @@
   offsets; gaps between sentences are filled with newlines. When a ``#Text`` disagrees with the
   token offsets the text is rebuilt from the tokens alone (gaps filled with spaces). Offsets are
   UTF-16 units in the file and are converted to code points.
+
+Writing: WebAnno TSV 3.3, one ``.tsv`` per document, for INCEpTION. One span layer
+``webanno.custom.Span`` with the features ``label``, one per scheme attribute, ``actor`` (the
+registry link) and a link (slot) feature ``roles`` whose fillers are spans of the same layer:
+the roles of event-type spans. Other relations go in the relation layer
+``webanno.custom.Relation`` (feature ``label``). Tokens and sentences are those of the CoNLL export
+(a document that came tokenised keeps its own); a span inside one token gets a sub-token row,
+one across token parts is widened to the tokens (counted). ``#Text`` lines cover the text
+between sentence starts, so the text reads back exactly; ``meta["tsv_header"]`` lines are
+written back after the layer headers.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, files_with_suffix, rel_name
+from annotator.formats.iob import given_tokens, spacy_tokens
 from annotator.formats.reading import ReadOptions, ReadReport
 from annotator.formats.textfile import read_text
+from annotator.formats.writing import ALL, ExportContext, ExportSummary, group_by_split, new_summary
 from annotator.offsets import Utf16Index, utf16_len
 from annotator.values import AttrValue, DocData, RelationData, SpanData
 
@@ -38,6 +57,8 @@ _ROW = re.compile(r"^(\d+)-(\d+)(?:\.(\d+))?$")
 _ID_SUFFIX = re.compile(r"\[(\d+(?:_\d+)?)\]$")
 _REF = re.compile(r"^(\d+-\d+(?:\.\d+)?)(?:\[(\d+)_(\d+)\])?$")
 _UNESCAPE = {"t": "\t", "n": "\n", "r": "\r"}
+HEADER_META = "tsv_header"  # meta key: the file's other "#Key=value" header lines
+ACTOR_FEATURE = "actor"  # a span feature of this name is the actor registry link
 
 
 @dataclass
@@ -73,14 +94,18 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
     ids = UniqueIds()
     root = path if path.is_dir() else path.parent
     for file in files_with_suffix(path, (".tsv",)):
-        text, spans, rels = read_file(file, options)
+        text, spans, rels, header = read_file(file, options)
+        meta: dict[str, object] = {"source": file.name}
+        if header:
+            meta[HEADER_META] = header
         yield DocData(
             id=ids(rel_name(file, root)),
             text=text,
-            meta={"source": file.name},
+            meta=meta,
             spans=spans,
             relations=rels,
             source_path=str(file),
+            annotated=True,
         )
 
 
@@ -175,7 +200,7 @@ def _columns(headers: list[tuple[str, str]], name: str) -> list[_Column]:
 
 def _parse(  # noqa: C901 - header, #T_, #Text and token rows of the TSV
     file: Path, options: ReadOptions
-) -> tuple[list[_Column], list[_Row], list[tuple[list[str], list[_Row]]]]:
+) -> tuple[list[_Column], list[_Row], list[tuple[list[str], list[_Row]]], dict[str, str]]:
     name = str(file)
     content = read_text(file, options.encoding)
     lines = content.splitlines()
@@ -193,6 +218,7 @@ def _parse(  # noqa: C901 - header, #T_, #Text and token rows of the TSV
             "not a WebAnno TSV 3 file (no '#FORMAT=WebAnno TSV 3' line)", path=name, line=1
         )
     headers: list[tuple[str, str]] = []
+    header_meta: dict[str, str] = {}  # other "#Key=value" lines before the first sentence
     rows: list[_Row] = []
     sentences: list[tuple[list[str], list[_Row]]] = []
     texts: list[str] = []
@@ -215,7 +241,10 @@ def _parse(  # noqa: C901 - header, #T_, #Text and token rows of the TSV
                     texts = [raw[6:]]
                     sentences.append((texts, []))
                     in_sentence = True
-            continue  # other '#' lines: skipped (e.g. GUM's #Summary1=, #Sentence.id=)
+            elif not sentences and "=" in raw and not raw.startswith("#T_"):
+                key, _, value = raw[1:].partition("=")
+                header_meta[key] = value.rstrip("\r")  # e.g. GUM's #Summary1=
+            continue  # other '#' lines (e.g. #Sentence.id=) are skipped
         if cols is None:
             cols = _columns(headers, name)
         fields = raw.split("\t")
@@ -241,7 +270,7 @@ def _parse(  # noqa: C901 - header, #T_, #Text and token rows of the TSV
             sentences.append(([], []))
         sentences[-1][1].append(row)
         in_sentence = True
-    return cols or _columns(headers, name), rows, sentences
+    return cols or _columns(headers, name), rows, sentences, header_meta
 
 
 def _build_text(sentences: list[tuple[list[str], list[_Row]]], report: ReadReport) -> str:
@@ -316,10 +345,10 @@ def _choose(cols: list[_Column], options: ReadOptions, name: str) -> tuple[str, 
 
 def read_file(  # noqa: C901 - span, chain and slot columns decided per cell
     file: Path, options: ReadOptions
-) -> tuple[str, tuple[SpanData, ...], tuple[RelationData, ...]]:
+) -> tuple[str, tuple[SpanData, ...], tuple[RelationData, ...], dict[str, str]]:
     name = str(file)
     report = options.report
-    cols, rows, sentences = _parse(file, options)
+    cols, rows, sentences, header = _parse(file, options)
     text = _build_text(sentences, report)
     if not text:
         raise ImportFailed("the file holds no tokens", path=name)
@@ -329,6 +358,7 @@ def read_file(  # noqa: C901 - span, chain and slot columns decided per cell
 
     # Annotations of every span layer, keyed by layer and by [id] or (row, stack position).
     anns: dict[str, dict[tuple[str, ...], _Ann]] = {}
+    links: list[tuple[tuple[str, ...], list[str], list[str], int]] = []  # slot features
     at_row: dict[tuple[str, str], list[tuple[str, ...]]] = {}
     for row in rows:
         for ci, col in enumerate(cols):
@@ -340,13 +370,24 @@ def read_file(  # noqa: C901 - span, chain and slot columns decided per cell
                 continue
             if col.kind != "SP":
                 continue
-            if col.role in ("slot_role", "slot_target"):
-                if col.role == "slot_role" and row.cells[ci] not in ("_", ""):
+            if col.role == "slot_target":
+                continue  # read with its role column
+            if col.role == "slot_role":
+                if row.cells[ci] in ("_", ""):
+                    continue
+                if col.layer != layer:
                     report.add("WebAnno slot (role) feature skipped")
+                    continue
+                targets = _split(row.cells[ci + 1], "|") if ci + 1 < len(cols) else []
+                for k, (value, ident) in enumerate(_items(row.cells[ci])):
+                    key: tuple[str, ...] = ("id", ident) if ident else ("pos", row.addr, str(k))
+                    roles = [] if value is None else value.split(";")
+                    goals = targets[k].split(";") if k < len(targets) else []
+                    links.append((key, roles, goals, row.line))
                 continue
             layer_anns = anns.setdefault(col.layer, {})
             for k, (value, ident) in enumerate(_items(row.cells[ci])):
-                key: tuple[str, ...] = ("id", ident) if ident else ("pos", row.addr, str(k))
+                key = ("id", ident) if ident else ("pos", row.addr, str(k))
                 ann = layer_anns.get(key)
                 if ann is None:
                     ann = layer_anns[key] = _Ann()
@@ -374,12 +415,51 @@ def read_file(  # noqa: C901 - span, chain and slot columns decided per cell
         attrs: dict[str, AttrValue] = {
             f: v for f, v in ann.values.items() if f and f != (label_feat or "") and v
         }
+        actor = attrs.pop(ACTOR_FEATURE, None)
         span_id = f"a{key[1]}" if key[0] == "id" else f"t{key[1]}.{key[2]}"
         span_of[key] = span_id
-        spans.append(SpanData(span_id, start, stop, label, attrs))
+        spans.append(SpanData(span_id, start, stop, label, attrs, str(actor) if actor else None))
 
     relations = _relations(cols, rows, layer, by_addr, at_row, span_of, report, name)
-    return text, tuple(spans), tuple(relations)
+    relations += _slot_relations(links, layer, by_addr, at_row, span_of, report, name)
+    return text, tuple(spans), tuple(relations), header
+
+
+_TARGET = re.compile(r"^(\d+-\d+(?:\.\d+)?)(?:\[(\d+)\])?$")
+
+
+def _slot_relations(
+    links: list[tuple[tuple[str, ...], list[str], list[str], int]],
+    layer: str,
+    by_addr: dict[str, _Row],
+    at_row: dict[tuple[str, str], list[tuple[str, ...]]],
+    span_of: dict[tuple[str, ...], str],
+    report: ReadReport,
+    name: str,
+) -> list[RelationData]:
+    """Slot (link) features of the chosen layer: a relation from the host annotation to each
+    filler, labelled with its role (event roles)."""
+    out: list[RelationData] = []
+    for key, roles, goals, line in links:
+        head = span_of.get(key)
+        if head is None:
+            report.add("WebAnno slot of a skipped annotation skipped")
+            continue
+        for k, goal in enumerate(goals):
+            m = _TARGET.match(goal.strip())
+            if not m or m.group(1) not in by_addr:
+                raise ImportFailed(f"bad slot filler reference '{goal}'", path=name, line=line)
+            if m.group(2):
+                tail = span_of.get(("id", m.group(2)))
+            else:
+                keys = at_row.get((layer, m.group(1)), [])
+                tail = span_of.get(keys[0]) if keys else None
+            role = roles[k] if k < len(roles) else ""
+            if tail is None or not role or role == "*":
+                report.add("WebAnno slot filler without a role or a span skipped")
+                continue
+            out.append(RelationData(f"{head}.{role}.{k + 1}", role, head, tail))
+    return out
 
 
 def _relations(
@@ -435,3 +515,223 @@ def _relations(
                     RelationData(f"r{row.addr}.{k + 1}.{short(rl)}", label or short(rl), head, tail)
                 )
     return out
+
+
+# ---------------------------------------------------------------- writing
+
+SPAN_LAYER = "webanno.custom.Span"
+RELATION_LAYER = "webanno.custom.Relation"
+ROLE_LINK = "webanno.custom.SpanRole"
+_ESCAPED = {"\\": "\\\\", "[": "\\[", "]": "\\]", "|": "\\|", "_": "\\_", "*": "\\*"}
+_ESCAPED.update({";": "\\;", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_TEXT_ESCAPED = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_UNSAFE_NAME = re.compile(r"[^\w.\-]+")
+
+
+def _escape(value: str, table: dict[str, str] = _ESCAPED) -> str:
+    return "".join(table.get(ch, ch) for ch in value)
+
+
+@dataclass
+class _Out:
+    """One span as written: its rows (addresses) and its [id] (0: none needed)."""
+
+    span: SpanData
+    rows: list[str]
+    ident: int = 0
+
+
+def _feature_names(ctx: ExportContext, docs: Sequence[DocData]) -> list[str]:
+    names: list[str] = []
+    for lab in ctx.scheme.labels:
+        names += [a.name for a in lab.attributes if a.name not in names]
+    found = {k for d in docs for s in d.spans for k in s.attrs}
+    names += sorted(found - set(names))
+    return [n for n in names if n != ACTOR_FEATURE]
+
+
+def _layout(
+    doc: DocData, nlp: Any, summary: ExportSummary
+) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]], dict[str, _Out]]:
+    """Rows (address, start, end) in order, sentences (first row, last row + 1) and
+    where each span goes (token rows, or a sub-token row for a span inside one token)."""
+    given = given_tokens(doc)
+    words, breaks = given if given is not None else spacy_tokens(nlp(doc.text))
+    starts = [a for a, _b in words]
+    ends = [b for _a, b in words]
+    subs: dict[int, list[tuple[int, int]]] = {}
+    place: dict[str, tuple[int, int] | tuple[int, int, int, int]] = {}
+    for span in doc.spans:
+        first = bisect_right(ends, span.start)
+        last = bisect_left(starts, span.end) - 1
+        if first > last:
+            summary.skip(f"{span.label} span covers no token")
+            continue
+        if starts[first] == span.start and ends[last] == span.end:
+            place[span.id] = (first, last)
+        elif first == last:
+            subs.setdefault(first, [])
+            if (span.start, span.end) not in subs[first]:
+                subs[first].append((span.start, span.end))
+            place[span.id] = (first, last, span.start, span.end)
+        else:
+            summary.expanded[span.label] += 1
+            place[span.id] = (first, last)
+    rows: list[tuple[str, int, int]] = []
+    sentences: list[tuple[int, int]] = []
+    addr_of: dict[tuple[int, ...], str] = {}
+    sent_no, tok_no, sent_first = 0, 0, 0
+    for i, (a, b) in enumerate(words):
+        if i in breaks or i == 0:
+            if i:
+                sentences.append((sent_first, len(rows)))
+            sent_no, tok_no, sent_first = sent_no + 1, 0, len(rows)
+        tok_no += 1
+        addr = f"{sent_no}-{tok_no}"
+        addr_of[(i,)] = addr
+        rows.append((addr, a, b))
+        for k, (sa, sb) in enumerate(sorted(subs.get(i, [])), start=1):
+            addr_of[(i, sa, sb)] = f"{addr}.{k}"
+            rows.append((f"{addr}.{k}", sa, sb))
+    if words:
+        sentences.append((sent_first, len(rows)))
+    outs: dict[str, _Out] = {}
+    for span in doc.spans:
+        spot = place.get(span.id)
+        if spot is None:
+            continue
+        if len(spot) == 4:
+            outs[span.id] = _Out(span, [addr_of[(spot[0], spot[2], spot[3])]])
+        else:
+            outs[span.id] = _Out(span, [addr_of[(i,)] for i in range(spot[0], spot[1] + 1)])
+    return rows, sentences, outs
+
+
+def document_tsv(  # noqa: C901 - one branch per TSV column kind
+    doc: DocData, ctx: ExportContext, nlp: Any, summary: ExportSummary, features: list[str]
+) -> str:
+    rows, sentences, outs = _layout(doc, nlp, summary)
+    index = Utf16Index(doc.text)
+    at_row: dict[str, list[_Out]] = {}
+    for out in outs.values():
+        for addr in out.rows:
+            at_row.setdefault(addr, []).append(out)
+    next_id = 0
+    for out in outs.values():
+        if len(out.rows) > 1 or any(len(at_row[a]) > 1 for a in out.rows):
+            next_id += 1
+            out.ident = next_id
+    events = set(ctx.scheme.event_labels)
+    roles: dict[str, list[tuple[str, _Out]]] = {}  # host span id -> (role, filler)
+    rels: dict[str, list[tuple[str, _Out, _Out]]] = {}  # tail's first row -> (label, head, tail)
+    for rel in doc.relations:
+        head, tail = outs.get(rel.head), outs.get(rel.tail)
+        if head is None or tail is None:
+            summary.skip(f"{rel.label} relation pointing to a span not in the export")
+            continue
+        summary.relations[rel.label] += 1
+        if head.span.label in events:
+            roles.setdefault(rel.head, []).append((rel.label, tail))
+        else:
+            rels.setdefault(tail.rows[0], []).append((rel.label, head, tail))
+
+    def stacked(addr: str, value: Any) -> str:
+        here = at_row.get(addr, [])
+        if not here:
+            return "_"
+        items = []
+        for out in here:
+            v = value(out.span)
+            cell = _escape(str(v)) if v not in (None, "") else "*"
+            items.append(cell + (f"[{out.ident}]" if out.ident else ""))
+        return "|".join(items)
+
+    lines: list[str] = []
+    meta_header = doc.meta.get(HEADER_META)
+    layers = [
+        f"#T_SP={SPAN_LAYER}|label|"
+        + "".join(f"{f}|" for f in features)
+        + f"{ACTOR_FEATURE}|ROLE_{SPAN_LAYER}:roles_{ROLE_LINK}|{SPAN_LAYER}",
+        f"#T_RL={RELATION_LAYER}|label|BT_{SPAN_LAYER}",
+    ]
+    lines += ["#FORMAT=WebAnno TSV 3.3", *layers]
+    if isinstance(meta_header, dict):
+        lines += [f"#{k}={v}" for k, v in meta_header.items()]
+    lines += ["", ""]
+    for s_i, (first, stop) in enumerate(sentences):
+        begin = 0 if s_i == 0 else rows[first][1]
+        end = rows[sentences[s_i + 1][0]][1] if s_i + 1 < len(sentences) else len(doc.text)
+        if s_i:
+            lines.append("")
+        lines.append("#Text=" + _escape(doc.text[begin:end], _TEXT_ESCAPED))
+        for addr, a, b in rows[first:stop]:
+            cells = [addr, f"{index.to_utf16(a)}-{index.to_utf16(b)}", doc.text[a:b]]
+            cells.append(stacked(addr, lambda sp: sp.label))
+            for feat in features:
+                cells.append(stacked(addr, lambda sp, f=feat: sp.attrs.get(f)))
+            cells.append(stacked(addr, lambda sp: sp.entity))
+            hosts = [o for o in at_row.get(addr, []) if o.rows[0] == addr and roles.get(o.span.id)]
+            if hosts:
+                role_cell, goal_cell = [], []
+                for host in hosts:
+                    links = roles[host.span.id]
+                    tag = f"[{host.ident}]" if host.ident else ""
+                    role_cell.append(";".join(_escape(r) for r, _t in links) + tag)
+                    goal_cell.append(
+                        ";".join(t.rows[0] + (f"[{t.ident}]" if t.ident else "") for _r, t in links)
+                    )
+                cells += ["|".join(role_cell), "|".join(goal_cell)]
+            else:
+                cells += ["_", "_"]
+            here = rels.get(addr, [])
+            if here:
+                cells.append("|".join(_escape(label) for label, _h, _t in here))
+                refs = []
+                for _label, h, t in here:
+                    ids = f"[{h.ident}_{t.ident}]" if h.ident or t.ident else ""
+                    refs.append(h.rows[0] + ids)
+                cells.append("|".join(refs))
+            else:
+                cells += ["_", "_"]
+            lines.append("\t".join(cells) + "\t")
+    return "\n".join(lines) + "\n"
+
+
+def _stem(doc_id: str, taken: set[str]) -> str:
+    parts = [_UNSAFE_NAME.sub("_", p).strip(".") or "_" for p in doc_id.split("/") if p]
+    stem = "/".join(parts) or "doc"
+    candidate, n = stem, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{stem}-{n}"
+    taken.add(candidate.lower())
+    return candidate
+
+
+def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+    from annotator.formats.iob import sentencizer
+
+    summary = new_summary("webanno", ctx)
+    out.mkdir(parents=True, exist_ok=True)
+    nlp = sentencizer(ctx.lang)
+    features = _feature_names(ctx, docs)
+    for split, group in group_by_split(docs, ctx).items():
+        folder = out if split == ALL else out / split
+        taken: set[str] = set()
+        for doc in group:
+            if doc.annotated is False:
+                summary.skip("document nobody annotated (a WebAnno file is an annotation)")
+                continue
+            summary.add_doc(split)
+            for span in doc.spans:
+                summary.add_span(split, span.label)
+            path = folder / f"{_stem(doc.id, taken)}.tsv"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(document_tsv(doc, ctx, nlp, summary, features), encoding="utf-8")
+        summary.files.append("*.tsv" if split == ALL else f"{split}/*.tsv")
+    summary.notes.append(
+        f"INCEpTION: define span layer {SPAN_LAYER} (features label, "
+        f"{', '.join(features + [ACTOR_FEATURE])}; link feature roles), relation layer "
+        f"{RELATION_LAYER} (feature label), then import the files as WebAnno TSV 3"
+    )
+    return summary

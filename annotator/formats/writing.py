@@ -52,6 +52,10 @@ class ExportContext:
     splits: Mapping[str, str] | None = None  # document id -> train/dev/test; None: no split
     layer: str = Layer.GOLD
     lang: str = "en"
+    # document id -> its pending suggestions (Label Studio "predictions"); empty unless asked
+    predictions: Mapping[str, DocData] = field(default_factory=dict)
+    # annotator -> document id -> that annotator's layer (Label Studio: one annotation each)
+    other_layers: Mapping[str, Mapping[str, DocData]] = field(default_factory=dict)
     _by_name: dict[str, EntityEntry] = field(default_factory=dict, init=False, repr=False)
 
     def split_of(self, doc: DocData) -> str:
@@ -98,6 +102,16 @@ class ExportSummary:
     files: list[str] = field(default_factory=list)
     annotators: list[str] = field(default_factory=list)
     agreement: Mapping[str, Any] | None = None
+    annotated_empty: int = 0  # documents annotated with no span (negative examples)
+    unannotated: int = 0  # documents nobody annotated (--include-unannotated)
+
+    def _document_kinds(self) -> str:
+        parts = []
+        if self.annotated_empty:
+            parts.append(f"{self.annotated_empty} annotated with no span")
+        if self.unannotated:
+            parts.append(f"{self.unannotated} not annotated by anyone (--include-unannotated)")
+        return f" Documents: {'; '.join(parts)}." if parts else ""
 
     def add_doc(self, split: str) -> None:
         self.documents[split] += 1
@@ -151,7 +165,7 @@ class ExportSummary:
         out = [f"# Export ({self.fmt}, layer {self.layer})", ""]
         out.append(
             f"{self.total_documents} documents, {self.total_spans} spans, "
-            f"{sum(self.relations.values())} relations."
+            f"{sum(self.relations.values())} relations.{self._document_kinds()}"
         )
         out.append("")
         rows: list[list[object]] = [["documents", *(self.documents[s] for s in splits)]]
@@ -178,7 +192,7 @@ class ExportSummary:
         head = (
             f"Exported {self.total_documents} documents ({', '.join(parts)}), "
             f"{self.total_spans} spans, {sum(self.relations.values())} relations "
-            f"as {self.fmt} from layer {self.layer}."
+            f"as {self.fmt} from layer {self.layer}.{self._document_kinds()}"
         )
         out = [head]
         totals = self.label_totals()

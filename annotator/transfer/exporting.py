@@ -33,6 +33,8 @@ from annotator.values import DocData
 from annotator.vocabulary import Layer
 
 DEFAULT_TRAINING_SPLIT = (80, 10, 10)
+# formats that carry suggestions and the other annotators' layers beside the exported layer
+WITH_PREDICTIONS = frozenset({"labelstudio"})
 _README_MARK = "# Export ("
 _STEPS = 3  # read the layer, write to a temporary sibling, put it in place
 
@@ -117,9 +119,14 @@ def _agreement(layers: dict[str, list[DocData]]) -> dict[str, Any] | None:
 
 
 def _load(
-    project: Project, layer: str
+    project: Project, layer: str, include_unannotated: bool = False
 ) -> tuple[list[DocData], list[EntityEntry], list[str], dict[str, Any] | None, list[str]]:
-    from annotator.layers import annotator_names, layers_with_spans, load_layer
+    from annotator.layers import (
+        annotator_names,
+        layers_with_spans,
+        load_layer,
+        unannotated_documents,
+    )
     from annotator.services import list_entities
 
     notes: list[str] = []
@@ -152,6 +159,9 @@ def _load(
                 )
         else:
             docs = load_layer(s, layer)
+        docs = [replace(d, annotated=True) for d in docs]
+        if include_unannotated:
+            docs += unannotated_documents(s)
         entities = [
             EntityEntry(
                 e.name,
@@ -169,7 +179,10 @@ def _load(
 def _looks_like_export(path: Path) -> bool:
     readme = path / "README.md"
     try:
-        return readme.is_file() and readme.read_text("utf-8").startswith(_README_MARK)
+        text = readme.read_text("utf-8") if readme.is_file() else ""
+        if text.startswith("---\n") and "\n---\n" in text[3:]:  # a dataset card's front matter
+            text = text[text.index("\n---\n", 3) + 5 :].lstrip()
+        return text.startswith(_README_MARK)
     except (OSError, UnicodeDecodeError):
         return False
 
@@ -232,10 +245,14 @@ def export_documents(
     seed: int = 0,
     labels: list[str] | None = None,
     strict: bool = False,
+    include_unannotated: bool = False,
     progress: Progress | None = None,
 ) -> ExportSummary:
     """Export ``layer`` of ``project`` to ``out`` as ``fmt``; return what was written.
 
+    The layer's documents include those its annotator marked done with no span (annotated-empty,
+    the negative examples of training data); ``include_unannotated`` adds the documents no layer
+    covers, marked ``annotated=False`` (formats that can tell write them as unannotated).
     ``progress`` hears of the three steps (read the layer, write, put in place) and is checked
     between them; a cancel leaves ``out`` as it was."""
     from annotator.transfer.splits import split_documents
@@ -255,7 +272,7 @@ def export_documents(
     _check_target(out, folder)
     progress = progress or quiet()
     progress.report(0, _STEPS)
-    docs, entities, annotators, agreement, notes = _load(project, layer)
+    docs, entities, annotators, agreement, notes = _load(project, layer, include_unannotated)
     progress.report(1, _STEPS)
     progress.check()
     if not docs:
@@ -278,7 +295,19 @@ def export_documents(
             "by label, duplicates kept together"
         )
         notes += plan.notes
+    predictions: dict[str, DocData] = {}
+    others: dict[str, dict[str, DocData]] = {}
+    if fmt in WITH_PREDICTIONS and layer != "suggestions":
+        from annotator.layers import load_layer
+
+        with project.session() as s:
+            predictions = {d.id: canonical_ids(d) for d in load_layer(s, Layer.SUGGESTIONS)}
+            for name in annotators:  # every annotator's annotation beside the exported one
+                if name != layer:
+                    others[name] = {d.id: canonical_ids(d) for d in load_layer(s, name)}
     ctx = ExportContext(
+        predictions=predictions,
+        other_layers=others,
         scheme=project.scheme,
         entities=entities,
         annotators=annotators,
@@ -295,10 +324,14 @@ def export_documents(
         progress.check()
         for reason, n in left_out.items():
             summary.skip(reason, n)
+        summary.annotated_empty = sum(1 for d in docs if d.annotated and not d.spans)
+        summary.unannotated = sum(1 for d in docs if d.annotated is False)
         summary.notes = notes + summary.notes
         if tmp.is_dir():
             summary.files.append("README.md")
-            (tmp / "README.md").write_text(summary.to_markdown(), encoding="utf-8")
+            card = tmp / "README.md"  # a writer's dataset card keeps its front matter first
+            front = card.read_text("utf-8").rstrip() + "\n\n" if card.exists() else ""
+            card.write_text(front + summary.to_markdown(), encoding="utf-8")
         _place(tmp, out)
         progress.report(_STEPS, _STEPS)
     except OSError as exc:

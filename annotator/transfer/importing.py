@@ -2,7 +2,9 @@
 
 Everything is read and checked before anything is written; then one transaction inserts the new
 documents, spans and relations in bulk. The same text twice is one document; the same annotation
-twice (same start, end and label in the same layer) is one span.
+twice (same start, end and label in the same layer) is one span, except that two such spans
+within one record stay two (brat events sharing a trigger). A record annotated with no span
+(``DocData.annotated``) puts its document in the layer all the same (annotated-empty).
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from annotator.cancel import Progress, quiet
 from annotator.errors import ImportFailed, ValidationError
 from annotator.project import Project
 from annotator.settings import current_user
-from annotator.validation import validate_doc
-from annotator.values import DocData
+from annotator.validation import unknown_vocabulary, validate_doc
+from annotator.values import DocData, is_annotated
 from annotator.vocabulary import AssignmentStatus, EventAction, Origin
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
@@ -105,12 +107,18 @@ def read_paths(
     encoding: str | None = None,
     progress: Progress | None = None,
     predictions: bool = False,
+    span_keys: Sequence[str] | None = None,
 ) -> tuple[list[DocData], list[str]]:
     """Read every document of every path (nothing is written); return docs and reader notes.
     ``progress.check()`` runs every 200 documents (cancelling raises ``Cancelled``)."""
     from annotator.formats.reading import ReadOptions, read_documents
 
-    options = ReadOptions(tsv_feature=tsv_feature, encoding=encoding, predictions=predictions)
+    options = ReadOptions(
+        tsv_feature=tsv_feature,
+        encoding=encoding,
+        predictions=predictions,
+        span_keys=tuple(span_keys) if span_keys else None,
+    )
     docs: list[DocData] = []
     for path in paths:
         for doc in read_documents(Path(path), fmt, options):
@@ -140,8 +148,13 @@ def map_labels(
         if exc.path is not None:
             raise
         first = _first_unknown(project, docs, mapping)
+        attrs = [
+            u.describe()
+            for u in unknown_vocabulary(project.scheme, docs)
+            if not u.problem.startswith(("unknown label", "unknown relation"))
+        ]
         raise ImportFailed(
-            exc.message,
+            exc.message + (f"; also unknown: {'; '.join(attrs)}" if attrs else ""),
             path=first.source_path if first else None,
             line=first.source_line if first else None,
         ) from None
@@ -168,7 +181,21 @@ def _all_labels_known(project: Project, docs: Iterable[DocData]) -> bool:
     )
 
 
-def validate_all(project: Project, docs: Iterable[DocData]) -> None:
+def validate_all(project: Project, docs: Sequence[DocData]) -> None:
+    """Refuse ``docs`` when anything breaks the scheme: every unknown label, attribute and value
+    in one error (not one per run), then the first structural problem (offsets, relations)."""
+    unknown = unknown_vocabulary(project.scheme, docs)
+    if unknown:
+        first = unknown[0]
+        if len(unknown) == 1:
+            message = first.describe(with_place=False)
+        else:
+            message = (
+                f"{len(unknown)} names unknown to scheme '{project.scheme.name}': "
+                + "; ".join(u.describe() for u in unknown)
+                + " (fix the files, or use --label-map / --skip-unmapped)"
+            )
+        raise ImportFailed(message, path=first.path, line=first.line)
     for doc in docs:
         try:
             validate_doc(project.scheme, doc)
@@ -190,11 +217,18 @@ def import_paths(
     tsv_feature: str | None = None,
     encoding: str | None = None,
     progress: Progress | None = None,
+    span_keys: Sequence[str] | None = None,
 ) -> ImportReport:
     """Read, map and import ``paths``; a cancel (``progress.check()``) changes nothing."""
     with _bulk_allocation():
         docs, notes = read_paths(
-            paths, fmt, tsv_feature, encoding, progress, predictions=as_suggestions
+            paths,
+            fmt,
+            tsv_feature,
+            encoding,
+            progress,
+            predictions=as_suggestions,
+            span_keys=span_keys,
         )
         docs, map_notes = map_labels(project, docs, label_map, skip_unmapped)
         origin = "import:" + ",".join(Path(p).name for p in paths)
@@ -298,6 +332,32 @@ def _document_row(doc: DocData, ext: str, sha: str) -> dict[str, Any]:
     }
 
 
+def _mark_annotated_empty_done(
+    s: Any,
+    docs: Sequence[DocData],
+    doc_key: list[str],
+    known_sha: dict[str, int],
+    default_layer: str,
+    layer_forced: bool,
+) -> None:
+    """A record annotated with no span finishes an assignment still to do: without it the
+    document would not be in the layer (``repository.documents_in_layer``)."""
+    empty: dict[str, set[int]] = {}
+    for i, doc in enumerate(docs):
+        if not doc.spans and is_annotated(doc):
+            name = default_layer if layer_forced else (doc.layer or default_layer)
+            empty.setdefault(name, set()).add(known_sha[doc_key[i]])
+    for name, doc_ids in empty.items():
+        for a in ann_repo.assignments(s, annotator=name):
+            if a.document_id in doc_ids and a.status not in (
+                AssignmentStatus.IN_PROGRESS,
+                AssignmentStatus.DONE,
+            ):
+                ann_id = ann_repo.annotator_id(s, name)
+                if ann_id is not None:
+                    ann_repo.set_assignment(s, a.document_id, ann_id, AssignmentStatus.DONE)
+
+
 def _insert_annotations(  # noqa: C901 - spans, relations, actor links share id maps
     s: Any,
     docs: Sequence[DocData],
@@ -334,12 +394,16 @@ def _insert_annotations(  # noqa: C901 - spans, relations, actor links share id 
         for k, d in zip(doc_key, docs, strict=True)
         if d.spans and known_sha[k] not in fresh
     }
-    existing_spans: dict[tuple[int, str], dict[tuple[int, int, str], int]] = {}
+    # Keys are (start, end, label, n): the n-th span with those offsets and label. Two spans
+    # alike in one record (two events on one trigger) stay two; a repeated record merges.
+    existing_spans: dict[tuple[int, str], dict[tuple[int, int, str, int], int]] = {}
     if existing_docs:
-        for rec in span_repo.spans_of(s, doc_ids=existing_docs):
-            existing_spans.setdefault((rec.document_id, rec.annotator), {})[
-                (rec.start, rec.end, rec.label)
-            ] = rec.id
+        for rec in sorted(span_repo.spans_of(s, doc_ids=existing_docs), key=lambda r: r.id):
+            have_doc = existing_spans.setdefault((rec.document_id, rec.annotator), {})
+            n = 0
+            while (rec.start, rec.end, rec.label, n) in have_doc:
+                n += 1
+            have_doc[(rec.start, rec.end, rec.label, n)] = rec.id
     existing_rels: set[tuple[int, int, str]] = set()
     all_existing = [sid for m in existing_spans.values() for sid in m.values()]
     if all_existing:
@@ -351,11 +415,11 @@ def _insert_annotations(  # noqa: C901 - spans, relations, actor links share id 
     row_of: dict[tuple[int, str], int] = {}  # (input doc, span id) -> index into span_values
     resolved: dict[tuple[int, str], int] = {}  # (input doc, span id) -> database id
     aliases: dict[tuple[int, str], tuple[int, str]] = {}  # same span twice in one import
-    batch_seen: dict[tuple[int, str], dict[tuple[int, int, str], tuple[int, str]]] = {}
+    batch_seen: dict[tuple[int, str], dict[tuple[int, int, str, int], tuple[int, str]]] = {}
     touched_layers: set[tuple[int, str]] = set()
     total = len(docs)
     for i, doc in enumerate(docs):
-        if not doc.spans and doc.layer is None:
+        if not doc.spans and not is_annotated(doc):
             continue
         name = default_layer if layer_forced else (doc.layer or default_layer)
         doc_id = known_sha[doc_key[i]]
@@ -366,8 +430,11 @@ def _insert_annotations(  # noqa: C901 - spans, relations, actor links share id 
         seen = batch_seen.setdefault((doc_id, name), {})
         ann_id = ann(name)
         track = bool(doc.relations)  # span ids are only needed to resolve relations
+        alike: Counter[tuple[int, int, str]] = Counter()
         for sp in doc.spans:
-            key = (sp.start, sp.end, sp.label)
+            plain = (sp.start, sp.end, sp.label)
+            key = (sp.start, sp.end, sp.label, alike[plain])
+            alike[plain] += 1
             if key in have:
                 if track:
                     resolved[(i, sp.id)] = have[key]
@@ -402,17 +469,18 @@ def _insert_annotations(  # noqa: C901 - spans, relations, actor links share id 
             for doc_id, name in touched_layers
         ],
     )
+    _mark_annotated_empty_done(s, docs, doc_key, known_sha, default_layer, layer_forced)
     rel_rows: list[dict[str, Any]] = []
     for i, doc in enumerate(docs):
         for rel in doc.relations:
             head, tail = resolved.get((i, rel.head)), resolved.get((i, rel.tail))
             if head is None or tail is None:
                 continue
-            key = (head, tail, rel.label)
-            if key in existing_rels:
+            rel_key = (head, tail, rel.label)
+            if rel_key in existing_rels:
                 report.relations_existing += 1
                 continue
-            existing_rels.add(key)
+            existing_rels.add(rel_key)
             rel_rows.append(
                 {"head_id": head, "tail_id": tail, "label": rel.label, "origin": origin}
             )

@@ -15,6 +15,10 @@ dropped with it, and so are mapped relations whose head or tail label the scheme
 for them (without ``skip_unmapped`` those are left for validation to refuse). Attributes the
 target label does not define (or values it does not allow) are removed. Everything dropped is
 counted in the :class:`MapReport`.
+
+The entry ``"@actor": "ATTRIBUTE"`` makes that attribute the actor registry link of each span
+carrying it (e.g. WebAnno's ``identity``/wikification feature: ``Masjid_al%2DHaram`` becomes the
+actor ``Masjid al-Haram``); the attribute itself is then not kept.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from annotator.errors import ImportFailed
 from annotator.formats.textfile import read_text
@@ -33,6 +38,7 @@ from annotator.scheme import Scheme
 from annotator.values import AttrValue, DocData, RelationData, SpanData
 
 _NUMBERED = re.compile(r"(.+?)[-_]?(\d+)")
+ACTOR_KEY = "@actor"  # {"@actor": "identity"}: that attribute's value is the actor link
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +84,11 @@ def parse_label_map(data: Any, name: str = "label map") -> dict[str, MapTarget]:
         raise ImportFailed("the label map must be a JSON object {foreign label: target}", path=name)
     out: dict[str, MapTarget] = {}
     for key, value in data.items():
+        if key == ACTOR_KEY:
+            if not isinstance(value, str) or not value:
+                raise ImportFailed(f"'{ACTOR_KEY}' must name an attribute", path=name)
+            out[key] = MapTarget(value)
+            continue
         if value is None:
             out[key] = MapTarget(None)
         elif isinstance(value, str) and value:
@@ -117,7 +128,8 @@ def apply_label_map(
     docs: Iterable[DocData], scheme: Scheme, mapping: LabelMap | None, skip_unmapped: bool
 ) -> tuple[list[DocData], MapReport]:
     """Map labels of all ``docs`` (see module docstring); raise ImportFailed on unmapped labels."""
-    mapping = mapping or {}
+    mapping = dict(mapping or {})
+    actor = mapping.pop(ACTOR_KEY, None)
     report = MapReport()
     labels, relations = set(scheme.label_names), set(scheme.relation_names)
     docs = list(docs)
@@ -153,7 +165,27 @@ def apply_label_map(
             f"labels not in scheme '{scheme.name}' nor in the label map: {', '.join(parts)}; "
             "map them with --label-map or pass --skip-unmapped"
         )
+    if actor is not None and actor.label is not None:
+        docs = [_link_actors(doc, actor.label, report) for doc in docs]
     return [_map_doc(doc, scheme, mapping, report, skip_unmapped) for doc in docs], report
+
+
+def actor_name(value: str) -> str:
+    """A wikification value as an actor name: ``Masjid_al%2DHaram`` -> ``Masjid al-Haram``."""
+    return unquote(value).replace("_", " ").strip()
+
+
+def _link_actors(doc: DocData, attribute: str, report: MapReport) -> DocData:
+    spans = []
+    for span in doc.spans:
+        value = span.attrs.get(attribute)
+        if value is None or value in ("", "_"):
+            spans.append(span)
+            continue
+        attrs = {k: v for k, v in span.attrs.items() if k != attribute}
+        report.mapped[f"{attribute} -> actor link"] += 1
+        spans.append(replace(span, attrs=attrs, entity=actor_name(str(value))))
+    return replace(doc, spans=tuple(spans))
 
 
 def _relation_target(label: str, mapping: LabelMap, names: set[str]) -> MapTarget | None:

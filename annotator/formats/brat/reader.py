@@ -18,8 +18,9 @@ Offsets are code points of the ``.txt`` text (brat counts Python ``str`` indices
   span (for an event: on its trigger span).
 - ``N`` normalisations: ``span.entity`` is the normalised name (or the reference when brat
   stores no name); the reference itself (``Wikipedia:64488``) is not kept, which is counted.
-- ``#`` AnnotatorNotes on spans and events: attribute ``note``; notes on relations are skipped
-  and counted.
+- ``#`` notes on spans and events: ``AnnotatorNotes`` in the attribute ``note``, any other note
+  type ``X`` in the attribute ``X`` (the writer writes both back as ``#`` lines of their type);
+  notes on relations are skipped and counted (relations have no attributes).
 - ``*`` equivalences are skipped and counted (they have no id to link to).
 
 A 0-byte ``.ann`` gives a document without annotations; in a folder, a ``.txt`` without an
@@ -40,12 +41,19 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from annotator.errors import ImportFailed
+from annotator.formats.brat.conf import NOTE_ATTRIBUTE
 from annotator.formats.common import UniqueIds, rel_name
 from annotator.formats.reading import ReadOptions, ReadReport
 from annotator.formats.textfile import read_text
 from annotator.values import AttrValue, DocData, RelationData, SpanData
 
 _WS_RUN = re.compile(r"\s+")
+NOTE_TYPE = "AnnotatorNotes"  # brat's own note type, held in the attribute NOTE_ATTRIBUTE
+
+
+def note_attribute(note_type: str) -> str:
+    """The span attribute holding a ``#`` line of ``note_type`` (``AnnotatorNotes`` -> note)."""
+    return NOTE_ATTRIBUTE if note_type == NOTE_TYPE else note_type
 
 
 @dataclass
@@ -84,6 +92,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
             spans=doc[1],
             relations=doc[2],
             source_path=str(ann or txt),
+            annotated=True if ann is not None else None,  # an empty .ann: annotated-empty
         )
 
 
@@ -134,7 +143,7 @@ def _declared_types(folder: Path, root: Path) -> set[str] | None:
             section = line[1:-1].strip()
             continue
         if section in ("entities", "relations", "events") and "=" not in line.split()[0]:
-            names.add(line.split()[0].lstrip("!"))
+            names.add(line.split()[0].lstrip("!").split("|", 1)[0])
     return names
 
 
@@ -203,9 +212,9 @@ def _read_pair(  # noqa: C901 - one branch per .ann line kind (T, E, R, A/M, N)
             attrs.append((fields[1], "\x00entity", shown or fields[2], lineno))
         elif kind == "#":
             fields = body.split()
-            note = parts[2].strip() if len(parts) > 2 else ""
+            note = "\t".join(parts[2:]).strip()
             if len(fields) >= 2 and note:
-                attrs.append((fields[1], "note", note, lineno))
+                attrs.append((fields[1], note_attribute(fields[0]), note, lineno))
         elif kind == "*":
             report.add("brat equivalence (*) line skipped")
         else:

@@ -2,15 +2,21 @@
 
 - ``T``: every span (code-point offsets, brat's own unit). A span with a line break inside is
   written as fragments split at the breaks (``0 5;6 11``), as brat itself does.
-- ``E``: each span of an event label (``EVENT``) is an event on its ``T`` trigger; relations that
-  start at an event (``agent``, ``target``, ``place``, ``time``, ...) become its role arguments,
-  repeated roles numbered brat's way (``agent``, ``agent2``). Pointing to another event uses its E.
+- ``E``: each span of an event-type label (``kind: event`` in the scheme) is an event on its
+  ``T`` trigger; relations that start at an event are its role arguments, repeated roles
+  numbered brat's way (``agent``, ``agent2``; a role named ``Theme2`` counts as ``Theme``).
+  Events on the same trigger (same offsets and type) are separate ``E`` lines on one ``T``.
+  Pointing to another event uses its E.
 - ``R``: every other relation (``claimant``, ``about``), with ``Arg1`` = head and ``Arg2`` = tail.
-- ``A``: attributes, on the ``E`` of events and on the ``T`` of other spans; ``true`` booleans are
-  binary attributes, other values multi-valued.
+- ``A``: valued and ``true`` attributes, on the ``E`` of events and on the ``T`` of other spans
+  (a value brat cannot hold, with spaces or symbols, is written with ``_`` and counted).
+- ``#``: the ``note`` attribute as ``AnnotatorNotes``, any other free-text attribute (no value
+  list in the scheme) as a note of its own name; the reader reads both back.
 - ``N``: one per registry link, the canonical name as the shown text; the reference is the
   entry's external id (``Wikidata:<Q-id>``, else ``External:<id>``) or, without one,
   ``Registry:<name>`` (percent-encoded).
+``annotation.conf`` declares every label, relation type, event role and attribute of the scheme
+so that brat's verifier accepts the export.
 Document ids with ``/`` become sub-folders; characters brat cannot take in a file name become
 ``_``. With a split, documents go in ``train/``, ``dev/``, ``test/`` below the config files.
 """
@@ -23,6 +29,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import quote
 
+from annotator.formats.brat.conf import NOTE_ATTRIBUTE
+from annotator.formats.brat.reader import NOTE_TYPE
 from annotator.formats.writing import (
     ALL,
     ExportContext,
@@ -33,10 +41,11 @@ from annotator.formats.writing import (
 from annotator.scheme import Scheme
 from annotator.values import DocData, SpanData
 
-EVENT_LABELS = frozenset({"EVENT"})
 _UNSAFE = re.compile(r"[^\w.\-]+")
 _BREAK = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 _WIKIDATA = re.compile(r"^(?:wikidata:)?(Q\d+)$", re.IGNORECASE)
+_NOTE_BREAK = re.compile(r"[\t\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_NUMBERED_ROLE = re.compile(r"^(.*\D)(\d+)$")
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -53,23 +62,49 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def event_labels(scheme: Scheme) -> frozenset[str]:
-    return frozenset(lab for lab in scheme.label_names if lab in EVENT_LABELS)
+    return frozenset(scheme.event_labels)
 
 
-def _attr_lines(owner: str, span: SpanData, next_id: int) -> tuple[list[str], int]:
+def role_base(role: str) -> tuple[str, int]:
+    """brat reads a trailing number of a role as its repeat count: ``Theme2`` is ``Theme`` #2."""
+    m = _NUMBERED_ROLE.match(role)
+    return (m.group(1), int(m.group(2))) if m else (role, 1)
+
+
+def _free_text(ctx: ExportContext, label: str, name: str) -> bool:
+    """An attribute the scheme gives no value list: written as a ``#`` note line."""
+    lab = ctx.scheme.label(label)
+    adef = lab.attribute(name) if lab is not None else None
+    return name == NOTE_ATTRIBUTE or (adef is not None and not adef.values)
+
+
+def _attr_lines(
+    owner: str, span: SpanData, ctx: ExportContext, ids: Counter[str], summary: ExportSummary
+) -> list[str]:
     lines = []
     for name, value in span.attrs.items():
         if value is False or value is None:
             continue
         if value is True:
-            lines.append(f"A{next_id}\t{name} {owner}")
+            ids["A"] += 1
+            lines.append(f"A{ids['A']}\t{name} {owner}")
+        elif _free_text(ctx, span.label, name):
+            note = _NOTE_BREAK.sub(" ", str(value))
+            if note != str(value):
+                summary.merge(f"line breaks or tabs in a {name} note written as spaces")
+            ids["#"] += 1
+            note_type = NOTE_TYPE if name == NOTE_ATTRIBUTE else name
+            lines.append(f"#{ids['#']}\t{note_type} {owner}\t{note}")
         else:
-            lines.append(f"A{next_id}\t{name} {owner} {_UNSAFE.sub('_', str(value))}")
-        next_id += 1
-    return lines, next_id
+            safe = _UNSAFE.sub("_", str(value))
+            if safe != str(value):
+                summary.merge(f"{span.label}.{name} value with spaces or symbols written with _")
+            ids["A"] += 1
+            lines.append(f"A{ids['A']}\t{name} {owner} {safe}")
+    return lines
 
 
-def ann_lines(
+def ann_lines(  # noqa: C901 - one branch per brat line type
     doc: DocData, ctx: ExportContext, events: frozenset[str], summary: ExportSummary
 ) -> list[str]:
     """The lines of one ``.ann`` file."""
@@ -81,14 +116,24 @@ def ann_lines(
         if not cut[s.id]:
             summary.skip(f"{s.label} span holding only line breaks (brat cannot show it)")
     doc_spans = [s for s in doc.spans if cut[s.id]]
-    for i, span in enumerate(doc_spans, start=1):
-        tid[span.id] = f"T{i}"
+    triggers: dict[tuple[int, int, str], str] = {}  # events on one trigger share its T
+    t_count = 0
+    for span in doc_spans:
+        key = (span.start, span.end, span.label)
+        if span.label in events and key in triggers:
+            tid[span.id] = triggers[key]
+            summary.merge(f"{span.label} events sharing one trigger written on one T")
+            continue
+        t_count += 1
+        tid[span.id] = f"T{t_count}"
+        if span.label in events:
+            triggers[key] = tid[span.id]
         frags = cut[span.id]
         if len(frags) > 1:
             summary.merge(f"{span.label} span with a line break written as brat fragments")
         offsets = ";".join(f"{s} {e}" for s, e in frags)
         shown = " ".join(text[s:e] for s, e in frags)
-        lines.append(f"T{i}\t{span.label} {offsets}\t{shown}")
+        lines.append(f"{tid[span.id]}\t{span.label} {offsets}\t{shown}")
     spans = {s.id: s for s in doc_spans}
     eid = {s.id: f"E{k}" for k, s in enumerate((s for s in doc_spans if s.label in events), 1)}
 
@@ -111,32 +156,35 @@ def ann_lines(
             continue
         seen: Counter[str] = Counter()
         parts = [f"{span.label}:{tid[span.id]}"]
-        for role, target in args[span.id]:
-            seen[role] += 1
-            parts.append(f"{role}{seen[role] if seen[role] > 1 else ''}:{target}")
+        # Theme before Theme2 before Theme3, so that brat's numbering gives the labels back.
+        for role, target in sorted(args[span.id], key=lambda a: role_base(a[0])):
+            base = role_base(role)[0]
+            seen[base] += 1
+            parts.append(f"{base}{seen[base] if seen[base] > 1 else ''}:{target}")
         lines.append(f"{eid[span.id]}\t{' '.join(parts)}")
     lines += [f"R{k}\t{body}" for k, body in enumerate(rel_lines, 1)]
-    next_a, next_n = 1, 1
+    ids: Counter[str] = Counter()
     for span in doc_spans:
-        attr, next_a = _attr_lines(ref(span.id), span, next_a)
-        lines += attr
+        lines += _attr_lines(ref(span.id), span, ctx, ids, summary)
         if span.entity:
             shown = span.entity.replace("\t", " ").replace("\n", " ")
             entry = ctx.entity(span.entity)
             external = (entry.external_id or "").strip() if entry is not None else ""
             m = _WIKIDATA.match(external)
-            db, key = (
+            db, ref_key = (
                 ("Wikidata", m.group(1))
                 if m
                 else (("External", external) if external else ("Registry", span.entity))
             )
-            lines.append(f"N{next_n}\tReference {tid[span.id]} {db}:{quote(key)}\t{shown}")
-            next_n += 1
+            ids["N"] += 1
+            lines.append(f"N{ids['N']}\tReference {tid[span.id]} {db}:{quote(ref_key)}\t{shown}")
     return lines
 
 
 def annotation_conf(scheme: Scheme, labels: Sequence[str], extra: Sequence[str] = ()) -> str:
-    """brat's ``annotation.conf`` for the scheme (labels restricted to ``labels``)."""
+    """brat's ``annotation.conf`` for the scheme (labels restricted to ``labels``): entities,
+    every relation type, events with their roles (numbered role names declared once, as the
+    role brat reads them as) and the valued and binary attributes."""
     events = event_labels(scheme)
     wanted = [*labels, *extra]
     ents = [lab for lab in wanted if lab not in events]
@@ -150,20 +198,28 @@ def annotation_conf(scheme: Scheme, labels: Sequence[str], extra: Sequence[str] 
     out += ents
     out.append("[relations]")
     for rdef in scheme.relations:
-        if any(h in evs for h in rdef.heads):
-            continue
-        out.append(f"{rdef.name} Arg1:{alt(rdef.heads)}, Arg2:{alt(rdef.tails)}")
+        heads = [h for h in rdef.heads if h not in events and h in wanted]
+        tails = [t for t in rdef.tails if t in wanted]
+        if heads and tails:
+            out.append(f"{rdef.name} Arg1:{'|'.join(heads)}, Arg2:{'|'.join(tails)}")
     out.append("<OVERLAP> Arg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>")
     out.append("[events]")
     for ev in evs:
-        roles = [f"{r.name}*:{alt(r.tails)}" for r in scheme.relations if ev in r.heads]
-        out.append(f"{ev} {', '.join(roles)}".rstrip())
+        roles: dict[str, list[str]] = {}
+        for r in scheme.relations:
+            if ev in r.heads:
+                tails = roles.setdefault(role_base(r.name)[0], [])
+                tails += [t for t in r.tails if t in wanted and t not in tails]
+        parts = [f"{role}*:{'|'.join(tails) or '<ANY>'}" for role, tails in roles.items()]
+        out.append(f"{ev} {', '.join(parts)}".rstrip())
     out.append("[attributes]")
     attrs: dict[str, tuple[list[str], list[str]]] = {}
     for lab in scheme.labels:
         if lab.name not in wanted:
             continue
         for adef in lab.attributes:
+            if adef.name == NOTE_ATTRIBUTE:
+                continue
             owners, values = attrs.setdefault(adef.name, ([], []))
             owners.append(lab.name)
             values += [v for v in adef.values if v not in values]
@@ -218,6 +274,10 @@ def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSumma
             txt.parent.mkdir(parents=True, exist_ok=True)
             with txt.open("w", encoding="utf-8", newline="") as fh:
                 fh.write(doc.text)
+            if doc.annotated is False:
+                summary.merge(
+                    "document nobody annotated written with an empty .ann (brat needs one)"
+                )
             lines = ann_lines(doc, ctx, events, summary)
             with txt.with_suffix(".ann").open("w", encoding="utf-8", newline="\n") as fh:
                 fh.write("".join(line + "\n" for line in lines))

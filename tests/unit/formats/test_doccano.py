@@ -123,3 +123,29 @@ def test_json_array_of_records(tmp_path: Path) -> None:
     )
     docs = _read(f)
     assert [d.id for d in docs] == ["all:1", "all:2"]
+
+
+def test_doccano_16_data_label_layout_and_integer_ids(tmp_path: Path) -> None:
+    """Issue 11 defect 4: doccano >= 1.6 writes ``data`` + ``label``; integer ids stay integers."""
+    from annotator.formats.doccano import record
+    from annotator.formats.writing import ExportSummary
+
+    src = tmp_path / "d16.jsonl"
+    rows = [
+        {"id": 7, "data": "Haftar attacked Tripoli.", "label": [[0, 6, "ACTOR"]]},
+        {"id": 8, "data": "Nothing here.", "label": []},
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    docs = list(read_documents(src, "doccano"))
+    assert [(d.id, d.text, [(s.start, s.end, s.label) for s in d.spans]) for d in docs] == [
+        ("7", "Haftar attacked Tripoli.", [(0, 6, "ACTOR")]),
+        ("8", "Nothing here.", []),
+    ]
+    assert docs[1].annotated is True  # an empty "label" list is an annotation with no span
+
+    class _Ids:
+        span = 0
+        relation = 0
+
+    out = record(docs[0], _Ids(), ExportSummary("doccano"))  # type: ignore[arg-type]
+    assert out["id"] == 7 and isinstance(out["id"], int)

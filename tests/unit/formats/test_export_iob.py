@@ -92,16 +92,20 @@ def test_hf_export_loads_with_datasets(
     summary = hf_writer.write(news_docs, out, ctx)
     names = json.loads((out / "labels.json").read_text("utf-8"))
     assert names[0] == "O" and names[1:3] == ["B-ACTOR", "I-ACTOR"] and len(names) == 11
-    files = {
-        "train": str(out / "train.jsonl"),
-        "validation": str(out / "dev.jsonl"),
-        "test": str(out / "test.jsonl"),
-    }
-    ds = datasets.load_dataset("json", data_files=files, cache_dir=str(tmp_path / "cache"))
+    assert sorted(p.name for p in out.glob("*.jsonl")) == [
+        "test.jsonl",
+        "train.jsonl",
+        "validation.jsonl",
+    ]
+    # the folder alone: split names and ClassLabel names come from the dataset card
+    ds = datasets.load_dataset(str(out), cache_dir=str(tmp_path / "cache"))
     assert ds.num_rows == {"train": 24, "validation": 6, "test": 6}  # 3 sentences per document
+    tags = ds["train"].features["ner_tags"]
+    inner = getattr(tags, "feature", None) or tags[0]
+    assert inner.names == names
     row = ds["train"][0]
     assert row["tokens"][:2] == ["Khalifa", "Haftar"]
-    assert [names[t] for t in row["ner_tags"][:2]] == ["B-CLAIM", "I-CLAIM"]
+    assert [inner.int2str(t) for t in row["ner_tags"][:2]] == ["B-CLAIM", "I-CLAIM"]
     assert all(isinstance(t, int) for t in row["ner_tags"])
     assert summary.documents == {"train": 8, "dev": 2, "test": 2}
 
@@ -110,6 +114,6 @@ def test_hf_without_split_writes_only_train(
     news_docs: list[DocData], ctx: ExportContext, tmp_path: Path
 ) -> None:
     summary = hf_writer.write(news_docs, tmp_path, ctx)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["labels.json", "train.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "labels.json", "train.jsonl"]
     assert summary.documents == {"train": 12}
-    assert "dev.jsonl not written: no sentences in dev" in summary.notes
+    assert "validation.jsonl not written: no sentences in validation" in summary.notes

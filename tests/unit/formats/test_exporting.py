@@ -39,6 +39,9 @@ def test_every_format_exports(project: Project, tmp_path: Path) -> None:
         assert out.is_dir(), fmt
         assert summary.total_documents == 10, fmt
         readme = (out / "README.md").read_text("utf-8")
+        if fmt == "hf":  # a dataset card: its front matter first
+            assert readme.startswith("---\nconfigs:")
+            readme = readme[readme.index("\n---\n", 3) + 5 :].lstrip()
         assert readme.startswith("# Export (") and "| documents |" in readme
         assert not list(tmp_path.glob(".out-*")), "temporary folder left behind"
     lines = (tmp_path / "out-jsonl" / "train.jsonl").read_text("utf-8").splitlines()

@@ -54,7 +54,9 @@ def test_cli_format_choices_come_from_the_registry(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert ", ".join(registry.writer_names()) in result.stderr
     assert "txt" not in registry.writer_names() and "hf" not in registry.reader_names()
-    help_text = runner.invoke(app, ["export", "--help"], terminal_width=200).stdout
+    help_text = runner.invoke(
+        app, ["export", "--help"], terminal_width=300, env={"COLUMNS": "300"}
+    ).stdout
     assert "|".join(registry.writer_names()) in help_text
 
 

@@ -25,7 +25,7 @@ def test_same_doc_as_prodigy_oracle(corpus: Path) -> None:
 
 
 def test_ents_and_span_groups_deduplicated(corpus: Path) -> None:
-    options = ReadOptions()
+    options = ReadOptions(span_keys=("health_aspects",))
     docs = list(
         islice(read_documents(_s(corpus) / "healthsea_spancat_dev.spacy", "spacy", options), 300)
     )  # a sample keeps the test fast
@@ -104,3 +104,39 @@ def test_inconsistent_own_record_falls_back_to_spacy_spans(tmp_path: Path) -> No
     (doc,) = read_documents(_docbin_with_record(tmp_path, record), "spacy", options)
     assert [(s.label, doc.text[s.start : s.end]) for s in doc.spans] == [("ACTOR", "Haftar")]
     assert options.report.counts["spaCy inconsistent annotator record ignored"] == 1
+
+
+def test_default_reads_ents_and_sc_and_reports_other_groups(tmp_path: Path) -> None:
+    """Issue 11 defect 5: a group such as ``incorrect_spans`` holds known-wrong spans; only
+    ``doc.ents`` and ``sc`` are gold by default, the rest is counted, ``span_keys`` chooses."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    doc = nlp("Haftar attacked Tripoli on Monday.")
+    doc.ents = [doc.char_span(0, 6, "PERSON")]
+    doc.spans["sc"] = [doc.char_span(16, 23, "GPE")]
+    doc.spans["incorrect_spans"] = [doc.char_span(7, 15, "ORG"), doc.char_span(27, 33, "ORG")]
+    empty = nlp("Nothing here.")
+    f = tmp_path / "groups.spacy"
+    DocBin(docs=[doc, empty], store_user_data=False).to_disk(f)
+
+    options = ReadOptions()
+    first, second = read_documents(f, "spacy", options)
+    assert [(s.start, s.end, s.label) for s in first.spans] == [
+        (0, 6, "PERSON"),
+        (16, 23, "GPE"),
+    ]
+    assert (
+        options.report.counts[
+            "spans of spaCy span group 'incorrect_spans' left out (read them with "
+            "--span-key incorrect_spans)"
+        ]
+        == 2
+    )
+    assert second.spans == () and second.annotated is True  # a negative example
+
+    chosen = ReadOptions(span_keys=("incorrect_spans",))
+    first, _ = read_documents(f, "spacy", chosen)
+    assert sorted(s.label for s in first.spans) == ["ORG", "ORG", "PERSON"]
+    assert any("'sc' left out" in line for line in chosen.report.lines())
