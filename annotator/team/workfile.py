@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,9 +32,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from annotator.errors import AnnotatorError, MergeRefused, ProjectError
+from annotator.errors import AnnotatorError, MergeRefused, ProjectError, ValidationError
 from annotator.project import GOLD, Project
+from annotator.scheme import Scheme
 from annotator.transfer.importing import text_sha256
+from annotator.validation import check_relation_labels, check_span_values
 from storage import repository as repo
 from storage import team_queries as tq
 from storage.records import AssignmentRecord, EntityRecord, RelationRecord, SpanRecord
@@ -280,6 +282,7 @@ class _WorkContent:
     owner: str
     fingerprint: str
     docs: dict[int, tuple[str, str]]  # work doc id -> (sha256, external id)
+    lengths: dict[int, int]  # work doc id -> length of its text
     spans: list[SpanRecord]
     relations: list[RelationRecord]
     entities: list[EntityRecord]
@@ -304,7 +307,9 @@ def _read_workfile(path: Path) -> _WorkContent:
                     path=str(path),
                 )
             docs: dict[int, tuple[str, str]] = {}
+            lengths: dict[int, int] = {}
             for d in repo.get_documents(w):
+                lengths[d.id] = len(d.text)
                 if text_sha256(d.text) != d.sha256:
                     raise MergeRefused(
                         f"document '{d.external_id}': its text was changed in "
@@ -323,6 +328,7 @@ def _read_workfile(path: Path) -> _WorkContent:
                 owner=owner,
                 fingerprint=work.scheme.fingerprint,
                 docs=docs,
+                lengths=lengths,
                 spans=spans,
                 relations=tq.layer_relations(w, owner),
                 entities=repo.list_entities(w),
@@ -461,6 +467,7 @@ def check_workfiles(project: Project, paths: Sequence[Path]) -> list[_WorkConten
                 path=str(c.path),
             )
         seen[c.owner] = c.path
+        _validate_content(project.scheme, c)
         missing = [ext for sha, ext in c.docs.values() if sha not in known]
         if missing:
             raise MergeRefused(
@@ -469,6 +476,51 @@ def check_workfiles(project: Project, paths: Sequence[Path]) -> list[_WorkConten
                 path=str(c.path),
             )
     return contents
+
+
+def _validate_content(scheme: Scheme, content: _WorkContent) -> None:
+    """Refuse a work file whose spans or relations break the scheme's rules (the same rules as
+    import and editing), naming the first offending item."""
+
+    def refuse(doc_id: int, what: str, message: str) -> MergeRefused:
+        ext = content.docs.get(doc_id, ("", f"#{doc_id}"))[1]
+        return MergeRefused(
+            f"document '{ext}': {what}: {message}; nothing was merged", path=str(content.path)
+        )
+
+    span_doc: dict[int, int] = {}
+    labels: dict[int, str] = {}
+    for sp in content.spans:
+        what = f"span {sp.id} [{sp.start}, {sp.end}) {sp.label}"
+        if sp.document_id not in content.lengths:
+            raise refuse(sp.document_id, what, "its document is not in the work file")
+        if not isinstance(sp.attrs, Mapping):
+            raise refuse(sp.document_id, what, "its attributes are not a mapping")
+        try:
+            check_span_values(
+                scheme, content.lengths[sp.document_id], sp.start, sp.end, sp.label, sp.attrs
+            )
+        except ValidationError as exc:
+            raise refuse(sp.document_id, what, exc.message) from None
+        span_doc[sp.id] = sp.document_id
+        labels[sp.id] = sp.label
+    for r in content.relations:
+        head_doc, tail_doc = span_doc.get(r.head_id), span_doc.get(r.tail_id)
+        what = f"relation {r.id} {r.label}"
+        if head_doc is None or tail_doc is None:
+            missing = r.head_id if head_doc is None else r.tail_id
+            raise refuse(
+                head_doc if head_doc is not None else (tail_doc or 0),
+                what,
+                f"points to span {missing}, which is not in {content.owner}'s layer",
+            )
+        if head_doc != tail_doc:
+            ext = content.docs.get(tail_doc, ("", f"#{tail_doc}"))[1]
+            raise refuse(head_doc, what, f"links to a span of another document ('{ext}')")
+        try:
+            check_relation_labels(scheme, r.label, labels[r.head_id], labels[r.tail_id])
+        except ValidationError as exc:
+            raise refuse(head_doc, what, exc.message) from None
 
 
 def merge(project: Project, paths: Sequence[str | Path]) -> list[MergeReport]:
