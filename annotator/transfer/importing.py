@@ -38,6 +38,7 @@ class ImportReport:
     documents_existing: int = 0
     spans_added: int = 0
     spans_existing: int = 0
+    spans_repeated: int = 0  # the same span more than once in the input, imported once
     relations_added: int = 0
     relations_existing: int = 0
     suggestions_added: int = 0
@@ -50,7 +51,12 @@ class ImportReport:
         out = [
             f"documents: {self.documents_read} read, {self.documents_new} new, "
             f"{self.documents_existing} already in the project",
-            f"spans: {self.spans_added} added, {self.spans_existing} already there",
+            f"spans: {self.spans_added} added, {self.spans_existing} already there"
+            + (
+                f", {self.spans_repeated} repeated in the input (imported once)"
+                if self.spans_repeated
+                else ""
+            ),
             f"relations: {self.relations_added} added, {self.relations_existing} already there",
         ]
         if self.suggestions_added:
@@ -74,6 +80,7 @@ class ImportReport:
             "documents_existing": self.documents_existing,
             "spans_added": self.spans_added,
             "spans_existing": self.spans_existing,
+            "spans_repeated": self.spans_repeated,
             "relations_added": self.relations_added,
             "relations_existing": self.relations_existing,
             "suggestions_added": self.suggestions_added,
@@ -354,8 +361,9 @@ def _insert_annotations(
     span_values: list[tuple[Any, ...]] = []
     row_of: dict[tuple[int, str], int] = {}  # (input doc, span id) -> index into span_values
     resolved: dict[tuple[int, str], int] = {}  # (input doc, span id) -> database id
-    aliases: dict[tuple[int, str], tuple[int, str]] = {}  # same span twice in one import
-    batch_seen: dict[tuple[int, str], dict[tuple[int, int, str], tuple[int, str]]] = {}
+    # The same span twice in one import (a repeated record, or two identical spans in one
+    # record) is one span: (doc, layer) -> (start, end, label) -> index into span_values.
+    batch_seen: dict[tuple[int, str], dict[tuple[int, int, str], int]] = {}
     touched_layers: set[tuple[int, str]] = set()
     total = len(docs)
     for i, doc in enumerate(docs):
@@ -379,10 +387,11 @@ def _insert_annotations(
                 continue
             first = seen.get(key)
             if first is not None:
-                aliases[(i, sp.id)] = first
-                report.spans_existing += 1
+                if track:
+                    row_of[(i, sp.id)] = first
+                report.spans_repeated += 1
                 continue
-            seen[key] = (i, sp.id)
+            seen[key] = len(span_values)
             ent = None
             if sp.entity:
                 etype = sp.entity_type or str(sp.attrs.get("type", "") or "")
@@ -396,8 +405,6 @@ def _insert_annotations(
     report.spans_added = len(span_values)
     for ref, row in row_of.items():
         resolved[ref] = new_ids[row]
-    for ref, first in aliases.items():
-        resolved[ref] = resolved[first]
     # Documents imported into a layer belong to it even without spans.
     repo.add_assignments(s, [(doc_id, ann(name)) for doc_id, name in touched_layers], "done")
     rel_rows: list[dict[str, Any]] = []
