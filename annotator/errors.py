@@ -39,6 +39,18 @@ class SchemaTooNew(ProjectError):
     code = "E112"
 
 
+class ForeignSchema(ProjectError):
+    """The project file holds database objects (triggers, views, tables) we did not create."""
+
+    code = "E113"
+
+
+class DatabaseFailed(ProjectError):
+    """The database refused a read or write (disk full, read-only, damaged, busy, too slow)."""
+
+    code = "E114"
+
+
 class ImportFailed(AnnotatorError):
     code = "E120"
 

@@ -8,14 +8,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from annotator import __version__
-from annotator.errors import ProjectError, ProjectLocked, SchemaTooNew, SchemeError
+from annotator.errors import (
+    DatabaseFailed,
+    ForeignSchema,
+    ProjectError,
+    ProjectLocked,
+    SchemaTooNew,
+    SchemeError,
+)
 from annotator.scheme import Scheme, load_scheme, scheme_from_json
 from storage import repository as repo
-from storage.db import Database, StorageError
+from storage.db import Database, StorageError, explain_error
 
 GOLD = "gold"
 
@@ -25,6 +32,8 @@ def _translate(exc: StorageError, path: Path) -> ProjectError:
         return ProjectLocked(str(exc), path=str(path))
     if exc.kind == "too_new":
         return SchemaTooNew(str(exc), path=str(path))
+    if exc.kind == "foreign":
+        return ForeignSchema(str(exc), path=str(path))
     return ProjectError(str(exc), path=str(path))
 
 
@@ -62,10 +71,12 @@ class Project:
         return cls(path, db, scheme)
 
     @classmethod
-    def open(cls, path: str | Path) -> Project:
+    def open(cls, path: str | Path, allow_foreign: bool = False) -> Project:
+        """Open a project file; ``allow_foreign`` only for ``check``, which reports schema
+        objects the project did not create instead of refusing the file."""
         path = Path(path)
         try:
-            db = Database.open_sqlite(path)
+            db = Database.open_sqlite(path, allow_foreign=allow_foreign)
         except StorageError as exc:
             raise _translate(exc, path) from None
         try:
@@ -94,13 +105,13 @@ class Project:
         try:
             with self.db.session() as s:
                 yield s
-        except OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise ProjectLocked(
-                    "the project is busy or locked by another program; nothing was changed",
-                    path=str(self.path),
-                ) from None
-            raise
+        except DBAPIError as exc:
+            explained = explain_error(exc)
+            if explained is None:
+                raise
+            kind, message = explained
+            cls = ProjectLocked if kind == "locked" else DatabaseFailed
+            raise cls(message, path=str(self.path)) from None
 
     def close(self) -> None:
         self.db.dispose()

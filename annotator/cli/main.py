@@ -207,7 +207,7 @@ def check(project: ProjectArg) -> None:
     from annotator.reports.check import check_project
 
     try:
-        with Project.open(project) as proj, proj.session() as s:
+        with Project.open(project, allow_foreign=True) as proj, proj.session() as s:
             problems = check_project(s, proj.scheme)
     except AnnotatorError as exc:
         fail(exc)

@@ -32,7 +32,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from annotator.errors import AnnotatorError, MergeRefused, ProjectError, ValidationError
+from annotator.errors import (
+    AnnotatorError,
+    ForeignSchema,
+    MergeRefused,
+    ProjectError,
+    ValidationError,
+)
 from annotator.project import GOLD, Project
 from annotator.scheme import Scheme
 from annotator.transfer.importing import text_sha256
@@ -296,6 +302,8 @@ def _read_workfile(path: Path) -> _WorkContent:
         raise MergeRefused("no such work file", path=str(path))
     try:
         work = Project.open(path)
+    except ForeignSchema as exc:
+        raise MergeRefused(f"{exc.message}; nothing was merged", path=str(path)) from None
     except ProjectError as exc:
         raise MergeRefused(f"not a work file ({exc.message})", path=str(path)) from None
     try:
