@@ -100,10 +100,12 @@ class Project:
         return cls(path, db, scheme)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One session and one transaction for one user action."""
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """One session and one transaction for one user action. ``write=True`` for an action
+        that reads then writes: it holds the write lock from the start, so another program
+        writing at the same time waits for it (and it for them) instead of failing."""
         try:
-            with self.db.session() as s:
+            with self.db.session(write=write) as s:
                 yield s
         except DBAPIError as exc:
             explained = explain_error(exc)

@@ -84,6 +84,8 @@ def add_span(
     attrs = dict(attrs or {})
     check_span_values(scheme, len(doc.text), start, end, label, attrs)
     ann_id = repo.ensure_annotator(session, annotator)
+    if span_id is not None and repo.get_span(session, span_id) is not None:
+        span_id = None  # another writer took the id meanwhile (redo after undo): a new one
     new_id = repo.add_span(
         session, doc_id, ann_id, start, end, label, attrs, entity_id, origin, span_id=span_id
     )
@@ -187,11 +189,15 @@ def delete_span(session: Session, span_id: int, actor: str) -> SpanSnapshot:
     return SpanSnapshot(rec, rels)
 
 
-def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> None:
-    """Put back a deleted span with its id and relations (undo of delete)."""
+def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> int:
+    """Put back a deleted span with its id and relations (undo of delete); return its id, a new
+    one when another writer took the old id meanwhile."""
     rec = snapshot.span
     ann_id = repo.ensure_annotator(session, rec.annotator)
-    repo.add_span(
+    span_id: int | None = rec.id
+    if repo.get_span(session, rec.id) is not None:
+        span_id = None
+    new_id = repo.add_span(
         session,
         rec.document_id,
         ann_id,
@@ -201,16 +207,20 @@ def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> None:
         rec.attrs,
         rec.entity_id,
         rec.origin,
-        span_id=rec.id,
+        span_id=span_id,
     )
     for rel in snapshot.relations:
-        if repo.get_span(session, rel.head_id) and repo.get_span(session, rel.tail_id):
-            repo.add_relation(
-                session, rel.head_id, rel.tail_id, rel.label, rel.origin, relation_id=rel.id
-            )
+        head = new_id if rel.head_id == rec.id else rel.head_id
+        tail = new_id if rel.tail_id == rec.id else rel.tail_id
+        if repo.get_span(session, head) and repo.get_span(session, tail):
+            rel_id: int | None = rel.id
+            if repo.get_relation(session, rel.id) is not None:
+                rel_id = None
+            repo.add_relation(session, head, tail, rel.label, rel.origin, relation_id=rel_id)
     repo.log_event(
-        session, actor, "span.restore", rec.document_id, f"span:{rec.id}", None, _span_dict(rec)
+        session, actor, "span.restore", rec.document_id, f"span:{new_id}", None, _span_dict(rec)
     )
+    return new_id
 
 
 # ---------------------------------------------------------------- relations
@@ -235,6 +245,8 @@ def add_relation(
     for rel in repo.relations_of_spans(session, [head_id]):
         if rel.tail_id == tail_id and rel.label == label:
             return rel.id
+    if relation_id is not None and repo.get_relation(session, relation_id) is not None:
+        relation_id = None  # another writer took the id meanwhile: a new one
     new_id = repo.add_relation(session, head_id, tail_id, label, origin, relation_id=relation_id)
     repo.log_event(
         session,

@@ -19,6 +19,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -100,13 +101,25 @@ def harden(con: sqlite3.Connection, deadline: list[float] | None = None) -> list
     return clock
 
 
+# Whether the transaction about to begin on this thread will write: a write transaction takes
+# the write lock at BEGIN (BEGIN IMMEDIATE), so what it reads (e.g. the highest id) cannot be
+# changed by another writer before it writes, and concurrent writers wait for each other.
+_WRITE_TXN: ContextVar[bool] = ContextVar("news_annotator_write_txn", default=False)
+
+
 def _on_connect(dbapi_conn: Any, record: Any) -> None:
     record.info["query_deadline"] = harden(dbapi_conn)
+    # We emit BEGIN ourselves (see _on_begin); the driver must not start transactions itself.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _on_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _WRITE_TXN.get() else "BEGIN")
 
 
 def _before_execute(conn: Any, *_args: Any) -> None:
@@ -211,6 +224,7 @@ def make_engine(url: str) -> Engine:
     if is_sqlite:
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "before_cursor_execute", _before_execute)
+        event.listen(engine, "begin", _on_begin)
     return engine
 
 
@@ -301,8 +315,7 @@ class Database:
             raise StorageError("exists", "already exists; open it instead of creating it")
         db = cls(sqlite_url(path))
         try:
-            with db.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            db.pragma("PRAGMA journal_mode=WAL")
             upgrade(db.engine)
         except Exception:
             db.dispose()
@@ -326,8 +339,7 @@ class Database:
             )
         db = cls(sqlite_url(path))
         try:
-            with db.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            db.pragma("PRAGMA journal_mode=WAL")
             if rev != head_revision():
                 if allow_foreign:
                     with db.engine.connect() as conn:
@@ -346,10 +358,27 @@ class Database:
         return db
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One session and one transaction per user action: commit on success, else roll back."""
-        with self.sessions.begin() as session:
-            yield session
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """One session and one transaction per user action: commit on success, else roll back.
+
+        ``write=True`` takes the database's write lock when the transaction begins (waiting up
+        to the busy timeout for another writer), so a read-then-write action cannot be
+        overtaken by another process between its reads and its writes."""
+        token = _WRITE_TXN.set(write)
+        try:
+            with self.sessions.begin() as session:
+                session.connection()  # begin now, while the flag is set
+                yield session
+        finally:
+            _WRITE_TXN.reset(token)
+
+    def pragma(self, statement: str) -> list[tuple[Any, ...]]:
+        """Run a statement that must run outside any transaction (journal mode, checkpoint)."""
+        raw = self.engine.raw_connection()
+        try:
+            return list(raw.driver_connection.execute(statement).fetchall())
+        finally:
+            raw.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

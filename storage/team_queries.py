@@ -175,6 +175,5 @@ def set_span_values(session: Any, values: Mapping[int, Mapping[str, Any]]) -> No
 def make_single_file(db: Database) -> None:
     """Fold the write-ahead log into the database file and leave it in rollback-journal mode,
     so the file can be copied or mailed on its own."""
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+    db.pragma("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.pragma("PRAGMA journal_mode=DELETE")

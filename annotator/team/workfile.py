@@ -535,7 +535,7 @@ def merge(project: Project, paths: Sequence[str | Path]) -> list[MergeReport]:
     """Check every work file, then bring each annotator's layer back in one transaction."""
     contents = check_workfiles(project, [Path(p) for p in paths])
     reports: list[MergeReport] = []
-    with project.session() as s:
+    with project.session(write=True) as s:
         for content in contents:
             reports.append(_apply(s, content))
     return reports

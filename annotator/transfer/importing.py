@@ -233,7 +233,7 @@ def import_documents(
     report = ImportReport(documents_read=len(docs))
     default_layer = layer or current_user()
     total = len(docs)
-    with project.session() as s:
+    with project.session(write=True) as s:
         known_sha = repo.document_hashes(s)
         id_to_sha = {did: sha for sha, did in known_sha.items()}
         ext_sha = {ext: id_to_sha[did] for ext, did in repo.external_ids(s).items()}

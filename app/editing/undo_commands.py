@@ -101,7 +101,7 @@ class AddSpanCommand(EditCommand):
         self.span_id: int | None = None
 
     def _apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             self.span_id = services.add_span(
                 s,
                 self._scheme,
@@ -121,7 +121,7 @@ class AddSpanCommand(EditCommand):
 
     def _revert(self) -> None:
         assert self.span_id is not None
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             services.delete_span(s, self.span_id, self.actor)
         self.context.doc_state.remove_span(self.span_id)
 
@@ -133,14 +133,15 @@ class DeleteSpanCommand(EditCommand):
         self.snapshot: SpanSnapshot | None = None
 
     def _apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             self.snapshot = services.delete_span(s, self.span_id, self.actor)
         self.context.doc_state.remove_span(self.span_id)
 
     def _revert(self) -> None:
         assert self.snapshot is not None
-        with self.context.project.session() as s:
-            services.restore_span(s, self.snapshot, self.actor)
+        with self.context.project.session(write=True) as s:
+            # a new id when another writer took the old one while the span was deleted
+            self.span_id = services.restore_span(s, self.snapshot, self.actor)
             rec = repo.get_span(s, self.span_id)
             rels = repo.relations_of_spans(s, [self.span_id])
         state = self.context.doc_state
@@ -162,7 +163,7 @@ class _UpdateSpanCommand(EditCommand):
         self.before: SpanRecord | None = None
 
     def _write(self, **values: Any) -> SpanRecord:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             before = services.update_span(s, self._scheme, self.span_id, self.actor, **values)
             rec = repo.get_span(s, self.span_id)
         if rec is not None:
@@ -218,7 +219,7 @@ class AddRelationCommand(EditCommand):
         self.relation_id: int | None = None
 
     def _apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             self.relation_id = services.add_relation(
                 s,
                 self._scheme,
@@ -234,7 +235,7 @@ class AddRelationCommand(EditCommand):
 
     def _revert(self) -> None:
         assert self.relation_id is not None
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             services.delete_relation(s, self.relation_id, self.actor)
         self.context.doc_state.remove_relation(self.relation_id)
 
@@ -246,15 +247,15 @@ class DeleteRelationCommand(EditCommand):
         self.before: RelationRecord | None = None
 
     def _apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             self.before = services.delete_relation(s, self.relation_id, self.actor)
         self.context.doc_state.remove_relation(self.relation_id)
 
     def _revert(self) -> None:
         b = self.before
         assert b is not None
-        with self.context.project.session() as s:
-            services.add_relation(
+        with self.context.project.session(write=True) as s:
+            self.relation_id = services.add_relation(
                 s,
                 self._scheme,
                 b.head_id,
@@ -264,7 +265,7 @@ class DeleteRelationCommand(EditCommand):
                 origin=b.origin,
                 relation_id=b.id,
             )
-            rel = repo.get_relation(s, b.id)
+            rel = repo.get_relation(s, self.relation_id)
         if rel is not None:
             self.context.doc_state.put_relation(rel)
 
@@ -281,7 +282,7 @@ class AcceptSuggestionsCommand(EditCommand):
 
     def _apply(self) -> None:
         state = self.context.doc_state
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             self.created = services.accept_suggestions(
                 s, self._scheme, self.suggestion_ids, self.layer, actor=self.actor
             )
@@ -297,7 +298,7 @@ class AcceptSuggestionsCommand(EditCommand):
     def _revert(self) -> None:
         state = self.context.doc_state
         ids = list(self.created)
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             services.reset_suggestions(s, ids, list(self.created.values()), self.actor)
             suggs = [r for sid in ids if (r := repo.get_suggestion(s, sid))]
         for span_id in self.created.values():
@@ -313,13 +314,13 @@ class RejectSuggestionsCommand(EditCommand):
         self.suggestion_ids = list(suggestion_ids)
 
     def _apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             services.reject_suggestions(s, self.suggestion_ids, self.actor)
         for sid in self.suggestion_ids:
             self.context.doc_state.remove_suggestion(sid)
 
     def _revert(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             services.reset_suggestions(s, self.suggestion_ids, [], self.actor)
             suggs = [r for sid in self.suggestion_ids if (r := repo.get_suggestion(s, sid))]
         for rec in suggs:
@@ -336,12 +337,12 @@ class SetStatusCommand(EditCommand):
         self.before = ""
 
     def _set(self, status: str) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             services.set_status(s, self.doc_id, self.layer, status, actor=self.actor)
         self.context.doc_state.set_status(self.doc_id, status, self.layer)
 
     def _apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             found = repo.assignments(s, annotator=self.layer, document_id=self.doc_id)
         self.before = found[0].status if found else ""
         self._set(self.status)
