@@ -83,7 +83,8 @@ def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:
     docs: list[_Doc] = []
     current: _Doc | None = None
     germeval: bool | None = None
-    for lineno, raw in enumerate(read_text(file, options.encoding).splitlines(), start=1):
+    first_line = 0  # the line that decided the layout (GermEval or token + tag)
+    for lineno, raw in enumerate(read_text(file, options.encoding).split("\n"), start=1):
         line = raw.strip("\r\n")
         if not line.strip():
             if current is not None and current.sentences[-1]:
@@ -104,6 +105,14 @@ def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:
             )
         if germeval is None:
             germeval = len(cols) == 4 and cols[0].isdigit() and all(map(_TAG.match, cols[2:]))
+            first_line = lineno
+        elif germeval and len(cols) != 4:
+            raise ImportFailed(
+                f"GermEval line with {len(cols)} columns, expected 4 (index, token, two tags) "
+                f"as on line {first_line}",
+                path=name,
+                line=lineno,
+            )
         token, tags = (cols[1], cols[2:4]) if germeval else (cols[0], cols[-1:])
         for tag in tags:
             if not _TAG.match(tag):

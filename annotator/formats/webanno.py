@@ -34,7 +34,9 @@ from annotator.formats.textfile import read_text
 from annotator.offsets import Utf16Index, utf16_len
 from annotator.values import AttrValue, DocData, RelationData, SpanData
 
-_ROW = re.compile(r"^(\d+)-(\d+)(?:\.(\d+))?$")
+_ROW = re.compile(r"^([0-9]+)-([0-9]+)(?:\.([0-9]+))?$")
+_OFFSETS = re.compile(r"^([0-9]+)-([0-9]+)$")  # ASCII digits only ("1_4" and "٣" are not)
+_MAX_GAP = 1_000_000  # UTF-16 units of blank text allowed between two tokens
 _ID_SUFFIX = re.compile(r"\[(\d+(?:_\d+)?)\]$")
 _REF = re.compile(r"^(\d+-\d+(?:\.\d+)?)(?:\[(\d+)_(\d+)\])?$")
 _UNESCAPE = {"t": "\t", "n": "\n", "r": "\r"}
@@ -178,7 +180,7 @@ def _parse(
 ) -> tuple[list[_Column], list[_Row], list[tuple[list[str], list[_Row]]]]:
     name = str(file)
     content = read_text(file, options.encoding)
-    lines = content.splitlines()
+    lines = [ln.removesuffix("\r") for ln in content.split("\n")]
     first = lines[0].strip() if lines else ""
     if not first.startswith("#FORMAT=WebAnno TSV 3"):
         legacy = any(ln.startswith(("#id=", "#text=", " # ")) for ln in lines[:5])
@@ -222,10 +224,20 @@ def _parse(
         m = _ROW.match(fields[0])
         if not m or len(fields) < 3:
             raise ImportFailed(f"malformed token line '{raw[:40]}'", path=name, line=lineno)
-        try:
-            begin, end = (int(x) for x in fields[1].split("-"))
-        except ValueError:
-            raise ImportFailed(f"malformed offsets '{fields[1]}'", path=name, line=lineno) from None
+        om = _OFFSETS.match(fields[1])
+        if om is None:
+            raise ImportFailed(f"malformed offsets '{fields[1]}'", path=name, line=lineno)
+        begin, end = int(om.group(1)), int(om.group(2))
+        if (
+            end < begin
+            or end - begin > 1_000_000
+            or begin - (rows[-1].end if rows else 0) > _MAX_GAP
+        ):
+            raise ImportFailed(
+                f"offsets '{fields[1]}' are out of order or far beyond the previous token",
+                path=name,
+                line=lineno,
+            )
         cells = fields[3:]
         if cells and cells[-1] == "" and len(cells) == len(cols) + 1:
             cells = cells[:-1]

@@ -176,10 +176,31 @@ def _all_labels_known(project: Project, docs: Iterable[DocData]) -> bool:
     )
 
 
+def _unstorable(doc: DocData) -> str | None:
+    """What of ``doc`` cannot be stored as UTF-8 text (a lone surrogate, as JSON's "\\ud800"
+    gives), or None."""
+    fields: list[tuple[str, Any]] = [("text", doc.text), ("id", doc.id), ("layer", doc.layer)]
+    fields += [(key, doc.meta.get(key)) for key in ("title", "source", "url", "published")]
+    for sp in doc.spans:
+        fields += [(f"span '{sp.id}' entity", sp.entity), (f"span '{sp.id}' label", sp.label)]
+    for what, value in fields:
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return (
+                    f"{what} holds a lone surrogate (U+{ord(value[exc.start]):04X}) at {exc.start}"
+                )
+    return None
+
+
 def validate_all(project: Project, docs: Iterable[DocData]) -> None:
     for doc in docs:
         try:
             validate_doc(project.scheme, doc)
+            problem = _unstorable(doc)
+            if problem is not None:
+                raise ValidationError(f"{problem}, which cannot be stored as text")
         except ValidationError as exc:
             name = f"document '{doc.id}': " if doc.id else ""
             raise ImportFailed(
