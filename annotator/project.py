@@ -34,6 +34,8 @@ def _translate(exc: StorageError, path: Path) -> ProjectError:
         return SchemaTooNew(str(exc), path=str(path))
     if exc.kind == "foreign":
         return ForeignSchema(str(exc), path=str(path))
+    if exc.kind == "read_only":
+        return DatabaseFailed(str(exc), path=str(path))
     return ProjectError(str(exc), path=str(path))
 
 
@@ -71,12 +73,15 @@ class Project:
         return cls(path, db, scheme)
 
     @classmethod
-    def open(cls, path: str | Path, allow_foreign: bool = False) -> Project:
+    def open(
+        cls, path: str | Path, allow_foreign: bool = False, read_only: bool | None = None
+    ) -> Project:
         """Open a project file; ``allow_foreign`` only for ``check``, which reports schema
-        objects the project did not create instead of refusing the file."""
+        objects the project did not create instead of refusing the file. A file that cannot be
+        written (or whose folder cannot) opens read-only (see :attr:`read_only`)."""
         path = Path(path)
         try:
-            db = Database.open_sqlite(path, allow_foreign=allow_foreign)
+            db = Database.open_sqlite(path, allow_foreign=allow_foreign, read_only=read_only)
         except StorageError as exc:
             raise _translate(exc, path) from None
         try:
@@ -99,6 +104,11 @@ class Project:
             raise ProjectError(f"the project's scheme is damaged ({exc})", path=str(path)) from None
         return cls(path, db, scheme)
 
+    @property
+    def read_only(self) -> bool:
+        """True when the file (or its folder) could not be written: every write is refused."""
+        return self.db.read_only
+
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
         """One session and one transaction for one user action. ``write=True`` for an action
@@ -112,6 +122,8 @@ class Project:
             if explained is None:
                 raise
             kind, message = explained
+            if kind == "read_only" and self.read_only:
+                message = "is read-only: opened read-only; nothing was changed"
             cls = ProjectLocked if kind == "locked" else DatabaseFailed
             raise cls(message, path=str(self.path)) from None
 

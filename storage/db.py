@@ -228,8 +228,20 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
+def sqlite_url(path: Path, read_only: bool = False, immutable: bool = False) -> str:
+    """The URL of a project file; ``read_only`` opens it with ``mode=ro`` (SQLite then refuses
+    every write), ``immutable`` also tells SQLite nobody writes it (a WAL file in a folder where
+    its -shm file cannot be created)."""
+    if not read_only:
+        return f"sqlite:///{path}"
+    query = "mode=ro&immutable=1" if immutable else "mode=ro"
+    return f"sqlite:///{path.resolve().as_uri()}?{query}&uri=true"
+
+
+def writable(path: Path) -> bool:
+    """Whether this process may write the project file and create its journal beside it."""
+    folder = path.resolve().parent
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
 
 
 def check_regular_file(path: Path) -> None:
@@ -263,7 +275,16 @@ def inspect_sqlite_file(path: Path, allow_foreign: bool = False) -> str | None:
         con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             harden(con)
-            rows = con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            try:
+                rows = con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            except sqlite3.OperationalError as exc:
+                if "unable to open" not in str(exc) or writable(path):
+                    raise
+                # A WAL file in a read-only folder: its -shm cannot be made; read it as is.
+                con.close()
+                con = sqlite3.connect(f"{uri}&immutable=1", uri=True)
+                harden(con)
+                rows = con.execute("SELECT name FROM sqlite_master WHERE type='table'")
             tables = {r[0] for r in rows}
             if "alembic_version" not in tables or "project_meta" not in tables:
                 return None
@@ -304,6 +325,7 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self.read_only = False
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -325,10 +347,16 @@ class Database:
         return db
 
     @classmethod
-    def open_sqlite(cls, path: Path, allow_foreign: bool = False) -> Database:
+    def open_sqlite(
+        cls, path: Path, allow_foreign: bool = False, read_only: bool | None = None
+    ) -> Database:
         """Open a project file. ``allow_foreign`` lets a file with objects we did not create
-        open (for ``annotator check`` only: it reads, and never upgrades such a file)."""
+        open (for ``annotator check`` only: it reads, and never upgrades such a file).
+        ``read_only`` (default: when the file or its folder is not writable) opens it so that
+        SQLite refuses every write; reading, stats, check and export still work."""
         rev = inspect_sqlite_file(path, allow_foreign)
+        if read_only is None:
+            read_only = not writable(path)
         if rev is None:
             raise StorageError("not_project", "is a SQLite file but not a News Annotator project")
         if rev not in known_revisions():
@@ -337,6 +365,14 @@ class Database:
                 f"was written by a newer version of News Annotator (schema {rev}); "
                 "upgrade the program to open it",
             )
+        if read_only:
+            if rev != head_revision():
+                raise StorageError(
+                    "read_only",
+                    "is read-only and was written by an older version; open it once where it "
+                    "can be written so it can be upgraded",
+                )
+            return cls._open_read_only(path)
         db = cls(sqlite_url(path))
         try:
             db.pragma("PRAGMA journal_mode=WAL")
@@ -355,6 +391,20 @@ class Database:
             if "locked" in str(exc):
                 raise StorageError("locked", "the project is locked by another program") from exc
             raise
+        return db
+
+    @classmethod
+    def _open_read_only(cls, path: Path) -> Database:
+        db = cls(sqlite_url(path, read_only=True))
+        db.read_only = True
+        try:
+            db.pragma("SELECT count(*) FROM sqlite_master")
+        except sqlite3.OperationalError as exc:
+            db.dispose()
+            if "unable to open" not in str(exc):
+                raise
+            db = cls(sqlite_url(path, read_only=True, immutable=True))
+            db.read_only = True
         return db
 
     @contextmanager
