@@ -41,6 +41,7 @@ from annotator.errors import (
 )
 from annotator.project import GOLD, Project
 from annotator.scheme import Scheme
+from annotator.transfer.exporting import clean_leftovers, temp_sibling
 from annotator.transfer.importing import text_sha256
 from annotator.validation import check_relation_labels, check_span_values
 from storage import repository as repo
@@ -132,12 +133,17 @@ class PackageReport:
 
 
 def _temp_path(out: Path) -> Path:
-    return out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    return temp_sibling(out)
 
 
 def _remove_db_files(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _clean_stale_packages(out: Path) -> None:
+    """Remove work files (and their journals) half-written by killed runs for ``out``."""
+    clean_leftovers(out)
 
 
 def package(
@@ -181,6 +187,7 @@ def package(
             d.sha256: layer_hash(spans_by_doc.get(d.id, ()), rels_by_doc.get(d.id, ()), ent_by_id)
             for d in docs
         }
+    _clean_stale_packages(out)
     tmp = _temp_path(out)
     _remove_db_files(tmp)
     work = Project.create(tmp, project.scheme)
