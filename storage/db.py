@@ -276,7 +276,7 @@ def inspect_sqlite_file(path: Path, allow_foreign: bool = False) -> str | None:
         try:
             harden(con)
             try:
-                rows = con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                rows = con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
             except sqlite3.OperationalError as exc:
                 if "unable to open" not in str(exc) or writable(path):
                     raise
@@ -284,7 +284,7 @@ def inspect_sqlite_file(path: Path, allow_foreign: bool = False) -> str | None:
                 con.close()
                 con = sqlite3.connect(f"{uri}&immutable=1", uri=True)
                 harden(con)
-                rows = con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                rows = con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
             tables = {r[0] for r in rows}
             if "alembic_version" not in tables or "project_meta" not in tables:
                 return None

@@ -104,3 +104,20 @@ def test_defences_are_on(make_project: MakeProject) -> None:
         assert raw.execute("PRAGMA trusted_schema").fetchone()[0] == 0
         if hasattr(raw, "getconfig") and hasattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE"):
             assert raw.getconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE)
+
+
+def test_quick_look_gives_up_on_a_never_ending_view(make_project: MakeProject) -> None:
+    from storage.peek import peek_meta
+
+    project = make_project(n_docs=0)
+    project.close()
+    con = sqlite3.connect(project.path)
+    con.executescript(
+        "ALTER TABLE project_meta RENAME TO real_meta;"
+        "CREATE VIEW project_meta AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+        "SELECT x + 1 FROM c) SELECT 'scheme' AS key, x AS value FROM c WHERE x < 0;"
+    )
+    con.close()
+    assert peek_meta(project.path, ["scheme"]) is None  # gave up, did not hang
+    with pytest.raises(ForeignSchema, match="view 'project_meta'"):
+        Project.open(project.path)
