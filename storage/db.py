@@ -426,6 +426,9 @@ class Database:
         """Run a statement that must run outside any transaction (journal mode, checkpoint)."""
         raw = self.engine.raw_connection()
         try:
+            clock = raw.info.get("query_deadline")
+            if clock is not None:
+                clock[0] = time.monotonic() + QUERY_TIME_LIMIT_S
             return list(raw.driver_connection.execute(statement).fetchall())
         finally:
             raw.close()

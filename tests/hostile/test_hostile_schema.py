@@ -121,3 +121,22 @@ def test_quick_look_gives_up_on_a_never_ending_view(make_project: MakeProject) -
     assert peek_meta(project.path, ["scheme"]) is None  # gave up, did not hang
     with pytest.raises(ForeignSchema, match="view 'project_meta'"):
         Project.open(project.path)
+
+
+def test_statement_limit_counts_from_each_statement_not_from_connecting(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setattr(storage_db, "QUERY_TIME_LIMIT_S", 0.3)
+    project = make_project(n_docs=1)
+    with project.session() as s:
+        s.connection().exec_driver_sql("SELECT 1")
+    time.sleep(0.5)  # longer than the limit, idle
+    counted = project.db.pragma(  # a raw statement later still runs (many VM steps, quick)
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) "
+        "SELECT count(*) FROM c"
+    )
+    assert counted == [(100000,)]
+    with project.session() as s:
+        assert s.connection().exec_driver_sql("SELECT count(*) FROM document").scalar() == 1
