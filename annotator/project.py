@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from annotator import __version__
@@ -39,6 +39,18 @@ def _translate(exc: StorageError, path: Path) -> ProjectError:
     return ProjectError(str(exc), path=str(path))
 
 
+def _database_error(exc: DBAPIError, path: Path, doing: str) -> ProjectError:
+    """One line for a database error met while creating or opening a project."""
+    explained = explain_error(exc)
+    if explained is None:
+        first = str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else type(exc).__name__
+        return DatabaseFailed(f"{doing}: {first}", path=str(path))
+    kind, message = explained
+    if kind == "locked":
+        return ProjectLocked(message, path=str(path))
+    return DatabaseFailed(message, path=str(path))
+
+
 class Project:
     """An open project. Use as a context manager or call ``close()``."""
 
@@ -58,6 +70,8 @@ class Project:
             db = Database.create_sqlite(path)
         except StorageError as exc:
             raise _translate(exc, path) from None
+        except DBAPIError as exc:
+            raise _database_error(exc, path, "cannot create the project") from None
         try:
             with db.session() as s:
                 repo.set_meta(s, "scheme", scheme.to_json())
@@ -65,10 +79,12 @@ class Project:
                 repo.set_meta(s, "created", datetime.now(UTC).isoformat(timespec="seconds"))
                 repo.write_scheme_tables(s, scheme.to_dict())
                 repo.ensure_annotator(s, GOLD, role="reviewer")
-        except Exception:
+        except Exception as exc:
             db.dispose()
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+            if isinstance(exc, DBAPIError):
+                raise _database_error(exc, path, "cannot create the project") from None
             raise
         return cls(path, db, scheme)
 
@@ -87,13 +103,9 @@ class Project:
         try:
             with db.session() as s:
                 raw = repo.get_meta(s, "scheme")
-        except OperationalError as exc:
+        except DBAPIError as exc:
             db.dispose()
-            if "locked" in str(exc):
-                raise ProjectLocked(
-                    "the project is locked by another program", path=str(path)
-                ) from None
-            raise ProjectError(f"cannot read project: {exc.orig}", path=str(path)) from None
+            raise _database_error(exc, path, "cannot read the project") from None
         if not raw:
             db.dispose()
             raise ProjectError("the project has no scheme", path=str(path))

@@ -258,6 +258,12 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: one line, never a traceback
         if os.environ.get("NEWS_ANNOTATOR_DEBUG"):
             raise
+        from storage.db import explain_error
+
+        explained = explain_error(exc) if "sql" in type(exc).__module__.lower() else None
+        if explained is not None:
+            typer.echo(f"error: {explained[1]}", err=True)
+            sys.exit(1)
         typer.echo(
             f"error: unexpected {type(exc).__name__}: {exc} "
             "(set NEWS_ANNOTATOR_DEBUG=1 for details)",
