@@ -136,9 +136,9 @@ def _items(cell: str) -> list[tuple[str | None, str | None]]:
     return out
 
 
-def _columns(headers: list[tuple[str, str]], name: str) -> list[_Column]:
+def _columns(headers: list[tuple[str, str, int]], name: str) -> list[_Column]:
     cols: list[_Column] = []
-    for kind, spec in headers:
+    for kind, spec, lineno in headers:
         parts = spec.split("|")
         layer, feats = parts[0], [p for p in parts[1:]]
         if kind == "SP":
@@ -171,7 +171,7 @@ def _columns(headers: list[tuple[str, str]], name: str) -> list[_Column]:
             for feat in feats or ["chain"]:
                 cols.append(_Column(kind, layer, feat, "chain"))
         else:
-            raise ImportFailed(f"unknown layer kind '#T_{kind}'", path=name)
+            raise ImportFailed(f"unknown layer kind '#T_{kind}'", path=name, line=lineno)
     return cols
 
 
@@ -194,7 +194,7 @@ def _parse(
         raise ImportFailed(
             "not a WebAnno TSV 3 file (no '#FORMAT=WebAnno TSV 3' line)", path=name, line=1
         )
-    headers: list[tuple[str, str]] = []
+    headers: list[tuple[str, str, int]] = []
     rows: list[_Row] = []
     sentences: list[tuple[list[str], list[_Row]]] = []
     texts: list[str] = []
@@ -209,7 +209,7 @@ def _parse(
         if raw.startswith("#"):
             if raw.startswith("#T_") and "=" in raw and cols is None and not rows:
                 kind, spec = raw[3:].split("=", 1)
-                headers.append((kind.strip(), spec.rstrip("\t\r ")))
+                headers.append((kind.strip(), spec.rstrip("\t\r "), lineno))
             elif raw.startswith("#Text="):
                 if in_sentence and sentences and not sentences[-1][1]:
                     sentences[-1][0].append(raw[6:])
