@@ -120,3 +120,46 @@ def test_undo_after_another_writer_took_the_id(make_project: MakeProject) -> Non
             (new_id, keep)
         ]
         assert repo.get_span(s, sid).label == "TIME"  # the other writer's span is untouched
+
+
+def test_merge_while_the_app_edits(make_project: MakeProject, tmp_path: Path) -> None:
+    from annotator.team.assignments import assign
+    from annotator.team.workfile import merge, package
+
+    project = make_project(n_docs=3)
+    with project.session() as s:
+        assign(s, ["alice"], per_doc=1, seed=0)
+    work = tmp_path / "alice.annwork"
+    package(project, "alice", work)
+    with Project.open(work) as w, w.session(write=True) as s:
+        for doc_id in sorted(repo.document_hashes(s).values()):
+            services.add_span(s, w.scheme, doc_id, "alice", 0, 5, "PLACE")
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def editor() -> None:  # the app, open on the main project, editing its own layer
+        try:
+            with Project.open(project.path) as app_project:
+                with app_project.session() as s:
+                    doc_id = min(repo.document_hashes(s).values())
+                while not stop.is_set():
+                    with app_project.session(write=True) as s:
+                        sid = services.add_span(
+                            s, app_project.scheme, doc_id, "tester", 9, 14, "TIME"
+                        )
+                    with app_project.session(write=True) as s:
+                        services.delete_span(s, sid, "tester")
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=editor)
+    thread.start()
+    try:
+        for _ in range(3):
+            merge(project, [work])
+    finally:
+        stop.set()
+        thread.join(60)
+    assert errors == []
+    with project.session() as s:
+        assert len(repo.spans_of(s, annotator="alice")) == 3
