@@ -73,10 +73,29 @@ class SchemaTooNew(ProjectError):
     code = "E112"
 
 
+class ForeignSchema(ProjectError):
+    """The project file holds database objects (triggers, views, tables) we did not create."""
+
+    code = "E113"
+
+
+class DatabaseFailed(ProjectError):
+    """The database refused a read or write (disk full, read-only, damaged, busy, too slow)."""
+
+    code = "E114"
+
+
 class ImportFailed(AnnotatorError):
     """An input file cannot be read or imported; nothing was imported."""
 
     code = "E120"
+
+
+class ReaderCrashed(ImportFailed):
+    """A reader failed in a way it did not foresee; reported as one line naming the file, and
+    counted by the fuzz tests as an internal exception to fix."""
+
+    code = "E122"
 
 
 class ValidationError(AnnotatorError):

@@ -8,14 +8,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from annotator import __version__
-from annotator.errors import ProjectError, ProjectLocked, SchemaTooNew, SchemeError
+from annotator.errors import (
+    DatabaseFailed,
+    ForeignSchema,
+    ProjectError,
+    ProjectLocked,
+    SchemaTooNew,
+    SchemeError,
+)
 from annotator.scheme import Scheme, load_scheme, scheme_from_json
 from annotator.vocabulary import AnnotatorRole, Layer
-from storage.db import Database, StorageError
+from storage.db import Database, StorageError, explain_error
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
 
@@ -25,7 +32,23 @@ def _translate(exc: StorageError, path: Path) -> ProjectError:
         return ProjectLocked(str(exc), path=str(path))
     if exc.kind == "too_new":
         return SchemaTooNew(str(exc), path=str(path))
+    if exc.kind == "foreign":
+        return ForeignSchema(str(exc), path=str(path))
+    if exc.kind == "read_only":
+        return DatabaseFailed(str(exc), path=str(path))
     return ProjectError(str(exc), path=str(path))
+
+
+def _database_error(exc: DBAPIError, path: Path, doing: str) -> ProjectError:
+    """One line for a database error met while creating or opening a project."""
+    explained = explain_error(exc)
+    if explained is None:
+        first = str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else type(exc).__name__
+        return DatabaseFailed(f"{doing}: {first}", path=str(path))
+    kind, message = explained
+    if kind == "locked":
+        return ProjectLocked(message, path=str(path))
+    return DatabaseFailed(message, path=str(path))
 
 
 class Project:
@@ -47,6 +70,8 @@ class Project:
             db = Database.create_sqlite(path)
         except StorageError as exc:
             raise _translate(exc, path) from None
+        except DBAPIError as exc:
+            raise _database_error(exc, path, "cannot create the project") from None
         try:
             with db.session() as s:
                 doc_repo.set_meta(s, "scheme", scheme.to_json())
@@ -54,30 +79,33 @@ class Project:
                 doc_repo.set_meta(s, "created", datetime.now(UTC).isoformat(timespec="seconds"))
                 doc_repo.write_scheme_tables(s, scheme.to_dict())
                 ann_repo.ensure_annotator(s, Layer.GOLD, role=AnnotatorRole.REVIEWER)
-        except Exception:
+        except Exception as exc:
             db.dispose()
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+            if isinstance(exc, DBAPIError):
+                raise _database_error(exc, path, "cannot create the project") from None
             raise
         return cls(path, db, scheme)
 
     @classmethod
-    def open(cls, path: str | Path) -> Project:
+    def open(
+        cls, path: str | Path, allow_foreign: bool = False, read_only: bool | None = None
+    ) -> Project:
+        """Open a project file; ``allow_foreign`` only for ``check``, which reports schema
+        objects the project did not create instead of refusing the file. A file that cannot be
+        written (or whose folder cannot) opens read-only (see :attr:`read_only`)."""
         path = Path(path)
         try:
-            db = Database.open_sqlite(path)
+            db = Database.open_sqlite(path, allow_foreign=allow_foreign, read_only=read_only)
         except StorageError as exc:
             raise _translate(exc, path) from None
         try:
             with db.session() as s:
                 raw = doc_repo.get_meta(s, "scheme")
-        except OperationalError as exc:
+        except DBAPIError as exc:
             db.dispose()
-            if "locked" in str(exc):
-                raise ProjectLocked(
-                    "the project is locked by another program", path=str(path)
-                ) from None
-            raise ProjectError(f"cannot read project: {exc.orig}", path=str(path)) from None
+            raise _database_error(exc, path, "cannot read the project") from None
         if not raw:
             db.dispose()
             raise ProjectError("the project has no scheme", path=str(path))
@@ -88,19 +116,28 @@ class Project:
             raise ProjectError(f"the project's scheme is damaged ({exc})", path=str(path)) from None
         return cls(path, db, scheme)
 
+    @property
+    def read_only(self) -> bool:
+        """True when the file (or its folder) could not be written: every write is refused."""
+        return self.db.read_only
+
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One session and one transaction for one user action."""
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """One session and one transaction for one user action. ``write=True`` for an action
+        that reads then writes: it holds the write lock from the start, so another program
+        writing at the same time waits for it (and it for them) instead of failing."""
         try:
-            with self.db.session() as s:
+            with self.db.session(write=write) as s:
                 yield s
-        except OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise ProjectLocked(
-                    "the project is busy or locked by another program; nothing was changed",
-                    path=str(self.path),
-                ) from None
-            raise
+        except DBAPIError as exc:
+            explained = explain_error(exc)
+            if explained is None:
+                raise
+            kind, message = explained
+            if kind == "read_only" and self.read_only:
+                message = "is read-only: opened read-only; nothing was changed"
+            cls = ProjectLocked if kind == "locked" else DatabaseFailed
+            raise cls(message, path=str(self.path)) from None
 
     def close(self) -> None:
         self.db.dispose()

@@ -118,6 +118,8 @@ def add_span(
     attrs = dict(attrs or {})
     check_span_values(scheme, len(doc.text), start, end, label, attrs)
     ann_id = ann_repo.ensure_annotator(session, annotator)
+    if span_id is not None and span_repo.get_span(session, span_id) is not None:
+        span_id = None  # another writer took the id meanwhile (redo after undo): a new one
     new_id = span_repo.add_span(
         session, doc_id, ann_id, start, end, label, attrs, entity_id, origin, span_id=span_id
     )
@@ -229,10 +231,14 @@ def delete_span(session: Session, span_id: int, actor: str) -> SpanSnapshot:
 
 
 def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> Restored:
-    """Put back a deleted span with its id and relations (undo of delete)."""
+    """Put back a deleted span with its id and relations (undo of delete); a new id when another
+    writer took the old one meanwhile (``Restored.span.id`` says which)."""
     rec = snapshot.span
     ann_id = ann_repo.ensure_annotator(session, rec.annotator)
-    span_repo.add_span(
+    span_id: int | None = rec.id
+    if span_repo.get_span(session, rec.id) is not None:
+        span_id = None
+    new_id = span_repo.add_span(
         session,
         rec.document_id,
         ann_id,
@@ -242,25 +248,31 @@ def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> Restor
         rec.attrs,
         rec.entity_id,
         rec.origin,
-        span_id=rec.id,
+        span_id=span_id,
     )
     restored = []
     for rel in snapshot.relations:
-        if span_repo.get_span(session, rel.head_id) and span_repo.get_span(session, rel.tail_id):
-            span_repo.add_relation(
-                session, rel.head_id, rel.tail_id, rel.label, rel.origin, relation_id=rel.id
+        head = new_id if rel.head_id == rec.id else rel.head_id
+        tail = new_id if rel.tail_id == rec.id else rel.tail_id
+        if span_repo.get_span(session, head) and span_repo.get_span(session, tail):
+            rel_id: int | None = rel.id
+            if span_repo.get_relation(session, rel.id) is not None:
+                rel_id = None
+            new_rel = span_repo.add_relation(
+                session, head, tail, rel.label, rel.origin, relation_id=rel_id
             )
-            restored.append(rel)
+            if (back := span_repo.get_relation(session, new_rel)) is not None:
+                restored.append(back)
     event_repo.log_event(
         session,
         actor,
         EventAction.SPAN_RESTORE,
         rec.document_id,
-        f"span:{rec.id}",
+        f"span:{new_id}",
         None,
         _span_dict(rec),
     )
-    return Restored(_span(session, rec.id), tuple(restored))
+    return Restored(_span(session, new_id), tuple(restored))
 
 
 # ---------------------------------------------------------------- relations
@@ -286,6 +298,8 @@ def add_relation(
     for rel in span_repo.relations_of_spans(session, [head_id]):
         if rel.tail_id == tail_id and rel.label == label:
             return rel
+    if relation_id is not None and span_repo.get_relation(session, relation_id) is not None:
+        relation_id = None  # another writer took the id meanwhile: a new one
     new_id = span_repo.add_relation(
         session, head_id, tail_id, label, origin, relation_id=relation_id
     )

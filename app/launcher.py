@@ -28,6 +28,11 @@ def lock_path(project: Path) -> Path:
     return project.with_name(project.name + ".lock")
 
 
+def writable(path: Path) -> bool:
+    """Whether this user may write the project file and create files in its folder."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
 def acquire_lock(project: Path) -> QLockFile | None:
     """Lock a project for this process; None when another running instance holds it."""
     lock = QLockFile(str(lock_path(project)))
@@ -77,9 +82,11 @@ def open_window(path: Path, create: bool = False, defer_database: bool = True) -
     the window then opens the project (:meth:`MainWindow.start`) and closes with a message if
     that fails. Without it, a project that cannot open gives None (the calling window stays)."""
     path = Path(path).expanduser().resolve()
-    lock = acquire_lock(path) if path.parent.exists() else None
-    read_only = False
-    if lock is None and path.parent.exists():
+    # A file (or folder) this user cannot write opens read-only, without asking: it is not
+    # "open elsewhere", and an editable window would only fail on the first edit.
+    read_only = path.exists() and not create and not writable(path)
+    lock = acquire_lock(path) if path.parent.exists() and not read_only else None
+    if lock is None and path.parent.exists() and not read_only:
         answer = QMessageBox.question(
             None,
             "Project already open",

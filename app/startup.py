@@ -89,8 +89,8 @@ class ProjectHandle:
                 self._project = self._opener(self.path)
             return self._project
 
-    def session(self) -> AbstractContextManager[Session]:
-        return self.open().session()
+    def session(self, write: bool = False) -> AbstractContextManager[Session]:
+        return self.open().session(write=write)
 
     def close(self) -> None:
         with self._lock:

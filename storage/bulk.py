@@ -40,28 +40,31 @@ def _converter(column_type: Any) -> Callable[[Any], Any] | None:
     return None
 
 
-def _sqlite_executemany(
-    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], ids: Sequence[int] | None
-) -> None:
+def _sqlite_executemany(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     conn = session.connection()
     keys = list(rows[0].keys())
-    if ids is not None:
-        keys = [k for k in keys if k != "id"]
-    all_keys = [*keys, "id"] if ids is not None else keys
-    compiled = table.insert().compile(dialect=conn.dialect, column_keys=all_keys)
-    order = list(compiled.positiontup or all_keys)
+    compiled = table.insert().compile(dialect=conn.dialect, column_keys=keys)
+    order = list(compiled.positiontup or keys)
     converters = {k: _converter(table.c[k].type) for k in keys}
     getters = [(k, converters.get(k)) for k in order]
-    if ids is None:
-        params = [tuple(row[k] if c is None else c(row[k]) for k, c in getters) for row in rows]
-    else:
-        id_pos = order.index("id")
-        params = []
-        for row, new_id in zip(rows, ids, strict=True):
-            values = [row[k] if c is None else c(row[k]) for k, c in getters if k != "id"]
-            values.insert(id_pos, new_id)
-            params.append(tuple(values))
+    params = [tuple(row[k] if c is None else c(row[k]) for k, c in getters) for row in rows]
     conn.exec_driver_sql(str(compiled), params)
+
+
+_MAX_ROWID = 2**63 - 1
+
+
+def _allocated_ids(session: Session, table: Table, n: int) -> list[int]:
+    """The ids SQLite gave the ``n`` rows just inserted without ids by one statement.
+
+    SQLite gives a new row one past the highest id of the table while that is below the
+    largest rowid, and the statement holds the write lock, so the rows got the ``n`` highest
+    ids, in order. (Ids are never taken as "highest + 1" before the write: another writer
+    could take them between the read and the insert.)"""
+    last = session.connection().execute(select(func.max(table.c.id))).scalar() or 0
+    if last >= _MAX_ROWID:
+        raise OverflowError(f"{table.name}: row ids are exhausted")
+    return list(range(last - n + 1, last + 1))
 
 
 def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -72,16 +75,14 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     if conn.dialect.name != "sqlite":
         conn.execute(table.insert(), list(rows))
         return
-    _sqlite_executemany(session, table, rows, None)
+    _sqlite_executemany(session, table, rows)
 
 
 def bulk_insert_ids(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
     """Insert ``rows`` and return their new primary keys, in order.
 
-    On SQLite the keys are allocated here (one past the current maximum) and written explicitly,
-    so no row has to be read back; a concurrent writer would make the insert fail on the unique
-    key and roll the whole transaction back, never mis-assign ids. Elsewhere the rows are
-    inserted with RETURNING.
+    On SQLite the database allocates the keys during the insert (see :func:`_allocated_ids`);
+    rows are inserted without their ``id``. Elsewhere the rows are inserted with RETURNING.
     """
     if not rows:
         return []
@@ -92,10 +93,19 @@ def bulk_insert_ids(session: Session, table: Table, rows: Sequence[Mapping[str, 
             table.insert().returning(pk, sort_by_parameter_order=True), list(rows)
         )
         return [r[0] for r in result]
-    first = (conn.execute(select(func.max(pk))).scalar() or 0) + 1
-    ids = list(range(first, first + len(rows)))
-    _sqlite_executemany(session, table, rows, ids)
-    return ids
+    if "id" in rows[0]:
+        rows = [{k: v for k, v in row.items() if k != "id"} for row in rows]
+    _check_ceiling(session, table, len(rows))
+    _sqlite_executemany(session, table, rows)
+    return _allocated_ids(session, table, len(rows))
+
+
+def _check_ceiling(session: Session, table: Table, n: int) -> None:
+    """Refuse before inserting when ids would pass the largest rowid (SQLite would then pick
+    random free ids, which :func:`_allocated_ids` cannot know)."""
+    top = session.connection().execute(select(func.max(table.c.id))).scalar() or 0
+    if top + n >= _MAX_ROWID:
+        raise OverflowError(f"{table.name}: row ids are exhausted")
 
 
 def bulk_insert_values(
@@ -119,15 +129,13 @@ def bulk_insert_values(
         return bulk_insert_ids(
             session, table, [{**dict(zip(columns, v, strict=True)), **constants} for v in values]
         )
-    pk = table.c.id
-    first = (conn.execute(select(func.max(pk))).scalar() or 0) + 1
-    ids = range(first, first + len(values))
+    _check_ceiling(session, table, len(values))
     const_keys = list(constants)
     const_values = tuple(
         v if (conv := _converter(table.c[k].type)) is None else conv(v)
         for k, v in constants.items()
     )
-    all_columns = [*columns, *const_keys, "id"]
+    all_columns = [*columns, *const_keys]
     compiled = table.insert().compile(dialect=conn.dialect, column_keys=all_columns)
     order = list(compiled.positiontup or all_columns)
     to_convert = [
@@ -139,20 +147,16 @@ def bulk_insert_values(
     if order == all_columns and len(to_convert) == 1:
         # The usual case (spans: only attrs is JSON): one conversion per row, no copies.
         i, conv = to_convert[0]
-        params = [
-            (*v[:i], conv(v[i]), *v[i + 1 :], *const_values, new_id)
-            for v, new_id in zip(values, ids, strict=True)
-        ]
+        params = [(*v[:i], conv(v[i]), *v[i + 1 :], *const_values) for v in values]
     else:
         position = {c: n for n, c in enumerate(all_columns)}
         converters = dict(to_convert)
         params = []
-        for v, new_id in zip(values, ids, strict=True):
+        for v in values:
             full = [
                 *(converters[n](x) if n in converters else x for n, x in enumerate(v)),
                 *const_values,
-                new_id,
             ]
             params.append(tuple(full[position[c]] for c in order))
     conn.exec_driver_sql(str(compiled), params)
-    return list(ids)
+    return _allocated_ids(session, table, len(values))

@@ -218,7 +218,7 @@ def check(project: ProjectArg) -> None:
     from annotator.reports.check import check_project
 
     try:
-        with Project.open(project) as proj, proj.session() as s:
+        with Project.open(project, allow_foreign=True) as proj, proj.session() as s:
             problems = check_project(s, proj.scheme)
     except AnnotatorError as exc:
         fail(exc)
@@ -310,6 +310,12 @@ def main() -> None:
         log_failure(logging.getLogger("annotator.cli"), f"unexpected {type(exc).__name__}", exc)
         if os.environ.get("NEWS_ANNOTATOR_DEBUG"):
             raise
+        from storage.db import explain_error
+
+        explained = explain_error(exc) if "sql" in type(exc).__module__.lower() else None
+        if explained is not None:
+            typer.echo(f"error: {explained[1]}", err=True)
+            sys.exit(1)
         typer.echo(
             f"error: {Unexpected.wrap(exc).render()} "
             f"(details in {log_path()}, or set NEWS_ANNOTATOR_DEBUG=1)",

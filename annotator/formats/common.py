@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from annotator.errors import ImportFailed
 
@@ -32,6 +32,8 @@ def iter_json_records(text: str, name: str) -> Iterator[tuple[int, Any]]:
         except json.JSONDecodeError as exc:
             bad_line = line + text.count("\n", pos, exc.pos)
             raise ImportFailed(f"invalid JSON: {exc.msg}", path=name, line=bad_line) from None
+        except RecursionError:
+            raise ImportFailed("JSON nested too deeply to read", path=name, line=line) from None
         yield line, obj
         line += text.count("\n", pos, end)
         pos = end
@@ -79,3 +81,107 @@ def rel_name(path: Path, root: Path) -> str:
     except ValueError:
         rel = Path(path.name)
     return rel.with_suffix("").as_posix()
+
+
+# ---------------------------------------------------------------- strict JSON field readers
+
+
+def is_offset(value: Any) -> TypeGuard[int]:
+    """A JSON offset or token index: a non-negative integer, never a boolean (``true`` is an
+    ``int`` in Python), a float or a string (``int()`` would take "1_4" and Arabic-Indic
+    digits)."""
+    return type(value) is int and value >= 0
+
+
+def json_list(record: dict[str, Any], key: str, name: str, line: int | None) -> list[Any]:
+    """``record[key]`` as a list (absent or null: empty); anything else is refused."""
+    value = record.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ImportFailed(f"'{key}' must be a list, not {_json_type(value)}", path=name, line=line)
+    return value
+
+
+def json_name(value: Any, what: str, name: str, line: int | None) -> str | None:
+    """An optional name (layer, entity, annotator): a string or a number; an object, a list
+    or a boolean is refused rather than stringified."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if type(value) is int:
+        return str(value)
+    raise ImportFailed(f"'{what}' must be a string, not {_json_type(value)}", path=name, line=line)
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "null"
+
+
+def iter_json_document(text: str, name: str) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line, item)`` for each item of a top-level JSON array (``line`` is where the
+    item starts), or ``(line, value)`` once for any other JSON value; errors name the line."""
+    decoder = json.JSONDecoder()
+    n = len(text)
+    mark = [0, 1]  # a position and its line: positions only grow, so counting stays linear
+
+    def line_at(p: int) -> int:
+        mark[1] += text.count("\n", mark[0], p)
+        mark[0] = p
+        return mark[1]
+
+    def skip(p: int) -> int:
+        while p < n and text[p] in _WS:
+            p += 1
+        return p
+
+    pos = skip(0)
+    try:
+        if pos >= n or text[pos] != "[":
+            value, end = decoder.raw_decode(text, pos)
+            if skip(end) < n:
+                raise ImportFailed("extra data after the JSON value", path=name, line=line_at(end))
+            yield line_at(pos), value
+            return
+        pos = skip(pos + 1)
+        if pos < n and text[pos] == "]":
+            pos += 1
+        else:
+            while True:
+                if pos >= n:
+                    raise ImportFailed(
+                        "the JSON array is not closed (truncated file?)",
+                        path=name,
+                        line=line_at(n),
+                    )
+                line = line_at(pos)
+                item, pos = decoder.raw_decode(text, pos)
+                yield line, item
+                pos = skip(pos)
+                if pos < n and text[pos] == "]":
+                    pos += 1
+                    break
+                if pos < n and text[pos] != ",":
+                    raise ImportFailed(
+                        "expected ',' or ']' between array items", path=name, line=line_at(pos)
+                    )
+                pos = skip(pos + 1)
+        if skip(pos) < n:
+            raise ImportFailed("extra data after the JSON array", path=name, line=line_at(pos))
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(f"invalid JSON: {exc.msg}", path=name, line=exc.lineno) from None
+    except RecursionError:
+        raise ImportFailed(
+            "JSON nested too deeply to read", path=name, line=line_at(max(pos, mark[0]))
+        ) from None

@@ -111,7 +111,8 @@ def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:  # noqa: C901 -
     germeval: bool | None = None
     bad: dict[str, int] = {}  # tag that is not IOB -> first line
     prefixed = outside = False  # seen a B-/I-/E-/S- tag; seen an O tag
-    for lineno, raw in enumerate(read_text(file, options.encoding).splitlines(), start=1):
+    first_line = 0  # the line that decided the layout (GermEval or token + tag)
+    for lineno, raw in enumerate(read_text(file, options.encoding).split("\n"), start=1):
         line = raw.strip("\r\n")
         if not line.strip():
             if current is not None and current.sentences[-1]:
@@ -132,6 +133,14 @@ def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:  # noqa: C901 -
             )
         if germeval is None:
             germeval = len(cols) == 4 and cols[0].isdigit() and all(map(_TAG.match, cols[2:]))
+            first_line = lineno
+        elif germeval and len(cols) != 4:
+            raise ImportFailed(
+                f"GermEval line with {len(cols)} columns, expected 4 (index, token, two tags) "
+                f"as on line {first_line}",
+                path=name,
+                line=lineno,
+            )
         if germeval:
             token, tags, extra = cols[1], cols[2:4], []
         else:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -32,18 +33,44 @@ from annotator.values import DocData, SpanData
 _KNOWN = {"id", "text", "title", "date", "published", "url", "source"}
 
 
-def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
+_SHAPE = re.compile(r"\d+")
+
+
+def _swallowed_row(cell: str, own_id: str, width: int) -> int | None:
+    """Index (from 1) of a line inside a multi-line cell that reads as a whole row of the table
+    with an id of the same shape as the record's own: the sign of an unbalanced quote that
+    swallowed the rows after it. None when there is none."""
+    shape = _SHAPE.sub("0", own_id)
+    for n, line in enumerate(cell.split("\n")[1:], start=1):
+        try:
+            fields = next(csv.reader([line], strict=True))
+        except (csv.Error, StopIteration):
+            continue
+        if len(fields) == width and fields[0].strip() and _SHAPE.sub("0", fields[0]) == shape:
+            return n
+    return None
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[DocData]:  # noqa: C901 - one check per CSV failure mode
     files = sorted(path.rglob("*.csv")) if path.is_dir() else [path]
     for file in files:
         content = read_text(file, options.encoding)
-        reader = csv.DictReader(io.StringIO(content, newline=""))
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        # A news article can be longer than the csv module's default cell limit (131,072).
+        csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
+        reader = csv.DictReader(io.StringIO(content, newline=""), strict=True)
+        first = 1  # physical line where the record being read starts
+        try:
+            header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        except csv.Error as exc:
+            raise ImportFailed(f"malformed CSV header: {exc}", path=str(file), line=1) from None
         if "text" not in header:
             raise ImportFailed("a CSV of documents needs a 'text' column", path=str(file), line=1)
         reader.fieldnames = header
+        first = reader.line_num + 1
         try:
             for row in reader:
-                line = reader.line_num
+                line = first
+                first = reader.line_num + 1
                 if None in row:
                     raise ImportFailed(
                         "row has more cells than the header", path=str(file), line=line
@@ -51,6 +78,17 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
                 text = row.get("text") or ""
                 if not text.strip():
                     raise ImportFailed("row has an empty 'text'", path=str(file), line=line)
+                own_id = (row.get("id") or "").strip()
+                if own_id and reader.line_num > line:
+                    for key, cell in row.items():
+                        inner = _swallowed_row(cell or "", own_id, len(header))
+                        if inner is not None:
+                            raise ImportFailed(
+                                f"the '{key}' cell runs over line {line + inner}, which reads "
+                                "as a row of its own: an unbalanced quote?",
+                                path=str(file),
+                                line=line,
+                            )
                 meta: dict[str, str] = {}
                 for key in ("title", "url", "source"):
                     if row.get(key):
@@ -61,12 +99,15 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
                 for key, value in row.items():
                     if key not in _KNOWN and value:
                         meta[key] = value
-                doc_id = (row.get("id") or "").strip() or f"{file.stem}-{line}"
+                doc_id = own_id or f"{file.stem}-{line}"
                 yield DocData(doc_id, text, meta, source_path=str(file), source_line=line)
         except csv.Error as exc:
-            raise ImportFailed(
-                f"malformed CSV: {exc}", path=str(file), line=reader.line_num
-            ) from None
+            reason = (
+                "a quoted cell is never closed (unbalanced quote)"
+                if "unexpected end of data" in str(exc)
+                else f"malformed CSV: {exc} (an unbalanced quote?)"
+            )
+            raise ImportFailed(reason, path=str(file), line=first) from None
 
 
 CLAIM, EVENT, ACTOR = "CLAIM", "EVENT", "ACTOR"

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ImportFailed
-from annotator.formats.common import UniqueIds, files_with_suffix, rel_name
+from annotator.formats.common import UniqueIds, files_with_suffix, is_offset, rel_name
 from annotator.formats.jsonl import PRIVATE_META
 from annotator.formats.reading import ReadOptions
 from annotator.formats.span_geometry import non_overlapping_labels
@@ -70,8 +70,10 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
     for file in files_with_suffix(path, (".spacy",)):
         name = str(file)
         stem = rel_name(file, root)
+        data = file.read_bytes()
+        _check_inflated_size(data, name)
         try:
-            docbin = DocBin().from_bytes(file.read_bytes())
+            docbin = DocBin().from_bytes(data)
             for n, doc in enumerate(docbin.get_docs(vocab), start=1):
                 yield _doc(doc, ids(f"{stem}:{n}"), name, options)
         except (KeyError, ValueError, TypeError, OSError, IndexError) as exc:
@@ -86,6 +88,32 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
             raise ImportFailed(
                 f"cannot read this spaCy DocBin: {type(exc).__name__}", path=name
             ) from None
+
+
+# A DocBin is zlib-compressed msgpack: a small file can inflate to gigabytes before spaCy looks
+# at it. Its inflated size is measured first, in bounded chunks, and refused above this.
+MAX_INFLATED_BYTES = 256 * 1024 * 1024
+
+
+def _check_inflated_size(data: bytes, name: str) -> None:
+    import zlib
+
+    inflater = zlib.decompressobj()
+    total = 0
+    chunk = data
+    try:
+        while chunk:
+            out = inflater.decompress(chunk, 16 * 1024 * 1024)
+            total += len(out)
+            if total > MAX_INFLATED_BYTES:
+                raise ImportFailed(
+                    f"this spaCy DocBin inflates to more than {MAX_INFLATED_BYTES // 2**20} MB; "
+                    "refused (split it into smaller files)",
+                    path=name,
+                )
+            chunk = inflater.unconsumed_tail
+    except zlib.error:
+        return  # not zlib: spaCy reports what it is not
 
 
 def _doc(doc: Any, doc_id: str, name: str, options: ReadOptions) -> DocData:
@@ -142,11 +170,13 @@ def _doc(doc: Any, doc_id: str, name: str, options: ReadOptions) -> DocData:
 def _own_record(record: dict[str, Any], text: str, doc_id: str, name: str) -> DocData | None:
     """DocData from the record our exporter stores; None when it does not fit the text."""
     try:
+        if not all(is_offset(sp[1]) and is_offset(sp[2]) for sp in record.get("spans", [])):
+            return None
         spans = tuple(
             SpanData(
                 str(sid),
-                int(a),
-                int(b),
+                a,
+                b,
                 str(label),
                 dict(attrs or {}),
                 entity or None,
@@ -160,7 +190,7 @@ def _own_record(record: dict[str, Any], text: str, doc_id: str, name: str) -> Do
         )
         meta = dict(record.get("meta") or {})
         ids = {sp.id for sp in spans}
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError):
         return None
     if any(not 0 <= sp.start < sp.end <= len(text) for sp in spans) or any(
         r.head not in ids or r.tail not in ids for r in rels

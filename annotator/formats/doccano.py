@@ -39,7 +39,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.errors import ImportFailed
-from annotator.formats.common import UniqueIds, files_with_suffix, iter_json_records, rel_name
+from annotator.formats.common import (
+    UniqueIds,
+    files_with_suffix,
+    is_offset,
+    iter_json_records,
+    json_list,
+    json_name,
+    rel_name,
+)
 from annotator.formats.jsonl import PRIVATE_META, dumps_line
 from annotator.formats.reading import ReadOptions
 from annotator.formats.textfile import read_text
@@ -65,7 +73,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
         for line, top in iter_json_records(content, name):
             for rec in top if isinstance(top, list) else [top]:  # a .json array of records
                 n += 1
-                doc_id = ids(str(rec["id"])) if isinstance(rec, dict) and "id" in rec else None
+                own = json_name(rec.get("id"), "id", name, line) if isinstance(rec, dict) else None
+                doc_id = ids(own) if own is not None else None
                 yield from _record(rec, doc_id or ids(f"{stem}:{n}"), name, line, options)
 
 
@@ -88,7 +97,11 @@ def _record(  # noqa: C901 - doccano's three record shapes
     base = DocData(id=doc_id, text=text, source_path=name, source_line=line)
 
     def span(sid: str, start: Any, end: Any, label: Any) -> SpanData:
-        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(label, dict | list):
+        if (
+            not (is_offset(start) and is_offset(end))
+            or not isinstance(label, str | int)
+            or (isinstance(label, bool))
+        ):
             raise ImportFailed(
                 f"span {sid}: offsets must be integers and the label a name", path=name, line=line
             )
@@ -106,7 +119,7 @@ def _record(  # noqa: C901 - doccano's three record shapes
         for k, ann in enumerate(rec["annotations"], start=1):
             if not isinstance(ann, dict):
                 raise ImportFailed("'annotations' items must be objects", path=name, line=line)
-            user = str(ann.get("user", "unknown"))
+            user = json_name(ann.get("user"), "user", name, line) or "unknown"
             by_user.setdefault(user, []).append(
                 span(f"s{k}", ann.get("start_offset"), ann.get("end_offset"), ann.get("label"))
             )
@@ -134,13 +147,13 @@ def _record(  # noqa: C901 - doccano's three record shapes
                     f"'{key}' item {k} is not [start, end, label]", path=name, line=line
                 )
     ent_ids: dict[Any, str] = {}
-    for k, ent in enumerate(rec.get("entities") or [], start=1):
+    for k, ent in enumerate(json_list(rec, "entities", name, line), start=1):
         if not isinstance(ent, dict):
             raise ImportFailed("'entities' items must be objects", path=name, line=line)
         sid = f"e{ent.get('id', k)}"
         ent_ids[ent.get("id", k)] = sid
         spans.append(span(sid, ent.get("start_offset"), ent.get("end_offset"), ent.get("label")))
-    for k, rel in enumerate(rec.get("relations") or [], start=1):
+    for k, rel in enumerate(json_list(rec, "relations", name, line), start=1):
         if not isinstance(rel, dict):
             raise ImportFailed("'relations' items must be objects", path=name, line=line)
         head, tail = ent_ids.get(rel.get("from_id")), ent_ids.get(rel.get("to_id"))

@@ -10,6 +10,7 @@ no annotations.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,33 @@ from annotator.formats.textfile import read_text
 from annotator.values import DocData
 
 _MIN_WORDS = 5  # fewer words than this: menus or a title only, not an article
+# Scripts written without spaces between words: each character counts as half a word.
+_UNSPACED = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u0e00-\u0e7f]"
+)
+# The HTML parser checks each attribute against the others of its element: an element with
+# thousands of attributes makes parsing quadratic. Attributes beyond the first few are dropped
+# (they never carry article text) in one linear pass before parsing.
+_MAX_ATTRIBUTES = 64
+_LONG_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:_-]*)(\s[^<>]{2048,})>")
+_ATTRIBUTE = re.compile(r"""\s*[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']*))?""")
+
+
+def _trim_attributes(html: str) -> str:
+    def trim(m: re.Match[str]) -> str:
+        kept: list[str] = []
+        for a in _ATTRIBUTE.finditer(m.group(2)):
+            if len(kept) == _MAX_ATTRIBUTES:
+                break
+            kept.append(a.group(0))
+        return f"<{m.group(1)}{''.join(kept)}>"
+
+    return _LONG_TAG.sub(trim, html)
+
+
+def word_count(text: str) -> int:
+    """Words of ``text``: whitespace-separated, plus half a word per CJK/Thai character."""
+    return len(text.split()) + len(_UNSPACED.findall(text)) // 2
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
@@ -38,7 +66,7 @@ def extract(html: str, name: str) -> tuple[str, dict[str, Any]]:
 
     try:
         doc = trafilatura.bare_extraction(
-            html,
+            _trim_attributes(html),
             with_metadata=True,
             include_comments=False,
             include_tables=True,
@@ -52,7 +80,7 @@ def extract(html: str, name: str) -> tuple[str, dict[str, Any]]:
     if doc is not None:
         data = doc if isinstance(doc, dict) else doc.as_dict()
     text = (data.get("text") or "").strip()
-    if len(text.split()) < _MIN_WORDS:
+    if word_count(text) < _MIN_WORDS:
         raise ImportFailed("no main text found in the page (is it an article?)", path=name)
     meta: dict[str, Any] = {}
     for ours, theirs in (

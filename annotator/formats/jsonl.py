@@ -45,6 +45,26 @@ def _need(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], what: st
     return value
 
 
+def _list(obj: dict[str, Any], key: str) -> list[Any]:
+    value = obj.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValueError(f"'{key}' must be a list, not {type(value).__name__}")
+    return value
+
+
+def _name(value: Any, what: str) -> str | None:
+    """A name-like field: a string or an integer; objects, lists and booleans are refused."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if type(value) is int:
+        return str(value)
+    raise ValueError(f"{what} must be a string, not {type(value).__name__}")
+
+
 def parse_record(obj: Any, line_no: int) -> DocData:
     """One parsed JSON object -> DocData; raise ValueError naming the problem."""
     if not isinstance(obj, dict):
@@ -59,11 +79,11 @@ def parse_record(obj: Any, line_no: int) -> DocData:
         raise ValueError("'meta' must be an object")
     spans: list[SpanData] = []
     n = len(text)
-    for i, raw in enumerate(obj.get("spans") or ()):
+    for i, raw in enumerate(_list(obj, "spans")):
         if type(raw) is not dict:
             raise ValueError(f"span #{i + 1} must be an object")
         raw_id = raw.get("id")
-        sid = f"s{i + 1}" if raw_id is None else str(raw_id)
+        sid = _name(raw_id, f"span #{i + 1} 'id'") or f"s{i + 1}"
         start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
         if type(start) is not int or type(end) is not int or type(label) is not str:
             # Slow path only to name the problem precisely.
@@ -78,39 +98,29 @@ def parse_record(obj: Any, line_no: int) -> DocData:
             raise ValueError(
                 f"span '{sid}' text {stored!r} does not match the text at [{start}, {end})"
             )
-        entity = raw.get("entity")
+        entity = _name(raw.get("entity"), f"span '{sid}' 'entity'")
+        entity_type = _name(raw.get("entity_type"), f"span '{sid}' 'entity_type'")
         spans.append(
-            SpanData(
-                sid,
-                start,
-                end,
-                label,
-                attrs,
-                str(entity) if entity else None,
-                raw.get("entity_type") if entity else None,
-            )
+            SpanData(sid, start, end, label, attrs, entity, entity_type if entity else None)
         )
     relations: list[RelationData] = []
-    for i, raw in enumerate(obj.get("relations") or []):
+    for i, raw in enumerate(_list(obj, "relations")):
         if not isinstance(raw, dict):
             raise ValueError(f"relation #{i + 1} must be an object")
-        rid = str(raw.get("id", f"r{i + 1}"))
+        rid = _name(raw.get("id"), f"relation #{i + 1} 'id'") or f"r{i + 1}"
+        head = _name(_need(raw, "head", (str, int), f"relation '{rid}'"), f"relation '{rid}' head")
+        tail = _name(_need(raw, "tail", (str, int), f"relation '{rid}'"), f"relation '{rid}' tail")
         relations.append(
-            RelationData(
-                rid,
-                _need(raw, "label", str, f"relation '{rid}'"),
-                str(_need(raw, "head", (str, int), f"relation '{rid}'")),
-                str(_need(raw, "tail", (str, int), f"relation '{rid}'")),
-            )
+            RelationData(rid, _need(raw, "label", str, f"relation '{rid}'"), head or "", tail or "")
         )
-    layer = obj.get("layer")
+    layer = _name(obj.get("layer"), "'layer'")
     return DocData(
         doc_id,
         text,
         meta,
         tuple(spans),
         tuple(relations),
-        layer=str(layer) if layer else None,
+        layer=layer,
         source_line=line_no,
         annotated=True if isinstance(obj.get("spans"), list) else None,
     )
@@ -119,7 +129,8 @@ def parse_record(obj: Any, line_no: int) -> DocData:
 def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
     for file in _files(path):
         content = read_text(file, options.encoding)
-        for line_no, line in enumerate(content.splitlines(), start=1):
+        # Only "\n" ends a record: U+2028 and U+0085 are valid inside JSON strings.
+        for line_no, line in enumerate(content.split("\n"), start=1):
             if not line.strip():
                 continue
             try:
@@ -127,6 +138,10 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
             except json.JSONDecodeError as exc:
                 raise ImportFailed(
                     f"invalid JSON: {exc.msg} (column {exc.colno})", path=str(file), line=line_no
+                ) from None
+            except RecursionError:
+                raise ImportFailed(
+                    "JSON nested too deeply to read", path=str(file), line=line_no
                 ) from None
             try:
                 doc = parse_record(obj, line_no)

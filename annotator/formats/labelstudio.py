@@ -43,7 +43,14 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ImportFailed
-from annotator.formats.common import UniqueIds, files_with_suffix, rel_name
+from annotator.formats.common import (
+    UniqueIds,
+    files_with_suffix,
+    is_offset,
+    iter_json_document,
+    json_name,
+    rel_name,
+)
 from annotator.formats.reading import ReadOptions
 from annotator.formats.textfile import read_text
 from annotator.formats.writing import ALL, ExportContext, ExportSummary, group_by_split, new_summary
@@ -65,26 +72,23 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
         name = str(file)
         if file.name in ("config.json",):
             continue
-        try:
-            data = json.loads(read_text(file, options.encoding))
-        except json.JSONDecodeError as exc:
-            raise ImportFailed(f"invalid JSON: {exc.msg}", path=name, line=exc.lineno) from None
-        tasks = data if isinstance(data, list) else [data]
         text_keys = _config_keys(file)
         stem = rel_name(file, root)
-        for n, task in enumerate(tasks, start=1):
+        tasks = iter_json_document(read_text(file, options.encoding), name)
+        for n, (line, task) in enumerate(tasks, start=1):
             if isinstance(task, dict) and "data" not in task and isinstance(task.get("text"), str):
                 task = _from_min(task, options)  # the JSON-MIN shape
             if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
                 raise ImportFailed(
-                    f"task {n} is not a Label Studio task (no 'data' object)", path=name
+                    f"task {n} is not a Label Studio task (no 'data' object)", path=name, line=line
                 )
             own_id = task["data"].get("doc_id")  # written by this tool's exporter
             if isinstance(own_id, str) and own_id:
                 doc_id = ids(own_id)
             else:
-                doc_id = ids(str(task["id"]) if "id" in task else f"{stem}:{n}")
-            yield from _task(task, doc_id, text_keys, name, n, options)
+                own = json_name(task.get("id"), "id", name, line)
+                doc_id = ids(own if own is not None else f"{stem}:{n}")
+            yield from _task(task, doc_id, text_keys, name, n, line, options)
 
 
 def _from_min(row: dict[str, Any], options: ReadOptions) -> dict[str, Any]:
@@ -135,7 +139,7 @@ def _config_keys(file: Path) -> dict[str, str]:
 
 
 def _text_of(
-    task: dict[str, Any], results: list[Any], keys: dict[str, str], name: str, n: int
+    task: dict[str, Any], results: list[Any], keys: dict[str, str], name: str, n: int, line: int
 ) -> str:
     data = task["data"]
     for res in results:
@@ -158,37 +162,86 @@ def _text_of(
         f"task {n}: cannot tell which data field holds the text "
         f"(fields: {', '.join(sorted(data)) or 'none'})",
         path=name,
+        line=line,
     )
 
 
-def _layer(ann: dict[str, Any]) -> str | None:
+def _layer(ann: dict[str, Any], name: str, line: int) -> str | None:
     who = ann.get("completed_by")
     if isinstance(who, dict):
         who = who.get("email") or who.get("id")
-    return None if who is None else str(who)
+    return json_name(who, "completed_by", name, line)
+
+
+def _items(task: dict[str, Any], key: str, name: str, n: int, line: int) -> list[Any]:
+    """A task's ``annotations`` or ``predictions``: a list of objects; one object alone (as some
+    scripts write it) is one item; anything else is refused."""
+    value = task.get(key)
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [value]
+    if not isinstance(value, list):
+        raise ImportFailed(f"task {n}: '{key}' must be a list", path=name, line=line)
+    for k, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            raise ImportFailed(f"task {n}: {key} item {k} is not an object", path=name, line=line)
+    return value
+
+
+def _results_of(item: dict[str, Any], name: str, n: int, line: int) -> list[Any]:
+    value = item.get("result")
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ImportFailed(f"task {n}: 'result' must be a list", path=name, line=line)
+    return value
+
+
+def _label_list(value: Any, what: str, name: str, n: int, line: int) -> list[str]:
+    """``labels``: a list of strings; one string alone is one label (never its letters)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [v for v in value if v]
+    raise ImportFailed(f"task {n}: {what} labels must be strings", path=name, line=line)
 
 
 def _task(
-    task: dict[str, Any], doc_id: str, keys: dict[str, str], name: str, n: int, options: ReadOptions
+    task: dict[str, Any],
+    doc_id: str,
+    keys: dict[str, str],
+    name: str,
+    n: int,
+    line: int,
+    options: ReadOptions,
 ) -> Iterator[DocData]:
     report = options.report
-    anns = [a for a in task.get("annotations") or [] if isinstance(a, dict)]
-    preds = [p for p in task.get("predictions") or [] if isinstance(p, dict)]
+    anns = _items(task, "annotations", name, n, line)
+    preds = _items(task, "predictions", name, n, line)
     cancelled = [a for a in anns if a.get("was_cancelled")]
     report.add("Label Studio cancelled annotation skipped", len(cancelled))
     anns = [a for a in anns if not a.get("was_cancelled")]
-    layers: list[tuple[str | None, list[Any]]] = [(_layer(a), a.get("result") or []) for a in anns]
+    layers: list[tuple[str | None, list[Any]]] = [
+        (_layer(a, name, line), _results_of(a, name, n, line)) for a in anns
+    ]
     if preds and (anns or not options.predictions):
         report.add("Label Studio prediction not read", len(preds))
     elif preds:
         layers = [
-            (f"prediction:{p.get('model_version', 'unknown')}", p.get("result") or [])
+            (
+                "prediction:"
+                + (json_name(p.get("model_version"), "model_version", name, line) or "unknown"),
+                _results_of(p, name, n, line),
+            )
             for p in preds
         ]
     all_results = [r for _l, res in layers for r in res]
-    text = _text_of(task, all_results, keys, name, n)
+    text = _text_of(task, all_results, keys, name, n, line)
     if not text:
-        raise ImportFailed(f"task {n} has an empty text", path=name)
+        raise ImportFailed(f"task {n} has an empty text", path=name, line=line)
     meta = (
         {k: v for k, v in (task.get("meta") or {}).items()}
         if isinstance(task.get("meta"), dict)
@@ -198,18 +251,32 @@ def _task(
         if isinstance(task["data"].get(key), str):
             meta[key] = task["data"][key]
     if not layers:
-        yield DocData(doc_id, text, meta, source_path=name, annotated=False)
+        yield DocData(doc_id, text, meta, source_path=name, source_line=line, annotated=False)
         return
     index = Utf16Index(text)
     for layer, results in layers:
-        spans, rels = _results(results, text, index, name, n, options)
+        spans, rels = _results(results, text, index, name, n, line, options)
         yield DocData(
-            doc_id, text, meta, spans, rels, layer=layer, source_path=name, annotated=True
+            doc_id,
+            text,
+            meta,
+            spans,
+            rels,
+            layer=layer,
+            source_path=name,
+            source_line=line,
+            annotated=True,
         )
 
 
 def _results(  # noqa: C901 - one check per field of a Label Studio result
-    results: list[Any], text: str, index: Utf16Index, name: str, n: int, options: ReadOptions
+    results: list[Any],
+    text: str,
+    index: Utf16Index,
+    name: str,
+    n: int,
+    line: int,
+    options: ReadOptions,
 ) -> tuple[tuple[SpanData, ...], tuple[RelationData, ...]]:
     report = options.report
     spans: list[SpanData] = []
@@ -225,9 +292,14 @@ def _results(  # noqa: C901 - one check per field of a Label Studio result
             and res.get("type") in _PER_REGION
             and str(res.get("id")) in region_ids
         ):
-            value = (res.get("value") or {}).get(
-                "text" if res["type"] == "textarea" else res["type"]
-            )
+            raw_value = res.get("value")
+            if not isinstance(raw_value, dict):
+                raise ImportFailed(
+                    f"task {n}: result {res.get('id')} 'value' is not an object",
+                    path=name,
+                    line=line,
+                )
+            value = raw_value.get("text" if res["type"] == "textarea" else res["type"])
             if isinstance(value, list) and len(value) == 1:
                 value = value[0]
             if isinstance(value, list):
@@ -237,7 +309,7 @@ def _results(  # noqa: C901 - one check per field of a Label Studio result
                 region_attrs.setdefault(str(res["id"]), {})[key] = value
     for k, res in enumerate(results, start=1):
         if not isinstance(res, dict):
-            raise ImportFailed(f"task {n}: result {k} is not an object", path=name)
+            raise ImportFailed(f"task {n}: result {k} is not an object", path=name, line=line)
         kind = res.get("type")
         if kind in _PER_REGION and str(res.get("id")) in region_ids:
             continue  # an attribute of its region, read above
@@ -250,11 +322,21 @@ def _results(  # noqa: C901 - one check per field of a Label Studio result
         if kind != "labels":
             report.add(f"Label Studio result of type '{kind}' skipped")
             continue
-        value = res.get("value") or {}
-        start, end, labels = value.get("start"), value.get("end"), value.get("labels") or []
-        if not (isinstance(start, int) and isinstance(end, int)):
+        value = res.get("value")
+        if not isinstance(value, dict):
             raise ImportFailed(
-                f"task {n}: region {res.get('id', k)} has no integer start/end", path=name
+                f"task {n}: region {res.get('id', k)} 'value' is not an object",
+                path=name,
+                line=line,
+            )
+        start, end = value.get("start"), value.get("end")
+        labels = _label_list(value.get("labels"), f"region {res.get('id', k)}", name, n, line)
+        if not (is_offset(start) and is_offset(end)):
+            raise ImportFailed(
+                f"task {n}: region {res.get('id', k)} has no integer start/end "
+                f"(got {start!r}, {end!r})",
+                path=name,
+                line=line,
             )
         a, b = index.from_utf16(start), index.from_utf16(end)
         if not 0 <= a < b <= len(text):
@@ -262,13 +344,14 @@ def _results(  # noqa: C901 - one check per field of a Label Studio result
                 f"task {n}: region {res.get('id', k)} [{start}, {end}) is outside "
                 f"the text (length {len(text)}) or empty",
                 path=name,
+                line=line,
             )
         stored = value.get("text")
         if isinstance(stored, str) and stored != text[a:b]:
             report.add(
                 "Label Studio value.text differs from the text at its offsets (offsets kept)"
             )
-        rid = str(res.get("id", f"r{k}"))
+        rid = json_name(res.get("id"), "id", name, line) or f"r{k}"
         if not labels:
             report.add("Label Studio region without a label skipped")
             continue
@@ -292,7 +375,7 @@ def _results(  # noqa: C901 - one check per field of a Label Studio result
             head, tail = tail, head
         elif res.get("direction") == "bi":
             report.add("Label Studio bidirectional relation read as from -> to")
-        labels = res.get("labels") or []
+        labels = _label_list(res.get("labels"), "relation", name, n, line)
         if not labels:
             report.add("Label Studio relation without a label named 'related'")
         rels.append(RelationData(f"rel{k}", str(labels[0]) if labels else "related", head, tail))

@@ -32,7 +32,15 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ImportFailed
-from annotator.formats.common import UniqueIds, files_with_suffix, iter_json_records, rel_name
+from annotator.formats.common import (
+    UniqueIds,
+    files_with_suffix,
+    is_offset,
+    iter_json_records,
+    json_list,
+    json_name,
+    rel_name,
+)
 from annotator.formats.jsonl import dumps_line
 from annotator.formats.reading import ReadOptions
 from annotator.formats.textfile import read_text
@@ -67,19 +75,32 @@ def _record(  # noqa: C901 - spans by offsets or tokens, options, relations
     text = rec.get("text")
     if not isinstance(text, str) or not text:
         raise ImportFailed("record has no 'text'", path=name, line=line)
-    tokens = rec.get("tokens") or []
+    tokens = json_list(rec, "tokens", name, line)
 
     def offsets(sp: dict[str, Any]) -> tuple[int, int]:
         start, end = sp.get("start"), sp.get("end")
-        if not (isinstance(start, int) and isinstance(end, int)):
+        if start is not None or end is not None:
+            if not (is_offset(start) and is_offset(end)):
+                raise ImportFailed(
+                    f"span offsets must be non-negative integers, got {start!r}, {end!r}",
+                    path=name,
+                    line=line,
+                )
+        else:
+            first, last = sp.get("token_start"), sp.get("token_end")
             try:
-                start = tokens[sp["token_start"]]["start"]
-                end = tokens[sp["token_end"]]["end"]
+                if not (is_offset(first) and is_offset(last)):
+                    raise IndexError
+                start = tokens[first]["start"]
+                end = tokens[last]["end"]
             except (KeyError, IndexError, TypeError):
                 raise ImportFailed(
-                    "span has neither start/end nor valid token indices", path=name, line=line
+                    "span has neither start/end nor valid token indices "
+                    f"(token_start {first!r}, token_end {last!r})",
+                    path=name,
+                    line=line,
                 ) from None
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        if not (is_offset(start) and is_offset(end) and start < end <= len(text)):
             raise ImportFailed(
                 f"span [{start}, {end}) is outside the text (length {len(text)}) or empty",
                 path=name,
@@ -105,17 +126,19 @@ def _record(  # noqa: C901 - spans by offsets or tokens, options, relations
         attrs: dict[str, AttrValue] = dict(given) if isinstance(given, dict) else {}
         kb_id = sp.get("kb_id")
         spans.append(SpanData(sid, a, b, label, attrs, str(kb_id) if kb_id else None))
-        if isinstance(sp.get("token_start"), int) and isinstance(sp.get("token_end"), int):
+        if is_offset(sp.get("token_start")) and is_offset(sp.get("token_end")):
             tok_range.append((sp["token_start"], sp["token_end"], sid))
         return sid
 
-    for sp in rec.get("spans") or []:
+    for sp in json_list(rec, "spans", name, line):
         if not isinstance(sp, dict):
             raise ImportFailed("'spans' items must be objects", path=name, line=line)
         add(sp)
 
     accepted = [
-        a for a in rec.get("accept") or [] if isinstance(a, str) and not a.startswith("NIL")
+        a
+        for a in json_list(rec, "accept", name, line)
+        if isinstance(a, str) and not a.startswith("NIL")
     ]
     if rec.get("options") and accepted:
         if len(spans) == 1:
@@ -134,7 +157,7 @@ def _record(  # noqa: C901 - spans by offsets or tokens, options, relations
         return None
 
     rels: list[RelationData] = []
-    for k, rel in enumerate(rec.get("relations") or [], start=1):
+    for k, rel in enumerate(json_list(rec, "relations", name, line), start=1):
         if not isinstance(rel, dict):
             raise ImportFailed("'relations' items must be objects", path=name, line=line)
         head = end_of(rel.get("head"), rel.get("head_span"))
@@ -146,14 +169,16 @@ def _record(  # noqa: C901 - spans by offsets or tokens, options, relations
         rels.append(RelationData(f"r{k}", label, head, tail))
 
     meta = dict(rec["meta"]) if isinstance(rec.get("meta"), dict) else {}
-    layer = rec.get("_annotator_id") or rec.get("_session_id")
+    layer = json_name(
+        rec.get("_annotator_id") or rec.get("_session_id"), "_annotator_id", name, line
+    )
     return DocData(
         doc_id,
         text,
         meta,
         tuple(spans),
         tuple(rels),
-        layer=str(layer) if layer else None,
+        layer=layer,
         source_path=name,
         source_line=line,
         # an accepted task is annotated even without spans (a negative example)

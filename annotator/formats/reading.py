@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.errors import ImportFailed
+from annotator.errors import ImportFailed, ReaderCrashed
 from annotator.formats.registry import AUTO, format_spec, formats_by_suffix, reader_names
+from annotator.formats.textfile import check_regular
 from annotator.values import DocData
 
 
@@ -119,6 +120,7 @@ def detect_format(path: Path) -> str:
     path = Path(path)
     if not path.exists():
         raise ImportFailed("no such file or folder", path=str(path))
+    check_regular(path)
     if path.is_file():
         fmt = _detect_file(path)
         if fmt is None:
@@ -151,5 +153,34 @@ def read_documents(path: Path, fmt: str, options: ReadOptions | None = None) -> 
         raise ImportFailed(f"unknown format '{fmt}' (known: {known})")
     if not path.exists():
         raise ImportFailed("no such file or folder", path=str(path))
+    check_regular(path)
     module = importlib.import_module(spec.reader)
-    yield from module.read(path, options or ReadOptions())
+    reader = module.read(path, options or ReadOptions())
+    last: DocData | None = None
+    try:
+        for doc in reader:
+            last = doc
+            yield doc
+    except ImportFailed:
+        raise
+    except RecursionError:
+        raise ImportFailed(
+            f"nested too deeply to read{_after(last)}", path=_where(path, last)
+        ) from None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, UnicodeError) as exc:
+        # A reader's own oversight: still one line naming the file, never a traceback.
+        raise ReaderCrashed(
+            f"cannot read this {fmt} input{_after(last)} ({type(exc).__name__}: {str(exc)[:120]})",
+            path=_where(path, last),
+        ) from exc
+
+
+def _where(path: Path, last: DocData | None) -> str:
+    return last.source_path if last is not None and last.source_path else str(path)
+
+
+def _after(last: DocData | None) -> str:
+    """Where reading stopped, when records have lines."""
+    if last is None or last.source_line is None:
+        return ""
+    return f" after the record on line {last.source_line}"

@@ -10,6 +10,7 @@ would shift every offset in the file. Line endings are kept verbatim (offsets co
 from __future__ import annotations
 
 import codecs
+import stat
 from pathlib import Path
 
 from annotator.errors import ImportFailed
@@ -34,7 +35,14 @@ def _control_ratio(text: str) -> float:
 
 def _refuse_binary(text: str, name: str) -> None:
     if "\x00" in text or _control_ratio(text) > 0.01:
-        raise ImportFailed("looks like a binary file, not text", path=name)
+        nul = text.find("\x00")
+        if nul < 0:
+            nul = next(
+                (i for i, ch in enumerate(text) if ord(ch) < 32 and ch not in _ALLOWED_CONTROLS),
+                0,
+            )
+        line = text.count("\n", 0, nul) + 1
+        raise ImportFailed("looks like a binary file, not text", path=name, line=line)
 
 
 def detect_encoding(data: bytes, name: str) -> str:
@@ -48,6 +56,7 @@ def detect_encoding(data: bytes, name: str) -> str:
         raise ImportFailed(
             "looks like a binary file (or UTF-16 without a byte-order mark); " + _ADVICE,
             path=name,
+            line=data.count(b"\n", 0, data.find(b"\x00")) + 1,
         )
     try:
         data.decode("utf-8")
@@ -78,6 +87,16 @@ def detect_encoding(data: bytes, name: str) -> str:
     return best.encoding
 
 
+def _first_non_utf8_line(data: bytes) -> int | None:
+    """Line of the first byte that is not UTF-8 (None when every byte is)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data.count(b"\n", 0, exc.start) + 1
+    nul = data.find(b"\x00")
+    return data.count(b"\n", 0, nul) + 1 if nul >= 0 else None
+
+
 def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> str:
     """Decode file contents; ``name`` is used in error messages."""
     if not data:
@@ -94,18 +113,41 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> str:
                 detect_encoding(data, name)  # refuses NUL bytes with its own message
             _refuse_binary(text, name)
             return text
-    codec = encoding or detect_encoding(data, name)
+    try:
+        codec = encoding or detect_encoding(data, name)
+    except ImportFailed as exc:
+        raise ImportFailed(exc.message, path=name, line=_first_non_utf8_line(data)) from None
     try:
         text = data.decode(codec)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise ImportFailed(f"cannot decode as {codec}: {exc}", path=name) from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ImportFailed(
+            f"cannot decode as {codec}: byte {data[exc.start]:#04x} is not valid there",
+            path=name,
+            line=line,
+        ) from None
+    except LookupError:
+        raise ImportFailed(f"unknown text encoding '{codec}'", path=name) from None
     text = text.removeprefix("\ufeff")
     _refuse_binary(text, name)
     return text
 
 
+def check_regular(path: Path) -> None:
+    """Refuse a FIFO, socket or device up front: reading one would block or never end."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise ImportFailed(
+            "is not a regular file (a pipe, socket or device); refused", path=str(path)
+        )
+
+
 def read_text(path: Path, encoding: str | None = None, *, allow_empty: bool = False) -> str:
     """The text of ``path``; ``allow_empty`` returns "" for a 0-byte file instead of refusing."""
+    check_regular(path)
     try:
         data = path.read_bytes()
     except OSError as exc:

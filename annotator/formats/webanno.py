@@ -53,7 +53,9 @@ from annotator.formats.writing import ALL, ExportContext, ExportSummary, group_b
 from annotator.offsets import Utf16Index, utf16_len
 from annotator.values import AttrValue, DocData, RelationData, SpanData
 
-_ROW = re.compile(r"^(\d+)-(\d+)(?:\.(\d+))?$")
+_ROW = re.compile(r"^([0-9]+)-([0-9]+)(?:\.([0-9]+))?$")
+_OFFSETS = re.compile(r"^([0-9]+)-([0-9]+)$")  # ASCII digits only ("1_4" and "٣" are not)
+_MAX_GAP = 1_000_000  # UTF-16 units of blank text allowed between two tokens
 _ID_SUFFIX = re.compile(r"\[(\d+(?:_\d+)?)\]$")
 _REF = re.compile(r"^(\d+-\d+(?:\.\d+)?)(?:\[(\d+)_(\d+)\])?$")
 _UNESCAPE = {"t": "\t", "n": "\n", "r": "\r"}
@@ -159,9 +161,9 @@ def _items(cell: str) -> list[tuple[str | None, str | None]]:
     return out
 
 
-def _columns(headers: list[tuple[str, str]], name: str) -> list[_Column]:
+def _columns(headers: list[tuple[str, str, int]], name: str) -> list[_Column]:
     cols: list[_Column] = []
-    for kind, spec in headers:
+    for kind, spec, lineno in headers:
         parts = spec.split("|")
         layer, feats = parts[0], [p for p in parts[1:]]
         if kind == "SP":
@@ -194,7 +196,7 @@ def _columns(headers: list[tuple[str, str]], name: str) -> list[_Column]:
             for feat in feats or ["chain"]:
                 cols.append(_Column(kind, layer, feat, "chain"))
         else:
-            raise ImportFailed(f"unknown layer kind '#T_{kind}'", path=name)
+            raise ImportFailed(f"unknown layer kind '#T_{kind}'", path=name, line=lineno)
     return cols
 
 
@@ -203,7 +205,7 @@ def _parse(  # noqa: C901 - header, #T_, #Text and token rows of the TSV
 ) -> tuple[list[_Column], list[_Row], list[tuple[list[str], list[_Row]]], dict[str, str]]:
     name = str(file)
     content = read_text(file, options.encoding)
-    lines = content.splitlines()
+    lines = [ln.removesuffix("\r") for ln in content.split("\n")]
     first = lines[0].strip() if lines else ""
     if not first.startswith("#FORMAT=WebAnno TSV 3"):
         legacy = any(ln.startswith(("#id=", "#text=", " # ")) for ln in lines[:5])
@@ -217,7 +219,7 @@ def _parse(  # noqa: C901 - header, #T_, #Text and token rows of the TSV
         raise ImportFailed(
             "not a WebAnno TSV 3 file (no '#FORMAT=WebAnno TSV 3' line)", path=name, line=1
         )
-    headers: list[tuple[str, str]] = []
+    headers: list[tuple[str, str, int]] = []
     header_meta: dict[str, str] = {}  # other "#Key=value" lines before the first sentence
     rows: list[_Row] = []
     sentences: list[tuple[list[str], list[_Row]]] = []
@@ -233,7 +235,7 @@ def _parse(  # noqa: C901 - header, #T_, #Text and token rows of the TSV
         if raw.startswith("#"):
             if raw.startswith("#T_") and "=" in raw and cols is None and not rows:
                 kind, spec = raw[3:].split("=", 1)
-                headers.append((kind.strip(), spec.rstrip("\t\r ")))
+                headers.append((kind.strip(), spec.rstrip("\t\r "), lineno))
             elif raw.startswith("#Text="):
                 if in_sentence and sentences and not sentences[-1][1]:
                     sentences[-1][0].append(raw[6:])
@@ -251,10 +253,20 @@ def _parse(  # noqa: C901 - header, #T_, #Text and token rows of the TSV
         m = _ROW.match(fields[0])
         if not m or len(fields) < 3:
             raise ImportFailed(f"malformed token line '{raw[:40]}'", path=name, line=lineno)
-        try:
-            begin, end = (int(x) for x in fields[1].split("-"))
-        except ValueError:
-            raise ImportFailed(f"malformed offsets '{fields[1]}'", path=name, line=lineno) from None
+        om = _OFFSETS.match(fields[1])
+        if om is None:
+            raise ImportFailed(f"malformed offsets '{fields[1]}'", path=name, line=lineno)
+        begin, end = int(om.group(1)), int(om.group(2))
+        if (
+            end < begin
+            or end - begin > 1_000_000
+            or begin - (rows[-1].end if rows else 0) > _MAX_GAP
+        ):
+            raise ImportFailed(
+                f"offsets '{fields[1]}' are out of order or far beyond the previous token",
+                path=name,
+                line=lineno,
+            )
         cells = fields[3:]
         if cells and cells[-1] == "" and len(cells) == len(cols) + 1:
             cells = cells[:-1]

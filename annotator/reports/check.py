@@ -11,6 +11,7 @@ from annotator.errors import ValidationError
 from annotator.scheme import Scheme
 from annotator.validation import Problem, check_relation_labels, check_span_values, missing_roles
 from annotator.values import RelationData, SpanData
+from storage.db import foreign_objects
 from storage.repository import documents as doc_repo
 from storage.repository import spans as span_repo
 
@@ -18,6 +19,17 @@ from storage.repository import spans as span_repo
 def check_project(session: Session, scheme: Scheme) -> list[tuple[str, Problem]]:
     """(where, problem) for every problem found; errors first, then warnings."""
     found: list[tuple[str, Problem]] = []
+    for kind, name in foreign_objects(session.connection()):
+        found.append(
+            (
+                f"{kind} {name}",
+                Problem(
+                    "error",
+                    "not created by News Annotator (a planted object can run its own code on "
+                    "our queries; remove it or refuse the file)",
+                ),
+            )
+        )
     docs = {d.id: d for d in doc_repo.get_documents(session)}
     for doc in docs.values():
         if hashlib.sha256(doc.text.encode("utf-8")).hexdigest() != doc.sha256:

@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,9 +32,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from annotator.errors import MergeRefused, PackageFailed, ProjectError
+from annotator.errors import (
+    ForeignSchema,
+    MergeRefused,
+    PackageFailed,
+    ProjectError,
+    ValidationError,
+)
 from annotator.project import Project
+from annotator.scheme import Scheme
+from annotator.transfer.exporting import clean_leftovers, temp_sibling
 from annotator.transfer.importing import text_sha256
+from annotator.validation import check_relation_labels, check_span_values
 from annotator.vocabulary import SQL_BATCH_LIMIT, EventAction, Layer
 from storage.db import make_single_file
 from storage.records import AssignmentRecord, EntityRecord, RelationRecord, SpanRecord
@@ -125,12 +134,17 @@ class PackageReport:
 
 
 def _temp_path(out: Path) -> Path:
-    return out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    return temp_sibling(out)
 
 
 def _remove_db_files(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _clean_stale_packages(out: Path) -> None:
+    """Remove work files (and their journals) half-written by killed runs for ``out``."""
+    clean_leftovers(out)
 
 
 def package(
@@ -174,6 +188,7 @@ def package(
             d.sha256: layer_hash(spans_by_doc.get(d.id, ()), rels_by_doc.get(d.id, ()), ent_by_id)
             for d in docs
         }
+    _clean_stale_packages(out)
     tmp = _temp_path(out)
     _remove_db_files(tmp)
     work = Project.create(tmp, project.scheme)
@@ -281,6 +296,7 @@ class _WorkContent:
     owner: str
     fingerprint: str
     docs: dict[int, tuple[str, str]]  # work doc id -> (sha256, external id)
+    lengths: dict[int, int]  # work doc id -> length of its text
     spans: list[SpanRecord]
     relations: list[RelationRecord]
     entities: list[EntityRecord]
@@ -294,6 +310,8 @@ def _read_workfile(path: Path) -> _WorkContent:
         raise MergeRefused("no such work file", path=str(path))
     try:
         work = Project.open(path)
+    except ForeignSchema as exc:
+        raise MergeRefused(f"{exc.message}; nothing was merged", path=str(path)) from None
     except ProjectError as exc:
         raise MergeRefused(f"not a work file ({exc.message})", path=str(path)) from None
     try:
@@ -305,7 +323,9 @@ def _read_workfile(path: Path) -> _WorkContent:
                     path=str(path),
                 )
             docs: dict[int, tuple[str, str]] = {}
+            lengths: dict[int, int] = {}
             for d in doc_repo.get_documents(w):
+                lengths[d.id] = len(d.text)
                 if text_sha256(d.text) != d.sha256:
                     raise MergeRefused(
                         f"document '{d.external_id}': its text was changed in "
@@ -324,6 +344,7 @@ def _read_workfile(path: Path) -> _WorkContent:
                 owner=owner,
                 fingerprint=work.scheme.fingerprint,
                 docs=docs,
+                lengths=lengths,
                 spans=spans,
                 relations=span_repo.relations_of(w, annotator=owner),
                 entities=registry_repo.list_entities(w),
@@ -462,6 +483,7 @@ def check_workfiles(project: Project, paths: Sequence[Path]) -> list[_WorkConten
                 path=str(c.path),
             )
         seen[c.owner] = c.path
+        _validate_content(project.scheme, c)
         missing = [ext for sha, ext in c.docs.values() if sha not in known]
         if missing:
             raise MergeRefused(
@@ -472,11 +494,56 @@ def check_workfiles(project: Project, paths: Sequence[Path]) -> list[_WorkConten
     return contents
 
 
+def _validate_content(scheme: Scheme, content: _WorkContent) -> None:
+    """Refuse a work file whose spans or relations break the scheme's rules (the same rules as
+    import and editing), naming the first offending item."""
+
+    def refuse(doc_id: int, what: str, message: str) -> MergeRefused:
+        ext = content.docs.get(doc_id, ("", f"#{doc_id}"))[1]
+        return MergeRefused(
+            f"document '{ext}': {what}: {message}; nothing was merged", path=str(content.path)
+        )
+
+    span_doc: dict[int, int] = {}
+    labels: dict[int, str] = {}
+    for sp in content.spans:
+        what = f"span {sp.id} [{sp.start}, {sp.end}) {sp.label}"
+        if sp.document_id not in content.lengths:
+            raise refuse(sp.document_id, what, "its document is not in the work file")
+        if not isinstance(sp.attrs, Mapping):
+            raise refuse(sp.document_id, what, "its attributes are not a mapping")
+        try:
+            check_span_values(
+                scheme, content.lengths[sp.document_id], sp.start, sp.end, sp.label, sp.attrs
+            )
+        except ValidationError as exc:
+            raise refuse(sp.document_id, what, exc.message) from None
+        span_doc[sp.id] = sp.document_id
+        labels[sp.id] = sp.label
+    for r in content.relations:
+        head_doc, tail_doc = span_doc.get(r.head_id), span_doc.get(r.tail_id)
+        what = f"relation {r.id} {r.label}"
+        if head_doc is None or tail_doc is None:
+            missing = r.head_id if head_doc is None else r.tail_id
+            raise refuse(
+                head_doc if head_doc is not None else (tail_doc or 0),
+                what,
+                f"points to span {missing}, which is not in {content.owner}'s layer",
+            )
+        if head_doc != tail_doc:
+            ext = content.docs.get(tail_doc, ("", f"#{tail_doc}"))[1]
+            raise refuse(head_doc, what, f"links to a span of another document ('{ext}')")
+        try:
+            check_relation_labels(scheme, r.label, labels[r.head_id], labels[r.tail_id])
+        except ValidationError as exc:
+            raise refuse(head_doc, what, exc.message) from None
+
+
 def merge(project: Project, paths: Sequence[str | Path]) -> list[MergeReport]:
     """Check every work file, then bring each annotator's layer back in one transaction."""
     contents = check_workfiles(project, [Path(p) for p in paths])
     reports: list[MergeReport] = []
-    with project.session() as s:
+    with project.session(write=True) as s:
         for content in contents:
             reports.append(_apply(s, content))
     return reports

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Sequence
@@ -221,12 +222,59 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+# .NAME.tmp-PID-HEX (and a SQLite journal of it: -wal, -shm, -journal)
+_OURS = re.compile(
+    r"^\.(?P<name>.+)\.(?P<kind>tmp|old)-(?P<pid>\d+)-[0-9a-f]{8}(?P<journal>-wal|-shm|-journal)?$"
+)
+
+
+def temp_sibling(out: Path, kind: str = "tmp") -> Path:
+    """A hidden sibling of ``out`` named after this process, so a later run can tell a
+    leftover of a killed run (its process is gone) from a run in progress."""
+    return out.with_name(f".{out.name}.{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+
+
+def clean_leftovers(out: Path) -> list[str]:
+    """Remove temporary siblings of ``out`` left by killed runs; put back an earlier export a
+    run was killed while replacing (when ``out`` is missing). Returns what was done."""
+    done: list[str] = []
+    try:
+        siblings = list(out.parent.iterdir())
+    except OSError:
+        return done
+    for sib in sorted(siblings):
+        m = _OURS.match(sib.name)
+        if m is None or m["name"] != out.name or _pid_alive(int(m["pid"])):
+            continue
+        if m["kind"] == "old" and not m["journal"] and not out.exists():
+            os.replace(sib, out)
+            done.append(f"restored {out.name} from an interrupted earlier run")
+        else:
+            _remove(sib)
+            done.append(f"removed {sib.name} left by an interrupted run")
+    return done
+
+
 def _place(tmp: Path, out: Path) -> None:
-    """Move ``tmp`` to ``out``, replacing an earlier export there only once ``tmp`` is complete."""
-    if not out.exists():
+    """Move ``tmp`` to ``out``, replacing an earlier export there only once ``tmp`` is complete.
+
+    A file replaces a file in one atomic rename. A folder cannot replace a folder in one rename:
+    the earlier one is first renamed aside; if the run is killed between the two renames, the
+    next run puts it back (:func:`clean_leftovers`)."""
+    if not out.exists() or (tmp.is_file() and out.is_file()):
         os.replace(tmp, out)
         return
-    old = out.with_name(f".{out.name}.old-{uuid.uuid4().hex[:8]}")
+    old = temp_sibling(out, "old")
     os.replace(out, old)
     try:
         os.replace(tmp, out)
@@ -269,6 +317,7 @@ def export_documents(
     spec = format_spec(fmt)
     output = spec.output if spec else Output.FOLDER
     folder = output is not Output.FILE or split is not None
+    cleaned = clean_leftovers(out)  # first: may put back an export a killed run moved aside
     _check_target(out, folder)
     progress = progress or quiet()
     progress.report(0, _STEPS)
@@ -317,9 +366,10 @@ def export_documents(
         splits=splits,
         layer=layer,
     )
-    tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
+    tmp = temp_sibling(out)
     try:
         summary: ExportSummary = module.write(docs, tmp, ctx)
+        summary.notes += cleaned
         progress.report(2, _STEPS)
         progress.check()
         for reason, n in left_out.items():

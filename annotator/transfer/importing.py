@@ -39,6 +39,7 @@ class ImportReport:
     documents_existing: int = 0
     spans_added: int = 0
     spans_existing: int = 0
+    spans_repeated: int = 0  # the same span more than once in the input, imported once
     relations_added: int = 0
     relations_existing: int = 0
     suggestions_added: int = 0
@@ -51,7 +52,12 @@ class ImportReport:
         out = [
             f"documents: {self.documents_read} read, {self.documents_new} new, "
             f"{self.documents_existing} already in the project",
-            f"spans: {self.spans_added} added, {self.spans_existing} already there",
+            f"spans: {self.spans_added} added, {self.spans_existing} already there"
+            + (
+                f", {self.spans_repeated} repeated in the input (imported once)"
+                if self.spans_repeated
+                else ""
+            ),
             f"relations: {self.relations_added} added, {self.relations_existing} already there",
         ]
         if self.suggestions_added:
@@ -75,6 +81,7 @@ class ImportReport:
             "documents_existing": self.documents_existing,
             "spans_added": self.spans_added,
             "spans_existing": self.spans_existing,
+            "spans_repeated": self.spans_repeated,
             "relations_added": self.relations_added,
             "relations_existing": self.relations_existing,
             "suggestions_added": self.suggestions_added,
@@ -181,6 +188,24 @@ def _all_labels_known(project: Project, docs: Iterable[DocData]) -> bool:
     )
 
 
+def _unstorable(doc: DocData) -> str | None:
+    """What of ``doc`` cannot be stored as UTF-8 text (a lone surrogate, as JSON's "\\ud800"
+    gives), or None."""
+    fields: list[tuple[str, Any]] = [("text", doc.text), ("id", doc.id), ("layer", doc.layer)]
+    fields += [(key, doc.meta.get(key)) for key in ("title", "source", "url", "published")]
+    for sp in doc.spans:
+        fields += [(f"span '{sp.id}' entity", sp.entity), (f"span '{sp.id}' label", sp.label)]
+    for what, value in fields:
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return (
+                    f"{what} holds a lone surrogate (U+{ord(value[exc.start]):04X}) at {exc.start}"
+                )
+    return None
+
+
 def validate_all(project: Project, docs: Sequence[DocData]) -> None:
     """Refuse ``docs`` when anything breaks the scheme: every unknown label, attribute and value
     in one error (not one per run), then the first structural problem (offsets, relations)."""
@@ -199,6 +224,9 @@ def validate_all(project: Project, docs: Sequence[DocData]) -> None:
     for doc in docs:
         try:
             validate_doc(project.scheme, doc)
+            problem = _unstorable(doc)
+            if problem is not None:
+                raise ValidationError(f"{problem}, which cannot be stored as text")
         except ValidationError as exc:
             name = f"document '{doc.id}': " if doc.id else ""
             raise ImportFailed(
@@ -259,7 +287,7 @@ def import_documents(
     report = ImportReport(documents_read=len(docs))
     default_layer = layer or current_user()
     total = len(docs)
-    with project.session() as s:
+    with project.session(write=True) as s:
         known_sha = doc_repo.document_hashes(s)
         id_to_sha = {did: sha for sha, did in known_sha.items()}
         ext_sha = {ext: id_to_sha[did] for ext, did in doc_repo.external_ids(s).items()}
@@ -358,6 +386,19 @@ def _mark_annotated_empty_done(
                     ann_repo.set_assignment(s, a.document_id, ann_id, AssignmentStatus.DONE)
 
 
+def _outgoing(doc: DocData) -> dict[str, frozenset[tuple[str, Any]]]:
+    """Each span's outgoing relations as (label, tail id): what tells two alike spans of one
+    record apart (two events on one trigger have different roles). A span that is the tail of
+    a relation gets a signature of its own: merging it would merge the events pointing at it."""
+    if not doc.relations:
+        return {}
+    out: dict[str, set[tuple[str, Any]]] = {}
+    for rel in doc.relations:
+        out.setdefault(rel.head, set()).add((rel.label, rel.tail))
+        out.setdefault(rel.tail, set()).add(("<tail>", rel.tail))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def _insert_annotations(  # noqa: C901 - spans, relations, actor links share id maps
     s: Any,
     docs: Sequence[DocData],
@@ -414,8 +455,12 @@ def _insert_annotations(  # noqa: C901 - spans, relations, actor links share id 
     span_values: list[tuple[Any, ...]] = []
     row_of: dict[tuple[int, str], int] = {}  # (input doc, span id) -> index into span_values
     resolved: dict[tuple[int, str], int] = {}  # (input doc, span id) -> database id
-    aliases: dict[tuple[int, str], tuple[int, str]] = {}  # same span twice in one import
-    batch_seen: dict[tuple[int, str], dict[tuple[int, int, str, int], tuple[int, str]]] = {}
+    # The same span twice in one import is one span: a repeated record matches by
+    # (doc, layer) -> (start, end, label, n) -> index into span_values; within one record, a
+    # span alike in offsets, label and outgoing relations is a twin (``aliases``). Alike spans
+    # with different relations (two events on one trigger) stay apart.
+    aliases: dict[tuple[int, str], tuple[int, str]] = {}
+    batch_seen: dict[tuple[int, str], dict[tuple[int, int, str, int], int]] = {}
     touched_layers: set[tuple[int, str]] = set()
     total = len(docs)
     for i, doc in enumerate(docs):
@@ -431,8 +476,17 @@ def _insert_annotations(  # noqa: C901 - spans, relations, actor links share id 
         ann_id = ann(name)
         track = bool(doc.relations)  # span ids are only needed to resolve relations
         alike: Counter[tuple[int, int, str]] = Counter()
+        outgoing = _outgoing(doc)
+        twins: dict[tuple[tuple[int, int, str], frozenset[tuple[str, Any]]], str] = {}
         for sp in doc.spans:
             plain = (sp.start, sp.end, sp.label)
+            sig = (plain, outgoing.get(sp.id, frozenset()))
+            twin = twins.get(sig)
+            if twin is not None:  # the same span twice in one record: one span
+                aliases[(i, sp.id)] = (i, twin)
+                report.spans_repeated += 1
+                continue
+            twins[sig] = sp.id
             key = (sp.start, sp.end, sp.label, alike[plain])
             alike[plain] += 1
             if key in have:
@@ -442,10 +496,11 @@ def _insert_annotations(  # noqa: C901 - spans, relations, actor links share id 
                 continue
             first = seen.get(key)
             if first is not None:
-                aliases[(i, sp.id)] = first
-                report.spans_existing += 1
+                if track:
+                    row_of[(i, sp.id)] = first
+                report.spans_repeated += 1
                 continue
-            seen[key] = (i, sp.id)
+            seen[key] = len(span_values)
             ent = None
             if sp.entity:
                 etype = sp.entity_type or str(sp.attrs.get("type", "") or "")
@@ -459,8 +514,9 @@ def _insert_annotations(  # noqa: C901 - spans, relations, actor links share id 
     report.spans_added = len(span_values)
     for ref, row in row_of.items():
         resolved[ref] = new_ids[row]
-    for ref, first in aliases.items():
-        resolved[ref] = resolved[first]
+    for ref, twin_ref in aliases.items():
+        if twin_ref in resolved:
+            resolved[ref] = resolved[twin_ref]
     # Documents imported into a layer belong to it even without spans.
     ann_repo.add_assignments(
         s,

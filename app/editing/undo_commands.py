@@ -130,7 +130,7 @@ class AddSpanCommand(EditCommand):
         self.span_id: int | None = None
 
     def apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             rec = services.add_span(
                 s,
                 self._scheme,
@@ -149,7 +149,7 @@ class AddSpanCommand(EditCommand):
 
     def revert(self) -> None:
         assert self.span_id is not None
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             services.delete_span(s, self.span_id, self.actor)
         self.context.doc_state.remove_span(self.span_id)
 
@@ -161,14 +161,16 @@ class DeleteSpanCommand(EditCommand):
         self.snapshot: SpanSnapshot | None = None
 
     def apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             self.snapshot = services.delete_span(s, self.span_id, self.actor)
         self.context.doc_state.remove_span(self.span_id)
 
     def revert(self) -> None:
         assert self.snapshot is not None
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             restored = services.restore_span(s, self.snapshot, self.actor)
+        # a new id when another writer took the old one while the span was deleted
+        self.span_id = restored.span.id
         state = self.context.doc_state
         state.put_span(restored.span)
         for rel in restored.relations:
@@ -187,7 +189,7 @@ class _UpdateSpanCommand(EditCommand):
         self.before: SpanRecord | None = None
 
     def _write(self, **values: Any) -> SpanRecord:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             change = services.update_span(s, self._scheme, self.span_id, self.actor, **values)
         self.context.doc_state.put_span(change.after)
         return change.before
@@ -241,7 +243,7 @@ class AddRelationCommand(EditCommand):
         self.relation_id: int | None = None
 
     def apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             rel = services.add_relation(
                 s,
                 self._scheme,
@@ -256,7 +258,7 @@ class AddRelationCommand(EditCommand):
 
     def revert(self) -> None:
         assert self.relation_id is not None
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             services.delete_relation(s, self.relation_id, self.actor)
         self.context.doc_state.remove_relation(self.relation_id)
 
@@ -268,14 +270,14 @@ class DeleteRelationCommand(EditCommand):
         self.before: RelationRecord | None = None
 
     def apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             self.before = services.delete_relation(s, self.relation_id, self.actor)
         self.context.doc_state.remove_relation(self.relation_id)
 
     def revert(self) -> None:
         b = self.before
         assert b is not None
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             rel = services.add_relation(
                 s,
                 self._scheme,
@@ -301,7 +303,7 @@ class AcceptSuggestionsCommand(EditCommand):
 
     def apply(self) -> None:
         state = self.context.doc_state
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             accepted = services.accept_suggestions(
                 s, self._scheme, self.suggestion_ids, self.layer, actor=self.actor
             )
@@ -316,7 +318,7 @@ class AcceptSuggestionsCommand(EditCommand):
     def revert(self) -> None:
         state = self.context.doc_state
         ids = list(self.created)
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             suggs = services.reset_suggestions(s, ids, list(self.created.values()), self.actor)
         for span_id in self.created.values():
             state.remove_span(span_id)
@@ -331,13 +333,13 @@ class RejectSuggestionsCommand(EditCommand):
         self.suggestion_ids = list(suggestion_ids)
 
     def apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             services.reject_suggestions(s, self.suggestion_ids, self.actor)
         for sid in self.suggestion_ids:
             self.context.doc_state.remove_suggestion(sid)
 
     def revert(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             suggs = services.reset_suggestions(s, self.suggestion_ids, [], self.actor)
         for rec in suggs:
             self.context.doc_state.put_suggestion(rec)
@@ -353,7 +355,7 @@ class SetStatusCommand(EditCommand):
         self.before = ""
 
     def _set(self, status: str) -> str:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             before = services.set_status(s, self.doc_id, self.layer, status, actor=self.actor)
         self.context.doc_state.set_status(self.doc_id, status, self.layer)
         return before
@@ -386,11 +388,11 @@ class RenameActorCommand(RegistryCommand):
         self.before = ""
 
     def apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             self.before = services.rename_entity(s, self.entity_id, self.name, self.actor).name
 
     def revert(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             services.rename_entity(s, self.entity_id, self.before, self.actor)
 
 
@@ -401,12 +403,12 @@ class AddAliasCommand(RegistryCommand):
         self.added = False
 
     def apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             self.added = services.add_alias(s, self.entity_id, self.alias, self.actor)
 
     def revert(self) -> None:
         if self.added:
-            with self.context.project.session() as s:
+            with self.context.project.session(write=True) as s:
                 services.remove_alias(s, self.entity_id, self.alias, self.actor)
 
 
@@ -419,12 +421,12 @@ class MergeActorsCommand(RegistryCommand):
         self.merged: services.Merged | None = None
 
     def apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             self.merged = services.merge_entities(s, self.keep_id, self.drop_id, self.actor)
 
     def revert(self) -> None:
         assert self.merged is not None
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             services.unmerge_entities(s, self.merged, self.actor)
 
     def announce(self, undone: bool = False) -> None:

@@ -40,7 +40,7 @@ class ReviewCommand(UndoCommand):
 
     def revert(self) -> None:
         assert self.decision is not None
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             adj.undo(s, self.decision, self.context.user)
 
     @property
@@ -76,7 +76,7 @@ class DecideCommand(ReviewCommand):
         self.choice = choice
 
     def apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             self.decision = adj.decide(
                 s, self.context.project.scheme, self.item, self.choice, self.context.user
             )
@@ -102,7 +102,7 @@ class UnanimousCommand(ReviewCommand):
         self.decision = decision
 
     def apply(self) -> None:
-        with self.context.project.session() as s:
+        with self.context.project.session(write=True) as s:
             self.decision = accept_unanimous(
                 s, self.context.project.scheme, self.scope, self.context.user
             )

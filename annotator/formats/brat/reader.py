@@ -56,6 +56,20 @@ def note_attribute(note_type: str) -> str:
     return NOTE_ATTRIBUTE if note_type == NOTE_TYPE else note_type
 
 
+_DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: int() would also take "1_4" and "٣"
+_UNICODE_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def _ann_encoding(ann: Path) -> str | None:
+    """UTF-8 unless the .ann starts with a byte-order mark (then the mark decides)."""
+    try:
+        with ann.open("rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return "utf-8"
+    return None if head.startswith(_UNICODE_BOMS) else "utf-8"
+
+
 @dataclass
 class _TextBound:
     id: str
@@ -159,15 +173,25 @@ def _read_pair(  # noqa: C901 - one branch per .ann line kind (T, E, R, A/M, N)
     relations: list[tuple[str, str, str, str, int]] = []  # id, label, head, tail, line
     attrs: list[tuple[str, str, AttrValue, int]] = []  # target, name, value, line
     report = options.report
-    content = read_text(ann, options.encoding or "utf-8", allow_empty=True)
-    for lineno, raw in enumerate(content.splitlines(), start=1):
-        line = raw.rstrip("\r\n")
+    content = read_text(ann, options.encoding or _ann_encoding(ann), allow_empty=True)
+    seen: dict[str, int] = {}  # id -> line, for T, E, R, A, M, N and # lines
+    # Only "\n" ends a line: brat texts may hold U+2028, U+0085 and friends inside a span.
+    for lineno, raw in enumerate(content.split("\n"), start=1):
+        line = raw.rstrip("\r")
         if not line.strip():
             continue
         parts = line.split("\t")
         ident = parts[0].strip()
         body = parts[1].strip() if len(parts) > 1 else ""
         kind = ident[:1]
+        if kind and kind in "TERAMN#":
+            if ident in seen:
+                raise ImportFailed(
+                    f"duplicate annotation id {ident} (also on line {seen[ident]})",
+                    path=name,
+                    line=lineno,
+                )
+            seen[ident] = lineno
         if kind == "T":
             tb = _text_bound(ident, body, parts[2] if len(parts) > 2 else None, text, name, lineno)
             tbs[ident] = tb
@@ -230,6 +254,8 @@ def _text_bound(
     try:
         for frag in offsets.split(";"):
             first, last = frag.split()
+            if not (_DIGITS.fullmatch(first) and _DIGITS.fullmatch(last)):
+                raise ValueError(frag)
             fragments.append((int(first), int(last)))
     except ValueError:
         raise ImportFailed(
