@@ -258,12 +258,21 @@ def core_range(tok: Token) -> tuple[int, int]:
     return first.idx, tok.idx + len(tok.text)
 
 
-def actor_for(tok: Token, actors: SpanIndex) -> Cand | None:
+def actor_for(tok: Token, actors: SpanIndex, speaker: bool = False) -> Cand | None:
     """The ACTOR span a noun phrase headed by ``tok`` refers to, from the parse alone.
 
     The ACTOR overlapping the head phrase; else an apposition's ACTOR; else, for a role noun
-    ("the chairman of X, Noman Benotman"), the person (or last apposed) ACTOR of its phrase.
+    ("the chairman of X, Noman Benotman"), the person (or last apposed) ACTOR of its phrase;
+    else, when ``actors`` can (an ``ActorIndex``), the pronoun's antecedent or a new ACTOR for
+    the noun phrase itself (``speaker``: the subject of a reporting verb).
     """
+    if is_pronoun(tok):
+        antecedent = getattr(actors, "antecedent", None)
+        if tok.dep_ == "poss" or tok.lower_ in ("who", "which", "that"):
+            hits = actors.overlapping(tok.idx, tok.idx + len(tok.text))
+            if hits:
+                return hits[-1]
+        return antecedent(tok) if antecedent is not None else None
     start, end = core_range(tok)
     hits = actors.overlapping(start, end)
     if hits:
@@ -297,7 +306,8 @@ def actor_for(tok: Token, actors: SpanIndex) -> Cand | None:
         ]
         if apposed:
             return apposed[-1]
-    return None
+    make = getattr(actors, "make", None)
+    return make(tok, speaker) if make is not None else None
 
 
 def is_pronoun(tok: Token) -> bool:

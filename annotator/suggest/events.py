@@ -10,7 +10,7 @@ token's lemma (or its lower-case form), two-word entries match a contiguous lemm
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.claims import subject_of
 from annotator.suggest.entities import (
@@ -30,13 +30,24 @@ SCORE_ROLE = 0.5
 SCORE_NEAR = 0.4
 _TRIGGER_POS = frozenset({"VERB", "NOUN"})
 _TARGET_PREPS = frozenset({"against", "on", "upon", "at", "toward", "towards"})
+# Prepositions that introduce the other party of a meeting ("met with X", "a visit to X").
+_MEETING_PREPS = frozenset({"with", "to"})
 _OF_TARGET_TYPES = frozenset({"arrest", "detention", "deportation", "killing"})
 _PLANNED_HEADS = frozenset({"plan", "threaten", "vow", "intend", "prepare", "promise", "seek"})
 _ALLEGED_HEADS = frozenset({"accuse", "allege", "claim", "suspect"})
 
 
 class EventRules:
-    def __init__(self, triggers: Mapping[str, Iterable[str]]) -> None:
+    """Event triggers from the scheme's ``event_triggers`` (by lemma or form), without the
+    ``verb_only_triggers`` used as nouns ("a car bomb") and ``counted_not_events`` with a
+    number ("51,516 votes"); title-case headline words count as their common forms."""
+
+    def __init__(
+        self, triggers: Mapping[str, Iterable[str]], pre: Mapping[str, Any] | None = None
+    ) -> None:
+        pre = pre or {}
+        self.verb_only = frozenset(str(w).lower() for w in pre.get("verb_only_triggers") or ())
+        self.counted = frozenset(str(w).lower() for w in pre.get("counted_not_events") or ())
         self.single: dict[str, str] = {}
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for etype, words in triggers.items():
@@ -56,7 +67,7 @@ class EventRules:
         return set(self.single) | set(self.multi)
 
     def triggers(
-        self, doc: Doc, candidates: Iterable[int] | None = None
+        self, doc: Doc, candidates: Iterable[int] | None = None, text: str | None = None
     ) -> list[tuple[int, int, str, Token]]:
         """(start token, end token, event type, head token) of every trigger; ``candidates``
         are the indices of tokens whose lemma or form is in ``words`` (all when None)."""
@@ -92,8 +103,18 @@ class EventRules:
             if tok.i in taken:
                 continue
             etype = self.single.get(lemma) or self.single.get(lower)
-            if etype is None or (has_pos and tok.pos_ not in _TRIGGER_POS):
+            if etype is None:
                 continue
+            pos = tok.pos_
+            if has_pos and pos == "PROPN" and text is not None and _title_line(text, tok.idx):
+                pos = "NOUN" if lower.endswith(("ing", "ion", "s")) else "VERB"
+            if has_pos and pos not in _TRIGGER_POS:
+                continue
+            if pos == "NOUN" and (lemma in self.verb_only or lower in self.verb_only):
+                continue  # weapons and objects: "a car bomb", "36 shells"
+            if pos == "NOUN" and (lemma in self.counted or lower in self.counted):
+                if any(c.dep_ == "nummod" for c in tok.children):
+                    continue
             if tok.dep_ == "prep" or (tok.pos_ == "VERB" and _predicative(tok)):
                 continue  # "according to"; "held X responsible" is no detention
             out.append((tok.i, tok.i + 1, etype, tok))
@@ -125,7 +146,7 @@ class EventRules:
         events: list[Cand] = []
         rels: list[RelCand] = []
         parsed = doc.has_annotation("DEP")
-        for start, end, etype, head in self.triggers(doc, candidates):
+        for start, end, etype, head in self.triggers(doc, candidates, sents.text):
             if end == start + 1:
                 start_char, end_char = head.idx, head.idx + len(head)
             else:
@@ -183,6 +204,10 @@ def _arguments(tok: Token, etype: str) -> tuple[Token | None, Token | None]:
             agent = next((c for c in child.children if c.dep_ == "pobj"), agent)
         elif dep == "prep" and child.lower_ in _TARGET_PREPS and target is None:
             target = next((c for c in child.children if c.dep_ == "pobj"), None)
+        elif dep == "prep" and etype == "meeting" and child.lower_ in _MEETING_PREPS:
+            target = next((c for c in child.children if c.dep_ == "pobj"), target)
+        elif dep == "prep" and etype == "attack" and child.lower_ == "to" and tok.pos_ == "NOUN":
+            target = next((c for c in child.children if c.dep_ == "pobj"), target)
         elif tok.pos_ == "NOUN":
             if dep in ("poss", "compound", "nmod") and agent is None:
                 agent = child
@@ -192,8 +217,6 @@ def _arguments(tok: Token, etype: str) -> tuple[Token | None, Token | None]:
                 target = next((c for c in child.children if c.dep_ == "pobj"), target)
     if agent is None and tok.pos_ == "VERB":
         agent = subject_of(tok)
-    if agent is not None and is_pronoun(agent) and agent.dep_ != "poss":
-        agent = agent if agent.lower_ not in ("who", "which", "that") else None
     return agent, target
 
 
@@ -230,3 +253,14 @@ def _predicative(verb: Token) -> bool:
         if child.dep_ == "dobj" and any(g.pos_ == "ADJ" and g.i > child.i for g in child.children):
             return True
     return False
+
+
+def _title_line(text: str, pos: int) -> bool:
+    """The line around ``pos`` is a title-case headline (most words capitalised)."""
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    words = [w for w in text[lo : hi if hi != -1 else len(text)].split() if w[:1].isalpha()]
+    if len(words) < 3:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps >= 0.75 * len(words)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotator.errors import ModelUnavailable
 from annotator.scheme import Scheme
+from annotator.suggest.actors import ActorIndex, ActorLexicon, actor_mentions, refine_entities
 from annotator.suggest.claims import ClaimRules
 from annotator.suggest.entities import (
     Cand,
@@ -114,11 +115,12 @@ class Suggester:
         self.scheme = scheme
         self.labels = frozenset(scheme.label_names)
         self.mapping = entity_mapping(pre)
-        self.claims = ClaimRules(pre.get("reporting_verbs") or ())
-        self.events = EventRules(pre.get("event_triggers") or {})
+        self.claims = ClaimRules(pre.get("reporting_verbs") or (), pre)
+        self.events = EventRules(pre.get("event_triggers") or {}, pre)
         actor = scheme.label("ACTOR")
         type_attr = actor.attribute("type") if actor else None
         self.actor_types: tuple[str, ...] = type_attr.values if type_attr else ()
+        self.lexicon = ActorLexicon(pre, self.actor_types)
         self.ner_direct: frozenset[str] = frozenset()
         if "ner" in nlp.pipe_names:
             ner_labels = set(nlp.get_pipe("ner").labels)
@@ -146,7 +148,7 @@ class Suggester:
         import numpy
         from spacy.strings import get_string_id
 
-        claim_words = set(self.claims.reporting) | {"according"}
+        claim_words = self.claims.first_words | {"according"}
         self._claim_ids = numpy.array(sorted(get_string_id(w) for w in claim_words), dtype="uint64")
         self._event_ids = numpy.array(
             sorted(get_string_id(w) for w in self.events.words), dtype="uint64"
@@ -172,14 +174,19 @@ class Suggester:
             ents = merge_entities(
                 registry_candidates(doc, self.matcher, self.by_key, self.actor_types), ents
             )
-        actors = SpanIndex(c for c in ents if c.label == "ACTOR")
+        sents = SentIndex(doc, text)
+        if ents and not self.ner_direct:
+            ents = refine_entities(doc, ents, self.lexicon, sents.text)
         places = SpanIndex(c for c in ents if c.label == "PLACE")
         times = SpanIndex(c for c in ents if c.label == "TIME")
+        actors = ActorIndex(
+            (c for c in ents if c.label == "ACTOR"), self.lexicon if "ACTOR" in self.labels
+            else None, places, sents
+        )
         cands: list[Cand] = list(ents)
         rels: list[RelCand] = []
         learned = self._spancat(doc)
         has_parse = doc.has_annotation("DEP")
-        sents = SentIndex(doc, text)
         claim_idx, event_idx = self._candidates(doc)
         if "CLAIM" in self.labels:
             if "CLAIM" in self.span_labels:
@@ -211,6 +218,9 @@ class Suggester:
                 cands.extend(found)
                 rels.extend(links)
         cands.extend(c for c in learned if c.label not in ("CLAIM", "EVENT"))
+        if has_parse and actors.lexicon is not None:
+            actor_mentions(doc, actors)
+        cands.extend(actors.new)
         return self._finish(len(sents.text), cands, rels)
 
     def _candidates(self, doc: Doc) -> tuple[list[int], list[int]]:
