@@ -167,7 +167,7 @@ class ActorIndex(SpanIndex):
         actorish = (
             ent in _ENT_TYPES
             or lex.is_actor_noun(tok)
-            or (tok.pos_ == "PROPN" and ent == "")
+            or (tok.pos_ == "PROPN" and ent == "" and tok.text[:1].isupper())
             or (tok.pos_ == "NUM" and tok.dep_ in ("nsubj", "nsubjpass", "dobj"))
             or (speaker and tok.pos_ == "NOUN")
         )
@@ -258,8 +258,8 @@ def phrase_range(tok: Token) -> tuple[int, int]:
     for child in tok.rights:
         if child.dep_ == "prep" and child.lower_ == "of":
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.pos_ == "PROPN":
-                end_tok = pobj.right_edge
+            if pobj is not None and pobj.pos_ == "PROPN" and pobj.i - tok.i <= 6:
+                end_tok = pobj
         break
     doc = tok.doc
     while first.i < tok.i and (first.is_punct or first.is_space):
@@ -311,8 +311,13 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             root = span.root if span is not None and len(span) else None
             label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
             if label == "NORP" and root is not None:
-                if root.tag_ not in ("NNS", "NNPS") or root.dep_ in _MODIFIER_DEPS:
-                    continue
+                if root.dep_ in _MODIFIER_DEPS or root.pos_ == "ADJ":
+                    continue  # "Afghan police": a nationality word, no actor
+                if root.tag_ not in ("NNS", "NNPS"):
+                    if span is None or len(span) < 2 or not piece.istitle():
+                        continue
+                    label = "PERSON"  # "Noman Benotman" tagged NORP: a name
+                    cand.attrs["type"] = "person"
             etype = lexicon.type_of(piece, root, label)
             if etype:
                 cand.attrs["type"] = etype
