@@ -107,10 +107,44 @@ def pipeline_name(nlp: Language) -> str:
     return f"{name}-{version}" if version else name
 
 
+NEWLINE_SENTS = "annotator_newline_sents"
+
+
+def line_breaks_end_sentences(nlp: Language) -> None:
+    """Add (once) a component before the parser that starts a sentence after every line break:
+    headlines, datelines and paragraphs are never one sentence with what follows, and the
+    parser then builds no arcs across them."""
+    if "parser" not in nlp.pipe_names or NEWLINE_SENTS in nlp.pipe_names:
+        return
+    from spacy.language import Language as SpacyLanguage
+
+    if not SpacyLanguage.has_factory(NEWLINE_SENTS):
+        SpacyLanguage.component(NEWLINE_SENTS, func=_newline_sents)
+    nlp.add_pipe(NEWLINE_SENTS, before="parser")
+
+
+def _newline_sents(doc: Doc) -> Doc:
+    import numpy
+    from spacy.attrs import IS_SPACE
+
+    n = len(doc)
+    if n < 2:
+        return doc
+    for i in numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist():
+        tok = doc[i]
+        if i + 1 < n and "\n" in tok.text and not doc[i + 1].is_space:
+            doc[i + 1].is_sent_start = True
+    return doc
+
+
 class Suggester:
-    """The per-pipeline rule set, built once; ``analyse`` turns one Doc into a Proposal."""
+    """The per-pipeline rule set, built once; ``analyse`` turns one Doc into a Proposal.
+
+    With a parser, the pipeline gets a small component that ends sentences at line breaks.
+    """
 
     def __init__(self, nlp: Language, scheme: Scheme, registry: Iterable[Any] = ()) -> None:
+        line_breaks_end_sentences(nlp)
         pre = scheme.preannotation or {}
         self.scheme = scheme
         self.labels = frozenset(scheme.label_names)
