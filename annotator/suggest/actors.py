@@ -112,8 +112,12 @@ class ActorLexicon:
         if found:
             return found
         if ent_label == "ORG" or (head is not None and head.pos_ == "PROPN"):
-            last = key.rsplit(" ", 1)[-1]
-            found = self.head_type.get(last)
+            # The name's head word: the last word, or the last before "of" ("Ministry of X").
+            words = key.split(" of ", 1)[0].split()
+            last = words[-1] if words else key
+            found = self.head_type.get(last) or (
+                self.head_type.get(last[:-1]) if last.endswith("s") else None
+            )
             if found:
                 return found
         if head is not None and head.pos_ != "PROPN":
@@ -341,3 +345,52 @@ def actor_mentions(doc: Doc, actors: ActorIndex) -> None:
         cand = actors.make(tok)
         if cand is not None and cand.source == "phrase":
             cand.score = SCORE_MENTION
+
+
+def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
+    """One name, one reading per document: once "Daniel Montalvo" is a person, a later
+    "Montalvo" is that person too, whether NER missed it or took it for a place."""
+    persons: set[str] = set()
+    for cand in ents:
+        if cand.label == "ACTOR" and cand.attrs.get("type") == "person":
+            words = text[cand.start : cand.end].split()
+            if len(words) >= 2 and all(w[:1].isupper() for w in words):
+                persons.add(words[-1])
+                persons.add(text[cand.start : cand.end])
+    if not persons:
+        return ents
+    for cand in ents:
+        if cand.label == "ACTOR" and cand.attrs.get("type") != "person":
+            name = text[cand.start : cand.end]
+            if name.endswith("'s") or name.endswith("’s"):
+                name = name[:-2]
+            if name in persons:
+                cand.attrs["type"] = "person"  # "Wilkins" read as ORG once, a person elsewhere
+    import numpy
+    from spacy.attrs import POS
+    from spacy.symbols import PROPN
+
+    covered = sorted((c.start, c.end, i) for i, c in enumerate(ents))
+    starts = [c[0] for c in covered]
+    out = list(ents)
+    drop: set[int] = set()
+    for i in numpy.flatnonzero(doc.to_array(POS) == PROPN).tolist():
+        tok = doc[i]
+        if tok.text not in persons:
+            continue
+        if i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN":
+            continue  # part of a longer name
+        lo, hi = tok.idx, tok.idx + len(tok.text)
+        import bisect
+
+        j = bisect.bisect_right(starts, hi) - 1
+        hits = [c for c in covered[max(0, j - 3) : j + 1] if c[1] > lo and c[0] < hi]
+        if any(ents[k].label == "ACTOR" for _, _, k in hits):
+            continue
+        if any(ents[k].label != "PLACE" or (s, e) != (lo, hi) for s, e, k in hits):
+            continue
+        drop.update(k for _, _, k in hits)
+        out.append(Cand(lo, hi, "ACTOR", SCORE_MENTION, {"type": "person"}, source="ner"))
+    if drop:
+        out = [c for k, c in enumerate(out) if k not in drop]
+    return sorted(out, key=lambda c: (c.start, -c.end))

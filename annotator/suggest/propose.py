@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotator.errors import ModelUnavailable
 from annotator.scheme import Scheme
-from annotator.suggest.actors import ActorIndex, ActorLexicon, actor_mentions, refine_entities
+from annotator.suggest.actors import ActorIndex, ActorLexicon, actor_mentions, propagate_names, refine_entities
 from annotator.suggest.claims import ClaimRules
 from annotator.suggest.entities import (
     Cand,
@@ -211,6 +211,7 @@ class Suggester:
         sents = SentIndex(doc, text)
         if ents and not self.ner_direct:
             ents = refine_entities(doc, ents, self.lexicon, sents.text)
+            ents = propagate_names(doc, ents, sents.text)
         places = SpanIndex(c for c in ents if c.label == "PLACE")
         times = SpanIndex(c for c in ents if c.label == "TIME")
         actors = ActorIndex(
