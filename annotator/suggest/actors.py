@@ -143,14 +143,15 @@ class ActorIndex(SpanIndex):
         self.sents = sents
         self.new: list[Cand] = []
 
-    def add(self, cand: Cand) -> None:
+    def add(self, cand: Cand, new: bool = True) -> None:
         import bisect
 
         i = bisect.bisect_left(self._starts, cand.start)
         self.items.insert(i, cand)
         self._starts.insert(i, cand.start)
         self._longest = max(self._longest, cand.end - cand.start)
-        self.new.append(cand)
+        if new:
+            self.new.append(cand)
 
     def make(self, tok: Token, speaker: bool = False) -> Cand | None:
         """A new ACTOR for the noun phrase headed by ``tok`` when it names an actor.
@@ -163,7 +164,7 @@ class ActorIndex(SpanIndex):
         if lex is None or tok.pos_ not in ("NOUN", "PROPN", "NUM"):
             return None
         ent = tok.ent_type_
-        if ent in _NOT_ACTOR_ENTS and ent != "":
+        if ent in _NOT_ACTOR_ENTS and ent != "" and not (speaker and ent in ("GPE", "LOC")):
             return None
         lemma = tok.lemma_.lower()
         if lemma in lex.artifacts:
@@ -173,13 +174,22 @@ class ActorIndex(SpanIndex):
             or lex.is_actor_noun(tok)
             or (tok.pos_ == "PROPN" and ent == "" and tok.text[:1].isupper())
             or (tok.pos_ == "NUM" and tok.dep_ in ("nsubj", "nsubjpass", "dobj"))
-            or (speaker and tok.pos_ == "NOUN")
+            or (speaker and tok.tag_ == "NNS" and not tok.lower_.endswith("ings"))
         )
+        if self.places is not None:
+            places = self.places.overlapping(tok.idx, tok.idx + len(tok))
+            if places:
+                if not speaker or len(places) != 1 or places[0].label != "PLACE":
+                    return None
+                # A place that speaks acts as an actor ("Paris claims", "the city reasoned").
+                place = places[0]
+                place.label = "ACTOR"
+                place.attrs = {"type": "government"}
+                self.add(place, new=False)
+                return place
         if not actorish:
             return None
         start, end = phrase_range(tok)
-        if self.places is not None and self.places.overlapping(tok.idx, tok.idx + len(tok)):
-            return None
         hits = self.overlapping(start, end)
         if hits:
             return hits[-1]
@@ -220,14 +230,29 @@ class ActorIndex(SpanIndex):
         for back in (3, 12):
             lo = sents.chars[max(0, here - back)][0] if sents is not None else 0
             pos = tok.idx
+            nearest: Cand | None = None
             for _ in range(40):
                 cand = self.preceding(pos)
                 if cand is None or cand.end <= lo:
                     break
                 if _agrees(cand, want, tok):
-                    return cand
+                    if _is_subject(cand, tok):
+                        return cand  # the nearest compatible subject is the most salient
+                    nearest = nearest or cand
                 pos = cand.start
+            if nearest is not None:
+                return nearest
         return None
+
+
+def _is_subject(cand: Cand, tok: Token) -> bool:
+    span = tok.doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    return root.dep_ in ("nsubj", "nsubjpass") or (
+        root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass")
+    )
 
 
 def _text(tok: Token, start: int, end: int) -> str:
