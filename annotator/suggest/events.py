@@ -179,12 +179,14 @@ class EventRules:
             if "status" not in event.attrs:
                 event.attrs["status"] = _status(head)
             agent_tok, target_tok = _arguments(head, str(event.attrs.get("type", "")))
-            agent = actor_for(agent_tok, actors) if agent_tok is not None else None
-            target = actor_for(target_tok, actors) if target_tok is not None else None
-            if agent is not None:
-                out.append(RelCand("agent", event, agent, SCORE_ROLE))
-            if target is not None and target is not agent:
-                out.append(RelCand("target", event, target, SCORE_ROLE))
+            for role, tok in (("agent", agent_tok), ("target", target_tok)):
+                if tok is None:
+                    continue
+                # "Starry Lee and Holden Chow were elected": every conjunct is an argument.
+                for arg in (tok, *_conjuncts(tok)):
+                    actor = actor_for(arg, actors)
+                    if actor is not None and not any(r.tail is actor for r in out):
+                        out.append(RelCand(role, event, actor, SCORE_ROLE))
         lo, hi = sents.chars_of(head.idx)
         for label, index in (("place", places), ("time", times)):
             near = index.nearest(event.start, event.end, lo, hi)
@@ -215,9 +217,53 @@ def _arguments(tok: Token, etype: str) -> tuple[Token | None, Token | None]:
                 agent = next((c for c in child.children if c.dep_ == "pobj"), agent)
             elif dep == "prep" and child.lower_ == "of" and etype in _OF_TARGET_TYPES:
                 target = next((c for c in child.children if c.dep_ == "pobj"), target)
-    if agent is None and tok.pos_ == "VERB":
-        agent = subject_of(tok)
+    if tok.pos_ == "VERB":
+        if target is None and tok.dep_ == "acl" and tok.tag_ == "VBN":
+            target = tok.head  # "the candidates elected in this district", "a boy handcuffed"
+        if target is None:
+            # "Police arrested and questioned the student": the object is shared.
+            for conj in (c for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB"):
+                target = next((c for c in conj.children if c.dep_ == "dobj"), None)
+                if target is not None:
+                    break
+        if agent is None:
+            agent = subject_of(tok) if tok.dep_ != "acl" else None
+            if agent is None:
+                agent = _passive_subject(tok)
+    elif tok.pos_ == "NOUN" and agent is None:
+        # "NASA held a ceremony", "X issued a statement", "in a statement, X said"
+        head = tok.head
+        if tok.dep_ == "dobj" and head.pos_ == "VERB":
+            agent = subject_of(head)
+        elif tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
+            if head.lower_ in ("in", "via", "through", "during", "at"):
+                agent = subject_of(head.head)
+    if tok.lemma_.lower() in _UNDERGOER_LEMMAS:
+        # "She died", "her death": the one who dies is the target.
+        agent, target = None, target or agent
     return agent, target
+
+
+_UNDERGOER_LEMMAS = frozenset({"die", "death", "dead", "suicide", "trample"})
+
+
+def _passive_subject(tok: Token) -> Token | None:
+    """The subject a verb gets through a passive governor ("X was forced to resign")."""
+    head = tok.head
+    if tok.dep_ == "xcomp" and head is not tok:
+        return next((c for c in head.children if c.dep_ == "nsubjpass"), None)
+    return None
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    out: list[Token] = []
+    for _ in range(6):
+        nxt = next((c for c in tok.children if c.dep_ == "conj"), None)
+        if nxt is None or nxt.pos_ not in ("PROPN", "NOUN"):
+            break
+        out.append(nxt)
+        tok = nxt
+    return out
 
 
 def _status(tok: Token) -> str:
