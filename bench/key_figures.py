@@ -1,6 +1,6 @@
 """Print the issue's key figures from a score.py --json file, beside a reference run.
 
-    python bench/key_figures.py scores.json [reference.json]
+python bench/key_figures.py scores.json [reference.json]
 """
 
 from __future__ import annotations

@@ -48,8 +48,22 @@ _GROUP_TYPES = frozenset(
 )
 # spaCy entity labels that never make an actor phrase.
 _NOT_ACTOR_ENTS = frozenset(
-    {"GPE", "LOC", "FAC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "EVENT",
-     "WORK_OF_ART", "LAW", "LANGUAGE", "PRODUCT"}
+    {
+        "GPE",
+        "LOC",
+        "FAC",
+        "DATE",
+        "TIME",
+        "MONEY",
+        "PERCENT",
+        "QUANTITY",
+        "ORDINAL",
+        "EVENT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+        "PRODUCT",
+    }
 )
 _ENT_TYPES = {"PERSON": "person", "ORG": "organisation", "NORP": "population_group"}
 

@@ -375,7 +375,7 @@ class ClaimRules:
         if best is not None:
             return best[1]
         if colon:
-            pos = q.start - (len(sents.text[:q.start]) - len(sents.text[:q.start].rstrip())) - 1
+            pos = q.start - (len(sents.text[: q.start]) - len(sents.text[: q.start].rstrip())) - 1
             span = doc.char_span(pos, pos + 1, alignment_mode="expand")
             if span is not None and len(span):
                 head = span[0].head

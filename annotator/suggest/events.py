@@ -19,7 +19,6 @@ from annotator.suggest.entities import (
     SentIndex,
     SpanIndex,
     actor_for,
-    is_pronoun,
 )
 
 if TYPE_CHECKING:

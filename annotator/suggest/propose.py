@@ -23,7 +23,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotator.errors import ModelUnavailable
 from annotator.scheme import Scheme
-from annotator.suggest.actors import ActorIndex, ActorLexicon, actor_mentions, propagate_names, refine_entities
+from annotator.suggest.actors import (
+    ActorIndex,
+    ActorLexicon,
+    actor_mentions,
+    propagate_names,
+    refine_entities,
+)
 from annotator.suggest.claims import ClaimRules
 from annotator.suggest.entities import (
     Cand,
@@ -215,8 +221,10 @@ class Suggester:
         places = SpanIndex(c for c in ents if c.label == "PLACE")
         times = SpanIndex(c for c in ents if c.label == "TIME")
         actors = ActorIndex(
-            (c for c in ents if c.label == "ACTOR"), self.lexicon if "ACTOR" in self.labels
-            else None, places, sents
+            (c for c in ents if c.label == "ACTOR"),
+            self.lexicon if "ACTOR" in self.labels else None,
+            places,
+            sents,
         )
         cands: list[Cand] = list(ents)
         rels: list[RelCand] = []
