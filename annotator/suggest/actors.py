@@ -241,21 +241,38 @@ class ActorIndex(SpanIndex):
             return None
         sents = self.sents
         here = sents.number(tok.idx) if sents is not None else 0
+        if want != "person" and sents is not None and self.lexicon is not None:
+            # "The rebels entered ... They said": the group may not be an ACTOR yet.
+            first = sents.tokens[max(0, here - 3)][0]
+            doc = tok.doc
+            for i in range(tok.i - 1, first - 1, -1):
+                noun = doc[i]
+                if noun.dep_ not in ("nsubj", "nsubjpass") or noun.pos_ != "NOUN":
+                    continue
+                if want == "plural" and noun.tag_ != "NNS":
+                    continue
+                if self.lexicon.is_actor_noun(noun):
+                    self.make(noun)
+                    break
         for back in (3, 12):
             lo = sents.chars[max(0, here - back)][0] if sents is not None else 0
             pos = tok.idx
-            nearest: Cand | None = None
+            # Most salient first: a named subject, a name, a subject, then the nearest.
+            best: tuple[int, Cand] | None = None
             for _ in range(40):
                 cand = self.preceding(pos)
                 if cand is None or cand.end <= lo:
                     break
-                if _agrees(cand, want, tok):
-                    if _is_subject(cand, tok):
-                        return cand  # the nearest compatible subject is the most salient
-                    nearest = nearest or cand
                 pos = cand.start
-            if nearest is not None:
-                return nearest
+                if not _agrees(cand, want, tok):
+                    continue
+                rank = (0 if cand.source != "phrase" else 2) + (0 if _is_subject(cand, tok) else 1)
+                if best is None or rank < best[0]:
+                    best = (rank, cand)
+                    if rank == 0:
+                        break
+            if best is not None:
+                return best[1]
         return None
 
 

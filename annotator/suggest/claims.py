@@ -37,8 +37,7 @@ _ADMIT_LIKE = frozenset(
 )
 # Subjects that stand for the previous claim's source ("the statement added").
 _STATEMENT_NOUNS = frozenset(
-    "statement report communique communiqué letter message post tweet release document text"
-    " declaration".split()
+    "statement communique communiqué message post tweet release declaration".split()
 )
 _PERSONAL = frozenset("he him his she her".split())
 
@@ -119,9 +118,11 @@ def _in_quote(pos: int, quotes: Iterable[Quote]) -> Quote | None:
 def subject_of(tok: Token) -> Token | None:
     """The subject of a verb, climbing through xcomp/pcomp/conj to the governing verb."""
     for _ in range(5):
-        for child in tok.children:
-            if child.dep_ in ("nsubj", "csubj"):
-                return child
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
+        if subjects:
+            # "The rules, said Ahmed Salem, are ...": the inverted subject after the verb.
+            after = [c for c in subjects if c.i > tok.i]
+            return after[0] if len(subjects) > 1 and after else subjects[0]
         if tok.dep_ in ("xcomp", "conj", "advcl") and tok.head is not tok:
             tok = tok.head
         elif tok.dep_ == "pcomp" and tok.head.head is not tok.head:

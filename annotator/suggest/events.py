@@ -204,7 +204,9 @@ def _arguments(tok: Token, etype: str) -> tuple[Token | None, Token | None]:
         elif dep == "agent":
             agent = next((c for c in child.children if c.dep_ == "pobj"), agent)
         elif dep == "prep" and child.lower_ in _TARGET_PREPS and target is None:
-            target = next((c for c in child.children if c.dep_ == "pobj"), None)
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.ent_type_ not in _NOT_ARGUMENT_ENTS:
+                target = pobj  # "an attack on the embassy", not "on Sunday"
         elif dep == "prep" and etype == "meeting" and child.lower_ in _MEETING_PREPS:
             target = next((c for c in child.children if c.dep_ == "pobj"), target)
         elif dep == "prep" and etype == "attack" and child.lower_ == "to" and tok.pos_ == "NOUN":
@@ -239,10 +241,11 @@ def _arguments(tok: Token, etype: str) -> tuple[Token | None, Token | None]:
                 agent = subject_of(head.head)
     if tok.lemma_.lower() in _UNDERGOER_LEMMAS:
         # "She died", "her death": the one who dies is the target.
-        agent, target = None, target or agent
+        agent, target = None, agent or target
     return agent, target
 
 
+_NOT_ARGUMENT_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "MONEY", "PERCENT"})
 _UNDERGOER_LEMMAS = frozenset({"die", "death", "dead", "suicide", "trample"})
 
 
