@@ -27,7 +27,10 @@ def test_claimant_is_a_noun_phrase_suggested_as_actor(nlp_sm: Any, scheme: Schem
 def test_nominal_subject_does_not_fall_back_to_the_previous_name(
     nlp_sm: Any, scheme: Scheme
 ) -> None:
-    text = "Maria Lopez arrived in Madrid on Tuesday. The interior ministry said that the border was closed."
+    text = (
+        "Maria Lopez arrived in Madrid on Tuesday. "
+        "The interior ministry said that the border was closed."
+    )
     p = run(text, nlp_sm, scheme)
     claim = find(text, p, "CLAIM", "the border was closed")
     assert related(text, p, claim, "claimant") == ["The interior ministry"]
@@ -225,7 +228,10 @@ def test_ages_are_no_time(nlp_sm: Any, scheme: Scheme) -> None:
 
 
 def test_no_span_crosses_a_line_break(nlp_sm: Any, scheme: Scheme) -> None:
-    text = "Hackers attack Church of Scientology website\nSunday, January 20, 2008\nWikinews has learned that the website was attacked."
+    text = (
+        "Hackers attack Church of Scientology website\nSunday, January 20, 2008\n"
+        "Wikinews has learned that the website was attacked."
+    )
     p = run(text, nlp_sm, scheme)
     assert all("\n" not in text[s.start : s.end] for s in p.spans if s.label != "CLAIM")
 
