@@ -96,21 +96,17 @@ class ActorLexicon:
                 for word in _words(words):
                     self.name_type.setdefault(word.lower(), key)
         self.artifacts = frozenset(w.lower() for w in _words(pre.get("artifact_nouns") or ()))
-        self._matchers: dict[int, Any] = {}
+        self._hashes: Any = None
 
-    def matcher(self, vocab: Any) -> Any:
-        """A spaCy ``Matcher`` for nouns (by lemma) of ``actor_nouns``, built once per vocab."""
-        matcher = self._matchers.get(id(vocab))
-        if matcher is None:
-            from spacy.matcher import Matcher
+    def noun_hashes(self) -> Any:
+        """Sorted hashes of the one-word actor nouns (a vectorised look-up on lemmas)."""
+        if self._hashes is None:
+            import numpy
+            from spacy.strings import get_string_id
 
-            matcher = Matcher(vocab)
-            words = sorted(w for w in self.noun_type if " " not in w)
-            matcher.add(
-                "ACTOR_NOUN", [[{"LEMMA": {"IN": words}, "POS": {"IN": ["NOUN", "PROPN"]}}]]
-            )
-            self._matchers[id(vocab)] = matcher
-        return matcher
+            words = {w for w in self.noun_type if " " not in w}
+            self._hashes = numpy.array(sorted(get_string_id(w) for w in words), dtype="uint64")
+        return self._hashes
 
     def is_actor_noun(self, tok: Token) -> bool:
         return tok.lemma_.lower() in self.noun_type or tok.lower_ in self.noun_type
@@ -387,13 +383,23 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
 
 def actor_mentions(doc: Doc, actors: ActorIndex) -> None:
     """Nominal ACTOR mentions: every noun phrase headed by one of the scheme's actor nouns
-    (found with a spaCy ``Matcher`` on lemmas) that no ACTOR covers yet."""
+    (a look-up of token lemmas) that no ACTOR covers yet."""
     lex = actors.lexicon
-    if lex is None or not lex.noun_type:
+    if lex is None or not lex.noun_type or not len(doc):
         return
-    matcher = lex.matcher(doc.vocab)
-    for _, start, _end in matcher(doc):
-        tok = doc[start]
+    import numpy
+    from spacy.attrs import LEMMA, POS
+    from spacy.symbols import NOUN
+
+    arr = doc.to_array([LEMMA, POS])
+    ids = lex.noun_hashes()
+    if not len(ids):
+        return
+    lemmas = arr[:, 0]
+    pos = ids.searchsorted(lemmas).clip(0, len(ids) - 1)
+    hits = numpy.flatnonzero((ids[pos] == lemmas) & (arr[:, 1] == NOUN))
+    for i in hits.tolist():
+        tok = doc[i]
         if tok.dep_ in ("compound", "amod") or tok.ent_type_:
             continue
         if actors.overlapping(tok.idx, tok.idx + len(tok.text)):
