@@ -65,6 +65,7 @@ _NOT_ACTOR_ENTS = frozenset(
         "PRODUCT",
     }
 )
+_SPEAKER_ENTS = frozenset({"GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 _ENT_TYPES = {"PERSON": "person", "ORG": "organisation", "NORP": "population_group"}
 
 
@@ -174,15 +175,15 @@ class ActorIndex(SpanIndex):
         if lex is None or tok.pos_ not in ("NOUN", "PROPN", "NUM"):
             return None
         ent = tok.ent_type_
-        if ent in _NOT_ACTOR_ENTS and ent != "" and not (speaker and ent in ("GPE", "LOC")):
-            return None
+        if ent in _NOT_ACTOR_ENTS and ent != "" and not (speaker and ent in _SPEAKER_ENTS):
+            return None  # a speaker may be a name NER took for a place, event or work
         lemma = tok.lemma_.lower()
         if lemma in lex.artifacts:
             return None
         actorish = (
             ent in _ENT_TYPES
             or lex.is_actor_noun(tok)
-            or (tok.pos_ == "PROPN" and ent == "" and tok.text[:1].isupper())
+            or (tok.pos_ == "PROPN" and (ent == "" or speaker) and tok.text[:1].isupper())
             or (tok.pos_ == "NUM" and tok.dep_ in ("nsubj", "nsubjpass", "dobj"))
             or (speaker and tok.tag_ == "NNS" and not tok.lower_.endswith("ings"))
         )

@@ -323,7 +323,7 @@ class ClaimRules:
         lemma = source.lemma_.lower()
         if lemma not in self.artifacts or lemma in _STATEMENT_NOUNS:
             return False
-        return not any(c.dep_ == "poss" for c in source.children)
+        return _owner(source) is None
 
     def attach(
         self, doc: Doc, claim: Cand, actors: SpanIndex, last: Cand | None, sents: SentIndex
@@ -461,9 +461,17 @@ class ClaimRules:
             return None
         score = SCORE_CLAIMANT
         lemma = subj.lemma_.lower()
-        poss = next((c for c in subj.children if c.dep_ == "poss"), None)
+        poss = _owner(subj)
+        if subj.pos_ in ("NOUN", "VERB") and subj.lower_.endswith("ing"):
+            # "Writing in a blog post, Matthew Ingram said": a misparsed speaker inside.
+            named = next(
+                (c for c in subj.children if c.dep_ in ("npadvmod", "appos") and c.pos_ == "PROPN"),
+                None,
+            )
+            if named is not None:
+                subj = named
         if poss is not None and lemma in _STATEMENT_NOUNS | self.artifacts:
-            actor = actor_for(poss, actors)  # "Cornyn's statement added"
+            actor = actor_for(poss, actors)  # "Cornyn's statement added", "the UN report"
         elif not is_pronoun(subj) and lemma in _STATEMENT_NOUNS:
             actor, score = last, SCORE_CLAIMANT_GUESS
         else:
@@ -486,6 +494,18 @@ def _preceding_actor(subj: Token, actors: SpanIndex) -> Cand | None:
         if not want_person or cand.attrs.get("type") in ("person", None):
             return cand
         pos = cand.start
+    return None
+
+
+def _owner(noun: Token) -> Token | None:
+    """Who a statement or document belongs to: its possessor ("Cornyn's statement") or a
+    name compounded with it ("the Home Office letter")."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+    for child in noun.children:
+        if child.dep_ == "compound" and child.pos_ == "PROPN":
+            return child
     return None
 
 
