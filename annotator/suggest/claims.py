@@ -121,8 +121,11 @@ def subject_of(tok: Token) -> Token | None:
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
         if subjects:
             # "The rules, said Ahmed Salem, are ...": the inverted subject after the verb.
+            # "Malaysia's Prime Minister, Najib Razak said": the name next to the verb.
+            if len(subjects) == 1:
+                return subjects[0]
             after = [c for c in subjects if c.i > tok.i]
-            return after[0] if len(subjects) > 1 and after else subjects[0]
+            return after[0] if after else subjects[-1]
         if tok.dep_ in ("xcomp", "conj", "advcl") and tok.head is not tok:
             tok = tok.head
         elif tok.dep_ == "pcomp" and tok.head.head is not tok.head:

@@ -263,3 +263,10 @@ def test_nominal_actor_mentions(nlp_sm: Any, scheme: Scheme) -> None:
     p = run(text, nlp_sm, scheme)
     actors = spans_of(text, p, "ACTOR")
     assert any("pilgrims" in a for a in actors) and "soldiers" in actors
+
+
+def test_title_and_apposed_name_the_name_is_the_claimant(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "Malaysia's Prime Minister, Najib Razak said that the boats would be allowed to land."
+    p = run(text, nlp_sm, scheme)
+    claim = find(text, p, "CLAIM", "the boats would be allowed to land")
+    assert related(text, p, claim, "claimant") == ["Najib Razak"]
