@@ -393,6 +393,10 @@ class ClaimRules:
             pobj = next((c for c in cue.children if c.dep_ == "pobj"), None)
             if pobj is None and cue.head is not cue:
                 pobj = next((c for c in cue.head.children if c.dep_ == "pobj"), None)
+            if pobj is None and cue.i + 1 < len(cue.doc):
+                nxt = cue.doc[cue.i + 1]  # "According to Rathbun the ...": a misparsed name
+                if nxt.ent_type_ in ("PERSON", "ORG") or nxt.pos_ == "PROPN":
+                    pobj = nxt
             return pobj
         if cue.pos_ == "NOUN":
             return next((c for c in cue.children if c.dep_ == "poss"), None)
