@@ -420,6 +420,7 @@ def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
             if len(words) >= 2 and all(w[:1].isupper() for w in words):
                 persons.add(words[-1])
                 persons.add(text[cand.start : cand.end])
+    ents = _propagate_organisations(ents, text)
     if not persons:
         return ents
     for cand in ents:
@@ -456,4 +457,43 @@ def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
         out.append(Cand(lo, hi, "ACTOR", SCORE_MENTION, {"type": "person"}, source="ner"))
     if drop:
         out = [c for k, c in enumerate(out) if k not in drop]
+    return sorted(out, key=lambda c: (c.start, -c.end))
+
+
+def _propagate_organisations(ents: list[Cand], text: str) -> list[Cand]:
+    """Every further occurrence of an organisation's name (as NER found it once) that no
+    entity covers is that organisation too."""
+    names: dict[str, dict[str, Any]] = {}
+    for cand in ents:
+        if cand.label != "ACTOR" or cand.attrs.get("type") == "person":
+            continue
+        name = text[cand.start : cand.end]
+        if name.lower().startswith("the "):
+            name = name[4:]
+        if name.endswith(("'s", "’s")):
+            name = name[:-2]
+        if len(name) >= 3 and name[:1].isupper() and "\n" not in name:
+            names.setdefault(name, dict(cand.attrs))
+    if not names:
+        return ents
+    spans = sorted((c.start, c.end) for c in ents)
+    starts = [s for s, _ in spans]
+    out = list(ents)
+    import bisect
+
+    for name, attrs in names.items():
+        at = text.find(name)
+        while at != -1:
+            end = at + len(name)
+            before = text[at - 1] if at else " "
+            after = text[end] if end < len(text) else " "
+            if not (before.isalnum() or after.isalnum()):
+                j = bisect.bisect_right(starts, end) - 1
+                near = spans[max(0, j - 5) : j + 1]
+                if not any(s < end and at < e for s, e in near):
+                    out.append(Cand(at, end, "ACTOR", SCORE_MENTION, dict(attrs), source="ner"))
+                    k = bisect.bisect_left(starts, at)
+                    spans.insert(k, (at, end))
+                    starts.insert(k, at)
+            at = text.find(name, end)
     return sorted(out, key=lambda c: (c.start, -c.end))

@@ -270,3 +270,14 @@ def test_title_and_apposed_name_the_name_is_the_claimant(nlp_sm: Any, scheme: Sc
     p = run(text, nlp_sm, scheme)
     claim = find(text, p, "CLAIM", "the boats would be allowed to land")
     assert related(text, p, claim, "claimant") == ["Najib Razak"]
+
+
+def test_an_organisation_found_once_is_found_everywhere(nlp_sm: Any) -> None:
+    from annotator.suggest.actors import propagate_names
+    from annotator.suggest.entities import Cand
+
+    text = "The Quilliam Foundation met on Monday. Critics of Quilliam Foundation left."
+    first = Cand(4, 23, "ACTOR", 0.8, {"type": "organisation"}, source="ner")
+    out = propagate_names(nlp_sm(text), [first], text)
+    assert [text[c.start : c.end] for c in out] == ["Quilliam Foundation"] * 2
+    assert out[1].attrs == {"type": "organisation"}
