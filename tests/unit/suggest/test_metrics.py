@@ -178,3 +178,38 @@ def test_metrics_agree_with_the_dev_set_scorer(nlp_sm: Any, scheme: Scheme, tmp_
             compared += 1
     assert mine["claim_form"]["acc"] == pytest.approx(theirs["claims/form_accuracy"]["acc"])
     assert compared > 100
+
+
+def test_cli_evaluate_reports_the_scorer_metrics(nlp_sm: Any, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from annotator.cli.main import app
+    from annotator.project import Project
+    from annotator.transfer.importing import import_documents
+
+    from .helpers import gold_doc
+
+    text = "Ahmed Salem said that the army attacked Tripoli on Monday."
+    doc = gold_doc(
+        "d1",
+        text,
+        [
+            ("Ahmed Salem", "ACTOR", {"type": "person"}),
+            ("the army attacked Tripoli on Monday", "CLAIM", {"form": "reported"}),
+            ("attacked", "EVENT", {"type": "attack"}),
+        ],
+    )
+    proj = Project.create(tmp_path / "p.annproj")
+    import_documents(proj, [doc], layer="gold")
+    proj.close()
+    runner = CliRunner()
+    out = runner.invoke(app, ["evaluate", str(tmp_path / "p.annproj"), "--layer", "gold"])
+    assert out.exit_code == 0, out.output
+    assert "as the dev-set scorer measures it" in out.output
+    as_json = runner.invoke(
+        app, ["evaluate", str(tmp_path / "p.annproj"), "--layer", "gold", "--json"]
+    )
+    scores = json.loads(as_json.output)["scores"]
+    assert scores["CLAIM/all"]["exact"]["f"] == 1.0
+    assert scores["EVENT/all"]["overlap"]["tp"] == 1
+    assert scores["ACTOR/all"]["lenient"]["gold"] == 1
