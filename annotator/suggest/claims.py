@@ -163,6 +163,10 @@ class ClaimRules:
             for word in words or ():
                 self.stance.setdefault(str(word).lower(), str(stance))
         self._matchers: dict[int, Any] = {}
+        self.stance_words: dict[str, str] = {}
+        for stance, words in (pre.get("stance_words") or {}).items():
+            for word in words or ():
+                self.stance_words.setdefault(str(word).lower(), str(stance))
 
     @property
     def first_words(self) -> set[str]:
@@ -307,6 +311,8 @@ class ClaimRules:
             if source is not None and self._not_an_actor(source):
                 continue  # "the report says", "estimates suggest": no actor, no claim
             claim.attrs["stance"] = self.stance_of(cue)
+            if claim.attrs["stance"] == "neutral" and self.stance_words:
+                claim.attrs["stance"] = self._content_stance(doc, claim)
             continuation = None
             if source is None and claim.source == "quote" and last_actor is not None:
                 # A quotation without a cue continues the previous speaker's words.
@@ -321,6 +327,22 @@ class ClaimRules:
             if found_actor is not None:
                 last_actor, last_end = found_actor, claim.end
         return claims, rels
+
+    def _content_stance(self, doc: Doc, claim: Cand) -> str:
+        """Stance from evaluative words in the content: a side needs two more than the other."""
+        span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
+        if span is None:
+            return "neutral"
+        votes = {"oppose": 0, "support": 0}
+        for tok in span:
+            side = self.stance_words.get(tok.lemma_.lower()) or self.stance_words.get(tok.lower_)
+            if side in votes:
+                votes[side] += 1
+        if votes["oppose"] >= votes["support"] + 2:
+            return "oppose"
+        if votes["support"] >= votes["oppose"] + 2:
+            return "support"
+        return "neutral"
 
     def _not_an_actor(self, source: Token) -> bool:
         lemma = source.lemma_.lower()

@@ -281,3 +281,14 @@ def test_an_organisation_found_once_is_found_everywhere(nlp_sm: Any) -> None:
     out = propagate_names(nlp_sm(text), [first], text)
     assert [text[c.start : c.end] for c in out] == ["Quilliam Foundation"] * 2
     assert out[1].attrs == {"type": "organisation"}
+
+
+def test_stance_from_evaluative_words_when_the_cue_is_neutral(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Maria Lopez said that the decision was a shameful and dangerous failure. "
+        "Omar Ali said that the new school was a great success and a proud achievement."
+    )
+    p = run(text, nlp_sm, scheme)
+    stances = {text[s.start : s.end]: s.attrs.get("stance") for s in p.spans if s.label == "CLAIM"}
+    assert stances["the decision was a shameful and dangerous failure"] == "oppose", stances
+    assert stances["the new school was a great success and a proud achievement"] == "support"
