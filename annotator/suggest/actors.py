@@ -152,17 +152,6 @@ class ActorIndex(SpanIndex):
         self.lexicon = lexicon
         self.places = places
         self.sents = sents
-        self.new: list[Cand] = []
-
-    def add(self, cand: Cand, new: bool = True) -> None:
-        import bisect
-
-        i = bisect.bisect_left(self._starts, cand.start)
-        self.items.insert(i, cand)
-        self._starts.insert(i, cand.start)
-        self._longest = max(self._longest, cand.end - cand.start)
-        if new:
-            self.new.append(cand)
 
     def make(self, tok: Token, speaker: bool = False) -> Cand | None:
         """A new ACTOR for the noun phrase headed by ``tok`` when it names an actor.

@@ -196,6 +196,16 @@ class SpanIndex:
         self.items = sorted(cands, key=lambda c: (c.start, c.end))
         self._starts = [c.start for c in self.items]
         self._longest = max((c.end - c.start for c in self.items), default=0)
+        self.new: list[Cand] = []  # candidates added by the rules (not from NER)
+
+    def add(self, cand: Cand, new: bool = True) -> None:
+        """Index one more span (``new``: one the rules made, to be suggested as well)."""
+        i = bisect.bisect_left(self._starts, cand.start)
+        self.items.insert(i, cand)
+        self._starts.insert(i, cand.start)
+        self._longest = max(self._longest, cand.end - cand.start)
+        if new:
+            self.new.append(cand)
 
     def overlapping(self, start: int, end: int) -> list[Cand]:
         hi = bisect.bisect_left(self._starts, end)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from annotator.suggest.actors import phrase_range
 from annotator.suggest.claims import subject_of
 from annotator.suggest.entities import (
     Cand,
@@ -47,6 +48,7 @@ class EventRules:
         pre = pre or {}
         self.verb_only = frozenset(str(w).lower() for w in pre.get("verb_only_triggers") or ())
         self.counted = frozenset(str(w).lower() for w in pre.get("counted_not_events") or ())
+        self.place_nouns = frozenset(str(w).lower() for w in pre.get("place_nouns") or ())
         self.single: dict[str, str] = {}
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for etype, words in triggers.items():
@@ -188,10 +190,35 @@ class EventRules:
                         out.append(RelCand(role, event, actor, SCORE_ROLE))
         lo, hi = sents.chars_of(head.idx)
         for label, index in (("place", places), ("time", times)):
-            near = index.nearest(event.start, event.end, lo, hi)
+            near = self._place_phrase(head, places) if parsed and label == "place" else None
+            if near is None:
+                near = index.nearest(event.start, event.end, lo, hi)
             if near is not None:
                 out.append(RelCand(label, event, near, SCORE_NEAR))
         return out
+
+    def _place_phrase(self, trigger: Token, places: SpanIndex) -> Cand | None:
+        """The place a preposition attaches to the trigger ("elected in this constituency",
+        "evacuated ... in the town of Yeoncheon"): an existing PLACE, or a new one when the
+        noun is one of the scheme's ``place_nouns``."""
+        for child in trigger.children:
+            if child.dep_ != "prep" or child.lower_ not in _PLACE_PREPS:
+                continue
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is None or pobj.ent_type_ in ("DATE", "TIME", "PERSON", "ORG", "NORP"):
+                continue
+            hits = places.overlapping(pobj.idx, pobj.idx + len(pobj.text))
+            if hits:
+                return hits[-1]
+            if pobj.pos_ == "NOUN" and pobj.lemma_.lower() in self.place_nouns:
+                start, end = phrase_range(pobj)
+                cand = Cand(start, end, "PLACE", SCORE_NEAR, source="phrase")
+                places.add(cand)
+                return cand
+        return None
+
+
+_PLACE_PREPS = frozenset({"in", "at", "near", "into", "outside", "inside", "off", "across"})
 
 
 def _arguments(tok: Token, etype: str) -> tuple[Token | None, Token | None]:

@@ -266,6 +266,7 @@ class Suggester:
                 rels.extend(links)
         cands.extend(c for c in learned if c.label not in ("CLAIM", "EVENT"))
         cands.extend(actors.new)
+        cands.extend(places.new)
         return self._finish(len(sents.text), cands, rels)
 
     def _candidates(self, doc: Doc) -> tuple[list[int], list[int]]:

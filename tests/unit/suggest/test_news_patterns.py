@@ -292,3 +292,11 @@ def test_stance_from_evaluative_words_when_the_cue_is_neutral(nlp_sm: Any, schem
     stances = {text[s.start : s.end]: s.attrs.get("stance") for s in p.spans if s.label == "CLAIM"}
     assert stances["the decision was a shameful and dangerous failure"] == "oppose", stances
     assert stances["the new school was a great success and a proud achievement"] == "support"
+
+
+def test_place_argument_is_a_nominal_place_phrase(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "Maria Lopez was elected in this constituency with a large majority."
+    p = run(text, nlp_sm, scheme)
+    event = find(text, p, "EVENT", "elected")
+    assert related(text, p, event, "place") == ["this constituency"]
+    assert related(text, p, event, "target") == ["Maria Lopez"]
