@@ -196,6 +196,16 @@ class SpanIndex:
         self.items = sorted(cands, key=lambda c: (c.start, c.end))
         self._starts = [c.start for c in self.items]
         self._longest = max((c.end - c.start for c in self.items), default=0)
+        self.new: list[Cand] = []  # candidates added by the rules (not from NER)
+
+    def add(self, cand: Cand, new: bool = True) -> None:
+        """Index one more span (``new``: one the rules made, to be suggested as well)."""
+        i = bisect.bisect_left(self._starts, cand.start)
+        self.items.insert(i, cand)
+        self._starts.insert(i, cand.start)
+        self._longest = max(self._longest, cand.end - cand.start)
+        if new:
+            self.new.append(cand)
 
     def overlapping(self, start: int, end: int) -> list[Cand]:
         hi = bisect.bisect_left(self._starts, end)
@@ -258,12 +268,21 @@ def core_range(tok: Token) -> tuple[int, int]:
     return first.idx, tok.idx + len(tok.text)
 
 
-def actor_for(tok: Token, actors: SpanIndex) -> Cand | None:
+def actor_for(tok: Token, actors: SpanIndex, speaker: bool = False) -> Cand | None:
     """The ACTOR span a noun phrase headed by ``tok`` refers to, from the parse alone.
 
     The ACTOR overlapping the head phrase; else an apposition's ACTOR; else, for a role noun
-    ("the chairman of X, Noman Benotman"), the person (or last apposed) ACTOR of its phrase.
+    ("the chairman of X, Noman Benotman"), the person (or last apposed) ACTOR of its phrase;
+    else, when ``actors`` can (an ``ActorIndex``), the pronoun's antecedent or a new ACTOR for
+    the noun phrase itself (``speaker``: the subject of a reporting verb).
     """
+    if is_pronoun(tok):
+        antecedent = getattr(actors, "antecedent", None)
+        if tok.dep_ == "poss" or tok.lower_ in ("who", "which", "that"):
+            hits = actors.overlapping(tok.idx, tok.idx + len(tok.text))
+            if hits:
+                return hits[-1]
+        return antecedent(tok) if antecedent is not None else None
     start, end = core_range(tok)
     hits = actors.overlapping(start, end)
     if hits:
@@ -297,7 +316,8 @@ def actor_for(tok: Token, actors: SpanIndex) -> Cand | None:
         ]
         if apposed:
             return apposed[-1]
-    return None
+    make = getattr(actors, "make", None)
+    return make(tok, speaker) if make is not None else None
 
 
 def is_pronoun(tok: Token) -> bool:

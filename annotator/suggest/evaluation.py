@@ -1,8 +1,11 @@
 """Scoring suggestions against a human layer: per-label precision, recall and F.
 
 Spans match when start, end and label are equal; relations match when their label and the
-(start, end, label) of both ends are equal. ``evaluate_project`` runs ``propose`` on the
-documents a layer covers and scores the result, so a lead can see whether suggestions help.
+(start, end, label) of both ends are equal. Documents added with their text are also scored as
+the dev-set scorer does (trimmed, lenient and overlap matching, claimant accuracy, role recall
+and precision on matched triggers; :mod:`annotator.suggest.metrics`). ``evaluate_project``
+runs ``propose`` on the documents a layer covers and scores the result, so a lead can see
+whether suggestions help.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from annotator.suggest.metrics import NewsScores
 from annotator.values import RelationData, SpanData
 from annotator.vocabulary import Layer
 
@@ -54,9 +58,13 @@ class LabelScore:
 
 @dataclass(slots=True)
 class Evaluation:
+    """Exact-match counts per label and relation, plus (for documents added with their text)
+    the dev-set scorer's metrics in ``news`` (see :mod:`annotator.suggest.metrics`)."""
+
     spans: dict[str, LabelScore] = field(default_factory=dict)
     relations: dict[str, LabelScore] = field(default_factory=dict)
     documents: int = 0
+    news: NewsScores = field(default_factory=NewsScores)
 
     def add(
         self,
@@ -64,9 +72,12 @@ class Evaluation:
         gold_rels: Sequence[RelationData],
         pred_spans: Sequence[SpanData],
         pred_rels: Sequence[RelationData],
+        text: str | None = None,
     ) -> None:
-        """Count one document."""
+        """Count one document (with its ``text``, also for the scorer's metrics)."""
         self.documents += 1
+        if text is not None:
+            self.news.add(text, gold_spans, gold_rels, pred_spans, pred_rels)
         _count(
             self.spans, {_key(s) for s in gold_spans}, {_key(s) for s in pred_spans}, lambda k: k[2]
         )
@@ -94,6 +105,10 @@ class Evaluation:
                     f"  {s.label:<8} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
                     f"{s.tp:6d} {s.fp:6d} {s.fn:6d}"
                 )
+        if self.news.documents:
+            out.append("")
+            out.append("as the dev-set scorer measures it (exact, lenient and overlap matching):")
+            out.extend(self.news.lines())
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +116,7 @@ class Evaluation:
             "documents": self.documents,
             "spans": [s.to_dict() for _, s in sorted(self.spans.items())],
             "relations": [s.to_dict() for _, s in sorted(self.relations.items())],
+            "scores": self.news.report() if self.news.documents else None,
         }
 
 
@@ -160,5 +176,5 @@ def evaluate_project(
         batch_size=batch_size,
     ):
         gold = by_index[i]
-        result.add(gold.spans, gold.relations, proposal.spans, proposal.relations)
+        result.add(gold.spans, gold.relations, proposal.spans, proposal.relations, gold.text)
     return result

@@ -10,8 +10,9 @@ token's lemma (or its lower-case form), two-word entries match a contiguous lemm
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from annotator.suggest.actors import phrase_range
 from annotator.suggest.claims import subject_of
 from annotator.suggest.entities import (
     Cand,
@@ -19,7 +20,6 @@ from annotator.suggest.entities import (
     SentIndex,
     SpanIndex,
     actor_for,
-    is_pronoun,
 )
 
 if TYPE_CHECKING:
@@ -30,13 +30,25 @@ SCORE_ROLE = 0.5
 SCORE_NEAR = 0.4
 _TRIGGER_POS = frozenset({"VERB", "NOUN"})
 _TARGET_PREPS = frozenset({"against", "on", "upon", "at", "toward", "towards"})
+# Prepositions that introduce the other party of a meeting ("met with X", "a visit to X").
+_MEETING_PREPS = frozenset({"with", "to"})
 _OF_TARGET_TYPES = frozenset({"arrest", "detention", "deportation", "killing"})
 _PLANNED_HEADS = frozenset({"plan", "threaten", "vow", "intend", "prepare", "promise", "seek"})
 _ALLEGED_HEADS = frozenset({"accuse", "allege", "claim", "suspect"})
 
 
 class EventRules:
-    def __init__(self, triggers: Mapping[str, Iterable[str]]) -> None:
+    """Event triggers from the scheme's ``event_triggers`` (by lemma or form), without the
+    ``verb_only_triggers`` used as nouns ("a car bomb") and ``counted_not_events`` with a
+    number ("51,516 votes"); title-case headline words count as their common forms."""
+
+    def __init__(
+        self, triggers: Mapping[str, Iterable[str]], pre: Mapping[str, Any] | None = None
+    ) -> None:
+        pre = pre or {}
+        self.verb_only = frozenset(str(w).lower() for w in pre.get("verb_only_triggers") or ())
+        self.counted = frozenset(str(w).lower() for w in pre.get("counted_not_events") or ())
+        self.place_nouns = frozenset(str(w).lower() for w in pre.get("place_nouns") or ())
         self.single: dict[str, str] = {}
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for etype, words in triggers.items():
@@ -55,8 +67,8 @@ class EventRules:
         """Every word a trigger can start with (for a fast pre-selection of tokens)."""
         return set(self.single) | set(self.multi)
 
-    def triggers(
-        self, doc: Doc, candidates: Iterable[int] | None = None
+    def triggers(  # noqa: C901 - multiword, single and light-verb triggers in one scan
+        self, doc: Doc, candidates: Iterable[int] | None = None, text: str | None = None
     ) -> list[tuple[int, int, str, Token]]:
         """(start token, end token, event type, head token) of every trigger; ``candidates``
         are the indices of tokens whose lemma or form is in ``words`` (all when None)."""
@@ -91,12 +103,22 @@ class EventRules:
                     break
             if tok.i in taken:
                 continue
-            single = self.single.get(lemma) or self.single.get(lower)
-            if single is None or (has_pos and tok.pos_ not in _TRIGGER_POS):
+            one = self.single.get(lemma) or self.single.get(lower)
+            if one is None:
                 continue
+            pos = tok.pos_
+            if has_pos and pos == "PROPN" and text is not None and _title_line(text, tok.idx):
+                pos = "NOUN" if lower.endswith(("ing", "ion", "s")) else "VERB"
+            if has_pos and pos not in _TRIGGER_POS:
+                continue
+            if pos == "NOUN" and (lemma in self.verb_only or lower in self.verb_only):
+                continue  # weapons and objects: "a car bomb", "36 shells"
+            if pos == "NOUN" and (lemma in self.counted or lower in self.counted):
+                if any(c.dep_ == "nummod" for c in tok.children):
+                    continue
             if tok.dep_ == "prep" or (tok.pos_ == "VERB" and _predicative(tok)):
                 continue  # "according to"; "held X responsible" is no detention
-            out.append((tok.i, tok.i + 1, single, tok))
+            out.append((tok.i, tok.i + 1, one, tok))
         # "held talks", "signed an agreement": the object is the event, not the light verb.
         heads = {head.i for _, _, _, head in out}
         if len(heads) < 2:
@@ -125,7 +147,7 @@ class EventRules:
         events: list[Cand] = []
         rels: list[RelCand] = []
         parsed = doc.has_annotation("DEP")
-        for start, end, etype, head in self.triggers(doc, candidates):
+        for start, end, etype, head in self.triggers(doc, candidates, sents.text):
             if end == start + 1:
                 start_char, end_char = head.idx, head.idx + len(head)
             else:
@@ -158,21 +180,48 @@ class EventRules:
             if "status" not in event.attrs:
                 event.attrs["status"] = _status(head)
             agent_tok, target_tok = _arguments(head, str(event.attrs.get("type", "")))
-            agent = actor_for(agent_tok, actors) if agent_tok is not None else None
-            target = actor_for(target_tok, actors) if target_tok is not None else None
-            if agent is not None:
-                out.append(RelCand("agent", event, agent, SCORE_ROLE))
-            if target is not None and target is not agent:
-                out.append(RelCand("target", event, target, SCORE_ROLE))
+            for role, tok in (("agent", agent_tok), ("target", target_tok)):
+                if tok is None:
+                    continue
+                # "Starry Lee and Holden Chow were elected": every conjunct is an argument.
+                for arg in (tok, *_conjuncts(tok)):
+                    actor = actor_for(arg, actors)
+                    if actor is not None and not any(r.tail is actor for r in out):
+                        out.append(RelCand(role, event, actor, SCORE_ROLE))
         lo, hi = sents.chars_of(head.idx)
         for label, index in (("place", places), ("time", times)):
-            near = index.nearest(event.start, event.end, lo, hi)
+            near = self._place_phrase(head, places) if parsed and label == "place" else None
+            if near is None:
+                near = index.nearest(event.start, event.end, lo, hi)
             if near is not None:
                 out.append(RelCand(label, event, near, SCORE_NEAR))
         return out
 
+    def _place_phrase(self, trigger: Token, places: SpanIndex) -> Cand | None:
+        """The place a preposition attaches to the trigger ("elected in this constituency",
+        "evacuated ... in the town of Yeoncheon"): an existing PLACE, or a new one when the
+        noun is one of the scheme's ``place_nouns``."""
+        for child in trigger.children:
+            if child.dep_ != "prep" or child.lower_ not in _PLACE_PREPS:
+                continue
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is None or pobj.ent_type_ in ("DATE", "TIME", "PERSON", "ORG", "NORP"):
+                continue
+            hits = places.overlapping(pobj.idx, pobj.idx + len(pobj.text))
+            if hits:
+                return hits[-1]
+            if pobj.pos_ == "NOUN" and pobj.lemma_.lower() in self.place_nouns:
+                start, end = phrase_range(pobj)
+                cand = Cand(start, end, "PLACE", SCORE_NEAR, source="phrase")
+                places.add(cand)
+                return cand
+        return None
 
-def _arguments(tok: Token, etype: str) -> tuple[Token | None, Token | None]:
+
+_PLACE_PREPS = frozenset({"in", "at", "near", "into", "outside", "inside", "off", "across"})
+
+
+def _arguments(tok: Token, etype: str) -> tuple[Token | None, Token | None]:  # noqa: C901 - one branch per argument construction
     agent: Token | None = None
     target: Token | None = None
     for child in tok.children:
@@ -182,7 +231,13 @@ def _arguments(tok: Token, etype: str) -> tuple[Token | None, Token | None]:
         elif dep == "agent":
             agent = next((c for c in child.children if c.dep_ == "pobj"), agent)
         elif dep == "prep" and child.lower_ in _TARGET_PREPS and target is None:
-            target = next((c for c in child.children if c.dep_ == "pobj"), None)
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.ent_type_ not in _NOT_ARGUMENT_ENTS:
+                target = pobj  # "an attack on the embassy", not "on Sunday"
+        elif dep == "prep" and etype == "meeting" and child.lower_ in _MEETING_PREPS:
+            target = next((c for c in child.children if c.dep_ == "pobj"), target)
+        elif dep == "prep" and etype == "attack" and child.lower_ == "to" and tok.pos_ == "NOUN":
+            target = next((c for c in child.children if c.dep_ == "pobj"), target)
         elif tok.pos_ == "NOUN":
             if dep in ("poss", "compound", "nmod") and agent is None:
                 agent = child
@@ -190,11 +245,54 @@ def _arguments(tok: Token, etype: str) -> tuple[Token | None, Token | None]:
                 agent = next((c for c in child.children if c.dep_ == "pobj"), agent)
             elif dep == "prep" and child.lower_ == "of" and etype in _OF_TARGET_TYPES:
                 target = next((c for c in child.children if c.dep_ == "pobj"), target)
-    if agent is None and tok.pos_ == "VERB":
-        agent = subject_of(tok)
-    if agent is not None and is_pronoun(agent) and agent.dep_ != "poss":
-        agent = agent if agent.lower_ not in ("who", "which", "that") else None
+    if tok.pos_ == "VERB":
+        if target is None and tok.dep_ == "acl" and tok.tag_ == "VBN":
+            target = tok.head  # "the candidates elected in this district", "a boy handcuffed"
+        if target is None:
+            # "Police arrested and questioned the student": the object is shared.
+            for conj in (c for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB"):
+                target = next((c for c in conj.children if c.dep_ == "dobj"), None)
+                if target is not None:
+                    break
+        if agent is None:
+            agent = subject_of(tok) if tok.dep_ != "acl" else None
+            if agent is None:
+                agent = _passive_subject(tok)
+    elif tok.pos_ == "NOUN" and agent is None:
+        # "NASA held a ceremony", "X issued a statement", "in a statement, X said"
+        head = tok.head
+        if tok.dep_ == "dobj" and head.pos_ == "VERB":
+            agent = subject_of(head)
+        elif tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
+            if head.lower_ in ("in", "via", "through", "during", "at"):
+                agent = subject_of(head.head)
+    if tok.lemma_.lower() in _UNDERGOER_LEMMAS:
+        # "She died", "her death": the one who dies is the target.
+        agent, target = None, agent or target
     return agent, target
+
+
+_NOT_ARGUMENT_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "MONEY", "PERCENT"})
+_UNDERGOER_LEMMAS = frozenset({"die", "death", "dead", "suicide", "trample"})
+
+
+def _passive_subject(tok: Token) -> Token | None:
+    """The subject a verb gets through a passive governor ("X was forced to resign")."""
+    head = tok.head
+    if tok.dep_ == "xcomp" and head is not tok:
+        return next((c for c in head.children if c.dep_ == "nsubjpass"), None)
+    return None
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    out: list[Token] = []
+    for _ in range(6):
+        nxt = next((c for c in tok.children if c.dep_ == "conj"), None)
+        if nxt is None or nxt.pos_ not in ("PROPN", "NOUN"):
+            break
+        out.append(nxt)
+        tok = nxt
+    return out
 
 
 def _status(tok: Token) -> str:
@@ -230,3 +328,14 @@ def _predicative(verb: Token) -> bool:
         if child.dep_ == "dobj" and any(g.pos_ == "ADJ" and g.i > child.i for g in child.children):
             return True
     return False
+
+
+def _title_line(text: str, pos: int) -> bool:
+    """The line around ``pos`` is a title-case headline (most words capitalised)."""
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    words = [w for w in text[lo : hi if hi != -1 else len(text)].split() if w[:1].isalpha()]
+    if len(words) < 3:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps >= 0.75 * len(words)

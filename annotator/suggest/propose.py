@@ -23,6 +23,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from annotator.errors import ModelUnavailable
 from annotator.scheme import Scheme
+from annotator.suggest.actors import (
+    ActorIndex,
+    ActorLexicon,
+    actor_mentions,
+    propagate_names,
+    refine_entities,
+)
 from annotator.suggest.claims import ClaimRules
 from annotator.suggest.entities import (
     Cand,
@@ -107,19 +114,54 @@ def pipeline_name(nlp: Language) -> str:
     return f"{name}-{version}" if version else name
 
 
+NEWLINE_SENTS = "annotator_newline_sents"
+
+
+def line_breaks_end_sentences(nlp: Language) -> None:
+    """Add (once) a component before the parser that starts a sentence after every line break:
+    headlines, datelines and paragraphs are never one sentence with what follows, and the
+    parser then builds no arcs across them."""
+    if "parser" not in nlp.pipe_names or NEWLINE_SENTS in nlp.pipe_names:
+        return
+    from spacy.language import Language as SpacyLanguage
+
+    if not SpacyLanguage.has_factory(NEWLINE_SENTS):
+        SpacyLanguage.component(NEWLINE_SENTS, func=_newline_sents)
+    nlp.add_pipe(NEWLINE_SENTS, before="parser")
+
+
+def _newline_sents(doc: Doc) -> Doc:
+    import numpy
+    from spacy.attrs import IS_SPACE
+
+    n = len(doc)
+    if n < 2:
+        return doc
+    for i in numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist():
+        tok = doc[i]
+        if i + 1 < n and "\n" in tok.text and not doc[i + 1].is_space:
+            doc[i + 1].is_sent_start = True
+    return doc
+
+
 class Suggester:
-    """The per-pipeline rule set, built once; ``analyse`` turns one Doc into a Proposal."""
+    """The per-pipeline rule set, built once; ``analyse`` turns one Doc into a Proposal.
+
+    With a parser, the pipeline gets a small component that ends sentences at line breaks.
+    """
 
     def __init__(self, nlp: Language, scheme: Scheme, registry: Iterable[Any] = ()) -> None:
+        line_breaks_end_sentences(nlp)
         pre = scheme.preannotation or {}
         self.scheme = scheme
         self.labels = frozenset(scheme.label_names)
         self.mapping = entity_mapping(pre)
-        self.claims = ClaimRules(pre.get("reporting_verbs") or ())
-        self.events = EventRules(pre.get("event_triggers") or {})
+        self.claims = ClaimRules(pre.get("reporting_verbs") or (), pre)
+        self.events = EventRules(pre.get("event_triggers") or {}, pre)
         actor = scheme.label("ACTOR")
         type_attr = actor.attribute("type") if actor else None
         self.actor_types: tuple[str, ...] = type_attr.values if type_attr else ()
+        self.lexicon = ActorLexicon(pre, self.actor_types)
         self.ner_direct: frozenset[str] = frozenset()
         if "ner" in nlp.pipe_names:
             ner = cast("EntityRecognizer", nlp.get_pipe("ner"))
@@ -148,7 +190,7 @@ class Suggester:
         import numpy
         from spacy.strings import get_string_id
 
-        claim_words = set(self.claims.reporting) | {"according"}
+        claim_words = self.claims.first_words | {"according"}
         self._claim_ids = numpy.array(sorted(get_string_id(w) for w in claim_words), dtype="uint64")
         self._event_ids = numpy.array(
             sorted(get_string_id(w) for w in self.events.words), dtype="uint64"
@@ -174,14 +216,22 @@ class Suggester:
             ents = merge_entities(
                 registry_candidates(doc, self.matcher, self.by_key, self.actor_types), ents
             )
-        actors = SpanIndex(c for c in ents if c.label == "ACTOR")
+        sents = SentIndex(doc, text)
+        if ents and not self.ner_direct:
+            ents = refine_entities(doc, ents, self.lexicon, sents.text)
+            ents = propagate_names(doc, ents, sents.text)
         places = SpanIndex(c for c in ents if c.label == "PLACE")
         times = SpanIndex(c for c in ents if c.label == "TIME")
+        actors = ActorIndex(
+            (c for c in ents if c.label == "ACTOR"),
+            self.lexicon if "ACTOR" in self.labels else None,
+            places,
+            sents,
+        )
         cands: list[Cand] = list(ents)
         rels: list[RelCand] = []
         learned = self._spancat(doc)
         has_parse = doc.has_annotation("DEP")
-        sents = SentIndex(doc, text)
         claim_idx, event_idx = self._candidates(doc)
         if "CLAIM" in self.labels:
             if "CLAIM" in self.span_labels:
@@ -196,6 +246,10 @@ class Suggester:
                 found, links = self.claims.find(doc, actors, sents, claim_idx)
                 cands.extend(found)
                 rels.extend(links)
+        if has_parse and actors.lexicon is not None:
+            # Nominal actors before events (their arguments), after claims: a pronoun source
+            # goes to a named antecedent more often than not.
+            actor_mentions(doc, actors)
         if "EVENT" in self.labels:
             if "EVENT" in self.span_labels:
                 for event in (c for c in learned if c.label == "EVENT"):
@@ -213,6 +267,8 @@ class Suggester:
                 cands.extend(found)
                 rels.extend(links)
         cands.extend(c for c in learned if c.label not in ("CLAIM", "EVENT"))
+        cands.extend(actors.new)
+        cands.extend(places.new)
         return self._finish(len(sents.text), cands, rels)
 
     def _candidates(self, doc: Doc) -> tuple[list[int], list[int]]:

@@ -17,8 +17,24 @@ def test_find_quotes_handles_curly_straight_and_angle_quotes() -> None:
 
 
 def test_quote_stops_at_paragraph_and_strips_trailing_comma() -> None:
-    text = '“We will stay here,” he said.\n\n"unclosed\nquote"'
+    text = '“We will stay here,” he said.\n\n"unclosed\n\nquote"'
     assert [text[q.inner_start : q.inner_end] for q in find_quotes(text)] == ["We will stay here"]
+
+
+def test_quote_runs_over_single_line_breaks() -> None:
+    # One sentence a line (GUM's layout): an uninterrupted quotation is one span.
+    text = 'He said: "We came here first.\nWe will stay here."\nThen he left.'
+    assert [text[q.inner_start : q.inner_end] for q in find_quotes(text)] == [
+        "We came here first.\nWe will stay here."
+    ]
+
+
+def test_quote_reopened_in_next_paragraph_ends_at_the_line_break() -> None:
+    text = '"We came here first.\n"We will stay here," he said.'
+    assert [text[q.inner_start : q.inner_end] for q in find_quotes(text)] == [
+        "We came here first.",
+        "We will stay here",
+    ]
 
 
 def test_reporting_verb_gives_reported_claim_with_subject_as_claimant(

@@ -1,0 +1,488 @@
+"""Actors beyond named entities: noun phrases, their types, and pronouns resolved to them.
+
+Claimants and event arguments are often noun phrases ("three protesters", "the interior
+ministry") rather than names, and often pronouns. :class:`ActorIndex` is the ACTOR
+:class:`SpanIndex` of one document that can also
+
+* turn an actor-like noun phrase into a new ACTOR candidate (``make``), typed from the
+  scheme's ``preannotation.actor_nouns`` and ``actor_names`` (a small gazetteer);
+* resolve a pronoun to the nearest compatible earlier ACTOR (``antecedent``): a small
+  coreference step of our own (person and number agreement, the nearest sentences first).
+
+Works on a spaCy ``Doc`` without importing spaCy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from annotator.suggest.entities import Cand, SentIndex, SpanIndex
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+SCORE_PHRASE = 0.5
+SCORE_MENTION = 0.45
+SCORE_ANTECEDENT = 0.45
+
+# Left dependents that belong to a noun's head phrase ("the three Afghan protesters").
+_PHRASE_DEPS = frozenset(
+    {"det", "amod", "compound", "nummod", "poss", "quantmod", "nmod", "predet", "case", "advmod"}
+)
+_SINGULAR_PERSON = frozenset("he him his himself she her hers herself".split())
+_PLURAL = frozenset("they them their theirs themselves".split())
+_NEUTER = frozenset("it its itself".split())
+_RELATIVE = frozenset("who whom whose which that".split())
+_GROUP_TYPES = frozenset(
+    {
+        "organisation",
+        "government",
+        "armed_group",
+        "party",
+        "media",
+        "international_org",
+        "population_group",
+    }
+)
+# spaCy entity labels that never make an actor phrase.
+_NOT_ACTOR_ENTS = frozenset(
+    {
+        "GPE",
+        "LOC",
+        "FAC",
+        "DATE",
+        "TIME",
+        "MONEY",
+        "PERCENT",
+        "QUANTITY",
+        "ORDINAL",
+        "EVENT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+        "PRODUCT",
+    }
+)
+_SPEAKER_ENTS = frozenset({"GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
+_ENT_TYPES = {"PERSON": "person", "ORG": "organisation", "NORP": "population_group"}
+
+
+def _words(values: Iterable[Any]) -> list[str]:
+    return [str(v).strip() for v in values if str(v).strip()]
+
+
+class ActorLexicon:
+    """Actor nouns and names from the scheme, with the ACTOR type each implies."""
+
+    def __init__(self, pre: Mapping[str, Any], types: Iterable[str] = ()) -> None:
+        allowed = set(types)
+        self.noun_type: dict[str, str] = {}
+        for etype, words in (pre.get("actor_nouns") or {}).items():
+            if allowed and str(etype) not in allowed:
+                continue
+            for word in _words(words):
+                self.noun_type.setdefault(word.lower(), str(etype))
+        names = pre.get("actor_names") or {}
+        self.name_type: dict[str, str] = {}
+        self.head_type: dict[str, str] = {}
+        for key, words in names.items():
+            key = str(key)
+            if key.endswith("_heads"):
+                etype = key[: -len("_heads")]
+                for word in _words(words):
+                    self.head_type.setdefault(word.lower(), etype)
+            else:
+                for word in _words(words):
+                    self.name_type.setdefault(word.lower(), key)
+        self.artifacts = frozenset(w.lower() for w in _words(pre.get("artifact_nouns") or ()))
+        self._hashes: Any = None
+
+    def noun_hashes(self) -> Any:
+        """Sorted hashes of the one-word actor nouns (a vectorised look-up on lemmas)."""
+        if self._hashes is None:
+            import numpy
+            from spacy.strings import get_string_id
+
+            words = {w for w in self.noun_type if " " not in w}
+            self._hashes = numpy.array(sorted(get_string_id(w) for w in words), dtype="uint64")
+        return self._hashes
+
+    def is_actor_noun(self, tok: Token) -> bool:
+        return tok.lemma_.lower() in self.noun_type or tok.lower_ in self.noun_type
+
+    def type_of(self, text: str, head: Token | None, ent_label: str = "") -> str | None:
+        """The ACTOR type of a mention: gazetteer name, last word of a name, head noun, NER."""
+        key = text.lower().strip()
+        if key.startswith("the "):
+            key = key[4:]
+        if key.endswith("'s") or key.endswith("’s"):
+            key = key[:-2]
+        found = self.name_type.get(key)
+        if found:
+            return found
+        if ent_label == "ORG" or (head is not None and head.pos_ == "PROPN"):
+            # The name's head word: the last word, or the last before "of" ("Ministry of X").
+            words = key.split(" of ", 1)[0].split()
+            last = words[-1] if words else key
+            found = self.head_type.get(last) or (
+                self.head_type.get(last[:-1]) if last.endswith("s") else None
+            )
+            if found:
+                return found
+        if head is not None and head.pos_ != "PROPN":
+            found = self.noun_type.get(head.lemma_.lower()) or self.noun_type.get(head.lower_)
+            if found:
+                return found
+        return _ENT_TYPES.get(ent_label)
+
+
+class ActorIndex(SpanIndex):
+    """The ACTOR spans of one document, growing as noun phrases become actors."""
+
+    def __init__(
+        self,
+        cands: Iterable[Cand],
+        lexicon: ActorLexicon | None = None,
+        places: SpanIndex | None = None,
+        sents: SentIndex | None = None,
+    ) -> None:
+        super().__init__(cands)
+        self.lexicon = lexicon
+        self.places = places
+        self.sents = sents
+
+    def make(self, tok: Token, speaker: bool = False) -> Cand | None:
+        """A new ACTOR for the noun phrase headed by ``tok`` when it names an actor.
+
+        Actor-like: a person/organisation/group name, a noun of the scheme's ``actor_nouns``,
+        a proper noun that is not a place, or (``speaker``: the subject of a reporting verb)
+        any noun that is not an artifact ("the report").
+        """
+        lex = self.lexicon
+        if lex is None or tok.pos_ not in ("NOUN", "PROPN", "NUM"):
+            return None
+        ent = tok.ent_type_
+        if ent in _NOT_ACTOR_ENTS and ent != "" and not (speaker and ent in _SPEAKER_ENTS):
+            return None  # a speaker may be a name NER took for a place, event or work
+        lemma = tok.lemma_.lower()
+        if lemma in lex.artifacts:
+            return None
+        actorish = (
+            ent in _ENT_TYPES
+            or lex.is_actor_noun(tok)
+            or (tok.pos_ == "PROPN" and (ent == "" or speaker) and tok.text[:1].isupper())
+            or (tok.pos_ == "NUM" and tok.dep_ in ("nsubj", "nsubjpass", "dobj"))
+            or (speaker and tok.tag_ == "NNS" and not tok.lower_.endswith("ings"))
+        )
+        if self.places is not None:
+            places = self.places.overlapping(tok.idx, tok.idx + len(tok))
+            if places:
+                if not speaker or len(places) != 1 or places[0].label != "PLACE":
+                    return None
+                # A place that speaks acts as an actor ("Paris claims", "the city reasoned").
+                place = places[0]
+                place.label = "ACTOR"
+                place.attrs = {"type": "government"}
+                self.add(place, new=False)
+                return place
+        if not actorish:
+            return None
+        start, end = phrase_range(tok)
+        hits = self.overlapping(start, end)
+        if hits:
+            return hits[-1]
+        text = self.sents.text[start:end] if self.sents is not None else _text(tok, start, end)
+        cut = text.find("\n")
+        if cut > 0:
+            if start + cut <= tok.idx:
+                return None
+            end, text = start + cut, text[:cut].rstrip()
+            end = start + len(text)
+        etype = lex.type_of(text, tok, ent) or ("person" if speaker else None)
+        attrs: dict[str, Any] = {"type": etype} if etype else {}
+        cand = Cand(start, end, "ACTOR", SCORE_PHRASE, attrs, source="phrase")
+        self.add(cand)
+        return cand
+
+    def antecedent(self, tok: Token) -> Cand | None:  # noqa: C901 - agreement checks per pronoun kind, kept in one place
+        """The ACTOR a pronoun refers to: for "who"/"which" the noun it modifies, else the
+        nearest earlier compatible ACTOR, looking back three sentences first, then twelve."""
+        low = tok.lower_
+        if low in _RELATIVE:
+            verb = tok.head
+            if verb.dep_ == "relcl" and verb.head is not verb:
+                noun = verb.head
+                hits = self.overlapping(*phrase_range(noun))
+                return hits[-1] if hits else self.make(noun)
+            return None
+        if low in _SINGULAR_PERSON:
+            want = "person"
+        elif low in _PLURAL:
+            want = "plural"
+        elif low in _NEUTER:
+            want = "group"
+        else:
+            return None
+        sents = self.sents
+        here = sents.number(tok.idx) if sents is not None else 0
+        if want != "person" and sents is not None and self.lexicon is not None:
+            # "The rebels entered ... They said": the group may not be an ACTOR yet.
+            first = sents.tokens[max(0, here - 3)][0]
+            doc = tok.doc
+            for i in range(tok.i - 1, first - 1, -1):
+                noun = doc[i]
+                if noun.dep_ not in ("nsubj", "nsubjpass") or noun.pos_ != "NOUN":
+                    continue
+                if want == "plural" and noun.tag_ != "NNS":
+                    continue
+                if self.lexicon.is_actor_noun(noun):
+                    self.make(noun)
+                    break
+        for back in (3, 12):
+            lo = sents.chars[max(0, here - back)][0] if sents is not None else 0
+            pos = tok.idx
+            # Most salient first: a named subject, a name, a subject, then the nearest.
+            best: tuple[int, Cand] | None = None
+            for _ in range(40):
+                cand = self.preceding(pos)
+                if cand is None or cand.end <= lo:
+                    break
+                pos = cand.start
+                if not _agrees(cand, want, tok):
+                    continue
+                rank = (0 if cand.source != "phrase" else 2) + (0 if _is_subject(cand, tok) else 1)
+                if best is None or rank < best[0]:
+                    best = (rank, cand)
+                    if rank == 0:
+                        break
+            if best is not None:
+                return best[1]
+        return None
+
+
+def _is_subject(cand: Cand, tok: Token) -> bool:
+    span = tok.doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    return root.dep_ in ("nsubj", "nsubjpass") or (
+        root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass")
+    )
+
+
+def _text(tok: Token, start: int, end: int) -> str:
+    doc = tok.doc
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.text if span is not None else tok.text
+
+
+def _agrees(cand: Cand, want: str, tok: Token) -> bool:
+    etype = cand.attrs.get("type")
+    text = tok.doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    words = text.text if text is not None else ""
+    last = words.rsplit(" ", 1)[-1] if words else ""
+    plural = bool(last) and last[:1].islower() and last.endswith("s") and not last.endswith("ss")
+    if want == "person":
+        return etype in ("person", None) and not plural
+    if want == "plural":
+        return plural or etype in _GROUP_TYPES
+    return etype in _GROUP_TYPES and etype != "population_group" and not plural
+
+
+def phrase_range(tok: Token) -> tuple[int, int]:
+    """Characters of a noun's head phrase: the noun, its compounds, modifiers and
+    determiners to the left (not relative clauses or prepositional phrases)."""
+    first = tok
+    for child in tok.lefts:
+        if child.dep_ in _PHRASE_DEPS and not child.is_punct:
+            first = child.left_edge
+            break
+    end_tok = tok
+    # "Secretary of State", "members of NDS": keep a following "of" + proper name.
+    for child in tok.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.pos_ == "PROPN" and pobj.i - tok.i <= 6:
+                end_tok = pobj
+        break
+    doc = tok.doc
+    while first.i < tok.i and (first.is_punct or first.is_space):
+        first = doc[first.i + 1]
+    while end_tok.i > tok.i and (end_tok.is_punct or end_tok.is_space):
+        end_tok = doc[end_tok.i - 1]
+    return first.idx, end_tok.idx + len(end_tok.text)
+
+
+_AGE_RE = re.compile(r"^\d{1,3}$")
+_AGE_WORDS = ("year-old", "years old", "year old", "years-old")
+_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "npadvmod"})
+_TYPE_LABEL = {"person": "PERSON", "organisation": "ORG", "population_group": "NORP"}
+
+
+def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str) -> list[Cand]:
+    """NER candidates made to fit news conventions.
+
+    No span crosses a line break (the longer side is kept); a nationality word (NORP) is an
+    ACTOR only as a plural noun of its own ("Afghans", not "Afghan police"); ages ("49",
+    "36-year-old") are no TIME; ACTOR types come from the gazetteer, name heads and nouns.
+    """
+    out: list[Cand] = []
+    for cand in ents:
+        if cand.source != "ner":
+            out.append(cand)
+            continue
+        piece = text[cand.start : cand.end]
+        if "\n" in piece:
+            parts = piece.split("\n")
+            best = max(range(len(parts)), key=lambda i: len(parts[i].strip()))
+            offset = sum(len(p) + 1 for p in parts[:best])
+            part = parts[best]
+            lead = len(part) - len(part.lstrip())
+            cand.start = cand.start + offset + lead
+            cand.end = cand.start + len(part.strip())
+            piece = text[cand.start : cand.end]
+            if cand.end <= cand.start:
+                continue
+        if cand.label == "TIME":
+            low = piece.lower()
+            before = text[max(0, cand.start - 6) : cand.start].rstrip().lower()
+            if any(w in low for w in _AGE_WORDS) or (
+                _AGE_RE.match(piece) and (before.endswith(",") or before.endswith("aged"))
+            ):
+                continue
+        if cand.label == "ACTOR":
+            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+            root = span.root if span is not None and len(span) else None
+            label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
+            if label == "NORP" and root is not None:
+                if root.dep_ in _MODIFIER_DEPS or root.pos_ == "ADJ":
+                    continue  # "Afghan police": a nationality word, no actor
+                if root.tag_ not in ("NNS", "NNPS"):
+                    if span is None or len(span) < 2 or not piece.istitle():
+                        continue
+                    label = "PERSON"  # "Noman Benotman" tagged NORP: a name
+                    cand.attrs["type"] = "person"
+            etype = lexicon.type_of(piece, root, label)
+            if etype:
+                cand.attrs["type"] = etype
+        out.append(cand)
+    return out
+
+
+def actor_mentions(doc: Doc, actors: ActorIndex) -> None:
+    """Nominal ACTOR mentions: every noun phrase headed by one of the scheme's actor nouns
+    (a look-up of token lemmas) that no ACTOR covers yet."""
+    lex = actors.lexicon
+    if lex is None or not lex.noun_type or not len(doc):
+        return
+    import numpy
+    from spacy.attrs import LEMMA, POS
+    from spacy.symbols import NOUN
+
+    arr = doc.to_array([LEMMA, POS])
+    ids = lex.noun_hashes()
+    if not len(ids):
+        return
+    lemmas = arr[:, 0]
+    pos = ids.searchsorted(lemmas).clip(0, len(ids) - 1)
+    hits = numpy.flatnonzero((ids[pos] == lemmas) & (arr[:, 1] == NOUN))
+    for i in hits.tolist():
+        tok = doc[i]
+        if tok.dep_ in ("compound", "amod") or tok.ent_type_:
+            continue
+        if actors.overlapping(tok.idx, tok.idx + len(tok.text)):
+            continue
+        cand = actors.make(tok)
+        if cand is not None and cand.source == "phrase":
+            cand.score = SCORE_MENTION
+
+
+def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
+    """One name, one reading per document: once "Daniel Montalvo" is a person, a later
+    "Montalvo" is that person too, whether NER missed it or took it for a place."""
+    persons: set[str] = set()
+    for cand in ents:
+        if cand.label == "ACTOR" and cand.attrs.get("type") == "person":
+            words = text[cand.start : cand.end].split()
+            if len(words) >= 2 and all(w[:1].isupper() for w in words):
+                persons.add(words[-1])
+                persons.add(text[cand.start : cand.end])
+    ents = _propagate_organisations(ents, text)
+    if not persons:
+        return ents
+    for cand in ents:
+        if cand.label == "ACTOR" and cand.attrs.get("type") != "person":
+            name = text[cand.start : cand.end]
+            if name.endswith("'s") or name.endswith("’s"):
+                name = name[:-2]
+            if name in persons:
+                cand.attrs["type"] = "person"  # "Wilkins" read as ORG once, a person elsewhere
+    import numpy
+    from spacy.attrs import POS
+    from spacy.symbols import PROPN
+
+    covered = sorted((c.start, c.end, i) for i, c in enumerate(ents))
+    starts = [c[0] for c in covered]
+    out = list(ents)
+    drop: set[int] = set()
+    for i in numpy.flatnonzero(doc.to_array(POS) == PROPN).tolist():
+        tok = doc[i]
+        if tok.text not in persons:
+            continue
+        if i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN":
+            continue  # part of a longer name
+        lo, hi = tok.idx, tok.idx + len(tok.text)
+        import bisect
+
+        j = bisect.bisect_right(starts, hi) - 1
+        hits = [c for c in covered[max(0, j - 3) : j + 1] if c[1] > lo and c[0] < hi]
+        if any(ents[k].label == "ACTOR" for _, _, k in hits):
+            continue
+        if any(ents[k].label != "PLACE" or (s, e) != (lo, hi) for s, e, k in hits):
+            continue
+        drop.update(k for _, _, k in hits)
+        out.append(Cand(lo, hi, "ACTOR", SCORE_MENTION, {"type": "person"}, source="ner"))
+    if drop:
+        out = [c for k, c in enumerate(out) if k not in drop]
+    return sorted(out, key=lambda c: (c.start, -c.end))
+
+
+def _propagate_organisations(ents: list[Cand], text: str) -> list[Cand]:
+    """Every further occurrence of an organisation's name (as NER found it once) that no
+    entity covers is that organisation too."""
+    names: dict[str, dict[str, Any]] = {}
+    for cand in ents:
+        if cand.label != "ACTOR" or cand.attrs.get("type") == "person":
+            continue
+        name = text[cand.start : cand.end]
+        if name.lower().startswith("the "):
+            name = name[4:]
+        if name.endswith(("'s", "’s")):
+            name = name[:-2]
+        if len(name) >= 3 and name[:1].isupper() and "\n" not in name:
+            names.setdefault(name, dict(cand.attrs))
+    if not names:
+        return ents
+    spans = sorted((c.start, c.end) for c in ents)
+    starts = [s for s, _ in spans]
+    out = list(ents)
+    import bisect
+
+    for name, attrs in names.items():
+        at = text.find(name)
+        while at != -1:
+            end = at + len(name)
+            before = text[at - 1] if at else " "
+            after = text[end] if end < len(text) else " "
+            if not (before.isalnum() or after.isalnum()):
+                j = bisect.bisect_right(starts, end) - 1
+                near = spans[max(0, j - 5) : j + 1]
+                if not any(s < end and at < e for s, e in near):
+                    out.append(Cand(at, end, "ACTOR", SCORE_MENTION, dict(attrs), source="ner"))
+                    k = bisect.bisect_left(starts, at)
+                    spans.insert(k, (at, end))
+                    starts.insert(k, at)
+            at = text.find(name, end)
+    return sorted(out, key=lambda c: (c.start, -c.end))
