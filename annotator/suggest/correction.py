@@ -31,6 +31,8 @@ import numpy as np
 
 from annotator.errors import AnnotatorError, ModelUnavailable
 from annotator.scheme import Scheme
+from annotator.suggest.claims import ClaimRules
+from annotator.suggest.entities import Cand, RelCand, SentIndex, SpanIndex
 from annotator.suggest.evaluation import greedy_pairs, iou
 from annotator.suggest.propose import Proposal, Suggester
 from annotator.values import AttrValue, RelationData, SpanData
@@ -53,6 +55,15 @@ FORMAT = 1
 TRAINED, DEFAULT = "trained", "default"
 EVENT_POS = frozenset({"VERB", "NOUN"})
 UNCERTAIN_TOP = 20  # a document's uncertainty: mean of its most uncertain decisions
+# Verbs that may introduce a claim besides the scheme's reporting verbs: their claims are only
+# candidates, which the claim classifier keeps or drops.
+MORE_CUES = frozenset(
+    "observe find describe explain show estimate request ask plead conclude believe think call"
+    " predict expect indicate reveal recall respond reply agree promise threaten vow complain"
+    " concede emphasize emphasise point comment contend assert testify speculate fear hope"
+    " question propose recommend demand charge order want accept recognise recognize feel"
+    " know announce admit argue claim tell say write report suggest add insist warn".split()
+)
 
 
 class ModelFormatError(AnnotatorError):
@@ -72,6 +83,8 @@ class Candidate:
     default: str | None = None  # label of the default suggestion with these offsets
     sid: str | None = None  # id of that default suggestion
     attrs: dict[str, AttrValue] = field(default_factory=dict)
+    # relations a new candidate brings: (relation, tail start, tail end, tail label)
+    links: list[tuple[str, int, int, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -85,8 +98,16 @@ class Analysed:
 # ------------------------------------------------------------------ candidates and features
 
 
-def candidates(doc: Doc, proposal: Proposal, rules: Suggester) -> list[Candidate]:
-    """Candidates of one processed doc (see the module docstring)."""
+def more_claims(rules: Suggester) -> ClaimRules:
+    """Claim rules with the scheme's reporting verbs and ``MORE_CUES``."""
+    return ClaimRules(set(rules.claims.reporting) | MORE_CUES)
+
+
+def candidates(
+    doc: Doc, proposal: Proposal, rules: Suggester, extra: ClaimRules | None = None
+) -> list[Candidate]:
+    """Candidates of one processed doc (see the module docstring); ``extra``: claim rules
+    whose claims join the rule CLAIMs as candidates."""
     labels = rules.labels
     tensor = doc.tensor if getattr(doc, "tensor", None) is not None else None
     if tensor is not None and (tensor.ndim != 2 or tensor.shape[0] != len(doc)):
@@ -141,6 +162,35 @@ def candidates(doc: Doc, proposal: Proposal, rules: Suggester) -> list[Candidate
         if sp.entity:
             tags.append("registry")
         add(group, sp.start, sp.end, tags, default=sp)
+    if extra is not None and "CLAIM" in labels and doc.has_annotation("DEP"):
+        actors = SpanIndex(
+            Cand(s.start, s.end, s.label, 0.5, dict(s.attrs))
+            for s in proposal.spans
+            if s.label == "ACTOR"
+        )
+        claims, links = extra.find(doc, actors, SentIndex(doc, None))
+        tails: dict[int, list[RelCand]] = {}
+        for link in links:
+            tails.setdefault(id(link.head), []).append(link)
+        for claim in claims:
+            key = ("claim", claim.start, claim.end)
+            known = key in found
+            add("claim", claim.start, claim.end, [] if known else ["more"], attrs=claim.attrs)
+            cand = found.get(key)
+            if cand is None or known:
+                continue
+            for link in tails.get(id(claim), ()):
+                cand.links.append((link.label, link.tail.start, link.tail.end, link.tail.label))
+                cand.feats.append(f"rel={link.label}")
+    if extra is not None and "CLAIM" in labels and doc.has_annotation("DEP"):
+        for start, end, tags, link in _claim_spans(doc, proposal, extra):
+            key = ("claim", start, end)
+            known = key in found
+            add("claim", start, end, tags)
+            cand = found.get(key)
+            if cand is not None and not known and link is not None:
+                cand.links.append(link)
+                cand.feats.append("rel=claimant")
     if any(lab in labels for lab in GROUPS["entity"]):
         for ent in doc.ents:
             target = rules.mapping.get(ent.label_)
@@ -165,6 +215,60 @@ def candidates(doc: Doc, proposal: Proposal, rules: Suggester) -> list[Candidate
 
 
 _EMPTY = np.zeros(0, dtype="float32")
+_CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "parataxis"})
+_QUOTES = '"“”«»„'
+
+
+def _claim_spans(
+    doc: Doc, proposal: Proposal, extra: ClaimRules
+) -> Iterator[tuple[int, int, list[str], tuple[str, int, int, str] | None]]:
+    """More claim candidates: the complements of every cue verb, and quotations the rules
+    leave out (short ones, a paragraph opened by a quote mark that does not close)."""
+    actors = [s for s in proposal.spans if s.label == "ACTOR"]
+    cues = extra.reporting
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in cues:
+            continue
+        claimant: tuple[str, int, int, str] | None = None
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.pos_ != "PRON":
+            lo, hi = subj.left_edge.idx, subj.idx + len(subj)
+            hit = [a for a in actors if a.start < hi and lo < a.end]
+            if hit:
+                claimant = ("claimant", hit[-1].start, hit[-1].end, "ACTOR")
+            else:
+                claimant = ("claimant", lo, hi, "ACTOR")
+        for child in tok.children:
+            if child.dep_ not in _CONTENT_DEPS or child.i < tok.i and child.dep_ == "dobj":
+                continue
+            first, last = child.left_edge.i, child.right_edge.i
+            while first <= last and (
+                doc[first].is_punct or doc[first].lower_ in ("that", "whether", "if")
+            ):
+                first += 1
+            while last >= first and doc[last].is_punct:
+                last -= 1
+            if last < first or last - first < 1:
+                continue
+            start, end = doc[first].idx, doc[last].idx + len(doc[last])
+            tags = [f"cue={tok.lemma_.lower()}", f"cuedep={child.dep_}", "complement"]
+            if subj is None:
+                tags.append("nosubj")
+            yield start, end, tags, claimant
+    text = doc.text
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if len(stripped) > 1 and stripped[0] in _QUOTES:
+            offset = pos + line.index(stripped[0]) + 1
+            close = min((i for i in (stripped.find(q, 1) for q in _QUOTES) if i > 0), default=-1)
+            inner = stripped[1:close] if close > 0 else stripped[1:]
+            inner_trim = inner.strip().rstrip(",.;:")
+            if len(inner_trim.split()) >= 2:
+                lead = len(inner) - len(inner.lstrip())
+                start = offset + lead
+                yield start, start + len(inner_trim), ["quote-line", f"closed={close > 0}"], None
+        pos += len(line) + 1
 
 
 def _features(doc: Doc, span: Span) -> list[str]:
@@ -212,13 +316,14 @@ def analyse(
     """``(key, Analysed)`` for ``(text, key)`` items: default proposal plus candidates."""
     from contextlib import nullcontext
 
+    extra = more_claims(rules)
     zone = nlp.memory_zone() if hasattr(nlp, "memory_zone") else nullcontext()
     with zone:
         for doc, (text, key) in nlp.pipe(
             ((text, (text, key)) for text, key in items), as_tuples=True, batch_size=batch_size
         ):
             proposal = Suggester.analyse(rules, doc, text)
-            yield key, Analysed(proposal, candidates(doc, proposal, rules))
+            yield key, Analysed(proposal, candidates(doc, proposal, rules, extra))
 
 
 def targets(analysed: Analysed, gold: Sequence[SpanData]) -> list[str]:
@@ -316,16 +421,11 @@ def _dense_matrix(cands: Sequence[Candidate], width: int) -> Any:
 def _logits(w: Any, wd: Any, b: Any, rows: Any, cols: Any, dense: Any, n: int) -> Any:
     out = np.zeros((n, w.shape[1]), dtype="float64") + b
     if len(rows):
-        _scatter_rows(out, rows, w[cols])
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        out[rows[starts]] += np.add.reduceat(w[cols], starts, axis=0)
     if wd.shape[0]:
         out += dense @ wd
     return out
-
-
-def _scatter_rows(out: Any, rows: Any, values: Any) -> None:
-    """out[rows[i]] += values[i], rows sorted ascending (as ``_design`` makes them)."""
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    out[rows[starts]] += np.add.reduceat(values, starts, axis=0)
 
 
 def _softmax(z: Any) -> Any:
@@ -426,9 +526,10 @@ def fit(
     data: GroupData,
     l2: float = 1e-3,
     max_iter: int = 300,
-    lr: float = 0.1,
+    lr: float = 0.05,
     tol: float = 1e-4,
-    patience: int = 5,
+    patience: int = 10,
+    min_iter: int = 40,
 ) -> Softmax:
     """Full-batch Adam on the mean cross-entropy plus L2, stopping early once the loss stops
     improving by ``tol`` (relative) for ``patience`` iterations. Features never seen in
@@ -449,12 +550,43 @@ def fit(
     )
     if not n:
         return model
+    with _one_blas_thread():
+        _adam(model, data, l2, max_iter, lr, tol, patience, min_iter)
+    return model
+
+
+def _one_blas_thread() -> Any:
+    """Small matrix products run faster on one BLAS thread, much faster on a busy machine."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # optional: only a speed-up
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _adam(
+    model: Softmax,
+    data: GroupData,
+    l2: float,
+    max_iter: int,
+    lr: float,
+    tol: float,
+    patience: int,
+    min_iter: int,
+) -> None:
+    n, k = data.n, len(data.classes)
+    mu, sd = model.mu, model.sd
     rows, cols = data.rows, data.cols
-    x = (data.x - mu) / sd
+    x = ((data.x - mu) / sd).astype("float64")
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
+    first = rows[starts] if len(rows) else rows
     y = np.zeros((n, k))
     y[np.arange(n), data.y] = 1.0
     model.b = np.log((y.sum(axis=0) + 1.0) / (n + k))
-    params = [model.w, model.wd, model.b]
+    wt = np.zeros((k, len(data.vocab)))  # class-major: every per-class step is 1-D
+    params = [wt, model.wd, model.b]
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
     beta1, beta2, eps = 0.9, 0.999, 1e-8
@@ -462,15 +594,19 @@ def fit(
     it = 0
     vocab_size = len(data.vocab)
     for it in range(1, max_iter + 1):
-        p = _softmax(_logits(model.w, model.wd, model.b, rows, cols, x, n))
+        z = x @ model.wd + model.b
+        if len(rows):
+            for j in range(k):
+                z[first, j] += np.add.reduceat(wt[j][cols], starts)
+        p = _softmax(z)
         loss = -float(np.log(p[np.arange(n), data.y] + 1e-12).mean())
-        loss += 0.5 * l2 * float((model.w**2).sum() + (model.wd**2).sum())
+        loss += 0.5 * l2 * float((wt**2).sum() + (model.wd**2).sum())
         g = (p - y) / n
+        gt = np.ascontiguousarray(g.T)
         gw = np.stack(
-            [np.bincount(cols, weights=g[rows, j], minlength=vocab_size) for j in range(k)],
-            axis=1,
+            [np.bincount(cols, weights=gt[j][rows], minlength=vocab_size) for j in range(k)]
         )
-        grads = [gw + l2 * model.w, x.T @ g + l2 * model.wd, g.sum(axis=0)]
+        grads = [gw + l2 * wt, x.T @ g + l2 * model.wd, g.sum(axis=0)]
         for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
             m[i] = beta1 * m[i] + (1 - beta1) * grad
             v[i] = beta2 * v[i] + (1 - beta2) * grad * grad
@@ -479,10 +615,10 @@ def fit(
             best, stale = loss, 0
         else:
             stale += 1
-            if stale >= patience:
+            if stale >= patience and it >= min_iter:
                 break
+    model.w = np.ascontiguousarray(wt.T)
     model.iterations = it
-    return model
 
 
 def tune_thresholds(
@@ -643,6 +779,7 @@ class LearnedSuggester(Suggester):
     ) -> None:
         super().__init__(nlp, scheme, registry)
         self.model = model
+        self.more_claims = more_claims(self)
 
     def analyse(self, doc: Doc, text: str | None = None) -> Proposal:
         return self.analyse_with_uncertainty(doc, text)[0]
@@ -651,7 +788,8 @@ class LearnedSuggester(Suggester):
         base = super().analyse(doc, text)
         if not self.model.trained_labels():
             return base, 0.0
-        return self.model.apply(Analysed(base, candidates(doc, base, self)), self.scheme)
+        cands = candidates(doc, base, self, self.more_claims)
+        return self.model.apply(Analysed(base, cands), self.scheme)
 
 
 # ------------------------------------------------------------------ assembling suggestions
@@ -704,6 +842,7 @@ def _assemble(
             scores[sp.id] = base.scores.get(sp.id, 0.0)
             kept.add(sp.id)
     n = 0
+    new_links: list[tuple[str, str, int, int, str]] = []
     for cand, label, p in picked:
         if cand.default == label and cand.sid in by_id:
             sp = by_id[cand.sid]
@@ -712,6 +851,7 @@ def _assemble(
             sp = SpanData(
                 f"t{n}", cand.start, cand.end, label, _allowed_attrs(scheme, label, cand.attrs)
             )
+            new_links.extend((rel, sp.id, *tail) for rel, *tail in cand.links)
         spans.append(sp)
         scores[sp.id] = round(p, 4)
         kept.add(sp.id)
@@ -737,6 +877,18 @@ def _assemble(
             continue
         relations.append(RelationData(rel.id, rel.label, rel.head, tail))
         scores[rel.id] = base.scores.get(rel.id, 0.0)
+    for rel_label, head_id, start, end, tail_label in new_links:
+        tail_span = next(
+            (s for s in spans if (s.start, s.end, s.label) == (start, end, tail_label)), None
+        )
+        if tail_span is None:
+            n += 1
+            tail_span = SpanData(f"t{n}", start, end, tail_label)
+            spans.append(tail_span)
+            scores[tail_span.id] = 0.5
+        rid = f"u{len(relations) + 1}"
+        relations.append(RelationData(rid, rel_label, head_id, tail_span.id))
+        scores[rid] = 0.5
     spans.sort(key=lambda s: (s.start, -s.end, s.label))
     return Proposal(tuple(spans), tuple(relations), scores)
 
