@@ -729,6 +729,12 @@ class LearnedModel:
         (outdir / MODEL_FILE).write_text(json.dumps(body, indent=1), encoding="utf-8")
 
 
+def learned_name(model: LearnedModel) -> str:
+    """A short name for the ``model``/``origin`` of suggestions made with a trained model."""
+    project = str(model.meta.get("project") or "project").rsplit(".", 1)[0]
+    return f"learned_{project}_{model.meta.get('trained_at', '')}".rstrip("_")
+
+
 def is_learned_model(path: str | Path | None) -> bool:
     return path is not None and (Path(path) / MODEL_FILE).is_file()
 

@@ -230,11 +230,14 @@ def evaluate_project(
     layer: str = "gold",
     nlp: Any = None,
     batch_size: int = 64,
+    match: str = "exact",
 ) -> Evaluation:
-    """Run the model over the documents ``layer`` covers and score it against that layer."""
+    """Run the model over the documents ``layer`` covers and score it against that layer
+    (``model`` may also be a folder written by ``annotator train``)."""
     from annotator import services
     from annotator.errors import NotFound
     from annotator.layers import load_layer
+    from annotator.suggest.correction import is_learned_model, load_model
     from annotator.suggest.propose import load_pipeline, propose
 
     with project.session() as s:
@@ -242,9 +245,14 @@ def evaluate_project(
         registry = [(e.name, e.type or None, e.aliases) for e in services.list_entities(s)]
     if not docs:
         raise NotFound(f"layer '{layer}' has no annotated documents to evaluate against")
+    suggester = None
+    if nlp is None and is_learned_model(model):
+        learned = load_model(str(model))
+        nlp = load_pipeline(learned.base)
+        suggester = learned.suggester(nlp, project.scheme, registry)
     if nlp is None:
         nlp = load_pipeline(model)
-    result = Evaluation()
+    result = Evaluation(match=match)
     by_index = {i: d for i, d in enumerate(docs)}
     for i, proposal in propose(
         ((d.text, i) for i, d in enumerate(docs)),
@@ -252,6 +260,7 @@ def evaluate_project(
         project.scheme,
         registry=registry,
         batch_size=batch_size,
+        suggester=suggester,
     ):
         gold = by_index[i]
         result.add(gold.spans, gold.relations, proposal.spans, proposal.relations)
