@@ -264,7 +264,8 @@ def main() -> None:
             )
             cli_s = time.perf_counter() - t
             print(
-                f"  annotator train (CLI, end to end, 24 articles): {cli_s:.1f} s, exit {run.returncode}"
+                f"  annotator train (CLI, end to end, 24 articles): {cli_s:.1f} s, "
+                f"exit {run.returncode}"
             )
             print("\n".join("    " + line for line in run.stdout.splitlines()))
             if run.returncode:
@@ -338,7 +339,8 @@ def simulate(
         curves[name] = curve
     auc = {k: round(float(np.mean(v)), 4) for k, v in curves.items()}
     print(
-        f"\n(c) simulation: held-out {len(held)} GUM articles, pool {len(pool)}, retrain every {step}; "
+        f"\n(c) simulation: held-out {len(held)} GUM articles, pool {len(pool)}, "
+        f"retrain every {step}; "
         f"default suggestions mean F {base_f:.3f}"
     )
     for k, v in curves.items():

@@ -15,14 +15,16 @@ anything but "trained", gets the default suggestions.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from annotator.errors import AnnotatorError
 from annotator.suggest.evaluation import Evaluation, LabelScore
 
-MARGIN = 0.005  # the trained model must beat the default by half a point of F
+MARGIN = 0.005  # the trained model must beat the default by half a point of F ...
+CONFIDENCE = 0.9  # ... in at least this share of document resamples (paired bootstrap)
+RESAMPLES = 400
 TRAINED, DEFAULT = "trained", "default"
 
 
@@ -37,19 +39,31 @@ def compare(
     trained_exact: Evaluation,
     labels: Iterable[str],
     folds: int,
+    per_document: Sequence[tuple[Evaluation, Evaluation]] = (),
     margin: float = MARGIN,
+    confidence: float = CONFIDENCE,
+    seed: int = 0,
 ) -> dict[str, Any]:
-    """The comparison (see the module docstring) of two runs over the same documents."""
+    """The comparison (see the module docstring) of two runs over the same documents.
+
+    ``per_document`` holds (default, trained) scores of each held-out document: the trained
+    model is used for a label only if it is better by ``margin`` overall and in at least
+    ``confidence`` of the resamples of those documents (with replacement), so that one lucky
+    document cannot make it win.
+    """
     spans: dict[str, Any] = {}
     for label in sorted(labels):
         d = default.spans.get(label, LabelScore(label))
         t = trained.spans.get(label, LabelScore(label))
-        use = TRAINED if t.f1 > d.f1 + margin else DEFAULT
+        share = bootstrap_share(per_document, label, seed) if per_document else 1.0
+        better = t.f1 > d.f1 + margin and share >= confidence
+        use = TRAINED if better else DEFAULT
         spans[label] = {
             "default": d.to_dict(),
             "trained": t.to_dict(),
             "default_exact_f": round(default_exact.spans.get(label, LabelScore(label)).f1, 4),
             "trained_exact_f": round(trained_exact.spans.get(label, LabelScore(label)).f1, 4),
+            "trained_better_share": round(share, 3),
             "use": use,
         }
     relations: dict[str, Any] = {}
@@ -66,6 +80,41 @@ def compare(
         "spans": spans,
         "relations": relations,
     }
+
+
+def bootstrap_share(
+    per_document: Sequence[tuple[Evaluation, Evaluation]], label: str, seed: int = 0
+) -> float:
+    """Share of document resamples in which the trained F of ``label`` beats the default."""
+    import numpy as np
+
+    counts = np.array(
+        [
+            [
+                *(_triple(default.spans.get(label))),
+                *(_triple(trained.spans.get(label))),
+            ]
+            for default, trained in per_document
+        ],
+        dtype=np.float64,
+    )
+    if not len(counts) or not counts.any():
+        return 0.0
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(counts), size=(RESAMPLES, len(counts)))
+    sums = counts[picks].sum(axis=1)  # (resamples, 6)
+
+    def f(tp: Any, fp: Any, fn: Any) -> Any:
+        den = 2 * tp + fp + fn
+        return np.where(den > 0, 2 * tp / np.maximum(den, 1), 0.0)
+
+    d = f(sums[:, 0], sums[:, 1], sums[:, 2])
+    t = f(sums[:, 3], sums[:, 4], sums[:, 5])
+    return float((t > d).mean())
+
+
+def _triple(score: LabelScore | None) -> tuple[int, int, int]:
+    return (score.tp, score.fp, score.fn) if score is not None else (0, 0, 0)
 
 
 def choose(data: Mapping[str, Any], labels: Iterable[str] = ()) -> dict[str, str]:

@@ -141,6 +141,7 @@ def learn(
     results = {m: Evaluation(match=m) for m in ("overlap", "exact")}
     default = {m: Evaluation(match=m) for m in ("overlap", "exact")}
     held_out: list[tuple[int, Any]] = []
+    per_document: list[tuple[Evaluation, Evaluation]] = []
     for f, test in enumerate(outer):
         fold_model = LearnedModel(base, fitted.per_fold[f], dict(every))
         for i in test:
@@ -151,6 +152,10 @@ def learn(
             for m in results:
                 results[m].add(gold.spans, gold.relations, proposal.spans, proposal.relations)
                 default[m].add(gold.spans, gold.relations, base_prop.spans, base_prop.relations)
+            one = (Evaluation(match="overlap"), Evaluation(match="overlap"))
+            one[0].add(gold.spans, (), base_prop.spans, ())
+            one[1].add(gold.spans, (), proposal.spans, ())
+            per_document.append(one)
     comparison = compare(
         default["overlap"],
         results["overlap"],
@@ -158,6 +163,8 @@ def learn(
         results["exact"],
         labels,
         len(outer),
+        per_document,
+        seed=seed,
     )
     if not outer:  # one document: nothing held out, nothing proven
         for row in comparison["spans"].values():
