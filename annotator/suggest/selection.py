@@ -25,6 +25,7 @@ from annotator.suggest.evaluation import Evaluation, LabelScore
 MARGIN = 0.005  # the trained model must beat the default by half a point of F ...
 CONFIDENCE = 0.9  # ... in at least this share of document resamples (paired bootstrap)
 RESAMPLES = 400
+MIN_DOCUMENTS = 10  # below this many held-out documents nothing is proven: default everywhere
 TRAINED, DEFAULT = "trained", "default"
 
 
@@ -49,14 +50,15 @@ def compare(
     ``per_document`` holds (default, trained) scores of each held-out document: the trained
     model is used for a label only if it is better by ``margin`` overall and in at least
     ``confidence`` of the resamples of those documents (with replacement), so that one lucky
-    document cannot make it win.
+    document cannot make it win, and never on fewer than ``MIN_DOCUMENTS`` documents.
     """
     spans: dict[str, Any] = {}
     for label in sorted(labels):
         d = default.spans.get(label, LabelScore(label))
         t = trained.spans.get(label, LabelScore(label))
         share = bootstrap_share(per_document, label, seed) if per_document else 1.0
-        better = t.f1 > d.f1 + margin and share >= confidence
+        enough = default.documents >= MIN_DOCUMENTS
+        better = enough and t.f1 > d.f1 + margin and share >= confidence
         use = TRAINED if better else DEFAULT
         spans[label] = {
             "default": d.to_dict(),
@@ -161,6 +163,11 @@ def comparison_lines(data: Mapping[str, Any]) -> list[str]:
         out.append(
             f"  {label:<9} {cell(row['default'], row.get('default_exact_f')):<27} "
             f"{cell(row['trained'], row.get('trained_exact_f')):<27} {row.get('use', DEFAULT)}"
+        )
+    if data.get("documents", 0) < MIN_DOCUMENTS:
+        out.append(
+            f"  fewer than {MIN_DOCUMENTS} annotated documents: the default is used for every "
+            "label until there are more"
         )
     rels = data.get("relations") or {}
     if rels:
