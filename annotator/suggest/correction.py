@@ -257,6 +257,10 @@ def _claim_spans(
             tags = [f"cue={tok.lemma_.lower()}", f"cuedep={child.dep_}", "complement"]
             if subj is None:
                 tags.append("nosubj")
+            else:  # only actors' statements are claims ("the report says" is not)
+                tags.append(f"subj={subj.ent_type_ or subj.pos_}")
+                tags.append(f"subjl={subj.lemma_.lower()}")
+                tags.append(f"subjactor={claimant is not None and claimant[1] < subj.idx + 1}")
             yield start, end, tags, claimant
     text = doc.text
     pos = 0
