@@ -844,6 +844,21 @@ def _allowed_attrs(
     }
 
 
+def _inherited(
+    spans: Sequence[SpanData], start: int, end: int, label: str
+) -> Mapping[str, AttrValue]:
+    """Attributes of the default suggestion of ``label`` inside or around [start, end), the
+    best overlapping first ("U.S. President Donald Trump" takes the type of "Donald Trump")."""
+    best: SpanData | None = None
+    best_iou = 0.0
+    for sp in spans:
+        if sp.label == label and sp.start < end and start < sp.end and sp.attrs:
+            value = iou((sp.start, sp.end), (start, end))
+            if value > best_iou:
+                best, best_iou = sp, value
+    return best.attrs if best is not None else {}
+
+
 def _assemble(
     base: Proposal,
     picked: list[tuple[Candidate, str, float]],
@@ -866,8 +881,13 @@ def _assemble(
             sp = by_id[cand.sid]
         else:
             n += 1
+            attrs = dict(cand.attrs)
+            if cand.default != label:  # relabelled or new: the recogniser's type is not for it
+                attrs = {k: v for k, v in attrs.items() if cand.default is None}
+            for k, v in _inherited(base.spans, cand.start, cand.end, label).items():
+                attrs.setdefault(k, v)
             sp = SpanData(
-                f"t{n}", cand.start, cand.end, label, _allowed_attrs(scheme, label, cand.attrs)
+                f"t{n}", cand.start, cand.end, label, _allowed_attrs(scheme, label, attrs)
             )
             new_links.extend((rel, sp.id, *tail) for rel, *tail in cand.links)
         spans.append(sp)
