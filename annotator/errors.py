@@ -152,6 +152,18 @@ class TrainFailed(AnnotatorError):
     code = "E172"
 
 
+class ModelFormatError(AnnotatorError):
+    """A model folder written by ``annotator train`` cannot be read (missing or damaged file)."""
+
+    code = "E178"
+
+
+class ComparisonError(AnnotatorError):
+    """A model folder's comparison of trained and default suggestions is missing or damaged."""
+
+    code = "E179"
+
+
 class AgreementFailed(AnnotatorError):
     """The layers cannot be compared (e.g. two copies of a document have different texts)."""
 

@@ -1,4 +1,5 @@
-"""Commands ``preannotate``, ``train`` and ``evaluate``: spaCy suggestions and their models."""
+"""Commands ``preannotate``, ``train``, ``evaluate`` and ``worklist``: suggestions, the models
+learned from the team's labels, and the active-learning order."""
 
 from __future__ import annotations
 
@@ -60,34 +61,49 @@ def preannotate(
 
 def train(
     project: ProjectArg,
-    outdir: Annotated[Path, typer.Argument(help="Folder to write the spaCy pipeline to.")],
+    outdir: Annotated[Path, typer.Argument(help="Folder to write the model to.")],
     layer: Annotated[str, typer.Option(help="gold or an annotator's name.")] = Layer.GOLD.value,
-    max_steps: Annotated[int, typer.Option(min=1, help="Training steps.")] = 2000,
-    seed: Annotated[int, typer.Option(help="Seed of the split and of training.")] = 0,
+    max_steps: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Most optimiser iterations per classifier (it stops earlier once settled)."
+        ),
+    ] = 300,
+    folds: Annotated[
+        int, typer.Option(min=2, help="Folds (by document) of the held-out comparison.")
+    ] = 4,
+    seed: Annotated[int, typer.Option(help="Seed of the folds.")] = 0,
     base: Annotated[
         str | None,
         typer.Option(
-            help="Pipeline whose tagger, parser and lemmatizer to keep (default: the English "
-            "one, if installed)."
+            help="Pipeline the model corrects (default: the English one that is installed)."
         ),
     ] = None,
-    verbose: Annotated[bool, typer.Option(help="Show spaCy's training log.")] = False,
 ) -> None:
-    """Train a spaCy pipeline (ner + spancat) on a layer; print per-label P/R/F on dev."""
+    """Learn from a layer on top of the default suggestions; compare both held out.
+
+    Prints, per label and per relation, the default suggestions and the trained ones on the
+    same held-out documents, and writes that comparison to OUTDIR/comparison.json:
+    preannotate --model OUTDIR uses the trained model only for the labels where it was better.
+    Ctrl-C cancels and writes nothing.
+    """
     from annotator.project import Project
-    from annotator.suggest.training import train_pipeline
+    from annotator.suggest.training import train_model
 
     try:
-        with Project.open(project) as proj:
-            report = train_pipeline(
+        with Project.open(project) as proj, progress_bar("training") as progress:
+            report = train_model(
                 proj,
                 outdir,
                 layer=layer,
                 seed=seed,
                 max_steps=max_steps,
                 base=base,
-                quiet=not verbose,
+                folds=folds,
+                progress=progress,
             )
+    except KeyboardInterrupt:
+        fail("training cancelled; nothing was written", code=130)
     except AnnotatorError as exc:
         fail(exc)
     for line in report.lines():
@@ -97,16 +113,19 @@ def train(
 def evaluate(
     project: ProjectArg,
     model: ModelOpt = None,
-    layer: Annotated[str, typer.Option(help="Human layer to compare with.")] = Layer.GOLD.value,
+    layer: Annotated[str, typer.Option(help="Human layer to compare with.")] = "gold",
+    match: Annotated[str, typer.Option(help="exact or overlap.")] = "exact",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Per-label precision, recall and F of a model's suggestions against a human layer."""
     from annotator.project import Project
     from annotator.suggest.evaluation import evaluate_project
 
+    if match not in ("exact", "overlap"):
+        fail(f"unknown match '{match}' (choose from exact, overlap)")
     try:
         with Project.open(project) as proj:
-            result = evaluate_project(proj, model, layer)
+            result = evaluate_project(proj, model, layer, match=match)
     except AnnotatorError as exc:
         fail(exc)
     if as_json:
@@ -116,7 +135,52 @@ def evaluate(
         typer.echo(line)
 
 
+def worklist(
+    project: ProjectArg,
+    annotator: Annotated[str, typer.Option(help="Whose assigned documents to list.")],
+    order: Annotated[
+        str, typer.Option(help="default (by document) or uncertainty (most uncertain first).")
+    ] = "default",
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Model folder from annotator train.")
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Also list finished documents.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """An annotator's queue of assigned documents, optionally most uncertain first."""
+    from annotator.project import Project
+    from annotator.suggest.ordering import annotator_queue
+
+    try:
+        with Project.open(project) as proj, progress_bar("ordering") as progress:
+            entries = annotator_queue(proj, annotator, order, model, all_, progress)
+    except KeyboardInterrupt:
+        fail("cancelled", code=130)
+    except AnnotatorError as exc:
+        fail(exc)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "document": e.external_id,
+                        "id": e.document_id,
+                        "status": e.status,
+                        "uncertainty": e.uncertainty,
+                    }
+                    for e in entries
+                ]
+            )
+        )
+        return
+    for e in entries:
+        unc = "" if e.uncertainty is None else f"\t{e.uncertainty:.3f}"
+        typer.echo(f"{e.external_id}\t{e.status}{unc}\t{e.title}")
+    typer.echo(f"{len(entries)} documents, {order} order")
+
+
 def register(app: typer.Typer) -> None:
     app.command("preannotate")(preannotate)
     app.command("train")(train)
     app.command("evaluate")(evaluate)
+    app.command("worklist")(worklist)

@@ -17,6 +17,7 @@ from annotator import services
 from annotator.cancel import Progress, quiet
 from annotator.errors import ModelUnavailable, NotFound
 from annotator.project import Project
+from annotator.suggest.correction import is_learned_model, learned_name, load_model
 from annotator.suggest.propose import Proposal, Suggester, load_pipeline, pipeline_name, propose
 from storage.records import DocumentRecord
 from storage.repository import documents as doc_repo
@@ -36,6 +37,7 @@ class PreannotateReport:
     relations: int = 0  # relations proposed
     states: dict[str, int] = field(default_factory=dict)  # suggestion state -> count, all docs
     warning: str = ""
+    choices: list[str] = field(default_factory=list)  # trained model: per label, which is used
 
     def lines(self) -> list[str]:
         out = [
@@ -45,6 +47,9 @@ class PreannotateReport:
         ]
         for label, n in sorted(self.proposed.items()):
             out.append(f"  {label:<8} {n:>7}")
+        if self.choices:
+            out.append("per label (trained model or default, as its comparison decided):")
+            out.extend(self.choices)
         out.append(
             "suggestions by state: "
             + (", ".join(f"{state} {n}" for state, n in sorted(self.states.items())) or "none")
@@ -105,12 +110,22 @@ def preannotate_project(
         registry = [(e.name, e.type or None, e.aliases) for e in services.list_entities(s)]
     warning = ""
     progress.report(0, len(docs))  # known before the (slow) pipeline loads
+    learned = None
+    if nlp is None and is_learned_model(model):
+        learned = load_model(str(model))
+        nlp = load_pipeline(learned.base)
     if nlp is None:
         nlp, warning = load_or_blank(model)
     progress.check()
     name = pipeline_name(nlp) if list(nlp.pipe_names) else REGISTRY_ONLY
     report = PreannotateReport(model=name, documents=len(docs), warning=warning)
-    rules = Suggester(nlp, project.scheme, registry)
+    rules: Suggester
+    if learned is not None:
+        rules = learned.suggester(nlp, project.scheme, registry)
+        report.model = f"{name}+{learned_name(learned)}"
+        report.choices = learned.lines()
+    else:
+        rules = Suggester(nlp, project.scheme, registry)
     results: list[tuple[int, Proposal]] = []
     total = len(docs)
     for done, (doc_id, proposal) in enumerate(

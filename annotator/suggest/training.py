@@ -1,28 +1,26 @@
-"""Training a spaCy pipeline on the project's own annotations (``annotator train``).
+"""Learning from the project's own annotations (``annotator train``).
 
-Flat, non-overlapping labels (ACTOR, PLACE, TIME) train a named-entity recogniser; labels that
-overlap (CLAIM, EVENT) train a span categoriser. The config comes from spaCy's own
-``init_config`` (each component then gets its own token-to-vector layer) and training is
-spaCy's ``train``. Documents, not sentences, are split into train and dev.
-
-The trained ``ner`` and ``spancat`` are then placed into the default English pipeline (in place
-of its ``ner``), so the result also tags, parses and lemmatises and the claim and event rules
-can still add forms, claimants and roles. Without that pipeline the trained one is used alone.
+The model is a correction layer on top of the default suggestions
+(:mod:`annotator.suggest.correction`): the installed English pipeline and the rules propose,
+small classifiers trained on the team's layer keep, drop or relabel. Parsing happens once; the
+classifiers take seconds. ``train_model`` then checks that it helps: k-fold by document, it
+scores the trained suggestions and the default ones on the same held-out documents (per label
+and per relation) and writes the comparison next to the model; ``preannotate --model`` uses,
+per label, whichever was better (:mod:`annotator.suggest.selection`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import random
 import shutil
-import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator.errors import ModelUnavailable, NotFound, TrainFailed
+from annotator.cancel import Progress, quiet
+from annotator.errors import NotFound, TrainFailed
 from annotator.suggest.evaluation import Evaluation
 from annotator.values import DocData
 from annotator.vocabulary import SPANS_KEY, Layer
@@ -31,32 +29,35 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
     from annotator.project import Project
+    from annotator.suggest.correction import Analysed, LearnedModel
 
 SPAN_LABELS = ("CLAIM", "EVENT")
-MAX_NGRAM_SIZES = 24
+FOLDS = 4
 
 
 @dataclass(slots=True)
 class TrainReport:
     outdir: Path
-    train_docs: int
-    dev_docs: int
-    ner_labels: tuple[str, ...]
-    span_labels: tuple[str, ...]
-    base: str  # pipeline whose tagger/parser/lemmatizer the result uses ("" if none)
-    dev: Evaluation
-    log: str = ""
+    documents: int
+    base: str  # the pipeline the correction sits on
+    comparison: dict[str, Any]
+    use: dict[str, str]
+    seconds: float = 0.0
+    iterations: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        base = f" on top of {self.base}" if self.base else ""
+        from annotator.suggest.selection import comparison_lines
+
+        used = [label for label, how in sorted(self.use.items()) if how == "trained"]
         out = [
-            f"trained on {self.train_docs} documents, evaluated on {self.dev_docs}{base}; "
-            f"pipeline written to {self.outdir}",
-            f"ner: {', '.join(self.ner_labels) or '-'}; "
-            f"spancat: {', '.join(self.span_labels) or '-'}",
-            "dev scores (exact match):",
+            f"trained on {self.documents} documents on top of {self.base} in "
+            f"{self.seconds:.1f} s; model written to {self.outdir}",
         ]
-        out.extend(self.dev.lines()[1:])
+        out.extend(comparison_lines(self.comparison))
+        out.append(
+            "preannotate --model uses the trained model for: "
+            + (", ".join(used) if used else "no label (the default was as good everywhere)")
+        )
         return out
 
 
@@ -93,176 +94,190 @@ def to_docbin(nlp: Any, docs: Sequence[DocData], span_labels: Sequence[str]) -> 
     return out
 
 
-def _ngram_sizes(nlp: Any, docs: Sequence[DocData], span_labels: Sequence[str]) -> list[int]:
-    """Span lengths (in tokens) seen in training, most frequent first, capped."""
-    from collections import Counter
+@dataclass(slots=True)
+class Learned:
+    """What ``learn`` returns: the final model and the held-out comparison."""
 
-    lengths: Counter[int] = Counter()
-    for data in docs:
-        doc = nlp.make_doc(data.text)
-        for sp in data.spans:
-            if sp.label in span_labels:
-                span = doc.char_span(sp.start, sp.end, alignment_mode="expand")
-                if span is not None and len(span):
-                    lengths[len(span)] += 1
-    sizes = sorted(n for n, _ in lengths.most_common(MAX_NGRAM_SIZES))
-    return sizes or [1, 2, 3]
+    model: LearnedModel
+    comparison: dict[str, Any]
+    trained: list[tuple[int, Any]] = field(default_factory=list)  # (doc index, held-out Proposal)
 
 
-def _own_tok2vec() -> dict[str, Any]:
-    return {
-        "@architectures": "spacy.Tok2Vec.v2",
-        "embed": {
-            "@architectures": "spacy.MultiHashEmbed.v2",
-            "width": 96,
-            "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
-            "rows": [5000, 1000, 2500, 2500],
-            "include_static_vectors": False,
-        },
-        "encode": {
-            "@architectures": "spacy.MaxoutWindowEncoder.v2",
-            "width": 96,
-            "depth": 4,
-            "window_size": 1,
-            "maxout_pieces": 3,
-        },
-    }
+def learn(
+    analysed: Sequence[Analysed],
+    golds: Sequence[DocData],
+    scheme: Any,
+    base: str,
+    folds: int = FOLDS,
+    seed: int = 0,
+    max_iter: int = 300,
+    step: Callable[[], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Learned:
+    """Cross-validate (trained vs default on the same held-out documents), then fit on all.
+
+    ``analysed[i]`` is ``golds[i]`` through the default pipeline. ``step`` is called after each
+    fitted classifier, ``cancelled`` is asked between them.
+    """
+    from annotator.errors import Cancelled
+    from annotator.suggest.correction import (
+        GROUP_OF,
+        TRAINED,
+        LearnedModel,
+        document_folds,
+        learn_groups,
+    )
+    from annotator.suggest.selection import choose, compare
+
+    labels = [lab for lab in scheme.label_names if lab in GROUP_OF]
+    present = {sp.label for g in golds for sp in g.spans}
+    learnable = [lab for lab in labels if lab in present]
+    spans = [list(g.spans) for g in golds]
+    outer = document_folds(len(analysed), folds, seed) if len(analysed) > 1 else []
+    fitted = learn_groups(analysed, spans, learnable, outer, max_iter, step, cancelled)
+    if cancelled is not None and cancelled():
+        raise Cancelled("training cancelled; nothing was written")
+    every = {lab: TRAINED for lab in learnable}
+    results = {m: Evaluation(match=m) for m in ("overlap", "exact")}
+    default = {m: Evaluation(match=m) for m in ("overlap", "exact")}
+    held_out: list[tuple[int, Any]] = []
+    per_document: list[tuple[Evaluation, Evaluation]] = []
+    for f, test in enumerate(outer):
+        fold_model = LearnedModel(base, fitted.per_fold[f], dict(every))
+        for i in test:
+            proposal, _ = fold_model.apply(analysed[i], scheme)
+            held_out.append((i, proposal))
+            gold = golds[i]
+            base_prop = analysed[i].proposal
+            for m in results:
+                results[m].add(gold.spans, gold.relations, proposal.spans, proposal.relations)
+                default[m].add(gold.spans, gold.relations, base_prop.spans, base_prop.relations)
+            one = (Evaluation(match="overlap"), Evaluation(match="overlap"))
+            one[0].add(gold.spans, (), base_prop.spans, ())
+            one[1].add(gold.spans, (), proposal.spans, ())
+            per_document.append(one)
+    comparison = compare(
+        default["overlap"],
+        results["overlap"],
+        default["exact"],
+        results["exact"],
+        labels,
+        len(outer),
+        per_document,
+        seed=seed,
+    )
+    if not outer:  # one document: nothing held out, nothing proven
+        for row in comparison["spans"].values():
+            row["use"] = "default"
+    model = LearnedModel(base, fitted.final, choose(comparison, labels))
+    model.meta["comparison"] = comparison
+    return Learned(model, comparison, sorted(held_out, key=lambda t: t[0]))
 
 
-def make_config(components: Sequence[str], sizes: Sequence[int], max_steps: int, seed: int) -> Any:
-    """spaCy's generated config for ``components``, each with its own tok2vec."""
-    from spacy.cli.init_config import init_config
-
-    config = init_config(lang="en", pipeline=list(components), optimize="efficiency", gpu=False)
-    config["nlp"]["pipeline"] = list(components)
-    config["components"].pop("tok2vec", None)
-    weights = {}
-    if "ner" in components:
-        config["components"]["ner"]["model"]["tok2vec"] = _own_tok2vec()
-        weights.update({"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None})
-    if "spancat" in components:
-        spancat = config["components"]["spancat"]
-        spancat["model"]["tok2vec"] = _own_tok2vec()
-        spancat["spans_key"] = SPANS_KEY
-        spancat["suggester"] = {"@misc": "spacy.ngram_suggester.v1", "sizes": list(sizes)}
-        weights.update(
-            {f"spans_{SPANS_KEY}_f": 1.0, f"spans_{SPANS_KEY}_p": 0.0, f"spans_{SPANS_KEY}_r": 0.0}
-        )
-    config["training"]["score_weights"] = weights
-    config["training"]["max_steps"] = max_steps
-    config["training"]["eval_frequency"] = max(1, min(200, max_steps // 4))
-    config["training"]["patience"] = max(1600, max_steps)
-    config["system"]["seed"] = seed
-    config["training"]["logger"] = {"@loggers": "spacy.ConsoleLogger.v1", "progress_bar": False}
-    return config
+def fits_needed(n_docs: int, folds: int = FOLDS) -> int:
+    """How many group fits ``learn`` makes at most (for a progress bar)."""
+    outer = min(folds, n_docs) if n_docs > 1 else 0
+    return (outer + 1) * 3
 
 
-def train_pipeline(
+def train_model(
     project: Project,
     outdir: str | Path,
     layer: str = Layer.GOLD,
     seed: int = 0,
-    max_steps: int = 2000,
+    max_steps: int = 300,
     base: str | None = None,
-    dev_share: float = 0.2,
-    quiet: bool = True,
+    folds: int = FOLDS,
+    progress: Progress | None = None,
 ) -> TrainReport:
-    """Train on ``layer``, write a spaCy pipeline directory to ``outdir``, score it on dev."""
-    import spacy
+    """Train the correction on ``layer``, compare it with the default held out, write both.
 
+    ``max_steps`` caps the optimiser's iterations per classifier (it stops earlier once the
+    loss settles). ``progress`` (``annotator.cancel``) counts parsed documents, then fitted
+    classifiers; a cancel (``progress.check()``) writes nothing.
+    """
+    from annotator import services
     from annotator.layers import load_layer
-    from annotator.suggest.propose import DEFAULT_PIPELINES, load_pipeline, propose
+    from annotator.suggest.correction import COMPARISON_FILE, analyse
+    from annotator.suggest.propose import DEFAULT_PIPELINES, Suggester, load_pipeline
+    from annotator.suggest.selection import write_comparison
 
+    began = time.perf_counter()
     outdir = Path(outdir)
-    if outdir.exists() and any(outdir.iterdir()) and not (outdir / "config.cfg").is_file():
+    if outdir.exists() and any(outdir.iterdir()) and not _is_model_folder(outdir):
         raise TrainFailed(
-            "the output folder exists and is not a spaCy pipeline; choose an empty or new folder",
+            "the output folder exists and is not a model folder; choose an empty or new folder",
             path=str(outdir),
         )
     with project.session() as s:
         docs = [d for d in load_layer(s, layer) if d.spans]
+        registry = [(e.name, e.type or None, e.aliases) for e in services.list_entities(s)]
     if not docs:
         raise NotFound(f"layer '{layer}' has no annotated documents to train on")
-    scheme = project.scheme
-    train, dev = split_documents(docs, dev_share, seed)
-    present = {sp.label for d in train for sp in d.spans}
-    span_labels = tuple(lab for lab in scheme.label_names if lab in SPAN_LABELS)
-    ner_labels = tuple(lab for lab in scheme.label_names if lab not in SPAN_LABELS)
-    if not present & set(span_labels):
-        span_labels = ()  # a component without examples cannot be initialised
-    if not present & set(ner_labels):
-        ner_labels = ()
-    blank = spacy.blank("en")
-    components = [c for c, labels in (("ner", ner_labels), ("spancat", span_labels)) if labels]
-    if not components:
-        raise NotFound(f"the training part of layer '{layer}' has no spans of the scheme's labels")
-    config = make_config(components, _ngram_sizes(blank, train, span_labels), max_steps, seed)
-    log = io.StringIO()
-    with tempfile.TemporaryDirectory(prefix="annotator-train-") as tmp:
-        work = Path(tmp)
-        to_docbin(blank, train, span_labels).to_disk(work / "train.spacy")
-        to_docbin(blank, dev, span_labels).to_disk(work / "dev.spacy")
-        config["paths"]["train"] = str(work / "train.spacy")
-        config["paths"]["dev"] = str(work / "dev.spacy")
-        config_path = work / "config.cfg"
-        config.to_disk(config_path)
-        _run_spacy_train(config_path, work / "out", quiet, log)
-        best = work / "out" / "model-best"
-        if not (best / "config.cfg").is_file():
-            best = work / "out" / "model-last"
-        trained = spacy.load(best)
-        base_name = ""
-        final = trained
-        for name in [base] if base else list(DEFAULT_PIPELINES):
-            try:
-                final = spacy.load(name, exclude=["ner"] if "ner" in components else [])
-            except OSError:
-                continue
-            base_name = name
-            for comp in components:
-                if comp in final.pipe_names:
-                    final.remove_pipe(comp)
-                final.add_pipe(comp, source=trained)
-            break
-        if base and not base_name:
-            raise ModelUnavailable(f"cannot load base pipeline '{base}'")
-        final.meta["name"] = f"annotator_{_safe(project.path.stem)}"
-        final.meta["version"] = "0.0.0"
-        final.meta["description"] = (
-            f"Trained by annotator train on layer '{layer}' of {project.path.name}"
-        )
-        if outdir.exists():
-            shutil.rmtree(outdir)
-        final.to_disk(outdir)
-    nlp = load_pipeline(outdir)
-    result = Evaluation()
-    for data, proposal in propose(((d.text, d) for d in dev), nlp, scheme):
-        result.add(data.spans, data.relations, proposal.spans, proposal.relations)
+    base_name = base or _installed_default(DEFAULT_PIPELINES)
+    nlp = load_pipeline(base_name)
+    rules = Suggester(nlp, project.scheme, registry)
+    total = len(docs) + fits_needed(len(docs), folds)
+    done = 0
+
+    watch = progress or quiet()
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        watch.report(done, total)
+
+    def cancelled() -> bool:
+        watch.check()  # raises Cancelled when the user asked to stop
+        return False
+
+    analysed: list[Any] = []
+    for _, item in analyse(((d.text, i) for i, d in enumerate(docs)), nlp, rules):
+        watch.check()
+        analysed.append(item)
+        tick()
+    learned = learn(
+        analysed, docs, project.scheme, base_name, folds, seed, max_steps, tick, cancelled
+    )
+    learned.model.meta.update(
+        {
+            "layer": layer,
+            "project": project.path.name,
+            "documents": len(docs),
+            "seed": seed,
+            "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+    )
+    if outdir.exists():
+        shutil.rmtree(outdir)
+    learned.model.save(outdir)
+    write_comparison(outdir / COMPARISON_FILE, learned.comparison)
+    watch.report(total, total)
     return TrainReport(
         outdir,
-        len(train),
-        len(dev),
-        tuple(sorted(ner_labels)),
-        tuple(sorted(span_labels)),
+        len(docs),
         base_name,
-        result,
-        log.getvalue(),
+        learned.comparison,
+        dict(learned.model.use),
+        time.perf_counter() - began,
+        {g: m.iterations for g, m in learned.model.groups.items()},
     )
 
 
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in name).strip("_") or "project"
+def _installed_default(names: Sequence[str]) -> str:
+    """The first installed default pipeline (load_pipeline says how to install one if none)."""
+    from spacy.util import is_package
+
+    for name in names:
+        if is_package(name):
+            return name
+    from annotator.suggest.propose import load_pipeline
+
+    load_pipeline(None)  # raises ModelUnavailable with the install hint
+    return names[0]
 
 
-def _run_spacy_train(config_path: Path, out: Path, quiet: bool, log: io.StringIO) -> None:
-    from spacy.cli.train import train
+def _is_model_folder(path: Path) -> bool:
+    from annotator.suggest.correction import MODEL_FILE
 
-    redirect = contextlib.redirect_stdout(log) if quiet else contextlib.nullcontext()
-    try:
-        with redirect:
-            train(config_path, out, use_gpu=-1)
-    except SystemExit as exc:
-        tail = log.getvalue().strip().splitlines()[-1:] or [f"exit status {exc.code}"]
-        raise TrainFailed(f"spaCy training failed: {tail[0]}") from None
-    except (ValueError, KeyError) as exc:
-        raise TrainFailed(f"spaCy training failed: {str(exc).splitlines()[0]}") from exc
+    return (path / MODEL_FILE).is_file() or (path / "config.cfg").is_file()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,6 @@ from typer.testing import CliRunner
 
 from annotator import services
 from annotator.project import Project
-from annotator.suggest.propose import Suggester, load_pipeline
 from annotator.suggest.run import load_or_blank, preannotate_project
 from annotator.suggest.training import split_documents, to_docbin
 from annotator.transfer.importing import import_documents
@@ -163,34 +161,6 @@ def test_without_any_pipeline_the_registry_still_works(
     assert report.model == "registry" and report.warning
     assert dict(report.proposed) == {"ACTOR": 2}  # "Maria Lopez" (a gold span) and "Lopez"
     assert report.stored == 1
-
-
-@pytest.mark.slow
-def test_train_then_preannotate_with_the_trained_directory(
-    project: Project, tmp_path: Path
-) -> None:
-    from annotator.cli.main import app
-
-    outdir = tmp_path / "model"
-    project.close()
-    result = CliRunner().invoke(
-        app, ["train", str(project.path), str(outdir), "--max-steps", "12", "--seed", "1"]
-    )
-    assert result.exit_code == 0, result.output
-    assert "dev scores" in result.output and "ACTOR" in result.output
-    nlp = load_pipeline(outdir)
-    assert {"parser", "lemmatizer", "ner", "spancat"} <= set(nlp.pipe_names)
-    with Project.open(project.path) as proj:
-        rules = Suggester(nlp, proj.scheme)
-        assert rules.ner_direct == {"ACTOR", "PLACE", "TIME"}
-        assert rules.span_labels == {"CLAIM", "EVENT"}
-        report = preannotate_project(proj, model=str(outdir))
-        assert report.model.startswith("en_annotator_tiny")
-    runner = CliRunner()
-    out = runner.invoke(app, ["evaluate", str(project.path), "--model", str(outdir), "--json"])
-    assert out.exit_code == 0, out.output
-    data = json.loads(out.output)
-    assert data["documents"] == 5 and data["spans"]
 
 
 def test_cli_preannotate_counts_and_errors(project: Project) -> None:

