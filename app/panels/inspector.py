@@ -316,7 +316,8 @@ class InspectorPanel(QWidget):
         """List the selected item's pending suggested relations, each with Accept and Reject;
         return the labels of those it heads (its suggested arguments)."""
         while self._suggested_form.count():
-            w = self._suggested_form.takeAt(0).widget()
+            item = self._suggested_form.takeAt(0)
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.deleteLater()
         self.suggested_rows = []
