@@ -521,7 +521,10 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
             pen.setStyle(Qt.PenStyle.DashLine if link.suggested else Qt.PenStyle.SolidLine)
             painter.setPen(pen)
             lift = 14 + min(abs(b.x() - a.x()) * 0.08, 26)
-            top = min(a.y(), b.y()) - lift
+            # the arc's peak (a quarter of the way from the ends to ``top``) stays in view: the
+            # first line's arc runs in the document margin
+            low = min(a.y(), b.y())
+            top = max(low - lift, (28.0 - low) / 3)
             path = QPainterPath(a)
             path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -539,7 +542,9 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
                 mid.x() - w / 2 - 3, mid.y() - metrics.height() / 2, w + 6, metrics.height()
             )
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(self.palette().base())
+            backdrop = QColor(self.palette().base().color())
+            backdrop.setAlphaF(0.85)
+            painter.setBrush(backdrop)
             painter.drawRoundedRect(box, 3, 3)
             painter.setPen(color)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
