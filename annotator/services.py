@@ -701,7 +701,8 @@ def accept_suggestions(
         chosen = [
             link
             for link in suggested_links(session, doc_id, annotator)
-            if link.id in wanted_links or _comes_along(link, primary, with_arguments)
+            if (link.id in wanted_links or _comes_along(link, primary, with_arguments))
+            and _allowed(session, scheme, link)
         ]
         to_accept = {rec.id: rec for rec in primary.values() if rec.document_id == doc_id}
         for link in chosen:
@@ -724,6 +725,19 @@ def _comes_along(
     if head_in and (with_arguments or tail_in or link.tail_span is not None):
         return True
     return tail_in and (head_in or link.head_span is not None)
+
+
+def _allowed(session: Session, scheme: Scheme, link: SuggestedLink) -> bool:
+    """Whether the scheme allows the suggested relation between the labels of its ends (one
+    it refuses stays pending, and brings no argument along)."""
+    ends = [sugg_repo.get_suggestion(session, sid) for sid in (link.head_id, link.tail_id)]
+    if ends[0] is None or ends[1] is None:
+        return False
+    try:
+        check_relation_labels(scheme, link.label, ends[0].label, ends[1].label)
+    except ValidationError:
+        return False
+    return True
 
 
 class _Acceptance:
