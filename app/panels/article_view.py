@@ -343,7 +343,8 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
         nxt = self._next_after(self.selected)
         command = cmd.AcceptSuggestionsCommand(self.context, content.document.id, ids)
         if self._push(command):
-            created = command.created.get(sugg.id)
+            accepted = command.accepted
+            created = accepted and (accepted.created.get(sugg.id) or accepted.reused.get(sugg.id))
             self.select_item(("s", created) if created and not all_of_label else nxt)
 
     def reject_selected(self) -> None:

@@ -319,6 +319,7 @@ class InspectorPanel(QWidget):
             item = self._suggested_form.takeAt(0)
             w = item.widget() if item is not None else None
             if w is not None:
+                w.hide()  # gone now, deleted when control returns to the event loop
                 w.deleteLater()
         self.suggested_rows = []
         content = self.context.doc_state.content
