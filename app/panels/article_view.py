@@ -473,6 +473,16 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
             if attrs:
                 line += f"  ({attrs})"
             lines.append(line)
+            for link, head, tail in self.context.doc_state.links_of(key):
+                other = self._record(tail if head == key else head)
+                if other is None:
+                    continue
+                words = " ".join(text[other.start : other.end].split())  # type: ignore[attr-defined]
+                words = words if len(words) <= 40 else words[:39] + "…"
+                if head == key:
+                    lines.append(f"    suggested {link.label}: “{words}”")
+                else:
+                    lines.append(f"    suggested {link.label} of “{words}”")
         return lines
 
     def paintEvent(self, e: QPaintEvent) -> None:

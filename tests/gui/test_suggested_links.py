@@ -136,6 +136,10 @@ def test_a_suggested_claim_shows_its_claimant_dashed_and_listed(qtbot, gui_proje
         assert _rows(win) == ["suggested: claimant → Khalifa Haftar"]
         assert win.inspector.accept_button.text().startswith("Accept with 1 suggested link")
         assert "missing: claimant — suggested below" in win.inspector._relations_label.text()
+        # the tooltip says it too
+        assert view.describe_at(view.highlighter.item(claim).start)[1:] == [
+            "    suggested claimant: “Khalifa Haftar”"
+        ]
         # the actor shows where it is claimed from
         view.select_item(claimant)
         assert [(d.head, d.tail) for d in view.drawn_links()] == [(claim, claimant)]
