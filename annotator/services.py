@@ -8,7 +8,7 @@ caller (the GUI's undo commands) shows them without reading storage again.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import EllipsisType
 from typing import Any
 
@@ -61,13 +61,48 @@ class Restored:
 
 
 @dataclass(frozen=True, slots=True)
+class SuggestedLink:
+    """A pending suggested relation (a claimant or an event role) as one annotator sees it.
+
+    ``head_id`` and ``tail_id`` are the suggestions it was proposed between; an end that is not
+    a pending suggestion shown to the annotator stands for the annotator's span with the same
+    start, end and label (``head_span``/``tail_span``): a suggestion accepted earlier, or one
+    the annotator had already drawn herself.
+    """
+
+    id: int
+    label: str
+    head_id: int
+    tail_id: int
+    score: float = 1.0
+    head_span: int | None = None
+    tail_span: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Accepted:
-    """What :func:`accept_suggestions` wrote: suggestion id -> span id, the spans, and every
-    relation of the layer that now links an accepted span (made now or earlier)."""
+    """What :func:`accept_suggestions` wrote.
+
+    ``created``: suggestion id -> span made now; ``reused``: suggestion id -> the annotator's
+    span it repeated (kept as it was); ``spans``: the spans made now; ``relations``: every
+    relation of the layer touching an accepted span (made now or earlier); ``links``: the
+    suggested relations accepted; ``new_relations``: suggested relation id -> relation made now.
+    """
 
     created: Mapping[int, int]
     spans: tuple[SpanRecord, ...]
     relations: tuple[RelationRecord, ...]
+    reused: Mapping[int, int] = field(default_factory=dict)
+    links: tuple[int, ...] = ()
+    new_relations: Mapping[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """What :func:`reject_suggestions` marked rejected: suggestions and suggested relations."""
+
+    suggestions: tuple[int, ...]
+    links: tuple[int, ...]
 
 
 def _span_dict(rec: SpanRecord) -> dict[str, Any]:
@@ -594,154 +629,316 @@ def pending_suggestions(session: Session, doc_id: int, annotator: str) -> list[S
     ]
 
 
+def suggested_links(session: Session, doc_id: int, annotator: str) -> list[SuggestedLink]:
+    """The pending suggested relations of a document that ``annotator`` can see and accept.
+
+    Each end is a pending suggestion shown to the annotator, or else the annotator's span with
+    the same start, end and label; a relation with an end that is neither (its suggestion was
+    rejected, or accepted by someone else) is left out, and so is one the annotator's layer
+    already holds."""
+    rels = sugg_repo.suggestion_relations_of_document(session, doc_id)
+    if not rels:
+        return []
+    own: dict[tuple[int, int, str], int] = {}
+    for sp in span_repo.spans_of(session, document_id=doc_id, annotator=annotator):
+        own.setdefault((sp.start, sp.end, sp.label), sp.id)
+    suggs = {g.id: g for g in sugg_repo.suggestions_of(session, document_id=doc_id, state=None)}
+    made = {
+        (r.head_id, r.tail_id, r.label)
+        for r in span_repo.relations_of(session, document_id=doc_id, annotator=annotator)
+    }
+    out: list[SuggestedLink] = []
+    for rel in rels:
+        ends: list[int | None] = []
+        for sid in (rel.head_id, rel.tail_id):
+            g = suggs.get(sid)
+            if g is None or g.state == SuggestionState.REJECTED:
+                break
+            span_id = own.get((g.start, g.end, g.label))
+            if span_id is None and g.state != SuggestionState.PENDING:
+                break
+            ends.append(span_id)
+        if len(ends) != 2:
+            continue
+        head_span, tail_span = ends
+        if head_span is not None and tail_span is not None:
+            if head_span == tail_span or (head_span, tail_span, rel.label) in made:
+                continue
+        out.append(
+            SuggestedLink(
+                rel.id, rel.label, rel.head_id, rel.tail_id, rel.score, head_span, tail_span
+            )
+        )
+    return out
+
+
 def accept_suggestions(
     session: Session,
     scheme: Scheme,
     suggestion_ids: Iterable[int],
     annotator: str,
     actor: str | None = None,
+    *,
+    with_arguments: bool = True,
+    link_ids: Iterable[int] = (),
+    span_ids: Mapping[int, int] | None = None,
+    relation_ids: Mapping[int, int] | None = None,
 ) -> Accepted:
-    """Turn suggestions into the annotator's spans (with their accepted relations).
+    """Turn suggestions into the annotator's spans, with their suggested relations.
 
-    Relations between two accepted suggestions (in this call or earlier) become relations of
-    the annotator's layer; the result holds every relation touching an accepted span, so a
-    link to a span accepted earlier is shown too.
+    With ``with_arguments``, accepting a claim or an event also accepts its suggested
+    arguments (claimant, roles: the suggested relations it heads and the suggestions they
+    point at). A suggested relation between an accepted suggestion and a span of the layer
+    (accepted earlier or drawn by the annotator), or between two suggestions accepted in this
+    call, becomes a relation too. ``link_ids`` accepts suggested relations one by one (with the
+    suggestions at their ends, but not the ends' other arguments).
+
+    ``span_ids`` (suggestion id -> span id) and ``relation_ids`` (suggested relation id ->
+    relation id) give the ids to write again when an undone accept is redone. A suggested
+    relation the scheme refuses stays pending.
     """
-    created: dict[int, int] = {}
-    recs: list[SuggestionRecord] = []
+    primary: dict[int, SuggestionRecord] = {}
     for sid in suggestion_ids:
         rec = sugg_repo.get_suggestion(session, sid)
-        if rec is None or rec.state != SuggestionState.PENDING:
-            continue
-        recs.append(rec)
-    if not recs:
+        if rec is not None and rec.state == SuggestionState.PENDING:
+            primary[rec.id] = rec
+    wanted_links = set(link_ids)
+    doc_ids = {rec.document_id for rec in primary.values()}
+    for rel in sugg_repo.get_suggestion_relations(session, wanted_links):
+        head = sugg_repo.get_suggestion(session, rel.head_id)
+        if head is not None:
+            doc_ids.add(head.document_id)
+    if not doc_ids:
         return Accepted({}, (), ())
-    ann_id = ann_repo.ensure_annotator(session, annotator)
-    for rec in recs:
-        doc = _document(session, rec.document_id)
-        check_span_values(scheme, len(doc.text), rec.start, rec.end, rec.label, rec.attrs)
-        existing = next(
-            (
-                s
-                for s in span_repo.spans_of(
-                    session, document_id=rec.document_id, annotator=annotator
-                )
-                if (s.start, s.end, s.label) == (rec.start, rec.end, rec.label)
-            ),
-            None,
-        )
-        span_id = (
-            existing.id
-            if existing
-            else span_repo.add_span(
-                session,
-                rec.document_id,
-                ann_id,
-                rec.start,
-                rec.end,
-                rec.label,
-                rec.attrs,
-                rec.entity_id,
-                origin=rec.model,
-            )
-        )
-        created[rec.id] = span_id
-        event_repo.log_event(
-            session,
-            actor or annotator,
-            EventAction.SUGGESTION_ACCEPT,
-            rec.document_id,
-            f"suggestion:{rec.id}",
-            None,
-            {"span": span_id, "model": rec.model},
-        )
-    sugg_repo.set_suggestion_state(session, list(created), SuggestionState.ACCEPTED)
-    _materialise_relations(session, scheme, list(created), annotator, actor or annotator)
-    span_ids = set(created.values())
-    spans = tuple(_span(session, sid) for sid in sorted(span_ids))
-    relations = tuple(
-        r
-        for doc_id in sorted({sp.document_id for sp in spans})
-        for r in span_repo.relations_of(session, document_id=doc_id, annotator=annotator)
-        if r.head_id in span_ids or r.tail_id in span_ids
-    )
-    return Accepted(created, spans, relations)
+    run = _Acceptance(session, scheme, annotator, actor or annotator, span_ids, relation_ids)
+    for doc_id in sorted(doc_ids):
+        chosen = [
+            link
+            for link in suggested_links(session, doc_id, annotator)
+            if (link.id in wanted_links or _comes_along(link, primary, with_arguments))
+            and _allowed(session, scheme, link)
+        ]
+        to_accept = {rec.id: rec for rec in primary.values() if rec.document_id == doc_id}
+        for link in chosen:
+            for sid, span in ((link.head_id, link.head_span), (link.tail_id, link.tail_span)):
+                if span is None and sid not in to_accept:
+                    rec = sugg_repo.get_suggestion(session, sid)
+                    if rec is not None and rec.state == SuggestionState.PENDING:
+                        to_accept[sid] = rec
+        span_of = run.accept_spans(doc_id, list(to_accept.values()))
+        run.accept_links(doc_id, chosen, span_of)
+    return run.result(doc_ids)
 
 
-def _materialise_relations(
-    session: Session, scheme: Scheme, suggestion_ids: list[int], annotator: str, actor: str
-) -> None:
-    rels = sugg_repo.suggestion_relations_of(session, suggestion_ids, state=SuggestionState.PENDING)
-    if not rels:
-        return
-    involved = {r.head_id for r in rels} | {r.tail_id for r in rels}
-    span_of: dict[int, int] = {}
-    for sid in involved:
-        rec = sugg_repo.get_suggestion(session, sid)
-        if rec is None or rec.state != SuggestionState.ACCEPTED:
-            continue
-        match = next(
-            (
-                s
-                for s in span_repo.spans_of(
-                    session, document_id=rec.document_id, annotator=annotator
-                )
-                if (s.start, s.end, s.label) == (rec.start, rec.end, rec.label)
-            ),
-            None,
-        )
-        if match:
-            span_of[sid] = match.id
-    done = []
-    for rel in rels:
-        if rel.head_id in span_of and rel.tail_id in span_of:
-            try:
-                add_relation(
+def _comes_along(
+    link: SuggestedLink, accepted: Mapping[int, SuggestionRecord], with_arguments: bool
+) -> bool:
+    """Whether accepting the suggestions ``accepted`` accepts the suggested relation too: an
+    argument of an accepted head, or a relation whose other end is (or becomes) a span."""
+    head_in, tail_in = link.head_id in accepted, link.tail_id in accepted
+    if head_in and (with_arguments or tail_in or link.tail_span is not None):
+        return True
+    return tail_in and (head_in or link.head_span is not None)
+
+
+def _allowed(session: Session, scheme: Scheme, link: SuggestedLink) -> bool:
+    """Whether the scheme allows the suggested relation between the labels of its ends (one
+    it refuses stays pending, and brings no argument along)."""
+    ends = [sugg_repo.get_suggestion(session, sid) for sid in (link.head_id, link.tail_id)]
+    if ends[0] is None or ends[1] is None:
+        return False
+    try:
+        check_relation_labels(scheme, link.label, ends[0].label, ends[1].label)
+    except ValidationError:
+        return False
+    return True
+
+
+class _Acceptance:
+    """One call of :func:`accept_suggestions`: what it wrote so far."""
+
+    def __init__(
+        self,
+        session: Session,
+        scheme: Scheme,
+        annotator: str,
+        actor: str,
+        span_ids: Mapping[int, int] | None,
+        relation_ids: Mapping[int, int] | None,
+    ) -> None:
+        self.session, self.scheme, self.annotator, self.actor = session, scheme, annotator, actor
+        self.span_ids = span_ids or {}
+        self.relation_ids = relation_ids or {}
+        self.ann_id = ann_repo.ensure_annotator(session, annotator)
+        self.created: dict[int, int] = {}
+        self.reused: dict[int, int] = {}
+        self.links: list[int] = []
+        self.new_relations: dict[int, int] = {}
+
+    def accept_spans(self, doc_id: int, recs: list[SuggestionRecord]) -> dict[int, int]:
+        """Make (or find) the annotator's span of each suggestion; suggestion id -> span id."""
+        session = self.session
+        doc = _document(session, doc_id)
+        own: dict[tuple[int, int, str], int] = {}
+        for sp in span_repo.spans_of(session, document_id=doc_id, annotator=self.annotator):
+            own.setdefault((sp.start, sp.end, sp.label), sp.id)
+        span_of: dict[int, int] = {}
+        for rec in recs:
+            check_span_values(self.scheme, len(doc.text), rec.start, rec.end, rec.label, rec.attrs)
+            key = (rec.start, rec.end, rec.label)
+            if key in own:
+                self.reused[rec.id] = span_of[rec.id] = own[key]
+            else:
+                own[key] = self.created[rec.id] = span_of[rec.id] = span_repo.add_span(
                     session,
-                    scheme,
-                    span_of[rel.head_id],
-                    span_of[rel.tail_id],
-                    rel.label,
-                    actor,
+                    doc_id,
+                    self.ann_id,
+                    rec.start,
+                    rec.end,
+                    rec.label,
+                    rec.attrs,
+                    rec.entity_id,
+                    origin=rec.model,
+                    span_id=self.span_ids.get(rec.id),
+                )
+            event_repo.log_event(
+                session,
+                self.actor,
+                EventAction.SUGGESTION_ACCEPT,
+                doc_id,
+                f"suggestion:{rec.id}",
+                None,
+                {"span": span_of[rec.id], "model": rec.model},
+            )
+        sugg_repo.set_suggestion_state(session, list(span_of), SuggestionState.ACCEPTED)
+        return span_of
+
+    def accept_links(
+        self, doc_id: int, links: list[SuggestedLink], span_of: Mapping[int, int]
+    ) -> None:
+        """Make the relations of suggested relations whose ends are now spans."""
+        session = self.session
+        before = {
+            r.id
+            for r in span_repo.relations_of(session, document_id=doc_id, annotator=self.annotator)
+        }
+        accepted = []
+        for link in links:
+            head = link.head_span if link.head_span is not None else span_of.get(link.head_id)
+            tail = link.tail_span if link.tail_span is not None else span_of.get(link.tail_id)
+            if head is None or tail is None:
+                continue
+            try:
+                rel = add_relation(
+                    session,
+                    self.scheme,
+                    head,
+                    tail,
+                    link.label,
+                    self.actor,
                     origin=Origin.SUGGESTION,
+                    relation_id=self.relation_ids.get(link.id),
                 )
             except ValidationError:
-                continue
-            done.append(rel.id)
-    sugg_repo.set_suggestion_relation_state(session, done, SuggestionState.ACCEPTED)
+                continue  # the scheme refuses it: it stays a pending suggestion
+            accepted.append(link.id)
+            if rel.id not in before:
+                self.new_relations[link.id] = rel.id
+            event_repo.log_event(
+                session,
+                self.actor,
+                EventAction.SUGGESTION_ACCEPT,
+                doc_id,
+                f"suggestion_relation:{link.id}",
+                None,
+                {"relation": rel.id},
+            )
+        sugg_repo.set_suggestion_relation_state(session, accepted, SuggestionState.ACCEPTED)
+        self.links.extend(accepted)
+
+    def result(self, doc_ids: Iterable[int]) -> Accepted:
+        session = self.session
+        spans = tuple(_span(session, sid) for sid in sorted(self.created.values()))
+        accepted_spans = set(self.created.values()) | set(self.reused.values())
+        new_ids = set(self.new_relations.values())
+        relations = tuple(
+            r
+            for doc_id in sorted(doc_ids)
+            for r in span_repo.relations_of(session, document_id=doc_id, annotator=self.annotator)
+            if r.head_id in accepted_spans or r.tail_id in accepted_spans or r.id in new_ids
+        )
+        return Accepted(
+            self.created, spans, relations, self.reused, tuple(self.links), self.new_relations
+        )
 
 
-def reject_suggestions(session: Session, suggestion_ids: Iterable[int], annotator: str) -> int:
+def reject_suggestions(
+    session: Session,
+    suggestion_ids: Iterable[int],
+    annotator: str,
+    link_ids: Iterable[int] = (),
+) -> Rejected:
+    """Mark pending suggestions rejected, with every pending suggested relation touching them,
+    and the pending suggested relations ``link_ids`` (a claimant or role rejected alone: the
+    suggestions at its ends stay pending)."""
     ids = [
         sid
-        for sid in suggestion_ids
+        for sid in dict.fromkeys(suggestion_ids)
         if (rec := sugg_repo.get_suggestion(session, sid)) is not None
         and rec.state == SuggestionState.PENDING
     ]
     sugg_repo.set_suggestion_state(session, ids, SuggestionState.REJECTED)
-    rels = sugg_repo.suggestion_relations_of(session, ids, state=SuggestionState.PENDING)
-    sugg_repo.set_suggestion_relation_state(session, [r.id for r in rels], SuggestionState.REJECTED)
+    rels = {
+        r.id for r in sugg_repo.suggestion_relations_of(session, ids, state=SuggestionState.PENDING)
+    }
+    rels.update(
+        r.id
+        for r in sugg_repo.get_suggestion_relations(session, set(link_ids))
+        if r.state == SuggestionState.PENDING
+    )
+    sugg_repo.set_suggestion_relation_state(session, rels, SuggestionState.REJECTED)
     for sid in ids:
         event_repo.log_event(
             session, annotator, EventAction.SUGGESTION_REJECT, None, f"suggestion:{sid}"
         )
-    return len(ids)
+    for rid in sorted(rels):
+        event_repo.log_event(
+            session, annotator, EventAction.SUGGESTION_REJECT, None, f"suggestion_relation:{rid}"
+        )
+    return Rejected(tuple(ids), tuple(sorted(rels)))
 
 
 def reset_suggestions(
-    session: Session, suggestion_ids: Iterable[int], span_ids: Iterable[int], annotator: str
+    session: Session,
+    suggestion_ids: Iterable[int],
+    span_ids: Iterable[int],
+    annotator: str,
+    *,
+    link_ids: Iterable[int] | None = None,
+    relation_ids: Iterable[int] = (),
 ) -> list[SuggestionRecord]:
-    """Undo of accept/reject: delete the spans made from them and mark them pending again;
-    return the suggestions as they now are."""
+    """Undo of accept/reject: delete the relations (``relation_ids``) and spans made from them,
+    mark the suggestions and the suggested relations ``link_ids`` pending again (every
+    suggested relation touching the suggestions when ``link_ids`` is None); return the
+    suggestions as they now are."""
+    rel_ids = [r for r in relation_ids if span_repo.get_relation(session, r) is not None]
+    span_repo.delete_relations(session, rel_ids)
     for span_id in span_ids:
         if span_repo.get_span(session, span_id) is not None:
             span_repo.delete_spans(session, [span_id])
     ids = list(suggestion_ids)
     sugg_repo.set_suggestion_state(session, ids, SuggestionState.PENDING)
-    rels = sugg_repo.suggestion_relations_of(session, ids)
-    sugg_repo.set_suggestion_relation_state(session, [r.id for r in rels], SuggestionState.PENDING)
+    if link_ids is None:
+        links = [r.id for r in sugg_repo.suggestion_relations_of(session, ids)]
+    else:
+        links = list(link_ids)
+    sugg_repo.set_suggestion_relation_state(session, links, SuggestionState.PENDING)
     for sid in ids:
         event_repo.log_event(
             session, annotator, EventAction.SUGGESTION_RESET, None, f"suggestion:{sid}"
+        )
+    for rid in links:
+        event_repo.log_event(
+            session, annotator, EventAction.SUGGESTION_RESET, None, f"suggestion_relation:{rid}"
         )
     return [r for sid in ids if (r := sugg_repo.get_suggestion(session, sid)) is not None]

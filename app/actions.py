@@ -118,8 +118,15 @@ VIEW_KEYS: tuple[tuple[str, str], ...] = (
     ("Tab / Shift+Tab", "Next / previous span or suggestion (while linking: next candidate)"),
     ("Delete", "Delete the selected span (reject a selected suggestion)"),
     ("L", "Link the selected claim or event: choose the role, then Tab and Enter or click"),
-    ("A / R", "Accept / reject the selected suggestion"),
-    ("Shift+A", "Accept every pending suggestion of the selected suggestion's label"),
+    (
+        "A / R",
+        "Accept / reject the selected suggestion (a claim or event with its suggested claimant"
+        " and roles; the inspector accepts or rejects each suggested link alone)",
+    ),
+    (
+        "Shift+A",
+        "Accept every pending suggestion of the selected suggestion's label (with their links)",
+    ),
     ("Esc", "Cancel linking, clear the selection"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo any edit"),
 )

@@ -184,6 +184,9 @@ class MainWindow(QMainWindow):
         self.inspector.link_requested.connect(self._inspector_link)
         self.inspector.accept_requested.connect(self.accept_suggestion)
         self.inspector.reject_requested.connect(self.reject_suggestion)
+        self.inspector.select_requested.connect(
+            lambda key: self.view.select_item(key, scroll=False)
+        )
         self.article.corpus_search_requested.connect(self.operations.search)
         self.operations.search_done.connect(self._show_search)
         self.operations.data_changed.connect(self._data_changed)
@@ -418,6 +421,9 @@ class MainWindow(QMainWindow):
         counts = f"{_n(len(content.spans), 'span')} · {_n(len(content.relations), 'link')}"
         if content.suggestions:
             counts += f" · {_n(len(content.suggestions), 'suggestion')}"
+        shown_links = c.doc_state.shown_links()
+        if shown_links:
+            counts += f" · {_n(len(shown_links), 'suggested link')}"
         if self.view.linking:
             counts = f"Linking {self.view.linking}…  " + counts
         self._status_counts.setText(counts)

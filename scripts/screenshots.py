@@ -188,6 +188,45 @@ def _shoot_suggestions(window: Any, out: Path) -> None:
     save(window, out, "suggestions")
 
 
+def shoot_suggested_links(out: Path) -> None:
+    """A suggested claim selected (pre-annotated on a demo article): its suggested claimant
+    drawn dashed in the text and listed in the inspector to accept or reject."""
+    window = open_demo_window()
+    try:
+        window.theme_light()
+        ctx, view = window.context, window.view
+        from annotator.suggest.run import preannotate_project
+
+        # The demo suggests actors and events only: pre-annotate (spaCy) for claims, and show
+        # the claim nearest its suggested claimant (the clearest picture of one).
+        best: tuple[int, int, Any] | None = None
+        for rec in window.documents.model.records():
+            preannotate_project(ctx.project, None, documents=[rec.external_id])
+            _open_document(window, rec.id)
+            items = view.highlighter.items()
+            for link, head, tail in ctx.doc_state.shown_links():
+                if link.label == "claimant" and head[0] == "g":
+                    gap = abs(items[head].start - items[tail].start)
+                    if best is None or gap < best[0]:
+                        best = (gap, rec.id, head)
+        if best is None:
+            raise ShotFailed("pre-annotation suggested no claim with a claimant")
+        _open_document(window, best[1])
+        window.resize(1366, 768)
+        view.select_item(best[2])
+        wait_until(
+            lambda: (
+                window.inspector.heading.text().startswith("Suggestion")
+                and any(" claimant " in r.text for r in window.inspector.suggested_rows)
+                and any(d.suggested and d.label == "claimant" for d in view.drawn_links())
+            ),
+            "the inspector to list the suggested claimant",
+        )
+        save(window, out, "suggested-links")
+    finally:
+        window.close()
+
+
 # ------------------------------------------------------------------ review and dashboard
 
 
@@ -271,7 +310,7 @@ def _wait_loaded(panel: Any, trigger: Callable[[], object]) -> None:
 # ----------------------------------------------------------------------------------- main
 
 WINDOW_SHOTS = ("main_window", "inspector_claim", "dark_mode", "suggestions", "shortcuts")
-ALL_SHOTS = (*WINDOW_SHOTS, "review", "dashboard")
+ALL_SHOTS = (*WINDOW_SHOTS, "suggested-links", "review", "dashboard")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -300,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if names & set(WINDOW_SHOTS):
                 shoot_window(out, names)
+            if "suggested-links" in names:
+                shoot_suggested_links(out)
             if "review" in names:
                 shoot_review(out, work)
             if "dashboard" in names:

@@ -14,7 +14,11 @@ from PySide6.QtCore import QObject, Signal
 if TYPE_CHECKING:  # the window paints before the database modules are imported
     from sqlalchemy.orm import Session
 
+    from annotator.services import SuggestedLink
     from storage.records import DocumentRecord, RelationRecord, SpanRecord, SuggestionRecord
+
+
+Key = tuple[str, int]  # ("s", span id) or ("g", suggestion id), as the article view names items
 
 
 @dataclass
@@ -28,6 +32,8 @@ class DocumentContent:
     suggestions: dict[int, SuggestionRecord] = field(default_factory=dict)
     status: str = ""
     seconds: float = 0.0  # active editing time recorded for this document and layer
+    # pending suggested relations (claimants, roles) by suggested relation id
+    links: dict[int, SuggestedLink] = field(default_factory=dict)
 
 
 def load_content(session: Session, doc_id: int, annotator: str) -> DocumentContent:
@@ -45,13 +51,14 @@ def load_content(session: Session, doc_id: int, annotator: str) -> DocumentConte
     rels = {
         r.id: r for r in span_repo.relations_of(session, document_id=doc_id, annotator=annotator)
     }
-    from annotator.services import pending_suggestions
+    from annotator.services import pending_suggestions, suggested_links
 
     suggs = {s.id: s for s in pending_suggestions(session, doc_id, annotator)}
+    links = {link.id: link for link in suggested_links(session, doc_id, annotator)}
     status, seconds = "", 0.0
     for a in ann_repo.assignments(session, annotator=annotator, document_id=doc_id):
         status, seconds = a.status, a.seconds_spent or 0.0
-    return DocumentContent(doc, annotator, spans, rels, suggs, status, seconds)
+    return DocumentContent(doc, annotator, spans, rels, suggs, status, seconds, links)
 
 
 class DocumentState(QObject):
@@ -61,7 +68,7 @@ class DocumentState(QObject):
         loaded(): a new document (or a full reload) is in place.
         items_changed(list[tuple[str, int]]): keys ("s", span id) or ("g", suggestion id) of
             items added, changed or removed (look them up again to know which).
-        relations_changed(): relations were added or removed.
+        relations_changed(): relations or suggested relations were added or removed.
         status_changed(str): the annotator's status of the document.
     """
 
@@ -95,6 +102,35 @@ class DocumentState(QObject):
 
     def relations_of_span(self, span_id: int) -> list[RelationRecord]:
         return [r for r in self.relations().values() if span_id in (r.head_id, r.tail_id)]
+
+    def links(self) -> dict[int, SuggestedLink]:
+        """Every pending suggested relation of the document, by id (see :meth:`link_ends`)."""
+        return self.content.links if self.content else {}
+
+    def link_ends(self, link: SuggestedLink) -> tuple[Key, Key] | None:
+        """The items a suggested relation links, as shown: ("g", suggestion id) for a pending
+        suggestion, ("s", span id) for a span of the layer; None when an end is not shown."""
+        ends: list[Key] = []
+        for span_id, sugg_id in ((link.head_span, link.head_id), (link.tail_span, link.tail_id)):
+            key: Key = ("s", span_id) if span_id is not None else ("g", sugg_id)
+            shown = self.spans() if key[0] == "s" else self.suggestions()
+            if key[1] not in shown:
+                return None
+            ends.append(key)
+        return ends[0], ends[1]
+
+    def shown_links(self) -> list[tuple[SuggestedLink, Key, Key]]:
+        """The suggested relations whose two ends are shown, each with its (head, tail)."""
+        out = []
+        for link in self.links().values():
+            ends = self.link_ends(link)
+            if ends is not None:
+                out.append((link, ends[0], ends[1]))
+        return out
+
+    def links_of(self, key: Key) -> list[tuple[SuggestedLink, Key, Key]]:
+        """The suggested relations shown at an item, each with its (head, tail) items."""
+        return [entry for entry in self.shown_links() if key in entry[1:]]
 
     # ------------------------------------------------------------ updates from commands
 
@@ -170,6 +206,13 @@ class DocumentState(QObject):
         old = self.content.suggestions.pop(suggestion_id, None)
         if old is not None:
             self.items_changed.emit([("g", suggestion_id)])
+
+    def set_links(self, doc_id: int, layer: str, links: list[SuggestedLink]) -> None:
+        """The suggested relations of ``doc_id`` as ``layer`` sees them after a change."""
+        if self.content is None or not self.is_current(doc_id, layer):
+            return
+        self.content.links = {link.id: link for link in links}
+        self.relations_changed.emit()
 
     def set_status(self, doc_id: int, status: str, layer: str | None = None) -> None:
         if self.content is not None and self.is_current(doc_id, layer):

@@ -294,55 +294,156 @@ class DeleteRelationCommand(EditCommand):
 # ---------------------------------------------------------------- suggestions
 
 
-class AcceptSuggestionsCommand(EditCommand):
-    def __init__(self, context: AppContext, doc_id: int, suggestion_ids: Sequence[int]) -> None:
-        n = len(suggestion_ids)
-        super().__init__(context, doc_id, f"Accept {n} suggestion{'s' * (n != 1)}")
+class _SuggestionCommand(EditCommand):
+    """Accept or reject suggestions and suggested relations (claimants, roles)."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        doc_id: int,
+        text: str,
+        suggestion_ids: Sequence[int],
+        link_ids: Sequence[int],
+    ) -> None:
+        super().__init__(context, doc_id, text)
         self.suggestion_ids = list(suggestion_ids)
+        self.link_ids = list(link_ids)
+
+    def _links(self, session: Any) -> list[services.SuggestedLink]:
+        """The document's suggested relations after the change (read in the same session)."""
+        if not self.context.doc_state.is_current(self.doc_id, self.layer):
+            return []
+        return services.suggested_links(session, self.doc_id, self.layer)
+
+    def _show_links(self, links: list[services.SuggestedLink]) -> None:
+        self.context.doc_state.set_links(self.doc_id, self.layer, links)
+
+
+def _what(verb: str, suggestion_ids: Sequence[int], link_ids: Sequence[int]) -> str:
+    parts = []
+    if suggestion_ids:
+        n = len(suggestion_ids)
+        parts.append(f"{n} suggestion{'s' * (n != 1)}")
+    if link_ids:
+        n = len(link_ids)
+        parts.append(f"{n} suggested link{'s' * (n != 1)}")
+    return f"{verb} {' and '.join(parts) or 'nothing'}"
+
+
+class AcceptSuggestionsCommand(_SuggestionCommand):
+    """Accept suggestions as spans of the layer, a claim or event with its suggested arguments
+    (``with_arguments``), and suggested relations one by one (``link_ids``); one undo step."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        doc_id: int,
+        suggestion_ids: Sequence[int],
+        link_ids: Sequence[int] = (),
+        with_arguments: bool = True,
+    ) -> None:
+        super().__init__(
+            context,
+            doc_id,
+            _what("Accept", suggestion_ids, link_ids),
+            suggestion_ids,
+            link_ids,
+        )
+        self.with_arguments = with_arguments
         self.created: dict[int, int] = {}
+        self.accepted: services.Accepted | None = None
 
     def apply(self) -> None:
         state = self.context.doc_state
+        before = self.accepted
         with self.context.project.session(write=True) as s:
             accepted = services.accept_suggestions(
-                s, self._scheme, self.suggestion_ids, self.layer, actor=self.actor
+                s,
+                self._scheme,
+                self.suggestion_ids,
+                self.layer,
+                actor=self.actor,
+                with_arguments=self.with_arguments,
+                link_ids=self.link_ids,
+                span_ids=before.created if before else None,
+                relation_ids=before.new_relations if before else None,
             )
+            links = self._links(s)
+        self.accepted = accepted
         self.created = dict(accepted.created)
-        for sid in self.created:
+        for sid in [*accepted.created, *accepted.reused]:
             state.remove_suggestion(sid)
         for rec in accepted.spans:
             state.put_span(rec)
         for rel in accepted.relations:  # with links to spans accepted earlier
             state.put_relation(rel)
+        self._show_links(links)
 
     def revert(self) -> None:
         state = self.context.doc_state
-        ids = list(self.created)
+        accepted = self.accepted
+        assert accepted is not None
         with self.context.project.session(write=True) as s:
-            suggs = services.reset_suggestions(s, ids, list(self.created.values()), self.actor)
-        for span_id in self.created.values():
+            suggs = services.reset_suggestions(
+                s,
+                [*accepted.created, *accepted.reused],
+                list(accepted.created.values()),
+                self.actor,
+                link_ids=accepted.links,
+                relation_ids=list(accepted.new_relations.values()),
+            )
+            links = self._links(s)
+        for rel_id in accepted.new_relations.values():
+            state.remove_relation(rel_id)
+        for span_id in accepted.created.values():
             state.remove_span(span_id)
         for rec in suggs:
-            state.put_suggestion(rec)
+            if rec.id in accepted.created:  # a repeat of a span stays hidden
+                state.put_suggestion(rec)
+        self._show_links(links)
 
 
-class RejectSuggestionsCommand(EditCommand):
-    def __init__(self, context: AppContext, doc_id: int, suggestion_ids: Sequence[int]) -> None:
-        n = len(suggestion_ids)
-        super().__init__(context, doc_id, f"Reject {n} suggestion{'s' * (n != 1)}")
-        self.suggestion_ids = list(suggestion_ids)
+class RejectSuggestionsCommand(_SuggestionCommand):
+    """Reject suggestions (with the suggested relations touching them) and suggested relations
+    alone (``link_ids``: the suggestions at their ends stay pending)."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        doc_id: int,
+        suggestion_ids: Sequence[int],
+        link_ids: Sequence[int] = (),
+    ) -> None:
+        super().__init__(
+            context,
+            doc_id,
+            _what("Reject", suggestion_ids, link_ids),
+            suggestion_ids,
+            link_ids,
+        )
+        self.rejected: services.Rejected | None = None
 
     def apply(self) -> None:
         with self.context.project.session(write=True) as s:
-            services.reject_suggestions(s, self.suggestion_ids, self.actor)
-        for sid in self.suggestion_ids:
+            self.rejected = services.reject_suggestions(
+                s, self.suggestion_ids, self.actor, link_ids=self.link_ids
+            )
+            links = self._links(s)
+        for sid in self.rejected.suggestions:
             self.context.doc_state.remove_suggestion(sid)
+        self._show_links(links)
 
     def revert(self) -> None:
+        rejected = self.rejected
+        assert rejected is not None
         with self.context.project.session(write=True) as s:
-            suggs = services.reset_suggestions(s, self.suggestion_ids, [], self.actor)
+            suggs = services.reset_suggestions(
+                s, rejected.suggestions, [], self.actor, link_ids=rejected.links
+            )
+            links = self._links(s)
         for rec in suggs:
             self.context.doc_state.put_suggestion(rec)
+        self._show_links(links)
 
 
 # ---------------------------------------------------------------- status

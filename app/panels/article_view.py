@@ -9,14 +9,21 @@ selected suggestion, Shift+A accepts every pending suggestion of its label; Esc 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QColor,
     QFont,
+    QFontMetricsF,
     QKeyEvent,
     QMouseEvent,
+    QPainter,
+    QPainterPath,
     QPaintEvent,
+    QPen,
+    QPolygonF,
     QTextCursor,
     QTextOption,
 )
@@ -30,6 +37,19 @@ from app.panels.text_map import TextMap
 
 if TYPE_CHECKING:  # edits import the services on first use, after the window painted
     from app.editing import undo_commands as cmd
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnLink:
+    """A link line drawn in the text: from ``head`` to ``tail`` (article view item keys);
+    ``suggested`` for a pending suggested relation (dashed), whose id ``id`` is then a
+    suggested relation's, else a relation's."""
+
+    label: str
+    head: Key
+    tail: Key
+    suggested: bool
+    id: int
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -175,12 +195,30 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
 
     def _refresh_emphasis(self) -> None:
         args: set[Key] = set()
-        if self.selected is not None and self.selected[0] == "s":
-            for rel in self.context.doc_state.relations_of_span(self.selected[1]):
-                if rel.head_id == self.selected[1]:
-                    args.add(("s", rel.tail_id))
+        suggested: set[Key] = set()
+        for link in self.drawn_links():
+            other = link.tail if link.head == self.selected else link.head
+            (suggested if link.suggested else args).add(other)
         pick = set(self._link_candidates) if self._link_label else set()
-        self.highlighter.set_emphasis(self.selected, args, pick)
+        self.highlighter.set_emphasis(self.selected, args, pick, suggested)
+        self.viewport().update()  # the link lines follow the selection
+
+    def drawn_links(self) -> list[DrawnLink]:
+        """The links drawn from the selected item: its relations to its arguments (solid), and
+        its pending suggested relations, to or from it, dashed (a suggested claimant or role
+        to a suggestion or a span of the layer, or a suggested claim or event pointing at it)."""
+        key = self.selected
+        if key is None:
+            return []
+        state = self.context.doc_state
+        out: list[DrawnLink] = []
+        if key[0] == "s":
+            for rel in state.relations_of_span(key[1]):
+                if rel.head_id == key[1] and rel.tail_id in state.spans():
+                    out.append(DrawnLink(rel.label, key, ("s", rel.tail_id), False, rel.id))
+        for link, head, tail in state.links_of(key):
+            out.append(DrawnLink(link.label, head, tail, True, link.id))
+        return [d for d in out if self.highlighter.item(d.head) and self.highlighter.item(d.tail)]
 
     def ordered_items(self, spans_only: bool = False) -> list[Key]:
         items = self.highlighter.items()
@@ -305,7 +343,8 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
         nxt = self._next_after(self.selected)
         command = cmd.AcceptSuggestionsCommand(self.context, content.document.id, ids)
         if self._push(command):
-            created = command.created.get(sugg.id)
+            accepted = command.accepted
+            created = accepted and (accepted.created.get(sugg.id) or accepted.reused.get(sugg.id))
             self.select_item(("s", created) if created and not all_of_label else nxt)
 
     def reject_selected(self) -> None:
@@ -434,11 +473,92 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
             if attrs:
                 line += f"  ({attrs})"
             lines.append(line)
+            for link, head, tail in self.context.doc_state.links_of(key):
+                other = self._record(tail if head == key else head)
+                if other is None:
+                    continue
+                words = " ".join(text[other.start : other.end].split())  # type: ignore[attr-defined]
+                words = words if len(words) <= 40 else words[:39] + "…"
+                if head == key:
+                    lines.append(f"    suggested {link.label}: “{words}”")
+                else:
+                    lines.append(f"    suggested {link.label} of “{words}”")
         return lines
 
     def paintEvent(self, e: QPaintEvent) -> None:
         self.align_by_direction()
         super().paintEvent(e)
+        links = self.drawn_links()
+        if links:
+            painter = QPainter(self.viewport())
+            try:
+                self._paint_links(painter, links)
+            finally:
+                painter.end()
+
+    def _anchor(self, key: Key) -> QPointF | None:
+        """Where a link line meets an item: above the middle of its first line (viewport)."""
+        item = self.highlighter.item(key)
+        if item is None:
+            return None
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(item.start)
+        first = self.cursorRect(cursor)
+        cursor.setPosition(max(item.start, item.end - 1))
+        last = self.cursorRect(cursor)
+        if abs(last.top() - first.top()) < 2:  # on one line: its middle
+            x = (first.left() + last.right() + 2) / 2
+        else:
+            x = first.left() + 12
+        return QPointF(x, first.top() + 1)
+
+    def _paint_links(self, painter: QPainter, links: list[DrawnLink]) -> None:
+        """Draw each link as an arc from the selected item to the other end with the relation's
+        name at the arrow; suggested (pending) links are dashed."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colors = {lab.name: lab.color for lab in self.context.project.scheme.labels}
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF() * 0.72, 7.0))
+        painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        for link in links:
+            a, b = self._anchor(link.head), self._anchor(link.tail)
+            head_item = self.highlighter.item(link.head)
+            if a is None or b is None or head_item is None:
+                continue
+            color = QColor(colors.get(head_item.label, "#888888"))
+            color = color.darker(130) if not self.highlighter.dark else color.lighter(130)
+            pen = QPen(color, 1.6)
+            pen.setStyle(Qt.PenStyle.DashLine if link.suggested else Qt.PenStyle.SolidLine)
+            painter.setPen(pen)
+            lift = 14 + min(abs(b.x() - a.x()) * 0.08, 26)
+            # the arc's peak (a quarter of the way from the ends to ``top``) stays in view: the
+            # first line's arc runs in the document margin
+            low = min(a.y(), b.y())
+            top = max(low - lift, (28.0 - low) / 3)
+            path = QPainterPath(a)
+            path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+            # arrow head at the argument
+            painter.setPen(QPen(color, 1.6))
+            painter.setBrush(color)
+            painter.drawPolygon(
+                QPolygonF([b, QPointF(b.x() - 4, b.y() - 7), QPointF(b.x() + 4, b.y() - 7)])
+            )
+            text = f"{link.label}?" if link.suggested else link.label
+            w = metrics.horizontalAdvance(text)
+            mid = path.pointAtPercent(0.5)
+            box = QRectF(
+                mid.x() - w / 2 - 3, mid.y() - metrics.height() / 2, w + 6, metrics.height()
+            )
+            painter.setPen(Qt.PenStyle.NoPen)
+            backdrop = QColor(self.palette().base().color())
+            backdrop.setAlphaF(0.85)
+            painter.setBrush(backdrop)
+            painter.drawRoundedRect(box, 3, 3)
+            painter.setPen(color)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def align_by_direction(self) -> None:
         """Right-align the visible right-to-left paragraphs (Arabic, Hebrew, Persian).

@@ -8,8 +8,10 @@ overlapping spans stack, so they get darker) and an underline in the colour of t
 span; where two spans of the same label overlap, the underline is wavy, so the two are told
 apart. Suggestions get a dashed underline and only a faint tint of their label's colour. The
 selected span has a much stronger background and an overline; the arguments of a selected claim
-or event (claimant, roles) a stronger background and an overline. Emphasis never changes the
-font (bold or italic would re-flow the paragraph under the reader's eyes).
+or event (claimant, roles) a stronger background and an overline; its *suggested* arguments (a
+pending suggested claimant or role, to a suggestion or a span) a stronger background and a
+dashed underline in full colour. Emphasis never changes the font (bold or italic would re-flow
+the paragraph under the reader's eyes).
 """
 
 from __future__ import annotations
@@ -47,11 +49,12 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._selected: Key | None = None
         self._arguments: set[Key] = set()
         self._pick: set[Key] = set()
+        self._suggested: set[Key] = set()
         self.dark = dark
         self.blocks_formatted = 0  # counts highlightBlock calls (tests, benchmarks)
         # Formats by what covers a run of text (labels, kinds, emphasis): built once each.
         self._format_cache: dict[
-            tuple[tuple[str, bool, bool, bool, bool], ...], QTextCharFormat
+            tuple[tuple[str, bool, bool, bool, bool, bool], ...], QTextCharFormat
         ] = {}
 
     # ------------------------------------------------------------ items
@@ -64,6 +67,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._selected = None
         self._arguments = set()
         self._pick = set()
+        self._suggested = set()
         for key, item in self._items.items():
             self._index(key, item)
         self.rehighlight()
@@ -108,16 +112,38 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     # ------------------------------------------------------------ emphasis
 
-    def set_emphasis(self, selected: Key | None, arguments: set[Key], pick: set[Key]) -> None:
-        """Selected item, the arguments of a selected claim/event, candidates of a link pick."""
-        changed = {self._selected, selected} | (self._arguments ^ arguments) | (self._pick ^ pick)
+    def set_emphasis(
+        self,
+        selected: Key | None,
+        arguments: set[Key],
+        pick: set[Key],
+        suggested: set[Key] | None = None,
+    ) -> None:
+        """Selected item, the arguments of a selected claim/event, candidates of a link pick,
+        and the items at the other end of the selected item's suggested relations."""
+        suggested = set(suggested or ())
+        changed = (
+            {self._selected, selected}
+            | (self._arguments ^ arguments)
+            | (self._pick ^ pick)
+            | (self._suggested ^ suggested)
+        )
         self._selected, self._arguments, self._pick = selected, set(arguments), set(pick)
+        self._suggested = suggested
         blocks: set[int] = set()
         for key in changed:
             if key is not None and key in self._blocks_of:
                 first, last = self._blocks_of[key]
                 blocks.update(range(first, last + 1))
         self._rehighlight_blocks(blocks)
+
+    def suggested_arguments(self) -> set[Key]:
+        """The items emphasised as suggested arguments of the selected item."""
+        return set(self._suggested)
+
+    def arguments(self) -> set[Key]:
+        """The items emphasised as (accepted) arguments of the selected item."""
+        return set(self._arguments)
 
     def set_dark(self, dark: bool) -> None:
         if dark != self.dark:
@@ -183,6 +209,7 @@ class SpanHighlighter(QSyntaxHighlighter):
                     t[2] == self._selected,
                     t[2] in self._arguments,
                     t[2] in self._pick,
+                    t[2] in self._suggested,
                 )
                 for t in covering
             )
@@ -198,24 +225,29 @@ class SpanHighlighter(QSyntaxHighlighter):
         a_total = 0.0
         underline: QColor | None = None
         dashed = False
+        strong_dash = False  # a suggested argument of the selected item
         human = [item.label for _s, _e, _k, item in covering if not item.suggestion]
         twins = len(human) != len(set(human))  # two spans of one label overlap here
         for _s, _e, key, item in covering:
             color = self._colors.get(item.label, QColor("#888888"))
+            proposed = key in self._suggested
             if item.suggestion:
                 if underline is None or dashed:
                     underline = QColor(color)
                     dashed = True
-                # A faint tint, stronger when selected; the dashed underline says "suggested".
-                a = alpha * (0.9 if key == self._selected else 0.3)
+                    strong_dash = strong_dash or proposed
+                # A faint tint, stronger when selected or a suggested argument of the selected
+                # item; the dashed underline says "suggested".
+                a = alpha * (0.9 if key == self._selected or proposed else 0.3)
                 r, g, bl, a_total = _over(r, g, bl, a_total, color, a)
                 continue
             a = alpha * (2.6 if key == self._selected else 1.0)
-            if key in self._pick or key in self._arguments:
+            if key in self._pick or key in self._arguments or proposed:
                 a = max(a, alpha * 1.8)
             r, g, bl, a_total = _over(r, g, bl, a_total, color, min(a, 0.85))
             underline = QColor(color)
-            dashed = False
+            dashed = proposed  # a span proposed as an argument: dashed, in full colour
+            strong_dash = proposed
             if key == self._selected or key in self._arguments:
                 fmt.setFontOverline(True)
         if a_total > 0:
@@ -223,7 +255,8 @@ class SpanHighlighter(QSyntaxHighlighter):
         if underline is not None:
             if dashed:
                 muted = QColor(underline)
-                muted.setAlphaF(0.85)
+                if not strong_dash:
+                    muted.setAlphaF(0.85)
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
                 fmt.setUnderlineColor(muted)
             else:

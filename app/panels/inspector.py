@@ -1,7 +1,9 @@
-"""The inspector: label, attributes, actor link and relations of the selected span."""
+"""The inspector: label, attributes, actor link and relations of the selected span, and the
+suggested claimants and roles of the selected item, each to accept or reject."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
@@ -33,6 +35,17 @@ if TYPE_CHECKING:  # edits import the services on first use, after the window pa
 NONE_TEXT = "—"
 
 
+@dataclass
+class SuggestedRow:
+    """One suggested claimant or role listed for the selected item."""
+
+    link_id: int
+    text: str  # "suggested: claimant → Khalifa Haftar"
+    other: Key  # the item at the other end
+    accept_button: QPushButton | None = None
+    reject_button: QPushButton | None = None
+
+
 class InspectorPanel(QWidget):
     """Shows and edits the selected item of the article view."""
 
@@ -40,6 +53,7 @@ class InspectorPanel(QWidget):
     link_requested = Signal(str)  # relation name: the article view enters link mode
     accept_requested = Signal()
     reject_requested = Signal()
+    select_requested = Signal(object)  # Key: the article view selects this item
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +124,13 @@ class InspectorPanel(QWidget):
         self.accept_button.clicked.connect(self.accept_requested)
         self.reject_button = QPushButton("Reject (R)")
         self.reject_button.clicked.connect(self.reject_requested)
+        self._suggested_label = QLabel("Suggested links")
+        self._suggested_box = QWidget()
+        self._suggested_form = QVBoxLayout(self._suggested_box)
+        self._suggested_form.setContentsMargins(0, 0, 0, 0)
+        self._suggested_form.setSpacing(2)
+        self.suggested_rows: list[SuggestedRow] = []
+
         sugg_row = QHBoxLayout()
         sugg_row.addWidget(self.accept_button)
         sugg_row.addWidget(self.reject_button)
@@ -129,6 +150,8 @@ class InspectorPanel(QWidget):
         layout.addWidget(self._relations_label)
         layout.addWidget(self.relation_view, 1)
         layout.addLayout(rel_buttons)
+        layout.addWidget(self._suggested_label)
+        layout.addWidget(self._suggested_box)
         layout.addWidget(self._sugg_widget)
         layout.addStretch(0)
         context.doc_state.items_changed.connect(self._on_items_changed)
@@ -201,6 +224,7 @@ class InspectorPanel(QWidget):
         )
         self._sugg_widget.setEnabled(writable)
         self._clear_attrs()
+        suggested = self._fill_suggested(writable)
         if rec is None or content is None:
             self.heading.setText(
                 "Nothing selected. Select text and press a label key, or Tab to a span."
@@ -272,7 +296,7 @@ class InspectorPanel(QWidget):
                 )
         self.relations.set_records(rows)
         missing = [
-            r.name
+            r.name + (" — suggested below" if r.name in suggested else "")
             for r in rels_from
             if r.required
             and not any(x.label == r.name and x.direction == "→" for x in rows)
@@ -280,6 +304,95 @@ class InspectorPanel(QWidget):
         ]
         self._relations_label.setText(
             "Links" + (f" (missing: {', '.join(missing)})" if missing else "")
+        )
+        n_args = len(suggested)
+        self.accept_button.setText(
+            f"Accept with {n_args} suggested link{'s' * (n_args != 1)} (A)"
+            if n_args and self.key is not None and self.key[0] == "g"
+            else "Accept (A)"
+        )
+
+    def _fill_suggested(self, writable: bool) -> set[str]:
+        """List the selected item's pending suggested relations, each with Accept and Reject;
+        return the labels of those it heads (its suggested arguments)."""
+        while self._suggested_form.count():
+            item = self._suggested_form.takeAt(0)
+            w = item.widget() if item is not None else None
+            if w is not None:
+                w.hide()  # gone now, deleted when control returns to the event loop
+                w.deleteLater()
+        self.suggested_rows = []
+        content = self.context.doc_state.content
+        heads: set[str] = set()
+        if self.key is None or content is None:
+            self._suggested_label.hide()
+            self._suggested_box.hide()
+            return heads
+        state = self.context.doc_state
+        for link, head, tail in state.links_of(self.key):
+            outgoing = head == self.key
+            other = tail if outgoing else head
+            rec = (
+                state.spans().get(other[1])
+                if other[0] == "s"
+                else state.suggestions().get(other[1])
+            )
+            if rec is None:
+                continue
+            if outgoing:
+                heads.add(link.label)
+            text = _short(content.document.text[rec.start : rec.end], 48)
+            arrow = "→" if outgoing else "←"
+            kind = "suggested " if other[0] == "g" else ""
+            row = SuggestedRow(link.id, f"suggested: {link.label} {arrow} {_isolated(text)}", other)
+            line = QWidget()
+            box = QHBoxLayout(line)
+            box.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(row.text)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setToolTip(f"{kind}{rec.label} “{text}” · score {link.score:.2f}")
+            row.accept_button = QPushButton("Accept")
+            row.accept_button.setToolTip(f"Accept this {link.label} (and what it links)")
+            row.reject_button = QPushButton("Reject")
+            row.reject_button.setToolTip(f"Reject this {link.label} only")
+            for b in (row.accept_button, row.reject_button):
+                b.setEnabled(writable)
+                b.setAutoDefault(False)
+            row.accept_button.clicked.connect(lambda _c=False, i=link.id: self.accept_link(i))
+            row.reject_button.clicked.connect(lambda _c=False, i=link.id: self.reject_link(i))
+            box.addWidget(label, 1)
+            box.addWidget(row.accept_button)
+            box.addWidget(row.reject_button)
+            self._suggested_form.addWidget(line)
+            self.suggested_rows.append(row)
+        self._suggested_label.setVisible(bool(self.suggested_rows))
+        self._suggested_box.setVisible(bool(self.suggested_rows))
+        return heads
+
+    def accept_link(self, link_id: int) -> None:
+        """Accept one suggested claimant or role (the suggestions at its ends become spans)."""
+        from app.editing import undo_commands as cmd
+
+        content = self.context.doc_state.content
+        if content is None or link_id not in self.context.doc_state.links():
+            return
+        key = self.key
+        command = cmd.AcceptSuggestionsCommand(
+            self.context, content.document.id, [], link_ids=[link_id]
+        )
+        self._push(command)
+        if key is not None and key[0] == "g" and key[1] in command.created:
+            self.select_requested.emit(("s", command.created[key[1]]))
+
+    def reject_link(self, link_id: int) -> None:
+        """Reject one suggested claimant or role; the suggestions at its ends stay."""
+        from app.editing import undo_commands as cmd
+
+        content = self.context.doc_state.content
+        if content is None or link_id not in self.context.doc_state.links():
+            return
+        self._push(
+            cmd.RejectSuggestionsCommand(self.context, content.document.id, [], link_ids=[link_id])
         )
 
     def _clear_attrs(self) -> None:

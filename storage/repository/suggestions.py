@@ -96,6 +96,36 @@ def suggestion_relations_of(
     ]
 
 
+def suggestion_relations_of_document(
+    session: Session, document_id: int, state: str | None = SuggestionState.PENDING
+) -> list[SuggestionRelationRecord]:
+    """Suggested relations whose head is a suggestion of one document, in id order."""
+    stmt = (
+        select(SuggestionRelation)
+        .join(Suggestion, Suggestion.id == SuggestionRelation.head_id)
+        .where(Suggestion.document_id == document_id)
+    )
+    if state is not None:
+        stmt = stmt.where(SuggestionRelation.state == state)
+    return [
+        SuggestionRelationRecord(r.id, r.head_id, r.tail_id, r.label, r.score, r.state)
+        for r in session.scalars(stmt.order_by(SuggestionRelation.id))
+    ]
+
+
+def get_suggestion_relations(
+    session: Session, relation_ids: Collection[int]
+) -> list[SuggestionRelationRecord]:
+    """Suggested relations by id, in id order (unknown ids are left out)."""
+    if not relation_ids:
+        return []
+    stmt = select(SuggestionRelation).where(SuggestionRelation.id.in_(list(relation_ids)))
+    return [
+        SuggestionRelationRecord(r.id, r.head_id, r.tail_id, r.label, r.score, r.state)
+        for r in session.scalars(stmt.order_by(SuggestionRelation.id))
+    ]
+
+
 def set_suggestion_state(session: Session, suggestion_ids: Collection[int], state: str) -> None:
     if suggestion_ids:
         session.execute(

@@ -109,3 +109,26 @@ def open_doc(qtbot: Any, window: Any, external_id: str) -> int:
         timeout=5000,
     )
     return doc_id
+
+
+def suggest(
+    project_path: Path,
+    ext: str,
+    items: list[tuple[str, str, str, dict[str, Any]]],
+    rels: list[tuple[str, str, str]],
+) -> None:
+    """Store model suggestions (sid, needle, label, attrs) and suggested relations (label,
+    head sid, tail sid) for document ``ext``, as pre-annotation does."""
+    from annotator import services
+    from annotator.project import Project
+    from annotator.values import RelationData, SpanData
+
+    with Project.open(project_path) as project, project.session() as s:
+        doc_id = doc_repo.external_ids(s)[ext]
+        text = doc_repo.get_document(s, doc_id).text
+        spans = []
+        for sid, needle, label, attrs in items:
+            start = text.index(needle)
+            spans.append(SpanData(sid, start, start + len(needle), label, attrs))
+        relations = [RelationData(f"r{i}", lab, h, t) for i, (lab, h, t) in enumerate(rels)]
+        services.add_suggestions(s, doc_id, spans, relations, model="test-model")
