@@ -73,6 +73,20 @@ class SchemaTooNew(ProjectError):
     code = "E112"
 
 
+class ServerUnavailable(ProjectError):
+    """A server project cannot be reached, dropped the connection, or hit a conflicting change
+    by another user; nothing was changed and the action can be tried again."""
+
+    code = "E113"
+
+
+class ChangeRefused(ProjectError):
+    """The database server refused a change the connected role may not make (another
+    annotator's layer, gold without the reviewer role, the scheme without the lead role)."""
+
+    code = "E114"
+
+
 class ImportFailed(AnnotatorError):
     """An input file cannot be read or imported; nothing was imported."""
 

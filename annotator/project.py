@@ -1,4 +1,5 @@
-"""A project: one database file, its scheme, and sessions for user actions."""
+"""A project: one database (a SQLite file or a PostgreSQL database at a URL), its scheme, and
+sessions for user actions."""
 
 from __future__ import annotations
 
@@ -8,39 +9,66 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from annotator import __version__
-from annotator.errors import ProjectError, ProjectLocked, SchemaTooNew, SchemeError
+from annotator.errors import (
+    ChangeRefused,
+    ProjectError,
+    ProjectLocked,
+    SchemaTooNew,
+    SchemeError,
+    ServerUnavailable,
+)
 from annotator.scheme import Scheme, load_scheme, scheme_from_json
 from annotator.vocabulary import AnnotatorRole, Layer
+from storage import postgres
 from storage.db import Database, StorageError
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
 
 
-def _translate(exc: StorageError, path: Path) -> ProjectError:
+def _translate(exc: StorageError, path: Path | str) -> ProjectError:
     if exc.kind == "locked":
         return ProjectLocked(str(exc), path=str(path))
     if exc.kind == "too_new":
         return SchemaTooNew(str(exc), path=str(path))
+    if exc.kind == "unreachable":
+        return ServerUnavailable(str(exc))
     return ProjectError(str(exc), path=str(path))
 
 
-class Project:
-    """An open project. Use as a context manager or call ``close()``."""
+def is_server_location(location: str | Path) -> bool:
+    """Whether a project argument names a database server URL rather than a file."""
+    return isinstance(location, str) and postgres.is_server_url(location)
 
-    def __init__(self, path: Path, db: Database, scheme: Scheme) -> None:
+
+class Project:
+    """An open project. Use as a context manager or call ``close()``.
+
+    ``location`` is what the user named (a file path or a server URL without its password);
+    ``path`` is the file, or for a server project a path made of the database's name (what
+    titles, work-file sources and model names show).
+    """
+
+    def __init__(self, path: Path, db: Database, scheme: Scheme, location: str = "") -> None:
         self.path = path
         self.db = db
         self.scheme = scheme
+        self.location = location or str(path)
+
+    @property
+    def is_server(self) -> bool:
+        return self.db.engine.dialect.name != "sqlite"
 
     @classmethod
     def create(cls, path: str | Path, scheme: Scheme | str = "news") -> Project:
-        path = Path(path)
         if isinstance(scheme, str):
             scheme = load_scheme(scheme)
+        if is_server_location(path):
+            return cls._create_server(str(path), scheme)
+        path = Path(path)
         if not path.parent.exists():
             raise ProjectError("its folder does not exist", path=str(path))
         try:
@@ -48,12 +76,7 @@ class Project:
         except StorageError as exc:
             raise _translate(exc, path) from None
         try:
-            with db.session() as s:
-                doc_repo.set_meta(s, "scheme", scheme.to_json())
-                doc_repo.set_meta(s, "app_version", __version__)
-                doc_repo.set_meta(s, "created", datetime.now(UTC).isoformat(timespec="seconds"))
-                doc_repo.write_scheme_tables(s, scheme.to_dict())
-                ann_repo.ensure_annotator(s, Layer.GOLD, role=AnnotatorRole.REVIEWER)
+            _write_new_project(db, scheme)
         except Exception:
             db.dispose()
             for suffix in ("", "-wal", "-shm"):
@@ -62,12 +85,42 @@ class Project:
         return cls(path, db, scheme)
 
     @classmethod
+    def _create_server(cls, location: str, scheme: Scheme) -> Project:
+        url = postgres.normalise_url(location)
+        shown = postgres.display_url(url)
+        try:
+            db = postgres.create_server(url)
+        except StorageError as exc:
+            raise _translate(exc, shown) from None
+        try:
+            _write_new_project(db, scheme)
+        except DBAPIError as exc:
+            db.dispose()
+            raise _server_error(exc, shown) from None
+        except Exception:
+            db.dispose()
+            raise
+        return cls(Path(postgres.database_name(url)), db, scheme, shown)
+
+    @classmethod
     def open(cls, path: str | Path) -> Project:
+        if is_server_location(path):
+            url = postgres.normalise_url(str(path))
+            shown = postgres.display_url(url)
+            try:
+                db = postgres.open_server(url)
+            except StorageError as exc:
+                raise _translate(exc, shown) from None
+            return cls._with_scheme(Path(postgres.database_name(url)), db, shown)
         path = Path(path)
         try:
             db = Database.open_sqlite(path)
         except StorageError as exc:
             raise _translate(exc, path) from None
+        return cls._with_scheme(path, db, str(path))
+
+    @classmethod
+    def _with_scheme(cls, path: Path, db: Database, location: str) -> Project:
         try:
             with db.session() as s:
                 raw = doc_repo.get_meta(s, "scheme")
@@ -75,18 +128,20 @@ class Project:
             db.dispose()
             if "locked" in str(exc):
                 raise ProjectLocked(
-                    "the project is locked by another program", path=str(path)
+                    "the project is locked by another program", path=location
                 ) from None
-            raise ProjectError(f"cannot read project: {exc.orig}", path=str(path)) from None
+            if db.engine.dialect.name != "sqlite":
+                raise _server_error(exc, location) from None
+            raise ProjectError(f"cannot read project: {exc.orig}", path=location) from None
         if not raw:
             db.dispose()
-            raise ProjectError("the project has no scheme", path=str(path))
+            raise ProjectError("the project has no scheme", path=location)
         try:
             scheme = scheme_from_json(raw)
         except (ValueError, SchemeError) as exc:
             db.dispose()
-            raise ProjectError(f"the project's scheme is damaged ({exc})", path=str(path)) from None
-        return cls(path, db, scheme)
+            raise ProjectError(f"the project's scheme is damaged ({exc})", path=location) from None
+        return cls(path, db, scheme, location)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -95,11 +150,17 @@ class Project:
             with self.db.session() as s:
                 yield s
         except OperationalError as exc:
+            if self.is_server:
+                raise _server_error(exc, self.location) from None
             if "locked" in str(exc) or "busy" in str(exc):
                 raise ProjectLocked(
                     "the project is busy or locked by another program; nothing was changed",
                     path=str(self.path),
                 ) from None
+            raise
+        except DBAPIError as exc:
+            if self.is_server and postgres.refusal(exc) is not None:
+                raise _server_error(exc, self.location) from None
             raise
 
     def close(self) -> None:
@@ -115,3 +176,28 @@ class Project:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _write_new_project(db: Database, scheme: Scheme) -> None:
+    with db.session() as s:
+        doc_repo.set_meta(s, "scheme", scheme.to_json())
+        doc_repo.set_meta(s, "app_version", __version__)
+        doc_repo.set_meta(s, "created", datetime.now(UTC).isoformat(timespec="seconds"))
+        doc_repo.write_scheme_tables(s, scheme.to_dict())
+        ann_repo.ensure_annotator(s, Layer.GOLD, role=AnnotatorRole.REVIEWER)
+
+
+def _server_error(exc: DBAPIError, location: str) -> ProjectError:
+    """One line for a server's refusal or a lost connection; nothing was changed."""
+    kind = postgres.refusal(exc)
+    detail = postgres.first_line(exc)
+    if kind == "denied":
+        return ChangeRefused(f"the server refused the change ({detail}); nothing was changed")
+    if kind == "conflict":
+        return ServerUnavailable(
+            f"another user changed the same data at the same time ({detail}); "
+            "nothing was changed, try again"
+        )
+    return ServerUnavailable(
+        f"lost the connection to {location} ({detail}); nothing was changed, try again"
+    )

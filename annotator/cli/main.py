@@ -27,7 +27,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-ProjectArg = Annotated[Path, typer.Argument(help="The project file (.annproj).")]
+ProjectArg = Annotated[
+    str, typer.Argument(help="The project file (.annproj) or a postgresql+psycopg:// URL.")
+]
 
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
@@ -47,10 +49,12 @@ def init(
 
     try:
         loaded = load_scheme(scheme)
-        Project.create(project, loaded).close()
+        created = Project.create(project, loaded)
+        created.close()
     except AnnotatorError as exc:
         fail(exc)
-    typer.echo(f"created {project} with scheme '{loaded.name}' ({', '.join(loaded.label_names)})")
+    labels = ", ".join(loaded.label_names)
+    typer.echo(f"created {created.location} with scheme '{loaded.name}' ({labels})")
 
 
 @app.command("import")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
+from storage import postgres
 from storage.db import Database
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
@@ -15,8 +16,13 @@ from storage.repository import spans as span_repo
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database.create_sqlite(tmp_path / "r.annproj")
+def db(new_location: Callable[[str], str]) -> Iterator[Database]:
+    """A new project database on each engine in turn."""
+    where = new_location("r.annproj")
+    if postgres.is_server_url(where):
+        database = postgres.create_server(where)
+    else:
+        database = Database.create_sqlite(Path(where))
     yield database
     database.dispose()
 
