@@ -163,3 +163,12 @@ def refusal(exc: DBAPIError) -> str | None:
     if isinstance(exc, OperationalError) and not state:
         return "lost"
     return None
+
+
+def drop_project(db: Database) -> None:
+    """Remove a project's tables from a server database (undoing a failed ``copy``)."""
+    from storage.models import Base
+
+    with db.engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")

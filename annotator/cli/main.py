@@ -226,7 +226,7 @@ def gui(
     raise typer.Exit(subprocess.call(args))
 
 
-COMMAND_GROUPS = ("agreement", "suggest", "team")
+COMMAND_GROUPS = ("agreement", "suggest", "team", "server")
 
 
 def _register_commands() -> None:

@@ -56,6 +56,7 @@ def _read_spans(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[SpanRe
     parsed: dict[str | None, dict[str, Any]] = {None: {}, "null": {}}
     out: list[SpanRecord] = []
     for sid, doc, name, start, end, label, raw, ent, origin in session.connection().execute(stmt):
+        attrs: dict[str, Any] | None
         if isinstance(raw, dict):  # PostgreSQL's driver hands JSON back already decoded
             attrs = raw
         elif (attrs := parsed.get(raw)) is None:

@@ -84,7 +84,9 @@ def _server_dump(url: str, skip: Sequence[str]) -> dict[str, list[tuple[Any, ...
         with engine.connect() as conn:
             tables = sorted(inspect(conn).get_table_names())
             return {
-                t: sorted((tuple(r) for r in conn.exec_driver_sql(f'SELECT * FROM "{t}"')), key=repr)
+                t: sorted(
+                    (tuple(r) for r in conn.exec_driver_sql(f'SELECT * FROM "{t}"')), key=repr
+                )
                 for t in tables
                 if t not in skip
             }
