@@ -4,6 +4,7 @@
 #   scripts/pg_test_cluster.sh start      # prints: export NEWS_ANNOTATOR_TEST_PG_URL=...; export PG_TEST_DIR=...
 #   scripts/pg_test_cluster.sh stop DIR   # stops the cluster started in DIR and removes DIR
 #   scripts/pg_test_cluster.sh install    # installs Debian's postgresql package when missing
+#   scripts/pg_test_cluster.sh run CMD... # start, run CMD with the exports, stop (whatever CMD did)
 #
 # The cluster lives in a fresh temporary folder, runs as an unprivileged user (the "postgres"
 # system user when started by root, else the caller), listens on no TCP address at all
@@ -73,9 +74,20 @@ cmd_stop() {
     rm -rf "$dir"
 }
 
+cmd_run() {
+    local exports
+    exports="$(cmd_start)"
+    eval "$exports"
+    # shellcheck disable=SC2064  # expand now: the folder is known
+    trap "'$0' stop '$PG_TEST_DIR'" EXIT
+    echo "pg_test_cluster: PostgreSQL test server on $PG_TEST_DIR (Unix socket only)" >&2
+    "$@"
+}
+
 case "${1:-}" in
     install) cmd_install ;;
+    run) shift; cmd_install && cmd_run "$@" ;;
     start) cmd_install && cmd_start ;;
     stop) cmd_stop "${2:-}" ;;
-    *) echo "usage: $0 install|start|stop DIR" >&2; exit 2 ;;
+    *) echo "usage: $0 install | start | stop DIR | run CMD..." >&2; exit 2 ;;
 esac

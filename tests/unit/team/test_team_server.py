@@ -72,9 +72,7 @@ def test_every_command_works_on_a_server_url(team_file: Path, tmp_path: Path) ->
         run("export", url, tmp_path / "again.jsonl", "--layer", "alice")
         original = (tmp_path / "alice.jsonl").read_text("utf-8").splitlines()
         again = (tmp_path / "again.jsonl").read_text("utf-8").splitlines()
-        assert [json.loads(x)["spans"] for x in again] == [
-            json.loads(x)["spans"] for x in original
-        ]
+        assert [json.loads(x)["spans"] for x in again] == [json.loads(x)["spans"] for x in original]
         run("package", url, "--for", "alice", tmp_path / "alice.annwork")
         assert "alice" in run("merge", url, tmp_path / "alice.annwork")
 
@@ -138,7 +136,7 @@ def test_each_role_writes_only_what_it_may_even_with_raw_sql(team_file: Path) ->
                 bob_span = span_repo.spans_of(s, annotator="bob")[0]
                 s.execute(
                     text(
-                        "INSERT INTO span (document_id, annotator_id, start, \"end\", label, "
+                        'INSERT INTO span (document_id, annotator_id, start, "end", label, '
                         "attrs, origin, created_at, updated_at) VALUES "
                         "(:d, :a, 0, 5, 'PLACE', '{}', 'manual', now(), now())"
                     ),
@@ -165,7 +163,7 @@ def test_each_role_writes_only_what_it_may_even_with_raw_sql(team_file: Path) ->
                 with engine.begin() as conn:
                     assert conn.execute(text(sql)).rowcount == 0, sql  # invisible to writes
             for sql in (
-                f"INSERT INTO span (document_id, annotator_id, start, \"end\", label, attrs, "
+                f'INSERT INTO span (document_id, annotator_id, start, "end", label, attrs, '
                 f"origin, created_at, updated_at) SELECT {doc_id}, id, 0, 5, 'PLACE', '{{}}', "
                 "'manual', now(), now() FROM annotator WHERE name = 'bob'",
                 "UPDATE span SET annotator_id = (SELECT id FROM annotator WHERE name = 'bob') "
