@@ -3,11 +3,14 @@ sessions for user actions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -27,6 +30,9 @@ from storage import postgres
 from storage.db import Database, StorageError
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
+
+T = TypeVar("T")
+RETRY_ATTEMPTS = 4
 
 
 def _translate(exc: StorageError, path: Path | str) -> ProjectError:
@@ -163,6 +169,33 @@ class Project:
                 raise _server_error(exc, self.location) from None
             raise
 
+    def transact(self, action: Callable[[Session], T], attempts: int = RETRY_ATTEMPTS) -> T:
+        """Run ``action(session)`` as one transaction and return its result. On a server, when
+        the transaction loses to a concurrent one (a serialisation failure or deadlock, rolled
+        back by the server) the whole action runs again in a new transaction, up to
+        ``attempts`` times, then fails with one line. ``action`` must only touch the database
+        (it may run more than once)."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.db.session() as s:
+                    return action(s)
+            except DBAPIError as exc:
+                kind = postgres.refusal(exc) if self.is_server else None
+                if kind == "conflict" and attempt < attempts:
+                    time.sleep(random.uniform(0.005, 0.05) * attempt)
+                    continue
+                if kind is not None:
+                    raise _server_error(exc, self.location) from None
+                if not self.is_server and isinstance(exc, OperationalError):
+                    if "locked" in str(exc) or "busy" in str(exc):
+                        raise ProjectLocked(
+                            "the project is busy or locked by another program; "
+                            "nothing was changed",
+                            path=str(self.path),
+                        ) from None
+                raise
+        raise AssertionError("unreachable")  # the loop returns or raises
+
     def close(self) -> None:
         self.db.dispose()
 
@@ -199,5 +232,6 @@ def _server_error(exc: DBAPIError, location: str) -> ProjectError:
             "nothing was changed, try again"
         )
     return ServerUnavailable(
-        f"lost the connection to {location} ({detail}); nothing was changed, try again"
+        f"lost the connection to {location} ({detail}); "
+        "the change in progress was not confirmed, try again"
     )
