@@ -189,8 +189,7 @@ class Project:
                 if not self.is_server and isinstance(exc, OperationalError):
                     if "locked" in str(exc) or "busy" in str(exc):
                         raise ProjectLocked(
-                            "the project is busy or locked by another program; "
-                            "nothing was changed",
+                            "the project is busy or locked by another program; nothing was changed",
                             path=str(self.path),
                         ) from None
                 raise

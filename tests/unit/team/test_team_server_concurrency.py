@@ -125,3 +125,22 @@ def test_a_connection_dropped_mid_action_is_one_line(server_project: str) -> Non
         assert "\n" not in info.value.render() and "[E113]" in info.value.render()
         with proj.session() as s:  # and the project goes on working
             assert doc_repo.count_documents(s) > 0
+
+
+def test_a_watch_sees_what_others_changed_and_not_its_own(server_project: str) -> None:
+    from annotator.changes import ChangeWatch
+
+    with Project.open(server_project) as mine, Project.open(server_project) as theirs:
+        with mine.session() as s:
+            watch = ChangeWatch("alice")
+            watch.start(s)
+            d1, d2 = sorted(doc_repo.external_ids(s).values())[:2]
+            assert not watch.poll(s)
+        with mine.session() as s:
+            add_span(s, mine.scheme, d1, "alice", 0, 4, "PLACE", actor="alice")
+        with theirs.session() as s:
+            add_span(s, theirs.scheme, d2, "bob", 0, 4, "PLACE", actor="bob")
+        with mine.session() as s:
+            seen = watch.poll(s)
+            assert seen.documents == {d2} and seen.actors == {"bob"} and seen
+            assert not watch.poll(s)  # each change is reported once
