@@ -115,6 +115,10 @@ def bulk_insert_values(
         return []
     constants = dict(constants or {})
     conn = session.connection()
+    if conn.dialect.name == "postgresql":  # COPY: see storage.postgres
+        from storage.postgres import copy_insert_values
+
+        return copy_insert_values(session, table, columns, values, constants)
     if conn.dialect.name != "sqlite":
         return bulk_insert_ids(
             session, table, [{**dict(zip(columns, v, strict=True)), **constants} for v in values]

@@ -9,6 +9,8 @@ never stored by the program.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Engine, inspect
@@ -172,3 +174,46 @@ def drop_project(db: Database) -> None:
     with db.engine.begin() as conn:
         Base.metadata.drop_all(conn)
         conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
+def copy_insert_values(
+    session: Any,
+    table: Any,
+    columns: Sequence[str],
+    values: Sequence[Sequence[Any]],
+    constants: Mapping[str, Any],
+) -> list[int]:
+    """PostgreSQL's fast path for a large insert: take the new ids from the table's sequence
+    in one query, then stream the rows with ``COPY ... FROM STDIN`` on the session's own
+    connection (same transaction). Returns the ids in row order (ascending)."""
+    from sqlalchemy.types import JSON
+
+    conn = session.connection()
+    seq = conn.exec_driver_sql(
+        "SELECT pg_get_serial_sequence(%(t)s, 'id')", {"t": table.name}
+    ).scalar()
+    ids = sorted(
+        r[0]
+        for r in conn.exec_driver_sql(
+            "SELECT nextval(%(s)s) FROM generate_series(1, %(n)s)", {"s": seq, "n": len(values)}
+        )
+    )
+    json_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
+    const_values = tuple(
+        json.dumps(v) if isinstance(table.c[k].type, JSON) and v is not None else v
+        for k, v in constants.items()
+    )
+    names = ", ".join(f'"{c}"' for c in (*columns, *constants, "id"))
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row, new_id in zip(values, ids, strict=True):
+                if json_at:
+                    row = list(row)
+                    for i in json_at:
+                        if row[i] is not None:
+                            row[i] = json.dumps(row[i])
+                copy.write_row((*row, *const_values, new_id))
+    finally:
+        cursor.close()
+    return ids
