@@ -112,7 +112,7 @@ def annotator_worker(url: str, name: str, seconds: float, seed: int, out: mp.Que
                     end = start + rnd.randint(3, 10)
                     label = rnd.choice(labels)
 
-                    def add(s, d=doc, a=start, b=end, lab=label):  # noqa: ANN001, ANN202
+                    def add(s, d=doc, a=start, b=end, lab=label):
                         return add_span(s, scheme, d, name, a, b, lab, actor=name)
 
                     new_id = proj.transact(add)
@@ -120,7 +120,9 @@ def annotator_worker(url: str, name: str, seconds: float, seed: int, out: mp.Que
                 elif op < 0.85:
                     sid = rnd.choice(list(mine))
                     label = rnd.choice([x for x in labels if x != mine[sid][3]])
-                    proj.transact(lambda s, i=sid, lab=label: update_span(s, scheme, i, name, label=lab))
+                    proj.transact(
+                        lambda s, i=sid, lab=label: update_span(s, scheme, i, name, label=lab)
+                    )
                     doc, a, b, _ = mine[sid]
                     mine[sid] = (doc, a, b, label)
                 else:
@@ -241,10 +243,13 @@ def bare_copy(admin: str, src: Path) -> float:
         t0 = time.perf_counter()
         with psycopg.connect(_libpq(url)) as conn, conn.cursor() as cur:
             cur.execute("INSERT INTO annotator (id, name, role) VALUES (1000, 'g2', 'annotator')")
-            with cur.copy(
-                "COPY document (id, external_id, title, source, url, published, text, sha256, "
-                "meta, imported_at) FROM STDIN"
-            ) as doc_copy, src.open(encoding="utf-8") as fh:
+            with (
+                cur.copy(
+                    "COPY document (id, external_id, title, source, url, published, text, sha256, "
+                    "meta, imported_at) FROM STDIN"
+                ) as doc_copy,
+                src.open(encoding="utf-8") as fh,
+            ):
                 spans = []
                 for i, line in enumerate(fh, start=1):
                     rec = json.loads(line)
