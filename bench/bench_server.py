@@ -90,6 +90,7 @@ def annotator_worker(url: str, name: str, seconds: float, seed: int, out: mp.Que
     from annotator.project import Project
     from annotator.services import add_span, delete_span, update_span
     from storage.repository import documents as doc_repo
+    from storage.repository import spans as span_repo
 
     rnd = random.Random(seed)
     labels = ["ACTOR", "PLACE", "TIME"]
@@ -99,6 +100,9 @@ def annotator_worker(url: str, name: str, seconds: float, seed: int, out: mp.Que
     with Project.open(url) as proj:
         with proj.session() as s:
             lengths = doc_repo.text_lengths(s)
+            for sp in span_repo.spans_of(s, annotator=name):  # the shared starting point
+                mine[sp.id] = (sp.document_id, sp.start, sp.end, sp.label)
+        added: list[int] = []  # what this process relabels and deletes
         docs = sorted(lengths)
         scheme = proj.scheme
         deadline = time.perf_counter() + seconds
@@ -106,7 +110,7 @@ def annotator_worker(url: str, name: str, seconds: float, seed: int, out: mp.Que
             op = rnd.random()
             t0 = time.perf_counter()
             try:
-                if op < 0.6 or not mine:
+                if op < 0.6 or not added:
                     doc = rnd.choice(docs)
                     start = rnd.randrange(0, lengths[doc] - 12)
                     end = start + rnd.randint(3, 10)
@@ -117,8 +121,9 @@ def annotator_worker(url: str, name: str, seconds: float, seed: int, out: mp.Que
 
                     new_id = proj.transact(add)
                     mine[new_id] = (doc, start, end, label)
+                    added.append(new_id)
                 elif op < 0.85:
-                    sid = rnd.choice(list(mine))
+                    sid = rnd.choice(added)
                     label = rnd.choice([x for x in labels if x != mine[sid][3]])
                     proj.transact(
                         lambda s, i=sid, lab=label: update_span(s, scheme, i, name, label=lab)
@@ -126,8 +131,12 @@ def annotator_worker(url: str, name: str, seconds: float, seed: int, out: mp.Que
                     doc, a, b, _ = mine[sid]
                     mine[sid] = (doc, a, b, label)
                 else:
-                    sid = rnd.choice(list(mine))
-                    proj.transact(lambda s, i=sid: delete_span(s, i, name))
+                    sid = added.pop(rnd.randrange(len(added)))
+                    try:
+                        proj.transact(lambda s, i=sid: delete_span(s, i, name))
+                    except Exception:
+                        added.append(sid)
+                        raise
                     del mine[sid]
             except Exception as exc:  # not acknowledged: reported, state unchanged
                 failures.append(f"{type(exc).__name__}: {exc}")
@@ -171,17 +180,18 @@ def _pct(values: list[float], q: float) -> float:
 def editing(admin: str, n_annotators: int, seconds: float) -> None:
     from annotator.project import Project
     from annotator.reports.check import check_project
-    from annotator.transfer.importing import import_documents
-    from annotator.values import DocData
+    from annotator.transfer.importing import import_paths
     from storage.repository import spans as span_repo
 
     with database(admin, "bench_edit") as url:
-        with Project.create(url) as proj:
-            docs = [DocData(a["id"], a["text"], a["meta"]) for a in articles(N_DOCS_EDITED)]
-            import_documents(proj, docs, layer="lead")
+        names = [f"ann{i:02d}" for i in range(n_annotators)]
+        with tempfile.TemporaryDirectory() as tmp, Project.create(url) as proj:
+            src = Path(tmp) / "start.jsonl"  # every annotator starts from the same 20 spans
+            src.write_text("".join(json.dumps(a) + "\n" for a in articles(N_DOCS_EDITED)))
+            for name in names:
+                import_paths(proj, [src], "jsonl", layer=name)
         ctx = mp.get_context("spawn")
         queue: mp.Queue = ctx.Queue()
-        names = [f"ann{i:02d}" for i in range(n_annotators)]
         procs = [
             ctx.Process(target=annotator_worker, args=(url, n, seconds, i, queue))
             for i, n in enumerate(names)
