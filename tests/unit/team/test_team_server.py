@@ -73,6 +73,9 @@ def test_every_command_works_on_a_server_url(team_file: Path, tmp_path: Path) ->
         original = (tmp_path / "alice.jsonl").read_text("utf-8").splitlines()
         again = (tmp_path / "again.jsonl").read_text("utf-8").splitlines()
         assert [json.loads(x)["spans"] for x in again] == [json.loads(x)["spans"] for x in original]
+        run("agreement", url, "--json")
+        run("preannotate", url)
+        assert sum(json.loads(run("stats", url, "--json"))["suggestions"].values()) > 0
         run("package", url, "--for", "alice", tmp_path / "alice.annwork")
         assert "alice" in run("merge", url, tmp_path / "alice.annwork")
 
