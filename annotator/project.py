@@ -68,6 +68,11 @@ class Project:
     def is_server(self) -> bool:
         return self.db.engine.dialect.name != "sqlite"
 
+    @property
+    def server_role(self) -> str | None:
+        """The database role a server project is opened as (None for a file)."""
+        return self.db.engine.url.username if self.is_server else None
+
     @classmethod
     def create(cls, path: str | Path, scheme: Scheme | str = "news") -> Project:
         if isinstance(scheme, str):

@@ -122,6 +122,30 @@ def open_window(path: Path, create: bool = False, defer_database: bool = True) -
     return window
 
 
+def open_server_window(url: str) -> MainWindow | None:
+    """A window on a project at a PostgreSQL URL. The server does the locking (no lock file)
+    and the access control: the layer is the connected role's name (``annotator grant``),
+    else the annotator name. The URL is not added to the recent projects (it may carry a
+    password); the password comes from PGPASSWORD or ~/.pgpass."""
+    from annotator.project import Project
+
+    try:
+        project = Project.open(url)
+    except AnnotatorError as exc:
+        show_error(None, "Cannot open the server project", exc)
+        return None
+    settings = Settings.load()
+    user = project.server_role or annotator_name(settings)
+    app = QApplication.instance()
+    dark = apply_theme(app, settings.theme) if isinstance(app, QApplication) else False
+    window = MainWindow(AppContext(project, user), None, dark=dark, settings=settings)
+    _windows.append(window)
+    window.destroyed.connect(lambda *_: _forget(window))
+    window.show()
+    window.start_after_first_paint()
+    return window
+
+
 def follow_system_theme() -> None:
     """Re-apply the palette when the system switches between light and dark."""
     hints = QGuiApplication.styleHints()

@@ -216,7 +216,9 @@ def check(project: ProjectArg) -> None:
 
 @app.command()
 def gui(
-    project: Annotated[Path | None, typer.Argument(help="Project to open.")] = None,
+    project: Annotated[
+        str | None, typer.Argument(help="Project file or postgresql+psycopg:// URL to open.")
+    ] = None,
 ) -> None:
     """Open the desktop app (runs ``python -m app``; the library never imports the GUI)."""
     import subprocess

@@ -1,0 +1,44 @@
+"""The app on a project at a PostgreSQL URL, opened as a granted role (its layer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pg_server import fresh_database
+from sqlalchemy.engine import make_url
+
+from annotator.demo import build_team_demo_project
+from annotator.project import Project
+from annotator.team.access import grant_access
+from annotator.transfer.copying import copy_project
+
+
+def test_server_project_opens_as_the_connected_role(qtbot, tmp_path: Path) -> None:
+    from app.launcher import open_server_window
+
+    source = tmp_path / "team.annproj"
+    build_team_demo_project(source, n_docs=3).close()
+    with fresh_database() as url:
+        copy_project(source, url)
+        with Project.open(url) as owner:
+            grant_access(owner, "alice", "annotator")
+        as_alice = make_url(url).set(username="alice").render_as_string(hide_password=False)
+        window = open_server_window(as_alice)
+        assert window is not None
+        try:
+            qtbot.waitUntil(lambda: window.context.doc_state.content is not None, timeout=10000)
+            qtbot.waitUntil(lambda: not window.context.runner.busy, timeout=10000)
+            assert window.context.user == "alice"
+            assert make_url(url).database in window.windowTitle()
+            assert window.context.project.server_role == "alice"
+        finally:
+            window.close()
+            window.context.project.close()
+
+
+def test_unreachable_server_project_is_one_error_dialog(dialogs) -> None:
+    from app.launcher import open_server_window
+
+    assert open_server_window("postgresql+psycopg://nobody@/nothing?host=/nonexistent") is None
+    [(kind, _title, text)] = dialogs.shown
+    assert kind == "warning" and text.startswith("[E113]") and "\n" not in text
