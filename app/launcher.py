@@ -139,6 +139,9 @@ def open_server_window(url: str) -> MainWindow | None:
     app = QApplication.instance()
     dark = apply_theme(app, settings.theme) if isinstance(app, QApplication) else False
     window = MainWindow(AppContext(project, user), None, dark=dark, settings=settings)
+    from app.server_watch import ServerWatch
+
+    window.server_watch = ServerWatch(window)  # type: ignore[attr-defined]
     _windows.append(window)
     window.destroyed.connect(lambda *_: _forget(window))
     window.show()

@@ -9,8 +9,10 @@ from sqlalchemy.engine import make_url
 
 from annotator.demo import build_team_demo_project
 from annotator.project import Project
+from annotator.services import add_span
 from annotator.team.access import grant_access
 from annotator.transfer.copying import copy_project
+from storage.repository import documents as doc_repo
 
 
 def test_server_project_opens_as_the_connected_role(qtbot, tmp_path: Path) -> None:
@@ -31,6 +33,19 @@ def test_server_project_opens_as_the_connected_role(qtbot, tmp_path: Path) -> No
             assert window.context.user == "alice"
             assert make_url(url).database in window.windowTitle()
             assert window.context.project.server_role == "alice"
+
+            # bob edits the document alice is looking at: her next poll notices it
+            doc_id = window.context.doc_state.doc_id
+            with Project.open(url) as bob, bob.session() as s:
+                text_ = doc_repo.get_document(s, doc_id).text
+                add_span(s, bob.scheme, doc_id, "bob", 0, min(5, len(text_)), "PLACE", actor="bob")
+            watch = window.server_watch
+            watch.poll()
+            assert watch.last.documents == {doc_id} and watch.last.actors == {"bob"}
+            assert "changed by bob" in window.statusBar().currentMessage()
+            qtbot.waitUntil(lambda: not window.context.runner.busy, timeout=10000)
+            watch.poll()
+            assert not watch.last  # reported once
         finally:
             window.close()
             window.context.project.close()
