@@ -40,6 +40,9 @@ class ServerWatch(QObject):
 
     def poll(self) -> None:
         ctx = self.window.context
+        if not self.window.isVisible():
+            self.timer.stop()  # the window was closed
+            return
         if ctx.runner.busy:
             return  # the window is loading or saving: try at the next tick
         try:

@@ -57,3 +57,24 @@ def test_unreachable_server_project_is_one_error_dialog(dialogs) -> None:
     assert open_server_window("postgresql+psycopg://nobody@/nothing?host=/nonexistent") is None
     [(kind, _title, text)] = dialogs.shown
     assert kind == "warning" and text.startswith("[E113]") and "\n" not in text
+
+
+def test_file_open_server_project_asks_the_url(qtbot, tmp_path: Path, dialogs) -> None:
+    from gui_helpers import make_project, open_test_window
+
+    from app.launcher import _windows
+
+    window = open_test_window(qtbot, make_project(tmp_path / "local.annproj"))
+    with fresh_database() as url:
+        Project.create(url).close()
+        dialogs.texts.append(url)
+        window.open_server_dialog()
+        opened = [w for w in _windows if w is not window and w.isVisible()]
+        try:
+            assert len(opened) == 1 and not window.isVisible()  # replaced by the server window
+            assert opened[0].context.project.is_server
+            assert dialogs.shown == []
+        finally:
+            for w in opened:
+                w.close()
+                w.context.project.close()
