@@ -85,6 +85,20 @@ class DatabaseFailed(ProjectError):
     code = "E114"
 
 
+class ServerUnavailable(ProjectError):
+    """A server project cannot be reached, dropped the connection, or hit a conflicting change
+    by another user; nothing was changed and the action can be tried again."""
+
+    code = "E115"
+
+
+class ChangeRefused(ProjectError):
+    """The database server refused a change the connected role may not make (another
+    annotator's layer, gold without the reviewer role, the scheme without the lead role)."""
+
+    code = "E116"
+
+
 class ImportFailed(AnnotatorError):
     """An input file cannot be read or imported; nothing was imported."""
 

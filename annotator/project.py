@@ -1,33 +1,43 @@
-"""A project: one database file, its scheme, and sessions for user actions."""
+"""A project: one database (a SQLite file or a PostgreSQL database at a URL), its scheme, and
+sessions for user actions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from annotator import __version__
 from annotator.errors import (
+    ChangeRefused,
     DatabaseFailed,
     ForeignSchema,
     ProjectError,
     ProjectLocked,
     SchemaTooNew,
     SchemeError,
+    ServerUnavailable,
 )
 from annotator.scheme import Scheme, load_scheme, scheme_from_json
 from annotator.vocabulary import AnnotatorRole, Layer
+from storage import postgres
 from storage.db import Database, StorageError, explain_error
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
 
+T = TypeVar("T")
+RETRY_ATTEMPTS = 4
 
-def _translate(exc: StorageError, path: Path) -> ProjectError:
+
+def _translate(exc: StorageError, path: Path | str) -> ProjectError:
     if exc.kind == "locked":
         return ProjectLocked(str(exc), path=str(path))
     if exc.kind == "too_new":
@@ -36,11 +46,13 @@ def _translate(exc: StorageError, path: Path) -> ProjectError:
         return ForeignSchema(str(exc), path=str(path))
     if exc.kind == "read_only":
         return DatabaseFailed(str(exc), path=str(path))
+    if exc.kind == "unreachable":
+        return ServerUnavailable(str(exc))
     return ProjectError(str(exc), path=str(path))
 
 
 def _database_error(exc: DBAPIError, path: Path, doing: str) -> ProjectError:
-    """One line for a database error met while creating or opening a project."""
+    """One line for a database error met while creating or opening a project file."""
     explained = explain_error(exc)
     if explained is None:
         first = str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else type(exc).__name__
@@ -51,19 +63,41 @@ def _database_error(exc: DBAPIError, path: Path, doing: str) -> ProjectError:
     return DatabaseFailed(message, path=str(path))
 
 
-class Project:
-    """An open project. Use as a context manager or call ``close()``."""
+def is_server_location(location: str | Path) -> bool:
+    """Whether a project argument names a database server URL rather than a file."""
+    return isinstance(location, str) and postgres.is_server_url(location)
 
-    def __init__(self, path: Path, db: Database, scheme: Scheme) -> None:
+
+class Project:
+    """An open project. Use as a context manager or call ``close()``.
+
+    ``location`` is what the user named (a file path or a server URL without its password);
+    ``path`` is the file, or for a server project a path made of the database's name (what
+    titles, work-file sources and model names show).
+    """
+
+    def __init__(self, path: Path, db: Database, scheme: Scheme, location: str = "") -> None:
         self.path = path
         self.db = db
         self.scheme = scheme
+        self.location = location or str(path)
+
+    @property
+    def is_server(self) -> bool:
+        return self.db.engine.dialect.name != "sqlite"
+
+    @property
+    def server_role(self) -> str | None:
+        """The database role a server project is opened as (None for a file)."""
+        return self.db.engine.url.username if self.is_server else None
 
     @classmethod
     def create(cls, path: str | Path, scheme: Scheme | str = "news") -> Project:
-        path = Path(path)
         if isinstance(scheme, str):
             scheme = load_scheme(scheme)
+        if is_server_location(path):
+            return cls._create_server(str(path), scheme)
+        path = Path(path)
         if not path.parent.exists():
             raise ProjectError("its folder does not exist", path=str(path))
         try:
@@ -73,12 +107,7 @@ class Project:
         except DBAPIError as exc:
             raise _database_error(exc, path, "cannot create the project") from None
         try:
-            with db.session() as s:
-                doc_repo.set_meta(s, "scheme", scheme.to_json())
-                doc_repo.set_meta(s, "app_version", __version__)
-                doc_repo.set_meta(s, "created", datetime.now(UTC).isoformat(timespec="seconds"))
-                doc_repo.write_scheme_tables(s, scheme.to_dict())
-                ann_repo.ensure_annotator(s, Layer.GOLD, role=AnnotatorRole.REVIEWER)
+            _write_new_project(db, scheme)
         except Exception as exc:
             db.dispose()
             for suffix in ("", "-wal", "-shm"):
@@ -89,32 +118,65 @@ class Project:
         return cls(path, db, scheme)
 
     @classmethod
+    def _create_server(cls, location: str, scheme: Scheme) -> Project:
+        url = postgres.normalise_url(location)
+        shown = postgres.display_url(url)
+        try:
+            db = postgres.create_server(url)
+        except StorageError as exc:
+            raise _translate(exc, shown) from None
+        try:
+            _write_new_project(db, scheme)
+        except DBAPIError as exc:
+            db.dispose()
+            raise _server_error(exc, shown) from None
+        except Exception:
+            db.dispose()
+            raise
+        return cls(Path(postgres.database_name(url)), db, scheme, shown)
+
+    @classmethod
     def open(
         cls, path: str | Path, allow_foreign: bool = False, read_only: bool | None = None
     ) -> Project:
-        """Open a project file; ``allow_foreign`` only for ``check``, which reports schema
-        objects the project did not create instead of refusing the file. A file that cannot be
-        written (or whose folder cannot) opens read-only (see :attr:`read_only`)."""
+        """Open a project file or a server project (a ``postgresql+psycopg://`` URL).
+        ``allow_foreign`` only for ``check``, which reports schema objects the project did not
+        create instead of refusing the file. A file that cannot be written (or whose folder
+        cannot) opens read-only (see :attr:`read_only`)."""
+        if is_server_location(path):
+            url = postgres.normalise_url(str(path))
+            shown = postgres.display_url(url)
+            try:
+                db = postgres.open_server(url)
+            except StorageError as exc:
+                raise _translate(exc, shown) from None
+            return cls._with_scheme(Path(postgres.database_name(url)), db, shown)
         path = Path(path)
         try:
             db = Database.open_sqlite(path, allow_foreign=allow_foreign, read_only=read_only)
         except StorageError as exc:
             raise _translate(exc, path) from None
+        return cls._with_scheme(path, db, str(path))
+
+    @classmethod
+    def _with_scheme(cls, path: Path, db: Database, location: str) -> Project:
         try:
             with db.session() as s:
                 raw = doc_repo.get_meta(s, "scheme")
         except DBAPIError as exc:
             db.dispose()
+            if db.engine.dialect.name != "sqlite":
+                raise _server_error(exc, location) from None
             raise _database_error(exc, path, "cannot read the project") from None
         if not raw:
             db.dispose()
-            raise ProjectError("the project has no scheme", path=str(path))
+            raise ProjectError("the project has no scheme", path=location)
         try:
             scheme = scheme_from_json(raw)
         except (ValueError, SchemeError) as exc:
             db.dispose()
-            raise ProjectError(f"the project's scheme is damaged ({exc})", path=str(path)) from None
-        return cls(path, db, scheme)
+            raise ProjectError(f"the project's scheme is damaged ({exc})", path=location) from None
+        return cls(path, db, scheme, location)
 
     @property
     def read_only(self) -> bool:
@@ -130,6 +192,10 @@ class Project:
             with self.db.session(write=write) as s:
                 yield s
         except DBAPIError as exc:
+            if self.is_server:
+                if isinstance(exc, OperationalError) or postgres.refusal(exc) is not None:
+                    raise _server_error(exc, self.location) from None
+                raise
             explained = explain_error(exc)
             if explained is None:
                 raise
@@ -138,6 +204,31 @@ class Project:
                 message = "is read-only: opened read-only; nothing was changed"
             cls = ProjectLocked if kind == "locked" else DatabaseFailed
             raise cls(message, path=str(self.path)) from None
+
+    def transact(self, action: Callable[[Session], T], attempts: int = RETRY_ATTEMPTS) -> T:
+        """Run ``action(session)`` as one transaction and return its result. On a server, when
+        the transaction loses to a concurrent one (a serialisation failure or deadlock, rolled
+        back by the server) the whole action runs again in a new transaction, up to
+        ``attempts`` times, then fails with one line. ``action`` must only touch the database
+        (it may run more than once)."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.db.session(write=True) as s:
+                    return action(s)
+            except DBAPIError as exc:
+                kind = postgres.refusal(exc) if self.is_server else None
+                if kind == "conflict" and attempt < attempts:
+                    time.sleep(random.uniform(0.005, 0.05) * attempt)
+                    continue
+                if kind is not None:
+                    raise _server_error(exc, self.location) from None
+                explained = None if self.is_server else explain_error(exc)
+                if explained is not None:
+                    kind_, message = explained
+                    cls = ProjectLocked if kind_ == "locked" else DatabaseFailed
+                    raise cls(message, path=str(self.path)) from None
+                raise
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     def close(self) -> None:
         self.db.dispose()
@@ -152,3 +243,29 @@ class Project:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _write_new_project(db: Database, scheme: Scheme) -> None:
+    with db.session() as s:
+        doc_repo.set_meta(s, "scheme", scheme.to_json())
+        doc_repo.set_meta(s, "app_version", __version__)
+        doc_repo.set_meta(s, "created", datetime.now(UTC).isoformat(timespec="seconds"))
+        doc_repo.write_scheme_tables(s, scheme.to_dict())
+        ann_repo.ensure_annotator(s, Layer.GOLD, role=AnnotatorRole.REVIEWER)
+
+
+def _server_error(exc: DBAPIError, location: str) -> ProjectError:
+    """One line for a server's refusal or a lost connection; nothing was changed."""
+    kind = postgres.refusal(exc)
+    detail = postgres.first_line(exc)
+    if kind == "denied":
+        return ChangeRefused(f"the server refused the change ({detail}); nothing was changed")
+    if kind == "conflict":
+        return ServerUnavailable(
+            f"another user changed the same data at the same time ({detail}); "
+            "nothing was changed, try again"
+        )
+    return ServerUnavailable(
+        f"lost the connection to {location} ({detail}); "
+        "the change in progress was not confirmed, try again"
+    )

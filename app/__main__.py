@@ -50,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.load()
         settings.theme = args.theme
         settings.save()
+    if args.project and "://" in args.project:  # a project on a database server
+        from app.launcher import open_server_window
+
+        server_window = open_server_window(args.project)
+        return 1 if server_window is None else int(app.exec())
     try:
         path = Path(args.project) if args.project else default_project()
     except AnnotatorError as exc:

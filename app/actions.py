@@ -37,6 +37,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "SP_DialogOpenButton",
     ),
     ActionSpec(
+        "open_server",
+        "Open &server project…",
+        "",
+        "open_server_dialog",
+        "File",
+        tip="Open a project on a PostgreSQL server (its URL; the password is never stored)",
+    ),
+    ActionSpec(
         "import_files",
         "&Import files…",
         "Ctrl+I",

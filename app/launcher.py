@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from annotator.errors import AnnotatorError
 from annotator.settings import Settings, current_user
@@ -122,6 +122,55 @@ def open_window(path: Path, create: bool = False, defer_database: bool = True) -
     dark = apply_theme(app, settings.theme) if isinstance(app, QApplication) else False
     context = AppContext(project, user, read_only=read_only)  # type: ignore[arg-type]
     window = MainWindow(context, lock, dark=dark, settings=settings)
+    _windows.append(window)
+    window.destroyed.connect(lambda *_: _forget(window))
+    window.show()
+    window.start_after_first_paint()
+    return window
+
+
+def _with_password(url: str, parent: QWidget | None) -> str | None:
+    """``url`` with a password asked for now (never stored), or None when cancelled."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    password, ok = QInputDialog.getText(
+        parent,
+        "Server password",
+        f"Password of {parsed.username or 'your role'} on {parsed.host or 'the server'}:",
+        QLineEdit.EchoMode.Password,
+    )
+    if not ok:
+        return None
+    return parsed.set(password=password).render_as_string(hide_password=False)
+
+
+def open_server_window(url: str, parent: QWidget | None = None) -> MainWindow | None:
+    """A window on a project at a PostgreSQL URL. The server does the locking (no lock file)
+    and the access control: the layer is the connected role's name (``annotator grant``),
+    else the annotator name. The URL is not added to the recent projects (it may carry a
+    password); the password comes from PGPASSWORD or ~/.pgpass."""
+    from annotator.project import Project
+
+    try:
+        project = Project.open(url)
+    except AnnotatorError as exc:
+        retry = _with_password(url, parent) if "password" in str(exc) else None
+        try:
+            if retry is None:
+                raise
+            project = Project.open(retry)
+        except AnnotatorError as final:
+            show_error(parent, "Cannot open the server project", final)
+            return None
+    settings = Settings.load()
+    user = project.server_role or annotator_name(settings)
+    app = QApplication.instance()
+    dark = apply_theme(app, settings.theme) if isinstance(app, QApplication) else False
+    window = MainWindow(AppContext(project, user), None, dark=dark, settings=settings)
+    from app.server_watch import ServerWatch
+
+    window.server_watch = ServerWatch(window)  # type: ignore[attr-defined]
     _windows.append(window)
     window.destroyed.connect(lambda *_: _forget(window))
     window.show()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -448,6 +449,19 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.open_project(Path(path))
+
+    def open_server_dialog(self) -> None:
+        """File → Open server project: a URL, then (only if the server asks) a password
+        kept in memory for this connection."""
+        from app.launcher import open_server_window
+
+        url, ok = QInputDialog.getText(
+            self,
+            "Open server project",
+            "Project URL (postgresql+psycopg://user@host/database):",
+        )
+        if ok and url.strip() and open_server_window(url.strip(), parent=self) is not None:
+            self.close()
 
     def _fill_recent(self) -> None:
         self._recent_menu.clear()

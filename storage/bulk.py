@@ -17,6 +17,8 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON, DateTime
 
+COPY_THRESHOLD = 200  # rows from which PostgreSQL's COPY beats INSERT ... RETURNING
+
 
 def _converter(column_type: Any) -> Callable[[Any], Any] | None:
     """How SQLite stores a Python value of this column type (None: as it is)."""
@@ -88,6 +90,12 @@ def bulk_insert_ids(session: Session, table: Table, rows: Sequence[Mapping[str, 
         return []
     conn = session.connection()
     pk = table.c.id
+    if conn.dialect.name == "postgresql" and len(rows) >= COPY_THRESHOLD and "id" not in rows[0]:
+        from storage.postgres import copy_insert_values
+
+        columns = list(rows[0])
+        values = [tuple(r[c] for c in columns) for r in rows]
+        return copy_insert_values(session, table, columns, values, {})
     if conn.dialect.name != "sqlite":
         result = conn.execute(
             table.insert().returning(pk, sort_by_parameter_order=True), list(rows)
@@ -125,6 +133,10 @@ def bulk_insert_values(
         return []
     constants = dict(constants or {})
     conn = session.connection()
+    if conn.dialect.name == "postgresql":  # COPY: see storage.postgres
+        from storage.postgres import copy_insert_values
+
+        return copy_insert_values(session, table, columns, values, constants)
     if conn.dialect.name != "sqlite":
         return bulk_insert_ids(
             session, table, [{**dict(zip(columns, v, strict=True)), **constants} for v in values]

@@ -220,6 +220,10 @@ def make_engine(url: str) -> Engine:
     kwargs: dict[str, Any] = {}
     if is_sqlite:
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    else:  # a server: its options live with the rest of the server code
+        from storage.postgres import engine_options
+
+        kwargs.update(engine_options())
     engine = create_engine(url, **kwargs)
     if is_sqlite:
         event.listen(engine, "connect", _on_connect)

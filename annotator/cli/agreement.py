@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,7 +10,9 @@ import typer
 if TYPE_CHECKING:
     from annotator.agreement.report import AgreementReport
 
-ProjectArg = Annotated[Path, typer.Argument(help="The project file (.annproj).")]
+ProjectArg = Annotated[
+    str, typer.Argument(help="The project file (.annproj) or a postgresql+psycopg:// URL.")
+]
 _LABEL_COLUMNS = (
     ("span_f1_exact", "F1 exact"),
     ("span_f1_overlap", "F1 overlap"),

@@ -27,7 +27,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-ProjectArg = Annotated[Path, typer.Argument(help="The project file (.annproj).")]
+ProjectArg = Annotated[
+    str, typer.Argument(help="The project file (.annproj) or a postgresql+psycopg:// URL.")
+]
 
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
@@ -55,10 +57,12 @@ def init(
             loaded = scheme_from_annotation_conf(Path(scheme))
         else:
             loaded = load_scheme(scheme)
-        Project.create(project, loaded).close()
+        created = Project.create(project, loaded)
+        created.close()
     except AnnotatorError as exc:
         fail(exc)
-    typer.echo(f"created {project} with scheme '{loaded.name}' ({', '.join(loaded.label_names)})")
+    labels = ", ".join(loaded.label_names)
+    typer.echo(f"created {created.location} with scheme '{loaded.name}' ({labels})")
 
 
 @app.command("import")
@@ -232,7 +236,9 @@ def check(project: ProjectArg) -> None:
 
 @app.command()
 def gui(
-    project: Annotated[Path | None, typer.Argument(help="Project to open.")] = None,
+    project: Annotated[
+        str | None, typer.Argument(help="Project file or postgresql+psycopg:// URL to open.")
+    ] = None,
 ) -> None:
     """Open the desktop app (``python -m app``; the library never imports the GUI).
 
@@ -278,7 +284,7 @@ def _run_forwarding_signals(args: list[str]) -> int:
             signal.signal(sig, handler)
 
 
-COMMAND_GROUPS = ("agreement", "suggest", "team")
+COMMAND_GROUPS = ("agreement", "suggest", "team", "server")
 
 
 def _register_commands() -> None:

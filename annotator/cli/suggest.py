@@ -13,7 +13,9 @@ from annotator.cli.support import fail, progress_bar
 from annotator.errors import AnnotatorError
 from annotator.vocabulary import Layer
 
-ProjectArg = Annotated[Path, typer.Argument(help="The project file (.annproj).")]
+ProjectArg = Annotated[
+    str, typer.Argument(help="The project file (.annproj) or a postgresql+psycopg:// URL.")
+]
 ModelOpt = Annotated[
     str | None,
     typer.Option(

@@ -11,7 +11,9 @@ import typer
 from annotator.cli.support import fail
 from annotator.errors import AnnotatorError
 
-ProjectArg = Annotated[Path, typer.Argument(help="The project file (.annproj).")]
+ProjectArg = Annotated[
+    str, typer.Argument(help="The project file (.annproj) or a postgresql+psycopg:// URL.")
+]
 
 
 def _names(raw: str | None) -> list[str]:

@@ -19,7 +19,8 @@ from storage.repository import spans as span_repo
 def check_project(session: Session, scheme: Scheme) -> list[tuple[str, Problem]]:
     """(where, problem) for every problem found; errors first, then warnings."""
     found: list[tuple[str, Problem]] = []
-    for kind, name in foreign_objects(session.connection()):
+    sqlite = session.get_bind().dialect.name == "sqlite"  # a server keeps its own catalogue
+    for kind, name in foreign_objects(session.connection()) if sqlite else []:
         found.append(
             (
                 f"{kind} {name}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from storage.models import EventLog, utcnow
@@ -92,3 +92,22 @@ def activity_events(session: Session) -> list[EventRecord]:
         )
     ]
     return out
+
+
+def last_event_id(session: Session) -> int:
+    """The id of the newest event (0 when none): where a watcher starts."""
+    return session.scalar(select(func.max(EventLog.id))) or 0
+
+
+def changes_after(
+    session: Session, after_id: int, limit: int = 1000
+) -> list[tuple[int, str, str, int | None]]:
+    """(id, actor, action, document id) of events newer than ``after_id``, oldest first: a
+    cheap poll (one indexed range scan) for what others changed."""
+    stmt = (
+        select(EventLog.id, EventLog.actor, EventLog.action, EventLog.document_id)
+        .where(EventLog.id > after_id)
+        .order_by(EventLog.id)
+        .limit(limit)
+    )
+    return [(i, actor, action, doc) for i, actor, action, doc in session.execute(stmt)]

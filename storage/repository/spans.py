@@ -56,8 +56,10 @@ def _read_spans(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[SpanRe
     parsed: dict[str | None, dict[str, Any]] = {None: {}, "null": {}}
     out: list[SpanRecord] = []
     for sid, doc, name, start, end, label, raw, ent, origin in session.connection().execute(stmt):
-        attrs = parsed.get(raw)
-        if attrs is None:
+        attrs: dict[str, Any] | None
+        if isinstance(raw, dict):  # PostgreSQL's driver hands JSON back already decoded
+            attrs = raw
+        elif (attrs := parsed.get(raw)) is None:
             attrs = parsed[raw] = json.loads(raw)
         out.append(SpanRecord(sid, doc, name, start, end, label, dict(attrs), ent, origin))
     return out

@@ -48,8 +48,10 @@ RECORD = {
 }
 
 
-def test_init_import_seed_stats(cli: Cli, tmp_path: Path, seed_article: Path, stats) -> None:
-    proj = tmp_path / "p.annproj"
+def test_init_import_seed_stats(
+    cli: Cli, tmp_path: Path, new_location, seed_article: Path, stats
+) -> None:
+    proj = new_location()
     cli("init", proj)
     out = cli("import", proj, seed_article.parent).stdout
     assert "1 new" in out
@@ -66,8 +68,8 @@ def test_init_import_seed_stats(cli: Cli, tmp_path: Path, seed_article: Path, st
     assert doc.text == seed_article.read_text("utf-8")
 
 
-def test_import_is_idempotent(cli: Cli, tmp_path: Path, stats) -> None:
-    proj = tmp_path / "p.annproj"
+def test_import_is_idempotent(cli: Cli, tmp_path: Path, new_location, stats) -> None:
+    proj = new_location()
     cli("init", proj)
     src = _native(tmp_path, [RECORD])
     cli("import", proj, src)
@@ -80,9 +82,9 @@ def test_import_is_idempotent(cli: Cli, tmp_path: Path, stats) -> None:
 
 
 def test_same_text_attaches_annotations_to_existing_document(
-    cli: Cli, tmp_path: Path, stats
+    cli: Cli, tmp_path: Path, new_location, stats
 ) -> None:
-    proj = tmp_path / "p.annproj"
+    proj = new_location()
     cli("init", proj)
     plain = {k: v for k, v in RECORD.items() if k not in ("spans", "relations", "layer")}
     cli("import", proj, _native(tmp_path, [plain], "plain.jsonl"))
@@ -92,8 +94,8 @@ def test_same_text_attaches_annotations_to_existing_document(
     assert data["spans"]["alice"]["ACTOR"] == 1
 
 
-def test_export_jsonl_round_trip(cli: Cli, tmp_path: Path) -> None:
-    proj = tmp_path / "p.annproj"
+def test_export_jsonl_round_trip(cli: Cli, tmp_path: Path, new_location) -> None:
+    proj = new_location()
     cli("init", proj)
     cli("import", proj, _native(tmp_path, [RECORD]))
     out1 = tmp_path / "out1.jsonl"
@@ -104,7 +106,7 @@ def test_export_jsonl_round_trip(cli: Cli, tmp_path: Path) -> None:
         (s["start"], s["end"], s["label"]) for s in RECORD["spans"]
     }
     assert rec["spans"][0]["entity"] == "Khalifa Haftar"
-    proj2 = tmp_path / "p2.annproj"
+    proj2 = new_location("p2.annproj")
     cli("init", proj2)
     cli("import", proj2, out1)
     out2 = tmp_path / "out2.jsonl"
@@ -112,8 +114,8 @@ def test_export_jsonl_round_trip(cli: Cli, tmp_path: Path) -> None:
     assert out1.read_text("utf-8") == out2.read_text("utf-8")
 
 
-def test_csv_and_txt_import(cli: Cli, tmp_path: Path, stats) -> None:
-    proj = tmp_path / "p.annproj"
+def test_csv_and_txt_import(cli: Cli, tmp_path: Path, new_location, stats) -> None:
+    proj = new_location()
     cli("init", proj)
     csv_file = tmp_path / "docs.csv"
     csv_file.write_text(
@@ -130,8 +132,8 @@ def test_csv_and_txt_import(cli: Cli, tmp_path: Path, stats) -> None:
     assert stats(proj)["documents"] == 4
 
 
-def test_check_reports_warnings(cli: Cli, tmp_path: Path) -> None:
-    proj = tmp_path / "p.annproj"
+def test_check_reports_warnings(cli: Cli, tmp_path: Path, new_location) -> None:
+    proj = new_location()
     cli("init", proj)
     rec = dict(RECORD, relations=[])
     cli("import", proj, _native(tmp_path, [rec]))

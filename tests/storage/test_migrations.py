@@ -179,3 +179,20 @@ def test_damaged_scheme_is_reported(project_path: Path) -> None:
     con.close()
     with pytest.raises(ProjectError, match="scheme is damaged"):
         Project.open(project_path)
+
+
+def test_migrations_on_postgresql_match_the_models() -> None:
+    """The same Alembic versions build the schema on a server, and autogenerate finds no
+    difference there either."""
+    from pg_server import fresh_database
+
+    with fresh_database() as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            with engine.connect() as conn:
+                assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+                diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        finally:
+            engine.dispose()
+    assert diff == []

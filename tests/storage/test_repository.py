@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
+from storage import postgres
 from storage.db import Database
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
@@ -15,8 +16,13 @@ from storage.repository import spans as span_repo
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database.create_sqlite(tmp_path / "r.annproj")
+def db(new_location: Callable[[str], str]) -> Iterator[Database]:
+    """A new project database on each engine in turn."""
+    where = new_location("r.annproj")
+    if postgres.is_server_url(where):
+        database = postgres.create_server(where)
+    else:
+        database = Database.create_sqlite(Path(where))
     yield database
     database.dispose()
 
@@ -106,3 +112,41 @@ def test_assignments_are_created_once_and_time_is_set_or_added(db: Database) -> 
         ann_repo.set_assignment(s, d1, ann, "in_progress", seconds_spent=30.0)
         got = {a.document_id: (a.status, a.seconds_spent) for a in ann_repo.assignments(s)}
     assert got == {d0: ("done", 7.0), d1: ("in_progress", 30.0)}
+
+
+def test_large_bulk_inserts_keep_order_values_and_ids(db: Database) -> None:
+    """Past COPY_THRESHOLD rows PostgreSQL takes its COPY path: the rows, their JSON and
+    timestamps arrive as given, with ascending ids in row order, and later inserts go on."""
+    from storage.bulk import COPY_THRESHOLD
+
+    n = COPY_THRESHOLD + 50
+    with db.session() as s:
+        rows = [
+            {
+                "external_id": f"d{i}",
+                "title": f"T{i}",
+                "source": "",
+                "url": "",
+                "text": f"Text {i}, Tripoli.",
+                "sha256": f"h{i}",
+                "meta": {"n": i, "tags": ["a", "\\t\n"]},
+            }
+            for i in range(n)
+        ]
+        ids = doc_repo.insert_documents(s, rows)
+        ann = ann_repo.ensure_annotator(s, "alice")
+        span_ids = span_repo.insert_span_values(
+            s, [(d, ann, 0, 4, "PLACE", {"k": "v\t1"}, None, "import") for d in ids]
+        )
+    assert ids == sorted(ids) and len(set(ids)) == n
+    with db.session() as s:
+        docs = doc_repo.get_documents(s)
+        assert [d.id for d in docs] == ids
+        assert [(d.external_id, d.meta) for d in docs] == [
+            (r["external_id"], r["meta"]) for r in rows
+        ]
+        spans = span_repo.spans_of(s, annotator="alice")
+        assert [sp.id for sp in spans] == span_ids
+        assert {sp.attrs["k"] for sp in spans} == {"v\t1"}
+        [extra] = doc_repo.insert_documents(s, [{**rows[0], "external_id": "x", "sha256": "x"}])
+        assert extra > ids[-1]

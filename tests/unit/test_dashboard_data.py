@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -162,7 +161,7 @@ def _doc(ext: str, text: str, spans: list[tuple[int, int, str]]) -> DocData:
     )
 
 
-def test_load_dashboard_on_a_project_matches_the_agreement_report(tmp_path: Path) -> None:
+def test_load_dashboard_on_a_project_matches_the_agreement_report(new_location) -> None:
     from annotator.agreement.report import agreement_report
     from annotator.layers import load_layer
     from annotator.project import Project
@@ -173,7 +172,7 @@ def test_load_dashboard_on_a_project_matches_the_agreement_report(tmp_path: Path
 
     t1 = "Ahmed Said met the mayor of Tripoli on Monday."
     t2 = "Police arrested two protesters in Benghazi."
-    with Project.create(tmp_path / "p.annproj") as project:
+    with Project.create(new_location()) as project:
         import_documents(
             project,
             [

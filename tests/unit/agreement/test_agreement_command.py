@@ -40,8 +40,9 @@ def _layer(variant: int) -> list[DocData]:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    path = tmp_path / "agree.annproj"
+def project(new_location) -> str:
+    """A project on each engine in turn."""
+    path = new_location("agree.annproj")
     with Project.create(path, "news") as proj:
         for variant, name in enumerate(("alice", "bob", "carol")):
             import_documents(proj, _layer(variant), layer=name)

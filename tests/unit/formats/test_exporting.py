@@ -19,8 +19,8 @@ from .conftest import news_doc
 
 
 @pytest.fixture()
-def project(tmp_path: Path) -> Iterator[Project]:
-    proj = Project.create(tmp_path / "p.annotator", "news")
+def project(new_location) -> Iterator[Project]:
+    proj = Project.create(new_location("p.annotator"), "news")
     docs = [
         replace(news_doc(i), meta={"title": f"Article {i}"}, text=news_doc(i).text + f" {i}")
         for i in range(10)
@@ -49,7 +49,7 @@ def test_every_format_exports(project: Project, tmp_path: Path) -> None:
     assert rec["layer"] == "gold" and len(rec["spans"]) == 8 and len(rec["relations"]) == 6
 
 
-def test_single_file_and_jsonl_round_trip(project: Project, tmp_path: Path) -> None:
+def test_single_file_and_jsonl_round_trip(project: Project, tmp_path: Path, new_location) -> None:
     from annotator.formats import jsonl as reader
     from annotator.formats.reading import ReadOptions
     from annotator.transfer.exporting import export_documents
@@ -58,7 +58,7 @@ def test_single_file_and_jsonl_round_trip(project: Project, tmp_path: Path) -> N
     summary = export_documents(project, out, "jsonl")
     assert out.is_file() and summary.documents == {"all": 10}
     docs = list(reader.read(out, ReadOptions()))
-    proj2 = Project.create(tmp_path / "q.annotator", "news")
+    proj2 = Project.create(new_location("q.annotator"), "news")
     try:
         importing.import_documents(proj2, docs, layer="gold")
         out2 = tmp_path / "again.jsonl"
@@ -139,12 +139,12 @@ def test_annotators_agreement_and_majority(project: Project, tmp_path: Path) -> 
     assert any(note.startswith("40 majority tie(s)") for note in summary.notes), summary.notes
 
 
-def test_brat_project_brat_round_trip(project: Project, tmp_path: Path) -> None:
+def test_brat_project_brat_round_trip(project: Project, tmp_path: Path, new_location) -> None:
     from annotator.transfer.exporting import export_documents
 
     first, second = tmp_path / "one", tmp_path / "two"
     export_documents(project, first, "brat")
-    other = Project.create(tmp_path / "q.annotator", "news")
+    other = Project.create(new_location("q.annotator"), "news")
     try:
         importing.import_paths(other, [first], "brat", layer="gold")
         export_documents(other, second, "brat")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from team_helpers import DocData, doc
@@ -13,13 +12,14 @@ from annotator.transfer.importing import import_documents
 
 
 @pytest.fixture
-def make_project(tmp_path: Path) -> Iterator[Callable[..., Project]]:
+def make_project(new_location: Callable[[str], str]) -> Iterator[Callable[..., Project]]:
+    """Projects on each engine in turn (SQLite files, databases on the PostgreSQL test server)."""
     opened: list[Project] = []
 
     def make(
         n_docs: int = 6, layers: dict[str, list[DocData]] | None = None, name: str = "main.annproj"
     ) -> Project:
-        project = Project.create(tmp_path / name, "news")
+        project = Project.create(new_location(name), "news")
         opened.append(project)
         import_documents(project, [doc(i) for i in range(n_docs)], layer="importer")
         for layer, docs in (layers or {}).items():

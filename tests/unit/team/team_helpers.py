@@ -51,8 +51,16 @@ def standard_layer(i: int) -> list[SpanData]:
     ]
 
 
-def table_dump(path: Path, skip: Sequence[str] = ()) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table (read-only), for 'nothing changed' checks."""
+def location(project: Any) -> str | Path:
+    """Where ``project`` lives: its file, or its server URL (password included)."""
+    return project.db.url if project.is_server else project.path
+
+
+def table_dump(path: Path | str, skip: Sequence[str] = ()) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (read-only), for 'nothing changed' checks; ``path`` is a
+    project file or a server URL."""
+    if isinstance(path, str) and path.startswith("postgresql"):
+        return _server_dump(path, skip)
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = [
@@ -66,3 +74,21 @@ def table_dump(path: Path, skip: Sequence[str] = ()) -> dict[str, list[tuple[Any
         }
     finally:
         con.close()
+
+
+def _server_dump(url: str, skip: Sequence[str]) -> dict[str, list[tuple[Any, ...]]]:
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = sorted(inspect(conn).get_table_names())
+            return {
+                t: sorted(
+                    (tuple(r) for r in conn.exec_driver_sql(f'SELECT * FROM "{t}"')), key=repr
+                )
+                for t in tables
+                if t not in skip
+            }
+    finally:
+        engine.dispose()

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from team_helpers import TEXTS, doc, offsets, standard_layer, table_dump
+from team_helpers import TEXTS, doc, location, offsets, standard_layer, table_dump
 
 from annotator import services
 from annotator.errors import MergeRefused, PackageFailed
@@ -143,11 +143,11 @@ def test_package_then_merge_twice(make_project: MakeProject, tmp_path: Path) -> 
         assert ("Benghazi officials", "government") in ents
 
     project.close()
-    before = table_dump(project.path)
-    with Project.open(project.path) as again:
+    before = table_dump(location(project))
+    with Project.open(location(project)) as again:
         [second] = merge(again, [out])
     assert second.unchanged and second.changes == []
-    assert table_dump(project.path) == before
+    assert table_dump(location(project)) == before
 
 
 def test_merge_with_actor_created_offline_under_an_existing_name(
@@ -202,12 +202,15 @@ def _sql(path: Path, statement: str, *params: object) -> None:
 
 def _refused(project: Project, files: list[Path], match: str) -> None:
     project.close()
-    before_bytes = hashlib.sha256(project.path.read_bytes()).hexdigest()
-    before = table_dump(project.path)
-    with Project.open(project.path) as again, pytest.raises(MergeRefused, match=match):
+    where = location(project)
+    file = None if project.is_server else project.path
+    before_bytes = hashlib.sha256(file.read_bytes()).hexdigest() if file else ""
+    before = table_dump(where)
+    with Project.open(where) as again, pytest.raises(MergeRefused, match=match):
         merge(again, files)
-    assert table_dump(project.path) == before
-    assert hashlib.sha256(project.path.read_bytes()).hexdigest() == before_bytes
+    assert table_dump(where) == before
+    if file:
+        assert hashlib.sha256(file.read_bytes()).hexdigest() == before_bytes
 
 
 def test_merge_refuses_a_changed_text(make_project: MakeProject, tmp_path: Path) -> None:
@@ -253,9 +256,8 @@ def test_merge_refuses_plain_projects_and_missing_files(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
     project = _team_project(make_project)
-    other = make_project(n_docs=1, name="other.annproj")
-    other.close()
-    _refused(project, [other.path], "not a work file")
+    Project.create(tmp_path / "other.annproj", "news").close()  # a plain project file
+    _refused(project, [tmp_path / "other.annproj"], "not a work file")
     _refused(project, [tmp_path / "nowhere.annwork"], "no such work file")
 
 
