@@ -22,7 +22,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "docs" / "screenshots"
-USER = "maria"  # the demo user: the first three articles annotated, the rest to do
+USER = "maria"  # the demo user: an empty layer, every article to do, suggestions to try
+SHOWN_LAYER = "alice"  # a demo annotator whose layer covers every article
 
 
 class ShotFailed(RuntimeError):
@@ -112,6 +113,9 @@ def shoot_window(out: Path, names: set[str]) -> None:
     window = open_demo_window()
     try:
         window.theme_light()
+        # The newcomer's own layer starts empty (issue 13): show a teammate's finished work.
+        window.context.set_layer(SHOWN_LAYER)
+        wait_until(lambda: not window.context.runner.busy, "the layer to load")
         _open_richest(window)
         labels = {s.label for s in window.context.doc_state.spans().values()}
         if not {"ACTOR", "CLAIM", "EVENT"} <= labels:
