@@ -32,7 +32,7 @@ spaCy v3 training data: ``train.spacy``, ``dev.spacy``, ``test.spacy`` (DocBin) 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
@@ -42,12 +42,12 @@ from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, files_with_suffix, rel_name
 from annotator.formats.jsonl import PRIVATE_META
 from annotator.formats.reading import ReadOptions
-from annotator.formats.span_geometry import non_overlapping_labels
+from annotator.formats.span_geometry import choose_non_overlapping
 from annotator.formats.writing import (
     SPLIT_NAMES,
     ExportContext,
     ExportSummary,
-    group_by_split,
+    corpus_stats,
     new_summary,
 )
 from annotator.values import DocData, RelationData, SpanData
@@ -194,7 +194,7 @@ class _DocConverter:
         self.ctx = ctx
         self.summary = summary
         self.ent_labels = ent_labels
-        self.lengths: list[int] = []
+        self.lengths: Counter[int] = Counter()  # span length in tokens -> spans
 
     def convert(self, doc: DocData, split: str) -> Any:
         summary, strict = self.summary, self.ctx.strict
@@ -216,7 +216,7 @@ class _DocConverter:
             if s.label in self.ent_labels:
                 ents.append(sp)
         summary.spans.setdefault(split, Counter()).update(sp.label_ for sp in group)
-        self.lengths += [len(sp) for sp in group]
+        self.lengths.update([len(sp) for sp in group])
         sdoc.spans[SPANS_KEY] = group
         # In the span group's attrs, not doc.user_data: DocBin serialises both with msgpack, but
         # the group is packed anyway, while user data costs one more (slow) srsly call per doc.
@@ -259,20 +259,32 @@ def write_config(path: Path, ctx: ExportContext, ner: bool, max_len: int) -> Non
     config.to_disk(path)
 
 
-def _percentile(values: list[int], q: float) -> int:
-    if not values:
+def _percentile(counts: Counter[int], q: float) -> int:
+    """The value at rank ``int(q * n)`` (clamped) of the ``n`` values counted in ``counts``."""
+    n = sum(counts.values())
+    if not n:
         return 1
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+    rank = min(n - 1, int(q * n))
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if seen > rank:
+            return value
+    return max(counts)
 
 
-def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+NEEDS_STATS = True  # doc.ents labels are chosen from every span of the export up front
+
+
+def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
     from spacy.tokens import DocBin
 
     summary = new_summary("spacy", ctx)
-    ent_list, pairs = non_overlapping_labels(docs)
+    docs, stats = corpus_stats(docs, ctx)
+    pairs = stats.overlaps
+    ent_list = choose_non_overlapping(stats.label_counts, pairs)
     ent_labels = set(ent_list)
-    others = sorted({s.label for d in docs for s in d.spans} - ent_labels)
+    others = sorted(set(stats.label_counts) - ent_labels)
     summary.notes.append(
         f"doc.ents labels: {', '.join(ent_list) or 'none'}; "
         f"only in doc.spans['{SPANS_KEY}']: {', '.join(others) or 'none'}"
@@ -281,19 +293,18 @@ def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSumma
         summary.notes.append(f"{n} overlap(s) between {a} and {b} spans (all kept in spans['sc'])")
     if ctx.splits is None:
         summary.notes.append("no split given: every document is in train.spacy")
-        ctx = replace(ctx, splits={doc.id: "train" for doc in docs})
-    groups = group_by_split(docs, ctx)
+        ctx = replace(ctx, splits={})  # every document in train
     out.mkdir(parents=True, exist_ok=True)
     converter = _DocConverter(ctx, summary, ent_labels)
+    bins = {split: DocBin(store_user_data=False) for split in SPLIT_NAMES}
+    for doc in docs:
+        split = ctx.split_of(doc)
+        summary.add_doc(split)
+        bins[split].add(converter.convert(doc, split))
     for split in SPLIT_NAMES:
-        group = groups.get(split, [])
-        bin_ = DocBin(store_user_data=False)
-        for doc in group:
-            summary.add_doc(split)
-            bin_.add(converter.convert(doc, split))
-        bin_.to_disk(out / f"{split}.spacy")
+        bins.pop(split).to_disk(out / f"{split}.spacy")
         summary.files.append(f"{split}.spacy")
-        if not group:
+        if not summary.documents[split]:
             summary.notes.append(f"{split}.spacy is empty")
     max_len = _percentile(converter.lengths, 0.95)
     write_config(out / "config.cfg", ctx, bool(ent_labels), max_len)

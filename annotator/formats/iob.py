@@ -9,7 +9,7 @@ kept span is removed (the two sentences are merged) and counted.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,12 +43,13 @@ def _clean(text: str, summary: ExportSummary) -> str:
 
 
 def iob_docs(
-    docs: Sequence[DocData], ctx: ExportContext, summary: ExportSummary
+    docs: Iterable[DocData], ctx: ExportContext, summary: ExportSummary
 ) -> Iterator[IobDoc]:
-    """Yield each document as IOB2-tagged sentences, counting changes into ``summary``."""
+    """Yield each document as IOB2-tagged sentences, counting changes into ``summary``
+    (``docs`` is read once, as it comes)."""
     nlp = sentencizer(ctx.lang)
-    texts = (doc.text for doc in docs)
-    for doc, sdoc in zip(docs, nlp.pipe(texts, batch_size=64), strict=True):
+    pairs = ((doc.text, doc) for doc in docs)
+    for sdoc, doc in nlp.pipe(pairs, as_tuples=True, batch_size=64):
         split = ctx.split_of(doc)
         summary.add_doc(split)
         toks = [t for t in sdoc if not t.is_space]

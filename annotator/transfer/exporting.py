@@ -1,9 +1,11 @@
 """Export a layer of a project in a training-ready or analysis format (``annotator export``).
 
-Reads everything in one session, filters labels, splits documents
-(``annotator.transfer.splits``), runs the writer (``annotator.formats.writing``) into a
-temporary sibling of OUT and only then renames it into place, so a failed export leaves neither
-a half-written OUT nor a damaged earlier export. A folder export also gets the summary as
+In one session: gathers what the split and the writer need up front (document ids and label
+sets from the span columns), splits documents (``annotator.transfer.splits``, texts streamed),
+then streams the layer in document batches through the label filter into the writer
+(``annotator.formats.writing``), which writes into a temporary sibling of OUT; only then is it
+renamed into place, so a failed export leaves neither a half-written OUT nor a damaged earlier
+export. A folder export also gets the summary as
 ``README.md``.
 """
 
@@ -14,22 +16,29 @@ import math
 import os
 import shutil
 import uuid
-from collections.abc import Sequence
-from dataclasses import replace
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
 
 from annotator.errors import ExportFailed
 from annotator.formats.writing import (
     SINGLE_FILE,
     TRAINING,
+    CorpusStats,
     EntityEntry,
     ExportContext,
     ExportSummary,
     writer_module,
 )
 from annotator.project import Project
-from annotator.values import DocData
+from annotator.values import DocData, RelationData, SpanData
+
+if TYPE_CHECKING:
+    from annotator.transfer.splits import SplitPlan
 
 DEFAULT_TRAINING_SPLIT = (80, 10, 10)
 MAJORITY = "majority"
@@ -40,13 +49,19 @@ def filter_labels(
     docs: Sequence[DocData], labels: Sequence[str]
 ) -> tuple[list[DocData], dict[str, int]]:
     """Keep only spans of ``labels`` and the relations between kept spans; count the rest."""
-    wanted = set(labels)
     left_out: dict[str, int] = {}
-    out: list[DocData] = []
+    return list(iter_filter_labels(docs, labels, left_out)), left_out
+
+
+def iter_filter_labels(
+    docs: Iterable[DocData], labels: Sequence[str], left_out: dict[str, int]
+) -> Iterator[DocData]:
+    """``filter_labels`` as documents come, counting what is left out into ``left_out``."""
+    wanted = set(labels)
     for doc in docs:
         spans = tuple(s for s in doc.spans if s.label in wanted)
         if len(spans) == len(doc.spans):
-            out.append(doc)
+            yield doc
             continue
         for s in doc.spans:
             if s.label not in wanted:
@@ -58,38 +73,46 @@ def filter_labels(
             if r.head not in kept or r.tail not in kept:
                 key = f"{r.label} relation (one end's label not in --labels)"
                 left_out[key] = left_out.get(key, 0) + 1
-        out.append(replace(doc, spans=spans, relations=rels))
-    return out, left_out
+        yield replace(doc, spans=spans, relations=rels)
+
+
+def _attrs_key(attrs: Any) -> str:
+    return json.dumps(dict(attrs), sort_keys=True, default=str) if attrs else "{}"
 
 
 def canonical_ids(doc: DocData) -> DocData:
     """Spans in text order renamed ``s1, s2, ...``, relations ``r1, ...`` in (head, tail, label)
     order. Database ids differ between projects holding the same annotations; canonical ids make
-    an export depend on the annotations only (export, import elsewhere, export: same bytes)."""
+    an export depend on the annotations only (export, import elsewhere, export: same bytes).
+    (``annotator.layers.iter_layer(canonical=True)`` builds the same while reading.)"""
+    old = doc.spans
     order = sorted(
-        range(len(doc.spans)),
+        range(len(old)),
         key=lambda i: (
-            doc.spans[i].start,
-            doc.spans[i].end,
-            doc.spans[i].label,
-            json.dumps(dict(doc.spans[i].attrs), sort_keys=True, default=str),
-            doc.spans[i].entity or "",
-            doc.spans[i].entity_type or "",
+            old[i].start,
+            old[i].end,
+            old[i].label,
+            _attrs_key(old[i].attrs),
+            old[i].entity or "",
+            old[i].entity_type or "",
             i,
         ),
     )
-    new_id = {doc.spans[i].id: f"s{k}" for k, i in enumerate(order, start=1)}
-    spans = tuple(replace(doc.spans[i], id=new_id[doc.spans[i].id]) for i in order)
+    new_id: dict[str, str] = {}
+    spans = []
+    for k, i in enumerate(order, start=1):
+        s = old[i]
+        new_id[s.id] = name = f"s{k}"
+        spans.append(SpanData(name, s.start, s.end, s.label, s.attrs, s.entity, s.entity_type))
     rank = {f"s{k}": k for k in range(1, len(order) + 1)}
     rels = sorted(
-        (
-            replace(r, head=new_id.get(r.head, r.head), tail=new_id.get(r.tail, r.tail))
-            for r in doc.relations
-        ),
-        key=lambda r: (rank.get(r.head, 0), rank.get(r.tail, 0), r.label),
+        ((new_id.get(r.head, r.head), new_id.get(r.tail, r.tail), r.label) for r in doc.relations),
+        key=lambda r: (rank.get(r[0], 0), rank.get(r[1], 0), r[2]),
     )
-    relations = tuple(replace(r, id=f"r{k}") for k, r in enumerate(rels, start=1))
-    return replace(doc, spans=spans, relations=relations)
+    relations = tuple(
+        RelationData(f"r{k}", label, head, tail) for k, (head, tail, label) in enumerate(rels, 1)
+    )
+    return replace(doc, spans=tuple(spans), relations=relations)
 
 
 def _agreement(layers: dict[str, list[DocData]]) -> dict[str, Any] | None:
@@ -115,52 +138,141 @@ def _agreement(layers: dict[str, list[DocData]]) -> dict[str, Any] | None:
     return out
 
 
-def _load(
-    project: Project, layer: str
-) -> tuple[list[DocData], list[EntityEntry], list[str], dict[str, Any] | None, list[str]]:
-    from annotator.layers import SUGGESTIONS, annotator_names, layers_with_spans, load_layer
+@dataclass
+class _Source:
+    """Where the exported documents come from: a stored layer streamed in document batches
+    (``doc_ids``), or documents already built in memory (majority, suggestions)."""
+
+    layer: str
+    doc_ids: list[int] = field(default_factory=list)
+    docs: list[DocData] | None = None
+    entities: list[EntityEntry] = field(default_factory=list)
+    annotators: list[str] = field(default_factory=list)
+    agreement: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.docs if self.docs is not None else not self.doc_ids
+
+    def documents(self, session: Session) -> Iterator[DocData]:
+        if self.docs is not None:
+            return (canonical_ids(doc) for doc in self.docs)
+        from annotator.layers import iter_layer
+
+        return iter_layer(session, self.layer, self.doc_ids, canonical=True)
+
+
+def _shared_layers(session: Session, names: Sequence[str]) -> dict[str, list[DocData]]:
+    """Each annotator's documents among those two or more annotators did (the agreement
+    summary needs only them)."""
+    from annotator.layers import load_layer
+    from storage.repository.spans import documents_in_layer
+
+    seen: dict[int, int] = {}
+    for name in names:
+        for doc_id in documents_in_layer(session, name):
+            seen[doc_id] = seen.get(doc_id, 0) + 1
+    shared = sorted(doc_id for doc_id, n in seen.items() if n >= 2)
+    if not shared:
+        return {}
+    return {name: load_layer(session, name, doc_ids=shared) for name in names}
+
+
+def _source(session: Session, project: Project, layer: str) -> _Source:
+    from annotator.layers import SUGGESTIONS, annotator_names, layer_documents, layers_with_spans
     from annotator.services import list_entities
 
-    notes: list[str] = []
-    with project.session() as s:
-        names = annotator_names(s)
-        known = set(names) | set(layers_with_spans(s)) | {"gold", SUGGESTIONS, MAJORITY}
-        if layer not in known:
+    names = annotator_names(session)
+    known = set(names) | set(layers_with_spans(session)) | {"gold", SUGGESTIONS, MAJORITY}
+    if layer not in known:
+        raise ExportFailed(
+            f"no layer '{layer}' in the project (layers: "
+            f"{', '.join(sorted(known - {MAJORITY}) + [MAJORITY])})",
+            path=str(project.path),
+        )
+    source = _Source(layer, annotators=names)
+    if layer == MAJORITY:
+        from annotator.agreement.majority import majority_layer
+        from annotator.layers import load_layer
+
+        human = {n: load_layer(session, n) for n in names}
+        if not human:
             raise ExportFailed(
-                f"no layer '{layer}' in the project (layers: "
-                f"{', '.join(sorted(known - {MAJORITY}) + [MAJORITY])})",
+                "the majority layer needs annotators' layers; there are none",
                 path=str(project.path),
             )
-        human = {n: load_layer(s, n) for n in names} if layer in ("gold", MAJORITY) else {}
-        if layer == MAJORITY:
-            from annotator.agreement.majority import majority_layer
-
-            if not human:
-                raise ExportFailed(
-                    "the majority layer needs annotators' layers; there are none",
-                    path=str(project.path),
-                )
-            docs, ties = majority_layer(human)
-            if ties:
-                notes.append(
-                    f"{len(ties)} majority tie(s) left out: "
-                    + "; ".join(ties[:10])
-                    + (" ..." if len(ties) > 10 else "")
-                )
-        else:
-            docs = load_layer(s, layer)
-        entities = [
-            EntityEntry(
-                e.name,
-                e.type or None,
-                tuple(e.aliases),
-                e.external_id,
-                e.mention_count,
-                e.document_count,
+        source.docs, ties = majority_layer(human)
+        if ties:
+            source.notes.append(
+                f"{len(ties)} majority tie(s) left out: "
+                + "; ".join(ties[:10])
+                + (" ..." if len(ties) > 10 else "")
             )
-            for e in list_entities(s)
-        ]
-    return docs, entities, names, _agreement(human), notes
+        source.agreement = _agreement(human)
+    elif layer == SUGGESTIONS:
+        from annotator.layers import load_layer
+
+        source.docs = load_layer(session, layer)
+    else:
+        source.doc_ids = layer_documents(session, layer)
+        if layer == "gold":
+            source.agreement = _agreement(_shared_layers(session, names))
+    source.entities = [
+        EntityEntry(
+            e.name,
+            e.type or None,
+            tuple(e.aliases),
+            e.external_id,
+            e.mention_count,
+            e.document_count,
+        )
+        for e in list_entities(session)
+    ]
+    return source
+
+
+def _prepass(
+    session: Session, source: _Source, labels: Sequence[str] | None, stats: bool
+) -> tuple[list[str], list[set[str]], CorpusStats | None]:
+    """Document ids (external) and the label set of each, in export order, and (with ``stats``)
+    the label counts and overlapping label pairs, from the span columns only (no text)."""
+    from annotator.formats.span_geometry import overlapping_label_pairs
+
+    wanted = set(labels) if labels else None
+    label_counts: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    if source.docs is not None:
+        ids = [d.id for d in source.docs]
+        label_sets = []
+        for doc in source.docs:
+            spans = [s for s in doc.spans if wanted is None or s.label in wanted]
+            label_sets.append({s.label for s in spans})
+            if stats:
+                label_counts.update(s.label for s in spans)
+                pairs.update(overlapping_label_pairs(spans))
+        return ids, label_sets, CorpusStats(label_counts, pairs) if stats else None
+    from annotator.values import SpanData
+    from storage.repository.documents import external_ids_of
+    from storage.repository.spans import iter_layer_geometry
+
+    position = {doc_id: i for i, doc_id in enumerate(source.doc_ids)}
+    label_sets = [set() for _ in source.doc_ids]
+    current: int | None = None
+    geometry: list[SpanData] = []
+    for doc_id, start, end, label in iter_layer_geometry(session, source.layer):
+        if wanted is not None and label not in wanted or doc_id not in position:
+            continue
+        label_sets[position[doc_id]].add(label)
+        if stats:
+            label_counts[label] += 1
+            if doc_id != current:
+                pairs.update(overlapping_label_pairs(geometry))
+                geometry, current = [], doc_id
+            geometry.append(SpanData("", start, end, label))
+    pairs.update(overlapping_label_pairs(geometry))
+    ids = external_ids_of(session, source.doc_ids)
+    return ids, label_sets, CorpusStats(label_counts, pairs) if stats else None
 
 
 def _looks_like_export(path: Path) -> bool:
@@ -230,9 +342,11 @@ def export_documents(
     labels: list[str] | None = None,
     strict: bool = False,
 ) -> ExportSummary:
-    """Export ``layer`` of ``project`` to ``out`` as ``fmt``; return what was written."""
-    from annotator.transfer.splits import split_documents
+    """Export ``layer`` of ``project`` to ``out`` as ``fmt``; return what was written.
 
+    The layer is streamed: documents are read in batches and written as they come, so memory
+    does not grow with the corpus. Only what the split and the writer need up front (document
+    ids, label sets, label counts and overlaps) is gathered first, from the span columns."""
     module = writer_module(fmt)
     out = Path(out)
     if labels:
@@ -244,53 +358,93 @@ def export_documents(
             )
     folder = fmt not in SINGLE_FILE or split is not None
     _check_target(out, folder)
-    docs, entities, annotators, agreement, notes = _load(project, layer)
-    if not docs:
-        raise ExportFailed(
-            f"layer '{layer}' has no documents; nothing was exported", path=str(project.path)
+    with project.session() as session:
+        source = _source(session, project, layer)
+        if source.empty:
+            raise ExportFailed(
+                f"layer '{layer}' has no documents; nothing was exported", path=str(project.path)
+            )
+        notes = list(source.notes)
+        if split is None and fmt in TRAINING:
+            split = DEFAULT_TRAINING_SPLIT
+            notes.append("no --split given: used 80,10,10")
+        stats = None
+        splits = None
+        if split is not None or getattr(module, "NEEDS_STATS", False):
+            ids, label_sets, stats = _prepass(
+                session, source, labels, getattr(module, "NEEDS_STATS", False)
+            )
+            if split is not None:
+                plan = _plan(session, source, ids, label_sets, split, seed)
+                splits = plan.assignment
+                notes.append(
+                    f"split {','.join(map(str, split))} by document, seed {seed}, stratified "
+                    "by label, duplicates kept together"
+                )
+                notes += plan.notes
+            del ids, label_sets
+        ctx = ExportContext(
+            scheme=project.scheme,
+            entities=source.entities,
+            annotators=source.annotators,
+            agreement=source.agreement,
+            strict=strict,
+            labels=labels,
+            splits=splits,
+            layer=layer,
+            stats=stats,
         )
-    docs = [canonical_ids(doc) for doc in docs]
-    left_out: dict[str, int] = {}
-    if labels:
-        docs, left_out = filter_labels(docs, labels)
-    if split is None and fmt in TRAINING:
-        split = DEFAULT_TRAINING_SPLIT
-        notes.append("no --split given: used 80,10,10")
-    splits = None
-    if split is not None:
-        plan = split_documents(docs, split, seed=seed)
-        splits = plan.assignment
-        notes.append(
-            f"split {','.join(map(str, split))} by document, seed {seed}, stratified "
-            "by label, duplicates kept together"
-        )
-        notes += plan.notes
-    ctx = ExportContext(
-        scheme=project.scheme,
-        entities=entities,
-        annotators=annotators,
-        agreement=agreement,
-        strict=strict,
-        labels=labels,
-        splits=splits,
-        layer=layer,
-    )
-    tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
-    try:
-        summary = module.write(docs, tmp, ctx)
-        for reason, n in left_out.items():
-            summary.skip(reason, n)
-        summary.notes = notes + summary.notes
-        if tmp.is_dir():
-            summary.files.append("README.md")
-            (tmp / "README.md").write_text(summary.to_markdown(), encoding="utf-8")
-        _place(tmp, out)
-    except OSError as exc:
-        _remove(tmp)
-        raise ExportFailed(
-            f"cannot write the export: {exc.strerror or exc}", path=str(out)
-        ) from None
-    except BaseException:
-        _remove(tmp)
-        raise
+        left_out: dict[str, int] = {}
+        docs: Iterable[DocData] = source.documents(session)
+        if labels:
+            docs = iter_filter_labels(docs, labels, left_out)
+        tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
+        try:
+            summary = module.write(docs, tmp, ctx)
+            for reason, n in left_out.items():
+                summary.skip(reason, n)
+            summary.notes = notes + summary.notes
+            if tmp.is_dir():
+                summary.files.append("README.md")
+                (tmp / "README.md").write_text(summary.to_markdown(), encoding="utf-8")
+            _place(tmp, out)
+        except OSError as exc:
+            _remove(tmp)
+            raise ExportFailed(
+                f"cannot write the export: {exc.strerror or exc}", path=str(out)
+            ) from None
+        except BaseException:
+            _remove(tmp)
+            raise
     return summary
+
+
+def _plan(
+    session: Session,
+    source: _Source,
+    ids: list[str],
+    label_sets: list[set[str]],
+    split: tuple[int, int, int],
+    seed: int,
+) -> SplitPlan:
+    from annotator.transfer.splits import plan_split
+
+    if source.docs is not None:
+        docs = source.docs
+        return plan_split(
+            ids,
+            label_sets,
+            (d.text for d in docs),
+            split,
+            seed,
+            text_of=lambda i: docs[i].text,
+        )
+    from storage.repository.documents import document_texts
+
+    doc_ids = source.doc_ids
+
+    def text_of(i: int) -> str:
+        return next(document_texts(session, [doc_ids[i]]))[1]
+
+    texts = (text for _id, text in document_texts(session, doc_ids))
+    return plan_split(ids, label_sets, texts, split, seed, text_of=text_of)

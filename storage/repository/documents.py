@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import json
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Table, Text, delete, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from storage.bulk import bulk_insert_ids
@@ -184,3 +185,52 @@ def documents_containing(
         .limit(limit)
     )
     return [(doc_id, title, text) for doc_id, title, text in session.execute(stmt)]
+
+
+def document_rows(
+    session: Session, doc_ids: Sequence[int]
+) -> list[tuple[int, str, str, str, str, str | None, str, dict[str, Any]]]:
+    """Documents as plain tuples ``(id, external_id, title, source, url, published, text,
+    meta)`` in id order, for reading a corpus batch by batch (``doc_ids`` at most a few
+    thousand long)."""
+    stmt = (
+        select(
+            Document.id,
+            Document.external_id,
+            Document.title,
+            Document.source,
+            Document.url,
+            Document.published,
+            Document.text,
+            type_coerce(Document.meta, Text),
+        )
+        .where(Document.id.in_(list(doc_ids)))
+        .order_by(Document.id)
+    )
+    session.flush()
+    return [
+        (did, ext, title, source, url, published, text, json.loads(meta) if meta else {})
+        for did, ext, title, source, url, published, text, meta in session.connection().execute(
+            stmt
+        )
+    ]
+
+
+def document_texts(session: Session, doc_ids: Sequence[int]) -> Iterator[tuple[int, str]]:
+    """``(id, text)`` of some documents in id order, streamed from the cursor."""
+    session.flush()
+    ids = list(doc_ids)
+    for i in range(0, len(ids), 20000):
+        stmt = (
+            select(Document.id, Document.text)
+            .where(Document.id.in_(ids[i : i + 20000]))
+            .order_by(Document.id)
+        )
+        for row in session.connection().execute(stmt):
+            yield row[0], row[1]
+
+
+def external_ids_of(session: Session, doc_ids: Sequence[int]) -> list[str]:
+    """External ids of ``doc_ids``, in that order."""
+    found = {did: ext for did, ext in session.execute(select(Document.id, Document.external_id))}
+    return [found[did] for did in doc_ids]

@@ -7,7 +7,7 @@ ORM objects for them dominated exports and merges. Bulk writes go through ``stor
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, Text, delete, func, select, type_coerce, update
@@ -374,3 +374,60 @@ def layer_fingerprint(session: Session, names: Sequence[str]) -> tuple[Any, ...]
         tuple(map(tuple, rels)),
         tuple(map(tuple, status)),
     )
+
+
+# ---------------------------------------------------------------- streaming a layer (plain tuples)
+
+
+def layer_span_rows(
+    session: Session, annotator: str, doc_ids: Sequence[int]
+) -> list[tuple[int, int, int, int, str, str | None, int | None]]:
+    """Spans of one layer in some documents as plain tuples ``(document_id, id, start, end,
+    label, attrs as JSON text, entity_id)`` in (document, start, end, id) order. For reading a
+    layer batch by batch (``doc_ids`` at most ``SQL_BATCH`` long)."""
+    stmt = (
+        select(
+            Span.document_id,
+            Span.id,
+            Span.start,
+            Span.end,
+            Span.label,
+            type_coerce(Span.attrs, Text),
+            Span.entity_id,
+        )
+        .join(Annotator, Annotator.id == Span.annotator_id)
+        .where(Annotator.name == annotator, Span.document_id.in_(list(doc_ids)))
+        .order_by(Span.document_id, Span.start, Span.end, Span.id)
+    )
+    session.flush()
+    return [tuple(row) for row in session.connection().execute(stmt)]  # type: ignore[misc]
+
+
+def layer_relation_rows(
+    session: Session, annotator: str, doc_ids: Sequence[int]
+) -> list[tuple[int, int, int, int, str]]:
+    """Relations whose head span is in one layer and in some documents, as plain tuples
+    ``(document_id, id, head_id, tail_id, label)`` in id order."""
+    stmt = (
+        select(Span.document_id, Relation.id, Relation.head_id, Relation.tail_id, Relation.label)
+        .join(Span, Span.id == Relation.head_id)
+        .join(Annotator, Annotator.id == Span.annotator_id)
+        .where(Annotator.name == annotator, Span.document_id.in_(list(doc_ids)))
+        .order_by(Relation.id)
+    )
+    session.flush()
+    return [tuple(row) for row in session.connection().execute(stmt)]  # type: ignore[misc]
+
+
+def iter_layer_geometry(session: Session, annotator: str) -> Iterator[tuple[int, int, int, str]]:
+    """``(document_id, start, end, label)`` of every span of one layer, in (document, start,
+    end) order, streamed from the cursor (no list of the whole layer is built)."""
+    stmt = (
+        select(Span.document_id, Span.start, Span.end, Span.label)
+        .join(Annotator, Annotator.id == Span.annotator_id)
+        .where(Annotator.name == annotator)
+        .order_by(Span.document_id, Span.start, Span.end, Span.id)
+    )
+    session.flush()
+    for row in session.connection().execute(stmt):
+        yield row[0], row[1], row[2], row[3]
