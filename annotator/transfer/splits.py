@@ -17,10 +17,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from annotator.errors import ExportFailed
+
+if TYPE_CHECKING:  # numpy is imported where it is used: ``parse_split`` alone must stay light
+    import numpy as np
 from annotator.values import DocData
 
 SPLIT_NAMES = ("train", "dev", "test")
@@ -28,7 +30,7 @@ SHINGLE = 5
 NUM_PERM = 64
 BANDS = 16  # 16 bands x 4 rows: a pair at Jaccard 0.8 becomes a candidate with p > 0.999
 _WORD = re.compile(r"\w+")
-_MASK61 = np.uint64((1 << 61) - 1)
+_MASK61 = (1 << 61) - 1
 
 
 class SplitError(ExportFailed):
@@ -79,6 +81,8 @@ def _shingles(text: str, vocab: dict[str, int], fresh: Iterator[int]) -> np.ndar
 
     A word's number is its first ``fresh`` value (unique and deterministic, not dense).
     """
+    import numpy as np
+
     words = _WORD.findall(text.lower())
     ids = np.fromiter(map(vocab.setdefault, words, fresh), dtype=np.uint64, count=len(words))
     if ids.size == 0:
@@ -94,6 +98,8 @@ def _shingles(text: str, vocab: dict[str, int], fresh: Iterator[int]) -> np.ndar
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    import numpy as np
+
     if a.size == 0 or b.size == 0:
         return 0.0
     inter = np.intersect1d(a, b, assume_unique=True).size
@@ -111,6 +117,8 @@ def duplicate_groups(
     are kept, so a corpus can be streamed. Candidate pairs are checked
     exactly on their shingles, rebuilt from ``text_of(index)`` (default: ``texts[index]``,
     which then must be a sequence)."""
+    import numpy as np
+
     if text_of is None:
         seq = texts if isinstance(texts, Sequence) else list(texts)
         texts, text_of = seq, seq.__getitem__

@@ -6,7 +6,7 @@ import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, Text, delete, func, select, type_coerce
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from storage.bulk import bulk_insert_ids
@@ -193,26 +193,20 @@ def document_rows(
     """Documents as plain tuples ``(id, external_id, title, source, url, published, text,
     meta)`` in id order, for reading a corpus batch by batch (``doc_ids`` at most a few
     thousand long)."""
-    stmt = (
-        select(
-            Document.id,
-            Document.external_id,
-            Document.title,
-            Document.source,
-            Document.url,
-            Document.published,
-            Document.text,
-            type_coerce(Document.meta, Text),
-        )
-        .where(Document.id.in_(list(doc_ids)))
-        .order_by(Document.id)
+    from storage.repository.spans import driver_rows
+
+    if not doc_ids:
+        return []
+    marks = ",".join("?" * len(doc_ids))
+    rows = driver_rows(
+        session,
+        "SELECT id, external_id, title, source, url, published, text, meta FROM document "
+        f"WHERE id IN ({marks}) ORDER BY id",
+        doc_ids,
     )
-    session.flush()
     return [
         (did, ext, title, source, url, published, text, json.loads(meta) if meta else {})
-        for did, ext, title, source, url, published, text, meta in session.connection().execute(
-            stmt
-        )
+        for did, ext, title, source, url, published, text, meta in rows
     ]
 
 

@@ -379,28 +379,33 @@ def layer_fingerprint(session: Session, names: Sequence[str]) -> tuple[Any, ...]
 # ---------------------------------------------------------------- streaming a layer (plain tuples)
 
 
+def driver_rows(session: Session, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows of one SQL statement run on the session's own DB-API connection (inside its
+    transaction), as the driver's plain tuples: for the hot readers that stream a whole layer,
+    where building SQLAlchemy rows costs as much as the query."""
+    session.flush()
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    return raw.execute(sql, tuple(params)).fetchall()
+
+
 def layer_span_rows(
     session: Session, annotator: str, doc_ids: Sequence[int]
 ) -> list[tuple[int, int, int, int, str, str | None, int | None]]:
     """Spans of one layer in some documents as plain tuples ``(document_id, id, start, end,
     label, attrs as JSON text, entity_id)`` in (document, start, end, id) order. For reading a
     layer batch by batch (``doc_ids`` at most ``SQL_BATCH`` long)."""
-    stmt = (
-        select(
-            Span.document_id,
-            Span.id,
-            Span.start,
-            Span.end,
-            Span.label,
-            type_coerce(Span.attrs, Text),
-            Span.entity_id,
-        )
-        .join(Annotator, Annotator.id == Span.annotator_id)
-        .where(Annotator.name == annotator, Span.document_id.in_(list(doc_ids)))
-        .order_by(Span.document_id, Span.start, Span.end, Span.id)
+    ann = annotator_id(session, annotator)
+    if ann is None or not doc_ids:
+        return []
+    marks = ",".join("?" * len(doc_ids))
+    return driver_rows(
+        session,
+        'SELECT document_id, id, start, "end", label, attrs, entity_id FROM span '
+        f"WHERE annotator_id = ? AND document_id IN ({marks}) "
+        'ORDER BY document_id, start, "end", id',
+        [ann, *doc_ids],
     )
-    session.flush()
-    return [tuple(row) for row in session.connection().execute(stmt)]  # type: ignore[misc]
 
 
 def layer_relation_rows(
@@ -408,15 +413,17 @@ def layer_relation_rows(
 ) -> list[tuple[int, int, int, int, str]]:
     """Relations whose head span is in one layer and in some documents, as plain tuples
     ``(document_id, id, head_id, tail_id, label)`` in id order."""
-    stmt = (
-        select(Span.document_id, Relation.id, Relation.head_id, Relation.tail_id, Relation.label)
-        .join(Span, Span.id == Relation.head_id)
-        .join(Annotator, Annotator.id == Span.annotator_id)
-        .where(Annotator.name == annotator, Span.document_id.in_(list(doc_ids)))
-        .order_by(Relation.id)
+    ann = annotator_id(session, annotator)
+    if ann is None or not doc_ids:
+        return []
+    marks = ",".join("?" * len(doc_ids))
+    return driver_rows(
+        session,
+        "SELECT s.document_id, r.id, r.head_id, r.tail_id, r.label FROM relation r "
+        "JOIN span s ON s.id = r.head_id "
+        f"WHERE s.annotator_id = ? AND s.document_id IN ({marks}) ORDER BY r.id",
+        [ann, *doc_ids],
     )
-    session.flush()
-    return [tuple(row) for row in session.connection().execute(stmt)]  # type: ignore[misc]
 
 
 def iter_layer_geometry(session: Session, annotator: str) -> Iterator[tuple[int, int, int, str]]:
