@@ -49,9 +49,9 @@ def _meta(
 def annotator_names(session: Session) -> list[str]:
     """Human annotators with at least one span or assignment (not the gold layer)."""
     names = {a.name for a in ann_repo.list_annotators(session)}
-    active = set(span_repo.layers_with_spans(session)) | {
-        a.annotator for a in ann_repo.assignments(session)
-    }
+    active = set(span_repo.layers_with_spans(session)) | ann_repo.annotators_with_assignments(
+        session
+    )
     return sorted(n for n in names & active if n != "gold")
 
 

@@ -115,3 +115,7 @@ def merge_entities(session: Session, keep_id: int, drop_id: int) -> None:
 def entity_mentions(session: Session, entity_id: int) -> list[SpanRecord]:
     """Spans of every layer linked to one registry entry."""
     return spans_of(session, entity_id=entity_id)
+
+
+def count_entities(session: Session) -> int:
+    return session.scalar(select(func.count(Entity.id))) or 0
