@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from annotator.errors import ImportFailed
 from annotator.formats.reading import ReadOptions
-from annotator.formats.textfile import read_text
+from annotator.formats.textfile import iter_lines
 from annotator.formats.writing import (
     ALL,
     ExportContext,
@@ -117,8 +117,7 @@ def parse_record(obj: Any, line_no: int) -> DocData:
 
 def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
     for file in _files(path):
-        content = read_text(file, options.encoding)
-        for line_no, line in enumerate(content.splitlines(), start=1):
+        for line_no, line in enumerate(iter_lines(file, options.encoding), start=1):
             if not line.strip():
                 continue
             try:

@@ -1,14 +1,18 @@
 """Importing documents and annotations into a project: atomic, idempotent and fast.
 
-Everything is read and checked before anything is written; then one transaction inserts the new
-documents, spans and relations in bulk. The same text twice is one document; the same annotation
-twice (same start, end and label in the same layer) is one span.
+Files are streamed: documents are read, checked and inserted in batches of ``BATCH`` inside one
+transaction, so memory does not grow with the file; the first bad document stops the import and
+the transaction is rolled back, so nothing is written (all or nothing). The same text twice is
+one document; the same annotation twice (same start, end and label in the same layer) is one
+span, across batches too. With a label map (or a foreign label to report), the documents are
+gathered first, as before.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -126,6 +130,26 @@ def read_paths(
     return docs, options.report.lines()
 
 
+def iter_paths(
+    paths: Sequence[Path],
+    fmt: str = "auto",
+    options: Any = None,
+    cancelled: Cancelled | None = None,
+) -> Iterator[DocData]:
+    """``read_paths`` as a stream: documents as the readers yield them."""
+    from annotator.formats.reading import read_documents
+
+    n = 0
+    for path in paths:
+        for doc in read_documents(Path(path), fmt, options):
+            n += 1
+            if cancelled is not None and n % 200 == 0 and cancelled():
+                raise ImportCancelled("import cancelled; nothing was imported")
+            yield doc
+    if not n:
+        raise ImportFailed("found no document to import", path=", ".join(str(p) for p in paths))
+
+
 def map_labels(
     project: Project,
     docs: list[DocData],
@@ -197,23 +221,61 @@ def import_paths(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportReport:
+    from annotator.formats.reading import ReadOptions
+
+    origin = ("import:" + ",".join(Path(p).name for p in paths))[:250]
     with _bulk_allocation():
-        docs, notes = read_paths(
-            paths, fmt, tsv_feature, encoding, cancelled, predictions=as_suggestions
+        if label_map is not None or skip_unmapped:
+            docs, notes = read_paths(
+                paths, fmt, tsv_feature, encoding, cancelled, predictions=as_suggestions
+            )
+            docs, map_notes = map_labels(project, docs, label_map, skip_unmapped)
+            report = import_documents(
+                project,
+                docs,
+                layer=layer,
+                as_suggestions=as_suggestions,
+                origin=origin,
+                progress=progress,
+                cancelled=cancelled,
+            )
+            report.notes = [*notes, *map_notes, *report.notes]
+            return report
+        options = ReadOptions(
+            tsv_feature=tsv_feature, encoding=encoding, predictions=as_suggestions
         )
-        docs, map_notes = map_labels(project, docs, label_map, skip_unmapped)
-        origin = "import:" + ",".join(Path(p).name for p in paths)
-        report = import_documents(
+        stream = iter_paths(paths, fmt, options, cancelled)
+        report = _import(
             project,
-            docs,
-            layer=layer,
-            as_suggestions=as_suggestions,
-            origin=origin[:250],
-            progress=progress,
-            cancelled=cancelled,
+            _checked_batches(project, stream),
+            None,
+            layer,
+            as_suggestions,
+            origin,
+            progress,
+            cancelled,
         )
-    report.notes = [*notes, *map_notes, *report.notes]
+    report.notes = [*options.report.lines(), *report.notes]
     return report
+
+
+BATCH = 2000  # documents read, checked and inserted at a time
+
+
+def _checked_batches(project: Project, docs: Iterable[DocData]) -> Iterator[list[DocData]]:
+    """Batches of ``docs``, each validated; a foreign label stops the import with the label
+    map's message, which lists every unknown label of the rest of the input (the earlier batches
+    had none)."""
+    it = iter(docs)
+    while True:
+        batch = list(itertools.islice(it, BATCH))
+        if not batch:
+            return
+        if not _all_labels_known(project, batch):
+            batch.extend(it)  # map_labels raises, naming every unknown label
+            batch, _notes = map_labels(project, batch)
+        validate_all(project, batch)
+        yield batch
 
 
 def import_documents(
@@ -227,60 +289,123 @@ def import_documents(
 ) -> ImportReport:
     """Validate then insert ``docs`` in one transaction. Raise before writing anything."""
     validate_all(project, docs)
-    report = ImportReport(documents_read=len(docs))
-    default_layer = layer or current_user()
-    total = len(docs)
-    with project.session() as s:
-        known_sha = doc_repo.document_hashes(s)
-        id_to_sha = {did: sha for sha, did in known_sha.items()}
-        ext_sha = {ext: id_to_sha[did] for ext, did in doc_repo.external_ids(s).items()}
-        doc_key: list[str] = []  # text hash of each input doc
-        new_rows: list[dict[str, Any]] = []
-        new_shas: dict[str, None] = {}
-        for i, doc in enumerate(docs):
-            sha = text_sha256(doc.text)
-            doc_key.append(sha)
-            if sha in known_sha or sha in new_shas:
-                continue
-            ext = doc.id or sha[:16]
-            if ext in ext_sha and ext_sha[ext] != sha:
-                ext = f"{ext}@{sha[:8]}"
-                report.renamed_ids.append(doc.id)
-            ext_sha[ext] = sha
-            new_rows.append(_document_row(doc, ext, sha))
-            new_shas[sha] = None
-            if i % 500 == 0:
-                _tick(progress, cancelled, i, total * 2)
-        ids = doc_repo.insert_documents(s, new_rows)
-        known_sha.update(zip(new_shas, ids, strict=True))
-        report.documents_new = len(ids)
-        report.documents_existing = len(set(doc_key)) - len(ids)
-        if as_suggestions:
-            from annotator.services import add_suggestions
+    batches = (list(docs[i : i + BATCH]) for i in range(0, len(docs), BATCH))
+    return _import(project, batches, len(docs), layer, as_suggestions, origin, progress, cancelled)
 
-            for i, doc in enumerate(docs):
-                if doc.spans:
-                    report.suggestions_added += add_suggestions(
-                        s, known_sha[doc_key[i]], doc.spans, doc.relations, model=origin
-                    )
-        else:
-            _insert_annotations(
-                s,
-                docs,
-                doc_key,
-                known_sha,
-                set(ids),
-                default_layer,
-                layer is not None,
-                origin,
-                report,
-                progress,
-                cancelled,
-            )
+
+def _import(
+    project: Project,
+    batches: Iterable[list[DocData]],
+    total: int | None,
+    layer: str | None,
+    as_suggestions: bool,
+    origin: str,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> ImportReport:
+    """Insert checked batches of documents in one transaction (rolled back on any error)."""
+    report = ImportReport()
+    default_layer = layer or current_user()
+    with project.session() as s:
+        state = _State(s, doc_repo.document_hashes(s), default_layer, layer is not None, origin)
+        id_to_sha = {did: sha for sha, did in state.known_sha.items()}
+        state.ext_sha = {ext: id_to_sha[did] for ext, did in doc_repo.external_ids(s).items()}
+        del id_to_sha
+        done = 0
+        for batch in batches:
+            _import_batch(state, batch, as_suggestions, report)
+            done += len(batch)
+            report.documents_read = done
+            if total is not None:
+                _tick(progress, cancelled, done, total)
+            else:
+                _tick(progress, cancelled, done, 0)  # 0: the total is not known while streaming
+        report.documents_new = len(state.fresh)
+        report.documents_existing = len(state.input_shas) - len(state.fresh)
+        # Documents imported into a layer belong to it even without spans.
+        ann_repo.add_assignments(
+            s,
+            [
+                {"document_id": doc_id, "annotator_id": state.ann(name), "status": "done"}
+                for doc_id, name in state.touched_layers
+            ],
+        )
         event_repo.log_event(s, default_layer, "import", None, origin[:64], None, report.as_dict())
-        if progress is not None:
-            progress(total * 2, total * 2)
+        if progress is not None and total is not None:
+            progress(total, total)
     return report
+
+
+@dataclass
+class _State:
+    """What an import keeps across its batches: small per document, nothing per span."""
+
+    s: Any
+    known_sha: dict[str, int]  # text hash -> document id (the project's and this import's)
+    default_layer: str
+    layer_forced: bool
+    origin: str
+    ext_sha: dict[str, str] = field(default_factory=dict)  # external id -> text hash
+    fresh: set[int] = field(default_factory=set)  # documents this import inserted
+    input_shas: set[str] = field(default_factory=set)  # distinct texts of the input
+    touched_layers: dict[tuple[int, str], None] = field(default_factory=dict)
+    annotator_ids: dict[str, int] = field(default_factory=dict)
+    entity_ids: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def ann(self, name: str) -> int:
+        if name not in self.annotator_ids:
+            self.annotator_ids[name] = ann_repo.ensure_annotator(self.s, name)
+        return self.annotator_ids[name]
+
+    def entity(self, name: str, type_: str, report: ImportReport) -> int:
+        key = (name, type_)
+        if key not in self.entity_ids:
+            found = registry_repo.find_entity(self.s, name, type_)
+            if found is None:
+                found = registry_repo.add_entity(self.s, name, type_)
+                report.entities_added += 1
+            self.entity_ids[key] = found
+        return self.entity_ids[key]
+
+
+def _import_batch(
+    state: _State, docs: list[DocData], as_suggestions: bool, report: ImportReport
+) -> None:
+    s, known_sha = state.s, state.known_sha
+    before = set()  # documents known before this batch (their spans are in the database)
+    doc_key: list[str] = []  # text hash of each input doc
+    new_rows: list[dict[str, Any]] = []
+    new_shas: dict[str, None] = {}
+    for doc in docs:
+        sha = text_sha256(doc.text)
+        doc_key.append(sha)
+        state.input_shas.add(sha)
+        if sha in known_sha:
+            before.add(known_sha[sha])
+            continue
+        if sha in new_shas:
+            continue
+        ext = doc.id or sha[:16]
+        if ext in state.ext_sha and state.ext_sha[ext] != sha:
+            ext = f"{ext}@{sha[:8]}"
+            report.renamed_ids.append(doc.id)
+        state.ext_sha[ext] = sha
+        new_rows.append(_document_row(doc, ext, sha))
+        new_shas[sha] = None
+    ids = doc_repo.insert_documents(s, new_rows)
+    del new_rows
+    known_sha.update(zip(new_shas, ids, strict=True))
+    state.fresh.update(ids)
+    if as_suggestions:
+        from annotator.services import add_suggestions
+
+        for i, doc in enumerate(docs):
+            if doc.spans:
+                report.suggestions_added += add_suggestions(
+                    s, known_sha[doc_key[i]], doc.spans, doc.relations, model=state.origin
+                )
+        return
+    _insert_annotations(state, docs, doc_key, before, report)
 
 
 def _tick(progress: Progress | None, cancelled: Cancelled | None, done: int, total: int) -> None:
@@ -306,42 +431,16 @@ def _document_row(doc: DocData, ext: str, sha: str) -> dict[str, Any]:
 
 
 def _insert_annotations(
-    s: Any,
+    state: _State,
     docs: Sequence[DocData],
     doc_key: list[str],
-    known_sha: dict[str, int],
-    fresh: set[int],
-    default_layer: str,
-    layer_forced: bool,
-    origin: str,
+    before: set[int],
     report: ImportReport,
-    progress: Progress | None,
-    cancelled: Cancelled | None,
 ) -> None:
-    annotator_ids: dict[str, int] = {}
-    entity_ids: dict[tuple[str, str], int] = {}
-
-    def ann(name: str) -> int:
-        if name not in annotator_ids:
-            annotator_ids[name] = ann_repo.ensure_annotator(s, name)
-        return annotator_ids[name]
-
-    def entity(name: str, type_: str) -> int:
-        key = (name, type_)
-        if key not in entity_ids:
-            found = registry_repo.find_entity(s, name, type_)
-            if found is None:
-                found = registry_repo.add_entity(s, name, type_)
-                report.entities_added += 1
-            entity_ids[key] = found
-        return entity_ids[key]
-
-    # Existing spans of documents that were already in the project (for idempotence).
-    existing_docs = {
-        known_sha[k]
-        for k, d in zip(doc_key, docs, strict=True)
-        if d.spans and known_sha[k] not in fresh
-    }
+    s, known_sha, origin = state.s, state.known_sha, state.origin
+    default_layer, layer_forced = state.default_layer, state.layer_forced
+    # Existing spans of documents already in the project or in an earlier batch (idempotence).
+    existing_docs = {known_sha[k] for k, d in zip(doc_key, docs, strict=True) if d.spans} & before
     existing_spans: dict[tuple[int, str], dict[tuple[int, int, str], int]] = {}
     if existing_docs:
         for rec in span_repo.spans_of(s, doc_ids=existing_docs):
@@ -358,21 +457,20 @@ def _insert_annotations(
     span_values: list[tuple[Any, ...]] = []
     row_of: dict[tuple[int, str], int] = {}  # (input doc, span id) -> index into span_values
     resolved: dict[tuple[int, str], int] = {}  # (input doc, span id) -> database id
-    aliases: dict[tuple[int, str], tuple[int, str]] = {}  # same span twice in one import
+    aliases: dict[tuple[int, str], tuple[int, str]] = {}  # same span twice in one batch
     batch_seen: dict[tuple[int, str], dict[tuple[int, int, str], tuple[int, str]]] = {}
-    touched_layers: set[tuple[int, str]] = set()
-    total = len(docs)
+    touched_layers = state.touched_layers
     for i, doc in enumerate(docs):
         if not doc.spans and doc.layer is None:
             continue
         name = default_layer if layer_forced else (doc.layer or default_layer)
         doc_id = known_sha[doc_key[i]]
         if (doc_id, name) not in touched_layers:
-            touched_layers.add((doc_id, name))
+            touched_layers[(doc_id, name)] = None
             report.layers[name] += 1
         have = existing_spans.get((doc_id, name), {})
         seen = batch_seen.setdefault((doc_id, name), {})
-        ann_id = ann(name)
+        ann_id = state.ann(name)
         track = bool(doc.relations)  # span ids are only needed to resolve relations
         for sp in doc.spans:
             key = (sp.start, sp.end, sp.label)
@@ -390,26 +488,16 @@ def _insert_annotations(
             ent = None
             if sp.entity:
                 etype = sp.entity_type or str(sp.attrs.get("type", "") or "")
-                ent = entity(sp.entity, etype)
+                ent = state.entity(sp.entity, etype, report)
             if track:
                 row_of[(i, sp.id)] = len(span_values)
             span_values.append((doc_id, ann_id, sp.start, sp.end, sp.label, sp.attrs, ent, origin))
-        if i % 500 == 0:
-            _tick(progress, cancelled, total + i // 2, total * 2)
     new_ids = span_repo.insert_span_values(s, span_values)
-    report.spans_added = len(span_values)
+    report.spans_added += len(span_values)
     for ref, row in row_of.items():
         resolved[ref] = new_ids[row]
     for ref, first in aliases.items():
         resolved[ref] = resolved[first]
-    # Documents imported into a layer belong to it even without spans.
-    ann_repo.add_assignments(
-        s,
-        [
-            {"document_id": doc_id, "annotator_id": ann(name), "status": "done"}
-            for doc_id, name in touched_layers
-        ],
-    )
     rel_rows: list[dict[str, Any]] = []
     for i, doc in enumerate(docs):
         for rel in doc.relations:
@@ -425,4 +513,4 @@ def _insert_annotations(
                 {"head_id": head, "tail_id": tail, "label": rel.label, "origin": origin}
             )
     span_repo.insert_relations(s, rel_rows)
-    report.relations_added = len(rel_rows)
+    report.relations_added += len(rel_rows)
