@@ -11,6 +11,7 @@ export. A folder export also gets the summary as
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -115,7 +116,9 @@ def canonical_ids(doc: DocData) -> DocData:
     return replace(doc, spans=tuple(spans), relations=relations)
 
 
-def _agreement(layers: dict[str, list[DocData]]) -> dict[str, Any] | None:
+def _agreement(
+    layers: dict[str, list[DocData]], project_path: Path | None = None
+) -> dict[str, Any] | None:
     """Headline agreement over the documents two or more annotators did (only those: the
     measures need them, and tokenising the whole corpus would slow every export down)."""
     seen: dict[str, int] = {}
@@ -126,10 +129,12 @@ def _agreement(layers: dict[str, list[DocData]]) -> dict[str, Any] | None:
     if not shared:
         return None
     from annotator.agreement.report import agreement_report
+    from annotator.agreement.tokens import stored_tokens
 
     subset = {name: [d for d in docs if d.id in shared] for name, docs in layers.items()}
     try:
-        report = agreement_report({name: docs for name, docs in subset.items() if docs})
+        with stored_tokens(project_path) if project_path else contextlib.nullcontext():
+            report = agreement_report({name: docs for name, docs in subset.items() if docs})
     except Exception as exc:  # an optional summary line must not stop the export
         return {"not computed": type(exc).__name__}
     out: dict[str, Any] = {"documents annotated by 2+": report.documents}
@@ -209,7 +214,7 @@ def _source(session: Session, project: Project, layer: str) -> _Source:
                 + "; ".join(ties[:10])
                 + (" ..." if len(ties) > 10 else "")
             )
-        source.agreement = _agreement(human)
+        source.agreement = _agreement(human, project.path)
     elif layer == SUGGESTIONS:
         from annotator.layers import load_layer
 
@@ -217,7 +222,7 @@ def _source(session: Session, project: Project, layer: str) -> _Source:
     else:
         source.doc_ids = layer_documents(session, layer)
         if layer == "gold":
-            source.agreement = _agreement(_shared_layers(session, names))
+            source.agreement = _agreement(_shared_layers(session, names), project.path)
     source.entities = [
         EntityEntry(
             e.name,
