@@ -242,6 +242,116 @@ class _DocConverter:
         return sorted(kept, key=lambda sp: sp.start)
 
 
+def _bin_header(n: int) -> bytes:
+    if n < 1 << 8:
+        return b"\xc4" + n.to_bytes(1, "big")
+    if n < 1 << 16:
+        return b"\xc5" + n.to_bytes(2, "big")
+    return b"\xc6" + n.to_bytes(4, "big")
+
+
+def _array_header(n: int) -> bytes:
+    if n < 16:
+        return bytes([0x90 | n])
+    if n < 1 << 16:
+        return b"\xdc" + n.to_bytes(2, "big")
+    return b"\xdd" + n.to_bytes(4, "big")
+
+
+class StreamingDocBin:
+    """A ``DocBin`` written to ``path`` without holding its documents: the same bytes as
+    ``DocBin(store_user_data=False)`` with every document added and ``to_disk(path)``.
+
+    ``DocBin.to_bytes`` is ``zlib.compress(msgpack({version, attrs, tokens, spaces, lengths,
+    strings, cats, flags, span_groups}))`` with each per-document part concatenated. Here each
+    document goes through ``DocBin.add`` (so the arrays and strings are spaCy's own), then its
+    parts leave memory: token arrays to a temporary file (zlib level 1), spaces, cats, flags and
+    span groups to others, already msgpack-encoded; only the token counts and the string set
+    (bounded by the vocabulary) stay. ``close`` writes the msgpack map through one streaming
+    zlib compressor, which gives the bytes ``zlib.compress`` gives for the whole message."""
+
+    def __init__(self, path: Path) -> None:
+        import tempfile
+
+        from spacy.tokens import DocBin
+
+        self.path = path
+        self.bin = DocBin(store_user_data=False)
+        self.tmp = tempfile.TemporaryDirectory(prefix=".docbin-", dir=path.parent)
+        folder = Path(self.tmp.name)
+        self.parts = {
+            name: (folder / name).open("w+b")
+            for name in ("tokens", "spaces", "cats", "flags", "span_groups")
+        }
+        self.lengths: list[int] = []
+        self.token_bytes = 0
+        self.space_bytes = 0
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def add(self, doc: Any) -> None:
+        import zlib
+
+        import srsly
+
+        b = self.bin
+        b.add(doc)
+        tokens = b.tokens.pop().tobytes("C")
+        spaces = b.spaces.pop().tobytes("C")
+        self.token_bytes += len(tokens)
+        self.space_bytes += len(spaces)
+        packed = zlib.compress(tokens, 1)
+        self.parts["tokens"].write(len(packed).to_bytes(8, "little") + packed)
+        self.parts["spaces"].write(spaces)
+        self.parts["cats"].write(srsly.msgpack_dumps(b.cats.pop()))
+        self.parts["flags"].write(srsly.msgpack_dumps(b.flags.pop()))
+        self.parts["span_groups"].write(srsly.msgpack_dumps(b.span_groups.pop()))
+        self.lengths.append(len(doc))
+
+    def close(self) -> None:
+        import zlib
+        from array import array
+
+        import srsly
+
+        comp = zlib.compressobj()
+        n = len(self.lengths)
+        try:
+            with self.path.open("wb") as out:
+
+                def emit(data: bytes) -> None:
+                    out.write(comp.compress(data))
+
+                def copy(name: str) -> None:
+                    fh = self.parts[name]
+                    fh.seek(0)
+                    while chunk := fh.read(1 << 20):
+                        emit(chunk)
+
+                emit(b"\x89")  # a map of nine entries, in DocBin.to_bytes's order
+                emit(srsly.msgpack_dumps("version") + srsly.msgpack_dumps(self.bin.version))
+                emit(srsly.msgpack_dumps("attrs") + srsly.msgpack_dumps(self.bin.attrs))
+                emit(srsly.msgpack_dumps("tokens") + _bin_header(self.token_bytes))
+                fh = self.parts["tokens"]
+                fh.seek(0)
+                while size := fh.read(8):
+                    emit(zlib.decompress(fh.read(int.from_bytes(size, "little"))))
+                emit(srsly.msgpack_dumps("spaces") + _bin_header(self.space_bytes))
+                copy("spaces")
+                lengths = array("i", self.lengths).tobytes()
+                emit(srsly.msgpack_dumps("lengths") + _bin_header(len(lengths)) + lengths)
+                emit(srsly.msgpack_dumps("strings") + srsly.msgpack_dumps(sorted(self.bin.strings)))
+                for name in ("cats", "flags", "span_groups"):
+                    emit(srsly.msgpack_dumps(name) + _array_header(n))
+                    copy(name)
+                out.write(comp.flush())
+        finally:
+            for fh in self.parts.values():
+                fh.close()
+            self.tmp.cleanup()
+
+
 def write_config(path: Path, ctx: ExportContext, ner: bool, max_len: int) -> None:
     """Write a complete training config from spaCy's own defaults."""
     from spacy.cli.init_config import init_config
@@ -277,8 +387,6 @@ NEEDS_STATS = True  # doc.ents labels are chosen from every span of the export u
 
 
 def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
-    from spacy.tokens import DocBin
-
     summary = new_summary("spacy", ctx)
     docs, stats = corpus_stats(docs, ctx)
     pairs = stats.overlaps
@@ -296,13 +404,16 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
         ctx = replace(ctx, splits={})  # every document in train
     out.mkdir(parents=True, exist_ok=True)
     converter = _DocConverter(ctx, summary, ent_labels)
-    bins = {split: DocBin(store_user_data=False) for split in SPLIT_NAMES}
-    for doc in docs:
-        split = ctx.split_of(doc)
-        summary.add_doc(split)
-        bins[split].add(converter.convert(doc, split))
+    bins = {split: StreamingDocBin(out / f"{split}.spacy") for split in SPLIT_NAMES}
+    try:
+        for doc in docs:
+            split = ctx.split_of(doc)
+            summary.add_doc(split)
+            bins[split].add(converter.convert(doc, split))
+    finally:
+        for split in SPLIT_NAMES:
+            bins[split].close()
     for split in SPLIT_NAMES:
-        bins.pop(split).to_disk(out / f"{split}.spacy")
         summary.files.append(f"{split}.spacy")
         if not summary.documents[split]:
             summary.notes.append(f"{split}.spacy is empty")
