@@ -8,6 +8,7 @@ kept span is removed (the two sentences are merged) and counted.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -35,11 +36,14 @@ def sentencizer(lang: str) -> Any:
     return nlp
 
 
+_SPACE = re.compile(r"\s")  # the characters str.isspace() accepts
+
+
 def _clean(text: str, summary: ExportSummary) -> str:
-    if any(ch.isspace() for ch in text):
-        summary.merge("token containing whitespace written with '_' for it")
-        return "".join("_" if ch.isspace() else ch for ch in text)
-    return text
+    if _SPACE.search(text) is None:
+        return text
+    summary.merge("token containing whitespace written with '_' for it")
+    return _SPACE.sub("_", text)
 
 
 def iob_docs(
@@ -47,19 +51,31 @@ def iob_docs(
 ) -> Iterator[IobDoc]:
     """Yield each document as IOB2-tagged sentences, counting changes into ``summary``
     (``docs`` is read once, as it comes)."""
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+
     nlp = sentencizer(ctx.lang)
     pairs = ((doc.text, doc) for doc in docs)
+    columns = [IDX, LENGTH, IS_SPACE, SENT_START]
     for sdoc, doc in nlp.pipe(pairs, as_tuples=True, batch_size=64):
         split = ctx.split_of(doc)
         summary.add_doc(split)
-        toks = [t for t in sdoc if not t.is_space]
-        breaks: set[int] = set()  # spaCy token index of the first word of each sentence
-        for sent in sdoc.sents:
-            word = next((t.i for t in sent if not t.is_space), None)
-            if word is not None:
-                breaks.add(word)
-        starts = [t.idx for t in toks]
-        ends = [t.idx + len(t.text) for t in toks]
+        text = doc.text
+        # the words (tokens that are not whitespace): their offsets, and which ones open a
+        # sentence (the first word after a sentence start)
+        starts: list[int] = []
+        ends: list[int] = []
+        breaks: set[int] = set()
+        pending = False
+        for j, (idx, length, space, sent_start) in enumerate(sdoc.to_array(columns).tolist()):
+            if j == 0 or sent_start == 1:
+                pending = True
+            if space:
+                continue
+            if pending:
+                breaks.add(len(starts))
+                pending = False
+            starts.append(idx)
+            ends.append(idx + length)
         items: list[tuple[int, int, SpanData]] = []
         for span in doc.spans:
             first = bisect_right(ends, span.start)  # first token ending after the span starts
@@ -76,8 +92,9 @@ def iob_docs(
         kept, rest = outermost(items)
         for _, _, span in rest:
             summary.skip(f"{span.label} span overlaps a longer span (IOB keeps the outermost)")
-        tags = ["O"] * len(toks)
-        inside = [False] * (len(toks) + 1)  # inside[i]: tokens i-1 and i are in one kept span
+        n_words = len(starts)
+        tags = ["O"] * n_words
+        inside = [False] * (n_words + 1)  # inside[i]: tokens i-1 and i are in one kept span
         for first, end, span in kept:
             summary.add_span(split, span.label)
             if span.attrs:
@@ -90,14 +107,14 @@ def iob_docs(
                 inside[i] = True
         sentences: list[Sentence] = []
         current: Sentence = []
-        for i, tok in enumerate(toks):
-            if current and tok.i in breaks:
+        for i in range(n_words):
+            if current and i in breaks:
                 if inside[i]:
                     summary.merge("sentence break inside a span removed (sentences joined)")
                 else:
                     sentences.append(current)
                     current = []
-            current.append((_clean(tok.text, summary), tags[i]))
+            current.append((_clean(text[starts[i] : ends[i]], summary), tags[i]))
         if current:
             sentences.append(current)
         for rel in doc.relations:
