@@ -8,11 +8,14 @@ kept span is removed (the two sentences are merged) and counted.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from annotator.formats.span_geometry import outermost
 from annotator.formats.writing import ExportContext, ExportSummary
@@ -60,22 +63,19 @@ def iob_docs(
         split = ctx.split_of(doc)
         summary.add_doc(split)
         text = doc.text
-        # the words (tokens that are not whitespace): their offsets, and which ones open a
-        # sentence (the first word after a sentence start)
-        starts: list[int] = []
-        ends: list[int] = []
-        breaks: set[int] = set()
-        pending = False
-        for j, (idx, length, space, sent_start) in enumerate(sdoc.to_array(columns).tolist()):
-            if j == 0 or sent_start == 1:
-                pending = True
-            if space:
-                continue
-            if pending:
-                breaks.add(len(starts))
-                pending = False
-            starts.append(idx)
-            ends.append(idx + length)
+        # the words (tokens that are not whitespace), their offsets, and the words that open a
+        # sentence (the first word at or after a sentence start)
+        cols = sdoc.to_array(columns).astype(np.int64)
+        word = cols[:, 2] == 0
+        starts_a = cols[word, 0]
+        starts: list[int] = starts_a.tolist()
+        ends: list[int] = (starts_a + cols[word, 1]).tolist()
+        n_words = len(starts)
+        before = np.cumsum(word) - word  # words before each token
+        opening = cols[:, 3] == 1
+        if len(opening):
+            opening[0] = True
+        breaks = {b for b in before[opening].tolist() if b < n_words}
         items: list[tuple[int, int, SpanData]] = []
         for span in doc.spans:
             first = bisect_right(ends, span.start)  # first token ending after the span starts
@@ -92,7 +92,6 @@ def iob_docs(
         kept, rest = outermost(items)
         for _, _, span in rest:
             summary.skip(f"{span.label} span overlaps a longer span (IOB keeps the outermost)")
-        n_words = len(starts)
         tags = ["O"] * n_words
         inside = [False] * (n_words + 1)  # inside[i]: tokens i-1 and i are in one kept span
         for first, end, span in kept:
@@ -105,18 +104,20 @@ def iob_docs(
             for i in range(first + 1, end):
                 tags[i] = f"I-{span.label}"
                 inside[i] = True
-        sentences: list[Sentence] = []
-        current: Sentence = []
-        for i in range(n_words):
-            if current and i in breaks:
-                if inside[i]:
-                    summary.merge("sentence break inside a span removed (sentences joined)")
-                else:
-                    sentences.append(current)
-                    current = []
-            current.append((_clean(text[starts[i] : ends[i]], summary), tags[i]))
-        if current:
-            sentences.append(current)
+        words = [text[a:b] for a, b in zip(starts, ends, strict=True)]
+        if _SPACE.search("".join(words)) is not None:  # rare: a token holding whitespace
+            words = [_clean(w, summary) for w in words]
+        cuts = [0]
+        for i in sorted(breaks):
+            if i == 0:
+                continue
+            if inside[i]:
+                summary.merge("sentence break inside a span removed (sentences joined)")
+            else:
+                cuts.append(i)
+        cuts.append(n_words)
+        pairs_ = list(zip(words, tags, strict=True))
+        sentences: list[Sentence] = [pairs_[a:b] for a, b in itertools.pairwise(cuts) if b > a]
         for rel in doc.relations:
             summary.skip(f"{rel.label} relation (the format has no relations)")
         yield IobDoc(doc, split, sentences)
