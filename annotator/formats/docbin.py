@@ -258,6 +258,21 @@ def _array_header(n: int) -> bytes:
     return b"\xdd" + n.to_bytes(4, "big")
 
 
+def _srsly_encoders_once() -> None:
+    """Look srsly's msgpack encoders up in the installed packages' entry points once.
+
+    Every ``srsly.msgpack_dumps`` builds a Packer that asks its encoder registry for all entries,
+    which rescans every installed distribution's entry points (about 1.5 ms); DocBin.add calls
+    it twice per document. Registering what the scan finds and turning the scan off keeps the
+    same encoders and spares the rescans."""
+    from srsly.msgpack import msgpack_encoders
+
+    if msgpack_encoders.entry_points:
+        for name, func in msgpack_encoders.get_entry_points().items():
+            msgpack_encoders.register(name, func=func)
+        msgpack_encoders.entry_points = False
+
+
 class StreamingDocBin:
     """A ``DocBin`` written to ``path`` without holding its documents: the same bytes as
     ``DocBin(store_user_data=False)`` with every document added and ``to_disk(path)``.
@@ -275,6 +290,7 @@ class StreamingDocBin:
 
         from spacy.tokens import DocBin
 
+        _srsly_encoders_once()
         self.path = path
         self.bin = DocBin(store_user_data=False)
         self.tmp = tempfile.TemporaryDirectory(prefix=".docbin-", dir=path.parent)
