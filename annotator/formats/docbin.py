@@ -259,18 +259,19 @@ def _array_header(n: int) -> bytes:
 
 
 def _srsly_encoders_once() -> None:
-    """Look srsly's msgpack encoders up in the installed packages' entry points once.
+    """Look srsly's msgpack encoders up once for this process.
 
     Every ``srsly.msgpack_dumps`` builds a Packer that asks its encoder registry for all entries,
-    which rescans every installed distribution's entry points (about 1.5 ms); DocBin.add calls
-    it twice per document. Registering what the scan finds and turning the scan off keeps the
-    same encoders and spares the rescans."""
+    which rescans every installed distribution's entry points and the whole function registry
+    (about 1.5 ms); DocBin.add calls it twice per document. The registry is asked once and then
+    answers with that result (the same encoders; one registered later in this process would not
+    be seen, and none is: the exporter registers none)."""
     from srsly.msgpack import msgpack_encoders
 
-    if msgpack_encoders.entry_points:
-        for name, func in msgpack_encoders.get_entry_points().items():
-            msgpack_encoders.register(name, func=func)
-        msgpack_encoders.entry_points = False
+    if not getattr(msgpack_encoders, "_annotator_frozen", False):
+        found = dict(msgpack_encoders.get_all())
+        msgpack_encoders.get_all = lambda: dict(found)  # type: ignore[method-assign]
+        msgpack_encoders._annotator_frozen = True  # type: ignore[attr-defined]
 
 
 class StreamingDocBin:
