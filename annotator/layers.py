@@ -163,21 +163,22 @@ def iter_layer(
     layer: str,
     doc_ids: Sequence[int],
     canonical: bool = False,
-    batch: int = BATCH,
+    batch: int | None = None,
 ) -> Iterator[DocData]:
     """Documents ``doc_ids`` (database ids, in that order) of a human or gold layer as DocData,
-    read ``batch`` documents at a time with plain-tuple queries, so a whole layer is never in
-    memory. ``meta['doc_id']`` holds the database id. With ``canonical``, spans come in text
-    order named ``s1, s2, ...`` and relations ``r1, ...`` in (head, tail, label) order (what
-    ``annotator.transfer.exporting.canonical_ids`` makes of ``load_layer``'s documents), built
-    once without copying."""
+    read ``batch`` (default ``BATCH``) documents at a time with plain-tuple queries, so a whole
+    layer is never in memory. ``meta['doc_id']`` holds the database id. With ``canonical``,
+    spans come in text order named ``s1, s2, ...`` and relations ``r1, ...`` in (head, tail,
+    label) order (what ``annotator.transfer.exporting.canonical_ids`` makes of ``load_layer``'s
+    documents), built once without copying."""
     # the actor registry is small: read once
     entities: dict[int, tuple[str, str | None]] = {
         e.id: (e.name, e.type) for e in registry_repo.list_entities(session)
     }
     attrs_of: dict[str | None, tuple[dict[str, Any], str]] = {None: ({}, "{}")}
-    for i in range(0, len(doc_ids), batch):
-        chunk = doc_ids[i : i + batch]
+    step = batch or BATCH
+    for i in range(0, len(doc_ids), step):
+        chunk = doc_ids[i : i + step]
         span_rows: dict[int, list[Any]] = defaultdict(list)
         for row in span_repo.layer_span_rows(session, layer, chunk):
             span_rows[row[0]].append(row)
