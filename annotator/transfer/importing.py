@@ -307,10 +307,7 @@ def _import(
     report = ImportReport()
     default_layer = layer or current_user()
     with project.session() as s:
-        state = _State(s, doc_repo.document_hashes(s), default_layer, layer is not None, origin)
-        id_to_sha = {did: sha for sha, did in state.known_sha.items()}
-        state.ext_sha = {ext: id_to_sha[did] for ext, did in doc_repo.external_ids(s).items()}
-        del id_to_sha
+        state = _State(s, default_layer, layer is not None, origin)
         done = 0
         for batch in batches:
             _import_batch(state, batch, as_suggestions, report)
@@ -321,13 +318,14 @@ def _import(
             else:
                 _tick(progress, cancelled, done, 0)  # 0: the total is not known while streaming
         report.documents_new = len(state.fresh)
-        report.documents_existing = len(state.input_shas) - len(state.fresh)
+        report.documents_existing = len(state.found)
         # Documents imported into a layer belong to it even without spans.
         ann_repo.add_assignments(
             s,
             [
                 {"document_id": doc_id, "annotator_id": state.ann(name), "status": "done"}
-                for doc_id, name in state.touched_layers
+                for name, ids in state.touched.items()
+                for doc_id in ids
             ],
         )
         event_repo.log_event(s, default_layer, "import", None, origin[:64], None, report.as_dict())
@@ -336,19 +334,52 @@ def _import(
     return report
 
 
+class _IdSet:
+    """A set of document ids as a bitmap: a bit per id, so an import of any size keeps a few
+    kilobytes across its batches, not an object per document."""
+
+    def __init__(self) -> None:
+        self.bits = bytearray()
+        self.n = 0
+
+    def add(self, i: int) -> bool:
+        """Add ``i``; True when it was not there yet."""
+        byte, bit = divmod(i, 8)
+        if byte >= len(self.bits):
+            self.bits.extend(bytes(max(byte + 1 - len(self.bits), len(self.bits))))
+        if self.bits[byte] >> bit & 1:
+            return False
+        self.bits[byte] |= 1 << bit
+        self.n += 1
+        return True
+
+    def __contains__(self, i: int) -> bool:
+        byte, bit = divmod(i, 8)
+        return byte < len(self.bits) and bool(self.bits[byte] >> bit & 1)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __iter__(self) -> Iterator[int]:
+        for byte, value in enumerate(self.bits):
+            if value:
+                for bit in range(8):
+                    if value >> bit & 1:
+                        yield byte * 8 + bit
+
+
 @dataclass
 class _State:
-    """What an import keeps across its batches: small per document, nothing per span."""
+    """What an import keeps across its batches: bits per document, nothing per span (which
+    documents and external ids exist is asked of the database, a batch at a time)."""
 
     s: Any
-    known_sha: dict[str, int]  # text hash -> document id (the project's and this import's)
     default_layer: str
     layer_forced: bool
     origin: str
-    ext_sha: dict[str, str] = field(default_factory=dict)  # external id -> text hash
-    fresh: set[int] = field(default_factory=set)  # documents this import inserted
-    input_shas: set[str] = field(default_factory=set)  # distinct texts of the input
-    touched_layers: dict[tuple[int, str], None] = field(default_factory=dict)
+    fresh: _IdSet = field(default_factory=_IdSet)  # documents this import inserted
+    found: _IdSet = field(default_factory=_IdSet)  # documents of the input already there
+    touched: dict[str, _IdSet] = field(default_factory=dict)  # layer -> documents imported
     annotator_ids: dict[str, int] = field(default_factory=dict)
     entity_ids: dict[tuple[str, str], int] = field(default_factory=dict)
 
@@ -371,31 +402,33 @@ class _State:
 def _import_batch(
     state: _State, docs: list[DocData], as_suggestions: bool, report: ImportReport
 ) -> None:
-    s, known_sha = state.s, state.known_sha
-    before = set()  # documents known before this batch (their spans are in the database)
-    doc_key: list[str] = []  # text hash of each input doc
+    s = state.s
+    doc_key = [text_sha256(doc.text) for doc in docs]  # text hash of each input doc
+    known_sha = doc_repo.ids_of_hashes(s, doc_key)  # this batch's texts already stored
+    before = set(known_sha.values())  # their spans are in the database
+    for doc_id in before:
+        if doc_id not in state.fresh:
+            state.found.add(doc_id)
+    ext_sha = doc_repo.hashes_of_external_ids(
+        s, [doc.id or sha[:16] for doc, sha in zip(docs, doc_key, strict=True)]
+    )
     new_rows: list[dict[str, Any]] = []
     new_shas: dict[str, None] = {}
-    for doc in docs:
-        sha = text_sha256(doc.text)
-        doc_key.append(sha)
-        state.input_shas.add(sha)
-        if sha in known_sha:
-            before.add(known_sha[sha])
-            continue
-        if sha in new_shas:
+    for doc, sha in zip(docs, doc_key, strict=True):
+        if sha in known_sha or sha in new_shas:
             continue
         ext = doc.id or sha[:16]
-        if ext in state.ext_sha and state.ext_sha[ext] != sha:
+        if ext in ext_sha and ext_sha[ext] != sha:
             ext = f"{ext}@{sha[:8]}"
             report.renamed_ids.append(doc.id)
-        state.ext_sha[ext] = sha
+        ext_sha[ext] = sha
         new_rows.append(_document_row(doc, ext, sha))
         new_shas[sha] = None
     ids = doc_repo.insert_documents(s, new_rows)
     del new_rows
     known_sha.update(zip(new_shas, ids, strict=True))
-    state.fresh.update(ids)
+    for doc_id in ids:
+        state.fresh.add(doc_id)
     if as_suggestions:
         from annotator.services import add_suggestions
 
@@ -405,7 +438,7 @@ def _import_batch(
                     s, known_sha[doc_key[i]], doc.spans, doc.relations, model=state.origin
                 )
         return
-    _insert_annotations(state, docs, doc_key, before, report)
+    _insert_annotations(state, docs, doc_key, known_sha, before, report)
 
 
 def _tick(progress: Progress | None, cancelled: Cancelled | None, done: int, total: int) -> None:
@@ -434,10 +467,11 @@ def _insert_annotations(
     state: _State,
     docs: Sequence[DocData],
     doc_key: list[str],
+    known_sha: dict[str, int],
     before: set[int],
     report: ImportReport,
 ) -> None:
-    s, known_sha, origin = state.s, state.known_sha, state.origin
+    s, origin = state.s, state.origin
     default_layer, layer_forced = state.default_layer, state.layer_forced
     # Existing spans of documents already in the project or in an earlier batch (idempotence).
     existing_docs = {known_sha[k] for k, d in zip(doc_key, docs, strict=True) if d.spans} & before
@@ -459,14 +493,12 @@ def _insert_annotations(
     resolved: dict[tuple[int, str], int] = {}  # (input doc, span id) -> database id
     aliases: dict[tuple[int, str], tuple[int, str]] = {}  # same span twice in one batch
     batch_seen: dict[tuple[int, str], dict[tuple[int, int, str], tuple[int, str]]] = {}
-    touched_layers = state.touched_layers
     for i, doc in enumerate(docs):
         if not doc.spans and doc.layer is None:
             continue
         name = default_layer if layer_forced else (doc.layer or default_layer)
         doc_id = known_sha[doc_key[i]]
-        if (doc_id, name) not in touched_layers:
-            touched_layers[(doc_id, name)] = None
+        if state.touched.setdefault(name, _IdSet()).add(doc_id):
             report.layers[name] += 1
         have = existing_spans.get((doc_id, name), {})
         seen = batch_seen.setdefault((doc_id, name), {})

@@ -228,3 +228,31 @@ def external_ids_of(session: Session, doc_ids: Sequence[int]) -> list[str]:
     """External ids of ``doc_ids``, in that order."""
     found = {did: ext for did, ext in session.execute(select(Document.id, Document.external_id))}
     return [found[did] for did in doc_ids]
+
+
+def ids_of_hashes(session: Session, shas: Sequence[str]) -> dict[str, int]:
+    """Text hash -> document id, for those of ``shas`` in the project (a batch at a time)."""
+    from storage.repository.spans import driver_rows
+
+    out: dict[str, int] = {}
+    keys = list(dict.fromkeys(shas))
+    for i in range(0, len(keys), 20000):
+        chunk = keys[i : i + 20000]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT sha256, id FROM document WHERE sha256 IN ({marks})"
+        out.update(driver_rows(session, sql, chunk))
+    return out
+
+
+def hashes_of_external_ids(session: Session, external: Sequence[str]) -> dict[str, str]:
+    """External id -> text hash, for those of ``external`` used in the project."""
+    from storage.repository.spans import driver_rows
+
+    out: dict[str, str] = {}
+    keys = list(dict.fromkeys(external))
+    for i in range(0, len(keys), 20000):
+        chunk = keys[i : i + 20000]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT external_id, sha256 FROM document WHERE external_id IN ({marks})"
+        out.update(driver_rows(session, sql, chunk))
+    return out
