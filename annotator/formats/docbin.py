@@ -266,7 +266,7 @@ def _srsly_encoders_once() -> None:
     (about 1.5 ms); DocBin.add calls it twice per document. The registry is asked once and then
     answers with that result (the same encoders; one registered later in this process would not
     be seen, and none is: the exporter registers none)."""
-    from srsly.msgpack import msgpack_encoders
+    from srsly.msgpack import msgpack_encoders  # type: ignore[import-untyped]
 
     if not getattr(msgpack_encoders, "_annotator_frozen", False):
         found = dict(msgpack_encoders.get_all())
@@ -310,7 +310,7 @@ class StreamingDocBin:
     def add(self, doc: Any) -> None:
         import zlib
 
-        import srsly
+        import srsly  # type: ignore[import-untyped]
 
         b = self.bin
         b.add(doc)
@@ -330,7 +330,7 @@ class StreamingDocBin:
         import zlib
         from array import array
 
-        import srsly
+        import srsly  # type: ignore[import-untyped]
 
         comp = zlib.compressobj()
         n = len(self.lengths)

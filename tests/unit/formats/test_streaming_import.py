@@ -102,3 +102,11 @@ def test_iter_lines_refuses_what_read_text_refuses(tmp_path: Path) -> None:
     path.write_bytes(b"abc\x00def\n")
     with pytest.raises(ImportFailed):
         list(iter_lines(path))
+
+
+def test_id_set_is_a_set_of_ids() -> None:
+    ids = importing._IdSet()
+    wanted = [0, 7, 8, 9, 1000, 65, 7]
+    assert [ids.add(i) for i in wanted] == [True, True, True, True, True, True, False]
+    assert len(ids) == 6 and sorted(set(wanted)) == list(ids)
+    assert 1000 in ids and 999 not in ids and 10**6 not in ids
