@@ -131,7 +131,8 @@ def duplicate_groups(
     b = rng.integers(0, int(_MASK61), size=NUM_PERM, dtype=np.uint64)
     rows = NUM_PERM // BANDS
     signed: list[int] = []  # unique texts with at least one word, in order
-    keys: list[np.ndarray] = []  # their MinHash signatures (NUM_PERM uint64 each)
+    # their MinHash signatures, NUM_PERM uint64 each, in a buffer grown by halves
+    table = np.empty((1024, NUM_PERM), dtype=np.uint64)
     n = 0
     with np.errstate(over="ignore"):
         for i, text in enumerate(texts):
@@ -145,8 +146,10 @@ def duplicate_groups(
             if sh.size == 0:
                 continue
             sig = ((np.outer(sh, a) + b) >> np.uint64(29)).min(axis=0)  # high bits
+            if len(signed) == len(table):
+                table = np.concatenate([table, np.empty_like(table[: len(table) // 2 + 1])])
+            table[len(signed)] = sig
             signed.append(i)
-            keys.append(sig)
     del first
     uf = _UnionFind(n)
     for i, j in exact_pairs:
@@ -165,9 +168,8 @@ def duplicate_groups(
     near = 0
     checked: set[tuple[int, int]] = set()
     if signed:
-        table = np.stack(keys)
+        table = table[: len(signed)]
         order_ids = np.asarray(signed)
-        del keys
         for band in range(BANDS):
             sub = table[:, band * rows : (band + 1) * rows]
             order = np.lexsort(sub.T[::-1])  # rows with equal bands end up next to each other
