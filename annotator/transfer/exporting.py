@@ -238,10 +238,11 @@ def _source(session: Session, project: Project, layer: str) -> _Source:
 
 
 def _prepass(
-    session: Session, source: _Source, labels: Sequence[str] | None, stats: bool
-) -> tuple[list[str], list[set[str]], CorpusStats | None]:
-    """Document ids (external) and the label set of each, in export order, and (with ``stats``)
-    the label counts and overlapping label pairs, from the span columns only (no text)."""
+    session: Session, source: _Source, labels: Sequence[str] | None, stats: bool, sets: bool
+) -> tuple[list[str], list[Any], CorpusStats | None]:
+    """With ``sets`` (for a split), document ids (external) and the label set of each, in
+    export order; with ``stats``, the label counts and overlapping label pairs; from the span
+    columns only (no text)."""
     from annotator.formats.span_geometry import overlapping_label_pairs
 
     wanted = set(labels) if labels else None
@@ -257,26 +258,47 @@ def _prepass(
                 label_counts.update(s.label for s in spans)
                 pairs.update(overlapping_label_pairs(spans))
         return ids, label_sets, CorpusStats(label_counts, pairs) if stats else None
+    from bisect import bisect_left
+
     from annotator.values import SpanData
     from storage.repository.documents import external_ids_of
     from storage.repository.spans import iter_layer_geometry
 
-    position = {doc_id: i for i, doc_id in enumerate(source.doc_ids)}
-    label_sets = [set() for _ in source.doc_ids]
+    doc_ids = source.doc_ids  # sorted, as the geometry rows are
+    interned: dict[frozenset[str], frozenset[str]] = {}  # few distinct label sets: shared
+    empty: frozenset[str] = frozenset()
+    label_sets: list[Any] = [empty] * len(doc_ids) if sets else []
     current: int | None = None
+    found: set[str] = set()
     geometry: list[SpanData] = []
+
+    def flush() -> None:
+        if current is None:
+            return
+        if stats:
+            pairs.update(overlapping_label_pairs(geometry))
+        if sets:
+            key = frozenset(found)
+            label_sets[bisect_left(doc_ids, current)] = interned.setdefault(key, key)
+
     for doc_id, start, end, label in iter_layer_geometry(session, source.layer):
-        if wanted is not None and label not in wanted or doc_id not in position:
+        if wanted is not None and label not in wanted:
             continue
-        label_sets[position[doc_id]].add(label)
+        if doc_id != current:
+            flush()
+            pos = bisect_left(doc_ids, doc_id)
+            if pos == len(doc_ids) or doc_ids[pos] != doc_id:
+                current = None
+                continue
+            current, found, geometry = doc_id, set(), []
+        elif current is None:
+            continue
+        found.add(label)
         if stats:
             label_counts[label] += 1
-            if doc_id != current:
-                pairs.update(overlapping_label_pairs(geometry))
-                geometry, current = [], doc_id
             geometry.append(SpanData("", start, end, label))
-    pairs.update(overlapping_label_pairs(geometry))
-    ids = external_ids_of(session, source.doc_ids)
+    flush()
+    ids = external_ids_of(session, doc_ids) if sets else []
     return ids, label_sets, CorpusStats(label_counts, pairs) if stats else None
 
 
@@ -377,7 +399,7 @@ def export_documents(
         splits = None
         if split is not None or getattr(module, "NEEDS_STATS", False):
             ids, label_sets, stats = _prepass(
-                session, source, labels, getattr(module, "NEEDS_STATS", False)
+                session, source, labels, getattr(module, "NEEDS_STATS", False), split is not None
             )
             if split is not None:
                 plan = _plan(session, source, ids, label_sets, split, seed)
@@ -428,7 +450,7 @@ def _plan(
     session: Session,
     source: _Source,
     ids: list[str],
-    label_sets: list[set[str]],
+    label_sets: list[Any],
     split: tuple[int, int, int],
     seed: int,
 ) -> SplitPlan:
