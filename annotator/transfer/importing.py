@@ -312,6 +312,9 @@ def _import(
         for batch in batches:
             _import_batch(state, batch, as_suggestions, report)
             done += len(batch)
+            del batch
+            if not gc.isenabled():  # _bulk_allocation: cycles left by a batch are freed here
+                gc.collect(1)
             report.documents_read = done
             if total is not None:
                 _tick(progress, cancelled, done, total)
