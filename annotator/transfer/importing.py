@@ -323,14 +323,13 @@ def _import(
         report.documents_new = len(state.fresh)
         report.documents_existing = len(state.found)
         # Documents imported into a layer belong to it even without spans.
-        ann_repo.add_assignments(
-            s,
-            [
-                {"document_id": doc_id, "annotator_id": state.ann(name), "status": "done"}
-                for name, ids in state.touched.items()
-                for doc_id in ids
-            ],
+        pairs = (
+            {"document_id": doc_id, "annotator_id": state.ann(name), "status": "done"}
+            for name, ids in state.touched.items()
+            for doc_id in ids
         )
+        while chunk := list(itertools.islice(pairs, 20 * BATCH)):
+            ann_repo.add_assignments(s, chunk)
         event_repo.log_event(s, default_layer, "import", None, origin[:64], None, report.as_dict())
         if progress is not None and total is not None:
             progress(total, total)
