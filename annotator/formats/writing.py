@@ -256,8 +256,9 @@ def writer_module(fmt: str) -> ModuleType:
     return importlib.import_module(name)
 
 
-def group_by_split(docs: Sequence[DocData], ctx: ExportContext) -> dict[str, list[DocData]]:
-    """Documents per split name, in input order; ``{"all": docs}`` without a split."""
+def group_by_split(docs: Iterable[DocData], ctx: ExportContext) -> dict[str, list[DocData]]:
+    """Documents per split name, in input order; ``{"all": docs}`` without a split. Reads
+    ``docs`` once but holds them all: for writers not converted to streaming yet."""
     if ctx.splits is None:
         return {ALL: list(docs)}
     groups: dict[str, list[DocData]] = {name: [] for name in SPLIT_NAMES}
