@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -25,22 +27,30 @@ from storage.repository import suggestions as sugg_repo
 
 
 def doc_meta(doc: DocumentRecord) -> dict[str, object]:
-    meta: dict[str, object] = dict(doc.meta)
-    for key in ("title", "source", "url"):
-        value = getattr(doc, key)
-        if value:
-            meta[key] = value
-    if doc.published:
-        meta["published"] = doc.published
+    return _meta(doc.meta, doc.title, doc.source, doc.url, doc.published)
+
+
+def _meta(
+    stored: dict[str, Any], title: str, source: str, url: str, published: str | None
+) -> dict[str, object]:
+    meta: dict[str, object] = dict(stored)
+    if title:
+        meta["title"] = title
+    if source:
+        meta["source"] = source
+    if url:
+        meta["url"] = url
+    if published:
+        meta["published"] = published
     return meta
 
 
 def annotator_names(session: Session) -> list[str]:
     """Human annotators with at least one span or assignment (not the gold layer)."""
     names = {a.name for a in ann_repo.list_annotators(session)}
-    active = set(span_repo.layers_with_spans(session)) | {
-        a.annotator for a in ann_repo.assignments(session)
-    }
+    active = set(span_repo.layers_with_spans(session)) | ann_repo.annotators_with_assignments(
+        session
+    )
     return sorted(n for n in names & active if n != Layer.GOLD)
 
 
@@ -128,3 +138,116 @@ def unannotated_documents(session: Session) -> list[DocData]:
         for d in doc_repo.get_documents(session)
         if d.id not in covered
     ]
+
+
+BATCH = 500  # documents per read when streaming a layer
+
+
+def layer_documents(session: Session, layer: str) -> list[int]:
+    """Database ids of the documents a human or gold layer covers, in id order."""
+    return sorted(span_repo.documents_in_layer(session, layer))
+
+
+def canonical_order(
+    rows: Sequence[tuple[int, int, int, int, str, str | None, int | None]],
+    attrs_of: dict[str | None, tuple[dict[str, Any], str]],
+    entities: Mapping[int, tuple[str, str | None]],
+) -> list[int]:
+    """Indices of span rows in canonical order: (start, end, label, attrs as sorted JSON, entity
+    name, entity type, position); the order ``annotator.transfer.exporting.canonical_ids`` uses."""
+
+    def key(i: int) -> tuple[Any, ...]:
+        row = rows[i]
+        ent = entities.get(row[6]) if row[6] else None
+        return (
+            row[2],
+            row[3],
+            row[4],
+            attrs_of[row[5]][1],
+            ent[0] if ent else "",
+            (ent[1] if ent else None) or "",
+            i,
+        )
+
+    return sorted(range(len(rows)), key=key)
+
+
+def iter_layer(
+    session: Session,
+    layer: str,
+    doc_ids: Sequence[int],
+    canonical: bool = False,
+    batch: int | None = None,
+) -> Iterator[DocData]:
+    """Documents ``doc_ids`` (database ids, in that order) of a human or gold layer as DocData,
+    read ``batch`` (default ``BATCH``) documents at a time with plain-tuple queries, so a whole
+    layer is never in memory. ``meta['doc_id']`` holds the database id. With ``canonical``,
+    spans come in text order named ``s1, s2, ...`` and relations ``r1, ...`` in (head, tail,
+    label) order (what ``annotator.transfer.exporting.canonical_ids`` makes of ``load_layer``'s
+    documents), built once without copying."""
+    # the actor registry is small: read once
+    entities: dict[int, tuple[str, str | None]] = {
+        e.id: (e.name, e.type) for e in registry_repo.list_entities(session)
+    }
+    attrs_of: dict[str | None, tuple[dict[str, Any], str]] = {None: ({}, "{}")}
+    step = batch or BATCH
+    for i in range(0, len(doc_ids), step):
+        chunk = doc_ids[i : i + step]
+        span_rows: dict[int, list[Any]] = defaultdict(list)
+        for row in span_repo.layer_span_rows(session, layer, chunk):
+            span_rows[row[0]].append(row)
+            raw = row[5]
+            if raw not in attrs_of:
+                parsed = json.loads(raw) if raw and raw != "null" else {}
+                attrs_of[raw] = (parsed, json.dumps(parsed, sort_keys=True, default=str))
+        rel_rows: dict[int, list[Any]] = defaultdict(list)
+        for rrow in span_repo.layer_relation_rows(session, layer, chunk):
+            rel_rows[rrow[0]].append(rrow)
+        for did, ext, title, source, url, published, text, meta in doc_repo.document_rows(
+            session, chunk
+        ):
+            rows = span_rows.get(did, [])
+            rels = rel_rows.get(did, [])
+            order = canonical_order(rows, attrs_of, entities) if canonical else range(len(rows))
+            names: dict[int, str] = {}
+            spans = []
+            for k, idx in enumerate(order, start=1):
+                _d, sid, start, end, label, raw, ent_id = rows[idx]
+                ent = entities.get(ent_id) if ent_id else None
+                name = f"s{k}" if canonical else f"s{sid}"
+                names[sid] = name
+                spans.append(
+                    SpanData(
+                        name,
+                        start,
+                        end,
+                        label,
+                        dict(attrs_of[raw][0]),
+                        ent[0] if ent else None,
+                        ent[1] if ent else None,
+                    )
+                )
+            relations = [
+                RelationData(
+                    f"r{rid}",
+                    label,
+                    names.get(head, f"s{head}"),
+                    names.get(tail, f"s{tail}"),
+                )
+                for _d, rid, head, tail, label in rels
+            ]
+            if canonical:
+                rank = {f"s{k}": k for k in range(1, len(spans) + 1)}
+                relations.sort(key=lambda r: (rank.get(r.head, 0), rank.get(r.tail, 0), r.label))
+                relations = [
+                    RelationData(f"r{k}", r.label, r.head, r.tail)
+                    for k, r in enumerate(relations, start=1)
+                ]
+            yield DocData(
+                ext,
+                text,
+                {**_meta(meta, title, source, url, published), "doc_id": did},
+                tuple(spans),
+                tuple(relations),
+                layer=layer,
+            )

@@ -12,15 +12,21 @@ range ``[char_offsets[d], char_offsets[d + 1])`` and its tokens are the slice
 shifted by ``char_offsets[d]`` and coded against all tokens at once.
 
 Token bounds of texts seen before in the process are kept in ``TOKEN_CACHE`` (bounded), so a
-dashboard that recomputes agreement as work lands does not tokenise again.
+dashboard that recomputes agreement as work lands does not tokenise again. Across processes,
+``stored_tokens(project_path)`` attaches the project's token file (``storage.token_cache``):
+bounds are then read from it by text hash, and only texts never seen are tokenised (and
+stored), so spaCy is not even imported when every document's tokens are stored.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -121,6 +127,97 @@ class _TokenCache:
 
 TOKEN_CACHE = _TokenCache()
 
+_FORMAT = 1  # layout of a stored entry: int32 starts then int32 ends
+
+
+def tokenizer_version() -> str:
+    """What the stored bounds depend on: spaCy's version (its English tokenizer rules ship with
+    it), the blank English pipeline and our entry layout. Read without importing spaCy."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        spacy_version = version("spacy")
+    except PackageNotFoundError:  # pragma: no cover - spaCy is a dependency
+        spacy_version = "unknown"
+    return f"spacy {spacy_version}; blank en tokenizer; layout {_FORMAT}"
+
+
+class _Stored:
+    """The token file attached by ``stored_tokens``."""
+
+    cache: Any = None
+
+
+_STORED = _Stored()
+
+
+@contextmanager
+def stored_tokens(project_path: str | Path) -> Iterator[None]:
+    """Read and record token bounds in the token file beside ``project_path`` while inside;
+    a file that cannot be used is ignored (tokens are then computed as usual)."""
+    from storage.token_cache import TokenCache, TokenCacheError, cache_path
+
+    path = cache_path(project_path)
+    try:
+        cache = TokenCache(path, tokenizer_version())
+    except TokenCacheError:
+        try:  # only a cache: a damaged file is rebuilt
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            cache = TokenCache(path, tokenizer_version())
+        except (OSError, TokenCacheError):
+            yield
+            return
+    previous, _STORED.cache = _STORED.cache, cache
+    try:
+        yield
+    finally:
+        _STORED.cache = previous
+        cache.close()
+
+
+def _pack(bounds: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]) -> bytes:
+    return bounds[0].astype("<i4").tobytes() + bounds[1].astype("<i4").tobytes()
+
+
+def _unpack(blob: bytes) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    both = np.frombuffer(blob, dtype="<i4").astype(np.int32)
+    half = len(both) // 2
+    return both[:half], both[half:]
+
+
+def _bounds_of(texts: Sequence[str]) -> list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]]:
+    """Bounds of every text: from this process's cache, the token file, or the tokenizer."""
+    from storage.token_cache import TokenCacheError
+
+    cache = _STORED.cache
+    items = TOKEN_CACHE.items
+    if cache is None:
+        return [TOKEN_CACHE.bounds(text) for text in texts]
+    out: list[Any] = [items.get(text) for text in texts]
+    missing = [i for i, hit in enumerate(out) if hit is None]
+    if not missing:
+        return out
+    keys = {i: hashlib.sha256(texts[i].encode("utf-8")).hexdigest() for i in missing}
+    try:
+        found = cache.get_many(list(dict.fromkeys(keys.values())))
+    except TokenCacheError:
+        found = {}
+    new: dict[str, bytes] = {}
+    for i in missing:
+        blob = found.get(keys[i])
+        if blob is not None:
+            out[i] = _unpack(blob)
+        else:
+            out[i] = TOKEN_CACHE.bounds(texts[i])
+            new[keys[i]] = _pack(out[i])
+    if new:
+        try:
+            cache.put_many(new.items())
+        except TokenCacheError:
+            pass  # a cache that cannot be written is only slower
+    return out
+
 
 def tokenize_texts(texts: Sequence[str]) -> TokenTable:
     """Tokenise every text once and concatenate the results into one ``TokenTable``.
@@ -133,8 +230,7 @@ def tokenize_texts(texts: Sequence[str]) -> TokenTable:
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     char_offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=char_offsets[1:])
-    bounds = TOKEN_CACHE.bounds
-    pairs = [bounds(text) for text in texts]
+    pairs = _bounds_of(texts)
     counts = np.fromiter((len(s) for s, _ in pairs), dtype=np.int64, count=len(pairs))
     shift = np.repeat(char_offsets[:-1], counts)
     if pairs:

@@ -1,5 +1,5 @@
 """``python -m annotator.cli``: the same as the ``annotator`` console script."""
 
-from annotator.cli.main import main
+from annotator.cli.entry import main
 
 main()

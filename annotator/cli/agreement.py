@@ -107,6 +107,7 @@ def agreement_cmd(
     """Inter-annotator agreement: span F1 (exact, overlap), Cohen's and Fleiss' kappa and
     Krippendorff's alpha per label and overall, per pair, relations and attributes."""
     from annotator.agreement.report import agreement_report
+    from annotator.agreement.tokens import stored_tokens
     from annotator.cli.support import fail
     from annotator.errors import AnnotatorError, NotFound
     from annotator.layers import annotator_names, load_layer
@@ -140,7 +141,8 @@ def agreement_cmd(
                 used = {sp.label for docs in layers.values() for d in docs for sp in d.spans}
                 scheme_labels = list(proj.scheme.label_names)
                 label_list = scheme_labels + sorted(used - set(scheme_labels))
-        report = agreement_report(layers, label_list)
+        with stored_tokens(project):
+            report = agreement_report(layers, label_list)
     except AnnotatorError as exc:
         fail(exc)
     if as_json:

@@ -8,7 +8,6 @@ with a ``register(app)``.
 from __future__ import annotations
 
 import importlib
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -183,36 +182,11 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Counts of documents, annotators, spans, relations and suggestions."""
-    from annotator.project import Project
-    from annotator.reports.stats import project_stats
+    from annotator.cli.light import run_stats
 
-    try:
-        with Project.open(project) as proj, proj.session() as s:
-            data = project_stats(s)
-    except AnnotatorError as exc:
-        fail(exc)
-    if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, sort_keys=True))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    console.print(
-        f"[bold]{project}[/bold]: {data['documents']} documents, "
-        f"{len(data['annotators'])} annotators, {data['actors']} actors"
-    )
-    table = Table("layer", "label", "spans", "relations")
-    for name, counts in sorted(data["spans"].items()):
-        for label, n in sorted(counts.items()):
-            table.add_row(name, label, str(n), "")
-        for label, n in sorted(data["relations"].get(name, {}).items()):
-            table.add_row(name, label, "", str(n))
-    console.print(table)
-    if data["suggestions"]:
-        console.print(
-            "suggestions: " + ", ".join(f"{k} {v}" for k, v in sorted(data["suggestions"].items()))
-        )
+    code = run_stats(project, as_json)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

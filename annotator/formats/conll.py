@@ -34,7 +34,7 @@ counted too.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -49,7 +49,6 @@ from annotator.formats.writing import (
     SPLIT_NAMES,
     ExportContext,
     ExportSummary,
-    group_by_split,
     new_summary,
 )
 from annotator.values import DocData, SpanData
@@ -241,10 +240,9 @@ def _open(path: Path) -> IO[str]:
     return path.open("w", encoding="utf-8", newline="\n")
 
 
-def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
     summary = new_summary("conll", ctx)
-    groups = group_by_split(docs, ctx)
-    if ALL in groups:
+    if ctx.splits is None:
         handles = {ALL: _open(out)}
         summary.files.append(out.name)
     else:

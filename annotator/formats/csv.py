@@ -20,7 +20,7 @@ import csv
 import io
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from annotator.errors import ImportFailed
@@ -181,30 +181,38 @@ def _rows(doc: DocData) -> tuple[list[list[str]], list[list[str]]]:
     return claims, events
 
 
-def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
     summary = new_summary("csv", ctx)
     out.mkdir(parents=True, exist_ok=True)
     split_col = ["split"] if ctx.splits is not None else []
-    claim_rows: list[list[str]] = []
-    event_rows: list[list[str]] = []
     mentions: Counter[str] = Counter()
     documents: dict[str, set[str]] = defaultdict(set)
     types: dict[str, str] = {}
-    for doc in docs:
-        split = ctx.split_of(doc)
-        summary.add_doc(split)
-        extra = [split] if split_col else []
-        claims, events = _rows(doc)
-        claim_rows += [row + extra for row in claims]
-        event_rows += [row + extra for row in events]
-        for span in doc.spans:
-            summary.add_span(split, span.label)
-            if span.entity:
-                mentions[span.entity] += 1
-                documents[span.entity].add(doc.id)
-                if span.entity_type:
-                    types.setdefault(span.entity, span.entity_type)
-        summary.relations.update(r.label for r in doc.relations)
+    n_claims = n_events = 0
+    with (
+        (out / "claims.csv").open("w", encoding="utf-8-sig", newline="") as claims_fh,
+        (out / "events.csv").open("w", encoding="utf-8-sig", newline="") as events_fh,
+    ):
+        claim_out, event_out = csv.writer(claims_fh), csv.writer(events_fh)
+        claim_out.writerow(CLAIM_COLUMNS + split_col)
+        event_out.writerow(EVENT_COLUMNS + split_col)
+        for doc in docs:
+            split = ctx.split_of(doc)
+            summary.add_doc(split)
+            extra = [split] if split_col else []
+            claims, events = _rows(doc)
+            claim_out.writerows([row + extra for row in claims])
+            event_out.writerows([row + extra for row in events])
+            n_claims += len(claims)
+            n_events += len(events)
+            for span in doc.spans:
+                summary.add_span(split, span.label)
+                if span.entity:
+                    mentions[span.entity] += 1
+                    documents[span.entity].add(doc.id)
+                    if span.entity_type:
+                        types.setdefault(span.entity, span.entity_type)
+            summary.relations.update(r.label for r in doc.relations)
     actor_rows: list[list[str]] = []
     listed: set[str] = set()
     for entry in ctx.entities:
@@ -222,19 +230,12 @@ def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSumma
         actor_rows.append(
             [name, types.get(name, ""), "", str(mentions[name]), str(len(documents[name]))]
         )
-    tables = (
-        ("claims.csv", CLAIM_COLUMNS + split_col, claim_rows),
-        ("events.csv", EVENT_COLUMNS + split_col, event_rows),
-        ("actors.csv", ACTOR_COLUMNS, actor_rows),
-    )
-    for name, header, rows in tables:
-        with (out / name).open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(header)
-            writer.writerows(rows)
-        summary.files.append(name)
+    with (out / "actors.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(ACTOR_COLUMNS)
+        writer.writerows(actor_rows)
+    summary.files += ["claims.csv", "events.csv", "actors.csv"]
     summary.notes.append(
-        f"{len(claim_rows)} claims, {len(event_rows)} events, "
-        f"{len(actor_rows)} actors in the tables"
+        f"{n_claims} claims, {n_events} events, {len(actor_rows)} actors in the tables"
     )
     return summary

@@ -35,7 +35,7 @@ spaCy v3 training data: ``train.spacy``, ``dev.spacy``, ``test.spacy`` (DocBin) 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
@@ -45,12 +45,12 @@ from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, files_with_suffix, is_offset, rel_name
 from annotator.formats.jsonl import PRIVATE_META
 from annotator.formats.reading import ReadOptions
-from annotator.formats.span_geometry import non_overlapping_labels
+from annotator.formats.span_geometry import choose_non_overlapping
 from annotator.formats.writing import (
     SPLIT_NAMES,
     ExportContext,
     ExportSummary,
-    group_by_split,
+    corpus_stats,
     new_summary,
 )
 from annotator.values import DocData, RelationData, SpanData
@@ -237,7 +237,7 @@ class _DocConverter:
         self.ctx = ctx
         self.summary = summary
         self.ent_labels = ent_labels
-        self.lengths: list[int] = []
+        self.lengths: Counter[int] = Counter()  # span length in tokens -> spans
 
     def convert(self, doc: DocData, split: str) -> Any:
         summary, strict = self.summary, self.ctx.strict
@@ -259,7 +259,7 @@ class _DocConverter:
             if s.label in self.ent_labels:
                 ents.append(sp)
         summary.spans.setdefault(split, Counter()).update(sp.label_ for sp in group)
-        self.lengths += [len(sp) for sp in group]
+        self.lengths.update([len(sp) for sp in group])
         sdoc.spans[SPANS_KEY] = group
         # In the span group's attrs, not doc.user_data: DocBin serialises both with msgpack, but
         # the group is packed anyway, while user data costs one more (slow) srsly call per doc.
@@ -285,6 +285,133 @@ class _DocConverter:
         return sorted(kept, key=lambda sp: sp.start)
 
 
+def _bin_header(n: int) -> bytes:
+    if n < 1 << 8:
+        return b"\xc4" + n.to_bytes(1, "big")
+    if n < 1 << 16:
+        return b"\xc5" + n.to_bytes(2, "big")
+    return b"\xc6" + n.to_bytes(4, "big")
+
+
+def _array_header(n: int) -> bytes:
+    if n < 16:
+        return bytes([0x90 | n])
+    if n < 1 << 16:
+        return b"\xdc" + n.to_bytes(2, "big")
+    return b"\xdd" + n.to_bytes(4, "big")
+
+
+def _srsly_encoders_once() -> None:
+    """Look srsly's msgpack encoders up once for this process.
+
+    Every ``srsly.msgpack_dumps`` builds a Packer that asks its encoder registry for all entries,
+    which rescans every installed distribution's entry points and the whole function registry
+    (about 1.5 ms); DocBin.add calls it twice per document. The registry is asked once and then
+    answers with that result (the same encoders; one registered later in this process would not
+    be seen, and none is: the exporter registers none)."""
+    from srsly.msgpack import msgpack_encoders  # type: ignore[import-untyped]
+
+    if not getattr(msgpack_encoders, "_annotator_frozen", False):
+        found = dict(msgpack_encoders.get_all())
+        msgpack_encoders.get_all = lambda: dict(found)
+        msgpack_encoders._annotator_frozen = True
+
+
+class StreamingDocBin:
+    """A ``DocBin`` written to ``path`` without holding its documents: the same bytes as
+    ``DocBin(store_user_data=False)`` with every document added and ``to_disk(path)``.
+
+    ``DocBin.to_bytes`` is ``zlib.compress(msgpack({version, attrs, tokens, spaces, lengths,
+    strings, cats, flags, span_groups}))`` with each per-document part concatenated. Here each
+    document goes through ``DocBin.add`` (so the arrays and strings are spaCy's own), then its
+    parts leave memory: token arrays to a temporary file (zlib level 1), spaces, cats, flags and
+    span groups to others, already msgpack-encoded; only the token counts and the string set
+    (bounded by the vocabulary) stay. ``close`` writes the msgpack map through one streaming
+    zlib compressor, which gives the bytes ``zlib.compress`` gives for the whole message."""
+
+    def __init__(self, path: Path) -> None:
+        import tempfile
+
+        from spacy.tokens import DocBin
+
+        _srsly_encoders_once()
+        self.path = path
+        self.bin = DocBin(store_user_data=False)
+        self.tmp = tempfile.TemporaryDirectory(prefix=".docbin-", dir=path.parent)
+        folder = Path(self.tmp.name)
+        self.parts = {
+            name: (folder / name).open("w+b")
+            for name in ("tokens", "spaces", "cats", "flags", "span_groups")
+        }
+        self.lengths: list[int] = []
+        self.token_bytes = 0
+        self.space_bytes = 0
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def add(self, doc: Any) -> None:
+        import zlib
+
+        import srsly  # type: ignore[import-untyped]
+
+        b = self.bin
+        b.add(doc)
+        tokens = b.tokens.pop().tobytes("C")
+        spaces = b.spaces.pop().tobytes("C")
+        self.token_bytes += len(tokens)
+        self.space_bytes += len(spaces)
+        packed = zlib.compress(tokens, 1)
+        self.parts["tokens"].write(len(packed).to_bytes(8, "little") + packed)
+        self.parts["spaces"].write(spaces)
+        self.parts["cats"].write(srsly.msgpack_dumps(b.cats.pop()))
+        self.parts["flags"].write(srsly.msgpack_dumps(b.flags.pop()))
+        self.parts["span_groups"].write(srsly.msgpack_dumps(b.span_groups.pop()))
+        self.lengths.append(len(doc))
+
+    def close(self) -> None:
+        import zlib
+        from array import array
+
+        import srsly
+
+        comp = zlib.compressobj()
+        n = len(self.lengths)
+        try:
+            with self.path.open("wb") as out:
+
+                def emit(data: bytes) -> None:
+                    out.write(comp.compress(data))
+
+                def copy(name: str) -> None:
+                    fh = self.parts[name]
+                    fh.seek(0)
+                    while chunk := fh.read(1 << 20):
+                        emit(chunk)
+
+                emit(b"\x89")  # a map of nine entries, in DocBin.to_bytes's order
+                emit(srsly.msgpack_dumps("version") + srsly.msgpack_dumps(self.bin.version))
+                emit(srsly.msgpack_dumps("attrs") + srsly.msgpack_dumps(self.bin.attrs))
+                emit(srsly.msgpack_dumps("tokens") + _bin_header(self.token_bytes))
+                fh = self.parts["tokens"]
+                fh.seek(0)
+                while size := fh.read(8):
+                    emit(zlib.decompress(fh.read(int.from_bytes(size, "little"))))
+                emit(srsly.msgpack_dumps("spaces") + _bin_header(self.space_bytes))
+                copy("spaces")
+                lengths = array("i", self.lengths).tobytes()
+                emit(srsly.msgpack_dumps("lengths") + _bin_header(len(lengths)) + lengths)
+                emit(srsly.msgpack_dumps("strings") + srsly.msgpack_dumps(sorted(self.bin.strings)))
+                for name in ("cats", "flags", "span_groups"):
+                    emit(srsly.msgpack_dumps(name) + _array_header(n))
+                    copy(name)
+                out.write(comp.flush())
+        finally:
+            for fh in self.parts.values():
+                fh.close()
+            self.tmp.cleanup()
+
+
 def write_config(path: Path, ctx: ExportContext, ner: bool, max_len: int) -> None:
     """Write a complete training config from spaCy's own defaults."""
     from spacy.cli.init_config import init_config
@@ -302,20 +429,30 @@ def write_config(path: Path, ctx: ExportContext, ner: bool, max_len: int) -> Non
     config.to_disk(path)
 
 
-def _percentile(values: list[int], q: float) -> int:
-    if not values:
+def _percentile(counts: Counter[int], q: float) -> int:
+    """The value at rank ``int(q * n)`` (clamped) of the ``n`` values counted in ``counts``."""
+    n = sum(counts.values())
+    if not n:
         return 1
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+    rank = min(n - 1, int(q * n))
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if seen > rank:
+            return value
+    return max(counts)
 
 
-def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
-    from spacy.tokens import DocBin
+NEEDS_STATS = True  # doc.ents labels are chosen from every span of the export up front
 
+
+def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
     summary = new_summary("spacy", ctx)
-    ent_list, pairs = non_overlapping_labels(docs)
+    docs, stats = corpus_stats(docs, ctx)
+    pairs = stats.overlaps
+    ent_list = choose_non_overlapping(stats.label_counts, pairs)
     ent_labels = set(ent_list)
-    others = sorted({s.label for d in docs for s in d.spans} - ent_labels)
+    others = sorted(set(stats.label_counts) - ent_labels)
     summary.notes.append(
         f"doc.ents labels: {', '.join(ent_list) or 'none'}; "
         f"only in doc.spans['{SPANS_KEY}']: {', '.join(others) or 'none'}"
@@ -324,19 +461,21 @@ def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSumma
         summary.notes.append(f"{n} overlap(s) between {a} and {b} spans (all kept in spans['sc'])")
     if ctx.splits is None:
         summary.notes.append("no split given: every document is in train.spacy")
-        ctx = replace(ctx, splits={doc.id: "train" for doc in docs})
-    groups = group_by_split(docs, ctx)
+        ctx = replace(ctx, splits={})  # every document in train
     out.mkdir(parents=True, exist_ok=True)
     converter = _DocConverter(ctx, summary, ent_labels)
-    for split in SPLIT_NAMES:
-        group = groups.get(split, [])
-        bin_ = DocBin(store_user_data=False)
-        for doc in group:
+    bins = {split: StreamingDocBin(out / f"{split}.spacy") for split in SPLIT_NAMES}
+    try:
+        for doc in docs:
+            split = ctx.split_of(doc)
             summary.add_doc(split)
-            bin_.add(converter.convert(doc, split))
-        bin_.to_disk(out / f"{split}.spacy")
+            bins[split].add(converter.convert(doc, split))
+    finally:
+        for split in SPLIT_NAMES:
+            bins[split].close()
+    for split in SPLIT_NAMES:
         summary.files.append(f"{split}.spacy")
-        if not group:
+        if not summary.documents[split]:
             summary.notes.append(f"{split}.spacy is empty")
     max_len = _percentile(converter.lengths, 0.95)
     write_config(out / "config.cfg", ctx, bool(ent_labels), max_len)

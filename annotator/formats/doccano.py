@@ -33,10 +33,10 @@ counted in the summary as left out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from annotator.errors import ImportFailed
 from annotator.formats.common import (
@@ -48,16 +48,10 @@ from annotator.formats.common import (
     json_name,
     rel_name,
 )
-from annotator.formats.jsonl import PRIVATE_META, dumps_line
+from annotator.formats.jsonl import PRIVATE_META, dumps_line, file_names, open_split_files
 from annotator.formats.reading import ReadOptions
 from annotator.formats.textfile import read_text
-from annotator.formats.writing import (
-    ALL,
-    ExportContext,
-    ExportSummary,
-    group_by_split,
-    new_summary,
-)
+from annotator.formats.writing import ExportContext, ExportSummary, new_summary
 from annotator.offsets import Utf16Index
 from annotator.values import DocData, RelationData, SpanData
 
@@ -248,24 +242,18 @@ def _doc_id(doc_id: str) -> str | int:
     )
 
 
-def _write(fh: IO[str], docs: Sequence[DocData], split: str, summary: ExportSummary) -> None:
-    ids = _Ids()
-    for doc in docs:
-        summary.add_doc(split)
-        for span in doc.spans:
-            summary.add_span(split, span.label)
-        fh.write(dumps_line(record(doc, ids, summary)))
-
-
-def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
     summary = new_summary("doccano", ctx)
-    for split, group in group_by_split(docs, ctx).items():
-        if split == ALL:
-            path = out
-        else:
-            out.mkdir(parents=True, exist_ok=True)
-            path = out / f"{split}.jsonl"
-        with path.open("w", encoding="utf-8", newline="\n") as fh:
-            _write(fh, group, split, summary)
-        summary.files.append(path.name)
+    handles = open_split_files(out, ctx, ".jsonl")
+    ids = {split: _Ids() for split in handles}  # span and relation ids are unique per file
+    try:
+        for doc in docs:
+            split = ctx.split_of(doc)
+            summary.add_doc(split)
+            summary.spans[split].update([s.label for s in doc.spans])
+            handles[split].write(dumps_line(record(doc, ids[split], summary)))
+    finally:
+        for fh in handles.values():
+            fh.close()
+    summary.files += file_names(out, ctx, ".jsonl")
     return summary

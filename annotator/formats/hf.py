@@ -13,61 +13,76 @@ empty split. An annotated-empty document gives sentences of ``O`` (negative exam
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import IO
 
 from annotator.formats.iob import iob_docs
 from annotator.formats.writing import (
     SPLIT_NAMES,
     ExportContext,
     ExportSummary,
+    corpus_stats,
     new_summary,
 )
 from annotator.values import DocData
 
 
-def tag_names(ctx: ExportContext, docs: Sequence[DocData]) -> list[str]:
-    """``O`` then ``B-X``, ``I-X`` for the scheme's labels, then any other label found, sorted."""
+def tag_names(ctx: ExportContext, found: Iterable[str]) -> list[str]:
+    """``O`` then ``B-X``, ``I-X`` for the scheme's labels, then any other label ``found``,
+    sorted."""
     labels = list(ctx.label_names())
-    extra = sorted({s.label for d in docs for s in d.spans} - set(labels))
+    extra = sorted(set(found) - set(labels))
     names = ["O"]
     for label in labels + extra:
         names += [f"B-{label}", f"I-{label}"]
     return names
 
 
-def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+NEEDS_STATS = True  # the tag list needs every label of the export up front
+
+
+def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
     summary = new_summary("hf", ctx)
     out.mkdir(parents=True, exist_ok=True)
-    names = tag_names(ctx, docs)
+    docs, stats = corpus_stats(docs, ctx)
+    names = tag_names(ctx, stats.label_counts)
     index = {name: i for i, name in enumerate(names)}
     (out / "labels.json").write_text(
         json.dumps(names, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
     if ctx.splits is None:
         summary.notes.append("no split given: every document is in train.jsonl")
-        ctx = replace(ctx, splits={doc.id: "train" for doc in docs})
-    rows: dict[str, list[str]] = {name: [] for name in SPLIT_NAMES}
-    for item in iob_docs(docs, ctx, summary):
-        for k, sentence in enumerate(item.sentences):
-            row = {
-                "id": f"{item.doc.id}#{k}",
-                "doc_id": item.doc.id,
-                "tokens": [tok for tok, _ in sentence],
-                "ner_tags": [index[tag] for _, tag in sentence],
-            }
-            rows[item.split].append(json.dumps(row, ensure_ascii=False) + "\n")
+        ctx = replace(ctx, splits={})  # every document in train
+    handles: dict[str, IO[str]] = {}  # opened at a split's first sentence
+    counts: dict[str, int] = {}
+    try:
+        for item in iob_docs(docs, ctx, summary):
+            for k, sentence in enumerate(item.sentences):
+                row = {
+                    "id": f"{item.doc.id}#{k}",
+                    "doc_id": item.doc.id,
+                    "tokens": [tok for tok, _ in sentence],
+                    "ner_tags": [index[tag] for _, tag in sentence],
+                }
+                fh = handles.get(item.split)
+                if fh is None:
+                    path = out / f"{HUB_SPLITS[item.split]}.jsonl"
+                    fh = handles[item.split] = path.open("w", encoding="utf-8", newline="\n")
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                counts[item.split] = counts.get(item.split, 0) + 1
+    finally:
+        for fh in handles.values():
+            fh.close()
     written: list[tuple[str, int]] = []
     for name in SPLIT_NAMES:
         hub = HUB_SPLITS[name]
-        if not rows[name]:  # datasets refuses a split without rows
+        if name not in handles:  # datasets refuses a split without rows
             summary.notes.append(f"{hub}.jsonl not written: no sentences in {hub}")
             continue
-        with (out / f"{hub}.jsonl").open("w", encoding="utf-8", newline="\n") as fh:
-            fh.writelines(rows[name])
         summary.files.append(f"{hub}.jsonl")
-        written.append((hub, len(rows[name])))
+        written.append((hub, counts[name]))
     summary.files.append("labels.json")
     (out / "README.md").write_text(dataset_card(names, written), encoding="utf-8")
     summary.notes.append("load it with datasets.load_dataset(FOLDER) (the card names the splits)")

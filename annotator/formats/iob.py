@@ -10,10 +10,14 @@ kept span is removed (the two sentences are merged) and counted.
 
 from __future__ import annotations
 
+import itertools
+import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from annotator.formats.span_geometry import outermost
 from annotator.formats.writing import ExportContext, ExportSummary
@@ -73,30 +77,55 @@ def given_tokens(doc: DocData) -> tuple[Words, set[int]] | None:
     return words, breaks
 
 
+_SPACE = re.compile(r"\s")  # the characters str.isspace() accepts
+
+
 def _clean(text: str, summary: ExportSummary) -> str:
-    if any(ch.isspace() for ch in text):
-        summary.merge("token containing whitespace written with '_' for it")
-        return "".join("_" if ch.isspace() else ch for ch in text)
-    return text
+    if _SPACE.search(text) is None:
+        return text
+    summary.merge("token containing whitespace written with '_' for it")
+    return _SPACE.sub("_", text)
 
 
-def iob_docs(  # noqa: C901 - align spans to spaCy tokens and tag them in one pass
-    docs: Sequence[DocData], ctx: ExportContext, summary: ExportSummary
+def _spacy_words(sdoc: Any, columns: list[Any]) -> tuple[list[int], list[int], set[int]]:
+    """The words of a spaCy doc (tokens that are not whitespace): their starts and ends, and the
+    words that open a sentence (the first word at or after a sentence start)."""
+    cols = sdoc.to_array(columns).astype(np.int64)
+    word = cols[:, 2] == 0
+    starts_a = cols[word, 0]
+    starts: list[int] = starts_a.tolist()
+    ends: list[int] = (starts_a + cols[word, 1]).tolist()
+    before = np.cumsum(word) - word  # words before each token
+    opening = cols[:, 3] == 1
+    if len(opening):
+        opening[0] = True
+    breaks = {b for b in before[opening].tolist() if b < len(starts)}
+    return starts, ends, breaks
+
+
+def iob_docs(  # noqa: C901 - align spans to the tokens and tag them in one pass
+    docs: Iterable[DocData], ctx: ExportContext, summary: ExportSummary
 ) -> Iterator[IobDoc]:
-    """Yield each document as IOB2-tagged sentences, counting changes into ``summary``."""
+    """Yield each document as IOB2-tagged sentences, counting changes into ``summary``
+    (``docs`` is read once, as it comes)."""
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+
     nlp = sentencizer(ctx.lang)
-    own = [given_tokens(doc) for doc in docs]
-    texts = (doc.text for doc, given in zip(docs, own, strict=True) if given is None)
-    parsed = iter(nlp.pipe(texts, batch_size=64))
-    for doc, given in zip(docs, own, strict=True):
+    pairs = ((doc.text, doc) for doc in docs)
+    columns = [IDX, LENGTH, IS_SPACE, SENT_START]
+    for sdoc, doc in nlp.pipe(pairs, as_tuples=True, batch_size=64):
         split = ctx.split_of(doc)
         summary.add_doc(split)
-        if given is not None:
-            words, breaks = given
+        text = doc.text
+        given = given_tokens(doc)
+        if given is not None:  # a document that came tokenised keeps its own tokens and lines
+            own_words, breaks = given
+            starts = [a for a, _b in own_words]
+            ends = [b for _a, b in own_words]
+            n_words = len(starts)
         else:
-            words, breaks = spacy_tokens(next(parsed))
-        starts = [a for a, _b in words]
-        ends = [b for _a, b in words]
+            starts, ends, breaks = _spacy_words(sdoc, columns)
+            n_words = len(starts)
         items: list[tuple[int, int, SpanData]] = []
         for span in doc.spans:
             first = bisect_right(ends, span.start)  # first token ending after the span starts
@@ -113,8 +142,8 @@ def iob_docs(  # noqa: C901 - align spans to spaCy tokens and tag them in one pa
         kept, rest = outermost(items)
         for _, _, span in rest:
             summary.skip(f"{span.label} span overlaps a longer span (IOB keeps the outermost)")
-        tags = ["O"] * len(words)
-        inside = [False] * (len(words) + 1)  # inside[i]: tokens i-1 and i are in one kept span
+        tags = ["O"] * n_words
+        inside = [False] * (n_words + 1)  # inside[i]: tokens i-1 and i are in one kept span
         for first, end, span in kept:
             summary.add_span(split, span.label)
             if span.attrs:
@@ -125,18 +154,20 @@ def iob_docs(  # noqa: C901 - align spans to spaCy tokens and tag them in one pa
             for i in range(first + 1, end):
                 tags[i] = f"I-{span.label}"
                 inside[i] = True
-        sentences: list[Sentence] = []
-        current: Sentence = []
-        for i, (a, b) in enumerate(words):
-            if current and i in breaks:
-                if inside[i]:
-                    summary.merge("sentence break inside a span removed (sentences joined)")
-                else:
-                    sentences.append(current)
-                    current = []
-            current.append((_clean(doc.text[a:b], summary), tags[i]))
-        if current:
-            sentences.append(current)
+        words = [text[a:b] for a, b in zip(starts, ends, strict=True)]
+        if _SPACE.search("".join(words)) is not None:  # rare: a token holding whitespace
+            words = [_clean(w, summary) for w in words]
+        cuts = [0]
+        for i in sorted(breaks):
+            if i == 0:
+                continue
+            if inside[i]:
+                summary.merge("sentence break inside a span removed (sentences joined)")
+            else:
+                cuts.append(i)
+        cuts.append(n_words)
+        pairs_ = list(zip(words, tags, strict=True))
+        sentences: list[Sentence] = [pairs_[a:b] for a, b in itertools.pairwise(cuts) if b > a]
         for rel in doc.relations:
             summary.skip(f"{rel.label} relation (the format has no relations)")
         yield IobDoc(doc, split, sentences)

@@ -13,19 +13,19 @@ one physical line whatever reads it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from annotator.errors import ImportFailed
 from annotator.formats.reading import ReadOptions
-from annotator.formats.textfile import read_text
+from annotator.formats.textfile import iter_lines
 from annotator.formats.writing import (
     ALL,
     ExportContext,
     ExportSummary,
-    group_by_split,
     new_summary,
+    split_names,
 )
 from annotator.values import DocData, RelationData, SpanData
 
@@ -128,9 +128,8 @@ def parse_record(obj: Any, line_no: int) -> DocData:
 
 def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
     for file in _files(path):
-        content = read_text(file, options.encoding)
         # Only "\n" ends a record: U+2028 and U+0085 are valid inside JSON strings.
-        for line_no, line in enumerate(content.split("\n"), start=1):
+        for line_no, line in enumerate(iter_lines(file, options.encoding), start=1):
             if not line.strip():
                 continue
             try:
@@ -208,18 +207,41 @@ def write_lines(fh: IO[str], docs: Iterable[DocData], layer: str | None) -> None
         fh.write(dumps_line(doc_record(doc, layer)))
 
 
-def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+def open_split_files(out: Path, ctx: ExportContext, suffix: str) -> dict[str, IO[str]]:
+    """One text handle per split: ``out`` itself without a split, else ``out/<split><suffix>``."""
+    names = split_names(ctx)
+    if names != (ALL,):
+        out.mkdir(parents=True, exist_ok=True)
+    handles: dict[str, IO[str]] = {}
+    try:
+        for split in names:
+            path = out if split == ALL else out / f"{split}{suffix}"
+            handles[split] = path.open("w", encoding="utf-8", newline="\n")
+    except BaseException:
+        for fh in handles.values():
+            fh.close()
+        raise
+    return handles
+
+
+def file_names(out: Path, ctx: ExportContext, suffix: str) -> list[str]:
+    return [out.name if split == ALL else f"{split}{suffix}" for split in split_names(ctx)]
+
+
+def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
     summary = new_summary("jsonl", ctx)
-    for split, group in group_by_split(docs, ctx).items():
-        path = out if split == ALL else out / f"{split}.jsonl"
-        if split != ALL:
-            out.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8", newline="\n") as fh:
-            write_lines(fh, group, ctx.layer)
-        summary.files.append(path.name)
-        for doc in group:
+    handles = open_split_files(out, ctx, ".jsonl")
+    layer = ctx.layer
+    relations = summary.relations
+    try:
+        for doc in docs:
+            split = ctx.split_of(doc)
+            handles[split].write(dumps_line(doc_record(doc, layer)))
             summary.add_doc(split)
-            for span in doc.spans:
-                summary.add_span(split, span.label)
-            summary.relations.update(r.label for r in doc.relations)
+            summary.spans[split].update([s.label for s in doc.spans])
+            relations.update([r.label for r in doc.relations])
+    finally:
+        for fh in handles.values():
+            fh.close()
+    summary.files += file_names(out, ctx, ".jsonl")
     return summary

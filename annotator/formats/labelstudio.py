@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -549,7 +549,8 @@ def labelling_config(ctx: ExportContext, labels: Sequence[str]) -> str:
     return "\n".join(out) + "\n"
 
 
-def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+    docs = list(docs)  # not streamed yet: reads the corpus twice (labels, then documents)
     summary = new_summary("labelstudio", ctx)
     out.mkdir(parents=True, exist_ok=True)
     labels = list(ctx.label_names())

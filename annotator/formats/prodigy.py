@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -275,7 +275,7 @@ def task_of(
     return task
 
 
-def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
     import spacy
 
     summary = new_summary("prodigy", ctx)

@@ -33,6 +33,11 @@ def non_overlapping_labels(docs: Sequence[DocData]) -> tuple[list[str], Counter[
     for doc in docs:
         freq.update(s.label for s in doc.spans)
         pairs.update(overlapping_label_pairs(doc.spans))
+    return choose_non_overlapping(freq, pairs), pairs
+
+
+def choose_non_overlapping(freq: Counter[str], pairs: Counter[tuple[str, str]]) -> list[str]:
+    """``non_overlapping_labels`` from label counts and overlapping pairs already counted."""
     conflicts: dict[str, set[str]] = {}
     for a, b in pairs:
         conflicts.setdefault(a, set()).add(b)
@@ -43,7 +48,7 @@ def non_overlapping_labels(docs: Sequence[DocData]) -> tuple[list[str], Counter[
         if label in mine or mine.intersection(chosen):
             continue
         chosen.append(label)
-    return chosen, pairs
+    return chosen
 
 
 def outermost(

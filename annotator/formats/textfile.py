@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.errors import ImportFailed
@@ -155,3 +156,49 @@ def read_text(path: Path, encoding: str | None = None, *, allow_empty: bool = Fa
     if not data and allow_empty:
         return ""
     return decode_bytes(data, str(path), encoding)
+
+
+_CHUNK = 1 << 20
+
+
+def iter_lines(path: Path, encoding: str | None = None) -> Iterator[str]:
+    """The lines of ``path`` split at line feeds only (U+2028 and U+0085 may stand inside a
+    JSON string), without their line ending, streamed
+    when the file is plain UTF-8 (checked in one binary pass first, nothing kept), so a large
+    file is never held in memory; any other file (a byte-order mark, another encoding, a binary
+    file) goes through ``read_text`` and its checks and messages."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_CHUNK)
+            plain = (
+                bool(head)
+                and encoding is None
+                and not head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            )
+            if plain:
+                decoder = codecs.getincrementaldecoder("utf-8")()
+                chunk = head
+                first = True
+                while chunk:
+                    if b"\x00" in chunk:
+                        plain = False
+                        break
+                    text = decoder.decode(chunk)
+                    if first:
+                        first = False
+                        if _control_ratio(text) > 0.01:
+                            plain = False
+                            break
+                    chunk = fh.read(_CHUNK)
+                if plain:
+                    decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        plain = False
+    except OSError as exc:
+        raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+    if not plain:
+        yield from read_text(path, encoding).split("\n")
+        return
+    with path.open(encoding="utf-8", newline="") as fh:
+        for physical in fh:  # newline="": lines end at "\n" (or "\r\n", "\r"), never at U+2028
+            yield physical.rstrip("\r\n")

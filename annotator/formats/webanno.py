@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -720,7 +720,8 @@ def _stem(doc_id: str, taken: set[str]) -> str:
     return candidate
 
 
-def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+    docs = list(docs)  # not streamed yet: reads the corpus twice (labels, then documents)
     from annotator.formats.iob import sentencizer
 
     summary = new_summary("webanno", ctx)

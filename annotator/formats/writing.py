@@ -1,8 +1,23 @@
 """Writers of training-ready and analysis formats.
 
-Each writer module has ``write(docs: Sequence[DocData], out: Path, ctx: ExportContext) ->
-ExportSummary``. ``out`` is a file for the single-file formats without a split and a folder
-otherwise (the format's ``output`` in ``annotator.formats.registry``);
+The writer interface (streaming):
+
+- Each writer module has ``write(docs: Iterable[DocData], out: Path, ctx: ExportContext) ->
+  ExportSummary``. ``docs`` is an **iterable read once**, in export order (the exporter streams
+  it from the database in document batches), not a list: a writer must not index it, take its
+  ``len`` or loop over it twice, and must write each document as it comes (one handle per split
+  file open at once, not documents grouped per split first: ``split_names(ctx)`` lists them and
+  ``ctx.split_of(doc)`` routes a document). Summary counts are accumulated on the way.
+- What a writer needs about the whole corpus before the first document is in the context:
+  ``ctx.splits`` (document id -> split, decided up front) and ``corpus_stats(docs, ctx)``
+  (label counts and overlapping label pairs; precomputed by the exporter from the span columns
+  when the module sets ``NEEDS_STATS = True``; computed from ``docs`` when a writer is called
+  directly, which then turns ``docs`` into a list). A writer that wants every document in one
+  split without a split plan sets ``splits={}`` (``split_of`` gives ``train``).
+- ``group_by_split`` is kept for writers not converted yet; it holds the whole corpus.
+
+``out`` is a file for the single-file formats without a split and a folder otherwise
+(the format's ``output`` in ``annotator.formats.registry``);
 ``annotator.transfer.exporting`` picks it, writes to a temporary sibling and
 renames it into place, so writers never clean up after themselves. Writers never drop a span
 silently: everything expanded, merged or skipped is counted in the summary with its reason.
@@ -11,7 +26,7 @@ silently: everything expanded, merged or skipped is counted in the summary with 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -39,6 +54,14 @@ class EntityEntry:
     document_count: int = 0
 
 
+@dataclass(frozen=True)
+class CorpusStats:
+    """What some writers need about the whole export before its first document."""
+
+    label_counts: Counter[str]  # label -> spans in the export
+    overlaps: Counter[tuple[str, str]]  # label pairs (sorted) whose spans overlap, with how often
+
+
 @dataclass
 class ExportContext:
     """What a writer needs besides the documents."""
@@ -56,6 +79,7 @@ class ExportContext:
     predictions: Mapping[str, DocData] = field(default_factory=dict)
     # annotator -> document id -> that annotator's layer (Label Studio: one annotation each)
     other_layers: Mapping[str, Mapping[str, DocData]] = field(default_factory=dict)
+    stats: CorpusStats | None = None  # precomputed by the exporter for NEEDS_STATS writers
     _by_name: dict[str, EntityEntry] = field(default_factory=dict, init=False, repr=False)
 
     def split_of(self, doc: DocData) -> str:
@@ -204,7 +228,30 @@ class ExportSummary:
 
 
 class Writer(Protocol):
-    def write(self, docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary: ...
+    def write(self, docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary: ...
+
+
+def split_names(ctx: ExportContext) -> tuple[str, ...]:
+    """The splits a writer opens files for: ``("all",)`` without a split, else train/dev/test."""
+    return (ALL,) if ctx.splits is None else SPLIT_NAMES
+
+
+def corpus_stats(
+    docs: Iterable[DocData], ctx: ExportContext
+) -> tuple[Iterable[DocData], CorpusStats]:
+    """``ctx.stats`` when the exporter computed them, else computed from ``docs`` (which are
+    then returned as a list, so the caller can still iterate them)."""
+    if ctx.stats is not None:
+        return docs, ctx.stats
+    from annotator.formats.span_geometry import overlapping_label_pairs
+
+    listed = list(docs)
+    labels: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for doc in listed:
+        labels.update(s.label for s in doc.spans)
+        pairs.update(overlapping_label_pairs(doc.spans))
+    return listed, CorpusStats(labels, pairs)
 
 
 def writer_module(fmt: str) -> ModuleType:
@@ -215,8 +262,9 @@ def writer_module(fmt: str) -> ModuleType:
     return module
 
 
-def group_by_split(docs: Sequence[DocData], ctx: ExportContext) -> dict[str, list[DocData]]:
-    """Documents per split name, in input order; ``{"all": docs}`` without a split."""
+def group_by_split(docs: Iterable[DocData], ctx: ExportContext) -> dict[str, list[DocData]]:
+    """Documents per split name, in input order; ``{"all": docs}`` without a split. Reads
+    ``docs`` once but holds them all: for writers not converted to streaming yet."""
     if ctx.splits is None:
         return {ALL: list(docs)}
     groups: dict[str, list[DocData]] = {name: [] for name in SPLIT_NAMES}

@@ -18,10 +18,9 @@ def project_stats(session: Session) -> dict[str, Any]:
     and assignment status per annotator."""
     status: dict[str, dict[str, int]] = {}
     seconds: dict[str, float] = {}
-    for a in ann_repo.assignments(session):
-        status.setdefault(a.annotator, {}).setdefault(a.status, 0)
-        status[a.annotator][a.status] += 1
-        seconds[a.annotator] = seconds.get(a.annotator, 0.0) + a.seconds_spent
+    for name, state, n, spent in ann_repo.assignment_totals(session):
+        status.setdefault(name, {})[state] = n
+        seconds[name] = seconds.get(name, 0.0) + spent
     return {
         "documents": doc_repo.count_documents(session),
         "annotators": [a.name for a in ann_repo.list_annotators(session)],
@@ -30,5 +29,5 @@ def project_stats(session: Session) -> dict[str, Any]:
         "suggestions": sugg_repo.suggestion_counts(session),
         "status": status,
         "seconds_spent": seconds,
-        "actors": len(registry_repo.list_entities(session)),
+        "actors": registry_repo.count_entities(session),
     }

@@ -1,37 +1,47 @@
 """Export a layer of a project in a training-ready or analysis format (``annotator export``).
 
-Reads everything in one session, filters labels, splits documents
-(``annotator.transfer.splits``), runs the writer (``annotator.formats.writing``) into a
-temporary sibling of OUT and only then renames it into place, so a failed export leaves neither
-a half-written OUT nor a damaged earlier export. A folder export also gets the summary as
+In one session: gathers what the split and the writer need up front (document ids and label
+sets from the span columns), splits documents (``annotator.transfer.splits``, texts streamed),
+then streams the layer in document batches through the label filter into the writer
+(``annotator.formats.writing``), which writes into a temporary sibling of OUT; only then is it
+renamed into place, so a failed export leaves neither a half-written OUT nor a damaged earlier
+export. A folder export also gets the summary as
 ``README.md``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import re
 import shutil
 import uuid
-from collections.abc import Sequence
-from dataclasses import replace
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
 
 from annotator.cancel import Progress, quiet
 from annotator.errors import ExportFailed
 from annotator.formats.registry import Output, format_spec
 from annotator.formats.writing import (
+    CorpusStats,
     EntityEntry,
     ExportContext,
     ExportSummary,
     writer_module,
 )
 from annotator.project import Project
-from annotator.values import DocData
+from annotator.values import DocData, RelationData, SpanData
 from annotator.vocabulary import Layer
+
+if TYPE_CHECKING:
+    from annotator.transfer.splits import SplitPlan
 
 DEFAULT_TRAINING_SPLIT = (80, 10, 10)
 # formats that carry suggestions and the other annotators' layers beside the exported layer
@@ -44,13 +54,19 @@ def filter_labels(
     docs: Sequence[DocData], labels: Sequence[str]
 ) -> tuple[list[DocData], dict[str, int]]:
     """Keep only spans of ``labels`` and the relations between kept spans; count the rest."""
-    wanted = set(labels)
     left_out: dict[str, int] = {}
-    out: list[DocData] = []
+    return list(iter_filter_labels(docs, labels, left_out)), left_out
+
+
+def iter_filter_labels(
+    docs: Iterable[DocData], labels: Sequence[str], left_out: dict[str, int]
+) -> Iterator[DocData]:
+    """``filter_labels`` as documents come, counting what is left out into ``left_out``."""
+    wanted = set(labels)
     for doc in docs:
         spans = tuple(s for s in doc.spans if s.label in wanted)
         if len(spans) == len(doc.spans):
-            out.append(doc)
+            yield doc
             continue
         for s in doc.spans:
             if s.label not in wanted:
@@ -62,41 +78,51 @@ def filter_labels(
             if r.head not in kept or r.tail not in kept:
                 key = f"{r.label} relation (one end's label not in --labels)"
                 left_out[key] = left_out.get(key, 0) + 1
-        out.append(replace(doc, spans=spans, relations=rels))
-    return out, left_out
+        yield replace(doc, spans=spans, relations=rels)
+
+
+def _attrs_key(attrs: Any) -> str:
+    return json.dumps(dict(attrs), sort_keys=True, default=str) if attrs else "{}"
 
 
 def canonical_ids(doc: DocData) -> DocData:
     """Spans in text order renamed ``s1, s2, ...``, relations ``r1, ...`` in (head, tail, label)
     order. Database ids differ between projects holding the same annotations; canonical ids make
-    an export depend on the annotations only (export, import elsewhere, export: same bytes)."""
+    an export depend on the annotations only (export, import elsewhere, export: same bytes).
+    (``annotator.layers.iter_layer(canonical=True)`` builds the same while reading.)"""
+    old = doc.spans
     order = sorted(
-        range(len(doc.spans)),
+        range(len(old)),
         key=lambda i: (
-            doc.spans[i].start,
-            doc.spans[i].end,
-            doc.spans[i].label,
-            json.dumps(dict(doc.spans[i].attrs), sort_keys=True, default=str),
-            doc.spans[i].entity or "",
-            doc.spans[i].entity_type or "",
+            old[i].start,
+            old[i].end,
+            old[i].label,
+            _attrs_key(old[i].attrs),
+            old[i].entity or "",
+            old[i].entity_type or "",
             i,
         ),
     )
-    new_id = {doc.spans[i].id: f"s{k}" for k, i in enumerate(order, start=1)}
-    spans = tuple(replace(doc.spans[i], id=new_id[doc.spans[i].id]) for i in order)
+    new_id: dict[str, str] = {}
+    spans = []
+    for k, i in enumerate(order, start=1):
+        s = old[i]
+        new_id[s.id] = name = f"s{k}"
+        spans.append(SpanData(name, s.start, s.end, s.label, s.attrs, s.entity, s.entity_type))
     rank = {f"s{k}": k for k in range(1, len(order) + 1)}
     rels = sorted(
-        (
-            replace(r, head=new_id.get(r.head, r.head), tail=new_id.get(r.tail, r.tail))
-            for r in doc.relations
-        ),
-        key=lambda r: (rank.get(r.head, 0), rank.get(r.tail, 0), r.label),
+        ((new_id.get(r.head, r.head), new_id.get(r.tail, r.tail), r.label) for r in doc.relations),
+        key=lambda r: (rank.get(r[0], 0), rank.get(r[1], 0), r[2]),
     )
-    relations = tuple(replace(r, id=f"r{k}") for k, r in enumerate(rels, start=1))
-    return replace(doc, spans=spans, relations=relations)
+    relations = tuple(
+        RelationData(f"r{k}", label, head, tail) for k, (head, tail, label) in enumerate(rels, 1)
+    )
+    return replace(doc, spans=tuple(spans), relations=relations)
 
 
-def _agreement(layers: dict[str, list[DocData]]) -> dict[str, Any] | None:
+def _agreement(
+    layers: dict[str, list[DocData]], project_path: Path | None = None
+) -> dict[str, Any] | None:
     """Headline agreement over the documents two or more annotators did (only those: the
     measures need them, and tokenising the whole corpus would slow every export down)."""
     seen: dict[str, int] = {}
@@ -107,10 +133,12 @@ def _agreement(layers: dict[str, list[DocData]]) -> dict[str, Any] | None:
     if not shared:
         return None
     from annotator.agreement.report import agreement_report
+    from annotator.agreement.tokens import stored_tokens
 
     subset = {name: [d for d in docs if d.id in shared] for name, docs in layers.items()}
     try:
-        report = agreement_report({name: docs for name, docs in subset.items() if docs})
+        with stored_tokens(project_path) if project_path else contextlib.nullcontext():
+            report = agreement_report({name: docs for name, docs in subset.items() if docs})
     except Exception as exc:  # an optional summary line must not stop the export
         return {"not computed": type(exc).__name__}
     out: dict[str, Any] = {"documents annotated by 2+": report.documents}
@@ -119,62 +147,182 @@ def _agreement(layers: dict[str, list[DocData]]) -> dict[str, Any] | None:
     return out
 
 
-def _load(
-    project: Project, layer: str, include_unannotated: bool = False
-) -> tuple[list[DocData], list[EntityEntry], list[str], dict[str, Any] | None, list[str]]:
-    from annotator.layers import (
-        annotator_names,
-        layers_with_spans,
-        load_layer,
-        unannotated_documents,
-    )
+@dataclass
+class _Source:
+    """Where the exported documents come from: a stored layer streamed in document batches
+    (``doc_ids``), or documents already built in memory (majority, suggestions)."""
+
+    layer: str
+    doc_ids: list[int] = field(default_factory=list)
+    docs: list[DocData] | None = None
+    entities: list[EntityEntry] = field(default_factory=list)
+    annotators: list[str] = field(default_factory=list)
+    agreement: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.docs if self.docs is not None else not self.doc_ids
+
+    def documents(self, session: Session) -> Iterator[DocData]:
+        if self.docs is not None:
+            return (canonical_ids(doc) for doc in self.docs)
+        from annotator.layers import iter_layer
+
+        return iter_layer(session, self.layer, self.doc_ids, canonical=True)
+
+
+class _Counted:
+    """Counts annotated-empty and unannotated documents as they stream past; documents of a
+    stored layer are annotated (``annotated=True``) unless they say otherwise."""
+
+    def __init__(self) -> None:
+        self.annotated_empty = 0
+        self.unannotated = 0
+
+    def watch(self, docs: Iterable[DocData]) -> Iterator[DocData]:
+        for doc in docs:
+            if doc.annotated is None:
+                doc = replace(doc, annotated=True)
+            if doc.annotated is False:
+                self.unannotated += 1
+            elif not doc.spans:
+                self.annotated_empty += 1
+            yield doc
+
+
+def _shared_layers(session: Session, names: Sequence[str]) -> dict[str, list[DocData]]:
+    """Each annotator's documents among those two or more annotators did (the agreement
+    summary needs only them)."""
+    from annotator.layers import load_layer
+    from storage.repository.spans import documents_in_layer
+
+    seen: dict[int, int] = {}
+    for name in names:
+        for doc_id in documents_in_layer(session, name):
+            seen[doc_id] = seen.get(doc_id, 0) + 1
+    shared = sorted(doc_id for doc_id, n in seen.items() if n >= 2)
+    if not shared:
+        return {}
+    return {name: load_layer(session, name, doc_ids=shared) for name in names}
+
+
+def _source(session: Session, project: Project, layer: str) -> _Source:
+    from annotator.layers import annotator_names, layer_documents, layers_with_spans
     from annotator.services import list_entities
 
-    notes: list[str] = []
-    with project.session() as s:
-        names = annotator_names(s)
-        known = set(names) | set(layers_with_spans(s)) | set(Layer)
-        if layer not in known:
+    names = annotator_names(session)
+    known = set(names) | set(layers_with_spans(session)) | set(Layer)
+    if layer not in known:
+        raise ExportFailed(
+            f"no layer '{layer}' in the project (layers: "
+            f"{', '.join(sorted(known - {Layer.MAJORITY}) + [Layer.MAJORITY])})",
+            path=str(project.path),
+        )
+    source = _Source(layer, annotators=names)
+    if layer == Layer.MAJORITY:
+        from annotator.agreement.majority import majority_layer
+        from annotator.layers import load_layer
+
+        human = {n: load_layer(session, n) for n in names}
+        if not human:
             raise ExportFailed(
-                f"no layer '{layer}' in the project (layers: "
-                f"{', '.join(sorted(known - {Layer.MAJORITY}) + [Layer.MAJORITY])})",
+                "the majority layer needs annotators' layers; there are none",
                 path=str(project.path),
             )
-        human = (
-            {n: load_layer(s, n) for n in names} if layer in (Layer.GOLD, Layer.MAJORITY) else {}
-        )
-        if layer == Layer.MAJORITY:
-            from annotator.agreement.majority import majority_layer
-
-            if not human:
-                raise ExportFailed(
-                    "the majority layer needs annotators' layers; there are none",
-                    path=str(project.path),
-                )
-            docs, ties = majority_layer(human)
-            if ties:
-                notes.append(
-                    f"{len(ties)} majority tie(s) left out: "
-                    + "; ".join(ties[:10])
-                    + (" ..." if len(ties) > 10 else "")
-                )
-        else:
-            docs = load_layer(s, layer)
-        docs = [replace(d, annotated=True) for d in docs]
-        if include_unannotated:
-            docs += unannotated_documents(s)
-        entities = [
-            EntityEntry(
-                e.name,
-                e.type or None,
-                tuple(e.aliases),
-                e.external_id,
-                e.mention_count,
-                e.document_count,
+        source.docs, ties = majority_layer(human)
+        if ties:
+            source.notes.append(
+                f"{len(ties)} majority tie(s) left out: "
+                + "; ".join(ties[:10])
+                + (" ..." if len(ties) > 10 else "")
             )
-            for e in list_entities(s)
-        ]
-    return docs, entities, names, _agreement(human), notes
+        source.agreement = _agreement(human, project.path)
+    elif layer == Layer.SUGGESTIONS:
+        from annotator.layers import load_layer
+
+        source.docs = load_layer(session, layer)
+    else:
+        source.doc_ids = layer_documents(session, layer)
+        if layer == Layer.GOLD:
+            source.agreement = _agreement(_shared_layers(session, names), project.path)
+    source.entities = [
+        EntityEntry(
+            e.name,
+            e.type or None,
+            tuple(e.aliases),
+            e.external_id,
+            e.mention_count,
+            e.document_count,
+        )
+        for e in list_entities(session)
+    ]
+    return source
+
+
+def _prepass(
+    session: Session, source: _Source, labels: Sequence[str] | None, stats: bool, sets: bool
+) -> tuple[list[str], list[Any], CorpusStats | None]:
+    """With ``sets`` (for a split), document ids (external) and the label set of each, in
+    export order; with ``stats``, the label counts and overlapping label pairs; from the span
+    columns only (no text)."""
+    from annotator.formats.span_geometry import overlapping_label_pairs
+
+    wanted = set(labels) if labels else None
+    label_counts: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    if source.docs is not None:
+        ids = [d.id for d in source.docs]
+        mem_sets: list[Any] = []
+        for doc in source.docs:
+            spans = [s for s in doc.spans if wanted is None or s.label in wanted]
+            mem_sets.append({s.label for s in spans})
+            if stats:
+                label_counts.update(s.label for s in spans)
+                pairs.update(overlapping_label_pairs(spans))
+        return ids, mem_sets, CorpusStats(label_counts, pairs) if stats else None
+    from bisect import bisect_left
+
+    from annotator.values import SpanData
+    from storage.repository.documents import external_ids_of
+    from storage.repository.spans import iter_layer_geometry
+
+    doc_ids = source.doc_ids  # sorted, as the geometry rows are
+    interned: dict[frozenset[str], frozenset[str]] = {}  # few distinct label sets: shared
+    empty: frozenset[str] = frozenset()
+    label_sets: list[Any] = [empty] * len(doc_ids) if sets else []
+    current: int | None = None
+    found: set[str] = set()
+    geometry: list[SpanData] = []
+
+    def flush() -> None:
+        if current is None:
+            return
+        if stats:
+            pairs.update(overlapping_label_pairs(geometry))
+        if sets:
+            key = frozenset(found)
+            label_sets[bisect_left(doc_ids, current)] = interned.setdefault(key, key)
+
+    for doc_id, start, end, label in iter_layer_geometry(session, source.layer):
+        if wanted is not None and label not in wanted:
+            continue
+        if doc_id != current:
+            flush()
+            pos = bisect_left(doc_ids, doc_id)
+            if pos == len(doc_ids) or doc_ids[pos] != doc_id:
+                current = None
+                continue
+            current, found, geometry = doc_id, set(), []
+        elif current is None:
+            continue
+        found.add(label)
+        if stats:
+            label_counts[label] += 1
+            geometry.append(SpanData("", start, end, label))
+    flush()
+    ids = external_ids_of(session, doc_ids) if sets else []
+    return ids, label_sets, CorpusStats(label_counts, pairs) if stats else None
 
 
 def _looks_like_export(path: Path) -> bool:
@@ -284,7 +432,7 @@ def _place(tmp: Path, out: Path) -> None:
     _remove(old)
 
 
-def export_documents(
+def export_documents(  # noqa: C901 - plan, stream, place: one transaction, one place
     project: Project,
     out: Path,
     fmt: str,
@@ -298,13 +446,15 @@ def export_documents(
 ) -> ExportSummary:
     """Export ``layer`` of ``project`` to ``out`` as ``fmt``; return what was written.
 
+
     The layer's documents include those its annotator marked done with no span (annotated-empty,
     the negative examples of training data); ``include_unannotated`` adds the documents no layer
     covers, marked ``annotated=False`` (formats that can tell write them as unannotated).
-    ``progress`` hears of the three steps (read the layer, write, put in place) and is checked
-    between them; a cancel leaves ``out`` as it was."""
-    from annotator.transfer.splits import split_documents
-
+    ``progress`` hears of the three steps (plan, write, put in place) and is checked between
+    them; a cancel leaves ``out`` as it was.
+    The layer is streamed: documents are read in batches and written as they come, so memory
+    does not grow with the corpus. Only what the split and the writer need up front (document
+    ids, label sets, label counts and overlaps) is gathered first, from the span columns."""
     module = writer_module(fmt)
     out = Path(out)
     if labels:
@@ -321,75 +471,125 @@ def export_documents(
     _check_target(out, folder)
     progress = progress or quiet()
     progress.report(0, _STEPS)
-    docs, entities, annotators, agreement, notes = _load(project, layer, include_unannotated)
-    progress.report(1, _STEPS)
-    progress.check()
-    if not docs:
-        raise ExportFailed(
-            f"layer '{layer}' has no documents; nothing was exported", path=str(project.path)
-        )
-    docs = [canonical_ids(doc) for doc in docs]
-    left_out: dict[str, int] = {}
-    if labels:
-        docs, left_out = filter_labels(docs, labels)
-    if split is None and output is Output.SPLIT:
-        split = DEFAULT_TRAINING_SPLIT
-        notes.append("no --split given: used 80,10,10")
-    splits = None
-    if split is not None:
-        plan = split_documents(docs, split, seed=seed)
-        splits = plan.assignment
-        notes.append(
-            f"split {','.join(map(str, split))} by document, seed {seed}, stratified "
-            "by label, duplicates kept together"
-        )
-        notes += plan.notes
-    predictions: dict[str, DocData] = {}
-    others: dict[str, dict[str, DocData]] = {}
-    if fmt in WITH_PREDICTIONS and layer != "suggestions":
-        from annotator.layers import load_layer
+    with project.session() as session:
+        source = _source(session, project, layer)
+        if include_unannotated:  # opt-in: the layer and the documents nobody annotated, in memory
+            from annotator.layers import unannotated_documents
 
-        with project.session() as s:
-            predictions = {d.id: canonical_ids(d) for d in load_layer(s, Layer.SUGGESTIONS)}
-            for name in annotators:  # every annotator's annotation beside the exported one
+            layer_docs = list(source.documents(session)) if not source.empty else []
+            source.docs = [
+                *(replace(d, annotated=True) for d in layer_docs),
+                *(canonical_ids(d) for d in unannotated_documents(session)),
+            ]
+            source.doc_ids = []
+        if source.empty:
+            raise ExportFailed(
+                f"layer '{layer}' has no documents; nothing was exported", path=str(project.path)
+            )
+        notes = list(source.notes)
+        if split is None and output is Output.SPLIT:
+            split = DEFAULT_TRAINING_SPLIT
+            notes.append("no --split given: used 80,10,10")
+        stats = None
+        splits = None
+        needs_stats = bool(getattr(module, "NEEDS_STATS", False))
+        if split is not None or needs_stats:
+            ids, label_sets, stats = _prepass(
+                session, source, labels, needs_stats, split is not None
+            )
+            if split is not None:
+                plan = _plan(session, source, ids, label_sets, split, seed)
+                splits = plan.assignment
+                notes.append(
+                    f"split {','.join(map(str, split))} by document, seed {seed}, stratified "
+                    "by label, duplicates kept together"
+                )
+                notes += plan.notes
+            del ids, label_sets
+        predictions: dict[str, DocData] = {}
+        others: dict[str, dict[str, DocData]] = {}
+        if fmt in WITH_PREDICTIONS and layer != Layer.SUGGESTIONS:
+            from annotator.layers import load_layer
+
+            predictions = {d.id: canonical_ids(d) for d in load_layer(session, Layer.SUGGESTIONS)}
+            for name in source.annotators:  # every annotator's annotation beside the exported one
                 if name != layer:
-                    others[name] = {d.id: canonical_ids(d) for d in load_layer(s, name)}
-    ctx = ExportContext(
-        predictions=predictions,
-        other_layers=others,
-        scheme=project.scheme,
-        entities=entities,
-        annotators=annotators,
-        agreement=agreement,
-        strict=strict,
-        labels=labels,
-        splits=splits,
-        layer=layer,
-    )
-    tmp = temp_sibling(out)
-    try:
-        summary: ExportSummary = module.write(docs, tmp, ctx)
-        summary.notes += cleaned
-        progress.report(2, _STEPS)
+                    others[name] = {d.id: canonical_ids(d) for d in load_layer(session, name)}
+        ctx = ExportContext(
+            predictions=predictions,
+            other_layers=others,
+            scheme=project.scheme,
+            entities=source.entities,
+            annotators=source.annotators,
+            agreement=source.agreement,
+            strict=strict,
+            labels=labels,
+            splits=splits,
+            layer=layer,
+            stats=stats,
+        )
+        progress.report(1, _STEPS)
         progress.check()
-        for reason, n in left_out.items():
-            summary.skip(reason, n)
-        summary.annotated_empty = sum(1 for d in docs if d.annotated and not d.spans)
-        summary.unannotated = sum(1 for d in docs if d.annotated is False)
-        summary.notes = notes + summary.notes
-        if tmp.is_dir():
-            summary.files.append("README.md")
-            card = tmp / "README.md"  # a writer's dataset card keeps its front matter first
-            front = card.read_text("utf-8").rstrip() + "\n\n" if card.exists() else ""
-            card.write_text(front + summary.to_markdown(), encoding="utf-8")
-        _place(tmp, out)
-        progress.report(_STEPS, _STEPS)
-    except OSError as exc:
-        _remove(tmp)
-        raise ExportFailed(
-            f"cannot write the export: {exc.strerror or exc}", path=str(out)
-        ) from None
-    except BaseException:
-        _remove(tmp)
-        raise
+        left_out: dict[str, int] = {}
+        counted = _Counted()
+        docs: Iterable[DocData] = counted.watch(source.documents(session))
+        if labels:
+            docs = iter_filter_labels(docs, labels, left_out)
+        tmp = temp_sibling(out)
+        try:
+            summary: ExportSummary = module.write(docs, tmp, ctx)
+            summary.notes += cleaned
+            progress.report(2, _STEPS)
+            progress.check()
+            for reason, n in left_out.items():
+                summary.skip(reason, n)
+            summary.annotated_empty = counted.annotated_empty
+            summary.unannotated = counted.unannotated
+            summary.notes = notes + summary.notes
+            if tmp.is_dir():
+                summary.files.append("README.md")
+                card = tmp / "README.md"  # a writer's dataset card keeps its front matter first
+                front = card.read_text("utf-8").rstrip() + "\n\n" if card.exists() else ""
+                card.write_text(front + summary.to_markdown(), encoding="utf-8")
+            _place(tmp, out)
+            progress.report(_STEPS, _STEPS)
+        except OSError as exc:
+            _remove(tmp)
+            raise ExportFailed(
+                f"cannot write the export: {exc.strerror or exc}", path=str(out)
+            ) from None
+        except BaseException:
+            _remove(tmp)
+            raise
     return summary
+
+
+def _plan(
+    session: Session,
+    source: _Source,
+    ids: list[str],
+    label_sets: list[Any],
+    split: tuple[int, int, int],
+    seed: int,
+) -> SplitPlan:
+    from annotator.transfer.splits import plan_split
+
+    if source.docs is not None:
+        docs = source.docs
+        return plan_split(
+            ids,
+            label_sets,
+            (d.text for d in docs),
+            split,
+            seed,
+            text_of=lambda i: docs[i].text,
+        )
+    from storage.repository.documents import document_texts
+
+    doc_ids = source.doc_ids
+
+    def text_of(i: int) -> str:
+        return next(document_texts(session, [doc_ids[i]]))[1]
+
+    texts = (text for _id, text in document_texts(session, doc_ids))
+    return plan_split(ids, label_sets, texts, split, seed, text_of=text_of)

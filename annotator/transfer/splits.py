@@ -15,12 +15,14 @@ import itertools
 import random
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from annotator.errors import SplitError
+
+if TYPE_CHECKING:  # numpy is imported where it is used: ``parse_split`` alone must stay light
+    import numpy as np
 from annotator.values import DocData
 
 SPLIT_NAMES = ("train", "dev", "test")
@@ -28,7 +30,7 @@ SHINGLE = 5
 NUM_PERM = 64
 BANDS = 16  # 16 bands x 4 rows: a pair at Jaccard 0.8 becomes a candidate with p > 0.999
 _WORD = re.compile(r"\w+")
-_MASK61 = np.uint64((1 << 61) - 1)
+_MASK61 = (1 << 61) - 1
 
 
 def parse_split(spec: str) -> tuple[int, int, int]:
@@ -75,6 +77,8 @@ def _shingles(text: str, vocab: dict[str, int], fresh: Iterator[int]) -> np.ndar
 
     A word's number is its first ``fresh`` value (unique and deterministic, not dense).
     """
+    import numpy as np
+
     words = _WORD.findall(text.lower())
     ids = np.fromiter(map(vocab.setdefault, words, fresh), dtype=np.uint64, count=len(words))
     if ids.size == 0:
@@ -90,56 +94,95 @@ def _shingles(text: str, vocab: dict[str, int], fresh: Iterator[int]) -> np.ndar
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    import numpy as np
+
     if a.size == 0 or b.size == 0:
         return 0.0
     inter = np.intersect1d(a, b, assume_unique=True).size
     return inter / (a.size + b.size - inter)
 
 
-def duplicate_groups(texts: Sequence[str], threshold: float = 0.8) -> tuple[list[int], int, int]:
-    """Group index per text (exact and near duplicates share one), and the two duplicate counts."""
-    n = len(texts)
-    uf = _UnionFind(n)
+def duplicate_groups(  # noqa: C901 - exact hashes, then MinHash bands, in one pass
+    texts: Iterable[str],
+    threshold: float = 0.8,
+    text_of: Callable[[int], str] | None = None,
+) -> tuple[list[int], int, int]:
+    """Group index per text (exact and near duplicates share one), and the two duplicate counts.
+
+    ``texts`` is read once, in order; only a SHA-256 digest and the MinHash signature of each text
+    are kept, so a corpus can be streamed. Candidate pairs are checked
+    exactly on their shingles, rebuilt from ``text_of(index)`` (default: ``texts[index]``,
+    which then must be a sequence)."""
+    import numpy as np
+
+    if text_of is None:
+        seq = texts if isinstance(texts, Sequence) else list(texts)
+        texts, text_of = seq, seq.__getitem__
     first: dict[bytes, int] = {}
-    exact = 0
-    unique: list[int] = []
-    for i, text in enumerate(texts):
-        digest = hashlib.sha256(text.encode("utf-8")).digest()
-        j = first.setdefault(digest, i)
-        if j != i:
-            uf.union(i, j)
-            exact += 1
-        else:
-            unique.append(i)
+    exact_pairs: list[tuple[int, int]] = []
     vocab: dict[str, int] = {}
     fresh = itertools.count(1)
-    shingles = {i: _shingles(texts[i], vocab, fresh) for i in unique}
     rng = np.random.default_rng(0x5EED)
     a = rng.integers(1, int(_MASK61), size=NUM_PERM, dtype=np.uint64)
     b = rng.integers(0, int(_MASK61), size=NUM_PERM, dtype=np.uint64)
     rows = NUM_PERM // BANDS
-    buckets: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
+    signed: list[int] = []  # unique texts with at least one word, in order
+    # their MinHash signatures, NUM_PERM uint64 each, in a buffer grown by halves
+    table = np.empty((1024, NUM_PERM), dtype=np.uint64)
+    n = 0
     with np.errstate(over="ignore"):
-        for i in unique:
-            sh = shingles[i]
+        for i, text in enumerate(texts):
+            n += 1
+            digest = hashlib.sha256(text.encode("utf-8")).digest()
+            j = first.setdefault(digest, i)
+            if j != i:
+                exact_pairs.append((i, j))
+                continue
+            sh = _shingles(text, vocab, fresh)
             if sh.size == 0:
                 continue
             sig = ((np.outer(sh, a) + b) >> np.uint64(29)).min(axis=0)  # high bits
-            for band in range(BANDS):
-                key = sig[band * rows : (band + 1) * rows].tobytes()
-                buckets[band].setdefault(key, []).append(i)
+            if len(signed) == len(table):
+                table = np.concatenate([table, np.empty_like(table[: len(table) // 2 + 1])])
+            table[len(signed)] = sig
+            signed.append(i)
+    del first
+    uf = _UnionFind(n)
+    for i, j in exact_pairs:
+        uf.union(i, j)
+    exact = len(exact_pairs)
+    cache: dict[int, np.ndarray] = {}
+
+    def shingles(i: int) -> np.ndarray:
+        found = cache.get(i)
+        if found is None:
+            if len(cache) > 512:
+                cache.clear()
+            found = cache[i] = _shingles(text_of(i), vocab, itertools.count(1 << 62))
+        return found
+
     near = 0
     checked: set[tuple[int, int]] = set()
-    for band_buckets in buckets:
-        for members in band_buckets.values():
-            for pos, i in enumerate(members[1:], start=1):
-                for j in members[max(0, pos - 50) : pos]:
-                    if uf.find(i) == uf.find(j) or (j, i) in checked:
-                        continue
-                    checked.add((j, i))
-                    if _jaccard(shingles[i], shingles[j]) >= threshold:
-                        uf.union(i, j)
-                        near += 1
+    if signed:
+        table = table[: len(signed)]
+        order_ids = np.asarray(signed)
+        for band in range(BANDS):
+            sub = table[:, band * rows : (band + 1) * rows]
+            order = np.lexsort(sub.T[::-1])  # rows with equal bands end up next to each other
+            ordered = sub[order]
+            cuts = np.flatnonzero((ordered[1:] != ordered[:-1]).any(axis=1)) + 1
+            for members_pos in np.split(order, cuts):
+                if members_pos.size < 2:
+                    continue
+                members = [int(x) for x in order_ids[np.sort(members_pos)]]
+                for pos, i in enumerate(members[1:], start=1):
+                    for j in members[max(0, pos - 50) : pos]:
+                        if uf.find(i) == uf.find(j) or (j, i) in checked:
+                            continue
+                        checked.add((j, i))
+                        if _jaccard(shingles(i), shingles(j)) >= threshold:
+                            uf.union(i, j)
+                            near += 1
     return [uf.find(i) for i in range(n)], exact, near
 
 
@@ -170,16 +213,41 @@ def split_documents(
     threshold: float = 0.8,
 ) -> SplitPlan:
     """Assign every document to train, dev or test (see the module docstring)."""
+    return plan_split(
+        [d.id for d in docs],
+        [{s.label for s in d.spans} for d in docs],
+        (d.text for d in docs),
+        ratios,
+        seed,
+        threshold,
+        text_of=lambda i: docs[i].text,
+    )
+
+
+def plan_split(
+    ids: Sequence[str],
+    label_sets: Sequence[Collection[str]],
+    texts: Iterable[str],
+    ratios: tuple[int, int, int],
+    seed: int = 0,
+    threshold: float = 0.8,
+    text_of: Callable[[int], str] | None = None,
+) -> SplitPlan:
+    """``split_documents`` from what it needs of each document: its id, the set of its span
+    labels and its text (``texts`` is read once, in the order of ``ids``; ``text_of(index)``
+    gives one text again for the exact check of a near-duplicate candidate)."""
     total_ratio = sum(ratios)
     if total_ratio <= 0 or min(ratios) < 0:
         raise SplitError(f"split ratios must be non-negative and not all zero, got {ratios}")
     fractions = [r / total_ratio for r in ratios]
-    group_of, exact, near = duplicate_groups([d.text for d in docs], threshold)
+    group_of, exact, near = duplicate_groups(texts, threshold, text_of)
+    if len(group_of) != len(ids):
+        raise ValueError("plan_split: as many texts as ids are needed")
     members: dict[int, list[int]] = {}
     for i, g in enumerate(group_of):
         members.setdefault(g, []).append(i)
-    group_labels, label_docs = _labels_per_group(docs, members)
-    want_docs = [f * len(docs) for f in fractions]
+    group_labels, label_docs = _labels_per_group(label_sets, members)
+    want_docs = [f * len(ids) for f in fractions]
     want_label = {lab: [f * n for f in fractions] for lab, n in label_docs.items()}
     rng = random.Random(seed)
     groups = list(members)
@@ -187,7 +255,7 @@ def split_documents(
 
     def rarest(g: int) -> tuple[int, int]:
         labels = group_labels[g]
-        return (min((label_docs[lab] for lab in labels), default=len(docs) + 1), -len(members[g]))
+        return (min((label_docs[lab] for lab in labels), default=len(ids) + 1), -len(members[g]))
 
     groups.sort(key=rarest)  # stable: the shuffle breaks ties
     usable = [k for k, f in enumerate(fractions) if f > 0]
@@ -206,14 +274,14 @@ def split_documents(
         placed[k].append(g)
     moved = _fill_empty(placed, members, usable)
     split_of = {g: k for k, gs in placed.items() for g in gs}
-    assignment = {docs[i].id: SPLIT_NAMES[split_of[g]] for g in groups for i in members[g]}
+    assignment = {ids[i]: SPLIT_NAMES[split_of[g]] for g in groups for i in members[g]}
     plan = SplitPlan(assignment, exact, near, len(members))
     plan.notes += _plan_notes(moved, exact, near, len(members), assignment, usable)
     return plan
 
 
 def _labels_per_group(
-    docs: Sequence[DocData], members: dict[int, list[int]]
+    label_sets: Sequence[Collection[str]], members: dict[int, list[int]]
 ) -> tuple[dict[int, Counter[str]], Counter[str]]:
     """Per duplicate group, in how many of its documents each label occurs; and per label, in
     how many documents overall."""
@@ -222,7 +290,7 @@ def _labels_per_group(
     for g, idx in members.items():
         counts: Counter[str] = Counter()
         for i in idx:
-            counts.update({s.label for s in docs[i].spans})
+            counts.update(set(label_sets[i]))
         group_labels[g] = counts
         label_docs.update(counts)
     return group_labels, label_docs

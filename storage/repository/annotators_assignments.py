@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from storage.models import Annotator, Assignment, utcnow
@@ -129,3 +129,30 @@ def active_assignments(
     if doc_ids is not None:
         stmt = stmt.where(Assignment.document_id.in_(list(doc_ids)))
     return [(d, n) for d, n in session.connection().execute(stmt)]
+
+
+def assignment_totals(session: Session) -> list[tuple[str, str, int, float]]:
+    """``(annotator, status, assignments, seconds spent)`` per annotator and status, counted in
+    the database (no assignment is loaded)."""
+    stmt = (
+        select(
+            Annotator.name,
+            Assignment.status,
+            func.count(Assignment.id),
+            func.coalesce(func.sum(Assignment.seconds_spent), 0.0),
+        )
+        .join(Annotator, Annotator.id == Assignment.annotator_id)
+        .group_by(Annotator.name, Assignment.status)
+        .order_by(Annotator.name, Assignment.status)
+    )
+    return [(name, status, n, float(secs)) for name, status, n, secs in session.execute(stmt)]
+
+
+def annotators_with_assignments(session: Session) -> set[str]:
+    """Names of the annotators holding at least one assignment."""
+    stmt = (
+        select(Annotator.name)
+        .join(Assignment, Assignment.annotator_id == Annotator.id)
+        .group_by(Annotator.name)
+    )
+    return set(session.scalars(stmt))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import json
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -184,3 +185,74 @@ def documents_containing(
         .limit(limit)
     )
     return [(doc_id, title, text) for doc_id, title, text in session.execute(stmt)]
+
+
+def document_rows(
+    session: Session, doc_ids: Sequence[int]
+) -> list[tuple[int, str, str, str, str, str | None, str, dict[str, Any]]]:
+    """Documents as plain tuples ``(id, external_id, title, source, url, published, text,
+    meta)`` in id order, for reading a corpus batch by batch (``doc_ids`` at most a few
+    thousand long)."""
+    from storage.repository.spans import driver_rows
+
+    if not doc_ids:
+        return []
+    marks = ",".join("?" * len(doc_ids))
+    rows = driver_rows(
+        session,
+        "SELECT id, external_id, title, source, url, published, text, meta FROM document "
+        f"WHERE id IN ({marks}) ORDER BY id",
+        doc_ids,
+    )
+    return [
+        (did, ext, title, source, url, published, text, json.loads(meta) if meta else {})
+        for did, ext, title, source, url, published, text, meta in rows
+    ]
+
+
+def document_texts(session: Session, doc_ids: Sequence[int]) -> Iterator[tuple[int, str]]:
+    """``(id, text)`` of some documents in id order, streamed from the cursor."""
+    session.flush()
+    ids = list(doc_ids)
+    for i in range(0, len(ids), 20000):
+        stmt = (
+            select(Document.id, Document.text)
+            .where(Document.id.in_(ids[i : i + 20000]))
+            .order_by(Document.id)
+        )
+        for row in session.connection().execute(stmt):
+            yield row[0], row[1]
+
+
+def external_ids_of(session: Session, doc_ids: Sequence[int]) -> list[str]:
+    """External ids of ``doc_ids``, in that order."""
+    found = {did: ext for did, ext in session.execute(select(Document.id, Document.external_id))}
+    return [found[did] for did in doc_ids]
+
+
+def ids_of_hashes(session: Session, shas: Sequence[str]) -> dict[str, int]:
+    """Text hash -> document id, for those of ``shas`` in the project (a batch at a time)."""
+    from storage.repository.spans import driver_rows
+
+    out: dict[str, int] = {}
+    keys = list(dict.fromkeys(shas))
+    for i in range(0, len(keys), 20000):
+        chunk = keys[i : i + 20000]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT sha256, id FROM document WHERE sha256 IN ({marks})"
+        out.update(driver_rows(session, sql, chunk))
+    return out
+
+
+def hashes_of_external_ids(session: Session, external: Sequence[str]) -> dict[str, str]:
+    """External id -> text hash, for those of ``external`` used in the project."""
+    from storage.repository.spans import driver_rows
+
+    out: dict[str, str] = {}
+    keys = list(dict.fromkeys(external))
+    for i in range(0, len(keys), 20000):
+        chunk = keys[i : i + 20000]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT external_id, sha256 FROM document WHERE external_id IN ({marks})"
+        out.update(driver_rows(session, sql, chunk))
+    return out

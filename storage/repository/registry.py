@@ -117,6 +117,10 @@ def entity_mentions(session: Session, entity_id: int) -> list[SpanRecord]:
     return spans_of(session, entity_id=entity_id)
 
 
+def count_entities(session: Session) -> int:
+    return session.scalar(select(func.count(Entity.id))) or 0
+
+
 # ---------------------------------------------------------------- undoing registry edits
 
 

@@ -7,7 +7,7 @@ ORM objects for them dominated exports and merges. Bulk writes go through ``stor
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Select, Text, delete, func, select, type_coerce, update
@@ -378,3 +378,76 @@ def layer_fingerprint(session: Session, names: Sequence[str]) -> tuple[Any, ...]
         tuple(map(tuple, rels)),
         tuple(map(tuple, status)),
     )
+
+
+# ---------------------------------------------------------------- streaming a layer (plain tuples)
+
+
+def driver_rows(session: Session, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows of one SQL statement run on the session's own DB-API connection (inside its
+    transaction), as the driver's plain tuples: for the hot readers that stream a whole layer,
+    where building SQLAlchemy rows costs as much as the query."""
+    session.flush()
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    if session.get_bind().dialect.name == "sqlite":
+        rows: list[tuple[Any, ...]] = raw.execute(sql, tuple(params)).fetchall()
+        return rows
+    # psycopg: "%s" placeholders, and JSON columns arrive decoded: give them back as text, as
+    # SQLite does, so the readers above see one shape
+    cursor = raw.execute(sql.replace("?", "%s"), tuple(params))
+    return [
+        tuple(json.dumps(v) if isinstance(v, dict | list) else v for v in row)
+        for row in cursor.fetchall()
+    ]
+
+
+def layer_span_rows(
+    session: Session, annotator: str, doc_ids: Sequence[int]
+) -> list[tuple[int, int, int, int, str, str | None, int | None]]:
+    """Spans of one layer in some documents as plain tuples ``(document_id, id, start, end,
+    label, attrs as JSON text, entity_id)`` in (document, start, end, id) order. For reading a
+    layer batch by batch (``doc_ids`` at most ``SQL_BATCH`` long)."""
+    ann = annotator_id(session, annotator)
+    if ann is None or not doc_ids:
+        return []
+    marks = ",".join("?" * len(doc_ids))
+    return driver_rows(
+        session,
+        'SELECT document_id, id, start, "end", label, attrs, entity_id FROM span '
+        f"WHERE annotator_id = ? AND document_id IN ({marks}) "
+        'ORDER BY document_id, start, "end", id',
+        [ann, *doc_ids],
+    )
+
+
+def layer_relation_rows(
+    session: Session, annotator: str, doc_ids: Sequence[int]
+) -> list[tuple[int, int, int, int, str]]:
+    """Relations whose head span is in one layer and in some documents, as plain tuples
+    ``(document_id, id, head_id, tail_id, label)`` in id order."""
+    ann = annotator_id(session, annotator)
+    if ann is None or not doc_ids:
+        return []
+    marks = ",".join("?" * len(doc_ids))
+    return driver_rows(
+        session,
+        "SELECT s.document_id, r.id, r.head_id, r.tail_id, r.label FROM relation r "
+        "JOIN span s ON s.id = r.head_id "
+        f"WHERE s.annotator_id = ? AND s.document_id IN ({marks}) ORDER BY r.id",
+        [ann, *doc_ids],
+    )
+
+
+def iter_layer_geometry(session: Session, annotator: str) -> Iterator[tuple[int, int, int, str]]:
+    """``(document_id, start, end, label)`` of every span of one layer, in (document, start,
+    end) order, streamed from the cursor (no list of the whole layer is built)."""
+    stmt = (
+        select(Span.document_id, Span.start, Span.end, Span.label)
+        .join(Annotator, Annotator.id == Span.annotator_id)
+        .where(Annotator.name == annotator)
+        .order_by(Span.document_id, Span.start, Span.end, Span.id)
+    )
+    session.flush()
+    for row in session.connection().execute(stmt):
+        yield row[0], row[1], row[2], row[3]

@@ -61,6 +61,24 @@ def _no_leaked_windows() -> Iterator[None]:
     assert not leaked, f"{len(leaked)} window(s) left open ({len(busy)} with running tasks)"
 
 
+_STRAY = DialogRecorder()  # dialogs raised between tests (a late task result in teardown)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _never_modal() -> Iterator[None]:
+    """No real modal message box for the whole run: offscreen, one would wait forever for a
+    click (a background task finishing while pytest-qt processes events in teardown, after the
+    per-test patches below are undone, once hung the suite). Between tests they are recorded
+    in ``_STRAY``."""
+    saved = {k: QMessageBox.__dict__.get(k) for k in ("warning", "information", "critical")}
+    for kind in saved:
+        setattr(QMessageBox, kind, staticmethod(_STRAY.message(kind)))
+    yield
+    for kind, original in saved.items():
+        if original is not None:
+            setattr(QMessageBox, kind, original)
+
+
 @pytest.fixture(autouse=True)
 def dialogs(monkeypatch: pytest.MonkeyPatch) -> DialogRecorder:
     rec = DialogRecorder()

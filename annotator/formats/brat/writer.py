@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,8 +35,9 @@ from annotator.formats.writing import (
     ALL,
     ExportContext,
     ExportSummary,
-    group_by_split,
+    corpus_stats,
     new_summary,
+    split_names,
 )
 from annotator.scheme import Scheme
 from annotator.values import DocData, SpanData
@@ -252,39 +253,46 @@ def _file_stem(doc_id: str, taken: set[str]) -> str:
     return candidate
 
 
-def write(docs: Sequence[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+NEEDS_STATS = True  # annotation.conf lists every label of the export up front
+
+
+def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
     summary = new_summary("brat", ctx)
     out.mkdir(parents=True, exist_ok=True)
+    docs, stats = corpus_stats(docs, ctx)
     events = event_labels(ctx.scheme)
     labels = list(ctx.label_names())
-    extra = sorted({s.label for d in docs for s in d.spans} - set(labels))
+    extra = sorted(set(stats.label_counts) - set(labels))
     (out / "annotation.conf").write_text(annotation_conf(ctx.scheme, labels, extra), "utf-8")
     (out / "visual.conf").write_text(visual_conf(ctx.scheme, [*labels, *extra]), "utf-8")
     summary.files += ["annotation.conf", "visual.conf"]
     renamed = 0
-    for split, group in group_by_split(docs, ctx).items():
-        folder = out if split == ALL else out / split
+    folders = {split: out if split == ALL else out / split for split in split_names(ctx)}
+    taken: dict[str, set[str]] = {split: set() for split in folders}
+    for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
-        taken: set[str] = set()
-        for doc in group:
-            summary.add_doc(split)
-            stem = _file_stem(doc.id, taken)
-            renamed += stem != doc.id
-            txt = folder / f"{stem}.txt"
-            txt.parent.mkdir(parents=True, exist_ok=True)
-            with txt.open("w", encoding="utf-8", newline="") as fh:
-                fh.write(doc.text)
-            if doc.annotated is False:
-                summary.merge(
-                    "document nobody annotated written with an empty .ann (brat needs one)"
-                )
-            lines = ann_lines(doc, ctx, events, summary)
-            with txt.with_suffix(".ann").open("w", encoding="utf-8", newline="\n") as fh:
-                fh.write("".join(line + "\n" for line in lines))
-            for span in doc.spans:
-                if fragments(doc.text, span.start, span.end):
-                    summary.add_span(split, span.label)
-        summary.files.append(f"{folder.name}/*.txt, *.ann" if split != ALL else "*.txt, *.ann")
+    for doc in docs:
+        split = ctx.split_of(doc)
+        folder = folders[split]
+        summary.add_doc(split)
+        stem = _file_stem(doc.id, taken[split])
+        renamed += stem != doc.id
+        txt = folder / f"{stem}.txt"
+        txt.parent.mkdir(parents=True, exist_ok=True)
+        with txt.open("w", encoding="utf-8", newline="") as fh:
+            fh.write(doc.text)
+        if doc.annotated is False:
+            summary.merge("document nobody annotated written with an empty .ann (brat needs one)")
+        lines = ann_lines(doc, ctx, events, summary)
+        with txt.with_suffix(".ann").open("w", encoding="utf-8", newline="\n") as fh:
+            fh.write("".join(line + "\n" for line in lines))
+        for span in doc.spans:
+            if fragments(doc.text, span.start, span.end):
+                summary.add_span(split, span.label)
+    summary.files += [
+        f"{folder.name}/*.txt, *.ann" if split != ALL else "*.txt, *.ann"
+        for split, folder in folders.items()
+    ]
     if renamed:
         summary.notes.append(f"{renamed} document id(s) changed to make file names")
     return summary

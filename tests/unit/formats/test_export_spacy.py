@@ -107,3 +107,32 @@ def test_entities_that_collide_once_widened_stay_in_the_span_group(
     assert len(sdoc.spans["sc"]) == 2
     assert summary.expanded == {"PLACE": 2}
     assert sum(n for reason, n in summary.skipped.items() if "not doc.ents" in reason) == 1
+
+
+@pytest.mark.parametrize("n_docs", [0, 1, 3, 40])
+def test_streaming_docbin_writes_docbin_bytes(tmp_path: Path, n_docs: int) -> None:
+    """StreamingDocBin's file is byte for byte what DocBin.to_disk writes."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    from annotator.formats.docbin import StreamingDocBin
+
+    nlp = spacy.blank("en")
+    texts = [
+        f"Khalifa Haftar said on day {i} that forces attacked Tripoli.  Fighting continued."
+        * (1 + i % 4)
+        for i in range(n_docs)
+    ]
+    whole = DocBin(store_user_data=False)
+    streamed = StreamingDocBin(tmp_path / "streamed.spacy")
+    for i, text in enumerate(texts):
+        for target in (whole, streamed):
+            doc = nlp(text)
+            doc.spans["sc"] = [doc.char_span(0, 14, "ACTOR"), doc[2 : 3 + i % 3]]
+            doc.spans["sc"].attrs["annotator"] = {"id": f"d{i}", "n": i}
+            doc.cats = {"x": 1.0} if i % 2 else {}
+            target.add(doc)
+    streamed.close()
+    whole.to_disk(tmp_path / "whole.spacy")
+    assert (tmp_path / "streamed.spacy").read_bytes() == (tmp_path / "whole.spacy").read_bytes()
+    assert not list(tmp_path.glob(".docbin-*")), "temporary files left behind"

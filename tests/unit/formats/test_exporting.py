@@ -158,3 +158,35 @@ def test_brat_project_brat_round_trip(project: Project, tmp_path: Path, new_loca
     for rel in files:
         if (first / rel).is_file():
             assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_export_streams_the_layer_in_batches(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer gets an iterator read once, fed by document batches, never a list."""
+    from annotator import layers
+    from annotator.formats import jsonl
+    from annotator.transfer.exporting import export_documents
+    from storage.repository import documents as doc_repo
+
+    calls: list[int] = []
+    real_rows = doc_repo.document_rows
+
+    def rows(session: object, doc_ids: list[int]) -> list[tuple]:
+        calls.append(len(doc_ids))
+        return real_rows(session, doc_ids)  # type: ignore[arg-type]
+
+    seen: list[str] = []
+    real_write = jsonl.write
+
+    def write(docs: object, out: Path, ctx: object) -> object:
+        assert not isinstance(docs, list | tuple)
+        seen.append(type(docs).__name__)
+        return real_write(docs, out, ctx)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(layers, "BATCH", 3)
+    monkeypatch.setattr(doc_repo, "document_rows", rows)
+    monkeypatch.setattr(jsonl, "write", write)
+    summary = export_documents(project, tmp_path / "g.jsonl", "jsonl")
+    assert summary.total_documents == 10
+    assert calls == [3, 3, 3, 1] and seen == ["generator"]

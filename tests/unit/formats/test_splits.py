@@ -81,3 +81,20 @@ def test_small_corpus_and_zero_ratio() -> None:
     assert "tiny corpus: dev, test" in plan.notes[0]
     plan = split_documents(docs[:1], (80, 10, 10))
     assert "left empty" in plan.notes[-1]
+
+
+def test_duplicate_groups_streamed_past_the_first_buffer() -> None:
+    """More texts than the signature buffer first holds, read once from an iterator."""
+    import random
+
+    rnd = random.Random(4)
+    vocab = [f"w{k}" for k in range(5000)]
+    texts = [" ".join(rnd.choices(vocab, k=120)) for _ in range(2500)]
+    texts[2400] = texts[5]  # exact
+    words = texts[10].split()
+    words[60] = "changed"
+    texts[2450] = " ".join(words)  # near
+    groups, exact, near = duplicate_groups(iter(texts), text_of=texts.__getitem__)
+    assert (exact, near) == (1, 1)
+    assert groups[2400] == groups[5] == 5 and groups[2450] == groups[10] == 10
+    assert len(set(groups)) == 2498

@@ -1,0 +1,49 @@
+"""Commands that run without Typer, Rich (for ``--json``), the exporters, spaCy or Alembic.
+
+``annotator stats`` is run often (scripts, shell prompts) and must start fast: the console entry
+point (``annotator.cli.entry``) sends a plain ``annotator stats PROJECT [--json]`` here without
+importing the Typer application; the Typer command calls the same function.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def run_stats(project: str | Path, as_json: bool) -> int:
+    """Print the project's counts (one JSON object with ``as_json``); return the exit code."""
+    from annotator.errors import AnnotatorError
+    from annotator.project import Project
+    from annotator.reports.stats import project_stats
+
+    try:
+        with Project.open(project) as proj, proj.session() as s:
+            data = project_stats(s)
+    except AnnotatorError as exc:
+        print(f"error: {exc.render()}", file=sys.stderr)
+        return 1
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, sort_keys=True))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(
+        f"[bold]{project}[/bold]: {data['documents']} documents, "
+        f"{len(data['annotators'])} annotators, {data['actors']} actors"
+    )
+    table = Table("layer", "label", "spans", "relations")
+    for name, counts in sorted(data["spans"].items()):
+        for label, n in sorted(counts.items()):
+            table.add_row(name, label, str(n), "")
+        for label, n in sorted(data["relations"].get(name, {}).items()):
+            table.add_row(name, label, "", str(n))
+    console.print(table)
+    if data["suggestions"]:
+        console.print(
+            "suggestions: " + ", ".join(f"{k} {v}" for k, v in sorted(data["suggestions"].items()))
+        )
+    return 0
