@@ -19,8 +19,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from annotator.records import DocumentSummary, EntityRecord
 from annotator.vocabulary import AssignmentStatus
-from storage.records import DocumentSummary, EntityRecord
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex

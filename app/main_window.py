@@ -71,11 +71,9 @@ class _LoadDocument:
             content = load_content(s, self.doc_id, self.layer)
             where = None
             if self.span_id and self.span_id not in content.spans:
-                from storage.repository import spans as span_repo
+                from annotator.reads import span_range
 
-                span = span_repo.get_span(s, self.span_id)
-                if span is not None and span.document_id == self.doc_id:
-                    where = (span.start, span.end)
+                where = span_range(s, self.span_id, self.doc_id)
         return content, where
 
 

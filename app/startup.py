@@ -3,7 +3,7 @@
 The window needs only the project's path, scheme (for the label palette and keys) and owner (a
 work file is annotated as its owner) to be built and painted; the ORM, the repository and the
 session factory (about a third of a second of imports) are needed only once data is read.
-:func:`peek_project` reads those three things with ``storage.peek`` (standard library only),
+:func:`annotator.peek.peek_project` reads those with the standard library only,
 and :class:`ProjectHandle` stands in for :class:`annotator.project.Project` until the window has
 painted, then opens it (``MainWindow.start``; any use of the database opens it earlier).
 
@@ -16,9 +16,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from annotator.peek import WORKFILE_KEY, ProjectPeek, peek_project
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -26,35 +27,8 @@ if TYPE_CHECKING:
     from annotator.project import Project
     from annotator.scheme import Scheme
 
-# Keys of the project_meta table (storage.repository.get_meta): the scheme as JSON
-# (annotator.project) and the owner of a work file (annotator.team.workfile.WORKFILE_FOR).
-SCHEME_KEY = "scheme"
-WORKFILE_KEY = "workfile_for"
-
-
-@dataclass(frozen=True)
-class ProjectPeek:
-    """What a window needs from a project before its first paint."""
-
-    scheme: Scheme
-    workfile_owner: str | None
-
-
-def peek_project(path: Path) -> ProjectPeek | None:
-    """The scheme and work-file owner of the project at ``path``, read without the ORM; None
-    when the file cannot tell (open it with ``Project.open`` to learn why)."""
-    from annotator.errors import AnnotatorError
-    from annotator.scheme import scheme_from_json
-    from storage.peek import peek_meta
-
-    rows = peek_meta(path, (SCHEME_KEY, WORKFILE_KEY))
-    raw = rows.get(SCHEME_KEY) if rows else None
-    if not raw:
-        return None
-    try:
-        return ProjectPeek(scheme_from_json(raw), (rows or {}).get(WORKFILE_KEY) or None)
-    except (ValueError, TypeError, KeyError, AnnotatorError):
-        return None  # Project.open says precisely what is wrong
+# the peek moved to annotator (app reaches storage only through annotator); named here too
+__all__ = ["WORKFILE_KEY", "ProjectHandle", "ProjectPeek", "peek_project"]
 
 
 class ProjectHandle:

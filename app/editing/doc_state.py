@@ -14,8 +14,8 @@ from PySide6.QtCore import QObject, Signal
 if TYPE_CHECKING:  # the window paints before the database modules are imported
     from sqlalchemy.orm import Session
 
+    from annotator.records import DocumentRecord, RelationRecord, SpanRecord, SuggestionRecord
     from annotator.services import SuggestedLink
-    from storage.records import DocumentRecord, RelationRecord, SpanRecord, SuggestionRecord
 
 
 Key = tuple[str, int]  # ("s", span id) or ("g", suggestion id), as the article view names items
@@ -38,26 +38,15 @@ class DocumentContent:
 
 def load_content(session: Session, doc_id: int, annotator: str) -> DocumentContent:
     """Read one document with the annotator's spans, relations and pending suggestions."""
-    from storage.repository import annotators_assignments as ann_repo
-    from storage.repository import documents as doc_repo
-    from storage.repository import spans as span_repo
-
-    doc = doc_repo.get_document(session, doc_id)
-    if doc is None:
-        from annotator.errors import NotFound
-
-        raise NotFound(f"no document with id {doc_id}")
-    spans = {s.id: s for s in span_repo.spans_of(session, document_id=doc_id, annotator=annotator)}
-    rels = {
-        r.id: r for r in span_repo.relations_of(session, document_id=doc_id, annotator=annotator)
-    }
+    from annotator import reads
     from annotator.services import pending_suggestions, suggested_links
 
+    doc = reads.document(session, doc_id)
+    spans = {s.id: s for s in reads.layer_spans(session, doc_id, annotator)}
+    rels = {r.id: r for r in reads.layer_relations(session, doc_id, annotator)}
     suggs = {s.id: s for s in pending_suggestions(session, doc_id, annotator)}
     links = {link.id: link for link in suggested_links(session, doc_id, annotator)}
-    status, seconds = "", 0.0
-    for a in ann_repo.assignments(session, annotator=annotator, document_id=doc_id):
-        status, seconds = a.status, a.seconds_spent or 0.0
+    status, seconds = reads.assignment_progress(session, doc_id, annotator)
     return DocumentContent(doc, annotator, spans, rels, suggs, status, seconds, links)
 
 

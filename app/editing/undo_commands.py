@@ -18,10 +18,10 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator import services
 from annotator.errors import AnnotatorError
+from annotator.records import RelationRecord, SpanRecord
 from annotator.services import SpanSnapshot
 from annotator.vocabulary import AssignmentStatus
 from app.context import AppContext
-from storage.records import RelationRecord, SpanRecord
 
 
 class UndoCommand(QUndoCommand):

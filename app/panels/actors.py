@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.errors import AnnotatorError
+from annotator.records import EntityRecord
 from app.context import AppContext
 from app.item_models import EntityTableModel, MentionRow, MentionTableModel
 from app.tasks import TaskState
-from storage.records import EntityRecord
 
 if TYPE_CHECKING:  # the panel paints before the database modules are imported
     from annotator.project import Project

@@ -26,8 +26,8 @@ if TYPE_CHECKING:  # the list paints before the database modules are imported
     from sqlalchemy.orm import Session
 
     from annotator.project import Project
+    from annotator.records import DocumentSummary
     from app.tasks import TaskState
-    from storage.records import DocumentSummary
 
 ALL = "__all__"
 
@@ -47,9 +47,9 @@ class _LoadSummaries:
 def load_summaries(session: Session, annotator: str) -> tuple[list[DocumentSummary], list[str]]:
     """The documents with ``annotator``'s statuses and span counts, and every annotator."""
     from annotator.layers import annotator_names
-    from storage.repository import documents as doc_repo
+    from annotator.reads import document_summaries
 
-    return doc_repo.document_summaries(session, annotator), annotator_names(session)
+    return document_summaries(session, annotator), annotator_names(session)
 
 
 class DocumentPanel(QWidget):

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.errors import AnnotatorError
+from annotator.records import EntityRecord, SpanRecord, SuggestionRecord
 from app.context import AppContext
 from app.item_models import RelationRow, RelationTableModel
 from app.panels.highlighter import Key
-from storage.records import EntityRecord, SpanRecord, SuggestionRecord
 
 if TYPE_CHECKING:  # edits import the services on first use, after the window painted
     from app.editing import undo_commands as cmd

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from annotator.reads import documents
 from annotator.team import review_queue
 from annotator.team.disagreements import Disagreement, disagreements
 from annotator.values import DocData
-from storage.repository import documents as doc_repo
 
 OPEN, CHANGED, DECIDED = "open", "changed", "decided"
 DECIDING = "deciding"  # shown while the worker writes the decision
@@ -71,7 +71,7 @@ def load_review(session: Session, doc_ids: Collection[int] | None = None) -> Rev
             state = DECIDED if info.inputs == item.inputs else CHANGED
             rows.append(ReviewRow(item, state, info.choice, info.reviewer))
     docs: dict[int, ReviewDoc] = {}
-    for rec in doc_repo.get_documents(session, list(layers)):
+    for rec in documents(session, list(layers)):
         docs[rec.id] = ReviewDoc(
             rec.id,
             rec.external_id,

@@ -40,6 +40,22 @@ def test_library_imports_no_qt_spacy_or_pyqtgraph() -> None:
     assert result.stdout.strip() == ""
 
 
+def test_window_modules_import_no_orm_before_first_paint() -> None:
+    """The window paints before SQLAlchemy loads: the modules it is built from reach storage
+    through annotator's peek, records and reads without importing the ORM."""
+    pytest.importorskip("PySide6")
+    code = textwrap.dedent("""
+        import sys
+        import app.launcher, app.main_window, app.startup, annotator.peek, annotator.records
+        from annotator.peek import peek_project
+        print(",".join(m for m in ("sqlalchemy", "storage.repository") if m in sys.modules))
+    """)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
 def test_many_void_qt_calls_do_not_abort() -> None:
     """PySide6 6.12.0 on CPython 3.11 drops None's refcount on every void Qt call and aborts after
     about 5,000 (DESIGN.md). Run 50,000 in a child process and require a clean exit."""
