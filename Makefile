@@ -1,5 +1,5 @@
 # make run  : create .venv if needed, install, open the app on the demo project
-# make lint : ruff check, ruff format --check, mypy (annotator, storage), import-linter contracts
+# make lint : ruff check, ruff format --check, mypy (annotator, storage, app), import-linter contracts
 # make test : create .venv if needed, install, lint, then run the whole suite headless
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -22,7 +22,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy annotator storage
+	$(VENV)/bin/mypy annotator storage app
 	$(VENV)/bin/lint-imports
 
 test: lint

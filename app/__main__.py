@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from types import TracebackType
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
 
     setup_logging("annotator-gui")
 
+    from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QApplication
 
     from annotator.errors import AnnotatorError
@@ -38,9 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     from app.dialogs.common import show_error
     from app.launcher import default_project, follow_system_theme, open_window
 
-    def report(exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
-        sys.__excepthook__(exc_type, exc, tb)  # type: ignore[arg-type]  # keep the trace on stderr
-        show_error(app.activeWindow(), "Unexpected error", exc)  # logs it with the traceback
+    def report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        sys.__excepthook__(exc_type, exc, tb)  # keep the trace on stderr
+        show_error(
+            QApplication.activeWindow(), "Unexpected error", exc
+        )  # logs it with the traceback
 
     sys.excepthook = report
     follow_system_theme()
@@ -66,11 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     window = open_window(path, create=bool(args.project) and not path.exists())
     if window is None:
         return 1
+    probe: QObject | None = None
     if os.environ.get("NEWS_ANNOTATOR_BENCH_STARTUP"):
         from app.startup_probe import StartupProbe
 
-        window._startup_probe = StartupProbe(window)  # type: ignore[attr-defined]
+        probe = StartupProbe(window)
     code = int(app.exec())
+    del probe  # the start-up probe (if any) lived as long as the event loop
     return 1 if window.open_failed and not code else code
 
 

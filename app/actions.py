@@ -70,7 +70,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # "Undo Add ACTOR", and they enable themselves); the handler is not connected.
     ActionSpec("undo", "&Undo", "Ctrl+Z", "undo", "Edit", True),
     ActionSpec("redo", "&Redo", "Ctrl+Shift+Z", "redo", "Edit", True),
-    ActionSpec("find", "&Find in document…", "Ctrl+F", "find", "Edit"),
+    ActionSpec("find", "&Find in document…", "Ctrl+F", "find_in_document", "Edit"),
     ActionSpec("find_all", "Find in &all documents…", "Ctrl+Shift+F", "find_all", "Edit"),
     ActionSpec("delete_span", "&Delete span", "Del", "delete_span", "Annotate"),
     ActionSpec("link", "&Link claimant / role…", "L", "start_link", "Annotate"),
@@ -166,9 +166,11 @@ def module_available(name: str) -> bool:
         return False
 
 
-def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> dict[str, QAction]:
+def build_actions(
+    window: QMainWindow, undo_stack: QUndoStack
+) -> tuple[dict[str, QAction], dict[str, QMenu]]:
     """Create every QAction, wire it to its handler and add it to the menus and toolbar; undo
-    and redo come from ``undo_stack``."""
+    and redo come from ``undo_stack``. Returns the actions by id and the menus by name."""
     menus: dict[str, QMenu] = {}
     toolbar = QToolBar("Main", window)
     toolbar.setObjectName("main_toolbar")
@@ -215,9 +217,7 @@ def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> dict[str, QAct
             toolbar.addAction(action)
             action.setIconText(TOOLBAR_TEXT.get(spec.id, spec.text.replace("&", "").rstrip("…")))
         actions[spec.id] = action
-    window.menus = menus  # type: ignore[attr-defined]
-    window.toolbar = toolbar  # type: ignore[attr-defined]
-    return actions
+    return actions, menus
 
 
 def shortcut_rows() -> list[tuple[str, str, str]]:

@@ -120,6 +120,7 @@ def open_window(path: Path, create: bool = False, defer_database: bool = True) -
     settings.save()
     app = QApplication.instance()
     dark = apply_theme(app, settings.theme) if isinstance(app, QApplication) else False
+    # a ProjectHandle stands in for the Project (it opens it on first use), duck-typed
     context = AppContext(project, user, read_only=read_only)  # type: ignore[arg-type]
     window = MainWindow(context, lock, dark=dark, settings=settings)
     _windows.append(window)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QLockFile, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -124,10 +124,10 @@ class MainWindow(QMainWindow):
         self._dock("labels", "Labels", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("actors", "Actors", self.actors, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.actions_by_id: dict[str, QAction] = build_actions(self, context.undo_stack)
-        self._recent_menu = self.menus["File"].addMenu("Open &recent")  # type: ignore[attr-defined]
+        self.actions_by_id, self.menus = build_actions(self, context.undo_stack)
+        self._recent_menu = self.menus["File"].addMenu("Open &recent")
         self._recent_menu.aboutToShow.connect(self._fill_recent)
-        view_menu = self.menus["View"]  # type: ignore[attr-defined]
+        view_menu = self.menus["View"]
         view_menu.addSeparator()
         for dock in self.findChildren(QDockWidget):
             view_menu.addAction(dock.toggleViewAction())
@@ -356,8 +356,8 @@ class MainWindow(QMainWindow):
     def _documents_loaded(self) -> None:
         if self.context.doc_state.content is None and not self._pending_restore:
             first = self.documents.next_document(-1)
-            if first is None and self.documents.model.rowCount():
-                first = self.documents.model.record(0).id  # type: ignore[union-attr]
+            if first is None and (top := self.documents.model.record(0)) is not None:
+                first = top.id
             if first is not None:
                 self.open_document(first)
 
@@ -543,7 +543,7 @@ class MainWindow(QMainWindow):
     def redo(self) -> None:
         self.context.undo_stack.redo()
 
-    def find(self) -> None:
+    def find_in_document(self) -> None:
         self.article.show_find()
 
     def find_all(self) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog
 
 from annotator.errors import Cancelled
 from app.context import AppContext
@@ -102,7 +102,7 @@ class Operations(QObject):
     data_changed = Signal()  # documents or suggestions were added
     search_done = Signal(str, list)  # query, list[MentionRow]
 
-    def __init__(self, context: AppContext, parent: QWidget) -> None:
+    def __init__(self, context: AppContext, parent: QMainWindow) -> None:
         super().__init__(parent)
         self.context = context
         self.window = parent
@@ -182,7 +182,7 @@ class Operations(QObject):
         title = self.handle.title if self.handle else "Operation"
         self._finish(ok=False, error=exc)
         if cancelled:
-            self.window.statusBar().showMessage(f"{title} cancelled; nothing was changed.", 8000)  # type: ignore[attr-defined]
+            self.window.statusBar().showMessage(f"{title} cancelled; nothing was changed.", 8000)
         else:
             show_error(self.window, f"{title} failed", exc)
 

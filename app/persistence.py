@@ -61,12 +61,17 @@ def load_position(project: Path) -> dict[str, Any]:
     """{"doc", "scroll", "span", "sel"} of the last session on this project ({} if none)."""
     qs = window_settings()
     prefix = project_key(project)
-    doc_id = qs.value(f"{prefix}/doc", 0, int)
+
+    def number(key: str) -> int:
+        value = qs.value(f"{prefix}/{key}", 0, int)
+        return value if isinstance(value, int) else 0
+
+    doc_id = number("doc")
     if not doc_id:
         return {}
     return {
-        "doc": int(doc_id),
-        "scroll": qs.value(f"{prefix}/scroll", 0, int),
-        "span": qs.value(f"{prefix}/span", 0, int),
-        "sel": (qs.value(f"{prefix}/sel_start", 0, int), qs.value(f"{prefix}/sel_end", 0, int)),
+        "doc": doc_id,
+        "scroll": number("scroll"),
+        "span": number("span"),
+        "sel": (number("sel_start"), number("sel_end")),
     }

@@ -10,13 +10,17 @@ from __future__ import annotations
 import json
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from app.main_window import MainWindow
 
 
 class StartupProbe(QObject):
-    def __init__(self, window: QMainWindow) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.painted = False
@@ -50,11 +54,11 @@ class StartupProbe(QObject):
         ready = (
             self.painted
             and getattr(w, "context", None) is not None
-            and w.context.doc_state.content is not None  # type: ignore[attr-defined]
+            and w.context.doc_state.content is not None
             and w.documents.model.rowCount() > 0
-        )  # type: ignore[attr-defined]
+        )
         if ready:
             self._timer.stop()
             self._emit("ready")
             QTimer.singleShot(0, w.close)
-            QTimer.singleShot(0, QApplication.instance().quit)
+            QTimer.singleShot(0, QApplication.quit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -114,7 +114,7 @@ class SearchResultsDialog(QDialog):
         self.resize(720, 420)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
-    def _open(self, index: object) -> None:
-        row = self.model.record(index.row())  # type: ignore[attr-defined]
+    def _open(self, index: QModelIndex) -> None:
+        row = self.model.record(index.row())
         if row is not None:
             self.document_chosen.emit(row.document_id, row.start)

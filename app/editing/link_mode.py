@@ -7,12 +7,26 @@ click on a span links it, Esc cancels.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, ClassVar
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMenu
 
 from app.panels.highlighter import Key
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from app.context import AppContext
+    from app.editing.undo_commands import EditCommand
+    from app.panels.highlighter import SpanHighlighter
+
+    # For the type checker the mixin is the text view it is mixed into; at run time it is a
+    # plain class, so ArticleView's bases (and Qt's metaclass) are unchanged.
+    _TextView = QPlainTextEdit
+else:
+    _TextView = object
 
 
 def with_mnemonics(names: list[str]) -> list[str]:
@@ -31,18 +45,25 @@ def with_mnemonics(names: list[str]) -> list[str]:
     return out
 
 
-class LinkModeMixin:
+class LinkModeMixin(_TextView):
     """Mixed into ArticleView (a QPlainTextEdit with ``context`` and ``highlighter``)."""
 
     _link_label: str
     _link_head: Key
     _link_candidates: list[Key]
     _link_index: int
-    context: Any
-    highlighter: Any
-    message: Any
-    link_mode_changed: Any
+    context: AppContext
+    highlighter: SpanHighlighter
+    message: ClassVar[Signal]
+    link_mode_changed: ClassVar[Signal]
     selected: Key | None
+
+    if TYPE_CHECKING:  # provided by ArticleView
+
+        def ordered_items(self, spans_only: bool = False) -> list[Key]: ...
+        def select_item(self, key: Key | None, *, scroll: bool = True) -> None: ...
+        def _refresh_emphasis(self) -> None: ...
+        def _push(self, command: EditCommand) -> bool: ...
 
     def start_link(self) -> None:
         content = self.context.doc_state.content

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -36,6 +37,7 @@ from app.panels.highlighter import Item, Key, SpanHighlighter
 from app.panels.text_map import TextMap
 
 if TYPE_CHECKING:  # edits import the services on first use, after the window painted
+    from annotator.records import SpanRecord, SuggestionRecord
     from app.editing import undo_commands as cmd
 
 
@@ -154,7 +156,7 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
         qs, qe = self.text_map.range_to_qt(start, end)
         return Item(qs, qe, label, suggestion)
 
-    def _record(self, key: Key) -> object | None:
+    def _record(self, key: Key) -> SpanRecord | SuggestionRecord | None:
         state = self.context.doc_state
         return state.spans().get(key[1]) if key[0] == "s" else state.suggestions().get(key[1])
 
@@ -169,7 +171,7 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
             else:
                 self.highlighter.update_item(
                     key, self._item(rec.start, rec.end, rec.label, key[0] == "g")
-                )  # type: ignore[attr-defined]
+                )
                 if key == self.selected:
                     self.selection_changed.emit(key)
         self._refresh_emphasis()
@@ -234,7 +236,7 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
         if not keys:
             return
         if self.selected in keys:
-            i = (keys.index(self.selected) + step) % len(keys)  # type: ignore[arg-type]
+            i = (keys.index(self.selected) + step) % len(keys)
         else:
             pos = self.textCursor().position()
             items = self.highlighter.items()
@@ -377,8 +379,8 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
                 )
                 self.move_selection(-1 if back else 1)
                 return True
-        if e.type() == QEvent.Type.ToolTip:
-            self._show_tooltip(e.pos(), e.globalPos())  # type: ignore[attr-defined]
+        if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
+            self._show_tooltip(e.pos(), e.globalPos())
             return True
         return super().event(e)
 
@@ -464,12 +466,12 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
             rec = self._record(key)
             if rec is None:
                 continue
-            snippet = text[rec.start : rec.end]  # type: ignore[attr-defined]
+            snippet = text[rec.start : rec.end]
             if len(snippet) > 60:
                 snippet = snippet[:57] + "…"
-            attrs = ", ".join(f"{k}={v}" for k, v in rec.attrs.items())  # type: ignore[attr-defined]
+            attrs = ", ".join(f"{k}={v}" for k, v in rec.attrs.items())
             kind = "suggested " if key[0] == "g" else ""
-            line = f"{kind}{rec.label}: “{snippet}”"  # type: ignore[attr-defined]
+            line = f"{kind}{rec.label}: “{snippet}”"
             if attrs:
                 line += f"  ({attrs})"
             lines.append(line)
@@ -477,7 +479,7 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
                 other = self._record(tail if head == key else head)
                 if other is None:
                     continue
-                words = " ".join(text[other.start : other.end].split())  # type: ignore[attr-defined]
+                words = " ".join(text[other.start : other.end].split())
                 words = words if len(words) <= 40 else words[:39] + "…"
                 if head == key:
                     lines.append(f"    suggested {link.label}: “{words}”")

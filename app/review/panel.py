@@ -256,7 +256,7 @@ class ReviewPanel(QWidget):
             if (lab := scheme.label(name)) is not None
         }
 
-    def move(self, step: int) -> None:
+    def move_to_pending(self, step: int) -> None:
         """Go to the next (1) or previous (-1) item that still needs a decision."""
         index = self.table.currentIndex()
         start = index.row() if index.isValid() else (-1 if step > 0 else self.model.rowCount())
