@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -185,3 +186,19 @@ def iter_json_document(text: str, name: str) -> Iterator[tuple[int, Any]]:
         raise ImportFailed(
             "JSON nested too deeply to read", path=name, line=line_at(max(pos, mark[0]))
         ) from None
+
+
+_UNSAFE_IN_NAME = re.compile(r"[^\w.\-]+")
+
+
+def unique_file_stem(doc_id: str, taken: set[str]) -> str:
+    """A safe relative file name (folders kept) for a document id, unique among ``taken``
+    without regard to case (case-insensitive file systems), which it joins."""
+    parts = [_UNSAFE_IN_NAME.sub("_", p).strip(".") or "_" for p in doc_id.split("/") if p]
+    stem = "/".join(parts) or "doc"
+    candidate, n = stem, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{stem}-{n}"
+    taken.add(candidate.lower())
+    return candidate

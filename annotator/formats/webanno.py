@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ImportFailed
-from annotator.formats.common import UniqueIds, files_with_suffix, rel_name
+from annotator.formats.common import UniqueIds, files_with_suffix, rel_name, unique_file_stem
 from annotator.formats.iob import given_tokens, spacy_tokens
 from annotator.formats.reading import ReadOptions, ReadReport
 from annotator.formats.textfile import read_text
@@ -537,7 +537,6 @@ ROLE_LINK = "webanno.custom.SpanRole"
 _ESCAPED = {"\\": "\\\\", "[": "\\[", "]": "\\]", "|": "\\|", "_": "\\_", "*": "\\*"}
 _ESCAPED.update({";": "\\;", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _TEXT_ESCAPED = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
-_UNSAFE_NAME = re.compile(r"[^\w.\-]+")
 
 
 def _escape(value: str, table: dict[str, str] = _ESCAPED) -> str:
@@ -709,17 +708,6 @@ def document_tsv(  # noqa: C901 - one branch per TSV column kind
     return "\n".join(lines) + "\n"
 
 
-def _stem(doc_id: str, taken: set[str]) -> str:
-    parts = [_UNSAFE_NAME.sub("_", p).strip(".") or "_" for p in doc_id.split("/") if p]
-    stem = "/".join(parts) or "doc"
-    candidate, n = stem, 1
-    while candidate.lower() in taken:
-        n += 1
-        candidate = f"{stem}-{n}"
-    taken.add(candidate.lower())
-    return candidate
-
-
 def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
     docs = list(docs)  # not streamed yet: reads the corpus twice (labels, then documents)
     from annotator.formats.iob import sentencizer
@@ -738,7 +726,7 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
             summary.add_doc(split)
             for span in doc.spans:
                 summary.add_span(split, span.label)
-            path = folder / f"{_stem(doc.id, taken)}.tsv"
+            path = folder / f"{unique_file_stem(doc.id, taken)}.tsv"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(document_tsv(doc, ctx, nlp, summary, features), encoding="utf-8")
         summary.files.append("*.tsv" if split == ALL else f"{split}/*.tsv")

@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 from annotator.formats.brat.conf import NOTE_ATTRIBUTE
 from annotator.formats.brat.reader import NOTE_TYPE
+from annotator.formats.common import unique_file_stem
 from annotator.formats.writing import (
     ALL,
     ExportContext,
@@ -242,17 +243,6 @@ def visual_conf(scheme: Scheme, labels: Sequence[str]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _file_stem(doc_id: str, taken: set[str]) -> str:
-    parts = [_UNSAFE.sub("_", p).strip(".") or "_" for p in doc_id.split("/") if p]
-    stem = "/".join(parts) or "doc"
-    candidate, n = stem, 1
-    while candidate.lower() in taken:
-        n += 1
-        candidate = f"{stem}-{n}"
-    taken.add(candidate.lower())
-    return candidate
-
-
 NEEDS_STATS = True  # annotation.conf lists every label of the export up front
 
 
@@ -275,7 +265,7 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
         split = ctx.split_of(doc)
         folder = folders[split]
         summary.add_doc(split)
-        stem = _file_stem(doc.id, taken[split])
+        stem = unique_file_stem(doc.id, taken[split])
         renamed += stem != doc.id
         txt = folder / f"{stem}.txt"
         txt.parent.mkdir(parents=True, exist_ok=True)
