@@ -157,6 +157,9 @@ def stored_tokens(project_path: str | Path) -> Iterator[None]:
     a file that cannot be used is ignored (tokens are then computed as usual)."""
     from storage.token_cache import TokenCache, TokenCacheError, cache_path
 
+    if "://" in str(project_path):  # a server project: no file beside it (tokens computed)
+        yield
+        return
     path = cache_path(project_path)
     try:
         cache = TokenCache(path, tokenizer_version())

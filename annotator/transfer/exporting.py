@@ -237,7 +237,7 @@ def _source(session: Session, project: Project, layer: str) -> _Source:
                 + "; ".join(ties[:10])
                 + (" ..." if len(ties) > 10 else "")
             )
-        source.agreement = _agreement(human, project.path)
+        source.agreement = _agreement(human, None if project.is_server else project.path)
     elif layer == Layer.SUGGESTIONS:
         from annotator.layers import load_layer
 
@@ -245,7 +245,9 @@ def _source(session: Session, project: Project, layer: str) -> _Source:
     else:
         source.doc_ids = layer_documents(session, layer)
         if layer == Layer.GOLD:
-            source.agreement = _agreement(_shared_layers(session, names), project.path)
+            source.agreement = _agreement(
+                _shared_layers(session, names), None if project.is_server else project.path
+            )
     source.entities = [
         EntityEntry(
             e.name,
