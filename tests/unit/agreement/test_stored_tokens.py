@@ -72,14 +72,3 @@ def test_a_damaged_file_is_rebuilt(tmp_path: Path) -> None:
     rebuilt = TokenCache(cache_path(project), tokens.tokenizer_version())
     assert rebuilt.count() == len(TEXTS)
     rebuilt.close()
-
-
-def test_a_server_project_gets_no_token_file(tmp_path, monkeypatch) -> None:
-    """A server project has no folder of its own: no token file may appear in the working
-    directory (it once did, named after the database)."""
-    from annotator.agreement.tokens import stored_tokens
-
-    monkeypatch.chdir(tmp_path)
-    with stored_tokens("postgresql+psycopg://alice@/newsdb?host=/tmp"):
-        pass
-    assert list(tmp_path.iterdir()) == []
