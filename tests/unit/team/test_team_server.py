@@ -58,8 +58,13 @@ def team_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_every_command_works_on_a_server_url(team_file: Path, tmp_path: Path) -> None:
+def test_every_command_works_on_a_server_url(
+    team_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run("export", team_file, tmp_path / "alice.jsonl", "--layer", "alice")
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)  # nothing may be written beside a server project's "path"
     with fresh_database() as url:
         assert "created postgresql+psycopg://" in run("init", url)
         run("init", url, ok=False)  # the database has a project now: refused, one line
@@ -78,6 +83,11 @@ def test_every_command_works_on_a_server_url(team_file: Path, tmp_path: Path) ->
         assert sum(json.loads(run("stats", url, "--json"))["suggestions"].values()) > 0
         run("package", url, "--for", "alice", tmp_path / "alice.annwork")
         assert "alice" in run("merge", url, tmp_path / "alice.annwork")
+        # two annotators' layers: the majority export computes agreement (token boundaries)
+        run("export", team_file, tmp_path / "bob.jsonl", "--layer", "bob")
+        run("import", url, tmp_path / "bob.jsonl", "--as", "bob")
+        run("export", url, tmp_path / "majority.jsonl", "--layer", "majority")
+    assert list(workdir.iterdir()) == []  # e.g. no token file named after the database
 
 
 def test_copy_file_to_server_and_back_is_lossless(team_file: Path, tmp_path: Path) -> None:
