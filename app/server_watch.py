@@ -1,10 +1,10 @@
 """Keeping a window on a server project up to date: a cheap poll of the event log.
 
-Every few seconds one indexed query asks for events newer than the last one seen
-(``annotator.changes.ChangeWatch``). When others changed something, the document list is
-reloaded, the document shown is reloaded when it was among the changed ones, and the status
-bar says who changed what. A lost connection is one line in the status bar; the next poll
-tries again.
+Every few seconds one indexed query, run by the window's background task runner, asks for
+events newer than the last one seen (``annotator.changes.ChangeWatch``). When others changed
+something, the document list is reloaded, the document shown is reloaded when it was among
+the changed ones, and the status bar says who changed what. A lost connection is one line in
+the status bar; the next poll tries again.
 """
 
 from __future__ import annotations
@@ -39,21 +39,30 @@ class ServerWatch(QObject):
         self.timer.start()
 
     def poll(self) -> None:
+        """Ask for newer events in the background (a server round trip must never hold up the
+        window, least of all when the connection is lost); apply the answer on the GUI thread."""
         ctx = self.window.context
         if not self.window.isVisible():
             self.timer.stop()  # the window was closed
             return
         if ctx.runner.busy:
-            return  # the window is loading or saving: try at the next tick
-        try:
-            with ctx.project.session() as s:
-                changes = self.watch.poll(s)
-        except AnnotatorError as exc:
-            self.window.statusBar().showMessage(exc.one_line(), 10000)
-            return
+            return  # the window is loading or saving (or a poll is under way): next tick
+        ctx.runner.run(self._query, self._apply, self._failed)
+
+    def _query(self, _state: object) -> Changes:  # on the worker thread
+        with self.window.context.project.session() as s:
+            return self.watch.poll(s)
+
+    def _failed(self, exc: Exception) -> None:
+        if not isinstance(exc, AnnotatorError):
+            raise exc
+        self.window.statusBar().showMessage(exc.one_line(), 10000)
+
+    def _apply(self, changes: Changes) -> None:
         self.last = changes
         if not changes:
             return
+        ctx = self.window.context
         self.window.documents.reload()
         shown = ctx.doc_state.doc_id
         if shown is not None and shown in changes.documents:

@@ -40,11 +40,13 @@ def test_server_project_opens_as_the_connected_role(qtbot, tmp_path: Path) -> No
                 text_ = doc_repo.get_document(s, doc_id).text
                 add_span(s, bob.scheme, doc_id, "bob", 0, min(5, len(text_)), "PLACE", actor="bob")
             watch = window.server_watch
-            watch.poll()
+            watch.poll()  # the query runs in the background; its answer comes back here
+            qtbot.waitUntil(lambda: not window.context.runner.busy, timeout=10000)
             assert watch.last.documents == {doc_id} and watch.last.actors == {"bob"}
             assert "changed by bob" in window.statusBar().currentMessage()
             qtbot.waitUntil(lambda: not window.context.runner.busy, timeout=10000)
             watch.poll()
+            qtbot.waitUntil(lambda: not window.context.runner.busy, timeout=10000)
             assert not watch.last  # reported once
         finally:
             window.close()
