@@ -145,9 +145,9 @@ def add_span(
     entity_id: int | None = None,
     origin: str = Origin.MANUAL,
     span_id: int | None = None,
-    actor: str | None = None,
+    user: str | None = None,
 ) -> SpanRecord:
-    """Add a span to ``annotator``'s layer and return it; ``actor`` (default: the annotator)
+    """Add a span to ``annotator``'s layer and return it; ``user`` (default: the annotator)
     is who did it, e.g. a reviewer editing the gold layer."""
     doc = _document(session, doc_id)
     attrs = dict(attrs or {})
@@ -160,7 +160,7 @@ def add_span(
     )
     event_repo.log_event(
         session,
-        actor or annotator,
+        user or annotator,
         EventAction.SPAN_ADD,
         doc_id,
         f"span:{new_id}",
@@ -181,7 +181,7 @@ def update_span(
     session: Session,
     scheme: Scheme,
     span_id: int,
-    actor: str,
+    user: str,
     *,
     start: int | None = None,
     end: int | None = None,
@@ -217,7 +217,7 @@ def update_span(
     span_repo.update_spans(session, {span_id: values})
     event_repo.log_event(
         session,
-        actor,
+        user,
         EventAction.SPAN_UPDATE,
         before.document_id,
         f"span:{span_id}",
@@ -245,7 +245,7 @@ def _check_relations_after_relabel(
             ) from None
 
 
-def delete_span(session: Session, span_id: int, actor: str) -> SpanSnapshot:
+def delete_span(session: Session, span_id: int, user: str) -> SpanSnapshot:
     rec = _span(session, span_id)
     rels = tuple(
         r
@@ -255,7 +255,7 @@ def delete_span(session: Session, span_id: int, actor: str) -> SpanSnapshot:
     span_repo.delete_spans(session, [span_id])
     event_repo.log_event(
         session,
-        actor,
+        user,
         EventAction.SPAN_DELETE,
         rec.document_id,
         f"span:{span_id}",
@@ -265,7 +265,7 @@ def delete_span(session: Session, span_id: int, actor: str) -> SpanSnapshot:
     return SpanSnapshot(rec, rels)
 
 
-def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> Restored:
+def restore_span(session: Session, snapshot: SpanSnapshot, user: str) -> Restored:
     """Put back a deleted span with its id and relations (undo of delete); a new id when another
     writer took the old one meanwhile (``Restored.span.id`` says which)."""
     rec = snapshot.span
@@ -300,7 +300,7 @@ def restore_span(session: Session, snapshot: SpanSnapshot, actor: str) -> Restor
                 restored.append(back)
     event_repo.log_event(
         session,
-        actor,
+        user,
         EventAction.SPAN_RESTORE,
         rec.document_id,
         f"span:{new_id}",
@@ -319,7 +319,7 @@ def add_relation(
     head_id: int,
     tail_id: int,
     label: str,
-    actor: str,
+    user: str,
     origin: str = Origin.MANUAL,
     relation_id: int | None = None,
 ) -> RelationRecord:
@@ -340,7 +340,7 @@ def add_relation(
     )
     event_repo.log_event(
         session,
-        actor,
+        user,
         EventAction.RELATION_ADD,
         head.document_id,
         f"relation:{new_id}",
@@ -350,7 +350,7 @@ def add_relation(
     return RelationRecord(new_id, head_id, tail_id, label, origin)
 
 
-def delete_relation(session: Session, relation_id: int, actor: str) -> RelationRecord:
+def delete_relation(session: Session, relation_id: int, user: str) -> RelationRecord:
     rel = span_repo.get_relation(session, relation_id)
     if rel is None:
         raise NotFound(f"no relation with id {relation_id}")
@@ -358,7 +358,7 @@ def delete_relation(session: Session, relation_id: int, actor: str) -> RelationR
     span_repo.delete_relations(session, [relation_id])
     event_repo.log_event(
         session,
-        actor,
+        user,
         EventAction.RELATION_DELETE,
         head.document_id,
         f"relation:{relation_id}",
@@ -377,9 +377,9 @@ def set_status(
     annotator: str,
     status: str,
     add_seconds: float = 0.0,
-    actor: str | None = None,
+    user: str | None = None,
 ) -> str:
-    """Set ``annotator``'s status of a document; ``actor`` (default: the annotator) did it.
+    """Set ``annotator``'s status of a document; ``user`` (default: the annotator) did it.
     Return the status before ("" when the document was not assigned)."""
     if status not in STATUSES:
         raise ValidationError(f"unknown status '{status}' ({', '.join(STATUSES)})")
@@ -390,7 +390,7 @@ def set_status(
     ann_repo.set_assignment(session, doc_id, ann_id, status, add_seconds)
     event_repo.log_event(
         session,
-        actor or annotator,
+        user or annotator,
         EventAction.STATUS,
         doc_id,
         f"status:{annotator}",
@@ -416,7 +416,7 @@ def list_entities(session: Session) -> list[EntityRecord]:
     return registry_repo.list_entities(session)
 
 
-def ensure_entity(session: Session, name: str, type_: str = "", actor: str = "") -> int:
+def ensure_entity(session: Session, name: str, type_: str = "", user: str = "") -> int:
     name = name.strip()
     if not name:
         raise ValidationError("an actor needs a name")
@@ -426,7 +426,7 @@ def ensure_entity(session: Session, name: str, type_: str = "", actor: str = "")
     new_id = registry_repo.add_entity(session, name, type_)
     event_repo.log_event(
         session,
-        actor or "system",
+        user or "system",
         EventAction.ENTITY_ADD,
         None,
         f"entity:{new_id}",
@@ -443,7 +443,7 @@ def _entity(session: Session, entity_id: int) -> EntityRecord:
     return rec
 
 
-def rename_entity(session: Session, entity_id: int, name: str, actor: str) -> EntityRecord:
+def rename_entity(session: Session, entity_id: int, name: str, user: str) -> EntityRecord:
     """Rename an actor; return it before the change."""
     rec = _entity(session, entity_id)
     if not name.strip():
@@ -453,7 +453,7 @@ def rename_entity(session: Session, entity_id: int, name: str, actor: str) -> En
     registry_repo.rename_entity(session, entity_id, name.strip())
     event_repo.log_event(
         session,
-        actor,
+        user,
         EventAction.ENTITY_RENAME,
         None,
         f"entity:{entity_id}",
@@ -463,7 +463,7 @@ def rename_entity(session: Session, entity_id: int, name: str, actor: str) -> En
     return rec
 
 
-def add_alias(session: Session, entity_id: int, alias: str, actor: str) -> bool:
+def add_alias(session: Session, entity_id: int, alias: str, user: str) -> bool:
     """Give an actor another name; return whether the alias is new (False: it was there)."""
     if not alias.strip():
         raise ValidationError("an alias cannot be empty")
@@ -473,7 +473,7 @@ def add_alias(session: Session, entity_id: int, alias: str, actor: str) -> bool:
     registry_repo.add_alias(session, entity_id, alias.strip())
     event_repo.log_event(
         session,
-        actor,
+        user,
         EventAction.ENTITY_ALIAS,
         None,
         f"entity:{entity_id}",
@@ -483,12 +483,12 @@ def add_alias(session: Session, entity_id: int, alias: str, actor: str) -> bool:
     return True
 
 
-def remove_alias(session: Session, entity_id: int, alias: str, actor: str) -> None:
+def remove_alias(session: Session, entity_id: int, alias: str, user: str) -> None:
     """Take an alias away from an actor (undo of :func:`add_alias`)."""
     _entity(session, entity_id)
     registry_repo.remove_alias(session, entity_id, alias)
     event_repo.log_event(
-        session, actor, "entity.alias_remove", None, f"entity:{entity_id}", {"alias": alias}, None
+        session, user, "entity.alias_remove", None, f"entity:{entity_id}", {"alias": alias}, None
     )
 
 
@@ -503,7 +503,7 @@ class Merged:
     document_ids: tuple[int, ...]  # documents whose spans changed actor
 
 
-def merge_entities(session: Session, keep_id: int, drop_id: int, actor: str) -> Merged:
+def merge_entities(session: Session, keep_id: int, drop_id: int, user: str) -> Merged:
     """Move the mentions and names of ``drop_id`` onto ``keep_id`` and delete ``drop_id``."""
     if keep_id == drop_id:
         raise ValidationError("cannot merge an actor with itself")
@@ -518,7 +518,7 @@ def merge_entities(session: Session, keep_id: int, drop_id: int, actor: str) -> 
     registry_repo.merge_entities(session, keep_id, drop_id)
     event_repo.log_event(
         session,
-        actor,
+        user,
         EventAction.ENTITY_MERGE,
         None,
         f"entity:{keep_id}",
@@ -528,7 +528,7 @@ def merge_entities(session: Session, keep_id: int, drop_id: int, actor: str) -> 
     return Merged(keep, drop, tuple(span_ids), tuple(sugg_ids), tuple(docs))
 
 
-def unmerge_entities(session: Session, merged: Merged, actor: str) -> None:
+def unmerge_entities(session: Session, merged: Merged, user: str) -> None:
     """Undo of :func:`merge_entities`: the dropped actor comes back with its id, names and
     mentions; the kept one loses the names it got."""
     drop, keep = merged.dropped, merged.kept
@@ -543,7 +543,7 @@ def unmerge_entities(session: Session, merged: Merged, actor: str) -> None:
     registry_repo.link_mentions(session, drop.id, merged.span_ids, merged.suggestion_ids)
     event_repo.log_event(
         session,
-        actor,
+        user,
         "entity.unmerge",
         None,
         f"entity:{drop.id}",
@@ -677,7 +677,7 @@ def accept_suggestions(
     scheme: Scheme,
     suggestion_ids: Iterable[int],
     annotator: str,
-    actor: str | None = None,
+    user: str | None = None,
     *,
     with_arguments: bool = True,
     link_ids: Iterable[int] = (),
@@ -710,7 +710,7 @@ def accept_suggestions(
             doc_ids.add(head.document_id)
     if not doc_ids:
         return Accepted({}, (), ())
-    run = _Acceptance(session, scheme, annotator, actor or annotator, span_ids, relation_ids)
+    run = _Acceptance(session, scheme, annotator, user or annotator, span_ids, relation_ids)
     for doc_id in sorted(doc_ids):
         chosen = [
             link
@@ -762,11 +762,11 @@ class _Acceptance:
         session: Session,
         scheme: Scheme,
         annotator: str,
-        actor: str,
+        user: str,
         span_ids: Mapping[int, int] | None,
         relation_ids: Mapping[int, int] | None,
     ) -> None:
-        self.session, self.scheme, self.annotator, self.actor = session, scheme, annotator, actor
+        self.session, self.scheme, self.annotator, self.user = session, scheme, annotator, user
         self.span_ids = span_ids or {}
         self.relation_ids = relation_ids or {}
         self.ann_id = ann_repo.ensure_annotator(session, annotator)
@@ -803,7 +803,7 @@ class _Acceptance:
                 )
             event_repo.log_event(
                 session,
-                self.actor,
+                self.user,
                 EventAction.SUGGESTION_ACCEPT,
                 doc_id,
                 f"suggestion:{rec.id}",
@@ -835,7 +835,7 @@ class _Acceptance:
                     head,
                     tail,
                     link.label,
-                    self.actor,
+                    self.user,
                     origin=Origin.SUGGESTION,
                     relation_id=self.relation_ids.get(link.id),
                 )
@@ -846,7 +846,7 @@ class _Acceptance:
                 self.new_relations[link.id] = rel.id
             event_repo.log_event(
                 session,
-                self.actor,
+                self.user,
                 EventAction.SUGGESTION_ACCEPT,
                 doc_id,
                 f"suggestion_relation:{link.id}",

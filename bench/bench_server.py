@@ -117,7 +117,7 @@ def annotator_worker(url: str, name: str, seconds: float, seed: int, out: mp.Que
                     label = rnd.choice(labels)
 
                     def add(s, d=doc, a=start, b=end, lab=label):
-                        return add_span(s, scheme, d, name, a, b, lab, actor=name)
+                        return add_span(s, scheme, d, name, a, b, lab, user=name)
 
                     new_id = proj.transact(add)
                     mine[new_id] = (doc, start, end, label)

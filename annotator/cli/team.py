@@ -34,7 +34,7 @@ def assign_cmd(
     try:
         names = parse_names(annotators)
         with Project.open(project) as proj, proj.session() as s:
-            report = assign(s, names, per_doc=per_doc, seed=seed, actor=current_user())
+            report = assign(s, names, per_doc=per_doc, seed=seed, user=current_user())
     except AnnotatorError as exc:
         fail(exc)
     for line in report.lines():
@@ -54,7 +54,7 @@ def package_cmd(
 
     try:
         with Project.open(project) as proj:
-            report = package(proj, for_, out, overwrite=force, actor=current_user())
+            report = package(proj, for_, out, overwrite=force, user=current_user())
     except AnnotatorError as exc:
         fail(exc)
     for line in report.lines():

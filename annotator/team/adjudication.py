@@ -95,7 +95,7 @@ def _copy_span(
         src.attrs,
         src.entity_id,
         origin=adjudication_origin(src.annotator),
-        actor=reviewer,
+        user=reviewer,
     ).id
     ch.created_spans.append(new_id)
     return new_id

@@ -94,7 +94,7 @@ def assign(
     per_doc: int = 2,
     seed: int | None = None,
     doc_ids: Collection[int] | None = None,
-    actor: str = "lead",
+    user: str = "lead",
 ) -> AssignReport:
     """Give every document (or ``doc_ids``) to ``per_doc`` of ``annotators``; see module doc."""
     docs = [d.id for d in doc_repo.document_summaries(session)]
@@ -122,7 +122,7 @@ def assign(
     if pairs:
         event_repo.log_event(
             session,
-            actor,
+            user,
             EventAction.ASSIGN,
             None,
             "assignments",

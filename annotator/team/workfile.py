@@ -148,7 +148,7 @@ def _clean_stale_packages(out: Path) -> None:
 
 
 def package(
-    project: Project, annotator: str, out: str | Path, overwrite: bool = False, actor: str = "lead"
+    project: Project, annotator: str, out: str | Path, overwrite: bool = False, user: str = "lead"
 ) -> PackageReport:
     """Write ``out``: a project file with ``annotator``'s documents and work (see module doc)."""
     out = Path(out)
@@ -277,7 +277,7 @@ def package(
     with project.session() as s:
         event_repo.log_event(
             s,
-            actor,
+            user,
             EventAction.PACKAGE,
             None,
             f"workfile:{annotator}",

@@ -88,14 +88,14 @@ class EditCommand(UndoCommand):
     """An edit of one document.
 
     A command edits the layer shown when it was made (``layer``), whatever the window shows
-    when it is undone or redone; ``actor`` (the user) is recorded in the event log.
+    when it is undone or redone; the user is recorded in the event log.
     """
 
     def __init__(self, context: AppContext, doc_id: int, text: str) -> None:
         super().__init__(context, text)
         self.doc_id = doc_id
         self.layer = context.layer
-        self.actor = context.user
+        self.user = context.user
 
     @property
     def _scheme(self) -> Any:
@@ -142,7 +142,7 @@ class AddSpanCommand(EditCommand):
                 self.attrs,
                 self.entity_id,
                 span_id=self.span_id,
-                actor=self.actor,
+                user=self.user,
             )
         self.span_id = rec.id
         self.context.doc_state.put_span(rec)
@@ -150,7 +150,7 @@ class AddSpanCommand(EditCommand):
     def revert(self) -> None:
         assert self.span_id is not None
         with self.context.project.session(write=True) as s:
-            services.delete_span(s, self.span_id, self.actor)
+            services.delete_span(s, self.span_id, self.user)
         self.context.doc_state.remove_span(self.span_id)
 
 
@@ -162,13 +162,13 @@ class DeleteSpanCommand(EditCommand):
 
     def apply(self) -> None:
         with self.context.project.session(write=True) as s:
-            self.snapshot = services.delete_span(s, self.span_id, self.actor)
+            self.snapshot = services.delete_span(s, self.span_id, self.user)
         self.context.doc_state.remove_span(self.span_id)
 
     def revert(self) -> None:
         assert self.snapshot is not None
         with self.context.project.session(write=True) as s:
-            restored = services.restore_span(s, self.snapshot, self.actor)
+            restored = services.restore_span(s, self.snapshot, self.user)
         # a new id when another writer took the old one while the span was deleted
         self.span_id = restored.span.id
         state = self.context.doc_state
@@ -190,7 +190,7 @@ class _UpdateSpanCommand(EditCommand):
 
     def _write(self, **values: Any) -> SpanRecord:
         with self.context.project.session(write=True) as s:
-            change = services.update_span(s, self._scheme, self.span_id, self.actor, **values)
+            change = services.update_span(s, self._scheme, self.span_id, self.user, **values)
         self.context.doc_state.put_span(change.after)
         return change.before
 
@@ -250,7 +250,7 @@ class AddRelationCommand(EditCommand):
                 self.head_id,
                 self.tail_id,
                 self.label,
-                self.actor,
+                self.user,
                 relation_id=self.relation_id,
             )
         self.relation_id = rel.id
@@ -259,7 +259,7 @@ class AddRelationCommand(EditCommand):
     def revert(self) -> None:
         assert self.relation_id is not None
         with self.context.project.session(write=True) as s:
-            services.delete_relation(s, self.relation_id, self.actor)
+            services.delete_relation(s, self.relation_id, self.user)
         self.context.doc_state.remove_relation(self.relation_id)
 
 
@@ -271,7 +271,7 @@ class DeleteRelationCommand(EditCommand):
 
     def apply(self) -> None:
         with self.context.project.session(write=True) as s:
-            self.before = services.delete_relation(s, self.relation_id, self.actor)
+            self.before = services.delete_relation(s, self.relation_id, self.user)
         self.context.doc_state.remove_relation(self.relation_id)
 
     def revert(self) -> None:
@@ -284,7 +284,7 @@ class DeleteRelationCommand(EditCommand):
                 b.head_id,
                 b.tail_id,
                 b.label,
-                self.actor,
+                self.user,
                 origin=b.origin,
                 relation_id=b.id,
             )
@@ -362,7 +362,7 @@ class AcceptSuggestionsCommand(_SuggestionCommand):
                 self._scheme,
                 self.suggestion_ids,
                 self.layer,
-                actor=self.actor,
+                user=self.user,
                 with_arguments=self.with_arguments,
                 link_ids=self.link_ids,
                 span_ids=before.created if before else None,
@@ -388,7 +388,7 @@ class AcceptSuggestionsCommand(_SuggestionCommand):
                 s,
                 [*accepted.created, *accepted.reused],
                 list(accepted.created.values()),
-                self.actor,
+                self.user,
                 link_ids=accepted.links,
                 relation_ids=list(accepted.new_relations.values()),
             )
@@ -426,7 +426,7 @@ class RejectSuggestionsCommand(_SuggestionCommand):
     def apply(self) -> None:
         with self.context.project.session(write=True) as s:
             self.rejected = services.reject_suggestions(
-                s, self.suggestion_ids, self.actor, link_ids=self.link_ids
+                s, self.suggestion_ids, self.user, link_ids=self.link_ids
             )
             links = self._links(s)
         for sid in self.rejected.suggestions:
@@ -438,7 +438,7 @@ class RejectSuggestionsCommand(_SuggestionCommand):
         assert rejected is not None
         with self.context.project.session(write=True) as s:
             suggs = services.reset_suggestions(
-                s, rejected.suggestions, [], self.actor, link_ids=rejected.links
+                s, rejected.suggestions, [], self.user, link_ids=rejected.links
             )
             links = self._links(s)
         for rec in suggs:
@@ -457,7 +457,7 @@ class SetStatusCommand(EditCommand):
 
     def _set(self, status: str) -> str:
         with self.context.project.session(write=True) as s:
-            before = services.set_status(s, self.doc_id, self.layer, status, actor=self.actor)
+            before = services.set_status(s, self.doc_id, self.layer, status, user=self.user)
         self.context.doc_state.set_status(self.doc_id, status, self.layer)
         return before
 
@@ -472,11 +472,11 @@ class SetStatusCommand(EditCommand):
 
 
 class RegistryCommand(UndoCommand):
-    """An edit of the actor registry; ``actor`` (the user) is recorded in the event log."""
+    """An edit of the actor registry; the user is recorded in the event log."""
 
     def __init__(self, context: AppContext, text: str) -> None:
         super().__init__(context, text)
-        self.actor = context.user
+        self.user = context.user
 
     def announce(self, undone: bool = False) -> None:  # noqa: ARG002 - same signature as the base
         self.context.entities_changed.emit()
@@ -490,11 +490,11 @@ class RenameActorCommand(RegistryCommand):
 
     def apply(self) -> None:
         with self.context.project.session(write=True) as s:
-            self.before = services.rename_entity(s, self.entity_id, self.name, self.actor).name
+            self.before = services.rename_entity(s, self.entity_id, self.name, self.user).name
 
     def revert(self) -> None:
         with self.context.project.session(write=True) as s:
-            services.rename_entity(s, self.entity_id, self.before, self.actor)
+            services.rename_entity(s, self.entity_id, self.before, self.user)
 
 
 class AddAliasCommand(RegistryCommand):
@@ -505,12 +505,12 @@ class AddAliasCommand(RegistryCommand):
 
     def apply(self) -> None:
         with self.context.project.session(write=True) as s:
-            self.added = services.add_alias(s, self.entity_id, self.alias, self.actor)
+            self.added = services.add_alias(s, self.entity_id, self.alias, self.user)
 
     def revert(self) -> None:
         if self.added:
             with self.context.project.session(write=True) as s:
-                services.remove_alias(s, self.entity_id, self.alias, self.actor)
+                services.remove_alias(s, self.entity_id, self.alias, self.user)
 
 
 class MergeActorsCommand(RegistryCommand):
@@ -523,12 +523,12 @@ class MergeActorsCommand(RegistryCommand):
 
     def apply(self) -> None:
         with self.context.project.session(write=True) as s:
-            self.merged = services.merge_entities(s, self.keep_id, self.drop_id, self.actor)
+            self.merged = services.merge_entities(s, self.keep_id, self.drop_id, self.user)
 
     def revert(self) -> None:
         assert self.merged is not None
         with self.context.project.session(write=True) as s:
-            services.unmerge_entities(s, self.merged, self.actor)
+            services.unmerge_entities(s, self.merged, self.user)
 
     def announce(self, undone: bool = False) -> None:
         super().announce(undone)

@@ -117,7 +117,7 @@ def _suggest(
         spans = []
         for _sid, needle, label, _attrs in items:
             if label == "ACTOR":
-                services.ensure_entity(s, needle, "armed_group", actor="test")
+                services.ensure_entity(s, needle, "armed_group", user="test")
         for sid, needle, label, attrs in items:
             start = text.index(needle)
             spans.append(
@@ -184,8 +184,8 @@ def test_actor_registry_edits_are_undoable_from_the_stack_actions(qtbot, window,
     ctx = window.context
     doc_id = ctx.doc_state.doc_id
     with ctx.project.session() as s:
-        keep = services.ensure_entity(s, "Khalifa Haftar", "person", actor="test")
-        drop = services.ensure_entity(s, "K. Haftar", "person", actor="test")
+        keep = services.ensure_entity(s, "Khalifa Haftar", "person", user="test")
+        drop = services.ensure_entity(s, "K. Haftar", "person", user="test")
         services.add_span(s, ctx.project.scheme, doc_id, "tester", 0, 14, "ACTOR", entity_id=drop)
 
     def names() -> dict[int, tuple[str, tuple[str, ...], int]]:

@@ -38,7 +38,7 @@ def test_server_project_opens_as_the_connected_role(qtbot, tmp_path: Path) -> No
             doc_id = window.context.doc_state.doc_id
             with Project.open(url) as bob, bob.session() as s:
                 text_ = doc_repo.get_document(s, doc_id).text
-                add_span(s, bob.scheme, doc_id, "bob", 0, min(5, len(text_)), "PLACE", actor="bob")
+                add_span(s, bob.scheme, doc_id, "bob", 0, min(5, len(text_)), "PLACE", user="bob")
             watch = window.server_watch
             watch.poll()  # the query runs in the background; its answer comes back here
             qtbot.waitUntil(lambda: not window.context.runner.busy, timeout=10000)
@@ -66,9 +66,9 @@ def test_file_open_server_project_asks_the_url(qtbot, tmp_path: Path, dialogs) -
 
     from app.launcher import _windows
 
-    window = open_test_window(qtbot, make_project(tmp_path / "local.annproj"))
-    with fresh_database() as url:
+    with fresh_database() as url:  # skips before any window opens when there is no server
         Project.create(url).close()
+        window = open_test_window(qtbot, make_project(tmp_path / "local.annproj"))
         dialogs.texts.append(url)
         window.open_server_dialog()
         opened = [w for w in _windows if w is not window and w.isVisible()]

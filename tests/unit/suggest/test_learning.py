@@ -335,7 +335,7 @@ def test_preannotate_with_a_registered_actor_and_model_keeps_the_link(
     outdir = tmp_path / "model"
     train_model(project, outdir, max_steps=20, folds=2)
     with project.session() as s:
-        eid = services.ensure_entity(s, "Maria Lopez", "person", actor="tester")
+        eid = services.ensure_entity(s, "Maria Lopez", "person", user="tester")
         services.add_alias(s, eid, "Lopez", "tester")
     preannotate_project(project, model=str(outdir))
     with project.session() as s:

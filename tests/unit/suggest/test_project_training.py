@@ -75,7 +75,7 @@ def project(tmp_path: Path) -> Iterator[Project]:
     docs = [gold_doc(f"d{i}", text, spans) for i, (text, spans) in enumerate(TEXTS)]
     import_documents(proj, docs, layer="gold")
     with proj.session() as s:
-        eid = services.ensure_entity(s, "Maria Lopez", "person", actor="tester")
+        eid = services.ensure_entity(s, "Maria Lopez", "person", user="tester")
         services.add_alias(s, eid, "Lopez", "tester")
     yield proj
     proj.close()

@@ -130,7 +130,7 @@ def test_grant_needs_a_server_project(tmp_path: Path) -> None:
 def _add(project: Project, doc_id: int, layer: str, text_: str, word: str) -> None:
     start = text_.index(word)
     with project.session() as s:
-        add_span(s, project.scheme, doc_id, layer, start, start + len(word), "PLACE", actor=layer)
+        add_span(s, project.scheme, doc_id, layer, start, start + len(word), "PLACE", user=layer)
 
 
 def test_each_role_writes_only_what_it_may_even_with_raw_sql(team_file: Path) -> None:

@@ -58,7 +58,7 @@ def test_parallel_annotators_lose_no_edit(server_project: str) -> None:
                     start = (k * 3) % (length - 2)
                     proj.transact(
                         lambda s, a=start: add_span(
-                            s, proj.scheme, doc_id, name, a, a + 2, "PLACE", actor=name
+                            s, proj.scheme, doc_id, name, a, a + 2, "PLACE", user=name
                         )
                     )
         except BaseException as exc:  # reported below
@@ -137,9 +137,9 @@ def test_a_watch_sees_what_others_changed_and_not_its_own(server_project: str) -
             d1, d2 = sorted(doc_repo.external_ids(s).values())[:2]
             assert not watch.poll(s)
         with mine.session() as s:
-            add_span(s, mine.scheme, d1, "alice", 0, 4, "PLACE", actor="alice")
+            add_span(s, mine.scheme, d1, "alice", 0, 4, "PLACE", user="alice")
         with theirs.session() as s:
-            add_span(s, theirs.scheme, d2, "bob", 0, 4, "PLACE", actor="bob")
+            add_span(s, theirs.scheme, d2, "bob", 0, 4, "PLACE", user="bob")
         with mine.session() as s:
             seen = watch.poll(s)
             assert seen.documents == {d2} and seen.actors == {"bob"} and seen
