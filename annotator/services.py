@@ -37,11 +37,23 @@ STATUSES = tuple(AssignmentStatus)
 
 
 @dataclass(frozen=True, slots=True)
-class SpanSnapshot:
-    """Everything needed to restore a deleted span exactly (used by undo)."""
+class SpanWithRelations:
+    """A span and the relations of its layer that link it."""
 
     span: SpanRecord
     relations: tuple[RelationRecord, ...]
+
+
+class SpanSnapshot(SpanWithRelations):
+    """Everything needed to restore a deleted span exactly (used by undo)."""
+
+    __slots__ = ()
+
+
+class Restored(SpanWithRelations):
+    """What :func:`restore_span` put back: the span and those of its relations that could be."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +62,6 @@ class SpanChange:
 
     before: SpanRecord
     after: SpanRecord
-
-
-@dataclass(frozen=True, slots=True)
-class Restored:
-    """What :func:`restore_span` put back: the span and those of its relations that could be."""
-
-    span: SpanRecord
-    relations: tuple[RelationRecord, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,10 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
 from annotator.errors import ImportFailed
+from annotator.formats.textfile import read_text
 
 _WS = " \t\r\n\ufeff"
 
@@ -82,6 +83,33 @@ def rel_name(path: Path, root: Path) -> str:
     except ValueError:
         rel = Path(path.name)
     return rel.with_suffix("").as_posix()
+
+
+class JsonRecord(NamedTuple):
+    """One JSON record of a file being read."""
+
+    file: str  # the file's path, for messages
+    stem: str  # the file's path below the folder read, without suffix (see rel_name)
+    number: int  # the record's number in its file, from 1
+    line: int  # the line where the record starts
+    value: Any
+
+
+def json_records(
+    path: Path, suffixes: Iterable[str], encoding: str | None, *, arrays: bool = False
+) -> Iterator[JsonRecord]:
+    """Every JSON record of ``path`` (a file, or a folder's files with one of ``suffixes``),
+    JSON Lines or objects one after another; with ``arrays``, the items of a top-level array
+    are records of their own (a ``.json`` export)."""
+    root = path if path.is_dir() else path.parent
+    for file in files_with_suffix(path, suffixes):
+        name = str(file)
+        stem = rel_name(file, root)
+        n = 0
+        for line, top in iter_json_records(read_text(file, encoding), name):
+            for value in top if arrays and isinstance(top, list) else [top]:
+                n += 1
+                yield JsonRecord(name, stem, n, line, value)
 
 
 # ---------------------------------------------------------------- strict JSON field readers
