@@ -132,16 +132,27 @@ def json_list(record: dict[str, Any], key: str, name: str, line: int | None) -> 
     return value
 
 
-def json_name(value: Any, what: str, name: str, line: int | None) -> str | None:
-    """An optional name (layer, entity, annotator): a string or a number; an object, a list
-    or a boolean is refused rather than stringified."""
+def name_value(value: Any) -> str | None:
+    """An optional name (layer, entity, annotator) read from JSON: a string or an integer
+    (as a string); None for null or ""; an object, a list, a float or a boolean raises
+    TypeError rather than being stringified."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
         return value
     if type(value) is int:
         return str(value)
-    raise ImportFailed(f"'{what}' must be a string, not {_json_type(value)}", path=name, line=line)
+    raise TypeError(type(value).__name__)
+
+
+def json_name(value: Any, what: str, name: str, line: int | None) -> str | None:
+    """:func:`name_value`, refusing anything else with an import error naming ``what``."""
+    try:
+        return name_value(value)
+    except TypeError:
+        raise ImportFailed(
+            f"'{what}' must be a string, not {_json_type(value)}", path=name, line=line
+        ) from None
 
 
 def _json_type(value: Any) -> str:
