@@ -41,7 +41,7 @@ from typing import Any
 from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, is_offset, json_list, json_name, json_records
 from annotator.formats.jsonl import PRIVATE_META, dumps_line, file_names, open_split_files
-from annotator.formats.reading import ReadOptions
+from annotator.formats.reading import ReadOptions, drop_repeated_spans
 from annotator.formats.writing import ExportContext, ExportSummary, new_summary
 from annotator.offsets import Utf16Index
 from annotator.values import DocData, RelationData, SpanData
@@ -187,16 +187,7 @@ def _relations(
 
 
 def _dedupe(spans: list[SpanData], options: ReadOptions) -> tuple[SpanData, ...]:
-    seen: set[tuple[int, int, str]] = set()
-    out: list[SpanData] = []
-    for s in spans:
-        key = (s.start, s.end, s.label)
-        if key in seen:
-            options.report.add("doccano duplicate span merged")
-            continue
-        seen.add(key)
-        out.append(s)
-    return tuple(out)
+    return drop_repeated_spans(spans, options.report, "doccano duplicate span merged")
 
 
 class _Ids:
