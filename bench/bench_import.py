@@ -13,7 +13,6 @@ and no id bookkeeping. Prints both throughputs and their ratio (goal >= 0.5).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sqlite3
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _synth import articles
+from _synth import articles, document_row
 
 
 def bare(path: Path, db: Path) -> tuple[float, float]:
@@ -39,20 +38,7 @@ def bare(path: Path, db: Path) -> tuple[float, float]:
     with path.open(encoding="utf-8") as fh:
         for i, line in enumerate(fh, start=1):
             rec = json.loads(line)
-            docs.append(
-                (
-                    i,
-                    rec["id"],
-                    rec["meta"]["title"],
-                    "",
-                    "",
-                    None,
-                    rec["text"],
-                    hashlib.sha256(rec["text"].encode()).hexdigest(),
-                    "{}",
-                    now,
-                )
-            )
+            docs.append(document_row(i, rec))
             spans.extend(
                 (
                     i,
