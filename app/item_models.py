@@ -7,7 +7,7 @@ takes seconds, while sorting the key list here takes a few tens of milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
@@ -172,6 +172,42 @@ class DocumentTableModel(RecordTableModel[DocumentSummary]):
             Qt.AlignmentFlag.AlignRight,
         ),
     )
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rank: dict[int, float] | None = None
+
+    @property
+    def ranked(self) -> bool:
+        """Whether the rows follow a model's uncertainty (most uncertain first)."""
+        return self._rank is not None and self._sort_column < 0
+
+    def uncertainty(self, doc_id: int) -> float | None:
+        return None if self._rank is None else self._rank.get(doc_id)
+
+    def set_rank(self, rank: Mapping[int, float] | None) -> None:
+        """Order the rows by ``rank`` (document id -> uncertainty, highest first; documents
+        without one after them, in their order) while no column sort is chosen; None: the
+        default order again."""
+        self.beginResetModel()
+        self._rank = dict(rank) if rank is not None else None
+        self._rows = self._filtered()
+        self._apply_sort(self._rows)
+        self.endResetModel()
+
+    def _apply_sort(self, rows: list[DocumentSummary]) -> None:
+        super()._apply_sort(rows)
+        if self._rank is not None and self._sort_column < 0:
+            rank = self._rank
+            rows.sort(key=lambda d: -rank[d.id] if d.id in rank else 1.0)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and self._rank is not None and index.isValid():
+            rec = self.record(index.row())
+            value = self._rank.get(rec.id) if rec is not None else None
+            if value is not None:
+                return f"{super().data(index, role)}\nModel uncertainty: {value:.2f}"
+        return super().data(index, role)
 
     def set_query(self, text: str = "", status: str | None = None) -> None:
         """Filter by a text (title, source, id) and a status ("" means not assigned)."""
