@@ -173,9 +173,24 @@ class DocumentTableModel(RecordTableModel[DocumentSummary]):
         ),
     )
 
+    UNCERTAINTY_COLUMN = 5  # shown only in uncertainty order
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rank: dict[int, float] | None = None
+        self.columns = (
+            *DocumentTableModel.columns,
+            Column(
+                "Uncertainty",
+                self._uncertainty_text,
+                lambda d: -1.0 if self._rank is None else self._rank.get(d.id, -1.0),
+                Qt.AlignmentFlag.AlignRight,
+            ),
+        )
+
+    def _uncertainty_text(self, d: DocumentSummary) -> str:
+        value = None if self._rank is None else self._rank.get(d.id)
+        return "" if value is None else f"{value:.2f}"
 
     @property
     def ranked(self) -> bool:
@@ -200,14 +215,6 @@ class DocumentTableModel(RecordTableModel[DocumentSummary]):
         if self._rank is not None and self._sort_column < 0:
             rank = self._rank
             rows.sort(key=lambda d: -rank[d.id] if d.id in rank else 1.0)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole and self._rank is not None and index.isValid():
-            rec = self.record(index.row())
-            value = self._rank.get(rec.id) if rec is not None else None
-            if value is not None:
-                return f"{super().data(index, role)}\nModel uncertainty: {value:.2f}"
-        return super().data(index, role)
 
     def set_query(self, text: str = "", status: str | None = None) -> None:
         """Filter by a text (title, source, id) and a status ("" means not assigned)."""

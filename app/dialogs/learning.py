@@ -87,7 +87,7 @@ def comparison_summary(data: Mapping[str, Any]) -> str:
 class ComparisonTable(QTableWidget):
     """Per label and per relation: default F, trained F, and which one is used."""
 
-    HEADERS = ("Label", "Default F", "Trained F", "Used")
+    HEADERS = ("Label", "Default F", "Trained F", "Used", "Why the default")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(self.HEADERS), parent)
@@ -98,18 +98,21 @@ class ComparisonTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
+        for col in range(len(self.HEADERS) - 1):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
 
     def set_comparison(self, data: Mapping[str, Any]) -> None:
-        rows: list[tuple[str, float | None, float | None, str, str]] = []
+        rows: list[tuple[str, float | None, float | None, str, str, str]] = []
         for label, row in (data.get("spans") or {}).items():
             row = row or {}
             use = "trained" if row.get("use") == TRAINED else "default"
-            tip = _tip(row)
-            rows.append((label, _f(row.get("default")), _f(row.get("trained")), use, tip))
+            why = str(row.get("reason") or "") if use == "default" else ""
+            rows.append(
+                (label, _f(row.get("default")), _f(row.get("trained")), use, why, _tip(row))
+            )
         for label, row in (data.get("relations") or {}).items():
             row = row or {}
             rows.append(
@@ -118,18 +121,20 @@ class ComparisonTable(QTableWidget):
                     _f(row.get("default")),
                     _f(row.get("trained")),
                     "with its spans",
+                    "",
                     _tip(row),
                 )
             )
         self.setRowCount(len(rows))
         bold = QFont(self.font())
         bold.setBold(True)
-        for r, (label, default, trained, use, tip) in enumerate(rows):
+        for r, (label, default, trained, use, why, tip) in enumerate(rows):
             cells = (
                 label,
                 "—" if default is None else f"{100 * default:.1f}",
                 "—" if trained is None else f"{100 * trained:.1f}",
                 use,
+                why,
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -143,20 +148,19 @@ class ComparisonTable(QTableWidget):
                     item.setFont(bold)
                 self.setItem(r, c, item)
 
-    def rows(self) -> list[tuple[str, str, str, str]]:
+    def rows(self) -> list[tuple[str, ...]]:
         """The table's text, row by row (for tests and screenshots)."""
         out = []
         for r in range(self.rowCount()):
             cells = [self.item(r, c) for c in range(self.columnCount())]
-            texts = [cell.text() if cell is not None else "" for cell in cells]
-            out.append((texts[0], texts[1], texts[2], texts[3]))
+            out.append(tuple(cell.text() if cell is not None else "" for cell in cells))
         return out
 
     def fit_height(self) -> None:
-        """Tall enough for every row (no scroll bar for a dozen rows)."""
-        height = self.horizontalHeader().height() + 4
+        """Exactly as tall as its rows (no scroll bar and no blank space for a dozen)."""
+        height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
         height += sum(self.rowHeight(r) for r in range(self.rowCount()))
-        self.setMinimumHeight(min(height, 480))
+        self.setFixedHeight(min(height, 480))
 
 
 def _tip(row: Mapping[str, Any]) -> str:
@@ -244,7 +248,7 @@ class TrainDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(560, self.sizeHint().height())
+        self.resize(640, self.sizeHint().height())
 
     def _browse(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Model folder", self.outdir.text())
@@ -279,9 +283,7 @@ class ComparisonDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Training finished")
-        title = QLabel(headline)
-        title.setWordWrap(True)
-        self.summary = QLabel(comparison_summary(data))
+        self.summary = QLabel(f"{headline}\n\n{comparison_summary(data)}")
         self.summary.setWordWrap(True)
         self.table = ComparisonTable(self)
         self.table.set_comparison(data)
@@ -289,11 +291,10 @@ class ComparisonDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(560, self.sizeHint().height())
+        self.resize(640, self.sizeHint().height())
 
 
 DEFAULT_CHOICE, MODEL_CHOICE = "default", "model"
@@ -334,14 +335,14 @@ class PreannotateDialog(QDialog):
         layout.addWidget(self.use_model)
         layout.addLayout(_file_row(self.folder, browse))
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
         layout.addWidget(note)
         layout.addWidget(self.buttons)
         self.use_default.toggled.connect(self._refresh)
         self.folder.editingFinished.connect(self._refresh)
         (self.use_model if model_dir else self.use_default).setChecked(True)
+        self.setMinimumWidth(640)
         self._refresh()
-        self.resize(600, 520)
 
     def _browse(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Model folder", self.folder.text())
@@ -365,20 +366,28 @@ class PreannotateDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if self.choice() == DEFAULT_CHOICE:
             self.summary.setText("Every label gets the default suggestions.")
-            self.table.setRowCount(0)
-            self.table.setEnabled(False)
+            self._show_table(None)
             ok.setEnabled(True)
             return
-        self.table.setEnabled(True)
         data, problem = read_model_comparison(self.folder.text().strip())
         if data is None:
             self.summary.setText(problem)
-            self.table.setRowCount(0)
+            self._show_table(None)
             ok.setEnabled(False)
             return
         self.summary.setText(comparison_summary(data))
-        self.table.set_comparison(data)
+        self._show_table(data)
         ok.setEnabled(True)
+
+    def _show_table(self, data: Mapping[str, Any] | None) -> None:
+        if data is None:
+            self.table.setRowCount(0)
+            self.table.hide()
+        else:
+            self.table.set_comparison(data)
+            self.table.fit_height()
+            self.table.show()
+        self.adjustSize()
 
 
 def read_model_comparison(folder: str) -> tuple[dict[str, Any] | None, str]:

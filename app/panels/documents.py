@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the list paints before the database modules are imported
 
 ALL = "__all__"
 DEFAULT_ORDER, UNCERTAINTY_ORDER = "default", "uncertainty"
+TITLE_MIN = 200  # pixels
 
 
 class _LoadSummaries:
@@ -109,13 +110,22 @@ class DocumentPanel(QWidget):
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
         hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, 5):
+        # The title fills the width the other columns leave, but never less than
+        # TITLE_MIN (a Stretch section collapses to a few pixels when the others nearly fill
+        # the list): the other columns scroll instead.
+        for col in range(0, 5):  # title, source, date, status, spans
             hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
         hh.resizeSection(1, 110)
         hh.resizeSection(2, 90)
         hh.resizeSection(3, 90)
         hh.resizeSection(4, 55)
+        # The model's uncertainty, beside the title, only while the queue is in that order.
+        unc = DocumentTableModel.UNCERTAINTY_COLUMN
+        hh.setSectionResizeMode(unc, QHeaderView.ResizeMode.Interactive)
+        hh.resizeSection(unc, 90)
+        hh.moveSection(unc, 1)
+        self.table.setColumnHidden(unc, True)
+        self.table.viewport().installEventFilter(self)
         # A column sort replaces the uncertainty order (the combo says so).
         hh.sortIndicatorChanged.connect(
             lambda column, _order: self.show_order(DEFAULT_ORDER) if column >= 0 else None
@@ -147,6 +157,16 @@ class DocumentPanel(QWidget):
         self._pending_select: int | None = None
         context.document_changed.connect(self._document_changed)
         context.doc_state.status_changed.connect(self._status_changed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_title()
+        return super().eventFilter(watched, event)
+
+    def _fit_title(self) -> None:
+        hh = self.table.horizontalHeader()
+        others = sum(hh.sectionSize(c) for c in range(1, hh.count()) if not hh.isSectionHidden(c))
+        hh.resizeSection(0, max(TITLE_MIN, self.table.viewport().width() - others))
 
     # ------------------------------------------------------------ loading
 
@@ -199,6 +219,8 @@ class DocumentPanel(QWidget):
             self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
             self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.model.set_rank(scores)
+        self.table.setColumnHidden(DocumentTableModel.UNCERTAINTY_COLUMN, scores is None)
+        self._fit_title()
         self.show_order(UNCERTAINTY_ORDER if scores is not None else DEFAULT_ORDER)
         if self.context.current_doc_id is not None:
             self.select_document(self.context.current_doc_id)

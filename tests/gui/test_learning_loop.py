@@ -142,7 +142,7 @@ def test_training_from_the_menu_runs_in_the_worker_and_shows_the_comparison(
     actor = saved["spans"]["ACTOR"]
     assert rows["ACTOR"][1] == f"{100 * actor['default']['f']:.1f}"
     assert rows["ACTOR"][2] == f"{100 * actor['trained']['f']:.1f}"
-    assert rows["ACTOR"][3] == "default"  # six documents prove nothing
+    assert rows["ACTOR"][3:] == ("default", "fewer than 10 documents")  # six prove nothing
     assert "fewer than 10" in result.summary.text()
     assert win.learning.model_dir == str(outdir)
     result.close()
@@ -184,7 +184,12 @@ def _fake_model(folder: Path, use_actor: str) -> Path:
         "folds": 4,
         "spans": {
             "ACTOR": {"default": score(0.602), "trained": score(0.712), "use": use_actor},
-            "PLACE": {"default": score(0.496), "trained": score(0.43), "use": "default"},
+            "PLACE": {
+                "default": score(0.496),
+                "trained": score(0.43),
+                "use": "default",
+                "reason": "F not better",
+            },
         },
         "relations": {"claimant": {"default": score(0.5), "trained": score(0.55)}},
     }
@@ -203,16 +208,16 @@ def test_preannotate_dialog_shows_the_comparison_of_the_model_folder(
     dialog = win.learning.preannotate_dialog
     assert dialog is not None and dialog.use_model.isChecked()
     assert dialog.table.rows() == [
-        ("ACTOR", "60.2", "71.2", "trained"),
-        ("PLACE", "49.6", "43.0", "default"),
-        ("claimant (link)", "50.0", "55.0", "with its spans"),
+        ("ACTOR", "60.2", "71.2", "trained", ""),
+        ("PLACE", "49.6", "43.0", "default", "F not better"),
+        ("claimant (link)", "50.0", "55.0", "with its spans", ""),
     ]
     assert "trained model is used for ACTOR" in dialog.summary.text()
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     dialog.folder.setText(str(tmp_path))  # not a model folder
     dialog.folder.editingFinished.emit()
     assert not ok.isEnabled() and "not a model folder" in dialog.summary.text()
-    assert dialog.table.rowCount() == 0
+    assert dialog.table.rowCount() == 0 and dialog.table.isHidden()
     dialog.use_default.setChecked(True)
     assert ok.isEnabled() and dialog.model_dir() is None
     dialog.reject()
@@ -273,6 +278,9 @@ def test_uncertainty_order_sorts_the_list_and_done_next_follows_it(
     rows = [r.id for r in panel.model.records()]
     assert rows[: len(open_ids)] == sorted(open_ids, key=lambda d: -expected[d])
     assert [panel.model.uncertainty(d) for d in rows[:3]] == sorted(expected.values())[::-1]
+    column = panel.model.UNCERTAINTY_COLUMN
+    assert not panel.table.isColumnHidden(column)
+    assert panel.model.index(0, column).data() == f"{expected[rows[0]]:.2f}"
     # "Done, next" opens the most uncertain open document, wherever the current one is.
     current = win.context.doc_state.doc_id
     top = next(d for d in rows if d != current and d in open_ids)
@@ -282,6 +290,7 @@ def test_uncertainty_order_sorts_the_list_and_done_next_follows_it(
     win.actions_by_id["order_uncertainty"].trigger()
     assert not panel.model.ranked and panel.order_combo.currentData() == "default"
     assert [r.id for r in panel.model.records()] == default_rows
+    assert panel.table.isColumnHidden(column)
 
 
 def test_uncertainty_order_without_a_model_says_how_to_get_one(
