@@ -158,9 +158,9 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
 
 class DocumentTableModel(RecordTableModel[DocumentSummary]):
-    """The document list: title, source, date, status, spans."""
+    """The document list: title, source, date, status, spans (and uncertainty)."""
 
-    columns = (
+    columns: Sequence[Column[DocumentSummary]] = (
         Column("Title", lambda d: d.title or d.external_id, lambda d: (d.title or "").lower()),
         Column("Source", lambda d: d.source, lambda d: (d.source or "").lower()),
         Column("Date", lambda d: d.published or "", lambda d: d.published or ""),
