@@ -281,10 +281,8 @@ class Operations(QObject):
     def train(
         self, options: TrainOptions, on_done: Callable[[Any], None]
     ) -> TaskHandle[Any] | None:
-        """Train in the worker; ``on_done(TrainReport)`` runs on the GUI thread."""
-        if self.context.read_only:
-            show_error(self.window, "Train a model", "The project is open read-only.")
-            return None
+        """Train in the worker; ``on_done(TrainReport)`` runs on the GUI thread. Training only
+        reads the project (it writes the model folder), so a read-only project may train."""
 
         def done(report: Any) -> None:
             self._finish()
