@@ -304,3 +304,15 @@ def test_uncertainty_order_without_a_model_says_how_to_get_one(
     assert not win.actions_by_id["order_uncertainty"].isChecked()
     assert win.documents.order_combo.currentData() == "default"
     assert not win.operations.busy
+
+
+def test_the_title_column_never_collapses(qtbot: Any, loop_window: Any) -> None:
+    from app.panels.documents import TITLE_MIN
+
+    table = loop_window.documents.table
+    header = table.horizontalHeader()
+    for width in (380, 420, 900):
+        table.resize(width, 300)
+        qtbot.waitUntil(lambda w=width: table.width() == w, timeout=2000)
+        others = sum(header.sectionSize(c) for c in range(1, 5))
+        assert header.sectionSize(0) == max(TITLE_MIN, table.viewport().width() - others)
