@@ -72,17 +72,22 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
     root = tmp_path_factory.mktemp("learning")
     path = root / "loop.annproj"
-    with Project.create(path, "news") as project:
-        import_documents(project, [_gold(i, t, s) for i, (t, s) in enumerate(GOLD)], "gold")
-        docs = [DocData(f"o{i}", t, {"title": f"Open {i}"}) for i, t in enumerate(OPEN)]
-        import_documents(project, docs, layer="tester")
-        with project.session(write=True) as s:
-            ids = doc_repo.external_ids(s)
-            ann = ann_repo.ensure_annotator(s, "tester")
-            ann_repo.add_assignments(
-                s, [{"document_id": ids[f"o{i}"], "annotator_id": ann} for i in range(len(OPEN))]
-            )
-        train_model(project, root / "model", max_steps=20, folds=2)
+    with pytest.MonkeyPatch.context() as mp:
+        # built before the per-test settings isolation applies: isolate it here too
+        mp.setenv("NEWS_ANNOTATOR_CONFIG_DIR", str(root / "user-config"))
+        mp.setenv("NEWS_ANNOTATOR_DATA_DIR", str(root / "user-data"))
+        with Project.create(path, "news") as project:
+            import_documents(project, [_gold(i, t, s) for i, (t, s) in enumerate(GOLD)], "gold")
+            docs = [DocData(f"o{i}", t, {"title": f"Open {i}"}) for i, t in enumerate(OPEN)]
+            import_documents(project, docs, layer="tester")
+            with project.session(write=True) as s:
+                ids = doc_repo.external_ids(s)
+                ann = ann_repo.ensure_annotator(s, "tester")
+                ann_repo.add_assignments(
+                    s,
+                    [{"document_id": ids[f"o{i}"], "annotator_id": ann} for i in range(len(OPEN))],
+                )
+            train_model(project, root / "model", max_steps=20, folds=2)
     return path, root / "model"
 
 
