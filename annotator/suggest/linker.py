@@ -66,6 +66,10 @@ MAX_PER_ROLE = 2  # conjoined arguments: "Lee and Chow were elected"
 MIN_PRECISION = 0.75  # thresholds are tuned for F among those keeping this precision
 CLAIM_SENTS_BEFORE = 2
 L2 = 0.03
+# A claim keeps the rules' claimant unless the linker prefers another; one the rules left
+# without a claimant gets the linker's only when it is this sure (claims that are no claims
+# have no claimant to find, and a wrong one costs precision).
+CLAIMANT_THRESHOLDS = {"claimant": 0.35, "claimant/keep": 0.0}
 NEW_CHUNK_DEPS = {
     "claimant": frozenset({"nsubj", "nsubjpass", "pobj", "appos"}),
     "role": frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "dative"}),
@@ -248,7 +252,7 @@ def _chunk_attrs(tok: Token) -> dict[str, Any]:
 def _head_features(family: str, head: SpanData, h: Token) -> list[str]:
     """Features of the head alone; the second is the head's key feature (for conjunctions)."""
     if family == "claimant":
-        cue = h.head if h.head is not h else h
+        cue = h.head
         form = str(head.attrs.get("form", ""))
         return [
             f"form={form}",
@@ -273,7 +277,7 @@ def _path(a: Token, b: Token) -> tuple[list[str], list[str]] | None:
     """Dependency labels from ``a`` up to the lowest common ancestor, and from it down to
     ``b``; None when they are in different trees (sentences)."""
     up: list[Token] = [a]
-    while up[-1].head is not up[-1] and len(up) < 40:
+    while up[-1].head.i != up[-1].i and len(up) < 40:  # spaCy makes a new Token per access
         up.append(up[-1].head)
     index = {t.i: k for k, t in enumerate(up)}
     down: list[str] = []
@@ -281,7 +285,7 @@ def _path(a: Token, b: Token) -> tuple[list[str], list[str]] | None:
     for _ in range(40):
         if t.i in index:
             return [x.dep_ for x in up[: index[t.i]]], list(reversed(down))
-        if t.head is t:
+        if t.head.i == t.i:
             return None
         down.append(t.dep_)
         t = t.head
@@ -493,7 +497,8 @@ def _decode(
     family: str, cands: Sequence[LinkCand], probs: Any, model: Softmax
 ) -> list[tuple[int, str, float]]:
     """Per head: the claimant is the likeliest candidate (a matched claim without one counts
-    as wrong). Each role keeps the rules' arguments whose probability passes ``REL/keep`` and
+    as wrong), on a claim without a rule claimant only above the ``claimant`` threshold. Each
+    role keeps the rules' arguments whose probability passes ``REL/keep`` and
     adds the likeliest others whose best class it is and whose probability passes ``REL``
     (at most ``MAX_PER_ROLE`` arguments, one for place and time)."""
     by_head: dict[str, list[int]] = defaultdict(list)
@@ -509,6 +514,12 @@ def _decode(
             add = model.thresholds.get(rel, 0.5)
             keep = model.thresholds.get(f"{rel}/keep", add)
             ranked = sorted(rows, key=lambda r, k=k: -probs[r, k])
+            if family == "claimant":
+                # the likeliest candidate; on a claim the rules gave no claimant, only if sure
+                top = ranked[0]
+                if any(cands[r].rule == rel for r in rows) or probs[top, k] >= add:
+                    out.append((top, rel, float(probs[top, k])))
+                continue
             chosen = 0
             for r in ranked:
                 p = float(probs[r, k])
@@ -603,7 +614,7 @@ def tune(
     layer without coreference makes some right arguments look wrong)."""
     for family, model in linker.models.items():
         if family == "claimant":
-            model.thresholds = {"claimant": 0.0}
+            model.thresholds = dict(CLAIMANT_THRESHOLDS)
             continue
         rows = [
             (
@@ -743,7 +754,7 @@ def _tune_with(
             rel: (float(np.median(ts)) if ts else 0.5) for rel, ts in thresholds.items()
         } or {rel: 0.5 for rel in FAMILIES[family][2]}
         if family == "claimant":
-            model.thresholds = {"claimant": 0.0}
+            model.thresholds = dict(CLAIMANT_THRESHOLDS)
 
 
 # ------------------------------------------------------------------ the comparison
