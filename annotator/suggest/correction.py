@@ -372,7 +372,7 @@ class Softmax:
     thresholds: dict[str, float] = field(default_factory=dict)
     iterations: int = 0
 
-    def _design(self, cands: Sequence[Candidate]) -> tuple[Any, Any, Any]:
+    def _design(self, cands: Sequence[Candidate | LinkCand]) -> tuple[Any, Any, Any]:
         rows: list[int] = []
         cols: list[int] = []
         vocab = self.vocab
@@ -387,7 +387,7 @@ class Softmax:
             dense = (dense - self.mu) / self.sd
         return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), dense
 
-    def proba(self, cands: Sequence[Candidate]) -> Any:
+    def proba(self, cands: Sequence[Candidate | LinkCand]) -> Any:
         if not cands:
             return np.zeros((0, len(self.classes)), dtype="float64")
         rows, cols, dense = self._design(cands)
@@ -422,7 +422,7 @@ class Softmax:
         }
 
 
-def _dense_matrix(cands: Sequence[Candidate], width: int) -> Any:
+def _dense_matrix(cands: Sequence[Candidate | LinkCand], width: int) -> Any:
     out = np.zeros((len(cands), width), dtype="float32")
     if width:
         for r, c in enumerate(cands):

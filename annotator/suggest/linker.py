@@ -209,9 +209,7 @@ def _pairs(  # noqa: C901 - one pass: spans, rule tails, noun phrases, then shar
         rule.get((head.id, sid)) in FAMILIES[family][2] for _, _, _, sid, _, _ in picked if sid
     )
     # rank by distance among the candidates before / after the head
-    order_before = sorted(
-        (p for p in picked if p[0] < head.start), key=lambda p: head.start - p[1]
-    )
+    order_before = sorted((p for p in picked if p[0] < head.start), key=lambda p: head.start - p[1])
     order_after = sorted((p for p in picked if p[0] >= head.start), key=lambda p: p[0] - head.end)
     rank = {id(p): ("b", k) for k, p in enumerate(order_before)}
     rank.update({id(p): ("a", k) for k, p in enumerate(order_after)})
@@ -361,13 +359,13 @@ def _gold_args(
         g = [s for s in gold.spans if s.label == label]
         p = [s for s in proposal.spans if s.label == label]
         for gi, pj in match_spans(gold.text, g, p, "overlap"):
-            for rel, tail in gargs.get(g[gi].id, ()):
+            for name, tail in gargs.get(g[gi].id, ()):
                 same = (
                     names.get((tail.label, _name(gold.text[tail.start : tail.end])), [])
                     if mentions
                     else []
                 )
-                out[(p[pj].id, rel)].extend({(tail.start, tail.end), *same})
+                out[(p[pj].id, name)].extend({(tail.start, tail.end), *same})
     return out
 
 
@@ -513,7 +511,7 @@ def _decode(
             rel = classes[k]
             add = model.thresholds.get(rel, 0.5)
             keep = model.thresholds.get(f"{rel}/keep", add)
-            ranked = sorted(rows, key=lambda r, k=k: -probs[r, k])
+            ranked = sorted(rows, key=probs[:, k].__getitem__, reverse=True)
             if family == "claimant":
                 # the likeliest candidate; on a claim the rules gave no claimant, only if sure
                 top = ranked[0]
@@ -579,8 +577,7 @@ def family_data(
 def fit_linker(
     cands: Sequence[Sequence[LinkCand]],
     ys: Sequence[Sequence[str]],
-    gold_args: Sequence[Mapping[str, int]],
-    docs: Sequence[int],
+    docs: Iterable[int],
     held: Mapping[int, tuple[Sequence[LinkCand], Sequence[str], Mapping[str, int]]] | None = None,
     max_iter: int = 300,
     l2: float = L2,
@@ -627,7 +624,9 @@ def tune(
         probs = [model.proba(cs) for cs, _, _ in rows]
         for rel in FAMILIES[family][2]:
             gold = sum(g.get(rel, 0) for _, _, g in rows)
-            ruled = [y == rel for cs, ys, _ in rows for c, y in zip(cs, ys, strict=True) if c.rule == rel]
+            ruled = [
+                y == rel for cs, ys, _ in rows for c, y in zip(cs, ys, strict=True) if c.rule == rel
+            ]
             floor = min(MIN_PRECISION, sum(ruled) / len(ruled)) if ruled else MIN_PRECISION
             best: tuple[bool, float, float, float] | None = None
             for keep in (0.0, 0.1, 0.2, 0.3, 0.4):
@@ -694,11 +693,9 @@ def learn_linker(
             return LinkerFit(None, {}, {})
         held = set(test)
         train = [i for i in range(n) if i not in held]
-        fold_models.append(fit_linker(cands, ys, counts, train, max_iter=max_iter, l2=l2))
+        fold_models.append(fit_linker(cands, ys, train, max_iter=max_iter, l2=l2))
     # thresholds of each fold's linker: tuned on the other folds' held-out predictions
-    held_rows = {
-        f: {i: (cands[i], ys[i], counts[i]) for i in test} for f, test in enumerate(folds)
-    }
+    held_rows = {f: {i: (cands[i], ys[i], counts[i]) for i in test} for f, test in enumerate(folds)}
     for f, model in enumerate(fold_models):
         others = {i: row for g, rows in held_rows.items() if g != f for i, row in rows.items()}
         _tune_with(model, fold_models, folds, others, f)
@@ -712,7 +709,7 @@ def learn_linker(
         [held_out[i] for i in sorted(held_out)],
     )
     enough = len(held_out) >= MIN_DOCUMENTS
-    final = fit_linker(cands, ys, counts, range(n), max_iter=max_iter, l2=l2)
+    final = fit_linker(cands, ys, range(n), max_iter=max_iter, l2=l2)
     if folds:
         every = {i: (cands[i], ys[i], counts[i]) for i in range(n)}
         _tune_with(final, fold_models, folds, every, None)
@@ -760,14 +757,12 @@ def _tune_with(
 # ------------------------------------------------------------------ the comparison
 
 
-def relation_counts(
-    gold: DocData, proposal: Proposal
-) -> dict[str, dict[str, int]]:
+def relation_counts(gold: DocData, proposal: Proposal) -> dict[str, dict[str, int]]:
     """Per relation, the scorer's counts on matched heads: for claimant ``ok``/``matched``
     (right claimant / matched claims with a gold claimant) and ``pred``/``pred_ok``; for roles
     ``found``/``gold`` (gold arguments of matched triggers) and ``pred_ok``/``pred``
     (suggested relations of matched triggers)."""
-    out: dict[str, dict[str, int]] = {rel: Counter() for rel in RELATIONS}
+    out: dict[str, Counter[str]] = {name: Counter() for name in RELATIONS}
     gby = {s.id: s for s in gold.spans}
     pby = {s.id: s for s in proposal.spans}
     gt: dict[str, list[tuple[str, SpanData]]] = defaultdict(list)
@@ -783,12 +778,12 @@ def relation_counts(
         p = [s for s in proposal.spans if s.label == label]
         for gi, pj in match_spans(gold.text, g, p, "overlap"):
             gargs, pargs = gt.get(g[gi].id, []), pt.get(p[pj].id, [])
-            rels = ("claimant",) if label == "CLAIM" else ("agent", "target", "place", "time")
-            for rel in rels:
-                want = [a for r, a in gargs if r == rel]
-                have = [a for r, a in pargs if r == rel]
-                c = out[rel]
-                if rel == "claimant":
+            names = ("claimant",) if label == "CLAIM" else ("agent", "target", "place", "time")
+            for name in names:
+                want = [a for r, a in gargs if r == name]
+                have = [a for r, a in pargs if r == name]
+                c = out[name]
+                if name == "claimant":
                     if want:
                         c["matched"] += 1
                         c["ok"] += any(_hit(a, want) for a in have)
@@ -799,7 +794,7 @@ def relation_counts(
                 c["found"] += sum(1 for a in want if _hit(a, have))
                 c["pred"] += len(have)
                 c["pred_ok"] += sum(1 for a in have if _hit(a, want))
-    return {rel: dict(c) for rel, c in out.items()}
+    return {name: dict(c) for name, c in out.items()}
 
 
 def _hit(a: SpanData, others: Sequence[SpanData]) -> bool:
@@ -835,7 +830,8 @@ def compare_links(
     """Rules vs linker on the same held-out documents, per relation. The linker wins a
     relation when its score (claimant: accuracy on matched claims; roles: F of recall and
     precision on matched triggers) beats the rules' by ``margin``, in at least ``confidence``
-    of document resamples, and its precision stays at least ``min_precision`` (or the rules')."""
+    of document resamples, its precision stays at least ``min_precision`` (or the rules'), and
+    (roles) it finds at least as many arguments."""
     per_doc = [
         (relation_counts(g, r), relation_counts(g, k))
         for g, r, k in zip(golds, rules, linked, strict=True)
@@ -856,6 +852,7 @@ def compare_links(
             mine["score"] > base["score"] + margin
             and share >= confidence
             and mine["precision"] >= floor
+            and mine.get("recall", 1.0) >= base.get("recall", 0.0)  # roles: recall never drops
         )
         out[rel] = {
             "rules": base,
@@ -872,11 +869,16 @@ def _bootstrap(
     seed: int,
     resamples: int = 400,
 ) -> float:
-    keys = ("ok", "matched", "pred_ok", "pred") if rel == "claimant" else (
-        "found", "gold", "pred_ok", "pred"
+    keys = (
+        ("ok", "matched", "pred_ok", "pred")
+        if rel == "claimant"
+        else ("found", "gold", "pred_ok", "pred")
     )
     arr = np.array(
-        [[ra[rel].get(k, 0) for k in keys] + [rb[rel].get(k, 0) for k in keys] for ra, rb in per_doc],
+        [
+            [ra[rel].get(k, 0) for k in keys] + [rb[rel].get(k, 0) for k in keys]
+            for ra, rb in per_doc
+        ],
         dtype=np.float64,
     )
     if not len(arr):
@@ -906,14 +908,15 @@ def comparison_lines(data: Mapping[str, Any]) -> list[str]:
         f"  {'relation':<9} {'rules':<16} {'linker':<16} use",
     ]
     for rel, row in rels.items():
-
-        def cell(s: Mapping[str, Any]) -> str:
-            if rel == "claimant":
-                return f"{s['accuracy']:.3f} (P {s['precision']:.2f})"
-            return f"{s['recall']:.3f} / {s['precision']:.3f}"
-
-        out.append(f"  {rel:<9} {cell(row['rules']):<16} {cell(row['linker']):<16} {row['use']}")
+        rules, linker = _cell(rel, row["rules"]), _cell(rel, row["linker"])
+        out.append(f"  {rel:<9} {rules:<16} {linker:<16} {row['use']}")
     return out
+
+
+def _cell(rel: str, score: Mapping[str, Any]) -> str:
+    if rel == "claimant":
+        return f"{score['accuracy']:.3f} (P {score['precision']:.2f})"
+    return f"{score['recall']:.3f} / {score['precision']:.3f}"
 
 
 def choose_links(data: Mapping[str, Any], current: Iterable[str] = ()) -> dict[str, str]:

@@ -109,9 +109,7 @@ def test_claim_candidates_carry_the_rule_path_and_cue(nlp_sm: Any, scheme: Any) 
     assert all(c.tail is not None or "new" in c.feats for c in claimants)
 
 
-def test_role_candidates_know_voice_distance_and_new_noun_phrases(
-    nlp_sm: Any, scheme: Any
-) -> None:
+def test_role_candidates_know_voice_distance_and_new_noun_phrases(nlp_sm: Any, scheme: Any) -> None:
     text = "Three protesters were arrested by the police in Cairo on Monday."
     proposal, cands = _one(nlp_sm, scheme, text)
     roles = {_text(text, c): c for c in cands if c.family == "role"}
@@ -157,28 +155,41 @@ def test_the_linker_is_used_only_for_the_relations_it_wins() -> None:
         _span("bob", 12, 15, "ACTOR"),
         _span("cy", 20, 22, "ACTOR"),
     )
-    gold = DocData("g", text, {}, gold_spans, (
-        RelationData("r1", "claimant", "c", "ann"),
-        RelationData("r2", "agent", "e", "bob"),
-    ))
+    gold = DocData(
+        "g",
+        text,
+        {},
+        gold_spans,
+        (
+            RelationData("r1", "claimant", "c", "ann"),
+            RelationData("r2", "agent", "e", "bob"),
+        ),
+    )
     base = Proposal(gold_spans, ())
     # the rules: a wrong claimant, the right agent; the linker: the reverse
-    rules = Proposal(gold_spans, (
-        RelationData("q1", "claimant", "c", "bob"),
-        RelationData("q2", "agent", "e", "bob"),
-    ))
-    linked = Proposal(gold_spans, (
-        RelationData("k1", "claimant", "c", "ann"),
-        RelationData("k2", "agent", "e", "cy"),
-    ))
+    rules = Proposal(
+        gold_spans,
+        (
+            RelationData("q1", "claimant", "c", "bob"),
+            RelationData("q2", "agent", "e", "bob"),
+        ),
+    )
+    linked = Proposal(
+        gold_spans,
+        (
+            RelationData("k1", "claimant", "c", "ann"),
+            RelationData("k2", "agent", "e", "cy"),
+        ),
+    )
     data = compare_links([gold] * 12, [rules] * 12, [linked] * 12)
     rows = data["relations"]
     assert rows["claimant"]["use"] == LINKER and rows["agent"]["use"] == RULES
     assert rows["claimant"]["linker"]["accuracy"] == 1.0
     assert rows["claimant"]["rules"]["accuracy"] == 0.0
     assert choose_links({"links": data}) == {"claimant": LINKER, "agent": RULES}
-    assert any("claimant" in line and line.rstrip().endswith("linker")
-               for line in comparison_lines(data))
+    assert any(
+        "claimant" in line and line.rstrip().endswith("linker") for line in comparison_lines(data)
+    )
     # a tie never goes to the linker
     same = compare_links([gold] * 12, [rules] * 12, [rules] * 12)
     assert {row["use"] for row in same["relations"].values()} == {RULES}
@@ -186,8 +197,9 @@ def test_the_linker_is_used_only_for_the_relations_it_wins() -> None:
 
 
 def test_apply_replaces_only_the_relations_in_use_and_adds_new_actors() -> None:
-    from annotator.suggest.correction import Softmax
     import numpy as np
+
+    from annotator.suggest.correction import Softmax
 
     spans = (_span("c", 20, 30, "CLAIM"), _span("a", 0, 3, "ACTOR"), _span("e", 40, 45, "EVENT"))
     proposal = Proposal(
@@ -201,12 +213,19 @@ def test_apply_replaces_only_the_relations_in_use_and_adds_new_actors() -> None:
     vocab = {"bias": 0, "good": 1}
     w = np.zeros((2, 2))
     w[1, 1] = 5.0  # "good" means claimant
-    model = Softmax(("-", "claimant"), vocab, w, np.zeros((0, 2)), np.zeros(2),
-                    np.zeros(0), np.ones(0), {"claimant": 0.35, "claimant/keep": 0.0})
+    model = Softmax(
+        ("-", "claimant"),
+        vocab,
+        w,
+        np.zeros((0, 2)),
+        np.zeros(2),
+        np.zeros(0),
+        np.ones(0),
+        {"claimant": 0.35, "claimant/keep": 0.0},
+    )
     cands = [
         LinkCand("claimant", "c", 0, 3, "ACTOR", "a", ["bias"], "claimant"),
-        LinkCand("claimant", "c", 5, 12, "ACTOR", None, ["bias", "good"], None,
-                 {"type": "person"}),
+        LinkCand("claimant", "c", 5, 12, "ACTOR", None, ["bias", "good"], None, {"type": "person"}),
     ]
     linker = Linker({"claimant": model}, {"claimant": LINKER, "agent": RULES})
     out = linker.apply(proposal, cands)
