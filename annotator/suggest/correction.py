@@ -37,6 +37,7 @@ from annotator.scheme import Scheme
 from annotator.suggest.claims import ClaimRules
 from annotator.suggest.entities import Cand, RelCand, SentIndex, SpanIndex
 from annotator.suggest.evaluation import greedy_pairs, iou
+from annotator.suggest.linker import LinkCand, Linker, link_candidates, load_linker
 from annotator.suggest.propose import Proposal, Suggester
 from annotator.values import AttrValue, RelationData, SpanData
 
@@ -88,10 +89,12 @@ class Candidate:
 
 @dataclass(slots=True)
 class Analysed:
-    """One document through the default pipeline: its default proposal and the candidates."""
+    """One document through the default pipeline: its default proposal, the candidates, and
+    the claimant/role candidate pairs of its claims and events (:mod:`.linker`)."""
 
     proposal: Proposal
     cands: list[Candidate]
+    links: list[LinkCand] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ candidates and features
@@ -326,7 +329,14 @@ def analyse(
             ((text, (text, key)) for text, key in items), as_tuples=True, batch_size=batch_size
         ):
             proposal = Suggester.analyse(rules, doc, text)
-            yield key, Analysed(proposal, candidates(doc, proposal, rules, extra))
+            yield (
+                key,
+                Analysed(
+                    proposal,
+                    candidates(doc, proposal, rules, extra),
+                    link_candidates(doc, proposal),
+                ),
+            )
 
 
 def targets(analysed: Analysed, gold: Sequence[SpanData]) -> list[str]:
@@ -362,7 +372,7 @@ class Softmax:
     thresholds: dict[str, float] = field(default_factory=dict)
     iterations: int = 0
 
-    def _design(self, cands: Sequence[Candidate]) -> tuple[Any, Any, Any]:
+    def _design(self, cands: Sequence[Candidate | LinkCand]) -> tuple[Any, Any, Any]:
         rows: list[int] = []
         cols: list[int] = []
         vocab = self.vocab
@@ -377,7 +387,7 @@ class Softmax:
             dense = (dense - self.mu) / self.sd
         return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), dense
 
-    def proba(self, cands: Sequence[Candidate]) -> Any:
+    def proba(self, cands: Sequence[Candidate | LinkCand]) -> Any:
         if not cands:
             return np.zeros((0, len(self.classes)), dtype="float64")
         rows, cols, dense = self._design(cands)
@@ -412,7 +422,7 @@ class Softmax:
         }
 
 
-def _dense_matrix(cands: Sequence[Candidate], width: int) -> Any:
+def _dense_matrix(cands: Sequence[Candidate | LinkCand], width: int) -> Any:
     out = np.zeros((len(cands), width), dtype="float32")
     if width:
         for r, c in enumerate(cands):
@@ -662,6 +672,7 @@ class LearnedModel:
     groups: dict[str, Softmax]
     use: dict[str, str] = field(default_factory=dict)  # label -> "trained" | "default"
     meta: dict[str, Any] = field(default_factory=dict)
+    linker: Linker | None = None  # claimant/role links, used per relation where it won
 
     def trained_labels(self) -> frozenset[str]:
         return frozenset(label for label, how in self.use.items() if how == TRAINED)
@@ -715,6 +726,18 @@ class LearnedModel:
                     f"{row['default']['f']:.3f} default)"
                 )
             out.append(f"  {label:<8} {self.use[label]}{figures}")
+        if self.linker is not None:
+            table = (self.meta.get("comparison") or {}).get("links", {}).get("relations", {})
+            out.append("per relation (trained linker or the rules, as its comparison decided):")
+            for rel, how in self.linker.use.items():
+                row = table.get(rel, {})
+                figures = ""
+                if row:
+                    figures = (
+                        f" (held-out {row['linker']['score']:.3f} linker vs "
+                        f"{row['rules']['score']:.3f} rules)"
+                    )
+                out.append(f"  {rel:<8} {how}{figures}")
         return out
 
     def save(self, outdir: Path) -> None:
@@ -735,6 +758,8 @@ class LearnedModel:
             "meta": {k: v for k, v in self.meta.items() if k != "comparison"},
         }
         (outdir / MODEL_FILE).write_text(json.dumps(body, indent=1), encoding="utf-8")
+        if self.linker is not None:
+            self.linker.save(outdir)
 
 
 def learned_name(model: LearnedModel) -> str:
@@ -775,13 +800,17 @@ def load_model(path: str | Path) -> LearnedModel:
             int(spec.get("iterations", 0)),
         )
     model = LearnedModel(str(body["base"]), groups, dict(body.get("use") or {}), body["meta"])
+    model.linker = load_linker(folder)
     comparison = folder / COMPARISON_FILE
     if comparison.is_file():
+        from annotator.suggest.linker import choose_links
         from annotator.suggest.selection import choose, read_comparison
 
         data = read_comparison(comparison)
         model.meta["comparison"] = data
         model.use = choose(data, model.use)
+        if model.linker is not None:
+            model.linker.use = choose_links(data, model.linker.use)
     return model
 
 
@@ -799,11 +828,16 @@ class LearnedSuggester(Suggester):
         return self.analyse_with_uncertainty(doc, text)[0]
 
     def analyse_with_uncertainty(self, doc: Doc, text: str | None = None) -> tuple[Proposal, float]:
-        base = super().analyse(doc, text)
-        if not self.model.trained_labels():
-            return base, 0.0
-        cands = candidates(doc, base, self, self.more_claims)
-        return self.model.apply(Analysed(base, cands), self.scheme)
+        proposal = super().analyse(doc, text)
+        uncertainty = 0.0
+        if self.model.trained_labels():
+            cands = candidates(doc, proposal, self, self.more_claims)
+            proposal, uncertainty = self.model.apply(Analysed(proposal, cands), self.scheme)
+        linker = self.model.linker
+        if linker is not None and linker.used():
+            # the claims and events suggested (default or trained) get the linker's arguments
+            proposal = linker.apply(proposal, link_candidates(doc, proposal))
+        return proposal, uncertainty
 
 
 # ------------------------------------------------------------------ assembling suggestions

@@ -44,8 +44,10 @@ class TrainReport:
     use: dict[str, str]
     seconds: float = 0.0
     iterations: dict[str, int] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)  # relation -> "linker" | "rules"
 
     def lines(self) -> list[str]:
+        from annotator.suggest.linker import comparison_lines as link_lines
         from annotator.suggest.selection import comparison_lines
 
         used = [label for label, how in sorted(self.use.items()) if how == "trained"]
@@ -54,9 +56,15 @@ class TrainReport:
             f"{self.seconds:.1f} s; model written to {self.outdir}",
         ]
         out.extend(comparison_lines(self.comparison))
+        out.extend(link_lines(self.comparison.get("links") or {}))
         out.append(
             "preannotate --model uses the trained model for: "
             + (", ".join(used) if used else "no label (the default was as good everywhere)")
+        )
+        links = [rel for rel, how in sorted(self.links.items()) if how == "linker"]
+        out.append(
+            "and the trained linker for the relations: "
+            + (", ".join(links) if links else "none (the rules were as good everywhere)")
         )
         return out
 
@@ -127,6 +135,7 @@ def learn(
         document_folds,
         learn_groups,
     )
+    from annotator.suggest.linker import learn_linker
     from annotator.suggest.selection import choose, compare
 
     labels = [lab for lab in scheme.label_names if lab in GROUP_OF]
@@ -169,7 +178,21 @@ def learn(
     if not outer:  # one document: nothing held out, nothing proven
         for row in comparison["spans"].values():
             row["use"] = "default"
-    model = LearnedModel(base, fitted.final, choose(comparison, labels))
+    links = learn_linker(
+        [a.proposal for a in analysed],
+        [a.links for a in analysed],
+        golds,
+        outer,
+        max_iter,
+        cancelled,
+    )
+    if cancelled is not None and cancelled():
+        raise Cancelled("training cancelled; nothing was written")
+    if step is not None:
+        step()
+    if links.comparison:
+        comparison["links"] = links.comparison
+    model = LearnedModel(base, fitted.final, choose(comparison, labels), linker=links.linker)
     model.meta["comparison"] = comparison
     return Learned(model, comparison, sorted(held_out, key=lambda t: t[0]))
 
@@ -177,7 +200,7 @@ def learn(
 def fits_needed(n_docs: int, folds: int = FOLDS) -> int:
     """How many group fits ``learn`` makes at most (for a progress bar)."""
     outer = min(folds, n_docs) if n_docs > 1 else 0
-    return (outer + 1) * 3
+    return (outer + 1) * 3 + 1  # and the claimant/role linker
 
 
 def train_model(
@@ -261,6 +284,7 @@ def train_model(
         dict(learned.model.use),
         time.perf_counter() - began,
         {g: m.iterations for g, m in learned.model.groups.items()},
+        dict(learned.model.linker.use) if learned.model.linker is not None else {},
     )
 
 

@@ -1,0 +1,929 @@
+"""A claimant and role linker learned from the team's layer (``annotator train``).
+
+The rules (:mod:`annotator.suggest.claims`, :mod:`annotator.suggest.events`) pick one claimant
+per claim and a few arguments per event trigger. The linker scores every candidate pair
+(head, argument) of a suggestion and picks instead:
+
+* ``claimant``: a CLAIM and each ACTOR span or subject/object noun phrase of its sentences and
+  the two before (classes ``-``, ``claimant``); the likeliest one is the claimant;
+* ``role``: an EVENT and each ACTOR span or noun phrase of its sentence (classes ``-``,
+  ``agent``, ``target``); each role takes the likeliest candidates above its threshold;
+* ``place``/``time``: an EVENT and each PLACE/TIME span of its sentence.
+
+The rules' own choice is one of the candidates, with a ``rule=`` feature, so the linker starts
+from what the rules know. Other features are the dependency path between the two head tokens,
+token and sentence distance, the candidate's rank by distance, its label, type, entity and
+dependency, the cue lemma of a claim (the word its content hangs on) or the trigger's lemma and
+type, and the voice of the trigger. They describe English syntax, not particular texts.
+
+A small logistic regression per family (:class:`annotator.suggest.correction.Softmax`, numpy)
+learns from the candidates; ``learn_linker`` also cross-validates by document and compares the
+linker with the rules on the held-out documents per relation (claimant accuracy on matched
+claims; per role recall and precision on matched triggers, the dev-set scorer's definitions).
+``preannotate --model`` uses the linker only for the relations where it won. The linker lives in
+the model folder beside the correction (``linker.json``, ``linker.npz``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from annotator.errors import ModelFormatError
+from annotator.suggest.actors import phrase_range
+from annotator.suggest.metrics import match_spans
+from annotator.values import DocData, RelationData, SpanData
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from annotator.suggest.correction import GroupData, Softmax
+    from annotator.suggest.propose import Proposal
+
+NONE = "-"
+LINKER, RULES = "linker", "rules"
+# family -> (head label, tail labels, classes after NONE)
+FAMILIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "claimant": ("CLAIM", ("ACTOR",), ("claimant",)),
+    "role": ("EVENT", ("ACTOR",), ("agent", "target")),
+    "place": ("EVENT", ("PLACE",), ("place",)),
+    "time": ("EVENT", ("TIME",), ("time",)),
+}
+RELATIONS = ("claimant", "agent", "target", "place", "time")
+FAMILY_OF = {rel: fam for fam, (_, _, classes) in FAMILIES.items() for rel in classes}
+HEAD_OF = {rel: FAMILIES[fam][0] for rel, fam in FAMILY_OF.items()}
+LINKER_JSON = "linker.json"
+LINKER_NPZ = "linker.npz"
+FORMAT = 1
+MAX_PER_ROLE = 2  # conjoined arguments: "Lee and Chow were elected"
+MIN_PRECISION = 0.75  # thresholds are tuned for F among those keeping this precision
+CLAIM_SENTS_BEFORE = 2
+L2 = 0.03
+# A claim keeps the rules' claimant unless the linker prefers another; one the rules left
+# without a claimant gets the linker's only when it is this sure (claims that are no claims
+# have no claimant to find, and a wrong one costs precision).
+CLAIMANT_THRESHOLDS = {"claimant": 0.35, "claimant/keep": 0.0}
+NEW_CHUNK_DEPS = {
+    "claimant": frozenset({"nsubj", "nsubjpass", "pobj", "appos"}),
+    "role": frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "dative"}),
+}
+_EMPTY = np.zeros(0, dtype="float32")
+
+
+@dataclass(slots=True)
+class LinkCand:
+    """One candidate (head, argument) pair; plain values only (the Doc is gone)."""
+
+    family: str
+    head: str  # id of the head suggestion (CLAIM or EVENT) in its proposal
+    start: int  # the argument's characters
+    end: int
+    label: str  # the argument's label (ACTOR, PLACE, TIME)
+    tail: str | None  # id of the argument's suggestion, None for a new noun phrase
+    feats: list[str]
+    rule: str | None = None  # the relation the rules gave this pair, if any
+    attrs: dict[str, Any] = field(default_factory=dict)  # attributes of a new ACTOR
+
+    @property
+    def dense(self) -> Any:
+        """No dense part (the classifier's design reads one)."""
+        return _EMPTY
+
+
+# ------------------------------------------------------------------ candidates and features
+
+
+class _DocView:
+    """Per-document look-ups: token of a character range, sentence of a token."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.sent_of = np.zeros(len(doc), dtype=np.int64)
+        self.sent_bounds: list[tuple[int, int]] = []
+        for k, sent in enumerate(doc.sents):
+            self.sent_of[sent.start : sent.end] = k
+            self.sent_bounds.append((sent.start, sent.end))
+        self._root: dict[tuple[int, int], Token | None] = {}
+
+    def root(self, start: int, end: int) -> Token | None:
+        key = (start, end)
+        if key not in self._root:
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            self._root[key] = span.root if span is not None and len(span) else None
+        return self._root[key]
+
+
+def link_candidates(doc: Doc, proposal: Proposal) -> list[LinkCand]:
+    """Candidate pairs of every CLAIM and EVENT of ``proposal`` (a parsed ``doc`` needed)."""
+    if not len(doc) or not doc.has_annotation("DEP"):
+        return []
+    view = _DocView(doc)
+    by_label: dict[str, list[SpanData]] = defaultdict(list)
+    for sp in proposal.spans:
+        by_label[sp.label].append(sp)
+    rule: dict[tuple[str, str], str] = {}
+    for rel in proposal.relations:
+        if rel.label in FAMILY_OF:
+            rule[(rel.head, rel.tail)] = rel.label
+    chunks = _chunks(doc, by_label.get("ACTOR", ()))
+    out: list[LinkCand] = []
+    for family, (head_label, tail_labels, _) in FAMILIES.items():
+        tails = [sp for lab in tail_labels for sp in by_label.get(lab, ())]
+        for head in by_label.get(head_label, ()):
+            out.extend(_pairs(view, family, head, tails, chunks, rule, proposal))
+    return out
+
+
+def _chunks(doc: Doc, actors: Sequence[SpanData]) -> list[tuple[int, int, Token]]:
+    """Noun phrases (head phrase ranges) that no ACTOR suggestion covers: new actors."""
+    out: list[tuple[int, int, Token]] = []
+    spans = sorted((a.start, a.end) for a in actors)
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        if root.pos_ not in ("NOUN", "PROPN") or root.ent_type_ in _NOT_ACTOR_ENTS:
+            continue
+        start, end = phrase_range(root)
+        if "\n" in doc.text[start:end]:
+            continue
+        if any(s < end and start < e for s, e in spans):
+            continue
+        out.append((start, end, root))
+    return out
+
+
+_NOT_ACTOR_ENTS = frozenset(
+    {"GPE", "LOC", "FAC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL"}
+)
+
+
+def _pairs(  # noqa: C901 - one pass: spans, rule tails, noun phrases, then shared features
+    view: _DocView,
+    family: str,
+    head: SpanData,
+    tails: Sequence[SpanData],
+    chunks: Sequence[tuple[int, int, Token]],
+    rule: Mapping[tuple[str, str], str],
+    proposal: Proposal,
+) -> list[LinkCand]:
+    h = view.root(head.start, head.end)
+    if h is None:
+        return []
+    hs = int(view.sent_of[h.i])
+    if family == "claimant":
+        first = view.root(head.start, min(head.end, head.start + 1))
+        last = view.root(max(head.start, head.end - 1), head.end)
+        lo = int(view.sent_of[first.i]) if first is not None else hs
+        hi = int(view.sent_of[last.i]) if last is not None else hs
+        lo, hi = lo - CLAIM_SENTS_BEFORE, hi + 1
+    else:
+        lo = hi = hs
+    picked: list[tuple[int, int, str, str | None, Token, dict[str, Any]]] = []
+    ruled = {tail for (hd, tail), _ in rule.items() if hd == head.id}
+    for sp in tails:
+        if sp.start < head.end and head.start < sp.end:
+            continue
+        t = view.root(sp.start, sp.end)
+        if t is None:
+            continue
+        if lo <= view.sent_of[t.i] <= hi or sp.id in ruled:
+            picked.append((sp.start, sp.end, sp.label, sp.id, t, {}))
+    if family in NEW_CHUNK_DEPS:
+        deps = NEW_CHUNK_DEPS[family]
+        for start, end, t in chunks:
+            if t.dep_ not in deps or not (lo <= view.sent_of[t.i] <= hi):
+                continue
+            if start < head.end and head.start < end:
+                continue
+            picked.append((start, end, "ACTOR", None, t, _chunk_attrs(t)))
+    if not picked:
+        return []
+    head_feats = _head_features(family, head, h)
+    any_rule = any(
+        rule.get((head.id, sid)) in FAMILIES[family][2] for _, _, _, sid, _, _ in picked if sid
+    )
+    # rank by distance among the candidates before / after the head
+    order_before = sorted((p for p in picked if p[0] < head.start), key=lambda p: head.start - p[1])
+    order_after = sorted((p for p in picked if p[0] >= head.start), key=lambda p: p[0] - head.end)
+    rank = {id(p): ("b", k) for k, p in enumerate(order_before)}
+    rank.update({id(p): ("a", k) for k, p in enumerate(order_after)})
+    out: list[LinkCand] = []
+    for p in picked:
+        start, end, label, sid, t, attrs = p
+        given = rule.get((head.id, sid)) if sid else None
+        if given is not None and FAMILY_OF.get(given) != family:
+            given = None
+        side, k = rank[id(p)]
+        feats = _pair_features(view, h, t, head_feats)
+        feats.append(f"rank={side}{min(k, 3)}")
+        feats.append(f"tl={label}")
+        if sid is None:
+            feats.append("new")
+        else:
+            tail_sp = next((s for s in proposal.spans if s.id == sid), None)
+            if tail_sp is not None and tail_sp.attrs.get("type"):
+                feats.append(f"ttype={tail_sp.attrs['type']}")
+        if given is not None:
+            feats.append(f"rule={given}")
+            feats.append(f"rule={given}|{head_feats[1]}")
+        elif any_rule:
+            feats.append("rule_other")
+        else:
+            feats.append("rule_none")
+        out.append(LinkCand(family, head.id, start, end, label, sid, feats, given, attrs))
+    return out
+
+
+def _chunk_attrs(tok: Token) -> dict[str, Any]:
+    etype = {"PERSON": "person", "ORG": "organisation", "NORP": "population_group"}.get(
+        tok.ent_type_
+    )
+    return {"type": etype} if etype else {}
+
+
+def _head_features(family: str, head: SpanData, h: Token) -> list[str]:
+    """Features of the head alone; the second is the head's key feature (for conjunctions)."""
+    if family == "claimant":
+        cue = h.head
+        form = str(head.attrs.get("form", ""))
+        return [
+            f"form={form}",
+            f"cue={cue.lemma_.lower()}",
+            f"cuepos={cue.pos_}",
+            f"hdep={h.dep_}",
+        ]
+    voice = "passive" if any(c.dep_ in ("nsubjpass", "auxpass") for c in h.children) else "active"
+    if h.dep_ == "acl" and h.tag_ == "VBN":
+        voice = "passive"
+    etype = str(head.attrs.get("type", ""))
+    return [
+        f"trig={h.lemma_.lower()}",
+        f"etype={etype}|{h.pos_}|{voice}",
+        f"etype={etype}",
+        f"hpos={h.pos_}",
+        f"voice={voice}",
+    ]
+
+
+def _path(a: Token, b: Token) -> tuple[list[str], list[str]] | None:
+    """Dependency labels from ``a`` up to the lowest common ancestor, and from it down to
+    ``b``; None when they are in different trees (sentences)."""
+    up: list[Token] = [a]
+    while up[-1].head.i != up[-1].i and len(up) < 40:  # spaCy makes a new Token per access
+        up.append(up[-1].head)
+    index = {t.i: k for k, t in enumerate(up)}
+    down: list[str] = []
+    t = b
+    for _ in range(40):
+        if t.i in index:
+            return [x.dep_ for x in up[: index[t.i]]], list(reversed(down))
+        if t.head.i == t.i:
+            return None
+        down.append(t.dep_)
+        t = t.head
+    return None
+
+
+def _pair_features(view: _DocView, h: Token, t: Token, head_feats: list[str]) -> list[str]:
+    key = head_feats[1]
+    feats = ["bias", *head_feats]
+    dist = t.i - h.i
+    bucket = 0 if dist == 0 else int(math.log2(abs(dist))) + 1
+    feats.append(f"dist={'-' if dist < 0 else '+'}{min(bucket, 6)}")
+    sd = int(view.sent_of[t.i] - view.sent_of[h.i])
+    feats.append(f"sd={max(-3, min(sd, 2))}")
+    feats.append(f"tdep={t.dep_}")
+    feats.append(f"tpos={t.pos_}")
+    feats.append(f"tner={t.ent_type_ or 'O'}")
+    feats.append(f"tdep={t.dep_}|{key}")
+    feats.append(f"tpron={t.pos_ == 'PRON'}")
+    path = _path(h, t) if sd == 0 else None
+    if path is None:
+        feats.append("path=none")
+        feats.append(f"path=none|{'-' if dist < 0 else '+'}")
+        return feats
+    up, down = path
+    full = "^".join(up[:4]) + "|" + "v".join(down[-4:])
+    feats.append(f"path={full}")
+    feats.append(f"path={full}|{key}")
+    feats.append(f"plen={min(len(up) + len(down), 6)}")
+    feats.append(f"pup={'^'.join(up[:2])}")
+    feats.append(f"pdown={'v'.join(down[-2:])}")
+    feats.append(f"pdown={'v'.join(down[-2:])}|{key}")
+    if not up:
+        feats.append(f"child={down[-1] if down else ''}|{t.dep_}")
+    return feats
+
+
+# ------------------------------------------------------------------ training targets
+
+
+def link_targets(cands: Sequence[LinkCand], proposal: Proposal, gold: DocData) -> list[str]:
+    """Per candidate, the relation it stands for in ``gold`` (NONE when none): its head matches
+    a gold head (one-to-one overlap, as the scorer matches) whose argument of that relation
+    overlaps the candidate."""
+    args = _gold_args(proposal, gold)
+    out: list[str] = []
+    for c in cands:
+        got = NONE
+        for rel in FAMILIES[c.family][2]:
+            if any(s < c.end and c.start < e for s, e in args.get((c.head, rel), ())):
+                got = rel
+                break
+        out.append(got)
+    return out
+
+
+def _gold_args(
+    proposal: Proposal, gold: DocData, mentions: bool = True
+) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    """(suggested head id, relation) -> gold argument ranges of the matched gold head."""
+    out: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    gby = {s.id: s for s in gold.spans}
+    gargs: dict[str, list[tuple[str, SpanData]]] = defaultdict(list)
+    for rel in gold.relations:
+        tail = gby.get(rel.tail)
+        if tail is not None and rel.label in FAMILY_OF:
+            gargs[rel.head].append((rel.label, tail))
+    # a cheap coreference: other mentions of the same name in the layer stand for the argument
+    names: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for sp in gold.spans:
+        names[(sp.label, _name(gold.text[sp.start : sp.end]))].append((sp.start, sp.end))
+    for label in ("CLAIM", "EVENT"):
+        g = [s for s in gold.spans if s.label == label]
+        p = [s for s in proposal.spans if s.label == label]
+        for gi, pj in match_spans(gold.text, g, p, "overlap"):
+            for name, tail in gargs.get(g[gi].id, ()):
+                same = (
+                    names.get((tail.label, _name(gold.text[tail.start : tail.end])), [])
+                    if mentions
+                    else []
+                )
+                out[(p[pj].id, name)].extend({(tail.start, tail.end), *same})
+    return out
+
+
+def _name(text: str) -> str:
+    words = text.lower().replace("’", "'").removesuffix("'s").split()
+    if words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
+
+
+# ------------------------------------------------------------------ the linker
+
+
+@dataclass(slots=True)
+class Linker:
+    """A classifier per family, thresholds per relation, and which relations it is used for."""
+
+    models: dict[str, Softmax]
+    use: dict[str, str] = field(default_factory=dict)  # relation -> "linker" | "rules"
+
+    def used(self) -> frozenset[str]:
+        return frozenset(rel for rel, how in self.use.items() if how == LINKER)
+
+    def decide(self, cands: Sequence[LinkCand]) -> list[tuple[LinkCand, str, float]]:
+        """The pairs the linker picks: (candidate, relation, probability)."""
+        out: list[tuple[LinkCand, str, float]] = []
+        for family, model in self.models.items():
+            mine = [c for c in cands if c.family == family]
+            if not mine:
+                continue
+            probs = model.proba(mine)
+            out.extend((mine[r], rel, p) for r, rel, p in _decode(family, mine, probs, model))
+        return out
+
+    def apply(
+        self, proposal: Proposal, cands: Sequence[LinkCand], relations: Iterable[str] | None = None
+    ) -> Proposal:
+        """``proposal`` with the relations in ``relations`` (default: those it is used for)
+        replaced by the linker's choice; a chosen noun phrase becomes a new ACTOR span."""
+        from annotator.suggest.propose import Proposal as _Proposal
+
+        rels = self.used() if relations is None else frozenset(relations)
+        if not rels:
+            return proposal
+        spans = list(proposal.spans)
+        scores = dict(proposal.scores)
+        kept = [r for r in proposal.relations if r.label not in rels]
+        taken = {r.id for r in proposal.relations} | {s.id for s in spans}
+        new_spans: dict[tuple[int, int], str] = {}
+        n = 0
+        out_rels: list[RelationData] = list(kept)
+        seen: set[tuple[str, str, str]] = {(r.label, r.head, r.tail) for r in kept}
+        for cand, rel, p in self.decide(cands):
+            if rel not in rels:
+                continue
+            tail = cand.tail
+            if tail is None:
+                tail = new_spans.get((cand.start, cand.end))
+                if tail is None:
+                    n += 1
+                    while f"k{n}" in taken:
+                        n += 1
+                    tail = f"k{n}"
+                    taken.add(tail)
+                    new_spans[(cand.start, cand.end)] = tail
+                    spans.append(SpanData(tail, cand.start, cand.end, "ACTOR", dict(cand.attrs)))
+                    scores[tail] = round(p, 4)
+            if (rel, cand.head, tail) in seen:
+                continue
+            seen.add((rel, cand.head, tail))
+            n += 1
+            while f"k{n}" in taken:
+                n += 1
+            rid = f"k{n}"
+            taken.add(rid)
+            out_rels.append(RelationData(rid, rel, cand.head, tail))
+            scores[rid] = round(p, 4)
+        spans.sort(key=lambda s: (s.start, -s.end, s.label))
+        return _Proposal(tuple(spans), tuple(out_rels), scores)
+
+    def lines(self) -> list[str]:
+        return [f"  {rel:<9} {self.use.get(rel, RULES)}" for rel in RELATIONS if rel in self.use]
+
+    def save(self, outdir: Path) -> None:
+        arrays: dict[str, Any] = {}
+        models: dict[str, Any] = {}
+        for name, model in self.models.items():
+            models[name] = model.to_json()
+            for part in ("w", "wd", "b", "mu", "sd"):
+                arrays[f"{name}.{part}"] = getattr(model, part)
+        np.savez_compressed(outdir / LINKER_NPZ, **arrays)
+        body = {"kind": "annotator-linker", "format": FORMAT, "use": self.use, "models": models}
+        (outdir / LINKER_JSON).write_text(json.dumps(body, indent=1), encoding="utf-8")
+
+
+def load_linker(folder: Path) -> Linker | None:
+    """The linker of a model folder, or None when the folder has none."""
+    from annotator.suggest.correction import Softmax
+
+    path = folder / LINKER_JSON
+    if not path.is_file():
+        return None
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+        weights = np.load(folder / LINKER_NPZ)
+    except (OSError, ValueError) as exc:
+        raise ModelFormatError(f"cannot read the linker: {exc}", path=str(path)) from exc
+    if body.get("kind") != "annotator-linker" or body.get("format") != FORMAT:
+        raise ModelFormatError("unknown linker format", path=str(path))
+    models: dict[str, Softmax] = {}
+    for name, spec in body["models"].items():
+        models[name] = Softmax(
+            tuple(spec["classes"]),
+            {f: i for i, f in enumerate(spec["vocab"])},
+            weights[f"{name}.w"],
+            weights[f"{name}.wd"],
+            weights[f"{name}.b"],
+            weights[f"{name}.mu"],
+            weights[f"{name}.sd"],
+            {k: float(v) for k, v in spec["thresholds"].items()},
+            int(spec.get("iterations", 0)),
+        )
+    return Linker(models, {str(k): str(v) for k, v in (body.get("use") or {}).items()})
+
+
+def _decode(
+    family: str, cands: Sequence[LinkCand], probs: Any, model: Softmax
+) -> list[tuple[int, str, float]]:
+    """Per head: the claimant is the likeliest candidate (a matched claim without one counts
+    as wrong), on a claim without a rule claimant only above the ``claimant`` threshold. Each
+    role keeps the rules' arguments whose probability passes ``REL/keep`` and
+    adds the likeliest others whose best class it is and whose probability passes ``REL``
+    (at most ``MAX_PER_ROLE`` arguments, one for place and time)."""
+    by_head: dict[str, list[int]] = defaultdict(list)
+    for r, c in enumerate(cands):
+        by_head[c.head].append(r)
+    classes = model.classes
+    best = probs[:, 1:].argmax(axis=1) + 1 if len(probs) else np.zeros(0, dtype=np.int64)
+    limit = MAX_PER_ROLE if family == "role" else 1
+    out: list[tuple[int, str, float]] = []
+    for rows in by_head.values():
+        for k in range(1, len(classes)):
+            rel = classes[k]
+            add = model.thresholds.get(rel, 0.5)
+            keep = model.thresholds.get(f"{rel}/keep", add)
+            ranked = sorted(rows, key=probs[:, k].__getitem__, reverse=True)
+            if family == "claimant":
+                # the likeliest candidate; on a claim the rules gave no claimant, only if sure
+                top = ranked[0]
+                if any(cands[r].rule == rel for r in rows) or probs[top, k] >= add:
+                    out.append((top, rel, float(probs[top, k])))
+                continue
+            chosen = 0
+            for r in ranked:
+                p = float(probs[r, k])
+                if chosen >= limit:
+                    break
+                if cands[r].rule == rel:
+                    if p < keep:
+                        continue
+                elif p < add or best[r] != k:
+                    continue
+                out.append((r, rel, p))
+                chosen += 1
+    return out
+
+
+# ------------------------------------------------------------------ learning
+
+
+def family_data(
+    cands: Sequence[Sequence[LinkCand]],
+    ys: Sequence[Sequence[str]],
+    family: str,
+    vocab: dict[str, int] | None = None,
+) -> GroupData:
+    """The candidates of one family over many documents, encoded (``vocab`` grows)."""
+    from annotator.suggest.correction import GroupData
+
+    classes = (NONE, *FAMILIES[family][2])
+    index = {c: i for i, c in enumerate(classes)}
+    vocab = {"bias": 0} if vocab is None else vocab
+    doc_of: list[int] = []
+    rows: list[int] = []
+    cols: list[int] = []
+    y: list[int] = []
+    for d, (doc_cands, doc_ys) in enumerate(zip(cands, ys, strict=True)):
+        for cand, target in zip(doc_cands, doc_ys, strict=True):
+            if cand.family != family:
+                continue
+            r = len(doc_of)
+            doc_of.append(d)
+            for f in cand.feats:
+                rows.append(r)
+                cols.append(vocab.setdefault(f, len(vocab)))
+            y.append(index.get(target, 0))
+    return GroupData(
+        classes,
+        vocab,
+        np.asarray(doc_of, dtype=np.int64),
+        np.asarray(rows, dtype=np.int64),
+        np.asarray(cols, dtype=np.int64),
+        np.zeros((len(doc_of), 0), dtype="float32"),
+        np.asarray(y, dtype=np.int64),
+        np.zeros((len(cands), len(classes)), dtype=np.int64),
+    )
+
+
+def fit_linker(
+    cands: Sequence[Sequence[LinkCand]],
+    ys: Sequence[Sequence[str]],
+    docs: Iterable[int],
+    held: Mapping[int, tuple[Sequence[LinkCand], Sequence[str], Mapping[str, int]]] | None = None,
+    max_iter: int = 300,
+    l2: float = L2,
+) -> Linker:
+    """Fit each family on the documents ``docs``; thresholds are tuned on ``held`` (document
+    -> candidates, targets, gold argument counts of matched heads) when given."""
+    from annotator.suggest.correction import fit
+
+    models: dict[str, Softmax] = {}
+    sub_c = [cands[i] for i in docs]
+    sub_y = [ys[i] for i in docs]
+    for family in FAMILIES:
+        data = family_data(sub_c, sub_y, family)
+        if not data.n or not (data.y > 0).any():
+            continue
+        model = fit(data, l2=l2, max_iter=max_iter)
+        model.thresholds = {rel: 0.5 for rel in FAMILIES[family][2]}
+        models[family] = model
+    linker = Linker(models)
+    if held:
+        tune(linker, list(held.values()))
+    return linker
+
+
+def tune(
+    linker: Linker, held: Sequence[tuple[Sequence[LinkCand], Sequence[str], Mapping[str, int]]]
+) -> None:
+    """Per relation, the thresholds (keep a rule argument, add another) with the best F (found
+    over gold arguments of matched heads) among those keeping precision at least
+    ``MIN_PRECISION``, or the rules' own precision on the same rows when that is lower (a team
+    layer without coreference makes some right arguments look wrong)."""
+    for family, model in linker.models.items():
+        if family == "claimant":
+            model.thresholds = dict(CLAIMANT_THRESHOLDS)
+            continue
+        rows = [
+            (
+                [c for c in cs if c.family == family],
+                [y for c, y in zip(cs, ys, strict=True) if c.family == family],
+                g,
+            )
+            for cs, ys, g in held
+        ]
+        probs = [model.proba(cs) for cs, _, _ in rows]
+        for rel in FAMILIES[family][2]:
+            gold = sum(g.get(rel, 0) for _, _, g in rows)
+            ruled = [
+                y == rel for cs, ys, _ in rows for c, y in zip(cs, ys, strict=True) if c.rule == rel
+            ]
+            floor = min(MIN_PRECISION, sum(ruled) / len(ruled)) if ruled else MIN_PRECISION
+            best: tuple[bool, float, float, float] | None = None
+            for keep in (0.0, 0.1, 0.2, 0.3, 0.4):
+                for add in np.arange(0.3, 0.96, 0.05):
+                    model.thresholds[rel] = float(add)
+                    model.thresholds[f"{rel}/keep"] = keep
+                    tp = fp = 0
+                    for (cs, ys, _), p in zip(rows, probs, strict=True):
+                        for row, r, _ in _decode(family, cs, p, model):
+                            if r == rel:
+                                tp += ys[row] == rel
+                                fp += ys[row] != rel
+                    prec = tp / (tp + fp) if tp + fp else 0.0
+                    f = 2 * tp / (2 * tp + fp + max(gold - tp, 0)) if gold + tp + fp else 0.0
+                    key = (prec >= floor, round(f, 6), -keep, float(add))
+                    if best is None or key > best:
+                        best = key
+            if best is None:
+                model.thresholds[rel], model.thresholds[f"{rel}/keep"] = 0.5, 0.0
+            else:
+                model.thresholds[rel] = round(best[3], 3)
+                model.thresholds[f"{rel}/keep"] = -best[2]
+
+
+def gold_arg_counts(proposal: Proposal, gold: DocData) -> dict[str, int]:
+    """Gold arguments per relation of the suggested heads that match a gold head."""
+    out: Counter[str] = Counter()
+    for (_, rel), ranges in _gold_args(proposal, gold, mentions=False).items():
+        out[rel] += len(ranges)
+    return dict(out)
+
+
+@dataclass(slots=True)
+class LinkerFit:
+    """What ``learn_linker`` returns: the final linker (with ``use`` set), the held-out
+    proposals of the linker per document, and the comparison with the rules."""
+
+    linker: Linker | None
+    held_out: dict[int, Proposal]
+    comparison: dict[str, Any]
+
+
+def learn_linker(
+    proposals: Sequence[Proposal],
+    cands: Sequence[Sequence[LinkCand]],
+    golds: Sequence[DocData],
+    folds: Sequence[Sequence[int]],
+    max_iter: int = 300,
+    cancelled: Callable[[], bool] | None = None,
+    l2: float = L2,
+) -> LinkerFit:
+    """Cross-validate the linker against the rules by document (``folds``), then fit it on
+    every document; ``use`` per relation follows the held-out comparison."""
+    from annotator.suggest.selection import MIN_DOCUMENTS
+
+    ys = [link_targets(c, p, g) for c, p, g in zip(cands, proposals, golds, strict=True)]
+    counts = [gold_arg_counts(p, g) for p, g in zip(proposals, golds, strict=True)]
+    n = len(proposals)
+    if not any(y != NONE for doc_ys in ys for y in doc_ys):
+        return LinkerFit(None, {}, {})
+    fold_models: list[Linker] = []
+    for test in folds:
+        if cancelled is not None and cancelled():
+            return LinkerFit(None, {}, {})
+        held = set(test)
+        train = [i for i in range(n) if i not in held]
+        fold_models.append(fit_linker(cands, ys, train, max_iter=max_iter, l2=l2))
+    # thresholds of each fold's linker: tuned on the other folds' held-out predictions
+    held_rows = {f: {i: (cands[i], ys[i], counts[i]) for i in test} for f, test in enumerate(folds)}
+    for f, model in enumerate(fold_models):
+        others = {i: row for g, rows in held_rows.items() if g != f for i, row in rows.items()}
+        _tune_with(model, fold_models, folds, others, f)
+    held_out: dict[int, Proposal] = {}
+    for f, test in enumerate(folds):
+        for i in test:
+            held_out[i] = fold_models[f].apply(proposals[i], cands[i], RELATIONS)
+    comparison = compare_links(
+        [golds[i] for i in sorted(held_out)],
+        [proposals[i] for i in sorted(held_out)],
+        [held_out[i] for i in sorted(held_out)],
+    )
+    enough = len(held_out) >= MIN_DOCUMENTS
+    final = fit_linker(cands, ys, range(n), max_iter=max_iter, l2=l2)
+    if folds:
+        every = {i: (cands[i], ys[i], counts[i]) for i in range(n)}
+        _tune_with(final, fold_models, folds, every, None)
+    final.use = {
+        rel: LINKER if enough and row.get("use") == LINKER else RULES
+        for rel, row in comparison.get("relations", {}).items()
+    }
+    if not enough:
+        for row in comparison.get("relations", {}).values():
+            row["use"] = RULES
+    comparison["documents"] = len(held_out)
+    return LinkerFit(final, held_out, comparison)
+
+
+def _tune_with(
+    target: Linker,
+    fold_models: Sequence[Linker],
+    folds: Sequence[Sequence[int]],
+    rows: Mapping[int, tuple[Sequence[LinkCand], Sequence[str], Mapping[str, int]]],
+    skip: int | None,
+) -> None:
+    """Tune ``target``'s thresholds on held-out predictions: each document of ``rows`` is
+    scored by the fold model that did not see it (``skip``: a fold left out entirely)."""
+    for family, model in target.models.items():
+        thresholds: dict[str, list[float]] = defaultdict(list)
+        for f, test in enumerate(folds):
+            if f == skip or family not in fold_models[f].models:
+                continue
+            part = [rows[i] for i in test if i in rows]
+            if not part:
+                continue
+            probe = Linker({family: fold_models[f].models[family]})
+            saved = dict(probe.models[family].thresholds)
+            tune(probe, part)
+            for rel, t in probe.models[family].thresholds.items():
+                thresholds[rel].append(t)
+            probe.models[family].thresholds = saved
+        model.thresholds = {
+            rel: (float(np.median(ts)) if ts else 0.5) for rel, ts in thresholds.items()
+        } or {rel: 0.5 for rel in FAMILIES[family][2]}
+        if family == "claimant":
+            model.thresholds = dict(CLAIMANT_THRESHOLDS)
+
+
+# ------------------------------------------------------------------ the comparison
+
+
+def relation_counts(gold: DocData, proposal: Proposal) -> dict[str, dict[str, int]]:
+    """Per relation, the scorer's counts on matched heads: for claimant ``ok``/``matched``
+    (right claimant / matched claims with a gold claimant) and ``pred``/``pred_ok``; for roles
+    ``found``/``gold`` (gold arguments of matched triggers) and ``pred_ok``/``pred``
+    (suggested relations of matched triggers)."""
+    out: dict[str, Counter[str]] = {name: Counter() for name in RELATIONS}
+    gby = {s.id: s for s in gold.spans}
+    pby = {s.id: s for s in proposal.spans}
+    gt: dict[str, list[tuple[str, SpanData]]] = defaultdict(list)
+    pt: dict[str, list[tuple[str, SpanData]]] = defaultdict(list)
+    for rel in gold.relations:
+        if rel.tail in gby and rel.label in FAMILY_OF:
+            gt[rel.head].append((rel.label, gby[rel.tail]))
+    for rel in proposal.relations:
+        if rel.tail in pby and rel.label in FAMILY_OF:
+            pt[rel.head].append((rel.label, pby[rel.tail]))
+    for label in ("CLAIM", "EVENT"):
+        g = [s for s in gold.spans if s.label == label]
+        p = [s for s in proposal.spans if s.label == label]
+        for gi, pj in match_spans(gold.text, g, p, "overlap"):
+            gargs, pargs = gt.get(g[gi].id, []), pt.get(p[pj].id, [])
+            names = ("claimant",) if label == "CLAIM" else ("agent", "target", "place", "time")
+            for name in names:
+                want = [a for r, a in gargs if r == name]
+                have = [a for r, a in pargs if r == name]
+                c = out[name]
+                if name == "claimant":
+                    if want:
+                        c["matched"] += 1
+                        c["ok"] += any(_hit(a, want) for a in have)
+                        c["pred_ok"] += any(_hit(a, want) for a in have)
+                    c["pred"] += bool(have)
+                    continue
+                c["gold"] += len(want)
+                c["found"] += sum(1 for a in want if _hit(a, have))
+                c["pred"] += len(have)
+                c["pred_ok"] += sum(1 for a in have if _hit(a, want))
+    return {name: dict(c) for name, c in out.items()}
+
+
+def _hit(a: SpanData, others: Sequence[SpanData]) -> bool:
+    return any(o.start < a.end and a.start < o.end for o in others)
+
+
+def _summary(rel: str, c: Mapping[str, int]) -> dict[str, Any]:
+    def ratio(a: str, b: str) -> float:
+        return round(c.get(a, 0) / c[b], 4) if c.get(b) else 0.0
+
+    if rel == "claimant":
+        acc = ratio("ok", "matched")
+        return {
+            "accuracy": acc,
+            "precision": ratio("pred_ok", "pred"),
+            "score": acc,
+            "matched": c.get("matched", 0),
+        }
+    r, p = ratio("found", "gold"), ratio("pred_ok", "pred")
+    f = round(2 * p * r / (p + r), 4) if p + r else 0.0
+    return {"recall": r, "precision": p, "score": f, "gold": c.get("gold", 0)}
+
+
+def compare_links(
+    golds: Sequence[DocData],
+    rules: Sequence[Proposal],
+    linked: Sequence[Proposal],
+    margin: float = 0.005,
+    min_precision: float = MIN_PRECISION,
+    confidence: float = 0.9,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Rules vs linker on the same held-out documents, per relation. The linker wins a
+    relation when its score (claimant: accuracy on matched claims; roles: F of recall and
+    precision on matched triggers) beats the rules' by ``margin``, in at least ``confidence``
+    of document resamples, its precision stays at least ``min_precision`` (or the rules'), and
+    (roles) it finds at least as many arguments."""
+    per_doc = [
+        (relation_counts(g, r), relation_counts(g, k))
+        for g, r, k in zip(golds, rules, linked, strict=True)
+    ]
+    out: dict[str, Any] = {}
+    for rel in RELATIONS:
+        a: Counter[str] = Counter()
+        b: Counter[str] = Counter()
+        for ra, rb in per_doc:
+            a.update(ra[rel])
+            b.update(rb[rel])
+        base, mine = _summary(rel, a), _summary(rel, b)
+        if not (base.get("matched") or base.get("gold")):
+            continue
+        share = _bootstrap(per_doc, rel, seed)
+        floor = min(min_precision, base["precision"])
+        wins = (
+            mine["score"] > base["score"] + margin
+            and share >= confidence
+            and mine["precision"] >= floor
+            and mine.get("recall", 1.0) >= base.get("recall", 0.0)  # roles: recall never drops
+        )
+        out[rel] = {
+            "rules": base,
+            "linker": mine,
+            "linker_better_share": round(share, 3),
+            "use": LINKER if wins else RULES,
+        }
+    return {"metric": "scorer's definitions on matched heads", "relations": out}
+
+
+def _bootstrap(
+    per_doc: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]],
+    rel: str,
+    seed: int,
+    resamples: int = 400,
+) -> float:
+    keys = (
+        ("ok", "matched", "pred_ok", "pred")
+        if rel == "claimant"
+        else ("found", "gold", "pred_ok", "pred")
+    )
+    arr = np.array(
+        [
+            [ra[rel].get(k, 0) for k in keys] + [rb[rel].get(k, 0) for k in keys]
+            for ra, rb in per_doc
+        ],
+        dtype=np.float64,
+    )
+    if not len(arr):
+        return 0.0
+    rng = np.random.default_rng(seed)
+    sums = arr[rng.integers(0, len(arr), size=(resamples, len(arr)))].sum(axis=1)
+
+    def score(s: Any) -> Any:
+        first = np.where(s[:, 1] > 0, s[:, 0] / np.maximum(s[:, 1], 1), 0.0)
+        if rel == "claimant":
+            return first
+        prec = np.where(s[:, 3] > 0, s[:, 2] / np.maximum(s[:, 3], 1), 0.0)
+        den = first + prec
+        return np.where(den > 0, 2 * first * prec / np.where(den > 0, den, 1), 0.0)
+
+    return float((score(sums[:, 4:]) > score(sums[:, :4])).mean())
+
+
+def comparison_lines(data: Mapping[str, Any]) -> list[str]:
+    """The linker's held-out comparison, per relation: rules beside linker, and which is used."""
+    rels = data.get("relations") or {}
+    if not rels:
+        return []
+    out = [
+        f"claimant and role links, held out ({data.get('documents', 0)} documents; claimant: "
+        "accuracy on matched claims, roles: recall/precision on matched triggers):",
+        f"  {'relation':<9} {'rules':<16} {'linker':<16} use",
+    ]
+    for rel, row in rels.items():
+        rules, linker = _cell(rel, row["rules"]), _cell(rel, row["linker"])
+        out.append(f"  {rel:<9} {rules:<16} {linker:<16} {row['use']}")
+    return out
+
+
+def _cell(rel: str, score: Mapping[str, Any]) -> str:
+    if rel == "claimant":
+        return f"{score['accuracy']:.3f} (P {score['precision']:.2f})"
+    return f"{score['recall']:.3f} / {score['precision']:.3f}"
+
+
+def choose_links(data: Mapping[str, Any], current: Iterable[str] = ()) -> dict[str, str]:
+    """Relation -> "linker" or "rules" as the comparison's ``links`` table says (the rules
+    for every relation it does not vouch for)."""
+    table = (data.get("links") or {}).get("relations") or {}
+    out = {rel: RULES for rel in current}
+    for rel, row in table.items():
+        out[rel] = LINKER if isinstance(row, Mapping) and row.get("use") == LINKER else RULES
+    return out

