@@ -119,7 +119,7 @@ def annotator_worker(url: str, name: str, seconds: float, seed: int, out: mp.Que
                     def add(s, d=doc, a=start, b=end, lab=label):
                         return add_span(s, scheme, d, name, a, b, lab, user=name)
 
-                    new_id = proj.transact(add)
+                    new_id = proj.transact(add).id
                     mine[new_id] = (doc, start, end, label)
                     added.append(new_id)
                 elif op < 0.85:
