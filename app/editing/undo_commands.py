@@ -106,7 +106,7 @@ def report_failure(context: AppContext, exc: AnnotatorError) -> None:
     locked or read-only file): one line in a dialog. Refusals of the edit itself (overlaps,
     labels) are the caller's to show."""
     if isinstance(exc, ProjectError):
-        context.edit_failed.emit(exc.one_line())
+        context.edit_failed.emit(exc.render())
 
 
 class EditCommand(UndoCommand):
