@@ -269,7 +269,13 @@ def _server_error(exc: DBAPIError, location: str) -> ProjectError:
     kind = postgres.refusal(exc)
     detail = postgres.first_line(exc)
     if kind == "denied":
-        return ChangeRefused(f"the server refused the change ({detail}); nothing was changed")
+        hint = ""
+        if "event_log" in detail:
+            hint = (
+                "; on a server, changes are recorded in the name of the role you connect as "
+                "(set NEWS_ANNOTATOR_USER, or --as, to it)"
+            )
+        return ChangeRefused(f"the server refused the change ({detail}); nothing was changed{hint}")
     if kind == "conflict":
         return ServerUnavailable(
             f"another user changed the same data at the same time ({detail}); "
