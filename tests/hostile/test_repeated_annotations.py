@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hostile_helpers import news_doc
 
 from annotator.project import Project
-from annotator.transfer.importing import import_documents, import_paths
+from annotator.transfer.importing import import_paths
 from storage.repository import spans as span_repo
 
 MakeProject = Callable[..., Project]
@@ -20,21 +19,9 @@ TEXT = "Tripoli was shelled on Monday."
 
 
 @pytest.fixture
-def make_project(new_location: Callable[[str], str]) -> Iterator[MakeProject]:
-    """Projects on each engine in turn: the import's own rules, not the file's (this overrides
-    the SQLite-only fixture of the hostile tests)."""
-    opened: list[Project] = []
-
-    def make(n_docs: int = 3, name: str = "main.annproj") -> Project:
-        project = Project.create(new_location(name), "news")
-        opened.append(project)
-        if n_docs:
-            import_documents(project, [news_doc(i) for i in range(n_docs)], layer="importer")
-        return project
-
-    yield make
-    for p in opened:
-        p.close()
+def make_project(make_any_project: MakeProject) -> MakeProject:
+    """On each engine in turn: the import's own rules, not the file's."""
+    return make_any_project
 
 
 def _spans(project: Project) -> list[tuple[int, int, str]]:

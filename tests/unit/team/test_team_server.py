@@ -4,6 +4,8 @@ who may write what (row-level security), against the throw-away test cluster."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -138,28 +140,36 @@ def _add(project: Project, doc_id: int, layer: str, text_: str, word: str, user:
         )
 
 
-def test_each_role_writes_only_what_it_may_even_with_raw_sql(team_file: Path) -> None:
-    """alice (annotator) writes her layer only; rita (reviewer) writes gold; raw SQL as alice
-    cannot touch bob's spans or gold, nor fake her identity with a temporary table."""
+@contextmanager
+def team_server(team_file: Path) -> Iterator[str]:
+    """The team project copied to a fresh server database, with alice (annotator), rita
+    (reviewer) and lena (lead) granted; yields the owner's URL."""
     with fresh_database() as url:
         copy_project(team_file, url)
         with Project.open(url) as owner:
             for role, kind in (("alice", "annotator"), ("rita", "reviewer"), ("lena", "lead")):
                 grant_access(owner, role, kind)
-            with owner.session() as s:
-                gold = ann_repo.ensure_annotator(s, "gold")
-                doc_id = min(doc_repo.external_ids(s).values())
-                doc_text = doc_repo.get_document(s, doc_id)
-                assert doc_text is not None
-                bob_span = span_repo.spans_of(s, annotator="bob")[0]
-                s.execute(
-                    text(
-                        'INSERT INTO span (document_id, annotator_id, start, "end", label, '
-                        "attrs, origin, created_at, updated_at) VALUES "
-                        "(:d, :a, 0, 5, 'PLACE', '{}', 'manual', now(), now())"
-                    ),
-                    {"d": doc_id, "a": gold},
-                )
+        yield url
+
+
+def test_each_role_writes_only_what_it_may_even_with_raw_sql(team_file: Path) -> None:
+    """alice (annotator) writes her layer only; rita (reviewer) writes gold; raw SQL as alice
+    cannot touch bob's spans or gold, nor fake her identity with a temporary table."""
+    with team_server(team_file) as url:
+        with Project.open(url) as owner, owner.session() as s:
+            gold = ann_repo.ensure_annotator(s, "gold")
+            doc_id = min(doc_repo.external_ids(s).values())
+            doc_text = doc_repo.get_document(s, doc_id)
+            assert doc_text is not None
+            bob_span = span_repo.spans_of(s, annotator="bob")[0]
+            s.execute(
+                text(
+                    'INSERT INTO span (document_id, annotator_id, start, "end", label, '
+                    "attrs, origin, created_at, updated_at) VALUES "
+                    "(:d, :a, 0, 5, 'PLACE', '{}', 'manual', now(), now())"
+                ),
+                {"d": doc_id, "a": gold},
+            )
 
         # alice through the services: her own layer works, gold is refused in one line
         with Project.open(_as_role(url, "alice")) as alice:
@@ -231,16 +241,12 @@ def test_event_log_and_suggestions_are_restricted_by_role_even_with_raw_sql(
     from annotator.transfer.importing import import_documents
     from annotator.values import DocData, RelationData, SpanData
 
-    with fresh_database() as url:
-        copy_project(team_file, url)
-        with Project.open(url) as owner:
-            for role, kind in (("alice", "annotator"), ("rita", "reviewer"), ("lena", "lead")):
-                grant_access(owner, role, kind)
-            with owner.session() as s:
-                doc_id = min(doc_repo.external_ids(s).values())
-                spans = [SpanData(f"s{i}", i * 2, i * 2 + 1, "PLACE") for i in range(4)]
-                add_suggestions(s, doc_id, spans, [RelationData("r", "located", "s0", "s1")], "m")
-                sugg = [g.id for g in sugg_repo.suggestions_of(s, document_id=doc_id)]
+    with team_server(team_file) as url:
+        with Project.open(url) as owner, owner.session() as s:
+            doc_id = min(doc_repo.external_ids(s).values())
+            spans = [SpanData(f"s{i}", i * 2, i * 2 + 1, "PLACE") for i in range(4)]
+            add_suggestions(s, doc_id, spans, [RelationData("r", "located", "s0", "s1")], "m")
+            sugg = [g.id for g in sugg_repo.suggestions_of(s, document_id=doc_id)]
 
         alice = create_engine(_as_role(url, "alice"))
         lena = create_engine(_as_role(url, "lena"))
