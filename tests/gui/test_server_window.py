@@ -17,9 +17,10 @@ from annotator.services import add_span
 from annotator.team.access import grant_access
 from annotator.transfer.copying import copy_project
 from storage.repository import documents as doc_repo
+from storage.repository import spans as span_repo
 
 
-def test_server_project_opens_as_the_connected_role(qtbot, tmp_path: Path) -> None:
+def test_server_project_opens_as_the_connected_role(qtbot, tmp_path: Path, dialogs) -> None:
     from app.launcher import open_server_window
 
     source = tmp_path / "team.annproj"
@@ -37,6 +38,19 @@ def test_server_project_opens_as_the_connected_role(qtbot, tmp_path: Path) -> No
             assert window.context.user == "alice"
             assert make_url(url).database in window.windowTitle()
             assert window.context.project.server_role == "alice"
+
+            # her edits and their undo pass the server's row-level security (her own layer,
+            # events in her own name) and are not reported back to her as others' changes
+            from app.editing.undo_commands import AddSpanCommand, push
+
+            ctx = window.context
+            push(ctx, AddSpanCommand(ctx, ctx.doc_state.doc_id, 0, 3, "PLACE"))
+            ctx.undo_stack.undo()
+            ctx.undo_stack.redo()
+            assert dialogs.shown == []  # no step failed
+            with Project.open(url) as owner, owner.session() as s:
+                mine = span_repo.spans_of(s, document_id=ctx.doc_state.doc_id, annotator="alice")
+                assert [(sp.start, sp.end) for sp in mine].count((0, 3)) == 1
 
             # bob edits the document alice is looking at: her next poll notices it
             doc_id = window.context.doc_state.doc_id
