@@ -187,48 +187,58 @@ class Project:
     def session(self, write: bool = False) -> Iterator[Session]:
         """One session and one transaction for one user action. ``write=True`` for an action
         that reads then writes: it holds the write lock from the start, so another program
-        writing at the same time waits for it (and it for them) instead of failing."""
+        writing at the same time waits for it (and it for them) instead of failing.
+
+        A database failure is raised as one of our errors (one line); nothing is retried here:
+        edits go through :meth:`transact`."""
         try:
             with self.db.session(write=write) as s:
                 yield s
         except DBAPIError as exc:
-            if self.is_server:
-                if isinstance(exc, OperationalError) or postgres.refusal(exc) is not None:
-                    raise _server_error(exc, self.location) from None
-                raise
-            explained = explain_error(exc)
-            if explained is None:
-                raise
-            kind, message = explained
-            if kind == "read_only" and self.read_only:
-                message = "is read-only: opened read-only; nothing was changed"
-            cls = ProjectLocked if kind == "locked" else DatabaseFailed
-            raise cls(message, path=str(self.path)) from None
+            raise self._failure(exc) from None
 
     def transact(self, action: Callable[[Session], T], attempts: int = RETRY_ATTEMPTS) -> T:
-        """Run ``action(session)`` as one transaction and return its result. On a server, when
-        the transaction loses to a concurrent one (a serialisation failure or deadlock, rolled
-        back by the server) the whole action runs again in a new transaction, up to
-        ``attempts`` times, then fails with one line. ``action`` must only touch the database
-        (it may run more than once)."""
+        """Run ``action(session)`` as one write transaction and return its result: the one
+        path every edit takes.
+
+        On a server, the action runs again in a new transaction (up to ``attempts`` times in
+        all) when the server rolled the transaction back: it lost to a concurrent one (a
+        serialisation failure or deadlock), or the connection broke before the commit was
+        sent. A connection lost during the commit itself is not retried (the server may have
+        kept the change): it fails with one line saying the change was not confirmed. Any
+        other failure is one line too. ``action`` must only touch the database and return what
+        the caller needs (it may run more than once; only the last run's result counts)."""
         for attempt in range(1, attempts + 1):
+            committing = False
             try:
                 with self.db.session(write=True) as s:
-                    return action(s)
+                    result = action(s)
+                    committing = True  # the action is done; leaving the block commits
+                return result
             except DBAPIError as exc:
                 kind = postgres.refusal(exc) if self.is_server else None
-                if kind == "conflict" and attempt < attempts:
+                again = kind == "conflict" or (kind == "lost" and not committing)
+                if again and attempt < attempts:
                     time.sleep(random.uniform(0.005, 0.05) * attempt)
                     continue
-                if kind is not None:
-                    raise _server_error(exc, self.location) from None
-                explained = None if self.is_server else explain_error(exc)
-                if explained is not None:
-                    kind_, message = explained
-                    cls = ProjectLocked if kind_ == "locked" else DatabaseFailed
-                    raise cls(message, path=str(self.path)) from None
-                raise
+                raise self._failure(exc) from None
         raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _failure(self, exc: DBAPIError) -> Exception:
+        """Our one-line error for a database failure (the original error when it is not one
+        we know: a bug, reported as such)."""
+        if self.is_server:
+            if isinstance(exc, OperationalError) or postgres.refusal(exc) is not None:
+                return _server_error(exc, self.location)
+            return exc
+        explained = explain_error(exc)
+        if explained is None:
+            return exc
+        kind, message = explained
+        if kind == "read_only" and self.read_only:
+            message = "is read-only: opened read-only; nothing was changed"
+        cls = ProjectLocked if kind == "locked" else DatabaseFailed
+        return cls(message, path=str(self.path))
 
     def close(self) -> None:
         self.db.dispose()
@@ -259,7 +269,13 @@ def _server_error(exc: DBAPIError, location: str) -> ProjectError:
     kind = postgres.refusal(exc)
     detail = postgres.first_line(exc)
     if kind == "denied":
-        return ChangeRefused(f"the server refused the change ({detail}); nothing was changed")
+        hint = ""
+        if "event_log" in detail:
+            hint = (
+                "; on a server, changes are recorded in the name of the role you connect as "
+                "(set NEWS_ANNOTATOR_USER, or --as, to it)"
+            )
+        return ChangeRefused(f"the server refused the change ({detail}); nothing was changed{hint}")
     if kind == "conflict":
         return ServerUnavailable(
             f"another user changed the same data at the same time ({detail}); "

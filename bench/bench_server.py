@@ -14,7 +14,7 @@ Uses ``--url`` (an administrator URL of a server), else ``NEWS_ANNOTATOR_TEST_PG
 starts a throw-away cluster with ``scripts/pg_test_cluster.sh`` (Unix socket only) and removes
 it afterwards. Each part runs in a new database, dropped at the end.
 
-    python bench/bench_server.py [--seconds 20] [--annotators 10] [--docs 10000]
+    python bench/bench_server.py [--seconds 60] [--annotators 10] [--docs 10000]
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def annotator_worker(url: str, name: str, seconds: float, seed: int, out: mp.Que
                     def add(s, d=doc, a=start, b=end, lab=label):
                         return add_span(s, scheme, d, name, a, b, lab, user=name)
 
-                    new_id = proj.transact(add)
+                    new_id = proj.transact(add).id
                     mine[new_id] = (doc, start, end, label)
                     added.append(new_id)
                 elif op < 0.85:
@@ -308,7 +308,7 @@ def importing(admin: str, n: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", help="administrator URL of a PostgreSQL server")
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--annotators", type=int, default=10)
     parser.add_argument("--docs", type=int, default=10_000, help="articles for the import part")
     parser.add_argument("--skip-import", action="store_true")

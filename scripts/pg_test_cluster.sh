@@ -57,6 +57,10 @@ cmd_start() {
     fi
     as_owner "'$bin/initdb' -D '$dir/data' -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync" >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; return 1; }
+    # Members of the group role na_password_login (the tests create it) must give a password,
+    # so the app's password prompt can be tested; everyone else is trusted on the socket.
+    as_owner "{ echo 'local all +na_password_login scram-sha-256'; cat '$dir/data/pg_hba.conf'; } \
+        > '$dir/data/pg_hba.new' && mv '$dir/data/pg_hba.new' '$dir/data/pg_hba.conf'"
     as_owner "'$bin/pg_ctl' -D '$dir/data' -l '$dir/server.log' -w -t 60 start \
         -o \"-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off \
         -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\"" >/dev/null \

@@ -6,8 +6,13 @@ row-level security narrows them:
 
 - everyone in a group reads everything;
 - an annotator writes only their own layer (spans, relations, assignments of the annotator
-  row named like their role), may add that annotator row, suggestions' states and registry
-  entries, and appends to the event log;
+  row named like their role), may add that annotator row and registry entries;
+- the event log is append-only for every group: an annotator or reviewer adds rows only in
+  their own name (``actor`` = their role), a lead in anyone's (a merged work file is logged
+  in its owner's name); nobody but the owner updates or deletes a row;
+- suggestions are the lead's (pre-annotation inserts and deletes them); an annotator or
+  reviewer changes only their ``state`` (accept, reject, undo), never their offsets, label
+  or score, and only to a state the program knows;
 - a reviewer writes their own layer and gold;
 - a lead writes every layer, the documents, assignments and the scheme.
 
@@ -35,12 +40,13 @@ _ANNOTATOR_WRITES = {
     "assignment": "INSERT, UPDATE",
     "annotator": "INSERT",
     "event_log": "INSERT",
-    "suggestion": "UPDATE",
-    "suggestion_relation": "UPDATE",
+    "suggestion": "UPDATE (state)",
+    "suggestion_relation": "UPDATE (state)",
     "entity": "INSERT, UPDATE",
     "entity_alias": "INSERT, UPDATE, DELETE",
 }
-_RLS_TABLES = ("span", "relation", "assignment", "annotator")
+_APPEND_ONLY = ("event_log",)  # not even a lead updates or deletes a row
+_STATES = "('pending', 'accepted', 'rejected')"  # storage.vocabulary.SuggestionState
 
 
 class RoleError(ValueError):
@@ -110,15 +116,21 @@ def _functions(conn: Connection, leads: str, reviewers: str) -> None:
     )
 
 
+# Per table: (which rows may be updated or deleted, what a new or changed row must satisfy);
+# None for no policy at all (no row may be updated or deleted, on top of the revoked right).
+_RULES: dict[str, tuple[str | None, str]] = {
+    "span": ("public.na_may_write_layer(annotator_id)",) * 2,
+    "relation": ("public.na_may_write_span(head_id)",) * 2,
+    "assignment": ("public.na_may_write_layer(annotator_id)",) * 2,
+    "annotator": ("public.na_is_lead()", "public.na_is_lead() OR name = current_user::text"),
+    "event_log": (None, "public.na_is_lead() OR actor = current_user::text"),
+    "suggestion": ("true", f"public.na_is_lead() OR state IN {_STATES}"),
+    "suggestion_relation": ("true", f"public.na_is_lead() OR state IN {_STATES}"),
+}
+
+
 def _policies(conn: Connection) -> None:
-    rules = {
-        "span": ("public.na_may_write_layer(annotator_id)",) * 2,
-        "relation": ("public.na_may_write_span(head_id)",) * 2,
-        "assignment": ("public.na_may_write_layer(annotator_id)",) * 2,
-        "annotator": ("public.na_is_lead()", "public.na_is_lead() OR name = current_user::text"),
-    }
-    for table in _RLS_TABLES:
-        using, check = rules[table]
+    for table, (using, check) in _RULES.items():
         conn.exec_driver_sql(f'ALTER TABLE public."{table}" ENABLE ROW LEVEL SECURITY')
         for name in ("na_read", "na_insert", "na_update", "na_delete"):
             conn.exec_driver_sql(f'DROP POLICY IF EXISTS {name} ON public."{table}"')
@@ -126,6 +138,8 @@ def _policies(conn: Connection) -> None:
         conn.exec_driver_sql(
             f'CREATE POLICY na_insert ON public."{table}" FOR INSERT WITH CHECK ({check})'
         )
+        if using is None:
+            continue
         conn.exec_driver_sql(
             f'CREATE POLICY na_update ON public."{table}" FOR UPDATE '
             f"USING ({using}) WITH CHECK ({check})"
@@ -148,11 +162,18 @@ def install_access_control(conn: Connection, database: str) -> dict[str, str]:
     conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {everyone}")
     conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {everyone}")
     conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {everyone}")
+    # from scratch each time (a project granted by an older version had wider rights); a
+    # table's REVOKE takes its columns' rights with it
+    conn.exec_driver_sql(
+        f"REVOKE INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public FROM {everyone}"
+    )
     for table, rights in _ANNOTATOR_WRITES.items():
         conn.exec_driver_sql(f'GRANT {rights} ON public."{table}" TO {workers}')
     conn.exec_driver_sql(
         f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {_q(groups['lead'])}"
     )
+    for table in _APPEND_ONLY:
+        conn.exec_driver_sql(f'REVOKE UPDATE, DELETE ON public."{table}" FROM {everyone}')
     conn.exec_driver_sql(f"REVOKE ALL ON public.alembic_version FROM {everyone}")
     conn.exec_driver_sql(f"GRANT SELECT ON public.alembic_version TO {everyone}")
     _functions(conn, groups["lead"], groups["reviewer"])

@@ -3,14 +3,15 @@ a lead in a server project (the database enforces them, see ``storage.roles``)."
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from sqlalchemy.exc import DBAPIError
 
 from annotator.errors import ChangeRefused, UsageError
-from annotator.project import Project
+from annotator.project import RETRY_ATTEMPTS, Project
 from annotator.vocabulary import AnnotatorRole
-from storage import roles
+from storage import postgres, roles
 from storage.repository import annotators_assignments as ann_repo
 
 _LAYER_ROLE = {
@@ -44,17 +45,22 @@ def grant_access(project: Project, role: str, kind: str) -> Grant:
             "share work files with 'annotator package' instead)",
             path=project.location,
         )
-    try:
-        group, created = roles.grant(project.db, role, kind)
-    except roles.RoleError as exc:
-        raise UsageError(str(exc)) from None
-    except DBAPIError as exc:
-        first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise ChangeRefused(
-            f"the server refused to create roles ({first}); run grant as the project's owner "
-            "with the CREATEROLE right",
-            path=project.location,
-        ) from None
+    for attempt in range(1, RETRY_ATTEMPTS + 1):
+        try:
+            group, created = roles.grant(project.db, role, kind)
+            break
+        except roles.RoleError as exc:
+            raise UsageError(str(exc)) from None
+        except DBAPIError as exc:
+            # the policies' DDL can deadlock with the server's own autovacuum: run it again
+            if postgres.refusal(exc) == "conflict" and attempt < RETRY_ATTEMPTS:
+                time.sleep(0.05 * attempt)
+                continue
+            raise ChangeRefused(
+                f"the server refused to create roles ({postgres.first_line(exc)}); run grant "
+                "as the project's owner with the CREATEROLE right",
+                path=project.location,
+            ) from None
     if kind != "lead":
         with project.session() as s:
             ann_repo.ensure_annotator(s, role, role=_LAYER_ROLE[kind])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 
@@ -40,9 +40,11 @@ class _AddTime:
 def write_time(project: Project, amounts: dict[tuple[int, str], float]) -> None:
     from annotator import services
 
-    with project.session() as s:
+    def add(s: Any) -> None:
         for (doc_id, layer), seconds in amounts.items():
             services.add_time(s, doc_id, layer, seconds)
+
+    project.transact(add)  # run again (from scratch) when a server rolled it back
 
 
 class ActivityTimer(QObject):

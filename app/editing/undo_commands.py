@@ -1,8 +1,14 @@
 """Undoable changes. Every change the window makes is a :class:`UndoCommand` on the window's
 one ``QUndoStack``: edits of a document (this module), review decisions
 (:mod:`app.review.commands`) and edits of the actor registry (below). Each command calls the
-annotator services with ids and values, in one session per step, shows the records the service
-returns (it never reads them back through storage) and announces what changed.
+annotator services with ids and values, in one transaction per step, shows the records the
+service returns (it never reads them back through storage) and announces what changed.
+
+Every step writes through :meth:`UndoCommand.transact` (``Project.transact``): on a server, a
+step that lost to a concurrent transaction or whose connection broke before the commit runs
+again in a new transaction, so the database work of a step is a function of the session that
+may run more than once and changes nothing else; the window's state is updated after it
+returned. A step that still fails is one line (a dialog through ``context.edit_failed``).
 
 Commands never touch widgets. Use :func:`push` to run one: the first application happens
 before the command enters the undo stack, so a refused change raises to the caller (who shows
@@ -12,16 +18,18 @@ the message) and leaves nothing on the stack.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
 from annotator import services
-from annotator.errors import AnnotatorError
-from annotator.records import RelationRecord, SpanRecord
+from annotator.errors import AnnotatorError, ProjectError
+from annotator.records import RelationRecord, SpanRecord, SuggestionRecord
 from annotator.services import SpanSnapshot
 from annotator.vocabulary import AssignmentStatus
 from app.context import AppContext
+
+T = TypeVar("T")
 
 
 class UndoCommand(QUndoCommand):
@@ -62,6 +70,11 @@ class UndoCommand(QUndoCommand):
     def undo(self) -> None:
         self._guarded(self.revert, undone=True)
 
+    def transact(self, work: Callable[[Any], T]) -> T:
+        """Run ``work(session)`` (the step's database work, safe to run again) as one
+        transaction, retried on a server conflict or a connection lost before the commit."""
+        return self.context.project.transact(work)
+
     def _guarded(self, step: Callable[[], None], undone: bool = False) -> None:
         try:
             step()
@@ -78,10 +91,22 @@ def push(context: AppContext, command: UndoCommand, applied: bool = False) -> No
     if refusal:
         raise AnnotatorError(refusal)
     if not applied:
-        command.apply()
+        try:
+            command.apply()
+        except ProjectError as exc:
+            report_failure(context, exc)
+            raise
     command._skip_first_redo = True
     context.undo_stack.push(command)
     command.announce()
+
+
+def report_failure(context: AppContext, exc: AnnotatorError) -> None:
+    """A change the database could not make (a server that stayed busy or unreachable, a
+    locked or read-only file): one line in a dialog. Refusals of the edit itself (overlaps,
+    labels) are the caller's to show."""
+    if isinstance(exc, ProjectError):
+        context.edit_failed.emit(exc.render())
 
 
 class EditCommand(UndoCommand):
@@ -130,8 +155,8 @@ class AddSpanCommand(EditCommand):
         self.span_id: int | None = None
 
     def apply(self) -> None:
-        with self.context.project.session(write=True) as s:
-            rec = services.add_span(
+        rec = self.transact(
+            lambda s: services.add_span(
                 s,
                 self._scheme,
                 self.doc_id,
@@ -144,14 +169,15 @@ class AddSpanCommand(EditCommand):
                 span_id=self.span_id,
                 user=self.user,
             )
+        )
         self.span_id = rec.id
         self.context.doc_state.put_span(rec)
 
     def revert(self) -> None:
-        assert self.span_id is not None
-        with self.context.project.session(write=True) as s:
-            services.delete_span(s, self.span_id, self.user)
-        self.context.doc_state.remove_span(self.span_id)
+        span_id = self.span_id
+        assert span_id is not None
+        self.transact(lambda s: services.delete_span(s, span_id, self.user))
+        self.context.doc_state.remove_span(span_id)
 
 
 class DeleteSpanCommand(EditCommand):
@@ -161,14 +187,13 @@ class DeleteSpanCommand(EditCommand):
         self.snapshot: SpanSnapshot | None = None
 
     def apply(self) -> None:
-        with self.context.project.session(write=True) as s:
-            self.snapshot = services.delete_span(s, self.span_id, self.user)
+        self.snapshot = self.transact(lambda s: services.delete_span(s, self.span_id, self.user))
         self.context.doc_state.remove_span(self.span_id)
 
     def revert(self) -> None:
-        assert self.snapshot is not None
-        with self.context.project.session(write=True) as s:
-            restored = services.restore_span(s, self.snapshot, self.user)
+        snapshot = self.snapshot
+        assert snapshot is not None
+        restored = self.transact(lambda s: services.restore_span(s, snapshot, self.user))
         # a new id when another writer took the old one while the span was deleted
         self.span_id = restored.span.id
         state = self.context.doc_state
@@ -189,8 +214,9 @@ class _UpdateSpanCommand(EditCommand):
         self.before: SpanRecord | None = None
 
     def _write(self, **values: Any) -> SpanRecord:
-        with self.context.project.session(write=True) as s:
-            change = services.update_span(s, self._scheme, self.span_id, self.user, **values)
+        change = self.transact(
+            lambda s: services.update_span(s, self._scheme, self.span_id, self.user, **values)
+        )
         self.context.doc_state.put_span(change.after)
         return change.before
 
@@ -243,8 +269,8 @@ class AddRelationCommand(EditCommand):
         self.relation_id: int | None = None
 
     def apply(self) -> None:
-        with self.context.project.session(write=True) as s:
-            rel = services.add_relation(
+        rel = self.transact(
+            lambda s: services.add_relation(
                 s,
                 self._scheme,
                 self.head_id,
@@ -253,14 +279,15 @@ class AddRelationCommand(EditCommand):
                 self.user,
                 relation_id=self.relation_id,
             )
+        )
         self.relation_id = rel.id
         self.context.doc_state.put_relation(rel)
 
     def revert(self) -> None:
-        assert self.relation_id is not None
-        with self.context.project.session(write=True) as s:
-            services.delete_relation(s, self.relation_id, self.user)
-        self.context.doc_state.remove_relation(self.relation_id)
+        relation_id = self.relation_id
+        assert relation_id is not None
+        self.transact(lambda s: services.delete_relation(s, relation_id, self.user))
+        self.context.doc_state.remove_relation(relation_id)
 
 
 class DeleteRelationCommand(EditCommand):
@@ -270,15 +297,16 @@ class DeleteRelationCommand(EditCommand):
         self.before: RelationRecord | None = None
 
     def apply(self) -> None:
-        with self.context.project.session(write=True) as s:
-            self.before = services.delete_relation(s, self.relation_id, self.user)
+        self.before = self.transact(
+            lambda s: services.delete_relation(s, self.relation_id, self.user)
+        )
         self.context.doc_state.remove_relation(self.relation_id)
 
     def revert(self) -> None:
         b = self.before
         assert b is not None
-        with self.context.project.session(write=True) as s:
-            rel = services.add_relation(
+        rel = self.transact(
+            lambda s: services.add_relation(
                 s,
                 self._scheme,
                 b.head_id,
@@ -288,6 +316,7 @@ class DeleteRelationCommand(EditCommand):
                 origin=b.origin,
                 relation_id=b.id,
             )
+        )
         self.context.doc_state.put_relation(rel)
 
 
@@ -295,28 +324,69 @@ class DeleteRelationCommand(EditCommand):
 
 
 class _SuggestionCommand(EditCommand):
-    """Accept or reject suggestions and suggested relations (claimants, roles)."""
+    """Accept or reject suggestions and suggested relations (claimants, roles): each step
+    changes the suggestions, reads the document's suggested relations in the same
+    transaction, then shows both; undo puts the suggestions back (:meth:`_put_back`)."""
 
     def __init__(
         self,
         context: AppContext,
         doc_id: int,
-        text: str,
+        verb: str,
         suggestion_ids: Sequence[int],
         link_ids: Sequence[int],
     ) -> None:
-        super().__init__(context, doc_id, text)
+        super().__init__(context, doc_id, _what(verb, suggestion_ids, link_ids))
         self.suggestion_ids = list(suggestion_ids)
         self.link_ids = list(link_ids)
 
-    def _links(self, session: Any) -> list[services.SuggestedLink]:
-        """The document's suggested relations after the change (read in the same session)."""
-        if not self.context.doc_state.is_current(self.doc_id, self.layer):
-            return []
-        return services.suggested_links(session, self.doc_id, self.layer)
+    def _step(self, change: Callable[[Any], T], show: Callable[[T], None]) -> T:
+        """Run ``change(session)`` and read the suggested relations after it, in one
+        transaction; ``show`` what ``change`` returned, then the relations; return it."""
 
-    def _show_links(self, links: list[services.SuggestedLink]) -> None:
+        def work(session: Any) -> tuple[T, list[services.SuggestedLink]]:
+            result = change(session)
+            if not self.context.doc_state.is_current(self.doc_id, self.layer):
+                return result, []
+            return result, services.suggested_links(session, self.doc_id, self.layer)
+
+        result, links = self.transact(work)
+        show(result)
         self.context.doc_state.set_links(self.doc_id, self.layer, links)
+        return result
+
+    def _put_back(
+        self,
+        suggestion_ids: Sequence[int],
+        link_ids: Sequence[int],
+        span_ids: Sequence[int] = (),
+        relation_ids: Sequence[int] = (),
+        shown: Callable[[int], bool] = lambda _sid: True,
+    ) -> None:
+        """Undo of accept or reject: the relations and spans made from suggestions go, the
+        suggestions (those ``shown`` says) and suggested relations are pending again."""
+        state = self.context.doc_state
+
+        def show(suggs: list[SuggestionRecord]) -> None:
+            for rel_id in relation_ids:
+                state.remove_relation(rel_id)
+            for span_id in span_ids:
+                state.remove_span(span_id)
+            for rec in suggs:
+                if shown(rec.id):
+                    state.put_suggestion(rec)
+
+        self._step(
+            lambda s: services.reset_suggestions(
+                s,
+                suggestion_ids,
+                span_ids,
+                self.user,
+                link_ids=link_ids,
+                relation_ids=relation_ids,
+            ),
+            show,
+        )
 
 
 def _what(verb: str, suggestion_ids: Sequence[int], link_ids: Sequence[int]) -> str:
@@ -342,22 +412,15 @@ class AcceptSuggestionsCommand(_SuggestionCommand):
         link_ids: Sequence[int] = (),
         with_arguments: bool = True,
     ) -> None:
-        super().__init__(
-            context,
-            doc_id,
-            _what("Accept", suggestion_ids, link_ids),
-            suggestion_ids,
-            link_ids,
-        )
+        super().__init__(context, doc_id, "Accept", suggestion_ids, link_ids)
         self.with_arguments = with_arguments
         self.created: dict[int, int] = {}
         self.accepted: services.Accepted | None = None
 
     def apply(self) -> None:
-        state = self.context.doc_state
-        before = self.accepted
-        with self.context.project.session(write=True) as s:
-            accepted = services.accept_suggestions(
+        before = self.accepted  # a redo writes the ids of the first application again
+        self._step(
+            lambda s: services.accept_suggestions(
                 s,
                 self._scheme,
                 self.suggestion_ids,
@@ -367,40 +430,31 @@ class AcceptSuggestionsCommand(_SuggestionCommand):
                 link_ids=self.link_ids,
                 span_ids=before.created if before else None,
                 relation_ids=before.new_relations if before else None,
-            )
-            links = self._links(s)
+            ),
+            self._show,
+        )
+
+    def _show(self, accepted: services.Accepted) -> None:
         self.accepted = accepted
         self.created = dict(accepted.created)
+        state = self.context.doc_state
         for sid in [*accepted.created, *accepted.reused]:
             state.remove_suggestion(sid)
         for rec in accepted.spans:
             state.put_span(rec)
         for rel in accepted.relations:  # with links to spans accepted earlier
             state.put_relation(rel)
-        self._show_links(links)
 
     def revert(self) -> None:
-        state = self.context.doc_state
         accepted = self.accepted
         assert accepted is not None
-        with self.context.project.session(write=True) as s:
-            suggs = services.reset_suggestions(
-                s,
-                [*accepted.created, *accepted.reused],
-                list(accepted.created.values()),
-                self.user,
-                link_ids=accepted.links,
-                relation_ids=list(accepted.new_relations.values()),
-            )
-            links = self._links(s)
-        for rel_id in accepted.new_relations.values():
-            state.remove_relation(rel_id)
-        for span_id in accepted.created.values():
-            state.remove_span(span_id)
-        for rec in suggs:
-            if rec.id in accepted.created:  # a repeat of a span stays hidden
-                state.put_suggestion(rec)
-        self._show_links(links)
+        self._put_back(
+            [*accepted.created, *accepted.reused],
+            accepted.links,
+            span_ids=list(accepted.created.values()),
+            relation_ids=list(accepted.new_relations.values()),
+            shown=lambda sid: sid in accepted.created,  # a repeat of a span stays hidden
+        )
 
 
 class RejectSuggestionsCommand(_SuggestionCommand):
@@ -414,36 +468,25 @@ class RejectSuggestionsCommand(_SuggestionCommand):
         suggestion_ids: Sequence[int],
         link_ids: Sequence[int] = (),
     ) -> None:
-        super().__init__(
-            context,
-            doc_id,
-            _what("Reject", suggestion_ids, link_ids),
-            suggestion_ids,
-            link_ids,
-        )
+        super().__init__(context, doc_id, "Reject", suggestion_ids, link_ids)
         self.rejected: services.Rejected | None = None
 
     def apply(self) -> None:
-        with self.context.project.session(write=True) as s:
-            self.rejected = services.reject_suggestions(
+        self.rejected = self._step(
+            lambda s: services.reject_suggestions(
                 s, self.suggestion_ids, self.user, link_ids=self.link_ids
-            )
-            links = self._links(s)
-        for sid in self.rejected.suggestions:
+            ),
+            self._show,
+        )
+
+    def _show(self, rejected: services.Rejected) -> None:
+        for sid in rejected.suggestions:
             self.context.doc_state.remove_suggestion(sid)
-        self._show_links(links)
 
     def revert(self) -> None:
         rejected = self.rejected
         assert rejected is not None
-        with self.context.project.session(write=True) as s:
-            suggs = services.reset_suggestions(
-                s, rejected.suggestions, [], self.user, link_ids=rejected.links
-            )
-            links = self._links(s)
-        for rec in suggs:
-            self.context.doc_state.put_suggestion(rec)
-        self._show_links(links)
+        self._put_back(rejected.suggestions, rejected.links)
 
 
 # ---------------------------------------------------------------- status
@@ -456,8 +499,9 @@ class SetStatusCommand(EditCommand):
         self.before = ""
 
     def _set(self, status: str) -> str:
-        with self.context.project.session(write=True) as s:
-            before = services.set_status(s, self.doc_id, self.layer, status, user=self.user)
+        before = self.transact(
+            lambda s: services.set_status(s, self.doc_id, self.layer, status, user=self.user)
+        )
         self.context.doc_state.set_status(self.doc_id, status, self.layer)
         return before
 
@@ -489,12 +533,12 @@ class RenameActorCommand(RegistryCommand):
         self.before = ""
 
     def apply(self) -> None:
-        with self.context.project.session(write=True) as s:
-            self.before = services.rename_entity(s, self.entity_id, self.name, self.user).name
+        self.before = self.transact(
+            lambda s: services.rename_entity(s, self.entity_id, self.name, self.user).name
+        )
 
     def revert(self) -> None:
-        with self.context.project.session(write=True) as s:
-            services.rename_entity(s, self.entity_id, self.before, self.user)
+        self.transact(lambda s: services.rename_entity(s, self.entity_id, self.before, self.user))
 
 
 class AddAliasCommand(RegistryCommand):
@@ -504,13 +548,13 @@ class AddAliasCommand(RegistryCommand):
         self.added = False
 
     def apply(self) -> None:
-        with self.context.project.session(write=True) as s:
-            self.added = services.add_alias(s, self.entity_id, self.alias, self.user)
+        self.added = self.transact(
+            lambda s: services.add_alias(s, self.entity_id, self.alias, self.user)
+        )
 
     def revert(self) -> None:
         if self.added:
-            with self.context.project.session(write=True) as s:
-                services.remove_alias(s, self.entity_id, self.alias, self.user)
+            self.transact(lambda s: services.remove_alias(s, self.entity_id, self.alias, self.user))
 
 
 class MergeActorsCommand(RegistryCommand):
@@ -522,13 +566,14 @@ class MergeActorsCommand(RegistryCommand):
         self.merged: services.Merged | None = None
 
     def apply(self) -> None:
-        with self.context.project.session(write=True) as s:
-            self.merged = services.merge_entities(s, self.keep_id, self.drop_id, self.user)
+        self.merged = self.transact(
+            lambda s: services.merge_entities(s, self.keep_id, self.drop_id, self.user)
+        )
 
     def revert(self) -> None:
-        assert self.merged is not None
-        with self.context.project.session(write=True) as s:
-            services.unmerge_entities(s, self.merged, self.user)
+        merged = self.merged
+        assert merged is not None
+        self.transact(lambda s: services.unmerge_entities(s, merged, self.user))
 
     def announce(self, undone: bool = False) -> None:
         super().announce(undone)

@@ -491,10 +491,15 @@ class InspectorPanel(QWidget):
         span = self._span()
         if span is None:
             return
-        try:
-            with self.context.project.session() as s:
-                entity_id = services.ensure_entity(s, name, type_, self.context.user)
-                rec = next((e for e in services.list_entities(s) if e.id == entity_id), None)
+
+        def create(s: Any) -> tuple[int, Any]:
+            entity_id = services.ensure_entity(s, name, type_, self.context.user)
+            return entity_id, next(
+                (e for e in services.list_entities(s) if e.id == entity_id), None
+            )
+
+        try:  # one transaction, run again on a server conflict (see UndoCommand.transact)
+            entity_id, rec = self.context.project.transact(create)
         except AnnotatorError as exc:
             self.message.emit(exc.one_line())
             return

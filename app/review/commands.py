@@ -1,4 +1,5 @@
-"""Undoable review decisions: each calls :mod:`annotator.team.adjudication` in one session per step.
+"""Undoable review decisions: each calls :mod:`annotator.team.adjudication` in one transaction
+per step, through :meth:`UndoCommand.transact` (retried on a server conflict or lost connection).
 
 The first application happens before the command enters the undo stack, usually in the
 worker (:func:`apply_in_worker`): a refused decision leaves nothing on the stack. Later
@@ -39,9 +40,9 @@ class ReviewCommand(UndoCommand):
         raise NotImplementedError
 
     def revert(self) -> None:
-        assert self.decision is not None
-        with self.context.project.session(write=True) as s:
-            adj.undo(s, self.decision, self.context.user)
+        decision = self.decision
+        assert decision is not None
+        self.transact(lambda s: adj.undo(s, decision, self.context.user))
 
     @property
     def choice_name(self) -> str:
@@ -76,10 +77,11 @@ class DecideCommand(ReviewCommand):
         self.choice = choice
 
     def apply(self) -> None:
-        with self.context.project.session(write=True) as s:
-            self.decision = adj.decide(
+        self.decision = self.transact(
+            lambda s: adj.decide(
                 s, self.context.project.scheme, self.item, self.choice, self.context.user
             )
+        )
 
 
 class UnanimousCommand(ReviewCommand):
@@ -102,10 +104,11 @@ class UnanimousCommand(ReviewCommand):
         self.decision = decision
 
     def apply(self) -> None:
-        with self.context.project.session(write=True) as s:
-            self.decision = accept_unanimous(
+        self.decision = self.transact(
+            lambda s: accept_unanimous(
                 s, self.context.project.scheme, self.scope, self.context.user
             )
+        )
 
 
 def apply_in_worker(

@@ -33,6 +33,7 @@ from annotator.errors import AnnotatorError, StaleItem
 from annotator.project import Project
 from annotator.team import adjudication as adj
 from app.context import AppContext
+from app.editing.undo_commands import report_failure
 from app.review.commands import (
     DecideCommand,
     ReviewCommand,
@@ -354,6 +355,7 @@ class ReviewPanel(QWidget):
                 self.model.set_row(row)
             self._update_counts()
             self._note(error.one_line())
+            report_failure(self.context, error)  # the database's failure: a dialog too
             if isinstance(error, StaleItem):
                 self._load_async({r.doc_id for r in originals} or None)
         elif isinstance(command, UnanimousCommand) and command.decision is not None:

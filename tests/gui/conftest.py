@@ -114,3 +114,33 @@ def window(qtbot: Any, gui_project: Path) -> Iterator[Any]:
     yield win
     if win.isVisible():
         win.close()
+
+
+@pytest.fixture
+def any_window(qtbot: Any, gui_project: Path, engine_name: str) -> Iterator[Any]:
+    """The test project's window on each engine in turn: the file, then a copy of it on the
+    PostgreSQL test server opened as the server's own role (whose layer is edited)."""
+    if engine_name == "sqlite":
+        win = open_test_window(qtbot, gui_project)
+        yield win
+        if win.isVisible():
+            win.close()
+        return
+    from pg_server import fresh_database
+
+    from annotator.transfer.copying import copy_project
+    from app.launcher import open_server_window
+
+    with fresh_database() as url:
+        copy_project(gui_project, url)
+        win = open_server_window(url)
+        assert win is not None
+        try:
+            win.resize(1300, 800)
+            qtbot.waitUntil(lambda: win.context.doc_state.content is not None, timeout=10000)
+            qtbot.waitUntil(lambda: not win.context.runner.busy, timeout=10000)
+            yield win
+        finally:
+            if win.isVisible():
+                win.close()
+            win.context.project.close()

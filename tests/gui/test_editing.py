@@ -34,7 +34,8 @@ def test_snap_to_words() -> None:
     assert snap_to_words(quoted, q, q + 1) == (q + 1, q + 1)  # only a quote: nothing left
 
 
-def test_create_relabel_delete_undo_redo(qtbot, window) -> None:
+def test_create_relabel_delete_undo_redo(qtbot, any_window) -> None:
+    window = any_window
     view = window.view
     open_doc(qtbot, window, "a1")
     select_needle(view, "alifa Haft")
@@ -104,7 +105,8 @@ def test_tab_moves_between_spans_and_attributes(qtbot, window) -> None:
     assert next(s for s in db_spans(window) if s.id == first.id).attrs == {}
 
 
-def test_link_claimant_and_event_roles(qtbot, window) -> None:
+def test_link_claimant_and_event_roles(qtbot, any_window) -> None:
+    window = any_window
     view = window.view
     open_doc(qtbot, window, "a1")
     for needle, key in (
@@ -165,7 +167,8 @@ def test_link_claimant_and_event_roles(qtbot, window) -> None:
     assert {r.label for r in db_relations(window)} == {"claimant", "agent"}
 
 
-def test_refused_edit_is_a_message_not_a_crash(qtbot, window) -> None:
+def test_refused_edit_is_a_message_not_a_crash(qtbot, any_window) -> None:
+    window = any_window
     view = window.view
     open_doc(qtbot, window, "a1")
     select_needle(view, "Khalifa Haftar")
@@ -186,17 +189,22 @@ def test_refused_edit_is_a_message_not_a_crash(qtbot, window) -> None:
     assert window.context.undo_stack.count() == 3
 
 
-def test_done_and_next(qtbot, window) -> None:
+def test_done_and_next(qtbot, any_window) -> None:
+    window = any_window
     first = open_doc(qtbot, window, "a1")
     press(qtbot, window.view, K.Key_Return, M.ControlModifier)
     qtbot.waitUntil(lambda: window.context.doc_state.doc_id not in (None, first), timeout=5000)
     with window.context.project.session() as s:
-        status = {a.document_id: a.status for a in ann_repo.assignments(s, annotator="tester")}
+        status = {
+            a.document_id: a.status for a in ann_repo.assignments(s, annotator=window.context.user)
+        }
     assert status[first] == "done"
     assert window.documents.model.record(window.documents.model.row_of(first)).status == "done"
     window.undo()
     with window.context.project.session() as s:
-        status = {a.document_id: a.status for a in ann_repo.assignments(s, annotator="tester")}
+        status = {
+            a.document_id: a.status for a in ann_repo.assignments(s, annotator=window.context.user)
+        }
     assert status[first] == "todo"
 
 

@@ -9,7 +9,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -67,7 +67,7 @@ def _d2(label: str) -> DocData:
     )
 
 
-def build_review_project(path: Path) -> Project:
+def build_review_project(path: Path | str) -> Project:
     """d1 by alice, bob and carol (a missing TIME, a stance, PLACE boundaries, an "about"
     relation only alice drew); d2 by alice and bob (EVENT against PLACE on the same word)."""
     project = Project.create(path, "news")
@@ -84,10 +84,11 @@ def build_review_project(path: Path) -> Project:
 
 
 @pytest.fixture
-def context(tmp_path: Path) -> Iterator[object]:
+def context(new_location: Callable[[str], str]) -> Iterator[object]:
+    """The reviewer's context on each engine in turn (a file, a database on the test server)."""
     from app.context import AppContext
 
-    project = build_review_project(tmp_path / "review.annproj")
+    project = build_review_project(new_location("review.annproj"))
     ctx = AppContext(project, "rita")
     yield ctx
     ctx.runner.shutdown()

@@ -18,6 +18,12 @@ MakeProject = Callable[..., Project]
 TEXT = "Tripoli was shelled on Monday."
 
 
+@pytest.fixture
+def make_project(make_any_project: MakeProject) -> MakeProject:
+    """On each engine in turn: the import's own rules, not the file's."""
+    return make_any_project
+
+
 def _spans(project: Project) -> list[tuple[int, int, str]]:
     with project.session() as s:
         return sorted((sp.start, sp.end, sp.label) for sp in span_repo.spans_of(s))

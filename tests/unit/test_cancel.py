@@ -3,7 +3,7 @@ dashboard raises ``Cancelled`` and changes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -54,8 +54,9 @@ def _state(project: Project) -> tuple[int, dict, int, int]:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Iterator[Project]:
-    proj = Project.create(tmp_path / "p.annproj", "news")
+def project(new_location: Callable[[], str]) -> Iterator[Project]:
+    """A project with three documents, on each engine in turn."""
+    proj = Project.create(new_location(), "news")
     import_documents(proj, _docs(3), layer="alice")
     yield proj
     proj.close()

@@ -34,9 +34,11 @@ ITEMS = {
 
 
 @pytest.fixture
-def proj(project: Any) -> tuple[Project, int, dict[str, int], dict[str, int]]:
+def proj(any_project: Any) -> tuple[Project, int, dict[str, int], dict[str, int]]:
     """A project with one document and suggestions: a claim with its claimant and an event
-    with agent and place; returns the suggestion ids and suggested relation ids by name."""
+    with agent and place; returns the suggestion ids and suggested relation ids by name. On
+    each engine in turn."""
+    project = any_project
     import_documents(project, [DocData("d1", TEXT, {"title": "t"})], layer=USER, origin="test")
     spans = [SpanData(sid, *_at(needle), label, {}) for sid, (needle, label) in ITEMS.items()]
     rels = [
@@ -152,7 +154,8 @@ def test_a_role_rejected_alone_and_its_undo(proj: Any) -> None:
     assert ("PLACE", "Tripoli") not in spans
 
 
-def test_a_suggested_relation_the_scheme_refuses_stays_pending(project: Any) -> None:
+def test_a_suggested_relation_the_scheme_refuses_stays_pending(any_project: Any) -> None:
+    project = any_project
     import_documents(project, [DocData("d1", TEXT, {"title": "t"})], layer=USER, origin="test")
     spans = [
         SpanData("c", *_at(ITEMS["c"][0]), "CLAIM", {}),

@@ -4,7 +4,10 @@ who may write what (row-level security), against the throw-away test cluster."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pg_server import fresh_database, require_postgres, url_of_database
@@ -23,7 +26,9 @@ from annotator.transfer.copying import copy_project
 from annotator.transfer.exporting import export_documents
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
+from storage.repository import events as event_repo
 from storage.repository import spans as span_repo
+from storage.repository import suggestions as sugg_repo
 
 LAYERS = ("alice", "bob", "carol", "majority")
 
@@ -127,34 +132,44 @@ def test_grant_needs_a_server_project(tmp_path: Path) -> None:
         grant_access(proj, "alice", "annotator")
 
 
-def _add(project: Project, doc_id: int, layer: str, text_: str, word: str) -> None:
+def _add(project: Project, doc_id: int, layer: str, text_: str, word: str, user: str = "") -> None:
     start = text_.index(word)
     with project.session() as s:
-        add_span(s, project.scheme, doc_id, layer, start, start + len(word), "PLACE", user=layer)
+        add_span(
+            s, project.scheme, doc_id, layer, start, start + len(word), "PLACE", user=user or layer
+        )
 
 
-def test_each_role_writes_only_what_it_may_even_with_raw_sql(team_file: Path) -> None:
-    """alice (annotator) writes her layer only; rita (reviewer) writes gold; raw SQL as alice
-    cannot touch bob's spans or gold, nor fake her identity with a temporary table."""
+@contextmanager
+def team_server(team_file: Path) -> Iterator[str]:
+    """The team project copied to a fresh server database, with alice (annotator), rita
+    (reviewer) and lena (lead) granted; yields the owner's URL."""
     with fresh_database() as url:
         copy_project(team_file, url)
         with Project.open(url) as owner:
             for role, kind in (("alice", "annotator"), ("rita", "reviewer"), ("lena", "lead")):
                 grant_access(owner, role, kind)
-            with owner.session() as s:
-                gold = ann_repo.ensure_annotator(s, "gold")
-                doc_id = min(doc_repo.external_ids(s).values())
-                doc_text = doc_repo.get_document(s, doc_id)
-                assert doc_text is not None
-                bob_span = span_repo.spans_of(s, annotator="bob")[0]
-                s.execute(
-                    text(
-                        'INSERT INTO span (document_id, annotator_id, start, "end", label, '
-                        "attrs, origin, created_at, updated_at) VALUES "
-                        "(:d, :a, 0, 5, 'PLACE', '{}', 'manual', now(), now())"
-                    ),
-                    {"d": doc_id, "a": gold},
-                )
+        yield url
+
+
+def test_each_role_writes_only_what_it_may_even_with_raw_sql(team_file: Path) -> None:
+    """alice (annotator) writes her layer only; rita (reviewer) writes gold; raw SQL as alice
+    cannot touch bob's spans or gold, nor fake her identity with a temporary table."""
+    with team_server(team_file) as url:
+        with Project.open(url) as owner, owner.session() as s:
+            gold = ann_repo.ensure_annotator(s, "gold")
+            doc_id = min(doc_repo.external_ids(s).values())
+            doc_text = doc_repo.get_document(s, doc_id)
+            assert doc_text is not None
+            bob_span = span_repo.spans_of(s, annotator="bob")[0]
+            s.execute(
+                text(
+                    'INSERT INTO span (document_id, annotator_id, start, "end", label, '
+                    "attrs, origin, created_at, updated_at) VALUES "
+                    "(:d, :a, 0, 5, 'PLACE', '{}', 'manual', now(), now())"
+                ),
+                {"d": doc_id, "a": gold},
+            )
 
         # alice through the services: her own layer works, gold is refused in one line
         with Project.open(_as_role(url, "alice")) as alice:
@@ -194,7 +209,9 @@ def test_each_role_writes_only_what_it_may_even_with_raw_sql(team_file: Path) ->
 
         # rita (reviewer) may write gold; lena (lead) may write anyone's layer
         with Project.open(_as_role(url, "rita")) as rita:
-            _add(rita, doc_id, "gold", doc_text.text, "Police")
+            _add(rita, doc_id, "gold", doc_text.text, "Police", user="rita")
+            with pytest.raises(ChangeRefused, match="in the name of the role"):
+                _add(rita, doc_id, "gold", doc_text.text, "Police", user="gold")
         with Project.open(_as_role(url, "rita")) as rita, rita.session() as s:
             changed = s.execute(text(f"UPDATE span SET label = 'TIME' WHERE id = {bob_span.id}"))
             assert changed.rowcount == 0  # bob's layer is not hers
@@ -207,3 +224,93 @@ def test_each_role_writes_only_what_it_may_even_with_raw_sql(team_file: Path) ->
             assert bob_now is not None and bob_now.label == "TIME"  # only lena's change
             layers = {sp.annotator for sp in span_repo.spans_of(s, document_id=doc_id)}
             assert {"alice", "gold"} <= layers
+
+
+def _refused(engine: Any, sql: str) -> None:
+    with pytest.raises(DBAPIError) as info, engine.begin() as conn:
+        conn.execute(text(sql))
+    assert getattr(info.value.orig, "sqlstate", "") == "42501", sql
+
+
+def test_event_log_and_suggestions_are_restricted_by_role_even_with_raw_sql(
+    team_file: Path,
+) -> None:
+    """The event log is append-only and written in one's own name (a lead may name anyone);
+    suggestions are the lead's, annotators only change their state to a known one."""
+    from annotator.services import accept_suggestions, add_suggestions, reject_suggestions
+    from annotator.transfer.importing import import_documents
+    from annotator.values import DocData, RelationData, SpanData
+
+    with team_server(team_file) as url:
+        with Project.open(url) as owner, owner.session() as s:
+            doc_id = min(doc_repo.external_ids(s).values())
+            spans = [SpanData(f"s{i}", i * 2, i * 2 + 1, "PLACE") for i in range(4)]
+            add_suggestions(s, doc_id, spans, [RelationData("r", "located", "s0", "s1")], "m")
+            sugg = [g.id for g in sugg_repo.suggestions_of(s, document_id=doc_id)]
+
+        alice = create_engine(_as_role(url, "alice"))
+        lena = create_engine(_as_role(url, "lena"))
+        try:
+            insert = (
+                "INSERT INTO event_log (at, actor, action, target) "
+                "VALUES (now(), '{who}', 'span_add', '')"
+            )
+            with alice.begin() as conn:
+                conn.execute(text(insert.format(who="alice")))
+            for sql in (
+                insert.format(who="bob"),  # not in someone else's name
+                "UPDATE event_log SET actor = 'alice'",  # nor rewrite the log
+                "DELETE FROM event_log",
+                f"UPDATE suggestion SET label = 'TIME' WHERE id = {sugg[0]}",  # only the state
+                f"UPDATE suggestion SET state = 'whatever' WHERE id = {sugg[0]}",
+                "UPDATE suggestion_relation SET label = 'x'",
+                f'INSERT INTO suggestion (document_id, start, "end", label, attrs, model, '
+                f"score, state, created_at) VALUES ({doc_id}, 0, 1, 'PLACE', '{{}}', 'm', 1, "
+                "'pending', now())",
+                "DELETE FROM suggestion",
+                "DELETE FROM suggestion_relation",
+            ):
+                _refused(alice, sql)
+            with alice.begin() as conn:
+                changed = conn.execute(
+                    text(f"UPDATE suggestion SET state = 'rejected' WHERE id = {sugg[0]}")
+                )
+                assert changed.rowcount == 1
+                conn.execute(text(f"UPDATE suggestion SET state = 'pending' WHERE id = {sugg[0]}"))
+            with lena.begin() as conn:  # a lead logs in anyone's name (a merged work file)
+                conn.execute(text(insert.format(who="alice")))
+            for sql in ("UPDATE event_log SET actor = 'lena'", "DELETE FROM event_log"):
+                _refused(lena, sql)
+            with lena.begin() as conn:
+                assert conn.execute(text("DELETE FROM suggestion_relation")).rowcount == 1
+        finally:
+            alice.dispose()
+            lena.dispose()
+
+        # through the services: alice accepts and rejects as herself; not in bob's name
+        with Project.open(_as_role(url, "alice")) as proj:
+            proj.transact(lambda s: accept_suggestions(s, proj.scheme, [sugg[1]], "alice"))
+            proj.transact(lambda s: reject_suggestions(s, [sugg[2]], "alice"))
+            with pytest.raises(ChangeRefused, match="event_log"):
+                proj.transact(lambda s: reject_suggestions(s, [sugg[3]], "bob"))
+        # a lead connected as herself imports (more rows than the COPY threshold: the policies
+        # apply to her, so the rows go in by INSERT) and pre-annotates
+        long_text = "word " * 300
+        doc = DocData(
+            "lena-1",
+            long_text,
+            {"title": "t"},
+            spans=tuple(SpanData(f"x{i}", i * 5, i * 5 + 4, "PLACE") for i in range(250)),
+        )
+        with Project.open(_as_role(url, "lena")) as proj:
+            import_documents(proj, [doc], layer="lena")
+            with proj.session() as s:
+                new_doc = doc_repo.external_ids(s)["lena-1"]
+                assert add_suggestions(s, new_doc, [SpanData("a", 0, 4, "PLACE")], [], "m") == 1
+        with Project.open(url) as owner, owner.session() as s:
+            states = {g.id: g.state for g in sugg_repo.suggestions_of(s, state=None)}
+            assert states[sugg[0]] == "pending" and states[sugg[1]] == "accepted"
+            assert states[sugg[2]] == "rejected" and states[sugg[3]] == "pending"
+            assert len(span_repo.spans_of(s, annotator="lena")) == 250
+            actors = [e.actor for e in event_repo.events(s)]
+            assert "bob" not in actors[-10:] and actors.count("alice") >= 3
