@@ -59,7 +59,7 @@ class TrainReport:
         out.extend(link_lines(self.comparison.get("links") or {}))
         out.append(
             "preannotate --model uses the trained model for: "
-            + (", ".join(used) if used else "no label (the default was as good everywhere)")
+            + (", ".join(used) if used else "no label (the default is kept: see why above)")
         )
         links = [rel for rel, how in sorted(self.links.items()) if how == "linker"]
         out.append(

@@ -57,6 +57,10 @@ def _min_documents() -> int:
     return MIN_DOCUMENTS
 
 
+def _score(row: Mapping[str, Any]) -> float | None:
+    return float(row["score"]) if "score" in row else None
+
+
 def _f(row: Mapping[str, Any] | None) -> float | None:
     if not isinstance(row, Mapping) or "f" not in row:
         return None
@@ -125,6 +129,7 @@ class ComparisonTable(QTableWidget):
                     _tip(row),
                 )
             )
+        rows.extend(_linker_rows(data))
         self.setRowCount(len(rows))
         bold = QFont(self.font())
         bold.setBold(True)
@@ -161,6 +166,38 @@ class ComparisonTable(QTableWidget):
         height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
         height += sum(self.rowHeight(r) for r in range(self.rowCount()))
         self.setFixedHeight(min(height, 480))
+
+
+def _linker_rows(
+    data: Mapping[str, Any],
+) -> list[tuple[str, float | None, float | None, str, str, str]]:
+    """The trained linker against the rules, per relation (claimant: accuracy on matched
+    claims; roles: recall on matched triggers), as ``annotator train`` compared them."""
+    from annotator.suggest.linker import LINKER  # numpy: only when a comparison is shown
+
+    rows: list[tuple[str, float | None, float | None, str, str, str]] = []
+    for rel, row in ((data.get("links") or {}).get("relations") or {}).items():
+        if not isinstance(row, Mapping):
+            continue
+        rules, linker = row.get("rules") or {}, row.get("linker") or {}
+        use = "trained" if row.get("use") == LINKER else "default"
+        measure = "accuracy" if "accuracy" in rules else "recall"
+        tip = (
+            f"{measure} on matched {'claims' if measure == 'accuracy' else 'triggers'}; "
+            f"precision: rules {100 * float(rules.get('precision', 0)):.1f}, "
+            f"linker {100 * float(linker.get('precision', 0)):.1f}"
+        )
+        rows.append(
+            (
+                f"{rel} (linker)",
+                _score(rules),
+                _score(linker),
+                use,
+                "" if use == "trained" else "the rules were as good",
+                tip,
+            )
+        )
+    return rows
 
 
 def _tip(row: Mapping[str, Any]) -> str:

@@ -197,6 +197,20 @@ def _fake_model(folder: Path, use_actor: str) -> Path:
             },
         },
         "relations": {"claimant": {"default": score(0.5), "trained": score(0.55)}},
+        "links": {
+            "relations": {
+                "claimant": {
+                    "rules": {"score": 0.859, "accuracy": 0.859, "precision": 0.82},
+                    "linker": {"score": 0.874, "accuracy": 0.874, "precision": 0.81},
+                    "use": "linker",
+                },
+                "agent": {
+                    "rules": {"score": 0.589, "recall": 0.589, "precision": 0.76},
+                    "linker": {"score": 0.55, "recall": 0.55, "precision": 0.80},
+                    "use": "rules",
+                },
+            }
+        },
     }
     (folder / COMPARISON_FILE).write_text(json.dumps(data), encoding="utf-8")
     return folder
@@ -216,6 +230,8 @@ def test_preannotate_dialog_shows_the_comparison_of_the_model_folder(
         ("ACTOR", "60.2", "71.2", "trained", ""),
         ("PLACE", "49.6", "43.0", "default", "F not better"),
         ("claimant (link)", "50.0", "55.0", "with its spans", ""),
+        ("claimant (linker)", "85.9", "87.4", "trained", ""),
+        ("agent (linker)", "58.9", "55.0", "default", "the rules were as good"),
     ]
     assert "trained model is used for ACTOR" in dialog.summary.text()
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
