@@ -17,8 +17,10 @@ from annotator.layers import load_layer
 from annotator.project import Project
 from annotator.team.assignments import assign
 from annotator.team.workfile import merge, package
+from annotator.vocabulary import EventAction
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
+from storage.repository import events as event_repo
 from storage.repository import registry as registry_repo
 from storage.repository import spans as span_repo
 
@@ -148,6 +150,35 @@ def test_package_then_merge_twice(make_project: MakeProject, tmp_path: Path) -> 
         [second] = merge(again, [out])
     assert second.unchanged and second.changes == []
     assert table_dump(location(project)) == before
+
+
+def test_merge_report_json_and_event_log_carry_the_same_counts(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    project = _team_project(make_project)
+    out = tmp_path / "alice.annwork"
+    package(project, "alice", out)
+    finished = _edit_offline(out)
+    [report] = merge(project, [out])
+    counts = {
+        "doc-0": {"added": 1, "changed": 1, "removed": 1, "relations_added": 1},
+        "doc-1": {"added": 1, "changed": 0, "removed": 0, "relations_added": 0},
+        finished: {"added": 0, "changed": 0, "removed": 0, "relations_added": 0},
+    }
+    status = {"doc-0": None, "doc-1": None, finished: "done"}
+    as_json = report.as_dict()["changes"]
+    assert [c["document"] for c in as_json] == [c.external_id for c in report.changes]
+    for c in as_json:
+        ext = c["document"]
+        assert c == {"document": ext, **counts[ext], "relations_removed": 0, "status": status[ext]}
+    with project.session() as s:
+        logged = event_repo.events(s, action=EventAction.MERGE)
+        ext_of = {v: k for k, v in doc_repo.external_ids(s).items()}
+    assert {ext_of[e.document_id or 0]: e.after for e in logged} == {
+        c["document"]: {"file": out.name, **{k: v for k, v in c.items() if k != "document"}}
+        for c in as_json
+    }
+    assert {e.actor for e in logged} == {"alice"}
 
 
 def test_merge_with_actor_created_offline_under_an_existing_name(
