@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,20 +62,92 @@ def _args(rest: str) -> list[tuple[str, str]]:
     return out
 
 
-def scheme_from_annotation_conf(path: Path) -> Scheme:  # noqa: C901 - one branch per annotation.conf section and line form
+def scheme_from_annotation_conf(path: Path) -> Scheme:
     """A scheme holding the types, roles, relations and attributes of a brat ``annotation.conf``.
     Raise SchemeError naming the file and line when a line cannot be understood."""
     name = str(path)
-    lines = _lines(read_text(path, allow_empty=True))
-    macros: dict[str, str] = {}
-    entities: list[str] = []
-    events: list[str] = []
+    types, pending = _declared(_lines(read_text(path, allow_empty=True)), name)
+    relations: dict[str, dict[str, list[str]]] = {}
+    attributes: dict[str, dict[str, Any]] = {}
+    for section, n, line in pending:
+        parts = line.split(None, 1)
+        head, rest = parts[0].split("|", 1)[0], (parts[1] if len(parts) > 1 else "")
+        if section == "events":
+            for role, role_types in _args(rest):
+                _add_relation(
+                    relations, _MULTIPLICITY.sub("", role), [head], types.expand(role_types, n)
+                )
+        elif section == "relations":
+            _read_relation(relations, head, rest, types, n)
+        elif section == "attributes":
+            opts = dict(_args(rest))
+            owners = types.expand(opts.get("Arg", "<ANY>"), n)
+            values = [v for v in opts.get("Value", "").split("|") if v]
+            attributes[head] = {"owners": owners, "values": values}
+    rels = [
+        {"name": rname, "heads": spec["heads"], "tails": spec["tails"]}
+        for rname, spec in relations.items()
+        if spec["heads"] and spec["tails"]
+    ]
+    try:
+        return scheme_from_dict(
+            {
+                "name": path.parent.name or "brat",
+                "labels": _labels(types, attributes),
+                "relations": rels,
+            }
+        )
+    except SchemeError as exc:
+        raise SchemeError(exc.message, path=name) from None
+
+
+@dataclass
+class _Types:
+    """The entity and event types a conf declares, and its macros (``<POG>=A|B``)."""
+
+    name: str  # the file, for errors
+    macros: dict[str, str] = field(default_factory=dict)
+    entities: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+
+    @property
+    def every(self) -> list[str]:
+        return [*self.entities, *self.events]
+
+    def expand(self, types: str, n: int) -> list[str]:
+        """``A|<EVENT>|<POG>`` as the type names it stands for, each once, in order."""
+        every = self.every
+        out: list[str] = []
+        for t in types.split("|"):
+            t = t.strip()
+            if t in self.macros:
+                out += [x for x in self.expand(self.macros[t], n) if x not in out]
+            elif t == "<ENTITY>":
+                out += [x for x in self.entities if x not in out]
+            elif t == "<EVENT>":
+                out += [x for x in self.events if x not in out]
+            elif t == "<ANY>":
+                out += [x for x in every if x not in out]
+            elif t in every:
+                if t not in out:
+                    out.append(t)
+            elif t:
+                raise SchemeError(f"unknown type '{t}'", path=self.name, line=n)
+        return out
+
+
+def _declared(
+    lines: list[tuple[str, int, str]], name: str
+) -> tuple[_Types, list[tuple[str, int, str]]]:
+    """First pass: macros, entity and event types; the lines left for the second pass (events'
+    roles, relations, attributes) are returned in order."""
+    types = _Types(name)
     pending: list[tuple[str, int, str]] = []
     for section, n, line in lines:
         head = line.split(None, 1)[0]
         if re.fullmatch(r"<[^>]+>=.*", line.replace(" ", "")):
             key, _, value = line.partition("=")
-            macros[key.strip()] = value.strip()
+            types.macros[key.strip()] = value.strip()
             continue
         if section not in _SECTIONS:
             raise SchemeError(f"line outside a known section: {line[:40]!r}", path=name, line=n)
@@ -82,61 +155,39 @@ def scheme_from_annotation_conf(path: Path) -> Scheme:  # noqa: C901 - one branc
             continue
         head = head.split("|", 1)[0]  # "Phosphorylation|GO:0006468": the type and its norm
         if section == "entities":
-            entities.append(head)
+            types.entities.append(head)
         elif section == "events":
-            events.append(head)
+            types.events.append(head)
         pending.append((section, n, line))
-    if not entities and not events:
+    if not types.entities and not types.events:
         raise SchemeError("declares no entity or event type", path=name)
-    every = [*entities, *events]
+    return types, pending
 
-    def expand(types: str, n: int) -> list[str]:
-        out: list[str] = []
-        for t in types.split("|"):
-            t = t.strip()
-            if t in macros:
-                out += [x for x in expand(macros[t], n) if x not in out]
-            elif t == "<ENTITY>":
-                out += [x for x in entities if x not in out]
-            elif t == "<EVENT>":
-                out += [x for x in events if x not in out]
-            elif t == "<ANY>":
-                out += [x for x in every if x not in out]
-            elif t in every:
-                if t not in out:
-                    out.append(t)
-            elif t:
-                raise SchemeError(f"unknown type '{t}'", path=name, line=n)
-        return out
 
-    relations: dict[str, dict[str, list[str]]] = {}
-    attributes: dict[str, dict[str, Any]] = {}
+def _add_relation(
+    relations: dict[str, dict[str, list[str]]], rname: str, heads: list[str], tails: list[str]
+) -> None:
+    entry = relations.setdefault(rname, {"heads": [], "tails": []})
+    entry["heads"] += [h for h in heads if h not in entry["heads"]]
+    entry["tails"] += [t for t in tails if t not in entry["tails"]]
 
-    def relation(rname: str, heads: list[str], tails: list[str]) -> None:
-        entry = relations.setdefault(rname, {"heads": [], "tails": []})
-        entry["heads"] += [h for h in heads if h not in entry["heads"]]
-        entry["tails"] += [t for t in tails if t not in entry["tails"]]
 
-    for section, n, line in pending:
-        parts = line.split(None, 1)
-        head, rest = parts[0].split("|", 1)[0], (parts[1] if len(parts) > 1 else "")
-        if section == "events":
-            for role, types in _args(rest):
-                relation(_MULTIPLICITY.sub("", role), [head], expand(types, n))
-        elif section == "relations":
-            if head in _SPECIAL_RELATIONS:
-                continue
-            args = [(k, v) for k, v in _args(rest) if not k.startswith("<")]
-            if len(args) < 2:
-                raise SchemeError(f"relation '{head}' needs two arguments", path=name, line=n)
-            relation(head, expand(args[0][1], n), expand(args[1][1], n))
-        elif section == "attributes":
-            opts = dict(_args(rest))
-            owners = expand(opts.get("Arg", "<ANY>"), n)
-            values = [v for v in opts.get("Value", "").split("|") if v]
-            attributes[head] = {"owners": owners, "values": values}
+def _read_relation(
+    relations: dict[str, dict[str, list[str]]], head: str, rest: str, types: _Types, n: int
+) -> None:
+    """A ``[relations]`` line: ``Arg1`` types as heads, ``Arg2`` types as tails."""
+    if head in _SPECIAL_RELATIONS:
+        return
+    args = [(k, v) for k, v in _args(rest) if not k.startswith("<")]
+    if len(args) < 2:
+        raise SchemeError(f"relation '{head}' needs two arguments", path=types.name, line=n)
+    _add_relation(relations, head, types.expand(args[0][1], n), types.expand(args[1][1], n))
+
+
+def _labels(types: _Types, attributes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One label per type, with its attributes and the free-text ``note``."""
     labels = []
-    for lab in every:
+    for lab in types.every:
         attrs = [
             {"name": aname, "values": spec["values"]}
             for aname, spec in attributes.items()
@@ -145,16 +196,6 @@ def scheme_from_annotation_conf(path: Path) -> Scheme:  # noqa: C901 - one branc
         if not any(a["name"] == NOTE_ATTRIBUTE for a in attrs):
             attrs.append({"name": NOTE_ATTRIBUTE, "values": []})
         labels.append(
-            {"name": lab, "kind": "event" if lab in events else "span", "attributes": attrs}
+            {"name": lab, "kind": "event" if lab in types.events else "span", "attributes": attrs}
         )
-    rels = [
-        {"name": rname, "heads": spec["heads"], "tails": spec["tails"]}
-        for rname, spec in relations.items()
-        if spec["heads"] and spec["tails"]
-    ]
-    try:
-        return scheme_from_dict(
-            {"name": path.parent.name or "brat", "labels": labels, "relations": rels}
-        )
-    except SchemeError as exc:
-        raise SchemeError(exc.message, path=name) from None
+    return labels

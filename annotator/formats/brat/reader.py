@@ -161,89 +161,138 @@ def _declared_types(folder: Path, root: Path) -> set[str] | None:
     return names
 
 
-def _read_pair(  # noqa: C901 - one branch per .ann line kind (T, E, R, A/M, N)
+@dataclass
+class _AnnLines:
+    """The annotation lines of one ``.ann`` file, by kind, in file order."""
+
+    tbs: dict[str, _TextBound] = field(default_factory=dict)
+    events: dict[str, _Event] = field(default_factory=dict)
+    relations: list[tuple[str, str, str, str, int]] = field(default_factory=list)
+    # id, label, head, tail, line
+    attrs: list[tuple[str, str, AttrValue, int]] = field(default_factory=list)
+    # target, name, value, line
+    seen: dict[str, int] = field(default_factory=dict)  # id -> line, for T, E, R, A, M, N and #
+
+
+def _read_pair(
     txt: Path, ann: Path | None, options: ReadOptions, declared: set[str] | None
 ) -> tuple[str, tuple[SpanData, ...], tuple[RelationData, ...]]:
     text = read_text(txt, options.encoding)
     if ann is None:
         return text, (), ()
     name = str(ann)
-    tbs: dict[str, _TextBound] = {}
-    events: dict[str, _Event] = {}
-    relations: list[tuple[str, str, str, str, int]] = []  # id, label, head, tail, line
-    attrs: list[tuple[str, str, AttrValue, int]] = []  # target, name, value, line
+    found = _AnnLines()
     report = options.report
     content = read_text(ann, options.encoding or _ann_encoding(ann), allow_empty=True)
-    seen: dict[str, int] = {}  # id -> line, for T, E, R, A, M, N and # lines
     # Only "\n" ends a line: brat texts may hold U+2028, U+0085 and friends inside a span.
     for lineno, raw in enumerate(content.split("\n"), start=1):
         line = raw.rstrip("\r")
-        if not line.strip():
-            continue
-        parts = line.split("\t")
-        ident = parts[0].strip()
-        body = parts[1].strip() if len(parts) > 1 else ""
-        kind = ident[:1]
-        if kind and kind in "TERAMN#":
-            if ident in seen:
-                raise ImportFailed(
-                    f"duplicate annotation id {ident} (also on line {seen[ident]})",
-                    path=name,
-                    line=lineno,
-                )
-            seen[ident] = lineno
-        if kind == "T":
-            tb = _text_bound(ident, body, parts[2] if len(parts) > 2 else None, text, name, lineno)
-            tbs[ident] = tb
-        elif kind == "E":
-            fields = body.split()
-            if not fields or ":" not in fields[0]:
-                raise ImportFailed(f"event {ident} has no TYPE:TRIGGER", path=name, line=lineno)
-            label, trigger = fields[0].split(":", 1)
-            args = [_role(f, name, lineno) for f in fields[1:]]
-            events[ident] = _Event(ident, label, trigger, args, lineno)
-        elif kind == "R":
-            fields = body.split()
-            if len(fields) < 3:
-                raise ImportFailed(
-                    f"relation {ident} needs a type and two arguments", path=name, line=lineno
-                )
-            head = _role(fields[1], name, lineno)[1]
-            tail = _role(fields[2], name, lineno)[1]
-            relations.append((ident, fields[0], head, tail, lineno))
-        elif kind in ("A", "M"):
-            fields = body.split()
-            if len(fields) < 2:
-                raise ImportFailed(
-                    f"attribute {ident} needs a name and a target", path=name, line=lineno
-                )
-            value: AttrValue = " ".join(fields[2:]) if len(fields) > 2 else True
-            attrs.append((fields[1], fields[0], value, lineno))
-        elif kind == "N":
-            fields = body.split()
-            if len(fields) < 3:
-                raise ImportFailed(
-                    f"normalisation {ident} needs a type, target and reference",
-                    path=name,
-                    line=lineno,
-                )
-            shown = parts[2].strip() if len(parts) > 2 else ""
-            db, _, key = fields[2].partition(":")
-            if not shown and db == "Registry":
-                shown = unquote(key)
-            if db != "Registry":
-                report.add("brat normalisation reference not kept (the entity name is)")
-            attrs.append((fields[1], "\x00entity", shown or fields[2], lineno))
-        elif kind == "#":
-            fields = body.split()
-            note = "\t".join(parts[2:]).strip()
-            if len(fields) >= 2 and note:
-                attrs.append((fields[1], note_attribute(fields[0]), note, lineno))
-        elif kind == "*":
-            report.add("brat equivalence (*) line skipped")
-        else:
-            raise ImportFailed(f"unknown annotation line '{ident}'", path=name, line=lineno)
-    return text, *_assemble(text, tbs, events, relations, attrs, declared, report, name)
+        if line.strip():
+            _read_line(line, lineno, text, found, report, name)
+    spans_rels = _assemble(
+        text, found.tbs, found.events, found.relations, found.attrs, declared, report, name
+    )
+    return text, *spans_rels
+
+
+def _read_line(
+    line: str, lineno: int, text: str, found: _AnnLines, report: ReadReport, name: str
+) -> None:
+    """Read one non-blank ``.ann`` line into ``found`` (one branch per line kind)."""
+    parts = line.split("\t")
+    ident = parts[0].strip()
+    body = parts[1].strip() if len(parts) > 1 else ""
+    kind = ident[:1]
+    if kind and kind in "TERAMN#":
+        _check_unique(ident, lineno, found.seen, name)
+    if kind == "T":
+        tb = _text_bound(ident, body, parts[2] if len(parts) > 2 else None, text, name, lineno)
+        found.tbs[ident] = tb
+    elif kind == "E":
+        found.events[ident] = _event(ident, body, name, lineno)
+    elif kind == "R":
+        found.relations.append(_relation(ident, body, name, lineno))
+    elif kind in ("A", "M"):
+        found.attrs.append(_attribute(ident, body, name, lineno))
+    elif kind == "N":
+        found.attrs.append(_normalisation(ident, body, parts, name, lineno, report))
+    elif kind == "#":
+        found.attrs.extend(_note(body, parts, lineno))
+    elif kind == "*":
+        report.add("brat equivalence (*) line skipped")
+    else:
+        raise ImportFailed(f"unknown annotation line '{ident}'", path=name, line=lineno)
+
+
+def _check_unique(ident: str, lineno: int, seen: dict[str, int], name: str) -> None:
+    if ident in seen:
+        raise ImportFailed(
+            f"duplicate annotation id {ident} (also on line {seen[ident]})",
+            path=name,
+            line=lineno,
+        )
+    seen[ident] = lineno
+
+
+def _event(ident: str, body: str, name: str, lineno: int) -> _Event:
+    """An E line: ``TYPE:TRIGGER ROLE:ARG...``."""
+    fields = body.split()
+    if not fields or ":" not in fields[0]:
+        raise ImportFailed(f"event {ident} has no TYPE:TRIGGER", path=name, line=lineno)
+    label, trigger = fields[0].split(":", 1)
+    args = [_role(f, name, lineno) for f in fields[1:]]
+    return _Event(ident, label, trigger, args, lineno)
+
+
+def _relation(ident: str, body: str, name: str, lineno: int) -> tuple[str, str, str, str, int]:
+    """An R line: ``TYPE Arg1:HEAD Arg2:TAIL`` as (id, label, head, tail, line)."""
+    fields = body.split()
+    if len(fields) < 3:
+        raise ImportFailed(
+            f"relation {ident} needs a type and two arguments", path=name, line=lineno
+        )
+    head = _role(fields[1], name, lineno)[1]
+    tail = _role(fields[2], name, lineno)[1]
+    return ident, fields[0], head, tail, lineno
+
+
+def _attribute(ident: str, body: str, name: str, lineno: int) -> tuple[str, str, AttrValue, int]:
+    """An A or M line: ``NAME TARGET [VALUE]`` (no value: binary, True)."""
+    fields = body.split()
+    if len(fields) < 2:
+        raise ImportFailed(f"attribute {ident} needs a name and a target", path=name, line=lineno)
+    value: AttrValue = " ".join(fields[2:]) if len(fields) > 2 else True
+    return fields[1], fields[0], value, lineno
+
+
+def _normalisation(
+    ident: str, body: str, parts: list[str], name: str, lineno: int, report: ReadReport
+) -> tuple[str, str, AttrValue, int]:
+    """An N line as the actor link of its target (the reserved attribute name ``\\x00entity``):
+    the name shown is the line's text, else the key of a ``Registry:`` reference."""
+    fields = body.split()
+    if len(fields) < 3:
+        raise ImportFailed(
+            f"normalisation {ident} needs a type, target and reference",
+            path=name,
+            line=lineno,
+        )
+    shown = parts[2].strip() if len(parts) > 2 else ""
+    db, _, key = fields[2].partition(":")
+    if not shown and db == "Registry":
+        shown = unquote(key)
+    if db != "Registry":
+        report.add("brat normalisation reference not kept (the entity name is)")
+    return fields[1], "\x00entity", shown or fields[2], lineno
+
+
+def _note(body: str, parts: list[str], lineno: int) -> list[tuple[str, str, AttrValue, int]]:
+    """A ``#`` line as an attribute of its target (none when it has no target or no text)."""
+    fields = body.split()
+    note = "\t".join(parts[2:]).strip()
+    if len(fields) >= 2 and note:
+        return [(fields[1], note_attribute(fields[0]), note, lineno)]
+    return []
 
 
 def _text_bound(
@@ -288,7 +337,7 @@ def _role(field_: str, name: str, lineno: int) -> tuple[str, str]:
     return role, target
 
 
-def _assemble(  # noqa: C901 - events, attributes, fragments, relations in order
+def _assemble(
     text: str,
     tbs: dict[str, _TextBound],
     events: dict[str, _Event],
@@ -298,7 +347,44 @@ def _assemble(  # noqa: C901 - events, attributes, fragments, relations in order
     report: ReadReport,
     name: str,
 ) -> tuple[tuple[SpanData, ...], tuple[RelationData, ...]]:
+    """Events, attributes, fragments, relations, in that order."""
     # Spans: the T lines, then a copy per event whose trigger is taken or differently labelled.
+    all_tbs = {**tbs, **_event_spans(tbs, events, report, name)}
+    refs = _Refs(all_tbs, events, name)
+    _attach_attributes(attrs, refs, {r[0] for r in relations}, report, name)
+    spans = [sp for tb in all_tbs.values() for sp in _fragment_spans(tb, text, declared, report)]
+    # Fragments skipped above (empty) must not be referenced.
+    have = {s.id for s in spans}
+    rels = _relations(relations, refs, have, declared, report)
+    rels += _event_roles(events, refs, have, report)
+    return tuple(spans), tuple(rels)
+
+
+@dataclass
+class _Refs:
+    """What an annotation id in an R, E, A, M, N or # line refers to."""
+
+    tbs: dict[str, _TextBound]
+    events: dict[str, _Event]
+    name: str
+
+    def known(self, ref: str) -> bool:
+        return ref in self.tbs or ref in self.events
+
+    def span_of(self, ref: str, line: int) -> str:
+        """The span id of a T line, or of an event's trigger span."""
+        if ref in self.tbs:
+            return ref
+        if ref in self.events:
+            return self.events[ref].span_id
+        raise ImportFailed(f"reference to unknown annotation '{ref}'", path=self.name, line=line)
+
+
+def _event_spans(
+    tbs: dict[str, _TextBound], events: dict[str, _Event], report: ReadReport, name: str
+) -> dict[str, _TextBound]:
+    """Set each event's span: its trigger, or a copy of it (returned, by event id) when the
+    trigger is taken by an earlier event or labelled differently."""
     extra: dict[str, _TextBound] = {}
     used: set[str] = set()
     for ev in events.values():
@@ -314,65 +400,88 @@ def _assemble(  # noqa: C901 - events, attributes, fragments, relations in order
         else:
             used.add(ev.trigger)
             ev.span_id = ev.trigger
-    all_tbs = {**tbs, **extra}
+    return extra
 
-    def span_of(ref: str, line: int) -> str:
-        if ref in all_tbs:
-            return ref
-        if ref in events:
-            return events[ref].span_id
-        raise ImportFailed(f"reference to unknown annotation '{ref}'", path=name, line=line)
 
+def _attach_attributes(
+    attrs: list[tuple[str, str, AttrValue, int]],
+    refs: _Refs,
+    relation_ids: set[str],
+    report: ReadReport,
+    name: str,
+) -> None:
+    """Put attributes, notes and actor links on their spans (an event's: on its span)."""
     for target, attr_name, value, line in attrs:
-        if target in all_tbs or target in events:
-            tb = all_tbs[span_of(target, line)]
+        if refs.known(target):
+            tb = refs.tbs[refs.span_of(target, line)]
             if attr_name == "\x00entity":
                 tb.entity = str(value)
             else:
                 tb.attrs[attr_name] = value
-        elif target in {r[0] for r in relations}:
+        elif target in relation_ids:
             report.add(f"brat {attr_name} on a relation skipped")
         elif target.startswith("*") or not target:
             report.add("brat attribute on an equivalence skipped")
         else:
             raise ImportFailed(f"reference to unknown annotation '{target}'", path=name, line=line)
 
-    spans: list[SpanData] = []
-    for tb in all_tbs.values():
-        if declared is not None and tb.label not in declared:
-            report.add("brat label not declared in annotation.conf")
-        if len(tb.fragments) > 1:
-            if all(
-                not text[a:b].strip()
-                for (_x, a), (b, _y) in zip(tb.fragments, tb.fragments[1:], strict=False)
-            ):
-                tb.fragments = [(tb.fragments[0][0], tb.fragments[-1][1])]
-                report.add("brat fragments separated only by whitespace joined into one span")
-            else:
-                report.add("brat discontinuous span split into one span per fragment")
-        for k, (a, b) in enumerate(tb.fragments, start=1):
-            if a == b:
-                report.add("brat empty fragment skipped")
-                continue
-            span_id = tb.id if k == 1 else f"{tb.id}~{k}"
-            spans.append(SpanData(span_id, a, b, tb.label, dict(tb.attrs), tb.entity))
-    # Fragments skipped above (empty) must not be referenced.
-    have = {s.id for s in spans}
 
+def _fragment_spans(
+    tb: _TextBound, text: str, declared: set[str] | None, report: ReadReport
+) -> list[SpanData]:
+    """The spans of one text-bound annotation: one, or one per fragment of a discontinuous one
+    (fragments apart only by whitespace are joined); empty fragments skipped."""
+    if declared is not None and tb.label not in declared:
+        report.add("brat label not declared in annotation.conf")
+    if len(tb.fragments) > 1:
+        if all(
+            not text[a:b].strip()
+            for (_x, a), (b, _y) in zip(tb.fragments, tb.fragments[1:], strict=False)
+        ):
+            tb.fragments = [(tb.fragments[0][0], tb.fragments[-1][1])]
+            report.add("brat fragments separated only by whitespace joined into one span")
+        else:
+            report.add("brat discontinuous span split into one span per fragment")
+    spans: list[SpanData] = []
+    for k, (a, b) in enumerate(tb.fragments, start=1):
+        if a == b:
+            report.add("brat empty fragment skipped")
+            continue
+        span_id = tb.id if k == 1 else f"{tb.id}~{k}"
+        spans.append(SpanData(span_id, a, b, tb.label, dict(tb.attrs), tb.entity))
+    return spans
+
+
+def _relations(
+    relations: list[tuple[str, str, str, str, int]],
+    refs: _Refs,
+    have: set[str],
+    declared: set[str] | None,
+    report: ReadReport,
+) -> list[RelationData]:
+    """The R lines between spans that were kept."""
     rels: list[RelationData] = []
     for rid, label, head, tail, line in relations:
-        h, t = span_of(head, line), span_of(tail, line)
+        h, t = refs.span_of(head, line), refs.span_of(tail, line)
         if declared is not None and label not in declared:
             report.add("brat label not declared in annotation.conf")
         if h not in have or t not in have:
             report.add("brat relation to an empty span skipped")
             continue
         rels.append(RelationData(rid, label, h, t))
+    return rels
+
+
+def _event_roles(
+    events: dict[str, _Event], refs: _Refs, have: set[str], report: ReadReport
+) -> list[RelationData]:
+    """Each event argument as a relation from the event's span to the argument's."""
+    rels: list[RelationData] = []
     for ev in events.values():
         for role, ref in ev.args:
-            t = span_of(ref, ev.line)
+            t = refs.span_of(ref, ev.line)
             if ev.span_id not in have or t not in have:
                 report.add("brat event role to an empty span skipped")
                 continue
             rels.append(RelationData(f"{ev.id}.{role}", role, ev.span_id, t))
-    return tuple(spans), tuple(rels)
+    return rels

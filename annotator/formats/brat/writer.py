@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
@@ -106,18 +106,48 @@ def _attr_lines(
     return lines
 
 
-def ann_lines(  # noqa: C901 - one branch per brat line type
+def ann_lines(
     doc: DocData, ctx: ExportContext, events: frozenset[str], summary: ExportSummary
 ) -> list[str]:
-    """The lines of one ``.ann`` file."""
+    """The lines of one ``.ann`` file: T, E, R, then A, # and N per span."""
     text = doc.text
-    tid: dict[str, str] = {}
-    lines: list[str] = []
     cut = {s.id: fragments(text, s.start, s.end) for s in doc.spans}
     for s in doc.spans:
         if not cut[s.id]:
             summary.skip(f"{s.label} span holding only line breaks (brat cannot show it)")
     doc_spans = [s for s in doc.spans if cut[s.id]]
+    tid, lines = _t_lines(doc_spans, cut, text, events, summary)
+    eid = {s.id: f"E{k}" for k, s in enumerate((s for s in doc_spans if s.label in events), 1)}
+
+    def ref(span_id: str) -> str:
+        return eid.get(span_id) or tid[span_id]
+
+    args, rel_lines = _event_args_and_relations(doc, {s.id for s in doc_spans}, eid, ref, summary)
+    lines += [
+        _e_line(eid[span.id], span, tid[span.id], args[span.id])
+        for span in doc_spans
+        if span.id in eid
+    ]
+    lines += [f"R{k}\t{body}" for k, body in enumerate(rel_lines, 1)]
+    ids: Counter[str] = Counter()
+    for span in doc_spans:
+        lines += _attr_lines(ref(span.id), span, ctx, ids, summary)
+        if span.entity:
+            ids["N"] += 1
+            lines.append(_n_line(f"N{ids['N']}", span.entity, tid[span.id], ctx))
+    return lines
+
+
+def _t_lines(
+    doc_spans: list[SpanData],
+    cut: dict[str, list[tuple[int, int]]],
+    text: str,
+    events: frozenset[str],
+    summary: ExportSummary,
+) -> tuple[dict[str, str], list[str]]:
+    """The T line of every span (events on one trigger share its T), and each span's T id."""
+    tid: dict[str, str] = {}
+    lines: list[str] = []
     triggers: dict[tuple[int, int, str], str] = {}  # events on one trigger share its T
     t_count = 0
     for span in doc_spans:
@@ -136,16 +166,22 @@ def ann_lines(  # noqa: C901 - one branch per brat line type
         offsets = ";".join(f"{s} {e}" for s, e in frags)
         shown = " ".join(text[s:e] for s, e in frags)
         lines.append(f"{tid[span.id]}\t{span.label} {offsets}\t{shown}")
-    spans = {s.id: s for s in doc_spans}
-    eid = {s.id: f"E{k}" for k, s in enumerate((s for s in doc_spans if s.label in events), 1)}
+    return tid, lines
 
-    def ref(span_id: str) -> str:
-        return eid.get(span_id) or tid[span_id]
 
+def _event_args_and_relations(
+    doc: DocData,
+    kept: set[str],
+    eid: dict[str, str],
+    ref: Callable[[str], str],
+    summary: ExportSummary,
+) -> tuple[dict[str, list[tuple[str, str]]], list[str]]:
+    """Relations from an event's span as its (role, target) arguments; the others as the bodies
+    of R lines."""
     args: dict[str, list[tuple[str, str]]] = {s: [] for s in eid}
     rel_lines: list[str] = []
     for rel in doc.relations:
-        if rel.head not in spans or rel.tail not in spans:
+        if rel.head not in kept or rel.tail not in kept:
             summary.skip(f"{rel.label} relation pointing to a span not in the export")
             continue
         summary.relations[rel.label] += 1
@@ -153,34 +189,33 @@ def ann_lines(  # noqa: C901 - one branch per brat line type
             args[rel.head].append((rel.label, ref(rel.tail)))
         else:
             rel_lines.append(f"{rel.label} Arg1:{ref(rel.head)} Arg2:{ref(rel.tail)}")
-    for span in doc_spans:
-        if span.id not in eid:
-            continue
-        seen: Counter[str] = Counter()
-        parts = [f"{span.label}:{tid[span.id]}"]
-        # Theme before Theme2 before Theme3, so that brat's numbering gives the labels back.
-        for role, target in sorted(args[span.id], key=lambda a: role_base(a[0])):
-            base = role_base(role)[0]
-            seen[base] += 1
-            parts.append(f"{base}{seen[base] if seen[base] > 1 else ''}:{target}")
-        lines.append(f"{eid[span.id]}\t{' '.join(parts)}")
-    lines += [f"R{k}\t{body}" for k, body in enumerate(rel_lines, 1)]
-    ids: Counter[str] = Counter()
-    for span in doc_spans:
-        lines += _attr_lines(ref(span.id), span, ctx, ids, summary)
-        if span.entity:
-            shown = span.entity.replace("\t", " ").replace("\n", " ")
-            entry = ctx.entity(span.entity)
-            external = (entry.external_id or "").strip() if entry is not None else ""
-            m = _WIKIDATA.match(external)
-            db, ref_key = (
-                ("Wikidata", m.group(1))
-                if m
-                else (("External", external) if external else ("Registry", span.entity))
-            )
-            ids["N"] += 1
-            lines.append(f"N{ids['N']}\tReference {tid[span.id]} {db}:{quote(ref_key)}\t{shown}")
-    return lines
+    return args, rel_lines
+
+
+def _e_line(event_id: str, span: SpanData, trigger: str, args: list[tuple[str, str]]) -> str:
+    """One E line; repeated roles numbered brat's way (Theme before Theme2 before Theme3, so
+    that brat's numbering gives the labels back)."""
+    seen: Counter[str] = Counter()
+    parts = [f"{span.label}:{trigger}"]
+    for role, target in sorted(args, key=lambda a: role_base(a[0])):
+        base = role_base(role)[0]
+        seen[base] += 1
+        parts.append(f"{base}{seen[base] if seen[base] > 1 else ''}:{target}")
+    return f"{event_id}\t{' '.join(parts)}"
+
+
+def _n_line(n_id: str, entity: str, trigger: str, ctx: ExportContext) -> str:
+    """The N line of a registry link: Wikidata or External reference, else Registry:<name>."""
+    shown = entity.replace("\t", " ").replace("\n", " ")
+    entry = ctx.entity(entity)
+    external = (entry.external_id or "").strip() if entry is not None else ""
+    m = _WIKIDATA.match(external)
+    db, ref_key = (
+        ("Wikidata", m.group(1))
+        if m
+        else (("External", external) if external else ("Registry", entity))
+    )
+    return f"{n_id}\tReference {trigger} {db}:{quote(ref_key)}\t{shown}"
 
 
 def annotation_conf(scheme: Scheme, labels: Sequence[str], extra: Sequence[str] = ()) -> str:
