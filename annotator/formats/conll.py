@@ -103,14 +103,53 @@ def _columns(line: str) -> list[str]:
     return line.split("\t") if "\t" in line else line.split()
 
 
-def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:  # noqa: C901 - the CoNLL dialects' line forms in one scanner
+@dataclass
+class _Layout:
+    """What the scan learns of a file: GermEval or token + tag, and which kinds of tag it holds."""
+
+    name: str  # the file, for errors
+    germeval: bool | None = None  # None: no token line yet
+    first_line: int = 0  # the line that decided the layout (GermEval or token + tag)
+    bad: dict[str, int] = field(default_factory=dict)  # tag that is not IOB -> first line
+    prefixed: bool = False  # seen a B-/I-/E-/S- tag
+    outside: bool = False  # seen an O tag
+
+    def row(self, cols: list[str], lineno: int) -> tuple[str, list[str], list[str]]:
+        """The token, tags and extra columns of one token line (the first decides the layout)."""
+        if self.germeval is None:
+            self.germeval = len(cols) == 4 and cols[0].isdigit() and all(map(_TAG.match, cols[2:]))
+            self.first_line = lineno
+        elif self.germeval and len(cols) != 4:
+            raise ImportFailed(
+                f"GermEval line with {len(cols)} columns, expected 4 (index, token, two tags) "
+                f"as on line {self.first_line}",
+                path=self.name,
+                line=lineno,
+            )
+        if self.germeval:
+            token, tags, extra = cols[1], cols[2:4], []
+        else:
+            token, tags, extra = cols[0], cols[-1:], cols[1:-1]
+        for tag in tags:
+            if not _TAG.match(tag):
+                self.bad.setdefault(tag, lineno)
+            elif tag != "O":
+                self.prefixed = True
+            else:
+                self.outside = True
+        return token, tags, extra
+
+
+def _is_comment(cols: list[str]) -> bool:
+    return cols[0] == "#" or (cols[0].startswith("#") and not _TAG.match(cols[-1]))
+
+
+def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:
+    """The file's documents and sentences, scanning the CoNLL dialects' line forms."""
     name = str(file)
     docs: list[_Doc] = []
     current: _Doc | None = None
-    germeval: bool | None = None
-    bad: dict[str, int] = {}  # tag that is not IOB -> first line
-    prefixed = outside = False  # seen a B-/I-/E-/S- tag; seen an O tag
-    first_line = 0  # the line that decided the layout (GermEval or token + tag)
+    layout = _Layout(name)
     for lineno, raw in enumerate(read_text(file, options.encoding).split("\n"), start=1):
         line = raw.strip("\r\n")
         if not line.strip():
@@ -121,7 +160,7 @@ def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:  # noqa: C901 -
         if cols[0] == "-DOCSTART-":
             current = None
             continue
-        if cols[0] == "#" or (cols[0].startswith("#") and not _TAG.match(cols[-1])):
+        if _is_comment(cols):
             options.report.add("CoNLL comment line skipped")
             continue
         if len(cols) < 2:
@@ -130,49 +169,34 @@ def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:  # noqa: C901 -
                 path=name,
                 line=lineno,
             )
-        if germeval is None:
-            germeval = len(cols) == 4 and cols[0].isdigit() and all(map(_TAG.match, cols[2:]))
-            first_line = lineno
-        elif germeval and len(cols) != 4:
-            raise ImportFailed(
-                f"GermEval line with {len(cols)} columns, expected 4 (index, token, two tags) "
-                f"as on line {first_line}",
-                path=name,
-                line=lineno,
-            )
-        if germeval:
-            token, tags, extra = cols[1], cols[2:4], []
-        else:
-            token, tags, extra = cols[0], cols[-1:], cols[1:-1]
-        for tag in tags:
-            if not _TAG.match(tag):
-                bad.setdefault(tag, lineno)
-            elif tag != "O":
-                prefixed = True
-            else:
-                outside = True
+        token, tags, extra = layout.row(cols, lineno)
         if current is None:
             current = _Doc(lineno)
             docs.append(current)
         current.sentences[-1].append((token, tags, lineno, extra))
-    if germeval:
+    if layout.germeval:
         options.report.add("CoNLL GermEval index column not kept (the export numbers nothing)")
-    if bad:
-        tag, lineno = min(bad.items(), key=lambda item: item[1])
-        if prefixed or not outside or any(not _IO_TAG.match(t) for t in bad):
-            raise ImportFailed(
-                f"label {tag!r} is not a BIO tag (O, B-X, I-X)", path=name, line=lineno
-            )
-        # IO tagging: no prefixes at all; a run of one label is one span
-        options.report.add("CoNLL IO tags (no B-/I- prefixes) read: a run of one label is a span")
-        for doc in docs:
-            for sent in doc.sentences:
-                for i, (token, tags, at_line, extra) in enumerate(sent):
-                    sent[i] = (token, [t if t == "O" else f"I-{t}" for t in tags], at_line, extra)
+    if layout.bad:
+        _read_as_io_tags(docs, layout, options)
     docs = [d for d in docs if any(d.sentences)]
     if not docs:
         raise ImportFailed("no tokens found", path=name)
     return docs
+
+
+def _read_as_io_tags(docs: list[_Doc], layout: _Layout, options: ReadOptions) -> None:
+    """Tags that are not IOB: an error, unless the file is IO-tagged (bare labels, no prefix
+    anywhere, some O); then a run of one label is one span (the tags become I-X)."""
+    tag, lineno = min(layout.bad.items(), key=lambda item: item[1])
+    if layout.prefixed or not layout.outside or any(not _IO_TAG.match(t) for t in layout.bad):
+        raise ImportFailed(
+            f"label {tag!r} is not a BIO tag (O, B-X, I-X)", path=layout.name, line=lineno
+        )
+    options.report.add("CoNLL IO tags (no B-/I- prefixes) read: a run of one label is a span")
+    for doc in docs:
+        for sent in doc.sentences:
+            for i, (token, tags, at_line, extra) in enumerate(sent):
+                sent[i] = (token, [t if t == "O" else f"I-{t}" for t in tags], at_line, extra)
 
 
 def _spans(doc: _Doc) -> tuple[str, list[SpanData]]:

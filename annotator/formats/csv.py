@@ -51,63 +51,78 @@ def _swallowed_row(cell: str, own_id: str, width: int) -> int | None:
     return None
 
 
-def read(path: Path, options: ReadOptions) -> Iterator[DocData]:  # noqa: C901 - one check per CSV failure mode
+def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
     files = sorted(path.rglob("*.csv")) if path.is_dir() else [path]
     for file in files:
-        content = read_text(file, options.encoding)
-        # A news article can be longer than the csv module's default cell limit (131,072).
-        csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
-        reader = csv.DictReader(io.StringIO(content, newline=""), strict=True)
-        first = 1  # physical line where the record being read starts
-        try:
-            header = [h.strip().lower() for h in (reader.fieldnames or [])]
-        except csv.Error as exc:
-            raise ImportFailed(f"malformed CSV header: {exc}", path=str(file), line=1) from None
-        if "text" not in header:
-            raise ImportFailed("a CSV of documents needs a 'text' column", path=str(file), line=1)
-        reader.fieldnames = header
-        first = reader.line_num + 1
-        try:
-            for row in reader:
-                line = first
-                first = reader.line_num + 1
-                if None in row:
-                    raise ImportFailed(
-                        "row has more cells than the header", path=str(file), line=line
-                    )
-                text = row.get("text") or ""
-                if not text.strip():
-                    raise ImportFailed("row has an empty 'text'", path=str(file), line=line)
-                own_id = (row.get("id") or "").strip()
-                if own_id and reader.line_num > line:
-                    for key, cell in row.items():
-                        inner = _swallowed_row(cell or "", own_id, len(header))
-                        if inner is not None:
-                            raise ImportFailed(
-                                f"the '{key}' cell runs over line {line + inner}, which reads "
-                                "as a row of its own: an unbalanced quote?",
-                                path=str(file),
-                                line=line,
-                            )
-                meta: dict[str, str] = {}
-                for key in ("title", "url", "source"):
-                    if row.get(key):
-                        meta[key] = row[key].strip()
-                raw_date = (row.get("date") or row.get("published") or "").strip()
-                if raw_date:
-                    meta["published"] = parse_date(raw_date) or raw_date
-                for key, value in row.items():
-                    if key not in _KNOWN and value:
-                        meta[key] = value
-                doc_id = own_id or f"{file.stem}-{line}"
-                yield DocData(doc_id, text, meta, source_path=str(file), source_line=line)
-        except csv.Error as exc:
-            reason = (
-                "a quoted cell is never closed (unbalanced quote)"
-                if "unexpected end of data" in str(exc)
-                else f"malformed CSV: {exc} (an unbalanced quote?)"
-            )
-            raise ImportFailed(reason, path=str(file), line=first) from None
+        yield from _read_file(file, options)
+
+
+def _read_file(file: Path, options: ReadOptions) -> Iterator[DocData]:
+    """One document per row; a malformed row or cell stops with the line where its record
+    starts."""
+    content = read_text(file, options.encoding)
+    # A news article can be longer than the csv module's default cell limit (131,072).
+    csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
+    reader = csv.DictReader(io.StringIO(content, newline=""), strict=True)
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise ImportFailed(f"malformed CSV header: {exc}", path=str(file), line=1) from None
+    if "text" not in header:
+        raise ImportFailed("a CSV of documents needs a 'text' column", path=str(file), line=1)
+    reader.fieldnames = header
+    first = reader.line_num + 1  # physical line where the record being read starts
+    try:
+        for row in reader:
+            line = first
+            first = reader.line_num + 1
+            yield _row_document(row, file, line, reader.line_num, len(header))
+    except csv.Error as exc:
+        reason = (
+            "a quoted cell is never closed (unbalanced quote)"
+            if "unexpected end of data" in str(exc)
+            else f"malformed CSV: {exc} (an unbalanced quote?)"
+        )
+        raise ImportFailed(reason, path=str(file), line=first) from None
+
+
+def _row_document(
+    row: dict[str, str], file: Path, line: int, last_line: int, n_columns: int
+) -> DocData:
+    """The document of the row whose record runs from ``line`` to ``last_line``."""
+    if None in row:
+        raise ImportFailed("row has more cells than the header", path=str(file), line=line)
+    text = row.get("text") or ""
+    if not text.strip():
+        raise ImportFailed("row has an empty 'text'", path=str(file), line=line)
+    own_id = (row.get("id") or "").strip()
+    if own_id and last_line > line:
+        for key, cell in row.items():
+            inner = _swallowed_row(cell or "", own_id, n_columns)
+            if inner is not None:
+                raise ImportFailed(
+                    f"the '{key}' cell runs over line {line + inner}, which reads "
+                    "as a row of its own: an unbalanced quote?",
+                    path=str(file),
+                    line=line,
+                )
+    doc_id = own_id or f"{file.stem}-{line}"
+    return DocData(doc_id, text, _row_meta(row), source_path=str(file), source_line=line)
+
+
+def _row_meta(row: dict[str, str]) -> dict[str, str]:
+    """Title, url, source, the date (as ISO when it parses) and every unknown column."""
+    meta: dict[str, str] = {}
+    for key in ("title", "url", "source"):
+        if row.get(key):
+            meta[key] = row[key].strip()
+    raw_date = (row.get("date") or row.get("published") or "").strip()
+    if raw_date:
+        meta["published"] = parse_date(raw_date) or raw_date
+    for key, value in row.items():
+        if key not in _KNOWN and value:
+            meta[key] = value
+    return meta
 
 
 CLAIM, EVENT, ACTOR = "CLAIM", "EVENT", "ACTOR"
