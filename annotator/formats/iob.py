@@ -103,7 +103,7 @@ def _spacy_words(sdoc: Any, columns: list[Any]) -> tuple[list[int], list[int], s
     return starts, ends, breaks
 
 
-def iob_docs(  # noqa: C901 - align spans to the tokens and tag them in one pass
+def iob_docs(
     docs: Iterable[DocData], ctx: ExportContext, summary: ExportSummary
 ) -> Iterator[IobDoc]:
     """Yield each document as IOB2-tagged sentences, counting changes into ``summary``
@@ -116,58 +116,82 @@ def iob_docs(  # noqa: C901 - align spans to the tokens and tag them in one pass
     for sdoc, doc in nlp.pipe(pairs, as_tuples=True, batch_size=64):
         split = ctx.split_of(doc)
         summary.add_doc(split)
-        text = doc.text
         given = given_tokens(doc)
         if given is not None:  # a document that came tokenised keeps its own tokens and lines
             own_words, breaks = given
             starts = [a for a, _b in own_words]
             ends = [b for _a, b in own_words]
-            n_words = len(starts)
         else:
             starts, ends, breaks = _spacy_words(sdoc, columns)
-            n_words = len(starts)
-        items: list[tuple[int, int, SpanData]] = []
-        for span in doc.spans:
-            first = bisect_right(ends, span.start)  # first token ending after the span starts
-            last = bisect_left(starts, span.end) - 1  # last token starting before it ends
-            if first > last:
-                summary.skip(f"{span.label} span covers no token")
-                continue
-            if starts[first] != span.start or ends[last] != span.end:
-                if ctx.strict:
-                    summary.dropped[span.label] += 1
-                    continue
-                summary.expanded[span.label] += 1
-            items.append((first, last + 1, span))
-        kept, rest = outermost(items)
+        kept, rest = outermost(_aligned(doc.spans, starts, ends, ctx, summary))
         for _, _, span in rest:
             summary.skip(f"{span.label} span overlaps a longer span (IOB keeps the outermost)")
-        tags = ["O"] * n_words
-        inside = [False] * (n_words + 1)  # inside[i]: tokens i-1 and i are in one kept span
-        for first, end, span in kept:
-            summary.add_span(split, span.label)
-            if span.attrs:
-                summary.skip("attributes of a span (the format has none)")
-            if span.entity:
-                summary.skip("registry link of a span (the format has none)")
-            tags[first] = f"B-{span.label}"
-            for i in range(first + 1, end):
-                tags[i] = f"I-{span.label}"
-                inside[i] = True
-        words = [text[a:b] for a, b in zip(starts, ends, strict=True)]
+        tags, inside = _tags(kept, len(starts), split, summary)
+        words = [doc.text[a:b] for a, b in zip(starts, ends, strict=True)]
         if _SPACE.search("".join(words)) is not None:  # rare: a token holding whitespace
             words = [_clean(w, summary) for w in words]
-        cuts = [0]
-        for i in sorted(breaks):
-            if i == 0:
-                continue
-            if inside[i]:
-                summary.merge("sentence break inside a span removed (sentences joined)")
-            else:
-                cuts.append(i)
-        cuts.append(n_words)
-        pairs_ = list(zip(words, tags, strict=True))
-        sentences: list[Sentence] = [pairs_[a:b] for a, b in itertools.pairwise(cuts) if b > a]
+        sentences = _sentences(words, tags, breaks, inside, summary)
         for rel in doc.relations:
             summary.skip(f"{rel.label} relation (the format has no relations)")
         yield IobDoc(doc, split, sentences)
+
+
+def _aligned(
+    spans: Iterable[SpanData],
+    starts: list[int],
+    ends: list[int],
+    ctx: ExportContext,
+    summary: ExportSummary,
+) -> list[tuple[int, int, SpanData]]:
+    """Each span as (first token, end token, span); a span not on token bounds is widened to
+    them (or dropped with ``ctx.strict``), one that covers no token is skipped."""
+    items: list[tuple[int, int, SpanData]] = []
+    for span in spans:
+        first = bisect_right(ends, span.start)  # first token ending after the span starts
+        last = bisect_left(starts, span.end) - 1  # last token starting before it ends
+        if first > last:
+            summary.skip(f"{span.label} span covers no token")
+            continue
+        if starts[first] != span.start or ends[last] != span.end:
+            if ctx.strict:
+                summary.dropped[span.label] += 1
+                continue
+            summary.expanded[span.label] += 1
+        items.append((first, last + 1, span))
+    return items
+
+
+def _tags(
+    kept: Iterable[tuple[int, int, SpanData]], n_words: int, split: str, summary: ExportSummary
+) -> tuple[list[str], list[bool]]:
+    """The IOB2 tag of every token, and ``inside[i]``: tokens i-1 and i are in one kept span."""
+    tags = ["O"] * n_words
+    inside = [False] * (n_words + 1)
+    for first, end, span in kept:
+        summary.add_span(split, span.label)
+        if span.attrs:
+            summary.skip("attributes of a span (the format has none)")
+        if span.entity:
+            summary.skip("registry link of a span (the format has none)")
+        tags[first] = f"B-{span.label}"
+        for i in range(first + 1, end):
+            tags[i] = f"I-{span.label}"
+            inside[i] = True
+    return tags, inside
+
+
+def _sentences(
+    words: list[str], tags: list[str], breaks: set[int], inside: list[bool], summary: ExportSummary
+) -> list[Sentence]:
+    """The tagged tokens cut at the sentence breaks, except those inside a kept span."""
+    cuts = [0]
+    for i in sorted(breaks):
+        if i == 0:
+            continue
+        if inside[i]:
+            summary.merge("sentence break inside a span removed (sentences joined)")
+        else:
+            cuts.append(i)
+    cuts.append(len(words))
+    pairs = list(zip(words, tags, strict=True))
+    return [pairs[a:b] for a, b in itertools.pairwise(cuts) if b > a]
