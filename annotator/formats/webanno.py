@@ -200,89 +200,113 @@ def _columns(headers: list[tuple[str, str, int]], name: str) -> list[_Column]:
     return cols
 
 
-def _parse(  # noqa: C901 - header, #T_, #Text and token rows of the TSV
+def _check_format_line(lines: list[str], name: str) -> None:
+    """Refuse a file that is not WebAnno TSV 3 (legacy TSV 2 with its own message)."""
+    first = lines[0].strip() if lines else ""
+    if first.startswith("#FORMAT=WebAnno TSV 3"):
+        return
+    legacy = any(ln.startswith(("#id=", "#text=", " # ")) for ln in lines[:5])
+    if legacy or first.startswith("#FORMAT=WebAnno TSV"):
+        raise ImportFailed(
+            "legacy WebAnno TSV 2 is not supported; export the documents "
+            "again as WebAnno TSV 3 (INCEpTION: 'WebAnno TSV v3.x')",
+            path=name,
+            line=1,
+        )
+    raise ImportFailed(
+        "not a WebAnno TSV 3 file (no '#FORMAT=WebAnno TSV 3' line)", path=name, line=1
+    )
+
+
+@dataclass
+class _Sheet:
+    """A TSV file as it is parsed: its layer headers, other header lines, token rows and
+    sentences (their ``#Text`` lines and rows)."""
+
+    name: str  # the file, for errors
+    headers: list[tuple[str, str, int]] = field(default_factory=list)
+    header_meta: dict[str, str] = field(default_factory=dict)  # other "#Key=value" lines
+    rows: list[_Row] = field(default_factory=list)
+    sentences: list[tuple[list[str], list[_Row]]] = field(default_factory=list)
+    in_sentence: bool = False
+    cols: list[_Column] | None = None  # fixed by the first token row
+
+    def hash_line(self, raw: str, lineno: int) -> None:
+        """A ``#`` line: a layer header, a sentence's ``#Text``, or another header line kept
+        (other '#' lines, e.g. #Sentence.id=, are skipped)."""
+        if raw.startswith("#T_") and "=" in raw and self.cols is None and not self.rows:
+            kind, spec = raw[3:].split("=", 1)
+            self.headers.append((kind.strip(), spec.rstrip("\t\r "), lineno))
+        elif raw.startswith("#Text="):
+            if self.in_sentence and self.sentences and not self.sentences[-1][1]:
+                self.sentences[-1][0].append(raw[6:])
+            else:
+                self.sentences.append(([raw[6:]], []))
+                self.in_sentence = True
+        elif not self.sentences and "=" in raw and not raw.startswith("#T_"):
+            key, _, value = raw[1:].partition("=")
+            self.header_meta[key] = value.rstrip("\r")  # e.g. GUM's #Summary1=
+
+    def token_line(self, raw: str, lineno: int) -> None:
+        if self.cols is None:
+            self.cols = _columns(self.headers, self.name)
+        row = _token_row(
+            raw, lineno, len(self.cols), self.rows[-1].end if self.rows else 0, self.name
+        )
+        self.rows.append(row)
+        if not self.sentences:
+            self.sentences.append(([], []))
+        self.sentences[-1][1].append(row)
+        self.in_sentence = True
+
+
+def _token_row(raw: str, lineno: int, n_cols: int, previous_end: int, name: str) -> _Row:
+    """One token line: address, UTF-16 offsets (in order, not far beyond the previous token),
+    token and as many annotation cells as the header declares."""
+    fields = raw.split("\t")
+    m = _ROW.match(fields[0])
+    if not m or len(fields) < 3:
+        raise ImportFailed(f"malformed token line '{raw[:40]}'", path=name, line=lineno)
+    om = _OFFSETS.match(fields[1])
+    if om is None:
+        raise ImportFailed(f"malformed offsets '{fields[1]}'", path=name, line=lineno)
+    begin, end = int(om.group(1)), int(om.group(2))
+    if end < begin or end - begin > 1_000_000 or begin - previous_end > _MAX_GAP:
+        raise ImportFailed(
+            f"offsets '{fields[1]}' are out of order or far beyond the previous token",
+            path=name,
+            line=lineno,
+        )
+    cells = fields[3:]
+    if cells and cells[-1] == "" and len(cells) == n_cols + 1:
+        cells = cells[:-1]
+    if len(cells) < n_cols:
+        raise ImportFailed(
+            f"token line has {len(cells)} annotation columns, the header declares {n_cols}",
+            path=name,
+            line=lineno,
+        )
+    return _Row(fields[0], begin, end, fields[2], cells, lineno, m.group(3) is not None)
+
+
+def _parse(
     file: Path, options: ReadOptions
 ) -> tuple[list[_Column], list[_Row], list[tuple[list[str], list[_Row]]], dict[str, str]]:
+    """The header, #T_, #Text and token rows of the TSV."""
     name = str(file)
     content = read_text(file, options.encoding)
     lines = [ln.removesuffix("\r") for ln in content.split("\n")]
-    first = lines[0].strip() if lines else ""
-    if not first.startswith("#FORMAT=WebAnno TSV 3"):
-        legacy = any(ln.startswith(("#id=", "#text=", " # ")) for ln in lines[:5])
-        if legacy or first.startswith("#FORMAT=WebAnno TSV"):
-            raise ImportFailed(
-                "legacy WebAnno TSV 2 is not supported; export the documents "
-                "again as WebAnno TSV 3 (INCEpTION: 'WebAnno TSV v3.x')",
-                path=name,
-                line=1,
-            )
-        raise ImportFailed(
-            "not a WebAnno TSV 3 file (no '#FORMAT=WebAnno TSV 3' line)", path=name, line=1
-        )
-    headers: list[tuple[str, str, int]] = []
-    header_meta: dict[str, str] = {}  # other "#Key=value" lines before the first sentence
-    rows: list[_Row] = []
-    sentences: list[tuple[list[str], list[_Row]]] = []
-    texts: list[str] = []
-    in_sentence = False
-    cols: list[_Column] | None = None
-    for lineno, raw in enumerate(lines, start=1):
-        if lineno == 1:
-            continue
+    _check_format_line(lines, name)
+    sheet = _Sheet(name)
+    for lineno, raw in enumerate(lines[1:], start=2):
         if not raw.strip():
-            in_sentence = False
-            continue
-        if raw.startswith("#"):
-            if raw.startswith("#T_") and "=" in raw and cols is None and not rows:
-                kind, spec = raw[3:].split("=", 1)
-                headers.append((kind.strip(), spec.rstrip("\t\r "), lineno))
-            elif raw.startswith("#Text="):
-                if in_sentence and sentences and not sentences[-1][1]:
-                    sentences[-1][0].append(raw[6:])
-                else:
-                    texts = [raw[6:]]
-                    sentences.append((texts, []))
-                    in_sentence = True
-            elif not sentences and "=" in raw and not raw.startswith("#T_"):
-                key, _, value = raw[1:].partition("=")
-                header_meta[key] = value.rstrip("\r")  # e.g. GUM's #Summary1=
-            continue  # other '#' lines (e.g. #Sentence.id=) are skipped
-        if cols is None:
-            cols = _columns(headers, name)
-        fields = raw.split("\t")
-        m = _ROW.match(fields[0])
-        if not m or len(fields) < 3:
-            raise ImportFailed(f"malformed token line '{raw[:40]}'", path=name, line=lineno)
-        om = _OFFSETS.match(fields[1])
-        if om is None:
-            raise ImportFailed(f"malformed offsets '{fields[1]}'", path=name, line=lineno)
-        begin, end = int(om.group(1)), int(om.group(2))
-        if (
-            end < begin
-            or end - begin > 1_000_000
-            or begin - (rows[-1].end if rows else 0) > _MAX_GAP
-        ):
-            raise ImportFailed(
-                f"offsets '{fields[1]}' are out of order or far beyond the previous token",
-                path=name,
-                line=lineno,
-            )
-        cells = fields[3:]
-        if cells and cells[-1] == "" and len(cells) == len(cols) + 1:
-            cells = cells[:-1]
-        if len(cells) < len(cols):
-            raise ImportFailed(
-                f"token line has {len(cells)} annotation columns, the header declares {len(cols)}",
-                path=name,
-                line=lineno,
-            )
-        row = _Row(fields[0], begin, end, fields[2], cells, lineno, m.group(3) is not None)
-        rows.append(row)
-        if not sentences:
-            sentences.append(([], []))
-        sentences[-1][1].append(row)
-        in_sentence = True
-    return cols or _columns(headers, name), rows, sentences, header_meta
+            sheet.in_sentence = False
+        elif raw.startswith("#"):
+            sheet.hash_line(raw, lineno)
+        else:
+            sheet.token_line(raw, lineno)
+    cols = sheet.cols or _columns(sheet.headers, name)
+    return cols, sheet.rows, sheet.sentences, sheet.header_meta
 
 
 def _build_text(sentences: list[tuple[list[str], list[_Row]]], report: ReadReport) -> str:
@@ -355,7 +379,7 @@ def _choose(cols: list[_Column], options: ReadOptions, name: str) -> tuple[str, 
     return span_cols[0].layer, span_cols[0].feature
 
 
-def read_file(  # noqa: C901 - span, chain and slot columns decided per cell
+def read_file(
     file: Path, options: ReadOptions
 ) -> tuple[str, tuple[SpanData, ...], tuple[RelationData, ...], dict[str, str]]:
     name = str(file)
@@ -364,58 +388,88 @@ def read_file(  # noqa: C901 - span, chain and slot columns decided per cell
     text = _build_text(sentences, report)
     if not text:
         raise ImportFailed("the file holds no tokens", path=name)
-    index = Utf16Index(text)
     layer, label_feat = _choose(cols, options, name)
     by_addr = {r.addr: r for r in rows}
-
-    # Annotations of every span layer, keyed by layer and by [id] or (row, stack position).
-    anns: dict[str, dict[tuple[str, ...], _Ann]] = {}
-    links: list[tuple[tuple[str, ...], list[str], list[str], int]] = []  # slot features
-    at_row: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+    cells = _Cells()
     for row in rows:
         for ci, col in enumerate(cols):
-            if col.kind == "CH":
-                if row.cells[ci] not in ("_", "") and col is next(
-                    c for c in cols if c.layer == col.layer
-                ):
-                    report.add("WebAnno chain link skipped")
-                continue
-            if col.kind != "SP":
-                continue
-            if col.role == "slot_target":
-                continue  # read with its role column
-            if col.role == "slot_role":
-                if row.cells[ci] in ("_", ""):
-                    continue
-                if col.layer != layer:
-                    report.add("WebAnno slot (role) feature skipped")
-                    continue
-                targets = _split(row.cells[ci + 1], "|") if ci + 1 < len(cols) else []
-                for k, (value, ident) in enumerate(_items(row.cells[ci])):
-                    key: tuple[str, ...] = ("id", ident) if ident else ("pos", row.addr, str(k))
-                    roles = [] if value is None else value.split(";")
-                    goals = targets[k].split(";") if k < len(targets) else []
-                    links.append((key, roles, goals, row.line))
-                continue
-            layer_anns = anns.setdefault(col.layer, {})
-            for k, (value, ident) in enumerate(_items(row.cells[ci])):
-                key = ("id", ident) if ident else ("pos", row.addr, str(k))
-                ann = layer_anns.get(key)
-                if ann is None:
-                    ann = layer_anns[key] = _Ann()
-                    at_row.setdefault((col.layer, row.addr), []).append(key)
-                if not ann.rows or ann.rows[-1] is not row:
-                    ann.rows.append(row)
-                    if key not in at_row.setdefault((col.layer, row.addr), []):
-                        at_row[(col.layer, row.addr)].append(key)
-                ann.values[col.feature or ""] = value
-
-    spans: list[SpanData] = []
-    span_of: dict[tuple[str, ...], str] = {}
-    for other, layer_anns in anns.items():
+            cells.read(row, ci, col, cols, layer, report)
+    for other, layer_anns in cells.anns.items():
         if other != layer:
             report.add(f"WebAnno annotation of layer {short(other)} not imported", len(layer_anns))
-    for key, ann in anns.get(layer, {}).items():
+    spans, span_of = _spans(cells.anns.get(layer, {}), layer, label_feat, Utf16Index(text), report)
+    found = _SpansFound(layer, by_addr, cells.at_row, span_of, report, name)
+    relations = _relations(cols, rows, found) + _slot_relations(cells.links, found)
+    return text, tuple(spans), tuple(relations), header
+
+
+@dataclass
+class _Cells:
+    """The annotations of every span layer, keyed by layer and by [id] or (row, stack
+    position); the slot features; and which annotations each row holds."""
+
+    anns: dict[str, dict[tuple[str, ...], _Ann]] = field(default_factory=dict)
+    links: list[tuple[tuple[str, ...], list[str], list[str], int]] = field(default_factory=list)
+    at_row: dict[tuple[str, str], list[tuple[str, ...]]] = field(default_factory=dict)
+
+    def read(
+        self, row: _Row, ci: int, col: _Column, cols: list[_Column], layer: str, report: ReadReport
+    ) -> None:
+        """One cell: span, chain and slot columns are decided here."""
+        if col.kind == "CH":
+            if row.cells[ci] not in ("_", "") and col is next(
+                c for c in cols if c.layer == col.layer
+            ):
+                report.add("WebAnno chain link skipped")
+        elif col.kind != "SP" or col.role == "slot_target":
+            return  # relation columns are read per layer; a slot target with its role column
+        elif col.role == "slot_role":
+            self._slot(row, ci, col, cols, layer, report)
+        else:
+            self._span_cell(row, row.cells[ci], col)
+
+    def _slot(
+        self, row: _Row, ci: int, col: _Column, cols: list[_Column], layer: str, report: ReadReport
+    ) -> None:
+        if row.cells[ci] in ("_", ""):
+            return
+        if col.layer != layer:
+            report.add("WebAnno slot (role) feature skipped")
+            return
+        targets = _split(row.cells[ci + 1], "|") if ci + 1 < len(cols) else []
+        for k, (value, ident) in enumerate(_items(row.cells[ci])):
+            key: tuple[str, ...] = ("id", ident) if ident else ("pos", row.addr, str(k))
+            roles = [] if value is None else value.split(";")
+            goals = targets[k].split(";") if k < len(targets) else []
+            self.links.append((key, roles, goals, row.line))
+
+    def _span_cell(self, row: _Row, cell: str, col: _Column) -> None:
+        layer_anns = self.anns.setdefault(col.layer, {})
+        for k, (value, ident) in enumerate(_items(cell)):
+            key = ("id", ident) if ident else ("pos", row.addr, str(k))
+            ann = layer_anns.get(key)
+            if ann is None:
+                ann = layer_anns[key] = _Ann()
+                self.at_row.setdefault((col.layer, row.addr), []).append(key)
+            if not ann.rows or ann.rows[-1] is not row:
+                ann.rows.append(row)
+                if key not in self.at_row.setdefault((col.layer, row.addr), []):
+                    self.at_row[(col.layer, row.addr)].append(key)
+            ann.values[col.feature or ""] = value
+
+
+def _spans(
+    layer_anns: dict[tuple[str, ...], _Ann],
+    layer: str,
+    label_feat: str | None,
+    index: Utf16Index,
+    report: ReadReport,
+) -> tuple[list[SpanData], dict[tuple[str, ...], str]]:
+    """The chosen layer's annotations as spans (label from ``label_feat``, the other features as
+    attributes, ``actor`` as the registry link), and the span id of each annotation key."""
+    spans: list[SpanData] = []
+    span_of: dict[tuple[str, ...], str] = {}
+    for key, ann in layer_anns.items():
         begin = min(r.begin for r in ann.rows)
         end = max(r.end for r in ann.rows)
         start, stop = index.from_utf16(begin), index.from_utf16(end)
@@ -431,10 +485,7 @@ def read_file(  # noqa: C901 - span, chain and slot columns decided per cell
         span_id = f"a{key[1]}" if key[0] == "id" else f"t{key[1]}.{key[2]}"
         span_of[key] = span_id
         spans.append(SpanData(span_id, start, stop, label, attrs, str(actor) if actor else None))
-
-    found = _SpansFound(layer, by_addr, at_row, span_of, report, name)
-    relations = _relations(cols, rows, found) + _slot_relations(links, found)
-    return text, tuple(spans), tuple(relations), header
+    return spans, span_of
 
 
 _TARGET = re.compile(r"^(\d+-\d+(?:\.\d+)?)(?:\[(\d+)\])?$")
