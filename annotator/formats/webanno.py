@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -672,11 +672,34 @@ def _layout(
     return rows, sentences, outs
 
 
-def document_tsv(  # noqa: C901 - one branch per TSV column kind
+def document_tsv(
     doc: DocData, ctx: ExportContext, nlp: Any, summary: ExportSummary, features: list[str]
 ) -> str:
     rows, sentences, outs = _layout(doc, nlp, summary)
     index = Utf16Index(doc.text)
+    at_row = _number_stacked(outs)
+    roles, rels = _links(doc, outs, set(ctx.scheme.event_labels), summary)
+    lines = _header_lines(doc, features)
+    for s_i, (first, stop) in enumerate(sentences):
+        begin = 0 if s_i == 0 else rows[first][1]
+        end = rows[sentences[s_i + 1][0]][1] if s_i + 1 < len(sentences) else len(doc.text)
+        if s_i:
+            lines.append("")
+        lines.append("#Text=" + _escape(doc.text[begin:end], _TEXT_ESCAPED))
+        for addr, a, b in rows[first:stop]:
+            cells = [addr, f"{index.to_utf16(a)}-{index.to_utf16(b)}", doc.text[a:b]]
+            cells.append(_stacked(at_row, addr, lambda sp: sp.label))
+            for feat in features:
+                cells.append(_stacked(at_row, addr, lambda sp, f=feat: sp.attrs.get(f)))
+            cells.append(_stacked(at_row, addr, lambda sp: sp.entity))
+            cells += _role_cells(at_row, addr, roles)
+            cells += _relation_cells(rels.get(addr, []))
+            lines.append("\t".join(cells) + "\t")
+    return "\n".join(lines) + "\n"
+
+
+def _number_stacked(outs: dict[str, _Out]) -> dict[str, list[_Out]]:
+    """The spans on each row; a span over several rows or sharing a row gets its [id]."""
     at_row: dict[str, list[_Out]] = {}
     for out in outs.values():
         for addr in out.rows:
@@ -686,9 +709,16 @@ def document_tsv(  # noqa: C901 - one branch per TSV column kind
         if len(out.rows) > 1 or any(len(at_row[a]) > 1 for a in out.rows):
             next_id += 1
             out.ident = next_id
-    events = set(ctx.scheme.event_labels)
-    roles: dict[str, list[tuple[str, _Out]]] = {}  # host span id -> (role, filler)
-    rels: dict[str, list[tuple[str, _Out, _Out]]] = {}  # tail's first row -> (label, head, tail)
+    return at_row
+
+
+def _links(
+    doc: DocData, outs: dict[str, _Out], events: set[str], summary: ExportSummary
+) -> tuple[dict[str, list[tuple[str, _Out]]], dict[str, list[tuple[str, _Out, _Out]]]]:
+    """Relations from an event-type span as its roles (host span id -> (role, filler)); the
+    others by the first row of their tail (-> (label, head, tail))."""
+    roles: dict[str, list[tuple[str, _Out]]] = {}
+    rels: dict[str, list[tuple[str, _Out, _Out]]] = {}
     for rel in doc.relations:
         head, tail = outs.get(rel.head), outs.get(rel.tail)
         if head is None or tail is None:
@@ -699,67 +729,64 @@ def document_tsv(  # noqa: C901 - one branch per TSV column kind
             roles.setdefault(rel.head, []).append((rel.label, tail))
         else:
             rels.setdefault(tail.rows[0], []).append((rel.label, head, tail))
+    return roles, rels
 
-    def stacked(addr: str, value: Any) -> str:
-        here = at_row.get(addr, [])
-        if not here:
-            return "_"
-        items = []
-        for out in here:
-            v = value(out.span)
-            cell = _escape(str(v)) if v not in (None, "") else "*"
-            items.append(cell + (f"[{out.ident}]" if out.ident else ""))
-        return "|".join(items)
 
-    lines: list[str] = []
-    meta_header = doc.meta.get(HEADER_META)
-    layers = [
+def _header_lines(doc: DocData, features: list[str]) -> list[str]:
+    """#FORMAT, the two layers, the document's own header lines, then two blank lines."""
+    lines = [
+        "#FORMAT=WebAnno TSV 3.3",
         f"#T_SP={SPAN_LAYER}|label|"
         + "".join(f"{f}|" for f in features)
         + f"{ACTOR_FEATURE}|ROLE_{SPAN_LAYER}:roles_{ROLE_LINK}|{SPAN_LAYER}",
         f"#T_RL={RELATION_LAYER}|label|BT_{SPAN_LAYER}",
     ]
-    lines += ["#FORMAT=WebAnno TSV 3.3", *layers]
+    meta_header = doc.meta.get(HEADER_META)
     if isinstance(meta_header, dict):
         lines += [f"#{k}={v}" for k, v in meta_header.items()]
-    lines += ["", ""]
-    for s_i, (first, stop) in enumerate(sentences):
-        begin = 0 if s_i == 0 else rows[first][1]
-        end = rows[sentences[s_i + 1][0]][1] if s_i + 1 < len(sentences) else len(doc.text)
-        if s_i:
-            lines.append("")
-        lines.append("#Text=" + _escape(doc.text[begin:end], _TEXT_ESCAPED))
-        for addr, a, b in rows[first:stop]:
-            cells = [addr, f"{index.to_utf16(a)}-{index.to_utf16(b)}", doc.text[a:b]]
-            cells.append(stacked(addr, lambda sp: sp.label))
-            for feat in features:
-                cells.append(stacked(addr, lambda sp, f=feat: sp.attrs.get(f)))
-            cells.append(stacked(addr, lambda sp: sp.entity))
-            hosts = [o for o in at_row.get(addr, []) if o.rows[0] == addr and roles.get(o.span.id)]
-            if hosts:
-                role_cell, goal_cell = [], []
-                for host in hosts:
-                    links = roles[host.span.id]
-                    tag = f"[{host.ident}]" if host.ident else ""
-                    role_cell.append(";".join(_escape(r) for r, _t in links) + tag)
-                    goal_cell.append(
-                        ";".join(t.rows[0] + (f"[{t.ident}]" if t.ident else "") for _r, t in links)
-                    )
-                cells += ["|".join(role_cell), "|".join(goal_cell)]
-            else:
-                cells += ["_", "_"]
-            here = rels.get(addr, [])
-            if here:
-                cells.append("|".join(_escape(label) for label, _h, _t in here))
-                refs = []
-                for _label, h, t in here:
-                    ids = f"[{h.ident}_{t.ident}]" if h.ident or t.ident else ""
-                    refs.append(h.rows[0] + ids)
-                cells.append("|".join(refs))
-            else:
-                cells += ["_", "_"]
-            lines.append("\t".join(cells) + "\t")
-    return "\n".join(lines) + "\n"
+    return [*lines, "", ""]
+
+
+def _stacked(at_row: dict[str, list[_Out]], addr: str, value: Callable[..., Any]) -> str:
+    """One span feature column of a row: the value of every span there, with its [id]."""
+    here = at_row.get(addr, [])
+    if not here:
+        return "_"
+    items = []
+    for out in here:
+        v = value(out.span)
+        cell = _escape(str(v)) if v not in (None, "") else "*"
+        items.append(cell + (f"[{out.ident}]" if out.ident else ""))
+    return "|".join(items)
+
+
+def _role_cells(
+    at_row: dict[str, list[_Out]], addr: str, roles: dict[str, list[tuple[str, _Out]]]
+) -> list[str]:
+    """The slot columns (roles, fillers) of the event spans that start on this row."""
+    hosts = [o for o in at_row.get(addr, []) if o.rows[0] == addr and roles.get(o.span.id)]
+    if not hosts:
+        return ["_", "_"]
+    role_cell, goal_cell = [], []
+    for host in hosts:
+        links = roles[host.span.id]
+        tag = f"[{host.ident}]" if host.ident else ""
+        role_cell.append(";".join(_escape(r) for r, _t in links) + tag)
+        goal_cell.append(
+            ";".join(t.rows[0] + (f"[{t.ident}]" if t.ident else "") for _r, t in links)
+        )
+    return ["|".join(role_cell), "|".join(goal_cell)]
+
+
+def _relation_cells(here: list[tuple[str, _Out, _Out]]) -> list[str]:
+    """The relation columns (label, BT reference to the head) of a row holding tails."""
+    if not here:
+        return ["_", "_"]
+    refs = []
+    for _label, h, t in here:
+        ids = f"[{h.ident}_{t.ident}]" if h.ident or t.ident else ""
+        refs.append(h.rows[0] + ids)
+    return ["|".join(_escape(label) for label, _h, _t in here), "|".join(refs)]
 
 
 def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
