@@ -167,9 +167,7 @@ def _kind(value: Any, where: str) -> str:
     return kind
 
 
-def scheme_from_dict(  # noqa: C901 - one check per scheme field
-    data: Any,
-) -> Scheme:
+def scheme_from_dict(data: Any) -> Scheme:
     """Build and check a scheme from parsed YAML/JSON; raise SchemeError naming the problem."""
     if not isinstance(data, Mapping):
         raise SchemeError("a scheme must be a mapping with 'name' and 'labels'")
@@ -178,77 +176,13 @@ def scheme_from_dict(  # noqa: C901 - one check per scheme field
     if not isinstance(raw_labels, list) or not raw_labels:
         raise SchemeError("'labels' must be a non-empty list")
     labels: list[LabelDef] = []
-    seen: set[str] = set()
-    keys: dict[str, str] = {}
+    keys: dict[str, str] = {}  # shortcut key -> the label using it
     for i, raw in enumerate(raw_labels):
-        where = f"label #{i + 1}"
-        if isinstance(raw, str):
-            raw = {"name": raw}
-        if not isinstance(raw, Mapping):
-            raise SchemeError(f"{where} must be a mapping with a 'name'")
-        lname = str(_req(raw, "name", where)).strip()
-        where = f"label '{lname}'"
-        if not lname or any(c.isspace() for c in lname):
-            raise SchemeError(f"{where}: a label name must be non-empty and without spaces")
-        if lname in seen:
-            raise SchemeError(f"{where} is defined twice")
-        seen.add(lname)
-        key = str(raw.get("key", "") or "")
-        if key:
-            if key in keys:
-                raise SchemeError(f"{where}: key '{key}' is already used by label '{keys[key]}'")
-            keys[key] = lname
-        color = str(raw.get("color") or _DEFAULT_COLORS[i % len(_DEFAULT_COLORS)])
-        if not (color.startswith("#") and len(color) in (4, 7)):
-            raise SchemeError(f"{where}: colour '{color}' is not of the form #rrggbb")
-        attrs: list[AttributeDef] = []
-        for j, rawa in enumerate(raw.get("attributes") or []):
-            awhere = f"{where}, attribute #{j + 1}"
-            if not isinstance(rawa, Mapping):
-                raise SchemeError(f"{awhere} must be a mapping with a 'name'")
-            aname = str(_req(rawa, "name", awhere))
-            values = _str_list(rawa.get("values") or [], f"{where}, attribute '{aname}' values")
-            if any(a.name == aname for a in attrs):
-                raise SchemeError(f"{where}: attribute '{aname}' is defined twice")
-            attrs.append(AttributeDef(aname, values, bool(rawa.get("required", False))))
-        labels.append(
-            LabelDef(
-                name=lname,
-                key=key,
-                color=color,
-                description=str(raw.get("description") or ""),
-                attributes=tuple(attrs),
-                links_entity=bool(raw.get("links_entity", False)),
-                kind=_kind(raw.get("kind"), where),
-            )
-        )
+        labels.append(_label(raw, i, {lab.name for lab in labels}, keys))
+    seen = {lab.name for lab in labels}
     relations: list[RelationTypeDef] = []
     for i, raw in enumerate(data.get("relations") or []):
-        where = f"relation #{i + 1}"
-        if not isinstance(raw, Mapping):
-            raise SchemeError(f"{where} must be a mapping with 'name', 'heads' and 'tails'")
-        rname = str(_req(raw, "name", where))
-        where = f"relation '{rname}'"
-        if rname in {r.name for r in relations}:
-            raise SchemeError(f"{where} is defined twice")
-        heads = _str_list(_req(raw, "heads", where), f"{where} heads")
-        tails = _str_list(_req(raw, "tails", where), f"{where} tails")
-        for lab in heads + tails:
-            if lab not in seen:
-                raise SchemeError(f"{where} names unknown label '{lab}'")
-        unless = raw.get("unless") or {}
-        if not isinstance(unless, Mapping):
-            raise SchemeError(f"{where}: 'unless' must map attribute names to values")
-        relations.append(
-            RelationTypeDef(
-                name=rname,
-                heads=heads,
-                tails=tails,
-                required=bool(raw.get("required", False)),
-                unless={str(k): str(v) for k, v in unless.items()},
-                description=str(raw.get("description") or ""),
-            )
-        )
+        relations.append(_relation(raw, i, seen, {r.name for r in relations}))
     pre = data.get("preannotation") or {}
     if not isinstance(pre, Mapping):
         raise SchemeError("'preannotation' must be a mapping")
@@ -262,6 +196,81 @@ def scheme_from_dict(  # noqa: C901 - one check per scheme field
         relations=tuple(relations),
         preannotation=dict(pre),
         version=int(data.get("version", 1)),
+    )
+
+
+def _label(raw: Any, i: int, seen: set[str], keys: dict[str, str]) -> LabelDef:
+    """The ``i``-th label (a name alone, or a mapping); ``seen`` holds the names before it and
+    ``keys`` the shortcut keys taken (this label's is added)."""
+    where = f"label #{i + 1}"
+    if isinstance(raw, str):
+        raw = {"name": raw}
+    if not isinstance(raw, Mapping):
+        raise SchemeError(f"{where} must be a mapping with a 'name'")
+    lname = str(_req(raw, "name", where)).strip()
+    where = f"label '{lname}'"
+    if not lname or any(c.isspace() for c in lname):
+        raise SchemeError(f"{where}: a label name must be non-empty and without spaces")
+    if lname in seen:
+        raise SchemeError(f"{where} is defined twice")
+    key = str(raw.get("key", "") or "")
+    if key:
+        if key in keys:
+            raise SchemeError(f"{where}: key '{key}' is already used by label '{keys[key]}'")
+        keys[key] = lname
+    color = str(raw.get("color") or _DEFAULT_COLORS[i % len(_DEFAULT_COLORS)])
+    if not (color.startswith("#") and len(color) in (4, 7)):
+        raise SchemeError(f"{where}: colour '{color}' is not of the form #rrggbb")
+    return LabelDef(
+        name=lname,
+        key=key,
+        color=color,
+        description=str(raw.get("description") or ""),
+        attributes=_attributes(raw.get("attributes") or [], where),
+        links_entity=bool(raw.get("links_entity", False)),
+        kind=_kind(raw.get("kind"), where),
+    )
+
+
+def _attributes(raw_attrs: Any, where: str) -> tuple[AttributeDef, ...]:
+    """A label's attributes: each a mapping with a name, optional values and ``required``."""
+    attrs: list[AttributeDef] = []
+    for j, rawa in enumerate(raw_attrs):
+        awhere = f"{where}, attribute #{j + 1}"
+        if not isinstance(rawa, Mapping):
+            raise SchemeError(f"{awhere} must be a mapping with a 'name'")
+        aname = str(_req(rawa, "name", awhere))
+        values = _str_list(rawa.get("values") or [], f"{where}, attribute '{aname}' values")
+        if any(a.name == aname for a in attrs):
+            raise SchemeError(f"{where}: attribute '{aname}' is defined twice")
+        attrs.append(AttributeDef(aname, values, bool(rawa.get("required", False))))
+    return tuple(attrs)
+
+
+def _relation(raw: Any, i: int, labels: set[str], taken: set[str]) -> RelationTypeDef:
+    """The ``i``-th relation type: heads and tails among ``labels``, a name not in ``taken``."""
+    where = f"relation #{i + 1}"
+    if not isinstance(raw, Mapping):
+        raise SchemeError(f"{where} must be a mapping with 'name', 'heads' and 'tails'")
+    rname = str(_req(raw, "name", where))
+    where = f"relation '{rname}'"
+    if rname in taken:
+        raise SchemeError(f"{where} is defined twice")
+    heads = _str_list(_req(raw, "heads", where), f"{where} heads")
+    tails = _str_list(_req(raw, "tails", where), f"{where} tails")
+    for lab in heads + tails:
+        if lab not in labels:
+            raise SchemeError(f"{where} names unknown label '{lab}'")
+    unless = raw.get("unless") or {}
+    if not isinstance(unless, Mapping):
+        raise SchemeError(f"{where}: 'unless' must map attribute names to values")
+    return RelationTypeDef(
+        name=rname,
+        heads=heads,
+        tails=tails,
+        required=bool(raw.get("required", False)),
+        unless={str(k): str(v) for k, v in unless.items()},
+        description=str(raw.get("description") or ""),
     )
 
 
