@@ -21,7 +21,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.values import AttrValue, DocData
@@ -170,11 +170,10 @@ def agreed_spans(
     return {k: {a: per[a][k] for a in names} for k in sorted(common)}
 
 
-def _doc_disagreements(  # noqa: C901 - one pass per kind of disagreement, kept together
+def _doc_disagreements(
     doc_id: int, layers: Mapping[str, DocData], gold: DocData | None
 ) -> list[Disagreement]:
     names = sorted(layers)
-    ext = next(iter(layers.values())).id
     views = {a: [_view(sp) for sp in layers[a].spans] for a in names}
     rels = {a: rel_index(layers[a]) for a in names}
     first = names[0]
@@ -186,9 +185,30 @@ def _doc_disagreements(  # noqa: C901 - one pass per kind of disagreement, kept 
     ):
         return []  # the layers are identical
     gold_views = [_view(sp) for sp in gold.spans] if gold else []
-    out: list[Disagreement] = []
+    doc = _DocCompare(doc_id, next(iter(layers.values())).id, names, views, gold_views)
+    candidates = doc.by_offsets()  # 1. spans by exact offsets (only where some annotator differs)
+    doc.overlapping(candidates)  # 2. the rest: same label, overlapping -> one item
+    agreed = agreed_spans(layers, views)
+    doc.attributes(agreed)  # 3. attributes of agreed spans
+    doc.relations(agreed, rels, rel_index(gold) if gold else {})  # 4. relations between them
+    doc.out.sort(key=lambda d: (d.start, d.end, KINDS.index(d.kind), d.key))
+    return doc.out
+
+
+@dataclass
+class _DocCompare:
+    """One document's layers compared, one pass per kind of disagreement; ``out`` collects the
+    items."""
+
+    doc_id: int
+    ext: str  # the document's external id
+    names: list[str]  # the annotators, sorted
+    views: dict[str, list[SpanView]]
+    gold_views: list[SpanView]
+    out: list[Disagreement] = field(default_factory=list)
 
     def emit(
+        self,
         kind: str,
         start: int,
         end: int,
@@ -198,10 +218,10 @@ def _doc_disagreements(  # noqa: C901 - one pass per kind of disagreement, kept 
         gold_value: Version,
         **extra: Any,
     ) -> None:
-        out.append(
+        self.out.append(
             Disagreement(
-                doc_id,
-                ext,
+                self.doc_id,
+                self.ext,
                 kind,
                 start,
                 end,
@@ -214,109 +234,132 @@ def _doc_disagreements(  # noqa: C901 - one pass per kind of disagreement, kept 
             )
         )
 
-    def gold_in(start: int, end: int, labels: Collection[str]) -> tuple[SpanView, ...]:
-        return tuple(v for v in gold_views if v.label in labels and v.start < end and start < v.end)
+    def gold_in(self, start: int, end: int, labels: Collection[str]) -> tuple[SpanView, ...]:
+        return tuple(
+            v for v in self.gold_views if v.label in labels and v.start < end and start < v.end
+        )
 
-    # 1. spans by exact offsets (only where some annotator differs)
-    keys = [{v.key for v in views[a]} for a in names]
-    differ = {(k[0], k[1]) for k in set[Key3]().union(*keys) - keys[0].intersection(*keys[1:])}
-    by_pos: dict[tuple[int, int], dict[str, list[SpanView]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for a in names:
-        for v in views[a]:
-            if (v.start, v.end) in differ:
-                by_pos[(v.start, v.end)][a].append(v)
-    candidates: dict[str, list[tuple[str, SpanView]]] = defaultdict(list)
-    for (start, end), marks in sorted(by_pos.items()):
-        label_sets = {a: frozenset(v.label for v in marks.get(a, ())) for a in names}
-        labels = frozenset().union(*label_sets.values())
-        if all(label_sets[a] == labels for a in names):
-            continue  # agreed; attributes below
-        if len(labels) > 1 and len(marks) > 1:
-            versions = {a: tuple(sorted(marks.get(a, ()), key=lambda v: v.label)) for a in names}
-            emit(
-                "label",
-                start,
-                end,
-                f"{doc_id}:label:{start}-{end}",
-                versions,
-                False,
-                tuple(v for v in gold_views if (v.start, v.end) == (start, end)),
-            )
-            continue
-        for a, marked in marks.items():
-            for v in marked:
-                candidates[v.label].append((a, v))
-    # 2. the rest: same label, overlapping -> one item
-    for label, items in sorted(candidates.items()):
-        items.sort(key=lambda t: (t[1].start, t[1].end, t[0]))
-        group: list[tuple[str, SpanView]] = []
-        reach = -1
-        for a, v in [*items, ("", SpanView(1 << 62, 1 << 62, ""))]:
-            if group and v.start >= reach:
-                start = min(x.start for _, x in group)
-                end = max(x.end for _, x in group)
-                positions = {(x.start, x.end) for _, x in group}
-                kind = "missing" if len(positions) == 1 else "boundaries"
-                versions = {n: tuple(x for m, x in group if m == n) for n in names}
-                emit(
-                    kind,
+    def by_offsets(self) -> dict[str, list[tuple[str, SpanView]]]:
+        """``label`` items: spans at the same offsets with other labels. The other spans where
+        some annotator differs are returned by label, for :meth:`overlapping`."""
+        names, doc_id = self.names, self.doc_id
+        keys = [{v.key for v in self.views[a]} for a in names]
+        differ = {(k[0], k[1]) for k in set[Key3]().union(*keys) - keys[0].intersection(*keys[1:])}
+        by_pos: dict[tuple[int, int], dict[str, list[SpanView]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for a in names:
+            for v in self.views[a]:
+                if (v.start, v.end) in differ:
+                    by_pos[(v.start, v.end)][a].append(v)
+        candidates: dict[str, list[tuple[str, SpanView]]] = defaultdict(list)
+        for (start, end), marks in sorted(by_pos.items()):
+            label_sets = {a: frozenset(v.label for v in marks.get(a, ())) for a in names}
+            labels = frozenset().union(*label_sets.values())
+            if all(label_sets[a] == labels for a in names):
+                continue  # agreed; attributes below
+            if len(labels) > 1 and len(marks) > 1:
+                versions = {
+                    a: tuple(sorted(marks.get(a, ()), key=lambda v: v.label)) for a in names
+                }
+                self.emit(
+                    "label",
                     start,
                     end,
-                    f"{doc_id}:{kind}:{start}-{end}:{label}",
+                    f"{doc_id}:label:{start}-{end}",
                     versions,
                     False,
-                    gold_in(start, end, {label}),
-                    label=label,
+                    tuple(v for v in self.gold_views if (v.start, v.end) == (start, end)),
                 )
-                group = []
-            group.append((a, v))
-            reach = max(reach, v.end) if len(group) > 1 else v.end
-    # 3. attributes of agreed spans
-    agreed = agreed_spans(layers, views)
-    gold_by_key = {v.key: v for v in gold_views}
-    for key, same in agreed.items():
-        attr_names = sorted({n for v in same.values() for n, _ in v.attrs})
-        checks = [(n, {a: dict(same[a].attrs).get(n) for a in names}) for n in attr_names]
-        checks.append((ENTITY_ATTR, {a: same[a].entity for a in names}))
-        g = gold_by_key.get(key)
-        for attr, values in checks:
-            if len(set(values.values())) < 2:
                 continue
-            given = {v for v in values.values() if v is not None}
-            gold_value = None
-            if g is not None:
-                gold_value = g.entity if attr == ENTITY_ATTR else dict(g.attrs).get(attr)
-            emit(
-                "attribute",
-                key[0],
-                key[1],
-                f"{doc_id}:attribute:{key[0]}-{key[1]}:{key[2]}.{attr}",
-                dict(values),
-                len(given) == 1,
-                gold_value,
-                label=key[2],
-                attribute=attr,
-            )
-    # 4. relations between agreed spans
-    gold_rels = rel_index(gold) if gold else {}
-    pairs = sorted({p for a in names for p in rels[a] if p[0] in agreed and p[1] in agreed})
-    for head, tail in pairs:
-        drawn: dict[str, Version] = {a: tuple(sorted(rels[a].get((head, tail), ()))) for a in names}
-        if len(set(drawn.values())) < 2:
-            continue
-        emit(
-            "relation",
-            head[0],
-            head[1],
-            f"{doc_id}:relation:{head[0]}-{head[1]}:{head[2]}>{tail[0]}-{tail[1]}:{tail[2]}",
-            drawn,
+            for a, marked in marks.items():
+                for v in marked:
+                    candidates[v.label].append((a, v))
+        return candidates
+
+    def overlapping(self, candidates: dict[str, list[tuple[str, SpanView]]]) -> None:
+        """``missing`` (one position) and ``boundaries`` items: overlapping spans of one label
+        grouped into one item."""
+        for label, items in sorted(candidates.items()):
+            items.sort(key=lambda t: (t[1].start, t[1].end, t[0]))
+            group: list[tuple[str, SpanView]] = []
+            reach = -1
+            for a, v in [*items, ("", SpanView(1 << 62, 1 << 62, ""))]:
+                if group and v.start >= reach:
+                    self._group_item(label, group)
+                    group = []
+                group.append((a, v))
+                reach = max(reach, v.end) if len(group) > 1 else v.end
+
+    def _group_item(self, label: str, group: list[tuple[str, SpanView]]) -> None:
+        start = min(x.start for _, x in group)
+        end = max(x.end for _, x in group)
+        positions = {(x.start, x.end) for _, x in group}
+        kind = "missing" if len(positions) == 1 else "boundaries"
+        versions = {n: tuple(x for m, x in group if m == n) for n in self.names}
+        self.emit(
+            kind,
+            start,
+            end,
+            f"{self.doc_id}:{kind}:{start}-{end}:{label}",
+            versions,
             False,
-            tuple(sorted(gold_rels.get((head, tail), ()))),
-            label=head[2],
-            head=head,
-            tail=tail,
+            self.gold_in(start, end, {label}),
+            label=label,
         )
-    out.sort(key=lambda d: (d.start, d.end, KINDS.index(d.kind), d.key))
-    return out
+
+    def attributes(self, agreed: dict[Key3, dict[str, SpanView]]) -> None:
+        """``attribute`` items: an attribute or the actor link of an agreed span differs."""
+        names = self.names
+        gold_by_key = {v.key: v for v in self.gold_views}
+        for key, same in agreed.items():
+            attr_names = sorted({n for v in same.values() for n, _ in v.attrs})
+            checks = [(n, {a: dict(same[a].attrs).get(n) for a in names}) for n in attr_names]
+            checks.append((ENTITY_ATTR, {a: same[a].entity for a in names}))
+            g = gold_by_key.get(key)
+            for attr, values in checks:
+                if len(set(values.values())) < 2:
+                    continue
+                given = {v for v in values.values() if v is not None}
+                gold_value = None
+                if g is not None:
+                    gold_value = g.entity if attr == ENTITY_ATTR else dict(g.attrs).get(attr)
+                self.emit(
+                    "attribute",
+                    key[0],
+                    key[1],
+                    f"{self.doc_id}:attribute:{key[0]}-{key[1]}:{key[2]}.{attr}",
+                    dict(values),
+                    len(given) == 1,
+                    gold_value,
+                    label=key[2],
+                    attribute=attr,
+                )
+
+    def relations(
+        self,
+        agreed: dict[Key3, dict[str, SpanView]],
+        rels: dict[str, dict[tuple[Key3, Key3], set[str]]],
+        gold_rels: dict[tuple[Key3, Key3], set[str]],
+    ) -> None:
+        """``relation`` items: two agreed spans linked by different relation labels."""
+        names = self.names
+        pairs = sorted({p for a in names for p in rels[a] if p[0] in agreed and p[1] in agreed})
+        for head, tail in pairs:
+            drawn: dict[str, Version] = {
+                a: tuple(sorted(rels[a].get((head, tail), ()))) for a in names
+            }
+            if len(set(drawn.values())) < 2:
+                continue
+            self.emit(
+                "relation",
+                head[0],
+                head[1],
+                f"{self.doc_id}:relation:{head[0]}-{head[1]}:{head[2]}>{tail[0]}-{tail[1]}:{tail[2]}",
+                drawn,
+                False,
+                tuple(sorted(gold_rels.get((head, tail), ()))),
+                label=head[2],
+                head=head,
+                tail=tail,
+            )
