@@ -102,7 +102,7 @@ def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return inter / (a.size + b.size - inter)
 
 
-def duplicate_groups(  # noqa: C901 - exact hashes, then MinHash bands, in one pass
+def duplicate_groups(
     texts: Iterable[str],
     threshold: float = 0.8,
     text_of: Callable[[int], str] | None = None,
@@ -113,19 +113,31 @@ def duplicate_groups(  # noqa: C901 - exact hashes, then MinHash bands, in one p
     are kept, so a corpus can be streamed. Candidate pairs are checked
     exactly on their shingles, rebuilt from ``text_of(index)`` (default: ``texts[index]``,
     which then must be a sequence)."""
-    import numpy as np
-
     if text_of is None:
         seq = texts if isinstance(texts, Sequence) else list(texts)
         texts, text_of = seq, seq.__getitem__
+    vocab: dict[str, int] = {}
+    n, exact_pairs, signed, table = _signatures(texts, vocab)
+    uf = _UnionFind(n)
+    for i, j in exact_pairs:
+        uf.union(i, j)
+    near = _join_near_duplicates(uf, signed, table, text_of, vocab, threshold) if signed else 0
+    return [uf.find(i) for i in range(n)], len(exact_pairs), near
+
+
+def _signatures(
+    texts: Iterable[str], vocab: dict[str, int]
+) -> tuple[int, list[tuple[int, int]], list[int], np.ndarray]:
+    """One pass over the texts: how many, the (later, first) pairs of exact duplicates, the
+    unique texts with at least one word in order, and their MinHash signatures (one row each)."""
+    import numpy as np
+
     first: dict[bytes, int] = {}
     exact_pairs: list[tuple[int, int]] = []
-    vocab: dict[str, int] = {}
     fresh = itertools.count(1)
     rng = np.random.default_rng(0x5EED)
     a = rng.integers(1, int(_MASK61), size=NUM_PERM, dtype=np.uint64)
     b = rng.integers(0, int(_MASK61), size=NUM_PERM, dtype=np.uint64)
-    rows = NUM_PERM // BANDS
     signed: list[int] = []  # unique texts with at least one word, in order
     # their MinHash signatures, NUM_PERM uint64 each, in a buffer grown by halves
     table = np.empty((1024, NUM_PERM), dtype=np.uint64)
@@ -146,11 +158,36 @@ def duplicate_groups(  # noqa: C901 - exact hashes, then MinHash bands, in one p
                 table = np.concatenate([table, np.empty_like(table[: len(table) // 2 + 1])])
             table[len(signed)] = sig
             signed.append(i)
-    del first
-    uf = _UnionFind(n)
-    for i, j in exact_pairs:
-        uf.union(i, j)
-    exact = len(exact_pairs)
+    return n, exact_pairs, signed, table[: len(signed)]
+
+
+def _band_buckets(table: np.ndarray, signed: list[int]) -> Iterator[list[int]]:
+    """Per LSH band, the groups (of two or more) of texts whose signatures agree on the band,
+    each in text order."""
+    import numpy as np
+
+    rows = NUM_PERM // BANDS
+    order_ids = np.asarray(signed)
+    for band in range(BANDS):
+        sub = table[:, band * rows : (band + 1) * rows]
+        order = np.lexsort(sub.T[::-1])  # rows with equal bands end up next to each other
+        ordered = sub[order]
+        cuts = np.flatnonzero((ordered[1:] != ordered[:-1]).any(axis=1)) + 1
+        for members_pos in np.split(order, cuts):
+            if members_pos.size >= 2:
+                yield [int(x) for x in order_ids[np.sort(members_pos)]]
+
+
+def _join_near_duplicates(
+    uf: _UnionFind,
+    signed: list[int],
+    table: np.ndarray,
+    text_of: Callable[[int], str],
+    vocab: dict[str, int],
+    threshold: float,
+) -> int:
+    """Join candidate pairs (same band, at most 50 apart in a bucket) whose shingle sets have
+    a Jaccard similarity of at least ``threshold``; return how many joins were made."""
     cache: dict[int, np.ndarray] = {}
 
     def shingles(i: int) -> np.ndarray:
@@ -163,27 +200,16 @@ def duplicate_groups(  # noqa: C901 - exact hashes, then MinHash bands, in one p
 
     near = 0
     checked: set[tuple[int, int]] = set()
-    if signed:
-        table = table[: len(signed)]
-        order_ids = np.asarray(signed)
-        for band in range(BANDS):
-            sub = table[:, band * rows : (band + 1) * rows]
-            order = np.lexsort(sub.T[::-1])  # rows with equal bands end up next to each other
-            ordered = sub[order]
-            cuts = np.flatnonzero((ordered[1:] != ordered[:-1]).any(axis=1)) + 1
-            for members_pos in np.split(order, cuts):
-                if members_pos.size < 2:
+    for members in _band_buckets(table, signed):
+        for pos, i in enumerate(members[1:], start=1):
+            for j in members[max(0, pos - 50) : pos]:
+                if uf.find(i) == uf.find(j) or (j, i) in checked:
                     continue
-                members = [int(x) for x in order_ids[np.sort(members_pos)]]
-                for pos, i in enumerate(members[1:], start=1):
-                    for j in members[max(0, pos - 50) : pos]:
-                        if uf.find(i) == uf.find(j) or (j, i) in checked:
-                            continue
-                        checked.add((j, i))
-                        if _jaccard(shingles(i), shingles(j)) >= threshold:
-                            uf.union(i, j)
-                            near += 1
-    return [uf.find(i) for i in range(n)], exact, near
+                checked.add((j, i))
+                if _jaccard(shingles(i), shingles(j)) >= threshold:
+                    uf.union(i, j)
+                    near += 1
+    return near
 
 
 def _fill_empty(
