@@ -9,7 +9,8 @@ and is reported as a conflict.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -111,11 +112,7 @@ def _apply(s: Session, content: WorkContent) -> MergeReport:
     work_ents = {e.id: e for e in content.entities}
 
     changes: dict[int, DocChange] = {}
-    new_rows: list[dict[str, Any]] = []
-    new_refs: list[int] = []  # work span id of each new row
-    to_delete: list[int] = []
-    to_update: dict[int, dict[str, Any]] = {}
-    work_to_main: dict[int, int] = {}
+    edits = _SpanEdits(owner_id, ent_map)
     for doc_id in sorted(ext_of):
         change = DocChange(doc_id, ext_of[doc_id])
         changes[doc_id] = change
@@ -132,50 +129,15 @@ def _apply(s: Session, content: WorkContent) -> MergeReport:
                 layer_hash(main_by_doc.get(doc_id, ()), main_rels_by_doc.get(doc_id, ()), ent_by_id)
                 != base
             )
-        have: dict[SpanKey, list[SpanRecord]] = defaultdict(list)
-        for sp in main_by_doc.get(doc_id, ()):
-            have[(sp.start, sp.end, sp.label)].append(sp)
-        for sp in sorted(work_by_doc.get(doc_id, ()), key=lambda x: x.id):
-            ent = ent_map.get(sp.entity_id) if sp.entity_id is not None else None
-            bucket = have.get((sp.start, sp.end, sp.label))
-            if bucket:
-                old = bucket.pop(0)
-                work_to_main[sp.id] = old.id
-                vals: dict[str, Any] = {}
-                if dict(old.attrs) != dict(sp.attrs):
-                    vals["attrs"] = dict(sp.attrs)
-                if old.entity_id != ent:
-                    vals["entity_id"] = ent
-                if vals:
-                    to_update[old.id] = vals
-                    change.changed += 1
-                continue
-            new_refs.append(sp.id)
-            new_rows.append(
-                {
-                    "document_id": doc_id,
-                    "annotator_id": owner_id,
-                    "start": sp.start,
-                    "end": sp.end,
-                    "label": sp.label,
-                    "attrs": dict(sp.attrs),
-                    "entity_id": ent,
-                    "origin": sp.origin,
-                }
-            )
-            change.added += 1
-        for bucket in have.values():
-            for old in bucket:
-                to_delete.append(old.id)
-                change.removed += 1
+        edits.compare(doc_id, main_by_doc.get(doc_id, ()), work_by_doc.get(doc_id, ()), change)
         if conflict and not change.empty:
             report.conflicts.append(change.external_id)
         change.merged = True
 
-    span_repo.delete_spans(s, to_delete)
-    span_repo.update_spans(s, to_update)
-    work_to_main.update(zip(new_refs, span_repo.insert_spans(s, new_rows), strict=True))
-    _merge_relations(s, changes, main_rels_by_doc, work_rels_by_doc, work_to_main, set(to_delete))
+    work_to_main = edits.write(s)
+    _merge_relations(
+        s, changes, main_rels_by_doc, work_rels_by_doc, work_to_main, set(edits.to_delete)
+    )
     _merge_assignments(s, content, main_doc, owner_id, changes)
 
     report.changes = [c for c in changes.values() if not c.empty]
@@ -193,6 +155,75 @@ def _apply(s: Session, content: WorkContent) -> MergeReport:
         ],
     )
     return report
+
+
+@dataclass
+class _SpanEdits:
+    """The span edits that bring a layer to the work file's version, gathered per document and
+    written at once. Spans match by (start, end, label); a match with other attributes or
+    another actor link is a change, the rest are additions and removals."""
+
+    owner_id: int
+    ent_map: dict[int, int]  # work entity id -> project entity id
+    new_rows: list[dict[str, Any]] = field(default_factory=list)
+    new_refs: list[int] = field(default_factory=list)  # work span id of each new row
+    to_delete: list[int] = field(default_factory=list)
+    to_update: dict[int, dict[str, Any]] = field(default_factory=dict)
+    work_to_main: dict[int, int] = field(default_factory=dict)  # matched work span -> project's
+
+    def compare(
+        self,
+        doc_id: int,
+        main_spans: Iterable[SpanRecord],
+        work_spans: Iterable[SpanRecord],
+        change: DocChange,
+    ) -> None:
+        """One document's edits, counted in ``change``."""
+        have: dict[SpanKey, list[SpanRecord]] = defaultdict(list)
+        for sp in main_spans:
+            have[(sp.start, sp.end, sp.label)].append(sp)
+        for sp in sorted(work_spans, key=lambda x: x.id):
+            ent = self.ent_map.get(sp.entity_id) if sp.entity_id is not None else None
+            bucket = have.get((sp.start, sp.end, sp.label))
+            if bucket:
+                old = bucket.pop(0)
+                self.work_to_main[sp.id] = old.id
+                vals: dict[str, Any] = {}
+                if dict(old.attrs) != dict(sp.attrs):
+                    vals["attrs"] = dict(sp.attrs)
+                if old.entity_id != ent:
+                    vals["entity_id"] = ent
+                if vals:
+                    self.to_update[old.id] = vals
+                    change.changed += 1
+                continue
+            self.new_refs.append(sp.id)
+            self.new_rows.append(
+                {
+                    "document_id": doc_id,
+                    "annotator_id": self.owner_id,
+                    "start": sp.start,
+                    "end": sp.end,
+                    "label": sp.label,
+                    "attrs": dict(sp.attrs),
+                    "entity_id": ent,
+                    "origin": sp.origin,
+                }
+            )
+            change.added += 1
+        for bucket in have.values():
+            for old in bucket:
+                self.to_delete.append(old.id)
+                change.removed += 1
+
+    def write(self, s: Session) -> dict[int, int]:
+        """Delete, update and insert; return work span id -> project span id (matched and
+        new spans)."""
+        span_repo.delete_spans(s, self.to_delete)
+        span_repo.update_spans(s, self.to_update)
+        new_ids = span_repo.insert_spans(s, self.new_rows)
+        self.work_to_main.update(zip(self.new_refs, new_ids, strict=True))
+        return self.work_to_main
 
 
 def _merge_relations(
