@@ -38,6 +38,14 @@ def _team_project(make_project: MakeProject) -> Project:
     return project
 
 
+def _packaged_for_alice(make_project: MakeProject, tmp_path: Path) -> tuple[Project, Path]:
+    """The team project and alice's work file, ``alice.annwork`` in ``tmp_path``."""
+    project = _team_project(make_project)
+    out = tmp_path / "alice.annwork"
+    package(project, "alice", out)
+    return project, out
+
+
 def _layer(project: Project, name: str) -> dict[str, set[tuple[object, ...]]]:
     with project.session() as s:
         docs = load_layer(s, name)
@@ -121,9 +129,7 @@ def test_package_holds_assigned_documents_scheme_actors_and_work(
 
 
 def test_package_then_merge_twice(make_project: MakeProject, tmp_path: Path) -> None:
-    project = _team_project(make_project)
-    out = tmp_path / "alice.annwork"
-    package(project, "alice", out)
+    project, out = _packaged_for_alice(make_project, tmp_path)
     bob_before = _layer(project, "bob")
     finished = _edit_offline(out)
 
@@ -155,9 +161,7 @@ def test_package_then_merge_twice(make_project: MakeProject, tmp_path: Path) -> 
 def test_merge_report_json_and_event_log_carry_the_same_counts(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
-    project = _team_project(make_project)
-    out = tmp_path / "alice.annwork"
-    package(project, "alice", out)
+    project, out = _packaged_for_alice(make_project, tmp_path)
     finished = _edit_offline(out)
     [report] = merge(project, [out])
     counts = {
@@ -184,9 +188,7 @@ def test_merge_report_json_and_event_log_carry_the_same_counts(
 def test_merge_with_actor_created_offline_under_an_existing_name(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
-    project = _team_project(make_project)
-    out = tmp_path / "alice.annwork"
-    package(project, "alice", out)
+    project, out = _packaged_for_alice(make_project, tmp_path)
     with project.session() as s:  # meanwhile, someone adds the same actor at home
         home_id = services.ensure_entity(s, "Benghazi officials", "government", "lead")
     _edit_offline(out)
@@ -199,9 +201,7 @@ def test_merge_with_actor_created_offline_under_an_existing_name(
 
 
 def test_other_layers_in_a_work_file_are_ignored(make_project: MakeProject, tmp_path: Path) -> None:
-    project = _team_project(make_project)
-    out = tmp_path / "alice.annwork"
-    package(project, "alice", out)
+    project, out = _packaged_for_alice(make_project, tmp_path)
     bob_before = _layer(project, "bob")
     with Project.open(out) as work, work.session() as w:
         services.add_span(w, work.scheme, _doc_id(w, "doc-0"), "bob", 0, 5, "TIME")
@@ -213,9 +213,7 @@ def test_other_layers_in_a_work_file_are_ignored(make_project: MakeProject, tmp_
 def test_document_not_edited_offline_keeps_the_projects_version(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
-    project = _team_project(make_project)
-    out = tmp_path / "alice.annwork"
-    package(project, "alice", out)
+    project, out = _packaged_for_alice(make_project, tmp_path)
     with project.session() as s:  # alice keeps working online on doc-1
         services.add_span(s, project.scheme, _doc_id(s, "doc-1"), "alice", 0, 5, "TIME")
     expected = _layer(project, "alice")
@@ -245,9 +243,7 @@ def _refused(project: Project, files: list[Path], match: str) -> None:
 
 
 def test_merge_refuses_a_changed_text(make_project: MakeProject, tmp_path: Path) -> None:
-    project = _team_project(make_project)
-    out = tmp_path / "alice.annwork"
-    package(project, "alice", out)
+    project, out = _packaged_for_alice(make_project, tmp_path)
     _edit_offline(out)
     new_text = TEXTS[0].replace("Monday", "Sunday")
     _sql(
@@ -262,17 +258,13 @@ def test_merge_refuses_a_changed_text(make_project: MakeProject, tmp_path: Path)
 def test_merge_refuses_text_edited_behind_its_hash(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
-    project = _team_project(make_project)
-    out = tmp_path / "alice.annwork"
-    package(project, "alice", out)
+    project, out = _packaged_for_alice(make_project, tmp_path)
     _sql(out, "UPDATE document SET text = 'tampered' WHERE external_id = 'doc-0'")
     _refused(project, [out], "hash mismatch")
 
 
 def test_merge_refuses_another_scheme(make_project: MakeProject, tmp_path: Path) -> None:
-    project = _team_project(make_project)
-    out = tmp_path / "alice.annwork"
-    package(project, "alice", out)
+    project, out = _packaged_for_alice(make_project, tmp_path)
     _edit_offline(out)
     scheme = json.loads(project.scheme.to_json())
     scheme["labels"][0]["attributes"][0]["values"].append("alien")
@@ -295,9 +287,7 @@ def test_merge_refuses_plain_projects_and_missing_files(
 def test_document_edited_on_both_sides_takes_the_work_file_and_is_reported(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
-    project = _team_project(make_project)
-    out = tmp_path / "alice.annwork"
-    package(project, "alice", out)
+    project, out = _packaged_for_alice(make_project, tmp_path)
     with project.session() as s:
         services.add_span(s, project.scheme, _doc_id(s, "doc-0"), "alice", 0, 5, "TIME")
     _edit_offline(out)
