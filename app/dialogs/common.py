@@ -9,10 +9,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
+    QPushButton,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -26,6 +29,14 @@ from app.actions import shortcut_rows
 from app.item_models import MentionRow, MentionTableModel
 
 log = logging.getLogger(__name__)
+
+
+def file_row(edit: QLineEdit, button: QPushButton) -> QHBoxLayout:
+    """A path field with its Browse button beside it."""
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    return row
 
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> None:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -35,6 +34,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from app.dialogs.common import file_row
 
 TRAINED = "trained"
 
@@ -216,13 +217,6 @@ def _tip(row: Mapping[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def _file_row(edit: QLineEdit, button: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addWidget(edit, 1)
-    row.addWidget(button)
-    return row
-
-
 class TrainDialog(QDialog):
     """Suggestions → Train a model: the layer to learn from, the folder, the options."""
 
@@ -258,7 +252,7 @@ class TrainDialog(QDialog):
         self.base.setPlaceholderText("the installed English pipeline")
         form = QFormLayout()
         form.addRow("Learn from layer:", self.layer)
-        form.addRow("Model folder:", _file_row(self.outdir, browse))
+        form.addRow("Model folder:", file_row(self.outdir, browse))
         form.addRow("Most steps per classifier:", self.max_steps)
         form.addRow("Folds of the comparison:", self.folds)
         form.addRow("Seed:", self.seed)
@@ -370,7 +364,7 @@ class PreannotateDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.use_default)
         layout.addWidget(self.use_model)
-        layout.addLayout(_file_row(self.folder, browse))
+        layout.addLayout(file_row(self.folder, browse))
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
         layout.addWidget(note)

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dialogs.common import file_row
+
 AS_SUGGESTIONS = "(as suggestions)"
 FROM_FILE = "(layer named in the file, else me)"
 
@@ -48,13 +50,6 @@ class ExportOptions:
     seed: int = 0
     labels: tuple[str, ...] | None = None
     strict: bool = False
-
-
-def _file_row(edit: QLineEdit, button: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addWidget(edit, 1)
-    row.addWidget(button)
-    return row
 
 
 class ImportDialog(QDialog):
@@ -106,7 +101,7 @@ class ImportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Format", self.format_combo)
         form.addRow("Into layer", self.layer_combo)
-        form.addRow("Label map", _file_row(self.map_edit, browse_map))
+        form.addRow("Label map", file_row(self.map_edit, browse_map))
         form.addRow("", self.skip_unmapped)
         form.addRow("TSV feature", self.tsv_feature)
         buttons = QDialogButtonBox(
@@ -201,7 +196,7 @@ class ExportOptionsDialog(QDialog):
         form.addRow("Seed", self.seed)
         form.addRow("Labels", self.labels)
         form.addRow("", self.strict)
-        form.addRow("Write to", _file_row(self.out_edit, browse))
+        form.addRow("Write to", file_row(self.out_edit, browse))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
