@@ -372,7 +372,8 @@ def targets(analysed: Analysed, gold: Sequence[SpanData]) -> list[str | None]:
         for k, label in enumerate(labels):
             pool = [j for j in range(len(new)) if elig[j][k]]
             for j in pool:
-                out[new[j]] = NONE
+                if out[new[j]] is None:
+                    out[new[j]] = NONE
             ranges = [(cands[new[j]].start, cands[new[j]].end) for j in pool]
             for p, g in greedy_pairs(residual[label], ranges).items():
                 value = iou(residual[label][g], ranges[p])
@@ -384,22 +385,30 @@ def targets(analysed: Analysed, gold: Sequence[SpanData]) -> list[str | None]:
 def eligible(
     new: Sequence[Candidate], group_cands: Sequence[Candidate], labels: Sequence[str]
 ) -> list[list[bool]]:
-    """Per new candidate and label: it overlaps no default suggestion of that label (adding a
-    span where the default already has one cannot find anything the default misses)."""
+    """Per new candidate and label: it does not duplicate a default suggestion of that label,
+    i.e. every one it overlaps has another head and shares less than half of their union
+    ("critics of President Trump" beside "President Trump"); adding a duplicate cannot find
+    anything the default misses."""
     import bisect
 
-    index: list[tuple[list[int], list[int], int]] = []
+    index: list[tuple[list[int], list[Candidate], int]] = []
     for label in labels:
-        spans = sorted((c.start, c.end) for c in group_cands if c.default == label)
-        longest = max((e - s for s, e in spans), default=0)
-        index.append(([s for s, _ in spans], [e for _, e in spans], longest))
+        spans = sorted((c for c in group_cands if c.default == label), key=lambda c: c.start)
+        longest = max((c.end - c.start for c in spans), default=0)
+        index.append(([c.start for c in spans], spans, longest))
     out = []
     for c in new:
         row = []
-        for starts, ends, longest in index:
+        for starts, spans, longest in index:
             lo = bisect.bisect_left(starts, c.start - longest)
             hi = bisect.bisect_left(starts, c.end)
-            row.append(not any(ends[k] > c.start for k in range(lo, hi)))
+            row.append(
+                not any(
+                    d.end > c.start
+                    and (d.head == c.head or iou((d.start, d.end), (c.start, c.end)) >= 0.5)
+                    for d in spans[lo:hi]
+                )
+            )
         out.append(row)
     return out
 
