@@ -308,7 +308,21 @@ def _features(doc: Doc, span: Span) -> list[str]:
         f"title={first.is_title}|{h.is_title}",
     ]
     feats.extend(f"in={e.label_}" for e in span.ents)
+    words = [t for t in span if t.is_alpha]
+    caps = sum(t.is_title or t.is_upper for t in words) / len(words) if words else 0.0
+    feats.append(f"caps={'none' if not caps else 'all' if caps == 1 else round(caps * 2) / 2}")
+    feats.append(f"verb={any(t.pos_ in ('VERB', 'AUX') for t in span)}")
+    feats.append(f"subj={any(t.dep_ in ('nsubj', 'nsubjpass') for t in span)}")
+    feats.append(f"inquote={_quoted(doc, span)}")
     return feats
+
+
+def _quoted(doc: Doc, span: Span) -> bool:
+    """Whether ``span`` starts inside a quotation of its sentence (an odd number of quote
+    marks before it, or one right before it)."""
+    sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
+    marks = sum(1 for t in doc[sent_start : span.start] if t.text in _QUOTES or t.text == "''")
+    return marks % 2 == 1 or (span.start > 0 and doc[span.start - 1].text in _QUOTES)
 
 
 def analyse(
