@@ -18,11 +18,11 @@ from annotator.errors import Cancelled, ValidationError
 from annotator.project import Project
 from annotator.suggest.correction import (
     COMPARISON_FILE,
+    NEVER,
     NONE,
+    Analysed,
     Candidate,
     GroupData,
-    NEVER,
-    Analysed,
     fit,
     load_model,
     stack_decide,
@@ -207,9 +207,7 @@ def test_stacked_thresholds_are_tuned_for_f_and_stay_never_without_a_gain() -> N
     classes = (NONE, "CLAIM")
     # four right default claims, one wrong that the model is sure of; two new candidates, the
     # likelier one right
-    probs = np.array(
-        [[0.1, 0.9]] * 4 + [[0.97, 0.03], [0.2, 0.8], [0.7, 0.3]], dtype=np.float64
-    )
+    probs = np.array([[0.1, 0.9]] * 4 + [[0.97, 0.03], [0.2, 0.8], [0.7, 0.3]], dtype=np.float64)
     y = np.array([1, 1, 1, 1, 0, 1, 0])
     dflt = np.array([1, 1, 1, 1, 1, 0, 0])
     elig = np.array([[False, False]] * 5 + [[False, True]] * 2)
