@@ -1,24 +1,34 @@
 """A correction layer learned from the team's labels, on top of the default suggestions.
 
 The default pipeline (pretrained entity recogniser, parser, claim and event rules) proposes
-candidates; a small softmax regression per group, trained on the team's layer, scores them and
-decides which to add to the default suggestions and with which label. A default suggestion is
-relabelled when the classifier prefers another label of its group, never dropped: on the dev
-set, dropping cost more recall than it gained precision.
+candidates; a small softmax regression per group, trained on the team's layer, scores them.
+It is *stacked* on the default: the default suggestion is its strongest input and the
+decision (``stack_decide``) starts from it:
+
+* a default suggestion stays unless the model relabels it (another label of its group likelier
+  than its own, above that label's relabel threshold) or is confident it is wrong (no-span
+  probability above its label's drop threshold);
+* any other candidate is added only where the default has no span of that label with the same
+  head or mostly the same characters (``eligible``), above the label's add threshold.
+
+Training targets follow (``targets``): a default suggestion is right when it matches a gold
+span with only the default suggestions matched (the scorer's greedy one-to-one overlap); a new
+candidate is right when it matches a gold span that no default suggestion found. Thresholds
+start at "never" (the trained model then is the default) and move only for a held-out gain of
+the group's F on inner folds of the training documents (``tune_stacked``).
 
 * ``entity``: the default ACTOR/PLACE/TIME suggestions, every entity the pretrained recogniser
-  finds (mapped or not) and every noun chunk; classes ``-``, ACTOR, PLACE, TIME. It keeps what
-  the pretrained recogniser knows (its label is a feature) and learns the team's conventions,
-  such as nominal mentions ("the police") that the recogniser never marks;
+  finds (mapped or not) and every noun chunk; classes ``-``, ACTOR, PLACE, TIME;
 * ``claim``: the rule CLAIMs, the complements of a wider set of cue verbs (``MORE_CUES``) and
   quotation paragraphs; classes ``-``, CLAIM;
 * ``event``: the rule EVENTs and every verb and noun; classes ``-``, EVENT.
 
-Features are sparse (lemma, part of speech, dependency, neighbours, the recogniser's label,
-the rule that made the candidate, its relations) plus the pipeline's own contextual token
-vector (``doc.tensor``) of the candidate's head. Training targets come from the same greedy
-one-to-one overlap matching the scorer uses. Everything is numpy; nothing here needs a Doc once
-``candidates`` has run, so documents are parsed once however often the model is refitted.
+Features are sparse and of English, not of a text (lemma, part of speech, dependency,
+neighbours, the recogniser's label, the rule that made the candidate, its relations,
+capitalisation, a verb or subject inside, inside a quotation); a default suggestion gets each
+feature twice, once prefixed ``D:``, so it has weights of its own. Everything is numpy; nothing
+here needs a Doc once ``candidates`` has run, so documents are parsed once however often the
+model is refitted.
 """
 
 from __future__ import annotations
