@@ -225,7 +225,26 @@ def candidates(  # noqa: C901 - one block per candidate source (claims, entities
             if tok.pos_ in EVENT_POS and tok.i not in covered:
                 etype = rules.events.type_of(tok) or "other"
                 add("event", tok.idx, tok.idx + len(tok), ["token"], attrs={"type": etype})
-    return list(found.values())
+    out = list(found.values())
+    document_features(out)
+    return out
+
+
+def document_features(cands: Sequence[Candidate]) -> None:
+    """Add ``doc=L`` to each entity candidate whose head lemma heads another default entity
+    suggestion of label L in the same document (a name or a noun is usually labelled alike
+    throughout; not for claims and events, whose heads are verbs that recur for any reason)."""
+    seen: dict[tuple[str, str], dict[str, int]] = {}
+    cands = [c for c in cands if c.group == "entity"]
+    lemma = {id(c): next((f for f in c.feats if f.startswith("hl=")), "") for c in cands}
+    for c in cands:
+        if c.default is not None:
+            counts = seen.setdefault((c.group, lemma[id(c)]), {})
+            counts[c.default] = counts.get(c.default, 0) + 1
+    for c in cands:
+        for label, n in seen.get((c.group, lemma[id(c)]), {}).items():
+            if n > (c.default == label):
+                c.feats.append(f"doc={label}")
 
 
 _EMPTY = np.zeros(0, dtype="float32")

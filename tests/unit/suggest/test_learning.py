@@ -484,3 +484,20 @@ def test_document_uncertainty_is_per_decision_and_per_length() -> None:
     assert decision_uncertainty(model, doc("no", "yes", default="CLAIM"), 1000, "disagreement") == 1
     with pytest.raises(ValidationError, match="unknown uncertainty"):
         decision_uncertainty(model, sure, 1000, "vibes")
+
+
+def test_document_features_say_how_the_default_labels_the_same_head_elsewhere() -> None:
+    from annotator.suggest.correction import document_features
+
+    def cand(head: str, default: str | None = None, group: str = "entity") -> Candidate:
+        return Candidate(group, 0, 1, 0, [f"hl={head}"], np.zeros(0, dtype="float32"), default)
+
+    panama_actor, panama_place = cand("panama", "ACTOR"), cand("panama", "PLACE")
+    panama_chunk, police = cand("panama"), cand("police", "ACTOR")
+    said = cand("say", "CLAIM", "claim")
+    said_again = cand("say", None, "claim")
+    document_features([panama_actor, panama_place, panama_chunk, police, said, said_again])
+    assert "doc=PLACE" in panama_actor.feats and "doc=ACTOR" not in panama_actor.feats
+    assert {"doc=ACTOR", "doc=PLACE"} <= set(panama_chunk.feats)
+    assert not [f for f in police.feats if f.startswith("doc=")]  # only itself
+    assert not [f for f in said_again.feats if f.startswith("doc=")]  # claims: not used
