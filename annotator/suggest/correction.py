@@ -326,6 +326,7 @@ def _features(doc: Doc, span: Span) -> list[str]:
         f"hpd={h.pos_}|{h.dep_}",
         f"hsh={h.shape_[:4]}",
         f"suf={h.lower_[-3:]}",
+        f"suf2={h.lower_[-2:]}",  # agent nouns: -er, -or, -st, -an ...
         f"pl={parent.lemma_.lower()}",
         f"pp={parent.pos_}",
         f"pd={parent.dep_}",
