@@ -71,7 +71,7 @@ def decision_uncertainty(
             top2 = np.sort(probs, axis=1)[:, -2:]
             total += float((1.0 - (top2[:, 1] - top2[:, 0])).sum())
         else:
-            decided = clf.decide(probs)
+            decided = clf.decide(probs, cands)
             total += sum(
                 1.0
                 for cand, (label, _p) in zip(cands, decided, strict=True)

@@ -18,12 +18,16 @@ from annotator.errors import Cancelled, ValidationError
 from annotator.project import Project
 from annotator.suggest.correction import (
     COMPARISON_FILE,
+    NEVER,
     NONE,
+    Analysed,
     Candidate,
     GroupData,
     fit,
     load_model,
-    tune_thresholds,
+    stack_decide,
+    targets,
+    tune_stacked,
 )
 from annotator.suggest.evaluation import Evaluation, LabelScore, greedy_pairs
 from annotator.suggest.run import preannotate_project
@@ -123,6 +127,8 @@ def _toy(n: int, seed: int = 0) -> GroupData:
         x,
         y,
         np.zeros((4, 2), dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
+        np.ones((n, 2), dtype=bool),
     )
 
 
@@ -139,11 +145,80 @@ def test_softmax_learns_a_feature_and_stops_early() -> None:
     assert p_yes > 0.8 > 0.2 > p_no
 
 
-def test_thresholds_maximise_f_on_held_out_predictions() -> None:
-    probs = np.array([[0.2, 0.8], [0.6, 0.4], [0.7, 0.3], [0.95, 0.05]])
-    ys = ["CLAIM", "CLAIM", NONE, NONE]
-    t = tune_thresholds(probs, ys, (NONE, "CLAIM"), {"CLAIM": 2})
-    assert 0.3 < t["CLAIM"] <= 0.4  # keeps both true claims, not the 0.3 one
+def _cand(start: int, end: int, head: int, default: str | None = None) -> Candidate:
+    return Candidate("entity", start, end, head, ["bias"], np.zeros(0, dtype="float32"), default)
+
+
+def test_stacked_targets_learn_what_the_default_misses() -> None:
+    from annotator.suggest.propose import Proposal
+
+    # "The police said Paris and France's president, critics of the policies of President
+    # Trump, left." (offsets approximate: only overlaps matter)
+    cands = [
+        _cand(0, 10, 1, "ACTOR"),  # "The police": a right default ACTOR
+        _cand(16, 21, 3, "ACTOR"),  # "Paris": a default ACTOR the gold calls PLACE
+        _cand(92, 96, 13, "TIME"),  # "left": a default TIME nobody marked
+        _cand(26, 44, 7),  # "France's president": a new candidate, a missed ACTOR
+        _cand(0, 10, 1),  # "The police" again: duplicates a default ACTOR and no PLACE/TIME
+        _cand(46, 90, 9),  # "critics of the policies of Trump": beside the default inside it
+        _cand(75, 90, 12, "ACTOR"),  # "President Trump"
+        _cand(10, 15, 2),  # "said": nothing
+    ]
+    gold = [
+        SpanData("g1", 0, 10, "ACTOR"),
+        SpanData("g2", 16, 21, "PLACE"),
+        SpanData("g3", 26, 44, "ACTOR"),
+        SpanData("g4", 46, 90, "ACTOR"),
+        SpanData("g5", 75, 90, "ACTOR"),
+    ]
+    ys = targets(Analysed(Proposal((), (), {}), cands), gold)
+    assert ys == ["ACTOR", "PLACE", NONE, "ACTOR", NONE, "ACTOR", "ACTOR", NONE]
+    # a candidate that duplicates a default of every label of its group teaches nothing
+    cands[4].start, cands[4].end = 0, 9
+    triple = [_cand(0, 9, 1, "PLACE"), _cand(0, 9, 1, "TIME")]
+    ys = targets(Analysed(Proposal((), (), {}), cands + triple), gold)
+    assert ys[4] is None
+
+
+def test_stacked_decision_keeps_defaults_unless_confidently_wrong() -> None:
+    classes = (NONE, "ACTOR", "PLACE")
+    probs = np.array(
+        [
+            [0.6, 0.3, 0.1],  # default ACTOR, NONE 0.6: below the drop threshold, stays
+            [0.9, 0.05, 0.05],  # default ACTOR, NONE 0.9: dropped
+            [0.1, 0.1, 0.8],  # default ACTOR the model calls PLACE: relabelled
+            [0.2, 0.75, 0.05],  # new candidate, ACTOR 0.75: added
+            [0.4, 0.55, 0.05],  # new candidate, ACTOR 0.55: below the add threshold
+            [0.1, 0.85, 0.05],  # new candidate, but it duplicates a default ACTOR
+        ]
+    )
+    dflt = np.array([1, 1, 1, 0, 0, 0])
+    elig = np.array([[False] * 3] * 3 + [[False, True, True]] * 2 + [[False, False, True]])
+    th = {"ACTOR": 0.7, "ACTOR:drop": 0.8, "PLACE:relabel": 0.7, "PLACE": NEVER}
+    out, p = stack_decide(classes, th, probs, dflt, elig)
+    assert out.tolist() == [1, 0, 2, 1, 0, 0]
+    assert p[3] == pytest.approx(0.75)
+    # with every threshold "never" the decision is the default suggestions
+    never = {k: NEVER for k in th} | {"ACTOR:relabel": NEVER}
+    assert stack_decide(classes, never, probs, dflt, elig)[0].tolist() == [1, 1, 1, 0, 0, 0]
+
+
+def test_stacked_thresholds_are_tuned_for_f_and_stay_never_without_a_gain() -> None:
+    classes = (NONE, "CLAIM")
+    # four right default claims, one wrong that the model is sure of; two new candidates, the
+    # likelier one right
+    probs = np.array([[0.1, 0.9]] * 4 + [[0.97, 0.03], [0.2, 0.8], [0.7, 0.3]], dtype=np.float64)
+    y = np.array([1, 1, 1, 1, 0, 1, 0])
+    dflt = np.array([1, 1, 1, 1, 1, 0, 0])
+    elig = np.array([[False, False]] * 5 + [[False, True]] * 2)
+    th = tune_stacked(probs, y, dflt, elig, classes, {"CLAIM": 6})
+    assert 0.3 < th["CLAIM"] <= 0.8 and 0.03 < 1 - th["CLAIM:drop"] + 0.03
+    out, _ = stack_decide(classes, th, probs, dflt, elig)
+    assert out.tolist() == [1, 1, 1, 1, 0, 1, 0]
+    # when no change helps, the default stays: every threshold "never"
+    right = np.array([1, 1, 1, 1, 1, 0, 0])
+    th = tune_stacked(probs, right, dflt, elig, classes, {"CLAIM": 5})
+    assert set(th.values()) == {NEVER}
 
 
 def test_choose_defaults_for_labels_the_comparison_does_not_vouch_for(tmp_path: Path) -> None:
@@ -409,3 +484,20 @@ def test_document_uncertainty_is_per_decision_and_per_length() -> None:
     assert decision_uncertainty(model, doc("no", "yes", default="CLAIM"), 1000, "disagreement") == 1
     with pytest.raises(ValidationError, match="unknown uncertainty"):
         decision_uncertainty(model, sure, 1000, "vibes")
+
+
+def test_document_features_say_how_the_default_labels_the_same_head_elsewhere() -> None:
+    from annotator.suggest.correction import document_features
+
+    def cand(head: str, default: str | None = None, group: str = "entity") -> Candidate:
+        return Candidate(group, 0, 1, 0, [f"hl={head}"], np.zeros(0, dtype="float32"), default)
+
+    panama_actor, panama_place = cand("panama", "ACTOR"), cand("panama", "PLACE")
+    panama_chunk, police = cand("panama"), cand("police", "ACTOR")
+    said = cand("say", "CLAIM", "claim")
+    said_again = cand("say", None, "claim")
+    document_features([panama_actor, panama_place, panama_chunk, police, said, said_again])
+    assert "doc=PLACE" in panama_actor.feats and "doc=ACTOR" not in panama_actor.feats
+    assert {"doc=ACTOR", "doc=PLACE"} <= set(panama_chunk.feats)
+    assert not [f for f in police.feats if f.startswith("doc=")]  # only itself
+    assert not [f for f in said_again.feats if f.startswith("doc=")]  # claims: not used
