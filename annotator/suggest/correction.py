@@ -751,10 +751,11 @@ def group_data(
     )
 
 
-def _stacked_feats(cand: Candidate) -> list[str]:
+def _stacked_feats(cand: Candidate | LinkCand) -> list[str]:
     """The candidate's features, and for a default suggestion each again prefixed ``D:``:
-    the default suggestions get weights of their own beside the ones they share."""
-    if cand.default is None:
+    the default suggestions get weights of their own beside the ones they share (a link
+    candidate of the linker is never a default suggestion)."""
+    if not isinstance(cand, Candidate) or cand.default is None:
         return cand.feats
     return [*cand.feats, *(f"D:{f}" for f in cand.feats)]
 

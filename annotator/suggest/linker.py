@@ -571,6 +571,8 @@ def family_data(
         np.zeros((len(doc_of), 0), dtype="float32"),
         np.asarray(y, dtype=np.int64),
         np.zeros((len(cands), len(classes)), dtype=np.int64),
+        np.zeros(len(doc_of), dtype=np.int64),  # no row is a default suggestion
+        np.zeros((len(doc_of), len(classes)), dtype=bool),
     )
 
 
