@@ -12,7 +12,10 @@ The writer interface (streaming):
   ``ctx.splits`` (document id -> split, decided up front) and ``corpus_stats(docs, ctx)``
   (label counts and overlapping label pairs; precomputed by the exporter from the span columns
   when the module sets ``NEEDS_STATS = True``; computed from ``docs`` when a writer is called
-  directly, which then turns ``docs`` into a list). A writer that wants every document in one
+  directly, which then turns ``docs`` into a list), and likewise ``attribute_keys(docs, ctx)``
+  (the span attribute names in the export; ``NEEDS_ATTRIBUTE_KEYS = True``). Whatever can wait
+  for the last document (a labelling config naming every label found) is written after it.
+  A writer that wants every document in one
   split without a split plan sets ``splits={}`` (``split_of`` gives ``train``).
 - ``group_by_split`` is kept for writers not converted yet; it holds the whole corpus.
 
@@ -80,6 +83,8 @@ class ExportContext:
     # annotator -> document id -> that annotator's layer (Label Studio: one annotation each)
     other_layers: Mapping[str, Mapping[str, DocData]] = field(default_factory=dict)
     stats: CorpusStats | None = None  # precomputed by the exporter for NEEDS_STATS writers
+    # span attribute names in the export; precomputed for NEEDS_ATTRIBUTE_KEYS writers
+    attribute_keys: frozenset[str] | None = None
     _by_name: dict[str, EntityEntry] = field(default_factory=dict, init=False, repr=False)
 
     def split_of(self, doc: DocData) -> str:
@@ -252,6 +257,18 @@ def corpus_stats(
         labels.update(s.label for s in doc.spans)
         pairs.update(overlapping_label_pairs(doc.spans))
     return listed, CorpusStats(labels, pairs)
+
+
+def attribute_keys(
+    docs: Iterable[DocData], ctx: ExportContext
+) -> tuple[Iterable[DocData], frozenset[str]]:
+    """The attribute names found on the exported spans: ``ctx.attribute_keys`` when the exporter
+    gathered them (for a module with ``NEEDS_ATTRIBUTE_KEYS = True``), else from ``docs`` (then
+    returned as a list, so the caller can still iterate them)."""
+    if ctx.attribute_keys is not None:
+        return docs, ctx.attribute_keys
+    listed = list(docs)
+    return listed, frozenset(k for doc in listed for s in doc.spans for k in s.attrs)
 
 
 def writer_module(fmt: str) -> ModuleType:
