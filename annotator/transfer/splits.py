@@ -106,13 +106,15 @@ def duplicate_groups(  # noqa: C901 - exact hashes, then MinHash bands, in one p
     texts: Iterable[str],
     threshold: float = 0.8,
     text_of: Callable[[int], str] | None = None,
+    expected: int = 0,
 ) -> tuple[list[int], int, int]:
     """Group index per text (exact and near duplicates share one), and the two duplicate counts.
 
     ``texts`` is read once, in order; only a SHA-256 digest and the MinHash signature of each text
     are kept, so a corpus can be streamed. Candidate pairs are checked
     exactly on their shingles, rebuilt from ``text_of(index)`` (default: ``texts[index]``,
-    which then must be a sequence)."""
+    which then must be a sequence). ``expected``, the number of texts when known, sizes the
+    signature table once (no copy while it grows: that copy was the peak of a large split)."""
     import numpy as np
 
     if text_of is None:
@@ -128,7 +130,7 @@ def duplicate_groups(  # noqa: C901 - exact hashes, then MinHash bands, in one p
     rows = NUM_PERM // BANDS
     signed: list[int] = []  # unique texts with at least one word, in order
     # their MinHash signatures, NUM_PERM uint64 each, in a buffer grown by halves
-    table = np.empty((1024, NUM_PERM), dtype=np.uint64)
+    table = np.empty((max(expected, 1024), NUM_PERM), dtype=np.uint64)
     n = 0
     with np.errstate(over="ignore"):
         for i, text in enumerate(texts):
@@ -171,10 +173,11 @@ def duplicate_groups(  # noqa: C901 - exact hashes, then MinHash bands, in one p
             order = np.lexsort(sub.T[::-1])  # rows with equal bands end up next to each other
             ordered = sub[order]
             cuts = np.flatnonzero((ordered[1:] != ordered[:-1]).any(axis=1)) + 1
-            for members_pos in np.split(order, cuts):
-                if members_pos.size < 2:
-                    continue
-                members = [int(x) for x in order_ids[np.sort(members_pos)]]
+            del ordered
+            bounds = np.r_[0, cuts, len(order)]
+            shared = np.flatnonzero(np.diff(bounds) >= 2)  # buckets of two or more only
+            for lo, hi in zip(bounds[shared].tolist(), bounds[shared + 1].tolist(), strict=True):
+                members = [int(x) for x in order_ids[np.sort(order[lo:hi])]]
                 for pos, i in enumerate(members[1:], start=1):
                     for j in members[max(0, pos - 50) : pos]:
                         if uf.find(i) == uf.find(j) or (j, i) in checked:
@@ -240,7 +243,7 @@ def plan_split(
     if total_ratio <= 0 or min(ratios) < 0:
         raise SplitError(f"split ratios must be non-negative and not all zero, got {ratios}")
     fractions = [r / total_ratio for r in ratios]
-    group_of, exact, near = duplicate_groups(texts, threshold, text_of)
+    group_of, exact, near = duplicate_groups(texts, threshold, text_of, expected=len(ids))
     if len(group_of) != len(ids):
         raise ValueError("plan_split: as many texts as ids are needed")
     members: dict[int, list[int]] = {}
@@ -287,10 +290,17 @@ def _labels_per_group(
     how many documents overall."""
     label_docs: Counter[str] = Counter()
     group_labels: dict[int, Counter[str]] = {}
+    alone: dict[frozenset[str], Counter[str]] = {}  # one shared (read-only) count per label set
     for g, idx in members.items():
-        counts: Counter[str] = Counter()
-        for i in idx:
-            counts.update(set(label_sets[i]))
+        if len(idx) == 1:  # most groups: one document, whose labels count once each
+            key = frozenset(label_sets[idx[0]])
+            counts = alone.get(key)
+            if counts is None:
+                counts = alone[key] = Counter(dict.fromkeys(key, 1))
+        else:
+            counts = Counter()
+            for i in idx:
+                counts.update(set(label_sets[i]))
         group_labels[g] = counts
         label_docs.update(counts)
     return group_labels, label_docs
