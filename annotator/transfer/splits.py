@@ -72,8 +72,11 @@ class _UnionFind:
         return True
 
 
-def _shingles(text: str, vocab: dict[str, int], fresh: Iterator[int]) -> np.ndarray:
-    """Sorted unique 64-bit hashes of the word 5-grams of ``text`` (lower-cased words).
+def _shingles(
+    text: str, vocab: dict[str, int], fresh: Iterator[int], unique: bool = True
+) -> np.ndarray:
+    """Sorted unique 64-bit hashes of the word 5-grams of ``text`` (lower-cased words); with
+    ``unique=False`` the hashes as they come, repeats included (enough for a minimum).
 
     A word's number is its first ``fresh`` value (unique and deterministic, not dense).
     """
@@ -90,7 +93,7 @@ def _shingles(text: str, vocab: dict[str, int], fresh: Iterator[int]) -> np.ndar
     with np.errstate(over="ignore"):
         for k in range(SHINGLE):
             h = h * np.uint64(1_000_003) + ids[k : k + n]
-    return np.unique(h)
+    return np.unique(h) if unique else h
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -140,10 +143,13 @@ def duplicate_groups(  # noqa: C901 - exact hashes, then MinHash bands, in one p
             if j != i:
                 exact_pairs.append((i, j))
                 continue
-            sh = _shingles(text, vocab, fresh)
+            sh = _shingles(text, vocab, fresh, unique=False)  # repeats leave a minimum as is
             if sh.size == 0:
                 continue
-            sig = ((np.outer(sh, a) + b) >> np.uint64(29)).min(axis=0)  # high bits
+            hashed = np.multiply.outer(sh, a)  # one (shingles x NUM_PERM) block, worked in place
+            hashed += b
+            hashed >>= np.uint64(29)  # high bits
+            sig = hashed.min(axis=0)
             if len(signed) == len(table):
                 table = np.concatenate([table, np.empty_like(table[: len(table) // 2 + 1])])
             table[len(signed)] = sig
