@@ -17,7 +17,8 @@ The writer interface (streaming):
   for the last document (a labelling config naming every label found) is written after it.
   A writer that wants every document in one
   split without a split plan sets ``splits={}`` (``split_of`` gives ``train``).
-- ``group_by_split`` is kept for writers not converted yet; it holds the whole corpus.
+- Every writer streams this way (``tests/unit/formats/test_streaming_writers.py`` watches the
+  ones that used to hold their documents).
 
 ``out`` is a file for the single-file formats without a split and a folder otherwise
 (the format's ``output`` in ``annotator.formats.registry``);
@@ -277,17 +278,6 @@ def writer_module(fmt: str) -> ModuleType:
         known = ", ".join(sorted(registry.writer_names()))
         raise ExportFailed(f"unknown export format '{fmt}' (known: {known})")
     return module
-
-
-def group_by_split(docs: Iterable[DocData], ctx: ExportContext) -> dict[str, list[DocData]]:
-    """Documents per split name, in input order; ``{"all": docs}`` without a split. Reads
-    ``docs`` once but holds them all: for writers not converted to streaming yet."""
-    if ctx.splits is None:
-        return {ALL: list(docs)}
-    groups: dict[str, list[DocData]] = {name: [] for name in SPLIT_NAMES}
-    for doc in docs:
-        groups.setdefault(ctx.split_of(doc), []).append(doc)
-    return groups
 
 
 def new_summary(fmt: str, ctx: ExportContext) -> ExportSummary:

@@ -1,5 +1,5 @@
-"""The Label Studio and WebAnno writers write each document before they take the next one
-(the exporter hands them a stream read from the database in batches)."""
+"""The Label Studio, WebAnno and Prodigy writers write each document before they take the next
+one (the exporter hands them a stream read from the database in batches)."""
 
 from __future__ import annotations
 
@@ -80,3 +80,30 @@ def test_webanno_finds_the_attribute_names_itself_when_called_directly(
     assert a and all(
         (tmp_path / "a" / p).read_bytes() == (tmp_path / "b" / p).read_bytes() for p in a
     )
+
+
+def test_prodigy_writes_each_task_before_reading_the_next_document(
+    tmp_path: Path,
+    news_docs: list[DocData],
+    ctx: ExportContext,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from annotator.formats import prodigy
+
+    written: list[str] = []
+    task_of = prodigy.task_of
+
+    def recording(doc: DocData, *args: object, **kwargs: object) -> object:
+        task = task_of(doc, *args, **kwargs)  # type: ignore[arg-type]
+        written.append(doc.id)
+        return task
+
+    monkeypatch.setattr(prodigy, "task_of", recording)
+    ctx = replace(ctx, splits=split_of(news_docs))
+    summary = prodigy.write(_watched(news_docs, written), tmp_path / "out", ctx)
+    assert written == [d.id for d in news_docs]
+    lines = [
+        len((tmp_path / "out" / f"{name}.jsonl").read_text("utf-8").splitlines())
+        for name in ("train", "dev", "test")
+    ]
+    assert lines == [8, 2, 2] and summary.files == ["train.jsonl", "dev.jsonl", "test.jsonl"]
