@@ -10,11 +10,8 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from annotator.errors import SchemeError
 
@@ -276,6 +273,10 @@ def _relation(raw: Any, i: int, labels: set[str], taken: set[str]) -> RelationTy
 
 def load_scheme(name_or_path: str | Path) -> Scheme:
     """Load a built-in scheme by name (``news``) or a scheme file by path."""
+    from importlib.resources import files  # here: a stored scheme (JSON) needs neither
+
+    import yaml
+
     if isinstance(name_or_path, str) and name_or_path in BUILTIN_SCHEMES:
         text = files("resources").joinpath("schemes", f"{name_or_path}.yaml").read_text("utf-8")
         return scheme_from_dict(yaml.safe_load(text))

@@ -14,7 +14,6 @@ own code on our queries), and a progress handler that cancels any statement runn
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -28,6 +27,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from storage.peek import head_revision, revision_graph, unknown_objects
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -56,34 +57,8 @@ def alembic_config(url: str | None = None) -> Any:
     return cfg
 
 
-_REVISION = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?([\w]+)['\"]?", re.MULTILINE)
-
-
-@cache
-def _revision_graph() -> dict[str, str | None]:
-    """revision -> down_revision, read from the migration files without importing Alembic
-    (opening a project must stay fast)."""
-    graph: dict[str, str | None] = {}
-    for script in files("storage").joinpath("migrations", "versions").iterdir():
-        if not script.name.endswith(".py") or script.name.startswith("__"):
-            continue
-        found = dict((k, v) for k, v in _REVISION.findall(script.read_text("utf-8")))
-        if "revision" in found:
-            down = found.get("down_revision")
-            graph[found["revision"]] = None if down in (None, "None") else down
-    return graph
-
-
-def head_revision() -> str:
-    graph = _revision_graph()
-    heads = set(graph) - {down for down in graph.values() if down}
-    if len(heads) != 1:
-        raise RuntimeError(f"migrations must have exactly one head, found {sorted(heads)}")
-    return heads.pop()
-
-
 def known_revisions() -> set[str]:
-    return set(_revision_graph())
+    return set(revision_graph())
 
 
 def harden(con: sqlite3.Connection, deadline: list[float] | None = None) -> list[float]:
@@ -182,9 +157,6 @@ def expected_schema() -> frozenset[tuple[str, str]]:
     return frozenset(out)
 
 
-_SQLITE_INTERNAL = re.compile(r"^sqlite_(sequence|stat\d)$")
-
-
 def foreign_objects(con: Any) -> list[tuple[str, str]]:
     """(type, name) of schema objects News Annotator did not create, in file order.
 
@@ -192,18 +164,7 @@ def foreign_objects(con: Any) -> list[tuple[str, str]]:
     returns rows of (type, name, tbl_name)."""
     query = "SELECT type, name, tbl_name FROM sqlite_master ORDER BY rowid"
     rows = con.exec_driver_sql(query) if hasattr(con, "exec_driver_sql") else con.execute(query)
-    expected = expected_schema()
-    tables = {name for kind, name in expected if kind == "table"}
-    out: list[tuple[str, str]] = []
-    for kind, name, table in rows:
-        if (kind, name) in expected:
-            continue
-        if kind == "table" and _SQLITE_INTERNAL.match(name):
-            continue
-        if kind == "index" and name.startswith("sqlite_autoindex_") and table in tables:
-            continue
-        out.append((str(kind), str(name)))
-    return out
+    return unknown_objects(rows, expected_schema())
 
 
 def describe_foreign(found: list[tuple[str, str]]) -> str:

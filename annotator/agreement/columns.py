@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import Any
 
 import numpy as np
 
@@ -143,18 +144,35 @@ def layer_columns(
             ]
         )
     attr_pos: dict[tuple[str, str], tuple[list[int], list[int], dict[str, int]]] = {}
-    for pos in [i for i, sp in enumerate(spans) if sp.attrs or sp.entity is not None]:
-        sp = spans[pos]
-        extra = (("entity", sp.entity),) if sp.entity is not None else ()
-        for attr, value in (*sp.attrs.items(), *extra):
-            slot = attr_pos.get((sp.label, attr))
-            if slot is None:
-                key = f"{sp.label}.{attr}"
-                key_label.setdefault(key, label_ix[sp.label])
-                slot = attr_pos[(sp.label, attr)] = ([], [], values.setdefault(key, {}))
-            where, got, codes = slot
-            where.append(pos)
-            got.append(codes.setdefault(str(value), len(codes)))
+    # spans repeat a few attribute sets: (label, attributes, entity) -> where each of its values
+    # goes (its column's positions and codes, and the value's code), worked out once
+    seen: dict[tuple[str, tuple[tuple[str, object], ...], str | None], list[Any]] = {}
+    for pos, sp in enumerate(spans):
+        if not sp.attrs and sp.entity is None:
+            continue
+        items = tuple(sp.attrs.items())
+        try:
+            plan = seen.get((sp.label, items, sp.entity))
+        except TypeError:  # a value that cannot be a key (a list from a foreign file)
+            plan = None
+        if plan is None:
+            plan = []
+            extra = (("entity", sp.entity),) if sp.entity is not None else ()
+            for attr, value in (*items, *extra):
+                slot = attr_pos.get((sp.label, attr))
+                if slot is None:
+                    key = f"{sp.label}.{attr}"
+                    key_label.setdefault(key, label_ix[sp.label])
+                    slot = attr_pos[(sp.label, attr)] = ([], [], values.setdefault(key, {}))
+                where, got, codes = slot
+                plan.append((where.append, got.append, codes.setdefault(str(value), len(codes))))
+            # only all-text values are remembered: True, 1 and 1.0 are equal keys but
+            # different values ("True", "1", "1.0")
+            if all(type(v) is str for _a, v in items):
+                seen[(sp.label, items, sp.entity)] = plan
+        for add_where, add_got, value_code in plan:
+            add_where(pos)
+            add_got(value_code)
     bad = (cols.start < 0) | (cols.end < cols.start) | (cols.end > text_len[cols.doc])
     if bad.any():
         i = int(np.flatnonzero(bad)[0])

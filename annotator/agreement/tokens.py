@@ -183,12 +183,6 @@ def _pack(bounds: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]) -> bytes:
     return bounds[0].astype("<i4").tobytes() + bounds[1].astype("<i4").tobytes()
 
 
-def _unpack(blob: bytes) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
-    both = np.frombuffer(blob, dtype="<i4").astype(np.int32)
-    half = len(both) // 2
-    return both[:half], both[half:]
-
-
 def _bounds_of(texts: Sequence[str]) -> list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]]:
     """Bounds of every text: from this process's cache, the token file, or the tokenizer."""
     from storage.token_cache import TokenCacheError
@@ -207,11 +201,18 @@ def _bounds_of(texts: Sequence[str]) -> list[tuple[npt.NDArray[np.int32], npt.ND
     except TokenCacheError:
         found = {}
     new: dict[str, bytes] = {}
+    stored = [(i, found[keys[i]]) for i in missing if keys[i] in found]
+    # every stored entry in one array (one conversion, not one per document); each document's
+    # starts and ends are views of it
+    every = np.frombuffer(b"".join(blob for _i, blob in stored), dtype="<i4")
+    every = every.astype(np.int32, copy=False)
+    at = 0
+    for i, blob in stored:
+        half = len(blob) // 8
+        out[i] = every[at : at + half], every[at + half : at + 2 * half]
+        at += 2 * half
     for i in missing:
-        blob = found.get(keys[i])
-        if blob is not None:
-            out[i] = _unpack(blob)
-        else:
+        if out[i] is None:
             out[i] = TOKEN_CACHE.bounds(texts[i])
             new[keys[i]] = _pack(out[i])
     if new:

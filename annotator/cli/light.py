@@ -10,20 +10,23 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def run_stats(project: str | Path, as_json: bool) -> int:
     """Print the project's counts (one JSON object with ``as_json``); return the exit code."""
-    from annotator.errors import AnnotatorError
-    from annotator.project import Project
-    from annotator.reports.stats import project_stats
+    data = _quick_stats(project)
+    if data is None:  # not a plain current project file: open it properly (errors, upgrades)
+        from annotator.errors import AnnotatorError
+        from annotator.project import Project
+        from annotator.reports.stats import project_stats
 
-    try:
-        with Project.open(project) as proj, proj.session() as s:
-            data = project_stats(s)
-    except AnnotatorError as exc:
-        print(f"error: {exc.render()}", file=sys.stderr)
-        return 1
+        try:
+            with Project.open(project) as proj, proj.session() as s:
+                data = project_stats(s)
+        except AnnotatorError as exc:
+            print(f"error: {exc.render()}", file=sys.stderr)
+            return 1
     if as_json:
         print(json.dumps(data, ensure_ascii=False, sort_keys=True))
         return 0
@@ -47,3 +50,29 @@ def run_stats(project: str | Path, as_json: bool) -> int:
             "suggestions: " + ", ".join(f"{k} {v}" for k, v in sorted(data["suggestions"].items()))
         )
     return 0
+
+
+def _quick_stats(project: str | Path) -> dict[str, Any] | None:
+    """The stats of a project file read with ``sqlite3`` alone (no SQLAlchemy), when the file is
+    a current project whose scheme reads; None when it must be opened properly."""
+    if "://" in str(project):  # a server project
+        return None
+    from storage.peek import peek_counts, peek_meta
+
+    path = Path(project)
+    counts = peek_counts(path)
+    if counts is None:
+        return None
+    raw = (peek_meta(path, ("scheme",)) or {}).get("scheme")
+    if not raw:
+        return None
+    from annotator.errors import AnnotatorError
+    from annotator.scheme import scheme_from_json
+
+    try:  # Project.open refuses a project whose scheme is damaged: so does this
+        scheme_from_json(raw)
+    except (ValueError, AnnotatorError):
+        return None
+    from annotator.reports.stats import stats_from_counts
+
+    return stats_from_counts(counts)

@@ -40,7 +40,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from annotator.errors import ImportFailed
 from annotator.formats.common import (
@@ -53,7 +53,7 @@ from annotator.formats.common import (
 )
 from annotator.formats.reading import ReadOptions
 from annotator.formats.textfile import read_text
-from annotator.formats.writing import ALL, ExportContext, ExportSummary, group_by_split, new_summary
+from annotator.formats.writing import ALL, ExportContext, ExportSummary, new_summary, split_names
 from annotator.offsets import Utf16Index
 from annotator.values import AttrValue, DocData, RelationData, SpanData
 
@@ -569,27 +569,51 @@ def labelling_config(ctx: ExportContext, labels: Sequence[str]) -> str:
 
 
 def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
-    docs = list(docs)  # not streamed yet: reads the corpus twice (labels, then documents)
+    """Tasks written as documents come, one JSON list per split file (the bytes of
+    ``json.dumps(tasks, indent=1)``); ``config.xml`` last, once every label is known."""
     summary = new_summary("labelstudio", ctx)
     out.mkdir(parents=True, exist_ok=True)
-    labels = list(ctx.label_names())
-    labels += sorted({s.label for d in docs for s in d.spans} - set(labels))
-    (out / "config.xml").write_text(labelling_config(ctx, labels), encoding="utf-8")
-    summary.files.append("config.xml")
-    for split, group in group_by_split(docs, ctx).items():
-        name = "tasks.json" if split == ALL else f"{split}.json"
-        tasks = []
-        for doc in group:
+    found: set[str] = set()
+    handles: dict[str, IO[str]] = {}  # split -> its open file, in the order first written
+    for split in split_names(ctx):
+        handles[split] = _tasks_file(out, split)
+    written: dict[str, int] = dict.fromkeys(handles, 0)
+    try:
+        for doc in docs:
+            split = ctx.split_of(doc)
+            fh = handles.get(split)
+            if fh is None:
+                fh = handles[split] = _tasks_file(out, split)
+                written[split] = 0
             summary.add_doc(split)
             for span in doc.spans:
                 summary.add_span(split, span.label)
-            tasks.append(task_of(doc, ctx, summary, ctx.predictions.get(doc.id)))
-        (out / name).write_text(
-            json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
-        summary.files.append(name)
+                found.add(span.label)
+            task = task_of(doc, ctx, summary, ctx.predictions.get(doc.id))
+            # one item of a list dumped with indent=1: every line one space further in
+            fh.write("[\n " if not written[split] else ",\n ")
+            fh.write(json.dumps(task, ensure_ascii=False, indent=1).replace("\n", "\n "))
+            written[split] += 1
+        for split, fh in handles.items():
+            fh.write("\n]\n" if written[split] else "[]\n")
+    finally:
+        for fh in handles.values():
+            fh.close()
+    labels = list(ctx.label_names())
+    labels += sorted(found - set(labels))
+    (out / "config.xml").write_text(labelling_config(ctx, labels), encoding="utf-8")
+    summary.files.append("config.xml")
+    summary.files += [_tasks_name(split) for split in handles]
     summary.notes.append(
         "Label Studio: create a project with config.xml as its labelling interface, then import "
         "the tasks file (offsets are UTF-16, as Label Studio counts)"
     )
     return summary
+
+
+def _tasks_name(split: str) -> str:
+    return "tasks.json" if split == ALL else f"{split}.json"
+
+
+def _tasks_file(out: Path, split: str) -> IO[str]:
+    return (out / _tasks_name(split)).open("w", encoding="utf-8", newline="\n")

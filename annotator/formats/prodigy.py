@@ -29,13 +29,13 @@ import hashlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, is_offset, json_list, json_name, json_records
 from annotator.formats.jsonl import dumps_line
 from annotator.formats.reading import ReadOptions
-from annotator.formats.writing import ALL, ExportContext, ExportSummary, group_by_split, new_summary
+from annotator.formats.writing import ALL, ExportContext, ExportSummary, new_summary, split_names
 from annotator.values import AttrValue, DocData, RelationData, SpanData
 
 
@@ -277,17 +277,30 @@ def task_of(
 
 
 def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+    """Tasks written as documents come, one file per split open at once."""
     import spacy
 
     summary = new_summary("prodigy", ctx)
     tokenizer = spacy.blank(ctx.lang).tokenizer
-    for split, group in group_by_split(docs, ctx).items():
-        path = out if split == ALL else out / f"{split}.jsonl"
-        if split != ALL:
-            out.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8", newline="\n") as fh:
-            for doc in group:
-                summary.add_doc(split)
-                fh.write(dumps_line(task_of(doc, tokenizer, ctx, summary, split)))
-        summary.files.append(path.name)
+    handles: dict[str, tuple[str, IO[str]]] = {}  # split -> (file name, open file)
+
+    def handle(split: str) -> IO[str]:
+        if split not in handles:
+            path = out if split == ALL else out / f"{split}.jsonl"
+            if split != ALL:
+                out.mkdir(parents=True, exist_ok=True)
+            handles[split] = path.name, path.open("w", encoding="utf-8", newline="\n")
+        return handles[split][1]
+
+    try:
+        for split in split_names(ctx):
+            handle(split)
+        for doc in docs:
+            split = ctx.split_of(doc)
+            summary.add_doc(split)
+            handle(split).write(dumps_line(task_of(doc, tokenizer, ctx, summary, split)))
+    finally:
+        for _name, fh in handles.values():
+            fh.close()
+    summary.files += [name for name, _fh in handles.values()]
     return summary

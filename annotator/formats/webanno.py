@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,14 @@ from annotator.formats.common import UniqueIds, files_with_suffix, rel_name, uni
 from annotator.formats.iob import given_tokens, spacy_tokens
 from annotator.formats.reading import ReadOptions, ReadReport
 from annotator.formats.textfile import read_text
-from annotator.formats.writing import ALL, ExportContext, ExportSummary, group_by_split, new_summary
+from annotator.formats.writing import (
+    ALL,
+    ExportContext,
+    ExportSummary,
+    attribute_keys,
+    new_summary,
+    split_names,
+)
 from annotator.offsets import Utf16Index, utf16_len
 from annotator.values import AttrValue, DocData, RelationData, SpanData
 
@@ -606,12 +613,12 @@ class _Out:
     ident: int = 0
 
 
-def _feature_names(ctx: ExportContext, docs: Sequence[DocData]) -> list[str]:
+def _feature_names(ctx: ExportContext, found: Iterable[str]) -> list[str]:
+    """The scheme's attribute names in scheme order, then those ``found`` in the export only."""
     names: list[str] = []
     for lab in ctx.scheme.labels:
         names += [a.name for a in lab.attributes if a.name not in names]
-    found = {k for d in docs for s in d.spans for k in s.attrs}
-    names += sorted(found - set(names))
+    names += sorted(set(found) - set(names))
     return [n for n in names if n != ACTOR_FEATURE]
 
 
@@ -789,28 +796,32 @@ def _relation_cells(here: list[tuple[str, _Out, _Out]]) -> list[str]:
     return ["|".join(_escape(label) for label, _h, _t in here), "|".join(refs)]
 
 
+NEEDS_ATTRIBUTE_KEYS = True  # every file's header names every feature of the export
+
+
 def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
-    docs = list(docs)  # not streamed yet: reads the corpus twice (labels, then documents)
+    """One TSV file per document, written as the documents come."""
     from annotator.formats.iob import sentencizer
 
     summary = new_summary("webanno", ctx)
     out.mkdir(parents=True, exist_ok=True)
     nlp = sentencizer(ctx.lang)
-    features = _feature_names(ctx, docs)
-    for split, group in group_by_split(docs, ctx).items():
+    docs, found = attribute_keys(docs, ctx)
+    features = _feature_names(ctx, found)
+    taken: dict[str, set[str]] = {split: set() for split in split_names(ctx)}
+    for doc in docs:
+        split = ctx.split_of(doc)
+        if doc.annotated is False:
+            summary.skip("document nobody annotated (a WebAnno file is an annotation)")
+            continue
+        summary.add_doc(split)
+        for span in doc.spans:
+            summary.add_span(split, span.label)
         folder = out if split == ALL else out / split
-        taken: set[str] = set()
-        for doc in group:
-            if doc.annotated is False:
-                summary.skip("document nobody annotated (a WebAnno file is an annotation)")
-                continue
-            summary.add_doc(split)
-            for span in doc.spans:
-                summary.add_span(split, span.label)
-            path = folder / f"{unique_file_stem(doc.id, taken)}.tsv"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(document_tsv(doc, ctx, nlp, summary, features), encoding="utf-8")
-        summary.files.append("*.tsv" if split == ALL else f"{split}/*.tsv")
+        path = folder / f"{unique_file_stem(doc.id, taken.setdefault(split, set()))}.tsv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(document_tsv(doc, ctx, nlp, summary, features), encoding="utf-8")
+    summary.files += ["*.tsv" if split == ALL else f"{split}/*.tsv" for split in taken]
     summary.notes.append(
         f"INCEpTION: define span layer {SPAN_LAYER} (features label, "
         f"{', '.join(features + [ACTOR_FEATURE])}; link feature roles), relation layer "

@@ -12,9 +12,13 @@ The writer interface (streaming):
   ``ctx.splits`` (document id -> split, decided up front) and ``corpus_stats(docs, ctx)``
   (label counts and overlapping label pairs; precomputed by the exporter from the span columns
   when the module sets ``NEEDS_STATS = True``; computed from ``docs`` when a writer is called
-  directly, which then turns ``docs`` into a list). A writer that wants every document in one
+  directly, which then turns ``docs`` into a list), and likewise ``attribute_keys(docs, ctx)``
+  (the span attribute names in the export; ``NEEDS_ATTRIBUTE_KEYS = True``). Whatever can wait
+  for the last document (a labelling config naming every label found) is written after it.
+  A writer that wants every document in one
   split without a split plan sets ``splits={}`` (``split_of`` gives ``train``).
-- ``group_by_split`` is kept for writers not converted yet; it holds the whole corpus.
+- Every writer streams this way (``tests/unit/formats/test_streaming_writers.py`` watches the
+  ones that used to hold their documents).
 
 ``out`` is a file for the single-file formats without a split and a folder otherwise
 (the format's ``output`` in ``annotator.formats.registry``);
@@ -80,6 +84,8 @@ class ExportContext:
     # annotator -> document id -> that annotator's layer (Label Studio: one annotation each)
     other_layers: Mapping[str, Mapping[str, DocData]] = field(default_factory=dict)
     stats: CorpusStats | None = None  # precomputed by the exporter for NEEDS_STATS writers
+    # span attribute names in the export; precomputed for NEEDS_ATTRIBUTE_KEYS writers
+    attribute_keys: frozenset[str] | None = None
     _by_name: dict[str, EntityEntry] = field(default_factory=dict, init=False, repr=False)
 
     def split_of(self, doc: DocData) -> str:
@@ -254,23 +260,24 @@ def corpus_stats(
     return listed, CorpusStats(labels, pairs)
 
 
+def attribute_keys(
+    docs: Iterable[DocData], ctx: ExportContext
+) -> tuple[Iterable[DocData], frozenset[str]]:
+    """The attribute names found on the exported spans: ``ctx.attribute_keys`` when the exporter
+    gathered them (for a module with ``NEEDS_ATTRIBUTE_KEYS = True``), else from ``docs`` (then
+    returned as a list, so the caller can still iterate them)."""
+    if ctx.attribute_keys is not None:
+        return docs, ctx.attribute_keys
+    listed = list(docs)
+    return listed, frozenset(k for doc in listed for s in doc.spans for k in s.attrs)
+
+
 def writer_module(fmt: str) -> ModuleType:
     module = registry.writer_module(fmt)
     if module is None:
         known = ", ".join(sorted(registry.writer_names()))
         raise ExportFailed(f"unknown export format '{fmt}' (known: {known})")
     return module
-
-
-def group_by_split(docs: Iterable[DocData], ctx: ExportContext) -> dict[str, list[DocData]]:
-    """Documents per split name, in input order; ``{"all": docs}`` without a split. Reads
-    ``docs`` once but holds them all: for writers not converted to streaming yet."""
-    if ctx.splits is None:
-        return {ALL: list(docs)}
-    groups: dict[str, list[DocData]] = {name: [] for name in SPLIT_NAMES}
-    for doc in docs:
-        groups.setdefault(ctx.split_of(doc), []).append(doc)
-    return groups
 
 
 def new_summary(fmt: str, ctx: ExportContext) -> ExportSummary:

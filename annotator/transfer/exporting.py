@@ -327,6 +327,42 @@ def _prepass(
     return ids, label_sets, CorpusStats(label_counts, pairs) if stats else None
 
 
+def _attribute_keys(
+    session: Session, source: _Source, labels: Sequence[str] | None
+) -> frozenset[str]:
+    """The attribute names on the spans the export will write (after the label filter)."""
+    wanted = set(labels) if labels else None
+    if source.docs is not None:
+        return frozenset(
+            key
+            for doc in source.docs
+            for s in doc.spans
+            if wanted is None or s.label in wanted
+            for key in s.attrs
+        )
+    from storage.repository.spans import layer_attribute_keys
+
+    pairs = layer_attribute_keys(session, source.layer)
+    return frozenset(key for label, key in pairs if wanted is None or label in wanted)
+
+
+def release_freed_memory() -> None:
+    """Give the memory freed by the planning pass (split signatures, shingles, label sets) back
+    to the system before the writer starts, so the peak of an export is the larger of the two
+    passes and not their sum: glibc keeps freed heap pages mapped otherwise. Nothing on other C
+    libraries."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        return
+    trim(0)
+
+
 def _looks_like_export(path: Path) -> bool:
     readme = path / "README.md"
     try:
@@ -508,6 +544,10 @@ def export_documents(  # noqa: C901 - plan, stream, place: one transaction, one 
                 )
                 notes += plan.notes
             del ids, label_sets
+            release_freed_memory()
+        attribute_keys = None
+        if getattr(module, "NEEDS_ATTRIBUTE_KEYS", False):
+            attribute_keys = _attribute_keys(session, source, labels)
         predictions: dict[str, DocData] = {}
         others: dict[str, dict[str, DocData]] = {}
         if fmt in WITH_PREDICTIONS and layer != Layer.SUGGESTIONS:
@@ -529,6 +569,7 @@ def export_documents(  # noqa: C901 - plan, stream, place: one transaction, one 
             splits=splits,
             layer=layer,
             stats=stats,
+            attribute_keys=attribute_keys,
         )
         progress.report(1, _STEPS)
         progress.check()

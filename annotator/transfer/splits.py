@@ -72,8 +72,11 @@ class _UnionFind:
         return True
 
 
-def _shingles(text: str, vocab: dict[str, int], fresh: Iterator[int]) -> np.ndarray:
-    """Sorted unique 64-bit hashes of the word 5-grams of ``text`` (lower-cased words).
+def _shingles(
+    text: str, vocab: dict[str, int], fresh: Iterator[int], unique: bool = True
+) -> np.ndarray:
+    """Sorted unique 64-bit hashes of the word 5-grams of ``text`` (lower-cased words); with
+    ``unique=False`` the hashes as they come, repeats included (enough for a minimum).
 
     A word's number is its first ``fresh`` value (unique and deterministic, not dense).
     """
@@ -90,7 +93,7 @@ def _shingles(text: str, vocab: dict[str, int], fresh: Iterator[int]) -> np.ndar
     with np.errstate(over="ignore"):
         for k in range(SHINGLE):
             h = h * np.uint64(1_000_003) + ids[k : k + n]
-    return np.unique(h)
+    return np.unique(h) if unique else h
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -106,18 +109,20 @@ def duplicate_groups(
     texts: Iterable[str],
     threshold: float = 0.8,
     text_of: Callable[[int], str] | None = None,
+    expected: int = 0,
 ) -> tuple[list[int], int, int]:
     """Group index per text (exact and near duplicates share one), and the two duplicate counts.
 
     ``texts`` is read once, in order; only a SHA-256 digest and the MinHash signature of each text
     are kept, so a corpus can be streamed. Candidate pairs are checked
     exactly on their shingles, rebuilt from ``text_of(index)`` (default: ``texts[index]``,
-    which then must be a sequence)."""
+    which then must be a sequence). ``expected``, the number of texts when known, sizes the
+    signature table once (no copy while it grows: that copy was the peak of a large split)."""
     if text_of is None:
         seq = texts if isinstance(texts, Sequence) else list(texts)
         texts, text_of = seq, seq.__getitem__
     vocab: dict[str, int] = {}
-    n, exact_pairs, signed, table = _signatures(texts, vocab)
+    n, exact_pairs, signed, table = _signatures(texts, vocab, expected)
     uf = _UnionFind(n)
     for i, j in exact_pairs:
         uf.union(i, j)
@@ -126,7 +131,7 @@ def duplicate_groups(
 
 
 def _signatures(
-    texts: Iterable[str], vocab: dict[str, int]
+    texts: Iterable[str], vocab: dict[str, int], expected: int = 0
 ) -> tuple[int, list[tuple[int, int]], list[int], np.ndarray]:
     """One pass over the texts: how many, the (later, first) pairs of exact duplicates, the
     unique texts with at least one word in order, and their MinHash signatures (one row each)."""
@@ -140,7 +145,7 @@ def _signatures(
     b = rng.integers(0, int(_MASK61), size=NUM_PERM, dtype=np.uint64)
     signed: list[int] = []  # unique texts with at least one word, in order
     # their MinHash signatures, NUM_PERM uint64 each, in a buffer grown by halves
-    table = np.empty((1024, NUM_PERM), dtype=np.uint64)
+    table = np.empty((max(expected, 1024), NUM_PERM), dtype=np.uint64)
     n = 0
     with np.errstate(over="ignore"):
         for i, text in enumerate(texts):
@@ -150,10 +155,13 @@ def _signatures(
             if j != i:
                 exact_pairs.append((i, j))
                 continue
-            sh = _shingles(text, vocab, fresh)
+            sh = _shingles(text, vocab, fresh, unique=False)  # repeats leave a minimum as is
             if sh.size == 0:
                 continue
-            sig = ((np.outer(sh, a) + b) >> np.uint64(29)).min(axis=0)  # high bits
+            hashed = np.multiply.outer(sh, a)  # one (shingles x NUM_PERM) block, worked in place
+            hashed += b
+            hashed >>= np.uint64(29)  # high bits
+            sig = hashed.min(axis=0)
             if len(signed) == len(table):
                 table = np.concatenate([table, np.empty_like(table[: len(table) // 2 + 1])])
             table[len(signed)] = sig
@@ -173,9 +181,11 @@ def _band_buckets(table: np.ndarray, signed: list[int]) -> Iterator[list[int]]:
         order = np.lexsort(sub.T[::-1])  # rows with equal bands end up next to each other
         ordered = sub[order]
         cuts = np.flatnonzero((ordered[1:] != ordered[:-1]).any(axis=1)) + 1
-        for members_pos in np.split(order, cuts):
-            if members_pos.size >= 2:
-                yield [int(x) for x in order_ids[np.sort(members_pos)]]
+        del ordered
+        bounds = np.r_[0, cuts, len(order)]
+        shared = np.flatnonzero(np.diff(bounds) >= 2)  # buckets of two or more only
+        for lo, hi in zip(bounds[shared].tolist(), bounds[shared + 1].tolist(), strict=True):
+            yield [int(x) for x in order_ids[np.sort(order[lo:hi])]]
 
 
 def _join_near_duplicates(
@@ -266,7 +276,7 @@ def plan_split(
     if total_ratio <= 0 or min(ratios) < 0:
         raise SplitError(f"split ratios must be non-negative and not all zero, got {ratios}")
     fractions = [r / total_ratio for r in ratios]
-    group_of, exact, near = duplicate_groups(texts, threshold, text_of)
+    group_of, exact, near = duplicate_groups(texts, threshold, text_of, expected=len(ids))
     if len(group_of) != len(ids):
         raise ValueError("plan_split: as many texts as ids are needed")
     members: dict[int, list[int]] = {}
@@ -313,10 +323,17 @@ def _labels_per_group(
     how many documents overall."""
     label_docs: Counter[str] = Counter()
     group_labels: dict[int, Counter[str]] = {}
+    alone: dict[frozenset[str], Counter[str]] = {}  # one shared (read-only) count per label set
     for g, idx in members.items():
-        counts: Counter[str] = Counter()
-        for i in idx:
-            counts.update(set(label_sets[i]))
+        if len(idx) == 1:  # most groups: one document, whose labels count once each
+            key = frozenset(label_sets[idx[0]])
+            counts = alone.get(key)
+            if counts is None:
+                counts = alone[key] = Counter(dict.fromkeys(key, 1))
+        else:
+            counts = Counter()
+            for i in idx:
+                counts.update(set(label_sets[i]))
         group_labels[g] = counts
         label_docs.update(counts)
     return group_labels, label_docs

@@ -454,3 +454,23 @@ def iter_layer_geometry(session: Session, annotator: str) -> Iterator[tuple[int,
     session.flush()
     for row in session.connection().execute(stmt):
         yield row[0], row[1], row[2], row[3]
+
+
+def layer_attribute_keys(session: Session, annotator: str) -> set[tuple[str, str]]:
+    """``(label, attribute name)`` of every attribute on the spans of one layer, found in the
+    database (no span is loaded)."""
+    ann = annotator_id(session, annotator)
+    if ann is None:
+        return set()
+    if session.get_bind().dialect.name == "sqlite":
+        sql = (
+            "SELECT DISTINCT s.label, j.key FROM span s, json_each(s.attrs) j "
+            "WHERE s.annotator_id = ? AND json_type(s.attrs) = 'object'"
+        )
+    else:
+        sql = (
+            "SELECT DISTINCT s.label, k.key FROM span s CROSS JOIN LATERAL json_object_keys("
+            "CASE WHEN json_typeof(s.attrs::json) = 'object' THEN s.attrs::json "
+            "ELSE '{}'::json END) AS k(key) WHERE s.annotator_id = ?"
+        )
+    return {(str(label), str(key)) for label, key in driver_rows(session, sql, [ann])}

@@ -1,4 +1,5 @@
-"""``annotator stats`` starts light: no Typer app, exporters, spaCy or Alembic are imported."""
+"""``annotator stats`` starts light: no Typer app, exporters, spaCy, Alembic, SQLAlchemy or YAML
+are imported."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ except SystemExit as exc:
     code = exc.code
 heavy = sorted(
     m for m in sys.modules
-    if m.split(".")[0] in ("spacy", "alembic", "typer", "thinc", "numpy")
+    if m.split(".")[0] in ("spacy", "alembic", "typer", "thinc", "numpy", "sqlalchemy", "yaml")
     or m.startswith("annotator.formats") or m.startswith("annotator.transfer")
 )
 print("MODULES " + json.dumps({"code": code, "heavy": heavy}))

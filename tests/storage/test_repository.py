@@ -98,6 +98,25 @@ def test_update_spans_refuses_unknown_columns_and_reads_see_the_change(db: Datab
         assert got is not None and (got.label, got.attrs) == ("TIME", {"a": "b"})
 
 
+def test_layer_attribute_keys_are_the_label_and_name_pairs_of_that_layer_only(
+    db: Database,
+) -> None:
+    with db.session() as s:
+        (d0,) = _docs(s, 1)
+        alice, _ = _layer(s, [d0], "alice")
+        bob, _ = _layer(s, [d0], "bob")
+        span_repo.update_spans(s, {alice[0]: {"attrs": {"kind": "city", "note": "x"}}})
+        span_repo.update_spans(s, {alice[1]: {"attrs": {"kind": "day"}}})
+        span_repo.update_spans(s, {bob[0]: {"attrs": {"other": 1}}})
+        assert span_repo.layer_attribute_keys(s, "alice") == {
+            ("PLACE", "kind"),
+            ("PLACE", "note"),
+            ("TIME", "kind"),
+        }
+        assert span_repo.layer_attribute_keys(s, "bob") == {("PLACE", "other")}
+        assert span_repo.layer_attribute_keys(s, "nobody") == set()
+
+
 def test_assignments_are_created_once_and_time_is_set_or_added(db: Database) -> None:
     with db.session() as s:
         d0, d1 = _docs(s, 2)

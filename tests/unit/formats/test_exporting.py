@@ -190,3 +190,28 @@ def test_export_streams_the_layer_in_batches(
     summary = export_documents(project, tmp_path / "g.jsonl", "jsonl")
     assert summary.total_documents == 10
     assert calls == [3, 3, 3, 1] and seen == ["generator"]
+
+
+def _rss_mb() -> float:
+    import os
+
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs Linux /proc")
+def test_memory_freed_by_the_planning_pass_goes_back_before_the_writer_starts() -> None:
+    from annotator.transfer.exporting import release_freed_memory
+
+    # heap blocks (below glibc's mmap threshold), the last one kept: free() alone cannot
+    # shrink the heap past it, so the freed pages stay resident until they are released
+    blocks = [bytearray(b"x" * 60_000) for _ in range(600)]
+    keep = blocks.pop()
+    before_free = _rss_mb()
+    del blocks
+    freed = _rss_mb()
+    release_freed_memory()
+    released = _rss_mb()
+    assert len(keep) == 60_000
+    assert before_free - freed < 10  # free() left them resident
+    assert freed - released > 20  # released: about 35 MB
