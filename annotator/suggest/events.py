@@ -188,7 +188,9 @@ class EventRules:
         lo, hi = sents.chars_of(head.idx)
         for label, index in (("place", places), ("time", times)):
             near = self._place_phrase(head, places) if parsed and label == "place" else None
-            if near is None:
+            if near is None and label == "place" and parsed:
+                near = _nearest_location(doc, event, places, lo, hi, out)
+            elif near is None:
                 near = index.nearest(event.start, event.end, lo, hi)
             if near is not None:
                 out.append(RelCand(label, event, near, SCORE_NEAR))
@@ -242,6 +244,29 @@ class EventRules:
 
 
 _UNDERGOER_LEMMAS = frozenset({"die", "death", "dead", "suicide", "trample"})
+# A PLACE in one of these functions is a participant ("South Korea evacuated ..."), not where
+# the event happened.
+_PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "poss", "agent"})
+
+
+def _nearest_location(
+    doc: Doc, event: Cand, places: SpanIndex, lo: int, hi: int, roles: list[RelCand]
+) -> Cand | None:
+    """The PLACE of the sentence nearest to the trigger that is no participant: neither an
+    agent or target already found nor a subject, object or possessor."""
+    best: tuple[int, Cand] | None = None
+    for cand in places.overlapping(lo, hi):
+        if cand.start < lo or cand.end > hi:
+            continue
+        if any(r.tail.start < cand.end and cand.start < r.tail.end for r in roles):
+            continue
+        span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+        if span is not None and len(span) and span.root.dep_ in _PARTICIPANT_DEPS:
+            continue
+        gap = max(cand.start - event.end, event.start - cand.end, 0)
+        if best is None or gap < best[0]:
+            best = (gap, cand)
+    return best[1] if best is not None else None
 
 
 def _conjuncts(tok: Token) -> list[Token]:
