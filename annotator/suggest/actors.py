@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from annotator.suggest.entities import Cand, SentIndex, SpanIndex
+from annotator.suggest.entities import Cand, SentIndex, SpanIndex, title_line
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -98,6 +98,7 @@ class ActorLexicon:
                     self.name_type.setdefault(word.lower(), key)
         self.artifacts = frozenset(w.lower() for w in _words(pre.get("artifact_nouns") or ()))
         self.facilities = frozenset(w.lower() for w in _words(pre.get("facility_heads") or ()))
+        self.places = frozenset(w.lower() for w in _words(pre.get("place_nouns") or ()))
         self.vehicles = frozenset(w.lower() for w in _words(pre.get("vehicle_nouns") or ()))
         team = pre.get("team_context") or {}
         self.team_words = frozenset(w.lower() for w in _words(team.get("words") or ()))
@@ -371,12 +372,36 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
         elif cand.label == "ACTOR" and not _refine_actor(doc, cand, piece, lexicon, vehicles):
             continue
         out.append(cand)
+    out = _headline_names(out, text, lexicon)
     if vehicles:
         # One name, one reading: "Atlantis" after "Space Shuttle Atlantis" is the shuttle.
         out = [
             c for c in out if not (c.label == "ACTOR" and _bare(text[c.start : c.end]) in vehicles)
         ]
     return out
+
+
+def _headline_names(ents: list[Cand], text: str, lexicon: ActorLexicon) -> list[Cand]:
+    """In a title-case headline NER takes capitalised words for names ("Checks Into Malibu
+    Rehab"): an ACTOR there stays only when the text names it again below the headline, or
+    the gazetteer knows it."""
+    first = text.find("\n")
+    top = len(text) if first == -1 else first  # the headline: the first line
+    heads = [c for c in ents if c.label == "ACTOR" and c.end <= top and title_line(text, c.start)]
+    if not heads:
+        return ents
+    body = {
+        _bare(text[c.start : c.end]).lower() for c in ents if c.source == "ner" and c.start > top
+    }
+    words = {w.lower() for name in body for w in name.split()}
+    drop = set()
+    for cand in heads:
+        name = _bare(text[cand.start : cand.end]).lower()
+        if cand.source != "ner" or name in lexicon.name_type:
+            continue
+        if name not in body and not all(w in words for w in name.split()):
+            drop.add(id(cand))
+    return [c for c in ents if id(c) not in drop]
 
 
 def _one_line(cand: Cand, text: str) -> bool:
@@ -496,13 +521,24 @@ def actor_mentions(doc: Doc, actors: ActorIndex) -> None:
     hits = numpy.flatnonzero((ids[pos] == lemmas) & (arr[:, 1] == NOUN))
     for i in hits.tolist():
         tok = doc[i]
-        if tok.dep_ in ("compound", "amod") or tok.ent_type_:
+        if tok.dep_ in _NOT_MENTION_DEPS or tok.ent_type_ or _located(tok, lex):
             continue
         if actors.overlapping(tok.idx, tok.idx + len(tok.text)):
             continue
         cand = actors.make(tok)
         if cand is not None and cand.source == "phrase":
             cand.score = SCORE_MENTION
+
+
+# A noun in these functions modifies or predicates ("court-mandated", "held them hostage").
+_NOT_MENTION_DEPS = frozenset({"compound", "amod", "npadvmod", "oprd"})
+_LOCATIVE = frozenset("in at within inside into near outside on across around".split())
+
+
+def _located(tok: Token, lex: ActorLexicon) -> bool:
+    """A noun that names a place as well as an actor ("camp", "embassy") after a locative
+    preposition: the place ("bombs fell within the Yida camp")."""
+    return tok.lemma_.lower() in lex.places and tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE
 
 
 def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:

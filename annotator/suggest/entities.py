@@ -325,3 +325,14 @@ def actor_for(tok: Token, actors: SpanIndex, speaker: bool = False) -> Cand | No
 
 def is_pronoun(tok: Token) -> bool:
     return tok.pos_ == "PRON" or tok.lower_ in PRONOUNS
+
+
+def title_line(text: str, pos: int) -> bool:
+    """The line around ``pos`` is a title-case headline (most words capitalised)."""
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    words = [w for w in text[lo : hi if hi != -1 else len(text)].split() if w[:1].isalpha()]
+    if len(words) < 3:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps >= 0.75 * len(words)

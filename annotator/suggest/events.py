@@ -21,6 +21,7 @@ from annotator.suggest.entities import (
     SentIndex,
     SpanIndex,
     actor_for,
+    title_line,
 )
 from annotator.suggest.patterns import ArgumentPatterns, patterns_of
 
@@ -106,7 +107,7 @@ class EventRules:
             if one is None:
                 continue
             pos = tok.pos_
-            if has_pos and pos == "PROPN" and text is not None and _title_line(text, tok.idx):
+            if has_pos and pos == "PROPN" and text is not None and title_line(text, tok.idx):
                 pos = "NOUN" if lower.endswith(("ing", "ion", "s")) else "VERB"
             if has_pos and pos not in _TRIGGER_POS:
                 continue
@@ -313,14 +314,3 @@ def _predicative(verb: Token) -> bool:
         if child.dep_ == "dobj" and any(g.pos_ == "ADJ" and g.i > child.i for g in child.children):
             return True
     return False
-
-
-def _title_line(text: str, pos: int) -> bool:
-    """The line around ``pos`` is a title-case headline (most words capitalised)."""
-    lo = text.rfind("\n", 0, pos) + 1
-    hi = text.find("\n", pos)
-    words = [w for w in text[lo : hi if hi != -1 else len(text)].split() if w[:1].isalpha()]
-    if len(words) < 3:
-        return False
-    caps = sum(1 for w in words if w[0].isupper())
-    return caps >= 0.75 * len(words)

@@ -59,3 +59,22 @@ def test_the_apposed_name_is_the_speaker_not_the_possessor(nlp_sm: Any, scheme: 
     p = run(text, nlp_sm, scheme)
     claim = find(text, p, "CLAIM", "We played against a strong team.")
     assert related(text, p, claim, "claimant") == ["Nabil Maaloul"]
+
+
+def test_a_title_case_headline_keeps_only_names_the_text_repeats(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    text = (
+        "Anna Berg Leaves Betty Ford, Checks Into Malibu Rehab\n"
+        "Anna Berg has left the Betty Ford clinic, her lawyer said on Tuesday."
+    )
+    p = run(text, nlp_sm, scheme)
+    head = text.index("\n")
+    actors = [text[s.start : s.end] for s in p.spans if s.label == "ACTOR" and s.end <= head]
+    assert actors == ["Anna Berg", "Betty Ford"]
+
+
+def test_a_place_noun_after_a_locative_preposition_is_no_actor(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "Two of the bombs fell within the refugee camp, officials said."
+    p = run(text, nlp_sm, scheme)
+    assert not [a for a in spans_of(text, p, "ACTOR") if "camp" in a]
