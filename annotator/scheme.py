@@ -309,6 +309,7 @@ PATTERN_GROUPS = {
     "event_agent": "trigger",
     "event_target": "trigger",
     "event_place": "trigger",
+    "event_status": "trigger",
 }
 # spaCy DependencyMatcher operators.
 PATTERN_OPS = frozenset("< > << >> . .* ; ;* $+ $- $++ $-- >+ >- >++ >-- <+ <- <++ <--".split())
@@ -351,9 +352,12 @@ def _check_pattern_entry(group: str, i: int, entry: Any, where: tuple[str | int,
         _pattern_error(f"{group} #{i + 1} must be a mapping with 'name' and 'pattern'", where)
     name = str(entry.get("name") or f"#{i + 1}")
     label = f"{group} pattern '{name}'"
-    unknown = set(entry) - {"name", "pattern", "types"}
+    keys = {"name", "pattern", "types"} | ({"status"} if group == "event_status" else set())
+    unknown = set(entry) - keys
     if unknown:
         _pattern_error(f"{label} has unknown key(s) {', '.join(sorted(map(str, unknown)))}", where)
+    if group == "event_status" and not isinstance(entry.get("status"), str):
+        _pattern_error(f"{label} needs a 'status' (the status it gives the event)", where)
     types = entry.get("types")
     if types is not None and (
         not isinstance(types, list) or not all(isinstance(t, str) for t in types)

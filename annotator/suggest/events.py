@@ -32,8 +32,6 @@ SCORE_TRIGGER = 0.5
 SCORE_ROLE = 0.5
 SCORE_NEAR = 0.4
 _TRIGGER_POS = frozenset({"VERB", "NOUN"})
-_PLANNED_HEADS = frozenset({"plan", "threaten", "vow", "intend", "prepare", "promise", "seek"})
-_ALLEGED_HEADS = frozenset({"accuse", "allege", "claim", "suspect"})
 
 
 class EventRules:
@@ -178,7 +176,8 @@ class EventRules:
             parsed = doc.has_annotation("DEP")
         if parsed:
             if "status" not in event.attrs:
-                event.attrs["status"] = _status(head)
+                etype = str(event.attrs.get("type", ""))
+                event.attrs["status"] = self.args.status(head, etype) or "occurred"
             for role, tok, actor in self._arguments(head, str(event.attrs.get("type", "")), actors):
                 out.append(RelCand(role, event, actor, SCORE_ROLE))
                 # "Starry Lee and Holden Chow were elected": every conjunct is an argument.
@@ -279,31 +278,6 @@ def _conjuncts(tok: Token) -> list[Token]:
         out.append(nxt)
         tok = nxt
     return out
-
-
-def _status(tok: Token) -> str:
-    planned = False
-    for c in tok.children:
-        dep = c.dep_
-        if dep == "neg":
-            return "denied"
-        if dep == "aux" and not planned and c.lower_ in ("will", "shall", "'ll"):
-            planned = True
-    if planned:
-        return "planned"
-    up = tok
-    for _ in range(3):
-        if up.head is up:
-            break
-        up = up.head
-        lemma = up.lemma_.lower()
-        if lemma == "deny":
-            return "denied"
-        if lemma in _ALLEGED_HEADS:
-            return "alleged"
-        if lemma in _PLANNED_HEADS:
-            return "planned"
-    return "occurred"
 
 
 def _predicative(verb: Token) -> bool:

@@ -2,9 +2,9 @@
 
 The scheme's ``preannotation.argument_patterns`` says, in spaCy's ``DependencyMatcher`` pattern
 format, where the arguments of a claim cue or an event trigger are in the parse (groups
-``claim_source``, ``claim_content``, ``event_agent``, ``event_target``, ``event_place``; see
-``CONTRIBUTING.md``). The first node of a pattern is the anchor (the cue or trigger), one node
-is ``arg``.
+``claim_source``, ``claim_content``, ``event_agent``, ``event_target``, ``event_place``,
+``event_status``; see ``CONTRIBUTING.md``). The first node of a pattern is the anchor (the cue
+or trigger), one node is ``arg``.
 
 The patterns mean exactly what they mean to ``spacy.matcher.DependencyMatcher`` (same token
 attributes and predicates, same operators; a test runs both on the same sentences), but they
@@ -189,6 +189,7 @@ class PatternMatch:
 class _Pattern:
     name: str
     types: frozenset[str] | None
+    status: str | None
     names: tuple[str, ...]
     anchor: Pred
     # For every further node: (index of its left node, operator, test).
@@ -225,6 +226,7 @@ def compile_pattern(entry: Mapping[str, Any]) -> _Pattern:
     return _Pattern(
         name=str(entry.get("name") or ""),
         types=frozenset(str(t) for t in types) if types is not None else None,
+        status=str(entry["status"]) if entry.get("status") is not None else None,
         names=names,
         anchor=node_predicate(nodes[0]["RIGHT_ATTRS"]),
         steps=steps,
@@ -282,6 +284,15 @@ class ArgumentPatterns:
                     best = (key, m)
             if best is not None:
                 return PatternMatch(pat.name, dict(zip(pat.names, best[1], strict=True)))
+        return None
+
+    def status(self, anchor: Token, etype: str | None = None) -> str | None:
+        """The ``status`` of the first ``event_status`` pattern that matches from ``anchor``."""
+        for pat in self.groups.get("event_status", ()):
+            if pat.types is not None and etype not in pat.types:
+                continue
+            if next(pat.search(anchor), None) is not None:
+                return pat.status
         return None
 
     def argument(self, group: str, anchor: Token, etype: str | None = None) -> Token | None:

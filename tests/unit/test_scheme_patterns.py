@@ -98,6 +98,8 @@ GOOD_PATTERN = (
             "the first node is the anchor",
         ),
         ("event_agent", "      - name: a\n        types: attack\n" + GOOD_PATTERN, "'types'"),
+        ("event_status", "      - name: a\n" + GOOD_PATTERN, "needs a 'status'"),
+        ("event_agent", "      - name: a\n        status: denied\n" + GOOD_PATTERN, "unknown key"),
         (
             "event_agent",
             "      - name: a\n        pattern:\n"
@@ -132,6 +134,7 @@ def test_the_news_scheme_patterns_are_valid_and_every_group_is_there() -> None:
         "event_agent",
         "event_target",
         "event_place",
+        "event_status",
     }
     assert all(groups[g] for g in groups)
 

@@ -185,3 +185,23 @@ def test_without_patterns_in_the_scheme_the_news_patterns_apply(
     event = find(text, p, "EVENT", "killed")
     assert related(text, p, event, "agent") == ["Soldiers"]
     assert related(text, p, event, "target") == ["three civilians"]
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "status"),
+    [
+        ("The army did not attack the town.", "attack", "denied"),
+        ("The ministers will meet in Geneva.", "meet", "planned"),
+        ("The ministry denied that troops attacked the village.", "attacked", "denied"),
+        ("Police accused the man of killing two guards.", "killing", "alleged"),
+        ("The rebels plan to attack the capital.", "attack", "planned"),
+        ("Soldiers attacked the town on Monday.", "attacked", None),
+    ],
+)
+def test_the_status_patterns_give_the_event_status(
+    nlp_sm: Any, scheme: Scheme, text: str, anchor: str, status: str | None
+) -> None:
+    patterns = ArgumentPatterns(scheme.preannotation["argument_patterns"])
+    doc = nlp_sm(text)
+    tok = next(t for t in doc if t.text == anchor)
+    assert patterns.status(tok) == status
