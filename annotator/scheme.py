@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -315,7 +316,7 @@ PATTERN_GROUPS = {
 PATTERN_OPS = frozenset("< > << >> . .* ; ;* $+ $- $++ $-- >+ >- >++ >-- <+ <- <++ <--".split())
 # Token attributes a pattern node may test (text-valued, number-valued, flags).
 PATTERN_TEXT_ATTRS = frozenset(
-    "ORTH TEXT LOWER NORM LEMMA POS TAG DEP ENT_TYPE ENT_IOB SHAPE PREFIX SUFFIX MORPH".split()
+    "ORTH TEXT LOWER NORM LEMMA POS TAG DEP ENT_TYPE ENT_IOB SHAPE MORPH".split()
 )
 PATTERN_NUMBER_ATTRS = frozenset({"LENGTH"})
 PATTERN_FLAG_ATTRS = frozenset(
@@ -445,6 +446,13 @@ def _check_pattern_attr(label: str, attr: str, value: Any, where: tuple[str | in
         elif pred in PATTERN_COMPARE_PREDICATES and (pred in ("==", "!=") or number):
             if not ok(arg):
                 _pattern_error(f"{label}: {attr} {pred} value {arg!r} is not {kind}", where)
+        elif pred == "REGEX" and not number:
+            try:
+                re.compile(str(arg))
+            except re.error as exc:
+                _pattern_error(
+                    f"{label}: {attr} REGEX {arg!r} is no regular expression ({exc})", where
+                )
         else:
             _pattern_error(f"{label}: unknown predicate '{pred}' for {attr}", where)
 

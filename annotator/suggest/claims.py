@@ -421,14 +421,6 @@ class ClaimRules:
         score = SCORE_CLAIMANT
         lemma = subj.lemma_.lower()
         poss = _owner(subj)
-        if subj.pos_ in ("NOUN", "VERB") and subj.lower_.endswith("ing"):
-            # "Writing in a blog post, Matthew Ingram said": a misparsed speaker inside.
-            named = next(
-                (c for c in subj.children if c.dep_ in ("npadvmod", "appos") and c.pos_ == "PROPN"),
-                None,
-            )
-            if named is not None:
-                subj = named
         if poss is not None and lemma in _STATEMENT_NOUNS | self.artifacts:
             actor = actor_for(poss, actors)  # "Cornyn's statement added", "the UN report"
         elif not is_pronoun(subj) and lemma in _STATEMENT_NOUNS:

@@ -18,6 +18,7 @@ Works on a spaCy ``Doc`` without importing spaCy.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -40,8 +41,6 @@ _TEXT_GETTERS: dict[str, Callable[[Token], str]] = {
     "ENT_TYPE": lambda t: t.ent_type_,
     "ENT_IOB": lambda t: t.ent_iob_,
     "SHAPE": lambda t: t.shape_,
-    "PREFIX": lambda t: t.prefix_,
-    "SUFFIX": lambda t: t.suffix_,
     "MORPH": lambda t: str(t.morph),
     "LENGTH": lambda t: len(t.text),  # type: ignore[dict-item, return-value]
 }
@@ -89,6 +88,9 @@ def _check(attr: str, value: Any) -> Pred:
         elif pred == "NOT_IN":
             members = frozenset(arg)
             tests.append(lambda t, m=members: get(t) not in m)  # type: ignore[misc]
+        elif pred == "REGEX":
+            rx = re.compile(str(arg))
+            tests.append(lambda t, r=rx: r.search(get(t)) is not None)  # type: ignore[misc]
         else:
             cmp, other = _COMPARE[pred], arg
             tests.append(lambda t, c=cmp, o=other: c(get(t), o))  # type: ignore[misc]

@@ -205,3 +205,20 @@ def test_the_status_patterns_give_the_event_status(
     doc = nlp_sm(text)
     tok = next(t for t in doc if t.text == anchor)
     assert patterns.status(tok) == status
+
+
+def test_a_name_inside_a_misparsed_participle_subject_is_the_source(scheme: Scheme) -> None:
+    """ "Writing in a blog post, Matthew Ingram said ...", parsed with "Writing" as the subject
+    and the name hanging from it (a parse the small pipeline makes on real news)."""
+    import spacy
+    from spacy.tokens import Doc
+
+    words = ["Writing", "in", "posts", ",", "Matthew", "Ingram", "said", "it", "failed", "."]
+    heads = [6, 0, 1, 0, 5, 0, 6, 8, 6, 6]
+    deps = ["nsubj", "prep", "pobj", "punct", "compound", "npadvmod", "ROOT", "nsubj", "ccomp"]
+    pos = ["VERB", "ADP", "NOUN", "PUNCT", "PROPN", "PROPN", "VERB", "PRON", "VERB", "PUNCT"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=[*deps, "punct"], pos=pos)
+    patterns = ArgumentPatterns(scheme.preannotation["argument_patterns"])
+    found = patterns.first("claim_source", doc[6])
+    assert found is not None
+    assert (found.name, found.arg.text) == ("name_inside_participle_subject", "Ingram")
