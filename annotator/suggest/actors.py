@@ -465,7 +465,7 @@ def _vehicle(span: Span, lexicon: ActorLexicon) -> bool:
     before it ("the cruise ship Freewinds")."""
     if not lexicon.vehicles:
         return False
-    if any(t.lower_ in lexicon.vehicles for t in span):
+    if not lexicon.vehicles.isdisjoint(span.text.lower().split()):
         return True
     first = span[0]
     if first.i > 0 and first.lower_ == "the":

@@ -197,22 +197,17 @@ class _Pattern:
     # For every further node: (index of its left node, operator, test).
     steps: tuple[tuple[int, Op, Pred], ...]
 
-    def search(self, anchor: Token) -> Iterator[tuple[Token, ...]]:
+    def search(self, anchor: Token) -> list[tuple[Token, ...]]:
+        """Every match from ``anchor``: the tokens of the nodes in pattern order, found node
+        by node from the anchor outwards (no node is tested away from it)."""
         if not self.anchor(anchor):
-            return
-        bound: list[Token] = [anchor]
-        yield from self._extend(bound, 0)
-
-    def _extend(self, bound: list[Token], k: int) -> Iterator[tuple[Token, ...]]:
-        if k == len(self.steps):
-            yield tuple(bound)
-            return
-        left, op, test = self.steps[k]
-        for cand in op(bound[left]):
-            if test(cand):
-                bound.append(cand)
-                yield from self._extend(bound, k + 1)
-                bound.pop()
+            return []
+        partial: list[tuple[Token, ...]] = [(anchor,)]
+        for left, op, test in self.steps:
+            partial = [(*bound, c) for bound in partial for c in op(bound[left]) if test(c)]
+            if not partial:
+                return partial
+        return partial
 
 
 def compile_pattern(entry: Mapping[str, Any]) -> _Pattern:
@@ -293,7 +288,7 @@ class ArgumentPatterns:
         for pat in self.groups.get("event_status", ()):
             if pat.types is not None and etype not in pat.types:
                 continue
-            if next(pat.search(anchor), None) is not None:
+            if pat.search(anchor):
                 return pat.status
         return None
 
