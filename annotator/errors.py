@@ -55,6 +55,24 @@ class SchemeError(AnnotatorError):
     code = "E100"
 
 
+class SchemePatternError(SchemeError):
+    """A suggestion pattern of the scheme (``preannotation.argument_patterns``) is malformed:
+    an unknown group, attribute, operator or node name; the message names the pattern."""
+
+    code = "E101"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        where: tuple[str | int, ...] = (),
+        path: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.where = where  # the pattern's place in the scheme: keys and list indices
+        super().__init__(message, path=path, line=line)
+
+
 class ProjectError(AnnotatorError):
     """The project file cannot be created or opened."""
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from annotator.errors import SchemeError
+from annotator.errors import SchemeError, SchemePatternError
 
 BUILTIN_SCHEMES = ("news",)
 _DEFAULT_COLORS = (
@@ -187,6 +188,7 @@ def scheme_from_dict(data: Any) -> Scheme:
         tlabel = target.get("label") if isinstance(target, Mapping) else target
         if tlabel not in seen:
             raise SchemeError(f"preannotation entity '{ent}' maps to unknown label '{tlabel}'")
+    check_argument_patterns(pre.get("argument_patterns"))
     return Scheme(
         name=name,
         labels=tuple(labels),
@@ -298,9 +300,196 @@ def load_scheme(name_or_path: str | Path) -> Scheme:
         raise SchemeError(f"malformed scheme: {msg}", path=str(path), line=line) from exc
     try:
         return scheme_from_dict(data)
+    except SchemePatternError as exc:
+        line = yaml_line(text, exc.where)
+        raise SchemePatternError(exc.message, where=exc.where, path=str(path), line=line) from None
     except SchemeError as exc:
         raise SchemeError(exc.message, path=str(path)) from None
 
 
 def scheme_from_json(text: str) -> Scheme:
     return scheme_from_dict(json.loads(text))
+
+
+# -- suggestion patterns (``preannotation.argument_patterns``) -----------------------------------
+
+# The groups of argument patterns the suggestion rules read, and the anchor each is run from.
+PATTERN_GROUPS = {
+    "claim_source": "cue",
+    "claim_content": "cue",
+    "event_agent": "trigger",
+    "event_target": "trigger",
+    "event_place": "trigger",
+    "event_status": "trigger",
+}
+# spaCy DependencyMatcher operators.
+PATTERN_OPS = frozenset("< > << >> . .* ; ;* $+ $- $++ $-- >+ >- >++ >-- <+ <- <++ <--".split())
+# Token attributes a pattern node may test (text-valued, number-valued, flags).
+PATTERN_TEXT_ATTRS = frozenset(
+    "ORTH TEXT LOWER NORM LEMMA POS TAG DEP ENT_TYPE ENT_IOB SHAPE MORPH".split()
+)
+PATTERN_NUMBER_ATTRS = frozenset({"LENGTH"})
+PATTERN_FLAG_ATTRS = frozenset(
+    "IS_ALPHA IS_ASCII IS_DIGIT IS_LOWER IS_UPPER IS_TITLE IS_PUNCT IS_SPACE IS_STOP"
+    " IS_SENT_START LIKE_NUM LIKE_URL LIKE_EMAIL SENT_START SPACY".split()
+)
+PATTERN_SET_PREDICATES = frozenset({"IN", "NOT_IN"})
+PATTERN_COMPARE_PREDICATES = frozenset({"==", "!=", ">=", "<=", ">", "<"})
+_NODE_KEYS = frozenset({"RIGHT_ID", "RIGHT_ATTRS", "REL_OP", "LEFT_ID"})
+
+
+def check_argument_patterns(raw: Any) -> None:
+    """Check ``preannotation.argument_patterns``: each group a list of ``{name, pattern,
+    types?}`` with a spaCy DependencyMatcher ``pattern`` whose first node is the anchor and
+    one node is ``arg``. Raise SchemePatternError naming the pattern (``where`` locates it)."""
+    if raw is None:
+        return
+    base: tuple[str | int, ...] = ("preannotation", "argument_patterns")
+    if not isinstance(raw, Mapping):
+        _pattern_error("'argument_patterns' must map group names to lists of patterns", base)
+    for group, entries in raw.items():
+        where = (*base, str(group))
+        if group not in PATTERN_GROUPS:
+            known = ", ".join(PATTERN_GROUPS)
+            _pattern_error(f"unknown pattern group '{group}' (known: {known})", where)
+        if not isinstance(entries, list):
+            _pattern_error(f"pattern group '{group}' must be a list of patterns", where)
+        for i, entry in enumerate(entries):
+            _check_pattern_entry(str(group), i, entry, (*where, i))
+
+
+def _check_pattern_entry(group: str, i: int, entry: Any, where: tuple[str | int, ...]) -> None:
+    if not isinstance(entry, Mapping) or "pattern" not in entry:
+        _pattern_error(f"{group} #{i + 1} must be a mapping with 'name' and 'pattern'", where)
+    name = str(entry.get("name") or f"#{i + 1}")
+    label = f"{group} pattern '{name}'"
+    keys = {"name", "pattern", "types"} | ({"status"} if group == "event_status" else set())
+    unknown = set(entry) - keys
+    if unknown:
+        _pattern_error(f"{label} has unknown key(s) {', '.join(sorted(map(str, unknown)))}", where)
+    if group == "event_status" and not isinstance(entry.get("status"), str):
+        _pattern_error(f"{label} needs a 'status' (the status it gives the event)", where)
+    types = entry.get("types")
+    if types is not None and (
+        not isinstance(types, list) or not all(isinstance(t, str) for t in types)
+    ):
+        _pattern_error(f"{label}: 'types' must be a list of event types", (*where, "types"))
+    nodes = entry["pattern"]
+    if not isinstance(nodes, list) or not nodes:
+        _pattern_error(f"{label}: 'pattern' must be a non-empty list of nodes", where)
+    seen: set[str] = set()
+    for j, node in enumerate(nodes):
+        _check_pattern_node(label, j, node, seen, (*where, "pattern", j))
+    if not any(n == "arg" or (group == "claim_content" and n.startswith("arg")) for n in seen):
+        _pattern_error(f"{label} has no node named 'arg' (the argument)", (*where, "pattern"))
+
+
+def _check_pattern_node(
+    label: str, j: int, node: Any, seen: set[str], where: tuple[str | int, ...]
+) -> None:
+    if not isinstance(node, Mapping):
+        _pattern_error(f"{label}, node #{j + 1} must be a mapping", where)
+    keys = set(node)
+    want = {"RIGHT_ID", "RIGHT_ATTRS"} if j == 0 else _NODE_KEYS
+    if keys != want:
+        extra, missing = sorted(map(str, keys - want)), sorted(want - keys)
+        detail = "; ".join(
+            part
+            for part in (
+                f"unknown {', '.join(extra)}" if extra else "",
+                f"missing {', '.join(missing)}" if missing else "",
+            )
+            if part
+        )
+        first = " (the first node is the anchor: no REL_OP or LEFT_ID)" if j == 0 else ""
+        _pattern_error(f"{label}, node #{j + 1}: {detail}{first}", where)
+    rid = node["RIGHT_ID"]
+    if not isinstance(rid, str) or not rid or rid in seen:
+        _pattern_error(f"{label}, node #{j + 1}: RIGHT_ID must be a new node name", where)
+    if j:
+        if node["LEFT_ID"] not in seen:
+            _pattern_error(
+                f"{label}, node '{rid}': LEFT_ID '{node['LEFT_ID']}' names no earlier node", where
+            )
+        if node["REL_OP"] not in PATTERN_OPS:
+            _pattern_error(
+                f"{label}, node '{rid}': unknown REL_OP '{node['REL_OP']}' (one of "
+                f"{' '.join(sorted(PATTERN_OPS))})",
+                where,
+            )
+    seen.add(rid)
+    attrs = node["RIGHT_ATTRS"]
+    if not isinstance(attrs, Mapping):
+        _pattern_error(f"{label}, node '{rid}': RIGHT_ATTRS must be a mapping", where)
+    for attr, value in attrs.items():
+        _check_pattern_attr(f"{label}, node '{rid}'", str(attr), value, where)
+
+
+def _check_pattern_attr(label: str, attr: str, value: Any, where: tuple[str | int, ...]) -> None:
+    if attr in PATTERN_FLAG_ATTRS:
+        if not isinstance(value, bool):
+            _pattern_error(f"{label}: {attr} must be true or false", where)
+        return
+    number = attr in PATTERN_NUMBER_ATTRS
+    if not number and attr not in PATTERN_TEXT_ATTRS:
+        _pattern_error(
+            f"{label}: unknown token attribute '{attr}' (quantifiers such as OP are "
+            "not allowed in dependency patterns)",
+            where,
+        )
+    kind = "a number" if number else "text"
+
+    def ok(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) if number else isinstance(v, str)
+
+    if not isinstance(value, Mapping):
+        if not ok(value):
+            hint = " (quote on, off, yes and no in YAML)" if isinstance(value, bool) else ""
+            _pattern_error(f"{label}: {attr} value {value!r} is not {kind}{hint}", where)
+        return
+    for pred, arg in value.items():
+        if pred in PATTERN_SET_PREDICATES:
+            if not isinstance(arg, list) or not all(ok(v) for v in arg):
+                bad = next((v for v in arg if not ok(v)), arg) if isinstance(arg, list) else arg
+                hint = " (quote on, off, yes and no in YAML)" if isinstance(bad, bool) else ""
+                _pattern_error(f"{label}: {attr} {pred} value {bad!r} is not {kind}{hint}", where)
+        elif pred in PATTERN_COMPARE_PREDICATES and (pred in ("==", "!=") or number):
+            if not ok(arg):
+                _pattern_error(f"{label}: {attr} {pred} value {arg!r} is not {kind}", where)
+        elif pred == "REGEX" and not number:
+            try:
+                re.compile(str(arg))
+            except re.error as exc:
+                _pattern_error(
+                    f"{label}: {attr} REGEX {arg!r} is no regular expression ({exc})", where
+                )
+        else:
+            _pattern_error(f"{label}: unknown predicate '{pred}' for {attr}", where)
+
+
+def _pattern_error(message: str, where: tuple[str | int, ...]) -> NoReturn:
+    raise SchemePatternError(message, where=where)
+
+
+def yaml_line(text: str, where: tuple[str | int, ...]) -> int | None:
+    """The 1-based line of the YAML node at ``where`` (mapping keys and list indices), or of
+    the deepest node on the way that exists; None when the text is no YAML mapping."""
+    import yaml
+
+    try:
+        node: Any = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line: int | None = None
+    for step in where:
+        if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+            nxt = next((v for k, v in node.value if getattr(k, "value", None) == step), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+            nxt = node.value[step] if 0 <= step < len(node.value) else None
+        else:
+            nxt = None
+        if nxt is None:
+            break
+        node = nxt
+        line = node.start_mark.line + 1
+    return line

@@ -18,10 +18,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from annotator.suggest.entities import Cand, SentIndex, SpanIndex
+from annotator.suggest.entities import Cand, SentIndex, SpanIndex, title_line
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 SCORE_PHRASE = 0.5
 SCORE_MENTION = 0.45
@@ -97,7 +97,14 @@ class ActorLexicon:
                 for word in _words(words):
                     self.name_type.setdefault(word.lower(), key)
         self.artifacts = frozenset(w.lower() for w in _words(pre.get("artifact_nouns") or ()))
+        self.facilities = frozenset(w.lower() for w in _words(pre.get("facility_heads") or ()))
+        self.places = frozenset(w.lower() for w in _words(pre.get("place_nouns") or ()))
+        self.vehicles = frozenset(w.lower() for w in _words(pre.get("vehicle_nouns") or ()))
+        team = pre.get("team_context") or {}
+        self.team_words = frozenset(w.lower() for w in _words(team.get("words") or ()))
+        self.team_min = int(team.get("min_hits") or 0)
         self._hashes: Any = None
+        self._team_hashes: Any = None
 
     def noun_hashes(self) -> Any:
         """Sorted hashes of the one-word actor nouns (a vectorised look-up on lemmas)."""
@@ -108,6 +115,24 @@ class ActorLexicon:
             words = {w for w in self.noun_type if " " not in w}
             self._hashes = numpy.array(sorted(get_string_id(w) for w in words), dtype="uint64")
         return self._hashes
+
+    def team_report(self, doc: Doc) -> bool:
+        """The document reports a match or a tournament: at least ``team_context.min_hits``
+        tokens whose lemma is one of ``team_context.words`` (a vectorised look-up)."""
+        if not self.team_words or self.team_min <= 0 or not len(doc):
+            return False
+        import numpy
+        from spacy.attrs import LEMMA
+        from spacy.strings import get_string_id
+
+        if self._team_hashes is None:
+            self._team_hashes = numpy.array(
+                sorted(get_string_id(w) for w in self.team_words), dtype="uint64"
+            )
+        ids = self._team_hashes
+        lemmas = doc.to_array(LEMMA)
+        pos = ids.searchsorted(lemmas).clip(0, len(ids) - 1)
+        return int((ids[pos] == lemmas).sum()) >= self.team_min
 
     def is_actor_noun(self, tok: Token) -> bool:
         return tok.lemma_.lower() in self.noun_type or tok.lower_ in self.noun_type
@@ -326,49 +351,155 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
 
     No span crosses a line break (the longer side is kept); a nationality word (NORP) is an
     ACTOR only as a plural noun of its own ("Afghans", not "Afghan police"); ages ("49",
-    "36-year-old") are no TIME; ACTOR types come from the gazetteer, name heads and nouns.
+    "36-year-old") are no TIME; ACTOR types come from the gazetteer, name heads and nouns;
+    named facilities where something is are PLACEs, named vehicles no ACTORs, and in a match
+    report a country that plays is its team (an ACTOR).
     """
     out: list[Cand] = []
+    teams = lexicon.team_report(doc)
+    vehicles: set[str] = set()
     for cand in ents:
         if cand.source != "ner":
             out.append(cand)
             continue
+        if not _one_line(cand, text):
+            continue
         piece = text[cand.start : cand.end]
-        if "\n" in piece:
-            parts = piece.split("\n")
-            best = max(range(len(parts)), key=lambda i: len(parts[i].strip()))
-            offset = sum(len(p) + 1 for p in parts[:best])
-            part = parts[best]
-            lead = len(part) - len(part.lstrip())
-            cand.start = cand.start + offset + lead
-            cand.end = cand.start + len(part.strip())
-            piece = text[cand.start : cand.end]
-            if cand.end <= cand.start:
-                continue
-        if cand.label == "TIME":
-            low = piece.lower()
-            before = text[max(0, cand.start - 6) : cand.start].rstrip().lower()
-            if any(w in low for w in _AGE_WORDS) or (
-                _AGE_RE.match(piece) and (before.endswith(",") or before.endswith("aged"))
-            ):
-                continue
-        if cand.label == "ACTOR":
-            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-            root = span.root if span is not None and len(span) else None
-            label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
-            if label == "NORP" and root is not None:
-                if root.dep_ in _MODIFIER_DEPS or root.pos_ == "ADJ":
-                    continue  # "Afghan police": a nationality word, no actor
-                if root.tag_ not in ("NNS", "NNPS"):
-                    if span is None or len(span) < 2 or not piece.istitle():
-                        continue
-                    label = "PERSON"  # "Noman Benotman" tagged NORP: a name
-                    cand.attrs["type"] = "person"
-            etype = lexicon.type_of(piece, root, label)
-            if etype:
-                cand.attrs["type"] = etype
+        if cand.label == "TIME" and _is_age(cand, piece, text):
+            continue
+        if cand.label == "PLACE" and teams and _team_name(doc, cand, text):
+            cand.label, cand.attrs = "ACTOR", {"type": "organisation"}
+        elif cand.label == "ACTOR" and not _refine_actor(doc, cand, piece, lexicon, vehicles):
+            continue
         out.append(cand)
+    out = _headline_names(out, text, lexicon)
+    if vehicles:
+        # One name, one reading: "Atlantis" after "Space Shuttle Atlantis" is the shuttle.
+        out = [
+            c for c in out if not (c.label == "ACTOR" and _bare(text[c.start : c.end]) in vehicles)
+        ]
     return out
+
+
+def _headline_names(ents: list[Cand], text: str, lexicon: ActorLexicon) -> list[Cand]:
+    """In a title-case headline NER takes capitalised words for names ("Checks Into Malibu
+    Rehab"): an ACTOR there stays only when the text names it again below the headline, or
+    the gazetteer knows it."""
+    first = text.find("\n")
+    top = len(text) if first == -1 else first  # the headline: the first line
+    heads = [c for c in ents if c.label == "ACTOR" and c.end <= top and title_line(text, c.start)]
+    if not heads:
+        return ents
+    body = {
+        _bare(text[c.start : c.end]).lower() for c in ents if c.source == "ner" and c.start > top
+    }
+    words = {w.lower() for name in body for w in name.split()}
+    drop = set()
+    for cand in heads:
+        name = _bare(text[cand.start : cand.end]).lower()
+        if cand.source != "ner" or name in lexicon.name_type:
+            continue
+        if name not in body and not all(w in words for w in name.split()):
+            drop.add(id(cand))
+    return [c for c in ents if id(c) not in drop]
+
+
+def _one_line(cand: Cand, text: str) -> bool:
+    """Cut a span that crosses a line break to its longest line; False when nothing is left."""
+    piece = text[cand.start : cand.end]
+    if "\n" not in piece:
+        return True
+    parts = piece.split("\n")
+    best = max(range(len(parts)), key=lambda i: len(parts[i].strip()))
+    offset = sum(len(p) + 1 for p in parts[:best])
+    part = parts[best]
+    lead = len(part) - len(part.lstrip())
+    cand.start = cand.start + offset + lead
+    cand.end = cand.start + len(part.strip())
+    return cand.end > cand.start
+
+
+def _is_age(cand: Cand, piece: str, text: str) -> bool:
+    low = piece.lower()
+    before = text[max(0, cand.start - 6) : cand.start].rstrip().lower()
+    return any(w in low for w in _AGE_WORDS) or bool(
+        _AGE_RE.match(piece) and (before.endswith(",") or before.endswith("aged"))
+    )
+
+
+def _refine_actor(
+    doc: Doc, cand: Cand, piece: str, lexicon: ActorLexicon, vehicles: set[str]
+) -> bool:
+    """Type (or relabel) one NER ACTOR; False when it is no actor at all."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    root = span.root if span is not None and len(span) else None
+    if span is not None and root is not None and _vehicle(span, lexicon):
+        vehicles.add(piece.split()[-1])
+        vehicles.add(piece)
+        return False  # "Space Shuttle Atlantis", "the cruise ship Freewinds": no actor
+    if root is not None and _facility(piece, root, lexicon):
+        cand.label, cand.attrs = "PLACE", {}
+        return True  # "sent to the Museum of Flight": a PLACE
+    label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
+    if label == "NORP" and root is not None:
+        if root.dep_ in _MODIFIER_DEPS or root.pos_ == "ADJ":
+            return False  # "Afghan police": a nationality word, no actor
+        if root.tag_ not in ("NNS", "NNPS"):
+            if span is None or len(span) < 2 or not piece.istitle():
+                return False
+            label = "PERSON"  # "Noman Benotman" tagged NORP: a name
+            cand.attrs["type"] = "person"
+    etype = lexicon.type_of(piece, root, label)
+    if etype:
+        cand.attrs["type"] = etype
+    return True
+
+
+def _bare(name: str) -> str:
+    low = name[4:] if name.lower().startswith("the ") else name
+    return low[:-2] if low.endswith(("'s", "’s")) else low
+
+
+def _vehicle(span: Span, lexicon: ActorLexicon) -> bool:
+    """A named vehicle: a name with a vehicle noun in it ("Space Shuttle Atlantis") or right
+    before it ("the cruise ship Freewinds")."""
+    if not lexicon.vehicles:
+        return False
+    if not lexicon.vehicles.isdisjoint(span.text.lower().split()):
+        return True
+    first = span[0]
+    if first.i > 0 and first.lower_ == "the":
+        first = span[1] if len(span) > 1 else first
+    prev = first.doc[first.i - 1] if first.i > 0 else None
+    return prev is not None and prev.lemma_.lower() in lexicon.vehicles and prev.head.i >= first.i
+
+
+def _facility(name: str, root: Token, lexicon: ActorLexicon) -> bool:
+    """A named facility where something is (its head noun is one of ``facility_heads``:
+    "the Museum of Flight", "Johnson Space Center"), not one that acts (a subject)."""
+    if not lexicon.facilities or root.dep_ in ("nsubj", "nsubjpass"):
+        return False
+    words = _bare(name).split(" of ", 1)[0].split()
+    return bool(words) and words[-1].lower() in lexicon.facilities
+
+
+_TEAM_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "poss", "appos"})
+_SCORE_AFTER = re.compile(r"^\s*\d+\s*[–—-]\s*\d+")
+_SCORE_BEFORE = re.compile(r"\d+\s*[–—-]\s*\d+\s*$")
+
+
+def _team_name(doc: Doc, cand: Cand, text: str) -> bool:
+    """In a match report, a country named as the one who plays, wins or is faced ("Sweden
+    defeated South Korea", "Panama's attempt", "Tunisia 1 – 2 England") is its team."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or not len(span) or span.root.ent_type_ != "GPE":
+        return False
+    root = span.root
+    if root.dep_ in _TEAM_DEPS or (root.dep_ == "pobj" and root.head.lower_ in ("by", "against")):
+        return True
+    after = text[cand.end : cand.end + 12]
+    before = text[max(0, cand.start - 12) : cand.start]
+    return bool(_SCORE_AFTER.match(after) or _SCORE_BEFORE.search(before))
 
 
 def actor_mentions(doc: Doc, actors: ActorIndex) -> None:
@@ -390,13 +521,24 @@ def actor_mentions(doc: Doc, actors: ActorIndex) -> None:
     hits = numpy.flatnonzero((ids[pos] == lemmas) & (arr[:, 1] == NOUN))
     for i in hits.tolist():
         tok = doc[i]
-        if tok.dep_ in ("compound", "amod") or tok.ent_type_:
+        if tok.dep_ in _NOT_MENTION_DEPS or tok.ent_type_ or _located(tok, lex):
             continue
         if actors.overlapping(tok.idx, tok.idx + len(tok.text)):
             continue
         cand = actors.make(tok)
         if cand is not None and cand.source == "phrase":
             cand.score = SCORE_MENTION
+
+
+# A noun in these functions modifies or predicates ("court-mandated", "held them hostage").
+_NOT_MENTION_DEPS = frozenset({"compound", "amod", "npadvmod", "oprd"})
+_LOCATIVE = frozenset("in at within inside into near outside on across around".split())
+
+
+def _located(tok: Token, lex: ActorLexicon) -> bool:
+    """A noun that names a place as well as an actor ("camp", "embassy") after a locative
+    preposition: the place ("bombs fell within the Yida camp")."""
+    return tok.lemma_.lower() in lex.places and tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE
 
 
 def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:

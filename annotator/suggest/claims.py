@@ -20,6 +20,7 @@ from annotator.suggest.entities import (
     actor_for,
     is_pronoun,
 )
+from annotator.suggest.patterns import ArgumentPatterns, patterns_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -31,10 +32,6 @@ SCORE_CLAIMANT = 0.7
 SCORE_CLAIMANT_GUESS = 0.4
 MIN_QUOTE_WORDS = 4  # shorter quotations are scare quotes ("fight terrorism"), not claims
 
-_CONTENT_PREPS = frozenset({"to", "of", "about", "on"})
-_ADMIT_LIKE = frozenset(
-    {"deny", "admit", "confirm", "acknowledge", "claim", "announce", "allege", "report"}
-)
 # Subjects that stand for the previous claim's source ("the statement added").
 _STATEMENT_NOUNS = frozenset(
     "statement communique communiqué message post tweet release declaration".split()
@@ -115,26 +112,6 @@ def _in_quote(pos: int, quotes: Iterable[Quote]) -> Quote | None:
     return next((q for q in quotes if q.start < pos < q.end), None)
 
 
-def subject_of(tok: Token) -> Token | None:
-    """The subject of a verb, climbing through xcomp/pcomp/conj to the governing verb."""
-    for _ in range(5):
-        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
-        if subjects:
-            # "The rules, said Ahmed Salem, are ...": the inverted subject after the verb.
-            # "Malaysia's Prime Minister, Najib Razak said": the name next to the verb.
-            if len(subjects) == 1:
-                return subjects[0]
-            after = [c for c in subjects if c.i > tok.i]
-            return after[0] if after else subjects[-1]
-        if tok.dep_ in ("xcomp", "conj", "advcl") and tok.head is not tok:
-            tok = tok.head
-        elif tok.dep_ == "pcomp" and tok.head.head is not tok.head:
-            tok = tok.head.head
-        else:
-            return None
-    return None
-
-
 class ClaimRules:
     """Finds CLAIM candidates and their claimants in parsed documents.
 
@@ -142,6 +119,8 @@ class ClaimRules:
     ``reporting_nouns`` (nouns with a "that" clause), ``source_patterns`` (spaCy ``Matcher``
     token patterns such as "according to"; the object of their last word is the source) and
     ``stance_cues``; ``artifact_nouns`` are sources that are no actors ("the report says").
+    Sources and contents are found by the dependency patterns of ``argument_patterns``
+    (groups ``claim_source`` and ``claim_content``).
     """
 
     def __init__(
@@ -163,6 +142,7 @@ class ClaimRules:
             for word in words or ():
                 self.stance.setdefault(str(word).lower(), str(stance))
         self._matchers: dict[int, Any] = {}
+        self.args: ArgumentPatterns = patterns_of(pre)
         self.stance_words: dict[str, str] = {}
         for stance, words in (pre.get("stance_words") or {}).items():
             for word in words or ():
@@ -236,25 +216,15 @@ class ClaimRules:
             claim = Cand(
                 start, end, "CLAIM", SCORE_REPORTED, {"form": "reported"}, source="reporting_verb"
             )
-            reported.append((claim, subject_of(verb), verb))
+            reported.append((claim, self.args.argument("claim_source", verb), verb))
         for noun in (t for t in toks if t.pos_ == "NOUN" and t.lemma_.lower() in self.nouns):
-            clause = next(
-                (
-                    c
-                    for c in noun.children
-                    if c.dep_ in ("acl", "ccomp", "relcl")
-                    and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-                ),
-                None,
-            )
+            clause = self._content(noun)
             if clause is None:
                 continue
-            source = next((c for c in noun.children if c.dep_ == "poss"), None)
-            if source is None and noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ == "VERB":
-                source = subject_of(noun.head)
+            source = self.args.argument("claim_source", noun)
             if source is None:
                 continue
-            start, end = _one_paragraph(text, *_char_range(_strip_mark(clause)))
+            start, end = _one_paragraph(text, *_char_range(clause))
             if end > start:
                 claim = Cand(
                     start, end, "CLAIM", SCORE_REPORTED, {"form": "reported"}, source="noun"
@@ -372,7 +342,7 @@ class ClaimRules:
                     break
                 tok = tok.head
                 if self._is_reporting(tok):
-                    source = subject_of(tok)
+                    source = self.args.argument("claim_source", tok)
                     break
         rels: list[RelCand] = []
         self._link(claim, source, actors, last, rels)
@@ -405,65 +375,25 @@ class ClaimRules:
             span = doc.char_span(pos, pos + 1, alignment_mode="expand")
             if span is not None and len(span):
                 head = span[0].head
-                if head.pos_ in ("VERB", "AUX") and subject_of(head) is not None:
+                if head.pos_ in ("VERB", "AUX") and self.args.first("claim_source", head):
                     return head
         return None
 
-    @staticmethod
-    def _source_of(cue: Token) -> Token | None:
-        if cue.pos_ == "ADP" or cue.dep_ == "prep" or cue.lower_ in ("to", "of"):
-            pobj = next((c for c in cue.children if c.dep_ == "pobj"), None)
-            if pobj is None and cue.head is not cue:
-                pobj = next((c for c in cue.head.children if c.dep_ == "pobj"), None)
-            if pobj is None and cue.i + 1 < len(cue.doc):
-                nxt = cue.doc[cue.i + 1]  # "According to Rathbun the ...": a misparsed name
-                if nxt.ent_type_ in ("PERSON", "ORG") or nxt.pos_ == "PROPN":
-                    pobj = nxt
-            return pobj
-        if cue.pos_ == "NOUN":
-            return next((c for c in cue.children if c.dep_ == "poss"), None)
-        return subject_of(cue)
+    def _source_of(self, cue: Token) -> Token | None:
+        """The claimant token of a cue: the ``claim_source`` patterns from the cue."""
+        return self.args.argument("claim_source", cue)
 
-    @staticmethod
-    def _content(verb: Token) -> Span | None:  # noqa: C901 - one branch per content-clause construction
-        """The content clause of a reporting verb: ccomp/xcomp, 'to'/'of'/'for' + clause,
-        "describe X as Y", a denied or admitted object, or (a parenthetical "..., he said,
-        ...") the clause it interrupts."""
-        doc = verb.doc
-        children = list(verb.rights)
-        for dep in ("ccomp", "xcomp"):
-            # a ccomp may precede the verb: "The army did not attack, he insisted."
-            pool = list(verb.children) if dep == "ccomp" else children
-            found = next((c for c in pool if c.dep_ == dep), None)
-            if found is not None:
-                return _strip_mark(found)
-        dobj = next((c for c in children if c.dep_ in ("dobj", "dative")), None)
-        for child in children:
-            if child.dep_ == "prep" and child.lower_ == "as" and dobj is not None:
-                end = child.right_edge.i + 1
-                return doc[dobj.left_edge.i : end]  # "describe X as Y"
-            if child.dep_ == "oprd" and dobj is not None:
-                return doc[dobj.left_edge.i : child.right_edge.i + 1]  # "called X Y"
-        for child in children:
-            if child.dep_ == "prep" and child.lower_ in _CONTENT_PREPS:
-                pcomp = next((c for c in child.children if c.dep_ == "pcomp"), None)
-                if pcomp is not None:
-                    return _strip_mark(pcomp)
-            if child.dep_ == "prep" and child.lower_ == "for" and verb.lemma_ == "call":
-                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if pobj is not None:
-                    return doc[pobj.left_edge.i : pobj.right_edge.i + 1]
-        if verb.lemma_.lower() in _ADMIT_LIKE and dobj is not None and not is_pronoun(dobj):
-            return doc[dobj.left_edge.i : dobj.right_edge.i + 1]
-        if verb.dep_ in ("parataxis", "advcl", "ccomp") and verb.head is not verb:
-            head = verb.head
-            if head.pos_ in ("VERB", "AUX") and verb.i > head.left_edge.i:
-                lo, hi = verb.left_edge.i, verb.right_edge.i + 1
-                if hi < head.right_edge.i and any(c.dep_ == "nsubj" for c in verb.children):
-                    return _trim_span(doc[hi : head.right_edge.i + 1])
-                if hi >= head.right_edge.i and lo > head.left_edge.i:
-                    return _trim_span(doc[head.left_edge.i : lo])
-        return None
+    def _content(self, cue: Token) -> Span | None:
+        """The content of a cue: the ``claim_content`` patterns from the cue (the subtrees of
+        their arg* nodes, without a leading "that"), else, for a parenthetical "..., he said,
+        ...", the clause the cue interrupts."""
+        found = self.args.first("claim_content", cue)
+        if found is not None:
+            toks = found.arg_tokens()
+            lo = min(t.left_edge.i for t in toks)
+            hi = max(t.right_edge.i for t in toks) + 1
+            return _strip_leading(cue.doc[lo:hi])
+        return _parenthetical(cue) if cue.pos_ == "VERB" else None
 
     @staticmethod
     def _according_clause(first: Token, last: Token, sents: SentIndex) -> tuple[int, int] | None:
@@ -491,14 +421,6 @@ class ClaimRules:
         score = SCORE_CLAIMANT
         lemma = subj.lemma_.lower()
         poss = _owner(subj)
-        if subj.pos_ in ("NOUN", "VERB") and subj.lower_.endswith("ing"):
-            # "Writing in a blog post, Matthew Ingram said": a misparsed speaker inside.
-            named = next(
-                (c for c in subj.children if c.dep_ in ("npadvmod", "appos") and c.pos_ == "PROPN"),
-                None,
-            )
-            if named is not None:
-                subj = named
         if poss is not None and lemma in _STATEMENT_NOUNS | self.artifacts:
             actor = actor_for(poss, actors)  # "Cornyn's statement added", "the UN report"
         elif not is_pronoun(subj) and lemma in _STATEMENT_NOUNS:
@@ -556,12 +478,31 @@ def _one_paragraph(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end if end > start else cut
 
 
-def _strip_mark(tok: Token) -> Span:
-    doc = tok.doc
-    lo, hi = tok.left_edge.i, tok.right_edge.i + 1
+def _strip_leading(span: Span) -> Span:
+    """A content span without a leading "that"/"whether" mark, punctuation or space."""
+    doc = span.doc
+    lo, hi = span.start, span.end
     while lo < hi and (doc[lo].dep_ == "mark" or doc[lo].is_punct or doc[lo].is_space):
         lo += 1
-    return doc[lo:hi] if lo < hi else doc[tok.i : tok.i + 1]
+    return doc[lo:hi] if lo < hi else span
+
+
+def _parenthetical(verb: Token) -> Span | None:
+    """The clause a parenthetical cue interrupts ("The rules, he said, are ..."): the part
+    after the cue when the cue has a subject and the clause goes on, else the part before.
+    (Ranges of the rest of a clause: no dependency pattern can say this.)"""
+    if verb.dep_ not in ("parataxis", "advcl", "ccomp") or verb.head is verb:
+        return None
+    head = verb.head
+    if head.pos_ not in ("VERB", "AUX") or verb.i <= head.left_edge.i:
+        return None
+    doc = verb.doc
+    lo, hi = verb.left_edge.i, verb.right_edge.i + 1
+    if hi < head.right_edge.i and any(c.dep_ == "nsubj" for c in verb.children):
+        return _trim_span(doc[hi : head.right_edge.i + 1])
+    if hi >= head.right_edge.i and lo > head.left_edge.i:
+        return _trim_span(doc[head.left_edge.i : lo])
+    return None
 
 
 def _trimmed(span: Span) -> tuple[int, int] | None:

@@ -285,14 +285,17 @@ def actor_for(tok: Token, actors: SpanIndex, speaker: bool = False) -> Cand | No
         return antecedent(tok) if antecedent is not None else None
     start, end = core_range(tok)
     hits = actors.overlapping(start, end)
-    if hits:
-        on_head = [c for c in hits if c.start <= tok.idx < c.end]
-        return (on_head or hits)[-1]
+    on_head = [c for c in hits if c.start <= tok.idx < c.end]
+    if on_head:
+        return on_head[-1]
+    # "Tunisia's coach Nabil Maaloul": the apposed name before a possessor in the phrase.
     for child in tok.children:
         if child.dep_ == "appos":
-            hits = actors.overlapping(*core_range(child))
-            if hits:
-                return hits[-1]
+            apposed = actors.overlapping(*core_range(child))
+            if apposed:
+                return apposed[-1]
+    if hits:
+        return hits[-1]
     if tok.pos_ == "NOUN" and tok.lemma_.lower() in ROLE_NOUNS:
         sub = tok.subtree
         first = next(sub)
@@ -322,3 +325,14 @@ def actor_for(tok: Token, actors: SpanIndex, speaker: bool = False) -> Cand | No
 
 def is_pronoun(tok: Token) -> bool:
     return tok.pos_ == "PRON" or tok.lower_ in PRONOUNS
+
+
+def title_line(text: str, pos: int) -> bool:
+    """The line around ``pos`` is a title-case headline (most words capitalised)."""
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    words = [w for w in text[lo : hi if hi != -1 else len(text)].split() if w[:1].isalpha()]
+    if len(words) < 3:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps >= 0.75 * len(words)

@@ -3,8 +3,10 @@
 ``scheme.preannotation["event_triggers"]`` maps an event type to words; single words match a
 token's lemma (or its lower-case form), two-word entries match a contiguous lemma sequence
 ("press conference") or a verb with that particle or complement ("sending them back").
-``agent``/``target`` come from the dependency parse and are mapped to ACTOR spans; ``place`` and
-``time`` are the nearest PLACE and TIME spans of the same sentence.
+``agent``/``target``/``place`` come from the dependency patterns of the scheme's
+``argument_patterns`` (groups ``event_agent``, ``event_target``, ``event_place``) and are mapped
+to ACTOR and PLACE spans; else ``place``, and always ``time``, is the nearest PLACE or TIME span
+of the same sentence.
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.actors import phrase_range
-from annotator.suggest.claims import subject_of
 from annotator.suggest.entities import (
     Cand,
     RelCand,
     SentIndex,
     SpanIndex,
     actor_for,
+    title_line,
 )
+from annotator.suggest.patterns import ArgumentPatterns, patterns_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -29,12 +32,6 @@ SCORE_TRIGGER = 0.5
 SCORE_ROLE = 0.5
 SCORE_NEAR = 0.4
 _TRIGGER_POS = frozenset({"VERB", "NOUN"})
-_TARGET_PREPS = frozenset({"against", "on", "upon", "at", "toward", "towards"})
-# Prepositions that introduce the other party of a meeting ("met with X", "a visit to X").
-_MEETING_PREPS = frozenset({"with", "to"})
-_OF_TARGET_TYPES = frozenset({"arrest", "detention", "deportation", "killing"})
-_PLANNED_HEADS = frozenset({"plan", "threaten", "vow", "intend", "prepare", "promise", "seek"})
-_ALLEGED_HEADS = frozenset({"accuse", "allege", "claim", "suspect"})
 
 
 class EventRules:
@@ -49,6 +46,7 @@ class EventRules:
         self.verb_only = frozenset(str(w).lower() for w in pre.get("verb_only_triggers") or ())
         self.counted = frozenset(str(w).lower() for w in pre.get("counted_not_events") or ())
         self.place_nouns = frozenset(str(w).lower() for w in pre.get("place_nouns") or ())
+        self.args: ArgumentPatterns = patterns_of(pre)
         self.single: dict[str, str] = {}
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for etype, words in triggers.items():
@@ -107,7 +105,7 @@ class EventRules:
             if one is None:
                 continue
             pos = tok.pos_
-            if has_pos and pos == "PROPN" and text is not None and _title_line(text, tok.idx):
+            if has_pos and pos == "PROPN" and text is not None and title_line(text, tok.idx):
                 pos = "NOUN" if lower.endswith(("ing", "ion", "s")) else "VERB"
             if has_pos and pos not in _TRIGGER_POS:
                 continue
@@ -178,35 +176,62 @@ class EventRules:
             parsed = doc.has_annotation("DEP")
         if parsed:
             if "status" not in event.attrs:
-                event.attrs["status"] = _status(head)
-            agent_tok, target_tok = _arguments(head, str(event.attrs.get("type", "")))
-            for role, tok in (("agent", agent_tok), ("target", target_tok)):
-                if tok is None:
-                    continue
+                etype = str(event.attrs.get("type", ""))
+                event.attrs["status"] = self.args.status(head, etype) or "occurred"
+            for role, tok, actor in self._arguments(head, str(event.attrs.get("type", "")), actors):
+                out.append(RelCand(role, event, actor, SCORE_ROLE))
                 # "Starry Lee and Holden Chow were elected": every conjunct is an argument.
-                for arg in (tok, *_conjuncts(tok)):
-                    actor = actor_for(arg, actors)
-                    if actor is not None and not any(r.tail is actor for r in out):
-                        out.append(RelCand(role, event, actor, SCORE_ROLE))
+                for arg in _conjuncts(tok):
+                    more = actor_for(arg, actors)
+                    if more is not None and not any(r.tail is more for r in out):
+                        out.append(RelCand(role, event, more, SCORE_ROLE))
         lo, hi = sents.chars_of(head.idx)
         for label, index in (("place", places), ("time", times)):
             near = self._place_phrase(head, places) if parsed and label == "place" else None
-            if near is None:
+            if near is None and label == "place" and parsed:
+                near = _nearest_location(doc, event, places, lo, hi, out)
+            elif near is None:
                 near = index.nearest(event.start, event.end, lo, hi)
             if near is not None:
                 out.append(RelCand(label, event, near, SCORE_NEAR))
         return out
 
+    def _arguments(
+        self, trigger: Token, etype: str, actors: SpanIndex
+    ) -> list[tuple[str, Token, Cand]]:
+        """(role, token, ACTOR) of the agent and the target of a trigger: for each role the
+        first match of the ``event_agent``/``event_target`` patterns whose argument is an
+        actor. The one who dies ("She died", "her death") is a target."""
+        out: list[tuple[str, Token, Cand]] = []
+        undergoer = trigger.lemma_.lower() in _UNDERGOER_LEMMAS
+        for group in ("event_agent", "event_target"):
+            role = "target" if undergoer else group[len("event_") :]
+            if undergoer and out:
+                break
+            found = self._first_actor(group, trigger, etype, actors)
+            if found is not None and not any(a is found[1] for _, _, a in out):
+                out.append((role, *found))
+        return out
+
+    def _first_actor(
+        self, group: str, trigger: Token, etype: str, actors: SpanIndex
+    ) -> tuple[Token, Cand] | None:
+        """The nearest match of the first pattern of ``group`` that matches whose argument
+        is (or becomes) an ACTOR ("defeated by 10,694 votes by James To": James To)."""
+        for found in self.args.by_pattern(group, trigger, etype):
+            for match in found:
+                actor = actor_for(match.arg, actors)
+                if actor is not None:
+                    return match.arg, actor
+            return None
+        return None
+
     def _place_phrase(self, trigger: Token, places: SpanIndex) -> Cand | None:
-        """The place a preposition attaches to the trigger ("elected in this constituency",
+        """The place an ``event_place`` pattern finds ("elected in this constituency",
         "evacuated ... in the town of Yeoncheon"): an existing PLACE, or a new one when the
-        noun is one of the scheme's ``place_nouns``."""
-        for child in trigger.children:
-            if child.dep_ != "prep" or child.lower_ not in _PLACE_PREPS:
-                continue
-            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if pobj is None or pobj.ent_type_ in ("DATE", "TIME", "PERSON", "ORG", "NORP"):
-                continue
+        noun is one of the scheme's ``place_nouns``; the first match that is either."""
+        for found in self.args.matches("event_place", trigger):
+            pobj = found.arg
             hits = places.overlapping(pobj.idx, pobj.idx + len(pobj.text))
             if hits:
                 return hits[-1]
@@ -218,70 +243,30 @@ class EventRules:
         return None
 
 
-_PLACE_PREPS = frozenset({"in", "at", "near", "into", "outside", "inside", "off", "across"})
-
-
-def _arguments(tok: Token, etype: str) -> tuple[Token | None, Token | None]:  # noqa: C901 - one branch per argument construction
-    agent: Token | None = None
-    target: Token | None = None
-    for child in tok.children:
-        dep = child.dep_
-        if dep in ("dobj", "nsubjpass", "dative") and target is None:
-            target = child
-        elif dep == "agent":
-            agent = next((c for c in child.children if c.dep_ == "pobj"), agent)
-        elif dep == "prep" and child.lower_ in _TARGET_PREPS and target is None:
-            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.ent_type_ not in _NOT_ARGUMENT_ENTS:
-                target = pobj  # "an attack on the embassy", not "on Sunday"
-        elif dep == "prep" and etype == "meeting" and child.lower_ in _MEETING_PREPS:
-            target = next((c for c in child.children if c.dep_ == "pobj"), target)
-        elif dep == "prep" and etype == "attack" and child.lower_ == "to" and tok.pos_ == "NOUN":
-            target = next((c for c in child.children if c.dep_ == "pobj"), target)
-        elif tok.pos_ == "NOUN":
-            if dep in ("poss", "compound", "nmod") and agent is None:
-                agent = child
-            elif dep == "prep" and child.lower_ == "by":
-                agent = next((c for c in child.children if c.dep_ == "pobj"), agent)
-            elif dep == "prep" and child.lower_ == "of" and etype in _OF_TARGET_TYPES:
-                target = next((c for c in child.children if c.dep_ == "pobj"), target)
-    if tok.pos_ == "VERB":
-        if target is None and tok.dep_ == "acl" and tok.tag_ == "VBN":
-            target = tok.head  # "the candidates elected in this district", "a boy handcuffed"
-        if target is None:
-            # "Police arrested and questioned the student": the object is shared.
-            for conj in (c for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB"):
-                target = next((c for c in conj.children if c.dep_ == "dobj"), None)
-                if target is not None:
-                    break
-        if agent is None:
-            agent = subject_of(tok) if tok.dep_ != "acl" else None
-            if agent is None:
-                agent = _passive_subject(tok)
-    elif tok.pos_ == "NOUN" and agent is None:
-        # "NASA held a ceremony", "X issued a statement", "in a statement, X said"
-        head = tok.head
-        if tok.dep_ == "dobj" and head.pos_ == "VERB":
-            agent = subject_of(head)
-        elif tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
-            if head.lower_ in ("in", "via", "through", "during", "at"):
-                agent = subject_of(head.head)
-    if tok.lemma_.lower() in _UNDERGOER_LEMMAS:
-        # "She died", "her death": the one who dies is the target.
-        agent, target = None, agent or target
-    return agent, target
-
-
-_NOT_ARGUMENT_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "MONEY", "PERCENT"})
 _UNDERGOER_LEMMAS = frozenset({"die", "death", "dead", "suicide", "trample"})
+# A PLACE in one of these functions is a participant ("South Korea evacuated ..."), not where
+# the event happened.
+_PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "poss", "agent"})
 
 
-def _passive_subject(tok: Token) -> Token | None:
-    """The subject a verb gets through a passive governor ("X was forced to resign")."""
-    head = tok.head
-    if tok.dep_ == "xcomp" and head is not tok:
-        return next((c for c in head.children if c.dep_ == "nsubjpass"), None)
-    return None
+def _nearest_location(
+    doc: Doc, event: Cand, places: SpanIndex, lo: int, hi: int, roles: list[RelCand]
+) -> Cand | None:
+    """The PLACE of the sentence nearest to the trigger that is no participant: neither an
+    agent or target already found nor a subject, object or possessor."""
+    best: tuple[int, Cand] | None = None
+    for cand in places.overlapping(lo, hi):
+        if cand.start < lo or cand.end > hi:
+            continue
+        if any(r.tail.start < cand.end and cand.start < r.tail.end for r in roles):
+            continue
+        span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+        if span is not None and len(span) and span.root.dep_ in _PARTICIPANT_DEPS:
+            continue
+        gap = max(cand.start - event.end, event.start - cand.end, 0)
+        if best is None or gap < best[0]:
+            best = (gap, cand)
+    return best[1] if best is not None else None
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -295,31 +280,6 @@ def _conjuncts(tok: Token) -> list[Token]:
     return out
 
 
-def _status(tok: Token) -> str:
-    planned = False
-    for c in tok.children:
-        dep = c.dep_
-        if dep == "neg":
-            return "denied"
-        if dep == "aux" and not planned and c.lower_ in ("will", "shall", "'ll"):
-            planned = True
-    if planned:
-        return "planned"
-    up = tok
-    for _ in range(3):
-        if up.head is up:
-            break
-        up = up.head
-        lemma = up.lemma_.lower()
-        if lemma == "deny":
-            return "denied"
-        if lemma in _ALLEGED_HEADS:
-            return "alleged"
-        if lemma in _PLANNED_HEADS:
-            return "planned"
-    return "occurred"
-
-
 def _predicative(verb: Token) -> bool:
     """The verb takes a predicative complement ("held him responsible", "found it useful")."""
     for child in verb.children:
@@ -328,14 +288,3 @@ def _predicative(verb: Token) -> bool:
         if child.dep_ == "dobj" and any(g.pos_ == "ADJ" and g.i > child.i for g in child.children):
             return True
     return False
-
-
-def _title_line(text: str, pos: int) -> bool:
-    """The line around ``pos`` is a title-case headline (most words capitalised)."""
-    lo = text.rfind("\n", 0, pos) + 1
-    hi = text.find("\n", pos)
-    words = [w for w in text[lo : hi if hi != -1 else len(text)].split() if w[:1].isalpha()]
-    if len(words) < 3:
-        return False
-    caps = sum(1 for w in words if w[0].isupper())
-    return caps >= 0.75 * len(words)

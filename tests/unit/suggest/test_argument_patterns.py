@@ -1,0 +1,224 @@
+"""The argument patterns of the news scheme, one small written text each, and the matcher that
+runs them from an anchor (it must find what spaCy's own DependencyMatcher finds)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from annotator.scheme import Scheme, scheme_from_dict
+from annotator.suggest.events import EventRules
+from annotator.suggest.patterns import ArgumentPatterns
+
+from .helpers import find, related, run
+
+SENTENCES = [
+    "The minister said that the border was closed.",
+    "Police arrested and questioned the student on Monday.",
+    "The rebels tried to attack the town, officials said.",
+    "According to the police, the attack on the embassy was planned by two men.",
+    "His claim that the vote was rigged was rejected by the court.",
+    "The army's raid in the village killed three civilians.",
+    "She described the law as a disaster and called for a new vote.",
+    "The envoy met with the rebels in Geneva after the talks.",
+    "South Korea evacuated 80 people in the town of Yeoncheon.",
+    "A boy handcuffed by the police was released without charge.",
+]
+
+
+def _pattern_of(
+    anchor: Any, patterns: ArgumentPatterns, group: str, etype: str | None
+) -> tuple[str, str] | None:
+    found = patterns.first(group, anchor, etype)
+    return (found.name, found.arg.text) if found is not None else None
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "group", "expected"),
+    [
+        # claim_source
+        ("The minister said that the border was closed.", "said", "claim_source",
+         ("subject", "minister")),
+        ("The rebels wanted to deny that they fled.", "deny", "claim_source",
+         ("subject_of_governor", "rebels")),
+        ("His claim that the vote was rigged was rejected.", "claim", "claim_source",
+         ("possessor_of_noun", "His")),
+        ("The party made the allegation that the vote was rigged.", "allegation",
+         "claim_source", ("subject_of_noun_verb", "party")),
+        ("According to the police, the town is calm.", "to", "claim_source",
+         ("object_of_source_phrase", "police")),
+        # claim_content
+        ("The minister said that the border was closed.", "said", "claim_content",
+         ("clause", "closed")),
+        ("She described the law as a disaster.", "described", "claim_content",
+         ("describe_as", "as")),
+        ("The group called for a ceasefire.", "called", "claim_content", ("call_for", "ceasefire")),
+        ("The ministry denied the allegations.", "denied", "claim_content",
+         ("denied_object", "allegations")),
+        ("His claim that the vote was rigged was rejected.", "claim", "claim_content",
+         ("that_clause_of_noun", "rigged")),
+        # event_agent
+        ("The embassy was attacked by two gunmen.", "attacked", "event_agent",
+         ("passive_by", "gunmen")),
+        ("The attack by the rebels failed.", "attack", "event_agent",
+         ("by_phrase_of_noun", "rebels")),
+        ("The army's raid killed three civilians.", "raid", "event_agent",
+         ("possessor_of_noun", "army")),
+        ("Soldiers killed three civilians.", "killed", "event_agent", ("subject", "Soldiers")),
+        ("The rebels tried to attack the town.", "attack", "event_agent",
+         ("subject_of_governor", "rebels")),
+        ("The ministers held talks on Monday.", "talks", "event_agent",
+         ("subject_of_light_verb", "ministers")),
+        # event_target
+        ("The envoy met with the rebels.", "met", "event_target", ("meeting_party", "rebels")),
+        ("The arrest of two journalists angered the union.", "arrest", "event_target",
+         ("of_phrase_of_noun", "journalists")),
+        ("Soldiers killed three civilians.", "killed", "event_target", ("object", "civilians")),
+        ("The attack on the embassy failed.", "attack", "event_target",
+         ("directed_at", "embassy")),
+        ("Police arrested and questioned the student.", "arrested", "event_target",
+         ("object_of_conjoined_verb", "student")),
+        # event_place
+        ("Clashes broke out after the protest in the capital.", "protest", "event_place",
+         ("place_phrase", "capital")),
+        ("South Korea evacuated about 80 people in the town of Yeoncheon.", "evacuated",
+         "event_place", ("place_of_object", "town")),
+    ],
+)  # fmt: skip
+def test_each_pattern_finds_its_argument(
+    nlp_sm: Any,
+    scheme: Scheme,
+    text: str,
+    anchor: str,
+    group: str,
+    expected: tuple[str, str],
+) -> None:
+    patterns = ArgumentPatterns(scheme.preannotation["argument_patterns"])
+    events = EventRules(scheme.preannotation["event_triggers"])
+    doc = nlp_sm(text)
+    tok = next(t for t in doc if t.text == anchor)
+    assert _pattern_of(tok, patterns, group, events.type_of(tok)) == expected
+
+
+def test_the_anchored_matcher_finds_what_spacy_dependency_matcher_finds(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    """Every pattern of the news scheme, every token as the anchor: the same matches as
+    spaCy's DependencyMatcher (whose anchors are all tokens the first node fits)."""
+    from spacy.matcher import DependencyMatcher
+
+    raw = scheme.preannotation["argument_patterns"]
+    ours = ArgumentPatterns(raw)
+    matcher = DependencyMatcher(nlp_sm.vocab, validate=True)
+    keys: dict[int, tuple[str, int]] = {}
+    for group, entries in raw.items():
+        for i, entry in enumerate(entries):
+            name = f"{group}/{i}"
+            matcher.add(name, [entry["pattern"]])
+            keys[nlp_sm.vocab.strings[name]] = (group, i)
+    total = 0
+    for doc in nlp_sm.pipe(SENTENCES):
+        theirs = {(keys[key], tuple(ids)) for key, ids in matcher(doc)}
+        mine = set()
+        for group, compiled in ours.groups.items():
+            for i, pat in enumerate(compiled):
+                for tok in doc:
+                    mine.update(((group, i), tuple(t.i for t in m)) for m in pat.search(tok))
+        assert mine == theirs, doc.text
+        total += len(mine)
+    assert total > 40  # the sentences exercise the patterns
+
+
+def test_priority_and_nearness_choose_among_matches(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "defeated by 10,694 votes by James To": the agent is the "by" phrase that is an actor."""
+    text = "Wong Kwok-hing was defeated by 10,694 votes by James To."
+    p = run(text, nlp_sm, scheme)
+    event = find(text, p, "EVENT", "defeated")
+    assert related(text, p, event, "agent") == ["James To"]
+
+
+def test_a_lead_extends_the_patterns_in_the_scheme(nlp_sm: Any, scheme: Scheme) -> None:
+    """A pattern added to the scheme changes the suggestions; without the group, no agents."""
+    text = "The talks between the rebels ended in Geneva."
+    data = scheme.to_dict()
+    pre = dict(data["preannotation"])
+    groups = dict(pre["argument_patterns"])
+    assert related(text, run(text, nlp_sm, scheme), find(text, run(text, nlp_sm, scheme),
+                   "EVENT", "talks"), "agent") == []  # fmt: skip
+    groups["event_agent"] = [
+        {
+            "name": "between",
+            "pattern": [
+                {"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"POS": "NOUN"}},
+                {
+                    "LEFT_ID": "trigger",
+                    "REL_OP": ">",
+                    "RIGHT_ID": "prep",
+                    "RIGHT_ATTRS": {"DEP": "prep", "LOWER": "between"},
+                },
+                {
+                    "LEFT_ID": "prep",
+                    "REL_OP": ">",
+                    "RIGHT_ID": "arg",
+                    "RIGHT_ATTRS": {"DEP": "pobj"},
+                },
+            ],
+        }
+    ]
+    pre["argument_patterns"] = groups
+    data["preannotation"] = pre
+    extended = scheme_from_dict(data)
+    p = run(text, nlp_sm, extended)
+    assert related(text, p, find(text, p, "EVENT", "talks"), "agent") == ["the rebels"]
+
+
+def test_without_patterns_in_the_scheme_the_news_patterns_apply(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    data = scheme.to_dict()
+    pre = dict(data["preannotation"])
+    del pre["argument_patterns"]
+    data["preannotation"] = pre
+    text = "Soldiers killed three civilians."
+    p = run(text, nlp_sm, scheme_from_dict(data))
+    event = find(text, p, "EVENT", "killed")
+    assert related(text, p, event, "agent") == ["Soldiers"]
+    assert related(text, p, event, "target") == ["three civilians"]
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "status"),
+    [
+        ("The army did not attack the town.", "attack", "denied"),
+        ("The ministers will meet in Geneva.", "meet", "planned"),
+        ("The ministry denied that troops attacked the village.", "attacked", "denied"),
+        ("Police accused the man of killing two guards.", "killing", "alleged"),
+        ("The rebels plan to attack the capital.", "attack", "planned"),
+        ("Soldiers attacked the town on Monday.", "attacked", None),
+    ],
+)
+def test_the_status_patterns_give_the_event_status(
+    nlp_sm: Any, scheme: Scheme, text: str, anchor: str, status: str | None
+) -> None:
+    patterns = ArgumentPatterns(scheme.preannotation["argument_patterns"])
+    doc = nlp_sm(text)
+    tok = next(t for t in doc if t.text == anchor)
+    assert patterns.status(tok) == status
+
+
+def test_a_name_inside_a_misparsed_participle_subject_is_the_source(scheme: Scheme) -> None:
+    """ "Writing in a blog post, Matthew Ingram said ...", parsed with "Writing" as the subject
+    and the name hanging from it (a parse the small pipeline makes on real news)."""
+    import spacy
+    from spacy.tokens import Doc
+
+    words = ["Writing", "in", "posts", ",", "Matthew", "Ingram", "said", "it", "failed", "."]
+    heads = [6, 0, 1, 0, 5, 0, 6, 8, 6, 6]
+    deps = ["nsubj", "prep", "pobj", "punct", "compound", "npadvmod", "ROOT", "nsubj", "ccomp"]
+    pos = ["VERB", "ADP", "NOUN", "PUNCT", "PROPN", "PROPN", "VERB", "PRON", "VERB", "PUNCT"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=[*deps, "punct"], pos=pos)
+    patterns = ArgumentPatterns(scheme.preannotation["argument_patterns"])
+    found = patterns.first("claim_source", doc[6])
+    assert found is not None
+    assert (found.name, found.arg.text) == ("name_inside_participle_subject", "Ingram")
