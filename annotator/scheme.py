@@ -184,18 +184,37 @@ def scheme_from_dict(data: Any) -> Scheme:
     pre = data.get("preannotation") or {}
     if not isinstance(pre, Mapping):
         raise SchemeError("'preannotation' must be a mapping")
-    for ent, target in (pre.get("entities") or {}).items():
-        tlabel = target.get("label") if isinstance(target, Mapping) else target
-        if tlabel not in seen:
-            raise SchemeError(f"preannotation entity '{ent}' maps to unknown label '{tlabel}'")
+    _check_entity_mapping(pre.get("entities"), seen)
     check_argument_patterns(pre.get("argument_patterns"))
     return Scheme(
         name=name,
         labels=tuple(labels),
         relations=tuple(relations),
         preannotation=dict(pre),
-        version=int(data.get("version", 1)),
+        version=_version(data.get("version", 1)),
     )
+
+
+def _check_entity_mapping(entities: Any, labels: set[str]) -> None:
+    """``preannotation.entities``: entity label -> a label name or {label, attrs}."""
+    if entities is None:
+        return
+    if not isinstance(entities, Mapping):
+        raise SchemeError("'preannotation.entities' must be a mapping of entity labels")
+    for ent, target in entities.items():
+        tlabel = target.get("label") if isinstance(target, Mapping) else target
+        if not isinstance(tlabel, str) or tlabel not in labels:
+            raise SchemeError(f"preannotation entity '{ent}' maps to unknown label '{tlabel}'")
+
+
+def _version(value: Any) -> int:
+    """The scheme's version: a whole number."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise SchemeError(f"'version' must be a whole number, not {value!r}")
+    try:
+        return int(value)
+    except ValueError:
+        raise SchemeError(f"'version' must be a whole number, not {value!r}") from None
 
 
 def _label(raw: Any, i: int, seen: set[str], keys: dict[str, str]) -> LabelDef:

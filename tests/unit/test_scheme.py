@@ -37,6 +37,10 @@ def test_fingerprint_ignores_colours(tmp_path: Path) -> None:
         ("labels: [{name: A, key: '1'}, {name: B, key: '1'}]", "key '1' is already used"),
         ("labels: [{name: A, color: red}]", "colour 'red'"),
         ("labels: [A]\npreannotation: {entities: {PERSON: {label: Z}}}", "unknown label 'Z'"),
+        ("labels: [A]\npreannotation: {entities: {PERSON: [A, A]}}", "unknown label"),
+        ("labels: [A]\npreannotation: {entities: [PERSON]}", "must be a mapping"),
+        ("labels: [A]\nversion: abc", "'version' must be a whole number"),
+        ("labels: [A]\nversion: [1]", "'version' must be a whole number"),
     ],
 )
 def test_malformed_scheme_names_the_problem(tmp_path: Path, content: str, expected: str) -> None:
