@@ -262,3 +262,20 @@ def test_every_command_summary_is_one_sentence_on_one_line() -> None:
         summary = doc.strip().split("\n\n")[0]
         assert summary and "\n" not in summary, (command.name, summary)
         assert "``" not in summary, (command.name, summary)
+
+
+def test_stats_counts_people_and_says_when_there_is_nothing(
+    cli: Cli, tmp_path: Path, new_location
+) -> None:
+    """A fresh project read '1 documents, 1 annotators' (the gold layer counted as a person)
+    over an empty table frame."""
+    project = new_location()
+    cli("init", project)
+    cli("import", project, _native(tmp_path, [{"id": "d1", "text": "Nothing here yet."}]))
+    out = " ".join(cli("stats", project).stdout.split())  # Rich wraps long paths
+    assert ": 1 document, 0 annotators, 0 actors" in out
+    assert "no spans yet" in out and "layer" not in out
+    cli("import", project, _native(tmp_path, [RECORD | {"layer": "alice"}], "a.jsonl"))
+    out = " ".join(cli("stats", project).stdout.split())  # Rich wraps long paths
+    assert ": 2 documents, 1 annotator, 1 actor" in out
+    assert "no spans yet" not in out and "alice" in out
