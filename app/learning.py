@@ -69,13 +69,14 @@ class LearningLoop(QObject):
         dialog.open()
 
     def train(self, options: Any) -> None:
-        self.operations.train(options, self._trained)
+        self.operations.train(options, lambda report: self._trained(report, options.layer))
 
-    def _trained(self, report: Any) -> None:
+    def _trained(self, report: Any, layer: str) -> None:
         self.model_dir = str(report.outdir)
         persistence.save_model_dir(self.context.project.path, self.model_dir)
+        whose = "the gold layer" if layer == Layer.GOLD.value else f"{layer}'s layer"
         headline = (
-            f"Trained on {report.documents} documents of the layer in {report.seconds:.0f} s; "
+            f"Trained on {report.documents} documents of {whose} in {report.seconds:.0f} s; "
             f"the model is in {report.outdir}."
         )
         self.result_dialog = ComparisonDialog(report.comparison, headline, self.window)

@@ -176,7 +176,12 @@ def _shoot_suggestions(window: Any, out: Path) -> None:
     """Pending suggestions from the default pipeline on a to-do article."""
     from annotator.suggest.run import preannotate_project
 
-    todo = next(r for r in window.documents.model.records() if r.status != "done")
+    # Suggestions are accepted into one's own layer: the teammate's layer is all done.
+    window.context.set_layer(USER)
+    wait_until(lambda: not window.context.runner.busy, "the user's layer to load")
+    todo = next((r for r in window.documents.model.records() if r.status != "done"), None)
+    if todo is None:
+        raise ShotFailed(f"{USER} has no article left to do")
     preannotate_project(window.context.project, None, documents=[todo.external_id])
     _open_document(window, todo.id)
     if not window.context.doc_state.suggestions():

@@ -107,8 +107,10 @@ def agreement_cmd(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Inter-annotator agreement: span F1 (exact, overlap), Cohen's and Fleiss' kappa and
-    Krippendorff's alpha per label and overall, per pair, relations and attributes."""
+    """Inter-annotator agreement per label, per pair and overall.
+
+    Span F1 (exact, overlap), Cohen's and Fleiss' kappa and Krippendorff's alpha per label and
+    overall, per pair, for relations and for attributes."""
     from annotator.agreement.report import agreement_report
     from annotator.agreement.tokens import stored_tokens
     from annotator.errors import NotFound

@@ -33,18 +33,25 @@ def run_stats(project: str | Path, as_json: bool) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from annotator.vocabulary import Layer
+
     console = Console()
+    # The gold layer is kept under an annotator's name but is nobody's work (as `agreement`).
+    people = [name for name in data["annotators"] if name != Layer.GOLD.value]
     console.print(
-        f"[bold]{project}[/bold]: {data['documents']} documents, "
-        f"{len(data['annotators'])} annotators, {data['actors']} actors"
+        f"[bold]{project}[/bold]: {_count(data['documents'], 'document')}, "
+        f"{_count(len(people), 'annotator')}, {_count(data['actors'], 'actor')}"
     )
-    table = Table("layer", "label", "spans", "relations")
-    for name, counts in sorted(data["spans"].items()):
-        for label, n in sorted(counts.items()):
-            table.add_row(name, label, str(n), "")
-        for label, n in sorted(data["relations"].get(name, {}).items()):
-            table.add_row(name, label, "", str(n))
-    console.print(table)
+    if not data["spans"] and not data["relations"]:
+        console.print("no spans yet")
+    else:
+        table = Table("layer", "label", "spans", "relations")
+        for name, counts in sorted(data["spans"].items()):
+            for label, n in sorted(counts.items()):
+                table.add_row(name, label, str(n), "")
+            for label, n in sorted(data["relations"].get(name, {}).items()):
+                table.add_row(name, label, "", str(n))
+        console.print(table)
     if data["suggestions"]:
         console.print(
             "suggestions: " + ", ".join(f"{k} {v}" for k, v in sorted(data["suggestions"].items()))
@@ -76,3 +83,7 @@ def _quick_stats(project: str | Path) -> dict[str, Any] | None:
     from annotator.reports.stats import stats_from_counts
 
     return stats_from_counts(counts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

@@ -207,11 +207,12 @@ def gui(
         str | None, typer.Argument(help="Project file or postgresql+psycopg:// URL to open.")
     ] = None,
 ) -> None:
-    """Open the desktop app (``python -m app``; the library never imports the GUI).
+    """Open the desktop app (the same as python -m app).
 
-    On POSIX the app replaces this process (same pid), so Ctrl+C, closing the terminal and
-    ``kill`` reach the window itself; elsewhere the app runs as a child that is sent the
-    signals this process receives, and this process waits for it."""
+    The library never imports the GUI. On POSIX the app replaces this process (same pid),
+    so Ctrl+C, closing the terminal and ``kill`` reach the window itself; elsewhere the app
+    runs as a child that is sent the signals this process receives, and this process waits
+    for it."""
     import os
     import sys
 
@@ -262,6 +263,39 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _run_app() -> int:
+    """Run the Typer app and return its exit code. A usage mistake (a missing argument, an
+    unknown command or option, an option value of the wrong type) is one line too,
+    ``error: [E010] ...``, exit 2, instead of Click's framed box; ``annotator`` alone still
+    prints the help."""
+    import sys
+
+    # Typer vendors Click since 0.26; its exceptions are only reachable under typer._click.
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+    from typer.exceptions import Abort
+
+    from annotator.errors import UsageError
+
+    try:
+        result = app(standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        typer.echo(exc.format_message())
+        return exc.exit_code
+    except ClickException as exc:
+        message = exc.format_message().rstrip(".")
+        message = message[:1].lower() + message[1:]
+        context = getattr(exc, "ctx", None)
+        if context is not None:
+            message += f" (see '{context.command_path} --help')"
+        typer.echo(f"error: {UsageError(message).render()}", err=True)
+        return exc.exit_code
+    except Abort:
+        typer.echo(f"error: {Cancelled('interrupted; nothing was changed').render()}", err=True)
+        return 130
+    sys.stdout.flush()
+    return result if isinstance(result, int) else 0
+
+
 def main() -> None:
     """Run the command line; an unexpected failure is one line too, its traceback goes to the
     log file (:mod:`annotator.logfile`; NEWS_ANNOTATOR_DEBUG=1 also raises it)."""
@@ -273,7 +307,7 @@ def main() -> None:
 
     setup_logging("annotator " + " ".join(sys.argv[1:2]))
     try:
-        app(standalone_mode=True)
+        sys.exit(_run_app())
     except SystemExit:
         raise
     except KeyboardInterrupt:

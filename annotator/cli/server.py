@@ -20,8 +20,9 @@ def copy_cmd(
         str, typer.Argument(help="A new project file, or the URL of an empty server database.")
     ],
 ) -> None:
-    """Copy a whole project (every layer, suggestion, actor and event) to a new file or an
-    empty server database; the source is left as it is."""
+    """Copy a whole project to a new file or an empty server database.
+
+    Every layer, suggestion, actor and event is copied; the source is left as it is."""
     from annotator.transfer.copying import copy_project
 
     with progress_bar("copying") as progress:
@@ -43,8 +44,10 @@ def grant_cmd(
         typer.Option("--lead", help="Role that manages documents, assignments and the scheme."),
     ] = None,
 ) -> None:
-    """Create a person's database role on a server project and give it the rights of an
-    annotator, a reviewer or a lead (enforced by the database's row-level security)."""
+    """Give people a database role on a server project: annotator, reviewer or lead.
+
+    Creates each person's login role and gives it the rights of an annotator, a reviewer or a
+    lead (enforced by the database's row-level security)."""
     from annotator.project import Project
     from annotator.team.access import grant_access
 

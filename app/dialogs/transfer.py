@@ -150,6 +150,9 @@ class ImportDialog(QDialog):
         )
 
 
+DEFAULT_EXPORT_FORMAT = "jsonl"  # the default of `annotator export --format`
+
+
 class ExportOptionsDialog(QDialog):
     """Format, layer, split, seed, labels and strictness of an export.
 
@@ -171,6 +174,8 @@ class ExportOptionsDialog(QDialog):
         self.setWindowTitle("Export annotations")
         self.format_combo = QComboBox()
         self.format_combo.addItems(formats)
+        if DEFAULT_EXPORT_FORMAT in formats:  # as `annotator export`, not the first by name
+            self.format_combo.setCurrentText(DEFAULT_EXPORT_FORMAT)
         self.layer_combo = QComboBox()
         self.layer_combo.addItems(layers)
         self.layer_combo.setCurrentText(default_layer)
@@ -185,7 +190,7 @@ class ExportOptionsDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked)
             self.labels.addItem(item)
         self.labels.setMaximumHeight(120)
-        self.strict = QCheckBox("Drop spans off token boundaries instead of widening them")
+        self.strict = QCheckBox("Drop spans off token boundaries instead of expanding them")
         self.out_edit = QLineEdit()
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from annotator.errors import AnnotatorError
 from annotator.records import EntityRecord
@@ -56,7 +57,45 @@ class _LoadMentions:
             return self.entity_id, mentions_with_context(s, self.entity_id)
 
 
-def _table(model: QAbstractItemModel) -> QTableView:
+TEXT_MIN = 120  # pixels: the narrowest the actor name and the mention context become
+
+
+class FillColumn(QObject):
+    """Keep one column of a table filling the width the others leave, never narrower than
+    ``floor`` pixels: a Stretch section collapses to a few pixels ("Acto…") when the dock is
+    narrow; the other columns scroll instead."""
+
+    def __init__(self, view: QTableView, column: int, floor: int = TEXT_MIN) -> None:
+        super().__init__(view)
+        self.view, self.column, self.floor = view, column, floor
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(self._resized)
+        view.viewport().installEventFilter(self)
+        self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and isValid(self.view):  # not while deleted
+            self.fit()
+        return super().eventFilter(watched, event)
+
+    def _resized(self, column: int, _old: int, _new: int) -> None:
+        if column != self.column:  # another column fitted its contents
+            self.fit()
+
+    def fit(self) -> None:
+        header = self.view.horizontalHeader()
+        others = sum(
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c != self.column and not header.isSectionHidden(c)
+        )
+        width = max(self.floor, self.view.viewport().width() - others)
+        if header.sectionSize(self.column) != width:
+            header.resizeSection(self.column, width)
+
+
+def _table(model: QAbstractItemModel, fill: int = 0) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -67,8 +106,8 @@ def _table(model: QAbstractItemModel) -> QTableView:
     view.verticalHeader().hide()
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     header.setMinimumSectionSize(40)
+    FillColumn(view, fill)  # parented to the view, lives as long as it
     return view
 
 
@@ -92,8 +131,7 @@ class ActorPanel(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         self.table.setColumnHidden(4, True)  # documents: in the tooltip of the mentions label
-        self.mention_view = _table(self.mentions)
-        self.mention_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.mention_view = _table(self.mentions, fill=1)  # the context fills the width
         self.mention_view.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Interactive
         )

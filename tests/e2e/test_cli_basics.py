@@ -200,3 +200,82 @@ def test_error_line_and_exit_code_from_the_one_handler(
     result = cli("train", project, tmp_path / "model", ok=False)
     assert result.exit_code == 130
     assert result.stderr == "error: [E010] training cancelled; nothing was written\n"
+
+
+def _run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "annotator.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_usage_mistakes_are_one_line_too(tmp_path: Path) -> None:
+    """A missing argument, an unknown command or option and an option value of the wrong type
+    are one ``error: [E010]`` line naming the help to read (Click's framed box before), exit 2,
+    and the project is left as it was."""
+    proj = tmp_path / "p.annproj"
+    assert _run_cli("init", proj).returncode == 0
+    before = proj.read_bytes()
+    cases = {
+        ("export", proj): "missing argument 'out'",
+        ("nosuch",): "no such command 'nosuch'",
+        ("export", proj, tmp_path / "o", "--bogus"): "no such option: --bogus",
+        ("export", proj, tmp_path / "o", "--seed", "x"): "invalid value for '--seed'",
+        ("train", proj, tmp_path / "m", "--folds", "1"): "invalid value for '--folds'",
+    }
+    for args, expected in cases.items():
+        result = _run_cli(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.count("\n") == 1, (args, result.stderr)
+        assert result.stderr.startswith("error: [E010] " + expected), (args, result.stderr)
+        assert "--help')" in result.stderr and "╭" not in result.stderr
+        assert result.stdout == ""
+    assert proj.read_bytes() == before
+    assert not (tmp_path / "o").exists() and not (tmp_path / "m").exists()
+
+
+def test_no_arguments_still_prints_the_help() -> None:
+    result = _run_cli()
+    assert result.returncode == 2
+    assert "Usage:" in result.stdout and "import" in result.stdout and result.stderr == ""
+
+
+def test_help_and_a_command_still_succeed(tmp_path: Path) -> None:
+    proj = tmp_path / "p.annproj"
+    assert _run_cli("init", proj).returncode == 0
+    result = _run_cli("export", "--help")
+    assert result.returncode == 0 and "--format" in result.stdout
+    result = _run_cli("check", proj)
+    assert result.returncode == 0 and "0 errors" in result.stdout
+
+
+def test_every_command_summary_is_one_sentence_on_one_line() -> None:
+    """The command list of ``annotator --help`` shows each docstring's first paragraph with its
+    line breaks; a summary wrapped in the source broke mid-phrase in the list."""
+    from annotator.cli.main import app
+
+    for command in app.registered_commands:
+        assert command.callback is not None
+        doc = command.callback.__doc__ or ""
+        summary = doc.strip().split("\n\n")[0]
+        assert summary and "\n" not in summary, (command.name, summary)
+        assert "``" not in summary, (command.name, summary)
+
+
+def test_stats_counts_people_and_says_when_there_is_nothing(
+    cli: Cli, tmp_path: Path, new_location
+) -> None:
+    """A fresh project read '1 documents, 1 annotators' (the gold layer counted as a person)
+    over an empty table frame."""
+    project = new_location()
+    cli("init", project)
+    cli("import", project, _native(tmp_path, [{"id": "d1", "text": "Nothing here yet."}]))
+    out = " ".join(cli("stats", project).stdout.split())  # Rich wraps long paths
+    assert ": 1 document, 0 annotators, 0 actors" in out
+    assert "no spans yet" in out and "layer" not in out
+    cli("import", project, _native(tmp_path, [RECORD | {"layer": "alice"}], "a.jsonl"))
+    out = " ".join(cli("stats", project).stdout.split())  # Rich wraps long paths
+    assert ": 2 documents, 1 annotator, 1 actor" in out
+    assert "no spans yet" not in out and "alice" in out

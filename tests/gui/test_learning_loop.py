@@ -149,6 +149,7 @@ def test_training_from_the_menu_runs_in_the_worker_and_shows_the_comparison(
     assert rows["ACTOR"][2] == f"{100 * actor['trained']['f']:.1f}"
     assert rows["ACTOR"][3:] == ("default", "fewer than 10 documents")  # six prove nothing
     assert "fewer than 10" in result.summary.text()
+    assert " documents of the gold layer in " in result.summary.text()  # which layer it learnt
     assert win.learning.model_dir == str(outdir)
     result.close()
 

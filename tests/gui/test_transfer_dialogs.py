@@ -63,6 +63,15 @@ def test_export_dialog_options_and_errors(qtbot, tmp_path: Path) -> None:
         dialog.options()
 
 
+def test_export_dialog_defaults_match_the_command_line(qtbot) -> None:
+    """The format list is sorted by name; the dialog preselected its first entry (brat) while
+    `annotator export` writes jsonl by default. Its strictness option uses the CLI's word."""
+    dialog = ExportOptionsDialog(["brat", "conll", "jsonl", "spacy"], ["gold"], ["ACTOR"], "gold")
+    qtbot.addWidget(dialog)
+    assert dialog.format_combo.currentText() == "jsonl"
+    assert "expanding" in dialog.strict.text()
+
+
 def test_import_options_reach_the_library(qtbot, window, tmp_path: Path, dialogs) -> None:
     """A brat folder with foreign labels, a label map, imported into gold from the GUI."""
     import json

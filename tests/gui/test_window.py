@@ -306,3 +306,32 @@ def test_work_file_is_annotated_as_its_owner(qtbot, gui_project, tmp_path) -> No
         assert window.context.user == "alice"
     finally:
         window.close()
+
+
+def test_actor_name_and_mention_context_never_collapse(qtbot, tmp_path: Path) -> None:
+    """In a narrow dock the stretched actor name (and the mention context) shrank to a few
+    pixels ("Acto…", "Contex"); they now fill the width the other columns leave, never less
+    than TEXT_MIN, and the other columns scroll instead."""
+    from annotator.demo import build_demo_project
+    from app.panels.actors import TEXT_MIN
+
+    window = open_test_window(qtbot, build_demo_project(tmp_path / "demo.annproj", user="maria"))
+    try:
+        panel = window.actors
+        qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=20000)
+        for table, fill in ((panel.table, 0), (panel.mention_view, 1)):
+            header = table.horizontalHeader()
+            for width in (200, 260, 700):
+                table.resize(width, 300)
+                qtbot.waitUntil(lambda t=table, w=width: t.width() == w, timeout=5000)
+                others = sum(
+                    header.sectionSize(c)
+                    for c in range(header.count())
+                    if c != fill and not header.isSectionHidden(c)
+                )
+                room = table.viewport().width() - others
+                assert header.sectionSize(fill) == max(TEXT_MIN, room), (fill, width)
+                if width == 200:
+                    assert room < TEXT_MIN  # the narrow case is really tested
+    finally:
+        window.close()
