@@ -125,7 +125,9 @@ def _detect_file(path: Path) -> str | None:
     if suffix == ".tsv":
         with path.open("rb") as fh:
             head = fh.read(4096).decode("utf-8-sig", errors="replace")
-        return "webanno" if head.lstrip().startswith("#FORMAT=WebAnno") else "conll"
+        from annotator.formats.webanno import is_webanno  # webanno imports this module
+
+        return "webanno" if is_webanno(head.lstrip().splitlines()) else "conll"
     if suffix == ".jsonl":
         return sniff_json_record(_first_json_record(path))
     names = formats_by_suffix().get(suffix, ())

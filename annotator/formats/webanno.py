@@ -207,13 +207,26 @@ def _columns(headers: list[tuple[str, str, int]], name: str) -> list[_Column]:
     return cols
 
 
+_LEGACY_MARKERS = ("#id=", "#text=", " # ")  # the sentence header lines of WebAnno TSV 2
+
+
+def is_webanno(lines: list[str]) -> bool:
+    """Whether a .tsv file's first lines are WebAnno's: a ``#FORMAT=WebAnno`` line (TSV 3) or
+    the sentence header lines of legacy TSV 2 (which the reader refuses with its own message)."""
+    first = lines[0].strip() if lines else ""
+    return first.startswith("#FORMAT=WebAnno") or _is_legacy(lines)
+
+
+def _is_legacy(lines: list[str]) -> bool:
+    return any(ln.startswith(_LEGACY_MARKERS) for ln in lines[:5])
+
+
 def _check_format_line(lines: list[str], name: str) -> None:
     """Refuse a file that is not WebAnno TSV 3 (legacy TSV 2 with its own message)."""
     first = lines[0].strip() if lines else ""
     if first.startswith("#FORMAT=WebAnno TSV 3"):
         return
-    legacy = any(ln.startswith(("#id=", "#text=", " # ")) for ln in lines[:5])
-    if legacy or first.startswith("#FORMAT=WebAnno TSV"):
+    if _is_legacy(lines) or first.startswith("#FORMAT=WebAnno TSV"):
         raise ImportFailed(
             "legacy WebAnno TSV 2 is not supported; export the documents "
             "again as WebAnno TSV 3 (INCEpTION: 'WebAnno TSV v3.x')",

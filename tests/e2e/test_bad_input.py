@@ -199,13 +199,6 @@ def test_unknown_format_and_missing_file(cli: Cli, proj: Path, tmp_path: Path) -
     assert "unknown format 'xml'" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="annotator/formats auto-detection: a WebAnno TSV 2 file (.tsv, no '#FORMAT=' "
-    "header) is read as CoNLL, so the user gets \"label '_' is not a BIO tag\" instead of "
-    "the legacy-TSV2 message --format webanno gives (h22 report; formats/ is another "
-    "engineer's)",
-)
 def test_legacy_webanno_tsv2_is_named_without_format(cli: Cli, tmp_path: Path) -> None:
     from tests.shared_data import require_shared
 
@@ -214,6 +207,19 @@ def test_legacy_webanno_tsv2_is_named_without_format(cli: Cli, tmp_path: Path) -
     cli("init", project)
     before = _dump(project)
     result = cli("import", project, tsv2, ok=False)
+    assert result.exit_code == 1
+    assert "legacy WebAnno TSV 2" in result.stderr
+    assert _dump(project) == before
+
+
+def test_legacy_webanno_tsv2_folder_is_named_without_format(cli: Cli, tmp_path: Path) -> None:
+    from tests.shared_data import require_shared
+
+    folder = require_shared("corpus/webanno_tsv3_inception/tsv2/example.tsv").parent
+    project = tmp_path / "p.annproj"
+    cli("init", project)
+    before = _dump(project)
+    result = cli("import", project, folder, ok=False)
     assert result.exit_code == 1
     assert "legacy WebAnno TSV 2" in result.stderr
     assert _dump(project) == before
