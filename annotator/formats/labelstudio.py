@@ -439,8 +439,12 @@ def _region_attr_results(
     return out
 
 
-def results_of(doc: DocData, ctx: ExportContext, summary: ExportSummary) -> list[dict[str, Any]]:
-    """Label Studio results for one layer of one document (UTF-16 offsets)."""
+def results_of(
+    doc: DocData, ctx: ExportContext, summary: ExportSummary, counted: bool = True
+) -> list[dict[str, Any]]:
+    """Label Studio results for one layer of one document (UTF-16 offsets). Only the exported
+    layer is ``counted`` in the summary: the other annotators' layers and the suggestions
+    ride along in the same tasks but are not what the summary's span counts describe."""
     index = Utf16Index(doc.text)
     results: list[dict[str, Any]] = []
     ids = {span.id for span in doc.spans}
@@ -462,9 +466,11 @@ def results_of(doc: DocData, ctx: ExportContext, summary: ExportSummary) -> list
         results += _region_attr_results(span.id, span, ctx, summary)
     for rel in doc.relations:
         if rel.head not in ids or rel.tail not in ids:
-            summary.skip(f"{rel.label} relation pointing to a span not in the export")
+            if counted:
+                summary.skip(f"{rel.label} relation pointing to a span not in the export")
             continue
-        summary.relations[rel.label] += 1
+        if counted:
+            summary.relations[rel.label] += 1
         results.append(
             {
                 "from_id": rel.head,
@@ -507,12 +513,15 @@ def task_of(
                     "completed_by": {"email": name},
                     "ground_truth": False,
                     "was_cancelled": False,
-                    "result": results_of(other, ctx, summary),
+                    "result": results_of(other, ctx, summary, counted=False),
                 }
             )
     if predictions is not None and predictions.spans:
         task["predictions"].append(
-            {"model_version": "suggestions", "result": results_of(predictions, ctx, summary)}
+            {
+                "model_version": "suggestions",
+                "result": results_of(predictions, ctx, summary, counted=False),
+            }
         )
     return task
 
