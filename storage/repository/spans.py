@@ -90,6 +90,28 @@ def spans_of(
     return out if wanted is None else [s for s in out if s.document_id in wanted]
 
 
+def span_keys_of_documents(
+    session: Session, doc_ids: Sequence[int]
+) -> list[tuple[int, int, int, int, int, str]]:
+    """``(id, document_id, annotator_id, start, end, label)`` of every span of ``doc_ids`` (any
+    layer), in id order, as plain tuples: what an import compares its spans with."""
+    out: list[tuple[int, int, int, int, int, str]] = []
+    ids = list(doc_ids)
+    for i in range(0, len(ids), SQL_BATCH):
+        chunk = ids[i : i + SQL_BATCH]
+        marks = ",".join("?" * len(chunk))
+        out.extend(
+            driver_rows(
+                session,
+                'SELECT id, document_id, annotator_id, start, "end", label FROM span '
+                f"WHERE document_id IN ({marks})",
+                chunk,
+            )
+        )
+    out.sort()
+    return out
+
+
 def get_span(session: Session, span_id: int) -> SpanRecord | None:
     found = _read_spans(session, _span_columns().where(Span.id == span_id))
     return found[0] if found else None
@@ -231,6 +253,27 @@ def relations_of_spans(session: Session, span_ids: Collection[int]) -> list[Rela
         out.extend(
             RelationRecord(r.id, r.head_id, r.tail_id, r.label, r.origin)
             for r in session.scalars(stmt)
+        )
+    return out
+
+
+def relation_keys_of_documents(
+    session: Session, doc_ids: Sequence[int]
+) -> list[tuple[int, int, str]]:
+    """``(head_id, tail_id, label)`` of every relation whose head is a span of ``doc_ids``."""
+    out: list[tuple[int, int, str]] = []
+    ids = list(doc_ids)
+    for i in range(0, len(ids), SQL_BATCH):
+        chunk = ids[i : i + SQL_BATCH]
+        marks = ",".join("?" * len(chunk))
+        out.extend(
+            driver_rows(
+                session,
+                "SELECT relation.head_id, relation.tail_id, relation.label FROM relation "
+                "JOIN span ON span.id = relation.head_id "
+                f"WHERE span.document_id IN ({marks})",
+                chunk,
+            )
         )
     return out
 
