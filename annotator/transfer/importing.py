@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 BATCH_DOCS = 1000
 BATCH_SPANS = 50_000
 BATCH_CHARS = 8_000_000
+_NO_RELATIONS: frozenset[tuple[str, Any]] = frozenset()
 
 
 @dataclass
@@ -504,6 +505,8 @@ def _insert(
         for batch in batches:
             importer.add(batch)
             report.documents_read += len(batch)
+            del batch
+            gc.collect(1)  # the batch's cycles (the collector is paused: ``_bulk_allocation``)
             progress.report(report.documents_read, total or 0)
             progress.check()
         event_repo.log_event(
@@ -648,39 +651,44 @@ class _Importer:
             had = again.get((doc_id, ann_id), {})
             seen = batch_seen.setdefault((doc_id, ann_id), {})
             track = bool(doc.relations)  # span ids are only needed to resolve relations
-            alike: Counter[tuple[int, int, str]] = Counter()
             outgoing = _outgoing(doc)
-            twins: dict[tuple[tuple[int, int, str], frozenset[tuple[str, Any]]], str] = {}
+            twins: dict[Any, str] = {}
+            alike: Counter[tuple[int, int, str]] = Counter()
+            compare = bool(have or had or seen)  # a record met before: its spans may be there
             for sp in doc.spans:
                 plain = (sp.start, sp.end, sp.label)
-                sig = (plain, outgoing.get(sp.id, frozenset()))
+                # Without relations every alike span is a twin, so each is the first (n = 0).
+                sig = (plain, outgoing.get(sp.id, _NO_RELATIONS)) if track else plain
                 twin = twins.get(sig)
                 if twin is not None:  # the same span twice in one record: one span
                     aliases[(i, sp.id)] = (i, twin)
                     report.spans_repeated += 1
                     continue
                 twins[sig] = sp.id
-                key = (sp.start, sp.end, sp.label, alike[plain])
-                alike[plain] += 1
-                found = have.get(key)
-                if found is not None:
-                    if track:
-                        resolved[(i, sp.id)] = found
-                    report.spans_existing += 1
-                    continue
-                found = had.get(key)
-                if found is None:
+                n = 0
+                if track:
+                    n = alike[plain]
+                    alike[plain] = n + 1
+                key = (sp.start, sp.end, sp.label, n)
+                if compare:
+                    found = have.get(key)
+                    if found is not None:
+                        if track:
+                            resolved[(i, sp.id)] = found
+                        report.spans_existing += 1
+                        continue
+                    found = had.get(key)
+                    if found is not None:  # an earlier batch inserted it: a record again
+                        if track:
+                            resolved[(i, sp.id)] = found
+                        report.spans_repeated += 1
+                        continue
                     first = seen.get(key)
                     if first is not None:
                         if track:
                             row_of[(i, sp.id)] = first
                         report.spans_repeated += 1
                         continue
-                else:  # an earlier batch inserted it: the same record again
-                    if track:
-                        resolved[(i, sp.id)] = found
-                    report.spans_repeated += 1
-                    continue
                 seen[key] = len(span_values)
                 ent = None
                 if sp.entity:
