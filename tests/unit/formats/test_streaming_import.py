@@ -266,3 +266,21 @@ def test_a_record_met_again_resolves_relations_to_earlier_spans(
         report = importing.import_paths(project, [src], "jsonl", layer="gold")
     assert (report.relations_added, report.relations_existing) == (6, 6)
     assert report.spans_added == 9 and report.spans_repeated == 16
+
+
+def test_skip_unmapped_maps_every_record_wherever_it_stands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --skip-unmapped every batch is mapped: an attribute the scheme does not define is
+    dropped and counted whether or not some record of the file has a foreign label (before,
+    the whole file was mapped only when one had)."""
+    records = [doc_record(_unique(i), "gold") for i in range(4)]
+    records[0]["spans"][0]["attrs"] = {"type": "person", "colour": "red"}
+    src = _write(tmp_path / "in.jsonl", records)
+    monkeypatch.setattr(importing, "BATCH_DOCS", 1)
+    with Project.create(tmp_path / "p.annproj", "news") as project:
+        report = importing.import_paths(project, [src], "jsonl", skip_unmapped=True)
+        assert report.spans_added == 32
+        with project.session() as s:
+            assert all("colour" not in sp.attrs for sp in span_repo.spans_of(s))
+    assert "1 x attribute ACTOR.colour dropped (not in the scheme)" in report.notes
