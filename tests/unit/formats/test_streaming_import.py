@@ -81,7 +81,8 @@ def _records() -> list[dict[str, Any]]:
         "spans": [],
     }
     same_text = dict(recs[2], id="another-id")  # the same text under another id: one document
-    return [partial, *recs[1:], recs[3], recs[0], empty, recs[5], same_text, recs[3], empty]
+    same_id = dict(recs[1], text=recs[1]["text"] + " Later.")  # another text: id renamed
+    return [partial, *recs[1:], recs[3], recs[0], empty, recs[5], same_text, recs[3], same_id]
 
 
 def _project(path: Path, records: list[dict[str, Any]], src: Path) -> Project:
@@ -107,11 +108,12 @@ def test_batches_give_the_project_and_report_of_one_batch(
         again = importing.import_paths(many, [src], "jsonl", layer="gold")
         assert _dump(many) == expected
     assert batched.as_dict() == whole.as_dict()
-    assert batched.layers == whole.layers == {"gold": 8}
-    assert (batched.documents_new, batched.documents_existing) == (7, 1)
+    assert batched.layers == whole.layers == {"gold": 9}
+    assert batched.renamed_ids == whole.renamed_ids == [records[1]["id"]]
+    assert (batched.documents_new, batched.documents_existing) == (8, 1)
     assert batched.spans_existing == 3 and batched.spans_repeated > 20
     assert again.documents_new == 0 and again.spans_added == 0 and again.relations_added == 0
-    assert again.documents_existing == 8
+    assert again.documents_existing == 9 and not again.renamed_ids
 
 
 def test_batches_give_the_label_map_notes_of_one_batch(
