@@ -599,16 +599,20 @@ class _Importer:
                 report.documents_existing += 1
         return [known[sha] for sha in shas], before
 
+    def _layer(self, doc: DocData) -> str:
+        return self.default_layer if self.layer_forced else (doc.layer or self.default_layer)
+
     def _known_spans(
-        self, doc_ids: Sequence[int]
+        self, doc_ids: Sequence[int], ann_ids: Sequence[int]
     ) -> tuple[dict[tuple[int, int], dict[Any, int]], dict[tuple[int, int], dict[Any, int]]]:
-        """The spans of ``doc_ids`` in the database, by (document, annotator) then (start, end,
-        label, n): the n-th alike span, in id order. Those in the project before this import,
-        and those an earlier batch inserted (the same record again)."""
+        """The spans of ``doc_ids`` in the layers ``ann_ids`` in the database, by (document,
+        annotator) then (start, end, label, n): the n-th alike span, in id order. Those in the
+        project before this import, and those an earlier batch inserted (a record again)."""
         before: dict[tuple[int, int], dict[Any, int]] = {}
         again: dict[tuple[int, int], dict[Any, int]] = {}
         alike: Counter[tuple[int, int, int, int, str]] = Counter()
-        for sid, doc, ann, start, end, label in span_repo.span_keys_of_documents(self.s, doc_ids):
+        rows = span_repo.span_keys_of_documents(self.s, doc_ids, ann_ids)
+        for sid, doc, ann, start, end, label in rows:
             n = alike[(doc, ann, start, end, label)]
             alike[(doc, ann, start, end, label)] = n + 1
             target = again if sid in self.new_spans else before
@@ -619,11 +623,14 @@ class _Importer:
         self, docs: list[DocData], doc_ids: list[int], before: set[int]
     ) -> None:
         s, report, origin = self.s, self.report, self.origin
-        met = sorted({doc_ids[i] for i, d in enumerate(docs) if d.spans and doc_ids[i] in before})
-        existing, again = self._known_spans(met) if met else ({}, {})
+        # Documents met before, in the layers this batch brings spans to: what to compare with.
+        met = [i for i, d in enumerate(docs) if d.spans and doc_ids[i] in before]
+        met_docs = sorted({doc_ids[i] for i in met})
+        met_layers = sorted({self.ann(self._layer(docs[i])) for i in met})
+        existing, again = self._known_spans(met_docs, met_layers) if met else ({}, {})
         existing_rels: set[tuple[int, int, str]] = set()
         if met:
-            existing_rels = set(span_repo.relation_keys_of_documents(s, met))
+            existing_rels = set(span_repo.relation_keys_of_documents(s, met_docs, met_layers))
         span_values: list[tuple[Any, ...]] = []
         row_of: dict[tuple[int, str], int] = {}  # (input doc, span id) -> index into span_values
         resolved: dict[tuple[int, str], int] = {}  # (input doc, span id) -> database id
@@ -638,7 +645,7 @@ class _Importer:
         for i, doc in enumerate(docs):
             if not doc.spans and not is_annotated(doc):
                 continue
-            name = self.default_layer if self.layer_forced else (doc.layer or self.default_layer)
+            name = self._layer(doc)
             doc_id = doc_ids[i]
             ann_id = self.ann(name)
             if self.layer_docs.setdefault(name, _IdRuns()).add(doc_id):

@@ -180,6 +180,14 @@ def test_span_and_relation_keys_and_finished_assignments_of_some_documents(db: D
             (spans[3], d1, ann, 9, 15, "TIME"),
         ]
         assert span_repo.relation_keys_of_documents(s, [d1]) == [(spans[2], spans[3], "when")]
+        bob_spans, _ = _layer(s, [d1], "bob")
+        bob = ann_repo.annotator_id(s, "bob")
+        assert bob is not None
+        assert [k[0] for k in span_repo.span_keys_of_documents(s, [d1])] == [*spans[2:], *bob_spans]
+        assert [k[0] for k in span_repo.span_keys_of_documents(s, [d1], [bob])] == bob_spans
+        assert span_repo.relation_keys_of_documents(s, [d1], [ann]) == [
+            (spans[2], spans[3], "when")
+        ]
         ann_repo.add_assignments(
             s,
             [
