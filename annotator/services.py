@@ -10,38 +10,50 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import EllipsisType
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from annotator.errors import NotFound, ValidationError
+from annotator.reads import document as _document
 from annotator.scheme import Scheme
 from annotator.validation import check_relation_labels, check_span_values
 from annotator.values import AttrValue, RelationData, SpanData
 from annotator.vocabulary import AssignmentStatus, EventAction, Layer, Origin, SuggestionState
 from storage.records import (
-    DocumentRecord,
     EntityRecord,
     RelationRecord,
     SpanRecord,
     SuggestionRecord,
 )
 from storage.repository import annotators_assignments as ann_repo
-from storage.repository import documents as doc_repo
 from storage.repository import events as event_repo
 from storage.repository import registry as registry_repo
 from storage.repository import spans as span_repo
 from storage.repository import suggestions as sugg_repo
 
 STATUSES = tuple(AssignmentStatus)
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True, slots=True)
-class SpanSnapshot:
-    """Everything needed to restore a deleted span exactly (used by undo)."""
+class SpanWithRelations:
+    """A span and the relations of its layer that link it."""
 
     span: SpanRecord
     relations: tuple[RelationRecord, ...]
+
+
+class SpanSnapshot(SpanWithRelations):
+    """Everything needed to restore a deleted span exactly (used by undo)."""
+
+    __slots__ = ()
+
+
+class Restored(SpanWithRelations):
+    """What :func:`restore_span` put back: the span and those of its relations that could be."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +62,6 @@ class SpanChange:
 
     before: SpanRecord
     after: SpanRecord
-
-
-@dataclass(frozen=True, slots=True)
-class Restored:
-    """What :func:`restore_span` put back: the span and those of its relations that could be."""
-
-    span: SpanRecord
-    relations: tuple[RelationRecord, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,18 +120,15 @@ def _span_dict(rec: SpanRecord) -> dict[str, Any]:
     }
 
 
-def _document(session: Session, doc_id: int) -> DocumentRecord:
-    doc = doc_repo.get_document(session, doc_id)
-    if doc is None:
-        raise NotFound(f"no document with id {doc_id}")
-    return doc
+def _found(record: _R | None, what: str, ident: int) -> _R:
+    """``record``, read by its id ``ident``; NotFound ("no span with id 7") when it is None."""
+    if record is None:
+        raise NotFound(f"no {what} with id {ident}")
+    return record
 
 
 def _span(session: Session, span_id: int) -> SpanRecord:
-    rec = span_repo.get_span(session, span_id)
-    if rec is None:
-        raise NotFound(f"no span with id {span_id}")
-    return rec
+    return _found(span_repo.get_span(session, span_id), "span", span_id)
 
 
 # ---------------------------------------------------------------- spans
@@ -351,9 +352,7 @@ def add_relation(
 
 
 def delete_relation(session: Session, relation_id: int, user: str) -> RelationRecord:
-    rel = span_repo.get_relation(session, relation_id)
-    if rel is None:
-        raise NotFound(f"no relation with id {relation_id}")
+    rel = _found(span_repo.get_relation(session, relation_id), "relation", relation_id)
     head = _span(session, rel.head_id)
     span_repo.delete_relations(session, [relation_id])
     event_repo.log_event(
@@ -437,10 +436,7 @@ def ensure_entity(session: Session, name: str, type_: str = "", user: str = "") 
 
 
 def _entity(session: Session, entity_id: int) -> EntityRecord:
-    rec = registry_repo.get_entity(session, entity_id)
-    if rec is None:
-        raise NotFound(f"no actor with id {entity_id}")
-    return rec
+    return _found(registry_repo.get_entity(session, entity_id), "actor", entity_id)
 
 
 def rename_entity(session: Session, entity_id: int, name: str, user: str) -> EntityRecord:

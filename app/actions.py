@@ -17,10 +17,11 @@ class ActionSpec(NamedTuple):
     text: str
     shortcut: str  # portable text ("Ctrl+Z"), "" for none
     handler: str  # method name on the main window
-    menu: str  # File, Edit, Annotate, View, Help
+    menu: str  # File, Edit, Annotate, Suggestions, View, Help
     toolbar: bool = False
     icon: str = ""  # a QStyle standard pixmap name
     tip: str = ""
+    checkable: bool = False  # the handler gets the new checked state
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -64,7 +65,6 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "",
         "Export annotations in a training or analysis format",
     ),
-    ActionSpec("preannotate", "&Pre-annotate with spaCy…", "", "preannotate", "File"),
     ActionSpec("quit", "&Quit", "Ctrl+Q", "close", "File"),
     # Undo and redo are the undo stack's own actions (their text names the step, e.g.
     # "Undo Add ACTOR", and they enable themselves); the handler is not connected.
@@ -94,6 +94,31 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "skip_next", "Mark &skipped and open next", "Ctrl+Shift+Return", "skip_and_next", "Annotate"
+    ),
+    ActionSpec(
+        "preannotate",
+        "&Pre-annotate…",
+        "",
+        "preannotate",
+        "Suggestions",
+        tip="Add suggestions to every document: the default ones or a trained model's",
+    ),
+    ActionSpec(
+        "train_model",
+        "&Train a model on the team's labels…",
+        "",
+        "train_model",
+        "Suggestions",
+        tip="Learn from a layer and compare with the default suggestions on held-out documents",
+    ),
+    ActionSpec(
+        "order_uncertainty",
+        "Queue: most &uncertain documents first",
+        "",
+        "order_by_uncertainty",
+        "Suggestions",
+        tip="Order the document list and Done, next by the trained model's uncertainty",
+        checkable=True,
     ),
     ActionSpec("zoom_in", "&Larger text", "Ctrl++", "zoom_in", "View"),
     ActionSpec("zoom_out", "&Smaller text", "Ctrl+-", "zoom_out", "View"),
@@ -205,6 +230,7 @@ def build_actions(
             pixmap = getattr(QStyle.StandardPixmap, spec.icon, None)
             if pixmap is not None:
                 action.setIcon(style.standardIcon(pixmap))
+        action.setCheckable(spec.checkable)
         if spec.tip:
             action.setToolTip(spec.tip)
             action.setStatusTip(spec.tip)
@@ -223,7 +249,7 @@ def build_actions(
 def shortcut_rows() -> list[tuple[str, str, str]]:
     """(group, keys, what) for the shortcut sheet."""
     rows: list[tuple[str, str, str]] = [("Article", keys, what) for keys, what in VIEW_KEYS]
-    order = ("Annotate", "Edit", "View", "File", "Help")
+    order = ("Annotate", "Edit", "Suggestions", "View", "File", "Help")
     for spec in sorted(ACTIONS, key=lambda s: order.index(s.menu)):
         if spec.shortcut and spec.id not in VIEW_DISPATCHED and spec.id not in ("undo", "redo"):
             keys = QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)

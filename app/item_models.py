@@ -7,7 +7,7 @@ takes seconds, while sorting the key list here takes a few tens of milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
@@ -158,9 +158,9 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
 
 class DocumentTableModel(RecordTableModel[DocumentSummary]):
-    """The document list: title, source, date, status, spans."""
+    """The document list: title, source, date, status, spans (and uncertainty)."""
 
-    columns = (
+    columns: Sequence[Column[DocumentSummary]] = (
         Column("Title", lambda d: d.title or d.external_id, lambda d: (d.title or "").lower()),
         Column("Source", lambda d: d.source, lambda d: (d.source or "").lower()),
         Column("Date", lambda d: d.published or "", lambda d: d.published or ""),
@@ -172,6 +172,49 @@ class DocumentTableModel(RecordTableModel[DocumentSummary]):
             Qt.AlignmentFlag.AlignRight,
         ),
     )
+
+    UNCERTAINTY_COLUMN = 5  # shown only in uncertainty order
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rank: dict[int, float] | None = None
+        self.columns = (
+            *DocumentTableModel.columns,
+            Column(
+                "Uncertainty",
+                self._uncertainty_text,
+                lambda d: -1.0 if self._rank is None else self._rank.get(d.id, -1.0),
+                Qt.AlignmentFlag.AlignRight,
+            ),
+        )
+
+    def _uncertainty_text(self, d: DocumentSummary) -> str:
+        value = None if self._rank is None else self._rank.get(d.id)
+        return "" if value is None else f"{value:.2f}"
+
+    @property
+    def ranked(self) -> bool:
+        """Whether the rows follow a model's uncertainty (most uncertain first)."""
+        return self._rank is not None and self._sort_column < 0
+
+    def uncertainty(self, doc_id: int) -> float | None:
+        return None if self._rank is None else self._rank.get(doc_id)
+
+    def set_rank(self, rank: Mapping[int, float] | None) -> None:
+        """Order the rows by ``rank`` (document id -> uncertainty, highest first; documents
+        without one after them, in their order) while no column sort is chosen; None: the
+        default order again."""
+        self.beginResetModel()
+        self._rank = dict(rank) if rank is not None else None
+        self._rows = self._filtered()
+        self._apply_sort(self._rows)
+        self.endResetModel()
+
+    def _apply_sort(self, rows: list[DocumentSummary]) -> None:
+        super()._apply_sort(rows)
+        if self._rank is not None and self._sort_column < 0:
+            rank = self._rank
+            rows.sort(key=lambda d: -rank[d.id] if d.id in rank else 1.0)
 
     def set_query(self, text: str = "", status: str | None = None) -> None:
         """Filter by a text (title, source, id) and a status ("" means not assigned)."""

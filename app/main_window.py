@@ -33,6 +33,7 @@ from app.dialogs.transfer import ExportOptions, ExportOptionsDialog
 from app.editing.doc_state import DocumentContent, load_content
 from app.editing.time_tracker import ActivityTimer, format_duration
 from app.item_models import STATUS_TEXT, MentionRow
+from app.learning import LearningLoop
 from app.operations import Operations
 from app.panels.actors import ActorPanel, LoadEntities
 from app.panels.article import ArticlePanel
@@ -139,6 +140,14 @@ class MainWindow(QMainWindow):
             if not module_available(module):
                 self.actions_by_id[action_id].setEnabled(False)
         self.operations = Operations(context, self)
+        self.learning = LearningLoop(
+            self,
+            context,
+            self.operations,
+            self.documents,
+            self.actions_by_id["order_uncertainty"],
+            self.settings,
+        )
         self.activity = ActivityTimer(context)
         self.activity.watch(
             self.view, self.view.viewport(), self.inspector, self.palette_panel, self.actors
@@ -535,7 +544,13 @@ class MainWindow(QMainWindow):
             self.export_options_dialog.failed(text)
 
     def preannotate(self) -> None:
-        self.operations.preannotate(self.settings.model or None)
+        self.learning.open_preannotate_dialog()
+
+    def train_model(self) -> None:
+        self.learning.open_train_dialog()
+
+    def order_by_uncertainty(self, checked: bool = False) -> None:
+        self.learning.toggle_uncertainty(checked)
 
     def undo(self) -> None:
         self.context.undo_stack.undo()

@@ -1,5 +1,6 @@
 """Long project operations run in the worker with a progress dialog: import, export,
-pre-annotation and corpus search. The GUI thread only shows progress and results."""
+pre-annotation, training, uncertainty ranking and corpus search. The GUI thread only shows
+progress and results."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog
 from annotator.errors import Cancelled
 from app.context import AppContext
 from app.dialogs.common import show_error
+from app.dialogs.learning import TrainOptions
 from app.dialogs.transfer import ExportOptions, ImportOptions
 from app.item_models import MentionRow
 from app.tasks import TaskHandle, TaskState
@@ -82,6 +84,41 @@ class PreannotateTask:
         return "\n".join(report.lines())
 
 
+class TrainTask:
+    """``annotator train`` in the worker: progress counts parsed documents, then fitted
+    classifiers; a cancel stops it before anything is written."""
+
+    def __init__(self, project: Project, options: TrainOptions) -> None:
+        self.project, self.options = project, options
+
+    def __call__(self, state: TaskState) -> Any:
+        from annotator.suggest.training import train_model
+
+        o = self.options
+        return train_model(
+            self.project,
+            o.outdir,
+            layer=o.layer,
+            seed=o.seed,
+            max_steps=o.max_steps,
+            base=o.base,
+            folds=o.folds,
+            progress=state,
+        )
+
+
+class UncertaintyTask:
+    """The trained model's uncertainty on each of ``doc_ids`` (document id -> score)."""
+
+    def __init__(self, project: Project, model: str, doc_ids: list[int]) -> None:
+        self.project, self.model, self.doc_ids = project, model, doc_ids
+
+    def __call__(self, state: TaskState) -> tuple[str, dict[int, float]]:
+        from annotator.suggest.ordering import document_uncertainty
+
+        return self.model, document_uncertainty(self.project, self.model, self.doc_ids, state)
+
+
 class SearchTask:
     def __init__(self, project: Project, needle: str) -> None:
         self.project, self.needle = project, needle
@@ -108,6 +145,7 @@ class Operations(QObject):
         self.window = parent
         self.dialog: QProgressDialog | None = None
         self.handle: TaskHandle[Any] | None = None
+        self._unit = "documents"
         self._after: tuple[Callable[[], None] | None, Callable[[Exception], None] | None] = (
             None,
             None,
@@ -125,15 +163,18 @@ class Operations(QObject):
         on_done: Any,
         after_ok: Callable[[], None] | None = None,
         after_error: Callable[[Exception], None] | None = None,
+        unit: str = "documents",
     ) -> TaskHandle[Any] | None:
         """Run ``task`` with a progress dialog; ``after_ok``/``after_error`` let the caller
-        follow the outcome (e.g. the export dialog closes or stays)."""
+        follow the outcome (e.g. the export dialog closes or stays); ``unit`` names what the
+        progress counts."""
         if self.handle is not None:
             QMessageBox.information(self.window, title, "Another operation is still running.")
             if after_error is not None:
                 after_error(RuntimeError("another operation is still running"))
             return None
         self._after = (after_ok, after_error)
+        self._unit = unit
         dialog = QProgressDialog(title + "…", "Cancel", 0, 0, self.window)
         dialog.setWindowTitle(title)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -157,7 +198,7 @@ class Operations(QObject):
         if 0 < total == self.dialog.maximum() and done < self.dialog.value():
             return  # an older report delivered late (setValue processes events)
         if total > 0 and not self.handle.cancelled:
-            self.dialog.setLabelText(f"{self.handle.title}… {done:,} of {total:,} documents")
+            self.dialog.setLabelText(f"{self.handle.title}… {done:,} of {total:,} {self._unit}")
         self.dialog.setMaximum(max(total, 0))
         self.dialog.setValue(min(done, total) if total > 0 else 0)
 
@@ -236,6 +277,38 @@ class Operations(QObject):
         self._finish()
         self.data_changed.emit()
         QMessageBox.information(self.window, "Pre-annotation finished", text)
+
+    def train(
+        self, options: TrainOptions, on_done: Callable[[Any], None]
+    ) -> TaskHandle[Any] | None:
+        """Train in the worker; ``on_done(TrainReport)`` runs on the GUI thread. Training only
+        reads the project (it writes the model folder), so a read-only project may train."""
+
+        def done(report: Any) -> None:
+            self._finish()
+            on_done(report)
+
+        return self._start("Training", TrainTask(self.context.project, options), done, unit="steps")
+
+    def rank_by_uncertainty(
+        self,
+        model: str,
+        doc_ids: list[int],
+        on_done: Callable[[tuple[str, dict[int, float]]], None],
+        after_error: Callable[[Exception], None] | None = None,
+    ) -> TaskHandle[Any] | None:
+        """The model's uncertainty on ``doc_ids``, in the worker with progress and cancel."""
+
+        def done(result: tuple[str, dict[int, float]]) -> None:
+            self._finish()
+            on_done(result)
+
+        return self._start(
+            "Ranking documents by uncertainty",
+            UncertaintyTask(self.context.project, model, doc_ids),
+            done,
+            after_error=after_error,
+        )
 
     def search(self, needle: str) -> None:
         self.context.runner.run(

@@ -75,3 +75,18 @@ def load_position(project: Path) -> dict[str, Any]:
         "span": number("span"),
         "sel": (number("sel_start"), number("sel_end")),
     }
+
+
+def save_model_dir(project: Path, model_dir: str) -> None:
+    """The model folder last trained or chosen for ``project`` (pre-annotation, queue order)."""
+    qs = window_settings()
+    qs.setValue(f"{project_key(project)}/model_dir", model_dir)
+    qs.sync()
+
+
+def load_model_dir(project: Path) -> str:
+    """The model folder remembered for ``project`` ("" if none, or if it is gone)."""
+    value = window_settings().value(f"{project_key(project)}/model_dir", "")
+    if not isinstance(value, str) or not value:
+        return ""
+    return value if Path(value).is_dir() else ""

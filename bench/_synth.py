@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Iterator
 
@@ -66,3 +67,22 @@ def article(i: int, words: int = 600, spans: int = 20) -> dict:
 def articles(n: int, words: int = 600, spans: int = 20) -> Iterator[dict]:
     for i in range(n):
         yield article(i, words, spans)
+
+
+def document_row(i: int, rec: dict) -> tuple:
+    """The ``document`` table row (id ``i``) of a native JSONL record, as the bare baselines
+    of the import benchmarks write it next to the program (SQLite and PostgreSQL alike)."""
+    text = rec["text"]
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    return (
+        i,
+        rec["id"],
+        rec["meta"]["title"],
+        "",
+        "",
+        None,
+        text,
+        sha,
+        "{}",
+        "2026-01-01 00:00:00",
+    )

@@ -18,7 +18,6 @@ worktree of ``main``) the same way, alternated with this one.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sqlite3
@@ -31,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _synth import articles
+from _synth import articles, document_row
 
 
 def bare(path: Path, db: Path) -> tuple[float, float]:
@@ -46,20 +45,7 @@ def bare(path: Path, db: Path) -> tuple[float, float]:
     with path.open(encoding="utf-8") as fh:
         for i, line in enumerate(fh, start=1):
             rec = json.loads(line)
-            docs.append(
-                (
-                    i,
-                    rec["id"],
-                    rec["meta"]["title"],
-                    "",
-                    "",
-                    None,
-                    rec["text"],
-                    hashlib.sha256(rec["text"].encode()).hexdigest(),
-                    "{}",
-                    now,
-                )
-            )
+            docs.append(document_row(i, rec))
             spans.extend(
                 (
                     i,

@@ -11,10 +11,14 @@ order help? On the dev set in ``../shared/eval`` (GUM news gold, ECB+ dev gold),
     trained on all 24 GUM articles suggests on the 42 ECB+ articles.
 (b) training time: the classifiers alone, and ``annotator train`` end to end on a project
     holding the 24 articles as gold (parsing included), on this machine.
-(c) simulated annotation: a fixed held-out set of GUM articles; the others are "annotated" one
-    by one (their gold added), retraining every 4 documents; mean overlap F over the labels on
-    the held-out set after each retraining, in the default order vs uncertainty order (most
-    uncertain first according to the current model); area under each curve.
+(c) simulated annotation: a fixed held-out set of 6 GUM articles; the other 18 are "annotated"
+    4 at a time (their gold added), retraining after each batch; mean overlap F over the labels
+    on the held-out set after each retraining, of the trained model (every label trained) and
+    of the selected one, in the default order vs uncertainty orders (most uncertain first
+    according to the current model: entropy, margin or disagreement per 1,000 characters, and
+    the previous measure, the mean of the 20 smallest margins); area under each curve and the
+    documents needed to reach the default order's final F; averaged over ``--sim-splits``
+    held-out sets.
 
 ``--quick``: fewer optimiser iterations, 2 inner folds, a shorter simulation (8 pool documents).
 """
@@ -37,11 +41,14 @@ EVAL = ROOT / ".." / "shared" / "eval"
 LABELS = ("ACTOR", "PLACE", "TIME", "CLAIM", "EVENT")
 TASK = {
     "ACTOR": "entities/ACTOR/all",
+    "ACTOR named": "entities/ACTOR/named",
+    "PLACE named": "entities/PLACE/named",
     "PLACE": "entities/PLACE/all",
     "TIME": "entities/TIME/all",
     "CLAIM": "claims/CLAIM/all",
     "EVENT": "events/EVENT/all",
 }
+SHOWN = ("ACTOR", "ACTOR named", "PLACE", "PLACE named", "TIME", "CLAIM", "EVENT")
 
 
 def read_gold(path: Path) -> list[Any]:
@@ -145,6 +152,7 @@ def main() -> None:
     ap.add_argument("--skip-cli", action="store_true")
     ap.add_argument("--skip-sim", action="store_true")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--sim-splits", type=int, default=3, help="held-out sets of (c)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
@@ -171,6 +179,8 @@ def main() -> None:
     # (a) k-fold over GUM
     folds = document_folds(len(gum), args.folds, args.seed)
     selected: list[Any] = [None] * len(gum)
+    trained_all: list[Any] = [None] * len(gum)
+    every = {lab: "trained" for lab in LABELS}
     uses = []
     fold_times = []
     for test in folds:
@@ -189,18 +199,29 @@ def main() -> None:
         uses.append(dict(learned.model.use))
         for i in test:
             selected[i], _ = learned.model.apply(gum_an[i], scheme)
+            trained_all[i], _ = learned.model.apply(gum_an[i], scheme, every)
     with tempfile.TemporaryDirectory() as tmp:
         d_path, s_path = Path(tmp) / "default.jsonl", Path(tmp) / "selected.jsonl"
         write_suggestions(d_path, gum, [a.proposal for a in gum_an])
         write_suggestions(s_path, gum, selected)
         f_def = score(d_path, EVAL / "gum_news_dev.jsonl")
         f_sel = score(s_path, EVAL / "gum_news_dev.jsonl")
+        write_suggestions(s_path, gum, trained_all)
+        f_all = score(s_path, EVAL / "gum_news_dev.jsonl")
     print(f"\n(a) GUM, {len(folds)}-fold by document (overlap F, score.py, view all)")
-    print(f"  {'label':<7} {'default':>8} {'selected':>9}  trained in folds")
-    for lab in LABELS:
-        n = sum(1 for u in uses if u.get(lab) == "trained")
-        print(f"  {lab:<7} {f_def.get(lab, 0):8.1f} {f_sel.get(lab, 0):9.1f}  {n}/{len(uses)}")
-    results["gum_kfold"] = {"default": f_def, "selected": f_sel, "uses": uses}
+    print(f"  {'label':<11} {'default':>8} {'selected':>9} {'trained':>8}  trained in folds")
+    for lab in SHOWN:
+        n = sum(1 for u in uses if u.get(lab.split()[0]) == "trained")
+        print(
+            f"  {lab:<11} {f_def.get(lab, 0):8.1f} {f_sel.get(lab, 0):9.1f} "
+            f"{f_all.get(lab, 0):8.1f}  {n}/{len(uses)}"
+        )
+    results["gum_kfold"] = {
+        "default": f_def,
+        "selected": f_sel,
+        "trained_every_label": f_all,
+        "uses": uses,
+    }
 
     # ECB+ with a model trained on all of GUM
     t = time.perf_counter()
@@ -210,20 +231,34 @@ def main() -> None:
     learn_all_s = time.perf_counter() - t
     ecb_an = analyse_all(ecb, nlp, rules)
     ecb_sel = [full.model.apply(a, scheme)[0] for a in ecb_an]
+    ecb_all = [full.model.apply(a, scheme, every)[0] for a in ecb_an]
     with tempfile.TemporaryDirectory() as tmp:
         d_path, s_path = Path(tmp) / "default.jsonl", Path(tmp) / "selected.jsonl"
         write_suggestions(d_path, ecb, [a.proposal for a in ecb_an])
         write_suggestions(s_path, ecb, ecb_sel)
         e_def = score(d_path, EVAL / "ecbplus_dev.jsonl")
         e_sel = score(s_path, EVAL / "ecbplus_dev.jsonl")
+        write_suggestions(s_path, ecb, ecb_all)
+        e_all = score(s_path, EVAL / "ecbplus_dev.jsonl")
     print(
         "\n  ECB+ dev (42 articles), model trained on all 24 GUM articles; uses trained for "
-        + ", ".join(k for k, v in full.model.use.items() if v == "trained")
+        + (", ".join(k for k, v in full.model.use.items() if v == "trained") or "no label")
     )
-    for lab in LABELS:
+    reasons = {k: v.get("reason", "") for k, v in full.comparison["spans"].items()}
+    print(f"  (default kept because: {reasons})")
+    for lab in SHOWN:
         if lab in e_def:
-            print(f"  {lab:<7} {e_def.get(lab, 0):8.1f} {e_sel.get(lab, 0):9.1f}")
-    results["ecb"] = {"default": e_def, "selected": e_sel, "use": full.model.use}
+            print(
+                f"  {lab:<11} {e_def.get(lab, 0):8.1f} {e_sel.get(lab, 0):9.1f} "
+                f"{e_all.get(lab, 0):8.1f}"
+            )
+    results["ecb"] = {
+        "default": e_def,
+        "selected": e_sel,
+        "trained_every_label": e_all,
+        "use": full.model.use,
+        "reasons": reasons,
+    }
 
     # (b) training time
     print(
@@ -282,70 +317,103 @@ def main() -> None:
 def simulate(
     gum: list[Any], gum_an: list[Any], scheme: Any, args: Any, max_iter: int
 ) -> dict[str, Any]:
+    """Learning curves of simulated annotation, per order, averaged over ``--sim-splits``
+    held-out sets (a fixed held-out set of 6 articles each; the other 18 are the pool)."""
     import random
 
     import numpy as np
 
     import annotator.suggest.training as training
     from annotator.suggest.evaluation import Evaluation
+    from annotator.suggest.ordering import decision_uncertainty
 
-    rng = random.Random(args.seed)
-    order = list(range(len(gum)))
-    rng.shuffle(order)
-    held, pool = order[:6], sorted(order[6:])
-    if args.quick:
-        pool = pool[:8]
     step = 4
+    orders = ("default", "entropy", "margin", "disagreement", "old-top20-margin")
+    every = {lab: "trained" for lab in LABELS}
+    runs: dict[str, list[dict[str, list[float]]]] = {o: [] for o in orders}
+    steps: list[int] = []
+    for split in range(args.sim_splits):
+        rng = random.Random(args.seed + split)
+        order = list(range(len(gum)))
+        rng.shuffle(order)
+        held, pool = order[:6], sorted(order[6:])
+        if args.quick:
+            pool = pool[:8]
 
-    def held_f(model: Any) -> tuple[float, dict[str, float]]:
-        ev = Evaluation(match="overlap")
-        for i in held:
-            prop = model.apply(gum_an[i], scheme)[0] if model else gum_an[i].proposal
-            ev.add(gum[i].spans, gum[i].relations, prop.spans, prop.relations)
-        per = {lab: round(ev.spans[lab].f1, 4) for lab in LABELS if lab in ev.spans}
-        return mean_f(ev), per
+        def held_f(model: Any, use: Any, held: list[int] = held) -> float:
+            ev = Evaluation(match="overlap")
+            for i in held:
+                prop = model.apply(gum_an[i], scheme, use)[0] if model else gum_an[i].proposal
+                ev.add(gum[i].spans, gum[i].relations, prop.spans, prop.relations)
+            return mean_f(ev)
 
-    base_f, _ = held_f(None)
-    curves: dict[str, list[float]] = {}
-    for name in ("default", "uncertainty"):
-        done: list[int] = []
-        rest = list(pool)
-        model = None
-        curve = []
-        while rest:
-            if name == "default" or model is None:
-                batch = rest[:step]
-            else:
-                unc = {
-                    i: model.apply(gum_an[i], scheme, {lab: "trained" for lab in LABELS})[1]
-                    for i in rest
-                }
-                batch = sorted(rest, key=lambda i: -unc[i])[:step]
-            for i in batch:
-                rest.remove(i)
-            done.extend(batch)
-            learned = training.learn(
-                [gum_an[i] for i in done],
-                [gum[i] for i in done],
-                scheme,
-                "base",
-                seed=args.seed,
-                max_iter=max_iter,
+        base_f = held_f(None, None)
+        for name in orders:
+            done: list[int] = []
+            rest = list(pool)
+            model = None
+            curve: dict[str, list[float]] = {"trained": [], "selected": [], "docs": [], "chars": []}
+            while rest:
+                if name == "default" or model is None:
+                    batch = rest[:step]
+                else:
+                    if name == "old-top20-margin":
+                        unc = {i: model.apply(gum_an[i], scheme, every)[1] for i in rest}
+                    else:
+                        unc = {
+                            i: decision_uncertainty(model, gum_an[i], len(gum[i].text), name)
+                            for i in rest
+                        }
+                    batch = sorted(rest, key=lambda i: (-unc[i], i))[:step]
+                for i in batch:
+                    rest.remove(i)
+                done.extend(batch)
+                learned = training.learn(
+                    [gum_an[i] for i in done],
+                    [gum[i] for i in done],
+                    scheme,
+                    "base",
+                    seed=args.seed,
+                    max_iter=max_iter,
+                )
+                model = learned.model
+                curve["trained"].append(round(held_f(model, every), 4))
+                curve["selected"].append(round(held_f(model, None), 4))
+                curve["docs"].append(len(done))
+                curve["chars"].append(sum(len(gum[i].text) for i in done))
+            steps = curve["docs"]
+            runs[name].append(curve | {"default_f": [round(base_f, 4)]})
+            print(
+                f"  (c) split {split} {name:<16} trained F {curve['trained']} "
+                f"selected F {curve['selected']} chars {curve['chars']}",
+                flush=True,
             )
-            model = learned.model
-            f, per = held_f(model)
-            curve.append(round(f, 4))
-            print(f"  (c) {name:<11} {len(done):>2} docs: mean F {f:.3f} {per}")
-        curves[name] = curve
-    auc = {k: round(float(np.mean(v)), 4) for k, v in curves.items()}
+    mean = {
+        name: {
+            key: [round(float(v), 4) for v in np.mean([r[key] for r in rs], axis=0)]
+            for key in ("trained", "selected", "chars")
+        }
+        for name, rs in runs.items()
+    }
+    auc = {name: round(float(np.mean(m["trained"])), 4) for name, m in mean.items()}
+    final = mean["default"]["trained"][-1]
+    reach = {
+        name: next((n for n, f in zip(steps, m["trained"], strict=True) if f >= final), None)
+        for name, m in mean.items()
+    }
     print(
-        f"\n(c) simulation: held-out {len(held)} GUM articles, pool {len(pool)}, "
-        f"retrain every {step}; "
-        f"default suggestions mean F {base_f:.3f}"
+        f"\n(c) simulation: {args.sim_splits} held-out sets of 6 GUM articles, pool "
+        f"{len(steps) and steps[-1]}, retrain every {step}; mean overlap F over the labels of "
+        "the trained model (every label trained) on the held-out set, averaged over the sets"
     )
-    for k, v in curves.items():
-        print(f"  {k:<11} curve {v}  area (mean F) {auc[k]:.3f}")
-    return {"held": [gum[i].id for i in held], "curves": curves, "auc": auc, "default_f": base_f}
+    print(f"  documents: {steps}")
+    for name, m in mean.items():
+        print(
+            f"  {name:<16} trained F {m['trained']}  area {auc[name]:.4f}  "
+            f"reaches the default order's final F ({final:.4f}) at {reach[name]} documents; "
+            f"selected F {m['selected']}; characters {[int(c) for c in m['chars']]}"
+        )
+    return {"steps": steps, "runs": runs, "mean": mean, "auc": auc, "reach": reach}
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ it afterwards. Each part runs in a new database, dropped at the end.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import multiprocessing as mp
 import os
@@ -38,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _synth import articles  # noqa: E402
+from _synth import articles, document_row  # noqa: E402
 
 N_DOCS_EDITED = 40
 
@@ -263,20 +262,7 @@ def bare_copy(admin: str, src: Path) -> float:
                 spans = []
                 for i, line in enumerate(fh, start=1):
                     rec = json.loads(line)
-                    doc_copy.write_row(
-                        (
-                            i,
-                            rec["id"],
-                            rec["meta"]["title"],
-                            "",
-                            "",
-                            None,
-                            rec["text"],
-                            hashlib.sha256(rec["text"].encode()).hexdigest(),
-                            "{}",
-                            "2026-01-01 00:00:00",
-                        )
-                    )
+                    doc_copy.write_row(document_row(i, rec))
                     spans.extend(
                         (i, s["start"], s["end"], s["label"], json.dumps(s["attrs"]))
                         for s in rec["spans"]

@@ -231,6 +231,56 @@ def shoot_suggested_links(out: Path) -> None:
         window.close()
 
 
+# ------------------------------------------------------------------ the learning loop
+
+
+def shoot_learning(out: Path, work: Path, names: set[str]) -> None:
+    """train-dialog, training-result, preannotate-model, uncertainty-order: the demo's
+    teammate layer (alice) trains a model in the window's worker; the pre-annotation dialog
+    shows its comparison; the newcomer's queue is ordered by the model's uncertainty."""
+    window = open_demo_window()
+    try:
+        window.theme_light()
+        loop, ops = window.learning, window.operations
+        window.train_model()
+        dialog = loop.train_dialog
+        wait_until(lambda: dialog is not None and dialog.isVisible(), "the training dialog")
+        dialog.layer.setCurrentText(SHOWN_LAYER)
+        dialog.outdir.setText(str(work / "demo-model"))
+        dialog.outdir.setCursorPosition(0)
+        if "train-dialog" in names:
+            save(dialog, out, "train-dialog")
+        dialog.accept()
+        wait_until(lambda: loop.result_dialog is not None, "training to finish", timeout=300)
+        result = loop.result_dialog
+        assert result is not None
+        if not result.table.rows():
+            raise ShotFailed("the training result shows no comparison")
+        if "training-result" in names:
+            save(result, out, "training-result")
+        result.close()
+        window.preannotate()
+        pre = loop.preannotate_dialog
+        wait_until(lambda: pre is not None and pre.isVisible(), "the pre-annotation dialog")
+        if not pre.use_model.isChecked() or not pre.table.rows():
+            raise ShotFailed("the pre-annotation dialog does not show the trained model")
+        if "preannotate-model" in names:
+            save(pre, out, "preannotate-model")
+        pre.reject()
+        if "uncertainty-order" in names:
+            panel = window.documents
+            panel.order_combo.setCurrentIndex(panel.order_combo.findData("uncertainty"))
+            wait_until(lambda: panel.model.ranked and not ops.busy, "the uncertainty order", 300)
+            window.done_and_next()
+            wait_until(lambda: not window.context.runner.busy, "the next document")
+            top = panel.model.record(0)
+            if top is None or window.context.doc_state.doc_id != top.id:
+                raise ShotFailed("Done, next did not open the most uncertain document")
+            save(window, out, "uncertainty-order")
+    finally:
+        window.close()
+
+
 # ------------------------------------------------------------------ review and dashboard
 
 
@@ -314,7 +364,8 @@ def _wait_loaded(panel: Any, trigger: Callable[[], object]) -> None:
 # ----------------------------------------------------------------------------------- main
 
 WINDOW_SHOTS = ("main_window", "inspector_claim", "dark_mode", "suggestions", "shortcuts")
-ALL_SHOTS = (*WINDOW_SHOTS, "suggested-links", "review", "dashboard")
+LEARNING_SHOTS = ("train-dialog", "training-result", "preannotate-model", "uncertainty-order")
+ALL_SHOTS = (*WINDOW_SHOTS, "suggested-links", *LEARNING_SHOTS, "review", "dashboard")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -345,6 +396,8 @@ def main(argv: list[str] | None = None) -> int:
                 shoot_window(out, names)
             if "suggested-links" in names:
                 shoot_suggested_links(out)
+            if names & set(LEARNING_SHOTS):
+                shoot_learning(out, work, names)
             if "review" in names:
                 shoot_review(out, work)
             if "dashboard" in names:

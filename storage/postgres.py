@@ -10,7 +10,8 @@ never stored by the program.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, inspect
@@ -73,32 +74,38 @@ def _unreachable(exc: DBAPIError, url: str) -> StorageError:
     return StorageError("unreachable", f"cannot use the server project {display_url(url)}: {first}")
 
 
-def create_server(url: str) -> Database:
-    """Create the project's tables in an empty database (which must exist: creating databases
-    is the server administrator's job)."""
+@contextmanager
+def _server(url: str) -> Iterator[Database]:
+    """The server project at ``url``, disposed of when the block fails; a server that cannot
+    be reached is a ``StorageError("unreachable")``."""
     db = Database(url)
     try:
-        tables = _project_tables(db.engine)
-        if tables:
-            raise StorageError(
-                "exists",
-                f"the database {database_name(url)} already has tables; "
-                "open it instead of creating it, or use an empty database",
-            )
-        upgrade(db.engine)
+        yield db
     except OperationalError as exc:
         db.dispose()
         raise _unreachable(exc, url) from None
     except Exception:
         db.dispose()
         raise
+
+
+def create_server(url: str) -> Database:
+    """Create the project's tables in an empty database (which must exist: creating databases
+    is the server administrator's job)."""
+    with _server(url) as db:
+        if _project_tables(db.engine):
+            raise StorageError(
+                "exists",
+                f"the database {database_name(url)} already has tables; "
+                "open it instead of creating it, or use an empty database",
+            )
+        upgrade(db.engine)
     return db
 
 
 def open_server(url: str) -> Database:
     """Open an existing server project, migrating it to the current schema when older."""
-    db = Database(url)
-    try:
+    with _server(url) as db:
         tables = _project_tables(db.engine)
         if "alembic_version" not in tables or "project_meta" not in tables:
             raise StorageError(
@@ -115,12 +122,6 @@ def open_server(url: str) -> Database:
             )
         if rev != head_revision():
             upgrade(db.engine)
-    except OperationalError as exc:
-        db.dispose()
-        raise _unreachable(exc, url) from None
-    except Exception:
-        db.dispose()
-        raise
     return db
 
 

@@ -82,6 +82,17 @@ def any_project(new_location: Any) -> Iterator[object]:
 
 
 @pytest.fixture
+def log_file() -> Iterator[Path]:
+    """The diagnostic log file (``annotator.logfile``), started for the test and stopped after."""
+    from annotator import logfile
+
+    path = logfile.setup_logging("test")
+    assert path is not None
+    yield path
+    logfile.stop_logging()
+
+
+@pytest.fixture
 def shared_corpus() -> Path:
     return require_shared("corpus")
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from annotator.cli.support import one_line_errors
+
 if TYPE_CHECKING:
     from annotator.agreement.report import AgreementReport
 
@@ -90,6 +92,7 @@ def _print_tables(report: AgreementReport) -> None:
         )
 
 
+@one_line_errors
 def agreement_cmd(
     project: ProjectArg,
     annotators: Annotated[
@@ -108,43 +111,39 @@ def agreement_cmd(
     Krippendorff's alpha per label and overall, per pair, relations and attributes."""
     from annotator.agreement.report import agreement_report
     from annotator.agreement.tokens import stored_tokens
-    from annotator.cli.support import fail
-    from annotator.errors import AnnotatorError, NotFound
+    from annotator.errors import NotFound
     from annotator.layers import annotator_names, load_layer
     from annotator.project import Project
 
     wanted = _names(annotators)
     label_list = _names(labels) or None
-    try:
-        with Project.open(project) as proj:
-            if label_list is not None:
-                unknown = [x for x in label_list if proj.scheme.label(x) is None]
-                if unknown:
+    with Project.open(project) as proj:
+        if label_list is not None:
+            unknown = [x for x in label_list if proj.scheme.label(x) is None]
+            if unknown:
+                raise NotFound(
+                    f"unknown label(s) {', '.join(unknown)} (the scheme has "
+                    f"{', '.join(proj.scheme.label_names)})",
+                    path=str(project),
+                )
+        with proj.session() as s:
+            known = annotator_names(s)
+            if wanted:
+                missing = [n for n in wanted if n not in known]
+                if missing:
                     raise NotFound(
-                        f"unknown label(s) {', '.join(unknown)} (the scheme has "
-                        f"{', '.join(proj.scheme.label_names)})",
+                        f"no annotator layer named {', '.join(missing)} "
+                        f"(annotators: {', '.join(known) or 'none'})",
                         path=str(project),
                     )
-            with proj.session() as s:
-                known = annotator_names(s)
-                if wanted:
-                    missing = [n for n in wanted if n not in known]
-                    if missing:
-                        raise NotFound(
-                            f"no annotator layer named {', '.join(missing)} "
-                            f"(annotators: {', '.join(known) or 'none'})",
-                            path=str(project),
-                        )
-                names = wanted or known
-                layers = {name: load_layer(s, name) for name in names}
-            if label_list is None:  # the scheme's labels first, then any other label used
-                used = {sp.label for docs in layers.values() for d in docs for sp in d.spans}
-                scheme_labels = list(proj.scheme.label_names)
-                label_list = scheme_labels + sorted(used - set(scheme_labels))
-        with stored_tokens(project):
-            report = agreement_report(layers, label_list)
-    except AnnotatorError as exc:
-        fail(exc)
+            names = wanted or known
+            layers = {name: load_layer(s, name) for name in names}
+        if label_list is None:  # the scheme's labels first, then any other label used
+            used = {sp.label for docs in layers.values() for d in docs for sp in d.spans}
+            scheme_labels = list(proj.scheme.label_names)
+            label_list = scheme_labels + sorted(used - set(scheme_labels))
+    with stored_tokens(project):
+        report = agreement_report(layers, label_list)
     if as_json:
         typer.echo(report.to_json())
     else:

@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.support import fail, progress_bar
-from annotator.errors import AnnotatorError, Cancelled, Unexpected
+from annotator.cli.support import echo_lines, fail, one_line_errors, progress_bar
+from annotator.errors import Cancelled, Unexpected
 from annotator.formats import registry
 from annotator.vocabulary import Layer
 
@@ -38,6 +38,7 @@ def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
 
 
 @app.command()
+@one_line_errors
 def init(
     project: ProjectArg,
     scheme: Annotated[
@@ -49,22 +50,20 @@ def init(
     from annotator.project import Project
     from annotator.scheme import load_scheme
 
-    try:
-        if Path(scheme).name == "annotation.conf":  # a brat corpus's configuration
-            from annotator.formats.brat.conf import scheme_from_annotation_conf
+    if Path(scheme).name == "annotation.conf":  # a brat corpus's configuration
+        from annotator.formats.brat.conf import scheme_from_annotation_conf
 
-            loaded = scheme_from_annotation_conf(Path(scheme))
-        else:
-            loaded = load_scheme(scheme)
-        created = Project.create(project, loaded)
-        created.close()
-    except AnnotatorError as exc:
-        fail(exc)
+        loaded = scheme_from_annotation_conf(Path(scheme))
+    else:
+        loaded = load_scheme(scheme)
+    created = Project.create(project, loaded)
+    created.close()
     labels = ", ".join(loaded.label_names)
     typer.echo(f"created {created.location} with scheme '{loaded.name}' ({labels})")
 
 
 @app.command("import")
+@one_line_errors
 def import_cmd(
     project: ProjectArg,
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.")],
@@ -106,28 +105,25 @@ def import_cmd(
     _choice(format, registry.import_choices(), "format")
     if as_ and as_suggestions:
         fail("--as and --as-suggestions exclude each other")
-    try:
-        with Project.open(project) as proj, progress_bar("importing") as progress:
-            report = import_paths(
-                proj,
-                paths,
-                format,
-                layer=as_,
-                as_suggestions=as_suggestions,
-                label_map=label_map,
-                skip_unmapped=skip_unmapped,
-                tsv_feature=tsv_feature,
-                encoding=encoding,
-                progress=progress,
-                span_keys=span_key,
-            )
-    except AnnotatorError as exc:
-        fail(exc)
-    for line in report.lines():
-        typer.echo(line)
+    with Project.open(project) as proj, progress_bar("importing") as progress:
+        report = import_paths(
+            proj,
+            paths,
+            format,
+            layer=as_,
+            as_suggestions=as_suggestions,
+            label_map=label_map,
+            skip_unmapped=skip_unmapped,
+            tsv_feature=tsv_feature,
+            encoding=encoding,
+            progress=progress,
+            span_keys=span_key,
+        )
+    echo_lines(report.lines())
 
 
 @app.command()
+@one_line_errors
 def export(
     project: ProjectArg,
     out: Annotated[Path, typer.Argument(help="Output file or folder.")],
@@ -156,27 +152,25 @@ def export(
     from annotator.transfer.splits import parse_split
 
     _choice(format, registry.writer_names(), "format")
-    try:
-        split_parts = parse_split(split) if split else None
-        label_list = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
-        with Project.open(project) as proj:
-            summary = export_documents(
-                proj,
-                out,
-                format,
-                layer=layer,
-                split=split_parts,
-                seed=seed,
-                labels=label_list,
-                strict=strict,
-                include_unannotated=include_unannotated,
-            )
-    except AnnotatorError as exc:
-        fail(exc)
+    split_parts = parse_split(split) if split else None
+    label_list = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
+    with Project.open(project) as proj:
+        summary = export_documents(
+            proj,
+            out,
+            format,
+            layer=layer,
+            split=split_parts,
+            seed=seed,
+            labels=label_list,
+            strict=strict,
+            include_unannotated=include_unannotated,
+        )
     typer.echo(summary.to_text())
 
 
 @app.command()
+@one_line_errors
 def stats(
     project: ProjectArg,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -190,16 +184,14 @@ def stats(
 
 
 @app.command()
+@one_line_errors
 def check(project: ProjectArg) -> None:
     """Check the integrity of a project; exit 1 when an error is found."""
     from annotator.project import Project
     from annotator.reports.check import check_project
 
-    try:
-        with Project.open(project, allow_foreign=True) as proj, proj.session() as s:
-            problems = check_project(s, proj.scheme)
-    except AnnotatorError as exc:
-        fail(exc)
+    with Project.open(project, allow_foreign=True) as proj, proj.session() as s:
+        problems = check_project(s, proj.scheme)
     errors = [p for p in problems if p[1].severity == "error"]
     for where, problem in problems:
         typer.echo(f"{problem.severity}: {where}: {problem.message}")
@@ -209,6 +201,7 @@ def check(project: ProjectArg) -> None:
 
 
 @app.command()
+@one_line_errors
 def gui(
     project: Annotated[
         str | None, typer.Argument(help="Project file or postgresql+psycopg:// URL to open.")

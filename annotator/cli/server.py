@@ -6,14 +6,14 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.support import fail, progress_bar
-from annotator.errors import AnnotatorError
+from annotator.cli.support import echo_lines, fail, one_line_errors, progress_bar
 
 ProjectArg = Annotated[
     str, typer.Argument(help="The project file (.annproj) or a postgresql+psycopg:// URL.")
 ]
 
 
+@one_line_errors
 def copy_cmd(
     source: ProjectArg,
     target: Annotated[
@@ -24,15 +24,12 @@ def copy_cmd(
     empty server database; the source is left as it is."""
     from annotator.transfer.copying import copy_project
 
-    try:
-        with progress_bar("copying") as progress:
-            report = copy_project(source, target, progress)
-    except AnnotatorError as exc:
-        fail(exc)
-    for line in report.lines():
-        typer.echo(line)
+    with progress_bar("copying") as progress:
+        report = copy_project(source, target, progress)
+    echo_lines(report.lines())
 
 
+@one_line_errors
 def grant_cmd(
     project: ProjectArg,
     annotator: Annotated[
@@ -55,13 +52,9 @@ def grant_cmd(
     wanted = [(kind, role) for kind, role in given if role]
     if not wanted:
         fail("name a role with --annotator, --reviewer or --lead")
-    try:
-        with Project.open(project) as proj:
-            lines = [grant_access(proj, role, kind).line() for kind, role in wanted]
-    except AnnotatorError as exc:
-        fail(exc)
-    for line in lines:
-        typer.echo(line)
+    with Project.open(project) as proj:
+        lines = [grant_access(proj, role, kind).line() for kind, role in wanted]
+    echo_lines(lines)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.support import fail, progress_bar
-from annotator.errors import AnnotatorError
+from annotator.cli.support import echo_lines, fail, one_line_errors, progress_bar
 from annotator.vocabulary import Layer
 
 ProjectArg = Annotated[
@@ -27,6 +26,7 @@ ModelOpt = Annotated[
 ]
 
 
+@one_line_errors
 def preannotate(
     project: ProjectArg,
     model: ModelOpt = None,
@@ -48,19 +48,16 @@ def preannotate(
     from annotator.suggest.run import preannotate_project
 
     wanted = [x.strip() for x in documents.split(",") if x.strip()] if documents else None
-    try:
-        with Project.open(project) as proj, progress_bar("pre-annotating") as progress:
-            report = preannotate_project(
-                proj, model, wanted, as_, n_process, batch_size, progress=progress
-            )
-    except AnnotatorError as exc:
-        fail(exc)
+    with Project.open(project) as proj, progress_bar("pre-annotating") as progress:
+        report = preannotate_project(
+            proj, model, wanted, as_, n_process, batch_size, progress=progress
+        )
     if report.warning:
         typer.echo(f"warning: {report.warning}", err=True)
-    for line in report.lines():
-        typer.echo(line)
+    echo_lines(report.lines())
 
 
+@one_line_errors(interrupted="training cancelled; nothing was written")
 def train(
     project: ProjectArg,
     outdir: Annotated[Path, typer.Argument(help="Folder to write the model to.")],
@@ -92,26 +89,21 @@ def train(
     from annotator.project import Project
     from annotator.suggest.training import train_model
 
-    try:
-        with Project.open(project) as proj, progress_bar("training") as progress:
-            report = train_model(
-                proj,
-                outdir,
-                layer=layer,
-                seed=seed,
-                max_steps=max_steps,
-                base=base,
-                folds=folds,
-                progress=progress,
-            )
-    except KeyboardInterrupt:
-        fail("training cancelled; nothing was written", code=130)
-    except AnnotatorError as exc:
-        fail(exc)
-    for line in report.lines():
-        typer.echo(line)
+    with Project.open(project) as proj, progress_bar("training") as progress:
+        report = train_model(
+            proj,
+            outdir,
+            layer=layer,
+            seed=seed,
+            max_steps=max_steps,
+            base=base,
+            folds=folds,
+            progress=progress,
+        )
+    echo_lines(report.lines())
 
 
+@one_line_errors
 def evaluate(
     project: ProjectArg,
     model: ModelOpt = None,
@@ -125,18 +117,15 @@ def evaluate(
 
     if match not in ("exact", "overlap"):
         fail(f"unknown match '{match}' (choose from exact, overlap)")
-    try:
-        with Project.open(project) as proj:
-            result = evaluate_project(proj, model, layer, match=match)
-    except AnnotatorError as exc:
-        fail(exc)
+    with Project.open(project) as proj:
+        result = evaluate_project(proj, model, layer, match=match)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
-    for line in result.lines():
-        typer.echo(line)
+    echo_lines(result.lines())
 
 
+@one_line_errors(interrupted="cancelled")
 def worklist(
     project: ProjectArg,
     annotator: Annotated[str, typer.Option(help="Whose assigned documents to list.")],
@@ -153,13 +142,8 @@ def worklist(
     from annotator.project import Project
     from annotator.suggest.ordering import annotator_queue
 
-    try:
-        with Project.open(project) as proj, progress_bar("ordering") as progress:
-            entries = annotator_queue(proj, annotator, order, model, all_, progress)
-    except KeyboardInterrupt:
-        fail("cancelled", code=130)
-    except AnnotatorError as exc:
-        fail(exc)
+    with Project.open(project) as proj, progress_bar("ordering") as progress:
+        entries = annotator_queue(proj, annotator, order, model, all_, progress)
     if as_json:
         typer.echo(
             json.dumps(

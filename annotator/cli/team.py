@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.support import fail
-from annotator.errors import AnnotatorError
+from annotator.cli.support import echo_lines, fail, one_line_errors
 
 ProjectArg = Annotated[
     str, typer.Argument(help="The project file (.annproj) or a postgresql+psycopg:// URL.")
@@ -20,6 +19,7 @@ def _names(raw: str | None) -> list[str]:
     return [x.strip() for x in raw.split(",") if x.strip()] if raw else []
 
 
+@one_line_errors
 def assign_cmd(
     project: ProjectArg,
     annotators: Annotated[str, typer.Option(help="Comma-separated annotator names.")],
@@ -31,16 +31,13 @@ def assign_cmd(
     from annotator.settings import current_user
     from annotator.team.assignments import assign, parse_names
 
-    try:
-        names = parse_names(annotators)
-        with Project.open(project) as proj, proj.session() as s:
-            report = assign(s, names, per_doc=per_doc, seed=seed, user=current_user())
-    except AnnotatorError as exc:
-        fail(exc)
-    for line in report.lines():
-        typer.echo(line)
+    names = parse_names(annotators)
+    with Project.open(project) as proj, proj.session() as s:
+        report = assign(s, names, per_doc=per_doc, seed=seed, user=current_user())
+    echo_lines(report.lines())
 
 
+@one_line_errors
 def package_cmd(
     project: ProjectArg,
     out: Annotated[Path, typer.Argument(help="The work file to write.")],
@@ -52,15 +49,12 @@ def package_cmd(
     from annotator.settings import current_user
     from annotator.team.workfile import package
 
-    try:
-        with Project.open(project) as proj:
-            report = package(proj, for_, out, overwrite=force, user=current_user())
-    except AnnotatorError as exc:
-        fail(exc)
-    for line in report.lines():
-        typer.echo(line)
+    with Project.open(project) as proj:
+        report = package(proj, for_, out, overwrite=force, user=current_user())
+    echo_lines(report.lines())
 
 
+@one_line_errors
 def merge_cmd(
     project: ProjectArg,
     files: Annotated[list[Path], typer.Argument(help="Work files made by 'annotator package'.")],
@@ -71,17 +65,13 @@ def merge_cmd(
     from annotator.project import Project
     from annotator.team.workfile import merge
 
-    try:
-        with Project.open(project) as proj:
-            reports = merge(proj, files)
-    except AnnotatorError as exc:
-        fail(exc)
+    with Project.open(project) as proj:
+        reports = merge(proj, files)
     if as_json:
         typer.echo(json.dumps({"files": [r.as_dict() for r in reports]}, ensure_ascii=False))
         return
     for report in reports:
-        for line in report.lines(per_document=not summary):
-            typer.echo(line)
+        echo_lines(report.lines(per_document=not summary))
 
 
 def _doc_ids(session: object, documents: str | None) -> list[int] | None:
@@ -97,6 +87,7 @@ def _doc_ids(session: object, documents: str | None) -> list[int] | None:
     return [known[w] for w in wanted]
 
 
+@one_line_errors
 def adjudicate_cmd(
     project: ProjectArg,
     unanimous: Annotated[
@@ -115,11 +106,8 @@ def adjudicate_cmd(
 
     if not unanimous:
         fail("nothing to do: pass --unanimous (the app's review mode resolves the rest)")
-    try:
-        with Project.open(project) as proj, proj.session() as s:
-            result = accept_unanimous(s, proj.scheme, _doc_ids(s, documents), as_ or current_user())
-    except AnnotatorError as exc:
-        fail(exc)
+    with Project.open(project) as proj, proj.session() as s:
+        result = accept_unanimous(s, proj.scheme, _doc_ids(s, documents), as_ or current_user())
     c = result.counts
     typer.echo(
         f"documents with 2+ annotators: {c['documents']}; gold spans added: "
@@ -130,6 +118,7 @@ def adjudicate_cmd(
         typer.echo(f"warning: not copied to gold: {problem}", err=True)
 
 
+@one_line_errors
 def queue_cmd(
     project: ProjectArg,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -142,11 +131,8 @@ def queue_cmd(
     from annotator.project import Project
     from annotator.team.review_queue import queue
 
-    try:
-        with Project.open(project) as proj, proj.session() as s:
-            items = queue(s, _doc_ids(s, documents), include_decided=all_)
-    except AnnotatorError as exc:
-        fail(exc)
+    with Project.open(project) as proj, proj.session() as s:
+        items = queue(s, _doc_ids(s, documents), include_decided=all_)
     if as_json:
         typer.echo(
             json.dumps(

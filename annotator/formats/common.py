@@ -6,9 +6,10 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
 from annotator.errors import ImportFailed
+from annotator.formats.textfile import read_text
 
 _WS = " \t\r\n\ufeff"
 
@@ -84,6 +85,33 @@ def rel_name(path: Path, root: Path) -> str:
     return rel.with_suffix("").as_posix()
 
 
+class JsonRecord(NamedTuple):
+    """One JSON record of a file being read."""
+
+    file: str  # the file's path, for messages
+    stem: str  # the file's path below the folder read, without suffix (see rel_name)
+    number: int  # the record's number in its file, from 1
+    line: int  # the line where the record starts
+    value: Any
+
+
+def json_records(
+    path: Path, suffixes: Iterable[str], encoding: str | None, *, arrays: bool = False
+) -> Iterator[JsonRecord]:
+    """Every JSON record of ``path`` (a file, or a folder's files with one of ``suffixes``),
+    JSON Lines or objects one after another; with ``arrays``, the items of a top-level array
+    are records of their own (a ``.json`` export)."""
+    root = path if path.is_dir() else path.parent
+    for file in files_with_suffix(path, suffixes):
+        name = str(file)
+        stem = rel_name(file, root)
+        n = 0
+        for line, top in iter_json_records(read_text(file, encoding), name):
+            for value in top if arrays and isinstance(top, list) else [top]:
+                n += 1
+                yield JsonRecord(name, stem, n, line, value)
+
+
 # ---------------------------------------------------------------- strict JSON field readers
 
 
@@ -104,16 +132,27 @@ def json_list(record: dict[str, Any], key: str, name: str, line: int | None) -> 
     return value
 
 
-def json_name(value: Any, what: str, name: str, line: int | None) -> str | None:
-    """An optional name (layer, entity, annotator): a string or a number; an object, a list
-    or a boolean is refused rather than stringified."""
+def name_value(value: Any) -> str | None:
+    """An optional name (layer, entity, annotator) read from JSON: a string or an integer
+    (as a string); None for null or ""; an object, a list, a float or a boolean raises
+    TypeError rather than being stringified."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
         return value
     if type(value) is int:
         return str(value)
-    raise ImportFailed(f"'{what}' must be a string, not {_json_type(value)}", path=name, line=line)
+    raise TypeError(type(value).__name__)
+
+
+def json_name(value: Any, what: str, name: str, line: int | None) -> str | None:
+    """:func:`name_value`, refusing anything else with an import error naming ``what``."""
+    try:
+        return name_value(value)
+    except TypeError:
+        raise ImportFailed(
+            f"'{what}' must be a string, not {_json_type(value)}", path=name, line=line
+        ) from None
 
 
 def _json_type(value: Any) -> str:

@@ -44,7 +44,7 @@ from typing import Any
 from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, files_with_suffix, is_offset, rel_name
 from annotator.formats.jsonl import PRIVATE_META
-from annotator.formats.reading import ReadOptions
+from annotator.formats.reading import ReadOptions, drop_repeated_spans
 from annotator.formats.span_geometry import choose_non_overlapping
 from annotator.formats.writing import (
     SPLIT_NAMES,
@@ -137,28 +137,21 @@ def _doc(doc: Any, doc_id: str, name: str, options: ReadOptions) -> DocData:
                 len(group),
             )
     nonempty = [(key, group) for key, group in sources if len(group)]
-    seen: set[tuple[int, int, str]] = set()
+    found = drop_repeated_spans(
+        (
+            SpanData("", sp.start_char, sp.end_char, sp.label_, {}, sp.kb_id_ or None)
+            for _key, group in nonempty
+            for sp in group
+        ),
+        options.report,
+        "spaCy span repeated (same offsets and label) kept once",
+    )
     spans: list[SpanData] = []
-    for _key, group in nonempty:
-        for sp in group:
-            k = (sp.start_char, sp.end_char, sp.label_)
-            if k in seen:
-                options.report.add("spaCy span repeated (same offsets and label) kept once")
-                continue
-            seen.add(k)
-            if not sp.label_:
-                options.report.add("spaCy span without a label skipped")
-                continue
-            spans.append(
-                SpanData(
-                    f"s{len(spans) + 1}",
-                    sp.start_char,
-                    sp.end_char,
-                    sp.label_,
-                    {},
-                    sp.kb_id_ or None,
-                )
-            )
+    for span in found:
+        if not span.label:
+            options.report.add("spaCy span without a label skipped")
+            continue
+        spans.append(replace(span, id=f"s{len(spans) + 1}"))
     meta = {
         str(k): v
         for k, v in doc.user_data.items()

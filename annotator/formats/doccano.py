@@ -39,18 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ImportFailed
-from annotator.formats.common import (
-    UniqueIds,
-    files_with_suffix,
-    is_offset,
-    iter_json_records,
-    json_list,
-    json_name,
-    rel_name,
-)
+from annotator.formats.common import UniqueIds, is_offset, json_list, json_name, json_records
 from annotator.formats.jsonl import PRIVATE_META, dumps_line, file_names, open_split_files
-from annotator.formats.reading import ReadOptions
-from annotator.formats.textfile import read_text
+from annotator.formats.reading import ReadOptions, drop_repeated_spans
 from annotator.formats.writing import ExportContext, ExportSummary, new_summary
 from annotator.offsets import Utf16Index
 from annotator.values import DocData, RelationData, SpanData
@@ -58,23 +49,36 @@ from annotator.values import DocData, RelationData, SpanData
 
 def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
     ids = UniqueIds()
-    root = path if path.is_dir() else path.parent
-    for file in files_with_suffix(path, (".jsonl", ".json")):
-        name = str(file)
-        stem = rel_name(file, root)
-        content = read_text(file, options.encoding)
-        n = 0
-        for line, top in iter_json_records(content, name):
-            for rec in top if isinstance(top, list) else [top]:  # a .json array of records
-                n += 1
-                own = json_name(rec.get("id"), "id", name, line) if isinstance(rec, dict) else None
-                doc_id = ids(own) if own is not None else None
-                yield from _record(rec, doc_id or ids(f"{stem}:{n}"), name, line, options)
+    for rec in json_records(path, (".jsonl", ".json"), options.encoding, arrays=True):
+        value, name, line = rec.value, rec.file, rec.line
+        own = json_name(value.get("id"), "id", name, line) if isinstance(value, dict) else None
+        doc_id = ids(own) if own is not None else None
+        yield from _record(value, doc_id or ids(f"{rec.stem}:{rec.number}"), name, line, options)
 
 
-def _record(  # noqa: C901 - doccano's three record shapes
-    rec: Any, doc_id: str, name: str, line: int, options: ReadOptions
-) -> Iterator[DocData]:
+def _record(rec: Any, doc_id: str, name: str, line: int, options: ReadOptions) -> Iterator[DocData]:
+    """One record, in one of doccano's three shapes: per-user ``annotations`` (one document per
+    user), ``label``/``labels`` lists, ``entities`` with ``relations``."""
+    text = _text_of(rec, name, line)
+    meta: dict[str, Any] = dict(rec["meta"]) if isinstance(rec.get("meta"), dict) else {}
+    base = DocData(id=doc_id, text=text, source_path=name, source_line=line)
+    span = _SpanReader(text, name, line)
+    if isinstance(rec.get("annotations"), list):
+        yield from _per_user(rec["annotations"], replace(base, meta=meta), span, options)
+        return
+    spans = _labelled_spans(rec, meta, span)
+    ent_ids = _entities(rec, span, spans)
+    annotated = True if any(k in rec for k in ("label", "labels", "entities")) else None
+    yield replace(
+        base,
+        meta=meta,
+        spans=_dedupe(spans, options),
+        relations=tuple(_relations(rec, ent_ids, name, line)),
+        annotated=annotated,
+    )
+
+
+def _text_of(rec: Any, name: str, line: int) -> str:
     if not isinstance(rec, dict):
         raise ImportFailed("a record must be a JSON object", path=name, line=line)
     text = rec.get("text")
@@ -86,47 +90,56 @@ def _record(  # noqa: C901 - doccano's three record shapes
         raise ImportFailed(f"record has no 'text' (its keys: {keys}){hint}", path=name, line=line)
     if not text:
         raise ImportFailed("record has an empty 'text'", path=name, line=line)
-    index = Utf16Index(text)
-    meta: dict[str, Any] = dict(rec["meta"]) if isinstance(rec.get("meta"), dict) else {}
-    base = DocData(id=doc_id, text=text, source_path=name, source_line=line)
+    return text
 
-    def span(sid: str, start: Any, end: Any, label: Any) -> SpanData:
+
+class _SpanReader:
+    """Makes the spans of one record, its UTF-16 offsets checked and turned into code points."""
+
+    def __init__(self, text: str, name: str, line: int) -> None:
+        self.text, self.name, self.line = text, name, line
+        self.index = Utf16Index(text)
+
+    def __call__(self, sid: str, start: Any, end: Any, label: Any) -> SpanData:
         if (
             not (is_offset(start) and is_offset(end))
             or not isinstance(label, str | int)
             or (isinstance(label, bool))
         ):
-            raise ImportFailed(
-                f"span {sid}: offsets must be integers and the label a name", path=name, line=line
-            )
-        a, b = index.from_utf16(start), index.from_utf16(end)
-        if not 0 <= a < b <= len(text):
-            raise ImportFailed(
-                f"span [{start}, {end}) is outside the text (length {len(text)}) or empty",
-                path=name,
-                line=line,
+            raise self.error(f"span {sid}: offsets must be integers and the label a name")
+        a, b = self.index.from_utf16(start), self.index.from_utf16(end)
+        if not 0 <= a < b <= len(self.text):
+            raise self.error(
+                f"span [{start}, {end}) is outside the text (length {len(self.text)}) or empty"
             )
         return SpanData(sid, a, b, str(label))
 
-    if isinstance(rec.get("annotations"), list):
-        by_user: dict[str, list[SpanData]] = {}
-        for k, ann in enumerate(rec["annotations"], start=1):
-            if not isinstance(ann, dict):
-                raise ImportFailed("'annotations' items must be objects", path=name, line=line)
-            user = json_name(ann.get("user"), "user", name, line) or "unknown"
-            by_user.setdefault(user, []).append(
-                span(f"s{k}", ann.get("start_offset"), ann.get("end_offset"), ann.get("label"))
-            )
-        if not by_user:
-            yield replace(base, meta=meta)
-        for user, user_spans in by_user.items():
-            yield replace(
-                base, meta=meta, spans=_dedupe(user_spans, options), layer=f"doccano-user-{user}"
-            )
-        return
+    def error(self, message: str) -> ImportFailed:
+        return ImportFailed(message, path=self.name, line=self.line)
 
+
+def _per_user(
+    annotations: list[Any], base: DocData, span: _SpanReader, options: ReadOptions
+) -> Iterator[DocData]:
+    """The old v1.0 shape: one document per user, in the layer ``doccano-user-<id>``."""
+    by_user: dict[str, list[SpanData]] = {}
+    for k, ann in enumerate(annotations, start=1):
+        if not isinstance(ann, dict):
+            raise span.error("'annotations' items must be objects")
+        user = json_name(ann.get("user"), "user", span.name, span.line) or "unknown"
+        by_user.setdefault(user, []).append(
+            span(f"s{k}", ann.get("start_offset"), ann.get("end_offset"), ann.get("label"))
+        )
+    if not by_user:
+        yield base
+    for user, user_spans in by_user.items():
+        yield replace(base, spans=_dedupe(user_spans, options), layer=f"doccano-user-{user}")
+
+
+def _labelled_spans(rec: dict[str, Any], meta: dict[str, Any], span: _SpanReader) -> list[SpanData]:
+    """The ``label``/``labels`` lists: ``[start, end, label]`` spans; plain strings (text
+    classification) go to ``meta["categories"]``."""
     spans: list[SpanData] = []
-    relations: list[RelationData] = []
     for key in ("label", "labels"):
         items = rec.get(key)
         if not isinstance(items, list):
@@ -137,16 +150,27 @@ def _record(  # noqa: C901 - doccano's three record shapes
             elif isinstance(item, list) and len(item) == 3:
                 spans.append(span(f"s{len(spans) + 1}", *item))
             else:
-                raise ImportFailed(
-                    f"'{key}' item {k} is not [start, end, label]", path=name, line=line
-                )
+                raise span.error(f"'{key}' item {k} is not [start, end, label]")
+    return spans
+
+
+def _entities(rec: dict[str, Any], span: _SpanReader, spans: list[SpanData]) -> dict[Any, str]:
+    """Add the ``entities`` to ``spans``; return entity id -> span id (for the relations)."""
     ent_ids: dict[Any, str] = {}
-    for k, ent in enumerate(json_list(rec, "entities", name, line), start=1):
+    for k, ent in enumerate(json_list(rec, "entities", span.name, span.line), start=1):
         if not isinstance(ent, dict):
-            raise ImportFailed("'entities' items must be objects", path=name, line=line)
+            raise span.error("'entities' items must be objects")
         sid = f"e{ent.get('id', k)}"
         ent_ids[ent.get("id", k)] = sid
         spans.append(span(sid, ent.get("start_offset"), ent.get("end_offset"), ent.get("label")))
+    return ent_ids
+
+
+def _relations(
+    rec: dict[str, Any], ent_ids: dict[Any, str], name: str, line: int
+) -> list[RelationData]:
+    """The ``relations`` between the entities of ``ent_ids``."""
+    relations: list[RelationData] = []
     for k, rel in enumerate(json_list(rec, "relations", name, line), start=1):
         if not isinstance(rel, dict):
             raise ImportFailed("'relations' items must be objects", path=name, line=line)
@@ -159,27 +183,11 @@ def _record(  # noqa: C901 - doccano's three record shapes
         if not isinstance(label, str | int):
             raise ImportFailed(f"relation {rel.get('id', k)} has no type", path=name, line=line)
         relations.append(RelationData(f"r{rel.get('id', k)}", str(label), head, tail))
-    annotated = True if any(k in rec for k in ("label", "labels", "entities")) else None
-    yield replace(
-        base,
-        meta=meta,
-        spans=_dedupe(spans, options),
-        relations=tuple(relations),
-        annotated=annotated,
-    )
+    return relations
 
 
 def _dedupe(spans: list[SpanData], options: ReadOptions) -> tuple[SpanData, ...]:
-    seen: set[tuple[int, int, str]] = set()
-    out: list[SpanData] = []
-    for s in spans:
-        key = (s.start, s.end, s.label)
-        if key in seen:
-            options.report.add("doccano duplicate span merged")
-            continue
-        seen.add(key)
-        out.append(s)
-    return tuple(out)
+    return drop_repeated_spans(spans, options.report, "doccano duplicate span merged")
 
 
 class _Ids:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.errors import ImportFailed
+from annotator.formats.common import name_value
 from annotator.formats.reading import ReadOptions
 from annotator.formats.textfile import iter_lines
 from annotator.formats.writing import (
@@ -55,14 +56,11 @@ def _list(obj: dict[str, Any], key: str) -> list[Any]:
 
 
 def _name(value: Any, what: str) -> str | None:
-    """A name-like field: a string or an integer; objects, lists and booleans are refused."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        return value
-    if type(value) is int:
-        return str(value)
-    raise ValueError(f"{what} must be a string, not {type(value).__name__}")
+    """A name-like field (:func:`name_value`); anything else is refused naming ``what``."""
+    try:
+        return name_value(value)
+    except TypeError:
+        raise ValueError(f"{what} must be a string, not {type(value).__name__}") from None
 
 
 def parse_record(obj: Any, line_no: int) -> DocData:

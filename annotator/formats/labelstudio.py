@@ -269,7 +269,7 @@ def _task(
         )
 
 
-def _results(  # noqa: C901 - one check per field of a Label Studio result
+def _results(
     results: list[Any],
     text: str,
     index: Utf16Index,
@@ -278,6 +278,8 @@ def _results(  # noqa: C901 - one check per field of a Label Studio result
     line: int,
     options: ReadOptions,
 ) -> tuple[tuple[SpanData, ...], tuple[RelationData, ...]]:
+    """The spans (``labels`` regions, with their per-region attributes) and relations of one
+    annotation's results."""
     report = options.report
     spans: list[SpanData] = []
     first_span: dict[str, str] = {}
@@ -285,28 +287,7 @@ def _results(  # noqa: C901 - one check per field of a Label Studio result
     region_ids = {
         str(r.get("id")) for r in results if isinstance(r, dict) and r.get("type") == "labels"
     }
-    region_attrs: dict[str, dict[str, AttrValue]] = {}
-    for res in results:
-        if (
-            isinstance(res, dict)
-            and res.get("type") in _PER_REGION
-            and str(res.get("id")) in region_ids
-        ):
-            raw_value = res.get("value")
-            if not isinstance(raw_value, dict):
-                raise ImportFailed(
-                    f"task {n}: result {res.get('id')} 'value' is not an object",
-                    path=name,
-                    line=line,
-                )
-            value = raw_value.get("text" if res["type"] == "textarea" else res["type"])
-            if isinstance(value, list) and len(value) == 1:
-                value = value[0]
-            if isinstance(value, list):
-                value = ", ".join(str(v) for v in value)
-            if isinstance(value, str | int | float | bool):
-                key = str(res.get("from_name") or res["type"])
-                region_attrs.setdefault(str(res["id"]), {})[key] = value
+    region_attrs = _region_attributes(results, region_ids, name, n, line)
     for k, res in enumerate(results, start=1):
         if not isinstance(res, dict):
             raise ImportFailed(f"task {n}: result {k} is not an object", path=name, line=line)
@@ -322,13 +303,7 @@ def _results(  # noqa: C901 - one check per field of a Label Studio result
         if kind != "labels":
             report.add(f"Label Studio result of type '{kind}' skipped")
             continue
-        value = res.get("value")
-        if not isinstance(value, dict):
-            raise ImportFailed(
-                f"task {n}: region {res.get('id', k)} 'value' is not an object",
-                path=name,
-                line=line,
-            )
+        value = _value_of(res, f"region {res.get('id', k)}", name, n, line)
         start, end = value.get("start"), value.get("end")
         labels = _label_list(value.get("labels"), f"region {res.get('id', k)}", name, n, line)
         if not (is_offset(start) and is_offset(end)):
@@ -365,6 +340,50 @@ def _results(  # noqa: C901 - one check per field of a Label Studio result
                 SpanData(sid, a, b, str(label), attrs, str(actor) if actor is not None else None)
             )
             first_span.setdefault(rid, sid)
+    return tuple(spans), tuple(_relations(pending, first_span, name, n, line, options))
+
+
+def _value_of(res: dict[str, Any], what: str, name: str, n: int, line: int) -> dict[str, Any]:
+    """A result's ``value`` object (``what``: the result, for the message)."""
+    value = res.get("value")
+    if not isinstance(value, dict):
+        raise ImportFailed(f"task {n}: {what} 'value' is not an object", path=name, line=line)
+    return value
+
+
+def _region_attributes(
+    results: list[Any], region_ids: set[str], name: str, n: int, line: int
+) -> dict[str, dict[str, AttrValue]]:
+    """Region id -> the attributes given by per-region results (choices, text areas...)."""
+    region_attrs: dict[str, dict[str, AttrValue]] = {}
+    for res in results:
+        if (
+            isinstance(res, dict)
+            and res.get("type") in _PER_REGION
+            and str(res.get("id")) in region_ids
+        ):
+            raw_value = _value_of(res, f"result {res.get('id')}", name, n, line)
+            value = raw_value.get("text" if res["type"] == "textarea" else res["type"])
+            if isinstance(value, list) and len(value) == 1:
+                value = value[0]
+            if isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            if isinstance(value, str | int | float | bool):
+                key = str(res.get("from_name") or res["type"])
+                region_attrs.setdefault(str(res["id"]), {})[key] = value
+    return region_attrs
+
+
+def _relations(
+    pending: list[dict[str, Any]],
+    first_span: dict[str, str],
+    name: str,
+    n: int,
+    line: int,
+    options: ReadOptions,
+) -> list[RelationData]:
+    """The ``relation`` results between regions read (region id -> its first span)."""
+    report = options.report
     rels: list[RelationData] = []
     for k, res in enumerate(pending, start=1):
         head, tail = first_span.get(str(res.get("from_id"))), first_span.get(str(res.get("to_id")))
@@ -379,7 +398,7 @@ def _results(  # noqa: C901 - one check per field of a Label Studio result
         if not labels:
             report.add("Label Studio relation without a label named 'related'")
         rels.append(RelationData(f"rel{k}", str(labels[0]) if labels else "related", head, tail))
-    return tuple(spans), tuple(rels)
+    return rels
 
 
 # ---------------------------------------------------------------- writing

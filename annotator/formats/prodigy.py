@@ -32,109 +32,132 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ImportFailed
-from annotator.formats.common import (
-    UniqueIds,
-    files_with_suffix,
-    is_offset,
-    iter_json_records,
-    json_list,
-    json_name,
-    rel_name,
-)
+from annotator.formats.common import UniqueIds, is_offset, json_list, json_name, json_records
 from annotator.formats.jsonl import dumps_line
 from annotator.formats.reading import ReadOptions
-from annotator.formats.textfile import read_text
 from annotator.formats.writing import ALL, ExportContext, ExportSummary, group_by_split, new_summary
 from annotator.values import AttrValue, DocData, RelationData, SpanData
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
     ids = UniqueIds()
-    root = path if path.is_dir() else path.parent
-    for file in files_with_suffix(path, (".jsonl",)):
-        name = str(file)
-        stem = rel_name(file, root)
-        for n, (line, rec) in enumerate(
-            iter_json_records(read_text(file, options.encoding), name), start=1
-        ):
-            if not isinstance(rec, dict):
-                raise ImportFailed("a record must be a JSON object", path=name, line=line)
-            answer = rec.get("answer")
-            if answer in ("reject", "ignore"):
-                options.report.add(f"Prodigy '{answer}' record skipped")
-                continue
-            key = rec.get("_input_hash", n)
-            own = rec.get("doc_id")  # written by this tool's exporter
-            doc_id = ids(own) if isinstance(own, str) and own else ids(f"{stem}:{key}")
-            yield _record(rec, doc_id, name, line, options)
+    for rec in json_records(path, (".jsonl",), options.encoding):
+        value, name, line = rec.value, rec.file, rec.line
+        if not isinstance(value, dict):
+            raise ImportFailed("a record must be a JSON object", path=name, line=line)
+        answer = value.get("answer")
+        if answer in ("reject", "ignore"):
+            options.report.add(f"Prodigy '{answer}' record skipped")
+            continue
+        key = value.get("_input_hash", rec.number)
+        own = value.get("doc_id")  # written by this tool's exporter
+        doc_id = ids(own) if isinstance(own, str) and own else ids(f"{rec.stem}:{key}")
+        yield _record(value, doc_id, name, line, options)
 
 
-def _record(  # noqa: C901 - spans by offsets or tokens, options, relations
+def _record(
     rec: dict[str, Any], doc_id: str, name: str, line: int, options: ReadOptions
 ) -> DocData:
+    """One task: spans by offsets or tokens, an accepted option, relations."""
     text = rec.get("text")
     if not isinstance(text, str) or not text:
         raise ImportFailed("record has no 'text'", path=name, line=line)
-    tokens = json_list(rec, "tokens", name, line)
+    found = _TaskSpans(text, json_list(rec, "tokens", name, line), name, line)
+    for sp in json_list(rec, "spans", name, line):
+        if not isinstance(sp, dict):
+            raise found.error("'spans' items must be objects")
+        found.add(sp)
+    _link_accepted_option(rec, found.spans, options, name, line)
+    rels = _relations(rec, found, options)
+    meta = dict(rec["meta"]) if isinstance(rec.get("meta"), dict) else {}
+    layer = json_name(
+        rec.get("_annotator_id") or rec.get("_session_id"), "_annotator_id", name, line
+    )
+    return DocData(
+        doc_id,
+        text,
+        meta,
+        tuple(found.spans),
+        tuple(rels),
+        layer=layer,
+        source_path=name,
+        source_line=line,
+        # an accepted task is annotated even without spans (a negative example)
+        annotated=True if rec.get("answer") == "accept" or "spans" in rec else None,
+    )
 
-    def offsets(sp: dict[str, Any]) -> tuple[int, int]:
+
+class _TaskSpans:
+    """The spans of one task, each (start, end, label) once; a span is given by character
+    offsets or by token indices."""
+
+    def __init__(self, text: str, tokens: list[Any], name: str, line: int) -> None:
+        self.text, self.tokens, self.name, self.line = text, tokens, name, line
+        self.spans: list[SpanData] = []
+        self.by_key: dict[tuple[int, int, str], str] = {}
+        self.tok_range: list[tuple[int, int, str]] = []  # token_start, token_end, span id
+
+    def error(self, message: str) -> ImportFailed:
+        return ImportFailed(message, path=self.name, line=self.line)
+
+    def offsets(self, sp: dict[str, Any]) -> tuple[int, int]:
         start, end = sp.get("start"), sp.get("end")
         if start is not None or end is not None:
             if not (is_offset(start) and is_offset(end)):
-                raise ImportFailed(
-                    f"span offsets must be non-negative integers, got {start!r}, {end!r}",
-                    path=name,
-                    line=line,
+                raise self.error(
+                    f"span offsets must be non-negative integers, got {start!r}, {end!r}"
                 )
         else:
             first, last = sp.get("token_start"), sp.get("token_end")
             try:
                 if not (is_offset(first) and is_offset(last)):
                     raise IndexError
-                start = tokens[first]["start"]
-                end = tokens[last]["end"]
+                start = self.tokens[first]["start"]
+                end = self.tokens[last]["end"]
             except (KeyError, IndexError, TypeError):
-                raise ImportFailed(
+                raise self.error(
                     "span has neither start/end nor valid token indices "
-                    f"(token_start {first!r}, token_end {last!r})",
-                    path=name,
-                    line=line,
+                    f"(token_start {first!r}, token_end {last!r})"
                 ) from None
-        if not (is_offset(start) and is_offset(end) and start < end <= len(text)):
-            raise ImportFailed(
-                f"span [{start}, {end}) is outside the text (length {len(text)}) or empty",
-                path=name,
-                line=line,
+        if not (is_offset(start) and is_offset(end) and start < end <= len(self.text)):
+            raise self.error(
+                f"span [{start}, {end}) is outside the text (length {len(self.text)}) or empty"
             )
         return start, end
 
-    spans: list[SpanData] = []
-    by_key: dict[tuple[int, int, str], str] = {}
-    tok_range: list[tuple[int, int, str]] = []  # token_start, token_end, span id
-
-    def add(sp: dict[str, Any]) -> str:
-        a, b = offsets(sp)
+    def add(self, sp: dict[str, Any]) -> str:
+        """The id of the span ``sp`` (added unless one with its offsets and label is there)."""
+        a, b = self.offsets(sp)
         label = sp.get("label")
         if not isinstance(label, str) or not label:
-            raise ImportFailed(f"span [{a}, {b}) has no label", path=name, line=line)
+            raise self.error(f"span [{a}, {b}) has no label")
         k = (a, b, label)
-        if k in by_key:
-            return by_key[k]
-        sid = f"s{len(spans) + 1}"
-        by_key[k] = sid
+        if k in self.by_key:
+            return self.by_key[k]
+        sid = f"s{len(self.spans) + 1}"
+        self.by_key[k] = sid
         given = sp.get("attrs")
         attrs: dict[str, AttrValue] = dict(given) if isinstance(given, dict) else {}
         kb_id = sp.get("kb_id")
-        spans.append(SpanData(sid, a, b, label, attrs, str(kb_id) if kb_id else None))
+        self.spans.append(SpanData(sid, a, b, label, attrs, str(kb_id) if kb_id else None))
         if is_offset(sp.get("token_start")) and is_offset(sp.get("token_end")):
-            tok_range.append((sp["token_start"], sp["token_end"], sid))
+            self.tok_range.append((sp["token_start"], sp["token_end"], sid))
         return sid
 
-    for sp in json_list(rec, "spans", name, line):
-        if not isinstance(sp, dict):
-            raise ImportFailed("'spans' items must be objects", path=name, line=line)
-        add(sp)
+    def end_of(self, token: Any, sp: Any) -> str | None:
+        """A relation's end: its own span (added if new), else the span covering its token."""
+        if isinstance(sp, dict) and sp.get("label"):
+            return self.add(sp)
+        for first, last, sid in self.tok_range:
+            if isinstance(token, int) and first <= token <= last:
+                return sid
+        return None
 
+
+def _link_accepted_option(
+    rec: dict[str, Any], spans: list[SpanData], options: ReadOptions, name: str, line: int
+) -> None:
+    """Entity linking: the accepted option id becomes the entity of the task's one span."""
     accepted = [
         a
         for a in json_list(rec, "accept", name, line)
@@ -148,42 +171,20 @@ def _record(  # noqa: C901 - spans by offsets or tokens, options, relations
         else:
             options.report.add("Prodigy accepted option not linked (not exactly one span)")
 
-    def end_of(token: Any, sp: Any) -> str | None:
-        if isinstance(sp, dict) and sp.get("label"):
-            return add(sp)
-        for first, last, sid in tok_range:
-            if isinstance(token, int) and first <= token <= last:
-                return sid
-        return None
 
+def _relations(rec: dict[str, Any], found: _TaskSpans, options: ReadOptions) -> list[RelationData]:
     rels: list[RelationData] = []
-    for k, rel in enumerate(json_list(rec, "relations", name, line), start=1):
+    for k, rel in enumerate(json_list(rec, "relations", found.name, found.line), start=1):
         if not isinstance(rel, dict):
-            raise ImportFailed("'relations' items must be objects", path=name, line=line)
-        head = end_of(rel.get("head"), rel.get("head_span"))
-        tail = end_of(rel.get("child"), rel.get("child_span"))
+            raise found.error("'relations' items must be objects")
+        head = found.end_of(rel.get("head"), rel.get("head_span"))
+        tail = found.end_of(rel.get("child"), rel.get("child_span"))
         label = rel.get("label")
         if head is None or tail is None or not isinstance(label, str):
             options.report.add("Prodigy relation between plain tokens (or unlabelled) skipped")
             continue
         rels.append(RelationData(f"r{k}", label, head, tail))
-
-    meta = dict(rec["meta"]) if isinstance(rec.get("meta"), dict) else {}
-    layer = json_name(
-        rec.get("_annotator_id") or rec.get("_session_id"), "_annotator_id", name, line
-    )
-    return DocData(
-        doc_id,
-        text,
-        meta,
-        tuple(spans),
-        tuple(rels),
-        layer=layer,
-        source_path=name,
-        source_line=line,
-        # an accepted task is annotated even without spans (a negative example)
-        annotated=True if rec.get("answer") == "accept" or "spans" in rec else None,
-    )
+    return rels
 
 
 # ---------------------------------------------------------------- writing

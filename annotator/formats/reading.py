@@ -12,14 +12,14 @@ from __future__ import annotations
 import importlib
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import ImportFailed, ReaderCrashed
 from annotator.formats.registry import AUTO, format_spec, formats_by_suffix, reader_names
 from annotator.formats.textfile import check_regular
-from annotator.values import DocData
+from annotator.values import DocData, SpanData
 
 
 @dataclass
@@ -34,6 +34,23 @@ class ReadReport:
 
     def lines(self) -> list[str]:
         return [f"{n} x {reason}" for reason, n in sorted(self.counts.items())]
+
+
+def drop_repeated_spans(
+    spans: Iterable[SpanData], report: ReadReport, reason: str
+) -> tuple[SpanData, ...]:
+    """``spans`` with each (start, end, label) kept once, the first; the others are counted
+    under ``reason``."""
+    seen: set[tuple[int, int, str]] = set()
+    out: list[SpanData] = []
+    for s in spans:
+        key = (s.start, s.end, s.label)
+        if key in seen:
+            report.add(reason)
+            continue
+        seen.add(key)
+        out.append(s)
+    return tuple(out)
 
 
 @dataclass

@@ -432,25 +432,33 @@ def read_file(  # noqa: C901 - span, chain and slot columns decided per cell
         span_of[key] = span_id
         spans.append(SpanData(span_id, start, stop, label, attrs, str(actor) if actor else None))
 
-    relations = _relations(cols, rows, layer, by_addr, at_row, span_of, report, name)
-    relations += _slot_relations(links, layer, by_addr, at_row, span_of, report, name)
+    found = _SpansFound(layer, by_addr, at_row, span_of, report, name)
+    relations = _relations(cols, rows, found) + _slot_relations(links, found)
     return text, tuple(spans), tuple(relations), header
 
 
 _TARGET = re.compile(r"^(\d+-\d+(?:\.\d+)?)(?:\[(\d+)\])?$")
 
 
+@dataclass(frozen=True)
+class _SpansFound:
+    """The spans read from one document's rows, for resolving the ends of its relations."""
+
+    layer: str  # the span layer imported
+    by_addr: dict[str, _Row]  # token address -> row
+    at_row: dict[tuple[str, str], list[tuple[str, ...]]]  # (layer, address) -> annotation keys
+    span_of: dict[tuple[str, ...], str]  # annotation key -> span id
+    report: ReadReport
+    name: str  # the file, for error messages
+
+
 def _slot_relations(
-    links: list[tuple[tuple[str, ...], list[str], list[str], int]],
-    layer: str,
-    by_addr: dict[str, _Row],
-    at_row: dict[tuple[str, str], list[tuple[str, ...]]],
-    span_of: dict[tuple[str, ...], str],
-    report: ReadReport,
-    name: str,
+    links: list[tuple[tuple[str, ...], list[str], list[str], int]], found: _SpansFound
 ) -> list[RelationData]:
     """Slot (link) features of the chosen layer: a relation from the host annotation to each
     filler, labelled with its role (event roles)."""
+    layer, by_addr, at_row, span_of = found.layer, found.by_addr, found.at_row, found.span_of
+    report, name = found.report, found.name
     out: list[RelationData] = []
     for key, roles, goals, line in links:
         head = span_of.get(key)
@@ -474,16 +482,11 @@ def _slot_relations(
     return out
 
 
-def _relations(
-    cols: list[_Column],
-    rows: list[_Row],
-    layer: str,
-    by_addr: dict[str, _Row],
-    at_row: dict[tuple[str, str], list[tuple[str, ...]]],
-    span_of: dict[tuple[str, ...], str],
-    report: ReadReport,
-    name: str,
-) -> list[RelationData]:
+def _relations(cols: list[_Column], rows: list[_Row], found: _SpansFound) -> list[RelationData]:
+    """Relation (RL) columns whose base is the chosen layer: one relation per reference."""
+    layer, by_addr, at_row, span_of = found.layer, found.by_addr, found.at_row, found.span_of
+    report, name = found.report, found.name
+
     def resolve(base: str, addr: str, ident: str | None) -> str | None:
         if ident and ident != "0":
             return span_of.get(("id", ident))

@@ -116,10 +116,11 @@ def _prf(tp: int, pred: int, gold: int) -> dict[str, float | int | None]:
     return {"p": p, "r": r, "f": f, "tp": tp, "gold": gold, "pred": pred}
 
 
-def _tails(
-    rels: Iterable[RelationData], by_id: dict[str, SpanData]
-) -> dict[str, list[tuple[str, SpanData]]]:
-    out: dict[str, list[tuple[str, SpanData]]] = defaultdict(list)
+Tails = dict[str, list[tuple[str, SpanData]]]  # span id -> (relation label, tail) of its relations
+
+
+def _tails(rels: Iterable[RelationData], by_id: dict[str, SpanData]) -> Tails:
+    out: Tails = defaultdict(list)
     for rel in rels:
         tail = by_id.get(rel.tail)
         if tail is not None and rel.head in by_id:
@@ -129,6 +130,31 @@ def _tails(
 
 def _role_key(role: str) -> str:
     return role if role in ("place", "time") else "agent/target"
+
+
+def _overlaps(a: SpanData, b: SpanData) -> bool:
+    return _overlap((a.start, a.end), (b.start, b.end)) > 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Matched:
+    """One label's human and suggested spans in one document, paired on overlap, with the
+    relations of each span."""
+
+    gold: list[SpanData]
+    pred: list[SpanData]
+    pairs: dict[int, int]  # gold index -> suggestion index
+    gold_tails: Tails
+    pred_tails: Tails
+    gold_of: dict[int, int] = field(init=False)  # suggestion index -> gold index
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gold_of", {j: i for i, j in self.pairs.items()})
+
+    def pred_of(self, i: int) -> SpanData | None:
+        """The suggestion paired with the ``i``-th human span (None if none)."""
+        j = self.pairs.get(i)
+        return None if j is None else self.pred[j]
 
 
 @dataclass(slots=True)
@@ -169,27 +195,20 @@ class NewsScores:
                 c[f"{label}/{mode}/gold"] += len(gold)
                 if mode == "overlap":
                     overlap_pairs = pairs
-            matched = dict(overlap_pairs)
+            found = _Matched(gold, pred, dict(overlap_pairs), gtails, ptails)
             if label == "CLAIM":
-                self._claims(gold, pred, matched, gtails, ptails)
+                self._claims(found)
             if label == "EVENT":
-                self._events(gold, pred, matched, gtails, ptails)
+                self._events(found)
 
-    def _claims(
-        self,
-        gold: list[SpanData],
-        pred: list[SpanData],
-        matched: dict[int, int],
-        gtails: dict[str, list[tuple[str, SpanData]]],
-        ptails: dict[str, list[tuple[str, SpanData]]],
-    ) -> None:
+    def _claims(self, found: _Matched) -> None:
         c = self.counts
         source_of: dict[int, SpanData | None] = {}
-        for i, g in enumerate(gold):
-            sources = [t for lab, t in gtails.get(g.id, ()) if lab == "claimant"]
+        for i, g in enumerate(found.gold):
+            sources = [t for lab, t in found.gold_tails.get(g.id, ()) if lab == "claimant"]
             source_of[i] = sources[0] if sources else None
-            if i in matched:
-                p = pred[matched[i]]
+            p = found.pred_of(i)
+            if p is not None:
                 for attr in ("form", "stance"):
                     want = g.attrs.get(attr)
                     if want:
@@ -199,76 +218,60 @@ class NewsScores:
             if src is None:
                 continue
             c["claimant/gold"] += 1
-            if i not in matched:
+            if p is None:
                 continue
             c["claimant/matched"] += 1
-            tails = [t for lab, t in ptails.get(pred[matched[i]].id, ()) if lab == "claimant"]
-            ok = any(_overlap((t.start, t.end), (src.start, src.end)) for t in tails)
-            c["claimant/ok"] += ok
+            tails = [t for lab, t in found.pred_tails.get(p.id, ()) if lab == "claimant"]
+            c["claimant/ok"] += any(_overlaps(t, src) for t in tails)
             c["claimant/missing"] += not tails
-        inverse = {j: i for i, j in matched.items()}
-        for j, p in enumerate(pred):
-            tails = [t for lab, t in ptails.get(p.id, ()) if lab == "claimant"]
+        for j, p in enumerate(found.pred):
+            tails = [t for lab, t in found.pred_tails.get(p.id, ()) if lab == "claimant"]
             if not tails:
                 continue
             c["claimant/pred"] += 1
-            gi = inverse.get(j)
+            gi = found.gold_of.get(j)
             src = source_of.get(gi) if gi is not None else None
-            if src is not None and any(
-                _overlap((t.start, t.end), (src.start, src.end)) for t in tails
-            ):
+            if src is not None and any(_overlaps(t, src) for t in tails):
                 c["claimant/pred_ok"] += 1
 
-    def _events(
-        self,
-        gold: list[SpanData],
-        pred: list[SpanData],
-        matched: dict[int, int],
-        gtails: dict[str, list[tuple[str, SpanData]]],
-        ptails: dict[str, list[tuple[str, SpanData]]],
-    ) -> None:
+    def _events(self, found: _Matched) -> None:
         c = self.counts
         args: dict[int, list[tuple[str, SpanData]]] = {
-            i: [(lab, t) for lab, t in gtails.get(g.id, ()) if lab in ROLES]
-            for i, g in enumerate(gold)
+            i: [(lab, t) for lab, t in found.gold_tails.get(g.id, ()) if lab in ROLES]
+            for i, g in enumerate(found.gold)
         }
-        for i, g in enumerate(gold):
+        for i, g in enumerate(found.gold):
+            p = found.pred_of(i)
             gtype = g.attrs.get("type")
-            if i in matched and gtype and gtype != "other":
-                ptype = pred[matched[i]].attrs.get("type")
+            if p is not None and gtype and gtype != "other":
+                ptype = p.attrs.get("type")
                 c["event_type/n"] += 1
                 c["event_type/ok"] += ptype == gtype or (
                     gtype in _ARREST_LIKE and ptype in _ARREST_LIKE
                 )
-            if i in matched and g.attrs.get("status"):
+            if p is not None and g.attrs.get("status"):
                 c["event_status/n"] += 1
-                c["event_status/ok"] += pred[matched[i]].attrs.get("status") == g.attrs["status"]
+                c["event_status/ok"] += p.attrs.get("status") == g.attrs["status"]
             for role, arg in args[i]:
                 key = _role_key(role)
                 c[f"role/{key}/gold"] += 1
-                if i not in matched:
+                if p is None:
                     continue
                 c[f"role/{key}/gold_on_matched"] += 1
-                found = any(
-                    lab == role and _overlap((t.start, t.end), (arg.start, arg.end))
-                    for lab, t in ptails.get(pred[matched[i]].id, ())
+                c[f"role/{key}/found"] += any(
+                    lab == role and _overlaps(t, arg) for lab, t in found.pred_tails.get(p.id, ())
                 )
-                c[f"role/{key}/found"] += found
-        inverse = {j: i for i, j in matched.items()}
-        for j, p in enumerate(pred):
-            for lab, t in ptails.get(p.id, ()):
+        for j, p in enumerate(found.pred):
+            for lab, t in found.pred_tails.get(p.id, ()):
                 if lab not in ROLES:
                     continue
                 key = _role_key(lab)
                 c[f"role/{key}/pred"] += 1
-                gi = inverse.get(j)
+                gi = found.gold_of.get(j)
                 if gi is None:
                     continue
                 c[f"role/{key}/pred_on_matched"] += 1
-                ok = any(
-                    r == lab and _overlap((t.start, t.end), (a.start, a.end)) for r, a in args[gi]
-                )
-                c[f"role/{key}/pred_ok"] += ok
+                c[f"role/{key}/pred_ok"] += any(r == lab and _overlaps(t, a) for r, a in args[gi])
 
     def report(self) -> dict[str, Any]:
         """Every metric by name, in the dev-set scorer's layout (fractions, None when

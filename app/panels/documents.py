@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # the list paints before the database modules are imported
     from app.tasks import TaskState
 
 ALL = "__all__"
+DEFAULT_ORDER, UNCERTAINTY_ORDER = "default", "uncertainty"
+TITLE_MIN = 200  # pixels
 
 
 class _LoadSummaries:
@@ -52,11 +54,21 @@ def load_summaries(session: Session, annotator: str) -> tuple[list[DocumentSumma
     return document_summaries(session, annotator), annotator_names(session)
 
 
+def _queue_statuses(records: list[DocumentSummary]) -> tuple[str, ...]:
+    """The statuses of the queue: assigned open work while there is some, else also the
+    documents not assigned."""
+    open_work = (AssignmentStatus.TODO, AssignmentStatus.IN_PROGRESS)
+    if any(d.status in open_work for d in records):
+        return open_work
+    return ("", *open_work)
+
+
 class DocumentPanel(QWidget):
     """Lists documents; emits ``document_chosen(doc_id)`` when the user opens one."""
 
     document_chosen = Signal(int)
     loaded = Signal()
+    order_requested = Signal(str)  # the user chose an order in the combo
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +84,15 @@ class DocumentPanel(QWidget):
             self.status_combo.addItem(text.capitalize(), key)
         # Whose status and span counts to show: the layer of the window (shown and edited).
         self.annotator_combo = LayerCombo(context)
+        # The queue's order: the list's own, or the trained model's uncertainty (most uncertain
+        # first); "Done, next" follows it.
+        self.order_combo = QComboBox()
+        self.order_combo.addItem("Default order", DEFAULT_ORDER)
+        self.order_combo.addItem("Most uncertain first", UNCERTAINTY_ORDER)
+        self.order_combo.setToolTip(
+            "Order the queue by the trained model's uncertainty: the documents whose "
+            "suggestions it is least sure of first (they teach it most)"
+        )
         self.count_label = QLabel("Loading…")
         self.count_label.setEnabled(False)
 
@@ -89,17 +110,31 @@ class DocumentPanel(QWidget):
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
         hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, 5):
+        # The title fills the width the other columns leave, but never less than
+        # TITLE_MIN (a Stretch section collapses to a few pixels when the others nearly fill
+        # the list): the other columns scroll instead.
+        for col in range(0, 5):  # title, source, date, status, spans
             hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
         hh.resizeSection(1, 110)
         hh.resizeSection(2, 90)
         hh.resizeSection(3, 90)
         hh.resizeSection(4, 55)
+        # The model's uncertainty, beside the title, only while the queue is in that order.
+        unc = DocumentTableModel.UNCERTAINTY_COLUMN
+        hh.setSectionResizeMode(unc, QHeaderView.ResizeMode.Interactive)
+        hh.resizeSection(unc, 90)
+        hh.moveSection(unc, 1)
+        self.table.setColumnHidden(unc, True)
+        self.table.viewport().installEventFilter(self)
+        # A column sort replaces the uncertainty order (the combo says so).
+        hh.sortIndicatorChanged.connect(
+            lambda column, _order: self.show_order(DEFAULT_ORDER) if column >= 0 else None
+        )
 
         filters = QHBoxLayout()
         filters.addWidget(self.status_combo)
         filters.addWidget(self.annotator_combo)
+        filters.addWidget(self.order_combo)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
@@ -113,12 +148,25 @@ class DocumentPanel(QWidget):
         self._search_timer.timeout.connect(self._apply_filter)
         self.search.textChanged.connect(self._search_timer.start)
         self.status_combo.currentIndexChanged.connect(self._apply_filter)
+        self.order_combo.currentIndexChanged.connect(
+            lambda _i: self.order_requested.emit(str(self.order_combo.currentData()))
+        )
         context.layer_changed.connect(lambda _layer: self.reload())
         self.table.activated.connect(self._activated)
         self.table.clicked.connect(self._activated)
         self._pending_select: int | None = None
         context.document_changed.connect(self._document_changed)
         context.doc_state.status_changed.connect(self._status_changed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_title()
+        return super().eventFilter(watched, event)
+
+    def _fit_title(self) -> None:
+        hh = self.table.horizontalHeader()
+        others = sum(hh.sectionSize(c) for c in range(1, hh.count()) if not hh.isSectionHidden(c))
+        hh.resizeSection(0, max(TITLE_MIN, self.table.viewport().width() - others))
 
     # ------------------------------------------------------------ loading
 
@@ -158,6 +206,38 @@ class DocumentPanel(QWidget):
         if self.context.current_doc_id is not None:
             self.select_document(self.context.current_doc_id)
 
+    # ------------------------------------------------------------ order
+
+    @property
+    def order(self) -> str:
+        return UNCERTAINTY_ORDER if self.model.ranked else DEFAULT_ORDER
+
+    def set_uncertainty(self, scores: dict[int, float] | None) -> None:
+        """Show the queue most uncertain first (``scores``: document id -> uncertainty), or in
+        the default order (None). Any column sort is dropped so the order shows."""
+        if scores is not None:
+            self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.model.set_rank(scores)
+        self.table.setColumnHidden(DocumentTableModel.UNCERTAINTY_COLUMN, scores is None)
+        self._fit_title()
+        self.show_order(UNCERTAINTY_ORDER if scores is not None else DEFAULT_ORDER)
+        if self.context.current_doc_id is not None:
+            self.select_document(self.context.current_doc_id)
+
+    def show_order(self, order: str) -> None:
+        """Set the combo without asking for the order again."""
+        self.order_combo.blockSignals(True)
+        self.order_combo.setCurrentIndex(max(0, self.order_combo.findData(order)))
+        self.order_combo.blockSignals(False)
+
+    def open_ids(self) -> list[int]:
+        """The queue of the layer shown: its assigned documents still to do, or (when none is
+        assigned) every document neither done nor skipped."""
+        records = self.model.all_records()
+        todo = _queue_statuses(records)
+        return [d.id for d in records if d.status in todo]
+
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), len(self.model.all_records())
         done = sum(1 for d in self.model.all_records() if d.status == AssignmentStatus.DONE)
@@ -184,14 +264,16 @@ class DocumentPanel(QWidget):
     def next_document(self, after: int) -> int | None:
         """The next document of the queue, in the list's order: while some documents are
         assigned to the annotator and unfinished, the next of those; otherwise the next one
-        that is neither done nor skipped."""
+        that is neither done nor skipped. In uncertainty order, the first such one from the
+        top (the most uncertain)."""
         rows = self.model.records()
         if not rows:
             return None
-        open_work = (AssignmentStatus.TODO, AssignmentStatus.IN_PROGRESS)
-        assigned = any(d.status in open_work for d in self.model.all_records() if d.id != after)
-        todo = open_work if assigned else ("", *open_work)
-        start = next((i for i, d in enumerate(rows) if d.id == after), -1)
+        todo = _queue_statuses([d for d in self.model.all_records() if d.id != after])
+        # Most uncertain first: the top open document, wherever the one just finished was.
+        start = (
+            -1 if self.model.ranked else next((i for i, d in enumerate(rows) if d.id == after), -1)
+        )
         for offset in range(1, len(rows) + 1):
             d = rows[(start + offset) % len(rows)]
             if d.id != after and d.status in todo:

@@ -260,27 +260,24 @@ def external_ids_of(session: Session, doc_ids: Sequence[int]) -> list[str]:
 
 def ids_of_hashes(session: Session, shas: Sequence[str]) -> dict[str, int]:
     """Text hash -> document id, for those of ``shas`` in the project (a batch at a time)."""
-    from storage.repository.spans import driver_rows
-
-    out: dict[str, int] = {}
-    keys = list(dict.fromkeys(shas))
-    for i in range(0, len(keys), 20000):
-        chunk = keys[i : i + 20000]
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT sha256, id FROM document WHERE sha256 IN ({marks})"
-        out.update(driver_rows(session, sql, chunk))
-    return out
+    return _document_lookup(session, "sha256", "id", shas)
 
 
 def hashes_of_external_ids(session: Session, external: Sequence[str]) -> dict[str, str]:
     """External id -> text hash, for those of ``external`` used in the project."""
+    return _document_lookup(session, "external_id", "sha256", external)
+
+
+def _document_lookup(session: Session, key: str, value: str, keys: Sequence[Any]) -> dict[Any, Any]:
+    """``document.key`` -> ``document.value`` for the documents whose ``key`` is one of
+    ``keys``, asked a batch of 20000 at a time."""
     from storage.repository.spans import driver_rows
 
-    out: dict[str, str] = {}
-    keys = list(dict.fromkeys(external))
-    for i in range(0, len(keys), 20000):
-        chunk = keys[i : i + 20000]
+    out: dict[Any, Any] = {}
+    wanted = list(dict.fromkeys(keys))
+    for i in range(0, len(wanted), 20000):
+        chunk = wanted[i : i + 20000]
         marks = ",".join("?" * len(chunk))
-        sql = f"SELECT external_id, sha256 FROM document WHERE external_id IN ({marks})"
+        sql = f"SELECT {key}, {value} FROM document WHERE {key} IN ({marks})"
         out.update(driver_rows(session, sql, chunk))
     return out

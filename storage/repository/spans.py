@@ -475,16 +475,13 @@ def layer_span_rows(
     """Spans of one layer in some documents as plain tuples ``(document_id, id, start, end,
     label, attrs as JSON text, entity_id)`` in (document, start, end, id) order. For reading a
     layer batch by batch (``doc_ids`` at most ``SQL_BATCH`` long)."""
-    ann = annotator_id(session, annotator)
-    if ann is None or not doc_ids:
-        return []
-    marks = ",".join("?" * len(doc_ids))
-    return driver_rows(
+    return _layer_rows(
         session,
+        annotator,
+        doc_ids,
         'SELECT document_id, id, start, "end", label, attrs, entity_id FROM span '
-        f"WHERE annotator_id = ? AND document_id IN ({marks}) "
+        "WHERE annotator_id = ? AND document_id IN ({marks}) "
         'ORDER BY document_id, start, "end", id',
-        [ann, *doc_ids],
     )
 
 
@@ -493,17 +490,23 @@ def layer_relation_rows(
 ) -> list[tuple[int, int, int, int, str]]:
     """Relations whose head span is in one layer and in some documents, as plain tuples
     ``(document_id, id, head_id, tail_id, label)`` in id order."""
+    return _layer_rows(
+        session,
+        annotator,
+        doc_ids,
+        "SELECT s.document_id, r.id, r.head_id, r.tail_id, r.label FROM relation r "
+        "JOIN span s ON s.id = r.head_id "
+        "WHERE s.annotator_id = ? AND s.document_id IN ({marks}) ORDER BY r.id",
+    )
+
+
+def _layer_rows(session: Session, annotator: str, doc_ids: Sequence[int], sql: str) -> list[Any]:
+    """The rows of ``sql`` (its parameters: the layer's annotator id, then ``doc_ids`` in
+    place of ``{marks}``); none for an unknown layer or no documents."""
     ann = annotator_id(session, annotator)
     if ann is None or not doc_ids:
         return []
-    marks = ",".join("?" * len(doc_ids))
-    return driver_rows(
-        session,
-        "SELECT s.document_id, r.id, r.head_id, r.tail_id, r.label FROM relation r "
-        "JOIN span s ON s.id = r.head_id "
-        f"WHERE s.annotator_id = ? AND s.document_id IN ({marks}) ORDER BY r.id",
-        [ann, *doc_ids],
-    )
+    return driver_rows(session, sql.format(marks=",".join("?" * len(doc_ids))), [ann, *doc_ids])
 
 
 def iter_layer_geometry(session: Session, annotator: str) -> Iterator[tuple[int, int, int, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Suggestion, SuggestionRelation, utcnow
@@ -88,12 +88,7 @@ def suggestion_relations_of(
         SuggestionRelation.head_id.in_(list(suggestion_ids))
         | SuggestionRelation.tail_id.in_(list(suggestion_ids))
     )
-    if state is not None:
-        stmt = stmt.where(SuggestionRelation.state == state)
-    return [
-        SuggestionRelationRecord(r.id, r.head_id, r.tail_id, r.label, r.score, r.state)
-        for r in session.scalars(stmt.order_by(SuggestionRelation.id))
-    ]
+    return _relation_records(session, stmt, state)
 
 
 def suggestion_relations_of_document(
@@ -105,12 +100,7 @@ def suggestion_relations_of_document(
         .join(Suggestion, Suggestion.id == SuggestionRelation.head_id)
         .where(Suggestion.document_id == document_id)
     )
-    if state is not None:
-        stmt = stmt.where(SuggestionRelation.state == state)
-    return [
-        SuggestionRelationRecord(r.id, r.head_id, r.tail_id, r.label, r.score, r.state)
-        for r in session.scalars(stmt.order_by(SuggestionRelation.id))
-    ]
+    return _relation_records(session, stmt, state)
 
 
 def get_suggestion_relations(
@@ -120,6 +110,16 @@ def get_suggestion_relations(
     if not relation_ids:
         return []
     stmt = select(SuggestionRelation).where(SuggestionRelation.id.in_(list(relation_ids)))
+    return _relation_records(session, stmt)
+
+
+def _relation_records(
+    session: Session, stmt: Select[SuggestionRelation], state: str | None = None
+) -> list[SuggestionRelationRecord]:
+    """The suggested relations ``stmt`` selects (only those in ``state`` when given), in id
+    order, as records."""
+    if state is not None:
+        stmt = stmt.where(SuggestionRelation.state == state)
     return [
         SuggestionRelationRecord(r.id, r.head_id, r.tail_id, r.label, r.score, r.state)
         for r in session.scalars(stmt.order_by(SuggestionRelation.id))

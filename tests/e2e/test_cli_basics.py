@@ -158,3 +158,45 @@ def test_console_script_runs(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "is a directory" in result.stderr
+
+
+def test_every_command_handles_errors_in_one_place() -> None:
+    """Each registered command is wrapped by ``one_line_errors``, the one place the CLI turns
+    an ``AnnotatorError`` into its error line (no command catches it itself)."""
+    from annotator.cli.main import app
+
+    names = [c.name or c.callback.__name__ for c in app.registered_commands if c.callback]
+    assert {"init", "import", "export", "merge", "train", "agreement", "copy"} <= set(names)
+    unwrapped = [
+        c.name or c.callback.__name__
+        for c in app.registered_commands
+        if c.callback and not getattr(c.callback, "handles_errors", False)
+    ]
+    assert unwrapped == []
+
+
+def test_error_line_and_exit_code_from_the_one_handler(
+    cli: Cli, tmp_path: Path, new_location, monkeypatch
+) -> None:
+    import annotator.suggest.training
+    import annotator.transfer.importing
+    from annotator.errors import ImportFailed
+
+    project = new_location()
+    cli("init", project)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ImportFailed("bad span", path="brat/a.ann", line=12)
+
+    monkeypatch.setattr(annotator.transfer.importing, "import_paths", broken)
+    result = cli("import", project, tmp_path, ok=False)
+    assert result.exit_code == 1
+    assert result.stderr == "error: [E120] brat/a.ann:12: bad span\n"
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(annotator.suggest.training, "train_model", interrupted)
+    result = cli("train", project, tmp_path / "model", ok=False)
+    assert result.exit_code == 130
+    assert result.stderr == "error: [E010] training cancelled; nothing was written\n"

@@ -8,7 +8,6 @@ but ``check`` then finds errors), and whether the project file changed on an err
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import shutil
@@ -20,6 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+
+from project_files import file_hash
 
 from annotator.errors import AnnotatorError, ImportFailed
 from annotator.project import Project
@@ -169,15 +170,6 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
-def project_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    for suffix in ("", "-wal"):
-        p = Path(f"{path}{suffix}")
-        if p.exists():
-            h.update(p.read_bytes())
-    return h.hexdigest()
-
-
 @dataclass
 class Figures:
     """Counts per format, as in the issue's table."""
@@ -257,7 +249,7 @@ def stage(fmt: str, seed: Path, data: bytes, folder: Path) -> Path:
 
 def run_one(project: Project, fmt: str, path: Path, label_map: Path, figures: Figures) -> str:
     """Import one input and classify the outcome; return the kind."""
-    before = project_hash(project.path)
+    before = file_hash(project.path)
     figures.tried[fmt] += 1
     kind = "imported"
     started = time.monotonic()
@@ -290,7 +282,7 @@ def run_one(project: Project, fmt: str, path: Path, label_map: Path, figures: Fi
         if errors:
             kind = "silent"
             figures.note(kind, f"{fmt} {path.name}: {errors[0][0]}: {errors[0][1].message}")
-    elif project_hash(project.path) != before:
+    elif file_hash(project.path) != before:
         figures.changed[fmt] += 1
         figures.note("changed", f"{fmt} {path.name} ({kind})")
     getattr(

@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: project_files
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fuzzlib import FORMATS, Figures, fuzz_inputs, label_map_for, run_one, seed_files, stage

@@ -534,6 +534,7 @@ def test_preannotation_shows_progress_and_can_be_cancelled(
 
         runner.progress.connect(on_progress)
         win.preannotate()
+        win.learning.preannotate_dialog.accept()  # the default suggestions
         qtbot.waitUntil(lambda: not ops.busy, timeout=30_000)
         # A determinate bar from the start: (0, 43) before the pipeline loads. (A modal
         # progress dialog processes events in setValue, so later reports can arrive nested
@@ -552,6 +553,7 @@ def test_preannotation_shows_progress_and_can_be_cancelled(
         runner.progress.connect(cancel_early)
         seen.clear()
         win.preannotate()
+        win.learning.preannotate_dialog.accept()  # the default suggestions
         qtbot.waitUntil(lambda: not ops.busy, timeout=30_000)
         with win.context.project.session() as s:
             assert len(sugg_repo.suggestions_of(s, state=None)) == before

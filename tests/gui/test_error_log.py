@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from annotator import logfile
-
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def log_file() -> Iterator[Path]:
-    path = logfile.setup_logging("test")
-    assert path is not None
-    yield path
-    logfile.stop_logging()
 
 
 def test_an_error_shown_in_a_dialog_lands_in_the_log_file(log_file: Path, dialogs) -> None:

@@ -5,20 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from annotator import logfile
-
-
-@pytest.fixture
-def log_file() -> Iterator[Path]:
-    path = logfile.setup_logging("test")
-    assert path is not None
-    yield path
-    logfile.stop_logging()
 
 
 def test_the_log_file_is_in_the_user_data_folder(log_file: Path) -> None:

@@ -41,8 +41,11 @@ def brat_check(folder: Path) -> str:
     python = _python38()
     if python is None or not CHECKER.is_file():
         pytest.skip(f"SKIPPED LOUDLY: brat checker needs Python 3.8.18 ({python}) and {CHECKER}")
+    scratch = folder.parent / "brat-check-tmp"  # the checker leaves its config folder in TMPDIR
+    scratch.mkdir(exist_ok=True)
+    env = {**os.environ, "TMPDIR": str(scratch)}
     result = subprocess.run(
-        [python, str(CHECKER), str(folder)], capture_output=True, text=True, timeout=300
+        [python, str(CHECKER), str(folder)], capture_output=True, text=True, timeout=300, env=env
     )
     last = result.stdout.strip().splitlines()[-1]
     assert last == "errors 0 issues 0", result.stdout[-3000:] + result.stderr[-2000:]

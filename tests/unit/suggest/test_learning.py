@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from annotator import services
 from annotator.cancel import CancelToken
-from annotator.errors import Cancelled
+from annotator.errors import Cancelled, ValidationError
 from annotator.project import Project
 from annotator.suggest.correction import (
     COMPARISON_FILE,
@@ -185,6 +185,22 @@ def test_trained_wins_a_label_only_when_better_across_documents() -> None:
     lucky = [(_scores(5, 5, 5), _scores(5, 5, 5)) for _ in range(11)]
     lucky.append((_scores(0, 0, 40), _scores(40, 0, 0)))
     assert run(lucky) == "default"
+    # better F bought with precision (more recall, more noise): the default stays
+    noisy = [(_scores(5, 1, 9), _scores(8, 4, 6)) for _ in range(12)]
+    assert run(noisy) == "default"
+    data = compare(*(_total(noisy) * 2), ["ACTOR"], 4, noisy)
+    assert data["spans"]["ACTOR"]["reason"] == "less precise"
+    assert "(less precise)" in "\n".join(comparison_lines(data))
+
+
+def _total(pairs: list[tuple[Evaluation, Evaluation]]) -> tuple[Evaluation, Evaluation]:
+    total_d, total_t = Evaluation(match="overlap"), Evaluation(match="overlap")
+    total_d.documents = total_t.documents = len(pairs)
+    for ev, one in ((total_d, 0), (total_t, 1)):
+        score = ev.spans.setdefault("ACTOR", LabelScore("ACTOR"))
+        for attr in ("tp", "fp", "fn"):
+            setattr(score, attr, sum(getattr(p[one].spans["ACTOR"], attr) for p in pairs))
+    return total_d, total_t
 
 
 # ---------------------------------------------------------------- train, compare, select
@@ -354,3 +370,42 @@ def test_a_new_actor_span_takes_the_type_of_the_default_one_it_contains(scheme: 
     assert new and new[0].attrs == {"type": "person"}
     kept = [s for s in out.spans if s.id == "p1"]
     assert not kept  # not picked and not needed by a relation: only the picked span remains
+
+
+def test_document_uncertainty_is_per_decision_and_per_length() -> None:
+    from annotator.suggest.correction import Analysed, LearnedModel, Softmax
+    from annotator.suggest.ordering import decision_uncertainty
+    from annotator.suggest.propose import Proposal
+
+    w = np.array([[0.0, 0.0], [-6.0, 6.0], [6.0, -6.0]])  # bias, "yes", "no"
+    clf = Softmax(
+        (NONE, "CLAIM"),
+        {"bias": 0, "yes": 1, "no": 2},
+        w,
+        np.zeros((0, 2)),
+        np.zeros(2),
+        np.zeros(0),
+        np.zeros(0),
+        {"CLAIM": 0.5},
+    )
+    model = LearnedModel("base", {"claim": clf})
+
+    def doc(*feats: str, default: str | None = None) -> Analysed:
+        cands = [
+            Candidate("claim", 0, 1, 0, ["bias", f], np.zeros(0, dtype="float32"), default)
+            for f in feats
+        ]
+        return Analysed(Proposal((), (), {}), cands)
+
+    sure, unsure = doc("yes", "no"), doc("yes", "maybe")
+    assert decision_uncertainty(model, unsure, 1000) > 0.99  # one coin flip in 1,000 chars
+    assert decision_uncertainty(model, sure, 1000) < 0.05
+    # the same decisions in a text four times as long: a quarter of the uncertainty
+    long = decision_uncertainty(model, unsure, 4000)
+    assert long == pytest.approx(decision_uncertainty(model, unsure, 1000) / 4)
+    margin = decision_uncertainty(model, unsure, 1000, "margin")
+    assert 0.99 < margin < 1.1
+    # disagreement: the model drops a default CLAIM ("no") and keeps another ("yes")
+    assert decision_uncertainty(model, doc("no", "yes", default="CLAIM"), 1000, "disagreement") == 1
+    with pytest.raises(ValidationError, match="unknown uncertainty"):
+        decision_uncertainty(model, sure, 1000, "vibes")

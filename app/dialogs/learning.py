@@ -1,0 +1,412 @@
+"""The learning loop's dialogs: train a model, see how it compared with the default suggestions,
+choose the model to pre-annotate with.
+
+Every figure shown comes from the model folder's ``comparison.json`` (written by
+``annotator train``): per label the default suggestions and the trained model scored on the same
+held-out documents, and which of the two ``preannotate --model`` uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+TRAINED = "trained"
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """The options of ``annotator train``."""
+
+    layer: str
+    outdir: Path
+    max_steps: int = 300
+    folds: int = 4
+    seed: int = 0
+    base: str | None = None  # None: the installed English pipeline
+
+
+def _min_documents() -> int:
+    from annotator.suggest.selection import MIN_DOCUMENTS
+
+    return MIN_DOCUMENTS
+
+
+def _f(row: Mapping[str, Any] | None) -> float | None:
+    if not isinstance(row, Mapping) or "f" not in row:
+        return None
+    return float(row["f"])
+
+
+def comparison_summary(data: Mapping[str, Any]) -> str:
+    """One paragraph: how the comparison was made and which labels use the trained model."""
+    spans = data.get("spans") or {}
+    used = [label for label, row in spans.items() if (row or {}).get("use") == TRAINED]
+    docs = int(data.get("documents", 0))
+    text = (
+        f"Held out: {docs} documents, {data.get('folds', 0)}-fold by document, "
+        f"{data.get('metric', 'overlap F')}. "
+    )
+    if used:
+        text += "The trained model is used for " + ", ".join(used) + "; "
+        text += "the default suggestions for the other labels."
+    else:
+        text += "The default suggestions are used for every label"
+        if docs < _min_documents():
+            text += f" (fewer than {_min_documents()} annotated documents: nothing is proven yet)."
+        else:
+            text += " (the trained model was not clearly better on any)."
+    return text
+
+
+class ComparisonTable(QTableWidget):
+    """Per label and per relation: default F, trained F, and which one is used."""
+
+    HEADERS = ("Label", "Default F", "Trained F", "Used", "Why the default")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(self.HEADERS), parent)
+        self.setHorizontalHeaderLabels(list(self.HEADERS))
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header = self.horizontalHeader()
+        for col in range(len(self.HEADERS) - 1):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+
+    def set_comparison(self, data: Mapping[str, Any]) -> None:
+        rows: list[tuple[str, float | None, float | None, str, str, str]] = []
+        for label, row in (data.get("spans") or {}).items():
+            row = row or {}
+            use = "trained" if row.get("use") == TRAINED else "default"
+            why = str(row.get("reason") or "") if use == "default" else ""
+            rows.append(
+                (label, _f(row.get("default")), _f(row.get("trained")), use, why, _tip(row))
+            )
+        for label, row in (data.get("relations") or {}).items():
+            row = row or {}
+            rows.append(
+                (
+                    f"{label} (link)",
+                    _f(row.get("default")),
+                    _f(row.get("trained")),
+                    "with its spans",
+                    "",
+                    _tip(row),
+                )
+            )
+        self.setRowCount(len(rows))
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for r, (label, default, trained, use, why, tip) in enumerate(rows):
+            cells = (
+                label,
+                "—" if default is None else f"{100 * default:.1f}",
+                "—" if trained is None else f"{100 * trained:.1f}",
+                use,
+                why,
+            )
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c in (1, 2):
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                if tip:
+                    item.setToolTip(tip)
+                if use == "trained" and c in (2, 3) or use == "default" and c in (1, 3):
+                    item.setFont(bold)
+                self.setItem(r, c, item)
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """The table's text, row by row (for tests and screenshots)."""
+        out = []
+        for r in range(self.rowCount()):
+            cells = [self.item(r, c) for c in range(self.columnCount())]
+            out.append(tuple(cell.text() if cell is not None else "" for cell in cells))
+        return out
+
+    def fit_height(self) -> None:
+        """Exactly as tall as its rows (no scroll bar and no blank space for a dozen)."""
+        height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
+        height += sum(self.rowHeight(r) for r in range(self.rowCount()))
+        self.setFixedHeight(min(height, 480))
+
+
+def _tip(row: Mapping[str, Any]) -> str:
+    parts = []
+    for name in ("default", "trained"):
+        score = row.get(name)
+        if isinstance(score, Mapping) and "precision" in score:
+            parts.append(
+                f"{name}: P {100 * float(score['precision']):.1f} · "
+                f"R {100 * float(score['recall']):.1f} · F {100 * float(score['f']):.1f}"
+            )
+    if "trained_better_share" in row:
+        parts.append(
+            f"trained better in {100 * float(row['trained_better_share']):.0f} % of resamples"
+        )
+    return "\n".join(parts)
+
+
+def _file_row(edit: QLineEdit, button: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    return row
+
+
+class TrainDialog(QDialog):
+    """Suggestions → Train a model: the layer to learn from, the folder, the options."""
+
+    def __init__(
+        self,
+        layers: list[str],
+        default_layer: str,
+        outdir: Path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Train a model on the team's labels")
+        self.layer = QComboBox()
+        self.layer.addItems(layers)
+        if default_layer in layers:
+            self.layer.setCurrentText(default_layer)
+        self.outdir = QLineEdit(str(outdir))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        self.max_steps = QSpinBox()
+        self.max_steps.setRange(1, 10_000)
+        self.max_steps.setValue(300)
+        self.max_steps.setToolTip(
+            "Most optimiser iterations per classifier (it stops earlier once settled)"
+        )
+        self.folds = QSpinBox()
+        self.folds.setRange(2, 20)
+        self.folds.setValue(4)
+        self.folds.setToolTip("Folds (by document) of the held-out comparison")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 1_000_000)
+        self.base = QLineEdit()
+        self.base.setPlaceholderText("the installed English pipeline")
+        form = QFormLayout()
+        form.addRow("Learn from layer:", self.layer)
+        form.addRow("Model folder:", _file_row(self.outdir, browse))
+        form.addRow("Most steps per classifier:", self.max_steps)
+        form.addRow("Folds of the comparison:", self.folds)
+        form.addRow("Seed:", self.seed)
+        form.addRow("Pipeline to correct:", self.base)
+        note = QLabel(
+            "Training learns a correction of the default suggestions from the layer's "
+            "annotated documents, then scores both on held-out documents. Pre-annotation with "
+            "the model uses, per label, whichever was better. Cancelling writes nothing."
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("Train")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(640, self.sizeHint().height())
+
+    def _browse(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Model folder", self.outdir.text())
+        if isinstance(path, tuple):  # the tests' recorder answers like getOpenFileName
+            path = path[0]
+        if path:
+            self.outdir.setText(str(path))
+
+    def accept(self) -> None:
+        if not self.outdir.text().strip():
+            self.error.setText("Choose a folder for the model.")
+            self.error.show()
+            return
+        super().accept()
+
+    def options(self) -> TrainOptions:
+        return TrainOptions(
+            self.layer.currentText(),
+            Path(self.outdir.text().strip()),
+            self.max_steps.value(),
+            self.folds.value(),
+            self.seed.value(),
+            self.base.text().strip() or None,
+        )
+
+
+class ComparisonDialog(QDialog):
+    """After training: default vs trained per label and relation, and which one is used."""
+
+    def __init__(
+        self, data: Mapping[str, Any], headline: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Training finished")
+        self.summary = QLabel(f"{headline}\n\n{comparison_summary(data)}")
+        self.summary.setWordWrap(True)
+        self.table = ComparisonTable(self)
+        self.table.set_comparison(data)
+        self.table.fit_height()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(640, self.sizeHint().height())
+
+
+DEFAULT_CHOICE, MODEL_CHOICE = "default", "model"
+
+
+class PreannotateDialog(QDialog):
+    """Suggestions → Pre-annotate: the default suggestions, or a trained model folder with its
+    comparison (per label default F vs trained F, and which one will be used)."""
+
+    def __init__(self, model_dir: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Pre-annotate")
+        self.use_default = QRadioButton("Default suggestions (the installed English pipeline)")
+        self.use_model = QRadioButton("A model trained on the team's labels:")
+        group = QButtonGroup(self)
+        group.addButton(self.use_default)
+        group.addButton(self.use_model)
+        self.folder = QLineEdit(model_dir)
+        self.folder.setPlaceholderText("a folder written by Train a model")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.table = ComparisonTable(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Pre-annotate")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        note = QLabel(
+            "Suggestions are added to every document as pending; nothing in anyone's layer "
+            "changes until it is accepted."
+        )
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.use_default)
+        layout.addWidget(self.use_model)
+        layout.addLayout(_file_row(self.folder, browse))
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table)
+        layout.addWidget(note)
+        layout.addWidget(self.buttons)
+        self.use_default.toggled.connect(self._refresh)
+        self.folder.editingFinished.connect(self._refresh)
+        (self.use_model if model_dir else self.use_default).setChecked(True)
+        self.setMinimumWidth(640)
+        self._refresh()
+
+    def _browse(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Model folder", self.folder.text())
+        if isinstance(path, tuple):
+            path = path[0]
+        if path:
+            self.folder.setText(str(path))
+            self.use_model.setChecked(True)
+            self._refresh()
+
+    def choice(self) -> str:
+        return MODEL_CHOICE if self.use_model.isChecked() else DEFAULT_CHOICE
+
+    def model_dir(self) -> str | None:
+        """The folder to pre-annotate with, None for the default suggestions."""
+        if self.choice() == DEFAULT_CHOICE:
+            return None
+        return self.folder.text().strip() or None
+
+    def _refresh(self, *_args: object) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if self.choice() == DEFAULT_CHOICE:
+            self.summary.setText("Every label gets the default suggestions.")
+            self._show_table(None)
+            ok.setEnabled(True)
+            return
+        data, problem = read_model_comparison(self.folder.text().strip())
+        if data is None:
+            self.summary.setText(problem)
+            self._show_table(None)
+            ok.setEnabled(False)
+            return
+        self.summary.setText(comparison_summary(data))
+        self._show_table(data)
+        ok.setEnabled(True)
+
+    def _show_table(self, data: Mapping[str, Any] | None) -> None:
+        if data is None:
+            self.table.setRowCount(0)
+            self.table.hide()
+        else:
+            self.table.set_comparison(data)
+            self.table.fit_height()
+            self.table.show()
+        self.adjustSize()
+
+
+def read_model_comparison(folder: str) -> tuple[dict[str, Any] | None, str]:
+    """The comparison of a model folder, or None and why it cannot be used (a small JSON file,
+    read on the GUI thread like a settings file)."""
+    from annotator.errors import AnnotatorError
+    from annotator.suggest.correction import COMPARISON_FILE, is_learned_model
+    from annotator.suggest.selection import read_comparison
+
+    if not folder:
+        return None, "Choose the folder of a trained model."
+    if not is_learned_model(folder):
+        return None, f"{folder} is not a model folder written by Train a model."
+    path = Path(folder) / COMPARISON_FILE
+    if not path.is_file():
+        return None, f"{path} is missing: the model cannot say where it is better. Train again."
+    try:
+        return read_comparison(path), ""
+    except AnnotatorError as exc:
+        return None, exc.render()
+    except OSError as exc:
+        return None, f"{path}: {exc.strerror or exc}"
