@@ -307,9 +307,11 @@ class _Checker:
         rest = iter(docs)
         for batch in _chunks(rest):
             checked = self._check(batch)
+            del batch  # one batch alive at a time (here, and in the reader and the inserter)
             if checked is None:
                 raise self._error_of_whole_input(rest)
             yield checked
+            del checked
 
     def _map(self, batch: list[DocData]) -> list[DocData] | None:
         """``batch`` on the scheme (itself when it needs no mapping); None when the label map
@@ -458,10 +460,10 @@ def import_paths(
     with _bulk_allocation():
         checker = _Checker(project, label_map, skip_unmapped)
         batches = checker.batches(iter_documents(paths, fmt, options, progress))
-        first = next(batches, None)  # read and checked before the write transaction begins
+        first = list(itertools.islice(batches, 1))  # checked before the write transaction
         report = _insert(
             project,
-            itertools.chain([first] if first is not None else [], batches),
+            itertools.chain(_taken(first), batches),
             None,
             layer,
             as_suggestions,
@@ -470,6 +472,12 @@ def import_paths(
         )
     report.notes = [*options.report.lines(), *checker.notes(), *report.notes]
     return report
+
+
+def _taken(items: list[list[DocData]]) -> Iterator[list[DocData]]:
+    """The items, each let go as it is taken (so the first batch is not kept to the end)."""
+    while items:
+        yield items.pop(0)
 
 
 def import_documents(
