@@ -7,14 +7,21 @@ columns) into the same schema (a fresh project file: same tables and indexes) wi
 `sqlite3.executemany` in one transaction. The bare script does no validation, no deduplication
 and no id bookkeeping. Prints both throughputs and their ratio (goal >= 0.5).
 
-    python bench/bench_import.py [--docs 10000]
+``--memory 5000,50000`` also measures the peak memory (maximum resident set size, from
+``wait4``) of ``annotator import`` as a whole process at each size (goal: the largest at most
+1.2 x the smallest, all under 200 MB); ``--compare DIR`` measures another checkout (e.g. a
+worktree of ``main``) the same way, alternated with this one.
+
+    python bench/bench_import.py [--docs 10000] [--memory 5000,50000 [--compare DIR]]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -83,10 +90,56 @@ def ours(path: Path, project_path: Path) -> tuple[float, float]:
     return elapsed, cpu
 
 
+def peak_rss(repo: Path, *args: str) -> float:
+    """Peak RSS (MB) of one ``annotator`` command run with ``repo``'s code."""
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    cmd = [sys.executable, "-m", "annotator.cli", *args]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
+    return usage.ru_maxrss / 1024
+
+
+def memory(sizes: list[int], repos: dict[str, Path]) -> None:
+    table: dict[str, list[float]] = {name: [] for name in repos}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            src = Path(tmp) / f"in-{n}.jsonl"
+            with src.open("w", encoding="utf-8") as fh:
+                for rec in articles(n, words=711):
+                    fh.write(json.dumps(rec) + "\n")
+            for name, repo in repos.items():
+                project = Path(tmp) / f"{name}-{n}.annproj"
+                peak_rss(repo, "init", str(project))
+                table[name].append(
+                    peak_rss(repo, "import", str(project), str(src), "-f", "jsonl", "--as", "gold")
+                )
+                project.unlink()
+            src.unlink()
+    print("peak RSS of `annotator import` (MB), whole processes, 711-word articles x 20 spans")
+    print(f"  {'':10s}" + "".join(f"{n:>10d}" for n in sizes) + "   last/first")
+    for name, values in table.items():
+        row = "".join(f"{v:10.0f}" for v in values)
+        print(f"  {name:10s}{row}   {values[-1] / values[0]:6.2f}")
+    print("  goal: last/first <= 1.2 and every figure < 200 MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--memory", help="sizes for the peak-memory run, e.g. 5000,50000")
+    parser.add_argument("--compare", type=Path, help="another checkout to measure alike")
+    parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args()
+    if args.memory:
+        repos = {"this": Path(__file__).resolve().parents[1]}
+        if args.compare:
+            repos = {"compared": args.compare.resolve(), **repos}
+        memory([int(x) for x in args.memory.split(",")], repos)
+    if args.skip_speed:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         src = base / "in.jsonl"

@@ -20,12 +20,39 @@ from sqlalchemy.types import JSON, DateTime
 COPY_THRESHOLD = 200  # rows from which PostgreSQL's COPY beats INSERT ... RETURNING
 
 
+_PLAIN = (str, int, bool, type(None))  # values whose == and hash tell their JSON apart (with type)
+
+
+def _memo_key(value: Any) -> tuple[Any, ...] | None:
+    """A key for the JSON text of a small flat dict of strings, integers, booleans and nulls
+    (types included: ``True == 1``), or None for anything else."""
+    if type(value) is not dict or len(value) > 4:
+        return None
+    key: list[Any] = []
+    for k, v in value.items():
+        if type(k) is not str or type(v) not in _PLAIN:
+            return None
+        key += (k, type(v), v)
+    return tuple(key)
+
+
 def _converter(column_type: Any) -> Callable[[Any], Any] | None:
     """How SQLite stores a Python value of this column type (None: as it is)."""
     if isinstance(column_type, JSON):
+        texts: dict[tuple[Any, ...], str] = {}  # rows share a few small values ({"type": ...})
 
         def to_json(value: Any) -> Any:
-            return None if value is None else json.dumps(value)
+            if value is None:
+                return None
+            key = _memo_key(value)
+            if key is None:
+                return json.dumps(value)
+            text = texts.get(key)
+            if text is None:
+                text = json.dumps(value)
+                if len(texts) < 10_000:
+                    texts[key] = text
+            return text
 
         return to_json
     if isinstance(column_type, DateTime):

@@ -124,50 +124,85 @@ def load_label_map(path: Path) -> dict[str, MapTarget]:
     return parse_label_map(data, str(path))
 
 
+class LabelMapper:
+    """:func:`apply_label_map` a batch at a time, for an import that streams: ``scan`` each
+    batch (counting what the map cannot place), ``error()`` once a batch is scanned, then
+    ``map`` it. Counts add up over the batches, so an error names every unmapped label seen."""
+
+    def __init__(self, scheme: Scheme, mapping: LabelMap | None, skip_unmapped: bool) -> None:
+        mapping = dict(mapping or {})
+        self.actor = mapping.pop(ACTOR_KEY, None)
+        self.mapping: LabelMap = mapping
+        self.scheme = scheme
+        self.skip_unmapped = skip_unmapped
+        self.report = MapReport()
+        self._labels, self._relations = set(scheme.label_names), set(scheme.relation_names)
+        self._bad_targets: set[str] = set()
+        self._unmapped_spans: Counter[str] = Counter()
+        self._unmapped_rels: Counter[str] = Counter()
+
+    def scan(self, docs: Iterable[DocData]) -> None:
+        mapping, labels, relations = self.mapping, self._labels, self._relations
+        for doc in docs:
+            for span in doc.spans:
+                target = mapping.get(span.label)
+                if target is None:
+                    if span.label not in labels:
+                        self._unmapped_spans[span.label] += 1
+                elif target.label is not None and target.label not in labels:
+                    self._bad_targets.add(f"'{span.label}' -> '{target.label}' (not a label)")
+            for rel in doc.relations:
+                rel_target = _relation_target(rel.label, mapping, relations)
+                if rel_target is None:
+                    if rel.label not in relations:
+                        self._unmapped_rels[rel.label] += 1
+                elif rel_target.label is not None and rel_target.label not in relations:
+                    self._bad_targets.add(f"'{rel.label}' -> '{rel_target.label}' (not a relation)")
+
+    def error(self) -> ImportFailed | None:
+        """What stops the import, for everything scanned so far (None: nothing)."""
+        name = self.scheme.name
+        if self._bad_targets:
+            return ImportFailed(
+                f"the label map points outside scheme '{name}': "
+                + "; ".join(sorted(self._bad_targets))
+            )
+        if (self._unmapped_spans or self._unmapped_rels) and not self.skip_unmapped:
+            parts = [
+                f"{lab} ({n} span{'s' * (n != 1)})"
+                for lab, n in sorted(self._unmapped_spans.items())
+            ]
+            parts += [
+                f"{lab} ({n} relation{'s' * (n != 1)})"
+                for lab, n in sorted(self._unmapped_rels.items())
+            ]
+            return ImportFailed(
+                f"labels not in scheme '{name}' nor in the label map: {', '.join(parts)}; "
+                "map them with --label-map or pass --skip-unmapped"
+            )
+        return None
+
+    def map(self, docs: Iterable[DocData]) -> list[DocData]:
+        """``docs`` on the scheme (scanned first, without error)."""
+        if self.actor is not None and self.actor.label is not None:
+            docs = [_link_actors(doc, self.actor.label, self.report) for doc in docs]
+        return [
+            _map_doc(doc, self.scheme, self.mapping, self.report, self.skip_unmapped)
+            for doc in docs
+        ]
+
+
 def apply_label_map(
     docs: Iterable[DocData], scheme: Scheme, mapping: LabelMap | None, skip_unmapped: bool
 ) -> tuple[list[DocData], MapReport]:
     """Map labels of all ``docs`` (see module docstring); raise ImportFailed on unmapped labels."""
-    mapping = dict(mapping or {})
-    actor = mapping.pop(ACTOR_KEY, None)
-    report = MapReport()
-    labels, relations = set(scheme.label_names), set(scheme.relation_names)
+    mapper = LabelMapper(scheme, mapping, skip_unmapped)
     docs = list(docs)
-    bad_targets: set[str] = set()
-    unmapped_spans: Counter[str] = Counter()
-    unmapped_rels: Counter[str] = Counter()
-    for doc in docs:
-        for span in doc.spans:
-            target = mapping.get(span.label)
-            if target is None:
-                if span.label not in labels:
-                    unmapped_spans[span.label] += 1
-            elif target.label is not None and target.label not in labels:
-                bad_targets.add(f"'{span.label}' -> '{target.label}' (not a label)")
-        for rel in doc.relations:
-            target = _relation_target(rel.label, mapping, relations)
-            if target is None:
-                if rel.label not in relations:
-                    unmapped_rels[rel.label] += 1
-            elif target.label is not None and target.label not in relations:
-                bad_targets.add(f"'{rel.label}' -> '{target.label}' (not a relation)")
-    if bad_targets:
-        raise ImportFailed(
-            f"the label map points outside scheme '{scheme.name}': "
-            + "; ".join(sorted(bad_targets))
-        )
-    if (unmapped_spans or unmapped_rels) and not skip_unmapped:
-        parts = [f"{lab} ({n} span{'s' * (n != 1)})" for lab, n in sorted(unmapped_spans.items())]
-        parts += [
-            f"{lab} ({n} relation{'s' * (n != 1)})" for lab, n in sorted(unmapped_rels.items())
-        ]
-        raise ImportFailed(
-            f"labels not in scheme '{scheme.name}' nor in the label map: {', '.join(parts)}; "
-            "map them with --label-map or pass --skip-unmapped"
-        )
-    if actor is not None and actor.label is not None:
-        docs = [_link_actors(doc, actor.label, report) for doc in docs]
-    return [_map_doc(doc, scheme, mapping, report, skip_unmapped) for doc in docs], report
+    mapper.scan(docs)
+    problem = mapper.error()
+    if problem is not None:
+        raise problem
+    return mapper.map(docs), mapper.report
 
 
 def actor_name(value: str) -> str:

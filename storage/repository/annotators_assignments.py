@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Annotator, Assignment, utcnow
 from storage.records import AnnotatorRecord, AssignmentRecord
-from storage.vocabulary import AssignmentStatus
+from storage.vocabulary import SQL_BATCH_LIMIT, AssignmentStatus
 
 # ---------------------------------------------------------------- annotators
 
@@ -77,15 +77,19 @@ def add_assignments(session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
     that have one already; return how many were created."""
     if not rows:
         return 0
-    ann_ids = {r["annotator_id"] for r in rows}
-    existing = {
-        (d, a)
-        for d, a in session.execute(
-            select(Assignment.document_id, Assignment.annotator_id).where(
-                Assignment.annotator_id.in_(list(ann_ids))
+    ann_ids = list({r["annotator_id"] for r in rows})
+    doc_ids = list({r["document_id"] for r in rows})
+    existing: set[tuple[int, int]] = set()
+    for i in range(0, len(doc_ids), SQL_BATCH_LIMIT):
+        existing.update(
+            (d, a)
+            for d, a in session.execute(
+                select(Assignment.document_id, Assignment.annotator_id).where(
+                    Assignment.annotator_id.in_(ann_ids),
+                    Assignment.document_id.in_(doc_ids[i : i + SQL_BATCH_LIMIT]),
+                )
             )
         )
-    }
     now = utcnow()
     params = []
     for r in rows:
@@ -99,6 +103,24 @@ def add_assignments(session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
     if params:
         session.execute(insert(Assignment), params)
     return len(params)
+
+
+def finish_assignments(session: Session, annotator_id_: int, doc_ids: Collection[int]) -> None:
+    """Mark done the assignments of ``doc_ids`` in one layer that are neither in progress nor
+    done (an import that brings a document annotated with no span)."""
+    ids = list(doc_ids)
+    now = utcnow()
+    for i in range(0, len(ids), SQL_BATCH_LIMIT):
+        session.execute(
+            update(Assignment)
+            .where(
+                Assignment.annotator_id == annotator_id_,
+                Assignment.document_id.in_(ids[i : i + SQL_BATCH_LIMIT]),
+                Assignment.status.not_in([AssignmentStatus.IN_PROGRESS, AssignmentStatus.DONE]),
+            )
+            .values(status=AssignmentStatus.DONE, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def assignments(

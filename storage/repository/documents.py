@@ -210,6 +210,34 @@ def document_rows(
     ]
 
 
+def document_id_batches(session: Session, size: int) -> Iterator[list[int]]:
+    """Every document id in order, ``size`` at a time (never the whole list at once)."""
+    last = None
+    while True:
+        stmt = select(Document.id).order_by(Document.id).limit(size)
+        if last is not None:
+            stmt = stmt.where(Document.id > last)
+        ids = list(session.scalars(stmt))
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+def texts_and_hashes(session: Session, doc_ids: Sequence[int]) -> list[tuple[int, str, str, str]]:
+    """``(id, external_id, text, sha256)`` of some documents (a batch) in id order."""
+    from storage.repository.spans import driver_rows
+
+    if not doc_ids:
+        return []
+    marks = ",".join("?" * len(doc_ids))
+    return driver_rows(
+        session,
+        f"SELECT id, external_id, text, sha256 FROM document WHERE id IN ({marks}) ORDER BY id",
+        doc_ids,
+    )
+
+
 def document_texts(session: Session, doc_ids: Sequence[int]) -> Iterator[tuple[int, str]]:
     """``(id, text)`` of some documents in id order, streamed from the cursor."""
     session.flush()

@@ -90,6 +90,37 @@ def spans_of(
     return out if wanted is None else [s for s in out if s.document_id in wanted]
 
 
+def _in_layers(ann_ids: Sequence[int] | None, column: str) -> tuple[str, list[int]]:
+    if ann_ids is None:
+        return "", []
+    return f" AND {column} IN ({','.join('?' * len(ann_ids))})", list(ann_ids)
+
+
+def span_keys_of_documents(
+    session: Session, doc_ids: Sequence[int], ann_ids: Sequence[int] | None = None
+) -> list[tuple[int, int, int, int, int, str]]:
+    """``(id, document_id, annotator_id, start, end, label)`` of every span of ``doc_ids`` (in
+    the layers ``ann_ids``; None: every layer), in id order, as plain tuples: what an import
+    compares its spans with."""
+    out: list[tuple[int, int, int, int, int, str]] = []
+    ids = list(doc_ids)
+    layers, layer_ids = _in_layers(ann_ids, "annotator_id")
+    step = SQL_BATCH - len(layer_ids)
+    for i in range(0, len(ids), step):
+        chunk = ids[i : i + step]
+        marks = ",".join("?" * len(chunk))
+        out.extend(
+            driver_rows(
+                session,
+                'SELECT id, document_id, annotator_id, start, "end", label FROM span '
+                f"WHERE document_id IN ({marks}){layers}",
+                [*chunk, *layer_ids],
+            )
+        )
+    out.sort()
+    return out
+
+
 def get_span(session: Session, span_id: int) -> SpanRecord | None:
     found = _read_spans(session, _span_columns().where(Span.id == span_id))
     return found[0] if found else None
@@ -221,6 +252,18 @@ def relations_of(
     ]
 
 
+def relations_without_head(session: Session) -> list[int]:
+    """Ids of relations whose head span does not exist (a damaged project), in id order."""
+    session.flush()
+    stmt = (
+        select(Relation.id)
+        .outerjoin(Span, Span.id == Relation.head_id)
+        .where(Span.id.is_(None))
+        .order_by(Relation.id)
+    )
+    return list(session.scalars(stmt))
+
+
 def relations_of_spans(session: Session, span_ids: Collection[int]) -> list[RelationRecord]:
     """Relations whose head is one of ``span_ids``, in id order."""
     ids = list(span_ids)
@@ -231,6 +274,30 @@ def relations_of_spans(session: Session, span_ids: Collection[int]) -> list[Rela
         out.extend(
             RelationRecord(r.id, r.head_id, r.tail_id, r.label, r.origin)
             for r in session.scalars(stmt)
+        )
+    return out
+
+
+def relation_keys_of_documents(
+    session: Session, doc_ids: Sequence[int], ann_ids: Sequence[int] | None = None
+) -> list[tuple[int, int, str]]:
+    """``(head_id, tail_id, label)`` of every relation whose head is a span of ``doc_ids`` (in
+    the layers ``ann_ids``; None: every layer)."""
+    out: list[tuple[int, int, str]] = []
+    ids = list(doc_ids)
+    layers, layer_ids = _in_layers(ann_ids, "span.annotator_id")
+    step = SQL_BATCH - len(layer_ids)
+    for i in range(0, len(ids), step):
+        chunk = ids[i : i + step]
+        marks = ",".join("?" * len(chunk))
+        out.extend(
+            driver_rows(
+                session,
+                "SELECT relation.head_id, relation.tail_id, relation.label FROM relation "
+                "JOIN span ON span.id = relation.head_id "
+                f"WHERE span.document_id IN ({marks}){layers}",
+                [*chunk, *layer_ids],
+            )
         )
     return out
 

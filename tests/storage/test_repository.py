@@ -169,3 +169,52 @@ def test_large_bulk_inserts_keep_order_values_and_ids(db: Database) -> None:
         assert {sp.attrs["k"] for sp in spans} == {"v\t1"}
         [extra] = doc_repo.insert_documents(s, [{**rows[0], "external_id": "x", "sha256": "x"}])
         assert extra > ids[-1]
+
+
+def test_json_values_that_compare_equal_keep_their_own_text(db: Database) -> None:
+    """Span attributes are serialised once per distinct small value: values equal in Python
+    but not in JSON (True and 1, 1 and 1.0, 0.0 and -0.0) keep their own text."""
+    values = [{"a": True}, {"a": 1}, {"a": 1.0}, {"a": 0.0}, {"a": -0.0}, {"a": [1]}, {"a": 1}]
+    with db.session() as s:
+        [doc] = _docs(s, 1)
+        ann = ann_repo.ensure_annotator(s, "alice")
+        ids = span_repo.insert_span_values(
+            s, [(doc, ann, 0, 4 + k, "PLACE", v, None, "import") for k, v in enumerate(values)]
+        )
+    with db.session() as s:
+        got = {sp.id: sp.attrs for sp in span_repo.spans_of(s)}
+    for span_id, value in zip(ids, values, strict=True):
+        assert repr(got[span_id]) == repr(value)
+
+
+def test_span_and_relation_keys_and_finished_assignments_of_some_documents(db: Database) -> None:
+    with db.session() as s:
+        d0, d1, d2 = _docs(s, 3)
+        spans, _rels = _layer(s, [d0, d1], "alice")
+        ann = ann_repo.annotator_id(s, "alice")
+        assert ann is not None
+        keys = span_repo.span_keys_of_documents(s, [d1, d2])
+        assert keys == [
+            (spans[2], d1, ann, 0, 7, "PLACE"),
+            (spans[3], d1, ann, 9, 15, "TIME"),
+        ]
+        assert span_repo.relation_keys_of_documents(s, [d1]) == [(spans[2], spans[3], "when")]
+        bob_spans, _ = _layer(s, [d1], "bob")
+        bob = ann_repo.annotator_id(s, "bob")
+        assert bob is not None
+        assert [k[0] for k in span_repo.span_keys_of_documents(s, [d1])] == [*spans[2:], *bob_spans]
+        assert [k[0] for k in span_repo.span_keys_of_documents(s, [d1], [bob])] == bob_spans
+        assert span_repo.relation_keys_of_documents(s, [d1], [ann]) == [
+            (spans[2], spans[3], "when")
+        ]
+        ann_repo.add_assignments(
+            s,
+            [
+                {"document_id": d0, "annotator_id": ann},
+                {"document_id": d1, "annotator_id": ann, "status": "in_progress"},
+            ],
+        )
+        assert ann_repo.add_assignments(s, [{"document_id": d2, "annotator_id": ann}]) == 1
+        ann_repo.finish_assignments(s, ann, [d0, d1])
+        got = {a.document_id: a.status for a in ann_repo.assignments(s)}
+    assert got == {d0: "done", d1: "in_progress", d2: "todo"}
