@@ -41,6 +41,7 @@ from annotator.formats import registry
 from annotator.scheme import Scheme
 from annotator.values import DocData
 from annotator.vocabulary import Layer
+from annotator.wording import count_of
 
 SPLIT_NAMES = ("train", "dev", "test")
 ALL = "all"  # split name used when there is no split
@@ -194,7 +195,7 @@ class ExportSummary:
         labels = sorted(self.label_totals())
         out = [f"# Export ({self.fmt}, layer {self.layer})", ""]
         out.append(
-            f"{self.total_documents} documents, {self.total_spans} spans, "
+            f"{count_of(self.total_documents, 'document')}, {self.total_spans} spans, "
             f"{sum(self.relations.values())} relations.{self._document_kinds()}"
         )
         out.append("")
@@ -218,9 +219,9 @@ class ExportSummary:
 
     def to_text(self) -> str:
         splits = self._splits()
-        parts = [f"{s}: {self.documents[s]} docs" for s in splits]
+        parts = [f"{s}: {count_of(self.documents[s], 'doc')}" for s in splits]
         head = (
-            f"Exported {self.total_documents} documents ({', '.join(parts)}), "
+            f"Exported {count_of(self.total_documents, 'document')} ({', '.join(parts)}), "
             f"{self.total_spans} spans, {sum(self.relations.values())} relations "
             f"as {self.fmt} from layer {self.layer}.{self._document_kinds()}"
         )

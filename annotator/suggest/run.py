@@ -19,6 +19,7 @@ from annotator.errors import ModelUnavailable, NotFound
 from annotator.project import Project
 from annotator.suggest.correction import is_learned_model, learned_name, load_model
 from annotator.suggest.propose import Proposal, Suggester, load_pipeline, pipeline_name, propose
+from annotator.wording import count_of
 from storage.records import DocumentRecord
 from storage.repository import documents as doc_repo
 from storage.repository import registry as registry_repo
@@ -41,7 +42,7 @@ class PreannotateReport:
 
     def lines(self) -> list[str]:
         out = [
-            f"model {self.model}: {self.documents} documents, "
+            f"model {self.model}: {count_of(self.documents, 'document')}, "
             f"{sum(self.proposed.values())} spans and {self.relations} relations proposed, "
             f"{self.stored} new"
         ]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from annotator.errors import ValidationError
 from annotator.vocabulary import AssignmentStatus, EventAction, Layer
+from annotator.wording import count_of
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
 from storage.repository import events as event_repo
@@ -33,7 +34,9 @@ class AssignReport:
         total = sum(self.added.values())
         out = [f"documents: {self.documents}; new assignments: {total}"]
         for name in sorted(self.load):
-            out.append(f"  {name}: {self.load[name]} documents ({self.added[name]} new)")
+            out.append(
+                f"  {name}: {count_of(self.load[name], 'document')} ({self.added[name]} new)"
+            )
         return out
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from annotator.cancel import CancelToken
 from annotator.errors import ProjectError
 from annotator.project import Project, is_server_location
+from annotator.wording import count_of
 from storage import postgres
 from storage.copying import copy_rows
 
@@ -23,7 +24,8 @@ class CopyReport:
         spans = self.rows.get("span", 0)
         total = sum(self.rows.values())
         return [
-            f"copied {self.source} to {self.target}: {docs} documents, {spans} spans, "
+            f"copied {self.source} to {self.target}: {count_of(docs, 'document')}, "
+            f"{count_of(spans, 'span')}, "
             f"{total} rows in {len(self.rows)} tables"
         ]
 

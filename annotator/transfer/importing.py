@@ -41,6 +41,7 @@ from annotator.settings import current_user
 from annotator.validation import UnknownName, unknown_vocabulary, validate_doc
 from annotator.values import DocData, is_annotated
 from annotator.vocabulary import AssignmentStatus, EventAction, Origin
+from annotator.wording import count_of
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
 from storage.repository import events as event_repo
@@ -92,7 +93,9 @@ class ImportReport:
         if self.layers:
             out.append(
                 "layers: "
-                + ", ".join(f"{k} ({v} documents)" for k, v in sorted(self.layers.items()))
+                + ", ".join(
+                    f"{k} ({count_of(v, 'document')})" for k, v in sorted(self.layers.items())
+                )
             )
         if self.renamed_ids:
             out.append(f"ids already used by another text, renamed: {len(self.renamed_ids)}")

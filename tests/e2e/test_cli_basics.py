@@ -279,3 +279,12 @@ def test_stats_counts_people_and_says_when_there_is_nothing(
     out = " ".join(cli("stats", project).stdout.split())  # Rich wraps long paths
     assert ": 2 documents, 1 annotator, 1 actor" in out
     assert "no spans yet" not in out and "alice" in out
+
+
+def test_reports_of_one_document_say_document(cli: Cli, tmp_path: Path) -> None:
+    proj = tmp_path / "p.annproj"
+    cli("init", proj)
+    out = cli("import", proj, _native(tmp_path, [RECORD])).stdout
+    assert "gold (1 document)" in out and "1 documents" not in out
+    out = cli("export", proj, tmp_path / "out.jsonl", "--layer", "gold").stdout
+    assert "Exported 1 document " in out and "1 documents" not in out

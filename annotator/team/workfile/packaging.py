@@ -22,6 +22,7 @@ from annotator.team.workfile.content import (
 )
 from annotator.transfer.exporting import clean_leftovers, temp_sibling
 from annotator.vocabulary import SQL_BATCH_LIMIT, EventAction, Layer
+from annotator.wording import count_of
 from storage.db import make_single_file
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
@@ -41,8 +42,9 @@ class PackageReport:
 
     def lines(self) -> list[str]:
         return [
-            f"wrote {self.out} for {self.annotator}: {self.documents} documents, "
-            f"{self.spans} spans, {self.relations} relations, {self.entities} actors"
+            f"wrote {self.out} for {self.annotator}: {count_of(self.documents, 'document')}, "
+            f"{count_of(self.spans, 'span')}, {count_of(self.relations, 'relation')}, "
+            f"{count_of(self.entities, 'actor')}"
         ]
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.wording import count_of
+
 
 @dataclass
 class DocChange:
@@ -72,7 +74,7 @@ class MergeReport:
 
     def lines(self, per_document: bool = True) -> list[str]:
         out = [
-            f"{self.path.name} ({self.annotator}): {self.documents} documents, "
+            f"{self.path.name} ({self.annotator}): {count_of(self.documents, 'document')}, "
             f"{len(self.changes)} changed; spans {self.total('added')} added, "
             f"{self.total('changed')} changed, {self.total('removed')} removed; relations "
             f"{self.total('relations_added')} added, {self.total('relations_removed')} "
