@@ -415,7 +415,7 @@ class MainWindow(QMainWindow):
         else:
             who = f"Annotator: {c.user} · layer: {c.layer}"
         if c.read_only or not c.is_editable():
-            who += "  (read-only)"
+            who += " (read-only)"
         self._status_user.setText(who)
         content = c.doc_state.content
         if content is None:

@@ -444,7 +444,8 @@ def _unanimous_note(decision: adj.Decision) -> str:
     return (
         f"Accepted unanimous: {c.get('spans_added', 0)} spans and "
         f"{c.get('relations_added', 0)} relations added to gold, "
-        f"{c.get('items_settled', 0)} items settled, in {c.get('documents', 0)} documents."
+        f"{c.get('items_settled', 0)} unanimous items settled, "
+        f"in {c.get('documents', 0)} documents."
     ) + _skipped_note(decision.problems)
 
 
