@@ -102,22 +102,35 @@ def span_keys_of_documents(
     """``(id, document_id, annotator_id, start, end, label)`` of every span of ``doc_ids`` (in
     the layers ``ann_ids``; None: every layer), in id order, as plain tuples: what an import
     compares its spans with."""
-    out: list[tuple[int, int, int, int, int, str]] = []
+    out: list[tuple[int, int, int, int, int, str]] = _of_documents(
+        session,
+        'SELECT id, document_id, annotator_id, start, "end", label FROM span '
+        "WHERE document_id IN ({marks})",
+        doc_ids,
+        ann_ids,
+        "annotator_id",
+    )
+    out.sort()
+    return out
+
+
+def _of_documents(
+    session: Session,
+    select: str,
+    doc_ids: Sequence[int],
+    ann_ids: Sequence[int] | None,
+    layer_column: str,
+) -> list[Any]:
+    """The rows of ``select`` (whose ``{marks}`` takes the document ids) for ``doc_ids`` in
+    batches under the driver's parameter limit, in the layers ``ann_ids`` (None: all)."""
+    out: list[Any] = []
     ids = list(doc_ids)
-    layers, layer_ids = _in_layers(ann_ids, "annotator_id")
+    layers, layer_ids = _in_layers(ann_ids, layer_column)
     step = SQL_BATCH - len(layer_ids)
     for i in range(0, len(ids), step):
         chunk = ids[i : i + step]
-        marks = ",".join("?" * len(chunk))
-        out.extend(
-            driver_rows(
-                session,
-                'SELECT id, document_id, annotator_id, start, "end", label FROM span '
-                f"WHERE document_id IN ({marks}){layers}",
-                [*chunk, *layer_ids],
-            )
-        )
-    out.sort()
+        sql = select.format(marks=",".join("?" * len(chunk))) + layers
+        out.extend(driver_rows(session, sql, [*chunk, *layer_ids]))
     return out
 
 
@@ -283,23 +296,14 @@ def relation_keys_of_documents(
 ) -> list[tuple[int, int, str]]:
     """``(head_id, tail_id, label)`` of every relation whose head is a span of ``doc_ids`` (in
     the layers ``ann_ids``; None: every layer)."""
-    out: list[tuple[int, int, str]] = []
-    ids = list(doc_ids)
-    layers, layer_ids = _in_layers(ann_ids, "span.annotator_id")
-    step = SQL_BATCH - len(layer_ids)
-    for i in range(0, len(ids), step):
-        chunk = ids[i : i + step]
-        marks = ",".join("?" * len(chunk))
-        out.extend(
-            driver_rows(
-                session,
-                "SELECT relation.head_id, relation.tail_id, relation.label FROM relation "
-                "JOIN span ON span.id = relation.head_id "
-                f"WHERE span.document_id IN ({marks}){layers}",
-                [*chunk, *layer_ids],
-            )
-        )
-    return out
+    return _of_documents(
+        session,
+        "SELECT relation.head_id, relation.tail_id, relation.label FROM relation "
+        "JOIN span ON span.id = relation.head_id WHERE span.document_id IN ({marks})",
+        doc_ids,
+        ann_ids,
+        "span.annotator_id",
+    )
 
 
 def get_relation(session: Session, relation_id: int) -> RelationRecord | None:
