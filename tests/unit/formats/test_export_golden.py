@@ -107,12 +107,16 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_export_is_byte_identical_to_golden(exported: Path, name: str) -> None:
-    want = _files(GOLDEN / name) if (GOLDEN / name).is_dir() else {"": (GOLDEN / name).read_bytes()}
-    got = (
-        _files(exported / name)
-        if (exported / name).is_dir()
-        else {"": (exported / name).read_bytes()}
-    )
+    assert_same_export(exported, GOLDEN, name)
+
+
+def assert_same_export(exported: Path, golden: Path, name: str) -> None:
+    """The export ``name`` (a file or a folder) has the golden one's files, byte for byte."""
+
+    def read(path: Path) -> dict[str, bytes]:
+        return _files(path) if path.is_dir() else {"": path.read_bytes()}
+
+    want, got = read(golden / name), read(exported / name)
     assert sorted(got) == sorted(want)
     for rel, data in want.items():
         assert got[rel] == data, f"{name}/{rel} differs"

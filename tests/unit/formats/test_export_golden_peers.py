@@ -25,7 +25,7 @@ from annotator.project import Project
 from annotator.transfer import importing
 
 from .conftest import news_doc
-from .test_export_golden import _files, build_project
+from .test_export_golden import assert_same_export, build_project
 
 GOLDEN = Path(__file__).with_name("golden_export_peers")
 
@@ -86,15 +86,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_peer_export_is_byte_identical_to_golden(exported: Path, name: str) -> None:
-    want = _files(GOLDEN / name) if (GOLDEN / name).is_dir() else {"": (GOLDEN / name).read_bytes()}
-    got = (
-        _files(exported / name)
-        if (exported / name).is_dir()
-        else {"": (exported / name).read_bytes()}
-    )
-    assert sorted(got) == sorted(want)
-    for rel, data in want.items():
-        assert got[rel] == data, f"{name}/{rel} differs"
+    assert_same_export(exported, GOLDEN, name)
 
 
 def test_the_extra_attribute_is_a_feature_only_where_its_span_is_exported() -> None:
