@@ -7,11 +7,14 @@ with its ``score.py``.
 Per outer fold: the linker is trained on the other folds' articles (``learn_linker``, which
 tunes its thresholds and decides, per relation, linker or rules by an inner cross-validation),
 then links the held-out articles' suggested claims and events. Three suggestion sets of the
-held-out articles are scored: the rules alone, the linker for every relation, and the selected
-one (the linker only where the inner comparison chose it, as ``preannotate --model`` does).
+held-out articles are scored: the rules alone, the linker for every relation, the linker stacked
+on the rules for every relation (rule arguments kept unless the linker is confidently against
+them, the linker's best candidate added to slots the rules left empty), and the selected one
+(per relation rules, linker or stacked as the inner comparison chose, as ``preannotate
+--model`` does).
 Reported per fold and pooled over all 24 articles: claimant accuracy on matched claims;
 agent/target, place and time recall and precision on matched triggers. The spans are the same
-in all three (only the links differ), so the matched heads are the same.
+in all four (only the links and the new ACTOR spans of chosen noun phrases differ), so the matched heads are the same.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 EVAL = ROOT / ".." / "shared" / "eval"
 GOLD = EVAL / "gum_news_dev.jsonl"
-SETS = ("rules", "linker", "selected")
+SETS = ("rules", "linker", "stacked", "selected")
 
 
 def scores(path: Path, ids: set[str]) -> dict[str, float | None]:
@@ -133,6 +136,7 @@ def main() -> None:
                 a = analysed[i]
                 out["rules"][i] = a.proposal
                 out["linker"][i] = linker.apply(a.proposal, a.links, RELATIONS)
+                out["stacked"][i] = linker.apply(a.proposal, a.links, (), RELATIONS)
                 out["selected"][i] = linker.apply(a.proposal, a.links)
         with tempfile.TemporaryDirectory() as tmp:
             paths = {}
@@ -149,8 +153,8 @@ def main() -> None:
                     row[name] = scores(paths[name], ids)
                     cells = " ".join(f"{_fmt(row[name][c]):>12}" for c in cols)
                     print(f"  {f:<5} {name:<9}{cells}")
-                used = ", ".join(r for r, how in uses[f].items() if how == "linker") or "none"
-                print(f"        selected uses the linker for: {used}")
+                used = ", ".join(f"{r} ({how})" for r, how in uses[f].items() if how != "rules")
+                print(f"        selected uses the linker for: {used or 'none'}")
                 run["folds"].append(row)
             pooled = {name: scores(paths[name], {d.id for d in gum}) for name in SETS}
             for name in SETS:

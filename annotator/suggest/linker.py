@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from annotator.suggest.propose import Proposal
 
 NONE = "-"
-LINKER, RULES = "linker", "rules"
+LINKER, RULES, STACKED = "linker", "rules", "stacked"
 # family -> (head label, tail labels, classes after NONE)
 FAMILIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "claimant": ("CLAIM", ("ACTOR",), ("claimant",)),
@@ -74,7 +74,18 @@ NEW_CHUNK_DEPS = {
     "claimant": frozenset({"nsubj", "nsubjpass", "pobj", "appos"}),
     "role": frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "dative"}),
 }
+# Stacking on the rules: every rule argument stays unless the linker is at least this sure
+# against it (``REL/stack_keep`` below this probability drops it); a slot the rules left empty
+# gets the linker's likeliest candidate when its probability reaches ``REL/stack_add``. The
+# thresholds are tuned on held-out documents; these grids are all they may take (an
+# ``add`` of NEVER adds nothing, a ``keep`` of 0 drops nothing: the rules themselves).
+NEVER = 2.0
+STACK_KEEP = (0.0, 0.02, 0.05, 0.1, 0.15)
+STACK_ADD = (*(round(0.05 * k, 2) for k in range(2, 19)), NEVER)
 _EMPTY = np.zeros(0, dtype="float32")
+# one held-out document for tuning: its candidates, their targets, the gold arguments per
+# relation of its matched heads, and the ids of its suggested heads that match a gold head
+Held = tuple[Sequence["LinkCand"], Sequence[str], Mapping[str, int], frozenset[str]]
 
 
 @dataclass(slots=True)
@@ -387,7 +398,11 @@ class Linker:
     use: dict[str, str] = field(default_factory=dict)  # relation -> "linker" | "rules"
 
     def used(self) -> frozenset[str]:
-        return frozenset(rel for rel, how in self.use.items() if how == LINKER)
+        """Relations the linker changes (replacing the rules or stacked on them)."""
+        return frozenset(rel for rel, how in self.use.items() if how in (LINKER, STACKED))
+
+    def stacked(self) -> frozenset[str]:
+        return frozenset(rel for rel, how in self.use.items() if how == STACKED)
 
     def decide(self, cands: Sequence[LinkCand]) -> list[tuple[LinkCand, str, float]]:
         """The pairs the linker picks: (candidate, relation, probability)."""
@@ -401,26 +416,41 @@ class Linker:
         return out
 
     def apply(
-        self, proposal: Proposal, cands: Sequence[LinkCand], relations: Iterable[str] | None = None
+        self,
+        proposal: Proposal,
+        cands: Sequence[LinkCand],
+        relations: Iterable[str] | None = None,
+        stacked: Iterable[str] | None = None,
     ) -> Proposal:
-        """``proposal`` with the relations in ``relations`` (default: those it is used for)
-        replaced by the linker's choice; a chosen noun phrase becomes a new ACTOR span."""
+        """``proposal`` with the relations in ``relations`` replaced by the linker's choice and
+        those in ``stacked`` stacked on the rules' (:meth:`stack`); by default as ``use``
+        says. A chosen noun phrase becomes a new ACTOR span."""
         from annotator.suggest.propose import Proposal as _Proposal
 
-        rels = self.used() if relations is None else frozenset(relations)
-        if not rels:
+        if relations is None and stacked is None:
+            stack = self.stacked()
+            rels = self.used() - stack
+        else:
+            rels = frozenset(relations or ())
+            stack = frozenset(stacked or ()) - rels
+        if not rels and not stack:
             return proposal
         spans = list(proposal.spans)
         scores = dict(proposal.scores)
-        kept = [r for r in proposal.relations if r.label not in rels]
+        dropped: set[str] = set()
+        picks: list[tuple[LinkCand, str, float]] = []
+        if rels:
+            picks.extend(pick for pick in self.decide(cands) if pick[1] in rels)
+        if stack:
+            dropped, added = self.stack(proposal, cands, stack)
+            picks.extend(added)
+        kept = [r for r in proposal.relations if r.label not in rels and r.id not in dropped]
         taken = {r.id for r in proposal.relations} | {s.id for s in spans}
         new_spans: dict[tuple[int, int], str] = {}
         n = 0
         out_rels: list[RelationData] = list(kept)
         seen: set[tuple[str, str, str]] = {(r.label, r.head, r.tail) for r in kept}
-        for cand, rel, p in self.decide(cands):
-            if rel not in rels:
-                continue
+        for cand, rel, p in picks:
             tail = cand.tail
             if tail is None:
                 tail = new_spans.get((cand.start, cand.end))
@@ -445,6 +475,32 @@ class Linker:
             scores[rid] = round(p, 4)
         spans.sort(key=lambda s: (s.start, -s.end, s.label))
         return _Proposal(tuple(spans), tuple(out_rels), scores)
+
+    def stack(
+        self, proposal: Proposal, cands: Sequence[LinkCand], relations: Iterable[str]
+    ) -> tuple[set[str], list[tuple[LinkCand, str, float]]]:
+        """Stacking on the rules for ``relations``: the ids of the rules' relations the linker
+        is confident against (probability below ``REL/stack_keep``), and the pairs it adds
+        to the slots (head, relation) the rules left empty (:func:`_stack_decode`)."""
+        rels = frozenset(relations)
+        by_key: dict[tuple[str, str | None, str], str] = {
+            (r.head, r.tail, r.label): r.id for r in proposal.relations
+        }
+        dropped: set[str] = set()
+        added: list[tuple[LinkCand, str, float]] = []
+        for family, model in self.models.items():
+            if not rels & set(FAMILIES[family][2]):
+                continue
+            mine = [c for c in cands if c.family == family]
+            if not mine:
+                continue
+            drop, add = _stack_decode(mine, model.proba(mine), model, rels)
+            for r, rel in drop:
+                rid = by_key.get((mine[r].head, mine[r].tail, rel))
+                if rid is not None:
+                    dropped.add(rid)
+            added.extend((mine[r], rel, p) for r, rel, p in add)
+        return dropped, added
 
     def lines(self) -> list[str]:
         return [f"  {rel:<9} {self.use.get(rel, RULES)}" for rel in RELATIONS if rel in self.use]
@@ -533,6 +589,46 @@ def _decode(
     return out
 
 
+def _stack_decode(
+    cands: Sequence[LinkCand], probs: Any, model: Softmax, relations: Iterable[str]
+) -> tuple[list[tuple[int, str]], list[tuple[int, str, float]]]:
+    """Stacking on the rules, per head and relation of ``relations``: the rules' arguments
+    whose probability is below ``REL/stack_keep`` are dropped (row, relation); a slot the rules
+    left empty gets the likeliest candidate the rules gave no relation, when its probability
+    reaches ``REL/stack_add`` (row, relation, probability). A candidate goes to one slot of a
+    head at most (the likelier); the rules' other arguments are never touched."""
+    classes = model.classes
+    rels = [rel for rel in classes[1:] if rel in frozenset(relations)]
+    by_head: dict[str, list[int]] = defaultdict(list)
+    for r, c in enumerate(cands):
+        by_head[c.head].append(r)
+    drop: list[tuple[int, str]] = []
+    add: list[tuple[int, str, float]] = []
+    for rows in by_head.values():
+        offers: list[tuple[float, int, str]] = []
+        for rel in rels:
+            k = classes.index(rel)
+            keep = model.thresholds.get(f"{rel}/stack_keep", 0.0)
+            add_at = model.thresholds.get(f"{rel}/stack_add", NEVER)
+            ruled = [r for r in rows if cands[r].rule == rel]
+            drop.extend((r, rel) for r in ruled if probs[r, k] < keep)
+            if ruled or add_at >= NEVER:
+                continue
+            free = [r for r in rows if cands[r].rule is None]
+            if free:
+                top = max(free, key=probs[:, k].__getitem__)
+                if probs[top, k] >= add_at:
+                    offers.append((float(probs[top, k]), top, rel))
+        taken: set[tuple[int, int]] = set()
+        for p, r, rel in sorted(offers, reverse=True):
+            where = (cands[r].start, cands[r].end)
+            if where in taken:
+                continue
+            taken.add(where)
+            add.append((r, rel, p))
+    return drop, add
+
+
 # ------------------------------------------------------------------ learning
 
 
@@ -580,7 +676,7 @@ def fit_linker(
     cands: Sequence[Sequence[LinkCand]],
     ys: Sequence[Sequence[str]],
     docs: Iterable[int],
-    held: Mapping[int, tuple[Sequence[LinkCand], Sequence[str], Mapping[str, int]]] | None = None,
+    held: Mapping[int, Held] | None = None,
     max_iter: int = 300,
     l2: float = L2,
 ) -> Linker:
@@ -604,9 +700,7 @@ def fit_linker(
     return linker
 
 
-def tune(
-    linker: Linker, held: Sequence[tuple[Sequence[LinkCand], Sequence[str], Mapping[str, int]]]
-) -> None:
+def tune(linker: Linker, held: Sequence[Held]) -> None:
     """Per relation, the thresholds (keep a rule argument, add another) with the best F (found
     over gold arguments of matched heads) among those keeping precision at least
     ``MIN_PRECISION``, or the rules' own precision on the same rows when that is lower (a team
@@ -614,6 +708,7 @@ def tune(
     for family, model in linker.models.items():
         if family == "claimant":
             model.thresholds = dict(CLAIMANT_THRESHOLDS)
+            _tune_stacked(model, family, held)
             continue
         rows = [
             (
@@ -621,8 +716,9 @@ def tune(
                 [y for c, y in zip(cs, ys, strict=True) if c.family == family],
                 g,
             )
-            for cs, ys, g in held
+            for cs, ys, g, _ in held
         ]
+        _tune_stacked(model, family, held)
         probs = [model.proba(cs) for cs, _, _ in rows]
         for rel in FAMILIES[family][2]:
             gold = sum(g.get(rel, 0) for _, _, g in rows)
@@ -653,6 +749,66 @@ def tune(
                 model.thresholds[f"{rel}/keep"] = -best[2]
 
 
+def _tune_stacked(model: Softmax, family: str, held: Sequence[Held]) -> None:
+    """The stacking thresholds of each relation of ``family`` (``REL/stack_keep``,
+    ``REL/stack_add``): the most right arguments on the matched heads of ``held`` whose
+    precision stays at least the rules' own there (or ``MIN_PRECISION`` when the rules are
+    above it); ties go to fewer wrong ones, then to fewer changes. The rules themselves (keep
+    all, add none) always qualify, so stacking is never tuned below them on these documents."""
+    classes = model.classes
+    rule_p: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    offer_p: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    for cs, ys, _, matched in held:
+        rows = [r for r, c in enumerate(cs) if c.family == family and c.head in matched]
+        if not rows:
+            continue
+        probs = model.proba([cs[r] for r in rows])
+        by_head: dict[str, list[int]] = defaultdict(list)
+        for k, r in enumerate(rows):
+            by_head[cs[r].head].append(k)
+        for ks in by_head.values():
+            for rel in classes[1:]:
+                j = classes.index(rel)
+                ruled = [k for k in ks if cs[rows[k]].rule == rel]
+                rule_p[rel].extend((float(probs[k, j]), ys[rows[k]] == rel) for k in ruled)
+                free = [k for k in ks if cs[rows[k]].rule is None]
+                if not ruled and free:
+                    top = max(free, key=probs[:, j].__getitem__)
+                    offer_p[rel].append((float(probs[top, j]), ys[rows[top]] == rel))
+    for rel in classes[1:]:
+        rp = np.array([p for p, _ in rule_p[rel]], dtype=np.float64)
+        rok = np.array([ok for _, ok in rule_p[rel]], dtype=bool)
+        op = np.array([p for p, _ in offer_p[rel]], dtype=np.float64)
+        ook = np.array([ok for _, ok in offer_p[rel]], dtype=bool)
+        floor = min(MIN_PRECISION, rok.mean()) if len(rok) else MIN_PRECISION
+        keeps = (0.0,) if family == "claimant" else STACK_KEEP
+        best: tuple[bool, int, int, float, float] | None = None
+        for keep in keeps:
+            kept = rp >= keep
+            for add in STACK_ADD:
+                taken = op >= add
+                tp = int(rok[kept].sum() + ook[taken].sum())
+                n = int(kept.sum() + taken.sum())
+                ok_prec = n > 0 and tp / n >= floor - 1e-9 or n == 0 and not len(rp)
+                key = (bool(ok_prec), tp, tp - n, -keep, add)
+                if best is None or key > best:
+                    best = key
+        assert best is not None
+        model.thresholds[f"{rel}/stack_keep"] = -best[3] if best[0] else 0.0
+        model.thresholds[f"{rel}/stack_add"] = best[4] if best[0] else NEVER
+
+
+def matched_heads(proposal: Proposal, gold: DocData) -> frozenset[str]:
+    """Ids of the suggested CLAIM and EVENT spans that match a gold one (overlap, one to
+    one, as the scorer matches)."""
+    out: set[str] = set()
+    for label in ("CLAIM", "EVENT"):
+        g = [s for s in gold.spans if s.label == label]
+        p = [s for s in proposal.spans if s.label == label]
+        out.update(p[pj].id for _, pj in match_spans(gold.text, g, p, "overlap"))
+    return frozenset(out)
+
+
 def gold_arg_counts(proposal: Proposal, gold: DocData) -> dict[str, int]:
     """Gold arguments per relation of the suggested heads that match a gold head."""
     out: Counter[str] = Counter()
@@ -664,11 +820,13 @@ def gold_arg_counts(proposal: Proposal, gold: DocData) -> dict[str, int]:
 @dataclass(slots=True)
 class LinkerFit:
     """What ``learn_linker`` returns: the final linker (with ``use`` set), the held-out
-    proposals of the linker per document, and the comparison with the rules."""
+    proposals of the linker per document, the comparison with the rules, and the held-out
+    proposals stacked on the rules."""
 
     linker: Linker | None
     held_out: dict[int, Proposal]
     comparison: dict[str, Any]
+    stacked: dict[int, Proposal] = field(default_factory=dict)  # held out, stacked on the rules
 
 
 def learn_linker(
@@ -686,6 +844,7 @@ def learn_linker(
 
     ys = [link_targets(c, p, g) for c, p, g in zip(cands, proposals, golds, strict=True)]
     counts = [gold_arg_counts(p, g) for p, g in zip(proposals, golds, strict=True)]
+    matched = [matched_heads(p, g) for p, g in zip(proposals, golds, strict=True)]
     n = len(proposals)
     if not any(y != NONE for doc_ys in ys for y in doc_ys):
         return LinkerFit(None, {}, {})
@@ -697,40 +856,44 @@ def learn_linker(
         train = [i for i in range(n) if i not in held]
         fold_models.append(fit_linker(cands, ys, train, max_iter=max_iter, l2=l2))
     # thresholds of each fold's linker: tuned on the other folds' held-out predictions
-    held_rows = {f: {i: (cands[i], ys[i], counts[i]) for i in test} for f, test in enumerate(folds)}
+    rows = [(cands[i], ys[i], counts[i], matched[i]) for i in range(n)]
+    held_rows = {f: {i: rows[i] for i in test} for f, test in enumerate(folds)}
     for f, model in enumerate(fold_models):
         others = {i: row for g, rows in held_rows.items() if g != f for i, row in rows.items()}
         _tune_with(model, fold_models, folds, others, f)
     held_out: dict[int, Proposal] = {}
+    stacked: dict[int, Proposal] = {}
     for f, test in enumerate(folds):
         for i in test:
             held_out[i] = fold_models[f].apply(proposals[i], cands[i], RELATIONS)
+            stacked[i] = fold_models[f].apply(proposals[i], cands[i], (), RELATIONS)
     comparison = compare_links(
         [golds[i] for i in sorted(held_out)],
         [proposals[i] for i in sorted(held_out)],
         [held_out[i] for i in sorted(held_out)],
+        [stacked[i] for i in sorted(held_out)],
     )
     enough = len(held_out) >= MIN_DOCUMENTS
     final = fit_linker(cands, ys, range(n), max_iter=max_iter, l2=l2)
     if folds:
-        every = {i: (cands[i], ys[i], counts[i]) for i in range(n)}
+        every = dict(enumerate(rows))
         _tune_with(final, fold_models, folds, every, None)
     final.use = {
-        rel: LINKER if enough and row.get("use") == LINKER else RULES
+        rel: str(row["use"]) if enough and row.get("use") in (LINKER, STACKED) else RULES
         for rel, row in comparison.get("relations", {}).items()
     }
     if not enough:
         for row in comparison.get("relations", {}).values():
             row["use"] = RULES
     comparison["documents"] = len(held_out)
-    return LinkerFit(final, held_out, comparison)
+    return LinkerFit(final, held_out, comparison, stacked)
 
 
 def _tune_with(
     target: Linker,
     fold_models: Sequence[Linker],
     folds: Sequence[Sequence[int]],
-    rows: Mapping[int, tuple[Sequence[LinkCand], Sequence[str], Mapping[str, int]]],
+    rows: Mapping[int, Held],
     skip: int | None,
 ) -> None:
     """Tune ``target``'s thresholds on held-out predictions: each document of ``rows`` is
@@ -753,7 +916,7 @@ def _tune_with(
             rel: (float(np.median(ts)) if ts else 0.5) for rel, ts in thresholds.items()
         } or {rel: 0.5 for rel in FAMILIES[family][2]}
         if family == "claimant":
-            model.thresholds = dict(CLAIMANT_THRESHOLDS)
+            model.thresholds.update(CLAIMANT_THRESHOLDS)
 
 
 # ------------------------------------------------------------------ the comparison
@@ -824,28 +987,34 @@ def compare_links(
     golds: Sequence[DocData],
     rules: Sequence[Proposal],
     linked: Sequence[Proposal],
+    stacked: Sequence[Proposal] | None = None,
     margin: float = 0.005,
     min_precision: float = MIN_PRECISION,
     confidence: float = 0.9,
     seed: int = 0,
 ) -> dict[str, Any]:
-    """Rules vs linker on the same held-out documents, per relation. The linker wins a
-    relation when its score (claimant: accuracy on matched claims; roles: F of recall and
-    precision on matched triggers) beats the rules' by ``margin``, in at least ``confidence``
-    of document resamples, its precision stays at least ``min_precision`` (or the rules'), and
-    (roles) it finds at least as many arguments."""
+    """Rules vs linker (vs the linker stacked on the rules) on the same held-out documents,
+    per relation. The linker wins a relation when its score (claimant: accuracy on matched
+    claims; roles: F of recall and precision on matched triggers) beats the rules' by
+    ``margin``, in at least ``confidence`` of document resamples, its precision stays at
+    least ``min_precision`` (or the rules'), and (roles) it finds at least as many arguments.
+    Stacking wins when its claimant accuracy or role recall beats the rules' the same way, at
+    the same precision floor. When both win, the higher score is used."""
     per_doc = [
         (relation_counts(g, r), relation_counts(g, k))
         for g, r, k in zip(golds, rules, linked, strict=True)
     ]
+    per_stack = (
+        [
+            (relation_counts(g, r), relation_counts(g, k))
+            for g, r, k in zip(golds, rules, stacked, strict=True)
+        ]
+        if stacked is not None
+        else None
+    )
     out: dict[str, Any] = {}
     for rel in RELATIONS:
-        a: Counter[str] = Counter()
-        b: Counter[str] = Counter()
-        for ra, rb in per_doc:
-            a.update(ra[rel])
-            b.update(rb[rel])
-        base, mine = _summary(rel, a), _summary(rel, b)
+        base, mine = _summed(per_doc, rel)
         if not (base.get("matched") or base.get("gold")):
             continue
         share = _bootstrap(per_doc, rel, seed)
@@ -856,13 +1025,38 @@ def compare_links(
             and mine["precision"] >= floor
             and mine.get("recall", 1.0) >= base.get("recall", 0.0)  # roles: recall never drops
         )
-        out[rel] = {
+        row: dict[str, Any] = {
             "rules": base,
             "linker": mine,
             "linker_better_share": round(share, 3),
             "use": LINKER if wins else RULES,
         }
+        if per_stack is not None:
+            _, stack = _summed(per_stack, rel)
+            measure = "accuracy" if rel == "claimant" else "recall"
+            stack_share = _bootstrap(per_stack, rel, seed, measure="first")
+            stack_wins = (
+                stack[measure] > base[measure] + margin
+                and stack_share >= confidence
+                and stack["precision"] >= floor
+            )
+            row["stacked"] = stack
+            row["stacked_better_share"] = round(stack_share, 3)
+            if stack_wins and not (wins and mine["score"] > stack["score"]):
+                row["use"] = STACKED
+        out[rel] = row
     return {"metric": "scorer's definitions on matched heads", "relations": out}
+
+
+def _summed(
+    per_doc: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]], rel: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    a: Counter[str] = Counter()
+    b: Counter[str] = Counter()
+    for ra, rb in per_doc:
+        a.update(ra[rel])
+        b.update(rb[rel])
+    return _summary(rel, a), _summary(rel, b)
 
 
 def _bootstrap(
@@ -870,7 +1064,10 @@ def _bootstrap(
     rel: str,
     seed: int,
     resamples: int = 400,
+    measure: str = "score",
 ) -> float:
+    """Share of document resamples in which the second set beats the first on the score
+    (``measure="score"``) or on its first figure alone (claimant accuracy, role recall)."""
     keys = (
         ("ok", "matched", "pred_ok", "pred")
         if rel == "claimant"
@@ -890,7 +1087,7 @@ def _bootstrap(
 
     def score(s: Any) -> Any:
         first = np.where(s[:, 1] > 0, s[:, 0] / np.maximum(s[:, 1], 1), 0.0)
-        if rel == "claimant":
+        if rel == "claimant" or measure == "first":
             return first
         prec = np.where(s[:, 3] > 0, s[:, 2] / np.maximum(s[:, 3], 1), 0.0)
         den = first + prec
@@ -900,18 +1097,25 @@ def _bootstrap(
 
 
 def comparison_lines(data: Mapping[str, Any]) -> list[str]:
-    """The linker's held-out comparison, per relation: rules beside linker, and which is used."""
+    """The linker's held-out comparison, per relation: the rules beside the linker (and the
+    linker stacked on the rules, when compared), and which is used."""
     rels = data.get("relations") or {}
     if not rels:
         return []
+    stacked = any("stacked" in row for row in rels.values())
     out = [
         f"claimant and role links, held out ({data.get('documents', 0)} documents; claimant: "
         "accuracy on matched claims, roles: recall/precision on matched triggers):",
-        f"  {'relation':<9} {'rules':<16} {'linker':<16} use",
+        f"  {'relation':<9} {'rules':<16} {'linker':<16} "
+        + (f"{'stacked':<16} " if stacked else "")
+        + "use",
     ]
     for rel, row in rels.items():
         rules, linker = _cell(rel, row["rules"]), _cell(rel, row["linker"])
-        out.append(f"  {rel:<9} {rules:<16} {linker:<16} {row['use']}")
+        stack = f"{_cell(rel, row['stacked']):<16} " if "stacked" in row else ""
+        if stacked and not stack:
+            stack = f"{'-':<16} "
+        out.append(f"  {rel:<9} {rules:<16} {linker:<16} {stack}{row['use']}")
     return out
 
 
@@ -922,10 +1126,11 @@ def _cell(rel: str, score: Mapping[str, Any]) -> str:
 
 
 def choose_links(data: Mapping[str, Any], current: Iterable[str] = ()) -> dict[str, str]:
-    """Relation -> "linker" or "rules" as the comparison's ``links`` table says (the rules
-    for every relation it does not vouch for)."""
+    """Relation -> "linker", "stacked" or "rules" as the comparison's ``links`` table says
+    (the rules for every relation it does not vouch for)."""
     table = (data.get("links") or {}).get("relations") or {}
     out = {rel: RULES for rel in current}
     for rel, row in table.items():
-        out[rel] = LINKER if isinstance(row, Mapping) and row.get("use") == LINKER else RULES
+        use = row.get("use") if isinstance(row, Mapping) else None
+        out[rel] = use if use in (LINKER, STACKED) else RULES
     return out
