@@ -158,7 +158,11 @@ def _chunks(doc: Doc, actors: Sequence[SpanData]) -> list[tuple[int, int, Token]
     spans = sorted((a.start, a.end) for a in actors)
     for chunk in doc.noun_chunks:
         root = chunk.root
-        if root.pos_ not in ("NOUN", "PROPN") or root.ent_type_ in _NOT_ACTOR_ENTS:
+        if root.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if root.ent_type_ in _NOT_ACTOR_ENTS and not (
+            root.ent_type_ in _ACTING_PLACES and root.dep_ in _SUBJECTS
+        ):
             continue
         start, end = phrase_range(root)
         if "\n" in doc.text[start:end]:
@@ -169,6 +173,10 @@ def _chunks(doc: Doc, actors: Sequence[SpanData]) -> list[tuple[int, int, Token]
     return out
 
 
+# a country or region that is the subject of a verb acts ("North Korea fired", "Russia said"):
+# a candidate argument (its own features say so; the team's layer decides whether it counts)
+_ACTING_PLACES = frozenset({"GPE", "LOC"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _NOT_ACTOR_ENTS = frozenset(
     {"GPE", "LOC", "FAC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL"}
 )
@@ -751,7 +759,8 @@ def tune(linker: Linker, held: Sequence[Held]) -> None:
 
 def _tune_stacked(model: Softmax, family: str, held: Sequence[Held]) -> None:
     """The stacking thresholds of each relation of ``family`` (``REL/stack_keep``,
-    ``REL/stack_add``): the most right arguments on the matched heads of ``held`` whose
+    ``REL/stack_add``): the most right arguments on the matched heads of ``held`` (claimant:
+    on every claim, as the scorer's claimant precision counts them) whose
     precision stays at least the rules' own there (or ``MIN_PRECISION`` when the rules are
     above it); ties go to fewer wrong ones, then to fewer changes. The rules themselves (keep
     all, add none) always qualify, so stacking is never tuned below them on these documents."""
@@ -759,7 +768,12 @@ def _tune_stacked(model: Softmax, family: str, held: Sequence[Held]) -> None:
     rule_p: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     offer_p: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     for cs, ys, _, matched in held:
-        rows = [r for r, c in enumerate(cs) if c.family == family and c.head in matched]
+        # the scorer's role precision counts matched triggers only, claimant precision all
+        rows = [
+            r
+            for r, c in enumerate(cs)
+            if c.family == family and (c.head in matched or family == "claimant")
+        ]
         if not rows:
             continue
         probs = model.proba([cs[r] for r in rows])
