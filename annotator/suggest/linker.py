@@ -991,10 +991,17 @@ def _summary(rel: str, c: Mapping[str, int]) -> dict[str, Any]:
             "precision": ratio("pred_ok", "pred"),
             "score": acc,
             "matched": c.get("matched", 0),
+            "suggested": c.get("pred", 0),
         }
     r, p = ratio("found", "gold"), ratio("pred_ok", "pred")
     f = round(2 * p * r / (p + r), 4) if p + r else 0.0
-    return {"recall": r, "precision": p, "score": f, "gold": c.get("gold", 0)}
+    return {
+        "recall": r,
+        "precision": p,
+        "score": f,
+        "gold": c.get("gold", 0),
+        "suggested": c.get("pred", 0),
+    }
 
 
 def compare_links(
@@ -1032,7 +1039,8 @@ def compare_links(
         if not (base.get("matched") or base.get("gold")):
             continue
         share = _bootstrap(per_doc, rel, seed)
-        floor = min(min_precision, base["precision"])
+        # the rules' precision when below ``min_precision`` (none when they suggest nothing)
+        floor = min(min_precision, base["precision"]) if base["suggested"] else min_precision
         wins = (
             mine["score"] > base["score"] + margin
             and share >= confidence

@@ -61,7 +61,11 @@ class TrainReport:
             "preannotate --model uses the trained model for: "
             + (", ".join(used) if used else "no label (the default is kept: see why above)")
         )
-        links = [rel for rel, how in sorted(self.links.items()) if how == "linker"]
+        links = [
+            rel if how == "linker" else f"{rel} ({how})"
+            for rel, how in sorted(self.links.items())
+            if how != "rules"
+        ]
         out.append(
             "and the trained linker for the relations: "
             + (", ".join(links) if links else "none (the rules were as good everywhere)")

@@ -173,32 +173,47 @@ def _linker_rows(
     data: Mapping[str, Any],
 ) -> list[tuple[str, float | None, float | None, str, str, str]]:
     """The trained linker against the rules, per relation (claimant: accuracy on matched
-    claims; roles: recall on matched triggers), as ``annotator train`` compared them."""
-    from annotator.suggest.linker import LINKER  # numpy: only when a comparison is shown
+    claims; roles: recall on matched triggers), as ``annotator train`` compared them; a second
+    row for the linker stacked on the rules when the comparison has it."""
+    from annotator.suggest.linker import LINKER, STACKED  # numpy: only when a comparison is shown
 
     rows: list[tuple[str, float | None, float | None, str, str, str]] = []
     for rel, row in ((data.get("links") or {}).get("relations") or {}).items():
         if not isinstance(row, Mapping):
             continue
-        rules, linker = row.get("rules") or {}, row.get("linker") or {}
-        use = "trained" if row.get("use") == LINKER else "default"
+        rules = row.get("rules") or {}
         measure = "accuracy" if "accuracy" in rules else "recall"
-        tip = (
-            f"{measure} on matched {'claims' if measure == 'accuracy' else 'triggers'}; "
-            f"precision: rules {100 * float(rules.get('precision', 0)):.1f}, "
-            f"linker {100 * float(linker.get('precision', 0)):.1f}"
-        )
-        rows.append(
-            (
-                f"{rel} (linker)",
-                _score(rules),
-                _score(linker),
-                use,
-                "" if use == "trained" else "the rules were as good",
-                tip,
+        variants = [(LINKER, "linker")] + ([(STACKED, "stacked")] if "stacked" in row else [])
+        for how, name in variants:
+            mine = row.get(name) or {}
+            use = "trained" if row.get("use") == how else "default"
+            why = ""
+            if use == "default":
+                why = {LINKER: "the linker was better", STACKED: "stacking was better"}.get(
+                    str(row.get("use")), "the rules were as good"
+                )
+            tip = (
+                f"{measure} on matched {'claims' if measure == 'accuracy' else 'triggers'}; "
+                f"precision: rules {100 * float(rules.get('precision', 0)):.1f}, "
+                f"{name} {100 * float(mine.get('precision', 0)):.1f}"
             )
-        )
+            rows.append(
+                (
+                    f"{rel} ({name})",
+                    _measure(rules, measure),
+                    _measure(mine, measure),
+                    use,
+                    why,
+                    tip,
+                )
+            )
     return rows
+
+
+def _measure(row: Mapping[str, Any], measure: str) -> float | None:
+    if measure in row:
+        return float(row[measure])
+    return _score(row)
 
 
 def _tip(row: Mapping[str, Any]) -> str:

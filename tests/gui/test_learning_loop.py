@@ -210,6 +210,12 @@ def _fake_model(folder: Path, use_actor: str) -> Path:
                     "linker": {"score": 0.55, "recall": 0.55, "precision": 0.80},
                     "use": "rules",
                 },
+                "target": {
+                    "rules": {"score": 0.6, "recall": 0.62, "precision": 0.78},
+                    "linker": {"score": 0.6, "recall": 0.57, "precision": 0.84},
+                    "stacked": {"score": 0.62, "recall": 0.66, "precision": 0.77},
+                    "use": "stacked",
+                },
             }
         },
     }
@@ -233,6 +239,8 @@ def test_preannotate_dialog_shows_the_comparison_of_the_model_folder(
         ("claimant (link)", "50.0", "55.0", "with its spans", ""),
         ("claimant (linker)", "85.9", "87.4", "trained", ""),
         ("agent (linker)", "58.9", "55.0", "default", "the rules were as good"),
+        ("target (linker)", "62.0", "57.0", "default", "stacking was better"),
+        ("target (stacked)", "62.0", "66.0", "trained", ""),
     ]
     assert "trained model is used for ACTOR" in dialog.summary.text()
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)

@@ -16,6 +16,7 @@ from annotator.suggest.linker import (
     LINKER,
     LINKER_JSON,
     RULES,
+    STACKED,
     LinkCand,
     Linker,
     choose_links,
@@ -253,23 +254,33 @@ def test_train_saves_the_linker_and_preannotate_uses_it_where_it_won(
     assert {"claimant", "agent", "target"} <= set(links)
     assert any("claimant and role links" in line for line in report.lines())
     assert any(line.startswith("and the trained linker for") for line in report.lines())
-    # make the comparison give the claimant to the linker and every other relation to the rules
+    assert all("stacked" in row for row in links.values())
+    # the comparison gives the claimant to the linker, the target to the linker stacked on the
+    # rules, every other relation to the rules
     for rel, row in links.items():
-        row["use"] = LINKER if rel == "claimant" else RULES
+        row["use"] = {"claimant": LINKER, "target": STACKED}.get(rel, RULES)
     (outdir / COMPARISON_FILE).write_text(json.dumps(saved), encoding="utf-8")
     model = load_model(outdir)
-    assert model.linker is not None and model.linker.used() == {"claimant"}
+    assert model.linker is not None and model.linker.used() == {"claimant", "target"}
+    assert model.linker.stacked() == {"target"}
+    role = model.linker.models["role"].thresholds
+    assert {"target/stack_keep", "target/stack_add"} <= set(role)  # saved and read back
+    role["target/stack_keep"] = 0.0  # keep every rule target
     text = _doc(20).text
     [(_, default)] = list(propose([(text, 0)], nlp_sm, project.scheme))
     suggester = model.suggester(nlp_sm, project.scheme)
     [(_, learned)] = list(propose([(text, 0)], nlp_sm, project.scheme, suggester=suggester))
     linked = [r for r in learned.relations if r.label == "claimant"]
     assert linked and all(r.id.startswith("k") for r in linked)  # the linker's
-    assert sorted((r.label, r.id) for r in learned.relations if r.label != "claimant") == sorted(
-        (r.label, r.id) for r in default.relations if r.label != "claimant"
+    others = ("claimant", "target")
+    assert sorted((r.label, r.id) for r in learned.relations if r.label not in others) == sorted(
+        (r.label, r.id) for r in default.relations if r.label not in others
     )  # the rules'
+    targets = {r.id for r in learned.relations if r.label == "target"}
+    assert {r.id for r in default.relations if r.label == "target"} <= targets  # stacked on
     by_id = {s.id: s for s in learned.spans}
     assert text[by_id[linked[0].tail].start : by_id[linked[0].tail].end] == SPEAKERS[20 % 6]
     run = preannotate_project(project, model=str(outdir))
     assert any(line.split()[:2] == ["claimant", "linker"] for line in run.choices)
     assert any(line.split()[:2] == ["agent", "rules"] for line in run.choices)
+    assert any(line.split()[:2] == ["target", "stacked"] for line in run.choices)
