@@ -13,8 +13,9 @@ them, the linker's best candidate added to slots the rules left empty), and the 
 (per relation rules, linker or stacked as the inner comparison chose, as ``preannotate
 --model`` does).
 Reported per fold and pooled over all 24 articles: claimant accuracy on matched claims;
-agent/target, place and time recall and precision on matched triggers. The spans are the same
-in all four (only the links and the new ACTOR spans of chosen noun phrases differ), so the matched heads are the same.
+agent/target, place and time recall and precision on matched triggers. The CLAIM and EVENT
+spans are the same in all four (only the links and the new ACTOR spans of chosen noun phrases
+differ), so the matched heads are the same.
 """
 
 from __future__ import annotations

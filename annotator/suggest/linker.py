@@ -6,8 +6,9 @@ per claim and a few arguments per event trigger. The linker scores every candida
 
 * ``claimant``: a CLAIM and each ACTOR span or subject/object noun phrase of its sentences and
   the two before (classes ``-``, ``claimant``); the likeliest one is the claimant;
-* ``role``: an EVENT and each ACTOR span or noun phrase of its sentence (classes ``-``,
-  ``agent``, ``target``); each role takes the likeliest candidates above its threshold;
+* ``role``: an EVENT and each ACTOR span or noun phrase of its sentence (a country or region
+  that is the subject of a verb included; classes ``-``, ``agent``, ``target``); each role
+  takes the likeliest candidates above its threshold;
 * ``place``/``time``: an EVENT and each PLACE/TIME span of its sentence.
 
 The rules' own choice is one of the candidates, with a ``rule=`` feature, so the linker starts
@@ -20,8 +21,14 @@ A small logistic regression per family (:class:`annotator.suggest.correction.Sof
 learns from the candidates; ``learn_linker`` also cross-validates by document and compares the
 linker with the rules on the held-out documents per relation (claimant accuracy on matched
 claims; per role recall and precision on matched triggers, the dev-set scorer's definitions).
-``preannotate --model`` uses the linker only for the relations where it won. The linker lives in
-the model folder beside the correction (``linker.json``, ``linker.npz``).
+The same classifier can instead be stacked on the rules (:meth:`Linker.stack`): each rule
+argument stays unless its probability falls below ``REL/stack_keep``, and a slot (head,
+relation) the rules left empty gets the likeliest candidate the rules gave nothing when its
+probability reaches ``REL/stack_add``; both are tuned on held-out documents so that precision
+stays at least the rules' (so recall can only grow there). ``preannotate --model`` uses, per
+relation, the rules, the linker or the stacking, whichever won. The linker lives in the model
+folder beside the correction (``linker.json``, ``linker.npz``; the stacking thresholds are
+among the thresholds there).
 """
 
 from __future__ import annotations
