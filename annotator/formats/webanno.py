@@ -608,13 +608,15 @@ def _relations(cols: list[_Column], rows: list[_Row], found: _SpansFound) -> lis
 SPAN_LAYER = "webanno.custom.Span"
 RELATION_LAYER = "webanno.custom.Relation"
 ROLE_LINK = "webanno.custom.SpanRole"
-_ESCAPED = {"\\": "\\\\", "[": "\\[", "]": "\\]", "|": "\\|", "_": "\\_", "*": "\\*"}
-_ESCAPED.update({";": "\\;", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_TEXT_ESCAPED = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_ESCAPED = str.maketrans(
+    {"\\": "\\\\", "[": "\\[", "]": "\\]", "|": "\\|", "_": "\\_", "*": "\\*"}
+    | {";": "\\;", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+)
+_TEXT_ESCAPED = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _escape(value: str, table: dict[str, str] = _ESCAPED) -> str:
-    return "".join(table.get(ch, ch) for ch in value)
+def _escape(value: str, table: dict[int, str] = _ESCAPED) -> str:
+    return value.translate(table)
 
 
 @dataclass
@@ -664,31 +666,32 @@ def _layout(
             place[span.id] = (first, last)
     rows: list[tuple[str, int, int]] = []
     sentences: list[tuple[int, int]] = []
-    addr_of: dict[tuple[int, ...], str] = {}
-    sent_no, tok_no, sent_first = 0, 0, 0
-    for i, (a, b) in enumerate(words):
-        if i in breaks or i == 0:
-            if i:
-                sentences.append((sent_first, len(rows)))
-            sent_no, tok_no, sent_first = sent_no + 1, 0, len(rows)
-        tok_no += 1
-        addr = f"{sent_no}-{tok_no}"
-        addr_of[(i,)] = addr
-        rows.append((addr, a, b))
-        for k, (sa, sb) in enumerate(sorted(subs.get(i, [])), start=1):
-            addr_of[(i, sa, sb)] = f"{addr}.{k}"
-            rows.append((f"{addr}.{k}", sa, sb))
-    if words:
-        sentences.append((sent_first, len(rows)))
+    word_addr: list[str] = []  # word index -> its row's address
+    sub_addr: dict[tuple[int, int, int], str] = {}  # (word, start, end) -> sub-token address
+    n = len(words)
+    cuts = [0, *sorted(b for b in breaks if 0 < b < n), n] if n else []
+    for sent_no, (first_word, stop_word) in enumerate(zip(cuts, cuts[1:], strict=False), 1):
+        first_row = len(rows)
+        addrs = [f"{sent_no}-{k}" for k in range(1, stop_word - first_word + 1)]
+        word_addr += addrs
+        if not any(first_word <= i < stop_word for i in subs):
+            rows += zip(addrs, starts[first_word:stop_word], ends[first_word:stop_word], strict=True)
+        else:
+            for i, addr in enumerate(addrs, first_word):
+                rows.append((addr, starts[i], ends[i]))
+                for k, (sa, sb) in enumerate(sorted(subs.get(i, [])), start=1):
+                    sub_addr[(i, sa, sb)] = f"{addr}.{k}"
+                    rows.append((f"{addr}.{k}", sa, sb))
+        sentences.append((first_row, len(rows)))
     outs: dict[str, _Out] = {}
     for span in doc.spans:
         spot = place.get(span.id)
         if spot is None:
             continue
         if len(spot) == 4:
-            outs[span.id] = _Out(span, [addr_of[(spot[0], spot[2], spot[3])]])
+            outs[span.id] = _Out(span, [sub_addr[(spot[0], spot[2], spot[3])]])
         else:
-            outs[span.id] = _Out(span, [addr_of[(i,)] for i in range(spot[0], spot[1] + 1)])
+            outs[span.id] = _Out(span, word_addr[spot[0] : spot[1] + 1])
     return rows, sentences, outs
 
 
@@ -696,18 +699,26 @@ def document_tsv(
     doc: DocData, ctx: ExportContext, nlp: Any, summary: ExportSummary, features: list[str]
 ) -> str:
     rows, sentences, outs = _layout(doc, nlp, summary)
-    index = Utf16Index(doc.text)
+    text = doc.text
+    # UTF-16 offsets are the code-point offsets unless the text has characters beyond the BMP
+    index = None if utf16_len(text) == len(text) else Utf16Index(text)
     at_row = _number_stacked(outs)
     roles, rels = _links(doc, outs, set(ctx.scheme.event_labels), summary)
     lines = _header_lines(doc, features)
+    # a row no span touches: "_" in the label, feature, actor, two role and two relation columns
+    empty = "\t" + "\t".join(["_"] * (len(features) + 6)) + "\t"
     for s_i, (first, stop) in enumerate(sentences):
         begin = 0 if s_i == 0 else rows[first][1]
-        end = rows[sentences[s_i + 1][0]][1] if s_i + 1 < len(sentences) else len(doc.text)
+        end = rows[sentences[s_i + 1][0]][1] if s_i + 1 < len(sentences) else len(text)
         if s_i:
             lines.append("")
-        lines.append("#Text=" + _escape(doc.text[begin:end], _TEXT_ESCAPED))
+        lines.append("#Text=" + _escape(text[begin:end], _TEXT_ESCAPED))
         for addr, a, b in rows[first:stop]:
-            cells = [addr, f"{index.to_utf16(a)}-{index.to_utf16(b)}", doc.text[a:b]]
+            offsets = f"{a}-{b}" if index is None else f"{index.to_utf16(a)}-{index.to_utf16(b)}"
+            if addr not in at_row:
+                lines.append(f"{addr}\t{offsets}\t{text[a:b]}{empty}")
+                continue
+            cells = [addr, offsets, text[a:b]]
             cells.append(_stacked(at_row, addr, lambda sp: sp.label))
             for feat in features:
                 cells.append(_stacked(at_row, addr, lambda sp, f=feat: sp.attrs.get(f)))
