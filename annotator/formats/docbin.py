@@ -20,14 +20,6 @@ Writing:
 
 spaCy v3 training data: ``train.spacy``, ``dev.spacy``, ``test.spacy`` (DocBin) + ``config.cfg``.
 
-- A split of more than ``SHARD_TOKENS`` tokens (1 M, some 1,500 news articles) is written as a
-  folder of shards instead of one file: ``train/train-0001.spacy``, ``train/train-0002.spacy``,
-  ... (each at most that many tokens, in document order). One DocBin cannot hold more than
-  about 41 M tokens (msgpack's 4 GiB binary), and spaCy loads a whole file at once. spaCy's
-  ``Corpus`` reads every ``.spacy`` file of a folder (sorted by name), so ``--paths.train train``
-  trains on the same documents; ``config.cfg`` and the summary name the folder. Smaller splits
-  are single files as before; import reads a folder of shards (or the whole export folder).
-
 - ``doc.spans["sc"]`` holds every span; ``doc.ents`` holds the spans of the labels that never
   overlap one another anywhere in the export (chosen most frequent first).
 - Span ids and registry names ride on the spaCy spans (``span.id_``, ``span.kb_id_``); the exact
@@ -39,6 +31,13 @@ spaCy v3 training data: ``train.spacy``, ``dev.spacy``, ``test.spacy`` (DocBin) 
 - ``config.cfg`` comes from spaCy's own ``init config`` for a blank pipeline with ``ner`` (when an
   entity label exists) and ``spancat`` on CPU, so ``python -m spacy train config.cfg
   --paths.train train.spacy --paths.dev dev.spacy`` runs as written.
+- A split of more than ``SHARD_TOKENS`` tokens (1 M, some 1,500 news articles) is written as a
+  folder of shards instead of one file: ``train/train-0001.spacy``, ``train/train-0002.spacy``,
+  ... (each at most that many tokens, in document order). One DocBin cannot hold more than
+  about 41 M tokens (msgpack's 4 GiB binary), and spaCy loads a whole file at once. spaCy's
+  ``Corpus`` reads every ``.spacy`` file of a folder (sorted by name), so ``--paths.train train``
+  trains on the same documents; ``config.cfg`` and the summary name the folder. Smaller splits
+  are single files as before; import reads a folder of shards (or the whole export folder).
 """
 
 from __future__ import annotations
