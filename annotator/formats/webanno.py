@@ -646,13 +646,14 @@ def _feature_names(ctx: ExportContext, found: Iterable[str]) -> list[str]:
     return [n for n in names if n != ACTOR_FEATURE]
 
 
+_COLUMNS = ["IDX", "LENGTH", "IS_SPACE", "SENT_START"]  # spaCy attributes, by name
+
+
 def _tokens(nlp: Any, text: str) -> tuple[list[int], list[int], set[int]]:
     """Word starts, ends and sentence-opening words of ``text``, as ``nlp(text)`` (the blank
     pipeline with the sentencizer) gives them, without ``Language.__call__``'s overhead."""
-    from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
-
     sdoc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
-    return _spacy_words(sdoc, [IDX, LENGTH, IS_SPACE, SENT_START])
+    return _spacy_words(sdoc, _COLUMNS)
 
 
 def _layout(
