@@ -31,13 +31,14 @@ spaCy v3 training data: ``train.spacy``, ``dev.spacy``, ``test.spacy`` (DocBin) 
 - ``config.cfg`` comes from spaCy's own ``init config`` for a blank pipeline with ``ner`` (when an
   entity label exists) and ``spancat`` on CPU, so ``python -m spacy train config.cfg
   --paths.train train.spacy --paths.dev dev.spacy`` runs as written.
-- A split of more than ``SHARD_TOKENS`` tokens (1 M, some 1,500 news articles) is written as a
-  folder of shards instead of one file: ``train/train-0001.spacy``, ``train/train-0002.spacy``,
-  ... (each at most that many tokens, in document order). One DocBin cannot hold more than
-  about 41 M tokens (msgpack's 4 GiB binary), and spaCy loads a whole file at once. spaCy's
-  ``Corpus`` reads every ``.spacy`` file of a folder (sorted by name), so ``--paths.train train``
-  trains on the same documents; ``config.cfg`` and the summary name the folder. Smaller splits
-  are single files as before; import reads a folder of shards (or the whole export folder).
+- A split of more than ``SHARD_TOKENS`` tokens (1 M, some 1,400 news articles of 700 words) is
+  written as a folder of shards instead of one file: ``train/train-0001.spacy``,
+  ``train/train-0002.spacy``, ... (each at most that many tokens, in document order). One
+  DocBin cannot hold more than about 41 M tokens (msgpack's 4 GiB binary), and spaCy loads a
+  whole file at once. spaCy's ``Corpus`` reads every ``.spacy`` file of a folder (sorted by
+  name), so ``--paths.train train`` trains on the same documents; ``config.cfg`` and the summary
+  name the folder. Smaller splits are single files as before; import reads a folder of shards
+  (or the whole export folder).
 """
 
 from __future__ import annotations
@@ -524,7 +525,9 @@ def write(
     )
     for (a, b), n in sorted(pairs.items()):
         summary.notes.append(f"{n} overlap(s) between {a} and {b} spans (all kept in spans['sc'])")
+    no_split_note = None  # its place in the notes
     if ctx.splits is None:
+        no_split_note = len(summary.notes)
         summary.notes.append("no split given: every document is in train.spacy")
         ctx = replace(ctx, splits={})  # every document in train
     out.mkdir(parents=True, exist_ok=True)
@@ -538,6 +541,8 @@ def write(
     finally:
         for split in SPLIT_NAMES:
             bins[split].close()
+    if no_split_note is not None and bins["train"].shards:
+        summary.notes[no_split_note] = "no split given: every document is in the folder train/"
     for split in SPLIT_NAMES:
         written = bins[split]
         if written.shards:

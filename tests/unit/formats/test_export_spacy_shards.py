@@ -128,3 +128,13 @@ def test_a_docbin_array_past_msgpack_limit_is_our_error() -> None:
     spacy_writer._bin_header(spacy_writer.MAX_BIN_BYTES)  # the longest still fits
     with pytest.raises(ExportFailed, match="longer than msgpack allows"):
         spacy_writer._bin_header(too_many * per_token)
+
+
+def test_without_a_split_every_document_is_in_the_train_folder(
+    news_docs: list[DocData], ctx: ExportContext, tmp_path: Path
+) -> None:
+    summary = spacy_writer.write(news_docs, tmp_path, ctx, shard_tokens=BOUND)
+    assert "no split given: every document is in the folder train/" in summary.notes
+    assert "no split given: every document is in train.spacy" not in summary.notes
+    assert len(list((tmp_path / "train").glob("*.spacy"))) == 6  # 12 documents, two a shard
+    assert len(_corpus_docs(tmp_path / "train")) == len(news_docs)
