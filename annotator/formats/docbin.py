@@ -13,7 +13,8 @@ DocBins written by this tool's own exporter carry the exact annotations (code-po
 attributes, registry names and relations, the document id, layer and metadata) in
 ``doc.spans["sc"].attrs["annotator"]``; when that record is present and consistent it is used
 instead, so an export reads back without loss. A file spaCy cannot read (corrupt, or written by an
-incompatible version) gives an ImportFailed naming the file.
+incompatible version) gives an ImportFailed naming the file. A folder is read whole, recursively,
+file by file in name order (so an export whose splits are shard folders reads back in order).
 
 Writing:
 
@@ -30,6 +31,14 @@ spaCy v3 training data: ``train.spacy``, ``dev.spacy``, ``test.spacy`` (DocBin) 
 - ``config.cfg`` comes from spaCy's own ``init config`` for a blank pipeline with ``ner`` (when an
   entity label exists) and ``spancat`` on CPU, so ``python -m spacy train config.cfg
   --paths.train train.spacy --paths.dev dev.spacy`` runs as written.
+- A split of more than ``SHARD_TOKENS`` tokens (1 M, some 1,400 news articles of 700 words) is
+  written as a folder of shards instead of one file: ``train/train-0001.spacy``,
+  ``train/train-0002.spacy``, ... (each at most that many tokens, in document order). One
+  DocBin cannot hold more than about 41 M tokens (msgpack's 4 GiB binary), and spaCy loads a
+  whole file at once. spaCy's ``Corpus`` reads every ``.spacy`` file of a folder (sorted by
+  name), so ``--paths.train train`` trains on the same documents; ``config.cfg`` and the summary
+  name the folder. Smaller splits are single files as before; import reads a folder of shards
+  (or the whole export folder).
 """
 
 from __future__ import annotations
@@ -41,7 +50,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from annotator.errors import ImportFailed
+from annotator.errors import ExportFailed, ImportFailed
 from annotator.formats.common import UniqueIds, files_with_suffix, is_offset, rel_name
 from annotator.formats.jsonl import PRIVATE_META
 from annotator.formats.reading import ReadOptions, drop_repeated_spans
@@ -278,11 +287,19 @@ class _DocConverter:
         return sorted(kept, key=lambda sp: sp.start)
 
 
+MAX_BIN_BYTES = (1 << 32) - 1  # msgpack's longest binary (bin 32): a DocBin's token array
+
+
 def _bin_header(n: int) -> bytes:
     if n < 1 << 8:
         return b"\xc4" + n.to_bytes(1, "big")
     if n < 1 << 16:
         return b"\xc5" + n.to_bytes(2, "big")
+    if n > MAX_BIN_BYTES:
+        raise ExportFailed(
+            f"a spaCy DocBin array of {n:,} bytes is longer than msgpack allows "
+            f"({MAX_BIN_BYTES:,}); write smaller shards"
+        )
     return b"\xc6" + n.to_bytes(4, "big")
 
 
@@ -339,6 +356,7 @@ class StreamingDocBin:
         self.lengths: list[int] = []
         self.token_bytes = 0
         self.space_bytes = 0
+        self.tokens = 0
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -361,8 +379,11 @@ class StreamingDocBin:
         self.parts["flags"].write(srsly.msgpack_dumps(b.flags.pop()))
         self.parts["span_groups"].write(srsly.msgpack_dumps(b.span_groups.pop()))
         self.lengths.append(len(doc))
+        self.tokens += len(doc)
 
-    def close(self) -> None:
+    def close(self, path: Path | None = None) -> None:
+        """Write the DocBin to ``path`` (by default the one given at the start) and drop its
+        temporary parts."""
         import zlib
         from array import array
 
@@ -370,8 +391,10 @@ class StreamingDocBin:
 
         comp = zlib.compressobj()
         n = len(self.lengths)
+        target = self.path if path is None else path
         try:
-            with self.path.open("wb") as out:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("wb") as out:
 
                 def emit(data: bytes) -> None:
                     out.write(comp.compress(data))
@@ -405,14 +428,62 @@ class StreamingDocBin:
             self.tmp.cleanup()
 
 
-def write_config(path: Path, ctx: ExportContext, ner: bool, max_len: int) -> None:
-    """Write a complete training config from spaCy's own defaults."""
+# Tokens per .spacy file. A DocBin keeps 13 attributes of 8 bytes per token in one msgpack
+# binary, which cannot pass 4 GiB (about 41 M tokens; a 100,000-article train split failed
+# there), and spaCy's Corpus and this module's reader load a whole file at once (the reader
+# refuses more than MAX_INFLATED_BYTES). A split of more tokens is written as shards of at most
+# this many (about 110 MB inflated each; a longer document alone).
+SHARD_TOKENS = 1_000_000
+
+
+class ShardedDocBin:
+    """One split's DocBin: ``{split}.spacy`` while it holds at most ``max_tokens`` tokens, else
+    the folder ``{split}/`` of ``{split}-0001.spacy``, ``{split}-0002.spacy``, ... each of at
+    most ``max_tokens`` tokens (a document longer than that alone), in document order. Each
+    shard is written when the next one starts, and dropped."""
+
+    def __init__(self, out: Path, split: str, max_tokens: int = SHARD_TOKENS) -> None:
+        self.out = out
+        self.split = split
+        self.max_tokens = max(1, max_tokens)
+        self.current = StreamingDocBin(out / f"{split}.spacy")
+        self.shards = 0  # shards written so far
+
+    def add(self, doc: Any) -> None:
+        current = self.current
+        if current.tokens and current.tokens + len(doc) > self.max_tokens:
+            self.shards += 1
+            current.close(self._shard(self.shards))
+            self.current = StreamingDocBin(self.out / f"{self.split}.spacy")
+        self.current.add(doc)
+
+    def _shard(self, k: int) -> Path:
+        return self.out / self.split / f"{self.split}-{k:04d}.spacy"
+
+    @property
+    def name(self) -> str:
+        """The file or folder written, relative to the export folder (spaCy reads either)."""
+        return self.split if self.shards else f"{self.split}.spacy"
+
+    def close(self) -> None:
+        if self.shards:
+            self.shards += 1
+            self.current.close(self._shard(self.shards))
+        else:
+            self.current.close()
+
+
+def write_config(
+    path: Path, ctx: ExportContext, ner: bool, max_len: int, train: str, dev: str
+) -> None:
+    """Write a complete training config from spaCy's own defaults (``train`` and ``dev``: the
+    file or folder of each split)."""
     from spacy.cli.init_config import init_config
 
     pipeline = (["ner"] if ner else []) + ["spancat"]
     config = init_config(lang=ctx.lang, pipeline=pipeline, optimize="efficiency", gpu=False)
-    config["paths"]["train"] = "train.spacy"
-    config["paths"]["dev"] = "dev.spacy"
+    config["paths"]["train"] = train
+    config["paths"]["dev"] = dev
     config["components"]["spancat"]["spans_key"] = SPANS_KEY
     config["components"]["spancat"]["suggester"] = {
         "@misc": "spacy.ngram_range_suggester.v1",
@@ -439,7 +510,9 @@ def _percentile(counts: Counter[int], q: float) -> int:
 NEEDS_STATS = True  # doc.ents labels are chosen from every span of the export up front
 
 
-def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+def write(
+    docs: Iterable[DocData], out: Path, ctx: ExportContext, *, shard_tokens: int = SHARD_TOKENS
+) -> ExportSummary:
     summary = new_summary("spacy", ctx)
     docs, stats = corpus_stats(docs, ctx)
     pairs = stats.overlaps
@@ -452,12 +525,14 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
     )
     for (a, b), n in sorted(pairs.items()):
         summary.notes.append(f"{n} overlap(s) between {a} and {b} spans (all kept in spans['sc'])")
+    no_split_note = None  # its place in the notes
     if ctx.splits is None:
+        no_split_note = len(summary.notes)
         summary.notes.append("no split given: every document is in train.spacy")
         ctx = replace(ctx, splits={})  # every document in train
     out.mkdir(parents=True, exist_ok=True)
     converter = _DocConverter(ctx, summary, ent_labels)
-    bins = {split: StreamingDocBin(out / f"{split}.spacy") for split in SPLIT_NAMES}
+    bins = {split: ShardedDocBin(out, split, shard_tokens) for split in SPLIT_NAMES}
     try:
         for doc in docs:
             split = ctx.split_of(doc)
@@ -466,12 +541,25 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
     finally:
         for split in SPLIT_NAMES:
             bins[split].close()
+    if no_split_note is not None and bins["train"].shards:
+        summary.notes[no_split_note] = "no split given: every document is in the folder train/"
     for split in SPLIT_NAMES:
-        summary.files.append(f"{split}.spacy")
+        written = bins[split]
+        if written.shards:
+            summary.files.append(f"{split}/{split}-*.spacy")
+            summary.notes.append(
+                f"{split} is {written.shards} DocBin files in the folder {split}/ "
+                f"({split}-0001.spacy to {split}-{written.shards:04d}.spacy, at most "
+                f"{shard_tokens:,} tokens each, in document order): spaCy reads the folder as "
+                f"one corpus (--paths.{split} {split}), and so does import"
+            )
+        else:
+            summary.files.append(f"{split}.spacy")
         if not summary.documents[split]:
             summary.notes.append(f"{split}.spacy is empty")
     max_len = _percentile(converter.lengths, 0.95)
-    write_config(out / "config.cfg", ctx, bool(ent_labels), max_len)
+    train, dev = bins["train"].name, bins["dev"].name
+    write_config(out / "config.cfg", ctx, bool(ent_labels), max_len, train, dev)
     summary.files.append("config.cfg")
     summary.notes.append(
         f"spancat proposes spans of 1 to {max(1, min(max_len, MAX_SUGGESTER))} tokens "
@@ -479,7 +567,7 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
         "[components.spancat.suggester] in config.cfg to change it"
     )
     summary.notes.append(
-        "train: python -m spacy train config.cfg --paths.train train.spacy "
-        "--paths.dev dev.spacy --output model"
+        f"train: python -m spacy train config.cfg --paths.train {train} "
+        f"--paths.dev {dev} --output model"
     )
     return summary

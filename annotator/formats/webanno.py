@@ -39,14 +39,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, files_with_suffix, rel_name, unique_file_stem
-from annotator.formats.iob import given_tokens, spacy_tokens
+from annotator.formats.iob import _spacy_words, given_tokens
 from annotator.formats.reading import ReadOptions, ReadReport
 from annotator.formats.textfile import read_text
 from annotator.formats.writing import (
@@ -608,13 +608,15 @@ def _relations(cols: list[_Column], rows: list[_Row], found: _SpansFound) -> lis
 SPAN_LAYER = "webanno.custom.Span"
 RELATION_LAYER = "webanno.custom.Relation"
 ROLE_LINK = "webanno.custom.SpanRole"
-_ESCAPED = {"\\": "\\\\", "[": "\\[", "]": "\\]", "|": "\\|", "_": "\\_", "*": "\\*"}
-_ESCAPED.update({";": "\\;", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_TEXT_ESCAPED = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_ESCAPED = str.maketrans(
+    {"\\": "\\\\", "[": "\\[", "]": "\\]", "|": "\\|", "_": "\\_", "*": "\\*"}
+    | {";": "\\;", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+)
+_TEXT_ESCAPED = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _escape(value: str, table: dict[str, str] = _ESCAPED) -> str:
-    return "".join(table.get(ch, ch) for ch in value)
+def _escape(value: str, table: dict[int, str] = _ESCAPED) -> str:
+    return value.translate(table)
 
 
 @dataclass
@@ -624,6 +626,15 @@ class _Out:
     span: SpanData
     rows: list[str]
     ident: int = 0
+    cells: list[str] = field(default_factory=list)  # its item of each span feature column
+
+    def set_cells(self, features: list[str]) -> None:
+        """Its item in the label, feature and actor columns: the value escaped (``*`` for
+        none), with its [id] when it has one."""
+        tag = f"[{self.ident}]" if self.ident else ""
+        span = self.span
+        values = [span.label, *(span.attrs.get(f) for f in features), span.entity]
+        self.cells = [(_escape(str(v)) if v not in (None, "") else "*") + tag for v in values]
 
 
 def _feature_names(ctx: ExportContext, found: Iterable[str]) -> list[str]:
@@ -635,15 +646,28 @@ def _feature_names(ctx: ExportContext, found: Iterable[str]) -> list[str]:
     return [n for n in names if n != ACTOR_FEATURE]
 
 
+_COLUMNS = ["IDX", "LENGTH", "IS_SPACE", "SENT_START"]  # spaCy attributes, by name
+
+
+def _tokens(nlp: Any, text: str) -> tuple[list[int], list[int], set[int]]:
+    """Word starts, ends and sentence-opening words of ``text``, as ``nlp(text)`` (the blank
+    pipeline with the sentencizer) gives them, without ``Language.__call__``'s overhead."""
+    sdoc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
+    return _spacy_words(sdoc, _COLUMNS)
+
+
 def _layout(
     doc: DocData, nlp: Any, summary: ExportSummary
 ) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]], dict[str, _Out]]:
     """Rows (address, start, end) in order, sentences (first row, last row + 1) and
     where each span goes (token rows, or a sub-token row for a span inside one token)."""
     given = given_tokens(doc)
-    words, breaks = given if given is not None else spacy_tokens(nlp(doc.text))
-    starts = [a for a, _b in words]
-    ends = [b for _a, b in words]
+    if given is not None:
+        words, breaks = given
+        starts = [a for a, _b in words]
+        ends = [b for _a, b in words]
+    else:
+        starts, ends, breaks = _tokens(nlp, doc.text)
     subs: dict[int, list[tuple[int, int]]] = {}
     place: dict[str, tuple[int, int] | tuple[int, int, int, int]] = {}
     for span in doc.spans:
@@ -664,31 +688,34 @@ def _layout(
             place[span.id] = (first, last)
     rows: list[tuple[str, int, int]] = []
     sentences: list[tuple[int, int]] = []
-    addr_of: dict[tuple[int, ...], str] = {}
-    sent_no, tok_no, sent_first = 0, 0, 0
-    for i, (a, b) in enumerate(words):
-        if i in breaks or i == 0:
-            if i:
-                sentences.append((sent_first, len(rows)))
-            sent_no, tok_no, sent_first = sent_no + 1, 0, len(rows)
-        tok_no += 1
-        addr = f"{sent_no}-{tok_no}"
-        addr_of[(i,)] = addr
-        rows.append((addr, a, b))
-        for k, (sa, sb) in enumerate(sorted(subs.get(i, [])), start=1):
-            addr_of[(i, sa, sb)] = f"{addr}.{k}"
-            rows.append((f"{addr}.{k}", sa, sb))
-    if words:
-        sentences.append((sent_first, len(rows)))
+    word_addr: list[str] = []  # word index -> its row's address
+    sub_addr: dict[tuple[int, int, int], str] = {}  # (word, start, end) -> sub-token address
+    n = len(starts)
+    cuts = [0, *sorted(b for b in breaks if 0 < b < n), n] if n else []
+    for sent_no, (first_word, stop_word) in enumerate(zip(cuts, cuts[1:], strict=False), 1):
+        first_row = len(rows)
+        addrs = [f"{sent_no}-{k}" for k in range(1, stop_word - first_word + 1)]
+        word_addr += addrs
+        if not any(first_word <= i < stop_word for i in subs):
+            rows += zip(
+                addrs, starts[first_word:stop_word], ends[first_word:stop_word], strict=True
+            )
+        else:
+            for i, addr in enumerate(addrs, first_word):
+                rows.append((addr, starts[i], ends[i]))
+                for k, (sa, sb) in enumerate(sorted(subs.get(i, [])), start=1):
+                    sub_addr[(i, sa, sb)] = f"{addr}.{k}"
+                    rows.append((f"{addr}.{k}", sa, sb))
+        sentences.append((first_row, len(rows)))
     outs: dict[str, _Out] = {}
     for span in doc.spans:
         spot = place.get(span.id)
         if spot is None:
             continue
         if len(spot) == 4:
-            outs[span.id] = _Out(span, [addr_of[(spot[0], spot[2], spot[3])]])
+            outs[span.id] = _Out(span, [sub_addr[(spot[0], spot[2], spot[3])]])
         else:
-            outs[span.id] = _Out(span, [addr_of[(i,)] for i in range(spot[0], spot[1] + 1)])
+            outs[span.id] = _Out(span, word_addr[spot[0] : spot[1] + 1])
     return rows, sentences, outs
 
 
@@ -696,26 +723,51 @@ def document_tsv(
     doc: DocData, ctx: ExportContext, nlp: Any, summary: ExportSummary, features: list[str]
 ) -> str:
     rows, sentences, outs = _layout(doc, nlp, summary)
-    index = Utf16Index(doc.text)
+    text = doc.text
+    # UTF-16 offsets are the code-point offsets unless the text has characters beyond the BMP
+    index = None if utf16_len(text) == len(text) else Utf16Index(text)
     at_row = _number_stacked(outs)
     roles, rels = _links(doc, outs, set(ctx.scheme.event_labels), summary)
     lines = _header_lines(doc, features)
+    for out in outs.values():
+        out.set_cells(features)
+    # a row no span touches: "_" in the label, feature, actor, two role and two relation columns
+    empty = "\t" + "\t".join(["_"] * (len(features) + 6)) + "\t"
     for s_i, (first, stop) in enumerate(sentences):
         begin = 0 if s_i == 0 else rows[first][1]
-        end = rows[sentences[s_i + 1][0]][1] if s_i + 1 < len(sentences) else len(doc.text)
+        end = rows[sentences[s_i + 1][0]][1] if s_i + 1 < len(sentences) else len(text)
         if s_i:
             lines.append("")
-        lines.append("#Text=" + _escape(doc.text[begin:end], _TEXT_ESCAPED))
+        lines.append("#Text=" + _escape(text[begin:end], _TEXT_ESCAPED))
+        if index is None:
+            lines += [
+                f"{addr}\t{a}-{b}\t{text[a:b]}"
+                + (empty if addr not in at_row else _span_tail(at_row[addr], addr, roles, rels))
+                for addr, a, b in rows[first:stop]
+            ]
+            continue
         for addr, a, b in rows[first:stop]:
-            cells = [addr, f"{index.to_utf16(a)}-{index.to_utf16(b)}", doc.text[a:b]]
-            cells.append(_stacked(at_row, addr, lambda sp: sp.label))
-            for feat in features:
-                cells.append(_stacked(at_row, addr, lambda sp, f=feat: sp.attrs.get(f)))
-            cells.append(_stacked(at_row, addr, lambda sp: sp.entity))
-            cells += _role_cells(at_row, addr, roles)
-            cells += _relation_cells(rels.get(addr, []))
-            lines.append("\t".join(cells) + "\t")
+            offsets = f"{index.to_utf16(a)}-{index.to_utf16(b)}"
+            here = at_row.get(addr)
+            tail = empty if here is None else _span_tail(here, addr, roles, rels)
+            lines.append(f"{addr}\t{offsets}\t{text[a:b]}{tail}")
     return "\n".join(lines) + "\n"
+
+
+def _span_tail(
+    here: list[_Out],
+    addr: str,
+    roles: dict[str, list[tuple[str, _Out]]],
+    rels: dict[str, list[tuple[str, _Out, _Out]]],
+) -> str:
+    """The annotation columns of a row holding spans, between tabs: each span column stacks the
+    values of every span there (with its [id]), then the role and relation columns."""
+    if len(here) == 1:
+        cols = here[0].cells
+    else:
+        cols = ["|".join(items) for items in zip(*(out.cells for out in here), strict=True)]
+    more = [*_role_cells(here, addr, roles), *_relation_cells(rels.get(addr, []))]
+    return "\t" + "\t".join([*cols, *more]) + "\t"
 
 
 def _number_stacked(outs: dict[str, _Out]) -> dict[str, list[_Out]]:
@@ -767,24 +819,9 @@ def _header_lines(doc: DocData, features: list[str]) -> list[str]:
     return [*lines, "", ""]
 
 
-def _stacked(at_row: dict[str, list[_Out]], addr: str, value: Callable[..., Any]) -> str:
-    """One span feature column of a row: the value of every span there, with its [id]."""
-    here = at_row.get(addr, [])
-    if not here:
-        return "_"
-    items = []
-    for out in here:
-        v = value(out.span)
-        cell = _escape(str(v)) if v not in (None, "") else "*"
-        items.append(cell + (f"[{out.ident}]" if out.ident else ""))
-    return "|".join(items)
-
-
-def _role_cells(
-    at_row: dict[str, list[_Out]], addr: str, roles: dict[str, list[tuple[str, _Out]]]
-) -> list[str]:
+def _role_cells(here: list[_Out], addr: str, roles: dict[str, list[tuple[str, _Out]]]) -> list[str]:
     """The slot columns (roles, fillers) of the event spans that start on this row."""
-    hosts = [o for o in at_row.get(addr, []) if o.rows[0] == addr and roles.get(o.span.id)]
+    hosts = [o for o in here if o.rows[0] == addr and roles.get(o.span.id)] if roles else []
     if not hosts:
         return ["_", "_"]
     role_cell, goal_cell = [], []
@@ -822,6 +859,7 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
     docs, found = attribute_keys(docs, ctx)
     features = _feature_names(ctx, found)
     taken: dict[str, set[str]] = {split: set() for split in split_names(ctx)}
+    folders: set[Path] = set()
     for doc in docs:
         split = ctx.split_of(doc)
         if doc.annotated is False:
@@ -832,7 +870,9 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
             summary.add_span(split, span.label)
         folder = out if split == ALL else out / split
         path = folder / f"{unique_file_stem(doc.id, taken.setdefault(split, set()))}.tsv"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in folders:  # a document id with "/" names a subfolder
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
         path.write_text(document_tsv(doc, ctx, nlp, summary, features), encoding="utf-8")
     summary.files += ["*.tsv" if split == ALL else f"{split}/*.tsv" for split in taken]
     summary.notes.append(
