@@ -53,7 +53,7 @@ from annotator.values import AttrValue, RelationData, SpanData
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 NONE = "-"
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -222,6 +222,8 @@ def candidates(  # noqa: C901 - one block per candidate source (claims, entities
             for chunk in doc.noun_chunks:
                 if chunk.root.pos_ != "PRON":
                     add("entity", chunk.start_char, chunk.end_char, ["chunk"])
+            for start, end, tags in _outer_phrases(doc, proposal):
+                add("entity", start, end, tags)
     if "EVENT" in labels and doc.has_annotation("POS"):
         covered = {c.head for c in found.values() if c.group == "event"}
         for tok in doc:
@@ -253,6 +255,56 @@ def document_features(cands: Sequence[Candidate]) -> None:
 _EMPTY = np.zeros(0, dtype="float32")
 _CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "parataxis"})
 _QUOTES = '"“”«»„'
+
+
+_OUTER_DEPS = frozenset({"compound", "poss", "nmod", "appos", "pobj"})
+_OUTER_CUT = frozenset({"relcl", "acl", "punct", "cc", "conj", "appos", "advcl"})
+_NOMINAL = frozenset({"NOUN", "PROPN"})
+
+
+def _outer_phrases(doc: Doc, proposal: Proposal) -> Iterator[tuple[int, int, list[str]]]:
+    """The noun phrases that hold a default entity suggestion as a modifier ("NASA
+    Administrator", "Thomas' sister", "co-founder of Google", "the Sheriff's detective"): the
+    phrase of the noun that governs it, once cut before a relative clause or apposition and
+    once whole. Whether a team marks such phrases is learned, like any candidate."""
+    for sp in proposal.spans:
+        if GROUP_OF.get(sp.label) != "entity":
+            continue
+        span = doc.char_span(sp.start, sp.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        root = span.root
+        dep, gov = root.dep_, root.head
+        if dep not in _OUTER_DEPS or gov is root:
+            continue
+        via = dep
+        if dep == "pobj":  # "co-founder of Google": through the preposition
+            if gov.dep_ != "prep" or gov.head is gov:
+                continue
+            via = f"prep:{gov.lower_}"
+            gov = gov.head
+        if gov.pos_ not in _NOMINAL or span.start <= gov.i < span.end:
+            continue
+        left = min(gov.left_edge.i, span.start)
+        while left < gov.i and (doc[left].is_punct or doc[left].pos_ == "CCONJ"):
+            left += 1
+        right = max(_cut_edge(gov), span.end - 1)
+        whole = max(gov.right_edge.i, right)
+        tags = ["outer", f"via={via}", f"wraps={sp.label}"]
+        seen: set[int] = set()
+        for last, tag in ((right, "cut"), (whole, "whole")):
+            while last > left and doc[last].is_punct:
+                last -= 1
+            if last - left < 1 or last in seen:
+                continue
+            seen.add(last)
+            yield doc[left].idx, doc[last].idx + len(doc[last]), [*tags, tag]
+
+
+def _cut_edge(tok: Token) -> int:
+    """The last token of ``tok``'s phrase without relative clauses, appositions, coordination
+    (at any depth)."""
+    return max([tok.i, *(_cut_edge(c) for c in tok.rights if c.dep_ not in _OUTER_CUT)])
 
 
 def _claim_spans(
@@ -389,7 +441,15 @@ def analyse(
 
 
 def targets(analysed: Analysed, gold: Sequence[SpanData]) -> list[str | None]:
-    """Per candidate, what the stacked corrector should learn (see ``stack_info``):
+    """Per candidate, what the stacked corrector should learn (``targets_and_gold``)."""
+    return targets_and_gold(analysed, gold)[0]
+
+
+def targets_and_gold(  # noqa: C901 - one pass per kind of candidate, as the docstring lists
+    analysed: Analysed, gold: Sequence[SpanData]
+) -> tuple[list[str | None], list[int]]:
+    """Per candidate, what the stacked corrector should learn, and for a new candidate that is
+    right the index (in ``gold``) of the gold span it finds (-1 otherwise):
 
     * a default suggestion of label L: L if it matches a gold L span when only the default
       suggestions are matched (the scorer's greedy one-to-one overlap), else another label of
@@ -397,10 +457,19 @@ def targets(analysed: Analysed, gold: Sequence[SpanData]) -> list[str | None]:
     * another candidate: the label of a gold span that no default suggestion matched, if it is
       matched to it (among the candidates that overlap no default suggestion of that label),
       else NONE; None when it overlaps a default suggestion of every label of its group (it is
-      never added, so nothing is learned from it).
+      never added, so nothing is learned from it);
+    * also right: a new candidate that covers at least half of the union with a gold span no
+      default found (IoU >= 0.5) while another candidate is matched to it: the near-copies
+      of a right span ("a few stray photographers" beside "just a few stray photographers")
+      are not taught as wrong; one that overlaps such a gold span less is not learned from
+      (adding it would find the span with other boundaries). Near-copies share the gold
+      index, so that the tuning counts one found span once (``tune_stacked``).
     """
     cands = analysed.cands
     out: list[str | None] = [None] * len(cands)
+    found: list[int] = [-1] * len(cands)
+    gold_index = {(s.label, s.start, s.end): k for k, s in enumerate(gold)}
+    unsure: set[int] = set()
     for group, labels in GROUPS.items():
         idx = [i for i, c in enumerate(cands) if c.group == group]
         if not idx:
@@ -437,7 +506,27 @@ def targets(analysed: Analysed, gold: Sequence[SpanData]) -> list[str | None]:
                 value = iou(residual[label][g], ranges[p])
                 if value > best[pool[p]]:
                     best[pool[p]], out[new[pool[p]]] = value, label
-    return out
+                    found[new[pool[p]]] = gold_index.get((label, *residual[label][g]), -1)
+            for j, (start, end) in zip(pool, ranges, strict=True):
+                if out[new[j]] != NONE:
+                    continue
+                near = [
+                    (iou(g, (start, end)), g)
+                    for g in residual[label]
+                    if g[0] < end and start < g[1]
+                ]
+                if not near:
+                    continue
+                value, g = max(near)
+                if value >= 0.5:
+                    out[new[j]] = label
+                    found[new[j]] = gold_index.get((label, *g), -1)
+                else:
+                    unsure.add(new[j])
+    for i in unsure:
+        if out[i] == NONE:  # not right for another label either
+            out[i] = None
+    return out, found
 
 
 def eligible(
@@ -513,24 +602,35 @@ def stack_decide(
 
 
 def tune_stacked(
-    probs: Any, y: Any, dflt: Any, elig: Any, classes: Sequence[str], gold: Mapping[str, int]
+    probs: Any,
+    y: Any,
+    dflt: Any,
+    elig: Any,
+    classes: Sequence[str],
+    gold: Mapping[str, int],
+    gid: Any = None,
 ) -> dict[str, float]:
     """Add, drop and relabel thresholds per label that maximise the summed F of the group on
     held-out predictions (coordinate ascent from "never": the default suggestions unchanged;
-    a threshold moves only for a gain of ``MIN_GAIN``)."""
+    a threshold moves only for a gain of ``MIN_GAIN``). ``gid``: per row the gold span a
+    right new candidate finds (-1: none or unknown); right rows that find the same span count
+    once, the others neither right nor wrong (the suggester keeps one of them)."""
     labels = list(classes[1:])
     th = {f"{label}{suffix}": NEVER for label in labels for suffix in SUFFIXES}
     if not len(probs):
         return th
     gold_arr = np.array([0] + [gold.get(c, 0) for c in labels])
+    gid = np.full(len(y), -1, dtype=np.int64) if gid is None else np.asarray(gid)
 
     def score(t: Mapping[str, float]) -> float:
         out, _ = stack_decide(classes, t, probs, dflt, elig)
         total = 0.0
         for c in range(1, len(classes)):
             chosen = out == c
-            tp = int((chosen & (y == c)).sum())
-            fp = int(chosen.sum()) - tp
+            right = chosen & (y == c)
+            shared = right & (gid >= 0)
+            tp = int((right & (gid < 0)).sum()) + len(np.unique(gid[shared]))
+            fp = int(chosen.sum()) - int(right.sum())
             den = tp + fp + gold_arr[c]
             total += 2 * tp / den if den else 0.0
         return total
@@ -665,6 +765,7 @@ class GroupData:
     gold: Any  # (documents, classes) gold spans per document and label (column 0 unused)
     dflt: Any  # (n,) class index of the default suggestion a row is (0: a new candidate)
     elig: Any  # (n, classes) whether a new candidate may become that label
+    gid: Any = None  # (n,) the gold span a right new candidate finds (unique over documents), or -1
 
     @property
     def n(self) -> int:
@@ -685,6 +786,7 @@ class GroupData:
             self.gold,
             self.dflt[keep],
             self.elig[keep],
+            None if self.gid is None else self.gid[keep],
         )
 
     def gold_counts(self, docs: Iterable[int]) -> dict[str, int]:
@@ -698,6 +800,7 @@ def group_data(
     group: str,
     classes: Sequence[str],
     ys: Sequence[Sequence[str | None]],
+    found: Sequence[Sequence[int]] | None = None,
 ) -> GroupData:
     vocab: dict[str, int] = {"bias": 0}
     doc_of: list[int] = []
@@ -707,16 +810,20 @@ def group_data(
     y: list[int] = []
     dflt: list[int] = []
     elig: list[list[bool]] = []
+    gid: list[int] = []
     index = {c: i for i, c in enumerate(classes)}
     width = 0
+    offset = 0  # gold indices made unique over documents
     for d, (an, targets_) in enumerate(zip(analysed, ys, strict=True)):
         mine = [c for c in an.cands if c.group == group]
         flags = dict(zip(map(id, mine), _eligibility(mine, classes), strict=True))
-        for cand, target in zip(an.cands, targets_, strict=True):
+        hits = found[d] if found is not None else [-1] * len(targets_)
+        for cand, target, hit in zip(an.cands, targets_, hits, strict=True):
             if cand.group != group or target is None:
                 continue
             r = len(doc_of)
             doc_of.append(d)
+            gid.append(offset + hit if hit >= 0 else -1)
             dflt.append(index.get(cand.default or NONE, 0))
             elig.append(flags[id(cand)])
             for f in _stacked_feats(cand):
@@ -727,6 +834,7 @@ def group_data(
                 dense.append(cand.dense)
                 width = max(width, len(cand.dense))
             y.append(index.get(target, 0))
+        offset += len(golds[d]) if d < len(golds) else 0
     x = np.zeros((len(doc_of), width), dtype="float32")
     for r, vec in enumerate(dense):  # empty unless DENSE
         if len(vec) == width:
@@ -748,6 +856,7 @@ def group_data(
         gold,
         np.asarray(dflt, dtype=np.int64),
         np.asarray(elig, dtype=bool).reshape(len(doc_of), len(classes)),
+        np.asarray(gid, dtype=np.int64),
     )
 
 
@@ -1207,14 +1316,16 @@ def learn_groups(
     of the other folds; the final ones those that maximise it on all held-out predictions.
     """
     wanted = set(labels)
-    ys = [targets(a, g) for a, g in zip(analysed, golds, strict=True)]
+    both = [targets_and_gold(a, g) for a, g in zip(analysed, golds, strict=True)]
+    ys = [b[0] for b in both]
+    found = [b[1] for b in both]
     out = FoldModels(folds, [{} for _ in folds], {})
     everything = range(len(analysed))
     for group, group_labels in GROUPS.items():
         classes = (NONE, *[lab for lab in group_labels if lab in wanted])
         if len(classes) < 2:
             continue
-        data = group_data(analysed, golds, group, classes, ys)
+        data = group_data(analysed, golds, group, classes, ys, found)
         if not data.n or not (data.y > 0).any():
             continue
         held_probs: list[Any] = []
@@ -1260,6 +1371,7 @@ def _tune(
         np.concatenate([parts[f].elig for f in which]),
         data.classes,
         data.gold_counts(d for f in which for d in folds[f]),
+        np.concatenate([parts[f].gid for f in which]) if data.gid is not None else None,
     )
 
 
