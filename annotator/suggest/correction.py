@@ -53,7 +53,7 @@ from annotator.values import AttrValue, RelationData, SpanData
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Span
 
 NONE = "-"
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -222,8 +222,6 @@ def candidates(  # noqa: C901 - one block per candidate source (claims, entities
             for chunk in doc.noun_chunks:
                 if chunk.root.pos_ != "PRON":
                     add("entity", chunk.start_char, chunk.end_char, ["chunk"])
-            for start, end, tags in _outer_phrases(doc, proposal):
-                add("entity", start, end, tags)
     if "EVENT" in labels and doc.has_annotation("POS"):
         covered = {c.head for c in found.values() if c.group == "event"}
         for tok in doc:
@@ -255,56 +253,6 @@ def document_features(cands: Sequence[Candidate]) -> None:
 _EMPTY = np.zeros(0, dtype="float32")
 _CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "parataxis"})
 _QUOTES = '"“”«»„'
-
-
-_OUTER_DEPS = frozenset({"compound", "poss", "nmod", "appos", "pobj"})
-_OUTER_CUT = frozenset({"relcl", "acl", "punct", "cc", "conj", "appos", "advcl"})
-_NOMINAL = frozenset({"NOUN", "PROPN"})
-
-
-def _outer_phrases(doc: Doc, proposal: Proposal) -> Iterator[tuple[int, int, list[str]]]:
-    """The noun phrases that hold a default entity suggestion as a modifier ("NASA
-    Administrator", "Thomas' sister", "co-founder of Google", "the Sheriff's detective"): the
-    phrase of the noun that governs it, once cut before a relative clause or apposition and
-    once whole. Whether a team marks such phrases is learned, like any candidate."""
-    for sp in proposal.spans:
-        if GROUP_OF.get(sp.label) != "entity":
-            continue
-        span = doc.char_span(sp.start, sp.end, alignment_mode="expand")
-        if span is None or not len(span):
-            continue
-        root = span.root
-        dep, gov = root.dep_, root.head
-        if dep not in _OUTER_DEPS or gov is root:
-            continue
-        via = dep
-        if dep == "pobj":  # "co-founder of Google": through the preposition
-            if gov.dep_ != "prep" or gov.head is gov:
-                continue
-            via = f"prep:{gov.lower_}"
-            gov = gov.head
-        if gov.pos_ not in _NOMINAL or span.start <= gov.i < span.end:
-            continue
-        left = min(gov.left_edge.i, span.start)
-        while left < gov.i and (doc[left].is_punct or doc[left].pos_ == "CCONJ"):
-            left += 1
-        right = max(_cut_edge(gov), span.end - 1)
-        whole = max(gov.right_edge.i, right)
-        tags = ["outer", f"via={via}", f"wraps={sp.label}"]
-        seen: set[int] = set()
-        for last, tag in ((right, "cut"), (whole, "whole")):
-            while last > left and doc[last].is_punct:
-                last -= 1
-            if last - left < 1 or last in seen:
-                continue
-            seen.add(last)
-            yield doc[left].idx, doc[last].idx + len(doc[last]), [*tags, tag]
-
-
-def _cut_edge(tok: Token) -> int:
-    """The last token of ``tok``'s phrase without relative clauses, appositions, coordination
-    (at any depth)."""
-    return max([tok.i, *(_cut_edge(c) for c in tok.rights if c.dep_ not in _OUTER_CUT)])
 
 
 def _claim_spans(

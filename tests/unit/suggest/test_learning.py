@@ -532,23 +532,3 @@ def test_near_copies_of_a_found_span_are_taught_as_right_and_counted_once() -> N
     assert counted_twice["ACTOR"] <= 0.6  # F 0.86 if both copies counted
     once = tune_stacked(probs, y, dflt, elig, classes, gold_n, np.array([-1, 7, 7, -1, -1]))
     assert once["ACTOR"] == NEVER  # F 0.67 either way: the default stays
-
-
-def test_outer_phrases_hold_a_default_entity_as_a_modifier(nlp_sm: Any, scheme: Any) -> None:
-    from annotator.suggest.correction import _outer_phrases
-    from annotator.suggest.propose import Proposal
-
-    text = "The founder of Google, who lives in Paris, met NASA Administrator Bolden."
-    doc = nlp_sm(text)
-
-    def span(words: str, label: str, k: int) -> SpanData:
-        start = text.index(words)
-        return SpanData(f"s{k}", start, start + len(words), label)
-
-    proposal = Proposal((span("Google", "ACTOR", 1), span("NASA", "ACTOR", 2)), (), {})
-    found = {text[s:e]: tags for s, e, tags in _outer_phrases(doc, proposal)}
-    assert "The founder of Google" in found
-    assert {"outer", "via=prep:of", "wraps=ACTOR", "cut"} <= set(found["The founder of Google"])
-    assert "The founder of Google, who lives in Paris" in found  # the whole phrase too
-    assert any(words.startswith("NASA Administrator") for words in found)
-    assert all("Paris" not in words or "Google" in words for words in found)
