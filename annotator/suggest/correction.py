@@ -13,7 +13,8 @@ decision (``stack_decide``) starts from it:
 
 Training targets follow (``targets``): a default suggestion is right when it matches a gold
 span with only the default suggestions matched (the scorer's greedy one-to-one overlap); a new
-candidate is right when it matches a gold span that no default suggestion found. Thresholds
+candidate is right when it matches a gold span that no default suggestion found, or nearly
+copies the candidate that does (``targets_and_gold``: copies count once when tuning). Thresholds
 start at "never" (the trained model then is the default) and move only for a held-out gain of
 the group's F on inner folds of the training documents (``tune_stacked``).
 
@@ -459,16 +460,16 @@ def targets_and_gold(  # noqa: C901 - one pass per kind of candidate, as the doc
                 if out[new[j]] != NONE:
                     continue
                 near = [
-                    (iou(g, (start, end)), g)
-                    for g in residual[label]
-                    if g[0] < end and start < g[1]
+                    (iou(r, (start, end)), r)
+                    for r in residual[label]
+                    if r[0] < end and start < r[1]
                 ]
                 if not near:
                     continue
-                value, g = max(near)
+                value, nearest = max(near)
                 if value >= 0.5:
                     out[new[j]] = label
-                    found[new[j]] = gold_index.get((label, *g), -1)
+                    found[new[j]] = gold_index.get((label, *nearest), -1)
                 else:
                     unsure.add(new[j])
     for i in unsure:
