@@ -13,7 +13,8 @@ decision (``stack_decide``) starts from it:
 
 Training targets follow (``targets``): a default suggestion is right when it matches a gold
 span with only the default suggestions matched (the scorer's greedy one-to-one overlap); a new
-candidate is right when it matches a gold span that no default suggestion found. Thresholds
+candidate is right when it matches a gold span that no default suggestion found, or nearly
+copies the candidate that does (``targets_and_gold``: copies count once when tuning). Thresholds
 start at "never" (the trained model then is the default) and move only for a held-out gain of
 the group's F on inner folds of the training documents (``tune_stacked``).
 
@@ -389,7 +390,15 @@ def analyse(
 
 
 def targets(analysed: Analysed, gold: Sequence[SpanData]) -> list[str | None]:
-    """Per candidate, what the stacked corrector should learn (see ``stack_info``):
+    """Per candidate, what the stacked corrector should learn (``targets_and_gold``)."""
+    return targets_and_gold(analysed, gold)[0]
+
+
+def targets_and_gold(  # noqa: C901 - one pass per kind of candidate, as the docstring lists
+    analysed: Analysed, gold: Sequence[SpanData]
+) -> tuple[list[str | None], list[int]]:
+    """Per candidate, what the stacked corrector should learn, and for a new candidate that is
+    right the index (in ``gold``) of the gold span it finds (-1 otherwise):
 
     * a default suggestion of label L: L if it matches a gold L span when only the default
       suggestions are matched (the scorer's greedy one-to-one overlap), else another label of
@@ -397,10 +406,19 @@ def targets(analysed: Analysed, gold: Sequence[SpanData]) -> list[str | None]:
     * another candidate: the label of a gold span that no default suggestion matched, if it is
       matched to it (among the candidates that overlap no default suggestion of that label),
       else NONE; None when it overlaps a default suggestion of every label of its group (it is
-      never added, so nothing is learned from it).
+      never added, so nothing is learned from it);
+    * also right: a new candidate that covers at least half of the union with a gold span no
+      default found (IoU >= 0.5) while another candidate is matched to it: the near-copies
+      of a right span ("a few stray photographers" beside "just a few stray photographers")
+      are not taught as wrong; one that overlaps such a gold span less is not learned from
+      (adding it would find the span with other boundaries). Near-copies share the gold
+      index, so that the tuning counts one found span once (``tune_stacked``).
     """
     cands = analysed.cands
     out: list[str | None] = [None] * len(cands)
+    found: list[int] = [-1] * len(cands)
+    gold_index = {(s.label, s.start, s.end): k for k, s in enumerate(gold)}
+    unsure: set[int] = set()
     for group, labels in GROUPS.items():
         idx = [i for i, c in enumerate(cands) if c.group == group]
         if not idx:
@@ -437,7 +455,27 @@ def targets(analysed: Analysed, gold: Sequence[SpanData]) -> list[str | None]:
                 value = iou(residual[label][g], ranges[p])
                 if value > best[pool[p]]:
                     best[pool[p]], out[new[pool[p]]] = value, label
-    return out
+                    found[new[pool[p]]] = gold_index.get((label, *residual[label][g]), -1)
+            for j, (start, end) in zip(pool, ranges, strict=True):
+                if out[new[j]] != NONE:
+                    continue
+                near = [
+                    (iou(r, (start, end)), r)
+                    for r in residual[label]
+                    if r[0] < end and start < r[1]
+                ]
+                if not near:
+                    continue
+                value, nearest = max(near)
+                if value >= 0.5:
+                    out[new[j]] = label
+                    found[new[j]] = gold_index.get((label, *nearest), -1)
+                else:
+                    unsure.add(new[j])
+    for i in unsure:
+        if out[i] == NONE:  # not right for another label either
+            out[i] = None
+    return out, found
 
 
 def eligible(
@@ -513,24 +551,35 @@ def stack_decide(
 
 
 def tune_stacked(
-    probs: Any, y: Any, dflt: Any, elig: Any, classes: Sequence[str], gold: Mapping[str, int]
+    probs: Any,
+    y: Any,
+    dflt: Any,
+    elig: Any,
+    classes: Sequence[str],
+    gold: Mapping[str, int],
+    gid: Any = None,
 ) -> dict[str, float]:
     """Add, drop and relabel thresholds per label that maximise the summed F of the group on
     held-out predictions (coordinate ascent from "never": the default suggestions unchanged;
-    a threshold moves only for a gain of ``MIN_GAIN``)."""
+    a threshold moves only for a gain of ``MIN_GAIN``). ``gid``: per row the gold span a
+    right new candidate finds (-1: none or unknown); right rows that find the same span count
+    once, the others neither right nor wrong (the suggester keeps one of them)."""
     labels = list(classes[1:])
     th = {f"{label}{suffix}": NEVER for label in labels for suffix in SUFFIXES}
     if not len(probs):
         return th
     gold_arr = np.array([0] + [gold.get(c, 0) for c in labels])
+    gid = np.full(len(y), -1, dtype=np.int64) if gid is None else np.asarray(gid)
 
     def score(t: Mapping[str, float]) -> float:
         out, _ = stack_decide(classes, t, probs, dflt, elig)
         total = 0.0
         for c in range(1, len(classes)):
             chosen = out == c
-            tp = int((chosen & (y == c)).sum())
-            fp = int(chosen.sum()) - tp
+            right = chosen & (y == c)
+            shared = right & (gid >= 0)
+            tp = int((right & (gid < 0)).sum()) + len(np.unique(gid[shared]))
+            fp = int(chosen.sum()) - int(right.sum())
             den = tp + fp + gold_arr[c]
             total += 2 * tp / den if den else 0.0
         return total
@@ -665,6 +714,7 @@ class GroupData:
     gold: Any  # (documents, classes) gold spans per document and label (column 0 unused)
     dflt: Any  # (n,) class index of the default suggestion a row is (0: a new candidate)
     elig: Any  # (n, classes) whether a new candidate may become that label
+    gid: Any = None  # (n,) the gold span a right new candidate finds (unique over documents), or -1
 
     @property
     def n(self) -> int:
@@ -685,6 +735,7 @@ class GroupData:
             self.gold,
             self.dflt[keep],
             self.elig[keep],
+            None if self.gid is None else self.gid[keep],
         )
 
     def gold_counts(self, docs: Iterable[int]) -> dict[str, int]:
@@ -698,6 +749,7 @@ def group_data(
     group: str,
     classes: Sequence[str],
     ys: Sequence[Sequence[str | None]],
+    found: Sequence[Sequence[int]] | None = None,
 ) -> GroupData:
     vocab: dict[str, int] = {"bias": 0}
     doc_of: list[int] = []
@@ -707,16 +759,20 @@ def group_data(
     y: list[int] = []
     dflt: list[int] = []
     elig: list[list[bool]] = []
+    gid: list[int] = []
     index = {c: i for i, c in enumerate(classes)}
     width = 0
+    offset = 0  # gold indices made unique over documents
     for d, (an, targets_) in enumerate(zip(analysed, ys, strict=True)):
         mine = [c for c in an.cands if c.group == group]
         flags = dict(zip(map(id, mine), _eligibility(mine, classes), strict=True))
-        for cand, target in zip(an.cands, targets_, strict=True):
+        hits = found[d] if found is not None else [-1] * len(targets_)
+        for cand, target, hit in zip(an.cands, targets_, hits, strict=True):
             if cand.group != group or target is None:
                 continue
             r = len(doc_of)
             doc_of.append(d)
+            gid.append(offset + hit if hit >= 0 else -1)
             dflt.append(index.get(cand.default or NONE, 0))
             elig.append(flags[id(cand)])
             for f in _stacked_feats(cand):
@@ -727,6 +783,7 @@ def group_data(
                 dense.append(cand.dense)
                 width = max(width, len(cand.dense))
             y.append(index.get(target, 0))
+        offset += len(golds[d]) if d < len(golds) else 0
     x = np.zeros((len(doc_of), width), dtype="float32")
     for r, vec in enumerate(dense):  # empty unless DENSE
         if len(vec) == width:
@@ -748,6 +805,7 @@ def group_data(
         gold,
         np.asarray(dflt, dtype=np.int64),
         np.asarray(elig, dtype=bool).reshape(len(doc_of), len(classes)),
+        np.asarray(gid, dtype=np.int64),
     )
 
 
@@ -1207,14 +1265,16 @@ def learn_groups(
     of the other folds; the final ones those that maximise it on all held-out predictions.
     """
     wanted = set(labels)
-    ys = [targets(a, g) for a, g in zip(analysed, golds, strict=True)]
+    both = [targets_and_gold(a, g) for a, g in zip(analysed, golds, strict=True)]
+    ys = [b[0] for b in both]
+    found = [b[1] for b in both]
     out = FoldModels(folds, [{} for _ in folds], {})
     everything = range(len(analysed))
     for group, group_labels in GROUPS.items():
         classes = (NONE, *[lab for lab in group_labels if lab in wanted])
         if len(classes) < 2:
             continue
-        data = group_data(analysed, golds, group, classes, ys)
+        data = group_data(analysed, golds, group, classes, ys, found)
         if not data.n or not (data.y > 0).any():
             continue
         held_probs: list[Any] = []
@@ -1260,6 +1320,7 @@ def _tune(
         np.concatenate([parts[f].elig for f in which]),
         data.classes,
         data.gold_counts(d for f in which for d in folds[f]),
+        np.concatenate([parts[f].gid for f in which]) if data.gid is not None else None,
     )
 
 

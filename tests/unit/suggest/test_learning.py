@@ -501,3 +501,34 @@ def test_document_features_say_how_the_default_labels_the_same_head_elsewhere() 
     assert {"doc=ACTOR", "doc=PLACE"} <= set(panama_chunk.feats)
     assert not [f for f in police.feats if f.startswith("doc=")]  # only itself
     assert not [f for f in said_again.feats if f.startswith("doc=")]  # claims: not used
+
+
+def test_near_copies_of_a_found_span_are_taught_as_right_and_counted_once() -> None:
+    from annotator.suggest.correction import targets_and_gold
+    from annotator.suggest.propose import Proposal
+
+    # "just a few stray photographers": the gold span; the default has nothing there
+    cands = [
+        _cand(0, 30, 4),  # "just a few stray photographers": matched to the gold span
+        _cand(5, 30, 4),  # "a few stray photographers": a near-copy (IoU 0.83)
+        _cand(17, 30, 4),  # "photographers": overlaps it, IoU 0.43: not learned from
+        _cand(40, 50, 8),  # elsewhere: wrong
+    ]
+    gold = [SpanData("g0", 60, 70, "PLACE"), SpanData("g1", 0, 30, "ACTOR")]
+    ys, found = targets_and_gold(Analysed(Proposal((), (), {}), cands), gold)
+    assert ys == ["ACTOR", "ACTOR", None, NONE]
+    assert found == [1, 1, -1, -1]
+    assert targets(Analysed(Proposal((), (), {}), cands), gold) == ys
+
+    # tuning counts the two copies as one found span: with one right default and two gold
+    # spans, adding the copies (and two wrong candidates likelier than them) gains nothing
+    classes = (NONE, "ACTOR")
+    probs = np.array([[0.1, 0.9], [0.4, 0.6], [0.4, 0.6], [0.2, 0.8], [0.2, 0.8]])
+    y = np.array([1, 1, 1, 0, 0])
+    dflt = np.array([1, 0, 0, 0, 0])
+    elig = np.array([[False, False]] + [[False, True]] * 4)
+    gold_n = {"ACTOR": 2}
+    counted_twice = tune_stacked(probs, y, dflt, elig, classes, gold_n)
+    assert counted_twice["ACTOR"] <= 0.6  # F 0.86 if both copies counted
+    once = tune_stacked(probs, y, dflt, elig, classes, gold_n, np.array([-1, 7, 7, -1, -1]))
+    assert once["ACTOR"] == NEVER  # F 0.67 either way: the default stays
