@@ -1004,9 +1004,10 @@ class LearnedModel:
             for rel, how in self.linker.use.items():
                 row = table.get(rel, {})
                 figures = ""
+                trained = "stacked" if how == "stacked" and "stacked" in row else "linker"
                 if row:
                     figures = (
-                        f" (held-out {row['linker']['score']:.3f} linker vs "
+                        f" (held-out {row[trained]['score']:.3f} {trained} vs "
                         f"{row['rules']['score']:.3f} rules)"
                     )
                 out.append(f"  {rel:<8} {how}{figures}")

@@ -263,6 +263,12 @@ def test_train_saves_the_linker_and_preannotate_uses_it_where_it_won(
     model = load_model(outdir)
     assert model.linker is not None and model.linker.used() == {"claimant", "target"}
     assert model.linker.stacked() == {"target"}
+    lines = model.lines()
+    target_line = next(line for line in lines if line.split()[:2] == ["target", "stacked"])
+    stacked_score = f"{links['target']['stacked']['score']:.3f} stacked vs"
+    assert stacked_score in target_line  # the stacked figure, not the linker's
+    claimant_line = next(line for line in lines if line.split()[:2] == ["claimant", "linker"])
+    assert f"{links['claimant']['linker']['score']:.3f} linker vs" in claimant_line
     role = model.linker.models["role"].thresholds
     assert {"target/stack_keep", "target/stack_add"} <= set(role)  # saved and read back
     role["target/stack_keep"] = 0.0  # keep every rule target
