@@ -11,8 +11,10 @@ the model most. The default order is the assignment order (by document).
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from annotator.cancel import Progress, quiet
 from annotator.errors import NotFound, ValidationError
@@ -20,7 +22,9 @@ from annotator.vocabulary import AssignmentStatus
 
 if TYPE_CHECKING:
     from annotator.project import Project
-    from annotator.suggest.correction import Analysed, LearnedModel
+    from annotator.suggest.correction import Analysed, Candidate, LearnedModel
+
+Key = TypeVar("Key", bound=Hashable)
 
 ORDERS = ("default", "uncertainty")
 OPEN = (AssignmentStatus.TODO, AssignmentStatus.IN_PROGRESS)
@@ -158,3 +162,151 @@ def annotator_queue(
     if order == "uncertainty":
         entries.sort(key=lambda e: (-(e.uncertainty or 0.0), e.document_id))
     return entries
+
+
+# ------------------------------------------------------------------ what a document would teach
+
+SCORES = ("total", "threshold", "novel")
+
+
+def trainable(analysed: Analysed, labels: Sequence[str] | None = None) -> list[Candidate]:
+    """The candidates the corrector learns from once the document is annotated: every default
+    suggestion of a group, and each other candidate that may become one of its group's labels
+    (it duplicates no default suggestion of that label; :func:`correction.eligible`). These
+    are exactly the rows ``correction.targets`` gives a target; the others teach nothing."""
+    from annotator.suggest.correction import GROUPS, eligible
+
+    out: list[Candidate] = []
+    for group, group_labels in GROUPS.items():
+        wanted = [lab for lab in group_labels if labels is None or lab in labels]
+        cands = [c for c in analysed.cands if c.group == group]
+        if not cands or not wanted:
+            continue
+        new = [c for c in cands if c.default is None]
+        flags = iter(eligible(new, cands, wanted))
+        out.extend(c for c in cands if c.default is not None or any(next(flags)))
+    return out
+
+
+def head_key(cand: Candidate) -> tuple[str, str]:
+    """What a candidate is about, for coverage: its group and head lemma."""
+    lemma = next((f for f in cand.feats if f.startswith("hl=")), "")
+    return cand.group, lemma
+
+
+def rule_uncertainty(analysed: Analysed) -> dict[int, float]:
+    """Before any model: per trainable candidate (by ``id``), how unsure the default is of it:
+    for a default suggestion one minus how far its rule score is from a coin flip, for any
+    other candidate 1 (nothing has decided on it yet)."""
+    scores = analysed.proposal.scores
+    out: dict[int, float] = {}
+    for cand in trainable(analysed):
+        if cand.default is not None and cand.sid is not None and cand.sid in scores:
+            out[id(cand)] = 1.0 - abs(2.0 * float(scores[cand.sid]) - 1.0)
+        else:
+            out[id(cand)] = 1.0
+    return out
+
+
+def candidate_uncertainty(
+    model: LearnedModel | None, analysed: Analysed, how: str = "entropy"
+) -> dict[int, float]:
+    """Per trainable candidate (by ``id``), how much the trained ``model`` could learn from its
+    label, in [0, 1]:
+
+    * ``entropy``: the normalised entropy of its class probabilities;
+    * ``threshold``: how close it is to changing the stacked decision: for a default
+      suggestion, the no-span probability against its label's drop threshold; for another
+      candidate, its likeliest label's probability against that label's add threshold (a
+      threshold still at "never" counts as 1): 1 on the threshold, 0 half a unit away.
+
+    Without a model (or a group it has no classifier for) every candidate counts as
+    :func:`rule_uncertainty` says.
+    """
+    import numpy as np
+
+    from annotator.suggest.correction import NEVER, NONE
+
+    cold = rule_uncertainty(analysed)
+    if model is None:
+        return cold
+    out: dict[int, float] = {}
+    by_group: dict[str, list[Candidate]] = {}
+    for cand in trainable(analysed):
+        by_group.setdefault(cand.group, []).append(cand)
+    for group, cands in by_group.items():
+        clf = model.groups.get(group)
+        if clf is None:
+            out.update((id(c), cold[id(c)]) for c in cands)
+            continue
+        probs = np.clip(clf.proba(cands), 1e-12, 1.0)
+        if how == "entropy":
+            k = probs.shape[1]
+            per = -(probs * np.log(probs)).sum(axis=1) / (np.log(k) if k > 1 else 1.0)
+            out.update((id(c), float(u)) for c, u in zip(cands, per, strict=True))
+            continue
+        th = clf.thresholds
+        for cand, row in zip(cands, probs, strict=True):
+            if cand.default is not None and cand.default in clf.classes:
+                p = float(row[clf.classes.index(NONE)])
+                t = th.get(f"{cand.default}:drop", 0.5)
+            else:
+                k = int(np.argmax(row[1:])) + 1
+                p, t = float(row[k]), th.get(clf.classes[k], 0.5)
+            t = min(t, 1.0) if t < NEVER else 1.0
+            out[id(cand)] = max(0.0, 1.0 - 2.0 * abs(p - t))
+    return out
+
+
+def score_documents(
+    model: LearnedModel | None,
+    analysed: Mapping[Key, Analysed],
+    how: str = "novel",
+    annotated: Iterable[Analysed] = (),
+) -> list[tuple[Key, float]]:
+    """The documents of ``analysed`` best to annotate next first, with their scores: how much
+    each would teach ``model`` (None: no model yet; the rule scores decide).
+
+    * ``total``: the summed entropy of its trainable candidates (not per character: a
+      document teaches through every decision it labels);
+    * ``threshold``: the summed closeness to the decision thresholds (the decisions the model
+      would change with a little more evidence);
+    * ``novel``: the summed entropy, each candidate weighted by how new what it is about is
+      (``1 / (1 + n)``, ``n`` the candidates with its group and head lemma in the
+      ``annotated`` documents and in those ranked above it): picked greedily, so a document
+      about what is already labelled, or like one just ranked, goes down.
+    """
+    if how not in SCORES:
+        raise ValidationError(f"unknown score '{how}' (choose from {', '.join(SCORES)})")
+    per: dict[Key, list[tuple[tuple[str, str], float]]] = {}
+    for key, item in analysed.items():
+        unc = candidate_uncertainty(model, item, "threshold" if how == "threshold" else "entropy")
+        per[key] = [(head_key(c), unc[id(c)]) for c in trainable(item) if id(c) in unc]
+    if how != "novel":
+        ranked = [(key, sum(u for _, u in rows)) for key, rows in per.items()]
+        return sorted(ranked, key=lambda t: -t[1])
+    seen: dict[tuple[str, str], int] = {}
+    for item in annotated:
+        for cand in trainable(item):
+            k = head_key(cand)
+            seen[k] = seen.get(k, 0) + 1
+
+    def gain(key: Key) -> float:
+        return sum(u / (1 + seen.get(k, 0)) for k, u in per[key])
+
+    # Lazy greedy: a document's gain only falls as ``seen`` grows, so a stale gain is an
+    # upper bound; recompute the top one and take it if it is still the best.
+    order = {key: n for n, key in enumerate(per)}
+    heap = [(-gain(key), order[key], key) for key in per]
+    heapq.heapify(heap)
+    out: list[tuple[Key, float]] = []
+    while heap:
+        _bound, n, key = heapq.heappop(heap)
+        fresh = gain(key)
+        if heap and fresh < -heap[0][0] - 1e-12:
+            heapq.heappush(heap, (-fresh, n, key))
+            continue
+        out.append((key, fresh))
+        for k, _u in per[key]:
+            seen[k] = seen.get(k, 0) + 1
+    return out

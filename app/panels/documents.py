@@ -54,13 +54,15 @@ def load_summaries(session: Session, annotator: str) -> tuple[list[DocumentSumma
     return document_summaries(session, annotator), annotator_names(session)
 
 
+OPEN_WORK = (AssignmentStatus.TODO, AssignmentStatus.IN_PROGRESS)
+
+
 def _queue_statuses(records: list[DocumentSummary]) -> tuple[str, ...]:
     """The statuses of the queue: assigned open work while there is some, else also the
     documents not assigned."""
-    open_work = (AssignmentStatus.TODO, AssignmentStatus.IN_PROGRESS)
-    if any(d.status in open_work for d in records):
-        return open_work
-    return ("", *open_work)
+    if any(d.status in OPEN_WORK for d in records):
+        return OPEN_WORK
+    return ("", *OPEN_WORK)
 
 
 class DocumentPanel(QWidget):
@@ -293,3 +295,16 @@ class DocumentPanel(QWidget):
         if doc_id is not None and state.layer == self.annotator:
             self.model.update_document(doc_id, status=status)
             self._update_count()
+            if self.model.uncertainty(doc_id) is not None and status not in OPEN_WORK:
+                self.forget_score(doc_id)
+
+    def forget_score(self, doc_id: int) -> None:
+        """A ranked document left the queue (done or skipped): it loses its score and goes
+        below the ranked ones; the others keep their order."""
+        if self.model.ranked:
+            scores = {
+                d.id: value
+                for d in self.model.all_records()
+                if d.id != doc_id and (value := self.model.uncertainty(d.id)) is not None
+            }
+            self.set_uncertainty(scores)
