@@ -53,6 +53,7 @@ class LearningLoop(QObject):
         self.preannotate_dialog: PreannotateDialog | None = None
         self.result_dialog: ComparisonDialog | None = None
         documents.order_requested.connect(self.set_order)
+        documents.ranking_shrunk.connect(self._say_ranked)
 
     # ------------------------------------------------------------ training
 
@@ -139,8 +140,12 @@ class LearningLoop(QObject):
         live = {doc_id: value for doc_id, value in scores.items() if doc_id in still_open}
         self.documents.set_uncertainty(live)
         self._show_order(UNCERTAINTY_ORDER)
+        self._say_ranked(len(live))
+
+    def _say_ranked(self, count: int) -> None:
+        """The status bar line of the uncertainty order, with the queue as it is now."""
         self.window.statusBar().showMessage(
-            f"Queue ordered by what the model would learn ({count_of(len(live), 'open document')}"
+            f"Queue ordered by what the model would learn ({count_of(count, 'open document')}"
             "); Done, next opens the top one.",
             8000,
         )

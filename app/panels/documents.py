@@ -71,6 +71,7 @@ class DocumentPanel(QWidget):
     document_chosen = Signal(int)
     loaded = Signal()
     order_requested = Signal(str)  # the user chose an order in the combo
+    ranking_shrunk = Signal(int)  # a ranked document left the queue; how many remain ranked
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -308,3 +309,4 @@ class DocumentPanel(QWidget):
                 if d.id != doc_id and (value := self.model.uncertainty(d.id)) is not None
             }
             self.set_uncertainty(scores)
+            self.ranking_shrunk.emit(len(scores))

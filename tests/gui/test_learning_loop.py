@@ -368,8 +368,10 @@ def test_done_next_in_uncertainty_order_drops_the_finished_documents_score(
     column = panel.model.UNCERTAINTY_COLUMN
     assert panel.model.index(rows.index(current), column).data() == ""
     assert panel.order == "uncertainty" and panel.order_combo.currentData() == "uncertainty"
-    # the next one opened is the top of the ranking
+    # the next one opened is the top of the ranking; the status bar counts the queue left
     assert win.context.doc_state.doc_id == ranked[0]
+    message = win.statusBar().currentMessage()
+    assert f"({len(open_ids) - 1} open documents)" in message, message
 
 
 def test_a_ranking_that_arrives_after_done_counts_the_queue_as_it_is(
