@@ -11,14 +11,16 @@ order help? On the dev set in ``../shared/eval`` (GUM news gold, ECB+ dev gold),
     trained on all 24 GUM articles suggests on the 42 ECB+ articles.
 (b) training time: the classifiers alone, and ``annotator train`` end to end on a project
     holding the 24 articles as gold (parsing included), on this machine.
-(c) simulated annotation: a fixed held-out set of 6 GUM articles; the other 18 are "annotated"
-    4 at a time (their gold added), retraining after each batch; mean overlap F over the labels
-    on the held-out set after each retraining, of the trained model (every label trained) and
-    of the selected one, in the default order vs uncertainty orders (most uncertain first
-    according to the current model: entropy, margin or disagreement per 1,000 characters, and
-    the previous measure, the mean of the 20 smallest margins); area under each curve and the
-    documents needed to reach the default order's final F; averaged over ``--sim-splits``
-    held-out sets.
+(c) simulated annotation (``--sim-only``: this part alone): a held-out set of 6 GUM
+    articles; the other 18 are "annotated" ``--sim-step`` (4) at a time (their gold added),
+    retraining after each batch; mean overlap F over the labels on the held-out set after each
+    retraining, of the trained model (every label trained) and of the selected one. Orders
+    (``--sim-orders``): the default (file order and ``--sim-shuffles`` - 1 shuffles of it),
+    longest first (a control), the previous app measure (entropy per 1,000 characters) and
+    the ``ordering.score_documents`` scores (total, threshold, novel). Over ``--sim-splits``
+    held-out sets: area under the curve, its difference from the default order on the same
+    set, documents (and characters) needed to reach 95/98/100 % of the final F (the whole
+    pool: the same for every order), per label areas; mean ± standard deviation over runs.
 
 ``--quick``: fewer optimiser iterations, 2 inner folds, a shorter simulation (8 pool documents).
 """

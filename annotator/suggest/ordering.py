@@ -39,7 +39,9 @@ class QueueEntry:
     uncertainty: float | None = None
 
 
-MEASURES = ("entropy", "margin", "disagreement")
+MEASURES = ("entropy", "margin", "disagreement")  # per 1,000 characters (the first app measure)
+SCORES = ("total", "threshold", "novel")  # what a document would teach (score_documents)
+APP_SCORE = "total"  # the measure of the app's and worklist's uncertainty order
 
 
 def decision_uncertainty(
@@ -89,14 +91,23 @@ def document_uncertainty(
     model: str,
     doc_ids: list[int],
     progress: Progress | None = None,
-    measure: str = "entropy",
+    measure: str | None = None,
+    annotated_ids: Sequence[int] = (),
 ) -> dict[int, float]:
-    """Document id -> uncertainty of the trained ``model`` (a folder) on that document."""
+    """Document id -> how much the trained ``model`` (a folder) would learn from that
+    document, by ``measure`` (default ``APP_SCORE``): one of :data:`SCORES`
+    (:func:`score_documents`; ``annotated_ids``: documents already labelled, for ``novel``)
+    or of :data:`MEASURES` (:func:`decision_uncertainty`, per 1,000 characters)."""
     from annotator import services
     from annotator.suggest.correction import analyse, is_learned_model, load_model
     from annotator.suggest.propose import Suggester, load_pipeline
     from storage.repository import documents as doc_repo
 
+    measure = measure or APP_SCORE
+    if measure not in SCORES and measure not in MEASURES:
+        raise ValidationError(
+            f"unknown uncertainty '{measure}' (choose from {', '.join((*SCORES, *MEASURES))})"
+        )
     if not is_learned_model(model):
         raise ValidationError(
             f"'{model}' is not a model folder written by annotator train; uncertainty order "
@@ -104,20 +115,35 @@ def document_uncertainty(
         )
     learned = load_model(model)
     watch = progress or quiet()
+    extra = [d for d in dict.fromkeys(annotated_ids) if d not in set(doc_ids)]
+    if measure != "novel":
+        extra = []
     with project.session() as s:
-        docs = doc_repo.get_documents(s, doc_ids)
+        docs = doc_repo.get_documents(s, [*doc_ids, *extra])
         registry = [(e.name, e.type or None, e.aliases) for e in services.list_entities(s)]
-    watch.report(0, len(docs))
+    total = len(docs)
+    watch.report(0, total)
     nlp = load_pipeline(learned.base)
     rules = Suggester(nlp, project.scheme, registry)
     lengths = {d.id: len(d.text) for d in docs}
+    wanted = set(doc_ids)
+    analysed: dict[int, Analysed] = {}
+    done_before: list[Analysed] = []
     out: dict[int, float] = {}
     for done, (doc_id, item) in enumerate(
         analyse(((d.text, d.id) for d in docs), nlp, rules), start=1
     ):
         watch.check()
-        out[doc_id] = round(decision_uncertainty(learned, item, lengths[doc_id], measure), 4)
-        watch.report(done, len(docs))
+        if doc_id not in wanted:
+            done_before.append(item)
+        elif measure in MEASURES:
+            out[doc_id] = round(decision_uncertainty(learned, item, lengths[doc_id], measure), 4)
+        else:
+            analysed[doc_id] = item
+        watch.report(done, total)
+    if analysed:
+        ranked = score_documents(learned, analysed, measure, done_before)
+        out = {doc_id: round(value, 4) for doc_id, value in ranked}
     return out
 
 
@@ -165,8 +191,6 @@ def annotator_queue(
 
 
 # ------------------------------------------------------------------ what a document would teach
-
-SCORES = ("total", "threshold", "novel")
 
 
 def trainable(analysed: Analysed, labels: Sequence[str] | None = None) -> list[Candidate]:
