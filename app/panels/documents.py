@@ -93,8 +93,8 @@ class DocumentPanel(QWidget):
         self.order_combo.addItem("Default order", DEFAULT_ORDER)
         self.order_combo.addItem("Most uncertain first", UNCERTAINTY_ORDER)
         self.order_combo.setToolTip(
-            "Order the queue by the trained model's uncertainty: the documents whose "
-            "suggestions it is least sure of first (they teach it most)"
+            "Order the queue by what the trained model would learn: the documents with the "
+            "most decisions it is unsure of first (its summed uncertainty)"
         )
         self.count_label = QLabel("Loading…")
         self.count_label.setEnabled(False)
