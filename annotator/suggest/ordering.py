@@ -98,12 +98,11 @@ def document_uncertainty(
     doc_ids: list[int],
     progress: Progress | None = None,
     measure: str | None = None,
-    annotated_ids: Sequence[int] = (),
 ) -> dict[int, float]:
     """Document id -> how much the trained ``model`` (a folder) would learn from that
     document, by ``measure`` (default ``APP_SCORE``): one of :data:`SCORES`
-    (:func:`score_documents`; ``annotated_ids``: documents already labelled, for ``novel``)
-    or of :data:`MEASURES` (:func:`decision_uncertainty`, per 1,000 characters)."""
+    (:func:`score_documents`; ``novel`` discounts only what documents ranked above cover) or
+    of :data:`MEASURES` (:func:`decision_uncertainty`, per 1,000 characters)."""
     from annotator import services
     from annotator.suggest.correction import analyse, is_learned_model, load_model
     from annotator.suggest.propose import Suggester, load_pipeline
@@ -121,34 +120,27 @@ def document_uncertainty(
         )
     learned = load_model(model)
     watch = progress or quiet()
-    extra = [d for d in dict.fromkeys(annotated_ids) if d not in set(doc_ids)]
-    if measure != "novel":
-        extra = []
     with project.session() as s:
-        docs = doc_repo.get_documents(s, [*doc_ids, *extra])
+        docs = doc_repo.get_documents(s, doc_ids)
         registry = [(e.name, e.type or None, e.aliases) for e in services.list_entities(s)]
     total = len(docs)
     watch.report(0, total)
     nlp = load_pipeline(learned.base)
     rules = Suggester(nlp, project.scheme, registry)
     lengths = {d.id: len(d.text) for d in docs}
-    wanted = set(doc_ids)
     analysed: dict[int, Analysed] = {}
-    done_before: list[Analysed] = []
     out: dict[int, float] = {}
     for done, (doc_id, item) in enumerate(
         analyse(((d.text, d.id) for d in docs), nlp, rules), start=1
     ):
         watch.check()
-        if doc_id not in wanted:
-            done_before.append(item)
-        elif measure in MEASURES:
+        if measure in MEASURES:
             out[doc_id] = round(decision_uncertainty(learned, item, lengths[doc_id], measure), 4)
         else:
             analysed[doc_id] = item
         watch.report(done, total)
     if analysed:
-        ranked = score_documents(learned, analysed, measure, done_before)
+        ranked = score_documents(learned, analysed, measure)
         out = {doc_id: round(value, 4) for doc_id, value in ranked}
     return out
 
