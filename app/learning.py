@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from annotator.vocabulary import Layer
+from annotator.wording import count_of
 from app import persistence
 from app.context import AppContext
 from app.dialogs.learning import ComparisonDialog, PreannotateDialog, TrainDialog
@@ -52,6 +53,7 @@ class LearningLoop(QObject):
         self.preannotate_dialog: PreannotateDialog | None = None
         self.result_dialog: ComparisonDialog | None = None
         documents.order_requested.connect(self.set_order)
+        documents.ranking_shrunk.connect(self._say_ranked)
 
     # ------------------------------------------------------------ training
 
@@ -132,11 +134,19 @@ class LearningLoop(QObject):
 
     def _ranked(self, result: tuple[str, dict[int, float]]) -> None:
         _model, scores = result
-        self.documents.set_uncertainty(scores)
+        # Documents finished while the ranking ran are no longer in the queue: they get no
+        # score, and the message counts the queue as it is now.
+        still_open = set(self.documents.open_ids())
+        live = {doc_id: value for doc_id, value in scores.items() if doc_id in still_open}
+        self.documents.set_uncertainty(live)
         self._show_order(UNCERTAINTY_ORDER)
+        self._say_ranked(len(live))
+
+    def _say_ranked(self, count: int) -> None:
+        """The status bar line of the uncertainty order, with the queue as it is now."""
         self.window.statusBar().showMessage(
-            f"Queue ordered by the model's uncertainty ({len(scores)} open documents); "
-            "Done, next opens the most uncertain one.",
+            f"Queue ordered by what the model would learn ({count_of(count, 'open document')}"
+            "); Done, next opens the top one.",
             8000,
         )
 

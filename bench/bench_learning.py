@@ -11,14 +11,16 @@ order help? On the dev set in ``../shared/eval`` (GUM news gold, ECB+ dev gold),
     trained on all 24 GUM articles suggests on the 42 ECB+ articles.
 (b) training time: the classifiers alone, and ``annotator train`` end to end on a project
     holding the 24 articles as gold (parsing included), on this machine.
-(c) simulated annotation: a fixed held-out set of 6 GUM articles; the other 18 are "annotated"
-    4 at a time (their gold added), retraining after each batch; mean overlap F over the labels
-    on the held-out set after each retraining, of the trained model (every label trained) and
-    of the selected one, in the default order vs uncertainty orders (most uncertain first
-    according to the current model: entropy, margin or disagreement per 1,000 characters, and
-    the previous measure, the mean of the 20 smallest margins); area under each curve and the
-    documents needed to reach the default order's final F; averaged over ``--sim-splits``
-    held-out sets.
+(c) simulated annotation (``--sim-only``: this part alone): a held-out set of 6 GUM
+    articles; the other 18 are "annotated" ``--sim-step`` (4) at a time (their gold added),
+    retraining after each batch; mean overlap F over the labels on the held-out set after each
+    retraining, of the trained model (every label trained) and of the selected one. Orders
+    (``--sim-orders``): the default (file order and ``--sim-shuffles`` - 1 shuffles of it),
+    longest first (a control), the previous app measure (entropy per 1,000 characters) and
+    the ``ordering.score_documents`` scores (total, threshold, novel). Over ``--sim-splits``
+    held-out sets: area under the curve, its difference from the default order on the same
+    set, documents (and characters) needed to reach 95/98/100 % of the final F (the whole
+    pool: the same for every order), per label areas; mean ± standard deviation over runs.
 
 ``--quick``: fewer optimiser iterations, 2 inner folds, a shorter simulation (8 pool documents).
 """
@@ -152,7 +154,11 @@ def main() -> None:
     ap.add_argument("--skip-cli", action="store_true")
     ap.add_argument("--skip-sim", action="store_true")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--sim-splits", type=int, default=3, help="held-out sets of (c)")
+    ap.add_argument("--sim-splits", type=int, default=6, help="held-out sets of (c)")
+    ap.add_argument("--sim-shuffles", type=int, default=3, help="(c): default orders per set")
+    ap.add_argument("--sim-step", type=int, default=4, help="(c): documents per retraining")
+    ap.add_argument("--sim-orders", default=",".join(SIM_ORDERS), help="(c): orders to run")
+    ap.add_argument("--sim-only", action="store_true", help="run (c) alone")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
@@ -175,6 +181,11 @@ def main() -> None:
     gum_an = analyse_all(gum, nlp, rules)
     parse_s = time.perf_counter() - t0
     print(f"parsed {len(gum)} GUM articles in {parse_s:.1f} s")
+    if args.sim_only:
+        results["simulation"] = simulate(gum, gum_an, scheme, args, max_iter)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=1, default=str))
+        return
 
     # (a) k-fold over GUM
     folds = document_folds(len(gum), args.folds, args.seed)
@@ -314,60 +325,44 @@ def main() -> None:
         args.json.write_text(json.dumps(results, indent=1))
 
 
+SIM_ORDERS = ("default", "longest", "per-1000-chars", "total", "threshold", "novel")
+
+
 def simulate(
     gum: list[Any], gum_an: list[Any], scheme: Any, args: Any, max_iter: int
 ) -> dict[str, Any]:
-    """Learning curves of simulated annotation, per order, averaged over ``--sim-splits``
-    held-out sets (a fixed held-out set of 6 articles each; the other 18 are the pool)."""
-    import random
+    """Learning curves of simulated annotation per order over ``--sim-splits`` held-out sets
+    of 6 articles (the other 18 are the pool), with mean and spread over the sets and, for the
+    default order, over ``--sim-shuffles`` assignment orders of the pool.
 
-    import numpy as np
+    Orders: ``default`` (the pool in file order, then shuffled: what an assignment order
+    gives), ``longest`` (longest first: a control for scores that grow with length),
+    ``per-1000-chars`` (the previous app measure: entropy per 1,000 characters, file order
+    before the first model) and the :func:`annotator.suggest.ordering.score_documents` scores
+    ``total``, ``threshold`` and ``novel`` (before the first model: the rule scores). A
+    retraining (``learn``) is cached per set of annotated documents, so the orders share
+    their first and last points when they pick the same documents."""
+    import random
 
     import annotator.suggest.training as training
     from annotator.suggest.evaluation import Evaluation
-    from annotator.suggest.ordering import decision_uncertainty
 
-    step = 4
-    orders = ("default", "entropy", "margin", "disagreement", "old-top20-margin")
+    step = args.sim_step
     every = {lab: "trained" for lab in LABELS}
-    runs: dict[str, list[dict[str, list[float]]]] = {o: [] for o in orders}
-    steps: list[int] = []
+    orders = [o for o in args.sim_orders.split(",") if o]
+    runs: list[dict[str, Any]] = []
     for split in range(args.sim_splits):
         rng = random.Random(args.seed + split)
-        order = list(range(len(gum)))
-        rng.shuffle(order)
-        held, pool = order[:6], sorted(order[6:])
+        shuffled = list(range(len(gum)))
+        rng.shuffle(shuffled)
+        held, pool = sorted(shuffled[:6]), sorted(shuffled[6:])
         if args.quick:
             pool = pool[:8]
+        cache: dict[frozenset[int], dict[str, Any]] = {}
 
-        def held_f(model: Any, use: Any, held: list[int] = held) -> float:
-            ev = Evaluation(match="overlap")
-            for i in held:
-                prop = model.apply(gum_an[i], scheme, use)[0] if model else gum_an[i].proposal
-                ev.add(gum[i].spans, gum[i].relations, prop.spans, prop.relations)
-            return mean_f(ev)
-
-        base_f = held_f(None, None)
-        for name in orders:
-            done: list[int] = []
-            rest = list(pool)
-            model = None
-            curve: dict[str, list[float]] = {"trained": [], "selected": [], "docs": [], "chars": []}
-            while rest:
-                if name == "default" or model is None:
-                    batch = rest[:step]
-                else:
-                    if name == "old-top20-margin":
-                        unc = {i: model.apply(gum_an[i], scheme, every)[1] for i in rest}
-                    else:
-                        unc = {
-                            i: decision_uncertainty(model, gum_an[i], len(gum[i].text), name)
-                            for i in rest
-                        }
-                    batch = sorted(rest, key=lambda i: (-unc[i], i))[:step]
-                for i in batch:
-                    rest.remove(i)
-                done.extend(batch)
+        def point(done: list[int], held: list[int] = held, cache: Any = cache) -> dict[str, Any]:
+            key = frozenset(done)
+            if key not in cache:
                 learned = training.learn(
                     [gum_an[i] for i in done],
                     [gum[i] for i in done],
@@ -376,44 +371,165 @@ def simulate(
                     seed=args.seed,
                     max_iter=max_iter,
                 )
-                model = learned.model
-                curve["trained"].append(round(held_f(model, every), 4))
-                curve["selected"].append(round(held_f(model, None), 4))
+                row: dict[str, Any] = {"model": learned.model}
+                for kind, use in (("trained", every), ("selected", None)):
+                    ev = Evaluation(match="overlap")
+                    for i in held:
+                        prop = learned.model.apply(gum_an[i], scheme, use)[0]
+                        ev.add(gum[i].spans, gum[i].relations, prop.spans, prop.relations)
+                    row[kind] = round(mean_f(ev), 4)
+                    row[f"{kind}_labels"] = {
+                        lab: round(ev.spans[lab].f1, 4) for lab in LABELS if lab in ev.spans
+                    }
+                cache[key] = row
+            return cache[key]
+
+        ev0 = Evaluation(match="overlap")
+        for i in held:
+            prop = gum_an[i].proposal
+            ev0.add(gum[i].spans, gum[i].relations, prop.spans, prop.relations)
+        base_f = round(mean_f(ev0), 4)
+        variants: list[tuple[str, int]] = []
+        for name in orders:
+            variants.extend((name, k) for k in range(args.sim_shuffles if name == "default" else 1))
+        for name, shuffle in variants:
+            rest = list(pool)
+            if name == "default" and shuffle:
+                random.Random(1000 * (split + 1) + shuffle).shuffle(rest)
+            done: list[int] = []
+            model = None
+            curve: dict[str, Any] = {"docs": [], "chars": [], "trained": [], "selected": []}
+            curve |= {"trained_labels": [], "selected_labels": []}
+            while rest:
+                batch = next_batch(name, model, rest, done, gum, gum_an, step)
+                rest = [i for i in rest if i not in batch]
+                done.extend(batch)
+                row = point(done)
+                model = row["model"]
                 curve["docs"].append(len(done))
                 curve["chars"].append(sum(len(gum[i].text) for i in done))
-            steps = curve["docs"]
-            runs[name].append(curve | {"default_f": [round(base_f, 4)]})
+                for kind in ("trained", "selected"):
+                    curve[kind].append(row[kind])
+                    curve[f"{kind}_labels"].append(row[f"{kind}_labels"])
+            runs.append(
+                {"split": split, "order": name, "shuffle": shuffle, "default_f": base_f} | curve
+            )
             print(
-                f"  (c) split {split} {name:<16} trained F {curve['trained']} "
-                f"selected F {curve['selected']} chars {curve['chars']}",
+                f"  (c) split {split} {name:<15}{shuffle or '':>2} trained F {curve['trained']}"
+                f" selected F {curve['selected']} docs {done}",
                 flush=True,
             )
-    mean = {
-        name: {
-            key: [round(float(v), 4) for v in np.mean([r[key] for r in rs], axis=0)]
-            for key in ("trained", "selected", "chars")
-        }
-        for name, rs in runs.items()
-    }
-    auc = {name: round(float(np.mean(m["trained"])), 4) for name, m in mean.items()}
-    final = mean["default"]["trained"][-1]
-    reach = {
-        name: next((n for n, f in zip(steps, m["trained"], strict=True) if f >= final), None)
-        for name, m in mean.items()
-    }
+    return summarise_simulation(runs, orders, args)
+
+
+def next_batch(
+    name: str,
+    model: Any,
+    rest: list[int],
+    done: list[int],
+    gum: list[Any],
+    gum_an: list[Any],
+    step: int,
+) -> list[int]:
+    """The next ``step`` documents of the pool ``rest`` in order ``name``."""
+    from annotator.suggest.ordering import decision_uncertainty, score_documents
+
+    if name == "default" or (name == "per-1000-chars" and model is None):
+        return rest[:step]
+    if name == "longest":
+        return sorted(rest, key=lambda i: (-len(gum[i].text), i))[:step]
+    if name == "per-1000-chars":
+        unc = {i: decision_uncertainty(model, gum_an[i], len(gum[i].text)) for i in rest}
+        return sorted(rest, key=lambda i: (-unc[i], i))[:step]
+    ranked = score_documents(model, {i: gum_an[i] for i in rest}, name, [gum_an[i] for i in done])
+    return [i for i, _ in ranked[:step]]
+
+
+def reach(curve: list[float], steps: list[int], share: float) -> int:
+    """Documents annotated when ``curve`` first reaches ``share`` of its final value."""
+    goal = share * curve[-1]
+    return next(n for n, f in zip(steps, curve, strict=True) if f >= goal - 1e-9)
+
+
+def summarise_simulation(
+    runs: list[dict[str, Any]], orders: list[str], args: Any
+) -> dict[str, Any]:
+    """Per order: area under the curve (mean F over the retraining points), its difference
+    from the default order on the same held-out set, documents (and characters) needed to
+    reach 95/98/100 % of the final F, per label areas; mean and standard deviation over runs."""
+    import numpy as np
+
+    out: dict[str, Any] = {"runs": runs, "orders": {}}
+    steps = runs[0]["docs"]
     print(
         f"\n(c) simulation: {args.sim_splits} held-out sets of 6 GUM articles, pool "
-        f"{len(steps) and steps[-1]}, retrain every {step}; mean overlap F over the labels of "
-        "the trained model (every label trained) on the held-out set, averaged over the sets"
+        f"{steps[-1]}, retrain every {args.sim_step}; the default order in file order and "
+        f"{args.sim_shuffles - 1} shuffles; mean overlap F over the labels on the held-out set "
+        "(mean ± sd over runs); the final point is the same for every order (the whole pool)"
     )
     print(f"  documents: {steps}")
-    for name, m in mean.items():
+    for kind in ("trained", "selected"):
         print(
-            f"  {name:<16} trained F {m['trained']}  area {auc[name]:.4f}  "
-            f"reaches the default order's final F ({final:.4f}) at {reach[name]} documents; "
-            f"selected F {m['selected']}; characters {[int(c) for c in m['chars']]}"
+            f"\n  {kind}: "
+            + ("every label trained" if kind == "trained" else "as preannotate uses it")
         )
-    return {"steps": steps, "runs": runs, "mean": mean, "auc": auc, "reach": reach}
+        print(
+            f"  {'order':<15} {'area':>14} {'vs default':>15} "
+            + " ".join(f"{f'docs {int(100 * s)}%':>10}" for s in (0.95, 0.98, 1.0))
+            + f" {'chars 98%':>10}  per label area"
+        )
+        for name in orders:
+            mine = [r for r in runs if r["order"] == name]
+            areas = [float(np.mean(r[kind])) for r in mine]
+            diffs = [
+                float(np.mean(r[kind]))
+                - float(
+                    np.mean(
+                        [
+                            np.mean(q[kind])
+                            for q in runs
+                            if q["split"] == r["split"] and q["order"] == "default"
+                        ]
+                    )
+                )
+                for r in mine
+            ]
+            need = {s: [reach(r[kind], r["docs"], s) for r in mine] for s in (0.95, 0.98, 1.0)}
+            chars98 = [r["chars"][r["docs"].index(reach(r[kind], r["docs"], 0.98))] for r in mine]
+            labels = {
+                lab: round(
+                    float(
+                        np.mean(
+                            [np.mean([p.get(lab, 0.0) for p in r[f"{kind}_labels"]]) for r in mine]
+                        )
+                    ),
+                    3,
+                )
+                for lab in LABELS
+            }
+            row = {
+                "area": [round(float(np.mean(areas)), 4), round(float(np.std(areas)), 4)],
+                "vs_default": [round(float(np.mean(diffs)), 4), round(float(np.std(diffs)), 4)],
+                "docs_to": {
+                    str(s): [round(float(np.mean(v)), 2), round(float(np.std(v)), 2)]
+                    for s, v in need.items()
+                },
+                "chars_to_98": round(float(np.mean(chars98))),
+                "labels": labels,
+                "curve": [round(float(v), 4) for v in np.mean([r[kind] for r in mine], axis=0)],
+            }
+            out["orders"].setdefault(name, {})[kind] = row
+            print(
+                f"  {name:<15} {row['area'][0]:.4f} ± {row['area'][1]:.4f} "
+                f"{row['vs_default'][0]:+.4f} ± {row['vs_default'][1]:.4f} "
+                + " ".join(
+                    f"{need_m:5.1f} ± {need_s:3.1f}" for need_m, need_s in row["docs_to"].values()
+                )
+                + f" {row['chars_to_98']:>10}  "
+                + " ".join(f"{lab} {v:.3f}" for lab, v in labels.items())
+            )
+            print(f"  {'':<15} curve {row['curve']}")
+    return out
 
 
 if __name__ == "__main__":

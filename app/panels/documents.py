@@ -54,13 +54,15 @@ def load_summaries(session: Session, annotator: str) -> tuple[list[DocumentSumma
     return document_summaries(session, annotator), annotator_names(session)
 
 
+OPEN_WORK = (AssignmentStatus.TODO, AssignmentStatus.IN_PROGRESS)
+
+
 def _queue_statuses(records: list[DocumentSummary]) -> tuple[str, ...]:
     """The statuses of the queue: assigned open work while there is some, else also the
     documents not assigned."""
-    open_work = (AssignmentStatus.TODO, AssignmentStatus.IN_PROGRESS)
-    if any(d.status in open_work for d in records):
-        return open_work
-    return ("", *open_work)
+    if any(d.status in OPEN_WORK for d in records):
+        return OPEN_WORK
+    return ("", *OPEN_WORK)
 
 
 class DocumentPanel(QWidget):
@@ -69,6 +71,7 @@ class DocumentPanel(QWidget):
     document_chosen = Signal(int)
     loaded = Signal()
     order_requested = Signal(str)  # the user chose an order in the combo
+    ranking_shrunk = Signal(int)  # a ranked document left the queue; how many remain ranked
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,8 +93,8 @@ class DocumentPanel(QWidget):
         self.order_combo.addItem("Default order", DEFAULT_ORDER)
         self.order_combo.addItem("Most uncertain first", UNCERTAINTY_ORDER)
         self.order_combo.setToolTip(
-            "Order the queue by the trained model's uncertainty: the documents whose "
-            "suggestions it is least sure of first (they teach it most)"
+            "Order the queue by what the trained model would learn: the documents with the "
+            "most decisions it is unsure of first (its summed uncertainty)"
         )
         self.count_label = QLabel("Loading…")
         self.count_label.setEnabled(False)
@@ -293,3 +296,17 @@ class DocumentPanel(QWidget):
         if doc_id is not None and state.layer == self.annotator:
             self.model.update_document(doc_id, status=status)
             self._update_count()
+            if self.model.uncertainty(doc_id) is not None and status not in OPEN_WORK:
+                self.forget_score(doc_id)
+
+    def forget_score(self, doc_id: int) -> None:
+        """A ranked document left the queue (done or skipped): it loses its score and goes
+        below the ranked ones; the others keep their order."""
+        if self.model.ranked:
+            scores = {
+                d.id: value
+                for d in self.model.all_records()
+                if d.id != doc_id and (value := self.model.uncertainty(d.id)) is not None
+            }
+            self.set_uncertainty(scores)
+            self.ranking_shrunk.emit(len(scores))

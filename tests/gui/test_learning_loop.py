@@ -346,3 +346,69 @@ def test_the_title_column_never_collapses(qtbot: Any, loop_window: Any) -> None:
         qtbot.waitUntil(lambda w=width: table.width() == w, timeout=2000)
         others = sum(header.sectionSize(c) for c in range(1, 5))
         assert header.sectionSize(0) == max(TITLE_MIN, table.viewport().width() - others)
+
+
+def _rank_in_uncertainty_order(qtbot: Any, win: Any, model: Path) -> None:
+    win.learning.model_dir = str(model)
+    panel = win.documents
+    panel.order_combo.setCurrentIndex(panel.order_combo.findData("uncertainty"))
+    _wait_idle(qtbot, win)
+    assert panel.model.ranked
+
+
+def test_done_next_in_uncertainty_order_drops_the_finished_documents_score(
+    qtbot: Any, loop_window: Any, trained: tuple[Path, Path]
+) -> None:
+    win = loop_window
+    panel = win.documents
+    open_ids = panel.open_ids()
+    _rank_in_uncertainty_order(qtbot, win, trained[1])
+    current = win.context.doc_state.doc_id
+    assert current in open_ids and panel.model.uncertainty(current) is not None
+    win.done_and_next()
+    qtbot.waitUntil(lambda: win.context.doc_state.doc_id != current, timeout=10_000)
+    # The finished document has left the queue: no score, below the ranked ones.
+    assert panel.model.uncertainty(current) is None
+    rows = [r.id for r in panel.model.records()]
+    ranked = [d for d in rows if panel.model.uncertainty(d) is not None]
+    assert set(ranked) == set(open_ids) - {current}
+    assert rows[: len(ranked)] == ranked and rows.index(current) >= len(ranked)
+    column = panel.model.UNCERTAINTY_COLUMN
+    assert panel.model.index(rows.index(current), column).data() == ""
+    assert panel.order == "uncertainty" and panel.order_combo.currentData() == "uncertainty"
+    # the next one opened is the top of the ranking; the status bar counts the queue left
+    assert win.context.doc_state.doc_id == ranked[0]
+    message = win.statusBar().currentMessage()
+    assert f"({len(open_ids) - 1} open documents)" in message, message
+
+
+def test_a_ranking_that_arrives_after_done_counts_the_queue_as_it_is(
+    qtbot: Any, loop_window: Any, trained: tuple[Path, Path], monkeypatch: Any
+) -> None:
+    from annotator.suggest import ordering
+
+    win = loop_window
+    panel = win.documents
+    open_ids = panel.open_ids()
+    release = threading.Event()
+    started = threading.Event()
+    real = ordering.document_uncertainty
+
+    def slow(*args: Any, **kwargs: Any) -> dict[int, float]:
+        started.set()
+        release.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ordering, "document_uncertainty", slow)
+    win.learning.model_dir = str(trained[1])
+    panel.order_combo.setCurrentIndex(panel.order_combo.findData("uncertainty"))
+    qtbot.waitUntil(started.is_set, timeout=10_000)
+    current = win.context.doc_state.doc_id
+    win.done_and_next()  # while the ranking of the three open documents runs
+    assert set(panel.open_ids()) == set(open_ids) - {current}
+    release.set()
+    _wait_idle(qtbot, win)
+    assert panel.model.ranked
+    assert panel.model.uncertainty(current) is None
+    message = win.statusBar().currentMessage()
+    assert f"{len(open_ids) - 1} open documents" in message, message
