@@ -40,11 +40,6 @@ class _JsonStream:
         the end of the text."""
         if self.eof:
             return False
-        if self.pos > self._KEEP:  # forget what is behind us
-            self.line_at(self.pos)
-            self.buf = self.buf[self.pos :]
-            self.mark -= self.pos
-            self.pos = 0
         added = 0
         parts = [self.buf]
         while True:
@@ -60,7 +55,13 @@ class _JsonStream:
         return added > 0
 
     def skip_ws(self) -> bool:
-        """Move past white space; False at the end of the text."""
+        """Move past white space; False at the end of the text. Between two values, so what
+        is behind the read position is forgotten here."""
+        if self.pos > self._KEEP:
+            self.line_at(self.pos)
+            self.buf = self.buf[self.pos :]
+            self.mark -= self.pos
+            self.pos = 0
         while True:
             buf, n, p = self.buf, len(self.buf), self.pos
             while p < n and buf[p] in _WS:
@@ -91,8 +92,12 @@ class _JsonStream:
                 raise ImportFailed(
                     "JSON nested too deeply to read", path=self.name, line=line
                 ) from None
-            # a number or literal that ends the buffer may go on in the next piece
-            if end == len(self.buf) and not self.eof and self._more(len(self.buf) - self.pos):
+            # a number near the end of the buffer may go on in the next piece ("12" of "12.5e3")
+            if (
+                type(value) in (int, float)
+                and len(self.buf) - end < 64
+                and self._more(len(self.buf) - self.pos)
+            ):
                 continue
             self.pos = end
             return line, value
