@@ -67,10 +67,10 @@ def _read_file(file: Path, options: ReadOptions) -> Iterator[DocData]:
         raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(file)) from None
     csv.field_size_limit(max(csv.field_size_limit(), size + 1))
     with open_text(file, options.encoding) as fh:
-        yield from _rows(csv.DictReader(fh, strict=True), file)
+        yield from _documents_of(csv.DictReader(fh, strict=True), file)
 
 
-def _rows(reader: csv.DictReader[str], file: Path) -> Iterator[DocData]:
+def _documents_of(reader: csv.DictReader[str], file: Path) -> Iterator[DocData]:
     try:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
     except csv.Error as exc:

@@ -199,18 +199,18 @@ def _stream_codec(path: Path, encoding: str | None) -> str | None:
     return codec
 
 
-def iter_chunks(path: Path, encoding: str | None = None, size: int = _CHUNK) -> Iterator[str]:
+def iter_chunks(path: Path, encoding: str | None = None, size: int | None = None) -> Iterator[str]:
     """The text of ``path`` (what ``read_text`` returns) in pieces of about ``size``
-    characters, streamed when the file is plain UTF-8 so a large file is never held in memory;
-    any other file is read whole by ``read_text`` (same checks, same messages) and comes as one
-    piece."""
+    characters (default ``_CHUNK``), streamed when the file is plain UTF-8 so that a large file
+    is never held in memory; any other file is read whole by ``read_text`` (same checks, same
+    messages) and comes as one piece."""
     codec = _stream_codec(path, encoding)
     if codec is None:
         yield read_text(path, encoding)
         return
     try:
         with path.open(encoding=codec, newline="") as fh:
-            while piece := fh.read(size):
+            while piece := fh.read(size or _CHUNK):
                 yield piece
     except OSError as exc:
         raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
