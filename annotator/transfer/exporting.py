@@ -239,7 +239,8 @@ class _SideLayers:
             docs.clear()
             covered = self.covered[name]
             mine = [i for i in ids if i in covered]
-            docs.update((d.id, d) for d in iter_layer(self.session, name, mine, canonical=True))
+            if mine:
+                docs.update((d.id, d) for d in iter_layer(self.session, name, mine, canonical=True))
         self.predictions.clear()
         self.predictions.update(
             (d.id, canonical_ids(d))

@@ -498,7 +498,11 @@ def test_label_studio_side_layers_read_per_batch(
     docs = [_doc(i) for i in range(9)]
     importing.import_documents(proj, docs, layer="gold")
     importing.import_documents(proj, docs[1:7], layer="alice")
-    importing.import_documents(proj, [replace(d, spans=d.spans[:3], relations=d.relations[:1]) for d in docs[4:]], layer="bob")
+    importing.import_documents(
+        proj,
+        [replace(d, spans=d.spans[:3], relations=d.relations[:1]) for d in docs[4:]],
+        layer="bob",
+    )
     suggested = [
         replace(
             d, spans=(replace(d.spans[0], start=d.spans[0].start + 1),), relations=(), layer=None
