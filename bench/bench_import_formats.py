@@ -149,10 +149,6 @@ def main() -> None:
     results: dict[str, dict[str, list[str]]] = {}
     for n in sizes:
         files = sources(base, n, formats, args.memory_cap)
-        side = side_layers_export(base, n, codes, args.memory_cap)
-        results.setdefault("export labelstudio + side layers", {})[str(n)] = [" ".join(side)]
-        print(f"{n:>7d} export labelstudio with alice + suggestions: {' '.join(side)}", flush=True)
-        subprocess.run(["rm", "-rf", str(base / f"p-{n}.annproj")], check=True)
         for fmt in formats:
             for tag, code in codes.items():  # back to back
                 project = base / f"in-{fmt}-{tag}.annproj"
@@ -168,6 +164,10 @@ def main() -> None:
                 subprocess.run(["rm", "-rf", str(project)], check=True)
         for path in files.values():
             subprocess.run(["rm", "-rf", str(path.parent if path.name == "tasks.json" else path)])
+        side = side_layers_export(base, n, codes, args.memory_cap)
+        results.setdefault("export labelstudio + side layers", {})[str(n)] = [" ".join(side)]
+        print(f"{n:>7d} export labelstudio with alice + suggestions: {' '.join(side)}", flush=True)
+        subprocess.run(["rm", "-rf", str(base / f"p-{n}.annproj")], check=True)
     print("\npeak RSS and wall time, whole processes (loaded machine: compare within a run)")
     for name, by_size in results.items():
         print(f"  {name:28s}" + "  |  ".join(f"{n}: {v[0]}" for n, v in by_size.items()))

@@ -57,7 +57,7 @@ class _JsonStream:
     def skip_ws(self) -> bool:
         """Move past white space; False at the end of the text. Between two values, so what
         is behind the read position is forgotten here."""
-        if self.pos > self._KEEP:
+        if self.pos > self._KEEP and 2 * self.pos > len(self.buf):  # copies stay linear
             self.line_at(self.pos)
             self.buf = self.buf[self.pos :]
             self.mark -= self.pos
