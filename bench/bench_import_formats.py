@@ -32,10 +32,12 @@ from _synth import articles  # noqa: E402
 
 WORDS = 711
 FORMATS = ("conll", "csv", "doccano", "labelstudio")
+LAST_CPU = [0.0]  # CPU seconds of the last process run
 
 
 def run(cmd: list[str], code: Path, cap_gb: float) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MB) and an error (empty when it worked) of one process."""
+    """Wall seconds, peak RSS (MB) and an error (empty when it worked) of one process; its CPU
+    seconds are in ``LAST_CPU``."""
     env = {**os.environ, "PYTHONPATH": str(code)}
     cap = int(cap_gb * (1 << 30))
 
@@ -48,6 +50,7 @@ def run(cmd: list[str], code: Path, cap_gb: float) -> tuple[float, float, str]:
     )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t0
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     code_ = os.waitstatus_to_exitcode(status)
     err = ""
     if code_:
@@ -123,7 +126,11 @@ def side_layers_export(base: Path, n: int, codes: dict[str, Path], cap: float) -
         t, rss, err = run(
             cli("export", str(project), str(out), "--format", "labelstudio"), code, cap
         )
-        lines.append(f"{rss:7.0f} MB {t:7.1f} s ({tag})" + (f" FAILED {err}" if err else ""))
+        cpu = LAST_CPU[0]
+        lines.append(
+            f"{rss:7.0f} MB {t:7.1f} s wall {cpu:7.1f} s CPU ({tag})"
+            + (f" FAILED {err}" if err else "")
+        )
         outs.append(out)
     if len(outs) == 2:
         same = subprocess.run(["cmp", str(outs[0] / "tasks.json"), str(outs[1] / "tasks.json")])
@@ -158,7 +165,9 @@ def main() -> None:
                     code,
                     args.memory_cap,
                 )
-                cell = f"{rss:7.0f} MB {t:7.1f} s" + (f" FAILED {err}" if err else "")
+                cell = f"{rss:7.0f} MB {t:7.1f} s wall {LAST_CPU[0]:7.1f} s CPU" + (
+                    f" FAILED {err}" if err else ""
+                )
                 results.setdefault(f"import {fmt} ({tag})", {}).setdefault(str(n), []).append(cell)
                 print(f"{n:>7d} import {fmt:12s} {tag}: {cell}", flush=True)
                 subprocess.run(["rm", "-rf", str(project)], check=True)
