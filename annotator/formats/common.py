@@ -9,36 +9,120 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeGuard
 
 from annotator.errors import ImportFailed
-from annotator.formats.textfile import read_text
+from annotator.formats.textfile import iter_chunks
 
 _WS = " \t\r\n\ufeff"
 
 
-def iter_json_records(text: str, name: str) -> Iterator[tuple[int, Any]]:
-    """Yield ``(line, object)`` for JSON Lines *and* for concatenated, pretty-printed objects.
+class _JsonStream:
+    """JSON values read one at a time from text that comes in pieces (``iter_chunks``): a
+    sliding buffer holds the value being decoded and what follows it, never the whole file.
+    Positions are buffer offsets; ``line_at`` counts lines as the read position moves on."""
+
+    _KEEP = 1 << 16  # drop what has been read once this much of the buffer is behind us
+
+    def __init__(self, pieces: Iterable[str], name: str) -> None:
+        self.pieces = iter(pieces)
+        self.name = name
+        self.buf = ""
+        self.pos = 0  # read position in buf
+        self.eof = False
+        self.mark, self.mark_line = 0, 1  # a buffer position and its line (positions only grow)
+        self.decoder = json.JSONDecoder()
+
+    def line_at(self, p: int) -> int:
+        self.mark_line += self.buf.count("\n", self.mark, p)
+        self.mark = p
+        return self.mark_line
+
+    def _more(self, at_least: int = 0) -> bool:
+        """Append the next piece(s), at least ``at_least`` characters when there are; False at
+        the end of the text."""
+        if self.eof:
+            return False
+        added = 0
+        parts = [self.buf]
+        while True:
+            piece = next(self.pieces, None)
+            if piece is None:
+                self.eof = True
+                break
+            parts.append(piece)
+            added += len(piece)
+            if added >= at_least and piece:
+                break
+        self.buf = "".join(parts)
+        return added > 0
+
+    def skip_ws(self) -> bool:
+        """Move past white space; False at the end of the text. Between two values, so what
+        is behind the read position is forgotten here."""
+        if self.pos > self._KEEP and 2 * self.pos > len(self.buf):  # copies stay linear
+            self.line_at(self.pos)
+            self.buf = self.buf[self.pos :]
+            self.mark -= self.pos
+            self.pos = 0
+        while True:
+            buf, n, p = self.buf, len(self.buf), self.pos
+            while p < n and buf[p] in _WS:
+                p += 1
+            self.pos = p
+            if p < n:
+                return True
+            if not self._more():
+                return False
+
+    def peek(self) -> str:
+        """The next character after white space ("" at the end)."""
+        return self.buf[self.pos] if self.skip_ws() else ""
+
+    def decode(self) -> tuple[int, Any]:
+        """The JSON value at the read position and the line where it starts; an error names
+        the line where the decoder stopped."""
+        line = self.line_at(self.pos)
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                if self._cut_short(exc) and self._more(len(self.buf) - self.pos):
+                    continue
+                bad = self.line_at(exc.pos)
+                raise ImportFailed(f"invalid JSON: {exc.msg}", path=self.name, line=bad) from None
+            except RecursionError:
+                raise ImportFailed(
+                    "JSON nested too deeply to read", path=self.name, line=line
+                ) from None
+            # a number near the end of the buffer may go on in the next piece ("12" of "12.5e3")
+            if (
+                type(value) in (int, float)
+                and len(self.buf) - end < 64
+                and self._more(len(self.buf) - self.pos)
+            ):
+                continue
+            self.pos = end
+            return line, value
+
+    def _cut_short(self, exc: json.JSONDecodeError) -> bool:
+        """Whether the decoder may have failed only because the buffer ends too soon."""
+        if self.eof:
+            return False
+        return exc.msg.startswith("Unterminated string") or exc.pos >= len(self.buf) - 16
+
+    def expect(self, char: str) -> None:
+        """Step over ``char`` (the caller has peeked it)."""
+        self.pos += len(char)
+
+
+def iter_json_records(pieces: Iterable[str], name: str) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line, object)`` for JSON Lines *and* for concatenated, pretty-printed objects,
+    read from the file's text in pieces (``textfile.iter_chunks``; a ``str`` is one piece).
 
     doccano's relation export is pretty-printed JSON objects one after another, not one per line;
     both shapes are accepted. ``line`` is the 1-based line where the object starts.
     """
-    decoder = json.JSONDecoder()
-    pos, line, n = 0, 1, len(text)
-    while True:
-        start = pos
-        while pos < n and text[pos] in _WS:
-            pos += 1
-        line += text.count("\n", start, pos)
-        if pos >= n:
-            return
-        try:
-            obj, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            bad_line = line + text.count("\n", pos, exc.pos)
-            raise ImportFailed(f"invalid JSON: {exc.msg}", path=name, line=bad_line) from None
-        except RecursionError:
-            raise ImportFailed("JSON nested too deeply to read", path=name, line=line) from None
-        yield line, obj
-        line += text.count("\n", pos, end)
-        pos = end
+    stream = _JsonStream([pieces] if isinstance(pieces, str) else pieces, name)
+    while stream.skip_ws():
+        yield stream.decode()
 
 
 class UniqueIds:
@@ -106,7 +190,7 @@ def json_records(
         name = str(file)
         stem = rel_name(file, root)
         n = 0
-        for line, top in iter_json_records(read_text(file, encoding), name):
+        for line, top in iter_json_records(iter_chunks(file, encoding), name):
             for value in top if arrays and isinstance(top, list) else [top]:
                 n += 1
                 yield JsonRecord(name, stem, n, line, value)
@@ -169,62 +253,45 @@ def _json_type(value: Any) -> str:
     return "null"
 
 
-def iter_json_document(text: str, name: str) -> Iterator[tuple[int, Any]]:
+def iter_json_document(pieces: Iterable[str], name: str) -> Iterator[tuple[int, Any]]:
     """Yield ``(line, item)`` for each item of a top-level JSON array (``line`` is where the
-    item starts), or ``(line, value)`` once for any other JSON value; errors name the line."""
-    decoder = json.JSONDecoder()
-    n = len(text)
-    mark = [0, 1]  # a position and its line: positions only grow, so counting stays linear
-
-    def line_at(p: int) -> int:
-        mark[1] += text.count("\n", mark[0], p)
-        mark[0] = p
-        return mark[1]
-
-    def skip(p: int) -> int:
-        while p < n and text[p] in _WS:
-            p += 1
-        return p
-
-    pos = skip(0)
-    try:
-        if pos >= n or text[pos] != "[":
-            value, end = decoder.raw_decode(text, pos)
-            if skip(end) < n:
-                raise ImportFailed("extra data after the JSON value", path=name, line=line_at(end))
-            yield line_at(pos), value
-            return
-        pos = skip(pos + 1)
-        if pos < n and text[pos] == "]":
-            pos += 1
-        else:
-            while True:
-                if pos >= n:
-                    raise ImportFailed(
-                        "the JSON array is not closed (truncated file?)",
-                        path=name,
-                        line=line_at(n),
-                    )
-                line = line_at(pos)
-                item, pos = decoder.raw_decode(text, pos)
-                yield line, item
-                pos = skip(pos)
-                if pos < n and text[pos] == "]":
-                    pos += 1
-                    break
-                if pos < n and text[pos] != ",":
-                    raise ImportFailed(
-                        "expected ',' or ']' between array items", path=name, line=line_at(pos)
-                    )
-                pos = skip(pos + 1)
-        if skip(pos) < n:
-            raise ImportFailed("extra data after the JSON array", path=name, line=line_at(pos))
-    except json.JSONDecodeError as exc:
-        raise ImportFailed(f"invalid JSON: {exc.msg}", path=name, line=exc.lineno) from None
-    except RecursionError:
-        raise ImportFailed(
-            "JSON nested too deeply to read", path=name, line=line_at(max(pos, mark[0]))
-        ) from None
+    item starts), or ``(line, value)`` once for any other JSON value; errors name the line. The
+    text comes in pieces (``textfile.iter_chunks``; a ``str`` is one piece) and one item at a
+    time is decoded, so a large array is never held whole."""
+    stream = _JsonStream([pieces] if isinstance(pieces, str) else pieces, name)
+    if stream.peek() != "[":
+        line, value = stream.decode()
+        end_line = stream.line_at(stream.pos)
+        if stream.skip_ws():
+            raise ImportFailed("extra data after the JSON value", path=name, line=end_line)
+        yield line, value
+        return
+    stream.expect("[")
+    if stream.peek() == "]":
+        stream.expect("]")
+    else:
+        while True:
+            if not stream.skip_ws():
+                raise ImportFailed(
+                    "the JSON array is not closed (truncated file?)",
+                    path=name,
+                    line=stream.line_at(len(stream.buf)),
+                )
+            yield stream.decode()
+            char = stream.peek()
+            if char == "]":
+                stream.expect("]")
+                break
+            if char and char != ",":
+                raise ImportFailed(
+                    "expected ',' or ']' between array items",
+                    path=name,
+                    line=stream.line_at(stream.pos),
+                )
+            stream.expect(char)
+    end_line = stream.line_at(stream.pos)
+    if stream.skip_ws():
+        raise ImportFailed("extra data after the JSON array", path=name, line=end_line)
 
 
 _UNSAFE_IN_NAME = re.compile(r"[^\w.\-]+")

@@ -43,7 +43,7 @@ from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, files_with_suffix, rel_name
 from annotator.formats.iob import iob_docs
 from annotator.formats.reading import ReadOptions
-from annotator.formats.textfile import read_text
+from annotator.formats.textfile import iter_split_lines
 from annotator.formats.writing import (
     ALL,
     SPLIT_NAMES,
@@ -74,29 +74,41 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
     ids = UniqueIds()
     root = path if path.is_dir() else path.parent
     for file in files_with_suffix(path, _SUFFIXES):
-        docs = _split_docs(file, options)
         stem = rel_name(file, root)
-        for k, doc in enumerate(docs, start=1):
-            text, spans = _spans(doc)
-            meta: dict[str, object] = {"source": file.name}
-            tokens = [tok for sent in doc.sentences for tok in sent]
-            if all(not any(ch.isspace() for ch in t[0]) for t in tokens):
-                meta[TOKENS_KEY] = TOKENS_CONLL
-                extra = [t[3] for t in tokens]
-                if any(extra):
-                    meta[EXTRA_KEY] = [" ".join(cols) for cols in extra]
-                    options.report.add("CoNLL extra columns (POS, chunk...) kept for export")
-            else:
-                options.report.add("CoNLL document with a token containing a space re-tokenised")
-            yield DocData(
-                id=ids(stem if len(docs) == 1 else f"{stem}-{k}"),
-                text=text,
-                meta=meta,
-                spans=tuple(spans),
-                source_path=str(file),
-                source_line=doc.line,
-                annotated=True,  # every token carries a tag: a sentence of O is a negative
-            )
+        # A document's id says whether the file holds one document or more: each is held back
+        # until the next one starts (or the file ends).
+        held: _Doc | None = None
+        k = 0
+        for doc in _iter_docs(file, options):
+            if held is not None:
+                yield _document(held, ids(f"{stem}-{k}"), file, options)
+            held = doc
+            k += 1
+        if held is not None:
+            yield _document(held, ids(stem if k == 1 else f"{stem}-{k}"), file, options)
+
+
+def _document(doc: _Doc, doc_id: str, file: Path, options: ReadOptions) -> DocData:
+    text, spans = _spans(doc)
+    meta: dict[str, object] = {"source": file.name}
+    tokens = [tok for sent in doc.sentences for tok in sent]
+    if all(not any(ch.isspace() for ch in t[0]) for t in tokens):
+        meta[TOKENS_KEY] = TOKENS_CONLL
+        extra = [t[3] for t in tokens]
+        if any(extra):
+            meta[EXTRA_KEY] = [" ".join(cols) for cols in extra]
+            options.report.add("CoNLL extra columns (POS, chunk...) kept for export")
+    else:
+        options.report.add("CoNLL document with a token containing a space re-tokenised")
+    return DocData(
+        id=doc_id,
+        text=text,
+        meta=meta,
+        spans=tuple(spans),
+        source_path=str(file),
+        source_line=doc.line,
+        annotated=True,  # every token carries a tag: a sentence of O is a negative
+    )
 
 
 def _columns(line: str) -> list[str]:
@@ -144,13 +156,48 @@ def _is_comment(cols: list[str]) -> bool:
     return cols[0] == "#" or (cols[0].startswith("#") and not _TAG.match(cols[-1]))
 
 
-def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:
-    """The file's documents and sentences, scanning the CoNLL dialects' line forms."""
+class _Scan:
+    """The documents of one file as its lines are read. Whether a tag that is not IOB is an
+    error or an IO tag depends on the whole file (no B-/I- prefix anywhere, some O); documents
+    are handed on as soon as that cannot change how they read, and none once the file is
+    known to be refused (the scan goes on to the end, so the first error is the one reading the
+    whole file gives)."""
+
+    def __init__(self, layout: _Layout) -> None:
+        self.layout = layout
+        self.pending: list[_Doc] = []  # complete documents not handed on yet
+        self.refused = False
+        self.found = False  # any document at all
+
+    def ready(self) -> list[_Doc]:
+        """The complete documents that can be handed on now (tags final)."""
+        layout = self.layout
+        if self.refused:
+            self.pending.clear()
+            return []
+        if not layout.bad:
+            out, self.pending = self.pending, []
+            return out
+        if layout.prefixed or any(not _IO_TAG.match(t) for t in layout.bad):
+            self.refused = True  # _read_as_io_tags raises at the end
+            self.pending.clear()
+            return []
+        if not layout.outside:
+            return []  # an IO file needs some O: not known yet
+        out, self.pending = self.pending, []
+        for doc in out:
+            _as_io_tags(doc)
+        return out
+
+
+def _iter_docs(file: Path, options: ReadOptions) -> Iterator[_Doc]:
+    """The file's documents and sentences, scanning the CoNLL dialects' line forms as the lines
+    are read (one document held at a time, unless the tags' kind is still open)."""
     name = str(file)
-    docs: list[_Doc] = []
     current: _Doc | None = None
     layout = _Layout(name)
-    for lineno, raw in enumerate(read_text(file, options.encoding).split("\n"), start=1):
+    scan = _Scan(layout)
+    for lineno, raw in enumerate(iter_split_lines(file, options.encoding), start=1):
         line = raw.strip("\r\n")
         if not line.strip():
             if current is not None and current.sentences[-1]:
@@ -158,6 +205,9 @@ def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:
             continue
         cols = [c.strip() for c in _columns(line)]
         if cols[0] == "-DOCSTART-":
+            if current is not None:
+                scan.pending.append(current)
+                yield from scan.ready()
             current = None
             continue
         if _is_comment(cols):
@@ -172,19 +222,20 @@ def _split_docs(file: Path, options: ReadOptions) -> list[_Doc]:
         token, tags, extra = layout.row(cols, lineno)
         if current is None:
             current = _Doc(lineno)
-            docs.append(current)
+            scan.found = True
         current.sentences[-1].append((token, tags, lineno, extra))
+    if current is not None:
+        scan.pending.append(current)
     if layout.germeval:
         options.report.add("CoNLL GermEval index column not kept (the export numbers nothing)")
     if layout.bad:
-        _read_as_io_tags(docs, layout, options)
-    docs = [d for d in docs if any(d.sentences)]
-    if not docs:
+        _read_as_io_tags(layout, options)
+    if not scan.found:
         raise ImportFailed("no tokens found", path=name)
-    return docs
+    yield from scan.ready()
 
 
-def _read_as_io_tags(docs: list[_Doc], layout: _Layout, options: ReadOptions) -> None:
+def _read_as_io_tags(layout: _Layout, options: ReadOptions) -> None:
     """Tags that are not IOB: an error, unless the file is IO-tagged (bare labels, no prefix
     anywhere, some O); then a run of one label is one span (the tags become I-X)."""
     tag, lineno = min(layout.bad.items(), key=lambda item: item[1])
@@ -193,10 +244,13 @@ def _read_as_io_tags(docs: list[_Doc], layout: _Layout, options: ReadOptions) ->
             f"label {tag!r} is not a BIO tag (O, B-X, I-X)", path=layout.name, line=lineno
         )
     options.report.add("CoNLL IO tags (no B-/I- prefixes) read: a run of one label is a span")
-    for doc in docs:
-        for sent in doc.sentences:
-            for i, (token, tags, at_line, extra) in enumerate(sent):
-                sent[i] = (token, [t if t == "O" else f"I-{t}" for t in tags], at_line, extra)
+
+
+def _as_io_tags(doc: _Doc) -> None:
+    """The document's IO tags as IOB (``X`` becomes ``I-X``)."""
+    for sent in doc.sentences:
+        for i, (token, tags, at_line, extra) in enumerate(sent):
+            sent[i] = (token, [t if t == "O" else f"I-{t}" for t in tags], at_line, extra)
 
 
 def _spans(doc: _Doc) -> tuple[str, list[SpanData]]:

@@ -17,7 +17,6 @@ Several values in one cell (two claimants, say) are joined with `` | ``. With a 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,7 +25,7 @@ from pathlib import Path
 from annotator.errors import ImportFailed
 from annotator.formats.plaintext import parse_date
 from annotator.formats.reading import ReadOptions
-from annotator.formats.textfile import read_text
+from annotator.formats.textfile import open_text
 from annotator.formats.writing import ExportContext, ExportSummary, new_summary
 from annotator.values import DocData, SpanData
 
@@ -58,12 +57,20 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
 
 
 def _read_file(file: Path, options: ReadOptions) -> Iterator[DocData]:
-    """One document per row; a malformed row or cell stops with the line where its record
-    starts."""
-    content = read_text(file, options.encoding)
-    # A news article can be longer than the csv module's default cell limit (131,072).
-    csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
-    reader = csv.DictReader(io.StringIO(content, newline=""), strict=True)
+    """One document per row, read as the file is (the ``csv`` module over the open file); a
+    malformed row or cell stops with the line where its record starts."""
+    # A news article can be longer than the csv module's default cell limit (131,072): no cell
+    # is longer than the file has bytes.
+    try:
+        size = file.stat().st_size
+    except OSError as exc:
+        raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(file)) from None
+    csv.field_size_limit(max(csv.field_size_limit(), size + 1))
+    with open_text(file, options.encoding) as fh:
+        yield from _documents_of(csv.DictReader(fh, strict=True), file)
+
+
+def _documents_of(reader: csv.DictReader[str], file: Path) -> Iterator[DocData]:
     try:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
     except csv.Error as exc:

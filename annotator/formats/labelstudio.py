@@ -52,7 +52,7 @@ from annotator.formats.common import (
     rel_name,
 )
 from annotator.formats.reading import ReadOptions
-from annotator.formats.textfile import read_text
+from annotator.formats.textfile import iter_chunks
 from annotator.formats.writing import ALL, ExportContext, ExportSummary, new_summary, split_names
 from annotator.offsets import Utf16Index
 from annotator.values import AttrValue, DocData, RelationData, SpanData
@@ -74,7 +74,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
             continue
         text_keys = _config_keys(file)
         stem = rel_name(file, root)
-        tasks = iter_json_document(read_text(file, options.encoding), name)
+        tasks = iter_json_document(iter_chunks(file, options.encoding), name)
         for n, (line, task) in enumerate(tasks, start=1):
             if isinstance(task, dict) and "data" not in task and isinstance(task.get("text"), str):
                 task = _from_min(task, options)  # the JSON-MIN shape

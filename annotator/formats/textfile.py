@@ -10,9 +10,11 @@ would shift every offset in the file. Line endings are kept verbatim (offsets co
 from __future__ import annotations
 
 import codecs
+import io
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from annotator.errors import ImportFailed
 
@@ -161,44 +163,96 @@ def read_text(path: Path, encoding: str | None = None, *, allow_empty: bool = Fa
 _CHUNK = 1 << 20
 
 
+def _stream_codec(path: Path, encoding: str | None) -> str | None:
+    """The codec to stream ``path`` with when it is plain UTF-8 (with or without a byte-order
+    mark, no NUL byte, text-like first chunk), checked in one binary pass that keeps nothing;
+    None for any other file, which then goes through ``read_text`` and its checks and
+    messages (an unusual encoding, a binary or empty file)."""
+    if encoding is not None:
+        try:
+            if codecs.lookup(encoding).name != "utf-8":
+                return None
+        except LookupError:
+            return None  # read_text names the unknown encoding
+    try:
+        with path.open("rb") as fh:
+            chunk = fh.read(_CHUNK)
+            if not chunk or chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                return None
+            codec = "utf-8-sig" if chunk.startswith(codecs.BOM_UTF8) else "utf-8"
+            decoder = codecs.getincrementaldecoder(codec)()
+            first = True
+            while chunk:
+                if b"\x00" in chunk:
+                    return None
+                text = decoder.decode(chunk)
+                if first:
+                    first = False
+                    if _control_ratio(text) > 0.01:
+                        return None
+                chunk = fh.read(_CHUNK)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    except OSError as exc:
+        raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+    return codec
+
+
+def iter_chunks(path: Path, encoding: str | None = None, size: int | None = None) -> Iterator[str]:
+    """The text of ``path`` (what ``read_text`` returns) in pieces of about ``size``
+    characters (default ``_CHUNK``), streamed when the file is plain UTF-8 so that a large file
+    is never held in memory; any other file is read whole by ``read_text`` (same checks, same
+    messages) and comes as one piece."""
+    codec = _stream_codec(path, encoding)
+    if codec is None:
+        yield read_text(path, encoding)
+        return
+    try:
+        with path.open(encoding=codec, newline="") as fh:
+            while piece := fh.read(size or _CHUNK):
+                yield piece
+    except OSError as exc:
+        raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+
+
+def iter_split_lines(path: Path, encoding: str | None = None) -> Iterator[str]:
+    """``read_text(path, encoding).split("\\n")`` streamed: every piece between line feeds
+    (a carriage return kept), the last one after the final line feed too."""
+    rest = ""
+    for piece in iter_chunks(path, encoding):
+        lines = (rest + piece).split("\n")
+        rest = lines.pop()
+        yield from lines
+    yield rest
+
+
+def open_text(path: Path, encoding: str | None = None) -> IO[str]:
+    """``path`` open for reading as text with ``newline=""`` (as the ``csv`` module wants):
+    the file itself when it is plain UTF-8 (read as it goes), else ``read_text``'s result in
+    memory (same checks, same messages)."""
+    codec = _stream_codec(path, encoding)
+    if codec is None:
+        return io.StringIO(read_text(path, encoding), newline="")
+    try:
+        return path.open(encoding=codec, newline="")
+    except OSError as exc:
+        raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+
+
 def iter_lines(path: Path, encoding: str | None = None) -> Iterator[str]:
     """The lines of ``path`` split at line feeds only (U+2028 and U+0085 may stand inside a
     JSON string), without their line ending, streamed
     when the file is plain UTF-8 (checked in one binary pass first, nothing kept), so a large
     file is never held in memory; any other file (a byte-order mark, another encoding, a binary
     file) goes through ``read_text`` and its checks and messages."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(_CHUNK)
-            plain = (
-                bool(head)
-                and encoding is None
-                and not head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-            )
-            if plain:
-                decoder = codecs.getincrementaldecoder("utf-8")()
-                chunk = head
-                first = True
-                while chunk:
-                    if b"\x00" in chunk:
-                        plain = False
-                        break
-                    text = decoder.decode(chunk)
-                    if first:
-                        first = False
-                        if _control_ratio(text) > 0.01:
-                            plain = False
-                            break
-                    chunk = fh.read(_CHUNK)
-                if plain:
-                    decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        plain = False
-    except OSError as exc:
-        raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
-    if not plain:
+    codec = _stream_codec(path, encoding)
+    if codec != "utf-8" or encoding is not None:
         yield from read_text(path, encoding).split("\n")
         return
-    with path.open(encoding="utf-8", newline="") as fh:
-        for physical in fh:  # newline="": lines end at "\n" (or "\r\n", "\r"), never at U+2028
-            yield physical.rstrip("\r\n")
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            for physical in fh:  # newline="": lines end at "\n" (or "\r\n", "\r"), never at U+2028
+                yield physical.rstrip("\r\n")
+    except OSError as exc:
+        raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None

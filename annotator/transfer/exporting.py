@@ -191,6 +191,63 @@ class _Counted:
             yield doc
 
 
+class _SideLayers:
+    """The other annotators' layers and the pending suggestions of the documents being
+    exported (Label Studio writes them in the same tasks), read one batch of documents at a
+    time as the exported layer streams past: ``others`` and ``predictions`` always hold the
+    current batch's documents (by external id), so memory does not grow with the corpus."""
+
+    def __init__(self, session: Session, names: Sequence[str]) -> None:
+        from storage.repository.spans import documents_in_layer
+
+        self.session = session
+        self.covered = {name: documents_in_layer(session, name) for name in names}
+        self.others: dict[str, dict[str, DocData]] = {name: {} for name in names}
+        self.predictions: dict[str, DocData] = {}
+        self._db_ids: dict[str, int] | None = None  # external id -> database id, if needed
+
+    def follow(self, docs: Iterable[DocData]) -> Iterator[DocData]:
+        """``docs`` as they come, the side layers of each batch read before it is handed on."""
+        from annotator.layers import BATCH
+
+        batch: list[DocData] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= BATCH:
+                self._load(batch)
+                yield from batch
+                batch = []
+        if batch:
+            self._load(batch)
+            yield from batch
+
+    def _db_id(self, doc: DocData) -> int:
+        db_id = doc.meta.get("doc_id")
+        if isinstance(db_id, int):
+            return db_id
+        if self._db_ids is None:
+            from storage.repository.documents import external_ids
+
+            self._db_ids = external_ids(self.session)
+        return self._db_ids[doc.id]
+
+    def _load(self, batch: Sequence[DocData]) -> None:
+        from annotator.layers import iter_layer, load_layer
+
+        ids = sorted({self._db_id(doc) for doc in batch})
+        for name, docs in self.others.items():
+            docs.clear()
+            covered = self.covered[name]
+            mine = [i for i in ids if i in covered]
+            if mine:
+                docs.update((d.id, d) for d in iter_layer(self.session, name, mine, canonical=True))
+        self.predictions.clear()
+        self.predictions.update(
+            (d.id, canonical_ids(d))
+            for d in load_layer(self.session, Layer.SUGGESTIONS, doc_ids=ids)
+        )
+
+
 def _shared_layers(session: Session, names: Sequence[str]) -> dict[str, list[DocData]]:
     """Each annotator's documents among those two or more annotators did (the agreement
     summary needs only them)."""
@@ -548,18 +605,13 @@ def export_documents(  # noqa: C901 - plan, stream, place: one transaction, one 
         attribute_keys = None
         if getattr(module, "NEEDS_ATTRIBUTE_KEYS", False):
             attribute_keys = _attribute_keys(session, source, labels)
-        predictions: dict[str, DocData] = {}
-        others: dict[str, dict[str, DocData]] = {}
+        side = None
         if fmt in WITH_PREDICTIONS and layer != Layer.SUGGESTIONS:
-            from annotator.layers import load_layer
-
-            predictions = {d.id: canonical_ids(d) for d in load_layer(session, Layer.SUGGESTIONS)}
-            for name in source.annotators:  # every annotator's annotation beside the exported one
-                if name != layer:
-                    others[name] = {d.id: canonical_ids(d) for d in load_layer(session, name)}
+            # every annotator's annotation beside the exported one, and the suggestions
+            side = _SideLayers(session, [n for n in source.annotators if n != layer])
         ctx = ExportContext(
-            predictions=predictions,
-            other_layers=others,
+            predictions=side.predictions if side else {},
+            other_layers=side.others if side else {},
             scheme=project.scheme,
             entities=source.entities,
             annotators=source.annotators,
@@ -578,6 +630,8 @@ def export_documents(  # noqa: C901 - plan, stream, place: one transaction, one 
         docs: Iterable[DocData] = counted.watch(source.documents(session))
         if labels:
             docs = iter_filter_labels(docs, labels, left_out)
+        if side is not None:
+            docs = side.follow(docs)
         tmp = temp_sibling(out)
         try:
             summary: ExportSummary = module.write(docs, tmp, ctx)
