@@ -14,8 +14,9 @@ shifted by ``char_offsets[d]`` and coded against all tokens at once.
 Token bounds of texts seen before in the process are kept in ``TOKEN_CACHE`` (bounded), so a
 dashboard that recomputes agreement as work lands does not tokenise again. Across processes,
 ``stored_tokens(project_path)`` attaches the project's token file (``storage.token_cache``):
-bounds are then read from it by text hash, and only texts never seen are tokenised (and
-stored), so spaCy is not even imported when every document's tokens are stored.
+bounds are then read from it by text hash, and only texts never seen are tokenised and stored
+(the file is then the cache: they are not also kept in memory), so spaCy is not even imported
+when every document's tokens are stored.
 """
 
 from __future__ import annotations
@@ -213,7 +214,9 @@ def _bounds_of(texts: Sequence[str]) -> list[tuple[npt.NDArray[np.int32], npt.ND
         at += 2 * half
     for i in missing:
         if out[i] is None:
-            out[i] = TOKEN_CACHE.bounds(texts[i])
+            # the token file is the cache here: the bounds are not also kept in memory, so a
+            # first run over a large corpus (batch by batch) does not grow with it
+            out[i] = _bounds32(_tokenizer(), texts[i])
             new[keys[i]] = _pack(out[i])
     if new:
         try:

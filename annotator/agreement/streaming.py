@@ -1,0 +1,80 @@
+"""The agreement report of a project, read from the database one batch of documents at a time.
+
+``project_agreement`` reads, per batch, the documents' texts once and each annotator's spans and
+relations as plain tuples, feeds them to ``AgreementAccumulator`` and drops them: memory holds
+one batch, whatever the corpus size. The documents of a layer, their spans (in document, start,
+end, id order) and relations are those ``annotator.layers.load_layer`` gives, so the report is
+the one ``agreement_report`` makes of the loaded layers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy.orm import Session
+
+from annotator.agreement.report import BATCH, AgreementAccumulator, AgreementReport
+from annotator.values import AttrValue, DocData, RelationData, SpanData
+from storage.repository import documents as doc_repo
+from storage.repository import registry as registry_repo
+from storage.repository import spans as span_repo
+
+
+def used_labels(session: Session, names: Sequence[str]) -> set[str]:
+    """The span labels the layers ``names`` use (counted in the database, nothing loaded)."""
+    counts = span_repo.span_counts(session)
+    return {label for name in names for label, n in counts.get(name, {}).items() if n}
+
+
+def _batches(
+    session: Session, names: Sequence[str], batch: int
+) -> Iterator[dict[str, list[DocData]]]:
+    covered = [span_repo.documents_in_layer(session, name) for name in names]
+    every = sorted(set().union(*covered))
+    entities = {e.id: (e.name, e.type) for e in registry_repo.list_entities(session)}
+    attrs_of: dict[str | None, dict[str, AttrValue]] = {None: {}}
+    for lo in range(0, len(every), batch):
+        chunk = every[lo : lo + batch]
+        texts = {row[0]: (row[1], row[6]) for row in doc_repo.document_rows(session, chunk)}
+        out: dict[str, list[DocData]] = {}
+        for name, mine in zip(names, covered, strict=True):
+            ids = [d for d in chunk if d in mine]
+            spans: dict[int, list[SpanData]] = {d: [] for d in ids}
+            for did, sid, start, end, label, raw, ent_id in span_repo.layer_span_rows(
+                session, name, ids
+            ):
+                attrs = attrs_of.get(raw)
+                if attrs is None:
+                    attrs = attrs_of[raw] = json.loads(raw) if raw and raw != "null" else {}
+                ent = entities.get(ent_id) if ent_id else None
+                spans[did].append(
+                    SpanData(
+                        f"s{sid}",
+                        start,
+                        end,
+                        label,
+                        dict(attrs),
+                        ent[0] if ent else None,
+                        ent[1] if ent else None,
+                    )
+                )
+            rels: dict[int, list[RelationData]] = {d: [] for d in ids}
+            for did, rid, head, tail, label in span_repo.layer_relation_rows(session, name, ids):
+                rels[did].append(RelationData(f"r{rid}", label, f"s{head}", f"s{tail}"))
+            out[name] = [
+                DocData(texts[d][0], texts[d][1], spans=tuple(spans[d]), relations=tuple(rels[d]))
+                for d in ids
+            ]
+        yield out
+
+
+def project_agreement(
+    session: Session, names: Sequence[str], labels: Sequence[str], batch: int | None = None
+) -> AgreementReport:
+    """The agreement report of the layers ``names`` on the span labels ``labels``, read and
+    computed ``batch`` (default ``BATCH``) documents at a time."""
+    acc = AgreementAccumulator(names, labels)
+    for part in _batches(session, names, max(1, batch or BATCH)):
+        acc.add(part)
+    return acc.report()
