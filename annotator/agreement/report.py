@@ -1,8 +1,12 @@
 """The agreement report: every metric the ``agreement`` command prints, for every label, pair
 of annotators, relation and attribute (``agreement_report(layers, labels)``).
 
-Pure functions, no I/O. The metrics are in ``annotator.agreement.metrics``, the span matching
-in ``annotator.agreement.matching``, the layers as columns in ``annotator.agreement.columns``.
+Computed one batch of documents at a time (``AgreementAccumulator``): each batch adds counts
+(span matches, token histograms, contingency tables, attribute value pairs), and the figures
+come from the sums, so they do not depend on the batch size and memory holds one batch
+(``annotator.agreement.streaming`` reads a project's layers that way). No I/O. The metrics
+are in ``annotator.agreement.metrics``, the span matching in ``annotator.agreement.matching``,
+the layers as columns in ``annotator.agreement.columns``.
 Undefined values (no pairs, no units, no variation) are NaN, shown as null in JSON.
 """
 
@@ -307,7 +311,7 @@ def _pair_result(
     )
 
 
-BATCH = 2_000  # documents per batch: memory holds one batch's layers and tokens
+BATCH = 500  # documents per batch: memory holds one batch's layers and tokens
 
 
 class AgreementAccumulator:
