@@ -20,6 +20,8 @@ from storage.repository import documents as doc_repo
 from storage.repository import registry as registry_repo
 from storage.repository import spans as span_repo
 
+_ATTR_SETS = 10_000  # parsed attribute sets (JSON text -> dict) kept between batches
+
 
 def used_labels(session: Session, names: Sequence[str]) -> set[str]:
     """The span labels the layers ``names`` use (counted in the database, nothing loaded)."""
@@ -35,6 +37,8 @@ def _batches(
     entities = {e.id: (e.name, e.type) for e in registry_repo.list_entities(session)}
     attrs_of: dict[str | None, dict[str, AttrValue]] = {None: {}}
     for lo in range(0, len(every), batch):
+        if len(attrs_of) > _ATTR_SETS:  # attribute sets repeat; a corpus of unique ones
+            attrs_of = {None: {}}  # must not fill memory
         chunk = every[lo : lo + batch]
         texts = {row[0]: (row[1], row[6]) for row in doc_repo.document_rows(session, chunk)}
         out: dict[str, list[DocData]] = {}
