@@ -10,8 +10,10 @@ the one ``agreement_report`` makes of the loaded layers.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy.orm import Session
 
 from annotator.agreement.report import BATCH, AgreementAccumulator, AgreementReport
@@ -29,21 +31,37 @@ def used_labels(session: Session, names: Sequence[str]) -> set[str]:
     return {label for name in names for label, n in counts.get(name, {}).items() if n}
 
 
+def _sorted_ids(ids: Iterable[int] | npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    if isinstance(ids, np.ndarray):
+        return np.unique(ids)
+    return np.unique(np.fromiter(ids, dtype=np.int64))
+
+
+def _member(chunk: list[int], ids: npt.NDArray[np.int64]) -> list[bool]:
+    """Which of ``chunk`` are in the sorted array ``ids``."""
+    if len(ids) == 0:
+        return [False] * len(chunk)
+    at = np.minimum(np.searchsorted(ids, chunk), len(ids) - 1)
+    hit: list[bool] = (ids[at] == np.asarray(chunk, dtype=np.int64)).tolist()
+    return hit
+
+
 def _batches(
     session: Session, names: Sequence[str], batch: int
 ) -> Iterator[dict[str, list[DocData]]]:
-    covered = [span_repo.documents_in_layer(session, name) for name in names]
-    every = sorted(set().union(*covered))
+    # the documents of each layer as sorted arrays (a set of 100,000 ids takes 7 MB, this 0.8)
+    covered = [_sorted_ids(span_repo.documents_in_layer(session, name)) for name in names]
+    every = _sorted_ids(np.concatenate(covered)) if covered else np.zeros(0, dtype=np.int64)
     entities = {e.id: (e.name, e.type) for e in registry_repo.list_entities(session)}
     attrs_of: dict[str | None, dict[str, AttrValue]] = {None: {}}
     for lo in range(0, len(every), batch):
         if len(attrs_of) > _ATTR_SETS:  # attribute sets repeat; a corpus of unique ones
             attrs_of = {None: {}}  # must not fill memory
-        chunk = every[lo : lo + batch]
+        chunk = every[lo : lo + batch].tolist()
         texts = {row[0]: (row[1], row[6]) for row in doc_repo.document_rows(session, chunk)}
         out: dict[str, list[DocData]] = {}
         for name, mine in zip(names, covered, strict=True):
-            ids = [d for d in chunk if d in mine]
+            ids = [d for d, hit in zip(chunk, _member(chunk, mine), strict=True) if hit]
             spans: dict[int, list[SpanData]] = {d: [] for d in ids}
             for did, sid, start, end, label, raw, ent_id in span_repo.layer_span_rows(
                 session, name, ids

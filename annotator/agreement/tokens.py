@@ -44,6 +44,27 @@ def _tokenizer() -> Callable[[str], Any]:
     return spacy.blank("en").tokenizer
 
 
+# the tokenizer's vocabulary and piece cache gain an entry per new word and are never emptied:
+# over a large corpus (a first run tokenising 100,000 articles) it is rebuilt every so many texts
+TEXTS_PER_TOKENIZER = 20_000
+
+
+class _Tokenised:
+    count = 0  # texts tokenised by the current tokenizer
+
+
+_TOKENISED = _Tokenised()
+
+
+def _new_bounds(text: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """``_bounds32`` of a text not found in any cache (the tokenizer rebuilt when due)."""
+    if _TOKENISED.count >= TEXTS_PER_TOKENIZER:
+        _tokenizer.cache_clear()
+        _TOKENISED.count = 0
+    _TOKENISED.count += 1
+    return _bounds32(_tokenizer(), text)
+
+
 def token_bounds(text: str) -> tuple[IntArray, IntArray]:
     """Starts and ends (code points, ``[start, end)``) of the tokens of ``text``, in order.
 
@@ -113,7 +134,7 @@ class _TokenCache:
         if hit is not None:
             self.items.move_to_end(text)
             return hit
-        value = _bounds32(_tokenizer(), text)
+        value = _new_bounds(text)
         self.items[text] = value
         self.tokens += len(value[0])
         while self.tokens > self.max_tokens and self.items:
@@ -216,7 +237,7 @@ def _bounds_of(texts: Sequence[str]) -> list[tuple[npt.NDArray[np.int32], npt.ND
         if out[i] is None:
             # the token file is the cache here: the bounds are not also kept in memory, so a
             # first run over a large corpus (batch by batch) does not grow with it
-            out[i] = _bounds32(_tokenizer(), texts[i])
+            out[i] = _new_bounds(texts[i])
             new[keys[i]] = _pack(out[i])
     if new:
         try:

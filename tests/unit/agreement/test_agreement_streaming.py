@@ -82,3 +82,20 @@ def test_a_first_run_keeps_new_token_bounds_in_the_file_not_in_memory(tmp_path: 
     )  # no file: the memory cache is used as before
     assert TOKEN_CACHE.items
     TOKEN_CACHE.clear()
+
+
+def test_the_tokenizer_is_rebuilt_so_its_vocabulary_does_not_grow_with_the_corpus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from annotator.agreement import tokens
+
+    texts = [f"Minister{i} met envoy{i} in town{i}." for i in range(12)]
+    expected = [tuple(a.tolist() for a in tokens.token_bounds(t)) for t in texts]
+    monkeypatch.setattr(tokens, "TEXTS_PER_TOKENIZER", 4)
+    monkeypatch.setattr(tokens._TOKENISED, "count", 0)
+    got = [tuple(a.tolist() for a in tokens._new_bounds(t)) for t in texts]
+    assert got == expected  # a fresh tokenizer cuts the same tokens
+    ours = {f"{w}{i}": i for w in ("Minister", "envoy", "town") for i in range(12)}
+    known = {ours[w] for w in tokens._tokenizer().vocab.strings if w in ours}
+    assert known == {8, 9, 10, 11}  # only the words of the texts since the last rebuild
+    tokens._tokenizer.cache_clear()
