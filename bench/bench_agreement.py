@@ -17,6 +17,12 @@ annotated), which is the set of alphas the report produces. The reference is als
 
     .venv/bin/python bench/bench_agreement.py [--docs 10000] [--also 1000] [--seed 7]
 
+With ``--projects 5000,20000``, instead: the ``annotator agreement`` command as a whole process
+on projects of 3 annotators x N articles (``bench_scale``'s generator), twice each (the first
+run tokenises and stores the token boundaries, the second reads them), with its wall and CPU
+seconds and peak memory (maximum resident set size): the report streams, so the peak should not
+grow with N.
+
 The machine may be shared: CPU seconds (``time.process_time``) are printed besides wall seconds
 and are the steadier figure.
 """
@@ -214,6 +220,42 @@ def run(n_docs: int, seed: int) -> None:
     print("alpha values identical to the package's (|diff| < 1e-9) for every label")
 
 
+def run_projects(sizes: list[int]) -> None:
+    """``annotator agreement`` on a project of 3 annotators x n articles, for each n."""
+    import os
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_scale import ANNOTATORS as LAYERS
+    from bench_scale import Runner, cli, write_annotator
+
+    repo = str(Path(__file__).resolve().parents[1])
+    runner = Runner(dict(os.environ, PYTHONPATH=repo), timeout=3600, cap_gb=8)
+    peaks: dict[int, list[float]] = {}
+    for n in sizes:
+        print(f"\n== agreement command, {len(LAYERS)} annotators x {n:,} articles", flush=True)
+        print(f"  {'step':40s} {'wall':>11s} {'cpu':>11s} {'peak RSS':>12s}")
+        with tempfile.TemporaryDirectory() as tmp:
+            project = Path(tmp) / "agree.annproj"
+            runner.run("init", cli("init", str(project)))
+            for k, name in enumerate(LAYERS):
+                layer = Path(tmp) / f"{name}.jsonl"
+                write_annotator(layer, n, name, seed=k + 1)
+                runner.run(f"import layer {name}", cli("import", str(project), str(layer)))
+                layer.unlink()
+            args = cli("agreement", str(project), "--annotators", ",".join(LAYERS), "--json")
+            first = runner.run("agreement (tokenise and store)", args)
+            second = runner.run("agreement again (tokens stored)", args)
+            assert first["stdout"] == second["stdout"]
+            peaks[n] = [first["peak_rss_mb"], second["peak_rss_mb"]]
+    if len(peaks) > 1:
+        small, large = peaks[min(peaks)], peaks[max(peaks)]
+        print(
+            f"\npeak RSS {max(peaks):,} / {min(peaks):,} articles: first run "
+            f"{large[0] / small[0]:.2f}x, second run {large[1] / small[1]:.2f}x (goal <= 1.2)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
@@ -224,7 +266,14 @@ def main() -> None:
         help="then a run of this many documents in a new process (0: none)",
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--projects",
+        help="comma-separated article counts: time the agreement command on such projects",
+    )
     args = parser.parse_args()
+    if args.projects:
+        run_projects([int(x) for x in args.projects.split(",")])
+        return
     run(args.docs, args.seed)
     if args.also:  # in a fresh process, so that caches and memory of the first run do not count
         import subprocess

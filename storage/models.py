@@ -86,7 +86,11 @@ class EntityAlias(Base):
 
 class Span(Base):
     __tablename__ = "span"
-    __table_args__ = (Index("ix_span_doc_annotator", "document_id", "annotator_id"),)
+    __table_args__ = (
+        Index("ix_span_doc_annotator", "document_id", "annotator_id"),
+        # ``annotator stats`` counts spans per layer and label from this index alone
+        Index("ix_span_annotator_label", "annotator_id", "label"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))

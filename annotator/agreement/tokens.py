@@ -14,8 +14,9 @@ shifted by ``char_offsets[d]`` and coded against all tokens at once.
 Token bounds of texts seen before in the process are kept in ``TOKEN_CACHE`` (bounded), so a
 dashboard that recomputes agreement as work lands does not tokenise again. Across processes,
 ``stored_tokens(project_path)`` attaches the project's token file (``storage.token_cache``):
-bounds are then read from it by text hash, and only texts never seen are tokenised (and
-stored), so spaCy is not even imported when every document's tokens are stored.
+bounds are then read from it by text hash, and only texts never seen are tokenised and stored
+(the file is then the cache: they are not also kept in memory), so spaCy is not even imported
+when every document's tokens are stored.
 """
 
 from __future__ import annotations
@@ -41,6 +42,27 @@ def _tokenizer() -> Callable[[str], Any]:
     import spacy  # lazy: spaCy is slow to import and only needed here
 
     return spacy.blank("en").tokenizer
+
+
+# the tokenizer's vocabulary and piece cache gain an entry per new word and are never emptied:
+# over a large corpus (a first run tokenising 100,000 articles) it is rebuilt every so many texts
+TEXTS_PER_TOKENIZER = 20_000
+
+
+class _Tokenised:
+    count = 0  # texts tokenised by the current tokenizer
+
+
+_TOKENISED = _Tokenised()
+
+
+def _new_bounds(text: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """``_bounds32`` of a text not found in any cache (the tokenizer rebuilt when due)."""
+    if _TOKENISED.count >= TEXTS_PER_TOKENIZER:
+        _tokenizer.cache_clear()
+        _TOKENISED.count = 0
+    _TOKENISED.count += 1
+    return _bounds32(_tokenizer(), text)
 
 
 def token_bounds(text: str) -> tuple[IntArray, IntArray]:
@@ -112,7 +134,7 @@ class _TokenCache:
         if hit is not None:
             self.items.move_to_end(text)
             return hit
-        value = _bounds32(_tokenizer(), text)
+        value = _new_bounds(text)
         self.items[text] = value
         self.tokens += len(value[0])
         while self.tokens > self.max_tokens and self.items:
@@ -213,7 +235,9 @@ def _bounds_of(texts: Sequence[str]) -> list[tuple[npt.NDArray[np.int32], npt.ND
         at += 2 * half
     for i in missing:
         if out[i] is None:
-            out[i] = TOKEN_CACHE.bounds(texts[i])
+            # the token file is the cache here: the bounds are not also kept in memory, so a
+            # first run over a large corpus (batch by batch) does not grow with it
+            out[i] = _new_bounds(texts[i])
             new[keys[i]] = _pack(out[i])
     if new:
         try:

@@ -111,10 +111,10 @@ def agreement_cmd(
 
     Span F1 (exact, overlap), Cohen's and Fleiss' kappa and Krippendorff's alpha per label and
     overall, per pair, for relations and for attributes."""
-    from annotator.agreement.report import agreement_report
+    from annotator.agreement.streaming import project_agreement, used_labels
     from annotator.agreement.tokens import stored_tokens
     from annotator.errors import NotFound
-    from annotator.layers import annotator_names, load_layer
+    from annotator.layers import annotator_names
     from annotator.project import Project
 
     wanted = _names(annotators)
@@ -139,13 +139,13 @@ def agreement_cmd(
                         path=str(project),
                     )
             names = wanted or known
-            layers = {name: load_layer(s, name) for name in names}
-        if label_list is None:  # the scheme's labels first, then any other label used
-            used = {sp.label for docs in layers.values() for d in docs for sp in d.spans}
-            scheme_labels = list(proj.scheme.label_names)
-            label_list = scheme_labels + sorted(used - set(scheme_labels))
-    with stored_tokens(project):
-        report = agreement_report(layers, label_list)
+            if label_list is None:  # the scheme's labels first, then any other label used
+                scheme_labels = list(proj.scheme.label_names)
+                used = used_labels(s, names)
+                label_list = scheme_labels + sorted(used - set(scheme_labels))
+            # read and computed one batch of documents at a time (memory stays flat)
+            with stored_tokens(project):
+                report = project_agreement(s, names, label_list)
     if as_json:
         typer.echo(report.to_json())
     else:
