@@ -18,6 +18,7 @@ Works on a spaCy ``Doc`` without importing spaCy.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -235,32 +236,106 @@ def _nearness(anchor: Token, arg: Token) -> tuple[int, int]:
     return (0, arg.i - anchor.i) if arg.i > anchor.i else (1, anchor.i - arg.i)
 
 
-class ArgumentPatterns:
-    """The scheme's argument patterns, by group, in priority order."""
+def _order(anchor: Token, arg_at: int | None) -> Callable[[tuple[Token, ...]], Any]:
+    """The order of one pattern's matches from ``anchor``: the argument nearest after the
+    anchor, then nearest before; ties (and patterns without ``arg``) by the tokens' positions,
+    so that both matchers give the same order."""
+    if arg_at is None:
+        return lambda m: tuple(t.i for t in m)
+    return lambda m: (_nearness(anchor, m[arg_at]), tuple(t.i for t in m))
 
-    def __init__(self, raw: Mapping[str, Any] | None) -> None:
+
+MATCHERS = ("anchored", "spacy")
+
+
+class _SpacyMatches:
+    """spaCy's own ``DependencyMatcher``, one per group and vocabulary, run once per document
+    and group (on the first question about that document) and indexed by pattern and anchor.
+
+    Exact but slow: the DependencyMatcher tests every node of every pattern on every token and
+    joins the candidates per sentence in Python (on news about as long as parsing itself)."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw = {str(g): [dict(e) for e in entries or ()] for g, entries in raw.items()}
+        self._built: dict[int, tuple[Any, dict[str, tuple[Any, dict[int, int]]]]] = {}
+        self._doc: Any = None
+        self._found: dict[str, dict[tuple[int, int], list[tuple[int, ...]]]] = {}
+
+    def _matcher(self, vocab: Any, group: str) -> tuple[Any, dict[int, int]]:
+        built = self._built.get(id(vocab))
+        if built is None or built[0] is not vocab:
+            built = (vocab, {})
+            self._built[id(vocab)] = built
+        found = built[1].get(group)
+        if found is None:
+            from spacy.matcher import DependencyMatcher
+            from spacy.strings import get_string_id
+
+            matcher = DependencyMatcher(vocab)
+            index: dict[int, int] = {}
+            for i, entry in enumerate(self.raw.get(group, ())):
+                key = f"annotator_pattern:{group}:{i}"
+                matcher.add(key, [list(entry["pattern"])])
+                index[get_string_id(key)] = i
+            found = built[1][group] = (matcher, index)
+        return found
+
+    def search(self, group: str, index: int, anchor: Token) -> list[tuple[Token, ...]]:
+        doc = anchor.doc
+        if doc is not self._doc:
+            self._doc, self._found = doc, {}
+        by_anchor = self._found.get(group)
+        if by_anchor is None:
+            matcher, keys = self._matcher(doc.vocab, group)
+            by_anchor = {}
+            for key, ids in matcher(doc):
+                by_anchor.setdefault((keys[key], ids[0]), []).append(tuple(ids))
+            self._found[group] = by_anchor
+        return [tuple(doc[i] for i in ids) for ids in by_anchor.get((index, anchor.i), ())]
+
+
+class ArgumentPatterns:
+    """The scheme's argument patterns, by group, in priority order.
+
+    ``matcher``: ``anchored`` (default) matches each pattern from the anchor outwards;
+    ``spacy`` asks spaCy's ``DependencyMatcher``. Both find the same matches (a test runs both
+    over every pattern and whole suggestion runs) and order them the same way."""
+
+    def __init__(self, raw: Mapping[str, Any] | None, matcher: str = "anchored") -> None:
+        if matcher not in MATCHERS:
+            raise ValueError(f"unknown pattern matcher {matcher!r} (one of {', '.join(MATCHERS)})")
+        self.matcher = matcher
         self.groups: dict[str, tuple[_Pattern, ...]] = {
             str(group): tuple(compile_pattern(e) for e in entries or ())
             for group, entries in (raw or {}).items()
         }
+        self._spacy = _SpacyMatches(raw or {}) if matcher == "spacy" else None
+
+    def _patterns(
+        self, group: str, etype: str | None
+    ) -> Iterator[tuple[int, _Pattern, Callable[[Token], list[tuple[Token, ...]]]]]:
+        """(index, pattern, search from an anchor) of the patterns of ``group`` for ``etype``."""
+        spacy = self._spacy
+        for i, pat in enumerate(self.groups.get(group, ())):
+            if pat.types is not None and etype not in pat.types:
+                continue
+            if spacy is None:
+                yield i, pat, pat.search
+            else:
+                yield i, pat, lambda a, i=i: spacy.search(group, i, a)  # type: ignore[misc]
 
     def by_pattern(
         self, group: str, anchor: Token, etype: str | None = None
     ) -> Iterator[list[PatternMatch]]:
         """The matches from ``anchor`` of each pattern that matches, in priority order, each
         list nearest first (after the anchor, then before); lazily, pattern by pattern."""
-        for pat in self.groups.get(group, ()):
-            if pat.types is not None and etype not in pat.types:
-                continue
-            found = [
-                PatternMatch(pat.name, dict(zip(pat.names, m, strict=True)))
-                for m in pat.search(anchor)
-            ]
+        for _, pat, search in self._patterns(group, etype):
+            found = search(anchor)
             if not found:
                 continue
-            if "arg" in pat.names:
-                found.sort(key=lambda m: _nearness(anchor, m.arg))
-            yield found
+            arg_at = pat.names.index("arg") if "arg" in pat.names else None
+            found.sort(key=_order(anchor, arg_at))
+            yield [PatternMatch(pat.name, dict(zip(pat.names, m, strict=True))) for m in found]
 
     def matches(self, group: str, anchor: Token, etype: str | None = None) -> list[PatternMatch]:
         """Every match from ``anchor``, pattern by pattern in priority order."""
@@ -268,29 +343,37 @@ class ArgumentPatterns:
 
     def first(self, group: str, anchor: Token, etype: str | None = None) -> PatternMatch | None:
         """The match of the first pattern that matches (its argument nearest the anchor)."""
-        for pat in self.groups.get(group, ()):
-            if pat.types is not None and etype not in pat.types:
+        for _, pat, search in self._patterns(group, etype):
+            found = search(anchor)
+            if not found:
                 continue
-            best: tuple[tuple[int, int], tuple[Token, ...]] | None = None
-            arg_at = pat.names.index("arg") if "arg" in pat.names else None
-            for m in pat.search(anchor):
-                if arg_at is None:
-                    return PatternMatch(pat.name, dict(zip(pat.names, m, strict=True)))
-                key = _nearness(anchor, m[arg_at])
-                if best is None or key < best[0]:
-                    best = (key, m)
-            if best is not None:
-                return PatternMatch(pat.name, dict(zip(pat.names, best[1], strict=True)))
+            best = found[0]
+            if len(found) > 1:
+                arg_at = pat.names.index("arg") if "arg" in pat.names else None
+                best = min(found, key=_order(anchor, arg_at))
+            return PatternMatch(pat.name, dict(zip(pat.names, best, strict=True)))
         return None
+
+    def _any(
+        self, group: str, anchor: Token, etype: str | None
+    ) -> tuple[_Pattern, tuple[Token, ...]] | None:
+        for _, pat, search in self._patterns(group, etype):
+            found = search(anchor)
+            if found:
+                return pat, found[0]
+        return None
+
+    def any(self, group: str, anchor: Token, etype: str | None = None) -> PatternMatch | None:
+        """A match of the first pattern of ``group`` that matches from ``anchor``."""
+        found = self._any(group, anchor, etype)
+        if found is None:
+            return None
+        return PatternMatch(found[0].name, dict(zip(found[0].names, found[1], strict=True)))
 
     def status(self, anchor: Token, etype: str | None = None) -> str | None:
         """The ``status`` of the first ``event_status`` pattern that matches from ``anchor``."""
-        for pat in self.groups.get("event_status", ()):
-            if pat.types is not None and etype not in pat.types:
-                continue
-            if pat.search(anchor):
-                return pat.status
-        return None
+        found = self._any("event_status", anchor, etype)
+        return found[0].status if found is not None else None
 
     def argument(self, group: str, anchor: Token, etype: str | None = None) -> Token | None:
         """The ``arg`` token of :meth:`first`, if any."""
@@ -298,17 +381,28 @@ class ArgumentPatterns:
         return found.tokens.get("arg") if found is not None else None
 
 
-_DEFAULT: list[ArgumentPatterns] = []
+_BUILT: dict[str, ArgumentPatterns] = {}
+_NEWS: list[Any] = []
 
 
-def patterns_of(pre: Mapping[str, Any] | None) -> ArgumentPatterns:
-    """The argument patterns of a scheme's ``preannotation``; those of the built-in ``news``
-    scheme when it has none (a scheme written before patterns were data)."""
-    raw = (pre or {}).get("argument_patterns")
-    if raw is not None:
-        return ArgumentPatterns(raw)
-    if not _DEFAULT:
-        from annotator.scheme import load_scheme
+def patterns_of(pre: Mapping[str, Any] | None, matcher: str | None = None) -> ArgumentPatterns:
+    """The argument patterns of a scheme's ``preannotation``, built once per process for equal
+    patterns and matcher; those of the built-in ``news`` scheme when it has none (a scheme
+    written before patterns were data). ``matcher``: the scheme's ``pattern_matcher`` unless
+    given; ``anchored`` by default."""
+    pre = pre or {}
+    raw = pre.get("argument_patterns")
+    if raw is None:
+        if not _NEWS:
+            from annotator.scheme import load_scheme
 
-        _DEFAULT.append(ArgumentPatterns(load_scheme("news").preannotation["argument_patterns"]))
-    return _DEFAULT[0]
+            _NEWS.append(load_scheme("news").preannotation["argument_patterns"])
+        raw = _NEWS[0]
+    which = str(matcher or pre.get("pattern_matcher") or "anchored")
+    key = json.dumps([which, raw], sort_keys=True, default=str)
+    built = _BUILT.get(key)
+    if built is None:
+        if len(_BUILT) >= 16:
+            _BUILT.clear()
+        built = _BUILT[key] = ArgumentPatterns(raw, which)
+    return built
