@@ -387,17 +387,16 @@ _NEWS: list[Any] = []
 
 def patterns_of(pre: Mapping[str, Any] | None, matcher: str | None = None) -> ArgumentPatterns:
     """The argument patterns of a scheme's ``preannotation``, built once per process for equal
-    patterns and matcher; those of the built-in ``news`` scheme when it has none (a scheme
-    written before patterns were data). ``matcher``: the scheme's ``pattern_matcher`` unless
-    given; ``anchored`` by default."""
+    patterns and matcher. A group the scheme does not have (all of them in a scheme written
+    before patterns were data) takes the built-in ``news`` scheme's; an empty list turns it
+    off. ``matcher``: the scheme's ``pattern_matcher`` unless given; ``anchored`` by
+    default."""
     pre = pre or {}
-    raw = pre.get("argument_patterns")
-    if raw is None:
-        if not _NEWS:
-            from annotator.scheme import load_scheme
+    if not _NEWS:
+        from annotator.scheme import load_scheme
 
-            _NEWS.append(load_scheme("news").preannotation["argument_patterns"])
-        raw = _NEWS[0]
+        _NEWS.append(load_scheme("news").preannotation["argument_patterns"])
+    raw = {**_NEWS[0], **(pre.get("argument_patterns") or {})}
     which = str(matcher or pre.get("pattern_matcher") or "anchored")
     key = json.dumps([which, raw], sort_keys=True, default=str)
     built = _BUILT.get(key)
