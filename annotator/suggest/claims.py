@@ -420,8 +420,9 @@ class ClaimRules:
             return None
         score = SCORE_CLAIMANT
         lemma = subj.lemma_.lower()
-        poss = self.args.argument("claim_owner", subj)
-        if poss is not None and lemma in _STATEMENT_NOUNS | self.artifacts:
+        owned = lemma in _STATEMENT_NOUNS or lemma in self.artifacts
+        poss = self.args.argument("claim_owner", subj) if owned else None
+        if poss is not None:
             actor = actor_for(poss, actors)  # "Cornyn's statement added", "the UN report"
         elif not is_pronoun(subj) and lemma in _STATEMENT_NOUNS:
             actor, score = last, SCORE_CLAIMANT_GUESS
