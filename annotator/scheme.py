@@ -186,6 +186,7 @@ def scheme_from_dict(data: Any) -> Scheme:
         raise SchemeError("'preannotation' must be a mapping")
     _check_entity_mapping(pre.get("entities"), seen)
     check_argument_patterns(pre.get("argument_patterns"))
+    check_pattern_matcher(pre.get("pattern_matcher"))
     return Scheme(
         name=name,
         labels=tuple(labels),
@@ -340,7 +341,13 @@ PATTERN_GROUPS = {
     "event_target": "trigger",
     "event_place": "trigger",
     "event_status": "trigger",
+    "claim_owner": "noun",
+    "event_not_trigger": "trigger",
 }
+# Groups whose patterns are tests of the anchor: a match needs no ``arg`` node.
+PATTERN_TESTS = frozenset({"event_not_trigger"})
+# How the patterns are matched at run time (``preannotation.pattern_matcher``).
+PATTERN_MATCHERS = ("anchored", "spacy")
 # spaCy DependencyMatcher operators.
 PATTERN_OPS = frozenset("< > << >> . .* ; ;* $+ $- $++ $-- >+ >- >++ >-- <+ <- <++ <--".split())
 # Token attributes a pattern node may test (text-valued, number-valued, flags).
@@ -377,6 +384,15 @@ def check_argument_patterns(raw: Any) -> None:
             _check_pattern_entry(str(group), i, entry, (*where, i))
 
 
+def check_pattern_matcher(raw: Any) -> None:
+    """Check ``preannotation.pattern_matcher``: absent, or one of ``PATTERN_MATCHERS``."""
+    if raw is not None and raw not in PATTERN_MATCHERS:
+        _pattern_error(
+            f"unknown pattern_matcher {raw!r} (one of {', '.join(PATTERN_MATCHERS)})",
+            ("preannotation", "pattern_matcher"),
+        )
+
+
 def _check_pattern_entry(group: str, i: int, entry: Any, where: tuple[str | int, ...]) -> None:
     if not isinstance(entry, Mapping) or "pattern" not in entry:
         _pattern_error(f"{group} #{i + 1} must be a mapping with 'name' and 'pattern'", where)
@@ -399,6 +415,8 @@ def _check_pattern_entry(group: str, i: int, entry: Any, where: tuple[str | int,
     seen: set[str] = set()
     for j, node in enumerate(nodes):
         _check_pattern_node(label, j, node, seen, (*where, "pattern", j))
+    if group in PATTERN_TESTS:
+        return
     if not any(n == "arg" or (group == "claim_content" and n.startswith("arg")) for n in seen):
         _pattern_error(f"{label} has no node named 'arg' (the argument)", (*where, "pattern"))
 

@@ -318,7 +318,7 @@ class ClaimRules:
         lemma = source.lemma_.lower()
         if lemma not in self.artifacts or lemma in _STATEMENT_NOUNS:
             return False
-        return _owner(source) is None
+        return self.args.argument("claim_owner", source) is None
 
     def attach(
         self, doc: Doc, claim: Cand, actors: SpanIndex, last: Cand | None, sents: SentIndex
@@ -420,8 +420,9 @@ class ClaimRules:
             return None
         score = SCORE_CLAIMANT
         lemma = subj.lemma_.lower()
-        poss = _owner(subj)
-        if poss is not None and lemma in _STATEMENT_NOUNS | self.artifacts:
+        owned = lemma in _STATEMENT_NOUNS or lemma in self.artifacts
+        poss = self.args.argument("claim_owner", subj) if owned else None
+        if poss is not None:
             actor = actor_for(poss, actors)  # "Cornyn's statement added", "the UN report"
         elif not is_pronoun(subj) and lemma in _STATEMENT_NOUNS:
             actor, score = last, SCORE_CLAIMANT_GUESS
@@ -445,18 +446,6 @@ def _preceding_actor(subj: Token, actors: SpanIndex) -> Cand | None:
         if not want_person or cand.attrs.get("type") in ("person", None):
             return cand
         pos = cand.start
-    return None
-
-
-def _owner(noun: Token) -> Token | None:
-    """Who a statement or document belongs to: its possessor ("Cornyn's statement") or a
-    name compounded with it ("the Home Office letter")."""
-    for child in noun.children:
-        if child.dep_ == "poss":
-            return child
-    for child in noun.children:
-        if child.dep_ == "compound" and child.pos_ == "PROPN":
-            return child
     return None
 
 

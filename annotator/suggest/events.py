@@ -114,7 +114,7 @@ class EventRules:
             if pos == "NOUN" and (lemma in self.counted or lower in self.counted):
                 if any(c.dep_ == "nummod" for c in tok.children):
                     continue
-            if tok.dep_ == "prep" or (tok.pos_ == "VERB" and _predicative(tok)):
+            if self.args.any("event_not_trigger", tok) is not None:
                 continue  # "according to"; "held X responsible" is no detention
             out.append((tok.i, tok.i + 1, one, tok))
         # "held talks", "signed an agreement": the object is the event, not the light verb.
@@ -278,13 +278,3 @@ def _conjuncts(tok: Token) -> list[Token]:
         out.append(nxt)
         tok = nxt
     return out
-
-
-def _predicative(verb: Token) -> bool:
-    """The verb takes a predicative complement ("held him responsible", "found it useful")."""
-    for child in verb.children:
-        if child.dep_ in ("oprd", "acomp"):
-            return True
-        if child.dep_ == "dobj" and any(g.pos_ == "ADJ" and g.i > child.i for g in child.children):
-            return True
-    return False

@@ -115,6 +115,9 @@ def pipeline_name(nlp: Language) -> str:
 
 
 NEWLINE_SENTS = "annotator_newline_sents"
+# PhraseMatcher keys of the words a claim or an event may start with.
+_CLAIM_WORD = "annotator_claim_word"
+_EVENT_WORD = "annotator_event_word"
 
 
 def line_breaks_end_sentences(nlp: Language) -> None:
@@ -185,16 +188,22 @@ class Suggester:
         self._relations: dict[str, tuple[frozenset[str], frozenset[str]]] = {
             rel.name: (frozenset(rel.heads), frozenset(rel.tails)) for rel in scheme.relations
         }
-        # Hashes of the words the claim and event rules start from: one vectorised look-up
-        # per doc picks the few tokens worth a Python-level look.
-        import numpy
-        from spacy.strings import get_string_id
+        # The words the claim and event rules start from, matched by spaCy's PhraseMatcher on
+        # the lemma and on the lower-case form: the few tokens worth a Python-level look.
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc as SpacyDoc
 
-        claim_words = self.claims.first_words | {"according"}
-        self._claim_ids = numpy.array(sorted(get_string_id(w) for w in claim_words), dtype="uint64")
-        self._event_ids = numpy.array(
-            sorted(get_string_id(w) for w in self.events.words), dtype="uint64"
+        self._word_matchers = (
+            PhraseMatcher(nlp.vocab, attr="LEMMA"),
+            PhraseMatcher(nlp.vocab, attr="LOWER"),
         )
+        claim_words = sorted(self.claims.first_words | {"according"})
+        event_words = sorted(self.events.words)
+        self._claim_key = nlp.vocab.strings.add(_CLAIM_WORD)
+        for key, words in ((_CLAIM_WORD, claim_words), (_EVENT_WORD, event_words)):
+            by_lemma, by_form = self._word_matchers
+            by_lemma.add(key, [SpacyDoc(nlp.vocab, words=[w], lemmas=[w]) for w in words])
+            by_form.add(key, [SpacyDoc(nlp.vocab, words=[w]) for w in words])
         self.registry: tuple[RegisteredActor, ...] = registry_from(registry)
         self.matcher: Any = None
         self.by_key: dict[int, RegisteredActor] = {}
@@ -273,15 +282,12 @@ class Suggester:
 
     def _candidates(self, doc: Doc) -> tuple[list[int], list[int]]:
         """Indices of tokens whose lemma or lower-case form may start a claim or an event."""
-        import numpy
-        from spacy.attrs import LEMMA, LOWER
-
-        if not len(doc):
-            return [], []
-        arr = doc.to_array([LEMMA, LOWER])
-        claims = _member(arr, self._claim_ids)
-        events = _member(arr, self._event_ids)
-        return numpy.flatnonzero(claims).tolist(), numpy.flatnonzero(events).tolist()
+        claims: set[int] = set()
+        events: set[int] = set()
+        for matcher in self._word_matchers:
+            for key, start, _ in matcher(doc):
+                (claims if key == self._claim_key else events).add(start)
+        return sorted(claims), sorted(events)
 
     def _spancat(self, doc: Doc) -> list[Cand]:
         out: list[Cand] = []
@@ -383,14 +389,6 @@ def _rounded(score: float) -> float:
 
 def _cand_order(c: Cand) -> tuple[int, int, str, float]:
     return (c.start, -c.end, c.label, -c.score)
-
-
-def _member(arr: Any, ids: Any) -> Any:
-    """Rows of ``arr`` (token x [lemma, lower]) with either hash in the sorted ``ids``."""
-    if not len(ids):
-        return arr[:, 0] != arr[:, 0]
-    pos = ids.searchsorted(arr).clip(0, len(ids) - 1)
-    return (ids[pos] == arr).any(axis=1)
 
 
 def propose(

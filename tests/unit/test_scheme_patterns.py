@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotator.errors import SchemeError, SchemePatternError
-from annotator.scheme import load_scheme, scheme_from_dict
+from annotator.scheme import PATTERN_GROUPS, load_scheme, scheme_from_dict
 
 HEAD = """name: x
 labels: [ACTOR, EVENT]
@@ -131,12 +131,43 @@ def test_the_news_scheme_patterns_are_valid_and_every_group_is_there() -> None:
     assert set(groups) == {
         "claim_source",
         "claim_content",
+        "claim_owner",
         "event_agent",
         "event_target",
         "event_place",
         "event_status",
+        "event_not_trigger",
     }
+    assert set(groups) == set(PATTERN_GROUPS)
     assert all(groups[g] for g in groups)
+
+
+def test_a_test_group_needs_no_arg_node_and_the_others_do() -> None:
+    """``event_not_trigger`` patterns test the anchor itself; an argument group needs 'arg'."""
+    one_node = [{"name": "p", "pattern": [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"DEP": "prep"}}]}]
+    scheme_from_dict(
+        {
+            "labels": ["EVENT"],
+            "preannotation": {"argument_patterns": {"event_not_trigger": one_node}},
+        }
+    )
+    with pytest.raises(SchemePatternError, match="no node named 'arg'"):
+        scheme_from_dict(
+            {"labels": ["EVENT"], "preannotation": {"argument_patterns": {"event_agent": one_node}}}
+        )
+
+
+def test_the_pattern_matcher_is_anchored_or_spacy(tmp_path: Path) -> None:
+    for which in ("anchored", "spacy"):
+        data = {"labels": ["ACTOR"], "preannotation": {"pattern_matcher": which}}
+        assert scheme_from_dict(data).preannotation["pattern_matcher"] == which
+    path = tmp_path / "s.yaml"
+    path.write_text("name: x\nlabels: [ACTOR]\npreannotation:\n  pattern_matcher: spaCy\n")
+    with pytest.raises(SchemePatternError) as err:
+        load_scheme(path)
+    assert str(err.value) == (
+        f"[E101] {path}:4: unknown pattern_matcher 'spaCy' (one of anchored, spacy)"
+    )
 
 
 def test_a_dict_scheme_with_a_bad_pattern_names_the_pattern() -> None:

@@ -3,6 +3,7 @@ runs them from an anchor (it must find what spaCy's own DependencyMatcher finds)
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from annotator.scheme import Scheme, scheme_from_dict
 from annotator.suggest.events import EventRules
 from annotator.suggest.patterns import ArgumentPatterns
 
-from .helpers import find, related, run
+from .helpers import find, related, run, spans_of
 
 SENTENCES = [
     "The minister said that the border was closed.",
@@ -101,33 +102,76 @@ def test_each_pattern_finds_its_argument(
     assert _pattern_of(tok, patterns, group, events.type_of(tok)) == expected
 
 
-def test_the_anchored_matcher_finds_what_spacy_dependency_matcher_finds(
-    nlp_sm: Any, scheme: Scheme
-) -> None:
-    """Every pattern of the news scheme, every token as the anchor: the same matches as
-    spaCy's DependencyMatcher (whose anchors are all tokens the first node fits)."""
-    from spacy.matcher import DependencyMatcher
-
+def test_both_matchers_give_the_same_matches_in_the_same_order(nlp_sm: Any, scheme: Scheme) -> None:
+    """Every pattern of the news scheme, every token as the anchor: the anchored matcher and
+    spaCy's own DependencyMatcher give the same matches in the same order."""
     raw = scheme.preannotation["argument_patterns"]
-    ours = ArgumentPatterns(raw)
-    matcher = DependencyMatcher(nlp_sm.vocab, validate=True)
-    keys: dict[int, tuple[str, int]] = {}
-    for group, entries in raw.items():
-        for i, entry in enumerate(entries):
-            name = f"{group}/{i}"
-            matcher.add(name, [entry["pattern"]])
-            keys[nlp_sm.vocab.strings[name]] = (group, i)
+    ours, theirs = ArgumentPatterns(raw), ArgumentPatterns(raw, "spacy")
     total = 0
     for doc in nlp_sm.pipe(SENTENCES):
-        theirs = {(keys[key], tuple(ids)) for key, ids in matcher(doc)}
-        mine = set()
-        for group, compiled in ours.groups.items():
-            for i, pat in enumerate(compiled):
-                for tok in doc:
-                    mine.update(((group, i), tuple(t.i for t in m)) for m in pat.search(tok))
-        assert mine == theirs, doc.text
-        total += len(mine)
-    assert total > 40  # the sentences exercise the patterns
+        for group in raw:
+            for tok in doc:
+                for etype in (None, "meeting", "attack", "arrest"):
+                    mine = [
+                        [(m.name, dict(m.tokens)) for m in ms]
+                        for ms in ours.by_pattern(group, tok, etype)
+                    ]
+                    spacy = [
+                        [(m.name, dict(m.tokens)) for m in ms]
+                        for ms in theirs.by_pattern(group, tok, etype)
+                    ]
+                    assert mine == spacy, (doc.text, group, tok.text, etype)
+                    total += sum(map(len, mine)) if etype is None else 0
+    assert total > 60  # the sentences exercise the patterns
+
+
+def test_spacys_dependency_matcher_drives_the_suggestions(
+    nlp_sm: Any, scheme: Scheme, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``pattern_matcher: spacy`` the arguments come from spaCy's DependencyMatcher
+    alone (the anchored matcher is never asked) and the suggestions are the same."""
+    from annotator.suggest import patterns
+
+    data = scheme.to_dict()
+    data["preannotation"] = {**data["preannotation"], "pattern_matcher": "spacy"}
+    spacy_scheme = scheme_from_dict(data)
+    texts = [
+        *SENTENCES,
+        "The council held Haftar responsible for the violence, the Home Office letter says.",
+        '"We will not leave," the protesters said. Following the talks, police arrested two men.',
+    ]
+    anchored = [run(t, nlp_sm, scheme) for t in texts]
+
+    def refuse(*_: Any) -> Any:
+        raise AssertionError("the anchored matcher was asked")
+
+    monkeypatch.setattr(patterns._Pattern, "search", refuse)
+    monkeypatch.setattr(patterns, "_BUILT", {})  # patterns built from here on search with it
+    with_spacy = [run(t, nlp_sm, spacy_scheme) for t in texts]
+    assert with_spacy == anchored
+    assert sum(len(p.relations) for p in with_spacy) > 20
+    with pytest.raises(AssertionError, match="anchored matcher"):
+        run(texts[0], nlp_sm, scheme)
+
+
+def test_on_dev_articles_spacys_matcher_gives_the_same_suggestions(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    """Three real news articles of the dev set, both matchers: identical suggestions."""
+    import json
+
+    path = Path(__file__).parents[3] / ".." / "shared" / "eval" / "dev_texts.jsonl"
+    if not path.is_file():
+        pytest.skip("the shared dev set is not there")
+    with path.open(encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for line, _ in zip(f, range(3), strict=False)]
+    data = scheme.to_dict()
+    data["preannotation"] = {**data["preannotation"], "pattern_matcher": "spacy"}
+    spacy_scheme = scheme_from_dict(data)
+    for text in texts:
+        ours, theirs = run(text, nlp_sm, scheme), run(text, nlp_sm, spacy_scheme)
+        assert ours == theirs
+        assert ours.relations
 
 
 def test_priority_and_nearness_choose_among_matches(nlp_sm: Any, scheme: Scheme) -> None:
@@ -222,3 +266,49 @@ def test_a_name_inside_a_misparsed_participle_subject_is_the_source(scheme: Sche
     found = patterns.first("claim_source", doc[6])
     assert found is not None
     assert (found.name, found.arg.text) == ("name_inside_participle_subject", "Ingram")
+
+
+def test_the_owner_of_a_source_document_is_the_nearest_name_compound(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    """ "the US Geological Survey said": the claimant is the survey's owner, found through the
+    compound nearest the noun ("Geological", inside the actor), not the first ("US")."""
+    text = "The quake struck the district, the US Geological Survey said."
+    p = run(text, nlp_sm, scheme)
+    claim = find(text, p, "CLAIM", "The quake struck the district")
+    assert related(text, p, claim, "claimant") == ["the US Geological Survey"]
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "name"),
+    [
+        ("According to the police, the town is calm.", "According", "preposition"),
+        ("They named him president.", "named", "predicative_complement"),
+        ("The council held Haftar responsible for the violence.", "held", "object_predicate"),
+        ("Police held the man for two days.", "held", None),
+    ],
+)
+def test_the_not_trigger_patterns_test_the_trigger_word(
+    nlp_sm: Any, scheme: Scheme, text: str, anchor: str, name: str | None
+) -> None:
+    patterns = ArgumentPatterns(scheme.preannotation["argument_patterns"])
+    tok = next(t for t in nlp_sm(text) if t.text == anchor)
+    found = patterns.any("event_not_trigger", tok)
+    assert (found.name if found is not None else None) == name
+
+
+def test_a_group_missing_from_the_scheme_is_the_news_one_and_an_empty_one_is_off(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    """ "According" (lemma "accord", an agreement word) is a preposition here: no event."""
+    text = "According to the police, the town is calm."
+    data = scheme.to_dict()
+    news = data["preannotation"]["argument_patterns"]
+    only_agents = {"event_agent": news["event_agent"]}
+    for groups, event in (
+        (only_agents, False),
+        ({**only_agents, "event_not_trigger": []}, True),
+    ):
+        data["preannotation"] = {**data["preannotation"], "argument_patterns": groups}
+        p = run(text, nlp_sm, scheme_from_dict(data))
+        assert ("According" in spans_of(text, p, "EVENT")) is event

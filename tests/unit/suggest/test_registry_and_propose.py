@@ -126,3 +126,20 @@ def test_propose_restarts_memory_zones_without_losing_order(nlp_sm: Any, scheme:
     whole = list(propose(items, nlp_sm, scheme, batch_size=2))
     zoned = list(propose(iter(items), nlp_sm, scheme, batch_size=2, zone_size=3))
     assert zoned == whole and [k for k, _ in zoned] == list(range(7))
+
+
+def test_cue_and_trigger_words_are_found_by_lemma_and_by_form(nlp_sm: Any, scheme: Scheme) -> None:
+    """The phrase matchers built from the scheme pick the tokens whose lemma ("said": say) or
+    lower-case form ("According") is a cue or trigger word; a word added to the scheme
+    counts."""
+    text = "According to police, the bombing killed two people and the army said so."
+    doc = nlp_sm(text)
+    claims, events = Suggester(nlp_sm, scheme)._candidates(doc)
+    assert [doc[i].text for i in claims] == ["According", "said"]
+    assert [doc[i].text for i in events] == ["According", "bombing", "killed"]
+    data = scheme.to_dict()
+    pre = dict(data["preannotation"])
+    pre["event_triggers"] = {**pre["event_triggers"], "other": ["people"]}
+    data["preannotation"] = pre
+    _, events = Suggester(nlp_sm, scheme_from_dict(data))._candidates(doc)
+    assert [doc[i].text for i in events] == ["According", "bombing", "killed", "people"]
