@@ -46,12 +46,53 @@ def _member(chunk: list[int], ids: npt.NDArray[np.int64]) -> list[bool]:
     return hit
 
 
-def _batches(
-    session: Session, names: Sequence[str], batch: int
-) -> Iterator[dict[str, list[DocData]]]:
+def _covered(session: Session, names: Sequence[str]) -> list[npt.NDArray[np.int64]]:
     # the documents of each layer as sorted arrays (a set of 100,000 ids takes 7 MB, this 0.8)
-    covered = [_sorted_ids(span_repo.documents_in_layer(session, name)) for name in names]
-    every = _sorted_ids(np.concatenate(covered)) if covered else np.zeros(0, dtype=np.int64)
+    return [_sorted_ids(span_repo.documents_in_layer(session, name)) for name in names]
+
+
+def shared_documents(
+    session: Session, names: Sequence[str]
+) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """The documents two or more of the layers ``names`` cover (a sorted array) and the layers
+    that cover at least one of them."""
+    covered = _covered(session, names)
+    if not covered:
+        return [], np.zeros(0, dtype=np.int64)
+    ids, counts = np.unique(np.concatenate(covered), return_counts=True)
+    shared = ids[counts >= 2]
+    active = [
+        name
+        for name, mine in zip(names, covered, strict=True)
+        if any(_member(mine.tolist(), shared))
+    ]
+    return active, shared
+
+
+def labels_in(
+    session: Session, names: Sequence[str], documents: npt.NDArray[np.int64]
+) -> list[str]:
+    """The span labels the layers ``names`` use in ``documents``, sorted (read in batches)."""
+    labels: set[str] = set()
+    step = span_repo.SQL_BATCH - 1  # one parameter is the layer
+    for lo in range(0, len(documents), step):
+        chunk = documents[lo : lo + step].tolist()
+        for name in names:
+            labels |= span_repo.layer_labels(session, name, chunk)
+    return sorted(labels)
+
+
+def _batches(
+    session: Session,
+    names: Sequence[str],
+    batch: int,
+    documents: npt.NDArray[np.int64] | None = None,
+) -> Iterator[dict[str, list[DocData]]]:
+    covered = _covered(session, names)
+    if documents is not None:
+        every = documents
+    else:
+        every = _sorted_ids(np.concatenate(covered)) if covered else np.zeros(0, dtype=np.int64)
     entities = {e.id: (e.name, e.type) for e in registry_repo.list_entities(session)}
     attrs_of: dict[str | None, dict[str, AttrValue]] = {None: {}}
     for lo in range(0, len(every), batch):
@@ -92,11 +133,17 @@ def _batches(
 
 
 def project_agreement(
-    session: Session, names: Sequence[str], labels: Sequence[str], batch: int | None = None
+    session: Session,
+    names: Sequence[str],
+    labels: Sequence[str],
+    batch: int | None = None,
+    documents: npt.NDArray[np.int64] | None = None,
 ) -> AgreementReport:
     """The agreement report of the layers ``names`` on the span labels ``labels``, read and
-    computed ``batch`` (default ``BATCH``) documents at a time."""
+    computed ``batch`` (default ``BATCH``) documents at a time; over ``documents`` (a sorted
+    array of database ids, e.g. ``shared_documents``) instead of every document a layer covers
+    when given."""
     acc = AgreementAccumulator(names, labels)
-    for part in _batches(session, names, max(1, batch or BATCH)):
+    for part in _batches(session, names, max(1, batch or BATCH), documents):
         acc.add(part)
     return acc.report()

@@ -141,6 +141,31 @@ def _agreement(
             report = agreement_report({name: docs for name, docs in subset.items() if docs})
     except Exception as exc:  # an optional summary line must not stop the export
         return {"not computed": type(exc).__name__}
+    return _headline(report)
+
+
+def _stored_agreement(
+    session: Session, names: Sequence[str], project_path: Path | None = None
+) -> dict[str, Any] | None:
+    """``_agreement`` of the stored layers ``names``, read from the database one batch of
+    documents at a time (memory does not grow with the corpus)."""
+    from annotator.agreement.streaming import labels_in, project_agreement, shared_documents
+    from annotator.agreement.tokens import stored_tokens
+
+    active, shared = shared_documents(session, names)
+    if not len(shared):
+        return None
+    try:
+        with stored_tokens(project_path) if project_path else contextlib.nullcontext():
+            labels = labels_in(session, active, shared)
+            report = project_agreement(session, active, labels, documents=shared)
+    except Exception as exc:  # an optional summary line must not stop the export
+        return {"not computed": type(exc).__name__}
+    return _headline(report)
+
+
+def _headline(report: Any) -> dict[str, Any]:
+    """The summary's agreement line: documents and the overall figures of ``report``."""
     out: dict[str, Any] = {"documents annotated by 2+": report.documents}
     for key, value in report.overall.items():
         out[key] = "n/a" if isinstance(value, float) and math.isnan(value) else round(value, 3)
@@ -248,22 +273,6 @@ class _SideLayers:
         )
 
 
-def _shared_layers(session: Session, names: Sequence[str]) -> dict[str, list[DocData]]:
-    """Each annotator's documents among those two or more annotators did (the agreement
-    summary needs only them)."""
-    from annotator.layers import load_layer
-    from storage.repository.spans import documents_in_layer
-
-    seen: dict[int, int] = {}
-    for name in names:
-        for doc_id in documents_in_layer(session, name):
-            seen[doc_id] = seen.get(doc_id, 0) + 1
-    shared = sorted(doc_id for doc_id, n in seen.items() if n >= 2)
-    if not shared:
-        return {}
-    return {name: load_layer(session, name, doc_ids=shared) for name in names}
-
-
 def _source(session: Session, project: Project, layer: str) -> _Source:
     from annotator.layers import annotator_names, layer_documents, layers_with_spans
     from annotator.services import list_entities
@@ -302,8 +311,8 @@ def _source(session: Session, project: Project, layer: str) -> _Source:
     else:
         source.doc_ids = layer_documents(session, layer)
         if layer == Layer.GOLD:
-            source.agreement = _agreement(
-                _shared_layers(session, names), None if project.is_server else project.path
+            source.agreement = _stored_agreement(
+                session, names, None if project.is_server else project.path
             )
     source.entities = [
         EntityEntry(

@@ -489,6 +489,17 @@ def layer_span_rows(
     )
 
 
+def layer_labels(session: Session, annotator: str, doc_ids: Sequence[int]) -> set[str]:
+    """The span labels one layer uses in some documents (``doc_ids`` at most ``SQL_BATCH``)."""
+    rows = _layer_rows(
+        session,
+        annotator,
+        doc_ids,
+        "SELECT DISTINCT label FROM span WHERE annotator_id = ? AND document_id IN ({marks})",
+    )
+    return {row[0] for row in rows}
+
+
 def layer_relation_rows(
     session: Session, annotator: str, doc_ids: Sequence[int]
 ) -> list[tuple[int, int, int, int, str]]:

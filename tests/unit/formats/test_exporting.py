@@ -215,3 +215,32 @@ def test_memory_freed_by_the_planning_pass_goes_back_before_the_writer_starts() 
     assert len(keep) == 60_000
     assert before_free - freed < 10  # free() left them resident
     assert freed - released > 20  # released: about 35 MB
+
+
+def test_gold_export_agreement_is_read_in_batches_and_equals_the_loaded_layers(
+    project: Project, tmp_path: Path
+) -> None:
+    """The gold export's agreement line is computed from the database batch by batch (memory
+    does not grow with the corpus) and equals the one made from the loaded layers, over the
+    documents two or more annotators did only, with the labels used there only."""
+    from annotator.layers import load_layer
+    from annotator.transfer.exporting import _agreement, _stored_agreement, export_documents
+
+    docs = [replace(news_doc(i), meta={}, text=news_doc(i).text + f" {i}") for i in range(6)]
+    importing.import_documents(project, docs[:5], layer="alice")
+    importing.import_documents(
+        project, [replace(d, spans=d.spans[:4], relations=()) for d in docs[:3]], layer="bob"
+    )
+    # carol shares document 4 with alice; only her document 5 (nobody else's) has PLACE alone
+    only_place = replace(docs[5], spans=(docs[5].spans[5],), relations=())
+    importing.import_documents(project, [docs[4], only_place], layer="carol")
+    importing.import_documents(project, [docs[1]], layer="dave")  # a third copy of document 1
+    names = ["alice", "bob", "carol", "dave", "erin"]  # erin has no layer at all
+    with project.session() as s:
+        loaded = {n: load_layer(s, n) for n in names}
+        streamed = _stored_agreement(s, names, project.path)
+    expected = _agreement(loaded, project.path)
+    assert streamed is not None and streamed == expected
+    assert streamed["documents annotated by 2+"] == 4  # documents 0, 1, 2 and 4
+    summary = export_documents(project, tmp_path / "gold.jsonl", "jsonl")
+    assert summary.agreement == expected
