@@ -53,6 +53,7 @@ from typing import Any
 from annotator.errors import ExportFailed, ImportFailed
 from annotator.formats.common import UniqueIds, files_with_suffix, is_offset, rel_name
 from annotator.formats.jsonl import PRIVATE_META
+from annotator.formats.pipelines import RENEW_EVERY, Renewed
 from annotator.formats.reading import ReadOptions, drop_repeated_spans
 from annotator.formats.span_geometry import choose_non_overlapping
 from annotator.formats.writing import (
@@ -231,11 +232,16 @@ def _record(doc: DocData, layer: str) -> dict[str, Any]:
 class _DocConverter:
     """Turns DocData into spaCy Docs with one tokenizer, counting changes into a summary."""
 
-    def __init__(self, ctx: ExportContext, summary: ExportSummary, ent_labels: set[str]) -> None:
+    def __init__(
+        self,
+        ctx: ExportContext,
+        summary: ExportSummary,
+        ent_labels: set[str],
+        renew_every: int = RENEW_EVERY,
+    ) -> None:
         import spacy
 
-        self.nlp = spacy.blank(ctx.lang)
-        self.tokenizer = self.nlp.tokenizer
+        self.pipelines = Renewed(lambda: spacy.blank(ctx.lang), renew_every)
         self.ctx = ctx
         self.summary = summary
         self.ent_labels = ent_labels
@@ -243,7 +249,7 @@ class _DocConverter:
 
     def convert(self, doc: DocData, split: str) -> Any:
         summary, strict = self.summary, self.ctx.strict
-        sdoc = self.tokenizer(doc.text)
+        sdoc = self.pipelines.get().tokenizer(doc.text)
         char_span = sdoc.char_span
         group = []
         ents = []
@@ -511,7 +517,12 @@ NEEDS_STATS = True  # doc.ents labels are chosen from every span of the export u
 
 
 def write(
-    docs: Iterable[DocData], out: Path, ctx: ExportContext, *, shard_tokens: int = SHARD_TOKENS
+    docs: Iterable[DocData],
+    out: Path,
+    ctx: ExportContext,
+    *,
+    shard_tokens: int = SHARD_TOKENS,
+    renew_every: int = RENEW_EVERY,
 ) -> ExportSummary:
     summary = new_summary("spacy", ctx)
     docs, stats = corpus_stats(docs, ctx)
@@ -531,7 +542,7 @@ def write(
         summary.notes.append("no split given: every document is in train.spacy")
         ctx = replace(ctx, splits={})  # every document in train
     out.mkdir(parents=True, exist_ok=True)
-    converter = _DocConverter(ctx, summary, ent_labels)
+    converter = _DocConverter(ctx, summary, ent_labels, renew_every)
     bins = {split: ShardedDocBin(out, split, shard_tokens) for split in SPLIT_NAMES}
     try:
         for doc in docs:

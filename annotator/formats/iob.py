@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from annotator.formats.pipelines import RENEW_EVERY, renewed_pipe
 from annotator.formats.span_geometry import outermost
 from annotator.formats.writing import ExportContext, ExportSummary
 from annotator.values import DocData, SpanData
@@ -104,16 +105,19 @@ def _spacy_words(sdoc: Any, columns: list[Any]) -> tuple[list[int], list[int], s
 
 
 def iob_docs(
-    docs: Iterable[DocData], ctx: ExportContext, summary: ExportSummary
+    docs: Iterable[DocData],
+    ctx: ExportContext,
+    summary: ExportSummary,
+    renew_every: int = RENEW_EVERY,
 ) -> Iterator[IobDoc]:
     """Yield each document as IOB2-tagged sentences, counting changes into ``summary``
-    (``docs`` is read once, as it comes)."""
+    (``docs`` is read once, as it comes; the blank pipeline is renewed every ``renew_every``
+    documents, see ``annotator.formats.pipelines``)."""
     from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 
-    nlp = sentencizer(ctx.lang)
     pairs = ((doc.text, doc) for doc in docs)
     columns = [IDX, LENGTH, IS_SPACE, SENT_START]
-    for sdoc, doc in nlp.pipe(pairs, as_tuples=True, batch_size=64):
+    for sdoc, doc in renewed_pipe(lambda: sentencizer(ctx.lang), pairs, every=renew_every):
         split = ctx.split_of(doc)
         summary.add_doc(split)
         given = given_tokens(doc)

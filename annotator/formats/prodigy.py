@@ -34,6 +34,7 @@ from typing import IO, Any
 from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, is_offset, json_list, json_name, json_records
 from annotator.formats.jsonl import dumps_line
+from annotator.formats.pipelines import RENEW_EVERY, Renewed
 from annotator.formats.reading import ReadOptions
 from annotator.formats.writing import ALL, ExportContext, ExportSummary, new_summary, split_names
 from annotator.values import AttrValue, DocData, RelationData, SpanData
@@ -276,12 +277,18 @@ def task_of(
     return task
 
 
-def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+def write(
+    docs: Iterable[DocData], out: Path, ctx: ExportContext, *, renew_every: int = RENEW_EVERY
+) -> ExportSummary:
     """Tasks written as documents come, one file per split open at once."""
     import spacy
 
     summary = new_summary("prodigy", ctx)
-    tokenizer = spacy.blank(ctx.lang).tokenizer
+    pipelines = Renewed(lambda: spacy.blank(ctx.lang), renew_every)
+
+    def tokenizer(text: str) -> Any:
+        return pipelines.get().tokenizer(text)
+
     handles: dict[str, tuple[str, IO[str]]] = {}  # split -> (file name, open file)
 
     def handle(split: str) -> IO[str]:

@@ -47,6 +47,7 @@ from typing import Any
 from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, files_with_suffix, rel_name, unique_file_stem
 from annotator.formats.iob import _spacy_words, given_tokens
+from annotator.formats.pipelines import RENEW_EVERY, Renewed
 from annotator.formats.reading import ReadOptions, ReadReport
 from annotator.formats.textfile import read_text
 from annotator.formats.writing import (
@@ -849,13 +850,15 @@ def _relation_cells(here: list[tuple[str, _Out, _Out]]) -> list[str]:
 NEEDS_ATTRIBUTE_KEYS = True  # every file's header names every feature of the export
 
 
-def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSummary:
+def write(
+    docs: Iterable[DocData], out: Path, ctx: ExportContext, *, renew_every: int = RENEW_EVERY
+) -> ExportSummary:
     """One TSV file per document, written as the documents come."""
     from annotator.formats.iob import sentencizer
 
     summary = new_summary("webanno", ctx)
     out.mkdir(parents=True, exist_ok=True)
-    nlp = sentencizer(ctx.lang)
+    pipelines = Renewed(lambda: sentencizer(ctx.lang), renew_every)
     docs, found = attribute_keys(docs, ctx)
     features = _feature_names(ctx, found)
     taken: dict[str, set[str]] = {split: set() for split in split_names(ctx)}
@@ -873,7 +876,8 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
         if path.parent not in folders:  # a document id with "/" names a subfolder
             path.parent.mkdir(parents=True, exist_ok=True)
             folders.add(path.parent)
-        path.write_text(document_tsv(doc, ctx, nlp, summary, features), encoding="utf-8")
+        tsv = document_tsv(doc, ctx, pipelines.get(), summary, features)
+        path.write_text(tsv, encoding="utf-8")
     summary.files += ["*.tsv" if split == ALL else f"{split}/*.tsv" for split in taken]
     summary.notes.append(
         f"INCEpTION: define span layer {SPAN_LAYER} (features label, "
