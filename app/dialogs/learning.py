@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -93,6 +93,8 @@ class ComparisonTable(QTableWidget):
     """Per label and per relation: default F, trained F, and which one is used."""
 
     HEADERS = ("Label", "Default F", "Trained F", "Used", "Why the default")
+    TALLEST, SHORTEST = 480, 160  # px: fitted height's cap, and the least a dialog may squeeze
+    _fit = 0
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(self.HEADERS), parent)
@@ -163,10 +165,18 @@ class ComparisonTable(QTableWidget):
         return out
 
     def fit_height(self) -> None:
-        """Exactly as tall as its rows (no scroll bar and no blank space for a dozen)."""
+        """As tall as its rows (no scroll bar and no blank space for a dozen) up to 480 px; a
+        dialog with less room shrinks it to a scrolled table, never under its other widgets."""
         height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
         height += sum(self.rowHeight(r) for r in range(self.rowCount()))
-        self.setFixedHeight(min(height, 480))
+        self._fit = min(height, self.TALLEST)
+        self.setMinimumHeight(min(height, self.SHORTEST))
+        self.setMaximumHeight(self._fit)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), self._fit) if self._fit else hint
 
 
 def _linker_rows(
@@ -187,11 +197,7 @@ def _linker_rows(
         for how, name in variants:
             mine = row.get(name) or {}
             use = "trained" if row.get("use") == how else "default"
-            why = ""
-            if use == "default":
-                why = {LINKER: "the linker was better", STACKED: "stacking was better"}.get(
-                    str(row.get("use")), "the rules were as good"
-                )
+            why = "" if use == "trained" else _why_rules(row, name, measure)
             tip = (
                 f"{measure} on matched {'claims' if measure == 'accuracy' else 'triggers'}; "
                 f"precision: rules {100 * float(rules.get('precision', 0)):.1f}, "
@@ -208,6 +214,28 @@ def _linker_rows(
                 )
             )
     return rows
+
+
+def _why_rules(row: Mapping[str, Any], name: str, measure: str) -> str:
+    """Why the ``name`` variant (linker or stacked) of a relation was not used."""
+    from annotator.suggest.linker import LINKER, STACKED
+    from annotator.suggest.selection import CONFIDENCE, MARGIN
+
+    other = {LINKER: "the linker was better", STACKED: "stacking was better"}
+    if str(row.get("use")) in other:
+        return other[str(row["use"])]
+    rules, mine = row.get("rules") or {}, row.get(name) or {}
+    base, got = _measure(rules, measure), _measure(mine, measure)
+    if base is None or got is None or got < base:
+        return "the rules were better"
+    if got <= base + MARGIN:
+        return "the rules were as good"
+    share = row.get(f"{name}_better_share")
+    if isinstance(share, int | float) and share < CONFIDENCE:
+        return f"better in only {100 * share:.0f} % of resamples"
+    if float(mine.get("precision", 0)) < float(rules.get("precision", 0)):
+        return "less precise"
+    return "not proven better"
 
 
 def _measure(row: Mapping[str, Any], measure: str) -> float | None:

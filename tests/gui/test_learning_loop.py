@@ -216,6 +216,12 @@ def _fake_model(folder: Path, use_actor: str) -> Path:
                     "stacked": {"score": 0.62, "recall": 0.66, "precision": 0.77},
                     "use": "stacked",
                 },
+                "time": {
+                    "rules": {"score": 0.833, "recall": 0.833, "precision": 0.5},
+                    "linker": {"score": 1.0, "recall": 1.0, "precision": 0.6},
+                    "linker_better_share": 0.62,
+                    "use": "rules",
+                },
             }
         },
     }
@@ -238,11 +244,20 @@ def test_preannotate_dialog_shows_the_comparison_of_the_model_folder(
         ("PLACE", "49.6", "43.0", "default", "F not better"),
         ("claimant (link)", "50.0", "55.0", "with its spans", ""),
         ("claimant (linker)", "85.9", "87.4", "trained", ""),
-        ("agent (linker)", "58.9", "55.0", "default", "the rules were as good"),
+        ("agent (linker)", "58.9", "55.0", "default", "the rules were better"),
         ("target (linker)", "62.0", "57.0", "default", "stacking was better"),
         ("target (stacked)", "62.0", "66.0", "trained", ""),
+        ("time (linker)", "83.3", "100.0", "default", "better in only 62 % of resamples"),
     ]
     assert "trained model is used for ACTOR" in dialog.summary.text()
+    # a dialog with little room scrolls the table; the note under it never covers it
+    from PySide6.QtWidgets import QLabel
+
+    table = dialog.table
+    assert table.minimumHeight() < table.maximumHeight()  # it may shrink (it was fixed)
+    qtbot.wait(10)
+    [note] = [w for w in dialog.findChildren(QLabel) if w.text().startswith("Suggestions are")]
+    assert table.geometry().bottom() < note.geometry().top()
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     dialog.folder.setText(str(tmp_path))  # not a model folder
     dialog.folder.editingFinished.emit()
