@@ -707,6 +707,29 @@ class Softmax:
             "iterations": self.iterations,
         }
 
+    def arrays(self, name: str) -> dict[str, Any]:
+        """The weights to save in an ``.npz`` beside ``to_json``, each under ``name.part``."""
+        return {f"{name}.{part}": getattr(self, part) for part in _SAVED_ARRAYS}
+
+    @classmethod
+    def saved(cls, name: str, spec: Mapping[str, Any], weights: Any) -> Softmax:
+        """The model ``to_json`` (``spec``) and ``arrays`` (in ``weights``) saved as ``name``."""
+        w, wd, b, mu, sd = (weights[f"{name}.{part}"] for part in _SAVED_ARRAYS)
+        return cls(
+            tuple(spec["classes"]),
+            {f: i for i, f in enumerate(spec["vocab"])},
+            w,
+            wd,
+            b,
+            mu,
+            sd,
+            {k: float(v) for k, v in spec["thresholds"].items()},
+            int(spec.get("iterations", 0)),
+        )
+
+
+_SAVED_ARRAYS = ("w", "wd", "b", "mu", "sd")
+
 
 def _dense_matrix(cands: Sequence[Candidate | LinkCand], width: int) -> Any:
     out = np.zeros((len(cands), width), dtype="float32")
@@ -1053,8 +1076,7 @@ class LearnedModel:
         groups: dict[str, Any] = {}
         for name, model in self.groups.items():
             groups[name] = model.to_json()
-            for part in ("w", "wd", "b", "mu", "sd"):
-                arrays[f"{name}.{part}"] = getattr(model, part)
+            arrays.update(model.arrays(name))
         np.savez_compressed(outdir / WEIGHTS_FILE, **arrays)
         body = {
             "kind": "annotator-correction",
@@ -1092,20 +1114,7 @@ def load_model(path: str | Path) -> LearnedModel:
         raise ModelFormatError(f"cannot read the model: {exc}", path=str(folder)) from exc
     if body.get("kind") != "annotator-correction" or body.get("format") != FORMAT:
         raise ModelFormatError("unknown model format", path=str(folder / MODEL_FILE))
-    groups: dict[str, Softmax] = {}
-    for name, spec in body["groups"].items():
-        vocab = {f: i for i, f in enumerate(spec["vocab"])}
-        groups[name] = Softmax(
-            tuple(spec["classes"]),
-            vocab,
-            weights[f"{name}.w"],
-            weights[f"{name}.wd"],
-            weights[f"{name}.b"],
-            weights[f"{name}.mu"],
-            weights[f"{name}.sd"],
-            {k: float(v) for k, v in spec["thresholds"].items()},
-            int(spec.get("iterations", 0)),
-        )
+    groups = {name: Softmax.saved(name, spec, weights) for name, spec in body["groups"].items()}
     model = LearnedModel(str(body["base"]), groups, dict(body.get("use") or {}), body["meta"])
     model.linker = load_linker(folder)
     comparison = folder / COMPARISON_FILE

@@ -526,8 +526,7 @@ class Linker:
         models: dict[str, Any] = {}
         for name, model in self.models.items():
             models[name] = model.to_json()
-            for part in ("w", "wd", "b", "mu", "sd"):
-                arrays[f"{name}.{part}"] = getattr(model, part)
+            arrays.update(model.arrays(name))
         np.savez_compressed(outdir / LINKER_NPZ, **arrays)
         body = {"kind": "annotator-linker", "format": FORMAT, "use": self.use, "models": models}
         (outdir / LINKER_JSON).write_text(json.dumps(body, indent=1), encoding="utf-8")
@@ -547,19 +546,7 @@ def load_linker(folder: Path) -> Linker | None:
         raise ModelFormatError(f"cannot read the linker: {exc}", path=str(path)) from exc
     if body.get("kind") != "annotator-linker" or body.get("format") != FORMAT:
         raise ModelFormatError("unknown linker format", path=str(path))
-    models: dict[str, Softmax] = {}
-    for name, spec in body["models"].items():
-        models[name] = Softmax(
-            tuple(spec["classes"]),
-            {f: i for i, f in enumerate(spec["vocab"])},
-            weights[f"{name}.w"],
-            weights[f"{name}.wd"],
-            weights[f"{name}.b"],
-            weights[f"{name}.mu"],
-            weights[f"{name}.sd"],
-            {k: float(v) for k, v in spec["thresholds"].items()},
-            int(spec.get("iterations", 0)),
-        )
+    models = {name: Softmax.saved(name, spec, weights) for name, spec in body["models"].items()}
     return Linker(models, {str(k): str(v) for k, v in (body.get("use") or {}).items()})
 
 
