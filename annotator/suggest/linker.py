@@ -250,6 +250,8 @@ def _pairs(  # noqa: C901 - one pass: spans, rule tails, noun phrases, then shar
         feats = _pair_features(view, h, t, head_feats)
         feats.append(f"rank={side}{min(k, 3)}")
         feats.append(f"tl={label}")
+        if family == "role":
+            feats.extend(_config_features(h, t, head_feats, sid is not None))
         if sid is None:
             feats.append("new")
         else:
@@ -265,6 +267,28 @@ def _pairs(  # noqa: C901 - one pass: spans, rule tails, noun phrases, then shar
             feats.append("rule_none")
         out.append(LinkCand(family, head.id, start, end, label, sid, feats, given, attrs))
     return out
+
+
+# entity types that stand for an actor when the rules suggested no ACTOR span there
+_ACTOR_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+def _config_features(h: Token, t: Token, head_feats: Sequence[str], suggested: bool) -> list[str]:
+    """How the candidate hangs on the trigger, in a few words of English syntax, and whether it
+    is actor-like (an ACTOR suggestion, or a phrase named as a person, organisation or
+    country): its own dependency when it depends on the trigger ("North Korea fired": nsubj),
+    the preposition when it hangs on one of the trigger's ("the sentence of the court":
+    p:of), else "far"; with the trigger's part of speech and voice. One configuration is shared
+    by every trigger and text, so what the team's layer says about it in one article carries
+    to the next, where the dependency path alone is split by its other labels."""
+    if t.head.i == h.i and t.i != h.i:
+        cfg = t.dep_
+    elif t.dep_ == "pobj" and t.head.head.i == h.i and t.head.i != h.i:
+        cfg = f"p:{t.head.lower_}"
+    else:
+        cfg = "far"
+    kind = "actor" if suggested or t.ent_type_ in _ACTOR_ENTS else "thing"
+    return [f"cfg={cfg}|{head_feats[3]}|{head_feats[4]}|{kind}", f"cfg={cfg}|{kind}"]
 
 
 def _chunk_attrs(tok: Token) -> dict[str, Any]:
@@ -759,6 +783,16 @@ def _tune_stacked(model: Softmax, family: str, held: Sequence[Held]) -> None:
     precision stays at least the rules' own there (or ``MIN_PRECISION`` when the rules are
     above it); ties go to fewer wrong ones, then to fewer changes. The rules themselves (keep
     all, add none) always qualify, so stacking is never tuned below them on these documents."""
+    rule_p, offer_p = _stack_points(model, family, held)
+    _pick_stack(model, family, rule_p, offer_p)
+
+
+Points = dict[str, list[tuple[float, bool]]]  # relation -> (probability, right) per pair
+
+
+def _stack_points(model: Softmax, family: str, held: Sequence[Held]) -> tuple[Points, Points]:
+    """Per relation, the rules' arguments on the matched heads of ``held`` and the likeliest
+    candidate of each slot the rules left empty: (probability by ``model``, right)."""
     classes = model.classes
     rule_p: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     offer_p: dict[str, list[tuple[float, bool]]] = defaultdict(list)
@@ -784,7 +818,12 @@ def _tune_stacked(model: Softmax, family: str, held: Sequence[Held]) -> None:
                 if not ruled and free:
                     top = max(free, key=probs[:, j].__getitem__)
                     offer_p[rel].append((float(probs[top, j]), ys[rows[top]] == rel))
-    for rel in classes[1:]:
+    return rule_p, offer_p
+
+
+def _pick_stack(model: Softmax, family: str, rule_p: Points, offer_p: Points) -> None:
+    """Set the stacking thresholds of ``model`` from the points (:func:`_tune_stacked`)."""
+    for rel in model.classes[1:]:
         rp = np.array([p for p, _ in rule_p[rel]], dtype=np.float64)
         rok = np.array([ok for _, ok in rule_p[rel]], dtype=bool)
         op = np.array([p for p, _ in offer_p[rel]], dtype=np.float64)
