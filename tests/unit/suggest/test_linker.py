@@ -129,6 +129,39 @@ def test_role_candidates_know_voice_distance_and_new_noun_phrases(nlp_sm: Any, s
     assert all("voice=active" in c.feats for c in cands2 if c.family == "role")
 
 
+def test_role_candidates_share_a_configuration_across_triggers(nlp_sm: Any, scheme: Any) -> None:
+    """How an argument hangs on its trigger, in words shared by every trigger and text: its own
+    dependency, or the preposition it hangs on; the trigger's part of speech and voice; and
+    whether the argument is actor-like (an ACTOR suggestion or a named person, organisation,
+    country) or not. A country that fires is an actor-like subject; what it fires is not."""
+
+    def cfg(text: str) -> dict[tuple[str, str], set[str]]:
+        proposal, cands = _one(nlp_sm, scheme, text)
+        heads = {s.id: text[s.start : s.end] for s in proposal.spans}
+        return {
+            (heads[c.head], _text(text, c)): {f for f in c.feats if f.startswith("cfg=")}
+            for c in cands
+            if c.family == "role"
+        }
+
+    fired = cfg("North Korea fired artillery rounds at the border on Monday.")
+    assert fired[("fired", "North Korea")] == {
+        "cfg=nsubj|hpos=VERB|voice=active|actor",
+        "cfg=nsubj|actor",
+    }
+    assert "cfg=dobj|thing" in fired[("fired", "artillery rounds")]
+    attack = cfg("The attack by the rebels killed two soldiers.")
+    assert "cfg=p:by|hpos=NOUN|voice=active|actor" in attack[("attack", "the rebels")]
+    assert "cfg=far|actor" in attack[("attack", "two soldiers")]  # not its argument's place
+    assert "cfg=dobj|actor" in attack[("killed", "two soldiers")]
+    passive = cfg("Three protesters were arrested by the police in Cairo.")
+    assert "cfg=p:by|hpos=VERB|voice=passive|actor" in passive[("arrested", "the police")]
+    assert "cfg=nsubjpass|actor" in passive[("arrested", "Three protesters")]
+    # claimant candidates are not touched
+    _, cands = _one(nlp_sm, scheme, "The ministry said that police arrested two men.")
+    assert not any(f.startswith("cfg=") for c in cands if c.family == "claimant" for f in c.feats)
+
+
 def test_targets_follow_the_gold_arguments_of_matched_heads(nlp_sm: Any, scheme: Any) -> None:
     gold = _doc(0)
     proposal, cands = _one(nlp_sm, scheme, gold.text)
