@@ -2,7 +2,7 @@
 24 GUM news articles of ``../shared/eval`` (documents, never sentences, are held out), scored
 with its ``score.py``.
 
-    python bench/bench_linker.py [--folds 4] [--seeds 0 1 2] [--json out.json]
+    python bench/bench_linker.py [--folds 4] [--seeds 0 1 2] [--json out.json] [--frontier]
 
 Per outer fold: the linker is trained on the other folds' articles (``learn_linker``, which
 tunes its thresholds and decides, per relation, linker or rules by an inner cross-validation),
@@ -16,6 +16,13 @@ Reported per fold and pooled over all 24 articles: claimant accuracy on matched 
 agent/target, place and time recall and precision on matched triggers. The CLAIM and EVENT
 spans are the same in all four (only the links and the new ACTOR spans of chosen noun phrases
 differ), so the matched heads are the same.
+
+``--frontier`` also prints, per seed, what stacking could reach on agent/target on the held-out
+articles at each pair of thresholds (drop a rule argument below ``keep``, add an empty slot's
+likeliest candidate from ``add``), pooled over the outer folds: recall and precision by the
+training targets (the team's arguments and same-name mentions only, stricter than score.py's
+coreference), and how many additions are right and wrong. It shows whether any operating point
+beats the rules' recall at their precision before any threshold is tuned.
 """
 
 from __future__ import annotations
@@ -89,6 +96,7 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     ap.add_argument("--json", type=Path)
     ap.add_argument("--cache", type=Path, help="keep the parsed articles here (pickle)")
+    ap.add_argument("--frontier", action="store_true", help="print stacking's held-out frontier")
     args = ap.parse_args()
 
     from bench_learning import analyse_all, read_gold, write_suggestions
@@ -118,6 +126,8 @@ def main() -> None:
         out: dict[str, list[Any]] = {name: [None] * len(gum) for name in SETS}
         uses = []
         fit_s = []
+        points: dict[str, list[Any]] = {"rule": [], "offer": []}
+        gold_args = 0
         for test in folds:
             held = set(test)
             train = [i for i in range(len(gum)) if i not in held]
@@ -139,6 +149,10 @@ def main() -> None:
                 out["linker"][i] = linker.apply(a.proposal, a.links, RELATIONS)
                 out["stacked"][i] = linker.apply(a.proposal, a.links, (), RELATIONS)
                 out["selected"][i] = linker.apply(a.proposal, a.links)
+            if args.frontier:
+                gold_args += _frontier_points(
+                    linker, [analysed[i] for i in test], [gum[i] for i in test], points
+                )
         with tempfile.TemporaryDirectory() as tmp:
             paths = {}
             for name in SETS:
@@ -162,10 +176,75 @@ def main() -> None:
                 cells = " ".join(f"{_fmt(pooled[name][c]):>12}" for c in cols)
                 print(f"  {'all':<5} {name:<9}{cells}")
             run["pooled"] = pooled
+            if args.frontier:
+                run["frontier"] = _print_frontier(points, gold_args)
             print(f"  linker fit per fold (with its inner cross-validation): {fit_s} s")
         results["runs"].append(run)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
+
+
+ROLES = ("agent", "target")
+FRONTIER_ADD = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
+
+
+def _frontier_points(
+    linker: Any, analysed: list[Any], golds: list[Any], points: dict[str, list[Any]]
+) -> int:
+    """Add the held-out (probability, right) points of the rules' agent/target arguments and
+    of each empty slot's likeliest candidate to ``points``; the gold arguments' number."""
+    from annotator.suggest.linker import _stack_points, gold_arg_counts, link_targets, matched_heads
+
+    model = linker.models.get("role")
+    rows = []
+    n_gold = 0
+    for a, g in zip(analysed, golds, strict=True):
+        counts = gold_arg_counts(a.proposal, g)
+        n_gold += sum(counts.get(rel, 0) for rel in ROLES)
+        rows.append(
+            (a.links, link_targets(a.links, a.proposal, g), counts, matched_heads(a.proposal, g))
+        )
+    if model is not None:
+        rule_p, offer_p = _stack_points(model, "role", rows)
+        for rel in ROLES:
+            points["rule"].extend(rule_p.get(rel, ()))
+            points["offer"].extend(offer_p.get(rel, ()))
+    return n_gold
+
+
+def _print_frontier(points: dict[str, list[Any]], gold: int) -> list[dict[str, Any]]:
+    import numpy as np
+
+    from annotator.suggest.linker import STACK_KEEP
+
+    rp = np.array([p for p, _ in points["rule"]], dtype=float)
+    rok = np.array([ok for _, ok in points["rule"]], dtype=bool)
+    op = np.array([p for p, _ in points["offer"]], dtype=float)
+    ook = np.array([ok for _, ok in points["offer"]], dtype=bool)
+    print(f"  stacking frontier, agent/target held out (training targets; {gold} gold arguments,")
+    print(
+        f"  {len(op)} empty slots with a candidate, {int(ook.sum())} of whose likeliest is right):"
+    )
+    print("  keep \\ add " + " ".join(f"{a:>16}" for a in FRONTIER_ADD) + f"{'rules':>16}")
+    out = []
+    for keep in STACK_KEEP:
+        kept = rp >= keep
+        cells = []
+        for add in (*FRONTIER_ADD, 2.0):
+            taken = op >= add
+            tp = int(rok[kept].sum() + ook[taken].sum())
+            n = int(kept.sum() + taken.sum())
+            right, wrong = int(ook[taken].sum()), int((~ook[taken]).sum())
+            row = {
+                "keep": keep,
+                "add": add,
+                "recall": tp / max(gold, 1),
+                "precision": tp / max(n, 1),
+            }
+            out.append(row | {"added_right": right, "added_wrong": wrong})
+            cells.append(f"{100 * row['recall']:.1f}/{100 * row['precision']:.1f} +{right}-{wrong}")
+        print(f"  {keep:<10}" + " ".join(f"{c:>16}" for c in cells))
+    return out
 
 
 def _fmt(x: float | None) -> str:

@@ -15,7 +15,10 @@ The rules' own choice is one of the candidates, with a ``rule=`` feature, so the
 from what the rules know. Other features are the dependency path between the two head tokens,
 token and sentence distance, the candidate's rank by distance, its label, type, entity and
 dependency, the cue lemma of a claim (the word its content hangs on) or the trigger's lemma and
-type, and the voice of the trigger. They describe English syntax, not particular texts.
+type, and the voice of the trigger; a role candidate also has its configuration (its own
+dependency on the trigger or the preposition it hangs on, with the trigger's part of speech and
+voice and whether it is actor-like), shared by every trigger. They describe English syntax, not
+particular texts.
 
 A small logistic regression per family (:class:`annotator.suggest.correction.Softmax`, numpy)
 learns from the candidates; ``learn_linker`` also cross-validates by document and compares the
