@@ -3,6 +3,7 @@
     python bench/bench_preannotate.py [--docs 1000] [--small 250] [--batch-size 64]
                                       [--n-process N] [--single]
                                       [--pattern-matcher anchored|spacy|both]
+    python bench/bench_preannotate.py --matcher-breakdown [--docs 1000]
 
 Texts are deterministic synthetic news articles of about 600 words (named people,
 organisations, places and dates, reporting verbs, quotations, "according to", event verbs).
@@ -17,6 +18,9 @@ Both use the default pipeline and ``n_process`` = 2 when the machine has two cor
 ``preannotation.pattern_matcher`` for "ours" (default: the scheme's own, ``anchored``); ``both``
 times each matcher against the same bare runs. Peak RSS is reported for the main process and for
 the largest worker, at ``--small`` and at ``--docs`` articles.
+
+``--matcher-breakdown --docs N`` measures only where spaCy's ``DependencyMatcher`` spends its
+time on the scheme's patterns, group by group (one process).
 """
 
 from __future__ import annotations
@@ -296,6 +300,82 @@ def worker(
     )
 
 
+def breakdown(docs: int) -> None:
+    """Where spaCy's DependencyMatcher spends its time on the scheme's patterns: one process,
+    CPU microseconds per token, the articles parsed once. Per group: its node phase (spaCy's
+    token Matcher over every node of every pattern, then the root of every node match), the
+    join (candidates per sentence and pattern), node matches per token and the Python-level
+    predicates (IN, NOT_IN, REGEX, ...) that the Matcher calls on every token; and the whole
+    call again with each anchor node pinned to the cue or trigger words of the doc."""
+    sys.path.insert(0, str(ROOT))
+    from spacy.matcher import DependencyMatcher
+
+    from annotator.scheme import load_scheme
+    from annotator.suggest.propose import Suggester, load_pipeline
+
+    nlp = load_pipeline(None)
+    texts = [article(i) for i in range(docs)]
+    rules: dict[str, Suggester] = {}
+    for matcher in ("anchored", "spacy"):
+        scheme = load_scheme("news")
+        scheme.preannotation["pattern_matcher"] = matcher
+        rules[matcher] = Suggester(nlp, scheme)
+    start = time.process_time()
+    parsed = list(nlp.pipe(texts))
+    per = 1e6 / sum(len(d) for d in parsed)
+    print(f"{docs} synthetic articles, one process, CPU us per token")
+    print(f"  nlp.pipe (parsing, for scale) {(time.process_time() - start) * per:7.1f}")
+    proposals = {}
+    for matcher, rule in rules.items():
+        rule.analyse(parsed[0], texts[0])
+        start = time.process_time()
+        proposals[matcher] = [repr(rule.analyse(d, t)) for d, t in zip(parsed, texts, strict=True)]
+        took = (time.process_time() - start) * per
+        print(f"  suggestion step, {matcher + ' matcher':<16} {took:7.1f}")
+    print(f"  the same suggestions: {proposals['anchored'] == proposals['spacy']}")
+    mark = nlp.vocab.strings.add("annotator_bench_anchor")
+    found = [rules["anchored"]._candidates(d) for d in parsed]  # (cue words, trigger words)
+    print(
+        f"\n  {'DependencyMatcher group':<20} {'nodes':>6} {'join':>6} {'total':>6} "
+        f"{'matches/tok':>11} {'py preds':>8} {'pinned':>7}"
+    )
+    groups = load_scheme("news").preannotation["argument_patterns"]
+    for group, entries in groups.items():
+        plain, pinned = DependencyMatcher(nlp.vocab), DependencyMatcher(nlp.vocab)
+        preds: set[str] = set()
+        for i, entry in enumerate(entries):
+            nodes = [dict(n) for n in entry["pattern"]]
+            plain.add(f"{group}:{i}", [nodes])
+            for node in nodes:
+                preds.update(
+                    json.dumps([k, v], sort_keys=True)
+                    for k, v in node["RIGHT_ATTRS"].items()
+                    if isinstance(v, dict)
+                )
+            nodes[0] = {**nodes[0], "RIGHT_ATTRS": {**nodes[0]["RIGHT_ATTRS"], "ENT_ID": mark}}
+            pinned.add(f"{group}:{i}", [nodes])
+        start = time.process_time()
+        hits = sum(len(plain._matcher(d)) for d in parsed)
+        node_phase = time.process_time() - start
+        start = time.process_time()
+        for d in parsed:
+            plain(d)
+        total = time.process_time() - start
+        which = 0 if group.startswith("claim") else 1
+        start = time.process_time()
+        for d, words in zip(parsed, found, strict=True):
+            for i in words[which]:
+                d[i].ent_id = mark
+            pinned(d)
+            for i in words[which]:
+                d[i].ent_id = 0
+        pin = time.process_time() - start
+        print(
+            f"  {group:<20} {node_phase * per:6.1f} {(total - node_phase) * per:6.1f} "
+            f"{total * per:6.1f} {hits * per / 1e6:11.2f} {len(preds):8d} {pin * per:7.1f}"
+        )
+
+
 def measure(
     mode: str,
     docs: int,
@@ -347,8 +427,16 @@ def main() -> None:
         choices=["anchored", "spacy", "both"],
         help="the scheme's preannotation.pattern_matcher for ours (default: the scheme's)",
     )
+    parser.add_argument(
+        "--matcher-breakdown",
+        action="store_true",
+        help="only: where spaCy's DependencyMatcher spends its time, per pattern group",
+    )
     parser.add_argument("--worker", choices=["bare", "ours"])
     args = parser.parse_args()
+    if args.matcher_breakdown:
+        breakdown(args.docs)
+        return
     cores = os.cpu_count() or 1
     n_process = args.n_process or (2 if cores >= 2 else 1)
     if args.worker:
