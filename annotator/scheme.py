@@ -343,9 +343,10 @@ PATTERN_GROUPS = {
     "event_status": "trigger",
     "claim_owner": "noun",
     "event_not_trigger": "trigger",
+    "event_counted": "noun",
 }
 # Groups whose patterns are tests of the anchor: a match needs no ``arg`` node.
-PATTERN_TESTS = frozenset({"event_not_trigger"})
+PATTERN_TESTS = frozenset({"event_not_trigger", "event_counted"})
 # How the patterns are matched at run time (``preannotation.pattern_matcher``).
 PATTERN_MATCHERS = ("anchored", "spacy")
 # spaCy DependencyMatcher operators.

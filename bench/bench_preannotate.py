@@ -2,6 +2,8 @@
 
     python bench/bench_preannotate.py [--docs 1000] [--small 250] [--batch-size 64]
                                       [--n-process N] [--single]
+                                      [--pattern-matcher anchored|spacy|both]
+    python bench/bench_preannotate.py --matcher-breakdown [--docs 1000]
 
 Texts are deterministic synthetic news articles of about 600 words (named people,
 organisations, places and dates, reporting verbs, quotations, "according to", event verbs).
@@ -12,8 +14,13 @@ Every measurement runs in its own subprocess so that its peak RSS is its own:
   (every proposal consumed).
 
 Both use the default pipeline and ``n_process`` = 2 when the machine has two cores or more
-(``--single`` adds a one-process comparison). Peak RSS is reported for the main process and for
+(``--single`` adds a one-process comparison). ``--pattern-matcher`` sets the news scheme's
+``preannotation.pattern_matcher`` for "ours" (default: the scheme's own, ``anchored``); ``both``
+times each matcher against the same bare runs. Peak RSS is reported for the main process and for
 the largest worker, at ``--small`` and at ``--docs`` articles.
+
+``--matcher-breakdown --docs N`` measures only where spaCy's ``DependencyMatcher`` spends its
+time on the scheme's patterns, group by group (one process).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -233,13 +241,17 @@ def peak_rss_mb() -> tuple[float, float]:
     return self_kb / 1024, child_kb / 1024
 
 
-def worker(mode: str, docs: int, batch_size: int, n_process: int, zone_size: int) -> None:
+def worker(
+    mode: str, docs: int, batch_size: int, n_process: int, zone_size: int, matcher: str | None
+) -> None:
     sys.path.insert(0, str(ROOT))
     from annotator.scheme import load_scheme
     from annotator.suggest.propose import load_pipeline, propose
 
     nlp = load_pipeline(None)
     scheme = load_scheme("news")
+    if matcher:
+        scheme.preannotation["pattern_matcher"] = matcher
     texts = [article(i) for i in range(docs)]
     words = sum(len(t.split()) for t in texts)
     spans = 0
@@ -282,20 +294,103 @@ def worker(mode: str, docs: int, batch_size: int, n_process: int, zone_size: int
                 "rss_main_mb": main_mb,
                 "rss_worker_mb": child_mb,
                 "pipeline": f"{nlp.meta['lang']}_{nlp.meta['name']}",
+                "matcher": str(scheme.preannotation.get("pattern_matcher") or "anchored"),
             }
         )
     )
 
 
+def breakdown(docs: int) -> None:
+    """Where spaCy's DependencyMatcher spends its time on the scheme's patterns: one process,
+    CPU microseconds per token, the articles parsed once. Per group: its node phase (spaCy's
+    token Matcher over every node of every pattern, then the root of every node match), the
+    join (candidates per sentence and pattern), node matches per token and the Python-level
+    predicates (IN, NOT_IN, REGEX, ...) that the Matcher calls on every token; and the whole
+    call again with each anchor node pinned to the cue or trigger words of the doc."""
+    sys.path.insert(0, str(ROOT))
+    from spacy.matcher import DependencyMatcher
+
+    from annotator.scheme import load_scheme
+    from annotator.suggest.propose import Suggester, load_pipeline
+
+    nlp = load_pipeline(None)
+    texts = [article(i) for i in range(docs)]
+    rules: dict[str, Suggester] = {}
+    for matcher in ("anchored", "spacy"):
+        scheme = load_scheme("news")
+        scheme.preannotation["pattern_matcher"] = matcher
+        rules[matcher] = Suggester(nlp, scheme)
+    start = time.process_time()
+    parsed = list(nlp.pipe(texts))
+    per = 1e6 / sum(len(d) for d in parsed)
+    print(f"{docs} synthetic articles, one process, CPU us per token")
+    print(f"  nlp.pipe (parsing, for scale) {(time.process_time() - start) * per:7.1f}")
+    proposals = {}
+    for matcher, rule in rules.items():
+        rule.analyse(parsed[0], texts[0])
+        start = time.process_time()
+        proposals[matcher] = [repr(rule.analyse(d, t)) for d, t in zip(parsed, texts, strict=True)]
+        took = (time.process_time() - start) * per
+        print(f"  suggestion step, {matcher + ' matcher':<16} {took:7.1f}")
+    print(f"  the same suggestions: {proposals['anchored'] == proposals['spacy']}")
+    mark = nlp.vocab.strings.add("annotator_bench_anchor")
+    found = [rules["anchored"]._candidates(d) for d in parsed]  # (cue words, trigger words)
+    print(
+        f"\n  {'DependencyMatcher group':<20} {'nodes':>6} {'join':>6} {'total':>6} "
+        f"{'matches/tok':>11} {'py preds':>8} {'pinned':>7}"
+    )
+    groups = load_scheme("news").preannotation["argument_patterns"]
+    for group, entries in groups.items():
+        plain, pinned = DependencyMatcher(nlp.vocab), DependencyMatcher(nlp.vocab)
+        preds: set[str] = set()
+        for i, entry in enumerate(entries):
+            nodes = [dict(n) for n in entry["pattern"]]
+            plain.add(f"{group}:{i}", [nodes])
+            for node in nodes:
+                preds.update(
+                    json.dumps([k, v], sort_keys=True)
+                    for k, v in node["RIGHT_ATTRS"].items()
+                    if isinstance(v, dict)
+                )
+            nodes[0] = {**nodes[0], "RIGHT_ATTRS": {**nodes[0]["RIGHT_ATTRS"], "ENT_ID": mark}}
+            pinned.add(f"{group}:{i}", [nodes])
+        start = time.process_time()
+        hits = sum(len(plain._matcher(d)) for d in parsed)
+        node_phase = time.process_time() - start
+        start = time.process_time()
+        for d in parsed:
+            plain(d)
+        total = time.process_time() - start
+        which = 0 if group.startswith("claim") else 1
+        start = time.process_time()
+        for d, words in zip(parsed, found, strict=True):
+            for i in words[which]:
+                d[i].ent_id = mark
+            pinned(d)
+            for i in words[which]:
+                d[i].ent_id = 0
+        pin = time.process_time() - start
+        print(
+            f"  {group:<20} {node_phase * per:6.1f} {(total - node_phase) * per:6.1f} "
+            f"{total * per:6.1f} {hits * per / 1e6:11.2f} {len(preds):8d} {pin * per:7.1f}"
+        )
+
+
 def measure(
-    mode: str, docs: int, batch_size: int, n_process: int, zone_size: int = 1000
-) -> dict[str, float]:
+    mode: str,
+    docs: int,
+    batch_size: int,
+    n_process: int,
+    zone_size: int = 1000,
+    matcher: str | None = None,
+) -> dict[str, Any]:
     out = subprocess.run(
         [
             sys.executable,
             __file__,
             "--worker",
             mode,
+            *(["--pattern-matcher", matcher] if matcher else []),
             "--docs",
             str(docs),
             "--batch-size",
@@ -327,13 +422,31 @@ def main() -> None:
     )
     parser.add_argument("--rss-only", action="store_true", help="skip the throughput runs")
     parser.add_argument("--repeat", type=int, default=2, help="throughput runs per mode")
+    parser.add_argument(
+        "--pattern-matcher",
+        choices=["anchored", "spacy", "both"],
+        help="the scheme's preannotation.pattern_matcher for ours (default: the scheme's)",
+    )
+    parser.add_argument(
+        "--matcher-breakdown",
+        action="store_true",
+        help="only: where spaCy's DependencyMatcher spends its time, per pattern group",
+    )
     parser.add_argument("--worker", choices=["bare", "ours"])
     args = parser.parse_args()
+    if args.matcher_breakdown:
+        breakdown(args.docs)
+        return
     cores = os.cpu_count() or 1
     n_process = args.n_process or (2 if cores >= 2 else 1)
     if args.worker:
-        worker(args.worker, args.docs, args.batch_size, n_process, args.zone_size)
+        matcher = args.pattern_matcher if args.pattern_matcher != "both" else None
+        worker(args.worker, args.docs, args.batch_size, n_process, args.zone_size, matcher)
         return
+    if args.pattern_matcher == "both":
+        matchers: list[str | None] = ["anchored", "spacy"]
+    else:
+        matchers = [args.pattern_matcher]
     sample = article(0)
     print(
         f"{args.docs} synthetic articles (~{len(sample.split())} words each), "
@@ -343,10 +456,15 @@ def main() -> None:
     if args.rss_only:
         settings = []
     for n in settings:
-        runs: dict[str, list[dict[str, float]]] = {"bare": [], "ours": []}
-        for _ in range(args.repeat):  # interleaved, so both see the same machine load
-            for mode in ("bare", "ours"):
-                runs[mode].append(measure(mode, args.docs, args.batch_size, n, args.zone_size))
+        # "ours" per matcher; interleaved, so every mode sees the same machine load.
+        modes = ["bare", *(f"ours:{m}" if m else "ours" for m in matchers)]
+        runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
+        for _ in range(args.repeat):
+            for mode in modes:
+                kind, _, matcher = mode.partition(":")
+                runs[mode].append(
+                    measure(kind, args.docs, args.batch_size, n, args.zone_size, matcher or None)
+                )
         print(
             f"\nn_process={n} ({runs['bare'][0]['pipeline']}), best of {args.repeat} runs "
             f"each (wall clock; CPU = main + workers):"
@@ -355,20 +473,22 @@ def main() -> None:
         cpu = {m: min(r["cpu_seconds"] for r in rs) for m, rs in runs.items()}
         for mode, r in best.items():
             every = ", ".join(f"{x['seconds']:.1f}" for x in runs[mode])
+            label = mode if mode == "bare" else f"ours ({r['matcher']})"
             print(
-                f"  {mode:<5} {r['docs'] / r['seconds']:8.1f} docs/s "
+                f"  {label:<16} {r['docs'] / r['seconds']:8.1f} docs/s "
                 f"{r['words'] / r['seconds']:9.0f} words/s  ({r['seconds']:.1f} s wall, "
                 f"{cpu[mode]:.1f} s CPU; all runs: "
                 f"{every} s)"
             )
-        wall = best["bare"]["seconds"] / best["ours"]["seconds"]
-        print(
-            f"  ratio ours/bare throughput: wall {wall:.3f}, "
-            f"CPU {cpu['bare'] / cpu['ours']:.3f} (goal >= 0.9)"
-        )
+        for mode in modes[1:]:
+            wall = best["bare"]["seconds"] / best[mode]["seconds"]
+            print(
+                f"  ratio ours ({best[mode]['matcher']})/bare throughput: wall {wall:.3f}, "
+                f"CPU {cpu['bare'] / cpu[mode]:.3f} (goal >= 0.9)"
+            )
     print(f"\npeak RSS (n_process={n_process}, zone_size={args.zone_size}):")
     for docs in (args.small, args.docs):
-        r = measure("ours", docs, args.batch_size, n_process, args.zone_size)
+        r = measure("ours", docs, args.batch_size, n_process, args.zone_size, matchers[0])
         b = measure("bare", docs, args.batch_size, n_process)
         print(
             f"  {docs:>5} articles: ours main {r['rss_main_mb']:.0f} MB / worker "

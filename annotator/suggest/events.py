@@ -36,8 +36,9 @@ _TRIGGER_POS = frozenset({"VERB", "NOUN"})
 
 class EventRules:
     """Event triggers from the scheme's ``event_triggers`` (by lemma or form), without the
-    ``verb_only_triggers`` used as nouns ("a car bomb") and ``counted_not_events`` with a
-    number ("51,516 votes"); title-case headline words count as their common forms."""
+    ``verb_only_triggers`` used as nouns ("a car bomb") and ``counted_not_events`` nouns that
+    an ``event_counted`` pattern finds counting ("51,516 votes"); title-case headline words count
+    as their common forms."""
 
     def __init__(
         self, triggers: Mapping[str, Iterable[str]], pre: Mapping[str, Any] | None = None
@@ -112,8 +113,8 @@ class EventRules:
             if pos == "NOUN" and (lemma in self.verb_only or lower in self.verb_only):
                 continue  # weapons and objects: "a car bomb", "36 shells"
             if pos == "NOUN" and (lemma in self.counted or lower in self.counted):
-                if any(c.dep_ == "nummod" for c in tok.children):
-                    continue
+                if self.args.any("event_counted", tok) is not None:
+                    continue  # "51,516 votes": a count, no event
             if self.args.any("event_not_trigger", tok) is not None:
                 continue  # "according to"; "held X responsible" is no detention
             out.append((tok.i, tok.i + 1, one, tok))

@@ -3,9 +3,10 @@
 The scheme's ``preannotation.argument_patterns`` says, in spaCy's ``DependencyMatcher`` pattern
 format, where the arguments of a claim cue or an event trigger are in the parse (groups
 ``claim_source``, ``claim_content``, ``claim_owner``, ``event_agent``, ``event_target``,
-``event_place``, ``event_status``) and where a trigger word is no event (``event_not_trigger``);
-see ``CONTRIBUTING.md``. The first node of a pattern is the anchor (the cue, noun or trigger);
-one node is ``arg``.
+``event_place``, ``event_status``), where a trigger word is no event (``event_not_trigger``) and
+where a countable trigger noun counts something (``event_counted``: "51,516 votes"); see
+``CONTRIBUTING.md``. The first node of a pattern is the anchor (the cue, noun or trigger); one
+node is ``arg``.
 
 Two matchers answer the same questions (:class:`ArgumentPatterns`), chosen by the scheme's
 ``preannotation.pattern_matcher``:
@@ -17,13 +18,24 @@ Two matchers answer the same questions (:class:`ArgumentPatterns`), chosen by th
 
 They find the same matches, and each pattern's matches are put in one canonical order (the
 argument nearest after the anchor, then nearest before, then by position), so the suggestions
-are identical: tests compare them pattern by pattern and on whole suggestion runs. The
-anchored matcher is the default for speed. On the 66 dev articles (one process, CPU time per
-token, en_core_web_sm parses at about 140 us) the whole suggestion step takes about 6 us with
-it and 170 us with the ``DependencyMatcher``, which tests every node of every pattern on every
-token and joins the candidates per sentence in Python. Even with its anchors pinned to the cue
-and trigger words it takes 60 us; run only on the sentences that hold a cue or trigger (80 % of
-the tokens), 137 us.
+are identical: tests compare them pattern by pattern and on whole suggestion runs, and the 66
+dev articles get the same suggestions from both. The anchored matcher is the default for speed
+(``python bench/bench_preannotate.py --matcher-breakdown`` shows the figures). On news, with
+en_core_web_sm parsing at about 140-170 us of CPU per token, the whole suggestion step takes
+about 6-12 us per token with it and about 170-180 us with spaCy 3.8's ``DependencyMatcher``,
+whose costs all grow with the tokens of the document, not with the anchors asked about:
+
+* its token ``Matcher`` tests every node of every pattern on every token; an ``IN``, ``NOT_IN``
+  or ``REGEX`` test is a Python call per token (about 0.3 us; the news patterns have 31
+  distinct ones) and every node match costs about 1.5 us in Python (the match, then the walk
+  to its sentence root): 20 node matches per token come from ``event_status`` alone, whose
+  ``up`` nodes match every token;
+* the join then runs every pattern on every sentence with a node match.
+
+With every anchor node pinned to the cue and trigger words it still takes about 65-90 us per
+token, and spaCy's ``Matcher`` running only the 60 distinct node tests, once, takes about 13 us:
+more than the whole suggestion step may add for pre-annotation to stay at 0.9 of bare
+``nlp.pipe``.
 
 Works on a spaCy ``Doc``; only the ``spacy`` matcher imports spaCy.
 """

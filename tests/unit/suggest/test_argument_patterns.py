@@ -25,6 +25,7 @@ SENTENCES = [
     "The envoy met with the rebels in Geneva after the talks.",
     "South Korea evacuated 80 people in the town of Yeoncheon.",
     "A boy handcuffed by the police was released without charge.",
+    "The candidate won 51,516 votes, and three deaths were reported.",
 ]
 
 
@@ -312,3 +313,50 @@ def test_a_group_missing_from_the_scheme_is_the_news_one_and_an_empty_one_is_off
         data["preannotation"] = {**data["preannotation"], "argument_patterns": groups}
         p = run(text, nlp_sm, scheme_from_dict(data))
         assert ("According" in spans_of(text, p, "EVENT")) is event
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "event"),
+    [
+        ("The candidate won 51,516 votes in the district.", "votes", False),
+        ("The vote was held in the district on Sunday.", "vote", True),
+        ("Three deaths were reported after the blast.", "deaths", False),
+        ("Dozens of deaths were reported after the blast.", "deaths", True),
+    ],
+)
+def test_a_counted_noun_with_a_number_is_no_event(
+    nlp_sm: Any, scheme: Scheme, text: str, word: str, event: bool
+) -> None:
+    """``counted_not_events`` nouns are no events where an ``event_counted`` pattern matches:
+    with a number ("51,516 votes"), not alone ("the vote was held")."""
+    assert (word in spans_of(text, run(text, nlp_sm, scheme), "EVENT")) is event
+
+
+def test_a_lead_extends_or_turns_off_what_counts(nlp_sm: Any, scheme: Scheme) -> None:
+    """The test of a counted noun is the scheme's: a lead adds "dozens of deaths"; an empty
+    ``event_counted`` makes "51,516 votes" an event again."""
+    data = scheme.to_dict()
+    news = data["preannotation"]["argument_patterns"]
+    dozens = {
+        "name": "amount_of",
+        "pattern": [
+            {"RIGHT_ID": "noun", "RIGHT_ATTRS": {"DEP": "pobj"}},
+            {"LEFT_ID": "noun", "REL_OP": "<", "RIGHT_ID": "of", "RIGHT_ATTRS": {"LOWER": "of"}},
+            {
+                "LEFT_ID": "of",
+                "REL_OP": "<",
+                "RIGHT_ID": "amount",
+                "RIGHT_ATTRS": {"LOWER": {"IN": ["dozens", "hundreds", "thousands"]}},
+            },
+        ],
+    }
+    for groups, text, word, event in (
+        ({"event_counted": [*news["event_counted"], dozens]}, "Dozens of deaths were reported.",
+         "deaths", False),
+        ({"event_counted": []}, "The candidate won 51,516 votes.", "votes", True),
+    ):  # fmt: skip
+        data["preannotation"] = {**data["preannotation"], "argument_patterns": groups}
+        for matcher in ("anchored", "spacy"):
+            data["preannotation"]["pattern_matcher"] = matcher
+            found = spans_of(text, run(text, nlp_sm, scheme_from_dict(data)), "EVENT")
+            assert (word in found) is event, (matcher, text)
