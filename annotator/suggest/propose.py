@@ -100,10 +100,20 @@ def load_pipeline(name_or_path: str | Path | None = None) -> Language:
     try:
         return spacy.load(str(name_or_path))
     except OSError as exc:
-        raise ModelUnavailable(
-            f"no installed spaCy pipeline or directory named '{name_or_path}'; install the "
-            f"default one with '{INSTALL_HINT}'"
-        ) from exc
+        raise ModelUnavailable(_missing_pipeline(str(name_or_path))) from exc
+
+
+def _missing_pipeline(name: str) -> str:
+    """Why ``name`` did not load: a path that does not exist, or a pipeline not installed (only
+    the default one is worth an install hint: another name is most likely a typo)."""
+    if "/" in name or "\\" in name or name.startswith((".", "~")):
+        return f"no such model directory: '{name}' (a folder written by 'annotator train')"
+    if name in DEFAULT_PIPELINES:
+        return f"the spaCy pipeline '{name}' is not installed; install it with '{INSTALL_HINT}'"
+    return (
+        f"no installed spaCy pipeline and no directory named '{name}'; pass a folder written "
+        "by 'annotator train' or an installed pipeline's name"
+    )
 
 
 def pipeline_name(nlp: Language) -> str:

