@@ -8,7 +8,8 @@ order help? On the dev set in ``../shared/eval`` (GUM news gold, ECB+ dev gold),
 (a) k-fold over the 24 GUM articles: train on the other folds (``learn``, which itself
     cross-validates to choose per label), suggest on the held-out fold; per label F of the
     default suggestions vs the trained-and-selected ones over all 24 articles; then a model
-    trained on all 24 GUM articles suggests on the 42 ECB+ articles.
+    trained on all 24 GUM articles suggests on the 42 ECB+ articles. Also each fold's own
+    check on its training articles (``learn``'s comparison: F difference, bootstrap share).
 (b) training time: the classifiers alone, and ``annotator train`` end to end on a project
     holding the 24 articles as gold (parsing included), on this machine.
 (c) simulated annotation (``--sim-only``: this part alone): a held-out set of 6 GUM
@@ -193,6 +194,7 @@ def main() -> None:
     trained_all: list[Any] = [None] * len(gum)
     every = {lab: "trained" for lab in LABELS}
     uses = []
+    checks: list[dict[str, str]] = []
     fold_times = []
     for test in folds:
         held = set(test)
@@ -208,6 +210,7 @@ def main() -> None:
         )
         fold_times.append(time.perf_counter() - t)
         uses.append(dict(learned.model.use))
+        checks.append(inner_check(learned.comparison))
         for i in test:
             selected[i], _ = learned.model.apply(gum_an[i], scheme)
             trained_all[i], _ = learned.model.apply(gum_an[i], scheme, every)
@@ -227,11 +230,16 @@ def main() -> None:
             f"  {lab:<11} {f_def.get(lab, 0):8.1f} {f_sel.get(lab, 0):9.1f} "
             f"{f_all.get(lab, 0):8.1f}  {n}/{len(uses)}"
         )
+    print("  each fold's own check on its training articles (trained - default F, share of")
+    print("  resamples where trained is better, use):")
+    for f, check in enumerate(checks):
+        print(f"    fold {f}: " + "  ".join(f"{lab} {text}" for lab, text in check.items()))
     results["gum_kfold"] = {
         "default": f_def,
         "selected": f_sel,
         "trained_every_label": f_all,
         "uses": uses,
+        "inner_checks": checks,
     }
 
     # ECB+ with a model trained on all of GUM
@@ -257,6 +265,7 @@ def main() -> None:
     )
     reasons = {k: v.get("reason", "") for k, v in full.comparison["spans"].items()}
     print(f"  (default kept because: {reasons})")
+    print("  its check: " + "  ".join(f"{k} {v}" for k, v in inner_check(full.comparison).items()))
     for lab in SHOWN:
         if lab in e_def:
             print(
@@ -323,6 +332,16 @@ def main() -> None:
         results["simulation"] = simulate(gum, gum_an, scheme, args, max_iter)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
+
+
+def inner_check(comparison: dict[str, Any]) -> dict[str, str]:
+    """Per label, what ``learn``'s own held-out check said: F difference, share, choice."""
+    out = {}
+    for label, row in comparison["spans"].items():
+        diff = 100 * (row["trained"]["f"] - row["default"]["f"])
+        share = 100 * row.get("trained_better_share", 0.0)
+        out[label] = f"{diff:+.1f}/{share:.0f}%" + ("/T" if row.get("use") == "trained" else "")
+    return out
 
 
 SIM_ORDERS = ("default", "longest", "per-1000-chars", "total", "threshold", "novel")

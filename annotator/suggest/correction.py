@@ -1302,8 +1302,10 @@ def learn_groups(
     max_iter: int = 300,
     step: Callable[[], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    final: bool = True,
 ) -> FoldModels:
-    """Fit each group's classifier once per fold (without it) and once on all documents.
+    """Fit each group's classifier once per fold (without it) and once on all documents
+    (``final=False``: not, where only the folds' models are wanted).
 
     Thresholds: each fold's classifiers get those that maximise F on the held-out predictions
     of the other folds; the final ones those that maximise it on all held-out predictions.
@@ -1334,14 +1336,16 @@ def learn_groups(
             out.per_fold[f][group] = model
             if step is not None:
                 step()
-        final = fit(data, max_iter=max_iter)
-        if step is not None:
-            step()
-        final.thresholds = _tune(held_probs, held_data, range(len(folds)), folds, data)
         for f in range(len(folds)):
             others = [g for g in range(len(folds)) if g != f]
             out.per_fold[f][group].thresholds = _tune(held_probs, held_data, others, folds, data)
-        out.final[group] = final
+        if not final:
+            continue
+        model = fit(data, max_iter=max_iter)
+        if step is not None:
+            step()
+        model.thresholds = _tune(held_probs, held_data, range(len(folds)), folds, data)
+        out.final[group] = model
     return out
 
 

@@ -161,7 +161,9 @@ def comparison_lines(data: Mapping[str, Any]) -> list[str]:
     """The comparison as a table: per label and per relation, default beside trained."""
     out = [
         f"held-out comparison: {data.get('documents', 0)} documents, "
-        f"{data.get('folds', 0)}-fold by document, {data.get('metric', 'overlap F')} "
+        f"{data.get('folds', 0)}-fold by document"
+        + (f" over {data['repeats']} shuffles" if data.get("repeats", 1) > 1 else "")
+        + f", {data.get('metric', 'overlap F')} "
         "(exact F in brackets)",
         f"  {'label':<9} {'default P/R/F':<27} {'trained P/R/F':<27} use",
     ]
