@@ -210,7 +210,7 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
     mentions: Counter[str] = Counter()
     documents: dict[str, set[str]] = defaultdict(set)
     types: dict[str, str] = {}
-    n_claims = n_events = 0
+    n_claims = n_events = unlinked = 0
     with (
         (out / "claims.csv").open("w", encoding="utf-8-sig", newline="") as claims_fh,
         (out / "events.csv").open("w", encoding="utf-8-sig", newline="") as events_fh,
@@ -229,6 +229,8 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
             n_events += len(events)
             for span in doc.spans:
                 summary.add_span(split, span.label)
+                if span.label == ACTOR and not span.entity:
+                    unlinked += 1
                 if span.entity:
                     mentions[span.entity] += 1
                     documents[span.entity].add(doc.id)
@@ -258,6 +260,12 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
         writer.writerows(actor_rows)
     summary.files += ["claims.csv", "events.csv", "actors.csv"]
     summary.notes.append(
-        f"{n_claims} claims, {n_events} events, {len(actor_rows)} actors in the tables"
+        f"{n_claims} claims, {n_events} events, {len(actor_rows)} registry actors in the tables"
+        + (
+            f" ({unlinked} ACTOR mentions are not linked to a registry actor, so actors.csv "
+            "does not list them)"
+            if unlinked
+            else ""
+        )
     )
     return summary

@@ -107,7 +107,7 @@ def test_csv_tables(news_docs: list[DocData], ctx: ExportContext, tmp_path: Path
     assert actors["UN"]["mentions"] == "12" and actors["UN"]["type"] == "international_org"
     assert actors["Nobody"]["aliases"] == "N. Body | NB" and actors["Nobody"]["mentions"] == "0"
     assert actors["Ghassan Salamé"]["documents"] == "6"  # linked but not in the registry list
-    assert summary.notes == ["12 claims, 24 events, 6 actors in the tables"]
+    assert summary.notes == ["12 claims, 24 events, 6 registry actors in the tables"]
 
 
 def test_csv_split_column(news_docs: list[DocData], ctx: ExportContext, tmp_path: Path) -> None:
@@ -115,3 +115,25 @@ def test_csv_split_column(news_docs: list[DocData], ctx: ExportContext, tmp_path
     csv_writer.write(news_docs, tmp_path, ctx)
     claims = _rows(tmp_path / "claims.csv")
     assert [r["split"] for r in claims].count("dev") == 2
+
+
+def test_csv_says_why_unlinked_actor_mentions_are_not_in_actors_csv(
+    ctx: ExportContext, tmp_path: Path
+) -> None:
+    text = "Police met Haftar."
+    doc = DocData(
+        "d1",
+        text,
+        {},
+        (
+            SpanData("s1", 0, 6, "ACTOR"),
+            SpanData("s2", 11, 17, "ACTOR", {}, "Khalifa Haftar"),
+        ),
+        (),
+    )
+    summary = csv_writer.write([doc], tmp_path, ctx)
+    assert [r["registry_name"] for r in _rows(tmp_path / "actors.csv")] == ["Khalifa Haftar"]
+    assert summary.notes == [
+        "0 claims, 0 events, 1 registry actors in the tables (1 ACTOR mentions are not linked "
+        "to a registry actor, so actors.csv does not list them)"
+    ]
