@@ -131,7 +131,7 @@ def test_csv_says_why_unlinked_actor_mentions_are_not_in_actors_csv(
         ),
         (),
     )
-    summary = csv_writer.write([doc], tmp_path, ctx)
+    summary = csv_writer.write([doc], tmp_path, ExportContext(ctx.scheme))
     assert [r["registry_name"] for r in _rows(tmp_path / "actors.csv")] == ["Khalifa Haftar"]
     assert summary.notes == [
         "0 claims, 0 events, 1 registry actors in the tables (1 ACTOR mentions are not linked "
