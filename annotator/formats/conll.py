@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, compress
 from pathlib import Path
 from typing import IO
 
@@ -44,7 +44,7 @@ from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, files_with_suffix, rel_name
 from annotator.formats.iob import iob_docs
 from annotator.formats.reading import ReadOptions
-from annotator.formats.textfile import iter_split_lines
+from annotator.formats.textfile import iter_chunks
 from annotator.formats.writing import (
     ALL,
     SPLIT_NAMES,
@@ -231,52 +231,68 @@ class _Scan:
         return out
 
 
-def _iter_docs(file: Path, options: ReadOptions) -> Iterator[_Doc]:
-    """The file's documents and sentences, scanning the CoNLL dialects' line forms as the lines
-    are read (one document held at a time, unless the tags' kind is still open). The common
-    line, a token and one tag once the layout is known, takes a short path: a tag's kind is
-    looked up (each kind is decided once, on the tag's first line)."""
-    name = str(file)
-    current: _Doc | None = None
-    sent: _Sentence | None = None
-    layout = _Layout(name)
-    kinds = layout.kinds
-    scan = _Scan(layout)
-    for lineno, raw in enumerate(iter_split_lines(file, options.encoding), start=1):
+# A run of plain token lines, the common form: a token (not a comment, not -DOCSTART-), a tab
+# and a tag, no other white space, each line ending in a line feed (or CR LF). Such a run is
+# split in one go instead of line by line.
+_PLAIN_RUN = re.compile(r"(?:(?!-DOCSTART-\t)[^\s#]\S*\t\S+\r?\n)+")
+
+
+class _Lines:
+    """The documents of one file built as its lines come: ``line`` takes any line, ``plain`` a
+    run of plain token lines (what ``line`` would make of each, at once)."""
+
+    def __init__(self, name: str, options: ReadOptions) -> None:
+        self.name = name
+        self.options = options
+        self.layout = _Layout(name)
+        self.scan = _Scan(self.layout)
+        self.current: _Doc | None = None
+        self.sent: _Sentence | None = None
+
+    def _token_sentence(self, lineno: int) -> tuple[_Doc, _Sentence]:
+        """The sentence a token line on ``lineno`` goes to (a new document if none is open)."""
+        if self.current is None or self.sent is None:
+            self.current = _Doc(lineno, 2 if self.layout.germeval else 1)
+            self.sent = self.current.sentences[-1]
+            self.scan.found = True
+        return self.current, self.sent
+
+    def line(self, raw: str, lineno: int) -> list[_Doc]:
+        """Read one line; the documents it completes that can be handed on."""
         line = raw.strip("\r\n")
         cols = _cells(line)
         if cols is None:
+            current = self.current
             if current is not None and current.sentences[-1].tokens:
-                sent = _sentence(current.ntags)
-                current.sentences.append(sent)
-            continue
+                self.sent = _sentence(current.ntags)
+                current.sentences.append(self.sent)
+            return []
         token = cols[0]
         if token == "-DOCSTART-":
-            if current is not None:
-                scan.pending.append(current)
-                yield from scan.ready()
-            current = sent = None
-            continue
+            done = self.current
+            self.current = self.sent = None
+            if done is not None:
+                self.scan.pending.append(done)
+                return self.scan.ready()
+            return []
         if token[:1] == "#" and _is_comment(cols):
-            options.report.add("CoNLL comment line skipped")
-            continue
+            self.options.report.add("CoNLL comment line skipped")
+            return []
         if len(cols) < 2:
             raise ImportFailed(
                 f"expected a token and a label separated by a tab or space, got {line[:40]!r}",
-                path=name,
+                path=self.name,
                 line=lineno,
             )
+        layout = self.layout
         if layout.germeval is None:
             layout.decide(cols, lineno)
-        if current is None or sent is None:
-            current = _Doc(lineno, 2 if layout.germeval else 1)
-            sent = current.sentences[-1]
-            scan.found = True
+        current, sent = self._token_sentence(lineno)
         if layout.germeval:
             layout.germeval_row(cols, lineno, sent)
-            continue
-        tag = cols[-1]  # the common line: token, extra columns, one tag
-        if tag not in kinds:
+            return []
+        tag = cols[-1]  # token, extra columns, one tag
+        if tag not in layout.kinds:
             layout.kind(tag, lineno)
         sent.tokens.append(token)
         sent.tags[0].append(tag)
@@ -285,7 +301,53 @@ def _iter_docs(file: Path, options: ReadOptions) -> Iterator[_Doc]:
             current.extra = True
         else:
             sent.extra.append("")
-    yield from _last_docs(scan, current, options)
+        return []
+
+    def plain(self, run: str, lineno: int) -> bool:
+        """Read a run of plain token lines starting on ``lineno`` (False, nothing read, in a
+        GermEval file: there each line is an error)."""
+        layout = self.layout
+        if layout.germeval:
+            return False
+        if "\r" in run:
+            run = run.replace("\r\n", "\n")
+        parts = run.replace("\t", "\n").split("\n")
+        tokens, tags = parts[0:-1:2], parts[1::2]
+        if layout.germeval is None:
+            layout.decide([tokens[0], tags[0]], lineno)
+        _current, sent = self._token_sentence(lineno)
+        for tag in set(tags).difference(layout.kinds):
+            layout.kind(tag, lineno + tags.index(tag))
+        sent.tokens += tokens
+        sent.tags[0] += tags
+        sent.extra += [""] * len(tokens)
+        return True
+
+
+def _iter_docs(file: Path, options: ReadOptions) -> Iterator[_Doc]:
+    """The file's documents and sentences, scanning the CoNLL dialects' line forms as the text
+    is read (one document held at a time, unless the tags' kind is still open). Runs of plain
+    token lines are split in one go; other lines one at a time (``_Lines``)."""
+    lines = _Lines(str(file), options)
+    lineno = 1
+    rest = ""
+    for piece in iter_chunks(file, options.encoding):
+        text = rest + piece
+        cut = text.rfind("\n") + 1
+        rest = text[cut:]
+        pos = 0
+        while pos < cut:
+            run = _PLAIN_RUN.match(text, pos)
+            if run is not None and lines.plain(run.group(), lineno):
+                lineno += run.group().count("\n")
+                pos = run.end()
+                continue
+            end = text.index("\n", pos)
+            yield from lines.line(text[pos:end], lineno)
+            lineno += 1
+            pos = end + 1
+    yield from lines.line(rest, lineno)  # the text after the last line feed is a line too
+    yield from _last_docs(lines.scan, lines.current, options)
 
 
 def _last_docs(scan: _Scan, current: _Doc | None, options: ReadOptions) -> list[_Doc]:
@@ -348,11 +410,17 @@ def _spans(doc: _Doc) -> tuple[str, list[SpanData]]:
 
 
 def _decode(tags: list[str]) -> Iterator[tuple[int, int, str]]:
-    """``(first token, last token, label)`` for each chunk of a BIO/IOB1/BIOES tag sequence."""
+    """``(first token, last token, label)`` for each chunk of a BIO/IOB1/BIOES tag sequence.
+    Only the tags other than ``O`` are visited: a gap between two of them is an ``O``."""
     start: int | None = None
     label = ""
-    for i, tag in enumerate(tags):
-        prefix, _, typ = tag.partition("-")
+    prev = -2  # the last tag visited
+    for i in compress(range(len(tags)), map("O".__ne__, tags)):
+        if start is not None and i != prev + 1:
+            yield start, prev, label  # an O came between
+            start = None
+        prev = i
+        prefix, _, typ = tags[i].partition("-")
         if prefix == "O":
             if start is not None:
                 yield start, i - 1, label
@@ -367,7 +435,7 @@ def _decode(tags: list[str]) -> Iterator[tuple[int, int, str]]:
             yield start, i, label  # type: ignore[misc]
             start = None
     if start is not None:
-        yield start, len(tags) - 1, label
+        yield start, prev, label
 
 
 def _extra_columns(doc: DocData, n_tokens: int, summary: ExportSummary) -> list[str] | None:
