@@ -45,8 +45,16 @@ def run(cmd: list[str], code: Path, cap_gb: float) -> tuple[float, float, str]:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
     t0 = time.perf_counter()
+    # cwd=code: ``python -m`` puts the working folder first on sys.path, so run from this
+    # repository's root it would import this code base whatever PYTHONPATH says (--old then
+    # measured the new code twice)
     proc = subprocess.Popen(
-        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=limit
+        cmd,
+        env=env,
+        cwd=code,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=limit,
     )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t0
