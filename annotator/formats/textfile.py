@@ -5,6 +5,11 @@ next; then strict UTF-8; then charset-normalizer, but only when its answer is un
 plausible candidate decodes to the same text and the text looks like text). Anything else is
 refused with :class:`ImportFailed` naming the file, as are empty and binary files: guessing wrong
 would shift every offset in the file. Line endings are kept verbatim (offsets count them).
+
+Readers that stream (``iter_chunks``, ``iter_split_lines``, ``open_text``, ``iter_lines``) decode
+a file that decodes cleanly incrementally, after one checking pass over its bytes
+(``_stream_codec``); only a legacy encoding that must be detected holds the bytes once, for
+charset-normalizer. Any file that would be refused goes through ``read_text`` for its message.
 """
 
 from __future__ import annotations

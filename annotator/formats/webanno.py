@@ -23,6 +23,9 @@
   offsets; gaps between sentences are filled with newlines. When a ``#Text`` disagrees with the
   token offsets the text is rebuilt from the tokens alone (gaps filled with spaces). Offsets are
   UTF-16 units in the file and are converted to code points.
+- The file is read as it comes (``_Reader``): each token row is used and dropped, so reading
+  holds about the document's text and annotations, not the file's lines. Errors keep the order
+  of a whole-file reading: any line error first, then ``--tsv-feature`` and relation references.
 
 Writing: WebAnno TSV 3.3, one ``.tsv`` per document, for INCEpTION. One span layer
 ``webanno.custom.Span`` with the features ``label``, one per scheme attribute, ``actor`` (the
@@ -546,7 +549,8 @@ class _Reader:
     ) -> tuple[str, tuple[SpanData, ...], tuple[RelationData, ...], dict[str, str]]:
         """The text, spans, relations and other header lines, once every line is read."""
         name, report = self.name, self.options.report
-        cols = self.cols or _columns(self.headers, name)
+        if self.cols is None:
+            _columns(self.headers, name)  # its error comes before "no tokens"
         text = self.texts.text()
         if text is None:
             report.add("WebAnno #Text lines disagree with token offsets; text rebuilt from tokens")
@@ -555,9 +559,7 @@ class _Reader:
             raise ImportFailed("the file holds no tokens", path=name)
         if isinstance(self.choice, ImportFailed):
             raise self.choice
-        if self.cols is None:
-            self._layout(cols)
-        layer, label_feat = self.choice
+        layer, label_feat = self.choice  # (a token row came: the text is not empty)
         cells = self.cells
         for other, keys in cells.others.items():
             report.add(f"WebAnno annotation of layer {short(other)} not imported", len(keys))
