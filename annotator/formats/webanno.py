@@ -41,7 +41,6 @@ written back after the layer headers.
 from __future__ import annotations
 
 import re
-from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -289,12 +288,24 @@ class _Placed:
         self.parts: list[str] = []
         self.pos = 0  # UTF-16 end of the text placed so far
         self.start = 0  # where the current sentence starts (UTF-16)
-        self.units = b""  # the current sentence in UTF-16
+        self.sent = ""  # the current sentence
+        self.units: bytes | None = None  # and its UTF-16 units (None: all in the BMP)
         self.late: list[tuple[int, int, str]] = []
+
+    def copy(self) -> _Placed:
+        other = _Placed()
+        other.ok, other.parts, other.pos, other.start = (
+            self.ok,
+            list(self.parts),
+            self.pos,
+            self.start,
+        )
+        other.sent, other.units, other.late = self.sent, self.units, list(self.late)
+        return other
 
     def _fail(self) -> None:
         self.ok = False
-        self.parts, self.late, self.units = [], [], b""
+        self.parts, self.late, self.sent, self.units = [], [], "", None
 
     def place(self, sent: str, has_lines: bool, first: _Row) -> None:
         if not self.ok:
@@ -309,17 +320,24 @@ class _Placed:
             return
         self.parts.append(("\n" if self.parts else " ") * (start - self.pos))
         self.parts.append(sent)
-        self.units = sent.encode("utf-16-le")
-        self.start = start
-        self.pos = start + len(self.units) // 2
+        units = None if sent.isascii() else sent.encode("utf-16-le")
+        self.sent, self.start = sent, start
+        self.units = units if units is not None and len(units) != 2 * len(sent) else None
+        self.pos = start + (len(sent) if units is None else len(units) // 2)
 
     def check(self, row: _Row) -> None:
         if not self.ok:
             return
-        b, e = 2 * (row.begin - self.start), 2 * (row.end - self.start)
-        if b < 0 or e > len(self.units):
+        b, e = row.begin - self.start, row.end - self.start
+        units = self.units
+        if units is None:  # the sentence is in the BMP: a UTF-16 unit is a character
+            if b < 0 or e > len(self.sent):
+                self.late.append((row.begin, row.end, row.token))
+            elif self.sent[b:e] != row.token:
+                self._fail()
+        elif b < 0 or 2 * e > len(units):
             self.late.append((row.begin, row.end, row.token))
-        elif self.units[b:e].decode("utf-16-le", errors="replace") != row.token:
+        elif units[2 * b : 2 * e].decode("utf-16-le", errors="replace") != row.token:
             self._fail()
 
     def text(self) -> str | None:
@@ -327,6 +345,7 @@ class _Placed:
         if not self.ok:
             return None
         text = "".join(self.parts)
+        self.parts = []
         if self.late:
             units = text.encode("utf-16-le")
             for begin, end, token in self.late:
@@ -337,29 +356,35 @@ class _Placed:
 
 class _Texts:
     """The document text from the sentences' ``#Text`` lines (unescaped first, then verbatim),
-    built as the sentences come (see module docstring)."""
+    built as the sentences come (see module docstring). Until a ``#Text`` line holds a
+    backslash the two are the same, and only one is built."""
 
     def __init__(self) -> None:
-        self.unescaped, self.verbatim = _Placed(), _Placed()
+        self.unescaped = _Placed()
+        self.verbatim: _Placed | None = None  # None: the same as the unescaped one so far
 
     def sentence(self, lines: list[str], first: _Row) -> None:
         """A sentence's ``#Text`` lines, met at its first token row (not a sub-token)."""
         raw = "\n".join(lines)
-        plain = raw if "\\" not in raw else "\n".join(_unescape(ln) for ln in lines)
+        plain = raw
+        if "\\" in raw:
+            if self.verbatim is None:
+                self.verbatim = self.unescaped.copy()
+            plain = "\n".join(_unescape(ln) for ln in lines)
         self.unescaped.place(plain, bool(lines), first)
-        self.verbatim.place(raw, bool(lines), first)
+        if self.verbatim is not None:
+            self.verbatim.place(raw, bool(lines), first)
 
     def token(self, row: _Row) -> None:
         self.unescaped.check(row)
-        self.verbatim.check(row)
+        if self.verbatim is not None:
+            self.verbatim.check(row)
 
     def text(self) -> str | None:
-        for placed in (self.unescaped, self.verbatim):
-            text = placed.text()
-            placed.parts = []
-            if text is not None:
-                return text
-        return None
+        text = self.unescaped.text()
+        if text is None and self.verbatim is not None:
+            return self.verbatim.text()
+        return text  # (a verbatim text never apart from the unescaped one fails with it)
 
 
 def _text_from_tokens(file: Path, options: ReadOptions) -> str:
@@ -399,48 +424,52 @@ class _RelationLayer:
 
 
 class _Addresses:
-    """The token rows' addresses, for checking the ends of relations and slots: an address in
-    its usual form (``S-T`` or ``S-T.U``, no leading zero) as one number in an array, any other
-    as itself (a file's addresses would otherwise cost as much memory as its lines)."""
+    """The token rows' addresses, for checking the ends of relations and slots, kept as runs:
+    ``S-T`` addresses in their usual form (no leading zero) that follow one another (``S-1``,
+    ``S-2``, ...) are one run of sentence S; any other address (a sub-token ``S-T.U``) is kept
+    as itself. A file's addresses as strings would cost about as much memory as its lines."""
 
     def __init__(self) -> None:
-        self.packed = array("Q")
+        self.runs: dict[int, list[list[int]]] = {}  # sentence -> [first, last] token of each run
         self.other: set[str] = set()
-        self.in_order = True
+        self.next = ""  # the address that would continue the last run
+        self.run = [0, 0]
+        self.sentence = 0
 
     @staticmethod
-    def _key(addr: str) -> int | None:
-        """The number of an address in its usual form (None for any other)."""
-        sent, _, rest = addr.partition("-")
-        tok, dot, sub = rest.partition(".")
+    def _numbers(addr: str) -> tuple[int, int] | None:
+        """Sentence and token of an ``S-T`` address in its usual form (None for any other)."""
+        sent, _, tok = addr.partition("-")
         try:
-            s, t, u = int(sent), int(tok), int(sub) + 1 if dot else 0
+            s, t = int(sent), int(tok)
         except ValueError:
             return None
-        if s >= 1 << 23 or t >= 1 << 24 or u >= 1 << 16 or s < 0 or t < 0 or u < 0:
-            return None
-        usual = f"{s}-{t}.{u - 1}" if dot else f"{s}-{t}"
-        return (s << 40 | t << 16 | u) if usual == addr else None
+        return (s, t) if f"{s}-{t}" == addr else None
 
     def add(self, addr: str) -> None:
-        key = self._key(addr)
-        if key is None:
+        if addr == self.next:
+            self.run[1] += 1
+            self.next = f"{self.sentence}-{self.run[1] + 1}"
+            return
+        numbers = self._numbers(addr)
+        if numbers is None:
             self.other.add(addr)
             return
-        if self.packed and key < self.packed[-1]:
-            self.in_order = False
-        self.packed.append(key)
+        self.sentence, token = numbers
+        self.run = [token, token]
+        self.runs.setdefault(self.sentence, []).append(self.run)
+        self.next = f"{self.sentence}-{token + 1}"
 
     def __contains__(self, addr: object) -> bool:
         if not isinstance(addr, str):
             return False
-        key = self._key(addr)
-        if key is None:
-            return addr in self.other
-        if not self.in_order:
-            self.packed, self.in_order = array("Q", sorted(self.packed)), True
-        i = bisect_left(self.packed, key)
-        return i < len(self.packed) and self.packed[i] == key
+        if addr in self.other:
+            return True
+        numbers = self._numbers(addr)
+        if numbers is None:
+            return False
+        s, t = numbers
+        return any(first <= t <= last for first, last in self.runs.get(s, ()))
 
 
 class _Reader:
