@@ -41,6 +41,7 @@ written back after the layer headers.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -426,15 +427,15 @@ class _RelationLayer:
 class _Addresses:
     """The token rows' addresses, for checking the ends of relations and slots, kept as runs:
     ``S-T`` addresses in their usual form (no leading zero) that follow one another (``S-1``,
-    ``S-2``, ...) are one run of sentence S; any other address (a sub-token ``S-T.U``) is kept
-    as itself. A file's addresses as strings would cost about as much memory as its lines."""
+    ``S-2``, ...) are one run (sentence, first and last token, in three arrays); any other
+    address (a sub-token ``S-T.U``) is kept as itself. A file's addresses as strings would cost
+    about as much memory as its lines."""
 
     def __init__(self) -> None:
-        self.runs: dict[int, list[list[int]]] = {}  # sentence -> [first, last] token of each run
+        self.sentences, self.firsts, self.lasts = array("q"), array("q"), array("q")
         self.other: set[str] = set()
         self.next = ""  # the address that would continue the last run
-        self.run = [0, 0]
-        self.sentence = 0
+        self.by_sentence: dict[int, list[int]] | None = None  # runs of each sentence, once asked
 
     @staticmethod
     def _numbers(addr: str) -> tuple[int, int] | None:
@@ -444,21 +445,25 @@ class _Addresses:
             s, t = int(sent), int(tok)
         except ValueError:
             return None
-        return (s, t) if f"{s}-{t}" == addr else None
+        if f"{s}-{t}" != addr or not (0 <= s < 1 << 62 and 0 <= t < 1 << 62):
+            return None
+        return s, t
 
     def add(self, addr: str) -> None:
         if addr == self.next:
-            self.run[1] += 1
-            self.next = f"{self.sentence}-{self.run[1] + 1}"
+            last = self.lasts[-1] + 1
+            self.lasts[-1] = last
+            self.next = f"{self.sentences[-1]}-{last + 1}"
             return
         numbers = self._numbers(addr)
         if numbers is None:
             self.other.add(addr)
             return
-        self.sentence, token = numbers
-        self.run = [token, token]
-        self.runs.setdefault(self.sentence, []).append(self.run)
-        self.next = f"{self.sentence}-{token + 1}"
+        sentence, token = numbers
+        self.sentences.append(sentence)
+        self.firsts.append(token)
+        self.lasts.append(token)
+        self.next = f"{sentence}-{token + 1}"
 
     def __contains__(self, addr: object) -> bool:
         if not isinstance(addr, str):
@@ -468,8 +473,13 @@ class _Addresses:
         numbers = self._numbers(addr)
         if numbers is None:
             return False
+        if self.by_sentence is None:
+            self.by_sentence = {}
+            for k, sentence in enumerate(self.sentences):
+                self.by_sentence.setdefault(sentence, []).append(k)
         s, t = numbers
-        return any(first <= t <= last for first, last in self.runs.get(s, ()))
+        firsts, lasts = self.firsts, self.lasts
+        return any(firsts[k] <= t <= lasts[k] for k in self.by_sentence.get(s, ()))
 
 
 class _Reader:
