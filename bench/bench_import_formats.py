@@ -1,5 +1,6 @@
 """Peak memory and time of ``annotator import`` of N news articles in CoNLL, CSV, doccano and
-Label Studio, as whole processes, at each of ``--sizes`` (goal: the largest at most 1.2 x the
+Label Studio (and WebAnno TSV with ``--formats webanno``, a folder of one file per article), as
+whole processes, at each of ``--sizes`` (goal: the largest at most 1.2 x the
 smallest, and under 200 MB); and of ``export --format labelstudio`` of the project with a second
 annotator and pending suggestions (the other layers and suggestions ride along in its tasks).
 
@@ -9,7 +10,7 @@ CSV, whose export writes analysts' tables: its file is a table of the articles (
 ``main``), back to back with this one, each process capped at ``--memory-cap`` GB.
 
     python bench/bench_import_formats.py [--sizes 5000,50000] [--old /tmp/base]
-        [--formats conll,csv,doccano,labelstudio] [--memory-cap 6]
+        [--formats conll,csv,doccano,labelstudio,webanno] [--memory-cap 6]
 """
 
 from __future__ import annotations
@@ -45,8 +46,16 @@ def run(cmd: list[str], code: Path, cap_gb: float) -> tuple[float, float, str]:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
     t0 = time.perf_counter()
+    # cwd=code: ``python -m`` puts the working folder first on sys.path, so run from this
+    # repository's root it would import this code base whatever PYTHONPATH says (--old then
+    # measured the new code twice)
     proc = subprocess.Popen(
-        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=limit
+        cmd,
+        env=env,
+        cwd=code,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=limit,
     )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t0
@@ -87,7 +96,12 @@ def sources(base: Path, n: int, formats: list[str], cap: float) -> dict[str, Pat
             raise SystemExit(f"{' '.join(cmd)}: {err}")
     src.unlink()
     files: dict[str, Path] = {"csv": table}
-    names = {"conll": f"x-{n}.conll", "doccano": f"x-{n}.jsonl", "labelstudio": f"ls-{n}"}
+    names = {
+        "conll": f"x-{n}.conll",
+        "doccano": f"x-{n}.jsonl",
+        "labelstudio": f"ls-{n}",
+        "webanno": f"wa-{n}",  # a folder: one .tsv per article
+    }
     for fmt in formats:
         if fmt == "csv":
             continue

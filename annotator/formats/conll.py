@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate, compress
 from pathlib import Path
 from typing import IO
 
@@ -43,7 +44,7 @@ from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, files_with_suffix, rel_name
 from annotator.formats.iob import iob_docs
 from annotator.formats.reading import ReadOptions
-from annotator.formats.textfile import iter_split_lines
+from annotator.formats.textfile import iter_chunks
 from annotator.formats.writing import (
     ALL,
     SPLIT_NAMES,
@@ -61,13 +62,29 @@ EXTRA_KEY = "conll_extra"  # meta key: per token, the columns between token and 
 _SUFFIXES = (".conll", ".bio", ".iob", ".conll03")  # in folders; a named file may be any
 
 
+@dataclass(slots=True)
+class _Sentence:
+    """One sentence's tokens, its tags (one list per tag column, a tag per token) and per token
+    its columns between the token and the tags, joined by spaces ("" for none)."""
+
+    tokens: list[str]
+    tags: list[list[str]]
+    extra: list[str]
+
+
+def _sentence(ntags: int) -> _Sentence:
+    return _Sentence([], [[] for _ in range(ntags)], [])
+
+
 @dataclass
 class _Doc:
     line: int
-    # per sentence: (token, tag columns, line, extra columns between the token and the tags)
-    sentences: list[list[tuple[str, list[str], int, list[str]]]] = field(
-        default_factory=lambda: [[]]
-    )
+    ntags: int  # tag columns per token (one, or two for GermEval)
+    sentences: list[_Sentence] = field(default_factory=list)
+    extra: bool = False  # some token has columns between the token and the tag
+
+    def __post_init__(self) -> None:
+        self.sentences.append(_sentence(self.ntags))
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
@@ -88,15 +105,16 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
             yield _document(held, ids(stem if k == 1 else f"{stem}-{k}"), file, options)
 
 
+_SPACE = re.compile(r"\s")  # the characters str.isspace() accepts
+
+
 def _document(doc: _Doc, doc_id: str, file: Path, options: ReadOptions) -> DocData:
     text, spans = _spans(doc)
     meta: dict[str, object] = {"source": file.name}
-    tokens = [tok for sent in doc.sentences for tok in sent]
-    if all(not any(ch.isspace() for ch in t[0]) for t in tokens):
+    if not any(_SPACE.search("".join(sent.tokens)) for sent in doc.sentences):
         meta[TOKENS_KEY] = TOKENS_CONLL
-        extra = [t[3] for t in tokens]
-        if any(extra):
-            meta[EXTRA_KEY] = [" ".join(cols) for cols in extra]
+        if doc.extra:
+            meta[EXTRA_KEY] = [x for sent in doc.sentences for x in sent.extra]
             options.report.add("CoNLL extra columns (POS, chunk...) kept for export")
     else:
         options.report.add("CoNLL document with a token containing a space re-tokenised")
@@ -115,6 +133,9 @@ def _columns(line: str) -> list[str]:
     return line.split("\t") if "\t" in line else line.split()
 
 
+_BAD, _PREFIXED, _OUTSIDE = 0, 1, 2  # kinds of tag
+
+
 @dataclass
 class _Layout:
     """What the scan learns of a file: GermEval or token + tag, and which kinds of tag it holds."""
@@ -125,31 +146,51 @@ class _Layout:
     bad: dict[str, int] = field(default_factory=dict)  # tag that is not IOB -> first line
     prefixed: bool = False  # seen a B-/I-/E-/S- tag
     outside: bool = False  # seen an O tag
+    kinds: dict[str, int] = field(default_factory=dict)  # each tag seen -> its kind
 
-    def row(self, cols: list[str], lineno: int) -> tuple[str, list[str], list[str]]:
-        """The token, tags and extra columns of one token line (the first decides the layout)."""
-        if self.germeval is None:
-            self.germeval = len(cols) == 4 and cols[0].isdigit() and all(map(_TAG.match, cols[2:]))
-            self.first_line = lineno
-        elif self.germeval and len(cols) != 4:
+    def kind(self, tag: str, lineno: int) -> int:
+        """The kind of a tag met for the first time on ``lineno`` (and what it tells)."""
+        if not _TAG.match(tag):
+            self.bad.setdefault(tag, lineno)
+            kind = _BAD
+        elif tag != "O":
+            self.prefixed = True
+            kind = _PREFIXED
+        else:
+            self.outside = True
+            kind = _OUTSIDE
+        self.kinds[tag] = kind
+        return kind
+
+    def decide(self, cols: list[str], lineno: int) -> None:
+        """The first token line decides the layout: GermEval or token + tag."""
+        self.germeval = len(cols) == 4 and cols[0].isdigit() and all(map(_TAG.match, cols[2:]))
+        self.first_line = lineno
+
+    def germeval_row(self, cols: list[str], lineno: int, sent: _Sentence) -> None:
+        """Add a GermEval token line (index, token, outer and inner tag) to ``sent``."""
+        if len(cols) != 4:
             raise ImportFailed(
                 f"GermEval line with {len(cols)} columns, expected 4 (index, token, two tags) "
                 f"as on line {self.first_line}",
                 path=self.name,
                 line=lineno,
             )
-        if self.germeval:
-            token, tags, extra = cols[1], cols[2:4], []
-        else:
-            token, tags, extra = cols[0], cols[-1:], cols[1:-1]
-        for tag in tags:
-            if not _TAG.match(tag):
-                self.bad.setdefault(tag, lineno)
-            elif tag != "O":
-                self.prefixed = True
-            else:
-                self.outside = True
-        return token, tags, extra
+        sent.tokens.append(cols[1])
+        for column, tag in zip(sent.tags, cols[2:4], strict=True):
+            if tag not in self.kinds:
+                self.kind(tag, lineno)
+            column.append(tag)
+        sent.extra.append("")
+
+
+def _cells(line: str) -> list[str] | None:
+    """The columns of a line (split at tabs, or at spaces when it has none); None for a blank
+    line."""
+    if "\t" in line:
+        cols = [c.strip() for c in line.split("\t")]
+        return cols if any(cols) else None
+    return line.split() or None
 
 
 def _is_comment(cols: list[str]) -> bool:
@@ -190,40 +231,128 @@ class _Scan:
         return out
 
 
-def _iter_docs(file: Path, options: ReadOptions) -> Iterator[_Doc]:
-    """The file's documents and sentences, scanning the CoNLL dialects' line forms as the lines
-    are read (one document held at a time, unless the tags' kind is still open)."""
-    name = str(file)
-    current: _Doc | None = None
-    layout = _Layout(name)
-    scan = _Scan(layout)
-    for lineno, raw in enumerate(iter_split_lines(file, options.encoding), start=1):
+# A run of plain token lines, the common form: a token (not a comment, not -DOCSTART-), a tab
+# and a tag, no other white space, each line ending in a line feed (or CR LF). Such a run is
+# split in one go instead of line by line.
+_PLAIN_RUN = re.compile(r"(?:(?!-DOCSTART-\t)[^\s#]\S*\t\S+\r?\n)+")
+
+
+class _Lines:
+    """The documents of one file built as its lines come: ``line`` takes any line, ``plain`` a
+    run of plain token lines (what ``line`` would make of each, at once)."""
+
+    def __init__(self, name: str, options: ReadOptions) -> None:
+        self.name = name
+        self.options = options
+        self.layout = _Layout(name)
+        self.scan = _Scan(self.layout)
+        self.current: _Doc | None = None
+        self.sent: _Sentence | None = None
+
+    def _token_sentence(self, lineno: int) -> tuple[_Doc, _Sentence]:
+        """The sentence a token line on ``lineno`` goes to (a new document if none is open)."""
+        if self.current is None or self.sent is None:
+            self.current = _Doc(lineno, 2 if self.layout.germeval else 1)
+            self.sent = self.current.sentences[-1]
+            self.scan.found = True
+        return self.current, self.sent
+
+    def line(self, raw: str, lineno: int) -> list[_Doc]:
+        """Read one line; the documents it completes that can be handed on."""
         line = raw.strip("\r\n")
-        if not line.strip():
-            if current is not None and current.sentences[-1]:
-                current.sentences.append([])
-            continue
-        cols = [c.strip() for c in _columns(line)]
-        if cols[0] == "-DOCSTART-":
-            if current is not None:
-                scan.pending.append(current)
-                yield from scan.ready()
-            current = None
-            continue
-        if _is_comment(cols):
-            options.report.add("CoNLL comment line skipped")
-            continue
+        cols = _cells(line)
+        if cols is None:
+            current = self.current
+            if current is not None and current.sentences[-1].tokens:
+                self.sent = _sentence(current.ntags)
+                current.sentences.append(self.sent)
+            return []
+        token = cols[0]
+        if token == "-DOCSTART-":
+            done = self.current
+            self.current = self.sent = None
+            if done is not None:
+                self.scan.pending.append(done)
+                return self.scan.ready()
+            return []
+        if token[:1] == "#" and _is_comment(cols):
+            self.options.report.add("CoNLL comment line skipped")
+            return []
         if len(cols) < 2:
             raise ImportFailed(
                 f"expected a token and a label separated by a tab or space, got {line[:40]!r}",
-                path=name,
+                path=self.name,
                 line=lineno,
             )
-        token, tags, extra = layout.row(cols, lineno)
-        if current is None:
-            current = _Doc(lineno)
-            scan.found = True
-        current.sentences[-1].append((token, tags, lineno, extra))
+        layout = self.layout
+        if layout.germeval is None:
+            layout.decide(cols, lineno)
+        current, sent = self._token_sentence(lineno)
+        if layout.germeval:
+            layout.germeval_row(cols, lineno, sent)
+            return []
+        tag = cols[-1]  # token, extra columns, one tag
+        if tag not in layout.kinds:
+            layout.kind(tag, lineno)
+        sent.tokens.append(token)
+        sent.tags[0].append(tag)
+        if len(cols) > 2:
+            sent.extra.append(" ".join(cols[1:-1]))
+            current.extra = True
+        else:
+            sent.extra.append("")
+        return []
+
+    def plain(self, run: str, lineno: int) -> bool:
+        """Read a run of plain token lines starting on ``lineno`` (False, nothing read, in a
+        GermEval file: there each line is an error)."""
+        layout = self.layout
+        if layout.germeval:
+            return False
+        if "\r" in run:
+            run = run.replace("\r\n", "\n")
+        parts = run.replace("\t", "\n").split("\n")
+        tokens, tags = parts[0:-1:2], parts[1::2]
+        if layout.germeval is None:
+            layout.decide([tokens[0], tags[0]], lineno)
+        _current, sent = self._token_sentence(lineno)
+        for tag in set(tags).difference(layout.kinds):
+            layout.kind(tag, lineno + tags.index(tag))
+        sent.tokens += tokens
+        sent.tags[0] += tags
+        sent.extra += [""] * len(tokens)
+        return True
+
+
+def _iter_docs(file: Path, options: ReadOptions) -> Iterator[_Doc]:
+    """The file's documents and sentences, scanning the CoNLL dialects' line forms as the text
+    is read (one document held at a time, unless the tags' kind is still open). Runs of plain
+    token lines are split in one go; other lines one at a time (``_Lines``)."""
+    lines = _Lines(str(file), options)
+    lineno = 1
+    rest = ""
+    for piece in iter_chunks(file, options.encoding):
+        text = rest + piece
+        cut = text.rfind("\n") + 1
+        rest = text[cut:]
+        pos = 0
+        while pos < cut:
+            run = _PLAIN_RUN.match(text, pos)
+            if run is not None and lines.plain(run.group(), lineno):
+                lineno += run.group().count("\n")
+                pos = run.end()
+                continue
+            end = text.index("\n", pos)
+            yield from lines.line(text[pos:end], lineno)
+            lineno += 1
+            pos = end + 1
+    yield from lines.line(rest, lineno)  # the text after the last line feed is a line too
+    yield from _last_docs(lines.scan, lines.current, options)
+
+
+def _last_docs(scan: _Scan, current: _Doc | None, options: ReadOptions) -> list[_Doc]:
+    """At the end of the file: the documents still held (or the file's error)."""
+    layout = scan.layout
     if current is not None:
         scan.pending.append(current)
     if layout.germeval:
@@ -231,8 +360,8 @@ def _iter_docs(file: Path, options: ReadOptions) -> Iterator[_Doc]:
     if layout.bad:
         _read_as_io_tags(layout, options)
     if not scan.found:
-        raise ImportFailed("no tokens found", path=name)
-    yield from scan.ready()
+        raise ImportFailed("no tokens found", path=layout.name)
+    return scan.ready()
 
 
 def _read_as_io_tags(layout: _Layout, options: ReadOptions) -> None:
@@ -249,42 +378,49 @@ def _read_as_io_tags(layout: _Layout, options: ReadOptions) -> None:
 def _as_io_tags(doc: _Doc) -> None:
     """The document's IO tags as IOB (``X`` becomes ``I-X``)."""
     for sent in doc.sentences:
-        for i, (token, tags, at_line, extra) in enumerate(sent):
-            sent[i] = (token, [t if t == "O" else f"I-{t}" for t in tags], at_line, extra)
+        for column in sent.tags:
+            column[:] = [t if t == "O" else f"I-{t}" for t in column]
 
 
 def _spans(doc: _Doc) -> tuple[str, list[SpanData]]:
-    pieces: list[str] = []
+    """The document's text (tokens joined by spaces, sentences by line feeds) and its spans."""
+    lines: list[str] = []
     spans: list[SpanData] = []
-    pos = 0
-    sentences = [s for s in doc.sentences if s]
-    ncols = max(len(tags) for s in sentences for _t, tags, _l, _x in s)
-    for si, sent in enumerate(sentences):
-        if si:
-            pieces.append("\n")
+    pos = 0  # where the sentence starts in the text
+    for sent in doc.sentences:
+        tokens = sent.tokens
+        if not tokens:
+            continue
+        if lines:
             pos += 1
-        offsets: list[tuple[int, int]] = []
-        for ti, (token, _tags, _line, _extra) in enumerate(sent):
-            if ti:
-                pieces.append(" ")
-                pos += 1
-            offsets.append((pos, pos + len(token)))
-            pieces.append(token)
-            pos += len(token)
-        for col in range(ncols):
-            for first, last, label in _decode([tags[col] for _t, tags, _l, _x in sent]):
+        line = " ".join(tokens)
+        lines.append(line)
+        starts: list[int] | None = None
+        for tags in sent.tags:
+            if tags.count("O") == len(tags):
+                continue
+            for first, last, label in _decode(tags):
+                if starts is None:
+                    starts = list(accumulate([len(t) + 1 for t in tokens], initial=pos))
                 spans.append(
-                    SpanData(f"s{len(spans) + 1}", offsets[first][0], offsets[last][1], label)
+                    SpanData(f"s{len(spans) + 1}", starts[first], starts[last + 1] - 1, label)
                 )
-    return "".join(pieces), spans
+        pos += len(line)
+    return "\n".join(lines), spans
 
 
 def _decode(tags: list[str]) -> Iterator[tuple[int, int, str]]:
-    """``(first token, last token, label)`` for each chunk of a BIO/IOB1/BIOES tag sequence."""
+    """``(first token, last token, label)`` for each chunk of a BIO/IOB1/BIOES tag sequence.
+    Only the tags other than ``O`` are visited: a gap between two of them is an ``O``."""
     start: int | None = None
     label = ""
-    for i, tag in enumerate(tags):
-        prefix, _, typ = tag.partition("-")
+    prev = -2  # the last tag visited
+    for i in compress(range(len(tags)), map("O".__ne__, tags)):
+        if start is not None and i != prev + 1:
+            yield start, prev, label  # an O came between
+            start = None
+        prev = i
+        prefix, _, typ = tags[i].partition("-")
         if prefix == "O":
             if start is not None:
                 yield start, i - 1, label
@@ -299,7 +435,7 @@ def _decode(tags: list[str]) -> Iterator[tuple[int, int, str]]:
             yield start, i, label  # type: ignore[misc]
             start = None
     if start is not None:
-        yield start, len(tags) - 1, label
+        yield start, prev, label
 
 
 def _extra_columns(doc: DocData, n_tokens: int, summary: ExportSummary) -> list[str] | None:

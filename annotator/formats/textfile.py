@@ -5,6 +5,11 @@ next; then strict UTF-8; then charset-normalizer, but only when its answer is un
 plausible candidate decodes to the same text and the text looks like text). Anything else is
 refused with :class:`ImportFailed` naming the file, as are empty and binary files: guessing wrong
 would shift every offset in the file. Line endings are kept verbatim (offsets count them).
+
+Readers that stream (``iter_chunks``, ``iter_split_lines``, ``open_text``, ``iter_lines``) decode
+a file that decodes cleanly incrementally, after one checking pass over its bytes
+(``_stream_codec``); only a legacy encoding that must be detected holds the bytes once, for
+charset-normalizer. Any file that would be refused goes through ``read_text`` for its message.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import codecs
 import io
 import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -123,7 +129,9 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> str:
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        # lines counted in the decoded text before the bad byte (in UTF-16 a 0x0a byte is not
+        # a line feed)
+        line = data[: exc.start].decode(codec, errors="replace").count("\n") + 1
         raise ImportFailed(
             f"cannot decode as {codec}: byte {data[exc.start]:#04x} is not valid there",
             path=name,
@@ -161,59 +169,128 @@ def read_text(path: Path, encoding: str | None = None, *, allow_empty: bool = Fa
 
 
 _CHUNK = 1 << 20
+_PREFIX = 20000  # characters whose control-character ratio decides "binary" (``_refuse_binary``)
 
 
-def _stream_codec(path: Path, encoding: str | None) -> str | None:
-    """The codec to stream ``path`` with when it is plain UTF-8 (with or without a byte-order
-    mark, no NUL byte, text-like first chunk), checked in one binary pass that keeps nothing;
-    None for any other file, which then goes through ``read_text`` and its checks and
-    messages (an unusual encoding, a binary or empty file)."""
-    if encoding is not None:
-        try:
-            if codecs.lookup(encoding).name != "utf-8":
-                return None
-        except LookupError:
-            return None  # read_text names the unknown encoding
+@dataclass(frozen=True)
+class _Plan:
+    """How to stream a file that decodes cleanly: its codec, and whether one U+FEFF left at
+    the start by the codec is dropped (``decode_bytes`` drops it: a byte-order mark)."""
+
+    codec: str
+    drop_bom: bool
+
+
+def _stream_codec(path: Path, encoding: str | None) -> _Plan | None:
+    """How to stream ``path`` when it decodes cleanly and is text (plain UTF-8, a UTF-16 or
+    UTF-32 file with a byte-order mark, a named encoding, or a legacy encoding detected
+    unambiguously), checked in one pass of the bytes that keeps nothing but the first
+    characters; None for any other file (a decoding error, a binary or empty file, an unknown
+    or undecidable encoding), which then goes through ``read_text`` and its checks and
+    messages."""
     try:
         with path.open("rb") as fh:
-            chunk = fh.read(_CHUNK)
-            if not chunk or chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                return None
-            codec = "utf-8-sig" if chunk.startswith(codecs.BOM_UTF8) else "utf-8"
-            decoder = codecs.getincrementaldecoder(codec)()
-            first = True
-            while chunk:
-                if b"\x00" in chunk:
+            head = fh.read(_CHUNK)
+    except OSError as exc:
+        raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+    if not head:
+        return None
+    if encoding is not None:
+        try:
+            codec = codecs.lookup(encoding).name
+        except LookupError:
+            return None  # read_text names the unknown encoding
+        return _checked(path, codec, encoding)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _checked(path, detect_encoding(head, str(path)), None)
+    if head.startswith(codecs.BOM_UTF32_BE):
+        return None  # decode_bytes refuses it as binary (its NUL bytes)
+    codec = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    plan = _checked(path, codec, None)
+    if plan is not None or b"\x00" in head:
+        return plan
+    try:  # not UTF-8: the detection needs the bytes whole; they are dropped before reading
+        data = path.read_bytes()
+        if _is_utf8(data):
+            return None  # UTF-8 with a NUL byte or control characters: read_text refuses it
+        legacy = detect_encoding(data, str(path))
+    except (ImportFailed, OSError):
+        return None
+    del data
+    return _checked(path, legacy, None)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _checked(path: Path, codec: str, named: str | None) -> _Plan | None:
+    """The plan for ``codec`` when the whole file decodes with it and is text (no NUL, few
+    control characters at the start); None otherwise. The NUL-byte test of undeclared UTF-8
+    is made on the bytes, as ``decode_bytes`` makes it."""
+    try:
+        decoder = codecs.getincrementaldecoder(codec)()
+    except LookupError:
+        return None
+    prefix = ""
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                if named is None and codec.startswith("utf-8") and b"\x00" in chunk:
                     return None
                 text = decoder.decode(chunk)
-                if first:
-                    first = False
-                    if _control_ratio(text) > 0.01:
-                        return None
-                chunk = fh.read(_CHUNK)
-            decoder.decode(b"", final=True)
+                if "\x00" in text:
+                    return None
+                if len(prefix) <= _PREFIX:
+                    prefix += text[: _PREFIX + 1]
+            text = decoder.decode(b"", final=True)
+            if "\x00" in text:
+                return None
+            prefix += text[: _PREFIX + 1]
     except UnicodeDecodeError:
         return None
     except OSError as exc:
         raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
-    return codec
+    drop_bom = prefix.startswith("\ufeff")
+    if _control_ratio(prefix.removeprefix("\ufeff")) > 0.01:
+        return None
+    return _Plan(codec, drop_bom)
+
+
+def _decoded(path: Path, plan: _Plan, size: int) -> Iterator[str]:
+    """The text of ``path`` decoded as ``plan`` says, in pieces of at most about ``size``
+    bytes' worth (empty pieces left out)."""
+    decoder = codecs.getincrementaldecoder(plan.codec)()
+    drop = plan.drop_bom
+    try:
+        with path.open("rb") as fh:
+            while True:
+                chunk = fh.read(size)
+                piece = decoder.decode(chunk, final=not chunk)
+                if drop and piece:
+                    piece, drop = piece[1:], False
+                if piece:
+                    yield piece
+                if not chunk:
+                    return
+    except OSError as exc:
+        raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
 
 
 def iter_chunks(path: Path, encoding: str | None = None, size: int | None = None) -> Iterator[str]:
     """The text of ``path`` (what ``read_text`` returns) in pieces of about ``size``
-    characters (default ``_CHUNK``), streamed when the file is plain UTF-8 so that a large file
-    is never held in memory; any other file is read whole by ``read_text`` (same checks, same
-    messages) and comes as one piece."""
-    codec = _stream_codec(path, encoding)
-    if codec is None:
+    characters (default ``_CHUNK``), streamed whenever the file decodes cleanly (see
+    ``_stream_codec``) so that a large file is never held in memory; any other file is read
+    whole by ``read_text`` (same checks, same messages) and comes as one piece."""
+    plan = _stream_codec(path, encoding)
+    if plan is None:
         yield read_text(path, encoding)
         return
-    try:
-        with path.open(encoding=codec, newline="") as fh:
-            while piece := fh.read(size or _CHUNK):
-                yield piece
-    except OSError as exc:
-        raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+    yield from _decoded(path, plan, size or _CHUNK)
 
 
 def iter_split_lines(path: Path, encoding: str | None = None) -> Iterator[str]:
@@ -229,26 +306,33 @@ def iter_split_lines(path: Path, encoding: str | None = None) -> Iterator[str]:
 
 def open_text(path: Path, encoding: str | None = None) -> IO[str]:
     """``path`` open for reading as text with ``newline=""`` (as the ``csv`` module wants):
-    the file itself when it is plain UTF-8 (read as it goes), else ``read_text``'s result in
-    memory (same checks, same messages)."""
-    codec = _stream_codec(path, encoding)
-    if codec is None:
+    the file itself when it decodes cleanly (read as it goes, see ``_stream_codec``), else
+    ``read_text``'s result in memory (same checks, same messages)."""
+    plan = _stream_codec(path, encoding)
+    if plan is None:
         return io.StringIO(read_text(path, encoding), newline="")
     try:
-        return path.open(encoding=codec, newline="")
+        fh = path.open(encoding=plan.codec, newline="")
     except OSError as exc:
         raise ImportFailed(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+    if plan.drop_bom:
+        fh.read(1)
+    return fh
 
 
 def iter_lines(path: Path, encoding: str | None = None) -> Iterator[str]:
     """The lines of ``path`` split at line feeds only (U+2028 and U+0085 may stand inside a
     JSON string), without their line ending, streamed
     when the file is plain UTF-8 (checked in one binary pass first, nothing kept), so a large
-    file is never held in memory; any other file (a byte-order mark, another encoding, a binary
-    file) goes through ``read_text`` and its checks and messages."""
-    codec = _stream_codec(path, encoding)
-    if codec != "utf-8" or encoding is not None:
+    file is never held in memory; another encoding that decodes cleanly is streamed as
+    ``read_text(...).split("\\n")`` (carriage returns kept), and any other file goes through
+    ``read_text`` and its checks and messages."""
+    plan = _stream_codec(path, encoding)
+    if plan is None:
         yield from read_text(path, encoding).split("\n")
+        return
+    if plan.codec != "utf-8" or plan.drop_bom or encoding is not None:
+        yield from iter_split_lines(path, encoding)
         return
     try:
         with path.open(encoding="utf-8", newline="") as fh:

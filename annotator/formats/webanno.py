@@ -23,6 +23,9 @@
   offsets; gaps between sentences are filled with newlines. When a ``#Text`` disagrees with the
   token offsets the text is rebuilt from the tokens alone (gaps filled with spaces). Offsets are
   UTF-16 units in the file and are converted to code points.
+- The file is read as it comes (``_Reader``): each token row is used and dropped, so reading
+  holds about the document's text and annotations, not the file's lines. Errors keep the order
+  of a whole-file reading: any line error first, then ``--tsv-feature`` and relation references.
 
 Writing: WebAnno TSV 3.3, one ``.tsv`` per document, for INCEpTION. One span layer
 ``webanno.custom.Span`` with the features ``label``, one per scheme attribute, ``actor`` (the
@@ -38,9 +41,11 @@ written back after the layer headers.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +54,7 @@ from annotator.formats.common import UniqueIds, files_with_suffix, rel_name, uni
 from annotator.formats.iob import _spacy_words, given_tokens
 from annotator.formats.pipelines import RENEW_EVERY, Renewed
 from annotator.formats.reading import ReadOptions, ReadReport
-from annotator.formats.textfile import read_text
+from annotator.formats.textfile import iter_split_lines
 from annotator.formats.writing import (
     ALL,
     ExportContext,
@@ -92,7 +97,12 @@ class _Row:
 
 @dataclass
 class _Ann:
-    rows: list[_Row] = field(default_factory=list)
+    """One annotation of the chosen span layer: the UTF-16 extent of the rows that hold it,
+    the line of the last of them, and its feature values."""
+
+    begin: int
+    end: int
+    last: int
     values: dict[str, str | None] = field(default_factory=dict)
 
 
@@ -239,48 +249,6 @@ def _check_format_line(lines: list[str], name: str) -> None:
     )
 
 
-@dataclass
-class _Sheet:
-    """A TSV file as it is parsed: its layer headers, other header lines, token rows and
-    sentences (their ``#Text`` lines and rows)."""
-
-    name: str  # the file, for errors
-    headers: list[tuple[str, str, int]] = field(default_factory=list)
-    header_meta: dict[str, str] = field(default_factory=dict)  # other "#Key=value" lines
-    rows: list[_Row] = field(default_factory=list)
-    sentences: list[tuple[list[str], list[_Row]]] = field(default_factory=list)
-    in_sentence: bool = False
-    cols: list[_Column] | None = None  # fixed by the first token row
-
-    def hash_line(self, raw: str, lineno: int) -> None:
-        """A ``#`` line: a layer header, a sentence's ``#Text``, or another header line kept
-        (other '#' lines, e.g. #Sentence.id=, are skipped)."""
-        if raw.startswith("#T_") and "=" in raw and self.cols is None and not self.rows:
-            kind, spec = raw[3:].split("=", 1)
-            self.headers.append((kind.strip(), spec.rstrip("\t\r "), lineno))
-        elif raw.startswith("#Text="):
-            if self.in_sentence and self.sentences and not self.sentences[-1][1]:
-                self.sentences[-1][0].append(raw[6:])
-            else:
-                self.sentences.append(([raw[6:]], []))
-                self.in_sentence = True
-        elif not self.sentences and "=" in raw and not raw.startswith("#T_"):
-            key, _, value = raw[1:].partition("=")
-            self.header_meta[key] = value.rstrip("\r")  # e.g. GUM's #Summary1=
-
-    def token_line(self, raw: str, lineno: int) -> None:
-        if self.cols is None:
-            self.cols = _columns(self.headers, self.name)
-        row = _token_row(
-            raw, lineno, len(self.cols), self.rows[-1].end if self.rows else 0, self.name
-        )
-        self.rows.append(row)
-        if not self.sentences:
-            self.sentences.append(([], []))
-        self.sentences[-1][1].append(row)
-        self.in_sentence = True
-
-
 def _token_row(raw: str, lineno: int, n_cols: int, previous_end: int, name: str) -> _Row:
     """One token line: address, UTF-16 offsets (in order, not far beyond the previous token),
     token and as many annotation cells as the header declares."""
@@ -310,76 +278,336 @@ def _token_row(raw: str, lineno: int, n_cols: int, previous_end: int, name: str)
     return _Row(fields[0], begin, end, fields[2], cells, lineno, m.group(3) is not None)
 
 
-def _parse(
-    file: Path, options: ReadOptions
-) -> tuple[list[_Column], list[_Row], list[tuple[list[str], list[_Row]]], dict[str, str]]:
-    """The header, #T_, #Text and token rows of the TSV."""
-    name = str(file)
-    content = read_text(file, options.encoding)
-    lines = [ln.removesuffix("\r") for ln in content.split("\n")]
-    _check_format_line(lines, name)
-    sheet = _Sheet(name)
-    for lineno, raw in enumerate(lines[1:], start=2):
-        if not raw.strip():
-            sheet.in_sentence = False
-        elif raw.startswith("#"):
-            sheet.hash_line(raw, lineno)
-        else:
-            sheet.token_line(raw, lineno)
-    cols = sheet.cols or _columns(sheet.headers, name)
-    return cols, sheet.rows, sheet.sentences, sheet.header_meta
+class _Placed:
+    """One candidate text as its sentences come: the ``#Text`` lines (unescaped or verbatim)
+    placed at their first token's offset, after the previous sentence, the gap filled with
+    newlines (spaces before the first); every token checked against it. A token outside its
+    own sentence is checked at the end, against the whole text."""
+
+    def __init__(self) -> None:
+        self.ok = True
+        self.parts: list[str] = []
+        self.pos = 0  # UTF-16 end of the text placed so far
+        self.start = 0  # where the current sentence starts (UTF-16)
+        self.sent = ""  # the current sentence
+        self.units: bytes | None = None  # and its UTF-16 units (None: all in the BMP)
+        self.late: list[tuple[int, int, str]] = []
+
+    def copy(self) -> _Placed:
+        other = _Placed()
+        other.ok, other.parts, other.pos, other.start = (
+            self.ok,
+            list(self.parts),
+            self.pos,
+            self.start,
+        )
+        other.sent, other.units, other.late = self.sent, self.units, list(self.late)
+        return other
+
+    def _fail(self) -> None:
+        self.ok = False
+        self.parts, self.late, self.sent, self.units = [], [], "", None
+
+    def place(self, sent: str, has_lines: bool, first: _Row) -> None:
+        if not self.ok:
+            return
+        idx = sent.find(first.token) if has_lines else -1
+        if idx < 0:
+            self._fail()
+            return
+        start = first.begin - utf16_len(sent[:idx])
+        if start < self.pos:
+            self._fail()
+            return
+        self.parts.append(("\n" if self.parts else " ") * (start - self.pos))
+        self.parts.append(sent)
+        units = None if sent.isascii() else sent.encode("utf-16-le")
+        self.sent, self.start = sent, start
+        self.units = units if units is not None and len(units) != 2 * len(sent) else None
+        self.pos = start + (len(sent) if units is None else len(units) // 2)
+
+    def check(self, row: _Row) -> None:
+        if not self.ok:
+            return
+        b, e = row.begin - self.start, row.end - self.start
+        units = self.units
+        if units is None:  # the sentence is in the BMP: a UTF-16 unit is a character
+            if b < 0 or e > len(self.sent):
+                self.late.append((row.begin, row.end, row.token))
+            elif self.sent[b:e] != row.token:
+                self._fail()
+        elif b < 0 or 2 * e > len(units):
+            self.late.append((row.begin, row.end, row.token))
+        elif units[2 * b : 2 * e].decode("utf-16-le", errors="replace") != row.token:
+            self._fail()
+
+    def text(self) -> str | None:
+        """The text, when every token is where its offsets say."""
+        if not self.ok:
+            return None
+        text = "".join(self.parts)
+        self.parts = []
+        if self.late:
+            units = text.encode("utf-16-le")
+            for begin, end, token in self.late:
+                if units[2 * begin : 2 * end].decode("utf-16-le", errors="replace") != token:
+                    return None
+        return text
 
 
-def _build_text(sentences: list[tuple[list[str], list[_Row]]], report: ReadReport) -> str:
-    """Text in which every token row's UTF-16 offsets hold its token (see module docstring)."""
-    for unescape in (True, False):
-        text = _from_sentences(sentences, unescape)
-        if text is not None:
-            return text
-    report.add("WebAnno #Text lines disagree with token offsets; text rebuilt from tokens")
+class _Texts:
+    """The document text from the sentences' ``#Text`` lines (unescaped first, then verbatim),
+    built as the sentences come (see module docstring). Until a ``#Text`` line holds a
+    backslash the two are the same, and only one is built."""
+
+    def __init__(self) -> None:
+        self.unescaped = _Placed()
+        self.verbatim: _Placed | None = None  # None: the same as the unescaped one so far
+
+    def sentence(self, lines: list[str], first: _Row) -> None:
+        """A sentence's ``#Text`` lines, met at its first token row (not a sub-token)."""
+        raw = "\n".join(lines)
+        plain = raw
+        if "\\" in raw:
+            if self.verbatim is None:
+                self.verbatim = self.unescaped.copy()
+            plain = "\n".join(_unescape(ln) for ln in lines)
+        self.unescaped.place(plain, bool(lines), first)
+        if self.verbatim is not None:
+            self.verbatim.place(raw, bool(lines), first)
+
+    def token(self, row: _Row) -> None:
+        self.unescaped.check(row)
+        if self.verbatim is not None:
+            self.verbatim.check(row)
+
+    def text(self) -> str | None:
+        text = self.unescaped.text()
+        if text is None and self.verbatim is not None:
+            return self.verbatim.text()
+        return text  # (a verbatim text never apart from the unescaped one fails with it)
+
+
+def _text_from_tokens(file: Path, options: ReadOptions) -> str:
+    """The text rebuilt from the token rows alone (gaps filled with spaces), reading the file
+    again: the ``#Text`` lines disagree with the offsets (the file has been read once without
+    an error)."""
     buf: list[str] = []
     pos = 0
-    for _lines, toks in sentences:
-        for r in toks:
-            if r.sub or r.begin < pos:
-                continue
-            buf.append(" " * (r.begin - pos))
-            buf.append(r.token)
-            pos = r.begin + utf16_len(r.token)
+    lines = iter_split_lines(file, options.encoding)
+    next(lines, None)  # the #FORMAT line
+    for raw in lines:
+        line = raw.removesuffix("\r")
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        m, om = _ROW.match(fields[0]), _OFFSETS.match(fields[1])
+        assert m is not None and om is not None  # checked on the first reading
+        begin = int(om.group(1))
+        if m.group(3) is not None or begin < pos:
+            continue
+        buf.append(" " * (begin - pos))
+        buf.append(fields[2])
+        pos = begin + utf16_len(fields[2])
     return "".join(buf)
 
 
-def _from_sentences(sentences: list[tuple[list[str], list[_Row]]], unescape: bool) -> str | None:
-    parts: list[str] = []
-    pos = 0
-    ok = True
-    for lines, toks in sentences:
-        toks = [r for r in toks if not r.sub]
-        if not toks:
-            continue
-        sent = "\n".join(_unescape(ln) if unescape else ln for ln in lines)
-        idx = sent.find(toks[0].token) if lines else -1
-        if idx < 0:
-            ok = False
-            break
-        start = toks[0].begin - utf16_len(sent[:idx])
-        if start < pos:
-            ok = False
-            break
-        parts.append(("\n" if parts else " ") * (start - pos))
-        parts.append(sent)
-        pos = start + utf16_len(sent)
-    if not ok:
-        return None
-    text = "".join(parts)
-    units = text.encode("utf-16-le")
-    for _lines, toks in sentences:
-        for r in toks:
-            if r.sub:
+@dataclass
+class _RelationLayer:
+    """A relation layer's columns, and the rows whose base-type cell is filled (address, line,
+    that cell, the feature cells), kept when its base is the chosen span layer."""
+
+    name: str
+    bt: int | None  # the BT_ column (None: the layer has none, an error at the end)
+    base: str
+    feats: list[int]
+    rows: list[tuple[str, int, str, list[str]]] = field(default_factory=list)
+
+
+class _Addresses:
+    """The token rows' addresses, for checking the ends of relations and slots, kept as runs:
+    ``S-T`` addresses in their usual form (no leading zero) that follow one another (``S-1``,
+    ``S-2``, ...) are one run (sentence, first and last token, in three arrays); any other
+    address (a sub-token ``S-T.U``) is kept as itself. A file's addresses as strings would cost
+    about as much memory as its lines."""
+
+    def __init__(self) -> None:
+        self.sentences, self.firsts, self.lasts = array("q"), array("q"), array("q")
+        self.other: set[str] = set()
+        self.next = ""  # the address that would continue the last run
+        self.by_sentence: dict[int, list[int]] | None = None  # runs of each sentence, once asked
+
+    @staticmethod
+    def _numbers(addr: str) -> tuple[int, int] | None:
+        """Sentence and token of an ``S-T`` address in its usual form (None for any other)."""
+        sent, _, tok = addr.partition("-")
+        try:
+            s, t = int(sent), int(tok)
+        except ValueError:
+            return None
+        if f"{s}-{t}" != addr or not (0 <= s < 1 << 62 and 0 <= t < 1 << 62):
+            return None
+        return s, t
+
+    def add(self, addr: str) -> None:
+        if addr == self.next:
+            last = self.lasts[-1] + 1
+            self.lasts[-1] = last
+            self.next = f"{self.sentences[-1]}-{last + 1}"
+            return
+        numbers = self._numbers(addr)
+        if numbers is None:
+            self.other.add(addr)
+            return
+        sentence, token = numbers
+        self.sentences.append(sentence)
+        self.firsts.append(token)
+        self.lasts.append(token)
+        self.next = f"{sentence}-{token + 1}"
+
+    def __contains__(self, addr: object) -> bool:
+        if not isinstance(addr, str):
+            return False
+        if addr in self.other:
+            return True
+        numbers = self._numbers(addr)
+        if numbers is None:
+            return False
+        if self.by_sentence is None:
+            self.by_sentence = {}
+            for k, sentence in enumerate(self.sentences):
+                self.by_sentence.setdefault(sentence, []).append(k)
+        s, t = numbers
+        firsts, lasts = self.firsts, self.lasts
+        return any(firsts[k] <= t <= lasts[k] for k in self.by_sentence.get(s, ()))
+
+
+class _Reader:
+    """One TSV file read line by line: headers, sentences and token rows. Each token row is
+    used as it comes (its text checked, its cells read) and then dropped; what is kept is the
+    text, the annotations of the chosen layer, the rows holding a relation, and (when the file
+    has relations or slots of that layer) the token addresses. Errors found after the parse
+    (``--tsv-feature``, relation references) are raised at the end, after any parse error,
+    in the order reading the whole file gives them."""
+
+    def __init__(self, name: str, options: ReadOptions) -> None:
+        self.name = name
+        self.options = options
+        self.headers: list[tuple[str, str, int]] = []
+        self.header_meta: dict[str, str] = {}  # other "#Key=value" lines before the text
+        self.cols: list[_Column] | None = None  # fixed by the first token row
+        self.choice: tuple[str, str | None] | ImportFailed = ("", None)
+        self.texts = _Texts()
+        self.lines: list[str] | None = None  # the current sentence's #Text lines (None: none)
+        self.has_rows = False  # the current sentence has token rows
+        self.placed = False  # the current sentence's text is placed (a token row came)
+        self.in_sentence = False
+        self.previous_end = 0
+        self.cells = _Cells("")
+        self.relation_layers: list[_RelationLayer] = []
+        self.addresses: _Addresses | None = None  # kept when relations or slots may need them
+
+    def line(self, raw: str, lineno: int) -> None:
+        if not raw.strip():
+            self.in_sentence = False
+        elif raw.startswith("#"):
+            self._hash_line(raw, lineno)
+        else:
+            self._token_line(raw, lineno)
+
+    def _hash_line(self, raw: str, lineno: int) -> None:
+        """A ``#`` line: a layer header, a sentence's ``#Text``, or another header line kept
+        (other '#' lines, e.g. #Sentence.id=, are skipped)."""
+        if raw.startswith("#T_") and "=" in raw and self.cols is None:
+            kind, spec = raw[3:].split("=", 1)
+            self.headers.append((kind.strip(), spec.rstrip("\t\r "), lineno))
+        elif raw.startswith("#Text="):
+            if self.in_sentence and self.lines is not None and not self.has_rows:
+                self.lines.append(raw[6:])
+            else:
+                self.lines, self.has_rows, self.placed = [raw[6:]], False, False
+                self.in_sentence = True
+        elif self.lines is None and "=" in raw and not raw.startswith("#T_"):
+            key, _, value = raw[1:].partition("=")
+            self.header_meta[key] = value.rstrip("\r")  # e.g. GUM's #Summary1=
+
+    def _token_line(self, raw: str, lineno: int) -> None:
+        if self.cols is None:
+            self.cols = _columns(self.headers, self.name)
+            self._layout(self.cols)
+        cols = self.cols
+        row = _token_row(raw, lineno, len(cols), self.previous_end, self.name)
+        self.previous_end = row.end
+        if self.lines is None:
+            self.lines, self.placed = [], False
+        self.has_rows = self.in_sentence = True
+        if not row.sub:
+            if not self.placed:
+                self.texts.sentence(self.lines, row)
+                self.placed = True
+            self.texts.token(row)
+        if isinstance(self.choice, ImportFailed):
+            return  # the file is refused at the end; only parse errors may come first
+        if self.addresses is not None:
+            self.addresses.add(row.addr)
+        cells, layer, report = self.cells, self.choice[0], self.options.report
+        for ci, col in enumerate(cols):
+            cells.read(row, ci, col, cols, layer, report)
+        for rl in self.relation_layers:
+            if rl.bt is None or row.cells[rl.bt] in ("_", ""):
                 continue
-            if units[2 * r.begin : 2 * r.end].decode("utf-16-le", errors="replace") != r.token:
-                return None
-    return text
+            if rl.base != layer:
+                refs = _split(row.cells[rl.bt], "|")
+                report.add(f"WebAnno relation of layer {short(rl.name)} not imported", len(refs))
+                continue
+            rl.rows.append((row.addr, row.line, row.cells[rl.bt], [row.cells[i] for i in rl.feats]))
+
+    def _layout(self, cols: list[_Column]) -> None:
+        """What the columns decide: the chosen layer, the relation layers, whether token
+        addresses are needed."""
+        try:
+            self.choice = _choose(cols, self.options, self.name)
+        except ImportFailed as exc:
+            self.choice = exc
+            return
+        layer = self.choice[0]
+        self.cells = _Cells(layer)
+        for rl in dict.fromkeys(c.layer for c in cols if c.kind == "RL"):
+            idx = [i for i, c in enumerate(cols) if c.layer == rl and c.kind == "RL"]
+            bt = next((i for i in idx if cols[i].role == "bt"), None)
+            base = cols[bt].feature or "" if bt is not None else ""
+            feats = [i for i in idx if cols[i].role == "feat"]
+            self.relation_layers.append(_RelationLayer(rl, bt, base, feats))
+        if any(rl.base == layer for rl in self.relation_layers) or any(
+            c.role == "slot_role" and c.layer == layer for c in cols
+        ):
+            self.addresses = _Addresses()
+
+    def document(
+        self, file: Path
+    ) -> tuple[str, tuple[SpanData, ...], tuple[RelationData, ...], dict[str, str]]:
+        """The text, spans, relations and other header lines, once every line is read."""
+        name, report = self.name, self.options.report
+        if self.cols is None:
+            _columns(self.headers, name)  # its error comes before "no tokens"
+        text = self.texts.text()
+        if text is None:
+            report.add("WebAnno #Text lines disagree with token offsets; text rebuilt from tokens")
+            text = _text_from_tokens(file, self.options)
+        if not text:
+            raise ImportFailed("the file holds no tokens", path=name)
+        if isinstance(self.choice, ImportFailed):
+            raise self.choice
+        layer, label_feat = self.choice  # (a token row came: the text is not empty)
+        cells = self.cells
+        for other, keys in cells.others.items():
+            report.add(f"WebAnno annotation of layer {short(other)} not imported", len(keys))
+        spans, span_of = _spans(cells.anns, layer, label_feat, Utf16Index(text), report)
+        found = _SpansFound(
+            layer, self.addresses or _Addresses(), cells.at_row, span_of, report, name
+        )
+        relations = _relations(self.relation_layers, found) + _slot_relations(cells.links, found)
+        return text, tuple(spans), tuple(relations), self.header_meta
 
 
 def _choose(cols: list[_Column], options: ReadOptions, name: str) -> tuple[str, str | None]:
@@ -403,35 +631,28 @@ def _choose(cols: list[_Column], options: ReadOptions, name: str) -> tuple[str, 
 def read_file(
     file: Path, options: ReadOptions
 ) -> tuple[str, tuple[SpanData, ...], tuple[RelationData, ...], dict[str, str]]:
+    """One TSV file's document, its lines read as they come (``_Reader``)."""
     name = str(file)
-    report = options.report
-    cols, rows, sentences, header = _parse(file, options)
-    text = _build_text(sentences, report)
-    if not text:
-        raise ImportFailed("the file holds no tokens", path=name)
-    layer, label_feat = _choose(cols, options, name)
-    by_addr = {r.addr: r for r in rows}
-    cells = _Cells()
-    for row in rows:
-        for ci, col in enumerate(cols):
-            cells.read(row, ci, col, cols, layer, report)
-    for other, layer_anns in cells.anns.items():
-        if other != layer:
-            report.add(f"WebAnno annotation of layer {short(other)} not imported", len(layer_anns))
-    spans, span_of = _spans(cells.anns.get(layer, {}), layer, label_feat, Utf16Index(text), report)
-    found = _SpansFound(layer, by_addr, cells.at_row, span_of, report, name)
-    relations = _relations(cols, rows, found) + _slot_relations(cells.links, found)
-    return text, tuple(spans), tuple(relations), header
+    lines = iter_split_lines(file, options.encoding)
+    head = [ln.removesuffix("\r") for ln in islice(lines, 5)]
+    _check_format_line(head, name)
+    reader = _Reader(name, options)
+    for lineno, raw in enumerate(chain(head[1:], lines), start=2):
+        reader.line(raw.removesuffix("\r"), lineno)
+    return reader.document(file)
 
 
 @dataclass
 class _Cells:
-    """The annotations of every span layer, keyed by layer and by [id] or (row, stack
-    position); the slot features; and which annotations each row holds."""
+    """The annotations of the chosen span layer, keyed by [id] or (row, stack position), and
+    which of them each row holds; the keys of other span layers' annotations (counted); the
+    slot features."""
 
-    anns: dict[str, dict[tuple[str, ...], _Ann]] = field(default_factory=dict)
+    layer: str
+    anns: dict[tuple[str, ...], _Ann] = field(default_factory=dict)
+    others: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
     links: list[tuple[tuple[str, ...], list[str], list[str], int]] = field(default_factory=list)
-    at_row: dict[tuple[str, str], list[tuple[str, ...]]] = field(default_factory=dict)
+    at_row: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
 
     def read(
         self, row: _Row, ci: int, col: _Column, cols: list[_Column], layer: str, report: ReadReport
@@ -446,8 +667,12 @@ class _Cells:
             return  # relation columns are read per layer; a slot target with its role column
         elif col.role == "slot_role":
             self._slot(row, ci, col, cols, layer, report)
-        else:
+        elif col.layer == self.layer:
             self._span_cell(row, row.cells[ci], col)
+        else:
+            keys = self.others.setdefault(col.layer, set())
+            for k, (_value, ident) in enumerate(_items(row.cells[ci])):
+                keys.add(("id", ident) if ident else ("pos", row.addr, str(k)))
 
     def _slot(
         self, row: _Row, ci: int, col: _Column, cols: list[_Column], layer: str, report: ReadReport
@@ -465,17 +690,18 @@ class _Cells:
             self.links.append((key, roles, goals, row.line))
 
     def _span_cell(self, row: _Row, cell: str, col: _Column) -> None:
-        layer_anns = self.anns.setdefault(col.layer, {})
         for k, (value, ident) in enumerate(_items(cell)):
             key = ("id", ident) if ident else ("pos", row.addr, str(k))
-            ann = layer_anns.get(key)
+            ann = self.anns.get(key)
             if ann is None:
-                ann = layer_anns[key] = _Ann()
-                self.at_row.setdefault((col.layer, row.addr), []).append(key)
-            if not ann.rows or ann.rows[-1] is not row:
-                ann.rows.append(row)
-                if key not in self.at_row.setdefault((col.layer, row.addr), []):
-                    self.at_row[(col.layer, row.addr)].append(key)
+                ann = self.anns[key] = _Ann(row.begin, row.end, row.line)
+                self.at_row.setdefault(row.addr, []).append(key)
+            elif ann.last != row.line:
+                ann.begin, ann.end = min(ann.begin, row.begin), max(ann.end, row.end)
+                ann.last = row.line
+                here = self.at_row.setdefault(row.addr, [])
+                if key not in here:
+                    here.append(key)
             ann.values[col.feature or ""] = value
 
 
@@ -491,9 +717,7 @@ def _spans(
     spans: list[SpanData] = []
     span_of: dict[tuple[str, ...], str] = {}
     for key, ann in layer_anns.items():
-        begin = min(r.begin for r in ann.rows)
-        end = max(r.end for r in ann.rows)
-        start, stop = index.from_utf16(begin), index.from_utf16(end)
+        start, stop = index.from_utf16(ann.begin), index.from_utf16(ann.end)
         if stop <= start:
             report.add("WebAnno zero-length annotation skipped")
             continue
@@ -517,8 +741,8 @@ class _SpansFound:
     """The spans read from one document's rows, for resolving the ends of its relations."""
 
     layer: str  # the span layer imported
-    by_addr: dict[str, _Row]  # token address -> row
-    at_row: dict[tuple[str, str], list[tuple[str, ...]]]  # (layer, address) -> annotation keys
+    addresses: Container[str]  # every token row's address
+    at_row: dict[str, list[tuple[str, ...]]]  # address -> annotation keys of the layer
     span_of: dict[tuple[str, ...], str]  # annotation key -> span id
     report: ReadReport
     name: str  # the file, for error messages
@@ -529,7 +753,7 @@ def _slot_relations(
 ) -> list[RelationData]:
     """Slot (link) features of the chosen layer: a relation from the host annotation to each
     filler, labelled with its role (event roles)."""
-    layer, by_addr, at_row, span_of = found.layer, found.by_addr, found.at_row, found.span_of
+    addresses, at_row, span_of = found.addresses, found.at_row, found.span_of
     report, name = found.report, found.name
     out: list[RelationData] = []
     for key, roles, goals, line in links:
@@ -539,12 +763,12 @@ def _slot_relations(
             continue
         for k, goal in enumerate(goals):
             m = _TARGET.match(goal.strip())
-            if not m or m.group(1) not in by_addr:
+            if not m or m.group(1) not in addresses:
                 raise ImportFailed(f"bad slot filler reference '{goal}'", path=name, line=line)
             if m.group(2):
                 tail = span_of.get(("id", m.group(2)))
             else:
-                keys = at_row.get((layer, m.group(1)), [])
+                keys = at_row.get(m.group(1), [])
                 tail = span_of.get(keys[0]) if keys else None
             role = roles[k] if k < len(roles) else ""
             if tail is None or not role or role == "*":
@@ -554,15 +778,15 @@ def _slot_relations(
     return out
 
 
-def _relations(cols: list[_Column], rows: list[_Row], found: _SpansFound) -> list[RelationData]:
+def _relations(layers: list[_RelationLayer], found: _SpansFound) -> list[RelationData]:
     """Relation (RL) columns whose base is the chosen layer: one relation per reference."""
-    layer, by_addr, at_row, span_of = found.layer, found.by_addr, found.at_row, found.span_of
+    layer, addresses, at_row, span_of = found.layer, found.addresses, found.at_row, found.span_of
     report, name = found.report, found.name
 
-    def resolve(base: str, addr: str, ident: str | None) -> str | None:
+    def resolve(addr: str, ident: str | None) -> str | None:
         if ident and ident != "0":
             return span_of.get(("id", ident))
-        keys = at_row.get((base, addr), [])
+        keys = at_row.get(addr, [])
         if not keys:
             return None
         if len(keys) > 1:
@@ -570,28 +794,20 @@ def _relations(cols: list[_Column], rows: list[_Row], found: _SpansFound) -> lis
         return span_of.get(keys[0])
 
     out: list[RelationData] = []
-    rl_layers = dict.fromkeys(c.layer for c in cols if c.kind == "RL")
-    for rl in rl_layers:
-        idx = [i for i, c in enumerate(cols) if c.layer == rl and c.kind == "RL"]
-        bt = next((i for i in idx if cols[i].role == "bt"), None)
-        if bt is None:
-            raise ImportFailed(f"relation layer {rl} has no BT_ column", path=name)
-        base = cols[bt].feature or ""
-        feats = [i for i in idx if cols[i].role == "feat"]
-        for row in rows:
-            refs = _split(row.cells[bt], "|") if row.cells[bt] not in ("_", "") else []
-            if not refs:
-                continue
-            if base != layer:
-                report.add(f"WebAnno relation of layer {short(rl)} not imported", len(refs))
-                continue
-            values = [_items(row.cells[i]) for i in feats]
+    for rl in layers:
+        if rl.bt is None:
+            raise ImportFailed(f"relation layer {rl.name} has no BT_ column", path=name)
+        if rl.base != layer:
+            continue  # counted as the rows came
+        for addr, line, bt_cell, feat_cells in rl.rows:
+            refs = _split(bt_cell, "|")
+            values = [_items(cell) for cell in feat_cells]
             for k, ref in enumerate(refs):
                 m = _REF.match(ref)
-                if not m or m.group(1) not in by_addr:
-                    raise ImportFailed(f"bad relation reference '{ref}'", path=name, line=row.line)
-                head = resolve(base, m.group(1), m.group(2))
-                tail = resolve(base, row.addr, m.group(3))
+                if not m or m.group(1) not in addresses:
+                    raise ImportFailed(f"bad relation reference '{ref}'", path=name, line=line)
+                head = resolve(m.group(1), m.group(2))
+                tail = resolve(addr, m.group(3))
                 if head is None or tail is None:
                     report.add("WebAnno relation to a missing or skipped span skipped")
                     continue
@@ -599,7 +815,9 @@ def _relations(cols: list[_Column], rows: list[_Row], found: _SpansFound) -> lis
                 if values and k < len(values[0]):
                     label = values[0][k][0]
                 out.append(
-                    RelationData(f"r{row.addr}.{k + 1}.{short(rl)}", label or short(rl), head, tail)
+                    RelationData(
+                        f"r{addr}.{k + 1}.{short(rl.name)}", label or short(rl.name), head, tail
+                    )
                 )
     return out
 
