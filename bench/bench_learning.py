@@ -425,7 +425,8 @@ def simulate(
                         lab: round(ev.spans[lab].f1, 4) for lab in LABELS if lab in ev.spans
                     }
                 cache[key] = row
-            return cache[key]
+            found: dict[str, Any] = cache[key]
+            return found
 
         ev0 = Evaluation(match="overlap")
         for i in held:
@@ -486,6 +487,7 @@ def next_batch(
     if name == "longest":
         return sorted(rest, key=lambda i: (-len(gum[i].text), i))[:step]
     if name == "per-1000-chars":
+        assert model is not None
         unc = {i: decision_uncertainty(model, gum_an[i], len(gum[i].text)) for i in rest}
         return sorted(rest, key=lambda i: (-unc[i], i))[:step]
     committee = () if row is None else row["committee"]
@@ -578,7 +580,7 @@ def summarise_simulation(runs: list[dict[str, Any]], args: Any) -> dict[str, Any
                         chars98.append(reach(c, r["chars"], 0.98 * final) / 1000)
                 if not diffs:
                     continue
-                row = {
+                row: dict[str, Any] = {
                     "area": stats(areas),
                     "vs_default": stats(diffs),
                     "above": [int(above), len(diffs)],

@@ -48,6 +48,7 @@ class QueueEntry:
 MEASURES = ("entropy", "margin", "disagreement")  # per 1,000 characters (the first app measure)
 SCORES = ("total", "threshold", "novel", "dense")  # what a document would teach (score_documents)
 APP_SCORE = "total"  # the measure of the app's and worklist's uncertainty order
+MEASURE_CHOICES = (*SCORES, *MEASURES)  # what worklist --measure accepts
 
 
 def decision_uncertainty(
@@ -152,14 +153,24 @@ def annotator_queue(
     model: str | None = None,
     include_done: bool = False,
     progress: Progress | None = None,
+    measure: str | None = None,
 ) -> list[QueueEntry]:
     """The documents assigned to ``annotator`` (open ones unless ``include_done``), in
-    ``order``: "default" (by document) or "uncertainty" (needs ``model``)."""
+    ``order``: "default" (by document) or "uncertainty" (needs ``model``), by ``measure``
+    (:data:`MEASURE_CHOICES`; default the app's, :data:`APP_SCORE`)."""
     from storage.repository import annotators_assignments as ann_repo
     from storage.repository import documents as doc_repo
 
     if order not in ORDERS:
         raise ValidationError(f"unknown order '{order}' (choose from {', '.join(ORDERS)})")
+    if measure is not None and measure not in MEASURE_CHOICES:
+        raise ValidationError(
+            f"unknown uncertainty measure '{measure}' (choose from {', '.join(MEASURE_CHOICES)})"
+        )
+    if measure is not None and order != "uncertainty":
+        raise ValidationError(
+            f"an uncertainty measure ('{measure}') needs uncertainty order (--order uncertainty)"
+        )
     if order == "uncertainty" and not model:
         raise ValidationError("uncertainty order needs a trained model (--model DIR)")
     with project.session() as s:
@@ -172,7 +183,7 @@ def annotator_queue(
     scores: dict[int, float] = {}
     if order == "uncertainty" and wanted:
         assert model is not None
-        scores = document_uncertainty(project, model, wanted, progress)
+        scores = document_uncertainty(project, model, wanted, progress, measure)
     entries = [
         QueueEntry(
             d,
