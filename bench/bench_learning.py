@@ -428,12 +428,7 @@ def simulate(
             found: dict[str, Any] = cache[key]
             return found
 
-        ev0 = Evaluation(match="overlap")
-        for i in held:
-            prop = gum_an[i].proposal
-            ev0.add(gum[i].spans, gum[i].relations, prop.spans, prop.relations)
-        base_f = round(mean_f(ev0), 4)
-        base_labels = {lab: round(ev0.spans[lab].f1, 4) for lab in LABELS if lab in ev0.spans}
+        base_f, base_labels = no_model_point(held, gum, gum_an)
         variants: list[tuple[str, int]] = []
         for name in orders:
             variants.extend((name, k) for k in range(args.sim_shuffles if name == "default" else 1))
@@ -465,7 +460,25 @@ def simulate(
                 f" docs {done}",
                 flush=True,
             )
+        if args.json:  # what is done so far, should the run be stopped
+            args.json.write_text(json.dumps({"simulation": {"runs": runs}}, default=str))
     return summarise_simulation(runs, args)
+
+
+def no_model_point(
+    held: list[int], gum: list[Any], gum_an: list[Any]
+) -> tuple[float, dict[str, float]]:
+    """The 0-document point: mean and per label overlap F of the default suggestions on the
+    held-out set."""
+    from annotator.suggest.evaluation import Evaluation
+
+    ev = Evaluation(match="overlap")
+    for i in held:
+        prop = gum_an[i].proposal
+        ev.add(gum[i].spans, gum[i].relations, prop.spans, prop.relations)
+    return round(mean_f(ev), 4), {
+        lab: round(ev.spans[lab].f1, 4) for lab in LABELS if lab in ev.spans
+    }
 
 
 def next_batch(
@@ -526,8 +539,8 @@ def summarise_simulation(runs: list[dict[str, Any]], args: Any) -> dict[str, Any
     kinds = [k for k in ("trained", "selected") if k in runs[0]]
     print(
         f"\n(c) simulation: {len(splits)} held-out sets of 6 GUM articles, pool {steps[-1]}, "
-        f"retrain every {args.sim_step}; default order = file order and "
-        f"{args.sim_shuffles - 1} shuffles; overlap F on the held-out set; mean ± sd over sets. "
+        f"retrain every {steps[2] - steps[1]}; default order = file order and "
+        f"{max(r['shuffle'] for r in runs)} shuffles; overlap F on the held-out set; mean ± sd over sets. "
         "'docs to X': documents annotated when the curve first reaches X, interpolated "
         "between retraining points; X relative to the default orders' mean on the same set"
     )
