@@ -174,7 +174,7 @@ def main() -> None:
         runs = [
             r for f in args.sim_summarise for r in json.loads(f.read_text())["simulation"]["runs"]
         ]
-        summary = summarise_simulation(runs, args)
+        summary = summarise_simulation(runs)
         if args.json:
             args.json.write_text(json.dumps({"simulation": summary}, indent=1, default=str))
         return
@@ -462,7 +462,7 @@ def simulate(
             )
         if args.json:  # what is done so far, should the run be stopped
             args.json.write_text(json.dumps({"simulation": {"runs": runs}}, default=str))
-    return summarise_simulation(runs, args)
+    return summarise_simulation(runs)
 
 
 def no_model_point(
@@ -522,7 +522,7 @@ def reach(curve: list[float], steps: list[int], goal: float) -> float:
     return float(steps[-1])
 
 
-def summarise_simulation(runs: list[dict[str, Any]], args: Any) -> dict[str, Any]:
+def summarise_simulation(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Per order, against the default order on the same held-out set: the area under the
     curve (mean F over the points, 0 documents included), its difference from the mean of the
     default orders on the same set, and the documents needed to reach the default orders' mean
@@ -540,7 +540,8 @@ def summarise_simulation(runs: list[dict[str, Any]], args: Any) -> dict[str, Any
     print(
         f"\n(c) simulation: {len(splits)} held-out sets of 6 GUM articles, pool {steps[-1]}, "
         f"retrain every {steps[2] - steps[1]}; default order = file order and "
-        f"{max(r['shuffle'] for r in runs)} shuffles; overlap F on the held-out set; mean ± sd over sets. "
+        f"{max(r['shuffle'] for r in runs)} shuffles; overlap F on the held-out set; "
+        "mean ± sd over sets. "
         "'docs to X': documents annotated when the curve first reaches X, interpolated "
         "between retraining points; X relative to the default orders' mean on the same set"
     )
