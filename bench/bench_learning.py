@@ -522,13 +522,66 @@ def reach(curve: list[float], steps: list[int], goal: float) -> float:
     return float(steps[-1])
 
 
+def order_row(
+    runs: list[dict[str, Any]], splits: list[int], name: str, kind: str, lab: str | None, mid: int
+) -> dict[str, Any] | None:
+    """One order's figures over the held-out sets against the default orders of each set
+    (``null``: each default shuffle against the other shuffles of its set)."""
+    import numpy as np
+
+    def series(r: dict[str, Any]) -> list[float]:
+        return r[kind] if lab is None else [p.get(lab, 0.0) for p in r[f"{kind}_labels"]]
+
+    def stats(values: list[float]) -> list[float]:
+        return [round(float(np.mean(values)), 4), round(float(np.std(values)), 4)]
+
+    diffs, above = [], 0
+    need: dict[str, list[float]] = {"final": [], "98": [], "95": [], "at8": []}
+    chars98: list[float] = []
+    areas: list[float] = []
+    for split in splits:
+        defaults = [r for r in runs if r["split"] == split and r["order"] == "default"]
+        mine = (
+            defaults
+            if name == "null"
+            else [r for r in runs if r["split"] == split and r["order"] == name]
+        )
+        for r in mine:
+            others = defaults if name != "null" else [q for q in defaults if q is not r]
+            if not others:
+                continue
+            ocurve = np.mean([series(q) for q in others], axis=0)
+            c = series(r)
+            areas.append(float(np.mean(c)))
+            d = float(np.mean(c)) - float(np.mean(ocurve))
+            diffs.append(d)
+            above += d > 0
+            final = float(ocurve[-1])
+            need["final"].append(reach(c, r["docs"], final))
+            need["98"].append(reach(c, r["docs"], 0.98 * final))
+            need["95"].append(reach(c, r["docs"], 0.95 * final))
+            need["at8"].append(reach(c, r["docs"], float(ocurve[mid])))
+            chars98.append(reach(c, r["chars"], 0.98 * final) / 1000)
+    if not diffs:
+        return None
+    return {
+        "area": stats(areas),
+        "vs_default": stats(diffs),
+        "above": [int(above), len(diffs)],
+        "docs_to": {k: stats(v) for k, v in need.items()},
+        "kchars_to_98": stats(chars98),
+    }
+
+
 def summarise_simulation(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Per order, against the default order on the same held-out set: the area under the
     curve (mean F over the points, 0 documents included), its difference from the mean of the
     default orders on the same set, and the documents needed to reach the default orders' mean
     final F, 95/98 % of it and the F the default orders have (on average) at 8 documents;
-    characters to 98 %; the same per label. The noise band is each default shuffle against
-    the mean of the other shuffles on its set: what an arbitrary order scores."""
+    characters to 98 %; the same per label. The noise band (``null``) is each default shuffle
+    against the mean of the other shuffles on its set: what an arbitrary order scores; ``z``
+    is an order's mean difference over the sets in units of a random order's (the band's sd
+    over the square root of the number of sets): beyond noise from about 2."""
     import numpy as np
 
     out: dict[str, Any] = {"runs": runs, "orders": {}}
@@ -547,65 +600,39 @@ def summarise_simulation(runs: list[dict[str, Any]]) -> dict[str, Any]:
     )
     print(f"  documents: {steps}")
 
-    def area(curve: list[float]) -> float:
-        return float(np.mean(curve))
-
     def series(r: dict[str, Any], kind: str, lab: str | None) -> list[float]:
         return r[kind] if lab is None else [p.get(lab, 0.0) for p in r[f"{kind}_labels"]]
-
-    def stats(values: list[float]) -> list[float]:
-        return [round(float(np.mean(values)), 4), round(float(np.std(values)), 4)]
 
     for kind in kinds:
         print(f"\n  {kind}: " + ("every label trained" if kind == "trained" else "selected"))
         for lab in (None, *LABELS):
             name_l = "mean of 5 labels" if lab is None else lab
             print(
-                f"  [{name_l}] {'order':<15} {'area':>8} {'vs default':>16} {'above':>6} "
+                f"  [{name_l}] {'order':<15} {'area':>8} {'vs default':>16} {'z':>5} {'above':>6} "
                 f"{'docs→final':>12} {'docs→98%':>12} {'docs→95%':>12} "
                 f"{'docs→F@8':>12} {'kchars→98%':>11}"
             )
-            for name in [*orders, "null"]:
-                diffs, above = [], 0
-                need: dict[str, list[float]] = {"final": [], "98": [], "95": [], "at8": []}
-                chars98: list[float] = []
-                areas: list[float] = []
-                for split in splits:
-                    defaults = [r for r in runs if r["split"] == split and r["order"] == "default"]
-                    if name == "null":  # each default shuffle against the other shuffles
-                        mine = defaults
-                    else:
-                        mine = [r for r in runs if r["split"] == split and r["order"] == name]
-                    for r in mine:
-                        others = defaults if name != "null" else [q for q in defaults if q is not r]
-                        if not others:
-                            continue
-                        ocurve = np.mean([series(q, kind, lab) for q in others], axis=0)
-                        c = series(r, kind, lab)
-                        areas.append(area(c))
-                        d = area(c) - area(list(ocurve))
-                        diffs.append(d)
-                        above += d > 0
-                        final = float(ocurve[-1])
-                        need["final"].append(reach(c, r["docs"], final))
-                        need["98"].append(reach(c, r["docs"], 0.98 * final))
-                        need["95"].append(reach(c, r["docs"], 0.95 * final))
-                        need["at8"].append(reach(c, r["docs"], float(ocurve[mid])))
-                        chars98.append(reach(c, r["chars"], 0.98 * final) / 1000)
-                if not diffs:
-                    continue
-                row: dict[str, Any] = {
-                    "area": stats(areas),
-                    "vs_default": stats(diffs),
-                    "above": [int(above), len(diffs)],
-                    "docs_to": {k: stats(v) for k, v in need.items()},
-                    "kchars_to_98": stats(chars98),
-                }
+            rows = {
+                name: row
+                for name in [*orders, "null"]
+                if (row := order_row(runs, splits, name, kind, lab, mid)) is not None
+            }
+            # a random order's mean difference over the sets: sd of one shuffle / sqrt(sets)
+            band = (
+                rows["null"]["vs_default"][1] / max(len(splits), 1) ** 0.5 if "null" in rows else 0
+            )
+            for name, row in rows.items():
+                row["z"] = round(row["vs_default"][0] / band, 2) if band else None
                 out["orders"].setdefault(name, {}).setdefault(kind, {})[name_l] = row
+                z = (
+                    f"{row['z']:+5.1f}"
+                    if row["z"] is not None and name not in ("default", "null")
+                    else ""
+                )
                 print(
                     f"  {'':<{len(name_l) + 3}}{name:<15} {row['area'][0]:.4f} "
-                    f"{row['vs_default'][0]:+.4f} ± {row['vs_default'][1]:.4f} "
-                    f"{above:>3}/{len(diffs):<2} "
+                    f"{row['vs_default'][0]:+.4f} ± {row['vs_default'][1]:.4f} {z:>5} "
+                    f"{row['above'][0]:>3}/{row['above'][1]:<2} "
                     + " ".join(f"{m:5.1f} ± {s:4.1f}" for m, s in row["docs_to"].values())
                     + f" {row['kchars_to_98'][0]:5.1f} ± {row['kchars_to_98'][1]:4.1f}"
                 )
