@@ -13,14 +13,19 @@ order help? On the dev set in ``../shared/eval`` (GUM news gold, ECB+ dev gold),
     holding the 24 articles as gold (parsing included), on this machine.
 (c) simulated annotation (``--sim-only``: this part alone): a held-out set of 6 GUM
     articles; the other 18 are "annotated" ``--sim-step`` (4) at a time (their gold added),
-    retraining after each batch; mean overlap F over the labels on the held-out set after each
-    retraining, of the trained model (every label trained) and of the selected one. Orders
-    (``--sim-orders``): the default (file order and ``--sim-shuffles`` - 1 shuffles of it),
-    longest first (a control), the previous app measure (entropy per 1,000 characters) and
-    the ``ordering.score_documents`` scores (total, threshold, novel). Over ``--sim-splits``
-    held-out sets: area under the curve, its difference from the default order on the same
-    set, documents (and characters) needed to reach 95/98/100 % of the final F (the whole
-    pool: the same for every order), per label areas; mean ± standard deviation over runs.
+    retraining after each batch; overlap F on the held-out set (mean over the labels and per
+    label) after each retraining, of the trained model (every label trained; also the
+    selected one with ``--sim-selected``). Orders (``--sim-orders``): the default (file order
+    and ``--sim-shuffles`` - 1 shuffles of it), longest first (a control), the first app
+    measure (entropy per 1,000 characters), the ``ordering.score_documents`` scores (total,
+    threshold, dense, novel) and committee (the inner folds' classifiers disagreeing). Over
+    ``--sim-splits`` held-out sets (from ``--sim-from``; parts run in parallel are joined by
+    ``--sim-summarise a.json b.json``): area under the curve against the default orders of the
+    same set and against a random order's spread (``null``, ``z``), documents (and characters)
+    to reach the default orders' final F, 98/95 % of it and their F at 8 documents.
+
+    python bench/bench_learning.py --sim-only --sim-from 0 --sim-splits 5 --sim-shuffles 6 \
+        --sim-orders default,total,dense,committee --json a.json   # and --sim-from 5 ... b.json
 
 ``--quick``: fewer optimiser iterations, 2 inner folds, a shorter simulation (8 pool documents).
 """

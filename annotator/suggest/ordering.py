@@ -10,9 +10,13 @@ every default suggestion, and the other candidates that duplicate none). The app
 (not per character: every decision is an example). Before any model the rule scores stand in
 (:func:`rule_uncertainty`). The default order is the assignment order (by document).
 
-Measured by ``bench/bench_learning.py`` (c) on GUM: no order, this one included, reaches the
-same F with clearly fewer documents; the differences are within the spread of the default
-order (see the benchmark's note).
+Measured by ``bench/bench_learning.py`` (c) on GUM (10 held-out sets, the default order in 6
+assignment orders per set): no order, this one included, reaches the same F with fewer
+documents beyond the spread of the default orders. Area under the mean-F curve against the
+default order: ``total`` +.0011, ``dense`` +.0006, ``committee`` (the inner folds'
+classifiers; not in a model folder) +.0008, each under one standard error of a random order
+(PLACE, the label that learns most: +.0031 / +.0028 / +.0037, also under one). ``total``
+stays the app's: no measure measured better, and it is the cheapest.
 """
 
 from __future__ import annotations
