@@ -53,7 +53,7 @@ class LearningLoop(QObject):
         self.preannotate_dialog: PreannotateDialog | None = None
         self.result_dialog: ComparisonDialog | None = None
         documents.order_requested.connect(self.set_order)
-        documents.ranking_shrunk.connect(self._say_ranked)
+        documents.ranking_changed.connect(self._say_ranked)
 
     # ------------------------------------------------------------ training
 
@@ -136,11 +136,9 @@ class LearningLoop(QObject):
         _model, scores = result
         # Documents finished while the ranking ran are no longer in the queue: they get no
         # score, and the message counts the queue as it is now.
-        still_open = set(self.documents.open_ids())
-        live = {doc_id: value for doc_id, value in scores.items() if doc_id in still_open}
-        self.documents.set_uncertainty(live)
+        count = self.documents.show_ranking(scores)
         self._show_order(UNCERTAINTY_ORDER)
-        self._say_ranked(len(live))
+        self._say_ranked(count)
 
     def _say_ranked(self, count: int) -> None:
         """The status bar line of the uncertainty order, with the queue as it is now."""

@@ -14,14 +14,19 @@ order help? On the dev set in ``../shared/eval`` (GUM news gold, ECB+ dev gold),
     holding the 24 articles as gold (parsing included), on this machine.
 (c) simulated annotation (``--sim-only``: this part alone): a held-out set of 6 GUM
     articles; the other 18 are "annotated" ``--sim-step`` (4) at a time (their gold added),
-    retraining after each batch; mean overlap F over the labels on the held-out set after each
-    retraining, of the trained model (every label trained) and of the selected one. Orders
-    (``--sim-orders``): the default (file order and ``--sim-shuffles`` - 1 shuffles of it),
-    longest first (a control), the previous app measure (entropy per 1,000 characters) and
-    the ``ordering.score_documents`` scores (total, threshold, novel). Over ``--sim-splits``
-    held-out sets: area under the curve, its difference from the default order on the same
-    set, documents (and characters) needed to reach 95/98/100 % of the final F (the whole
-    pool: the same for every order), per label areas; mean ± standard deviation over runs.
+    retraining after each batch; overlap F on the held-out set (mean over the labels and per
+    label) after each retraining, of the trained model (every label trained; also the
+    selected one with ``--sim-selected``). Orders (``--sim-orders``): the default (file order
+    and ``--sim-shuffles`` - 1 shuffles of it), longest first (a control), the first app
+    measure (entropy per 1,000 characters), the ``ordering.score_documents`` scores (total,
+    threshold, dense, novel) and committee (the inner folds' classifiers disagreeing). Over
+    ``--sim-splits`` held-out sets (from ``--sim-from``; parts run in parallel are joined by
+    ``--sim-summarise a.json b.json``): area under the curve against the default orders of the
+    same set and against a random order's spread (``null``, ``z``), documents (and characters)
+    to reach the default orders' final F, 98/95 % of it and their F at 8 documents.
+
+    python bench/bench_learning.py --sim-only --sim-from 0 --sim-splits 5 --sim-shuffles 6 \
+        --sim-orders default,total,dense,committee --json a.json   # and --sim-from 5 ... b.json
 
 ``--quick``: fewer optimiser iterations, 2 inner folds, a shorter simulation (8 pool documents).
 """
@@ -160,9 +165,25 @@ def main() -> None:
     ap.add_argument("--sim-step", type=int, default=4, help="(c): documents per retraining")
     ap.add_argument("--sim-orders", default=",".join(SIM_ORDERS), help="(c): orders to run")
     ap.add_argument("--sim-only", action="store_true", help="run (c) alone")
+    ap.add_argument("--sim-from", type=int, default=0, help="(c): first held-out set")
+    ap.add_argument("--sim-selected", action="store_true", help="(c): also the selected model")
+    ap.add_argument(
+        "--sim-summarise",
+        type=Path,
+        nargs="+",
+        help="(c): summarise the runs of these --json files (of parallel --sim-from parts)",
+    )
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
+    if args.sim_summarise:
+        runs = [
+            r for f in args.sim_summarise for r in json.loads(f.read_text())["simulation"]["runs"]
+        ]
+        summary = summarise_simulation(runs)
+        if args.json:
+            args.json.write_text(json.dumps({"simulation": summary}, indent=1, default=str))
+        return
     import annotator.suggest.training as training
     from annotator.scheme import load_scheme
     from annotator.suggest.correction import document_folds
@@ -344,7 +365,7 @@ def inner_check(comparison: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-SIM_ORDERS = ("default", "longest", "per-1000-chars", "total", "threshold", "novel")
+SIM_ORDERS = ("default", "longest", "per-1000-chars", "total", "dense", "committee", "novel")
 
 
 def simulate(
@@ -356,21 +377,27 @@ def simulate(
 
     Orders: ``default`` (the pool in file order, then shuffled: what an assignment order
     gives), ``longest`` (longest first: a control for scores that grow with length),
-    ``per-1000-chars`` (the previous app measure: entropy per 1,000 characters, file order
-    before the first model) and the :func:`annotator.suggest.ordering.score_documents` scores
-    ``total``, ``threshold`` and ``novel`` (before the first model: the rule scores). A
-    retraining (``learn``) is cached per set of annotated documents, so the orders share
-    their first and last points when they pick the same documents."""
+    ``per-1000-chars`` (the first app measure: entropy per 1,000 characters, file order
+    before the first model), the :func:`annotator.suggest.ordering.score_documents` scores
+    ``total``, ``threshold``, ``dense`` and ``novel`` (before the first model: the rule
+    scores), and ``committee`` (the disagreement of the inner folds' classifiers that
+    training fits anyway, with the final ones). Each point is the corrector retrained on the
+    documents annotated so far (``learn_groups``: inner folds tune the thresholds) with every
+    label trained; ``--sim-selected`` also runs ``learn`` for the selected model (slower; the
+    selection keeps the default almost everywhere, see (a)). A retraining is cached per set of
+    annotated documents, so the orders share their last point (the whole pool)."""
     import random
 
-    import annotator.suggest.training as training
+    from annotator.suggest.correction import GROUP_OF, LearnedModel, document_folds, learn_groups
     from annotator.suggest.evaluation import Evaluation
+    from annotator.suggest.training import FOLDS
 
     step = args.sim_step
     every = {lab: "trained" for lab in LABELS}
     orders = [o for o in args.sim_orders.split(",") if o]
+    kinds = ("trained", "selected") if args.sim_selected else ("trained",)
     runs: list[dict[str, Any]] = []
-    for split in range(args.sim_splits):
+    for split in range(args.sim_from, args.sim_from + args.sim_splits):
         rng = random.Random(args.seed + split)
         shuffled = list(range(len(gum)))
         rng.shuffle(shuffled)
@@ -382,32 +409,50 @@ def simulate(
         def point(done: list[int], held: list[int] = held, cache: Any = cache) -> dict[str, Any]:
             key = frozenset(done)
             if key not in cache:
-                learned = training.learn(
-                    [gum_an[i] for i in done],
-                    [gum[i] for i in done],
-                    scheme,
-                    "base",
-                    seed=args.seed,
-                    max_iter=max_iter,
+                docs = sorted(done)
+                labels = sorted(
+                    {sp.label for i in docs for sp in gum[i].spans if sp.label in GROUP_OF}
                 )
-                row: dict[str, Any] = {"model": learned.model}
-                for kind, use in (("trained", every), ("selected", None)):
+                outer = document_folds(len(docs), FOLDS, args.seed) if len(docs) > 1 else []
+                fitted = learn_groups(
+                    [gum_an[i] for i in docs],
+                    [list(gum[i].spans) for i in docs],
+                    labels,
+                    outer,
+                    max_iter,
+                )
+                models = {"trained": LearnedModel("base", fitted.final, dict(every))}
+                if args.sim_selected:
+                    import annotator.suggest.training as training
+
+                    models["selected"] = training.learn(
+                        [gum_an[i] for i in docs],
+                        [gum[i] for i in docs],
+                        scheme,
+                        "base",
+                        seed=args.seed,
+                        max_iter=max_iter,
+                    ).model
+                row: dict[str, Any] = {
+                    "model": models["trained"],
+                    "committee": [*fitted.per_fold, fitted.final],
+                }
+                for kind, model in models.items():
                     ev = Evaluation(match="overlap")
                     for i in held:
-                        prop = learned.model.apply(gum_an[i], scheme, use)[0]
+                        prop = model.apply(gum_an[i], scheme, every if kind == "trained" else None)[
+                            0
+                        ]
                         ev.add(gum[i].spans, gum[i].relations, prop.spans, prop.relations)
                     row[kind] = round(mean_f(ev), 4)
                     row[f"{kind}_labels"] = {
                         lab: round(ev.spans[lab].f1, 4) for lab in LABELS if lab in ev.spans
                     }
                 cache[key] = row
-            return cache[key]
+            found: dict[str, Any] = cache[key]
+            return found
 
-        ev0 = Evaluation(match="overlap")
-        for i in held:
-            prop = gum_an[i].proposal
-            ev0.add(gum[i].spans, gum[i].relations, prop.spans, prop.relations)
-        base_f = round(mean_f(ev0), 4)
+        base_f, base_labels = no_model_point(held, gum, gum_an)
         variants: list[tuple[str, int]] = []
         for name in orders:
             variants.extend((name, k) for k in range(args.sim_shuffles if name == "default" else 1))
@@ -416,138 +461,217 @@ def simulate(
             if name == "default" and shuffle:
                 random.Random(1000 * (split + 1) + shuffle).shuffle(rest)
             done: list[int] = []
-            model = None
-            curve: dict[str, Any] = {"docs": [], "chars": [], "trained": [], "selected": []}
-            curve |= {"trained_labels": [], "selected_labels": []}
+            row_now: dict[str, Any] | None = None
+            curve: dict[str, Any] = {"docs": [0], "chars": [0]}
+            for kind in kinds:
+                curve[kind] = [base_f]
+                curve[f"{kind}_labels"] = [base_labels]
             while rest:
-                batch = next_batch(name, model, rest, done, gum, gum_an, step)
+                batch = next_batch(name, row_now, rest, done, gum, gum_an, step)
                 rest = [i for i in rest if i not in batch]
                 done.extend(batch)
-                row = point(done)
-                model = row["model"]
+                row_now = point(done)
                 curve["docs"].append(len(done))
                 curve["chars"].append(sum(len(gum[i].text) for i in done))
-                for kind in ("trained", "selected"):
-                    curve[kind].append(row[kind])
-                    curve[f"{kind}_labels"].append(row[f"{kind}_labels"])
+                for kind in kinds:
+                    curve[kind].append(row_now[kind])
+                    curve[f"{kind}_labels"].append(row_now[f"{kind}_labels"])
             runs.append(
                 {"split": split, "order": name, "shuffle": shuffle, "default_f": base_f} | curve
             )
             print(
                 f"  (c) split {split} {name:<15}{shuffle or '':>2} trained F {curve['trained']}"
-                f" selected F {curve['selected']} docs {done}",
+                f" docs {done}",
                 flush=True,
             )
-    return summarise_simulation(runs, orders, args)
+        if args.json:  # what is done so far, should the run be stopped
+            args.json.write_text(json.dumps({"simulation": {"runs": runs}}, default=str))
+    return summarise_simulation(runs)
+
+
+def no_model_point(
+    held: list[int], gum: list[Any], gum_an: list[Any]
+) -> tuple[float, dict[str, float]]:
+    """The 0-document point: mean and per label overlap F of the default suggestions on the
+    held-out set."""
+    from annotator.suggest.evaluation import Evaluation
+
+    ev = Evaluation(match="overlap")
+    for i in held:
+        prop = gum_an[i].proposal
+        ev.add(gum[i].spans, gum[i].relations, prop.spans, prop.relations)
+    return round(mean_f(ev), 4), {
+        lab: round(ev.spans[lab].f1, 4) for lab in LABELS if lab in ev.spans
+    }
 
 
 def next_batch(
     name: str,
-    model: Any,
+    row: dict[str, Any] | None,
     rest: list[int],
     done: list[int],
     gum: list[Any],
     gum_an: list[Any],
     step: int,
 ) -> list[int]:
-    """The next ``step`` documents of the pool ``rest`` in order ``name``."""
+    """The next ``step`` documents of the pool ``rest`` in order ``name`` (``row``: the last
+    retraining, None before the first)."""
     from annotator.suggest.ordering import decision_uncertainty, score_documents
 
+    model = None if row is None else row["model"]
     if name == "default" or (name == "per-1000-chars" and model is None):
         return rest[:step]
     if name == "longest":
         return sorted(rest, key=lambda i: (-len(gum[i].text), i))[:step]
     if name == "per-1000-chars":
+        assert model is not None
         unc = {i: decision_uncertainty(model, gum_an[i], len(gum[i].text)) for i in rest}
         return sorted(rest, key=lambda i: (-unc[i], i))[:step]
-    ranked = score_documents(model, {i: gum_an[i] for i in rest}, name, [gum_an[i] for i in done])
+    committee = () if row is None else row["committee"]
+    ranked = score_documents(
+        model, {i: gum_an[i] for i in rest}, name, [gum_an[i] for i in done], committee
+    )
     return [i for i, _ in ranked[:step]]
 
 
-def reach(curve: list[float], steps: list[int], share: float) -> int:
-    """Documents annotated when ``curve`` first reaches ``share`` of its final value."""
-    goal = share * curve[-1]
-    return next(n for n, f in zip(steps, curve, strict=True) if f >= goal - 1e-9)
+def reach(curve: list[float], steps: list[int], goal: float) -> float:
+    """Documents (or characters) annotated when ``curve`` first reaches ``goal``, linearly
+    interpolated between retraining points (the last point when it never does)."""
+    for k, (n, f) in enumerate(zip(steps, curve, strict=True)):
+        if f >= goal - 1e-9:
+            if k == 0:
+                return float(n)
+            n0, f0 = steps[k - 1], curve[k - 1]
+            return float(n0 + (n - n0) * (goal - f0) / (f - f0))
+    return float(steps[-1])
 
 
-def summarise_simulation(
-    runs: list[dict[str, Any]], orders: list[str], args: Any
-) -> dict[str, Any]:
-    """Per order: area under the curve (mean F over the retraining points), its difference
-    from the default order on the same held-out set, documents (and characters) needed to
-    reach 95/98/100 % of the final F, per label areas; mean and standard deviation over runs."""
+def order_row(
+    runs: list[dict[str, Any]], splits: list[int], name: str, kind: str, lab: str | None, mid: int
+) -> dict[str, Any] | None:
+    """One order's figures over the held-out sets against the default orders of each set
+    (``null``: each default shuffle against the other shuffles of its set)."""
+    import numpy as np
+
+    def series(r: dict[str, Any]) -> list[float]:
+        return r[kind] if lab is None else [p.get(lab, 0.0) for p in r[f"{kind}_labels"]]
+
+    def stats(values: list[float]) -> list[float]:
+        return [round(float(np.mean(values)), 4), round(float(np.std(values)), 4)]
+
+    diffs, above = [], 0
+    need: dict[str, list[float]] = {"final": [], "98": [], "95": [], "at8": []}
+    chars98: list[float] = []
+    areas: list[float] = []
+    for split in splits:
+        defaults = [r for r in runs if r["split"] == split and r["order"] == "default"]
+        mine = (
+            defaults
+            if name == "null"
+            else [r for r in runs if r["split"] == split and r["order"] == name]
+        )
+        for r in mine:
+            others = defaults if name != "null" else [q for q in defaults if q is not r]
+            if not others:
+                continue
+            ocurve = np.mean([series(q) for q in others], axis=0)
+            c = series(r)
+            areas.append(float(np.mean(c)))
+            d = float(np.mean(c)) - float(np.mean(ocurve))
+            diffs.append(d)
+            above += d > 0
+            final = float(ocurve[-1])
+            need["final"].append(reach(c, r["docs"], final))
+            need["98"].append(reach(c, r["docs"], 0.98 * final))
+            need["95"].append(reach(c, r["docs"], 0.95 * final))
+            need["at8"].append(reach(c, r["docs"], float(ocurve[mid])))
+            chars98.append(reach(c, r["chars"], 0.98 * final) / 1000)
+    if not diffs:
+        return None
+    return {
+        "area": stats(areas),
+        "vs_default": stats(diffs),
+        "above": [int(above), len(diffs)],
+        "docs_to": {k: stats(v) for k, v in need.items()},
+        "kchars_to_98": stats(chars98),
+    }
+
+
+def summarise_simulation(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per order, against the default order on the same held-out set: the area under the
+    curve (mean F over the points, 0 documents included), its difference from the mean of the
+    default orders on the same set, and the documents needed to reach the default orders' mean
+    final F, 95/98 % of it and the F the default orders have (on average) at 8 documents;
+    characters to 98 %; the same per label. The noise band (``null``) is each default shuffle
+    against the mean of the other shuffles on its set: what an arbitrary order scores; ``z``
+    is an order's mean difference over the sets in units of a random order's (the band's sd
+    over the square root of the number of sets): beyond noise from about 2."""
     import numpy as np
 
     out: dict[str, Any] = {"runs": runs, "orders": {}}
+    orders = list(dict.fromkeys(r["order"] for r in runs))
+    splits = sorted({r["split"] for r in runs})
     steps = runs[0]["docs"]
+    mid = steps.index(8) if 8 in steps else len(steps) // 2
+    kinds = [k for k in ("trained", "selected") if k in runs[0]]
     print(
-        f"\n(c) simulation: {args.sim_splits} held-out sets of 6 GUM articles, pool "
-        f"{steps[-1]}, retrain every {args.sim_step}; the default order in file order and "
-        f"{args.sim_shuffles - 1} shuffles; mean overlap F over the labels on the held-out set "
-        "(mean ± sd over runs); the final point is the same for every order (the whole pool)"
+        f"\n(c) simulation: {len(splits)} held-out sets of 6 GUM articles, pool {steps[-1]}, "
+        f"retrain every {steps[2] - steps[1]}; default order = file order and "
+        f"{max(r['shuffle'] for r in runs)} shuffles; overlap F on the held-out set; "
+        "mean ± sd over sets. "
+        "'docs to X': documents annotated when the curve first reaches X, interpolated "
+        "between retraining points; X relative to the default orders' mean on the same set"
     )
     print(f"  documents: {steps}")
-    for kind in ("trained", "selected"):
-        print(
-            f"\n  {kind}: "
-            + ("every label trained" if kind == "trained" else "as preannotate uses it")
-        )
-        print(
-            f"  {'order':<15} {'area':>14} {'vs default':>15} "
-            + " ".join(f"{f'docs {int(100 * s)}%':>10}" for s in (0.95, 0.98, 1.0))
-            + f" {'chars 98%':>10}  per label area"
-        )
-        for name in orders:
-            mine = [r for r in runs if r["order"] == name]
-            areas = [float(np.mean(r[kind])) for r in mine]
-            diffs = [
-                float(np.mean(r[kind]))
-                - float(
-                    np.mean(
-                        [
-                            np.mean(q[kind])
-                            for q in runs
-                            if q["split"] == r["split"] and q["order"] == "default"
-                        ]
-                    )
-                )
-                for r in mine
-            ]
-            need = {s: [reach(r[kind], r["docs"], s) for r in mine] for s in (0.95, 0.98, 1.0)}
-            chars98 = [r["chars"][r["docs"].index(reach(r[kind], r["docs"], 0.98))] for r in mine]
-            labels = {
-                lab: round(
-                    float(
-                        np.mean(
-                            [np.mean([p.get(lab, 0.0) for p in r[f"{kind}_labels"]]) for r in mine]
-                        )
-                    ),
-                    3,
-                )
-                for lab in LABELS
-            }
-            row = {
-                "area": [round(float(np.mean(areas)), 4), round(float(np.std(areas)), 4)],
-                "vs_default": [round(float(np.mean(diffs)), 4), round(float(np.std(diffs)), 4)],
-                "docs_to": {
-                    str(s): [round(float(np.mean(v)), 2), round(float(np.std(v)), 2)]
-                    for s, v in need.items()
-                },
-                "chars_to_98": round(float(np.mean(chars98))),
-                "labels": labels,
-                "curve": [round(float(v), 4) for v in np.mean([r[kind] for r in mine], axis=0)],
-            }
-            out["orders"].setdefault(name, {})[kind] = row
+
+    def series(r: dict[str, Any], kind: str, lab: str | None) -> list[float]:
+        return r[kind] if lab is None else [p.get(lab, 0.0) for p in r[f"{kind}_labels"]]
+
+    for kind in kinds:
+        print(f"\n  {kind}: " + ("every label trained" if kind == "trained" else "selected"))
+        for lab in (None, *LABELS):
+            name_l = "mean of 5 labels" if lab is None else lab
             print(
-                f"  {name:<15} {row['area'][0]:.4f} ± {row['area'][1]:.4f} "
-                f"{row['vs_default'][0]:+.4f} ± {row['vs_default'][1]:.4f} "
-                + " ".join(
-                    f"{need_m:5.1f} ± {need_s:3.1f}" for need_m, need_s in row["docs_to"].values()
-                )
-                + f" {row['chars_to_98']:>10}  "
-                + " ".join(f"{lab} {v:.3f}" for lab, v in labels.items())
+                f"  [{name_l}] {'order':<15} {'area':>8} {'vs default':>16} {'z':>5} {'above':>6} "
+                f"{'docs→final':>12} {'docs→98%':>12} {'docs→95%':>12} "
+                f"{'docs→F@8':>12} {'kchars→98%':>11}"
             )
-            print(f"  {'':<15} curve {row['curve']}")
+            rows = {
+                name: row
+                for name in [*orders, "null"]
+                if (row := order_row(runs, splits, name, kind, lab, mid)) is not None
+            }
+            # a random order's mean difference over the sets: sd of one shuffle / sqrt(sets)
+            band = (
+                rows["null"]["vs_default"][1] / max(len(splits), 1) ** 0.5 if "null" in rows else 0
+            )
+            for name, row in rows.items():
+                row["z"] = round(row["vs_default"][0] / band, 2) if band else None
+                out["orders"].setdefault(name, {}).setdefault(kind, {})[name_l] = row
+                z = (
+                    f"{row['z']:+5.1f}"
+                    if row["z"] is not None and name not in ("default", "null")
+                    else ""
+                )
+                print(
+                    f"  {'':<{len(name_l) + 3}}{name:<15} {row['area'][0]:.4f} "
+                    f"{row['vs_default'][0]:+.4f} ± {row['vs_default'][1]:.4f} {z:>5} "
+                    f"{row['above'][0]:>3}/{row['above'][1]:<2} "
+                    + " ".join(f"{m:5.1f} ± {s:4.1f}" for m, s in row["docs_to"].values())
+                    + f" {row['kchars_to_98'][0]:5.1f} ± {row['kchars_to_98'][1]:4.1f}"
+                )
+            mean_curves = {
+                name: [
+                    round(float(v), 4)
+                    for v in np.mean(
+                        [series(r, kind, lab) for r in runs if r["order"] == name], axis=0
+                    )
+                ]
+                for name in orders
+            }
+            out.setdefault("curves", {}).setdefault(kind, {})[name_l] = mean_curves
+            for name, cv in mean_curves.items():
+                print(f"  {'':<{len(name_l) + 3}}{name:<15} curve {cv}")
     return out
 
 

@@ -240,9 +240,10 @@ def shoot_suggested_links(out: Path) -> None:
 
 
 def shoot_learning(out: Path, work: Path, names: set[str]) -> None:
-    """train-dialog, training-result, preannotate-model, uncertainty-order: the demo's
-    teammate layer (alice) trains a model in the window's worker; the pre-annotation dialog
-    shows its comparison; the newcomer's queue is ordered by the model's uncertainty."""
+    """train-dialog, training-result, preannotate-model, uncertainty-order, uncertainty-undo:
+    the demo's teammate layer (alice) trains a model in the window's worker; the
+    pre-annotation dialog shows its comparison; the newcomer's queue is ordered by the model's
+    uncertainty; "Done, next" and its undo (the document back in its ranked place)."""
     window = open_demo_window()
     try:
         window.theme_light()
@@ -282,6 +283,19 @@ def shoot_learning(out: Path, work: Path, names: set[str]) -> None:
             if top is None or window.context.doc_state.doc_id != top.id:
                 raise ShotFailed("Done, next did not open the most uncertain document")
             save(window, out, "uncertainty-order")
+        if "uncertainty-undo" in names:
+            panel = window.documents
+            if not panel.model.ranked:
+                panel.order_combo.setCurrentIndex(panel.order_combo.findData("uncertainty"))
+                wait_until(lambda: panel.model.ranked and not ops.busy, "the uncertainty order")
+                window.done_and_next()
+                wait_until(lambda: not window.context.runner.busy, "the next document")
+            window.context.undo_stack.undo()  # the "Done" of the document left behind
+            settle()
+            ranked = [r.id for r in panel.model.records() if panel.model.uncertainty(r.id)]
+            if len(ranked) != len(panel.open_ids()):
+                raise ShotFailed("the undone Done did not put its document back in the ranking")
+            save(window, out, "uncertainty-undo")
     finally:
         window.close()
 
@@ -369,7 +383,13 @@ def _wait_loaded(panel: Any, trigger: Callable[[], object]) -> None:
 # ----------------------------------------------------------------------------------- main
 
 WINDOW_SHOTS = ("main_window", "inspector_claim", "dark_mode", "suggestions", "shortcuts")
-LEARNING_SHOTS = ("train-dialog", "training-result", "preannotate-model", "uncertainty-order")
+LEARNING_SHOTS = (
+    "train-dialog",
+    "training-result",
+    "preannotate-model",
+    "uncertainty-order",
+    "uncertainty-undo",
+)
 ALL_SHOTS = (*WINDOW_SHOTS, "suggested-links", *LEARNING_SHOTS, "review", "dashboard")
 
 

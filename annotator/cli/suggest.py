@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli.support import echo_lines, fail, one_line_errors, progress_bar
+from annotator.suggest.ordering import APP_SCORE, MEASURE_CHOICES
 from annotator.vocabulary import Layer
 
 ProjectArg = Annotated[
@@ -135,6 +136,13 @@ def worklist(
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Model folder from annotator train.")
     ] = None,
+    measure: Annotated[
+        str | None,
+        typer.Option(
+            help="With --order uncertainty: what counts as uncertain, one of "
+            f"{', '.join(MEASURE_CHOICES)} (default {APP_SCORE}, as in the app)."
+        ),
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Also list finished documents.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -143,7 +151,7 @@ def worklist(
     from annotator.suggest.ordering import annotator_queue
 
     with Project.open(project) as proj, progress_bar("ordering") as progress:
-        entries = annotator_queue(proj, annotator, order, model, all_, progress)
+        entries = annotator_queue(proj, annotator, order, model, all_, progress, measure)
     if as_json:
         typer.echo(
             json.dumps(
@@ -162,7 +170,8 @@ def worklist(
     for e in entries:
         unc = "" if e.uncertainty is None else f"\t{e.uncertainty:.3f}"
         typer.echo(f"{e.external_id}\t{e.status}{unc}\t{e.title}")
-    typer.echo(f"{len(entries)} documents, {order} order")
+    how = f" ({measure or APP_SCORE})" if order == "uncertainty" else ""
+    typer.echo(f"{len(entries)} documents, {order} order{how}")
 
 
 def register(app: typer.Typer) -> None:

@@ -59,12 +59,15 @@ class DocumentState(QObject):
             items added, changed or removed (look them up again to know which).
         relations_changed(): relations or suggested relations were added or removed.
         status_changed(str): the annotator's status of the document.
+        status_set(int, str, str): document id, layer and new status of any document, shown
+            or not (an undone "Done" of a document left behind).
     """
 
     loaded = Signal()
     items_changed = Signal(list)
     relations_changed = Signal()
     status_changed = Signal(str)
+    status_set = Signal(int, str, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -207,6 +210,8 @@ class DocumentState(QObject):
         if self.content is not None and self.is_current(doc_id, layer):
             self.content.status = status
             self.status_changed.emit(status)
+        if layer is not None:
+            self.status_set.emit(doc_id, layer, status)
 
     def add_seconds(self, doc_id: int, layer: str, seconds: float) -> None:
         """Editing time written for ``doc_id`` in ``layer`` (shown in the status bar)."""

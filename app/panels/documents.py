@@ -71,7 +71,8 @@ class DocumentPanel(QWidget):
     document_chosen = Signal(int)
     loaded = Signal()
     order_requested = Signal(str)  # the user chose an order in the combo
-    ranking_shrunk = Signal(int)  # a ranked document left the queue; how many remain ranked
+    # a ranked document left the queue or came back to it; how many are ranked now
+    ranking_changed = Signal(int)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -159,7 +160,10 @@ class DocumentPanel(QWidget):
         self.table.clicked.connect(self._activated)
         self._pending_select: int | None = None
         context.document_changed.connect(self._document_changed)
-        context.doc_state.status_changed.connect(self._status_changed)
+        context.doc_state.status_set.connect(self._status_set)
+        # Scores of ranked documents that left the queue (done, skipped), by document id: an
+        # undone "Done" puts the document back with its score.
+        self._left: dict[int, float] = {}
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
@@ -221,6 +225,8 @@ class DocumentPanel(QWidget):
         if scores is not None:
             self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
             self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        if scores is None:
+            self._left = {}
         self.model.set_rank(scores)
         self.table.setColumnHidden(DocumentTableModel.UNCERTAINTY_COLUMN, scores is None)
         self._fit_title()
@@ -290,23 +296,50 @@ class DocumentPanel(QWidget):
         if state.is_current(doc_id, self.annotator):
             self.model.update_document(doc_id, span_count=len(state.spans()))
 
-    def _status_changed(self, status: str) -> None:
-        state = self.context.doc_state
-        doc_id = state.doc_id
-        if doc_id is not None and state.layer == self.annotator:
-            self.model.update_document(doc_id, status=status)
-            self._update_count()
-            if self.model.uncertainty(doc_id) is not None and status not in OPEN_WORK:
-                self.forget_score(doc_id)
+    def _status_set(self, doc_id: int, layer: str, status: str) -> None:
+        """A status changed in this panel's layer, shown or not (undo and redo included)."""
+        if layer != self.annotator:
+            return
+        self.model.update_document(doc_id, status=status)
+        self._update_count()
+        if not self.model.ranked:
+            return
+        if self.model.uncertainty(doc_id) is not None and status not in OPEN_WORK:
+            self.forget_score(doc_id)
+        elif doc_id in self._left and status in _queue_statuses(self.model.all_records()):
+            self.restore_score(doc_id)
+
+    def _scores(self) -> dict[int, float]:
+        return {
+            d.id: value
+            for d in self.model.all_records()
+            if (value := self.model.uncertainty(d.id)) is not None
+        }
+
+    def show_ranking(self, scores: dict[int, float]) -> int:
+        """Order the queue by ``scores`` (document id -> uncertainty) as it is now: documents
+        finished while they were ranked get no score (it is kept should one be undone).
+        Returns how many are ranked."""
+        still_open = set(self.open_ids())
+        live = {doc_id: value for doc_id, value in scores.items() if doc_id in still_open}
+        self._left = {doc_id: value for doc_id, value in scores.items() if doc_id not in live}
+        self.set_uncertainty(live)
+        return len(live)
 
     def forget_score(self, doc_id: int) -> None:
-        """A ranked document left the queue (done or skipped): it loses its score and goes
-        below the ranked ones; the others keep their order."""
+        """A ranked document left the queue (done or skipped): it loses its score (kept
+        should its status be undone) and goes below the ranked ones; the others keep their
+        order."""
         if self.model.ranked:
-            scores = {
-                d.id: value
-                for d in self.model.all_records()
-                if d.id != doc_id and (value := self.model.uncertainty(d.id)) is not None
-            }
+            scores = self._scores()
+            self._left[doc_id] = scores.pop(doc_id)
             self.set_uncertainty(scores)
-            self.ranking_shrunk.emit(len(scores))
+            self.ranking_changed.emit(len(scores))
+
+    def restore_score(self, doc_id: int) -> None:
+        """A document that left the ranked queue is open again (its "Done" undone): it gets
+        its score back and its place in the ranking."""
+        if self.model.ranked and doc_id in self._left:
+            scores = self._scores() | {doc_id: self._left.pop(doc_id)}
+            self.set_uncertainty(scores)
+            self.ranking_changed.emit(len(scores))

@@ -427,3 +427,27 @@ def test_a_ranking_that_arrives_after_done_counts_the_queue_as_it_is(
     assert panel.model.uncertainty(current) is None
     message = win.statusBar().currentMessage()
     assert f"{len(open_ids) - 1} open documents" in message, message
+
+
+def test_undoing_done_puts_the_document_back_in_the_ranked_queue(
+    qtbot: Any, loop_window: Any, trained: tuple[Path, Path]
+) -> None:
+    win = loop_window
+    panel = win.documents
+    open_ids = panel.open_ids()
+    _rank_in_uncertainty_order(qtbot, win, trained[1])
+    current = win.context.doc_state.doc_id
+    score = panel.model.uncertainty(current)
+    before = [r.id for r in panel.model.records()]
+    assert score is not None
+    win.done_and_next()
+    qtbot.waitUntil(lambda: win.context.doc_state.doc_id != current, timeout=10_000)
+    assert panel.model.uncertainty(current) is None
+    win.context.undo_stack.undo()  # the "Done" of the document no longer shown
+    # Open again, with the score it had, in its place in the ranking.
+    assert current in panel.open_ids()
+    assert panel.model.uncertainty(current) == score
+    assert [r.id for r in panel.model.records()] == before
+    assert panel.order == "uncertainty"
+    message = win.statusBar().currentMessage()
+    assert f"({len(open_ids)} open documents)" in message, message

@@ -534,3 +534,42 @@ def test_near_copies_of_a_found_span_are_taught_as_right_and_counted_once() -> N
     assert counted_twice["ACTOR"] <= 0.6  # F 0.86 if both copies counted
     once = tune_stacked(probs, y, dflt, elig, classes, gold_n, np.array([-1, 7, 7, -1, -1]))
     assert once["ACTOR"] == NEVER  # F 0.67 either way: the default stays
+
+
+def test_worklist_measure_chooses_the_uncertainty_of_the_order(
+    project: Project, tmp_path: Path
+) -> None:
+    from annotator.cli.main import app
+    from annotator.suggest.ordering import APP_SCORE, annotator_queue, document_uncertainty
+
+    outdir = tmp_path / "model"
+    train_model(project, outdir, max_steps=20, folds=2)
+    with project.session() as s:
+        docs = doc_repo.get_documents(s)
+        ann = ann_repo.ensure_annotator(s, "ann")
+        ann_repo.add_assignments(s, [{"document_id": d.id, "annotator_id": ann} for d in docs])
+    ids = [d.id for d in docs]
+    by_app = annotator_queue(project, "ann", "uncertainty", str(outdir))
+    same = annotator_queue(project, "ann", "uncertainty", str(outdir), measure=APP_SCORE)
+    assert by_app == same  # the default measure is the app's
+    margin = annotator_queue(project, "ann", "uncertainty", str(outdir), measure="margin")
+    expected = document_uncertainty(project, str(outdir), ids, measure="margin")
+    assert {e.document_id: e.uncertainty for e in margin} == expected
+    assert [e.uncertainty for e in margin] == sorted(expected.values(), reverse=True)
+    with pytest.raises(ValidationError, match="unknown uncertainty measure 'nope'"):
+        annotator_queue(project, "ann", "uncertainty", str(outdir), measure="nope")
+    with pytest.raises(ValidationError, match="needs uncertainty order"):
+        annotator_queue(project, "ann", measure="margin")
+    project.close()
+    runner = CliRunner()
+    base = ["worklist", str(project.path), "--annotator", "ann"]
+    out = runner.invoke(
+        app, [*base, "--order", "uncertainty", "--model", str(outdir), "--measure", "margin"]
+    )
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines()[-1] == f"{len(ids)} documents, uncertainty order (margin)"
+    listed = [line.split("\t")[2] for line in out.output.splitlines()[:-1]]
+    assert listed == [f"{e.uncertainty:.3f}" for e in margin]
+    out = runner.invoke(app, [*base, "--measure", "margin"])
+    assert out.exit_code == 1 and "needs uncertainty order" in out.output
+    assert len(out.output.strip().splitlines()) == 1

@@ -10,6 +10,7 @@ from annotator.errors import ValidationError
 from annotator.suggest.correction import NEVER, NONE, Analysed, Candidate, LearnedModel, Softmax
 from annotator.suggest.ordering import (
     candidate_uncertainty,
+    committee_disagreement,
     rule_uncertainty,
     score_documents,
     trainable,
@@ -133,3 +134,59 @@ def test_cold_start_ranks_by_the_rule_uncertainty_of_what_a_document_would_teach
     unsure = doc(cand(0, 10, 1, "b", "CLAIM", sid="c1"), scores={"c1": 0.5})
     ranked = score_documents(None, {"firm": firm, "unsure": unsure}, "total")
     assert [key for key, _ in ranked] == ["unsure", "firm"]
+
+
+def test_dense_weights_uncertainty_by_how_typical_of_the_pool_it_is() -> None:
+    model = claim_model()
+
+    def about(*lemmas: str) -> Analysed:
+        return doc(*(cand(100 * k, 100 * k + 10, 3 * k, lemma) for k, lemma in enumerate(lemmas)))
+
+    pool = {
+        "odd": about("comet", "opera", "glacier"),  # three unsure decisions nobody else shares
+        "typical": about("vote", "court"),  # two, about what the other documents are about
+        "like-1": about("vote", "yes"),  # "yes": the model is sure, nothing to learn
+        "like-2": about("vote", "yes"),
+    }
+    # by total uncertainty "odd" comes first (three unsure decisions against two)
+    assert score_documents(model, pool, "total")[0][0] == "odd"
+    scores = dict(score_documents(model, pool, "dense"))
+    assert next(iter(scores)) == "typical"
+    # each decision counts by the share of ranked documents with a candidate about it
+    assert scores["odd"] == pytest.approx(3 * 1 / 4)
+    assert scores["typical"] == pytest.approx(3 / 4 + 1 / 4)
+
+
+def test_committee_disagreement_is_high_where_the_members_differ() -> None:
+    yes_member = claim_model()  # says hl=yes is a claim
+    w = np.zeros((3, 2))
+    w[1] = [6.0, -6.0]  # this member says hl=yes is not one; both are sure about hl=no
+    w[2] = [6.0, -6.0]
+    no_member = LearnedModel(
+        "base",
+        {
+            "claim": Softmax(
+                (NONE, "CLAIM"),
+                {"bias": 0, "hl=yes": 1, "hl=no": 2},
+                w,
+                np.zeros((0, 2)),
+                np.zeros(2),
+                np.zeros(0),
+                np.zeros(0),
+                {},
+            )
+        },
+    )
+    split, agreed, unsure = cand(0, 10, 1, "yes"), cand(20, 30, 5, "no"), cand(40, 50, 9, "hmm")
+    item = doc(split, agreed, unsure)
+    committee = [yes_member.groups, no_member.groups]
+    dis = committee_disagreement(committee, item)
+    assert dis[id(split)] > 0.95  # one sure yes, one sure no
+    assert dis[id(agreed)] < 0.01
+    assert dis[id(unsure)] < 0.01  # both unsure the same way: no disagreement, only entropy
+    # a group no member knows: the rule uncertainty stands in
+    event = cand(60, 70, 11, "go", group="event")
+    assert committee_disagreement(committee, doc(event))[id(event)] == 1.0
+    pool = {"split": doc(cand(0, 10, 1, "yes")), "unsure": doc(cand(0, 10, 1, "hmm"))}
+    ranked = score_documents(None, pool, "committee", committee=committee)
+    assert [key for key, _ in ranked] == ["split", "unsure"]
