@@ -27,6 +27,7 @@ from annotator.errors import AnnotatorError
 from annotator.records import EntityRecord, SpanRecord, SuggestionRecord
 from app.context import AppContext
 from app.item_models import RelationRow, RelationTableModel
+from app.panels.elided import ElidedLabel
 from app.panels.highlighter import Key
 
 if TYPE_CHECKING:  # edits import the services on first use, after the window painted
@@ -147,6 +148,7 @@ class InspectorPanel(QWidget):
         layout.addWidget(self._actor_label)
         layout.addWidget(self._actor_widget)
         self._relations_label = QLabel("Links")
+        self._relations_label.setWordWrap(True)  # "Links (missing: …)" wraps, never widens
         layout.addWidget(self._relations_label)
         layout.addWidget(self.relation_view, 1)
         layout.addLayout(rel_buttons)
@@ -348,9 +350,8 @@ class InspectorPanel(QWidget):
             line = QWidget()
             box = QHBoxLayout(line)
             box.setContentsMargins(0, 0, 0, 0)
-            label = QLabel(row.text)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setToolTip(f"{kind}{rec.label} “{text}” · score {link.score:.2f}")
+            label = ElidedLabel(row.text)  # a long claim is cut with "…", its tooltip whole
+            label.set_detail(f"{kind}{rec.label} “{text}” · score {link.score:.2f}")
             row.accept_button = QPushButton("Accept")
             row.accept_button.setToolTip(f"Accept this {link.label} (and what it links)")
             row.reject_button = QPushButton("Reject")
