@@ -131,6 +131,7 @@ class InspectorPanel(QWidget):
         self._suggested_form.setContentsMargins(0, 0, 0, 0)
         self._suggested_form.setSpacing(2)
         self.suggested_rows: list[SuggestedRow] = []
+        self._links_accepted_along = 0
 
         sugg_row = QHBoxLayout()
         sugg_row.addWidget(self.accept_button)
@@ -307,7 +308,7 @@ class InspectorPanel(QWidget):
         self._relations_label.setText(
             "Links" + (f" (missing: {', '.join(missing)})" if missing else "")
         )
-        n_args = len(suggested)
+        n_args = self._links_accepted_along
         self.accept_button.setText(
             f"Accept with {n_args} suggested link{'s' * (n_args != 1)} (A)"
             if n_args and self.key is not None and self.key[0] == "g"
@@ -316,7 +317,8 @@ class InspectorPanel(QWidget):
 
     def _fill_suggested(self, writable: bool) -> set[str]:
         """List the selected item's pending suggested relations, each with Accept and Reject;
-        return the labels of those it heads (its suggested arguments)."""
+        return the labels of those it heads (its suggested arguments). Counts in
+        ``_links_accepted_along`` the links that accepting the item (A) accepts with it."""
         while self._suggested_form.count():
             item = self._suggested_form.takeAt(0)
             w = item.widget() if item is not None else None
@@ -324,6 +326,7 @@ class InspectorPanel(QWidget):
                 w.hide()  # gone now, deleted when control returns to the event loop
                 w.deleteLater()
         self.suggested_rows = []
+        self._links_accepted_along = 0
         content = self.context.doc_state.content
         heads: set[str] = set()
         if self.key is None or content is None:
@@ -343,6 +346,8 @@ class InspectorPanel(QWidget):
                 continue
             if outgoing:
                 heads.add(link.label)
+            if self._comes_along(link.label, outgoing, other, rec.label):
+                self._links_accepted_along += 1
             text = _short(content.document.text[rec.start : rec.end], 48)
             arrow = "→" if outgoing else "←"
             kind = "suggested " if other[0] == "g" else ""
@@ -369,6 +374,19 @@ class InspectorPanel(QWidget):
         self._suggested_label.setVisible(bool(self.suggested_rows))
         self._suggested_box.setVisible(bool(self.suggested_rows))
         return heads
+
+    def _comes_along(self, relation: str, outgoing: bool, other: Key, other_label: str) -> bool:
+        """Whether accepting the selected suggestion accepts this suggested link too, as
+        ``services.accept_suggestions`` decides: an argument it heads, or a link from a span of
+        the layer; never one the scheme refuses between the two labels."""
+        if self.key is None or self.key[0] != "g" or not (outgoing or other[0] == "s"):
+            return False
+        own = self.context.doc_state.suggestions().get(self.key[1])
+        if own is None:
+            return False
+        rdef = self.context.project.scheme.relation(relation)
+        head, tail = (own.label, other_label) if outgoing else (other_label, own.label)
+        return rdef is not None and head in rdef.heads and tail in rdef.tails
 
     def accept_link(self, link_id: int) -> None:
         """Accept one suggested claimant or role (the suggestions at its ends become spans)."""
