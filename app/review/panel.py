@@ -15,8 +15,8 @@ from collections.abc import Collection
 from dataclasses import replace
 from functools import partial
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -133,6 +133,7 @@ class ReviewPanel(QWidget):
         self.table.doubleClicked.connect(self._double_clicked)
         self.keys = ReviewKeys(self, self)
         self.table.installEventFilter(self.keys)
+        self.table.viewport().installEventFilter(self)  # its width decides the columns
 
         self.lanes = LanesView(self)
         self.lanes.installEventFilter(self.keys)
@@ -446,9 +447,10 @@ class ReviewPanel(QWidget):
             f"in {_n(docs, 'document')}"
         )
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit_columns()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
 
     def _fit_columns(self) -> None:
         """Narrow (the window on a 1,366 px screen, beside its docks): the Versions column is
@@ -457,7 +459,7 @@ class ReviewPanel(QWidget):
         width = self.table.viewport().width()
         narrow = width < 900
         self.table.setColumnHidden(3, narrow)
-        self.table.setColumnWidth(0, max(110, min(200, width // 4)))
+        self.table.setColumnWidth(0, max(110, min(200, width // 5)))
         self.table.setColumnWidth(4, 100 if narrow else 130)
 
     def _note(self, text: str) -> None:
