@@ -355,7 +355,9 @@ class InspectorPanel(QWidget):
             line = QWidget()
             box = QHBoxLayout(line)
             box.setContentsMargins(0, 0, 0, 0)
-            label = ElidedLabel(row.text)  # a long claim is cut with "…", its tooltip whole
+            # under "Suggested links", without the "suggested:" of row.text; a long claim is
+            # cut with "…", its tooltip whole
+            label = ElidedLabel(row.text.removeprefix("suggested: "), min_chars=10)
             label.set_detail(f"{kind}{rec.label} “{text}” · score {link.score:.2f}")
             row.accept_button = QPushButton("Accept")
             row.accept_button.setToolTip(f"Accept this {link.label} (and what it links)")
@@ -364,6 +366,7 @@ class InspectorPanel(QWidget):
             for b in (row.accept_button, row.reject_button):
                 b.setEnabled(writable)
                 b.setAutoDefault(False)
+                b.setFixedWidth(b.fontMetrics().horizontalAdvance(b.text()) + 20)  # room for text
             row.accept_button.clicked.connect(lambda _c=False, i=link.id: self.accept_link(i))
             row.reject_button.clicked.connect(lambda _c=False, i=link.id: self.reject_link(i))
             box.addWidget(label, 1)
