@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -38,6 +38,11 @@ from PySide6.QtWidgets import (
 from app.dialogs.common import file_row
 
 TRAINED = "trained"
+NOT_USED = "—"  # a linker variant not used because the other trained variant was
+OTHER_VARIANT = {  # the "use" of a relation -> why the other variant was not used
+    "linker": "the linker alone is used (it was better)",
+    "stacked": "stacking is used (it was better)",
+}
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,8 @@ def _f(row: Mapping[str, Any] | None) -> float | None:
 
 
 def comparison_summary(data: Mapping[str, Any]) -> str:
-    """One paragraph: how the comparison was made and which labels use the trained model."""
+    """One paragraph: how the comparison was made, which labels use the trained model and which
+    relations its linker picks (the rules pick the others)."""
     spans = data.get("spans") or {}
     used = [label for label, row in spans.items() if (row or {}).get("use") == TRAINED]
     docs = int(data.get("documents", 0))
@@ -77,22 +83,47 @@ def comparison_summary(data: Mapping[str, Any]) -> str:
         f"Held out: {docs} documents, {data.get('folds', 0)}-fold by document, "
         f"{data.get('metric', 'overlap F')}. "
     )
+    few = docs < _min_documents()
     if used:
         text += "The trained model is used for " + ", ".join(used) + "; "
         text += "the default suggestions for the other labels."
     else:
         text += "The default suggestions are used for every label"
-        if docs < _min_documents():
+        if few:
             text += f" (fewer than {_min_documents()} annotated documents: nothing is proven yet)."
         else:
             text += " (the trained model was not clearly better on any)."
-    return text
+    return text + _links_summary(data, few)
+
+
+def _links_summary(data: Mapping[str, Any], few: bool) -> str:
+    """ " Links: the trained linker for claimant; the rules for the other relations." (empty
+    when the comparison has no linker)."""
+    from annotator.suggest.linker import LINKER, STACKED
+
+    relations = (data.get("links") or {}).get("relations") or {}
+    use = {rel: (row or {}).get("use") for rel, row in relations.items()}
+    if not use:
+        return ""
+    plain = [rel for rel, how in use.items() if how == LINKER]
+    stacked = [rel for rel, how in use.items() if how == STACKED]
+    parts = []
+    if plain:
+        parts.append("the trained linker for " + ", ".join(plain))
+    if stacked:
+        parts.append("the trained linker stacked on the rules for " + ", ".join(stacked))
+    if not parts:
+        why = "" if few else " (the trained linker was not clearly better on any)"
+        return f" Links: the rules for every relation{why}."
+    if len(plain) + len(stacked) < len(use):
+        parts.append("the rules for the other relations")
+    return " Links: " + "; ".join(parts) + "."
 
 
 class ComparisonTable(QTableWidget):
     """Per label and per relation: default F, trained F, and which one is used."""
 
-    HEADERS = ("Label", "Default F", "Trained F", "Used", "Why the default")
+    HEADERS = ("Label", "Default F", "Trained F", "Used", "Why")
     TALLEST, SHORTEST = 480, 160  # px: fitted height's cap, and the least a dialog may squeeze
     _fit = 0
 
@@ -164,14 +195,30 @@ class ComparisonTable(QTableWidget):
             out.append(tuple(cell.text() if cell is not None else "" for cell in cells))
         return out
 
-    def fit_height(self) -> None:
-        """As tall as its rows (no scroll bar and no blank space for a dozen) up to 480 px; a
-        dialog with less room shrinks it to a scrolled table, never under its other widgets."""
-        height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
-        height += sum(self.rowHeight(r) for r in range(self.rowCount()))
-        self._fit = min(height, self.TALLEST)
+    def fit_height(self, room: int | None = None) -> None:
+        """As tall as its rows (no scroll bar and no blank space for a dozen) up to 480 px or
+        ``room``, in whole rows: the last row shown is never cut. A dialog with less room
+        shrinks it to a scrolled table, never under its other widgets. As wide as its columns
+        (no horizontal scroll bar)."""
+        chrome = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
+        cap = self.TALLEST if room is None else max(min(room, self.TALLEST), self.SHORTEST)
+        height, shown = chrome, 0
+        for r in range(self.rowCount()):
+            if height + self.rowHeight(r) > cap:
+                break
+            height += self.rowHeight(r)
+            shown += 1
+        self._fit = height
         self.setMinimumHeight(min(height, self.SHORTEST))
-        self.setMaximumHeight(self._fit)
+        self.setMaximumHeight(height)
+        header = self.horizontalHeader()
+        width = 2 * self.frameWidth() + sum(
+            max(self.sizeHintForColumn(c), header.sectionSizeHint(c))
+            for c in range(self.columnCount())
+        )
+        if shown < self.rowCount():
+            width += self.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(width)
         self.updateGeometry()
 
     def sizeHint(self) -> QSize:
@@ -196,8 +243,12 @@ def _linker_rows(
         variants = [(LINKER, "linker")] + ([(STACKED, "stacked")] if "stacked" in row else [])
         for how, name in variants:
             mine = row.get(name) or {}
-            use = "trained" if row.get("use") == how else "default"
-            why = "" if use == "trained" else _why_rules(row, name, measure)
+            if row.get("use") == how:
+                use, why = "trained", ""
+            elif row.get("use") in (LINKER, STACKED):  # the other trained variant, not the rules
+                use, why = NOT_USED, OTHER_VARIANT[str(row["use"])]
+            else:
+                use, why = "default", _why_rules(row, name, measure)
             tip = (
                 f"{measure} on matched {'claims' if measure == 'accuracy' else 'triggers'}; "
                 f"precision: rules {100 * float(rules.get('precision', 0)):.1f}, "
@@ -217,13 +268,9 @@ def _linker_rows(
 
 
 def _why_rules(row: Mapping[str, Any], name: str, measure: str) -> str:
-    """Why the ``name`` variant (linker or stacked) of a relation was not used."""
-    from annotator.suggest.linker import LINKER, STACKED
+    """Why the ``name`` variant (linker or stacked) of a relation lost to the rules."""
     from annotator.suggest.selection import CONFIDENCE, MARGIN
 
-    other = {LINKER: "the linker was better", STACKED: "stacking was better"}
-    if str(row.get("use")) in other:
-        return other[str(row["use"])]
     rules, mine = row.get("rules") or {}, row.get(name) or {}
     base, got = _measure(rules, measure), _measure(mine, measure)
     if base is None or got is None or got < base:
@@ -361,14 +408,14 @@ class ComparisonDialog(QDialog):
         self.summary.setWordWrap(True)
         self.table = ComparisonTable(self)
         self.table.set_comparison(data)
-        self.table.fit_height()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(640, self.sizeHint().height())
+        self.setMinimumWidth(640)
+        fit_to_screen(self, self.table)
 
 
 DEFAULT_CHOICE, MODEL_CHOICE = "default", "model"
@@ -459,9 +506,32 @@ class PreannotateDialog(QDialog):
             self.table.hide()
         else:
             self.table.set_comparison(data)
-            self.table.fit_height()
             self.table.show()
-        self.adjustSize()
+        fit_to_screen(self, self.table if data is not None else None)
+
+
+def fit_to_screen(dialog: QDialog, table: ComparisonTable | None) -> None:
+    """Size ``dialog`` to its contents within the screen (not the two thirds of it that
+    ``adjustSize`` allows): the table shows all its rows when they fit, else as many whole rows
+    as the screen has room for."""
+    screen = dialog.screen() or QGuiApplication.primaryScreen()
+    room = int(screen.availableGeometry().height() * 0.9) if screen is not None else 700
+    layout = dialog.layout()
+    assert layout is not None
+
+    def height_at(width: int) -> int:
+        layout.activate()
+        if layout.hasHeightForWidth():
+            return max(layout.totalHeightForWidth(width), layout.totalMinimumSize().height())
+        return layout.totalSizeHint().height()
+
+    if table is not None:
+        table.fit_height()
+    width = max(dialog.minimumWidth(), layout.totalSizeHint().width())
+    if table is not None:  # the rest of the dialog first, then whole rows in what is left
+        table.fit_height(room - (height_at(width) - table.sizeHint().height()))
+        width = max(dialog.minimumWidth(), layout.totalSizeHint().width())
+    dialog.resize(width, min(height_at(width), room))
 
 
 def read_model_comparison(folder: str) -> tuple[dict[str, Any] | None, str]:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.context import AppContext
 from app.item_models import STATUS_TEXT
 from app.panels.article_view import ArticleView
+from app.panels.elided import ElidedLabel
 from app.panels.layer_combo import LayerCombo
 
 
@@ -33,8 +34,7 @@ class ArticlePanel(QWidget):
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.meta = QLabel()
-        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta = ElidedLabel()  # a long URL is cut with "…", never widens the window
         self.meta.setEnabled(False)  # muted colour from the palette
         self.view = ArticleView(context, self)
         self.layer_combo = LayerCombo(context)

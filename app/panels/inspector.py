@@ -27,6 +27,7 @@ from annotator.errors import AnnotatorError
 from annotator.records import EntityRecord, SpanRecord, SuggestionRecord
 from app.context import AppContext
 from app.item_models import RelationRow, RelationTableModel
+from app.panels.elided import ElidedLabel
 from app.panels.highlighter import Key
 
 if TYPE_CHECKING:  # edits import the services on first use, after the window painted
@@ -130,6 +131,7 @@ class InspectorPanel(QWidget):
         self._suggested_form.setContentsMargins(0, 0, 0, 0)
         self._suggested_form.setSpacing(2)
         self.suggested_rows: list[SuggestedRow] = []
+        self._links_accepted_along = 0
 
         sugg_row = QHBoxLayout()
         sugg_row.addWidget(self.accept_button)
@@ -147,6 +149,7 @@ class InspectorPanel(QWidget):
         layout.addWidget(self._actor_label)
         layout.addWidget(self._actor_widget)
         self._relations_label = QLabel("Links")
+        self._relations_label.setWordWrap(True)  # "Links (missing: …)" wraps, never widens
         layout.addWidget(self._relations_label)
         layout.addWidget(self.relation_view, 1)
         layout.addLayout(rel_buttons)
@@ -305,7 +308,7 @@ class InspectorPanel(QWidget):
         self._relations_label.setText(
             "Links" + (f" (missing: {', '.join(missing)})" if missing else "")
         )
-        n_args = len(suggested)
+        n_args = self._links_accepted_along
         self.accept_button.setText(
             f"Accept with {n_args} suggested link{'s' * (n_args != 1)} (A)"
             if n_args and self.key is not None and self.key[0] == "g"
@@ -314,7 +317,8 @@ class InspectorPanel(QWidget):
 
     def _fill_suggested(self, writable: bool) -> set[str]:
         """List the selected item's pending suggested relations, each with Accept and Reject;
-        return the labels of those it heads (its suggested arguments)."""
+        return the labels of those it heads (its suggested arguments). Counts in
+        ``_links_accepted_along`` the links that accepting the item (A) accepts with it."""
         while self._suggested_form.count():
             item = self._suggested_form.takeAt(0)
             w = item.widget() if item is not None else None
@@ -322,6 +326,7 @@ class InspectorPanel(QWidget):
                 w.hide()  # gone now, deleted when control returns to the event loop
                 w.deleteLater()
         self.suggested_rows = []
+        self._links_accepted_along = 0
         content = self.context.doc_state.content
         heads: set[str] = set()
         if self.key is None or content is None:
@@ -341,6 +346,8 @@ class InspectorPanel(QWidget):
                 continue
             if outgoing:
                 heads.add(link.label)
+            if self._comes_along(link.label, outgoing, other, rec.label):
+                self._links_accepted_along += 1
             text = _short(content.document.text[rec.start : rec.end], 48)
             arrow = "→" if outgoing else "←"
             kind = "suggested " if other[0] == "g" else ""
@@ -348,9 +355,10 @@ class InspectorPanel(QWidget):
             line = QWidget()
             box = QHBoxLayout(line)
             box.setContentsMargins(0, 0, 0, 0)
-            label = QLabel(row.text)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setToolTip(f"{kind}{rec.label} “{text}” · score {link.score:.2f}")
+            # under "Suggested links", without the "suggested:" of row.text; a long claim is
+            # cut with "…", its tooltip whole
+            label = ElidedLabel(row.text.removeprefix("suggested: "), min_chars=10)
+            label.set_detail(f"{kind}{rec.label} “{text}” · score {link.score:.2f}")
             row.accept_button = QPushButton("Accept")
             row.accept_button.setToolTip(f"Accept this {link.label} (and what it links)")
             row.reject_button = QPushButton("Reject")
@@ -358,6 +366,7 @@ class InspectorPanel(QWidget):
             for b in (row.accept_button, row.reject_button):
                 b.setEnabled(writable)
                 b.setAutoDefault(False)
+                b.setFixedWidth(b.fontMetrics().horizontalAdvance(b.text()) + 20)  # room for text
             row.accept_button.clicked.connect(lambda _c=False, i=link.id: self.accept_link(i))
             row.reject_button.clicked.connect(lambda _c=False, i=link.id: self.reject_link(i))
             box.addWidget(label, 1)
@@ -368,6 +377,19 @@ class InspectorPanel(QWidget):
         self._suggested_label.setVisible(bool(self.suggested_rows))
         self._suggested_box.setVisible(bool(self.suggested_rows))
         return heads
+
+    def _comes_along(self, relation: str, outgoing: bool, other: Key, other_label: str) -> bool:
+        """Whether accepting the selected suggestion accepts this suggested link too, as
+        ``services.accept_suggestions`` decides: an argument it heads, or a link from a span of
+        the layer; never one the scheme refuses between the two labels."""
+        if self.key is None or self.key[0] != "g" or not (outgoing or other[0] == "s"):
+            return False
+        own = self.context.doc_state.suggestions().get(self.key[1])
+        if own is None:
+            return False
+        rdef = self.context.project.scheme.relation(relation)
+        head, tail = (own.label, other_label) if outgoing else (other_label, own.label)
+        return rdef is not None and head in rdef.heads and tail in rdef.tails
 
     def accept_link(self, link_id: int) -> None:
         """Accept one suggested claimant or role (the suggestions at its ends become spans)."""

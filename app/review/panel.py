@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from functools import partial
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,7 +41,15 @@ from app.review.commands import (
     apply_in_worker,
     push,
 )
-from app.review.data import DECIDED, DECIDING, OPEN, ReviewData, ReviewRow, load_review
+from app.review.data import (
+    DECIDED,
+    DECIDING,
+    KIND_TITLES,
+    OPEN,
+    ReviewData,
+    ReviewRow,
+    load_review,
+)
 from app.review.keys import KEY_HELP, ReviewKeys
 from app.review.lanes import LanesView
 from app.review.model import DisagreementTableModel
@@ -87,7 +95,7 @@ class ReviewPanel(QWidget):
         self._stale_timer.timeout.connect(self._reload_stale)
 
         self.counts = QLabel("Loading the queue…", self)
-        self.counts.setWordWrap(True)  # the panel fits a 1,366 px screen beside the docks
+        self.counts.setWordWrap(True)  # on its own line: the panel fits a 1,366 px screen
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.setToolTip("Re-read the whole queue")
         self.refresh_button.clicked.connect(self.reload)
@@ -101,10 +109,10 @@ class ReviewPanel(QWidget):
             "Accept everything the annotators agree on in the whole corpus"
         )
         self.unanimous_all_button.clicked.connect(self.accept_unanimous_corpus)
-        top = QHBoxLayout()
-        top.addWidget(self.counts, 1)
+        top = QHBoxLayout()  # under the counts, which keep the panel's whole width
         top.addWidget(self.unanimous_doc_button)
         top.addWidget(self.unanimous_all_button)
+        top.addStretch(1)
         top.addWidget(self.refresh_button)
 
         self.table = QTableView(self)
@@ -116,21 +124,24 @@ class ReviewPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
-        for col, width in enumerate((200, 150, 300, 420, 130)):
+        fm = self.table.fontMetrics()
+        kind_width = max(fm.horizontalAdvance(t) for t in KIND_TITLES.values()) + 24
+        for col, width in enumerate((200, kind_width, 300, 420, 130)):
             self.table.setColumnWidth(col, width)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # "Where" stays in view
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.doubleClicked.connect(self._double_clicked)
         self.keys = ReviewKeys(self, self)
         self.table.installEventFilter(self.keys)
+        self.table.viewport().installEventFilter(self)  # its width decides the columns
 
         self.lanes = LanesView(self)
         self.lanes.installEventFilter(self.keys)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.lanes)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)  # the lanes get two thirds: on a 768 px screen three
+        splitter.setStretchFactor(1, 2)  # annotators' lanes and gold show without scrolling
         self.status = QLabel("", self)
         self.status.setWordWrap(True)
         help_label = QLabel(KEY_HELP, self)
@@ -139,6 +150,7 @@ class ReviewPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.counts)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
@@ -431,21 +443,41 @@ class ReviewPanel(QWidget):
         docs = len({r.doc_id for r in self.model.rows()})
         self.counts.setText(
             f"<b>{c[OPEN]}</b> open · <b>{c['changed']}</b> changed since decided · "
-            f"{c['decided']} decided · {self.model.rowCount()} disagreements in {docs} documents"
+            f"{c['decided']} decided · {_n(self.model.rowCount(), 'disagreement')} "
+            f"in {_n(docs, 'document')}"
         )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Narrow (the window on a 1,366 px screen, beside its docks): the Versions column is
+        hidden (the lanes below and the tooltip show each version) and the Document and State
+        columns shrink, so that "Where" stays in view."""
+        width = self.table.viewport().width()
+        narrow = width < 900
+        self.table.setColumnHidden(3, narrow)
+        self.table.setColumnWidth(0, max(110, min(200, width // 5)))
+        self.table.setColumnWidth(4, 100 if narrow else 130)
 
     def _note(self, text: str) -> None:
         self.status.setText(text)
         self.message.emit(text)
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def _unanimous_note(decision: adj.Decision) -> str:
     c = decision.counts
     return (
-        f"Accepted unanimous: {c.get('spans_added', 0)} spans and "
-        f"{c.get('relations_added', 0)} relations added to gold, "
-        f"{c.get('items_settled', 0)} unanimous items settled, "
-        f"in {c.get('documents', 0)} documents."
+        f"Accepted unanimous: {_n(c.get('spans_added', 0), 'span')} and "
+        f"{_n(c.get('relations_added', 0), 'relation')} added to gold, "
+        f"{_n(c.get('items_settled', 0), 'unanimous item')} settled, "
+        f"in {_n(c.get('documents', 0), 'document')}."
     ) + _skipped_note(decision.problems)
 
 

@@ -245,7 +245,7 @@ def test_preannotate_dialog_shows_the_comparison_of_the_model_folder(
         ("claimant (link)", "50.0", "55.0", "with its spans", ""),
         ("claimant (linker)", "85.9", "87.4", "trained", ""),
         ("agent (linker)", "58.9", "55.0", "default", "the rules were better"),
-        ("target (linker)", "62.0", "57.0", "default", "stacking was better"),
+        ("target (linker)", "62.0", "57.0", "—", "stacking is used (it was better)"),
         ("target (stacked)", "62.0", "66.0", "trained", ""),
         ("time (linker)", "83.3", "100.0", "default", "better in only 62 % of resamples"),
     ]
@@ -265,6 +265,71 @@ def test_preannotate_dialog_shows_the_comparison_of_the_model_folder(
     assert dialog.table.rowCount() == 0 and dialog.table.isHidden()
     dialog.use_default.setChecked(True)
     assert ok.isEnabled() and dialog.model_dir() is None
+    dialog.reject()
+
+
+def _linker_only_model(folder: Path) -> Path:
+    """A comparison where no label uses the trained model but the claimant links use its
+    linker (stacking compared too), with a dozen relations: more rows than a screen shows."""
+    folder.mkdir()
+    (folder / MODEL_FILE).write_text("{}", encoding="utf-8")
+
+    def score(f: float) -> dict[str, float]:
+        return {"precision": f, "recall": f, "f": f, "tp": 1, "fp": 1, "fn": 1}
+
+    def link(measure: str, rules: float, linker: float, use: str) -> dict[str, Any]:
+        return {
+            "rules": {"score": rules, measure: rules, "precision": 0.9},
+            "linker": {"score": linker, measure: linker, "precision": 0.9},
+            "stacked": {"score": rules, measure: rules, "precision": 0.9},
+            "use": use,
+        }
+
+    relations = {"claimant": link("accuracy", 0.865, 0.875, "linker")}
+    relations |= {f"role{i}": link("recall", 0.6, 0.5, "rules") for i in range(12)}
+    data = {
+        "metric": "overlap F",
+        "documents": 24,
+        "folds": 4,
+        "spans": {
+            label: {"default": score(0.8), "trained": score(0.79), "use": "default"}
+            for label in ("ACTOR", "CLAIM", "EVENT", "PLACE", "TIME")
+        },
+        "relations": {"claimant": {"default": score(0.77), "trained": score(0.78)}},
+        "links": {"relations": relations},
+    }
+    (folder / COMPARISON_FILE).write_text(json.dumps(data), encoding="utf-8")
+    return folder
+
+
+def test_preannotate_dialog_names_the_links_the_trained_linker_picks(
+    qtbot: Any, loop_window: Any, tmp_path: Path
+) -> None:
+    """The summary says what the trained model is used for, labels and relations; a variant
+    not used because the other trained one was is not called "default"; the table shows whole
+    rows and the dialog fits the screen."""
+    from PySide6.QtGui import QGuiApplication
+
+    win = loop_window
+    win.learning.model_dir = str(_linker_only_model(tmp_path / "m"))
+    win.actions_by_id["preannotate"].trigger()
+    dialog = win.learning.preannotate_dialog
+    summary = dialog.summary.text()
+    assert "default suggestions are used for every label" in summary
+    assert "Links: the trained linker for claimant; the rules for the other relations." in summary
+    rows = {row[0]: row for row in dialog.table.rows()}
+    assert rows["claimant (linker)"][3:] == ("trained", "")
+    assert rows["claimant (stacked)"][3:] == ("—", "the linker alone is used (it was better)")
+    assert rows["role0 (stacked)"][3:] == ("default", "the rules were as good")
+    qtbot.wait(10)
+    table = dialog.table
+    screen = QGuiApplication.primaryScreen().availableGeometry()
+    assert dialog.frameGeometry().height() <= screen.height()
+    assert not table.horizontalScrollBar().isVisible()  # the columns fit
+    shown = table.viewport().height()
+    last = table.rowAt(shown - 1)
+    assert 0 < last < table.rowCount() - 1  # it scrolls: more rows than room
+    assert table.rowViewportPosition(last) + table.rowHeight(last) == shown, "a row is cut"
     dialog.reject()
 
 

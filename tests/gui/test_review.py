@@ -364,3 +364,43 @@ def test_the_window_opens_review_and_dashboard_tabs(qtbot, window) -> None:
     assert isinstance(dashboard, DashboardPanel)
     qtbot.waitUntil(lambda: dashboard.data is not None, timeout=20_000)
     assert dashboard.data.documents == 3 and dashboard.data.annotators == ()  # no spans yet
+
+
+def test_review_fits_a_1366_screen_beside_the_docks(qtbot, tmp_path) -> None:
+    """At 1366×768 the counts take at most two lines, the "Where" column is in view (not
+    scrolled off to the right), and the notes say "1 document", not "1 documents"."""
+    from gui_helpers import open_test_window
+    from PySide6.QtWidgets import QScrollArea
+
+    from app.review.panel import ReviewPanel
+
+    path = tmp_path / "review.annproj"
+    build_review_project(path).close()
+    win = open_test_window(qtbot, path)
+    try:
+        win.resize(1366, 768)
+        with qtbot.waitSignal(win.context.runner.finished, timeout=20_000):
+            win.show_review()
+        review = win.tabs.currentWidget()
+        assert isinstance(review, ReviewPanel)
+        qtbot.waitUntil(lambda: review.model.rowCount() > 0, timeout=20_000)
+        qtbot.wait(50)
+        assert "disagreements in 2 documents" in review.counts.text()
+        line = review.counts.fontMetrics().lineSpacing()
+        assert review.counts.height() <= 2 * line + 4, "the counts wrap into many lines"
+        table = review.table
+        where_right = table.columnViewportPosition(2) + table.columnWidth(2)
+        assert table.columnWidth(2) >= 150 and where_right <= table.viewport().width()
+        # three annotators' lanes and gold, gold whole without scrolling
+        scroll = review.lanes.findChild(QScrollArea)
+        gold = [lane for lane in review.lanes.lanes if lane.isVisible()][-1]
+        assert gold.name == "gold"
+        bottom = gold.mapTo(scroll.viewport(), gold.rect().bottomLeft()).y()
+        assert bottom < scroll.viewport().height(), "the gold lane is cut off"
+        _select_kind(review, "attribute")  # in d1 only
+        with qtbot.waitSignal(review.settled, timeout=20_000):
+            qtbot.keyClick(review.table, Qt.Key.Key_U)
+        assert "in 1 document." in review.status.text()
+        assert "1 documents" not in review.status.text()
+    finally:
+        win.close()

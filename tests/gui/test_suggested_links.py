@@ -327,3 +327,51 @@ def test_one_role_accepted_alone_then_the_other_from_the_new_span(qtbot, gui_pro
         _assert_window_matches_database(win)
     finally:
         win.close()
+
+
+def test_the_accept_button_counts_the_links_pressing_a_accepts(qtbot, gui_project) -> None:
+    """Two agents and a target: "Accept with 3 suggested links", and A accepts the three (the
+    count is of links, not of role names); an incoming link counts when it comes along."""
+    suggest(
+        gui_project,
+        "a1",
+        [
+            ("e", "attacked", "EVENT", {"type": "attack", "status": "occurred"}),
+            ("a", "Khalifa Haftar", "ACTOR", {"type": "person"}),
+            ("b", "his forces", "ACTOR", {"type": "armed_group"}),
+            ("t", "Presidential Council", "ACTOR", {"type": "organisation"}),
+        ],
+        [("agent", "e", "a"), ("agent", "e", "b"), ("target", "e", "t")],
+    )
+    win = open_test_window(qtbot, gui_project)
+    try:
+        view = win.view
+        open_doc(qtbot, win, "a1")
+        (agent,) = [
+            k for k in win.context.doc_state.suggestions() if _text(win, ("g", k)) == "his forces"
+        ]
+        # from an agent, the link of a pending event does not come along
+        view.select_item(("g", agent))
+        assert _rows(win) == ["suggested: agent ← attacked"]
+        assert win.inspector.accept_button.text() == "Accept (A)"
+        view.select_item(_key(win, "EVENT"))
+        assert len(_rows(win)) == 3
+        assert win.inspector.accept_button.text() == "Accept with 3 suggested links (A)"
+        qtbot.keyClick(view, Qt.Key.Key_A)
+        assert _db(win)[1] == ["agent", "agent", "target"]
+        _assert_window_matches_database(win)
+        win.undo()
+        qtbot.waitUntil(lambda: not win.context.runner.busy)
+        # the target accepted alone: the event is a span, its agents' links now come along
+        view.select_item(_key(win, "EVENT"))
+        _click(qtbot, _row(win, "target").accept_button)
+        assert view.selected[0] == "s"
+        assert win.inspector.accept_button.text() == "Accept (A)"
+        view.select_item(("g", agent))
+        assert _rows(win) == ["suggested: agent ← attacked"]
+        assert win.inspector.accept_button.text() == "Accept with 1 suggested link (A)"
+        qtbot.keyClick(view, Qt.Key.Key_A)
+        assert _db(win)[1] == ["agent", "target"]
+        _assert_window_matches_database(win)
+    finally:
+        win.close()

@@ -1,0 +1,115 @@
+"""Long texts never widen the window: the line under the title (source · date · URL · status)
+and the inspector's suggested-link rows are cut with "…" (whole text as tooltip), so a window
+keeps its size when a long article or a long claim is shown and fits a 1366×768 screen."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from gui_helpers import ARTICLE, make_project, open_doc, open_test_window, suggest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDockWidget
+
+pytestmark = pytest.mark.gui
+
+LONG_URL = "https://news.example.org/" + "/".join(
+    f"section-{i}-with-a-rather-long-path-segment" for i in range(8)
+)
+
+
+def _long_project(path: Path) -> Path:
+    from annotator.project import Project
+    from annotator.transfer.importing import import_documents
+    from annotator.values import DocData
+
+    make_project(path)
+    doc = DocData(
+        "long",
+        ARTICLE + "A fourth paragraph, so that the text is not a duplicate.\n",
+        {
+            "title": "A headline",
+            "source": "The Long-Named International Wire Service of Record and Repute",
+            "published": "2019-04-08",
+            "url": LONG_URL,
+        },
+    )
+    with Project.open(path) as project:
+        import_documents(project, [doc], layer="tester", origin="test")
+    return path
+
+
+def _settle(qtbot: Any) -> None:
+    qtbot.wait(50)
+    QApplication.processEvents()
+
+
+def test_a_long_header_is_elided_and_the_window_keeps_its_size(qtbot: Any, tmp_path: Path) -> None:
+    win = open_test_window(qtbot, _long_project(tmp_path / "long.annproj"))
+    try:
+        win.resize(1300, 760)
+        _settle(qtbot)
+        assert win.width() == 1300
+        open_doc(qtbot, win, "long")
+        _settle(qtbot)
+        meta = win.article.meta
+        assert LONG_URL in meta.text()
+        assert win.width() == 1300, "the header widened the window"
+        assert win.minimumSizeHint().width() <= 1366, "does not fit a 1366×768 screen"
+        assert meta.is_elided() and meta.shown_text().endswith("…")
+        assert LONG_URL in meta.toolTip()
+        # back on a short article the window still resizes freely; its header is whole
+        open_doc(qtbot, win, "a3")
+        win.resize(1366, 768)
+        _settle(qtbot)
+        assert win.width() == 1366
+        assert not win.article.meta.is_elided() and win.article.meta.toolTip() == ""
+    finally:
+        win.close()
+
+
+def test_a_long_suggested_link_is_elided_in_the_inspector(qtbot: Any, gui_project: Path) -> None:
+    claim = "the Presidential Council had lost control"
+    suggest(
+        gui_project,
+        "a1",
+        [
+            ("c", claim, "CLAIM", {"form": "reported"}),
+            ("k", "Noman Benotman", "ACTOR", {"type": "person"}),
+        ],
+        [("claimant", "c", "k")],
+    )
+    win = open_test_window(qtbot, gui_project)
+    try:
+        win.resize(1300, 760)
+        open_doc(qtbot, win, "a1")
+        _settle(qtbot)
+        (actor,) = [k for k, g in win.context.doc_state.suggestions().items() if g.label == "ACTOR"]
+        win.view.select_item(("g", actor))
+        _settle(qtbot)
+        (row,) = win.inspector.suggested_rows
+        assert row.text == f"suggested: claimant ← {claim}"
+        assert win.width() == 1300, "the suggested-link row widened the window"
+        shown = f"claimant ← {claim}"  # under "Suggested links": no "suggested:" prefix
+        (label,) = [
+            w for w in win.inspector.findChildren(type(win.article.meta)) if w.text() == shown
+        ]
+        assert label.is_elided()
+        assert label.toolTip().startswith(shown + "\n")  # whole text, then the details
+        assert "score" in label.toolTip()
+        win.resize(1800, 760)
+        dock = win.findChild(QDockWidget, "dock_inspector")
+        win.resizeDocks([dock], [900], Qt.Orientation.Horizontal)
+        _settle(qtbot)
+        assert not label.is_elided()  # room enough: whole, the tooltip only the details
+        assert not label.toolTip().startswith(shown)
+    finally:
+        win.close()
