@@ -79,9 +79,11 @@ def comparison_summary(data: Mapping[str, Any]) -> str:
     spans = data.get("spans") or {}
     used = [label for label, row in spans.items() if (row or {}).get("use") == TRAINED]
     docs = int(data.get("documents", 0))
+    repeats = int(data.get("repeats", 1) or 1)
     text = (
-        f"Held out: {docs} documents, {data.get('folds', 0)}-fold by document, "
-        f"{data.get('metric', 'overlap F')}. "
+        f"Held out: {docs} documents, {data.get('folds', 0)}-fold by document"
+        + (f" over {repeats} shuffles" if repeats > 1 else "")
+        + f", {data.get('metric', 'overlap F')}. "
     )
     few = docs < _min_documents()
     if used:
