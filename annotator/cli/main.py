@@ -62,6 +62,10 @@ def init(
     typer.echo(f"created {created.location} with scheme '{loaded.name}' ({labels})")
 
 
+# How the CLI says to name a file's encoding (``advise_encoding``); the Import dialog says its own.
+ENCODING_HINT = "with --encoding NAME (e.g. --encoding {example})"
+
+
 @app.command("import")
 @one_line_errors
 def import_cmd(
@@ -90,7 +94,13 @@ def import_cmd(
     tsv_feature: Annotated[
         str | None, typer.Option(help="WebAnno TSV: LAYER|FEATURE to read labels from.")
     ] = None,
-    encoding: Annotated[str | None, typer.Option(help="Force a text encoding.")] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help="Read text files in this encoding (e.g. utf-8, utf-16, cp1252, latin-1); "
+            "default: detected."
+        ),
+    ] = None,
     span_key: Annotated[
         list[str] | None,
         typer.Option(
@@ -99,26 +109,30 @@ def import_cmd(
     ] = None,
 ) -> None:
     """Import documents (and their annotations) from files or folders. All or nothing."""
+    from annotator.errors import ImportFailed
     from annotator.project import Project
-    from annotator.transfer.importing import import_paths
+    from annotator.transfer.importing import advise_encoding, import_paths
 
     _choice(format, registry.import_choices(), "format")
     if as_ and as_suggestions:
         fail("--as and --as-suggestions exclude each other")
     with Project.open(project) as proj, progress_bar("importing") as progress:
-        report = import_paths(
-            proj,
-            paths,
-            format,
-            layer=as_,
-            as_suggestions=as_suggestions,
-            label_map=label_map,
-            skip_unmapped=skip_unmapped,
-            tsv_feature=tsv_feature,
-            encoding=encoding,
-            progress=progress,
-            span_keys=span_key,
-        )
+        try:
+            report = import_paths(
+                proj,
+                paths,
+                format,
+                layer=as_,
+                as_suggestions=as_suggestions,
+                label_map=label_map,
+                skip_unmapped=skip_unmapped,
+                tsv_feature=tsv_feature,
+                encoding=encoding,
+                progress=progress,
+                span_keys=span_key,
+            )
+        except ImportFailed as exc:
+            raise advise_encoding(exc, ENCODING_HINT) from None
     echo_lines(report.lines())
 
 
