@@ -8,6 +8,7 @@ with a ``register(app)``.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,12 @@ app = typer.Typer(
 ProjectArg = Annotated[
     str, typer.Argument(help="The project file (.annproj) or a postgresql+psycopg:// URL.")
 ]
+
+
+def _one_of(choices: Iterable[str]) -> str:
+    """An option's choices as help text: separated by spaces, so the help column wraps the
+    list instead of cutting it ("jsonl|csv|brat|docc…" at 80 columns)."""
+    return "One of: " + ", ".join(choices) + "."
 
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
@@ -72,7 +79,7 @@ def import_cmd(
     project: ProjectArg,
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.")],
     format: Annotated[
-        str, typer.Option("--format", "-f", help="|".join(registry.import_choices()))
+        str, typer.Option("--format", "-f", help=_one_of(registry.import_choices()))
     ] = registry.AUTO,
     as_: Annotated[
         str | None,
@@ -142,7 +149,7 @@ def export(
     project: ProjectArg,
     out: Annotated[Path, typer.Argument(help="Output file or folder.")],
     format: Annotated[
-        str, typer.Option("--format", "-f", help="|".join(registry.writer_names()))
+        str, typer.Option("--format", "-f", help=_one_of(registry.writer_names()))
     ] = "jsonl",
     layer: Annotated[
         str, typer.Option(help="gold, majority, suggestions or an annotator.")

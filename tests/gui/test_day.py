@@ -651,9 +651,7 @@ def test_the_demo_gives_a_newcomer_an_empty_layer_and_suggestions(qtbot) -> None
         shown = ctx.doc_state.suggestions()
         heads = {}
         for link, head, _tail in ctx.doc_state.shown_links():
-            heads.setdefault(shown[head[1]].label if head[0] == "g" else "", set()).add(
-                link.label
-            )
+            heads.setdefault(shown[head[1]].label if head[0] == "g" else "", set()).add(link.label)
         assert "claimant" in heads.get("CLAIM", set()), heads
         assert {"agent", "place", "time"} <= heads.get("EVENT", set()), heads
     finally:
