@@ -38,8 +38,8 @@ from annotator.formats.writing import (
 )
 from annotator.project import Project
 from annotator.values import DocData, RelationData, SpanData
-from annotator.wording import count_of
 from annotator.vocabulary import Layer
+from annotator.wording import count_of
 
 if TYPE_CHECKING:
     from annotator.transfer.splits import SplitPlan
