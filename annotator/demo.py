@@ -2,10 +2,13 @@
 
 ``ensure_demo_project()`` creates it in the user's data folder on first use. Three annotators'
 layers are made: ``alice`` (complete), ``bob`` (with realistic differences, so review mode and
-agreement have something to show) and ``gold`` for the first two articles. The current user
-starts with an empty layer: every article assigned to do, and model-style suggestions (actors,
-events, places, times and their links) on the articles without gold, to accept or reject.
-Nobody's work is copied into the user's layer (that would show agreement the user never had).
+agreement have something to show) and ``gold`` for the last :data:`GOLD_ARTICLES` articles. The
+current user starts with an empty layer: every article assigned to do, and model-style
+suggestions on the articles without gold, the first one shown among them, to accept or reject:
+actors, claims with their claimant, events with their roles (agent, target, place, time),
+places and times, the labels and links the suggester proposes (written as plain data, so the
+demo needs no model). Nobody's work is copied into the user's layer (that would show
+agreement the user never had).
 """
 
 from __future__ import annotations
@@ -30,7 +33,15 @@ if TYPE_CHECKING:
 DEMO_FILE = "demo.annproj"
 TEAM_NAMES = ("alice", "bob", "carol")  # the annotators of :func:`build_team_demo_project`
 DEMO_MODEL = "demo-suggestions"
-SUGGESTED_LABELS = ("ACTOR", "EVENT", "PLACE", "TIME")  # claims are left to the user
+SUGGESTED_LABELS = ("ACTOR", "CLAIM", "EVENT", "PLACE", "TIME")
+# The links the suggester proposes (a claim's "about" is left to the user).
+SUGGESTED_LINKS = ("claimant", "agent", "target", "place", "time")
+# Gold on the last articles: a suggestion that repeats a gold span is never stored, and the first
+# article a newcomer sees should have suggestions to try.
+GOLD_ARTICLES = 2
+# A model-like confidence per label (claims and events are harder than names), lowered a little
+# for later spans of a label so the scores differ; plain data, no model is run.
+_SCORE = {"ACTOR": 0.93, "PLACE": 0.9, "TIME": 0.88, "EVENT": 0.78, "CLAIM": 0.71}
 
 
 def _locate(text: str, needle: str, occurrence: int) -> int:
@@ -119,20 +130,36 @@ def build_demo_project(path: Path, user: str | None = None) -> Path:
     try:
         import_documents(project, docs, layer="alice", origin=Origin.DEMO)
         import_documents(project, [_variant(d, 1) for d in docs], layer="bob", origin=Origin.DEMO)
-        import_documents(project, docs[:2], layer=Layer.GOLD, origin=Origin.DEMO)
+        import_documents(project, docs[-GOLD_ARTICLES:], layer=Layer.GOLD, origin=Origin.DEMO)
         by_ext = _doc_ids(project)
         with project.session() as s:
-            for doc in docs[2:]:
+            for doc in docs[:-GOLD_ARTICLES]:
                 spans = [sp for sp in doc.spans if sp.label in SUGGESTED_LABELS]
                 kept = {sp.id for sp in spans}
-                rels = [r for r in doc.relations if r.head in kept and r.tail in kept]
-                add_suggestions(s, by_ext[doc.id], spans, rels, DEMO_MODEL)
+                rels = [
+                    r
+                    for r in doc.relations
+                    if r.label in SUGGESTED_LINKS and r.head in kept and r.tail in kept
+                ]
+                add_suggestions(s, by_ext[doc.id], spans, rels, DEMO_MODEL, _scores(spans, rels))
             if user and user not in ("alice", "bob", Layer.GOLD):
                 for doc in docs:
                     set_status(s, by_ext[doc.id], user, AssignmentStatus.TODO)
     finally:
         project.close()
     return path
+
+
+def _scores(spans: list[SpanData], relations: list[RelationData]) -> dict[str, float]:
+    """Scores by span id, and by relation id (a link as sure as the less sure of its ends)."""
+    seen: dict[str, int] = {}
+    scores: dict[str, float] = {}
+    for sp in spans:
+        k = seen[sp.label] = seen.get(sp.label, -1) + 1
+        scores[sp.id] = round(_SCORE[sp.label] - 0.04 * (k % 4), 2)
+    for r in relations:
+        scores[r.id] = round(min(scores[r.head], scores[r.tail]) - 0.05, 2)
+    return scores
 
 
 def _doc_ids(project: Any) -> Mapping[str, int]:

@@ -122,6 +122,20 @@ class ImportFailed(AnnotatorError):
 
     code = "E120"
 
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        encodings: tuple[str, ...] | None = None,
+    ) -> None:
+        # Not None when naming the file's text encoding would let it be read: the likely
+        # encodings, most likely first (may be empty). Each front end words the hint (the CLI's
+        # --encoding, the Import dialog's Encoding list); the message names no option.
+        self.encodings = encodings
+        super().__init__(message, path=path, line=line)
+
 
 class ReaderCrashed(ImportFailed):
     """A reader failed in a way it did not foresee; reported as one line naming the file, and

@@ -15,7 +15,7 @@ from annotator.errors import Cancelled
 from app.context import AppContext
 from app.dialogs.common import show_error
 from app.dialogs.learning import TrainOptions
-from app.dialogs.transfer import ExportOptions, ImportOptions
+from app.dialogs.transfer import ENCODING_HINT, ExportOptions, ImportOptions
 from app.item_models import MentionRow
 from app.tasks import TaskHandle, TaskState
 
@@ -31,20 +31,25 @@ class ImportTask:
         self.options = options
 
     def __call__(self, state: TaskState) -> list[str]:
-        from annotator.transfer.importing import import_paths
+        from annotator.errors import ImportFailed
+        from annotator.transfer.importing import advise_encoding, import_paths
 
         o = self.options
-        report = import_paths(
-            self.project,
-            list(o.paths),
-            o.format,
-            layer=o.layer,
-            as_suggestions=o.as_suggestions,
-            label_map=o.label_map,
-            skip_unmapped=o.skip_unmapped,
-            tsv_feature=o.tsv_feature,
-            progress=state,
-        )
+        try:
+            report = import_paths(
+                self.project,
+                list(o.paths),
+                o.format,
+                layer=o.layer,
+                as_suggestions=o.as_suggestions,
+                label_map=o.label_map,
+                skip_unmapped=o.skip_unmapped,
+                tsv_feature=o.tsv_feature,
+                encoding=o.encoding,
+                progress=state,
+            )
+        except ImportFailed as exc:
+            raise advise_encoding(exc, ENCODING_HINT) from None
         return [*report.lines(), *report.notes[:20]]
 
 

@@ -6,7 +6,8 @@
 It runs in a fresh temporary user folder (so the demo project is built anew and your own
 settings and projects are not touched), opens the windows offscreen and grabs them. Each shot
 checks that it shows what its README caption says, and stops with a message when it does not.
-The suggestions shot loads the spaCy pipeline (a few seconds). Not part of the test suite.
+The suggestion shots show the demo's own suggestions (written as data, as a newcomer first sees
+them); the learning shots train a model (minutes). Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -122,8 +123,14 @@ def shoot_window(out: Path, names: set[str]) -> None:
             raise ShotFailed(f"the richest demo article has only {sorted(labels)}")
         actors = window.actors
         wait_until(lambda: actors.model.rowCount() > 0, "the actor list")
+        # The busiest actor named in the open article, so its mentions are in the text shown.
+        text = window.context.doc_state.content.document.text
         busiest = max(
-            range(actors.model.rowCount()), key=lambda r: actors.model.record(r).mention_count
+            range(actors.model.rowCount()),
+            key=lambda r: (
+                actors.model.record(r).name in text,
+                actors.model.record(r).mention_count,
+            ),
         )
         actors.table.selectRow(busiest)
         wait_until(lambda: actors.mentions.rowCount() > 0, "the actor's mentions")
@@ -173,19 +180,16 @@ def shoot_window(out: Path, names: set[str]) -> None:
 
 
 def _shoot_suggestions(window: Any, out: Path) -> None:
-    """Pending suggestions from the default pipeline on a to-do article."""
-    from annotator.suggest.run import preannotate_project
-
+    """Pending suggestions on the first to-do article: the demo's, as a newcomer sees them."""
     # Suggestions are accepted into one's own layer: the teammate's layer is all done.
     window.context.set_layer(USER)
     wait_until(lambda: not window.context.runner.busy, "the user's layer to load")
     todo = next((r for r in window.documents.model.records() if r.status != "done"), None)
     if todo is None:
         raise ShotFailed(f"{USER} has no article left to do")
-    preannotate_project(window.context.project, None, documents=[todo.external_id])
     _open_document(window, todo.id)
     if not window.context.doc_state.suggestions():
-        raise ShotFailed("pre-annotation made no suggestion for the to-do article")
+        raise ShotFailed("the demo has no suggestion on the first to-do article")
     view = window.view
     view.moveCursor(view.textCursor().MoveOperation.Start)
     view.move_selection(1)
@@ -198,19 +202,17 @@ def _shoot_suggestions(window: Any, out: Path) -> None:
 
 
 def shoot_suggested_links(out: Path) -> None:
-    """A suggested claim selected (pre-annotated on a demo article): its suggested claimant
-    drawn dashed in the text and listed in the inspector to accept or reject."""
+    """A suggested claim selected (the demo's suggestions, on the article it opens with): its
+    suggested claimant drawn dashed in the text and listed in the inspector to accept or
+    reject."""
     window = open_demo_window()
     try:
         window.theme_light()
         ctx, view = window.context, window.view
-        from annotator.suggest.run import preannotate_project
-
-        # The demo suggests actors and events only: pre-annotate (spaCy) for claims, and show
-        # the claim nearest its suggested claimant (the clearest picture of one).
+        # The claim nearest its suggested claimant (the clearest picture of one), on the first
+        # article that has one (the one the demo opens with).
         best: tuple[int, int, Any] | None = None
         for rec in window.documents.model.records():
-            preannotate_project(ctx.project, None, documents=[rec.external_id])
             _open_document(window, rec.id)
             items = view.highlighter.items()
             for link, head, tail in ctx.doc_state.shown_links():
@@ -218,8 +220,10 @@ def shoot_suggested_links(out: Path) -> None:
                     gap = abs(items[head].start - items[tail].start)
                     if best is None or gap < best[0]:
                         best = (gap, rec.id, head)
+            if best is not None:
+                break
         if best is None:
-            raise ShotFailed("pre-annotation suggested no claim with a claimant")
+            raise ShotFailed("the demo suggests no claim with a claimant")
         _open_document(window, best[1])
         window.resize(1366, 768)
         view.select_item(best[2])

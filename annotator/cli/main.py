@@ -8,6 +8,7 @@ with a ``register(app)``.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,12 @@ app = typer.Typer(
 ProjectArg = Annotated[
     str, typer.Argument(help="The project file (.annproj) or a postgresql+psycopg:// URL.")
 ]
+
+
+def _one_of(choices: Iterable[str]) -> str:
+    """An option's choices as help text: separated by spaces, so the help column wraps the
+    list instead of cutting it ("jsonl|csv|brat|docc…" at 80 columns)."""
+    return "One of: " + ", ".join(choices) + "."
 
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
@@ -62,13 +69,17 @@ def init(
     typer.echo(f"created {created.location} with scheme '{loaded.name}' ({labels})")
 
 
+# How the CLI says to name a file's encoding (``advise_encoding``); the Import dialog says its own.
+ENCODING_HINT = "with --encoding NAME (e.g. --encoding {example})"
+
+
 @app.command("import")
 @one_line_errors
 def import_cmd(
     project: ProjectArg,
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.")],
     format: Annotated[
-        str, typer.Option("--format", "-f", help="|".join(registry.import_choices()))
+        str, typer.Option("--format", "-f", help=_one_of(registry.import_choices()))
     ] = registry.AUTO,
     as_: Annotated[
         str | None,
@@ -90,7 +101,13 @@ def import_cmd(
     tsv_feature: Annotated[
         str | None, typer.Option(help="WebAnno TSV: LAYER|FEATURE to read labels from.")
     ] = None,
-    encoding: Annotated[str | None, typer.Option(help="Force a text encoding.")] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help="Read text files in this encoding (e.g. utf-8, utf-16, cp1252, latin-1); "
+            "default: detected."
+        ),
+    ] = None,
     span_key: Annotated[
         list[str] | None,
         typer.Option(
@@ -99,26 +116,30 @@ def import_cmd(
     ] = None,
 ) -> None:
     """Import documents (and their annotations) from files or folders. All or nothing."""
+    from annotator.errors import ImportFailed
     from annotator.project import Project
-    from annotator.transfer.importing import import_paths
+    from annotator.transfer.importing import advise_encoding, import_paths
 
     _choice(format, registry.import_choices(), "format")
     if as_ and as_suggestions:
         fail("--as and --as-suggestions exclude each other")
     with Project.open(project) as proj, progress_bar("importing") as progress:
-        report = import_paths(
-            proj,
-            paths,
-            format,
-            layer=as_,
-            as_suggestions=as_suggestions,
-            label_map=label_map,
-            skip_unmapped=skip_unmapped,
-            tsv_feature=tsv_feature,
-            encoding=encoding,
-            progress=progress,
-            span_keys=span_key,
-        )
+        try:
+            report = import_paths(
+                proj,
+                paths,
+                format,
+                layer=as_,
+                as_suggestions=as_suggestions,
+                label_map=label_map,
+                skip_unmapped=skip_unmapped,
+                tsv_feature=tsv_feature,
+                encoding=encoding,
+                progress=progress,
+                span_keys=span_key,
+            )
+        except ImportFailed as exc:
+            raise advise_encoding(exc, ENCODING_HINT) from None
     echo_lines(report.lines())
 
 
@@ -128,7 +149,7 @@ def export(
     project: ProjectArg,
     out: Annotated[Path, typer.Argument(help="Output file or folder.")],
     format: Annotated[
-        str, typer.Option("--format", "-f", help="|".join(registry.writer_names()))
+        str, typer.Option("--format", "-f", help=_one_of(registry.writer_names()))
     ] = "jsonl",
     layer: Annotated[
         str, typer.Option(help="gold, majority, suggestions or an annotator.")

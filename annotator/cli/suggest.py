@@ -12,6 +12,7 @@ import typer
 from annotator.cli.support import echo_lines, fail, one_line_errors, progress_bar
 from annotator.suggest.ordering import APP_SCORE, MEASURE_CHOICES
 from annotator.vocabulary import Layer
+from annotator.wording import count_of
 
 ProjectArg = Annotated[
     str, typer.Argument(help="The project file (.annproj) or a postgresql+psycopg:// URL.")
@@ -167,11 +168,15 @@ def worklist(
             )
         )
         return
+    scored = any(e.uncertainty is not None for e in entries)
+    if entries:  # a header naming every column, the score's measure too
+        score = f"\tuncertainty ({measure or APP_SCORE})" if scored else ""
+        typer.echo(f"document\tstatus{score}\ttitle")
     for e in entries:
-        unc = "" if e.uncertainty is None else f"\t{e.uncertainty:.3f}"
+        unc = "" if not scored else "\t-" if e.uncertainty is None else f"\t{e.uncertainty:.3f}"
         typer.echo(f"{e.external_id}\t{e.status}{unc}\t{e.title}")
     how = f" ({measure or APP_SCORE})" if order == "uncertainty" else ""
-    typer.echo(f"{len(entries)} documents, {order} order{how}")
+    typer.echo(f"{count_of(len(entries), 'document')}, {order} order{how}")
 
 
 def register(app: typer.Typer) -> None:

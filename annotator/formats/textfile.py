@@ -33,7 +33,33 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1c\x1d\x1e\x85")
 _MAX_CHAOS = 0.2
-_ADVICE = "save it as UTF-8 or name the encoding (--encoding, e.g. cp1252)"
+# The message names no option: the CLI adds ``--encoding NAME``, the Import dialog its Encoding
+# list (``ImportFailed.encodings`` carries the candidates to each front end).
+_ADVICE = "save it as UTF-8 or name its encoding"
+# Encodings by how often a news text arrives in them, for naming the candidates of an ambiguous
+# file: charset-normalizer groups encodings that decode the bytes alike under one name (a cp1252
+# file comes back as "cp1250, could be cp1252, latin_1, ..."); the list shows the commonest.
+_COMMON = (
+    "utf_8",
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+    "cp1250",
+    "iso8859_2",
+    "cp1251",
+    "koi8_r",
+    "cp1253",
+    "cp1254",
+    "cp1257",
+    "mac_roman",
+    "cp437",
+    "cp850",
+    "shift_jis",
+    "euc_jp",
+    "gb18030",
+    "big5",
+    "euc_kr",
+)
 
 
 def _control_ratio(text: str) -> float:
@@ -54,6 +80,16 @@ def _refuse_binary(text: str, name: str) -> None:
         raise ImportFailed("looks like a binary file, not text", path=name, line=line)
 
 
+def _common_name(names: list[str]) -> str:
+    """The commonest of encodings that decode the bytes alike (the first when none is known)."""
+    known = [n for n in names if n in _COMMON]
+    return min(known, key=_COMMON.index) if known else names[0]
+
+
+def _rank(name: str) -> int:
+    return _COMMON.index(name) if name in _COMMON else len(_COMMON)
+
+
 def detect_encoding(data: bytes, name: str) -> str:
     """Name of the codec to decode ``data`` with (see module docstring); raise if unsure."""
     if not data:
@@ -66,6 +102,7 @@ def detect_encoding(data: bytes, name: str) -> str:
             "looks like a binary file (or UTF-16 without a byte-order mark); " + _ADVICE,
             path=name,
             line=data.count(b"\n", 0, data.find(b"\x00")) + 1,
+            encodings=("utf-16-le", "utf-16-be"),
         )
     try:
         data.decode("utf-8")
@@ -77,21 +114,24 @@ def detect_encoding(data: bytes, name: str) -> str:
 
     matches = list(from_bytes(data))
     if not matches:
-        raise ImportFailed("cannot tell the text encoding; " + _ADVICE, path=name)
+        raise ImportFailed("cannot tell the text encoding; " + _ADVICE, path=name, encodings=())
     best = matches[0]
     if best.chaos > _MAX_CHAOS:
         raise ImportFailed(
             f"cannot tell the text encoding (best guess {best.encoding} is unreliable); " + _ADVICE,
             path=name,
+            encodings=(best.encoding,),
         )
     best_text = str(best)
-    rivals = sorted(
-        {m.encoding for m in matches[1:] if m.chaos <= best.chaos + 0.05 and str(m) != best_text}
-    )
+    rivals = [m for m in matches[1:] if m.chaos <= best.chaos + 0.05 and str(m) != best_text]
     if rivals:
+        # one name per group of encodings that read the bytes alike, the commonest first: the
+        # list names the encoding the advice suggests (a cp1252 file lists cp1252 first)
+        groups = [_common_name([m.encoding, *m.could_be_from_charset]) for m in [best, *rivals]]
+        names = sorted(dict.fromkeys(groups), key=_rank)
+        shown = ", ".join(names[:5]) + (" or others" if len(names) > 5 else "")
         raise ImportFailed(
-            f"ambiguous text encoding ({best.encoding} or {', '.join(rivals[:4])}); " + _ADVICE,
-            path=name,
+            f"ambiguous text encoding ({shown}); " + _ADVICE, path=name, encodings=tuple(names)
         )
     return best.encoding
 
@@ -125,7 +165,9 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> str:
     try:
         codec = encoding or detect_encoding(data, name)
     except ImportFailed as exc:
-        raise ImportFailed(exc.message, path=name, line=_first_non_utf8_line(data)) from None
+        raise ImportFailed(
+            exc.message, path=name, line=_first_non_utf8_line(data), encodings=exc.encodings
+        ) from None
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:

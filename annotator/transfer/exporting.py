@@ -39,6 +39,7 @@ from annotator.formats.writing import (
 from annotator.project import Project
 from annotator.values import DocData, RelationData, SpanData
 from annotator.vocabulary import Layer
+from annotator.wording import count_of
 
 if TYPE_CHECKING:
     from annotator.transfer.splits import SplitPlan
@@ -184,6 +185,7 @@ class _Source:
     annotators: list[str] = field(default_factory=list)
     agreement: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    ties: list[str] = field(default_factory=list)  # majority: one line per tie left out
 
     @property
     def empty(self) -> bool:
@@ -296,13 +298,7 @@ def _source(session: Session, project: Project, layer: str) -> _Source:
                 "the majority layer needs annotators' layers; there are none",
                 path=str(project.path),
             )
-        source.docs, ties = majority_layer(human)
-        if ties:
-            source.notes.append(
-                f"{len(ties)} majority tie(s) left out: "
-                + "; ".join(ties[:10])
-                + (" ..." if len(ties) > 10 else "")
-            )
+        source.docs, source.ties = majority_layer(human)
         source.agreement = _agreement(human, None if project.is_server else project.path)
     elif layer == Layer.SUGGESTIONS:
         from annotator.layers import load_layer
@@ -651,12 +647,15 @@ def export_documents(  # noqa: C901 - plan, stream, place: one transaction, one 
                 summary.skip(reason, n)
             summary.annotated_empty = counted.annotated_empty
             summary.unannotated = counted.unannotated
-            summary.notes = notes + summary.notes
+            ties = _ties_note(source.ties, listed=tmp.is_dir())
+            summary.notes = ties + notes + summary.notes
             if tmp.is_dir():
                 summary.files.append("README.md")
                 card = tmp / "README.md"  # a writer's dataset card keeps its front matter first
                 front = card.read_text("utf-8").rstrip() + "\n\n" if card.exists() else ""
-                card.write_text(front + summary.to_markdown(), encoding="utf-8")
+                card.write_text(
+                    front + summary.to_markdown() + _ties_section(source.ties), encoding="utf-8"
+                )
             _place(tmp, out)
             progress.report(_STEPS, _STEPS)
         except OSError as exc:
@@ -668,6 +667,34 @@ def export_documents(  # noqa: C901 - plan, stream, place: one transaction, one 
             _remove(tmp)
             raise
     return summary
+
+
+TIES_SHOWN = 3  # documents named in the one-line note on majority ties
+
+
+def _ties_note(ties: Sequence[str], *, listed: bool) -> list[str]:
+    """The majority ties left out as one short line: how many, in which documents (the first
+    few), and where each is listed (the README of a folder export)."""
+    if not ties:
+        return []
+    docs = list(dict.fromkeys(t.split(": ", 1)[0] for t in ties))
+    shown = ", ".join(docs[:TIES_SHOWN]) + (", …" if len(docs) > TIES_SHOWN else "")
+    where = (
+        "each listed in README.md"
+        if listed
+        else "a folder export (e.g. with a split) lists each in its README.md"
+    )
+    return [
+        f"{count_of(len(ties), 'majority tie')} left out, in "
+        f"{count_of(len(docs), 'document')} ({shown}); {where}"
+    ]
+
+
+def _ties_section(ties: Sequence[str]) -> str:
+    """Every majority tie left out, one per line, for the README."""
+    if not ties:
+        return ""
+    return "\n## Majority ties left out\n\n" + "".join(f"- {t}\n" for t in ties)
 
 
 def _plan(

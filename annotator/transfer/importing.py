@@ -246,6 +246,21 @@ def _read_options(
     )
 
 
+def advise_encoding(exc: ImportFailed, how: str) -> ImportFailed:
+    """``exc`` with a front end's words for naming the text encoding added (``how``, e.g. "with
+    --encoding NAME (e.g. {example})"; ``{example}`` becomes the likeliest candidate) when
+    naming it would let the file be read (``exc.encodings`` is set); else ``exc`` itself."""
+    if exc.encodings is None:
+        return exc
+    example = exc.encodings[0] if exc.encodings else "cp1252"
+    return ImportFailed(
+        f"{exc.message} {how.format(example=example)}",
+        path=exc.path,
+        line=exc.line,
+        encodings=exc.encodings,
+    )
+
+
 def _chunks(docs: Iterable[DocData]) -> Iterator[list[DocData]]:
     """``docs`` in batches of at most ``BATCH_DOCS`` documents, ``BATCH_SPANS`` spans and
     ``BATCH_CHARS`` characters of text (a batch holds one document at least)."""

@@ -28,6 +28,20 @@ from app.dialogs.common import file_row
 
 AS_SUGGESTIONS = "(as suggestions)"
 FROM_FILE = "(layer named in the file, else me)"
+AUTOMATIC = "automatic"
+# The encodings news text most often comes in; the list is editable (any Python codec name).
+COMMON_ENCODINGS = (
+    "utf-8",
+    "utf-16",
+    "cp1252",
+    "latin-1",
+    "iso8859-15",
+    "cp1250",
+    "cp1251",
+    "mac-roman",
+)
+# How the dialog says to name a file's encoding (``advise_encoding``); the CLI says --encoding.
+ENCODING_HINT = "in the Import dialog's Encoding list (e.g. {example})"
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,7 @@ class ImportOptions:
     label_map: Path | None = None
     skip_unmapped: bool = False
     tsv_feature: str | None = None
+    encoding: str | None = None  # None: detected (``annotator import --encoding``)
 
 
 @dataclass(frozen=True)
@@ -53,7 +68,8 @@ class ExportOptions:
 
 
 class ImportDialog(QDialog):
-    """Files or folders, their format, the layer to import into, and label mapping."""
+    """Files or folders, their format and text encoding, the layer to import into, and label
+    mapping."""
 
     def __init__(
         self,
@@ -96,10 +112,19 @@ class ImportDialog(QDialog):
         self.skip_unmapped = QCheckBox(
             "Skip labels the scheme does not know (counted in the report)"
         )
+        self.encoding_combo = QComboBox()
+        self.encoding_combo.setEditable(True)
+        self.encoding_combo.addItems([AUTOMATIC, *COMMON_ENCODINGS])
+        self.encoding_combo.setToolTip(
+            "The text encoding of the files. Automatic reads UTF-8 and files with a byte-order "
+            "mark, and refuses a legacy encoding it cannot tell for sure: then choose or type "
+            "it here (any Python codec name)."
+        )
         self.tsv_feature = QLineEdit()
         self.tsv_feature.setPlaceholderText("WebAnno TSV only: LAYER|FEATURE (default: first)")
         form = QFormLayout()
         form.addRow("Format", self.format_combo)
+        form.addRow("Encoding", self.encoding_combo)
         form.addRow("Into layer", self.layer_combo)
         form.addRow("Label map", file_row(self.map_edit, browse_map))
         form.addRow("", self.skip_unmapped)
@@ -139,6 +164,7 @@ class ImportDialog(QDialog):
     def options(self) -> ImportOptions:
         layer_text = self.layer_combo.currentText().strip()
         map_text = self.map_edit.text().strip()
+        encoding = self.encoding_combo.currentText().strip()
         return ImportOptions(
             paths=tuple(Path(self.files.item(i).text()) for i in range(self.files.count())),
             format=self.format_combo.currentText(),
@@ -147,6 +173,7 @@ class ImportDialog(QDialog):
             label_map=Path(map_text) if map_text else None,
             skip_unmapped=self.skip_unmapped.isChecked(),
             tsv_feature=self.tsv_feature.text().strip() or None,
+            encoding=None if encoding.lower() in ("", AUTOMATIC) else encoding,
         )
 
 

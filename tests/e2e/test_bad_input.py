@@ -85,7 +85,7 @@ def test_invalid_utf8_is_refused(cli: Cli, proj: Path, tmp_path: Path) -> None:
 def test_legacy_encoding_is_refused_unless_named(cli: Cli, proj: Path, tmp_path: Path) -> None:
     src = tmp_path / "latin.txt"
     src.write_bytes("Le président a déclaré que la réunion était terminée.\n".encode("latin-1"))
-    _expect_refusal(cli, proj, src, str(src), "--encoding")
+    _expect_refusal(cli, proj, src, str(src), "name its encoding with --encoding NAME (e.g.")
     cli("import", proj, src, "--encoding", "latin-1")
     from annotator.project import Project
     from storage.repository import documents as doc_repo

@@ -288,3 +288,44 @@ def test_reports_of_one_document_say_document(cli: Cli, tmp_path: Path) -> None:
     assert "gold (1 document)" in out and "1 documents" not in out
     out = cli("export", proj, tmp_path / "out.jsonl", "--layer", "gold").stdout
     assert "Exported 1 document " in out and "1 documents" not in out
+
+
+def test_worklist_says_document_and_names_its_columns(cli: Cli, tmp_path: Path) -> None:
+    """The worklist ended with '1 documents' and its rows had no header."""
+    from annotator.project import Project
+    from storage.repository import annotators_assignments as ann_repo
+    from storage.repository import documents as doc_repo
+
+    proj = tmp_path / "p.annproj"
+    cli("init", proj)
+    cli("import", proj, _native(tmp_path, [RECORD]))
+    with Project.open(proj) as p, p.session() as s:
+        ann = ann_repo.ensure_annotator(s, "ann")
+        docs = doc_repo.get_documents(s)
+        ann_repo.add_assignments(s, [{"document_id": d.id, "annotator_id": ann} for d in docs])
+    lines = cli("worklist", proj, "--annotator", "ann").stdout.splitlines()
+    assert lines == ["document\tstatus\ttitle", "doc-1\ttodo\tA test", "1 document, default order"]
+
+
+def test_format_help_lists_every_format_at_80_columns() -> None:
+    """At 80 columns the format list was cut to 'jsonl|csv|brat|docc…'."""
+    import os
+
+    from annotator.formats import registry
+
+    env = {**os.environ, "COLUMNS": "80", "TERM": "dumb"}
+    for command, names in (
+        ("export", registry.writer_names()),
+        ("import", registry.import_choices()),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "annotator.cli", command, "--help"],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+        )
+        assert result.returncode == 0, result.stderr
+        words = result.stdout.replace("│", " ").replace(",", " ").replace(".", " ").split()
+        missing = [n for n in names if n not in words]
+        assert missing == [], (command, missing)

@@ -636,11 +636,24 @@ def test_the_demo_gives_a_newcomer_an_empty_layer_and_suggestions(qtbot) -> None
             pending = sugg_repo.suggestions_of(s)
         assert mine == []  # nothing copied from alice
         assert len(todo) == len(docs) and {a.status for a in todo} == {"todo"}
-        assert pending and {g.label for g in pending} <= {"ACTOR", "EVENT", "PLACE", "TIME"}
-        # The window shows suggestions to try on a document without gold.
-        with_suggestions = {g.document_id for g in pending}
-        win.open_document(min(with_suggestions))
+        assert pending and {g.label for g in pending} <= {
+            "ACTOR",
+            "CLAIM",
+            "EVENT",
+            "PLACE",
+            "TIME",
+        }
+        # The first document the window shows has suggestions to try (it opened on the dock
+        # strike, which had none), among them a claim with its claimant and an event with roles.
         qtbot.waitUntil(lambda: bool(ctx.doc_state.suggestions()), timeout=5000)
+        first = win.documents.model.records()[0].id
+        assert ctx.current_doc_id == first
+        shown = ctx.doc_state.suggestions()
+        heads = {}
+        for link, head, _tail in ctx.doc_state.shown_links():
+            heads.setdefault(shown[head[1]].label if head[0] == "g" else "", set()).add(link.label)
+        assert "claimant" in heads.get("CLAIM", set()), heads
+        assert {"agent", "place", "time"} <= heads.get("EVENT", set()), heads
     finally:
         win.close()
 

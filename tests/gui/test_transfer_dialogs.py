@@ -158,3 +158,42 @@ def test_export_finished_dialog_shows_the_summary(qtbot, window, tmp_path: Path,
     assert "Spans: ACTOR" in expected  # the summary has lines beyond the head line
     for line in expected.splitlines():
         assert line in text, (line, text)
+
+
+def test_import_dialog_encoding_is_automatic_unless_chosen(qtbot, tmp_path: Path) -> None:
+    dialog = ImportDialog([tmp_path / "a.txt"], ["txt"], ["gold"], "tester")
+    qtbot.addWidget(dialog)
+    assert dialog.encoding_combo.currentText() == "automatic"
+    assert dialog.options().encoding is None
+    listed = [dialog.encoding_combo.itemText(i) for i in range(dialog.encoding_combo.count())]
+    assert {"utf-8", "utf-16", "cp1252", "latin-1"} <= set(listed)
+    dialog.encoding_combo.setCurrentText("cp1252")
+    assert dialog.options().encoding == "cp1252"
+    dialog.encoding_combo.setEditText(" koi8-r ")  # editable: any codec name
+    assert dialog.options().encoding == "koi8-r"
+
+
+def test_gui_import_of_a_legacy_file_says_to_choose_its_encoding_in_the_dialog(
+    qtbot, window, tmp_path: Path, dialogs
+) -> None:
+    """The refusal named the CLI's --encoding in the app; the dialog had no way to name it."""
+    from app.dialogs.transfer import ImportOptions
+    from storage.repository import documents as doc_repo
+
+    src = tmp_path / "legacy.txt"
+    src.write_bytes("x\u00e9y caf\u00e9\n".encode("cp1252"))
+    ops = window.operations
+    ops.import_paths([src], ImportOptions((src,), "auto"))
+    qtbot.waitUntil(lambda: not ops.busy, timeout=10000)
+    kind, title, text = dialogs.shown[-1]
+    assert kind == "warning" and title == "Importing failed", dialogs.shown[-1]
+    assert "[E120]" in text and "legacy.txt" in text
+    assert "--encoding" not in text
+    assert "Import dialog's Encoding list (e.g. cp1252)" in text
+    assert "(cp1252, " in text  # the suggested encoding is among the candidates listed
+    ops.import_paths([src], ImportOptions((src,), "auto", layer="gold", encoding="cp1252"))
+    qtbot.waitUntil(lambda: not ops.busy, timeout=10000)
+    assert dialogs.shown[-1][1] == "Import finished", dialogs.shown[-1]
+    with window.context.project.session() as s:
+        texts = [d.text for d in doc_repo.get_documents(s)]
+    assert "x\u00e9y caf\u00e9\n" in texts

@@ -136,7 +136,20 @@ def test_annotators_agreement_and_majority(project: Project, tmp_path: Path) -> 
     summary = export_documents(project, tmp_path / "m.jsonl", "jsonl", layer="majority")
     assert summary.total_documents == 4
     assert summary.total_spans == 16  # the four spans both annotators have, per document
-    assert any(note.startswith("40 majority tie(s)") for note in summary.notes), summary.notes
+    # one short line: the count, the first documents, where each is listed (a long line of
+    # every tie before)
+    (note,) = [n for n in summary.notes if "majority tie" in n]
+    assert note.startswith("40 majority ties left out, in 4 documents ("), note
+    assert note.count(",") <= 5 and len(note) < 200, note
+    assert "folder export" in note
+    summary = export_documents(
+        project, tmp_path / "m", "jsonl", layer="majority", split=(50, 25, 25)
+    )
+    (note,) = [n for n in summary.notes if "majority tie" in n]
+    assert note.endswith("each listed in README.md"), note
+    readme = (tmp_path / "m" / "README.md").read_text("utf-8")
+    section = readme.split("## Majority ties left out\n\n", 1)[1]
+    assert len([line for line in section.splitlines() if line.startswith("- ")]) == 40
 
 
 def test_brat_project_brat_round_trip(project: Project, tmp_path: Path, new_location) -> None:

@@ -85,6 +85,20 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_short_legacy_text_is_ambiguous_and_refused(tmp_path: Path) -> None:
     f = tmp_path / "short.txt"
     f.write_bytes("naïve".encode("latin-1"))  # cp1252? cp1251 ("naпve")? cannot tell
-    with pytest.raises(ImportFailed, match="--encoding") as exc:
+    with pytest.raises(ImportFailed, match="name its encoding") as exc:
         read_text(f)
     assert "short.txt" in str(exc.value)
+    assert "--encoding" not in str(exc.value)  # each front end names its own option
+    assert exc.value.encodings and exc.value.encodings[0] == "cp1252"
+
+
+def test_ambiguous_cp1252_lists_cp1252_among_its_candidates(tmp_path: Path) -> None:
+    """The message listed cp1006, cp1125, cp1250, cp1251, cp1253 and then advised cp1252:
+    charset-normalizer folds cp1252 into cp1250's group (they decode the bytes alike)."""
+    f = tmp_path / "cp.txt"
+    f.write_bytes("x\u00e9y caf\u00e9\n".encode("cp1252"))
+    with pytest.raises(ImportFailed) as exc:
+        read_text(f)
+    listed = exc.value.message.split("(", 1)[1].split(")", 1)[0]
+    assert listed.startswith("cp1252, "), exc.value.message
+    assert exc.value.encodings is not None and exc.value.encodings[0] == "cp1252"

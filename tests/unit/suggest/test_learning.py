@@ -568,7 +568,9 @@ def test_worklist_measure_chooses_the_uncertainty_of_the_order(
     )
     assert out.exit_code == 0, out.output
     assert out.output.splitlines()[-1] == f"{len(ids)} documents, uncertainty order (margin)"
-    listed = [line.split("\t")[2] for line in out.output.splitlines()[:-1]]
+    header, *rows = out.output.splitlines()[:-1]
+    assert header == "document\tstatus\tuncertainty (margin)\ttitle"
+    listed = [line.split("\t")[2] for line in rows]
     assert listed == [f"{e.uncertainty:.3f}" for e in margin]
     out = runner.invoke(app, [*base, "--measure", "margin"])
     assert out.exit_code == 1 and "needs uncertainty order" in out.output
