@@ -54,6 +54,7 @@ class ProgressPlot(PlotCard):
             label = self.legend.getLabel(curve)
             if label is not None:
                 label.setText(f"{s.annotator}  {s.current}/{s.assigned or '?'}")
+        self.legend.fit()  # the labels' widths changed
         top = max([s.assigned for s in series] + [s.current for s in series] + [1])
         self.plot.setYRange(0, top * 1.08, padding=0)
         starts = [s.times[0] for s in series if s.times]
@@ -80,14 +81,14 @@ def _steps(times: Sequence[float], done: Sequence[int], now: float) -> tuple[np.
 class GroupedBars(PlotCard):
     """Bars grouped by category (x) with one bar item per series, legend and value labels."""
 
-    HEADROOM = 1.3  # room above the highest bar for the legend row
+    HEADROOM = 1.18  # room above the highest bar for its value label
 
     def __init__(
         self, title: str, y_label: str, parent: QWidget | None = None, value_labels: bool = True
     ) -> None:
         super().__init__(title, parent)
         self.plot.setLabel("left", y_label, color=self.foreground.name())
-        self.legend = self.add_legend(right=True)
+        self.legend = self.add_legend()
         self.value_labels = value_labels
         self.bars: dict[str, pg.BarGraphItem] = {}
         self.values = TextPool(self.plot, self.foreground, (0.5, 1.0))
@@ -133,7 +134,6 @@ class GroupedBars(PlotCard):
                 elif self.value_labels:
                     texts.append((float(xi), float(max(hi, 0.0)), value_format.format(hi)))
         self.values.show(texts)
-        self.legend.setColumnCount(max(len(series), 1))
         self.category_axis(categories)
         self.plot.setXRange(-0.6, len(categories) - 0.4, padding=0)
 
