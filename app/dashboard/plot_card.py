@@ -296,6 +296,8 @@ class PlotCard(QFrame):
         self._categories: dict[str, tuple[list[str], float]] = {}
         self.plot.getViewBox().sigResized.connect(self._fit_categories)
         self.plot.getViewBox().sigXRangeChanged.connect(self._fit_categories)
+        self._headroom: tuple[float, float, int] | None = None
+        self.plot.getViewBox().sigResized.connect(self._fit_headroom)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.getViewBox().setMouseEnabled(x=False, y=False)
@@ -403,6 +405,25 @@ class PlotCard(QFrame):
                     item.set_names(ticks, slanted)
                 else:
                     item.setTicks([ticks])
+        except RuntimeError:  # the plot is being deleted
+            return
+
+    def set_y_range_with_labels(self, low: float, top: float, lines: int) -> None:
+        """Show ``low``..``top`` plus room above ``top`` for value labels of ``lines`` lines,
+        measured in pixels (kept on resize), so a label over the highest bar is never cut."""
+        self._headroom = (low, top, lines)
+        self._fit_headroom()
+
+    def _fit_headroom(self) -> None:
+        try:
+            headroom = self.__dict__.get("_headroom")
+            if headroom is None:
+                return
+            low, top, lines = headroom
+            height = self.plot.getViewBox().height()
+            room = lines * QFontMetrics(self.font()).lineSpacing() + 10  # + the label's margins
+            share = min(room / height, 0.6) if height > 0 else 0.3
+            self.plot.setYRange(low, low + (top - low) / (1 - share), padding=0)
         except RuntimeError:  # the plot is being deleted
             return
 
