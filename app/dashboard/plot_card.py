@@ -204,14 +204,14 @@ class CategoryAxis(pg.AxisItem):
         return math.ceil(self._text_top() + sin * (widest + metrics.height()) + 4)
 
     def boundingRect(self) -> QRectF:
-        rect = super().boundingRect()
+        rect = QRectF(super().boundingRect())
         if not self.slanted:
             return rect
         # The first name runs down to the left of the axis' start (into the empty corner).
         metrics = self._metrics()
         widest = max((metrics.horizontalAdvance(n) for _v, n in self.names), default=0)
         cos = math.cos(math.radians(self.SLANT))
-        return rect.adjusted(-cos * (widest + metrics.height()), 0, 0, 0)
+        return QRectF(rect.adjusted(-cos * (widest + metrics.height()), 0, 0, 0))
 
     def label_rects(self) -> list[tuple[str, QRectF]]:
         """Each drawn name with its bounding rectangle in scene coordinates."""
