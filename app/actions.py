@@ -164,6 +164,19 @@ VIEW_KEYS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo any edit"),
 )
 
+# Keys of the review view (handled by ``app.review.keys`` while the queue or the lanes have
+# focus), for the shortcut sheet and the review panel's key line.
+REVIEW_KEYS: tuple[tuple[str, str], ...] = (
+    ("1 … 9", "Accept annotator N's version of the current item (N = lane number)"),
+    ("X", "Reject every version of the current item"),
+    ("G", "Keep the gold annotation as it is (after editing it)"),
+    ("E", "Edit: open the item's document in the article view, on its gold span"),
+    ("J / K", "Next / previous item that still needs a decision"),
+    ("U", "Accept everything the annotators agree on in this document"),
+    ("Shift+U", "Accept everything the annotators agree on in the whole corpus"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo a review decision"),
+)
+
 # Annotate keys are single letters typed into the article view; as window shortcuts they would
 # steal typing from line edits, so they appear in the menu but are dispatched by the view.
 VIEW_DISPATCHED = frozenset({"delete_span", "link", "accept", "accept_label", "reject"})
@@ -249,6 +262,7 @@ def build_actions(
 def shortcut_rows() -> list[tuple[str, str, str]]:
     """(group, keys, what) for the shortcut sheet."""
     rows: list[tuple[str, str, str]] = [("Article", keys, what) for keys, what in VIEW_KEYS]
+    rows += [("Review", keys, what) for keys, what in REVIEW_KEYS]
     order = ("Annotate", "Edit", "Suggestions", "View", "File", "Help")
     for spec in sorted(ACTIONS, key=lambda s: order.index(s.menu)):
         if spec.shortcut and spec.id not in VIEW_DISPATCHED and spec.id not in ("undo", "redo"):

@@ -27,7 +27,7 @@ from annotator.vocabulary import AssignmentStatus, Layer
 from app import persistence
 from app.actions import ARTICLE_ACTIONS, build_actions, module_available
 from app.context import AppContext
-from app.dialogs.common import SearchResultsDialog, ShortcutSheet, show_error
+from app.dialogs.common import SearchResultsDialog, show_error
 from app.dialogs.missing_roles import MissingRolesBox
 from app.dialogs.transfer import ExportOptions, ExportOptionsDialog
 from app.editing.doc_state import DocumentContent, load_content
@@ -41,6 +41,7 @@ from app.panels.documents import DocumentPanel
 from app.panels.highlighter import Key
 from app.panels.inspector import InspectorPanel
 from app.panels.label_palette import LabelPalette
+from app.shortcut_sheet import ShortcutSheet
 from app.startup import ProjectHandle
 from app.tasks import TaskState
 from app.theme import apply_theme, undo_icon

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter
-from PySide6.QtCore import QEvent, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTransform
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -85,40 +85,76 @@ class TextPool:
 
 
 class Legend(pg.LegendItem):
-    """A legend kept in the top left or right corner of its view box.
+    """A legend in its own row under the plot (below the x axis), so it never covers the data or
+    the value labels; its entries flow into as many columns as the plot's width holds.
 
-    pyqtgraph's anchored legend queries its parent view box whenever its own geometry changes,
-    which raises once the view box is deleted (closing a window); this one places itself and
-    ignores a parent that is gone."""
+    pyqtgraph's own legend floats over the view box and is anchored to it, which hides data and
+    queries a view box that may already be deleted (closing a window); this one is an item of
+    the plot's layout and sizes itself."""
 
-    def __init__(self, right: bool, **kwargs: object) -> None:
+    ROW = 4  # PlotItem layout rows: 0 title, 1 top axis, 2 view box, 3 bottom axis
+
+    def __init__(self, **kwargs: object) -> None:
         super().__init__(offset=None, **kwargs)
-        self._right = right
+        self._plot: pg.PlotItem | None = None
 
     def attach(self, plot: pg.PlotItem) -> None:
         plot.legend = self
-        self.setParentItem(plot.getViewBox())
-        plot.getViewBox().sigResized.connect(self.place)
-        self.place()
+        self._plot = plot
+        plot.layout.addItem(self, self.ROW, 0, 1, 3)
+        plot.layout.setAlignment(self, Qt.AlignmentFlag.AlignHCenter)
+        plot.getViewBox().sigResized.connect(self.fit)
+        self.fit()
 
-    def place(self) -> None:
+    def entry_widths(self) -> list[float]:
+        spacing = 2 * self.layout.horizontalSpacing() + 4
+        return [
+            sample.boundingRect().width() + label.minimumWidth() + spacing
+            for sample, label in self.items
+        ]
+
+    def fit(self) -> None:
+        """Choose the column count for the plot's width and reserve the legend's height."""
         try:
-            parent = self.parentItem()
-            if parent is None:
+            plot = self._plot
+            if plot is None:
                 return
-            width = parent.boundingRect().width()
-            x = width - self.width() - 8 if self._right else 8.0
-            self.setPos(max(x, 0.0), 4.0)
-        except RuntimeError:  # the view box is being deleted
+            widths = self.entry_widths()
+            room = plot.width() - 12
+            columns = max(len(widths), 1)
+            while columns > 1:
+                per_column = [max(widths[c::columns]) for c in range(columns)]
+                if sum(per_column) <= room:
+                    break
+                columns -= 1
+            if columns != self.columnCount:
+                self.setColumnCount(columns)
+            self.updateSize()
+        except RuntimeError:  # the plot is being deleted
             return
+
+    def updateSize(self) -> None:
+        """Reserve the entries' height in the plot's layout; the width may shrink (a narrower
+        plot then gets fewer columns from :meth:`fit`), so the legend never widens the plot."""
+        if not self.items:
+            self.setMinimumSize(0, 0)
+            self.setMaximumSize(0, 0)
+            return
+        self.layout.setContentsMargins(2, 0, 2, 0)
+        self.layout.invalidate()
+        hint = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
+        self.setMinimumSize(0, hint.height())
+        self.setPreferredSize(hint)
+        self.setMaximumSize(hint)
+        self.resize(hint)
 
     def addItem(self, item: object, name: str) -> None:
         super().addItem(item, name)
-        self.place()
+        self.fit()
 
-    def setColumnCount(self, columnCount: int) -> None:
-        super().setColumnCount(columnCount)
-        self.place()
+    def removeItem(self, item: object) -> None:
+        super().removeItem(item)
+        self.fit()
 
 
 def elide_all(names: Sequence[str], metrics: QFontMetrics, room: float) -> list[str]:
@@ -132,6 +168,101 @@ def elide_all(names: Sequence[str], metrics: QFontMetrics, room: float) -> list[
             text = text[:-1]
         out.append(name if text == name else text + "…")
     return out
+
+
+class CategoryAxis(pg.AxisItem):
+    """A bottom axis naming categories; names that do not fit side by side are drawn slanted
+    (45 degrees, ending at their tick) with the axis as tall as the longest name needs, so a
+    name is never cut short while the plot has a usable width."""
+
+    SLANT = 45.0
+
+    def __init__(self, orientation: str = "bottom", **kwargs: object) -> None:
+        super().__init__(orientation, **kwargs)
+        self.slanted = False
+        self.names: list[tuple[float, str]] = []
+
+    def set_names(self, names: Sequence[tuple[float, str]], slanted: bool) -> None:
+        self.names = list(names)
+        self.setTicks([self.names])
+        if slanted != self.slanted or slanted:
+            self.slanted = slanted
+            self.setHeight(self.slanted_height() if slanted else None)
+        self.picture = None
+        self.update()
+
+    def _metrics(self) -> QFontMetrics:
+        return QFontMetrics(self.style.get("tickFont") or QFont())
+
+    def _text_top(self) -> float:
+        return float(self.style["tickTextOffset"][1] + max(0, self.style["tickLength"]))
+
+    def slanted_height(self) -> int:
+        metrics = self._metrics()
+        widest = max((metrics.horizontalAdvance(n) for _v, n in self.names), default=0)
+        sin = math.sin(math.radians(self.SLANT))
+        return math.ceil(self._text_top() + sin * (widest + metrics.height()) + 4)
+
+    def boundingRect(self) -> QRectF:
+        rect = QRectF(super().boundingRect())
+        if not self.slanted:
+            return rect
+        # The first name runs down to the left of the axis' start (into the empty corner).
+        metrics = self._metrics()
+        widest = max((metrics.horizontalAdvance(n) for _v, n in self.names), default=0)
+        cos = math.cos(math.radians(self.SLANT))
+        return QRectF(rect.adjusted(-cos * (widest + metrics.height()), 0, 0, 0))
+
+    def label_rects(self) -> list[tuple[str, QRectF]]:
+        """Each drawn name with its bounding rectangle in scene coordinates."""
+        view = self.linkedView()
+        if view is None:
+            return []
+        metrics = self._metrics()
+        out = []
+        for value, text in self.names:
+            x = self.mapFromScene(view.mapViewToScene(QPointF(value, 0))).x()
+            width = metrics.horizontalAdvance(text)
+            if self.slanted:
+                transform = self._slant(x)
+                local = QRectF(-width - 2, -metrics.height() / 2, width, metrics.height())
+                rect = transform.mapRect(local)
+            else:
+                rect = QRectF(x - width / 2, self._text_top(), width, metrics.height())
+            out.append((text, self.mapRectToScene(rect)))
+        return out
+
+    def _slant(self, x: float) -> QTransform:
+        transform = QTransform()
+        transform.translate(x + self._metrics().height() / 3, self._text_top())
+        transform.rotate(-self.SLANT)
+        return transform
+
+    def drawPicture(
+        self, p: QPainter, axisSpec: object, tickSpecs: object, textSpecs: object
+    ) -> None:
+        if not self.slanted:
+            super().drawPicture(p, axisSpec, tickSpecs, textSpecs)
+            return
+        super().drawPicture(p, axisSpec, tickSpecs, [])
+        view = self.linkedView()
+        if view is None:
+            return
+        metrics = self._metrics()
+        p.setClipRect(self.boundingRect())
+        p.setFont(self.style.get("tickFont") or QFont())
+        p.setPen(self.textPen())
+        for value, text in self.names:
+            x = self.mapFromScene(view.mapViewToScene(QPointF(value, 0))).x()
+            width = metrics.horizontalAdvance(text)
+            p.save()
+            p.setTransform(self._slant(x), True)
+            p.drawText(
+                QRectF(-width - 2, -metrics.height() / 2, width + 1, metrics.height()),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                text,
+            )
+            p.restore()
 
 
 class PlotCard(QFrame):
@@ -158,14 +289,15 @@ class PlotCard(QFrame):
         self.save_button.setText("PNG…")
         self.save_button.setToolTip(f"Save the plot “{title}” as a PNG image")
         self.save_button.clicked.connect(self._ask_save)
-        self.plot_widget = pg.PlotWidget(
-            self, background=self.background, axisItems=axis_items or {}
-        )
+        axes: dict[str, pg.AxisItem] = {"bottom": CategoryAxis("bottom"), **(axis_items or {})}
+        self.plot_widget = pg.PlotWidget(self, background=self.background, axisItems=axes)
         self.plot_widget.setMinimumSize(200, 170)
         self.plot: pg.PlotItem = self.plot_widget.getPlotItem()
         self._categories: dict[str, tuple[list[str], float]] = {}
         self.plot.getViewBox().sigResized.connect(self._fit_categories)
         self.plot.getViewBox().sigXRangeChanged.connect(self._fit_categories)
+        self._headroom: tuple[float, float, int] | None = None
+        self.plot.getViewBox().sigResized.connect(self._fit_headroom)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.getViewBox().setMouseEnabled(x=False, y=False)
@@ -232,10 +364,10 @@ class PlotCard(QFrame):
         self.plot_widget.setVisible(message is None)
         self.save_button.setEnabled(message is None)
 
-    def add_legend(self, right: bool = False) -> Legend:
+    def add_legend(self) -> Legend:
+        """A legend in a row of its own under the plot (see :class:`Legend`)."""
         bg = self.background
         legend = Legend(
-            right,
             labelTextColor=self.foreground,
             brush=pg.mkBrush(bg.red(), bg.green(), bg.blue(), 200),
         )
@@ -245,8 +377,8 @@ class PlotCard(QFrame):
     def category_axis(
         self, names: Sequence[str], axis: str = "bottom", offset: float = 0.0
     ) -> None:
-        """Name the categories at 0, 1, … (+ ``offset``); on the bottom axis the names are
-        shortened to the room each category has, so neighbours never run into each other."""
+        """Name the categories at 0, 1, … (+ ``offset``); on the bottom axis names that do not
+        fit side by side are slanted (and only shortened when even slanted ones would collide)."""
         self._categories[axis] = (list(names), offset)
         self._fit_categories()
 
@@ -256,13 +388,42 @@ class PlotCard(QFrame):
             for axis, (names, offset) in categories.items():
                 item = self.plot.getAxis(axis)
                 shown = list(names)
+                slanted = False
                 if axis == "bottom" and names:
                     view = self.plot.getViewBox()
                     x0, x1 = view.viewRange()[0]
                     per = view.width() / max(x1 - x0, 1e-9)  # pixels per category
-                    font = item.style.get("tickFont") or self.font()
-                    shown = elide_all(names, QFontMetrics(font), per - 6)
-                item.setTicks([[(i + offset, n) for i, n in enumerate(shown)]])
+                    metrics = QFontMetrics(item.style.get("tickFont") or self.font())
+                    fits = all(metrics.horizontalAdvance(n) <= per - 6 for n in names)
+                    slanted = not fits and isinstance(item, CategoryAxis)
+                    # Slanted names need about 1.5 lines of room each; below that, shorten.
+                    if not fits and (not slanted or per < 1.5 * metrics.height()):
+                        slanted = False
+                        shown = elide_all(names, metrics, per - 6)
+                ticks = [(i + offset, n) for i, n in enumerate(shown)]
+                if isinstance(item, CategoryAxis):
+                    item.set_names(ticks, slanted)
+                else:
+                    item.setTicks([ticks])
+        except RuntimeError:  # the plot is being deleted
+            return
+
+    def set_y_range_with_labels(self, low: float, top: float, lines: int) -> None:
+        """Show ``low``..``top`` plus room above ``top`` for value labels of ``lines`` lines,
+        measured in pixels (kept on resize), so a label over the highest bar is never cut."""
+        self._headroom = (low, top, lines)
+        self._fit_headroom()
+
+    def _fit_headroom(self) -> None:
+        try:
+            headroom = self.__dict__.get("_headroom")
+            if headroom is None:
+                return
+            low, top, lines = headroom
+            height = self.plot.getViewBox().height()
+            room = lines * QFontMetrics(self.font()).lineSpacing() + 10  # + the label's margins
+            share = min(room / height, 0.6) if height > 0 else 0.3
+            self.plot.setYRange(low, low + (top - low) / (1 - share), padding=0)
         except RuntimeError:  # the plot is being deleted
             return
 

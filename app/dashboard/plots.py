@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from annotator.reports.dashboard import LabelAgreement, LabelDistribution, Pace, ProgressSeries
@@ -54,6 +55,7 @@ class ProgressPlot(PlotCard):
             label = self.legend.getLabel(curve)
             if label is not None:
                 label.setText(f"{s.annotator}  {s.current}/{s.assigned or '?'}")
+        self.legend.fit()  # the labels' widths changed
         top = max([s.assigned for s in series] + [s.current for s in series] + [1])
         self.plot.setYRange(0, top * 1.08, padding=0)
         starts = [s.times[0] for s in series if s.times]
@@ -80,14 +82,14 @@ def _steps(times: Sequence[float], done: Sequence[int], now: float) -> tuple[np.
 class GroupedBars(PlotCard):
     """Bars grouped by category (x) with one bar item per series, legend and value labels."""
 
-    HEADROOM = 1.3  # room above the highest bar for the legend row
+    HEADROOM = 1.08  # agreement scores: a little room above 1.0
 
     def __init__(
         self, title: str, y_label: str, parent: QWidget | None = None, value_labels: bool = True
     ) -> None:
         super().__init__(title, parent)
         self.plot.setLabel("left", y_label, color=self.foreground.name())
-        self.legend = self.add_legend(right=True)
+        self.legend = self.add_legend()
         self.value_labels = value_labels
         self.bars: dict[str, pg.BarGraphItem] = {}
         self.values = TextPool(self.plot, self.foreground, (0.5, 1.0))
@@ -133,7 +135,6 @@ class GroupedBars(PlotCard):
                 elif self.value_labels:
                     texts.append((float(xi), float(max(hi, 0.0)), value_format.format(hi)))
         self.values.show(texts)
-        self.legend.setColumnCount(max(len(series), 1))
         self.category_axis(categories)
         self.plot.setXRange(-0.6, len(categories) - 0.4, padding=0)
 
@@ -150,7 +151,7 @@ class LabelBarsPlot(GroupedBars):
             [annotator_colour(i) for i in range(len(dist.annotators))],
         )
         top = max([max(row, default=0) for row in dist.counts] + [1])
-        self.plot.setYRange(0, top * self.HEADROOM, padding=0)
+        self.set_y_range_with_labels(0.0, float(top), 1)
         self.set_empty(None if any(any(row) for row in dist.counts) else "No spans yet.")
 
 
@@ -181,6 +182,21 @@ class PacePlot(PlotCard):
         self.bar = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.6, pen=pg.mkPen(None))
         self.plot.addItem(self.bar)
         self.values = TextPool(self.plot, self.foreground, (0.5, 1.0))
+        self._label_width = 0.0
+        self.plot.getViewBox().sigResized.connect(self._fit_x)
+
+    def _fit_x(self) -> None:
+        """Widen the x range so the outer bars' value labels (wider than a bar) stay inside."""
+        try:
+            n = max(len(self.bar.opts["x"]), 1)
+            room = self.plot.getViewBox().width()
+            half = self._label_width / 2 + 4
+            margin = 0.6
+            if room > 2 * half:
+                margin = max(margin, half * (n - 1) / (room - 2 * half))
+            self.plot.setXRange(-margin, n - 1 + margin, padding=0)
+        except RuntimeError:  # the plot is being deleted
+            return
 
     def set_pace(self, pace: Pace) -> None:
         rate = np.asarray(pace.per_hour, dtype=float)
@@ -204,5 +220,8 @@ class PacePlot(PlotCard):
             else "No spans added in the app yet (imported layers have no timing)."
         )
         top = float(np.nanmax(rate)) if len(rate) and not np.all(np.isnan(rate)) else 1.0
-        self.plot.setYRange(0, max(top, 1.0) * 1.35, padding=0)  # room for two-line values
-        self.plot.setXRange(-0.6, max(len(x), 1) - 0.4, padding=0)
+        self.set_y_range_with_labels(0.0, max(top, 1.0), 2)  # two-line values
+        metrics = QFontMetrics(self.font())
+        lines = [line for text in self.values.texts() for line in text.splitlines()]
+        self._label_width = float(max((metrics.horizontalAdvance(t) for t in lines), default=0))
+        self._fit_x()

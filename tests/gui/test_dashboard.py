@@ -178,3 +178,62 @@ def test_plots_follow_a_palette_switch(qtbot, team_context) -> None:
         assert all(t.color == QColor("#e8eaed") for t in panel.labels.values.items)
     finally:
         app.setPalette(before)
+
+
+@pytest.mark.parametrize("size", [(1400, 860), (1366, 768)])
+def test_legends_values_and_category_names_stay_readable_in_the_window(
+    qtbot, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """In the window (default size and a 1,366 x 768 screen) no legend covers the plotted data
+    or a value label, every legend entry is shown whole, and the x axes name every category in
+    full without two names running into each other."""
+    from gui_helpers import open_test_window
+
+    from app.dashboard.plot_card import CategoryAxis
+
+    path = tmp_path / "team.annproj"
+    build_team_demo_project(path).close()
+    window = open_test_window(qtbot, path)
+    try:
+        window.resize(*size)
+        window.show_dashboard()
+        panel = window.tabs.currentWidget()
+        qtbot.waitUntil(lambda: panel.data is not None, timeout=30_000)
+        qtbot.wait(200)  # the layouts settle after the new data
+        labels = list(window.context.project.scheme.label_names)
+        for card in (panel.progress, panel.labels, panel.agreement):
+            legend = card.legend
+            data = card.plot.getViewBox().sceneBoundingRect()
+            shown = card.plot.sceneBoundingRect()
+            box = legend.sceneBoundingRect()
+            assert legend.isVisible() and len(legend.items) == 3, card.objectName()
+            assert not box.intersects(data), (card.objectName(), box, data)
+            for sample, label in legend.items:
+                rect = label.sceneBoundingRect()
+                assert box.contains(rect) and shown.contains(rect), (label.text, rect, box)
+                assert shown.contains(sample.sceneBoundingRect())
+                assert label.width() >= label.item.boundingRect().width(), label.text
+            pool = card.__dict__.get("values")
+            for text in [t for t in pool.items if t.isVisible()] if pool is not None else []:
+                rect = text.sceneBoundingRect()
+                assert not rect.intersects(box), (text.toPlainText(), rect, box)
+                assert data.contains(rect), (text.toPlainText(), rect, data)
+        assert "40" in panel.labels.values.texts()  # alice's ACTOR bar
+        pace = panel.pace.plot.getViewBox().sceneBoundingRect()
+        for text in panel.pace.values.items:
+            assert pace.contains(text.sceneBoundingRect()), (
+                text.toPlainText(),
+                text.sceneBoundingRect(),
+                pace,
+            )
+        for card in (panel.labels, panel.agreement):
+            axis = card.plot.getAxis("bottom")
+            assert isinstance(axis, CategoryAxis)
+            named = axis.label_rects()
+            assert [name for name, _rect in named] == labels, card.objectName()
+            plot_rect = card.plot.sceneBoundingRect()
+            for (name, rect), (_next, after) in zip(named, named[1:], strict=False):
+                assert not rect.intersects(after), (card.objectName(), name)
+            assert all(plot_rect.contains(rect) for _name, rect in named), card.objectName()
+    finally:
+        window.close()
