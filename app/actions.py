@@ -164,17 +164,36 @@ VIEW_KEYS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo any edit"),
 )
 
+
 # Keys of the review view (handled by ``app.review.keys`` while the queue or the lanes have
 # focus), for the shortcut sheet and the review panel's key line.
-REVIEW_KEYS: tuple[tuple[str, str], ...] = (
-    ("1 … 9", "Accept annotator N's version of the current item (N = lane number)"),
-    ("X", "Reject every version of the current item"),
-    ("G", "Keep the gold annotation as it is (after editing it)"),
-    ("E", "Edit: open the item's document in the article view, on its gold span"),
-    ("J / K", "Next / previous item that still needs a decision"),
-    ("U", "Accept everything the annotators agree on in this document"),
-    ("Shift+U", "Accept everything the annotators agree on in the whole corpus"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo a review decision"),
+class ReviewKey(NamedTuple):
+    keys: str  # as the sheet shows them
+    short: str  # a word or two for the review panel's key line
+    what: str  # the sheet's description
+
+
+REVIEW_KEYS: tuple[ReviewKey, ...] = (
+    ReviewKey(
+        "1 … 9",
+        "accept version",
+        "Accept annotator N's version of the current item (N = lane number)",
+    ),
+    ReviewKey("X", "reject all", "Reject every version of the current item"),
+    ReviewKey("G", "keep gold", "Keep the gold annotation as it is (after editing it)"),
+    ReviewKey("E", "edit", "Edit: open the item's document in the article view, on its gold span"),
+    ReviewKey("J / K", "next/previous", "Next / previous item that still needs a decision"),
+    ReviewKey(
+        "U",
+        "unanimous (document)",
+        "Accept everything the annotators agree on in this document",
+    ),
+    ReviewKey(
+        "Shift+U",
+        "unanimous (corpus)",
+        "Accept everything the annotators agree on in the whole corpus",
+    ),
+    ReviewKey("Ctrl+Z / Ctrl+Shift+Z", "undo/redo", "Undo / redo a review decision"),
 )
 
 # Annotate keys are single letters typed into the article view; as window shortcuts they would
@@ -262,7 +281,7 @@ def build_actions(
 def shortcut_rows() -> list[tuple[str, str, str]]:
     """(group, keys, what) for the shortcut sheet."""
     rows: list[tuple[str, str, str]] = [("Article", keys, what) for keys, what in VIEW_KEYS]
-    rows += [("Review", keys, what) for keys, what in REVIEW_KEYS]
+    rows += [("Review", key.keys, key.what) for key in REVIEW_KEYS]
     order = ("Annotate", "Edit", "Suggestions", "View", "File", "Help")
     for spec in sorted(ACTIONS, key=lambda s: order.index(s.menu)):
         if spec.shortcut and spec.id not in VIEW_DISPATCHED and spec.id not in ("undo", "redo"):

@@ -172,7 +172,7 @@ def shoot_window(out: Path, names: set[str]) -> None:
             window.show_shortcuts()
             sheet = window._sheet
             wait_until(sheet.isVisible, "the shortcut sheet")
-            sheet.resize(900, 640)
+            sheet.resize(900, 760)
             save(sheet, out, "shortcuts")
             sheet.close()
     finally:

@@ -8,7 +8,6 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -17,15 +16,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.errors import as_annotator_error
 from annotator.logfile import log_failure
-from app.actions import shortcut_rows
 from app.item_models import MentionRow, MentionTableModel
 
 log = logging.getLogger(__name__)
@@ -60,43 +56,6 @@ def ask_user_name(parent: QWidget | None, current: str = "") -> str:
         text=current,
     )
     return name.strip() if ok else ""
-
-
-class ShortcutSheet(QDialog):
-    """Every shortcut of the window and the article view (F1)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
-        rows = shortcut_rows()
-        table = QTableWidget(len(rows), 3, self)
-        table.setHorizontalHeaderLabels(["Where", "Keys", "What it does"])
-        for i, (group, keys, what) in enumerate(rows):
-            for j, text in enumerate((group, keys, what)):
-                item = QTableWidgetItem(text)
-                if j == 1:
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
-                table.setItem(i, j, item)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-        table.setWordWrap(False)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        table.resizeColumnsToContents()
-        for col in (0, 1):
-            table.setColumnWidth(col, table.columnWidth(col) + 24)
-        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        table.setAlternatingRowColors(True)
-        self.table = table
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(table)
-        layout.addWidget(buttons)
-        self.resize(900, 640)
 
 
 class SearchResultsDialog(QDialog):

@@ -11,11 +11,9 @@ from typing import Protocol
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 
-KEY_HELP = (
-    "<b>1–9</b> accept version · <b>X</b> reject all · <b>G</b> keep gold · "
-    "<b>E</b> edit · <b>J</b>/<b>K</b> next/previous · <b>U</b> unanimous (document) · "
-    "<b>Shift+U</b> unanimous (corpus) · <b>Ctrl+Z</b> undo"
-)
+from app.actions import REVIEW_KEYS
+
+KEY_HELP = " · ".join(f"<b>{key.keys}</b> {key.short}" for key in REVIEW_KEYS)
 DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 LETTERS = {Qt.Key.Key_X, Qt.Key.Key_G, Qt.Key.Key_E, Qt.Key.Key_J, Qt.Key.Key_K, Qt.Key.Key_U}
 

@@ -56,9 +56,9 @@ def test_the_review_keys_are_listed_and_are_the_review_views_keys() -> None:
 
     rows = shortcut_rows()
     listed = [(keys, what) for group, keys, what in rows if group == "Review"]
-    assert listed == list(REVIEW_KEYS) and len(listed) >= 7
+    assert listed == [(k.keys, k.what) for k in REVIEW_KEYS] and len(listed) >= 7
     named: set[tuple[int, Qt.KeyboardModifier]] = set()
-    for entry, _what in REVIEW_KEYS:
+    for entry in (k.keys for k in REVIEW_KEYS):
         for text in _keys(entry):
             combo = QKeySequence(text)[0]
             if combo.keyboardModifiers() & Qt.KeyboardModifier.ControlModifier:
