@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 SpanKey = tuple[int, int, str]
 
 
+MATCH_WORDING = {
+    "exact": "same start, end and label",
+    "overlap": "same label, sharing a character, paired by overlap",
+}
+
+
 @dataclass(slots=True)
 class LabelScore:
     label: str
@@ -107,7 +113,8 @@ class Evaluation:
         return out
 
     def lines(self) -> list[str]:
-        out = [f"{self.documents} documents, {self.match} match"]
+        how = MATCH_WORDING.get(self.match, self.match)
+        out = [f"{self.documents} documents, {self.match} match ({how})"]
         for title, scores in (("spans", self.spans), ("relations", self.relations)):
             out.append(f"{title:<10} {'P':>6} {'R':>6} {'F':>6} {'tp':>6} {'fp':>6} {'fn':>6}")
             rows = [scores[k] for k in sorted(scores)] + ([self.total(scores)] if scores else [])
@@ -118,7 +125,10 @@ class Evaluation:
                 )
         if self.news.documents:
             out.append("")
-            out.append("as the dev-set scorer measures it (exact, lenient and overlap matching):")
+            out.append(
+                "as the dev-set scorer measures it (its exact ignores surrounding spaces, quote "
+                "marks and edge punctuation; lenient also leading articles and prepositions):"
+            )
             out.extend(self.news.lines())
         return out
 

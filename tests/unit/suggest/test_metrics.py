@@ -206,6 +206,9 @@ def test_cli_evaluate_reports_the_scorer_metrics(nlp_sm: Any, tmp_path: Path) ->
     out = runner.invoke(app, ["evaluate", str(tmp_path / "p.annproj"), "--layer", "gold"])
     assert out.exit_code == 0, out.output
     assert "as the dev-set scorer measures it" in out.output
+    # the two tables say how each one's "exact" matches, since their figures differ
+    assert "exact match (same start, end and label)" in out.output
+    assert "its exact ignores surrounding spaces, quote marks and edge punctuation" in out.output
     as_json = runner.invoke(
         app, ["evaluate", str(tmp_path / "p.annproj"), "--layer", "gold", "--json"]
     )
