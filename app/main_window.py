@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from annotator.errors import AnnotatorError, as_annotator_error
 from annotator.settings import Settings
 from annotator.vocabulary import AssignmentStatus, Layer
+from annotator.wording import pending_left
 from app import persistence
 from app.actions import ARTICLE_ACTIONS, build_actions, module_available
 from app.context import AppContext
@@ -639,6 +640,7 @@ class MainWindow(QMainWindow):
         if content is None:
             return
         doc_id = content.document.id
+        left = len(content.suggestions) if status == AssignmentStatus.DONE else 0
         try:
             from app.editing import undo_commands as cmd
 
@@ -651,6 +653,9 @@ class MainWindow(QMainWindow):
             self._message("Every document of the queue is done.")
         else:
             self.open_document(nxt)
+        if left:  # a reminder, not a question: they stay pending and can be reviewed later
+            doc = content.document
+            self._message(pending_left(doc.title or doc.external_id, left))
 
     def zoom_in(self) -> None:
         self._zoom(+1)

@@ -715,3 +715,25 @@ def test_category_names_are_shortened_to_their_room() -> None:
         s.endswith("…") and metrics.horizontalAdvance(s) <= metrics.horizontalAdvance("ACT…")
         for s in short
     )
+
+
+def test_done_with_pending_suggestions_says_how_many_stay_pending(qtbot, tmp_path: Path) -> None:
+    from annotator.demo import build_demo_project
+
+    path = build_demo_project(tmp_path / "demo.annproj", "tester")
+    win = open_test_window(qtbot, path)
+    try:
+        ctx = win.context
+        qtbot.waitUntil(lambda: bool(ctx.doc_state.suggestions()), timeout=5000)
+        first = ctx.current_doc_id
+        pending = len(ctx.doc_state.suggestions())
+        win.done_and_next()
+        qtbot.waitUntil(lambda: ctx.current_doc_id != first, timeout=5000)
+        message = win.statusBar().currentMessage()
+        assert f"is done with {pending} suggestions not yet accepted or rejected" in message
+        # nothing was accepted or rejected behind the user's back
+        with ctx.project.session() as s:
+            left = [g for g in sugg_repo.suggestions_of(s) if g.document_id == first]
+        assert len(left) >= pending
+    finally:
+        win.close()
