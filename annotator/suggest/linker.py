@@ -291,7 +291,8 @@ def _config_features(h: Token, t: Token, head_feats: Sequence[str], suggested: b
     else:
         cfg = "far"
     kind = "actor" if suggested or t.ent_type_ in _ACTOR_ENTS else "thing"
-    return [f"cfg={cfg}|{head_feats[3]}|{head_feats[4]}|{kind}", f"cfg={cfg}|{kind}"]
+    pos, voice = head_feats[_TRIGGER_POS_AT], head_feats[_TRIGGER_VOICE_AT]
+    return [f"cfg={cfg}|{pos}|{voice}|{kind}", f"cfg={cfg}|{kind}"]
 
 
 def _chunk_attrs(tok: Token) -> dict[str, Any]:
@@ -299,6 +300,10 @@ def _chunk_attrs(tok: Token) -> dict[str, Any]:
         tok.ent_type_
     )
     return {"type": etype} if etype else {}
+
+
+# where a trigger's part of speech and voice stand in its ``_head_features``
+_TRIGGER_POS_AT, _TRIGGER_VOICE_AT = 3, 4
 
 
 def _head_features(family: str, head: SpanData, h: Token) -> list[str]:

@@ -53,6 +53,8 @@ MEASURES = ("entropy", "margin", "disagreement")  # per 1,000 characters (the fi
 SCORES = ("total", "threshold", "novel", "dense")  # what a document would teach (score_documents)
 APP_SCORE = "total"  # the measure of the app's and worklist's uncertainty order
 MEASURE_CHOICES = (*SCORES, *MEASURES)  # what worklist --measure accepts
+# needs the inner folds' classifiers, which a model folder does not keep: the benchmark's only
+COMMITTEE = "committee"
 
 
 def decision_uncertainty(
@@ -350,11 +352,13 @@ def score_documents(
       ``annotated`` documents and in those ranked above it): picked greedily, so a document
       about what is already labelled, or like one just ranked, goes down.
     """
-    if how not in (*SCORES, "committee"):
-        raise ValidationError(f"unknown score '{how}' (choose from {', '.join(SCORES)})")
+    if how not in (*SCORES, COMMITTEE):
+        raise ValidationError(
+            f"unknown score '{how}' (choose from {', '.join((*SCORES, COMMITTEE))})"
+        )
     per: dict[Key, list[tuple[tuple[str, str], float]]] = {}
     for key, item in analysed.items():
-        if how == "committee" and committee:
+        if how == COMMITTEE and committee:
             unc = committee_disagreement(committee, item)
         else:
             unc = candidate_uncertainty(
