@@ -205,7 +205,7 @@ def _frontier_points(
             (a.links, link_targets(a.links, a.proposal, g), counts, matched_heads(a.proposal, g))
         )
     if model is not None:
-        rule_p, offer_p = _stack_points(model, "role", rows)
+        rule_p, offer_p = _stack_points(model, "role", rows, linker.offers.get("role"))
         for rel in ROLES:
             points["rule"].extend(rule_p.get(rel, ()))
             points["offer"].extend(offer_p.get(rel, ()))
