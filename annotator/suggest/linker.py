@@ -747,6 +747,7 @@ def fit_linker(
     held: Mapping[int, Held] | None = None,
     max_iter: int = 300,
     l2: float = L2,
+    matched: Sequence[frozenset[str]] | None = None,
 ) -> Linker:
     """Fit each family on the documents ``docs``; thresholds are tuned on ``held`` (document
     -> candidates, targets, gold argument counts of matched heads) when given."""
@@ -764,10 +765,17 @@ def fit_linker(
         model = fit(data, l2=l2, max_iter=max_iter)
         model.thresholds = {rel: 0.5 for rel in FAMILIES[family][2]}
         models[family] = model
-        if family in OFFER_FAMILIES:
-            offers[family] = fit(
-                family_data(sub_c, sub_y, family, blind=True), l2=l2, max_iter=max_iter
-            )
+        if family in OFFER_FAMILIES and matched is not None:
+            real_c, real_y = [], []
+            for i in docs:
+                pairs = [
+                    (c, y) for c, y in zip(cands[i], ys[i], strict=True) if c.head in matched[i]
+                ]
+                real_c.append([c for c, _ in pairs])
+                real_y.append([y for _, y in pairs])
+            data = family_data(real_c, real_y, family, blind=True)
+            if data.n and (data.y > 0).any():
+                offers[family] = fit(data, l2=l2, max_iter=max_iter)
     linker = Linker(models, offers=offers)
     if held:
         tune(linker, list(held.values()))
@@ -956,7 +964,7 @@ def learn_linker(
             return LinkerFit(None, {}, {})
         held = set(test)
         train = [i for i in range(n) if i not in held]
-        fold_models.append(fit_linker(cands, ys, train, max_iter=max_iter, l2=l2))
+        fold_models.append(fit_linker(cands, ys, train, max_iter=max_iter, l2=l2, matched=matched))
     # thresholds of each fold's linker: tuned on the other folds' held-out predictions
     rows = [(cands[i], ys[i], counts[i], matched[i]) for i in range(n)]
     held_rows = {f: {i: rows[i] for i in test} for f, test in enumerate(folds)}
@@ -976,7 +984,7 @@ def learn_linker(
         [stacked[i] for i in sorted(held_out)],
     )
     enough = len(held_out) >= MIN_DOCUMENTS
-    final = fit_linker(cands, ys, range(n), max_iter=max_iter, l2=l2)
+    final = fit_linker(cands, ys, range(n), max_iter=max_iter, l2=l2, matched=matched)
     if folds:
         every = dict(enumerate(rows))
         _tune_with(final, fold_models, folds, every, None)
@@ -1002,6 +1010,8 @@ def _tune_with(
     scored by the fold model that did not see it (``skip``: a fold left out entirely)."""
     for family, model in target.models.items():
         thresholds: dict[str, list[float]] = defaultdict(list)
+        rule_p: Points = defaultdict(list)
+        offer_p: Points = defaultdict(list)
         for f, test in enumerate(folds):
             if f == skip or family not in fold_models[f].models:
                 continue
@@ -1017,11 +1027,17 @@ def _tune_with(
             for rel, t in probe.models[family].thresholds.items():
                 thresholds[rel].append(t)
             probe.models[family].thresholds = saved
+            rp, op = _stack_points(probe.models[family], family, part, probe.offers.get(family))
+            for rel in rp.keys() | op.keys():
+                rule_p[rel].extend(rp.get(rel, ()))
+                offer_p[rel].extend(op.get(rel, ()))
         model.thresholds = {
             rel: (float(np.median(ts)) if ts else 0.5) for rel, ts in thresholds.items()
         } or {rel: 0.5 for rel in FAMILIES[family][2]}
         if family == "claimant":
             model.thresholds.update(CLAIMANT_THRESHOLDS)
+        if family in OFFER_FAMILIES and (rule_p or offer_p):
+            _pick_stack(model, family, rule_p, offer_p)
 
 
 # ------------------------------------------------------------------ the comparison
