@@ -28,7 +28,10 @@ The same classifier can instead be stacked on the rules (:meth:`Linker.stack`): 
 argument stays unless its probability falls below ``REL/stack_keep``, and a slot (head,
 relation) the rules left empty gets the likeliest candidate the rules gave nothing when its
 probability reaches ``REL/stack_add``; both are tuned on held-out documents so that precision
-stays at least the rules' (so recall can only grow there). ``preannotate --model`` uses, per
+stays at least the rules' (so recall can only grow there). For event roles the candidates
+offered to empty slots are ranked by a second, rule-blind classifier (``offers``), learned on
+the triggers the team's layer has (see ``OFFER_FAMILIES``), and the stacking thresholds are
+tuned once on the held-out points of all inner folds pooled. ``preannotate --model`` uses, per
 relation, the rules, the linker or the stacking, whichever won. The linker lives in the model
 folder beside the correction (``linker.json``, ``linker.npz``; the stacking thresholds are
 among the thresholds there).
@@ -98,7 +101,13 @@ STACK_ADD = (*(round(0.05 * k, 2) for k in range(2, 19)), NEVER)
 # from syntax where the rules' choice explains a pair ("the subject of an active trigger is its
 # agent" is mostly carried by ``rule=agent``), so among the pairs the rules left free it ranks
 # by what the rules did not do; the rule-blind one learns each configuration from every pair,
-# ruled or not, which is what a slot the rules left empty needs.
+# ruled or not, which is what a slot the rules left empty needs. It learns from the triggers
+# the team's layer has (matched heads) only: the scorer counts role precision there, and the
+# pairs of suggested triggers that are no events are negatives for another question. With
+# these offers the role family's stacking thresholds are tuned on the pooled held-out points
+# of all inner folds, not as a median of each fold's own: empty slots with a candidate are
+# rare, a fold that holds none answers "never", and a median over the folds then says never
+# although every addition in the other folds was right.
 OFFER_FAMILIES = frozenset({"role"})
 RULE_FEATURES = ("rule=", "rule_other", "rule_none")
 _EMPTY = np.zeros(0, dtype="float32")
@@ -1007,7 +1016,9 @@ def _tune_with(
     skip: int | None,
 ) -> None:
     """Tune ``target``'s thresholds on held-out predictions: each document of ``rows`` is
-    scored by the fold model that did not see it (``skip``: a fold left out entirely)."""
+    scored by the fold model that did not see it (``skip``: a fold left out entirely). Each
+    threshold is the median of the folds' own; the stacking thresholds of ``OFFER_FAMILIES``
+    are instead tuned once on all the folds' points pooled."""
     for family, model in target.models.items():
         thresholds: dict[str, list[float]] = defaultdict(list)
         rule_p: Points = defaultdict(list)
