@@ -19,7 +19,8 @@ differ), so the matched heads are the same.
 
 ``--frontier`` also prints, per seed, what stacking could reach on agent/target on the held-out
 articles at each pair of thresholds (drop a rule argument below ``keep``, add an empty slot's
-likeliest candidate from ``add``), pooled over the outer folds: recall and precision by the
+likeliest candidate, by the rule-blind offer classifier, from ``add``), pooled over the outer
+folds: recall and precision by the
 training targets (the team's arguments and same-name mentions only, stricter than score.py's
 coreference), and how many additions are right and wrong. It shows whether any operating point
 beats the rules' recall at their precision before any threshold is tuned.
@@ -205,7 +206,7 @@ def _frontier_points(
             (a.links, link_targets(a.links, a.proposal, g), counts, matched_heads(a.proposal, g))
         )
     if model is not None:
-        rule_p, offer_p = _stack_points(model, "role", rows)
+        rule_p, offer_p = _stack_points(model, "role", rows, linker.offers.get("role"))
         for rel in ROLES:
             points["rule"].extend(rule_p.get(rel, ()))
             points["offer"].extend(offer_p.get(rel, ()))

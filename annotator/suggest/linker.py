@@ -28,7 +28,10 @@ The same classifier can instead be stacked on the rules (:meth:`Linker.stack`): 
 argument stays unless its probability falls below ``REL/stack_keep``, and a slot (head,
 relation) the rules left empty gets the likeliest candidate the rules gave nothing when its
 probability reaches ``REL/stack_add``; both are tuned on held-out documents so that precision
-stays at least the rules' (so recall can only grow there). ``preannotate --model`` uses, per
+stays at least the rules' (so recall can only grow there). For event roles the candidates
+offered to empty slots are ranked by a second, rule-blind classifier (``offers``), learned on
+the triggers the team's layer has (see ``OFFER_FAMILIES``), and the stacking thresholds are
+tuned once on the held-out points of all inner folds pooled. ``preannotate --model`` uses, per
 relation, the rules, the linker or the stacking, whichever won. The linker lives in the model
 folder beside the correction (``linker.json``, ``linker.npz``; the stacking thresholds are
 among the thresholds there).
@@ -93,6 +96,20 @@ NEW_CHUNK_DEPS = {
 NEVER = 2.0
 STACK_KEEP = (0.0, 0.02, 0.05)
 STACK_ADD = (*(round(0.05 * k, 2) for k in range(2, 19)), NEVER)
+# The candidates offered to empty slots are ranked by a second classifier of the family that
+# never sees what the rules chose (no ``rule…`` feature). The main classifier learns little
+# from syntax where the rules' choice explains a pair ("the subject of an active trigger is its
+# agent" is mostly carried by ``rule=agent``), so among the pairs the rules left free it ranks
+# by what the rules did not do; the rule-blind one learns each configuration from every pair,
+# ruled or not, which is what a slot the rules left empty needs. It learns from the triggers
+# the team's layer has (matched heads) only: the scorer counts role precision there, and the
+# pairs of suggested triggers that are no events are negatives for another question. With
+# these offers the role family's stacking thresholds are tuned on the pooled held-out points
+# of all inner folds, not as a median of each fold's own: empty slots with a candidate are
+# rare, a fold that holds none answers "never", and a median over the folds then says never
+# although every addition in the other folds was right.
+OFFER_FAMILIES = frozenset({"role"})
+RULE_FEATURES = ("rule=", "rule_other", "rule_none")
 _EMPTY = np.zeros(0, dtype="float32")
 # one held-out document for tuning: its candidates, their targets, the gold arguments per
 # relation of its matched heads, and the ids of its suggested heads that match a gold head
@@ -444,6 +461,8 @@ class Linker:
 
     models: dict[str, Softmax]
     use: dict[str, str] = field(default_factory=dict)  # relation -> "linker" | "rules"
+    # per family, the rule-blind classifier that ranks the candidates offered to empty slots
+    offers: dict[str, Softmax] = field(default_factory=dict)
 
     def used(self) -> frozenset[str]:
         """Relations the linker changes (replacing the rules or stacked on them)."""
@@ -542,7 +561,9 @@ class Linker:
             mine = [c for c in cands if c.family == family]
             if not mine:
                 continue
-            drop, add = _stack_decode(mine, model.proba(mine), model, rels)
+            offer = self.offers.get(family)
+            offer_probs = offer.proba(mine) if offer is not None else None
+            drop, add = _stack_decode(mine, model.proba(mine), model, rels, offer_probs)
             for r, rel in drop:
                 rid = by_key.get((mine[r].head, mine[r].tail, rel))
                 if rid is not None:
@@ -559,8 +580,14 @@ class Linker:
         for name, model in self.models.items():
             models[name] = model.to_json()
             arrays.update(model.arrays(name))
+        offers: dict[str, Any] = {}
+        for name, model in self.offers.items():
+            offers[name] = model.to_json()
+            arrays.update(model.arrays(f"offer/{name}"))
         np.savez_compressed(outdir / LINKER_NPZ, **arrays)
         body = {"kind": "annotator-linker", "format": FORMAT, "use": self.use, "models": models}
+        if offers:
+            body["offers"] = offers
         (outdir / LINKER_JSON).write_text(json.dumps(body, indent=1), encoding="utf-8")
 
 
@@ -579,7 +606,12 @@ def load_linker(folder: Path) -> Linker | None:
     if body.get("kind") != "annotator-linker" or body.get("format") != FORMAT:
         raise ModelFormatError("unknown linker format", path=str(path))
     models = {name: Softmax.saved(name, spec, weights) for name, spec in body["models"].items()}
-    return Linker(models, {str(k): str(v) for k, v in (body.get("use") or {}).items()})
+    offers = {  # absent from folders written before the rule-blind offers
+        name: Softmax.saved(f"offer/{name}", spec, weights)
+        for name, spec in (body.get("offers") or {}).items()
+    }
+    use = {str(k): str(v) for k, v in (body.get("use") or {}).items()}
+    return Linker(models, use, offers)
 
 
 def _decode(
@@ -625,14 +657,20 @@ def _decode(
 
 
 def _stack_decode(
-    cands: Sequence[LinkCand], probs: Any, model: Softmax, relations: Iterable[str]
+    cands: Sequence[LinkCand],
+    probs: Any,
+    model: Softmax,
+    relations: Iterable[str],
+    offer_probs: Any = None,
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str, float]]]:
     """Stacking on the rules, per head and relation of ``relations``: the rules' arguments
     whose probability is below ``REL/stack_keep`` are dropped (row, relation); a slot the rules
     left empty gets the likeliest candidate the rules gave no relation, when its probability
     reaches ``REL/stack_add`` (row, relation, probability). A candidate goes to one slot of a
-    head at most (the likelier); the rules' other arguments are never touched."""
+    head at most (the likelier); the rules' other arguments are never touched. ``offer_probs``
+    (the rule-blind classifier's, when the family has one) rank and threshold the additions."""
     classes = model.classes
+    offer = probs if offer_probs is None else offer_probs
     rels = [rel for rel in classes[1:] if rel in frozenset(relations)]
     by_head: dict[str, list[int]] = defaultdict(list)
     for r, c in enumerate(cands):
@@ -651,9 +689,9 @@ def _stack_decode(
                 continue
             free = [r for r in rows if cands[r].rule is None]
             if free:
-                top = max(free, key=probs[:, k].__getitem__)
-                if probs[top, k] >= add_at:
-                    offers.append((float(probs[top, k]), top, rel))
+                top = max(free, key=offer[:, k].__getitem__)
+                if offer[top, k] >= add_at:
+                    offers.append((float(offer[top, k]), top, rel))
         taken: set[tuple[int, int]] = set()
         for p, r, rel in sorted(offers, reverse=True):
             where = (cands[r].start, cands[r].end)
@@ -672,8 +710,10 @@ def family_data(
     ys: Sequence[Sequence[str]],
     family: str,
     vocab: dict[str, int] | None = None,
+    blind: bool = False,
 ) -> GroupData:
-    """The candidates of one family over many documents, encoded (``vocab`` grows)."""
+    """The candidates of one family over many documents, encoded (``vocab`` grows); ``blind``
+    leaves out the features that say what the rules chose."""
     from annotator.suggest.correction import GroupData
 
     classes = (NONE, *FAMILIES[family][2])
@@ -690,6 +730,8 @@ def family_data(
             r = len(doc_of)
             doc_of.append(d)
             for f in cand.feats:
+                if blind and f.startswith(RULE_FEATURES):
+                    continue
                 rows.append(r)
                 cols.append(vocab.setdefault(f, len(vocab)))
             y.append(index.get(target, 0))
@@ -714,12 +756,15 @@ def fit_linker(
     held: Mapping[int, Held] | None = None,
     max_iter: int = 300,
     l2: float = L2,
+    matched: Sequence[frozenset[str]] | None = None,
 ) -> Linker:
     """Fit each family on the documents ``docs``; thresholds are tuned on ``held`` (document
     -> candidates, targets, gold argument counts of matched heads) when given."""
     from annotator.suggest.correction import fit
 
     models: dict[str, Softmax] = {}
+    offers: dict[str, Softmax] = {}
+    docs = list(docs)
     sub_c = [cands[i] for i in docs]
     sub_y = [ys[i] for i in docs]
     for family in FAMILIES:
@@ -729,7 +774,18 @@ def fit_linker(
         model = fit(data, l2=l2, max_iter=max_iter)
         model.thresholds = {rel: 0.5 for rel in FAMILIES[family][2]}
         models[family] = model
-    linker = Linker(models)
+        if family in OFFER_FAMILIES and matched is not None:
+            real_c, real_y = [], []
+            for i in docs:
+                pairs = [
+                    (c, y) for c, y in zip(cands[i], ys[i], strict=True) if c.head in matched[i]
+                ]
+                real_c.append([c for c, _ in pairs])
+                real_y.append([y for _, y in pairs])
+            data = family_data(real_c, real_y, family, blind=True)
+            if data.n and (data.y > 0).any():
+                offers[family] = fit(data, l2=l2, max_iter=max_iter)
+    linker = Linker(models, offers=offers)
     if held:
         tune(linker, list(held.values()))
     return linker
@@ -741,9 +797,10 @@ def tune(linker: Linker, held: Sequence[Held]) -> None:
     ``MIN_PRECISION``, or the rules' own precision on the same rows when that is lower (a team
     layer without coreference makes some right arguments look wrong)."""
     for family, model in linker.models.items():
+        offer = linker.offers.get(family)
         if family == "claimant":
             model.thresholds = dict(CLAIMANT_THRESHOLDS)
-            _tune_stacked(model, family, held)
+            _tune_stacked(model, family, held, offer)
             continue
         rows = [
             (
@@ -753,7 +810,7 @@ def tune(linker: Linker, held: Sequence[Held]) -> None:
             )
             for cs, ys, g, _ in held
         ]
-        _tune_stacked(model, family, held)
+        _tune_stacked(model, family, held, offer)
         probs = [model.proba(cs) for cs, _, _ in rows]
         for rel in FAMILIES[family][2]:
             gold = sum(g.get(rel, 0) for _, _, g in rows)
@@ -784,23 +841,28 @@ def tune(linker: Linker, held: Sequence[Held]) -> None:
                 model.thresholds[f"{rel}/keep"] = -best[2]
 
 
-def _tune_stacked(model: Softmax, family: str, held: Sequence[Held]) -> None:
+def _tune_stacked(
+    model: Softmax, family: str, held: Sequence[Held], offer: Softmax | None = None
+) -> None:
     """The stacking thresholds of each relation of ``family`` (``REL/stack_keep``,
     ``REL/stack_add``): the most right arguments on the matched heads of ``held`` (claimant:
     on every claim, as the scorer's claimant precision counts them) whose
     precision stays at least the rules' own there (or ``MIN_PRECISION`` when the rules are
     above it); ties go to fewer wrong ones, then to fewer changes. The rules themselves (keep
     all, add none) always qualify, so stacking is never tuned below them on these documents."""
-    rule_p, offer_p = _stack_points(model, family, held)
+    rule_p, offer_p = _stack_points(model, family, held, offer)
     _pick_stack(model, family, rule_p, offer_p)
 
 
 Points = dict[str, list[tuple[float, bool]]]  # relation -> (probability, right) per pair
 
 
-def _stack_points(model: Softmax, family: str, held: Sequence[Held]) -> tuple[Points, Points]:
+def _stack_points(
+    model: Softmax, family: str, held: Sequence[Held], offer: Softmax | None = None
+) -> tuple[Points, Points]:
     """Per relation, the rules' arguments on the matched heads of ``held`` and the likeliest
-    candidate of each slot the rules left empty: (probability by ``model``, right)."""
+    candidate of each slot the rules left empty: (probability by ``model``, by ``offer`` for
+    the empty slots when given; right)."""
     classes = model.classes
     rule_p: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     offer_p: dict[str, list[tuple[float, bool]]] = defaultdict(list)
@@ -814,6 +876,7 @@ def _stack_points(model: Softmax, family: str, held: Sequence[Held]) -> tuple[Po
         if not rows:
             continue
         probs = model.proba([cs[r] for r in rows])
+        ranks = probs if offer is None else offer.proba([cs[r] for r in rows])
         by_head: dict[str, list[int]] = defaultdict(list)
         for k, r in enumerate(rows):
             by_head[cs[r].head].append(k)
@@ -824,8 +887,8 @@ def _stack_points(model: Softmax, family: str, held: Sequence[Held]) -> tuple[Po
                 rule_p[rel].extend((float(probs[k, j]), ys[rows[k]] == rel) for k in ruled)
                 free = [k for k in ks if cs[rows[k]].rule is None]
                 if not ruled and free:
-                    top = max(free, key=probs[:, j].__getitem__)
-                    offer_p[rel].append((float(probs[top, j]), ys[rows[top]] == rel))
+                    top = max(free, key=ranks[:, j].__getitem__)
+                    offer_p[rel].append((float(ranks[top, j]), ys[rows[top]] == rel))
     return rule_p, offer_p
 
 
@@ -910,7 +973,7 @@ def learn_linker(
             return LinkerFit(None, {}, {})
         held = set(test)
         train = [i for i in range(n) if i not in held]
-        fold_models.append(fit_linker(cands, ys, train, max_iter=max_iter, l2=l2))
+        fold_models.append(fit_linker(cands, ys, train, max_iter=max_iter, l2=l2, matched=matched))
     # thresholds of each fold's linker: tuned on the other folds' held-out predictions
     rows = [(cands[i], ys[i], counts[i], matched[i]) for i in range(n)]
     held_rows = {f: {i: rows[i] for i in test} for f, test in enumerate(folds)}
@@ -930,7 +993,7 @@ def learn_linker(
         [stacked[i] for i in sorted(held_out)],
     )
     enough = len(held_out) >= MIN_DOCUMENTS
-    final = fit_linker(cands, ys, range(n), max_iter=max_iter, l2=l2)
+    final = fit_linker(cands, ys, range(n), max_iter=max_iter, l2=l2, matched=matched)
     if folds:
         every = dict(enumerate(rows))
         _tune_with(final, fold_models, folds, every, None)
@@ -953,26 +1016,39 @@ def _tune_with(
     skip: int | None,
 ) -> None:
     """Tune ``target``'s thresholds on held-out predictions: each document of ``rows`` is
-    scored by the fold model that did not see it (``skip``: a fold left out entirely)."""
+    scored by the fold model that did not see it (``skip``: a fold left out entirely). Each
+    threshold is the median of the folds' own; the stacking thresholds of ``OFFER_FAMILIES``
+    are instead tuned once on all the folds' points pooled."""
     for family, model in target.models.items():
         thresholds: dict[str, list[float]] = defaultdict(list)
+        rule_p: Points = defaultdict(list)
+        offer_p: Points = defaultdict(list)
         for f, test in enumerate(folds):
             if f == skip or family not in fold_models[f].models:
                 continue
             part = [rows[i] for i in test if i in rows]
             if not part:
                 continue
-            probe = Linker({family: fold_models[f].models[family]})
+            probe = Linker(
+                {family: fold_models[f].models[family]},
+                offers={k: v for k, v in fold_models[f].offers.items() if k == family},
+            )
             saved = dict(probe.models[family].thresholds)
             tune(probe, part)
             for rel, t in probe.models[family].thresholds.items():
                 thresholds[rel].append(t)
             probe.models[family].thresholds = saved
+            rp, op = _stack_points(probe.models[family], family, part, probe.offers.get(family))
+            for rel in rp.keys() | op.keys():
+                rule_p[rel].extend(rp.get(rel, ()))
+                offer_p[rel].extend(op.get(rel, ()))
         model.thresholds = {
             rel: (float(np.median(ts)) if ts else 0.5) for rel, ts in thresholds.items()
         } or {rel: 0.5 for rel in FAMILIES[family][2]}
         if family == "claimant":
             model.thresholds.update(CLAIMANT_THRESHOLDS)
+        if family in OFFER_FAMILIES and (rule_p or offer_p):
+            _pick_stack(model, family, rule_p, offer_p)
 
 
 # ------------------------------------------------------------------ the comparison

@@ -4,6 +4,8 @@ tuned on held-out documents, and the comparison picks stacking only where it fin
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,6 +13,7 @@ import numpy as np
 from annotator.suggest.correction import Softmax
 from annotator.suggest.linker import (
     LINKER,
+    LINKER_JSON,
     NEVER,
     RULES,
     STACKED,
@@ -20,6 +23,9 @@ from annotator.suggest.linker import (
     choose_links,
     compare_links,
     comparison_lines,
+    fit_linker,
+    learn_linker,
+    load_linker,
 )
 from annotator.suggest.propose import Proposal
 from annotator.values import DocData, RelationData, SpanData
@@ -207,3 +213,123 @@ def test_stacking_is_chosen_where_it_finds_more_at_the_precision_floor() -> None
     assert row["stacked"]["recall"] == 0.5 and row["stacked"]["precision"] < 0.75
     assert row["use"] == RULES
     assert LINKER not in {row["use"] for row in data["relations"].values()}
+
+
+# ---------------------------------------------------------------- learning, end to end
+
+
+def _project(n_empty: int, n: int = 12) -> tuple[list[Proposal], list[list[LinkCand]], list[Any]]:
+    """``n`` one-event documents; the rules find the agent everywhere, and the target (the
+    object "two men") everywhere but in the first ``n_empty`` documents, where it is a free
+    candidate that the team's layer makes the target."""
+    gold = DocData(
+        "g",
+        TEXT,
+        {},
+        SPANS,
+        (RelationData("r1", "agent", "e", "a"), RelationData("r2", "target", "e", "m")),
+    )
+    proposals, cands = [], []
+    for d in range(n):
+        empty = d < n_empty
+        rels = [RelationData("q1", "agent", "e", "a")]
+        if not empty:
+            rels.append(RelationData("q2", "target", "e", "m"))
+        proposals.append(Proposal(SPANS, tuple(rels), {}))
+        target = ["bias", "object", "rule_other"] if empty else ["bias", "object", "rule=target"]
+        cands.append(
+            [
+                LinkCand(
+                    "role", "e", 0, 6, "ACTOR", "a", ["bias", "subject", "rule=agent"], "agent"
+                ),
+                LinkCand("role", "e", 16, 23, "ACTOR", "m", target, None if empty else "target"),
+                LinkCand("role", "e", 28, 38, "ACTOR", "g", ["bias", "far", "rule_other"]),
+            ]
+        )
+    return proposals, cands, [gold] * n
+
+
+def test_stacking_adds_where_right_additions_show_in_only_some_folds() -> None:
+    """The slots the rules leave empty are in two of the four folds: each inner check that
+    holds out a fold without any gives "add nothing", and a median over the folds' thresholds
+    made that the answer everywhere; the points of all held-out folds, pooled, show that every
+    addition is right."""
+    proposals, cands, golds = _project(n_empty=6)
+    folds = [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11]]
+    fitted = learn_linker(proposals, cands, golds, folds)
+    assert fitted.linker is not None
+    row = fitted.comparison["relations"]["target"]
+    assert row["rules"]["recall"] == 0.5 and row["stacked"]["recall"] == 1.0
+    assert row["stacked"]["precision"] == 1.0
+    assert row["use"] == STACKED and fitted.linker.use["target"] == STACKED
+    assert fitted.linker.models["role"].thresholds["target/stack_add"] < NEVER
+    out = fitted.linker.apply(proposals[0], cands[0])
+    assert _rels(out) == [("agent", "e", "Police"), ("target", "e", "two men")]
+
+
+def test_stacking_stays_the_rules_where_no_slot_is_left_empty() -> None:
+    proposals, cands, golds = _project(n_empty=0)
+    fitted = learn_linker(proposals, cands, golds, [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11]])
+    assert fitted.linker is not None
+    assert fitted.linker.use.get("target", RULES) == RULES
+    assert fitted.linker.apply(proposals[0], cands[0]).relations == proposals[0].relations
+
+
+# ---------------------------------------------------------------- the rule-blind offers
+
+
+def _offer_model() -> Softmax:
+    """A rule-blind role model that reads "weak" as a target and nothing else."""
+    w = np.zeros((len(FEATS), 3))
+    w[FEATS["weak"], 2] = 6.0
+    return Softmax(CLASSES, dict(FEATS), w, np.zeros((0, 3)), np.zeros(3), np.zeros(0), np.ones(0))
+
+
+def test_the_offers_to_an_empty_slot_are_ranked_by_the_rule_blind_model() -> None:
+    cands = [
+        LinkCand("role", "e", 0, 6, "ACTOR", "a", ["bias", "agentish"], "agent"),
+        LinkCand("role", "e", 16, 23, "ACTOR", "m", ["bias", "weak"]),
+        LinkCand("role", "e", 28, 38, "ACTOR", "g", ["bias", "targetish"]),
+    ]
+    model = _model(**{"target/stack_add": 0.5})
+    alone = Linker({"role": model}).apply(RULES_ONLY, cands, (), ("target",))
+    assert _rels(alone) == [("agent", "e", "Police"), ("target", "e", "the guards")]
+    blind = Linker({"role": model}, offers={"role": _offer_model()})
+    out = blind.apply(RULES_ONLY, cands, (), ("target",))
+    assert _rels(out) == [("agent", "e", "Police"), ("target", "e", "two men")]
+    # the rules' own arguments are still judged by the main model: kept at these thresholds
+    assert [r.id for r in out.relations if r.label == "agent"] == ["q1"]
+
+
+def test_the_offer_model_learns_without_the_rules_choice_on_matched_triggers_only() -> None:
+    proposals, cands, golds = _project(n_empty=6)
+    # a second trigger in every document that the team's layer does not have
+    for doc in cands:
+        doc.append(LinkCand("role", "x", 16, 23, "ACTOR", "m", ["bias", "object", "decoy"]))
+    ys = [["agent", "target", "-", "-"]] * 12
+    matched = [frozenset({"e"})] * 12
+    linker = fit_linker(cands, ys, range(12), matched=matched)
+    offer = linker.offers["role"]
+    assert "decoy" in linker.models["role"].vocab and "decoy" not in offer.vocab
+    assert not any(f.startswith(("rule=", "rule_other", "rule_none")) for f in offer.vocab)
+    assert "rule=target" in linker.models["role"].vocab
+    assert "object" in offer.vocab
+    assert "role" not in fit_linker(cands, ys, range(12)).offers  # no matched heads given
+
+
+def test_the_offer_model_is_saved_and_a_folder_without_one_still_loads(tmp_path: Path) -> None:
+    linker = Linker(
+        {"role": _model(**{"target/stack_add": 0.5})},
+        {"target": STACKED},
+        offers={"role": _offer_model()},
+    )
+    linker.save(tmp_path)
+    again = load_linker(tmp_path)
+    assert again is not None and set(again.offers) == {"role"}
+    assert np.array_equal(again.offers["role"].w, linker.offers["role"].w)
+    assert again.offers["role"].vocab == linker.offers["role"].vocab
+    body = json.loads((tmp_path / LINKER_JSON).read_text(encoding="utf-8"))
+    del body["offers"]  # as written before the offers existed
+    (tmp_path / LINKER_JSON).write_text(json.dumps(body), encoding="utf-8")
+    old = load_linker(tmp_path)
+    assert old is not None and old.offers == {} and old.use == {"target": STACKED}
