@@ -16,7 +16,8 @@ side by side, per label, split into what the stacked decision does (``correction
 Each row is overlap F (``Evaluation``, the scorer's matching) summed over ``--repeats`` k-fold
 shuffles, as ``learn`` sums them, and its precision. Rows ``fold N`` are the checks inside the
 training articles of outer fold N of (a) at ``--seed`` (13-14 training articles per fit); row
-``all 24`` is 4-fold over all 24 articles (18 per fit: the size of (a)'s outer folds).
+``all 24`` is ``--folds``-fold over all 24 articles (18 per fit at 4: the size of (a)'s
+outer folds), over the shuffles 0 to ``--repeats`` - 1 whatever ``--seed``.
 """
 
 from __future__ import annotations
