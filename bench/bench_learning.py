@@ -441,7 +441,18 @@ def inner_check(comparison: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-SIM_ORDERS = ("default", "longest", "per-1000-chars", "total", "dense", "committee", "novel")
+SIM_ORDERS = (
+    "default",
+    "longest",
+    "per-1000-chars",
+    "total",
+    "dense",
+    "committee",
+    "novel",
+    "gain",
+    "coverage",
+    "dense-per-1000",
+)
 
 
 def simulate(
@@ -496,6 +507,13 @@ def simulate(
                     lambda: fit_point(gum, gum_an, scheme, docs, labels, outer, max_iter),
                 )
                 models = {"trained": LearnedModel("base", fitted.final, dict(every))}
+                # the inner folds' gains as the app reads them from comparison.json
+                models["trained"].meta["comparison"] = {
+                    "spans": {
+                        lab: {"trained": {"f": g}, "default": {"f": 0.0}}
+                        for lab, g in gains.items()
+                    }
+                }
                 if args.sim_selected:
                     import annotator.suggest.training as training
 
@@ -640,7 +658,12 @@ def next_batch(
         return sorted(rest, key=lambda i: (-unc[i], i))[:step]
     committee = () if row is None else row["committee"]
     ranked = score_documents(
-        model, {i: gum_an[i] for i in rest}, name, [gum_an[i] for i in done], committee
+        model,
+        {i: gum_an[i] for i in rest},
+        name,
+        [gum_an[i] for i in done],
+        committee,
+        {i: len(gum[i].text) for i in rest},
     )
     return [i for i, _ in ranked[:step]]
 
