@@ -19,14 +19,27 @@ order help? On the dev set in ``../shared/eval`` (GUM news gold, ECB+ dev gold),
     selected one with ``--sim-selected``). Orders (``--sim-orders``): the default (file order
     and ``--sim-shuffles`` - 1 shuffles of it), longest first (a control), the first app
     measure (entropy per 1,000 characters), the ``ordering.score_documents`` scores (total,
-    threshold, dense, novel) and committee (the inner folds' classifiers disagreeing). Over
-    ``--sim-splits`` held-out sets (from ``--sim-from``; parts run in parallel are joined by
-    ``--sim-summarise a.json b.json``): area under the curve against the default orders of the
-    same set and against a random order's spread (``null``, ``z``), documents (and characters)
-    to reach the default orders' final F, 98/95 % of it and their F at 8 documents.
+    threshold, dense, novel, gain, coverage, dense-per-1000) and committee (the inner folds'
+    classifiers disagreeing). Over ``--sim-splits`` held-out sets (from ``--sim-from``; parts
+    run in parallel are joined by ``--sim-summarise a.json b.json``, a run found in two files
+    counted once): area under the curve against the default orders of the same set and
+    against a random order's spread (``null``, ``z``), documents (and characters) to reach
+    the default orders' final F, 98/95 % of it and their F at 8 documents.
 
     python bench/bench_learning.py --sim-only --sim-from 0 --sim-splits 5 --sim-shuffles 6 \
         --sim-orders default,total,dense,committee --json a.json   # and --sim-from 5 ... b.json
+
+``--cache DIR`` keeps the parses and every retraining (with its inner folds' gains) as
+pickles named by a fingerprint of what they depend on (the suggestion code but not
+``ordering.py``, the scheme, the gold, the pipeline's version) and the articles trained on.
+The figures are the same with or without it (fitting is deterministic); a rerun, or a new
+order beside default orders already run, fits only what is new. Entries are written to a
+temporary file and renamed, so parts run in parallel may share the folder. To try a new order
+cheaply: ``--sim-explore`` (4 held-out sets, 3 default orders unless given) with the cache,
+then the whole run (10 sets, 6 default orders) for what is reported, e.g.
+
+    python bench/bench_learning.py --sim-only --sim-explore --sim-orders default,gain \
+        --cache /tmp/simcache --json explore.json
 
 ``--quick``: fewer optimiser iterations, 2 inner folds, a shorter simulation (8 pool documents).
 """
