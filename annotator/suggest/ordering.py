@@ -19,7 +19,7 @@ default order, and in units of a random order's spread over the 10 sets (z):
   +.0006 (0.4), ``committee`` (the inner folds' classifiers; not in a model folder) +.0008
   (0.6);
 * benchmark-only (:data:`BENCH_SCORES`), measured no better: ``gain`` (the labels training
-  helps decide; their inner-fold gains are too noisy at 4-16 documents) +.0011 (0.8),
+  helps decide, by their inner-fold gain) +.0011 (0.8),
   ``coverage`` (the classic cold start: features not yet annotated, no model) +.0010 (0.7),
   ``dense-per-1000`` (per character, so size does not win) -.0012 (-0.9).
 
