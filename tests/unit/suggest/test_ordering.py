@@ -11,6 +11,8 @@ from annotator.suggest.correction import NEVER, NONE, Analysed, Candidate, Learn
 from annotator.suggest.ordering import (
     candidate_uncertainty,
     committee_disagreement,
+    gain_weights,
+    label_gains,
     rule_uncertainty,
     score_documents,
     trainable,
@@ -190,3 +192,90 @@ def test_committee_disagreement_is_high_where_the_members_differ() -> None:
     pool = {"split": doc(cand(0, 10, 1, "yes")), "unsure": doc(cand(0, 10, 1, "hmm"))}
     ranked = score_documents(None, pool, "committee", committee=committee)
     assert [key for key, _ in ranked] == ["split", "unsure"]
+
+
+def entity_model(gains: dict[str, float] | None = None) -> LearnedModel:
+    """An entity classifier with no opinion (every class equally likely) and, optionally, a
+    comparison saying how much training helped each label held out."""
+    clf = Softmax(
+        (NONE, "ACTOR", "PLACE", "TIME"),
+        {"bias": 0},
+        np.zeros((1, 4)),
+        np.zeros((0, 4)),
+        np.zeros(4),
+        np.zeros(0),
+        np.zeros(0),
+        {},
+    )
+    model = LearnedModel("base", {"entity": clf})
+    if gains is not None:
+        model.meta["comparison"] = {
+            "spans": {
+                lab: {"trained": {"f": 0.5 + g}, "default": {"f": 0.5}} for lab, g in gains.items()
+            }
+        }
+    return model
+
+
+def test_gain_lets_the_labels_training_helps_decide_the_order() -> None:
+    def ent(k: int, label: str) -> Candidate:
+        return cand(100 * k, 100 * k + 5, 2 * k, f"w{k}", label, group="entity", sid=f"e{k}")
+
+    pool = {
+        "actors": doc(ent(0, "ACTOR"), ent(1, "ACTOR"), ent(2, "ACTOR")),
+        "places": doc(ent(0, "PLACE"), ent(1, "PLACE")),
+    }
+    helped = entity_model({"ACTOR": -0.02, "PLACE": 0.06, "TIME": 0.0})
+    # equally unsure of every decision: by total the document with more of them comes first
+    assert score_documents(helped, pool, "total")[0][0] == "actors"
+    scores = dict(score_documents(helped, pool, "gain"))
+    assert next(iter(scores)) == "places"
+    assert scores["places"] == pytest.approx(2 * 0.06)
+    assert scores["actors"] == pytest.approx(3 * 0.005)  # no gain: the floor
+    # a new candidate counts by the labels it may be added as, weighted by their probability
+    new = cand(500, 505, 50, "x", group="entity")
+    weights = gain_weights(helped, doc(new), label_gains(helped))
+    assert weights[id(new)] == pytest.approx((0.005 + 0.06 + 0.005) / 3)
+    # without a comparison every label weighs the same: the order of total
+    plain = entity_model()
+    assert label_gains(plain) == {}
+    assert [k for k, _ in score_documents(plain, pool, "gain")] == ["actors", "places"]
+
+
+def test_coverage_takes_what_is_common_and_not_yet_learned_first() -> None:
+    def with_feats(*feats: str) -> Analysed:
+        c = Candidate("claim", 0, 10, 1, ["bias", *feats], EMPTY)
+        return doc(c)
+
+    pool = {
+        "rare": with_feats("hl=comet", "hl2=opera", "x=glacier"),  # three features, one each
+        "common-1": with_feats("hl=vote", "pl=court"),  # shared with the next two
+        "common-2": with_feats("hl=vote", "pl=court"),
+        "common-3": with_feats("hl=vote"),
+        "known": with_feats("hl=tax"),
+    }
+    annotated = [with_feats("hl=tax")]
+    ranked = score_documents(None, pool, "coverage", annotated)
+    order = [key for key, _ in ranked]
+    assert order[0] == "common-1"  # vote 3/5, court 2/5 of the queue ("bias" is known)
+    assert order[1] == "rare"  # what the others bring is learned by then
+    scores = dict(ranked)
+    assert scores["common-1"] == pytest.approx((3 + 2) / 5)
+    assert scores["rare"] == pytest.approx(3 / 5)
+    assert scores["known"] == 0.0 and scores["common-2"] == 0.0
+
+
+def test_dense_per_1000_characters_does_not_let_a_long_document_win_by_size() -> None:
+    model = claim_model()
+
+    def about(*lemmas: str) -> Analysed:
+        return doc(*(cand(100 * k, 100 * k + 10, 3 * k, lemma) for k, lemma in enumerate(lemmas)))
+
+    pool = {"long": about("vote", "court", "tax"), "short": about("vote", "court")}
+    lengths = {"long": 6000, "short": 1000}
+    assert score_documents(model, pool, "dense")[0][0] == "long"
+    ranked = score_documents(model, pool, "dense-per-1000", lengths=lengths)
+    assert [key for key, _ in ranked] == ["short", "long"]
+    assert dict(ranked)["long"] == pytest.approx((1 + 1 + 0.5) * 1000 / 6000)
+    with pytest.raises(ValidationError, match="needs the documents' lengths"):
+        score_documents(model, pool, "dense-per-1000")
