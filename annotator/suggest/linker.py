@@ -460,7 +460,7 @@ class Linker:
     """A classifier per family, thresholds per relation, and which relations it is used for."""
 
     models: dict[str, Softmax]
-    use: dict[str, str] = field(default_factory=dict)  # relation -> "linker" | "rules"
+    use: dict[str, str] = field(default_factory=dict)  # relation -> LINKER | STACKED | RULES
     # per family, the rule-blind classifier that ranks the candidates offered to empty slots
     offers: dict[str, Softmax] = field(default_factory=dict)
 
@@ -670,7 +670,7 @@ def _stack_decode(
     head at most (the likelier); the rules' other arguments are never touched. ``offer_probs``
     (the rule-blind classifier's, when the family has one) rank and threshold the additions."""
     classes = model.classes
-    offer = probs if offer_probs is None else offer_probs
+    ranks = probs if offer_probs is None else offer_probs
     rels = [rel for rel in classes[1:] if rel in frozenset(relations)]
     by_head: dict[str, list[int]] = defaultdict(list)
     for r, c in enumerate(cands):
@@ -689,9 +689,9 @@ def _stack_decode(
                 continue
             free = [r for r in rows if cands[r].rule is None]
             if free:
-                top = max(free, key=offer[:, k].__getitem__)
-                if offer[top, k] >= add_at:
-                    offers.append((float(offer[top, k]), top, rel))
+                top = max(free, key=ranks[:, k].__getitem__)
+                if ranks[top, k] >= add_at:
+                    offers.append((float(ranks[top, k]), top, rel))
         taken: set[tuple[int, int]] = set()
         for p, r, rel in sorted(offers, reverse=True):
             where = (cands[r].start, cands[r].end)
@@ -759,7 +759,10 @@ def fit_linker(
     matched: Sequence[frozenset[str]] | None = None,
 ) -> Linker:
     """Fit each family on the documents ``docs``; thresholds are tuned on ``held`` (document
-    -> candidates, targets, gold argument counts of matched heads) when given."""
+    -> candidates, targets, gold argument counts of matched heads) when given. With
+    ``matched`` (per document, the ids of its suggested heads that match a gold head), each
+    family of ``OFFER_FAMILIES`` also gets its rule-blind classifier, fitted on the candidates
+    of those heads only."""
     from annotator.suggest.correction import fit
 
     models: dict[str, Softmax] = {}
@@ -775,7 +778,8 @@ def fit_linker(
         model.thresholds = {rel: 0.5 for rel in FAMILIES[family][2]}
         models[family] = model
         if family in OFFER_FAMILIES and matched is not None:
-            real_c, real_y = [], []
+            real_c: list[list[LinkCand]] = []
+            real_y: list[list[str]] = []
             for i in docs:
                 pairs = [
                     (c, y) for c, y in zip(cands[i], ys[i], strict=True) if c.head in matched[i]
