@@ -53,8 +53,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -422,7 +423,10 @@ def fingerprint() -> str:
 _FINGERPRINT: list[str] = []
 
 
-def cached(folder: Path | None, key: str, make: Any) -> Any:
+T = TypeVar("T")
+
+
+def cached(folder: Path | None, key: str, make: Callable[[], T]) -> T:
     """``make()``, kept as a pickle in ``folder`` under ``key`` and the code's fingerprint
     (None: no cache). Written to a temporary file then renamed, so parallel runs never read
     half a file (two runs may both compute a missing entry; the results are the same)."""
@@ -435,12 +439,13 @@ def cached(folder: Path | None, key: str, make: Any) -> Any:
     path = folder / f"{_FINGERPRINT[0]}-{key}.pkl"
     if path.is_file():
         with path.open("rb") as fh:
-            return pickle.load(fh)
+            kept: T = pickle.load(fh)
+            return kept
     value = make()
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(fh.name, path)
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as tmp:
+        pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp.name, path)
     return value
 
 
