@@ -113,6 +113,17 @@ def write_suggestions(path: Path, docs: list[Any], proposals: list[Any]) -> None
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+def score_each(docs: list[Any], gold: Path, *proposals: list[Any]) -> list[dict[str, float]]:
+    """:func:`score` of each list of ``proposals`` (one per document of ``docs``)."""
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "suggestions.jsonl"
+        for props in proposals:
+            write_suggestions(path, docs, props)
+            out.append(score(path, gold))
+    return out
+
+
 def score(sugg: Path, gold: Path) -> dict[str, float]:
     """Overlap F per label (percent) from score.py."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -264,14 +275,9 @@ def main() -> None:
         for i in test:
             selected[i], _ = learned.model.apply(gum_an[i], scheme)
             trained_all[i], _ = learned.model.apply(gum_an[i], scheme, every)
-    with tempfile.TemporaryDirectory() as tmp:
-        d_path, s_path = Path(tmp) / "default.jsonl", Path(tmp) / "selected.jsonl"
-        write_suggestions(d_path, gum, [a.proposal for a in gum_an])
-        write_suggestions(s_path, gum, selected)
-        f_def = score(d_path, EVAL / "gum_news_dev.jsonl")
-        f_sel = score(s_path, EVAL / "gum_news_dev.jsonl")
-        write_suggestions(s_path, gum, trained_all)
-        f_all = score(s_path, EVAL / "gum_news_dev.jsonl")
+    f_def, f_sel, f_all = score_each(
+        gum, EVAL / "gum_news_dev.jsonl", [a.proposal for a in gum_an], selected, trained_all
+    )
     print(f"\n(a) GUM, {len(folds)}-fold by document (overlap F, score.py, view all)")
     print(f"  {'label':<11} {'default':>8} {'selected':>9} {'trained':>8}  trained in folds")
     for lab in SHOWN:
@@ -301,14 +307,9 @@ def main() -> None:
     ecb_an = analyse_all(ecb, nlp, rules)
     ecb_sel = [full.model.apply(a, scheme)[0] for a in ecb_an]
     ecb_all = [full.model.apply(a, scheme, every)[0] for a in ecb_an]
-    with tempfile.TemporaryDirectory() as tmp:
-        d_path, s_path = Path(tmp) / "default.jsonl", Path(tmp) / "selected.jsonl"
-        write_suggestions(d_path, ecb, [a.proposal for a in ecb_an])
-        write_suggestions(s_path, ecb, ecb_sel)
-        e_def = score(d_path, EVAL / "ecbplus_dev.jsonl")
-        e_sel = score(s_path, EVAL / "ecbplus_dev.jsonl")
-        write_suggestions(s_path, ecb, ecb_all)
-        e_all = score(s_path, EVAL / "ecbplus_dev.jsonl")
+    e_def, e_sel, e_all = score_each(
+        ecb, EVAL / "ecbplus_dev.jsonl", [a.proposal for a in ecb_an], ecb_sel, ecb_all
+    )
     print(
         "\n  ECB+ dev (42 articles), model trained on all 24 GUM articles; uses trained for "
         + (", ".join(k for k, v in full.model.use.items() if v == "trained") or "no label")
