@@ -109,7 +109,9 @@ STACK_ADD = (*(round(0.05 * k, 2) for k in range(2, 19)), NEVER)
 # rare, a fold that holds none answers "never", and a median over the folds then says never
 # although every addition in the other folds was right.
 OFFER_FAMILIES = frozenset({"role"})
-RULE_FEATURES = ("rule=", "rule_other", "rule_none")
+# the features that say what the rules chose (prefixes), which the rule-blind offers leave out
+RULE_IS, RULE_OTHER, RULE_NONE = "rule=", "rule_other", "rule_none"
+RULE_FEATURES = (RULE_IS, RULE_OTHER, RULE_NONE)
 _EMPTY = np.zeros(0, dtype="float32")
 # one held-out document for tuning: its candidates, their targets, the gold arguments per
 # relation of its matched heads, and the ids of its suggested heads that match a gold head
@@ -279,12 +281,12 @@ def _pairs(  # noqa: C901 - one pass: spans, rule tails, noun phrases, then shar
             if tail_sp is not None and tail_sp.attrs.get("type"):
                 feats.append(f"ttype={tail_sp.attrs['type']}")
         if given is not None:
-            feats.append(f"rule={given}")
-            feats.append(f"rule={given}|{head_feats[1]}")
+            feats.append(f"{RULE_IS}{given}")
+            feats.append(f"{RULE_IS}{given}|{head_feats[1]}")
         elif any_rule:
-            feats.append("rule_other")
+            feats.append(RULE_OTHER)
         else:
-            feats.append("rule_none")
+            feats.append(RULE_NONE)
         out.append(LinkCand(family, head.id, start, end, label, sid, feats, given, attrs))
     return out
 

@@ -348,11 +348,13 @@ def committee_disagreement(
 def label_gains(model: LearnedModel | None) -> dict[str, float]:
     """Per label, how much training helped it held out: trained minus default F in the model's
     comparison (``comparison.json``; empty without one)."""
+    from annotator.suggest.correction import DEFAULT, TRAINED
+
     table = ((model.meta.get("comparison") or {}) if model is not None else {}).get("spans", {})
     out: dict[str, float] = {}
     for label, row in table.items():
         try:
-            out[label] = float(row["trained"]["f"]) - float(row["default"]["f"])
+            out[label] = float(row[TRAINED]["f"]) - float(row[DEFAULT]["f"])
         except (KeyError, TypeError, ValueError):
             continue
     return out
