@@ -1044,6 +1044,8 @@ def _tune_with(
             for rel, t in probe.models[family].thresholds.items():
                 thresholds[rel].append(t)
             probe.models[family].thresholds = saved
+            if family not in OFFER_FAMILIES:
+                continue
             rp, op = _stack_points(probe.models[family], family, part, probe.offers.get(family))
             for rel in rp.keys() | op.keys():
                 rule_p[rel].extend(rp.get(rel, ()))
