@@ -71,7 +71,6 @@ FAMILIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
 }
 RELATIONS = ("claimant", "agent", "target", "place", "time")
 FAMILY_OF = {rel: fam for fam, (_, _, classes) in FAMILIES.items() for rel in classes}
-HEAD_OF = {rel: FAMILIES[fam][0] for rel, fam in FAMILY_OF.items()}
 LINKER_JSON = "linker.json"
 LINKER_NPZ = "linker.npz"
 FORMAT = 1
