@@ -53,8 +53,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -110,6 +111,17 @@ def write_suggestions(path: Path, docs: list[Any], proposals: list[Any]) -> None
                 ],
             }
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def score_each(docs: list[Any], gold: Path, *proposals: list[Any]) -> list[dict[str, float]]:
+    """:func:`score` of each list of ``proposals`` (one per document of ``docs``)."""
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "suggestions.jsonl"
+        for props in proposals:
+            write_suggestions(path, docs, props)
+            out.append(score(path, gold))
+    return out
 
 
 def score(sugg: Path, gold: Path) -> dict[str, float]:
@@ -263,14 +275,9 @@ def main() -> None:
         for i in test:
             selected[i], _ = learned.model.apply(gum_an[i], scheme)
             trained_all[i], _ = learned.model.apply(gum_an[i], scheme, every)
-    with tempfile.TemporaryDirectory() as tmp:
-        d_path, s_path = Path(tmp) / "default.jsonl", Path(tmp) / "selected.jsonl"
-        write_suggestions(d_path, gum, [a.proposal for a in gum_an])
-        write_suggestions(s_path, gum, selected)
-        f_def = score(d_path, EVAL / "gum_news_dev.jsonl")
-        f_sel = score(s_path, EVAL / "gum_news_dev.jsonl")
-        write_suggestions(s_path, gum, trained_all)
-        f_all = score(s_path, EVAL / "gum_news_dev.jsonl")
+    f_def, f_sel, f_all = score_each(
+        gum, EVAL / "gum_news_dev.jsonl", [a.proposal for a in gum_an], selected, trained_all
+    )
     print(f"\n(a) GUM, {len(folds)}-fold by document (overlap F, score.py, view all)")
     print(f"  {'label':<11} {'default':>8} {'selected':>9} {'trained':>8}  trained in folds")
     for lab in SHOWN:
@@ -300,14 +307,9 @@ def main() -> None:
     ecb_an = analyse_all(ecb, nlp, rules)
     ecb_sel = [full.model.apply(a, scheme)[0] for a in ecb_an]
     ecb_all = [full.model.apply(a, scheme, every)[0] for a in ecb_an]
-    with tempfile.TemporaryDirectory() as tmp:
-        d_path, s_path = Path(tmp) / "default.jsonl", Path(tmp) / "selected.jsonl"
-        write_suggestions(d_path, ecb, [a.proposal for a in ecb_an])
-        write_suggestions(s_path, ecb, ecb_sel)
-        e_def = score(d_path, EVAL / "ecbplus_dev.jsonl")
-        e_sel = score(s_path, EVAL / "ecbplus_dev.jsonl")
-        write_suggestions(s_path, ecb, ecb_all)
-        e_all = score(s_path, EVAL / "ecbplus_dev.jsonl")
+    e_def, e_sel, e_all = score_each(
+        ecb, EVAL / "ecbplus_dev.jsonl", [a.proposal for a in ecb_an], ecb_sel, ecb_all
+    )
     print(
         "\n  ECB+ dev (42 articles), model trained on all 24 GUM articles; uses trained for "
         + (", ".join(k for k, v in full.model.use.items() if v == "trained") or "no label")
@@ -422,7 +424,10 @@ def fingerprint() -> str:
 _FINGERPRINT: list[str] = []
 
 
-def cached(folder: Path | None, key: str, make: Any) -> Any:
+T = TypeVar("T")
+
+
+def cached(folder: Path | None, key: str, make: Callable[[], T]) -> T:
     """``make()``, kept as a pickle in ``folder`` under ``key`` and the code's fingerprint
     (None: no cache). Written to a temporary file then renamed, so parallel runs never read
     half a file (two runs may both compute a missing entry; the results are the same)."""
@@ -435,12 +440,13 @@ def cached(folder: Path | None, key: str, make: Any) -> Any:
     path = folder / f"{_FINGERPRINT[0]}-{key}.pkl"
     if path.is_file():
         with path.open("rb") as fh:
-            return pickle.load(fh)
+            kept: T = pickle.load(fh)
+            return kept
     value = make()
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(fh.name, path)
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as tmp:
+        pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp.name, path)
     return value
 
 

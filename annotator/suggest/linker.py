@@ -71,7 +71,6 @@ FAMILIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
 }
 RELATIONS = ("claimant", "agent", "target", "place", "time")
 FAMILY_OF = {rel: fam for fam, (_, _, classes) in FAMILIES.items() for rel in classes}
-HEAD_OF = {rel: FAMILIES[fam][0] for rel, fam in FAMILY_OF.items()}
 LINKER_JSON = "linker.json"
 LINKER_NPZ = "linker.npz"
 FORMAT = 1
@@ -109,7 +108,9 @@ STACK_ADD = (*(round(0.05 * k, 2) for k in range(2, 19)), NEVER)
 # rare, a fold that holds none answers "never", and a median over the folds then says never
 # although every addition in the other folds was right.
 OFFER_FAMILIES = frozenset({"role"})
-RULE_FEATURES = ("rule=", "rule_other", "rule_none")
+# the features that say what the rules chose (prefixes), which the rule-blind offers leave out
+RULE_IS, RULE_OTHER, RULE_NONE = "rule=", "rule_other", "rule_none"
+RULE_FEATURES = (RULE_IS, RULE_OTHER, RULE_NONE)
 _EMPTY = np.zeros(0, dtype="float32")
 # one held-out document for tuning: its candidates, their targets, the gold arguments per
 # relation of its matched heads, and the ids of its suggested heads that match a gold head
@@ -279,12 +280,12 @@ def _pairs(  # noqa: C901 - one pass: spans, rule tails, noun phrases, then shar
             if tail_sp is not None and tail_sp.attrs.get("type"):
                 feats.append(f"ttype={tail_sp.attrs['type']}")
         if given is not None:
-            feats.append(f"rule={given}")
-            feats.append(f"rule={given}|{head_feats[1]}")
+            feats.append(f"{RULE_IS}{given}")
+            feats.append(f"{RULE_IS}{given}|{head_feats[1]}")
         elif any_rule:
-            feats.append("rule_other")
+            feats.append(RULE_OTHER)
         else:
-            feats.append("rule_none")
+            feats.append(RULE_NONE)
         out.append(LinkCand(family, head.id, start, end, label, sid, feats, given, attrs))
     return out
 
@@ -460,7 +461,7 @@ class Linker:
     """A classifier per family, thresholds per relation, and which relations it is used for."""
 
     models: dict[str, Softmax]
-    use: dict[str, str] = field(default_factory=dict)  # relation -> "linker" | "rules"
+    use: dict[str, str] = field(default_factory=dict)  # relation -> LINKER | STACKED | RULES
     # per family, the rule-blind classifier that ranks the candidates offered to empty slots
     offers: dict[str, Softmax] = field(default_factory=dict)
 
@@ -670,7 +671,7 @@ def _stack_decode(
     head at most (the likelier); the rules' other arguments are never touched. ``offer_probs``
     (the rule-blind classifier's, when the family has one) rank and threshold the additions."""
     classes = model.classes
-    offer = probs if offer_probs is None else offer_probs
+    ranks = probs if offer_probs is None else offer_probs
     rels = [rel for rel in classes[1:] if rel in frozenset(relations)]
     by_head: dict[str, list[int]] = defaultdict(list)
     for r, c in enumerate(cands):
@@ -689,9 +690,9 @@ def _stack_decode(
                 continue
             free = [r for r in rows if cands[r].rule is None]
             if free:
-                top = max(free, key=offer[:, k].__getitem__)
-                if offer[top, k] >= add_at:
-                    offers.append((float(offer[top, k]), top, rel))
+                top = max(free, key=ranks[:, k].__getitem__)
+                if ranks[top, k] >= add_at:
+                    offers.append((float(ranks[top, k]), top, rel))
         taken: set[tuple[int, int]] = set()
         for p, r, rel in sorted(offers, reverse=True):
             where = (cands[r].start, cands[r].end)
@@ -759,7 +760,10 @@ def fit_linker(
     matched: Sequence[frozenset[str]] | None = None,
 ) -> Linker:
     """Fit each family on the documents ``docs``; thresholds are tuned on ``held`` (document
-    -> candidates, targets, gold argument counts of matched heads) when given."""
+    -> candidates, targets, gold argument counts of matched heads) when given. With
+    ``matched`` (per document, the ids of its suggested heads that match a gold head), each
+    family of ``OFFER_FAMILIES`` also gets its rule-blind classifier, fitted on the candidates
+    of those heads only."""
     from annotator.suggest.correction import fit
 
     models: dict[str, Softmax] = {}
@@ -775,7 +779,8 @@ def fit_linker(
         model.thresholds = {rel: 0.5 for rel in FAMILIES[family][2]}
         models[family] = model
         if family in OFFER_FAMILIES and matched is not None:
-            real_c, real_y = [], []
+            real_c: list[list[LinkCand]] = []
+            real_y: list[list[str]] = []
             for i in docs:
                 pairs = [
                     (c, y) for c, y in zip(cands[i], ys[i], strict=True) if c.head in matched[i]
@@ -1038,6 +1043,8 @@ def _tune_with(
             for rel, t in probe.models[family].thresholds.items():
                 thresholds[rel].append(t)
             probe.models[family].thresholds = saved
+            if family not in OFFER_FAMILIES:
+                continue
             rp, op = _stack_points(probe.models[family], family, part, probe.offers.get(family))
             for rel in rp.keys() | op.keys():
                 rule_p[rel].extend(rp.get(rel, ()))

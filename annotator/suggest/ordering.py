@@ -32,7 +32,7 @@ order at z 2 would take about 60 independent held-out sets, more than 24 article
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -60,13 +60,17 @@ class QueueEntry:
 
 
 MEASURES = ("entropy", "margin", "disagreement")  # per 1,000 characters (the first app measure)
-SCORES = ("total", "threshold", "novel", "dense")  # what a document would teach (score_documents)
-APP_SCORE = "total"  # the measure of the app's and worklist's uncertainty order
+# what a document would teach (score_documents)
+TOTAL, THRESHOLD, NOVEL, DENSE = "total", "threshold", "novel", "dense"
+SCORES = (TOTAL, THRESHOLD, NOVEL, DENSE)
+APP_SCORE = TOTAL  # the measure of the app's and worklist's uncertainty order
 MEASURE_CHOICES = (*SCORES, *MEASURES)  # what worklist --measure accepts
 # needs the inner folds' classifiers, which a model folder does not keep: the benchmark's only
 COMMITTEE = "committee"
 # measured by the benchmark beside the app's (score_documents; see the module docstring)
-BENCH_SCORES = (COMMITTEE, "gain", "coverage", "dense-per-1000")
+GAIN, COVERAGE, DENSE_PER_1000 = "gain", "coverage", "dense-per-1000"
+BENCH_SCORES = (COMMITTEE, GAIN, COVERAGE, DENSE_PER_1000)
+_TIE = 1e-12  # a recomputed greedy value this far below the next bound still counts as equal
 GAIN_FLOOR = 0.005  # a label's weight in ``gain`` when training did not help it (half an F point)
 
 
@@ -344,11 +348,13 @@ def committee_disagreement(
 def label_gains(model: LearnedModel | None) -> dict[str, float]:
     """Per label, how much training helped it held out: trained minus default F in the model's
     comparison (``comparison.json``; empty without one)."""
+    from annotator.suggest.correction import DEFAULT, TRAINED
+
     table = ((model.meta.get("comparison") or {}) if model is not None else {}).get("spans", {})
     out: dict[str, float] = {}
     for label, row in table.items():
         try:
-            out[label] = float(row["trained"]["f"]) - float(row["default"]["f"])
+            out[label] = float(row[TRAINED]["f"]) - float(row[DEFAULT]["f"])
         except (KeyError, TypeError, ValueError):
             continue
     return out
@@ -399,7 +405,7 @@ def feature_keys(analysed: Analysed) -> set[tuple[str, str]]:
 def score_documents(  # noqa: C901 - one branch per measure, as the docstring lists
     model: LearnedModel | None,
     analysed: Mapping[Key, Analysed],
-    how: str = "novel",
+    how: str = NOVEL,
     annotated: Iterable[Analysed] = (),
     committee: Sequence[Mapping[str, Softmax]] = (),
     lengths: Mapping[Key, int] | None = None,
@@ -432,34 +438,32 @@ def score_documents(  # noqa: C901 - one branch per measure, as the docstring li
     choices = (*SCORES, *BENCH_SCORES)
     if how not in choices:
         raise ValidationError(f"unknown score '{how}' (choose from {', '.join(choices)})")
-    if how == "coverage":
+    if how == COVERAGE:
         return _coverage(analysed, annotated)
-    gains = label_gains(model) if how == "gain" else {}
+    gains = label_gains(model) if how == GAIN else {}
     per: dict[Key, list[tuple[tuple[str, str], float]]] = {}
     for key, item in analysed.items():
         if how == COMMITTEE and committee:
             unc = committee_disagreement(committee, item)
         else:
-            unc = candidate_uncertainty(
-                model, item, "threshold" if how == "threshold" else "entropy"
-            )
-        if how == "gain":
+            unc = candidate_uncertainty(model, item, THRESHOLD if how == THRESHOLD else "entropy")
+        if how == GAIN:
             weights = gain_weights(model, item, gains)
             unc = {k: u * weights.get(k, GAIN_FLOOR) for k, u in unc.items()}
         per[key] = [(head_key(c), unc[id(c)]) for c in trainable(item) if id(c) in unc]
-    if how in ("dense", "dense-per-1000"):
+    if how in (DENSE, DENSE_PER_1000):
         docs_with: dict[tuple[str, str], int] = {}
         for rows in per.values():
             for k in {k for k, _u in rows}:
                 docs_with[k] = docs_with.get(k, 0) + 1
         n = max(len(per), 1)
         dense = [(key, sum(u * docs_with[k] / n for k, u in rows)) for key, rows in per.items()]
-        if how == "dense-per-1000":
+        if how == DENSE_PER_1000:
             if lengths is None:
-                raise ValidationError("'dense-per-1000' needs the documents' lengths")
+                raise ValidationError(f"'{DENSE_PER_1000}' needs the documents' lengths")
             dense = [(key, value * 1000.0 / max(lengths[key], 1)) for key, value in dense]
         return sorted(dense, key=lambda t: -t[1])
-    if how != "novel":
+    if how != NOVEL:
         ranked = [(key, sum(u for _, u in rows)) for key, rows in per.items()]
         return sorted(ranked, key=lambda t: -t[1])
     seen: dict[tuple[str, str], int] = {}
@@ -468,25 +472,14 @@ def score_documents(  # noqa: C901 - one branch per measure, as the docstring li
             k = head_key(cand)
             seen[k] = seen.get(k, 0) + 1
 
-    def gain(key: Key) -> float:
+    def novelty(key: Key) -> float:
         return sum(u / (1 + seen.get(k, 0)) for k, u in per[key])
 
-    # Lazy greedy: a document's gain only falls as ``seen`` grows, so a stale gain is an
-    # upper bound; recompute the top one and take it if it is still the best.
-    order = {key: n for n, key in enumerate(per)}
-    heap = [(-gain(key), order[key], key) for key in per]
-    heapq.heapify(heap)
-    out: list[tuple[Key, float]] = []
-    while heap:
-        _bound, n, key = heapq.heappop(heap)
-        fresh = gain(key)
-        if heap and fresh < -heap[0][0] - 1e-12:
-            heapq.heappush(heap, (-fresh, n, key))
-            continue
-        out.append((key, fresh))
+    def take(key: Key) -> None:
         for k, _u in per[key]:
             seen[k] = seen.get(k, 0) + 1
-    return out
+
+    return _lazy_greedy(per, novelty, take)
 
 
 def _coverage(
@@ -502,19 +495,32 @@ def _coverage(
     for item in annotated:
         seen |= feature_keys(item)
 
-    def gain(key: Key) -> float:
+    def uncovered(key: Key) -> float:
         return sum(share[k] for k in keys[key] - seen)
 
+    def take(key: Key) -> None:
+        seen.update(keys[key])
+
+    return _lazy_greedy(keys, uncovered, take)
+
+
+def _lazy_greedy(
+    keys: Iterable[Key], value: Callable[[Key], float], take: Callable[[Key], None]
+) -> list[tuple[Key, float]]:
+    """``keys`` greedily, the highest ``value`` first, with the value each had when taken;
+    ``take(key)`` records a taken key (what ``value`` reads). A key's value only falls as keys
+    are taken, so a stale one is an upper bound: recompute the top one and take it if it is
+    still the best (ties: the first in ``keys``)."""
     order = {key: n for n, key in enumerate(keys)}
-    heap = [(-gain(key), order[key], key) for key in keys]
+    heap = [(-value(key), n, key) for key, n in order.items()]
     heapq.heapify(heap)
     out: list[tuple[Key, float]] = []
     while heap:
         _bound, n, key = heapq.heappop(heap)
-        fresh = gain(key)
-        if heap and fresh < -heap[0][0] - 1e-12:
+        fresh = value(key)
+        if heap and fresh < -heap[0][0] - _TIE:
             heapq.heappush(heap, (-fresh, n, key))
             continue
         out.append((key, fresh))
-        seen |= keys[key]
+        take(key)
     return out

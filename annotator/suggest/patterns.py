@@ -50,6 +50,8 @@ from functools import partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from annotator.scheme import PATTERN_MATCHERS
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
@@ -273,9 +275,6 @@ def _order(anchor: Token, arg_at: int | None) -> Callable[[tuple[Token, ...]], A
     return lambda m: (_nearness(anchor, m[arg_at]), tuple(t.i for t in m))
 
 
-MATCHERS = ("anchored", "spacy")
-
-
 class _SpacyMatches:
     """spaCy's own ``DependencyMatcher``, one per group and vocabulary, run once per document
     and group (on the first question about that document) and indexed by pattern and anchor.
@@ -330,8 +329,10 @@ class ArgumentPatterns:
     over every pattern and whole suggestion runs) and order them the same way."""
 
     def __init__(self, raw: Mapping[str, Any] | None, matcher: str = "anchored") -> None:
-        if matcher not in MATCHERS:
-            raise ValueError(f"unknown pattern matcher {matcher!r} (one of {', '.join(MATCHERS)})")
+        if matcher not in PATTERN_MATCHERS:
+            raise ValueError(
+                f"unknown pattern matcher {matcher!r} (one of {', '.join(PATTERN_MATCHERS)})"
+            )
         self.matcher = matcher
         self.groups: dict[str, tuple[_Pattern, ...]] = {
             str(group): tuple(compile_pattern(e) for e in entries or ())
