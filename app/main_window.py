@@ -7,16 +7,18 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QLockFile, Qt, QTimer
+from PySide6.QtCore import QEvent, QLockFile, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
+    QFrame,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
     QWidget,
 )
@@ -88,6 +90,32 @@ class _OpenProject:
         return self.project.open()
 
 
+class ScrolledPanel(QScrollArea):
+    """A dock's panel in a frameless scroll area that gives it the height its wrapped text
+    needs: a dock shorter than that scrolls instead of squeezing the panel's labels into each
+    other. It is never narrower than the panel (no horizontal scrolling)."""
+
+    def __init__(self, panel: QWidget) -> None:
+        super().__init__()
+        self.setWidget(panel)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the panel's minimum width may have changed: the dock's too
+        return super().eventFilter(watched, event)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        panel = self.widget()
+        if panel is None:
+            return hint
+        width = panel.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        return QSize(max(hint.width(), width), hint.height())
+
+
 class MainWindow(QMainWindow):
     """One window per open project."""
 
@@ -125,7 +153,12 @@ class MainWindow(QMainWindow):
         self.actors = ActorPanel(context, self)
         self._dock("documents", "Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("labels", "Labels", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock(
+            "inspector",
+            "Inspector",
+            ScrolledPanel(self.inspector),
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
         self._dock("actors", "Actors", self.actors, Qt.DockWidgetArea.RightDockWidgetArea)
         self.actions_by_id, self.menus = build_actions(self, context.undo_stack)
         self._recent_menu = self.menus["File"].addMenu("Open &recent")

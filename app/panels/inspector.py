@@ -112,6 +112,13 @@ class InspectorPanel(QWidget):
             1, QHeaderView.ResizeMode.Stretch
         )
         self.relation_view.doubleClicked.connect(self._relation_activated)
+        # room for the header and two links; more when the dock has it (its stretch), else the
+        # inspector scrolls (the dock's scroll area) rather than squeezing this table away
+        self.relation_view.setMinimumHeight(
+            self.relation_view.horizontalHeader().sizeHint().height()
+            + 2 * self.relation_view.verticalHeader().defaultSectionSize()
+            + 2 * self.relation_view.frameWidth()
+        )
         self.link_button = QPushButton("Link… (L)")
         self.link_button.clicked.connect(lambda: self.link_requested.emit(""))
         self.unlink_relation_button = QPushButton("Remove link")
