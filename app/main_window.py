@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
         )
         for w in (self._status_user, self._status_doc, self._status_time, self._status_counts):
             self.statusBar().addPermanentWidget(w)
+        self.statusBar().messageChanged.connect(self._fit_status_message)
         self._pending_restore: dict[str, Any] = {}
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
@@ -440,10 +441,33 @@ class MainWindow(QMainWindow):
     def _message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
+    def _fit_status_message(self, text: str) -> None:
+        """A temporary message too long for the room left of the document's status and counts
+        hides them while it shows (they come back with the message gone), so it is read whole;
+        the annotator's name goes last."""
+        bar = self.statusBar()
+        labels = (self._status_counts, self._status_time, self._status_doc, self._status_user)
+        for w in labels:
+            w.show()
+        if not text:
+            return
+        need = bar.fontMetrics().horizontalAdvance(text) + 24  # the bar's margins
+        room = bar.width() - sum(w.sizeHint().width() + 6 for w in labels)
+        for w in labels:
+            if need <= room:
+                break
+            w.hide()
+            room += w.sizeHint().width() + 6
+
     def _edit_failed(self, text: str) -> None:
         show_error(self, "The change could not be applied", text)
 
     def _update_status(self, *_args: object) -> None:
+        self._update_status_labels()
+        # the labels' new widths: the message shown may need their room now
+        self._fit_status_message(self.statusBar().currentMessage())
+
+    def _update_status_labels(self) -> None:
         c = self.context
         if c.layer == c.user:
             who = f"Annotator: {c.user}"
