@@ -19,7 +19,7 @@ from annotator.vocabulary import Layer
 from annotator.wording import count_of
 from app import persistence
 from app.context import AppContext
-from app.dialogs.learning import ComparisonDialog, PreannotateDialog, TrainDialog
+from app.dialogs.learning import ComparisonDialog, PreannotateDialog, TrainDialog, shown_path
 from app.operations import Operations
 from app.panels.documents import DEFAULT_ORDER, UNCERTAINTY_ORDER, DocumentPanel
 
@@ -79,7 +79,7 @@ class LearningLoop(QObject):
         whose = "the gold layer" if layer == Layer.GOLD.value else f"{layer}'s layer"
         headline = (
             f"Trained on {report.documents} documents of {whose} in {report.seconds:.0f} s; "
-            f"the model is in {report.outdir}."
+            f"the model is in {shown_path(report.outdir)}."
         )
         self.result_dialog = ComparisonDialog(report.comparison, headline, self.window)
         self.result_dialog.open()
