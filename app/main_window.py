@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.errors import AnnotatorError, as_annotator_error
+from annotator.errors import AnnotatorError, NotFound, as_annotator_error
 from annotator.settings import Settings
 from annotator.vocabulary import AssignmentStatus, Layer
 from annotator.wording import pending_left
@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(w)
         self.statusBar().messageChanged.connect(self._fit_status_message)
         self._pending_restore: dict[str, Any] = {}
+        self._restoring: int | None = None  # the remembered document, while it loads
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(500)
@@ -286,7 +287,8 @@ class MainWindow(QMainWindow):
     def _load_data(self) -> None:
         self._pending_restore = persistence.load_position(self.context.project.path)
         if self._pending_restore:
-            self.open_document(int(self._pending_restore["doc"]))
+            self._restoring = int(self._pending_restore["doc"])
+            self.open_document(self._restoring)
         self.documents.reload()
         self._reload_entities()
 
@@ -369,6 +371,7 @@ class MainWindow(QMainWindow):
         content, where = result
         if content.annotator != self.context.layer:
             return  # the layer changed while it loaded; the new layer's load follows
+        self._restoring = None
         self.context.current_doc_id = content.document.id
         self.context.doc_state.set_content(content)
         restore = self._pending_restore
@@ -396,6 +399,13 @@ class MainWindow(QMainWindow):
 
     def _document_failed(self, exc: Exception) -> None:
         self._pending_restore = {}
+        restoring, self._restoring = self._restoring, None
+        if restoring is not None and isinstance(exc, NotFound):
+            # The place remembered for this path is gone: the project was made anew (or
+            # replaced) at the same path. Start at its first document, as on a first opening.
+            persistence.forget_position(self.context.project.path)
+            self._documents_loaded()
+            return
         show_error(self, "Cannot open the document", exc)
 
     def _documents_loaded(self) -> None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from gui_helpers import open_doc, open_test_window
+from gui_helpers import make_project, open_doc, open_test_window
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
@@ -106,3 +106,35 @@ def test_edits_survive_a_killed_window(qtbot, gui_project) -> None:
         assert labels == ["PLACE"]
     finally:
         window.close()
+
+
+def test_a_project_made_anew_at_the_same_path_opens_without_an_error(
+    qtbot, tmp_path: Path, dialogs
+) -> None:
+    """The window remembers the document last open per project path; when that document is
+    gone (the file was made anew, or replaced by another project), the project opens at its
+    first document, with no error and without the stale place coming back."""
+    from annotator.project import Project
+    from annotator.transfer.importing import import_documents
+    from annotator.values import DocData
+
+    path = make_project(tmp_path / "p.annproj")
+    win = open_test_window(qtbot, path)
+    last = max(r.id for r in win.documents.model.records())
+    win.open_document(last)
+    qtbot.waitUntil(lambda: win.context.doc_state.doc_id == last, timeout=5000)
+    win.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with Project.create(path, "news") as project:
+        import_documents(project, [DocData("only", "One new article.\n")], layer="tester")
+    win = open_test_window(qtbot, path)
+    try:
+        qtbot.waitUntil(lambda: win.context.doc_state.content is not None, timeout=5000)
+        assert win.context.doc_state.content.document.external_id == "only"
+        assert dialogs.shown == []
+    finally:
+        win.close()
+    win = open_test_window(qtbot, path)  # and the next time too
+    win.close()
+    assert dialogs.shown == []
