@@ -93,7 +93,8 @@ class _OpenProject:
 class ScrolledPanel(QScrollArea):
     """A dock's panel in a frameless scroll area that gives it the height its wrapped text
     needs: a dock shorter than that scrolls instead of squeezing the panel's labels into each
-    other. It is never narrower than the panel (no horizontal scrolling)."""
+    other. It is never narrower than the panel (no horizontal scrolling), nor lower than its
+    least height."""
 
     def __init__(self, panel: QWidget) -> None:
         super().__init__()
@@ -112,8 +113,11 @@ class ScrolledPanel(QScrollArea):
         panel = self.widget()
         if panel is None:
             return hint
-        width = panel.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
-        return QSize(max(hint.width(), width), hint.height())
+        least = panel.minimumSizeHint()
+        width = least.width() + self.verticalScrollBar().sizeHint().width()
+        # as tall as the panel's least height, as without the scroll area: it scrolls only for
+        # what that leaves out (wrapped text, suggested links)
+        return QSize(max(hint.width(), width), max(hint.height(), least.height()))
 
 
 class MainWindow(QMainWindow):
@@ -301,6 +305,10 @@ class MainWindow(QMainWindow):
             [docks["dock_documents"], docks["dock_inspector"]],
             [340, 430],
             Qt.Orientation.Horizontal,
+        )
+        # the inspector's room above the actors (its scroll area would settle for less)
+        self.resizeDocks(
+            [docks["dock_inspector"], docks["dock_actors"]], [40, 60], Qt.Orientation.Vertical
         )
 
     def save_position(self) -> None:

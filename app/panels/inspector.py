@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -113,7 +114,12 @@ class InspectorPanel(QWidget):
         )
         self.relation_view.doubleClicked.connect(self._relation_activated)
         # room for the header and two links; more when the dock has it (its stretch), else the
-        # inspector scrolls (the dock's scroll area) rather than squeezing this table away
+        # inspector scrolls (the dock's scroll area) rather than squeezing this table away. Its
+        # preferred height is its rows' (not a fixed 192 px), so the scroll area, which lays the
+        # panel out at its preferred height, scrolls only when the dock is really too short.
+        self.relation_view.setSizeAdjustPolicy(
+            QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents
+        )
         self.relation_view.setMinimumHeight(
             self.relation_view.horizontalHeader().sizeHint().height()
             + 2 * self.relation_view.verticalHeader().defaultSectionSize()
