@@ -251,6 +251,7 @@ class InspectorPanel(QWidget):
             self.label_combo.setCurrentIndex(-1)
             self._actor_label.hide()
             self._actor_widget.hide()
+            self.link_button.show()  # as first shown (an actor's inspector hides it)
             return
         text = content.document.text[rec.start : rec.end]
         kind = "Suggestion" if isinstance(rec, SuggestionRecord) else "Span"

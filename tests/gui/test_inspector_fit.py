@@ -93,3 +93,21 @@ def test_a_suggestion_is_shown_whole_in_the_inspector(
         assert shown.width() >= inspector.width(), (shown.width(), inspector.width())
     finally:
         window.close()
+
+
+def test_nothing_selected_shows_the_link_button_again(qtbot: Any, window: Any) -> None:
+    """An actor has no links of its own, so its inspector hides "Link… (L)"; with nothing
+    selected afterwards the inspector looks as it does at first (the button shown, disabled),
+    not as the last span left it."""
+    from gui_helpers import press, select_needle
+
+    inspector = window.inspector
+    assert inspector.link_button.isVisibleTo(inspector)  # as first shown
+    open_doc(qtbot, window, "a1")
+    select_needle(window.view, "Khalifa Haftar")
+    press(qtbot, window.view, Qt.Key.Key_1)
+    assert window.view.selected is not None
+    assert not inspector.link_button.isVisibleTo(inspector)  # an actor links nothing
+    window.view.select_item(None)
+    assert inspector.link_button.isVisibleTo(inspector)
+    assert not inspector.link_button.isEnabled()
