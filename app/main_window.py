@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
         )
         # the inspector's room above the actors (its scroll area would settle for less)
         self.resizeDocks(
-            [docks["dock_inspector"], docks["dock_actors"]], [40, 60], Qt.Orientation.Vertical
+            [docks["dock_inspector"], docks["dock_actors"]], [55, 45], Qt.Orientation.Vertical
         )
 
     def save_position(self) -> None:
