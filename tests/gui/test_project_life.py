@@ -61,6 +61,25 @@ def test_search_across_the_corpus_opens_the_hit(qtbot, window) -> None:
     assert start == window.context.doc_state.content.document.text.index("Benotman")
 
 
+def test_search_results_name_one_document_and_show_its_title(qtbot, window) -> None:
+    """One hit reads "1 document"; the title column is wide enough for a headline's start,
+    on one line (it was a 100 px column, the title wrapped and cut)."""
+    from app.dialogs.common import SearchResultsDialog
+
+    with qtbot.waitSignal(window.operations.search_done, timeout=5000) as blocker:
+        window.operations.search("Benotman")
+    query, hits = blocker.args
+    dialog = SearchResultsDialog(query, hits, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.count_label.text() == "1 document"
+    view = dialog.view
+    title = hits[0].title
+    assert not view.wordWrap()
+    assert view.columnWidth(0) >= view.fontMetrics().horizontalAdvance(title[:24])
+    dialog.close()
+
+
 def test_zoom_changes_and_remembers_the_font_size(qtbot, window) -> None:
     size = window.view.font().pointSize()
     window.zoom_in()
