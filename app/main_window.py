@@ -444,6 +444,13 @@ class MainWindow(QMainWindow):
         if doc_id is not None:
             self.open_document(doc_id)
 
+    def reload_project(self) -> None:
+        """Read the document list, the document shown and the actors again: another program
+        (``annotator import``, ``merge``, ``preannotate``) may have written the project."""
+        self._data_changed()
+        self._reload_entities()
+        self._message("Reloaded from the project.")
+
     def _reload_entities(self) -> None:
         self.actors.reload()
         self.context.runner.run(
