@@ -8,6 +8,7 @@ model folder last trained or chosen is remembered per project.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
+from annotator.project import is_server_location
 from annotator.vocabulary import Layer
 from annotator.wording import count_of
 from app import persistence
@@ -71,7 +73,17 @@ class LearningLoop(QObject):
         dialog.open()
 
     def train(self, options: Any) -> None:
+        if not options.outdir.is_absolute():  # typed: beside the project, not the app's folder
+            options = replace(options, outdir=self._base_folder() / options.outdir)
         self.operations.train(options, lambda report: self._trained(report, options.layer))
+
+    def _base_folder(self) -> Path:
+        """Where a relative model folder goes: the project file's folder (the home folder for
+        a project on a server)."""
+        project = self.context.project
+        if is_server_location(project.path):
+            return Path.home()
+        return Path(project.path).resolve().parent
 
     def _trained(self, report: Any, layer: str) -> None:
         self.model_dir = str(report.outdir)

@@ -66,3 +66,28 @@ def test_the_preannotate_dialog_reads_a_model_typed_with_a_tilde(qtbot: Any, hom
     dialog.folder.setText("~/models/news")
     dialog.folder.editingFinished.emit()
     assert dialog.table.rows() and dialog.model_dir() == str(folder)
+
+
+def test_a_relative_model_folder_goes_beside_the_project(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A typed "news-model" went to whatever folder the app was started from; it goes beside
+    the project file, as the default does."""
+    from gui_helpers import make_project, open_test_window
+
+    (tmp_path / "projects").mkdir()
+    project = make_project(tmp_path / "projects" / "news.annproj")
+    elsewhere = tmp_path / "started-here"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    window = open_test_window(qtbot, project)
+    try:
+        asked: list[Any] = []
+        monkeypatch.setattr(window.operations, "train", lambda options, done: asked.append(options))
+        window.learning.open_train_dialog()
+        dialog = window.learning.train_dialog
+        dialog.outdir.setText("news-model")
+        dialog.accept()
+        assert [o.outdir for o in asked] == [tmp_path / "projects" / "news-model"]
+    finally:
+        window.close()
