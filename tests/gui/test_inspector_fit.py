@@ -111,3 +111,27 @@ def test_nothing_selected_shows_the_link_button_again(qtbot: Any, window: Any) -
     window.view.select_item(None)
     assert inspector.link_button.isVisibleTo(inspector)
     assert not inspector.link_button.isEnabled()
+
+
+def test_a_linked_actor_shows_the_start_of_its_name(qtbot: Any, window: Any) -> None:
+    """The actor field is narrow beside its buttons: a linked actor's name showed its end
+    ("…aftar (person)"); it shows its start, the whole name as tooltip."""
+    from gui_helpers import press, select_needle
+
+    from annotator import services
+
+    with window.context.project.session() as s:
+        services.ensure_entity(s, "Khalifa Belqasim Haftar", "person", user="tester")
+    window._reload_entities()
+    qtbot.waitUntil(lambda: not window.context.runner.busy, timeout=5000)
+    open_doc(qtbot, window, "a1")
+    select_needle(window.view, "Khalifa Haftar")
+    press(qtbot, window.view, Qt.Key.Key_1)
+    inspector = window.inspector
+    inspector.actor_edit.setText("Khalifa Belqasim Haftar (person)")
+    inspector.actor_edit.returnPressed.emit()
+    qtbot.waitUntil(lambda: not window.context.runner.busy, timeout=5000)
+    qtbot.waitUntil(lambda: inspector.unlink_button.isEnabled(), timeout=5000)
+    assert inspector.actor_edit.text() == "Khalifa Belqasim Haftar (person)"
+    assert inspector.actor_edit.cursorPosition() == 0
+    assert inspector.actor_edit.toolTip() == "Khalifa Belqasim Haftar (person)"
