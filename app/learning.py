@@ -16,7 +16,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from annotator.project import is_server_location
 from annotator.vocabulary import Layer
 from annotator.wording import count_of
 from app import persistence
@@ -80,6 +79,8 @@ class LearningLoop(QObject):
     def _base_folder(self) -> Path:
         """Where a relative model folder goes: the project file's folder (the home folder for
         a project on a server)."""
+        from annotator.project import is_server_location  # the ORM: after the first paint
+
         project = self.context.project
         if is_server_location(project.path):
             return Path.home()
