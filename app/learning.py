@@ -8,6 +8,7 @@ model folder last trained or chosen is remembered per project.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from annotator.vocabulary import Layer
 from annotator.wording import count_of
 from app import persistence
 from app.context import AppContext
-from app.dialogs.learning import ComparisonDialog, PreannotateDialog, TrainDialog
+from app.dialogs.learning import ComparisonDialog, PreannotateDialog, TrainDialog, shown_path
 from app.operations import Operations
 from app.panels.documents import DEFAULT_ORDER, UNCERTAINTY_ORDER, DocumentPanel
 
@@ -71,7 +72,19 @@ class LearningLoop(QObject):
         dialog.open()
 
     def train(self, options: Any) -> None:
+        if not options.outdir.is_absolute():  # typed: beside the project, not the app's folder
+            options = replace(options, outdir=self._base_folder() / options.outdir)
         self.operations.train(options, lambda report: self._trained(report, options.layer))
+
+    def _base_folder(self) -> Path:
+        """Where a relative model folder goes: the project file's folder (the home folder for
+        a project on a server)."""
+        from annotator.project import is_server_location  # the ORM: after the first paint
+
+        project = self.context.project
+        if is_server_location(project.path):
+            return Path.home()
+        return Path(project.path).resolve().parent
 
     def _trained(self, report: Any, layer: str) -> None:
         self.model_dir = str(report.outdir)
@@ -79,7 +92,7 @@ class LearningLoop(QObject):
         whose = "the gold layer" if layer == Layer.GOLD.value else f"{layer}'s layer"
         headline = (
             f"Trained on {report.documents} documents of {whose} in {report.seconds:.0f} s; "
-            f"the model is in {report.outdir}."
+            f"the model is in {shown_path(report.outdir)}."
         )
         self.result_dialog = ComparisonDialog(report.comparison, headline, self.window)
         self.result_dialog.open()

@@ -7,21 +7,23 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QLockFile, Qt, QTimer
+from PySide6.QtCore import QEvent, QLockFile, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
+    QFrame,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
     QWidget,
 )
 
-from annotator.errors import AnnotatorError, as_annotator_error
+from annotator.errors import AnnotatorError, NotFound, as_annotator_error
 from annotator.settings import Settings
 from annotator.vocabulary import AssignmentStatus, Layer
 from annotator.wording import pending_left
@@ -88,6 +90,36 @@ class _OpenProject:
         return self.project.open()
 
 
+class ScrolledPanel(QScrollArea):
+    """A dock's panel in a frameless scroll area that gives it the height its wrapped text
+    needs: a dock shorter than that scrolls instead of squeezing the panel's labels into each
+    other. It is never narrower than the panel (no horizontal scrolling), nor lower than its
+    least height."""
+
+    def __init__(self, panel: QWidget) -> None:
+        super().__init__()
+        self.setWidget(panel)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the panel's minimum width may have changed: the dock's too
+        return super().eventFilter(watched, event)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        panel = self.widget()
+        if panel is None:
+            return hint
+        least = panel.minimumSizeHint()
+        width = least.width() + self.verticalScrollBar().sizeHint().width()
+        # as tall as the panel's least height, as without the scroll area: it scrolls only for
+        # what that leaves out (wrapped text, suggested links)
+        return QSize(max(hint.width(), width), max(hint.height(), least.height()))
+
+
 class MainWindow(QMainWindow):
     """One window per open project."""
 
@@ -125,7 +157,12 @@ class MainWindow(QMainWindow):
         self.actors = ActorPanel(context, self)
         self._dock("documents", "Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("labels", "Labels", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock(
+            "inspector",
+            "Inspector",
+            ScrolledPanel(self.inspector),
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
         self._dock("actors", "Actors", self.actors, Qt.DockWidgetArea.RightDockWidgetArea)
         self.actions_by_id, self.menus = build_actions(self, context.undo_stack)
         self._recent_menu = self.menus["File"].addMenu("Open &recent")
@@ -163,7 +200,9 @@ class MainWindow(QMainWindow):
         )
         for w in (self._status_user, self._status_doc, self._status_time, self._status_counts):
             self.statusBar().addPermanentWidget(w)
+        self.statusBar().messageChanged.connect(self._fit_status_message)
         self._pending_restore: dict[str, Any] = {}
+        self._restoring: int | None = None  # the remembered document, while it loads
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(500)
@@ -252,7 +291,8 @@ class MainWindow(QMainWindow):
     def _load_data(self) -> None:
         self._pending_restore = persistence.load_position(self.context.project.path)
         if self._pending_restore:
-            self.open_document(int(self._pending_restore["doc"]))
+            self._restoring = int(self._pending_restore["doc"])
+            self.open_document(self._restoring)
         self.documents.reload()
         self._reload_entities()
 
@@ -265,6 +305,10 @@ class MainWindow(QMainWindow):
             [docks["dock_documents"], docks["dock_inspector"]],
             [340, 430],
             Qt.Orientation.Horizontal,
+        )
+        # the inspector's room above the actors (its scroll area would settle for less)
+        self.resizeDocks(
+            [docks["dock_inspector"], docks["dock_actors"]], [55, 45], Qt.Orientation.Vertical
         )
 
     def save_position(self) -> None:
@@ -335,6 +379,7 @@ class MainWindow(QMainWindow):
         content, where = result
         if content.annotator != self.context.layer:
             return  # the layer changed while it loaded; the new layer's load follows
+        self._restoring = None
         self.context.current_doc_id = content.document.id
         self.context.doc_state.set_content(content)
         restore = self._pending_restore
@@ -362,6 +407,13 @@ class MainWindow(QMainWindow):
 
     def _document_failed(self, exc: Exception) -> None:
         self._pending_restore = {}
+        restoring, self._restoring = self._restoring, None
+        if restoring is not None and isinstance(exc, NotFound):
+            # The place remembered for this path is gone: the project was made anew (or
+            # replaced) at the same path. Start at its first document, as on a first opening.
+            persistence.forget_position(self.context.project.path)
+            self._documents_loaded()
+            return
         show_error(self, "Cannot open the document", exc)
 
     def _documents_loaded(self) -> None:
@@ -392,6 +444,13 @@ class MainWindow(QMainWindow):
         if doc_id is not None:
             self.open_document(doc_id)
 
+    def reload_project(self) -> None:
+        """Read the document list, the document shown and the actors again: another program
+        (``annotator import``, ``merge``, ``preannotate``) may have written the project."""
+        self._data_changed()
+        self._reload_entities()
+        self._message("Reloaded from the project.")
+
     def _reload_entities(self) -> None:
         self.actors.reload()
         self.context.runner.run(
@@ -407,10 +466,33 @@ class MainWindow(QMainWindow):
     def _message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
+    def _fit_status_message(self, text: str) -> None:
+        """A temporary message too long for the room left of the document's status and counts
+        hides them while it shows (they come back with the message gone), so it is read whole;
+        the annotator's name goes last."""
+        bar = self.statusBar()
+        labels = (self._status_counts, self._status_time, self._status_doc, self._status_user)
+        for w in labels:
+            w.show()
+        if not text:
+            return
+        need = bar.fontMetrics().horizontalAdvance(text) + 24  # the bar's margins
+        room = bar.width() - sum(w.sizeHint().width() + 6 for w in labels)
+        for w in labels:
+            if need <= room:
+                break
+            w.hide()
+            room += w.sizeHint().width() + 6
+
     def _edit_failed(self, text: str) -> None:
         show_error(self, "The change could not be applied", text)
 
     def _update_status(self, *_args: object) -> None:
+        self._update_status_labels()
+        # the labels' new widths: the message shown may need their room now
+        self._fit_status_message(self.statusBar().currentMessage())
+
+    def _update_status_labels(self) -> None:
         c = self.context
         if c.layer == c.user:
             who = f"Annotator: {c.user}"

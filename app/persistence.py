@@ -77,6 +77,15 @@ def load_position(project: Path) -> dict[str, Any]:
     }
 
 
+def forget_position(project: Path) -> None:
+    """Drop the place remembered for ``project`` (its document is gone)."""
+    qs = window_settings()
+    prefix = project_key(project)
+    for key in ("doc", "scroll", "span", "sel_start", "sel_end"):
+        qs.remove(f"{prefix}/{key}")
+    qs.sync()
+
+
 def save_model_dir(project: Path, model_dir: str) -> None:
     """The model folder last trained or chosen for ``project`` (pre-annotation, queue order)."""
     qs = window_settings()

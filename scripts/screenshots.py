@@ -3,11 +3,12 @@
     python scripts/screenshots.py               # every screenshot
     python scripts/screenshots.py review shortcuts --out /tmp/shots
 
-It runs in a fresh temporary user folder (so the demo project is built anew and your own
-settings and projects are not touched), opens the windows offscreen and grabs them. Each shot
-checks that it shows what its README caption says, and stops with a message when it does not.
-The suggestion shots show the demo's own suggestions (written as data, as a newcomer first sees
-them); the learning shots train a model (minutes). Not part of the test suite.
+It runs in a fresh temporary home folder (so the demo project is built anew, your own
+settings and projects are not touched, and folders read "~/…" on every run), opens the
+windows offscreen and grabs them. Each shot checks that it shows what its README caption
+says, and stops with a message when it does not. The suggestion shots show the demo's own
+suggestions (written as data, as a newcomer first sees them); the learning shots train a model
+(minutes). Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -243,7 +244,7 @@ def shoot_suggested_links(out: Path) -> None:
 # ------------------------------------------------------------------ the learning loop
 
 
-def shoot_learning(out: Path, work: Path, names: set[str]) -> None:
+def shoot_learning(out: Path, names: set[str]) -> None:
     """train-dialog, training-result, preannotate-model, uncertainty-order, uncertainty-undo:
     the demo's teammate layer (alice) trains a model in the window's worker; the
     pre-annotation dialog shows its comparison; the newcomer's queue is ordered by the model's
@@ -256,7 +257,10 @@ def shoot_learning(out: Path, work: Path, names: set[str]) -> None:
         dialog = loop.train_dialog
         wait_until(lambda: dialog is not None and dialog.isVisible(), "the training dialog")
         dialog.layer.setCurrentText(SHOWN_LAYER)
-        dialog.outdir.setText(str(work / "demo-model"))
+        # the app's own default, beside the demo project: "~/.local/share/…" (HOME is the
+        # temporary folder), so the shots are the same on every run
+        if not dialog.outdir.text().startswith("~/"):
+            raise ShotFailed(f"the model folder is not shown under ~: {dialog.outdir.text()}")
         dialog.outdir.setCursorPosition(0)
         if "train-dialog" in names:
             save(dialog, out, "train-dialog")
@@ -412,8 +416,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory(prefix="annotator-screenshots-") as tmp:
         work = Path(tmp)
-        os.environ["NEWS_ANNOTATOR_CONFIG_DIR"] = str(work / "config")
-        os.environ["NEWS_ANNOTATOR_DATA_DIR"] = str(work / "data")
+        # a home folder of its own: paths under it are shown as "~/…" by the dialogs
+        os.environ["HOME"] = str(work)
+        os.environ["NEWS_ANNOTATOR_CONFIG_DIR"] = str(work / ".config" / "news-annotator")
+        os.environ["NEWS_ANNOTATOR_DATA_DIR"] = str(work / ".local" / "share" / "news-annotator")
         os.environ["NEWS_ANNOTATOR_USER"] = USER
         sys.path.insert(0, str(REPO))
         from PySide6.QtWidgets import QApplication
@@ -426,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
             if "suggested-links" in names:
                 shoot_suggested_links(out)
             if names & set(LEARNING_SHOTS):
-                shoot_learning(out, work, names)
+                shoot_learning(out, names)
             if "review" in names:
                 shoot_review(out, work)
             if "dashboard" in names:

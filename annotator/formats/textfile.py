@@ -146,6 +146,20 @@ def _first_non_utf8_line(data: bytes) -> int | None:
     return data.count(b"\n", 0, nul) + 1 if nul >= 0 else None
 
 
+def _bom_note(data: bytes, codec: str) -> str:
+    """Why a named encoding failed, when the file's byte-order mark names another: " (it
+    starts with a UTF-16 byte-order mark: it is UTF-16)"; "" otherwise."""
+    marked = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    try:
+        named = codecs.lookup(codec).name
+    except LookupError:
+        return ""
+    if marked is None or marked == "utf-8-sig" or named.startswith(marked):
+        return ""
+    family = marked.upper()
+    return f" (it starts with a {family} byte-order mark: it is {family})"
+
+
 def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> str:
     """Decode file contents; ``name`` is used in error messages."""
     if not data:
@@ -175,7 +189,8 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> str:
         # a line feed)
         line = data[: exc.start].decode(codec, errors="replace").count("\n") + 1
         raise ImportFailed(
-            f"cannot decode as {codec}: byte {data[exc.start]:#04x} is not valid there",
+            f"cannot decode as {codec}: byte {data[exc.start]:#04x} is not valid there"
+            + _bom_note(data, codec),
             path=name,
             line=line,
         ) from None

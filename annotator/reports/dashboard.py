@@ -12,7 +12,8 @@ Definitions:
 - agreement per label: the label metrics of :func:`annotator.agreement.report.agreement_report`.
 - kappa matrix: Cohen's kappa of each pair of annotators (token level, all labels pooled), the
   ``pairs`` of the agreement report; 1 on the diagonal, NaN where undefined.
-- pace: spans an annotator added (``span.add`` events) per hour of work. Hours of work are the
+- pace: spans an annotator added (``span.add`` events, and suggestions she accepted:
+  ``suggestion.accept``) per hour of work. Hours of work are the
   time tracked on their assignments when there is any, otherwise the number of distinct clock
   hours in which they added at least one span.
 """
@@ -226,6 +227,10 @@ def kappa_matrix(report: ReportLike, annotators: Sequence[str]) -> KappaMatrix:
     return KappaMatrix(tuple(annotators), tuple(tuple(r) for r in rows))
 
 
+# the events that give an annotator a span: drawn, or a suggestion accepted
+SPANS_ADDED = frozenset({EventAction.SPAN_ADD, EventAction.SUGGESTION_ACCEPT})
+
+
 def pace(
     span_events: Iterable[EventRecord],
     assignments: Iterable[AssignmentRecord],
@@ -236,7 +241,7 @@ def pace(
     spans: dict[str, int] = defaultdict(int)
     hour_bins: dict[str, set[int]] = defaultdict(set)
     for ev in span_events:
-        if ev.action != EventAction.SPAN_ADD or ev.actor not in wanted:
+        if ev.action not in SPANS_ADDED or ev.actor not in wanted:
             continue
         spans[ev.actor] += 1
         hour_bins[ev.actor].add(int(_ts(ev.at) // 3600))

@@ -35,16 +35,24 @@ class PreannotateReport:
     documents: int = 0
     proposed: Counter[str] = field(default_factory=Counter)  # label -> spans proposed
     stored: int = 0  # new suggestions (or new spans with --as)
+    into: str = ""  # the annotator whose layer got the spans (--as); "" for suggestions
     relations: int = 0  # relations proposed
     states: dict[str, int] = field(default_factory=dict)  # suggestion state -> count, all docs
     warning: str = ""
     choices: list[str] = field(default_factory=list)  # trained model: per label, which is used
 
     def lines(self) -> list[str]:
+        proposed = sum(self.proposed.values())
+        skipped = proposed - self.stored
+        why = (
+            f"already in {self.into}'s layer"
+            if self.into
+            else "already suggested, or spans of the gold layer"
+        )
         out = [
             f"model {self.model}: {count_of(self.documents, 'document')}, "
-            f"{sum(self.proposed.values())} spans and {self.relations} relations proposed, "
-            f"{self.stored} new"
+            f"{proposed} spans and {self.relations} relations proposed, {self.stored} new"
+            + (f" ({skipped} {why})" if skipped > 0 else "")
         ]
         for label, n in sorted(self.proposed.items()):
             out.append(f"  {label:<8} {n:>7}")
@@ -119,7 +127,9 @@ def preannotate_project(
         nlp, warning = load_or_blank(model)
     progress.check()
     name = pipeline_name(nlp) if list(nlp.pipe_names) else REGISTRY_ONLY
-    report = PreannotateReport(model=name, documents=len(docs), warning=warning)
+    report = PreannotateReport(
+        model=name, documents=len(docs), warning=warning, into=as_annotator or ""
+    )
     rules: Suggester
     if learned is not None:
         rules = learned.suggester(nlp, project.scheme, registry)

@@ -75,9 +75,12 @@ class ImportReport:
     layers: Counter[str] = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
+        # the same text twice in the input is one document: the counts add up to what was read
+        repeated = self.documents_read - self.documents_new - self.documents_existing
         out = [
             f"documents: {self.documents_read} read, {self.documents_new} new, "
-            f"{self.documents_existing} already in the project",
+            f"{self.documents_existing} already in the project"
+            + (f", {repeated} repeated in the input (one document each)" if repeated else ""),
             f"spans: {self.spans_added} added, {self.spans_existing} already there"
             + (
                 f", {self.spans_repeated} repeated in the input (imported once)"

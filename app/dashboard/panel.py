@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from annotator.errors import AnnotatorError
 from annotator.project import Project
 from annotator.reports.dashboard import DashboardData, load_dashboard
+from annotator.wording import count_of
 from app.context import AppContext
 from app.dashboard.plots import (
     AgreementPlot,
@@ -205,7 +206,8 @@ class DashboardPanel(QWidget):
         self.summary.setText(_summary_html(data))
         stamp = time.strftime("%H:%M:%S", time.localtime(data.generated_at))
         self.status.setText(
-            f"{data.documents} documents · {len(data.annotators)} annotators · updated {stamp}"
+            f"{count_of(data.documents, 'document')} · "
+            f"{count_of(len(data.annotators), 'annotator')} · updated {stamp}"
         )
         self.refreshed.emit()
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from annotator.errors import as_annotator_error
 from annotator.logfile import log_failure
+from annotator.wording import count_of
 from app.item_models import MentionRow, MentionTableModel
 
 log = logging.getLogger(__name__)
@@ -68,18 +69,24 @@ class SearchResultsDialog(QDialog):
         self.setWindowTitle(f"“{query}” in all documents")
         self.model = MentionTableModel(self)
         self.model.set_records(hits)
-        view = QTableView()
+        self.view = view = QTableView()
         view.setModel(self.model)
         view.verticalHeader().hide()
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         view.setColumnHidden(2, True)
+        # titles on one line, cut with "…" (a wrapped title was cut at the row's height)
+        view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.setColumnWidth(0, view.fontMetrics().horizontalAdvance("M" * 16))
         view.activated.connect(self._open)
         view.doubleClicked.connect(self._open)
-        label = QLabel(f"{len(hits):,} documents" + (" (first 500)" if len(hits) >= 500 else ""))
+        self.count_label = QLabel(
+            count_of(len(hits), "document") + (" (first 500)" if len(hits) >= 500 else "")
+        )
         layout = QVBoxLayout(self)
-        layout.addWidget(label)
+        layout.addWidget(self.count_label)
         layout.addWidget(view)
         self.resize(720, 420)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -73,6 +73,20 @@ def _f(row: Mapping[str, Any] | None) -> float | None:
     return float(row["f"])
 
 
+def shown_path(path: Path | str) -> str:
+    """A folder as the dialogs show it: under the home folder as ``~/…``."""
+    path = Path(path)
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
+def typed_path(text: str) -> Path:
+    """The folder a typed text names: ``~`` is the home folder, as in a shell."""
+    return Path(text.strip()).expanduser()
+
+
 def comparison_summary(data: Mapping[str, Any]) -> str:
     """One paragraph: how the comparison was made, which labels use the trained model and which
     relations its linker picks (the rules pick the others)."""
@@ -123,15 +137,27 @@ def _links_summary(data: Mapping[str, Any], few: bool) -> str:
 
 
 class ComparisonTable(QTableWidget):
-    """Per label and per relation: default F, trained F, and which one is used."""
+    """Per label and per relation: default F, trained F, and which one is used; per relation
+    the rules against the trained linker, by the figure that decided it (claimant accuracy or
+    role recall), named in the row."""
 
-    HEADERS = ("Label", "Default F", "Trained F", "Used", "Why")
+    HEADERS = ("Label", "Default", "Trained", "Used", "Why")
+    HEADER_TIPS = {
+        1: "Held out: the default suggestions' F (labels and links); on the linker rows, the "
+        "rules' claimant accuracy on matched claims or role recall on matched triggers",
+        2: "Held out: the trained model's F (labels and links); on the linker rows, the "
+        "trained linker's claimant accuracy or role recall",
+    }
     TALLEST, SHORTEST = 480, 160  # px: fitted height's cap, and the least a dialog may squeeze
     _fit = 0
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(self.HEADERS), parent)
         self.setHorizontalHeaderLabels(list(self.HEADERS))
+        for col, tip in self.HEADER_TIPS.items():
+            header_item = self.horizontalHeaderItem(col)
+            if header_item is not None:
+                header_item.setToolTip(tip)
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -258,7 +284,7 @@ def _linker_rows(
             )
             rows.append(
                 (
-                    f"{rel} ({name})",
+                    f"{rel} {measure} ({name})",
                     _measure(rules, measure),
                     _measure(mine, measure),
                     use,
@@ -325,7 +351,7 @@ class TrainDialog(QDialog):
         self.layer.addItems(layers)
         if default_layer in layers:
             self.layer.setCurrentText(default_layer)
-        self.outdir = QLineEdit(str(outdir))
+        self.outdir = QLineEdit(shown_path(outdir))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         self.max_steps = QSpinBox()
@@ -374,11 +400,12 @@ class TrainDialog(QDialog):
         self.resize(640, self.sizeHint().height())
 
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Model folder", self.outdir.text())
+        start = str(typed_path(self.outdir.text()))
+        path = QFileDialog.getExistingDirectory(self, "Model folder", start)
         if isinstance(path, tuple):  # the tests' recorder answers like getOpenFileName
             path = path[0]
         if path:
-            self.outdir.setText(str(path))
+            self.outdir.setText(shown_path(path))
 
     def accept(self) -> None:
         if not self.outdir.text().strip():
@@ -390,7 +417,7 @@ class TrainDialog(QDialog):
     def options(self) -> TrainOptions:
         return TrainOptions(
             self.layer.currentText(),
-            Path(self.outdir.text().strip()),
+            typed_path(self.outdir.text()),
             self.max_steps.value(),
             self.folds.value(),
             self.seed.value(),
@@ -435,7 +462,7 @@ class PreannotateDialog(QDialog):
         group = QButtonGroup(self)
         group.addButton(self.use_default)
         group.addButton(self.use_model)
-        self.folder = QLineEdit(model_dir)
+        self.folder = QLineEdit(shown_path(model_dir) if model_dir else "")
         self.folder.setPlaceholderText("a folder written by Train a model")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
@@ -468,11 +495,12 @@ class PreannotateDialog(QDialog):
         self._refresh()
 
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Model folder", self.folder.text())
+        start = str(typed_path(self.folder.text()))
+        path = QFileDialog.getExistingDirectory(self, "Model folder", start)
         if isinstance(path, tuple):
             path = path[0]
         if path:
-            self.folder.setText(str(path))
+            self.folder.setText(shown_path(path))
             self.use_model.setChecked(True)
             self._refresh()
 
@@ -481,9 +509,9 @@ class PreannotateDialog(QDialog):
 
     def model_dir(self) -> str | None:
         """The folder to pre-annotate with, None for the default suggestions."""
-        if self.choice() == DEFAULT_CHOICE:
+        if self.choice() == DEFAULT_CHOICE or not self.folder.text().strip():
             return None
-        return self.folder.text().strip() or None
+        return str(typed_path(self.folder.text()))
 
     def _refresh(self, *_args: object) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -492,7 +520,8 @@ class PreannotateDialog(QDialog):
             self._show_table(None)
             ok.setEnabled(True)
             return
-        data, problem = read_model_comparison(self.folder.text().strip())
+        folder = self.folder.text().strip()
+        data, problem = read_model_comparison(str(typed_path(folder)) if folder else "")
         if data is None:
             self.summary.setText(problem)
             self._show_table(None)

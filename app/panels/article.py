@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QTextDocument
+from PySide6.QtGui import QFont, QKeyEvent, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,7 +16,7 @@ from PySide6.QtWidgets import (
 from app.context import AppContext
 from app.item_models import STATUS_TEXT
 from app.panels.article_view import ArticleView
-from app.panels.elided import ElidedLabel
+from app.panels.elided import ElidedLabel, TitleLabel
 from app.panels.layer_combo import LayerCombo
 
 
@@ -30,9 +28,14 @@ class ArticlePanel(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.title = QLabel()
-        self.title.setWordWrap(True)
-        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title = TitleLabel(max_lines=3)  # a long headline is cut with "…" (tooltip)
+        title_font = QFont(self.title.font())
+        if title_font.pointSizeF() > 0:  # as large as an <h2>
+            title_font.setPointSizeF(title_font.pointSizeF() * 1.5)
+        else:
+            title_font.setPixelSize(round(title_font.pixelSize() * 1.5))
+        title_font.setBold(True)
+        self.title.setFont(title_font)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.meta = ElidedLabel()  # a long URL is cut with "…", never widens the window
         self.meta.setEnabled(False)  # muted colour from the palette
@@ -98,11 +101,11 @@ class ArticlePanel(QWidget):
     def _update_header(self) -> None:
         content = self.context.doc_state.content
         if content is None:
-            self.title.setText("<h2>No document open</h2>")
+            self.title.set_full_text("No document open")
             self.meta.setText("Choose a document in the list, or import files (Ctrl+I).")
             return
         doc = content.document
-        self.title.setText(f"<h2 style='margin:0'>{html.escape(doc.title or doc.external_id)}</h2>")
+        self.title.set_full_text(doc.title or doc.external_id)
         parts = [p for p in (doc.source, doc.published or "", doc.url) if p]
         parts.append(f"status: {STATUS_TEXT.get(content.status, content.status)}")
         parts.append(f"{len(doc.text):,} characters")

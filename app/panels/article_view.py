@@ -54,6 +54,18 @@ class DrawnLink:
     id: int
 
 
+@dataclass(frozen=True, slots=True)
+class LinkShape:
+    """How a drawn link looks in the viewport: its arc, the arrow's tip at the argument, and
+    its name in a box on the arc."""
+
+    link: DrawnLink
+    path: QPainterPath
+    tip: QPointF
+    text: str
+    box: QRectF
+
+
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen [start, end) to whole words, then trim surrounding spaces, punctuation and quotes
     ("Quilliam Foundation," -> "Quilliam Foundation"; stored offsets). An abbreviation's final
@@ -514,25 +526,21 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
             x = first.left() + 12
         return QPointF(x, first.top() + 1)
 
-    def _paint_links(self, painter: QPainter, links: list[DrawnLink]) -> None:
-        """Draw each link as an arc from the selected item to the other end with the relation's
-        name at the arrow; suggested (pending) links are dashed."""
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        colors = {lab.name: lab.color for lab in self.context.project.scheme.labels}
+    def _link_font(self) -> QFont:
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF() * 0.72, 7.0))
-        painter.setFont(font)
-        metrics = QFontMetricsF(font)
+        return font
+
+    def link_geometry(self, links: list[DrawnLink] | None = None) -> list[LinkShape]:
+        """Where each link is drawn (viewport coordinates): its arc from the selected item to
+        the other end, and the box of its name on the arc."""
+        links = self.drawn_links() if links is None else links
+        metrics = QFontMetricsF(self._link_font())
+        out: list[LinkShape] = []
         for link in links:
             a, b = self._anchor(link.head), self._anchor(link.tail)
-            head_item = self.highlighter.item(link.head)
-            if a is None or b is None or head_item is None:
+            if a is None or b is None or self.highlighter.item(link.head) is None:
                 continue
-            color = QColor(colors.get(head_item.label, "#888888"))
-            color = color.darker(130) if not self.highlighter.dark else color.lighter(130)
-            pen = QPen(color, 1.6)
-            pen.setStyle(Qt.PenStyle.DashLine if link.suggested else Qt.PenStyle.SolidLine)
-            painter.setPen(pen)
             lift = 14 + min(abs(b.x() - a.x()) * 0.08, 26)
             # the arc's peak (a quarter of the way from the ends to ``top``) stays in view: the
             # first line's arc runs in the document margin
@@ -540,27 +548,45 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
             top = max(low - lift, (28.0 - low) / 3)
             path = QPainterPath(a)
             path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
+            text = f"{link.label}?" if link.suggested else link.label
+            out.append(LinkShape(link, path, b, text, QRectF()))
+        return _place_names(out, metrics, self.viewport().width())
+
+    def _paint_links(self, painter: QPainter, links: list[DrawnLink]) -> None:
+        """Draw each link as an arc from the selected item to the other end with the relation's
+        name on the arc; suggested (pending) links are dashed."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colors = {lab.name: lab.color for lab in self.context.project.scheme.labels}
+        painter.setFont(self._link_font())
+        shapes = self.link_geometry(links)
+        for shape in shapes:
+            head_item = self.highlighter.item(shape.link.head)
+            color = QColor(colors.get(head_item.label if head_item else "", "#888888"))
+            color = color.darker(130) if not self.highlighter.dark else color.lighter(130)
+            pen = QPen(color, 1.6)
+            pen.setStyle(Qt.PenStyle.DashLine if shape.link.suggested else Qt.PenStyle.SolidLine)
+            painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(path)
+            painter.drawPath(shape.path)
             # arrow head at the argument
+            b = shape.tip
             painter.setPen(QPen(color, 1.6))
             painter.setBrush(color)
             painter.drawPolygon(
                 QPolygonF([b, QPointF(b.x() - 4, b.y() - 7), QPointF(b.x() + 4, b.y() - 7)])
             )
-            text = f"{link.label}?" if link.suggested else link.label
-            w = metrics.horizontalAdvance(text)
-            mid = path.pointAtPercent(0.5)
-            box = QRectF(
-                mid.x() - w / 2 - 3, mid.y() - metrics.height() / 2, w + 6, metrics.height()
-            )
+        # the names last, over every arc
+        for shape in shapes:
+            head_item = self.highlighter.item(shape.link.head)
+            color = QColor(colors.get(head_item.label if head_item else "", "#888888"))
+            color = color.darker(130) if not self.highlighter.dark else color.lighter(130)
             painter.setPen(Qt.PenStyle.NoPen)
             backdrop = QColor(self.palette().base().color())
             backdrop.setAlphaF(0.85)
             painter.setBrush(backdrop)
-            painter.drawRoundedRect(box, 3, 3)
+            painter.drawRoundedRect(shape.box, 3, 3)
             painter.setPen(color)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            painter.drawText(shape.box, Qt.AlignmentFlag.AlignCenter, shape.text)
 
     def align_by_direction(self) -> None:
         """Right-align the visible right-to-left paragraphs (Arabic, Hebrew, Persian).
@@ -591,6 +617,52 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
 
     def scroll_value(self) -> int:
         return self.verticalScrollBar().value()
+
+
+# Where on its arc a link's name may go, best first: the middle, then further out each way.
+NAME_POSITIONS = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82, 0.1, 0.9)
+
+
+def _place_names(shapes: list[LinkShape], metrics: QFontMetricsF, width: int) -> list[LinkShape]:
+    """Give each link's name a box on its own arc that covers no other name: at the middle of
+    the arc when that is free, else at the free point nearest to it, and if possible clear of
+    the arrow heads and the arcs' starts (shorter arcs, which have less room, choose first);
+    when the whole arc is taken, above the highest box in its way."""
+    # the arrow heads and the arcs' starts stay visible too
+    ends = [
+        QRectF(point.x() - 6, point.y() - 9, 12, 10)
+        for shape in shapes
+        for point in (shape.tip, shape.path.pointAtPercent(0))
+    ]
+    placed: list[QRectF] = []
+    boxes: dict[int, QRectF] = {}
+    order = sorted(range(len(shapes)), key=lambda i: shapes[i].path.length())
+    for i in order:
+        shape = shapes[i]
+        w, h = metrics.horizontalAdvance(shape.text) + 6, metrics.height()
+
+        def box_at(t: float, shape: LinkShape = shape, w: float = w, h: float = h) -> QRectF:
+            point = shape.path.pointAtPercent(t)
+            x = min(max(point.x() - w / 2, 0.0), max(width - w, 0.0))
+            return QRectF(x, point.y() - h / 2, w, h)
+
+        def free(box: QRectF) -> bool:
+            grown = box.adjusted(-1, -1, 1, 1)
+            return not any(grown.intersects(other) for other in placed)
+
+        def clear(box: QRectF) -> bool:
+            return free(box) and not any(box.intersects(end) for end in ends)
+
+        candidates = [box_at(t) for t in NAME_POSITIONS]
+        box = next((b for b in candidates if clear(b)), None)
+        box = box or next((b for b in candidates if free(b)), None)
+        if box is None:
+            box = box_at(0.5)
+            while not free(box):
+                box.moveBottom(min(o.top() for o in placed if o.intersects(box)) - 1)
+        placed.append(box)
+        boxes[i] = box
+    return [LinkShape(s.link, s.path, s.tip, s.text, boxes[i]) for i, s in enumerate(shapes)]
 
 
 def _key_char(key: int) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -112,6 +113,18 @@ class InspectorPanel(QWidget):
             1, QHeaderView.ResizeMode.Stretch
         )
         self.relation_view.doubleClicked.connect(self._relation_activated)
+        # room for the header and two links; more when the dock has it (its stretch), else the
+        # inspector scrolls (the dock's scroll area) rather than squeezing this table away. Its
+        # preferred height is its rows' (not a fixed 192 px), so the scroll area, which lays the
+        # panel out at its preferred height, scrolls only when the dock is really too short.
+        self.relation_view.setSizeAdjustPolicy(
+            QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents
+        )
+        self.relation_view.setMinimumHeight(
+            self.relation_view.horizontalHeader().sizeHint().height()
+            + 2 * self.relation_view.verticalHeader().defaultSectionSize()
+            + 2 * self.relation_view.frameWidth()
+        )
         self.link_button = QPushButton("Link… (L)")
         self.link_button.clicked.connect(lambda: self.link_requested.emit(""))
         self.unlink_relation_button = QPushButton("Remove link")
@@ -238,6 +251,7 @@ class InspectorPanel(QWidget):
             self.label_combo.setCurrentIndex(-1)
             self._actor_label.hide()
             self._actor_widget.hide()
+            self.link_button.show()  # as first shown (an actor's inspector hides it)
             return
         text = content.document.text[rec.start : rec.end]
         kind = "Suggestion" if isinstance(rec, SuggestionRecord) else "Span"
@@ -276,6 +290,9 @@ class InspectorPanel(QWidget):
         self._actor_widget.setVisible(links)
         entity = next((e for e in self._entities if e.id == rec.entity_id), None)
         self.actor_edit.setText(self._entity_text(entity) if entity else "")
+        # the start of the name in view (setText leaves the cursor, and the view, at its end)
+        self.actor_edit.setCursorPosition(0)
+        self.actor_edit.setToolTip(self.actor_edit.text())
         self.unlink_button.setEnabled(editable and writable and rec.entity_id is not None)
         rels_from = scheme.relations_from(rec.label)
         self.link_button.setVisible(bool(rels_from))

@@ -69,8 +69,8 @@ def events(
 
 
 def activity_events(session: Session) -> list[EventRecord]:
-    """``status`` events (with their ``after``) and ``span.add`` events (without), for the
-    dashboard's activity over time."""
+    """``status`` events (with their ``after``), ``span.add`` and ``suggestion.accept`` events
+    (without), for the dashboard's activity over time."""
     cols = (
         EventLog.id,
         EventLog.at,
@@ -88,7 +88,9 @@ def activity_events(session: Session) -> list[EventRecord]:
     out += [
         EventRecord(i, at, actor, action, doc, target or "", None, None)
         for i, at, actor, action, doc, target in session.execute(
-            select(*cols).where(EventLog.action == EventAction.SPAN_ADD)
+            select(*cols).where(
+                EventLog.action.in_((EventAction.SPAN_ADD, EventAction.SUGGESTION_ACCEPT))
+            )
         )
     ]
     return out

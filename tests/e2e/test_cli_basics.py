@@ -94,6 +94,24 @@ def test_same_text_attaches_annotations_to_existing_document(
     assert data["spans"]["alice"]["ACTOR"] == 1
 
 
+def test_import_counts_add_up_when_a_text_repeats_in_the_input(
+    cli: Cli, tmp_path: Path, new_location
+) -> None:
+    """The same text twice in one input is one document; the report says so, so its counts
+    add up to what was read (it said "2 read, 1 new, 0 already in the project")."""
+    proj = new_location()
+    cli("init", proj)
+    plain = {k: v for k, v in RECORD.items() if k not in ("spans", "relations", "layer")}
+    twice = _native(tmp_path, [plain, {**plain, "id": "again"}], "twice.jsonl")
+    out = cli("import", proj, twice).stdout
+    assert "2 read, 1 new, 0 already in the project, 1 repeated in the input" in out
+    out = cli("import", proj, twice).stdout
+    assert "2 read, 0 new, 1 already in the project, 1 repeated in the input" in out
+    once = _native(tmp_path, [plain], "once.jsonl")
+    out = cli("import", proj, once).stdout
+    assert "1 read, 0 new, 1 already in the project\n" in out  # nothing repeated: not said
+
+
 def test_export_jsonl_round_trip(cli: Cli, tmp_path: Path, new_location) -> None:
     proj = new_location()
     cli("init", proj)

@@ -50,3 +50,40 @@ def test_undo_after_a_concurrent_import_took_the_id(qtbot, gui_project) -> None:
             assert span_repo.get_span(s, span.id).annotator == "bot"  # the other writer's span
     finally:
         window.close()
+
+
+def test_reload_shows_what_another_program_wrote(qtbot, gui_project) -> None:
+    """An import run beside the open window (``annotator import``) shows after View → Reload
+    (F5): the new document in the list, the new span in the document shown."""
+    window = open_test_window(qtbot, gui_project)
+    try:
+        doc_id = open_doc(qtbot, window, "a1")
+        before = len(window.documents.model.records())
+        text = window.context.doc_state.content.document.text
+        start = text.index("Tripoli")
+        with Project.open(gui_project) as other:  # another program on the same file
+            import_documents(
+                other,
+                [
+                    DocData("w1", "A wire story from Benghazi.\n", {"title": "Wire"}),
+                    DocData("a1", text, {}, (SpanData("s1", start, start + 7, "PLACE"),)),
+                ],
+                layer="tester",
+                origin="test",
+            )
+        assert len(window.documents.model.records()) == before
+        window.actions_by_id["reload"].trigger()
+        qtbot.waitUntil(
+            lambda: (
+                len(window.documents.model.records()) == before + 1
+                and not window.context.runner.busy
+            ),
+            timeout=5000,
+        )
+        qtbot.waitUntil(
+            lambda: any(s.label == "PLACE" for s in window.context.doc_state.spans().values()),
+            timeout=5000,
+        )
+        assert window.context.doc_state.doc_id == doc_id
+    finally:
+        window.close()

@@ -237,3 +237,25 @@ def test_legends_values_and_category_names_stay_readable_in_the_window(
             assert all(plot_rect.contains(rect) for _name, rect in named), card.objectName()
     finally:
         window.close()
+
+
+def test_the_header_says_one_annotator(qtbot, tmp_path: Path) -> None:
+    """A project with one annotator read "25 documents · 1 annotators"."""
+    from annotator.project import Project
+    from annotator.transfer.importing import import_documents
+    from annotator.values import DocData, SpanData
+    from app.context import AppContext
+    from app.dashboard.panel import DashboardPanel
+
+    project = Project.create(tmp_path / "one.annproj")
+    doc = DocData("d1", "Ahmed Said spoke.", {}, (SpanData("s1", 0, 10, "ACTOR"),))
+    import_documents(project, [doc], layer="alice")
+    context = AppContext(project, "lead")
+    try:
+        panel = DashboardPanel(context)
+        qtbot.addWidget(panel)
+        _refresh(qtbot, panel)
+        assert panel.status.text().startswith("1 document · 1 annotator · updated ")
+    finally:
+        context.runner.shutdown()
+        project.close()

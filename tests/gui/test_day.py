@@ -18,7 +18,7 @@ pytest.importorskip("pytestqt")
 
 from gui_helpers import open_test_window
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
@@ -735,5 +735,48 @@ def test_done_with_pending_suggestions_says_how_many_stay_pending(qtbot, tmp_pat
         with ctx.project.session() as s:
             left = [g for g in sugg_repo.suggestions_of(s) if g.document_id == first]
         assert len(left) >= pending
+    finally:
+        win.close()
+
+
+def _message_room(win: Any) -> int:
+    """The status bar's width left to its temporary message beside the labels shown."""
+    bar = win.statusBar()
+    shown = [w for w in bar.findChildren(QLabel) if w.isVisible() and w.parent() is bar]
+    return bar.width() - sum(w.width() + 6 for w in shown) - 12
+
+
+@pytest.mark.parametrize("width", [1366, 1100])
+def test_a_long_status_message_is_shown_whole(qtbot, tmp_path: Path, width: int) -> None:
+    """The reminder after "Done, next" is not cut by the document's counts at the right of the
+    status bar: they step aside while it shows, and come back after."""
+    from annotator.demo import build_demo_project
+
+    path = build_demo_project(tmp_path / "demo.annproj", "tester")
+    win = open_test_window(qtbot, path)
+    try:
+        win.resize(width, 768)
+        ctx = win.context
+        qtbot.waitUntil(lambda: bool(ctx.doc_state.suggestions()), timeout=5000)
+        first = ctx.current_doc_id
+        win.done_and_next()
+        qtbot.waitUntil(lambda: ctx.current_doc_id != first and not ctx.runner.busy, timeout=5000)
+        qtbot.wait(50)
+        bar = win.statusBar()
+        message = bar.currentMessage()
+        assert "stay pending" in message
+        assert bar.fontMetrics().horizontalAdvance(message) <= _message_room(win)
+        # shown while the counts were short, then they grew (the next document finished
+        # loading after the message)
+        bar.clearMessage()
+        win._status_counts.setText("")
+        bar.showMessage(message, 8000)
+        win._update_status()
+        qtbot.wait(20)
+        assert bar.fontMetrics().horizontalAdvance(message) <= _message_room(win)
+        bar.clearMessage()
+        qtbot.wait(20)
+        assert win._status_counts.isVisible() and win._status_doc.isVisible()
+        assert "suggestions" in win._status_counts.text()
     finally:
         win.close()

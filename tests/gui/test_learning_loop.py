@@ -243,13 +243,16 @@ def test_preannotate_dialog_shows_the_comparison_of_the_model_folder(
         ("ACTOR", "60.2", "71.2", "trained", ""),
         ("PLACE", "49.6", "43.0", "default", "F not better"),
         ("claimant (link)", "50.0", "55.0", "with its spans", ""),
-        ("claimant (linker)", "85.9", "87.4", "trained", ""),
-        ("agent (linker)", "58.9", "55.0", "default", "the rules were better"),
-        ("target (linker)", "62.0", "57.0", "—", "stacking is used (it was better)"),
-        ("target (stacked)", "62.0", "66.0", "trained", ""),
-        ("time (linker)", "83.3", "100.0", "default", "better in only 62 % of resamples"),
+        ("claimant accuracy (linker)", "85.9", "87.4", "trained", ""),
+        ("agent recall (linker)", "58.9", "55.0", "default", "the rules were better"),
+        ("target recall (linker)", "62.0", "57.0", "—", "stacking is used (it was better)"),
+        ("target recall (stacked)", "62.0", "66.0", "trained", ""),
+        ("time recall (linker)", "83.3", "100.0", "default", "better in only 62 % of resamples"),
     ]
     assert "trained model is used for ACTOR" in dialog.summary.text()
+    # the linker rows show accuracy or recall, named in the row: no column says "F" over them
+    headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(5)]
+    assert headers == ["Label", "Default", "Trained", "Used", "Why"]
     # a dialog with little room scrolls the table; the note under it never covers it
     from PySide6.QtWidgets import QLabel
 
@@ -318,9 +321,12 @@ def test_preannotate_dialog_names_the_links_the_trained_linker_picks(
     assert "default suggestions are used for every label" in summary
     assert "Links: the trained linker for claimant; the rules for the other relations." in summary
     rows = {row[0]: row for row in dialog.table.rows()}
-    assert rows["claimant (linker)"][3:] == ("trained", "")
-    assert rows["claimant (stacked)"][3:] == ("—", "the linker alone is used (it was better)")
-    assert rows["role0 (stacked)"][3:] == ("default", "the rules were as good")
+    assert rows["claimant accuracy (linker)"][3:] == ("trained", "")
+    assert rows["claimant accuracy (stacked)"][3:] == (
+        "—",
+        "the linker alone is used (it was better)",
+    )
+    assert rows["role0 recall (stacked)"][3:] == ("default", "the rules were as good")
     qtbot.wait(10)
     table = dialog.table
     screen = QGuiApplication.primaryScreen().availableGeometry()

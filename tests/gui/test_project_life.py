@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from gui_helpers import open_doc, open_test_window
+from gui_helpers import make_project, open_doc, open_test_window
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
@@ -61,6 +61,25 @@ def test_search_across_the_corpus_opens_the_hit(qtbot, window) -> None:
     assert start == window.context.doc_state.content.document.text.index("Benotman")
 
 
+def test_search_results_name_one_document_and_show_its_title(qtbot, window) -> None:
+    """One hit reads "1 document"; the title column is wide enough for a headline's start,
+    on one line (it was a 100 px column, the title wrapped and cut)."""
+    from app.dialogs.common import SearchResultsDialog
+
+    with qtbot.waitSignal(window.operations.search_done, timeout=5000) as blocker:
+        window.operations.search("Benotman")
+    query, hits = blocker.args
+    dialog = SearchResultsDialog(query, hits, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.count_label.text() == "1 document"
+    view = dialog.view
+    title = hits[0].title
+    assert not view.wordWrap()
+    assert view.columnWidth(0) >= view.fontMetrics().horizontalAdvance(title[:24])
+    dialog.close()
+
+
 def test_zoom_changes_and_remembers_the_font_size(qtbot, window) -> None:
     size = window.view.font().pointSize()
     window.zoom_in()
@@ -106,3 +125,35 @@ def test_edits_survive_a_killed_window(qtbot, gui_project) -> None:
         assert labels == ["PLACE"]
     finally:
         window.close()
+
+
+def test_a_project_made_anew_at_the_same_path_opens_without_an_error(
+    qtbot, tmp_path: Path, dialogs
+) -> None:
+    """The window remembers the document last open per project path; when that document is
+    gone (the file was made anew, or replaced by another project), the project opens at its
+    first document, with no error and without the stale place coming back."""
+    from annotator.project import Project
+    from annotator.transfer.importing import import_documents
+    from annotator.values import DocData
+
+    path = make_project(tmp_path / "p.annproj")
+    win = open_test_window(qtbot, path)
+    last = max(r.id for r in win.documents.model.records())
+    win.open_document(last)
+    qtbot.waitUntil(lambda: win.context.doc_state.doc_id == last, timeout=5000)
+    win.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with Project.create(path, "news") as project:
+        import_documents(project, [DocData("only", "One new article.\n")], layer="tester")
+    win = open_test_window(qtbot, path)
+    try:
+        qtbot.waitUntil(lambda: win.context.doc_state.content is not None, timeout=5000)
+        assert win.context.doc_state.content.document.external_id == "only"
+        assert dialogs.shown == []
+    finally:
+        win.close()
+    win = open_test_window(qtbot, path)  # and the next time too
+    win.close()
+    assert dialogs.shown == []

@@ -113,3 +113,41 @@ def test_a_long_suggested_link_is_elided_in_the_inspector(qtbot: Any, gui_projec
         assert not label.toolTip().startswith(shown)
     finally:
         win.close()
+
+
+LONG_TITLE = (
+    "After visa snags, all-girl Afghan team honored for 'courageous achievement' at "
+    "international robotics competition in Washington, with teams from 157 countries taking part"
+)
+
+
+@pytest.mark.parametrize("size", [(1024, 640), (1366, 768)])
+def test_a_long_title_takes_at_most_three_lines(
+    qtbot: Any, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """On a small screen a long headline took ten lines, half the article's height; it is cut
+    with "…" after three (the whole title is its tooltip) and comes back whole when wider."""
+    from annotator.project import Project
+    from annotator.transfer.importing import import_documents
+    from annotator.values import DocData
+
+    path = make_project(tmp_path / "title.annproj")
+    with Project.open(path) as project:
+        doc = DocData("t", "A text with a long headline.\n", {"title": LONG_TITLE})
+        import_documents(project, [doc], layer="tester", origin="test")
+    win = open_test_window(qtbot, path)
+    try:
+        win.resize(*size)
+        open_doc(qtbot, win, "t")
+        _settle(qtbot)
+        title = win.article.title
+        lines = title.height() / title.fontMetrics().lineSpacing()
+        assert lines <= 3.5, (title.height(), title.fontMetrics().lineSpacing())
+        if title.text() != LONG_TITLE:
+            assert title.text().endswith("…") and title.toolTip() == LONG_TITLE
+        assert win.view.height() >= 0.6 * (win.article.height() - 40)
+        win.resize(2400, 900)
+        _settle(qtbot)
+        assert title.text() == LONG_TITLE and title.toolTip() == ""
+    finally:
+        win.close()

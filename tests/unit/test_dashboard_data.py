@@ -233,3 +233,35 @@ def test_load_dashboard_on_a_project_matches_the_agreement_report(new_location) 
             changed = load_dashboard(s, labels, previous=again)
         assert changed.report is not again.report
         assert changed.labels.counts[1][3] == 1 and changed.labels.counts[1][4] == 0
+
+
+def test_pace_counts_accepted_suggestions_as_spans_added(new_location) -> None:
+    """An annotator working from pre-annotation adds her spans by accepting suggestions; her
+    pace said "0.0/h, 0 in 0.0 h" however many she accepted."""
+    from annotator import services
+    from annotator.project import Project
+    from annotator.reports.dashboard import load_dashboard
+    from annotator.transfer.importing import import_documents
+    from annotator.values import DocData, SpanData
+    from storage.repository import documents as doc_repo
+    from storage.repository import suggestions as sugg_repo
+
+    text = "Ahmed Said met the mayor of Tripoli on Monday."
+    with Project.create(new_location()) as project:
+        import_documents(project, [DocData("d1", text, {"title": "d1"})], layer="alice")
+        with project.session() as s:
+            doc_id = doc_repo.external_ids(s)["d1"]
+            services.add_suggestions(
+                s,
+                doc_id,
+                [SpanData("a", 0, 10, "ACTOR"), SpanData("p", 28, 35, "PLACE")],
+                [],
+                model="test-model",
+            )
+            ids = [g.id for g in sugg_repo.suggestions_of(s, state="pending")]
+            services.accept_suggestions(s, project.scheme, ids, "alice", "alice")
+            services.add_span(s, project.scheme, doc_id, "alice", 39, 45, "TIME")
+        with project.session() as s:
+            data = load_dashboard(s, project.scheme.label_names)
+    assert data.annotators == ("alice",)
+    assert data.pace.spans == (3,)  # two accepted, one drawn

@@ -45,6 +45,35 @@ def test_explicit_encoding_wins(tmp_path: Path) -> None:
         read_text(f, "utf-8")
 
 
+@pytest.mark.parametrize(
+    ("data", "family"),
+    [
+        (TEXT.encode("utf-16"), "UTF-16"),  # with its byte-order mark
+        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "UTF-16"),
+        (codecs.BOM_UTF32_LE + TEXT.encode("utf-32-le"), "UTF-32"),
+    ],
+)
+def test_a_wrong_encoding_named_for_a_file_with_a_byte_order_mark_says_what_it_is(
+    tmp_path: Path, data: bytes, family: str
+) -> None:
+    """Naming utf-8 (or cp1252) for a UTF-16 file failed on "byte 0xff is not valid there"
+    without a word about the byte-order mark that says what the file is."""
+    f = tmp_path / "u.txt"
+    f.write_bytes(data)
+    for named in ("utf-8", "ascii"):
+        with pytest.raises(ImportFailed, match=f"starts with a {family} byte-order mark"):
+            read_text(f, named)
+    assert read_text(f, family.lower()) == TEXT  # the encoding it names reads it
+
+
+def test_a_matching_byte_order_mark_adds_nothing(tmp_path: Path) -> None:
+    f = tmp_path / "u.txt"
+    f.write_bytes(codecs.BOM_UTF16_LE + "ab\udc00".encode("utf-16-le", "surrogatepass"))
+    with pytest.raises(ImportFailed) as info:
+        read_text(f, "utf-16")
+    assert "byte-order mark" not in info.value.message
+
+
 def test_empty_file_refused_unless_allowed(tmp_path: Path) -> None:
     f = tmp_path / "empty.txt"
     f.write_bytes(b"")

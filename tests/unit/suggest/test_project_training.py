@@ -172,8 +172,15 @@ def test_cli_preannotate_counts_and_errors(project: Project) -> None:
     assert ok.exit_code == 0, ok.output
     assert "2 documents" in ok.output and "suggestions by state: pending" in ok.output
     assert "CLAIM" in ok.output and ", 0 new" not in ok.output
+    # what was proposed and not stored is counted, with why: these documents have gold spans
+    assert "already suggested, or spans of the gold layer)" in ok.output
     again = runner.invoke(app, ["preannotate", str(project.path), "--documents", "d4,2"])
     assert ", 0 new" in again.output
+    proposed = int(again.output.split(" spans and ")[0].rsplit(" ", 1)[1])
+    assert f", 0 new ({proposed} already suggested, or spans of the gold layer)" in again.output
+    bot = ["preannotate", str(project.path), "--documents", "d4", "--as", "bot"]
+    assert "already in bot's layer" not in runner.invoke(app, bot).output
+    assert "already in bot's layer)" in runner.invoke(app, bot).output
     bad = runner.invoke(app, ["preannotate", str(project.path), "--documents", "nope"])
     assert bad.exit_code == 1
     assert "no document with id or external id 'nope'" in bad.output
