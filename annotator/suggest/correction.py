@@ -51,7 +51,18 @@ from annotator.scheme import Scheme
 from annotator.suggest.claims import ClaimRules
 from annotator.suggest.entities import Cand, RelCand, SentIndex, SpanIndex
 from annotator.suggest.evaluation import greedy_pairs, iou
-from annotator.suggest.linker import LinkCand, Linker, link_candidates, load_linker
+from annotator.suggest.linker import (
+    LINKER,
+    RULES,
+    STACKED,
+    LinkCand,
+    Linker,
+    decided_on,
+    figure_name,
+    link_candidates,
+    load_linker,
+    why_rules,
+)
 from annotator.suggest.propose import Proposal, Suggester
 from annotator.values import AttrValue, RelationData, SpanData
 
@@ -1050,24 +1061,17 @@ class LearnedModel:
             row = table.get(label, {})
             figures = ""
             if row:
+                reason = f"; {row['reason']}" if row.get("reason") else ""
                 figures = (
                     f" (held-out F {row['trained']['f']:.3f} trained vs "
-                    f"{row['default']['f']:.3f} default)"
+                    f"{row['default']['f']:.3f} default{reason})"
                 )
             out.append(f"  {label:<8} {self.use[label]}{figures}")
         if self.linker is not None:
             table = (self.meta.get("comparison") or {}).get("links", {}).get("relations", {})
             out.append("per relation (trained linker or the rules, as its comparison decided):")
             for rel, how in self.linker.use.items():
-                row = table.get(rel, {})
-                figures = ""
-                trained = "stacked" if how == "stacked" and "stacked" in row else "linker"
-                if row:
-                    figures = (
-                        f" (held-out {row[trained]['score']:.3f} {trained} vs "
-                        f"{row['rules']['score']:.3f} rules)"
-                    )
-                out.append(f"  {rel:<8} {how}{figures}")
+                out.append(f"  {rel:<8} {how}{_link_figures(table.get(rel) or {}, how)}")
         return out
 
     def save(self, outdir: Path) -> None:
@@ -1380,3 +1384,19 @@ def document_folds(n: int, k: int, seed: int = 0) -> list[list[int]]:
     random.Random(seed).shuffle(order)
     k = max(1, min(k, n))
     return [sorted(order[i::k]) for i in range(k)]
+
+
+def _link_figures(row: Mapping[str, Any], how: str) -> str:
+    """The held-out figures that decided a relation, and why the rules were kept when they
+    were (the linker's when it is not stacking that is used)."""
+    if not row:
+        return ""
+    name = STACKED if how == STACKED and STACKED in row else LINKER
+    measure = decided_on(row, name)
+    figures = (
+        f" (held-out {figure_name(row, measure)} {float(row[name][measure]):.3f} {name} vs "
+        f"{float(row[RULES][measure]):.3f} rules"
+    )
+    if how == RULES:
+        figures += f"; {why_rules(row, name, figures=False)}"
+    return figures + ")"

@@ -52,6 +52,7 @@ import numpy as np
 from annotator.errors import ModelFormatError
 from annotator.suggest.actors import phrase_range
 from annotator.suggest.metrics import match_spans
+from annotator.suggest.selection import CONFIDENCE, MARGIN
 from annotator.values import DocData, RelationData, SpanData
 
 if TYPE_CHECKING:
@@ -1134,9 +1135,9 @@ def compare_links(
     rules: Sequence[Proposal],
     linked: Sequence[Proposal],
     stacked: Sequence[Proposal] | None = None,
-    margin: float = 0.005,
+    margin: float = MARGIN,
     min_precision: float = MIN_PRECISION,
-    confidence: float = 0.9,
+    confidence: float = CONFIDENCE,
     seed: int = 0,
 ) -> dict[str, Any]:
     """Rules vs linker (vs the linker stacked on the rules) on the same held-out documents,
@@ -1165,7 +1166,7 @@ def compare_links(
             continue
         share = _bootstrap(per_doc, rel, seed)
         # the rules' precision when below ``min_precision`` (none when they suggest nothing)
-        floor = min(min_precision, base["precision"]) if base["suggested"] else min_precision
+        floor = _precision_floor(base, min_precision)
         wins = (
             mine["score"] > base["score"] + margin
             and share >= confidence
@@ -1193,6 +1194,58 @@ def compare_links(
                 row["use"] = STACKED
         out[rel] = row
     return {"metric": "scorer's definitions on matched heads", "relations": out}
+
+
+def _precision_floor(rules: Mapping[str, Any], min_precision: float = MIN_PRECISION) -> float:
+    """The precision a trained variant must keep: ``min_precision``, or the rules' own when
+    lower (none when the rules suggest nothing)."""
+    if not rules.get("suggested"):
+        return min_precision
+    return min(min_precision, float(rules.get("precision", 0.0)))
+
+
+def decided_on(row: Mapping[str, Any], name: str) -> str:
+    """The figure ``compare_links`` compares for the ``name`` variant (linker or stacked) of a
+    relation's row: the linker its score (claimant accuracy, role F), stacking the claimant
+    accuracy or role recall."""
+    rules = row.get(RULES) or {}
+    if name == LINKER:
+        return "score"
+    return "accuracy" if "accuracy" in rules else "recall"
+
+
+def figure_name(row: Mapping[str, Any], measure: str) -> str:
+    """What a relation row's ``measure`` is called: a score is the claimant accuracy, or the
+    roles' F of recall and precision."""
+    if measure != "score":
+        return measure
+    return "accuracy" if "accuracy" in (row.get(RULES) or {}) else "F"
+
+
+def why_rules(row: Mapping[str, Any], name: str, *, figures: bool = True) -> str:
+    """Why ``compare_links`` kept the rules over the ``name`` variant of a relation's row, in
+    a few words: the first of its conditions that the variant missed (``figures``: with the two
+    figures compared, for a reader who does not see them beside it)."""
+    rules, mine = row.get(RULES) or {}, row.get(name) or {}
+    measure = decided_on(row, name)
+    wording = figure_name(row, measure)
+    if measure not in rules or measure not in mine:
+        return "not measured"
+    base, got = float(rules[measure]), float(mine[measure])
+    compared = f" ({wording} {100 * base:.1f} vs {100 * got:.1f})" if figures else ""
+    if got < base:
+        return "the rules were better" + compared
+    if got <= base + MARGIN:
+        return "the rules were as good" + compared
+    share = row.get(f"{name}_better_share")
+    if isinstance(share, int | float) and share < CONFIDENCE:
+        return f"better in only {100 * share:.0f} % of resamples ({100 * CONFIDENCE:.0f} % needed)"
+    floor = _precision_floor(rules)
+    if float(mine.get("precision", 0.0)) < floor:
+        return f"less precise ({100 * float(mine.get('precision', 0.0)):.1f} < {100 * floor:.1f})"
+    if name == LINKER and float(mine.get("recall", 1.0)) < float(rules.get("recall", 0.0)):
+        return "finds fewer arguments"
+    return "not proven better"
 
 
 def _summed(

@@ -66,7 +66,9 @@ def compare(
         elif t.f1 <= d.f1 + margin:
             reason = "F not better"
         elif share < confidence:
-            reason = f"better in only {100 * share:.0f} % of resamples"
+            reason = (
+                f"better in only {100 * share:.0f} % of resamples ({100 * confidence:.0f} % needed)"
+            )
         elif t.precision < d.precision:
             reason = "less precise"
         else:

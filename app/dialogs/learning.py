@@ -260,7 +260,8 @@ def _linker_rows(
     """The trained linker against the rules, per relation (claimant: accuracy on matched
     claims; roles: recall on matched triggers), as ``annotator train`` compared them; a second
     row for the linker stacked on the rules when the comparison has it."""
-    from annotator.suggest.linker import LINKER, STACKED  # numpy: only when a comparison is shown
+    # numpy: only when a comparison is shown
+    from annotator.suggest.linker import LINKER, STACKED, why_rules
 
     rows: list[tuple[str, float | None, float | None, str, str, str]] = []
     for rel, row in ((data.get("links") or {}).get("relations") or {}).items():
@@ -276,7 +277,7 @@ def _linker_rows(
             elif row.get("use") in (LINKER, STACKED):  # the other trained variant, not the rules
                 use, why = NOT_USED, OTHER_VARIANT[str(row["use"])]
             else:
-                use, why = "default", _why_rules(row, name, measure)
+                use, why = "default", why_rules(row, name)
             tip = (
                 f"{measure} on matched {'claims' if measure == 'accuracy' else 'triggers'}; "
                 f"precision: rules {100 * float(rules.get('precision', 0)):.1f}, "
@@ -293,24 +294,6 @@ def _linker_rows(
                 )
             )
     return rows
-
-
-def _why_rules(row: Mapping[str, Any], name: str, measure: str) -> str:
-    """Why the ``name`` variant (linker or stacked) of a relation lost to the rules."""
-    from annotator.suggest.selection import CONFIDENCE, MARGIN
-
-    rules, mine = row.get("rules") or {}, row.get(name) or {}
-    base, got = _measure(rules, measure), _measure(mine, measure)
-    if base is None or got is None or got < base:
-        return "the rules were better"
-    if got <= base + MARGIN:
-        return "the rules were as good"
-    share = row.get(f"{name}_better_share")
-    if isinstance(share, int | float) and share < CONFIDENCE:
-        return f"better in only {100 * share:.0f} % of resamples"
-    if float(mine.get("precision", 0)) < float(rules.get("precision", 0)):
-        return "less precise"
-    return "not proven better"
 
 
 def _measure(row: Mapping[str, Any], measure: str) -> float | None:

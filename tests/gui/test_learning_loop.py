@@ -244,10 +244,22 @@ def test_preannotate_dialog_shows_the_comparison_of_the_model_folder(
         ("PLACE", "49.6", "43.0", "default", "F not better"),
         ("claimant (link)", "50.0", "55.0", "with its spans", ""),
         ("claimant accuracy (linker)", "85.9", "87.4", "trained", ""),
-        ("agent recall (linker)", "58.9", "55.0", "default", "the rules were better"),
+        (
+            "agent recall (linker)",
+            "58.9",
+            "55.0",
+            "default",
+            "the rules were better (F 58.9 vs 55.0)",
+        ),
         ("target recall (linker)", "62.0", "57.0", "—", "stacking is used (it was better)"),
         ("target recall (stacked)", "62.0", "66.0", "trained", ""),
-        ("time recall (linker)", "83.3", "100.0", "default", "better in only 62 % of resamples"),
+        (
+            "time recall (linker)",
+            "83.3",
+            "100.0",
+            "default",
+            "better in only 62 % of resamples (90 % needed)",
+        ),
     ]
     assert "trained model is used for ACTOR" in dialog.summary.text()
     # the linker rows show accuracy or recall, named in the row: no column says "F" over them
@@ -326,7 +338,10 @@ def test_preannotate_dialog_names_the_links_the_trained_linker_picks(
         "—",
         "the linker alone is used (it was better)",
     )
-    assert rows["role0 recall (stacked)"][3:] == ("default", "the rules were as good")
+    assert rows["role0 recall (stacked)"][3:] == (
+        "default",
+        "the rules were as good (recall 60.0 vs 60.0)",
+    )
     qtbot.wait(10)
     table = dialog.table
     screen = QGuiApplication.primaryScreen().availableGeometry()
