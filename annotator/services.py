@@ -19,7 +19,7 @@ from annotator.reads import document as _document
 from annotator.scheme import Scheme
 from annotator.validation import check_relation_labels, check_span_values
 from annotator.values import AttrValue, RelationData, SpanData
-from annotator.vocabulary import AssignmentStatus, EventAction, Layer, Origin, SuggestionState
+from annotator.vocabulary import AssignmentStatus, EventAction, Origin, SuggestionState
 from storage.records import (
     EntityRecord,
     RelationRecord,
@@ -561,23 +561,21 @@ def add_suggestions(
 ) -> int:
     """Store model suggestions for one document; return how many new spans were stored.
 
-    A suggestion that repeats an existing suggestion (same start, end, label, any state) or a
-    span of the gold layer is skipped, so running a model twice adds nothing. Suggestions are
-    shared by every annotator: :func:`pending_suggestions` hides, for each annotator, those
-    that repeat one of their own spans, so a suggestion never duplicates the work it is shown
-    with.
+    A suggestion that repeats an existing suggestion (same start, end, label, any state) is
+    skipped, so running a model twice adds nothing. Suggestions are shared by every annotator:
+    :func:`pending_suggestions` hides, for each annotator, those that repeat one of their own
+    spans, so a suggestion never duplicates the work it is shown with. A suggestion that
+    repeats a span of the gold layer is stored all the same: an annotator labelling the
+    document on her own sees it (dropping it left her only the wrong suggestions and cut their
+    links), the gold layer's own view hides it.
     """
     scores = scores or {}
-    human = {
-        (s.start, s.end, s.label)
-        for s in span_repo.spans_of(session, document_id=doc_id, annotator=Layer.GOLD)
-    }
     seen = sugg_repo.suggestion_keys(session, doc_id)
     rows: list[dict[str, Any]] = []
     keys: list[str] = []
     for sp in spans:
         key = (sp.start, sp.end, sp.label)
-        if key in human or key in seen:
+        if key in seen:
             continue
         seen.add(key)
         entity_id = None

@@ -44,11 +44,7 @@ class PreannotateReport:
     def lines(self) -> list[str]:
         proposed = sum(self.proposed.values())
         skipped = proposed - self.stored
-        why = (
-            f"already in {self.into}'s layer"
-            if self.into
-            else "already suggested, or spans of the gold layer"
-        )
+        why = f"already in {self.into}'s layer" if self.into else "already suggested"
         out = [
             f"model {self.model}: {count_of(self.documents, 'document')}, "
             f"{proposed} spans and {self.relations} relations proposed, {self.stored} new"

@@ -14,6 +14,7 @@ from annotator.project import Project
 from annotator.suggest.run import load_or_blank, preannotate_project
 from annotator.suggest.training import split_documents, to_docbin
 from annotator.transfer.importing import import_documents
+from annotator.vocabulary import Layer
 from storage.repository import documents as doc_repo
 from storage.repository import spans as span_repo
 from storage.repository import suggestions as sugg_repo
@@ -160,7 +161,13 @@ def test_without_any_pipeline_the_registry_still_works(
     report = preannotate_project(project)
     assert report.model == "registry" and report.warning
     assert dict(report.proposed) == {"ACTOR": 2}  # "Maria Lopez" (a gold span) and "Lopez"
-    assert report.stored == 1
+    assert report.stored == 2  # the gold span's suggestion too: an annotator on her own sees it
+    with project.session() as s:
+        doc_id = doc_repo.external_ids(s)["d1"]
+        mine = {(g.start, g.end) for g in services.pending_suggestions(s, doc_id, "lena")}
+        gold = {(g.start, g.end) for g in services.pending_suggestions(s, doc_id, Layer.GOLD)}
+    maria = (TEXTS[1][0].index("Maria Lopez"), TEXTS[1][0].index("Maria Lopez") + 11)
+    assert maria in mine and maria not in gold  # the gold layer's own view hides its span
 
 
 def test_cli_preannotate_counts_and_errors(project: Project) -> None:
@@ -172,12 +179,12 @@ def test_cli_preannotate_counts_and_errors(project: Project) -> None:
     assert ok.exit_code == 0, ok.output
     assert "2 documents" in ok.output and "suggestions by state: pending" in ok.output
     assert "CLAIM" in ok.output and ", 0 new" not in ok.output
-    # what was proposed and not stored is counted, with why: these documents have gold spans
-    assert "already suggested, or spans of the gold layer)" in ok.output
+    # these documents have gold spans: their suggestions are new all the same
+    first = int(ok.output.split(" spans and ")[0].rsplit(" ", 1)[1])
+    assert f"proposed, {first} new\n" in ok.output
+    # what was proposed and not stored is counted, with why
     again = runner.invoke(app, ["preannotate", str(project.path), "--documents", "d4,2"])
-    assert ", 0 new" in again.output
-    proposed = int(again.output.split(" spans and ")[0].rsplit(" ", 1)[1])
-    assert f", 0 new ({proposed} already suggested, or spans of the gold layer)" in again.output
+    assert f", 0 new ({first} already suggested)" in again.output
     bot = ["preannotate", str(project.path), "--documents", "d4", "--as", "bot"]
     assert "already in bot's layer" not in runner.invoke(app, bot).output
     assert "already in bot's layer)" in runner.invoke(app, bot).output
