@@ -344,9 +344,10 @@ PATTERN_GROUPS = {
     "claim_owner": "noun",
     "event_not_trigger": "trigger",
     "event_counted": "noun",
+    "claim_not_cue": "cue",
 }
 # Groups whose patterns are tests of the anchor: a match needs no ``arg`` node.
-PATTERN_TESTS = frozenset({"event_not_trigger", "event_counted"})
+PATTERN_TESTS = frozenset({"event_not_trigger", "event_counted", "claim_not_cue"})
 # How the patterns are matched at run time (``preannotation.pattern_matcher``).
 PATTERN_MATCHERS = ("anchored", "spacy")
 # spaCy DependencyMatcher operators.

@@ -170,7 +170,13 @@ class ClaimRules:
         return matcher
 
     def _is_reporting(self, tok: Token) -> bool:
-        return tok.pos_ == "VERB" and tok.lemma_.lower() in self.reporting
+        """A reporting verb that reports here: no ``claim_not_cue`` pattern matches from it
+        ("they were denied visas" refuses, it reports nothing)."""
+        return (
+            tok.pos_ == "VERB"
+            and tok.lemma_.lower() in self.reporting
+            and self.args.any("claim_not_cue", tok) is None
+        )
 
     def stance_of(self, cue: Token | None) -> str:
         if cue is None:

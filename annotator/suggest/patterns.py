@@ -4,7 +4,8 @@ The scheme's ``preannotation.argument_patterns`` says, in spaCy's ``DependencyMa
 format, where the arguments of a claim cue or an event trigger are in the parse (groups
 ``claim_source``, ``claim_content``, ``claim_owner``, ``event_agent``, ``event_target``,
 ``event_place``, ``event_status``), where a trigger word is no event (``event_not_trigger``) and
-where a countable trigger noun counts something (``event_counted``: "51,516 votes"); see
+where a countable trigger noun counts something (``event_counted``: "51,516 votes"), where a
+reporting verb reports nothing (``claim_not_cue``: "they were denied visas"); see
 ``CONTRIBUTING.md``. The first node of a pattern is the anchor (the cue, noun or trigger); one
 node is ``arg``.
 

@@ -138,6 +138,7 @@ def test_the_news_scheme_patterns_are_valid_and_every_group_is_there() -> None:
         "event_status",
         "event_not_trigger",
         "event_counted",
+        "claim_not_cue",
     }
     assert set(groups) == set(PATTERN_GROUPS)
     assert all(groups[g] for g in groups)

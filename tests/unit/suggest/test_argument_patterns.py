@@ -360,3 +360,37 @@ def test_a_lead_extends_or_turns_off_what_counts(nlp_sm: Any, scheme: Scheme) ->
             data["preannotation"]["pattern_matcher"] = matcher
             found = spans_of(text, run(text, nlp_sm, scheme_from_dict(data)), "EVENT")
             assert (word in found) is event, (matcher, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "claim"),
+    [
+        ("The team had been denied visas to enter the country.", "visas", False),
+        ("They were twice denied visas by the embassy.", "visas", False),
+        ("The minister denied the charges against him.", "the charges against him", True),
+        ("The minister denied that the army had entered the town.", "the army had entered", True),
+    ],
+)
+def test_deny_refusing_something_to_someone_reports_nothing(
+    nlp_sm: Any, scheme: Scheme, text: str, content: str, claim: bool
+) -> None:
+    """``claim_not_cue``: "deny" passive with an object (or with two objects) refuses; with
+    one object or a clause it reports ("denied the charges"). Both matchers agree."""
+    data = scheme.to_dict()
+    for matcher in ("anchored", "spacy"):
+        data["preannotation"] = {**data["preannotation"], "pattern_matcher": matcher}
+        claims = spans_of(text, run(text, nlp_sm, scheme_from_dict(data)), "CLAIM")
+        assert any(content in c for c in claims) is claim, (matcher, claims)
+
+
+def test_a_lead_turns_the_refusal_test_off(nlp_sm: Any, scheme: Scheme) -> None:
+    """An empty ``claim_not_cue`` makes "denied visas" a claim again, as it was."""
+    text = "The team had been denied visas to enter the country."
+    data = scheme.to_dict()
+    groups = data["preannotation"]["argument_patterns"]
+    data["preannotation"] = {
+        **data["preannotation"],
+        "argument_patterns": {**groups, "claim_not_cue": []},
+    }
+    claims = spans_of(text, run(text, nlp_sm, scheme_from_dict(data)), "CLAIM")
+    assert any("visas" in c for c in claims), claims
