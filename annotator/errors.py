@@ -117,6 +117,17 @@ class ChangeRefused(ProjectError):
     code = "E116"
 
 
+class ProjectMissing(ProjectError):
+    """There is no project file at the path given; the CLI says to create one with `annotator
+    init`, the app with File → New project."""
+
+    code = "E117"
+
+    def advised(self, advice: str) -> ProjectMissing:
+        """The same error with ``advice`` on how to create a project, in the front end's words."""
+        return ProjectMissing(f"{self.message} ({advice})", path=self.path, line=self.line)
+
+
 class ImportFailed(AnnotatorError):
     """An input file cannot be read or imported; nothing was imported."""
 

@@ -22,6 +22,7 @@ from annotator.errors import (
     ForeignSchema,
     ProjectError,
     ProjectLocked,
+    ProjectMissing,
     SchemaTooNew,
     SchemeError,
     ServerUnavailable,
@@ -38,6 +39,8 @@ RETRY_ATTEMPTS = 4
 
 
 def _translate(exc: StorageError, path: Path | str) -> ProjectError:
+    if exc.kind == "missing":
+        return ProjectMissing(str(exc), path=str(path))
     if exc.kind == "locked":
         return ProjectLocked(str(exc), path=str(path))
     if exc.kind == "too_new":

@@ -218,9 +218,7 @@ def check_regular_file(path: Path) -> None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise StorageError(
-            "missing", "no such project file (create one with 'annotator init')"
-        ) from None
+        raise StorageError("missing", "no such project file") from None
     if not stat.S_ISREG(mode):
         raise StorageError("not_file", "is not a regular file (a pipe or a device); refused")
 

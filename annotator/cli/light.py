@@ -12,12 +12,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+# How the CLI says to create a missing project; the app says its own (File → New project).
+CREATE_HINT = "create one with 'annotator init'"
+
 
 def run_stats(project: str | Path, as_json: bool) -> int:
     """Print the project's counts (one JSON object with ``as_json``); return the exit code."""
     data = _quick_stats(project)
     if data is None:  # not a plain current project file: open it properly (errors, upgrades)
-        from annotator.errors import AnnotatorError
+        from annotator.errors import AnnotatorError, ProjectMissing
         from annotator.project import Project
         from annotator.reports.stats import project_stats
 
@@ -25,7 +28,8 @@ def run_stats(project: str | Path, as_json: bool) -> int:
             with Project.open(project) as proj, proj.session() as s:
                 data = project_stats(s)
         except AnnotatorError as exc:
-            print(f"error: {exc.render()}", file=sys.stderr)
+            shown = exc.advised(CREATE_HINT) if isinstance(exc, ProjectMissing) else exc
+            print(f"error: {shown.render()}", file=sys.stderr)
             return 1
     if as_json:
         print(json.dumps(data, ensure_ascii=False, sort_keys=True))

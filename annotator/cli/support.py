@@ -12,7 +12,8 @@ from typing import NoReturn, ParamSpec, TypeVar, overload
 import typer
 
 from annotator.cancel import CancelToken
-from annotator.errors import AnnotatorError, UsageError
+from annotator.cli.light import CREATE_HINT
+from annotator.errors import AnnotatorError, ProjectMissing, UsageError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -22,6 +23,8 @@ def fail(exc: AnnotatorError | str, code: int = 1) -> NoReturn:
     """Print one clear line on stderr, ``error: [E120] path:line: message``, and exit non-zero.
     A plain string is a usage error (the arguments do not fit together)."""
     error = exc if isinstance(exc, AnnotatorError) else UsageError(exc)
+    if isinstance(error, ProjectMissing):
+        error = error.advised(CREATE_HINT)
     typer.echo(f"error: {error.render()}", err=True)
     raise typer.Exit(code)
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.errors import as_annotator_error
+from annotator.errors import ProjectMissing, as_annotator_error
 from annotator.logfile import log_failure
 from annotator.wording import count_of
 from app.item_models import MentionRow, MentionTableModel
@@ -36,10 +36,16 @@ def file_row(edit: QLineEdit, button: QPushButton) -> QHBoxLayout:
     return row
 
 
+# How the app says to create a missing project; the CLI says its own ('annotator init').
+CREATE_HINT = "File → New project… creates one"
+
+
 def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> None:
     """A readable message with its catalogue code (``[E120] a.ann:12: ...``), never a
     traceback; an exception outside the catalogue shows as ``[E999] unexpected ...``. The log
     file gets the message and the traceback."""
+    if isinstance(exc, ProjectMissing):
+        exc = exc.advised(CREATE_HINT)
     text = exc if isinstance(exc, str) else as_annotator_error(exc).render()
     if isinstance(exc, BaseException):
         log_failure(log, f"shown to the user: {title}: {text}", exc)

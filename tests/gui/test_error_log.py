@@ -49,3 +49,15 @@ def test_a_failed_task_is_logged_once_with_its_traceback(qtbot, log_file: Path, 
 
 def _open_the_file() -> None:
     raise OSError("disk on fire")
+
+
+def test_a_missing_project_is_advised_in_the_app_s_words(tmp_path: Path, dialogs) -> None:
+    """The app says File → New project, not the command line's 'annotator init'."""
+    from app.launcher import open_window
+
+    missing = tmp_path / "nope.annproj"
+    assert open_window(missing, defer_database=False) is None
+    [(kind, title, text)] = dialogs.shown
+    assert kind == "warning" and text.startswith("[E117] ")
+    assert text.endswith("no such project file (File → New project… creates one)")
+    assert "annotator init" not in text and not missing.exists()

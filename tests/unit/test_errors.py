@@ -7,6 +7,7 @@ import builtins
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from annotator import errors
@@ -79,3 +80,24 @@ def test_cli_prints_the_code(tmp_path: Path) -> None:
     assert result.stderr.startswith("error: [E010] unknown format 'xml'"), result.stderr
     result = runner.invoke(app, ["export", str(proj), str(tmp_path / "o"), "--split", "80,20"])
     assert result.stderr.startswith("error: [E141] "), result.stderr
+
+
+def test_a_missing_project_is_advised_in_the_cli_s_words(tmp_path: Path) -> None:
+    """Both the fast ``stats`` path and the Typer commands say how to create one."""
+
+    missing = tmp_path / "nope.annproj"
+    result = CliRunner().invoke(app, ["worklist", str(missing), "--annotator", "ann"])
+    assert result.exit_code == 1
+    assert "[E117]" in result.output
+    assert "no such project file (create one with 'annotator init')" in result.output
+    assert not missing.exists()
+
+
+def test_the_fast_stats_path_advises_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from annotator.cli.light import run_stats
+
+    assert run_stats(tmp_path / "nope.annproj", as_json=False) == 1
+    err = capsys.readouterr().err
+    assert "[E117]" in err and "(create one with 'annotator init')" in err
