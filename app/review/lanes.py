@@ -8,8 +8,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QResizeEvent, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -26,6 +37,8 @@ from annotator.vocabulary import Layer
 from app.review.data import KIND_TITLES, ReviewDoc, ReviewRow, describe_version
 
 CONTEXT = 320  # code points of context at most on each side of the item
+LINK_ROOM = 16  # pixels under the text for a relation's arrow and its label
+LINK_COLOUR = "#d55e00"  # the arrow of a relation item (the queue's "changed" colour)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +86,79 @@ def chosen_keys(row: ReviewRow, value: object) -> set[tuple[int, int, str]]:
     return set()
 
 
+@dataclass(frozen=True, slots=True)
+class LaneLink:
+    """A relation drawn in a lane: head and tail as UTF-16 positions of the lane's text."""
+
+    head: tuple[int, int]
+    tail: tuple[int, int]
+    label: str
+
+
+class LaneText(QTextEdit):
+    """A lane's text; with a :class:`LaneLink`, the relation is drawn as an arrow from the
+    middle of its head to the middle of its tail, under the text, with its label."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.link: LaneLink | None = None
+
+    def set_link(self, link: LaneLink | None) -> None:
+        self.link = link
+        self.viewport().update()
+
+    def link_points(self) -> tuple[QPointF, QPointF] | None:
+        """Where the arrow starts and ends (under the middle of head and tail), in viewport
+        coordinates; None without a link."""
+        if self.link is None:
+            return None
+
+        def under(rng: tuple[int, int]) -> QPointF:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(rng[0])
+            first = self.cursorRect(cursor)
+            cursor.setPosition(rng[1])
+            last = self.cursorRect(cursor)
+            if last.top() != first.top():  # wrapped: under the part on the first line
+                return QPointF(first.left() + 6, first.bottom())
+            return QPointF((first.left() + last.left()) / 2, first.bottom())
+
+        return under(self.link.head), under(self.link.tail)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        points = self.link_points()
+        if points is None or self.link is None:
+            return
+        start, end = points
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colour = QColor(LINK_COLOUR)
+        painter.setPen(QPen(colour, 1.6))
+        low = max(start.y(), end.y()) + LINK_ROOM - 4
+        path = QPainterPath(start)
+        path.cubicTo(QPointF(start.x(), low), QPointF(end.x(), low), end)
+        painter.drawPath(path)
+        head = QPolygonF(
+            [end, QPointF(end.x() - 4, end.y() + 7), QPointF(end.x() + 4, end.y() + 7)]
+        )
+        painter.setBrush(colour)
+        painter.drawPolygon(head)
+        font = QFont(self.font())
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.75))
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        middle = path.pointAtPercent(0.5)
+        box = metrics.boundingRect(self.link.label).adjusted(-3, 0, 3, 0)
+        box.moveCenter(middle.toPoint())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.palette().base())
+        painter.drawRect(box)
+        painter.setPen(colour)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.link.label)
+        painter.end()
+
+
 class Lane(QFrame):
     """One layer's view of the passage: a header line and the highlighted text."""
 
@@ -82,7 +168,7 @@ class Lane(QFrame):
         self.header = QLabel(self)
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
-        self.text = QTextEdit(self)
+        self.text = LaneText(self)
         self.text.setReadOnly(True)
         self.text.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.text.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -100,7 +186,8 @@ class Lane(QFrame):
         doc = self.text.document()
         doc.setTextWidth(self.text.viewport().width())
         frame = self.text.frameWidth() * 2
-        self.text.setFixedHeight(int(doc.size().height()) + frame + 2)
+        room = LINK_ROOM if self.text.link is not None else 0
+        self.text.setFixedHeight(int(doc.size().height()) + frame + 2 + room)
 
 
 class LanesView(QWidget):
@@ -182,6 +269,7 @@ class LanesView(QWidget):
             mark = " ✓" if row.choice == name and row.state != "open" else ""
             lane.header.setText(f"{head} — {described}{mark}")
             self._draw(lane, name, ex, layer, (start, end), chosen_keys(row, value), colours)
+            self._link(lane, row, value, ex)
         for lane in self.lanes[len(lanes) :]:
             lane.hide()
 
@@ -230,6 +318,25 @@ class LanesView(QWidget):
             fmt = QTextCharFormat()
             fmt.setFontWeight(QFont.Weight.Bold)
             cursor.mergeCharFormat(fmt)
+        lane.fit_height()
+
+    def _link(self, lane: Lane, row: ReviewRow, value: object, ex: Excerpt) -> None:
+        """Draw a relation item's relation in the lanes whose version has it (its labels)."""
+        item = row.item
+        labels = value if isinstance(value, tuple) else ()
+        shown = f"{ex.prefix}{ex.text}{ex.suffix}"
+        shift = len(ex.prefix) - ex.start
+        link = None
+        if item.kind == "relation" and item.head and item.tail and labels:
+            index = Utf16Index(shown)
+
+            def where(a: int, b: int) -> tuple[int, int]:
+                a, b = max(a, ex.start), min(b, ex.end)
+                return index.to_utf16(a + shift), index.to_utf16(max(a, b) + shift)
+
+            text = ", ".join(str(x) for x in labels)
+            link = LaneLink(where(*item.head[:2]), where(*item.tail[:2]), text)
+        lane.text.set_link(link)
         lane.fit_height()
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -159,6 +159,34 @@ def test_queue_lists_every_kind_across_documents(qtbot, qtmodeltester, panel, co
     assert "(no relation)" in headers[3]  # gold
 
 
+def test_a_relation_item_draws_its_relation_where_a_version_has_it(qtbot, panel) -> None:
+    """The "about" relation only alice drew is an arrow under her lane's text, from the
+    claim's middle to the event's, with its label; bob's and gold's lanes draw none."""
+    from PySide6.QtGui import QColor
+
+    from app.review.lanes import LINK_COLOUR
+
+    _select_kind(panel, "relation")
+    alice, bob = panel.lanes.lanes[0], panel.lanes.lanes[1]
+    assert alice.text.link is not None and alice.text.link.label == "about"
+    assert bob.text.link is None and panel.lanes.lanes[3].text.link is None
+    start, end = alice.text.link_points()
+    assert start.x() < end.x()  # "said" comes before "attacked"
+    qtbot.wait(10)
+    y = int(start.y()) + 6  # under the text line, inside the room the lane keeps for the arrow
+    assert y < alice.text.viewport().height()
+    orange = QColor(LINK_COLOUR)
+
+    def near(c: QColor) -> bool:
+        return abs(c.red() - orange.red()) + abs(c.green() - orange.green()) < 90
+
+    def drawn(lane) -> bool:
+        picture = lane.text.viewport().grab().toImage()
+        return any(near(picture.pixelColor(x, y)) for x in range(picture.width()))
+
+    assert drawn(alice) and not drawn(bob)
+
+
 def test_accept_a_relation_copies_its_spans_and_the_relation(qtbot, panel, context) -> None:
     _select_kind(panel, "relation")
     with qtbot.waitSignal(panel.settled, timeout=20_000):
