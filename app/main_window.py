@@ -299,11 +299,13 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         if persistence.restore_layout(self):
             return
-        self.resize(1400, 860)
+        screen = self.screen().availableGeometry()
+        width, height, widths = first_layout(screen.width(), screen.height())
+        self.resize(width, height)
         docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
         self.resizeDocks(
             [docks["dock_documents"], docks["dock_inspector"]],
-            [340, 430],
+            list(widths),
             Qt.Orientation.Horizontal,
         )
         # the inspector's room above the actors (its scroll area would settle for less)
@@ -835,3 +837,16 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.operations.import_paths(paths)
+
+
+FIRST_SIZE = (1400, 860)  # the window's first size where the screen has room for it
+DOCK_SHARES = (0.24, 0.31)  # the document list's and the inspector's share of its width
+
+
+def first_layout(screen_width: int, screen_height: int) -> tuple[int, int, tuple[int, int]]:
+    """The first window size on a screen of that room, and the widths of the document list
+    and the inspector: shares of the window, so that on a small screen the article keeps
+    almost half of it (fixed 340 + 430 px left it 300 px of 1024)."""
+    width = min(FIRST_SIZE[0], screen_width)
+    height = min(FIRST_SIZE[1], screen_height)
+    return width, height, (round(width * DOCK_SHARES[0]), round(width * DOCK_SHARES[1]))

@@ -151,3 +151,20 @@ def test_a_long_title_takes_at_most_three_lines(
         assert title.text() == LONG_TITLE and title.toolTip() == ""
     finally:
         win.close()
+
+
+@pytest.mark.parametrize(
+    ("screen", "article_share"), [((1024, 640), 0.44), ((1366, 768), 0.44), ((1920, 1080), 0.44)]
+)
+def test_the_first_layout_fits_the_screen_and_leaves_the_article_room(
+    screen: tuple[int, int], article_share: float
+) -> None:
+    """The first window is no bigger than the screen's room, and the two docks take shares
+    of it: on a 1024 px screen the article kept 300 px with fixed 340 + 430 px docks."""
+    from app.main_window import first_layout
+
+    width, height, (documents, inspector) = first_layout(*screen)
+    assert width <= screen[0] and height <= screen[1]
+    assert width - documents - inspector >= article_share * width
+    assert documents >= 240 and inspector >= 300  # a title column and the inspector's buttons
+
