@@ -167,4 +167,3 @@ def test_the_first_layout_fits_the_screen_and_leaves_the_article_room(
     assert width <= screen[0] and height <= screen[1]
     assert width - documents - inspector >= article_share * width
     assert documents >= 240 and inspector >= 300  # a title column and the inspector's buttons
-
