@@ -20,6 +20,7 @@ from app.dashboard.plot_card import (
     PlotCard,
     TextPool,
     annotator_colour,
+    annotator_pen,
 )
 
 __all__ = ["AgreementPlot", "KappaHeatmap", "LabelBarsPlot", "PacePlot", "PlotCard", "ProgressPlot"]
@@ -45,13 +46,11 @@ class ProgressPlot(PlotCard):
             x, y = _steps(s.times, s.done, now)
             curve = self.curves.get(s.annotator)
             if curve is None:
-                curve = self.plot.plot(
-                    x, y, name=s.annotator, pen=pg.mkPen(annotator_colour(i), width=2.5)
-                )
+                curve = self.plot.plot(x, y, name=s.annotator, pen=annotator_pen(i))
                 self.curves[s.annotator] = curve
             else:
                 curve.setData(x, y)
-                curve.setPen(pg.mkPen(annotator_colour(i), width=2.5))
+                curve.setPen(annotator_pen(i))
             label = self.legend.getLabel(curve)
             if label is not None:
                 label.setText(f"{s.annotator}  {s.current}/{s.assigned or '?'}")

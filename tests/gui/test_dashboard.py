@@ -259,3 +259,42 @@ def test_the_header_says_one_annotator(qtbot, tmp_path: Path) -> None:
     finally:
         context.runner.shutdown()
         project.close()
+
+
+def test_annotators_with_the_same_progress_both_show(qtbot) -> None:
+    """Two annotators who marked the same documents done at the same times draw one path:
+    the second line is dashed over the first (wider, solid), so both colours show."""
+    from PySide6.QtGui import QColor
+
+    from annotator.reports.dashboard import ProgressSeries
+    from app.dashboard.plot_card import annotator_colour
+    from app.dashboard.plots import ProgressPlot
+
+    plot = ProgressPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 360)
+    same = ((1_700_000_000.0, 1_700_003_600.0), (1, 2))
+    plot.set_series(
+        [ProgressSeries("alice", *same, assigned=3), ProgressSeries("bob", *same, assigned=3)],
+        now=1_700_007_200.0,
+    )
+    plot.show()
+    qtbot.waitExposed(plot)
+    pens = [plot.curves[name].opts["pen"] for name in ("alice", "bob")]
+    assert pens[0].style() != pens[1].style() and pens[0].widthF() > pens[1].widthF()
+    image = plot.plot_widget.grab().toImage()
+    seen = {
+        image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())
+    }
+
+    def shows(colour: str) -> bool:
+        want = QColor(colour)
+        return any(
+            abs(QColor(c).red() - want.red())
+            + abs(QColor(c).green() - want.green())
+            + abs(QColor(c).blue() - want.blue())
+            < 30
+            for c in seen
+        )
+
+    assert shows(annotator_colour(0)) and shows(annotator_colour(1))
