@@ -29,6 +29,7 @@ WORKFILE_FOR = "workfile_for"
 WORKFILE_SOURCE = "workfile_source"
 WORKFILE_CREATED = "workfile_created"
 WORKFILE_BASELINE = "workfile_baseline"  # JSON {text sha256: hash of the layer when packaged}
+WORKFILE_STATUSES = "workfile_statuses"  # JSON {text sha256: the owner's status when packaged}
 
 SpanKey = tuple[int, int, str]
 
@@ -102,6 +103,8 @@ class WorkContent:
     assignments: list[AssignmentRecord]
     baseline: dict[str, str]
     other_layers: dict[str, int]  # layers present in the file that are not brought back
+    # text sha256 -> the owner's status when packaged (empty for files packaged before it)
+    packaged_statuses: dict[str, str]
 
 
 def read_workfile(path: Path) -> WorkContent:
@@ -150,6 +153,7 @@ def read_workfile(path: Path) -> WorkContent:
                 assignments=ann_repo.assignments(w, annotator=owner),
                 baseline=json.loads(doc_repo.get_meta(w, WORKFILE_BASELINE) or "{}"),
                 other_layers=dict(others),
+                packaged_statuses=json.loads(doc_repo.get_meta(w, WORKFILE_STATUSES) or "{}"),
             )
     finally:
         work.close()

@@ -351,3 +351,29 @@ def test_random_offline_rounds_round_trip_exactly(
         assert again.unchanged
         with project.session() as s:
             assert len(span_repo.spans_of(s, annotator="alice")) == counts
+
+
+def test_status_not_touched_offline_keeps_the_projects_status(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """A document marked done in the project after packaging stays done when a work file in
+    which its status was not changed is merged; a status changed offline still comes back."""
+    project, out = _packaged_for_alice(make_project, tmp_path)
+    finished = _edit_offline(out)  # marks one document done offline
+    with project.session() as s:
+        mine = [a for a in ann_repo.assignments(s, annotator="alice") if a.status == "todo"]
+        at_home = next(
+            d.external_id
+            for d in doc_repo.get_documents(s, [a.document_id for a in mine])
+            if d.external_id != finished
+        )
+        services.set_status(s, _doc_id(s, at_home), "alice", "done", add_seconds=30.0)
+    [report] = merge(project, [out])
+    by_doc = {c.external_id: c for c in report.changes}
+    assert by_doc[finished].status == "done"
+    assert at_home not in by_doc or by_doc[at_home].status is None
+    with project.session() as s:
+        [a] = ann_repo.assignments(s, annotator="alice", document_id=_doc_id(s, at_home))
+        assert (a.status, a.seconds_spent) == ("done", 30.0)
+        [b] = ann_repo.assignments(s, annotator="alice", document_id=_doc_id(s, finished))
+        assert b.status == "done"
