@@ -107,6 +107,21 @@ class WorkContent:
     packaged_statuses: dict[str, str]
 
 
+def _meta_strings(session: Session, key: str, path: Path) -> dict[str, str]:
+    """A JSON object of strings kept in the work file's metadata (empty when absent)."""
+    try:
+        value = json.loads(doc_repo.get_meta(session, key) or "{}")
+    except (json.JSONDecodeError, RecursionError):
+        value = None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise MergeRefused(
+            f"damaged work file: its '{key}' is not a JSON object of strings", path=str(path)
+        )
+    return value
+
+
 def read_workfile(path: Path) -> WorkContent:
     if not path.exists():
         raise MergeRefused("no such work file", path=str(path))
@@ -151,9 +166,9 @@ def read_workfile(path: Path) -> WorkContent:
                 relations=span_repo.relations_of(w, annotator=owner),
                 entities=registry_repo.list_entities(w),
                 assignments=ann_repo.assignments(w, annotator=owner),
-                baseline=json.loads(doc_repo.get_meta(w, WORKFILE_BASELINE) or "{}"),
+                baseline=_meta_strings(w, WORKFILE_BASELINE, path),
                 other_layers=dict(others),
-                packaged_statuses=json.loads(doc_repo.get_meta(w, WORKFILE_STATUSES) or "{}"),
+                packaged_statuses=_meta_strings(w, WORKFILE_STATUSES, path),
             )
     finally:
         work.close()

@@ -284,6 +284,17 @@ def test_merge_refuses_plain_projects_and_missing_files(
     _refused(project, [tmp_path / "nowhere.annwork"], "no such work file")
 
 
+@pytest.mark.parametrize("key", ["workfile_baseline", "workfile_statuses"])
+@pytest.mark.parametrize("value", ["not json", "[1]", '{"a": 5}'])
+def test_merge_refuses_damaged_work_file_metadata(
+    make_project: MakeProject, tmp_path: Path, key: str, value: str
+) -> None:
+    project, out = _packaged_for_alice(make_project, tmp_path)
+    _edit_offline(out)
+    _sql(out, "UPDATE project_meta SET value = ? WHERE key = ?", value, key)
+    _refused(project, [out], f"damaged work file: its '{key}'")
+
+
 def test_document_edited_on_both_sides_takes_the_work_file_and_is_reported(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
