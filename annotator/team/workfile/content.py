@@ -170,6 +170,10 @@ def read_workfile(path: Path) -> WorkContent:
                 other_layers=dict(others),
                 packaged_statuses=_meta_strings(w, WORKFILE_STATUSES, path),
             )
+    except (ValueError, TypeError) as exc:  # a row the storage cannot read (e.g. attrs not JSON)
+        raise MergeRefused(
+            f"damaged work file: cannot read its layer ({type(exc).__name__})", path=str(path)
+        ) from None
     finally:
         work.close()
     return content

@@ -295,6 +295,16 @@ def test_merge_refuses_damaged_work_file_metadata(
     _refused(project, [out], f"damaged work file: its '{key}'")
 
 
+@pytest.mark.parametrize("attrs", ["not json", "[1, 2]"])
+def test_merge_refuses_a_span_whose_attributes_cannot_be_read(
+    make_project: MakeProject, tmp_path: Path, attrs: str
+) -> None:
+    project, out = _packaged_for_alice(make_project, tmp_path)
+    _edit_offline(out)
+    _sql(out, "UPDATE span SET attrs = ? WHERE id = (SELECT MIN(id) FROM span)", attrs)
+    _refused(project, [out], "damaged work file: cannot read its layer")
+
+
 def test_document_edited_on_both_sides_takes_the_work_file_and_is_reported(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
