@@ -318,6 +318,8 @@ def load_scheme(name_or_path: str | Path) -> Scheme:
         line = line + 1 if line is not None else getattr(exc, "lineno", None)
         msg = str(getattr(exc, "problem", None) or getattr(exc, "msg", exc))
         raise SchemeError(f"malformed scheme: {msg}", path=str(path), line=line) from exc
+    except RecursionError:
+        raise SchemeError("malformed scheme: nested too deeply to read", path=str(path)) from None
     try:
         return scheme_from_dict(data)
     except SchemePatternError as exc:

@@ -113,7 +113,7 @@ def _first_json_record(path: Path) -> object:
     text = head.decode("utf-8-sig", errors="replace").lstrip()
     try:
         obj, _ = json.JSONDecoder().raw_decode(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # the reader names the file and line
         return None
     return obj
 

@@ -121,6 +121,8 @@ def load_label_map(path: Path) -> dict[str, MapTarget]:
         data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise ImportFailed(f"invalid JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
+    except RecursionError:
+        raise ImportFailed("JSON nested too deeply to read", path=str(path)) from None
     return parse_label_map(data, str(path))
 
 

@@ -198,8 +198,8 @@ class ReviewPanel(QWidget):
             self.model.set_data(data.rows, data.docs)
         else:
             self.model.replace_documents(data.doc_ids, data.rows, data.docs)
-        for key, shown in self._inflight.items():  # decisions the worker has not written yet
-            if self.model.row_of(key) is not None:
+        for pending, shown in self._inflight.items():  # decisions the worker has not written
+            if self.model.row_of(pending) is not None:
                 self.model.set_row(shown)
         self._update_counts()
         row = self.model.row_of(key) if key else None

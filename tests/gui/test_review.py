@@ -432,3 +432,18 @@ def test_review_fits_a_1366_screen_beside_the_docks(qtbot, tmp_path) -> None:
         assert "1 documents" not in review.status.text()
     finally:
         win.close()
+
+
+def test_two_quick_decisions_move_on_past_both(qtbot, panel, context) -> None:
+    """The re-read after the first decision lands while the second is still being written:
+    the selection stays where the second decision moved it, not on the item just decided."""
+    panel._select(0)
+    first = panel.current_key()
+    with qtbot.waitSignal(panel.settled, timeout=20_000):
+        qtbot.keyClick(panel.table, Qt.Key.Key_1)
+    second = panel.current_key()
+    assert second != first and panel.current_row().pending
+    with qtbot.waitSignal(panel.loaded, timeout=20_000):  # the re-read of the first decision
+        qtbot.keyClick(panel.table, Qt.Key.Key_1)
+    assert panel.current_key() not in (first, second)
+    assert panel.current_row().pending

@@ -168,3 +168,28 @@ def test_fifo_is_refused_up_front(make_project: MakeProject, tmp_path: Path, fmt
     project = make_project(n_docs=0)
     with pytest.raises(ImportFailed, match=r"pipe\.jsonl: is not a regular file"):
         import_paths(project, [fifo], fmt=fmt)
+
+
+def test_deep_nesting_is_refused_when_the_format_is_detected(make_project: MakeProject) -> None:
+    """Detecting the dialect of a ``.jsonl`` file parses its first record: a record nested too
+    deeply for the decoder must reach the reader's one-line error, not an internal one."""
+    project = make_project(n_docs=1)
+    before = file_hash(project.path)
+    path = FILES / "jsonl_deep_nesting.jsonl"
+    with pytest.raises(ImportFailed) as info:
+        import_paths(project, [path], fmt="auto")
+    message = info.value.one_line()
+    assert "nested too deeply" in message and path.name in message
+    assert info.value.line == 1, message
+    assert file_hash(project.path) == before
+
+
+def test_deep_nesting_in_a_label_map_is_refused(tmp_path: Path) -> None:
+    from annotator.transfer.label_map import load_label_map
+
+    path = tmp_path / "map.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(ImportFailed) as info:
+        load_label_map(path)
+    message = info.value.one_line()
+    assert "nested too deeply" in message and "map.json" in message

@@ -63,3 +63,12 @@ def test_yaml_syntax_error_has_line(tmp_path: Path) -> None:
 def test_missing_scheme_file(tmp_path: Path) -> None:
     with pytest.raises(SchemeError, match="no scheme file"):
         load_scheme(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_scheme_nested_too_deeply_is_a_scheme_error(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"deep{suffix}"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(SchemeError) as err:
+        load_scheme(path)
+    assert "nested too deeply" in str(err.value) and str(path) in str(err.value)

@@ -29,6 +29,7 @@ WORKFILE_FOR = "workfile_for"
 WORKFILE_SOURCE = "workfile_source"
 WORKFILE_CREATED = "workfile_created"
 WORKFILE_BASELINE = "workfile_baseline"  # JSON {text sha256: hash of the layer when packaged}
+WORKFILE_STATUSES = "workfile_statuses"  # JSON {text sha256: the owner's status when packaged}
 
 SpanKey = tuple[int, int, str]
 
@@ -102,6 +103,23 @@ class WorkContent:
     assignments: list[AssignmentRecord]
     baseline: dict[str, str]
     other_layers: dict[str, int]  # layers present in the file that are not brought back
+    # text sha256 -> the owner's status when packaged (empty for files packaged before it)
+    packaged_statuses: dict[str, str]
+
+
+def _meta_strings(session: Session, key: str, path: Path) -> dict[str, str]:
+    """A JSON object of strings kept in the work file's metadata (empty when absent)."""
+    try:
+        value = json.loads(doc_repo.get_meta(session, key) or "{}")
+    except (json.JSONDecodeError, RecursionError):
+        value = None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise MergeRefused(
+            f"damaged work file: its '{key}' is not a JSON object of strings", path=str(path)
+        )
+    return value
 
 
 def read_workfile(path: Path) -> WorkContent:
@@ -148,9 +166,14 @@ def read_workfile(path: Path) -> WorkContent:
                 relations=span_repo.relations_of(w, annotator=owner),
                 entities=registry_repo.list_entities(w),
                 assignments=ann_repo.assignments(w, annotator=owner),
-                baseline=json.loads(doc_repo.get_meta(w, WORKFILE_BASELINE) or "{}"),
+                baseline=_meta_strings(w, WORKFILE_BASELINE, path),
                 other_layers=dict(others),
+                packaged_statuses=_meta_strings(w, WORKFILE_STATUSES, path),
             )
+    except (ValueError, TypeError) as exc:  # a row the storage cannot read (e.g. attrs not JSON)
+        raise MergeRefused(
+            f"damaged work file: cannot read its layer ({type(exc).__name__})", path=str(path)
+        ) from None
     finally:
         work.close()
     return content

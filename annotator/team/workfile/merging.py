@@ -3,7 +3,8 @@
 Spans are matched by (start, end, label); a match with other attributes or another actor link is a
 change, the rest are additions and removals. A document not edited offline (its layer hash equals
 the baseline) keeps the project's version; one edited on both sides takes the work file's version
-and is reported as a conflict.
+and is reported as a conflict. Statuses follow the same rule: one not changed offline (the
+status the file was packaged with) keeps the project's; time spent takes the larger of the two.
 """
 
 from __future__ import annotations
@@ -284,8 +285,10 @@ def _merge_assignments(
             continue
         old = current.get(doc_id)
         seconds = max(a.seconds_spent, old.seconds_spent if old else 0.0)
-        if old is not None and old.status == a.status and old.seconds_spent == seconds:
+        packaged = content.packaged_statuses.get(content.docs[a.document_id][0])
+        status = old.status if old is not None and packaged == a.status else a.status
+        if old is not None and old.status == status and old.seconds_spent == seconds:
             continue
-        ann_repo.set_assignment(s, doc_id, owner_id, a.status, seconds_spent=seconds)
-        if old is None or old.status != a.status:
-            changes[doc_id].status = a.status
+        ann_repo.set_assignment(s, doc_id, owner_id, status, seconds_spent=seconds)
+        if old is None or old.status != status:
+            changes[doc_id].status = status

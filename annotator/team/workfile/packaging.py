@@ -16,6 +16,7 @@ from annotator.team.workfile.content import (
     WORKFILE_CREATED,
     WORKFILE_FOR,
     WORKFILE_SOURCE,
+    WORKFILE_STATUSES,
     layer_hash,
     relations_per_doc,
     spans_per_doc,
@@ -182,6 +183,9 @@ def package(
             doc_repo.set_meta(w, WORKFILE_SOURCE, Path(project.path).name)
             doc_repo.set_meta(w, WORKFILE_CREATED, datetime.now(UTC).isoformat(timespec="seconds"))
             doc_repo.set_meta(w, WORKFILE_BASELINE, json.dumps(baseline))
+            sha_of = {d.id: d.sha256 for d in docs}
+            statuses = {sha_of[a.document_id]: a.status for a in assigned}
+            doc_repo.set_meta(w, WORKFILE_STATUSES, json.dumps(statuses))
         make_single_file(work.db)
         work.close()
         os.replace(tmp, out)

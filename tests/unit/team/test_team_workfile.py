@@ -284,6 +284,27 @@ def test_merge_refuses_plain_projects_and_missing_files(
     _refused(project, [tmp_path / "nowhere.annwork"], "no such work file")
 
 
+@pytest.mark.parametrize("key", ["workfile_baseline", "workfile_statuses"])
+@pytest.mark.parametrize("value", ["not json", "[1]", '{"a": 5}'])
+def test_merge_refuses_damaged_work_file_metadata(
+    make_project: MakeProject, tmp_path: Path, key: str, value: str
+) -> None:
+    project, out = _packaged_for_alice(make_project, tmp_path)
+    _edit_offline(out)
+    _sql(out, "UPDATE project_meta SET value = ? WHERE key = ?", value, key)
+    _refused(project, [out], f"damaged work file: its '{key}'")
+
+
+@pytest.mark.parametrize("attrs", ["not json", "[1, 2]"])
+def test_merge_refuses_a_span_whose_attributes_cannot_be_read(
+    make_project: MakeProject, tmp_path: Path, attrs: str
+) -> None:
+    project, out = _packaged_for_alice(make_project, tmp_path)
+    _edit_offline(out)
+    _sql(out, "UPDATE span SET attrs = ? WHERE id = (SELECT MIN(id) FROM span)", attrs)
+    _refused(project, [out], "damaged work file: cannot read its layer")
+
+
 def test_document_edited_on_both_sides_takes_the_work_file_and_is_reported(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
@@ -351,3 +372,29 @@ def test_random_offline_rounds_round_trip_exactly(
         assert again.unchanged
         with project.session() as s:
             assert len(span_repo.spans_of(s, annotator="alice")) == counts
+
+
+def test_status_not_touched_offline_keeps_the_projects_status(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """A document marked done in the project after packaging stays done when a work file in
+    which its status was not changed is merged; a status changed offline still comes back."""
+    project, out = _packaged_for_alice(make_project, tmp_path)
+    finished = _edit_offline(out)  # marks one document done offline
+    with project.session() as s:
+        mine = [a for a in ann_repo.assignments(s, annotator="alice") if a.status == "todo"]
+        at_home = next(
+            d.external_id
+            for d in doc_repo.get_documents(s, [a.document_id for a in mine])
+            if d.external_id != finished
+        )
+        services.set_status(s, _doc_id(s, at_home), "alice", "done", add_seconds=30.0)
+    [report] = merge(project, [out])
+    by_doc = {c.external_id: c for c in report.changes}
+    assert by_doc[finished].status == "done"
+    assert at_home not in by_doc or by_doc[at_home].status is None
+    with project.session() as s:
+        [a] = ann_repo.assignments(s, annotator="alice", document_id=_doc_id(s, at_home))
+        assert (a.status, a.seconds_spent) == ("done", 30.0)
+        [b] = ann_repo.assignments(s, annotator="alice", document_id=_doc_id(s, finished))
+        assert b.status == "done"
