@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from annotator.values import DocData, RelationData, SpanData
 from annotator.vocabulary import Layer, SuggestionState
+from storage.db import stored_json
 from storage.records import (
     DocumentRecord,
     EntityRecord,
@@ -198,7 +199,8 @@ def iter_layer(
             span_rows[row[0]].append(row)
             raw = row[5]
             if raw not in attrs_of:
-                parsed = json.loads(raw) if raw and raw != "null" else {}
+                what = f"the attributes of span {row[1]}"
+                parsed = stored_json(raw, what) if raw and raw != "null" else {}
                 attrs_of[raw] = (parsed, json.dumps(parsed, sort_keys=True, default=str))
         rel_rows: dict[int, list[Any]] = defaultdict(list)
         for rrow in span_repo.layer_relation_rows(session, layer, chunk):

@@ -47,7 +47,7 @@ def _translate(exc: StorageError, path: Path | str) -> ProjectError:
         return SchemaTooNew(str(exc), path=str(path))
     if exc.kind == "foreign":
         return ForeignSchema(str(exc), path=str(path))
-    if exc.kind == "read_only":
+    if exc.kind in ("read_only", "damaged"):
         return DatabaseFailed(str(exc), path=str(path))
     if exc.kind == "unreachable":
         return ServerUnavailable(str(exc))
@@ -199,6 +199,8 @@ class Project:
                 yield s
         except DBAPIError as exc:
             raise self._failure(exc) from None
+        except StorageError as exc:  # a stored value that cannot be read (a damaged file)
+            raise _translate(exc, self.path) from None
 
     def transact(self, action: Callable[[Session], T], attempts: int = RETRY_ATTEMPTS) -> T:
         """Run ``action(session)`` as one write transaction and return its result: the one
@@ -218,6 +220,8 @@ class Project:
                     result = action(s)
                     committing = True  # the action is done; leaving the block commits
                 return result
+            except StorageError as exc:
+                raise _translate(exc, self.path) from None
             except DBAPIError as exc:
                 kind = postgres.refusal(exc) if self.is_server else None
                 again = kind == "conflict" or (kind == "lost" and not committing)

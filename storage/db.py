@@ -13,6 +13,7 @@ own code on our queries), and a progress handler that cancels any statement runn
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -40,7 +41,8 @@ _PROGRESS_STEPS = 50_000  # SQLite VM steps between two looks at the clock
 class StorageError(Exception):
     """A project database cannot be used. ``kind`` is one of: missing, directory, not_sqlite,
     not_project, too_new, locked, exists, foreign (objects the project did not create), not_file
-    (a FIFO or device), timeout (a statement ran too long)."""
+    (a FIFO or device), timeout (a statement ran too long), damaged (a stored value that cannot
+    be read)."""
 
     def __init__(self, kind: str, message: str) -> None:
         self.kind = kind
@@ -176,11 +178,23 @@ def describe_foreign(found: list[tuple[str, str]]) -> str:
     )
 
 
+def stored_json(raw: str, what: str = "a stored value") -> Any:
+    """A JSON value as the project file stores it (attributes, metadata, schema lists); one
+    that is not valid JSON (a damaged or tampered file) is a StorageError naming ``what``."""
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise StorageError(
+            "damaged", f"the project file is damaged: {what} cannot be read (not valid JSON)"
+        ) from None
+
+
 def make_engine(url: str) -> Engine:
     is_sqlite = url.startswith("sqlite")
     kwargs: dict[str, Any] = {}
     if is_sqlite:
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        kwargs["json_deserializer"] = stored_json  # a server checks JSON as it is written
     else:  # a server: its options live with the rest of the server code
         from storage.postgres import engine_options
 

@@ -9,7 +9,6 @@ the one ``agreement_report`` makes of the loaded layers.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from annotator.agreement.report import BATCH, AgreementAccumulator, AgreementReport
 from annotator.values import AttrValue, DocData, RelationData, SpanData
+from storage.db import stored_json
 from storage.repository import documents as doc_repo
 from storage.repository import registry as registry_repo
 from storage.repository import spans as span_repo
@@ -109,7 +109,8 @@ def _batches(
             ):
                 attrs = attrs_of.get(raw)
                 if attrs is None:
-                    attrs = attrs_of[raw] = json.loads(raw) if raw and raw != "null" else {}
+                    what = f"the attributes of span {sid}"
+                    attrs = attrs_of[raw] = stored_json(raw, what) if raw and raw != "null" else {}
                 ent = entities.get(ent_id) if ent_id else None
                 spans[did].append(
                     SpanData(

@@ -19,9 +19,14 @@ from annotator.values import RelationData, SpanData
 from storage.db import foreign_objects
 from storage.records import SpanRecord
 from storage.repository import documents as doc_repo
+from storage.repository import integrity
 from storage.repository import spans as span_repo
 
 BATCH = 2000  # documents read at a time
+SKIPPED_WHEN_DAMAGED = (
+    "the other checks were skipped: they read the values above; restore the file from a backup "
+    "or delete those rows"
+)
 
 Found = list[tuple[str, Problem]]
 
@@ -41,6 +46,17 @@ def check_project(session: Session, scheme: Scheme) -> Found:
                 ),
             )
         )
+    damaged = integrity.unreadable_json(session)
+    for table, column, key in damaged:
+        found.append(
+            (
+                f"{table} {key}",
+                Problem("error", f"its {column} value is not valid JSON (damaged file)"),
+            )
+        )
+    if damaged:  # every other check reads these values
+        found.append(("project", Problem("warning", SKIPPED_WHEN_DAMAGED)))
+        return found
     texts: Found = []
     spans: Found = []
     relations: list[tuple[int, str, Problem]] = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -10,6 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from storage.bulk import bulk_insert_ids
+from storage.db import stored_json
 from storage.models import (
     Assignment,
     AttributeRow,
@@ -205,7 +205,16 @@ def document_rows(
         doc_ids,
     )
     return [
-        (did, ext, title, source, url, published, text, json.loads(meta) if meta else {})
+        (
+            did,
+            ext,
+            title,
+            source,
+            url,
+            published,
+            text,
+            stored_json(meta, f"the metadata of document {did}") if meta else {},
+        )
         for did, ext, title, source, url, published, text, meta in rows
     ]
 

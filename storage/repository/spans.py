@@ -14,6 +14,7 @@ from sqlalchemy import Select, Text, delete, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from storage.bulk import bulk_insert_ids, bulk_insert_values
+from storage.db import stored_json
 from storage.models import Annotator, Assignment, Relation, Span, utcnow
 from storage.records import RelationRecord, SpanRecord
 from storage.repository.annotators_assignments import annotator_id
@@ -60,7 +61,7 @@ def _read_spans(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[SpanRe
         if isinstance(raw, dict):  # PostgreSQL's driver hands JSON back already decoded
             attrs = raw
         elif (attrs := parsed.get(raw)) is None:
-            attrs = parsed[raw] = json.loads(raw)
+            attrs = parsed[raw] = stored_json(raw, f"the attributes of span {sid}")
         out.append(SpanRecord(sid, doc, name, start, end, label, dict(attrs), ent, origin))
     return out
 

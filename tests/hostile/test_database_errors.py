@@ -127,3 +127,50 @@ def test_cli_prints_translated_errors_not_sql(
     expected = f"{project.path}: is read-only: opened read-only; nothing was changed"
     assert lines == [f"error: [E114] {expected}"]
     assert "sqlite3" not in result.output and "SQL" not in result.output
+
+
+SPAN_ATTRS = ("UPDATE span SET attrs = 'not json' WHERE id = {span}", "span {span}", "attrs")
+DOC_META = ("UPDATE document SET meta = '{{' WHERE id = {doc}", "document {doc}", "meta")
+EXPORT = ["export", "{out}", "--format", "jsonl", "--layer", "seed"]
+
+
+@pytest.mark.parametrize(
+    ("sql", "where", "what", "command"),
+    [
+        (*SPAN_ATTRS, ["agreement"]),
+        (*SPAN_ATTRS, EXPORT),
+        (*SPAN_ATTRS, ["queue"]),
+        (*DOC_META, EXPORT),
+    ],
+)
+def test_a_value_that_is_not_json_is_one_line_and_check_lists_it(
+    make_project: MakeProject, tmp_path: Path, sql: str, where: str, what: str, command: list[str]
+) -> None:
+    """A damaged or tampered file (a JSON column that is not JSON) was an E999 in every
+    command, 'check' included. Now each says so in one line naming the file, and 'check'
+    lists the values; nothing is written."""
+    project = make_project(n_docs=0)
+    import_paths(project, [SEED], layer="seed")
+    with project.session() as s:
+        doc = min(doc_repo.document_hashes(s).values())
+    project.close()
+    con = sqlite3.connect(project.path)
+    span = con.execute("SELECT min(id) FROM span").fetchone()[0]
+    con.execute(sql.format(span=span, doc=doc))
+    con.commit()
+    con.close()
+    before = file_hash(project.path)
+    runner = CliRunner()
+    args = [a.format(out=tmp_path / "out.jsonl") for a in command]
+    result = runner.invoke(app, [args[0], str(project.path), *args[1:]])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith(f"error: [E114] {project.path}: the project file is damaged: ")
+    assert lines[-1].endswith("cannot be read (not valid JSON)")
+    check = runner.invoke(app, ["check", str(project.path)])
+    assert check.exit_code == 1
+    assert f"error: {where.format(span=span, doc=doc)}: its {what} value is not valid JSON" in (
+        check.output
+    )
+    assert "the other checks were skipped" in check.output
+    assert file_hash(project.path) == before
