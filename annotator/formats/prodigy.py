@@ -9,7 +9,8 @@
 - Entity linking tasks (``options`` + ``accept``): the accepted option id becomes
   ``span.entity`` when the task has exactly one span (``NIL_*`` ids are ignored).
 - The document id is ``doc_id`` when present (this tool's exports), else
-  ``<file>:<_input_hash>`` (else the record number); ``meta`` is kept; the layer is
+  ``<file>:<_input_hash>`` (else the record number); ``meta`` is kept, with the task's
+  ``_input_hash`` as ``prodigy_input_hash``; the layer is
   ``_annotator_id`` or ``_session_id`` when present. A span's ``attrs`` (object) and ``kb_id``
   are its attributes and actor link. An ``accept`` record without spans is annotated-empty.
 
@@ -17,7 +18,9 @@ Writing: Prodigy JSONL, one task per document: ``text``, ``tokens`` (spaCy's tok
 language; ``id``, ``start``, ``end``, ``ws``), ``spans`` with ``token_start``/``token_end`` (and the
 exact character offsets, kept even off token boundaries, counted), ``relations`` in the ``rel``
 layout (``head``/``child`` token indices with ``head_span``/``child_span``), ``answer``
-``accept``, ``_annotator_id`` the layer, ``_input_hash`` of the text, plus ``doc_id``, ``meta``
+``accept``, ``_annotator_id`` the layer, ``_input_hash`` (the one the document was imported with
+from Prodigy, so that Prodigy knows its input again, else a hash of the text; no
+``_task_hash``: Prodigy computes it for the new annotations), plus ``doc_id``, ``meta``
 and per span ``attrs``/``kb_id`` for a lossless read back. A document nobody annotated has no
 ``spans`` and no ``answer``. Prodigy keeps one span per offsets and label: two events on one
 trigger become one.
@@ -38,6 +41,9 @@ from annotator.formats.pipelines import RENEW_EVERY, Renewed
 from annotator.formats.reading import ReadOptions
 from annotator.formats.writing import ALL, ExportContext, ExportSummary, new_summary, split_names
 from annotator.values import AttrValue, DocData, RelationData, SpanData
+
+# The document metadata key that keeps a Prodigy task's ``_input_hash`` from import to export.
+INPUT_HASH_META = "prodigy_input_hash"
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
@@ -71,6 +77,9 @@ def _record(
     _link_accepted_option(rec, found.spans, options, name, line)
     rels = _relations(rec, found, options)
     meta = dict(rec["meta"]) if isinstance(rec.get("meta"), dict) else {}
+    peer_hash = rec.get("_input_hash")
+    if isinstance(peer_hash, int) and not isinstance(peer_hash, bool):
+        meta[INPUT_HASH_META] = peer_hash  # written back as is: Prodigy knows the input again
     layer = json_name(
         rec.get("_annotator_id") or rec.get("_session_id"), "_annotator_id", name, line
     )
@@ -191,6 +200,15 @@ def _relations(rec: dict[str, Any], found: _TaskSpans, options: ReadOptions) -> 
 # ---------------------------------------------------------------- writing
 
 
+def _kept_input_hash(doc: DocData) -> int:
+    """The ``_input_hash`` a Prodigy file gave the document when it was imported (the text
+    never changes here, so Prodigy's own hash of it still holds), else one of our own."""
+    kept = doc.meta.get(INPUT_HASH_META)
+    if isinstance(kept, int) and not isinstance(kept, bool):
+        return kept
+    return _input_hash(doc.text)
+
+
 def _input_hash(text: str) -> int:
     """A stable 32-bit signed hash of the text (Prodigy's hashes are such integers)."""
     digest = hashlib.sha256(text.encode("utf-8")).digest()
@@ -217,8 +235,8 @@ def task_of(
     ends = [t["end"] for t in tokens]
     task: dict[str, Any] = {
         "text": doc.text,
-        "_input_hash": _input_hash(doc.text),
-        "meta": {k: v for k, v in doc.meta.items() if k != "doc_id"},
+        "_input_hash": _kept_input_hash(doc),
+        "meta": {k: v for k, v in doc.meta.items() if k not in ("doc_id", INPUT_HASH_META)},
         "doc_id": doc.id,
         "tokens": tokens,
     }

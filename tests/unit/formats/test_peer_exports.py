@@ -10,6 +10,7 @@ from annotator.project import Project
 from annotator.transfer import importing
 from annotator.transfer.exporting import export_documents
 from annotator.transfer.importing import import_paths
+from annotator.values import DocData
 
 from .conftest import news_doc
 from .roundtrip import picture
@@ -120,6 +121,46 @@ def test_prodigy_rel_corpus_round_trip(corpus: Path, tmp_path: Path) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_prodigy_hand_back_keeps_each_task_s_input_hash(corpus: Path, tmp_path: Path) -> None:
+    """Work imported from Prodigy goes back with the ``_input_hash`` each task came with (our
+    own hash of the text made Prodigy take every returned task for a new input), and no
+    ``_task_hash`` (Prodigy computes it for the new annotations); the kept hash is not
+    repeated in ``meta``."""
+    src = corpus / "prodigy_jsonl_explosion" / "rel_component_annotations.first25.jsonl"
+    given = {
+        rec["text"]: rec["_input_hash"]
+        for rec in map(json.loads, src.read_text("utf-8").splitlines())
+    }
+    docs, _ = importing.read_paths([src], "prodigy")
+    labels = sorted({s.label for d in docs for s in d.spans})
+    rels = sorted({r.label for d in docs for r in d.relations})
+    from annotator.scheme import scheme_from_dict
+
+    scheme = scheme_from_dict(
+        {
+            "name": "rel",
+            "labels": labels,
+            "relations": [{"name": r, "heads": labels, "tails": labels} for r in rels],
+        }
+    )
+    proj = Project.create(tmp_path / "a.annproj", scheme)
+    try:
+        import_paths(proj, [src], "prodigy", layer="gold")
+        own = DocData("own", "A text that never was a Prodigy task.", {}, annotated=True)
+        importing.import_documents(proj, [own], layer="gold")  # not from Prodigy
+        export_documents(proj, tmp_path / "out.jsonl", "prodigy")
+    finally:
+        proj.close()
+    back = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert len(back) == len(given) + 1
+    for rec in back:
+        assert "_task_hash" not in rec and "prodigy_input_hash" not in rec["meta"]
+        if rec["text"] in given:
+            assert rec["_input_hash"] == given[rec["text"]]
+        else:
+            assert isinstance(rec["_input_hash"], int)
 
 
 def test_labelstudio_one_annotation_per_annotator_round_trip(tmp_path: Path) -> None:
