@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 from annotator.project import Project
 from annotator.transfer import importing
@@ -96,21 +97,26 @@ def test_prodigy_tokens_spans_relations(tmp_path: Path) -> None:
     assert summary.merged  # the off-boundary "attac" span is counted, its offsets kept
 
 
-def test_prodigy_rel_corpus_round_trip(corpus: Path, tmp_path: Path) -> None:
-    """Prodigy's own relations file -> project -> Prodigy JSONL -> project: the same."""
-    src = corpus / "prodigy_jsonl_explosion" / "rel_component_annotations.first25.jsonl"
+def _scheme_of(src: Path) -> Any:
+    """A scheme with the labels and relations a Prodigy file uses, any label at either end."""
+    from annotator.scheme import scheme_from_dict
+
     docs, _ = importing.read_paths([src], "prodigy")
     labels = sorted({s.label for d in docs for s in d.spans})
     rels = sorted({r.label for d in docs for r in d.relations})
-    from annotator.scheme import scheme_from_dict
-
-    scheme = scheme_from_dict(
+    return scheme_from_dict(
         {
             "name": "rel",
             "labels": labels,
             "relations": [{"name": r, "heads": labels, "tails": labels} for r in rels],
         }
     )
+
+
+def test_prodigy_rel_corpus_round_trip(corpus: Path, tmp_path: Path) -> None:
+    """Prodigy's own relations file -> project -> Prodigy JSONL -> project: the same."""
+    src = corpus / "prodigy_jsonl_explosion" / "rel_component_annotations.first25.jsonl"
+    scheme = _scheme_of(src)
     first = Project.create(tmp_path / "a.annproj", scheme)
     second = Project.create(tmp_path / "b.annproj", scheme)
     try:
@@ -133,18 +139,7 @@ def test_prodigy_hand_back_keeps_each_task_s_input_hash(corpus: Path, tmp_path: 
         rec["text"]: rec["_input_hash"]
         for rec in map(json.loads, src.read_text("utf-8").splitlines())
     }
-    docs, _ = importing.read_paths([src], "prodigy")
-    labels = sorted({s.label for d in docs for s in d.spans})
-    rels = sorted({r.label for d in docs for r in d.relations})
-    from annotator.scheme import scheme_from_dict
-
-    scheme = scheme_from_dict(
-        {
-            "name": "rel",
-            "labels": labels,
-            "relations": [{"name": r, "heads": labels, "tails": labels} for r in rels],
-        }
-    )
+    scheme = _scheme_of(src)
     proj = Project.create(tmp_path / "a.annproj", scheme)
     try:
         import_paths(proj, [src], "prodigy", layer="gold")
