@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from annotator.errors import ForeignSchema, MergeRefused, ProjectError
+from annotator.errors import DatabaseFailed, ForeignSchema, MergeRefused, ProjectError
 from annotator.project import Project
 from annotator.transfer.importing import text_sha256
 from storage.records import AssignmentRecord, EntityRecord, RelationRecord, SpanRecord
@@ -170,6 +170,10 @@ def read_workfile(path: Path) -> WorkContent:
                 other_layers=dict(others),
                 packaged_statuses=_meta_strings(w, WORKFILE_STATUSES, path),
             )
+    except DatabaseFailed as exc:  # e.g. a stored value that is not JSON (a damaged file)
+        raise MergeRefused(
+            f"cannot read the work file: {exc.message}; nothing was merged", path=str(path)
+        ) from None
     except (ValueError, TypeError) as exc:  # a row the storage cannot read (e.g. attrs not JSON)
         raise MergeRefused(
             f"damaged work file: cannot read its layer ({type(exc).__name__})", path=str(path)

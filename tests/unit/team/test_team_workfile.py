@@ -295,14 +295,20 @@ def test_merge_refuses_damaged_work_file_metadata(
     _refused(project, [out], f"damaged work file: its '{key}'")
 
 
-@pytest.mark.parametrize("attrs", ["not json", "[1, 2]"])
+@pytest.mark.parametrize(
+    ("attrs", "said"),
+    [
+        ("not json", r"cannot read the work file: .* attributes of span \d+ cannot be read"),
+        ("[1, 2]", "damaged work file: cannot read its layer"),
+    ],
+)
 def test_merge_refuses_a_span_whose_attributes_cannot_be_read(
-    make_project: MakeProject, tmp_path: Path, attrs: str
+    make_project: MakeProject, tmp_path: Path, attrs: str, said: str
 ) -> None:
     project, out = _packaged_for_alice(make_project, tmp_path)
     _edit_offline(out)
     _sql(out, "UPDATE span SET attrs = ? WHERE id = (SELECT MIN(id) FROM span)", attrs)
-    _refused(project, [out], "damaged work file: cannot read its layer")
+    _refused(project, [out], said)
 
 
 def test_document_edited_on_both_sides_takes_the_work_file_and_is_reported(
