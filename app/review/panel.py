@@ -303,6 +303,9 @@ class ReviewPanel(QWidget):
         row = self.current_row()
         if row is None or row.state == DECIDING or not self._writable():
             return
+        if row.state == DECIDED and row.choice == choice:  # nothing to write, nothing to undo
+            self._note(f"Already decided: {choice}; nothing changed.")
+            return
         command = DecideCommand(self.context, row.item, choice, self._after_command)
         self._submit(command, [replace(row, state=DECIDING, choice=choice)])
         position = self.model.row_of(row.key)

@@ -226,6 +226,21 @@ def test_accept_a_version_by_key_then_undo_and_redo(qtbot, panel, context) -> No
     assert panel.model.row(panel.model.row_of(key)).state == "decided"
 
 
+def test_the_same_decision_again_writes_nothing_and_adds_no_undo_step(
+    qtbot, panel, context
+) -> None:
+    row = _select_kind(panel, "label")
+    key = panel.model.row(row).key
+    with qtbot.waitSignal(panel.settled, timeout=20_000):
+        qtbot.keyClick(panel.table, Qt.Key.Key_1)  # alice: EVENT
+    panel._select(panel.model.row_of(key))
+    qtbot.keyClick(panel.table, Qt.Key.Key_1)  # the same version again
+    qtbot.wait(50)
+    assert context.undo_stack.count() == 1 and len(_events(context)) == 1
+    assert panel.current_key() == key  # it stays: nothing was decided
+    assert "Already decided" in panel.status.text()
+
+
 def test_second_version_and_reject_all(qtbot, panel, context) -> None:
     _select_kind(panel, "label")
     with qtbot.waitSignal(panel.settled, timeout=20_000):
