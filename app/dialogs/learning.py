@@ -148,7 +148,10 @@ class ComparisonTable(QTableWidget):
         2: "Held out: the trained model's F (labels and links); on the linker rows, the "
         "trained linker's claimant accuracy or role recall",
     }
-    TALLEST, SHORTEST = 480, 160  # px: fitted height's cap, and the least a dialog may squeeze
+    TALLEST, SHORTEST = (
+        480,
+        160,
+    )  # px: the cap with no room known, and the least a dialog may squeeze
     _fit = 0
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -224,12 +227,13 @@ class ComparisonTable(QTableWidget):
         return out
 
     def fit_height(self, room: int | None = None) -> None:
-        """As tall as its rows (no scroll bar and no blank space for a dozen) up to 480 px or
-        ``room``, in whole rows: the last row shown is never cut. A dialog with less room
+        """As tall as its rows (no scroll bar and no blank space for a dozen) up to the
+        ``room`` the dialog has on its screen (480 px when not known), in whole rows: the last
+        row shown is never cut. A dialog with less room
         shrinks it to a scrolled table, never under its other widgets. As wide as its columns
         (no horizontal scroll bar)."""
         chrome = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
-        cap = self.TALLEST if room is None else max(min(room, self.TALLEST), self.SHORTEST)
+        cap = self.TALLEST if room is None else max(room, self.SHORTEST)
         height, shown = chrome, 0
         for r in range(self.rowCount()):
             if height + self.rowHeight(r) > cap:

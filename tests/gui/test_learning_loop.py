@@ -537,3 +537,25 @@ def test_undoing_done_puts_the_document_back_in_the_ranked_queue(
     assert panel.order == "uncertainty"
     message = win.statusBar().currentMessage()
     assert f"({len(open_ids)} open documents)" in message, message
+
+
+def test_the_comparison_uses_the_room_the_screen_gives(qtbot: Any, tmp_path: Path) -> None:
+    """On a tall screen every row shows (a 480 px cap left the last linker rows to scroll on a
+    900 px screen); with no room known the cap stays; the last row shown is whole."""
+    from app.dialogs.learning import ComparisonTable
+
+    data = json.loads((_linker_only_model(tmp_path / "m") / COMPARISON_FILE).read_text("utf-8"))
+    table = ComparisonTable()
+    qtbot.addWidget(table)
+    table.set_comparison(data)
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    assert rows > ComparisonTable.TALLEST  # more rows than the old cap showed
+    table.fit_height(room=rows + 200)
+    assert table.maximumHeight() >= rows  # every row
+    table.fit_height()
+    assert table.maximumHeight() <= ComparisonTable.TALLEST
+    table.fit_height(room=300)
+    chrome = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+    body = table.maximumHeight() - chrome
+    heights = [table.rowHeight(r) for r in range(table.rowCount())]
+    assert body in {sum(heights[:k]) for k in range(len(heights) + 1)}  # whole rows
