@@ -7,18 +7,16 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QLockFile, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QLockFile, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
-    QFrame,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QTabWidget,
     QWidget,
 )
@@ -44,6 +42,7 @@ from app.panels.documents import DocumentPanel
 from app.panels.highlighter import Key
 from app.panels.inspector import InspectorPanel
 from app.panels.label_palette import LabelPalette
+from app.panels.scrolled import ScrolledPanel
 from app.shortcut_sheet import ShortcutSheet
 from app.startup import ProjectHandle
 from app.tasks import TaskState
@@ -88,36 +87,6 @@ class _OpenProject:
 
     def __call__(self, _state: TaskState) -> object:
         return self.project.open()
-
-
-class ScrolledPanel(QScrollArea):
-    """A dock's panel in a frameless scroll area that gives it the height its wrapped text
-    needs: a dock shorter than that scrolls instead of squeezing the panel's labels into each
-    other. It is never narrower than the panel (no horizontal scrolling), nor lower than its
-    least height."""
-
-    def __init__(self, panel: QWidget) -> None:
-        super().__init__()
-        self.setWidget(panel)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()  # the panel's minimum width may have changed: the dock's too
-        return super().eventFilter(watched, event)
-
-    def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        panel = self.widget()
-        if panel is None:
-            return hint
-        least = panel.minimumSizeHint()
-        width = least.width() + self.verticalScrollBar().sizeHint().width()
-        # as tall as the panel's least height, as without the scroll area: it scrolls only for
-        # what that leaves out (wrapped text, suggested links)
-        return QSize(max(hint.width(), width), max(hint.height(), least.height()))
 
 
 class MainWindow(QMainWindow):
@@ -300,7 +269,7 @@ class MainWindow(QMainWindow):
         if persistence.restore_layout(self):
             return
         screen = self.screen().availableGeometry()
-        width, height, widths = first_layout(screen.width(), screen.height())
+        width, height, widths = persistence.first_layout(screen.width(), screen.height())
         self.resize(width, height)
         docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
         self.resizeDocks(
@@ -837,16 +806,3 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.operations.import_paths(paths)
-
-
-FIRST_SIZE = (1400, 860)  # the window's first size where the screen has room for it
-DOCK_SHARES = (0.24, 0.31)  # the document list's and the inspector's share of its width
-
-
-def first_layout(screen_width: int, screen_height: int) -> tuple[int, int, tuple[int, int]]:
-    """The first window size on a screen of that room, and the widths of the document list
-    and the inspector: shares of the window, so that on a small screen the article keeps
-    almost half of it (fixed 340 + 430 px left it 300 px of 1024)."""
-    width = min(FIRST_SIZE[0], screen_width)
-    height = min(FIRST_SIZE[1], screen_height)
-    return width, height, (round(width * DOCK_SHARES[0]), round(width * DOCK_SHARES[1]))

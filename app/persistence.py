@@ -1,5 +1,6 @@
 """What the window remembers between runs: layout (QSettings with a layout version) and, per
-project, the open document, scroll position, selected span and text selection."""
+project, the open document, scroll position, selected span and text selection; and the first
+layout, for a window with nothing remembered (``first_layout``)."""
 
 from __future__ import annotations
 
@@ -99,3 +100,16 @@ def load_model_dir(project: Path) -> str:
     if not isinstance(value, str) or not value:
         return ""
     return value if Path(value).is_dir() else ""
+
+
+FIRST_SIZE = (1400, 860)  # the window's first size where the screen has room for it
+DOCK_SHARES = (0.24, 0.31)  # the document list's and the inspector's share of its width
+
+
+def first_layout(screen_width: int, screen_height: int) -> tuple[int, int, tuple[int, int]]:
+    """The first window size on a screen of that room, and the widths of the document list
+    and the inspector: shares of the window, so that on a small screen the article keeps
+    almost half of it (fixed 340 + 430 px left it 300 px of 1024)."""
+    width = min(FIRST_SIZE[0], screen_width)
+    height = min(FIRST_SIZE[1], screen_height)
+    return width, height, (round(width * DOCK_SHARES[0]), round(width * DOCK_SHARES[1]))

@@ -50,6 +50,25 @@ class Excerpt:
     suffix: str
 
 
+class ExcerptPositions:
+    """Document offsets as UTF-16 positions of an excerpt's shown text (with its "…"), which
+    every lane of an item shows."""
+
+    def __init__(self, ex: Excerpt) -> None:
+        self.ex = ex
+        self.shown = f"{ex.prefix}{ex.text}{ex.suffix}"
+        self.index = Utf16Index(self.shown)
+        self.shift = len(ex.prefix) - ex.start
+
+    def of(self, a: int, b: int) -> tuple[int, int] | None:
+        """``[a, b)`` cut to the excerpt, as positions in the shown text; None when nothing
+        of it is shown."""
+        a, b = max(a, self.ex.start), min(b, self.ex.end)
+        if b <= a:
+            return None
+        return self.index.to_utf16(a + self.shift), self.index.to_utf16(b + self.shift)
+
+
 def excerpt(text: str, start: int, end: int, context: int = CONTEXT) -> Excerpt:
     """The paragraph around ``[start, end)``, cut at a space when it is long."""
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
@@ -240,6 +259,7 @@ class LanesView(QWidget):
         item = row.item
         start, end = item_region(row)
         ex = excerpt(doc.text, start, end)
+        where = ExcerptPositions(ex)
         state = {
             "open": "open",
             "changed": "<b style='color:#d55e00'>changed since "
@@ -268,8 +288,8 @@ class LanesView(QWidget):
             described = escape(describe_version(item, value, doc.text))
             mark = " ✓" if row.choice == name and row.state != "open" else ""
             lane.header.setText(f"{head} — {described}{mark}")
-            self._draw(lane, name, ex, layer, (start, end), chosen_keys(row, value), colours)
-            self._link(lane, row, value, ex)
+            self._link(lane, row, value, where)
+            self._draw(lane, name, where, layer, (start, end), chosen_keys(row, value), colours)
         for lane in self.lanes[len(lanes) :]:
             lane.hide()
 
@@ -277,24 +297,21 @@ class LanesView(QWidget):
         self,
         lane: Lane,
         name: str,
-        ex: Excerpt,
+        where: ExcerptPositions,
         layer: DocData | None,
         region: tuple[int, int],
         strong: set[tuple[int, int, str]],
         colours: Mapping[str, str],
     ) -> None:
         lane.name = name
-        shown = f"{ex.prefix}{ex.text}{ex.suffix}"
-        lane.text.setPlainText(shown)
-        index = Utf16Index(shown)
-        shift = len(ex.prefix) - ex.start
+        lane.text.setPlainText(where.shown)
 
         def select(cursor: QTextCursor, a: int, b: int) -> bool:
-            a, b = max(a, ex.start), min(b, ex.end)
-            if b <= a:
+            shown = where.of(a, b)
+            if shown is None:
                 return False
-            cursor.setPosition(index.to_utf16(a + shift))
-            cursor.setPosition(index.to_utf16(b + shift), QTextCursor.MoveMode.KeepAnchor)
+            cursor.setPosition(shown[0])
+            cursor.setPosition(shown[1], QTextCursor.MoveMode.KeepAnchor)
             return True
 
         cursor = QTextCursor(lane.text.document())
@@ -320,24 +337,16 @@ class LanesView(QWidget):
             cursor.mergeCharFormat(fmt)
         lane.fit_height()
 
-    def _link(self, lane: Lane, row: ReviewRow, value: object, ex: Excerpt) -> None:
-        """Draw a relation item's relation in the lanes whose version has it (its labels)."""
+    def _link(self, lane: Lane, row: ReviewRow, value: object, where: ExcerptPositions) -> None:
+        """The relation of a relation item, for a lane whose version has it (its labels)."""
         item = row.item
         labels = value if isinstance(value, tuple) else ()
-        shown = f"{ex.prefix}{ex.text}{ex.suffix}"
-        shift = len(ex.prefix) - ex.start
         link = None
         if item.kind == "relation" and item.head and item.tail and labels:
-            index = Utf16Index(shown)
-
-            def where(a: int, b: int) -> tuple[int, int]:
-                a, b = max(a, ex.start), min(b, ex.end)
-                return index.to_utf16(a + shift), index.to_utf16(max(a, b) + shift)
-
-            text = ", ".join(str(x) for x in labels)
-            link = LaneLink(where(*item.head[:2]), where(*item.tail[:2]), text)
+            head, tail = where.of(*item.head[:2]), where.of(*item.tail[:2])
+            if head is not None and tail is not None:
+                link = LaneLink(head, tail, ", ".join(str(x) for x in labels))
         lane.text.set_link(link)
-        lane.fit_height()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

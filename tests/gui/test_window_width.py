@@ -161,7 +161,7 @@ def test_the_first_layout_fits_the_screen_and_leaves_the_article_room(
 ) -> None:
     """The first window is no bigger than the screen's room, and the two docks take shares
     of it: on a 1024 px screen the article kept 300 px with fixed 340 + 430 px docks."""
-    from app.main_window import first_layout
+    from app.persistence import first_layout
 
     width, height, (documents, inspector) = first_layout(*screen)
     assert width <= screen[0] and height <= screen[1]

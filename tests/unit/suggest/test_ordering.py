@@ -35,11 +35,13 @@ def cand(
     return Candidate(group, start, end, head, ["bias", f"hl={lemma}"], EMPTY, default, sid)
 
 
-def claim_model(thresholds: dict[str, float] | None = None) -> LearnedModel:
-    """A claim classifier sure about ``hl=yes`` (a claim) and ``hl=no`` (not one), unsure of
-    anything else."""
+def claim_model(
+    thresholds: dict[str, float] | None = None, yes_is_claim: bool = True
+) -> LearnedModel:
+    """A claim classifier sure about ``hl=yes`` (a claim; not one unless ``yes_is_claim``) and
+    ``hl=no`` (not one), unsure of anything else."""
     w = np.zeros((3, 2))
-    w[1] = [-6.0, 6.0]
+    w[1] = [-6.0, 6.0] if yes_is_claim else [6.0, -6.0]
     w[2] = [6.0, -6.0]
     clf = Softmax(
         (NONE, "CLAIM"),
@@ -161,24 +163,8 @@ def test_dense_weights_uncertainty_by_how_typical_of_the_pool_it_is() -> None:
 
 def test_committee_disagreement_is_high_where_the_members_differ() -> None:
     yes_member = claim_model()  # says hl=yes is a claim
-    w = np.zeros((3, 2))
-    w[1] = [6.0, -6.0]  # this member says hl=yes is not one; both are sure about hl=no
-    w[2] = [6.0, -6.0]
-    no_member = LearnedModel(
-        "base",
-        {
-            "claim": Softmax(
-                (NONE, "CLAIM"),
-                {"bias": 0, "hl=yes": 1, "hl=no": 2},
-                w,
-                np.zeros((0, 2)),
-                np.zeros(2),
-                np.zeros(0),
-                np.zeros(0),
-                {},
-            )
-        },
-    )
+    # this member says hl=yes is not one; both are sure about hl=no
+    no_member = claim_model({}, yes_is_claim=False)
     split, agreed, unsure = cand(0, 10, 1, "yes"), cand(20, 30, 5, "no"), cand(40, 50, 9, "hmm")
     item = doc(split, agreed, unsure)
     committee = [yes_member.groups, no_member.groups]
