@@ -342,6 +342,7 @@ PATTERN_GROUPS = {
     "event_agent": "trigger",
     "event_target": "trigger",
     "event_place": "trigger",
+    "event_conjunct": "argument",
     "event_status": "trigger",
     "claim_owner": "noun",
     "event_not_trigger": "trigger",

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 SCORE_TRIGGER = 0.5
 SCORE_ROLE = 0.5
 SCORE_NEAR = 0.4
+MAX_CONJUNCTS = 6  # arguments joined to one agent or target ("A, B, C and D")
 _TRIGGER_POS = frozenset({"VERB", "NOUN"})
 
 
@@ -47,6 +48,7 @@ class EventRules:
         self.verb_only = frozenset(str(w).lower() for w in pre.get("verb_only_triggers") or ())
         self.counted = frozenset(str(w).lower() for w in pre.get("counted_not_events") or ())
         self.place_nouns = frozenset(str(w).lower() for w in pre.get("place_nouns") or ())
+        self.undergoers = frozenset(str(w).lower() for w in pre.get("undergoer_triggers") or ())
         self.args: ArgumentPatterns = patterns_of(pre)
         self.single: dict[str, str] = {}
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -182,7 +184,7 @@ class EventRules:
             for role, tok, actor in self._arguments(head, str(event.attrs.get("type", "")), actors):
                 out.append(RelCand(role, event, actor, SCORE_ROLE))
                 # "Starry Lee and Holden Chow were elected": every conjunct is an argument.
-                for arg in _conjuncts(tok):
+                for arg in self._conjuncts(tok):
                     more = actor_for(arg, actors)
                     if more is not None and not any(r.tail is more for r in out):
                         out.append(RelCand(role, event, more, SCORE_ROLE))
@@ -202,9 +204,10 @@ class EventRules:
     ) -> list[tuple[str, Token, Cand]]:
         """(role, token, ACTOR) of the agent and the target of a trigger: for each role the
         first match of the ``event_agent``/``event_target`` patterns whose argument is an
-        actor. The one who dies ("She died", "her death") is a target."""
+        actor. Whoever undergoes an ``undergoer_triggers`` event ("She died", "her death")
+        is its target."""
         out: list[tuple[str, Token, Cand]] = []
-        undergoer = trigger.lemma_.lower() in _UNDERGOER_LEMMAS
+        undergoer = trigger.lemma_.lower() in self.undergoers
         for group in ("event_agent", "event_target"):
             role = "target" if undergoer else group[len("event_") :]
             if undergoer and out:
@@ -227,6 +230,19 @@ class EventRules:
             return None
         return None
 
+    def _conjuncts(self, tok: Token) -> list[Token]:
+        """The arguments joined to ``tok``, each found by the ``event_conjunct`` patterns
+        from the one before ("Lee, Chow and To": Chow from Lee, To from Chow); at most
+        ``MAX_CONJUNCTS``."""
+        out: list[Token] = []
+        for _ in range(MAX_CONJUNCTS):
+            nxt = self.args.argument("event_conjunct", tok)
+            if nxt is None or nxt in out:
+                break
+            out.append(nxt)
+            tok = nxt
+        return out
+
     def _place_phrase(self, trigger: Token, places: SpanIndex) -> Cand | None:
         """The place an ``event_place`` pattern finds ("elected in this constituency",
         "evacuated ... in the town of Yeoncheon"): an existing PLACE, or a new one when the
@@ -244,7 +260,6 @@ class EventRules:
         return None
 
 
-_UNDERGOER_LEMMAS = frozenset({"die", "death", "dead", "suicide", "trample"})
 # A PLACE in one of these functions is a participant ("South Korea evacuated ..."), not where
 # the event happened.
 _PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "poss", "agent"})
@@ -268,14 +283,3 @@ def _nearest_location(
         if best is None or gap < best[0]:
             best = (gap, cand)
     return best[1] if best is not None else None
-
-
-def _conjuncts(tok: Token) -> list[Token]:
-    out: list[Token] = []
-    for _ in range(6):
-        nxt = next((c for c in tok.children if c.dep_ == "conj"), None)
-        if nxt is None or nxt.pos_ not in ("PROPN", "NOUN"):
-            break
-        out.append(nxt)
-        tok = nxt
-    return out

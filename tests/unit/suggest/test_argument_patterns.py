@@ -394,3 +394,66 @@ def test_a_lead_turns_the_refusal_test_off(nlp_sm: Any, scheme: Scheme) -> None:
     }
     claims = spans_of(text, run(text, nlp_sm, scheme_from_dict(data)), "CLAIM")
     assert any("visas" in c for c in claims), claims
+
+
+def _with(scheme: Scheme, matcher: str, **pre: Any) -> Scheme:
+    """The scheme with ``pre`` over its ``preannotation`` and the given pattern matcher."""
+    data = scheme.to_dict()
+    data["preannotation"] = {**data["preannotation"], **pre, "pattern_matcher": matcher}
+    return scheme_from_dict(data)
+
+
+@pytest.mark.parametrize("matcher", ["anchored", "spacy"])
+def test_every_conjunct_of_an_argument_is_an_argument_and_a_lead_can_stop_it(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """``event_conjunct`` follows the chain "A, B and C" from each argument to the next; with
+    the group emptied only the first is kept."""
+    text = "Police arrested Ahmed Ali, Omar Khan and Sara Malik in the capital on Monday."
+    proposal = run(text, nlp_sm, _with(scheme, matcher))
+    arrested = find(text, proposal, "EVENT", "arrested")
+    assert related(text, proposal, arrested, "target") == ["Ahmed Ali", "Omar Khan", "Sara Malik"]
+    assert related(text, proposal, arrested, "agent") == ["Police"]
+    groups = scheme.preannotation["argument_patterns"]
+    off = run(
+        text, nlp_sm, _with(scheme, matcher, argument_patterns={**groups, "event_conjunct": []})
+    )
+    assert related(text, off, find(text, off, "EVENT", "arrested"), "target") == ["Ahmed Ali"]
+
+
+@pytest.mark.parametrize("matcher", ["anchored", "spacy"])
+def test_who_undergoes_an_event_is_its_target_as_the_scheme_lists(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """``undergoer_triggers``: the one who died is the target of "died", not its agent; a lead
+    who empties the list gets the subject as agent."""
+    text = "The journalist died in the attack."
+    proposal = run(text, nlp_sm, _with(scheme, matcher))
+    died = find(text, proposal, "EVENT", "died")
+    assert related(text, proposal, died, "target") == ["The journalist"]
+    assert related(text, proposal, died, "agent") == []
+    off = run(text, nlp_sm, _with(scheme, matcher, undergoer_triggers=[]))
+    assert related(text, off, find(text, off, "EVENT", "died"), "agent") == ["The journalist"]
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "agent"),
+    [
+        (
+            "In a statement on Monday, the ministry said the talks had failed.",
+            "statement",
+            "the ministry",
+        ),
+        ("The journalist died in the attack.", "attack", None),
+        ("Two villagers drowned during the raid.", "raid", None),
+    ],
+)
+def test_the_subject_of_the_clause_a_noun_introduces_is_its_agent_unless_it_befell_them(
+    nlp_sm: Any, scheme: Scheme, text: str, trigger: str, agent: str | None
+) -> None:
+    """``subject_of_clause_introduced``: "in a statement, X said" makes X the agent; a verb
+    of what befell its subject (die, drown, ...) gives the noun no agent."""
+    for matcher in ("anchored", "spacy"):
+        proposal = run(text, nlp_sm, _with(scheme, matcher))
+        event = find(text, proposal, "EVENT", trigger)
+        assert related(text, proposal, event, "agent") == ([agent] if agent else []), matcher
