@@ -109,8 +109,11 @@ def ner_candidates(
     ents = doc.ents
     if not ents:
         return out
-    # Punctuation or space per token, read once: most entities need no trimming at all.
-    edge = doc.to_array(["IS_PUNCT", "IS_SPACE"]).any(axis=1).tolist()
+    # Punctuation or space per token, and lower case, read once: most entities need no
+    # trimming at all.
+    flags = doc.to_array(["IS_PUNCT", "IS_SPACE", "IS_LOWER"])
+    edge = flags[:, :2].any(axis=1).tolist()
+    lower = flags[:, 2].tolist()
     for ent in ents:
         label = ent.label_
         if label in direct:
@@ -119,14 +122,42 @@ def ner_candidates(
         target = mapping.get(label)
         if target is None:
             continue
-        if edge[ent.start] or edge[ent.end - 1]:
-            start, end = _trim(doc, ent.start, ent.end)
+        first, last = ent.start, ent.end
+        if label in _NAME_LABELS and any(lower[first + 1 : last]):
+            last = _name_end(doc, first, last)
+        if last != ent.end or edge[first] or edge[last - 1]:
+            start, end = _trim(doc, first, last)
             if start >= end:
                 continue
         else:
             start, end = ent.start_char, ent.end_char
         out.append(Cand(start, end, target[0], SCORE_NER, dict(target[1]), source="ner"))
     return out
+
+
+# Lower-case words that end a name: a finite verb inside an entity ("Government of National
+# Accord held Haftar" -> "Government of National Accord") and function words it ends with
+# ("the Presidential Council of the internationally[-recognised]" -> "the Presidential
+# Council").
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_NOT_LAST = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "ADV", "PART", "AUX", "VERB"})
+
+
+def _name_end(doc: Doc, start: int, end: int) -> int:
+    """Where the name in tokens [start, end) of an entity ends: before a lower-case finite
+    verb, without lower-case function words at its end (the possessive "'s" stays)."""
+    for i in range(start + 1, end):
+        tok = doc[i]
+        if tok.is_lower and tok.tag_ in _FINITE_TAGS:
+            end = i
+            break
+    while end - 1 > start:
+        tok = doc[end - 1]
+        if not (tok.is_lower and tok.pos_ in _NOT_LAST and tok.tag_ != "POS"):
+            break
+        end -= 1
+    return end
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
