@@ -457,3 +457,56 @@ def test_the_subject_of_the_clause_a_noun_introduces_is_its_agent_unless_it_befe
         proposal = run(text, nlp_sm, _with(scheme, matcher))
         event = find(text, proposal, "EVENT", trigger)
         assert related(text, proposal, event, "agent") == ([agent] if agent else []), matcher
+
+
+def _claims(text: str, proposal: Any) -> dict[str, tuple[str, list[str]]]:
+    """CLAIM text -> (stance, claimants)."""
+    return {
+        text[c.start : c.end]: (str(c.attrs.get("stance")), related(text, proposal, c, "claimant"))
+        for c in proposal.spans
+        if c.label == "CLAIM"
+    }
+
+
+@pytest.mark.parametrize("matcher", ["anchored", "spacy"])
+def test_said_in_a_statement_that_names_the_speaker(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """``subject_of_verb_in_noun``: when the parser hangs the "that" clause on the noun ("said
+    in a statement that ..."), the noun is the cue and the verb's subject the claimant."""
+    text = (
+        "Its spokesman, John Mbadi, said in a statement that the protests were peaceful and "
+        "that police had shot two demonstrators in Kisumu."
+    )
+    claims = _claims(text, run(text, nlp_sm, _with(scheme, matcher)))
+    content = "the protests were peaceful and that police had shot two demonstrators in Kisumu"
+    assert content in claims, claims
+    assert claims[content][1] in (["Its spokesman"], ["John Mbadi"])
+
+
+@pytest.mark.parametrize("matcher", ["anchored", "spacy"])
+def test_accusing_someone_of_something_is_a_claim_against_them(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """``accused_of``: the parser hangs "of ..." on the object; the claim is what they are
+    accused of, with the accuser as claimant and an opposing stance."""
+    text = "The ministry accused the rebels of attacking civilians."
+    claims = _claims(text, run(text, nlp_sm, _with(scheme, matcher)))
+    assert claims.get("attacking civilians") == ("oppose", ["The ministry"]), claims
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("President William Ruto is expected to meet opposition leader Raila Odinga.", "meet"),
+        ("The two leaders are scheduled to sign the agreement on Friday.", "sign"),
+        ("The rebels have agreed to hold talks in Geneva.", "talks"),
+    ],
+)
+def test_what_is_expected_or_scheduled_is_planned(
+    nlp_sm: Any, scheme: Scheme, text: str, trigger: str
+) -> None:
+    for matcher in ("anchored", "spacy"):
+        proposal = run(text, nlp_sm, _with(scheme, matcher))
+        event = find(text, proposal, "EVENT", trigger)
+        assert event.attrs.get("status") == "planned", (matcher, event.attrs)
