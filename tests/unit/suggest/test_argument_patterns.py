@@ -510,3 +510,24 @@ def test_what_is_expected_or_scheduled_is_planned(
         proposal = run(text, nlp_sm, _with(scheme, matcher))
         event = find(text, proposal, "EVENT", trigger)
         assert event.attrs.get("status") == "planned", (matcher, event.attrs)
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "agent"),
+    [
+        ("The rebels carried out the attack at dawn.", "attack", "The rebels"),
+        ("The army launched an offensive against the rebels.", "offensive", "The army"),
+        ("The United Nations condemned the attack.", "attack", None),
+        ("Residents described the bombing as a massacre.", "bombing", None),
+        ("Opposition parties boycotted the election.", "election", None),
+    ],
+)
+def test_only_a_light_verb_makes_its_subject_the_agent_of_its_object(
+    nlp_sm: Any, scheme: Scheme, text: str, trigger: str, agent: str | None
+) -> None:
+    """``subject_of_light_verb``: who carries out or launches an attack did it; who condemns,
+    describes or boycotts it did not."""
+    for matcher in ("anchored", "spacy"):
+        proposal = run(text, nlp_sm, _with(scheme, matcher))
+        event = find(text, proposal, "EVENT", trigger)
+        assert related(text, proposal, event, "agent") == ([agent] if agent else []), matcher
