@@ -531,3 +531,22 @@ def test_only_a_light_verb_makes_its_subject_the_agent_of_its_object(
         proposal = run(text, nlp_sm, _with(scheme, matcher))
         event = find(text, proposal, "EVENT", trigger)
         assert related(text, proposal, event, "agent") == ([agent] if agent else []), matcher
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "event"),
+    [
+        ("The ruling party lost its majority.", "ruling", False),
+        ("A retired general was appointed to lead the inquiry.", "retired", False),
+        ("The court issued its ruling on Monday.", "ruling", True),
+        ("The general retired last year.", "retired", True),
+    ],
+)
+def test_a_participle_that_modifies_a_noun_is_no_event(
+    nlp_sm: Any, scheme: Scheme, text: str, word: str, event: bool
+) -> None:
+    """``event_not_trigger`` ``participle_modifier``: "the ruling party", "a retired general"
+    describe the noun; the same words as nouns or verbs are events."""
+    for matcher in ("anchored", "spacy"):
+        proposal = run(text, nlp_sm, _with(scheme, matcher))
+        assert (word in [w.lower() for w in spans_of(text, proposal, "EVENT")]) is event, matcher
