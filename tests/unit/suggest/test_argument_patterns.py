@@ -550,3 +550,11 @@ def test_a_participle_that_modifies_a_noun_is_no_event(
     for matcher in ("anchored", "spacy"):
         proposal = run(text, nlp_sm, _with(scheme, matcher))
         assert (word in [w.lower() for w in spans_of(text, proposal, "EVENT")]) is event, matcher
+
+
+def test_who_drowned_is_the_target_of_a_killing(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "At least 40 people drowned when their boat capsized on the river."
+    proposal = run(text, nlp_sm, scheme)
+    drowned = find(text, proposal, "EVENT", "drowned")
+    assert drowned.attrs.get("type") == "killing"
+    assert related(text, proposal, drowned, "target") == ["At least 40 people"]
