@@ -450,6 +450,10 @@ def _refine_actor(
             label = "PERSON"  # "Noman Benotman" tagged NORP: a name
             cand.attrs["type"] = "person"
     etype = lexicon.type_of(piece, root, label)
+    if root is not None and root.dep_ == "compound" and etype != "media":
+        # "the Bild newspaper": the name of a newspaper, whatever the pipeline took it for
+        if lexicon.noun_type.get(root.head.lemma_.lower()) == "media":
+            etype = "media"
     if etype:
         cand.attrs["type"] = etype
     return True

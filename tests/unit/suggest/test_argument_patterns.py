@@ -558,3 +558,41 @@ def test_who_drowned_is_the_target_of_a_killing(nlp_sm: Any, scheme: Scheme) -> 
     drowned = find(text, proposal, "EVENT", "drowned")
     assert drowned.attrs.get("type") == "killing"
     assert related(text, proposal, drowned, "target") == ["At least 40 people"]
+
+
+def _actor_types(text: str, proposal: Any) -> dict[str, str]:
+    return {
+        text[s.start : s.end]: str(s.attrs.get("type"))
+        for s in proposal.spans
+        if s.label == "ACTOR"
+    }
+
+
+def test_sources_named_by_a_common_noun_or_a_by_phrase(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "According to the office" has the office as claimant (an office speaks); "a poll by
+    the Forsa institute found" has its author (``claim_owner`` ``by_phrase``)."""
+    text = (
+        "A spokeswoman for the Federal Statistics Office declined to comment. According to "
+        "the office, orders fell 1.5 percent in August.\n\nA poll by the Forsa institute "
+        "found that 70 percent of Germans are dissatisfied with the government."
+    )
+    claims = _claims(text, run(text, nlp_sm, scheme))
+    assert claims["orders fell 1.5 percent in August"][1] == ["the office"]
+    [author] = claims["70 percent of Germans are dissatisfied with the government"][1]
+    assert "Forsa" in author
+
+
+def test_actor_types_of_parties_newspapers_and_groups(nlp_sm: Any, scheme: Scheme) -> None:
+    """The scheme's guidelines: "the opposition" and the Christian Democrats are a party (a
+    political camp), a name compounded with "newspaper" is media, children and voters are
+    population groups."""
+    text = (
+        "The opposition Christian Democrats dismissed the plan. Friedrich Merz told the Bild "
+        "newspaper that the opposition would vote against it. Voters and children were "
+        "evacuated."
+    )
+    types = _actor_types(text, run(text, nlp_sm, scheme))
+    assert types.get("Christian Democrats") == "party", types
+    assert types.get("Bild") == "media", types
+    assert types.get("the opposition") == "party", types
+    assert {types.get("Voters"), types.get("children")} == {"population_group"}, types
