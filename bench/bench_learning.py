@@ -396,7 +396,8 @@ def explore(args: Any) -> None:
         args.sim_shuffles = 3
 
 
-# the core modules the suggestion code imports (besides ``annotator/suggest`` itself)
+# the core modules the suggestion code imports, besides every module under ``annotator/suggest``
+# (its packages included: the correction is ``annotator/suggest/correction/``)
 FINGERPRINT_CORE = (
     "scheme.py",
     "values.py",

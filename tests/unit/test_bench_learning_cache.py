@@ -51,7 +51,9 @@ def test_the_fingerprint_leaves_out_the_order_but_not_the_suggestion_code(
     (tmp_path / "resources" / "schemes" / "news.yaml").write_text("labels: []\n")
     (tmp_path / "eval").mkdir()
     (tmp_path / "eval" / "gum_news_dev.jsonl").write_text("{}\n")
-    (suggest / "correction.py").write_text("PRIOR = 3.0\n")
+    (suggest / "correction").mkdir()  # a package: its modules count too
+    (suggest / "correction" / "__init__.py").write_text("")
+    (suggest / "correction" / "classifier.py").write_text("PRIOR = 3.0\n")
     (suggest / "ordering.py").write_text("APP_SCORE = 'total'\n")
     monkeypatch.setattr(bench, "ROOT", tmp_path)
     monkeypatch.setattr(bench, "EVAL", tmp_path / "eval")
@@ -59,8 +61,8 @@ def test_the_fingerprint_leaves_out_the_order_but_not_the_suggestion_code(
     assert len(first) == 16 and bench.fingerprint() == first
     (suggest / "ordering.py").write_text("APP_SCORE = 'gain'\n")  # orders never change fits
     assert bench.fingerprint() == first
-    (suggest / "correction.py").write_text("PRIOR = 2.0\n")
+    (suggest / "correction" / "classifier.py").write_text("PRIOR = 2.0\n")
     assert bench.fingerprint() != first
-    (suggest / "correction.py").write_text("PRIOR = 3.0\n")
+    (suggest / "correction" / "classifier.py").write_text("PRIOR = 3.0\n")
     (tmp_path / "eval" / "gum_news_dev.jsonl").write_text("{ }\n")  # other gold
     assert bench.fingerprint() != first

@@ -436,13 +436,13 @@ def test_preannotate_with_a_registered_actor_and_model_keeps_the_link(
 
 
 def test_a_new_actor_span_takes_the_type_of_the_default_one_it_contains(scheme: Any) -> None:
-    from annotator.suggest.correction import _assemble
+    from annotator.suggest.correction.assembly import assemble
     from annotator.suggest.propose import Proposal
 
     text = "U.S. President Donald Trump spoke."
     base = Proposal((SpanData("p1", 15, 27, "ACTOR", {"type": "person"}),), (), {"p1": 0.8})
     chunk = Candidate("entity", 0, 27, 3, ["chunk"], np.zeros(0, dtype="float32"))
-    out = _assemble(base, [(chunk, "ACTOR", 0.9)], {"ACTOR"}, scheme)
+    out = assemble(base, [(chunk, "ACTOR", 0.9)], {"ACTOR"}, scheme)
     new = [s for s in out.spans if text[s.start : s.end] == "U.S. President Donald Trump"]
     assert new and new[0].attrs == {"type": "person"}
     kept = [s for s in out.spans if s.id == "p1"]

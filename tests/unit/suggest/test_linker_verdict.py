@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from annotator.suggest.correction import _link_figures
+from annotator.suggest.correction.model import _link_figures
 from annotator.suggest.linker import LINKER, RULES, STACKED, why_rules
 
 
