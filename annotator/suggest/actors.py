@@ -225,7 +225,8 @@ class ActorIndex(SpanIndex):
                 return None
             end, text = start + cut, text[:cut].rstrip()
             end = start + len(text)
-        etype = lex.type_of(text, tok, ent) or ("person" if speaker else None)
+        # People named by their number ("kills 12", "107 were arrested") are persons.
+        etype = lex.type_of(text, tok, ent) or ("person" if speaker or tok.pos_ == "NUM" else None)
         attrs: dict[str, Any] = {"type": etype} if etype else {}
         cand = Cand(start, end, "ACTOR", SCORE_PHRASE, attrs, source="phrase")
         self.add(cand)
@@ -367,6 +368,8 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
         piece = text[cand.start : cand.end]
         if cand.label == "TIME" and _is_age(cand, piece, text):
             continue
+        if cand.label == "PLACE" and _adjective(doc, cand):
+            continue  # "Ukrainian drones" tagged as a place: a nationality word
         if cand.label == "PLACE" and teams and _team_name(doc, cand, text):
             cand.label, cand.attrs = "ACTOR", {"type": "organisation"}
         elif cand.label == "ACTOR" and not _refine_actor(doc, cand, piece, lexicon, vehicles):
@@ -379,6 +382,12 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             c for c in out if not (c.label == "ACTOR" and _bare(text[c.start : c.end]) in vehicles)
         ]
     return out
+
+
+def _adjective(doc: Doc, cand: Cand) -> bool:
+    """A one-word entity that is an adjective modifying a noun ("Ukrainian drones")."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    return span is not None and len(span) == 1 and span[0].tag_ == "JJ" and span[0].dep_ == "amod"
 
 
 def _headline_names(ents: list[Cand], text: str, lexicon: ActorLexicon) -> list[Cand]:

@@ -1,0 +1,45 @@
+"""News conventions the suggestions follow, each on a small text written for the test:
+datelines, nationality adjectives, agencies named "... Service", people counted by number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from annotator.scheme import Scheme
+
+from .helpers import run, spans_of
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    ["KYIV, Ukraine — ", "GAZA CITY (AP) — ", "NAIROBI, March 3 (Reuters) - ", "BERLIN — "],
+)
+def test_a_claim_starts_after_the_dateline(nlp_sm: Any, scheme: Scheme, dateline: str) -> None:
+    text = (
+        f"{dateline}A missile struck a residential building in the port city overnight, "
+        "officials said on Saturday."
+    )
+    claims = spans_of(text, run(text, nlp_sm, scheme), "CLAIM")
+    assert claims and claims[0].startswith("A missile struck"), claims
+
+
+def test_a_nationality_adjective_is_no_place(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "Ukrainian drones hit an oil refinery in Russia's Krasnodar region on Sunday."
+    places = spans_of(text, run(text, nlp_sm, scheme), "PLACE")
+    assert "Ukrainian" not in places
+    assert "Krasnodar" in " ".join(places)
+
+
+def test_agencies_and_counted_people_get_their_type(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Rescuers pulled 18 survivors from the rubble, the State Emergency Service said.\n\n"
+        "Missile strike kills 12"
+    )
+    proposal = run(text, nlp_sm, scheme)
+    types = {
+        text[s.start : s.end]: s.attrs.get("type") for s in proposal.spans if s.label == "ACTOR"
+    }
+    assert types.get("the State Emergency Service") == "government", types
+    assert types.get("12") == "person", types
