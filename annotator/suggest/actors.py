@@ -192,7 +192,7 @@ class ActorIndex(SpanIndex):
         if ent in _NOT_ACTOR_ENTS and ent != "" and not (speaker and ent in _SPEAKER_ENTS):
             return None  # a speaker may be a name NER took for a place, event or work
         lemma = tok.lemma_.lower()
-        if lemma in lex.artifacts:
+        if lemma in lex.artifacts or tok.lower_ in lex.artifacts:
             return None
         actorish = (
             ent in _ENT_TYPES

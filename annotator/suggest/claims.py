@@ -287,6 +287,10 @@ class ClaimRules:
         for claim, source, fcue in sorted(found, key=lambda f: f[0].start):
             if source is not None and self._not_an_actor(source):
                 continue  # "the report says", "estimates suggest": no actor, no claim
+            if claim.attrs.get("form") == "reported" and any(
+                q.inner_start <= claim.start and claim.end <= q.inner_end for q in quotes
+            ):
+                claim.attrs["form"] = "direct_quote"  # '"Words are cheap," the group said'
             claim.attrs["stance"] = self.stance_of(fcue)
             if claim.attrs["stance"] == "neutral" and self.stance_words:
                 claim.attrs["stance"] = self._content_stance(doc, claim)
@@ -323,7 +327,8 @@ class ClaimRules:
 
     def _not_an_actor(self, source: Token) -> bool:
         lemma = source.lemma_.lower()
-        if lemma not in self.artifacts or lemma in _STATEMENT_NOUNS:
+        artifact = lemma in self.artifacts or source.lower_ in self.artifacts  # "data": datum
+        if not artifact or lemma in _STATEMENT_NOUNS:
             return False
         return self.args.argument("claim_owner", source) is None
 
@@ -427,7 +432,9 @@ class ClaimRules:
             return None
         score = SCORE_CLAIMANT
         lemma = subj.lemma_.lower()
-        owned = lemma in _STATEMENT_NOUNS or lemma in self.artifacts
+        owned = (
+            lemma in _STATEMENT_NOUNS or lemma in self.artifacts or subj.lower_ in self.artifacts
+        )
         poss = self.args.argument("claim_owner", subj) if owned else None
         if poss is not None:
             actor = actor_for(poss, actors)  # "Cornyn's statement added", "the UN report"

@@ -43,3 +43,26 @@ def test_agencies_and_counted_people_get_their_type(nlp_sm: Any, scheme: Scheme)
     }
     assert types.get("the State Emergency Service") == "government", types
     assert types.get("12") == "person", types
+
+
+def _claim_forms(text: str, proposal: Any) -> dict[str, str]:
+    return {
+        text[s.start : s.end]: str(s.attrs.get("form"))
+        for s in proposal.spans
+        if s.label == "CLAIM"
+    }
+
+
+def test_a_short_quotation_with_its_cue_is_a_direct_quote(nlp_sm: Any, scheme: Scheme) -> None:
+    """The guidelines: direct_quote when the whole content is inside quotation marks, short
+    or not."""
+    text = '"Words are cheap," the group said in a statement.'
+    assert _claim_forms(text, run(text, nlp_sm, scheme)) == {"Words are cheap": "direct_quote"}
+
+
+def test_data_with_no_author_make_no_claim(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "data" is an artifact noun even though the pipeline's lemma is "datum"."""
+    text = "Satellite data showed that clearing in the Amazon rose 11 percent last year."
+    proposal = run(text, nlp_sm, scheme)
+    assert spans_of(text, proposal, "CLAIM") == []
+    assert "Satellite data" not in spans_of(text, proposal, "ACTOR")
