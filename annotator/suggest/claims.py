@@ -208,7 +208,10 @@ class ClaimRules:
         sources: list[tuple[Token, Token]] = []  # (cue's first token, cue's last token)
         for _, lo, hi in self._matcher(doc)(doc):
             if not _in_quote(doc[lo].idx, long_quotes):
-                sources.append((doc[lo], doc[hi - 1]))
+                # the cue is the phrase's last preposition: "according *to*", "in the words
+                # *of*", "*For* indigenous leader X,"
+                last = next((t for t in reversed(doc[lo:hi]) if t.pos_ == "ADP"), doc[hi - 1])
+                sources.append((doc[lo], last))
         found: list[tuple[Cand, Token | None, Token | None]] = []  # claim, source, cue
         used: set[int] = set()
         # Reported content first: a short quotation inside it (a scare quote) is part of it.

@@ -9,7 +9,7 @@ import pytest
 
 from annotator.scheme import Scheme
 
-from .helpers import run, spans_of
+from .helpers import related, run, spans_of
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,30 @@ def test_data_with_no_author_make_no_claim(nlp_sm: Any, scheme: Scheme) -> None:
     proposal = run(text, nlp_sm, scheme)
     assert spans_of(text, proposal, "CLAIM") == []
     assert "Satellite data" not in spans_of(text, proposal, "ACTOR")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "claimant"),
+    [
+        (
+            "For indigenous leader Raoni Metuktire, the problem is simple: the state has "
+            "abandoned the forest.",
+            "the problem is simple: the state has abandoned the forest",
+            "Raoni Metuktire",
+        ),
+        ("For years, the government has ignored the problem.", None, None),
+    ],
+)
+def test_for_a_named_actor_opens_a_claim(
+    nlp_sm: Any, scheme: Scheme, text: str, claim: str | None, claimant: str | None
+) -> None:
+    """The guidelines' "For X, ..." attribution (a ``source_patterns`` entry): only with the
+    name of a person or organisation before the comma."""
+    proposal = run(text, nlp_sm, scheme)
+    claims = [s for s in proposal.spans if s.label == "CLAIM"]
+    if claim is None:
+        assert claims == []
+        return
+    [found] = claims
+    assert text[found.start : found.end] == claim
+    assert related(text, proposal, found, "claimant") == [claimant]
