@@ -408,7 +408,9 @@ class ClaimRules:
             lo = min(t.left_edge.i for t in toks)
             hi = max(t.right_edge.i for t in toks) + 1
             return _strip_leading(cue.doc[lo:hi])
-        return _parenthetical(cue) if cue.pos_ == "VERB" else None
+        if cue.pos_ != "VERB" or self._is_reporting(cue.head):
+            return None  # "X said that it did not agree": the clause is content, no cue
+        return _parenthetical(cue)
 
     @staticmethod
     def _according_clause(first: Token, last: Token, sents: SentIndex) -> tuple[int, int] | None:
@@ -511,6 +513,8 @@ def _parenthetical(verb: Token) -> Span | None:
     (Ranges of the rest of a clause: no dependency pattern can say this.)"""
     if verb.dep_ not in ("parataxis", "advcl", "ccomp") or verb.head is verb:
         return None
+    if any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in verb.children):
+        return None  # "that it did not agree": a complement clause, not an aside ("As X said")
     head = verb.head
     if head.pos_ not in ("VERB", "AUX") or verb.i <= head.left_edge.i:
         return None

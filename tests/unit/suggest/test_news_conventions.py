@@ -93,3 +93,37 @@ def test_for_a_named_actor_opens_a_claim(
     [found] = claims
     assert text[found.start : found.end] == claim
     assert related(text, proposal, found, "claimant") == [claimant]
+
+
+@pytest.mark.parametrize(
+    ("text", "claims"),
+    [
+        (
+            "Tesla said in a filing that it did not agree with the analysis.",
+            ["it did not agree with the analysis"],
+        ),
+        (
+            "Tesla is recalling two million cars to fix a defect, the agency said on Wednesday.",
+            ["Tesla is recalling two million cars to fix a defect"],
+        ),
+        (
+            "As Heald told The Huffington Post, surface ozone has dropped due to the law.",
+            ["surface ozone has dropped due to the law"],
+        ),
+    ],
+)
+def test_a_reporting_verb_inside_reported_content_is_no_aside(
+    nlp_sm: Any, scheme: Scheme, text: str, claims: list[str]
+) -> None:
+    """ "agree" and "recall" are cues, but inside what another cue reports they interrupt
+    nothing: the sentence's own speech tag is no claim ("Tesla said in a filing")."""
+    assert sorted(spans_of(text, run(text, nlp_sm, scheme), "CLAIM")) == claims
+
+
+def test_would_in_reported_speech_is_planned(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "He told investors that Tesla would launch a robotaxi service next year."
+    proposal = run(text, nlp_sm, scheme)
+    launch = next(
+        s for s in proposal.spans if s.label == "EVENT" and "launch" in text[s.start : s.end]
+    )
+    assert launch.attrs.get("status") == "planned"
