@@ -208,13 +208,14 @@ def learn(
     if not outer:  # one document: nothing held out, nothing proven
         for row in comparison["spans"].values():
             row["use"] = "default"
-    links = learn_linker(
+    links = learn_linker(  # judged over the same splits as the span labels
         [a.proposal for a in analysed],
         [a.links for a in analysed],
         golds,
         outer,
         max_iter,
         cancelled,
+        shuffles=[split for split, _ in runs[1:]],
     )
     if cancelled is not None and cancelled():
         raise Cancelled("training cancelled; nothing was written")
