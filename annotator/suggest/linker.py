@@ -23,7 +23,10 @@ particular texts.
 A small logistic regression per family (:class:`annotator.suggest.correction.Softmax`, numpy)
 learns from the candidates; ``learn_linker`` also cross-validates by document and compares the
 linker with the rules on the held-out documents per relation (claimant accuracy on matched
-claims; per role recall and precision on matched triggers, the dev-set scorer's definitions).
+claims; per role recall and precision on matched triggers, the dev-set scorer's definitions),
+over the same repeated k-fold splits as the span labels, each document's counts summed over
+them (on 18 GUM articles the claimant's resample share was 0.65 with one split, 0.90 summed
+over three: a claim or two judged right or wrong by which articles trained the fold's linker).
 The same classifier can instead be stacked on the rules (:meth:`Linker.stack`): each rule
 argument stays unless its probability falls below ``REL/stack_keep``, and a slot (head,
 relation) the rules left empty gets the likeliest candidate the rules gave nothing when its
@@ -1352,9 +1355,15 @@ def comparison_lines(data: Mapping[str, Any]) -> list[str]:
     if not rels:
         return []
     stacked = any("stacked" in row for row in rels.values())
+    repeats = int(data.get("repeats", 1) or 1)
+    how = (  # absent from comparisons written before the linker recorded its splits
+        f", {data['folds']}-fold by document" + (f" over {repeats} shuffles" if repeats > 1 else "")
+        if data.get("folds")
+        else ""
+    )
     out = [
-        f"claimant and role links, held out ({data.get('documents', 0)} documents; claimant: "
-        "accuracy on matched claims, roles: recall/precision on matched triggers):",
+        f"claimant and role links, held out ({data.get('documents', 0)} documents{how}; "
+        "claimant: accuracy on matched claims, roles: recall/precision on matched triggers):",
         f"  {'relation':<9} {'rules':<16} {'linker':<16} "
         + (f"{'stacked':<16} " if stacked else "")
         + "use",
