@@ -3,11 +3,13 @@
 with its ``score.py``.
 
     python bench/bench_linker.py [--folds 4] [--seeds 0 1 2] [--json out.json] [--frontier]
+                                 [--inner-folds 4] [--repeats 3]
 
 Per outer fold: the linker is trained on the other folds' articles (``learn_linker``, which
-tunes its thresholds and decides, per relation, linker or rules by an inner cross-validation),
-then links the held-out articles' suggested claims and events. Three suggestion sets of the
-held-out articles are scored: the rules alone, the linker for every relation, the linker stacked
+tunes its thresholds and decides, per relation, linker or rules by an inner cross-validation:
+``--inner-folds`` folds over ``--repeats`` shuffles, as ``annotator train`` does), then links
+the held-out articles' suggested claims and events. Four suggestion sets of the held-out
+articles are scored: the rules alone, the linker for every relation, the linker stacked
 on the rules for every relation (rule arguments kept unless the linker is confidently against
 them, the linker's best candidate added to slots the rules left empty), and the selected one
 (per relation rules, linker or stacked as the inner comparison chose, as ``preannotate
@@ -98,6 +100,8 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--cache", type=Path, help="keep the parsed articles here (pickle)")
     ap.add_argument("--frontier", action="store_true", help="print stacking's held-out frontier")
+    ap.add_argument("--inner-folds", type=int, help="the inner check's folds (as training)")
+    ap.add_argument("--repeats", type=int, help="the inner check's shuffles (as training)")
     args = ap.parse_args()
 
     from bench_learning import analyse_all, read_gold, write_suggestions
@@ -106,6 +110,10 @@ def main() -> None:
     from annotator.suggest.correction import document_folds
     from annotator.suggest.linker import RELATIONS, learn_linker
     from annotator.suggest.propose import Suggester, load_pipeline
+    from annotator.suggest.training import FOLDS, REPEATS
+
+    args.inner_folds = args.inner_folds or FOLDS
+    args.repeats = args.repeats or REPEATS
 
     scheme = load_scheme("news")
     gum = read_gold(GOLD)
@@ -126,24 +134,29 @@ def main() -> None:
         folds = document_folds(len(gum), args.folds, seed)
         out: dict[str, list[Any]] = {name: [None] * len(gum) for name in SETS}
         uses = []
+        shares: list[dict[str, str]] = []
         fit_s = []
         points: dict[str, list[Any]] = {"rule": [], "offer": []}
         gold_args = 0
         for test in folds:
             held = set(test)
             train = [i for i in range(len(gum)) if i not in held]
-            inner = document_folds(len(train), 4, seed)
+            inner = [
+                document_folds(len(train), args.inner_folds, seed + r) for r in range(args.repeats)
+            ]
             t = time.perf_counter()
             fitted = learn_linker(
                 [analysed[i].proposal for i in train],
                 [analysed[i].links for i in train],
                 [gum[i] for i in train],
-                inner,
+                inner[0],
+                shuffles=inner[1:],
             )
             fit_s.append(time.perf_counter() - t)
             linker = fitted.linker
             assert linker is not None
             uses.append(dict(linker.use))
+            shares.append(_shares(fitted.comparison))
             for i in test:
                 a = analysed[i]
                 out["rules"][i] = a.proposal
@@ -161,7 +174,13 @@ def main() -> None:
                 write_suggestions(paths[name], gum, out[name])
             print(f"\nseed {seed}: {len(folds)}-fold over documents (score.py, percent)")
             print(f"  {'fold':<5} {'set':<9}{head}")
-            run: dict[str, Any] = {"seed": seed, "uses": uses, "fit_s": fit_s, "folds": []}
+            run: dict[str, Any] = {
+                "seed": seed,
+                "uses": uses,
+                "shares": shares,
+                "fit_s": fit_s,
+                "folds": [],
+            }
             for f, test in enumerate(folds):
                 ids = {gum[i].id for i in test}
                 row = {}
@@ -171,6 +190,7 @@ def main() -> None:
                     print(f"  {f:<5} {name:<9}{cells}")
                 used = ", ".join(f"{r} ({how})" for r, how in uses[f].items() if how != "rules")
                 print(f"        selected uses the linker for: {used or 'none'}")
+                print(f"        inner shares (linker / stacked better): {shares[f]}")
                 run["folds"].append(row)
             pooled = {name: scores(paths[name], {d.id for d in gum}) for name in SETS}
             for name in SETS:
@@ -186,6 +206,22 @@ def main() -> None:
 
 
 ROLES = ("agent", "target")
+
+
+def _shares(comparison: dict[str, Any]) -> dict[str, str]:
+    """Per relation of the inner comparison: the linker's and stacking's resample shares, and
+    why the rules were kept over the variant with the higher share."""
+    from annotator.suggest.linker import LINKER, RULES, STACKED, why_rules
+
+    out = {}
+    for rel, row in (comparison.get("relations") or {}).items():
+        linker, stacked = row.get("linker_better_share", 0), row.get("stacked_better_share", 0)
+        out[rel] = f"{linker:.2f}/{stacked:.2f}"
+        if row.get("use") == RULES and max(linker, stacked) >= 0.5:
+            out[rel] += f" ({why_rules(row, STACKED if stacked > linker else LINKER)})"
+    return out
+
+
 FRONTIER_ADD = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 
 

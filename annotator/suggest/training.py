@@ -11,7 +11,8 @@ per label, whichever was better (:mod:`annotator.suggest.selection`).
 The span labels are judged over ``REPEATS`` k-fold splits (other shuffles of the documents),
 each document's counts summed over them: with one split, which documents happened to train
 the classifier that judged a document moved a label's figure by about a point of F on 18
-GUM articles (CLAIM -1.0 to +0.2 over four shuffles), as much as the gain to be judged.
+GUM articles (CLAIM -1.0 to +0.2 over four shuffles), as much as the gain to be judged. The
+claimant/role linker is judged over the same splits (:func:`annotator.suggest.linker.learn_linker`).
 """
 
 from __future__ import annotations
@@ -208,13 +209,14 @@ def learn(
     if not outer:  # one document: nothing held out, nothing proven
         for row in comparison["spans"].values():
             row["use"] = "default"
-    links = learn_linker(
+    links = learn_linker(  # judged over the same splits as the span labels
         [a.proposal for a in analysed],
         [a.links for a in analysed],
         golds,
         outer,
         max_iter,
         cancelled,
+        shuffles=[split for split, _ in runs[1:]],
     )
     if cancelled is not None and cancelled():
         raise Cancelled("training cancelled; nothing was written")
