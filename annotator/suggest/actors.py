@@ -278,7 +278,10 @@ class ActorIndex(SpanIndex):
                 pos = cand.start
                 if not _agrees(cand, want, tok):
                     continue
-                rank = (0 if cand.source != "phrase" else 2) + (0 if _is_subject(cand, tok) else 1)
+                subject = _subject_kind(cand, tok)
+                rank = (0 if cand.source != "phrase" else 2) + (0 if subject else 1)
+                if subject == _INNER:
+                    rank += 4  # a subject inside a reported clause is less salient
                 if best is None or rank < best[0]:
                     best = (rank, cand)
                     if rank == 0:
@@ -288,14 +291,22 @@ class ActorIndex(SpanIndex):
         return None
 
 
-def _is_subject(cand: Cand, tok: Token) -> bool:
+_MAIN, _INNER = 1, 2  # the subject of a sentence's main verb, of a clause inside it
+
+
+def _subject_kind(cand: Cand, tok: Token) -> int:
+    """0 when ``cand`` is no subject, else ``_MAIN`` or ``_INNER`` (the subject of a clause
+    that another verb governs: "Zambia has reported deaths, the agency said")."""
     span = tok.doc.char_span(cand.start, cand.end, alignment_mode="expand")
     if span is None or not len(span):
-        return False
+        return 0
     root = span.root
-    return root.dep_ in ("nsubj", "nsubjpass") or (
-        root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass")
-    )
+    if root.dep_ == "appos":
+        root = root.head
+    if root.dep_ not in ("nsubj", "nsubjpass"):
+        return 0
+    verb = root.head
+    return _INNER if verb.dep_ in ("ccomp", "xcomp", "advcl", "relcl", "acl") else _MAIN
 
 
 def _text(tok: Token, start: int, end: int) -> str:

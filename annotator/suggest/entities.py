@@ -331,10 +331,17 @@ def actor_for(tok: Token, actors: SpanIndex, speaker: bool = False) -> Cand | No
         sub = tok.subtree
         first = next(sub)
         right = tok.right_edge
+        # not in a relative clause or a place phrase: "officials in Malawi, where an outbreak
+        # killed 1,200 people" are neither Malawi nor the people
+        aside = [
+            (c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))
+            for c in tok.rights
+            if c.dep_ in ("relcl", "acl") or (c.dep_ == "prep" and c.lower_ != "of")
+        ]
         inside = [
             c
             for c in actors.overlapping(first.idx, right.idx + len(right.text))
-            if c.start > tok.idx
+            if c.start > tok.idx and not any(lo <= c.start < hi for lo, hi in aside)
         ]
         persons = [c for c in inside if c.attrs.get("type") == "person"]
         if persons:

@@ -127,3 +127,33 @@ def test_would_in_reported_speech_is_planned(nlp_sm: Any, scheme: Scheme) -> Non
         s for s in proposal.spans if s.label == "EVENT" and "launch" in text[s.start : s.end]
     )
     assert launch.attrs.get("status") == "planned"
+
+
+def _claimant_of(text: str, proposal: Any, content: str) -> list[str]:
+    claim = next(
+        s for s in proposal.spans if s.label == "CLAIM" and text[s.start : s.end] == content
+    )
+    return related(text, proposal, claim, "claimant")
+
+
+def test_it_refers_to_the_speaker_not_to_a_subject_inside_what_was_said(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    text = (
+        "Zambia has reported more than 1,000 deaths since October, the agency said. It called "
+        "on donors to fund emergency water supplies."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert _claimant_of(text, proposal, "to fund emergency water supplies") == ["the agency"]
+
+
+def test_officials_in_a_place_are_the_officials(nlp_sm: Any, scheme: Scheme) -> None:
+    """A role noun's claimant is found in its apposition or "of" phrase, not in a place
+    phrase or a relative clause."""
+    text = (
+        "Health officials in Malawi, where an outbreak killed more than 1,200 people last "
+        "year, said they were preparing for a surge in cases."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claimants = _claimant_of(text, proposal, "they were preparing for a surge in cases")
+    assert claimants == ["Health officials"]
