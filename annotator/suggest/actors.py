@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from annotator.suggest.entities import Cand, SentIndex, SpanIndex, title_line
+from annotator.suggest.entities import Cand, SentIndex, SpanIndex, possessor_of, title_line
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -215,7 +215,7 @@ class ActorIndex(SpanIndex):
         if not actorish:
             return None
         start, end = phrase_range(tok)
-        hits = self.overlapping(start, end)
+        hits = [c for c in self.overlapping(start, end) if not possessor_of(tok, c)]
         if hits:
             return hits[-1]
         text = self.sents.text[start:end] if self.sents is not None else _text(tok, start, end)
@@ -238,7 +238,7 @@ class ActorIndex(SpanIndex):
         low = tok.lower_
         if low in _RELATIVE:
             verb = tok.head
-            if verb.dep_ == "relcl" and verb.head is not verb:
+            if verb.dep_ == "relcl" and verb.head.i != verb.i:
                 noun = verb.head
                 hits = self.overlapping(*phrase_range(noun))
                 return hits[-1] if hits else self.make(noun)

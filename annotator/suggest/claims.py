@@ -353,7 +353,7 @@ class ClaimRules:
             span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
             tok = span.root if span is not None and len(span) else None
             for _ in range(3):
-                if tok is None or tok.head is tok:
+                if tok is None or tok.head.i == tok.i:
                     break
                 tok = tok.head
                 if self._is_reporting(tok):
@@ -511,7 +511,7 @@ def _parenthetical(verb: Token) -> Span | None:
     """The clause a parenthetical cue interrupts ("The rules, he said, are ..."): the part
     after the cue when the cue has a subject and the clause goes on, else the part before.
     (Ranges of the rest of a clause: no dependency pattern can say this.)"""
-    if verb.dep_ not in ("parataxis", "advcl", "ccomp") or verb.head is verb:
+    if verb.dep_ not in ("parataxis", "advcl", "ccomp") or verb.head.i == verb.i:
         return None
     if any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in verb.children):
         return None  # "that it did not agree": a complement clause, not an aside ("As X said")

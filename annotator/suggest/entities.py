@@ -325,6 +325,9 @@ def actor_for(tok: Token, actors: SpanIndex, speaker: bool = False) -> Cand | No
             apposed = actors.overlapping(*core_range(child))
             if apposed:
                 return apposed[-1]
+    # "Khan's party" names the party, not Khan; "the Church's websites" (no actor) the Church
+    owners = [c for c in hits if possessor_of(tok, c)]
+    hits = [c for c in hits if c not in owners]
     if hits:
         return hits[-1]
     if tok.pos_ == "NOUN" and tok.lemma_.lower() in ROLE_NOUNS:
@@ -358,7 +361,16 @@ def actor_for(tok: Token, actors: SpanIndex, speaker: bool = False) -> Cand | No
         if apposed:
             return apposed[-1]
     make = getattr(actors, "make", None)
-    return make(tok, speaker) if make is not None else None
+    made = make(tok, speaker) if make is not None else None
+    return made if made is not None or not owners else owners[-1]
+
+
+def possessor_of(head: Token, cand: Cand) -> bool:
+    """``cand`` is the possessor of ``head``'s phrase ("Khan's" in "Khan's party")."""
+    span = head.doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    return (
+        span is not None and len(span) > 0 and span.root.dep_ == "poss" and span.root.head.i == head.i
+    )
 
 
 def is_pronoun(tok: Token) -> bool:
