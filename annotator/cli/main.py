@@ -166,8 +166,19 @@ def export(
         bool,
         typer.Option(help="Also write the documents nobody annotated (never by default)."),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            "--overwrite",
+            help="Replace OUT if it is an existing file (never by default).",
+        ),
+    ] = False,
 ) -> None:
-    """Export a layer of the project in a training-ready format."""
+    """Export a layer of the project in a training-ready format.
+
+    A folder export replaces only an earlier export in OUT; a one-file export replaces an
+    existing OUT only with --force."""
     from annotator.project import Project
     from annotator.transfer.exporting import export_documents
     from annotator.transfer.splits import parse_split
@@ -186,6 +197,7 @@ def export(
             labels=label_list,
             strict=strict,
             include_unannotated=include_unannotated,
+            overwrite=force,
         )
     typer.echo(summary.to_text())
 

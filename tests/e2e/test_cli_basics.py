@@ -132,6 +132,31 @@ def test_export_jsonl_round_trip(cli: Cli, tmp_path: Path, new_location) -> None
     assert out1.read_text("utf-8") == out2.read_text("utf-8")
 
 
+def test_one_file_export_does_not_replace_an_existing_file_without_force(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """``export --format jsonl`` replaced any existing file; it now refuses, in one line naming
+    the file, and changes nothing; --force (or --overwrite) replaces it."""
+    proj = tmp_path / "p.annproj"
+    cli("init", proj)
+    cli("import", proj, _native(tmp_path, [RECORD]))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n", "utf-8")
+    result = cli("export", proj, notes, "--format", "jsonl", ok=False)
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    [line] = result.stderr.splitlines()  # type: ignore[attr-defined]
+    assert line.startswith("error: [E140] ") and str(notes) in line and "--force" in line
+    assert notes.read_text("utf-8") == "my notes\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "notes.txt", "p.annproj"]
+    cli("export", proj, notes, "--format", "jsonl", "--force")
+    assert json.loads(notes.read_text("utf-8"))["id"] == "doc-1"
+    cli("export", proj, notes, "--format", "conll", "--overwrite")
+    assert "Khalifa" in notes.read_text("utf-8")
+    folder = tmp_path / "brat"  # a folder export still replaces an earlier export unasked
+    cli("export", proj, folder, "--format", "brat")
+    cli("export", proj, folder, "--format", "brat")
+
+
 def test_csv_and_txt_import(cli: Cli, tmp_path: Path, new_location, stats) -> None:
     proj = new_location()
     cli("init", proj)
