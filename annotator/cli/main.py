@@ -114,6 +114,13 @@ def import_cmd(
             "--span-key", help="spaCy DocBin: span group to read (repeatable; default: sc)."
         ),
     ] = None,
+    update_attributes: Annotated[
+        bool,
+        typer.Option(
+            help="A span already in the project (same offsets and label) takes the file's "
+            "attributes (default: the project's are kept; the summary counts the difference)."
+        ),
+    ] = False,
 ) -> None:
     """Import documents (and their annotations) from files or folders. All or nothing."""
     from annotator.errors import ImportFailed
@@ -137,6 +144,7 @@ def import_cmd(
                 encoding=encoding,
                 progress=progress,
                 span_keys=span_key,
+                update_attributes=update_attributes,
             )
         except ImportFailed as exc:
             raise advise_encoding(exc, ENCODING_HINT) from None

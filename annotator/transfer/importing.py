@@ -25,6 +25,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import itertools
+import json
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -66,6 +67,11 @@ class ImportReport:
     spans_added: int = 0
     spans_existing: int = 0
     spans_repeated: int = 0  # the same span more than once in the input, imported once
+    # of spans_existing: those the input has with other attributes (kept, or updated when
+    # ``attrs_updated``), and a few of them described for the summary
+    spans_other_attrs: int = 0
+    attrs_updated: bool = False
+    other_attrs_examples: list[str] = field(default_factory=list)
     relations_added: int = 0
     relations_existing: int = 0
     suggestions_added: int = 0
@@ -82,6 +88,12 @@ class ImportReport:
             f"{self.documents_existing} already in the project"
             + (f", {repeated} repeated in the input (one document each)" if repeated else ""),
             f"spans: {self.spans_added} added, {self.spans_existing} already there"
+            + (
+                f" ({self.spans_other_attrs} of them with other attributes: "
+                + ("updated to the file's)" if self.attrs_updated else "kept the project's)")
+                if self.spans_other_attrs
+                else ""
+            )
             + (
                 f", {self.spans_repeated} repeated in the input (imported once)"
                 if self.spans_repeated
@@ -102,6 +114,15 @@ class ImportReport:
             )
         if self.renamed_ids:
             out.append(f"ids already used by another text, renamed: {len(self.renamed_ids)}")
+        if self.spans_other_attrs:
+            n = count_of(self.spans_other_attrs, "span")
+            what = (
+                f"updated the attributes of {n} already there to the file's"
+                if self.attrs_updated
+                else f"kept the project's attributes of {n} the file has with other attributes "
+                "(--update-attributes takes the file's)"
+            )
+            out.append(f"{what}, e.g. {'; '.join(self.other_attrs_examples)}")
         out.extend(self.notes)
         return out
 
@@ -113,6 +134,8 @@ class ImportReport:
             "spans_added": self.spans_added,
             "spans_existing": self.spans_existing,
             "spans_repeated": self.spans_repeated,
+            "spans_other_attributes": self.spans_other_attrs,
+            "attributes_updated": self.spans_other_attrs if self.attrs_updated else 0,
             "relations_added": self.relations_added,
             "relations_existing": self.relations_existing,
             "suggestions_added": self.suggestions_added,
@@ -473,9 +496,12 @@ def import_paths(
     encoding: str | None = None,
     progress: Progress | None = None,
     span_keys: Sequence[str] | None = None,
+    update_attributes: bool = False,
 ) -> ImportReport:
     """Read, map, check and import ``paths`` a batch at a time in one transaction; an error or a
-    cancel (``progress.check()``) anywhere changes nothing."""
+    cancel (``progress.check()``) anywhere changes nothing. A span already in the layer (same
+    start, end and label) keeps the project's attributes unless ``update_attributes``; either
+    way the report counts those the input has with other attributes."""
     options = _read_options(tsv_feature, encoding, as_suggestions, span_keys)
     origin = ("import:" + ",".join(Path(p).name for p in paths))[:250]
     with _bulk_allocation():
@@ -490,6 +516,7 @@ def import_paths(
             as_suggestions,
             origin,
             progress,
+            update_attributes,
         )
     report.notes = [*options.report.lines(), *checker.notes(), *report.notes]
     return report
@@ -508,13 +535,17 @@ def import_documents(
     as_suggestions: bool = False,
     origin: str = Origin.IMPORT,
     progress: Progress | None = None,
+    update_attributes: bool = False,
 ) -> ImportReport:
     """Validate then insert ``docs`` in one transaction. Raise before writing anything (also
-    ``Cancelled``, from ``progress.check()``, changes nothing)."""
+    ``Cancelled``, from ``progress.check()``, changes nothing). ``update_attributes`` as in
+    :func:`import_paths`."""
     validate_all(project, docs)
     step = BATCH_DOCS
     batches = (list(docs[i : i + step]) for i in range(0, len(docs), step))
-    return _insert(project, batches, len(docs), layer, as_suggestions, origin, progress)
+    return _insert(
+        project, batches, len(docs), layer, as_suggestions, origin, progress, update_attributes
+    )
 
 
 def _insert(
@@ -525,10 +556,11 @@ def _insert(
     as_suggestions: bool,
     origin: str,
     progress: Progress | None,
+    update_attributes: bool = False,
 ) -> ImportReport:
     """Insert checked batches in one write transaction (rolled back on any error)."""
     progress = progress or quiet()
-    report = ImportReport()
+    report = ImportReport(attrs_updated=update_attributes)
     with project.session(write=True) as s:
         importer = _Importer(s, layer, as_suggestions, origin, report)
         for batch in batches:
@@ -670,6 +702,7 @@ class _Importer:
         aliases: dict[tuple[int, str], tuple[int, str]] = {}
         batch_seen: dict[tuple[int, int], dict[tuple[int, int, str, int], int]] = {}
         new_in_layer: list[tuple[int, int]] = []  # (document, annotator)
+        met_spans: list[tuple[int, int, Any]] = []  # (database id, input doc, span) already there
         annotated_empty: dict[int, list[int]] = {}  # annotator -> documents
         for i, doc in enumerate(docs):
             if not doc.spans and not is_annotated(doc):
@@ -712,6 +745,7 @@ class _Importer:
                         if track:
                             resolved[(i, sp.id)] = found
                         report.spans_existing += 1
+                        met_spans.append((found, i, sp))
                         continue
                     found = had.get(key)
                     if found is not None:  # an earlier batch inserted it: a record again
@@ -735,6 +769,8 @@ class _Importer:
                 span_values.append(
                     (doc_id, ann_id, sp.start, sp.end, sp.label, sp.attrs, ent, origin)
                 )
+        if met_spans:
+            self._other_attributes(docs, met_spans)
         new_ids = span_repo.insert_span_values(s, span_values)
         self.new_spans.update(new_ids)
         report.spans_added += len(span_values)
@@ -771,6 +807,50 @@ class _Importer:
                 )
         span_repo.insert_relations(s, rel_rows)
         report.relations_added += len(rel_rows)
+
+    def _other_attributes(self, docs: list[DocData], met: list[tuple[int, int, Any]]) -> None:
+        """Count the spans met again that the input has with other attributes; update them to
+        the input's when the report says so (``attrs_updated``), else keep the project's."""
+        report = self.report
+        stored = span_repo.span_attrs_of(self.s, [sid for sid, _i, _sp in met])
+        parsed: dict[str | None, dict[str, Any]] = {}
+        updates: dict[int, dict[str, Any]] = {}
+        for sid, i, sp in met:
+            raw = stored.get(sid)
+            old = parsed.get(raw)
+            if old is None:
+                value = json.loads(raw) if raw else {}
+                old = parsed[raw] = value if isinstance(value, dict) else {}
+            new = dict(sp.attrs)
+            if new == old or _as_json(new) == old:
+                continue
+            report.spans_other_attrs += 1
+            if len(report.other_attrs_examples) < OTHER_ATTRS_SHOWN:
+                report.other_attrs_examples.append(_attrs_difference(docs[i], sp, old, new))
+            if report.attrs_updated:
+                updates[sid] = {"attrs": new}
+        if updates:
+            span_repo.update_spans(self.s, updates)
+
+
+OTHER_ATTRS_SHOWN = 3  # spans with other attributes described in the summary
+
+
+def _as_json(value: dict[str, Any]) -> Any:
+    """``value`` as it reads back from the database (tuples become lists, and so on)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def _attrs_difference(doc: DocData, sp: Any, old: dict[str, Any], new: dict[str, Any]) -> str:
+    """One span met again with other attributes, for the summary: where, and what differs."""
+    new = _as_json(new)
+    keys = sorted(k for k in {*old, *new} if old.get(k) != new.get(k))
+    shown = ", ".join(
+        f"{k} {json.dumps(old.get(k), ensure_ascii=False)} in the project, "
+        f"{json.dumps(new.get(k), ensure_ascii=False)} in the file"
+        for k in keys[:2]
+    ) + (", …" if len(keys) > 2 else "")
+    return f"{doc.id or 'a document'} {sp.label} [{sp.start}, {sp.end}): {shown}"
 
 
 def _document_row(doc: DocData, ext: str, sha: str) -> dict[str, Any]:

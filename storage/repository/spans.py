@@ -115,6 +115,18 @@ def span_keys_of_documents(
     return out
 
 
+def span_attrs_of(session: Session, span_ids: Sequence[int]) -> dict[int, str | None]:
+    """The attributes of some spans as stored JSON text, by span id: what an import compares
+    the attributes of a span it meets again with (no record is built)."""
+    out: dict[int, str | None] = {}
+    ids = list(span_ids)
+    for i in range(0, len(ids), SQL_BATCH):
+        chunk = ids[i : i + SQL_BATCH]
+        sql = f"SELECT id, attrs FROM span WHERE id IN ({','.join('?' * len(chunk))})"
+        out.update(driver_rows(session, sql, chunk))
+    return out
+
+
 def _of_documents(
     session: Session,
     select: str,

@@ -81,6 +81,46 @@ def test_import_is_idempotent(cli: Cli, tmp_path: Path, new_location, stats) -> 
     assert first["relations"] == {"gold": {"claimant": 1, "place": 1}}
 
 
+def test_reimport_with_other_attributes_is_counted_and_keeps_the_projects_unless_told(
+    cli: Cli, tmp_path: Path, new_location, stats
+) -> None:
+    """A span already there (same offsets and label) with other attributes was reported as
+    "already there", its difference uncounted. The summary now counts it; the project's
+    attributes stay unless --update-attributes."""
+    from annotator.layers import load_layer
+    from annotator.project import Project
+
+    def claim_attrs() -> dict:
+        with Project.open(proj) as p, p.session() as s:
+            [doc] = load_layer(s, "gold")
+        return next(dict(sp.attrs) for sp in doc.spans if sp.label == "CLAIM")
+
+    proj = new_location()
+    cli("init", proj)
+    cli("import", proj, _native(tmp_path, [RECORD]))
+    first = stats(proj)
+    changed = json.loads(json.dumps(RECORD))
+    changed["spans"][1]["attrs"] = {"form": "reported", "stance": "oppose"}
+    src = _native(tmp_path, [changed], "changed.jsonl")
+    out = cli("import", proj, src).stdout
+    assert (
+        "spans: 0 added, 4 already there (1 of them with other attributes: kept the project's)"
+    ) in out
+    assert (
+        "kept the project's attributes of 1 span the file has with other attributes "
+        '(--update-attributes takes the file\'s), e.g. doc-1 CLAIM [20, 53): stance "neutral" '
+        'in the project, "oppose" in the file'
+    ) in out
+    assert claim_attrs() == {"form": "reported", "stance": "neutral"}
+    assert stats(proj) == first
+    out = cli("import", proj, src, "--update-attributes").stdout
+    assert "4 already there (1 of them with other attributes: updated to the file's)" in out
+    assert "updated the attributes of 1 span already there to the file's, e.g. doc-1" in out
+    assert claim_attrs() == {"form": "reported", "stance": "oppose"}
+    out = cli("import", proj, src).stdout  # the same again: nothing differs, nothing said
+    assert "spans: 0 added, 4 already there\n" in out and "other attributes" not in out
+
+
 def test_same_text_attaches_annotations_to_existing_document(
     cli: Cli, tmp_path: Path, new_location, stats
 ) -> None:
