@@ -664,20 +664,28 @@ class _Importer:
         return self.default_layer if self.layer_forced else (doc.layer or self.default_layer)
 
     def _known_spans(
-        self, doc_ids: Sequence[int], ann_ids: Sequence[int]
+        self, doc_ids: Sequence[int], ann_ids: Sequence[int], attrs: dict[int, Any]
     ) -> tuple[dict[tuple[int, int], dict[Any, int]], dict[tuple[int, int], dict[Any, int]]]:
         """The spans of ``doc_ids`` in the layers ``ann_ids`` in the database, by (document,
         annotator) then (start, end, label, n): the n-th alike span, in id order. Those in the
-        project before this import, and those an earlier batch inserted (a record again)."""
+        project before this import, and those an earlier batch inserted (a record again).
+        ``attrs`` receives the stored attributes (JSON text) of those before, by span id."""
         before: dict[tuple[int, int], dict[Any, int]] = {}
         again: dict[tuple[int, int], dict[Any, int]] = {}
         alike: Counter[tuple[int, int, int, int, str]] = Counter()
-        rows = span_repo.span_keys_of_documents(self.s, doc_ids, ann_ids)
-        for sid, doc, ann, start, end, label in rows:
+        rows = span_repo.span_keys_of_documents(self.s, doc_ids, ann_ids, attrs=True)
+        parsed: dict[Any, Any] = {}  # few distinct attribute sets: each parsed once
+        for sid, doc, ann, start, end, label, raw in rows:
             n = alike[(doc, ann, start, end, label)]
             alike[(doc, ann, start, end, label)] = n + 1
-            target = again if sid in self.new_spans else before
-            target.setdefault((doc, ann), {})[(start, end, label, n)] = sid
+            if sid in self.new_spans:
+                again.setdefault((doc, ann), {})[(start, end, label, n)] = sid
+                continue
+            before.setdefault((doc, ann), {})[(start, end, label, n)] = sid
+            value = parsed.get(raw)
+            if value is None:
+                value = parsed[raw] = _stored_attrs(raw)
+            attrs[sid] = value
         return before, again
 
     def _annotations(  # noqa: C901 - spans, relations, actor links share id maps
@@ -688,7 +696,8 @@ class _Importer:
         met = [i for i, d in enumerate(docs) if d.spans and doc_ids[i] in before]
         met_docs = sorted({doc_ids[i] for i in met})
         met_layers = sorted({self.ann(self._layer(docs[i])) for i in met})
-        existing, again = self._known_spans(met_docs, met_layers) if met else ({}, {})
+        stored_attrs: dict[int, Any] = {}  # span id -> its attributes in the project
+        existing, again = self._known_spans(met_docs, met_layers, stored_attrs) if met else ({}, {})
         existing_rels: set[tuple[int, int, str]] = set()
         if met:
             existing_rels = set(span_repo.relation_keys_of_documents(s, met_docs, met_layers))
@@ -702,7 +711,9 @@ class _Importer:
         aliases: dict[tuple[int, str], tuple[int, str]] = {}
         batch_seen: dict[tuple[int, int], dict[tuple[int, int, str, int], int]] = {}
         new_in_layer: list[tuple[int, int]] = []  # (document, annotator)
-        met_spans: list[tuple[int, int, Any]] = []  # (database id, input doc, span) already there
+        # (database id, input doc, span): spans already there that the input has with other
+        # attributes (or attributes that read back alike: checked in ``_other_attributes``)
+        differing: list[tuple[int, int, Any]] = []
         annotated_empty: dict[int, list[int]] = {}  # annotator -> documents
         for i, doc in enumerate(docs):
             if not doc.spans and not is_annotated(doc):
@@ -745,7 +756,8 @@ class _Importer:
                         if track:
                             resolved[(i, sp.id)] = found
                         report.spans_existing += 1
-                        met_spans.append((found, i, sp))
+                        if sp.attrs != stored_attrs[found]:
+                            differing.append((found, i, sp))
                         continue
                     found = had.get(key)
                     if found is not None:  # an earlier batch inserted it: a record again
@@ -769,8 +781,8 @@ class _Importer:
                 span_values.append(
                     (doc_id, ann_id, sp.start, sp.end, sp.label, sp.attrs, ent, origin)
                 )
-        if met_spans:
-            self._other_attributes(docs, met_spans)
+        if differing:
+            self._other_attributes(docs, differing, stored_attrs)
         new_ids = span_repo.insert_span_values(s, span_values)
         self.new_spans.update(new_ids)
         report.spans_added += len(span_values)
@@ -808,21 +820,16 @@ class _Importer:
         span_repo.insert_relations(s, rel_rows)
         report.relations_added += len(rel_rows)
 
-    def _other_attributes(self, docs: list[DocData], met: list[tuple[int, int, Any]]) -> None:
+    def _other_attributes(
+        self, docs: list[DocData], met: list[tuple[int, int, Any]], stored: dict[int, Any]
+    ) -> None:
         """Count the spans met again that the input has with other attributes; update them to
         the input's when the report says so (``attrs_updated``), else keep the project's."""
         report = self.report
-        stored = span_repo.span_attrs_of(self.s, [sid for sid, _i, _sp in met])
-        parsed: dict[str | None, dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
         for sid, i, sp in met:
-            raw = stored.get(sid)
-            old = parsed.get(raw)
-            if old is None:
-                value = json.loads(raw) if raw else {}
-                old = parsed[raw] = value if isinstance(value, dict) else {}
-            new = dict(sp.attrs)
-            if new == old or _as_json(new) == old:
+            old, new = stored[sid], dict(sp.attrs)
+            if _as_json(new) == old:  # e.g. a tuple in the input, a list in the project
                 continue
             report.spans_other_attrs += 1
             if len(report.other_attrs_examples) < OTHER_ATTRS_SHOWN:
@@ -834,6 +841,12 @@ class _Importer:
 
 
 OTHER_ATTRS_SHOWN = 3  # spans with other attributes described in the summary
+
+
+def _stored_attrs(raw: Any) -> dict[str, Any]:
+    """A span's attributes as the database hands them back (JSON text, or None)."""
+    value = json.loads(raw) if isinstance(raw, str) else raw
+    return value if isinstance(value, dict) else {}
 
 
 def _as_json(value: dict[str, Any]) -> Any:

@@ -98,32 +98,26 @@ def _in_layers(ann_ids: Sequence[int] | None, column: str) -> tuple[str, list[in
 
 
 def span_keys_of_documents(
-    session: Session, doc_ids: Sequence[int], ann_ids: Sequence[int] | None = None
-) -> list[tuple[int, int, int, int, int, str]]:
+    session: Session,
+    doc_ids: Sequence[int],
+    ann_ids: Sequence[int] | None = None,
+    *,
+    attrs: bool = False,
+) -> list[tuple[Any, ...]]:
     """``(id, document_id, annotator_id, start, end, label)`` of every span of ``doc_ids`` (in
     the layers ``ann_ids``; None: every layer), in id order, as plain tuples: what an import
-    compares its spans with."""
-    out: list[tuple[int, int, int, int, int, str]] = _of_documents(
+    compares its spans with. With ``attrs``, each row ends with the attributes as stored JSON
+    text."""
+    out: list[tuple[Any, ...]] = _of_documents(
         session,
-        'SELECT id, document_id, annotator_id, start, "end", label FROM span '
-        "WHERE document_id IN ({marks})",
+        'SELECT id, document_id, annotator_id, start, "end", label'
+        + (", attrs" if attrs else "")
+        + " FROM span WHERE document_id IN ({marks})",
         doc_ids,
         ann_ids,
         "annotator_id",
     )
-    out.sort()
-    return out
-
-
-def span_attrs_of(session: Session, span_ids: Sequence[int]) -> dict[int, str | None]:
-    """The attributes of some spans as stored JSON text, by span id: what an import compares
-    the attributes of a span it meets again with (no record is built)."""
-    out: dict[int, str | None] = {}
-    ids = list(span_ids)
-    for i in range(0, len(ids), SQL_BATCH):
-        chunk = ids[i : i + SQL_BATCH]
-        sql = f"SELECT id, attrs FROM span WHERE id IN ({','.join('?' * len(chunk))})"
-        out.update(driver_rows(session, sql, chunk))
+    out.sort()  # ids are unique: rows compare by id alone
     return out
 
 
