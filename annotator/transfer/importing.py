@@ -43,6 +43,7 @@ from annotator.validation import UnknownName, unknown_vocabulary, validate_doc
 from annotator.values import DocData, is_annotated
 from annotator.vocabulary import AssignmentStatus, EventAction, Origin
 from annotator.wording import count_of
+from storage.db import stored_json
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
 from storage.repository import events as event_repo
@@ -669,7 +670,7 @@ class _Importer:
         """The spans of ``doc_ids`` in the layers ``ann_ids`` in the database, by (document,
         annotator) then (start, end, label, n): the n-th alike span, in id order. Those in the
         project before this import, and those an earlier batch inserted (a record again).
-        ``attrs`` receives the stored attributes (JSON text) of those before, by span id."""
+        ``attrs`` receives the attributes of those before, by span id."""
         before: dict[tuple[int, int], dict[Any, int]] = {}
         again: dict[tuple[int, int], dict[Any, int]] = {}
         alike: Counter[tuple[int, int, int, int, str]] = Counter()
@@ -684,7 +685,7 @@ class _Importer:
             before.setdefault((doc, ann), {})[(start, end, label, n)] = sid
             value = parsed.get(raw)
             if value is None:
-                value = parsed[raw] = _stored_attrs(raw)
+                value = parsed[raw] = _stored_attrs(raw, sid)
             attrs[sid] = value
         return before, again
 
@@ -843,9 +844,10 @@ class _Importer:
 OTHER_ATTRS_SHOWN = 3  # spans with other attributes described in the summary
 
 
-def _stored_attrs(raw: Any) -> dict[str, Any]:
-    """A span's attributes as the database hands them back (JSON text, or None)."""
-    value = json.loads(raw) if isinstance(raw, str) else raw
+def _stored_attrs(raw: Any, span_id: int) -> dict[str, Any]:
+    """A span's attributes as the database hands them back (JSON text, or None); text that is
+    not JSON (a damaged file) is a ``StorageError`` naming the span."""
+    value = stored_json(raw, f"the attributes of span {span_id}") if isinstance(raw, str) else raw
     return value if isinstance(value, dict) else {}
 
 
@@ -858,10 +860,12 @@ def _attrs_difference(doc: DocData, sp: Any, old: dict[str, Any], new: dict[str,
     """One span met again with other attributes, for the summary: where, and what differs."""
     new = _as_json(new)
     keys = sorted(k for k in {*old, *new} if old.get(k) != new.get(k))
+
+    def value(attrs: dict[str, Any], key: str) -> str:
+        return json.dumps(attrs[key], ensure_ascii=False) if key in attrs else "none"
+
     shown = ", ".join(
-        f"{k} {json.dumps(old.get(k), ensure_ascii=False)} in the project, "
-        f"{json.dumps(new.get(k), ensure_ascii=False)} in the file"
-        for k in keys[:2]
+        f"{k} {value(old, k)} in the project, {value(new, k)} in the file" for k in keys[:2]
     ) + (", …" if len(keys) > 2 else "")
     return f"{doc.id or 'a document'} {sp.label} [{sp.start}, {sp.end}): {shown}"
 
