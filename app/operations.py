@@ -71,6 +71,7 @@ class ExportTask:
             labels=list(o.labels) if o.labels else None,
             strict=o.strict,
             progress=state,
+            overwrite=o.overwrite,
         )
         return f"{summary.to_text()}\nWritten to {o.out}."
 

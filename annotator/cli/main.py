@@ -114,6 +114,13 @@ def import_cmd(
             "--span-key", help="spaCy DocBin: span group to read (repeatable; default: sc)."
         ),
     ] = None,
+    update_attributes: Annotated[
+        bool,
+        typer.Option(
+            help="A span already in the project (same offsets and label) takes the file's "
+            "attributes (default: the project's are kept; the summary counts the difference)."
+        ),
+    ] = False,
 ) -> None:
     """Import documents (and their annotations) from files or folders. All or nothing."""
     from annotator.errors import ImportFailed
@@ -137,6 +144,7 @@ def import_cmd(
                 encoding=encoding,
                 progress=progress,
                 span_keys=span_key,
+                update_attributes=update_attributes,
             )
         except ImportFailed as exc:
             raise advise_encoding(exc, ENCODING_HINT) from None
@@ -166,8 +174,19 @@ def export(
         bool,
         typer.Option(help="Also write the documents nobody annotated (never by default)."),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            "--overwrite",
+            help="Replace OUT if it is an existing file (never by default).",
+        ),
+    ] = False,
 ) -> None:
-    """Export a layer of the project in a training-ready format."""
+    """Export a layer of the project in a training-ready format.
+
+    A folder export replaces only an earlier export in OUT; a one-file export replaces an
+    existing OUT only with --force."""
     from annotator.project import Project
     from annotator.transfer.exporting import export_documents
     from annotator.transfer.splits import parse_split
@@ -186,6 +205,7 @@ def export(
             labels=label_list,
             strict=strict,
             include_unannotated=include_unannotated,
+            overwrite=force,
         )
     typer.echo(summary.to_text())
 

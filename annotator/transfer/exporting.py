@@ -436,7 +436,16 @@ def _looks_like_export(path: Path) -> bool:
         return False
 
 
-def _check_target(out: Path, folder: bool) -> None:
+def writes_one_file(fmt: str, split: tuple[int, int, int] | None = None) -> bool:
+    """Whether exporting as ``fmt`` (with ``split``) writes one file rather than a folder."""
+    spec = format_spec(fmt)
+    return spec is not None and spec.output is Output.FILE and split is None
+
+
+def _check_target(out: Path, folder: bool, overwrite: bool = False) -> None:
+    """Refuse a target the export must not replace: a file where a folder goes (or the other
+    way round), a folder holding something other than an earlier export, or an existing file
+    unless ``overwrite`` (a file cannot be told to be an earlier export)."""
     if out.parent.exists() and not out.parent.is_dir():
         raise ExportFailed("its parent is a file, not a folder", path=str(out))
     try:
@@ -460,6 +469,12 @@ def _check_target(out: Path, folder: bool) -> None:
     elif out.is_dir():
         raise ExportFailed(
             "this is a folder; this export writes one file (or pass --split)", path=str(out)
+        )
+    elif not overwrite:
+        raise ExportFailed(
+            "already exists; choose another name or pass --force to replace it "
+            "(nothing was written)",
+            path=str(out),
         )
 
 
@@ -543,6 +558,7 @@ def export_documents(  # noqa: C901 - plan, stream, place: one transaction, one 
     strict: bool = False,
     include_unannotated: bool = False,
     progress: Progress | None = None,
+    overwrite: bool = False,
 ) -> ExportSummary:
     """Export ``layer`` of ``project`` to ``out`` as ``fmt``; return what was written.
 
@@ -552,6 +568,8 @@ def export_documents(  # noqa: C901 - plan, stream, place: one transaction, one 
     covers, marked ``annotated=False`` (formats that can tell write them as unannotated).
     ``progress`` hears of the three steps (plan, write, put in place) and is checked between
     them; a cancel leaves ``out`` as it was.
+    An existing file ``out`` is replaced only with ``overwrite``; a folder ``out`` only when it
+    is empty or holds an earlier export (its ``README.md`` says so).
     The layer is streamed: documents are read in batches and written as they come, so memory
     does not grow with the corpus. Only what the split and the writer need up front (document
     ids, label sets, label counts and overlaps) is gathered first, from the span columns."""
@@ -568,7 +586,7 @@ def export_documents(  # noqa: C901 - plan, stream, place: one transaction, one 
     output = spec.output if spec else Output.FOLDER
     folder = output is not Output.FILE or split is not None
     cleaned = clean_leftovers(out)  # first: may put back an export a killed run moved aside
-    _check_target(out, folder)
+    _check_target(out, folder, overwrite)
     progress = progress or quiet()
     progress.report(0, _STEPS)
     with project.session() as session:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import itertools
+import json
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -42,6 +43,7 @@ from annotator.validation import UnknownName, unknown_vocabulary, validate_doc
 from annotator.values import DocData, is_annotated
 from annotator.vocabulary import AssignmentStatus, EventAction, Origin
 from annotator.wording import count_of
+from storage.db import stored_json
 from storage.repository import annotators_assignments as ann_repo
 from storage.repository import documents as doc_repo
 from storage.repository import events as event_repo
@@ -66,6 +68,11 @@ class ImportReport:
     spans_added: int = 0
     spans_existing: int = 0
     spans_repeated: int = 0  # the same span more than once in the input, imported once
+    # of spans_existing: those the input has with other attributes (kept, or updated when
+    # ``attrs_updated``), and a few of them described for the summary
+    spans_other_attrs: int = 0
+    attrs_updated: bool = False
+    other_attrs_examples: list[str] = field(default_factory=list)
     relations_added: int = 0
     relations_existing: int = 0
     suggestions_added: int = 0
@@ -82,6 +89,12 @@ class ImportReport:
             f"{self.documents_existing} already in the project"
             + (f", {repeated} repeated in the input (one document each)" if repeated else ""),
             f"spans: {self.spans_added} added, {self.spans_existing} already there"
+            + (
+                f" ({self.spans_other_attrs} of them with other attributes: "
+                + ("updated to the file's)" if self.attrs_updated else "kept the project's)")
+                if self.spans_other_attrs
+                else ""
+            )
             + (
                 f", {self.spans_repeated} repeated in the input (imported once)"
                 if self.spans_repeated
@@ -102,6 +115,15 @@ class ImportReport:
             )
         if self.renamed_ids:
             out.append(f"ids already used by another text, renamed: {len(self.renamed_ids)}")
+        if self.spans_other_attrs:
+            n = count_of(self.spans_other_attrs, "span")
+            what = (
+                f"updated the attributes of {n} already there to the file's"
+                if self.attrs_updated
+                else f"kept the project's attributes of {n} the file has with other attributes "
+                "(--update-attributes takes the file's)"
+            )
+            out.append(f"{what}, e.g. {'; '.join(self.other_attrs_examples)}")
         out.extend(self.notes)
         return out
 
@@ -113,6 +135,8 @@ class ImportReport:
             "spans_added": self.spans_added,
             "spans_existing": self.spans_existing,
             "spans_repeated": self.spans_repeated,
+            "spans_other_attributes": self.spans_other_attrs,
+            "attributes_updated": self.spans_other_attrs if self.attrs_updated else 0,
             "relations_added": self.relations_added,
             "relations_existing": self.relations_existing,
             "suggestions_added": self.suggestions_added,
@@ -473,9 +497,12 @@ def import_paths(
     encoding: str | None = None,
     progress: Progress | None = None,
     span_keys: Sequence[str] | None = None,
+    update_attributes: bool = False,
 ) -> ImportReport:
     """Read, map, check and import ``paths`` a batch at a time in one transaction; an error or a
-    cancel (``progress.check()``) anywhere changes nothing."""
+    cancel (``progress.check()``) anywhere changes nothing. A span already in the layer (same
+    start, end and label) keeps the project's attributes unless ``update_attributes``; either
+    way the report counts those the input has with other attributes."""
     options = _read_options(tsv_feature, encoding, as_suggestions, span_keys)
     origin = ("import:" + ",".join(Path(p).name for p in paths))[:250]
     with _bulk_allocation():
@@ -490,6 +517,7 @@ def import_paths(
             as_suggestions,
             origin,
             progress,
+            update_attributes,
         )
     report.notes = [*options.report.lines(), *checker.notes(), *report.notes]
     return report
@@ -508,13 +536,17 @@ def import_documents(
     as_suggestions: bool = False,
     origin: str = Origin.IMPORT,
     progress: Progress | None = None,
+    update_attributes: bool = False,
 ) -> ImportReport:
     """Validate then insert ``docs`` in one transaction. Raise before writing anything (also
-    ``Cancelled``, from ``progress.check()``, changes nothing)."""
+    ``Cancelled``, from ``progress.check()``, changes nothing). ``update_attributes`` as in
+    :func:`import_paths`."""
     validate_all(project, docs)
     step = BATCH_DOCS
     batches = (list(docs[i : i + step]) for i in range(0, len(docs), step))
-    return _insert(project, batches, len(docs), layer, as_suggestions, origin, progress)
+    return _insert(
+        project, batches, len(docs), layer, as_suggestions, origin, progress, update_attributes
+    )
 
 
 def _insert(
@@ -525,10 +557,11 @@ def _insert(
     as_suggestions: bool,
     origin: str,
     progress: Progress | None,
+    update_attributes: bool = False,
 ) -> ImportReport:
     """Insert checked batches in one write transaction (rolled back on any error)."""
     progress = progress or quiet()
-    report = ImportReport()
+    report = ImportReport(attrs_updated=update_attributes)
     with project.session(write=True) as s:
         importer = _Importer(s, layer, as_suggestions, origin, report)
         for batch in batches:
@@ -632,20 +665,28 @@ class _Importer:
         return self.default_layer if self.layer_forced else (doc.layer or self.default_layer)
 
     def _known_spans(
-        self, doc_ids: Sequence[int], ann_ids: Sequence[int]
+        self, doc_ids: Sequence[int], ann_ids: Sequence[int], attrs: dict[int, Any]
     ) -> tuple[dict[tuple[int, int], dict[Any, int]], dict[tuple[int, int], dict[Any, int]]]:
         """The spans of ``doc_ids`` in the layers ``ann_ids`` in the database, by (document,
         annotator) then (start, end, label, n): the n-th alike span, in id order. Those in the
-        project before this import, and those an earlier batch inserted (a record again)."""
+        project before this import, and those an earlier batch inserted (a record again).
+        ``attrs`` receives the attributes of those before, by span id."""
         before: dict[tuple[int, int], dict[Any, int]] = {}
         again: dict[tuple[int, int], dict[Any, int]] = {}
         alike: Counter[tuple[int, int, int, int, str]] = Counter()
-        rows = span_repo.span_keys_of_documents(self.s, doc_ids, ann_ids)
-        for sid, doc, ann, start, end, label in rows:
+        rows = span_repo.span_keys_of_documents(self.s, doc_ids, ann_ids, attrs=True)
+        parsed: dict[Any, Any] = {}  # few distinct attribute sets: each parsed once
+        for sid, doc, ann, start, end, label, raw in rows:
             n = alike[(doc, ann, start, end, label)]
             alike[(doc, ann, start, end, label)] = n + 1
-            target = again if sid in self.new_spans else before
-            target.setdefault((doc, ann), {})[(start, end, label, n)] = sid
+            if sid in self.new_spans:
+                again.setdefault((doc, ann), {})[(start, end, label, n)] = sid
+                continue
+            before.setdefault((doc, ann), {})[(start, end, label, n)] = sid
+            value = parsed.get(raw)
+            if value is None:
+                value = parsed[raw] = _stored_attrs(raw, sid)
+            attrs[sid] = value
         return before, again
 
     def _annotations(  # noqa: C901 - spans, relations, actor links share id maps
@@ -656,7 +697,8 @@ class _Importer:
         met = [i for i, d in enumerate(docs) if d.spans and doc_ids[i] in before]
         met_docs = sorted({doc_ids[i] for i in met})
         met_layers = sorted({self.ann(self._layer(docs[i])) for i in met})
-        existing, again = self._known_spans(met_docs, met_layers) if met else ({}, {})
+        stored_attrs: dict[int, Any] = {}  # span id -> its attributes in the project
+        existing, again = self._known_spans(met_docs, met_layers, stored_attrs) if met else ({}, {})
         existing_rels: set[tuple[int, int, str]] = set()
         if met:
             existing_rels = set(span_repo.relation_keys_of_documents(s, met_docs, met_layers))
@@ -670,6 +712,9 @@ class _Importer:
         aliases: dict[tuple[int, str], tuple[int, str]] = {}
         batch_seen: dict[tuple[int, int], dict[tuple[int, int, str, int], int]] = {}
         new_in_layer: list[tuple[int, int]] = []  # (document, annotator)
+        # (database id, input doc, span): spans already there that the input has with other
+        # attributes (or attributes that read back alike: checked in ``_other_attributes``)
+        differing: list[tuple[int, int, Any]] = []
         annotated_empty: dict[int, list[int]] = {}  # annotator -> documents
         for i, doc in enumerate(docs):
             if not doc.spans and not is_annotated(doc):
@@ -712,6 +757,8 @@ class _Importer:
                         if track:
                             resolved[(i, sp.id)] = found
                         report.spans_existing += 1
+                        if sp.attrs != stored_attrs[found]:
+                            differing.append((found, i, sp))
                         continue
                     found = had.get(key)
                     if found is not None:  # an earlier batch inserted it: a record again
@@ -735,6 +782,8 @@ class _Importer:
                 span_values.append(
                     (doc_id, ann_id, sp.start, sp.end, sp.label, sp.attrs, ent, origin)
                 )
+        if differing:
+            self._other_attributes(docs, differing, stored_attrs)
         new_ids = span_repo.insert_span_values(s, span_values)
         self.new_spans.update(new_ids)
         report.spans_added += len(span_values)
@@ -771,6 +820,54 @@ class _Importer:
                 )
         span_repo.insert_relations(s, rel_rows)
         report.relations_added += len(rel_rows)
+
+    def _other_attributes(
+        self, docs: list[DocData], met: list[tuple[int, int, Any]], stored: dict[int, Any]
+    ) -> None:
+        """Count the spans met again that the input has with other attributes; update them to
+        the input's when the report says so (``attrs_updated``), else keep the project's."""
+        report = self.report
+        updates: dict[int, dict[str, Any]] = {}
+        for sid, i, sp in met:
+            old, new = stored[sid], dict(sp.attrs)
+            if _as_json(new) == old:  # e.g. a tuple in the input, a list in the project
+                continue
+            report.spans_other_attrs += 1
+            if len(report.other_attrs_examples) < OTHER_ATTRS_SHOWN:
+                report.other_attrs_examples.append(_attrs_difference(docs[i], sp, old, new))
+            if report.attrs_updated:
+                updates[sid] = {"attrs": new}
+        if updates:
+            span_repo.update_spans(self.s, updates)
+
+
+OTHER_ATTRS_SHOWN = 3  # spans with other attributes described in the summary
+
+
+def _stored_attrs(raw: Any, span_id: int) -> dict[str, Any]:
+    """A span's attributes as the database hands them back (JSON text, or None); text that is
+    not JSON (a damaged file) is a ``StorageError`` naming the span."""
+    value = stored_json(raw, f"the attributes of span {span_id}") if isinstance(raw, str) else raw
+    return value if isinstance(value, dict) else {}
+
+
+def _as_json(value: dict[str, Any]) -> Any:
+    """``value`` as it reads back from the database (tuples become lists, and so on)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def _attrs_difference(doc: DocData, sp: Any, old: dict[str, Any], new: dict[str, Any]) -> str:
+    """One span met again with other attributes, for the summary: where, and what differs."""
+    new = _as_json(new)
+    keys = sorted(k for k in {*old, *new} if old.get(k) != new.get(k))
+
+    def value(attrs: dict[str, Any], key: str) -> str:
+        return json.dumps(attrs[key], ensure_ascii=False) if key in attrs else "none"
+
+    shown = ", ".join(
+        f"{k} {value(old, k)} in the project, {value(new, k)} in the file" for k in keys[:2]
+    ) + (", …" if len(keys) > 2 else "")
+    return f"{doc.id or 'a document'} {sp.label} [{sp.start}, {sp.end}): {shown}"
 
 
 def _document_row(doc: DocData, ext: str, sha: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -65,6 +66,7 @@ class ExportOptions:
     seed: int = 0
     labels: tuple[str, ...] | None = None
     strict: bool = False
+    overwrite: bool = False  # replace an existing file ``out`` (the user agreed)
 
 
 class ImportDialog(QDialog):
@@ -185,7 +187,8 @@ class ExportOptionsDialog(QDialog):
 
     Export emits ``export_requested(options)`` and keeps the dialog open: the window closes it
     when the export succeeded (:meth:`finished_ok`), and it stays with everything typed when
-    the options are wrong or the export fails (:meth:`failed`)."""
+    the options are wrong or the export fails (:meth:`failed`). A one-file export onto an
+    existing file asks first, unless the file was chosen in the save dialog, which asked."""
 
     export_requested = Signal(object)  # ExportOptions
 
@@ -219,6 +222,7 @@ class ExportOptionsDialog(QDialog):
         self.labels.setMaximumHeight(120)
         self.strict = QCheckBox("Drop spans off token boundaries instead of expanding them")
         self.out_edit = QLineEdit()
+        self._agreed: Path | None = None  # a file the save dialog's own question let replace
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         form = QFormLayout()
@@ -252,9 +256,32 @@ class ExportOptionsDialog(QDialog):
         except ValueError as exc:
             self.failed(str(exc))
             return
+        if self._replaces_a_file(options):
+            if not self._may_replace(options.out):
+                return  # nothing exported; everything typed stays
+            options = replace(options, overwrite=True)
         self.error.hide()
         self.export_button.setEnabled(False)
         self.export_requested.emit(options)
+
+    @staticmethod
+    def _replaces_a_file(options: ExportOptions) -> bool:
+        from annotator.transfer.exporting import writes_one_file
+
+        return writes_one_file(options.format, options.split) and options.out.is_file()
+
+    def _may_replace(self, out: Path) -> bool:
+        """Whether the user agrees to replace ``out``: she did in the save dialog, or says so."""
+        if self._agreed is not None and self._agreed == out:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Replace the file?",
+            f"{out.name} already exists in {out.parent}. Replace it with this export?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def failed(self, message: str) -> None:
         """Show why the export did not happen; everything typed stays."""
@@ -267,9 +294,11 @@ class ExportOptionsDialog(QDialog):
         super().accept()
 
     def _browse(self) -> None:
+        # The save dialog asks before an existing file is chosen (Qt's own confirmation).
         path, _ = QFileDialog.getSaveFileName(self, "Export to", self.out_edit.text())
         if path:
             self.out_edit.setText(path)
+            self._agreed = Path(path) if Path(path).is_file() else None
 
     def options(self) -> ExportOptions:
         """The chosen options; raise an ``AnnotatorError`` (``SplitError``, ``UsageError``) with a

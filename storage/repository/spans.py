@@ -98,20 +98,26 @@ def _in_layers(ann_ids: Sequence[int] | None, column: str) -> tuple[str, list[in
 
 
 def span_keys_of_documents(
-    session: Session, doc_ids: Sequence[int], ann_ids: Sequence[int] | None = None
-) -> list[tuple[int, int, int, int, int, str]]:
+    session: Session,
+    doc_ids: Sequence[int],
+    ann_ids: Sequence[int] | None = None,
+    *,
+    attrs: bool = False,
+) -> list[tuple[Any, ...]]:
     """``(id, document_id, annotator_id, start, end, label)`` of every span of ``doc_ids`` (in
     the layers ``ann_ids``; None: every layer), in id order, as plain tuples: what an import
-    compares its spans with."""
-    out: list[tuple[int, int, int, int, int, str]] = _of_documents(
+    compares its spans with. With ``attrs``, each row ends with the attributes as stored JSON
+    text."""
+    out: list[tuple[Any, ...]] = _of_documents(
         session,
-        'SELECT id, document_id, annotator_id, start, "end", label FROM span '
-        "WHERE document_id IN ({marks})",
+        'SELECT id, document_id, annotator_id, start, "end", label'
+        + (", attrs" if attrs else "")
+        + " FROM span WHERE document_id IN ({marks})",
         doc_ids,
         ann_ids,
         "annotator_id",
     )
-    out.sort()
+    out.sort()  # ids are unique: rows compare by id alone
     return out
 
 

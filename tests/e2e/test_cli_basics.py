@@ -81,6 +81,46 @@ def test_import_is_idempotent(cli: Cli, tmp_path: Path, new_location, stats) -> 
     assert first["relations"] == {"gold": {"claimant": 1, "place": 1}}
 
 
+def test_reimport_with_other_attributes_is_counted_and_keeps_the_projects_unless_told(
+    cli: Cli, tmp_path: Path, new_location, stats
+) -> None:
+    """A span already there (same offsets and label) with other attributes was reported as
+    "already there", its difference uncounted. The summary now counts it; the project's
+    attributes stay unless --update-attributes."""
+    from annotator.layers import load_layer
+    from annotator.project import Project
+
+    def claim_attrs() -> dict:
+        with Project.open(proj) as p, p.session() as s:
+            [doc] = load_layer(s, "gold")
+        return next(dict(sp.attrs) for sp in doc.spans if sp.label == "CLAIM")
+
+    proj = new_location()
+    cli("init", proj)
+    cli("import", proj, _native(tmp_path, [RECORD]))
+    first = stats(proj)
+    changed = json.loads(json.dumps(RECORD))
+    changed["spans"][1]["attrs"] = {"form": "reported", "stance": "oppose"}
+    src = _native(tmp_path, [changed], "changed.jsonl")
+    out = cli("import", proj, src).stdout
+    assert (
+        "spans: 0 added, 4 already there (1 of them with other attributes: kept the project's)"
+    ) in out
+    assert (
+        "kept the project's attributes of 1 span the file has with other attributes "
+        '(--update-attributes takes the file\'s), e.g. doc-1 CLAIM [20, 53): stance "neutral" '
+        'in the project, "oppose" in the file'
+    ) in out
+    assert claim_attrs() == {"form": "reported", "stance": "neutral"}
+    assert stats(proj) == first
+    out = cli("import", proj, src, "--update-attributes").stdout
+    assert "4 already there (1 of them with other attributes: updated to the file's)" in out
+    assert "updated the attributes of 1 span already there to the file's, e.g. doc-1" in out
+    assert claim_attrs() == {"form": "reported", "stance": "oppose"}
+    out = cli("import", proj, src).stdout  # the same again: nothing differs, nothing said
+    assert "spans: 0 added, 4 already there\n" in out and "other attributes" not in out
+
+
 def test_same_text_attaches_annotations_to_existing_document(
     cli: Cli, tmp_path: Path, new_location, stats
 ) -> None:
@@ -130,6 +170,31 @@ def test_export_jsonl_round_trip(cli: Cli, tmp_path: Path, new_location) -> None
     out2 = tmp_path / "out2.jsonl"
     cli("export", proj2, out2, "--format", "jsonl", "--layer", "gold")
     assert out1.read_text("utf-8") == out2.read_text("utf-8")
+
+
+def test_one_file_export_does_not_replace_an_existing_file_without_force(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """``export --format jsonl`` replaced any existing file; it now refuses, in one line naming
+    the file, and changes nothing; --force (or --overwrite) replaces it."""
+    proj = tmp_path / "p.annproj"
+    cli("init", proj)
+    cli("import", proj, _native(tmp_path, [RECORD]))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n", "utf-8")
+    result = cli("export", proj, notes, "--format", "jsonl", ok=False)
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    [line] = result.stderr.splitlines()  # type: ignore[attr-defined]
+    assert line.startswith("error: [E140] ") and str(notes) in line and "--force" in line
+    assert notes.read_text("utf-8") == "my notes\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "notes.txt", "p.annproj"]
+    cli("export", proj, notes, "--format", "jsonl", "--force")
+    assert json.loads(notes.read_text("utf-8"))["id"] == "doc-1"
+    cli("export", proj, notes, "--format", "conll", "--overwrite")
+    assert "Khalifa" in notes.read_text("utf-8")
+    folder = tmp_path / "brat"  # a folder export still replaces an earlier export unasked
+    cli("export", proj, folder, "--format", "brat")
+    cli("export", proj, folder, "--format", "brat")
 
 
 def test_csv_and_txt_import(cli: Cli, tmp_path: Path, new_location, stats) -> None:

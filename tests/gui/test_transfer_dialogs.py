@@ -197,3 +197,52 @@ def test_gui_import_of_a_legacy_file_says_to_choose_its_encoding_in_the_dialog(
     with window.context.project.session() as s:
         texts = [d.text for d in doc_repo.get_documents(s)]
     assert "x\u00e9y caf\u00e9\n" in texts
+
+
+def test_export_dialog_asks_before_replacing_a_file(qtbot, window, tmp_path: Path, dialogs) -> None:
+    """An export onto an existing file replaced it unasked. The dialog now asks (No: nothing
+    written, the dialog stays); a file chosen in the save dialog, which asked, is not asked
+    about again; Yes replaces it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator import services
+    from storage.repository import documents as doc_repo
+
+    ctx = window.context
+    with ctx.project.session() as s:
+        for doc in doc_repo.get_documents(s):
+            services.add_span(s, ctx.project.scheme, doc.id, "tester", 0, 3, "ACTOR")
+    out = tmp_path / "notes.txt"
+    out.write_text("keep me\n", "utf-8")
+    window.export_dialog()
+    dialog = window.export_options_dialog
+    dialog.layer_combo.setCurrentText("tester")
+    dialog.out_edit.setText(str(out))
+    dialog.export_button.click()  # the recorder answers No
+    kind, title, text = dialogs.shown[-1]
+    assert (kind, title) == ("question", "Replace the file?") and "notes.txt" in text
+    assert not window.operations.busy and dialog.isVisible() and dialog.export_button.isEnabled()
+    assert out.read_text("utf-8") == "keep me\n"
+
+    dialogs.files.append((str(out), ""))  # the save dialog asked and the user agreed
+    dialog._browse()
+    asked = len(dialogs.shown)
+    emitted: list[object] = []
+    dialog.export_requested.connect(emitted.append)
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not window.operations.busy, timeout=20_000)
+    assert "Replace the file?" not in [title for _k, title, _t in dialogs.shown[asked:]]
+    assert emitted and emitted[0].overwrite  # type: ignore[attr-defined]
+    assert dialogs.shown[-1][1] == "Export finished", dialogs.shown[-1]
+    assert '"spans"' in out.read_text("utf-8")
+
+    out.write_text("keep me\n", "utf-8")
+    window.export_dialog()
+    dialog = window.export_options_dialog
+    dialog.layer_combo.setCurrentText("tester")
+    dialog.out_edit.setText(str(out))
+    dialogs.answers.append(QMessageBox.StandardButton.Yes)
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not window.operations.busy, timeout=20_000)
+    assert dialogs.shown[-1][1] == "Export finished", dialogs.shown[-1]
+    assert '"spans"' in out.read_text("utf-8") and not dialog.isVisible()

@@ -49,7 +49,7 @@ def test_file_export_replaces_in_one_rename(
         real(a, b)  # type: ignore[arg-type]
 
     monkeypatch.setattr(exporting.os, "replace", counting)
-    export_documents(project, out, "jsonl", layer="alice")
+    export_documents(project, out, "jsonl", layer="alice", overwrite=True)
     assert len(renames) == 1 and renames[0][1] == str(out)
     assert len(out.read_text("utf-8").splitlines()) == 3
 

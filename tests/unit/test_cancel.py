@@ -110,7 +110,7 @@ def test_export_cancelled_after_writing_leaves_the_earlier_export(
     import_documents(project, _docs(2, start=50), layer="alice")
     token = _stop_when(lambda done, total: done == 2)  # written to the temporary sibling
     with pytest.raises(Cancelled):
-        export_documents(project, out, "jsonl", layer="alice", progress=token)
+        export_documents(project, out, "jsonl", layer="alice", progress=token, overwrite=True)
     assert token.reports[:3] == [(0, 3), (1, 3), (2, 3)]  # type: ignore[attr-defined]
     assert out.read_bytes() == earlier
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]

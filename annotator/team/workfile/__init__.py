@@ -4,7 +4,10 @@ A work file is an ordinary project file (it opens in the app with no access to t
 holding the annotator's assigned documents, the scheme, the actor registry and her layer and
 assignments. ``project_meta['workfile_for']`` names the annotator whose layer it carries.
 
-Merging brings back only that layer. Everything is read and checked before anything is written:
+Merging brings back only that layer, on her documents only: those packaged for her or assigned
+to her in the project now. A document she imported into her work file is set aside and reported
+("2 documents in alice's work file are not assigned to her: skipped (…)"), never taken in as a
+new assignment. Everything is read and checked before anything is written:
 a work file whose scheme fingerprint differs, or whose document texts are not in the project
 (by sha256, recomputed from the stored text), is refused. Spans are matched by (start, end, label);
 a match with other attributes or another actor link is a change, the rest are additions and

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -105,6 +105,8 @@ class WorkContent:
     other_layers: dict[str, int]  # layers present in the file that are not brought back
     # text sha256 -> the owner's status when packaged (empty for files packaged before it)
     packaged_statuses: dict[str, str]
+    # documents of the file not brought back (``checks.keep_hers``): external id -> why
+    skipped: dict[str, str] = field(default_factory=dict)
 
 
 def _meta_strings(session: Session, key: str, path: Path) -> dict[str, str]:

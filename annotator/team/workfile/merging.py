@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from annotator.project import Project
-from annotator.team.workfile.checks import check_workfiles
+from annotator.team.workfile.checks import check_workfiles, skipped_notes
 from annotator.team.workfile.content import (
     SpanKey,
     WorkContent,
@@ -82,6 +82,8 @@ def _map_entities(s: Session, content: WorkContent, report: MergeReport) -> dict
 
 def _apply(s: Session, content: WorkContent) -> MergeReport:
     report = MergeReport(content.path, content.owner, documents=len(content.docs))
+    report.notes.extend(skipped_notes(content))
+    report.skipped = dict(content.skipped)
     for layer, n in sorted(content.other_layers.items()):
         report.notes.append(
             f"ignored layer '{layer}' ({n} spans): a work file brings back "

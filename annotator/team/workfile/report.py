@@ -64,6 +64,7 @@ class MergeReport:
     aliases_added: int = 0
     conflicts: list[str] = field(default_factory=list)  # external ids edited on both sides
     notes: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # external id -> why not merged
 
     def total(self, name: str) -> int:
         return sum(getattr(c, name) for c in self.changes)
@@ -105,5 +106,6 @@ class MergeReport:
             "aliases_added": self.aliases_added,
             "conflicts": list(self.conflicts),
             "notes": list(self.notes),
+            "skipped": dict(self.skipped),
             "changes": [{"document": c.external_id, **c.counts()} for c in self.changes],
         }
