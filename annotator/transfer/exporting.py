@@ -436,16 +436,33 @@ def _looks_like_export(path: Path) -> bool:
         return False
 
 
+def _same_format(path: Path, fmt: str) -> bool:
+    """``path`` reads as a file of format ``fmt`` (an earlier export of the same kind)."""
+    if not fmt:
+        return False
+    from annotator.errors import AnnotatorError
+    from annotator.formats.reading import detect_format, read_documents
+
+    try:
+        if detect_format(path) != fmt:
+            return False
+        next(iter(read_documents(path, fmt)), None)  # it reads as that format
+    except (AnnotatorError, OSError, ValueError):
+        return False
+    return True
+
+
 def writes_one_file(fmt: str, split: tuple[int, int, int] | None = None) -> bool:
     """Whether exporting as ``fmt`` (with ``split``) writes one file rather than a folder."""
     spec = format_spec(fmt)
     return spec is not None and spec.output is Output.FILE and split is None
 
 
-def _check_target(out: Path, folder: bool, overwrite: bool = False) -> None:
+def _check_target(out: Path, folder: bool, overwrite: bool = False, fmt: str = "") -> None:
     """Refuse a target the export must not replace: a file where a folder goes (or the other
     way round), a folder holding something other than an earlier export, or an existing file
-    unless ``overwrite`` (a file cannot be told to be an earlier export)."""
+    unless ``overwrite`` or it reads as an earlier export in the same format ``fmt`` (so that
+    re-running an export replaces its own output, as a folder export does)."""
     if out.parent.exists() and not out.parent.is_dir():
         raise ExportFailed("its parent is a file, not a folder", path=str(out))
     try:
@@ -470,7 +487,7 @@ def _check_target(out: Path, folder: bool, overwrite: bool = False) -> None:
         raise ExportFailed(
             "this is a folder; this export writes one file (or pass --split)", path=str(out)
         )
-    elif not overwrite:
+    elif not overwrite and not _same_format(out, fmt):
         raise ExportFailed(
             "already exists; choose another name or pass --force to replace it "
             "(nothing was written)",
@@ -586,7 +603,7 @@ def export_documents(  # noqa: C901 - plan, stream, place: one transaction, one 
     output = spec.output if spec else Output.FOLDER
     folder = output is not Output.FILE or split is not None
     cleaned = clean_leftovers(out)  # first: may put back an export a killed run moved aside
-    _check_target(out, folder, overwrite)
+    _check_target(out, folder, overwrite, fmt)
     progress = progress or quiet()
     progress.report(0, _STEPS)
     with project.session() as session:

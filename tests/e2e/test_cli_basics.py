@@ -197,6 +197,26 @@ def test_one_file_export_does_not_replace_an_existing_file_without_force(
     cli("export", proj, folder, "--format", "brat")
 
 
+def test_exporting_again_replaces_the_earlier_export_of_the_same_format(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Re-running an export (the dev-set loop does) replaces its own earlier output, as a
+    folder export does; a JSON Lines file that is no export in that format is still refused."""
+    proj = tmp_path / "p.annproj"
+    cli("init", proj)
+    cli("import", proj, _native(tmp_path, [RECORD]))
+    out = tmp_path / "out.jsonl"
+    cli("export", proj, out, "--format", "jsonl")
+    out.write_text(out.read_text("utf-8").replace("doc-1", "doc-old"), "utf-8")
+    cli("export", proj, out, "--format", "jsonl")
+    assert json.loads(out.read_text("utf-8"))["id"] == "doc-1"
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"foo": 1}\n', "utf-8")
+    result = cli("export", proj, other, "--format", "jsonl", ok=False)
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert other.read_text("utf-8") == '{"foo": 1}\n'
+
+
 def test_csv_and_txt_import(cli: Cli, tmp_path: Path, new_location, stats) -> None:
     proj = new_location()
     cli("init", proj)
