@@ -368,9 +368,9 @@ def actor_for(tok: Token, actors: SpanIndex, speaker: bool = False) -> Cand | No
 def possessor_of(head: Token, cand: Cand) -> bool:
     """``cand`` is the possessor of ``head``'s phrase ("Khan's" in "Khan's party")."""
     span = head.doc.char_span(cand.start, cand.end, alignment_mode="expand")
-    return (
-        span is not None and len(span) > 0 and span.root.dep_ == "poss" and span.root.head.i == head.i
-    )
+    if span is None or not len(span):
+        return False
+    return span.root.dep_ == "poss" and span.root.head.i == head.i
 
 
 def is_pronoun(tok: Token) -> bool:
