@@ -596,3 +596,21 @@ def test_actor_types_of_parties_newspapers_and_groups(nlp_sm: Any, scheme: Schem
     assert types.get("Bild") == "media", types
     assert types.get("the opposition") == "party", types
     assert {types.get("Voters"), types.get("children")} == {"population_group"}, types
+
+
+@pytest.mark.parametrize(
+    ("text", "claims"),
+    [
+        ("The generals have agreed to send envoys to Saudi Arabia.", []),
+        ("Hamas vowed to retaliate against the strikes.", []),
+        ("The minister agreed that the plan had failed.", ["the plan had failed"]),
+    ],
+)
+def test_an_intention_is_no_claim(
+    nlp_sm: Any, scheme: Scheme, text: str, claims: list[str]
+) -> None:
+    """``claim_not_cue`` ``intention``: "agreed to", "vowed to" with an infinitive say what
+    someone means to do (the guidelines: no claim); "agreed that ..." reports."""
+    for matcher in ("anchored", "spacy"):
+        found = spans_of(text, run(text, nlp_sm, _with(scheme, matcher)), "CLAIM")
+        assert found == claims, matcher
