@@ -282,6 +282,8 @@ class ActorIndex(SpanIndex):
                 rank = (0 if cand.source != "phrase" else 2) + (0 if subject else 1)
                 if subject == _INNER:
                     rank += 4  # a subject inside a reported clause is less salient
+                elif not subject and _modifier(cand, tok):
+                    continue  # "the Cruise video": a name that modifies a noun is no referent
                 if best is None or rank < best[0]:
                     best = (rank, cand)
                     if rank == 0:
@@ -289,6 +291,11 @@ class ActorIndex(SpanIndex):
             if best is not None:
                 return best[1]
         return None
+
+
+def _modifier(cand: Cand, tok: Token) -> bool:
+    span = tok.doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    return span is not None and len(span) > 0 and span.root.dep_ == "compound"
 
 
 _MAIN, _INNER = 1, 2  # the subject of a sentence's main verb, of a clause inside it

@@ -257,6 +257,8 @@ class ClaimRules:
             if id(q) in inside:
                 continue
             qcue = self._cue_for_quote(doc, q, cues, sents)
+            if qcue is None and _after_a_word(text, q.start):
+                continue  # 'register as "pursuing the interests of ..."': a term, no speech
             source = self._source_of(qcue) if qcue is not None else None
             claim = Cand(
                 q.inner_start,
@@ -480,6 +482,13 @@ def _trim_span(span: Span) -> Span | None:
 _DATELINE = re.compile(
     r"[A-Z]{2}[A-Z .'’-]*(?:,[^\n—–()]{1,40}?)?(?:\s*\([^)\n]{1,40}\))?\s*(?:—|–|--| - )\s*"
 )
+
+
+def _after_a_word(text: str, pos: int) -> bool:
+    """A word comes right before ``pos`` on its line (a quotation that is a phrase of its
+    sentence, not one set off by a comma, colon or line break)."""
+    before = text[max(0, pos - 40) : pos].rstrip(" \t")
+    return bool(before) and before[-1].isalnum()
 
 
 def _one_paragraph(text: str, start: int, end: int) -> tuple[int, int]:

@@ -157,3 +157,28 @@ def test_officials_in_a_place_are_the_officials(nlp_sm: Any, scheme: Scheme) -> 
     proposal = run(text, nlp_sm, scheme)
     claimants = _claimant_of(text, proposal, "they were preparing for a surge in cases")
     assert claimants == ["Health officials"]
+
+
+def test_a_quotation_that_is_a_phrase_of_its_sentence_is_no_claim(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    """A quotation right after a word, with no cue, is a term or a title, not speech; after a
+    describing verb it is what was said."""
+    text = (
+        "The bill would require groups funded from abroad to register as "
+        '"pursuing the interests of a foreign power."\n\n'
+        'He characterized the dispute as "another small skirmish in a long war."'
+    )
+    claims = spans_of(text, run(text, nlp_sm, scheme), "CLAIM")
+    assert not any("pursuing" in c for c in claims), claims
+    assert any("another small skirmish" in c for c in claims), claims
+
+
+def test_a_name_that_modifies_a_noun_is_no_antecedent(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Columnist Sarah Jones wrote about the row on Monday. It began in May. Fans were "
+        "angry. The site removed the Cruise video from its pages. She said the fight would "
+        "go on for years."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert _claimant_of(text, proposal, "the fight would go on for years") == ["Sarah Jones"]
