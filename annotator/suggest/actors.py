@@ -18,7 +18,14 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from annotator.suggest.entities import Cand, SentIndex, SpanIndex, possessor_of, title_line
+from annotator.suggest.entities import (
+    SCORE_NER,
+    Cand,
+    SentIndex,
+    SpanIndex,
+    possessor_of,
+    title_line,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -386,6 +393,8 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
         piece = text[cand.start : cand.end]
         if cand.label == "TIME" and _is_age(cand, piece, text):
             continue
+        if cand.label == "ACTOR" and _dateline_city(cand, piece, text):
+            cand.label, cand.attrs = "PLACE", {}  # "YANGON — ": the dateline's city
         if cand.label == "PLACE" and _adjective(doc, cand):
             continue  # "Ukrainian drones" tagged as a place: a nationality word
         if cand.label == "PLACE" and teams and _team_name(doc, cand, text):
@@ -394,12 +403,39 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             continue
         out.append(cand)
     out = _headline_names(out, text, lexicon)
+    out.extend(_dateline_cities(out, text))
     if vehicles:
         # One name, one reading: "Atlantis" after "Space Shuttle Atlantis" is the shuttle.
         out = [
             c for c in out if not (c.label == "ACTOR" and _bare(text[c.start : c.end]) in vehicles)
         ]
     return out
+
+
+# What follows a dateline's city: ", Sudan", " (AP)", then a dash.
+_AFTER_CITY = re.compile(r"(?:,[^\n—–()]{1,40}?)?(?:\s*\([^)\n]{1,40}\))?\s*(?:—|–|--| - )")
+
+
+_DATELINE_CITY = re.compile(r"^([A-Z]{2}[A-Z .'’-]*[A-Z])(?=" + _AFTER_CITY.pattern + ")", re.M)
+
+
+def _dateline_cities(ents: list[Cand], text: str) -> list[Cand]:
+    """PLACEs for the cities of datelines the pipeline did not tag ("YANGON — ")."""
+    out: list[Cand] = []
+    for found in _DATELINE_CITY.finditer(text):
+        start, end = found.span(1)
+        if not any(c.start < end and start < c.end for c in ents):
+            out.append(Cand(start, end, "PLACE", SCORE_NER, source="ner"))
+    return out
+
+
+def _dateline_city(cand: Cand, piece: str, text: str) -> bool:
+    """An upper-case name that opens a line and a dateline ("YANGON — ", "KYIV, Ukraine — ")."""
+    if not piece.isupper() or len(piece) < 3:
+        return False
+    if cand.start and text[cand.start - 1] != "\n":
+        return False
+    return _AFTER_CITY.match(text, cand.end) is not None
 
 
 def _adjective(doc: Doc, cand: Cand) -> bool:

@@ -182,3 +182,41 @@ def test_a_name_that_modifies_a_noun_is_no_antecedent(nlp_sm: Any, scheme: Schem
     )
     proposal = run(text, nlp_sm, scheme)
     assert _claimant_of(text, proposal, "the fight would go on for years") == ["Sarah Jones"]
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "agent"),
+    [
+        (
+            "Rights groups have accused the army of detaining more than 20,000 people.",
+            "detaining",
+            "the army",
+        ),
+        ("The general was accused of ordering the killings.", "ordering", None),
+    ],
+)
+def test_who_is_accused_of_doing_it_is_its_agent(
+    nlp_sm: Any, scheme: Scheme, text: str, trigger: str, agent: str | None
+) -> None:
+    """``object_of_accusing_verb``: the accused, not the accuser, did it."""
+    proposal = run(text, nlp_sm, scheme)
+    events = [s for s in proposal.spans if s.label == "EVENT" and text[s.start : s.end] == trigger]
+    for event in events:
+        agents = related(text, proposal, event, "agent")
+        assert "Rights groups" not in agents
+        if agent is not None:
+            assert agents == [agent]
+
+
+def test_a_datelines_city_is_a_place_and_state_media_are_media(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "YANGON — Myanmar's military government freed more than 3,000 prisoners on "
+        "Wednesday, state media reported."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert "YANGON" in spans_of(text, proposal, "PLACE")
+    assert "YANGON" not in spans_of(text, proposal, "ACTOR")
+    types = {
+        text[s.start : s.end]: s.attrs.get("type") for s in proposal.spans if s.label == "ACTOR"
+    }
+    assert types.get("state media") == "media", types
