@@ -13,6 +13,11 @@
   layers' slot features are not imported; they are counted in the report.
 - Header lines ``#Key=value`` other than ``#FORMAT``/``#T_`` before the first sentence (GUM's
   ``#Summary1=``) are kept in ``meta["tsv_header"]`` and written back by the exporter.
+- The file's structure is kept for the exporter in ``meta["webanno"]``: the span layer read and
+  its label feature, the relation layer on it and its label feature, and the sentence starts
+  (code points). When the file's tokens are the text's words (one space apart, one sentence a
+  line, as in GUM) ``meta["tokens"] = "conll"`` says so instead of the starts: the tokens and
+  sentences are then the text's words and lines, as for a CoNLL file.
 - Relations: relation layers whose base type is the chosen span layer; the label is the first
   feature's value (the layer's short name when there is none); the head is the source (governor)
   and the tail the annotation on the row holding the relation.
@@ -31,7 +36,9 @@ Writing: WebAnno TSV 3.3, one ``.tsv`` per document, for INCEpTION. One span lay
 ``webanno.custom.Span`` with the features ``label``, one per scheme attribute, ``actor`` (the
 registry link) and a link (slot) feature ``roles`` whose fillers are spans of the same layer:
 the roles of event-type spans. Other relations go in the relation layer
-``webanno.custom.Relation`` (feature ``label``). Tokens and sentences are those of the CoNLL export
+``webanno.custom.Relation`` (feature ``label``). A document read from a TSV file keeps the names
+of its file's layers and label features (``Names``; the other features are ours, added) and its
+sentences. Tokens and sentences are those of the CoNLL export
 (a document that came tokenised keeps its own); a span inside one token gets a sub-token row,
 one across token parts is widened to the tokens (counted). ``#Text`` lines cover the text
 between sentence starts, so the text reads back exactly; ``meta["tsv_header"]`` lines are
