@@ -69,6 +69,7 @@ from annotator.formats.ls_structure import (
     Control,
     Kept,
     KeptRegions,
+    Placed,
     Structure,
     place_spans,
     structure_of,
@@ -293,7 +294,9 @@ def _task(
         (layer, _results(results, text, index, name, n, line, options, kept.regions(layer)))
         for layer, results in layers
     ]
-    meta[STRUCTURE_META] = kept.as_meta()
+    structure = kept.as_meta()
+    if structure is not None:
+        meta[STRUCTURE_META] = structure
     for layer, (spans, rels) in read:
         yield DocData(
             doc_id,
@@ -524,19 +527,20 @@ def results_of(
     index = Utf16Index(doc.text)
     structure = structure or Structure()
     kept = structure.layer_regions(doc.layer or ctx.layer, main)
-    placed = place_spans(doc.spans, kept, structure)
+    # without kept regions every span is its own region under our id and the task's control
+    placed = place_spans(doc.spans, kept, structure) if kept else {}
+    plain = Placed("", structure.default_control)
     results: list[dict[str, Any]] = []
-    region: dict[str, dict[str, Any]] = {}  # span id -> its labels result
+    region: dict[str, dict[str, Any]] = {}  # span id -> its labels result (when joined)
     for span in doc.spans:
-        where = placed[span.id]
-        if names is not None:
-            names.use(where.control, structure.data_key)
+        where = placed.get(span.id, plain)
+        rid = where.rid or span.id
         if where.joins is not None:  # another label of a region written already
             region[span.id] = region[where.joins]
             region[span.id]["value"]["labels"].append(span.label)
             continue
-        region[span.id] = result = {
-            "id": where.rid,
+        result = {
+            "id": rid,
             "from_name": where.control[0],
             "to_name": where.control[1],
             "type": "labels",
@@ -547,10 +551,16 @@ def results_of(
                 "labels": [span.label],
             },
         }
+        if placed:
+            region[span.id] = result
         results.append(result)
-        results += _region_attr_results(where.rid, where.control[1], span, ctx, summary)
+        results += _region_attr_results(rid, where.control[1], span, ctx, summary)
+    if names is not None:
+        for control in dict.fromkeys(p.control for p in placed.values()):
+            names.use(control, structure.data_key)
+    ids = {span.id for span in doc.spans}
     for rel in doc.relations:
-        if rel.head not in placed or rel.tail not in placed:
+        if rel.head not in ids or rel.tail not in ids:
             if counted:
                 summary.skip(f"{rel.label} relation pointing to a span not in the export")
             continue
@@ -558,8 +568,8 @@ def results_of(
             summary.relations[rel.label] += 1
         results.append(
             {
-                "from_id": placed[rel.head].rid,
-                "to_id": placed[rel.tail].rid,
+                "from_id": placed[rel.head].rid if placed else rel.head,
+                "to_id": placed[rel.tail].rid if placed else rel.tail,
                 "type": "relation",
                 "direction": "right",
                 "labels": [rel.label],

@@ -12,6 +12,9 @@ the ``config.xml`` we write. So the reader keeps, under ``meta["labelstudio"]``:
   ``[start, end, label, id, control]`` (code points; ``control`` indexes ``controls``), one entry
   per label of a region with several.
 
+Nothing is kept for a task in our own names with our own region ids (an export of ours read
+back: the export gives the same without it).
+
 The writer gives a span the id and control of the kept region with its offsets and label, else
 of the only kept region id at its offsets (a label map may have renamed the label), else its
 own id (never one the peer's regions use) with the task's first control. Spans of one region
@@ -21,6 +24,7 @@ region. Anything unreadable in the kept value is ignored: the defaults are used.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +36,7 @@ STRUCTURE_META = "labelstudio"  # document metadata key (see module docstring)
 LABELS_NAME, TEXT_NAME, DATA_KEY = "label", "text", "text"  # our own names
 DEFAULT_CONTROL = (LABELS_NAME, TEXT_NAME)
 _MAX_NAME = 200
+_OUR_ID = re.compile(r"s[1-9][0-9]*\Z")  # the region ids of our exports (canonical span ids)
 
 Control = tuple[str, str]  # (from_name, to_name)
 Region = tuple[int, int, str, str, int]  # start, end, label, region id, control index
@@ -65,7 +70,12 @@ class Kept:
     def regions(self, layer: str | None) -> KeptRegions:
         return self.layers.setdefault(layer or "", KeptRegions(self.controls))
 
-    def as_meta(self) -> dict[str, Any]:
+    def as_meta(self) -> dict[str, Any] | None:
+        """The value kept in the metadata; None when the export would write the same without it
+        (our own names and region ids ``s1``, ``s2``... as our exports give them)."""
+        ours = self.data_key == DATA_KEY and set(self.controls) <= {DEFAULT_CONTROL}
+        if ours and all(_OUR_ID.match(r[3]) for kept in self.layers.values() for r in kept.regions):
+            return None
         return {
             "data_key": self.data_key,
             "controls": [list(c) for c in self.controls],

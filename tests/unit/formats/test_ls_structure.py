@@ -203,3 +203,16 @@ def test_unreadable_kept_structure_falls_back_to_our_names(
     (task,) = _export([doc], ctx, tmp_path / "out")
     assert _regions(task) == [("s1", "label", "text", 0, 5)]
     assert task["data"]["text"] == "Alice met Bob." and task["meta"] == {}
+
+
+def test_our_own_export_read_back_keeps_nothing(
+    tmp_path: Path, ctx: ExportContext, news_docs: list[DocData]
+) -> None:
+    """Our names and region ids need no keeping (the export writes them anyway): no metadata
+    grows for a round trip through our own files."""
+    write(news_docs[:3], tmp_path / "out", ctx)
+    back = list(read_documents(tmp_path / "out", "labelstudio", ReadOptions()))
+    assert back and all(STRUCTURE_META not in doc.meta for doc in back)
+    path = _task_file(tmp_path, [_region("s1", 0, 5, "ACTOR")])
+    (peer,) = read_documents(path, "labelstudio", ReadOptions())
+    assert peer.meta[STRUCTURE_META]["controls"] == [["ents", "body_view"]]
