@@ -36,6 +36,8 @@ STRUCTURE_META = "labelstudio"  # document metadata key (see module docstring)
 LABELS_NAME, TEXT_NAME, DATA_KEY = "label", "text", "text"  # our own names
 DEFAULT_CONTROL = (LABELS_NAME, TEXT_NAME)
 _MAX_NAME = 200
+_DATA_KEY = re.compile(r"\w{1,100}\Z")  # what a config's value="$key" can name
+_OTHER_DATA = frozenset({"doc_id", "title", "url", "published", "source"})  # our data keys
 _OUR_ID = re.compile(r"s[1-9][0-9]*\Z")  # the region ids of our exports (canonical span ids)
 
 Control = tuple[str, str]  # (from_name, to_name)
@@ -123,7 +125,9 @@ def structure_of(meta: Mapping[str, Any]) -> Structure:
         for layer, items in layers.items():
             kept = [r for r in (_region(item, len(controls)) for item in items or ()) if r]
             regions[str(layer)] = tuple(kept)
-    return Structure(_name(raw.get("data_key")) or DATA_KEY, tuple(controls), regions)
+    key = raw.get("data_key")
+    sound = isinstance(key, str) and _DATA_KEY.match(key) and key not in _OTHER_DATA
+    return Structure(str(key) if sound else DATA_KEY, tuple(controls), regions)
 
 
 def _region(item: object, n_controls: int) -> Region | None:

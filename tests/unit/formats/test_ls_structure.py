@@ -198,7 +198,13 @@ def test_each_annotator_keeps_own_region_ids(tmp_path: Path, ctx: ExportContext)
 def test_unreadable_kept_structure_falls_back_to_our_names(
     tmp_path: Path, ctx: ExportContext
 ) -> None:
-    meta = {STRUCTURE_META: {"controls": [["ents", 3]], "regions": {"": [[0, 5, "ACTOR"]]}}}
+    meta = {
+        STRUCTURE_META: {
+            "data_key": "title",  # would be overwritten by the title
+            "controls": [["ents", 3]],
+            "regions": {"": [[0, 5, "ACTOR"]]},
+        }
+    }
     doc = DocData("d", "Alice met Bob.", meta, (SpanData("s1", 0, 5, "ACTOR"),), layer="gold")
     (task,) = _export([doc], ctx, tmp_path / "out")
     assert _regions(task) == [("s1", "label", "text", 0, 5)]
