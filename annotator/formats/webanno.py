@@ -82,7 +82,6 @@ _REF = re.compile(r"^(\d+-\d+(?:\.\d+)?)(?:\[(\d+)_(\d+)\])?$")
 _UNESCAPE = {"t": "\t", "n": "\n", "r": "\r"}
 HEADER_META = "tsv_header"  # meta key: the file's other "#Key=value" header lines
 STRUCTURE_META = "webanno"  # meta key: the file's layer and feature names, its sentence starts
-_SPACE = re.compile(r"\s")
 ACTOR_FEATURE = "actor"  # a span feature of this name is the actor registry link
 TOKENS_KEY = "tokens"  # meta key of the CoNLL reader: "conll" = the text's words are tokens
 
@@ -523,7 +522,7 @@ class _Reader:
         self.sentence_starts = array("q")  # UTF-16 offset of each sentence's first token
         self.tokens = 0  # token rows (sub-tokens aside)
         self.spaced = True  # so far every token one unit after the previous, none with a space
-        self.last_end = -2
+        self.last_end = -1  # (the first token may start anywhere)
 
     def line(self, raw: str, lineno: int) -> None:
         if not raw.strip():
@@ -566,10 +565,9 @@ class _Reader:
                 self.sentence_starts.append(row.begin)
             self.texts.token(row)
             self.tokens += 1
-            if self.spaced and (
-                row.begin != self.last_end + 1 and self.tokens > 1 or _SPACE.search(row.token)
-            ):
-                self.spaced = False
+            # (a token holding another space character is one word of the text all the same)
+            if self.spaced and (row.begin != self.last_end + 1 or " " in row.token):
+                self.spaced = self.tokens == 1 and " " not in row.token
             self.last_end = row.end
         if isinstance(self.choice, ImportFailed):
             return  # the file is refused at the end; only parse errors may come first
