@@ -19,26 +19,36 @@ Reading (a list of tasks, or one task object):
   ``labels`` region) become attributes of that span, named by their ``from_name``.
 - A per-region text area named ``actor`` is the span's actor registry link; ``data.doc_id``
   (written by this tool's exporter) is the document id.
-- HyperText (XPath) regions, image/audio regions, task-level choices and other result types are
-  skipped and counted per type.
+- A HyperText task (``hypertextlabels`` results, or its text under a ``<HyperText>`` tag of the
+  config) is refused: its data is an HTML page and its regions XPath ranges in the page as a
+  browser renders it; its markup is not a text to annotate. Image/audio regions, task-level
+  choices and other result types are skipped and counted per type.
+- The task's structure (the data key of its text, each region's id and ``from_name``/``to_name``)
+  is kept in ``meta["labelstudio"]`` for the export (``annotator.formats.ls_structure``).
 
 Writing: ``tasks.json`` (``train.json``... with a split) and ``config.xml``. One task per
-document: ``data`` holds ``text``, ``doc_id`` and title/url/published/source, ``meta`` the
+document: ``data`` holds the text (under ``text``, or the data key it was imported with),
+``doc_id`` and title/url/published/source, ``meta`` the
 metadata; ``annotations`` one annotation of the exported layer (``completed_by.email`` = the
 layer, ``ground_truth`` for gold), then one per other annotator who did the document, each with
 ``labels`` regions (UTF-16 offsets), per-region
 ``choices`` (attributes with a value list), ``textarea`` (free text; ``actor`` = the registry
 link), ``number`` results, and ``relation`` results; ``predictions`` the pending suggestions of
 the document (``model_version`` ``suggestions``). A document nobody annotated has no annotation.
-``config.xml`` is the labelling interface generated from the scheme; this reader reads the
-export back identically (booleans excepted: Label Studio has none, they come back as text).
+Regions imported from Label Studio keep their ids and control names (the peer's config loads
+them); other spans get ours (``label`` -> ``text``).
+``config.xml`` is the labelling interface generated from the scheme, with the control and
+object names the tasks use; this reader reads the export back identically (booleans excepted:
+Label Studio has none, they come back as text).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -50,6 +60,19 @@ from annotator.formats.common import (
     iter_json_document,
     json_name,
     rel_name,
+)
+from annotator.formats.ls_structure import (
+    DATA_KEY,
+    LABELS_NAME,
+    STRUCTURE_META,
+    TEXT_NAME,
+    Control,
+    Kept,
+    KeptRegions,
+    Placed,
+    Structure,
+    place_spans,
+    structure_of,
 )
 from annotator.formats.reading import ReadOptions
 from annotator.formats.textfile import iter_chunks
@@ -72,7 +95,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
         name = str(file)
         if file.name in ("config.json",):
             continue
-        text_keys = _config_keys(file)
+        config = _config_keys(file)
         stem = rel_name(file, root)
         tasks = iter_json_document(iter_chunks(file, options.encoding), name)
         for n, (line, task) in enumerate(tasks, start=1):
@@ -88,7 +111,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
             else:
                 own = json_name(task.get("id"), "id", name, line)
                 doc_id = ids(own if own is not None else f"{stem}:{n}")
-            yield from _task(task, doc_id, text_keys, name, n, line, options)
+            yield from _task(task, doc_id, config, name, n, line, options)
 
 
 def _from_min(row: dict[str, Any], options: ReadOptions) -> dict[str, Any]:
@@ -125,39 +148,50 @@ def _from_min(row: dict[str, Any], options: ReadOptions) -> dict[str, Any]:
     return task
 
 
-def _config_keys(file: Path) -> dict[str, str]:
-    """``to_name`` -> data key, from a labelling config next to the file."""
+@dataclass(frozen=True)
+class _Config:
+    """What a labelling config next to the file says: ``to_name`` -> data key, and the
+    ``to_name``s of ``<HyperText>`` tags (their data is HTML)."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    html: frozenset[str] = frozenset()
+
+
+def _config_keys(file: Path) -> _Config:
     for folder in (file.parent, file.parent.parent):
         for conf in ("config.xml", "label_config.xml"):
             p = folder / conf
             if p.is_file():
                 xml = p.read_text(encoding="utf-8", errors="replace")
-                keys = {m.group(2): m.group(3) for m in _TEXT_TAG.finditer(xml)}
-                keys.update({m.group(3): m.group(2) for m in _TEXT_TAG2.finditer(xml)})
-                return keys
-    return {}
+                tags = [(m.group(1), m.group(2), m.group(3)) for m in _TEXT_TAG.finditer(xml)]
+                tags += [(m.group(1), m.group(3), m.group(2)) for m in _TEXT_TAG2.finditer(xml)]
+                keys = {name: key for _tag, name, key in tags}
+                html = frozenset(name for tag, name, _key in tags if tag == "HyperText")
+                return _Config(keys, html)
+    return _Config()
 
 
 def _text_of(
     task: dict[str, Any], results: list[Any], keys: dict[str, str], name: str, n: int, line: int
-) -> str:
+) -> tuple[str, str]:
+    """The data key holding the task's text, and the text."""
     data = task["data"]
     for res in results:
         key = keys.get(res.get("to_name", "")) if isinstance(res, dict) else None
         if key and isinstance(data.get(key), str):
-            return str(data[key])
+            return key, str(data[key])
     if isinstance(data.get("text"), str):
-        return str(data["text"])
+        return "text", str(data["text"])
     for key in keys.values():
         if isinstance(data.get(key), str):
-            return str(data[key])
+            return key, str(data[key])
     strings = [
         k
         for k, v in data.items()
         if isinstance(v, str) and not v.startswith(("http://", "https://", "/data/"))
     ]
     if len(strings) == 1:
-        return str(data[strings[0]])
+        return strings[0], str(data[strings[0]])
     raise ImportFailed(
         f"task {n}: cannot tell which data field holds the text "
         f"(fields: {', '.join(sorted(data)) or 'none'})",
@@ -212,7 +246,7 @@ def _label_list(value: Any, what: str, name: str, n: int, line: int) -> list[str
 def _task(
     task: dict[str, Any],
     doc_id: str,
-    keys: dict[str, str],
+    config: _Config,
     name: str,
     n: int,
     line: int,
@@ -239,7 +273,8 @@ def _task(
             for p in preds
         ]
     all_results = [r for _l, res in layers for r in res]
-    text = _text_of(task, all_results, keys, name, n, line)
+    data_key, text = _text_of(task, all_results, config.keys, name, n, line)
+    _refuse_html(all_results, data_key, config, name, n, line)
     if not text:
         raise ImportFailed(f"task {n} has an empty text", path=name, line=line)
     meta = (
@@ -254,8 +289,15 @@ def _task(
         yield DocData(doc_id, text, meta, source_path=name, source_line=line, annotated=False)
         return
     index = Utf16Index(text)
-    for layer, results in layers:
-        spans, rels = _results(results, text, index, name, n, line, options)
+    kept = Kept(data_key)
+    read = [
+        (layer, _results(results, text, index, name, n, line, options, kept.regions(layer)))
+        for layer, results in layers
+    ]
+    structure = kept.as_meta()
+    if structure is not None:
+        meta[STRUCTURE_META] = structure
+    for layer, (spans, rels) in read:
         yield DocData(
             doc_id,
             text,
@@ -269,6 +311,24 @@ def _task(
         )
 
 
+def _refuse_html(
+    results: list[Any], key: str, config: _Config, name: str, n: int, line: int
+) -> None:
+    """Refuse a HyperText task: its data is an HTML page and its regions are XPath ranges in
+    the page as a browser renders it, which no offsets in a stored text can reproduce (its
+    markup taken as the text would be wrong, its regions lost)."""
+    html_keys = {config.keys[to] for to in config.html if to in config.keys}
+    if key in html_keys or any(
+        isinstance(r, dict) and r.get("type") == "hypertextlabels" for r in results
+    ):
+        raise ImportFailed(
+            f"task {n} is a HyperText (HTML) task: its regions are XPath ranges in the rendered "
+            "page, not offsets in a text, so it is not imported; label plain text in a <Text> tag",
+            path=name,
+            line=line,
+        )
+
+
 def _results(
     results: list[Any],
     text: str,
@@ -277,9 +337,10 @@ def _results(
     n: int,
     line: int,
     options: ReadOptions,
+    kept: KeptRegions,
 ) -> tuple[tuple[SpanData, ...], tuple[RelationData, ...]]:
     """The spans (``labels`` regions, with their per-region attributes) and relations of one
-    annotation's results."""
+    annotation's results; each region's id and control names are noted in ``kept``."""
     report = options.report
     spans: list[SpanData] = []
     first_span: dict[str, str] = {}
@@ -296,9 +357,6 @@ def _results(
             continue  # an attribute of its region, read above
         if kind == "relation":
             pending.append(res)
-            continue
-        if kind == "hypertextlabels":
-            report.add("Label Studio HyperText (XPath) region skipped")
             continue
         if kind != "labels":
             report.add(f"Label Studio result of type '{kind}' skipped")
@@ -340,6 +398,7 @@ def _results(
                 SpanData(sid, a, b, str(label), attrs, str(actor) if actor is not None else None)
             )
             first_span.setdefault(rid, sid)
+            kept.add(a, b, str(label), rid, res.get("from_name"), res.get("to_name"))
     return tuple(spans), tuple(_relations(pending, first_span, name, n, line, options))
 
 
@@ -404,11 +463,10 @@ def _relations(
 # ---------------------------------------------------------------- writing
 
 ACTOR_FIELD = "actor"  # per-region text area holding a span's actor registry link
-LABELS_NAME, TEXT_NAME = "label", "text"
 
 
 def _region_attr_results(
-    rid: str, span: SpanData, ctx: ExportContext, summary: ExportSummary
+    rid: str, to_name: str, span: SpanData, ctx: ExportContext, summary: ExportSummary
 ) -> list[dict[str, Any]]:
     """Per-region results (same id as the region): choices for attributes with a value list,
     text areas for free text, numbers for numbers; the actor link as the ``actor`` text area."""
@@ -416,7 +474,7 @@ def _region_attr_results(
     lab = ctx.scheme.label(span.label)
     for name, value in span.attrs.items():
         adef = lab.attribute(name) if lab is not None else None
-        base = {"id": rid, "from_name": name, "to_name": TEXT_NAME}
+        base = {"id": rid, "from_name": name, "to_name": to_name}
         if isinstance(value, bool):
             summary.merge(f"boolean attribute {span.label}.{name} written as a text area")
             out.append({**base, "type": "textarea", "value": {"text": [str(value).lower()]}})
@@ -431,7 +489,7 @@ def _region_attr_results(
             {
                 "id": rid,
                 "from_name": ACTOR_FIELD,
-                "to_name": TEXT_NAME,
+                "to_name": to_name,
                 "type": "textarea",
                 "value": {"text": [span.entity]},
             }
@@ -439,31 +497,68 @@ def _region_attr_results(
     return out
 
 
+@dataclass
+class _Names:
+    """The controls and data keys the tasks of one export use, for its ``config.xml``."""
+
+    controls: dict[Control, None] = field(default_factory=dict)
+    data_keys: dict[str, Counter[str]] = field(default_factory=dict)  # to_name -> data keys
+
+    def use(self, control: Control, data_key: str) -> None:
+        self.controls.setdefault(control)
+        self.data_keys.setdefault(control[1], Counter())[data_key] += 1
+
+
 def results_of(
-    doc: DocData, ctx: ExportContext, summary: ExportSummary, counted: bool = True
+    doc: DocData,
+    ctx: ExportContext,
+    summary: ExportSummary,
+    counted: bool = True,
+    *,
+    structure: Structure | None = None,
+    main: bool = True,
+    names: _Names | None = None,
 ) -> list[dict[str, Any]]:
     """Label Studio results for one layer of one document (UTF-16 offsets). Only the exported
     layer is ``counted`` in the summary: the other annotators' layers and the suggestions
-    ride along in the same tasks but are not what the summary's span counts describe."""
+    ride along in the same tasks but are not what the summary's span counts describe. Region
+    ids and control names are those kept from a Label Studio import (``structure``, see
+    ``annotator.formats.ls_structure``; ``main``: the exported layer), else our own."""
     index = Utf16Index(doc.text)
+    structure = structure or Structure()
+    kept = structure.layer_regions(doc.layer or ctx.layer, main)
+    # without kept regions every span is its own region under our id and the task's control
+    placed = place_spans(doc.spans, kept, structure) if kept else {}
+    plain = Placed("", structure.default_control)
     results: list[dict[str, Any]] = []
-    ids = {span.id for span in doc.spans}
+    region: dict[str, dict[str, Any]] = {}  # span id -> its labels result (when joined)
     for span in doc.spans:
-        results.append(
-            {
-                "id": span.id,
-                "from_name": LABELS_NAME,
-                "to_name": TEXT_NAME,
-                "type": "labels",
-                "value": {
-                    "start": index.to_utf16(span.start),
-                    "end": index.to_utf16(span.end),
-                    "text": doc.text[span.start : span.end],
-                    "labels": [span.label],
-                },
-            }
-        )
-        results += _region_attr_results(span.id, span, ctx, summary)
+        where = placed.get(span.id, plain)
+        rid = where.rid or span.id
+        if where.joins is not None:  # another label of a region written already
+            region[span.id] = region[where.joins]
+            region[span.id]["value"]["labels"].append(span.label)
+            continue
+        result = {
+            "id": rid,
+            "from_name": where.control[0],
+            "to_name": where.control[1],
+            "type": "labels",
+            "value": {
+                "start": index.to_utf16(span.start),
+                "end": index.to_utf16(span.end),
+                "text": doc.text[span.start : span.end],
+                "labels": [span.label],
+            },
+        }
+        if placed:
+            region[span.id] = result
+        results.append(result)
+        results += _region_attr_results(rid, where.control[1], span, ctx, summary)
+    if names is not None:
+        for control in dict.fromkeys(p.control for p in placed.values()):
+            names.use(control, structure.data_key)
+    ids = {span.id for span in doc.spans}
     for rel in doc.relations:
         if rel.head not in ids or rel.tail not in ids:
             if counted:
@@ -473,8 +568,8 @@ def results_of(
             summary.relations[rel.label] += 1
         results.append(
             {
-                "from_id": rel.head,
-                "to_id": rel.tail,
+                "from_id": placed[rel.head].rid if placed else rel.head,
+                "to_id": placed[rel.tail].rid if placed else rel.tail,
                 "type": "relation",
                 "direction": "right",
                 "labels": [rel.label],
@@ -488,9 +583,15 @@ def task_of(
     ctx: ExportContext,
     summary: ExportSummary,
     predictions: DocData | None = None,
+    names: _Names | None = None,
 ) -> dict[str, Any]:
-    meta = {k: v for k, v in doc.meta.items() if k != "doc_id"}
-    data: dict[str, Any] = {"text": doc.text, "doc_id": doc.id}
+    """One task: the text under the data key it was imported with (``text`` otherwise), the
+    exported layer's annotation, the other annotators' and the suggestions."""
+    meta = {k: v for k, v in doc.meta.items() if k not in ("doc_id", STRUCTURE_META)}
+    structure = structure_of(doc.meta)
+    if names is not None:
+        names.use(structure.default_control, structure.data_key)
+    data: dict[str, Any] = {structure.data_key: doc.text, "doc_id": doc.id}
     for key in ("title", "url", "published", "source"):
         if isinstance(meta.get(key), str):
             data[key] = meta[key]
@@ -502,7 +603,7 @@ def task_of(
                 "completed_by": {"email": layer},
                 "ground_truth": layer == "gold",
                 "was_cancelled": False,
-                "result": results_of(doc, ctx, summary),
+                "result": results_of(doc, ctx, summary, structure=structure, names=names),
             }
         )
     for name, layer_docs in sorted(ctx.other_layers.items()):
@@ -513,14 +614,18 @@ def task_of(
                     "completed_by": {"email": name},
                     "ground_truth": False,
                     "was_cancelled": False,
-                    "result": results_of(other, ctx, summary, counted=False),
+                    "result": results_of(
+                        other, ctx, summary, False, structure=structure, main=False, names=names
+                    ),
                 }
             )
     if predictions is not None and predictions.spans:
         task["predictions"].append(
             {
                 "model_version": "suggestions",
-                "result": results_of(predictions, ctx, summary, counted=False),
+                "result": results_of(
+                    predictions, ctx, summary, False, structure=structure, main=False, names=names
+                ),
             }
         )
     return task
@@ -532,17 +637,27 @@ def _xml(value: str) -> str:
     )
 
 
-def labelling_config(ctx: ExportContext, labels: Sequence[str]) -> str:
-    """The labelling config XML for the scheme: labels, relations, per-region attributes (shown
-    for the labels that have them) and the actor link."""
+def labelling_config(ctx: ExportContext, labels: Sequence[str], names: _Names | None = None) -> str:
+    """The labelling config XML for the scheme: labels (one ``<Labels>`` control per control
+    name the tasks use, each with every label), the text objects and their data keys,
+    relations, per-region attributes (shown for the labels that have them) and the actor
+    link."""
     scheme = ctx.scheme
-    out = ["<View>", f'  <Labels name="{LABELS_NAME}" toName="{TEXT_NAME}">']
-    for name in labels:
-        lab = scheme.label(name)
-        color = lab.color if lab is not None else "#888888"
-        out.append(f'    <Label value="{_xml(name)}" background="{_xml(color)}"/>')
-    out.append("  </Labels>")
-    out.append(f'  <Text name="{TEXT_NAME}" value="$text"/>')
+    controls = list(names.controls) if names is not None and names.controls else []
+    controls = controls or [(LABELS_NAME, TEXT_NAME)]
+    text_name = controls[0][1]
+    out = ["<View>"]
+    for frm, to in controls:
+        out.append(f'  <Labels name="{_xml(frm)}" toName="{_xml(to)}">')
+        for name in labels:
+            lab = scheme.label(name)
+            color = lab.color if lab is not None else "#888888"
+            out.append(f'    <Label value="{_xml(name)}" background="{_xml(color)}"/>')
+        out.append("  </Labels>")
+    for to in dict.fromkeys(to for _frm, to in controls):
+        keys = names.data_keys.get(to) if names is not None else None
+        key = keys.most_common(1)[0][0] if keys else DATA_KEY
+        out.append(f'  <Text name="{_xml(to)}" value="${_xml(key)}"/>')
     if scheme.relations:
         out.append("  <Relations>")
         out += [f'    <Relation value="{_xml(r.name)}"/>' for r in scheme.relations]
@@ -559,19 +674,21 @@ def labelling_config(ctx: ExportContext, labels: Sequence[str]) -> str:
         when = f'visibleWhen="region-selected" whenLabelValue="{_xml(",".join(owners))}"'
         if values:
             out.append(
-                f'  <Choices name="{_xml(name)}" toName="{TEXT_NAME}" perRegion="true" {when}>'
+                f'  <Choices name="{_xml(name)}" toName="{_xml(text_name)}" perRegion="true" '
+                f"{when}>"
             )
             out += [f'    <Choice value="{_xml(v)}"/>' for v in values]
             out.append("  </Choices>")
         else:
             out.append(
-                f'  <TextArea name="{_xml(name)}" toName="{TEXT_NAME}" perRegion="true" {when}/>'
+                f'  <TextArea name="{_xml(name)}" toName="{_xml(text_name)}" perRegion="true" '
+                f"{when}/>"
             )
     linked = [lab.name for lab in scheme.labels if lab.links_entity and lab.name in labels]
     if linked:
         when = f'visibleWhen="region-selected" whenLabelValue="{_xml(",".join(linked))}"'
         out.append(
-            f'  <TextArea name="{ACTOR_FIELD}" toName="{TEXT_NAME}" perRegion="true" {when}/>'
+            f'  <TextArea name="{ACTOR_FIELD}" toName="{_xml(text_name)}" perRegion="true" {when}/>'
         )
     out.append("</View>")
     return "\n".join(out) + "\n"
@@ -583,6 +700,7 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
     summary = new_summary("labelstudio", ctx)
     out.mkdir(parents=True, exist_ok=True)
     found: set[str] = set()
+    names = _Names()
     handles: dict[str, IO[str]] = {}  # split -> its open file, in the order first written
     for split in split_names(ctx):
         handles[split] = _tasks_file(out, split)
@@ -598,7 +716,7 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
             for span in doc.spans:
                 summary.add_span(split, span.label)
                 found.add(span.label)
-            task = task_of(doc, ctx, summary, ctx.predictions.get(doc.id))
+            task = task_of(doc, ctx, summary, ctx.predictions.get(doc.id), names)
             # one item of a list dumped with indent=1: every line one space further in
             fh.write("[\n " if not written[split] else ",\n ")
             fh.write(json.dumps(task, ensure_ascii=False, indent=1).replace("\n", "\n "))
@@ -610,8 +728,16 @@ def write(docs: Iterable[DocData], out: Path, ctx: ExportContext) -> ExportSumma
             fh.close()
     labels = list(ctx.label_names())
     labels += sorted(found - set(labels))
-    (out / "config.xml").write_text(labelling_config(ctx, labels), encoding="utf-8")
+    (out / "config.xml").write_text(labelling_config(ctx, labels, names), encoding="utf-8")
     summary.files.append("config.xml")
+    for to, keys in names.data_keys.items():
+        if len(keys) > 1:
+            key, _n = keys.most_common(1)[0]
+            summary.notes.append(
+                f"Label Studio: config.xml reads the text object '{to}' from ${key}; "
+                f"{sum(keys.values()) - keys[key]} task(s) imported with another data key keep it "
+                "and need their own project"
+            )
     summary.files += [_tasks_name(split) for split in handles]
     summary.notes.append(
         "Label Studio: create a project with config.xml as its labelling interface, then import "

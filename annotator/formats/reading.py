@@ -18,7 +18,7 @@ from pathlib import Path
 
 from annotator.errors import ImportFailed, ReaderCrashed
 from annotator.formats.registry import AUTO, format_spec, formats_by_suffix, reader_names
-from annotator.formats.textfile import check_regular
+from annotator.formats.textfile import check_regular, refuse_damaged_text
 from annotator.values import DocData, SpanData
 
 
@@ -162,7 +162,9 @@ def detect_format(path: Path) -> str:
 
 
 def read_documents(path: Path, fmt: str, options: ReadOptions | None = None) -> Iterator[DocData]:
-    """Lazily yield the documents of ``path`` read as ``fmt`` ("auto" detects it)."""
+    """Lazily yield the documents of ``path`` read as ``fmt`` ("auto" detects it). A text
+    holding NUL or another control character (``textfile.refuse_damaged_text``) stops the
+    reading with one line naming the file and line, whatever the format."""
     path = Path(path)
     if fmt == AUTO:
         fmt = detect_format(path)
@@ -179,6 +181,7 @@ def read_documents(path: Path, fmt: str, options: ReadOptions | None = None) -> 
     try:
         for doc in reader:
             last = doc
+            refuse_damaged_text(doc.text, doc.source_path or str(path), doc.source_line)
             yield doc
     except ImportFailed:
         raise

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +33,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1c\x1d\x1e\x85")
+# The C0 control characters outside _ALLOWED_CONTROLS: NUL among them. Text files holding many
+# of them are binary (``_refuse_binary``); a document text holding any is damaged
+# (``refuse_damaged_text``).
+_DAMAGE = re.compile("[\x00-\x08\x0e-\x1b\x1f]")
 _MAX_CHAOS = 0.2
 # The message names no option: the CLI adds ``--encoding NAME``, the Import dialog its Encoding
 # list (``ImportFailed.encodings`` carries the candidates to each front end).
@@ -78,6 +83,28 @@ def _refuse_binary(text: str, name: str) -> None:
             )
         line = text.count("\n", 0, nul) + 1
         raise ImportFailed("looks like a binary file, not text", path=name, line=line)
+
+
+def refuse_damaged_text(text: str, name: str, line: int | None) -> None:
+    """Refuse a document text holding a control character other than tab and line breaks
+    (NUL, ``\x01``-``\x08``, ``\x0e``-``\x1b``, ``\x1f``): in news text they are damage, no
+    text format carries them back (a file holding one reads as binary: the document would not
+    come back from its own export), and JSON only by escaping. ``line``: where the document
+    starts in its file (None: the text is the file's, the line is counted in it)."""
+    found = _DAMAGE.search(text)
+    if found is None:
+        return
+    at = found.start()
+    if line is None:
+        line = text.count("\n", 0, at) + 1
+    code = ord(found.group())
+    what = "NUL" if code == 0 else "a control character"
+    raise ImportFailed(
+        f"the text holds {what} (U+{code:04X}) at character {at + 1}: control characters other "
+        "than tab and line breaks are damage in news text; remove them and import again",
+        path=name,
+        line=line,
+    )
 
 
 def _common_name(names: list[str]) -> str:

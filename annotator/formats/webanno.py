@@ -13,6 +13,11 @@
   layers' slot features are not imported; they are counted in the report.
 - Header lines ``#Key=value`` other than ``#FORMAT``/``#T_`` before the first sentence (GUM's
   ``#Summary1=``) are kept in ``meta["tsv_header"]`` and written back by the exporter.
+- The file's structure is kept for the exporter in ``meta["webanno"]``: the span layer read and
+  its label feature, the relation layer on it and its label feature, and the sentence starts
+  (code points). When the file's tokens are the text's words (one space apart, one sentence a
+  line, as in GUM) ``meta["tokens"] = "conll"`` says so instead of the starts: the tokens and
+  sentences are then the text's words and lines, as for a CoNLL file.
 - Relations: relation layers whose base type is the chosen span layer; the label is the first
   feature's value (the layer's short name when there is none); the head is the source (governor)
   and the tail the annotation on the row holding the relation.
@@ -31,7 +36,9 @@ Writing: WebAnno TSV 3.3, one ``.tsv`` per document, for INCEpTION. One span lay
 ``webanno.custom.Span`` with the features ``label``, one per scheme attribute, ``actor`` (the
 registry link) and a link (slot) feature ``roles`` whose fillers are spans of the same layer:
 the roles of event-type spans. Other relations go in the relation layer
-``webanno.custom.Relation`` (feature ``label``). Tokens and sentences are those of the CoNLL export
+``webanno.custom.Relation`` (feature ``label``). A document read from a TSV file keeps the names
+of its file's layers and label features (``Names``; the other features are ours, added) and its
+sentences. Tokens and sentences are those of the CoNLL export
 (a document that came tokenised keeps its own); a span inside one token gets a sub-token row,
 one across token parts is widened to the tokens (counted). ``#Text`` lines cover the text
 between sentence starts, so the text reads back exactly; ``meta["tsv_header"]`` lines are
@@ -43,7 +50,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -51,6 +58,7 @@ from typing import Any
 
 from annotator.errors import ImportFailed
 from annotator.formats.common import UniqueIds, files_with_suffix, rel_name, unique_file_stem
+from annotator.formats.conll import TOKENS_CONLL
 from annotator.formats.iob import _spacy_words, given_tokens
 from annotator.formats.pipelines import RENEW_EVERY, Renewed
 from annotator.formats.reading import ReadOptions, ReadReport
@@ -73,7 +81,9 @@ _ID_SUFFIX = re.compile(r"\[(\d+(?:_\d+)?)\]$")
 _REF = re.compile(r"^(\d+-\d+(?:\.\d+)?)(?:\[(\d+)_(\d+)\])?$")
 _UNESCAPE = {"t": "\t", "n": "\n", "r": "\r"}
 HEADER_META = "tsv_header"  # meta key: the file's other "#Key=value" header lines
+STRUCTURE_META = "webanno"  # meta key: the file's layer and feature names, its sentence starts
 ACTOR_FEATURE = "actor"  # a span feature of this name is the actor registry link
+TOKENS_KEY = "tokens"  # meta key of the CoNLL reader: "conll" = the text's words are tokens
 
 
 @dataclass
@@ -114,10 +124,13 @@ def read(path: Path, options: ReadOptions) -> Iterator[DocData]:
     ids = UniqueIds()
     root = path if path.is_dir() else path.parent
     for file in files_with_suffix(path, (".tsv",)):
-        text, spans, rels, header = read_file(file, options)
+        text, spans, rels, header, structure = read_file(file, options)
         meta: dict[str, object] = {"source": file.name}
         if header:
             meta[HEADER_META] = header
+        if structure.pop(TOKENS_KEY, None):
+            meta[TOKENS_KEY] = TOKENS_CONLL
+        meta[STRUCTURE_META] = structure
         yield DocData(
             id=ids(rel_name(file, root)),
             text=text,
@@ -506,6 +519,10 @@ class _Reader:
         self.cells = _Cells("")
         self.relation_layers: list[_RelationLayer] = []
         self.addresses: _Addresses | None = None  # kept when relations or slots may need them
+        self.sentence_starts = array("q")  # UTF-16 offset of each sentence's first token
+        self.tokens = 0  # token rows (sub-tokens aside)
+        self.spaced = True  # so far every token one unit after the previous, none with a space
+        self.last_end = -1  # (the first token may start anywhere)
 
     def line(self, raw: str, lineno: int) -> None:
         if not raw.strip():
@@ -545,7 +562,13 @@ class _Reader:
             if not self.placed:
                 self.texts.sentence(self.lines, row)
                 self.placed = True
+                self.sentence_starts.append(row.begin)
             self.texts.token(row)
+            self.tokens += 1
+            # (a token holding another space character is one word of the text all the same)
+            if self.spaced and (row.begin != self.last_end + 1 or " " in row.token):
+                self.spaced = self.tokens == 1 and " " not in row.token
+            self.last_end = row.end
         if isinstance(self.choice, ImportFailed):
             return  # the file is refused at the end; only parse errors may come first
         if self.addresses is not None:
@@ -585,8 +608,9 @@ class _Reader:
 
     def document(
         self, file: Path
-    ) -> tuple[str, tuple[SpanData, ...], tuple[RelationData, ...], dict[str, str]]:
-        """The text, spans, relations and other header lines, once every line is read."""
+    ) -> tuple[str, tuple[SpanData, ...], tuple[RelationData, ...], dict[str, str], dict[str, Any]]:
+        """The text, spans, relations, other header lines and structure (``_structure``), once
+        every line is read."""
         name, report = self.name, self.options.report
         if self.cols is None:
             _columns(self.headers, name)  # its error comes before "no tokens"
@@ -602,12 +626,56 @@ class _Reader:
         cells = self.cells
         for other, keys in cells.others.items():
             report.add(f"WebAnno annotation of layer {short(other)} not imported", len(keys))
-        spans, span_of = _spans(cells.anns, layer, label_feat, Utf16Index(text), report)
+        index = Utf16Index(text)
+        spans, span_of = _spans(cells.anns, layer, label_feat, index, report)
         found = _SpansFound(
             layer, self.addresses or _Addresses(), cells.at_row, span_of, report, name
         )
         relations = _relations(self.relation_layers, found) + _slot_relations(cells.links, found)
-        return text, tuple(spans), tuple(relations), self.header_meta
+        structure = self._structure(text, index, layer, label_feat)
+        return text, tuple(spans), tuple(relations), self.header_meta, structure
+
+    def _structure(
+        self, text: str, index: Utf16Index, layer: str, label_feat: str | None
+    ) -> dict[str, Any]:
+        """What the export needs to write the document back in the file's terms: the span layer
+        read and its label feature, the relation layer on it and its label feature, and the
+        sentences: as the text's lines when the file's tokens are the text's words (``TOKENS_KEY``
+        true: the tokens are kept too), else their starts (code points)."""
+        out: dict[str, Any] = {}
+        if layer:
+            out["span_layer"] = layer
+            if label_feat:
+                out["label_feature"] = label_feat
+        rl = next((rl for rl in self.relation_layers if rl.base == layer and layer), None)
+        if rl is not None and self.cols is not None:
+            out["relation_layer"] = rl.name
+            if rl.feats and self.cols[rl.feats[0]].feature:
+                out["relation_feature"] = self.cols[rl.feats[0]].feature
+        starts = [index.from_utf16(b) for b in self.sentence_starts]
+        if self.spaced and _words_and_lines(text, starts, self.tokens):
+            out[TOKENS_KEY] = True
+        else:
+            out["sentences"] = starts
+        return out
+
+
+def _words_and_lines(text: str, starts: list[int], tokens: int) -> bool:
+    """Whether the text's lines are the sentences (starting at ``starts``) and its words split
+    at single spaces the ``tokens`` tokens (the tokens are known to be one unit apart)."""
+    if tokens == 0 or not starts or starts[0] != 0:
+        return False
+    lines = text.split("\n")
+    if len(lines) != len(starts):
+        return False
+    pos = 0
+    words = 0
+    for line, start in zip(lines, starts, strict=True):
+        if pos != start:
+            return False
+        words += len(line.split(" "))
+        pos += len(line) + 1
+    return words == tokens
 
 
 def _choose(cols: list[_Column], options: ReadOptions, name: str) -> tuple[str, str | None]:
@@ -630,7 +698,7 @@ def _choose(cols: list[_Column], options: ReadOptions, name: str) -> tuple[str, 
 
 def read_file(
     file: Path, options: ReadOptions
-) -> tuple[str, tuple[SpanData, ...], tuple[RelationData, ...], dict[str, str]]:
+) -> tuple[str, tuple[SpanData, ...], tuple[RelationData, ...], dict[str, str], dict[str, Any]]:
     """One TSV file's document, its lines read as they come (``_Reader``)."""
     name = str(file)
     lines = iter_split_lines(file, options.encoding)
@@ -827,6 +895,66 @@ def _relations(layers: list[_RelationLayer], found: _SpansFound) -> list[Relatio
 SPAN_LAYER = "webanno.custom.Span"
 RELATION_LAYER = "webanno.custom.Relation"
 ROLE_LINK = "webanno.custom.SpanRole"
+LABEL_FEATURE = "label"
+ROLES_FEATURE = "roles"
+_LAYER_NAME = re.compile(r"^[A-Za-z_][\w.$-]{0,199}$")  # a UIMA type name, as WebAnno has them
+_FEATURE_NAME = re.compile(r"^[A-Za-z_]\w{0,99}$")
+
+
+@dataclass(frozen=True)
+class Names:
+    """The layer and feature names a document is written with: those of the file it was read
+    from (``meta["webanno"]``), else ours."""
+
+    span_layer: str = SPAN_LAYER
+    label: str = LABEL_FEATURE
+    relation_layer: str = RELATION_LAYER
+    relation_label: str = LABEL_FEATURE
+
+    @property
+    def role_link(self) -> str:
+        return ROLE_LINK if self.span_layer == SPAN_LAYER else f"{self.span_layer}Role"
+
+
+def names_of(meta: Mapping[str, Any], features: list[str]) -> Names:
+    """The names kept in ``meta`` (each one that is a sound name and does not clash with the
+    columns written beside it), ours for the rest."""
+    kept = meta.get(STRUCTURE_META)
+    if not isinstance(kept, dict):
+        return Names()
+
+    def good(key: str, pattern: re.Pattern[str], default: str, taken: Container[str] = ()) -> str:
+        value = kept.get(key)
+        ok = isinstance(value, str) and pattern.match(value) and value not in taken
+        return str(value) if ok else default
+
+    taken = {*features, ACTOR_FEATURE, ROLES_FEATURE}
+    span_layer = good("span_layer", _LAYER_NAME, SPAN_LAYER)
+    relation_layer = good("relation_layer", _LAYER_NAME, RELATION_LAYER, {span_layer})
+    return Names(
+        span_layer,
+        good("label_feature", _FEATURE_NAME, LABEL_FEATURE, taken),
+        relation_layer,
+        good("relation_feature", _FEATURE_NAME, LABEL_FEATURE),
+    )
+
+
+def kept_sentences(doc: DocData) -> list[int] | None:
+    """The sentence starts kept from the file the document was read from (code points, in
+    order, inside the text), None when there are none or they are unsound."""
+    kept = doc.meta.get(STRUCTURE_META)
+    starts = kept.get("sentences") if isinstance(kept, dict) else None
+    if not isinstance(starts, list) or not starts:
+        return None
+    n = len(doc.text)
+    previous = -1
+    for start in starts:
+        if not isinstance(start, int) or isinstance(start, bool) or not previous < start < n:
+            return None
+        previous = start
+    return starts
+
+
 _ESCAPED = str.maketrans(
     {"\\": "\\\\", "[": "\\[", "]": "\\]", "|": "\\|", "_": "\\_", "*": "\\*"}
     | {";": "\\;", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -887,6 +1015,9 @@ def _layout(
         ends = [b for _a, b in words]
     else:
         starts, ends, breaks = _tokens(nlp, doc.text)
+        kept = kept_sentences(doc)
+        if kept is not None:  # the file's own sentences: each opens at its first word
+            breaks = {bisect_left(starts, start) for start in kept}
     subs: dict[int, list[tuple[int, int]]] = {}
     place: dict[str, tuple[int, int] | tuple[int, int, int, int]] = {}
     for span in doc.spans:
@@ -939,7 +1070,12 @@ def _layout(
 
 
 def document_tsv(
-    doc: DocData, ctx: ExportContext, nlp: Any, summary: ExportSummary, features: list[str]
+    doc: DocData,
+    ctx: ExportContext,
+    nlp: Any,
+    summary: ExportSummary,
+    features: list[str],
+    names: Names | None = None,
 ) -> str:
     rows, sentences, outs = _layout(doc, nlp, summary)
     text = doc.text
@@ -947,7 +1083,7 @@ def document_tsv(
     index = None if utf16_len(text) == len(text) else Utf16Index(text)
     at_row = _number_stacked(outs)
     roles, rels = _links(doc, outs, set(ctx.scheme.event_labels), summary)
-    lines = _header_lines(doc, features)
+    lines = _header_lines(doc, features, names or Names())
     for out in outs.values():
         out.set_cells(features)
     # a row no span touches: "_" in the label, feature, actor, two role and two relation columns
@@ -1023,14 +1159,15 @@ def _links(
     return roles, rels
 
 
-def _header_lines(doc: DocData, features: list[str]) -> list[str]:
+def _header_lines(doc: DocData, features: list[str], names: Names) -> list[str]:
     """#FORMAT, the two layers, the document's own header lines, then two blank lines."""
+    span = names.span_layer
     lines = [
         "#FORMAT=WebAnno TSV 3.3",
-        f"#T_SP={SPAN_LAYER}|label|"
+        f"#T_SP={span}|{names.label}|"
         + "".join(f"{f}|" for f in features)
-        + f"{ACTOR_FEATURE}|ROLE_{SPAN_LAYER}:roles_{ROLE_LINK}|{SPAN_LAYER}",
-        f"#T_RL={RELATION_LAYER}|label|BT_{SPAN_LAYER}",
+        + f"{ACTOR_FEATURE}|ROLE_{span}:{ROLES_FEATURE}_{names.role_link}|{span}",
+        f"#T_RL={names.relation_layer}|{names.relation_label}|BT_{span}",
     ]
     meta_header = doc.meta.get(HEADER_META)
     if isinstance(meta_header, dict):
@@ -1081,6 +1218,7 @@ def write(
     features = _feature_names(ctx, found)
     taken: dict[str, set[str]] = {split: set() for split in split_names(ctx)}
     folders: set[Path] = set()
+    peer_names: dict[Names, int] = {}  # names kept from imported files -> documents
     for doc in docs:
         split = ctx.split_of(doc)
         if doc.annotated is False:
@@ -1094,12 +1232,24 @@ def write(
         if path.parent not in folders:  # a document id with "/" names a subfolder
             path.parent.mkdir(parents=True, exist_ok=True)
             folders.add(path.parent)
-        tsv = document_tsv(doc, ctx, pipelines.get(), summary, features)
+        names = names_of(doc.meta, features)
+        if names != Names():
+            peer_names[names] = peer_names.get(names, 0) + 1
+        tsv = document_tsv(doc, ctx, pipelines.get(), summary, features, names)
         path.write_text(tsv, encoding="utf-8")
     summary.files += ["*.tsv" if split == ALL else f"{split}/*.tsv" for split in taken]
-    summary.notes.append(
-        f"INCEpTION: define span layer {SPAN_LAYER} (features label, "
-        f"{', '.join(features + [ACTOR_FEATURE])}; link feature roles), relation layer "
-        f"{RELATION_LAYER} (feature label), then import the files as WebAnno TSV 3"
-    )
+    more = ", ".join([*features, ACTOR_FEATURE])
+    if summary.total_documents > sum(peer_names.values()):
+        summary.notes.append(
+            f"INCEpTION: define span layer {SPAN_LAYER} (features {LABEL_FEATURE}, {more}; "
+            f"link feature {ROLES_FEATURE}), relation layer {RELATION_LAYER} (feature "
+            f"{LABEL_FEATURE}), then import the files as WebAnno TSV 3"
+        )
+    for names, n in peer_names.items():
+        summary.notes.append(
+            f"INCEpTION: {n} document(s) keep the layers they were imported with: span layer "
+            f"{names.span_layer} (label feature {names.label}; added: {more}, link feature "
+            f"{ROLES_FEATURE}), relation layer {names.relation_layer} (feature "
+            f"{names.relation_label})"
+        )
     return summary

@@ -8,16 +8,16 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.formats import jsonl as jsonl_reader
 from annotator.formats import jsonl as jsonl_writer
-from annotator.formats.reading import ReadOptions
+from annotator.formats.reading import ReadOptions, read_documents
 from annotator.formats.writing import ExportContext
 from annotator.scheme import Scheme
 from annotator.values import DocData, RelationData, SpanData
 
 from .conftest import split_of
 
-# Emoji (astral), Arabic, combining marks, CRLF and characters str.splitlines() breaks on.
+# Emoji (astral), Arabic, combining marks, CRLF, characters str.splitlines() breaks on and a
+# control character (form feed) that JSON escapes.
 ALPHABET = st.sampled_from(
     [
         "a",
@@ -38,7 +38,10 @@ ALPHABET = st.sampled_from(
         "\t",
         '"',
         "\\",
-        "\x00",
+        # NUL was here: it is refused at import now (``textfile.refuse_damaged_text``: no text
+        # format carries it back), so no document of a project holds one; the form feed is a
+        # control character import keeps, which JSON must escape as NUL was
+        "\x0c",
         "\ufeff",
     ]
 )
@@ -106,7 +109,7 @@ def test_round_trip_is_lossless(docs: list[DocData], scheme: Scheme, tmp_path: P
     out.unlink(missing_ok=True)
     jsonl_writer.write(docs, out, ExportContext(scheme))
     assert len(out.read_bytes().split(b"\n")) == len(docs) + 1  # one physical line per document
-    back = list(jsonl_reader.read(out, ReadOptions()))
+    back = list(read_documents(out, "jsonl", ReadOptions()))  # as import reads it
     assert len(back) == len(docs)
     for a, b in zip(docs, back, strict=True):
         assert _same(a, b), (a, b)

@@ -48,13 +48,18 @@ def test_stored_text_mismatch_keeps_offsets_and_reports(corpus: Path) -> None:
     assert options.report.counts[key] == 1
 
 
-def test_hypertext_regions_reported(corpus: Path) -> None:
-    options = ReadOptions()
-    (doc,) = _read(
-        _ls(corpus) / "lsf_examples" / "rich_text_html" / "annotations" / "1.json", options
-    )
-    assert doc.spans == ()
-    assert options.report.counts["Label Studio HyperText (XPath) region skipped"] == 4
+@pytest.mark.parametrize("file", ["annotations/1.json", "tasks.json"])
+def test_hypertext_task_refused(corpus: Path, file: str) -> None:
+    """A HyperText task's data is an HTML page and its regions XPath ranges in the rendered page:
+    imported, its markup became the text and its regions were lost. It is refused, naming the
+    file, the line and the task (the annotations file by its regions, the tasks file, whose
+    predictions are not read, by its config's <HyperText> tag)."""
+    path = _ls(corpus) / "lsf_examples" / "rich_text_html" / file
+    with pytest.raises(ImportFailed) as err:
+        _read(path)
+    message = str(err.value)
+    assert message.startswith(f"[E120] {path}:")
+    assert "task 1 is a HyperText (HTML) task" in message and "\n" not in message
 
 
 def test_real_exports_envelope_and_unknown_types(corpus: Path) -> None:
