@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QPolygonF,
     QTextBlockFormat,
     QTextCursor,
+    QTextDocument,
     QTextOption,
 )
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
@@ -139,6 +140,7 @@ class ArticleView(LinkModeMixin, QTextEdit):
         self.highlighter = SpanHighlighter(
             self.document(), {lab.name: lab.color for lab in scheme.labels}
         )
+        self.highlighter.setParent(self)  # it outlives each document (see _on_loaded)
         self.text_map = TextMap("")
         self.selected: Key | None = None
         self._link_label = ""
@@ -155,37 +157,39 @@ class ArticleView(LinkModeMixin, QTextEdit):
         content = self.context.doc_state.content
         self.selected = None
         self._end_link()
-        if content is None:
-            self.text_map = TextMap("")
-            self._set_text("")
-            self.highlighter.set_items({})
-            self.selection_changed.emit(None)
-            return
-        self.text_map = TextMap(content.document.text)
-        # Format once: no items while the text is replaced (each block returns at once), then
-        # one pass with the new items.
+        self.text_map = TextMap(content.document.text if content is not None else "")
+        # A new document, formatted before the view lays it out: the highlighter's one pass
+        # over the text costs no layout (formatting a document the view shows lays out all
+        # of it at once), and the view then lays it out lazily, as it scrolls.
         self.highlighter.clear_items()
-        self._set_text(self.text_map.display)
+        doc = self._new_document(self.text_map.display)
+        self.highlighter.setDocument(doc)
         items = {}
-        for sp in content.spans.values():
-            items[("s", sp.id)] = self._item(sp.start, sp.end, sp.label)
-        for sg in content.suggestions.values():
-            items[("g", sg.id)] = self._item(sg.start, sg.end, sg.label, True)
+        if content is not None:
+            for sp in content.spans.values():
+                items[("s", sp.id)] = self._item(sp.start, sp.end, sp.label)
+            for sg in content.suggestions.values():
+                items[("g", sg.id)] = self._item(sg.start, sg.end, sg.label, True)
         self.highlighter.set_items(items)
+        self.setDocument(doc)  # the previous one, a child of the view, is deleted
         self.selection_changed.emit(None)
 
-    def _set_text(self, text: str) -> None:
-        """Replace the text in one edit, every block with the gap between its lines."""
-        doc = self.document()
+    def _new_document(self, text: str) -> QTextDocument:
+        """A document like the shown one (font, margins, wrapping, direction) holding
+        ``text``, every block with the gap between its lines."""
+        old = self.document()
+        doc = QTextDocument(self)
+        doc.setUndoRedoEnabled(False)
+        doc.setDefaultFont(self.font())
+        doc.setDefaultTextOption(old.defaultTextOption())
+        doc.setDocumentMargin(old.documentMargin())
+        doc.rootFrame().setFrameFormat(old.rootFrame().frameFormat())
         cursor = QTextCursor(doc)
         cursor.beginEditBlock()
-        cursor.select(QTextCursor.SelectionType.Document)
-        cursor.removeSelectedText()
         cursor.setBlockFormat(self._block_format())
         cursor.insertText(text)
         cursor.endEditBlock()
-        self.setTextCursor(QTextCursor(doc))
-        self.verticalScrollBar().setValue(0)
+        return doc
 
     def _block_format(self) -> QTextBlockFormat:
         fmt = QTextBlockFormat()
