@@ -122,8 +122,10 @@ class SpanHighlighter(QSyntaxHighlighter):
         """Selected item, the arguments of a selected claim/event, candidates of a link pick,
         and the items at the other end of the selected item's suggested relations."""
         suggested = set(suggested or ())
+        # the selected item's look changes only when another item is selected
+        moved = {self._selected, selected} if selected != self._selected else set()
         changed = (
-            {self._selected, selected}
+            moved
             | (self._arguments ^ arguments)
             | (self._pick ^ pick)
             | (self._suggested ^ suggested)
