@@ -551,6 +551,9 @@ class MainWindow(QMainWindow):
             self.context.layers,
             self.context.user,
             self,
+            runner=self.context.runner,
+            span_labels=list(self.context.project.scheme.label_names),
+            relation_labels=list(self.context.project.scheme.relation_names),
         )
         if not dialog.exec():
             return
