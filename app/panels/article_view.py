@@ -335,6 +335,10 @@ class ArticleView(LinkModeMixin, QTextEdit):
         return True
 
     def label_pressed(self, label: str, exact: bool = False) -> None:
+        with self.highlighter.batch():  # the edit and the new selection: one re-format
+            self._label_pressed(label, exact)
+
+    def _label_pressed(self, label: str, exact: bool) -> None:
         from app.editing import undo_commands as cmd
 
         content = self.context.doc_state.content
@@ -391,6 +395,10 @@ class ArticleView(LinkModeMixin, QTextEdit):
             self.reject_selected()
 
     def accept_selected(self, all_of_label: bool = False) -> None:
+        with self.highlighter.batch():
+            self._accept_selected(all_of_label)
+
+    def _accept_selected(self, all_of_label: bool) -> None:
         from app.editing import undo_commands as cmd
 
         content = self.context.doc_state.content
@@ -413,6 +421,10 @@ class ArticleView(LinkModeMixin, QTextEdit):
             self.select_item(("s", created) if created and not all_of_label else nxt)
 
     def reject_selected(self) -> None:
+        with self.highlighter.batch():
+            self._reject_selected()
+
+    def _reject_selected(self) -> None:
         from app.editing import undo_commands as cmd
 
         content = self.context.doc_state.content
