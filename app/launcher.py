@@ -123,6 +123,9 @@ def open_window(path: Path, create: bool = False, defer_database: bool = True) -
     # a ProjectHandle stands in for the Project (it opens it on first use), duck-typed
     context = AppContext(project, user, read_only=read_only)  # type: ignore[arg-type]
     window = MainWindow(context, lock, dark=dark, settings=settings)
+    from app.file_watch import FileWatch
+
+    window.file_watch = FileWatch(window, Path(path))  # type: ignore[attr-defined]
     _windows.append(window)
     window.destroyed.connect(lambda *_: _forget(window))
     window.show()

@@ -420,6 +420,9 @@ class MainWindow(QMainWindow):
         (``annotator import``, ``merge``, ``preannotate``) may have written the project."""
         self._data_changed()
         self._reload_entities()
+        watch = getattr(self, "file_watch", None)  # a file project's (app.file_watch)
+        if watch is not None:
+            watch.dismiss()
         self._message("Reloaded from the project.")
 
     def _reload_entities(self) -> None:
@@ -551,6 +554,9 @@ class MainWindow(QMainWindow):
             self.context.layers,
             self.context.user,
             self,
+            runner=self.context.runner,
+            span_labels=list(self.context.project.scheme.label_names),
+            relation_labels=list(self.context.project.scheme.relation_names),
         )
         if not dialog.exec():
             return

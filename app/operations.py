@@ -4,7 +4,10 @@ progress and results."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,22 +38,44 @@ class ImportTask:
         from annotator.transfer.importing import advise_encoding, import_paths
 
         o = self.options
-        try:
-            report = import_paths(
-                self.project,
-                list(o.paths),
-                o.format,
-                layer=o.layer,
-                as_suggestions=o.as_suggestions,
-                label_map=o.label_map,
-                skip_unmapped=o.skip_unmapped,
-                tsv_feature=o.tsv_feature,
-                encoding=o.encoding,
-                progress=state,
-            )
-        except ImportFailed as exc:
-            raise advise_encoding(exc, ENCODING_HINT) from None
+        with _label_map_file(o) as label_map:
+            try:
+                report = import_paths(
+                    self.project,
+                    list(o.paths),
+                    o.format,
+                    layer=o.layer,
+                    as_suggestions=o.as_suggestions,
+                    label_map=label_map,
+                    skip_unmapped=o.skip_unmapped,
+                    tsv_feature=o.tsv_feature,
+                    encoding=o.encoding,
+                    progress=state,
+                )
+            except ImportFailed as exc:
+                raise advise_encoding(exc, ENCODING_HINT) from None
         return [*report.lines(), *report.notes[:20]]
+
+
+@contextmanager
+def _label_map_file(o: ImportOptions) -> Iterator[Path | None]:
+    """The label map the import reads: the dialog's file, with the label table's choices
+    over its entries in a temporary JSON file (removed afterwards) when there are any."""
+    if not o.label_table:
+        yield o.label_map
+        return
+    from annotator.formats.textfile import read_text
+    from annotator.transfer.label_map import load_label_map
+
+    entries: dict[str, object] = {}
+    if o.label_map is not None:
+        load_label_map(o.label_map)  # a bad file is named as the user gave it
+        entries.update(json.loads(read_text(o.label_map)))
+    entries.update(dict(o.label_table))
+    with tempfile.TemporaryDirectory(prefix="annotator-label-map-") as folder:
+        path = Path(folder) / "label-map.json"
+        path.write_text(json.dumps(entries), "utf-8")
+        yield path
 
 
 class ExportTask:

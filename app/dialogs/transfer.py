@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,6 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.dialogs.common import file_row
+
+if TYPE_CHECKING:
+    from app.tasks import TaskRunner
 
 AS_SUGGESTIONS = "(as suggestions)"
 FROM_FILE = "(layer named in the file, else me)"
@@ -55,6 +60,8 @@ class ImportOptions:
     skip_unmapped: bool = False
     tsv_feature: str | None = None
     encoding: str | None = None  # None: detected (``annotator import --encoding``)
+    # the dialog's label table: (foreign label, scheme label or None to skip), over the file's
+    label_table: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,8 @@ class ExportOptions:
 
 class ImportDialog(QDialog):
     """Files or folders, their format and text encoding, the layer to import into, and label
-    mapping."""
+    mapping (a JSON file and, given the task runner and the scheme's names, a table of the
+    labels found in the files)."""
 
     def __init__(
         self,
@@ -80,6 +88,10 @@ class ImportDialog(QDialog):
         layers: list[str],
         user: str,
         parent: QWidget | None = None,
+        *,
+        runner: TaskRunner | None = None,
+        span_labels: Sequence[str] = (),
+        relation_labels: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import documents and annotations")
@@ -129,6 +141,13 @@ class ImportDialog(QDialog):
         form.addRow("Encoding", self.encoding_combo)
         form.addRow("Into layer", self.layer_combo)
         form.addRow("Label map", file_row(self.map_edit, browse_map))
+        self.label_table = None
+        if runner is not None:
+            from app.dialogs.label_mapping import LabelMapTable
+
+            self.label_table = LabelMapTable(runner, span_labels, relation_labels)
+            self.label_table.find_button.clicked.connect(self.find_labels)
+            form.addRow("Map labels", self.label_table)
         form.addRow("", self.skip_unmapped)
         form.addRow("TSV feature", self.tsv_feature)
         buttons = QDialogButtonBox(
@@ -142,7 +161,7 @@ class ImportDialog(QDialog):
         layout.addLayout(file_buttons)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.resize(640, 460)
+        self.resize(640, 460 if self.label_table is None else 620)
 
     def _add_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Import files")
@@ -163,6 +182,13 @@ class ImportDialog(QDialog):
         if path:
             self.map_edit.setText(path)
 
+    def find_labels(self) -> None:
+        """Fill the label table from the chosen files (read as the import would)."""
+        if self.label_table is None:
+            return
+        o = self.options()
+        self.label_table.scan(list(o.paths), o.format, o.tsv_feature, o.encoding)
+
     def options(self) -> ImportOptions:
         layer_text = self.layer_combo.currentText().strip()
         map_text = self.map_edit.text().strip()
@@ -176,6 +202,7 @@ class ImportDialog(QDialog):
             skip_unmapped=self.skip_unmapped.isChecked(),
             tsv_feature=self.tsv_feature.text().strip() or None,
             encoding=None if encoding.lower() in ("", AUTOMATIC) else encoding,
+            label_table=tuple(self.label_table.mapping().items()) if self.label_table else (),
         )
 
 

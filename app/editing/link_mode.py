@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMenu
 from app.panels.highlighter import Key
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QPlainTextEdit
+    from PySide6.QtWidgets import QTextEdit
 
     from app.context import AppContext
     from app.editing.undo_commands import EditCommand
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     # For the type checker the mixin is the text view it is mixed into; at run time it is a
     # plain class, so ArticleView's bases (and Qt's metaclass) are unchanged.
-    _TextView = QPlainTextEdit
+    _TextView = QTextEdit
 else:
     _TextView = object
 
@@ -46,7 +46,7 @@ def with_mnemonics(names: list[str]) -> list[str]:
 
 
 class LinkModeMixin(_TextView):
-    """Mixed into ArticleView (a QPlainTextEdit with ``context`` and ``highlighter``)."""
+    """Mixed into ArticleView (a QTextEdit with ``context`` and ``highlighter``)."""
 
     _link_label: str
     _link_head: Key

@@ -25,10 +25,12 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPolygonF,
+    QTextBlockFormat,
     QTextCursor,
+    QTextDocument,
     QTextOption,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
 from annotator.errors import AnnotatorError
 from app.context import AppContext
@@ -100,8 +102,13 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-class ArticleView(LinkModeMixin, QPlainTextEdit):
-    """Shows the open document of ``context.doc_state`` and turns keys into commands."""
+class ArticleView(LinkModeMixin, QTextEdit):
+    """Shows the open document of ``context.doc_state`` and turns keys into commands.
+
+    Lines keep a gap between them (``line_gap``, the height of a link's name and a little
+    more): the link arcs and their names are drawn in the gap above the line they start from,
+    so they never cover the text of the line above. ``QTextEdit``'s layout honours the line
+    height that ``QPlainTextEdit``'s ignores; it also right-aligns right-to-left paragraphs."""
 
     selection_changed = Signal(object)  # Key | None
     message = Signal(str)  # one line for the status bar
@@ -110,6 +117,9 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.line_gap = 0.0  # set with the font (_apply_spacing)
+        self.setAcceptRichText(False)
+        self.document().setUndoRedoEnabled(False)
         self.setReadOnly(True)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -124,11 +134,13 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF() + 2, 11.0))
         self.setFont(font)
+        self._apply_spacing()
         scheme = context.project.scheme
         self._label_keys = {lab.key: lab.name for lab in scheme.labels if lab.key}
         self.highlighter = SpanHighlighter(
             self.document(), {lab.name: lab.color for lab in scheme.labels}
         )
+        self.highlighter.setParent(self)  # it outlives each document (see _on_loaded)
         self.text_map = TextMap("")
         self.selected: Key | None = None
         self._link_label = ""
@@ -145,24 +157,63 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
         content = self.context.doc_state.content
         self.selected = None
         self._end_link()
-        if content is None:
-            self.text_map = TextMap("")
-            self.setPlainText("")
-            self.highlighter.set_items({})
-            self.selection_changed.emit(None)
-            return
-        self.text_map = TextMap(content.document.text)
-        # Format once: no items while the text is replaced (each block returns at once), then
-        # one pass with the new items.
+        self.text_map = TextMap(content.document.text if content is not None else "")
+        # A new document, formatted before the view lays it out: the highlighter's one pass
+        # over the text costs no layout (formatting a document the view shows lays out all
+        # of it at once), and the view then lays it out lazily, as it scrolls.
         self.highlighter.clear_items()
-        self.setPlainText(self.text_map.display)
+        doc = self._new_document(self.text_map.display)
+        self.highlighter.setDocument(doc)
         items = {}
-        for sp in content.spans.values():
-            items[("s", sp.id)] = self._item(sp.start, sp.end, sp.label)
-        for sg in content.suggestions.values():
-            items[("g", sg.id)] = self._item(sg.start, sg.end, sg.label, True)
+        if content is not None:
+            for sp in content.spans.values():
+                items[("s", sp.id)] = self._item(sp.start, sp.end, sp.label)
+            for sg in content.suggestions.values():
+                items[("g", sg.id)] = self._item(sg.start, sg.end, sg.label, True)
         self.highlighter.set_items(items)
+        self.setDocument(doc)  # the previous one, a child of the view, is deleted
         self.selection_changed.emit(None)
+
+    def _new_document(self, text: str) -> QTextDocument:
+        """A document like the shown one (font, margins, wrapping, direction) holding
+        ``text``, every block with the gap between its lines."""
+        old = self.document()
+        doc = QTextDocument(self)
+        doc.setUndoRedoEnabled(False)
+        doc.setDefaultFont(self.font())
+        doc.setDefaultTextOption(old.defaultTextOption())
+        doc.setDocumentMargin(old.documentMargin())
+        doc.rootFrame().setFrameFormat(old.rootFrame().frameFormat())
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        cursor.setBlockFormat(self._block_format())
+        cursor.insertText(text)
+        cursor.endEditBlock()
+        return doc
+
+    def _block_format(self) -> QTextBlockFormat:
+        fmt = QTextBlockFormat()
+        fmt.setLineHeight(self.line_gap, QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value)
+        return fmt
+
+    def _apply_spacing(self) -> None:
+        """Size the gap between lines from the font of the links' names; the first line gets
+        the same room above it (the document's top margin)."""
+        gap = float(int(QFontMetricsF(self._link_font()).height()) + 5)
+        doc = self.document()
+        frame = doc.rootFrame().frameFormat()
+        frame.setTopMargin(max(18.0, gap + 6))
+        doc.rootFrame().setFrameFormat(frame)
+        if gap == self.line_gap:
+            return
+        self.line_gap = gap
+        if doc.isEmpty():
+            return
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.setBlockFormat(self._block_format())
+        cursor.endEditBlock()
 
     def _item(self, start: int, end: int, label: str, suggestion: bool = False) -> Item:
         qs, qe = self.text_map.range_to_qt(start, end)
@@ -284,6 +335,10 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
         return True
 
     def label_pressed(self, label: str, exact: bool = False) -> None:
+        with self.highlighter.batch():  # the edit and the new selection: one re-format
+            self._label_pressed(label, exact)
+
+    def _label_pressed(self, label: str, exact: bool) -> None:
         from app.editing import undo_commands as cmd
 
         content = self.context.doc_state.content
@@ -340,6 +395,10 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
             self.reject_selected()
 
     def accept_selected(self, all_of_label: bool = False) -> None:
+        with self.highlighter.batch():
+            self._accept_selected(all_of_label)
+
+    def _accept_selected(self, all_of_label: bool) -> None:
         from app.editing import undo_commands as cmd
 
         content = self.context.doc_state.content
@@ -362,6 +421,10 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
             self.select_item(("s", created) if created and not all_of_label else nxt)
 
     def reject_selected(self) -> None:
+        with self.highlighter.batch():
+            self._reject_selected()
+
+    def _reject_selected(self) -> None:
         from app.editing import undo_commands as cmd
 
         content = self.context.doc_state.content
@@ -500,7 +563,6 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
         return lines
 
     def paintEvent(self, e: QPaintEvent) -> None:
-        self.align_by_direction()
         super().paintEvent(e)
         links = self.drawn_links()
         if links:
@@ -533,24 +595,29 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
 
     def link_geometry(self, links: list[DrawnLink] | None = None) -> list[LinkShape]:
         """Where each link is drawn (viewport coordinates): its arc from the selected item to
-        the other end, and the box of its name on the arc."""
+        the other end, and the box of its name on the arc. Both stay in the gap above the
+        upper end's line (``line_gap``): the arc rises less than the gap, higher for a longer
+        link, and the name sits in the gap where the arc crosses it."""
         links = self.drawn_links() if links is None else links
         metrics = QFontMetricsF(self._link_font())
+        gap = self.line_gap
         out: list[LinkShape] = []
         for link in links:
             a, b = self._anchor(link.head), self._anchor(link.tail)
             if a is None or b is None or self.highlighter.item(link.head) is None:
                 continue
-            lift = 14 + min(abs(b.x() - a.x()) * 0.08, 26)
-            # the arc's peak (a quarter of the way from the ends to ``top``) stays in view: the
-            # first line's arc runs in the document margin
-            low = min(a.y(), b.y())
-            top = max(low - lift, (28.0 - low) / 3)
+            rise = gap * (0.5 + 0.4 * min(abs(b.x() - a.x()) / 600, 1.0))
+            # up from the start, level at ``peak`` (the highest point), down to the other end
+            # (across the lines between when it is on another line), with rounded corners
+            peak = min(a.y(), b.y()) - rise
+            turn = min(abs(b.x() - a.x()) / 2, 14.0) * (1 if b.x() >= a.x() else -1)
             path = QPainterPath(a)
-            path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
+            path.quadTo(QPointF(a.x(), peak), QPointF(a.x() + turn, peak))
+            path.lineTo(QPointF(b.x() - turn, peak))
+            path.quadTo(QPointF(b.x(), peak), b)
             text = f"{link.label}?" if link.suggested else link.label
             out.append(LinkShape(link, path, b, text, QRectF()))
-        return _place_names(out, metrics, self.viewport().width())
+        return _place_names(out, metrics, self.viewport().width(), gap)
 
     def _paint_links(self, painter: QPainter, links: list[DrawnLink]) -> None:
         """Draw each link as an arc from the selected item to the other end with the relation's
@@ -588,32 +655,11 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
             painter.setPen(color)
             painter.drawText(shape.box, Qt.AlignmentFlag.AlignCenter, shape.text)
 
-    def align_by_direction(self) -> None:
-        """Right-align the visible right-to-left paragraphs (Arabic, Hebrew, Persian).
-
-        The plain-text layout gives every block the document's one text option, whose
-        alignment it never mirrors; so each visible RTL block is laid out first (as painting
-        would) and then gets a right alignment. Alignment is applied at paint and hit-test
-        time, so line breaks and offsets do not change."""
-        block = self.firstVisibleBlock()
-        offset = self.contentOffset()
-        bottom = self.viewport().height()
-        while block.isValid():
-            top = self.blockBoundingGeometry(block).translated(offset).top()  # lays it out
-            if top > bottom:
-                break
-            if block.textDirection() == Qt.LayoutDirection.RightToLeft:
-                layout = block.layout()
-                option = layout.textOption()
-                if not option.alignment() & Qt.AlignmentFlag.AlignRight:
-                    option.setAlignment(Qt.AlignmentFlag.AlignRight)
-                    layout.setTextOption(option)
-            block = block.next()
-
     def set_font_size(self, points: int) -> None:
         font = QFont(self.font())
         font.setPointSize(max(7, min(points, 40)))
         self.setFont(font)
+        self._apply_spacing()
 
     def scroll_value(self) -> int:
         return self.verticalScrollBar().value()
@@ -623,11 +669,14 @@ class ArticleView(LinkModeMixin, QPlainTextEdit):
 NAME_POSITIONS = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82, 0.1, 0.9)
 
 
-def _place_names(shapes: list[LinkShape], metrics: QFontMetricsF, width: int) -> list[LinkShape]:
-    """Give each link's name a box on its own arc that covers no other name: at the middle of
-    the arc when that is free, else at the free point nearest to it, and if possible clear of
-    the arrow heads and the arcs' starts (shorter arcs, which have less room, choose first);
-    when the whole arc is taken, above the highest box in its way."""
+def _place_names(
+    shapes: list[LinkShape], metrics: QFontMetricsF, width: int, gap: float
+) -> list[LinkShape]:
+    """Give each link's name a box in the gap above its upper end's line, where its arc runs
+    through the gap, covering no other name: at the middle of the arc when that is free, else
+    at the free point nearest to it, and if possible clear of the arrow heads and the arcs'
+    starts (shorter arcs, which have less room, choose first); when the whole arc is taken,
+    above the highest box in its way (the last resort, over the line above)."""
     # the arrow heads and the arcs' starts stay visible too
     ends = [
         QRectF(point.x() - 6, point.y() - 9, 12, 10)
@@ -640,11 +689,14 @@ def _place_names(shapes: list[LinkShape], metrics: QFontMetricsF, width: int) ->
     for i in order:
         shape = shapes[i]
         w, h = metrics.horizontalAdvance(shape.text) + 6, metrics.height()
+        line_top = min(shape.path.pointAtPercent(0).y(), shape.tip.y())
+        centre = line_top - gap / 2
 
-        def box_at(t: float, shape: LinkShape = shape, w: float = w, h: float = h) -> QRectF:
-            point = shape.path.pointAtPercent(t)
-            x = min(max(point.x() - w / 2, 0.0), max(width - w, 0.0))
-            return QRectF(x, point.y() - h / 2, w, h)
+        def box_at(
+            t: float, w: float = w, h: float = h, shape: LinkShape = shape, y: float = centre
+        ) -> QRectF:
+            x = min(max(shape.path.pointAtPercent(t).x() - w / 2, 0.0), max(width - w, 0.0))
+            return QRectF(x, y - h / 2, w, h)
 
         def free(box: QRectF) -> bool:
             grown = box.adjusted(-1, -1, 1, 1)
@@ -653,11 +705,12 @@ def _place_names(shapes: list[LinkShape], metrics: QFontMetricsF, width: int) ->
         def clear(box: QRectF) -> bool:
             return free(box) and not any(box.intersects(end) for end in ends)
 
-        candidates = [box_at(t) for t in NAME_POSITIONS]
+        in_gap = [t for t in NAME_POSITIONS if shape.path.pointAtPercent(t).y() <= line_top - 2]
+        candidates = [box_at(t) for t in in_gap or NAME_POSITIONS[:1]]
         box = next((b for b in candidates if clear(b)), None)
         box = box or next((b for b in candidates if free(b)), None)
         if box is None:
-            box = box_at(0.5)
+            box = candidates[0]
             while not free(box):
                 box.moveBottom(min(o.top() for o in placed if o.intersects(box)) - 1)
         placed.append(box)

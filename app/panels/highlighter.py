@@ -16,6 +16,8 @@ the paragraph under the reader's eyes).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PySide6.QtGui import (
@@ -52,6 +54,8 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._suggested: set[Key] = set()
         self.dark = dark
         self.blocks_formatted = 0  # counts highlightBlock calls (tests, benchmarks)
+        self._batch_depth = 0
+        self._pending: set[int] = set()  # blocks to re-format when the batch ends
         # Formats by what covers a run of text (labels, kinds, emphasis): built once each.
         self._format_cache: dict[
             tuple[tuple[str, bool, bool, bool, bool, bool], ...], QTextCharFormat
@@ -122,8 +126,10 @@ class SpanHighlighter(QSyntaxHighlighter):
         """Selected item, the arguments of a selected claim/event, candidates of a link pick,
         and the items at the other end of the selected item's suggested relations."""
         suggested = set(suggested or ())
+        # the selected item's look changes only when another item is selected
+        moved = {self._selected, selected} if selected != self._selected else set()
         changed = (
-            {self._selected, selected}
+            moved
             | (self._arguments ^ arguments)
             | (self._pick ^ pick)
             | (self._suggested ^ suggested)
@@ -166,7 +172,23 @@ class SpanHighlighter(QSyntaxHighlighter):
             self._by_block.setdefault(b, set()).add(key)
         return first, last
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Re-format each touched block once, when the batch ends (an edit and the selection
+        that follows it touch the same blocks; each re-format costs a layout of its block)."""
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if not self._batch_depth and self._pending:
+                blocks, self._pending = self._pending, set()
+                self._rehighlight_blocks(blocks)
+
     def _rehighlight_blocks(self, blocks: set[int]) -> None:
+        if self._batch_depth:
+            self._pending |= blocks
+            return
         doc = self.document()
         for b in sorted(blocks):
             block = doc.findBlockByNumber(b)

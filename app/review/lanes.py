@@ -316,20 +316,37 @@ class LanesView(QWidget):
 
         cursor = QTextCursor(lane.text.document())
         spans = sorted(layer.spans if layer else (), key=lambda s: s.start - s.end)
+        shown = [sp for sp in spans if where.of(sp.start, sp.end) is not None]
         lane.spans = []
-        for sp in spans:  # longest first, so nested spans paint over their parents
-            if not select(cursor, sp.start, sp.end):
-                continue
+        for sp in shown:  # longest first, so nested spans paint over their parents
+            select(cursor, sp.start, sp.end)
             lane.spans.append((sp.start, sp.end, sp.label))
-            colour = QColor(colours.get(sp.label, "#888888"))
-            fmt = QTextCharFormat()
+            # the spans of its label it lies inside: each level is darker and a nested span
+            # has a wavy underline, so it stands out from the span around it
+            outer = [
+                o
+                for o in shown
+                if o.label == sp.label
+                and o.start <= sp.start
+                and sp.end <= o.end
+                and (o.start, o.end) != (sp.start, sp.end)
+            ]
+            full = QColor(colours.get(sp.label, "#888888"))
+            colour = QColor(full)
             is_strong = (sp.start, sp.end, sp.label) in strong
-            colour.setAlphaF(0.55 if is_strong else 0.22)
+            colour.setAlphaF(1 - (1 - (0.55 if is_strong else 0.22)) ** (len(outer) + 1))
+            fmt = QTextCharFormat()
             fmt.setBackground(colour)
-            fmt.setToolTip(f"{sp.label} [{sp.start}–{sp.end}]")
-            if is_strong:
+            tip = f"{sp.label} [{sp.start}–{sp.end}]"
+            if outer:
+                inside = min(outer, key=lambda o: o.end - o.start)
+                tip += f", inside {inside.label} [{inside.start}–{inside.end}]"
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+                fmt.setUnderlineColor(full)
+            elif is_strong:
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                fmt.setUnderlineColor(QColor(colours.get(sp.label, "#888888")))
+                fmt.setUnderlineColor(full)
+            fmt.setToolTip(tip)
             cursor.mergeCharFormat(fmt)
         if select(cursor, *region):
             fmt = QTextCharFormat()

@@ -6,8 +6,8 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.review.data import (
     CHANGED,
@@ -103,13 +103,11 @@ class DisagreementTableModel(QAbstractTableModel):
                 f"{name}: {describe_version(item, value, text)}"
                 for name, value in item.versions.items()
             )
-        if row.state == DECIDED:
-            return f"decided: {row.choice}"
-        if row.state == DECIDING:
-            return f"deciding: {row.choice}…"
-        if row.state == CHANGED:
-            return f"changed since {row.choice}"
-        return "unanimous" if item.unanimous else "open"
+        return "".join(state_parts(row))
+
+    def state_texts(self) -> set[str]:
+        """Every distinct text of the State column (to size it)."""
+        return {"".join(state_parts(r)) for r in self._rows}
 
     def _tooltip(self, row: ReviewRow) -> str:
         doc = self._docs.get(row.doc_id)
@@ -188,3 +186,34 @@ class DisagreementTableModel(QAbstractTableModel):
                 return i
             i += step
         return None
+
+
+def state_parts(row: ReviewRow) -> tuple[str, str, str]:
+    """The State column's text in three parts: words, who or what was decided, words."""
+    if row.state == DECIDED:
+        return "decided: ", str(row.choice), ""
+    if row.state == DECIDING:
+        return "deciding: ", str(row.choice), "…"
+    if row.state == CHANGED:
+        return "changed since ", str(row.choice), ""
+    return ("unanimous" if row.item.unanimous else "open"), "", ""
+
+
+class StateDelegate(QStyledItemDelegate):
+    """Draws the State column; when its text does not fit, the middle of the name goes
+    ("changed since alexa…nakamura"), never the words or the name's ends."""
+
+    MARGIN = 8  # the style's text margins, both sides
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        super().initStyleOption(option, index)
+        row = index.data(RowRole)
+        if not isinstance(row, ReviewRow):
+            return
+        before, name, after = state_parts(row)
+        metrics = QFontMetrics(option.font)
+        room = option.rect.width() - self.MARGIN
+        if not name or metrics.horizontalAdvance(option.text) <= room:
+            return
+        left = room - metrics.horizontalAdvance(before + after)
+        option.text = before + metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, left) + after

@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import partial
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -52,7 +52,7 @@ from app.review.data import (
 )
 from app.review.keys import KEY_HELP, ReviewKeys
 from app.review.lanes import LanesView
-from app.review.model import DisagreementTableModel
+from app.review.model import DisagreementTableModel, StateDelegate
 from app.tasks import TaskState
 
 PARTIAL_RELOAD_LIMIT = 50  # after a decision touching more documents, re-read everything
@@ -129,6 +129,9 @@ class ReviewPanel(QWidget):
         for col, width in enumerate((200, kind_width, 300, 420, 130)):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # "Where" stays in view
+        self.table.setItemDelegateForColumn(4, StateDelegate(self.table))
+        self.model.modelReset.connect(self._fit_columns)  # the State column fits its names
+        self.model.dataChanged.connect(self._fit_columns)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.doubleClicked.connect(self._double_clicked)
         self.keys = ReviewKeys(self, self)
@@ -458,12 +461,19 @@ class ReviewPanel(QWidget):
     def _fit_columns(self) -> None:
         """Narrow (the window on a 1,366 px screen, beside its docks): the Versions column is
         hidden (the lanes below and the tooltip show each version) and the Document and State
-        columns shrink, so that "Where" stays in view."""
+        columns shrink, so that "Where" stays in view. The State column is as wide as its
+        longest text ("changed since" a long name), up to a quarter of the table; a name that
+        does not fit then loses its middle (:class:`StateDelegate`)."""
         width = self.table.viewport().width()
         narrow = width < 900
         self.table.setColumnHidden(3, narrow)
         self.table.setColumnWidth(0, max(110, min(200, width // 5)))
-        self.table.setColumnWidth(4, 100 if narrow else 130)
+        bold = QFont(self.table.font())
+        bold.setBold(True)  # "changed since" is bold
+        metrics = QFontMetrics(bold)
+        need = max((metrics.horizontalAdvance(t) for t in self.model.state_texts()), default=0)
+        least = 100 if narrow else 130
+        self.table.setColumnWidth(4, max(least, min(need + 16, width // 4)))
 
     def _note(self, text: str) -> None:
         self.status.setText(text)

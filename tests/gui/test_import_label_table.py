@@ -1,0 +1,123 @@
+"""The import dialog's label table: the labels of the chosen files that the scheme lacks, each
+mapped onto a scheme label or skipped, make the same import as the equivalent JSON label map."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storage.repository import spans as span_repo
+
+pytestmark = pytest.mark.gui
+
+TEXT = "Haftar met Benotman in Tripoli on Monday.\n"
+ANN = (
+    "T1\tPerson 0 6\tHaftar\n"
+    "T2\tPerson 11 19\tBenotman\n"
+    "T3\tGPE 23 30\tTripoli\n"
+    "T4\tTIME 34 40\tMonday\n"
+    "T5\tMeeting 7 10\tmet\n"
+)
+
+
+def _brat(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "n1.txt").write_text(TEXT, "utf-8")
+    (folder / "n1.ann").write_text(ANN, "utf-8")
+    return folder
+
+
+def _gold(window: Any) -> list[tuple[str, int, int]]:
+    with window.context.project.session() as s:
+        spans = span_repo.spans_of(s, annotator="gold")
+    return sorted((sp.label, sp.start, sp.end) for sp in spans)
+
+
+def test_the_label_table_maps_the_files_labels_like_a_json_map(
+    qtbot: Any, window: Any, tmp_path: Path, dialogs: Any
+) -> None:
+    from app.dialogs.label_mapping import SKIP, TARGET, UNSET
+    from app.dialogs.transfer import ImportDialog
+
+    folder = _brat(tmp_path / "brat")
+    scheme = window.context.project.scheme
+    dialog = ImportDialog(
+        [folder],
+        ["brat"],
+        ["gold"],
+        "tester",
+        runner=window.context.runner,
+        span_labels=list(scheme.label_names),
+        relation_labels=list(scheme.relation_names),
+    )
+    qtbot.addWidget(dialog)
+    dialog.format_combo.setCurrentText("brat")
+    dialog.layer_combo.setCurrentText("gold")
+    table = dialog.label_table
+    assert table is not None
+    with qtbot.waitSignal(table.scanned, timeout=10_000):
+        table.find_button.click()
+    model = table.model
+    rows = {model.index(r, 0).data(): r for r in range(model.rowCount())}
+    # the scheme's TIME is not listed; the others are, most used first, with their counts
+    assert list(rows) == ["Person", "GPE", "Meeting"]
+    assert model.index(rows["Person"], 2).data() == 2
+    assert "ACTOR" in model.choices(rows["Person"]) and SKIP in model.choices(rows["GPE"])
+    assert model.index(rows["Meeting"], TARGET).data() == UNSET
+    # each row shows a combo box (a persistent editor); choosing in it sets the model
+    combo = table.view.indexWidget(model.index(rows["Person"], TARGET))
+    combo.setCurrentText("ACTOR")
+    assert model.index(rows["Person"], TARGET).data() == "ACTOR"
+    assert model.setData(model.index(rows["GPE"], TARGET), "PLACE")
+    assert model.setData(model.index(rows["Meeting"], TARGET), SKIP)
+    assert not model.setData(model.index(rows["Meeting"], TARGET), "claimant")  # not a span's
+    options = dialog.options()
+    assert dict(options.label_table) == {"Person": "ACTOR", "GPE": "PLACE", "Meeting": None}
+
+    ops = window.operations
+    ops.import_paths([folder], options)
+    qtbot.waitUntil(lambda: not ops.busy, timeout=10_000)
+    assert dialogs.shown[-1][1] == "Import finished", dialogs.shown[-1]
+    from_table = _gold(window)
+    assert from_table == [
+        ("ACTOR", 0, 6),
+        ("ACTOR", 11, 19),
+        ("PLACE", 23, 30),
+        ("TIME", 34, 40),
+    ]
+    assert "1 x span labelled 'Meeting' skipped" in dialogs.shown[-1][2]
+
+
+def test_the_table_goes_over_the_json_file(
+    qtbot: Any, window: Any, tmp_path: Path, dialogs: Any
+) -> None:
+    """A JSON file and the table together: the table's choice wins, the file's other entries
+    (with attributes) stay."""
+    from dataclasses import replace
+
+    from app.dialogs.transfer import ImportOptions
+
+    folder = _brat(tmp_path / "brat")
+    label_map = tmp_path / "map.json"
+    label_map.write_text(
+        json.dumps({"Person": {"label": "ACTOR", "attrs": {"type": "person"}}, "GPE": "ACTOR"}),
+        "utf-8",
+    )
+    options = ImportOptions((folder,), "brat", layer="gold", label_map=label_map)
+    options = replace(options, label_table=(("GPE", "PLACE"), ("Meeting", None)))
+    ops = window.operations
+    ops.import_paths([folder], options)
+    qtbot.waitUntil(lambda: not ops.busy, timeout=10_000)
+    assert dialogs.shown[-1][1] == "Import finished", dialogs.shown[-1]
+    with window.context.project.session() as s:
+        spans = span_repo.spans_of(s, annotator="gold")
+    assert sorted((sp.label, sp.start, sp.attrs.get("type")) for sp in spans) == [
+        ("ACTOR", 0, "person"),
+        ("ACTOR", 11, "person"),
+        ("PLACE", 23, None),
+        ("TIME", 34, None),
+    ]
+    assert json.loads(label_map.read_text("utf-8"))["GPE"] == "ACTOR"  # the file is untouched
