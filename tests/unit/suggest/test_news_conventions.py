@@ -220,3 +220,11 @@ def test_a_datelines_city_is_a_place_and_state_media_are_media(nlp_sm: Any, sche
         text[s.start : s.end]: s.attrs.get("type") for s in proposal.spans if s.label == "ACTOR"
     }
     assert types.get("state media") == "media", types
+
+
+def test_a_deal_is_an_agreement(nlp_sm: Any, scheme: Scheme) -> None:
+    """The guidelines' agreement type: "deals, agreements" (as a noun, "deal" is an event)."""
+    text = "Iran and Saudi Arabia restored ties in a deal brokered by China."
+    proposal = run(text, nlp_sm, scheme)
+    [deal] = [s for s in proposal.spans if s.label == "EVENT" and text[s.start : s.end] == "deal"]
+    assert deal.attrs.get("type") == "agreement"
