@@ -424,6 +424,8 @@ class ClaimRules:
         left = doc[s_start:phrase_lo]
         right = doc[phrase_hi:s_end]
         side = left if len(left) >= len(right) else right
+        if side is right and _opens_new_clause(right) and _trimmed(left) is not None:
+            side = left  # "X did this, according to W, and police did that": the first
         return _trimmed(side)
 
     def _link(
@@ -482,6 +484,12 @@ def _trim_span(span: Span) -> Span | None:
 _DATELINE = re.compile(
     r"[A-Z]{2}[A-Z .'’-]*(?:,[^\n—–()]{1,40}?)?(?:\s*\([^)\n]{1,40}\))?\s*(?:—|–|--| - )\s*"
 )
+
+
+def _opens_new_clause(span: Span) -> bool:
+    """``span`` (after a source phrase) starts with a coordinating conjunction: ", and ..."."""
+    words = [t for t in span if not (t.is_punct or t.is_space)]
+    return bool(words) and words[0].pos_ == "CCONJ"
 
 
 def _after_a_word(text: str, pos: int) -> bool:

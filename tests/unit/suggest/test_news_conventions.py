@@ -228,3 +228,15 @@ def test_a_deal_is_an_agreement(nlp_sm: Any, scheme: Scheme) -> None:
     proposal = run(text, nlp_sm, scheme)
     [deal] = [s for s in proposal.spans if s.label == "EVENT" and text[s.start : s.end] == "deal"]
     assert deal.attrs.get("type") == "agreement"
+
+
+def test_according_to_in_mid_sentence_attributes_the_clause_before_it(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    text = (
+        "Looters emptied supermarkets across the city, according to witnesses, and police "
+        "arrested 12 people."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claims = spans_of(text, proposal, "CLAIM")
+    assert claims == ["Looters emptied supermarkets across the city"], claims
