@@ -234,9 +234,9 @@ def test_according_to_in_mid_sentence_attributes_the_clause_before_it(
     nlp_sm: Any, scheme: Scheme
 ) -> None:
     text = (
-        "Looters emptied supermarkets across the city, according to witnesses, and police "
-        "arrested 12 people."
+        "Looters emptied shops, according to witnesses, and police later arrested 12 people "
+        "in the city centre."
     )
     proposal = run(text, nlp_sm, scheme)
     claims = spans_of(text, proposal, "CLAIM")
-    assert claims == ["Looters emptied supermarkets across the city"], claims
+    assert claims == ["Looters emptied shops"], claims
