@@ -185,18 +185,23 @@ class ActorIndex(SpanIndex):
         self.places = places
         self.sents = sents
 
-    def make(self, tok: Token, speaker: bool = False) -> Cand | None:
+    def make(self, tok: Token, speaker: bool = False, acts: bool = False) -> Cand | None:
         """A new ACTOR for the noun phrase headed by ``tok`` when it names an actor.
 
         Actor-like: a person/organisation/group name, a noun of the scheme's ``actor_nouns``,
         a proper noun that is not a place, or (``speaker``: the subject of a reporting verb)
-        any noun that is not an artifact ("the report").
+        any noun that is not an artifact ("the report"). A place that speaks or (``acts``: the
+        subject of an event verb) acts is an actor ("North Korea fired").
         """
         lex = self.lexicon
         if lex is None or tok.pos_ not in ("NOUN", "PROPN", "NUM"):
             return None
         ent = tok.ent_type_
-        if ent in _NOT_ACTOR_ENTS and ent != "" and not (speaker and ent in _SPEAKER_ENTS):
+        if (
+            ent in _NOT_ACTOR_ENTS
+            and ent != ""
+            and not ((speaker or acts) and ent in _SPEAKER_ENTS)
+        ):
             return None  # a speaker may be a name NER took for a place, event or work
         lemma = tok.lemma_.lower()
         if lemma in lex.artifacts or tok.lower_ in lex.artifacts:
@@ -211,7 +216,7 @@ class ActorIndex(SpanIndex):
         if self.places is not None:
             places = self.places.overlapping(tok.idx, tok.idx + len(tok))
             if places:
-                if not speaker or len(places) != 1 or places[0].label != "PLACE":
+                if not (speaker or acts) or len(places) != 1 or places[0].label != "PLACE":
                     return None
                 # A place that speaks acts as an actor ("Paris claims", "the city reasoned").
                 place = places[0]

@@ -299,7 +299,9 @@ def core_range(tok: Token) -> tuple[int, int]:
     return first.idx, tok.idx + len(tok.text)
 
 
-def actor_for(tok: Token, actors: SpanIndex, speaker: bool = False) -> Cand | None:
+def actor_for(
+    tok: Token, actors: SpanIndex, speaker: bool = False, acts: bool = False
+) -> Cand | None:
     """The ACTOR span a noun phrase headed by ``tok`` refers to, from the parse alone.
 
     The ACTOR overlapping the head phrase; else an apposition's ACTOR; else, for a role noun
@@ -361,7 +363,7 @@ def actor_for(tok: Token, actors: SpanIndex, speaker: bool = False) -> Cand | No
         if apposed:
             return apposed[-1]
     make = getattr(actors, "make", None)
-    made = make(tok, speaker) if make is not None else None
+    made = make(tok, speaker, acts) if make is not None else None
     return made if made is not None or not owners else owners[-1]
 
 

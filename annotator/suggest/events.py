@@ -224,7 +224,11 @@ class EventRules:
         is (or becomes) an ACTOR ("defeated by 10,694 votes by James To": James To)."""
         for found in self.args.by_pattern(group, trigger, etype):
             for match in found:
-                actor = actor_for(match.arg, actors)
+                # "North Korea fired": a place that is the subject of an event verb acts
+                acts = (
+                    group == "event_agent" and match.arg.dep_ == "nsubj" and trigger.pos_ == "VERB"
+                )
+                actor = actor_for(match.arg, actors, acts=acts)
                 if actor is not None:
                     return match.arg, actor
             return None

@@ -39,8 +39,13 @@ def test_in_a_match_report_a_country_that_plays_is_its_team(nlp_sm: Any, scheme:
     assert find(text, p, "ACTOR", "Sweden").attrs["type"] == "organisation"
 
 
-def test_outside_a_match_report_a_country_stays_a_place(nlp_sm: Any, scheme: Scheme) -> None:
+def test_outside_a_match_report_a_country_is_no_team(nlp_sm: Any, scheme: Scheme) -> None:
+    """A country that acts outside a match report is a state acting (government), never a
+    team (organisation); one that does not act stays a place."""
     text = "Sweden defeated the proposal in the council on Monday, officials said."
+    p = run(text, nlp_sm, scheme)
+    assert find(text, p, "ACTOR", "Sweden").attrs["type"] == "government"
+    text = "The council met in Sweden on Monday, officials said."
     p = run(text, nlp_sm, scheme)
     assert "Sweden" not in spans_of(text, p, "ACTOR")
 

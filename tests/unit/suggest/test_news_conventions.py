@@ -240,3 +240,22 @@ def test_according_to_in_mid_sentence_attributes_the_clause_before_it(
     proposal = run(text, nlp_sm, scheme)
     claims = spans_of(text, proposal, "CLAIM")
     assert claims == ["Looters emptied shops"], claims
+
+
+def test_a_state_that_acts_is_an_actor(nlp_sm: Any, scheme: Scheme) -> None:
+    """The guidelines' government type: "states acting as actors". The subject of an event
+    verb that names a place acts; a place where something happens stays a place."""
+    text = (
+        "North Korea fired artillery shells at the island on Tuesday. Protesters marched in France."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    fired = next(
+        s for s in proposal.spans if s.label == "EVENT" and text[s.start : s.end] == "fired"
+    )
+    assert related(text, proposal, fired, "agent") == ["North Korea"]
+    types = {
+        text[s.start : s.end]: s.attrs.get("type") for s in proposal.spans if s.label == "ACTOR"
+    }
+    assert types.get("North Korea") == "government"
+    assert "France" in spans_of(text, proposal, "PLACE")
+    assert "France" not in types
