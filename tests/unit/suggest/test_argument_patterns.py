@@ -614,3 +614,18 @@ def test_an_intention_is_no_claim(
     for matcher in ("anchored", "spacy"):
         found = spans_of(text, run(text, nlp_sm, _with(scheme, matcher)), "CLAIM")
         assert found == claims, matcher
+
+
+@pytest.mark.parametrize("matcher", ["anchored", "spacy"])
+def test_who_speaks_in_a_participle_clause_gave_the_statement(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """``subject_of_participle_clause`` (statement nouns only): "Discussing the crisis in a
+    public statement, the prime minister said ..." makes him the statement's agent."""
+    text = (
+        "Discussing the crisis in a public statement, the prime minister said the talks "
+        "would go on."
+    )
+    proposal = run(text, nlp_sm, _with(scheme, matcher))
+    statement = find(text, proposal, "EVENT", "statement")
+    assert related(text, proposal, statement, "agent") == ["the prime minister"]
