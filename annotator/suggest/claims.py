@@ -259,7 +259,7 @@ class ClaimRules:
             qcue = self._cue_for_quote(doc, q, cues, sents)
             if qcue is None and _after_a_word(text, q.start):
                 continue  # 'register as "pursuing the interests of ..."': a term, no speech
-            source = self._source_of(qcue) if qcue is not None else None
+            source = self._source_of(qcue) if qcue is not None else _signed(doc, text, q.end)
             claim = Cand(
                 q.inner_start,
                 q.inner_end,
@@ -484,6 +484,21 @@ def _trim_span(span: Span) -> Span | None:
 _DATELINE = re.compile(
     r"[A-Z]{2}[A-Z .'’-]*(?:,[^\n—–()]{1,40}?)?(?:\s*\([^)\n]{1,40}\))?\s*(?:—|–|--| - )\s*"
 )
+
+
+# A pull quote signed after a dash on its line: '"…" - Matthew Ingram'.
+_SIGNATURE = re.compile(r"[ \t]*[-—–][ \t]*(?=[A-Z])")
+
+
+def _signed(doc: Doc, text: str, end: int) -> Token | None:
+    """The first word of a person's name that signs a quotation ending at ``end``."""
+    sign = _SIGNATURE.match(text, end)
+    if sign is None:
+        return None
+    span = doc.char_span(sign.end(), sign.end() + 1, alignment_mode="expand")
+    if span is None or not len(span) or span[0].ent_type_ != "PERSON":
+        return None
+    return span[0]
 
 
 def _opens_new_clause(span: Span) -> bool:

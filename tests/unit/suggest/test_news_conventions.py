@@ -259,3 +259,15 @@ def test_a_state_that_acts_is_an_actor(nlp_sm: Any, scheme: Scheme) -> None:
     assert types.get("North Korea") == "government"
     assert "France" in spans_of(text, proposal, "PLACE")
     assert "France" not in types
+
+
+def test_a_pull_quote_goes_to_the_name_that_signs_it(nlp_sm: Any, scheme: Scheme) -> None:
+    """The guidelines: pull and block quotes go to the name attached to them."""
+    text = (
+        "The site went down on Monday.\n"
+        '"So far the Internet is winning this fight. But it is a long game." - Matthew Ingram\n'
+        "Writing in a blog post, Ingram called it a skirmish."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    content = "So far the Internet is winning this fight. But it is a long game."
+    assert _claimant_of(text, proposal, content) == ["Matthew Ingram"]
