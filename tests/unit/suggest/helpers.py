@@ -48,3 +48,12 @@ def gold_doc(doc_id: str, text: str, spans: list[tuple[str, str, dict[str, Any]]
         k = text.index(surface)
         out.append(SpanData(f"s{i}", k, k + len(surface), label, attrs))
     return DocData(doc_id, text, {}, tuple(out), (), layer="gold")
+
+
+def actor_types(text: str, proposal: Proposal) -> dict[str, str]:
+    """ACTOR surface -> its suggested type."""
+    return {
+        text[s.start : s.end]: str(s.attrs.get("type"))
+        for s in proposal.spans
+        if s.label == "ACTOR"
+    }

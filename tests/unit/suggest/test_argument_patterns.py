@@ -12,7 +12,7 @@ from annotator.scheme import Scheme, scheme_from_dict
 from annotator.suggest.events import EventRules
 from annotator.suggest.patterns import ArgumentPatterns
 
-from .helpers import find, related, run, spans_of
+from .helpers import actor_types, find, related, run, spans_of
 
 SENTENCES = [
     "The minister said that the border was closed.",
@@ -560,14 +560,6 @@ def test_who_drowned_is_the_target_of_a_killing(nlp_sm: Any, scheme: Scheme) -> 
     assert related(text, proposal, drowned, "target") == ["At least 40 people"]
 
 
-def _actor_types(text: str, proposal: Any) -> dict[str, str]:
-    return {
-        text[s.start : s.end]: str(s.attrs.get("type"))
-        for s in proposal.spans
-        if s.label == "ACTOR"
-    }
-
-
 def test_sources_named_by_a_common_noun_or_a_by_phrase(nlp_sm: Any, scheme: Scheme) -> None:
     """ "According to the office" has the office as claimant (an office speaks); "a poll by
     the Forsa institute found" has its author (``claim_owner`` ``by_phrase``)."""
@@ -591,7 +583,7 @@ def test_actor_types_of_parties_newspapers_and_groups(nlp_sm: Any, scheme: Schem
         "newspaper that the opposition would vote against it. Voters and children were "
         "evacuated."
     )
-    types = _actor_types(text, run(text, nlp_sm, scheme))
+    types = actor_types(text, run(text, nlp_sm, scheme))
     assert types.get("Christian Democrats") == "party", types
     assert types.get("Bild") == "media", types
     assert types.get("the opposition") == "party", types

@@ -9,7 +9,7 @@ import pytest
 
 from annotator.scheme import Scheme
 
-from .helpers import related, run, spans_of
+from .helpers import actor_types, related, run, spans_of
 
 
 @pytest.mark.parametrize(
@@ -38,9 +38,7 @@ def test_agencies_and_counted_people_get_their_type(nlp_sm: Any, scheme: Scheme)
         "Missile strike kills 12"
     )
     proposal = run(text, nlp_sm, scheme)
-    types = {
-        text[s.start : s.end]: s.attrs.get("type") for s in proposal.spans if s.label == "ACTOR"
-    }
+    types = actor_types(text, proposal)
     assert types.get("the State Emergency Service") == "government", types
     assert types.get("12") == "person", types
 
@@ -216,9 +214,7 @@ def test_a_datelines_city_is_a_place_and_state_media_are_media(nlp_sm: Any, sche
     proposal = run(text, nlp_sm, scheme)
     assert "YANGON" in spans_of(text, proposal, "PLACE")
     assert "YANGON" not in spans_of(text, proposal, "ACTOR")
-    types = {
-        text[s.start : s.end]: s.attrs.get("type") for s in proposal.spans if s.label == "ACTOR"
-    }
+    types = actor_types(text, proposal)
     assert types.get("state media") == "media", types
 
 
@@ -253,9 +249,7 @@ def test_a_state_that_acts_is_an_actor(nlp_sm: Any, scheme: Scheme) -> None:
         s for s in proposal.spans if s.label == "EVENT" and text[s.start : s.end] == "fired"
     )
     assert related(text, proposal, fired, "agent") == ["North Korea"]
-    types = {
-        text[s.start : s.end]: s.attrs.get("type") for s in proposal.spans if s.label == "ACTOR"
-    }
+    types = actor_types(text, proposal)
     assert types.get("North Korea") == "government"
     assert "France" in spans_of(text, proposal, "PLACE")
     assert "France" not in types
