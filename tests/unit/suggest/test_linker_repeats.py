@@ -126,3 +126,28 @@ def _analysed(proj: Project, nlp: Any) -> list[tuple[Any, Any]]:
     rules = Suggester(nlp, proj.scheme, [])
     items = [a for _, a in analyse(((g.text, i) for i, g in enumerate(golds)), nlp, rules)]
     return list(zip(golds, items, strict=True))
+
+
+def test_stacking_must_keep_the_rules_precision() -> None:
+    """Stacking only adds arguments: a recall gain that costs precision below the rules' own is
+    refused even above 75 % (the span labels' rule: no lower precision), and why says so."""
+    from annotator.suggest.linker import RELATIONS, STACKED, why_rules
+
+    def agent(found: int, gold: int, pred_ok: int, pred: int) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {rel: {} for rel in RELATIONS}
+        counts["agent"] = {"found": found, "gold": gold, "pred_ok": pred_ok, "pred": pred}
+        return counts
+
+    # 12 documents: the rules find 2 of 4 arguments, 2 right of 2 (precision 100 %); stacking
+    # finds 3 of 4 with 4 suggested (precision 75 %) in every document.
+    rules = agent(2, 4, 2, 2)
+    per_stack = [(rules, agent(3, 4, 3, 4)) for _ in range(12)]
+    row = compare_counts([(rules, rules) for _ in range(12)], per_stack)["relations"]["agent"]
+    assert row["stacked"]["recall"] > row["rules"]["recall"]
+    assert row["stacked_better_share"] >= 0.9
+    assert row["use"] != STACKED
+    assert why_rules(row, STACKED).startswith("less precise (75.0 < 100.0)")
+    # the same gain at the rules' precision is taken
+    per_stack = [(rules, agent(3, 4, 3, 3)) for _ in range(12)]
+    row = compare_counts([(rules, rules) for _ in range(12)], per_stack)["relations"]["agent"]
+    assert row["use"] == STACKED
