@@ -250,10 +250,30 @@ class ArticleView(LinkModeMixin, QTextEdit):
             assert item is not None
             cursor = self.textCursor()
             cursor.setPosition(item.start)
-            self.setTextCursor(cursor)
-            self.ensureCursorVisible()
+            shown = self.verticalScrollBar().value()
+            self.setTextCursor(cursor)  # scrolls it to an edge of the view: undone
+            self.verticalScrollBar().setValue(shown)
+            self._reveal(item.start, item.end)
         self._refresh_emphasis()
         self.selection_changed.emit(key)
+
+    def _reveal(self, start: int, end: int) -> None:
+        """Scroll the text from ``start`` to ``end`` into view with the gap above its first
+        line (where its links' arcs and names are drawn), its first line a third down the view;
+        text already shown so is not moved. (``ensureCursorVisible`` left it at an edge: its
+        links cut off above the view, or its line hidden below when the view then got shorter,
+        the window's header rewrapped for the inspector showing the item.)"""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        top = self.cursorRect(cursor).top() - self.line_gap
+        cursor.setPosition(end)
+        bottom = self.cursorRect(cursor).bottom()
+        height = self.viewport().height()
+        if top >= 0 and bottom <= height:
+            return
+        room = max(0.0, height - (bottom - top))
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + int(top - min(height / 3, room / 2)))
 
     def select_span(self, span_id: int) -> None:
         self.select_item(("s", span_id))
