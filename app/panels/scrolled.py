@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
-
 LEAST_HEIGHT = 240  # px: the most a panel asks of its dock; it scrolls below its own least
 
 

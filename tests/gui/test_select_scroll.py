@@ -72,3 +72,32 @@ def test_a_selected_item_is_shown_with_its_links(
         assert bar.value() == value
     finally:
         window.close()
+
+
+def test_the_selected_item_keeps_its_place_when_the_view_narrows(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """Selecting a suggestion widens the inspector, so the article view narrows and the text
+    above the item rewraps into more lines: the item, just scrolled into view, slid down by
+    them, out of the view at 1024×640. On a change of width the selected item stays where it
+    was in the view."""
+    window = open_test_window(qtbot, _project(tmp_path / "long.annproj", LONG))
+    try:
+        window.resize(1024, 640)
+        open_doc(qtbot, window, "awarded")
+        view = window.view
+        event = next(
+            sid for sid, s in window.context.doc_state.spans().items() if s.label == "EVENT"
+        )
+        view.select_span(event)
+        qtbot.wait(50)
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(view.highlighter.item(("s", event)).start)
+        before = view.cursorRect(cursor).top()
+        view.resize(view.width() - 60, view.height())
+        qtbot.wait(50)
+        assert abs(view.cursorRect(cursor).top() - before) <= 1
+        ok, why = _fully_shown(view, ("s", event))
+        assert ok, why
+    finally:
+        window.close()
