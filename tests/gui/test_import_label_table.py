@@ -121,3 +121,27 @@ def test_the_table_goes_over_the_json_file(
         ("TIME", 34, None),
     ]
     assert json.loads(label_map.read_text("utf-8"))["GPE"] == "ACTOR"  # the file is untouched
+
+
+def test_the_import_summary_names_each_note_once(
+    qtbot: Any, window: Any, tmp_path: Path, dialogs: Any
+) -> None:
+    """The import report's lines end with its notes: the window added the notes again, so
+    "1 x span labelled 'Meeting' skipped" and each mapping stood twice in the summary."""
+    from app.dialogs.transfer import ImportOptions
+
+    folder = _brat(tmp_path / "brat")
+    options = ImportOptions(
+        (folder,),
+        "brat",
+        layer="gold",
+        label_table=(("Person", "ACTOR"), ("GPE", "PLACE"), ("Meeting", None)),
+    )
+    ops = window.operations
+    ops.import_paths([folder], options)
+    qtbot.waitUntil(lambda: not ops.busy, timeout=10_000)
+    kind, title, text = dialogs.shown[-1]
+    assert title == "Import finished", dialogs.shown[-1]
+    lines = text.splitlines()
+    assert lines.count("1 x span labelled 'Meeting' skipped") == 1, text
+    assert len(lines) == len(set(lines)), text
