@@ -292,9 +292,11 @@ class ExportOptionsDialog(QDialog):
 
     def accept(self) -> None:
         """Export: check the options and ask for the export; the dialog stays open."""
+        from annotator.errors import AnnotatorError
+
         try:
             options = self.options()
-        except ValueError as exc:
+        except (AnnotatorError, ValueError) as exc:
             self.failed(str(exc))
             return
         if self._replaces_a_file(options):

@@ -246,3 +246,21 @@ def test_export_dialog_asks_before_replacing_a_file(qtbot, window, tmp_path: Pat
     qtbot.waitUntil(lambda: not window.operations.busy, timeout=20_000)
     assert dialogs.shown[-1][1] == "Export finished", dialogs.shown[-1]
     assert '"spans"' in out.read_text("utf-8") and not dialog.isVisible()
+
+
+def test_export_with_wrong_options_says_why_in_the_dialog(qtbot) -> None:
+    """Export with no file to write to, or a split that cannot be, shows why under the options
+    and keeps the dialog; the options' errors (UsageError, SplitError) are no ValueError, so
+    they escaped the dialog as an unhandled exception."""
+    dialog = ExportOptionsDialog(["jsonl"], ["gold"], ["ACTOR", "CLAIM"], "gold")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    requested: list[object] = []
+    dialog.export_requested.connect(requested.append)
+    dialog.accept()
+    assert dialog.error.isVisibleTo(dialog) and "where to write" in dialog.error.text()
+    dialog.out_edit.setText("/tmp/nowhere/out.jsonl")
+    dialog.split_edit.setText("80,20")
+    dialog.accept()
+    assert dialog.error.isVisibleTo(dialog) and "where to write" not in dialog.error.text()
+    assert dialog.isVisible() and requested == []
