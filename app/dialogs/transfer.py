@@ -299,11 +299,11 @@ class ExportOptionsDialog(QDialog):
         except (AnnotatorError, ValueError) as exc:
             self.failed(str(exc))
             return
+        self.error.hide()  # the options are right now, whatever they were before
         if self._replaces_a_file(options):
             if not self._may_replace(options.out):
                 return  # nothing exported; everything typed stays
             options = replace(options, overwrite=True)
-        self.error.hide()
         self.export_button.setEnabled(False)
         self.export_requested.emit(options)
 
