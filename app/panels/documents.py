@@ -135,16 +135,14 @@ class DocumentPanel(QWidget):
             lambda column, _order: self.show_order(DEFAULT_ORDER) if column >= 0 else None
         )
 
-        # the order below the two filters: the three side by side made the list at least
-        # 373 px wide, more than its share of a small window (the article kept 322 of 1024)
         filters = QHBoxLayout()
         filters.addWidget(self.status_combo)
         filters.addWidget(self.annotator_combo)
+        filters.addWidget(self.order_combo)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
         layout.addLayout(filters)
-        layout.addWidget(self.order_combo)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
 

@@ -167,36 +167,3 @@ def test_the_first_layout_fits_the_screen_and_leaves_the_article_room(
     assert width <= screen[0] and height <= screen[1]
     assert width - documents - inspector >= article_share * width
     assert documents >= 240 and inspector >= 300  # a title column and the inspector's buttons
-
-
-def test_the_article_keeps_its_share_of_a_1024_by_640_window(qtbot: Any, tmp_path: Path) -> None:
-    """The document list's three filter boxes side by side ("Any status", the layer, "Default
-    order") made it at least 373 px wide, over its 24 % share of a small window: the article
-    kept 322 px of 1024 (about 30 characters a line at the view's line spacing), and review
-    mode could not be narrower than 1116 px. The boxes shrink (their text elided) instead."""
-    from test_review import build_review_project
-
-    from app.persistence import first_layout
-
-    path = tmp_path / "review.annproj"
-    build_review_project(path).close()
-    win = open_test_window(qtbot, path)
-    try:
-        width, height, widths = first_layout(1024, 640)
-        win.resize(width, height)
-        docks = {d.objectName(): d for d in win.findChildren(QDockWidget)}
-        win.resizeDocks(
-            [docks["dock_documents"], docks["dock_inspector"]],
-            list(widths),
-            Qt.Orientation.Horizontal,
-        )
-        _settle(qtbot)
-        assert docks["dock_documents"].width() <= widths[0] + 2, docks["dock_documents"].width()
-        assert win.view.viewport().width() >= 400, win.view.viewport().width()
-        win.show_review()
-        qtbot.waitUntil(lambda: not win.context.runner.busy, timeout=20_000)
-        _settle(qtbot)
-        assert win.minimumSizeHint().width() <= 1024, win.minimumSizeHint()
-        assert win.width() == 1024
-    finally:
-        win.close()
