@@ -54,7 +54,10 @@ class ImportTask:
                 )
             except ImportFailed as exc:
                 raise advise_encoding(exc, ENCODING_HINT) from None
-        return [*report.lines(), *report.notes[:20]]
+        # the report's lines end with its notes: the first 20 of them in the message box
+        lines, notes = report.lines(), report.notes
+        more = [f"… and {len(notes) - 20} more notes"] if len(notes) > 20 else []
+        return [*lines[: len(lines) - len(notes)], *notes[:20], *more]
 
 
 @contextmanager

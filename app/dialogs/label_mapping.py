@@ -154,6 +154,14 @@ class LabelMapModel(QAbstractTableModel):
         self._targets = [kept.get(r.name, UNSET) for r in self._rows]
         self.endResetModel()
 
+    def unset(self) -> list[str]:
+        """The labels found that still have no choice (shown "—")."""
+        return [
+            row.name
+            for row, target in zip(self._rows, self._targets, strict=True)
+            if target == UNSET
+        ]
+
     def mapping(self) -> dict[str, str | None]:
         """The chosen entries as a label map gives them (``None``: skip)."""
         return {

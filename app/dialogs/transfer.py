@@ -182,6 +182,20 @@ class ImportDialog(QDialog):
         if path:
             self.map_edit.setText(path)
 
+    def accept(self) -> None:
+        """Import, unless labels found in the files are left without a choice (and neither a
+        label map file nor "Skip labels…" may cover them): the import would refuse them."""
+        unset = self.label_table.model.unset() if self.label_table is not None else []
+        if unset and not self.skip_unmapped.isChecked() and not self.map_edit.text().strip():
+            QMessageBox.warning(
+                self,
+                "Import",
+                f"The scheme has no label {', '.join(repr(n) for n in unset)}: choose what "
+                'each becomes in the table, or tick "Skip labels the scheme does not know".',
+            )
+            return
+        super().accept()
+
     def find_labels(self) -> None:
         """Fill the label table from the chosen files (read as the import would)."""
         if self.label_table is None:
@@ -278,16 +292,18 @@ class ExportOptionsDialog(QDialog):
 
     def accept(self) -> None:
         """Export: check the options and ask for the export; the dialog stays open."""
+        from annotator.errors import AnnotatorError
+
         try:
             options = self.options()
-        except ValueError as exc:
+        except (AnnotatorError, ValueError) as exc:
             self.failed(str(exc))
             return
+        self.error.hide()  # the options are right now, whatever they were before
         if self._replaces_a_file(options):
             if not self._may_replace(options.out):
                 return  # nothing exported; everything typed stays
             options = replace(options, overwrite=True)
-        self.error.hide()
         self.export_button.setEnabled(False)
         self.export_requested.emit(options)
 

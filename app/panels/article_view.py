@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPolygonF,
+    QResizeEvent,
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
@@ -250,10 +251,30 @@ class ArticleView(LinkModeMixin, QTextEdit):
             assert item is not None
             cursor = self.textCursor()
             cursor.setPosition(item.start)
-            self.setTextCursor(cursor)
-            self.ensureCursorVisible()
+            shown = self.verticalScrollBar().value()
+            self.setTextCursor(cursor)  # scrolls it to an edge of the view: undone
+            self.verticalScrollBar().setValue(shown)
+            self._reveal(item.start, item.end)
         self._refresh_emphasis()
         self.selection_changed.emit(key)
+
+    def _reveal(self, start: int, end: int) -> None:
+        """Scroll the text from ``start`` to ``end`` into view with the gap above its first
+        line (where its links' arcs and names are drawn), its first line a third down the view;
+        text already shown so is not moved. (``ensureCursorVisible`` left it at an edge: its
+        links cut off above the view, or its line hidden below when the view then got shorter,
+        the window's header rewrapped for the inspector showing the item.)"""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        top = self.cursorRect(cursor).top() - self.line_gap
+        cursor.setPosition(end)
+        bottom = self.cursorRect(cursor).bottom()
+        height = self.viewport().height()
+        if top >= 0 and bottom <= height:
+            return
+        room = max(0.0, height - (bottom - top))
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + int(top - min(height / 3, room / 2)))
 
     def select_span(self, span_id: int) -> None:
         self.select_item(("s", span_id))
@@ -654,6 +675,35 @@ class ArticleView(LinkModeMixin, QTextEdit):
             painter.drawRoundedRect(shape.box, 3, 3)
             painter.setPen(color)
             painter.drawText(shape.box, Qt.AlignmentFlag.AlignCenter, shape.text)
+
+    def resizeEvent(self, e: QResizeEvent) -> None:
+        """Keep the selected item (else the top line) where it was in the view when a new
+        width rewraps the text above it (the inspector widens for a selected suggestion)."""
+        anchor = self._view_anchor() if e.size().width() != e.oldSize().width() else None
+        super().resizeEvent(e)
+        if anchor is not None:
+            position, y = anchor
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(position)
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + self.cursorRect(cursor).top() - y)
+
+    def _view_anchor(self) -> tuple[int, int] | None:
+        """The Qt position and viewport height of the selected item's start when it is in
+        view, else of the first character shown; None for an empty or unscrolled view."""
+        if self.document().isEmpty():
+            return None
+        item = self.highlighter.item(self.selected) if self.selected is not None else None
+        cursor = QTextCursor(self.document())
+        if item is not None:
+            cursor.setPosition(item.start)
+            top = self.cursorRect(cursor).top()
+            if 0 <= top < self.viewport().height():
+                return item.start, top
+        if self.verticalScrollBar().value() == 0:
+            return None
+        cursor = self.cursorForPosition(QPoint(0, 0))
+        return cursor.position(), self.cursorRect(cursor).top()
 
     def set_font_size(self, points: int) -> None:
         font = QFont(self.font())

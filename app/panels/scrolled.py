@@ -5,12 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
+LEAST_HEIGHT = 240  # px: the most a panel asks of its dock; it scrolls below its own least
+
 
 class ScrolledPanel(QScrollArea):
     """A dock's panel in a frameless scroll area that gives it the height its wrapped text
     needs: a dock shorter than that scrolls instead of squeezing the panel's labels into each
     other. It is never narrower than the panel (no horizontal scrolling), nor lower than its
-    least height."""
+    least height (or LEAST_HEIGHT, when that is less)."""
 
     def __init__(self, panel: QWidget) -> None:
         super().__init__()
@@ -31,6 +33,8 @@ class ScrolledPanel(QScrollArea):
             return hint
         least = panel.minimumSizeHint()
         width = least.width() + self.verticalScrollBar().sizeHint().width()
-        # as tall as the panel's least height, as without the scroll area: it scrolls only for
-        # what that leaves out (wrapped text, suggested links)
-        return QSize(max(hint.width(), width), max(hint.height(), least.height()))
+        # as tall as the panel's least height, as without the scroll area, up to LEAST_HEIGHT:
+        # it scrolls for the rest (wrapped text, a suggestion's many suggested links), which
+        # would otherwise make the window taller than a small screen
+        height = min(least.height(), LEAST_HEIGHT)
+        return QSize(max(hint.width(), width), max(hint.height(), height))

@@ -121,3 +121,65 @@ def test_the_table_goes_over_the_json_file(
         ("TIME", 34, None),
     ]
     assert json.loads(label_map.read_text("utf-8"))["GPE"] == "ACTOR"  # the file is untouched
+
+
+def test_the_import_summary_names_each_note_once(
+    qtbot: Any, window: Any, tmp_path: Path, dialogs: Any
+) -> None:
+    """The import report's lines end with its notes: the window added the notes again, so
+    "1 x span labelled 'Meeting' skipped" and each mapping stood twice in the summary."""
+    from app.dialogs.transfer import ImportOptions
+
+    folder = _brat(tmp_path / "brat")
+    options = ImportOptions(
+        (folder,),
+        "brat",
+        layer="gold",
+        label_table=(("Person", "ACTOR"), ("GPE", "PLACE"), ("Meeting", None)),
+    )
+    ops = window.operations
+    ops.import_paths([folder], options)
+    qtbot.waitUntil(lambda: not ops.busy, timeout=10_000)
+    kind, title, text = dialogs.shown[-1]
+    assert title == "Import finished", dialogs.shown[-1]
+    lines = text.splitlines()
+    assert lines.count("1 x span labelled 'Meeting' skipped") == 1, text
+    assert len(lines) == len(set(lines)), text
+
+
+def test_import_waits_while_a_found_label_has_no_choice(
+    qtbot: Any, window: Any, tmp_path: Path, dialogs: Any
+) -> None:
+    """Labels found and left at "—" (no map file, "Skip labels…" not ticked): Import keeps
+    the dialog open and names them, rather than closing it for an import that fails with the
+    command line's advice ("--label-map or pass --skip-unmapped") and loses the choices."""
+    from app.dialogs.transfer import ImportDialog
+
+    folder = _brat(tmp_path / "brat")
+    scheme = window.context.project.scheme
+    dialog = ImportDialog(
+        [folder],
+        ["brat"],
+        ["gold"],
+        "tester",
+        runner=window.context.runner,
+        span_labels=list(scheme.label_names),
+        relation_labels=list(scheme.relation_names),
+    )
+    qtbot.addWidget(dialog)
+    dialog.format_combo.setCurrentText("brat")
+    dialog.show()
+    table = dialog.label_table
+    with qtbot.waitSignal(table.scanned, timeout=10_000):
+        table.find_button.click()
+    model = table.model
+    rows = {model.index(r, 0).data(): r for r in range(model.rowCount())}
+    assert model.setData(model.index(rows["Person"], 3), "ACTOR")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
+    kind, _title, text = dialogs.shown[-1]
+    assert kind == "warning" and "GPE" in text and "Meeting" in text and "Person" not in text
+    assert "--" not in text  # no command-line options in the window
+    dialog.skip_unmapped.setChecked(True)
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted

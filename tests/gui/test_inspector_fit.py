@@ -135,3 +135,40 @@ def test_a_linked_actor_shows_the_start_of_its_name(qtbot: Any, window: Any) -> 
     assert inspector.actor_edit.text() == "Khalifa Belqasim Haftar (person)"
     assert inspector.actor_edit.cursorPosition() == 0
     assert inspector.actor_edit.toolTip() == "Khalifa Belqasim Haftar (person)"
+
+
+def test_a_suggestion_with_many_links_keeps_the_window_on_a_small_screen(
+    qtbot: Any, gui_project: Path
+) -> None:
+    """A suggested event with four suggested links made the inspector's least height that of
+    all its rows, so the window grew taller than a 1024×640 screen (725 px with three links);
+    the inspector scrolls instead."""
+    from gui_helpers import suggest
+
+    suggest(
+        gui_project,
+        "a1",
+        [
+            ("e", "attacked", "EVENT", {}),
+            ("a", "his forces", "ACTOR", {}),
+            ("t", "the airport", "ACTOR", {}),
+            ("w", "Monday", "TIME", {}),
+            ("p", "Tripoli", "PLACE", {}),
+        ],
+        [("agent", "e", "a"), ("target", "e", "t"), ("time", "e", "w"), ("place", "e", "p")],
+    )
+    window = open_test_window(qtbot, gui_project)
+    try:
+        window.resize(1024, 640)
+        open_doc(qtbot, window, "a1")
+        (event,) = [
+            k for k, g in window.context.doc_state.suggestions().items() if g.label == "EVENT"
+        ]
+        window.view.select_item(("g", event))
+        qtbot.waitUntil(lambda: len(window.inspector.suggested_rows) == 4, timeout=5000)
+        qtbot.wait(50)
+        assert window.minimumSizeHint().height() <= 640, window.minimumSizeHint()
+        assert window.height() == 640
+        assert _clipped(window.inspector) == []  # shown whole, in a scrolling dock
+    finally:
+        window.close()

@@ -246,3 +246,40 @@ def test_export_dialog_asks_before_replacing_a_file(qtbot, window, tmp_path: Pat
     qtbot.waitUntil(lambda: not window.operations.busy, timeout=20_000)
     assert dialogs.shown[-1][1] == "Export finished", dialogs.shown[-1]
     assert '"spans"' in out.read_text("utf-8") and not dialog.isVisible()
+
+
+def test_export_with_wrong_options_says_why_in_the_dialog(qtbot) -> None:
+    """Export with no file to write to, or a split that cannot be, shows why under the options
+    and keeps the dialog; the options' errors (UsageError, SplitError) are no ValueError, so
+    they escaped the dialog as an unhandled exception."""
+    dialog = ExportOptionsDialog(["jsonl"], ["gold"], ["ACTOR", "CLAIM"], "gold")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    requested: list[object] = []
+    dialog.export_requested.connect(requested.append)
+    dialog.accept()
+    assert dialog.error.isVisibleTo(dialog) and "where to write" in dialog.error.text()
+    dialog.out_edit.setText("/tmp/nowhere/out.jsonl")
+    dialog.split_edit.setText("80,20")
+    dialog.accept()
+    assert dialog.error.isVisibleTo(dialog) and "where to write" not in dialog.error.text()
+    assert dialog.isVisible() and requested == []
+
+
+def test_a_mended_path_clears_the_old_error_before_the_replace_question(
+    qtbot, tmp_path: Path, dialogs
+) -> None:
+    """Export with no path showed "choose where to write the export"; with a path typed and
+    the replace question answered No, that stale error stayed under the filled-in path."""
+    out = tmp_path / "out.jsonl"
+    out.write_text("keep me\n", "utf-8")
+    dialog = ExportOptionsDialog(["jsonl"], ["gold"], ["ACTOR"], "gold")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.accept()
+    assert dialog.error.isVisibleTo(dialog)
+    dialog.out_edit.setText(str(out))
+    dialog.accept()  # the recorder answers No
+    assert dialogs.shown[-1][1] == "Replace the file?"
+    assert not dialog.error.isVisibleTo(dialog), dialog.error.text()
+    assert out.read_text("utf-8") == "keep me\n"
