@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.entities import (
+    DATELINE_CITY,
+    DATELINE_TAIL,
     SCORE_NER,
     Cand,
     SentIndex,
@@ -218,8 +220,11 @@ class ActorIndex(SpanIndex):
             if places:
                 if not (speaker or acts) or len(places) != 1 or places[0].label != "PLACE":
                     return None
-                # A place that speaks acts as an actor ("Paris claims", "the city reasoned").
+                # A place that speaks acts as an actor ("Paris claims", "the city reasoned"),
+                # not the city of a dateline the parser made a subject ("KYIV, Ukraine — ...").
                 place = places[0]
+                if self._dateline(place):
+                    return None
                 place.label = "ACTOR"
                 place.attrs = {"type": "government"}
                 self.add(place, new=False)
@@ -243,6 +248,14 @@ class ActorIndex(SpanIndex):
         cand = Cand(start, end, "ACTOR", SCORE_PHRASE, attrs, source="phrase")
         self.add(cand)
         return cand
+
+    def _dateline(self, place: Cand) -> bool:
+        text = self.sents.text if self.sents is not None else ""
+        return (
+            bool(text)
+            and (place.start == 0 or text[place.start - 1] == "\n")
+            and DATELINE_TAIL.match(text, place.end) is not None
+        )
 
     def antecedent(self, tok: Token) -> Cand | None:  # noqa: C901 - agreement checks per pronoun kind, kept in one place
         """The ACTOR a pronoun refers to: for "who"/"which" the noun it modifies, else the
@@ -417,17 +430,10 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
     return out
 
 
-# What follows a dateline's city: ", Sudan", " (AP)", then a dash.
-_AFTER_CITY = re.compile(r"(?:,[^\n—–()]{1,40}?)?(?:\s*\([^)\n]{1,40}\))?\s*(?:—|–|--| - )")
-
-
-_DATELINE_CITY = re.compile(r"^([A-Z]{2}[A-Z .'’-]*[A-Z])(?=" + _AFTER_CITY.pattern + ")", re.M)
-
-
 def _dateline_cities(ents: list[Cand], text: str) -> list[Cand]:
     """PLACEs for the cities of datelines the pipeline did not tag ("YANGON — ")."""
     out: list[Cand] = []
-    for found in _DATELINE_CITY.finditer(text):
+    for found in DATELINE_CITY.finditer(text):
         start, end = found.span(1)
         if not any(c.start < end and start < c.end for c in ents):
             out.append(Cand(start, end, "PLACE", SCORE_NER, source="ner"))
@@ -440,7 +446,7 @@ def _dateline_city(cand: Cand, piece: str, text: str) -> bool:
         return False
     if cand.start and text[cand.start - 1] != "\n":
         return False
-    return _AFTER_CITY.match(text, cand.end) is not None
+    return DATELINE_TAIL.match(text, cand.end) is not None
 
 
 def _adjective(doc: Doc, cand: Cand) -> bool:

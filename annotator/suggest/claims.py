@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.entities import (
+    DATELINE,
     Cand,
     RelCand,
     SentIndex,
@@ -479,13 +480,6 @@ def _trim_span(span: Span) -> Span | None:
     return span.doc[toks[0].i : toks[-1].i + 1]
 
 
-# A dateline that opens a news paragraph: "KYIV, Ukraine — ", "GAZA CITY (AP) — ",
-# "NAIROBI, March 3 (Reuters) - ".
-_DATELINE = re.compile(
-    r"[A-Z]{2}[A-Z .'’-]*(?:,[^\n—–()]{1,40}?)?(?:\s*\([^)\n]{1,40}\))?\s*(?:—|–|--| - )\s*"
-)
-
-
 # A pull quote signed after a dash on its line: '"…" - Matthew Ingram'.
 _SIGNATURE = re.compile(r"[ \t]*[-—–][ \t]*(?=[A-Z])")
 
@@ -518,7 +512,7 @@ def _one_paragraph(text: str, start: int, end: int) -> tuple[int, int]:
     """Cut a range at its first line break (sentence splitting across headlines is common)
     and after a dateline it starts with."""
     if start == 0 or text[start - 1] == "\n":
-        dateline = _DATELINE.match(text, start, end)
+        dateline = DATELINE.match(text, start, end)
         if dateline is not None and dateline.end() < end:
             start = dateline.end()
     cut = text.find("\n", start, end)

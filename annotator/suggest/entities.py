@@ -7,6 +7,7 @@ working values; :mod:`annotator.suggest.propose` turns them into ``SpanData``/``
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -377,6 +378,14 @@ def possessor_of(head: Token, cand: Cand) -> bool:
 
 def is_pronoun(tok: Token) -> bool:
     return tok.pos_ == "PRON" or tok.lower_ in PRONOUNS
+
+
+# A news dateline: an upper-case city, then ", Country", " (AP)" or ", March 3 (Reuters)", then
+# a dash ("KYIV, Ukraine — ", "GAZA CITY (AP) — ", "NAIROBI, March 3 (Reuters) - ").
+_DATELINE_TAIL = r"(?:,[^\n—–()]{1,40}?)?(?:\s*\([^)\n]{1,40}\))?\s*(?:—|–|--| - )"
+DATELINE_TAIL = re.compile(_DATELINE_TAIL)  # what follows the city
+DATELINE = re.compile(r"[A-Z]{2}[A-Z .'’-]*" + _DATELINE_TAIL + r"\s*")  # the whole dateline
+DATELINE_CITY = re.compile(r"^([A-Z]{2}[A-Z .'’-]*[A-Z])(?=" + _DATELINE_TAIL + ")", re.M)
 
 
 def title_line(text: str, pos: int) -> bool:
