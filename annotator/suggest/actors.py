@@ -303,12 +303,13 @@ class ActorIndex(SpanIndex):
                 pos = cand.start
                 if not _agrees(cand, want, tok):
                     continue
-                subject = _subject_kind(cand, tok)
-                rank = (0 if cand.source != "phrase" else 2) + (0 if subject else 1)
-                if subject == _INNER:
-                    rank += 4  # a subject inside a reported clause is less salient
-                elif not subject and _modifier(cand, tok):
+                function = _function_of(cand, tok)
+                if function == _MODIFIER:
                     continue  # "the Cruise video": a name that modifies a noun is no referent
+                subject = function in (_MAIN, _INNER)
+                rank = (0 if cand.source != "phrase" else 2) + (0 if subject else 1)
+                if function == _INNER:
+                    rank += 4  # a subject inside a reported clause is less salient
                 if best is None or rank < best[0]:
                     best = (rank, cand)
                     if rank == 0:
@@ -318,25 +319,24 @@ class ActorIndex(SpanIndex):
         return None
 
 
-def _modifier(cand: Cand, tok: Token) -> bool:
-    span = tok.doc.char_span(cand.start, cand.end, alignment_mode="expand")
-    return span is not None and len(span) > 0 and span.root.dep_ == "compound"
+# What a candidate antecedent is in its sentence: the subject of the main verb, the subject of
+# a clause another verb governs, a name that modifies a noun, or none of these.
+_OTHER, _MAIN, _INNER, _MODIFIER = range(4)
 
 
-_MAIN, _INNER = 1, 2  # the subject of a sentence's main verb, of a clause inside it
-
-
-def _subject_kind(cand: Cand, tok: Token) -> int:
-    """0 when ``cand`` is no subject, else ``_MAIN`` or ``_INNER`` (the subject of a clause
-    that another verb governs: "Zambia has reported deaths, the agency said")."""
+def _function_of(cand: Cand, tok: Token) -> int:
+    """``_MAIN``, ``_INNER`` ("Zambia has reported deaths, the agency said": Zambia),
+    ``_MODIFIER`` ("the Cruise video") or ``_OTHER``, from one look at ``cand``'s span."""
     span = tok.doc.char_span(cand.start, cand.end, alignment_mode="expand")
     if span is None or not len(span):
-        return 0
+        return _OTHER
     root = span.root
+    if root.dep_ == "compound":
+        return _MODIFIER
     if root.dep_ == "appos":
         root = root.head
     if root.dep_ not in ("nsubj", "nsubjpass"):
-        return 0
+        return _OTHER
     verb = root.head
     return _INNER if verb.dep_ in ("ccomp", "xcomp", "advcl", "relcl", "acl") else _MAIN
 

@@ -111,6 +111,11 @@ def open_doc(qtbot: Any, window: Any, external_id: str) -> int:
     return doc_id
 
 
+def first_event(window: Any) -> str:
+    """The id of the open document's first EVENT span."""
+    return next(sid for sid, s in window.context.doc_state.spans().items() if s.label == "EVENT")
+
+
 def suggest(
     project_path: Path,
     ext: str,

@@ -30,19 +30,10 @@ def _brat(folder: Path) -> Path:
     return folder
 
 
-def _gold(window: Any) -> list[tuple[str, int, int]]:
-    with window.context.project.session() as s:
-        spans = span_repo.spans_of(s, annotator="gold")
-    return sorted((sp.label, sp.start, sp.end) for sp in spans)
-
-
-def test_the_label_table_maps_the_files_labels_like_a_json_map(
-    qtbot: Any, window: Any, tmp_path: Path, dialogs: Any
-) -> None:
-    from app.dialogs.label_mapping import SKIP, TARGET, UNSET
+def _import_dialog(qtbot: Any, window: Any, folder: Path) -> Any:
+    """The window's import dialog for ``folder`` read as brat, with the project's labels."""
     from app.dialogs.transfer import ImportDialog
 
-    folder = _brat(tmp_path / "brat")
     scheme = window.context.project.scheme
     dialog = ImportDialog(
         [folder],
@@ -54,6 +45,22 @@ def test_the_label_table_maps_the_files_labels_like_a_json_map(
         relation_labels=list(scheme.relation_names),
     )
     qtbot.addWidget(dialog)
+    return dialog
+
+
+def _gold(window: Any) -> list[tuple[str, int, int]]:
+    with window.context.project.session() as s:
+        spans = span_repo.spans_of(s, annotator="gold")
+    return sorted((sp.label, sp.start, sp.end) for sp in spans)
+
+
+def test_the_label_table_maps_the_files_labels_like_a_json_map(
+    qtbot: Any, window: Any, tmp_path: Path, dialogs: Any
+) -> None:
+    from app.dialogs.label_mapping import SKIP, TARGET, UNSET
+
+    folder = _brat(tmp_path / "brat")
+    dialog = _import_dialog(qtbot, window, folder)
     dialog.format_combo.setCurrentText("brat")
     dialog.layer_combo.setCurrentText("gold")
     table = dialog.label_table
@@ -153,20 +160,8 @@ def test_import_waits_while_a_found_label_has_no_choice(
     """Labels found and left at "—" (no map file, "Skip labels…" not ticked): Import keeps
     the dialog open and names them, rather than closing it for an import that fails with the
     command line's advice ("--label-map or pass --skip-unmapped") and loses the choices."""
-    from app.dialogs.transfer import ImportDialog
-
     folder = _brat(tmp_path / "brat")
-    scheme = window.context.project.scheme
-    dialog = ImportDialog(
-        [folder],
-        ["brat"],
-        ["gold"],
-        "tester",
-        runner=window.context.runner,
-        span_labels=list(scheme.label_names),
-        relation_labels=list(scheme.relation_names),
-    )
-    qtbot.addWidget(dialog)
+    dialog = _import_dialog(qtbot, window, folder)
     dialog.format_combo.setCurrentText("brat")
     dialog.show()
     table = dialog.label_table

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gui_helpers import open_doc, open_test_window
+from gui_helpers import first_event, open_doc, open_test_window
 from PySide6.QtCore import QPointF, QRectF
 
 from annotator.project import Project
@@ -71,9 +71,7 @@ def test_link_names_never_cover_each_other(qtbot: Any, tmp_path: Path, width: in
         window.resize(width, 800)
         open_doc(qtbot, window, "awarded")
         view = window.view
-        event = next(
-            sid for sid, s in window.context.doc_state.spans().items() if s.label == "EVENT"
-        )
+        event = first_event(window)
         view.select_span(event)
         qtbot.wait(50)
         shapes = view.link_geometry()
@@ -130,9 +128,7 @@ def test_links_never_cover_the_line_above(
             window.view.set_font_size(points)
         open_doc(qtbot, window, "awarded")
         view = window.view
-        event = next(
-            sid for sid, s in window.context.doc_state.spans().items() if s.label == "EVENT"
-        )
+        event = first_event(window)
         view.select_span(event)
         qtbot.wait(50)
         shapes = view.link_geometry()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gui_helpers import open_doc, open_test_window
+from gui_helpers import first_event, open_doc, open_test_window
 from PySide6.QtGui import QTextCursor
 from test_link_drawing import TEXT, _project
 
@@ -49,9 +49,7 @@ def test_a_selected_item_is_shown_with_its_links(
         open_doc(qtbot, window, "awarded")
         view = window.view
         qtbot.wait(50)
-        event = next(
-            sid for sid, s in window.context.doc_state.spans().items() if s.label == "EVENT"
-        )
+        event = first_event(window)
         # from the top of the article (below the view) ...
         view.select_span(event)
         qtbot.wait(50)
@@ -86,9 +84,7 @@ def test_the_selected_item_keeps_its_place_when_the_view_narrows(
         window.resize(1024, 640)
         open_doc(qtbot, window, "awarded")
         view = window.view
-        event = next(
-            sid for sid, s in window.context.doc_state.spans().items() if s.label == "EVENT"
-        )
+        event = first_event(window)
         view.select_span(event)
         qtbot.wait(50)
         cursor = QTextCursor(view.document())
