@@ -109,6 +109,7 @@ class ActorLexicon:
         self.facilities = frozenset(w.lower() for w in _words(pre.get("facility_heads") or ()))
         self.places = frozenset(w.lower() for w in _words(pre.get("place_nouns") or ()))
         self.vehicles = frozenset(w.lower() for w in _words(pre.get("vehicle_nouns") or ()))
+        self.civil = frozenset(w.lower() for w in _words(pre.get("civil_modifiers") or ()))
         team = pre.get("team_context") or {}
         self.team_words = frozenset(w.lower() for w in _words(team.get("words") or ()))
         self.team_min = int(team.get("min_hits") or 0)
@@ -147,7 +148,18 @@ class ActorLexicon:
         return tok.lemma_.lower() in self.noun_type or tok.lower_ in self.noun_type
 
     def type_of(self, text: str, head: Token | None, ent_label: str = "") -> str | None:
-        """The ACTOR type of a mention: gazetteer name, last word of a name, head noun, NER."""
+        """The ACTOR type of a mention: gazetteer name, last word of a name, head noun, NER;
+        a government head after a word of ``civil_modifiers`` is an organisation's."""
+        found = self._type_of(text, head, ent_label)
+        if found == "government" and self.civil:
+            words = text.lower().replace("’", "'").split()[:-1]
+            if head is not None and head.pos_ != "PROPN":
+                words = [c.lower_ for c in head.lefts if c.dep_ in ("compound", "amod")]
+            if not self.civil.isdisjoint(words):
+                return "organisation"
+        return found
+
+    def _type_of(self, text: str, head: Token | None, ent_label: str = "") -> str | None:
         key = text.lower().strip()
         if key.startswith("the "):
             key = key[4:]
@@ -375,6 +387,8 @@ def phrase_range(tok: Token) -> tuple[int, int]:
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None and pobj.pos_ == "PROPN" and pobj.i - tok.i <= 6:
                 end_tok = pobj
+            elif pobj is not None and tok.pos_ == "NUM" and pobj.pos_ in ("NOUN", "PROPN"):
+                end_tok = pobj  # "One of the diplomats said": the part names who
         break
     doc = tok.doc
     while first.i < tok.i and (first.is_punct or first.is_space):
@@ -409,7 +423,7 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
         if not _one_line(cand, text):
             continue
         piece = text[cand.start : cand.end]
-        if cand.label == "TIME" and _is_age(cand, piece, text):
+        if cand.label == "TIME" and (_is_age(cand, piece, text) or _age_of_person(doc, cand)):
             continue
         if cand.label == "ACTOR" and _dateline_city(cand, piece, text):
             cand.label, cand.attrs = "PLACE", {}  # "YANGON — ": the dateline's city
@@ -417,6 +431,8 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             continue  # "Ukrainian drones" tagged as a place: a nationality word
         if cand.label == "PLACE" and teams and _team_name(doc, cand, text):
             cand.label, cand.attrs = "ACTOR", {"type": "organisation"}
+        elif cand.label == "PLACE" and _names_a_person(doc, cand, lexicon):
+            cand.label, cand.attrs = "ACTOR", {"type": "person"}
         elif cand.label == "ACTOR" and not _refine_actor(doc, cand, piece, lexicon, vehicles):
             continue
         out.append(cand)
@@ -428,6 +444,19 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             c for c in out if not (c.label == "ACTOR" and _bare(text[c.start : c.end]) in vehicles)
         ]
     return out
+
+
+def _names_a_person(doc: Doc, cand: Cand, lexicon: ActorLexicon) -> bool:
+    """A name set beside a person noun is that person's, whatever NER took it for ("his
+    wife of 62 years, Carmen", "the attorney, Susan Park")."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    if root.dep_ != "appos" or root.pos_ != "PROPN":
+        return False
+    head = root.head
+    return head.pos_ == "NOUN" and lexicon.noun_type.get(head.lemma_.lower()) == "person"
 
 
 def _dateline_cities(ents: list[Cand], text: str) -> list[Cand]:
@@ -501,6 +530,21 @@ def _is_age(cand: Cand, piece: str, text: str) -> bool:
     )
 
 
+def _age_of_person(doc: Doc, cand: Cand) -> bool:
+    """A bare number said of a person is an age, not a time: "He was 91"."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or len(span) != 1 or not _AGE_RE.match(span[0].text):
+        return False
+    tok = span[0]
+    if tok.dep_ not in ("attr", "acomp") or tok.head.lemma_ != "be":
+        return False
+    subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+    return subj is not None and (subj.lower_ in _PERSONAL_SUBJECTS or subj.ent_type_ == "PERSON")
+
+
+_PERSONAL_SUBJECTS = frozenset({"he", "she", "i", "we", "they", "you"})
+
+
 def _refine_actor(
     doc: Doc, cand: Cand, piece: str, lexicon: ActorLexicon, vehicles: set[str]
 ) -> bool:
@@ -511,10 +555,10 @@ def _refine_actor(
         vehicles.add(piece.split()[-1])
         vehicles.add(piece)
         return False  # "Space Shuttle Atlantis", "the cruise ship Freewinds": no actor
-    if root is not None and _facility(piece, root, lexicon):
-        cand.label, cand.attrs = "PLACE", {}
-        return True  # "sent to the Museum of Flight": a PLACE
     label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
+    if root is not None and label != "PERSON" and _facility(piece, root, lexicon):
+        cand.label, cand.attrs = "PLACE", {}
+        return True  # "sent to the Museum of Flight": a PLACE ("Susan Park" is a person)
     if label == "NORP" and root is not None:
         if root.dep_ in _MODIFIER_DEPS or root.pos_ == "ADJ":
             return False  # "Afghan police": a nationality word, no actor
@@ -640,14 +684,19 @@ def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
             if name in persons:
                 cand.attrs["type"] = "person"  # "Wilkins" read as ORG once, a person elsewhere
     import numpy
-    from spacy.attrs import POS
-    from spacy.symbols import PROPN
+    from spacy.attrs import DEP, POS
+    from spacy.symbols import NOUN, PROPN, nsubj
 
     covered = sorted((c.start, c.end, i) for i, c in enumerate(ents))
     starts = [c[0] for c in covered]
     out = list(ents)
     drop: set[int] = set()
-    for i in numpy.flatnonzero(doc.to_array(POS) == PROPN).tolist():
+    arr = doc.to_array([POS, DEP])
+    found = numpy.flatnonzero(arr[:, 0] == PROPN).tolist()
+    # A surname that is also a word ("Sow said") the tagger may take for a noun: as a subject.
+    subjects = numpy.flatnonzero((arr[:, 0] == NOUN) & (arr[:, 1] == nsubj)).tolist()
+    found += [i for i in subjects if doc[i].text in persons]
+    for i in sorted(found):
         tok = doc[i]
         if tok.text not in persons:
             continue
@@ -669,10 +718,18 @@ def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
     return sorted(out, key=lambda c: (c.start, -c.end))
 
 
+# The legal form closing a company's name: without it, the rest names the company too.
+COMPANY_SUFFIXES = frozenset(
+    "Corp Corp. Corporation Inc Inc. Incorporated Ltd Ltd. Limited LLC plc PLC Co. AG SA S.A. "
+    "NV N.V. GmbH".split()
+)
+
+
 def _propagate_organisations(ents: list[Cand], text: str) -> list[Cand]:
     """Every further occurrence of an organisation's name (as NER found it once) that no
     entity covers is that organisation too."""
     names: dict[str, dict[str, Any]] = {}
+    stems: dict[str, dict[str, Any]] = {}
     for cand in ents:
         if cand.label != "ACTOR" or cand.attrs.get("type") == "person":
             continue
@@ -683,8 +740,17 @@ def _propagate_organisations(ents: list[Cand], text: str) -> list[Cand]:
             name = name[:-2]
         if len(name) >= 3 and name[:1].isupper() and "\n" not in name:
             names.setdefault(name, dict(cand.attrs))
+            words = name.split()
+            if len(words) >= 2 and words[-1] in COMPANY_SUFFIXES and len(words[-2]) >= 3:
+                stems.setdefault(" ".join(words[:-1]), dict(cand.attrs))  # "Veltrix Corp"
+    for stem, attrs in stems.items():
+        names.setdefault(stem, attrs)
     if not names:
         return ents
+    for cand in ents:
+        if cand.label == "PLACE" and text[cand.start : cand.end] in stems:
+            # "Shares of Veltrix" read as a place once the company "Veltrix Corp" is named
+            cand.label, cand.attrs = "ACTOR", dict(stems[text[cand.start : cand.end]])
     spans = sorted((c.start, c.end) for c in ents)
     starts = [s for s, _ in spans]
     out = list(ents)

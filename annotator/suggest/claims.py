@@ -379,15 +379,19 @@ class ClaimRules:
         colon = before.endswith(":")
         if colon and first > 0:
             lo = sents.chars[first - 1][0]
-        best: tuple[int, Token] | None = None
+        best: tuple[int, int, Token] | None = None
         for tok in cues:
             if not (lo <= tok.idx < hi) or q.start <= tok.idx < q.end:
                 continue
-            gap = q.start - tok.idx if tok.idx < q.start else tok.idx - q.end
-            if best is None or gap < best[0]:
-                best = (gap, tok)
+            # A cue whose clause holds the quotation governs it, the innermost first ('said
+            # her client "looks forward to ..." and called'); else the nearest one.
+            left, right = tok.left_edge, tok.right_edge
+            holds = left.idx <= q.inner_start and q.inner_end <= right.idx + len(right)
+            rank = (0, right.i - left.i) if holds else (1, abs(_gap(tok, q)))
+            if best is None or rank < best[:2]:
+                best = (*rank, tok)
         if best is not None:
-            return best[1]
+            return best[2]
         if colon:
             pos = q.start - (len(sents.text[: q.start]) - len(sents.text[: q.start].rstrip())) - 1
             span = doc.char_span(pos, pos + 1, alignment_mode="expand")
@@ -410,7 +414,7 @@ class ClaimRules:
             toks = found.arg_tokens()
             lo = min(t.left_edge.i for t in toks)
             hi = max(t.right_edge.i for t in toks) + 1
-            return _strip_leading(cue.doc[lo:hi])
+            return _strip_leading(cue.doc[_after_time(cue, lo, hi) : hi])
         if cue.pos_ != "VERB" or self._is_reporting(cue.head):
             return None  # "X said that it did not agree": the clause is content, no cue
         return _parenthetical(cue)
@@ -473,6 +477,11 @@ def _preceding_actor(subj: Token, actors: SpanIndex) -> Cand | None:
     return None
 
 
+def _gap(tok: Token, q: Quote) -> int:
+    """Characters between a cue and a quotation."""
+    return q.start - tok.idx if tok.idx < q.start else tok.idx - q.end
+
+
 def _trim_span(span: Span) -> Span | None:
     toks = [t for t in span if not (t.is_punct or t.is_space)]
     if not toks:
@@ -524,12 +533,34 @@ def _one_paragraph(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end if end > start else cut
 
 
+def _after_time(cue: Token, lo: int, hi: int) -> int:
+    """Where a content right after its cue starts once a time phrase the parser gave the
+    clause is left to the cue: "said on Thursday it would cut", "said Tuesday that"."""
+    doc = cue.doc
+    if lo != cue.i + 1 or hi - lo < 3:
+        return lo
+    first = doc[lo]
+    phrase = first if first.left_edge.i == lo else None
+    if phrase is None or phrase.dep_ not in ("prep", "npadvmod", "advmod", "tmod"):
+        return lo
+    end = phrase.right_edge.i + 1
+    if end >= hi or not any(t.ent_type_ in ("DATE", "TIME") for t in doc[lo:end]):
+        return lo
+    rest = doc[end:hi]
+    if not any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in rest):
+        return lo  # "said on Thursday to ...": no clause of its own follows
+    return end
+
+
 def _strip_leading(span: Span) -> Span:
-    """A content span without a leading "that"/"whether" mark, punctuation or space."""
+    """A content span without a leading "that"/"whether" mark, punctuation or space, nor a
+    trailing conjunction ("crews were working to restore power but warned ...")."""
     doc = span.doc
     lo, hi = span.start, span.end
     while lo < hi and (doc[lo].dep_ == "mark" or doc[lo].is_punct or doc[lo].is_space):
         lo += 1
+    while hi > lo + 1 and (doc[hi - 1].dep_ == "cc" or doc[hi - 1].is_space):
+        hi -= 1
     return doc[lo:hi] if lo < hi else span
 
 

@@ -1,0 +1,134 @@
+"""Claims and actors in wire-style reports, each on a small text written for the test: a time
+phrase between a cue and its clause, a quotation inside a reported clause, names NER misreads
+(a person called Park, a company named without its "Corp", a surname that is also a word),
+partitive speakers, ages, and civil organisations with a government head noun."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from annotator.scheme import Scheme
+from annotator.suggest.patterns import ArgumentPatterns
+
+from .helpers import actor_types, find, related, run, spans_of
+
+
+def test_a_time_phrase_after_the_cue_is_not_the_claim(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Semiconductor maker Veltrix Corp said on Thursday it would cut about 4,000 jobs, or "
+        "roughly 12% of its workforce, as demand for personal computers keeps falling."
+    )
+    claims = spans_of(text, run(text, nlp_sm, scheme), "CLAIM")
+    assert claims and claims[0].startswith("it would cut about 4,000 jobs"), claims
+
+
+def test_a_claim_does_not_end_on_a_conjunction(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Eversource, the region's largest utility, said crews were working to restore power "
+        "but warned that some customers could be without electricity until Wednesday."
+    )
+    claims = spans_of(text, run(text, nlp_sm, scheme), "CLAIM")
+    assert "crews were working to restore power" in claims, claims
+
+
+def test_the_cue_whose_clause_holds_a_quotation_names_its_speaker(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    text = (
+        "Martin Ross denied the allegations.\n\n"
+        'His lawyer, Susan Park, said her client "looks forward to proving his innocence" and '
+        'called the charges "a politically motivated attack."'
+    )
+    proposal = run(text, nlp_sm, scheme)
+    quote = find(text, proposal, "CLAIM", "looks forward to proving his innocence")
+    assert related(text, proposal, quote, "claimant") in (["Susan Park"], ["His lawyer"])
+
+
+def test_a_person_named_like_a_facility_stays_a_person(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "His lawyer, Susan Park, said the charges were false."
+    proposal = run(text, nlp_sm, scheme)
+    assert "Susan Park" not in spans_of(text, proposal, "PLACE")
+    assert actor_types(text, proposal).get("Susan Park") == "person"
+
+
+def test_a_company_named_without_its_legal_form_is_that_company(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    text = (
+        "Semiconductor maker Veltrix Corp said on Thursday it would cut 4,000 jobs.\n\n"
+        "Shares of Veltrix fell 6% in extended trading."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert "Veltrix" not in spans_of(text, proposal, "PLACE")
+    assert actor_types(text, proposal).get("Veltrix") == "organisation"
+
+
+def test_one_of_a_group_is_the_speaker(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "One of the diplomats said the army had objected to a clause on troop withdrawals."
+    proposal = run(text, nlp_sm, scheme)
+    [claim] = [s for s in proposal.spans if s.label == "CLAIM"]
+    assert related(text, proposal, claim, "claimant") == ["One of the diplomats"]
+
+
+def test_a_name_beside_a_person_noun_is_a_person(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "He is survived by his wife of 58 years, Carmen, and four children."
+    proposal = run(text, nlp_sm, scheme)
+    assert "Carmen" not in spans_of(text, proposal, "PLACE")
+    assert actor_types(text, proposal).get("Carmen") == "person"
+
+
+def test_a_persons_age_is_no_time(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "The former senator died on Friday at his home in Houston. He was 91."
+    times = spans_of(text, run(text, nlp_sm, scheme), "TIME")
+    assert "91" not in times and "Friday" in times, times
+
+
+def test_a_surname_the_tagger_takes_for_a_noun_is_the_person(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "We asked Dr. Mariam Sow, an economist at the African Development Bank, to explain.\n\n"
+        "Countries will present new emissions targets next year. Sow said she expected "
+        '"a difficult year" for negotiators, because several major economies face elections.'
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claim = find(text, proposal, "CLAIM", text[text.index("she expected") : -1])
+    assert related(text, proposal, claim, "claimant") == ["Sow"]
+
+
+def test_aid_agencies_and_labour_congresses_are_organisations(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Aid agencies warn that famine is spreading in the region.\n\n"
+        "The Nigeria Labour Congress said workers would strike on Monday.\n\n"
+        "The foreign ministry said it remained committed to the talks."
+    )
+    types = actor_types(text, run(text, nlp_sm, scheme))
+    assert types.get("Aid agencies") == "organisation", types
+    assert types.get("The Nigeria Labour Congress") == "organisation", types
+    assert types.get("The foreign ministry") == "government", types
+
+
+def _parsed(nlp: Any, verb: str, lemma: str) -> Any:
+    """'They <verb> to pump prices' with the parse fixed: the infinitive an xcomp of the verb."""
+    from spacy.tokens import Doc
+
+    return Doc(
+        nlp.vocab,
+        words=["They", verb, "to", "pump", "prices"],
+        pos=["PRON", "VERB", "PART", "VERB", "NOUN"],
+        deps=["nsubj", "ROOT", "aux", "xcomp", "dobj"],
+        heads=[1, 1, 3, 1, 3],
+        lemmas=["they", lemma, "to", "pump", "price"],
+    )
+
+
+@pytest.mark.parametrize("engine", ["anchored", "spacy"])
+def test_add_takes_no_infinitive_as_its_content(nlp_sm: Any, scheme: Scheme, engine: str) -> None:
+    """'could add about 15 percent to pump prices' parsed with "pump" an open clause of "add":
+    no claim content; "urged ... to" keeps its infinitive."""
+    patterns = ArgumentPatterns(scheme.preannotation["argument_patterns"], engine)
+    add = _parsed(nlp_sm, "add", "add")[1]
+    urge = _parsed(nlp_sm, "urge", "urge")[1]
+    assert patterns.first("claim_content", add) is None
+    found = patterns.first("claim_content", urge)
+    assert found is not None and found.name == "open_clause"
