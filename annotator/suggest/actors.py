@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.entities import (
+    DATELINE,
     DATELINE_CITY,
     DATELINE_TAIL,
     SCORE_NER,
@@ -248,6 +249,12 @@ class ActorIndex(SpanIndex):
         if hits:
             return hits[-1]
         text = self.sents.text[start:end] if self.sents is not None else _text(tok, start, end)
+        if self.sents is not None and start < tok.idx:
+            line = self.sents.text.rfind("\n", 0, start) + 1
+            dateline = DATELINE.match(self.sents.text, line, tok.idx)
+            if dateline is not None and start < dateline.end() <= tok.idx:
+                # "AUSTIN, Texas — Texas health officials": the phrase begins after the dateline
+                text, start = text[dateline.end() - start :], dateline.end()
         cut = text.find("\n")
         if cut > 0:
             if start + cut <= tok.idx:
@@ -685,7 +692,7 @@ def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
                 cand.attrs["type"] = "person"  # "Wilkins" read as ORG once, a person elsewhere
     import numpy
     from spacy.attrs import DEP, POS
-    from spacy.symbols import NOUN, PROPN, nsubj
+    from spacy.symbols import NOUN, PROPN, nsubj, nsubjpass
 
     covered = sorted((c.start, c.end, i) for i, c in enumerate(ents))
     starts = [c[0] for c in covered]
@@ -694,7 +701,8 @@ def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
     arr = doc.to_array([POS, DEP])
     found = numpy.flatnonzero(arr[:, 0] == PROPN).tolist()
     # A surname that is also a word ("Sow said") the tagger may take for a noun: as a subject.
-    subjects = numpy.flatnonzero((arr[:, 0] == NOUN) & (arr[:, 1] == nsubj)).tolist()
+    subj = (arr[:, 1] == nsubj) | (arr[:, 1] == nsubjpass)
+    subjects = numpy.flatnonzero((arr[:, 0] == NOUN) & subj).tolist()
     found += [i for i in subjects if doc[i].text in persons]
     for i in sorted(found):
         tok = doc[i]

@@ -224,6 +224,7 @@ class ClaimRules:
             start, end = _one_paragraph(text, *_char_range(content))
             if end <= start:
                 continue
+            end = _closing_quote(text, start, end)
             claim = Cand(
                 start, end, "CLAIM", SCORE_REPORTED, {"form": "reported"}, source="reporting_verb"
             )
@@ -477,6 +478,26 @@ def _preceding_actor(subj: Token, actors: SpanIndex) -> Cand | None:
     return None
 
 
+_QUOTE_MARKS = '"“”'
+# Dependents that give a verb content of its own: such a verb is no speech tag ("he said").
+_COMPLEMENTS = frozenset({"dobj", "dative", "xcomp", "ccomp", "oprd", "acomp"})
+_OBJECTS = frozenset({"dobj", "dative"})
+_HEARER_CUES = frozenset({"tell", "inform", "assure", "remind", "warn", "brief"})  # object: who
+
+
+def _closing_quote(text: str, start: int, end: int) -> int:
+    """The end of a reported claim that quotes its last words: past the closing quotation
+    mark (and the point before it) when the claim opens one it does not close ('the comments
+    were "dangerous and misleading."')."""
+    if sum(text.count(m, start, end) for m in _QUOTE_MARKS) % 2 == 0:
+        return end
+    if end < len(text) and text[end] in _QUOTE_MARKS:
+        return end + 1
+    if end + 1 < len(text) and text[end] in ".,!?" and text[end + 1] in _QUOTE_MARKS:
+        return end + 2
+    return end
+
+
 def _gap(tok: Token, q: Quote) -> int:
     """Characters between a cue and a quotation."""
     return q.start - tok.idx if tok.idx < q.start else tok.idx - q.end
@@ -572,6 +593,9 @@ def _parenthetical(verb: Token) -> Span | None:
         return None
     if any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in verb.children):
         return None  # "that it did not agree": a complement clause, not an aside ("As X said")
+    hearer = verb.lemma_.lower() in _HEARER_CUES  # "As Heald told The Huffington Post, ..."
+    if any(c.dep_ in _COMPLEMENTS and not (hearer and c.dep_ in _OBJECTS) for c in verb.children):
+        return None  # "cases surge as officials urge vaccination": the cue has its own content
     head = verb.head
     if head.pos_ not in ("VERB", "AUX") or verb.i <= head.left_edge.i:
         return None

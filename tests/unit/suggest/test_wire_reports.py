@@ -132,3 +132,49 @@ def test_add_takes_no_infinitive_as_its_content(nlp_sm: Any, scheme: Scheme, eng
     assert patterns.first("claim_content", add) is None
     found = patterns.first("claim_content", urge)
     assert found is not None and found.name == "open_clause"
+
+
+def test_quoted_as_saying_names_the_speaker(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "A senior aide to Senator Laura Mendes resigned on Friday.\n\n"
+        'Mendes was quoted as saying she had "no knowledge" of the discussions.'
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claim = find(text, proposal, "CLAIM", 'she had "no knowledge" of the discussions')
+    assert related(text, proposal, claim, "claimant") == ["Mendes"]
+
+
+def test_feared_dead_is_no_claim(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "Migrant boat capsizes off Libya, dozens feared dead"
+    assert spans_of(text, run(text, nlp_sm, scheme), "CLAIM") == []
+
+
+def test_an_aside_with_its_own_object_is_no_speech_tag(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "Measles cases surge in Texas as officials urge vaccination"
+    assert spans_of(text, run(text, nlp_sm, scheme), "CLAIM") == []
+
+
+def test_a_claim_ending_in_a_quotation_closes_it(nlp_sm: Any, scheme: Scheme) -> None:
+    text = 'The American Academy of Pediatrics said the comments were "dangerous and misleading."'
+    claims = spans_of(text, run(text, nlp_sm, scheme), "CLAIM")
+    assert claims == ['the comments were "dangerous and misleading."'], claims
+
+
+def test_an_actor_phrase_starts_after_the_dateline(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Measles cases surge in Texas as officials urge vaccination\n\n"
+        "AUSTIN, Texas — Texas health officials on Tuesday reported 48 new measles cases, "
+        "bringing the total in the outbreak to 309, and urged parents to make sure their "
+        "children are vaccinated."
+    )
+    actors = spans_of(text, run(text, nlp_sm, scheme), "ACTOR")
+    assert "Texas health officials" in actors, actors
+    assert not any(a.startswith("AUSTIN") for a in actors), actors
+
+
+def test_an_aside_that_names_its_hearer_is_a_speech_tag(nlp_sm: Any, scheme: Scheme) -> None:
+    """The object of "told" is who heard it, not the content: the clause is still claimed."""
+    text = "As Heald told The Huffington Post, ozone levels have dropped partly due to new rules."
+    proposal = run(text, nlp_sm, scheme)
+    claims = spans_of(text, proposal, "CLAIM")
+    assert claims == ["ozone levels have dropped partly due to new rules"], claims
