@@ -110,7 +110,11 @@ class ActorLexicon:
         self.facilities = frozenset(w.lower() for w in _words(pre.get("facility_heads") or ()))
         self.places = frozenset(w.lower() for w in _words(pre.get("place_nouns") or ()))
         self.vehicles = frozenset(w.lower() for w in _words(pre.get("vehicle_nouns") or ()))
-        self.civil = frozenset(w.lower() for w in _words(pre.get("civil_modifiers") or ()))
+        self.modifier_type: dict[str, str] = {
+            word.lower(): str(etype)
+            for etype, words in (pre.get("modifier_types") or {}).items()
+            for word in _words(words)
+        }
         team = pre.get("team_context") or {}
         self.team_words = frozenset(w.lower() for w in _words(team.get("words") or ()))
         self.team_min = int(team.get("min_hits") or 0)
@@ -150,14 +154,15 @@ class ActorLexicon:
 
     def type_of(self, text: str, head: Token | None, ent_label: str = "") -> str | None:
         """The ACTOR type of a mention: gazetteer name, last word of a name, head noun, NER;
-        a government head after a word of ``civil_modifiers`` is an organisation's."""
+        a government head after a word of ``modifier_types`` has that word's type."""
         found = self._type_of(text, head, ent_label)
-        if found == "government" and self.civil:
+        if found == "government" and self.modifier_type:
             words = text.lower().replace("’", "'").split()[:-1]
             if head is not None and head.pos_ != "PROPN":
                 words = [c.lower_ for c in head.lefts if c.dep_ in ("compound", "amod")]
-            if not self.civil.isdisjoint(words):
-                return "organisation"
+            for word in words:
+                if word in self.modifier_type:
+                    return self.modifier_type[word]
         return found
 
     def _type_of(self, text: str, head: Token | None, ent_label: str = "") -> str | None:
@@ -563,6 +568,9 @@ def _refine_actor(
         vehicles.add(piece)
         return False  # "Space Shuttle Atlantis", "the cruise ship Freewinds": no actor
     label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
+    if root is not None and label != "PERSON" and _named_place(root):
+        cand.label, cand.attrs = "PLACE", {}
+        return True  # "near the town of Nabatieh" tagged ORG: the town
     if root is not None and label != "PERSON" and _facility(piece, root, lexicon):
         cand.label, cand.attrs = "PLACE", {}
         return True  # "sent to the Museum of Flight": a PLACE ("Susan Park" is a person)
@@ -601,6 +609,21 @@ def _vehicle(span: Span, lexicon: ActorLexicon) -> bool:
         first = span[1] if len(span) > 1 else first
     prev = first.doc[first.i - 1] if first.i > 0 else None
     return prev is not None and prev.lemma_.lower() in lexicon.vehicles and prev.head.i >= first.i
+
+
+def _named_place(root: Token) -> bool:
+    """The name after "the town of", "the province of": a place whatever NER took it for."""
+    prep = root.head
+    if root.dep_ != "pobj" or prep.lower_ != "of" or prep.head.pos_ != "NOUN":
+        return False
+    return prep.head.lemma_.lower() in _SETTLEMENTS
+
+
+# Nouns of places named by "of" + a name ("the town of Zuwara"); not "the country of" (often a
+# government) nor buildings ("the office of the UN").
+_SETTLEMENTS = frozenset(
+    {"town", "city", "village", "province", "region", "district", "county", "island", "port"}
+)
 
 
 def _facility(name: str, root: Token, lexicon: ActorLexicon) -> bool:

@@ -601,9 +601,12 @@ def _parenthetical(verb: Token) -> Span | None:
         return None
     doc = verb.doc
     lo, hi = verb.left_edge.i, verb.right_edge.i + 1
-    if hi < head.right_edge.i and any(c.dep_ == "nsubj" for c in verb.children):
-        return _trim_span(doc[hi : head.right_edge.i + 1])
-    if hi >= head.right_edge.i and lo > head.left_edge.i:
+    last = head.right_edge.i
+    if hi <= last and _trim_span(doc[hi : last + 1]) is None:
+        hi = last + 1  # only a point or a line break follows: the cue ends the clause
+    if hi < last and any(c.dep_ == "nsubj" for c in verb.children):
+        return _trim_span(doc[hi : last + 1])
+    if hi >= last and lo > head.left_edge.i:
         return _trim_span(doc[head.left_edge.i : lo])
     return None
 

@@ -126,7 +126,9 @@ def ner_candidates(
         first, last = ent.start, ent.end
         if label in _NAME_LABELS and any(lower[first + 1 : last]):
             last = _name_end(doc, first, last)
-        if last != ent.end or edge[first] or edge[last - 1]:
+        elif lower[first] and last - first > 1 and doc[first].pos_ == "VERB":
+            first += 1  # "ending months of debate" tagged DATE from its verb: "months"
+        if first != ent.start or last != ent.end or edge[first] or edge[last - 1]:
             start, end = _trim(doc, first, last)
             if start >= end:
                 continue

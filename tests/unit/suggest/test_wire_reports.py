@@ -178,3 +178,59 @@ def test_an_aside_that_names_its_hearer_is_a_speech_tag(nlp_sm: Any, scheme: Sch
     proposal = run(text, nlp_sm, scheme)
     claims = spans_of(text, proposal, "CLAIM")
     assert claims == ["ozone levels have dropped partly due to new rules"], claims
+
+
+def test_a_speech_tag_ending_the_paragraph_claims_what_comes_before(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    text = (
+        "Israel and Hezbollah exchange fire as border tensions rise\n\n"
+        "BEIRUT (Reuters) - Israeli warplanes struck targets in southern Lebanon on Thursday "
+        "after Hezbollah fired dozens of rockets into northern Israel, both sides said, in one "
+        "of the heaviest exchanges in weeks.\n"
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claims = spans_of(text, proposal, "CLAIM")
+    assert claims and claims[0].startswith("Israeli warplanes struck targets"), claims
+    claim = find(text, proposal, "CLAIM", claims[0])
+    assert related(text, proposal, claim, "claimant") == ["both sides"]
+
+
+def test_a_time_does_not_start_with_a_verb(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "DENVER — The Denver City Council voted 9-4 on Monday night to approve a $1.2 billion "
+        "stadium for the city's professional soccer team, ending months of debate."
+    )
+    times = spans_of(text, run(text, nlp_sm, scheme), "TIME")
+    assert not any(t.startswith("ending") for t in times), times
+
+
+def test_what_an_investigation_found_is_claimed_by_its_owner(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "The National Highway Traffic Safety Administration said its two-year investigation "
+        'found that the system\'s controls were "insufficient to prevent misuse."'
+    )
+    proposal = run(text, nlp_sm, scheme)
+    inner = find(text, proposal, "CLAIM", text[text.index("the system's") :])
+    owner = related(text, proposal, inner, "claimant")
+    assert owner == ["The National Highway Traffic Safety Administration"], owner
+
+
+def test_news_agencies_and_regulators_get_their_type(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Lebanon's state news agency reported that two people were killed in the strikes.\n\n"
+        "U.S. safety regulators said Tesla is recalling more than 2 million vehicles."
+    )
+    types = actor_types(text, run(text, nlp_sm, scheme))
+    assert types.get("Lebanon's state news agency") == "media", types
+    assert types.get("U.S. safety regulators") == "government", types
+
+
+def test_the_name_of_a_town_is_a_place(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "The Israeli military said its jets hit rocket launchers and a weapons depot near the "
+        "town of Nabatieh."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert "Nabatieh" in spans_of(text, proposal, "PLACE")
+    assert "Nabatieh" not in spans_of(text, proposal, "ACTOR")
