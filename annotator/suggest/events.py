@@ -21,6 +21,7 @@ from annotator.suggest.entities import (
     SentIndex,
     SpanIndex,
     actor_for,
+    headline,
     title_line,
 )
 from annotator.suggest.patterns import ArgumentPatterns, patterns_of
@@ -178,10 +179,11 @@ class EventRules:
         if parsed is None:
             parsed = doc.has_annotation("DEP")
         if parsed:
+            etype = str(event.attrs.get("type", ""))
             if "status" not in event.attrs:
-                etype = str(event.attrs.get("type", ""))
                 event.attrs["status"] = self.args.status(head, etype) or "occurred"
-            for role, tok, actor in self._arguments(head, str(event.attrs.get("type", "")), actors):
+            passive = _headline_passive(head, sents.text)
+            for role, tok, actor in self._arguments(head, etype, actors, passive):
                 out.append(RelCand(role, event, actor, SCORE_ROLE))
                 # "Starry Lee and Holden Chow were elected": every conjunct is an argument.
                 for arg in self._conjuncts(tok):
@@ -200,30 +202,41 @@ class EventRules:
         return out
 
     def _arguments(
-        self, trigger: Token, etype: str, actors: SpanIndex
+        self, trigger: Token, etype: str, actors: SpanIndex, passive: bool = False
     ) -> list[tuple[str, Token, Cand]]:
         """(role, token, ACTOR) of the agent and the target of a trigger: for each role the
         first match of the ``event_agent``/``event_target`` patterns whose argument is an
         actor. Whoever undergoes an ``undergoer_triggers`` event ("She died", "her death")
-        is its target."""
+        is its target, and so is the subject of a ``passive`` headline verb ("Man charged
+        with murder")."""
         out: list[tuple[str, Token, Cand]] = []
         undergoer = trigger.lemma_.lower() in self.undergoers
+        if passive:
+            for subject in trigger.children:
+                if subject.dep_ == "nsubj":
+                    actor = actor_for(subject, actors)
+                    if actor is not None:
+                        out.append(("target", subject, actor))
+                    break
         for group in ("event_agent", "event_target"):
             role = "target" if undergoer else group[len("event_") :]
-            if undergoer and out:
+            if (undergoer or role == "target") and any(r == "target" for r, _, _ in out):
                 break
-            found = self._first_actor(group, trigger, etype, actors)
+            found = self._first_actor(group, trigger, etype, actors, passive)
             if found is not None and not any(a is found[1] for _, _, a in out):
                 out.append((role, *found))
         return out
 
     def _first_actor(
-        self, group: str, trigger: Token, etype: str, actors: SpanIndex
+        self, group: str, trigger: Token, etype: str, actors: SpanIndex, passive: bool = False
     ) -> tuple[Token, Cand] | None:
         """The nearest match of the first pattern of ``group`` that matches whose argument
-        is (or becomes) an ACTOR ("defeated by 10,694 votes by James To": James To)."""
+        is (or becomes) an ACTOR ("defeated by 10,694 votes by James To": James To); the
+        subject of a ``passive`` headline verb is no agent."""
         for found in self.args.by_pattern(group, trigger, etype):
             for match in found:
+                if passive and match.arg.dep_ == "nsubj" and match.arg.head.i == trigger.i:
+                    continue
                 # "North Korea fired": a place that is the subject of an event verb acts
                 acts = (
                     group == "event_agent" and match.arg.dep_ == "nsubj" and trigger.pos_ == "VERB"
@@ -262,6 +275,19 @@ class EventRules:
                 places.add(cand)
                 return cand
         return None
+
+
+def _headline_passive(trigger: Token, text: str) -> bool:
+    """A past form with no auxiliary in a headline is a passive: headlines drop "was" and put
+    what someone did in the present ("Man charged with murder", "Migrants Rescued Off
+    Coast"; "Police arrest man")."""
+    if trigger.pos_ != "VERB" or trigger.tag_ not in ("VBN", "VBD"):
+        return False
+    if trigger.dep_ not in ("ROOT", "conj") or any(
+        c.dep_ in ("aux", "auxpass") for c in trigger.children
+    ):
+        return False  # "Woman claims church imprisoned her": the reported verb is active
+    return headline(text, trigger.idx)
 
 
 # A PLACE in one of these functions is a participant ("South Korea evacuated ..."), not where
