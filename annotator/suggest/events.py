@@ -40,7 +40,8 @@ class EventRules:
     """Event triggers from the scheme's ``event_triggers`` (by lemma or form), without the
     ``verb_only_triggers`` used as nouns ("a car bomb") and ``counted_not_events`` nouns that
     an ``event_counted`` pattern finds counting ("51,516 votes"); title-case headline words count
-    as their common forms."""
+    as their common forms. An ``event_type`` pattern that matches gives the type in context
+    (a labour "strike" is a protest) and makes a verb-only noun a trigger ("a drone strike")."""
 
     def __init__(
         self, triggers: Mapping[str, Iterable[str]], pre: Mapping[str, Any] | None = None
@@ -113,7 +114,10 @@ class EventRules:
                 pos = "NOUN" if lower.endswith(("ing", "ion", "s")) else "VERB"
             if has_pos and pos not in _TRIGGER_POS:
                 continue
-            if pos == "NOUN" and (lemma in self.verb_only or lower in self.verb_only):
+            retyped = self.args.event_type(tok)
+            if retyped is not None:
+                one = retyped  # "on strike": a protest; "a missile strike": an attack
+            elif pos == "NOUN" and (lemma in self.verb_only or lower in self.verb_only):
                 continue  # weapons and objects: "a car bomb", "36 shells"
             if pos == "NOUN" and (lemma in self.counted or lower in self.counted):
                 if self.args.any("event_counted", tok) is not None:

@@ -137,6 +137,7 @@ def test_the_news_scheme_patterns_are_valid_and_every_group_is_there() -> None:
         "event_place",
         "event_conjunct",
         "event_status",
+        "event_type",
         "event_not_trigger",
         "event_counted",
         "claim_not_cue",

@@ -49,3 +49,49 @@ def test_a_past_form_in_the_headline_is_a_passive(
     text = "Woman says army detained her brother\nThe army has not commented."
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert _roles(text, proposal, "detained").get("agent") == ["army"]
+
+
+def _types(text: str, proposal: Any) -> dict[str, str]:
+    return {
+        text[s.start : s.end]: str(s.attrs.get("type"))
+        for s in proposal.spans
+        if s.label == "EVENT"
+    }
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+@pytest.mark.parametrize(
+    ("text", "word", "etype"),
+    [
+        ("Bus drivers have been on strike since Monday.", "strike", "protest"),
+        ("The unions called a general strike for next week.", "strike", "protest"),
+        ("Thousands of nurses walked out in a strike over pay.", "strike", "protest"),
+        ("Dock workers strike in Rotterdam.", "strike", "protest"),
+        ("A drone strike destroyed the depot overnight.", "strike", "attack"),
+        ("One strike hit a clinic in the north of the city.", "strike", "attack"),
+        ("The army carried out strikes on Idlib province.", "strikes", "attack"),
+        ("A strong earthquake struck the coast of Peru on Friday.", "struck", "other"),
+        ("Gunmen struck a police post near the border.", "struck", "attack"),
+    ],
+)
+def test_the_type_of_a_strike_comes_from_its_context(
+    nlp_sm: Any, scheme: Scheme, matcher: str, text: str, word: str, etype: str
+) -> None:
+    """``event_type``: a labour strike is a protest, a missile strike an attack (the noun is
+    a trigger only in such a context), an earthquake that strikes is no attack."""
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _types(text, proposal).get(word) == etype, _types(text, proposal)
+
+
+def test_a_lead_turns_the_event_types_in_context_off(nlp_sm: Any, scheme: Scheme) -> None:
+    """With ``event_type`` emptied a noun "strike" is no trigger again and the verb an attack."""
+    data = scheme.to_dict()
+    groups = data["preannotation"]["argument_patterns"]
+    data["preannotation"] = {
+        **data["preannotation"],
+        "argument_patterns": {**groups, "event_type": []},
+    }
+    off = scheme_from_dict(data)
+    text = "Bus drivers have been on strike since Monday. Dock workers strike in Rotterdam."
+    types = _types(text, run(text, nlp_sm, off))
+    assert types == {"strike": "attack"}, types
