@@ -51,6 +51,7 @@ class EventRules:
         self.counted = frozenset(str(w).lower() for w in pre.get("counted_not_events") or ())
         self.place_nouns = frozenset(str(w).lower() for w in pre.get("place_nouns") or ())
         self.undergoers = frozenset(str(w).lower() for w in pre.get("undergoer_triggers") or ())
+        self.reporting = frozenset(str(w).lower() for w in pre.get("reporting_verbs") or ())
         self.args: ArgumentPatterns = patterns_of(pre)
         self.single: dict[str, str] = {}
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -197,8 +198,8 @@ class EventRules:
         lo, hi = sents.chars_of(head.idx)
         for label, index in (("place", places), ("time", times)):
             near = self._place_phrase(head, places) if parsed and label == "place" else None
-            if near is None and label == "place" and parsed:
-                near = _nearest_location(doc, event, places, lo, hi, out)
+            if near is None and parsed:
+                near = self._nearest_in_clause(doc, event, head, index, (lo, hi), out, label)
             elif near is None:
                 near = index.nearest(event.start, event.end, lo, hi)
             if near is not None:
@@ -280,6 +281,62 @@ class EventRules:
                 return cand
         return None
 
+    def _nearest_in_clause(
+        self,
+        doc: Doc,
+        event: Cand,
+        trigger: Token,
+        index: SpanIndex,
+        sent: tuple[int, int],
+        roles: list[RelCand],
+        label: str,
+    ) -> Cand | None:
+        """The PLACE or TIME (``label``) of the sentence nearest to the trigger that is not
+        another clause's: none inside a relative clause of another noun ("attacks ... by
+        rulers who seized power in 2022"), none of a verb that reports the trigger's clause
+        ("said on Tuesday that gunmen killed"); a PLACE that is a participant (an agent or
+        target already found, a subject, object or possessor) is none."""
+        place = label == "place"
+        lo, hi = sent
+        best: tuple[int, Cand] | None = None
+        above: dict[int, bool] | None = None
+        for cand in index.overlapping(lo, hi):
+            if cand.start < lo or cand.end > hi:
+                continue
+            if place and any(r.tail.start < cand.end and cand.start < r.tail.end for r in roles):
+                continue
+            gap = max(cand.start - event.end, event.start - cand.end, 0)
+            if best is not None and gap >= best[0]:
+                continue
+            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            root = span.root
+            if place and root.dep_ in _PARTICIPANT_DEPS:
+                continue
+            if above is None:
+                above = self._ancestors(trigger)
+            if _foreign(root, trigger, above):
+                continue
+            best = (gap, cand)
+        return best[1] if best is not None else None
+
+    def _ancestors(self, trigger: Token) -> dict[int, bool]:
+        """The trigger and its heads, each with whether the way up to it from the trigger
+        passes a clause it reports (a ``ccomp`` of a reporting verb: "said on Tuesday that
+        gunmen killed")."""
+        out = {trigger.i: False}
+        reported = False
+        tok = trigger
+        while tok.head.i != tok.i:
+            up = tok.head
+            reported = reported or (
+                tok.dep_ in ("ccomp", "parataxis") and up.lemma_.lower() in self.reporting
+            )
+            tok = up
+            out[tok.i] = reported
+        return out
+
 
 def _headline_passive(trigger: Token, text: str) -> bool:
     """A past form with no auxiliary in a headline is a passive: headlines drop "was" and put
@@ -299,21 +356,16 @@ def _headline_passive(trigger: Token, text: str) -> bool:
 _PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "poss", "agent"})
 
 
-def _nearest_location(
-    doc: Doc, event: Cand, places: SpanIndex, lo: int, hi: int, roles: list[RelCand]
-) -> Cand | None:
-    """The PLACE of the sentence nearest to the trigger that is no participant: neither an
-    agent or target already found nor a subject, object or possessor."""
-    best: tuple[int, Cand] | None = None
-    for cand in places.overlapping(lo, hi):
-        if cand.start < lo or cand.end > hi:
-            continue
-        if any(r.tail.start < cand.end and cand.start < r.tail.end for r in roles):
-            continue
-        span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-        if span is not None and len(span) and span.root.dep_ in _PARTICIPANT_DEPS:
-            continue
-        gap = max(cand.start - event.end, event.start - cand.end, 0)
-        if best is None or gap < best[0]:
-            best = (gap, cand)
-    return best[1] if best is not None else None
+def _foreign(root: Token, trigger: Token, above: dict[int, bool]) -> bool:
+    """``root`` (of a place or time) belongs to another clause than the trigger's: on its way
+    up to the trigger's heads it passes a relative clause that does not modify the trigger
+    ("the accident, which occurred yesterday" modifies it), or it meets them at a verb that
+    reports the trigger's clause."""
+    tok = root
+    while tok.i not in above:
+        if tok.dep_ == "relcl" and tok.head.i != trigger.i:
+            return True
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return above[tok.i]

@@ -95,3 +95,20 @@ def test_a_lead_turns_the_event_types_in_context_off(nlp_sm: Any, scheme: Scheme
     text = "Bus drivers have been on strike since Monday. Dock workers strike in Rotterdam."
     types = _types(text, run(text, nlp_sm, off))
     assert types == {"strike": "attack"}, types
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_the_nearest_place_and_time_are_not_another_clauses(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """The fallback place and time of an event: not in a relative clause of another noun,
+    not of the verb that reports the event; a relative clause of the trigger is its own."""
+    text = (
+        "Attacks by the rebels, who seized the airport in March, have forced thousands to flee. "
+        "Officials said on Friday that two aid workers had been killed. "
+        "The accident, which happened on Sunday, left four passengers dead."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert "time" not in _roles(text, proposal, "Attacks")
+    assert "time" not in _roles(text, proposal, "killed")
+    assert _roles(text, proposal, "accident").get("time") == ["Sunday"]
