@@ -112,3 +112,36 @@ def test_the_nearest_place_and_time_are_not_another_clauses(
     assert "time" not in _roles(text, proposal, "Attacks")
     assert "time" not in _roles(text, proposal, "killed")
     assert _roles(text, proposal, "accident").get("time") == ["Sunday"]
+
+
+def _status(text: str, proposal: Any, trigger: str) -> str:
+    return str(find(text, proposal, "EVENT", trigger).attrs.get("status"))
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+@pytest.mark.parametrize(
+    ("text", "trigger", "status"),
+    [
+        ("Nobody was killed in the blast, police said.", "killed", "denied"),
+        ("No civilians were killed in the raid.", "killed", "denied"),
+        ("No arrests have been made so far.", "arrests", "denied"),
+        ("The party failed to win a single seat.", "win", "denied"),
+        ("The president is due to visit Kenya next week.", "visit", "planned"),
+        ("A militant group claimed responsibility for the bombing.", "bombing", "occurred"),
+        (
+            "No group has claimed the kidnapping, but rebels have carried out raids in the area.",
+            "raids",
+            "occurred",
+        ),
+        ("The army denied that its troops had attacked the village.", "attacked", "denied"),
+        ("The opposition claimed that soldiers had detained its leader.", "detained", "alleged"),
+    ],
+)
+def test_the_status_of_an_event_from_negation_modality_and_governors(
+    nlp_sm: Any, scheme: Scheme, matcher: str, text: str, trigger: str, status: str
+) -> None:
+    """``event_status``: negative subjects and determiners deny, "failed to" denies, "is due
+    to" plans; claiming responsibility alleges nothing, and a verb conjoined with "claim" is
+    not claimed."""
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _status(text, proposal, trigger) == status
