@@ -145,3 +145,20 @@ def test_the_status_of_an_event_from_negation_modality_and_governors(
     not claimed."""
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert _status(text, proposal, trigger) == status
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+@pytest.mark.parametrize(
+    ("text", "trigger", "agent"),
+    [
+        ("Gunmen on motorcycles killed at least 14 people in the market.", "killed", "Gunmen"),
+        ("Police officers firing tear gas dispersed the protesters.", "firing", "Police officers"),
+    ],
+)
+def test_the_noun_an_active_participle_modifies_did_it(
+    nlp_sm: Any, scheme: Scheme, matcher: str, text: str, trigger: str, agent: str
+) -> None:
+    """A participle with an object, or in -ing, that the parser hangs on a noun: the noun is
+    its agent (a passive participle's noun stays its target: "a boy handcuffed by police")."""
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, trigger).get("agent") == [agent]
