@@ -343,6 +343,7 @@ PATTERN_GROUPS = {
     "event_target": "trigger",
     "event_place": "trigger",
     "event_conjunct": "argument",
+    "event_quantity": "argument",
     "event_status": "trigger",
     "event_type": "trigger",
     "claim_owner": "noun",

@@ -236,8 +236,9 @@ class EventRules:
         self, group: str, trigger: Token, etype: str, actors: SpanIndex, passive: bool = False
     ) -> tuple[Token, Cand] | None:
         """The nearest match of the first pattern of ``group`` that matches whose argument
-        is (or becomes) an ACTOR ("defeated by 10,694 votes by James To": James To); the
-        subject of a ``passive`` headline verb is no agent."""
+        is (or becomes) an ACTOR ("defeated by 10,694 votes by James To": James To), or a
+        quantity of actors (``event_quantity``: "dozens of demonstrators"); the subject of a
+        ``passive`` headline verb is no agent."""
         for found in self.args.by_pattern(group, trigger, etype):
             for match in found:
                 if passive and match.arg.dep_ == "nsubj" and match.arg.head.i == trigger.i:
@@ -246,9 +247,15 @@ class EventRules:
                 acts = (
                     group == "event_agent" and match.arg.dep_ == "nsubj" and trigger.pos_ == "VERB"
                 )
-                actor = actor_for(match.arg, actors, acts=acts)
+                arg = match.arg
+                actor = actor_for(arg, actors, acts=acts)
+                if actor is None:
+                    # "dozens of demonstrators": who the quantity counts
+                    counted = self.args.argument("event_quantity", arg)
+                    if counted is not None:
+                        arg, actor = counted, actor_for(counted, actors)
                 if actor is not None:
-                    return match.arg, actor
+                    return arg, actor
             return None
         return None
 

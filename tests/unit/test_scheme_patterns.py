@@ -136,6 +136,7 @@ def test_the_news_scheme_patterns_are_valid_and_every_group_is_there() -> None:
         "event_target",
         "event_place",
         "event_conjunct",
+        "event_quantity",
         "event_status",
         "event_type",
         "event_not_trigger",

@@ -162,3 +162,16 @@ def test_the_noun_an_active_participle_modifies_did_it(
     its agent (a passive participle's noun stays its target: "a boy handcuffed by police")."""
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert _roles(text, proposal, trigger).get("agent") == [agent]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_quantity_of_actors_is_an_argument(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """``event_quantity``: "dozens of demonstrators" are the target, "thousands of nurses"
+    the agent, though "dozens" and "thousands" are no actors."""
+    text = (
+        "Police arrested dozens of demonstrators outside the ministry. "
+        "Thousands of nurses marched through the capital on Monday."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, "arrested").get("target") == ["demonstrators"]
+    assert _roles(text, proposal, "marched").get("agent") == ["nurses"]
