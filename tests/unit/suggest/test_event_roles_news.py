@@ -175,3 +175,18 @@ def test_a_quantity_of_actors_is_an_argument(nlp_sm: Any, scheme: Scheme, matche
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert _roles(text, proposal, "arrested").get("target") == ["demonstrators"]
     assert _roles(text, proposal, "marched").get("agent") == ["nurses"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_who_makes_its_noun_a_person(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """The antecedent of "who" is a person even when its noun is in no list of actor nouns
+    ("a trader", "two businessmen"); "which" makes no actor of a thing."""
+    text = (
+        "A trader who was wounded in the attack described the scene. "
+        "Two businessmen, who were arrested with him in 2021, were acquitted. "
+        "The depot, which was attacked last week, has reopened."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, "wounded").get("target") == ["A trader"]
+    assert _roles(text, proposal, "arrested").get("target") == ["Two businessmen"]
+    assert "target" not in _roles(text, proposal, "attacked")
