@@ -190,3 +190,11 @@ def test_who_makes_its_noun_a_person(nlp_sm: Any, scheme: Scheme, matcher: str) 
     assert _roles(text, proposal, "wounded").get("target") == ["A trader"]
     assert _roles(text, proposal, "arrested").get("target") == ["Two businessmen"]
     assert "target" not in _roles(text, proposal, "attacked")
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_conjoined_passive_shares_its_subject(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "Twelve men were detained ... and will be charged": the men are charged too."""
+    text = "Twelve men were detained on Sunday and will be charged with rioting."
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, "charged").get("target") == ["Twelve men"]
