@@ -45,6 +45,7 @@ _SINGULAR_PERSON = frozenset("he him his himself she her hers herself".split())
 _PLURAL = frozenset("they them their theirs themselves".split())
 _NEUTER = frozenset("it its itself".split())
 _RELATIVE = frozenset("who whom whose which that".split())
+_PERSONAL_RELATIVE = frozenset({"who", "whom"})
 _GROUP_TYPES = frozenset(
     {
         "organisation",
@@ -205,13 +206,16 @@ class ActorIndex(SpanIndex):
         self.places = places
         self.sents = sents
 
-    def make(self, tok: Token, speaker: bool = False, acts: bool = False) -> Cand | None:
+    def make(
+        self, tok: Token, speaker: bool = False, acts: bool = False, person: bool = False
+    ) -> Cand | None:
         """A new ACTOR for the noun phrase headed by ``tok`` when it names an actor.
 
         Actor-like: a person/organisation/group name, a noun of the scheme's ``actor_nouns``,
         a proper noun that is not a place, or (``speaker``: the subject of a reporting verb)
         any noun that is not an artifact ("the report"). A place that speaks or (``acts``: the
-        subject of an event verb) acts is an actor ("North Korea fired").
+        subject of an event verb) acts is an actor ("North Korea fired"). A common noun known
+        to be a ``person`` (the antecedent of "who") is one.
         """
         lex = self.lexicon
         if lex is None or tok.pos_ not in ("NOUN", "PROPN", "NUM"):
@@ -232,6 +236,7 @@ class ActorIndex(SpanIndex):
             or (tok.pos_ == "PROPN" and (ent == "" or speaker) and tok.text[:1].isupper())
             or (tok.pos_ == "NUM" and tok.dep_ in ("nsubj", "nsubjpass", "dobj"))
             or (speaker and tok.tag_ == "NNS" and not tok.lower_.endswith("ings"))
+            or (person and tok.pos_ == "NOUN")
         )
         if self.places is not None:
             places = self.places.overlapping(tok.idx, tok.idx + len(tok))
@@ -267,7 +272,9 @@ class ActorIndex(SpanIndex):
             end, text = start + cut, text[:cut].rstrip()
             end = start + len(text)
         # People named by their number ("kills 12", "107 were arrested") are persons.
-        etype = lex.type_of(text, tok, ent) or ("person" if speaker or tok.pos_ == "NUM" else None)
+        etype = lex.type_of(text, tok, ent) or (
+            "person" if speaker or person or tok.pos_ == "NUM" else None
+        )
         attrs: dict[str, Any] = {"type": etype} if etype else {}
         cand = Cand(start, end, "ACTOR", SCORE_PHRASE, attrs, source="phrase")
         self.add(cand)
@@ -290,7 +297,10 @@ class ActorIndex(SpanIndex):
             if verb.dep_ == "relcl" and verb.head.i != verb.i:
                 noun = verb.head
                 hits = self.overlapping(*phrase_range(noun))
-                return hits[-1] if hits else self.make(noun)
+                if hits:
+                    return hits[-1]
+                # "a trader who was wounded": "who" says the noun is a person
+                return self.make(noun, person=low in _PERSONAL_RELATIVE)
             return None
         if low in _SINGULAR_PERSON:
             want = "person"

@@ -390,6 +390,20 @@ DATELINE = re.compile(r"[A-Z]{2}[A-Z .'’-]*" + _DATELINE_TAIL + r"\s*")  # the
 DATELINE_CITY = re.compile(r"^([A-Z]{2}[A-Z .'’-]*[A-Z])(?=" + _DATELINE_TAIL + ")", re.M)
 
 
+def headline(text: str, pos: int) -> bool:
+    """``pos`` is in the document's headline: its first line, with more text below, 2 to 20
+    words and no closing punctuation ("Man charged with murder after woman stabbed")."""
+    lo = len(text) - len(text.lstrip())
+    hi = text.find("\n", lo)
+    if not lo <= pos < hi or not text[hi:].strip():
+        return False
+    line = text[lo:hi].rstrip()
+    return bool(line) and line[-1] not in _CLOSING and 2 <= len(line.split()) <= 20
+
+
+_CLOSING = frozenset('.!?:;,"”’)…')
+
+
 def title_line(text: str, pos: int) -> bool:
     """The line around ``pos`` is a title-case headline (most words capitalised)."""
     lo = text.rfind("\n", 0, pos) + 1

@@ -3,7 +3,8 @@
 The scheme's ``preannotation.argument_patterns`` says, in spaCy's ``DependencyMatcher`` pattern
 format, where the arguments of a claim cue or an event trigger are in the parse (groups
 ``claim_source``, ``claim_content``, ``claim_owner``, ``event_agent``, ``event_target``,
-``event_place``, ``event_status``), where a trigger word is no event (``event_not_trigger``) and
+``event_place``, ``event_status``), the type of a trigger in its context (``event_type``: "on
+**strike**" is a protest), where a trigger word is no event (``event_not_trigger``) and
 where a countable trigger noun counts something (``event_counted``: "51,516 votes"), where a
 reporting verb reports nothing (``claim_not_cue``: "they were denied visas"); see
 ``CONTRIBUTING.md``. The first node of a pattern is the anchor (the cue, noun or trigger); one
@@ -224,6 +225,7 @@ class _Pattern:
     name: str
     types: frozenset[str] | None
     status: str | None
+    etype: str | None  # the event type an ``event_type`` pattern gives
     names: tuple[str, ...]
     anchor: Pred
     # For every further node: (index of its left node, operator, test).
@@ -256,6 +258,7 @@ def compile_pattern(entry: Mapping[str, Any]) -> _Pattern:
         name=str(entry.get("name") or ""),
         types=frozenset(str(t) for t in types) if types is not None else None,
         status=str(entry["status"]) if entry.get("status") is not None else None,
+        etype=str(entry["type"]) if entry.get("type") is not None else None,
         names=names,
         anchor=node_predicate(nodes[0]["RIGHT_ATTRS"]),
         steps=steps,
@@ -406,6 +409,11 @@ class ArgumentPatterns:
         """The ``status`` of the first ``event_status`` pattern that matches from ``anchor``."""
         found = self._any("event_status", anchor, etype)
         return found[0].status if found is not None else None
+
+    def event_type(self, anchor: Token) -> str | None:
+        """The ``type`` of the first ``event_type`` pattern that matches from ``anchor``."""
+        found = self._any("event_type", anchor, None)
+        return found[0].etype if found is not None else None
 
     def argument(self, group: str, anchor: Token, etype: str | None = None) -> Token | None:
         """The ``arg`` token of :meth:`first`, if any."""
