@@ -218,7 +218,11 @@ class ActorIndex(SpanIndex):
         to be a ``person`` (the antecedent of "who") is one.
         """
         lex = self.lexicon
-        if lex is None or tok.pos_ not in ("NOUN", "PROPN", "NUM"):
+        if lex is None:
+            return None
+        if _aged(tok):
+            return self._aged_person(tok)
+        if tok.pos_ not in ("NOUN", "PROPN", "NUM"):
             return None
         ent = tok.ent_type_
         if (
@@ -259,12 +263,8 @@ class ActorIndex(SpanIndex):
         if hits:
             return hits[-1]
         text = self.sents.text[start:end] if self.sents is not None else _text(tok, start, end)
-        if self.sents is not None and start < tok.idx:
-            line = self.sents.text.rfind("\n", 0, start) + 1
-            dateline = DATELINE.match(self.sents.text, line, tok.idx)
-            if dateline is not None and start < dateline.end() <= tok.idx:
-                # "AUSTIN, Texas — Texas health officials": the phrase begins after the dateline
-                text, start = text[dateline.end() - start :], dateline.end()
+        after = self._after_dateline(start, tok)
+        text, start = text[after - start :], after
         cut = text.find("\n")
         if cut > 0:
             if start + cut <= tok.idx:
@@ -277,6 +277,27 @@ class ActorIndex(SpanIndex):
         )
         attrs: dict[str, Any] = {"type": etype} if etype else {}
         cand = Cand(start, end, "ACTOR", SCORE_PHRASE, attrs, source="phrase")
+        self.add(cand)
+        return cand
+
+    def _after_dateline(self, start: int, tok: Token) -> int:
+        """Where a phrase starting at ``start`` begins once a dateline is left out ("AUSTIN,
+        Texas — Texas health officials")."""
+        if self.sents is None or start >= tok.idx:
+            return start
+        line = self.sents.text.rfind("\n", 0, start) + 1
+        dateline = DATELINE.match(self.sents.text, line, tok.idx)
+        if dateline is not None and start < dateline.end() <= tok.idx:
+            return dateline.end()
+        return start
+
+    def _aged_person(self, tok: Token) -> Cand | None:
+        """ "The 45-year-old said": a person named by age (the parser's head is "old")."""
+        start, end = phrase_range(tok)
+        hits = self.overlapping(start, end)
+        if hits:
+            return hits[-1]
+        cand = Cand(start, end, "ACTOR", SCORE_PHRASE, {"type": "person"}, source="phrase")
         self.add(cand)
         return cand
 
@@ -328,7 +349,7 @@ class ActorIndex(SpanIndex):
         for back in (3, 12):
             lo = sents.chars[max(0, here - back)][0] if sents is not None else 0
             pos = tok.idx
-            # Most salient first: a named subject, a name, a subject, then the nearest.
+            # Most salient first: a named subject, a subject, a name, then the nearest.
             best: tuple[int, Cand] | None = None
             for _ in range(40):
                 cand = self.preceding(pos)
@@ -341,7 +362,7 @@ class ActorIndex(SpanIndex):
                 if function == _MODIFIER:
                     continue  # "the Cruise video": a name that modifies a noun is no referent
                 subject = function in (_MAIN, _INNER)
-                rank = (0 if cand.source != "phrase" else 2) + (0 if subject else 1)
+                rank = (0 if cand.source != "phrase" else 1) + (0 if subject else 2)
                 if function == _INNER:
                     rank += 4  # a subject inside a reported clause is less salient
                 if best is None or rank < best[0]:
@@ -356,6 +377,14 @@ class ActorIndex(SpanIndex):
 # What a candidate antecedent is in its sentence: the subject of the main verb, the subject of
 # a clause another verb governs, a name that modifies a noun, or none of these.
 _OTHER, _MAIN, _INNER, _MODIFIER = range(4)
+
+
+def _aged(tok: Token) -> bool:
+    """``tok`` is the "old" of "the 45-year-old" as a subject or object (someone by age)."""
+    if tok.lower_ != "old" or tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj") or tok.i < 2:
+        return False
+    doc = tok.doc
+    return doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ in ("year", "years")
 
 
 def _function_of(cand: Cand, tok: Token) -> int:

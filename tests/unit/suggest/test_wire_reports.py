@@ -234,3 +234,34 @@ def test_the_name_of_a_town_is_a_place(nlp_sm: Any, scheme: Scheme) -> None:
     proposal = run(text, nlp_sm, scheme)
     assert "Nabatieh" in spans_of(text, proposal, "PLACE")
     assert "Nabatieh" not in spans_of(text, proposal, "ACTOR")
+
+
+def test_someone_named_by_age_is_the_speaker(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Rachel Osei, 45, told the tribunal that she had been treated unfairly. "
+        "The 45-year-old said she was relieved by the decision."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claim = find(text, proposal, "CLAIM", "she was relieved by the decision")
+    assert related(text, proposal, claim, "claimant") == ["The 45-year-old"]
+
+
+def test_it_refers_to_the_last_subject_before_an_earlier_name(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Rachel Osei told the Employment Tribunal in Manchester that she had been treated "
+        "unfairly.\n\nThe council argued that Osei had been dismissed for misconduct. "
+        "It said it was considering an appeal."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claim = find(text, proposal, "CLAIM", "it was considering an appeal")
+    assert related(text, proposal, claim, "claimant") == ["The council"]
+    assert actor_types(text, proposal).get("the Employment Tribunal") == "government"
+
+
+def test_the_of_phrase_of_a_criticised_noun_is_no_claim(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "A former teacher who was fired after criticising her school's handling of a bullying "
+        "complaint has won her case, a tribunal ruled on Tuesday."
+    )
+    claims = spans_of(text, run(text, nlp_sm, scheme), "CLAIM")
+    assert "a bullying complaint" not in claims, claims
