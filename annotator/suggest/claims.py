@@ -414,11 +414,27 @@ class ClaimRules:
         if found is not None:
             toks = found.arg_tokens()
             lo = min(t.left_edge.i for t in toks)
-            hi = max(t.right_edge.i for t in toks) + 1
+            hi = self._before_other_speaker(cue, lo, max(t.right_edge.i for t in toks) + 1)
             return _strip_leading(cue.doc[_after_time(cue, lo, hi) : hi])
         if cue.pos_ != "VERB" or self._is_reporting(cue.head):
             return None  # "X said that it did not agree": the clause is content, no cue
         return _parenthetical(cue)
+
+    def _before_other_speaker(self, cue: Token, lo: int, hi: int) -> int:
+        """The end of a cue's content before a contrasting clause in which someone else
+        speaks: "X warned that costs were rising, while Y said ..." (the parser hangs Y's
+        clause on X's content). A clause the content embeds ("said that Y told ...") stays."""
+        doc = cue.doc
+        for tok in doc[lo:hi]:
+            if tok.i == cue.i or tok.dep_ not in ("advcl", "conj") or not self._is_reporting(tok):
+                continue
+            if not any(c.dep_ == "nsubj" for c in tok.children):
+                continue
+            marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "cc")}
+            if tok.dep_ == "advcl" and not marks & _CONTRAST:
+                continue
+            return max(lo + 1, tok.left_edge.i)
+        return hi
 
     @staticmethod
     def _according_clause(first: Token, last: Token, sents: SentIndex) -> tuple[int, int] | None:
@@ -479,6 +495,7 @@ def _preceding_actor(subj: Token, actors: SpanIndex) -> Cand | None:
 
 
 _QUOTE_MARKS = '"“”'
+_CONTRAST = frozenset({"while", "whereas", "but"})
 # Dependents that give a verb content of its own: such a verb is no speech tag ("he said").
 _COMPLEMENTS = frozenset({"dobj", "dative", "xcomp", "ccomp", "oprd", "acomp"})
 _OBJECTS = frozenset({"dobj", "dative"})
@@ -591,8 +608,13 @@ def _parenthetical(verb: Token) -> Span | None:
     (Ranges of the rest of a clause: no dependency pattern can say this.)"""
     if verb.dep_ not in ("parataxis", "advcl", "ccomp") or verb.head.i == verb.i:
         return None
-    if any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in verb.children):
-        return None  # "that it did not agree": a complement clause, not an aside ("As X said")
+    if any(
+        (c.dep_ == "mark" and c.lower_ != "as") or (c.dep_ == "advmod" and c.tag_ == "WRB")
+        for c in verb.children
+    ):
+        # "that it did not agree": a complement clause; "killed when the army responded": an
+        # adverbial clause; only "as X said" is an aside with a mark
+        return None
     hearer = verb.lemma_.lower() in _HEARER_CUES  # "As Heald told The Huffington Post, ..."
     if any(c.dep_ in _COMPLEMENTS and not (hearer and c.dep_ in _OBJECTS) for c in verb.children):
         return None  # "cases surge as officials urge vaccination": the cue has its own content

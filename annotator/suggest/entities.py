@@ -134,9 +134,22 @@ def ner_candidates(
                 continue
         else:
             start, end = ent.start_char, ent.end_char
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.label == target[0] == TIME_LABEL
+            and prev.end + 1 == start
+            and doc.text[prev.end] == " "
+            and doc.text[start:end].lower() in _PARTS_OF_DAY
+        ):
+            prev.end = end  # "Friday" + "evening" tagged apart: one time, "Friday evening"
+            continue
         out.append(Cand(start, end, target[0], SCORE_NER, dict(target[1]), source="ner"))
     return out
 
+
+TIME_LABEL = "TIME"
+_PARTS_OF_DAY = frozenset({"morning", "afternoon", "evening", "night", "overnight"})
 
 # Lower-case words that end a name: a finite verb inside an entity ("Government of National
 # Accord held Haftar" -> "Government of National Accord") and function words it ends with

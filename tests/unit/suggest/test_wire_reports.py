@@ -265,3 +265,36 @@ def test_the_of_phrase_of_a_criticised_noun_is_no_claim(nlp_sm: Any, scheme: Sch
     )
     claims = spans_of(text, run(text, nlp_sm, scheme), "CLAIM")
     assert "a bullying complaint" not in claims, claims
+
+
+def test_a_contrasting_speaker_ends_the_first_claim(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "The Confederation of British Industry warned that higher borrowing costs were hurting "
+        "investment, while the Federation of Small Businesses said many of its members were "
+        "struggling to repay loans."
+    )
+    claims = spans_of(text, run(text, nlp_sm, scheme), "CLAIM")
+    assert claims == [
+        "higher borrowing costs were hurting investment",
+        "many of its members were struggling to repay loans",
+    ], claims
+
+
+def test_an_adverbial_clause_is_no_speech_tag(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Dozens of gunmen stormed the post on Friday evening, two security sources told "
+        "Reuters. They said about 20 attackers were killed when the army responded with air "
+        "strikes."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert "about 20 attackers were killed" not in spans_of(text, proposal, "CLAIM")
+    assert "Friday evening" in spans_of(text, proposal, "TIME")
+
+
+def test_hinted_reports_and_claimed_responsibility_does_not(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Governor Andrew Bailey hinted that more increases could follow.\n\n"
+        "No group has claimed responsibility for the attack."
+    )
+    claims = spans_of(text, run(text, nlp_sm, scheme), "CLAIM")
+    assert claims == ["more increases could follow"], claims
