@@ -238,7 +238,11 @@ class ActorIndex(SpanIndex):
             ent in _ENT_TYPES
             or lex.is_actor_noun(tok)
             or (tok.pos_ == "PROPN" and (ent == "" or speaker) and tok.text[:1].isupper())
-            or (tok.pos_ == "NUM" and tok.dep_ in ("nsubj", "nsubjpass", "dobj"))
+            or (
+                tok.pos_ == "NUM"
+                and tok.dep_ in ("nsubj", "nsubjpass", "dobj")
+                and not _part_of_things(tok, lex)
+            )
             or (speaker and tok.tag_ == "NNS" and not tok.lower_.endswith("ings"))
             or (person and tok.pos_ == "NOUN")
         )
@@ -377,6 +381,19 @@ class ActorIndex(SpanIndex):
 # What a candidate antecedent is in its sentence: the subject of the main verb, the subject of
 # a clause another verb governs, a name that modifies a noun, or none of these.
 _OTHER, _MAIN, _INNER, _MODIFIER = range(4)
+
+
+# Types a noun after a name gives that name ("the Bild newspaper": media).
+_NAMED_BY_NOUN = frozenset({"media", "party", "armed_group"})
+
+
+def _part_of_things(tok: Token, lex: ActorLexicon) -> bool:
+    """A number that counts things, not people: "won 240 of the 543 seats"."""
+    for child in tok.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            return pobj is not None and pobj.pos_ == "NOUN" and not lex.is_actor_noun(pobj)
+    return False
 
 
 def _aged(tok: Token) -> bool:
@@ -622,10 +639,12 @@ def _refine_actor(
             label = "PERSON"  # "Noman Benotman" tagged NORP: a name
             cand.attrs["type"] = "person"
     etype = lexicon.type_of(piece, root, label)
-    if root is not None and root.dep_ == "compound" and etype != "media":
-        # "the Bild newspaper": the name of a newspaper, whatever the pipeline took it for
-        if lexicon.noun_type.get(root.head.lemma_.lower()) == "media":
-            etype = "media"
+    if root is not None and root.dep_ == "compound" and label != "PERSON":
+        # "the Bild newspaper", "the opposition Congress party": the name of what the noun
+        # says, whatever the pipeline took it for ("the Trump administration" stays a person)
+        named = lexicon.noun_type.get(root.head.lemma_.lower())
+        if named in _NAMED_BY_NOUN:
+            etype = named
     if etype:
         cand.attrs["type"] = etype
     return True
@@ -738,10 +757,11 @@ def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
     persons: set[str] = set()
     for cand in ents:
         if cand.label == "ACTOR" and cand.attrs.get("type") == "person":
-            words = text[cand.start : cand.end].split()
+            name = _bare(text[cand.start : cand.end])  # "Narendra Modi's party": Modi
+            words = name.split()
             if len(words) >= 2 and all(w[:1].isupper() for w in words):
                 persons.add(words[-1])
-                persons.add(text[cand.start : cand.end])
+                persons.add(name)
     ents = _propagate_organisations(ents, text)
     if not persons:
         return ents

@@ -298,3 +298,24 @@ def test_hinted_reports_and_claimed_responsibility_does_not(nlp_sm: Any, scheme:
     )
     claims = spans_of(text, run(text, nlp_sm, scheme), "CLAIM")
     assert claims == ["more increases could follow"], claims
+
+
+def test_election_reports_count_seats_not_people(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "NEW DELHI, June 4 (Reuters) - Prime Minister Narendra Modi's Bharatiya Janata Party "
+        "lost its parliamentary majority in India's general election, results showed on "
+        "Tuesday.\n\n"
+        "The BJP won 240 of the 543 seats in the lower house, according to the Election "
+        "Commission of India. The opposition Congress party nearly doubled its tally to 99 "
+        "seats.\n\n"
+        "Analysts said the result would force Modi to seek consensus with allies."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    actors = spans_of(text, proposal, "ACTOR")
+    assert not any(a.startswith("240") for a in actors), actors
+    assert "Modi" not in spans_of(text, proposal, "PLACE")
+    assert "party" in {
+        str(s.attrs.get("type"))
+        for s in proposal.spans
+        if s.label == "ACTOR" and text[s.start : s.end] == "Congress"
+    }
