@@ -639,9 +639,9 @@ def _refine_actor(
             label = "PERSON"  # "Noman Benotman" tagged NORP: a name
             cand.attrs["type"] = "person"
     etype = lexicon.type_of(piece, root, label)
-    if root is not None and root.dep_ == "compound" and label != "PERSON":
+    if root is not None and root.dep_ == "compound":
         # "the Bild newspaper", "the opposition Congress party": the name of what the noun
-        # says, whatever the pipeline took it for ("the Trump administration" stays a person)
+        # says, whatever the pipeline took it for
         named = lexicon.noun_type.get(root.head.lemma_.lower())
         if named in _NAMED_BY_NOUN:
             etype = named
