@@ -198,3 +198,18 @@ def test_a_conjoined_passive_shares_its_subject(nlp_sm: Any, scheme: Scheme, mat
     text = "Twelve men were detained on Sunday and will be charged with rioting."
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert _roles(text, proposal, "charged").get("target") == ["Twelve men"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_what_talks_and_votes_are_on_is_their_topic(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "vote on the minister's budget" has no target (the budget is the topic, and not its
+    owner); "an attack on the army's positions" is aimed at the army."""
+    text = (
+        "Lawmakers will vote on the finance minister's budget next week. "
+        "The rebels launched an attack on the army's positions."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert "target" not in _roles(text, proposal, "vote")
+    assert _roles(text, proposal, "attack").get("target") == ["the army"]
