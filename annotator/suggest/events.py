@@ -188,12 +188,16 @@ class EventRules:
             if "status" not in event.attrs:
                 event.attrs["status"] = self.args.status(head, etype) or "occurred"
             passive = _headline_passive(head, sents.text)
-            for role, tok, actor in self._arguments(head, etype, actors, passive):
+            found = self._arguments(head, etype, actors, passive)
+            for role, tok, actor in found:
                 out.append(RelCand(role, event, actor, SCORE_ROLE))
-                # "Starry Lee and Holden Chow were elected": every conjunct is an argument.
+                # "Starry Lee and Holden Chow were elected": every conjunct is an argument
+                # (not one that has a role of its own: "talks between A and B").
                 for arg in self._conjuncts(tok):
                     more = actor_for(arg, actors)
-                    if more is not None and not any(r.tail is more for r in out):
+                    if more is None or any(r.tail is more for r in out):
+                        continue
+                    if not any(a is more for _, _, a in found):
                         out.append(RelCand(role, event, more, SCORE_ROLE))
         lo, hi = sents.chars_of(head.idx)
         for label, index in (("place", places), ("time", times)):

@@ -213,3 +213,19 @@ def test_what_talks_and_votes_are_on_is_their_topic(
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert "target" not in _roles(text, proposal, "vote")
     assert _roles(text, proposal, "attack").get("target") == ["the army"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_the_parties_between_which_talks_or_clashes_happen(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "talks between A and B": A the agent, B the target (as in "A met B")."""
+    text = (
+        "Talks between the union and the company resumed on Monday. "
+        "Clashes between police and protesters broke out in the capital."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    talks = _roles(text, proposal, "Talks")
+    assert (talks.get("agent"), talks.get("target")) == (["the union"], ["the company"]), talks
+    clashes = _roles(text, proposal, "Clashes")
+    assert (clashes.get("agent"), clashes.get("target")) == (["police"], ["protesters"]), clashes
