@@ -201,7 +201,11 @@ class EventRules:
                         out.append(RelCand(role, event, more, SCORE_ROLE))
         lo, hi = sents.chars_of(head.idx)
         for label, index in (("place", places), ("time", times)):
-            near = self._place_phrase(head, places) if parsed and label == "place" else None
+            near = (
+                self._place_phrase(head, places, str(event.attrs.get("type", "")))
+                if parsed and label == "place"
+                else None
+            )
             if near is None and parsed:
                 near = self._nearest_in_clause(doc, event, head, index, (lo, hi), out, label)
             elif near is None:
@@ -276,11 +280,11 @@ class EventRules:
             tok = nxt
         return out
 
-    def _place_phrase(self, trigger: Token, places: SpanIndex) -> Cand | None:
+    def _place_phrase(self, trigger: Token, places: SpanIndex, etype: str = "") -> Cand | None:
         """The place an ``event_place`` pattern finds ("elected in this constituency",
         "evacuated ... in the town of Yeoncheon"): an existing PLACE, or a new one when the
         noun is one of the scheme's ``place_nouns``; the first match that is either."""
-        for found in self.args.matches("event_place", trigger):
+        for found in self.args.matches("event_place", trigger, etype):
             pobj = found.arg
             hits = places.overlapping(pobj.idx, pobj.idx + len(pobj.text))
             if hits:

@@ -229,3 +229,19 @@ def test_the_parties_between_which_talks_or_clashes_happen(
     assert (talks.get("agent"), talks.get("target")) == (["the union"], ["the company"]), talks
     clashes = _roles(text, proposal, "Clashes")
     assert (clashes.get("agent"), clashes.get("target")) == (["police"], ["protesters"]), clashes
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_who_travels_for_talks_and_where_a_visit_goes(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "X will travel to Moscow for talks": X holds the talks; "visit Nairobi": the place."""
+    text = (
+        "Foreign Minister Ana Ruiz will travel to Moscow next week for talks. "
+        "The prime minister is expected to visit Nairobi on Sunday."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, "talks").get("agent") == ["Ana Ruiz"]
+    visit = _roles(text, proposal, "visit")
+    assert visit.get("place") == ["Nairobi"], visit
+    assert "target" not in visit
