@@ -188,7 +188,13 @@ class EventRules:
             if "status" not in event.attrs:
                 event.attrs["status"] = self.args.status(head, etype) or "occurred"
             passive = _headline_passive(head, sents.text)
-            found = self._arguments(head, etype, actors, passive)
+            span = (
+                doc.char_span(event.start, event.end)
+                if event.end - event.start > len(head)
+                else None
+            )
+            words = range(span.start, span.end) if span is not None else None
+            found = self._arguments(head, etype, actors, passive, words)
             for role, tok, actor in found:
                 out.append(RelCand(role, event, actor, SCORE_ROLE))
                 # "Starry Lee and Holden Chow were elected": every conjunct is an argument
@@ -215,7 +221,12 @@ class EventRules:
         return out
 
     def _arguments(
-        self, trigger: Token, etype: str, actors: SpanIndex, passive: bool = False
+        self,
+        trigger: Token,
+        etype: str,
+        actors: SpanIndex,
+        passive: bool = False,
+        words: range | None = None,
     ) -> list[tuple[str, Token, Cand]]:
         """(role, token, ACTOR) of the agent and the target of a trigger: for each role the
         first match of the ``event_agent``/``event_target`` patterns whose argument is an
@@ -235,19 +246,29 @@ class EventRules:
             role = "target" if undergoer else group[len("event_") :]
             if (undergoer or role == "target") and any(r == "target" for r, _, _ in out):
                 break
-            found = self._first_actor(group, trigger, etype, actors, passive)
+            found = self._first_actor(group, trigger, etype, actors, passive, words)
             if found is not None and not any(a is found[1] for _, _, a in out):
                 out.append((role, *found))
         return out
 
     def _first_actor(
-        self, group: str, trigger: Token, etype: str, actors: SpanIndex, passive: bool = False
+        self,
+        group: str,
+        trigger: Token,
+        etype: str,
+        actors: SpanIndex,
+        passive: bool = False,
+        words: range | None = None,
     ) -> tuple[Token, Cand] | None:
         """The nearest match of the first pattern of ``group`` that matches whose argument
         is (or becomes) an ACTOR ("defeated by 10,694 votes by James To": James To), or a
         quantity of actors (``event_quantity``: "dozens of demonstrators"); the subject of a
-        ``passive`` headline verb is no agent."""
+        ``passive`` headline verb is no agent. A pattern whose every argument is one of the
+        trigger's own ``words`` (token indices) does not count."""
+        own = range(trigger.i, trigger.i + 1) if words is None else words
         for found in self.args.by_pattern(group, trigger, etype):
+            if all(m.arg.i in own for m in found):
+                continue  # "opened fire on the crowd": "fire" is the trigger's own word
             for match in found:
                 if passive and match.arg.dep_ == "nsubj" and match.arg.head.i == trigger.i:
                     continue

@@ -245,3 +245,25 @@ def test_who_travels_for_talks_and_where_a_visit_goes(
     visit = _roles(text, proposal, "visit")
     assert visit.get("place") == ["Nairobi"], visit
     assert "target" not in visit
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_fixed_phrases_of_killing_shooting_and_release(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "stabbed to death" is one killing, "opened fire" one attack; "the release of
+    hostages" is an event, a film's release none."""
+    text = (
+        "A man was stabbed to death in Leeds on Friday. Soldiers opened fire on the crowd. "
+        "The deal would see the release of hostages. The film's release was delayed."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    types = _types(text, proposal)
+    assert types.get("stabbed to death") == "killing", types
+    assert types.get("opened fire") == "attack", types
+    assert _roles(text, proposal, "stabbed to death").get("target") == ["A man"]
+    assert _roles(text, proposal, "opened fire").get("target") == ["the crowd"]
+    releases = [
+        s for s in proposal.spans if s.label == "EVENT" and text[s.start : s.end] == "release"
+    ]
+    assert [s.start for s in releases] == [text.index("release")]
