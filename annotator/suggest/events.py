@@ -112,7 +112,9 @@ class EventRules:
                 continue
             pos = tok.pos_
             if has_pos and pos == "PROPN" and text is not None and title_line(text, tok.idx):
-                pos = "NOUN" if lower.endswith(("ing", "ion", "s")) else "VERB"
+                # "Roadside Bomb Blast": a word that modifies the next is a noun
+                noun = tok.dep_ == "compound" or lower.endswith(("ing", "ion", "s"))
+                pos = "NOUN" if noun else "VERB"
             if has_pos and pos not in _TRIGGER_POS:
                 continue
             retyped = self.args.event_type(tok)

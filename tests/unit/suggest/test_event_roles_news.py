@@ -267,3 +267,16 @@ def test_fixed_phrases_of_killing_shooting_and_release(
         s for s in proposal.spans if s.label == "EVENT" and text[s.start : s.end] == "release"
     ]
     assert [s.start for s in releases] == [text.index("release")]
+
+
+def test_a_title_case_word_that_modifies_the_next_is_a_noun(nlp_sm: Any, scheme: Scheme) -> None:
+    """In a title-case headline "Bomb" in "Roadside Bomb Blast" names the weapon (a noun, so
+    no event: the guidelines' weapons and objects), while "Killed" stays a verb."""
+    text = (
+        "Three Soldiers Killed In Roadside Bomb Blast In Northern Mali\n"
+        "A roadside bomb killed three soldiers near Gao on Monday, the army said."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    headline = [t for t, _ in _types(text, proposal).items() if text.index(t) < text.index("\n")]
+    assert "Killed" in headline
+    assert "Bomb" not in headline, headline
