@@ -295,3 +295,14 @@ def test_an_event_noun_that_names_people_or_gear_is_no_event(
     types = _types(text, run(text, nlp_sm, _scheme(scheme, matcher)))
     assert "Rescue" not in types and "Riot" not in types, types
     assert types.get("rescue") == "other", types
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_she_does_not_refer_to_a_man(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """A pronoun agrees in sex with a noun that has one: "she" is the woman, not the man."""
+    text = (
+        "A woman was found injured at a house in Leeds. A man was arrested nearby. "
+        "She died in hospital on Sunday."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, "died").get("target") == ["A woman"]
