@@ -306,3 +306,17 @@ def test_she_does_not_refer_to_a_man(nlp_sm: Any, scheme: Scheme, matcher: str) 
     )
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert _roles(text, proposal, "died").get("target") == ["A woman"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_who_is_on_strike_strikes(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "X went on strike", "X have been on strike": X is the strike's agent."""
+    text = (
+        "Hundreds of teachers went on strike on Monday. "
+        "Bus drivers in Leeds have been on strike since March."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    strikes = [
+        s for s in proposal.spans if s.label == "EVENT" and text[s.start : s.end] == "strike"
+    ]
+    assert [related(text, proposal, s, "agent") for s in strikes] == [["teachers"], ["Bus drivers"]]
