@@ -274,9 +274,16 @@ class EventRules:
             for match in found:
                 if passive and match.arg.dep_ == "nsubj" and match.arg.head.i == trigger.i:
                     continue
-                # "North Korea fired": a place that is the subject of an event verb acts
-                acts = (
-                    group == "event_agent" and match.arg.dep_ == "nsubj" and trigger.pos_ == "VERB"
+                # "North Korea fired", "Russia's invasion": a place that is the subject of an
+                # event verb or the possessor of an act of a state acts ("Kenya's election"
+                # and "Iran's protests" are where they happen)
+                acts = group == "event_agent" and (
+                    (match.arg.dep_ == "nsubj" and trigger.pos_ == "VERB")
+                    or (
+                        match.arg.dep_ == "poss"
+                        and match.arg.head.i == trigger.i
+                        and etype in _STATE_ACTS
+                    )
                 )
                 arg = match.arg
                 actor = actor_for(arg, actors, acts=acts)
@@ -374,6 +381,12 @@ class EventRules:
             tok = up
             out[tok.i] = reported
         return out
+
+
+# Event types a state does when it is the possessor of the event noun ("Russia's invasion").
+_STATE_ACTS = frozenset(
+    {"attack", "arrest", "detention", "deportation", "killing", "agreement", "meeting"}
+)
 
 
 def _headline_passive(trigger: Token, text: str) -> bool:

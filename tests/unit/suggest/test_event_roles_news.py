@@ -9,7 +9,7 @@ import pytest
 
 from annotator.scheme import Scheme, scheme_from_dict
 
-from .helpers import find, related, run
+from .helpers import actor_types, find, related, run
 
 MATCHERS = ["anchored", "spacy"]
 
@@ -320,3 +320,14 @@ def test_who_is_on_strike_strikes(nlp_sm: Any, scheme: Scheme, matcher: str) -> 
         s for s in proposal.spans if s.label == "EVENT" and text[s.start : s.end] == "strike"
     ]
     assert [related(text, proposal, s, "agent") for s in strikes] == [["teachers"], ["Bus drivers"]]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_state_that_owns_an_attack_made_it(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "Russia's invasion": the state acts (an ACTOR of type government); "Kenya's
+    election" happens in Kenya, which stays a place."""
+    text = "Russia's invasion of Ukraine began in 2022. Kenya's election was held in August."
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, "invasion").get("agent") == ["Russia"]
+    assert "agent" not in _roles(text, proposal, "election")
+    assert actor_types(text, proposal).get("Russia") == "government"
