@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.actors import phrase_range
 from annotator.suggest.entities import (
+    DATELINE,
     Cand,
     RelCand,
     SentIndex,
@@ -215,7 +216,9 @@ class EventRules:
                 else None
             )
             if near is None and parsed:
-                near = self._nearest_in_clause(doc, event, head, index, (lo, hi), out, label)
+                near = self._nearest_in_clause(
+                    doc, event, head, index, (_after_dateline(sents.text, lo, hi), hi), out, label
+                )
             elif near is None:
                 near = index.nearest(event.start, event.end, lo, hi)
             if near is not None:
@@ -381,6 +384,15 @@ class EventRules:
             tok = up
             out[tok.i] = reported
         return out
+
+
+def _after_dateline(text: str, lo: int, hi: int) -> int:
+    """Where the sentence [lo, hi) starts after a dateline that opens its line ("VILNIUS,
+    Lithuania — ", "LAGOS, May 14 (AP) — "): the place and date a story was filed from are
+    not where and when what it reports happened."""
+    start = text.rfind("\n", 0, lo) + 1
+    found = DATELINE.match(text, start, hi)
+    return max(lo, found.end()) if found is not None else lo
 
 
 # Event types a state does when it is the possessor of the event noun ("Russia's invasion").

@@ -331,3 +331,17 @@ def test_a_state_that_owns_an_attack_made_it(nlp_sm: Any, scheme: Scheme, matche
     assert _roles(text, proposal, "invasion").get("agent") == ["Russia"]
     assert "agent" not in _roles(text, proposal, "election")
     assert actor_types(text, proposal).get("Russia") == "government"
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_the_dateline_is_not_where_and_when_it_happened(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """A wire report's dateline says where and when it was filed: its city, country and date
+    are no fallback place or time of the events the sentence reports."""
+    text = (
+        "VILNIUS, Lithuania, May 3 (Reuters) — Belarusian police detained 30 opposition "
+        "activists, a rights group said."
+    )
+    roles = _roles(text, run(text, nlp_sm, _scheme(scheme, matcher)), "detained")
+    assert "place" not in roles and "time" not in roles, roles
