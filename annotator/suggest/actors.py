@@ -43,6 +43,16 @@ _PHRASE_DEPS = frozenset(
 )
 _SINGULAR_PERSON = frozenset("he him his himself she her hers herself".split())
 _PLURAL = frozenset("they them their theirs themselves".split())
+_FEMININE = frozenset("she her hers herself".split())
+_MASCULINE = frozenset("he him his himself".split())
+_MALE = frozenset(
+    "man boy father son husband brother king prince uncle nephew grandfather gentleman"
+    " businessman chairman spokesman policeman fisherman".split()
+)
+_FEMALE = frozenset(
+    "woman girl mother daughter wife sister queen princess aunt niece grandmother lady"
+    " businesswoman chairwoman spokeswoman policewoman".split()
+)
 _NEUTER = frozenset("it its itself".split())
 _RELATIVE = frozenset("who whom whose which that".split())
 _PERSONAL_RELATIVE = frozenset({"who", "whom"})
@@ -434,7 +444,9 @@ def _agrees(cand: Cand, want: str, tok: Token) -> bool:
     last = words.rsplit(" ", 1)[-1] if words else ""
     plural = bool(last) and last[:1].islower() and last.endswith("s") and not last.endswith("ss")
     if want == "person":
-        return etype in ("person", None) and not plural
+        # "A man was charged ... She died": a noun of the other sex is no antecedent
+        other = _MALE if tok.lower_ in _FEMININE else _FEMALE if tok.lower_ in _MASCULINE else ()
+        return etype in ("person", None) and not plural and last.lower() not in other
     if want == "plural":
         return plural or etype in _GROUP_TYPES
     return etype in _GROUP_TYPES and etype != "population_group" and not plural

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.actors import phrase_range
 from annotator.suggest.entities import (
+    DATELINE,
     Cand,
     RelCand,
     SentIndex,
@@ -112,7 +113,9 @@ class EventRules:
                 continue
             pos = tok.pos_
             if has_pos and pos == "PROPN" and text is not None and title_line(text, tok.idx):
-                pos = "NOUN" if lower.endswith(("ing", "ion", "s")) else "VERB"
+                # "Roadside Bomb Blast": a word that modifies the next is a noun
+                noun = tok.dep_ == "compound" or lower.endswith(("ing", "ion", "s"))
+                pos = "NOUN" if noun else "VERB"
             if has_pos and pos not in _TRIGGER_POS:
                 continue
             retyped = self.args.event_type(tok)
@@ -188,18 +191,34 @@ class EventRules:
             if "status" not in event.attrs:
                 event.attrs["status"] = self.args.status(head, etype) or "occurred"
             passive = _headline_passive(head, sents.text)
-            for role, tok, actor in self._arguments(head, etype, actors, passive):
+            span = (
+                doc.char_span(event.start, event.end)
+                if event.end - event.start > len(head)
+                else None
+            )
+            words = range(span.start, span.end) if span is not None else None
+            found = self._arguments(head, etype, actors, passive, words)
+            for role, tok, actor in found:
                 out.append(RelCand(role, event, actor, SCORE_ROLE))
-                # "Starry Lee and Holden Chow were elected": every conjunct is an argument.
+                # "Starry Lee and Holden Chow were elected": every conjunct is an argument
+                # (not one that has a role of its own: "talks between A and B").
                 for arg in self._conjuncts(tok):
                     more = actor_for(arg, actors)
-                    if more is not None and not any(r.tail is more for r in out):
+                    if more is None or any(r.tail is more for r in out):
+                        continue
+                    if not any(a is more for _, _, a in found):
                         out.append(RelCand(role, event, more, SCORE_ROLE))
         lo, hi = sents.chars_of(head.idx)
         for label, index in (("place", places), ("time", times)):
-            near = self._place_phrase(head, places) if parsed and label == "place" else None
+            near = (
+                self._place_phrase(head, places, str(event.attrs.get("type", "")))
+                if parsed and label == "place"
+                else None
+            )
             if near is None and parsed:
-                near = self._nearest_in_clause(doc, event, head, index, (lo, hi), out, label)
+                near = self._nearest_in_clause(
+                    doc, event, head, index, (_after_dateline(sents.text, lo, hi), hi), out, label
+                )
             elif near is None:
                 near = index.nearest(event.start, event.end, lo, hi)
             if near is not None:
@@ -207,7 +226,12 @@ class EventRules:
         return out
 
     def _arguments(
-        self, trigger: Token, etype: str, actors: SpanIndex, passive: bool = False
+        self,
+        trigger: Token,
+        etype: str,
+        actors: SpanIndex,
+        passive: bool = False,
+        words: range | None = None,
     ) -> list[tuple[str, Token, Cand]]:
         """(role, token, ACTOR) of the agent and the target of a trigger: for each role the
         first match of the ``event_agent``/``event_target`` patterns whose argument is an
@@ -227,25 +251,42 @@ class EventRules:
             role = "target" if undergoer else group[len("event_") :]
             if (undergoer or role == "target") and any(r == "target" for r, _, _ in out):
                 break
-            found = self._first_actor(group, trigger, etype, actors, passive)
+            found = self._first_actor(group, trigger, etype, actors, passive, words)
             if found is not None and not any(a is found[1] for _, _, a in out):
                 out.append((role, *found))
         return out
 
     def _first_actor(
-        self, group: str, trigger: Token, etype: str, actors: SpanIndex, passive: bool = False
+        self,
+        group: str,
+        trigger: Token,
+        etype: str,
+        actors: SpanIndex,
+        passive: bool = False,
+        words: range | None = None,
     ) -> tuple[Token, Cand] | None:
         """The nearest match of the first pattern of ``group`` that matches whose argument
         is (or becomes) an ACTOR ("defeated by 10,694 votes by James To": James To), or a
         quantity of actors (``event_quantity``: "dozens of demonstrators"); the subject of a
-        ``passive`` headline verb is no agent."""
+        ``passive`` headline verb is no agent. A pattern whose every argument is one of the
+        trigger's own ``words`` (token indices) does not count."""
+        own = range(trigger.i, trigger.i + 1) if words is None else words
         for found in self.args.by_pattern(group, trigger, etype):
+            if all(m.arg.i in own for m in found):
+                continue  # "opened fire on the crowd": "fire" is the trigger's own word
             for match in found:
                 if passive and match.arg.dep_ == "nsubj" and match.arg.head.i == trigger.i:
                     continue
-                # "North Korea fired": a place that is the subject of an event verb acts
-                acts = (
-                    group == "event_agent" and match.arg.dep_ == "nsubj" and trigger.pos_ == "VERB"
+                # "North Korea fired", "Russia's invasion": a place that is the subject of an
+                # event verb or the possessor of an act of a state acts ("Kenya's election"
+                # and "Iran's protests" are where they happen)
+                acts = group == "event_agent" and (
+                    (match.arg.dep_ == "nsubj" and trigger.pos_ == "VERB")
+                    or (
+                        match.arg.dep_ == "poss"
+                        and match.arg.head.i == trigger.i
+                        and etype in _STATE_ACTS
+                    )
                 )
                 arg = match.arg
                 actor = actor_for(arg, actors, acts=acts)
@@ -272,11 +313,11 @@ class EventRules:
             tok = nxt
         return out
 
-    def _place_phrase(self, trigger: Token, places: SpanIndex) -> Cand | None:
+    def _place_phrase(self, trigger: Token, places: SpanIndex, etype: str = "") -> Cand | None:
         """The place an ``event_place`` pattern finds ("elected in this constituency",
         "evacuated ... in the town of Yeoncheon"): an existing PLACE, or a new one when the
         noun is one of the scheme's ``place_nouns``; the first match that is either."""
-        for found in self.args.matches("event_place", trigger):
+        for found in self.args.matches("event_place", trigger, etype):
             pobj = found.arg
             hits = places.overlapping(pobj.idx, pobj.idx + len(pobj.text))
             if hits:
@@ -343,6 +384,21 @@ class EventRules:
             tok = up
             out[tok.i] = reported
         return out
+
+
+def _after_dateline(text: str, lo: int, hi: int) -> int:
+    """Where the sentence [lo, hi) starts after a dateline that opens its line ("VILNIUS,
+    Lithuania — ", "LAGOS, May 14 (AP) — "): the place and date a story was filed from are
+    not where and when what it reports happened."""
+    start = text.rfind("\n", 0, lo) + 1
+    found = DATELINE.match(text, start, hi)
+    return max(lo, found.end()) if found is not None else lo
+
+
+# Event types a state does when it is the possessor of the event noun ("Russia's invasion").
+_STATE_ACTS = frozenset(
+    {"attack", "arrest", "detention", "deportation", "killing", "agreement", "meeting"}
+)
 
 
 def _headline_passive(trigger: Token, text: str) -> bool:
