@@ -187,7 +187,7 @@ class ActorLexicon:
             return found
         if ent_label == "ORG" or (head is not None and head.pos_ == "PROPN"):
             # The name's head word: the last word, or the last before "of" ("Ministry of X").
-            words = key.split(" of ", 1)[0].split()
+            words = re.split(r" (?:of|for) ", key, maxsplit=1)[0].split()  # "Coalition for Change"
             last = words[-1] if words else key
             found = self.head_type.get(last) or (
                 self.head_type.get(last[:-1]) if last.endswith("s") else None
@@ -254,6 +254,7 @@ class ActorIndex(SpanIndex):
                 and not _part_of_things(tok, lex)
             )
             or (speaker and tok.tag_ == "NNS" and not tok.lower_.endswith("ings"))
+            or (speaker and tok.tag_ == "NN" and tok.lower_.endswith(_AGENT_SUFFIXES))
             or (person and tok.pos_ == "NOUN")
         )
         if self.places is not None:
@@ -392,6 +393,10 @@ class ActorIndex(SpanIndex):
 # a clause another verb governs, a name that modifies a noun, or none of these.
 _OTHER, _MAIN, _INNER, _MODIFIER = range(4)
 
+
+# Endings of nouns of people and firms by what they do ("the importer", "the regulator"): a
+# singular subject of a reporting verb with one speaks; other singular nouns need the lexicon.
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ant")
 
 # Types a noun after a name gives that name ("the Bild newspaper": media).
 _NAMED_BY_NOUN = frozenset({"media", "party", "armed_group"})

@@ -319,3 +319,18 @@ def test_election_reports_count_seats_not_people(nlp_sm: Any, scheme: Scheme) ->
         for s in proposal.spans
         if s.label == "ACTOR" and text[s.start : s.end] == "Congress"
     }
+
+
+def test_a_singular_agent_noun_speaks_and_a_coalition_for_change_is_a_party(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    text = (
+        "The opposition Citizens Coalition for Change accused the government of mismanaging "
+        "the economy.\n\n"
+        "Fears grew after the country's largest fuel importer said it had run out of foreign "
+        "currency to pay suppliers."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claim = find(text, proposal, "CLAIM", "it had run out of foreign currency to pay suppliers")
+    assert related(text, proposal, claim, "claimant") == ["the country's largest fuel importer"]
+    assert actor_types(text, proposal).get("Citizens Coalition for Change") == "party"
