@@ -655,6 +655,9 @@ def _refine_actor(
                 return False
             label = "PERSON"  # "Noman Benotman" tagged NORP: a name
             cand.attrs["type"] = "person"
+    if label == "ORG" and span is not None and _titled_person(span, piece, lexicon):
+        label = "PERSON"  # "veteran guard Marcus Hill" tagged ORG: a person
+        cand.attrs["type"] = "person"
     etype = lexicon.type_of(piece, root, label)
     if root is not None and root.dep_ == "compound":
         # "the Bild newspaper", "the opposition Congress party": the name of what the noun
@@ -665,6 +668,23 @@ def _refine_actor(
     if etype:
         cand.attrs["type"] = etype
     return True
+
+
+def _titled_person(span: Span, piece: str, lexicon: ActorLexicon) -> bool:
+    """A two- or three-word title-case name right after a noun of people that modifies it
+    ("striker Erling Haaland", "guard Marcus Hill"): a person's name."""
+    words = piece.split()
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w[1:].islower() for w in words):
+        return False
+    if span.start == 0:
+        return False
+    prev = span.doc[span.start - 1]
+    return (
+        prev.pos_ == "NOUN"
+        and prev.dep_ == "compound"
+        and span.start <= prev.head.i < span.end
+        and lexicon.noun_type.get(prev.lemma_.lower()) == "person"
+    )
 
 
 def _bare(name: str) -> str:
@@ -772,6 +792,7 @@ def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
     """One name, one reading per document: once "Daniel Montalvo" is a person, a later
     "Montalvo" is that person too, whether NER missed it or took it for a place."""
     persons: set[str] = set()
+    first_names: set[str] = set()  # only to retype a name NER took for an organisation
     for cand in ents:
         if cand.label == "ACTOR" and cand.attrs.get("type") == "person":
             name = _bare(text[cand.start : cand.end])  # "Narendra Modi's party": Modi
@@ -779,6 +800,7 @@ def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
             if len(words) >= 2 and all(w[:1].isupper() for w in words):
                 persons.add(words[-1])
                 persons.add(name)
+                first_names.add(words[0])
     ents = _propagate_organisations(ents, text)
     if not persons:
         return ents
@@ -787,7 +809,7 @@ def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
             name = text[cand.start : cand.end]
             if name.endswith("'s") or name.endswith("’s"):
                 name = name[:-2]
-            if name in persons:
+            if name in persons or name in first_names:
                 cand.attrs["type"] = "person"  # "Wilkins" read as ORG once, a person elsewhere
     import numpy
     from spacy.attrs import DEP, POS

@@ -177,6 +177,7 @@ class ClaimRules:
         return (
             tok.pos_ == "VERB"
             and tok.lemma_.lower() in self.reporting
+            and not _bare_gerund(tok)
             and self.args.any("claim_not_cue", tok) is None
         )
 
@@ -515,6 +516,16 @@ def _closing_quote(text: str, start: int, end: int) -> int:
     return end
 
 
+def _bare_gerund(tok: Token) -> bool:
+    """An -ing form heading its sentence with no auxiliary is a noun the parser made a verb
+    ("Quake hits Indonesia, no tsunami warning"), not a finite cue."""
+    return (
+        tok.tag_ == "VBG"
+        and tok.dep_ == "ROOT"
+        and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+    )
+
+
 def _gap(tok: Token, q: Quote) -> int:
     """Characters between a cue and a quotation."""
     return q.start - tok.idx if tok.idx < q.start else tok.idx - q.end
@@ -627,7 +638,10 @@ def _parenthetical(verb: Token) -> Span | None:
     if hi <= last and _trim_span(doc[hi : last + 1]) is None:
         hi = last + 1  # only a point or a line break follows: the cue ends the clause
     if hi < last and any(c.dep_ == "nsubj" for c in verb.children):
-        return _trim_span(doc[hi : last + 1])
+        after = _trim_span(doc[hi : last + 1])
+        if after is not None and not (after[0].pos_ == "CCONJ" and lo > head.left_edge.i):
+            return after
+        hi = last + 1  # "X struck, the agency said, but there were no reports": X is said
     if hi >= last and lo > head.left_edge.i:
         return _trim_span(doc[head.left_edge.i : lo])
     return None

@@ -334,3 +334,30 @@ def test_a_singular_agent_noun_speaks_and_a_coalition_for_change_is_a_party(
     claim = find(text, proposal, "CLAIM", "it had run out of foreign currency to pay suppliers")
     assert related(text, proposal, claim, "claimant") == ["the country's largest fuel importer"]
     assert actor_types(text, proposal).get("Citizens Coalition for Change") == "party"
+
+
+def test_quake_reports(nlp_sm: Any, scheme: Scheme) -> None:
+    """A headline's '-ing' noun is no cue; a speech tag followed by 'but ...' tags the clause
+    before it."""
+    text = (
+        "Magnitude 6.4 quake hits eastern Indonesia, no tsunami warning\n\n"
+        "A strong earthquake with a magnitude of 6.4 struck off the coast of Indonesia's "
+        "Maluku islands early on Monday, the country's geophysics agency said, but there were "
+        "no immediate reports of damage or casualties."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claims = spans_of(text, proposal, "CLAIM")
+    assert len(claims) == 1 and claims[0].startswith("A strong earthquake"), claims
+    claim = find(text, proposal, "CLAIM", claims[0])
+    assert related(text, proposal, claim, "claimant") == ["the country's geophysics agency"]
+
+
+def test_a_player_named_after_his_position_is_a_person(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "LOS ANGELES — The Los Angeles Lakers have signed veteran guard Marcus Hill to a "
+        "one-year contract worth $3.3 million, the team announced on Tuesday.\n\n"
+        '"Marcus brings experience and toughness," coach Darvin Ham said.'
+    )
+    types = actor_types(text, run(text, nlp_sm, scheme))
+    assert types.get("Marcus Hill") == "person", types
+    assert types.get("Marcus", "person") == "person", types
