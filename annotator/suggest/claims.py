@@ -417,7 +417,12 @@ class ClaimRules:
             lo = min(t.left_edge.i for t in toks)
             hi = self._before_other_speaker(cue, lo, max(t.right_edge.i for t in toks) + 1)
             return _strip_leading(cue.doc[_after_time(cue, lo, hi) : hi])
-        if cue.pos_ != "VERB" or self._is_reporting(cue.head):
+        if cue.pos_ != "VERB":
+            return None
+        after_that = _after_that(cue)
+        if after_that is not None:
+            return after_that
+        if self._is_reporting(cue.head):
             return None  # "X said that it did not agree": the clause is content, no cue
         return _parenthetical(cue)
 
@@ -514,6 +519,17 @@ def _closing_quote(text: str, start: int, end: int) -> int:
     if end + 1 < len(text) and text[end] in ".,!?" and text[end + 1] in _QUOTE_MARKS:
         return end + 2
     return end
+
+
+def _after_that(cue: Token) -> Span | None:
+    """What follows "that" right after a cue the parser gave no clause ("Wilkins observed
+    that the starting date ... coincided with ...", parsed with "date" as the object): to the
+    end of the cue's phrase."""
+    doc = cue.doc
+    if cue.i + 2 >= len(doc) or doc[cue.i + 1].lower_ != "that" or doc[cue.i + 1].dep_ != "mark":
+        return None
+    end = cue.right_edge.i + 1
+    return _trim_span(doc[cue.i + 2 : end]) if end > cue.i + 3 else None
 
 
 def _bare_gerund(tok: Token) -> bool:

@@ -361,3 +361,23 @@ def test_a_player_named_after_his_position_is_a_person(nlp_sm: Any, scheme: Sche
     types = actor_types(text, run(text, nlp_sm, scheme))
     assert types.get("Marcus Hill") == "person", types
     assert types.get("Marcus", "person") == "person", types
+
+
+def test_what_follows_that_after_a_cue_is_its_content_whatever_the_parse(nlp_sm: Any) -> None:
+    """'Wilkins observed that the date coincided with ...' parsed with "date" the object of
+    "observed" and "coincided" a modifier of it: the content is still all after "that"."""
+    from spacy.tokens import Doc
+
+    from annotator.suggest.claims import _after_that
+
+    doc = Doc(
+        nlp_sm.vocab,
+        words="Wilkins observed that the date coincided with the anniversary .".split(),
+        pos=["PROPN", "VERB", "SCONJ", "DET", "NOUN", "VERB", "ADP", "DET", "NOUN", "PUNCT"],
+        deps=["nsubj", "ROOT", "mark", "det", "dobj", "acl", "prep", "det", "pobj", "punct"],
+        heads=[1, 1, 4, 4, 1, 4, 5, 8, 6, 1],
+        lemmas=["Wilkins", "observe", "that", "the", "date", "coincide", "with", "the", "x", "."],
+    )
+    content = _after_that(doc[1])
+    assert content is not None and content.text == "the date coincided with the anniversary"
+    assert _after_that(doc[5]) is None
