@@ -381,3 +381,10 @@ def test_what_follows_that_after_a_cue_is_its_content_whatever_the_parse(nlp_sm:
     content = _after_that(doc[1])
     assert content is not None and content.text == "the date coincided with the anniversary"
     assert _after_that(doc[5]) is None
+
+
+def test_what_is_cited_is_claimed_by_who_cites_it(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "Citing privacy rules, U.S. officials declined to say why the visas were denied."
+    proposal = run(text, nlp_sm, scheme)
+    claim = find(text, proposal, "CLAIM", "privacy rules")
+    assert related(text, proposal, claim, "claimant") == ["U.S. officials"]
