@@ -388,3 +388,15 @@ def test_what_is_cited_is_claimed_by_who_cites_it(nlp_sm: Any, scheme: Scheme) -
     proposal = run(text, nlp_sm, scheme)
     claim = find(text, proposal, "CLAIM", "privacy rules")
     assert related(text, proposal, claim, "claimant") == ["U.S. officials"]
+
+
+def test_what_is_noted_is_claimed(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "The curator pointed to the paintings, noting the influence of the Dutch masters on "
+        "the young artist."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claims = spans_of(text, proposal, "CLAIM")
+    assert claims == ["the influence of the Dutch masters on the young artist"], claims
+    claim = find(text, proposal, "CLAIM", claims[0])
+    assert related(text, proposal, claim, "claimant") == ["The curator"]
