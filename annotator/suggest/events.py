@@ -190,7 +190,7 @@ class EventRules:
             etype = str(event.attrs.get("type", ""))
             if "status" not in event.attrs:
                 event.attrs["status"] = self.args.status(head, etype) or "occurred"
-            passive = _headline_passive(head, sents.text)
+            passive = _passive(head) or _headline_passive(head, sents.text)
             span = (
                 doc.char_span(event.start, event.end)
                 if event.end - event.start > len(head)
@@ -236,17 +236,23 @@ class EventRules:
         """(role, token, ACTOR) of the agent and the target of a trigger: for each role the
         first match of the ``event_agent``/``event_target`` patterns whose argument is an
         actor. Whoever undergoes an ``undergoer_triggers`` event ("She died", "her death")
-        is its target, and so is the subject of a ``passive`` headline verb ("Man charged
-        with murder")."""
+        is its target, and so is the subject of a ``passive`` verb that the agent patterns
+        find ("Man charged with murder", "tore up her passport to avoid being expelled")."""
         out: list[tuple[str, Token, Cand]] = []
         undergoer = trigger.lemma_.lower() in self.undergoers
         if passive:
-            for subject in trigger.children:
-                if subject.dep_ == "nsubj":
-                    actor = actor_for(subject, actors)
-                    if actor is not None:
-                        out.append(("target", subject, actor))
-                    break
+            subject = next(
+                (
+                    m.arg
+                    for found in self.args.by_pattern("event_agent", trigger, etype)
+                    for m in found
+                    if m.arg.dep_ == "nsubj"
+                ),
+                None,
+            )
+            actor = actor_for(subject, actors) if subject is not None else None
+            if subject is not None and actor is not None:
+                out.append(("target", subject, actor))
         for group in ("event_agent", "event_target"):
             role = "target" if undergoer else group[len("event_") :]
             if (undergoer or role == "target") and any(r == "target" for r, _, _ in out):
@@ -268,14 +274,14 @@ class EventRules:
         """The nearest match of the first pattern of ``group`` that matches whose argument
         is (or becomes) an ACTOR ("defeated by 10,694 votes by James To": James To), or a
         quantity of actors (``event_quantity``: "dozens of demonstrators"); the subject of a
-        ``passive`` headline verb is no agent. A pattern whose every argument is one of the
+        ``passive`` verb is no agent. A pattern whose every argument is one of the
         trigger's own ``words`` (token indices) does not count."""
         own = range(trigger.i, trigger.i + 1) if words is None else words
         for found in self.args.by_pattern(group, trigger, etype):
             if all(m.arg.i in own for m in found):
                 continue  # "opened fire on the crowd": "fire" is the trigger's own word
             for match in found:
-                if passive and match.arg.dep_ == "nsubj" and match.arg.head.i == trigger.i:
+                if passive and match.arg.dep_ == "nsubj":
                     continue
                 # "North Korea fired", "Russia's invasion": a place that is the subject of an
                 # event verb or the possessor of an act of a state acts ("Kenya's election"
@@ -399,6 +405,15 @@ def _after_dateline(text: str, lo: int, hi: int) -> int:
 _STATE_ACTS = frozenset(
     {"attack", "arrest", "detention", "deportation", "killing", "agreement", "meeting"}
 )
+
+
+def _passive(trigger: Token) -> bool:
+    """A passive verb whose subject the parser did not mark as passive, or that has none of
+    its own ("to avoid being expelled", "has been extradited" with an active subject)."""
+    if trigger.pos_ != "VERB":
+        return False
+    deps = {c.dep_ for c in trigger.children}
+    return "auxpass" in deps and "nsubjpass" not in deps
 
 
 def _headline_passive(trigger: Token, text: str) -> bool:

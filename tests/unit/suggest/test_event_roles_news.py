@@ -345,3 +345,20 @@ def test_the_dateline_is_not_where_and_when_it_happened(
     )
     roles = _roles(text, run(text, nlp_sm, _scheme(scheme, matcher)), "detained")
     assert "place" not in roles and "time" not in roles, roles
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_the_subject_of_a_passive_found_through_its_governor_is_the_target(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "X ... to avoid being expelled": X would be expelled, not expel; "soldiers entered the
+    village and were ambushed by rebels": the soldiers were ambushed."""
+    text = (
+        "The activist tore up her passport to avoid being expelled. "
+        "Soldiers entered the village and were ambushed by rebels."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    expelled = _roles(text, proposal, "expelled")
+    assert expelled.get("target") == ["The activist"] and "agent" not in expelled, expelled
+    ambushed = _roles(text, proposal, "ambushed")
+    assert (ambushed.get("agent"), ambushed.get("target")) == (["rebels"], ["Soldiers"]), ambushed
