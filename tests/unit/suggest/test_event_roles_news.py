@@ -362,3 +362,27 @@ def test_the_subject_of_a_passive_found_through_its_governor_is_the_target(
     assert expelled.get("target") == ["The activist"] and "agent" not in expelled, expelled
     ambushed = _roles(text, proposal, "ambushed")
     assert (ambushed.get("agent"), ambushed.get("target")) == (["rebels"], ["Soldiers"]), ambushed
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+@pytest.mark.parametrize(
+    ("text", "trigger", "status"),
+    [
+        ("The new government will hold elections in the spring.", "elections", "planned"),
+        ("Talks will be held in Geneva next week.", "Talks", "planned"),
+        ("The two sides did not hold talks on Friday.", "talks", "denied"),
+        (
+            "A Dutch man wanted in France over a 2020 robbery in which a guard was shot has "
+            "been extradited from Italy.",
+            "shot",
+            "occurred",
+        ),
+    ],
+)
+def test_the_light_verb_carries_the_status_and_a_relative_clause_is_not_governed(
+    nlp_sm: Any, scheme: Scheme, matcher: str, text: str, trigger: str, status: str
+) -> None:
+    """The future or negation of "hold" is the status of the talks it holds; what a relative
+    clause reports is not what the verb above it wants, plans or denies."""
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _status(text, proposal, trigger) == status
