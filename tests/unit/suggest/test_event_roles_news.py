@@ -386,3 +386,18 @@ def test_the_light_verb_carries_the_status_and_a_relative_clause_is_not_governed
     clause reports is not what the verb above it wants, plans or denies."""
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert _status(text, proposal, trigger) == status
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_who_claims_responsibility_for_an_attack_is_its_agent(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "X claimed responsibility for the bombing": X did it (and the bombing happened)."""
+    text = (
+        "The Islamic State group claimed responsibility for the bombing in a statement. "
+        "A hacker group took credit for the cyberattack on Monday."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, "bombing").get("agent") == ["The Islamic State group"]
+    assert _roles(text, proposal, "cyberattack").get("agent") == ["A hacker group"]
+    assert _status(text, proposal, "bombing") == "occurred"
