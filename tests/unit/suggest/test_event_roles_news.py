@@ -401,3 +401,20 @@ def test_who_claims_responsibility_for_an_attack_is_its_agent(
     assert _roles(text, proposal, "bombing").get("agent") == ["The Islamic State group"]
     assert _roles(text, proposal, "cyberattack").get("agent") == ["A hacker group"]
     assert _status(text, proposal, "bombing") == "occurred"
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_the_possessor_of_an_arrest_was_arrested(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "his arrest", "her murder": whom it befell; with an "of" phrase the possessor did it
+    ("the army's detention of the journalist")."""
+    text = (
+        "Police detained the opposition leader Ali Karimi on Sunday. "
+        "Protests erupted after his arrest. "
+        "The army's detention of the journalist drew criticism."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    arrest = _roles(text, proposal, "arrest")
+    assert arrest.get("target") == ["Ali Karimi"] and "agent" not in arrest, arrest
+    detention = _roles(text, proposal, "detention")
+    assert detention.get("agent") == ["The army"], detention
+    assert detention.get("target") == ["the journalist"], detention
