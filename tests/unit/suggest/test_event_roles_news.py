@@ -418,3 +418,25 @@ def test_the_possessor_of_an_arrest_was_arrested(nlp_sm: Any, scheme: Scheme, ma
     detention = _roles(text, proposal, "detention")
     assert detention.get("agent") == ["The army"], detention
     assert detention.get("target") == ["the journalist"], detention
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_winning_a_vote_and_losing_a_seat_are_elections(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """The guidelines' election type: "lost her seat" (whoever lost it is the target, as
+    the person defeated), winning a vote or a majority; being sworn in is an event."""
+    text = (
+        "Mayor Tom Alder lost his seat on Tuesday. Lucia Moreno won 62 percent of the vote. "
+        "Her party also won a majority on the council. She will be sworn in on January 3."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    types = _types(text, proposal)
+    assert (types.get("lost"), types.get("won"), types.get("sworn in")) == (
+        "election",
+        "election",
+        "other",
+    ), types
+    lost = _roles(text, proposal, "lost")
+    assert lost.get("target") == ["Tom Alder"] and "agent" not in lost, lost
+    assert _status(text, proposal, "sworn in") == "planned"
