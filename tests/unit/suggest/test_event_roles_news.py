@@ -440,3 +440,19 @@ def test_winning_a_vote_and_losing_a_seat_are_elections(
     lost = _roles(text, proposal, "lost")
     assert lost.get("target") == ["Tom Alder"] and "agent" not in lost, lost
     assert _status(text, proposal, "sworn in") == "planned"
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_who_is_held_in_custody_is_detained(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "X was remanded in custody", "X remains in custody": X is the detention's target."""
+    text = (
+        "The suspect was remanded in custody on Friday. The journalist remains in custody in Minsk."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    custody = [
+        s for s in proposal.spans if s.label == "EVENT" and text[s.start : s.end] == "custody"
+    ]
+    roles = [
+        (related(text, proposal, s, "agent"), related(text, proposal, s, "target")) for s in custody
+    ]
+    assert roles == [([], ["The suspect"]), ([], ["The journalist"])], roles
