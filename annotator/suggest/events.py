@@ -202,8 +202,10 @@ class EventRules:
                 out.append(RelCand(role, event, actor, SCORE_ROLE))
                 # "Starry Lee and Holden Chow were elected": every conjunct is an argument
                 # (not one that has a role of its own: "talks between A and B").
+                # "The EU and Japan signed": a place joined to a subject agent acts too
+                acts = role == "agent" and tok.dep_ == "nsubj" and head.pos_ == "VERB"
                 for arg in self._conjuncts(tok):
-                    more = actor_for(arg, actors)
+                    more = actor_for(arg, actors, acts=acts)
                     if more is None or any(r.tail is more for r in out):
                         continue
                     if not any(a is more for _, _, a in found):

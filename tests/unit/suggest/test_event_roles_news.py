@@ -456,3 +456,16 @@ def test_who_is_held_in_custody_is_detained(nlp_sm: Any, scheme: Scheme, matcher
         (related(text, proposal, s, "agent"), related(text, proposal, s, "target")) for s in custody
     ]
     assert roles == [([], ["The suspect"]), ([], ["The journalist"])], roles
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_state_joined_to_an_acting_subject_acts_too(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "The European Union and Japan signed": Japan signed too, it is no place."""
+    text = "The European Union and Japan signed a trade agreement in Tokyo on Tuesday."
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    signed = _roles(text, proposal, "signed")
+    assert signed.get("agent") == ["The European Union", "Japan"], signed
+    assert signed.get("place") == ["Tokyo"], signed
+    assert actor_types(text, proposal).get("Japan") == "government"
