@@ -378,19 +378,22 @@ class EventRules:
         return best[1] if best is not None else None
 
     def _ancestors(self, trigger: Token) -> dict[int, bool]:
-        """The trigger and its heads, each with whether the way up to it from the trigger
-        passes a clause it reports (a ``ccomp`` of a reporting verb: "said on Tuesday that
-        gunmen killed")."""
+        """The trigger and its heads, each with whether a place or time met there is foreign:
+        the way up to it from the trigger passes a clause it reports (a ``ccomp`` of a
+        reporting verb: "said on Tuesday that gunmen killed") or goes above the noun a
+        relative or participle clause holding the trigger modifies."""
         out = {trigger.i: False}
         reported = False
+        beyond = False  # above the noun a relative clause holding the trigger modifies
         tok = trigger
         while tok.head.i != tok.i:
             up = tok.head
             reported = reported or (
                 tok.dep_ in ("ccomp", "parataxis") and up.lemma_.lower() in self.reporting
             )
+            out[up.i] = reported or beyond
+            beyond = beyond or tok.dep_ in _RELATIVE_DEPS
             tok = up
-            out[tok.i] = reported
         return out
 
 
@@ -436,11 +439,17 @@ def _headline_passive(trigger: Token, text: str) -> bool:
 _PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "poss", "agent"})
 
 
+_RELATIVE_DEPS = frozenset({"relcl", "acl"})
+
+
 def _foreign(root: Token, trigger: Token, above: dict[int, bool]) -> bool:
     """``root`` (of a place or time) belongs to another clause than the trigger's: on its way
     up to the trigger's heads it passes a relative clause that does not modify the trigger
-    ("the accident, which occurred yesterday" modifies it), or it meets them at a verb that
-    reports the trigger's clause."""
+    ("the accident, which occurred yesterday" modifies it; a participle clause may still
+    locate it: "arrested at a rally held in Lyon"), or it meets them where they are foreign:
+    at a verb that reports the trigger's clause, or above the noun that a relative or
+    participle clause holding the trigger modifies ("a man wanted in France over a robbery
+    in which a guard was shot": not France)."""
     tok = root
     while tok.i not in above:
         if tok.dep_ == "relcl" and tok.head.i != trigger.i:

@@ -469,3 +469,22 @@ def test_a_state_joined_to_an_acting_subject_acts_too(
     assert signed.get("agent") == ["The European Union", "Japan"], signed
     assert signed.get("place") == ["Tokyo"], signed
     assert actor_types(text, proposal).get("Japan") == "government"
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_relative_or_participle_clause_keeps_its_own_place_and_time(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """A trigger inside a relative or participle clause takes no place or time from the
+    clause above the noun it modifies; a participle clause of a place phrase still locates
+    the trigger ("arrested at a rally held in Lyon")."""
+    text = (
+        "A Dutch man wanted in France over a robbery in which a guard was shot has been "
+        "extradited from Italy. "
+        "On Friday, Germany deported 28 men convicted of crimes to Kabul. "
+        "Police arrested two men at a rally held in Lyon."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert "place" not in _roles(text, proposal, "shot")
+    assert "time" not in _roles(text, proposal, "convicted")
+    assert _roles(text, proposal, "arrested").get("place") == ["Lyon"]
