@@ -488,3 +488,15 @@ def test_a_relative_or_participle_clause_keeps_its_own_place_and_time(
     assert "place" not in _roles(text, proposal, "shot")
     assert "time" not in _roles(text, proposal, "convicted")
     assert _roles(text, proposal, "arrested").get("place") == ["Lyon"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_what_a_vote_is_on_is_no_place(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "a referendum on the new stadium": its topic; "an attack on a bus station": where."""
+    text = (
+        "The mayor promised a referendum on the new stadium. "
+        "Gunmen carried out an attack on a bus station."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert "place" not in _roles(text, proposal, "referendum")
+    assert _roles(text, proposal, "attack").get("place") == ["a bus station"]
