@@ -178,3 +178,27 @@ def test_import_waits_while_a_found_label_has_no_choice(
     dialog.skip_unmapped.setChecked(True)
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted
+
+
+@pytest.mark.parametrize(
+    ("ann", "message"),
+    [
+        ("", "The files hold no annotations: only their texts will be imported."),
+        ("T1\tTIME 34 40\tMonday\n", "Every label in the files is in the scheme."),
+    ],
+)
+def test_the_table_says_when_the_files_have_no_labels_at_all(
+    qtbot: Any, window: Any, tmp_path: Path, ann: str, message: str
+) -> None:
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "n1.txt").write_text(TEXT, "utf-8")
+    (folder / "n1.ann").write_text(ann, "utf-8")
+    dialog = _import_dialog(qtbot, window, folder)
+    dialog.format_combo.setCurrentText("brat")
+    table = dialog.label_table
+    assert table is not None
+    with qtbot.waitSignal(table.scanned, timeout=10_000):
+        table.find_button.click()
+    assert table.model.rowCount() == 0
+    assert table.status.text() == message
