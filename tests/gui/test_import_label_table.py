@@ -202,3 +202,48 @@ def test_the_table_says_when_the_files_have_no_labels_at_all(
         table.find_button.click()
     assert table.model.rowCount() == 0
     assert table.status.text() == message
+
+
+def test_the_dialog_can_give_spans_already_there_the_files_attributes(
+    qtbot: Any, window: Any, tmp_path: Path, dialogs: Any
+) -> None:
+    """The Import dialog's attributes box is the CLI's --update-attributes."""
+    from dataclasses import replace
+
+    from annotator.layers import load_layer
+
+    text = "Officials said the border was closed."
+    record = {
+        "id": "d-attrs",
+        "text": text,
+        "layer": "gold",
+        "spans": [{"start": 15, "end": 36, "label": "CLAIM", "attrs": {"stance": "neutral"}}],
+    }
+
+    def write(stance: str) -> Path:
+        record["spans"][0]["attrs"] = {"stance": stance}  # type: ignore[index]
+        path = tmp_path / f"{stance}.jsonl"
+        path.write_text(json.dumps(record) + "\n", "utf-8")
+        return path
+
+    def stance() -> object:
+        with window.context.project.session() as s:
+            docs = [d for d in load_layer(s, "gold") if d.text == text]
+        return docs[0].spans[0].attrs.get("stance")
+
+    ops = window.operations
+    for path, update, expected in (
+        (write("neutral"), False, "neutral"),
+        (write("oppose"), False, "neutral"),
+        (write("oppose"), True, "oppose"),
+    ):
+        dialog = _import_dialog(qtbot, window, path)
+        dialog.format_combo.setCurrentText("jsonl")
+        dialog.layer_combo.setCurrentText("gold")
+        dialog.update_attributes.setChecked(update)
+        options = dialog.options()
+        assert options.update_attributes is update
+        ops.import_paths([path], replace(options, label_table=()))
+        qtbot.waitUntil(lambda: not ops.busy, timeout=10_000)
+        assert dialogs.shown[-1][1] == "Import finished", dialogs.shown[-1]
+        assert stance() == expected
