@@ -390,6 +390,12 @@ class ClaimRules:
         ends with a colon, the verb of the clause before the colon ("She continued: ...")."""
         first, last = sents.number(q.start), sents.number(max(q.start, q.end - 1))
         lo, hi = sents.chars[first][0], sents.chars[last][1]
+        if hi - q.end <= 3 and last + 1 < len(sents.chars):
+            # '"Isn't it past your jail time?" Kimmel joked.': the question or exclamation ends
+            # the sentence and its speech tag is the next, short one on the same line
+            tag_end = sents.chars[last + 1][1]
+            if tag_end - q.end <= _TAG_REACH and "\n" not in sents.text[q.end : tag_end].strip():
+                hi = tag_end
         before = sents.text[max(0, q.start - 200) : q.start].rstrip()
         colon = before.endswith(":")
         if colon and first > 0:
@@ -514,6 +520,7 @@ def _preceding_actor(subj: Token, actors: SpanIndex) -> Cand | None:
 
 
 _QUOTE_MARKS = '"“”'
+_TAG_REACH = 60  # characters after a quotation that ends its sentence where its tag may be
 _CONTRAST = frozenset({"while", "whereas", "but"})
 # Dependents that give a verb content of its own: such a verb is no speech tag ("he said").
 _COMPLEMENTS = frozenset({"dobj", "dative", "xcomp", "ccomp", "oprd", "acomp"})

@@ -420,3 +420,14 @@ def test_what_a_sign_reads_is_not_the_last_speakers_quote(nlp_sm: Any, scheme: S
     proposal = run(text, nlp_sm, scheme)
     sign = find(text, proposal, "CLAIM", "Don't blame the victims.")
     assert related(text, proposal, sign, "claimant") == []
+
+
+def test_a_question_tagged_in_the_next_sentence_is_the_taggers(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Emma Stone won best actress. She said the film had changed her life.\n\n"
+        "Host Jimmy Kimmel took aim at a former president who had criticized his hosting. "
+        '"Isn\'t it past your jail time?" Kimmel joked.'
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claim = find(text, proposal, "CLAIM", "Isn't it past your jail time?")
+    assert related(text, proposal, claim, "claimant") == ["Kimmel"]
