@@ -431,3 +431,10 @@ def test_a_question_tagged_in_the_next_sentence_is_the_taggers(nlp_sm: Any, sche
     proposal = run(text, nlp_sm, scheme)
     claim = find(text, proposal, "CLAIM", "Isn't it past your jail time?")
     assert related(text, proposal, claim, "claimant") == ["Kimmel"]
+
+
+def test_big_platforms_and_companies_are_organisations(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "Twitter suspended the account on Monday, and Google said it would review the video."
+    types = actor_types(text, run(text, nlp_sm, scheme))
+    assert types.get("Twitter") == "organisation", types
+    assert types.get("Google") == "organisation", types
