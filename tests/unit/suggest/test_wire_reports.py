@@ -438,3 +438,23 @@ def test_big_platforms_and_companies_are_organisations(nlp_sm: Any, scheme: Sche
     types = actor_types(text, run(text, nlp_sm, scheme))
     assert types.get("Twitter") == "organisation", types
     assert types.get("Google") == "organisation", types
+
+
+def test_a_line_a_speaker_opens_with_a_colon_is_their_claim(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Police: Man shot in stolen car after chase\n\n"
+        "Image: A police car outside the station.\n\n"
+        "World Cup 2018 day five: Sweden, Belgium, England win three points\n\n"
+        "Reporter Sam Ortiz spoke with candidate Leah Brandt about her campaign.\n\n"
+        "Leah Brandt: I grew up here, and I have watched the downtown empty out."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claims = spans_of(text, proposal, "CLAIM")
+    assert claims == [
+        "Man shot in stolen car after chase",
+        "I grew up here, and I have watched the downtown empty out",
+    ], claims
+    claim = find(text, proposal, "CLAIM", claims[0])
+    assert related(text, proposal, claim, "claimant") == ["Police"]
+    answer = find(text, proposal, "CLAIM", claims[1])
+    assert related(text, proposal, answer, "claimant")
