@@ -701,7 +701,9 @@ def _parenthetical(verb: Token) -> Span | None:
     if verb.dep_ not in ("parataxis", "advcl", "ccomp") or verb.head.i == verb.i:
         return None
     if any(
-        (c.dep_ == "mark" and c.lower_ != "as") or (c.dep_ == "advmod" and c.tag_ == "WRB")
+        (c.dep_ == "mark" and c.lower_ != "as")
+        or (c.dep_ == "advmod" and c.tag_ == "WRB")
+        or (c.dep_ == "aux" and c.lower_ == "to")  # "trained for years to tell them apart"
         for c in verb.children
     ):
         # "that it did not agree": a complement clause; "killed when the army responded": an

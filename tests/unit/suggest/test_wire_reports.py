@@ -458,3 +458,20 @@ def test_a_line_a_speaker_opens_with_a_colon_is_their_claim(nlp_sm: Any, scheme:
     assert related(text, proposal, claim, "claimant") == ["Police"]
     answer = find(text, proposal, "CLAIM", claims[1])
     assert related(text, proposal, answer, "claimant")
+
+
+def test_verdicts_and_purpose_clauses(nlp_sm: Any, scheme: Scheme) -> None:
+    """A jury that finds someone guilty is the claimant; an infinitive of purpose ('trained
+    for years to tell the weapons apart') is no speech tag."""
+    text = (
+        "A jury on Friday found former police officer Kim Potter guilty of first-degree "
+        "manslaughter in the fatal shooting of Daunte Wright during a traffic stop.\n\n"
+        "Potter, 49, testified that she had meant to use her Taser but drew her handgun by "
+        "mistake. Prosecutors argued that she had been trained for years to tell the weapons "
+        "apart."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claims = spans_of(text, proposal, "CLAIM")
+    assert "that she had been trained for years" not in claims, claims
+    verdict = find(text, proposal, "CLAIM", claims[0])
+    assert related(text, proposal, verdict, "claimant") == ["A jury"]
