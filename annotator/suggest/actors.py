@@ -255,6 +255,7 @@ class ActorIndex(SpanIndex):
             )
             or (speaker and tok.tag_ == "NNS" and not tok.lower_.endswith("ings"))
             or (speaker and tok.tag_ == "NN" and tok.lower_.endswith(_AGENT_SUFFIXES))
+            or (speaker and tok.pos_ == "NOUN" and lemma in lex.places)  # "the school said"
             or (person and tok.pos_ == "NOUN")
         )
         if self.places is not None:
@@ -286,9 +287,14 @@ class ActorIndex(SpanIndex):
                 return None
             end, text = start + cut, text[:cut].rstrip()
             end = start + len(text)
-        # People named by their number ("kills 12", "107 were arrested") are persons.
+        # People named by their number ("kills 12", "107 were arrested") are persons; a place
+        # noun that speaks is the institution there ("the school announced").
         etype = lex.type_of(text, tok, ent) or (
-            "person" if speaker or person or tok.pos_ == "NUM" else None
+            _SPEAKING_PLACE.get(lemma, "organisation")
+            if speaker and lemma in lex.places
+            else "person"
+            if speaker or person or tok.pos_ == "NUM"
+            else None
         )
         attrs: dict[str, Any] = {"type": etype} if etype else {}
         cand = Cand(start, end, "ACTOR", SCORE_PHRASE, attrs, source="phrase")
@@ -393,6 +399,13 @@ class ActorIndex(SpanIndex):
 # a clause another verb governs, a name that modifies a noun, or none of these.
 _OTHER, _MAIN, _INNER, _MODIFIER = range(4)
 
+
+# Place nouns whose speaking institution is a government ("the city said"); others speak for
+# an organisation ("the school", "the hospital").
+_SPEAKING_PLACE = {
+    w: "government"
+    for w in ("city", "country", "state", "town", "village", "province", "region", "county")
+}
 
 # Endings of nouns of people and firms by what they do ("the importer", "the regulator"): a
 # singular subject of a reporting verb with one speaks; other singular nouns need the lexicon.

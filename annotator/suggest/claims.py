@@ -225,7 +225,7 @@ class ClaimRules:
             start, end = _one_paragraph(text, *_char_range(content))
             if end <= start:
                 continue
-            end = _closing_quote(text, start, end)
+            start, end = _balanced(text, start, end)
             claim = Cand(
                 start, end, "CLAIM", SCORE_REPORTED, {"form": "reported"}, source="reporting_verb"
             )
@@ -532,17 +532,20 @@ _OBJECTS = frozenset({"dobj", "dative"})
 _HEARER_CUES = frozenset({"tell", "inform", "assure", "remind", "warn", "brief"})  # object: who
 
 
-def _closing_quote(text: str, start: int, end: int) -> int:
-    """The end of a reported claim that quotes its last words: past the closing quotation
-    mark (and the point before it) when the claim opens one it does not close ('the comments
-    were "dangerous and misleading."')."""
+def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """A reported claim with as many quotation marks opened as closed: past the closing mark
+    (and the point before it) when it quotes its last words ('the comments were "dangerous
+    and misleading."'), else from the opening mark when it quotes its first ('that "talent
+    is spread across every background" and that ...')."""
     if sum(text.count(m, start, end) for m in _QUOTE_MARKS) % 2 == 0:
-        return end
+        return start, end
     if end < len(text) and text[end] in _QUOTE_MARKS:
-        return end + 1
+        return start, end + 1
     if end + 1 < len(text) and text[end] in ".,!?" and text[end + 1] in _QUOTE_MARKS:
-        return end + 2
-    return end
+        return start, end + 2
+    if start > 0 and text[start - 1] in _QUOTE_MARKS:
+        return start - 1, end
+    return start, end
 
 
 # A line that a speaker's name opens with a colon: "Police: Man shot in stolen car",

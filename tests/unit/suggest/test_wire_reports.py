@@ -475,3 +475,28 @@ def test_verdicts_and_purpose_clauses(nlp_sm: Any, scheme: Scheme) -> None:
     assert "that she had been trained for years" not in claims, claims
     verdict = find(text, proposal, "CLAIM", claims[0])
     assert related(text, proposal, verdict, "claimant") == ["A jury"]
+
+
+def test_a_school_that_announces_and_a_stunt_that_is_called(nlp_sm: Any, scheme: Scheme) -> None:
+    """A place noun that speaks is its institution; 'called X "Y"' with Y parsed as an
+    apposition is a claim; a quotation a claim opens is kept whole; 'might call' names
+    nothing."""
+    text = (
+        "CAMBRIDGE, Mass. — Harvard University will no longer charge tuition to students from "
+        "families earning less than $100,000 a year, the school announced Monday, in a move it "
+        "says will open its doors to more first-generation students.\n\n"
+        'University President Alan Garber said in a letter to the Harvard community that "talent '
+        'is spread across every background" and that cost should not stand in the way.\n\n'
+        'Representative Elise Stefanik called the announcement "a public-relations stunt."\n\n'
+        "We might even call these snap shots the self selfie."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claims = spans_of(text, proposal, "CLAIM")
+    first = find(text, proposal, "CLAIM", claims[0])
+    assert claims[0].startswith("Harvard University will no longer charge tuition"), claims
+    assert related(text, proposal, first, "claimant") == ["the school"]
+    assert actor_types(text, proposal).get("the school") == "organisation"
+    assert any(c.startswith('"talent is spread') for c in claims), claims
+    stunt = find(text, proposal, "CLAIM", 'the announcement "a public-relations stunt."')
+    assert related(text, proposal, stunt, "claimant") == ["Elise Stefanik"]
+    assert not any("selfie" in c for c in claims), claims
