@@ -33,6 +33,11 @@ def related(text: str, proposal: Proposal, head: SpanData, label: str) -> list[s
     ]
 
 
+def claimant_of(text: str, proposal: Proposal, claim: str) -> list[str]:
+    """The suggested claimants of the CLAIM whose text is ``claim``."""
+    return related(text, proposal, find(text, proposal, "CLAIM", claim), "claimant")
+
+
 def relations_valid(proposal: Proposal) -> bool:
     ids = {s.id for s in proposal.spans}
 
