@@ -286,14 +286,14 @@ def test_a_title_case_word_that_modifies_the_next_is_a_noun(nlp_sm: Any, scheme:
 def test_an_event_noun_that_names_people_or_gear_is_no_event(
     nlp_sm: Any, scheme: Scheme, matcher: str
 ) -> None:
-    """ "Rescue teams", "riot police": the noun says who they are, it reports no event;
-    "the rescue of the miners" does."""
+    """ "Rescue teams", "riot police", "an arrest warrant": the noun says who or what they
+    are, it reports no event; "the rescue of the miners" does."""
     text = (
         "Rescue teams pulled 52 people from the rubble. Riot police guarded the square. "
-        "The rescue of the miners took two days."
+        "The rescue of the miners took two days. A court issued an arrest warrant for him."
     )
     types = _types(text, run(text, nlp_sm, _scheme(scheme, matcher)))
-    assert "Rescue" not in types and "Riot" not in types, types
+    assert "Rescue" not in types and "Riot" not in types and "arrest" not in types, types
     assert types.get("rescue") == "other", types
 
 
