@@ -500,3 +500,18 @@ def test_what_a_vote_is_on_is_no_place(nlp_sm: Any, scheme: Scheme, matcher: str
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert "place" not in _roles(text, proposal, "referendum")
     assert _roles(text, proposal, "attack").get("place") == ["a bus station"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_re_elected_and_staged_find_their_arguments(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "was re-elected" (parsed as "was" with an adjective) elects its subject; "staged a
+    protest" (lemmatised "stag") makes its subject the protest's agent."""
+    text = (
+        "Councillor James Wu was narrowly re-elected in the fourth district. "
+        "Critics of the plan staged a small protest outside the venue."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, "elected").get("target") == ["James Wu"]
+    assert _roles(text, proposal, "protest").get("agent") == ["Critics"]
