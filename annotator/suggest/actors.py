@@ -296,6 +296,10 @@ class ActorIndex(SpanIndex):
             want = "group"
         else:
             return None
+        if tok.dep_ == "poss":
+            bound = self._clause_subject(tok, want)
+            if bound is not None:
+                return bound
         sents = self.sents
         here = sents.number(tok.idx) if sents is not None else 0
         if want != "person" and sents is not None and self.lexicon is not None:
@@ -336,6 +340,20 @@ class ActorIndex(SpanIndex):
                         break
             if best is not None:
                 return best[1]
+        return None
+
+
+    def _clause_subject(self, tok: Token, want: str) -> Cand | None:
+        """The ACTOR subject of the clause a possessive pronoun is in, when it agrees ("The
+        two parties announced their agreement": the parties)."""
+        verb = tok.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        for subject in verb.lefts:
+            if subject.dep_ in ("nsubj", "nsubjpass") and subject.i < tok.i:
+                hits = self.overlapping(*phrase_range(subject))
+                if hits and _agrees(hits[-1], want, tok):
+                    return hits[-1]
         return None
 
 

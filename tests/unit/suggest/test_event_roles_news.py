@@ -515,3 +515,17 @@ def test_re_elected_and_staged_find_their_arguments(
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert _roles(text, proposal, "elected").get("target") == ["James Wu"]
     assert _roles(text, proposal, "protest").get("agent") == ["Critics"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_possessive_pronoun_refers_to_its_clauses_subject(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "The two parties announced their agreement": the parties' agreement, not that of the
+    organisation named before."""
+    text = (
+        "Oli met leaders of the Nepali Congress on Monday. "
+        "The two parties announced their agreement on Thursday."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, "agreement").get("agent") == ["The two parties"]
