@@ -342,7 +342,6 @@ class ActorIndex(SpanIndex):
                 return best[1]
         return None
 
-
     def _clause_subject(self, tok: Token, want: str) -> Cand | None:
         """The ACTOR subject of the clause a possessive pronoun is in, when it agrees ("The
         two parties announced their agreement": the parties)."""
