@@ -480,12 +480,16 @@ def _dateline_cities(ents: list[Cand], text: str) -> list[Cand]:
 
 
 def _dateline_city(cand: Cand, piece: str, text: str) -> bool:
-    """An upper-case name that opens a line and a dateline ("YANGON — ", "KYIV, Ukraine — ")."""
+    """An upper-case name in the city of a dateline that opens its line ("YANGON — ",
+    "KYIV, Ukraine — ", "ALEGRE" of "PORTO ALEGRE, Brazil — "); ``cand`` then spans the
+    whole city."""
     if not piece.isupper() or len(piece) < 3:
         return False
-    if cand.start and text[cand.start - 1] != "\n":
+    found = DATELINE_CITY.match(text, text.rfind("\n", 0, cand.start) + 1)
+    if found is None or not found.start(1) <= cand.start < cand.end <= found.end(1):
         return False
-    return DATELINE_TAIL.match(text, cand.end) is not None
+    cand.start, cand.end = found.span(1)
+    return True
 
 
 def _adjective(doc: Doc, cand: Cand) -> bool:

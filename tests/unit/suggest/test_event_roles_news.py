@@ -9,7 +9,7 @@ import pytest
 
 from annotator.scheme import Scheme, scheme_from_dict
 
-from .helpers import actor_types, find, related, run
+from .helpers import actor_types, find, related, run, spans_of
 
 MATCHERS = ["anchored", "spacy"]
 
@@ -529,3 +529,31 @@ def test_a_possessive_pronoun_refers_to_its_clauses_subject(
     )
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert _roles(text, proposal, "agreement").get("agent") == ["The two parties"]
+
+
+def test_a_two_word_dateline_city_is_a_place(nlp_sm: Any, scheme: Scheme) -> None:
+    """The pipeline tags only "ALEGRE" of "PORTO ALEGRE, Brazil, May 5 (Reuters) — " as an
+    organisation, which then became the agent of the first verb: the whole city is a PLACE."""
+    text = (
+        "Floods hit southern Brazil\n"
+        "PORTO ALEGRE, Brazil, May 5 (Reuters) — Heavy rains in southern Brazil have killed "
+        "at least 56 people, authorities said on Sunday."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert "PORTO ALEGRE" in spans_of(text, proposal, "PLACE")
+    assert not [a for a in spans_of(text, proposal, "ACTOR") if "ALEGRE" in a]
+    assert "agent" not in _roles(text, proposal, "killed")
+
+
+def test_a_dateline_is_a_sentence_of_its_own(nlp_sm: Any, scheme: Scheme) -> None:
+    """The parser gets the dateline as a sentence of its own: its date is no part of the claim
+    and no time of the event that follows."""
+    text = (
+        "Cholera spreads in Zambia\n"
+        "LUSAKA, Jan 9 — A cholera outbreak has killed at least 120 people in Zambia since "
+        "October, the health ministry said on Tuesday."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claims = spans_of(text, proposal, "CLAIM")
+    assert claims == ["A cholera outbreak has killed at least 120 people in Zambia since October"]
+    assert _roles(text, proposal, "killed").get("time") == ["October"]
