@@ -557,3 +557,18 @@ def test_a_dateline_is_a_sentence_of_its_own(nlp_sm: Any, scheme: Scheme) -> Non
     claims = spans_of(text, proposal, "CLAIM")
     assert claims == ["A cholera outbreak has killed at least 120 people in Zambia since October"]
     assert _roles(text, proposal, "killed").get("time") == ["October"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_who_acts_during_a_protest_is_not_its_agent(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "Police arrested 12 people during the protest": the police did not protest; who takes
+    part in a protest does."""
+    text = (
+        "Police arrested 12 people during the protest in Nairobi. "
+        "Thousands of students took part in the rally on Friday."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert "agent" not in _roles(text, proposal, "protest")
+    assert _roles(text, proposal, "rally").get("agent") == ["students"]
