@@ -572,3 +572,19 @@ def test_who_acts_during_a_protest_is_not_its_agent(
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert "agent" not in _roles(text, proposal, "protest")
     assert _roles(text, proposal, "rally").get("agent") == ["students"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_clashes_marches_and_signed_bills(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "clashed with police": the police are the other side; protesters march "on"
+    parliament (a place, no target) but protest "against" their target; signing a bill into
+    law is a legal act, not an agreement."""
+    text = (
+        "Fans clashed with police outside the stadium. "
+        "Thousands of students marched on parliament in Nairobi. "
+        "The president signed the finance bill into law on Wednesday."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, "clashed").get("target") == ["police"]
+    assert "target" not in _roles(text, proposal, "marched")
+    assert _types(text, proposal).get("signed") == "other"
