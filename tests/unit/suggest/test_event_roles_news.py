@@ -588,3 +588,23 @@ def test_clashes_marches_and_signed_bills(nlp_sm: Any, scheme: Scheme, matcher: 
     assert _roles(text, proposal, "clashed").get("target") == ["police"]
     assert "target" not in _roles(text, proposal, "marched")
     assert _types(text, proposal).get("signed") == "other"
+
+
+def test_the_words_an_event_type_pattern_can_start_from(scheme: Scheme) -> None:
+    """``anchor_words`` lets the trigger scan skip ``event_type`` for other words; a pattern
+    whose anchor may be any word turns the shortcut off."""
+    from annotator.suggest.patterns import ArgumentPatterns
+
+    raw = scheme.preannotation["argument_patterns"]
+    words = ArgumentPatterns(raw).anchor_words("event_type")
+    assert words is not None and {"strike", "struck", "win", "release"} <= words
+    assert "attack" not in words
+    anything = {
+        "name": "any",
+        "type": "other",
+        "pattern": [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {}}],
+    }
+    assert (
+        ArgumentPatterns({"event_type": [*raw["event_type"], anything]}).anchor_words("event_type")
+        is None
+    )
