@@ -352,6 +352,10 @@ class ActorIndex(SpanIndex):
             want = "group"
         else:
             return None
+        if tok.dep_ == "poss":
+            bound = self._clause_subject(tok, want)
+            if bound is not None:
+                return bound
         sents = self.sents
         here = sents.number(tok.idx) if sents is not None else 0
         if want != "person" and sents is not None and self.lexicon is not None:
@@ -392,6 +396,19 @@ class ActorIndex(SpanIndex):
                         break
             if best is not None:
                 return best[1]
+        return None
+
+    def _clause_subject(self, tok: Token, want: str) -> Cand | None:
+        """The ACTOR subject of the clause a possessive pronoun is in, when it agrees ("The
+        two parties announced their agreement": the parties)."""
+        verb = tok.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        for subject in verb.lefts:
+            if subject.dep_ in ("nsubj", "nsubjpass") and subject.i < tok.i:
+                hits = self.overlapping(*phrase_range(subject))
+                if hits and _agrees(hits[-1], want, tok):
+                    return hits[-1]
         return None
 
 
@@ -568,12 +585,16 @@ def _dateline_cities(ents: list[Cand], text: str) -> list[Cand]:
 
 
 def _dateline_city(cand: Cand, piece: str, text: str) -> bool:
-    """An upper-case name that opens a line and a dateline ("YANGON — ", "KYIV, Ukraine — ")."""
+    """An upper-case name in the city of a dateline that opens its line ("YANGON — ",
+    "KYIV, Ukraine — ", "ALEGRE" of "PORTO ALEGRE, Brazil — "); ``cand`` then spans the
+    whole city."""
     if not piece.isupper() or len(piece) < 3:
         return False
-    if cand.start and text[cand.start - 1] != "\n":
+    found = DATELINE_CITY.match(text, text.rfind("\n", 0, cand.start) + 1)
+    if found is None or not found.start(1) <= cand.start < cand.end <= found.end(1):
         return False
-    return DATELINE_TAIL.match(text, cand.end) is not None
+    cand.start, cand.end = found.span(1)
+    return True
 
 
 def _adjective(doc: Doc, cand: Cand) -> bool:

@@ -54,6 +54,7 @@ class EventRules:
         self.undergoers = frozenset(str(w).lower() for w in pre.get("undergoer_triggers") or ())
         self.reporting = frozenset(str(w).lower() for w in pre.get("reporting_verbs") or ())
         self.args: ArgumentPatterns = patterns_of(pre)
+        self.retypable = self.args.anchor_words("event_type")  # None: any word
         self.single: dict[str, str] = {}
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for etype, words in triggers.items():
@@ -118,7 +119,12 @@ class EventRules:
                 pos = "NOUN" if noun else "VERB"
             if has_pos and pos not in _TRIGGER_POS:
                 continue
-            retyped = self.args.event_type(tok)
+            retypable = self.retypable
+            retyped = (
+                self.args.event_type(tok)
+                if retypable is None or lemma in retypable or lower in retypable
+                else None
+            )
             if retyped is not None:
                 one = retyped  # "on strike": a protest; "a missile strike": an attack
             elif pos == "NOUN" and (lemma in self.verb_only or lower in self.verb_only):

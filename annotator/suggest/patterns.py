@@ -226,6 +226,8 @@ class _Pattern:
     types: frozenset[str] | None
     status: str | None
     etype: str | None  # the event type an ``event_type`` pattern gives
+    # The words (LOWER or LEMMA) the anchor must be one of; None when it may be any word.
+    anchor_words: frozenset[str] | None
     names: tuple[str, ...]
     anchor: Pred
     # For every further node: (index of its left node, operator, test).
@@ -259,10 +261,23 @@ def compile_pattern(entry: Mapping[str, Any]) -> _Pattern:
         types=frozenset(str(t) for t in types) if types is not None else None,
         status=str(entry["status"]) if entry.get("status") is not None else None,
         etype=str(entry["type"]) if entry.get("type") is not None else None,
+        anchor_words=_words_of(nodes[0]["RIGHT_ATTRS"]),
         names=names,
         anchor=node_predicate(nodes[0]["RIGHT_ATTRS"]),
         steps=steps,
     )
+
+
+def _words_of(attrs: Mapping[str, Any]) -> frozenset[str] | None:
+    """The words an anchor's ``LOWER`` or ``LEMMA`` test allows (a value or an ``IN`` list),
+    None when it has no such test."""
+    for key in ("LOWER", "LEMMA"):
+        value = attrs.get(key)
+        if isinstance(value, str):
+            return frozenset({value})
+        if isinstance(value, Mapping) and set(value) == {"IN"}:
+            return frozenset(str(w) for w in value["IN"])
+    return None
 
 
 def _nearness(anchor: Token, arg: Token) -> tuple[int, int]:
@@ -409,6 +424,16 @@ class ArgumentPatterns:
         """The ``status`` of the first ``event_status`` pattern that matches from ``anchor``."""
         found = self._any("event_status", anchor, etype)
         return found[0].status if found is not None else None
+
+    def anchor_words(self, group: str) -> frozenset[str] | None:
+        """Every word an anchor of ``group`` can be (by ``LOWER`` or ``LEMMA``), for a quick
+        test before asking; None when some pattern's anchor may be any word."""
+        words: set[str] = set()
+        for pat in self.groups.get(group, ()):
+            if pat.anchor_words is None:
+                return None
+            words |= pat.anchor_words
+        return frozenset(words)
 
     def event_type(self, anchor: Token) -> str | None:
         """The ``type`` of the first ``event_type`` pattern that matches from ``anchor``."""

@@ -32,6 +32,7 @@ from annotator.suggest.actors import (
 )
 from annotator.suggest.claims import ClaimRules
 from annotator.suggest.entities import (
+    DATELINE,
     Cand,
     RegisteredActor,
     RelCand,
@@ -150,11 +151,33 @@ def _newline_sents(doc: Doc) -> Doc:
     n = len(doc)
     if n < 2:
         return doc
+    _dateline_sent(doc, 0)
     for i in numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist():
         tok = doc[i]
         if i + 1 < n and "\n" in tok.text and not doc[i + 1].is_space:
             doc[i + 1].is_sent_start = True
+            _dateline_sent(doc, i + 1)
     return doc
+
+
+_DATELINE_TOKENS = 16  # a dateline is shorter: city, country or date, agency, dash
+
+
+def _dateline_sent(doc: Doc, i: int) -> None:
+    """A news dateline that opens the line at token ``i`` ("KYIV, Ukraine (AP) — ") ends a
+    sentence: the parser then makes no subject or apposition of its city and agency."""
+    first = doc[i]
+    if not (first.is_upper and len(first.text) >= 2):
+        return
+    window = doc[i : i + _DATELINE_TOKENS]
+    found = DATELINE.match("".join(t.text_with_ws for t in window))
+    if found is None:
+        return
+    start = first.idx
+    for tok in window[1:]:
+        if tok.idx - start >= found.end() and not tok.is_space:
+            tok.is_sent_start = True
+            return
 
 
 class Suggester:
