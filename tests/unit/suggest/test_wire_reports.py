@@ -492,3 +492,10 @@ def test_a_school_that_announces_and_a_stunt_that_is_called(nlp_sm: Any, scheme:
         "Elise Stefanik"
     ]
     assert not any("selfie" in c for c in claims), claims
+
+
+def test_relatives_and_counterparts_are_people(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "His brother and an accomplice were arrested, and the minister met his counterpart."
+    actors = spans_of(text, run(text, nlp_sm, scheme), "ACTOR")
+    for noun in ("His brother", "an accomplice", "his counterpart"):
+        assert noun in actors, actors
