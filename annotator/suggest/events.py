@@ -225,7 +225,14 @@ class EventRules:
             )
             if near is None and parsed:
                 near = self._nearest_in_clause(
-                    doc, event, head, index, (_after_dateline(sents.text, lo, hi), hi), out, label
+                    doc,
+                    event,
+                    head,
+                    index,
+                    (_after_dateline(sents.text, lo, hi), hi),
+                    out,
+                    label,
+                    actors,
                 )
             elif near is None:
                 near = index.nearest(event.start, event.end, lo, hi)
@@ -352,12 +359,14 @@ class EventRules:
         sent: tuple[int, int],
         roles: list[RelCand],
         label: str,
+        actors: SpanIndex,
     ) -> Cand | None:
         """The PLACE or TIME (``label``) of the sentence nearest to the trigger that is not
         another clause's: none inside a relative clause of another noun ("attacks ... by
         rulers who seized power in 2022"), none of a verb that reports the trigger's clause
         ("said on Tuesday that gunmen killed"); a PLACE that is a participant (an agent or
-        target already found, a subject, object or possessor) is none."""
+        target already found, a subject, object or possessor) or part of an actor's name is
+        none."""
         place = label == "place"
         lo, hi = sent
         best: tuple[int, Cand] | None = None
@@ -374,7 +383,7 @@ class EventRules:
             if span is None or not len(span):
                 continue
             root = span.root
-            if place and root.dep_ in _PARTICIPANT_DEPS:
+            if place and (root.dep_ in _PARTICIPANT_DEPS or _names_an_actor(root, actors)):
                 continue
             if above is None:
                 above = self._ancestors(trigger)
@@ -446,6 +455,17 @@ _PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "poss", "
 
 
 _RELATIVE_DEPS = frozenset({"relcl", "acl"})
+
+
+def _names_an_actor(root: Token, actors: SpanIndex) -> bool:
+    """A place name that is part of an actor's ("the Minnesota Attorney General's office",
+    "U.S. envoy Amos Hochstein"): whose it is, not where something happened."""
+    if root.dep_ != "compound":
+        return False
+    head = root.head
+    while head.dep_ == "compound" and head.head.i != head.i:
+        head = head.head  # "U.S." -> "envoy" -> "Hochstein"
+    return bool(actors.overlapping(head.idx, head.idx + len(head.text)))
 
 
 def _foreign(root: Token, trigger: Token, above: dict[int, bool]) -> bool:

@@ -499,3 +499,11 @@ def test_relatives_and_counterparts_are_people(nlp_sm: Any, scheme: Scheme) -> N
     actors = spans_of(text, run(text, nlp_sm, scheme), "ACTOR")
     for noun in ("His brother", "an accomplice", "his counterpart"):
         assert noun in actors, actors
+
+
+def test_a_place_in_an_actors_name_is_not_where_it_happened(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "U.S. envoy Amos Hochstein held talks with officials on Monday."
+    proposal = run(text, nlp_sm, scheme)
+    talks = find(text, proposal, "EVENT", "talks")
+    assert related(text, proposal, talks, "agent") == ["Amos Hochstein"]
+    assert "U.S." not in related(text, proposal, talks, "place")
