@@ -293,6 +293,30 @@ class SentIndex:
         return self.chars[self.number(char)]
 
 
+class IdTable:
+    """A table of words looked up by string id (a column of ``Doc.to_array``, no Token read):
+    each id's string is read once (lower-cased when ``fold``) and its value kept; at most
+    ``limit`` ids are kept, so memory stays flat however many documents pass."""
+
+    def __init__(self, table: Mapping[str, str], fold: bool, limit: int = 50_000) -> None:
+        self.table = dict(table)
+        self.fold = fold
+        self.limit = limit
+        self._by_id: dict[int, str | None] = {}
+
+    def get(self, strings: Any, sid: int) -> str | None:
+        """The value of the word with string id ``sid`` (``strings``: the doc's StringStore)."""
+        try:
+            return self._by_id[sid]
+        except KeyError:
+            word = strings[sid]
+            value = self.table.get(word.lower() if self.fold else word)
+            if len(self._by_id) >= self.limit:
+                self._by_id.clear()
+            self._by_id[sid] = value
+            return value
+
+
 def core_range(tok: Token) -> tuple[int, int]:
     """Character range of a noun's head phrase: the noun and its left dependents."""
     lefts = list(tok.lefts)

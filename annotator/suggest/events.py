@@ -222,16 +222,12 @@ class EventRules:
     ) -> tuple[Token, Cand] | None:
         """The nearest match of the first pattern of ``group`` that matches whose argument
         is (or becomes) an ACTOR ("defeated by 10,694 votes by James To": James To)."""
-        for found in self.args.by_pattern(group, trigger, etype):
-            for match in found:
-                # "North Korea fired": a place that is the subject of an event verb acts
-                acts = (
-                    group == "event_agent" and match.arg.dep_ == "nsubj" and trigger.pos_ == "VERB"
-                )
-                actor = actor_for(match.arg, actors, acts=acts)
-                if actor is not None:
-                    return match.arg, actor
-            return None
+        for arg in self.args.first_arguments(group, trigger, etype):
+            # "North Korea fired": a place that is the subject of an event verb acts
+            acts = group == "event_agent" and arg.dep_ == "nsubj" and trigger.pos_ == "VERB"
+            actor = actor_for(arg, actors, acts=acts)
+            if actor is not None:
+                return arg, actor
         return None
 
     def _conjuncts(self, tok: Token) -> list[Token]:
@@ -251,8 +247,7 @@ class EventRules:
         """The place an ``event_place`` pattern finds ("elected in this constituency",
         "evacuated ... in the town of Yeoncheon"): an existing PLACE, or a new one when the
         noun is one of the scheme's ``place_nouns``; the first match that is either."""
-        for found in self.args.matches("event_place", trigger):
-            pobj = found.arg
+        for pobj in self.args.arguments("event_place", trigger):
             hits = places.overlapping(pobj.idx, pobj.idx + len(pobj.text))
             if hits:
                 return hits[-1]

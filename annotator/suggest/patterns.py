@@ -593,6 +593,34 @@ class ArgumentPatterns:
                 found.sort(key=_order(anchor.i, pat.arg_at))
             yield [pat.match(doc, m) for m in found]
 
+    def arguments(self, group: str, anchor: Token, etype: str | None = None) -> Iterator[Token]:
+        """The ``arg`` token of every match from ``anchor``, in the order of :meth:`matches`
+        (patterns without an ``arg`` node give none); lazily, pattern by pattern."""
+        doc = anchor.doc
+        for pat, found in self._found(group, anchor, etype):
+            arg_at = pat.arg_at
+            if arg_at is None:
+                continue
+            if len(found) > 1:
+                found.sort(key=_order(anchor.i, arg_at))
+            for m in found:
+                yield doc[m[arg_at]]
+
+    def first_arguments(self, group: str, anchor: Token, etype: str | None = None) -> list[Token]:
+        """The ``arg`` tokens of the first pattern that matches from ``anchor`` (the first
+        list of :meth:`by_pattern`), nearest first."""
+        first = self._first(group, anchor, etype)
+        if first is None:
+            return []
+        pat, found = first
+        arg_at = pat.arg_at
+        if arg_at is None:
+            return []
+        if len(found) > 1:
+            found.sort(key=_order(anchor.i, arg_at))
+        doc = anchor.doc
+        return [doc[m[arg_at]] for m in found]
+
     def matches(self, group: str, anchor: Token, etype: str | None = None) -> list[PatternMatch]:
         """Every match from ``anchor``, pattern by pattern in priority order."""
         return [m for found in self.by_pattern(group, anchor, etype) for m in found]
