@@ -487,11 +487,22 @@ def _preceding_actor(subj: Token, actors: SpanIndex) -> Cand | None:
     return None
 
 
-def _trim_span(span: Span) -> Span | None:
-    toks = [t for t in span if not (t.is_punct or t.is_space)]
-    if not toks:
+def _word_range(span: Span) -> tuple[int, int] | None:
+    """Token range of ``span`` from its first to its last token that is neither punctuation
+    nor space (only the ends are read)."""
+    doc, lo, hi = span.doc, span.start, span.end
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    if lo == hi:
         return None
-    return span.doc[toks[0].i : toks[-1].i + 1]
+    while doc[hi - 1].is_punct or doc[hi - 1].is_space:
+        hi -= 1
+    return lo, hi
+
+
+def _trim_span(span: Span) -> Span | None:
+    words = _word_range(span)
+    return span.doc[words[0] : words[1]] if words is not None else None
 
 
 # A pull quote signed after a dash on its line: '"…" - Matthew Ingram'.
@@ -511,8 +522,8 @@ def _signed(doc: Doc, text: str, end: int) -> Token | None:
 
 def _opens_new_clause(span: Span) -> bool:
     """``span`` (after a source phrase) starts with a coordinating conjunction: ", and ..."."""
-    words = [t for t in span if not (t.is_punct or t.is_space)]
-    return bool(words) and words[0].pos_ == "CCONJ"
+    words = _word_range(span)
+    return words is not None and span.doc[words[0]].pos_ == "CCONJ"
 
 
 def _after_a_word(text: str, pos: int) -> bool:
@@ -568,10 +579,11 @@ def _parenthetical(verb: Token) -> Span | None:
 
 
 def _trimmed(span: Span) -> tuple[int, int] | None:
-    toks = [t for t in span if not (t.is_punct or t.is_space)]
-    if not toks:
+    words = _word_range(span)
+    if words is None:
         return None
-    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    first, last = span.doc[words[0]], span.doc[words[1] - 1]
+    return first.idx, last.idx + len(last.text)
 
 
 def _char_range(span: Span) -> tuple[int, int]:
