@@ -343,14 +343,18 @@ PATTERN_GROUPS = {
     "event_target": "trigger",
     "event_place": "trigger",
     "event_conjunct": "argument",
+    "event_quantity": "argument",
     "event_status": "trigger",
+    "event_type": "trigger",
     "claim_owner": "noun",
     "event_not_trigger": "trigger",
     "event_counted": "noun",
     "claim_not_cue": "cue",
 }
 # Groups whose patterns are tests of the anchor: a match needs no ``arg`` node.
-PATTERN_TESTS = frozenset({"event_not_trigger", "event_counted", "claim_not_cue"})
+PATTERN_TESTS = frozenset({"event_not_trigger", "event_counted", "claim_not_cue", "event_type"})
+# Groups whose patterns give a value to what they match from: key -> group.
+PATTERN_VALUES = {"event_status": "status", "event_type": "type"}
 # How the patterns are matched at run time (``preannotation.pattern_matcher``).
 PATTERN_MATCHERS = ("anchored", "spacy")
 # spaCy DependencyMatcher operators.
@@ -403,12 +407,13 @@ def _check_pattern_entry(group: str, i: int, entry: Any, where: tuple[str | int,
         _pattern_error(f"{group} #{i + 1} must be a mapping with 'name' and 'pattern'", where)
     name = str(entry.get("name") or f"#{i + 1}")
     label = f"{group} pattern '{name}'"
-    keys = {"name", "pattern", "types"} | ({"status"} if group == "event_status" else set())
+    value = PATTERN_VALUES.get(group)
+    keys = {"name", "pattern", "types"} | ({value} if value else set())
     unknown = set(entry) - keys
     if unknown:
         _pattern_error(f"{label} has unknown key(s) {', '.join(sorted(map(str, unknown)))}", where)
-    if group == "event_status" and not isinstance(entry.get("status"), str):
-        _pattern_error(f"{label} needs a 'status' (the status it gives the event)", where)
+    if value and not isinstance(entry.get(value), str):
+        _pattern_error(f"{label} needs a '{value}' (the {value} it gives the event)", where)
     types = entry.get("types")
     if types is not None and (
         not isinstance(types, list) or not all(isinstance(t, str) for t in types)

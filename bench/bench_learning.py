@@ -233,7 +233,7 @@ def main() -> None:
 
     max_iter = 120 if args.quick else 300
     results: dict[str, Any] = {
-        "form": vars(args) | {"json": str(args.json)},
+        "form": form_of(args),
         "cpus": os.cpu_count(),
     }
     scheme = load_scheme("news")
@@ -385,6 +385,12 @@ def main() -> None:
         results["simulation"] = simulate(gum, gum_an, scheme, args, max_iter)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
+
+
+def form_of(args: argparse.Namespace) -> dict[str, Any]:
+    """The command line's options as JSON values (paths as text: ``--cache`` and ``--json``
+    are paths, and a ``--cache`` run crashed when it wrote its ``--json``)."""
+    return {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
 
 
 def explore(args: Any) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.entities import (
+    DATELINE,
     DATELINE_CITY,
     DATELINE_TAIL,
     SCORE_NER,
@@ -42,8 +43,19 @@ _PHRASE_DEPS = frozenset(
 )
 _SINGULAR_PERSON = frozenset("he him his himself she her hers herself".split())
 _PLURAL = frozenset("they them their theirs themselves".split())
+_FEMININE = frozenset("she her hers herself".split())
+_MASCULINE = frozenset("he him his himself".split())
+_MALE = frozenset(
+    "man boy father son husband brother king prince uncle nephew grandfather gentleman"
+    " businessman chairman spokesman policeman fisherman".split()
+)
+_FEMALE = frozenset(
+    "woman girl mother daughter wife sister queen princess aunt niece grandmother lady"
+    " businesswoman chairwoman spokeswoman policewoman".split()
+)
 _NEUTER = frozenset("it its itself".split())
 _RELATIVE = frozenset("who whom whose which that".split())
+_PERSONAL_RELATIVE = frozenset({"who", "whom"})
 _GROUP_TYPES = frozenset(
     {
         "organisation",
@@ -109,6 +121,11 @@ class ActorLexicon:
         self.facilities = frozenset(w.lower() for w in _words(pre.get("facility_heads") or ()))
         self.places = frozenset(w.lower() for w in _words(pre.get("place_nouns") or ()))
         self.vehicles = frozenset(w.lower() for w in _words(pre.get("vehicle_nouns") or ()))
+        self.modifier_type: dict[str, str] = {
+            word.lower(): str(etype)
+            for etype, words in (pre.get("modifier_types") or {}).items()
+            for word in _words(words)
+        }
         team = pre.get("team_context") or {}
         self.team_words = frozenset(w.lower() for w in _words(team.get("words") or ()))
         self.team_min = int(team.get("min_hits") or 0)
@@ -147,7 +164,19 @@ class ActorLexicon:
         return tok.lemma_.lower() in self.noun_type or tok.lower_ in self.noun_type
 
     def type_of(self, text: str, head: Token | None, ent_label: str = "") -> str | None:
-        """The ACTOR type of a mention: gazetteer name, last word of a name, head noun, NER."""
+        """The ACTOR type of a mention: gazetteer name, last word of a name, head noun, NER;
+        a government head after a word of ``modifier_types`` has that word's type."""
+        found = self._type_of(text, head, ent_label)
+        if found == "government" and self.modifier_type:
+            words = text.lower().replace("’", "'").split()[:-1]
+            if head is not None and head.pos_ != "PROPN":
+                words = [c.lower_ for c in head.lefts if c.dep_ in ("compound", "amod")]
+            for word in words:
+                if word in self.modifier_type:
+                    return self.modifier_type[word]
+        return found
+
+    def _type_of(self, text: str, head: Token | None, ent_label: str = "") -> str | None:
         key = text.lower().strip()
         if key.startswith("the "):
             key = key[4:]
@@ -158,7 +187,7 @@ class ActorLexicon:
             return found
         if ent_label == "ORG" or (head is not None and head.pos_ == "PROPN"):
             # The name's head word: the last word, or the last before "of" ("Ministry of X").
-            words = key.split(" of ", 1)[0].split()
+            words = re.split(r" (?:of|for) ", key, maxsplit=1)[0].split()  # "Coalition for Change"
             last = words[-1] if words else key
             found = self.head_type.get(last) or (
                 self.head_type.get(last[:-1]) if last.endswith("s") else None
@@ -187,16 +216,23 @@ class ActorIndex(SpanIndex):
         self.places = places
         self.sents = sents
 
-    def make(self, tok: Token, speaker: bool = False, acts: bool = False) -> Cand | None:
+    def make(
+        self, tok: Token, speaker: bool = False, acts: bool = False, person: bool = False
+    ) -> Cand | None:
         """A new ACTOR for the noun phrase headed by ``tok`` when it names an actor.
 
         Actor-like: a person/organisation/group name, a noun of the scheme's ``actor_nouns``,
         a proper noun that is not a place, or (``speaker``: the subject of a reporting verb)
         any noun that is not an artifact ("the report"). A place that speaks or (``acts``: the
-        subject of an event verb) acts is an actor ("North Korea fired").
+        subject of an event verb) acts is an actor ("North Korea fired"). A common noun known
+        to be a ``person`` (the antecedent of "who") is one.
         """
         lex = self.lexicon
-        if lex is None or tok.pos_ not in ("NOUN", "PROPN", "NUM"):
+        if lex is None:
+            return None
+        if _aged(tok):
+            return self._aged_person(tok)
+        if tok.pos_ not in ("NOUN", "PROPN", "NUM"):
             return None
         ent = tok.ent_type_
         if (
@@ -212,8 +248,14 @@ class ActorIndex(SpanIndex):
             ent in _ENT_TYPES
             or lex.is_actor_noun(tok)
             or (tok.pos_ == "PROPN" and (ent == "" or speaker) and tok.text[:1].isupper())
-            or (tok.pos_ == "NUM" and tok.dep_ in ("nsubj", "nsubjpass", "dobj"))
+            or (
+                tok.pos_ == "NUM"
+                and tok.dep_ in ("nsubj", "nsubjpass", "dobj")
+                and not _part_of_things(tok, lex)
+            )
             or (speaker and tok.tag_ == "NNS" and not tok.lower_.endswith("ings"))
+            or (speaker and tok.tag_ == "NN" and tok.lower_.endswith(_AGENT_SUFFIXES))
+            or (person and tok.pos_ == "NOUN")
         )
         if self.places is not None:
             places = self.places.overlapping(tok.idx, tok.idx + len(tok))
@@ -236,6 +278,8 @@ class ActorIndex(SpanIndex):
         if hits:
             return hits[-1]
         text = self.sents.text[start:end] if self.sents is not None else _text(tok, start, end)
+        after = self._after_dateline(start, tok)
+        text, start = text[after - start :], after
         cut = text.find("\n")
         if cut > 0:
             if start + cut <= tok.idx:
@@ -243,9 +287,32 @@ class ActorIndex(SpanIndex):
             end, text = start + cut, text[:cut].rstrip()
             end = start + len(text)
         # People named by their number ("kills 12", "107 were arrested") are persons.
-        etype = lex.type_of(text, tok, ent) or ("person" if speaker or tok.pos_ == "NUM" else None)
+        etype = lex.type_of(text, tok, ent) or (
+            "person" if speaker or person or tok.pos_ == "NUM" else None
+        )
         attrs: dict[str, Any] = {"type": etype} if etype else {}
         cand = Cand(start, end, "ACTOR", SCORE_PHRASE, attrs, source="phrase")
+        self.add(cand)
+        return cand
+
+    def _after_dateline(self, start: int, tok: Token) -> int:
+        """Where a phrase starting at ``start`` begins once a dateline is left out ("AUSTIN,
+        Texas — Texas health officials")."""
+        if self.sents is None or start >= tok.idx:
+            return start
+        line = self.sents.text.rfind("\n", 0, start) + 1
+        dateline = DATELINE.match(self.sents.text, line, tok.idx)
+        if dateline is not None and start < dateline.end() <= tok.idx:
+            return dateline.end()
+        return start
+
+    def _aged_person(self, tok: Token) -> Cand | None:
+        """ "The 45-year-old said": a person named by age (the parser's head is "old")."""
+        start, end = phrase_range(tok)
+        hits = self.overlapping(start, end)
+        if hits:
+            return hits[-1]
+        cand = Cand(start, end, "ACTOR", SCORE_PHRASE, {"type": "person"}, source="phrase")
         self.add(cand)
         return cand
 
@@ -266,7 +333,10 @@ class ActorIndex(SpanIndex):
             if verb.dep_ == "relcl" and verb.head.i != verb.i:
                 noun = verb.head
                 hits = self.overlapping(*phrase_range(noun))
-                return hits[-1] if hits else self.make(noun)
+                if hits:
+                    return hits[-1]
+                # "a trader who was wounded": "who" says the noun is a person
+                return self.make(noun, person=low in _PERSONAL_RELATIVE)
             return None
         if low in _SINGULAR_PERSON:
             want = "person"
@@ -294,7 +364,7 @@ class ActorIndex(SpanIndex):
         for back in (3, 12):
             lo = sents.chars[max(0, here - back)][0] if sents is not None else 0
             pos = tok.idx
-            # Most salient first: a named subject, a name, a subject, then the nearest.
+            # Most salient first: a named subject, a subject, a name, then the nearest.
             best: tuple[int, Cand] | None = None
             for _ in range(40):
                 cand = self.preceding(pos)
@@ -307,7 +377,7 @@ class ActorIndex(SpanIndex):
                 if function == _MODIFIER:
                     continue  # "the Cruise video": a name that modifies a noun is no referent
                 subject = function in (_MAIN, _INNER)
-                rank = (0 if cand.source != "phrase" else 2) + (0 if subject else 1)
+                rank = (0 if cand.source != "phrase" else 1) + (0 if subject else 2)
                 if function == _INNER:
                     rank += 4  # a subject inside a reported clause is less salient
                 if best is None or rank < best[0]:
@@ -322,6 +392,31 @@ class ActorIndex(SpanIndex):
 # What a candidate antecedent is in its sentence: the subject of the main verb, the subject of
 # a clause another verb governs, a name that modifies a noun, or none of these.
 _OTHER, _MAIN, _INNER, _MODIFIER = range(4)
+
+
+# Endings of nouns of people and firms by what they do ("the importer", "the regulator"): a
+# singular subject of a reporting verb with one speaks; other singular nouns need the lexicon.
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ant")
+
+# Types a noun after a name gives that name ("the Bild newspaper": media).
+_NAMED_BY_NOUN = frozenset({"media", "party", "armed_group"})
+
+
+def _part_of_things(tok: Token, lex: ActorLexicon) -> bool:
+    """A number that counts things, not people: "won 240 of the 543 seats"."""
+    for child in tok.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            return pobj is not None and pobj.pos_ == "NOUN" and not lex.is_actor_noun(pobj)
+    return False
+
+
+def _aged(tok: Token) -> bool:
+    """``tok`` is the "old" of "the 45-year-old" as a subject or object (someone by age)."""
+    if tok.lower_ != "old" or tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj") or tok.i < 2:
+        return False
+    doc = tok.doc
+    return doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ in ("year", "years")
 
 
 def _function_of(cand: Cand, tok: Token) -> int:
@@ -354,7 +449,9 @@ def _agrees(cand: Cand, want: str, tok: Token) -> bool:
     last = words.rsplit(" ", 1)[-1] if words else ""
     plural = bool(last) and last[:1].islower() and last.endswith("s") and not last.endswith("ss")
     if want == "person":
-        return etype in ("person", None) and not plural
+        # "A man was charged ... She died": a noun of the other sex is no antecedent
+        other = _MALE if tok.lower_ in _FEMININE else _FEMALE if tok.lower_ in _MASCULINE else ()
+        return etype in ("person", None) and not plural and last.lower() not in other
     if want == "plural":
         return plural or etype in _GROUP_TYPES
     return etype in _GROUP_TYPES and etype != "population_group" and not plural
@@ -375,6 +472,8 @@ def phrase_range(tok: Token) -> tuple[int, int]:
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None and pobj.pos_ == "PROPN" and pobj.i - tok.i <= 6:
                 end_tok = pobj
+            elif pobj is not None and tok.pos_ == "NUM" and pobj.pos_ in ("NOUN", "PROPN"):
+                end_tok = pobj  # "One of the diplomats said": the part names who
         break
     doc = tok.doc
     while first.i < tok.i and (first.is_punct or first.is_space):
@@ -409,7 +508,7 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
         if not _one_line(cand, text):
             continue
         piece = text[cand.start : cand.end]
-        if cand.label == "TIME" and _is_age(cand, piece, text):
+        if cand.label == "TIME" and (_is_age(cand, piece, text) or _age_of_person(doc, cand)):
             continue
         if cand.label == "ACTOR" and _dateline_city(cand, piece, text):
             cand.label, cand.attrs = "PLACE", {}  # "YANGON — ": the dateline's city
@@ -417,6 +516,8 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             continue  # "Ukrainian drones" tagged as a place: a nationality word
         if cand.label == "PLACE" and teams and _team_name(doc, cand, text):
             cand.label, cand.attrs = "ACTOR", {"type": "organisation"}
+        elif cand.label == "PLACE" and _names_a_person(doc, cand, lexicon):
+            cand.label, cand.attrs = "ACTOR", {"type": "person"}
         elif cand.label == "ACTOR" and not _refine_actor(doc, cand, piece, lexicon, vehicles):
             continue
         out.append(cand)
@@ -428,6 +529,19 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             c for c in out if not (c.label == "ACTOR" and _bare(text[c.start : c.end]) in vehicles)
         ]
     return out
+
+
+def _names_a_person(doc: Doc, cand: Cand, lexicon: ActorLexicon) -> bool:
+    """A name set beside a person noun is that person's, whatever NER took it for ("his
+    wife of 62 years, Carmen", "the attorney, Susan Park")."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    if root.dep_ != "appos" or root.pos_ != "PROPN":
+        return False
+    head = root.head
+    return head.pos_ == "NOUN" and lexicon.noun_type.get(head.lemma_.lower()) == "person"
 
 
 def _dateline_cities(ents: list[Cand], text: str) -> list[Cand]:
@@ -501,6 +615,21 @@ def _is_age(cand: Cand, piece: str, text: str) -> bool:
     )
 
 
+def _age_of_person(doc: Doc, cand: Cand) -> bool:
+    """A bare number said of a person is an age, not a time: "He was 91"."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or len(span) != 1 or not _AGE_RE.match(span[0].text):
+        return False
+    tok = span[0]
+    if tok.dep_ not in ("attr", "acomp") or tok.head.lemma_ != "be":
+        return False
+    subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+    return subj is not None and (subj.lower_ in _PERSONAL_SUBJECTS or subj.ent_type_ == "PERSON")
+
+
+_PERSONAL_SUBJECTS = frozenset({"he", "she", "i", "we", "they", "you"})
+
+
 def _refine_actor(
     doc: Doc, cand: Cand, piece: str, lexicon: ActorLexicon, vehicles: set[str]
 ) -> bool:
@@ -511,10 +640,13 @@ def _refine_actor(
         vehicles.add(piece.split()[-1])
         vehicles.add(piece)
         return False  # "Space Shuttle Atlantis", "the cruise ship Freewinds": no actor
-    if root is not None and _facility(piece, root, lexicon):
-        cand.label, cand.attrs = "PLACE", {}
-        return True  # "sent to the Museum of Flight": a PLACE
     label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
+    if root is not None and label != "PERSON" and _named_place(root):
+        cand.label, cand.attrs = "PLACE", {}
+        return True  # "near the town of Nabatieh" tagged ORG: the town
+    if root is not None and label != "PERSON" and _facility(piece, root, lexicon):
+        cand.label, cand.attrs = "PLACE", {}
+        return True  # "sent to the Museum of Flight": a PLACE ("Susan Park" is a person)
     if label == "NORP" and root is not None:
         if root.dep_ in _MODIFIER_DEPS or root.pos_ == "ADJ":
             return False  # "Afghan police": a nationality word, no actor
@@ -523,14 +655,36 @@ def _refine_actor(
                 return False
             label = "PERSON"  # "Noman Benotman" tagged NORP: a name
             cand.attrs["type"] = "person"
+    if label == "ORG" and span is not None and _titled_person(span, piece, lexicon):
+        label = "PERSON"  # "veteran guard Marcus Hill" tagged ORG: a person
+        cand.attrs["type"] = "person"
     etype = lexicon.type_of(piece, root, label)
-    if root is not None and root.dep_ == "compound" and etype != "media":
-        # "the Bild newspaper": the name of a newspaper, whatever the pipeline took it for
-        if lexicon.noun_type.get(root.head.lemma_.lower()) == "media":
-            etype = "media"
+    if root is not None and root.dep_ == "compound":
+        # "the Bild newspaper", "the opposition Congress party": the name of what the noun
+        # says, whatever the pipeline took it for
+        named = lexicon.noun_type.get(root.head.lemma_.lower())
+        if named in _NAMED_BY_NOUN:
+            etype = named
     if etype:
         cand.attrs["type"] = etype
     return True
+
+
+def _titled_person(span: Span, piece: str, lexicon: ActorLexicon) -> bool:
+    """A two- or three-word title-case name right after a noun of people that modifies it
+    ("striker Erling Haaland", "guard Marcus Hill"): a person's name."""
+    words = piece.split()
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w[1:].islower() for w in words):
+        return False
+    if span.start == 0:
+        return False
+    prev = span.doc[span.start - 1]
+    return (
+        prev.pos_ == "NOUN"
+        and prev.dep_ == "compound"
+        and span.start <= prev.head.i < span.end
+        and lexicon.noun_type.get(prev.lemma_.lower()) == "person"
+    )
 
 
 def _bare(name: str) -> str:
@@ -550,6 +704,21 @@ def _vehicle(span: Span, lexicon: ActorLexicon) -> bool:
         first = span[1] if len(span) > 1 else first
     prev = first.doc[first.i - 1] if first.i > 0 else None
     return prev is not None and prev.lemma_.lower() in lexicon.vehicles and prev.head.i >= first.i
+
+
+def _named_place(root: Token) -> bool:
+    """The name after "the town of", "the province of": a place whatever NER took it for."""
+    prep = root.head
+    if root.dep_ != "pobj" or prep.lower_ != "of" or prep.head.pos_ != "NOUN":
+        return False
+    return prep.head.lemma_.lower() in _SETTLEMENTS
+
+
+# Nouns of places named by "of" + a name ("the town of Zuwara"); not "the country of" (often a
+# government) nor buildings ("the office of the UN").
+_SETTLEMENTS = frozenset(
+    {"town", "city", "village", "province", "region", "district", "county", "island", "port"}
+)
 
 
 def _facility(name: str, root: Token, lexicon: ActorLexicon) -> bool:
@@ -623,12 +792,15 @@ def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
     """One name, one reading per document: once "Daniel Montalvo" is a person, a later
     "Montalvo" is that person too, whether NER missed it or took it for a place."""
     persons: set[str] = set()
+    first_names: set[str] = set()  # only to retype a name NER took for an organisation
     for cand in ents:
         if cand.label == "ACTOR" and cand.attrs.get("type") == "person":
-            words = text[cand.start : cand.end].split()
+            name = _bare(text[cand.start : cand.end])  # "Narendra Modi's party": Modi
+            words = name.split()
             if len(words) >= 2 and all(w[:1].isupper() for w in words):
                 persons.add(words[-1])
-                persons.add(text[cand.start : cand.end])
+                persons.add(name)
+                first_names.add(words[0])
     ents = _propagate_organisations(ents, text)
     if not persons:
         return ents
@@ -637,17 +809,23 @@ def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
             name = text[cand.start : cand.end]
             if name.endswith("'s") or name.endswith("’s"):
                 name = name[:-2]
-            if name in persons:
+            if name in persons or name in first_names:
                 cand.attrs["type"] = "person"  # "Wilkins" read as ORG once, a person elsewhere
     import numpy
-    from spacy.attrs import POS
-    from spacy.symbols import PROPN
+    from spacy.attrs import DEP, POS
+    from spacy.symbols import NOUN, PROPN, nsubj, nsubjpass
 
     covered = sorted((c.start, c.end, i) for i, c in enumerate(ents))
     starts = [c[0] for c in covered]
     out = list(ents)
     drop: set[int] = set()
-    for i in numpy.flatnonzero(doc.to_array(POS) == PROPN).tolist():
+    arr = doc.to_array([POS, DEP])
+    found = numpy.flatnonzero(arr[:, 0] == PROPN).tolist()
+    # A surname that is also a word ("Sow said") the tagger may take for a noun: as a subject.
+    subj = (arr[:, 1] == nsubj) | (arr[:, 1] == nsubjpass)
+    subjects = numpy.flatnonzero((arr[:, 0] == NOUN) & subj).tolist()
+    found += [i for i in subjects if doc[i].text in persons]
+    for i in sorted(found):
         tok = doc[i]
         if tok.text not in persons:
             continue
@@ -669,10 +847,18 @@ def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
     return sorted(out, key=lambda c: (c.start, -c.end))
 
 
+# The legal form closing a company's name: without it, the rest names the company too.
+COMPANY_SUFFIXES = frozenset(
+    "Corp Corp. Corporation Inc Inc. Incorporated Ltd Ltd. Limited LLC plc PLC Co. AG SA S.A. "
+    "NV N.V. GmbH".split()
+)
+
+
 def _propagate_organisations(ents: list[Cand], text: str) -> list[Cand]:
     """Every further occurrence of an organisation's name (as NER found it once) that no
     entity covers is that organisation too."""
     names: dict[str, dict[str, Any]] = {}
+    stems: dict[str, dict[str, Any]] = {}
     for cand in ents:
         if cand.label != "ACTOR" or cand.attrs.get("type") == "person":
             continue
@@ -683,8 +869,17 @@ def _propagate_organisations(ents: list[Cand], text: str) -> list[Cand]:
             name = name[:-2]
         if len(name) >= 3 and name[:1].isupper() and "\n" not in name:
             names.setdefault(name, dict(cand.attrs))
+            words = name.split()
+            if len(words) >= 2 and words[-1] in COMPANY_SUFFIXES and len(words[-2]) >= 3:
+                stems.setdefault(" ".join(words[:-1]), dict(cand.attrs))  # "Veltrix Corp"
+    for stem, attrs in stems.items():
+        names.setdefault(stem, attrs)
     if not names:
         return ents
+    for cand in ents:
+        if cand.label == "PLACE" and text[cand.start : cand.end] in stems:
+            # "Shares of Veltrix" read as a place once the company "Veltrix Corp" is named
+            cand.label, cand.attrs = "ACTOR", dict(stems[text[cand.start : cand.end]])
     spans = sorted((c.start, c.end) for c in ents)
     starts = [s for s, _ in spans]
     out = list(ents)

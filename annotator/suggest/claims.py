@@ -183,6 +183,7 @@ class ClaimRules:
         return (
             tok.pos_ == "VERB"
             and tok.lemma_.lower() in self.reporting
+            and not _bare_gerund(tok)
             and self.args.any("claim_not_cue", tok) is None
         )
 
@@ -230,6 +231,7 @@ class ClaimRules:
             start, end = _one_paragraph(text, *_char_range(content))
             if end <= start:
                 continue
+            end = _closing_quote(text, start, end)
             claim = Cand(
                 start, end, "CLAIM", SCORE_REPORTED, {"form": "reported"}, source="reporting_verb"
             )
@@ -393,15 +395,19 @@ class ClaimRules:
         colon = before.endswith(":")
         if colon and first > 0:
             lo = sents.chars[first - 1][0]
-        best: tuple[int, Token] | None = None
+        best: tuple[int, int, Token] | None = None
         for tok in cues:
             if not (lo <= tok.idx < hi) or q.start <= tok.idx < q.end:
                 continue
-            gap = q.start - tok.idx if tok.idx < q.start else tok.idx - q.end
-            if best is None or gap < best[0]:
-                best = (gap, tok)
+            # A cue whose clause holds the quotation governs it, the innermost first ('said
+            # her client "looks forward to ..." and called'); else the nearest one.
+            left, right = tok.left_edge, tok.right_edge
+            holds = left.idx <= q.inner_start and q.inner_end <= right.idx + len(right)
+            rank = (0, right.i - left.i) if holds else (1, abs(_gap(tok, q)))
+            if best is None or rank < best[:2]:
+                best = (*rank, tok)
         if best is not None:
-            return best[1]
+            return best[2]
         if colon:
             pos = q.start - (len(sents.text[: q.start]) - len(sents.text[: q.start].rstrip())) - 1
             span = doc.char_span(pos, pos + 1, alignment_mode="expand")
@@ -423,11 +429,32 @@ class ClaimRules:
         if found is not None:
             toks = found.arg_tokens()
             lo = min(t.left_edge.i for t in toks)
-            hi = max(t.right_edge.i for t in toks) + 1
-            return _strip_leading(cue.doc[lo:hi])
-        if cue.pos_ != "VERB" or self._is_reporting(cue.head):
+            hi = self._before_other_speaker(cue, lo, max(t.right_edge.i for t in toks) + 1)
+            return _strip_leading(cue.doc[_after_time(cue, lo, hi) : hi])
+        if cue.pos_ != "VERB":
+            return None
+        after_that = _after_that(cue)
+        if after_that is not None:
+            return after_that
+        if self._is_reporting(cue.head):
             return None  # "X said that it did not agree": the clause is content, no cue
         return _parenthetical(cue)
+
+    def _before_other_speaker(self, cue: Token, lo: int, hi: int) -> int:
+        """The end of a cue's content before a contrasting clause in which someone else
+        speaks: "X warned that costs were rising, while Y said ..." (the parser hangs Y's
+        clause on X's content). A clause the content embeds ("said that Y told ...") stays."""
+        doc = cue.doc
+        for tok in doc[lo:hi]:
+            if tok.i == cue.i or tok.dep_ not in ("advcl", "conj") or not self._is_reporting(tok):
+                continue
+            if not any(c.dep_ == "nsubj" for c in tok.children):
+                continue
+            marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "cc")}
+            if tok.dep_ == "advcl" and not marks & _CONTRAST:
+                continue
+            return max(lo + 1, tok.left_edge.i)
+        return hi
 
     @staticmethod
     def _according_clause(first: Token, last: Token, sents: SentIndex) -> tuple[int, int] | None:
@@ -485,6 +512,53 @@ def _preceding_actor(subj: Token, actors: SpanIndex) -> Cand | None:
             return cand
         pos = cand.start
     return None
+
+
+_QUOTE_MARKS = '"“”'
+_CONTRAST = frozenset({"while", "whereas", "but"})
+# Dependents that give a verb content of its own: such a verb is no speech tag ("he said").
+_COMPLEMENTS = frozenset({"dobj", "dative", "xcomp", "ccomp", "oprd", "acomp"})
+_OBJECTS = frozenset({"dobj", "dative"})
+_HEARER_CUES = frozenset({"tell", "inform", "assure", "remind", "warn", "brief"})  # object: who
+
+
+def _closing_quote(text: str, start: int, end: int) -> int:
+    """The end of a reported claim that quotes its last words: past the closing quotation
+    mark (and the point before it) when the claim opens one it does not close ('the comments
+    were "dangerous and misleading."')."""
+    if sum(text.count(m, start, end) for m in _QUOTE_MARKS) % 2 == 0:
+        return end
+    if end < len(text) and text[end] in _QUOTE_MARKS:
+        return end + 1
+    if end + 1 < len(text) and text[end] in ".,!?" and text[end + 1] in _QUOTE_MARKS:
+        return end + 2
+    return end
+
+
+def _after_that(cue: Token) -> Span | None:
+    """What follows "that" right after a cue the parser gave no clause ("Wilkins observed
+    that the starting date ... coincided with ...", parsed with "date" as the object): to the
+    end of the cue's phrase."""
+    doc = cue.doc
+    if cue.i + 2 >= len(doc) or doc[cue.i + 1].lower_ != "that" or doc[cue.i + 1].dep_ != "mark":
+        return None
+    end = cue.right_edge.i + 1
+    return _trim_span(doc[cue.i + 2 : end]) if end > cue.i + 3 else None
+
+
+def _bare_gerund(tok: Token) -> bool:
+    """An -ing form heading its sentence with no auxiliary is a noun the parser made a verb
+    ("Quake hits Indonesia, no tsunami warning"), not a finite cue."""
+    return (
+        tok.tag_ == "VBG"
+        and tok.dep_ == "ROOT"
+        and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+    )
+
+
+def _gap(tok: Token, q: Quote) -> int:
+    """Characters between a cue and a quotation."""
+    return q.start - tok.idx if tok.idx < q.start else tok.idx - q.end
 
 
 def _word_range(span: Span) -> tuple[int, int] | None:
@@ -549,12 +623,34 @@ def _one_paragraph(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end if end > start else cut
 
 
+def _after_time(cue: Token, lo: int, hi: int) -> int:
+    """Where a content right after its cue starts once a time phrase the parser gave the
+    clause is left to the cue: "said on Thursday it would cut", "said Tuesday that"."""
+    doc = cue.doc
+    if lo != cue.i + 1 or hi - lo < 3:
+        return lo
+    first = doc[lo]
+    phrase = first if first.left_edge.i == lo else None
+    if phrase is None or phrase.dep_ not in ("prep", "npadvmod", "advmod", "tmod"):
+        return lo
+    end = phrase.right_edge.i + 1
+    if end >= hi or not any(t.ent_type_ in ("DATE", "TIME") for t in doc[lo:end]):
+        return lo
+    rest = doc[end:hi]
+    if not any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in rest):
+        return lo  # "said on Thursday to ...": no clause of its own follows
+    return end
+
+
 def _strip_leading(span: Span) -> Span:
-    """A content span without a leading "that"/"whether" mark, punctuation or space."""
+    """A content span without a leading "that"/"whether" mark, punctuation or space, nor a
+    trailing conjunction ("crews were working to restore power but warned ...")."""
     doc = span.doc
     lo, hi = span.start, span.end
     while lo < hi and (doc[lo].dep_ == "mark" or doc[lo].is_punct or doc[lo].is_space):
         lo += 1
+    while hi > lo + 1 and (doc[hi - 1].dep_ == "cc" or doc[hi - 1].is_space):
+        hi -= 1
     return doc[lo:hi] if lo < hi else span
 
 
@@ -564,16 +660,30 @@ def _parenthetical(verb: Token) -> Span | None:
     (Ranges of the rest of a clause: no dependency pattern can say this.)"""
     if verb.dep_ not in ("parataxis", "advcl", "ccomp") or verb.head.i == verb.i:
         return None
-    if any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in verb.children):
-        return None  # "that it did not agree": a complement clause, not an aside ("As X said")
+    if any(
+        (c.dep_ == "mark" and c.lower_ != "as") or (c.dep_ == "advmod" and c.tag_ == "WRB")
+        for c in verb.children
+    ):
+        # "that it did not agree": a complement clause; "killed when the army responded": an
+        # adverbial clause; only "as X said" is an aside with a mark
+        return None
+    hearer = verb.lemma_.lower() in _HEARER_CUES  # "As Heald told The Huffington Post, ..."
+    if any(c.dep_ in _COMPLEMENTS and not (hearer and c.dep_ in _OBJECTS) for c in verb.children):
+        return None  # "cases surge as officials urge vaccination": the cue has its own content
     head = verb.head
     if head.pos_ not in ("VERB", "AUX") or verb.i <= head.left_edge.i:
         return None
     doc = verb.doc
     lo, hi = verb.left_edge.i, verb.right_edge.i + 1
-    if hi < head.right_edge.i and any(c.dep_ == "nsubj" for c in verb.children):
-        return _trim_span(doc[hi : head.right_edge.i + 1])
-    if hi >= head.right_edge.i and lo > head.left_edge.i:
+    last = head.right_edge.i
+    if hi <= last and _trim_span(doc[hi : last + 1]) is None:
+        hi = last + 1  # only a point or a line break follows: the cue ends the clause
+    if hi < last and any(c.dep_ == "nsubj" for c in verb.children):
+        after = _trim_span(doc[hi : last + 1])
+        if after is not None and not (after[0].pos_ == "CCONJ" and lo > head.left_edge.i):
+            return after
+        hi = last + 1  # "X struck, the agency said, but there were no reports": X is said
+    if hi >= last and lo > head.left_edge.i:
         return _trim_span(doc[head.left_edge.i : lo])
     return None
 

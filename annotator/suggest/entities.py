@@ -126,15 +126,30 @@ def ner_candidates(
         first, last = ent.start, ent.end
         if label in _NAME_LABELS and any(lower[first + 1 : last]):
             last = _name_end(doc, first, last)
-        if last != ent.end or edge[first] or edge[last - 1]:
+        elif lower[first] and last - first > 1 and doc[first].pos_ == "VERB":
+            first += 1  # "ending months of debate" tagged DATE from its verb: "months"
+        if first != ent.start or last != ent.end or edge[first] or edge[last - 1]:
             start, end = _trim(doc, first, last)
             if start >= end:
                 continue
         else:
             start, end = ent.start_char, ent.end_char
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.label == target[0] == TIME_LABEL
+            and prev.end + 1 == start
+            and doc.text[prev.end] == " "
+            and doc.text[start:end].lower() in _PARTS_OF_DAY
+        ):
+            prev.end = end  # "Friday" + "evening" tagged apart: one time, "Friday evening"
+            continue
         out.append(Cand(start, end, target[0], SCORE_NER, dict(target[1]), source="ner"))
     return out
 
+
+TIME_LABEL = "TIME"
+_PARTS_OF_DAY = frozenset({"morning", "afternoon", "evening", "night", "overnight"})
 
 # Lower-case words that end a name: a finite verb inside an entity ("Government of National
 # Accord held Haftar" -> "Government of National Accord") and function words it ends with
@@ -410,6 +425,20 @@ _DATELINE_TAIL = r"(?:,[^\n—–()]{1,40}?)?(?:\s*\([^)\n]{1,40}\))?\s*(?:—|�
 DATELINE_TAIL = re.compile(_DATELINE_TAIL)  # what follows the city
 DATELINE = re.compile(r"[A-Z]{2}[A-Z .'’-]*" + _DATELINE_TAIL + r"\s*")  # the whole dateline
 DATELINE_CITY = re.compile(r"^([A-Z]{2}[A-Z .'’-]*[A-Z])(?=" + _DATELINE_TAIL + ")", re.M)
+
+
+def headline(text: str, pos: int) -> bool:
+    """``pos`` is in the document's headline: its first line, with more text below, 2 to 20
+    words and no closing punctuation ("Man charged with murder after woman stabbed")."""
+    lo = len(text) - len(text.lstrip())
+    hi = text.find("\n", lo)
+    if not lo <= pos < hi or not text[hi:].strip():
+        return False
+    line = text[lo:hi].rstrip()
+    return bool(line) and line[-1] not in _CLOSING and 2 <= len(line.split()) <= 20
+
+
+_CLOSING = frozenset('.!?:;,"”’)…')
 
 
 def title_line(text: str, pos: int) -> bool:

@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.actors import phrase_range
 from annotator.suggest.entities import (
+    DATELINE,
     Cand,
     RelCand,
     SentIndex,
     SpanIndex,
     actor_for,
+    headline,
     title_line,
 )
 from annotator.suggest.patterns import ArgumentPatterns, patterns_of
@@ -39,7 +41,8 @@ class EventRules:
     """Event triggers from the scheme's ``event_triggers`` (by lemma or form), without the
     ``verb_only_triggers`` used as nouns ("a car bomb") and ``counted_not_events`` nouns that
     an ``event_counted`` pattern finds counting ("51,516 votes"); title-case headline words count
-    as their common forms."""
+    as their common forms. An ``event_type`` pattern that matches gives the type in context
+    (a labour "strike" is a protest) and makes a verb-only noun a trigger ("a drone strike")."""
 
     def __init__(
         self, triggers: Mapping[str, Iterable[str]], pre: Mapping[str, Any] | None = None
@@ -49,6 +52,7 @@ class EventRules:
         self.counted = frozenset(str(w).lower() for w in pre.get("counted_not_events") or ())
         self.place_nouns = frozenset(str(w).lower() for w in pre.get("place_nouns") or ())
         self.undergoers = frozenset(str(w).lower() for w in pre.get("undergoer_triggers") or ())
+        self.reporting = frozenset(str(w).lower() for w in pre.get("reporting_verbs") or ())
         self.args: ArgumentPatterns = patterns_of(pre)
         self.single: dict[str, str] = {}
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -109,10 +113,15 @@ class EventRules:
                 continue
             pos = tok.pos_
             if has_pos and pos == "PROPN" and text is not None and title_line(text, tok.idx):
-                pos = "NOUN" if lower.endswith(("ing", "ion", "s")) else "VERB"
+                # "Roadside Bomb Blast": a word that modifies the next is a noun
+                noun = tok.dep_ == "compound" or lower.endswith(("ing", "ion", "s"))
+                pos = "NOUN" if noun else "VERB"
             if has_pos and pos not in _TRIGGER_POS:
                 continue
-            if pos == "NOUN" and (lemma in self.verb_only or lower in self.verb_only):
+            retyped = self.args.event_type(tok)
+            if retyped is not None:
+                one = retyped  # "on strike": a protest; "a missile strike": an attack
+            elif pos == "NOUN" and (lemma in self.verb_only or lower in self.verb_only):
                 continue  # weapons and objects: "a car bomb", "36 shells"
             if pos == "NOUN" and (lemma in self.counted or lower in self.counted):
                 if self.args.any("event_counted", tok) is not None:
@@ -178,21 +187,38 @@ class EventRules:
         if parsed is None:
             parsed = doc.has_annotation("DEP")
         if parsed:
+            etype = str(event.attrs.get("type", ""))
             if "status" not in event.attrs:
-                etype = str(event.attrs.get("type", ""))
                 event.attrs["status"] = self.args.status(head, etype) or "occurred"
-            for role, tok, actor in self._arguments(head, str(event.attrs.get("type", "")), actors):
+            passive = _headline_passive(head, sents.text)
+            span = (
+                doc.char_span(event.start, event.end)
+                if event.end - event.start > len(head)
+                else None
+            )
+            words = range(span.start, span.end) if span is not None else None
+            found = self._arguments(head, etype, actors, passive, words)
+            for role, tok, actor in found:
                 out.append(RelCand(role, event, actor, SCORE_ROLE))
-                # "Starry Lee and Holden Chow were elected": every conjunct is an argument.
+                # "Starry Lee and Holden Chow were elected": every conjunct is an argument
+                # (not one that has a role of its own: "talks between A and B").
                 for arg in self._conjuncts(tok):
                     more = actor_for(arg, actors)
-                    if more is not None and not any(r.tail is more for r in out):
+                    if more is None or any(r.tail is more for r in out):
+                        continue
+                    if not any(a is more for _, _, a in found):
                         out.append(RelCand(role, event, more, SCORE_ROLE))
         lo, hi = sents.chars_of(head.idx)
         for label, index in (("place", places), ("time", times)):
-            near = self._place_phrase(head, places) if parsed and label == "place" else None
-            if near is None and label == "place" and parsed:
-                near = _nearest_location(doc, event, places, lo, hi, out)
+            near = (
+                self._place_phrase(head, places, str(event.attrs.get("type", "")))
+                if parsed and label == "place"
+                else None
+            )
+            if near is None and parsed:
+                near = self._nearest_in_clause(
+                    doc, event, head, index, (_after_dateline(sents.text, lo, hi), hi), out, label
+                )
             elif near is None:
                 near = index.nearest(event.start, event.end, lo, hi)
             if near is not None:
@@ -200,34 +226,78 @@ class EventRules:
         return out
 
     def _arguments(
-        self, trigger: Token, etype: str, actors: SpanIndex
+        self,
+        trigger: Token,
+        etype: str,
+        actors: SpanIndex,
+        passive: bool = False,
+        words: range | None = None,
     ) -> list[tuple[str, Token, Cand]]:
         """(role, token, ACTOR) of the agent and the target of a trigger: for each role the
         first match of the ``event_agent``/``event_target`` patterns whose argument is an
         actor. Whoever undergoes an ``undergoer_triggers`` event ("She died", "her death")
-        is its target."""
+        is its target, and so is the subject of a ``passive`` headline verb ("Man charged
+        with murder")."""
         out: list[tuple[str, Token, Cand]] = []
         undergoer = trigger.lemma_.lower() in self.undergoers
+        if passive:
+            for subject in trigger.children:
+                if subject.dep_ == "nsubj":
+                    actor = actor_for(subject, actors)
+                    if actor is not None:
+                        out.append(("target", subject, actor))
+                    break
         for group in ("event_agent", "event_target"):
             role = "target" if undergoer else group[len("event_") :]
-            if undergoer and out:
+            if (undergoer or role == "target") and any(r == "target" for r, _, _ in out):
                 break
-            found = self._first_actor(group, trigger, etype, actors)
+            found = self._first_actor(group, trigger, etype, actors, passive, words)
             if found is not None and not any(a is found[1] for _, _, a in out):
                 out.append((role, *found))
         return out
 
     def _first_actor(
-        self, group: str, trigger: Token, etype: str, actors: SpanIndex
+        self,
+        group: str,
+        trigger: Token,
+        etype: str,
+        actors: SpanIndex,
+        passive: bool = False,
+        words: range | None = None,
     ) -> tuple[Token, Cand] | None:
         """The nearest match of the first pattern of ``group`` that matches whose argument
-        is (or becomes) an ACTOR ("defeated by 10,694 votes by James To": James To)."""
-        for arg in self.args.first_arguments(group, trigger, etype):
-            # "North Korea fired": a place that is the subject of an event verb acts
-            acts = group == "event_agent" and arg.dep_ == "nsubj" and trigger.pos_ == "VERB"
-            actor = actor_for(arg, actors, acts=acts)
-            if actor is not None:
-                return arg, actor
+        is (or becomes) an ACTOR ("defeated by 10,694 votes by James To": James To), or a
+        quantity of actors (``event_quantity``: "dozens of demonstrators"); the subject of a
+        ``passive`` headline verb is no agent. A pattern whose every argument is one of the
+        trigger's own ``words`` (token indices) does not count."""
+        own = range(trigger.i, trigger.i + 1) if words is None else words
+        for found in self.args.by_pattern(group, trigger, etype):
+            if all(m.arg.i in own for m in found):
+                continue  # "opened fire on the crowd": "fire" is the trigger's own word
+            for match in found:
+                if passive and match.arg.dep_ == "nsubj" and match.arg.head.i == trigger.i:
+                    continue
+                # "North Korea fired", "Russia's invasion": a place that is the subject of an
+                # event verb or the possessor of an act of a state acts ("Kenya's election"
+                # and "Iran's protests" are where they happen)
+                acts = group == "event_agent" and (
+                    (match.arg.dep_ == "nsubj" and trigger.pos_ == "VERB")
+                    or (
+                        match.arg.dep_ == "poss"
+                        and match.arg.head.i == trigger.i
+                        and etype in _STATE_ACTS
+                    )
+                )
+                arg = match.arg
+                actor = actor_for(arg, actors, acts=acts)
+                if actor is None:
+                    # "dozens of demonstrators": who the quantity counts
+                    counted = self.args.argument("event_quantity", arg)
+                    if counted is not None:
+                        arg, actor = counted, actor_for(counted, actors)
+                if actor is not None:
+                    return arg, actor
+            return None
         return None
 
     def _conjuncts(self, tok: Token) -> list[Token]:
@@ -243,11 +313,11 @@ class EventRules:
             tok = nxt
         return out
 
-    def _place_phrase(self, trigger: Token, places: SpanIndex) -> Cand | None:
+    def _place_phrase(self, trigger: Token, places: SpanIndex, etype: str = "") -> Cand | None:
         """The place an ``event_place`` pattern finds ("elected in this constituency",
         "evacuated ... in the town of Yeoncheon"): an existing PLACE, or a new one when the
         noun is one of the scheme's ``place_nouns``; the first match that is either."""
-        for pobj in self.args.arguments("event_place", trigger):
+        for pobj in self.args.arguments("event_place", trigger, etype):
             hits = places.overlapping(pobj.idx, pobj.idx + len(pobj.text))
             if hits:
                 return hits[-1]
@@ -258,27 +328,106 @@ class EventRules:
                 return cand
         return None
 
+    def _nearest_in_clause(
+        self,
+        doc: Doc,
+        event: Cand,
+        trigger: Token,
+        index: SpanIndex,
+        sent: tuple[int, int],
+        roles: list[RelCand],
+        label: str,
+    ) -> Cand | None:
+        """The PLACE or TIME (``label``) of the sentence nearest to the trigger that is not
+        another clause's: none inside a relative clause of another noun ("attacks ... by
+        rulers who seized power in 2022"), none of a verb that reports the trigger's clause
+        ("said on Tuesday that gunmen killed"); a PLACE that is a participant (an agent or
+        target already found, a subject, object or possessor) is none."""
+        place = label == "place"
+        lo, hi = sent
+        best: tuple[int, Cand] | None = None
+        above: dict[int, bool] | None = None
+        for cand in index.overlapping(lo, hi):
+            if cand.start < lo or cand.end > hi:
+                continue
+            if place and any(r.tail.start < cand.end and cand.start < r.tail.end for r in roles):
+                continue
+            gap = max(cand.start - event.end, event.start - cand.end, 0)
+            if best is not None and gap >= best[0]:
+                continue
+            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            root = span.root
+            if place and root.dep_ in _PARTICIPANT_DEPS:
+                continue
+            if above is None:
+                above = self._ancestors(trigger)
+            if _foreign(root, trigger, above):
+                continue
+            best = (gap, cand)
+        return best[1] if best is not None else None
+
+    def _ancestors(self, trigger: Token) -> dict[int, bool]:
+        """The trigger and its heads, each with whether the way up to it from the trigger
+        passes a clause it reports (a ``ccomp`` of a reporting verb: "said on Tuesday that
+        gunmen killed")."""
+        out = {trigger.i: False}
+        reported = False
+        tok = trigger
+        while tok.head.i != tok.i:
+            up = tok.head
+            reported = reported or (
+                tok.dep_ in ("ccomp", "parataxis") and up.lemma_.lower() in self.reporting
+            )
+            tok = up
+            out[tok.i] = reported
+        return out
+
+
+def _after_dateline(text: str, lo: int, hi: int) -> int:
+    """Where the sentence [lo, hi) starts after a dateline that opens its line ("VILNIUS,
+    Lithuania — ", "LAGOS, May 14 (AP) — "): the place and date a story was filed from are
+    not where and when what it reports happened."""
+    start = text.rfind("\n", 0, lo) + 1
+    found = DATELINE.match(text, start, hi)
+    return max(lo, found.end()) if found is not None else lo
+
+
+# Event types a state does when it is the possessor of the event noun ("Russia's invasion").
+_STATE_ACTS = frozenset(
+    {"attack", "arrest", "detention", "deportation", "killing", "agreement", "meeting"}
+)
+
+
+def _headline_passive(trigger: Token, text: str) -> bool:
+    """A past form with no auxiliary in a headline is a passive: headlines drop "was" and put
+    what someone did in the present ("Man charged with murder", "Migrants Rescued Off
+    Coast"; "Police arrest man")."""
+    if trigger.pos_ != "VERB" or trigger.tag_ not in ("VBN", "VBD"):
+        return False
+    if trigger.dep_ not in ("ROOT", "conj") or any(
+        c.dep_ in ("aux", "auxpass") for c in trigger.children
+    ):
+        return False  # "Woman claims church imprisoned her": the reported verb is active
+    return headline(text, trigger.idx)
+
 
 # A PLACE in one of these functions is a participant ("South Korea evacuated ..."), not where
 # the event happened.
 _PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "poss", "agent"})
 
 
-def _nearest_location(
-    doc: Doc, event: Cand, places: SpanIndex, lo: int, hi: int, roles: list[RelCand]
-) -> Cand | None:
-    """The PLACE of the sentence nearest to the trigger that is no participant: neither an
-    agent or target already found nor a subject, object or possessor."""
-    best: tuple[int, Cand] | None = None
-    for cand in places.overlapping(lo, hi):
-        if cand.start < lo or cand.end > hi:
-            continue
-        if any(r.tail.start < cand.end and cand.start < r.tail.end for r in roles):
-            continue
-        span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-        if span is not None and len(span) and span.root.dep_ in _PARTICIPANT_DEPS:
-            continue
-        gap = max(cand.start - event.end, event.start - cand.end, 0)
-        if best is None or gap < best[0]:
-            best = (gap, cand)
-    return best[1] if best is not None else None
+def _foreign(root: Token, trigger: Token, above: dict[int, bool]) -> bool:
+    """``root`` (of a place or time) belongs to another clause than the trigger's: on its way
+    up to the trigger's heads it passes a relative clause that does not modify the trigger
+    ("the accident, which occurred yesterday" modifies it), or it meets them at a verb that
+    reports the trigger's clause."""
+    tok = root
+    while tok.i not in above:
+        if tok.dep_ == "relcl" and tok.head.i != trigger.i:
+            return True
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return above[tok.i]

@@ -3,7 +3,8 @@
 The scheme's ``preannotation.argument_patterns`` says, in spaCy's ``DependencyMatcher`` pattern
 format, where the arguments of a claim cue or an event trigger are in the parse (groups
 ``claim_source``, ``claim_content``, ``claim_owner``, ``event_agent``, ``event_target``,
-``event_place``, ``event_status``), where a trigger word is no event (``event_not_trigger``) and
+``event_place``, ``event_status``), the type of a trigger in its context (``event_type``: "on
+**strike**" is a protest), where a trigger word is no event (``event_not_trigger``) and
 where a countable trigger noun counts something (``event_counted``: "51,516 votes"), where a
 reporting verb reports nothing (``claim_not_cue``: "they were denied visas"); see
 ``CONTRIBUTING.md``. The first node of a pattern is the anchor (the cue, noun or trigger); one
@@ -360,6 +361,7 @@ class _Pattern:
     name: str
     types: frozenset[str] | None
     status: str | None
+    etype: str | None  # the event type an ``event_type`` pattern gives
     names: tuple[str, ...]
     arg_at: int | None  # the position of the ``arg`` node, if any
     anchor: Test | None  # None: any token
@@ -406,6 +408,7 @@ def compile_pattern(entry: Mapping[str, Any]) -> _Pattern:
         name=str(entry.get("name") or ""),
         types=frozenset(str(t) for t in types) if types is not None else None,
         status=str(entry["status"]) if entry.get("status") is not None else None,
+        etype=str(entry["type"]) if entry.get("type") is not None else None,
         names=names,
         arg_at=index.get("arg"),
         anchor=anchor,
@@ -606,21 +609,6 @@ class ArgumentPatterns:
             for m in found:
                 yield doc[m[arg_at]]
 
-    def first_arguments(self, group: str, anchor: Token, etype: str | None = None) -> list[Token]:
-        """The ``arg`` tokens of the first pattern that matches from ``anchor`` (the first
-        list of :meth:`by_pattern`), nearest first."""
-        first = self._first(group, anchor, etype)
-        if first is None:
-            return []
-        pat, found = first
-        arg_at = pat.arg_at
-        if arg_at is None:
-            return []
-        if len(found) > 1:
-            found.sort(key=_order(anchor.i, arg_at))
-        doc = anchor.doc
-        return [doc[m[arg_at]] for m in found]
-
     def matches(self, group: str, anchor: Token, etype: str | None = None) -> list[PatternMatch]:
         """Every match from ``anchor``, pattern by pattern in priority order."""
         return [m for found in self.by_pattern(group, anchor, etype) for m in found]
@@ -641,6 +629,11 @@ class ArgumentPatterns:
         """The ``status`` of the first ``event_status`` pattern that matches from ``anchor``."""
         first = self._first("event_status", anchor, etype)
         return first[0].status if first is not None else None
+
+    def event_type(self, anchor: Token) -> str | None:
+        """The ``type`` of the first ``event_type`` pattern that matches from ``anchor``."""
+        first = self._first("event_type", anchor, None)
+        return first[0].etype if first is not None else None
 
     def argument(self, group: str, anchor: Token, etype: str | None = None) -> Token | None:
         """The ``arg`` token of :meth:`first`, if any."""

@@ -66,3 +66,17 @@ def test_the_fingerprint_leaves_out_the_order_but_not_the_suggestion_code(
     (suggest / "correction" / "classifier.py").write_text("PRIOR = 3.0\n")
     (tmp_path / "eval" / "gum_news_dev.jsonl").write_text("{ }\n")  # other gold
     assert bench.fingerprint() != first
+
+
+def test_the_options_of_a_cached_run_are_written_as_json(bench: Any, tmp_path: Path) -> None:
+    import argparse
+    import json
+
+    args = argparse.Namespace(cache=tmp_path / "c", json=tmp_path / "a.json", seed=1, quick=False)
+    form = json.loads(json.dumps(bench.form_of(args)))
+    assert form == {
+        "cache": str(tmp_path / "c"),
+        "json": str(tmp_path / "a.json"),
+        "seed": 1,
+        "quick": False,
+    }

@@ -15,7 +15,10 @@ from annotator.suggest.correction.decision import eligibility, stack_decide
 from annotator.suggest.correction.encoding import GroupData, stacked_feats
 from annotator.suggest.linker import LinkCand
 
-PRIOR = 3.0  # L2 strength of the weights' prior, in examples (see ``fit``)
+# L2 strength of the weights' prior, in examples (see ``fit``). Priors of 1, 10 and 30 moved the
+# held-out F of ACTOR and CLAIM by at most 0.4 (GUM, 4-fold, seed 0), and zero weights for features
+# seen in only one training document lowered both (ACTOR 81.1 -> 80.3, CLAIM 86.1 -> 85.6).
+PRIOR = 3.0
 
 
 @dataclass(slots=True)

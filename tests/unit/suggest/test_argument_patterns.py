@@ -185,7 +185,7 @@ def test_priority_and_nearness_choose_among_matches(nlp_sm: Any, scheme: Scheme)
 
 def test_a_lead_extends_the_patterns_in_the_scheme(nlp_sm: Any, scheme: Scheme) -> None:
     """A pattern added to the scheme changes the suggestions; without the group, no agents."""
-    text = "The talks between the rebels ended in Geneva."
+    text = "The talks among the rebels ended in Geneva."
     data = scheme.to_dict()
     pre = dict(data["preannotation"])
     groups = dict(pre["argument_patterns"])
@@ -200,7 +200,7 @@ def test_a_lead_extends_the_patterns_in_the_scheme(nlp_sm: Any, scheme: Scheme) 
                     "LEFT_ID": "trigger",
                     "REL_OP": ">",
                     "RIGHT_ID": "prep",
-                    "RIGHT_ATTRS": {"DEP": "prep", "LOWER": "between"},
+                    "RIGHT_ATTRS": {"DEP": "prep", "LOWER": "among"},
                 },
                 {
                     "LEFT_ID": "prep",
