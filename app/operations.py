@@ -51,6 +51,7 @@ class ImportTask:
                     tsv_feature=o.tsv_feature,
                     encoding=o.encoding,
                     progress=state,
+                    update_attributes=o.update_attributes,
                 )
             except ImportFailed as exc:
                 raise advise_encoding(exc, ENCODING_HINT) from None

@@ -313,7 +313,12 @@ class ClaimRules:
                     words = cast("list[list[int]]", ids.T.tolist())
                 claim.attrs["stance"] = self._content_stance(doc, claim, words)
             continuation = None
-            if source is None and claim.source == "quote" and last_actor is not None:
+            if (
+                source is None
+                and claim.source == "quote"
+                and last_actor
+                and not self._written_on(fcue)
+            ):
                 # A quotation without a cue continues the previous speaker's words.
                 if sents.number(claim.start) - sents.number(max(0, last_end - 1)) <= 3:
                     continuation = last_actor
@@ -346,6 +351,14 @@ class ClaimRules:
         if votes["support"] >= votes["oppose"] + 2:
             return "support"
         return "neutral"
+
+    def _written_on(self, cue: Token | None) -> bool:
+        """The cue says what a thing reads ("signs reading ...", "a banner saying ..."): its
+        quotation is nobody's earlier words."""
+        if cue is None or cue.dep_ != "acl":
+            return False
+        head = cue.head
+        return head.lemma_.lower() in self.artifacts or head.lower_ in self.artifacts
 
     def _not_an_actor(self, source: Token) -> bool:
         lemma = source.lemma_.lower()

@@ -190,7 +190,7 @@ class EventRules:
             etype = str(event.attrs.get("type", ""))
             if "status" not in event.attrs:
                 event.attrs["status"] = self.args.status(head, etype) or "occurred"
-            passive = _headline_passive(head, sents.text)
+            passive = _passive(head) or _headline_passive(head, sents.text)
             span = (
                 doc.char_span(event.start, event.end)
                 if event.end - event.start > len(head)
@@ -202,8 +202,10 @@ class EventRules:
                 out.append(RelCand(role, event, actor, SCORE_ROLE))
                 # "Starry Lee and Holden Chow were elected": every conjunct is an argument
                 # (not one that has a role of its own: "talks between A and B").
+                # "The EU and Japan signed": a place joined to a subject agent acts too
+                acts = role == "agent" and tok.dep_ == "nsubj" and head.pos_ == "VERB"
                 for arg in self._conjuncts(tok):
-                    more = actor_for(arg, actors)
+                    more = actor_for(arg, actors, acts=acts)
                     if more is None or any(r.tail is more for r in out):
                         continue
                     if not any(a is more for _, _, a in found):
@@ -236,17 +238,23 @@ class EventRules:
         """(role, token, ACTOR) of the agent and the target of a trigger: for each role the
         first match of the ``event_agent``/``event_target`` patterns whose argument is an
         actor. Whoever undergoes an ``undergoer_triggers`` event ("She died", "her death")
-        is its target, and so is the subject of a ``passive`` headline verb ("Man charged
-        with murder")."""
+        is its target, and so is the subject of a ``passive`` verb that the agent patterns
+        find ("Man charged with murder", "tore up her passport to avoid being expelled")."""
         out: list[tuple[str, Token, Cand]] = []
         undergoer = trigger.lemma_.lower() in self.undergoers
         if passive:
-            for subject in trigger.children:
-                if subject.dep_ == "nsubj":
-                    actor = actor_for(subject, actors)
-                    if actor is not None:
-                        out.append(("target", subject, actor))
-                    break
+            subject = next(
+                (
+                    m.arg
+                    for found in self.args.by_pattern("event_agent", trigger, etype)
+                    for m in found
+                    if m.arg.dep_ == "nsubj"
+                ),
+                None,
+            )
+            actor = actor_for(subject, actors) if subject is not None else None
+            if subject is not None and actor is not None:
+                out.append(("target", subject, actor))
         for group in ("event_agent", "event_target"):
             role = "target" if undergoer else group[len("event_") :]
             if (undergoer or role == "target") and any(r == "target" for r, _, _ in out):
@@ -268,14 +276,14 @@ class EventRules:
         """The nearest match of the first pattern of ``group`` that matches whose argument
         is (or becomes) an ACTOR ("defeated by 10,694 votes by James To": James To), or a
         quantity of actors (``event_quantity``: "dozens of demonstrators"); the subject of a
-        ``passive`` headline verb is no agent. A pattern whose every argument is one of the
+        ``passive`` verb is no agent. A pattern whose every argument is one of the
         trigger's own ``words`` (token indices) does not count."""
         own = range(trigger.i, trigger.i + 1) if words is None else words
         for found in self.args.by_pattern(group, trigger, etype):
             if all(m.arg.i in own for m in found):
                 continue  # "opened fire on the crowd": "fire" is the trigger's own word
             for match in found:
-                if passive and match.arg.dep_ == "nsubj" and match.arg.head.i == trigger.i:
+                if passive and match.arg.dep_ == "nsubj":
                     continue
                 # "North Korea fired", "Russia's invasion": a place that is the subject of an
                 # event verb or the possessor of an act of a state acts ("Kenya's election"
@@ -369,19 +377,22 @@ class EventRules:
         return best[1] if best is not None else None
 
     def _ancestors(self, trigger: Token) -> dict[int, bool]:
-        """The trigger and its heads, each with whether the way up to it from the trigger
-        passes a clause it reports (a ``ccomp`` of a reporting verb: "said on Tuesday that
-        gunmen killed")."""
+        """The trigger and its heads, each with whether a place or time met there is foreign:
+        the way up to it from the trigger passes a clause it reports (a ``ccomp`` of a
+        reporting verb: "said on Tuesday that gunmen killed") or goes above the noun a
+        relative or participle clause holding the trigger modifies."""
         out = {trigger.i: False}
         reported = False
+        beyond = False  # above the noun a relative clause holding the trigger modifies
         tok = trigger
         while tok.head.i != tok.i:
             up = tok.head
             reported = reported or (
                 tok.dep_ in ("ccomp", "parataxis") and up.lemma_.lower() in self.reporting
             )
+            out[up.i] = reported or beyond
+            beyond = beyond or tok.dep_ in _RELATIVE_DEPS
             tok = up
-            out[tok.i] = reported
         return out
 
 
@@ -398,6 +409,15 @@ def _after_dateline(text: str, lo: int, hi: int) -> int:
 _STATE_ACTS = frozenset(
     {"attack", "arrest", "detention", "deportation", "killing", "agreement", "meeting"}
 )
+
+
+def _passive(trigger: Token) -> bool:
+    """A passive verb whose subject the parser did not mark as passive, or that has none of
+    its own ("to avoid being expelled", "has been extradited" with an active subject)."""
+    if trigger.pos_ != "VERB":
+        return False
+    deps = {c.dep_ for c in trigger.children}
+    return "auxpass" in deps and "nsubjpass" not in deps
 
 
 def _headline_passive(trigger: Token, text: str) -> bool:
@@ -418,11 +438,17 @@ def _headline_passive(trigger: Token, text: str) -> bool:
 _PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "poss", "agent"})
 
 
+_RELATIVE_DEPS = frozenset({"relcl", "acl"})
+
+
 def _foreign(root: Token, trigger: Token, above: dict[int, bool]) -> bool:
     """``root`` (of a place or time) belongs to another clause than the trigger's: on its way
     up to the trigger's heads it passes a relative clause that does not modify the trigger
-    ("the accident, which occurred yesterday" modifies it), or it meets them at a verb that
-    reports the trigger's clause."""
+    ("the accident, which occurred yesterday" modifies it; a participle clause may still
+    locate it: "arrested at a rally held in Lyon"), or it meets them where they are foreign:
+    at a verb that reports the trigger's clause, or above the noun that a relative or
+    participle clause holding the trigger modifies ("a man wanted in France over a robbery
+    in which a guard was shot": not France)."""
     tok = root
     while tok.i not in above:
         if tok.dep_ == "relcl" and tok.head.i != trigger.i:

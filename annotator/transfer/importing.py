@@ -121,7 +121,7 @@ class ImportReport:
                 f"updated the attributes of {n} already there to the file's"
                 if self.attrs_updated
                 else f"kept the project's attributes of {n} the file has with other attributes "
-                "(--update-attributes takes the file's)"
+                "(--update-attributes, or the Import dialog's attributes box, takes the file's)"
             )
             out.append(f"{what}, e.g. {'; '.join(self.other_attrs_examples)}")
         out.extend(self.notes)

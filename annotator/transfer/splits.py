@@ -37,10 +37,10 @@ def parse_split(spec: str) -> tuple[int, int, int]:
     """``"80,10,10"`` -> ``(80, 10, 10)``; any three non-negative whole numbers, not all zero."""
     parts = [p.strip() for p in spec.replace("/", ",").split(",")]
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise SplitError(f"--split must be three whole numbers like 80,10,10, got '{spec}'")
+        raise SplitError(f"a split must be three whole numbers like 80,10,10, got '{spec}'")
     train, dev, test = (int(p) for p in parts)
     if train + dev + test == 0:
-        raise SplitError(f"--split must not be all zero, got '{spec}'")
+        raise SplitError(f"a split must not be all zero, got '{spec}'")
     return train, dev, test
 
 

@@ -52,19 +52,31 @@ class ForeignLabel:
     count: int
 
 
+@dataclass(frozen=True)
+class LabelScan:
+    """What the files hold: the labels the scheme lacks and how many annotations in all."""
+
+    foreign: list[ForeignLabel]
+    annotations: int
+
+
 def foreign_labels(
     docs: Iterable[DocData], span_labels: Iterable[str], relation_labels: Iterable[str]
-) -> list[ForeignLabel]:
-    """The span and relation labels of ``docs`` that are not the scheme's, most used first."""
+) -> LabelScan:
+    """The span and relation labels of ``docs`` that are not the scheme's, most used first,
+    and the number of spans and relations read."""
     spans, relations = set(span_labels), set(relation_labels)
     found: Counter[tuple[str, str]] = Counter()
+    total = 0
     for doc in docs:
+        total += len(doc.spans) + len(doc.relations)
         found.update(("span", s.label) for s in doc.spans if s.label not in spans)
         found.update(("relation", r.label) for r in doc.relations if r.label not in relations)
-    return [
+    rows = [
         ForeignLabel(name, kind, n)
         for (kind, name), n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
+    return LabelScan(rows, total)
 
 
 class ScanLabels:
@@ -84,7 +96,7 @@ class ScanLabels:
         self.tsv_feature, self.encoding = tsv_feature, encoding
         self.span_labels, self.relation_labels = list(span_labels), list(relation_labels)
 
-    def __call__(self, state: TaskState) -> list[ForeignLabel]:
+    def __call__(self, state: TaskState) -> LabelScan:
         from annotator.formats.reading import ReadOptions
         from annotator.transfer.importing import iter_documents
 
@@ -255,15 +267,17 @@ class LabelMapTable(QWidget):
     def mapping(self) -> dict[str, str | None]:
         return self.model.mapping()
 
-    def _found(self, rows: list[ForeignLabel]) -> None:
+    def _found(self, scan: LabelScan) -> None:
         self.find_button.setEnabled(True)
-        self.model.set_labels(rows)
-        n = len(rows)
-        self.status.setText(
-            "Every label in the files is in the scheme."
-            if not n
-            else f"{n} label{'s' * (n != 1)} the scheme lacks: choose what each becomes."
-        )
+        self.model.set_labels(scan.foreign)
+        n = len(scan.foreign)
+        if not scan.annotations:
+            text = "The files hold no annotations: only their texts will be imported."
+        elif not n:
+            text = "Every label in the files is in the scheme."
+        else:
+            text = f"{n} label{'s' * (n != 1)} the scheme lacks: choose what each becomes."
+        self.status.setText(text)
         self.scanned.emit()
 
     def _failed(self, exc: Exception) -> None:

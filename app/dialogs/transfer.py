@@ -62,6 +62,8 @@ class ImportOptions:
     encoding: str | None = None  # None: detected (``annotator import --encoding``)
     # the dialog's label table: (foreign label, scheme label or None to skip), over the file's
     label_table: tuple[tuple[str, str | None], ...] = ()
+    # a span already in the layer takes the file's attributes (``--update-attributes``)
+    update_attributes: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,9 @@ class ImportDialog(QDialog):
         self.skip_unmapped = QCheckBox(
             "Skip labels the scheme does not know (counted in the report)"
         )
+        self.update_attributes = QCheckBox(
+            "Give spans already in the layer the files' attributes (else the project's stay)"
+        )
         self.encoding_combo = QComboBox()
         self.encoding_combo.setEditable(True)
         self.encoding_combo.addItems([AUTOMATIC, *COMMON_ENCODINGS])
@@ -149,6 +154,7 @@ class ImportDialog(QDialog):
             self.label_table.find_button.clicked.connect(self.find_labels)
             form.addRow("Map labels", self.label_table)
         form.addRow("", self.skip_unmapped)
+        form.addRow("", self.update_attributes)
         form.addRow("TSV feature", self.tsv_feature)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -217,6 +223,7 @@ class ImportDialog(QDialog):
             tsv_feature=self.tsv_feature.text().strip() or None,
             encoding=None if encoding.lower() in ("", AUTOMATIC) else encoding,
             label_table=tuple(self.label_table.mapping().items()) if self.label_table else (),
+            update_attributes=self.update_attributes.isChecked(),
         )
 
 

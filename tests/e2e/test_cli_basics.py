@@ -108,7 +108,8 @@ def test_reimport_with_other_attributes_is_counted_and_keeps_the_projects_unless
     ) in out
     assert (
         "kept the project's attributes of 1 span the file has with other attributes "
-        '(--update-attributes takes the file\'s), e.g. doc-1 CLAIM [20, 53): stance "neutral" '
+        "(--update-attributes, or the Import dialog's attributes box, takes the file's), "
+        'e.g. doc-1 CLAIM [20, 53): stance "neutral" '
         'in the project, "oppose" in the file'
     ) in out
     assert claim_attrs() == {"form": "reported", "stance": "neutral"}

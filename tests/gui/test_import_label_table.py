@@ -178,3 +178,72 @@ def test_import_waits_while_a_found_label_has_no_choice(
     dialog.skip_unmapped.setChecked(True)
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted
+
+
+@pytest.mark.parametrize(
+    ("ann", "message"),
+    [
+        ("", "The files hold no annotations: only their texts will be imported."),
+        ("T1\tTIME 34 40\tMonday\n", "Every label in the files is in the scheme."),
+    ],
+)
+def test_the_table_says_when_the_files_have_no_labels_at_all(
+    qtbot: Any, window: Any, tmp_path: Path, ann: str, message: str
+) -> None:
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "n1.txt").write_text(TEXT, "utf-8")
+    (folder / "n1.ann").write_text(ann, "utf-8")
+    dialog = _import_dialog(qtbot, window, folder)
+    dialog.format_combo.setCurrentText("brat")
+    table = dialog.label_table
+    assert table is not None
+    with qtbot.waitSignal(table.scanned, timeout=10_000):
+        table.find_button.click()
+    assert table.model.rowCount() == 0
+    assert table.status.text() == message
+
+
+def test_the_dialog_can_give_spans_already_there_the_files_attributes(
+    qtbot: Any, window: Any, tmp_path: Path, dialogs: Any
+) -> None:
+    """The Import dialog's attributes box is the CLI's --update-attributes."""
+    from dataclasses import replace
+
+    from annotator.layers import load_layer
+
+    text = "Officials said the border was closed."
+    record = {
+        "id": "d-attrs",
+        "text": text,
+        "layer": "gold",
+        "spans": [{"start": 15, "end": 36, "label": "CLAIM", "attrs": {"stance": "neutral"}}],
+    }
+
+    def write(stance: str) -> Path:
+        record["spans"][0]["attrs"] = {"stance": stance}  # type: ignore[index]
+        path = tmp_path / f"{stance}.jsonl"
+        path.write_text(json.dumps(record) + "\n", "utf-8")
+        return path
+
+    def stance() -> object:
+        with window.context.project.session() as s:
+            docs = [d for d in load_layer(s, "gold") if d.text == text]
+        return docs[0].spans[0].attrs.get("stance")
+
+    ops = window.operations
+    for path, update, expected in (
+        (write("neutral"), False, "neutral"),
+        (write("oppose"), False, "neutral"),
+        (write("oppose"), True, "oppose"),
+    ):
+        dialog = _import_dialog(qtbot, window, path)
+        dialog.format_combo.setCurrentText("jsonl")
+        dialog.layer_combo.setCurrentText("gold")
+        dialog.update_attributes.setChecked(update)
+        options = dialog.options()
+        assert options.update_attributes is update
+        ops.import_paths([path], replace(options, label_table=()))
+        qtbot.waitUntil(lambda: not ops.busy, timeout=10_000)
+        assert dialogs.shown[-1][1] == "Import finished", dialogs.shown[-1]
+        assert stance() == expected

@@ -28,7 +28,7 @@ def test_parse_split() -> None:
     assert parse_split("80,10,10") == (80, 10, 10)
     assert parse_split(" 8, 1 ,1") == (8, 1, 1)
     for bad in ("80,20", "a,b,c", "0,0,0", "-1,50,51", "80,10,10,0"):
-        with pytest.raises(SplitError, match="--split"):
+        with pytest.raises(SplitError, match="a split must"):
             parse_split(bad)
 
 

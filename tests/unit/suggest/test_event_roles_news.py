@@ -345,3 +345,158 @@ def test_the_dateline_is_not_where_and_when_it_happened(
     )
     roles = _roles(text, run(text, nlp_sm, _scheme(scheme, matcher)), "detained")
     assert "place" not in roles and "time" not in roles, roles
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_the_subject_of_a_passive_found_through_its_governor_is_the_target(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "X ... to avoid being expelled": X would be expelled, not expel; "soldiers entered the
+    village and were ambushed by rebels": the soldiers were ambushed."""
+    text = (
+        "The activist tore up her passport to avoid being expelled. "
+        "Soldiers entered the village and were ambushed by rebels."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    expelled = _roles(text, proposal, "expelled")
+    assert expelled.get("target") == ["The activist"] and "agent" not in expelled, expelled
+    ambushed = _roles(text, proposal, "ambushed")
+    assert (ambushed.get("agent"), ambushed.get("target")) == (["rebels"], ["Soldiers"]), ambushed
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+@pytest.mark.parametrize(
+    ("text", "trigger", "status"),
+    [
+        ("The new government will hold elections in the spring.", "elections", "planned"),
+        ("Talks will be held in Geneva next week.", "Talks", "planned"),
+        ("The two sides did not hold talks on Friday.", "talks", "denied"),
+        (
+            "A Dutch man wanted in France over a 2020 robbery in which a guard was shot has "
+            "been extradited from Italy.",
+            "shot",
+            "occurred",
+        ),
+    ],
+)
+def test_the_light_verb_carries_the_status_and_a_relative_clause_is_not_governed(
+    nlp_sm: Any, scheme: Scheme, matcher: str, text: str, trigger: str, status: str
+) -> None:
+    """The future or negation of "hold" is the status of the talks it holds; what a relative
+    clause reports is not what the verb above it wants, plans or denies."""
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _status(text, proposal, trigger) == status
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_who_claims_responsibility_for_an_attack_is_its_agent(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "X claimed responsibility for the bombing": X did it (and the bombing happened)."""
+    text = (
+        "The Islamic State group claimed responsibility for the bombing in a statement. "
+        "A hacker group took credit for the cyberattack on Monday."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, "bombing").get("agent") == ["The Islamic State group"]
+    assert _roles(text, proposal, "cyberattack").get("agent") == ["A hacker group"]
+    assert _status(text, proposal, "bombing") == "occurred"
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_the_possessor_of_an_arrest_was_arrested(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "his arrest", "her murder": whom it befell; with an "of" phrase the possessor did it
+    ("the army's detention of the journalist")."""
+    text = (
+        "Police detained the opposition leader Ali Karimi on Sunday. "
+        "Protests erupted after his arrest. "
+        "The army's detention of the journalist drew criticism."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    arrest = _roles(text, proposal, "arrest")
+    assert arrest.get("target") == ["Ali Karimi"] and "agent" not in arrest, arrest
+    detention = _roles(text, proposal, "detention")
+    assert detention.get("agent") == ["The army"], detention
+    assert detention.get("target") == ["the journalist"], detention
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_winning_a_vote_and_losing_a_seat_are_elections(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """The guidelines' election type: "lost her seat" (whoever lost it is the target, as
+    the person defeated), winning a vote or a majority; being sworn in is an event."""
+    text = (
+        "Mayor Tom Alder lost his seat on Tuesday. Lucia Moreno won 62 percent of the vote. "
+        "Her party also won a majority on the council. She will be sworn in on January 3."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    types = _types(text, proposal)
+    assert (types.get("lost"), types.get("won"), types.get("sworn in")) == (
+        "election",
+        "election",
+        "other",
+    ), types
+    lost = _roles(text, proposal, "lost")
+    assert lost.get("target") == ["Tom Alder"] and "agent" not in lost, lost
+    assert _status(text, proposal, "sworn in") == "planned"
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_who_is_held_in_custody_is_detained(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "X was remanded in custody", "X remains in custody": X is the detention's target."""
+    text = (
+        "The suspect was remanded in custody on Friday. The journalist remains in custody in Minsk."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    custody = [
+        s for s in proposal.spans if s.label == "EVENT" and text[s.start : s.end] == "custody"
+    ]
+    roles = [
+        (related(text, proposal, s, "agent"), related(text, proposal, s, "target")) for s in custody
+    ]
+    assert roles == [([], ["The suspect"]), ([], ["The journalist"])], roles
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_state_joined_to_an_acting_subject_acts_too(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "The European Union and Japan signed": Japan signed too, it is no place."""
+    text = "The European Union and Japan signed a trade agreement in Tokyo on Tuesday."
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    signed = _roles(text, proposal, "signed")
+    assert signed.get("agent") == ["The European Union", "Japan"], signed
+    assert signed.get("place") == ["Tokyo"], signed
+    assert actor_types(text, proposal).get("Japan") == "government"
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_relative_or_participle_clause_keeps_its_own_place_and_time(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """A trigger inside a relative or participle clause takes no place or time from the
+    clause above the noun it modifies; a participle clause of a place phrase still locates
+    the trigger ("arrested at a rally held in Lyon")."""
+    text = (
+        "A Dutch man wanted in France over a robbery in which a guard was shot has been "
+        "extradited from Italy. "
+        "On Friday, Germany deported 28 men convicted of crimes to Kabul. "
+        "Police arrested two men at a rally held in Lyon."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert "place" not in _roles(text, proposal, "shot")
+    assert "time" not in _roles(text, proposal, "convicted")
+    assert _roles(text, proposal, "arrested").get("place") == ["Lyon"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_what_a_vote_is_on_is_no_place(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "a referendum on the new stadium": its topic; "an attack on a bus station": where."""
+    text = (
+        "The mayor promised a referendum on the new stadium. "
+        "Gunmen carried out an attack on a bus station."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert "place" not in _roles(text, proposal, "referendum")
+    assert _roles(text, proposal, "attack").get("place") == ["a bus station"]

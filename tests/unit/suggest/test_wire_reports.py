@@ -400,3 +400,23 @@ def test_what_is_noted_is_claimed(nlp_sm: Any, scheme: Scheme) -> None:
     assert claims == ["the influence of the Dutch masters on the young artist"], claims
     claim = find(text, proposal, "CLAIM", claims[0])
     assert related(text, proposal, claim, "claimant") == ["The curator"]
+
+
+def test_common_nouns_of_people_are_actors(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Firefighters and paramedics treated several motorists at the scene, while shoppers "
+        "and a local priest helped the injured."
+    )
+    actors = spans_of(text, run(text, nlp_sm, scheme), "ACTOR")
+    for noun in ("Firefighters", "paramedics", "several motorists", "shoppers", "a local priest"):
+        assert noun in actors, actors
+
+
+def test_what_a_sign_reads_is_not_the_last_speakers_quote(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        '"Helmets are not the problem," union director Esther van Garderen said.\n\n'
+        'Some protesters carried signs reading "Don\'t blame the victims."'
+    )
+    proposal = run(text, nlp_sm, scheme)
+    sign = find(text, proposal, "CLAIM", "Don't blame the victims.")
+    assert related(text, proposal, sign, "claimant") == []
