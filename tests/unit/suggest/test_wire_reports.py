@@ -420,3 +420,58 @@ def test_what_a_sign_reads_is_not_the_last_speakers_quote(nlp_sm: Any, scheme: S
     proposal = run(text, nlp_sm, scheme)
     sign = find(text, proposal, "CLAIM", "Don't blame the victims.")
     assert related(text, proposal, sign, "claimant") == []
+
+
+def test_a_question_tagged_in_the_next_sentence_is_the_taggers(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Emma Stone won best actress. She said the film had changed her life.\n\n"
+        "Host Jimmy Kimmel took aim at a former president who had criticized his hosting. "
+        '"Isn\'t it past your jail time?" Kimmel joked.'
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claim = find(text, proposal, "CLAIM", "Isn't it past your jail time?")
+    assert related(text, proposal, claim, "claimant") == ["Kimmel"]
+
+
+def test_big_platforms_and_companies_are_organisations(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "Twitter suspended the account on Monday, and Google said it would review the video."
+    types = actor_types(text, run(text, nlp_sm, scheme))
+    assert types.get("Twitter") == "organisation", types
+    assert types.get("Google") == "organisation", types
+
+
+def test_a_line_a_speaker_opens_with_a_colon_is_their_claim(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Police: Man shot in stolen car after chase\n\n"
+        "Image: A police car outside the station.\n\n"
+        "World Cup 2018 day five: Sweden, Belgium, England win three points\n\n"
+        "Reporter Sam Ortiz spoke with candidate Leah Brandt about her campaign.\n\n"
+        "Leah Brandt: I grew up here, and I have watched the downtown empty out."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claims = spans_of(text, proposal, "CLAIM")
+    assert claims == [
+        "Man shot in stolen car after chase",
+        "I grew up here, and I have watched the downtown empty out",
+    ], claims
+    claim = find(text, proposal, "CLAIM", claims[0])
+    assert related(text, proposal, claim, "claimant") == ["Police"]
+    answer = find(text, proposal, "CLAIM", claims[1])
+    assert related(text, proposal, answer, "claimant")
+
+
+def test_verdicts_and_purpose_clauses(nlp_sm: Any, scheme: Scheme) -> None:
+    """A jury that finds someone guilty is the claimant; an infinitive of purpose ('trained
+    for years to tell the weapons apart') is no speech tag."""
+    text = (
+        "A jury on Friday found former police officer Kim Potter guilty of first-degree "
+        "manslaughter in the fatal shooting of Daunte Wright during a traffic stop.\n\n"
+        "Potter, 49, testified that she had meant to use her Taser but drew her handgun by "
+        "mistake. Prosecutors argued that she had been trained for years to tell the weapons "
+        "apart."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claims = spans_of(text, proposal, "CLAIM")
+    assert "that she had been trained for years" not in claims, claims
+    verdict = find(text, proposal, "CLAIM", claims[0])
+    assert related(text, proposal, verdict, "claimant") == ["A jury"]
