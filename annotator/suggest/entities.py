@@ -115,6 +115,7 @@ def ner_candidates(
     flags = doc.to_array(["IS_PUNCT", "IS_SPACE", "IS_LOWER"])
     edge = flags[:, :2].any(axis=1).tolist()
     lower = flags[:, 2].tolist()
+    text: str | None = None
     for ent in ents:
         label = ent.label_
         if label in direct:
@@ -135,15 +136,12 @@ def ner_candidates(
         else:
             start, end = ent.start_char, ent.end_char
         prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.label == target[0] == TIME_LABEL
-            and prev.end + 1 == start
-            and doc.text[prev.end] == " "
-            and doc.text[start:end].lower() in _PARTS_OF_DAY
-        ):
-            prev.end = end  # "Friday" + "evening" tagged apart: one time, "Friday evening"
-            continue
+        if prev is not None and prev.label == target[0] == TIME_LABEL and prev.end + 1 == start:
+            if text is None:
+                text = doc.text  # joins every token: read once, when first needed
+            if text[prev.end] == " " and text[start:end].lower() in _PARTS_OF_DAY:
+                prev.end = end  # "Friday" + "evening" tagged apart: one time, "Friday evening"
+                continue
         out.append(Cand(start, end, target[0], SCORE_NER, dict(target[1]), source="ner"))
     return out
 
