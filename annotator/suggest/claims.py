@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from annotator.suggest.entities import (
     DATELINE,
     Cand,
+    IdTable,
     RelCand,
     SentIndex,
     SpanIndex,
@@ -54,6 +55,7 @@ _CLOSERS = "”»"
 _OPEN_BEFORE = "([{—–-:;/"
 _CLOSE_AFTER = ".,;:!?)]}—–-"
 MAX_QUOTE_CHARS = 3000
+_QUOTE_MARK = re.compile("[" + re.escape(_OPENERS + _CLOSERS) + '"]')
 
 
 def find_quotes(text: str) -> list[Quote]:
@@ -65,7 +67,8 @@ def find_quotes(text: str) -> list[Quote]:
     """
     marks: list[tuple[int, bool, str]] = []  # (position, is_open, char)
     n = len(text)
-    for i, ch in enumerate(text):
+    for found in _QUOTE_MARK.finditer(text):
+        i, ch = found.start(), found.group()
         if ch in _OPENERS:
             marks.append((i, True, ch))
         elif ch in _CLOSERS:
@@ -149,6 +152,9 @@ class ClaimRules:
         for stance, words in (pre.get("stance_words") or {}).items():
             for word in words or ():
                 self.stance_words.setdefault(str(word).lower(), str(stance))
+        # The stance word of a token: its lemma's, else its lower-case form's.
+        self._stance_by_lemma = IdTable(self.stance_words, fold=True)
+        self._stance_by_form = IdTable(self.stance_words, fold=False)
 
     @property
     def first_words(self) -> set[str]:
@@ -296,6 +302,7 @@ class ClaimRules:
         rels: list[RelCand] = []
         last_actor: Cand | None = None
         last_end = -1
+        words: list[list[int]] = []  # the doc's lemma and lower-case ids, read on first need
         for claim, source, fcue in sorted(found, key=lambda f: f[0].start):
             if source is not None and self._not_an_actor(source):
                 continue  # "the report says", "estimates suggest": no actor, no claim
@@ -305,7 +312,10 @@ class ClaimRules:
                 claim.attrs["form"] = "direct_quote"  # '"Words are cheap," the group said'
             claim.attrs["stance"] = self.stance_of(fcue)
             if claim.attrs["stance"] == "neutral" and self.stance_words:
-                claim.attrs["stance"] = self._content_stance(doc, claim)
+                if not words:
+                    ids = doc.to_array(["LEMMA", "LOWER"]).reshape(len(doc), 2)
+                    words = cast("list[list[int]]", ids.T.tolist())
+                claim.attrs["stance"] = self._content_stance(doc, claim, words)
             continuation = None
             if (
                 source is None
@@ -326,14 +336,18 @@ class ClaimRules:
                 last_actor, last_end = found_actor, claim.end
         return claims, rels
 
-    def _content_stance(self, doc: Doc, claim: Cand) -> str:
-        """Stance from evaluative words in the content: a side needs two more than the other."""
+    def _content_stance(self, doc: Doc, claim: Cand, words: list[list[int]]) -> str:
+        """Stance from evaluative words in the content: a side needs two more than the other.
+        ``words``: the doc's lemma ids and lower-case form ids."""
         span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
         if span is None:
             return "neutral"
         votes = {"oppose": 0, "support": 0}
-        for tok in span:
-            side = self.stance_words.get(tok.lemma_.lower()) or self.stance_words.get(tok.lower_)
+        strings = doc.vocab.strings
+        by_lemma, by_form = self._stance_by_lemma.get, self._stance_by_form.get
+        lemmas, forms = words
+        for i in range(span.start, span.end):
+            side = by_lemma(strings, lemmas[i]) or by_form(strings, forms[i])
             if side in votes:
                 votes[side] += 1
         if votes["oppose"] >= votes["support"] + 2:
@@ -615,11 +629,22 @@ def _gap(tok: Token, q: Quote) -> int:
     return q.start - tok.idx if tok.idx < q.start else tok.idx - q.end
 
 
-def _trim_span(span: Span) -> Span | None:
-    toks = [t for t in span if not (t.is_punct or t.is_space)]
-    if not toks:
+def _word_range(span: Span) -> tuple[int, int] | None:
+    """Token range of ``span`` from its first to its last token that is neither punctuation
+    nor space (only the ends are read)."""
+    doc, lo, hi = span.doc, span.start, span.end
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    if lo == hi:
         return None
-    return span.doc[toks[0].i : toks[-1].i + 1]
+    while doc[hi - 1].is_punct or doc[hi - 1].is_space:
+        hi -= 1
+    return lo, hi
+
+
+def _trim_span(span: Span) -> Span | None:
+    words = _word_range(span)
+    return span.doc[words[0] : words[1]] if words is not None else None
 
 
 # A pull quote signed after a dash on its line: '"…" - Matthew Ingram'.
@@ -639,8 +664,8 @@ def _signed(doc: Doc, text: str, end: int) -> Token | None:
 
 def _opens_new_clause(span: Span) -> bool:
     """``span`` (after a source phrase) starts with a coordinating conjunction: ", and ..."."""
-    words = [t for t in span if not (t.is_punct or t.is_space)]
-    return bool(words) and words[0].pos_ == "CCONJ"
+    words = _word_range(span)
+    return words is not None and span.doc[words[0]].pos_ == "CCONJ"
 
 
 def _after_a_word(text: str, pos: int) -> bool:
@@ -734,10 +759,11 @@ def _parenthetical(verb: Token) -> Span | None:
 
 
 def _trimmed(span: Span) -> tuple[int, int] | None:
-    toks = [t for t in span if not (t.is_punct or t.is_space)]
-    if not toks:
+    words = _word_range(span)
+    if words is None:
         return None
-    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    first, last = span.doc[words[0]], span.doc[words[1] - 1]
+    return first.idx, last.idx + len(last.text)
 
 
 def _char_range(span: Span) -> tuple[int, int]:

@@ -115,6 +115,7 @@ def ner_candidates(
     flags = doc.to_array(["IS_PUNCT", "IS_SPACE", "IS_LOWER"])
     edge = flags[:, :2].any(axis=1).tolist()
     lower = flags[:, 2].tolist()
+    text: str | None = None
     for ent in ents:
         label = ent.label_
         if label in direct:
@@ -135,15 +136,12 @@ def ner_candidates(
         else:
             start, end = ent.start_char, ent.end_char
         prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.label == target[0] == TIME_LABEL
-            and prev.end + 1 == start
-            and doc.text[prev.end] == " "
-            and doc.text[start:end].lower() in _PARTS_OF_DAY
-        ):
-            prev.end = end  # "Friday" + "evening" tagged apart: one time, "Friday evening"
-            continue
+        if prev is not None and prev.label == target[0] == TIME_LABEL and prev.end + 1 == start:
+            if text is None:
+                text = doc.text  # joins every token: read once, when first needed
+            if text[prev.end] == " " and text[start:end].lower() in _PARTS_OF_DAY:
+                prev.end = end  # "Friday" + "evening" tagged apart: one time, "Friday evening"
+                continue
         out.append(Cand(start, end, target[0], SCORE_NER, dict(target[1]), source="ner"))
     return out
 
@@ -306,6 +304,30 @@ class SentIndex:
 
     def chars_of(self, char: int) -> tuple[int, int]:
         return self.chars[self.number(char)]
+
+
+class IdTable:
+    """A table of words looked up by string id (a column of ``Doc.to_array``, no Token read):
+    each id's string is read once (lower-cased when ``fold``) and its value kept; at most
+    ``limit`` ids are kept, so memory stays flat however many documents pass."""
+
+    def __init__(self, table: Mapping[str, str], fold: bool, limit: int = 50_000) -> None:
+        self.table = dict(table)
+        self.fold = fold
+        self.limit = limit
+        self._by_id: dict[int, str | None] = {}
+
+    def get(self, strings: Any, sid: int) -> str | None:
+        """The value of the word with string id ``sid`` (``strings``: the doc's StringStore)."""
+        try:
+            return self._by_id[sid]
+        except KeyError:
+            word = strings[sid]
+            value = self.table.get(word.lower() if self.fold else word)
+            if len(self._by_id) >= self.limit:
+                self._by_id.clear()
+            self._by_id[sid] = value
+            return value
 
 
 def core_range(tok: Token) -> tuple[int, int]:

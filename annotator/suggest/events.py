@@ -338,8 +338,7 @@ class EventRules:
         """The place an ``event_place`` pattern finds ("elected in this constituency",
         "evacuated ... in the town of Yeoncheon"): an existing PLACE, or a new one when the
         noun is one of the scheme's ``place_nouns``; the first match that is either."""
-        for found in self.args.matches("event_place", trigger, etype):
-            pobj = found.arg
+        for pobj in self.args.arguments("event_place", trigger, etype):
             hits = places.overlapping(pobj.idx, pobj.idx + len(pobj.text))
             if hits:
                 return hits[-1]

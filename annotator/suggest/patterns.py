@@ -16,7 +16,9 @@ Two matchers answer the same questions (:class:`ArgumentPatterns`), chosen by th
 * ``spacy``: spaCy's own ``DependencyMatcher``, run once per document and group;
 * ``anchored`` (the default): the same patterns with the same meaning (same token attributes,
   predicates and operators), matched from the anchor outwards, visiting only its few
-  neighbours.
+  neighbours. It reads each doc once into plain lists (``_Tree``: heads, children, sentence
+  starts and the string ids of the attributes the patterns test) and compares integers; only
+  a pattern whose anchor allows the anchor's POS is asked.
 
 They find the same matches, and each pattern's matches are put in one canonical order (the
 argument nearest after the anchor, then nearest before, then by position), so the suggestions
@@ -39,7 +41,7 @@ token, and spaCy's ``Matcher`` running only the 60 distinct node tests, once, ta
 more than the whole suggestion step may add for pre-annotation to stay at 0.9 of bare
 ``nlp.pipe``.
 
-Works on a spaCy ``Doc``; only the ``spacy`` matcher imports spaCy.
+Works on a spaCy ``Doc``; spaCy's string hashing gives the ids of the patterns' strings.
 """
 
 from __future__ import annotations
@@ -50,16 +52,19 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from annotator.scheme import PATTERN_MATCHERS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 Pred = Callable[["Token"], bool]
-Op = Callable[["Token"], Iterable["Token"]]
-Search = Callable[["Token"], list[tuple["Token", ...]]]
+# The anchored matcher works on token indices of a ``_Tree`` (one doc read once): a test of a
+# node on token i, an operator from token i to the indices it relates to.
+Test = Callable[["_Tree", int], bool]
+Op = Callable[["_Tree", int], Iterable[int]]
+Search = Callable[["_Tree", int], list[tuple[int, ...]]]
 
 # attrgetter: a C-level getter, cheaper than a lambda on every node test.
 _TEXT_GETTERS: dict[str, Callable[[Token], str]] = {
@@ -102,6 +107,12 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     ">": lambda a, b: a > b,
     "<": lambda a, b: a < b,
 }
+# String attributes whose string id ``Doc.to_array`` gives (the id of "VERB" is spaCy's POS
+# symbol, of "nsubj" its DEP symbol, of any other string its hash): a test of one compares
+# integers read once per doc, not a Token property read on every test.
+COLUMNS: tuple[str, ...] = ("ORTH", "LOWER", "NORM", "LEMMA", "POS", "TAG", "DEP", "ENT_TYPE")
+_COLUMN_OF = {**{name: i for i, name in enumerate(COLUMNS)}, "TEXT": 0}
+_POS = _COLUMN_OF["POS"]
 
 
 def _check(attr: str, value: Any) -> Pred:
@@ -145,62 +156,187 @@ def node_predicate(attrs: Mapping[str, Any]) -> Pred:
     return lambda t: all(c(t) for c in checks)
 
 
-# -- the DependencyMatcher operators, from the left node to the right node's candidates ------
+def _string_id(value: str) -> int:
+    from spacy.strings import get_string_id
+
+    return int(get_string_id(value))
 
 
-def _head(t: Token) -> list[Token]:
-    return [] if t.head.i == t.i else [t.head]
+def _column_test(attr: str, value: Any) -> Test | None:
+    """The test of one attribute on the integer columns of a ``_Tree``: equal to a string, or
+    ``IN``/``NOT_IN`` a list of strings; None for any other test (read from the Token)."""
+    col = _COLUMN_OF.get(attr)
+    if col is None:
+        return None
+    if isinstance(value, str):
+        want = _string_id(value)
+        return lambda tree, i: tree.cols[col][i] == want
+    if not isinstance(value, Mapping) or not value:
+        return None
+    tests: list[Test] = []
+    for pred, arg in value.items():
+        if pred not in ("IN", "NOT_IN") or not all(isinstance(a, str) for a in arg):
+            return None
+        ids = frozenset(_string_id(a) for a in arg)
+        if pred == "IN":
+            tests.append(lambda tree, i, m=ids: tree.cols[col][i] in m)  # type: ignore[misc]
+        else:
+            tests.append(lambda tree, i, m=ids: tree.cols[col][i] not in m)  # type: ignore[misc]
+    return tests[0] if len(tests) == 1 else _all_of(tests)
 
 
-def _next_in_sent(t: Token) -> list[Token]:
-    doc = t.doc
-    if t.i + 1 < len(doc) and not doc[t.i + 1].is_sent_start:
-        return [doc[t.i + 1]]
-    return []
+def _all_of(tests: list[Test]) -> Test:
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        a, b = tests
+        return lambda tree, i: a(tree, i) and b(tree, i)
+    return lambda tree, i: all(test(tree, i) for test in tests)
 
 
-def _after_in_sent(t: Token) -> Iterator[Token]:
-    doc = t.doc
-    for i in range(t.i + 1, len(doc)):
-        if doc[i].is_sent_start:
+def node_test(attrs: Mapping[str, Any]) -> tuple[Test | None, frozenset[str]]:
+    """The test of a node's ``RIGHT_ATTRS`` on token indices of a ``_Tree`` (None: any token
+    passes) and the ``COLUMNS`` it reads: string attributes compared as integer ids, anything
+    else (flags, ``REGEX``, comparisons, ``MORPH``, ...) read from the Token as spaCy reads
+    it."""
+    tests: list[Test] = []
+    columns: set[str] = set()
+    for attr, value in attrs.items():
+        test = _column_test(str(attr), value)
+        if test is not None:
+            columns.add(COLUMNS[_COLUMN_OF[str(attr)]])
+        else:
+            test = _on_token(_check(str(attr), value))
+        tests.append(test)
+    return (_all_of(tests) if tests else None), frozenset(columns)
+
+
+def _on_token(pred: Pred) -> Test:
+    return lambda tree, i: pred(tree.doc[i])
+
+
+class _Tree:
+    """One doc's parse and token attributes as plain lists, read once (a Token object per
+    step of a match costs more than the step): heads, children in order, sentence starts and
+    the ``COLUMNS`` the patterns test. The doc must not change while it is asked about."""
+
+    __slots__ = ("bounds", "cols", "doc", "heads", "kids", "n", "starts")
+
+    def __init__(self, doc: Doc, columns: Iterable[str]) -> None:
+        import numpy
+
+        self.doc = doc
+        n = self.n = len(doc)
+        wanted: list[int | str] = [c for c in COLUMNS if c in set(columns)]
+        self.cols: list[list[int]] = [[] for _ in COLUMNS]
+        self.heads: list[int] = []
+        self.starts: list[bool] = []
+        # Children of token i: kids[bounds[i]:bounds[i + 1]], in order (every token but the
+        # roots, sorted by head).
+        self.kids: list[int] = []
+        self.bounds: list[int] = [0] * (n + 1)
+        if not n:
             return
-        yield doc[i]
+        # HEAD (an offset) and SENT_START (1, 0 or -1) are signed; string ids are not.
+        parse = doc.to_array(["HEAD", "SENT_START"]).view("int64")
+        at = numpy.arange(n)
+        heads = at + parse[:, 0]
+        self.heads = heads.tolist()
+        self.starts = (parse[:, 1] == 1).tolist()  # Token.is_sent_start is True
+        keyed = numpy.where(heads == at, n, heads)  # a root is no child of its own
+        order = numpy.argsort(keyed, kind="stable")
+        self.kids = order.tolist()
+        self.bounds = numpy.searchsorted(keyed[order], numpy.arange(n + 1)).tolist()
+        if wanted:
+            values = cast("list[list[int]]", doc.to_array(wanted).reshape(n, -1).T.tolist())
+            for name, column in zip(wanted, values, strict=True):
+                self.cols[_COLUMN_OF[str(name)]] = column
+
+    def children(self, i: int) -> list[int]:
+        """The children of token ``i`` in order (``Token.children``)."""
+        return self.kids[self.bounds[i] : self.bounds[i + 1]]
 
 
-def _prev_in_sent(t: Token) -> list[Token]:
-    return [t.doc[t.i - 1]] if t.i > 0 and not t.is_sent_start else []
+# -- the DependencyMatcher operators, from the left node's index to the right node's ---------
 
 
-def _before_in_sent(t: Token) -> list[Token]:
-    doc, out = t.doc, []
-    i = t.i
-    while i > 0 and not doc[i].is_sent_start:
+def _head(tree: _Tree, i: int) -> tuple[int, ...]:
+    head = tree.heads[i]
+    return () if head == i else (head,)
+
+
+def _ancestors(tree: _Tree, i: int) -> Iterator[int]:
+    heads, steps = tree.heads, 0
+    while heads[i] != i and steps < tree.n:
+        i = heads[i]
+        yield i
+        steps += 1
+
+
+def _descendants(tree: _Tree, i: int) -> list[int]:
+    """The subtree of ``i`` without ``i``, in ``Token.subtree`` order."""
+    out: list[int] = []
+
+    def walk(j: int) -> None:
+        kids = tree.children(j)
+        for k in kids:
+            if k < j:
+                walk(k)
+        if j != i:
+            out.append(j)
+        for k in kids:
+            if k > j:
+                walk(k)
+
+    walk(i)
+    return out
+
+
+def _next_in_sent(tree: _Tree, i: int) -> tuple[int, ...]:
+    return (i + 1,) if i + 1 < tree.n and not tree.starts[i + 1] else ()
+
+
+def _after_in_sent(tree: _Tree, i: int) -> Iterator[int]:
+    starts = tree.starts
+    for j in range(i + 1, tree.n):
+        if starts[j]:
+            return
+        yield j
+
+
+def _prev_in_sent(tree: _Tree, i: int) -> tuple[int, ...]:
+    return (i - 1,) if i > 0 and not tree.starts[i] else ()
+
+
+def _before_in_sent(tree: _Tree, i: int) -> list[int]:
+    starts, out = tree.starts, []
+    while i > 0 and not starts[i]:
         i -= 1
-        out.append(doc[i])
+        out.append(i)
     return out[::-1]
 
 
 OPERATORS: dict[str, Op] = {
     "<": _head,
-    ">": lambda t: t.children,
-    "<<": lambda t: t.ancestors,
-    ">>": lambda t: (s for s in t.subtree if s.i != t.i),
+    ">": lambda tree, i: tree.children(i),
+    "<<": _ancestors,
+    ">>": _descendants,
     ".": _next_in_sent,
     ".*": _after_in_sent,
     ";": _prev_in_sent,
     ";*": _before_in_sent,
-    "$+": lambda t: [c for c in t.head.children if c.i == t.i + 1],
-    "$-": lambda t: [c for c in t.head.children if c.i == t.i - 1],
-    "$++": lambda t: [c for c in t.head.children if c.i > t.i],
-    "$--": lambda t: [c for c in t.head.children if c.i < t.i],
-    ">+": lambda t: [c for c in t.rights if c.i == t.i + 1],
-    ">-": lambda t: [c for c in t.lefts if c.i == t.i - 1],
-    ">++": lambda t: t.rights,
-    ">--": lambda t: t.lefts,
-    "<+": lambda t: [t.head] if t.head.i == t.i + 1 else [],
-    "<-": lambda t: [t.head] if t.head.i == t.i - 1 else [],
-    "<++": lambda t: [t.head] if t.head.i > t.i else [],
-    "<--": lambda t: [t.head] if t.head.i < t.i else [],
+    "$+": lambda tree, i: [c for c in tree.children(tree.heads[i]) if c == i + 1],
+    "$-": lambda tree, i: [c for c in tree.children(tree.heads[i]) if c == i - 1],
+    "$++": lambda tree, i: [c for c in tree.children(tree.heads[i]) if c > i],
+    "$--": lambda tree, i: [c for c in tree.children(tree.heads[i]) if c < i],
+    ">+": lambda tree, i: [c for c in tree.children(i) if c == i + 1],
+    ">-": lambda tree, i: [c for c in tree.children(i) if c == i - 1],
+    ">++": lambda tree, i: [c for c in tree.children(i) if c > i],
+    ">--": lambda tree, i: [c for c in tree.children(i) if c < i],
+    "<+": lambda tree, i: (i + 1,) if tree.heads[i] == i + 1 else (),
+    "<-": lambda tree, i: (i - 1,) if tree.heads[i] == i - 1 else (),
+    "<++": lambda tree, i: (tree.heads[i],) if tree.heads[i] > i else (),
+    "<--": lambda tree, i: (tree.heads[i],) if tree.heads[i] < i else (),
 }
 
 
@@ -229,21 +365,33 @@ class _Pattern:
     # The words (LOWER or LEMMA) the anchor must be one of; None when it may be any word.
     anchor_words: frozenset[str] | None
     names: tuple[str, ...]
-    anchor: Pred
-    # For every further node: (index of its left node, operator, test).
-    steps: tuple[tuple[int, Op, Pred], ...]
+    arg_at: int | None  # the position of the ``arg`` node, if any
+    anchor: Test | None  # None: any token
+    # For every further node: (index of its left node, operator, test or None).
+    steps: tuple[tuple[int, Op, Test | None], ...]
+    columns: frozenset[str]  # the COLUMNS its tests read
+    anchor_pos: frozenset[int] | None  # the POS ids the anchor may have (None: any)
 
-    def search(self, anchor: Token) -> list[tuple[Token, ...]]:
-        """Every match from ``anchor``: the tokens of the nodes in pattern order, found node
-        by node from the anchor outwards (no node is tested away from it)."""
-        if not self.anchor(anchor):
+    def search(self, tree: _Tree, anchor: int) -> list[tuple[int, ...]]:
+        """Every match from token ``anchor``: the token indices of the nodes in pattern
+        order, found node by node from the anchor outwards (no node is tested away from
+        it)."""
+        if self.anchor is not None and not self.anchor(tree, anchor):
             return []
-        partial: list[tuple[Token, ...]] = [(anchor,)]
+        partial: list[tuple[int, ...]] = [(anchor,)]
         for left, op, test in self.steps:
-            partial = [(*bound, c) for bound in partial for c in op(bound[left]) if test(c)]
+            if test is None:
+                partial = [(*bound, c) for bound in partial for c in op(tree, bound[left])]
+            else:
+                partial = [
+                    (*bound, c) for bound in partial for c in op(tree, bound[left]) if test(tree, c)
+                ]
             if not partial:
                 return partial
         return partial
+
+    def match(self, doc: Doc, found: tuple[int, ...]) -> PatternMatch:
+        return PatternMatch(self.name, {n: doc[i] for n, i in zip(self.names, found, strict=True)})
 
 
 def compile_pattern(entry: Mapping[str, Any]) -> _Pattern:
@@ -251,10 +399,12 @@ def compile_pattern(entry: Mapping[str, Any]) -> _Pattern:
     nodes = list(entry["pattern"])
     names = tuple(str(n["RIGHT_ID"]) for n in nodes)
     index = {n: i for i, n in enumerate(names)}
-    steps = tuple(
-        (index[str(n["LEFT_ID"])], OPERATORS[str(n["REL_OP"])], node_predicate(n["RIGHT_ATTRS"]))
-        for n in nodes[1:]
-    )
+    anchor, columns = node_test(nodes[0]["RIGHT_ATTRS"])
+    steps: list[tuple[int, Op, Test | None]] = []
+    for n in nodes[1:]:
+        test, more = node_test(n["RIGHT_ATTRS"])
+        steps.append((index[str(n["LEFT_ID"])], OPERATORS[str(n["REL_OP"])], test))
+        columns |= more
     types = entry.get("types")
     return _Pattern(
         name=str(entry.get("name") or ""),
@@ -263,8 +413,11 @@ def compile_pattern(entry: Mapping[str, Any]) -> _Pattern:
         etype=str(entry["type"]) if entry.get("type") is not None else None,
         anchor_words=_words_of(nodes[0]["RIGHT_ATTRS"]),
         names=names,
-        anchor=node_predicate(nodes[0]["RIGHT_ATTRS"]),
-        steps=steps,
+        arg_at=index.get("arg"),
+        anchor=anchor,
+        steps=tuple(steps),
+        columns=columns,
+        anchor_pos=_pos_ids(nodes[0]["RIGHT_ATTRS"].get("POS")),
     )
 
 
@@ -280,18 +433,33 @@ def _words_of(attrs: Mapping[str, Any]) -> frozenset[str] | None:
     return None
 
 
-def _nearness(anchor: Token, arg: Token) -> tuple[int, int]:
-    """Nearest after the anchor first, then nearest before."""
-    return (0, arg.i - anchor.i) if arg.i > anchor.i else (1, anchor.i - arg.i)
+def _pos_ids(value: Any) -> frozenset[int] | None:
+    """The POS ids a node's ``POS`` value allows: one tag or an ``IN`` list (else None)."""
+    if isinstance(value, str):
+        return frozenset({_string_id(value)})
+    if isinstance(value, Mapping) and set(value) == {"IN"}:
+        tags = list(value["IN"])
+        if all(isinstance(t, str) for t in tags):
+            return frozenset(_string_id(t) for t in tags)
+    return None
 
 
-def _order(anchor: Token, arg_at: int | None) -> Callable[[tuple[Token, ...]], Any]:
+def _order(anchor: int, arg_at: int | None) -> Callable[[tuple[int, ...]], Any]:
     """The order of one pattern's matches from ``anchor``: the argument nearest after the
-    anchor, then nearest before; ties (and patterns without ``arg``) by the tokens' positions,
-    so that both matchers give the same order."""
+    anchor (then nearest before); ties (and patterns without ``arg``) by the tokens'
+    positions, so that both matchers give the same order."""
     if arg_at is None:
-        return lambda m: tuple(t.i for t in m)
-    return lambda m: (_nearness(anchor, m[arg_at]), tuple(t.i for t in m))
+        return lambda m: m
+
+    def key(m: tuple[int, ...]) -> tuple[tuple[int, int], tuple[int, ...]]:
+        arg = m[arg_at]
+        return ((0, arg - anchor) if arg > anchor else (1, anchor - arg)), m
+
+    return key
+
+
+def _best(pat: _Pattern, anchor: int, found: list[tuple[int, ...]]) -> tuple[int, ...]:
+    return found[0] if len(found) == 1 else min(found, key=_order(anchor, pat.arg_at))
 
 
 class _SpacyMatches:
@@ -326,8 +494,8 @@ class _SpacyMatches:
             found = built[1][group] = (matcher, index)
         return found
 
-    def search(self, group: str, index: int, anchor: Token) -> list[tuple[Token, ...]]:
-        doc = anchor.doc
+    def search(self, group: str, index: int, tree: _Tree, anchor: int) -> list[tuple[int, ...]]:
+        doc = tree.doc
         if doc is not self._doc:
             self._doc, self._found = doc, {}
         by_anchor = self._found.get(group)
@@ -337,7 +505,7 @@ class _SpacyMatches:
             for key, ids in matcher(doc):
                 by_anchor.setdefault((keys[key], ids[0]), []).append(tuple(ids))
             self._found[group] = by_anchor
-        return [tuple(doc[i] for i in ids) for ids in by_anchor.get((index, anchor.i), ())]
+        return list(by_anchor.get((index, anchor), ()))
 
 
 class ArgumentPatterns:
@@ -366,22 +534,95 @@ class ArgumentPatterns:
             )
             for group, pats in self.groups.items()
         }
+        # Per group, by the anchor's POS id: the searches whose anchor allows it (a pattern
+        # whose anchor cannot match is not asked); any other POS: those that allow any.
+        self._by_pos: dict[str, dict[int, tuple[tuple[_Pattern, Search], ...]]] = {}
+        self._any_pos: dict[str, tuple[tuple[_Pattern, Search], ...]] = {}
+        for group, searches in self._searches.items():
+            tags = {t for pat, _ in searches for t in pat.anchor_pos or ()}
+            self._by_pos[group] = {
+                tag: tuple(
+                    (pat, search)
+                    for pat, search in searches
+                    if pat.anchor_pos is None or tag in pat.anchor_pos
+                )
+                for tag in tags
+            }
+            self._any_pos[group] = tuple(
+                (pat, search) for pat, search in searches if pat.anchor_pos is None
+            )
+        self._columns = frozenset(
+            {"POS", *(c for pats in self.groups.values() for p in pats for c in p.columns)}
+        )
+        self._tree: _Tree | None = None
+
+    def _asked(self, group: str, tree: _Tree, i: int) -> tuple[tuple[_Pattern, Search], ...]:
+        """The searches of ``group`` worth asking from token ``i``, in priority order."""
+        by_pos = self._by_pos.get(group)
+        if not by_pos:
+            return self._searches.get(group, ())
+        return by_pos.get(tree.cols[_POS][i], self._any_pos[group])
+
+    def _tree_of(self, doc: Doc) -> _Tree:
+        """The tree of ``doc``, read on its first question (the last doc's is kept)."""
+        tree = self._tree
+        if tree is None or tree.doc is not doc:
+            tree = self._tree = _Tree(doc, self._columns)
+        return tree
+
+    def _found(
+        self, group: str, anchor: Token, etype: str | None
+    ) -> Iterator[tuple[_Pattern, list[tuple[int, ...]]]]:
+        """(pattern, its matches from ``anchor``) for each pattern of ``group`` that matches,
+        in priority order, lazily."""
+        tree, i = self._tree_of(anchor.doc), anchor.i
+        for pat, search in self._asked(group, tree, i):
+            if pat.types is not None and etype not in pat.types:
+                continue
+            found = search(tree, i)
+            if found:
+                yield pat, found
+
+    def _first(
+        self, group: str, anchor: Token, etype: str | None
+    ) -> tuple[_Pattern, list[tuple[int, ...]]] | None:
+        """The first pattern of ``group`` that matches from ``anchor`` and its matches."""
+        doc = anchor.doc
+        tree = self._tree
+        if tree is None or tree.doc is not doc:
+            tree = self._tree_of(doc)
+        i = anchor.i
+        for pat, search in self._asked(group, tree, i):
+            if pat.types is not None and etype not in pat.types:
+                continue
+            found = search(tree, i)
+            if found:
+                return pat, found
+        return None
 
     def by_pattern(
         self, group: str, anchor: Token, etype: str | None = None
     ) -> Iterator[list[PatternMatch]]:
         """The matches from ``anchor`` of each pattern that matches, in priority order, each
         list nearest first (after the anchor, then before); lazily, pattern by pattern."""
-        for pat, search in self._searches.get(group, ()):
-            if pat.types is not None and etype not in pat.types:
-                continue
-            found = search(anchor)
-            if not found:
+        doc = anchor.doc
+        for pat, found in self._found(group, anchor, etype):
+            if len(found) > 1:
+                found.sort(key=_order(anchor.i, pat.arg_at))
+            yield [pat.match(doc, m) for m in found]
+
+    def arguments(self, group: str, anchor: Token, etype: str | None = None) -> Iterator[Token]:
+        """The ``arg`` token of every match from ``anchor``, in the order of :meth:`matches`
+        (patterns without an ``arg`` node give none); lazily, pattern by pattern."""
+        doc = anchor.doc
+        for pat, found in self._found(group, anchor, etype):
+            arg_at = pat.arg_at
+            if arg_at is None:
                 continue
             if len(found) > 1:
-                arg_at = pat.names.index("arg") if "arg" in pat.names else None
-                found.sort(key=_order(anchor, arg_at))
-            yield [PatternMatch(pat.name, dict(zip(pat.names, m, strict=True))) for m in found]
+                found.sort(key=_order(anchor.i, arg_at))
+            for m in found:
+                yield doc[m[arg_at]]
 
     def matches(self, group: str, anchor: Token, etype: str | None = None) -> list[PatternMatch]:
         """Every match from ``anchor``, pattern by pattern in priority order."""
@@ -389,41 +630,20 @@ class ArgumentPatterns:
 
     def first(self, group: str, anchor: Token, etype: str | None = None) -> PatternMatch | None:
         """The match of the first pattern that matches (its argument nearest the anchor)."""
-        for pat, search in self._searches.get(group, ()):
-            if pat.types is not None and etype not in pat.types:
-                continue
-            found = search(anchor)
-            if not found:
-                continue
-            best = found[0]
-            if len(found) > 1:
-                arg_at = pat.names.index("arg") if "arg" in pat.names else None
-                best = min(found, key=_order(anchor, arg_at))
-            return PatternMatch(pat.name, dict(zip(pat.names, best, strict=True)))
-        return None
-
-    def _any(
-        self, group: str, anchor: Token, etype: str | None
-    ) -> tuple[_Pattern, tuple[Token, ...]] | None:
-        for pat, search in self._searches.get(group, ()):
-            if pat.types is not None and etype not in pat.types:
-                continue
-            found = search(anchor)
-            if found:
-                return pat, found[0]
-        return None
+        first = self._first(group, anchor, etype)
+        if first is None:
+            return None
+        return first[0].match(anchor.doc, _best(first[0], anchor.i, first[1]))
 
     def any(self, group: str, anchor: Token, etype: str | None = None) -> PatternMatch | None:
         """A match of the first pattern of ``group`` that matches from ``anchor``."""
-        found = self._any(group, anchor, etype)
-        if found is None:
-            return None
-        return PatternMatch(found[0].name, dict(zip(found[0].names, found[1], strict=True)))
+        first = self._first(group, anchor, etype)
+        return first[0].match(anchor.doc, first[1][0]) if first is not None else None
 
     def status(self, anchor: Token, etype: str | None = None) -> str | None:
         """The ``status`` of the first ``event_status`` pattern that matches from ``anchor``."""
-        found = self._any("event_status", anchor, etype)
-        return found[0].status if found is not None else None
+        first = self._first("event_status", anchor, etype)
+        return first[0].status if first is not None else None
 
     def anchor_words(self, group: str) -> frozenset[str] | None:
         """Every word an anchor of ``group`` can be (by ``LOWER`` or ``LEMMA``), for a quick
@@ -437,13 +657,17 @@ class ArgumentPatterns:
 
     def event_type(self, anchor: Token) -> str | None:
         """The ``type`` of the first ``event_type`` pattern that matches from ``anchor``."""
-        found = self._any("event_type", anchor, None)
-        return found[0].etype if found is not None else None
+        first = self._first("event_type", anchor, None)
+        return first[0].etype if first is not None else None
 
     def argument(self, group: str, anchor: Token, etype: str | None = None) -> Token | None:
         """The ``arg`` token of :meth:`first`, if any."""
-        found = self.first(group, anchor, etype)
-        return found.tokens.get("arg") if found is not None else None
+        first = self._first(group, anchor, etype)
+        if first is None:
+            return None
+        pat, found = first
+        arg_at = pat.arg_at
+        return anchor.doc[_best(pat, anchor.i, found)[arg_at]] if arg_at is not None else None
 
 
 _BUILT: dict[str, ArgumentPatterns] = {}

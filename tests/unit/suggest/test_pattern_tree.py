@@ -1,0 +1,80 @@
+"""The plain-list reading of a doc that the anchored matcher walks (``_Tree``) and the id table
+of the content stance: both must give what spaCy's Token gives, word for word."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotator.suggest.entities import IdTable
+from annotator.suggest.patterns import COLUMNS, _ancestors, _descendants, _string_id, _Tree
+
+TEXT = (
+    "KYIV, Ukraine — The minister, who arrived on Monday, said that the talks had failed.\n"
+    "Police arrested two men near the airport and questioned them.\n\n"
+    "“We will not leave,” the protesters said."
+)
+_READ = {
+    "ORTH": "text",
+    "LOWER": "lower_",
+    "NORM": "norm_",
+    "LEMMA": "lemma_",
+    "POS": "pos_",
+    "TAG": "tag_",
+    "DEP": "dep_",
+    "ENT_TYPE": "ent_type_",
+}
+
+
+def _same_as_spacy(doc: Any) -> None:
+    tree = _Tree(doc, COLUMNS)
+    for tok in doc:
+        i = tok.i
+        assert tree.heads[i] == tok.head.i
+        assert tree.children(i) == [c.i for c in tok.children]
+        assert _descendants(tree, i) == [t.i for t in tok.subtree if t.i != i]
+        assert list(_ancestors(tree, i)) == [t.i for t in tok.ancestors]
+        assert tree.starts[i] == bool(tok.is_sent_start)
+        for k, name in enumerate(COLUMNS):
+            assert tree.cols[k][i] == _string_id(getattr(tok, _READ[name])), (name, tok.text)
+
+
+def test_the_tree_of_a_parsed_doc_is_what_its_tokens_say(nlp_sm: Any) -> None:
+    from annotator.suggest.propose import line_breaks_end_sentences
+
+    line_breaks_end_sentences(nlp_sm)
+    doc = nlp_sm(TEXT)
+    assert sum(1 for t in doc if t.is_sent_start) >= 3
+    _same_as_spacy(doc)
+
+
+def test_the_tree_of_a_doc_built_by_hand_with_crossing_arcs(blank: Any) -> None:
+    """Heads given by hand, an arc that crosses another (no projective parse) and two roots;
+    only the columns the patterns ask for are read."""
+    from spacy.tokens import Doc
+
+    words = ["A", "man", "came", "in", "who", "was", "tall", ".", "He", "left"]
+    heads = [1, 2, 2, 2, 5, 1, 5, 2, 9, 9]
+    deps = ["det", "nsubj", "ROOT", "prt", "nsubj", "relcl", "acomp", "punct", "nsubj", "ROOT"]
+    doc = Doc(blank.vocab, words=words, heads=heads, deps=deps)
+    _same_as_spacy(doc)
+    only_dep = _Tree(doc, ["DEP"])
+    assert only_dep.cols[COLUMNS.index("DEP")][1] == _string_id("nsubj")
+    assert only_dep.cols[COLUMNS.index("LEMMA")] == []
+    assert _Tree(doc[:0].as_doc(), COLUMNS).n == 0
+
+
+def test_the_id_table_answers_as_the_word_table(nlp_sm: Any) -> None:
+    """Looked up by lemma id (lower-cased) or form id, the table gives what the word table
+    gives; it keeps at most ``limit`` ids and answers the same after forgetting them."""
+    table = {"condemn": "oppose", "praise": "support"}
+    doc = nlp_sm("They Condemned the raid and PRAISED the police; praise came late.")
+    by_lemma = IdTable(table, fold=True, limit=3)
+    by_form = IdTable(table, fold=False)
+    strings = doc.vocab.strings
+    for _ in range(2):
+        for tok in doc:
+            assert by_lemma.get(strings, tok.lemma) == table.get(tok.lemma_.lower())
+            assert by_form.get(strings, tok.lower) == table.get(tok.lower_)
+            assert len(by_lemma._by_id) <= 3
+    assert by_form.get(strings, doc[1].lower) is None  # "condemned" is no entry; "condemn" is
+    assert by_lemma.get(strings, doc[1].lemma) == "oppose"
