@@ -23,13 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from annotator.errors import ModelUnavailable
 from annotator.scheme import Scheme
-from annotator.suggest.actors import (
-    ActorIndex,
-    ActorLexicon,
-    actor_mentions,
-    propagate_names,
-    refine_entities,
-)
+from annotator.suggest.actors import ActorIndex, ActorLexicon, actor_mentions
 from annotator.suggest.claims import ClaimRules
 from annotator.suggest.entities import (
     DATELINE,
@@ -45,6 +39,7 @@ from annotator.suggest.entities import (
     registry_from,
 )
 from annotator.suggest.events import EventRules
+from annotator.suggest.names import propagate_names, refine_entities
 from annotator.values import AttrValue, RelationData, SpanData
 
 if TYPE_CHECKING:

@@ -273,8 +273,8 @@ def test_title_and_apposed_name_the_name_is_the_claimant(nlp_sm: Any, scheme: Sc
 
 
 def test_an_organisation_found_once_is_found_everywhere(nlp_sm: Any) -> None:
-    from annotator.suggest.actors import propagate_names
     from annotator.suggest.entities import Cand
+    from annotator.suggest.names import propagate_names
 
     text = "The Quilliam Foundation met on Monday. Critics of Quilliam Foundation left."
     first = Cand(4, 23, "ACTOR", 0.8, {"type": "organisation"}, source="ner")

@@ -1,0 +1,412 @@
+"""Entity names as news writes them: the pipeline's entities made to fit news conventions
+(:func:`refine_entities`) and one reading per name in a document (:func:`propagate_names`).
+
+The recogniser's PERSON/ORG/GPE/DATE spans are trimmed to one line, typed from the scheme's
+gazetteer and name heads, and corrected where news writing says otherwise: a dateline's city is
+a place, a nationality adjective no place, an age no time, a named facility or "the town of X"
+a place, a name beside a person noun or a position ("veteran guard Marcus Hill") a person, a
+vehicle no actor, a country that plays in a match report its team. Then a person's surname, a
+company's name without its legal form and an organisation's name read the same everywhere in
+the document.
+
+Works on a spaCy ``Doc`` without importing spaCy.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from annotator.suggest.actors import SCORE_MENTION, ActorLexicon
+from annotator.suggest.entities import DATELINE_CITY, SCORE_NER, Cand, title_line
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+# Types a noun after a name gives that name ("the Bild newspaper": media).
+_NAMED_BY_NOUN = frozenset({"media", "party", "armed_group"})
+
+
+_AGE_RE = re.compile(r"^\d{1,3}$")
+_AGE_WORDS = ("year-old", "years old", "year old", "years-old")
+_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "npadvmod"})
+_TYPE_LABEL = {"person": "PERSON", "organisation": "ORG", "population_group": "NORP"}
+
+
+def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str) -> list[Cand]:
+    """NER candidates made to fit news conventions.
+
+    No span crosses a line break (the longer side is kept); a nationality word (NORP) is an
+    ACTOR only as a plural noun of its own ("Afghans", not "Afghan police"); ages ("49",
+    "36-year-old") are no TIME; ACTOR types come from the gazetteer, name heads and nouns;
+    named facilities where something is are PLACEs, named vehicles no ACTORs, and in a match
+    report a country that plays is its team (an ACTOR).
+    """
+    out: list[Cand] = []
+    teams = lexicon.team_report(doc)
+    vehicles: set[str] = set()
+    for cand in ents:
+        if cand.source != "ner":
+            out.append(cand)
+            continue
+        if not _one_line(cand, text):
+            continue
+        piece = text[cand.start : cand.end]
+        if cand.label == "TIME" and (_is_age(cand, piece, text) or _age_of_person(doc, cand)):
+            continue
+        if cand.label == "ACTOR" and _dateline_city(cand, piece, text):
+            cand.label, cand.attrs = "PLACE", {}  # "YANGON — ": the dateline's city
+        if cand.label == "PLACE" and _adjective(doc, cand):
+            continue  # "Ukrainian drones" tagged as a place: a nationality word
+        if cand.label == "PLACE" and teams and _team_name(doc, cand, text):
+            cand.label, cand.attrs = "ACTOR", {"type": "organisation"}
+        elif cand.label == "PLACE" and _names_a_person(doc, cand, lexicon):
+            cand.label, cand.attrs = "ACTOR", {"type": "person"}
+        elif cand.label == "ACTOR" and not _refine_actor(doc, cand, piece, lexicon, vehicles):
+            continue
+        out.append(cand)
+    out = _headline_names(out, text, lexicon)
+    out.extend(_dateline_cities(out, text))
+    if vehicles:
+        # One name, one reading: "Atlantis" after "Space Shuttle Atlantis" is the shuttle.
+        out = [
+            c for c in out if not (c.label == "ACTOR" and _bare(text[c.start : c.end]) in vehicles)
+        ]
+    return out
+
+
+def _names_a_person(doc: Doc, cand: Cand, lexicon: ActorLexicon) -> bool:
+    """A name set beside a person noun is that person's, whatever NER took it for ("his
+    wife of 62 years, Carmen", "the attorney, Susan Park")."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    if root.dep_ != "appos" or root.pos_ != "PROPN":
+        return False
+    head = root.head
+    return head.pos_ == "NOUN" and lexicon.noun_type.get(head.lemma_.lower()) == "person"
+
+
+def _dateline_cities(ents: list[Cand], text: str) -> list[Cand]:
+    """PLACEs for the cities of datelines the pipeline did not tag ("YANGON — ")."""
+    out: list[Cand] = []
+    for found in DATELINE_CITY.finditer(text):
+        start, end = found.span(1)
+        if not any(c.start < end and start < c.end for c in ents):
+            out.append(Cand(start, end, "PLACE", SCORE_NER, source="ner"))
+    return out
+
+
+def _dateline_city(cand: Cand, piece: str, text: str) -> bool:
+    """An upper-case name in the city of a dateline that opens its line ("YANGON — ",
+    "KYIV, Ukraine — ", "ALEGRE" of "PORTO ALEGRE, Brazil — "); ``cand`` then spans the
+    whole city."""
+    if not piece.isupper() or len(piece) < 3:
+        return False
+    found = DATELINE_CITY.match(text, text.rfind("\n", 0, cand.start) + 1)
+    if found is None or not found.start(1) <= cand.start < cand.end <= found.end(1):
+        return False
+    cand.start, cand.end = found.span(1)
+    return True
+
+
+def _adjective(doc: Doc, cand: Cand) -> bool:
+    """A one-word entity that is an adjective modifying a noun ("Ukrainian drones")."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    return span is not None and len(span) == 1 and span[0].tag_ == "JJ" and span[0].dep_ == "amod"
+
+
+def _headline_names(ents: list[Cand], text: str, lexicon: ActorLexicon) -> list[Cand]:
+    """In a title-case headline NER takes capitalised words for names ("Checks Into Malibu
+    Rehab"): an ACTOR there stays only when the text names it again below the headline, or
+    the gazetteer knows it."""
+    first = text.find("\n")
+    top = len(text) if first == -1 else first  # the headline: the first line
+    heads = [c for c in ents if c.label == "ACTOR" and c.end <= top and title_line(text, c.start)]
+    if not heads:
+        return ents
+    body = {
+        _bare(text[c.start : c.end]).lower() for c in ents if c.source == "ner" and c.start > top
+    }
+    words = {w.lower() for name in body for w in name.split()}
+    drop = set()
+    for cand in heads:
+        name = _bare(text[cand.start : cand.end]).lower()
+        if cand.source != "ner" or name in lexicon.name_type:
+            continue
+        if name not in body and not all(w in words for w in name.split()):
+            drop.add(id(cand))
+    return [c for c in ents if id(c) not in drop]
+
+
+def _one_line(cand: Cand, text: str) -> bool:
+    """Cut a span that crosses a line break to its longest line; False when nothing is left."""
+    piece = text[cand.start : cand.end]
+    if "\n" not in piece:
+        return True
+    parts = piece.split("\n")
+    best = max(range(len(parts)), key=lambda i: len(parts[i].strip()))
+    offset = sum(len(p) + 1 for p in parts[:best])
+    part = parts[best]
+    lead = len(part) - len(part.lstrip())
+    cand.start = cand.start + offset + lead
+    cand.end = cand.start + len(part.strip())
+    return cand.end > cand.start
+
+
+def _is_age(cand: Cand, piece: str, text: str) -> bool:
+    low = piece.lower()
+    before = text[max(0, cand.start - 6) : cand.start].rstrip().lower()
+    return any(w in low for w in _AGE_WORDS) or bool(
+        _AGE_RE.match(piece) and (before.endswith(",") or before.endswith("aged"))
+    )
+
+
+def _age_of_person(doc: Doc, cand: Cand) -> bool:
+    """A bare number said of a person is an age, not a time: "He was 91"."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or len(span) != 1 or not _AGE_RE.match(span[0].text):
+        return False
+    tok = span[0]
+    if tok.dep_ not in ("attr", "acomp") or tok.head.lemma_ != "be":
+        return False
+    subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+    return subj is not None and (subj.lower_ in _PERSONAL_SUBJECTS or subj.ent_type_ == "PERSON")
+
+
+_PERSONAL_SUBJECTS = frozenset({"he", "she", "i", "we", "they", "you"})
+
+
+def _refine_actor(
+    doc: Doc, cand: Cand, piece: str, lexicon: ActorLexicon, vehicles: set[str]
+) -> bool:
+    """Type (or relabel) one NER ACTOR; False when it is no actor at all."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    root = span.root if span is not None and len(span) else None
+    if span is not None and root is not None and _vehicle(span, lexicon):
+        vehicles.add(piece.split()[-1])
+        vehicles.add(piece)
+        return False  # "Space Shuttle Atlantis", "the cruise ship Freewinds": no actor
+    label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
+    if root is not None and label != "PERSON" and _named_place(root):
+        cand.label, cand.attrs = "PLACE", {}
+        return True  # "near the town of Nabatieh" tagged ORG: the town
+    if root is not None and label != "PERSON" and _facility(piece, root, lexicon):
+        cand.label, cand.attrs = "PLACE", {}
+        return True  # "sent to the Museum of Flight": a PLACE ("Susan Park" is a person)
+    if label == "NORP" and root is not None:
+        if root.dep_ in _MODIFIER_DEPS or root.pos_ == "ADJ":
+            return False  # "Afghan police": a nationality word, no actor
+        if root.tag_ not in ("NNS", "NNPS"):
+            if span is None or len(span) < 2 or not piece.istitle():
+                return False
+            label = "PERSON"  # "Noman Benotman" tagged NORP: a name
+            cand.attrs["type"] = "person"
+    if label == "ORG" and span is not None and _titled_person(span, piece, lexicon):
+        label = "PERSON"  # "veteran guard Marcus Hill" tagged ORG: a person
+        cand.attrs["type"] = "person"
+    etype = lexicon.type_of(piece, root, label)
+    if root is not None and root.dep_ == "compound":
+        # "the Bild newspaper", "the opposition Congress party": the name of what the noun
+        # says, whatever the pipeline took it for
+        named = lexicon.noun_type.get(root.head.lemma_.lower())
+        if named in _NAMED_BY_NOUN:
+            etype = named
+    if etype:
+        cand.attrs["type"] = etype
+    return True
+
+
+def _titled_person(span: Span, piece: str, lexicon: ActorLexicon) -> bool:
+    """A two- or three-word title-case name right after a noun of people that modifies it
+    ("striker Erling Haaland", "guard Marcus Hill"): a person's name."""
+    words = piece.split()
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w[1:].islower() for w in words):
+        return False
+    if span.start == 0:
+        return False
+    prev = span.doc[span.start - 1]
+    return (
+        prev.pos_ == "NOUN"
+        and prev.dep_ == "compound"
+        and span.start <= prev.head.i < span.end
+        and lexicon.noun_type.get(prev.lemma_.lower()) == "person"
+    )
+
+
+def _bare(name: str) -> str:
+    low = name[4:] if name.lower().startswith("the ") else name
+    return low[:-2] if low.endswith(("'s", "’s")) else low
+
+
+def _vehicle(span: Span, lexicon: ActorLexicon) -> bool:
+    """A named vehicle: a name with a vehicle noun in it ("Space Shuttle Atlantis") or right
+    before it ("the cruise ship Freewinds")."""
+    if not lexicon.vehicles:
+        return False
+    if not lexicon.vehicles.isdisjoint(span.text.lower().split()):
+        return True
+    first = span[0]
+    if first.i > 0 and first.lower_ == "the":
+        first = span[1] if len(span) > 1 else first
+    prev = first.doc[first.i - 1] if first.i > 0 else None
+    return prev is not None and prev.lemma_.lower() in lexicon.vehicles and prev.head.i >= first.i
+
+
+def _named_place(root: Token) -> bool:
+    """The name after "the town of", "the province of": a place whatever NER took it for."""
+    prep = root.head
+    if root.dep_ != "pobj" or prep.lower_ != "of" or prep.head.pos_ != "NOUN":
+        return False
+    return prep.head.lemma_.lower() in _SETTLEMENTS
+
+
+# Nouns of places named by "of" + a name ("the town of Zuwara"); not "the country of" (often a
+# government) nor buildings ("the office of the UN").
+_SETTLEMENTS = frozenset(
+    {"town", "city", "village", "province", "region", "district", "county", "island", "port"}
+)
+
+
+def _facility(name: str, root: Token, lexicon: ActorLexicon) -> bool:
+    """A named facility where something is (its head noun is one of ``facility_heads``:
+    "the Museum of Flight", "Johnson Space Center"), not one that acts (a subject)."""
+    if not lexicon.facilities or root.dep_ in ("nsubj", "nsubjpass"):
+        return False
+    words = _bare(name).split(" of ", 1)[0].split()
+    return bool(words) and words[-1].lower() in lexicon.facilities
+
+
+_TEAM_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "poss", "appos"})
+_SCORE_AFTER = re.compile(r"^\s*\d+\s*[–—-]\s*\d+")
+_SCORE_BEFORE = re.compile(r"\d+\s*[–—-]\s*\d+\s*$")
+
+
+def _team_name(doc: Doc, cand: Cand, text: str) -> bool:
+    """In a match report, a country named as the one who plays, wins or is faced ("Sweden
+    defeated South Korea", "Panama's attempt", "Tunisia 1 – 2 England") is its team."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or not len(span) or span.root.ent_type_ != "GPE":
+        return False
+    root = span.root
+    if root.dep_ in _TEAM_DEPS or (root.dep_ == "pobj" and root.head.lower_ in ("by", "against")):
+        return True
+    after = text[cand.end : cand.end + 12]
+    before = text[max(0, cand.start - 12) : cand.start]
+    return bool(_SCORE_AFTER.match(after) or _SCORE_BEFORE.search(before))
+
+
+def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
+    """One name, one reading per document: once "Daniel Montalvo" is a person, a later
+    "Montalvo" is that person too, whether NER missed it or took it for a place."""
+    persons: set[str] = set()
+    first_names: set[str] = set()  # only to retype a name NER took for an organisation
+    for cand in ents:
+        if cand.label == "ACTOR" and cand.attrs.get("type") == "person":
+            name = _bare(text[cand.start : cand.end])  # "Narendra Modi's party": Modi
+            words = name.split()
+            if len(words) >= 2 and all(w[:1].isupper() for w in words):
+                persons.add(words[-1])
+                persons.add(name)
+                first_names.add(words[0])
+    ents = _propagate_organisations(ents, text)
+    if not persons:
+        return ents
+    for cand in ents:
+        if cand.label == "ACTOR" and cand.attrs.get("type") != "person":
+            name = text[cand.start : cand.end]
+            if name.endswith("'s") or name.endswith("’s"):
+                name = name[:-2]
+            if name in persons or name in first_names:
+                cand.attrs["type"] = "person"  # "Wilkins" read as ORG once, a person elsewhere
+    import numpy
+    from spacy.attrs import DEP, POS
+    from spacy.symbols import NOUN, PROPN, nsubj, nsubjpass
+
+    covered = sorted((c.start, c.end, i) for i, c in enumerate(ents))
+    starts = [c[0] for c in covered]
+    out = list(ents)
+    drop: set[int] = set()
+    arr = doc.to_array([POS, DEP])
+    found = numpy.flatnonzero(arr[:, 0] == PROPN).tolist()
+    # A surname that is also a word ("Sow said") the tagger may take for a noun: as a subject.
+    subj = (arr[:, 1] == nsubj) | (arr[:, 1] == nsubjpass)
+    subjects = numpy.flatnonzero((arr[:, 0] == NOUN) & subj).tolist()
+    found += [i for i in subjects if doc[i].text in persons]
+    for i in sorted(found):
+        tok = doc[i]
+        if tok.text not in persons:
+            continue
+        if i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN":
+            continue  # part of a longer name
+        lo, hi = tok.idx, tok.idx + len(tok.text)
+        import bisect
+
+        j = bisect.bisect_right(starts, hi) - 1
+        hits = [c for c in covered[max(0, j - 3) : j + 1] if c[1] > lo and c[0] < hi]
+        if any(ents[k].label == "ACTOR" for _, _, k in hits):
+            continue
+        if any(ents[k].label != "PLACE" or (s, e) != (lo, hi) for s, e, k in hits):
+            continue
+        drop.update(k for _, _, k in hits)
+        out.append(Cand(lo, hi, "ACTOR", SCORE_MENTION, {"type": "person"}, source="ner"))
+    if drop:
+        out = [c for k, c in enumerate(out) if k not in drop]
+    return sorted(out, key=lambda c: (c.start, -c.end))
+
+
+# The legal form closing a company's name: without it, the rest names the company too.
+COMPANY_SUFFIXES = frozenset(
+    "Corp Corp. Corporation Inc Inc. Incorporated Ltd Ltd. Limited LLC plc PLC Co. AG SA S.A. "
+    "NV N.V. GmbH".split()
+)
+
+
+def _propagate_organisations(ents: list[Cand], text: str) -> list[Cand]:
+    """Every further occurrence of an organisation's name (as NER found it once) that no
+    entity covers is that organisation too."""
+    names: dict[str, dict[str, Any]] = {}
+    stems: dict[str, dict[str, Any]] = {}
+    for cand in ents:
+        if cand.label != "ACTOR" or cand.attrs.get("type") == "person":
+            continue
+        name = text[cand.start : cand.end]
+        if name.lower().startswith("the "):
+            name = name[4:]
+        if name.endswith(("'s", "’s")):
+            name = name[:-2]
+        if len(name) >= 3 and name[:1].isupper() and "\n" not in name:
+            names.setdefault(name, dict(cand.attrs))
+            words = name.split()
+            if len(words) >= 2 and words[-1] in COMPANY_SUFFIXES and len(words[-2]) >= 3:
+                stems.setdefault(" ".join(words[:-1]), dict(cand.attrs))  # "Veltrix Corp"
+    for stem, attrs in stems.items():
+        names.setdefault(stem, attrs)
+    if not names:
+        return ents
+    for cand in ents:
+        if cand.label == "PLACE" and text[cand.start : cand.end] in stems:
+            # "Shares of Veltrix" read as a place once the company "Veltrix Corp" is named
+            cand.label, cand.attrs = "ACTOR", dict(stems[text[cand.start : cand.end]])
+    spans = sorted((c.start, c.end) for c in ents)
+    starts = [s for s, _ in spans]
+    out = list(ents)
+    import bisect
+
+    for name, attrs in names.items():
+        at = text.find(name)
+        while at != -1:
+            end = at + len(name)
+            before = text[at - 1] if at else " "
+            after = text[end] if end < len(text) else " "
+            if not (before.isalnum() or after.isalnum()):
+                j = bisect.bisect_right(starts, end) - 1
+                near = spans[max(0, j - 5) : j + 1]
+                if not any(s < end and at < e for s, e in near):
+                    out.append(Cand(at, end, "ACTOR", SCORE_MENTION, dict(attrs), source="ner"))
+                    k = bisect.bisect_left(starts, at)
+                    spans.insert(k, (at, end))
+                    starts.insert(k, at)
+            at = text.find(name, end)
+    return sorted(out, key=lambda c: (c.start, -c.end))
