@@ -227,8 +227,8 @@ class ActorIndex(SpanIndex):
         lex = self.lexicon
         if lex is None:
             return None
-        if _aged(tok):
-            return self._aged_person(tok)
+        if _aged(tok):  # "The 45-year-old said": the parser's head is the adjective "old"
+            return self._phrase_actor(tok, lex, "", "person")
         if tok.pos_ not in ("NOUN", "PROPN", "NUM"):
             return None
         ent = tok.ent_type_
@@ -271,6 +271,23 @@ class ActorIndex(SpanIndex):
                 return place
         if not actorish:
             return None
+        # People named by their number ("kills 12", "107 were arrested") are persons; a place
+        # noun that speaks is the institution there ("the school announced").
+        default = (
+            _SPEAKING_PLACE.get(lemma, "organisation")
+            if speaker and lemma in lex.places
+            else "person"
+            if speaker or person or tok.pos_ == "NUM"
+            else None
+        )
+        return self._phrase_actor(tok, lex, ent, default)
+
+    def _phrase_actor(
+        self, tok: Token, lex: ActorLexicon, ent: str, default: str | None
+    ) -> Cand | None:
+        """The ACTOR of the noun phrase headed by ``tok``: one already there, else a new one
+        on the phrase (after a dateline, within its line), typed by the lexicon or
+        ``default``."""
         start, end = phrase_range(tok)
         hits = [c for c in self.overlapping(start, end) if not possessor_of(tok, c)]
         if hits:
@@ -284,15 +301,7 @@ class ActorIndex(SpanIndex):
                 return None
             end, text = start + cut, text[:cut].rstrip()
             end = start + len(text)
-        # People named by their number ("kills 12", "107 were arrested") are persons; a place
-        # noun that speaks is the institution there ("the school announced").
-        etype = lex.type_of(text, tok, ent) or (
-            _SPEAKING_PLACE.get(lemma, "organisation")
-            if speaker and lemma in lex.places
-            else "person"
-            if speaker or person or tok.pos_ == "NUM"
-            else None
-        )
+        etype = lex.type_of(text, tok, ent) or default
         attrs: dict[str, Any] = {"type": etype} if etype else {}
         cand = Cand(start, end, "ACTOR", SCORE_PHRASE, attrs, source="phrase")
         self.add(cand)
@@ -308,16 +317,6 @@ class ActorIndex(SpanIndex):
         if dateline is not None and start < dateline.end() <= tok.idx:
             return dateline.end()
         return start
-
-    def _aged_person(self, tok: Token) -> Cand | None:
-        """ "The 45-year-old said": a person named by age (the parser's head is "old")."""
-        start, end = phrase_range(tok)
-        hits = self.overlapping(start, end)
-        if hits:
-            return hits[-1]
-        cand = Cand(start, end, "ACTOR", SCORE_PHRASE, {"type": "person"}, source="phrase")
-        self.add(cand)
-        return cand
 
     def _dateline(self, place: Cand) -> bool:
         text = self.sents.text if self.sents is not None else ""

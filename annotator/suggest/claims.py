@@ -356,18 +356,20 @@ class ClaimRules:
             return "support"
         return "neutral"
 
+    def _artifact(self, tok: Token) -> bool:
+        """``tok`` is a noun of the scheme's ``artifact_nouns``, by lemma or form ("data",
+        whose lemma is "datum")."""
+        return tok.lemma_.lower() in self.artifacts or tok.lower_ in self.artifacts
+
     def _written_on(self, cue: Token | None) -> bool:
         """The cue says what a thing reads ("signs reading ...", "a banner saying ..."): its
         quotation is nobody's earlier words."""
         if cue is None or cue.dep_ != "acl":
             return False
-        head = cue.head
-        return head.lemma_.lower() in self.artifacts or head.lower_ in self.artifacts
+        return self._artifact(cue.head)
 
     def _not_an_actor(self, source: Token) -> bool:
-        lemma = source.lemma_.lower()
-        artifact = lemma in self.artifacts or source.lower_ in self.artifacts  # "data": datum
-        if not artifact or lemma in _STATEMENT_NOUNS:
+        if not self._artifact(source) or source.lemma_.lower() in _STATEMENT_NOUNS:
             return False
         return self.args.argument("claim_owner", source) is None
 
@@ -506,9 +508,7 @@ class ClaimRules:
             return None
         score = SCORE_CLAIMANT
         lemma = subj.lemma_.lower()
-        owned = (
-            lemma in _STATEMENT_NOUNS or lemma in self.artifacts or subj.lower_ in self.artifacts
-        )
+        owned = lemma in _STATEMENT_NOUNS or self._artifact(subj)
         poss = self.args.argument("claim_owner", subj) if owned else None
         if poss is not None:
             actor = actor_for(poss, actors)  # "Cornyn's statement added", "the UN report"

@@ -587,18 +587,7 @@ class ArgumentPatterns:
         self, group: str, anchor: Token, etype: str | None
     ) -> tuple[_Pattern, list[tuple[int, ...]]] | None:
         """The first pattern of ``group`` that matches from ``anchor`` and its matches."""
-        doc = anchor.doc
-        tree = self._tree
-        if tree is None or tree.doc is not doc:
-            tree = self._tree_of(doc)
-        i = anchor.i
-        for pat, search in self._asked(group, tree, i):
-            if pat.types is not None and etype not in pat.types:
-                continue
-            found = search(tree, i)
-            if found:
-                return pat, found
-        return None
+        return next(self._found(group, anchor, etype), None)
 
     def by_pattern(
         self, group: str, anchor: Token, etype: str | None = None
