@@ -24,6 +24,7 @@ from annotator.suggest.entities import (
     Cand,
     SentIndex,
     SpanIndex,
+    modifier_of,
     possessor_of,
 )
 
@@ -290,7 +291,7 @@ class ActorIndex(SpanIndex):
         ``default``."""
         start, end = phrase_range(tok)
         hits = [c for c in self.overlapping(start, end) if not possessor_of(tok, c)]
-        if hits:
+        if hits and not self._names_inside(tok, hits, lex):
             return hits[-1]
         text = self.sents.text[start:end] if self.sents is not None else _text(tok, start, end)
         after = self._after_dateline(start, tok)
@@ -306,6 +307,14 @@ class ActorIndex(SpanIndex):
         cand = Cand(start, end, "ACTOR", SCORE_PHRASE, attrs, source="phrase")
         self.add(cand)
         return cand
+
+    @staticmethod
+    def _names_inside(tok: Token, hits: list[Cand], lex: ActorLexicon) -> bool:
+        """The ACTORs inside a phrase are names modifying its actor noun ("A Calder spokesman",
+        "Tech firm"): the phrase is an actor of its own, with the name inside it."""
+        if tok.ent_type_ or not lex.is_actor_noun(tok):
+            return False
+        return all(modifier_of(tok, c) for c in hits)
 
     def _after_dateline(self, start: int, tok: Token) -> int:
         """Where a phrase starting at ``start`` begins once a dateline is left out ("AUSTIN,
@@ -354,8 +363,9 @@ class ActorIndex(SpanIndex):
                 return bound
         sents = self.sents
         here = sents.number(tok.idx) if sents is not None else 0
-        if want != "person" and sents is not None and self.lexicon is not None:
-            # "The rebels entered ... They said": the group may not be an ACTOR yet.
+        if sents is not None and self.lexicon is not None:
+            # "The rebels entered ... They said", "The mayor arrived late. He said": the
+            # group or the person may not be an ACTOR yet.
             first = sents.tokens[max(0, here - 3)][0]
             doc = tok.doc
             for i in range(tok.i - 1, first - 1, -1):
@@ -363,6 +373,8 @@ class ActorIndex(SpanIndex):
                 if noun.dep_ not in ("nsubj", "nsubjpass") or noun.pos_ != "NOUN":
                     continue
                 if want == "plural" and noun.tag_ != "NNS":
+                    continue
+                if want == "person" and (noun.tag_ != "NN" or not self._person_noun(noun)):
                     continue
                 if self.lexicon.is_actor_noun(noun):
                     self.make(noun)
@@ -393,6 +405,14 @@ class ActorIndex(SpanIndex):
             if best is not None:
                 return best[1]
         return None
+
+    def _person_noun(self, noun: Token) -> bool:
+        lex = self.lexicon
+        return (
+            lex is not None
+            and (lex.noun_type.get(noun.lemma_.lower()) or lex.noun_type.get(noun.lower_))
+            == "person"
+        )
 
     def _clause_subject(self, tok: Token, want: str) -> Cand | None:
         """The ACTOR subject of the clause a possessive pronoun is in, when it agrees ("The

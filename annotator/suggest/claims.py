@@ -455,10 +455,13 @@ class ClaimRules:
             toks = found.arg_tokens()
             lo = min(t.left_edge.i for t in toks)
             hi = self._before_other_speaker(cue, lo, max(t.right_edge.i for t in toks) + 1)
-            return _strip_leading(cue.doc[_after_time(cue, lo, hi) : hi])
+            lo = _after_time(cue, lo, hi)
+            if lo == cue.i + 1 and cue.doc[lo].lower_ == "that" and cue.doc[lo].dep_ == "det":
+                lo += 1  # "warned that deforestation remained": the parser's determiner
+            return _strip_leading(cue.doc[lo:hi])
         if cue.pos_ != "VERB":
             return None
-        after_that = _after_that(cue)
+        after_that = _after_that(cue) or _unparsed_clause(cue)
         if after_that is not None:
             return after_that
         if self._is_reporting(cue.head):
@@ -466,9 +469,10 @@ class ClaimRules:
         return _parenthetical(cue)
 
     def _before_other_speaker(self, cue: Token, lo: int, hi: int) -> int:
-        """The end of a cue's content before a contrasting clause in which someone else
-        speaks: "X warned that costs were rising, while Y said ..." (the parser hangs Y's
-        clause on X's content). A clause the content embeds ("said that Y told ...") stays."""
+        """The end of a cue's content before a contrasting clause or an aside in which someone
+        else speaks: "X warned that costs were rising, while Y said ...", "..., as officials
+        reported damage" (the parser hangs Y's clause on X's content). A clause the content
+        embeds ("said that Y told ...") stays."""
         doc = cue.doc
         for tok in doc[lo:hi]:
             if tok.i == cue.i or tok.dep_ not in ("advcl", "conj") or not self._is_reporting(tok):
@@ -476,7 +480,7 @@ class ClaimRules:
             if not any(c.dep_ == "nsubj" for c in tok.children):
                 continue
             marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "cc")}
-            if tok.dep_ == "advcl" and not marks & _CONTRAST:
+            if tok.dep_ == "advcl" and not marks & _OTHER_VOICE:
                 continue
             return max(lo + 1, tok.left_edge.i)
         return hi
@@ -539,7 +543,9 @@ def _preceding_actor(subj: Token, actors: SpanIndex) -> Cand | None:
 
 _QUOTE_MARKS = '"“”'
 _TAG_REACH = 60  # characters after a quotation that ends its sentence where its tag may be
-_CONTRAST = frozenset({"while", "whereas", "but"})
+# Marks of a clause beside the content in which someone else speaks: "..., while Y said",
+# "..., as officials reported damage" (an aside, not the claim's).
+_OTHER_VOICE = frozenset({"while", "whereas", "but", "as"})
 # Dependents that give a verb content of its own: such a verb is no speech tag ("he said").
 _COMPLEMENTS = frozenset({"dobj", "dative", "xcomp", "ccomp", "oprd", "acomp"})
 _OBJECTS = frozenset({"dobj", "dative"})
@@ -612,6 +618,25 @@ def _after_that(cue: Token) -> Span | None:
         return None
     end = cue.right_edge.i + 1
     return _trim_span(doc[cue.i + 2 : end]) if end > cue.i + 3 else None
+
+
+def _unparsed_clause(cue: Token) -> Span | None:
+    """The clause right after "said" that the parser broke into loose words ("said the
+    strike could last weeks", with "last" an adjective and "weeks" an adverbial): the rest
+    of the cue's phrase when it starts with a noun phrase and holds a modal or a finite
+    verb. A speech tag ("..., he said.") has nothing after it."""
+    doc = cue.doc
+    if cue.lemma_ != "say" or cue.i + 3 >= len(doc):
+        return None
+    end = cue.right_edge.i + 1
+    words = [t for t in doc[cue.i + 1 : end] if not (t.is_punct or t.is_space)]
+    if len(words) < 3 or words[0].pos_ not in ("DET", "NOUN", "PROPN", "PRON", "NUM", "ADJ"):
+        return None
+    if any(t.dep_ in _COMPLEMENTS or t.dep_ == "prep" for t in cue.rights):
+        return None
+    if not any(t.tag_ in ("MD", "VBD", "VBZ", "VBP") for t in words):
+        return None
+    return _trim_span(doc[cue.i + 1 : end])
 
 
 def _bare_gerund(tok: Token) -> bool:
@@ -711,11 +736,17 @@ def _after_time(cue: Token, lo: int, hi: int) -> int:
 
 
 def _strip_leading(span: Span) -> Span:
-    """A content span without a leading "that"/"whether" mark, punctuation or space, nor a
-    trailing conjunction ("crews were working to restore power but warned ...")."""
+    """A content span without a leading "that"/"whether" mark (or a "that" the parser made
+    a relative pronoun), punctuation or space, nor a trailing conjunction ("crews were
+    working to restore power but warned ...")."""
     doc = span.doc
     lo, hi = span.start, span.end
-    while lo < hi and (doc[lo].dep_ == "mark" or doc[lo].is_punct or doc[lo].is_space):
+    while lo < hi and (
+        doc[lo].dep_ == "mark"
+        or (doc[lo].lower_ == "that" and doc[lo].dep_ == "dobj")  # parsed as a relative
+        or doc[lo].is_punct
+        or doc[lo].is_space
+    ):
         lo += 1
     while hi > lo + 1 and (doc[hi - 1].dep_ == "cc" or doc[hi - 1].is_space):
         hi -= 1

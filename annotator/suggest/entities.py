@@ -368,6 +368,11 @@ def actor_for(
     # "Khan's party" names the party, not Khan; "the Church's websites" (no actor) the Church
     owners = [c for c in hits if possessor_of(tok, c)]
     hits = [c for c in hits if c not in owners]
+    make = getattr(actors, "make", None)
+    if hits and make is not None and not tok.ent_type_ and all(modifier_of(tok, c) for c in hits):
+        spoke: Cand | None = make(tok, speaker, acts)  # "A Calder spokesman said"
+        if spoke is not None:
+            return spoke
     if hits:
         return hits[-1]
     if tok.pos_ == "NOUN" and tok.lemma_.lower() in ROLE_NOUNS:
@@ -400,7 +405,6 @@ def actor_for(
         ]
         if apposed:
             return apposed[-1]
-    make = getattr(actors, "make", None)
     made = make(tok, speaker, acts) if make is not None else None
     return made if made is not None or not owners else owners[-1]
 
@@ -411,6 +415,15 @@ def possessor_of(head: Token, cand: Cand) -> bool:
     if span is None or not len(span):
         return False
     return span.root.dep_ == "poss" and span.root.head.i == head.i
+
+
+def modifier_of(head: Token, cand: Cand) -> bool:
+    """``cand`` is a name modifying ``head``'s noun ("Calder" in "a Calder spokesman",
+    "Tech" tagged as an adjective in "Tech firm admits")."""
+    span = head.doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    return span.root.dep_ in ("compound", "nmod", "amod") and span.root.head.i == head.i
 
 
 def is_pronoun(tok: Token) -> bool:

@@ -1,0 +1,127 @@
+"""Claims, claimants and actors in business, court, protest and science reports, each on a
+sentence written for the test (none from the dev set): names that modify a speaker's noun,
+company nouns, "that" clauses the parser hangs on a hearer, asides in which others report,
+reporting verbs that report nothing, and "he" after a speaker named by a noun."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from annotator.scheme import Scheme, scheme_from_dict
+
+from .helpers import actor_types, claimant_of, run, spans_of
+
+MATCHERS = ["anchored", "spacy"]
+
+
+def _scheme(scheme: Scheme, matcher: str) -> Scheme:
+    data = scheme.to_dict()
+    data["preannotation"] = {**data["preannotation"], "pattern_matcher": matcher}
+    return scheme_from_dict(data)
+
+
+def test_a_name_modifying_the_speakers_noun_is_inside_the_speaker(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    """ "A Calder spokesman" speaks, not Calder (the name stays an ACTOR inside the phrase);
+    "the Calder report" is still Calder's."""
+    text = 'A Calder spokesman declined to comment on what he called "market speculation".'
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, 'what he called "market speculation"') == [
+        "A Calder spokesman"
+    ]
+    assert actor_types(text, proposal) == {"A Calder spokesman": "person", "Calder": "organisation"}
+    text = "Tech firm admits data breach affected 3 million customers"
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "data breach affected 3 million customers") == ["Tech firm"]
+    text = "The Calder report said sales fell."
+    assert claimant_of(text, run(text, nlp_sm, scheme), "sales fell") == ["Calder"]
+
+
+def test_company_nouns_and_name_endings_make_organisations(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Shares in Calder Pharma fell 14 percent on Wednesday after the British drugmaker said "
+        "its experimental weight-loss pill had failed to beat a rival injection."
+    )
+    types = actor_types(text, run(text, nlp_sm, scheme))
+    assert types.get("Calder Pharma") == "organisation", types
+    assert types.get("the British drugmaker") == "organisation", types
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_that_clause_hung_on_the_hearer_or_a_phrase_is_the_claim(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """The parser makes these "that" clauses relative clauses of the noun before them."""
+    news = _scheme(scheme, matcher)
+    text = (
+        "Interior Minister Kipchumba Murkomen defended the police, telling a news conference "
+        'that officers had acted "within the law" against "criminals who hijacked a peaceful '
+        'protest."'
+    )
+    proposal = run(text, nlp_sm, news)
+    claim = (
+        'officers had acted "within the law" against "criminals who hijacked a peaceful protest."'
+    )
+    assert spans_of(text, proposal, "CLAIM") == [claim]
+    assert claimant_of(text, proposal, claim) == ["Kipchumba Murkomen"]
+    text = (
+        "Chief executive Olivia Grant told analysts on a conference call that the company "
+        'remained "fully committed" to the obesity market.'
+    )
+    proposal = run(text, nlp_sm, news)
+    claim = 'the company remained "fully committed" to the obesity market'
+    assert claimant_of(text, proposal, claim) == ["Olivia Grant"]
+    text = "She told the man that she met at the bar about her plans."
+    assert spans_of(text, run(text, nlp_sm, news), "CLAIM") == []
+
+
+def test_a_that_the_parser_made_a_determiner_is_not_the_claims(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        'Greenpeace Brazil said it was "an important step" but warned that deforestation '
+        "remained high in parts of the region."
+    )
+    claims = spans_of(text, run(text, nlp_sm, scheme), "CLAIM")
+    assert "deforestation remained high in parts of the region" in claims, claims
+
+
+def test_an_aside_in_which_others_report_ends_the_claim(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Ukraine's air force said on Sunday it had shot down 40 of 46 drones launched by "
+        "Russia overnight, as officials reported damage to energy facilities in three regions."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claim = "it had shot down 40 of 46 drones launched by Russia overnight"
+    assert claimant_of(text, proposal, claim) == ["Ukraine's air force"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_anonymity_money_and_proposals_are_no_claims(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    news = _scheme(scheme, matcher)
+    text = (
+        "One hospital chief executive, who asked not to be named, said the strike could last weeks."
+    )
+    proposal = run(text, nlp_sm, news)
+    assert spans_of(text, proposal, "CLAIM") == ["the strike could last weeks"]
+    assert claimant_of(text, proposal, "the strike could last weeks") == [
+        "One hospital chief executive"
+    ]
+    text = "A newspaper reported that he had claimed thousands of pounds in expenses for a flat."
+    assert spans_of(text, run(text, nlp_sm, news), "CLAIM") == [
+        "he had claimed thousands of pounds in expenses for a flat"
+    ]
+    text = "The union rejected the offer. The minister rejected the allegations."
+    proposal = run(text, nlp_sm, news)
+    assert spans_of(text, proposal, "CLAIM") == ["the allegations"]
+    assert claimant_of(text, proposal, "the allegations") == ["The minister"]
+
+
+def test_he_refers_to_a_speaker_named_by_a_noun(nlp_sm: Any, scheme: Scheme) -> None:
+    text = 'The mayor arrived late on Monday. "We will win," he said.'
+    assert claimant_of(text, run(text, nlp_sm, scheme), "We will win") == ["The mayor"]
+    text = "The mayor arrived late on Monday. He said the city would win."
+    assert claimant_of(text, run(text, nlp_sm, scheme), "the city would win") == ["The mayor"]
