@@ -39,6 +39,7 @@ SCORE_ANTECEDENT = 0.45
 _PHRASE_DEPS = frozenset(
     {"det", "amod", "compound", "nummod", "poss", "quantmod", "nmod", "predet", "case", "advmod"}
 )
+_GROUPS = frozenset({"crowd", "generation"})  # singular nouns of many people
 _SINGULAR_PERSON = frozenset("he him his himself she her hers herself".split())
 _PLURAL = frozenset("they them their theirs themselves".split())
 _FEMININE = frozenset("she her hers herself".split())
@@ -192,8 +193,11 @@ class ActorLexicon:
             )
             if found:
                 return found
-        if head is not None and head.pos_ != "PROPN":
+        if head is not None and (head.pos_ != "PROPN" or not ent_label):
+            # a noun, or a capitalised one the tagger took for a name ("Minister resigns")
             found = self.noun_type.get(head.lemma_.lower()) or self.noun_type.get(head.lower_)
+            if found == "population_group" and head.tag_ == "NN" and head.lower_ not in _GROUPS:
+                return "person"  # "a child", "a migrant": one person, not the category
             if found:
                 return found
         return _ENT_TYPES.get(ent_label)
@@ -504,10 +508,14 @@ def phrase_range(tok: Token) -> tuple[int, int]:
     """Characters of a noun's head phrase: the noun, its compounds, modifiers and
     determiners to the left (not relative clauses or prepositional phrases)."""
     first = tok
-    for child in tok.lefts:
-        if child.dep_ in _PHRASE_DEPS and not child.is_punct:
-            first = child.left_edge
+    for head in (tok, _word_start(tok)):
+        for child in head.lefts:
+            if child.dep_ in _PHRASE_DEPS and not child.is_punct:
+                first = child.left_edge
+                break
+        if first.i < tok.i:
             break
+        first = head  # "a former co - worker": the modifiers of the word's first part
     end_tok = tok
     # "Secretary of State", "members of NDS": keep a following "of" + proper name.
     for child in tok.rights:
@@ -524,6 +532,22 @@ def phrase_range(tok: Token) -> tuple[int, int]:
     while end_tok.i > tok.i and (end_tok.is_punct or end_tok.is_space):
         end_tok = doc[end_tok.i - 1]
     return first.idx, end_tok.idx + len(end_tok.text)
+
+
+def _word_start(tok: Token) -> Token:
+    """The first token of a hyphenated word the tokenizer split and the parser left in
+    pieces ("co - worker", each piece an object): the parts written without a space."""
+    doc = tok.doc
+    first = tok
+    while (
+        first.i >= 2
+        and doc[first.i - 1].text == "-"
+        and not doc[first.i - 1].whitespace_
+        and not doc[first.i - 2].whitespace_
+        and doc[first.i - 2].is_alpha
+    ):
+        first = doc[first.i - 2]
+    return first
 
 
 def actor_mentions(doc: Doc, actors: ActorIndex) -> None:

@@ -235,7 +235,10 @@ class ClaimRules:
             claim = Cand(
                 start, end, "CLAIM", SCORE_REPORTED, {"form": "reported"}, source="reporting_verb"
             )
-            reported.append((claim, self.args.argument("claim_source", verb), verb))
+            source = self.args.argument("claim_source", verb)
+            if source is None and _agentless_passive(verb):
+                continue  # "she was told that ...", "it was announced": no actor says it
+            reported.append((claim, source, verb))
         for noun in (t for t in toks if t.pos_ == "NOUN" and t.lemma_.lower() in self.nouns):
             clause = self._content(noun)
             if clause is None:
@@ -332,7 +335,8 @@ class ClaimRules:
             else:
                 found_actor = self._link(claim, source, actors, last_actor, rels)
             claims.append(claim)
-            if found_actor is not None:
+            if found_actor is not None and claim.end > last_end:
+                # (a claim nested in the last one leaves its speaker the current one)
                 last_actor, last_end = found_actor, claim.end
         return claims, rels
 
@@ -455,6 +459,8 @@ class ClaimRules:
             toks = found.arg_tokens()
             lo = min(t.left_edge.i for t in toks)
             hi = self._before_other_speaker(cue, lo, max(t.right_edge.i for t in toks) + 1)
+            if lo < cue.i < hi:
+                lo = cue.i + 1  # "the count, which the commission says could take a month"
             lo = _after_time(cue, lo, hi)
             if lo == cue.i + 1 and cue.doc[lo].lower_ == "that" and cue.doc[lo].dep_ == "det":
                 lo += 1  # "warned that deforestation remained": the parser's determiner
@@ -618,6 +624,12 @@ def _after_that(cue: Token) -> Span | None:
         return None
     end = cue.right_edge.i + 1
     return _trim_span(doc[cue.i + 2 : end]) if end > cue.i + 3 else None
+
+
+def _agentless_passive(cue: Token) -> bool:
+    """A passive cue without a "by" phrase ("she had been told that ...")."""
+    kids = [c.dep_ for c in cue.children]
+    return ("auxpass" in kids or "nsubjpass" in kids) and "agent" not in kids
 
 
 def _unparsed_clause(cue: Token) -> Span | None:

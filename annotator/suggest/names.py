@@ -54,6 +54,10 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
         piece = text[cand.start : cand.end]
         if cand.label == "TIME" and (_is_age(cand, piece, text) or _age_of_person(doc, cand)):
             continue
+        tail = _COUNTLESS_TAIL.search(piece) if cand.label == "TIME" else None
+        if tail is not None:  # "on Monday, days after ...": the day only
+            cand.end = cand.start + tail.start()
+            piece = piece[: tail.start()]
         if cand.label == "ACTOR" and _dateline_city(cand, piece, text):
             cand.label, cand.attrs = "PLACE", {}  # "YANGON — ": the dateline's city
         if cand.label == "PLACE" and _adjective(doc, cand):
@@ -73,6 +77,10 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             c for c in out if not (c.label == "ACTOR" and _bare(text[c.start : c.end]) in vehicles)
         ]
     return out
+
+
+# A date the recogniser ran on past a comma into a bare unit ("Monday, days after").
+_COUNTLESS_TAIL = re.compile(r",\s+(?:minutes|hours|days|weeks|months|years)$", re.IGNORECASE)
 
 
 def _names_a_person(doc: Doc, cand: Cand, lexicon: ActorLexicon) -> bool:

@@ -125,3 +125,91 @@ def test_he_refers_to_a_speaker_named_by_a_noun(nlp_sm: Any, scheme: Scheme) -> 
     assert claimant_of(text, run(text, nlp_sm, scheme), "We will win") == ["The mayor"]
     text = "The mayor arrived late on Monday. He said the city would win."
     assert claimant_of(text, run(text, nlp_sm, scheme), "the city would win") == ["The mayor"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_the_subject_the_parser_gave_to_an_aside_is_the_speakers(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    text = (
+        'Judge Maria Santos, writing for the majority, said the government "cannot rewrite the '
+        'statute by regulation."'
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert claimant_of(text, proposal, "cannot rewrite the statute by regulation.") == [
+        "Maria Santos"
+    ]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_said_in_a_statement_that(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    text = (
+        'The club said in a statement that Hendry and his assistant had left "by mutual '
+        'consent" and thanked them for their work.'
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    claim = 'Hendry and his assistant had left "by mutual consent"'
+    assert spans_of(text, proposal, "CLAIM") == [claim]
+    assert claimant_of(text, proposal, claim) == ["The club"]
+
+
+def test_a_cue_in_a_relative_clause_claims_what_follows_it(nlp_sm: Any, scheme: Scheme) -> None:
+    """The relative pronoun before the cue is no part of the claim, so the speaker is not
+    inside it; a claim nested in another leaves the outer speaker the current one."""
+    text = (
+        "His rival urged her supporters to wait for the official count, which the election "
+        "commission says could take up to a month."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "could take up to a month") == ["the election commission"]
+    text = (
+        "The lawyer said on Thursday his client had checked into a clinic that a state official "
+        'said is unlicensed. "She is working hard and doing well."'
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "is unlicensed") == ["a state official"]
+    assert claimant_of(text, proposal, "She is working hard and doing well.") == ["The lawyer"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_passive_cue_needs_its_by_phrase(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """The guidelines count no claim whose source is no actor: "she was told that ...";
+    with "by police" the police said it."""
+    news = _scheme(scheme, matcher)
+    for text in (
+        "She was told that nothing could be done.",
+        "It was announced that the school would close.",
+    ):
+        assert spans_of(text, run(text, nlp_sm, news), "CLAIM") == [], text
+    text = "She was told by police that nothing could be done."
+    assert claimant_of(text, run(text, nlp_sm, news), "nothing could be done") == ["police"]
+
+
+def test_actor_phrases_and_types_in_headlines_and_hyphenated_nouns(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    text = "Minister resigns over expenses scandal"
+    assert actor_types(text, run(text, nlp_sm, scheme)) == {"Minister": "person"}
+    text = (
+        "The trial heard from a former co-worker who testified that the defendant had boasted "
+        "about the blaze."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "the defendant had boasted about the blaze") == [
+        "a former co-worker"
+    ]
+    text = (
+        "A drone hit an apartment block in Kharkiv, injuring five people, including a child. "
+        "A crowd gathered and children cried."
+    )
+    types = actor_types(text, run(text, nlp_sm, scheme))
+    assert types["a child"] == "person", types
+    assert types["A crowd"] == types["children"] == "population_group", types
+
+
+def test_a_date_does_not_run_past_a_comma_into_a_bare_unit(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Transport Minister Gareth Lyle resigned on Monday, days after a newspaper reported that "
+        "he had claimed expenses."
+    )
+    assert spans_of(text, run(text, nlp_sm, scheme), "TIME") == ["Monday"]
