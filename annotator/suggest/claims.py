@@ -526,7 +526,7 @@ class ClaimRules:
             actor, score = last, SCORE_CLAIMANT_GUESS
         else:
             actor = actor_for(subj, actors, speaker=True)
-            if actor is None and is_pronoun(subj):
+            if actor is None and is_pronoun(subj) and subj.lower_ not in _INDEFINITE:
                 actor, score = _preceding_actor(subj, actors), SCORE_CLAIMANT_GUESS
         if actor is None or (actor.start < claim.end and claim.start < actor.end):
             return None
@@ -547,6 +547,8 @@ def _preceding_actor(subj: Token, actors: SpanIndex) -> Cand | None:
     return None
 
 
+# Subjects that name someone new, not an earlier actor ("Another said", "Some said").
+_INDEFINITE = frozenset("another other others some many several few most both all each".split())
 _QUOTE_MARKS = '"“”'
 _TAG_REACH = 60  # characters after a quotation that ends its sentence where its tag may be
 # Marks of a clause beside the content in which someone else speaks: "..., while Y said",

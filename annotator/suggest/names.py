@@ -69,13 +69,39 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
         elif cand.label == "ACTOR" and not _refine_actor(doc, cand, piece, lexicon, vehicles):
             continue
         out.append(cand)
-    out = _headline_names(out, text, lexicon)
+    out = _headline_names(_join_split_names(out, text), text, lexicon)
     out.extend(_dateline_cities(out, text))
     if vehicles:
         # One name, one reading: "Atlantis" after "Space Shuttle Atlantis" is the shuttle.
         out = [
             c for c in out if not (c.label == "ACTOR" and _bare(text[c.start : c.end]) in vehicles)
         ]
+    return out
+
+
+# Lower-case particles inside names ("Abdulaziz bin Salman", "Ursula von der Leyen").
+_NAME_PARTICLES = frozenset(
+    "bin ibn bint al el da de del della di du van von der den la le".split()
+)
+
+
+def _join_split_names(ents: list[Cand], text: str) -> list[Cand]:
+    """A person's name the recogniser cut at a lower-case particle ("Prince Abdulaziz" and
+    "bin Salman") is one name."""
+    out: list[Cand] = []
+    for cand in ents:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and cand.label == prev.label == "ACTOR"
+            and cand.source == prev.source == "ner"
+            and prev.attrs.get("type") == cand.attrs.get("type") == "person"
+            and text[prev.end : cand.start] == " "
+            and text[cand.start : cand.end].split(" ", 1)[0] in _NAME_PARTICLES
+        ):
+            prev.end = cand.end
+            continue
+        out.append(cand)
     return out
 
 
@@ -197,6 +223,10 @@ def _refine_actor(
         vehicles.add(piece)
         return False  # "Space Shuttle Atlantis", "the cruise ship Freewinds": no actor
     label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
+    if label == "PERSON" and any(
+        w.isalpha() and w.islower() and w not in _NAME_PARTICLES for w in piece.split()
+    ):
+        return False  # "Police name suspect" in a headline: no name has such words
     if root is not None and label != "PERSON" and _named_place(root):
         cand.label, cand.attrs = "PLACE", {}
         return True  # "near the town of Nabatieh" tagged ORG: the town

@@ -213,3 +213,68 @@ def test_a_date_does_not_run_past_a_comma_into_a_bare_unit(nlp_sm: Any, scheme: 
         "he had claimed expenses."
     )
     assert spans_of(text, run(text, nlp_sm, scheme), "TIME") == ["Monday"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_who_issued_a_text_says_what_it_says(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    news = _scheme(scheme, matcher)
+    text = "The ministry issued a statement saying the border was closed."
+    assert claimant_of(text, run(text, nlp_sm, news), "the border was closed") == ["The ministry"]
+    text = (
+        "More than 20 Liberal MPs have signed a letter urging Prime Minister Mark Carney to delay "
+        "his housing plan."
+    )
+    proposal = run(text, nlp_sm, news)
+    assert claimant_of(text, proposal, "to delay his housing plan") == ["More than 20 Liberal MPs"]
+    text = "He met a man saying the world would end."
+    assert claimant_of(text, run(text, nlp_sm, news), "the world would end") == []
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_accusing_of_questions_and_claimed_victory(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    news = _scheme(scheme, matcher)
+    text = (
+        "The social media platform X has sued a group of advertisers, accusing them of an "
+        "illegal boycott that cost it billions of dollars in revenue."
+    )
+    claim = "an illegal boycott that cost it billions of dollars in revenue"
+    assert claimant_of(text, run(text, nlp_sm, news), claim) == ["The social media platform X"]
+    for text in (
+        'Asked whether the government would change course, Robertson said: "No."',
+        "Indonesia's opposition candidate claimed victory on Wednesday.",
+    ):
+        assert spans_of(text, run(text, nlp_sm, news), "CLAIM") == [], text
+
+
+def test_another_speaker_is_nobody_named_before(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Witnesses described scenes of panic, the BBC reported. Another said staff had locked "
+        "shoppers inside."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "staff had locked shoppers inside") == []
+
+
+def test_names_with_particles_and_panels_speak(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Saudi Energy Minister Prince Abdulaziz bin Salman has repeatedly said the group acts to "
+        "stabilise markets. In a 2-1 decision, the panel said the rule conflicted with federal "
+        "law."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "the group acts to stabilise markets") == [
+        "Prince Abdulaziz bin Salman"
+    ]
+    assert claimant_of(text, proposal, "the rule conflicted with federal law") == ["the panel"]
+
+
+def test_a_lower_case_word_is_no_persons_name(nlp_sm: Any, scheme: Scheme) -> None:
+    """The recogniser tags the verb "don" as a person here; names are capitalised (but for
+    particles like "bin" or "von")."""
+    text = (
+        "Attendees could wear a Warhol-like wig or don crazy glasses and have their own "
+        "Polaroid taken."
+    )
+    assert "don" not in spans_of(text, run(text, nlp_sm, scheme), "ACTOR")
