@@ -253,7 +253,7 @@ class ActorIndex(SpanIndex):
             or (
                 tok.pos_ == "NUM"
                 and tok.dep_ in ("nsubj", "nsubjpass", "dobj")
-                and not _part_of_things(tok, lex)
+                and (speaker or not _part_of_things(tok, lex))  # a number that speaks is people
             )
             or (speaker and tok.tag_ == "NNS" and not tok.lower_.endswith("ings"))
             or (speaker and tok.tag_ == "NN" and tok.lower_.endswith(_AGENT_SUFFIXES))

@@ -66,6 +66,8 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             cand.label, cand.attrs = "ACTOR", {"type": "organisation"}
         elif cand.label == "PLACE" and _names_a_person(doc, cand, lexicon):
             cand.label, cand.attrs = "ACTOR", {"type": "person"}
+        elif cand.label == "ACTOR" and _opening_place(doc, cand):
+            cand.label, cand.attrs = "PLACE", {}  # "In Antakya, residents complained"
         elif cand.label == "ACTOR" and not _refine_actor(doc, cand, piece, lexicon, vehicles):
             continue
         out.append(cand)
@@ -107,6 +109,22 @@ def _join_split_names(ents: list[Cand], text: str) -> list[Cand]:
 
 # A date the recogniser ran on past a comma into a bare unit ("Monday, days after").
 _COUNTLESS_TAIL = re.compile(r",\s+(?:minutes|hours|days|weeks|months|years)$", re.IGNORECASE)
+
+
+def _opening_place(doc: Doc, cand: Cand) -> bool:
+    """A name after "In"/"At" opening a sentence and followed by a comma ("In Antakya,
+    residents ...") is where the sentence happens, whatever the recogniser took it for."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or not len(span) or span.end >= len(doc):
+        return False
+    prep = doc[span.start - 1] if span.start > 0 else None
+    return (
+        prep is not None
+        and prep.lower_ in ("in", "at")
+        and prep.is_sent_start is True
+        and span.root.dep_ == "pobj"
+        and doc[span.end].text == ","
+    )
 
 
 def _names_a_person(doc: Doc, cand: Cand, lexicon: ActorLexicon) -> bool:

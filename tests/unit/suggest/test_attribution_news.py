@@ -278,3 +278,32 @@ def test_a_lower_case_word_is_no_persons_name(nlp_sm: Any, scheme: Scheme) -> No
         "Polaroid taken."
     )
     assert "don" not in spans_of(text, run(text, nlp_sm, scheme), "ACTOR")
+
+
+def test_one_of_the_sources_speaks(nlp_sm: Any, scheme: Scheme) -> None:
+    """A number that speaks is people, whatever noun it counts."""
+    text = (
+        "A deal could be announced as soon as next week, one of the sources said, adding that "
+        "the terms had not been finalised."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "A deal could be announced as soon as next week") == [
+        "one of the sources"
+    ]
+
+
+def test_hailed_as(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "Activists hailed the ruling as a turning point. Crowds hailed the team on its return."
+    proposal = run(text, nlp_sm, scheme)
+    assert spans_of(text, proposal, "CLAIM") == ["the ruling as a turning point"]
+    assert claimant_of(text, proposal, "the ruling as a turning point") == ["Activists"]
+
+
+def test_a_name_opening_a_sentence_after_in_is_a_place(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "The toll rose. In Antakya, residents complained that help had been slow to arrive. "
+        "In Smith's view, it was late."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert spans_of(text, proposal, "PLACE") == ["Antakya"]
+    assert "Smith" in spans_of(text, proposal, "ACTOR")
