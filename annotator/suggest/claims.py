@@ -63,7 +63,8 @@ def find_quotes(text: str) -> list[Quote]:
 
     A quotation may run over single line breaks (one sentence a line) but not over a blank
     line. A quotation opened again before it is closed (a quote continued in the next
-    paragraph) ends at the line break before the new opening mark; single quotes are ignored.
+    paragraph) ends at the line break (or the blank line) before the new opening mark; single
+    quotes are ignored.
     """
     marks: list[tuple[int, bool, str]] = []  # (position, is_open, char)
     n = len(text)
@@ -86,7 +87,12 @@ def find_quotes(text: str) -> list[Quote]:
     out: list[Quote] = []
     pending: int | None = None
     for pos, is_open, ch in marks:
-        if pending is not None and text.find("\n\n", pending, pos) != -1:
+        blank = text.find("\n\n", pending, pos) if pending is not None else -1
+        if pending is not None and blank != -1:
+            if is_open:
+                # a paragraph left open and a new one opened: the quote goes on in the next
+                # paragraph, as news writes it; the first part ends with its paragraph
+                _add_quote(out, text, pending, blank, blank)
             pending = None  # never across a blank line
         if is_open and not (pending is not None and text[pending] == "„" and ch == "“"):
             if pending is not None:

@@ -87,11 +87,27 @@ _NAME_PARTICLES = frozenset(
 )
 
 
+_TITLES = frozenset(
+    "Mr Mrs Ms Dr Prof Sgt Cpl Lt Capt Maj Col Gen Adm Det Insp Supt Rev Gov Sen Rep".split()
+)
+_TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_TITLES)) + r")\. $")
+
+
 def _join_split_names(ents: list[Cand], text: str) -> list[Cand]:
     """A person's name the recogniser cut at a lower-case particle ("Prince Abdulaziz" and
-    "bin Salman") is one name."""
+    "bin Salman") is one name, and so is a name with the title before it ("Sgt. Joe
+    Albert", "Dr. Hannah Reid"); a name after a comma inside an organisation's ("Bristol,
+    Marvin Rees") is a person's."""
     out: list[Cand] = []
     for cand in ents:
+        if cand.label == "ACTOR" and cand.source == "ner":
+            _person_after_comma(cand, text)
+            if cand.attrs.get("type") == "person":
+                title = _TITLE_BEFORE.search(text, max(0, cand.start - 6), cand.start)
+                if title is not None:
+                    if out and out[-1].label == "ACTOR" and out[-1].start == title.start():
+                        out.pop()  # the title the recogniser took for a name of its own
+                    cand.start = title.start()
         prev = out[-1] if out else None
         if (
             prev is not None
@@ -105,6 +121,19 @@ def _join_split_names(ents: list[Cand], text: str) -> list[Cand]:
             continue
         out.append(cand)
     return out
+
+
+def _person_after_comma(cand: Cand, text: str) -> None:
+    """An organisation or person name with a comma in it ends in a person's name ("Bristol,
+    Marvin Rees" for "the mayor of Bristol, Marvin Rees"): that name, a person."""
+    piece = text[cand.start : cand.end]
+    cut = piece.rfind(", ")
+    if cut == -1:
+        return
+    tail = piece[cut + 2 :].split()
+    if 2 <= len(tail) <= 3 and all(w[:1].isupper() and w.isalpha() for w in tail):
+        cand.start += cut + 2
+        cand.attrs = {**cand.attrs, "type": "person"}
 
 
 # A date the recogniser ran on past a comma into a bare unit ("Monday, days after").

@@ -307,3 +307,31 @@ def test_a_name_opening_a_sentence_after_in_is_a_place(nlp_sm: Any, scheme: Sche
     proposal = run(text, nlp_sm, scheme)
     assert spans_of(text, proposal, "PLACE") == ["Antakya"]
     assert "Smith" in spans_of(text, proposal, "ACTOR")
+
+
+def test_a_quote_continued_in_the_next_paragraph(nlp_sm: Any, scheme: Scheme) -> None:
+    """A paragraph that ends inside a quotation has no closing mark; the next one opens again."""
+    text = (
+        '"The hardest part was the first week back," she said. "Your body has forgotten how '
+        "to deal with gravity. I would drop things because I expected them to float.\n\n"
+        '"But you also see the planet differently. From up there you cannot see borders."'
+    )
+    claims = spans_of(text, run(text, nlp_sm, scheme), "CLAIM")
+    assert (
+        "Your body has forgotten how to deal with gravity. I would drop things because I "
+        "expected them to float."
+    ) in claims, claims
+
+
+def test_titles_and_names_after_a_comma_belong_to_the_person(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "Officers found shell casings in a parking lot, Sgt. Joe Albert told reporters."
+    assert "Sgt. Joe Albert" in spans_of(text, run(text, nlp_sm, scheme), "ACTOR")
+    text = "Dr. Hannah Reid said the findings were consistent."
+    assert claimant_of(text, run(text, nlp_sm, scheme), "the findings were consistent") == [
+        "Dr. Hannah Reid"
+    ]
+    text = "The mayor of Bristol, Marvin Rees, defended his plan to cut library hours."
+    types = actor_types(text, run(text, nlp_sm, scheme))
+    assert types.get("Marvin Rees") == "person", types
+    text = "The Treasury said the chancellor supported the bank's independence."
+    assert actor_types(text, run(text, nlp_sm, scheme)).get("Treasury") == "government"
