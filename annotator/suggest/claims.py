@@ -490,6 +490,15 @@ class ClaimRules:
             if tok.i == cue.i or tok.dep_ not in ("advcl", "conj") or not self._is_reporting(tok):
                 continue
             if not any(c.dep_ == "nsubj" for c in tok.children):
+                if (
+                    tok.dep_ == "conj"
+                    and tok.tag_ == cue.tag_ in ("VBD", "VBZ")
+                    and tok.head.tag_ != tok.tag_
+                ):
+                    # "said the line had been repaired and warned that ...": the speaker's
+                    # second cue, which the parser hung on the content (a verb of the
+                    # content's own form goes on with it: "X walked in and told police")
+                    return max(lo + 1, tok.left_edge.i)
                 continue
             marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "cc")}
             if tok.dep_ == "advcl" and not marks & _OTHER_VOICE:

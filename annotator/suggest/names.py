@@ -72,6 +72,7 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             continue
         out.append(cand)
     out = _headline_names(_join_split_names(out, text), text, lexicon)
+    out = _places_read_as_names(doc, out, text)
     out.extend(_dateline_cities(out, text))
     if vehicles:
         # One name, one reading: "Atlantis" after "Space Shuttle Atlantis" is the shuttle.
@@ -270,6 +271,9 @@ def _refine_actor(
         vehicles.add(piece)
         return False  # "Space Shuttle Atlantis", "the cruise ship Freewinds": no actor
     label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
+    if root is not None and _home_of(root):
+        cand.label, cand.attrs = "PLACE", {}
+        return True  # "a resident of Worli Koliwada" tagged PERSON: where people live
     if label == "PERSON" and any(
         w.isalpha() and w.islower() and w not in _NAME_PARTICLES for w in piece.split()
     ):
@@ -345,6 +349,49 @@ def _named_place(root: Token) -> bool:
     if root.dep_ != "pobj" or prep.lower_ != "of" or prep.head.pos_ != "NOUN":
         return False
     return prep.head.lemma_.lower() in _SETTLEMENTS
+
+
+def _places_read_as_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
+    """A one-word name tagged as a person where the document names the same word as a place
+    more often ("lashed Sydney overnight" after "in Sydney" and the dateline), and a name
+    tagged as a person followed by a comma and a place after "in", "at", "near" or "from"
+    ("at his home in Ashley Falls, Massachusetts"), are places."""
+    places: dict[str, int] = {}
+    persons: dict[str, int] = {}
+    for c in ents:
+        piece = text[c.start : c.end]
+        if c.label == "PLACE":
+            places[piece] = places.get(piece, 0) + 1
+        elif c.label == "ACTOR" and c.attrs.get("type") == "person":
+            for word in piece.split():  # words of longer names count for the person
+                persons[word] = persons.get(word, 0) + 1
+    starts = {c.start for c in ents if c.label == "PLACE"}
+    for cand in ents:
+        if cand.label != "ACTOR" or cand.source != "ner" or cand.attrs.get("type") != "person":
+            continue
+        piece = text[cand.start : cand.end]
+        if " " not in piece and places.get(piece, 0) > persons.get(piece, 0):
+            cand.label, cand.attrs = "PLACE", {}
+            continue
+        if text.startswith(", ", cand.end) and cand.end + 2 in starts:
+            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+            root = span.root if span is not None and len(span) else None
+            if root is not None and root.dep_ == "pobj" and root.head.lower_ in _AT_PLACE:
+                cand.label, cand.attrs = "PLACE", {}
+    return ents
+
+
+_AT_PLACE = frozenset({"in", "at", "near", "from", "outside"})
+
+
+def _home_of(root: Token) -> bool:
+    """The name after "a resident of", "natives of": a place, whatever NER took it for."""
+    prep = root.head
+    return (
+        root.dep_ == "pobj"
+        and prep.lower_ == "of"
+        and prep.head.lemma_.lower() in ("resident", "native", "inhabitant", "citizen")
+    )
 
 
 # Nouns of places named by "of" + a name ("the town of Zuwara"); not "the country of" (often a

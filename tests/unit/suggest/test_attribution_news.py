@@ -335,3 +335,47 @@ def test_titles_and_names_after_a_comma_belong_to_the_person(nlp_sm: Any, scheme
     assert types.get("Marvin Rees") == "person", types
     text = "The Treasury said the chancellor supported the bank's independence."
     assert actor_types(text, run(text, nlp_sm, scheme)).get("Treasury") == "government"
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_second_cue_the_parser_hung_on_the_content(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "said X but urged Y": Y is no part of X, and the speaker urges; "X walked in and told
+    police" keeps its second verb (same form as the first)."""
+    news = _scheme(scheme, matcher)
+    text = (
+        "The Bureau of Meteorology said the worst of the storm had passed but urged people to "
+        "stay alert."
+    )
+    proposal = run(text, nlp_sm, news)
+    assert spans_of(text, proposal, "CLAIM") == [
+        "the worst of the storm had passed",
+        "to stay alert",
+    ]
+    assert claimant_of(text, proposal, "to stay alert") == ["The Bureau of Meteorology"]
+    text = "Crews said the line had been repaired and warned that delays would continue."
+    proposal = run(text, nlp_sm, news)
+    assert claimant_of(text, proposal, "delays would continue") == ["Crews"]
+    text = (
+        "Whitmore told LA Weekly that Montalvo walked into the station and told the police "
+        "everything he did."
+    )
+    claims = spans_of(text, run(text, nlp_sm, news), "CLAIM")
+    assert "Montalvo walked into the station and told the police everything he did" in claims
+
+
+def test_places_the_recogniser_took_for_people(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        '"Where will we go?" asked Sunita Pawar, a resident of Worli Koliwada.\n\n'
+        "Jamal died on Sunday at his home in Ashley Falls, Massachusetts."
+    )
+    places = spans_of(text, run(text, nlp_sm, scheme), "PLACE")
+    assert "Worli Koliwada" in places and "Ashley Falls" in places, places
+    text = (
+        "Storm leaves 200,000 without power in Sydney\n\n"
+        "SYDNEY — Wild winds and heavy rain lashed Sydney overnight, authorities said. "
+        "Several train lines in Sydney were cut."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert "Sydney" not in spans_of(text, proposal, "ACTOR")
