@@ -467,6 +467,8 @@ class ClaimRules:
             hi = self._before_other_speaker(cue, lo, max(t.right_edge.i for t in toks) + 1)
             if lo < cue.i < hi:
                 lo = cue.i + 1  # "the count, which the commission says could take a month"
+            if hi <= cue.i and any(t.text == ";" for t in cue.doc[hi : cue.i]):
+                return None  # "Israel says X; Gaza officials report 30 dead": another clause
             lo = _after_time(cue, lo, hi)
             if lo == cue.i + 1 and cue.doc[lo].lower_ == "that" and cue.doc[lo].dep_ == "det":
                 lo += 1  # "warned that deforestation remained": the parser's determiner
@@ -513,6 +515,7 @@ class ClaimRules:
         doc = first.doc
         phrase_lo = min(first.i, first.left_edge.i if first.dep_ == "prep" else first.i)
         phrase_hi = max(last.right_edge.i + 1, last.i + 1, first.right_edge.i + 1)
+        phrase_hi = _subject_left_in(doc, first, phrase_lo, phrase_hi)
         left = doc[s_start:phrase_lo]
         right = doc[phrase_hi:s_end]
         side = left if len(left) >= len(right) else right
@@ -641,6 +644,29 @@ def _after_that(cue: Token) -> Span | None:
         return None
     end = cue.right_edge.i + 1
     return _trim_span(doc[cue.i + 2 : end]) if end > cue.i + 3 else None
+
+
+def _subject_left_in(doc: Doc, first: Token, lo: int, hi: int) -> int:
+    """Where the clause after a source phrase starts when the parser cut the phrase wrong: the
+    clause's subject made an apposition in the phrase ("According to a statement from the
+    army, the commander, Ahmed Ghandour, was hiding ...": the verb has no subject of its
+    own) starts it; the source's own apposition left after the phrase does not."""
+    verb = first.head
+    if hi >= len(doc) or verb.i < hi or verb.pos_ not in ("VERB", "AUX"):
+        return hi
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj")]
+    if subjects:
+        # "According to Ahmed Ali, a spokesman for the group, the talks failed": an apposition
+        # of the source the parser left outside the phrase is still the source's
+        start = subjects[0].left_edge.i
+        commas = [t.i for t in doc[hi:start] if t.text == ","]
+        if start > hi and commas and not any(t.pos_ in ("VERB", "AUX") for t in doc[hi:start]):
+            return commas[-1] + 1
+        return hi
+    for tok in doc[lo:hi]:
+        if tok.dep_ == "appos" and tok.left_edge.i > lo and doc[tok.left_edge.i - 1].text == ",":
+            return tok.left_edge.i
+    return hi
 
 
 def _agentless_passive(cue: Token) -> bool:

@@ -54,6 +54,10 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
         piece = text[cand.start : cand.end]
         if cand.label == "TIME" and (_is_age(cand, piece, text) or _age_of_person(doc, cand)):
             continue
+        amount = _AMOUNT_TAIL.search(piece) if cand.label == "ACTOR" else None
+        if amount is not None and amount.start() > 0:  # "fined Apple 1.8 billion euros"
+            cand.end = cand.start + amount.start()
+            piece = piece[: amount.start()]
         tail = _COUNTLESS_TAIL.search(piece) if cand.label == "TIME" else None
         if tail is not None:  # "on Monday, days after ...": the day only
             cand.end = cand.start + tail.start()
@@ -135,6 +139,12 @@ def _person_after_comma(cand: Cand, text: str) -> None:
     if 2 <= len(tail) <= 3 and all(w[:1].isupper() and w.isalpha() for w in tail):
         cand.start += cut + 2
         cand.attrs = {**cand.attrs, "type": "person"}
+
+
+# A sum the recogniser ran a name into ("Apple 1.8 billion"): a decimal or a large amount.
+_AMOUNT_TAIL = re.compile(
+    r"\s+[$€£]?(?:\d[\d,]*\.\d+|\d[\d,.]*\s+(?:million|billion|trillion))$", re.IGNORECASE
+)
 
 
 # A date the recogniser ran on past a comma into a bare unit ("Monday, days after").

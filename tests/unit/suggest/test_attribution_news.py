@@ -379,3 +379,30 @@ def test_places_the_recogniser_took_for_people(nlp_sm: Any, scheme: Scheme) -> N
     )
     proposal = run(text, nlp_sm, scheme)
     assert "Sydney" not in spans_of(text, proposal, "ACTOR")
+
+
+def test_according_to_with_appositions_on_either_side(nlp_sm: Any, scheme: Scheme) -> None:
+    """The parser made the clause's subject an apposition of the source, or left the
+    source's apposition outside the phrase; the claim is the clause either way."""
+    text = (
+        "According to a statement from the Israel Defense Forces, the commander, Ahmed "
+        "Ghandour, was hiding in a school compound."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claim = "the commander, Ahmed Ghandour, was hiding in a school compound"
+    assert claimant_of(text, proposal, claim) == ["the Israel Defense Forces"]
+    text = "According to Ahmed Ali, a spokesman for the group, the talks failed."
+    assert claimant_of(text, run(text, nlp_sm, scheme), "the talks failed") == ["Ahmed Ali"]
+
+
+def test_a_clause_after_a_semicolon_is_not_the_cues(nlp_sm: Any, scheme: Scheme) -> None:
+    text = "Israel says strike killed Hamas commander; Gaza officials report 30 dead"
+    claims = spans_of(text, run(text, nlp_sm, scheme), "CLAIM")
+    assert claims == ["strike killed Hamas commander"], claims
+
+
+def test_a_sum_is_no_part_of_a_name(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "The European Commission on Monday fined Apple 1.8 billion euros for abusing its position."
+    )
+    assert "Apple" in spans_of(text, run(text, nlp_sm, scheme), "ACTOR")
