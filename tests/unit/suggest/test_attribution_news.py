@@ -406,3 +406,11 @@ def test_a_sum_is_no_part_of_a_name(nlp_sm: Any, scheme: Scheme) -> None:
         "The European Commission on Monday fined Apple 1.8 billion euros for abusing its position."
     )
     assert "Apple" in spans_of(text, run(text, nlp_sm, scheme), "ACTOR")
+
+
+def test_what_a_crowd_chants(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        'Protesters waved flags and chanted "No to the Russian law!" as they walked to parliament.'
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "No to the Russian law!") == ["Protesters"]
