@@ -235,6 +235,9 @@ class ClaimRules:
             if content is None:
                 continue
             start, end = _one_paragraph(text, *_char_range(content))
+            colon = _COLON_QUOTE.search(text, start, end)
+            if colon is not None:
+                end = colon.start()  # 'said X "must be well thought out": "Moves to ..."'
             if end <= start:
                 continue
             start, end = _balanced(text, start, end)
@@ -264,8 +267,8 @@ class ClaimRules:
             covered = sum(
                 min(q.inner_end, claim.end) - max(q.inner_start, claim.start) for q in over
             )
-            if over and covered >= 0.6 * (claim.end - claim.start):
-                continue  # the quotation is the claim
+            if over and covered >= _QUOTE_SHARE * (claim.end - claim.start):
+                continue  # the quotation is (nearly) all the clause: it is the claim
             inside.update(id(q) for q in over)
             found.append((claim, source, cue))
             used.add(cue.i)
@@ -565,6 +568,11 @@ def _preceding_actor(subj: Token, actors: SpanIndex) -> Cand | None:
     return None
 
 
+# A reported clause is the claim, a quotation in it a part of it (the guidelines: a direct
+# quote only when all the content is quoted), unless the quotation is nearly all of it.
+_QUOTE_SHARE = 0.85
+# A colon opening a quotation: what follows is a direct quote of its own, not reported content.
+_COLON_QUOTE = re.compile(r':\s*["“]')
 # Subjects that name someone new, not an earlier actor ("Another said", "Some said").
 _INDEFINITE = frozenset("another other others some many several few most both all each".split())
 _QUOTE_MARKS = '"“”'

@@ -11,7 +11,7 @@ import pytest
 
 from annotator.scheme import Scheme, scheme_from_dict
 
-from .helpers import actor_types, claimant_of, run, spans_of
+from .helpers import actor_types, claimant_of, find, run, spans_of
 
 MATCHERS = ["anchored", "spacy"]
 
@@ -136,9 +136,8 @@ def test_the_subject_the_parser_gave_to_an_aside_is_the_speakers(
         'statute by regulation."'
     )
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
-    assert claimant_of(text, proposal, "cannot rewrite the statute by regulation.") == [
-        "Maria Santos"
-    ]
+    claim = 'the government "cannot rewrite the statute by regulation."'
+    assert claimant_of(text, proposal, claim) == ["Maria Santos"]
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -414,3 +413,24 @@ def test_what_a_crowd_chants(nlp_sm: Any, scheme: Scheme) -> None:
     )
     proposal = run(text, nlp_sm, scheme)
     assert claimant_of(text, proposal, "No to the Russian law!") == ["Protesters"]
+
+
+def test_a_clause_ending_in_a_quotation_is_reported(nlp_sm: Any, scheme: Scheme) -> None:
+    """The guidelines: the content is the clause; it is a direct quote only when all of it
+    is quoted. A colon opening a quotation ends the reported content."""
+    text = (
+        "Royal biographer Andrew Lownie told the BBC the decision was "
+        '"a compromise that suits everyone."'
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claim = find(text, proposal, "CLAIM", 'the decision was "a compromise that suits everyone."')
+    assert claim.attrs["form"] == "reported"
+    text = (
+        'Cooper said any process "must be well thought out": "Moves to reduce the backlog are '
+        'welcome but the answer is not more hurdles."'
+    )
+    claims = spans_of(text, run(text, nlp_sm, scheme), "CLAIM")
+    assert claims == [
+        'any process "must be well thought out"',
+        "Moves to reduce the backlog are welcome but the answer is not more hurdles.",
+    ], claims

@@ -42,10 +42,17 @@ def test_the_cue_whose_clause_holds_a_quotation_names_its_speaker(
         'called the charges "a politically motivated attack."'
     )
     proposal = run(text, nlp_sm, scheme)
-    assert claimant_of(text, proposal, "looks forward to proving his innocence") in (
-        ["Susan Park"],
-        ["His lawyer"],
+    claim = 'her client "looks forward to proving his innocence"'
+    assert claimant_of(text, proposal, claim) in (["Susan Park"], ["His lawyer"])
+    # a quotation that is nearly all the clause is the claim; its cue is still "said"
+    text = (
+        "Martin Ross denied the allegations.\n\n"
+        'His lawyer, Susan Park, said he "looks forward to proving his innocence at trial and '
+        'clearing his name for good" and called the charges "a politically motivated attack."'
     )
+    proposal = run(text, nlp_sm, scheme)
+    claim = "looks forward to proving his innocence at trial and clearing his name for good"
+    assert claimant_of(text, proposal, claim) in (["Susan Park"], ["His lawyer"])
 
 
 def test_a_person_named_like_a_facility_stays_a_person(nlp_sm: Any, scheme: Scheme) -> None:
