@@ -386,7 +386,7 @@ class EventRules:
                 continue
             if above is None:
                 above = self._ancestors(trigger)
-            if _foreign(root, trigger, above):
+            if _foreign(root, trigger, above, self.reporting):
                 continue
             best = (gap, cand)
         return best[1] if best is not None else None
@@ -394,8 +394,10 @@ class EventRules:
     def _ancestors(self, trigger: Token) -> dict[int, bool]:
         """The trigger and its heads, each with whether a place or time met there is foreign:
         the way up to it from the trigger passes a clause it reports (a ``ccomp`` of a
-        reporting verb: "said on Tuesday that gunmen killed") or goes above the noun a
-        relative or participle clause holding the trigger modifies."""
+        reporting verb: "said on Tuesday that gunmen killed"), goes above the noun a
+        relative or participle clause holding the trigger modifies, or above a word that puts
+        it at another time (``_later``: "arrested at his home on Tuesday, weeks before the
+        election": neither is the election's)."""
         out = {trigger.i: False}
         reported = False
         beyond = False  # above the noun a relative clause holding the trigger modifies
@@ -405,7 +407,10 @@ class EventRules:
             reported = reported or (
                 tok.dep_ in ("ccomp", "parataxis") and up.lemma_.lower() in self.reporting
             )
-            out[up.i] = reported or beyond
+            # "three days after the earthquake": the offset is not the earthquake's time
+            ordering = up.dep_ in ("prep", "advmod") and _orders_events(up)
+            beyond = beyond or _later(tok)
+            out[up.i] = reported or beyond or ordering
             beyond = beyond or tok.dep_ in _RELATIVE_DEPS
             tok = up
         return out
@@ -467,19 +472,85 @@ def _names_an_actor(root: Token, actors: SpanIndex) -> bool:
     return bool(actors.overlapping(head.idx, head.idx + len(head.text)))
 
 
-def _foreign(root: Token, trigger: Token, above: dict[int, bool]) -> bool:
+def _foreign(
+    root: Token,
+    trigger: Token,
+    above: dict[int, bool],
+    reporting: frozenset[str] = frozenset(),
+) -> bool:
     """``root`` (of a place or time) belongs to another clause than the trigger's: on its way
     up to the trigger's heads it passes a relative clause that does not modify the trigger
     ("the accident, which occurred yesterday" modifies it; a participle clause may still
-    locate it: "arrested at a rally held in Lyon"), or it meets them where they are foreign:
+    locate it: "arrested at a rally held in Lyon"), a verb conjoined to one of them ("fired
+    tear gas and would hold talks next week"), a clause a reporting verb among them reports
+    ("cases rose in Blantyre, the ministry said in a statement": not the statement's), or a
+    clause before or after which the trigger happened ("died after waiting eight hours";
+    "after midnight" is still its time); or it measures how long before or after the
+    trigger another event happened (``_offset``); or it meets them where they are foreign:
     at a verb that reports the trigger's clause, or above the noun that a relative or
     participle clause holding the trigger modifies ("a man wanted in France over a robbery
     in which a guard was shot": not France)."""
-    tok = root
+    if _offset(root, above):
+        return True  # "three days after the earthquake": how long after, not when
+    tok, prev = root, root
     while tok.i not in above:
         if tok.dep_ == "relcl" and tok.head.i != trigger.i:
             return True
+        if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"):
+            return True
+        if tok.dep_ in ("ccomp", "parataxis") and tok.head.lemma_.lower() in reporting:
+            return True
+        if _orders_events(tok) and (tok.dep_ == "advcl" or prev.dep_ == "pcomp"):
+            return True  # "was called after the premier resigned in November"
         if tok.head.i == tok.i:
             return False
-        tok = tok.head
+        tok, prev = tok.head, tok
     return above[tok.i]
+
+
+# Words that order one event before or after another ("weeks before the election", "died
+# after waiting", "resigned amid an investigation").
+_SEQUENCE = frozenset(
+    {"after", "before", "since", "until", "till", "following", "ahead", "prior", "amid", "amidst"}
+)
+
+
+_LATER = frozenset({"before", "ahead", "prior", "until", "till", "since"})
+
+
+def _later(tok: Token) -> bool:
+    """``tok`` puts the event below it at another time than the one above it: before it or
+    since ("weeks before the election", "the worst since the 2020 war"), or at a distance
+    ("three days after a powerful earthquake flattened villages"; with none, "on Sunday after a
+    3-1 win" may be the win's time)."""
+    if not _orders_events(tok):
+        return False
+    word = next((c for c in tok.children if c.dep_ == "mark"), tok)
+    if any(c.dep_ == "npadvmod" and c.i < word.i for c in tok.children):
+        return True
+    # a clause "before" the main one may still be at its time ("killing four people before
+    # he was shot dead"), an event noun is not ("weeks before the election")
+    return tok.dep_ != "advcl" and tok.lower_ in _LATER
+
+
+def _offset(tok: Token, above: dict[int, bool]) -> bool:
+    """``tok`` says how long before or after the trigger another event happened ("three
+    days after a powerful earthquake flattened villages": not when the earthquake was; "the
+    accident came ten days before the Hajj" is when the accident was): a measure just before
+    a word that orders, one of the trigger's heads or the mark of one."""
+    if tok.dep_ != "npadvmod" or tok.right_edge.i + 1 >= len(tok.doc):
+        return False
+    word = tok.doc[tok.right_edge.i + 1]
+    if word.lower_ not in _SEQUENCE:
+        return False
+    return word.i in above or (word.dep_ == "mark" and word.head.i in above)
+
+
+def _orders_events(tok: Token) -> bool:
+    """``tok`` is a preposition or adverb that orders the event below it before or after the
+    one above it, or a clause it introduces ("after talks broke down")."""
+    if tok.dep_ in ("prep", "advmod"):
+        return tok.lower_ in _SEQUENCE
+    if tok.dep_ == "advcl":
+        return any(c.dep_ == "mark" and c.lower_ in _SEQUENCE for c in tok.children)
+    return False
