@@ -65,3 +65,90 @@ def test_a_conjoined_or_reported_clause_keeps_its_own_place_and_time(
     arrested = _roles(text, proposal, "arrested")
     assert "time" not in arrested and "place" not in arrested, arrested
     assert "place" not in _roles(text, proposal, "statement")
+
+
+def _events(text: str, proposal: Any) -> dict[str, tuple[str, str]]:
+    return {
+        text[s.start : s.end]: (str(s.attrs.get("type")), str(s.attrs.get("status")))
+        for s in proposal.spans
+        if s.label == "EVENT"
+    }
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_police_raid_is_a_search_and_the_wounded_are_people(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """Police, investigators or customs raiding a place search it (``police_raid``); gunmen
+    raiding a village attack it. "The injured" and "the dead" are people, not events; a news
+    conference is a statement."""
+    text = (
+        "Police raided three flats in Lyon on Monday. "
+        "Offices of the firm were raided by investigators. "
+        "Gunmen raided a village near the border. "
+        "Two of the injured were flown to Nairobi, and the dead included a child. "
+        "The mayor told a news conference that the fire was under control."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    raids = [s for s in proposal.spans if s.label == "EVENT" and text[s.start : s.end] == "raided"]
+    assert [str(s.attrs.get("type")) for s in raids] == ["other", "other", "attack"], events
+    assert "injured" not in events and "dead" not in events, events
+    assert events.get("news conference") == ("statement", "occurred"), events
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_who_is_urged_or_due_to_do_it_does_it_and_it_is_planned(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """Whom a verb urges or calls on to act is the agent, and what is asked for has not
+    happened; the subject of "is due to" is the agent. "Was forced to resign" happened."""
+    text = (
+        "The envoy urged both governments to hold talks. "
+        "Rights groups called on the army to release the activists. "
+        "Unions called for a general strike. "
+        "The premier is due to meet union leaders on Friday. "
+        "The minister was forced to resign."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    talks = _roles(text, proposal, "talks")
+    assert talks.get("agent") == ["both governments"] and events["talks"][1] == "planned", talks
+    release = _roles(text, proposal, "release")
+    assert release.get("agent") == ["the army"] and events["release"][1] == "planned", release
+    assert events["strike"] == ("protest", "planned"), events
+    assert _roles(text, proposal, "meet").get("agent") == ["The premier"]
+    assert events["resign"][1] == "occurred", events
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_an_agreed_truce_happened_and_who_agreed_made_it(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "agreed to a truce", "agreed a ceasefire": the agreement is made (not planned) by the
+    subject; a statement "from" someone is theirs; the subject of a passive governor acts
+    in its gerund; a share of the vote won with seats is an election."""
+    text = (
+        "The rebels agreed to a truce on Sunday. "
+        "The two factions agreed a ceasefire. "
+        "The party denied the claims, according to a statement from its leader. "
+        "Two students were arrested for protesting outside the embassy. "
+        "The Greens won 31 percent and 40 seats."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert events["truce"] == ("agreement", "occurred"), events
+    assert _roles(text, proposal, "truce").get("agent") == ["The rebels"]
+    assert events["ceasefire"] == ("agreement", "occurred"), events
+    assert _roles(text, proposal, "ceasefire").get("agent") == ["The two factions"]
+    assert _roles(text, proposal, "statement").get("agent") == ["its leader"]
+    assert _roles(text, proposal, "protesting").get("agent") == ["Two students"]
+    assert events["won"][0] == "election", events
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_shops_malls_and_warehouses_are_places(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    text = "A gunman opened fire at a supermarket on Friday. Police arrested him at a warehouse."
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, "opened fire").get("place") == ["a supermarket"]
+    assert _roles(text, proposal, "arrested").get("place") == ["a warehouse"]
