@@ -70,8 +70,18 @@ class EventRules:
 
     @property
     def words(self) -> set[str]:
-        """Every word a trigger can start with (for a fast pre-selection of tokens)."""
-        return set(self.single) | set(self.multi)
+        """Every word a trigger can start with (for a fast pre-selection of tokens), with the
+        inflected forms of single words a title-case headline leaves unlemmatised ("Britain
+        Deports 40 Albanians")."""
+        inflected = {w + end for w in self.single if w.isalpha() for end in _INFLECTIONS}
+        return set(self.single) | set(self.multi) | inflected
+
+    def _title_type(self, lower: str) -> str | None:
+        """The type of a title-case headline word by its base form ("deports", "arrested")."""
+        for end in _INFLECTIONS:
+            if lower.endswith(end) and lower[: -len(end)] in self.single:
+                return self.single[lower[: -len(end)]]
+        return None
 
     def triggers(  # noqa: C901 - multiword, single and light-verb triggers in one scan
         self, doc: Doc, candidates: Iterable[int] | None = None, text: str | None = None
@@ -99,21 +109,25 @@ class EventRules:
                     out.append((tok.i, tok.i + n, etype, window.root))
                     taken.update(range(tok.i, tok.i + n))
                     break
-                if (
-                    n == 2
-                    and tok.pos_ == "VERB"
-                    and any(c.lower_ == parts[1] for c in tok.children)
-                ):
-                    out.append((tok.i, tok.i + 1, etype, tok))
-                    taken.add(tok.i)
-                    break
+                if n == 2 and tok.pos_ == "VERB":
+                    complement = [c.i for c in tok.children if c.lower_ == parts[1]]
+                    if complement:
+                        # "holding three aid workers hostage": "hostage" is no event of its own
+                        out.append((tok.i, tok.i + 1, etype, tok))
+                        taken.update([tok.i, *complement])
+                        break
             if tok.i in taken:
                 continue
             one = self.single.get(lemma) or self.single.get(lower)
+            pos = tok.pos_
+            headline_word = (
+                has_pos and pos == "PROPN" and text is not None and title_line(text, tok.idx)
+            )
+            if one is None and headline_word:
+                one = self._title_type(lower)
             if one is None:
                 continue
-            pos = tok.pos_
-            if has_pos and pos == "PROPN" and text is not None and title_line(text, tok.idx):
+            if headline_word:
                 # "Roadside Bomb Blast": a word that modifies the next is a noun
                 noun = tok.dep_ == "compound" or lower.endswith(("ing", "ion", "s"))
                 pos = "NOUN" if noun else "VERB"
@@ -265,6 +279,8 @@ class EventRules:
                 ),
                 None,
             )
+            if subject is not None and _nobody(subject):
+                subject = None  # "no one was arrested"
             actor = actor_for(subject, actors) if subject is not None else None
             if subject is not None and actor is not None:
                 out.append(("target", subject, actor))
@@ -296,20 +312,24 @@ class EventRules:
             if all(m.arg.i in own for m in found):
                 continue  # "opened fire on the crowd": "fire" is the trigger's own word
             for match in found:
-                if passive and match.arg.dep_ == "nsubj":
+                arg = match.arg
+                if passive and arg.dep_ == "nsubj":
                     continue
+                if _nobody(arg):
+                    continue  # "No group has claimed responsibility for the attack"
+                if arg.head.i == trigger.i and arg.lower_ in self._complements(trigger):
+                    # "holding three aid workers hostage": the workers
+                    inner = [c for c in arg.children if c.dep_ in ("compound", "nmod")]
+                    if not inner:
+                        continue
+                    arg = inner[-1]
                 # "North Korea fired", "Russia's invasion": a place that is the subject of an
                 # event verb or the possessor of an act of a state acts ("Kenya's election"
                 # and "Iran's protests" are where they happen)
                 acts = group == "event_agent" and (
-                    (match.arg.dep_ == "nsubj" and trigger.pos_ == "VERB")
-                    or (
-                        match.arg.dep_ == "poss"
-                        and match.arg.head.i == trigger.i
-                        and etype in _STATE_ACTS
-                    )
+                    (arg.dep_ == "nsubj" and trigger.pos_ == "VERB")
+                    or (arg.dep_ == "poss" and arg.head.i == trigger.i and etype in _STATE_ACTS)
                 )
-                arg = match.arg
                 actor = actor_for(arg, actors, acts=acts)
                 if actor is None:
                     # "dozens of demonstrators": who the quantity counts
@@ -320,6 +340,12 @@ class EventRules:
                     return arg, actor
             return None
         return None
+
+    def _complements(self, trigger: Token) -> set[str]:
+        """The second words of the verb + complement triggers ``trigger`` starts ("hold
+        hostage")."""
+        key = trigger.lemma_.lower()
+        return {parts[1] for parts, _ in self.multi.get(key, []) if len(parts) == 2}
 
     def _conjuncts(self, tok: Token) -> list[Token]:
         """The arguments joined to ``tok``, each found by the ``event_conjunct`` patterns
@@ -382,7 +408,7 @@ class EventRules:
             if span is None or not len(span):
                 continue
             root = span.root
-            if place and (root.dep_ in _PARTICIPANT_DEPS or _names_an_actor(root, actors)):
+            if place and (_participant(root) or _names_an_actor(root, actors)):
                 continue
             if above is None:
                 above = self._ancestors(trigger)
@@ -459,6 +485,33 @@ _PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "poss", "
 
 
 _RELATIVE_DEPS = frozenset({"relcl", "acl"})
+
+# Prepositions whose object takes part ("clashed with Israel", "signed with Tirana").
+_PARTY_PREPOSITIONS = frozenset({"with", "between", "against", "alongside"})
+
+
+def _participant(root: Token) -> bool:
+    """A place in one of the ``_PARTICIPANT_DEPS``, or joined to one ("Armenia and
+    Azerbaijan agree ceasefire"), or the object of a ``_PARTY_PREPOSITIONS``: a participant."""
+    tok = root
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.dep_ in _PARTICIPANT_DEPS:
+        return True
+    return tok.dep_ == "pobj" and tok.head.lower_ in _PARTY_PREPOSITIONS
+
+
+# Forms of a trigger word a title-case headline does not lemmatise.
+_INFLECTIONS = ("s", "es", "ed", "d")
+
+
+def _nobody(tok: Token) -> bool:
+    """A negative argument: nobody did it ("no group", "none", "no one")."""
+    if tok.lower_ in ("nobody", "none", "noone", "no-one"):
+        return True
+    if tok.lower_ == "one" and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "no":
+        return True
+    return any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
 
 
 def _names_an_actor(root: Token, actors: SpanIndex) -> bool:

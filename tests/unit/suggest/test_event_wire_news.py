@@ -152,3 +152,38 @@ def test_shops_malls_and_warehouses_are_places(nlp_sm: Any, scheme: Scheme, matc
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert _roles(text, proposal, "opened fire").get("place") == ["a supermarket"]
     assert _roles(text, proposal, "arrested").get("place") == ["a warehouse"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_nobody_is_no_argument_and_a_hostage_is_no_second_event(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "No group claimed responsibility": no agent; "held two engineers hostage" is one
+    detention (the complement of a verb + complement trigger is none of its own)."""
+    text = (
+        "No group has claimed responsibility for the bombing. "
+        "Pirates held two engineers hostage for a month."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert "agent" not in _roles(text, proposal, "bombing")
+    events = _events(text, proposal)
+    assert events.get("held") == ("detention", "occurred") and "hostage" not in events, events
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_state_that_takes_part_is_no_place(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """A place joined to a participant ("Armenia and Azerbaijan agree ceasefire") or the
+    object of "with" ("signed with Tirana") takes part; it is not where it happened."""
+    text = (
+        "Serbia and Kosovo agree truce after clashes\nThe accord was signed with Tirana last year."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert "place" not in _roles(text, proposal, "truce")
+    assert "place" not in _roles(text, proposal, "accord")
+
+
+def test_a_title_case_headline_verb_is_a_trigger(nlp_sm: Any, scheme: Scheme) -> None:
+    """A title-case headline leaves "Deports" unlemmatised: its base form is a trigger."""
+    text = "Britain Deports 43 Albanians On Charter Flight\nBritain deported 43 people."
+    proposal = run(text, nlp_sm, scheme)
+    assert _events(text, proposal).get("Deports", ("",))[0] == "deportation"
