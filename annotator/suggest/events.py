@@ -11,6 +11,7 @@ of the same sentence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -410,6 +411,8 @@ class EventRules:
             root = span.root
             if place and (_participant(root) or _names_an_actor(root, actors)):
                 continue
+            if not place and _not_when(root, span.text, trigger):
+                continue
             if above is None:
                 above = self._ancestors(trigger)
             if _foreign(root, trigger, above, self.reporting):
@@ -499,6 +502,62 @@ def _participant(root: Token) -> bool:
     if tok.dep_ in _PARTICIPANT_DEPS:
         return True
     return tok.dep_ == "pobj" and tok.head.lower_ in _PARTY_PREPOSITIONS
+
+
+_LENGTH = re.compile(
+    r"^\S+-(?:second|minute|hour|day|night|week|month|year|decade|century|match|game)s?(?:-long)?$",
+    re.IGNORECASE,
+)
+_UNITS = frozenset(
+    {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "generation"}
+)
+
+
+def _not_when(root: Token, text: str, trigger: Token) -> bool:
+    """A time phrase that says how long, not when: a length ("a 35-hour strike", "eight-year
+    sentences"), a sentence ("sentenced to six years"), or the span a superlative or a first
+    compares over ("for the first time in two years", "the deadliest earthquake to hit the
+    country in two decades", "the worst since a six-week war in 2020"; "the deadliest attack
+    in 2019" is when, and so is "since 1941, when floods killed dozens" for the floods)."""
+    if _LENGTH.match(text):
+        return True
+    if root.dep_ != "pobj" or root.is_ancestor(trigger):
+        return False
+    prep = root.head
+    if prep.lower_ == "to" and prep.head.lemma_.lower() in ("sentence", "jail", "condemn"):
+        return True
+    tok = root
+    while tok.dep_ == "pobj" and tok.head.dep_ == "prep":
+        prep = tok.head
+        if prep.lower_ == "since" or (
+            prep.lower_ in ("in", "for") and tok.lemma_.lower() in _UNITS
+        ):
+            return _compares(prep.head)
+        tok = prep.head
+    return False
+
+
+def _compares(head: Token) -> bool:
+    """``head`` (or a noun its clause modifies or is said of) is a superlative or a first
+    ("the worst", "the deadliest earthquakes to hit", "was the deadliest quake to hit", "the
+    first time")."""
+
+    def superlative(tok: Token) -> bool:
+        return any(
+            c.dep_ in ("amod", "advmod")
+            and (c.tag_ in ("JJS", "RBS") or c.lower_ in ("first", "only"))
+            for c in tok.children
+        )
+
+    for _ in range(3):
+        if head.tag_ == "JJS" or superlative(head):
+            return True
+        if any(c.dep_ == "attr" and (c.tag_ == "JJS" or superlative(c)) for c in head.children):
+            return True
+        if head.dep_ not in ("acl", "relcl", "pobj", "prep", "xcomp") or head.head.i == head.i:
+            return False
+        head = head.head
+    return False
 
 
 # Forms of a trigger word a title-case headline does not lemmatise.

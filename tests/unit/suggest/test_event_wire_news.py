@@ -187,3 +187,58 @@ def test_a_title_case_headline_verb_is_a_trigger(nlp_sm: Any, scheme: Scheme) ->
     text = "Britain Deports 43 Albanians On Charter Flight\nBritain deported 43 people."
     proposal = run(text, nlp_sm, scheme)
     assert _events(text, proposal).get("Deports", ("",))[0] == "deportation"
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_time_that_says_how_long_is_no_time_of_the_event(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """A length ("a 48-hour strike"), a prison term ("sentenced him to ten years"), the span
+    a first or a superlative compares over ("for the first time in five years", "the
+    deadliest earthquake to hit the region in three decades", "the worst since 1998") and an
+    age range ("aged between 19 and 30") say when nothing happened; "since 1998, when storms
+    killed 40 people" is when the storms killed."""
+    text = (
+        "Taxi drivers began a 48-hour strike on Monday. "
+        "A court sentenced him to ten years in prison. "
+        "The two presidents met in Oslo for the first time in five years. "
+        "It was the deadliest earthquake to hit the region in three decades. "
+        "The blast was the worst since 1998, when gunmen killed 40 people. "
+        "Five men, aged between 19 and 30, were arrested on Friday."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, "strike").get("time") == ["Monday"]
+    assert "time" not in _roles(text, proposal, "sentenced")
+    assert "time" not in _roles(text, proposal, "met")
+    assert "time" not in _roles(text, proposal, "earthquake")
+    assert "time" not in _roles(text, proposal, "blast")
+    assert _roles(text, proposal, "killed").get("time") == ["1998"]
+    assert _roles(text, proposal, "arrested").get("time") == ["Friday"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_suicide_bombers_detention_centres_and_nationals(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "a suicide bomber" and "a detention centre" are no events of their own; nationals,
+    servicemen and inmates are people."""
+    text = (
+        "A suicide bomber killed six people at a checkpoint. "
+        "The suspects were taken to a detention centre. "
+        "Border guards detained 12 Afghan nationals. "
+        "Two servicemen were killed."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert "suicide" not in events and "detention" not in events, events
+    assert _roles(text, proposal, "detained").get("target") == ["12 Afghan nationals"]
+    assert "Two servicemen" in _targets(text, proposal, "killed")
+
+
+def _targets(text: str, proposal: Any, trigger: str) -> list[str]:
+    return [
+        t
+        for s in proposal.spans
+        if s.label == "EVENT" and text[s.start : s.end] == trigger
+        for t in related(text, proposal, s, "target")
+    ]
