@@ -396,7 +396,7 @@ class EventRules:
         place = label == "place"
         lo, hi = sent
         best: tuple[int, Cand] | None = None
-        above: dict[int, bool] | None = None
+        aboves: dict[bool, dict[int, bool]] = {}
         for cand in index.overlapping(lo, hi):
             if cand.start < lo or cand.end > hi:
                 continue
@@ -409,24 +409,35 @@ class EventRules:
             if span is None or not len(span):
                 continue
             root = span.root
-            if place and (_participant(root) or _names_an_actor(root, actors)):
+            if place and (_participant(root) or _names_an_actor(root, actors, trigger)):
                 continue
-            if not place and _not_when(root, span.text, trigger):
-                continue
+            if not place:
+                if _not_when(root, trigger):
+                    continue
+                if _LENGTH.match(span.text):
+                    # "a 48-hour strike on Monday": how long only when nothing says when
+                    gap += _LAST
+                    if best is not None and gap >= best[0]:
+                        continue
+            # "tomorrow he plans to meet": a time ahead is the planned event's
+            ahead = not place and _AHEAD.search(span.text) is not None
+            above = aboves.get(ahead)
             if above is None:
-                above = self._ancestors(trigger)
-            if _foreign(root, trigger, above, self.reporting):
+                above = aboves[ahead] = self._ancestors(trigger, intent=not ahead)
+            if _foreign(root, trigger, above, self.reporting, actors):
                 continue
             best = (gap, cand)
         return best[1] if best is not None else None
 
-    def _ancestors(self, trigger: Token) -> dict[int, bool]:
+    def _ancestors(self, trigger: Token, intent: bool = True) -> dict[int, bool]:
         """The trigger and its heads, each with whether a place or time met there is foreign:
         the way up to it from the trigger passes a clause it reports (a ``ccomp`` of a
         reporting verb: "said on Tuesday that gunmen killed"), goes above the noun a
         relative or participle clause holding the trigger modifies, or above a word that puts
         it at another time (``_later``: "arrested at his home on Tuesday, weeks before the
-        election": neither is the election's)."""
+        election": neither is the election's), or, with ``intent``, above a verb of intent
+        whose complement it is ("vowed on Tuesday to retaliate", "was convicted in 2011 of
+        conspiring to kill")."""
         out = {trigger.i: False}
         reported = False
         beyond = False  # above the noun a relative clause holding the trigger modifies
@@ -436,9 +447,11 @@ class EventRules:
             reported = reported or (
                 tok.dep_ in ("ccomp", "parataxis") and up.lemma_.lower() in self.reporting
             )
-            # "three days after the earthquake": the offset is not the earthquake's time
-            ordering = up.dep_ in ("prep", "advmod") and _orders_events(up)
-            beyond = beyond or _later(tok)
+            # "three days after the earthquake": the offset is not the earthquake's time;
+            # "vowed on Tuesday to retaliate": not when the retaliation is
+            planned = intent and _intended(tok, up)
+            ordering = (up.dep_ in ("prep", "advmod") and _orders_events(up)) or planned
+            beyond = beyond or _later(tok) or planned
             out[up.i] = reported or beyond or ordering
             beyond = beyond or tok.dep_ in _RELATIVE_DEPS
             tok = up
@@ -495,32 +508,35 @@ _PARTY_PREPOSITIONS = frozenset({"with", "between", "against", "alongside"})
 
 def _participant(root: Token) -> bool:
     """A place in one of the ``_PARTICIPANT_DEPS``, or joined to one ("Armenia and
-    Azerbaijan agree ceasefire"), or the object of a ``_PARTY_PREPOSITIONS``: a participant."""
+    Azerbaijan agree ceasefire"), or the object of a ``_PARTY_PREPOSITIONS`` or of a passive's
+    "by" ("a swap brokered by the United Arab Emirates"): a participant."""
     tok = root
     while tok.dep_ == "conj" and tok.head.i != tok.i:
         tok = tok.head
     if tok.dep_ in _PARTICIPANT_DEPS:
         return True
-    return tok.dep_ == "pobj" and tok.head.lower_ in _PARTY_PREPOSITIONS
+    return tok.dep_ == "pobj" and (
+        tok.head.lower_ in _PARTY_PREPOSITIONS or tok.head.dep_ == "agent"
+    )
 
 
 _LENGTH = re.compile(
     r"^\S+-(?:second|minute|hour|day|night|week|month|year|decade|century|match|game)s?(?:-long)?$",
     re.IGNORECASE,
 )
+_LAST = 1 << 20  # a gap no other time in the sentence has
 _UNITS = frozenset(
     {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "generation"}
 )
 
 
-def _not_when(root: Token, text: str, trigger: Token) -> bool:
-    """A time phrase that says how long, not when: a length ("a 35-hour strike", "eight-year
-    sentences"), a sentence ("sentenced to six years"), or the span a superlative or a first
+def _not_when(root: Token, trigger: Token) -> bool:
+    """A time phrase that is no time of the trigger: a prison term ("sentenced to six
+    years"; "imprisoned for six years" is how long the imprisonment lasted), or the span a
+    superlative or a first
     compares over ("for the first time in two years", "the deadliest earthquake to hit the
     country in two decades", "the worst since a six-week war in 2020"; "the deadliest attack
     in 2019" is when, and so is "since 1941, when floods killed dozens" for the floods)."""
-    if _LENGTH.match(text):
-        return True
     if root.dep_ != "pobj" or root.is_ancestor(trigger):
         return False
     prep = root.head
@@ -573,15 +589,40 @@ def _nobody(tok: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
 
 
-def _names_an_actor(root: Token, actors: SpanIndex) -> bool:
+def _names_an_actor(root: Token, actors: SpanIndex, trigger: Token | None = None) -> bool:
     """A place name that is part of an actor's ("the Minnesota Attorney General's office",
-    "U.S. envoy Amos Hochstein"): whose it is, not where something happened."""
-    if root.dep_ != "compound":
-        return False
-    head = root.head
-    while head.dep_ == "compound" and head.head.i != head.i:
-        head = head.head  # "U.S." -> "envoy" -> "Hochstein"
-    return bool(actors.overlapping(head.idx, head.idx + len(head.text)))
+    "U.S. envoy Amos Hochstein") or says where the actor is from or sits ("Russia's
+    embassy in Berlin", "the mayor of the city of Marbella"): whose it is, not where
+    something happened."""
+    tok = root
+    for _ in range(6):
+        if tok.dep_ == "compound" and tok.head.i != tok.i:
+            tok = tok.head  # "U.S." -> "envoy" -> "Hochstein"
+        elif tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in _OF_PLACE:
+            prep = tok.head
+            tok = prep.head  # "Marbella" -> "city" -> "mayor"
+            if prep.lower_ == "in" and not _acting(tok):
+                return False  # "arrested a man in Paris", "the detention of X in Beijing"
+        else:
+            break
+        if trigger is not None and tok.i == trigger.i:
+            return False
+        if tok.pos_ in ("NOUN", "PROPN") and actors.overlapping(tok.idx, tok.idx + len(tok.text)):
+            return True
+    return False
+
+
+# Prepositions that say where an actor is from or sits ("the mayor of Marbella", "officials
+# in Brussels").
+_OF_PLACE = frozenset({"of", "in", "from"})
+
+
+def _acting(tok: Token) -> bool:
+    """``tok`` is a subject or the "by" phrase of a passive or noun: where it sits is not
+    where what it does happens ("Russia's embassy in Berlin called the expulsions")."""
+    if tok.dep_ in ("nsubj", "nsubjpass"):
+        return True
+    return tok.dep_ == "pobj" and (tok.head.dep_ == "agent" or tok.head.lower_ == "by")
 
 
 def _foreign(
@@ -589,6 +630,7 @@ def _foreign(
     trigger: Token,
     above: dict[int, bool],
     reporting: frozenset[str] = frozenset(),
+    actors: SpanIndex | None = None,
 ) -> bool:
     """``root`` (of a place or time) belongs to another clause than the trigger's: on its way
     up to the trigger's heads it passes a relative clause that does not modify the trigger
@@ -601,13 +643,18 @@ def _foreign(
     trigger another event happened (``_offset``); or it meets them where they are foreign:
     at a verb that reports the trigger's clause, or above the noun that a relative or
     participle clause holding the trigger modifies ("a man wanted in France over a robbery
-    in which a guard was shot": not France)."""
+    in which a guard was shot": not France). A participle clause of an actor is the
+    actor's ("released a player in exchange for a dealer jailed in the United States")."""
     if _offset(root, above):
         return True  # "three days after the earthquake": how long after, not when
     tok, prev = root, root
     while tok.i not in above:
         if tok.dep_ == "relcl" and tok.head.i != trigger.i:
             return True
+        if tok.dep_ == "acl" and actors is not None and tok.head.i != trigger.i:
+            head = tok.head  # "a dealer jailed in the United States": the dealer's
+            if actors.overlapping(head.idx, head.idx + len(head.text)):
+                return True
         if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"):
             return True
         if tok.dep_ in ("ccomp", "parataxis") and tok.head.lemma_.lower() in reporting:
@@ -626,6 +673,46 @@ _SEQUENCE = frozenset(
     {"after", "before", "since", "until", "till", "following", "ahead", "prior", "amid", "amidst"}
 )
 
+
+# Verbs whose infinitive complement happens later, if at all ("vowed to retaliate").
+_INTENT = frozenset(
+    {
+        "plan",
+        "threaten",
+        "vow",
+        "intend",
+        "promise",
+        "pledge",
+        "conspire",
+        "plot",
+        "agree",
+        "decide",
+        "hope",
+        "want",
+        "seek",
+        "aim",
+        "prepare",
+        "urge",
+        "ask",
+        "order",
+        "call",
+        "offer",
+        "propose",
+    }
+)
+
+
+def _intended(tok: Token, up: Token) -> bool:
+    """``tok`` is the infinitive a verb of intent ``up`` governs ("vowed to attack")."""
+    if up.lemma_.lower() not in _INTENT:
+        return False
+    if tok.dep_ == "xcomp":
+        return True
+    return tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
+# A time that looks ahead ("tomorrow", "next week", "later this year").
+_AHEAD = re.compile(r"\b(?:tomorrow|next|later|coming|upcoming|soon)\b", re.IGNORECASE)
 
 _LATER = frozenset({"before", "ahead", "prior", "until", "till", "since"})
 

@@ -242,3 +242,80 @@ def _targets(text: str, proposal: Any, trigger: str) -> list[str]:
         if s.label == "EVENT" and text[s.start : s.end] == trigger
         for t in related(text, proposal, s, "target")
     ]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_where_an_actor_sits_or_was_jailed_is_not_where_it_happened(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """A place in the phrase of an acting actor ("Russia's embassy in Berlin", "the mayor of
+    the town of Lora"), in a participle clause of an actor ("an Iranian engineer jailed in Belgium")
+    or in a passive's "by" phrase is none of the event's; the target's "in Paris" is."""
+    text = (
+        "Russia's embassy in Berlin condemned the expulsions. "
+        "The mayor of the town of Lora resigned on Monday. "
+        "Iran released a French tourist in exchange for an Iranian engineer jailed in Belgium. "
+        "The hostages were freed in a deal brokered by Qatar and released on Friday. "
+        "Police arrested a man in Paris."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert "place" not in _roles(text, proposal, "expulsions")
+    assert "place" not in _roles(text, proposal, "resigned")
+    places = [
+        p
+        for s in proposal.spans
+        if s.label == "EVENT" and text[s.start : s.end] == "released"
+        for p in related(text, proposal, s, "place")
+    ]
+    assert places == [], places
+    assert _roles(text, proposal, "arrested").get("place") == ["Paris"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_what_was_vowed_or_plotted_has_not_happened_then(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """The time of a verb of intent is not the time of what it intends ("vowed on Tuesday to
+    attack"), unless it looks ahead ("tomorrow he plans to meet"); conspiring to kill plans
+    a killing."""
+    text = (
+        "The rebels vowed on Tuesday to attack the capital. "
+        "Tomorrow he plans to meet the king. "
+        "He was convicted in 2015 of conspiring to kill a judge."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert "time" not in _roles(text, proposal, "attack")
+    assert _roles(text, proposal, "meet").get("time") == ["Tomorrow"]
+    kill = _roles(text, proposal, "kill")
+    assert "time" not in kill and _events(text, proposal)["kill"][1] == "planned", kill
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_crashes_raids_kidnappings_and_walkouts(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """A plane crash is an event though "crash" is a verb-only trigger; a raid in which
+    people are detained is a search; "ruling out" is no ruling; kidnappings, wildfires and
+    walkouts are events; what troops fire at is the target, who tells a news conference
+    speaks, and what explodes is no agent."""
+    text = (
+        "It was the deadliest plane crash in the country since 2010. "
+        "Two men were detained in raids in Hamburg. "
+        "The coach is ruling out a return. "
+        "Gunmen kidnapped 12 villagers. "
+        "A wildfire destroyed 40 homes. "
+        "Nurses staged a walkout on Monday. "
+        "Troops fired rubber bullets at the crowd. "
+        "The minister told a news conference that talks had failed. "
+        "NASA launched the shuttle in January. It exploded 73 seconds after liftoff."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert events.get("crash", ("",))[0] == "other", events
+    assert events.get("raids", ("",))[0] == "other", events
+    assert "ruling" not in events, events
+    assert events.get("kidnapped", ("",))[0] == "detention", events
+    assert _roles(text, proposal, "kidnapped") == {"agent": ["Gunmen"], "target": ["12 villagers"]}
+    assert "wildfire" in events, events
+    assert _roles(text, proposal, "walkout").get("agent") == ["Nurses"]
+    assert _roles(text, proposal, "fired").get("target") == ["the crowd"]
+    assert _roles(text, proposal, "news conference").get("agent") == ["The minister"]
+    assert "agent" not in _roles(text, proposal, "exploded")
