@@ -337,6 +337,9 @@ class EventRules:
                     counted = self.args.argument("event_quantity", arg)
                     if counted is not None:
                         arg, actor = counted, actor_for(counted, actors)
+                    elif _counts_people(arg, trigger, etype):
+                        make = getattr(actors, "make", None)  # "floods killed dozens"
+                        actor = make(arg, person=True) if make is not None else None
                 if actor is not None:
                     return arg, actor
             return None
@@ -574,6 +577,22 @@ def _compares(head: Token) -> bool:
             return False
         head = head.head
     return False
+
+
+# Bare counts that stand for people where an event befalls or is done by people ("floods
+# killed dozens", "wounding 23 others", "thousands marched").
+_COUNTS = frozenset({"dozens", "hundreds", "thousands", "scores", "others", "dozen", "many"})
+_PEOPLE_EVENTS = frozenset({"killing", "arrest", "detention", "deportation", "protest"})
+_PEOPLE_VERBS = frozenset({"injure", "wound", "evacuate", "rescue", "kidnap", "abduct"})
+
+
+def _counts_people(arg: Token, trigger: Token, etype: str) -> bool:
+    """``arg`` is a bare count of the people an event befalls or who do it."""
+    if arg.lower_ not in _COUNTS or arg.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+        return False
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in arg.children):
+        return False  # "dozens of rockets": the event_quantity pattern decides
+    return etype in _PEOPLE_EVENTS or trigger.lemma_.lower() in _PEOPLE_VERBS
 
 
 # Forms of a trigger word a title-case headline does not lemmatise.

@@ -319,3 +319,20 @@ def test_crashes_raids_kidnappings_and_walkouts(nlp_sm: Any, scheme: Scheme, mat
     assert _roles(text, proposal, "fired").get("target") == ["the crowd"]
     assert _roles(text, proposal, "news conference").get("agent") == ["The minister"]
     assert "agent" not in _roles(text, proposal, "exploded")
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_bare_count_of_people_is_an_argument(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "killed dozens", "wounded 23 others", "thousands marched": the count stands for people
+    where an event befalls or is done by people; "fired dozens of rockets" counts things."""
+    text = (
+        "Floods killed dozens in the valley. "
+        "Gunmen killed four people and wounded 23 others. "
+        "Thousands marched in Lagos. "
+        "Troops fired dozens of rockets."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert _roles(text, proposal, "killed").get("target") == ["dozens"]
+    assert _roles(text, proposal, "wounded").get("target") == ["23 others"]
+    assert _roles(text, proposal, "marched").get("agent") == ["Thousands"]
+    assert "target" not in _roles(text, proposal, "fired")
