@@ -309,13 +309,14 @@ class EventRules:
         ``passive`` verb is no agent. A pattern whose every argument is one of the
         trigger's own ``words`` (token indices) does not count."""
         own = range(trigger.i, trigger.i + 1) if words is None else words
+        voiced = trigger.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in trigger.children)
         for found in self.args.by_pattern(group, trigger, etype):
             if all(m.arg.i in own for m in found):
                 continue  # "opened fire on the crowd": "fire" is the trigger's own word
             for match in found:
                 arg = match.arg
-                if passive and arg.dep_ == "nsubj":
-                    continue
+                if arg.dep_ == "nsubj" and (passive or (voiced and arg.head.i != trigger.i)):
+                    continue  # "their convoy was ambushed": not the main clause's subject
                 if _nobody(arg):
                     continue  # "No group has claimed responsibility for the attack"
                 if arg.head.i == trigger.i and arg.lower_ in self._complements(trigger):
@@ -478,11 +479,22 @@ _STATE_ACTS = frozenset(
 
 def _passive(trigger: Token) -> bool:
     """A passive verb whose subject the parser did not mark as passive, or that has none of
-    its own ("to avoid being expelled", "has been extradited" with an active subject)."""
+    its own ("to avoid being expelled", "has been extradited" with an active subject, "and
+    five wounded")."""
     if trigger.pos_ != "VERB":
         return False
     deps = {c.dep_ for c in trigger.children}
-    return "auxpass" in deps and "nsubjpass" not in deps
+    if "auxpass" in deps and "nsubjpass" not in deps:
+        return True
+    # "Two soldiers were killed and five wounded": a past participle joined to a passive
+    # with no auxiliary of its own is passive too, its subject the parser made active
+    return (
+        trigger.dep_ == "conj"
+        and trigger.tag_ == "VBN"
+        and "nsubj" in deps
+        and not deps & {"aux", "auxpass"}
+        and any(c.dep_ == "auxpass" for c in trigger.head.children)
+    )
 
 
 def _headline_passive(trigger: Token, text: str) -> bool:
@@ -512,15 +524,23 @@ _PARTY_PREPOSITIONS = frozenset({"with", "between", "against", "alongside"})
 def _participant(root: Token) -> bool:
     """A place in one of the ``_PARTICIPANT_DEPS``, or joined to one ("Armenia and
     Azerbaijan agree ceasefire"), or the object of a ``_PARTY_PREPOSITIONS`` or of a passive's
-    "by" ("a swap brokered by the United Arab Emirates"): a participant."""
+    "by" ("a swap brokered by the United Arab Emirates"), or whom a measure aims at
+    ("sanctions on Russia"): a participant."""
     tok = root
     while tok.dep_ == "conj" and tok.head.i != tok.i:
         tok = tok.head
     if tok.dep_ in _PARTICIPANT_DEPS:
         return True
-    return tok.dep_ == "pobj" and (
-        tok.head.lower_ in _PARTY_PREPOSITIONS or tok.head.dep_ == "agent"
-    )
+    if tok.dep_ != "pobj":
+        return False
+    prep = tok.head
+    if prep.lower_ == "on" and prep.head.lemma_.lower() in _AIMED:
+        return True  # "sanctions on Russia": whom they aim at
+    return prep.lower_ in _PARTY_PREPOSITIONS or prep.dep_ == "agent"
+
+
+# Measures whose "on" phrase is whom they aim at.
+_AIMED = frozenset({"sanction", "ban", "embargo", "tariff", "boycott", "crackdown", "restriction"})
 
 
 _LENGTH = re.compile(
@@ -658,19 +678,26 @@ def _foreign(
     tear gas and would hold talks next week"), a clause a reporting verb among them reports
     ("cases rose in Blantyre, the ministry said in a statement": not the statement's), or a
     clause before or after which the trigger happened ("died after waiting eight hours";
-    "after midnight" is still its time); or it measures how long before or after the
+    "after midnight" is still its time), or its reason ("sanctions over the invasion of
+    Ukraine"); or it measures how long before or after the
     trigger another event happened (``_offset``); or it meets them where they are foreign:
     at a verb that reports the trigger's clause, or above the noun that a relative or
     participle clause holding the trigger modifies ("a man wanted in France over a robbery
-    in which a guard was shot": not France). A participle clause of an actor is the
-    actor's ("released a player in exchange for a dealer jailed in the United States")."""
+    in which a guard was shot": not France). A past participle clause of an actor is the
+    actor's ("released a player in exchange for a dealer jailed in the United States"; "a
+    police officer escorting a team in Bajaur" was there)."""
     if _offset(root, above):
         return True  # "three days after the earthquake": how long after, not when
     tok, prev = root, root
     while tok.i not in above:
         if tok.dep_ == "relcl" and tok.head.i != trigger.i:
             return True
-        if tok.dep_ == "acl" and actors is not None and tok.head.i != trigger.i:
+        if (
+            tok.dep_ == "acl"
+            and tok.tag_ == "VBN"
+            and actors is not None
+            and tok.head.i != trigger.i
+        ):
             head = tok.head  # "a dealer jailed in the United States": the dealer's
             if actors.overlapping(head.idx, head.idx + len(head.text)):
                 return True
@@ -680,6 +707,8 @@ def _foreign(
             return True
         if _orders_events(tok) and (tok.dep_ == "advcl" or prev.dep_ == "pcomp"):
             return True  # "was called after the premier resigned in November"
+        if tok.dep_ == "prep" and tok.lower_ == "over" and root.head.i != tok.i:
+            return True  # "sanctions over its invasion of Ukraine": the reason's place
         if tok.head.i == tok.i:
             return False
         tok, prev = tok.head, tok
@@ -733,6 +762,29 @@ def _intended(tok: Token, up: Token) -> bool:
 # A time that looks ahead ("tomorrow", "next week", "later this year").
 _AHEAD = re.compile(r"\b(?:tomorrow|next|later|coming|upcoming|soon)\b", re.IGNORECASE)
 
+# Verbs whose "for" phrase is what someone is punished for.
+_PUNISHING = frozenset(
+    {
+        "arrest",
+        "detain",
+        "charge",
+        "convict",
+        "sentence",
+        "jail",
+        "imprison",
+        "punish",
+        "fine",
+        "blame",
+        "accuse",
+        "indict",
+        "prosecute",
+        "execute",
+        "hang",
+        "try",
+        "ban",
+    }
+)
+
 _LATER = frozenset({"before", "ahead", "prior", "until", "till", "since"})
 
 
@@ -740,7 +792,12 @@ def _later(tok: Token) -> bool:
     """``tok`` puts the event below it at another time than the one above it: before it or
     since ("weeks before the election", "the worst since the 2020 war"), or at a distance
     ("three days after a powerful earthquake flattened villages"; with none, "on Sunday after a
-    3-1 win" may be the win's time)."""
+    3-1 win" may be the win's time), or for which someone is punished ("jailed over the
+    death of a man", "sentenced on Thursday for the murder")."""
+    if tok.dep_ == "prep" and (
+        tok.lower_ == "over" or (tok.lower_ == "for" and tok.head.lemma_.lower() in _PUNISHING)
+    ):
+        return True
     if not _orders_events(tok):
         return False
     word = next((c for c in tok.children if c.dep_ == "mark"), tok)

@@ -336,3 +336,67 @@ def test_a_bare_count_of_people_is_an_argument(nlp_sm: Any, scheme: Scheme, matc
     assert _roles(text, proposal, "wounded").get("target") == ["23 others"]
     assert _roles(text, proposal, "marched").get("agent") == ["Thousands"]
     assert "target" not in _roles(text, proposal, "fired")
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_threats_shootouts_funerals_and_campaign_rallies(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "death threats" are no killing; a shootout is an attack and a coup an event; whose
+    funeral it is did not hold it; a campaign rally is no protest; "five wounded" beside a
+    passive is passive, and a passive takes no agent from the clause above it."""
+    text = (
+        "The judge had received death threats. "
+        "A suspect died in a shootout with police. "
+        "The army seized power in a coup. "
+        "Hundreds attended the mayor's funeral. "
+        "He spoke at a campaign rally in Lagos. "
+        "Two soldiers were killed and five wounded when their patrol was ambushed."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert "death" not in events, events
+    assert events.get("shootout", ("",))[0] == "attack", events
+    assert events.get("coup", ("",))[0] == "other", events
+    funeral = _roles(text, proposal, "funeral")
+    assert "agent" not in funeral and funeral.get("target"), funeral
+    assert events["rally"][0] == "other", events
+    assert _roles(text, proposal, "wounded").get("target") == ["five"]
+    assert "agent" not in _roles(text, proposal, "wounded")
+    assert "agent" not in _roles(text, proposal, "ambushed")
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_what_is_called_or_due_or_will_go_ahead_is_planned(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """A demonstration unions call (and organise), an election that will go ahead, a trial
+    three men are due to go on are planned; a participle beside a pledge is not pledged."""
+    text = (
+        "Unions called a demonstration for next week. "
+        "The election will go ahead on Sunday. "
+        "Three officers are due to go on trial next year. "
+        "The ministers, meeting in Rome, pledged to cut emissions."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert events["demonstration"][1] == "planned", events
+    assert _roles(text, proposal, "demonstration").get("agent") == ["Unions"]
+    assert events["election"][1] == "planned", events
+    assert events["trial"][1] == "planned", events
+    assert events["meeting"][1] == "occurred", events
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_reason_has_its_own_time_and_place(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """What someone is punished for or what a measure is "over" happened at its own time and
+    place; whom sanctions are "on" is no place; "over the weekend" is a time."""
+    text = (
+        "A court jailed him on Monday over the murder of a teacher. "
+        "The EU imposed sanctions on Russia over its invasion of Ukraine. "
+        "Police raided six homes in Breda over the weekend."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert "time" not in _roles(text, proposal, "murder")
+    assert "place" not in _roles(text, proposal, "sanctions")
+    assert _roles(text, proposal, "raided").get("time") == ["the weekend"]
