@@ -583,10 +583,16 @@ def _compares(head: Token) -> bool:
 
     def superlative(tok: Token) -> bool:
         return any(
-            c.dep_ in ("amod", "advmod")
-            and (c.tag_ in ("JJS", "RBS") or c.lower_ in ("first", "only"))
+            (
+                c.dep_ in ("amod", "advmod")
+                and (c.tag_ in ("JJS", "RBS") or c.lower_ in ("first", "only"))
+            )
+            or (c.dep_ == "prep" and c.lower_ == "for" and any(first_time(g) for g in c.children))
             for c in tok.children
         )
+
+    def first_time(tok: Token) -> bool:  # "meet for (the) first time in two years"
+        return tok.lemma_.lower() == "time" and superlative(tok)
 
     for _ in range(3):
         if head.tag_ == "JJS" or superlative(head):

@@ -400,3 +400,17 @@ def test_a_reason_has_its_own_time_and_place(nlp_sm: Any, scheme: Scheme, matche
     assert "time" not in _roles(text, proposal, "murder")
     assert "place" not in _roles(text, proposal, "sanctions")
     assert _roles(text, proposal, "raided").get("time") == ["the weekend"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_first_time_in_years_and_servicemen(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "meet for first time in two years" (a headline without "the", "in two years" on the
+    verb) says when nothing happened; "servicemen", which the lemmatiser leaves plural, are
+    people."""
+    text = (
+        "Greek, Turkish leaders meet for first time in two years\n"
+        "The minister said that 40 servicemen had been killed."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert "time" not in _roles(text, proposal, "meet")
+    assert _roles(text, proposal, "killed").get("target") == ["40 servicemen"]
