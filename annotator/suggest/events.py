@@ -455,7 +455,11 @@ class EventRules:
             # "vowed on Tuesday to retaliate": not when the retaliation is
             planned = intent and _intended(tok, up)
             ordering = (up.dep_ in ("prep", "advmod") and _orders_events(up)) or planned
-            beyond = beyond or _later(tok) or planned
+            # "on charges of aiding the killing", "an investigation into the attack was
+            # opened in 2020": the time of the event noun above is its own
+            outer = tok.dep_ == "prep" and up.pos_ == "NOUN" and self.type_of(up)
+            ordering = ordering or bool(outer)
+            beyond = beyond or _later(tok) or planned or bool(outer)
             out[up.i] = reported or beyond or ordering
             beyond = beyond or tok.dep_ in _RELATIVE_DEPS
             tok = up

@@ -414,3 +414,19 @@ def test_first_time_in_years_and_servicemen(nlp_sm: Any, scheme: Scheme, matcher
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert "time" not in _roles(text, proposal, "meet")
     assert _roles(text, proposal, "killed").get("target") == ["40 servicemen"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_an_event_inside_another_events_noun_and_a_shared_subject(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """An event named inside another event's noun ("an investigation into the bombing was
+    opened in March") happened at its own time; who appeared in court "and were remanded in
+    custody" is detained."""
+    text = (
+        "An investigation into the bombing was opened in March. "
+        "The suspects appeared in court and were remanded in custody."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    assert "time" not in _roles(text, proposal, "bombing")
+    assert _roles(text, proposal, "custody").get("target") == ["The suspects"]
