@@ -413,10 +413,13 @@ class EventRules:
             if span is None or not len(span):
                 continue
             root = span.root
-            if place and (_participant(root) or _names_an_actor(root, actors, trigger)):
+            if place and (
+                _participant(root, trigger, self.place_nouns)
+                or _names_an_actor(root, actors, trigger)
+            ):
                 continue
             if not place:
-                if _not_when(root, trigger):
+                if _not_when(root, trigger) or self._kind_of_thing(root):
                     continue
                 if _LENGTH.match(span.text):
                     # "a 48-hour strike on Monday": how long only when nothing says when
@@ -432,6 +435,17 @@ class EventRules:
                 continue
             best = (gap, cand)
         return best[1] if best is not None else None
+
+    def _kind_of_thing(self, root: Token) -> bool:
+        """A time that modifies a noun of no event names a kind of thing ("a Christmas
+        market", "the Sunday papers"); "the 1945 bombing" is when the bombing was."""
+        head = root.head
+        return (
+            root.dep_ in ("compound", "amod", "nmod")
+            and head.pos_ in ("NOUN", "PROPN")
+            and head.i != root.i
+            and self.type_of(head) is None
+        )
 
     def _ancestors(self, trigger: Token, intent: bool = True) -> dict[int, bool]:
         """The trigger and its heads, each with whether a place or time met there is foreign:
@@ -525,13 +539,18 @@ _RELATIVE_DEPS = frozenset({"relcl", "acl"})
 _PARTY_PREPOSITIONS = frozenset({"with", "between", "against", "alongside"})
 
 
-def _participant(root: Token) -> bool:
+def _participant(root: Token, trigger: Token, place_nouns: frozenset[str]) -> bool:
     """A place in one of the ``_PARTICIPANT_DEPS``, or joined to one ("Armenia and
-    Azerbaijan agree ceasefire"), or the object of a ``_PARTY_PREPOSITIONS`` or of a passive's
+    Azerbaijan agree ceasefire") or part of one that is no place ("bombarding the
+    Scientology homepage"), or the object of a ``_PARTY_PREPOSITIONS`` or of a passive's
     "by" ("a swap brokered by the United Arab Emirates"), or whom a measure aims at
     ("sanctions on Russia"): a participant."""
     tok = root
-    while tok.dep_ == "conj" and tok.head.i != tok.i:
+    while tok.dep_ in ("conj", "compound") and tok.head.i != tok.i:
+        if tok.dep_ == "compound":
+            head = tok.head  # "bombarding the Scientology homepage": part of what was hit
+            if head.i == trigger.i or head.lemma_.lower() in place_nouns:
+                return False  # "the Taipei lantern festival", "West Papua province"
         tok = tok.head
     if tok.dep_ in _PARTICIPANT_DEPS:
         return True
@@ -732,7 +751,8 @@ _SEQUENCE = frozenset(
 )
 
 
-# Verbs whose infinitive complement happens later, if at all ("vowed to retaliate").
+# Verbs whose infinitive complement happens later, if at all ("vowed to retaliate", "foiled
+# a plot to attack").
 _INTENT = frozenset(
     {
         "plan",
@@ -756,6 +776,10 @@ _INTENT = frozenset(
         "call",
         "offer",
         "propose",
+        "foil",
+        "thwart",
+        "prevent",
+        "avert",
     }
 )
 

@@ -430,3 +430,62 @@ def test_an_event_inside_another_events_noun_and_a_shared_subject(
     proposal = run(text, nlp_sm, _scheme(scheme, matcher))
     assert "time" not in _roles(text, proposal, "bombing")
     assert _roles(text, proposal, "custody").get("target") == ["The suspects"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_foiled_plots_freed_hostages_and_those_killed(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """What police foil did not happen and is not theirs (a verb joined to "foiled" still
+    shares its subject); "freed" is an event, "hostages" people; those "among those killed"
+    were killed; a bombardment is an attack."""
+    text = (
+        "Police foiled a plot to attack a concert in Vienna and arrested two men. "
+        "The militants freed two hostages on Sunday. "
+        "Dozens of tourists were among those killed. "
+        "The bombardment of the city continued for a week."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert events["attack"][1] == "denied", events
+    assert "agent" not in _roles(text, proposal, "attack")
+    assert _roles(text, proposal, "arrested").get("agent") == ["Police"]
+    assert _roles(text, proposal, "freed").get("target") == ["two hostages"]
+    assert "hostages" not in events, events
+    assert _roles(text, proposal, "killed").get("target") == ["tourists"]
+    assert events.get("bombardment", ("",))[0] == "attack", events
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_time_that_names_a_kind_and_a_two_city_dateline(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "a Christmas market", "a 16-year-old boy": a time that modifies a noun of no event is
+    no time ("the 1945 bombing" is); a dateline of two cities is no place; a place in the
+    name of what was hit ("the Texas website") is no place."""
+    text = (
+        "GAZA/TEL AVIV (Reuters) - Gunmen killed two men on Friday.\n"
+        "A man attacked shoppers at a Christmas market. "
+        "Police shot a 16-year-old boy. "
+        "The 1945 bombing killed thousands. "
+        "Hackers attacked the Texas website."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    killed = [
+        r
+        for s in proposal.spans
+        if s.label == "EVENT" and text[s.start : s.end] == "killed"
+        for r in related(text, proposal, s, "place")
+    ]
+    assert killed == [], killed
+    attacks = [
+        {r: related(text, proposal, s, r) for r in ("time", "place")}
+        for s in proposal.spans
+        if s.label == "EVENT" and text[s.start : s.end] == "attacked"
+    ]
+    assert attacks == [
+        {"time": [], "place": ["a Christmas market"]},
+        {"time": [], "place": []},
+    ], attacks
+    assert "time" not in _roles(text, proposal, "shot")
+    assert _roles(text, proposal, "bombing").get("time") == ["1945"]
