@@ -434,7 +434,8 @@ def is_pronoun(tok: Token) -> bool:
 # a dash ("KYIV, Ukraine — ", "GAZA CITY (AP) — ", "NAIROBI, March 3 (Reuters) - ").
 _DATELINE_TAIL = r"(?:,[^\n—–()]{1,40}?)?(?:\s*\([^)\n]{1,40}\))?\s*(?:—|–|--| - )"
 DATELINE_TAIL = re.compile(_DATELINE_TAIL)  # what follows the city
-DATELINE = re.compile(r"[A-Z]{2}[A-Z .'’-]*" + _DATELINE_TAIL + r"\s*")  # the whole dateline
+# the whole dateline (a slash joins two cities: "GAZA/TEL AVIV (Reuters) - ")
+DATELINE = re.compile(r"[A-Z]{2}[A-Z .'’/-]*" + _DATELINE_TAIL + r"\s*")
 DATELINE_CITY = re.compile(r"^([A-Z]{2}[A-Z .'’-]*[A-Z])(?=" + _DATELINE_TAIL + ")", re.M)
 
 

@@ -11,6 +11,7 @@ of the same sentence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -70,8 +71,18 @@ class EventRules:
 
     @property
     def words(self) -> set[str]:
-        """Every word a trigger can start with (for a fast pre-selection of tokens)."""
-        return set(self.single) | set(self.multi)
+        """Every word a trigger can start with (for a fast pre-selection of tokens), with the
+        inflected forms of single words a title-case headline leaves unlemmatised ("Britain
+        Deports 40 Albanians")."""
+        inflected = {w + end for w in self.single if w.isalpha() for end in _INFLECTIONS}
+        return set(self.single) | set(self.multi) | inflected
+
+    def _title_type(self, lower: str) -> str | None:
+        """The type of a title-case headline word by its base form ("deports", "arrested")."""
+        for end in _INFLECTIONS:
+            if lower.endswith(end) and lower[: -len(end)] in self.single:
+                return self.single[lower[: -len(end)]]
+        return None
 
     def triggers(  # noqa: C901 - multiword, single and light-verb triggers in one scan
         self, doc: Doc, candidates: Iterable[int] | None = None, text: str | None = None
@@ -99,21 +110,25 @@ class EventRules:
                     out.append((tok.i, tok.i + n, etype, window.root))
                     taken.update(range(tok.i, tok.i + n))
                     break
-                if (
-                    n == 2
-                    and tok.pos_ == "VERB"
-                    and any(c.lower_ == parts[1] for c in tok.children)
-                ):
-                    out.append((tok.i, tok.i + 1, etype, tok))
-                    taken.add(tok.i)
-                    break
+                if n == 2 and tok.pos_ == "VERB":
+                    complement = [c.i for c in tok.children if c.lower_ == parts[1]]
+                    if complement:
+                        # "holding three aid workers hostage": "hostage" is no event of its own
+                        out.append((tok.i, tok.i + 1, etype, tok))
+                        taken.update([tok.i, *complement])
+                        break
             if tok.i in taken:
                 continue
             one = self.single.get(lemma) or self.single.get(lower)
+            pos = tok.pos_
+            headline_word = (
+                has_pos and pos == "PROPN" and text is not None and title_line(text, tok.idx)
+            )
+            if one is None and headline_word:
+                one = self._title_type(lower)
             if one is None:
                 continue
-            pos = tok.pos_
-            if has_pos and pos == "PROPN" and text is not None and title_line(text, tok.idx):
+            if headline_word:
                 # "Roadside Bomb Blast": a word that modifies the next is a noun
                 noun = tok.dep_ == "compound" or lower.endswith(("ing", "ion", "s"))
                 pos = "NOUN" if noun else "VERB"
@@ -265,6 +280,8 @@ class EventRules:
                 ),
                 None,
             )
+            if subject is not None and _nobody(subject):
+                subject = None  # "no one was arrested"
             actor = actor_for(subject, actors) if subject is not None else None
             if subject is not None and actor is not None:
                 out.append(("target", subject, actor))
@@ -292,34 +309,48 @@ class EventRules:
         ``passive`` verb is no agent. A pattern whose every argument is one of the
         trigger's own ``words`` (token indices) does not count."""
         own = range(trigger.i, trigger.i + 1) if words is None else words
+        voiced = trigger.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in trigger.children)
         for found in self.args.by_pattern(group, trigger, etype):
             if all(m.arg.i in own for m in found):
                 continue  # "opened fire on the crowd": "fire" is the trigger's own word
             for match in found:
-                if passive and match.arg.dep_ == "nsubj":
-                    continue
+                arg = match.arg
+                if arg.dep_ == "nsubj" and (passive or (voiced and arg.head.i != trigger.i)):
+                    continue  # "their convoy was ambushed": not the main clause's subject
+                if _nobody(arg):
+                    continue  # "No group has claimed responsibility for the attack"
+                if arg.head.i == trigger.i and arg.lower_ in self._complements(trigger):
+                    # "holding three aid workers hostage": the workers
+                    inner = [c for c in arg.children if c.dep_ in ("compound", "nmod")]
+                    if not inner:
+                        continue
+                    arg = inner[-1]
                 # "North Korea fired", "Russia's invasion": a place that is the subject of an
                 # event verb or the possessor of an act of a state acts ("Kenya's election"
                 # and "Iran's protests" are where they happen)
                 acts = group == "event_agent" and (
-                    (match.arg.dep_ == "nsubj" and trigger.pos_ == "VERB")
-                    or (
-                        match.arg.dep_ == "poss"
-                        and match.arg.head.i == trigger.i
-                        and etype in _STATE_ACTS
-                    )
+                    (arg.dep_ == "nsubj" and trigger.pos_ == "VERB")
+                    or (arg.dep_ == "poss" and arg.head.i == trigger.i and etype in _STATE_ACTS)
                 )
-                arg = match.arg
                 actor = actor_for(arg, actors, acts=acts)
                 if actor is None:
                     # "dozens of demonstrators": who the quantity counts
                     counted = self.args.argument("event_quantity", arg)
                     if counted is not None:
                         arg, actor = counted, actor_for(counted, actors)
+                    elif _counts_people(arg, trigger, etype):
+                        make = getattr(actors, "make", None)  # "floods killed dozens"
+                        actor = make(arg, person=True) if make is not None else None
                 if actor is not None:
                     return arg, actor
             return None
         return None
+
+    def _complements(self, trigger: Token) -> set[str]:
+        """The second words of the verb + complement triggers ``trigger`` starts ("hold
+        hostage")."""
+        key = trigger.lemma_.lower()
+        return {parts[1] for parts, _ in self.multi.get(key, []) if len(parts) == 2}
 
     def _conjuncts(self, tok: Token) -> list[Token]:
         """The arguments joined to ``tok``, each found by the ``event_conjunct`` patterns
@@ -369,7 +400,7 @@ class EventRules:
         place = label == "place"
         lo, hi = sent
         best: tuple[int, Cand] | None = None
-        above: dict[int, bool] | None = None
+        aboves: dict[bool, dict[int, bool]] = {}
         for cand in index.overlapping(lo, hi):
             if cand.start < lo or cand.end > hi:
                 continue
@@ -382,20 +413,49 @@ class EventRules:
             if span is None or not len(span):
                 continue
             root = span.root
-            if place and (root.dep_ in _PARTICIPANT_DEPS or _names_an_actor(root, actors)):
+            if place and (
+                _participant(root, trigger, self.place_nouns)
+                or _names_an_actor(root, actors, trigger)
+            ):
                 continue
+            if not place:
+                if _not_when(root, trigger) or self._kind_of_thing(root):
+                    continue
+                if _LENGTH.match(span.text):
+                    # "a 48-hour strike on Monday": how long only when nothing says when
+                    gap += _LAST
+                    if best is not None and gap >= best[0]:
+                        continue
+            # "tomorrow he plans to meet": a time ahead is the planned event's
+            ahead = not place and _AHEAD.search(span.text) is not None
+            above = aboves.get(ahead)
             if above is None:
-                above = self._ancestors(trigger)
-            if _foreign(root, trigger, above):
+                above = aboves[ahead] = self._ancestors(trigger, intent=not ahead)
+            if _foreign(root, trigger, above, self.reporting, actors):
                 continue
             best = (gap, cand)
         return best[1] if best is not None else None
 
-    def _ancestors(self, trigger: Token) -> dict[int, bool]:
+    def _kind_of_thing(self, root: Token) -> bool:
+        """A time that modifies a noun of no event names a kind of thing ("a Christmas
+        market", "the Sunday papers"); "the 1945 bombing" is when the bombing was."""
+        head = root.head
+        return (
+            root.dep_ in ("compound", "amod", "nmod")
+            and head.pos_ in ("NOUN", "PROPN")
+            and head.i != root.i
+            and self.type_of(head) is None
+        )
+
+    def _ancestors(self, trigger: Token, intent: bool = True) -> dict[int, bool]:
         """The trigger and its heads, each with whether a place or time met there is foreign:
         the way up to it from the trigger passes a clause it reports (a ``ccomp`` of a
-        reporting verb: "said on Tuesday that gunmen killed") or goes above the noun a
-        relative or participle clause holding the trigger modifies."""
+        reporting verb: "said on Tuesday that gunmen killed"), goes above the noun a
+        relative or participle clause holding the trigger modifies, or above a word that puts
+        it at another time (``_later``: "arrested at his home on Tuesday, weeks before the
+        election": neither is the election's), or, with ``intent``, above a verb of intent
+        whose complement it is ("vowed on Tuesday to retaliate", "was convicted in 2011 of
+        conspiring to kill")."""
         out = {trigger.i: False}
         reported = False
         beyond = False  # above the noun a relative clause holding the trigger modifies
@@ -405,7 +465,16 @@ class EventRules:
             reported = reported or (
                 tok.dep_ in ("ccomp", "parataxis") and up.lemma_.lower() in self.reporting
             )
-            out[up.i] = reported or beyond
+            # "three days after the earthquake": the offset is not the earthquake's time;
+            # "vowed on Tuesday to retaliate": not when the retaliation is
+            planned = intent and _intended(tok, up)
+            ordering = (up.dep_ in ("prep", "advmod") and _orders_events(up)) or planned
+            # "on charges of aiding the killing", "an investigation into the attack was
+            # opened in 2020": the time of the event noun above is its own
+            outer = tok.dep_ == "prep" and up.pos_ == "NOUN" and self.type_of(up)
+            ordering = ordering or bool(outer)
+            beyond = beyond or _later(tok) or planned or bool(outer)
+            out[up.i] = reported or beyond or ordering
             beyond = beyond or tok.dep_ in _RELATIVE_DEPS
             tok = up
         return out
@@ -428,11 +497,22 @@ _STATE_ACTS = frozenset(
 
 def _passive(trigger: Token) -> bool:
     """A passive verb whose subject the parser did not mark as passive, or that has none of
-    its own ("to avoid being expelled", "has been extradited" with an active subject)."""
+    its own ("to avoid being expelled", "has been extradited" with an active subject, "and
+    five wounded")."""
     if trigger.pos_ != "VERB":
         return False
     deps = {c.dep_ for c in trigger.children}
-    return "auxpass" in deps and "nsubjpass" not in deps
+    if "auxpass" in deps and "nsubjpass" not in deps:
+        return True
+    # "Two soldiers were killed and five wounded": a past participle joined to a passive
+    # with no auxiliary of its own is passive too, its subject the parser made active
+    return (
+        trigger.dep_ == "conj"
+        and trigger.tag_ == "VBN"
+        and "nsubj" in deps
+        and not deps & {"aux", "auxpass"}
+        and any(c.dep_ == "auxpass" for c in trigger.head.children)
+    )
 
 
 def _headline_passive(trigger: Token, text: str) -> bool:
@@ -455,31 +535,331 @@ _PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "poss", "
 
 _RELATIVE_DEPS = frozenset({"relcl", "acl"})
 
+# Prepositions whose object takes part ("clashed with Israel", "signed with Tirana").
+_PARTY_PREPOSITIONS = frozenset({"with", "between", "against", "alongside"})
 
-def _names_an_actor(root: Token, actors: SpanIndex) -> bool:
-    """A place name that is part of an actor's ("the Minnesota Attorney General's office",
-    "U.S. envoy Amos Hochstein"): whose it is, not where something happened."""
-    if root.dep_ != "compound":
+
+def _participant(root: Token, trigger: Token, place_nouns: frozenset[str]) -> bool:
+    """A place in one of the ``_PARTICIPANT_DEPS``, or joined to one ("Armenia and
+    Azerbaijan agree ceasefire") or part of one that is no place ("bombarding the
+    Scientology homepage"), or the object of a ``_PARTY_PREPOSITIONS`` or of a passive's
+    "by" ("a swap brokered by the United Arab Emirates"), or whom a measure aims at
+    ("sanctions on Russia"): a participant."""
+    tok = root
+    while tok.dep_ in ("conj", "compound") and tok.head.i != tok.i:
+        if tok.dep_ == "compound":
+            head = tok.head  # "bombarding the Scientology homepage": part of what was hit
+            if head.i == trigger.i or head.lemma_.lower() in place_nouns:
+                return False  # "the Taipei lantern festival", "West Papua province"
+        tok = tok.head
+    if tok.dep_ in _PARTICIPANT_DEPS:
+        return True
+    if tok.dep_ != "pobj":
         return False
-    head = root.head
-    while head.dep_ == "compound" and head.head.i != head.i:
-        head = head.head  # "U.S." -> "envoy" -> "Hochstein"
-    return bool(actors.overlapping(head.idx, head.idx + len(head.text)))
+    prep = tok.head
+    if prep.lower_ == "on" and prep.head.lemma_.lower() in _AIMED:
+        return True  # "sanctions on Russia": whom they aim at
+    return prep.lower_ in _PARTY_PREPOSITIONS or prep.dep_ == "agent"
 
 
-def _foreign(root: Token, trigger: Token, above: dict[int, bool]) -> bool:
+# Measures whose "on" phrase is whom they aim at.
+_AIMED = frozenset({"sanction", "ban", "embargo", "tariff", "boycott", "crackdown", "restriction"})
+
+
+_LENGTH = re.compile(
+    r"^\S+-(?:second|minute|hour|day|night|week|month|year|decade|century|match|game)s?(?:-long)?$",
+    re.IGNORECASE,
+)
+_LAST = 1 << 20  # a gap no other time in the sentence has
+_UNITS = frozenset(
+    {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "generation"}
+)
+
+
+def _not_when(root: Token, trigger: Token) -> bool:
+    """A time phrase that is no time of the trigger: a prison term ("sentenced to six
+    years"; "imprisoned for six years" is how long the imprisonment lasted), or the span a
+    superlative or a first
+    compares over ("for the first time in two years", "the deadliest earthquake to hit the
+    country in two decades", "the worst since a six-week war in 2020"; "the deadliest attack
+    in 2019" is when, and so is "since 1941, when floods killed dozens" for the floods)."""
+    if root.dep_ != "pobj" or root.is_ancestor(trigger):
+        return False
+    prep = root.head
+    if prep.lower_ == "to" and prep.head.lemma_.lower() in ("sentence", "jail", "condemn"):
+        return True
+    tok = root
+    while tok.dep_ == "pobj" and tok.head.dep_ == "prep":
+        prep = tok.head
+        if prep.lower_ == "since" or (
+            prep.lower_ in ("in", "for") and tok.lemma_.lower() in _UNITS
+        ):
+            return _compares(prep.head)
+        tok = prep.head
+    return False
+
+
+def _compares(head: Token) -> bool:
+    """``head`` (or a noun its clause modifies or is said of) is a superlative or a first
+    ("the worst", "the deadliest earthquakes to hit", "was the deadliest quake to hit", "the
+    first time")."""
+
+    def superlative(tok: Token) -> bool:
+        return any(
+            (
+                c.dep_ in ("amod", "advmod")
+                and (c.tag_ in ("JJS", "RBS") or c.lower_ in ("first", "only"))
+            )
+            or (c.dep_ == "prep" and c.lower_ == "for" and any(first_time(g) for g in c.children))
+            for c in tok.children
+        )
+
+    def first_time(tok: Token) -> bool:  # "meet for (the) first time in two years"
+        return tok.lemma_.lower() == "time" and superlative(tok)
+
+    for _ in range(3):
+        if head.tag_ == "JJS" or superlative(head):
+            return True
+        if any(c.dep_ == "attr" and (c.tag_ == "JJS" or superlative(c)) for c in head.children):
+            return True
+        if head.dep_ not in ("acl", "relcl", "pobj", "prep", "xcomp") or head.head.i == head.i:
+            return False
+        head = head.head
+    return False
+
+
+# Bare counts that stand for people where an event befalls or is done by people ("floods
+# killed dozens", "wounding 23 others", "thousands marched").
+_COUNTS = frozenset({"dozens", "hundreds", "thousands", "scores", "others", "dozen", "many"})
+_PEOPLE_EVENTS = frozenset({"killing", "arrest", "detention", "deportation", "protest"})
+_PEOPLE_VERBS = frozenset({"injure", "wound", "evacuate", "rescue", "kidnap", "abduct"})
+
+
+def _counts_people(arg: Token, trigger: Token, etype: str) -> bool:
+    """``arg`` is a bare count of the people an event befalls or who do it."""
+    if arg.lower_ not in _COUNTS or arg.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+        return False
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in arg.children):
+        return False  # "dozens of rockets": the event_quantity pattern decides
+    return etype in _PEOPLE_EVENTS or trigger.lemma_.lower() in _PEOPLE_VERBS
+
+
+# Forms of a trigger word a title-case headline does not lemmatise.
+_INFLECTIONS = ("s", "es", "ed", "d")
+
+
+def _nobody(tok: Token) -> bool:
+    """A negative argument: nobody did it ("no group", "none", "no one")."""
+    if tok.lower_ in ("nobody", "none", "noone", "no-one"):
+        return True
+    if tok.lower_ == "one" and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "no":
+        return True
+    return any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
+
+
+def _names_an_actor(root: Token, actors: SpanIndex, trigger: Token | None = None) -> bool:
+    """A place name that is part of an actor's ("the Minnesota Attorney General's office",
+    "U.S. envoy Amos Hochstein") or says where the actor is from or sits ("Russia's
+    embassy in Berlin", "the mayor of the city of Marbella"): whose it is, not where
+    something happened."""
+    tok = root
+    for _ in range(6):
+        if tok.dep_ == "compound" and tok.head.i != tok.i:
+            tok = tok.head  # "U.S." -> "envoy" -> "Hochstein"
+        elif tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in _OF_PLACE:
+            prep = tok.head
+            tok = prep.head  # "Marbella" -> "city" -> "mayor"
+            if prep.lower_ == "in" and not _acting(tok):
+                return False  # "arrested a man in Paris", "the detention of X in Beijing"
+        else:
+            break
+        if trigger is not None and tok.i == trigger.i:
+            return False
+        if tok.pos_ in ("NOUN", "PROPN") and actors.overlapping(tok.idx, tok.idx + len(tok.text)):
+            return True
+    return False
+
+
+# Prepositions that say where an actor is from or sits ("the mayor of Marbella", "officials
+# in Brussels").
+_OF_PLACE = frozenset({"of", "in", "from"})
+
+
+def _acting(tok: Token) -> bool:
+    """``tok`` is a subject or the "by" phrase of a passive or noun: where it sits is not
+    where what it does happens ("Russia's embassy in Berlin called the expulsions")."""
+    if tok.dep_ in ("nsubj", "nsubjpass"):
+        return True
+    return tok.dep_ == "pobj" and (tok.head.dep_ == "agent" or tok.head.lower_ == "by")
+
+
+def _foreign(
+    root: Token,
+    trigger: Token,
+    above: dict[int, bool],
+    reporting: frozenset[str] = frozenset(),
+    actors: SpanIndex | None = None,
+) -> bool:
     """``root`` (of a place or time) belongs to another clause than the trigger's: on its way
     up to the trigger's heads it passes a relative clause that does not modify the trigger
     ("the accident, which occurred yesterday" modifies it; a participle clause may still
-    locate it: "arrested at a rally held in Lyon"), or it meets them where they are foreign:
+    locate it: "arrested at a rally held in Lyon"), a verb conjoined to one of them ("fired
+    tear gas and would hold talks next week"), a clause a reporting verb among them reports
+    ("cases rose in Blantyre, the ministry said in a statement": not the statement's), or a
+    clause before or after which the trigger happened ("died after waiting eight hours";
+    "after midnight" is still its time), or its reason ("sanctions over the invasion of
+    Ukraine"); or it measures how long before or after the
+    trigger another event happened (``_offset``); or it meets them where they are foreign:
     at a verb that reports the trigger's clause, or above the noun that a relative or
     participle clause holding the trigger modifies ("a man wanted in France over a robbery
-    in which a guard was shot": not France)."""
-    tok = root
+    in which a guard was shot": not France). A past participle clause of an actor is the
+    actor's ("released a player in exchange for a dealer jailed in the United States"; "a
+    police officer escorting a team in Bajaur" was there)."""
+    if _offset(root, above):
+        return True  # "three days after the earthquake": how long after, not when
+    tok, prev = root, root
     while tok.i not in above:
         if tok.dep_ == "relcl" and tok.head.i != trigger.i:
             return True
+        if (
+            tok.dep_ == "acl"
+            and tok.tag_ == "VBN"
+            and actors is not None
+            and tok.head.i != trigger.i
+        ):
+            head = tok.head  # "a dealer jailed in the United States": the dealer's
+            if actors.overlapping(head.idx, head.idx + len(head.text)):
+                return True
+        if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"):
+            return True
+        if tok.dep_ in ("ccomp", "parataxis") and tok.head.lemma_.lower() in reporting:
+            return True
+        if _orders_events(tok) and (tok.dep_ == "advcl" or prev.dep_ == "pcomp"):
+            return True  # "was called after the premier resigned in November"
+        if tok.dep_ == "prep" and tok.lower_ == "over" and root.head.i != tok.i:
+            return True  # "sanctions over its invasion of Ukraine": the reason's place
         if tok.head.i == tok.i:
             return False
-        tok = tok.head
+        tok, prev = tok.head, tok
     return above[tok.i]
+
+
+# Words that order one event before or after another ("weeks before the election", "died
+# after waiting", "resigned amid an investigation").
+_SEQUENCE = frozenset(
+    {"after", "before", "since", "until", "till", "following", "ahead", "prior", "amid", "amidst"}
+)
+
+
+# Verbs whose infinitive complement happens later, if at all ("vowed to retaliate", "foiled
+# a plot to attack").
+_INTENT = frozenset(
+    {
+        "plan",
+        "threaten",
+        "vow",
+        "intend",
+        "promise",
+        "pledge",
+        "conspire",
+        "plot",
+        "agree",
+        "decide",
+        "hope",
+        "want",
+        "seek",
+        "aim",
+        "prepare",
+        "urge",
+        "ask",
+        "order",
+        "call",
+        "offer",
+        "propose",
+        "foil",
+        "thwart",
+        "prevent",
+        "avert",
+    }
+)
+
+
+def _intended(tok: Token, up: Token) -> bool:
+    """``tok`` is the infinitive a verb of intent ``up`` governs ("vowed to attack")."""
+    if up.lemma_.lower() not in _INTENT:
+        return False
+    if tok.dep_ == "xcomp":
+        return True
+    return tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
+# A time that looks ahead ("tomorrow", "next week", "later this year").
+_AHEAD = re.compile(r"\b(?:tomorrow|next|later|coming|upcoming|soon)\b", re.IGNORECASE)
+
+# Verbs whose "for" phrase is what someone is punished for.
+_PUNISHING = frozenset(
+    {
+        "arrest",
+        "detain",
+        "charge",
+        "convict",
+        "sentence",
+        "jail",
+        "imprison",
+        "punish",
+        "fine",
+        "blame",
+        "accuse",
+        "indict",
+        "prosecute",
+        "execute",
+        "hang",
+        "try",
+        "ban",
+    }
+)
+
+_LATER = frozenset({"before", "ahead", "prior", "until", "till", "since"})
+
+
+def _later(tok: Token) -> bool:
+    """``tok`` puts the event below it at another time than the one above it: before it or
+    since ("weeks before the election", "the worst since the 2020 war"), or at a distance
+    ("three days after a powerful earthquake flattened villages"; with none, "on Sunday after a
+    3-1 win" may be the win's time), or for which someone is punished ("jailed over the
+    death of a man", "sentenced on Thursday for the murder")."""
+    if tok.dep_ == "prep" and (
+        tok.lower_ == "over" or (tok.lower_ == "for" and tok.head.lemma_.lower() in _PUNISHING)
+    ):
+        return True
+    if not _orders_events(tok):
+        return False
+    word = next((c for c in tok.children if c.dep_ == "mark"), tok)
+    if any(c.dep_ == "npadvmod" and c.i < word.i for c in tok.children):
+        return True
+    # a clause "before" the main one may still be at its time ("killing four people before
+    # he was shot dead"), an event noun is not ("weeks before the election")
+    return tok.dep_ != "advcl" and tok.lower_ in _LATER
+
+
+def _offset(tok: Token, above: dict[int, bool]) -> bool:
+    """``tok`` says how long before or after the trigger another event happened ("three
+    days after a powerful earthquake flattened villages": not when the earthquake was; "the
+    accident came ten days before the Hajj" is when the accident was): a measure just before
+    a word that orders, one of the trigger's heads or the mark of one."""
+    if tok.dep_ != "npadvmod" or tok.right_edge.i + 1 >= len(tok.doc):
+        return False
+    word = tok.doc[tok.right_edge.i + 1]
+    if word.lower_ not in _SEQUENCE:
+        return False
+    return word.i in above or (word.dep_ == "mark" and word.head.i in above)
+
+
+def _orders_events(tok: Token) -> bool:
+    """``tok`` is a preposition or adverb that orders the event below it before or after the
+    one above it, or a clause it introduces ("after talks broke down")."""
+    if tok.dep_ in ("prep", "advmod"):
+        return tok.lower_ in _SEQUENCE
+    if tok.dep_ == "advcl":
+        return any(c.dep_ == "mark" and c.lower_ in _SEQUENCE for c in tok.children)
+    return False

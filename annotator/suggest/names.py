@@ -28,6 +28,7 @@ _NAMED_BY_NOUN = frozenset({"media", "party", "armed_group"})
 
 
 _AGE_RE = re.compile(r"^\d{1,3}$")
+_AGE_RANGE_RE = re.compile(r"^(?:between |from )?\d{1,3}(?: ?(?:and|to|-|–) ?\d{1,3})?$")
 _AGE_WORDS = ("year-old", "years old", "year old", "years-old")
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "npadvmod"})
 _TYPE_LABEL = {"person": "PERSON", "organisation": "ORG", "population_group": "NORP"}
@@ -250,8 +251,10 @@ def _one_line(cand: Cand, text: str) -> bool:
 def _is_age(cand: Cand, piece: str, text: str) -> bool:
     low = piece.lower()
     before = text[max(0, cand.start - 6) : cand.start].rstrip().lower()
-    return any(w in low for w in _AGE_WORDS) or bool(
-        _AGE_RE.match(piece) and (before.endswith(",") or before.endswith("aged"))
+    return (
+        any(w in low for w in _AGE_WORDS)
+        or bool(_AGE_RE.match(piece) and (before.endswith(",") or before.endswith("aged")))
+        or bool(before.endswith("aged") and _AGE_RANGE_RE.match(piece))  # "aged between 24 and 41"
     )
 
 
