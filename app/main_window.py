@@ -269,6 +269,7 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         if persistence.restore_layout(self):
+            self.room.forget()  # the remembered widths are the panels' own
             return
         screen = self.screen().availableGeometry()
         self.first_layout(screen.width(), screen.height())
