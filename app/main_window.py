@@ -27,6 +27,7 @@ from annotator.vocabulary import AssignmentStatus, Layer
 from annotator.wording import pending_left
 from app import persistence
 from app.actions import ARTICLE_ACTIONS, build_actions, module_available
+from app.article_room import ArticleRoom
 from app.context import AppContext
 from app.dialogs.common import SearchResultsDialog, show_error
 from app.dialogs.missing_roles import MissingRolesBox
@@ -177,6 +178,7 @@ class MainWindow(QMainWindow):
         self._save_timer.setInterval(500)
         self._save_timer.timeout.connect(self.save_position)
         self._wire()
+        self.room = ArticleRoom(self)
         self._restore_layout()
         if self.settings.font_size:
             self.view.set_font_size(self.settings.font_size)
@@ -267,9 +269,14 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         if persistence.restore_layout(self):
+            self.room.forget()  # the remembered widths are the panels' own
             return
         screen = self.screen().availableGeometry()
-        width, height, widths = persistence.first_layout(screen.width(), screen.height())
+        self.first_layout(screen.width(), screen.height())
+
+    def first_layout(self, screen_width: int, screen_height: int) -> None:
+        """The layout of a window with nothing remembered, on a screen of that room."""
+        width, height, widths = persistence.first_layout(screen_width, screen_height)
         self.resize(width, height)
         docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
         self.resizeDocks(
@@ -281,6 +288,11 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [docks["dock_inspector"], docks["dock_actors"]], [55, 45], Qt.Orientation.Vertical
         )
+        self.room.forget()  # these widths are the panels' own, whatever a resize recorded
+
+    def set_article_only(self, on: bool) -> None:
+        """Hide the side panels, or show again the ones hidden so (View ▸ Article only)."""
+        self.room.set_article_only(on)
 
     def save_position(self) -> None:
         content = self.context.doc_state.content

@@ -72,6 +72,7 @@ def open_demo_window() -> Any:
     window = open_window(ensure_demo_project(USER))
     if window is None:
         raise ShotFailed("the demo project did not open")
+    window.first_layout(1440, 900)  # as on a screen of that size (offscreen's is 800 px)
     window.resize(1440, 900)
     window.show()
     wait_until(lambda: window.context.doc_state.content is not None, "the first article")

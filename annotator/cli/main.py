@@ -179,14 +179,15 @@ def export(
         typer.Option(
             "--force",
             "--overwrite",
-            help="Replace OUT if it is an existing file (never by default).",
+            help="Replace OUT if it is an existing file or a folder of an earlier export "
+            "(never by default).",
         ),
     ] = False,
 ) -> None:
     """Export a layer of the project in a training-ready format.
 
-    A folder export replaces only an earlier export in OUT; a one-file export replaces an
-    existing OUT only with --force."""
+    An existing OUT is replaced only with --force: a folder only when it holds an earlier
+    export, a file also when it is an earlier export in the same format."""
     from annotator.project import Project
     from annotator.transfer.exporting import export_documents
     from annotator.transfer.splits import parse_split

@@ -458,11 +458,24 @@ def writes_one_file(fmt: str, split: tuple[int, int, int] | None = None) -> bool
     return spec is not None and spec.output is Output.FILE and split is None
 
 
+def replaces_an_export(out: Path, fmt: str, split: tuple[int, int, int] | None = None) -> bool:
+    """Whether exporting as ``fmt`` (with ``split``) to ``out`` would replace a folder holding
+    an earlier export, which it does only with ``overwrite`` (the export dialog asks)."""
+    return (
+        not writes_one_file(fmt, split)
+        and out.is_dir()
+        and any(out.iterdir())
+        and _looks_like_export(out)
+    )
+
+
 def _check_target(out: Path, folder: bool, overwrite: bool = False, fmt: str = "") -> None:
     """Refuse a target the export must not replace: a file where a folder goes (or the other
-    way round), a folder holding something other than an earlier export, or an existing file
-    unless ``overwrite`` or it reads as an earlier export in the same format ``fmt`` (so that
-    re-running an export replaces its own output, as a folder export does)."""
+    way round), a folder holding something other than an earlier export, a folder holding an
+    earlier export unless ``overwrite`` (a folder of training splits replaced unasked loses
+    the splits a model was trained on), or an existing file unless ``overwrite`` or it reads
+    as an earlier export in the same format ``fmt`` (so that re-running an export replaces its
+    own one file)."""
     if out.parent.exists() and not out.parent.is_dir():
         raise ExportFailed("its parent is a file, not a folder", path=str(out))
     try:
@@ -478,9 +491,17 @@ def _check_target(out: Path, folder: bool, overwrite: bool = False, fmt: str = "
             raise ExportFailed(
                 "this is a file; a folder export needs a new or empty folder", path=str(out)
             )
-        if any(out.iterdir()) and not _looks_like_export(out):
+        if not any(out.iterdir()):
+            return
+        if not _looks_like_export(out):
             raise ExportFailed(
                 "the folder is not empty and holds no earlier export; choose a new folder",
+                path=str(out),
+            )
+        if not overwrite:
+            raise ExportFailed(
+                "the folder holds an earlier export; choose a new folder or pass --force to "
+                "replace it (nothing was written)",
                 path=str(out),
             )
     elif out.is_dir():
@@ -585,8 +606,9 @@ def export_documents(  # noqa: C901 - plan, stream, place: one transaction, one 
     covers, marked ``annotated=False`` (formats that can tell write them as unannotated).
     ``progress`` hears of the three steps (plan, write, put in place) and is checked between
     them; a cancel leaves ``out`` as it was.
-    An existing file ``out`` is replaced only with ``overwrite``; a folder ``out`` only when it
-    is empty or holds an earlier export (its ``README.md`` says so).
+    An existing file ``out`` is replaced only with ``overwrite`` (or when it is an earlier export
+    in the same format); a folder ``out`` when it is empty, or with ``overwrite`` when it holds
+    an earlier export (its ``README.md`` says so), never when it holds anything else.
     The layer is streamed: documents are read in batches and written as they come, so memory
     does not grow with the corpus. Only what the split and the writer need up front (document
     ids, label sets, label counts and overlaps) is gathered first, from the span columns."""

@@ -75,7 +75,7 @@ class ExportOptions:
     seed: int = 0
     labels: tuple[str, ...] | None = None
     strict: bool = False
-    overwrite: bool = False  # replace an existing file ``out`` (the user agreed)
+    overwrite: bool = False  # replace an existing file or earlier export ``out`` (user agreed)
 
 
 class ImportDialog(QDialog):
@@ -236,7 +236,8 @@ class ExportOptionsDialog(QDialog):
     Export emits ``export_requested(options)`` and keeps the dialog open: the window closes it
     when the export succeeded (:meth:`finished_ok`), and it stays with everything typed when
     the options are wrong or the export fails (:meth:`failed`). A one-file export onto an
-    existing file asks first, unless the file was chosen in the save dialog, which asked."""
+    existing file asks first, unless the file was chosen in the save dialog, which asked; a
+    folder export (a split) into a folder holding an earlier export always asks first."""
 
     export_requested = Signal(object)  # ExportOptions
 
@@ -311,6 +312,10 @@ class ExportOptionsDialog(QDialog):
             if not self._may_replace(options.out):
                 return  # nothing exported; everything typed stays
             options = replace(options, overwrite=True)
+        elif self._replaces_a_folder(options):
+            if not self._may_replace_folder(options.out):
+                return
+            options = replace(options, overwrite=True)
         self.export_button.setEnabled(False)
         self.export_requested.emit(options)
 
@@ -319,6 +324,27 @@ class ExportOptionsDialog(QDialog):
         from annotator.transfer.exporting import writes_one_file
 
         return writes_one_file(options.format, options.split) and options.out.is_file()
+
+    @staticmethod
+    def _replaces_a_folder(options: ExportOptions) -> bool:
+        from annotator.transfer.exporting import replaces_an_export
+
+        return replaces_an_export(options.out, options.format, options.split)
+
+    def _may_replace_folder(self, out: Path) -> bool:
+        """Whether the user agrees to replace the earlier export in the folder ``out`` (a
+        folder chooser never asks: the folder exists)."""
+        files = sum(1 for _ in out.iterdir())
+        answer = QMessageBox.question(
+            self,
+            "Replace the folder?",
+            f"The folder {out} holds an earlier export ({files} "
+            f"{'entry' if files == 1 else 'entries'}). Replace everything in it with this "
+            "export?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _may_replace(self, out: Path) -> bool:
         """Whether the user agrees to replace ``out``: she did in the save dialog, or says so."""

@@ -141,12 +141,13 @@ class ActorPanel(QWidget):
         self.mention_label.setEnabled(False)
 
         buttons = QHBoxLayout()
-        for text, slot in (
-            ("Rename…", self.rename_selected),
-            ("Add alias…", self.alias_selected),
-            ("Merge selected", self.merge_selected),
+        for text, tip, slot in (
+            ("Rename…", "Rename the selected actor", self.rename_selected),
+            ("Alias…", "Add an alias to the selected actor", self.alias_selected),
+            ("Merge…", "Merge the two selected actors (Ctrl+click) into one", self.merge_selected),
         ):
             b = QPushButton(text)
+            b.setToolTip(tip)
             b.clicked.connect(slot)
             buttons.addWidget(b)
         buttons.addStretch(1)

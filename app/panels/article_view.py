@@ -9,10 +9,9 @@ selected suggestion, Shift+A accepts every pending suggestion of its label; Esc 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -21,7 +20,6 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPaintEvent,
     QPen,
     QPolygonF,
@@ -37,36 +35,12 @@ from annotator.errors import AnnotatorError
 from app.context import AppContext
 from app.editing.link_mode import LinkModeMixin
 from app.panels.highlighter import Item, Key, SpanHighlighter
+from app.panels.link_paths import DrawnLink, Ends, LinkShape, place_names, route
 from app.panels.text_map import TextMap
 
 if TYPE_CHECKING:  # edits import the services on first use, after the window painted
     from annotator.records import SpanRecord, SuggestionRecord
     from app.editing import undo_commands as cmd
-
-
-@dataclass(frozen=True, slots=True)
-class DrawnLink:
-    """A link line drawn in the text: from ``head`` to ``tail`` (article view item keys);
-    ``suggested`` for a pending suggested relation (dashed), whose id ``id`` is then a
-    suggested relation's, else a relation's."""
-
-    label: str
-    head: Key
-    tail: Key
-    suggested: bool
-    id: int
-
-
-@dataclass(frozen=True, slots=True)
-class LinkShape:
-    """How a drawn link looks in the viewport: its arc, the arrow's tip at the argument, and
-    its name in a box on the arc."""
-
-    link: DrawnLink
-    path: QPainterPath
-    tip: QPointF
-    text: str
-    box: QRectF
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -107,8 +81,8 @@ class ArticleView(LinkModeMixin, QTextEdit):
     """Shows the open document of ``context.doc_state`` and turns keys into commands.
 
     Lines keep a gap between them (``line_gap``, the height of a link's name and a little
-    more): the link arcs and their names are drawn in the gap above the line they start from,
-    so they never cover the text of the line above. ``QTextEdit``'s layout honours the line
+    more): the link lines and their names run through these gaps (and the left margin), so they
+    never cover a line of text (``link_paths``). ``QTextEdit``'s layout honours the line
     height that ``QPlainTextEdit``'s ignores; it also right-aligns right-to-left paragraphs."""
 
     selection_changed = Signal(object)  # Key | None
@@ -593,8 +567,9 @@ class ArticleView(LinkModeMixin, QTextEdit):
             finally:
                 painter.end()
 
-    def _anchor(self, key: Key) -> QPointF | None:
-        """Where a link line meets an item: above the middle of its first line (viewport)."""
+    def _ends(self, key: Key) -> Ends | None:
+        """Where a link line meets an item (viewport): above the middle of its part of its
+        first line, below the middle of its part of its last line."""
         item = self.highlighter.item(key)
         if item is None:
             return None
@@ -605,9 +580,33 @@ class ArticleView(LinkModeMixin, QTextEdit):
         last = self.cursorRect(cursor)
         if abs(last.top() - first.top()) < 2:  # on one line: its middle
             x = (first.left() + last.right() + 2) / 2
-        else:
-            x = first.left() + 12
-        return QPointF(x, first.top() + 1)
+            return Ends(QPointF(x, first.top() + 1), QPointF(x, first.bottom()))
+        cursor.movePosition(QTextCursor.MoveOperation.StartOfLine)
+        line_start = self.cursorRect(cursor).left()
+        return Ends(
+            QPointF(first.left() + 12, first.top() + 1),
+            QPointF((line_start + last.right() + 2) / 2, last.bottom()),
+        )
+
+    def _text_between(self, y0: float, y1: float) -> bool:
+        """Whether a line of text (not a blank one) lies between heights ``y0`` and ``y1`` of
+        the viewport."""
+        shift = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+        block = self.cursorForPosition(QPoint(0, max(int(y0), 0))).block()
+        while block.isValid():
+            layout = block.layout()
+            top = layout.position().y() + shift.y()
+            if top > y1:
+                return False
+            text = block.text()
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                rect = line.naturalTextRect().translated(layout.position() + shift)
+                words = text[line.textStart() : line.textStart() + line.textLength()]
+                if words.strip() and rect.bottom() > y0 and rect.top() < y1:
+                    return True
+            block = block.next()
+        return False
 
     def _link_font(self) -> QFont:
         font = QFont(self.font())
@@ -615,34 +614,23 @@ class ArticleView(LinkModeMixin, QTextEdit):
         return font
 
     def link_geometry(self, links: list[DrawnLink] | None = None) -> list[LinkShape]:
-        """Where each link is drawn (viewport coordinates): its arc from the selected item to
-        the other end, and the box of its name on the arc. Both stay in the gap above the
-        upper end's line (``line_gap``): the arc rises less than the gap, higher for a longer
-        link, and the name sits in the gap where the arc crosses it."""
+        """Where each link is drawn (viewport coordinates): its path from the selected item
+        to the other end through the room between lines, never across a line of text, and
+        the box of its name on it (see ``link_paths``)."""
         links = self.drawn_links() if links is None else links
         metrics = QFontMetricsF(self._link_font())
-        gap = self.line_gap
+        margin = self.document().documentMargin() / 2 - self.horizontalScrollBar().value()
         out: list[LinkShape] = []
         for link in links:
-            a, b = self._anchor(link.head), self._anchor(link.tail)
-            if a is None or b is None or self.highlighter.item(link.head) is None:
+            a, b = self._ends(link.head), self._ends(link.tail)
+            if a is None or b is None:
                 continue
-            rise = gap * (0.5 + 0.4 * min(abs(b.x() - a.x()) / 600, 1.0))
-            # up from the start, level at ``peak`` (the highest point), down to the other end
-            # (across the lines between when it is on another line), with rounded corners
-            peak = min(a.y(), b.y()) - rise
-            turn = min(abs(b.x() - a.x()) / 2, 14.0) * (1 if b.x() >= a.x() else -1)
-            path = QPainterPath(a)
-            path.quadTo(QPointF(a.x(), peak), QPointF(a.x() + turn, peak))
-            path.lineTo(QPointF(b.x() - turn, peak))
-            path.quadTo(QPointF(b.x(), peak), b)
-            text = f"{link.label}?" if link.suggested else link.label
-            out.append(LinkShape(link, path, b, text, QRectF()))
-        return _place_names(out, metrics, self.viewport().width(), gap)
+            out.append(route(link, a, b, self.line_gap, self._text_between, margin))
+        return place_names(out, metrics, self.viewport().width())
 
     def _paint_links(self, painter: QPainter, links: list[DrawnLink]) -> None:
-        """Draw each link as an arc from the selected item to the other end with the relation's
-        name on the arc; suggested (pending) links are dashed."""
+        """Draw each link from the selected item to the other end with an arrow head at the
+        argument and the relation's name on it; suggested (pending) links are dashed."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         colors = {lab.name: lab.color for lab in self.context.project.scheme.labels}
         painter.setFont(self._link_font())
@@ -656,15 +644,17 @@ class ArticleView(LinkModeMixin, QTextEdit):
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(shape.path)
-            # arrow head at the argument
-            b = shape.tip
+            # the arrow head at the argument, pointing at it
+            b, back = shape.tip, (7 if shape.up else -7)
             painter.setPen(QPen(color, 1.6))
             painter.setBrush(color)
             painter.drawPolygon(
-                QPolygonF([b, QPointF(b.x() - 4, b.y() - 7), QPointF(b.x() + 4, b.y() - 7)])
+                QPolygonF([b, QPointF(b.x() - 4, b.y() + back), QPointF(b.x() + 4, b.y() + back)])
             )
-        # the names last, over every arc
+        # the names last, over every line
         for shape in shapes:
+            if not shape.text:
+                continue  # no room: the inspector and the tooltip name the link
             head_item = self.highlighter.item(shape.link.head)
             color = QColor(colors.get(head_item.label if head_item else "", "#888888"))
             color = color.darker(130) if not self.highlighter.dark else color.lighter(130)
@@ -713,59 +703,6 @@ class ArticleView(LinkModeMixin, QTextEdit):
 
     def scroll_value(self) -> int:
         return self.verticalScrollBar().value()
-
-
-# Where on its arc a link's name may go, best first: the middle, then further out each way.
-NAME_POSITIONS = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82, 0.1, 0.9)
-
-
-def _place_names(
-    shapes: list[LinkShape], metrics: QFontMetricsF, width: int, gap: float
-) -> list[LinkShape]:
-    """Give each link's name a box in the gap above its upper end's line, where its arc runs
-    through the gap, covering no other name: at the middle of the arc when that is free, else
-    at the free point nearest to it, and if possible clear of the arrow heads and the arcs'
-    starts (shorter arcs, which have less room, choose first); when the whole arc is taken,
-    above the highest box in its way (the last resort, over the line above)."""
-    # the arrow heads and the arcs' starts stay visible too
-    ends = [
-        QRectF(point.x() - 6, point.y() - 9, 12, 10)
-        for shape in shapes
-        for point in (shape.tip, shape.path.pointAtPercent(0))
-    ]
-    placed: list[QRectF] = []
-    boxes: dict[int, QRectF] = {}
-    order = sorted(range(len(shapes)), key=lambda i: shapes[i].path.length())
-    for i in order:
-        shape = shapes[i]
-        w, h = metrics.horizontalAdvance(shape.text) + 6, metrics.height()
-        line_top = min(shape.path.pointAtPercent(0).y(), shape.tip.y())
-        centre = line_top - gap / 2
-
-        def box_at(
-            t: float, w: float = w, h: float = h, shape: LinkShape = shape, y: float = centre
-        ) -> QRectF:
-            x = min(max(shape.path.pointAtPercent(t).x() - w / 2, 0.0), max(width - w, 0.0))
-            return QRectF(x, y - h / 2, w, h)
-
-        def free(box: QRectF) -> bool:
-            grown = box.adjusted(-1, -1, 1, 1)
-            return not any(grown.intersects(other) for other in placed)
-
-        def clear(box: QRectF) -> bool:
-            return free(box) and not any(box.intersects(end) for end in ends)
-
-        in_gap = [t for t in NAME_POSITIONS if shape.path.pointAtPercent(t).y() <= line_top - 2]
-        candidates = [box_at(t) for t in in_gap or NAME_POSITIONS[:1]]
-        box = next((b for b in candidates if clear(b)), None)
-        box = box or next((b for b in candidates if free(b)), None)
-        if box is None:
-            box = candidates[0]
-            while not free(box):
-                box.moveBottom(min(o.top() for o in placed if o.intersects(box)) - 1)
-        placed.append(box)
-        boxes[i] = box
-    return [LinkShape(s.link, s.path, s.tip, s.text, boxes[i]) for i, s in enumerate(shapes)]
 
 
 def _key_char(key: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -32,6 +34,59 @@ if TYPE_CHECKING:  # the list paints before the database modules are imported
 ALL = "__all__"
 DEFAULT_ORDER, UNCERTAINTY_ORDER = "default", "uncertainty"
 TITLE_MIN = 200  # pixels
+
+
+class FilterRows(QWidget):
+    """The list's filters side by side, in as many rows as the list's width needs: the
+    filters must not set the list's width (the article needs it on a small screen), and a
+    filter cut to a few letters says nothing."""
+
+    MIN_WIDTH = 64  # pixels: a filter in a list narrower than its text
+
+    def __init__(self, widgets: list[QWidget], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.widgets = widgets
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        for w in widgets:
+            w.setMinimumWidth(self.MIN_WIDTH)
+        self.rows: list[list[QWidget]] = []
+        self._arrange(10**6)
+
+    def _arrange(self, width: int) -> None:
+        """Fill rows from the left with the filters at their whole width."""
+        gap = self.style().layoutSpacing(
+            QSizePolicy.ControlType.ComboBox,
+            QSizePolicy.ControlType.ComboBox,
+            Qt.Orientation.Horizontal,
+        )
+        gap = max(gap, 6)
+        rows: list[list[QWidget]] = [[]]
+        used = 0
+        for w in self.widgets:
+            need = w.sizeHint().width() + (gap if rows[-1] else 0)
+            if rows[-1] and used + need > width:
+                rows.append([])
+                need, used = w.sizeHint().width(), 0
+            rows[-1].append(w)
+            used += need
+        if rows == self.rows:
+            return
+        self.rows = rows
+        while (item := self.column.takeAt(0)) is not None:
+            if (row := item.layout()) is not None:
+                while row.takeAt(0) is not None:
+                    pass
+                row.deleteLater()
+        for widgets in rows:
+            row = QHBoxLayout()
+            for w in widgets:
+                row.addWidget(w)
+            self.column.addLayout(row)
+
+    def resizeEvent(self, e: QResizeEvent) -> None:
+        super().resizeEvent(e)
+        self._arrange(e.size().width())
 
 
 class _LoadSummaries:
@@ -135,14 +190,11 @@ class DocumentPanel(QWidget):
             lambda column, _order: self.show_order(DEFAULT_ORDER) if column >= 0 else None
         )
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.status_combo)
-        filters.addWidget(self.annotator_combo)
-        filters.addWidget(self.order_combo)
+        self.filters = FilterRows([self.status_combo, self.annotator_combo, self.order_combo])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
 

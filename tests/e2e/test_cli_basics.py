@@ -177,7 +177,8 @@ def test_one_file_export_does_not_replace_an_existing_file_without_force(
     cli: Cli, tmp_path: Path
 ) -> None:
     """``export --format jsonl`` replaced any existing file; it now refuses, in one line naming
-    the file, and changes nothing; --force (or --overwrite) replaces it."""
+    the file, and changes nothing; --force (or --overwrite) replaces it. (Folders: see
+    ``test_a_split_export_does_not_replace_an_earlier_export_without_force``.)"""
     proj = tmp_path / "p.annproj"
     cli("init", proj)
     cli("import", proj, _native(tmp_path, [RECORD]))
@@ -193,16 +194,50 @@ def test_one_file_export_does_not_replace_an_existing_file_without_force(
     assert json.loads(notes.read_text("utf-8"))["id"] == "doc-1"
     cli("export", proj, notes, "--format", "conll", "--overwrite")
     assert "Khalifa" in notes.read_text("utf-8")
-    folder = tmp_path / "brat"  # a folder export still replaces an earlier export unasked
-    cli("export", proj, folder, "--format", "brat")
-    cli("export", proj, folder, "--format", "brat")
+
+
+def test_a_split_export_does_not_replace_an_earlier_export_without_force(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A split export into a folder holding an earlier export replaced its train/dev/test
+    files unasked (the splits a model was trained on); it now refuses in one line naming the
+    folder and --force, and changes nothing; --force (or --overwrite) replaces it. A folder
+    holding anything else is refused even with --force."""
+    proj = tmp_path / "p.annproj"
+    cli("init", proj)
+    second = {**RECORD, "id": "doc-2", "text": RECORD["text"].replace("planned", "plotted")}
+    cli("import", proj, _native(tmp_path, [RECORD, second]))
+    out = tmp_path / "splits"
+    cli("export", proj, out, "--format", "jsonl", "--split", "50,50,0")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / "train.jsonl").write_text("kept\n", "utf-8")
+    result = cli("export", proj, out, "--format", "jsonl", "--split", "50,50,0", ok=False)
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    [line] = result.stderr.splitlines()  # type: ignore[attr-defined]
+    assert line.startswith("error: [E140] ") and str(out) in line and "--force" in line
+    assert "earlier export" in line
+    assert (out / "train.jsonl").read_text("utf-8") == "kept\n"
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)
+    cli("export", proj, out, "--format", "jsonl", "--split", "50,50,0", "--force")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    cli("export", proj, out, "--format", "brat", "--overwrite")  # any folder export
+    assert (out / "README.md").is_file() and not (out / "train.jsonl").exists()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", "utf-8")
+    result = cli(
+        "export", proj, mine, "--format", "jsonl", "--split", "50,50,0", "--force", ok=False
+    )
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert "holds no earlier export" in result.stderr  # type: ignore[attr-defined]
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
 
 
 def test_exporting_again_replaces_the_earlier_export_of_the_same_format(
     cli: Cli, tmp_path: Path
 ) -> None:
-    """Re-running an export (the dev-set loop does) replaces its own earlier output, as a
-    folder export does; a JSON Lines file that is no export in that format is still refused."""
+    """Re-running a one-file export (the dev-set loop does) replaces its own earlier file; a
+    JSON Lines file that is no export in that format is still refused."""
     proj = tmp_path / "p.annproj"
     cli("init", proj)
     cli("import", proj, _native(tmp_path, [RECORD]))

@@ -248,6 +248,58 @@ def test_export_dialog_asks_before_replacing_a_file(qtbot, window, tmp_path: Pat
     assert '"spans"' in out.read_text("utf-8") and not dialog.isVisible()
 
 
+def test_export_dialog_asks_before_replacing_a_split_export(
+    qtbot, window, tmp_path: Path, dialogs
+) -> None:
+    """A split export into a folder holding an earlier export replaced its files unasked. The
+    dialog now asks, naming the folder; No changes nothing and keeps the dialog; Yes replaces
+    the earlier export. An empty folder is not asked about."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator import services
+    from storage.repository import documents as doc_repo
+
+    ctx = window.context
+    with ctx.project.session() as s:
+        for doc in doc_repo.get_documents(s):
+            services.add_span(s, ctx.project.scheme, doc.id, "tester", 0, 3, "ACTOR")
+    out = tmp_path / "splits"
+    out.mkdir()
+
+    def export(answer: QMessageBox.StandardButton | None = None) -> object:
+        window.export_dialog()
+        dialog = window.export_options_dialog
+        dialog.layer_combo.setCurrentText("tester")
+        dialog.split_edit.setText("50,50,0")
+        dialog.out_edit.setText(str(out))
+        if answer is not None:
+            dialogs.answers.append(answer)
+        dialog.export_button.click()
+        qtbot.waitUntil(lambda: not window.operations.busy, timeout=20_000)
+        return dialog
+
+    asked = len(dialogs.shown)
+    export()  # an empty folder: no question
+    assert "Replace the folder?" not in [t for _k, t, _x in dialogs.shown[asked:]]
+    assert dialogs.shown[-1][1] == "Export finished", dialogs.shown[-1]
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert "train.jsonl" in before
+    (out / "train.jsonl").write_text("kept\n", "utf-8")
+
+    dialog = export()  # the recorder answers No
+    kind, title, text = dialogs.shown[-1]
+    assert (kind, title) == ("question", "Replace the folder?") and str(out) in text
+    assert dialog.isVisible() and dialog.export_button.isEnabled()
+    assert (out / "train.jsonl").read_text("utf-8") == "kept\n"
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)
+    dialog.close()
+
+    dialog = export(QMessageBox.StandardButton.Yes)
+    assert dialogs.shown[-1][1] == "Export finished", dialogs.shown[-1]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not dialog.isVisible()
+
+
 def test_export_with_wrong_options_says_why_in_the_dialog(qtbot) -> None:
     """Export with no file to write to, or a split that cannot be, shows why under the options
     and keeps the dialog; the options' errors (UsageError, SplitError) are no ValueError, so

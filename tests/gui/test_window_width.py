@@ -167,3 +167,62 @@ def test_the_first_layout_fits_the_screen_and_leaves_the_article_room(
     assert width <= screen[0] and height <= screen[1]
     assert width - documents - inspector >= article_share * width
     assert documents >= 240 and inspector >= 300  # a title column and the inspector's buttons
+
+
+def _columns(win: Any) -> dict[str, int]:
+    return {d.objectName(): d.width() for d in win.findChildren(QDockWidget) if d.isVisible()}
+
+
+def test_the_article_keeps_half_a_small_window(qtbot: Any, gui_project: Path) -> None:
+    """At 1024×640 the article had about 300 px: the document list's filters and the actor
+    buttons held the side panels at 402 + 287 px. Now the panels give the article half the
+    window (the filters wrap onto more rows), on a first layout and when a large window is
+    narrowed; widened again, the panels get their widths back."""
+    win = open_test_window(qtbot, gui_project)
+    try:
+        win.first_layout(1024, 640)
+        _settle(qtbot)
+        assert win.width() == 1024
+        assert win.view.width() >= 0.46 * win.width(), _columns(win)
+        assert win.tabs.width() >= 0.49 * win.width(), _columns(win)
+        assert len(win.documents.filters.rows) > 1  # the filters wrapped, none cut
+        # a large window's panels keep their widths; narrowed, they give; widened, get back
+        win.first_layout(1920, 1080)
+        win.resize(1600, 1000)
+        _settle(qtbot)
+        wide = _columns(win)
+        article = win.view.width()
+        win.resize(1024, 640)
+        _settle(qtbot)
+        assert win.view.width() >= 0.46 * win.width(), _columns(win)
+        assert all(_columns(win)[name] < width for name, width in wide.items())
+        win.resize(1600, 1000)
+        _settle(qtbot)
+        assert _columns(win) == wide
+        assert win.view.width() == article
+        assert len(win.documents.filters.rows) <= 2
+    finally:
+        win.close()
+
+
+def test_article_only_hides_the_side_panels_and_brings_them_back(
+    qtbot: Any, gui_project: Path
+) -> None:
+    win = open_test_window(qtbot, gui_project)
+    try:
+        win.resize(1024, 640)
+        _settle(qtbot)
+        shown = set(_columns(win))
+        win.findChild(QDockWidget, "dock_actors").hide()  # closed by the user before
+        _settle(qtbot)
+        action = win.actions_by_id["article_only"]
+        assert action.shortcut().toString() == "Ctrl+Shift+H"
+        action.trigger()
+        _settle(qtbot)
+        assert _columns(win) == {}
+        assert win.view.width() >= 0.9 * win.width()
+        action.trigger()
+        _settle(qtbot)
+        assert set(_columns(win)) == shown - {"dock_actors"}
+    finally:
+        win.close()

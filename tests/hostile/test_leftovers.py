@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from hostile_helpers import FILES
 
+from annotator.errors import ExportFailed
 from annotator.project import Project
 from annotator.team.assignments import assign
 from annotator.team.workfile import package
@@ -86,8 +87,12 @@ def test_folder_export_moved_aside_by_a_killed_run_is_put_back(
     aside = tmp_path / f".brat-out.old-{_dead_pid()}-0123abcd"
     os.replace(out, aside)
     assert not out.exists()
-    # the next run first puts it back, then replaces it as usual
-    export_documents(project, out, "brat", layer="alice")
+    # the next run first puts it back, then, as for any earlier export, refuses to replace
+    # it without --force, and replaces it with --force
+    with pytest.raises(ExportFailed, match="earlier export"):
+        export_documents(project, out, "brat", layer="alice")
+    assert sorted(p.name for p in out.iterdir()) == first
+    export_documents(project, out, "brat", layer="alice", overwrite=True)
     assert sorted(p.name for p in out.iterdir()) == first
     assert not aside.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".brat-out.")]

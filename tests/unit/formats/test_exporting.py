@@ -103,7 +103,7 @@ def test_failures_leave_nothing(
 
     monkeypatch.setattr(brat, "write", broken)
     with pytest.raises(ExportFailed, match="No space left"):
-        export_documents(project, out, "brat")
+        export_documents(project, out, "brat", overwrite=True)
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before  # earlier export kept
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".b.")]  # no temporaries
     other = tmp_path / "mine"
