@@ -481,7 +481,7 @@ class ClaimRules:
         after_that = _after_that(cue) or _unparsed_clause(cue)
         if after_that is not None:
             return after_that
-        if self._is_reporting(cue.head):
+        if cue.dep_ != "parataxis" and self._is_reporting(cue.head):
             return None  # "X said that it did not agree": the clause is content, no cue
         return _parenthetical(cue)
 

@@ -69,6 +69,8 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             continue  # "Ukrainian drones" tagged as a place: a nationality word
         if cand.label == "PLACE" and teams and _team_name(doc, cand, text):
             cand.label, cand.attrs = "ACTOR", {"type": "organisation"}
+        elif cand.label == "PLACE" and _alias(doc, cand):
+            cand.label, cand.attrs = "ACTOR", {"type": "person"}  # "Dagalo, known as Hemedti"
         elif cand.label == "PLACE" and _names_a_person(doc, cand, lexicon):
             cand.label, cand.attrs = "ACTOR", {"type": "person"}
         elif cand.label == "ACTOR" and _opening_place(doc, cand):
@@ -150,6 +152,22 @@ _AMOUNT_TAIL = re.compile(
 
 # A date the recogniser ran on past a comma into a bare unit ("Monday, days after").
 _COUNTLESS_TAIL = re.compile(r",\s+(?:minutes|hours|days|weeks|months|years)$", re.IGNORECASE)
+
+
+def _alias(doc: Doc, cand: Cand) -> bool:
+    """The name after "known as", "nicknamed", "dubbed" following a person's name is that
+    person's other name, whatever the recogniser took it for."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    verb = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "as" else root.head
+    if verb.lemma_.lower() not in ("know", "nickname", "dub", "call") or verb.dep_ != "acl":
+        return False
+    named = verb.head  # the person, or the noun the person's name is apposed to
+    return named.ent_type_ == "PERSON" or any(
+        c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in named.children
+    )
 
 
 def _opening_place(doc: Doc, cand: Cand) -> bool:
@@ -309,6 +327,10 @@ def _refine_actor(
         label = "PERSON"  # "veteran guard Marcus Hill" tagged ORG: a person
         cand.attrs["type"] = "person"
     etype = lexicon.type_of(piece, root, label)
+    before = doc[span.start - 1] if span is not None and span.start > 0 else None
+    if etype == "government" and before is not None:
+        # "the paramilitary Rapid Support Forces": the word before the name says what it is
+        etype = lexicon.modifier_type.get(before.lower_, etype)
     if root is not None and root.dep_ == "compound":
         # "the Bild newspaper", "the opposition Congress party": the name of what the noun
         # says, whatever the pipeline took it for

@@ -434,3 +434,29 @@ def test_a_clause_ending_in_a_quotation_is_reported(nlp_sm: Any, scheme: Scheme)
         'any process "must be well thought out"',
         "Moves to reduce the backlog are welcome but the answer is not more hurdles.",
     ], claims
+
+
+def test_a_tag_after_a_clause_whose_verb_is_a_cue(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "agreed" is a cue too, but here the clause is what the ministry said."""
+    text = (
+        "Sudan's army and the paramilitary Rapid Support Forces have agreed to a seven-day "
+        "ceasefire starting on Thursday, the foreign ministry of South Sudan said, in the latest "
+        "attempt to halt fighting that has killed hundreds."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claim = (
+        "Sudan's army and the paramilitary Rapid Support Forces have agreed to a seven-day "
+        "ceasefire starting on Thursday"
+    )
+    assert claimant_of(text, proposal, claim) == ["the foreign ministry of South Sudan"]
+    assert actor_types(text, proposal).get("Rapid Support Forces") == "armed_group"
+
+
+def test_known_as_names_the_same_person(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "The RSF's commander, Mohamed Hamdan Dagalo, known as Hemedti, said on Twitter that his "
+        "forces would respect the agreement."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert "Hemedti" not in spans_of(text, proposal, "PLACE")
+    assert actor_types(text, proposal).get("Hemedti") == "person"
