@@ -80,6 +80,7 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
         out.append(cand)
     out = _headline_names(_join_split_names(out, text), text, lexicon)
     out = _places_read_as_names(doc, out, text)
+    _acronym_types(out, text)
     out.extend(_dateline_cities(out, text))
     if vehicles:
         # One name, one reading: "Atlantis" after "Space Shuttle Atlantis" is the shuttle.
@@ -384,6 +385,21 @@ def _named_place(root: Token) -> bool:
     if root.dep_ != "pobj" or prep.lower_ != "of" or prep.head.pos_ != "NOUN":
         return False
     return prep.head.lemma_.lower() in _SETTLEMENTS
+
+
+def _acronym_types(ents: list[Cand], text: str) -> None:
+    """An acronym in brackets right after a name of two words or more is that name's ("the
+    Republican People's Party (CHP)"): it takes the name's ACTOR type."""
+    actors = sorted((c for c in ents if c.label == "ACTOR"), key=lambda c: c.start)
+    by_start = {c.start: c for c in actors}
+    for cand in actors:
+        short = by_start.get(cand.end + 2)
+        if short is None or text[cand.end : cand.end + 2] != " (" or not cand.attrs.get("type"):
+            continue
+        piece = text[short.start : short.end]
+        name_words = text[cand.start : cand.end].split()
+        if len(name_words) >= 2 and piece.isupper() and text[short.end : short.end + 1] == ")":
+            short.attrs = {**short.attrs, "type": cand.attrs["type"]}
 
 
 def _places_read_as_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:

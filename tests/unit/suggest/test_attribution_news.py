@@ -460,3 +460,11 @@ def test_known_as_names_the_same_person(nlp_sm: Any, scheme: Scheme) -> None:
     proposal = run(text, nlp_sm, scheme)
     assert "Hemedti" not in spans_of(text, proposal, "PLACE")
     assert actor_types(text, proposal).get("Hemedti") == "person"
+
+
+def test_an_acronym_in_brackets_takes_its_names_type(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Six parties named Kemal Kilicdaroglu, leader of the main opposition Republican "
+        "People's Party (CHP), as their candidate."
+    )
+    assert actor_types(text, run(text, nlp_sm, scheme)).get("CHP") == "party"
