@@ -244,9 +244,16 @@ class ClaimRules:
             claim = Cand(
                 start, end, "CLAIM", SCORE_REPORTED, {"form": "reported"}, source="reporting_verb"
             )
-            source = self.args.argument("claim_source", verb)
-            if source is None and _agentless_passive(verb):
-                continue  # "she was told that ...", "it was announced": no actor says it
+            found_source = self.args.first("claim_source", verb)
+            source = found_source.arg if found_source is not None else None
+            if _agentless_passive(verb) and (
+                found_source is None or found_source.name not in _PASSIVE_SOURCES
+            ):
+                # "she was told that ...", "it was announced", "X is believed to bring luck":
+                # no actor says it (the subject of a verb it is joined to does not either)
+                continue
+            if _imperative(verb):
+                continue  # "suggest what the flag should mean": a request to the reader
             reported.append((claim, source, verb))
         for noun in (t for t in toks if t.pos_ == "NOUN" and t.lemma_.lower() in self.nouns):
             clause = self._content(noun)
@@ -464,6 +471,8 @@ class ClaimRules:
         their arg* nodes, without a leading "that"), else, for a parenthetical "..., he said,
         ...", the clause the cue interrupts."""
         found = self.args.first("claim_content", cue)
+        if found is not None and found.name == "clause" and _bare_participle(found.arg):
+            return None  # "pointed to the table with soup served with ...": no clause
         if found is not None:
             toks = found.arg_tokens()
             lo = min(t.left_edge.i for t in toks)
@@ -573,6 +582,8 @@ def _preceding_actor(subj: Token, actors: SpanIndex) -> Cand | None:
 _QUOTE_SHARE = 0.85
 # A colon opening a quotation: what follows is a direct quote of its own, not reported content.
 _COLON_QUOTE = re.compile(r':\s*["“]')
+# Patterns that name the speaker of a passive cue ("was quoted as saying", "told by police").
+_PASSIVE_SOURCES = frozenset({"quoted_as_saying", "passive_by"})
 # Subjects that name someone new, not an earlier actor ("Another said", "Some said").
 _INDEFINITE = frozenset("another other others some many several few most both all each".split())
 _QUOTE_MARKS = '"“”'
@@ -675,6 +686,27 @@ def _subject_left_in(doc: Doc, first: Token, lo: int, hi: int) -> int:
         if tok.dep_ == "appos" and tok.left_edge.i > lo and doc[tok.left_edge.i - 1].text == ",":
             return tok.left_edge.i
     return hi
+
+
+def _bare_participle(verb: Token) -> bool:
+    """A past form with no subject and no auxiliary is no clause that says something
+    ("the soup served with Kool Aid"), whatever the parser hung it on."""
+    if verb.tag_ == "VBD" and not (verb.i and verb.doc[verb.i - 1].pos_ in ("NOUN", "PROPN")):
+        return False  # a finite verb after anything but the noun it would modify
+    return verb.tag_ in ("VBN", "VBD") and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "expl", "csubj") for c in verb.children
+    )
+
+
+def _imperative(cue: Token) -> bool:
+    """A cue in the imperative ("Tell us what you think", "suggest what the flag should
+    mean"): a base form heading its clause with no subject and no auxiliary."""
+    return (
+        cue.tag_ == "VB"
+        and cue.dep_ in ("ROOT", "conj")
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in cue.children)
+        and not (cue.dep_ == "conj" and cue.head.tag_ != "VB")
+    )
 
 
 def _agentless_passive(cue: Token) -> bool:

@@ -468,3 +468,16 @@ def test_an_acronym_in_brackets_takes_its_names_type(nlp_sm: Any, scheme: Scheme
         "People's Party (CHP), as their candidate."
     )
     assert actor_types(text, run(text, nlp_sm, scheme)).get("CHP") == "party"
+
+
+def test_no_claim_without_a_speaker_or_a_clause(nlp_sm: Any, scheme: Scheme) -> None:
+    """A passive cue is nobody's even when joined to another verb; a cue in the imperative
+    asks the reader; a past form with no subject after a noun modifies it (no clause)."""
+    for text in (
+        "Its round shape symbolizes wealth and good fortune and is believed to bring good luck.",
+        "The Navy saved 200 more after they were found swimming along the coast.",
+        "Readers can submit their designs online and suggest what the flag should mean.",
+        "Tell us what you think.",
+        "She pointed to the refreshment table with Campbell's Soup served with Kool Aid.",
+    ):
+        assert spans_of(text, run(text, nlp_sm, scheme), "CLAIM") == [], text
