@@ -127,11 +127,12 @@ class ClaimRules:
     """Finds CLAIM candidates and their claimants in parsed documents.
 
     Cues come from the scheme's ``preannotation``: ``reporting_verbs`` (lemmas),
-    ``reporting_nouns`` (nouns with a "that" clause), ``source_patterns`` (spaCy ``Matcher``
-    token patterns such as "according to"; the object of their last word is the source) and
-    ``stance_cues``; ``artifact_nouns`` are sources that are no actors ("the report says").
-    Sources and contents are found by the dependency patterns of ``argument_patterns``
-    (groups ``claim_source`` and ``claim_content``).
+    ``reporting_adjectives`` (forms, with a clause), ``reporting_nouns`` (nouns with a "that"
+    clause), ``source_patterns`` (spaCy ``Matcher`` token patterns such as "according to";
+    the object of their last word is the source) and ``stance_cues``; ``artifact_nouns`` are
+    sources that are no actors ("the report says"). Sources and contents are found by the
+    dependency patterns of ``argument_patterns`` (groups ``claim_source`` and
+    ``claim_content``).
     """
 
     def __init__(
@@ -142,6 +143,7 @@ class ClaimRules:
         pre = pre or {}
         self.reporting = frozenset(v.lower() for v in reporting_verbs)
         self.nouns = frozenset(str(v).lower() for v in pre.get("reporting_nouns") or ())
+        self.adjectives = frozenset(str(v).lower() for v in pre.get("reporting_adjectives") or ())
         self.artifacts = frozenset(str(v).lower() for v in pre.get("artifact_nouns") or ())
         self.patterns: list[list[dict[str, Any]]] = [
             [dict(t) for t in pat] for pat in pre.get("source_patterns") or ()
@@ -165,7 +167,7 @@ class ClaimRules:
     @property
     def first_words(self) -> set[str]:
         """Words a cue can start with (for a fast pre-selection of tokens)."""
-        words = set(self.reporting) | set(self.nouns)
+        words = set(self.reporting) | set(self.nouns) | set(self.adjectives)
         for pat in self.patterns:
             first = pat[0] if pat else {}
             for key in ("LOWER", "LEMMA", "ORTH"):
@@ -186,6 +188,9 @@ class ClaimRules:
     def _is_reporting(self, tok: Token) -> bool:
         """A reporting verb that reports here: no ``claim_not_cue`` pattern matches from it
         ("they were denied visas" refuses, it reports nothing)."""
+        if tok.lower_ in self.adjectives and tok.pos_ in ("ADJ", "VERB"):
+            # "was confident that ...", "are concerned the ...": only with a clause
+            return any(c.dep_ == "ccomp" for c in tok.children)
         return (
             tok.pos_ == "VERB"
             and tok.lemma_.lower() in self.reporting
@@ -583,7 +588,7 @@ _QUOTE_SHARE = 0.85
 # A colon opening a quotation: what follows is a direct quote of its own, not reported content.
 _COLON_QUOTE = re.compile(r':\s*["“]')
 # Patterns that name the speaker of a passive cue ("was quoted as saying", "told by police").
-_PASSIVE_SOURCES = frozenset({"quoted_as_saying", "passive_by"})
+_PASSIVE_SOURCES = frozenset({"quoted_as_saying", "passive_by", "subject_of_state"})
 # Subjects that name someone new, not an earlier actor ("Another said", "Some said").
 _INDEFINITE = frozenset("another other others some many several few most both all each".split())
 _QUOTE_MARKS = '"“”'

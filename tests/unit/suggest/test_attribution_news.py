@@ -481,3 +481,18 @@ def test_no_claim_without_a_speaker_or_a_clause(nlp_sm: Any, scheme: Scheme) -> 
         "She pointed to the refreshment table with Campbell's Soup served with Kool Aid.",
     ):
         assert spans_of(text, run(text, nlp_sm, scheme), "CLAIM") == [], text
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_an_adjective_with_a_clause_holds_a_claim(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    news = _scheme(scheme, matcher)
+    text = "The minister was confident that the deal would pass."
+    assert claimant_of(text, run(text, nlp_sm, news), "the deal would pass") == ["The minister"]
+    text = "Italian secularist associations are concerned the Government will modify the law."
+    proposal = run(text, nlp_sm, news)
+    claim = "the Government will modify the law"
+    assert claimant_of(text, proposal, claim) == ["Italian secularist associations"]
+    for text in ("I am sure.", "She was worried about her son."):
+        assert spans_of(text, run(text, nlp_sm, news), "CLAIM") == [], text
