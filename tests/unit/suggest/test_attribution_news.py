@@ -496,3 +496,12 @@ def test_an_adjective_with_a_clause_holds_a_claim(
     assert claimant_of(text, proposal, claim) == ["Italian secularist associations"]
     for text in ("I am sure.", "She was worried about her son."):
         assert spans_of(text, run(text, nlp_sm, news), "CLAIM") == [], text
+
+
+def test_legal_papers_without_an_author_are_no_source(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "A former Pentagon aide was charged on Thursday with leaking classified documents, "
+        "according to an indictment unsealed in federal court. The indictment says Daniel "
+        "Marsh, 31, photographed secret briefing papers."
+    )
+    assert spans_of(text, run(text, nlp_sm, scheme), "CLAIM") == []
