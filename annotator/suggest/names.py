@@ -18,7 +18,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.actors import SCORE_MENTION, ActorLexicon
-from annotator.suggest.entities import DATELINE_CITY, SCORE_NER, Cand, title_line
+from annotator.suggest.entities import DATELINE_CITY, ROLE_NOUNS, SCORE_NER, Cand, title_line
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -324,9 +324,23 @@ def _refine_actor(
                 return False
             label = "PERSON"  # "Noman Benotman" tagged NORP: a name
             cand.attrs["type"] = "person"
-    if label == "ORG" and span is not None and _titled_person(span, piece, lexicon):
-        label = "PERSON"  # "veteran guard Marcus Hill" tagged ORG: a person
-        cand.attrs["type"] = "person"
+    if label == "ORG" and span is not None and root is not None:
+        if _titled_person(span, piece, lexicon) or _apposed_to_person(root, piece, lexicon):
+            # "veteran guard Marcus Hill", "the head of the ground forces, Oleksandr Syrskyi"
+            # tagged ORG: a person
+            label = "PERSON"
+            cand.attrs["type"] = "person"
+    etype = _name_type(doc, span, piece, label, lexicon)
+    if etype:
+        cand.attrs["type"] = etype
+    return True
+
+
+def _name_type(
+    doc: Doc, span: Span | None, piece: str, label: str, lexicon: ActorLexicon
+) -> str | None:
+    """The ACTOR type of a name: the lexicon's, else what the words around it say."""
+    root = span.root if span is not None and len(span) else None
     etype = lexicon.type_of(piece, root, label)
     before = doc[span.start - 1] if span is not None and span.start > 0 else None
     if etype == "government" and before is not None:
@@ -338,9 +352,22 @@ def _refine_actor(
         named = lexicon.noun_type.get(root.head.lemma_.lower())
         if named in _NAMED_BY_NOUN:
             etype = named
-    if etype:
-        cand.attrs["type"] = etype
-    return True
+    return etype
+
+
+def _apposed_to_person(root: Token, piece: str, lexicon: ActorLexicon) -> bool:
+    """A two- or three-word title-case name apposed to a noun of people ("the head of the
+    ground forces, Oleksandr Syrskyi") names that person."""
+    words = piece.split()
+    return (
+        root.dep_ == "appos"
+        and 2 <= len(words) <= 3
+        and all(w[:1].isupper() and w.isalpha() for w in words)
+        and (
+            lexicon.noun_type.get(root.head.lemma_.lower()) == "person"
+            or root.head.lemma_.lower() in ROLE_NOUNS
+        )
+    )
 
 
 def _titled_person(span: Span, piece: str, lexicon: ActorLexicon) -> bool:

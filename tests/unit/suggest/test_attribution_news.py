@@ -505,3 +505,13 @@ def test_legal_papers_without_an_author_are_no_source(nlp_sm: Any, scheme: Schem
         "Marsh, 31, photographed secret briefing papers."
     )
     assert spans_of(text, run(text, nlp_sm, scheme), "CLAIM") == []
+
+
+def test_a_name_apposed_to_a_role_is_a_person(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "President Volodymyr Zelensky on Thursday dismissed Ukraine's top military commander, "
+        "General Valerii Zaluzhnyi, replacing him with the head of the ground forces, "
+        "Oleksandr Syrskyi."
+    )
+    types = actor_types(text, run(text, nlp_sm, scheme))
+    assert types.get("Oleksandr Syrskyi") == "person", types
