@@ -12,7 +12,7 @@ of the same sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.actors import phrase_range
@@ -431,10 +431,20 @@ class EventRules:
             above = aboves.get(ahead)
             if above is None:
                 above = aboves[ahead] = self._ancestors(trigger, intent=not ahead)
-            if _foreign(root, trigger, above, self.reporting, actors):
+            things = None if place else self._thing
+            if _foreign(root, trigger, above, self.reporting, actors, things):
                 continue
             best = (gap, cand)
         return best[1] if best is not None else None
+
+    def _thing(self, tok: Token) -> bool:
+        """``tok`` names a thing: no place, event or actor noun ("a law", "a video")."""
+        return (
+            tok.pos_ == "NOUN"
+            and tok.lemma_.lower() not in self.place_nouns
+            and self.type_of(tok) is None
+            and tok.ent_type_ not in ("GPE", "LOC", "FAC")
+        )
 
     def _kind_of_thing(self, root: Token) -> bool:
         """A time that modifies a noun of no event names a kind of thing ("a Christmas
@@ -699,6 +709,7 @@ def _foreign(
     above: dict[int, bool],
     reporting: frozenset[str] = frozenset(),
     actors: SpanIndex | None = None,
+    things: Callable[[Token], bool] | None = None,
 ) -> bool:
     """``root`` (of a place or time) belongs to another clause than the trigger's: on its way
     up to the trigger's heads it passes a relative clause that does not modify the trigger
@@ -714,7 +725,9 @@ def _foreign(
     participle clause holding the trigger modifies ("a man wanted in France over a robbery
     in which a guard was shot": not France). A past participle clause of an actor is the
     actor's ("released a player in exchange for a dealer jailed in the United States"; "a
-    police officer escorting a team in Bajaur" was there)."""
+    police officer escorting a team in Bajaur" was there), and with ``things`` (for a time)
+    a past participle clause of a thing is the thing's ("freed under a law passed this
+    month"; "a tanker carrying fuel" on Friday was struck then)."""
     if _offset(root, above):
         return True  # "three days after the earthquake": how long after, not when
     tok, prev = root, root
@@ -729,6 +742,16 @@ def _foreign(
         ):
             head = tok.head  # "a dealer jailed in the United States": the dealer's
             if actors.overlapping(head.idx, head.idx + len(head.text)):
+                return True
+        if tok.dep_ == "acl" and tok.tag_ == "VBN" and things is not None:
+            head = tok.head  # "freed under a law passed this month": when it was passed
+            if (
+                head.i != trigger.i
+                and things(head)
+                and not (
+                    actors is not None and actors.overlapping(head.idx, head.idx + len(head.text))
+                )
+            ):
                 return True
         if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"):
             return True

@@ -489,3 +489,26 @@ def test_a_time_that_names_a_kind_and_a_two_city_dateline(
     ], attacks
     assert "time" not in _roles(text, proposal, "shot")
     assert _roles(text, proposal, "bombing").get("time") == ["1945"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_conditions_shares_of_the_vote_and_who_suffered_a_defeat(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """A win under "if" is hypothetical (planned, not denied by "no party"); "56 percent of
+    the vote" counts votes; who suffers or concedes a defeat underwent it; derailments and
+    collisions are events; a video "posted on Tuesday" was posted then."""
+    text = (
+        "If no party wins a majority, a runoff will be held. "
+        "The Greens won 56 percent of the vote. "
+        "The ruling party suffered a heavy defeat. "
+        "A train derailed near Gonda. "
+        "Police arrested him over a video posted on Tuesday."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert events["wins"][1] == "planned", events
+    assert "vote" not in events, events
+    assert _roles(text, proposal, "defeat") == {"target": ["The ruling party"]}
+    assert events.get("derailed", ("",))[0] == "other", events
+    assert "time" not in _roles(text, proposal, "arrested")
