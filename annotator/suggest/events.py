@@ -757,6 +757,8 @@ def _foreign(
             return True
         if tok.dep_ in ("ccomp", "parataxis") and tok.head.lemma_.lower() in reporting:
             return True
+        if tok.dep_ == "parataxis" and tok.lemma_.lower() in reporting:
+            return True  # "talks collapsed on Thursday, U.S. and Saudi mediators said"
         if _orders_events(tok) and (tok.dep_ == "advcl" or prev.dep_ == "pcomp"):
             return True  # "was called after the premier resigned in November"
         if tok.dep_ == "prep" and tok.lower_ == "over" and root.head.i != tok.i:

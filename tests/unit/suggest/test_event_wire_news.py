@@ -512,3 +512,22 @@ def test_conditions_shares_of_the_vote_and_who_suffered_a_defeat(
     assert _roles(text, proposal, "defeat") == {"target": ["The ruling party"]}
     assert events.get("derailed", ("",))[0] == "other", events
     assert "time" not in _roles(text, proposal, "arrested")
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_lower_case_march_and_the_sources_of_a_report(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """A lower-case "march" is a protest ("called for a march", not the month of "set for
+    March 3"), and a vote set for a day is planned; where the sources of a report sit ("..., U.S. and Saudi mediators said")
+    is not where the reported event happened."""
+    text = (
+        "Her mother called for a march on Thursday. "
+        "The vote is set for March 3. "
+        "The talks collapsed on Thursday, U.S. and Saudi mediators said."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert events.get("march") == ("protest", "planned"), events
+    assert "March" not in events and events["vote"][1] == "planned", events
+    assert "place" not in _roles(text, proposal, "collapsed")
