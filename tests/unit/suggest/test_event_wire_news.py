@@ -519,8 +519,8 @@ def test_a_lower_case_march_and_the_sources_of_a_report(
     nlp_sm: Any, scheme: Scheme, matcher: str
 ) -> None:
     """A lower-case "march" is a protest ("called for a march", not the month of "set for
-    March 3"), and a vote set for a day is planned; where the sources of a report sit ("..., U.S. and Saudi mediators said")
-    is not where the reported event happened."""
+    March 3"), and a vote set for a day is planned; where the sources of a report sit
+    ("..., U.S. and Saudi mediators said") is not where the reported event happened."""
     text = (
         "Her mother called for a march on Thursday. "
         "The vote is set for March 3. "
