@@ -531,3 +531,23 @@ def test_a_lower_case_march_and_the_sources_of_a_report(
     assert events.get("march") == ("protest", "planned"), events
     assert "March" not in events and events["vote"][1] == "planned", events
     assert "place" not in _roles(text, proposal, "collapsed")
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_arson_and_fighting_are_attacks(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "set fire to", "torched", "arson" and the noun "fighting" are attacks; "fire-fighting
+    equipment" is none."""
+    text = (
+        "Protesters set fire to a police station and torched cars. "
+        "Heavy fighting broke out in the north. "
+        "The fire-fighting equipment arrived."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert events.get("set fire", ("",))[0] == "attack", events
+    assert _roles(text, proposal, "set fire").get("agent") == ["Protesters"]
+    assert events.get("torched", ("",))[0] == "attack", events
+    fighting = [
+        s for s in proposal.spans if s.label == "EVENT" and "fighting" in text[s.start : s.end]
+    ]
+    assert len(fighting) == 1, events
