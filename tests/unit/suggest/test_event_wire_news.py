@@ -551,3 +551,17 @@ def test_arson_and_fighting_are_attacks(nlp_sm: Any, scheme: Scheme, matcher: st
         s for s in proposal.spans if s.label == "EVENT" and "fighting" in text[s.start : s.end]
     ]
     assert len(fighting) == 1, events
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_modal_of_possibility(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "may have been killed" is unconfirmed (alleged); "may attack" has not happened
+    (planned)."""
+    text = (
+        "Police said the man may have been killed by his partner. "
+        "The army said it may attack the town."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert events["killed"][1] == "alleged", events
+    assert events["attack"][1] == "planned", events
