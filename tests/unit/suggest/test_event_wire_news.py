@@ -565,3 +565,19 @@ def test_a_modal_of_possibility(nlp_sm: Any, scheme: Scheme, matcher: str) -> No
     events = _events(text, proposal)
     assert events["killed"][1] == "alleged", events
     assert events["attack"][1] == "planned", events
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_verbs_that_look_like_events(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "deal with" is no agreement, "wound up" no wounding, "tweeted" a reporting verb (the
+    noun "tweet" stays a statement)."""
+    text = (
+        "The ministry failed to deal with the backlog. "
+        "The files wound up on a street in Ottawa. "
+        "The senator tweeted that the vote was rigged. "
+        "Her tweet was deleted."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert "deal" not in events and "wound" not in events and "tweeted" not in events, events
+    assert events.get("tweet", ("",))[0] == "statement", events
