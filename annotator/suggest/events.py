@@ -132,6 +132,8 @@ class EventRules:
                 # "Roadside Bomb Blast": a word that modifies the next is a noun
                 noun = tok.dep_ == "compound" or lower.endswith(("ing", "ion", "s"))
                 pos = "NOUN" if noun else "VERB"
+            if has_pos and pos == "ADJ" and _predicated(tok):
+                pos = "NOUN"  # "two men were found dead", "Hundreds dead in stampede"
             if has_pos and pos not in _TRIGGER_POS:
                 continue
             retypable = self.retypable
@@ -647,11 +649,32 @@ _PEOPLE_VERBS = frozenset({"injure", "wound", "evacuate", "rescue", "kidnap", "a
 
 def _counts_people(arg: Token, trigger: Token, etype: str) -> bool:
     """``arg`` is a bare count of the people an event befalls or who do it."""
-    if arg.lower_ not in _COUNTS or arg.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+    if arg.lower_ not in _COUNTS or arg.dep_ not in ("nsubj", "nsubjpass", "dobj", "ROOT"):
         return False
     if any(c.dep_ == "prep" and c.lower_ == "of" for c in arg.children):
         return False  # "dozens of rockets": the event_quantity pattern decides
     return etype in _PEOPLE_EVENTS or trigger.lemma_.lower() in _PEOPLE_VERBS
+
+
+# Adjectives that are events when said of someone ("found dead", "left three people dead",
+# "Hundreds dead"), not when they describe a thing ("dead bodies").
+_EVENT_ADJECTIVES = frozenset({"dead"})
+_COUNT_LEMMAS = frozenset({"hundred", "thousand", "dozen", "score", "million", "people"})
+
+
+def _predicated(tok: Token) -> bool:
+    """``tok`` is an event adjective said of someone: a predicate ("were found dead"), or
+    beside a count ("Five dead", "Hundreds dead")."""
+    if tok.lower_ not in _EVENT_ADJECTIVES:
+        return False
+    if tok.dep_ in ("oprd", "acomp"):
+        return True
+    head = tok.head
+    return (
+        tok.dep_ == "amod"
+        and tok.i > head.i
+        and (head.pos_ == "NUM" or head.lemma_.lower() in _COUNT_LEMMAS)
+    )
 
 
 # Forms of a trigger word a title-case headline does not lemmatise.

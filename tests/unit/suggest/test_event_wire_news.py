@@ -581,3 +581,28 @@ def test_verbs_that_look_like_events(nlp_sm: Any, scheme: Scheme, matcher: str) 
     events = _events(text, proposal)
     assert "deal" not in events and "wound" not in events and "tweeted" not in events, events
     assert events.get("tweet", ("",))[0] == "statement", events
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_dead_said_of_people_and_killing_a_count_or_more(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "dead" said of someone is a killing ("Hundreds dead in stampede", "were found dead",
+    "left three people dead"); "killing 107 or more" is a killing though "more" is an
+    adjective after the object ("held the group responsible" is none)."""
+    text = (
+        "Hundreds dead in Hajj stampede\n"
+        "Two men were found dead in a flat. "
+        "The blast left three people dead. "
+        "A storm caused a crane to collapse, killing 107 or more. "
+        "Officials held the group responsible for the attack."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    dead = [
+        related(text, proposal, s, "target")
+        for s in proposal.spans
+        if s.label == "EVENT" and text[s.start : s.end] == "dead"
+    ]
+    assert dead == [["Hundreds"], ["Two men"], ["three people"]], dead
+    assert _roles(text, proposal, "killing").get("target") == ["107"]
+    assert "held" not in _events(text, proposal)
