@@ -606,3 +606,29 @@ def test_dead_said_of_people_and_killing_a_count_or_more(
     assert dead == [["Hundreds"], ["Two men"], ["three people"]], dead
     assert _roles(text, proposal, "killing").get("target") == ["107"]
     assert "held" not in _events(text, proposal)
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_exchanges_of_fire_surrenders_victories_and_seats_gained(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "an exchange of fire" is an attack; surrendering to police an arrest; a victory in a
+    vote and a seat gained are elections, a team's victory another event."""
+    text = (
+        "After the exchange of fire, the army withdrew. "
+        "The suspect surrendered to police on Monday. "
+        "Law earned a surprise victory in the constituency. "
+        "The party gained a seat. "
+        "The team celebrated its victory."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert events.get("exchange of fire", ("",))[0] == "attack", events
+    assert events.get("surrendered", ("",))[0] == "arrest", events
+    assert events.get("gained", ("",))[0] == "election", events
+    victories = [
+        str(s.attrs.get("type"))
+        for s in proposal.spans
+        if s.label == "EVENT" and text[s.start : s.end] == "victory"
+    ]
+    assert victories == ["election", "other"], victories
