@@ -632,3 +632,19 @@ def test_exchanges_of_fire_surrenders_victories_and_seats_gained(
         if s.label == "EVENT" and text[s.start : s.end] == "victory"
     ]
     assert victories == ["election", "other"], victories
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_due_on_a_day_is_planned_due_to_last_is_not(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """A summit "due on Friday" is planned; a truce that "began on Friday morning" and "is due
+    to last four days" has begun."""
+    text = (
+        "The truce, which began on Friday morning, is due to last four days. "
+        "The summit is due on Friday."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert events["truce"][1] == "occurred", events
+    assert events["summit"][1] == "planned", events
