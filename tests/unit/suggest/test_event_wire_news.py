@@ -648,3 +648,19 @@ def test_due_on_a_day_is_planned_due_to_last_is_not(
     events = _events(text, proposal)
     assert events["truce"][1] == "occurred", events
     assert events["summit"][1] == "planned", events
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_what_is_denied_of_an_event_is_not_the_event(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "denied that the arrest was politically motivated" denies the motive, the arrest
+    happened; "denied that the attack happened" denies it."""
+    text = (
+        "The ministry denied that the arrest was politically motivated. "
+        "He denied that the attack happened."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert events["arrest"][1] == "occurred", events
+    assert events["attack"][1] == "denied", events
