@@ -403,14 +403,17 @@ class EventRules:
         lo, hi = sent
         best: tuple[int, Cand] | None = None
         aboves: dict[bool, dict[int, bool]] = {}
+        near: list[tuple[int, Cand]] = []
         for cand in index.overlapping(lo, hi):
             if cand.start < lo or cand.end > hi:
                 continue
             if place and any(r.tail.start < cand.end and cand.start < r.tail.end for r in roles):
                 continue
-            gap = max(cand.start - event.end, event.start - cand.end, 0)
+            near.append((max(cand.start - event.end, event.start - cand.end, 0), cand))
+        near.sort(key=lambda item: item[0])  # nearest first (stable: ties in text order)
+        for gap, cand in near:
             if best is not None and gap >= best[0]:
-                continue
+                break
             span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
