@@ -319,8 +319,8 @@ class EventRules:
                 arg = match.arg
                 if arg.dep_ == "nsubj" and (passive or (voiced and arg.head.i != trigger.i)):
                     continue  # "their convoy was ambushed": not the main clause's subject
-                if _nobody(arg):
-                    continue  # "No group has claimed responsibility for the attack"
+                if _nobody(arg) or _score(arg):
+                    continue  # "No group has claimed responsibility", "defeated Korea 1-0"
                 if arg.head.i == trigger.i and arg.lower_ in self._complements(trigger):
                     # "holding three aid workers hostage": the workers
                     inner = [c for c in arg.children if c.dep_ in ("compound", "nmod")]
@@ -682,6 +682,16 @@ def _predicated(tok: Token) -> bool:
 
 # Forms of a trigger word a title-case headline does not lemmatise.
 _INFLECTIONS = ("s", "es", "ed", "d")
+
+
+def _score(tok: Token) -> bool:
+    """``tok`` is a number of a match score ("1-0", "20 – 13")."""
+    if not tok.like_num:
+        return False
+    doc = tok.doc
+    before = tok.i >= 2 and doc[tok.i - 1].text in ("-", "–") and doc[tok.i - 2].like_num
+    after = tok.i + 2 < len(doc) and doc[tok.i + 1].text in ("-", "–") and doc[tok.i + 2].like_num
+    return before or after
 
 
 def _nobody(tok: Token) -> bool:

@@ -664,3 +664,20 @@ def test_what_is_denied_of_an_event_is_not_the_event(
     events = _events(text, proposal)
     assert events["arrest"][1] == "occurred", events
     assert events["attack"][1] == "denied", events
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_score_makes_a_defeat_a_match(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """A defeat or a victory with a score is a match, no election, and the score's numbers
+    are no target; a defeat in an election stays one."""
+    text = (
+        "Sweden defeated South Korea 1-0 on Monday. "
+        "The Colts earned a 20-13 victory over the Chiefs. "
+        "The party suffered a heavy defeat in the election."
+    )
+    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    events = _events(text, proposal)
+    assert events["defeated"][0] == "other", events
+    assert "target" not in _roles(text, proposal, "defeated")
+    assert events["victory"][0] == "other", events
+    assert events["defeat"][0] == "election", events
