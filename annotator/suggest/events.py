@@ -12,7 +12,7 @@ of the same sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.actors import phrase_range
@@ -132,6 +132,8 @@ class EventRules:
                 # "Roadside Bomb Blast": a word that modifies the next is a noun
                 noun = tok.dep_ == "compound" or lower.endswith(("ing", "ion", "s"))
                 pos = "NOUN" if noun else "VERB"
+            if has_pos and pos == "ADJ" and _predicated(tok):
+                pos = "NOUN"  # "two men were found dead", "Hundreds dead in stampede"
             if has_pos and pos not in _TRIGGER_POS:
                 continue
             retypable = self.retypable
@@ -317,8 +319,8 @@ class EventRules:
                 arg = match.arg
                 if arg.dep_ == "nsubj" and (passive or (voiced and arg.head.i != trigger.i)):
                     continue  # "their convoy was ambushed": not the main clause's subject
-                if _nobody(arg):
-                    continue  # "No group has claimed responsibility for the attack"
+                if _nobody(arg) or _score(arg):
+                    continue  # "No group has claimed responsibility", "defeated Korea 1-0"
                 if arg.head.i == trigger.i and arg.lower_ in self._complements(trigger):
                     # "holding three aid workers hostage": the workers
                     inner = [c for c in arg.children if c.dep_ in ("compound", "nmod")]
@@ -401,14 +403,17 @@ class EventRules:
         lo, hi = sent
         best: tuple[int, Cand] | None = None
         aboves: dict[bool, dict[int, bool]] = {}
+        near: list[tuple[int, Cand]] = []
         for cand in index.overlapping(lo, hi):
             if cand.start < lo or cand.end > hi:
                 continue
             if place and any(r.tail.start < cand.end and cand.start < r.tail.end for r in roles):
                 continue
-            gap = max(cand.start - event.end, event.start - cand.end, 0)
+            near.append((max(cand.start - event.end, event.start - cand.end, 0), cand))
+        near.sort(key=lambda item: item[0])  # nearest first (stable: ties in text order)
+        for gap, cand in near:
             if best is not None and gap >= best[0]:
-                continue
+                break
             span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
@@ -431,10 +436,20 @@ class EventRules:
             above = aboves.get(ahead)
             if above is None:
                 above = aboves[ahead] = self._ancestors(trigger, intent=not ahead)
-            if _foreign(root, trigger, above, self.reporting, actors):
+            things = None if place else self._thing
+            if _foreign(root, trigger, above, self.reporting, actors, things):
                 continue
             best = (gap, cand)
         return best[1] if best is not None else None
+
+    def _thing(self, tok: Token) -> bool:
+        """``tok`` names a thing: no place, event or actor noun ("a law", "a video")."""
+        return (
+            tok.pos_ == "NOUN"
+            and tok.lemma_.lower() not in self.place_nouns
+            and self.type_of(tok) is None
+            and tok.ent_type_ not in ("GPE", "LOC", "FAC")
+        )
 
     def _kind_of_thing(self, root: Token) -> bool:
         """A time that modifies a noun of no event names a kind of thing ("a Christmas
@@ -637,15 +652,46 @@ _PEOPLE_VERBS = frozenset({"injure", "wound", "evacuate", "rescue", "kidnap", "a
 
 def _counts_people(arg: Token, trigger: Token, etype: str) -> bool:
     """``arg`` is a bare count of the people an event befalls or who do it."""
-    if arg.lower_ not in _COUNTS or arg.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+    if arg.lower_ not in _COUNTS or arg.dep_ not in ("nsubj", "nsubjpass", "dobj", "ROOT"):
         return False
     if any(c.dep_ == "prep" and c.lower_ == "of" for c in arg.children):
         return False  # "dozens of rockets": the event_quantity pattern decides
     return etype in _PEOPLE_EVENTS or trigger.lemma_.lower() in _PEOPLE_VERBS
 
 
+# Adjectives that are events when said of someone ("found dead", "left three people dead",
+# "Hundreds dead"), not when they describe a thing ("dead bodies").
+_EVENT_ADJECTIVES = frozenset({"dead"})
+_COUNT_LEMMAS = frozenset({"hundred", "thousand", "dozen", "score", "million", "people"})
+
+
+def _predicated(tok: Token) -> bool:
+    """``tok`` is an event adjective said of someone: a predicate ("were found dead"), or
+    beside a count ("Five dead", "Hundreds dead")."""
+    if tok.lower_ not in _EVENT_ADJECTIVES:
+        return False
+    if tok.dep_ in ("oprd", "acomp"):
+        return True
+    head = tok.head
+    return (
+        tok.dep_ == "amod"
+        and tok.i > head.i
+        and (head.pos_ == "NUM" or head.lemma_.lower() in _COUNT_LEMMAS)
+    )
+
+
 # Forms of a trigger word a title-case headline does not lemmatise.
 _INFLECTIONS = ("s", "es", "ed", "d")
+
+
+def _score(tok: Token) -> bool:
+    """``tok`` is a number of a match score ("1-0", "20 – 13")."""
+    if not tok.like_num:
+        return False
+    doc = tok.doc
+    before = tok.i >= 2 and doc[tok.i - 1].text in ("-", "–") and doc[tok.i - 2].like_num
+    after = tok.i + 2 < len(doc) and doc[tok.i + 1].text in ("-", "–") and doc[tok.i + 2].like_num
+    return before or after
 
 
 def _nobody(tok: Token) -> bool:
@@ -699,6 +745,7 @@ def _foreign(
     above: dict[int, bool],
     reporting: frozenset[str] = frozenset(),
     actors: SpanIndex | None = None,
+    things: Callable[[Token], bool] | None = None,
 ) -> bool:
     """``root`` (of a place or time) belongs to another clause than the trigger's: on its way
     up to the trigger's heads it passes a relative clause that does not modify the trigger
@@ -714,7 +761,9 @@ def _foreign(
     participle clause holding the trigger modifies ("a man wanted in France over a robbery
     in which a guard was shot": not France). A past participle clause of an actor is the
     actor's ("released a player in exchange for a dealer jailed in the United States"; "a
-    police officer escorting a team in Bajaur" was there)."""
+    police officer escorting a team in Bajaur" was there), and with ``things`` (for a time)
+    a past participle clause of a thing is the thing's ("freed under a law passed this
+    month"; "a tanker carrying fuel" on Friday was struck then)."""
     if _offset(root, above):
         return True  # "three days after the earthquake": how long after, not when
     tok, prev = root, root
@@ -730,10 +779,22 @@ def _foreign(
             head = tok.head  # "a dealer jailed in the United States": the dealer's
             if actors.overlapping(head.idx, head.idx + len(head.text)):
                 return True
+        if tok.dep_ == "acl" and tok.tag_ == "VBN" and things is not None:
+            head = tok.head  # "freed under a law passed this month": when it was passed
+            if (
+                head.i != trigger.i
+                and things(head)
+                and not (
+                    actors is not None and actors.overlapping(head.idx, head.idx + len(head.text))
+                )
+            ):
+                return True
         if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"):
             return True
         if tok.dep_ in ("ccomp", "parataxis") and tok.head.lemma_.lower() in reporting:
             return True
+        if tok.dep_ == "parataxis" and tok.lemma_.lower() in reporting:
+            return True  # "talks collapsed on Thursday, U.S. and Saudi mediators said"
         if _orders_events(tok) and (tok.dep_ == "advcl" or prev.dep_ == "pcomp"):
             return True  # "was called after the premier resigned in November"
         if tok.dep_ == "prep" and tok.lower_ == "over" and root.head.i != tok.i:
