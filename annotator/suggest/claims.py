@@ -509,14 +509,16 @@ class ClaimRules:
             if tok.i == cue.i or tok.dep_ not in ("advcl", "conj") or not self._is_reporting(tok):
                 continue
             if not any(c.dep_ == "nsubj" for c in tok.children):
+                contrast = any(c.dep_ == "cc" and c.lower_ == "but" for c in tok.head.children)
                 if (
                     tok.dep_ == "conj"
                     and tok.tag_ == cue.tag_ in ("VBD", "VBZ")
-                    and tok.head.tag_ != tok.tag_
+                    and (tok.head.tag_ != tok.tag_ or contrast)
                 ):
                     # "said the line had been repaired and warned that ...": the speaker's
                     # second cue, which the parser hung on the content (a verb of the
-                    # content's own form goes on with it: "X walked in and told police")
+                    # content's own form goes on with it, "X walked in and told police",
+                    # unless "but" sets it apart: "deserved the win but criticised")
                     return max(lo + 1, tok.left_edge.i)
                 continue
             marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "cc")}
@@ -556,7 +558,9 @@ class ClaimRules:
         owned = lemma in _STATEMENT_NOUNS or self._artifact(subj)
         poss = self.args.argument("claim_owner", subj) if owned else None
         if poss is not None:
-            actor = actor_for(poss, actors)  # "Cornyn's statement added", "the UN report"
+            actor = actor_for(
+                poss, actors, speaker=True
+            )  # "Cornyn's statement added", "the UN report"
         elif not is_pronoun(subj) and lemma in _STATEMENT_NOUNS:
             actor, score = last, SCORE_CLAIMANT_GUESS
         else:
@@ -881,7 +885,8 @@ def _parenthetical(verb: Token) -> Span | None:
         hi = last + 1  # only a point or a line break follows: the cue ends the clause
     if hi < last and any(c.dep_ == "nsubj" for c in verb.children):
         after = _trim_span(doc[hi : last + 1])
-        if after is not None and not (after[0].pos_ == "CCONJ" and lo > head.left_edge.i):
+        clause = after is not None and any(t.pos_ in ("VERB", "AUX") for t in after)
+        if clause and not (after[0].pos_ == "CCONJ" and lo > head.left_edge.i):
             return after
         hi = last + 1  # "X struck, the agency said, but there were no reports": X is said
     if hi >= last and lo > head.left_edge.i:

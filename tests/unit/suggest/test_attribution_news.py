@@ -515,3 +515,30 @@ def test_a_name_apposed_to_a_role_is_a_person(nlp_sm: Any, scheme: Scheme) -> No
     )
     types = actor_types(text, run(text, nlp_sm, scheme))
     assert types.get("Oleksandr Syrskyi") == "person", types
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_claims_from_the_event_helpers_list(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """Claim errors another engineer met on wire news while reading events."""
+    news = _scheme(scheme, matcher)
+    text = (
+        "The opposition candidate withdrew on Monday, his party said, less than three weeks "
+        "before a presidential election."
+    )
+    proposal = run(text, nlp_sm, news)
+    assert claimant_of(text, proposal, "The opposition candidate withdrew on Monday") == [
+        "his party"
+    ]
+    text = "The senator will announce his candidacy next week."
+    assert spans_of(text, run(text, nlp_sm, news), "CLAIM") == []
+    text = "Two soldiers were killed in the ambush, a police colonel said."
+    proposal = run(text, nlp_sm, news)
+    assert claimant_of(text, proposal, "Two soldiers were killed in the ambush") == [
+        "a police colonel"
+    ]
+    text = "The leaders agreed to meet again, according to a readout released by Tokyo."
+    proposal = run(text, nlp_sm, news)
+    assert claimant_of(text, proposal, "The leaders agreed to meet again") == ["Tokyo"]
+    text = "The coach said his team deserved the win but criticised the referee."
+    claims = spans_of(text, run(text, nlp_sm, news), "CLAIM")
+    assert claims == ["his team deserved the win"], claims
