@@ -885,8 +885,11 @@ def _parenthetical(verb: Token) -> Span | None:
         hi = last + 1  # only a point or a line break follows: the cue ends the clause
     if hi < last and any(c.dep_ == "nsubj" for c in verb.children):
         after = _trim_span(doc[hi : last + 1])
-        clause = after is not None and any(t.pos_ in ("VERB", "AUX") for t in after)
-        if clause and not (after[0].pos_ == "CCONJ" and lo > head.left_edge.i):
+        if (
+            after is not None
+            and any(t.pos_ in ("VERB", "AUX") for t in after)  # a clause, not "less than ..."
+            and not (after[0].pos_ == "CCONJ" and lo > head.left_edge.i)
+        ):
             return after
         hi = last + 1  # "X struck, the agency said, but there were no reports": X is said
     if hi >= last and lo > head.left_edge.i:
