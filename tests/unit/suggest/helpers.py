@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.scheme import Scheme
+from annotator.scheme import Scheme, scheme_from_dict
 from annotator.suggest.propose import Proposal, propose
 from annotator.values import DocData, SpanData
 
@@ -61,4 +61,25 @@ def actor_types(text: str, proposal: Proposal) -> dict[str, str]:
         text[s.start : s.end]: str(s.attrs.get("type"))
         for s in proposal.spans
         if s.label == "ACTOR"
+    }
+
+
+# The two engines that run the scheme's dependency patterns (tests run both where it matters).
+MATCHERS = ["anchored", "spacy"]
+
+
+def with_matcher(scheme: Scheme, matcher: str) -> Scheme:
+    """The scheme with its ``preannotation.pattern_matcher`` set to ``matcher``."""
+    data = scheme.to_dict()
+    data["preannotation"] = {**data["preannotation"], "pattern_matcher": matcher}
+    return scheme_from_dict(data)
+
+
+def roles_of(text: str, proposal: Proposal, trigger: str) -> dict[str, list[str]]:
+    """The suggested agent, target, place and time of the EVENT whose text is ``trigger``."""
+    event = find(text, proposal, "EVENT", trigger)
+    return {
+        role: related(text, proposal, event, role)
+        for role in ("agent", "target", "place", "time")
+        if related(text, proposal, event, role)
     }

@@ -9,17 +9,9 @@ from typing import Any
 
 import pytest
 
-from annotator.scheme import Scheme, scheme_from_dict
+from annotator.scheme import Scheme
 
-from .helpers import actor_types, claimant_of, find, run, spans_of
-
-MATCHERS = ["anchored", "spacy"]
-
-
-def _scheme(scheme: Scheme, matcher: str) -> Scheme:
-    data = scheme.to_dict()
-    data["preannotation"] = {**data["preannotation"], "pattern_matcher": matcher}
-    return scheme_from_dict(data)
+from .helpers import MATCHERS, actor_types, claimant_of, find, run, spans_of, with_matcher
 
 
 def test_a_name_modifying_the_speakers_noun_is_inside_the_speaker(
@@ -55,7 +47,7 @@ def test_a_that_clause_hung_on_the_hearer_or_a_phrase_is_the_claim(
     nlp_sm: Any, scheme: Scheme, matcher: str
 ) -> None:
     """The parser makes these "that" clauses relative clauses of the noun before them."""
-    news = _scheme(scheme, matcher)
+    news = with_matcher(scheme, matcher)
     text = (
         "Interior Minister Kipchumba Murkomen defended the police, telling a news conference "
         'that officers had acted "within the law" against "criminals who hijacked a peaceful '
@@ -101,7 +93,7 @@ def test_an_aside_in_which_others_report_ends_the_claim(nlp_sm: Any, scheme: Sch
 def test_anonymity_money_and_proposals_are_no_claims(
     nlp_sm: Any, scheme: Scheme, matcher: str
 ) -> None:
-    news = _scheme(scheme, matcher)
+    news = with_matcher(scheme, matcher)
     text = (
         "One hospital chief executive, who asked not to be named, said the strike could last weeks."
     )
@@ -135,7 +127,7 @@ def test_the_subject_the_parser_gave_to_an_aside_is_the_speakers(
         'Judge Maria Santos, writing for the majority, said the government "cannot rewrite the '
         'statute by regulation."'
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     claim = 'the government "cannot rewrite the statute by regulation."'
     assert claimant_of(text, proposal, claim) == ["Maria Santos"]
 
@@ -146,7 +138,7 @@ def test_said_in_a_statement_that(nlp_sm: Any, scheme: Scheme, matcher: str) -> 
         'The club said in a statement that Hendry and his assistant had left "by mutual '
         'consent" and thanked them for their work.'
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     claim = 'Hendry and his assistant had left "by mutual consent"'
     assert spans_of(text, proposal, "CLAIM") == [claim]
     assert claimant_of(text, proposal, claim) == ["The club"]
@@ -174,7 +166,7 @@ def test_a_cue_in_a_relative_clause_claims_what_follows_it(nlp_sm: Any, scheme: 
 def test_a_passive_cue_needs_its_by_phrase(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
     """The guidelines count no claim whose source is no actor: "she was told that ...";
     with "by police" the police said it."""
-    news = _scheme(scheme, matcher)
+    news = with_matcher(scheme, matcher)
     for text in (
         "She was told that nothing could be done.",
         "It was announced that the school would close.",
@@ -216,7 +208,7 @@ def test_a_date_does_not_run_past_a_comma_into_a_bare_unit(nlp_sm: Any, scheme: 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
 def test_who_issued_a_text_says_what_it_says(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
-    news = _scheme(scheme, matcher)
+    news = with_matcher(scheme, matcher)
     text = "The ministry issued a statement saying the border was closed."
     assert claimant_of(text, run(text, nlp_sm, news), "the border was closed") == ["The ministry"]
     text = (
@@ -233,7 +225,7 @@ def test_who_issued_a_text_says_what_it_says(nlp_sm: Any, scheme: Scheme, matche
 def test_accusing_of_questions_and_claimed_victory(
     nlp_sm: Any, scheme: Scheme, matcher: str
 ) -> None:
-    news = _scheme(scheme, matcher)
+    news = with_matcher(scheme, matcher)
     text = (
         "The social media platform X has sued a group of advertisers, accusing them of an "
         "illegal boycott that cost it billions of dollars in revenue."
@@ -342,7 +334,7 @@ def test_a_second_cue_the_parser_hung_on_the_content(
 ) -> None:
     """ "said X but urged Y": Y is no part of X, and the speaker urges; "X walked in and told
     police" keeps its second verb (same form as the first)."""
-    news = _scheme(scheme, matcher)
+    news = with_matcher(scheme, matcher)
     text = (
         "The Bureau of Meteorology said the worst of the storm had passed but urged people to "
         "stay alert."
@@ -487,7 +479,7 @@ def test_no_claim_without_a_speaker_or_a_clause(nlp_sm: Any, scheme: Scheme) -> 
 def test_an_adjective_with_a_clause_holds_a_claim(
     nlp_sm: Any, scheme: Scheme, matcher: str
 ) -> None:
-    news = _scheme(scheme, matcher)
+    news = with_matcher(scheme, matcher)
     text = "The minister was confident that the deal would pass."
     assert claimant_of(text, run(text, nlp_sm, news), "the deal would pass") == ["The minister"]
     text = "Italian secularist associations are concerned the Government will modify the law."
@@ -520,7 +512,7 @@ def test_a_name_apposed_to_a_role_is_a_person(nlp_sm: Any, scheme: Scheme) -> No
 @pytest.mark.parametrize("matcher", MATCHERS)
 def test_claims_from_the_event_helpers_list(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
     """Claim errors another engineer met on wire news while reading events."""
-    news = _scheme(scheme, matcher)
+    news = with_matcher(scheme, matcher)
     text = (
         "The opposition candidate withdrew on Monday, his party said, less than three weeks "
         "before a presidential election."

@@ -7,26 +7,9 @@ from typing import Any
 
 import pytest
 
-from annotator.scheme import Scheme, scheme_from_dict
+from annotator.scheme import Scheme
 
-from .helpers import find, related, run
-
-MATCHERS = ["anchored", "spacy"]
-
-
-def _scheme(scheme: Scheme, matcher: str) -> Scheme:
-    data = scheme.to_dict()
-    data["preannotation"] = {**data["preannotation"], "pattern_matcher": matcher}
-    return scheme_from_dict(data)
-
-
-def _roles(text: str, proposal: Any, trigger: str) -> dict[str, list[str]]:
-    event = find(text, proposal, "EVENT", trigger)
-    return {
-        role: related(text, proposal, event, role)
-        for role in ("agent", "target", "place", "time")
-        if related(text, proposal, event, role)
-    }
+from .helpers import MATCHERS, related, roles_of, run, with_matcher
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -43,12 +26,12 @@ def test_an_event_before_or_after_another_has_its_own_time(
         "Three patients died after waiting more than ten hours. "
         "The team went top on Sunday after a 2-0 win."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
-    assert _roles(text, proposal, "election") == {}
-    assert _roles(text, proposal, "detained").get("time") == ["Monday"]
-    assert _roles(text, proposal, "earthquake") == {}
-    assert "time" not in _roles(text, proposal, "died")
-    assert _roles(text, proposal, "win").get("time") == ["Sunday"]
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert roles_of(text, proposal, "election") == {}
+    assert roles_of(text, proposal, "detained").get("time") == ["Monday"]
+    assert roles_of(text, proposal, "earthquake") == {}
+    assert "time" not in roles_of(text, proposal, "died")
+    assert roles_of(text, proposal, "win").get("time") == ["Sunday"]
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -61,10 +44,10 @@ def test_a_conjoined_or_reported_clause_keeps_its_own_place_and_time(
         "Police arrested four men and will question them in Leeds next week. "
         "Fourteen cases were found in Kisumu, the agency said in a statement."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
-    arrested = _roles(text, proposal, "arrested")
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    arrested = roles_of(text, proposal, "arrested")
     assert "time" not in arrested and "place" not in arrested, arrested
-    assert "place" not in _roles(text, proposal, "statement")
+    assert "place" not in roles_of(text, proposal, "statement")
 
 
 def _events(text: str, proposal: Any) -> dict[str, tuple[str, str]]:
@@ -89,7 +72,7 @@ def test_a_police_raid_is_a_search_and_the_wounded_are_people(
         "Two of the injured were flown to Nairobi, and the dead included a child. "
         "The mayor told a news conference that the fire was under control."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     raids = [s for s in proposal.spans if s.label == "EVENT" and text[s.start : s.end] == "raided"]
     assert [str(s.attrs.get("type")) for s in raids] == ["other", "other", "attack"], events
@@ -110,14 +93,14 @@ def test_who_is_urged_or_due_to_do_it_does_it_and_it_is_planned(
         "The premier is due to meet union leaders on Friday. "
         "The minister was forced to resign."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
-    talks = _roles(text, proposal, "talks")
+    talks = roles_of(text, proposal, "talks")
     assert talks.get("agent") == ["both governments"] and events["talks"][1] == "planned", talks
-    release = _roles(text, proposal, "release")
+    release = roles_of(text, proposal, "release")
     assert release.get("agent") == ["the army"] and events["release"][1] == "planned", release
     assert events["strike"] == ("protest", "planned"), events
-    assert _roles(text, proposal, "meet").get("agent") == ["The premier"]
+    assert roles_of(text, proposal, "meet").get("agent") == ["The premier"]
     assert events["resign"][1] == "occurred", events
 
 
@@ -135,23 +118,23 @@ def test_an_agreed_truce_happened_and_who_agreed_made_it(
         "Two students were arrested for protesting outside the embassy. "
         "The Greens won 31 percent and 40 seats."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert events["truce"] == ("agreement", "occurred"), events
-    assert _roles(text, proposal, "truce").get("agent") == ["The rebels"]
+    assert roles_of(text, proposal, "truce").get("agent") == ["The rebels"]
     assert events["ceasefire"] == ("agreement", "occurred"), events
-    assert _roles(text, proposal, "ceasefire").get("agent") == ["The two factions"]
-    assert _roles(text, proposal, "statement").get("agent") == ["its leader"]
-    assert _roles(text, proposal, "protesting").get("agent") == ["Two students"]
+    assert roles_of(text, proposal, "ceasefire").get("agent") == ["The two factions"]
+    assert roles_of(text, proposal, "statement").get("agent") == ["its leader"]
+    assert roles_of(text, proposal, "protesting").get("agent") == ["Two students"]
     assert events["won"][0] == "election", events
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
 def test_shops_malls_and_warehouses_are_places(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
     text = "A gunman opened fire at a supermarket on Friday. Police arrested him at a warehouse."
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
-    assert _roles(text, proposal, "opened fire").get("place") == ["a supermarket"]
-    assert _roles(text, proposal, "arrested").get("place") == ["a warehouse"]
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert roles_of(text, proposal, "opened fire").get("place") == ["a supermarket"]
+    assert roles_of(text, proposal, "arrested").get("place") == ["a warehouse"]
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -164,8 +147,8 @@ def test_nobody_is_no_argument_and_a_hostage_is_no_second_event(
         "No group has claimed responsibility for the bombing. "
         "Pirates held two engineers hostage for a month."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
-    assert "agent" not in _roles(text, proposal, "bombing")
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert "agent" not in roles_of(text, proposal, "bombing")
     events = _events(text, proposal)
     assert events.get("held") == ("detention", "occurred") and "hostage" not in events, events
 
@@ -177,9 +160,9 @@ def test_a_state_that_takes_part_is_no_place(nlp_sm: Any, scheme: Scheme, matche
     text = (
         "Serbia and Kosovo agree truce after clashes\nThe accord was signed with Tirana last year."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
-    assert "place" not in _roles(text, proposal, "truce")
-    assert "place" not in _roles(text, proposal, "accord")
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert "place" not in roles_of(text, proposal, "truce")
+    assert "place" not in roles_of(text, proposal, "accord")
 
 
 def test_a_title_case_headline_verb_is_a_trigger(nlp_sm: Any, scheme: Scheme) -> None:
@@ -206,14 +189,14 @@ def test_a_time_that_says_how_long_is_no_time_of_the_event(
         "The blast was the worst since 1998, when gunmen killed 40 people. "
         "Five men, aged between 19 and 30, were arrested on Friday."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
-    assert _roles(text, proposal, "strike").get("time") == ["Monday"]
-    assert "time" not in _roles(text, proposal, "sentenced")
-    assert "time" not in _roles(text, proposal, "met")
-    assert "time" not in _roles(text, proposal, "earthquake")
-    assert "time" not in _roles(text, proposal, "blast")
-    assert _roles(text, proposal, "killed").get("time") == ["1998"]
-    assert _roles(text, proposal, "arrested").get("time") == ["Friday"]
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert roles_of(text, proposal, "strike").get("time") == ["Monday"]
+    assert "time" not in roles_of(text, proposal, "sentenced")
+    assert "time" not in roles_of(text, proposal, "met")
+    assert "time" not in roles_of(text, proposal, "earthquake")
+    assert "time" not in roles_of(text, proposal, "blast")
+    assert roles_of(text, proposal, "killed").get("time") == ["1998"]
+    assert roles_of(text, proposal, "arrested").get("time") == ["Friday"]
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -228,10 +211,10 @@ def test_suicide_bombers_detention_centres_and_nationals(
         "Border guards detained 12 Afghan nationals. "
         "Two servicemen were killed."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert "suicide" not in events and "detention" not in events, events
-    assert _roles(text, proposal, "detained").get("target") == ["12 Afghan nationals"]
+    assert roles_of(text, proposal, "detained").get("target") == ["12 Afghan nationals"]
     assert "Two servicemen" in _targets(text, proposal, "killed")
 
 
@@ -258,9 +241,9 @@ def test_where_an_actor_sits_or_was_jailed_is_not_where_it_happened(
         "The hostages were freed in a deal brokered by Qatar and released on Friday. "
         "Police arrested a man in Paris."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
-    assert "place" not in _roles(text, proposal, "expulsions")
-    assert "place" not in _roles(text, proposal, "resigned")
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert "place" not in roles_of(text, proposal, "expulsions")
+    assert "place" not in roles_of(text, proposal, "resigned")
     places = [
         p
         for s in proposal.spans
@@ -268,7 +251,7 @@ def test_where_an_actor_sits_or_was_jailed_is_not_where_it_happened(
         for p in related(text, proposal, s, "place")
     ]
     assert places == [], places
-    assert _roles(text, proposal, "arrested").get("place") == ["Paris"]
+    assert roles_of(text, proposal, "arrested").get("place") == ["Paris"]
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -283,10 +266,10 @@ def test_what_was_vowed_or_plotted_has_not_happened_then(
         "Tomorrow he plans to meet the king. "
         "He was convicted in 2015 of conspiring to kill a judge."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
-    assert "time" not in _roles(text, proposal, "attack")
-    assert _roles(text, proposal, "meet").get("time") == ["Tomorrow"]
-    kill = _roles(text, proposal, "kill")
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert "time" not in roles_of(text, proposal, "attack")
+    assert roles_of(text, proposal, "meet").get("time") == ["Tomorrow"]
+    kill = roles_of(text, proposal, "kill")
     assert "time" not in kill and _events(text, proposal)["kill"][1] == "planned", kill
 
 
@@ -307,18 +290,21 @@ def test_crashes_raids_kidnappings_and_walkouts(nlp_sm: Any, scheme: Scheme, mat
         "The minister told a news conference that talks had failed. "
         "NASA launched the shuttle in January. It exploded 73 seconds after liftoff."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert events.get("crash", ("",))[0] == "other", events
     assert events.get("raids", ("",))[0] == "other", events
     assert "ruling" not in events, events
     assert events.get("kidnapped", ("",))[0] == "detention", events
-    assert _roles(text, proposal, "kidnapped") == {"agent": ["Gunmen"], "target": ["12 villagers"]}
+    assert roles_of(text, proposal, "kidnapped") == {
+        "agent": ["Gunmen"],
+        "target": ["12 villagers"],
+    }
     assert "wildfire" in events, events
-    assert _roles(text, proposal, "walkout").get("agent") == ["Nurses"]
-    assert _roles(text, proposal, "fired").get("target") == ["the crowd"]
-    assert _roles(text, proposal, "news conference").get("agent") == ["The minister"]
-    assert "agent" not in _roles(text, proposal, "exploded")
+    assert roles_of(text, proposal, "walkout").get("agent") == ["Nurses"]
+    assert roles_of(text, proposal, "fired").get("target") == ["the crowd"]
+    assert roles_of(text, proposal, "news conference").get("agent") == ["The minister"]
+    assert "agent" not in roles_of(text, proposal, "exploded")
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -331,11 +317,11 @@ def test_a_bare_count_of_people_is_an_argument(nlp_sm: Any, scheme: Scheme, matc
         "Thousands marched in Lagos. "
         "Troops fired dozens of rockets."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
-    assert _roles(text, proposal, "killed").get("target") == ["dozens"]
-    assert _roles(text, proposal, "wounded").get("target") == ["23 others"]
-    assert _roles(text, proposal, "marched").get("agent") == ["Thousands"]
-    assert "target" not in _roles(text, proposal, "fired")
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert roles_of(text, proposal, "killed").get("target") == ["dozens"]
+    assert roles_of(text, proposal, "wounded").get("target") == ["23 others"]
+    assert roles_of(text, proposal, "marched").get("agent") == ["Thousands"]
+    assert "target" not in roles_of(text, proposal, "fired")
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -353,17 +339,17 @@ def test_threats_shootouts_funerals_and_campaign_rallies(
         "He spoke at a campaign rally in Lagos. "
         "Two soldiers were killed and five wounded when their patrol was ambushed."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert "death" not in events, events
     assert events.get("shootout", ("",))[0] == "attack", events
     assert events.get("coup", ("",))[0] == "other", events
-    funeral = _roles(text, proposal, "funeral")
+    funeral = roles_of(text, proposal, "funeral")
     assert "agent" not in funeral and funeral.get("target"), funeral
     assert events["rally"][0] == "other", events
-    assert _roles(text, proposal, "wounded").get("target") == ["five"]
-    assert "agent" not in _roles(text, proposal, "wounded")
-    assert "agent" not in _roles(text, proposal, "ambushed")
+    assert roles_of(text, proposal, "wounded").get("target") == ["five"]
+    assert "agent" not in roles_of(text, proposal, "wounded")
+    assert "agent" not in roles_of(text, proposal, "ambushed")
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -378,10 +364,10 @@ def test_what_is_called_or_due_or_will_go_ahead_is_planned(
         "Three officers are due to go on trial next year. "
         "The ministers, meeting in Rome, pledged to cut emissions."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert events["demonstration"][1] == "planned", events
-    assert _roles(text, proposal, "demonstration").get("agent") == ["Unions"]
+    assert roles_of(text, proposal, "demonstration").get("agent") == ["Unions"]
     assert events["election"][1] == "planned", events
     assert events["trial"][1] == "planned", events
     assert events["meeting"][1] == "occurred", events
@@ -396,10 +382,10 @@ def test_a_reason_has_its_own_time_and_place(nlp_sm: Any, scheme: Scheme, matche
         "The EU imposed sanctions on Russia over its invasion of Ukraine. "
         "Police raided six homes in Breda over the weekend."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
-    assert "time" not in _roles(text, proposal, "murder")
-    assert "place" not in _roles(text, proposal, "sanctions")
-    assert _roles(text, proposal, "raided").get("time") == ["the weekend"]
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert "time" not in roles_of(text, proposal, "murder")
+    assert "place" not in roles_of(text, proposal, "sanctions")
+    assert roles_of(text, proposal, "raided").get("time") == ["the weekend"]
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -411,9 +397,9 @@ def test_first_time_in_years_and_servicemen(nlp_sm: Any, scheme: Scheme, matcher
         "Greek, Turkish leaders meet for first time in two years\n"
         "The minister said that 40 servicemen had been killed."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
-    assert "time" not in _roles(text, proposal, "meet")
-    assert _roles(text, proposal, "killed").get("target") == ["40 servicemen"]
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert "time" not in roles_of(text, proposal, "meet")
+    assert roles_of(text, proposal, "killed").get("target") == ["40 servicemen"]
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -427,9 +413,9 @@ def test_an_event_inside_another_events_noun_and_a_shared_subject(
         "An investigation into the bombing was opened in March. "
         "The suspects appeared in court and were remanded in custody."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
-    assert "time" not in _roles(text, proposal, "bombing")
-    assert _roles(text, proposal, "custody").get("target") == ["The suspects"]
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert "time" not in roles_of(text, proposal, "bombing")
+    assert roles_of(text, proposal, "custody").get("target") == ["The suspects"]
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -445,14 +431,14 @@ def test_foiled_plots_freed_hostages_and_those_killed(
         "Dozens of tourists were among those killed. "
         "The bombardment of the city continued for a week."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert events["attack"][1] == "denied", events
-    assert "agent" not in _roles(text, proposal, "attack")
-    assert _roles(text, proposal, "arrested").get("agent") == ["Police"]
-    assert _roles(text, proposal, "freed").get("target") == ["two hostages"]
+    assert "agent" not in roles_of(text, proposal, "attack")
+    assert roles_of(text, proposal, "arrested").get("agent") == ["Police"]
+    assert roles_of(text, proposal, "freed").get("target") == ["two hostages"]
     assert "hostages" not in events, events
-    assert _roles(text, proposal, "killed").get("target") == ["tourists"]
+    assert roles_of(text, proposal, "killed").get("target") == ["tourists"]
     assert events.get("bombardment", ("",))[0] == "attack", events
 
 
@@ -470,7 +456,7 @@ def test_a_time_that_names_a_kind_and_a_two_city_dateline(
         "The 1945 bombing killed thousands. "
         "Hackers attacked the Texas website."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     killed = [
         r
         for s in proposal.spans
@@ -487,8 +473,8 @@ def test_a_time_that_names_a_kind_and_a_two_city_dateline(
         {"time": [], "place": ["a Christmas market"]},
         {"time": [], "place": []},
     ], attacks
-    assert "time" not in _roles(text, proposal, "shot")
-    assert _roles(text, proposal, "bombing").get("time") == ["1945"]
+    assert "time" not in roles_of(text, proposal, "shot")
+    assert roles_of(text, proposal, "bombing").get("time") == ["1945"]
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -505,13 +491,13 @@ def test_conditions_shares_of_the_vote_and_who_suffered_a_defeat(
         "A train derailed near Gonda. "
         "Police arrested him over a video posted on Tuesday."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert events["wins"][1] == "planned", events
     assert "vote" not in events, events
-    assert _roles(text, proposal, "defeat") == {"target": ["The ruling party"]}
+    assert roles_of(text, proposal, "defeat") == {"target": ["The ruling party"]}
     assert events.get("derailed", ("",))[0] == "other", events
-    assert "time" not in _roles(text, proposal, "arrested")
+    assert "time" not in roles_of(text, proposal, "arrested")
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -526,11 +512,11 @@ def test_a_lower_case_march_and_the_sources_of_a_report(
         "The vote is set for March 3. "
         "The talks collapsed on Thursday, U.S. and Saudi mediators said."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert events.get("march") == ("protest", "planned"), events
     assert "March" not in events and events["vote"][1] == "planned", events
-    assert "place" not in _roles(text, proposal, "collapsed")
+    assert "place" not in roles_of(text, proposal, "collapsed")
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -542,10 +528,10 @@ def test_arson_and_fighting_are_attacks(nlp_sm: Any, scheme: Scheme, matcher: st
         "Heavy fighting broke out in the north. "
         "The fire-fighting equipment arrived."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert events.get("set fire", ("",))[0] == "attack", events
-    assert _roles(text, proposal, "set fire").get("agent") == ["Protesters"]
+    assert roles_of(text, proposal, "set fire").get("agent") == ["Protesters"]
     assert events.get("torched", ("",))[0] == "attack", events
     fighting = [
         s for s in proposal.spans if s.label == "EVENT" and "fighting" in text[s.start : s.end]
@@ -561,7 +547,7 @@ def test_a_modal_of_possibility(nlp_sm: Any, scheme: Scheme, matcher: str) -> No
         "Police said the man may have been killed by his partner. "
         "The army said it may attack the town."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert events["killed"][1] == "alleged", events
     assert events["attack"][1] == "planned", events
@@ -577,7 +563,7 @@ def test_verbs_that_look_like_events(nlp_sm: Any, scheme: Scheme, matcher: str) 
         "The senator tweeted that the vote was rigged. "
         "Her tweet was deleted."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert "deal" not in events and "wound" not in events and "tweeted" not in events, events
     assert events.get("tweet", ("",))[0] == "statement", events
@@ -597,14 +583,14 @@ def test_dead_said_of_people_and_killing_a_count_or_more(
         "A storm caused a crane to collapse, killing 107 or more. "
         "Officials held the group responsible for the attack."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     dead = [
         related(text, proposal, s, "target")
         for s in proposal.spans
         if s.label == "EVENT" and text[s.start : s.end] == "dead"
     ]
     assert dead == [["Hundreds"], ["Two men"], ["three people"]], dead
-    assert _roles(text, proposal, "killing").get("target") == ["107"]
+    assert roles_of(text, proposal, "killing").get("target") == ["107"]
     assert "held" not in _events(text, proposal)
 
 
@@ -621,7 +607,7 @@ def test_exchanges_of_fire_surrenders_victories_and_seats_gained(
         "The party gained a seat. "
         "The team celebrated its victory."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert events.get("exchange of fire", ("",))[0] == "attack", events
     assert events.get("surrendered", ("",))[0] == "arrest", events
@@ -644,7 +630,7 @@ def test_due_on_a_day_is_planned_due_to_last_is_not(
         "The truce, which began on Friday morning, is due to last four days. "
         "The summit is due on Friday."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert events["truce"][1] == "occurred", events
     assert events["summit"][1] == "planned", events
@@ -660,7 +646,7 @@ def test_what_is_denied_of_an_event_is_not_the_event(
         "The ministry denied that the arrest was politically motivated. "
         "He denied that the attack happened."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert events["arrest"][1] == "occurred", events
     assert events["attack"][1] == "denied", events
@@ -675,9 +661,9 @@ def test_a_score_makes_a_defeat_a_match(nlp_sm: Any, scheme: Scheme, matcher: st
         "The Colts earned a 20-13 victory over the Chiefs. "
         "The party suffered a heavy defeat in the election."
     )
-    proposal = run(text, nlp_sm, _scheme(scheme, matcher))
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     events = _events(text, proposal)
     assert events["defeated"][0] == "other", events
-    assert "target" not in _roles(text, proposal, "defeated")
+    assert "target" not in roles_of(text, proposal, "defeated")
     assert events["victory"][0] == "other", events
     assert events["defeat"][0] == "election", events
