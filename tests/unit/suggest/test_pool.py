@@ -40,14 +40,14 @@ def _items(n: int) -> list[tuple[str, Any]]:
 
 
 def _pipeline(*components: str) -> Any:
-    """A blank English pipeline with test components: ``sleepy`` takes 0.3 s per text that
+    """A blank English pipeline with test components: ``sleepy`` takes 0.5 s per text that
     says "slow", ``raising`` raises on "boom", ``dying`` ends its process on "die"."""
     import spacy
     from spacy.language import Language
 
     def sleepy(doc: Any) -> Any:
         if "slow" in doc.text:
-            time.sleep(0.3)
+            time.sleep(0.5)
         return doc
 
     def raising(doc: Any) -> Any:
@@ -141,7 +141,7 @@ def test_closing_the_stream_stops_the_workers_at_once(scheme: Scheme) -> None:
     )
     assert next(stream)[0] == 0
     started = time.monotonic()
-    stream.close()  # 38 texts left, 5.7 s of work per worker
+    stream.close()  # 38 texts left, 9.5 s of work per worker
     assert time.monotonic() - started < 3
     assert _no_children()
 
@@ -162,6 +162,6 @@ def test_a_cancelled_preannotation_stops_the_pool(tmp_path: Path) -> None:
         preannotate_project(
             project, nlp=_pipeline("sleepy"), n_process=2, batch_size=2, progress=token
         )
-    assert time.monotonic() - started < 4  # all 30 texts would take 4.5 s on two workers
+    assert time.monotonic() - started < 4  # all 30 texts would take 7.5 s on two workers
     assert _no_children()
     project.close()
