@@ -209,6 +209,13 @@ class TrainFailed(AnnotatorError):
     code = "E172"
 
 
+class SuggestFailed(AnnotatorError):
+    """A pre-annotation worker process (``preannotate --n-process N``) raised or stopped; the
+    message names what it raised or its exit code."""
+
+    code = "E173"
+
+
 class ModelFormatError(AnnotatorError):
     """A model folder written by ``annotator train`` cannot be read (missing or damaged file)."""
 
