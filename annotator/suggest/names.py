@@ -99,14 +99,14 @@ _NAME_PARTICLES = frozenset(
 _TITLES = frozenset(
     "Mr Mrs Ms Dr Prof Sgt Cpl Lt Capt Maj Col Gen Adm Det Insp Supt Rev Gov Sen Rep".split()
 )
-_TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_TITLES)) + r")\. $")
+_TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_TITLES)) + r")\.? $")  # "Dr Oba", "Dr. Oba"
 
 
 def _join_split_names(ents: list[Cand], text: str) -> list[Cand]:
     """A person's name the recogniser cut at a lower-case particle ("Prince Abdulaziz" and
     "bin Salman") is one name, and so is a name with the title before it ("Sgt. Joe
-    Albert", "Dr. Hannah Reid"); a name after a comma inside an organisation's ("Bristol,
-    Marvin Rees") is a person's."""
+    Albert", "Dr. Hannah Reid", "Dr Oba Babs-Osibodu"); a name after a comma inside an
+    organisation's ("Bristol, Marvin Rees") is a person's."""
     out: list[Cand] = []
     for cand in ents:
         if cand.label == "ACTOR" and cand.source == "ner":

@@ -534,3 +534,17 @@ def test_claims_from_the_event_helpers_list(nlp_sm: Any, scheme: Scheme, matcher
     text = "The coach said his team deserved the win but criticised the referee."
     claims = spans_of(text, run(text, nlp_sm, news), "CLAIM")
     assert claims == ["his team deserved the win"], claims
+
+
+def test_a_title_without_a_point_belongs_to_the_name(nlp_sm: Any, scheme: Scheme) -> None:
+    """British style writes "Dr" and "Mr" without a point; "she" then finds the doctor."""
+    text = (
+        "Health Secretary Jeremy Miles said he was pleased that talks had been constructive. "
+        "Dr Oba Babs-Osibodu, co-chair of the committee, told BBC Wales that doctors did not "
+        'want to strike. "Nobody goes into medicine to stand on a picket line," she said.'
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "doctors did not want to strike") == ["Dr Oba Babs-Osibodu"]
+    assert claimant_of(text, proposal, "Nobody goes into medicine to stand on a picket line") == [
+        "Dr Oba Babs-Osibodu"
+    ]
