@@ -558,9 +558,8 @@ class ClaimRules:
         owned = lemma in _STATEMENT_NOUNS or self._artifact(subj)
         poss = self.args.argument("claim_owner", subj) if owned else None
         if poss is not None:
-            actor = actor_for(
-                poss, actors, speaker=True
-            )  # "Cornyn's statement added", "the UN report"
+            # "Cornyn's statement added", "the UN report", "a readout released by Tokyo"
+            actor = actor_for(poss, actors, speaker=True)
         elif not is_pronoun(subj) and lemma in _STATEMENT_NOUNS:
             actor, score = last, SCORE_CLAIMANT_GUESS
         else:

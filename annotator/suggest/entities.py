@@ -409,21 +409,27 @@ def actor_for(
     return made if made is not None or not owners else owners[-1]
 
 
-def possessor_of(head: Token, cand: Cand) -> bool:
-    """``cand`` is the possessor of ``head``'s phrase ("Khan's" in "Khan's party")."""
+def _attached_as(head: Token, cand: Cand, deps: frozenset[str]) -> bool:
+    """The root of ``cand``'s tokens depends on ``head`` by one of ``deps``."""
     span = head.doc.char_span(cand.start, cand.end, alignment_mode="expand")
     if span is None or not len(span):
         return False
-    return span.root.dep_ == "poss" and span.root.head.i == head.i
+    return span.root.dep_ in deps and span.root.head.i == head.i
+
+
+def possessor_of(head: Token, cand: Cand) -> bool:
+    """``cand`` is the possessor of ``head``'s phrase ("Khan's" in "Khan's party")."""
+    return _attached_as(head, cand, _POSSESSOR)
 
 
 def modifier_of(head: Token, cand: Cand) -> bool:
     """``cand`` is a name modifying ``head``'s noun ("Calder" in "a Calder spokesman",
     "Tech" tagged as an adjective in "Tech firm admits")."""
-    span = head.doc.char_span(cand.start, cand.end, alignment_mode="expand")
-    if span is None or not len(span):
-        return False
-    return span.root.dep_ in ("compound", "nmod", "amod") and span.root.head.i == head.i
+    return _attached_as(head, cand, _NAME_MODIFIER)
+
+
+_POSSESSOR = frozenset({"poss"})
+_NAME_MODIFIER = frozenset({"compound", "nmod", "amod"})
 
 
 def is_pronoun(tok: Token) -> bool:

@@ -408,10 +408,23 @@ def _vehicle(span: Span, lexicon: ActorLexicon) -> bool:
 
 def _named_place(root: Token) -> bool:
     """The name after "the town of", "the province of": a place whatever NER took it for."""
+    return _of_phrase_of(root, _SETTLEMENTS)
+
+
+def _home_of(root: Token) -> bool:
+    """The name after "a resident of", "natives of": a place, whatever NER took it for."""
+    return _of_phrase_of(root, _RESIDENTS)
+
+
+def _of_phrase_of(root: Token, nouns: frozenset[str]) -> bool:
+    """``root`` is the object of "of" after a noun of ``nouns`` ("the town of X")."""
     prep = root.head
-    if root.dep_ != "pobj" or prep.lower_ != "of" or prep.head.pos_ != "NOUN":
-        return False
-    return prep.head.lemma_.lower() in _SETTLEMENTS
+    return (
+        root.dep_ == "pobj"
+        and prep.lower_ == "of"
+        and prep.head.pos_ == "NOUN"
+        and prep.head.lemma_.lower() in nouns
+    )
 
 
 def _acronym_types(ents: list[Cand], text: str) -> None:
@@ -462,16 +475,8 @@ def _places_read_as_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
 _AT_PLACE = frozenset({"in", "at", "near", "from", "outside"})
 
 
-def _home_of(root: Token) -> bool:
-    """The name after "a resident of", "natives of": a place, whatever NER took it for."""
-    prep = root.head
-    return (
-        root.dep_ == "pobj"
-        and prep.lower_ == "of"
-        and prep.head.lemma_.lower() in ("resident", "native", "inhabitant", "citizen")
-    )
-
-
+# Nouns of people named by where they live ("a resident of Worli Koliwada").
+_RESIDENTS = frozenset({"resident", "native", "inhabitant", "citizen"})
 # Nouns of places named by "of" + a name ("the town of Zuwara"); not "the country of" (often a
 # government) nor buildings ("the office of the UN").
 _SETTLEMENTS = frozenset(
