@@ -482,6 +482,7 @@ class ClaimRules:
             toks = found.arg_tokens()
             lo = min(t.left_edge.i for t in toks)
             hi = self._before_other_speaker(cue, lo, max(t.right_edge.i for t in toks) + 1)
+            hi = self._before_comment(cue.doc, lo, hi)
             if lo < cue.i < hi:
                 lo = cue.i + 1  # "the count, which the commission says could take a month"
             if hi <= cue.i and any(t.text == ";" for t in cue.doc[hi : cue.i]):
@@ -525,6 +526,20 @@ class ClaimRules:
             if tok.dep_ == "advcl" and not marks & _OTHER_VOICE:
                 continue
             return max(lo + 1, tok.left_edge.i)
+        return hi
+
+    def _before_comment(self, doc: Doc, lo: int, hi: int) -> int:
+        """The end of the content before the writer's comment on it, apposed to its last noun:
+        "claimed its forces had captured X, a claim that could not be verified"."""
+        for tok in doc[lo + 1 : hi]:
+            if (
+                tok.dep_ in ("appos", "npadvmod")
+                and tok.right_edge.i >= hi - 2  # it closes the content
+                and tok.lemma_.lower() in self.nouns
+                and doc[tok.left_edge.i - 1].text == ","
+                and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children)
+            ):
+                return tok.left_edge.i - 1
         return hi
 
     @staticmethod
@@ -593,7 +608,10 @@ _COLON_QUOTE = re.compile(r':\s*["“]')
 # Patterns that name the speaker of a passive cue ("was quoted as saying", "told by police").
 _PASSIVE_SOURCES = frozenset({"quoted_as_saying", "passive_by", "subject_of_state"})
 # Subjects that name someone new, not an earlier actor ("Another said", "Some said").
-_INDEFINITE = frozenset("another other others some many several few most both all each".split())
+_INDEFINITE = frozenset(
+    "another other others some many several few most both all each everyone everybody anyone"
+    " anybody someone somebody nobody none".split()
+)
 _QUOTE_MARKS = '"“”'
 _TAG_REACH = 60  # characters after a quotation that ends its sentence where its tag may be
 # Marks of a clause beside the content in which someone else speaks: "..., while Y said",
@@ -846,7 +864,7 @@ def _strip_leading(span: Span) -> Span:
     lo, hi = span.start, span.end
     while lo < hi and (
         doc[lo].dep_ == "mark"
-        or (doc[lo].lower_ == "that" and doc[lo].dep_ == "dobj")  # parsed as a relative
+        or (doc[lo].lower_ == "that" and doc[lo].dep_ in ("dobj", "advmod"))  # as a relative
         or doc[lo].is_punct
         or doc[lo].is_space
     ):

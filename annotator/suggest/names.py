@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 # Types a noun after a name gives that name ("the Bild newspaper": media).
 _NAMED_BY_NOUN = frozenset({"media", "party", "armed_group"})
+# Gazetteer types of names that are actors even where the recogniser took them for places.
+_NAMED_ACTORS = frozenset({"organisation", "media"})
 
 
 _AGE_RE = re.compile(r"^\d{1,3}$")
@@ -45,7 +47,7 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
     """
     out: list[Cand] = []
     teams = lexicon.team_report(doc)
-    vehicles: set[str] = set()
+    vehicles: set[str] = set()  # names that are no actor in this document
     for cand in ents:
         if cand.source != "ner":
             out.append(cand)
@@ -67,12 +69,8 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             cand.label, cand.attrs = "PLACE", {}  # "YANGON — ": the dateline's city
         if cand.label == "PLACE" and _adjective(doc, cand):
             continue  # "Ukrainian drones" tagged as a place: a nationality word
-        if cand.label == "PLACE" and teams and _team_name(doc, cand, text):
-            cand.label, cand.attrs = "ACTOR", {"type": "organisation"}
-        elif cand.label == "PLACE" and _alias(doc, cand):
-            cand.label, cand.attrs = "ACTOR", {"type": "person"}  # "Dagalo, known as Hemedti"
-        elif cand.label == "PLACE" and _names_a_person(doc, cand, lexicon):
-            cand.label, cand.attrs = "ACTOR", {"type": "person"}
+        if cand.label == "PLACE":
+            _place_or_actor(doc, cand, piece, lexicon, teams, text)
         elif cand.label == "ACTOR" and _opening_place(doc, cand):
             cand.label, cand.attrs = "PLACE", {}  # "In Antakya, residents complained"
         elif cand.label == "ACTOR" and not _refine_actor(doc, cand, piece, lexicon, vehicles):
@@ -88,6 +86,21 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             c for c in out if not (c.label == "ACTOR" and _bare(text[c.start : c.end]) in vehicles)
         ]
     return out
+
+
+def _place_or_actor(
+    doc: Doc, cand: Cand, piece: str, lexicon: ActorLexicon, teams: bool, text: str
+) -> None:
+    """Relabel a PLACE of the recogniser that names an actor."""
+    if teams and _team_name(doc, cand, text):
+        cand.label, cand.attrs = "ACTOR", {"type": "organisation"}
+    elif _alias(doc, cand):
+        cand.label, cand.attrs = "ACTOR", {"type": "person"}  # "Dagalo, known as Hemedti"
+    elif _names_a_person(doc, cand, lexicon):
+        cand.label, cand.attrs = "ACTOR", {"type": "person"}
+    elif _named_actor(doc, cand, piece, lexicon):
+        # "a complaint from Spotify" tagged GPE: the gazetteer knows the company
+        cand.label, cand.attrs = "ACTOR", {"type": lexicon.name_type[piece.lower()]}
 
 
 # Lower-case particles inside names ("Abdulaziz bin Salman", "Ursula von der Leyen").
@@ -310,6 +323,9 @@ def _refine_actor(
         w.isalpha() and w.islower() and w not in _NAME_PARTICLES for w in piece.split()
     ):
         return False  # "Police name suspect" in a headline: no name has such words
+    if label == "PERSON" and span is not None and root is not None and _the_name(span, root):
+        vehicles.add(piece.removeprefix("the ").removeprefix("The "))
+        return False  # "the App Store" tagged PERSON: nobody is "the" + a name
     if root is not None and label != "PERSON" and _named_place(root):
         cand.label, cand.attrs = "PLACE", {}
         return True  # "near the town of Nabatieh" tagged ORG: the town
@@ -336,6 +352,34 @@ def _refine_actor(
     return True
 
 
+def _named_actor(doc: Doc, cand: Cand, piece: str, lexicon: ActorLexicon) -> bool:
+    """A company or medium of the gazetteer tagged as a place, unless it is where something
+    is done ("removed the video from YouTube": the platform as a place)."""
+    if lexicon.name_type.get(piece.lower()) not in _NAMED_ACTORS:
+        return False
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    return not (root.dep_ == "pobj" and root.head.head.pos_ in ("VERB", "AUX"))
+
+
+def _the_name(span: Span, root: Token) -> bool:
+    """A singular name tagged as a person after "the" ("the App Store"): a thing, not a person
+    (not after a title or with a word between: "the Rev. Al Sharpton", "the late Jo Cox")."""
+    doc = span.doc
+    first = span[0] if span[0].lower_ != "the" else (span[1] if len(span) > 1 else None)
+    if first is None or first.i == 0 or root.tag_ != "NNP":
+        return False
+    before = doc[first.i - 1]
+    return (
+        before.lower_ == "the"
+        and before.head.i == root.i
+        and first.text.rstrip(".") not in _TITLES
+        and len(span) - (first.i - span.start) >= 2
+    )
+
+
 def _name_type(
     doc: Doc, span: Span | None, piece: str, label: str, lexicon: ActorLexicon
 ) -> str | None:
@@ -359,14 +403,18 @@ def _apposed_to_person(root: Token, piece: str, lexicon: ActorLexicon) -> bool:
     """A two- or three-word title-case name apposed to a noun of people ("the head of the
     ground forces, Oleksandr Syrskyi") names that person."""
     words = piece.split()
+    if root.dep_ != "appos" or not 2 <= len(words) <= 3:
+        return False
+    if not all(p[:1].isupper() and p.isalpha() for w in words for p in w.split("-")):
+        return False  # "Oleksandr Syrskyi", "Marie-Claire Mbuyi"
+    head = root.head
+    prep = head.head
+    if head.dep_ == "pobj" and prep.lower_ in ("for", "of", "at") and prep.head.pos_ == "NOUN":
+        # "a spokeswoman for the health ministry, Marie-Claire Mbuyi": the parser hangs the
+        # name on the ministry
+        head = prep.head
     return (
-        root.dep_ == "appos"
-        and 2 <= len(words) <= 3
-        and all(w[:1].isupper() and w.isalpha() for w in words)
-        and (
-            lexicon.noun_type.get(root.head.lemma_.lower()) == "person"
-            or root.head.lemma_.lower() in ROLE_NOUNS
-        )
+        lexicon.noun_type.get(head.lemma_.lower()) == "person" or head.lemma_.lower() in ROLE_NOUNS
     )
 
 

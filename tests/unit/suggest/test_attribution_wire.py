@@ -1,0 +1,87 @@
+"""Claims, claimants and actors in wire reports of war, health and regulation, each on a
+sentence written for the test (none from the dev set): the writer's comment on a claim, a
+"that" clause the parser hangs on "the time", subjects that name nobody, a name the parser
+hangs on the organisation of a spokeswoman, and names the recogniser mistakes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from annotator.scheme import Scheme
+
+from .helpers import MATCHERS, actor_types, claimant_of, run, spans_of, with_matcher
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_the_writers_comment_on_a_claim_is_not_part_of_it(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    news = with_matcher(scheme, matcher)
+    text = (
+        "The rebels claimed their fighters had taken the airport at Kalemie, a claim that "
+        "could not be independently verified."
+    )
+    proposal = run(text, nlp_sm, news)
+    assert spans_of(text, proposal, "CLAIM") == ["their fighters had taken the airport at Kalemie"]
+    text = "The minister said the dam was safe, an assertion engineers dispute."
+    claims = spans_of(text, run(text, nlp_sm, news), "CLAIM")
+    assert claims == ["the dam was safe"], claims
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_that_clause_hung_on_the_time_is_the_claim(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "warned at the time that ...": the parser makes the clause a relative of "time"."""
+    news = with_matcher(scheme, matcher)
+    text = (
+        "Its director-general, Anneli Korhonen, warned at the time that the new variant spread "
+        "more easily between people."
+    )
+    proposal = run(text, nlp_sm, news)
+    claim = "the new variant spread more easily between people"
+    assert spans_of(text, proposal, "CLAIM") == [claim]
+    assert claimant_of(text, proposal, claim) == ["Anneli Korhonen"]
+
+
+def test_a_subject_that_names_nobody_is_no_claimant(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "Not everyone agrees ...": nobody in particular, not the speaker before."""
+    text = (
+        "The spokesman, Pierre Lambert, said the ward had reopened. Not everyone agrees the "
+        "outbreak is over. Someone claimed the figures were old."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "the outbreak is over") == []
+    assert claimant_of(text, proposal, "the figures were old") == []
+
+
+def test_a_name_hung_on_the_organisation_of_a_spokeswoman_is_hers(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    """ "A spokeswoman for the health ministry, Marie-Claire Mbuyi, said": the recogniser and
+    the parser take the name for the ministry's; it is the spokeswoman's, and "she" is her."""
+    text = (
+        "Doctor Jean Kabila said supplies had run out. A spokeswoman for the health ministry, "
+        "Marie-Claire Mbuyi, said the government had opened new clinics. "
+        '"People come when it is already too late," she said.'
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert actor_types(text, proposal).get("Marie-Claire Mbuyi") == "person"
+    assert claimant_of(text, proposal, "People come when it is already too late") == [
+        "Marie-Claire Mbuyi"
+    ]
+
+
+def test_names_the_recogniser_mistakes(nlp_sm: Any, scheme: Scheme) -> None:
+    """A company of the gazetteer tagged as a place is an actor, unless it is where something
+    is done; a name after "the" tagged as a person is a thing ("the App Store")."""
+    text = "The case began in 2019 with a complaint from Spotify."
+    assert actor_types(text, run(text, nlp_sm, scheme)).get("Spotify") == "organisation"
+    text = "Lawyers argued that the App Store is a marketplace the company built."
+    types = actor_types(text, run(text, nlp_sm, scheme))
+    assert "the App Store" not in types and "App Store" not in types, types
+    text = "The Rev. Jesse Okafor said the church would stay open."
+    types = actor_types(text, run(text, nlp_sm, scheme))
+    assert [t for name, t in types.items() if name.endswith("Jesse Okafor")] == ["person"], types
