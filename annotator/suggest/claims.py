@@ -481,13 +481,19 @@ class ClaimRules:
         if found is not None:
             toks = found.arg_tokens()
             lo = min(t.left_edge.i for t in toks)
-            hi = self._before_other_speaker(cue, lo, max(t.right_edge.i for t in toks) + 1)
+            hi = max(t.right_edge.i for t in toks) + 1
+            for second in cue.rights:
+                if second.i >= hi and second.dep_ == "conj" and _marked_that(second):
+                    hi = second.right_edge.i + 1  # "said X but that Y": the parser's conjunct
+            hi = self._before_other_speaker(cue, lo, hi)
             hi = self._before_comment(cue.doc, lo, hi)
             if lo < cue.i < hi:
                 lo = cue.i + 1  # "the count, which the commission says could take a month"
             if hi <= cue.i and any(t.text == ";" for t in cue.doc[hi : cue.i]):
                 return None  # "Israel says X; Gaza officials report 30 dead": another clause
             lo = _after_time(cue, lo, hi)
+            if hi - lo == 1 and cue.doc[lo].pos_ == "NOUN":
+                return None  # "could announce results": a bare noun states nothing
             if lo == cue.i + 1 and cue.doc[lo].lower_ == "that" and cue.doc[lo].dep_ == "det":
                 lo += 1  # "warned that deforestation remained": the parser's determiner
             return _strip_leading(cue.doc[lo:hi])
@@ -523,6 +529,8 @@ class ClaimRules:
                     return max(lo + 1, tok.left_edge.i)
                 continue
             marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "cc")}
+            if "that" in marks:
+                continue  # "said X but that Y": more content
             if tok.dep_ == "advcl" and not marks & _OTHER_VOICE:
                 continue
             return max(lo + 1, tok.left_edge.i)
@@ -712,6 +720,11 @@ def _subject_left_in(doc: Doc, first: Token, lo: int, hi: int) -> int:
         if tok.dep_ == "appos" and tok.left_edge.i > lo and doc[tok.left_edge.i - 1].text == ",":
             return tok.left_edge.i
     return hi
+
+
+def _marked_that(verb: Token) -> bool:
+    """A clause opened by "that" (a second reported clause: "said X but that Y")."""
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in verb.children)
 
 
 def _bare_participle(verb: Token) -> bool:

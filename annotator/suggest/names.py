@@ -18,7 +18,14 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.actors import SCORE_MENTION, ActorLexicon
-from annotator.suggest.entities import DATELINE_CITY, ROLE_NOUNS, SCORE_NER, Cand, title_line
+from annotator.suggest.entities import (
+    DATELINE_CITY,
+    DATELINE_TAIL,
+    ROLE_NOUNS,
+    SCORE_NER,
+    Cand,
+    title_line,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -57,6 +64,9 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
         piece = text[cand.start : cand.end]
         if cand.label == "TIME" and (_is_age(cand, piece, text) or _age_of_person(doc, cand)):
             continue
+        if cand.label == "ACTOR" and piece.endswith(("'s", "’s")) and " " in piece:
+            cand.end -= 2  # "President Lazarus Chakwera's spokesman": the name without "'s"
+            piece = piece[:-2]
         amount = _AMOUNT_TAIL.search(piece) if cand.label == "ACTOR" else None
         if amount is not None and amount.start() > 0:  # "fined Apple 1.8 billion euros"
             cand.end = cand.start + amount.start()
@@ -490,6 +500,19 @@ def _acronym_types(ents: list[Cand], text: str) -> None:
             short.attrs = {**short.attrs, "type": cand.attrs["type"]}
 
 
+def _dateline_countries(text: str) -> set[str]:
+    """The one-word countries or states of the document's datelines ("LILONGWE, Malawi — ")."""
+    out: set[str] = set()
+    for found in DATELINE_CITY.finditer(text):
+        tail = DATELINE_TAIL.match(text, found.end(1))
+        if tail is None or not text.startswith(", ", found.end(1)):
+            continue
+        words = text[found.end(1) + 2 : tail.end()].split()
+        if words and words[0].isalpha() and words[0][:1].isupper():
+            out.add(words[0])
+    return out
+
+
 def _places_read_as_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
     """A one-word name tagged as a person where the document names the same word as a place
     more often ("lashed Sydney overnight" after "in Sydney" and the dateline), and a name
@@ -505,6 +528,8 @@ def _places_read_as_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
             for word in piece.split():  # words of longer names count for the person
                 persons[word] = persons.get(word, 0) + 1
     starts = {c.start for c in ents if c.label == "PLACE"}
+    for country in _dateline_countries(text):
+        places[country] = places.get(country, 0) + len(ents)  # the dateline says what it is
     for cand in ents:
         if cand.label != "ACTOR" or cand.source != "ner" or cand.attrs.get("type") != "person":
             continue

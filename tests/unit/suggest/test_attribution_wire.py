@@ -85,3 +85,54 @@ def test_names_the_recogniser_mistakes(nlp_sm: Any, scheme: Scheme) -> None:
     text = "The Rev. Jesse Okafor said the church would stay open."
     types = actor_types(text, run(text, nlp_sm, scheme))
     assert [t for name, t in types.items() if name.endswith("Jesse Okafor")] == ["person"], types
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_speakers_the_parser_hides(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "Testifying at X Court, NAME, said": the name hung on the court; "The council called
+    on authorities to act": the verb taken for a reduced relative of the subject."""
+    news = with_matcher(scheme, matcher)
+    text = (
+        "Testifying at Manchester Crown Court, Eirian Powell, who ran the unit, said she had "
+        'raised concerns "at least four times" but that senior doctors dismissed them.'
+    )
+    proposal = run(text, nlp_sm, news)
+    claim = 'she had raised concerns "at least four times" but that senior doctors dismissed them'
+    assert spans_of(text, proposal, "CLAIM") == [claim]
+    assert claimant_of(text, proposal, claim) == ["Eirian Powell"]
+    text = 'The council of rabbis called on authorities to "act before someone is killed."'
+    proposal = run(text, nlp_sm, news)
+    [claim] = spans_of(text, proposal, "CLAIM")
+    assert claimant_of(text, proposal, claim) == ["The council of rabbis"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_what_a_cue_dismisses_and_what_states_nothing(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    news = with_matcher(scheme, matcher)
+    text = 'Anthony Kasunda dismissed the opposition\'s claim as "premature and reckless."'
+    proposal = run(text, nlp_sm, news)
+    claim = 'the opposition\'s claim as "premature and reckless."'
+    assert spans_of(text, proposal, "CLAIM") == [claim]
+    assert claimant_of(text, proposal, claim) == ["Anthony Kasunda"]
+    text = "The electoral commission warned that only it could announce results."
+    claims = spans_of(text, run(text, nlp_sm, news), "CLAIM")
+    assert claims == ["only it could announce results"], claims
+
+
+def test_names_in_datelines_possessives_and_stations(nlp_sm: Any, scheme: Scheme) -> None:
+    """The dateline's country is a place throughout, however the recogniser tags it; a name
+    is an actor without its "'s"; a polling station is no medium."""
+    text = (
+        "Opposition Claims Victory As Count Drags On In Malawi\n\n"
+        "LILONGWE, Malawi — Malawi's main opposition party said on Thursday that its candidate "
+        "had won. President Lazarus Chakwera's spokesman said results from 180 polling "
+        "stations had been verified."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    types = actor_types(text, proposal)
+    assert "Malawi" not in types and "Malawi" in spans_of(text, proposal, "PLACE"), types
+    assert types.get("Lazarus Chakwera") == "person", types
+    assert "Lazarus Chakwera's" not in types, types
+    assert all(t != "media" for t in types.values()), types
