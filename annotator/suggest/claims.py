@@ -439,7 +439,7 @@ class ClaimRules:
             # '"Isn't it past your jail time?" Kimmel joked.': the question or exclamation ends
             # the sentence and its speech tag is the next, short one on the same line
             tag_end = sents.chars[last + 1][1]
-            if tag_end - q.end <= _TAG_REACH and "\n" not in sents.text[q.end : tag_end].strip():
+            if tag_end - q.end <= _TAG_REACH and "\n" not in sents.text[q.end : tag_end].rstrip():
                 hi = tag_end
         before = sents.text[max(0, q.start - 200) : q.start].rstrip()
         colon = before.endswith(":")
@@ -869,12 +869,26 @@ def _after_time(cue: Token, lo: int, hi: int) -> int:
     return end
 
 
+def _transcript_label(tok: Token) -> bool:
+    """A transcript's label opening a line: "Q:", "A:", a speaker's initials ("JB:")."""
+    doc = tok.doc
+    return (
+        tok.i + 1 < len(doc)
+        and doc[tok.i + 1].text == ":"
+        and 1 <= len(tok.text) <= 3
+        and tok.text.isupper()
+        and (tok.idx == 0 or doc.text[tok.idx - 1] == "\n")
+    )
+
+
 def _strip_leading(span: Span) -> Span:
     """A content span without a leading "that"/"whether" mark (or a "that" the parser made
     a relative pronoun), punctuation or space, nor a trailing conjunction ("crews were
     working to restore power but warned ...")."""
     doc = span.doc
     lo, hi = span.start, span.end
+    if hi - lo > 2 and _transcript_label(doc[lo]):
+        lo += 2  # "A: That depends on where you go, says X": the answer, not its label
     while lo < hi and (
         doc[lo].dep_ == "mark"
         or (doc[lo].lower_ == "that" and doc[lo].dep_ in ("dobj", "advmod"))  # as a relative

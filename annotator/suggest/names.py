@@ -537,6 +537,9 @@ def _places_read_as_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
         if " " not in piece and places.get(piece, 0) > persons.get(piece, 0):
             cand.label, cand.attrs = "PLACE", {}
             continue
+        if " " not in piece and _across(doc, cand):
+            cand.label, cand.attrs = "PLACE", {}  # "rain across Java": nobody is "across" X
+            continue
         if text.startswith(", ", cand.end) and cand.end + 2 in starts:
             span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
             root = span.root if span is not None and len(span) else None
@@ -546,6 +549,18 @@ def _places_read_as_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
 
 
 _AT_PLACE = frozenset({"in", "at", "near", "from", "outside"})
+# Prepositions whose object is a place, never a person.
+_ONLY_PLACES = frozenset({"across", "throughout", "near", "outside"})
+
+
+def _across(doc: Doc, cand: Cand) -> bool:
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    return (
+        span is not None
+        and len(span) == 1
+        and span.root.dep_ == "pobj"
+        and span.root.head.lower_ in _ONLY_PLACES
+    )
 
 
 # Nouns of people named by where they live ("a resident of Worli Koliwada").

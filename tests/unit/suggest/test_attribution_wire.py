@@ -136,3 +136,41 @@ def test_names_in_datelines_possessives_and_stations(nlp_sm: Any, scheme: Scheme
     assert types.get("Lazarus Chakwera") == "person", types
     assert "Lazarus Chakwera's" not in types, types
     assert all(t != "media" for t in types.values()), types
+
+
+def test_an_answers_label_is_not_part_of_the_claim(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Q: What happens to my pension if I move abroad?\n\n"
+        "A: That depends on where you go, says Helen Morrow, a retirement analyst."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "That depends on where you go") == ["Helen Morrow"]
+
+
+def test_a_speech_tag_in_the_next_paragraph_is_not_the_quotations(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    """A quotation that ends its paragraph keeps the speaker before it; a source phrase that
+    opens the next paragraph ("According to the police chief, Adj. ...") is not its tag."""
+    text = (
+        '"We heard a sound like thunder, and then the hill came down," said Asep Wirawan, 52, '
+        'who lost his wife. "I could not find her."\n\n'
+        "According to the local police chief, Adj. Sr. Comr. Dedi Kusuma, about 400 residents "
+        "have been moved to shelters."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "I could not find her.") == ["Asep Wirawan"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_second_cue_after_a_warning_is_the_same_speakers(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    news = with_matcher(scheme, matcher)
+    text = (
+        "The country's weather agency warned that more heavy rain was expected across Java "
+        "this week and urged people living near steep slopes to stay alert."
+    )
+    proposal = run(text, nlp_sm, news)
+    assert claimant_of(text, proposal, "to stay alert") == ["The country's weather agency"]
+    assert "Java" in spans_of(text, proposal, "PLACE")
