@@ -174,3 +174,28 @@ def test_a_second_cue_after_a_warning_is_the_same_speakers(
     proposal = run(text, nlp_sm, news)
     assert claimant_of(text, proposal, "to stay alert") == ["The country's weather agency"]
     assert "Java" in spans_of(text, proposal, "PLACE")
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_what_is_declined_or_rejected_is_no_claim(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    news = with_matcher(scheme, matcher)
+    for text in (
+        "A spokeswoman for the watchdog declined to say whether it had found irregularities.",
+        "The ministry would not say if the minister had been told.",
+        "Downing Street has rejected calls for an inquiry into the contract.",
+    ):
+        assert spans_of(text, run(text, nlp_sm, news), "CLAIM") == [], text
+    text = "The minister rejected claims that the process had been rigged."
+    assert spans_of(text, run(text, nlp_sm, news), "CLAIM") != []
+
+
+def test_party_and_agency_names(nlp_sm: Any, scheme: Scheme) -> None:
+    text = (
+        "Labour's deputy leader said the government had questions to answer. Border Patrol "
+        "figures showed crossings fell."
+    )
+    types = actor_types(text, run(text, nlp_sm, scheme))
+    assert types.get("Labour") == "party", types
+    assert types.get("Border Patrol") == "government", types
