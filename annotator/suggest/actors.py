@@ -529,6 +529,8 @@ def phrase_range(tok: Token) -> tuple[int, int]:
     doc = tok.doc
     while first.i < tok.i and (first.is_punct or first.is_space):
         first = doc[first.i + 1]
+    if first.i == tok.i - 1 and first.lower_ in ("a", "an") and tok.tag_ == "NNS":
+        first = tok  # "a tenants' association": the article is the association's
     while end_tok.i > tok.i and (end_tok.is_punct or end_tok.is_space):
         end_tok = doc[end_tok.i - 1]
     return first.idx, end_tok.idx + len(end_tok.text)

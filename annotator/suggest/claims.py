@@ -226,6 +226,8 @@ class ClaimRules:
         verbs = [t for t in toks if self._is_reporting(t) and not _in_quote(t.idx, long_quotes)]
         sources: list[tuple[Token, Token]] = []  # (cue's first token, cue's last token)
         for _, lo, hi in self._matcher(doc)(doc):
+            if doc[lo].lower_ == "for" and not _gives_a_view(doc, hi):
+                continue  # "For Maria Gonzalez, the notice came on a Tuesday": no view of hers
             if not _in_quote(doc[lo].idx, long_quotes):
                 # the cue is the phrase's last preposition: "according *to*", "in the words
                 # *of*", "*For* indigenous leader X,"
@@ -494,7 +496,12 @@ class ClaimRules:
             lo = _after_time(cue, lo, hi)
             if hi - lo == 1 and cue.doc[lo].pos_ == "NOUN":
                 return None  # "could announce results": a bare noun states nothing
-            if lo == cue.i + 1 and cue.doc[lo].lower_ == "that" and cue.doc[lo].dep_ == "det":
+            if (
+                found.name == "clause"
+                and lo == cue.i + 1
+                and cue.doc[lo].lower_ == "that"
+                and cue.doc[lo].dep_ == "det"
+            ):
                 lo += 1  # "warned that deforestation remained": the parser's determiner
             return _strip_leading(cue.doc[lo:hi])
         if cue.pos_ != "VERB":
@@ -621,6 +628,8 @@ _INDEFINITE = frozenset(
     " anybody someone somebody nobody none".split()
 )
 _QUOTE_MARKS = '"“”'
+# Verbs of a sentence that gives someone's view after "For X,": "For X, the problem is simple".
+_VIEW_VERBS = frozenset("be seem remain mean matter look feel appear sound".split())
 _TAG_REACH = 60  # characters after a quotation that ends its sentence where its tag may be
 # Marks of a clause beside the content in which someone else speaks: "..., while Y said",
 # "..., as officials reported damage" (an aside, not the claim's).
@@ -720,6 +729,14 @@ def _subject_left_in(doc: Doc, first: Token, lo: int, hi: int) -> int:
         if tok.dep_ == "appos" and tok.left_edge.i > lo and doc[tok.left_edge.i - 1].text == ",":
             return tok.left_edge.i
     return hi
+
+
+def _gives_a_view(doc: Doc, start: int) -> bool:
+    """The clause from ``start`` says how something is ("the problem is simple"): its first
+    verb is one of ``_VIEW_VERBS``."""
+    end = doc[start].sent.end if start < len(doc) else start
+    verb = next((t for t in doc[start:end] if t.pos_ in ("VERB", "AUX")), None)
+    return verb is not None and verb.lemma_ in _VIEW_VERBS
 
 
 def _marked_that(verb: Token) -> bool:

@@ -199,3 +199,24 @@ def test_party_and_agency_names(nlp_sm: Any, scheme: Scheme) -> None:
     types = actor_types(text, run(text, nlp_sm, scheme))
     assert types.get("Labour") == "party", types
     assert types.get("Border Patrol") == "government", types
+
+
+def test_a_feature_opening_for_someone_and_a_landlords_name(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "For X, the notice came" tells a story, not X's view ("For X, the problem is simple"
+    still gives it); a company named "... Properties" is an organisation; "called that claim
+    'baseless'" keeps its determiner; "a tenants' association" has no actor "a tenants"."""
+    text = "For Maria Gonzalez, the eviction notice came on a Tuesday."
+    assert spans_of(text, run(text, nlp_sm, scheme), "CLAIM") == []
+    text = "For indigenous leader Raoni Metuktire, the problem is simple."
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "the problem is simple") == ["Raoni Metuktire"]
+    text = (
+        "Her landlord, Eastline Properties, says it needs the building empty. Its lawyer, "
+        'Rachel Stein, called that claim "baseless." Luis Ortega, who has organised a tenants\' '
+        "association, disagreed."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    types = actor_types(text, proposal)
+    assert types.get("Eastline Properties") == "organisation", types
+    assert "a tenants" not in types, types
+    assert 'that claim "baseless."' in spans_of(text, proposal, "CLAIM")
