@@ -196,6 +196,9 @@ class ActorLexicon:
         if head is not None and (head.pos_ != "PROPN" or not ent_label):
             # a noun, or a capitalised one the tagger took for a name ("Minister resigns")
             found = self.noun_type.get(head.lemma_.lower()) or self.noun_type.get(head.lower_)
+            if not found and head.pos_ == "PROPN" and head.lower_.endswith("s"):
+                # "Protesters clashed": a plural the tagger took for a name
+                found = self.noun_type.get(head.lower_[:-1])
             if found == "population_group" and head.tag_ == "NN" and head.lower_ not in _GROUPS:
                 return "person"  # "a child", "a migrant": one person, not the category
             if found:

@@ -483,6 +483,8 @@ class ClaimRules:
         if found is not None:
             toks = found.arg_tokens()
             lo = min(t.left_edge.i for t in toks)
+            if found.name == "clause":
+                lo = _subject_taken_for_object(cue, found.arg, lo)
             hi = max(t.right_edge.i for t in toks) + 1
             for second in cue.rights:
                 if second.i >= hi and second.dep_ == "conj" and _marked_that(second):
@@ -729,6 +731,20 @@ def _subject_left_in(doc: Doc, first: Token, lo: int, hi: int) -> int:
         if tok.dep_ == "appos" and tok.left_edge.i > lo and doc[tok.left_edge.i - 1].text == ",":
             return tok.left_edge.i
     return hi
+
+
+def _subject_taken_for_object(cue: Token, clause: Token, lo: int) -> int:
+    """Where a reported clause starts when the parser made its subject pronoun the cue's
+    object ("Opponents argue it unfairly penalises workers"): at the pronoun."""
+    if lo != cue.i + 2 or any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
+        return lo
+    pron = cue.doc[cue.i + 1]
+    if pron.dep_ == "dobj" and pron.head.i == cue.i and pron.lower_ in _SUBJECT_PRONOUNS:
+        return pron.i
+    return lo
+
+
+_SUBJECT_PRONOUNS = frozenset("it they this he she we".split())
 
 
 def _gives_a_view(doc: Doc, start: int) -> bool:

@@ -577,8 +577,15 @@ def _facility(name: str, root: Token, lexicon: ActorLexicon) -> bool:
     "the Museum of Flight", "Johnson Space Center"), not one that acts (a subject)."""
     if not lexicon.facilities or root.dep_ in ("nsubj", "nsubjpass"):
         return False
+    first, *rest = _bare(name).split() or [""]
+    if first.lower() in _SQUARES and rest:
+        return True  # "the Place de la Bastille", "Piazza Venezia"
     words = _bare(name).split(" of ", 1)[0].split()
     return bool(words) and words[-1].lower() in lexicon.facilities
+
+
+# First words of squares and streets named in other languages.
+_SQUARES = frozenset({"place", "plaza", "piazza", "plaça", "praça", "rue", "calle", "via"})
 
 
 _TEAM_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "poss", "appos"})

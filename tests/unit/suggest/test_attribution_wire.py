@@ -220,3 +220,19 @@ def test_a_feature_opening_for_someone_and_a_landlords_name(nlp_sm: Any, scheme:
     assert types.get("Eastline Properties") == "organisation", types
     assert "a tenants" not in types, types
     assert 'that claim "baseless."' in spans_of(text, proposal, "CLAIM")
+
+
+def test_a_protest_report(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "Opponents argue it penalises ...": the parser makes "it" the cue's object, the claim
+    keeps it; "Protesters" opening a sentence (tagged a name) are people; "the Place de la
+    Bastille" is a place."""
+    text = (
+        "Protesters clashed with police near the Place de la Bastille on Thursday. Opponents "
+        "argue it unfairly penalises manual workers who started working young."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claim = "it unfairly penalises manual workers who started working young"
+    assert claimant_of(text, proposal, claim) == ["Opponents"]
+    types = actor_types(text, proposal)
+    assert types.get("Protesters") == "person", types
+    assert "the Place de la Bastille" in spans_of(text, proposal, "PLACE")
