@@ -261,6 +261,7 @@ class ActorIndex(SpanIndex):
             or (speaker and tok.tag_ == "NNS" and not tok.lower_.endswith("ings"))
             or (speaker and tok.tag_ == "NN" and tok.lower_.endswith(_AGENT_SUFFIXES))
             or (speaker and tok.pos_ == "NOUN" and lemma in lex.places)  # "the school said"
+            or (speaker and tok.tag_ == "NN" and _of_an_actor(tok, lex))  # "The head of X said"
             or (person and tok.pos_ == "NOUN")
         )
         if self.places is not None:
@@ -505,6 +506,25 @@ def _agrees(cand: Cand, want: str, tok: Token) -> bool:
     if want == "plural":
         return plural or etype in _GROUP_TYPES
     return etype in _GROUP_TYPES and etype != "population_group" and not plural
+
+
+# Nouns of a position or a part of a group, people when they speak ("The head of X said").
+_POSITIONS = frozenset("head chair chairperson boss rest remainder majority leadership".split())
+
+
+def _of_an_actor(tok: Token, lex: ActorLexicon) -> bool:
+    """A noun with "of" and a name or an actor noun after it ("the head of Amnesty", "the
+    chair of the committee"): someone's position, a person when it speaks."""
+    if tok.lemma_.lower() not in _POSITIONS:
+        return False
+    for prep in tok.rights:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj" and (
+                    pobj.ent_type_ in ("ORG", "GPE") or lex.is_actor_noun(pobj)
+                ):
+                    return True
+    return False
 
 
 def phrase_range(tok: Token) -> tuple[int, int]:

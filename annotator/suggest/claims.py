@@ -966,8 +966,11 @@ def _parenthetical(verb: Token) -> Span | None:
             after is not None
             and any(t.pos_ in ("VERB", "AUX") for t in after)  # a clause, not "less than ..."
             and not (after[0].pos_ == "CCONJ" and lo > head.left_edge.i)
+            and not (head.i < lo and after.root.head.i == head.i)
         ):
             return after
+        # "X fired missiles, the military said, days after Y warned": the clause's verb comes
+        # before the cue, so what follows is more of that clause (here an adverbial), X is said
         hi = last + 1  # "X struck, the agency said, but there were no reports": X is said
     if hi >= last and lo > head.left_edge.i:
         return _trim_span(doc[head.left_edge.i : lo])

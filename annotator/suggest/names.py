@@ -64,7 +64,7 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
         piece = text[cand.start : cand.end]
         if cand.label == "TIME" and (_is_age(cand, piece, text) or _age_of_person(doc, cand)):
             continue
-        if cand.label == "ACTOR" and piece.endswith(("'s", "’s")) and " " in piece:
+        if cand.label in ("ACTOR", "PLACE") and piece.endswith(("'s", "’s")) and " " in piece:
             cand.end -= 2  # "President Lazarus Chakwera's spokesman": the name without "'s"
             piece = piece[:-2]
         amount = _AMOUNT_TAIL.search(piece) if cand.label == "ACTOR" else None

@@ -236,3 +236,25 @@ def test_a_protest_report(nlp_sm: Any, scheme: Scheme) -> None:
     types = actor_types(text, proposal)
     assert types.get("Protesters") == "person", types
     assert "the Place de la Bastille" in spans_of(text, proposal, "PLACE")
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_wire_lead_with_its_tag_inside(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "X fired missiles, the military said, days after Y warned ...": the clause before the
+    tag is said (its verb comes before the tag; what follows is its adverbial); "did not report
+    the launch" says nothing; "The head of X said" speaks; a place without its "'s"."""
+    news = with_matcher(scheme, matcher)
+    text = (
+        "North Korea fired two missiles into the sea on Thursday, South Korea's military said, "
+        "days after Pyongyang warned of overwhelming responses."
+    )
+    proposal = run(text, nlp_sm, news)
+    claim = "North Korea fired two missiles into the sea on Thursday"
+    assert spans_of(text, proposal, "CLAIM") == [claim]
+    assert claimant_of(text, proposal, claim) == ["South Korea's military"]
+    assert "South Korea" in spans_of(text, proposal, "PLACE")
+    text = "State media did not report the launch."
+    assert spans_of(text, run(text, nlp_sm, news), "CLAIM") == []
+    text = "The head of the agency said the figures were wrong."
+    proposal = run(text, nlp_sm, news)
+    assert claimant_of(text, proposal, "the figures were wrong") != []
