@@ -258,3 +258,17 @@ def test_a_wire_lead_with_its_tag_inside(nlp_sm: Any, scheme: Scheme, matcher: s
     text = "The head of the agency said the figures were wrong."
     proposal = run(text, nlp_sm, news)
     assert claimant_of(text, proposal, "the figures were wrong") != []
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_an_event_not_reported_is_not_denied(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    news = with_matcher(scheme, matcher)
+    text = "State media did not immediately report the launch. The two leaders did not hold talks."
+    proposal = run(text, nlp_sm, news)
+    status = {
+        text[s.start : s.end]: (s.attrs or {}).get("status")
+        for s in proposal.spans
+        if s.label == "EVENT"
+    }
+    assert status.get("launch") == "occurred", status
+    assert status.get("talks") == "denied", status
