@@ -272,3 +272,24 @@ def test_an_event_not_reported_is_not_denied(nlp_sm: Any, scheme: Scheme, matche
     }
     assert status.get("launch") == "occurred", status
     assert status.get("talks") == "denied", status
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_that_clause_hung_on_an_opinion_or_a_book(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    news = with_matcher(scheme, matcher)
+    for text, claim, speaker in (
+        (
+            "The judge said in an opinion that the agency had acted unlawfully.",
+            "the agency had acted unlawfully",
+            "The judge",
+        ),
+        (
+            "Smith argued in a 2019 book that the war had been avoidable.",
+            "the war had been avoidable",
+            "Smith",
+        ),
+    ):
+        proposal = run(text, nlp_sm, news)
+        assert claimant_of(text, proposal, claim) == [speaker], text
