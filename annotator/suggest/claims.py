@@ -522,7 +522,18 @@ class ClaimRules:
         embeds ("said that Y told ...") stays."""
         doc = cue.doc
         for tok in doc[lo:hi]:
-            if tok.i == cue.i or tok.dep_ not in ("advcl", "conj") or not self._is_reporting(tok):
+            if tok.i == cue.i or not self._is_reporting(tok):
+                continue
+            if (
+                tok.dep_ == "relcl"
+                and tok.right_edge.i >= hi - 2
+                and any(c.dep_ == "nsubj" and c.tag_ not in ("WDT", "WP") for c in tok.children)
+                and any(c.tag_ in ("WDT", "WP") for c in tok.children)  # not "all I can say"
+            ):
+                # "accuse the army of abuses, which the authorities deny": another's voice at
+                # the end ("X, which Y says could take a month, would start" stays whole)
+                return max(lo + 1, tok.left_edge.i)
+            if tok.dep_ not in ("advcl", "conj"):
                 continue
             if not any(c.dep_ == "nsubj" for c in tok.children):
                 contrast = any(c.dep_ == "cc" and c.lower_ == "but" for c in tok.head.children)

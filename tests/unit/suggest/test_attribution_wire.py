@@ -293,3 +293,22 @@ def test_a_that_clause_hung_on_an_opinion_or_a_book(
     ):
         proposal = run(text, nlp_sm, news)
         assert claimant_of(text, proposal, claim) == [speaker], text
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_an_accusation_of_two_and_the_denial_after_it(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "accuse the army and its allies of abuses, which the authorities deny": "of" hangs on
+    the second object, and the denial at the end is another's voice; a relative clause in
+    which another reports inside the content stays ("the count, which X says ..., would")."""
+    news = with_matcher(scheme, matcher)
+    text = (
+        "Rights groups accuse the army and its Russian allies of abuses against civilians, "
+        "which the authorities deny."
+    )
+    proposal = run(text, nlp_sm, news)
+    assert claimant_of(text, proposal, "abuses against civilians") == ["Rights groups"]
+    text = "Officials said the count, which the commission says could take a month, would start."
+    claims = spans_of(text, run(text, nlp_sm, news), "CLAIM")
+    assert "the count, which the commission says could take a month, would start" in claims
