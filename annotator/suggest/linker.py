@@ -17,13 +17,16 @@ token and sentence distance, the candidate's rank by distance, its label, type, 
 dependency, the cue lemma of a claim (the word its content hangs on) or the trigger's lemma and
 type, and the voice of the trigger; a role candidate also has its configuration (its own
 dependency on the trigger or the preposition it hangs on, with the trigger's part of speech and
-voice and whether it is actor-like), shared by every trigger. They describe English syntax, not
-particular texts.
+voice and whether it is actor-like), shared by every trigger, and its argument frames
+(:mod:`annotator.suggest.link_frames`: "the passive's by-phrase", "the subject of the light verb
+whose object the trigger is", …); only a candidate in some frame is offered to a slot the rules
+left empty. They describe English syntax, not particular texts.
 
 A small logistic regression per family (:class:`annotator.suggest.correction.Softmax`, numpy)
 learns from the candidates; ``learn_linker`` also cross-validates by document and compares the
 linker with the rules on the held-out documents per relation (claimant accuracy on matched
-claims; per role recall and precision on matched triggers, the dev-set scorer's definitions),
+claims, at no lower claimant precision than the rules'; per role recall and precision on matched
+triggers, the dev-set scorer's definitions),
 over the same repeated k-fold splits as the span labels, each document's counts summed over
 them (on 18 GUM articles the claimant's resample share was 0.65 with one split, 0.90 summed
 over three: a claim or two judged right or wrong by which articles trained the fold's linker).
@@ -54,6 +57,7 @@ import numpy as np
 
 from annotator.errors import ModelFormatError
 from annotator.suggest.actors import phrase_range
+from annotator.suggest.link_frames import frames
 from annotator.suggest.metrics import match_spans
 from annotator.suggest.selection import CONFIDENCE, MARGIN
 from annotator.values import DocData, RelationData, SpanData
@@ -83,8 +87,9 @@ MIN_PRECISION = 0.75  # thresholds are tuned for F among those keeping this prec
 CLAIM_SENTS_BEFORE = 2
 L2 = 0.03
 # A claim keeps the rules' claimant unless the linker prefers another; one the rules left
-# without a claimant gets the linker's only when it is this sure (claims that are no claims
-# have no claimant to find, and a wrong one costs precision).
+# without a claimant gets the linker's only when it is sure (claims that are no claims have
+# no claimant to find, and a wrong one costs precision). How sure is tuned on held-out
+# documents (:func:`_pick_claimant`); this is the untuned start.
 CLAIMANT_THRESHOLDS = {"claimant": 0.35, "claimant/keep": 0.0}
 NEW_CHUNK_DEPS = {
     "claimant": frozenset({"nsubj", "nsubjpass", "pobj", "appos"}),
@@ -112,6 +117,7 @@ STACK_ADD = (*(round(0.05 * k, 2) for k in range(2, 19)), NEVER)
 # rare, a fold that holds none answers "never", and a median over the folds then says never
 # although every addition in the other folds was right.
 OFFER_FAMILIES = frozenset({"role"})
+FRAME_NONE = "fr=none"
 # the features that say what the rules chose (prefixes), which the rule-blind offers leave out
 RULE_IS, RULE_OTHER, RULE_NONE = "rule=", "rule_other", "rule_none"
 RULE_FEATURES = (RULE_IS, RULE_OTHER, RULE_NONE)
@@ -314,7 +320,10 @@ def _config_features(h: Token, t: Token, head_feats: Sequence[str], suggested: b
         cfg = "far"
     kind = "actor" if suggested or t.ent_type_ in _ACTOR_ENTS else "thing"
     pos, voice = head_feats[_TRIGGER_POS_AT], head_feats[_TRIGGER_VOICE_AT]
-    return [f"cfg={cfg}|{pos}|{voice}|{kind}", f"cfg={cfg}|{kind}"]
+    out = [f"cfg={cfg}|{pos}|{voice}|{kind}", f"cfg={cfg}|{kind}"]
+    for frame in frames(h, t) or ("none",):
+        out.extend((f"fr={frame}", f"fr={frame}|{pos}|{voice}", f"fr={frame}|{kind}"))
+    return out
 
 
 def _chunk_attrs(tok: Token) -> dict[str, Any]:
@@ -661,6 +670,12 @@ def _decode(
     return out
 
 
+def _offerable(cand: LinkCand) -> bool:
+    """A candidate may be offered to an empty slot: it stands in an argument frame of the
+    trigger (:mod:`annotator.suggest.link_frames`), or its family has no frames."""
+    return cand.family != "role" or FRAME_NONE not in cand.feats
+
+
 def _stack_decode(
     cands: Sequence[LinkCand],
     probs: Any,
@@ -692,7 +707,7 @@ def _stack_decode(
             drop.extend((r, rel) for r in ruled if probs[r, k] < keep)
             if ruled or add_at >= NEVER:
                 continue
-            free = [r for r in rows if cands[r].rule is None]
+            free = [r for r in rows if cands[r].rule is None and _offerable(cands[r])]
             if free:
                 top = max(free, key=ranks[:, k].__getitem__)
                 if ranks[top, k] >= add_at:
@@ -810,6 +825,7 @@ def tune(linker: Linker, held: Sequence[Held]) -> None:
         if family == "claimant":
             model.thresholds = dict(CLAIMANT_THRESHOLDS)
             _tune_stacked(model, family, held, offer)
+            _pick_claimant(model, _claimant_points(model, held))
             continue
         rows = [
             (
@@ -894,7 +910,7 @@ def _stack_points(
                 j = classes.index(rel)
                 ruled = [k for k in ks if cs[rows[k]].rule == rel]
                 rule_p[rel].extend((float(probs[k, j]), ys[rows[k]] == rel) for k in ruled)
-                free = [k for k in ks if cs[rows[k]].rule is None]
+                free = [k for k in ks if cs[rows[k]].rule is None and _offerable(cs[rows[k]])]
                 if not ruled and free:
                     top = max(free, key=ranks[:, j].__getitem__)
                     offer_p[rel].append((float(ranks[top, j]), ys[rows[top]] == rel))
@@ -924,6 +940,60 @@ def _pick_stack(model: Softmax, family: str, rule_p: Points, offer_p: Points) ->
         assert best is not None
         model.thresholds[f"{rel}/stack_keep"] = -best[3] if best[0] else 0.0
         model.thresholds[f"{rel}/stack_add"] = best[4] if best[0] else NEVER
+
+
+# the linker's claimants on held-out claims: whether each claim the rules gave a claimant
+# gets a right one from the linker, whether the rules' was right, and (probability, right) of
+# the linker's likeliest candidate on each claim the rules left without one
+ClaimantPoints = tuple[list[bool], list[bool], list[tuple[float, bool]]]
+
+
+def _claimant_points(model: Softmax, held: Sequence[Held]) -> ClaimantPoints:
+    """The linker's claimant decisions on every suggested claim of ``held`` (the scorer's
+    claimant precision counts every claim with a claimant, matched or not)."""
+    swapped: list[bool] = []
+    ruled_ok: list[bool] = []
+    free: list[tuple[float, bool]] = []
+    k = model.classes.index("claimant")
+    for cs, ys, _, _ in held:
+        rows = [r for r, c in enumerate(cs) if c.family == "claimant"]
+        if not rows:
+            continue
+        probs = model.proba([cs[r] for r in rows])
+        by_head: dict[str, list[int]] = defaultdict(list)
+        for j, r in enumerate(rows):
+            by_head[cs[r].head].append(j)
+        for js in by_head.values():
+            top = max(js, key=probs[:, k].__getitem__)
+            right = ys[rows[top]] == "claimant"
+            rule = [j for j in js if cs[rows[j]].rule == "claimant"]
+            if rule:
+                swapped.append(right)
+                ruled_ok.append(any(ys[rows[j]] == "claimant" for j in rule))
+            else:
+                free.append((float(probs[top, k]), right))
+    return swapped, ruled_ok, free
+
+
+def _pick_claimant(model: Softmax, points: ClaimantPoints) -> None:
+    """The ``claimant`` threshold (give a claim the rules left without one the linker's
+    likeliest candidate): the most right additions on the held-out claims that are, among
+    themselves, at least as precise as the rules' claimants there; ties go to the higher
+    threshold. The additions pay for themselves: a gain of the linker's choices on the rules'
+    claims is not spent on less precise additions (on GUM such additions, allowed while the
+    whole stayed as precise as the rules on the inner folds, fell below the rules' precision
+    on held-out articles). None when the rules gave no claim a claimant."""
+    _, ruled_ok, free = points
+    floor = sum(ruled_ok) / len(ruled_ok) if ruled_ok else 1.0
+    fp = np.array([p for p, _ in free], dtype=np.float64)
+    fok = np.array([ok for _, ok in free], dtype=bool)
+    best: tuple[int, float] = (0, NEVER)
+    for add in STACK_ADD:
+        taken = fp >= add
+        tp, n = int(fok[taken].sum()), int(taken.sum())
+        if n and tp / n >= floor - 1e-9 and (tp, add) > best:
+            best = (tp, add)
+    model.thresholds["claimant"] = best[1]
 
 
 def matched_heads(proposal: Proposal, gold: DocData) -> frozenset[str]:
@@ -1059,11 +1129,13 @@ def _tune_with(
     """Tune ``target``'s thresholds on held-out predictions: each document of ``rows`` is
     scored by the fold model that did not see it (``skip``: a fold left out entirely). Each
     threshold is the median of the folds' own; the stacking thresholds of ``OFFER_FAMILIES``
-    are instead tuned once on all the folds' points pooled."""
+    and the claimant's are instead tuned once on all the folds' points pooled (a fold holds
+    few claims the rules left without a claimant)."""
     for family, model in target.models.items():
         thresholds: dict[str, list[float]] = defaultdict(list)
         rule_p: Points = defaultdict(list)
         offer_p: Points = defaultdict(list)
+        claimant_p: ClaimantPoints = ([], [], [])
         for f, test in enumerate(folds):
             if f == skip or family not in fold_models[f].models:
                 continue
@@ -1079,6 +1151,11 @@ def _tune_with(
             for rel, t in probe.models[family].thresholds.items():
                 thresholds[rel].append(t)
             probe.models[family].thresholds = saved
+            if family == "claimant":
+                swapped, ruled_ok, free = _claimant_points(probe.models[family], part)
+                claimant_p[0].extend(swapped)
+                claimant_p[1].extend(ruled_ok)
+                claimant_p[2].extend(free)
             if family not in OFFER_FAMILIES:
                 continue
             rp, op = _stack_points(probe.models[family], family, part, probe.offers.get(family))
@@ -1089,7 +1166,8 @@ def _tune_with(
             rel: (float(np.median(ts)) if ts else 0.5) for rel, ts in thresholds.items()
         } or {rel: 0.5 for rel in FAMILIES[family][2]}
         if family == "claimant":
-            model.thresholds.update(CLAIMANT_THRESHOLDS)
+            model.thresholds["claimant/keep"] = 0.0
+            _pick_claimant(model, claimant_p)
         if family in OFFER_FAMILIES and (rule_p or offer_p):
             _pick_stack(model, family, rule_p, offer_p)
 
@@ -1099,7 +1177,8 @@ def _tune_with(
 
 def relation_counts(gold: DocData, proposal: Proposal) -> dict[str, dict[str, int]]:
     """Per relation, the scorer's counts on matched heads: for claimant ``ok``/``matched``
-    (right claimant / matched claims with a gold claimant) and ``pred``/``pred_ok``; for roles
+    (right claimant / matched claims with a gold claimant) and ``pred``/``pred_ok`` (over
+    every suggested claim with a claimant, as the scorer's claimant precision); for roles
     ``found``/``gold`` (gold arguments of matched triggers) and ``pred_ok``/``pred``
     (suggested relations of matched triggers)."""
     out: dict[str, Counter[str]] = {name: Counter() for name in RELATIONS}
@@ -1116,7 +1195,15 @@ def relation_counts(gold: DocData, proposal: Proposal) -> dict[str, dict[str, in
     for label in ("CLAIM", "EVENT"):
         g = [s for s in gold.spans if s.label == label]
         p = [s for s in proposal.spans if s.label == label]
-        for gi, pj in match_spans(gold.text, g, p, "overlap"):
+        pairs = match_spans(gold.text, g, p, "overlap")
+        if label == "CLAIM":  # the scorer's claimant precision counts unmatched claims too
+            seen = {pj for _, pj in pairs}
+            out["claimant"]["pred"] += sum(
+                1
+                for j, sp in enumerate(p)
+                if j not in seen and any(r == "claimant" for r, _ in pt.get(sp.id, ()))
+            )
+        for gi, pj in pairs:
             gargs, pargs = gt.get(g[gi].id, []), pt.get(p[pj].id, [])
             names = ("claimant",) if label == "CLAIM" else ("agent", "target", "place", "time")
             for name in names:
@@ -1218,8 +1305,13 @@ def compare_counts(
         if not (base.get("matched") or base.get("gold")):
             continue
         share = _bootstrap(per_doc, rel, seed)
-        # the rules' precision when below ``min_precision`` (none when they suggest nothing)
-        floor = _precision_floor(base, min_precision)
+        # the rules' precision when below ``min_precision`` (none when they suggest nothing);
+        # a claimant replaces the rules' on the same claims, so it keeps their precision
+        floor = (
+            _stack_floor(base, min_precision)
+            if rel == "claimant"
+            else _precision_floor(base, min_precision)
+        )
         wins = (
             mine["score"] > base["score"] + margin
             and share >= confidence
@@ -1305,7 +1397,9 @@ def why_rules(row: Mapping[str, Any], name: str, *, figures: bool = True) -> str
     share = row.get(f"{name}_better_share")
     if isinstance(share, int | float) and share < CONFIDENCE:
         return f"better in only {100 * share:.0f} % of resamples ({100 * CONFIDENCE:.0f} % needed)"
-    floor = _stack_floor(rules) if name == STACKED else _precision_floor(rules)
+    floor = (
+        _stack_floor(rules) if name == STACKED or "accuracy" in rules else _precision_floor(rules)
+    )
     if float(mine.get("precision", 0.0)) < floor:
         return f"less precise ({100 * float(mine.get('precision', 0.0)):.1f} < {100 * floor:.1f})"
     if name == LINKER and float(mine.get("recall", 1.0)) < float(rules.get("recall", 0.0)):

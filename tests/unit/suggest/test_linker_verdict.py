@@ -70,7 +70,10 @@ def test_stacking_is_judged_on_recall_and_the_claimant_on_accuracy() -> None:
         " (held-out accuracy 0.875 linker vs 0.865 rules;"
         " better in only 50 % of resamples (90 % needed))"
     )
-    claimant["linker_better_share"] = 0.95  # every condition met: nothing to explain
+    claimant["linker_better_share"] = 0.95
+    # a claimant replaces the rules' on the same claims: it must keep their precision
+    assert why_rules(claimant, LINKER) == "less precise (90.0 < 91.0)"
+    claimant[LINKER]["precision"] = 0.91  # every condition met: nothing to explain
     assert why_rules(claimant, LINKER) == "not proven better"
     claimant["use"] = LINKER
     assert _link_figures(claimant, LINKER) == " (held-out accuracy 0.875 linker vs 0.865 rules)"
