@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.scheme import Scheme
-from annotator.suggest.claims import find_quotes
+from annotator.suggest.quotes import find_quotes
 
 from .helpers import find, related, relations_valid, run, spans_of
 
