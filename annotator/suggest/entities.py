@@ -441,8 +441,11 @@ def is_pronoun(tok: Token) -> bool:
 _DATELINE_TAIL = r"(?:,[^\n—–()]{1,40}?)?(?:\s*\([^)\n]{1,40}\))?\s*(?:—|–|--| - )"
 DATELINE_TAIL = re.compile(_DATELINE_TAIL)  # what follows the city
 # the whole dateline (a slash joins two cities: "GAZA/TEL AVIV (Reuters) - ")
-DATELINE = re.compile(r"[A-Z]{2}[A-Z .'’/-]*" + _DATELINE_TAIL + r"\s*")
-DATELINE_CITY = re.compile(r"^([A-Z]{2}[A-Z .'’-]*[A-Z])(?=" + _DATELINE_TAIL + ")", re.M)
+_UPPER = "A-ZÀ-ÖØ-Þ"  # capitals, accented ones too ("BOGOTÁ")
+DATELINE = re.compile(rf"[{_UPPER}]{{2}}[{_UPPER} .'’/-]*" + _DATELINE_TAIL + r"\s*")
+DATELINE_CITY = re.compile(
+    rf"^([{_UPPER}]{{2}}[{_UPPER} .'’-]*[{_UPPER}])(?=" + _DATELINE_TAIL + ")", re.M
+)
 
 
 def headline(text: str, pos: int) -> bool:

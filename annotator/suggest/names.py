@@ -62,6 +62,8 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
         if not _one_line(cand, text):
             continue
         piece = text[cand.start : cand.end]
+        if cand.label == "ACTOR" and len(piece.strip(". ")) <= 1:
+            continue  # "wrote on X.": one letter names no actor the recogniser can tell
         if cand.label == "TIME" and (_is_age(cand, piece, text) or _age_of_person(doc, cand)):
             continue
         if cand.label in ("ACTOR", "PLACE") and piece.endswith(("'s", "’s")) and " " in piece:

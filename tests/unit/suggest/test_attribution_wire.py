@@ -312,3 +312,21 @@ def test_an_accusation_of_two_and_the_denial_after_it(
     text = "Officials said the count, which the commission says could take a month, would start."
     claims = spans_of(text, run(text, nlp_sm, news), "CLAIM")
     assert "the count, which the commission says could take a month, would start" in claims
+
+
+def test_a_rebel_report_from_bogota(nlp_sm: Any, scheme: Scheme) -> None:
+    """An accented dateline city is a place; "its central command" speaks (a command is an
+    organ of those who command); a "Liberation Army" is an armed group; "X." is no actor."""
+    text = (
+        "BOGOTÁ, Colombia — The president suspended talks with the National Liberation Army "
+        '(ELN) on Wednesday. "There can be no dialogue," he wrote on X.\n\n'
+        "In a statement issued last month, its central command said it remained committed to "
+        "a negotiated solution."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert "BOGOTÁ" in spans_of(text, proposal, "PLACE")
+    types = actor_types(text, proposal)
+    assert types.get("the National Liberation Army") == "armed_group", types
+    assert "X." not in types and "X" not in types, types
+    claim = "it remained committed to a negotiated solution"
+    assert claimant_of(text, proposal, claim) == ["its central command"]
