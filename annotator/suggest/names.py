@@ -517,7 +517,8 @@ def _dateline_countries(text: str) -> set[str]:
 
 def _places_read_as_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
     """A one-word name tagged as a person where the document names the same word as a place
-    more often ("lashed Sydney overnight" after "in Sydney" and the dateline), and a name
+    as often ("lashed Sydney overnight" after "in Sydney" and the dateline; a one-word name
+    after "in", "at", "near", "from" counts as a place), and a name
     tagged as a person followed by a comma and a place after "in", "at", "near" or "from"
     ("at his home in Ashley Falls, Massachusetts"), are places."""
     places: dict[str, int] = {}
@@ -527,6 +528,9 @@ def _places_read_as_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
         if c.label == "PLACE":
             places[piece] = places.get(piece, 0) + 1
         elif c.label == "ACTOR" and c.attrs.get("type") == "person":
+            if " " not in piece and _where(doc, c):
+                places[piece] = places.get(piece, 0) + 1  # "clashes in Haryana": a place
+                continue
             for word in piece.split():  # words of longer names count for the person
                 persons[word] = persons.get(word, 0) + 1
     starts = {c.start for c in ents if c.label == "PLACE"}
@@ -536,7 +540,9 @@ def _places_read_as_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
         if cand.label != "ACTOR" or cand.source != "ner" or cand.attrs.get("type") != "person":
             continue
         piece = text[cand.start : cand.end]
-        if " " not in piece and places.get(piece, 0) > persons.get(piece, 0):
+        place, person = places.get(piece, 0), persons.get(piece, 0)
+        if " " not in piece and (place > person or (place == person and _possessor(doc, cand))):
+            # (a tie too when the name owns a position: "Haryana's chief minister")
             cand.label, cand.attrs = "PLACE", {}
             continue
         if " " not in piece and _across(doc, cand):
@@ -553,6 +559,22 @@ def _places_read_as_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
 _AT_PLACE = frozenset({"in", "at", "near", "from", "outside"})
 # Prepositions whose object is a place, never a person.
 _ONLY_PLACES = frozenset({"across", "throughout", "near", "outside"})
+
+
+def _possessor(doc: Doc, cand: Cand) -> bool:
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    return span is not None and len(span) == 1 and span.root.dep_ == "poss"
+
+
+def _where(doc: Doc, cand: Cand) -> bool:
+    """A one-word name after "in", "at", "near", "from" or "outside" ("clashes in Haryana")."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    return (
+        span is not None
+        and len(span) == 1
+        and span.root.dep_ == "pobj"
+        and span.root.head.lower_ in _AT_PLACE
+    )
 
 
 def _across(doc: Doc, cand: Cand) -> bool:

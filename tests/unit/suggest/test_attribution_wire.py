@@ -330,3 +330,16 @@ def test_a_rebel_report_from_bogota(nlp_sm: Any, scheme: Scheme) -> None:
     assert "X." not in types and "X" not in types, types
     claim = "it remained committed to a negotiated solution"
     assert claimant_of(text, proposal, claim) == ["its central command"]
+
+
+def test_a_state_named_before_its_chief_minister(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "Haryana's chief minister" tagged as a person, "in Haryana" as a place: a one-word
+    name read as often as a place as a person is the place; a mob is a group."""
+    text = (
+        "Six people died in clashes in Haryana on Monday. Mobs set fire to shops. Haryana's "
+        "chief minister said the curfew would stay."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    types = actor_types(text, proposal)
+    assert "Haryana" not in types and "Haryana" in spans_of(text, proposal, "PLACE"), types
+    assert types.get("Mobs") == "population_group", types
