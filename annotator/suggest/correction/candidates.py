@@ -140,7 +140,9 @@ def candidates(  # noqa: C901 - one block per candidate source (claims, entities
             continue
         tags = [f"def={sp.label}", f"defscore={proposal.scores.get(sp.id, 0.0)}"]
         tags.extend(f"attr={k}:{v}" for k, v in sp.attrs.items())
-        tags.extend(rel_tags.get(sp.id, ()))
+        tags.extend(rel_tags.get(sp.id, ()) or ["rel=none"])
+        if group == "claim" and "\n" in doc.text[sp.start : sp.end]:
+            tags.append("paragraphs")
         if sp.entity:
             tags.append("registry")
         add(group, sp.start, sp.end, tags, default=sp)

@@ -95,3 +95,23 @@ def test_candidates_carry_their_head_span_and_the_new_features(nlp_sm: Any, sche
     assert len(belgium) == 3
     assert all(any(f.startswith("same=") for f in c.feats) for c in belgium)
     assert all(f != "same=-" for c in belgium for f in c.feats)
+
+
+def test_a_default_claim_says_whether_it_has_a_relation_and_crosses_a_paragraph(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    from annotator.suggest.correction.candidates import candidates
+    from annotator.values import RelationData
+
+    text = 'The mayor said the bridge would open.\n"Sources say it will not.\nNot this year."'
+    doc = nlp_sm(text)
+    mayor = SpanData("a", 0, 9, "ACTOR")
+    said = SpanData("c1", text.index("the bridge"), text.index(".\n"), "CLAIM")
+    quote = SpanData("c2", text.index("Sources"), len(text) - 2, "CLAIM")
+    proposal = Proposal((mayor, said, quote), (RelationData("r", "claimant", "c1", "a"),), {})
+    cands = candidates(doc, proposal, Suggester(nlp_sm, scheme))
+    by_start = {c.start: c for c in cands if c.group == "claim" and c.default == "CLAIM"}
+    first, second = by_start[said.start], by_start[quote.start]
+    assert "rel=claimant" in first.feats and "rel=none" not in first.feats
+    assert "paragraphs" not in first.feats
+    assert "rel=none" in second.feats and "paragraphs" in second.feats
