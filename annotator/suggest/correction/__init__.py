@@ -29,7 +29,11 @@ maximises the expected F, where a search over drop thresholds on the inner folds
 
 Features are sparse and of English, not of a text (lemma, part of speech, dependency,
 neighbours, the recogniser's label, the rule that made the candidate, its relations,
-capitalisation, a verb or subject inside, inside a quotation); a default suggestion gets each
+capitalisation, a verb or subject inside, inside a quotation; for entities also what the
+scheme's word lists say the head noun is, ``lex=``, and how the default labels the other
+mentions with the same text, ``same=``; for a default suggestion ``rel=none`` when it has no
+relation, and for a claim ``paragraphs`` when it runs over a paragraph break); a default
+suggestion gets each
 feature twice, once prefixed ``D:``, so it has weights of its own. Everything is numpy; nothing
 here needs a Doc once ``candidates`` has run, so documents are parsed once however often the
 model is refitted.

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from annotator.suggest.claims import ClaimRules
-from annotator.suggest.correction.features import QUOTES, document_features, span_features
+from annotator.suggest.correction.features import (
+    QUOTES,
+    context_features,
+    document_features,
+    lexicon_features,
+    span_features,
+)
 from annotator.suggest.entities import Cand, RelCand, SentIndex, SpanIndex
 from annotator.suggest.linker import LinkCand, link_candidates
 from annotator.suggest.propose import Proposal, Suggester
@@ -55,6 +61,7 @@ class Candidate:
     attrs: dict[str, AttrValue] = field(default_factory=dict)
     # relations a new candidate brings: (relation, tail start, tail end, tail label)
     links: list[tuple[str, int, int, str]] = field(default_factory=list)
+    head_span: tuple[int, int] | None = None  # character offsets of the head token
 
 
 @dataclass(slots=True)
@@ -78,6 +85,7 @@ def candidates(  # noqa: C901 - one block per candidate source (claims, entities
     """Candidates of one processed doc (see the module docstring); ``extra``: claim rules
     whose claims join the rule CLAIMs as candidates."""
     labels = rules.labels
+    lexicon = getattr(rules, "lexicon", None)
     tensor = doc.tensor if getattr(doc, "tensor", None) is not None else None
     if tensor is not None and (tensor.ndim != 2 or tensor.shape[0] != len(doc)):
         tensor = None
@@ -99,7 +107,12 @@ def candidates(  # noqa: C901 - one block per candidate source (claims, entities
                 return
             head = span.root.i
             dense = tensor[head].astype("float32") if tensor is not None else _EMPTY
-            cand = Candidate(group, start, end, head, span_features(doc, span), dense)
+            feats = span_features(doc, span)
+            if group == "entity":
+                feats.extend(lexicon_features(span.root, lexicon))
+            root = span.root
+            cand = Candidate(group, start, end, head, feats, dense)
+            cand.head_span = (root.idx, root.idx + len(root))
             found[key] = cand
         cand.feats.extend(tags)
         if default is not None:
@@ -127,7 +140,9 @@ def candidates(  # noqa: C901 - one block per candidate source (claims, entities
             continue
         tags = [f"def={sp.label}", f"defscore={proposal.scores.get(sp.id, 0.0)}"]
         tags.extend(f"attr={k}:{v}" for k, v in sp.attrs.items())
-        tags.extend(rel_tags.get(sp.id, ()))
+        tags.extend(rel_tags.get(sp.id, ()) or ["rel=none"])
+        if group == "claim" and "\n" in doc.text[sp.start : sp.end]:
+            tags.append("paragraphs")
         if sp.entity:
             tags.append("registry")
         add(group, sp.start, sp.end, tags, default=sp)
@@ -182,6 +197,7 @@ def candidates(  # noqa: C901 - one block per candidate source (claims, entities
                 add("event", tok.idx, tok.idx + len(tok), ["token"], attrs={"type": etype})
     out = list(found.values())
     document_features(out)
+    context_features(doc, out)
     return out
 
 

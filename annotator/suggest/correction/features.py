@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
+    from annotator.suggest.actors import ActorLexicon
     from annotator.suggest.correction.candidates import Candidate
 
 QUOTES = '"“”«»„'
@@ -82,3 +83,61 @@ def _quoted(doc: Doc, span: Span) -> bool:
     sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
     marks = sum(1 for t in doc[sent_start : span.start] if t.text in QUOTES or t.text == "''")
     return marks % 2 == 1 or (span.start > 0 and doc[span.start - 1].text in QUOTES)
+
+
+def mention_key(text: str) -> str:
+    """A mention's text as its repeats in one document share it: lower case, without a leading
+    "the" and a final possessive ("the Sea Org's" and "Sea Org" are one key)."""
+    key = text.lower().replace("’", "'").strip()
+    if key.startswith("the "):
+        key = key[4:]
+    if key.endswith("'s"):
+        key = key[:-2]
+    return key.strip()
+
+
+def context_features(doc: Doc, cands: Sequence[Candidate]) -> None:
+    """``same=L`` on each entity candidate: the label the default gives most of the other
+    mentions with the same text (``mention_key``) in the document, ``same=-`` when it gives
+    them none. News writes a participant alike throughout: a country that plays ("Belgium"
+    the team) or a group that acts ("the Sea Org") is an actor in every mention, a town a place."""
+    ents = [c for c in cands if c.group == "entity"]
+    text = doc.text
+    keys = [mention_key(text[c.start : c.end]) for c in ents]
+    labels: dict[str, dict[str, int]] = {}
+    for c, key in zip(ents, keys, strict=True):
+        if c.default is not None:
+            counts = labels.setdefault(key, {})
+            counts[c.default] = counts.get(c.default, 0) + 1
+    for c, key in zip(ents, keys, strict=True):
+        counts = dict(labels.get(key, {}))
+        if c.default is not None:
+            counts[c.default] -= 1
+        top = max(counts.values(), default=0)
+        c.feats.extend(f"same={lab}" for lab, n in sorted(counts.items()) if n and n == top)
+        if not top:
+            c.feats.append("same=-")
+
+
+def lexicon_features(head: Token, lexicon: ActorLexicon | None) -> list[str]:
+    """What the scheme's word lists say the head noun is (``lex=person``, ``lex=artifact``,
+    ...): the English the rules know, as features that generalise across words."""
+    if lexicon is None:
+        return []
+    out = []
+    words = {head.lemma_.lower(), head.lower_}
+    for word in words:
+        kind = lexicon.noun_type.get(word)
+        if kind:
+            out.append(f"lex={kind}")
+    for kind, known in (
+        ("artifact", lexicon.artifacts),
+        ("facility", lexicon.facilities),
+        ("place", lexicon.places),
+        ("vehicle", lexicon.vehicles),
+    ):
+        if words & known:
+            out.append(f"lex={kind}")
+    if head.lower_.endswith(("er", "ers", "or", "ors", "ist", "ists", "ian", "ians")):
+        out.append("lex=agent-suffix")
+    return sorted(set(out))

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from annotator.suggest.correction.candidates import GROUPS, NONE, Analysed
+from annotator.suggest.correction.candidates import GROUPS, NONE, Analysed, Candidate
 from annotator.suggest.correction.classifier import Softmax, fit
 from annotator.suggest.correction.decision import NEVER, SUFFIXES, eligible, tune_stacked
 from annotator.suggest.correction.encoding import GroupData, group_data
@@ -41,7 +41,9 @@ def targets_and_gold(  # noqa: C901 - one pass per kind of candidate, as the doc
       of a right span ("a few stray photographers" beside "just a few stray photographers")
       are not taught as wrong; one that overlaps such a gold span less is not learned from
       (adding it would find the span with other boundaries). Near-copies share the gold
-      index, so that the tuning counts one found span once (``tune_stacked``).
+      index, so that the tuning counts one found span once (``tune_stacked``);
+    * nor is a new candidate whose head lies outside every gold span it overlaps
+      (``_beside``: "police response" beside the gold "police").
     """
     cands = analysed.cands
     out: list[str | None] = [None] * len(cands)
@@ -79,6 +81,9 @@ def targets_and_gold(  # noqa: C901 - one pass per kind of candidate, as the doc
             for j in pool:
                 if out[new[j]] is None:
                     out[new[j]] = NONE
+            aside = [j for j in pool if _beside(cands[new[j]], residual[label])]
+            unsure.update(new[j] for j in aside)
+            pool = [j for j in pool if j not in set(aside)]
             ranges = [(cands[new[j]].start, cands[new[j]].end) for j in pool]
             for p, g in greedy_pairs(residual[label], ranges).items():
                 value = iou(residual[label][g], ranges[p])
@@ -105,6 +110,18 @@ def targets_and_gold(  # noqa: C901 - one pass per kind of candidate, as the doc
         if out[i] == NONE:  # not right for another label either
             out[i] = None
     return out, found
+
+
+def _beside(cand: Candidate, golds: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``cand`` overlaps a gold span only with words around its head: its head lies
+    outside every gold span it overlaps ("police response" beside the gold "police"). Such a
+    candidate names something else; the scorer's overlap would count it, but learning it as
+    right teaches that "response" is an actor, and as wrong that the phrase is not there."""
+    if cand.head_span is None:
+        return False
+    hs, he = cand.head_span
+    hit = [g for g in golds if g[0] < cand.end and cand.start < g[1]]
+    return bool(hit) and not any(g[0] < he and hs < g[1] for g in hit)
 
 
 @dataclass(slots=True)
