@@ -403,7 +403,8 @@ class ActorIndex(SpanIndex):
                 if function == _MODIFIER:
                     continue  # "the Cruise video": a name that modifies a noun is no referent
                 subject = function in (_MAIN, _INNER)
-                rank = (0 if cand.source != "phrase" else 1) + (0 if subject else 2)
+                named = cand.source != "phrase" or self._name_like(cand)
+                rank = (0 if named else 1) + (0 if subject else 2)
                 if function == _INNER:
                     rank += 4  # a subject inside a reported clause is less salient
                 if best is None or rank < best[0]:
@@ -413,6 +414,14 @@ class ActorIndex(SpanIndex):
             if best is not None:
                 return best[1]
         return None
+
+    def _name_like(self, cand: Cand) -> bool:
+        """A phrase that is a name the recogniser missed ("Detective Superintendent Jayne
+        Doherty"): two words or more, every one capitalised."""
+        if self.sents is None:
+            return False
+        words = self.sents.text[cand.start : cand.end].split()
+        return len(words) >= 2 and all(w[:1].isupper() for w in words)
 
     def _person_noun(self, noun: Token) -> bool:
         lex = self.lexicon
@@ -540,8 +549,12 @@ def phrase_range(tok: Token) -> tuple[int, int]:
             break
         first = head  # "a former co - worker": the modifiers of the word's first part
     end_tok = tok
-    # "Secretary of State", "members of NDS": keep a following "of" + proper name.
-    for child in tok.rights:
+    # "Secretary of State", "members of NDS": keep a following "of" + proper name; not after a
+    # name of several words ("Superintendent Jayne Doherty of the Australian Federal Police")
+    named = tok.pos_ == "PROPN" and any(
+        c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.lefts
+    )
+    for child in tok.rights if not named else ():
         if child.dep_ == "prep" and child.lower_ == "of":
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None and pobj.pos_ == "PROPN" and pobj.i - tok.i <= 6:

@@ -30,6 +30,16 @@ from annotator.suggest.entities import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
+# A participle and one word opening a sentence before a comma ("Sentencing Hale, Judge X
+# said"): the recogniser takes them for a name.
+_GERUND_FIRST = re.compile(r"^[A-Z][a-z]+ing (?=[A-Z][a-z]+$)")
+
+
+def _opens_clause(text: str, cand: Cand) -> bool:
+    before = text[: cand.start].rstrip(" ")
+    return text.startswith(",", cand.end) and (not before or before[-1] in '.!?\n"”')
+
+
 # Types a noun after a name gives that name ("the Bild newspaper": media).
 _NAMED_BY_NOUN = frozenset({"media", "party", "armed_group"})
 # Gazetteer types of names that are actors even where the recogniser took them for places.
@@ -61,22 +71,9 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             continue
         if not _one_line(cand, text):
             continue
-        piece = text[cand.start : cand.end]
-        if cand.label == "ACTOR" and len(piece.strip(". ")) <= 1:
-            continue  # "wrote on X.": one letter names no actor the recogniser can tell
-        if cand.label == "TIME" and (_is_age(cand, piece, text) or _age_of_person(doc, cand)):
+        piece = _trimmed_name(doc, cand, text)
+        if piece is None:
             continue
-        if cand.label in ("ACTOR", "PLACE") and piece.endswith(("'s", "’s")) and " " in piece:
-            cand.end -= 2  # "President Lazarus Chakwera's spokesman": the name without "'s"
-            piece = piece[:-2]
-        amount = _AMOUNT_TAIL.search(piece) if cand.label == "ACTOR" else None
-        if amount is not None and amount.start() > 0:  # "fined Apple 1.8 billion euros"
-            cand.end = cand.start + amount.start()
-            piece = piece[: amount.start()]
-        tail = _COUNTLESS_TAIL.search(piece) if cand.label == "TIME" else None
-        if tail is not None:  # "on Monday, days after ...": the day only
-            cand.end = cand.start + tail.start()
-            piece = piece[: tail.start()]
         if cand.label == "ACTOR" and _dateline_city(cand, piece, text):
             cand.label, cand.attrs = "PLACE", {}  # "YANGON — ": the dateline's city
         if cand.label == "PLACE" and _adjective(doc, cand):
@@ -98,6 +95,35 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             c for c in out if not (c.label == "ACTOR" and _bare(text[c.start : c.end]) in vehicles)
         ]
     return out
+
+
+def _trimmed_name(doc: Doc, cand: Cand, text: str) -> str | None:
+    """The text of a recogniser's span once trimmed to the name (``cand`` moved with it), or
+    None when it names nothing."""
+    piece = text[cand.start : cand.end]
+    gerund = _GERUND_FIRST.match(piece) if cand.label == "ACTOR" else None
+    if gerund is not None and _opens_clause(text, cand):
+        # "Sentencing Hale, Judge X said": an opening participle and its object
+        if cand.attrs.get("type") != "person":
+            return None
+        cand.start += gerund.end()
+        piece = piece[gerund.end() :]
+    if cand.label == "ACTOR" and len(piece.strip(". ")) <= 1:
+        return None  # "wrote on X.": one letter names no actor the recogniser can tell
+    if cand.label == "TIME" and (_is_age(cand, piece, text) or _age_of_person(doc, cand)):
+        return None
+    if cand.label in ("ACTOR", "PLACE") and piece.endswith(("'s", "’s")) and " " in piece:
+        cand.end -= 2  # "President Lazarus Chakwera's spokesman": the name without "'s"
+        piece = piece[:-2]
+    amount = _AMOUNT_TAIL.search(piece) if cand.label == "ACTOR" else None
+    if amount is not None and amount.start() > 0:  # "fined Apple 1.8 billion euros"
+        cand.end = cand.start + amount.start()
+        piece = piece[: amount.start()]
+    tail = _COUNTLESS_TAIL.search(piece) if cand.label == "TIME" else None
+    if tail is not None:  # "on Monday, days after ...": the day only
+        cand.end = cand.start + tail.start()
+        piece = piece[: tail.start()]
+    return piece
 
 
 def _place_or_actor(

@@ -343,3 +343,23 @@ def test_a_state_named_before_its_chief_minister(nlp_sm: Any, scheme: Scheme) ->
     types = actor_types(text, proposal)
     assert "Haryana" not in types and "Haryana" in spans_of(text, proposal, "PLACE"), types
     assert types.get("Mobs") == "population_group", types
+
+
+def test_a_sentencing_report(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "Sentencing Hale, Judge Penelope Wass said": the recogniser's "Sentencing Hale" is
+    Hale, the judge speaks; a name the recogniser missed ("Detective Superintendent Jayne
+    Doherty of the Federal Police") speaks, not the police, and "she" after it is her."""
+    text = (
+        'Sentencing Hale, Judge Penelope Wass said the offending was "sophisticated and '
+        'carefully planned."\n\n'
+        "Detective Superintendent Jayne Doherty of the Australian Federal Police told "
+        'reporters that the sentence sent "a strong message." "Organised crime groups will '
+        'try anything," she said.'
+    )
+    proposal = run(text, nlp_sm, scheme)
+    claim = 'the offending was "sophisticated and carefully planned."'
+    assert claimant_of(text, proposal, claim) == ["Penelope Wass"]
+    assert "Sentencing Hale" not in actor_types(text, proposal)
+    doherty = ["Detective Superintendent Jayne Doherty"]
+    assert claimant_of(text, proposal, 'the sentence sent "a strong message."') == doherty
+    assert claimant_of(text, proposal, "Organised crime groups will try anything") == doherty
