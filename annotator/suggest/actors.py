@@ -493,6 +493,8 @@ def _function_of(cand: Cand, tok: Token) -> int:
     if root.dep_ not in ("nsubj", "nsubjpass"):
         return _OTHER
     verb = root.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head  # "said X was planned and that Hale had been motivated": inner too
     return _INNER if verb.dep_ in ("ccomp", "xcomp", "advcl", "relcl", "acl") else _MAIN
 
 

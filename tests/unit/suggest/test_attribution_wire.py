@@ -363,3 +363,14 @@ def test_a_sentencing_report(nlp_sm: Any, scheme: Scheme) -> None:
     doherty = ["Detective Superintendent Jayne Doherty"]
     assert claimant_of(text, proposal, 'the sentence sent "a strong message."') == doherty
     assert claimant_of(text, proposal, "Organised crime groups will try anything") == doherty
+
+
+def test_she_after_a_judge_whose_claim_names_the_defendant(nlp_sm: Any, scheme: Scheme) -> None:
+    """A name that is the subject of a clause joined to a reported one ("said X was planned
+    and that Hale had been motivated") is inside the claim, less salient than the judge."""
+    text = (
+        "Judge Penelope Wass said the offending was planned and that Hale had been motivated "
+        "by greed. She noted he had shown remorse."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "he had shown remorse") == ["Penelope Wass"]
