@@ -455,6 +455,14 @@ class ClaimRules:
             if tok.dep_ not in ("advcl", "conj"):
                 continue
             if not any(c.dep_ == "nsubj" for c in tok.children):
+                if (
+                    tok.dep_ == "advcl"
+                    and tok.tag_ == "VBG"
+                    and tok.i > lo
+                    and any(c.dep_ == "ccomp" for c in tok.children)
+                ):
+                    # "said it struck X, adding that ...": the speaker's second cue
+                    return max(lo + 1, tok.left_edge.i)
                 contrast = any(c.dep_ == "cc" and c.lower_ == "but" for c in tok.head.children)
                 if (
                     tok.dep_ == "conj"

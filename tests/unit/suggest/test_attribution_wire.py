@@ -374,3 +374,18 @@ def test_she_after_a_judge_whose_claim_names_the_defendant(nlp_sm: Any, scheme: 
     )
     proposal = run(text, nlp_sm, scheme)
     assert claimant_of(text, proposal, "he had shown remorse") == ["Penelope Wass"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_adding_that_starts_a_second_claim(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "said it struck X, adding that it had taken steps ...": two claims of one speaker; a
+    participle without a clause of its own stays in the content ("..., characterizing me as
+    the enemy")."""
+    news = with_matcher(scheme, matcher)
+    text = (
+        'The military said it struck "terrorist infrastructure" and a command center in Gaza '
+        "City, adding that it had taken steps to reduce harm to civilians."
+    )
+    claims = spans_of(text, run(text, nlp_sm, news), "CLAIM")
+    assert 'it struck "terrorist infrastructure" and a command center in Gaza City' in claims
+    assert "it had taken steps to reduce harm to civilians" in claims
