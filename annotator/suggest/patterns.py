@@ -404,10 +404,19 @@ class _Pattern:
     head_columns: frozenset[str] = frozenset()
     kid_deps: tuple[frozenset[int], ...] = ()
 
+    # ``search`` as one function written for this pattern (``_compiled_search``).
+    run: Search | None = None
+
     def search(self, tree: _Tree, anchor: int) -> list[tuple[int, ...]]:
         """Every match from token ``anchor``: the token indices of the nodes in pattern
         order, found node by node from the anchor outwards (no node is tested away from
         it)."""
+        if self.run is not None:
+            return self.run(tree, anchor)
+        return self.search_by_steps(tree, anchor)
+
+    def search_by_steps(self, tree: _Tree, anchor: int) -> list[tuple[int, ...]]:
+        """``search`` read from ``steps`` (the meaning ``_compiled_search`` compiles)."""
         if self.anchor is not None and not self.anchor(tree, anchor):
             return []
         partial: list[tuple[int, ...]] = [(anchor,)]
@@ -455,7 +464,9 @@ def compile_pattern(entry: Mapping[str, Any]) -> _Pattern:
             if deps is not None:
                 kid_deps.append(deps)
     types = entry.get("types")
+    links = [(index[str(n["LEFT_ID"])], str(n["REL_OP"])) for n in nodes[1:]]
     return _Pattern(
+        run=_compiled_search([n["RIGHT_ATTRS"] for n in nodes], links),
         name=str(entry.get("name") or ""),
         types=frozenset(str(t) for t in types) if types is not None else None,
         status=str(entry["status"]) if entry.get("status") is not None else None,
@@ -473,6 +484,84 @@ def compile_pattern(entry: Mapping[str, Any]) -> _Pattern:
         head_columns=frozenset(head_columns),
         kid_deps=tuple(kid_deps),
     )
+
+
+def _compiled_search(attrs: list[Mapping[str, Any]], links: list[tuple[int, str]]) -> Search:
+    """A pattern's search as one Python function of its own: a loop per node over what its
+    operator relates it to (the head of ``<`` and the children of ``>`` read from the tree's
+    lists in place) and its test written inline (integer ids of ``COLUMNS`` compared, any
+    other test called on the Token). The matches are those of ``_Pattern.search_by_steps``
+    in the same order: node by node, each node's tokens in its operator's order."""
+    consts: dict[str, Any] = {}
+    used: set[int] = set()
+
+    def const(value: Any) -> str:
+        name = f"k{len(consts)}"
+        consts[name] = value
+        return name
+
+    def condition(node: Mapping[str, Any], var: str) -> str:
+        parts: list[str] = []
+        for attr, value in node.items():
+            column = _column_parts(str(attr), value)
+            if column is None:
+                parts.append(f"{const(_check(str(attr), value))}(doc[{var}])")
+                continue
+            col, tests = column
+            used.add(col)
+            parts.extend(f"c{col}[{var}] {how} {const(want)}" for how, want in tests)
+        return " and ".join(parts)
+
+    lines: list[str] = []
+    first = condition(attrs[0], "n0")
+    if first:
+        lines.append(f"    if not ({first}):\n        return out")
+    depth = 1
+    for k, (left, op) in enumerate(links, 1):
+        pad, var, at = "    " * depth, f"n{k}", f"n{left}"
+        test = condition(attrs[k], var)
+        if op == "<":
+            lines.append(f"{pad}{var} = heads[{at}]")
+            lines.append(f"{pad}if {var} != {at}" + (f" and {test}:" if test else ":"))
+        else:
+            if op == ">":
+                lines.append(f"{pad}for {var} in kids[bounds[{at}] : bounds[{at} + 1]]:")
+            else:
+                lines.append(f"{pad}for {var} in {const(OPERATORS[op])}(tree, {at}):")
+            if test:
+                lines.append(f"{pad}    if not ({test}):\n{pad}        continue")
+        depth += 1
+    names = ", ".join(f"n{k}" for k in range(len(links) + 1))
+    lines.append(f"{'    ' * depth}out.append(({names},))")
+    head = [
+        "def search(tree, n0):",
+        "    cols, heads, kids, bounds = tree.cols, tree.heads, tree.kids, tree.bounds",
+        "    doc = tree.doc",
+        *(f"    c{col} = cols[{col}]" for col in sorted(used)),
+        "    out = []",
+    ]
+    source = "\n".join([*head, *lines, "    return out", ""])
+    exec(compile(source, "<argument pattern>", "exec"), consts)  # our own source, no input
+    return cast("Search", consts["search"])
+
+
+def _column_parts(attr: str, value: Any) -> tuple[int, list[tuple[str, Any]]] | None:
+    """A test of one attribute as comparisons of its ``COLUMNS`` id (``_column_test``'s
+    reading): the column and (operator, id or ids) pairs; None when it reads the Token."""
+    col = _COLUMN_OF.get(attr)
+    if col is None:
+        return None
+    if isinstance(value, str):
+        return col, [("==", _string_id(value))]
+    if not isinstance(value, Mapping) or not value:
+        return None
+    tests: list[tuple[str, Any]] = []
+    for pred, arg in value.items():
+        if pred not in ("IN", "NOT_IN") or not all(isinstance(a, str) for a in arg):
+            return None
+        ids = frozenset(_string_id(a) for a in arg)
+        tests.append(("in" if pred == "IN" else "not in", ids))
+    return col, tests
 
 
 # Operators from a node to some of its children.
@@ -659,7 +748,7 @@ class ArgumentPatterns:
         # Per group: (pattern, search from an anchor) in priority order.
         self._searches: dict[str, tuple[tuple[_Pattern, Search], ...]] = {
             group: tuple(
-                (pat, pat.search if spacy is None else partial(spacy.search, group, i))
+                (pat, (pat.run or pat.search) if spacy is None else partial(spacy.search, group, i))
                 for i, pat in enumerate(pats)
             )
             for group, pats in self.groups.items()
@@ -731,7 +820,18 @@ class ArgumentPatterns:
         self, group: str, anchor: Token, etype: str | None
     ) -> tuple[_Pattern, list[tuple[int, ...]]] | None:
         """The first pattern of ``group`` that matches from ``anchor`` and its matches."""
-        return next(self._found(group, anchor, etype), None)
+        pre = self._preselect.get(group)
+        if pre is None:
+            return next(self._found(group, anchor, etype), None)
+        doc, tree = anchor.doc, self._tree
+        if tree is None or tree.doc is not doc:
+            tree = self._tree_of(doc)
+        i = anchor.i
+        for pat, search in pre.asked(tree, i, etype):
+            found = search(tree, i)
+            if found:
+                return pat, found
+        return None
 
     def by_pattern(
         self, group: str, anchor: Token, etype: str | None = None

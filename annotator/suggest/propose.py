@@ -247,13 +247,13 @@ class Suggester:
     def analyse(self, doc: Doc, text: str | None = None) -> Proposal:
         """Suggestions for one processed doc (``text``: its input text, saves a re-join)."""
         ents: list[Cand] = []
+        sents = SentIndex(doc, text)
         if doc.has_annotation("ENT_IOB"):
-            ents = ner_candidates(doc, self.mapping, self.ner_direct)
+            ents = ner_candidates(doc, self.mapping, self.ner_direct, sents.text)
         if self.matcher is not None:
             ents = merge_entities(
                 registry_candidates(doc, self.matcher, self.by_key, self.actor_types), ents
             )
-        sents = SentIndex(doc, text)
         if ents and not self.ner_direct:
             ents = refine_entities(doc, ents, self.lexicon, sents.text)
             ents = propagate_names(doc, ents, sents.text)

@@ -10,7 +10,7 @@ import pytest
 
 from annotator.scheme import Scheme, scheme_from_dict
 from annotator.suggest.events import EventRules
-from annotator.suggest.patterns import ArgumentPatterns
+from annotator.suggest.patterns import OPERATORS, ArgumentPatterns
 
 from .helpers import actor_types, find, related, run, spans_of
 
@@ -190,6 +190,38 @@ def test_the_preselection_keeps_every_pattern_that_can_match(blank: Any) -> None
     assert min(len(v) for v in pre.memo.values()) < len(raw["g"]) - 2  # and choose
 
 
+@pytest.mark.parametrize("op", sorted(OPERATORS))
+def test_each_operator_and_kind_of_test_is_compiled_as_spacy_reads_it(nlp_sm: Any, op: str) -> None:
+    """Every operator, each with a node test of an id (``IN``, ``NOT_IN``, equality) and of
+    the Token (a flag, ``REGEX``, a length): each pattern's compiled search finds what its
+    steps find and what spaCy's matcher finds, in the same order."""
+    raw = {
+        "g": [
+            {"name": f"{op} {kind}", "pattern": [
+                {"RIGHT_ID": "a", "RIGHT_ATTRS": {"POS": {"IN": ["VERB", "NOUN", "PROPN"]}}},
+                _node("a", op, "arg", attrs)]}
+            for kind, attrs in (
+                ("any", {}),
+                ("ids", {"DEP": {"NOT_IN": ["punct"]}, "LOWER": {"NOT_IN": ["the"]}}),
+                ("equal", {"POS": "DET"}),
+                ("token", {"IS_ALPHA": True, "TEXT": {"REGEX": "^[a-z]"}, "LENGTH": {">": 2}}),
+            )
+        ]
+    }  # fmt: skip
+    ours, theirs = ArgumentPatterns(raw), ArgumentPatterns(raw, "spacy")
+    total = 0
+    for doc in nlp_sm.pipe(SENTENCES[:5]):
+        tree = ours._tree_of(doc)
+        for tok in doc:
+            for pat in ours.groups["g"]:
+                assert pat.search(tree, tok.i) == pat.search_by_steps(tree, tok.i), pat.name
+            mine = [[dict(m.tokens) for m in ms] for ms in ours.by_pattern("g", tok)]
+            spacy = [[dict(m.tokens) for m in ms] for ms in theirs.by_pattern("g", tok)]
+            assert mine == spacy, (doc.text, tok.text)
+            total += sum(map(len, mine))
+    assert total > 0
+
+
 def test_spacys_dependency_matcher_drives_the_suggestions(
     nlp_sm: Any, scheme: Scheme, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -211,6 +243,7 @@ def test_spacys_dependency_matcher_drives_the_suggestions(
         raise AssertionError("the anchored matcher was asked")
 
     monkeypatch.setattr(patterns._Pattern, "search", refuse)
+    monkeypatch.setattr(patterns, "_compiled_search", lambda *_: refuse)  # each pattern's own
     monkeypatch.setattr(patterns, "_BUILT", {})  # patterns built from here on search with it
     with_spacy = [run(t, nlp_sm, spacy_scheme) for t in texts]
     assert with_spacy == anchored
