@@ -630,7 +630,7 @@ class _Preselect:
     anchors are a few trigger and cue words in a few constructions. A pattern whose anchor
     or head test reads more is kept for its search to decide."""
 
-    __slots__ = ("anchor_cols", "entries", "head_cols", "kids", "memo")
+    __slots__ = ("anchor_cols", "asked", "entries", "head_cols", "kids", "memo")
 
     # Kept answers per group; beyond this many the memo starts afresh.
     LIMIT = 1 << 14
@@ -643,20 +643,59 @@ class _Preselect:
         self.head_cols = sorted({_COLUMN_OF[c] for pat, _ in entries for c in pat.head_columns})
         self.kids = any(pat.kid_deps for pat, _ in entries)
         self.memo: dict[Any, tuple[tuple[_Pattern, Search], ...]] = {}
-
-    def asked(self, tree: _Tree, i: int, etype: str | None) -> tuple[tuple[_Pattern, Search], ...]:
-        cols, head = tree.cols, tree.heads[i]
-        key = (
-            etype,
-            tuple([cols[c][i] for c in self.anchor_cols]),
-            tuple([cols[c][head] for c in self.head_cols]) if head != i else None,
-            tree.deps_below(i) if self.kids else None,
+        # The patterns to search from token i of a tree for an event type: (tree, i, etype).
+        self.asked: Callable[[_Tree, int, str | None], tuple[tuple[_Pattern, Search], ...]] = (
+            self._compiled_asked()
         )
-        found = self.memo.get(key)
-        if found is None:
-            if len(self.memo) >= self.LIMIT:
-                self.memo.clear()
-            found = self.memo[key] = self._select(tree, i, etype)
+
+    def _compiled_asked(
+        self,
+    ) -> Callable[[_Tree, int, str | None], tuple[tuple[_Pattern, Search], ...]]:
+        """The kept choice for the values of token i, as one function written for this group:
+        the key is the event type, whether i is a root, its children's DEP ids and the ids
+        of the columns the group's anchor and head tests read (of i itself for a root)."""
+        values = [
+            "etype",
+            "head == i",
+            "below" if self.kids else "None",
+            *(f"cols[{c}][i]" for c in self.anchor_cols),
+            *(f"cols[{c}][head]" for c in self.head_cols),
+        ]
+        source = "\n".join(
+            [
+                "def asked(tree, i, etype):",
+                "    cols = tree.cols",
+                "    head = tree.heads[i]",
+                *(
+                    [
+                        "    below = tree.kid_deps.get(i)",
+                        "    if below is None:",
+                        "        below = tree.deps_below(i)",
+                    ]
+                    if self.kids
+                    else []
+                ),
+                f"    key = ({', '.join(values)},)",
+                "    found = memo.get(key)",
+                "    if found is None:",
+                "        found = fill(key, tree, i, etype)",
+                "    return found",
+                "",
+            ]
+        )
+        space: dict[str, Any] = {"memo": self.memo, "fill": self._fill}
+        exec(compile(source, "<argument pattern choice>", "exec"), space)  # our own source
+        return cast(
+            "Callable[[_Tree, int, str | None], tuple[tuple[_Pattern, Search], ...]]",
+            space["asked"],
+        )
+
+    def _fill(
+        self, key: Any, tree: _Tree, i: int, etype: str | None
+    ) -> tuple[tuple[_Pattern, Search], ...]:
+        if len(self.memo) >= self.LIMIT:
+            self.memo.clear()  # the same dict: ``asked`` reads it
+        found = self.memo[key] = self._select(tree, i, etype)
         return found
 
     def _select(
