@@ -6,8 +6,9 @@
 Parses once, outside the timing, the synthetic articles of ``bench_preannotate.py`` (``--docs``)
 and the 66 dev texts of ``../shared/eval/dev_texts.jsonl`` (when present), then times only the
 analysis of the parsed docs with ``time.process_time``: ``--repeat`` passes, the best one,
-reported in ms per article. A machine loaded by other work inflates the wall ratio of
-``bench_preannotate.py`` but hardly the minimum CPU of this loop. ``--profile N`` adds a cProfile
+reported in ms per article, for ``Suggester.analyse`` and for what a pool worker runs (the
+proposal as plain tuples). A machine loaded by other work inflates the wall ratio of
+``bench_preannotate.py`` much more than the minimum CPU of this loop. ``--profile N`` adds a cProfile
 of one pass over the synthetic articles, top N functions by own time and by cumulative time.
 ``--cache DIR`` keeps the parsed docs there (``DocBin``) for the next run with the same texts.
 """
@@ -28,15 +29,25 @@ ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / ".." / "shared" / "eval" / "dev_texts.jsonl"
 
 
-def _time(rules: Any, parsed: list[tuple[Any, str]], repeat: int) -> float:
-    """The best of ``repeat`` passes, CPU ms per article."""
+def _time(analyse: Any, parsed: list[tuple[Any, str]], repeat: int) -> float:
+    """The best of ``repeat`` passes of ``analyse(doc, text)``, CPU ms per article."""
     best = float("inf")
     for _ in range(repeat):
         start = time.process_time()
         for doc, text in parsed:
-            rules.analyse(doc, text)
+            analyse(doc, text)
         best = min(best, time.process_time() - start)
     return best * 1000 / max(1, len(parsed))
+
+
+def _worker_step(rules: Any) -> Any:
+    """What a pool worker runs per article: the proposal as plain tuples."""
+    packed = getattr(rules, "analyse_packed", None)
+    if packed is not None:
+        return packed
+    from annotator.suggest import pool
+
+    return lambda doc, text: pool.pack(rules.analyse(doc, text))  # before analyse_packed
 
 
 def _docs(nlp: Any, texts: list[str], cache: Path | None) -> list[Any]:
@@ -84,10 +95,12 @@ def main() -> None:
         rules.analyse(*docs[0])  # warm: lazily built matchers and caches
     for name, docs in parsed.items():
         tokens = sum(len(d) for d, _ in docs) / len(docs)
-        ms = _time(rules, docs, args.repeat)
+        ms = _time(rules.analyse, docs, args.repeat)
+        worker = _time(_worker_step(rules), docs, args.repeat)
         print(
             f"{name:<10} {len(docs):4d} articles, {tokens:5.0f} tokens each: "
-            f"analysis {ms:6.2f} ms/article CPU (best of {args.repeat})"
+            f"analysis {ms:6.2f} ms/article CPU, in a pool worker {worker:6.2f} "
+            f"(best of {args.repeat})"
         )
     if args.profile:
         profile = cProfile.Profile()
