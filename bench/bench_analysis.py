@@ -8,8 +8,9 @@ and the 66 dev texts of ``../shared/eval/dev_texts.jsonl`` (when present), then 
 analysis of the parsed docs with ``time.process_time``: ``--repeat`` passes, the best one,
 reported in ms per article, for ``Suggester.analyse`` and for what a pool worker runs (the
 proposal as plain tuples). A machine loaded by other work inflates the wall ratio of
-``bench_preannotate.py`` much more than the minimum CPU of this loop. ``--profile N`` adds a cProfile
-of one pass over the synthetic articles, top N functions by own time and by cumulative time.
+``bench_preannotate.py`` much more than the minimum CPU of this loop (alternate runs of the two
+versions compared, all the same). ``--profile N`` adds a cProfile of one pass over the synthetic
+articles, top N functions by own time and by cumulative time.
 ``--cache DIR`` keeps the parsed docs there (``DocBin``) for the next run with the same texts.
 """
 
