@@ -17,8 +17,10 @@ Two matchers answer the same questions (:class:`ArgumentPatterns`), chosen by th
 * ``anchored`` (the default): the same patterns with the same meaning (same token attributes,
   predicates and operators), matched from the anchor outwards, visiting only its few
   neighbours. It reads each doc once into plain lists (``_Tree``: heads, children, sentence
-  starts and the string ids of the attributes the patterns test) and compares integers; only
-  a pattern whose anchor allows the anchor's POS is asked.
+  starts and the string ids of the attributes the patterns test) and compares integers. Only
+  the patterns whose anchor test, head and children's DEP may match are searched, a choice
+  kept by those values (``_Preselect``), and each pattern's search is a Python function
+  written for it (``_compiled_search``).
 
 They find the same matches, and each pattern's matches are put in one canonical order (the
 argument nearest after the anchor, then nearest before, then by position), so the suggestions
