@@ -102,10 +102,14 @@ def entity_mapping(preannotation: Mapping[str, Any]) -> dict[str, tuple[str, dic
 
 
 def ner_candidates(
-    doc: Doc, mapping: Mapping[str, tuple[str, dict[str, AttrValue]]], direct: frozenset[str]
+    doc: Doc,
+    mapping: Mapping[str, tuple[str, dict[str, AttrValue]]],
+    direct: frozenset[str],
+    text: str | None = None,
 ) -> list[Cand]:
     """Candidates from ``doc.ents``: mapped through the scheme, or taken as they are when the
-    entity label is itself a scheme label (a pipeline trained by ``annotator train``)."""
+    entity label is itself a scheme label (a pipeline trained by ``annotator train``).
+    ``text``: the doc's text when the caller has it (``Doc.text`` joins every token)."""
     out: list[Cand] = []
     ents = doc.ents
     if not ents:
@@ -115,7 +119,6 @@ def ner_candidates(
     flags = doc.to_array(["IS_PUNCT", "IS_SPACE", "IS_LOWER"])
     edge = flags[:, :2].any(axis=1).tolist()
     lower = flags[:, 2].tolist()
-    text: str | None = None
     for ent in ents:
         label = ent.label_
         if label in direct:
@@ -291,13 +294,33 @@ class SentIndex:
         self.chars: list[tuple[int, int]] = []
         self.tokens: list[tuple[int, int]] = []
         if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
-            for sent in doc.sents:
-                self.chars.append((sent.start_char, sent.end_char))
-                self.tokens.append((sent.start, sent.end))
+            if "sents" in doc.user_hooks:
+                for sent in doc.sents:
+                    self.chars.append((sent.start_char, sent.end_char))
+                    self.tokens.append((sent.start, sent.end))
+            else:
+                self._read_sents(doc)
         else:
             self.chars.append((0, len(self.text)))
             self.tokens.append((0, len(doc)))
         self._starts = [lo for lo, _ in self.chars]
+
+    def _read_sents(self, doc: Doc) -> None:
+        """The sentences ``Doc.sents`` gives, from the sentence starts read at once (a Span
+        per sentence costs more than the whole reading)."""
+        import numpy
+        from spacy.attrs import IDX, LENGTH, SENT_START
+
+        n = len(doc)
+        if not n:
+            return
+        table = doc.to_array([SENT_START, IDX, LENGTH]).view("int64")
+        # as Doc.sents: the first token starts one, and each later token marked as a start
+        starts = [0, *(numpy.flatnonzero(table[1:, 0] == 1) + 1).tolist(), n]
+        idx, length = table[:, 1].tolist(), table[:, 2].tolist()
+        for lo, hi in zip(starts, starts[1:], strict=False):
+            self.chars.append((idx[lo], idx[hi - 1] + length[hi - 1]))
+            self.tokens.append((lo, hi))
 
     def number(self, char: int) -> int:
         return max(0, bisect.bisect_right(self._starts, char) - 1)

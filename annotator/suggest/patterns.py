@@ -17,8 +17,10 @@ Two matchers answer the same questions (:class:`ArgumentPatterns`), chosen by th
 * ``anchored`` (the default): the same patterns with the same meaning (same token attributes,
   predicates and operators), matched from the anchor outwards, visiting only its few
   neighbours. It reads each doc once into plain lists (``_Tree``: heads, children, sentence
-  starts and the string ids of the attributes the patterns test) and compares integers; only
-  a pattern whose anchor allows the anchor's POS is asked.
+  starts and the string ids of the attributes the patterns test) and compares integers. Only
+  the patterns whose anchor test, head and children's DEP may match are searched, a choice
+  kept by those values (``_Preselect``), and each pattern's search is a Python function
+  written for it (``_compiled_search``).
 
 They find the same matches, and each pattern's matches are put in one canonical order (the
 argument nearest after the anchor, then nearest before, then by position), so the suggestions
@@ -113,6 +115,7 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 COLUMNS: tuple[str, ...] = ("ORTH", "LOWER", "NORM", "LEMMA", "POS", "TAG", "DEP", "ENT_TYPE")
 _COLUMN_OF = {**{name: i for i, name in enumerate(COLUMNS)}, "TEXT": 0}
 _POS = _COLUMN_OF["POS"]
+_DEP = _COLUMN_OF["DEP"]
 
 
 def _check(attr: str, value: Any) -> Pred:
@@ -199,16 +202,25 @@ def node_test(attrs: Mapping[str, Any]) -> tuple[Test | None, frozenset[str]]:
     passes) and the ``COLUMNS`` it reads: string attributes compared as integer ids, anything
     else (flags, ``REGEX``, comparisons, ``MORPH``, ...) read from the Token as spaCy reads
     it."""
+    test, columns, _ = _node_test(attrs)
+    return test, columns
+
+
+def _node_test(attrs: Mapping[str, Any]) -> tuple[Test | None, frozenset[str], bool]:
+    """``node_test`` and whether the test reads nothing but its ``COLUMNS`` (so that its
+    answer on a token depends on those values alone)."""
     tests: list[Test] = []
     columns: set[str] = set()
+    pure = True
     for attr, value in attrs.items():
         test = _column_test(str(attr), value)
         if test is not None:
             columns.add(COLUMNS[_COLUMN_OF[str(attr)]])
         else:
             test = _on_token(_check(str(attr), value))
+            pure = False
         tests.append(test)
-    return (_all_of(tests) if tests else None), frozenset(columns)
+    return (_all_of(tests) if tests else None), frozenset(columns), pure
 
 
 def _on_token(pred: Pred) -> Test:
@@ -220,7 +232,7 @@ class _Tree:
     step of a match costs more than the step): heads, children in order, sentence starts and
     the ``COLUMNS`` the patterns test. The doc must not change while it is asked about."""
 
-    __slots__ = ("bounds", "cols", "doc", "heads", "kids", "n", "starts")
+    __slots__ = ("bounds", "cols", "doc", "heads", "kid_deps", "kids", "n", "starts")
 
     def __init__(self, doc: Doc, columns: Iterable[str]) -> None:
         import numpy
@@ -235,6 +247,8 @@ class _Tree:
         # roots, sorted by head).
         self.kids: list[int] = []
         self.bounds: list[int] = [0] * (n + 1)
+        # The DEP ids of the children of token i, on the first question (``deps_below``).
+        self.kid_deps: dict[int, frozenset[int]] = {}
         if not n:
             return
         # HEAD (an offset) and SENT_START (1, 0 or -1) are signed; string ids are not.
@@ -255,6 +269,16 @@ class _Tree:
     def children(self, i: int) -> list[int]:
         """The children of token ``i`` in order (``Token.children``)."""
         return self.kids[self.bounds[i] : self.bounds[i + 1]]
+
+    def deps_below(self, i: int) -> frozenset[int]:
+        """The DEP ids of the children of token ``i`` (the DEP column must be read)."""
+        found = self.kid_deps.get(i)
+        if found is None:
+            dep = self.cols[_DEP]
+            found = self.kid_deps[i] = frozenset(
+                [dep[k] for k in self.kids[self.bounds[i] : self.bounds[i + 1]]]
+            )
+        return found
 
 
 # -- the DependencyMatcher operators, from the left node's index to the right node's ---------
@@ -371,11 +395,30 @@ class _Pattern:
     steps: tuple[tuple[int, Op, Test | None], ...]
     columns: frozenset[str]  # the COLUMNS its tests read
     anchor_pos: frozenset[int] | None  # the POS ids the anchor may have (None: any)
+    # What a match needs around the anchor, told from the anchor, its head and the DEP of its
+    # children (``_Preselect``): the COLUMNS the anchor test reads (None: it reads more),
+    # whether the anchor needs a head, the tests of that head whose answer depends on the
+    # COLUMNS they read alone, and the DEP ids of which some child must have one, per child
+    # node with a DEP test (``>``, ``>+``, ``>-``, ``>++``, ``>--`` from the anchor).
+    anchor_columns: frozenset[str] | None = None
+    needs_head: bool = False
+    head_tests: tuple[Test, ...] = ()
+    head_columns: frozenset[str] = frozenset()
+    kid_deps: tuple[frozenset[int], ...] = ()
+
+    # ``search`` as one function written for this pattern (``_compiled_search``).
+    run: Search | None = None
 
     def search(self, tree: _Tree, anchor: int) -> list[tuple[int, ...]]:
         """Every match from token ``anchor``: the token indices of the nodes in pattern
         order, found node by node from the anchor outwards (no node is tested away from
         it)."""
+        if self.run is not None:
+            return self.run(tree, anchor)
+        return self.search_by_steps(tree, anchor)
+
+    def search_by_steps(self, tree: _Tree, anchor: int) -> list[tuple[int, ...]]:
+        """``search`` read from ``steps`` (the meaning ``_compiled_search`` compiles)."""
         if self.anchor is not None and not self.anchor(tree, anchor):
             return []
         partial: list[tuple[int, ...]] = [(anchor,)]
@@ -399,14 +442,33 @@ def compile_pattern(entry: Mapping[str, Any]) -> _Pattern:
     nodes = list(entry["pattern"])
     names = tuple(str(n["RIGHT_ID"]) for n in nodes)
     index = {n: i for i, n in enumerate(names)}
-    anchor, columns = node_test(nodes[0]["RIGHT_ATTRS"])
+    anchor, columns, anchor_pure = _node_test(nodes[0]["RIGHT_ATTRS"])
+    anchor_columns = columns
     steps: list[tuple[int, Op, Test | None]] = []
+    needs_head = False
+    head_tests: list[Test] = []
+    head_columns: set[str] = set()
+    kid_deps: list[frozenset[int]] = []
     for n in nodes[1:]:
-        test, more = node_test(n["RIGHT_ATTRS"])
-        steps.append((index[str(n["LEFT_ID"])], OPERATORS[str(n["REL_OP"])], test))
+        test, more, pure = _node_test(n["RIGHT_ATTRS"])
+        left, op = index[str(n["LEFT_ID"])], str(n["REL_OP"])
+        steps.append((left, OPERATORS[op], test))
         columns |= more
+        if left != 0:
+            continue
+        if op == "<":
+            needs_head = True
+            if test is not None and pure:
+                head_tests.append(test)
+                head_columns |= more
+        elif op in _CHILD_OPS:
+            deps = _dep_ids(n["RIGHT_ATTRS"].get("DEP"))
+            if deps is not None:
+                kid_deps.append(deps)
     types = entry.get("types")
+    links = [(index[str(n["LEFT_ID"])], str(n["REL_OP"])) for n in nodes[1:]]
     return _Pattern(
+        run=_compiled_search([n["RIGHT_ATTRS"] for n in nodes], links),
         name=str(entry.get("name") or ""),
         types=frozenset(str(t) for t in types) if types is not None else None,
         status=str(entry["status"]) if entry.get("status") is not None else None,
@@ -418,7 +480,106 @@ def compile_pattern(entry: Mapping[str, Any]) -> _Pattern:
         steps=tuple(steps),
         columns=columns,
         anchor_pos=_pos_ids(nodes[0]["RIGHT_ATTRS"].get("POS")),
+        anchor_columns=anchor_columns if anchor_pure else None,
+        needs_head=needs_head,
+        head_tests=tuple(head_tests),
+        head_columns=frozenset(head_columns),
+        kid_deps=tuple(kid_deps),
     )
+
+
+def _compiled_search(attrs: list[Mapping[str, Any]], links: list[tuple[int, str]]) -> Search:
+    """A pattern's search as one Python function of its own: a loop per node over what its
+    operator relates it to (the head of ``<`` and the children of ``>`` read from the tree's
+    lists in place) and its test written inline (integer ids of ``COLUMNS`` compared, any
+    other test called on the Token). The matches are those of ``_Pattern.search_by_steps``
+    in the same order: node by node, each node's tokens in its operator's order."""
+    consts: dict[str, Any] = {}
+    used: set[int] = set()
+
+    def const(value: Any) -> str:
+        name = f"k{len(consts)}"
+        consts[name] = value
+        return name
+
+    def condition(node: Mapping[str, Any], var: str) -> str:
+        parts: list[str] = []
+        for attr, value in node.items():
+            column = _column_parts(str(attr), value)
+            if column is None:
+                parts.append(f"{const(_check(str(attr), value))}(doc[{var}])")
+                continue
+            col, tests = column
+            used.add(col)
+            parts.extend(f"c{col}[{var}] {how} {const(want)}" for how, want in tests)
+        return " and ".join(parts)
+
+    lines: list[str] = []
+    first = condition(attrs[0], "n0")
+    if first:
+        lines.append(f"    if not ({first}):\n        return out")
+    depth = 1
+    for k, (left, op) in enumerate(links, 1):
+        pad, var, at = "    " * depth, f"n{k}", f"n{left}"
+        test = condition(attrs[k], var)
+        if op == "<":
+            lines.append(f"{pad}{var} = heads[{at}]")
+            lines.append(f"{pad}if {var} != {at}" + (f" and {test}:" if test else ":"))
+        else:
+            if op == ">":
+                lines.append(f"{pad}for {var} in kids[bounds[{at}] : bounds[{at} + 1]]:")
+            else:
+                lines.append(f"{pad}for {var} in {const(OPERATORS[op])}(tree, {at}):")
+            if test:
+                lines.append(f"{pad}    if not ({test}):\n{pad}        continue")
+        depth += 1
+    names = ", ".join(f"n{k}" for k in range(len(links) + 1))
+    lines.append(f"{'    ' * depth}out.append(({names},))")
+    head = [
+        "def search(tree, n0):",
+        "    cols, heads, kids, bounds = tree.cols, tree.heads, tree.kids, tree.bounds",
+        "    doc = tree.doc",
+        *(f"    c{col} = cols[{col}]" for col in sorted(used)),
+        "    out = []",
+    ]
+    source = "\n".join([*head, *lines, "    return out", ""])
+    exec(compile(source, "<argument pattern>", "exec"), consts)  # our own source, no input
+    return cast("Search", consts["search"])
+
+
+def _column_parts(attr: str, value: Any) -> tuple[int, list[tuple[str, Any]]] | None:
+    """A test of one attribute as comparisons of its ``COLUMNS`` id (``_column_test``'s
+    reading): the column and (operator, id or ids) pairs; None when it reads the Token."""
+    col = _COLUMN_OF.get(attr)
+    if col is None:
+        return None
+    if isinstance(value, str):
+        return col, [("==", _string_id(value))]
+    if not isinstance(value, Mapping) or not value:
+        return None
+    tests: list[tuple[str, Any]] = []
+    for pred, arg in value.items():
+        if pred not in ("IN", "NOT_IN") or not all(isinstance(a, str) for a in arg):
+            return None
+        ids = frozenset(_string_id(a) for a in arg)
+        tests.append(("in" if pred == "IN" else "not in", ids))
+    return col, tests
+
+
+# Operators from a node to some of its children.
+_CHILD_OPS = frozenset({">", ">+", ">-", ">++", ">--"})
+
+
+def _dep_ids(value: Any) -> frozenset[int] | None:
+    """The DEP ids a node's ``DEP`` test requires one of (a value, or its ``IN`` list; None
+    when it has no such test)."""
+    if isinstance(value, str):
+        return frozenset({_string_id(value)})
+    if isinstance(value, Mapping) and "IN" in value:
+        tags = list(value["IN"])
+        if all(isinstance(t, str) for t in tags):
+            return frozenset(_string_id(t) for t in tags)
+    return None
 
 
 def _words_of(attrs: Mapping[str, Any]) -> frozenset[str] | None:
@@ -460,6 +621,105 @@ def _order(anchor: int, arg_at: int | None) -> Callable[[tuple[int, ...]], Any]:
 
 def _best(pat: _Pattern, anchor: int, found: list[tuple[int, ...]]) -> tuple[int, ...]:
     return found[0] if len(found) == 1 else min(found, key=_order(anchor, pat.arg_at))
+
+
+class _Preselect:
+    """The patterns of one group worth searching from an anchor, told without a search: a
+    pattern whose anchor test fails, whose event types exclude the trigger's, that needs a
+    head the anchor lacks (or one its head fails) or a child DEP the anchor's children lack
+    cannot match. Those tests read only the anchor's and its head's ``COLUMNS`` and its
+    children's DEP, so their answer is kept by those values (and the event type): most
+    anchors are a few trigger and cue words in a few constructions. A pattern whose anchor
+    or head test reads more is kept for its search to decide."""
+
+    __slots__ = ("anchor_cols", "asked", "entries", "head_cols", "kids", "memo")
+
+    # Kept answers per group; beyond this many the memo starts afresh.
+    LIMIT = 1 << 14
+
+    def __init__(self, entries: tuple[tuple[_Pattern, Search], ...]) -> None:
+        self.entries = entries
+        self.anchor_cols = sorted(
+            {_COLUMN_OF[c] for pat, _ in entries for c in pat.anchor_columns or ()}
+        )
+        self.head_cols = sorted({_COLUMN_OF[c] for pat, _ in entries for c in pat.head_columns})
+        self.kids = any(pat.kid_deps for pat, _ in entries)
+        self.memo: dict[Any, tuple[tuple[_Pattern, Search], ...]] = {}
+        # The patterns to search from token i of a tree for an event type: (tree, i, etype).
+        self.asked: Callable[[_Tree, int, str | None], tuple[tuple[_Pattern, Search], ...]] = (
+            self._compiled_asked()
+        )
+
+    def _compiled_asked(
+        self,
+    ) -> Callable[[_Tree, int, str | None], tuple[tuple[_Pattern, Search], ...]]:
+        """The kept choice for the values of token i, as one function written for this group:
+        the key is the event type, whether i is a root, its children's DEP ids and the ids
+        of the columns the group's anchor and head tests read (of i itself for a root)."""
+        values = [
+            "etype",
+            "head == i",
+            "below" if self.kids else "None",
+            *(f"cols[{c}][i]" for c in self.anchor_cols),
+            *(f"cols[{c}][head]" for c in self.head_cols),
+        ]
+        source = "\n".join(
+            [
+                "def asked(tree, i, etype):",
+                "    cols = tree.cols",
+                "    head = tree.heads[i]",
+                *(
+                    [
+                        "    below = tree.kid_deps.get(i)",
+                        "    if below is None:",
+                        "        below = tree.deps_below(i)",
+                    ]
+                    if self.kids
+                    else []
+                ),
+                f"    key = ({', '.join(values)},)",
+                "    found = memo.get(key)",
+                "    if found is None:",
+                "        found = fill(key, tree, i, etype)",
+                "    return found",
+                "",
+            ]
+        )
+        space: dict[str, Any] = {"memo": self.memo, "fill": self._fill}
+        exec(compile(source, "<argument pattern choice>", "exec"), space)  # our own source
+        return cast(
+            "Callable[[_Tree, int, str | None], tuple[tuple[_Pattern, Search], ...]]",
+            space["asked"],
+        )
+
+    def _fill(
+        self, key: Any, tree: _Tree, i: int, etype: str | None
+    ) -> tuple[tuple[_Pattern, Search], ...]:
+        if len(self.memo) >= self.LIMIT:
+            self.memo.clear()  # the same dict: ``asked`` reads it
+        found = self.memo[key] = self._select(tree, i, etype)
+        return found
+
+    def _select(
+        self, tree: _Tree, i: int, etype: str | None
+    ) -> tuple[tuple[_Pattern, Search], ...]:
+        head = tree.heads[i]
+        below = tree.deps_below(i) if self.kids else frozenset()
+        out: list[tuple[_Pattern, Search]] = []
+        for pat, search in self.entries:
+            if pat.types is not None and etype not in pat.types:
+                continue
+            if pat.anchor is not None and pat.anchor_columns is not None:
+                if not pat.anchor(tree, i):
+                    continue
+            if pat.needs_head and (
+                head == i or not all(test(tree, head) for test in pat.head_tests)
+            ):
+                continue
+            if any(deps.isdisjoint(below) for deps in pat.kid_deps):
+                continue
+            out.append((pat, search))
+        return tuple(out)
 
 
 class _SpacyMatches:
@@ -529,7 +789,7 @@ class ArgumentPatterns:
         # Per group: (pattern, search from an anchor) in priority order.
         self._searches: dict[str, tuple[tuple[_Pattern, Search], ...]] = {
             group: tuple(
-                (pat, pat.search if spacy is None else partial(spacy.search, group, i))
+                (pat, (pat.run or pat.search) if spacy is None else partial(spacy.search, group, i))
                 for i, pat in enumerate(pats)
             )
             for group, pats in self.groups.items()
@@ -552,7 +812,14 @@ class ArgumentPatterns:
                 (pat, search) for pat, search in searches if pat.anchor_pos is None
             )
         self._columns = frozenset(
-            {"POS", *(c for pats in self.groups.values() for p in pats for c in p.columns)}
+            {"POS", "DEP", *(c for pats in self.groups.values() for p in pats for c in p.columns)}
+        )
+        # The anchored matcher asks only the patterns that may match (spaCy's is asked as
+        # it is, so that the tests comparing the two check this pre-selection too).
+        self._preselect: dict[str, _Preselect] = (
+            {group: _Preselect(searches) for group, searches in self._searches.items()}
+            if spacy is None
+            else {}
         )
         self._tree: _Tree | None = None
 
@@ -576,6 +843,13 @@ class ArgumentPatterns:
         """(pattern, its matches from ``anchor``) for each pattern of ``group`` that matches,
         in priority order, lazily."""
         tree, i = self._tree_of(anchor.doc), anchor.i
+        pre = self._preselect.get(group)
+        if pre is not None:
+            for pat, search in pre.asked(tree, i, etype):
+                found = search(tree, i)
+                if found:
+                    yield pat, found
+            return
         for pat, search in self._asked(group, tree, i):
             if pat.types is not None and etype not in pat.types:
                 continue
@@ -587,7 +861,18 @@ class ArgumentPatterns:
         self, group: str, anchor: Token, etype: str | None
     ) -> tuple[_Pattern, list[tuple[int, ...]]] | None:
         """The first pattern of ``group`` that matches from ``anchor`` and its matches."""
-        return next(self._found(group, anchor, etype), None)
+        pre = self._preselect.get(group)
+        if pre is None:
+            return next(self._found(group, anchor, etype), None)
+        doc, tree = anchor.doc, self._tree
+        if tree is None or tree.doc is not doc:
+            tree = self._tree_of(doc)
+        i = anchor.i
+        for pat, search in pre.asked(tree, i, etype):
+            found = search(tree, i)
+            if found:
+                return pat, found
+        return None
 
     def by_pattern(
         self, group: str, anchor: Token, etype: str | None = None

@@ -32,8 +32,13 @@ from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotator.errors import SuggestFailed
-from annotator.suggest.propose import Proposal, Suggester, warm_tokenizer
-from annotator.values import AttrValue, RelationData, SpanData
+from annotator.suggest.propose import (
+    PackedProposal,
+    Proposal,
+    Suggester,
+    unpack,
+    warm_tokenizer,
+)
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -43,12 +48,9 @@ if TYPE_CHECKING:
 
 Key = TypeVar("Key")
 
-# One span, one relation and one proposal as plain tuples: cheap to pickle (a dataclass with
-# slots pickles through its __getstate__, about three times slower), about 13 kB an article.
-PackedSpan = tuple[str, int, int, str, dict[str, AttrValue] | None, str | None, str | None]
-PackedProposal = tuple[
-    tuple[PackedSpan, ...], tuple[tuple[str, str, str, str], ...], dict[str, float]
-]
+# Proposals travel as plain tuples (``PackedProposal``, made by ``Suggester.analyse_packed``):
+# cheap to pickle (a dataclass with slots pickles through its __getstate__, about three times
+# slower), about 13 kB an article.
 # What a worker sends back per batch: (batch number, proposals, error or None).
 Reply = tuple[int, list[PackedProposal] | None, str | None]
 
@@ -61,27 +63,6 @@ _JOIN_SECONDS = 5.0
 def usable() -> bool:
     """Can this platform run the pool (fork is available and safe)?"""
     return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
-
-
-def pack(proposal: Proposal) -> PackedProposal:
-    spans = tuple(
-        (s.id, s.start, s.end, s.label, dict(s.attrs) or None, s.entity, s.entity_type)
-        for s in proposal.spans
-    )
-    relations = tuple((r.id, r.label, r.head, r.tail) for r in proposal.relations)
-    return spans, relations, dict(proposal.scores)
-
-
-def unpack(packed: PackedProposal) -> Proposal:
-    spans, relations, scores = packed
-    return Proposal(
-        tuple(
-            SpanData(sid, start, end, label, attrs if attrs is not None else {}, entity, etype)
-            for sid, start, end, label, attrs, entity, etype in spans
-        ),
-        tuple(RelationData(*r) for r in relations),
-        scores,
-    )
 
 
 def _serve(
@@ -116,7 +97,7 @@ def _serve(
             reply: Reply
             try:
                 docs = nlp.pipe(texts, batch_size=batch_size)
-                packed = [pack(rules.analyse(d, t)) for d, t in zip(docs, texts, strict=True)]
+                packed = [rules.analyse_packed(d, t) for d, t in zip(docs, texts, strict=True)]
                 reply = (number, packed, None)
             except Exception as exc:  # reported in the parent as SuggestFailed
                 what = type(exc).__name__

@@ -65,6 +65,26 @@ class Proposal:
         return Counter(s.label for s in self.spans)
 
 
+# A Proposal as plain tuples: spans (id, start, end, label, attrs or None, entity, entity
+# type), relations (id, label, head, tail) and the scores; cheap to build and to pickle.
+PackedSpan = tuple[str, int, int, str, dict[str, AttrValue] | None, str | None, str | None]
+PackedProposal = tuple[
+    tuple[PackedSpan, ...], tuple[tuple[str, str, str, str], ...], dict[str, float]
+]
+
+
+def unpack(packed: PackedProposal) -> Proposal:
+    spans, relations, scores = packed
+    return Proposal(
+        tuple(
+            SpanData(sid, start, end, label, attrs if attrs is not None else {}, entity, etype)
+            for sid, start, end, label, attrs, entity, etype in spans
+        ),
+        tuple(RelationData(*r) for r in relations),
+        scores,
+    )
+
+
 def load_pipeline(name_or_path: str | Path | None = None) -> Language:
     """Load a spaCy pipeline: the default English one, an installed name, or a directory.
 
@@ -246,14 +266,18 @@ class Suggester:
 
     def analyse(self, doc: Doc, text: str | None = None) -> Proposal:
         """Suggestions for one processed doc (``text``: its input text, saves a re-join)."""
+        return unpack(self.analyse_packed(doc, text))
+
+    def analyse_packed(self, doc: Doc, text: str | None = None) -> PackedProposal:
+        """``analyse`` as plain tuples (``unpack`` makes the Proposal): what a worker sends."""
         ents: list[Cand] = []
+        sents = SentIndex(doc, text)
         if doc.has_annotation("ENT_IOB"):
-            ents = ner_candidates(doc, self.mapping, self.ner_direct)
+            ents = ner_candidates(doc, self.mapping, self.ner_direct, sents.text)
         if self.matcher is not None:
             ents = merge_entities(
                 registry_candidates(doc, self.matcher, self.by_key, self.actor_types), ents
             )
-        sents = SentIndex(doc, text)
         if ents and not self.ner_direct:
             ents = refine_entities(doc, ents, self.lexicon, sents.text)
             ents = propagate_names(doc, ents, sents.text)
@@ -337,10 +361,11 @@ class Suggester:
                 )
         return out
 
-    def _finish(self, n: int, cands: list[Cand], rels: list[RelCand]) -> Proposal:
-        """Drop what the scheme does not allow and duplicates; number the rest."""
+    def _finish(self, n: int, cands: list[Cand], rels: list[RelCand]) -> PackedProposal:
+        """Drop what the scheme does not allow and duplicates; number the rest (as plain
+        tuples, ``unpack`` makes the Proposal)."""
         ids: dict[int, str] = {}
-        spans: list[SpanData] = []
+        spans: list[PackedSpan] = []
         scores: dict[str, float] = {}
         seen: dict[tuple[int, int, str], str] = {}
         labels = self._labels
@@ -366,12 +391,12 @@ class Suggester:
             seen[key] = ids[id(cand)] = sid
             entity = cand.entity if lab[0] else None
             spans.append(
-                SpanData(
+                (
                     sid,
                     cand.start,
                     cand.end,
                     cand.label,
-                    attrs,
+                    attrs or None,
                     entity,
                     cand.entity_type if entity else None,
                 )
@@ -380,7 +405,7 @@ class Suggester:
             if score is None:
                 score = _rounded(cand.score)
             scores[sid] = score
-        relations: list[RelationData] = []
+        relations: list[tuple[str, str, str, str]] = []
         done: set[tuple[str, str, str]] = set()
         allowed_rels = self._relations
         for rel in rels:
@@ -395,12 +420,12 @@ class Suggester:
                 continue
             done.add(key3)
             rid = f"q{len(relations) + 1}"
-            relations.append(RelationData(rid, rel.label, head, tail))
+            relations.append((rid, rel.label, head, tail))
             score = rounded.get(rel.score)
             if score is None:
                 score = _rounded(rel.score)
             scores[rid] = score
-        return Proposal(tuple(spans), tuple(relations), scores)
+        return tuple(spans), tuple(relations), scores
 
 
 # Rounded scores by raw score: rule scores are a handful of constants (learned ones are not,

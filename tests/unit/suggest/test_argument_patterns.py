@@ -10,7 +10,7 @@ import pytest
 
 from annotator.scheme import Scheme, scheme_from_dict
 from annotator.suggest.events import EventRules
-from annotator.suggest.patterns import ArgumentPatterns
+from annotator.suggest.patterns import OPERATORS, ArgumentPatterns
 
 from .helpers import actor_types, find, related, run, spans_of
 
@@ -126,6 +126,102 @@ def test_both_matchers_give_the_same_matches_in_the_same_order(nlp_sm: Any, sche
     assert total > 60  # the sentences exercise the patterns
 
 
+def _node(left: str, op: str, name: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    return {"LEFT_ID": left, "REL_OP": op, "RIGHT_ID": name, "RIGHT_ATTRS": attrs}
+
+
+def test_the_preselection_keeps_every_pattern_that_can_match(blank: Any) -> None:
+    """The anchored matcher asks only the patterns whose anchor, head and children's DEP may
+    match, and keeps that choice by those values. A test of a flag is no such value: a
+    title-case anchor or an alphabetic head found after a token with the same values but not
+    the flag still matches. So do a child DEP from an ``IN`` list beside a ``NOT_IN``, a child
+    of a ``>++`` node, an event type, and a pattern that needs a head (not on a root)."""
+    from spacy.tokens import Doc
+
+    anchor = {"RIGHT_ID": "a", "RIGHT_ATTRS": {}}
+    raw = {
+        "g": [
+            {"name": "title", "pattern": [
+                {"RIGHT_ID": "a", "RIGHT_ATTRS": {"IS_TITLE": True, "POS": "NOUN"}},
+                _node("a", ">", "arg", {"DEP": {"IN": ["amod", "poss"]}})]},
+            {"name": "head_flag", "pattern": [
+                {"RIGHT_ID": "a", "RIGHT_ATTRS": {"POS": "NOUN"}},
+                _node("a", "<", "arg", {"IS_ALPHA": True, "POS": "VERB"})]},
+            {"name": "any_head", "pattern": [
+                {"RIGHT_ID": "a", "RIGHT_ATTRS": {"POS": "VERB"}}, _node("a", "<", "arg", {})]},
+            {"name": "in_not_in", "pattern": [
+                {"RIGHT_ID": "a", "RIGHT_ATTRS": {"POS": "VERB"}},
+                _node("a", ">", "arg", {"DEP": {"IN": ["dobj", "prep"], "NOT_IN": ["prep"]}})]},
+            {"name": "right_child", "pattern": [
+                {"RIGHT_ID": "a", "RIGHT_ATTRS": {"DEP": {"NOT_IN": ["ROOT"]}}},
+                _node("a", ">++", "arg", {"DEP": "pobj"})]},
+            {"name": "typed", "types": ["attack"], "pattern": [
+                anchor, _node("a", ">", "arg", {"DEP": "det"})]},
+        ]
+    }  # fmt: skip
+    docs = [
+        # (words, heads, deps, pos): the first of each pair has the values but not the flag
+        (["big", "dogs", "b4rk"], [1, 2, 2], ["amod", "nsubj", "ROOT"], ["ADJ", "NOUN", "VERB"]),
+        (["Big", "Dogs", "bark"], [1, 2, 2], ["amod", "nsubj", "ROOT"], ["ADJ", "NOUN", "VERB"]),
+        (["the", "dogs", "chase", "cats", "in", "parks", "and", "bark"], [1, 2, 2, 2, 2, 4, 2, 2],
+         ["det", "nsubj", "ROOT", "dobj", "prep", "pobj", "cc", "conj"],
+         ["DET", "NOUN", "VERB", "NOUN", "ADP", "NOUN", "CCONJ", "VERB"]),
+    ]  # fmt: skip
+    ours, theirs = ArgumentPatterns(raw), ArgumentPatterns(raw, "spacy")
+    found: set[str] = set()
+    for _ in range(2):
+        for words, heads, deps, pos in docs:
+            doc = Doc(blank.vocab, words=words, heads=heads, deps=deps, pos=pos)
+            for tok in doc:
+                for etype in (None, "attack"):
+                    mine = [
+                        [(m.name, dict(m.tokens)) for m in ms]
+                        for ms in ours.by_pattern("g", tok, etype)
+                    ]
+                    spacy = [
+                        [(m.name, dict(m.tokens)) for m in ms]
+                        for ms in theirs.by_pattern("g", tok, etype)
+                    ]
+                    assert mine == spacy, (doc.text, tok.text, etype)
+                    found.update(ms[0][0] for ms in mine)
+    assert found == {p["name"] for p in raw["g"]}
+    pre = ours._preselect["g"]
+    assert pre.memo  # the choices are kept by value
+    assert min(len(v) for v in pre.memo.values()) < len(raw["g"]) - 2  # and choose
+
+
+@pytest.mark.parametrize("op", sorted(OPERATORS))
+def test_each_operator_and_kind_of_test_is_compiled_as_spacy_reads_it(nlp_sm: Any, op: str) -> None:
+    """Every operator, each with a node test of an id (``IN``, ``NOT_IN``, equality) and of
+    the Token (a flag, ``REGEX``, a length): each pattern's compiled search finds what its
+    steps find and what spaCy's matcher finds, in the same order."""
+    raw = {
+        "g": [
+            {"name": f"{op} {kind}", "pattern": [
+                {"RIGHT_ID": "a", "RIGHT_ATTRS": {"POS": {"IN": ["VERB", "NOUN", "PROPN"]}}},
+                _node("a", op, "arg", attrs)]}
+            for kind, attrs in (
+                ("any", {}),
+                ("ids", {"DEP": {"NOT_IN": ["punct"]}, "LOWER": {"NOT_IN": ["the"]}}),
+                ("equal", {"POS": "DET"}),
+                ("token", {"IS_ALPHA": True, "TEXT": {"REGEX": "^[a-z]"}, "LENGTH": {">": 2}}),
+            )
+        ]
+    }  # fmt: skip
+    ours, theirs = ArgumentPatterns(raw), ArgumentPatterns(raw, "spacy")
+    total = 0
+    for doc in nlp_sm.pipe(SENTENCES[:5]):
+        tree = ours._tree_of(doc)
+        for tok in doc:
+            for pat in ours.groups["g"]:
+                assert pat.search(tree, tok.i) == pat.search_by_steps(tree, tok.i), pat.name
+            mine = [[dict(m.tokens) for m in ms] for ms in ours.by_pattern("g", tok)]
+            spacy = [[dict(m.tokens) for m in ms] for ms in theirs.by_pattern("g", tok)]
+            assert mine == spacy, (doc.text, tok.text)
+            total += sum(map(len, mine))
+    assert total > 0
+
+
 def test_spacys_dependency_matcher_drives_the_suggestions(
     nlp_sm: Any, scheme: Scheme, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -147,6 +243,7 @@ def test_spacys_dependency_matcher_drives_the_suggestions(
         raise AssertionError("the anchored matcher was asked")
 
     monkeypatch.setattr(patterns._Pattern, "search", refuse)
+    monkeypatch.setattr(patterns, "_compiled_search", lambda *_: refuse)  # each pattern's own
     monkeypatch.setattr(patterns, "_BUILT", {})  # patterns built from here on search with it
     with_spacy = [run(t, nlp_sm, spacy_scheme) for t in texts]
     assert with_spacy == anchored

@@ -78,3 +78,20 @@ def test_the_id_table_answers_as_the_word_table(nlp_sm: Any) -> None:
             assert len(by_lemma._by_id) <= 3
     assert by_form.get(strings, doc[1].lower) is None  # "condemned" is no entry; "condemn" is
     assert by_lemma.get(strings, doc[1].lemma) == "oppose"
+
+
+def test_the_sentence_index_reads_the_sentences_doc_sents_gives(nlp_sm: Any, blank: Any) -> None:
+    """Sentences read from the sentence starts at once: those of ``Doc.sents``, with a line
+    break ending one, and of a doc whose starts were set by hand (one ends in a space)."""
+    from annotator.suggest.entities import SentIndex
+    from annotator.suggest.propose import line_breaks_end_sentences
+
+    line_breaks_end_sentences(nlp_sm)
+    hand = blank("Hello there.  Bye now\n\nAnd again")
+    for tok in hand:
+        tok.is_sent_start = tok.i in (0, 3, 7)
+    for doc in (nlp_sm(TEXT), hand):
+        index = SentIndex(doc)
+        assert index.chars == [(s.start_char, s.end_char) for s in doc.sents]
+        assert index.tokens == [(s.start, s.end) for s in doc.sents]
+        assert len(index.chars) >= 3

@@ -17,7 +17,7 @@ import pytest
 from annotator.errors import Cancelled, SuggestFailed
 from annotator.scheme import Scheme
 from annotator.suggest import pool
-from annotator.suggest.propose import propose
+from annotator.suggest.propose import Suggester, propose, unpack
 
 pytestmark = pytest.mark.skipif(not pool.usable(), reason="the pool needs fork")
 
@@ -110,11 +110,12 @@ def test_pool_on_the_english_pipeline_matches_one_process(nlp_sm: Any, scheme: S
 
 
 def test_a_packed_proposal_is_small_plain_data(nlp_sm: Any, scheme: Scheme) -> None:
-    [(_, proposal)] = list(
-        propose([("Omar Ali said police arrested three protesters in Cairo.", 0)], nlp_sm, scheme)
-    )
-    packed = pool.pack(proposal)
-    assert pool.unpack(pickle.loads(pickle.dumps(packed))) == proposal
+    """What a worker sends (``analyse_packed``) is the proposal as plain tuples."""
+    text = "Omar Ali said police arrested three protesters in Cairo."
+    [(_, proposal)] = list(propose([(text, 0)], nlp_sm, scheme))
+    packed = Suggester(nlp_sm, scheme).analyse_packed(nlp_sm(text), text)
+    assert unpack(pickle.loads(pickle.dumps(packed))) == proposal
+    assert proposal.relations and any(s.attrs for s in proposal.spans)
     assert len(pickle.dumps(packed)) < len(pickle.dumps(proposal))
 
 
