@@ -441,7 +441,7 @@ class ClaimRules:
         embeds ("said that Y told ...") stays."""
         doc = cue.doc
         for tok in doc[lo:hi]:
-            if tok.i == cue.i or not self._is_reporting(tok):
+            if tok.dep_ not in _ASIDE_DEPS or tok.i == cue.i or not self._is_reporting(tok):
                 continue
             if (
                 tok.dep_ == "relcl"
@@ -568,6 +568,7 @@ _INDEFINITE = frozenset(
     " anybody someone somebody nobody none".split()
 )
 _QUOTE_MARKS = '"“”'
+_ASIDE_DEPS = frozenset({"advcl", "conj", "relcl"})  # where a second cue hangs in a content
 # Verbs of a sentence that gives someone's view after "For X,": "For X, the problem is simple".
 _VIEW_VERBS = frozenset("be seem remain mean matter look feel appear sound".split())
 _TAG_REACH = 60  # characters after a quotation that ends its sentence where its tag may be
