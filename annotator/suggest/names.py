@@ -554,7 +554,7 @@ def _places_read_as_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
         if c.label == "PLACE":
             places[piece] = places.get(piece, 0) + 1
         elif c.label == "ACTOR" and c.attrs.get("type") == "person":
-            if " " not in piece and _where(doc, c):
+            if " " not in piece and _one_word_as(doc, c, "pobj", _AT_PLACE):
                 places[piece] = places.get(piece, 0) + 1  # "clashes in Haryana": a place
                 continue
             for word in piece.split():  # words of longer names count for the person
@@ -567,11 +567,12 @@ def _places_read_as_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
             continue
         piece = text[cand.start : cand.end]
         place, person = places.get(piece, 0), persons.get(piece, 0)
-        if " " not in piece and (place > person or (place == person and _possessor(doc, cand))):
+        owns = place == person and _one_word_as(doc, cand, "poss")
+        if " " not in piece and (place > person or owns):
             # (a tie too when the name owns a position: "Haryana's chief minister")
             cand.label, cand.attrs = "PLACE", {}
             continue
-        if " " not in piece and _across(doc, cand):
+        if " " not in piece and _one_word_as(doc, cand, "pobj", _ONLY_PLACES):
             cand.label, cand.attrs = "PLACE", {}  # "rain across Java": nobody is "across" X
             continue
         if text.startswith(", ", cand.end) and cand.end + 2 in starts:
@@ -587,30 +588,13 @@ _AT_PLACE = frozenset({"in", "at", "near", "from", "outside"})
 _ONLY_PLACES = frozenset({"across", "throughout", "near", "outside"})
 
 
-def _possessor(doc: Doc, cand: Cand) -> bool:
+def _one_word_as(doc: Doc, cand: Cand, dep: str, after: frozenset[str] = frozenset()) -> bool:
+    """``cand`` is one word with dependency ``dep`` (and, given ``after``, the object of one
+    of those prepositions): "Haryana's" (poss), "in Haryana" (pobj after "in")."""
     span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-    return span is not None and len(span) == 1 and span.root.dep_ == "poss"
-
-
-def _where(doc: Doc, cand: Cand) -> bool:
-    """A one-word name after "in", "at", "near", "from" or "outside" ("clashes in Haryana")."""
-    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-    return (
-        span is not None
-        and len(span) == 1
-        and span.root.dep_ == "pobj"
-        and span.root.head.lower_ in _AT_PLACE
-    )
-
-
-def _across(doc: Doc, cand: Cand) -> bool:
-    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-    return (
-        span is not None
-        and len(span) == 1
-        and span.root.dep_ == "pobj"
-        and span.root.head.lower_ in _ONLY_PLACES
-    )
+    if span is None or len(span) != 1 or span.root.dep_ != dep:
+        return False
+    return not after or span.root.head.lower_ in after
 
 
 # Nouns of people named by where they live ("a resident of Worli Koliwada").
