@@ -415,8 +415,6 @@ class ClaimRules:
             if hi <= cue.i and any(t.text == ";" for t in cue.doc[hi : cue.i]):
                 return None  # "Israel says X; Gaza officials report 30 dead": another clause
             lo = _after_time(cue, lo, hi)
-            if hi - lo == 1 and cue.doc[lo].pos_ == "NOUN":
-                return None  # "could announce results": a bare noun states nothing
             if (
                 found.name == "clause"
                 and lo == cue.i + 1

@@ -482,7 +482,7 @@ def test_deny_refusing_something_to_someone_reports_nothing(
 
 def test_a_lead_turns_the_refusal_test_off(nlp_sm: Any, scheme: Scheme) -> None:
     """An empty ``claim_not_cue`` makes "denied them visas" a claim again, as it was."""
-    text = "The embassy denied them three visas."
+    text = "The embassy denied them visas."
     data = scheme.to_dict()
     groups = data["preannotation"]["argument_patterns"]
     data["preannotation"] = {

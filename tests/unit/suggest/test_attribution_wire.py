@@ -107,18 +107,13 @@ def test_speakers_the_parser_hides(nlp_sm: Any, scheme: Scheme, matcher: str) ->
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
-def test_what_a_cue_dismisses_and_what_states_nothing(
-    nlp_sm: Any, scheme: Scheme, matcher: str
-) -> None:
+def test_what_a_cue_dismisses(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
     news = with_matcher(scheme, matcher)
     text = 'Anthony Kasunda dismissed the opposition\'s claim as "premature and reckless."'
     proposal = run(text, nlp_sm, news)
     claim = 'the opposition\'s claim as "premature and reckless."'
     assert spans_of(text, proposal, "CLAIM") == [claim]
     assert claimant_of(text, proposal, claim) == ["Anthony Kasunda"]
-    text = "The electoral commission warned that only it could announce results."
-    claims = spans_of(text, run(text, nlp_sm, news), "CLAIM")
-    assert claims == ["only it could announce results"], claims
 
 
 def test_names_in_datelines_possessives_and_stations(nlp_sm: Any, scheme: Scheme) -> None:
@@ -177,18 +172,18 @@ def test_a_second_cue_after_a_warning_is_the_same_speakers(
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
-def test_what_is_declined_or_rejected_is_no_claim(
+def test_negated_reports_and_rejections_still_carry_content(
     nlp_sm: Any, scheme: Scheme, matcher: str
 ) -> None:
+    """The guidelines count negated reports that carry content ("have not said why ...") and
+    denials; rules that dropped them were reverted in this session, this keeps them."""
     news = with_matcher(scheme, matcher)
     for text in (
         "A spokeswoman for the watchdog declined to say whether it had found irregularities.",
-        "The ministry would not say if the minister had been told.",
-        "Downing Street has rejected calls for an inquiry into the contract.",
+        "Police did not confirm that 13 people had died.",
+        "The minister rejected claims that the process had been rigged.",
     ):
-        assert spans_of(text, run(text, nlp_sm, news), "CLAIM") == [], text
-    text = "The minister rejected claims that the process had been rigged."
-    assert spans_of(text, run(text, nlp_sm, news), "CLAIM") != []
+        assert spans_of(text, run(text, nlp_sm, news), "CLAIM") != [], text
 
 
 def test_party_and_agency_names(nlp_sm: Any, scheme: Scheme) -> None:
@@ -241,8 +236,8 @@ def test_a_protest_report(nlp_sm: Any, scheme: Scheme) -> None:
 @pytest.mark.parametrize("matcher", MATCHERS)
 def test_a_wire_lead_with_its_tag_inside(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
     """ "X fired missiles, the military said, days after Y warned ...": the clause before the
-    tag is said (its verb comes before the tag; what follows is its adverbial); "did not report
-    the launch" says nothing; "The head of X said" speaks; a place without its "'s"."""
+    tag is said (its verb comes before the tag; what follows is its adverbial); "The head of
+    X said" speaks; a place without its "'s"."""
     news = with_matcher(scheme, matcher)
     text = (
         "North Korea fired two missiles into the sea on Thursday, South Korea's military said, "
@@ -253,8 +248,6 @@ def test_a_wire_lead_with_its_tag_inside(nlp_sm: Any, scheme: Scheme, matcher: s
     assert spans_of(text, proposal, "CLAIM") == [claim]
     assert claimant_of(text, proposal, claim) == ["South Korea's military"]
     assert "South Korea" in spans_of(text, proposal, "PLACE")
-    text = "State media did not report the launch."
-    assert spans_of(text, run(text, nlp_sm, news), "CLAIM") == []
     text = "The head of the agency said the figures were wrong."
     proposal = run(text, nlp_sm, news)
     assert claimant_of(text, proposal, "the figures were wrong") != []
@@ -389,3 +382,17 @@ def test_adding_that_starts_a_second_claim(nlp_sm: Any, scheme: Scheme, matcher:
     claims = spans_of(text, run(text, nlp_sm, news), "CLAIM")
     assert 'it struck "terrorist infrastructure" and a command center in Gaza City' in claims
     assert "it had taken steps to reduce harm to civilians" in claims
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_praise_and_blame(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "praised the police for exercising restraint and blamed criminal elements for the
+    violence": "for" on the verb, the second cue on the first one's phrase, one speaker."""
+    news = with_matcher(scheme, matcher)
+    text = (
+        "The minister praised the police for exercising restraint and blamed criminal elements "
+        "for the violence."
+    )
+    proposal = run(text, nlp_sm, news)
+    assert claimant_of(text, proposal, "exercising restraint") == ["The minister"]
+    assert claimant_of(text, proposal, "the violence") == ["The minister"]
