@@ -112,9 +112,6 @@ def _trimmed_name(doc: Doc, cand: Cand, text: str) -> str | None:
         return None  # "wrote on X.": one letter names no actor the recogniser can tell
     if cand.label == "TIME" and (_is_age(cand, piece, text) or _age_of_person(doc, cand)):
         return None
-    if cand.label in ("ACTOR", "PLACE") and piece.endswith(("'s", "’s")) and " " in piece:
-        cand.end -= 2  # "President Lazarus Chakwera's spokesman": the name without "'s"
-        piece = piece[:-2]
     amount = _AMOUNT_TAIL.search(piece) if cand.label == "ACTOR" else None
     if amount is not None and amount.start() > 0:  # "fined Apple 1.8 billion euros"
         cand.end = cand.start + amount.start()

@@ -116,9 +116,9 @@ def test_what_a_cue_dismisses(nlp_sm: Any, scheme: Scheme, matcher: str) -> None
     assert claimant_of(text, proposal, claim) == ["Anthony Kasunda"]
 
 
-def test_names_in_datelines_possessives_and_stations(nlp_sm: Any, scheme: Scheme) -> None:
-    """The dateline's country is a place throughout, however the recogniser tags it; a name
-    is an actor without its "'s"; a polling station is no medium."""
+def test_names_in_datelines_and_stations(nlp_sm: Any, scheme: Scheme) -> None:
+    """The dateline's country is a place throughout, however the recogniser tags it; a
+    polling station is no medium."""
     text = (
         "Opposition Claims Victory As Count Drags On In Malawi\n\n"
         "LILONGWE, Malawi — Malawi's main opposition party said on Thursday that its candidate "
@@ -128,8 +128,7 @@ def test_names_in_datelines_possessives_and_stations(nlp_sm: Any, scheme: Scheme
     proposal = run(text, nlp_sm, scheme)
     types = actor_types(text, proposal)
     assert "Malawi" not in types and "Malawi" in spans_of(text, proposal, "PLACE"), types
-    assert types.get("Lazarus Chakwera") == "person", types
-    assert "Lazarus Chakwera's" not in types, types
+    assert types.get("Lazarus Chakwera's") == "person", types  # GUM keeps the "'s"
     assert all(t != "media" for t in types.values()), types
 
 
@@ -237,7 +236,7 @@ def test_a_protest_report(nlp_sm: Any, scheme: Scheme) -> None:
 def test_a_wire_lead_with_its_tag_inside(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
     """ "X fired missiles, the military said, days after Y warned ...": the clause before the
     tag is said (its verb comes before the tag; what follows is its adverbial); "The head of
-    X said" speaks; a place without its "'s"."""
+    X said" speaks."""
     news = with_matcher(scheme, matcher)
     text = (
         "North Korea fired two missiles into the sea on Thursday, South Korea's military said, "
@@ -247,7 +246,6 @@ def test_a_wire_lead_with_its_tag_inside(nlp_sm: Any, scheme: Scheme, matcher: s
     claim = "North Korea fired two missiles into the sea on Thursday"
     assert spans_of(text, proposal, "CLAIM") == [claim]
     assert claimant_of(text, proposal, claim) == ["South Korea's military"]
-    assert "South Korea" in spans_of(text, proposal, "PLACE")
     text = "The head of the agency said the figures were wrong."
     proposal = run(text, nlp_sm, news)
     assert claimant_of(text, proposal, "the figures were wrong") != []
