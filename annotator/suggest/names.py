@@ -64,7 +64,7 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
     """
     out: list[Cand] = []
     teams = lexicon.team_report(doc)
-    vehicles: set[str] = set()  # names that are no actor in this document
+    no_actors: set[str] = set()  # names that are no actor in this document (vehicles, things)
     for cand in ents:
         if cand.source != "ner":
             out.append(cand)
@@ -82,17 +82,17 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             _place_or_actor(doc, cand, piece, lexicon, teams, text)
         elif cand.label == "ACTOR" and _opening_place(doc, cand):
             cand.label, cand.attrs = "PLACE", {}  # "In Antakya, residents complained"
-        elif cand.label == "ACTOR" and not _refine_actor(doc, cand, piece, lexicon, vehicles):
+        elif cand.label == "ACTOR" and not _refine_actor(doc, cand, piece, lexicon, no_actors):
             continue
         out.append(cand)
     out = _headline_names(_join_split_names(out, text), text, lexicon)
     out = _places_read_as_names(doc, out, text)
     _acronym_types(out, text)
     out.extend(_dateline_cities(out, text))
-    if vehicles:
+    if no_actors:
         # One name, one reading: "Atlantis" after "Space Shuttle Atlantis" is the shuttle.
         out = [
-            c for c in out if not (c.label == "ACTOR" and _bare(text[c.start : c.end]) in vehicles)
+            c for c in out if not (c.label == "ACTOR" and _bare(text[c.start : c.end]) in no_actors)
         ]
     return out
 
@@ -341,14 +341,14 @@ _PERSONAL_SUBJECTS = frozenset({"he", "she", "i", "we", "they", "you"})
 
 
 def _refine_actor(
-    doc: Doc, cand: Cand, piece: str, lexicon: ActorLexicon, vehicles: set[str]
+    doc: Doc, cand: Cand, piece: str, lexicon: ActorLexicon, no_actors: set[str]
 ) -> bool:
     """Type (or relabel) one NER ACTOR; False when it is no actor at all."""
     span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
     root = span.root if span is not None and len(span) else None
     if span is not None and root is not None and _vehicle(span, lexicon):
-        vehicles.add(piece.split()[-1])
-        vehicles.add(piece)
+        no_actors.add(piece.split()[-1])
+        no_actors.add(piece)
         return False  # "Space Shuttle Atlantis", "the cruise ship Freewinds": no actor
     label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
     if root is not None and _home_of(root):
@@ -359,7 +359,7 @@ def _refine_actor(
     ):
         return False  # "Police name suspect" in a headline: no name has such words
     if label == "PERSON" and span is not None and root is not None and _the_name(span, root):
-        vehicles.add(piece.removeprefix("the ").removeprefix("The "))
+        no_actors.add(_bare(piece))
         return False  # "the App Store" tagged PERSON: nobody is "the" + a name
     if root is not None and label != "PERSON" and _named_place(root):
         cand.label, cand.attrs = "PLACE", {}
