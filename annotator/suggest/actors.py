@@ -89,6 +89,19 @@ _SPEAKER_ENTS = frozenset({"GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT
 _ENT_TYPES = {"PERSON": "person", "ORG": "organisation", "NORP": "population_group"}
 
 
+def common_nouns_of(nlp: Any) -> frozenset[str]:
+    """The base forms of the common nouns the pipeline's rule lemmatiser knows (its
+    ``lemma_index`` table), or none when it has no such table."""
+    if "lemmatizer" not in getattr(nlp, "pipe_names", ()):
+        return frozenset()
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return frozenset()
+    index = lookups.get_table("lemma_index")
+    nouns = index.get("noun") if "noun" in index else None
+    return frozenset(str(w) for w in nouns or () if "_" not in str(w))
+
+
 def _words(values: Iterable[Any]) -> list[str]:
     return [str(v).strip() for v in values if str(v).strip()]
 
@@ -130,6 +143,9 @@ class ActorLexicon:
         self.team_min = int(team.get("min_hits") or 0)
         self._hashes: Any = None
         self._team_hashes: Any = None
+        # The common nouns of the language (the pipeline's lemmatiser tables, when it has
+        # them: ``common_nouns_of``); a name is rarely one of them.
+        self.common_nouns: frozenset[str] = frozenset()
 
     def noun_hashes(self) -> Any:
         """Sorted hashes of the one-word actor nouns (a vectorised look-up on lemmas)."""

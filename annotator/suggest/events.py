@@ -271,7 +271,9 @@ class EventRules:
         is its target, and so is the subject of a ``passive`` verb that the agent patterns
         find ("Man charged with murder", "tore up her passport to avoid being expelled")."""
         out: list[tuple[str, Token, Cand]] = []
-        undergoer = trigger.lemma_.lower() in self.undergoers
+        undergoer = trigger.lemma_.lower() in self.undergoers or (
+            etype == ELECTION and _a_win(trigger)
+        )
         if passive:
             subject = next(
                 (
@@ -504,6 +506,20 @@ def _after_dateline(text: str, lo: int, hi: int) -> int:
     return max(lo, found.end()) if found is not None else lo
 
 
+ELECTION = "election"
+
+# Words of winning: who wins an election is elected, its target ("Faye won the election",
+# "her victory"), as who loses it is defeated.
+_WINS = frozenset({"win", "victory"})
+
+
+def _a_win(trigger: Token) -> bool:
+    """``trigger`` is a win, or what is won ("won the presidential election")."""
+    if trigger.lemma_.lower() in _WINS:
+        return True
+    return trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in _WINS
+
+
 # Event types a state does when it is the possessor of the event noun ("Russia's invasion").
 _STATE_ACTS = frozenset(
     {"attack", "arrest", "detention", "deportation", "killing", "agreement", "meeting"}
@@ -519,15 +535,24 @@ def _passive(trigger: Token) -> bool:
     deps = {c.dep_ for c in trigger.children}
     if "auxpass" in deps and "nsubjpass" not in deps:
         return True
+    if trigger.tag_ != "VBN" or "nsubj" not in deps or deps & {"aux", "auxpass"}:
+        return False
     # "Two soldiers were killed and five wounded": a past participle joined to a passive
     # with no auxiliary of its own is passive too, its subject the parser made active
-    return (
-        trigger.dep_ == "conj"
-        and trigger.tag_ == "VBN"
-        and "nsubj" in deps
-        and not deps & {"aux", "auxpass"}
-        and any(c.dep_ == "auxpass" for c in trigger.head.children)
+    if trigger.dep_ == "conj" and any(c.dep_ == "auxpass" for c in trigger.head.children):
+        return True
+    # "Two journalists detained on charges of spying were freed": a participle modifying its
+    # subject, which the parser made the main verb, the real one joined to it with an
+    # auxiliary and no subject of its own
+    return "dobj" not in deps and any(
+        c.dep_ == "conj" and _auxiliary_without_subject(c) for c in trigger.children
     )
+
+
+def _auxiliary_without_subject(verb: Token) -> bool:
+    """A verb with an auxiliary and no subject of its own ("were freed")."""
+    deps = {c.dep_ for c in verb.children}
+    return bool(deps & {"aux", "auxpass"}) and not deps & {"nsubj", "nsubjpass", "expl"}
 
 
 def _headline_passive(trigger: Token, text: str) -> bool:

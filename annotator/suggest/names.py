@@ -116,11 +116,29 @@ def _trimmed_name(doc: Doc, cand: Cand, text: str) -> str | None:
     if amount is not None and amount.start() > 0:  # "fined Apple 1.8 billion euros"
         cand.end = cand.start + amount.start()
         piece = piece[: amount.start()]
+    if cand.label == "TIME" and _name_opens_time(doc, cand):
+        return None  # "Lula later visited" tagged DATE: a name and an adverb
     tail = _COUNTLESS_TAIL.search(piece) if cand.label == "TIME" else None
     if tail is not None:  # "on Monday, days after ...": the day only
         cand.end = cand.start + tail.start()
         piece = piece[: tail.start()]
     return piece
+
+
+def _name_opens_time(doc: Doc, cand: Cand) -> bool:
+    """A time the recogniser starts with the subject it precedes, a name it takes for a
+    person or an organisation elsewhere in the document ("Lula later", "Lula" tagged PERSON
+    before): the time is only the adverb after it, which says no time of its own."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or len(span) != 2:
+        return False
+    first, rest = span[0], span[1]
+    if not first.is_title or first.dep_ not in _SUBJECT_DEPS or rest.pos_ != "ADV":
+        return False
+    return any(e.label_ in ("PERSON", "ORG") and e.text == first.text for e in doc.ents)
+
+
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
 def _place_or_actor(
@@ -350,6 +368,8 @@ def _refine_actor(
         no_actors.add(piece.split()[-1])
         no_actors.add(piece)
         return False  # "Space Shuttle Atlantis", "the cruise ship Freewinds": no actor
+    if span is not None and len(span) == 1 and _capital_of_position(span[0], lexicon):
+        return False  # "Turnout was 61 percent" tagged PERSON: a noun that opens a sentence
     label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
     if root is not None and _home_of(root):
         cand.label, cand.attrs = "PLACE", {}
@@ -492,6 +512,25 @@ def _vehicle(span: Span, lexicon: ActorLexicon) -> bool:
 def _named_place(root: Token) -> bool:
     """The name after "the town of", "the province of": a place whatever NER took it for."""
     return _of_phrase_of(root, _SETTLEMENTS)
+
+
+def _capital_of_position(tok: Token, lexicon: ActorLexicon) -> bool:
+    """A word the tagger reads as a common noun of the language ("Turnout", "Landslides")
+    that has its capital only from opening a sentence: no name the scheme knows, and nowhere
+    in the document capitalised inside a sentence ("Labour" after "said" is a party)."""
+    if tok.tag_ not in _COMMON_NOUN_TAGS or not tok.is_sent_start or not lexicon.common_nouns:
+        return False
+    lower = tok.lower_
+    if lexicon.name_type.get(lower) or (
+        tok.lemma_.lower() not in lexicon.common_nouns and lower not in lexicon.common_nouns
+    ):
+        return False
+    return not any(
+        t.lower_ == lower and t.is_title and not t.is_sent_start for t in tok.doc if t.i != tok.i
+    )
+
+
+_COMMON_NOUN_TAGS = frozenset({"NN", "NNS"})
 
 
 def _home_of(root: Token) -> bool:
@@ -638,19 +677,42 @@ def _team_name(doc: Doc, cand: Cand, text: str) -> bool:
     return bool(_SCORE_AFTER.match(after) or _SCORE_BEFORE.search(before))
 
 
-def propagate_names(doc: Doc, ents: list[Cand], text: str) -> list[Cand]:
-    """One name, one reading per document: once "Daniel Montalvo" is a person, a later
-    "Montalvo" is that person too, whether NER missed it or took it for a place."""
+def _person_names(ents: list[Cand], text: str, common: frozenset[str]) -> tuple[set[str], set[str]]:
+    """The names of persons a later mention may repeat (full names, surnames, one-word names
+    read as a person twice), and the first names of the full ones."""
     persons: set[str] = set()
     first_names: set[str] = set()  # only to retype a name NER took for an organisation
+    single: set[str] = set()  # one-word names read as a person once so far
     for cand in ents:
-        if cand.label == "ACTOR" and cand.attrs.get("type") == "person":
-            name = _bare(text[cand.start : cand.end])  # "Narendra Modi's party": Modi
-            words = name.split()
-            if len(words) >= 2 and all(w[:1].isupper() for w in words):
-                persons.add(words[-1])
+        if cand.label != "ACTOR" or cand.attrs.get("type") != "person":
+            continue
+        name = _bare(text[cand.start : cand.end])  # "Narendra Modi's party": Modi
+        words = name.split()
+        if len(words) >= 2 and all(w[:1].isupper() for w in words):
+            persons.add(words[-1])
+            persons.add(name)
+            first_names.add(words[0])
+        elif (
+            len(words) == 1
+            and name[:1].isupper()
+            and name[1:2].islower()
+            and name.lower() not in common
+        ):
+            # "Lula" read as a person twice is a name the tagger may miss once
+            if name in single:
                 persons.add(name)
-                first_names.add(words[0])
+            single.add(name)
+    return persons, first_names
+
+
+def propagate_names(
+    doc: Doc, ents: list[Cand], text: str, common: frozenset[str] = frozenset()
+) -> list[Cand]:
+    """One name, one reading per document: once "Daniel Montalvo" is a person, a later
+    "Montalvo" is that person too, whether NER missed it or took it for a place; so is a
+    one-word name read as a person twice ("Lula"), unless it is one of the ``common`` nouns
+    of the language ("Chrome", "Iodine")."""
+    persons, first_names = _person_names(ents, text, common)
     ents = _propagate_organisations(ents, text)
     if not persons:
         return ents

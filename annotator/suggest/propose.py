@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from annotator.errors import ModelUnavailable
 from annotator.scheme import Scheme
-from annotator.suggest.actors import ActorIndex, ActorLexicon, actor_mentions
+from annotator.suggest.actors import ActorIndex, ActorLexicon, actor_mentions, common_nouns_of
 from annotator.suggest.claims import ClaimRules
 from annotator.suggest.entities import (
     DATELINE,
@@ -213,6 +213,7 @@ class Suggester:
         type_attr = actor.attribute("type") if actor else None
         self.actor_types: tuple[str, ...] = type_attr.values if type_attr else ()
         self.lexicon = ActorLexicon(pre, self.actor_types)
+        self.lexicon.common_nouns = common_nouns_of(nlp)
         self.ner_direct: frozenset[str] = frozenset()
         if "ner" in nlp.pipe_names:
             ner = cast("EntityRecognizer", nlp.get_pipe("ner"))
@@ -280,7 +281,7 @@ class Suggester:
             )
         if ents and not self.ner_direct:
             ents = refine_entities(doc, ents, self.lexicon, sents.text)
-            ents = propagate_names(doc, ents, sents.text)
+            ents = propagate_names(doc, ents, sents.text, self.lexicon.common_nouns)
         places = SpanIndex(c for c in ents if c.label == "PLACE")
         times = SpanIndex(c for c in ents if c.label == "TIME")
         actors = ActorIndex(
