@@ -39,7 +39,10 @@ SCORE_ANTECEDENT = 0.45
 _PHRASE_DEPS = frozenset(
     {"det", "amod", "compound", "nummod", "poss", "quantmod", "nmod", "predet", "case", "advmod"}
 )
-_GROUPS = frozenset({"crowd", "generation"})  # singular nouns of many people
+_GROUPS = frozenset({"crowd", "generation", "mob", "militia"})  # singular nouns of many people
+# Types whose nouns name one person in the singular ("a migrant", "a Hezbollah terrorist")
+# and the group in the plural.
+_ONE_OF_MANY = frozenset({"population_group", "armed_group"})
 _SINGULAR_PERSON = frozenset("he him his himself she her hers herself".split())
 _PLURAL = frozenset("they them their theirs themselves".split())
 _FEMININE = frozenset("she her hers herself".split())
@@ -215,8 +218,8 @@ class ActorLexicon:
             if not found and head.pos_ == "PROPN" and head.lower_.endswith("s"):
                 # "Protesters clashed": a plural the tagger took for a name
                 found = self.noun_type.get(head.lower_[:-1])
-            if found == "population_group" and head.tag_ == "NN" and head.lower_ not in _GROUPS:
-                return "person"  # "a child", "a migrant": one person, not the category
+            if found in _ONE_OF_MANY and head.tag_ == "NN" and head.lower_ not in _GROUPS:
+                return "person"  # "a child", "a terrorist": one person, not the category
             if found:
                 return found
         return _ENT_TYPES.get(ent_label)
@@ -640,6 +643,18 @@ _LOCATIVE = frozenset("in at within inside into near outside on across around".s
 
 
 def _located(tok: Token, lex: ActorLexicon) -> bool:
-    """A noun that names a place as well as an actor ("camp", "embassy") after a locative
-    preposition: the place ("bombs fell within the Yida camp")."""
-    return tok.lemma_.lower() in lex.places and tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE
+    """A noun that names a place as well as an actor ("camp", "embassy", "office") after a
+    locative preposition, or as the object of a verb done to premises: the place ("bombs fell
+    within the Yida camp", "officers searched the offices of two firms")."""
+    if tok.lemma_.lower() not in lex.places:
+        return False
+    if tok.dep_ == "pobj":
+        return tok.head.lower_ in _LOCATIVE
+    return tok.dep_ == "dobj" and tok.head.lemma_.lower() in _PREMISES_VERBS
+
+
+# Verbs whose object is premises, not the people in them ("left the church" may be its
+# members' act: not "leave").
+_PREMISES_VERBS = frozenset(
+    "search raid storm enter evacuate surround occupy vacate ransack loot".split()
+)

@@ -371,7 +371,7 @@ def _refine_actor(
     if span is not None and len(span) == 1 and _capital_of_position(span[0], lexicon):
         return False  # "Turnout was 61 percent" tagged PERSON: a noun that opens a sentence
     label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
-    if root is not None and _home_of(root):
+    if root is not None and _home_of(root, label):
         cand.label, cand.attrs = "PLACE", {}
         return True  # "a resident of Worli Koliwada" tagged PERSON: where people live
     if label == "PERSON" and any(
@@ -533,9 +533,12 @@ def _capital_of_position(tok: Token, lexicon: ActorLexicon) -> bool:
 _COMMON_NOUN_TAGS = frozenset({"NN", "NNS"})
 
 
-def _home_of(root: Token) -> bool:
-    """The name after "a resident of", "natives of": a place, whatever NER took it for."""
-    return _of_phrase_of(root, _RESIDENTS)
+def _home_of(root: Token, label: str) -> bool:
+    """The name after "a resident of", "natives of": a place, whatever NER took it for; after
+    "the mayor of" when NER took it for a person ("the former mayor of Valencia")."""
+    return _of_phrase_of(root, _RESIDENTS) or (
+        label == "PERSON" and _of_phrase_of(root, _PLACE_OFFICES)
+    )
 
 
 def _of_phrase_of(root: Token, nouns: frozenset[str]) -> bool:
@@ -635,6 +638,9 @@ def _one_word_as(doc: Doc, cand: Cand, dep: str, after: frozenset[str] = frozens
 
 # Nouns of people named by where they live ("a resident of Worli Koliwada").
 _RESIDENTS = frozenset({"resident", "native", "inhabitant", "citizen"})
+# Offices held over a place: what a person holds one "of" is a place, never a person (an
+# organisation may have a governor: only names tagged PERSON are retyped).
+_PLACE_OFFICES = frozenset({"mayor", "governor", "lord-mayor", "deputy-mayor"})
 # Nouns of places named by "of" + a name ("the town of Zuwara"); not "the country of" (often a
 # government) nor buildings ("the office of the UN").
 _SETTLEMENTS = frozenset(

@@ -12,7 +12,7 @@ import pytest
 
 from annotator.scheme import Scheme
 
-from .helpers import MATCHERS, roles_of, run, spans_of, with_matcher
+from .helpers import MATCHERS, actor_types, find, roles_of, run, spans_of, with_matcher
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -80,3 +80,48 @@ def test_a_name_joined_to_the_adverb_after_it_is_no_time(nlp_sm: Any, scheme: Sc
     proposal = run(text, nlp_sm, scheme)
     assert "Lula later" not in spans_of(text, proposal, "TIME")
     assert roles_of(text, proposal, "visited").get("agent") == ["Lula"]
+
+
+def test_the_place_an_office_is_held_over_is_no_person(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "The former mayor of Valencia" with "Valencia" tagged PERSON: the city, and the mayor
+    is the one arrested."""
+    text = "The former mayor of Valencia was arrested on Thursday, the Civil Guard said."
+    proposal = run(text, nlp_sm, scheme)
+    assert "Valencia" in spans_of(text, proposal, "PLACE")
+    assert "Valencia" not in spans_of(text, proposal, "ACTOR")
+    assert roles_of(text, proposal, "arrested").get("target") == ["The former mayor of Valencia"]
+
+
+def test_premises_searched_are_no_actor(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "searched the offices of two firms": the offices are premises, the firms act."""
+    text = "Officers searched the offices of two construction firms on Thursday."
+    actors = spans_of(text, run(text, nlp_sm, scheme), "ACTOR")
+    assert "the offices" not in actors
+    assert "two construction firms" in actors
+
+
+def test_one_member_of_an_armed_group_is_a_person(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "a Hezbollah terrorist", "an insurgent": one person; "insurgents" and "a militia" are
+    the group."""
+    text = (
+        "The army said it struck a Hezbollah terrorist near the town. Insurgents attacked "
+        "the base. A militia said it was responsible. An insurgent was killed."
+    )
+    types = actor_types(text, run(text, nlp_sm, scheme))
+    assert types["a Hezbollah terrorist"] == "person"
+    assert types["An insurgent"] == "person"
+    assert types["Insurgents"] == "armed_group"
+    assert types["A militia"] == "armed_group"
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_what_a_deal_comes_after_has_happened(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "agree on a deal after late-night talks": the talks took place; "agreed to hold talks"
+    plans them."""
+    news = with_matcher(scheme, matcher)
+    text = "Finance ministers agree on minimum tax deal after late-night talks"
+    talks = find(text, run(text, nlp_sm, news), "EVENT", "talks")
+    assert talks.attrs.get("status") == "occurred"
+    text = "The two sides agreed to hold talks in Geneva."
+    talks = find(text, run(text, nlp_sm, news), "EVENT", "talks")
+    assert talks.attrs.get("status") == "planned"
