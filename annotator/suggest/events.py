@@ -490,7 +490,7 @@ class EventRules:
             # opened in 2020": the time of the event noun above is its own
             outer = tok.dep_ == "prep" and up.pos_ == "NOUN" and self.type_of(up)
             ordering = ordering or bool(outer)
-            beyond = beyond or _later(tok) or planned or bool(outer)
+            beyond = beyond or _later(tok) or planned or bool(outer) or _conditional(tok)
             out[up.i] = reported or beyond or ordering
             beyond = beyond or tok.dep_ in _RELATIVE_DEPS
             tok = up
@@ -535,8 +535,14 @@ def _passive(trigger: Token) -> bool:
     deps = {c.dep_ for c in trigger.children}
     if "auxpass" in deps and "nsubjpass" not in deps:
         return True
-    if trigger.tag_ != "VBN" or "nsubj" not in deps or deps & {"aux", "auxpass"}:
+    if trigger.tag_ != "VBN" or deps & {"aux", "auxpass"}:
         return False
+    if "nsubj" not in deps:
+        # "If convicted, she could face eight years": a participle clause of condition or
+        # time is passive, its subject the main clause's
+        return trigger.dep_ == "advcl" and any(
+            c.dep_ in ("mark", "advmod") and c.lower_ in _CONDITIONS for c in trigger.children
+        )
     # "Two soldiers were killed and five wounded": a past participle joined to a passive
     # with no auxiliary of its own is passive too, its subject the parser made active
     if trigger.dep_ == "conj" and any(c.dep_ == "auxpass" for c in trigger.head.children):
@@ -547,6 +553,11 @@ def _passive(trigger: Token) -> bool:
     return "dobj" not in deps and any(
         c.dep_ == "conj" and _auxiliary_without_subject(c) for c in trigger.children
     )
+
+
+# Marks of a participle clause whose subject is the main clause's ("if convicted", "once
+# released", "when questioned").
+_CONDITIONS = frozenset({"if", "unless", "once", "when", "whether", "until", "though"})
 
 
 def _auxiliary_without_subject(verb: Token) -> bool:
@@ -924,8 +935,21 @@ def _later(tok: Token) -> bool:
     if any(c.dep_ == "npadvmod" and c.i < word.i for c in tok.children):
         return True
     # a clause "before" the main one may still be at its time ("killing four people before
-    # he was shot dead"), an event noun is not ("weeks before the election")
-    return tok.dep_ != "advcl" and tok.lower_ in _LATER
+    # he was shot dead"), an event noun is not ("weeks before the election"), nor a clause
+    # "since" which the main one counts ("the largest removal since the two countries signed
+    # an agreement")
+    if tok.dep_ == "advcl":
+        return word.lower_ == "since"
+    return tok.lower_ in _LATER
+
+
+def _conditional(tok: Token) -> bool:
+    """``tok`` heads a clause of condition ("If convicted, she could face eight years"): the
+    main clause's place and time are what would follow, not the condition's."""
+    return tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _IF for c in tok.children)
+
+
+_IF = frozenset({"if", "unless"})
 
 
 def _offset(tok: Token, above: dict[int, bool]) -> bool:

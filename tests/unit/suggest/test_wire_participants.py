@@ -125,3 +125,32 @@ def test_what_a_deal_comes_after_has_happened(nlp_sm: Any, scheme: Scheme, match
     text = "The two sides agreed to hold talks in Geneva."
     talks = find(text, run(text, nlp_sm, news), "EVENT", "talks")
     assert talks.attrs.get("status") == "planned"
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_clause_since_which_the_main_one_counts_has_its_own_place(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "the largest removal since the two countries signed an agreement last year": Tirana
+    is where the removal went, not where the agreement was signed."""
+    text = (
+        "Britain deported 40 Albanian nationals on a charter flight to Tirana on Tuesday, the "
+        "Home Office said, the largest single removal since the two countries signed a "
+        "returns agreement last year."
+    )
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert roles_of(text, proposal, "signed") == {"time": ["last year"]}
+    assert roles_of(text, proposal, "deported").get("place") == ["Tirana"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_participle_of_condition_is_passive_and_has_no_time_of_the_main_clause(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "If convicted, she could face up to eight years": she would be convicted, and the
+    eight years are the sentence, not when; "When arrested, the suspect ..." likewise."""
+    news = with_matcher(scheme, matcher)
+    text = "Morales denies wrongdoing. If convicted, she could face up to eight years in prison."
+    assert roles_of(text, run(text, nlp_sm, news), "convicted") == {"target": ["Morales"]}
+    text = "When arrested, the suspect was carrying a knife."
+    assert roles_of(text, run(text, nlp_sm, news), "arrested") == {"target": ["the suspect"]}
