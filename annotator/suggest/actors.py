@@ -388,6 +388,10 @@ class ActorIndex(SpanIndex):
             bound = self._clause_subject(tok, want)
             if bound is not None:
                 return bound
+        elif tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ccomp":
+            bound = self._clause_subject(tok.head.head, want, before=tok.i)
+            if bound is not None:
+                return bound  # "Ukraine's air force said it had shot down": the air force
         sents = self.sents
         here = sents.number(tok.idx) if sents is not None else 0
         if sents is not None and self.lexicon is not None:
@@ -450,14 +454,16 @@ class ActorIndex(SpanIndex):
             == "person"
         )
 
-    def _clause_subject(self, tok: Token, want: str) -> Cand | None:
-        """The ACTOR subject of the clause a possessive pronoun is in, when it agrees ("The
-        two parties announced their agreement": the parties)."""
-        verb = tok.head
+    def _clause_subject(self, tok: Token, want: str, before: int | None = None) -> Cand | None:
+        """The ACTOR subject of the clause ``tok`` is in (a possessive pronoun's: "The two
+        parties announced their agreement": the parties), when it agrees and comes before
+        ``before`` (``tok`` itself by default)."""
+        verb = tok if before is not None else tok.head
         while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
             verb = verb.head
+        limit = tok.i if before is None else before
         for subject in verb.lefts:
-            if subject.dep_ in ("nsubj", "nsubjpass") and subject.i < tok.i:
+            if subject.dep_ in ("nsubj", "nsubjpass") and subject.i < limit:
                 hits = self.overlapping(*phrase_range(subject))
                 if hits and _agrees(hits[-1], want, tok):
                     return hits[-1]

@@ -314,11 +314,14 @@ class EventRules:
         trigger's own ``words`` (token indices) does not count."""
         own = range(trigger.i, trigger.i + 1) if words is None else words
         voiced = trigger.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in trigger.children)
+        inside = group == "event_agent" and _names_its_doer(trigger)
         for found in self.args.by_pattern(group, trigger, etype):
             if all(m.arg.i in own for m in found):
                 continue  # "opened fire on the crowd": "fire" is the trigger's own word
             for match in found:
                 arg = match.arg
+                if inside and not trigger.left_edge.i <= arg.i <= trigger.right_edge.i:
+                    continue  # "Ukraine downed drones in a Russian attack": not Ukraine
                 if arg.dep_ == "nsubj" and (passive or (voiced and arg.head.i != trigger.i)):
                     continue  # "their convoy was ambushed": not the main clause's subject
                 if _nobody(arg) or _score(arg):
@@ -941,6 +944,15 @@ def _later(tok: Token) -> bool:
     if tok.dep_ == "advcl":
         return word.lower_ == "since"
     return tok.lower_ in _LATER
+
+
+def _names_its_doer(trigger: Token) -> bool:
+    """An event noun that says who does it ("a Russian attack", "Israel's strike"): no one
+    outside its phrase is the agent."""
+    return trigger.pos_ == "NOUN" and any(
+        c.dep_ == "poss" or (c.dep_ in ("amod", "compound") and c.ent_type_ == "NORP")
+        for c in trigger.children
+    )
 
 
 def _conditional(tok: Token) -> bool:

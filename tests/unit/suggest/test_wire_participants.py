@@ -154,3 +154,49 @@ def test_a_participle_of_condition_is_passive_and_has_no_time_of_the_main_clause
     assert roles_of(text, run(text, nlp_sm, news), "convicted") == {"target": ["Morales"]}
     text = "When arrested, the suspect was carrying a knife."
     assert roles_of(text, run(text, nlp_sm, news), "arrested") == {"target": ["the suspect"]}
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_it_in_a_reported_clause_is_the_reporting_subject(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "Ukraine's air force said it had shot down 25 drones": it is the air force, not the
+    "Ukraine" a headline made the most salient name."""
+    text = (
+        "Ukraine says it downed 25 drones\n\n"
+        "KYIV (Reuters) - Ukraine's air force said on Saturday it had shot down 25 of 29 "
+        "drones that Russia launched overnight."
+    )
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert roles_of(text, proposal, "shot").get("agent") == ["Ukraine's air force"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_an_event_a_plan_answers_has_happened(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "vowed to crush the unrest", "agreed to settle lawsuits": the unrest and the lawsuits
+    are there; "threatened to launch an attack" plans it."""
+    news = with_matcher(scheme, matcher)
+    for text, trigger, status in (
+        ("President William Ruto vowed to crush the unrest.", "unrest", "occurred"),
+        (
+            "The firm agreed to pay $1.2 billion to settle thousands of lawsuits.",
+            "lawsuits",
+            "occurred",
+        ),
+        ("Rebels threatened to launch an attack.", "attack", "planned"),
+    ):
+        event = find(text, run(text, nlp_sm, news), "EVENT", trigger)
+        assert event.attrs.get("status") == status, text
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_an_event_noun_that_names_its_doer_takes_no_agent_from_outside(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "Ukraine says it downed 25 drones in overnight Russian attack": Ukraine did not
+    attack; "Russia's attack" is Russia's."""
+    news = with_matcher(scheme, matcher)
+    text = "Ukraine says it downed 25 drones in overnight Russian attack"
+    assert "agent" not in roles_of(text, run(text, nlp_sm, news), "attack")
+    text = "Russia's attack on Kyiv killed three people."
+    assert roles_of(text, run(text, nlp_sm, news), "attack").get("agent") == ["Russia"]
