@@ -371,9 +371,11 @@ def _refine_actor(
     if span is not None and len(span) == 1 and _capital_of_position(span[0], lexicon):
         return False  # "Turnout was 61 percent" tagged PERSON: a noun that opens a sentence
     label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
-    if root is not None and _home_of(root, label):
-        cand.label, cand.attrs = "PLACE", {}
-        return True  # "a resident of Worli Koliwada" tagged PERSON: where people live
+    place_end = _place_end(span, label, lexicon) if span is not None and len(span) else None
+    if place_end is not None:
+        # "a resident of Worli Koliwada", "Kyiv's Solomianskyi district" tagged PERSON
+        cand.label, cand.attrs, cand.end = "PLACE", {}, place_end
+        return True
     if label == "PERSON" and any(
         w.isalpha() and w.islower() and w not in _NAME_PARTICLES for w in piece.split()
     ):
@@ -512,6 +514,40 @@ def _vehicle(span: Span, lexicon: ActorLexicon) -> bool:
 def _named_place(root: Token) -> bool:
     """The name after "the town of", "the province of": a place whatever NER took it for."""
     return _of_phrase_of(root, _SETTLEMENTS)
+
+
+def _place_end(span: Span, label: str, lexicon: ActorLexicon) -> int | None:
+    """Where the place ends that a name of where people live is, whatever NER took it for:
+    after "a resident of" or "the mayor of" (``_home_of``), possessing a settlement noun
+    ("Kyiv's district"), or "in" after a building or a person ("a court in Lusaka", "a judge
+    in Valencia"): its own end; right before the settlement noun it names ("Solomianskyi
+    district"): the noun's end. None for other names."""
+    if _home_of(span.root, label) or _located_in(span, label, lexicon):
+        return span.end_char
+    last = span[-1]
+    head = last.head
+    if head.pos_ != "NOUN" or head.lemma_.lower() not in _SETTLEMENTS:
+        return None
+    if last.dep_ == "compound" and head.i == last.i + 1:
+        return head.idx + len(head.text)
+    if span.root.dep_ == "poss":
+        return span.end_char
+    return None
+
+
+def _located_in(span: Span, label: str, lexicon: ActorLexicon) -> bool:
+    """A one-word name tagged ORG "in" which a building or a person is ("a court in
+    Lusaka", "a judge in Valencia"): a place, unless the scheme knows the name."""
+    if label != "ORG" or len(span) != 1:
+        return False
+    tok = span[0]
+    prep = tok.head
+    if tok.dep_ != "pobj" or prep.lower_ != "in" or prep.head.pos_ != "NOUN":
+        return False
+    noun = prep.head.lemma_.lower()
+    if lexicon.name_type.get(tok.lower_):
+        return False
+    return noun in lexicon.places or lexicon.noun_type.get(noun) == "person"
 
 
 def _capital_of_position(tok: Token, lexicon: ActorLexicon) -> bool:

@@ -200,3 +200,21 @@ def test_an_event_noun_that_names_its_doer_takes_no_agent_from_outside(
     assert "agent" not in roles_of(text, run(text, nlp_sm, news), "attack")
     text = "Russia's attack on Kyiv killed three people."
     assert roles_of(text, run(text, nlp_sm, news), "attack").get("agent") == ["Russia"]
+
+
+def test_names_of_settlements_and_of_where_a_court_sits_are_places(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    """ "Kyiv's Solomianskyi district" with both names tagged PERSON: a city and a district
+    (the noun with it); "A court in Lusaka" with "Lusaka" tagged ORG: where the court sits."""
+    text = (
+        "Debris damaged a residential building in Kyiv's Solomianskyi district, injuring two "
+        "people."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert spans_of(text, proposal, "PLACE") == ["Kyiv", "Solomianskyi district"]
+    assert not {"Kyiv", "Solomianskyi"} & set(spans_of(text, proposal, "ACTOR"))
+    text = "A court in Lusaka sentenced former health minister Chitalu Mwila on Friday."
+    proposal = run(text, nlp_sm, scheme)
+    assert spans_of(text, proposal, "PLACE") == ["Lusaka"]
+    assert "Lusaka" not in spans_of(text, proposal, "ACTOR")
