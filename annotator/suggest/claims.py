@@ -172,6 +172,15 @@ class ClaimRules:
             )
             found_source = self.args.first("claim_source", verb)
             source = found_source.arg if found_source is not None else None
+            tag = _trailing_speaker(verb) if found_source is None else None
+            if tag is not None:
+                # "X encrypted records at three hospitals, a spokeswoman for the group, Anke
+                # Vogel, said": the parser hung the speaker inside the content
+                source, opening = tag
+                end = min(claim.end, doc[opening - 1].idx)
+                claim.start, claim.end = _balanced(text, *_trimmed_chars(text, claim.start, end))
+                if claim.end <= claim.start:
+                    continue
             if _agentless_passive(verb) and (
                 found_source is None or found_source.name not in _PASSIVE_SOURCES
             ):
@@ -722,6 +731,45 @@ def _agentless_passive(cue: Token) -> bool:
     """A passive cue without a "by" phrase ("she had been told that ...")."""
     kids = [c.dep_ for c in cue.children]
     return ("auxpass" in kids or "nsubjpass" in kids) and "agent" not in kids
+
+
+def _trailing_speaker(cue: Token) -> tuple[Token, int] | None:
+    """The speaker of a speech tag with no subject that closes its sentence, when the parser
+    hung the speaker inside the content: a name set off by commas right before the cue,
+    with a noun phrase in apposition before it ("..., a spokeswoman for the group, Anke
+    Vogel, said."), and the index of the first token of the speaker's words."""
+    doc = cue.doc
+    if cue.pos_ != "VERB" or cue.i < 4 or doc[cue.i - 1].text != ",":
+        return None
+    if any(c.dep_ in _SUBJECTS for c in cue.children):
+        return None
+    if cue.i + 1 < len(doc) and not doc[cue.i + 1].is_punct:
+        return None  # "..., Vogel said on Monday that ...": not a closing tag
+    name = doc[cue.i - 2]
+    if name.pos_ != "PROPN" or name.ent_type_ not in _SPEAKER_ENTS:
+        return None
+    first = name.left_edge.i
+    if first < 2 or doc[first - 1].text != "," or name.right_edge.i != name.i:
+        return None
+    # the noun phrase in apposition before the name: words back to the comma before them
+    k = first - 2
+    while k > 0 and not doc[k].is_punct and doc[k].pos_ not in ("VERB", "AUX"):
+        k -= 1
+    if k < first - 2 and doc[k].text == "," and doc[k + 1].pos_ in _PHRASE_START:
+        first = k + 1
+    return name, first
+
+
+_PHRASE_START = frozenset({"DET", "NOUN", "PROPN", "ADJ", "PRON"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+_SPEAKER_ENTS = frozenset({"PERSON", "ORG"})
+
+
+def _trimmed_chars(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without the spaces and commas at its end."""
+    while end > start and text[end - 1] in " ,\n":
+        end -= 1
+    return start, end
 
 
 def _unparsed_clause(cue: Token) -> Span | None:

@@ -394,3 +394,21 @@ def test_praise_and_blame(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
     proposal = run(text, nlp_sm, news)
     assert claimant_of(text, proposal, "exercising restraint") == ["The minister"]
     assert claimant_of(text, proposal, "the violence") == ["The minister"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_closing_tag_whose_speaker_the_parser_hung_in_the_content(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "..., a spokeswoman for the group, Anke Vogel, said.": the parser makes the speaker an
+    apposition of "hospitals" and gives "said" no subject; she speaks, and her words are
+    not part of the claim."""
+    news = with_matcher(scheme, matcher)
+    text = (
+        "The attack encrypted patient records at three hospitals, a spokeswoman for the group, "
+        "Anke Vogel, said."
+    )
+    proposal = run(text, nlp_sm, news)
+    claim = "The attack encrypted patient records at three hospitals"
+    assert spans_of(text, proposal, "CLAIM") == [claim]
+    assert claimant_of(text, proposal, claim) == ["Anke Vogel"]
