@@ -92,6 +92,22 @@ _SPEAKER_ENTS = frozenset({"GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT
 _ENT_TYPES = {"PERSON": "person", "ORG": "organisation", "NORP": "population_group"}
 
 
+def _network_of_things(head: Token) -> bool:
+    """A noun that names media only as a network of broadcasting ("network", "channel")
+    with a modifier that says it networks something else ("a hospital network")."""
+    if head.lemma_.lower() not in _NETWORKS:
+        return False
+    kinds = [c.lower_ for c in head.lefts if c.dep_ in ("compound", "amod", "nmod")]
+    return bool(kinds) and not any(k in _BROADCASTING for k in kinds)
+
+
+_NETWORKS = frozenset({"network", "channel", "outlet", "wire"})
+_BROADCASTING = frozenset(
+    "tv television news cable radio broadcast broadcasting satellite media state social "
+    "youtube streaming".split()
+)
+
+
 def common_nouns_of(nlp: Any) -> frozenset[str]:
     """The base forms of the common nouns the pipeline's rule lemmatiser knows (its
     ``lemma_index`` table), or none when it has no such table."""
@@ -188,7 +204,13 @@ class ActorLexicon:
         if found == "government" and self.modifier_type:
             words = text.lower().replace("’", "'").split()[:-1]
             if head is not None and head.pos_ != "PROPN":
-                words = [c.lower_ for c in head.lefts if c.dep_ in ("compound", "amod")]
+                # "the U.N. migration agency": "U.N." may hang on "migration"
+                words = [
+                    w.lower_
+                    for c in head.lefts
+                    if c.dep_ in ("compound", "amod", "nmod")
+                    for w in c.subtree
+                ]
             for word in words:
                 if word in self.modifier_type:
                     return self.modifier_type[word]
@@ -213,11 +235,22 @@ class ActorLexicon:
             if found:
                 return found
         if head is not None and (head.pos_ != "PROPN" or not ent_label):
-            # a noun, or a capitalised one the tagger took for a name ("Minister resigns")
-            found = self.noun_type.get(head.lemma_.lower()) or self.noun_type.get(head.lower_)
+            # a noun, or a capitalised one the tagger took for a name ("Minister resigns"); a
+            # noun of two words first ("the Libyan coast guard": not a guard)
+            before = head.doc[head.i - 1] if head.i else None
+            found = (
+                self.noun_type.get(f"{before.lower_} {head.lemma_.lower()}")
+                if before is not None and before.dep_ == "compound"
+                else None
+            )
+            found = (
+                found or self.noun_type.get(head.lemma_.lower()) or self.noun_type.get(head.lower_)
+            )
             if not found and head.pos_ == "PROPN" and head.lower_.endswith("s"):
                 # "Protesters clashed": a plural the tagger took for a name
                 found = self.noun_type.get(head.lower_[:-1])
+            if found == "media" and _network_of_things(head):
+                return "organisation"  # "a hospital network", "a supermarket chain"
             if found in _ONE_OF_MANY and head.tag_ == "NN" and head.lower_ not in _GROUPS:
                 return "person"  # "a child", "a terrorist": one person, not the category
             if found:

@@ -189,6 +189,8 @@ class ClaimRules:
                 continue
             if _imperative(verb):
                 continue  # "suggest what the flag should mean": a request to the reader
+            if _names_itself(verb):
+                continue  # "a group calling itself Black Harbor": a name, no claim
             reported.append((claim, source, verb))
         for noun in (t for t in toks if t.pos_ == "NOUN" and t.lemma_.lower() in self.nouns):
             clause = self._content(noun)
@@ -725,6 +727,17 @@ def _imperative(cue: Token) -> bool:
         and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in cue.children)
         and not (cue.dep_ == "conj" and cue.head.tag_ != "VB")
     )
+
+
+def _names_itself(cue: Token) -> bool:
+    """A verb by which someone gives itself a name ("calling itself Black Harbor", "who
+    call themselves the Sons of Liberty")."""
+    return any(c.dep_ == "dobj" and c.lower_ in _REFLEXIVE for c in cue.children) and any(
+        c.dep_ in ("oprd", "xcomp", "attr") for c in cue.children
+    )
+
+
+_REFLEXIVE = frozenset("itself themselves himself herself ourselves myself".split())
 
 
 def _agentless_passive(cue: Token) -> bool:

@@ -82,6 +82,8 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             _place_or_actor(doc, cand, piece, lexicon, teams, text)
         elif cand.label == "ACTOR" and _opening_place(doc, cand):
             cand.label, cand.attrs = "PLACE", {}  # "In Antakya, residents complained"
+        elif cand.label == "ACTOR" and _capital_of_position(doc, cand, lexicon):
+            continue  # "Turnout was 61 percent" tagged PERSON: a noun that opens a sentence
         elif cand.label == "ACTOR" and not _refine_actor(doc, cand, piece, lexicon, no_actors):
             continue
         out.append(cand)
@@ -141,6 +143,21 @@ def _name_opens_time(doc: Doc, cand: Cand) -> bool:
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
+def _name_taken(doc: Doc, cand: Cand) -> bool:
+    """A name a group gives itself ("A group calling itself Black Harbor", tagged LOC): the
+    group's name."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    verb = root.head
+    return (
+        root.dep_ in ("oprd", "xcomp", "attr")
+        and verb.lemma_.lower() in ("call", "name", "style", "dub")
+        and any(c.dep_ == "dobj" and c.lower_ in ("itself", "themselves") for c in verb.children)
+    )
+
+
 def _place_or_actor(
     doc: Doc, cand: Cand, piece: str, lexicon: ActorLexicon, teams: bool, text: str
 ) -> None:
@@ -151,6 +168,8 @@ def _place_or_actor(
         cand.label, cand.attrs = "ACTOR", {"type": "person"}  # "Dagalo, known as Hemedti"
     elif _names_a_person(doc, cand, lexicon):
         cand.label, cand.attrs = "ACTOR", {"type": "person"}
+    elif _name_taken(doc, cand):
+        cand.label, cand.attrs = "ACTOR", {"type": "organisation"}  # "calling itself X"
     elif _named_actor(doc, cand, piece, lexicon):
         # "a complaint from Spotify" tagged GPE: the gazetteer knows the company
         cand.label, cand.attrs = "ACTOR", {"type": lexicon.name_type[piece.lower()]}
@@ -158,7 +177,12 @@ def _place_or_actor(
 
 # Lower-case particles inside names ("Abdulaziz bin Salman", "Ursula von der Leyen").
 _NAME_PARTICLES = frozenset(
-    "bin ibn bint al el da de del della di du van von der den la le".split()
+    "bin ibn bint al el da de del della di du van von der den la le ten ter".split()
+)
+_SURNAME = re.compile(r" [A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+# Particles and the capitalised surname after a first name the recogniser ended early.
+_PARTICLE_TAIL = re.compile(
+    r"(?: (?:" + "|".join(sorted(_NAME_PARTICLES)) + r"))+ [A-Z][a-z]+(?:-[A-Z][a-z]+)?\b"
 )
 
 
@@ -178,12 +202,27 @@ def _join_split_names(ents: list[Cand], text: str) -> list[Cand]:
         if cand.label == "ACTOR" and cand.source == "ner":
             _person_after_comma(cand, text)
             if cand.attrs.get("type") == "person":
+                tail = _PARTICLE_TAIL.match(text, cand.end)
+                if tail is None and text[cand.start : cand.end].rsplit(" ", 1)[-1] in (
+                    _NAME_PARTICLES
+                ):
+                    tail = _SURNAME.match(text, cand.end)  # "Ursula von der" + "Leyen"
+                if tail is not None:
+                    cand.end = tail.end()  # "Erik ten Hag", with "ten" read as a number
                 title = _TITLE_BEFORE.search(text, max(0, cand.start - 6), cand.start)
                 if title is not None:
                     if out and out[-1].label == "ACTOR" and out[-1].start == title.start():
                         out.pop()  # the title the recogniser took for a name of its own
                     cand.start = title.start()
         prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.source == cand.source == "ner"
+            and prev.attrs.get("type") == "person"
+            and prev.start <= cand.start
+            and cand.end <= prev.end
+        ):
+            continue  # "Leyen" read as a place, now inside "Ursula von der Leyen"
         if (
             prev is not None
             and cand.label == prev.label == "ACTOR"
@@ -368,8 +407,12 @@ def _refine_actor(
         no_actors.add(piece.split()[-1])
         no_actors.add(piece)
         return False  # "Space Shuttle Atlantis", "the cruise ship Freewinds": no actor
-    if span is not None and len(span) == 1 and _capital_of_position(span[0], lexicon):
-        return False  # "Turnout was 61 percent" tagged PERSON: a noun that opens a sentence
+    title = _portfolio_title(span) if span is not None else None
+    if title is not None:
+        # "Health Secretary Wes Streeting" with "Health" tagged ORG: the portfolio of the
+        # person's office; "Health Secretary" names her, as "the Health Secretary" would
+        cand.end, cand.attrs = title.idx + len(title.text), {"type": "person"}
+        return True
     label = _TYPE_LABEL.get(str(cand.attrs.get("type", "")), "")
     place_end = _place_end(span, label, lexicon) if span is not None and len(span) else None
     if place_end is not None:
@@ -451,6 +494,12 @@ def _name_type(
         # "the Bild newspaper", "the opposition Congress party": the name of what the noun
         # says, whatever the pipeline took it for
         named = lexicon.noun_type.get(root.head.lemma_.lower())
+        if named in _NAMED_BY_NOUN:
+            etype = named
+    elif before is not None and before.pos_ == "NOUN" and before.i == (root.i if root else -1) - 1:
+        # "the journal Neurology", "state broadcaster CCTV": the noun before the name says
+        # what it names
+        named = lexicon.noun_type.get(before.lemma_.lower())
         if named in _NAMED_BY_NOUN:
             etype = named
     return etype
@@ -550,11 +599,34 @@ def _located_in(span: Span, label: str, lexicon: ActorLexicon) -> bool:
     return noun in lexicon.places or lexicon.noun_type.get(noun) == "person"
 
 
-def _capital_of_position(tok: Token, lexicon: ActorLexicon) -> bool:
-    """A word the tagger reads as a common noun of the language ("Turnout", "Landslides")
-    that has its capital only from opening a sentence: no name the scheme knows, and nowhere
-    in the document capitalised inside a sentence ("Labour" after "said" is a party)."""
-    if tok.tag_ not in _COMMON_NOUN_TAGS or not tok.is_sent_start or not lexicon.common_nouns:
+def _portfolio_title(span: Span) -> Token | None:
+    """The title after a name and before a person's name ("Secretary" of "Health Secretary
+    Wes Streeting", "Defense Secretary Pete Hegseth"): the name is the portfolio of the
+    person's office. None for other names."""
+    doc = span.doc
+    if span[-1].ent_type_ != "ORG" or span.end + 1 >= len(doc):
+        return None
+    title, name = doc[span.end], doc[span.end + 1]
+    if title.lower_ not in _PORTFOLIO_TITLES or name.ent_type_ != "PERSON":
+        return None
+    return title
+
+
+_PORTFOLIO_TITLES = frozenset("secretary minister commissioner czar tsar".split())
+
+
+def _capital_of_position(doc: Doc, cand: Cand, lexicon: ActorLexicon) -> bool:
+    """A one-word name that is a word the tagger reads as a common noun of the language
+    ("Turnout", "Landslides") that has its capital only from opening a sentence: no name
+    the scheme knows, and nowhere in the document capitalised inside a sentence ("Labour"
+    after "said" is a party)."""
+    if not lexicon.common_nouns:
+        return False
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or len(span) != 1:
+        return False
+    tok = span[0]
+    if tok.tag_ not in _COMMON_NOUN_TAGS or not tok.is_sent_start:
         return False
     lower = tok.lower_
     if lexicon.name_type.get(lower) or (

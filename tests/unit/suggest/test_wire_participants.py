@@ -218,3 +218,61 @@ def test_names_of_settlements_and_of_where_a_court_sits_are_places(
     proposal = run(text, nlp_sm, scheme)
     assert spans_of(text, proposal, "PLACE") == ["Lusaka"]
     assert "Lusaka" not in spans_of(text, proposal, "ACTOR")
+
+
+def test_a_name_a_group_gives_itself_is_the_group_and_no_claim(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "A group calling itself Black Harbor": a name (tagged LOC), not a claim."""
+    text = "A group calling itself Black Harbor claimed responsibility on its website."
+    proposal = run(text, nlp_sm, scheme)
+    assert spans_of(text, proposal, "CLAIM") == []
+    assert actor_types(text, proposal).get("Black Harbor") == "organisation"
+    assert "Black Harbor" not in spans_of(text, proposal, "PLACE")
+
+
+def test_types_from_two_word_nouns_and_modifiers(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "the Libyan coast guard" is no guard but a government; "the U.N. migration agency" is
+    the U.N.'s; "a hospital network" networks hospitals, no media; "the journal Neurology"
+    and "state broadcaster CCTV" are media."""
+    text = (
+        "The Libyan coast guard intercepted 17,000 migrants, the U.N. migration agency said. "
+        "Hackers hit a hospital network in Germany. The study was published in the journal "
+        "Neurology. Xi spoke to state broadcaster CCTV. The TV network denied it."
+    )
+    types = actor_types(text, run(text, nlp_sm, scheme))
+    assert types["The Libyan coast guard"] == "government"
+    assert types["the U.N. migration agency"] == "international_org"
+    assert types["a hospital network"] == "organisation"
+    assert types["Neurology"] == "media"
+    assert types["CCTV"] == "media"
+    assert types["The TV network"] == "media"
+
+
+def test_names_with_particles_and_portfolios_before_names(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "Erik ten Hag" with "ten" read as a number and "Ursula von der Leyen" with "Leyen" read
+    as a place are one name each; "Health" of "Health Secretary Wes Streeting" is no
+    organisation: "Health Secretary" names her."""
+    text = (
+        "United manager Erik ten Hag met Ursula von der Leyen. Opponents, including Health "
+        "Secretary Wes Streeting, argued that it was wrong."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    types = actor_types(text, proposal)
+    assert types["Erik ten Hag"] == "person"
+    assert types["Ursula von der Leyen"] == "person"
+    assert spans_of(text, proposal, "PLACE") == []
+    assert types["Health Secretary"] == "person"
+    assert "Health" not in types
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_illness_and_dying_are_no_events(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "a heart attack" is no attack; "assisted dying", "dying people" are no deaths; "He
+    died" is one."""
+    text = (
+        "Lawmakers voted to legalise assisted dying for terminally ill adults. Leadbeater said "
+        "it gave dying people choice. He died after a heart attack in 2019."
+    )
+    events = spans_of(text, run(text, nlp_sm, with_matcher(scheme, matcher)), "EVENT")
+    assert "attack" not in events
+    assert "dying" not in events
+    assert "died" in events
