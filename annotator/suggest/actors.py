@@ -622,6 +622,11 @@ def phrase_range(tok: Token) -> tuple[int, int]:
             elif pobj is not None and tok.pos_ == "NUM" and pobj.pos_ in ("NOUN", "PROPN"):
                 end_tok = pobj  # "One of the diplomats said": the part names who
         break
+    if tok.pos_ == "NOUN":
+        # "the company Rio Tinto", "the charity Care4Calais": a name in close apposition
+        close = next((c for c in tok.rights if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        if close is not None and close.left_edge.i == tok.i + 1 and not close.ent_type_:
+            end_tok = close  # (a name the recogniser found is a mention of its own)
     doc = tok.doc
     while first.i < tok.i and (first.is_punct or first.is_space):
         first = doc[first.i + 1]

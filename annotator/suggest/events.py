@@ -287,6 +287,9 @@ class EventRules:
             if subject is not None and _nobody(subject):
                 subject = None  # "no one was arrested"
             actor = actor_for(subject, actors) if subject is not None else None
+            if subject is not None and actor is None and _counts_people(subject, trigger, etype):
+                make = getattr(actors, "make", None)  # "and several others wounded"
+                actor = make(subject, person=True) if make is not None else None
             if subject is not None and actor is not None:
                 out.append(("target", subject, actor))
         for group in ("event_agent", "event_target"):

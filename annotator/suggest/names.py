@@ -264,8 +264,11 @@ def _alias(doc: Doc, cand: Cand) -> bool:
     """The name after "known as", "nicknamed", "dubbed" following a person's name is that
     person's other name, whatever the recogniser took it for."""
     span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-    if span is None or not len(span):
-        return False
+    return span is not None and len(span) > 0 and _alias_of_person(span)
+
+
+def _alias_of_person(span: Span) -> bool:
+    """``span`` is a name after "known as", "nicknamed", ... following a person's name."""
     root = span.root
     verb = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "as" else root.head
     if verb.lemma_.lower() not in ("know", "nickname", "dub", "call") or verb.dep_ != "acl":
@@ -423,7 +426,12 @@ def _refine_actor(
         w.isalpha() and w.islower() and w not in _NAME_PARTICLES for w in piece.split()
     ):
         return False  # "Police name suspect" in a headline: no name has such words
-    if label == "PERSON" and span is not None and root is not None and _the_name(span, root):
+    if (
+        label == "PERSON"
+        and span is not None
+        and root is not None
+        and _the_name(span, root, lexicon.common_nouns)
+    ):
         no_actors.add(_bare(piece))
         return False  # "the App Store" tagged PERSON: nobody is "the" + a name
     if root is not None and label != "PERSON" and _named_place(root):
@@ -464,8 +472,9 @@ def _named_actor(doc: Doc, cand: Cand, piece: str, lexicon: ActorLexicon) -> boo
     return not (root.dep_ == "pobj" and root.head.head.pos_ in ("VERB", "AUX"))
 
 
-def _the_name(span: Span, root: Token) -> bool:
-    """A singular name tagged as a person after "the" ("the App Store"): a thing, not a person
+def _the_name(span: Span, root: Token, common: frozenset[str] = frozenset()) -> bool:
+    """A singular name tagged as a person after "the" ("the App Store"; one word only when it
+    always comes after "the", a noun of the language: "the Moon"): a thing, not a person
     (not after a title or with a word between: "the Rev. Al Sharpton", "the late Jo Cox")."""
     doc = span.doc
     first = span[0] if span[0].lower_ != "the" else (span[1] if len(span) > 1 else None)
@@ -476,8 +485,16 @@ def _the_name(span: Span, root: Token) -> bool:
         before.lower_ == "the"
         and before.head.i == root.i
         and first.text.rstrip(".") not in _TITLES
-        and len(span) - (first.i - span.start) >= 2
+        and (len(span) - (first.i - span.start) >= 2 or _always_the(root, common))
     )
+
+
+def _always_the(tok: Token, common: frozenset[str]) -> bool:
+    """A one-word name that is a common noun and comes after "the" wherever the document
+    has it ("the Moon", "the Hajj"; not "Warhol" of "the Warhol exhibit" and "Andy Warhol")."""
+    if tok.lower_ not in common:
+        return False
+    return all(t.i > 0 and t.doc[t.i - 1].lower_ == "the" for t in tok.doc if t.text == tok.text)
 
 
 def _name_type(
@@ -486,6 +503,11 @@ def _name_type(
     """The ACTOR type of a name: the lexicon's, else what the words around it say."""
     root = span.root if span is not None and len(span) else None
     etype = lexicon.type_of(piece, root, label)
+    if span is not None and len(span) and etype != "person" and _alias_of_person(span):
+        return "person"  # "Basuki Tjahaja Purnama, known as Ahok" with "Ahok" tagged ORG
+    apposed = _apposed_type(root, lexicon) if root is not None else None
+    if apposed is not None and etype in ("person", None) and label == "PERSON":
+        return apposed  # "Minera Atacama, the company that operates the mine"
     before = doc[span.start - 1] if span is not None and span.start > 0 else None
     if etype == "government" and before is not None:
         # "the paramilitary Rapid Support Forces": the word before the name says what it is
@@ -496,13 +518,30 @@ def _name_type(
         named = lexicon.noun_type.get(root.head.lemma_.lower())
         if named in _NAMED_BY_NOUN:
             etype = named
-    elif before is not None and before.pos_ == "NOUN" and before.i == (root.i if root else -1) - 1:
-        # "the journal Neurology", "state broadcaster CCTV": the noun before the name says
-        # what it names
+    elif (
+        before is not None
+        and span is not None
+        and before.pos_ == "NOUN"
+        and before.i == span.start - 1
+        and not lexicon.name_type.get(_bare(piece).lower())
+    ):
+        # "the journal Neurology", "state broadcaster CCTV", "the charity Care4Calais": the
+        # noun before a name the gazetteer does not know says what it names
         named = lexicon.noun_type.get(before.lemma_.lower())
-        if named in _NAMED_BY_NOUN:
+        if named in _NAMED_BY_NOUN or named == "organisation":
             etype = named
     return etype
+
+
+def _apposed_type(root: Token, lexicon: ActorLexicon) -> str | None:
+    """The type of a noun of organisations in apposition to a name ("Minera Atacama, the
+    company that operates the mine": organisation), if any."""
+    for child in root.children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN":
+            named = lexicon.noun_type.get(child.lemma_.lower())
+            if named is not None and named not in ("person", "population_group"):
+                return named
+    return None
 
 
 def _apposed_to_person(root: Token, piece: str, lexicon: ActorLexicon) -> bool:
@@ -570,14 +609,21 @@ def _place_end(span: Span, label: str, lexicon: ActorLexicon) -> int | None:
     after "a resident of" or "the mayor of" (``_home_of``), possessing a settlement noun
     ("Kyiv's district"), or "in" after a building or a person ("a court in Lusaka", "a judge
     in Valencia"): its own end; right before the settlement noun it names ("Solomianskyi
-    district"): the noun's end. None for other names."""
+    district"), or a name tagged PERSON before a noun of places ("the Jadar mine"): the
+    noun's end. None for other names."""
     if _home_of(span.root, label) or _located_in(span, label, lexicon):
         return span.end_char
     last = span[-1]
     head = last.head
-    if head.pos_ != "NOUN" or head.lemma_.lower() not in _SETTLEMENTS:
+    if head.pos_ != "NOUN":
         return None
-    if last.dep_ == "compound" and head.i == last.i + 1:
+    noun = head.lemma_.lower()
+    named = last.dep_ == "compound" and head.i == last.i + 1
+    if named and label == "PERSON" and noun in lexicon.places:
+        return head.idx + len(head.text)
+    if noun not in _SETTLEMENTS:
+        return None
+    if named:
         return head.idx + len(head.text)
     if span.root.dep_ == "poss":
         return span.end_char

@@ -276,3 +276,40 @@ def test_illness_and_dying_are_no_events(nlp_sm: Any, scheme: Scheme, matcher: s
     assert "attack" not in events
     assert "dying" not in events
     assert "died" in events
+
+
+def test_what_a_name_is_from_the_words_around_it(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "Minera Atacama, the company that operates the mine" (tagged PERSON) is a company;
+    "known as Ahok" (tagged ORG) is the person's other name; "the Moon" is no one; "the
+    Jadar mine" (with "Jadar" tagged PERSON) is a place; "the company Rio Tinto" is one
+    mention."""
+    text = (
+        "Minera Atacama, the company that operates the mine, said it had complied. In 2017, "
+        "the former governor of Jakarta, Basuki Tjahaja Purnama, known as Ahok, was jailed. "
+        "The first crewed flight around the Moon was delayed."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    types = actor_types(text, proposal)
+    assert types["Minera Atacama"] == "organisation"
+    assert types["Ahok"] == "person"
+    assert "Moon" not in types
+    text = "The Anglo-Australian company Rio Tinto plans to develop the Jadar mine."
+    proposal = run(text, nlp_sm, scheme)
+    assert "Jadar mine" in spans_of(text, proposal, "PLACE")
+    assert actor_types(text, proposal) == {"The Anglo-Australian company Rio Tinto": "organisation"}
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_standards_met_and_launches_delayed(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "unless it met the highest standards" is no meeting; "delayed the launch to April" and
+    "the vote was postponed" are still ahead; "several others wounded" were wounded."""
+    news = with_matcher(scheme, matcher)
+    text = "The mine would not open unless it met the highest environmental standards."
+    assert "met" not in spans_of(text, run(text, nlp_sm, news), "EVENT")
+    text = "NASA said it has delayed the launch to April. The vote was postponed."
+    proposal = run(text, nlp_sm, news)
+    assert find(text, proposal, "EVENT", "launch").attrs.get("status") == "planned"
+    assert find(text, proposal, "EVENT", "vote").attrs.get("status") == "planned"
+    text = "Two people were killed and several others wounded when a gunman opened fire."
+    proposal = run(text, nlp_sm, news)
+    assert roles_of(text, proposal, "wounded").get("target") == ["several others"]
