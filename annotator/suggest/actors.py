@@ -152,6 +152,7 @@ class ActorLexicon:
         self.facilities = frozenset(w.lower() for w in _words(pre.get("facility_heads") or ()))
         self.places = frozenset(w.lower() for w in _words(pre.get("place_nouns") or ()))
         self.vehicles = frozenset(w.lower() for w in _words(pre.get("vehicle_nouns") or ()))
+        self.not_names = frozenset(_words(pre.get("not_names") or ()))
         self.modifier_type: dict[str, str] = {
             word.lower(): str(etype)
             for etype, words in (pre.get("modifier_types") or {}).items()
@@ -628,6 +629,7 @@ def phrase_range(tok: Token) -> tuple[int, int]:
         if close is not None and close.left_edge.i == tok.i + 1 and not close.ent_type_:
             end_tok = close  # (a name the recogniser found is a mention of its own)
     doc = tok.doc
+    first = _after_verb_read_as_modifier(first, tok)
     while first.i < tok.i and (first.is_punct or first.is_space):
         first = doc[first.i + 1]
     if first.i == tok.i - 1 and first.lower_ in ("a", "an") and tok.tag_ == "NNS":
@@ -635,6 +637,22 @@ def phrase_range(tok: Token) -> tuple[int, int]:
     while end_tok.i > tok.i and (end_tok.is_punct or end_tok.is_space):
         end_tok = doc[end_tok.i - 1]
     return first.idx, end_tok.idx + len(end_tok.text)
+
+
+def _after_verb_read_as_modifier(first: Token, head: Token) -> Token:
+    """Where a phrase from ``first`` to ``head`` starts after a past form the parser made a
+    modifier of the noun, with a name before it and a space between ("Labour accused
+    ministers of ...": the party accused the ministers; "the US-led coalition" is one
+    phrase)."""
+    doc = head.doc
+    for i in range(first.i + 1, head.i):
+        tok = doc[i]
+        if tok.tag_ not in ("VBD", "VBN") or tok.dep_ != "amod":
+            continue
+        before = doc[i - 1]
+        if before.pos_ in ("PROPN", "NOUN") and before.ent_type_ and before.whitespace_:
+            first = doc[i + 1]
+    return first
 
 
 def _word_start(tok: Token) -> Token:
@@ -692,11 +710,16 @@ def _located(tok: Token, lex: ActorLexicon) -> bool:
     within the Yida camp", "officers searched the offices of two firms")."""
     if tok.lemma_.lower() not in lex.places:
         return False
+    if tok.lower_ in _POSITIONS_HELD and not any(c.dep_ in _DETERMINING for c in tok.children):
+        return True  # "removed from office", "took office": the position, not the institution
     if tok.dep_ == "pobj":
         return tok.head.lower_ in _LOCATIVE
     return tok.dep_ == "dobj" and tok.head.lemma_.lower() in _PREMISES_VERBS
 
 
+# Nouns that name a position when bare ("left office"), an institution with a determiner.
+_POSITIONS_HELD = frozenset({"office"})
+_DETERMINING = frozenset({"det", "poss", "compound", "amod", "nmod"})
 # Verbs whose object is premises, not the people in them ("left the church" may be its
 # members' act: not "leave").
 _PREMISES_VERBS = frozenset(

@@ -72,8 +72,8 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
         if not _one_line(cand, text):
             continue
         piece = _trimmed_name(doc, cand, text)
-        if piece is None:
-            continue
+        if piece is None or (cand.label != "TIME" and piece in lexicon.not_names):
+            continue  # ("AI" of "the AI Act" tagged GPE: no place)
         if cand.label == "ACTOR" and _dateline_city(cand, piece, text):
             cand.label, cand.attrs = "PLACE", {}  # "YANGON — ": the dateline's city
         if cand.label == "PLACE" and _adjective(doc, cand):

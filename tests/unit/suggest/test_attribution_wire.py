@@ -412,3 +412,20 @@ def test_a_closing_tag_whose_speaker_the_parser_hung_in_the_content(
     claim = "The attack encrypted patient records at three hospitals"
     assert spans_of(text, proposal, "CLAIM") == [claim]
     assert claimant_of(text, proposal, claim) == ["Anke Vogel"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_that_clause_hung_on_a_time_after_an_adverb_and_sources_cited(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "reported earlier in the day that X": the parser hangs the clause on "day" below
+    "earlier"; "citing three sources" names who told them, no claim."""
+    news = with_matcher(scheme, matcher)
+    text = (
+        "Reuters had reported earlier in the day that Tesla had scrapped plans for a cheaper "
+        "car, citing three sources familiar with the matter."
+    )
+    proposal = run(text, nlp_sm, news)
+    claim = "Tesla had scrapped plans for a cheaper car"
+    assert spans_of(text, proposal, "CLAIM") == [claim]
+    assert claimant_of(text, proposal, claim) == ["Reuters"]

@@ -313,3 +313,34 @@ def test_standards_met_and_launches_delayed(nlp_sm: Any, scheme: Scheme, matcher
     text = "Two people were killed and several others wounded when a gunman opened fire."
     proposal = run(text, nlp_sm, news)
     assert roles_of(text, proposal, "wounded").get("target") == ["several others"]
+
+
+def test_laws_positions_buildings_and_abbreviations_are_no_participants(
+    nlp_sm: Any, scheme: Scheme
+) -> None:
+    """ "The AI Act bans": a law, no agent, and "AI" no place; "removed from office": the
+    position; "a third of jails": buildings, no detention; "Labour accused ministers" read
+    as one noun phrase: the ministers."""
+    text = (
+        "The AI Act bans some uses of artificial intelligence outright. Vizcarra was removed "
+        "from office by Congress in 2020. Overcrowding had reached dangerous levels in a third "
+        "of jails in England. Labour accused ministers of losing control of the prison estate."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    actors = spans_of(text, proposal, "ACTOR")
+    assert not {"The AI Act", "office", "Labour accused ministers"} & set(actors)
+    assert "ministers" in actors
+    assert "AI" not in spans_of(text, proposal, "PLACE")
+    assert "jails" not in spans_of(text, proposal, "EVENT")
+    assert roles_of(text, proposal, "bans") == {}
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_an_event_expected_to_end_is_under_way(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "The trial ... is expected to end next month": it began; "the vote is expected to take
+    place" is ahead."""
+    news = with_matcher(scheme, matcher)
+    text = "The trial, which began in October, is expected to end next month."
+    assert find(text, run(text, nlp_sm, news), "EVENT", "trial").attrs["status"] == "occurred"
+    text = "The vote is expected to take place in May."
+    assert find(text, run(text, nlp_sm, news), "EVENT", "vote").attrs["status"] == "planned"
