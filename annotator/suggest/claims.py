@@ -947,6 +947,8 @@ def _parenthetical(verb: Token) -> Span | None:
         # "that it did not agree": a complement clause; "killed when the army responded": an
         # adverbial clause; only "as X said" is an aside with a mark
         return None
+    if _participle_of_subject(verb):
+        return None  # "The cuts, agreed with the union, will be made": no one speaks
     hearer = verb.lemma_.lower() in _HEARER_CUES  # "As Heald told The Huffington Post, ..."
     if any(c.dep_ in _COMPLEMENTS and not (hearer and c.dep_ in _OBJECTS) for c in verb.children):
         return None  # "cases surge as officials urge vaccination": the cue has its own content
@@ -973,6 +975,20 @@ def _parenthetical(verb: Token) -> Span | None:
     if hi >= last and lo > head.left_edge.i:
         return _trim_span(doc[head.left_edge.i : lo])
     return None
+
+
+def _participle_of_subject(verb: Token) -> bool:
+    """A past form set off from its subject by a comma ("The cuts, agreed with the union
+    after weeks of talks, will be made"): a participle that modifies the noun, which the
+    parser made the subject of a clause."""
+    doc = verb.doc
+    if verb.tag_ not in ("VBD", "VBN") or verb.i < 2 or doc[verb.i - 1].text != ",":
+        return False
+    if verb.i + 1 >= len(doc) or doc[verb.i + 1].pos_ not in ("ADP", "ADV"):
+        return False  # "Recipients, said Mauer, are required": a speech tag
+    return any(
+        c.dep_ == "nsubj" and all(t.is_punct for t in doc[c.i + 1 : verb.i]) for c in verb.lefts
+    )
 
 
 def _trimmed(span: Span) -> tuple[int, int] | None:

@@ -139,11 +139,17 @@ def ner_candidates(
         else:
             start, end = ent.start_char, ent.end_char
         prev = out[-1] if out else None
-        if prev is not None and prev.label == target[0] == TIME_LABEL and prev.end + 1 == start:
+        if prev is not None and target[0] == TIME_LABEL and prev.end + 1 == start:
             if text is None:
                 text = doc.text  # joins every token: read once, when first needed
-            if text[prev.end] == " " and text[start:end].lower() in _PARTS_OF_DAY:
+            if text[prev.end] != " ":
+                pass
+            elif prev.label == TIME_LABEL and text[start:end].lower() in _PARTS_OF_DAY:
                 prev.end = end  # "Friday" + "evening" tagged apart: one time, "Friday evening"
+                continue
+            elif _named_day(text, prev, start, end):
+                # "Super Tuesday", "Black Friday" with the first word tagged ORG: one time
+                prev.end, prev.label, prev.attrs = end, TIME_LABEL, dict(target[1])
                 continue
         out.append(Cand(start, end, target[0], SCORE_NER, dict(target[1]), source="ner"))
     return out
@@ -151,6 +157,26 @@ def ner_candidates(
 
 TIME_LABEL = "TIME"
 _PARTS_OF_DAY = frozenset({"morning", "afternoon", "evening", "night", "overnight"})
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _named_day(text: str, prev: Cand, start: int, end: int) -> bool:
+    """One capitalised word tagged as a name right before a weekday tagged as a date is the
+    day's name ("Super Tuesday", "Black Friday", "Good Friday")."""
+    word = text[prev.start : prev.end]
+    return (
+        text[start:end].lower() in _WEEKDAYS
+        and word.isalpha()
+        and word.istitle()
+        and " " not in word
+        and prev.label != TIME_LABEL
+        and prev.attrs.get("type") != "person"  # "met Jones Tuesday": Jones, then the day
+        and _DAY_PREPOSITION.search(text, max(0, prev.start - 8), prev.start) is not None
+    )  # ("Apple Tuesday unveiled": Apple, then the day)
+
+
+_DAY_PREPOSITION = re.compile(r"\b(?:on|of|since|by|until|before|after|for|from|ahead of) $")
+
 
 # Lower-case words that end a name: a finite verb inside an entity ("Government of National
 # Accord held Haftar" -> "Government of National Accord") and function words it ends with

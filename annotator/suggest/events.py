@@ -520,10 +520,14 @@ _WINS = frozenset({"win", "victory"})
 
 
 def _a_win(trigger: Token) -> bool:
-    """``trigger`` is a win, or what is won ("won the presidential election")."""
+    """``trigger`` is a win, or what is won or lost ("won the presidential election", "losing
+    only the caucus in American Samoa")."""
     if trigger.lemma_.lower() in _WINS:
         return True
-    return trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in _WINS
+    return trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in _WINS_OR_LOSSES
+
+
+_WINS_OR_LOSSES = _WINS | {"lose"}
 
 
 # Event types a state does when it is the possessor of the event noun ("Russia's invasion").

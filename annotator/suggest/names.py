@@ -449,7 +449,11 @@ def _refine_actor(
             label = "PERSON"  # "Noman Benotman" tagged NORP: a name
             cand.attrs["type"] = "person"
     if label == "ORG" and span is not None and root is not None:
-        if _titled_person(span, piece, lexicon) or _apposed_to_person(root, piece, lexicon):
+        if (
+            _titled_person(span, piece, lexicon)
+            or _apposed_to_person(root, piece, lexicon)
+            or _with_a_persons_own(root)
+        ):
             # "veteran guard Marcus Hill", "the head of the ground forces, Oleksandr Syrskyi"
             # tagged ORG: a person
             label = "PERSON"
@@ -531,6 +535,19 @@ def _name_type(
         if named in _NAMED_BY_NOUN or named == "organisation":
             etype = named
     return etype
+
+
+def _with_a_persons_own(root: Token) -> bool:
+    """A subject whose verb's object is "her" or "his" something ("Nikki Haley suspended her
+    presidential campaign", tagged ORG): a person."""
+    if root.dep_ != "nsubj":
+        return False
+    for obj in root.head.children:
+        if obj.dep_ in ("dobj", "attr") and any(
+            c.dep_ == "poss" and c.lower_ in ("her", "his") for c in obj.children
+        ):
+            return True
+    return False
 
 
 def _apposed_type(root: Token, lexicon: ActorLexicon) -> str | None:

@@ -12,7 +12,16 @@ import pytest
 
 from annotator.scheme import Scheme
 
-from .helpers import MATCHERS, actor_types, find, roles_of, run, spans_of, with_matcher
+from .helpers import (
+    MATCHERS,
+    actor_types,
+    claimant_of,
+    find,
+    roles_of,
+    run,
+    spans_of,
+    with_matcher,
+)
 
 
 @pytest.mark.parametrize("matcher", MATCHERS)
@@ -344,3 +353,55 @@ def test_an_event_expected_to_end_is_under_way(nlp_sm: Any, scheme: Scheme, matc
     assert find(text, run(text, nlp_sm, news), "EVENT", "trial").attrs["status"] == "occurred"
     text = "The vote is expected to take place in May."
     assert find(text, run(text, nlp_sm, news), "EVENT", "vote").attrs["status"] == "planned"
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_primaries_and_caucuses_are_won_and_lost_by_their_targets(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "won 14 of the 15 Republican primaries held on Super Tuesday": an election whose
+    winner is elected, on a named day; "losing only the caucus": the loser is its target."""
+    news = with_matcher(scheme, matcher)
+    text = "Donald Trump won 14 of the 15 Republican primaries held on Super Tuesday."
+    proposal = run(text, nlp_sm, news)
+    assert find(text, proposal, "EVENT", "won").attrs["type"] == "election"
+    assert roles_of(text, proposal, "won") == {
+        "target": ["Donald Trump"],
+        "time": ["Super Tuesday"],
+    }
+    assert spans_of(text, proposal, "TIME") == ["Super Tuesday"]
+    text = "Biden won on Tuesday, losing only the caucus in Samoa to businessman Jason Palmer."
+    assert roles_of(text, run(text, nlp_sm, news), "caucus").get("target") == ["Biden"]
+
+
+def test_a_name_with_her_own_campaign_is_a_person(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "Nikki Haley suspended her presidential campaign" with the name tagged ORG: a person,
+    so "she said" after her words is hers; a day named after a person stays apart ("met
+    Jones Tuesday")."""
+    text = (
+        'Nikki Haley suspended her presidential campaign on Wednesday. "It is now up to Donald '
+        'Trump to earn the votes of those who did not support him," she said. Smith met Jones '
+        "Tuesday."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert actor_types(text, proposal)["Nikki Haley"] == "person"
+    claim = "It is now up to Donald Trump to earn the votes of those who did not support him"
+    assert claimant_of(text, proposal, claim) == ["Nikki Haley"]
+    assert "Jones Tuesday" not in spans_of(text, proposal, "TIME")
+
+
+def test_a_participle_set_off_from_its_noun_is_no_speech(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "The cuts, agreed with the union after weeks of talks, will be made ...": the parser
+    makes "The cuts agreed" a clause; no one but the spokesman speaks. "Recipients, said
+    Mauer, are required ..." is a speech tag."""
+    text = (
+        "The cuts, agreed with the powerful IG Metall union after weeks of negotiations, will "
+        "be made through early retirement and voluntary departures, a spokesman said."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    assert [claimant_of(text, proposal, c) for c in spans_of(text, proposal, "CLAIM")] == [
+        ["a spokesman"]
+    ]
+    text = "Institutional recipients, said Mauer, are required to exhibit their photographs."
+    proposal = run(text, nlp_sm, scheme)
+    assert claimant_of(text, proposal, "are required to exhibit their photographs") == ["Mauer"]
