@@ -14,12 +14,14 @@ decision (``stack_decide``) starts from it:
 Training targets follow (``targets``): a default suggestion is right when it matches a gold
 span with only the default suggestions matched (the scorer's greedy one-to-one overlap); a new
 candidate is right when it matches a gold span that no default suggestion found, or nearly
-copies the candidate that does (``targets_and_gold``: copies count once when tuning). Add and
-relabel thresholds start at "never" (the trained model then is the default) and move only for a
+copies the candidate that does (``targets_and_gold``: copies count once when tuning). Add
+thresholds start at "never" (the trained model then is the default) and move only for a
 held-out gain of the group's F on inner folds of the training documents (``tune_stacked``); a
 default suggestion is dropped when the model's probability that it is wrong exceeds
 ``1 - F / 2``, F the default's held-out F of its label (``drop_thresholds``: the drop that
-maximises the expected F, where a search over drop thresholds on the inner folds was noise).
+maximises the expected F, where a search over drop thresholds on the inner folds was noise),
+and relabelled when another label of its group has probability at least one half
+(``relabel_thresholds``: that label's expected F rises; the search stayed at "never").
 
 * ``entity``: the default ACTOR/PLACE/TIME suggestions, every entity the pretrained recogniser
   finds (mapped or not) and every noun chunk; classes ``-``, ACTOR, PLACE, TIME;
@@ -65,6 +67,7 @@ from annotator.suggest.correction.decision import (
     SUFFIXES,
     drop_thresholds,
     eligible,
+    relabel_thresholds,
     stack_decide,
     tune_stacked,
 )
@@ -129,6 +132,7 @@ __all__ = [
     "learned_name",
     "load_model",
     "more_claims",
+    "relabel_thresholds",
     "stack_decide",
     "targets",
     "targets_and_gold",
