@@ -630,6 +630,9 @@ def phrase_range(tok: Token) -> tuple[int, int]:
             end_tok = close  # (a name the recogniser found is a mention of its own)
     doc = tok.doc
     first = _after_verb_read_as_modifier(first, tok)
+    counted = _counted_by(tok)  # "tens of thousands of people": the whole count
+    if counted is not None and counted.left_edge.i < first.i:
+        first = counted.left_edge
     while first.i < tok.i and (first.is_punct or first.is_space):
         first = doc[first.i + 1]
     if first.i == tok.i - 1 and first.lower_ in ("a", "an") and tok.tag_ == "NNS":
@@ -637,6 +640,18 @@ def phrase_range(tok: Token) -> tuple[int, int]:
     while end_tok.i > tok.i and (end_tok.is_punct or end_tok.is_space):
         end_tok = doc[end_tok.i - 1]
     return first.idx, end_tok.idx + len(end_tok.text)
+
+
+def _counted_by(tok: Token) -> Token | None:
+    """The outermost count of which ``tok`` is the "of" phrase ("tens" of "tens of thousands
+    of people"), if any."""
+    up = None
+    while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in _COUNTS:
+        up = tok = tok.head.head
+    return up
+
+
+_COUNTS = frozenset("dozens hundreds thousands millions billions tens scores".split())
 
 
 def _after_verb_read_as_modifier(first: Token, head: Token) -> Token:

@@ -438,7 +438,7 @@ def test_foiled_plots_freed_hostages_and_those_killed(
     assert roles_of(text, proposal, "arrested").get("agent") == ["Police"]
     assert roles_of(text, proposal, "freed").get("target") == ["two hostages"]
     assert "hostages" not in events, events
-    assert roles_of(text, proposal, "killed").get("target") == ["tourists"]
+    assert roles_of(text, proposal, "killed").get("target") == ["Dozens of tourists"]
     assert events.get("bombardment", ("",))[0] == "attack", events
 
 

@@ -405,3 +405,12 @@ def test_a_participle_set_off_from_its_noun_is_no_speech(nlp_sm: Any, scheme: Sc
     text = "Institutional recipients, said Mauer, are required to exhibit their photographs."
     proposal = run(text, nlp_sm, scheme)
     assert claimant_of(text, proposal, "are required to exhibit their photographs") == ["Mauer"]
+
+
+def test_a_counted_group_is_one_mention_with_its_count(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "tens of thousands of people", "dozens of demonstrators": the count is part of the
+    mention, as GUM marks "hundreds of thousands of people"."""
+    text = "The war has killed tens of thousands of people. Police arrested dozens of protesters."
+    proposal = run(text, nlp_sm, scheme)
+    assert roles_of(text, proposal, "killed") == {"target": ["tens of thousands of people"]}
+    assert roles_of(text, proposal, "arrested").get("target") == ["dozens of protesters"]
