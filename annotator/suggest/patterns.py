@@ -885,6 +885,21 @@ class ArgumentPatterns:
                 found.sort(key=_order(anchor.i, pat.arg_at))
             yield [pat.match(doc, m) for m in found]
 
+    def args_by_pattern(
+        self, group: str, anchor: Token, etype: str | None = None
+    ) -> Iterator[list[Token]]:
+        """The ``arg`` token of each match of :meth:`by_pattern`, in its order, without
+        making the matches (a pattern without an ``arg`` node raises ``KeyError`` as
+        ``PatternMatch.arg`` does)."""
+        doc = anchor.doc
+        for pat, found in self._found(group, anchor, etype):
+            arg_at = pat.arg_at
+            if arg_at is None:
+                raise KeyError("arg")
+            if len(found) > 1:
+                found.sort(key=_order(anchor.i, arg_at))
+            yield [doc[m[arg_at]] for m in found]
+
     def arguments(self, group: str, anchor: Token, etype: str | None = None) -> Iterator[Token]:
         """The ``arg`` token of every match from ``anchor``, in the order of :meth:`matches`
         (patterns without an ``arg`` node give none); lazily, pattern by pattern."""
