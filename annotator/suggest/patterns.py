@@ -165,6 +165,12 @@ def _string_id(value: str) -> int:
     return int(get_string_id(value))
 
 
+def string_ids(words: Iterable[str]) -> frozenset[int]:
+    """The ids of ``words`` as the integer columns of ``Doc.to_array`` hold them (a label
+    of spaCy's symbols has its symbol id, any other string its hash)."""
+    return frozenset(_string_id(w) for w in words)
+
+
 def _column_test(attr: str, value: Any) -> Test | None:
     """The test of one attribute on the integer columns of a ``_Tree``: equal to a string, or
     ``IN``/``NOT_IN`` a list of strings; None for any other test (read from the Token)."""
@@ -836,6 +842,15 @@ class ArgumentPatterns:
         if tree is None or tree.doc is not doc:
             tree = self._tree = _Tree(doc, self._columns)
         return tree
+
+    def column(self, doc: Doc, name: str) -> list[int]:
+        """The ids of one of ``COLUMNS`` (``name``) for every token of ``doc``, as
+        ``Doc.to_array`` gives them: the tree's list (read once per doc; do not change it)."""
+        tree = self._tree_of(doc)
+        at = _COLUMN_OF[name]
+        if len(tree.cols[at]) != tree.n:  # a column no pattern reads
+            tree.cols[at] = cast("list[int]", doc.to_array([name]).reshape(-1).tolist())
+        return tree.cols[at]
 
     def _found(
         self, group: str, anchor: Token, etype: str | None
