@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.entities import (
     DATELINE,
@@ -22,7 +22,7 @@ from annotator.suggest.entities import (
     actor_for,
     is_pronoun,
 )
-from annotator.suggest.patterns import ArgumentPatterns, patterns_of
+from annotator.suggest.patterns import ArgumentPatterns, patterns_of, string_ids
 from annotator.suggest.quotes import Quote, find_quotes, in_quote
 
 if TYPE_CHECKING:
@@ -82,6 +82,10 @@ class ClaimRules:
         # The stance word of a token: its lemma's, else its lower-case form's.
         self._stance_by_lemma = IdTable(self.stance_words, fold=True)
         self._stance_by_form = IdTable(self.stance_words, fold=False)
+        # DEP ids of the labels the content scans look for (``_before_other_speaker``,
+        # ``_before_comment``)
+        self._aside_deps = string_ids(_ASIDE_DEPS)
+        self._comment_deps = string_ids(("appos", "npadvmod"))
 
     @property
     def first_words(self) -> set[str]:
@@ -269,8 +273,7 @@ class ClaimRules:
             claim.attrs["stance"] = self.stance_of(fcue)
             if claim.attrs["stance"] == "neutral" and self.stance_words:
                 if not words:
-                    ids = doc.to_array(["LEMMA", "LOWER"]).reshape(len(doc), 2)
-                    words = cast("list[list[int]]", ids.T.tolist())
+                    words = [self.args.column(doc, "LEMMA"), self.args.column(doc, "LOWER")]
                 claim.attrs["stance"] = self._content_stance(doc, claim, words)
             continuation = None
             if (
@@ -449,8 +452,12 @@ class ClaimRules:
         reported damage" (the parser hangs Y's clause on X's content). A clause the content
         embeds ("said that Y told ...") stays."""
         doc = cue.doc
-        for tok in doc[lo:hi]:
-            if tok.dep_ not in _ASIDE_DEPS or tok.i == cue.i or not self._is_reporting(tok):
+        deps, aside = self.args.column(doc, "DEP"), self._aside_deps  # ids: no Token read
+        for i in range(max(0, lo), min(hi, len(doc))):
+            if deps[i] not in aside or i == cue.i:
+                continue
+            tok = doc[i]
+            if not self._is_reporting(tok):
                 continue
             if (
                 tok.dep_ == "relcl"
@@ -495,10 +502,13 @@ class ClaimRules:
     def _before_comment(self, doc: Doc, lo: int, hi: int) -> int:
         """The end of the content before the writer's comment on it, apposed to its last noun:
         "claimed its forces had captured X, a claim that could not be verified"."""
-        for tok in doc[lo + 1 : hi]:
+        deps, comment = self.args.column(doc, "DEP"), self._comment_deps  # ids: no Token read
+        for i in range(max(0, lo + 1), min(hi, len(doc))):
+            if deps[i] not in comment:
+                continue
+            tok = doc[i]
             if (
-                tok.dep_ in ("appos", "npadvmod")
-                and tok.right_edge.i >= hi - 2  # it closes the content
+                tok.right_edge.i >= hi - 2  # it closes the content
                 and tok.lemma_.lower() in self.nouns
                 and doc[tok.left_edge.i - 1].text == ","
                 and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children)

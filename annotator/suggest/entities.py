@@ -282,9 +282,10 @@ class SpanIndex:
             self.new.append(cand)
 
     def overlapping(self, start: int, end: int) -> list[Cand]:
-        hi = bisect.bisect_left(self._starts, end)
-        lo = bisect.bisect_left(self._starts, start - self._longest)
-        return [c for c in self.items[lo:hi] if c.end > start]
+        starts = self._starts
+        hi = bisect.bisect_left(starts, end)
+        lo = bisect.bisect_left(starts, start - self._longest, 0, hi)
+        return [c for c in self.items[lo:hi] if c.end > start] if lo < hi else []
 
     def preceding(self, pos: int) -> Cand | None:
         i = bisect.bisect_right(self._starts, pos) - 1

@@ -234,6 +234,7 @@ class EventRules:
                     if not any(a is more for _, _, a in found):
                         out.append(RelCand(role, event, more, SCORE_ROLE))
         lo, hi = sents.chars_of(head.idx)
+        aboves: dict[bool, dict[int, bool]] = {}  # the trigger's heads, for place and time
         for label, index in (("place", places), ("time", times)):
             near = (
                 self._place_phrase(head, places, str(event.attrs.get("type", "")))
@@ -250,6 +251,8 @@ class EventRules:
                     out,
                     label,
                     actors,
+                    aboves,
+                    sents.text,
                 )
             elif near is None:
                 near = index.nearest(event.start, event.end, lo, hi)
@@ -277,10 +280,10 @@ class EventRules:
         if passive:
             subject = next(
                 (
-                    m.arg
-                    for found in self.args.by_pattern("event_agent", trigger, etype)
-                    for m in found
-                    if m.arg.dep_ == "nsubj"
+                    arg
+                    for found in self.args.args_by_pattern("event_agent", trigger, etype)
+                    for arg in found
+                    if arg.dep_ == "nsubj"
                 ),
                 None,
             )
@@ -316,17 +319,21 @@ class EventRules:
         ``passive`` verb is no agent. A pattern whose every argument is one of the
         trigger's own ``words`` (token indices) does not count."""
         own = range(trigger.i, trigger.i + 1) if words is None else words
-        voiced = trigger.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in trigger.children)
+        voiced: bool | None = None  # an auxpass child, read on first need
         inside = group == "event_agent" and _names_its_doer(trigger)
-        for found in self.args.by_pattern(group, trigger, etype):
-            if all(m.arg.i in own for m in found):
+        for found in self.args.args_by_pattern(group, trigger, etype):
+            if all(arg.i in own for arg in found):
                 continue  # "opened fire on the crowd": "fire" is the trigger's own word
-            for match in found:
-                arg = match.arg
+            for arg in found:
                 if inside and not trigger.left_edge.i <= arg.i <= trigger.right_edge.i:
                     continue  # "Ukraine downed drones in a Russian attack": not Ukraine
-                if arg.dep_ == "nsubj" and (passive or (voiced and arg.head.i != trigger.i)):
-                    continue  # "their convoy was ambushed": not the main clause's subject
+                if arg.dep_ == "nsubj" and (passive or arg.head.i != trigger.i):
+                    if voiced is None and not passive:
+                        voiced = trigger.pos_ == "VERB" and any(
+                            c.dep_ == "auxpass" for c in trigger.children
+                        )
+                    if passive or voiced:
+                        continue  # "their convoy was ambushed": not the main clause's subject
                 if _nobody(arg) or _score(arg):
                     continue  # "No group has claimed responsibility", "defeated Korea 1-0"
                 if arg.head.i == trigger.i and arg.lower_ in self._complements(trigger):
@@ -400,17 +407,21 @@ class EventRules:
         roles: list[RelCand],
         label: str,
         actors: SpanIndex,
+        aboves: dict[bool, dict[int, bool]] | None = None,
+        text: str | None = None,
     ) -> Cand | None:
         """The PLACE or TIME (``label``) of the sentence nearest to the trigger that is not
         another clause's: none inside a relative clause of another noun ("attacks ... by
         rulers who seized power in 2022"), none of a verb that reports the trigger's clause
         ("said on Tuesday that gunmen killed"); a PLACE that is a participant (an agent or
         target already found, a subject, object or possessor) or part of an actor's name is
-        none."""
+        none. ``aboves``: the trigger's ``_ancestors`` read so far, by whether the time is
+        ahead (filled here); ``text``: the doc's text (a span's is read from it)."""
         place = label == "place"
         lo, hi = sent
         best: tuple[int, Cand] | None = None
-        aboves: dict[bool, dict[int, bool]] = {}
+        if aboves is None:
+            aboves = {}
         near: list[tuple[int, Cand]] = []
         for cand in index.overlapping(lo, hi):
             if cand.start < lo or cand.end > hi:
@@ -431,16 +442,18 @@ class EventRules:
                 or _names_an_actor(root, actors, trigger)
             ):
                 continue
+            words = ""
             if not place:
                 if _not_when(root, trigger) or self._kind_of_thing(root):
                     continue
-                if _LENGTH.match(span.text):
+                words = text[span.start_char : span.end_char] if text is not None else span.text
+                if _LENGTH.match(words):
                     # "a 48-hour strike on Monday": how long only when nothing says when
                     gap += _LAST
                     if best is not None and gap >= best[0]:
                         continue
             # "tomorrow he plans to meet": a time ahead is the planned event's
-            ahead = not place and _AHEAD.search(span.text) is not None
+            ahead = not place and _AHEAD.search(words) is not None
             above = aboves.get(ahead)
             if above is None:
                 above = aboves[ahead] = self._ancestors(trigger, intent=not ahead)

@@ -165,6 +165,12 @@ def _string_id(value: str) -> int:
     return int(get_string_id(value))
 
 
+def string_ids(words: Iterable[str]) -> frozenset[int]:
+    """The ids of ``words`` as the integer columns of ``Doc.to_array`` hold them (a label
+    of spaCy's symbols has its symbol id, any other string its hash)."""
+    return frozenset(_string_id(w) for w in words)
+
+
 def _column_test(attr: str, value: Any) -> Test | None:
     """The test of one attribute on the integer columns of a ``_Tree``: equal to a string, or
     ``IN``/``NOT_IN`` a list of strings; None for any other test (read from the Token)."""
@@ -837,6 +843,15 @@ class ArgumentPatterns:
             tree = self._tree = _Tree(doc, self._columns)
         return tree
 
+    def column(self, doc: Doc, name: str) -> list[int]:
+        """The ids of one of ``COLUMNS`` (``name``) for every token of ``doc``, as
+        ``Doc.to_array`` gives them: the tree's list (read once per doc; do not change it)."""
+        tree = self._tree_of(doc)
+        at = _COLUMN_OF[name]
+        if len(tree.cols[at]) != tree.n:  # a column no pattern reads
+            tree.cols[at] = cast("list[int]", doc.to_array([name]).reshape(-1).tolist())
+        return tree.cols[at]
+
     def _found(
         self, group: str, anchor: Token, etype: str | None
     ) -> Iterator[tuple[_Pattern, list[tuple[int, ...]]]]:
@@ -884,6 +899,21 @@ class ArgumentPatterns:
             if len(found) > 1:
                 found.sort(key=_order(anchor.i, pat.arg_at))
             yield [pat.match(doc, m) for m in found]
+
+    def args_by_pattern(
+        self, group: str, anchor: Token, etype: str | None = None
+    ) -> Iterator[list[Token]]:
+        """The ``arg`` token of each match of :meth:`by_pattern`, in its order, without
+        making the matches (a pattern without an ``arg`` node raises ``KeyError`` as
+        ``PatternMatch.arg`` does)."""
+        doc = anchor.doc
+        for pat, found in self._found(group, anchor, etype):
+            arg_at = pat.arg_at
+            if arg_at is None:
+                raise KeyError("arg")
+            if len(found) > 1:
+                found.sort(key=_order(anchor.i, arg_at))
+            yield [doc[m[arg_at]] for m in found]
 
     def arguments(self, group: str, anchor: Token, etype: str | None = None) -> Iterator[Token]:
         """The ``arg`` token of every match from ``anchor``, in the order of :meth:`matches`

@@ -126,6 +126,30 @@ def test_both_matchers_give_the_same_matches_in_the_same_order(nlp_sm: Any, sche
     assert total > 60  # the sentences exercise the patterns
 
 
+def test_args_by_pattern_are_the_arguments_of_by_pattern(nlp_sm: Any, scheme: Scheme) -> None:
+    """``args_by_pattern`` (no match made) gives each match's ``arg`` in ``by_pattern``'s
+    order, with both matchers; a pattern without an ``arg`` node raises as ``arg`` does."""
+    raw = scheme.preannotation["argument_patterns"]
+    total = 0
+    for patterns in (ArgumentPatterns(raw), ArgumentPatterns(raw, "spacy")):
+        for doc in nlp_sm.pipe(SENTENCES):
+            for group in ("event_agent", "event_target", "claim_source"):
+                for tok in doc:
+                    for etype in (None, "attack", "meeting"):
+                        args = list(patterns.args_by_pattern(group, tok, etype))
+                        found = patterns.by_pattern(group, tok, etype)
+                        want = [[m.arg for m in ms] for ms in found]
+                        assert args == want, (doc.text, group, tok.text, etype)
+                        total += sum(map(len, args))
+    assert total > 40  # the sentences exercise the patterns
+    no_arg = {"g": [{"name": "p", "pattern": [{"RIGHT_ID": "anchor", "RIGHT_ATTRS": {}}]}]}
+    doc = nlp_sm("Police came.")
+    with pytest.raises(KeyError):
+        list(ArgumentPatterns(no_arg).args_by_pattern("g", doc[0]))
+    with pytest.raises(KeyError):
+        [m.arg for ms in ArgumentPatterns(no_arg).by_pattern("g", doc[0]) for m in ms]
+
+
 def _node(left: str, op: str, name: str, attrs: dict[str, Any]) -> dict[str, Any]:
     return {"LEFT_ID": left, "REL_OP": op, "RIGHT_ID": name, "RIGHT_ATTRS": attrs}
 

@@ -95,3 +95,21 @@ def test_the_sentence_index_reads_the_sentences_doc_sents_gives(nlp_sm: Any, bla
         assert index.chars == [(s.start_char, s.end_char) for s in doc.sents]
         assert index.tokens == [(s.start, s.end) for s in doc.sents]
         assert len(index.chars) >= 3
+
+
+def test_a_column_of_the_patterns_is_what_the_tokens_say(nlp_sm: Any, scheme: Any) -> None:
+    """``ArgumentPatterns.column`` (the tree's list, or read on demand for a column no
+    pattern reads) and ``string_ids`` give the ids of the tokens' own strings."""
+    from annotator.suggest.patterns import ArgumentPatterns, string_ids
+
+    patterns = ArgumentPatterns(scheme.preannotation["argument_patterns"])
+    for text in (TEXT, "They denied it, a claim that could not be verified."):
+        doc = nlp_sm(text)
+        for name in ("NORM", *COLUMNS):  # NORM first: no pattern reads it
+            assert patterns.column(doc, name) == [
+                _string_id(getattr(t, _READ[name])) for t in doc
+            ], name
+        deps = patterns.column(doc, "DEP")
+        for labels in (("advcl", "conj", "relcl"), ("appos", "npadvmod"), ("nsubj",)):
+            ids = string_ids(labels)
+            assert [d in ids for d in deps] == [t.dep_ in labels for t in doc], labels
