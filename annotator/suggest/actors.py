@@ -372,10 +372,11 @@ class ActorIndex(SpanIndex):
     @staticmethod
     def _names_inside(tok: Token, hits: list[Cand], lex: ActorLexicon) -> bool:
         """The ACTORs inside a phrase are names modifying its actor noun ("A Calder spokesman",
-        "Tech firm"): the phrase is an actor of its own, with the name inside it."""
+        "Tech firm") or its "of" phrase ("a close aide of Imran Khan"): the phrase is an actor
+        of its own, with the name inside it."""
         if tok.ent_type_ or not lex.is_actor_noun(tok):
             return False
-        return all(modifier_of(tok, c) for c in hits)
+        return all(modifier_of(tok, c) or _of_phrase_of_head(tok, c) for c in hits)
 
     def _after_dateline(self, start: int, tok: Token) -> int:
         """Where a phrase starting at ``start`` begins once a dateline is left out ("AUSTIN,
@@ -499,8 +500,10 @@ class ActorIndex(SpanIndex):
         for subject in verb.lefts:
             if subject.dep_ in ("nsubj", "nsubjpass") and subject.i < limit:
                 hits = self.overlapping(*phrase_range(subject))
-                if hits and _agrees(hits[-1], want, tok):
-                    return hits[-1]
+                # the actor on the subject's head ("Members of Hamas", not "Hamas")
+                on_head = [c for c in hits if c.start <= subject.idx < c.end] or hits
+                if on_head and _agrees(on_head[-1], want, tok):
+                    return on_head[-1]
         return None
 
 
@@ -640,6 +643,16 @@ def phrase_range(tok: Token) -> tuple[int, int]:
     while end_tok.i > tok.i and (end_tok.is_punct or end_tok.is_space):
         end_tok = doc[end_tok.i - 1]
     return first.idx, end_tok.idx + len(end_tok.text)
+
+
+def _of_phrase_of_head(head: Token, cand: Cand) -> bool:
+    """``cand`` is the object of an "of" that ``head`` governs ("Imran Khan" of "a close aide
+    of former Prime Minister Imran Khan")."""
+    span = head.doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.i == head.i
 
 
 def _counted_by(tok: Token) -> Token | None:

@@ -441,10 +441,12 @@ def actor_for(
             for c in actors.overlapping(first.idx, right.idx + len(right.text))
             if c.start > tok.idx and not any(lo <= c.start < hi for lo, hi in aside)
         ]
-        persons = [c for c in inside if c.attrs.get("type") == "person"]
+        doc = tok.doc
+        # (not the person the "of" phrase names: "a close aide of Imran Khan" is the aide;
+        # "the chairman of X, Noman Benotman" names the chairman in apposition)
+        persons = [c for c in inside if c.attrs.get("type") == "person" and not _of_whom(doc, c)]
         if persons:
             return persons[-1]
-        doc = tok.doc
         apposed = [
             c
             for c in inside
@@ -457,6 +459,15 @@ def actor_for(
             return apposed[-1]
     made = make(tok, speaker, acts) if make is not None else None
     return made if made is not None or not owners else owners[-1]
+
+
+def _of_whom(doc: Doc, cand: Cand) -> bool:
+    """``cand`` is the object of an "of" ("the aide of Imran Khan")."""
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    return root.dep_ == "pobj" and root.head.lower_ == "of"
 
 
 def _attached_as(head: Token, cand: Cand, deps: frozenset[str]) -> bool:

@@ -414,3 +414,16 @@ def test_a_counted_group_is_one_mention_with_its_count(nlp_sm: Any, scheme: Sche
     proposal = run(text, nlp_sm, scheme)
     assert roles_of(text, proposal, "killed") == {"target": ["tens of thousands of people"]}
     assert roles_of(text, proposal, "arrested").get("target") == ["dozens of protesters"]
+
+
+def test_a_role_of_someone_is_its_own_actor(nlp_sm: Any, scheme: Scheme) -> None:
+    """ "a close aide of former Prime Minister Imran Khan" is the aide, not Khan; "The
+    chairman of the group, Noman Benotman" is still Benotman, named in apposition."""
+    text = (
+        "Pakistani police on Sunday arrested a close aide of former Prime Minister Imran Khan. "
+        "The chairman of the group, Noman Benotman, said it was over."
+    )
+    proposal = run(text, nlp_sm, scheme)
+    aide = "a close aide of former Prime Minister Imran Khan"
+    assert roles_of(text, proposal, "arrested").get("target") == [aide]
+    assert claimant_of(text, proposal, "it was over") == ["Noman Benotman"]
