@@ -690,8 +690,10 @@ _PEOPLE_VERBS = frozenset({"injure", "wound", "evacuate", "rescue", "kidnap", "a
 
 
 def _counts_people(arg: Token, trigger: Token, etype: str) -> bool:
-    """``arg`` is a bare count of the people an event befalls or who do it."""
-    if arg.lower_ not in _COUNTS or arg.dep_ not in ("nsubj", "nsubjpass", "dobj", "ROOT"):
+    """``arg`` is a bare count of the people an event befalls or who do it ("killed
+    dozens", "Five arrested after brawl")."""
+    counts = arg.lower_ in _COUNTS or (arg.pos_ == "NUM" and arg.like_num)
+    if not counts or arg.dep_ not in ("nsubj", "nsubjpass", "dobj", "ROOT"):
         return False
     if any(c.dep_ == "prep" and c.lower_ == "of" for c in arg.children):
         return False  # "dozens of rockets": the event_quantity pattern decides

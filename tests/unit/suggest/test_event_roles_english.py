@@ -95,3 +95,39 @@ def test_a_person_interviewed_speaks(nlp_sm: Any, scheme: Scheme, matcher: str) 
     assert roles_of(text, run(text, nlp_sm, news), "interview") == {"agent": ["Maria Lopez"]}
     text = "In an interview with the BBC, the minister said the talks would continue."
     assert roles_of(text, run(text, nlp_sm, news), "interview") == {"agent": ["the minister"]}
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_headline_count_of_people_undergoes_the_participle(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "Nine killed in mine blast": the nine were killed, whom a bare number counts."""
+    news = with_matcher(scheme, matcher)
+    text = (
+        "Nine killed in mine blast in Shanxi\nTuesday, May 5, 2020\n"
+        "An explosion tore through a coal mine."
+    )
+    assert roles_of(text, run(text, nlp_sm, news), "killed").get("target") == ["Nine"]
+    text = "Twelve injured in stadium crush\nThe crush happened before kick-off."
+    assert roles_of(text, run(text, nlp_sm, news), "injured").get("target") == ["Twelve"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_who_clinches_or_secures_it(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "clinched a victory", "secured a deal": light verbs like "won" and "reached"; the
+    winner of an election is its target."""
+    news = with_matcher(scheme, matcher)
+    text = "The opposition clinched a narrow victory in the runoff."
+    assert roles_of(text, run(text, nlp_sm, news), "victory") == {"target": ["The opposition"]}
+    text = "The firm secured a deal with the union on Monday."
+    assert roles_of(text, run(text, nlp_sm, news), "deal").get("agent") == ["The firm"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_who_is_given_a_donation_is_its_target(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "made a donation to the Red Cross": the Red Cross receives it; what is given is no
+    target."""
+    text = "The foundation made a donation to the Red Cross last year."
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    roles = roles_of(text, proposal, "donation")
+    assert (roles.get("agent"), roles.get("target")) == (["The foundation"], ["the Red Cross"])
