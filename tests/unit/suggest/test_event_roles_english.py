@@ -131,3 +131,23 @@ def test_who_is_given_a_donation_is_its_target(nlp_sm: Any, scheme: Scheme, matc
     proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     roles = roles_of(text, proposal, "donation")
     assert (roles.get("agent"), roles.get("target")) == (["The foundation"], ["the Red Cross"])
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_verb_joined_to_the_first_shares_its_subject_through_an_adjective(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "The senator was in Paris ... and was able to meet officials": the senator meets."""
+    text = "The senator was in Paris on Monday and was able to meet officials at the embassy."
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    roles = roles_of(text, proposal, "meet")
+    assert (roles.get("agent"), roles.get("target")) == (["The senator"], ["officials"])
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_boats_of_migrants_count_the_migrants(nlp_sm: Any, scheme: Scheme, matcher: str) -> None:
+    """ "turned away boats of migrants": the migrants are turned away, as "dozens of
+    migrants" would be."""
+    text = "The navy turned away boats of migrants trying to reach the island."
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert roles_of(text, proposal, "turned away").get("target") == ["migrants"]
