@@ -151,3 +151,17 @@ def test_boats_of_migrants_count_the_migrants(nlp_sm: Any, scheme: Scheme, match
     text = "The navy turned away boats of migrants trying to reach the island."
     proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
     assert roles_of(text, proposal, "turned away").get("target") == ["migrants"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_passive_whose_prefix_the_tokenizer_split_off(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "failed to get re-elected": the parser hangs "get" on "re"; the mayor is elected (the
+    target), he does not elect."""
+    news = with_matcher(scheme, matcher)
+    text = "The mayor failed to get re-elected in May."
+    roles = roles_of(text, run(text, nlp_sm, news), "elected")
+    assert (roles.get("agent"), roles.get("target")) == (None, ["The mayor"])
+    text = "The governor hopes to be re-elected next year."
+    assert roles_of(text, run(text, nlp_sm, news), "elected").get("target") == ["The governor"]
