@@ -165,3 +165,14 @@ def test_a_passive_whose_prefix_the_tokenizer_split_off(
     assert (roles.get("agent"), roles.get("target")) == (None, ["The mayor"])
     text = "The governor hopes to be re-elected next year."
     assert roles_of(text, run(text, nlp_sm, news), "elected").get("target") == ["The governor"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_light_verb_joined_to_a_passive_shares_its_subject(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "The minister was questioned by reporters and gave a statement": the minister
+    states, as she would with an active first verb."""
+    text = "The minister was questioned by reporters and gave a statement on the crisis."
+    proposal = run(text, nlp_sm, with_matcher(scheme, matcher))
+    assert roles_of(text, proposal, "statement").get("agent") == ["The minister"]
