@@ -315,7 +315,7 @@ class ActorIndex(SpanIndex):
             or (speaker and tok.tag_ == "NN" and tok.lower_.endswith(_AGENT_SUFFIXES))
             or (speaker and tok.pos_ == "NOUN" and lemma in lex.places)  # "the school said"
             or (speaker and tok.tag_ == "NN" and _of_an_actor(tok, lex))  # "The head of X said"
-            or (person and tok.pos_ == "NOUN")
+            or (person and tok.pos_ in ("NOUN", "NUM"))  # "Nine killed in blast"
         )
         if self.places is not None:
             places = self.places.overlapping(tok.idx, tok.idx + len(tok))

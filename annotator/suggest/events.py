@@ -555,7 +555,7 @@ def _passive(trigger: Token) -> bool:
     five wounded")."""
     if trigger.pos_ != "VERB":
         return False
-    deps = {c.dep_ for c in trigger.children}
+    deps = {c.dep_ for c in trigger.children} | _prefix_deps(trigger)
     if "auxpass" in deps and "nsubjpass" not in deps:
         return True
     if trigger.tag_ != "VBN" or deps & {"aux", "auxpass"}:
@@ -576,6 +576,22 @@ def _passive(trigger: Token) -> bool:
     return "dobj" not in deps and any(
         c.dep_ == "conj" and _auxiliary_without_subject(c) for c in trigger.children
     )
+
+
+# Prefixes the tokenizer splits off a verb at its hyphen ("re-elected": "re", "-", "elected").
+_PREFIXES = frozenset({"re", "pre", "co"})
+
+
+def _prefix_deps(verb: Token) -> set[str]:
+    """The dependencies of the prefix split off ``verb``, on which the parser may hang the
+    verb's auxiliary ("failed to get re-elected": "get" is the auxiliary of "re")."""
+    doc = verb.doc
+    i = verb.i
+    if i < 2 or doc[i - 1].text != "-" or doc[i - 2].lower_ not in _PREFIXES:
+        return set()
+    if doc[i - 1].whitespace_ or doc[i - 2].whitespace_:
+        return set()
+    return {c.dep_ for c in doc[i - 2].children}
 
 
 # Marks of a participle clause whose subject is the main clause's ("if convicted", "once
@@ -710,8 +726,10 @@ _PEOPLE_VERBS = frozenset({"injure", "wound", "evacuate", "rescue", "kidnap", "a
 
 
 def _counts_people(arg: Token, trigger: Token, etype: str) -> bool:
-    """``arg`` is a bare count of the people an event befalls or who do it."""
-    if arg.lower_ not in _COUNTS or arg.dep_ not in ("nsubj", "nsubjpass", "dobj", "ROOT"):
+    """``arg`` is a bare count of the people an event befalls or who do it ("killed
+    dozens", "Five arrested after brawl")."""
+    counts = arg.lower_ in _COUNTS or (arg.pos_ == "NUM" and arg.like_num)
+    if not counts or arg.dep_ not in ("nsubj", "nsubjpass", "dobj", "ROOT"):
         return False
     if any(c.dep_ == "prep" and c.lower_ == "of" for c in arg.children):
         return False  # "dozens of rockets": the event_quantity pattern decides
