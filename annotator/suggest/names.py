@@ -82,7 +82,7 @@ def refine_entities(doc: Doc, ents: list[Cand], lexicon: ActorLexicon, text: str
             _place_or_actor(doc, cand, piece, lexicon, teams, text)
         elif cand.label == "ACTOR" and _opening_place(doc, cand):
             cand.label, cand.attrs = "PLACE", {}  # "In Antakya, residents complained"
-        elif cand.label == "ACTOR" and _capital_of_position(doc, cand, lexicon):
+        elif cand.label == "ACTOR" and _capital_of_position(doc, cand, piece, lexicon):
             continue  # "Turnout was 61 percent" tagged PERSON: a noun that opens a sentence
         elif cand.label == "ACTOR" and not _refine_actor(doc, cand, piece, lexicon, no_actors):
             continue
@@ -678,13 +678,15 @@ def _portfolio_title(span: Span) -> Token | None:
 _PORTFOLIO_TITLES = frozenset("secretary minister commissioner czar tsar".split())
 
 
-def _capital_of_position(doc: Doc, cand: Cand, lexicon: ActorLexicon) -> bool:
+def _capital_of_position(doc: Doc, cand: Cand, piece: str, lexicon: ActorLexicon) -> bool:
     """A one-word name that is a word the tagger reads as a common noun of the language
     ("Turnout", "Landslides") that has its capital only from opening a sentence: no name
     the scheme knows, and nowhere in the document capitalised inside a sentence ("Labour"
     after "said" is a party)."""
-    if not lexicon.common_nouns:
-        return False
+    common = lexicon.common_nouns
+    low = piece.lower()
+    if " " in piece or not (low in common or low[:-1] in common or low[:-2] in common):
+        return False  # (a quick test on the text before the parse is read)
     span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
     if span is None or len(span) != 1:
         return False
