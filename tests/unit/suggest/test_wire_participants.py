@@ -427,3 +427,18 @@ def test_a_role_of_someone_is_its_own_actor(nlp_sm: Any, scheme: Scheme) -> None
     aide = "a close aide of former Prime Minister Imran Khan"
     assert roles_of(text, proposal, "arrested").get("target") == [aide]
     assert claimant_of(text, proposal, "it was over") == ["Noman Benotman"]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_a_topic_or_a_verb_before_a_strike_names_no_striker(
+    nlp_sm: Any, scheme: Scheme, matcher: str
+) -> None:
+    """ "staged a hunger strike", "staged warning strikes": the workers strike, "hunger" and
+    "warning" say what kind; "a police raid" is the police's."""
+    news = with_matcher(scheme, matcher)
+    text = "Workers staged a hunger strike. Teachers staged warning strikes at nine schools."
+    proposal = run(text, nlp_sm, news)
+    assert roles_of(text, proposal, "strike").get("agent") == ["Workers"]
+    assert roles_of(text, proposal, "strikes").get("agent") == ["Teachers"]
+    text = "A police raid on the office found nothing."
+    assert roles_of(text, run(text, nlp_sm, news), "raid").get("agent") == ["police"]
