@@ -471,15 +471,11 @@ def _of_whom(doc: Doc, cand: Cand) -> bool:
 
 
 def _attached_as(head: Token, cand: Cand, deps: frozenset[str]) -> bool:
-    """The root of ``cand``'s tokens depends on ``head`` by one of ``deps``, directly or
-    joined to a word that does ("Eastern" of "Northern and Eastern delegations")."""
+    """The root of ``cand``'s tokens depends on ``head`` by one of ``deps``."""
     span = head.doc.char_span(cand.start, cand.end, alignment_mode="expand")
     if span is None or not len(span):
         return False
-    root = span.root
-    while root.dep_ == "conj" and root.head.i != root.i and root.head.i < root.i:
-        root = root.head
-    return root.dep_ in deps and root.head.i == head.i
+    return span.root.dep_ in deps and span.root.head.i == head.i
 
 
 def possessor_of(head: Token, cand: Cand) -> bool:

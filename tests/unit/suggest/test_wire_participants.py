@@ -442,11 +442,3 @@ def test_a_topic_or_a_verb_before_a_strike_names_no_striker(
     assert roles_of(text, proposal, "strikes").get("agent") == ["Teachers"]
     text = "A police raid on the office found nothing."
     assert roles_of(text, run(text, nlp_sm, news), "raid").get("agent") == ["police"]
-
-
-def test_names_joined_to_a_modifier_are_part_of_the_group(nlp_sm: Any, scheme: Scheme) -> None:
-    """ "Northern and Eastern delegations meet for border talks" with "Eastern" tagged ORG:
-    the delegations meet, not "Eastern"."""
-    text = "Northern and Eastern delegations meet for border talks"
-    proposal = run(text, nlp_sm, scheme)
-    assert roles_of(text, proposal, "talks").get("agent") == ["Northern and Eastern delegations"]
