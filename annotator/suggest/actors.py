@@ -25,6 +25,7 @@ from annotator.suggest.entities import (
     SentIndex,
     SpanIndex,
     modifier_of,
+    of_whom,
     possessor_of,
 )
 
@@ -376,7 +377,7 @@ class ActorIndex(SpanIndex):
         of its own, with the name inside it."""
         if tok.ent_type_ or not lex.is_actor_noun(tok):
             return False
-        return all(modifier_of(tok, c) or _of_phrase_of_head(tok, c) for c in hits)
+        return all(modifier_of(tok, c) or of_whom(tok.doc, c, tok) for c in hits)
 
     def _after_dateline(self, start: int, tok: Token) -> int:
         """Where a phrase starting at ``start`` begins once a dateline is left out ("AUSTIN,
@@ -643,16 +644,6 @@ def phrase_range(tok: Token) -> tuple[int, int]:
     while end_tok.i > tok.i and (end_tok.is_punct or end_tok.is_space):
         end_tok = doc[end_tok.i - 1]
     return first.idx, end_tok.idx + len(end_tok.text)
-
-
-def _of_phrase_of_head(head: Token, cand: Cand) -> bool:
-    """``cand`` is the object of an "of" that ``head`` governs ("Imran Khan" of "a close aide
-    of former Prime Minister Imran Khan")."""
-    span = head.doc.char_span(cand.start, cand.end, alignment_mode="expand")
-    if span is None or not len(span):
-        return False
-    root = span.root
-    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.i == head.i
 
 
 def _counted_by(tok: Token) -> Token | None:

@@ -444,7 +444,7 @@ def actor_for(
         doc = tok.doc
         # (not the person the "of" phrase names: "a close aide of Imran Khan" is the aide;
         # "the chairman of X, Noman Benotman" names the chairman in apposition)
-        persons = [c for c in inside if c.attrs.get("type") == "person" and not _of_whom(doc, c)]
+        persons = [c for c in inside if c.attrs.get("type") == "person" and not of_whom(doc, c)]
         if persons:
             return persons[-1]
         apposed = [
@@ -461,13 +461,16 @@ def actor_for(
     return made if made is not None or not owners else owners[-1]
 
 
-def _of_whom(doc: Doc, cand: Cand) -> bool:
-    """``cand`` is the object of an "of" ("the aide of Imran Khan")."""
+def of_whom(doc: Doc, cand: Cand, head: Token | None = None) -> bool:
+    """``cand`` is the object of an "of" ("the aide of Imran Khan"), when ``head`` is given
+    one that ``head`` governs."""
     span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
     if span is None or not len(span):
         return False
     root = span.root
-    return root.dep_ == "pobj" and root.head.lower_ == "of"
+    if root.dep_ != "pobj" or root.head.lower_ != "of":
+        return False
+    return head is None or root.head.head.i == head.i
 
 
 def _attached_as(head: Token, cand: Cand, deps: frozenset[str]) -> bool:
